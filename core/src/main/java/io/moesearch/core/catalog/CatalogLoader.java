@@ -1,0 +1,200 @@
+package io.moesearch.core.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.core.util.CsvReader;
+import io.moesearch.core.util.Files2;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reads a product catalogue from JSONL (one object per line) or CSV (a header row), optionally
+ * gzipped. Recognised fields: {@code id} (required), {@code title} (required), {@code brand}, {@code
+ * model}, {@code description} (or {@code short_description}), {@code price} (or {@code price_usd});
+ * every other scalar field becomes a free attribute. Bad lines are reported with their line number
+ * and either skipped or fatal, per {@link BadLinePolicy}.
+ */
+public final class CatalogLoader {
+
+  private static final Set<String> KNOWN =
+      Set.of("id", "title", "brand", "model", "description", "short_description", "price", "price_usd");
+
+  private final BadLinePolicy policy;
+  private final Consumer<BadLine> reporter;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * @param policy what to do with a bad line
+   * @param reporter told of every bad line as it is found (for example a logger)
+   */
+  public CatalogLoader(BadLinePolicy policy, Consumer<BadLine> reporter) {
+    if (policy == null || reporter == null) {
+      throw new IllegalArgumentException("policy and reporter are required");
+    }
+    this.policy = policy;
+    this.reporter = reporter;
+  }
+
+  /** Loads {@code path}; the format follows the name: {@code .csv[.gz]} is CSV, anything else JSONL. */
+  public Catalog load(Path path) throws IOException {
+    String name = path.getFileName().toString();
+    try (BufferedReader in = Files2.openText(path)) {
+      return name.endsWith(".csv") || name.endsWith(".csv.gz")
+          ? loadCsv(in, name)
+          : loadJsonl(in, name);
+    }
+  }
+
+  public Catalog loadJsonl(BufferedReader in, String source) throws IOException {
+    List<Product> products = new ArrayList<>();
+    List<BadLine> bad = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    String line;
+    long n = 0;
+    while ((line = in.readLine()) != null) {
+      n++;
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        JsonNode node = json.readTree(line);
+        if (node == null || !node.isObject()) {
+          throw new IllegalArgumentException("not a JSON object");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        node.properties()
+            .forEach(
+                e -> {
+                  String v = scalar(e.getValue());
+                  if (v != null) {
+                    fields.put(e.getKey(), v);
+                  }
+                });
+        accept(toProduct(fields), seen, products);
+      } catch (JsonProcessingException e) {
+        reject(new BadLine(source, n, "malformed JSON: " + e.getOriginalMessage()), bad);
+      } catch (IllegalArgumentException e) {
+        reject(new BadLine(source, n, e.getMessage()), bad);
+      }
+    }
+    return new Catalog(products, bad);
+  }
+
+  public Catalog loadCsv(BufferedReader in, String source) {
+    List<Product> products = new ArrayList<>();
+    List<BadLine> bad = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    CsvReader csv = new CsvReader(in);
+    CsvReader.Row header = csv.next();
+    if (header == null) {
+      return new Catalog(products, bad);
+    }
+    if (header.error() != null || !header.fields().contains("id") || !header.fields().contains("title")) {
+      throw new CatalogFormatException(
+          source + ":1: the CSV header must name at least the columns id and title");
+    }
+    List<String> cols = header.fields();
+    for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
+      try {
+        if (row.error() != null) {
+          throw new IllegalArgumentException(row.error());
+        }
+        if (row.fields().size() != cols.size()) {
+          throw new IllegalArgumentException(
+              "expected " + cols.size() + " fields, found " + row.fields().size());
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < cols.size(); i++) {
+          if (!row.fields().get(i).isEmpty()) {
+            fields.put(cols.get(i), row.fields().get(i));
+          }
+        }
+        accept(toProduct(fields), seen, products);
+      } catch (IllegalArgumentException e) {
+        reject(new BadLine(source, row.lineNumber(), e.getMessage()), bad);
+      }
+    }
+    return new Catalog(products, bad);
+  }
+
+  private static void accept(Product p, Set<String> seen, List<Product> products) {
+    if (!seen.add(p.id())) {
+      throw new IllegalArgumentException("duplicate product id " + p.id());
+    }
+    products.add(p);
+  }
+
+  private void reject(BadLine b, List<BadLine> bad) {
+    reporter.accept(b);
+    if (policy == BadLinePolicy.FAIL) {
+      throw new CatalogFormatException("bad catalogue line " + b);
+    }
+    bad.add(b);
+  }
+
+  private static Product toProduct(Map<String, String> f) {
+    String priceText = f.getOrDefault("price", f.get("price_usd"));
+    Double price = null;
+    if (priceText != null) {
+      try {
+        price = Double.parseDouble(priceText);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("price is not a number: " + priceText);
+      }
+    }
+    Map<String, String> attrs = new LinkedHashMap<>();
+    f.forEach(
+        (k, v) -> {
+          if (!KNOWN.contains(k)) {
+            attrs.put(k, v);
+          }
+        });
+    return new Product(
+        f.get("id"),
+        f.get("title"),
+        f.get("brand"),
+        f.get("model"),
+        f.getOrDefault("description", f.get("short_description")),
+        price,
+        attrs);
+  }
+
+  private static String scalar(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isValueNode()) {
+      return v.asText();
+    }
+    if (v.isArray()) {
+      List<String> parts = new ArrayList<>();
+      v.forEach(
+          x -> {
+            if (x.isValueNode() && !x.isNull()) {
+              parts.add(x.asText());
+            }
+          });
+      return parts.isEmpty() ? null : String.join(" ", parts);
+    }
+    return null;
+  }
+
+  /** Convenience for callers that cannot throw checked exceptions. */
+  public Catalog loadUnchecked(Path path) {
+    try {
+      return load(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read catalogue " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.moesearch.core.catalog;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One catalogue product. {@code id} and {@code title} are required; {@code price} is {@code null} when
+ * unknown; {@code attributes} holds every other field of the source record as text.
+ */
+public record Product(
+    String id,
+    String title,
+    String brand,
+    String model,
+    String description,
+    Double price,
+    Map<String, String> attributes) {
+
+  public Product {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("product id is required");
+    }
+    if (title == null || title.isBlank()) {
+      throw new IllegalArgumentException("product " + id + ": title is required");
+    }
+    if (price != null && (price.isNaN() || price < 0)) {
+      throw new IllegalArgumentException("product " + id + ": price must be >= 0, got " + price);
+    }
+    brand = Objects.requireNonNullElse(brand, "");
+    model = Objects.requireNonNullElse(model, "");
+    description = Objects.requireNonNullElse(description, "");
+    attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /** The text that is embedded and indexed for BM25: title, brand, model and description. */
+  public String searchableText() {
+    StringBuilder sb = new StringBuilder(title);
+    if (!brand.isEmpty() && !title.contains(brand)) {
+      sb.append(". ").append(brand);
+    }
+    if (!model.isEmpty() && !title.contains(model)) {
+      sb.append(". ").append(model);
+    }
+    if (!description.isEmpty() && !description.equals(title)) {
+      sb.append(". ").append(description);
+    }
+    return sb.toString();
+  }
+}
