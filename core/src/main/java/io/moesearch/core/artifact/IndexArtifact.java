@@ -1,0 +1,191 @@
+package io.moesearch.core.artifact;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.core.gate.Gate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.util.Files2;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded, validated index artifact: manifest, gate, full-precision vectors and product ids; expert
+ * indexes are opened on demand. Loading checks the manifest against the files (every expert present,
+ * every checksum matching, dimensions consistent) and fails with an {@link ArtifactException} that
+ * says what is wrong.
+ */
+public final class IndexArtifact {
+  private final Path dir;
+  private final Manifest manifest;
+  private final Gate gate;
+  private final VectorStore vectors;
+  private final List<String> ids;
+
+  private IndexArtifact(Path dir, Manifest manifest, Gate gate, VectorStore vectors, List<String> ids) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.gate = gate;
+    this.vectors = vectors;
+    this.ids = ids;
+  }
+
+  /**
+   * Resolves an artifact directory: {@code path} itself if it holds a manifest, else the version
+   * named by {@code path/LATEST}.
+   */
+  public static Path resolve(Path path) {
+    if (Files.isRegularFile(path.resolve(ArtifactLayout.MANIFEST))) {
+      return path;
+    }
+    Path latest = path.resolve(ArtifactLayout.LATEST);
+    if (Files.isRegularFile(latest)) {
+      try {
+        Path version = path.resolve(Files.readString(latest).trim());
+        if (Files.isRegularFile(version.resolve(ArtifactLayout.MANIFEST))) {
+          return version;
+        }
+        throw new ArtifactException(latest + " names " + version + ", which has no " + ArtifactLayout.MANIFEST);
+      } catch (IOException e) {
+        throw new ArtifactException("cannot read " + latest + ": " + e.getMessage(), e);
+      }
+    }
+    throw new ArtifactException(
+        "no index artifact at " + path + " (no " + ArtifactLayout.MANIFEST + " and no " + ArtifactLayout.LATEST
+            + "); build one with `bin/moe-search index build`");
+  }
+
+  public static Manifest readManifest(Path dir) {
+    Path file = dir.resolve(ArtifactLayout.MANIFEST);
+    try {
+      return new ObjectMapper().readValue(file.toFile(), Manifest.class);
+    } catch (IOException e) {
+      throw new ArtifactException("cannot read manifest " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Loads and validates; {@code expectedDimension} is the serving model's (0 = do not check). */
+  public static IndexArtifact load(Path path, int expectedDimension) {
+    Path dir = resolve(path);
+    Manifest m = readManifest(dir);
+    if (m.formatVersion() != Manifest.FORMAT_VERSION) {
+      throw new ArtifactException(
+          dir + ": artifact format " + m.formatVersion() + " is not supported (expected " + Manifest.FORMAT_VERSION + ")");
+    }
+    if (expectedDimension > 0 && m.dimension() != expectedDimension) {
+      throw new ArtifactException(
+          dir + ": the index holds " + m.dimension() + "-dimensional vectors but the embedding model gives "
+              + expectedDimension + " (model " + m.modelId() + "); rebuild the index with this model");
+    }
+    if (m.expertIndexes() == null || m.expertIndexes().size() != m.experts()) {
+      throw new ArtifactException(
+          dir + ": manifest lists " + (m.expertIndexes() == null ? 0 : m.expertIndexes().size())
+              + " expert indexes but declares " + m.experts());
+    }
+    verify(dir, m.files());
+    for (int e = 0; e < m.experts(); e++) {
+      Manifest.ExpertInfo info = m.expertIndexes().get(e);
+      if (info.id() != e) {
+        throw new ArtifactException(dir + ": manifest expert entry " + e + " has id " + info.id());
+      }
+      Path ed = dir.resolve(info.dir());
+      if (!Files.isDirectory(ed)) {
+        throw new ArtifactException(dir + ": expert " + e + " is missing (no directory " + info.dir() + ")");
+      }
+      verify(ed, info.files());
+    }
+    try {
+      VectorStore vectors = VectorStore.read(dir.resolve(ArtifactLayout.VECTORS));
+      VectorStore gateRows = VectorStore.read(dir.resolve(m.gate().file()));
+      if (vectors.size() != m.products() || vectors.dimension() != m.dimension()) {
+        throw new ArtifactException(
+            dir + ": " + ArtifactLayout.VECTORS + " holds " + vectors.size() + "×" + vectors.dimension()
+                + " but the manifest says " + m.products() + "×" + m.dimension());
+      }
+      if (gateRows.size() != m.experts() || gateRows.dimension() != m.dimension()) {
+        throw new ArtifactException(
+            dir + ": gate holds " + gateRows.size() + "×" + gateRows.dimension() + " weights, expected "
+                + m.experts() + "×" + m.dimension());
+      }
+      float[][] w = new float[gateRows.size()][];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = gateRows.get(i);
+      }
+      List<String> ids = Files.readAllLines(dir.resolve(ArtifactLayout.IDS), StandardCharsets.UTF_8);
+      if (ids.size() != m.products()) {
+        throw new ArtifactException(dir + ": " + ArtifactLayout.IDS + " has " + ids.size() + " ids, expected " + m.products());
+      }
+      return new IndexArtifact(dir, m, new Gate(w), vectors, List.copyOf(ids));
+    } catch (IOException e) {
+      throw new ArtifactException(dir + ": cannot read artifact files: " + e.getMessage(), e);
+    }
+  }
+
+  private static void verify(Path base, Map<String, String> files) {
+    if (files == null || files.isEmpty()) {
+      throw new ArtifactException(base + ": manifest lists no files");
+    }
+    for (var f : files.entrySet()) {
+      Path p = base.resolve(f.getKey());
+      if (!Files.isRegularFile(p)) {
+        throw new ArtifactException(base + ": file " + f.getKey() + " listed in the manifest is missing");
+      }
+      try {
+        String actual = Files2.sha256(p);
+        if (!actual.equals(f.getValue())) {
+          throw new ArtifactException(
+              base + ": file " + f.getKey() + " is corrupted (SHA-256 " + actual + ", manifest says " + f.getValue() + ")");
+        }
+      } catch (IOException e) {
+        throw new ArtifactException(base + ": cannot read " + f.getKey() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  public String version() {
+    return manifest.indexVersion();
+  }
+
+  public Gate gate() {
+    return gate;
+  }
+
+  public VectorStore vectors() {
+    return vectors;
+  }
+
+  /** Product ids by ordinal. */
+  public List<String> ids() {
+    return ids;
+  }
+
+  public ExpertIndex openExpert(int expert) {
+    return ExpertIndex.open(dir.resolve(manifest.expertIndexes().get(expert).dir()));
+  }
+
+  /** Opens every expert index; the caller closes them. */
+  public List<ExpertIndex> openExperts() {
+    List<ExpertIndex> out = new ArrayList<>(manifest.experts());
+    for (int e = 0; e < manifest.experts(); e++) {
+      out.add(openExpert(e));
+    }
+    return out;
+  }
+
+  /** The text-only index over the whole catalogue (BM25). */
+  public ExpertIndex openLexical() {
+    return ExpertIndex.open(dir.resolve(ArtifactLayout.LEXICAL));
+  }
+}

@@ -1,0 +1,276 @@
+package io.moesearch.core.artifact;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.Gate;
+import io.moesearch.core.gate.SphericalKMeans;
+import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.index.IndexWriting;
+import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.util.Files2;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * The steps of an index build, each usable on its own so that a distributed job (the Flink index
+ * build) and the local {@link #buildLocally} share one implementation.
+ */
+public final class IndexBuilder {
+  private IndexBuilder() {}
+
+  /**
+   * Catalogue ordinals grouped into embedding batches, ordered by text length so each batch pads
+   * little. Deterministic.
+   */
+  public static int[][] embeddingBatches(Catalog catalog, int batchSize) {
+    Integer[] order = new Integer[catalog.size()];
+    int[] len = new int[catalog.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      len[i] = catalog.get(i).searchableText().length();
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingInt(i -> len[i]).thenComparingInt(i -> i));
+    int batches = (order.length + batchSize - 1) / batchSize;
+    int[][] out = new int[batches][];
+    for (int b = 0; b < batches; b++) {
+      int from = b * batchSize;
+      int to = Math.min(order.length, from + batchSize);
+      out[b] = new int[to - from];
+      for (int i = from; i < to; i++) {
+        out[b][i - from] = order[i];
+      }
+    }
+    return out;
+  }
+
+  /** Embeds one batch of catalogue ordinals. */
+  public static float[][] embedBatch(Catalog catalog, int[] ordinals, Embedder embedder) {
+    List<String> texts = new ArrayList<>(ordinals.length);
+    for (int o : ordinals) {
+      texts.add(catalog.get(o).searchableText());
+    }
+    return embedder.embed(texts);
+  }
+
+  /** Gate weights: spherical k-means centroids of the product vectors. */
+  public static Gate trainGate(VectorStore vectors, IndexBuildSettings s) {
+    float[][] data = new float[vectors.size()][];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = vectors.get(i);
+    }
+    return new Gate(new SphericalKMeans(s.experts(), s.kmeansIterations(), s.seed()).fit(data));
+  }
+
+  /** For each expert, the ordinals of the products it holds (with boundary replication). */
+  public static int[][] expertMembers(Gate gate, VectorStore vectors, IndexBuildSettings s) {
+    ExpertAssigner assigner = new ExpertAssigner(gate, s.temperature(), s.replicationRatio(), s.maxCopies());
+    int[][] perProduct = new int[vectors.size()][];
+    IntStream.range(0, vectors.size()).parallel().forEach(i -> perProduct[i] = assigner.assign(vectors.get(i)));
+    int[] counts = new int[gate.experts()];
+    for (int[] es : perProduct) {
+      for (int e : es) {
+        counts[e]++;
+      }
+    }
+    int[][] members = new int[gate.experts()][];
+    for (int e = 0; e < members.length; e++) {
+      members[e] = new int[counts[e]];
+    }
+    int[] fill = new int[gate.experts()];
+    for (int i = 0; i < perProduct.length; i++) {
+      for (int e : perProduct[i]) {
+        members[e][fill[e]++] = i;
+      }
+    }
+    return members;
+  }
+
+  /** Writes one expert's HNSW index and returns its manifest entry. */
+  public static Manifest.ExpertInfo writeExpert(
+      Path artifact, int expert, int[] members, Catalog catalog, VectorStore vectors, IndexBuildSettings s)
+      throws IOException {
+    Path dir = ArtifactLayout.expertPath(artifact, expert);
+    Files.createDirectories(dir);
+    IndexWriting.write(dir, catalog, members, vectors, s.encoding(), s.hnswM(), s.hnswBeamWidth());
+    return new Manifest.ExpertInfo(expert, ArtifactLayout.expertDir(expert), members.length, checksums(dir));
+  }
+
+  /** Writes the vectors, ids, gate and lexical index; returns their checksums (relative path → SHA-256). */
+  public static Map<String, String> writeShared(Path artifact, Catalog catalog, VectorStore vectors, Gate gate)
+      throws IOException {
+    Files.createDirectories(artifact);
+    vectors.write(artifact.resolve(ArtifactLayout.VECTORS));
+    float[][] w = new float[gate.experts()][];
+    for (int e = 0; e < w.length; e++) {
+      w[e] = gate.weights(e);
+    }
+    VectorStore.writeMatrix(w, artifact.resolve(ArtifactLayout.GATE));
+    List<String> ids = catalog.products().stream().map(p -> p.id()).toList();
+    Files.write(artifact.resolve(ArtifactLayout.IDS), ids, StandardCharsets.UTF_8);
+    Path lexical = artifact.resolve(ArtifactLayout.LEXICAL);
+    Files.createDirectories(lexical);
+    IndexWriting.write(lexical, catalog, IntStream.range(0, catalog.size()).toArray(), null, io.moesearch.core.index.VectorEncoding.FLOAT32, 16, 100);
+    Map<String, String> files = new TreeMap<>();
+    for (String f : List.of(ArtifactLayout.VECTORS, ArtifactLayout.GATE, ArtifactLayout.IDS)) {
+      files.put(f, Files2.sha256(artifact.resolve(f)));
+    }
+    checksums(lexical).forEach((k, v) -> files.put(ArtifactLayout.LEXICAL + "/" + k, v));
+    return files;
+  }
+
+  /** Writes the manifest last, so a directory with a manifest is a complete artifact. */
+  public static Manifest writeManifest(
+      Path artifact,
+      String version,
+      String modelId,
+      VectorStore vectors,
+      IndexBuildSettings s,
+      Map<String, String> sharedFiles,
+      List<Manifest.ExpertInfo> experts,
+      Map<String, Double> seconds)
+      throws IOException {
+    List<Manifest.ExpertInfo> sorted = new ArrayList<>(experts);
+    sorted.sort(Comparator.comparingInt(Manifest.ExpertInfo::id));
+    Manifest m =
+        new Manifest(
+            Manifest.FORMAT_VERSION,
+            version,
+            Instant.now().toString(),
+            modelId,
+            vectors.dimension(),
+            vectors.size(),
+            s.experts(),
+            s.encoding().name().toLowerCase(java.util.Locale.ROOT),
+            s.hnswM(),
+            s.hnswBeamWidth(),
+            new Manifest.GateInfo(
+                ArtifactLayout.GATE, s.seed(), s.kmeansIterations(), s.temperature(), s.replicationRatio(), s.maxCopies()),
+            sharedFiles,
+            sorted,
+            seconds);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(artifact.resolve(ArtifactLayout.MANIFEST).toFile(), m);
+    return m;
+  }
+
+  /** Points {@code root/LATEST} at {@code version}. */
+  public static void markLatest(Path root, String version) throws IOException {
+    Path tmp = Files.createTempFile(root, "LATEST", ".tmp");
+    Files.writeString(tmp, version + "\n");
+    Files.move(tmp, root.resolve(ArtifactLayout.LATEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** A new version name: UTC time plus a nonce, sortable. */
+  public static String newVersion() {
+    return "v"
+        + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+        + "-"
+        + Long.toHexString(System.nanoTime() & 0xffffL);
+  }
+
+  static Map<String, String> checksums(Path dir) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        if (Files.isRegularFile(f) && !f.getFileName().toString().equals("write.lock")) {
+          out.put(f.getFileName().toString(), Files2.sha256(f));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Builds a complete artifact in this JVM with {@code threads} embedders in parallel; {@code
+   * progress} is told how many products are embedded so far. Returns the artifact directory.
+   */
+  public static Path buildLocally(
+      Catalog catalog,
+      io.moesearch.core.embed.EmbeddingModel model,
+      IndexBuildSettings s,
+      Path root,
+      int threads,
+      IntConsumer progress) {
+    try {
+      long t0 = System.nanoTime();
+      int[][] batches = embeddingBatches(catalog, s.embedBatchSize());
+      float[][] vectors = new float[catalog.size()][];
+      java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      List<Thread> workers = new ArrayList<>();
+      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < threads; t++) {
+        Thread th =
+            new Thread(
+                () -> {
+                  try (Embedder e = model.newEmbedder()) {
+                    for (int b = next.getAndIncrement(); b < batches.length; b = next.getAndIncrement()) {
+                      float[][] v = embedBatch(catalog, batches[b], e);
+                      for (int i = 0; i < v.length; i++) {
+                        vectors[batches[b][i]] = v[i];
+                      }
+                      progress.accept(done.addAndGet(v.length));
+                    }
+                  } catch (Throwable ex) {
+                    errors.add(ex);
+                  }
+                },
+                "embed-" + t);
+        th.start();
+        workers.add(th);
+      }
+      for (Thread th : workers) {
+        th.join();
+      }
+      if (!errors.isEmpty()) {
+        throw new IllegalStateException("embedding failed: " + errors.get(0), errors.get(0));
+      }
+      long t1 = System.nanoTime();
+      VectorStore store = new VectorStore(vectors);
+      Gate gate = trainGate(store, s);
+      int[][] members = expertMembers(gate, store, s);
+      long t2 = System.nanoTime();
+      String version = newVersion();
+      Path dir = root.resolve(version);
+      Map<String, String> shared = writeShared(dir, catalog, store, gate);
+      List<Manifest.ExpertInfo> experts = new ArrayList<>();
+      for (int e = 0; e < members.length; e++) {
+        experts.add(writeExpert(dir, e, members[e], catalog, store, s));
+      }
+      long t3 = System.nanoTime();
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      seconds.put("embed", (t1 - t0) / 1e9);
+      seconds.put("gate", (t2 - t1) / 1e9);
+      seconds.put("index", (t3 - t2) / 1e9);
+      seconds.put("total", (t3 - t0) / 1e9);
+      writeManifest(dir, version, model.config().modelId(), store, s, shared, experts, seconds);
+      markLatest(root, version);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+}

@@ -1,0 +1,15 @@
+package io.moesearch.core.gate;
+
+import java.io.Serializable;
+
+/** Serving-time routing settings: gate temperature and the dynamic activation rule. */
+public record RoutingConfig(double temperature, ActivationRule activation) implements Serializable {
+  public RoutingConfig {
+    if (!(temperature > 0)) {
+      throw new IllegalArgumentException("routing.temperature must be > 0, got " + temperature);
+    }
+    if (activation == null) {
+      throw new IllegalArgumentException("routing activation rule is required");
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.moesearch.core.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * A read-only searcher over one Lucene index (an expert's partition, or the whole catalogue). HNSW
+ * hits are rescored exactly against the full-precision {@link VectorStore}. Thread-safe.
+ */
+public final class ExpertIndex implements AutoCloseable {
+  private static final Set<String> STORED = Set.of(IndexFields.ID, IndexFields.ORD, IndexFields.TITLE);
+
+  private final FSDirectory directory;
+  private final DirectoryReader reader;
+  private final IndexSearcher searcher;
+
+  private ExpertIndex(FSDirectory directory) throws IOException {
+    this.directory = directory;
+    this.reader = DirectoryReader.open(directory);
+    this.searcher = new IndexSearcher(reader);
+    this.searcher.setQueryCache(null);
+  }
+
+  public static ExpertIndex open(Path dir) {
+    try {
+      return new ExpertIndex(FSDirectory.open(dir));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public int size() {
+    return reader.numDocs();
+  }
+
+  public IndexSearcher searcher() {
+    return searcher;
+  }
+
+  /**
+   * Approximate kNN over HNSW for {@code candidates} hits (optionally pre-filtered), each rescored by
+   * exact dot product with the full-precision vector.
+   */
+  public List<Candidate> knn(float[] query, int candidates, Query filter, VectorStore exact) {
+    if (candidates < 1) {
+      throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
+    }
+    try {
+      TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
+      List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
+      StoredFields stored = searcher.storedFields();
+      for (ScoreDoc sd : top.scoreDocs) {
+        Document d = stored.document(sd.doc, STORED);
+        int ord = d.getField(IndexFields.ORD).numericValue().intValue();
+        out.add(new Candidate(ord, d.get(IndexFields.ID), d.get(IndexFields.TITLE), exact.dot(query, ord)));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs an arbitrary query (for example BM25) and returns its hits with Lucene scores. */
+  public List<Candidate> search(Query query, int n) {
+    try {
+      TopDocs top = searcher.search(query, n);
+      List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
+      StoredFields stored = searcher.storedFields();
+      for (ScoreDoc sd : top.scoreDocs) {
+        Document d = stored.document(sd.doc, STORED);
+        out.add(
+            new Candidate(
+                d.getField(IndexFields.ORD).numericValue().intValue(),
+                d.get(IndexFields.ID),
+                d.get(IndexFields.TITLE),
+                sd.score));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

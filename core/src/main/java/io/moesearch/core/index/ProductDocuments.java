@@ -1,0 +1,45 @@
+package io.moesearch.core.index;
+
+import io.moesearch.core.catalog.Product;
+import java.util.Locale;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoubleField;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/** Maps a product (and optionally its vector) to a Lucene document. */
+public final class ProductDocuments {
+  private ProductDocuments() {}
+
+  public static Document toDocument(int ordinal, Product p, float[] vector) {
+    Document doc = new Document();
+    doc.add(new StringField(IndexFields.ID, p.id(), Field.Store.YES));
+    doc.add(new NumericDocValuesField(IndexFields.ORD, ordinal));
+    doc.add(new StoredField(IndexFields.ORD, ordinal));
+    doc.add(new TextField(IndexFields.TITLE, p.title(), Field.Store.YES));
+    if (!p.brand().isEmpty()) {
+      doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.NO));
+      doc.add(
+          new KeywordField(IndexFields.BRAND_EXACT, p.brand().toLowerCase(Locale.ROOT), Field.Store.NO));
+    }
+    if (!p.model().isEmpty()) {
+      doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.NO));
+    }
+    if (!p.description().isEmpty()) {
+      doc.add(new TextField(IndexFields.DESCRIPTION, p.description(), Field.Store.NO));
+    }
+    if (p.price() != null) {
+      doc.add(new DoubleField(IndexFields.PRICE, p.price(), Field.Store.NO));
+    }
+    if (vector != null) {
+      doc.add(new KnnFloatVectorField(IndexFields.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+    }
+    return doc;
+  }
+}
