@@ -1,0 +1,101 @@
+package io.moesearch.connectors.kafka;
+
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.RawMessage;
+import io.moesearch.connectors.message.SearchResult;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+/**
+ * Builds the Flink Kafka source and sinks of the search pipeline from {@link KafkaSettings}.
+ *
+ * <p>With {@link DeliveryGuarantee#EXACTLY_ONCE} the sinks write in Kafka transactions committed on
+ * Flink checkpoints (so checkpointing must be enabled and downstream consumers must use {@code
+ * isolation.level=read_committed}). Each sink gets its own transactional id prefix, {@code
+ * <prefix>-results} and {@code <prefix>-dead-letters}, because two sinks sharing a prefix would
+ * fence each other.
+ */
+public final class KafkaIO {
+  /** Producer {@code transaction.timeout.ms} used unless overridden; below the broker's 15 min. */
+  public static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "600000";
+
+  static final String RESULTS_TRANSACTION_SUFFIX = "-results";
+  static final String DEAD_LETTERS_TRANSACTION_SUFFIX = "-dead-letters";
+
+  private KafkaIO() {}
+
+  /**
+   * Source of raw query-topic records. Deserialization never fails; parsing and validation happen
+   * downstream (see {@code QueryCodec}). Reads with {@code isolation.level=read_committed} unless
+   * overridden, and commits offsets to the consumer group on checkpoints.
+   */
+  public static KafkaSource<RawMessage> querySource(KafkaSettings settings) {
+    requireSettings(settings);
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.putIfAbsent("isolation.level", "read_committed");
+    return KafkaSource.<RawMessage>builder()
+        .setProperties(props)
+        .setBootstrapServers(settings.bootstrapServers())
+        .setTopics(settings.queryTopic())
+        .setGroupId(settings.groupId())
+        .setStartingOffsets(
+            switch (settings.startingOffsets()) {
+              case EARLIEST -> OffsetsInitializer.earliest();
+              case LATEST -> OffsetsInitializer.latest();
+            })
+        .setDeserializer(new RawMessageDeserializer())
+        .build();
+  }
+
+  /** Sink writing results to the result topic: key = query id, value = result JSON. */
+  public static KafkaSink<SearchResult> resultSink(KafkaSettings settings) {
+    requireSettings(settings);
+    return sink(
+        settings, new SearchResultSerializer(settings.resultTopic()), RESULTS_TRANSACTION_SUFFIX);
+  }
+
+  /** Sink writing dead letters to the dead-letter topic: no key, value = dead-letter JSON. */
+  public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
+    requireSettings(settings);
+    return sink(
+        settings,
+        new DeadLetterSerializer(settings.deadLetterTopic()),
+        DEAD_LETTERS_TRANSACTION_SUFFIX);
+  }
+
+  /** Producer properties used by the sinks (exposed for inspection and tests). */
+  static Properties producerProperties(KafkaSettings settings) {
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+      props.putIfAbsent("transaction.timeout.ms", DEFAULT_TRANSACTION_TIMEOUT_MS);
+    }
+    return props;
+  }
+
+  private static <T> KafkaSink<T> sink(
+      KafkaSettings settings, KafkaRecordSerializationSchema<T> serializer, String suffix) {
+    KafkaSinkBuilder<T> builder =
+        KafkaSink.<T>builder()
+            .setKafkaProducerConfig(producerProperties(settings))
+            .setBootstrapServers(settings.bootstrapServers())
+            .setRecordSerializer(serializer)
+            .setDeliveryGuarantee(settings.deliveryGuarantee());
+    if (settings.transactionalIdPrefix() != null) {
+      builder.setTransactionalIdPrefix(settings.transactionalIdPrefix() + suffix);
+    }
+    return builder.build();
+  }
+
+  private static void requireSettings(KafkaSettings settings) {
+    if (settings == null) {
+      throw new IllegalArgumentException("settings must not be null");
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.moesearch.connectors.message;
+
+/** Argument checks shared by the message records. */
+final class Checks {
+  private Checks() {}
+
+  static String requireNonBlank(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must be a non-blank string");
+    }
+    return value;
+  }
+
+  static <T> T requireNonNull(T value, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    return value;
+  }
+
+  static double requireNonNegativeFinite(double value, String name) {
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(
+          name + " must be a finite non-negative number, got " + value);
+    }
+    return value;
+  }
+
+  static long requireNonNegative(long value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+    }
+    return value;
+  }
+}

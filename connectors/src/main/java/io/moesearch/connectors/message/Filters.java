@@ -1,0 +1,73 @@
+package io.moesearch.connectors.message;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Optional constraints of a {@link SearchQuery}; each component is {@code null} when absent.
+ *
+ * <p>An empty {@code brands} array is normalised to {@code null} (no brand constraint). Arrays are
+ * not copied: callers must not mutate them after construction.
+ *
+ * @param brands allowed brands (any of), each non-blank
+ * @param priceMin inclusive lower price bound, finite and non-negative
+ * @param priceMax inclusive upper price bound, finite, non-negative and {@code >= priceMin}
+ */
+public record Filters(String[] brands, Double priceMin, Double priceMax) {
+
+  /** Filters that constrain nothing. */
+  public static final Filters NONE = new Filters(null, null, null);
+
+  public Filters {
+    if (brands != null) {
+      if (brands.length == 0) {
+        brands = null;
+      } else {
+        for (int i = 0; i < brands.length; i++) {
+          if (brands[i] == null || brands[i].isBlank()) {
+            throw new IllegalArgumentException("filters.brands[" + i + "] must be non-blank");
+          }
+        }
+      }
+    }
+    if (priceMin != null) {
+      Checks.requireNonNegativeFinite(priceMin, "filters.price_min");
+    }
+    if (priceMax != null) {
+      Checks.requireNonNegativeFinite(priceMax, "filters.price_max");
+    }
+    if (priceMin != null && priceMax != null && priceMin > priceMax) {
+      throw new IllegalArgumentException(
+          "filters.price_min (" + priceMin + ") must be <= filters.price_max (" + priceMax + ")");
+    }
+  }
+
+  /** True when no constraint is set. */
+  public boolean isEmpty() {
+    return brands == null && priceMin == null && priceMax == null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Filters f
+        && Arrays.equals(brands, f.brands)
+        && Objects.equals(priceMin, f.priceMin)
+        && Objects.equals(priceMax, f.priceMax);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(brands) + Objects.hash(priceMin, priceMax);
+  }
+
+  @Override
+  public String toString() {
+    return "Filters[brands="
+        + Arrays.toString(brands)
+        + ", priceMin="
+        + priceMin
+        + ", priceMax="
+        + priceMax
+        + "]";
+  }
+}

@@ -1,0 +1,33 @@
+package io.moesearch.connectors.message;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** Shared Jackson configuration: strict JSON, duplicate keys and trailing tokens rejected. */
+final class Json {
+  /** Deepest JSON nesting accepted; messages are shallow, deep nesting is a sign of abuse. */
+  static final int MAX_NESTING_DEPTH = 32;
+
+  private Json() {}
+
+  static JsonMapper newMapper() {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build();
+    return JsonMapper.builder(factory)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .build();
+  }
+
+  /** JSON type name of a node for error messages ("string", "number", "array", ...). */
+  static String typeOf(JsonNode node) {
+    return node == null ? "missing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,369 @@
+package io.moesearch.connectors.message;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serial;
+import java.io.Serializable;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses raw query-topic messages into {@link SearchQuery}s, turning every malformed message into a
+ * {@link DeadLetter} instead of throwing.
+ *
+ * <p>Wire format (JSON object, UTF-8; character limits count code points; see {@code
+ * docs/schemas/query.schema.json}): {@code query_id} (string, required, non-blank, at most 256
+ * characters), {@code text} (string, required, 1..maxQueryChars code points after trimming; the
+ * trimmed text is kept), {@code top_k} (integer 1..100, default 10), {@code filters} (object with
+ * optional {@code brands} [non-blank strings], {@code price_min}, {@code price_max} [non-negative
+ * numbers, min &lt;= max]; unknown filter keys are rejected so that a misspelt filter is never
+ * silently dropped; an empty object means no filters and yields {@code null}), {@code ts} (integer
+ * epoch millis &gt;= 0, default 0), {@code session_id} (string, optional, at most 256 characters;
+ * blank means absent). JSON {@code null} counts as absent for optional fields. Unknown top-level
+ * fields are ignored. Duplicate keys and trailing content are rejected.
+ *
+ * <p>Instances are immutable and thread-safe once used; the Jackson mapper is created lazily so the
+ * codec can be shipped inside Flink functions.
+ */
+public final class QueryCodec implements Serializable {
+  @Serial private static final long serialVersionUID = 1L;
+
+  public static final int DEFAULT_MAX_QUERY_CHARS = 512;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** Maximum number of entries in {@code filters.brands}. */
+  public static final int MAX_BRANDS = 100;
+
+  private static final Set<String> FILTER_FIELDS = Set.of("brands", "price_min", "price_max");
+
+  private final int maxQueryChars;
+  private final int maxMessageBytes;
+  private transient volatile ObjectMapper mapper;
+
+  /**
+   * @param maxQueryChars maximum query text length in code points after trimming, at least 1
+   * @param maxMessageBytes maximum payload size in bytes, at least 1; larger payloads are rejected
+   *     before parsing, and only their first {@code maxMessageBytes} bytes are kept in the dead
+   *     letter
+   */
+  public QueryCodec(int maxQueryChars, int maxMessageBytes) {
+    if (maxQueryChars < 1) {
+      throw new IllegalArgumentException("maxQueryChars must be >= 1, got " + maxQueryChars);
+    }
+    if (maxMessageBytes < 1) {
+      throw new IllegalArgumentException("maxMessageBytes must be >= 1, got " + maxMessageBytes);
+    }
+    this.maxQueryChars = maxQueryChars;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** A codec with {@link #DEFAULT_MAX_QUERY_CHARS} and {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
+  public static QueryCodec withDefaults() {
+    return new QueryCodec(DEFAULT_MAX_QUERY_CHARS, DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  public int maxQueryChars() {
+    return maxQueryChars;
+  }
+
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /** Parses {@code message}, stamping any dead letter with the current wall-clock time. */
+  public ParseOutcome parse(RawMessage message) {
+    return parse(message, System.currentTimeMillis());
+  }
+
+  /**
+   * Parses {@code message}; never throws for bad content.
+   *
+   * @param nowMillis timestamp given to a resulting dead letter
+   */
+  public ParseOutcome parse(RawMessage message, long nowMillis) {
+    if (message == null) {
+      throw new IllegalArgumentException("message must not be null");
+    }
+    byte[] value = message.value();
+    if (value == null) {
+      return reject(message, "", DeadLetter.UTF8, "payload is null (tombstone)", nowMillis);
+    }
+    if (value.length == 0) {
+      return reject(message, "", DeadLetter.UTF8, "payload is empty", nowMillis);
+    }
+    if (value.length > maxMessageBytes) {
+      String reason =
+          "payload is "
+              + value.length
+              + " bytes, exceeds the maximum of "
+              + maxMessageBytes
+              + " bytes (dead letter keeps only the first bytes)";
+      DeadLetter truncated =
+          DeadLetter.ofBytes(
+              message.topic(),
+              message.partition(),
+              message.offset(),
+              truncateUtf8(value, maxMessageBytes),
+              reason,
+              nowMillis);
+      return new ParseOutcome.Rejected(truncated);
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return reject(
+          message,
+          Base64.getEncoder().encodeToString(value),
+          DeadLetter.BASE64,
+          "payload is not valid UTF-8",
+          nowMillis);
+    }
+    if (text.isBlank()) {
+      return reject(message, text, DeadLetter.UTF8, "payload is blank", nowMillis);
+    }
+    JsonNode root;
+    try {
+      root = mapper().readTree(text);
+    } catch (JacksonException e) {
+      return reject(message, text, DeadLetter.UTF8, "malformed JSON: " + describe(e), nowMillis);
+    }
+    if (root == null || !root.isObject()) {
+      return reject(
+          message,
+          text,
+          DeadLetter.UTF8,
+          "payload must be a JSON object, got " + Json.typeOf(root),
+          nowMillis);
+    }
+    try {
+      return new ParseOutcome.Accepted(toQuery(root));
+    } catch (IllegalArgumentException e) {
+      return reject(message, text, DeadLetter.UTF8, e.getMessage(), nowMillis);
+    }
+  }
+
+  private SearchQuery toQuery(JsonNode root) {
+    String queryId = requiredString(root, "query_id");
+    if (queryId.isBlank()) {
+      throw new IllegalArgumentException("query_id must not be blank");
+    }
+    if (SearchQuery.codePoints(queryId) > SearchQuery.MAX_ID_CHARS) {
+      throw new IllegalArgumentException(
+          "query_id must be at most "
+              + SearchQuery.MAX_ID_CHARS
+              + " characters, got "
+              + SearchQuery.codePoints(queryId));
+    }
+    String text = requiredString(root, "text").strip();
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("text must not be blank");
+    }
+    int textChars = SearchQuery.codePoints(text);
+    if (textChars > maxQueryChars) {
+      throw new IllegalArgumentException(
+          "text must be at most " + maxQueryChars + " characters after trimming, got " + textChars);
+    }
+    int topK = topK(root.get("top_k"));
+    Filters filters = filters(root.get("filters"));
+    long ts = timestamp(root.get("ts"));
+    String sessionId = sessionId(root.get("session_id"));
+    return new SearchQuery(queryId, text, topK, filters, ts, sessionId);
+  }
+
+  private static String requiredString(JsonNode root, String field) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    if (!node.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string, got " + Json.typeOf(node));
+    }
+    return node.textValue();
+  }
+
+  private static int topK(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return SearchQuery.DEFAULT_TOP_K;
+    }
+    String range = SearchQuery.MIN_TOP_K + " and " + SearchQuery.MAX_TOP_K;
+    if (!node.isNumber()) {
+      throw new IllegalArgumentException(
+          "top_k must be an integer between " + range + ", got " + Json.typeOf(node));
+    }
+    if (!node.isIntegralNumber()) {
+      throw new IllegalArgumentException("top_k must be an integer, got " + node.asText());
+    }
+    BigInteger value = node.bigIntegerValue();
+    if (value.compareTo(BigInteger.valueOf(SearchQuery.MIN_TOP_K)) < 0
+        || value.compareTo(BigInteger.valueOf(SearchQuery.MAX_TOP_K)) > 0) {
+      throw new IllegalArgumentException("top_k must be between " + range + ", got " + value);
+    }
+    return value.intValue();
+  }
+
+  private static long timestamp(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return 0L;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+      throw new IllegalArgumentException(
+          "ts must be a non-negative integer (epoch millis), got " + describeValue(node));
+    }
+    return node.longValue();
+  }
+
+  private static String sessionId(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new IllegalArgumentException("session_id must be a string, got " + Json.typeOf(node));
+    }
+    String value = node.textValue();
+    if (value.isBlank()) {
+      return null;
+    }
+    if (SearchQuery.codePoints(value) > SearchQuery.MAX_ID_CHARS) {
+      throw new IllegalArgumentException(
+          "session_id must be at most "
+              + SearchQuery.MAX_ID_CHARS
+              + " characters, got "
+              + SearchQuery.codePoints(value));
+    }
+    return value;
+  }
+
+  private static Filters filters(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("filters must be an object, got " + Json.typeOf(node));
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      String name = fields.next().getKey();
+      if (!FILTER_FIELDS.contains(name)) {
+        throw new IllegalArgumentException(
+            "filters."
+                + name
+                + " is not a supported filter (supported: brands, price_min, price_max)");
+      }
+    }
+    String[] brands = brands(node.get("brands"));
+    Double priceMin = price(node.get("price_min"), "filters.price_min");
+    Double priceMax = price(node.get("price_max"), "filters.price_max");
+    Filters filters = new Filters(brands, priceMin, priceMax);
+    return filters.isEmpty() ? null : filters;
+  }
+
+  private static String[] brands(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isArray()) {
+      throw new IllegalArgumentException(
+          "filters.brands must be an array of strings, got " + Json.typeOf(node));
+    }
+    if (node.size() > MAX_BRANDS) {
+      throw new IllegalArgumentException(
+          "filters.brands must have at most " + MAX_BRANDS + " entries, got " + node.size());
+    }
+    String[] brands = new String[node.size()];
+    for (int i = 0; i < brands.length; i++) {
+      JsonNode brand = node.get(i);
+      if (!brand.isTextual()) {
+        throw new IllegalArgumentException(
+            "filters.brands[" + i + "] must be a string, got " + Json.typeOf(brand));
+      }
+      if (brand.textValue().isBlank()) {
+        throw new IllegalArgumentException("filters.brands[" + i + "] must not be blank");
+      }
+      brands[i] = brand.textValue();
+    }
+    return brands;
+  }
+
+  private static Double price(JsonNode node, String field) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isNumber()) {
+      throw new IllegalArgumentException(field + " must be a number, got " + Json.typeOf(node));
+    }
+    double value = node.doubleValue();
+    if (!Double.isFinite(value) || value < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0, got " + node.asText());
+    }
+    return value;
+  }
+
+  private static String describeValue(JsonNode node) {
+    return node.isValueNode() && !node.isTextual() ? node.asText() : Json.typeOf(node);
+  }
+
+  private static String describe(JacksonException e) {
+    String message = e.getOriginalMessage();
+    if (message != null) {
+      int newline = message.indexOf('\n');
+      if (newline >= 0) {
+        message = message.substring(0, newline);
+      }
+    }
+    JsonLocation location = e.getLocation();
+    if (location != null && location.getLineNr() > 0) {
+      message += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+    return message;
+  }
+
+  private static ParseOutcome reject(
+      RawMessage message, String payload, String encoding, String reason, long nowMillis) {
+    return new ParseOutcome.Rejected(
+        new DeadLetter(
+            message.topic(),
+            message.partition(),
+            message.offset(),
+            payload,
+            encoding,
+            reason,
+            nowMillis));
+  }
+
+  /** The first {@code limit} bytes, cut back so that no UTF-8 sequence is split. */
+  private static byte[] truncateUtf8(byte[] value, int limit) {
+    int end = limit;
+    // Back off over continuation bytes (10xxxxxx) so a multi-byte character is not split.
+    for (int i = 0; i < 3 && end > 0 && (value[end] & 0xC0) == 0x80; i++) {
+      end--;
+    }
+    byte[] out = new byte[end];
+    System.arraycopy(value, 0, out, 0, end);
+    return out;
+  }
+
+  private ObjectMapper mapper() {
+    ObjectMapper m = mapper;
+    if (m == null) {
+      m = Json.newMapper();
+      mapper = m;
+    }
+    return m;
+  }
+}

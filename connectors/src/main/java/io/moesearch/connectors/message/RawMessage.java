@@ -1,0 +1,64 @@
+package io.moesearch.connectors.message;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A Kafka record as consumed, before any parsing, so that reading never fails on bad input.
+ *
+ * <p>Arrays are not copied: callers must not mutate them after construction.
+ *
+ * @param topic source topic, non-blank
+ * @param partition source partition, or {@code -1} when unknown
+ * @param offset source offset, or {@code -1} when unknown
+ * @param timestamp record timestamp in epoch millis (Kafka uses {@code -1} for none)
+ * @param key record key, may be {@code null}
+ * @param value record value, may be {@code null}
+ */
+public record RawMessage(
+    String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+
+  public RawMessage {
+    Checks.requireNonBlank(topic, "topic");
+    if (partition < -1) {
+      throw new IllegalArgumentException("partition must be >= -1, got " + partition);
+    }
+    if (offset < -1) {
+      throw new IllegalArgumentException("offset must be >= -1, got " + offset);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RawMessage m
+        && topic.equals(m.topic)
+        && partition == m.partition
+        && offset == m.offset
+        && timestamp == m.timestamp
+        && Arrays.equals(key, m.key)
+        && Arrays.equals(value, m.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        topic, partition, offset, timestamp, Arrays.hashCode(key), Arrays.hashCode(value));
+  }
+
+  @Override
+  public String toString() {
+    return "RawMessage[topic="
+        + topic
+        + ", partition="
+        + partition
+        + ", offset="
+        + offset
+        + ", timestamp="
+        + timestamp
+        + ", keyBytes="
+        + (key == null ? "null" : key.length)
+        + ", valueBytes="
+        + (value == null ? "null" : value.length)
+        + "]";
+  }
+}

@@ -1,0 +1,99 @@
+package io.moesearch.connectors.message;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The answer to one {@link SearchQuery}, written to the result topic.
+ *
+ * <p>Arrays are not copied: callers must not mutate them after construction.
+ *
+ * @param queryId id of the answered query, non-blank
+ * @param text query text as searched, non-null
+ * @param items ranked items, best first, no {@code null} elements
+ * @param experts ids of the experts the query was routed to
+ * @param indexVersion version of the index that served the query, non-null
+ * @param latency per-stage latency
+ * @param cache cache outcome, e.g. {@code "miss"}, non-blank
+ * @param tsIn epoch millis when the query entered the pipeline, non-negative
+ * @param tsOut epoch millis when the result was produced, non-negative
+ */
+public record SearchResult(
+    String queryId,
+    String text,
+    RankedItem[] items,
+    int[] experts,
+    String indexVersion,
+    StageLatency latency,
+    String cache,
+    long tsIn,
+    long tsOut) {
+
+  public static final String CACHE_MISS = "miss";
+
+  public SearchResult {
+    Checks.requireNonBlank(queryId, "query_id");
+    Checks.requireNonNull(text, "text");
+    Checks.requireNonNull(items, "items");
+    for (int i = 0; i < items.length; i++) {
+      Checks.requireNonNull(items[i], "items[" + i + "]");
+    }
+    Checks.requireNonNull(experts, "experts");
+    Checks.requireNonNull(indexVersion, "index_version");
+    Checks.requireNonNull(latency, "latency");
+    Checks.requireNonBlank(cache, "cache");
+    Checks.requireNonNegative(tsIn, "ts_in");
+    Checks.requireNonNegative(tsOut, "ts_out");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SearchResult r
+        && queryId.equals(r.queryId)
+        && text.equals(r.text)
+        && Arrays.equals(items, r.items)
+        && Arrays.equals(experts, r.experts)
+        && indexVersion.equals(r.indexVersion)
+        && latency.equals(r.latency)
+        && cache.equals(r.cache)
+        && tsIn == r.tsIn
+        && tsOut == r.tsOut;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        queryId,
+        text,
+        Arrays.hashCode(items),
+        Arrays.hashCode(experts),
+        indexVersion,
+        latency,
+        cache,
+        tsIn,
+        tsOut);
+  }
+
+  @Override
+  public String toString() {
+    return "SearchResult[queryId="
+        + queryId
+        + ", text="
+        + text
+        + ", items="
+        + Arrays.toString(items)
+        + ", experts="
+        + Arrays.toString(experts)
+        + ", indexVersion="
+        + indexVersion
+        + ", latency="
+        + latency
+        + ", cache="
+        + cache
+        + ", tsIn="
+        + tsIn
+        + ", tsOut="
+        + tsOut
+        + "]";
+  }
+}

@@ -1,0 +1,179 @@
+package io.moesearch.connectors.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.connectors.message.SerializationUtil;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class KafkaSettingsTest {
+
+  private static KafkaSettings.Builder valid() {
+    return KafkaSettings.builder().bootstrapServers("broker-1:9092, broker-2:9093");
+  }
+
+  @Test
+  void defaults() {
+    KafkaSettings s = valid().build();
+    assertThat(s.bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9093");
+    assertThat(s.queryTopic()).isEqualTo("search-queries");
+    assertThat(s.resultTopic()).isEqualTo("search-results");
+    assertThat(s.deadLetterTopic()).isEqualTo("search-dead-letters");
+    assertThat(s.groupId()).isEqualTo("moe-search");
+    assertThat(s.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    assertThat(s.transactionalIdPrefix()).isNull();
+    assertThat(s.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+    assertThat(s.clientProperties()).isEmpty();
+  }
+
+  @Test
+  void bootstrapServersMustBeSet() {
+    assertThatThrownBy(() -> KafkaSettings.builder().build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("kafka.bootstrap-servers must be set");
+    assertThatThrownBy(() -> KafkaSettings.builder().bootstrapServers(" ").build())
+        .hasMessage("kafka.bootstrap-servers must be set");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"localhost", "localhost:", ":9092", "host:port", "host:70000", "a:1,,b:2"})
+  void bootstrapServersMustBeHostPortList(String servers) {
+    assertThatThrownBy(() -> KafkaSettings.builder().bootstrapServers(servers).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("kafka.bootstrap-servers");
+  }
+
+  @Test
+  void topicsMustBeLegalAndDistinctFromTheQueryTopic() {
+    assertThatThrownBy(() -> valid().queryTopic("").build())
+        .hasMessage("kafka.query-topic must be set");
+    assertThatThrownBy(() -> valid().resultTopic("bad topic").build())
+        .hasMessageStartingWith("kafka.result-topic must be a legal Kafka topic name");
+    assertThatThrownBy(() -> valid().deadLetterTopic("x".repeat(250)).build())
+        .hasMessageStartingWith("kafka.dead-letter-topic must be a legal Kafka topic name");
+    assertThatThrownBy(() -> valid().queryTopic("..").build())
+        .hasMessageStartingWith("kafka.query-topic");
+    assertThatThrownBy(() -> valid().resultTopic("search-queries").build())
+        .hasMessage("kafka.result-topic must differ from kafka.query-topic");
+    assertThatThrownBy(() -> valid().deadLetterTopic("search-queries").build())
+        .hasMessage("kafka.dead-letter-topic must differ from kafka.query-topic");
+  }
+
+  @Test
+  void groupIdGuaranteeAndOffsetsMustBeSet() {
+    assertThatThrownBy(() -> valid().groupId(" ").build()).hasMessage("kafka.group-id must be set");
+    assertThatThrownBy(() -> valid().deliveryGuarantee(null).build())
+        .hasMessage("kafka.delivery-guarantee must be set");
+    assertThatThrownBy(() -> valid().startingOffsets(null).build())
+        .hasMessage("kafka.starting-offsets must be set");
+  }
+
+  @Test
+  void exactlyOnceRequiresTransactionalIdPrefix() {
+    assertThatThrownBy(() -> valid().deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "kafka.transactional-id-prefix must be set when kafka.delivery-guarantee is"
+                + " EXACTLY_ONCE");
+    assertThatThrownBy(() -> valid().transactionalIdPrefix("  ").build())
+        .hasMessage("kafka.transactional-id-prefix must not be blank");
+    KafkaSettings s =
+        valid()
+            .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .transactionalIdPrefix("moe")
+            .build();
+    assertThat(s.transactionalIdPrefix()).isEqualTo("moe");
+    assertThat(valid().deliveryGuarantee(DeliveryGuarantee.NONE).build().deliveryGuarantee())
+        .isEqualTo(DeliveryGuarantee.NONE);
+  }
+
+  @Test
+  void managedClientPropertiesAreRejected() {
+    assertThatThrownBy(() -> valid().property("group.id", "x").build())
+        .hasMessage("kafka.properties.group.id is not allowed; use kafka.group-id");
+    assertThatThrownBy(() -> valid().property("bootstrap.servers", "x:1").build())
+        .hasMessageContaining("kafka.bootstrap-servers");
+    assertThatThrownBy(() -> valid().property("value.serializer", "x").build())
+        .hasMessageStartingWith("kafka.properties.value.serializer is not allowed");
+    assertThatThrownBy(() -> valid().property("security.protocol", null).build())
+        .hasMessage("kafka.properties.security.protocol must have a value");
+  }
+
+  @Test
+  void clientPropertiesArePassedThroughButNotPrinted() {
+    KafkaSettings s =
+        valid()
+            .property("security.protocol", "SASL_SSL")
+            .property("sasl.jaas.config", "secret-password")
+            .build();
+    assertThat(s.clientProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.jaas.config", "secret-password");
+    assertThat(s.toClientProperties())
+        .containsEntry("bootstrap.servers", "broker-1:9092,broker-2:9093")
+        .containsEntry("sasl.jaas.config", "secret-password");
+    assertThat(s.toString()).contains("sasl.jaas.config").doesNotContain("secret-password");
+    assertThatThrownBy(() -> s.clientProperties().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void fromMapReadsKafkaKeysAndRejectsUnknownOnes() {
+    KafkaSettings s =
+        KafkaSettings.fromMap(
+            Map.of(
+                "kafka.bootstrap-servers", "k:9092",
+                "kafka.query-topic", "q",
+                "kafka.result-topic", "r",
+                "kafka.dead-letter-topic", "d",
+                "kafka.group-id", "g",
+                "kafka.delivery-guarantee", "exactly-once",
+                "kafka.transactional-id-prefix", "tx",
+                "kafka.starting-offsets", "LATEST",
+                "kafka.properties.security.protocol", "SSL",
+                "embedder.model", "ignored"));
+    assertThat(s)
+        .isEqualTo(
+            KafkaSettings.builder()
+                .bootstrapServers("k:9092")
+                .queryTopic("q")
+                .resultTopic("r")
+                .deadLetterTopic("d")
+                .groupId("g")
+                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .transactionalIdPrefix("tx")
+                .startingOffsets(StartingOffsets.LATEST)
+                .property("security.protocol", "SSL")
+                .build());
+    assertThatThrownBy(() -> KafkaSettings.fromMap(Map.of("kafka.bootstrap.servers", "k:9092")))
+        .hasMessageStartingWith("unknown setting kafka.bootstrap.servers");
+    assertThatThrownBy(
+            () ->
+                KafkaSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k:1", "kafka.delivery-guarantee", "twice")))
+        .hasMessageStartingWith("kafka.delivery-guarantee must be one of");
+    assertThatThrownBy(
+            () ->
+                KafkaSettings.fromMap(
+                    Map.of("kafka.bootstrap-servers", "k:1", "kafka.starting-offsets", "middle")))
+        .hasMessageStartingWith("kafka.starting-offsets must be earliest or latest");
+  }
+
+  @Test
+  void toBuilderCopiesAndIsSerializable() throws Exception {
+    KafkaSettings s =
+        valid()
+            .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .transactionalIdPrefix("p")
+            .property("acks", "all")
+            .build();
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+    assertThat(s.toBuilder().resultTopic("other").build()).isNotEqualTo(s);
+    assertThat(SerializationUtil.roundTrip(s)).isEqualTo(s);
+  }
+}

@@ -1,0 +1,95 @@
+package io.moesearch.connectors.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class MessageRecordsTest {
+
+  @Test
+  void filtersValidateAndNormalise() {
+    assertThat(Filters.NONE.isEmpty()).isTrue();
+    assertThat(new Filters(new String[0], null, null).brands()).isNull();
+    assertThat(new Filters(null, 1.0, null).isEmpty()).isFalse();
+    assertThat(new Filters(new String[] {"a"}, 1.0, 2.0))
+        .isEqualTo(new Filters(new String[] {"a"}, 1.0, 2.0))
+        .hasSameHashCodeAs(new Filters(new String[] {"a"}, 1.0, 2.0))
+        .isNotEqualTo(new Filters(new String[] {"b"}, 1.0, 2.0));
+    assertThatThrownBy(() -> new Filters(null, 3.0, 2.0))
+        .hasMessageContaining("price_min")
+        .hasMessageContaining("price_max");
+    assertThatThrownBy(() -> new Filters(null, -0.5, null)).hasMessageContaining("price_min");
+    assertThatThrownBy(() -> new Filters(null, null, Double.NaN)).hasMessageContaining("price_max");
+    assertThatThrownBy(() -> new Filters(new String[] {"ok", ""}, null, null))
+        .hasMessageContaining("brands[1]");
+  }
+
+  @Test
+  void searchQueryValidates() {
+    assertThatThrownBy(() -> new SearchQuery(" ", "x", 10, null, 0, null))
+        .hasMessageContaining("query_id");
+    assertThatThrownBy(() -> new SearchQuery("q", "", 10, null, 0, null))
+        .hasMessageContaining("text");
+    assertThatThrownBy(() -> new SearchQuery("q", "x", 0, null, 0, null))
+        .hasMessageContaining("top_k");
+    assertThatThrownBy(() -> new SearchQuery("q", "x", 101, null, 0, null))
+        .hasMessageContaining("top_k");
+    assertThatThrownBy(() -> new SearchQuery("q", "x", 5, null, -1, null))
+        .hasMessageContaining("ts");
+    assertThatThrownBy(() -> new SearchQuery("q".repeat(257), "x", 5, null, 0, null))
+        .hasMessageContaining("query_id");
+  }
+
+  @Test
+  void resultPartsValidate() {
+    assertThatThrownBy(() -> new RankedItem("", "t", 1f)).hasMessageContaining("product_id");
+    assertThatThrownBy(() -> new RankedItem("p", "t", Float.NaN)).hasMessageContaining("score");
+    assertThatThrownBy(() -> new StageLatency(0, -1, 0, 0, 0)).hasMessageContaining("route_ms");
+    assertThatThrownBy(
+            () ->
+                new SearchResult(
+                    "q",
+                    "t",
+                    new RankedItem[] {null},
+                    new int[0],
+                    "v",
+                    StageLatency.ZERO,
+                    "miss",
+                    0,
+                    0))
+        .hasMessageContaining("items[0]");
+    assertThatThrownBy(
+            () ->
+                new SearchResult(
+                    "q", "t", new RankedItem[0], new int[0], "v", StageLatency.ZERO, " ", 0, 0))
+        .hasMessageContaining("cache");
+  }
+
+  @Test
+  void deadLetterValidatesAndDecodesPayload() {
+    assertThatThrownBy(() -> new DeadLetter("t", 0, 0, "p", "latin1", "r", 0))
+        .hasMessageContaining("payload_encoding");
+    assertThatThrownBy(() -> new DeadLetter("t", 0, 0, "p", "utf8", " ", 0))
+        .hasMessageContaining("reason");
+    assertThatThrownBy(() -> new DeadLetter("t", -2, 0, "p", "utf8", "r", 0))
+        .hasMessageContaining("partition");
+    DeadLetter text =
+        DeadLetter.ofBytes(
+            "t", 0, 0, "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8), "r", 0);
+    assertThat(text.payloadEncoding()).isEqualTo(DeadLetter.UTF8);
+    assertThat(text.payload()).isEqualTo("héllo");
+    assertThat(DeadLetter.ofBytes("t", -1, -1, null, "r", 0).payload()).isEmpty();
+  }
+
+  @Test
+  void rawMessageComparesArrayContents() {
+    RawMessage a = new RawMessage("t", 0, 1, 2, new byte[] {1}, new byte[] {2, 3});
+    RawMessage b = new RawMessage("t", 0, 1, 2, new byte[] {1}, new byte[] {2, 3});
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a).isNotEqualTo(new RawMessage("t", 0, 1, 2, new byte[] {1}, new byte[] {2, 4}));
+    assertThat(a.toString()).contains("valueBytes=2");
+    assertThatThrownBy(() -> new RawMessage(null, 0, 0, 0, null, null))
+        .hasMessageContaining("topic");
+  }
+}

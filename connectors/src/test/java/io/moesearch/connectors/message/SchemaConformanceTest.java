@@ -1,0 +1,149 @@
+package io.moesearch.connectors.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** docs/schemas/*.schema.json must describe exactly what the codecs accept and write. */
+class SchemaConformanceTest {
+  private static final Path SCHEMAS = Path.of("..", "docs", "schemas");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final QueryCodec CODEC = QueryCodec.withDefaults();
+  private static final MessageJson JSON = new MessageJson();
+
+  private static JsonSchema schema(String file) {
+    try {
+      String text = Files.readString(SCHEMAS.resolve(file));
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(text);
+    } catch (Exception e) {
+      throw new AssertionError("cannot load schema " + file, e);
+    }
+  }
+
+  private static final JsonSchema QUERY = schema("query.schema.json");
+  private static final JsonSchema RESULT = schema("result.schema.json");
+  private static final JsonSchema DEAD_LETTER = schema("dead-letter.schema.json");
+
+  private static Set<ValidationMessage> validate(JsonSchema schema, String json) throws Exception {
+    return schema.validate(MAPPER.readTree(json));
+  }
+
+  private static boolean codecAccepts(String json) {
+    RawMessage raw = new RawMessage("q", 0, 0, 0, null, json.getBytes(StandardCharsets.UTF_8));
+    return CODEC.parse(raw, 0).queryOrNull() != null;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"query_id\":\"q\",\"text\":\"tv\"}",
+        "{\"query_id\":\"q\",\"text\":\" tv \",\"top_k\":1,\"ts\":0,\"session_id\":\"s\"}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":100,\"filters\":{\"brands\":[\"A\"],"
+            + "\"price_min\":0,\"price_max\":9.99}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":null,\"filters\":null,\"ts\":null,"
+            + "\"session_id\":null}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{},\"extra\":[1,2]}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":[]}}"
+      })
+  void queriesTheCodecAcceptsAreSchemaValid(String json) throws Exception {
+    assertThat(codecAccepts(json)).isTrue();
+    assertThat(validate(QUERY, json)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "[]",
+        "\"q\"",
+        "{\"text\":\"tv\"}",
+        "{\"query_id\":7,\"text\":\"tv\"}",
+        "{\"query_id\":\"  \",\"text\":\"tv\"}",
+        "{\"query_id\":\"q\"}",
+        "{\"query_id\":\"q\",\"text\":[\"tv\"]}",
+        "{\"query_id\":\"q\",\"text\":\" \"}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":0}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":101}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":\"ten\"}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":1.5}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":[]}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brand\":[\"A\"]}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":\"A\"}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":[\"A\",2]}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":[\" \"]}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"price_min\":-1}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"price_max\":\"cheap\"}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"ts\":-1}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"session_id\":5}"
+      })
+  void queriesTheCodecRejectsForShapeAreSchemaInvalid(String json) throws Exception {
+    assertThat(codecAccepts(json)).isFalse();
+    assertThat(validate(QUERY, json)).isNotEmpty();
+  }
+
+  @Test
+  void overlongIdsAreRejectedByBoth() throws Exception {
+    String json = "{\"query_id\":\"" + "\uD83D\uDE00".repeat(257) + "\",\"text\":\"tv\"}";
+    assertThat(codecAccepts(json)).isFalse();
+    assertThat(validate(QUERY, json)).isNotEmpty();
+    String ok = "{\"query_id\":\"" + "\uD83D\uDE00".repeat(256) + "\",\"text\":\"tv\"}";
+    assertThat(codecAccepts(ok)).isTrue();
+    assertThat(validate(QUERY, ok)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"price_min\":5,\"price_max\":1}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"ts\":1.5e12}"
+      })
+  void documentedCodecOnlyRulesAreStricterThanTheSchema(String json) throws Exception {
+    assertThat(codecAccepts(json)).isFalse();
+    assertThat(validate(QUERY, json)).isEmpty();
+  }
+
+  @Test
+  void encodedResultsAreSchemaValidAndTheSchemaIsClosed() throws Exception {
+    String json =
+        new String(JSON.encodeResult(MessageJsonTest.sampleResult()), StandardCharsets.UTF_8);
+    assertThat(validate(RESULT, json)).isEmpty();
+
+    ObjectNode extra = (ObjectNode) MAPPER.readTree(json);
+    extra.put("unexpected", 1);
+    assertThat(RESULT.validate(extra)).isNotEmpty();
+    ObjectNode missing = (ObjectNode) MAPPER.readTree(json);
+    missing.remove("ts_out");
+    assertThat(RESULT.validate(missing)).isNotEmpty();
+    ObjectNode badItem = (ObjectNode) MAPPER.readTree(json);
+    ((ObjectNode) badItem.get("items").get(0)).remove("score");
+    assertThat(RESULT.validate(badItem)).isNotEmpty();
+  }
+
+  @Test
+  void encodedDeadLettersAreSchemaValid() throws Exception {
+    DeadLetter text = new DeadLetter("q", 0, 1, "{oops", DeadLetter.UTF8, "malformed JSON", 2);
+    DeadLetter binary = DeadLetter.ofBytes("q", -1, -1, new byte[] {(byte) 0xfe, 1}, "bad", 3);
+    for (DeadLetter letter : new DeadLetter[] {text, binary}) {
+      JsonNode node = MAPPER.readTree(JSON.encodeDeadLetter(letter));
+      assertThat(DEAD_LETTER.validate(node)).as(node.toString()).isEmpty();
+    }
+    ObjectNode badEncoding = (ObjectNode) MAPPER.readTree(JSON.encodeDeadLetter(text));
+    badEncoding.put("payload_encoding", "latin1");
+    assertThat(DEAD_LETTER.validate(badEncoding)).isNotEmpty();
+    ObjectNode notBase64 = (ObjectNode) MAPPER.readTree(JSON.encodeDeadLetter(binary));
+    notBase64.put("payload", "{not base64}");
+    assertThat(DEAD_LETTER.validate(notBase64)).isNotEmpty();
+  }
+}
