@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded, validated index artifact: manifest, gate, full-precision vectors and product ids; expert
- * indexes are opened on demand. Loading checks the manifest against the files (every expert present,
+ * A loaded, validated index artifact: manifest, gate and product ids; full-precision vectors are read
+ * and expert indexes opened on demand. Loading checks the manifest against the files (every expert present,
  * every checksum matching, dimensions consistent) and fails with an {@link ArtifactException} that
  * says what is wrong.
  */
@@ -23,14 +23,13 @@ public final class IndexArtifact {
   private final Path dir;
   private final Manifest manifest;
   private final Gate gate;
-  private final VectorStore vectors;
   private final List<String> ids;
+  private VectorStore vectors;
 
-  private IndexArtifact(Path dir, Manifest manifest, Gate gate, VectorStore vectors, List<String> ids) {
+  private IndexArtifact(Path dir, Manifest manifest, Gate gate, List<String> ids) {
     this.dir = dir;
     this.manifest = manifest;
     this.gate = gate;
-    this.vectors = vectors;
     this.ids = ids;
   }
 
@@ -99,13 +98,7 @@ public final class IndexArtifact {
       verify(ed, info.files());
     }
     try {
-      VectorStore vectors = VectorStore.read(dir.resolve(ArtifactLayout.VECTORS));
       VectorStore gateRows = VectorStore.read(dir.resolve(m.gate().file()));
-      if (vectors.size() != m.products() || vectors.dimension() != m.dimension()) {
-        throw new ArtifactException(
-            dir + ": " + ArtifactLayout.VECTORS + " holds " + vectors.size() + "×" + vectors.dimension()
-                + " but the manifest says " + m.products() + "×" + m.dimension());
-      }
       if (gateRows.size() != m.experts() || gateRows.dimension() != m.dimension()) {
         throw new ArtifactException(
             dir + ": gate holds " + gateRows.size() + "×" + gateRows.dimension() + " weights, expected "
@@ -119,7 +112,7 @@ public final class IndexArtifact {
       if (ids.size() != m.products()) {
         throw new ArtifactException(dir + ": " + ArtifactLayout.IDS + " has " + ids.size() + " ids, expected " + m.products());
       }
-      return new IndexArtifact(dir, m, new Gate(w), vectors, List.copyOf(ids));
+      return new IndexArtifact(dir, m, new Gate(w), List.copyOf(ids));
     } catch (IOException e) {
       throw new ArtifactException(dir + ": cannot read artifact files: " + e.getMessage(), e);
     }
@@ -162,7 +155,21 @@ public final class IndexArtifact {
     return gate;
   }
 
-  public VectorStore vectors() {
+  /** The full-precision product vectors, read on first use (checked against the manifest). */
+  public synchronized VectorStore vectors() {
+    if (vectors == null) {
+      try {
+        VectorStore v = VectorStore.read(dir.resolve(ArtifactLayout.VECTORS));
+        if (v.size() != manifest.products() || v.dimension() != manifest.dimension()) {
+          throw new ArtifactException(
+              dir + ": " + ArtifactLayout.VECTORS + " holds " + v.size() + "×" + v.dimension()
+                  + " but the manifest says " + manifest.products() + "×" + manifest.dimension());
+        }
+        vectors = v;
+      } catch (IOException e) {
+        throw new ArtifactException(dir + ": cannot read " + ArtifactLayout.VECTORS + ": " + e.getMessage(), e);
+      }
+    }
     return vectors;
   }
 

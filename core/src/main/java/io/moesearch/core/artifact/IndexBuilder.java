@@ -103,6 +103,81 @@ public final class IndexBuilder {
     return members;
   }
 
+  /** Saves one embedded batch (ordinals and vectors) into a build work directory. */
+  public static void writeEmbeddedBatch(Path workDir, int batch, int[] ordinals, float[][] vectors) throws IOException {
+    Files.createDirectories(workDir);
+    Path tmp = workDir.resolve(String.format("batch-%06d.tmp", batch));
+    try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+      out.writeInt(ordinals.length);
+      out.writeInt(vectors.length == 0 ? 0 : vectors[0].length);
+      for (int i = 0; i < ordinals.length; i++) {
+        out.writeInt(ordinals[i]);
+        for (float f : vectors[i]) {
+          out.writeFloat(f);
+        }
+      }
+    }
+    Files.move(tmp, workDir.resolve(String.format("batch-%06d.bin", batch)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Reads every batch in a work directory into a vector store of {@code size} products; fails if any product is missing. */
+  public static VectorStore readEmbeddedBatches(Path workDir, int size) throws IOException {
+    float[][] vectors = new float[size][];
+    try (var files = Files.list(workDir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".bin")).toList()) {
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+          int n = in.readInt();
+          int dim = in.readInt();
+          for (int i = 0; i < n; i++) {
+            int ord = in.readInt();
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) {
+              v[d] = in.readFloat();
+            }
+            vectors[ord] = v;
+          }
+        }
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      if (vectors[i] == null) {
+        throw new IllegalStateException("product ordinal " + i + " was not embedded");
+      }
+    }
+    return new VectorStore(vectors);
+  }
+
+  /** Writes the expert membership lists ({@code members.bin}). */
+  public static void writeMembers(Path artifact, int[][] members) throws IOException {
+    try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
+      out.writeInt(members.length);
+      for (int[] m : members) {
+        out.writeInt(m.length);
+        for (int o : m) {
+          out.writeInt(o);
+        }
+      }
+    }
+  }
+
+  public static int[][] readMembers(Path artifact) throws IOException {
+    try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
+      int[][] members = new int[in.readInt()][];
+      for (int e = 0; e < members.length; e++) {
+        members[e] = new int[in.readInt()];
+        for (int i = 0; i < members[e].length; i++) {
+          members[e][i] = in.readInt();
+        }
+      }
+      return members;
+    }
+  }
+
+  /** The manifest entry of an expert index already written. */
+  public static Manifest.ExpertInfo expertInfo(Path artifact, int expert, int products) throws IOException {
+    return new Manifest.ExpertInfo(expert, ArtifactLayout.expertDir(expert), products, checksums(ArtifactLayout.expertPath(artifact, expert)));
+  }
+
   /** Writes one expert's HNSW index and returns its manifest entry. */
   public static Manifest.ExpertInfo writeExpert(
       Path artifact, int expert, int[] members, Catalog catalog, VectorStore vectors, IndexBuildSettings s)
@@ -110,13 +185,14 @@ public final class IndexBuilder {
     Path dir = ArtifactLayout.expertPath(artifact, expert);
     Files.createDirectories(dir);
     IndexWriting.write(dir, catalog, members, vectors, s.encoding(), s.hnswM(), s.hnswBeamWidth());
-    return new Manifest.ExpertInfo(expert, ArtifactLayout.expertDir(expert), members.length, checksums(dir));
+    return expertInfo(artifact, expert, members.length);
   }
 
   /** Writes the vectors, ids, gate and lexical index; returns their checksums (relative path → SHA-256). */
-  public static Map<String, String> writeShared(Path artifact, Catalog catalog, VectorStore vectors, Gate gate)
-      throws IOException {
+  public static Map<String, String> writeShared(
+      Path artifact, Catalog catalog, VectorStore vectors, Gate gate, int[][] members) throws IOException {
     Files.createDirectories(artifact);
+    writeMembers(artifact, members);
     vectors.write(artifact.resolve(ArtifactLayout.VECTORS));
     float[][] w = new float[gate.experts()][];
     for (int e = 0; e < w.length; e++) {
@@ -129,7 +205,7 @@ public final class IndexBuilder {
     Files.createDirectories(lexical);
     IndexWriting.write(lexical, catalog, IntStream.range(0, catalog.size()).toArray(), null, io.moesearch.core.index.VectorEncoding.FLOAT32, 16, 100);
     Map<String, String> files = new TreeMap<>();
-    for (String f : List.of(ArtifactLayout.VECTORS, ArtifactLayout.GATE, ArtifactLayout.IDS)) {
+    for (String f : List.of(ArtifactLayout.VECTORS, ArtifactLayout.GATE, ArtifactLayout.IDS, ArtifactLayout.MEMBERS)) {
       files.put(f, Files2.sha256(artifact.resolve(f)));
     }
     checksums(lexical).forEach((k, v) -> files.put(ArtifactLayout.LEXICAL + "/" + k, v));
@@ -251,7 +327,7 @@ public final class IndexBuilder {
       long t2 = System.nanoTime();
       String version = newVersion();
       Path dir = root.resolve(version);
-      Map<String, String> shared = writeShared(dir, catalog, store, gate);
+      Map<String, String> shared = writeShared(dir, catalog, store, gate, members);
       List<Manifest.ExpertInfo> experts = new ArrayList<>();
       for (int e = 0; e < members.length; e++) {
         experts.add(writeExpert(dir, e, members[e], catalog, store, s));

@@ -95,7 +95,7 @@ public final class Evaluator {
     try (ExpertIndex single = openSingleHnsw();
         ExpertIndex lexical = artifact.openLexical()) {
       Retriever retriever =
-          new Retriever(new Router(artifact.gate(), settings.routing()), experts, artifact.vectors(), settings.oversample());
+          new Retriever(new Router(artifact.gate(), settings.routing()), experts, settings.oversample());
       Report r = new Report();
       r.indexVersion = artifact.version();
       r.products = artifact.manifest().products();
@@ -179,7 +179,7 @@ public final class Evaluator {
       List<String> routedIds = withoutSelf(toIds(rr.items()), self, ids);
 
       long s0 = System.nanoTime();
-      List<Candidate> sc = ExactReranker.topK(List.of(single.knn(q, (K + extra) * settings.oversample(), null, vectors)), K + extra);
+      List<Candidate> sc = ExactReranker.topK(List.of(single.knn(q, (K + extra) * settings.oversample(), null)), K + extra);
       singleTotal.add((System.nanoTime() - s0) / 1e6);
       List<String> singleIds = withoutSelf(toIds(sc), self, ids);
 

@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -18,7 +23,7 @@ import org.apache.lucene.store.FSDirectory;
 
 /**
  * A read-only searcher over one Lucene index (an expert's partition, or the whole catalogue). HNSW
- * hits are rescored exactly against the full-precision {@link VectorStore}. Thread-safe.
+ * hits are rescored exactly against the index's own full-precision vectors. Thread-safe.
  */
 public final class ExpertIndex implements AutoCloseable {
   private static final Set<String> STORED = Set.of(IndexFields.ID, IndexFields.ORD, IndexFields.TITLE);
@@ -51,21 +56,38 @@ public final class ExpertIndex implements AutoCloseable {
   }
 
   /**
-   * Approximate kNN over HNSW for {@code candidates} hits (optionally pre-filtered), each rescored by
-   * exact dot product with the full-precision vector.
+   * Approximate kNN over HNSW for {@code candidates} hits (optionally pre-filtered inside the graph
+   * search), each rescored exactly by dot product with the full-precision vector stored in the index
+   * (Lucene keeps raw float vectors beside quantized ones).
    */
-  public List<Candidate> knn(float[] query, int candidates, Query filter, VectorStore exact) {
+  public List<Candidate> knn(float[] query, int candidates, Query filter) {
     if (candidates < 1) {
       throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
     }
     try {
       TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
-      List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
+      ScoreDoc[] hits = top.scoreDocs.clone();
+      java.util.Arrays.sort(hits, java.util.Comparator.comparingInt(h -> h.doc));
+      List<Candidate> out = new ArrayList<>(hits.length);
       StoredFields stored = searcher.storedFields();
-      for (ScoreDoc sd : top.scoreDocs) {
+      List<LeafReaderContext> leaves = reader.leaves();
+      int leafIdx = -1;
+      FloatVectorValues values = null;
+      KnnVectorValues.DocIndexIterator it = null;
+      for (ScoreDoc sd : hits) {
+        int leaf = ReaderUtil.subIndex(sd.doc, leaves);
+        if (leaf != leafIdx) {
+          leafIdx = leaf;
+          values = leaves.get(leaf).reader().getFloatVectorValues(IndexFields.VECTOR);
+          it = values.iterator();
+        }
+        int local = sd.doc - leaves.get(leaf).docBase;
+        if (it.docID() < local) {
+          it.advance(local);
+        }
+        float exact = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
         Document d = stored.document(sd.doc, STORED);
-        int ord = d.getField(IndexFields.ORD).numericValue().intValue();
-        out.add(new Candidate(ord, d.get(IndexFields.ID), d.get(IndexFields.TITLE), exact.dot(query, ord)));
+        out.add(new Candidate(d.getField(IndexFields.ORD).numericValue().intValue(), d.get(IndexFields.ID), d.get(IndexFields.TITLE), exact));
       }
       return out;
     } catch (IOException e) {

@@ -23,10 +23,10 @@ public final class ExactReranker {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, got " + k);
     }
-    Map<Integer, Candidate> unique = new HashMap<>();
+    Map<String, Candidate> unique = new HashMap<>();
     for (Collection<Candidate> list : lists) {
       for (Candidate c : list) {
-        unique.merge(c.ordinal(), c, (a, b) -> a.score() >= b.score() ? a : b);
+        unique.merge(c.productId(), c, (a, b) -> a.score() >= b.score() ? a : b);
       }
     }
     List<Candidate> all = new ArrayList<>(unique.values());

@@ -3,7 +3,6 @@ package io.moesearch.core.retrieval;
 import io.moesearch.core.gate.Router;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
-import io.moesearch.core.index.VectorStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.search.Query;
@@ -15,10 +14,9 @@ import org.apache.lucene.search.Query;
 public final class Retriever {
   private final Router router;
   private final List<ExpertIndex> experts;
-  private final VectorStore vectors;
   private final int oversample;
 
-  public Retriever(Router router, List<ExpertIndex> experts, VectorStore vectors, int oversample) {
+  public Retriever(Router router, List<ExpertIndex> experts, int oversample) {
     if (experts.size() != router.gate().experts()) {
       throw new IllegalArgumentException(
           "the gate has " + router.gate().experts() + " experts but " + experts.size() + " indexes were given");
@@ -28,7 +26,6 @@ public final class Retriever {
     }
     this.router = router;
     this.experts = List.copyOf(experts);
-    this.vectors = vectors;
     this.oversample = oversample;
   }
 
@@ -58,8 +55,15 @@ public final class Retriever {
 
   /** One expert's exactly-rescored candidates, best first and cut to {@code k}. */
   public List<Candidate> candidates(int expert, float[] query, int k, Query filter) {
-    List<Candidate> c = experts.get(expert).knn(query, k * oversample, filter, vectors);
-    return ExactReranker.topK(List.of(c), k);
+    return expertTopK(experts.get(expert), query, k, oversample, filter);
+  }
+
+  /**
+   * The per-expert step shared by this retriever and the streaming expert operator: {@code k ×
+   * oversample} HNSW candidates, rescored exactly, cut to the best {@code k}.
+   */
+  public static List<Candidate> expertTopK(ExpertIndex index, float[] query, int k, int oversample, Query filter) {
+    return ExactReranker.topK(List.of(index.knn(query, k * oversample, filter)), k);
   }
 
   public Router router() {

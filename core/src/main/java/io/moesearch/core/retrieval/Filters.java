@@ -1,0 +1,44 @@
+package io.moesearch.core.retrieval;
+
+import io.moesearch.core.index.IndexFields;
+import java.util.Locale;
+import org.apache.lucene.document.DoubleField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+
+/**
+ * Lucene pre-filters for brand and price, applied inside the HNSW search (filtered kNN) so a filter
+ * never shrinks the result below {@code top_k} when enough products match.
+ */
+public final class Filters {
+  private Filters() {}
+
+  /**
+   * @param brands any of these brands (case-insensitive), or null/empty for any brand
+   * @param priceMin inclusive lower bound or null
+   * @param priceMax inclusive upper bound or null
+   * @return the filter, or {@code null} when nothing is constrained
+   */
+  public static Query of(String[] brands, Double priceMin, Double priceMax) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    boolean any = false;
+    if (brands != null && brands.length > 0) {
+      BooleanQuery.Builder anyBrand = new BooleanQuery.Builder();
+      for (String brand : brands) {
+        anyBrand.add(new TermQuery(new Term(IndexFields.BRAND_EXACT, brand.trim().toLowerCase(Locale.ROOT))), BooleanClause.Occur.SHOULD);
+      }
+      b.add(anyBrand.build(), BooleanClause.Occur.FILTER);
+      any = true;
+    }
+    if (priceMin != null || priceMax != null) {
+      double lo = priceMin == null ? Double.NEGATIVE_INFINITY : priceMin;
+      double hi = priceMax == null ? Double.POSITIVE_INFINITY : priceMax;
+      b.add(DoubleField.newRangeQuery(IndexFields.PRICE, lo, hi), BooleanClause.Occur.FILTER);
+      any = true;
+    }
+    return any ? b.build() : null;
+  }
+}

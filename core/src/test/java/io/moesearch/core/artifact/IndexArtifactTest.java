@@ -1,0 +1,93 @@
+package io.moesearch.core.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.testing.SmallIndex;
+import io.moesearch.core.util.Files2;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexArtifactTest {
+  @TempDir static Path built;
+  static Path pristine;
+  @TempDir Path copy;
+  Path dir;
+
+  @BeforeAll
+  static void build() {
+    try (EmbeddingModel model = SmallIndex.model()) {
+      Catalog c = SmallIndex.catalogue(120);
+      pristine = SmallIndex.build(c, model, 4, built);
+    }
+  }
+
+  @BeforeEach
+  void copyArtifact() throws Exception {
+    dir = copy.resolve("a");
+    try (var paths = Files.walk(pristine)) {
+      for (Path p : paths.toList()) {
+        Path t = dir.resolve(pristine.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+
+  @Test
+  void loadsAValidArtifactDirectlyOrThroughLatest() {
+    IndexArtifact a = IndexArtifact.load(dir, 384);
+    assertThat(a.manifest().products()).isEqualTo(120);
+    assertThat(a.gate().experts()).isEqualTo(4);
+    assertThat(a.ids()).hasSize(120);
+    assertThat(IndexArtifact.resolve(built)).isEqualTo(pristine);
+  }
+
+  @Test
+  void wrongDimensionIsNamed() {
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 768))
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("384-dimensional")
+        .hasMessageContaining("768");
+  }
+
+  @Test
+  void missingExpertIsNamed() throws Exception {
+    Files2.deleteRecursively(dir.resolve(ArtifactLayout.expertDir(2)));
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384)).hasMessageContaining("expert 2 is missing");
+  }
+
+  @Test
+  void corruptedFileIsNamed() throws Exception {
+    Files.write(dir.resolve(ArtifactLayout.VECTORS), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384)).hasMessageContaining("vectors.f32 is corrupted");
+  }
+
+  @Test
+  void corruptedExpertSegmentIsNamed() throws Exception {
+    Path expert = dir.resolve(ArtifactLayout.expertDir(1));
+    Path seg;
+    try (var files = Files.list(expert)) {
+      seg = files.filter(p -> p.getFileName().toString().endsWith(".vec")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(seg);
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.write(seg, bytes);
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384)).hasMessageContaining(seg.getFileName() + " is corrupted");
+  }
+
+  @Test
+  void noArtifactTellsHowToBuildOne(@TempDir Path empty) {
+    assertThatThrownBy(() -> IndexArtifact.load(empty, 384)).hasMessageContaining("bin/moe-search index build");
+  }
+}

@@ -1,0 +1,108 @@
+package io.moesearch.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CatalogLoaderTest {
+  private final List<BadLine> reported = new ArrayList<>();
+
+  private static BufferedReader text(String s) {
+    return new BufferedReader(new StringReader(s));
+  }
+
+  @Test
+  void readsJsonlWithAliasesAndFreeAttributes() throws Exception {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
+            .loadJsonl(
+                text(
+                    """
+                    {"id": "1", "title": "Xerox toner", "brand": "Xerox", "short_description": "Black", "price_usd": 49.95, "ean": ["009", "010"], "colour": "black"}
+                    {"id": 2, "title": "Cable", "price": "5"}
+                    """),
+                "t.jsonl");
+    assertThat(c.size()).isEqualTo(2);
+    Product p = c.get(0);
+    assertThat(p.description()).isEqualTo("Black");
+    assertThat(p.price()).isEqualTo(49.95);
+    assertThat(p.attributes()).containsEntry("ean", "009 010").containsEntry("colour", "black");
+    assertThat(c.get(1).id()).isEqualTo("2");
+    assertThat(c.get(1).price()).isEqualTo(5.0);
+    assertThat(reported).isEmpty();
+  }
+
+  @Test
+  void reportsEachBadJsonlLineWithItsNumberAndSkipsIt() throws Exception {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
+            .loadJsonl(
+                text(
+                    """
+                    {"id": "1", "title": "ok"}
+                    {"id": "2", "title":
+                    [1, 2]
+                    {"title": "no id"}
+                    {"id": "3", "title": "bad price", "price": "cheap"}
+                    {"id": "1", "title": "duplicate"}
+
+                    {"id": "4", "title": "ok too"}
+                    """),
+                "t.jsonl");
+    assertThat(c.products()).extracting(Product::id).containsExactly("1", "4");
+    assertThat(c.badLines()).extracting(BadLine::lineNumber).containsExactly(2L, 3L, 4L, 5L, 6L);
+    assertThat(c.badLines().get(0).reason()).startsWith("malformed JSON");
+    assertThat(c.badLines().get(1).reason()).isEqualTo("not a JSON object");
+    assertThat(c.badLines().get(2).reason()).contains("id is required");
+    assertThat(c.badLines().get(3).reason()).contains("price is not a number");
+    assertThat(c.badLines().get(4).reason()).contains("duplicate product id 1");
+    assertThat(reported).hasSize(5);
+  }
+
+  @Test
+  void failPolicyStopsAtTheFirstBadLineNamingIt() {
+    CatalogLoader loader = new CatalogLoader(BadLinePolicy.FAIL, reported::add);
+    assertThatThrownBy(() -> loader.loadJsonl(text("{\"id\":\"1\",\"title\":\"a\"}\nnot json\n"), "x.jsonl"))
+        .isInstanceOf(CatalogFormatException.class)
+        .hasMessageContaining("x.jsonl:2");
+  }
+
+  @Test
+  void readsCsvWithQuotedFieldsAndReportsBadRows() {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
+            .loadCsv(
+                text(
+                    "id,title,brand,price,colour\n"
+                        + "1,\"Cable, 2 m\",Acme,3.5,red\n"
+                        + "2,\"A \"\"quoted\"\" title\nover two lines\",,,\n"
+                        + "3,too,few\n"
+                        + "4,Bad price,Acme,abc,\n"
+                        + "5,\"unterminated\n"),
+                "c.csv");
+    assertThat(c.products()).extracting(Product::id).containsExactly("1", "2");
+    assertThat(c.get(0).title()).isEqualTo("Cable, 2 m");
+    assertThat(c.get(0).attributes()).containsEntry("colour", "red");
+    assertThat(c.get(1).title()).isEqualTo("A \"quoted\" title\nover two lines");
+    assertThat(c.badLines()).extracting(BadLine::lineNumber).containsExactly(4L, 5L, 6L);
+    assertThat(c.badLines().get(0).reason()).contains("expected 5 fields, found 3");
+    assertThat(c.badLines().get(2).reason()).contains("unterminated");
+  }
+
+  @Test
+  void csvWithoutIdOrTitleColumnsFailsNamingThem() {
+    CatalogLoader loader = new CatalogLoader(BadLinePolicy.SKIP, reported::add);
+    assertThatThrownBy(() -> loader.loadCsv(text("sku,name\n1,a\n"), "c.csv")).hasMessageContaining("id and title");
+  }
+
+  @Test
+  void searchableTextJoinsFieldsWithoutRepeatingThem() {
+    Product p = new Product("1", "HP Pavilion dv7", "HP", "dv7-1211ea", "Intel Core 2 Duo", 10.0, null);
+    assertThat(p.searchableText()).isEqualTo("HP Pavilion dv7. dv7-1211ea. Intel Core 2 Duo");
+  }
+}

@@ -1,0 +1,322 @@
+package io.moesearch.jobs.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.embed.EmbedderConfig;
+import io.moesearch.core.gate.ActivationRule;
+import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.index.VectorEncoding;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one configuration of every job and command: flat dotted keys, loaded from a YAML file (nested
+ * maps are flattened) and overridden by {@code --set key=value} flags. Every value is parsed and
+ * checked when the config is built; an unknown key or a bad value fails with a message naming the
+ * setting. Immutable.
+ */
+public final class MoeSearchConfig implements Serializable {
+
+  /** Every key with its default; {@code ""} means unset. */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("catalog.path", "data/icecat/products_core.jsonl.gz");
+    d.put("catalog.bad-lines", "skip");
+    d.put("index.root", "artifacts/index");
+    d.put("index.path", "");
+    d.put("index.experts", "128");
+    d.put("index.kmeans-iterations", "20");
+    d.put("index.seed", "42");
+    d.put("index.temperature", "0.05");
+    d.put("index.replication-ratio", "0.5");
+    d.put("index.max-copies", "3");
+    d.put("index.encoding", "float32");
+    d.put("index.hnsw-m", "16");
+    d.put("index.hnsw-beam-width", "100");
+    d.put("index.embed-batch-size", "64");
+    d.put("index.parallelism", "2");
+    d.put("embedder.model-path", "");
+    d.put("embedder.tokenizer-path", "");
+    d.put("embedder.pooling", "mean");
+    d.put("embedder.normalize", "true");
+    d.put("embedder.max-tokens", "128");
+    d.put("embedder.intra-op-threads", "1");
+    d.put("routing.temperature", "0.05");
+    d.put("routing.activation", "0.7");
+    d.put("routing.min-experts", "1");
+    d.put("routing.max-experts", "8");
+    d.put("retrieval.oversample", "10");
+    d.put("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv");
+    d.put("eval.title-queries", "1000");
+    d.put("eval.seed", "7");
+    d.put("kafka.bootstrap-servers", "");
+    d.put("kafka.query-topic", "search-queries");
+    d.put("kafka.result-topic", "search-results");
+    d.put("kafka.dead-letter-topic", "search-dead-letters");
+    d.put("kafka.group-id", "moe-search");
+    d.put("kafka.starting-offsets", "earliest");
+    d.put("kafka.delivery-guarantee", "at-least-once");
+    d.put("kafka.transactional-id-prefix", "moe-search");
+    d.put("job.name", "moe-search");
+    d.put("job.parallelism", "2");
+    d.put("job.state-backend", "rocksdb");
+    d.put("job.checkpoint-dir", "");
+    d.put("job.checkpoint-interval-ms", "10000");
+    d.put("query.max-chars", "512");
+    d.put("query.max-bytes", "16384");
+    d.put("batch.max-size", "32");
+    d.put("batch.max-wait-ms", "5");
+    d.put("merge.timeout-ms", "5000");
+    return Collections.unmodifiableMap(d);
+  }
+
+  private final Map<String, String> values;
+  private final Map<String, String> kafkaProperties;
+
+  private MoeSearchConfig(Map<String, String> values, Map<String, String> kafkaProperties) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    this.kafkaProperties = Collections.unmodifiableMap(new TreeMap<>(kafkaProperties));
+    validate();
+  }
+
+  /** Defaults, then the file (if any), then the overrides. */
+  public static MoeSearchConfig load(Path file, Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+    Map<String, String> kafka = new LinkedHashMap<>();
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException("--config: no such file " + file);
+      }
+      try {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        if (root != null && !root.isNull()) {
+          if (!root.isObject()) {
+            throw new ConfigException(file + ": the config file must be a YAML mapping");
+          }
+          flatten("", root, merged, kafka, file.toString());
+        }
+      } catch (IOException e) {
+        throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
+      }
+    }
+    overrides.forEach((k, v) -> put(k, v, merged, kafka, "--set"));
+    return new MoeSearchConfig(merged, kafka);
+  }
+
+  public static MoeSearchConfig defaultsWith(Map<String, String> overrides) {
+    return load(null, overrides);
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Map<String, String> kafka, String source) {
+    node.properties()
+        .forEach(
+            e -> {
+              String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+              if (e.getValue().isObject()) {
+                flatten(key, e.getValue(), out, kafka, source);
+              } else if (e.getValue().isNull()) {
+                put(key, "", out, kafka, source);
+              } else {
+                put(key, e.getValue().asText(), out, kafka, source);
+              }
+            });
+  }
+
+  private static void put(String key, String value, Map<String, String> out, Map<String, String> kafka, String source) {
+    if (key.startsWith("kafka.properties.")) {
+      kafka.put(key.substring("kafka.properties.".length()), value);
+    } else if (DEFAULTS.containsKey(key)) {
+      out.put(key, value.trim());
+    } else {
+      throw new ConfigException(source + ": unknown setting '" + key + "' (see the README's configuration reference)");
+    }
+  }
+
+  private void validate() {
+    // Parse every typed value once, so that a bad value fails at start-up naming its key.
+    buildSettings();
+    embedder();
+    routing();
+    oversample();
+    badLines();
+    intRange("index.parallelism", 1, 256);
+    intRange("eval.title-queries", 0, 1_000_000);
+    longValue("eval.seed");
+    intRange("job.parallelism", 1, 1024);
+    longRange("job.checkpoint-interval-ms", 100, 86_400_000L);
+    intRange("query.max-chars", 1, 100_000);
+    intRange("query.max-bytes", 64, 10_000_000);
+    intRange("batch.max-size", 1, 4096);
+    longRange("batch.max-wait-ms", 0, 60_000);
+    longRange("merge.timeout-ms", 10, 600_000);
+    oneOf("job.state-backend", "rocksdb", "hashmap");
+    if (!string("kafka.bootstrap-servers").isEmpty()) {
+      kafka();
+    }
+    if (string("catalog.path").isEmpty()) {
+      throw new ConfigException("catalog.path must be set");
+    }
+  }
+
+  public String string(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new ConfigException("unknown setting '" + key + "'");
+    }
+    return v;
+  }
+
+  public int intRange(String key, int min, int max) {
+    long v = longRange(key, min, max);
+    return (int) v;
+  }
+
+  public long longValue(String key) {
+    try {
+      return Long.parseLong(string(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be an integer, got '" + string(key) + "'");
+    }
+  }
+
+  public long longRange(String key, long min, long max) {
+    long v = longValue(key);
+    if (v < min || v > max) {
+      throw new ConfigException(key + " must be in " + min + ".." + max + ", got " + v);
+    }
+    return v;
+  }
+
+  public double doubleValue(String key) {
+    try {
+      return Double.parseDouble(string(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a number, got '" + string(key) + "'");
+    }
+  }
+
+  public boolean bool(String key) {
+    String v = string(key).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ConfigException(key + " must be true or false, got '" + string(key) + "'");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  private String oneOf(String key, String... allowed) {
+    String v = string(key).toLowerCase(Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + string(key) + "'");
+  }
+
+  private static <T> T wrap(java.util.function.Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (IllegalArgumentException e) {
+      throw e instanceof ConfigException ? e : new ConfigException(e.getMessage());
+    }
+  }
+
+  public Path catalogPath() {
+    return Path.of(string("catalog.path"));
+  }
+
+  public BadLinePolicy badLines() {
+    return BadLinePolicy.valueOf(oneOf("catalog.bad-lines", "skip", "fail").toUpperCase(Locale.ROOT));
+  }
+
+  public Path indexRoot() {
+    return Path.of(string("index.root"));
+  }
+
+  /** The artifact to serve: {@code index.path} if set, else the newest under {@code index.root}. */
+  public Path indexPath() {
+    return string("index.path").isEmpty() ? indexRoot() : Path.of(string("index.path"));
+  }
+
+  public IndexBuildSettings buildSettings() {
+    int experts = intRange("index.experts", 1, 4096);
+    int iterations = intRange("index.kmeans-iterations", 1, 1000);
+    long seed = longValue("index.seed");
+    double temperature = doubleValue("index.temperature");
+    double ratio = doubleValue("index.replication-ratio");
+    int copies = intRange("index.max-copies", 1, 4096);
+    VectorEncoding enc = wrap(() -> VectorEncoding.parse(string("index.encoding")));
+    int m = intRange("index.hnsw-m", 2, 512);
+    int beam = intRange("index.hnsw-beam-width", 1, 3200);
+    int batch = intRange("index.embed-batch-size", 1, 4096);
+    return wrap(() -> new IndexBuildSettings(experts, iterations, seed, temperature, ratio, copies, enc, m, beam, batch));
+  }
+
+  public EmbedderConfig embedder() {
+    String model = string("embedder.model-path");
+    String tok = string("embedder.tokenizer-path");
+    String pooling = string("embedder.pooling");
+    boolean normalize = bool("embedder.normalize");
+    int maxTokens = intRange("embedder.max-tokens", 8, 8192);
+    int threads = intRange("embedder.intra-op-threads", 1, 256);
+    return wrap(() -> new EmbedderConfig(model.isEmpty() ? null : model, tok.isEmpty() ? null : tok, pooling, normalize, maxTokens, threads));
+  }
+
+  public RoutingConfig routing() {
+    double t = doubleValue("routing.temperature");
+    double a = doubleValue("routing.activation");
+    int min = intRange("routing.min-experts", 1, 4096);
+    int max = intRange("routing.max-experts", 1, 4096);
+    return wrap(() -> new RoutingConfig(t, new ActivationRule(a, min, max)));
+  }
+
+  public int oversample() {
+    return intRange("retrieval.oversample", 1, 1000);
+  }
+
+  /**
+   * The Kafka settings ({@code kafka.*} keys, with {@code kafka.properties.*} passed through to every
+   * client); {@code kafka.bootstrap-servers} must be set.
+   */
+  public io.moesearch.connectors.kafka.KafkaSettings kafka() {
+    Map<String, String> m = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith("kafka.") && !v.isEmpty()) {
+            m.put(k, v);
+          }
+        });
+    kafkaProperties.forEach((k, v) -> m.put("kafka.properties." + k, v));
+    return wrap(() -> io.moesearch.connectors.kafka.KafkaSettings.fromMap(m));
+  }
+
+  /** Client properties passed through to every Kafka client ({@code kafka.properties.*}). */
+  public Map<String, String> kafkaProperties() {
+    return kafkaProperties;
+  }
+
+  /** A copy with more overrides applied. */
+  public MoeSearchConfig with(Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    Map<String, String> k = new LinkedHashMap<>(kafkaProperties);
+    overrides.forEach((key, value) -> put(key, value, v, k, "override"));
+    return new MoeSearchConfig(v, k);
+  }
+
+  /** All settings, for logging and the README reference. */
+  public Map<String, String> asMap() {
+    return values;
+  }
+}

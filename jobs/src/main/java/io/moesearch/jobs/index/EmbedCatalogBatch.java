@@ -1,0 +1,77 @@
+package io.moesearch.jobs.index;
+
+import io.moesearch.core.artifact.IndexBuilder;
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.CatalogLoader;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbedderConfig;
+import io.moesearch.core.embed.EmbeddingModel;
+import java.nio.file.Path;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds one length-sorted batch of the catalogue and writes it to the build's work directory; emits
+ * the number of products embedded. Each subtask loads the catalogue and its own model in {@code
+ * open()}; batch numbers index {@link IndexBuilder#embeddingBatches}, which is deterministic, so every
+ * subtask agrees on what batch {@code b} holds. Progress is logged per subtask.
+ */
+public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbedCatalogBatch.class);
+
+  private final String catalogPath;
+  private final String workDir;
+  private final EmbedderConfig embedderConfig;
+  private final int batchSize;
+
+  private transient Catalog catalog;
+  private transient int[][] batches;
+  private transient EmbeddingModel model;
+  private transient Embedder embedder;
+  private transient int embedded;
+  private transient long lastLog;
+  private transient String subtask;
+
+  public EmbedCatalogBatch(String catalogPath, String workDir, EmbedderConfig embedderConfig, int batchSize) {
+    this.catalogPath = catalogPath;
+    this.workDir = workDir;
+    this.embedderConfig = embedderConfig;
+    this.batchSize = batchSize;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    catalog = new CatalogLoader(BadLinePolicy.SKIP, b -> {}).loadUnchecked(Path.of(catalogPath));
+    batches = IndexBuilder.embeddingBatches(catalog, batchSize);
+    model = EmbeddingModel.load(embedderConfig);
+    embedder = model.newEmbedder();
+    var info = getRuntimeContext().getTaskInfo();
+    subtask = (info.getIndexOfThisSubtask() + 1) + "/" + info.getNumberOfParallelSubtasks();
+    lastLog = System.nanoTime();
+  }
+
+  @Override
+  public Integer map(Integer batch) throws Exception {
+    int[] ords = batches[batch];
+    IndexBuilder.writeEmbeddedBatch(Path.of(workDir), batch, ords, IndexBuilder.embedBatch(catalog, ords, embedder));
+    embedded += ords.length;
+    if (System.nanoTime() - lastLog > 10_000_000_000L) {
+      lastLog = System.nanoTime();
+      LOG.info("embed subtask {}: {} products embedded (catalogue: {})", subtask, embedded, catalog.size());
+    }
+    return ords.length;
+  }
+
+  @Override
+  public void close() {
+    if (embedder != null) {
+      embedder.close();
+    }
+    if (model != null) {
+      model.close();
+    }
+  }
+}
