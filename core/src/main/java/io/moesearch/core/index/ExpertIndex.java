@@ -58,18 +58,17 @@ public final class ExpertIndex implements AutoCloseable {
   /**
    * Approximate kNN over HNSW for {@code candidates} hits (optionally pre-filtered inside the graph
    * search), each rescored exactly by dot product with the full-precision vector stored in the index
-   * (Lucene keeps raw float vectors beside quantized ones).
+   * (Lucene keeps raw float vectors beside quantized ones); returns the best {@code keep} by exact
+   * score (ties by document order). Stored fields are read only for those.
    */
-  public List<Candidate> knn(float[] query, int candidates, Query filter) {
-    if (candidates < 1) {
-      throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
+  public List<Candidate> knn(float[] query, int candidates, int keep, Query filter) {
+    if (candidates < 1 || keep < 1) {
+      throw new IllegalArgumentException("candidates and keep must be >= 1, got " + candidates + ", " + keep);
     }
     try {
       TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
       ScoreDoc[] hits = top.scoreDocs.clone();
       java.util.Arrays.sort(hits, java.util.Comparator.comparingInt(h -> h.doc));
-      List<Candidate> out = new ArrayList<>(hits.length);
-      StoredFields stored = searcher.storedFields();
       List<LeafReaderContext> leaves = reader.leaves();
       int leafIdx = -1;
       FloatVectorValues values = null;
@@ -85,9 +84,15 @@ public final class ExpertIndex implements AutoCloseable {
         if (it.docID() < local) {
           it.advance(local);
         }
-        float exact = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
-        Document d = stored.document(sd.doc, STORED);
-        out.add(new Candidate(d.getField(IndexFields.ORD).numericValue().intValue(), d.get(IndexFields.ID), d.get(IndexFields.TITLE), exact));
+        sd.score = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
+      }
+      java.util.Arrays.sort(hits, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+      int n = Math.min(keep, hits.length);
+      List<Candidate> out = new ArrayList<>(n);
+      StoredFields stored = searcher.storedFields();
+      for (int i = 0; i < n; i++) {
+        Document d = stored.document(hits[i].doc, STORED);
+        out.add(new Candidate(d.getField(IndexFields.ORD).numericValue().intValue(), d.get(IndexFields.ID), d.get(IndexFields.TITLE), hits[i].score));
       }
       return out;
     } catch (IOException e) {

@@ -63,7 +63,7 @@ public final class Retriever {
    * oversample} HNSW candidates, rescored exactly, cut to the best {@code k}.
    */
   public static List<Candidate> expertTopK(ExpertIndex index, float[] query, int k, int oversample, Query filter) {
-    return ExactReranker.topK(List.of(index.knn(query, k * oversample, filter)), k);
+    return ExactReranker.topK(List.of(index.knn(query, k * oversample, k, filter)), k);
   }
 
   public Router router() {

@@ -11,8 +11,10 @@ public final class MoeSearch {
 
   static List<Command> commands() {
     List<Command> c = new ArrayList<>();
+    c.add(new DemoCommand());
     c.add(new IndexBuildCommand());
     c.add(new EvalCommand());
+    c.add(new BenchPipelineCommand());
     return c;
   }
 

@@ -54,9 +54,9 @@ public final class MoeSearchConfig implements Serializable {
     d.put("embedder.max-tokens", "128");
     d.put("embedder.intra-op-threads", "1");
     d.put("routing.temperature", "0.05");
-    d.put("routing.activation", "0.7");
+    d.put("routing.activation", "0.9");
     d.put("routing.min-experts", "1");
-    d.put("routing.max-experts", "8");
+    d.put("routing.max-experts", "16");
     d.put("retrieval.oversample", "10");
     d.put("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv");
     d.put("eval.title-queries", "1000");

@@ -1,0 +1,128 @@
+package io.moesearch.jobs.cli;
+
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.artifact.ArtifactException;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.eval.Judgements;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.demo.EmbeddedPipeline;
+import io.moesearch.jobs.demo.PipelineDriver;
+import io.moesearch.jobs.index.IndexBuildJob;
+import io.moesearch.jobs.search.SearchJob;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** {@code moe-search demo}: the main job end to end on the embedded default. */
+final class DemoCommand implements Command {
+  @Override
+  public String name() {
+    return "demo";
+  }
+
+  @Override
+  public String summary() {
+    return "run the streaming job end to end: embedded Kafka + MiniCluster + shipped catalogue";
+  }
+
+  @Override
+  public String help() {
+    return """
+        Usage: moe-search demo [options]
+
+        Builds the index from the shipped catalogue if none exists, starts a real Kafka broker (KRaft,
+        in this JVM) and the streaming search job on Flink's MiniCluster (RocksDB state), streams the
+        Chorus judged queries (and a few malformed messages, which go to the dead-letter topic) into
+        the query topic, prints the ranked results as they arrive, and a closing summary. Stops the
+        job and the broker and exits.
+
+        Options:
+          --queries N           how many of the Chorus queries to send (default: all 135)
+          --rate QPS            send rate, queries/s (default 20; 0 = as fast as possible)
+          --results N           items printed per query (default 3)
+          --json FILE           write the summary figures as JSON
+          --config FILE / --set KEY=VALUE
+        """;
+  }
+
+  @Override
+  public Map<String, String> valuedFlags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("queries", "");
+    m.put("rate", "");
+    m.put("results", "");
+    m.put("json", "");
+    return m;
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    MoeSearchConfig config = args.config();
+    IndexArtifact artifact = ensureIndex(config);
+    List<String> texts = new ArrayList<>(Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP).byQuery().keySet());
+    int n = args.option("queries") == null ? texts.size() : Math.min(texts.size(), Integer.parseInt(args.option("queries")));
+    double rate = args.option("rate") == null ? 20 : Double.parseDouble(args.option("rate"));
+    int show = args.option("results") == null ? 3 : Integer.parseInt(args.option("results"));
+    List<SearchQuery> queries = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      queries.add(new SearchQuery("demo-" + i, texts.get(i), 10, null, System.currentTimeMillis(), null));
+    }
+    List<byte[]> malformed =
+        List.of(
+            "{\"query_id\": \"broken\", \"text\": ".getBytes(StandardCharsets.UTF_8),
+            "{\"query_id\": \"no-text\"}".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xC3, (byte) 0x28});
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
+    System.out.printf("starting Kafka (KRaft, in-process) and the search job (parallelism %d, %s state) on index %s%n",
+        config.intRange("job.parallelism", 1, 1024), config.string("job.state-backend"), artifact.version());
+    PipelineDriver.Figures f;
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, artifact, 2, s -> s)) {
+      System.out.printf("broker at %s; sending %d queries at %s/s and %d malformed messages%n%n", pipeline.bootstrapServers(), n, rate == 0 ? "max" : rate, malformed.size());
+      f = PipelineDriver.run(pipeline, queries, malformed, rate, Duration.ofMinutes(5), r -> print(r, show));
+    }
+    System.out.println();
+    System.out.printf(Locale.ROOT, "summary: %d queries sent, %d results, %d dead letters (of %d malformed sent)%s%n",
+        f.queriesSent, f.resultsReceived, f.deadLetters, f.malformedSent, f.timedOut ? " — TIMED OUT waiting for results" : "");
+    System.out.printf(Locale.ROOT, "latency end to end (produce → result consumed): p50 %.1f ms, p99 %.1f ms; in job: p50 %.1f ms, p99 %.1f ms; avg experts %.2f%n",
+        f.e2eP50Ms, f.e2eP99Ms, f.inJobP50Ms, f.inJobP99Ms, f.avgExperts);
+    Json.write(args.option("json"), f);
+    return f.timedOut ? 1 : 0;
+  }
+
+  private static void print(SearchResult r, int show) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%-10s %-32s experts=%-14s %5.1f ms%n", r.queryId(), '"' + abbreviate(r.text(), 30) + '"', java.util.Arrays.toString(r.experts()), r.latency().totalMs()));
+    for (int i = 0; i < Math.min(show, r.items().length); i++) {
+      var item = r.items()[i];
+      sb.append(String.format(Locale.ROOT, "    %d. %.3f  %-10s %s%n", i + 1, item.score(), item.productId(), abbreviate(item.title(), 80)));
+    }
+    System.out.print(sb);
+  }
+
+  private static String abbreviate(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+  }
+
+  /** The configured index, built from the configured catalogue first if there is none. */
+  static IndexArtifact ensureIndex(MoeSearchConfig config) throws Exception {
+    try {
+      return SearchJob.resolveArtifact(config);
+    } catch (ArtifactException e) {
+      if (!config.string("index.path").isEmpty()) {
+        throw e;
+      }
+      System.out.println("no index under " + config.indexRoot() + ": building one from " + config.catalogPath() + " (a few minutes, once)");
+      new IndexBuildJob(config, System.out::println).run(Environments.local(config.intRange("index.parallelism", 1, 256)));
+      return SearchJob.resolveArtifact(config);
+    }
+  }
+}

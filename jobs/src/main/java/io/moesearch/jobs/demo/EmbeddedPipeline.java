@@ -1,0 +1,155 @@
+package io.moesearch.jobs.demo;
+
+import io.moesearch.connectors.kafka.EmbeddedKafka;
+import io.moesearch.connectors.kafka.KafkaIO;
+import io.moesearch.connectors.kafka.KafkaSettings;
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.search.SearchJob;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The whole pipeline on one machine: a real in-process Kafka broker (KRaft) with the query, result and
+ * dead-letter topics, and the search job running asynchronously on the given environment (Flink's
+ * MiniCluster locally). Used by the demo, the pipeline benchmark and the integration tests. Closing
+ * it cancels the job and stops the broker.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+  private final EmbeddedKafka kafka;
+  private final MoeSearchConfig config;
+  private final JobClient job;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final MessageJson json = new MessageJson();
+
+  private EmbeddedPipeline(EmbeddedKafka kafka, MoeSearchConfig config, JobClient job) {
+    this.kafka = kafka;
+    this.config = config;
+    this.job = job;
+    Properties p = kafka.clientProperties();
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("linger.ms", "1");
+    this.producer = new KafkaProducer<>(p);
+  }
+
+  /**
+   * Starts the broker, creates the topics ({@code queryPartitions} partitions for queries), and
+   * submits the job. {@code tap} may transform the result stream before the sink (tests inject
+   * failures there).
+   */
+  public static EmbeddedPipeline start(
+      MoeSearchConfig base, StreamExecutionEnvironment env, IndexArtifact artifact, int queryPartitions, UnaryOperator<DataStream<SearchResult>> tap)
+      throws Exception {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    try {
+      MoeSearchConfig config = base.with(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
+      KafkaSettings s = config.kafka();
+      kafka.createTopics(queryPartitions, s.queryTopic());
+      kafka.createTopics(queryPartitions, s.resultTopic(), s.deadLetterTopic());
+      DataStream<SearchResult> results =
+          tap.apply(SearchJob.results(env, config, artifact, KafkaIO.querySource(s), KafkaIO.deadLetterSink(s)));
+      results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
+      JobClient job = env.executeAsync(config.string("job.name") + " " + artifact.version());
+      return new EmbeddedPipeline(kafka, config, job);
+    } catch (Exception | Error e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public MoeSearchConfig config() {
+    return config;
+  }
+
+  public JobClient job() {
+    return job;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** Sends a raw query payload (not flushed). */
+  public void send(String key, byte[] value) {
+    producer.send(new ProducerRecord<>(config.kafka().queryTopic(), key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+  }
+
+  public void flush() {
+    producer.flush();
+  }
+
+  /** A consumer of the result topic from the beginning; {@code readCommitted} for transactional output. */
+  public Consumer<SearchResult> results(boolean readCommitted) {
+    return new Consumer<>(config.kafka().resultTopic(), readCommitted, json::decodeResult);
+  }
+
+  public Consumer<DeadLetter> deadLetters() {
+    return new Consumer<>(config.kafka().deadLetterTopic(), true, json::decodeDeadLetter);
+  }
+
+  /** Polls one topic and decodes its values. Not thread-safe. */
+  public final class Consumer<T> implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final java.util.function.Function<byte[], T> decode;
+
+    Consumer(String topic, boolean readCommitted, java.util.function.Function<byte[], T> decode) {
+      Properties p = kafka.clientProperties();
+      p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+      p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+      p.put("group.id", "reader-" + UUID.randomUUID());
+      p.put("auto.offset.reset", "earliest");
+      p.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
+      this.consumer = new KafkaConsumer<>(p);
+      this.consumer.subscribe(List.of(topic));
+      this.decode = decode;
+    }
+
+    /** Decoded records with their Kafka timestamps (ms) received within {@code timeout}. */
+    public List<Timed<T>> poll(Duration timeout) {
+      List<Timed<T>> out = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+        out.add(new Timed<>(decode.apply(r.value()), r.timestamp(), System.currentTimeMillis()));
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** A consumed value with its record timestamp and the wall time it was received. */
+  public record Timed<T>(T value, long recordTimestamp, long receivedMillis) {}
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+    try {
+      job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      job.getJobExecutionResult().handle((r, e) -> null).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // The job may already have finished or failed; the broker is stopped regardless.
+    } finally {
+      kafka.close();
+    }
+  }
+}

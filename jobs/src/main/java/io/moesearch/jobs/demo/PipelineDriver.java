@@ -1,0 +1,135 @@
+package io.moesearch.jobs.demo;
+
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.eval.LatencyStats;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Streams queries into a running {@link EmbeddedPipeline} at a target rate while consuming results,
+ * and measures end-to-end latency (produce time → result consumed) and throughput.
+ */
+public final class PipelineDriver {
+
+  /** What a run measured. Field names are the JSON output's. */
+  public static final class Figures {
+    public int queriesSent;
+    public int malformedSent;
+    public int resultsReceived;
+    public int duplicateResults;
+    public int deadLetters;
+    public double targetRatePerSec;
+    public double sendSeconds;
+    public double throughputPerSec;
+    public double e2eP50Ms;
+    public double e2eP95Ms;
+    public double e2eP99Ms;
+    public double inJobP50Ms;
+    public double inJobP99Ms;
+    public double avgExperts;
+    public boolean timedOut;
+  }
+
+  private PipelineDriver() {}
+
+  /**
+   * Sends {@code queries} (and {@code malformed} raw payloads interleaved) at {@code ratePerSec} (0 =
+   * as fast as possible) and waits up to {@code timeout} for every answer; {@code onResult} sees each
+   * result as it arrives.
+   */
+  public static Figures run(
+      EmbeddedPipeline pipeline, List<SearchQuery> queries, List<byte[]> malformed, double ratePerSec, Duration timeout, Consumer<SearchResult> onResult) {
+    MessageJson json = new MessageJson();
+    Figures f = new Figures();
+    f.targetRatePerSec = ratePerSec;
+    Map<String, Long> sentAt = new HashMap<>();
+    Map<String, Integer> seen = new HashMap<>();
+    LatencyStats e2e = new LatencyStats();
+    LatencyStats inJob = new LatencyStats();
+    double experts = 0;
+    try (var results = pipeline.results(false);
+        var dead = pipeline.deadLetters()) {
+      // Subscribe before sending so no partition assignment delay skews the first latencies.
+      results.poll(Duration.ofMillis(100));
+      dead.poll(Duration.ofMillis(10));
+      long start = System.nanoTime();
+      int malformedEvery = malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
+      int sentBad = 0;
+      long firstSend = System.currentTimeMillis();
+      for (int i = 0; i < queries.size(); i++) {
+        if (ratePerSec > 0) {
+          long due = start + (long) (i * 1e9 / ratePerSec);
+          long wait = due - System.nanoTime();
+          if (wait > 2_000_000) {
+            drain(results, dead, sentAt, seen, e2e, inJob, f, onResult, Duration.ofNanos(wait));
+          } else if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+        }
+        SearchQuery q = queries.get(i);
+        sentAt.put(q.queryId(), System.currentTimeMillis());
+        pipeline.send(q.queryId(), json.encodeQuery(q));
+        if (i % malformedEvery == 0 && sentBad < malformed.size()) {
+          pipeline.send(null, malformed.get(sentBad++));
+        }
+        if (i % 64 == 0) {
+          pipeline.flush();
+        }
+      }
+      while (sentBad < malformed.size()) {
+        pipeline.send(null, malformed.get(sentBad++));
+      }
+      pipeline.flush();
+      f.queriesSent = queries.size();
+      f.malformedSent = sentBad;
+      f.sendSeconds = (System.nanoTime() - start) / 1e9;
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
+      while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad) && System.currentTimeMillis() < deadline) {
+        drain(results, dead, sentAt, seen, e2e, inJob, f, onResult, Duration.ofMillis(100));
+      }
+      f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
+      long lastResult = System.currentTimeMillis();
+      f.throughputPerSec = f.resultsReceived / Math.max(1e-3, (lastResult - firstSend) / 1000.0);
+    }
+    f.e2eP50Ms = e2e.percentile(50);
+    f.e2eP95Ms = e2e.percentile(95);
+    f.e2eP99Ms = e2e.percentile(99);
+    f.inJobP50Ms = inJob.percentile(50);
+    f.inJobP99Ms = inJob.percentile(99);
+    return f;
+  }
+
+  private static void drain(
+      EmbeddedPipeline.Consumer<SearchResult> results,
+      EmbeddedPipeline.Consumer<DeadLetter> dead,
+      Map<String, Long> sentAt,
+      Map<String, Integer> seen,
+      LatencyStats e2e,
+      LatencyStats inJob,
+      Figures f,
+      Consumer<SearchResult> onResult,
+      Duration wait) {
+    for (var r : results.poll(wait)) {
+      SearchResult res = r.value();
+      if (seen.merge(res.queryId(), 1, Integer::sum) > 1) {
+        f.duplicateResults++;
+        continue;
+      }
+      f.resultsReceived++;
+      Long sent = sentAt.get(res.queryId());
+      if (sent != null) {
+        e2e.add(r.receivedMillis() - sent);
+      }
+      inJob.add(res.latency().totalMs());
+      f.avgExperts += (res.experts().length - f.avgExperts) / f.resultsReceived;
+      onResult.accept(res);
+    }
+    f.deadLetters += dead.poll(Duration.ZERO).size();
+  }
+}

@@ -1,0 +1,93 @@
+package io.moesearch.jobs.search;
+
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.gate.Router;
+import io.moesearch.core.index.Candidate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.core.testing.SmallIndex;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Shared set-up of the pipeline ITCases: a small real index, queries and the expected rankings. */
+final class PipelineFixture {
+  final Catalog catalog;
+  final Path artifactDir;
+  final IndexArtifact artifact;
+
+  PipelineFixture(Path root) {
+    catalog = SmallIndex.catalogue(400);
+    try (EmbeddingModel model = SmallIndex.model()) {
+      artifactDir = SmallIndex.build(catalog, model, 8, root);
+    }
+    artifact = IndexArtifact.load(artifactDir, 384);
+  }
+
+  MoeSearchConfig config(Path checkpoints, Map<String, String> more) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("index.path", artifactDir.toString());
+    m.put("job.parallelism", "2");
+    m.put("job.state-backend", "rocksdb");
+    m.put("job.checkpoint-dir", checkpoints.toString());
+    m.put("job.checkpoint-interval-ms", "1000");
+    m.put("routing.activation", "0.9");
+    m.put("routing.max-experts", "4");
+    m.put("batch.max-size", "16");
+    m.putAll(more);
+    return MoeSearchConfig.defaultsWith(m);
+  }
+
+  /** {@code n} distinct valid queries: product titles and short generic phrases. */
+  List<SearchQuery> queries(int n) {
+    String[] generic = {"usb cable", "black toner", "wireless mouse", "laptop bag", "hdmi adapter", "ink cartridge"};
+    List<SearchQuery> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String text = i % 5 == 4 ? generic[i % generic.length] + " " + i : catalog.get(i % catalog.size()).title();
+      out.add(new SearchQuery("q-" + i, text, 10, null, 0, null));
+    }
+    return out;
+  }
+
+  /** Thirty malformed payloads of several kinds. */
+  static List<byte[]> malformed() {
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      out.add(("{\"query_id\": \"bad-" + i + "\", \"text\": ").getBytes(StandardCharsets.UTF_8)); // truncated JSON
+      out.add(("{\"text\": \"no id " + i + "\"}").getBytes(StandardCharsets.UTF_8)); // missing query_id
+      out.add(("{\"query_id\": \"k" + i + "\", \"text\": \"x\", \"top_k\": 500}").getBytes(StandardCharsets.UTF_8)); // top_k range
+      out.add(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) i}); // invalid UTF-8
+      out.add(("{\"query_id\": \"big" + i + "\", \"text\": \"" + "x".repeat(20_000) + "\"}").getBytes(StandardCharsets.UTF_8)); // oversized
+    }
+    return out;
+  }
+
+  static byte[] encode(SearchQuery q) {
+    return new MessageJson().encodeQuery(q);
+  }
+
+  /** What the core retriever returns for each query text (top-10 product ids). */
+  Map<String, List<String>> expected(List<SearchQuery> queries, MoeSearchConfig config) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    List<ExpertIndex> experts = artifact.openExperts();
+    try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
+        Embedder embedder = model.newEmbedder()) {
+      Retriever r = new Retriever(new Router(artifact.gate(), config.routing()), experts, config.oversample());
+      for (SearchQuery q : queries) {
+        out.put(q.queryId(), r.search(embedder.embed(q.text()), q.topK()).items().stream().map(Candidate::productId).toList());
+      }
+    } finally {
+      experts.forEach(ExpertIndex::close);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,101 @@
+package io.moesearch.jobs.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.demo.EmbeddedPipeline;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming job end to end on a real Kafka broker and Flink's MiniCluster (parallelism 2, RocksDB
+ * state): valid queries are answered once each with the core retriever's ranking, malformed ones land
+ * in the dead-letter topic with a reason, and the job never restarts.
+ */
+class SearchJobITCase {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  @TempDir static Path root;
+  static PipelineFixture fixture;
+
+  @BeforeAll
+  static void index() {
+    fixture = new PipelineFixture(root.resolve("index"));
+  }
+
+  @Test
+  void answersEveryValidQueryOnceAndDeadLettersTheRest(@TempDir Path checkpoints) throws Exception {
+    MoeSearchConfig config = fixture.config(checkpoints, Map.of("kafka.delivery-guarantee", "at-least-once"));
+    Configuration flink = SearchJob.flinkConfiguration(config);
+    flink.setString("restart-strategy.type", "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    List<SearchQuery> queries = fixture.queries(300);
+    List<byte[]> bad = PipelineFixture.malformed();
+    Map<String, List<String>> expected = fixture.expected(queries, config);
+
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, fixture.artifact, 2, s -> s)) {
+      for (int i = 0; i < queries.size(); i++) {
+        pipeline.send(queries.get(i).queryId(), PipelineFixture.encode(queries.get(i)));
+        if (i % 10 == 0) {
+          pipeline.send(null, bad.get(i / 10));
+        }
+      }
+      pipeline.flush();
+
+      Map<String, Integer> counts = new HashMap<>();
+      Map<String, SearchResult> results = new HashMap<>();
+      List<DeadLetter> dead = new java.util.ArrayList<>();
+      long deadline = System.currentTimeMillis() + 180_000;
+      try (var rc = pipeline.results(false);
+          var dc = pipeline.deadLetters()) {
+        while (System.currentTimeMillis() < deadline && (results.size() < 300 || dead.size() < 30)) {
+          for (var r : rc.poll(Duration.ofMillis(200))) {
+            counts.merge(r.value().queryId(), 1, Integer::sum);
+            results.put(r.value().queryId(), r.value());
+          }
+          dc.poll(Duration.ofMillis(50)).forEach(d -> dead.add(d.value()));
+        }
+        // Anything extra would arrive shortly after; give duplicates a chance to show up.
+        for (int i = 0; i < 5; i++) {
+          rc.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+        }
+      }
+
+      assertThat(results).hasSize(300);
+      assertThat(counts.values()).allMatch(c -> c == 1);
+      for (SearchQuery q : queries) {
+        SearchResult r = results.get(q.queryId());
+        assertThat(Arrays.stream(r.items()).map(RankedItem::productId).toList())
+            .as("ranking of %s (%s)", q.queryId(), q.text())
+            .containsExactlyElementsOf(expected.get(q.queryId()));
+        assertThat(r.indexVersion()).isEqualTo(fixture.artifact.version());
+        assertThat(r.experts()).isNotEmpty();
+        assertThat(r.tsOut()).isGreaterThanOrEqualTo(r.tsIn());
+      }
+      assertThat(dead).hasSize(30);
+      assertThat(dead).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
+      assertThat(dead).extracting(DeadLetter::reason).anyMatch(r -> r.contains("UTF-8")).anyMatch(r -> r.contains("query_id")).anyMatch(r -> r.contains("top_k"));
+      assertThat(pipeline.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+  }
+}

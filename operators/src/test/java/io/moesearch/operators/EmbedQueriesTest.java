@@ -1,0 +1,164 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbedderConfig;
+import io.moesearch.core.embed.EmbeddingModel;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the async embedding function inside Flink's {@code AsyncWaitOperator} (through the operator
+ * test harness) with the real bundled model, and compares against single-text embeddings.
+ */
+class EmbedQueriesTest {
+  private static final long ASYNC_TIMEOUT_MS = 60_000;
+
+  private static EmbeddingModel referenceModel;
+  private static Embedder reference;
+
+  @BeforeAll
+  static void loadReference() {
+    referenceModel = EmbeddingModel.load(EmbedderConfig.bundled());
+    reference = referenceModel.newEmbedder();
+  }
+
+  @AfterAll
+  static void closeReference() {
+    reference.close();
+    referenceModel.close();
+  }
+
+  private static OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> harness(
+      EmbedQueries fn, int capacity) throws Exception {
+    return new OneInputStreamOperatorTestHarness<>(
+        new AsyncWaitOperatorFactory<>(
+            fn, ASYNC_TIMEOUT_MS, capacity, AsyncDataStream.OutputMode.ORDERED),
+        TypeInformation.of(SearchQuery.class).createSerializer(new SerializerConfigImpl()));
+  }
+
+  private static SearchQuery query(String id, String text) {
+    return new SearchQuery(id, text, 10, null, 0, null);
+  }
+
+  private static double dot(float[] a, float[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static List<EmbeddedQuery> embedAll(
+      OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> h, List<SearchQuery> queries)
+      throws Exception {
+    for (SearchQuery q : queries) {
+      h.processElement(new StreamRecord<>(q));
+    }
+    h.endInput(); // waits for every in-flight query
+    return h.extractOutputValues();
+  }
+
+  @Test
+  void everyQueryGetsItsOwnEmbeddingInInputOrder() throws Exception {
+    List<SearchQuery> queries =
+        List.of(
+            query("q-1", "usb c cable"),
+            query("q-2", "wireless optical mouse with a long battery life"),
+            query("q-3", "toner"),
+            query("q-4", "27 inch 4k monitor with adjustable stand and hdmi input"),
+            query("q-5", "hp laserjet printer"));
+    long before = System.currentTimeMillis();
+    List<EmbeddedQuery> out;
+    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 20), 10)) {
+      h.open();
+      out = embedAll(h, queries);
+    }
+    long after = System.currentTimeMillis();
+
+    assertThat(out).hasSize(5);
+    assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    for (EmbeddedQuery e : out) {
+      float[] single = reference.embed(e.query().text());
+      assertThat(e.vector()).hasSize(referenceModel.dimension());
+      assertThat(dot(e.vector(), single))
+          .as("embedding of '%s' vs its single-text embedding", e.query().text())
+          .isCloseTo(1.0, within(1e-5));
+      assertThat(e.tsInMillis()).isBetween(before, after);
+      assertThat(e.embedMs()).isNotNegative().isLessThan((double) (after - before) + 1);
+    }
+    // Distinct texts give distinct vectors: a mix-up between queries would show here.
+    assertThat(dot(out.get(0).vector(), reference.embed(out.get(1).query().text()))).isLessThan(0.95);
+  }
+
+  @Test
+  void manyQueriesThroughASmallAsyncBufferAllComeOutOnceAndInOrder() throws Exception {
+    List<String> texts = List.of("usb c cable", "toner cartridge black", "wireless mouse", "ethernet switch", "ssd 1tb");
+    List<SearchQuery> queries = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      queries.add(query("q-" + i, texts.get(i % texts.size())));
+    }
+    List<EmbeddedQuery> out;
+    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 8, 5), 3)) {
+      h.open();
+      out = embedAll(h, queries);
+    }
+
+    assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    for (EmbeddedQuery e : out) {
+      assertThat(dot(e.vector(), reference.embed(e.query().text()))).isCloseTo(1.0, within(1e-5));
+    }
+  }
+
+  @Test
+  void closeStopsTheBatcherAndReleasesTheModel() throws Exception {
+    EmbedQueries fn;
+    var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 5), 10);
+    h.open();
+    fn = (EmbedQueries) ((AbstractUdfStreamOperator<?, ?>) h.getOperator()).getUserFunction();
+    assertThat(embed0Alive()).as("batcher thread while open").isTrue();
+    assertThat(embedAll(h, List.of(query("q-1", "toner")))).hasSize(1);
+    EmbeddingModel model = (EmbeddingModel) field(fn, "model");
+    Embedder embedder = (Embedder) field(fn, "embedder");
+
+    h.close();
+
+    assertThat(embed0Alive()).as("batcher thread after close").isFalse();
+    assertThatThrownBy(() -> embedder.embed("after close")).as("embedder released").isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Embedder e = model.newEmbedder()) {
+                e.embed("after close");
+              }
+            })
+        .as("model released")
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  private static boolean embed0Alive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("embed-0") && t.isAlive());
+  }
+
+  private static Object field(Object target, String name) throws ReflectiveOperationException {
+    Field f = target.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(target);
+  }
+}

@@ -1,0 +1,267 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Merging of partial results per query: completion, dedup and ranking, timeout, replays, restore. */
+class MergePartialsTest {
+  private static final String VERSION = "idx-test-v1";
+  private static final long TIMEOUT_MS = 1_000;
+  private static final long T0 = 10_000;
+  private static final long TS_IN = 1_234L;
+
+  private static final SearchQuery QUERY =
+      new SearchQuery("q-1", "usb c cable", 4, null, 0, null);
+  private static final int[] EXPERTS = {2, 0, 5};
+
+  private KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult> harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = newHarness();
+    harness.open();
+    harness.setProcessingTime(T0);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+      newHarness() throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new MergePartials(VERSION, TIMEOUT_MS)),
+        p -> p.query().queryId(),
+        Types.STRING);
+  }
+
+  private static RankedItem item(String id, float score) {
+    return new RankedItem(id, "title of " + id, score);
+  }
+
+  private static PartialResult partial(
+      SearchQuery q, int expert, int[] experts, double retrieveMs, RankedItem... items) {
+    return new PartialResult(q, expert, experts, items, TS_IN, 2.5, 0.25, retrieveMs);
+  }
+
+  // Experts 2 and 0 both return p-b, experts 2 and 5 both return p-d; p-a and p-d tie at 0.7.
+  private static PartialResult fromExpert2() {
+    return partial(QUERY, 2, EXPERTS, 1.0, item("p-b", 0.9f), item("p-d", 0.7f), item("p-x", 0.3f));
+  }
+
+  private static PartialResult fromExpert0() {
+    return partial(QUERY, 0, EXPERTS, 3.0, item("p-b", 0.9f), item("p-a", 0.7f), item("p-y", 0.2f));
+  }
+
+  private static PartialResult fromExpert5() {
+    return partial(QUERY, 5, EXPERTS, 2.0, item("p-c", 0.8f), item("p-d", 0.7f), item("p-z", 0.1f));
+  }
+
+  private static final List<RankedItem> EXPECTED_TOP4 =
+      List.of(item("p-b", 0.9f), item("p-c", 0.8f), item("p-a", 0.7f), item("p-d", 0.7f));
+
+  private void process(PartialResult p) throws Exception {
+    harness.processElement(new StreamRecord<>(p));
+  }
+
+  private void assertNoStateOrTimersLeft() {
+    assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+    assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();
+  }
+
+  @Test
+  void allPartialsGiveOneDeduplicatedRankingCutToTopK() throws Exception {
+    process(fromExpert2());
+    process(fromExpert0());
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+    process(fromExpert5());
+
+    List<SearchResult> out = harness.extractOutputValues();
+    assertThat(out).hasSize(1);
+    SearchResult r = out.get(0);
+    assertThat(r.queryId()).isEqualTo("q-1");
+    assertThat(r.text()).isEqualTo("usb c cable");
+    assertThat(r.items()).containsExactlyElementsOf(EXPECTED_TOP4);
+    assertThat(r.experts()).containsExactly(2, 0, 5);
+    assertThat(r.indexVersion()).isEqualTo(VERSION);
+    assertThat(r.cache()).isEqualTo(SearchResult.CACHE_MISS).isEqualTo("miss");
+    assertThat(r.tsIn()).isEqualTo(TS_IN);
+    assertThat(r.tsOut()).isGreaterThanOrEqualTo(TS_IN);
+    assertThat(r.latency().embedMs()).isEqualTo(2.5);
+    assertThat(r.latency().routeMs()).isEqualTo(0.25);
+    assertThat(r.latency().retrieveMs()).as("slowest expert").isEqualTo(3.0);
+    assertThat(r.latency().totalMs()).isEqualTo((double) (r.tsOut() - TS_IN));
+    assertNoStateOrTimersLeft();
+
+    // The deleted timeout timer must not fire a second answer later.
+    harness.setProcessingTime(T0 + 10 * TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).hasSize(1);
+  }
+
+  @Test
+  void duplicateProductsKeepTheirBestScore() throws Exception {
+    int[] experts = {0, 1};
+    SearchQuery q = new SearchQuery("q-dup", "toner", 2, null, 0, null);
+    process(partial(q, 0, experts, 1, item("p-1", 0.50f), item("p-2", 0.40f)));
+    process(partial(q, 1, experts, 1, item("p-2", 0.60f), item("p-3", 0.10f)));
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.items()).containsExactly(item("p-2", 0.60f), item("p-1", 0.50f)));
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void missingPartialIsAnsweredWithWhatArrivedOnceTheTimeoutPasses() throws Exception {
+    process(fromExpert2());
+    harness.setProcessingTime(T0 + TIMEOUT_MS / 2);
+    process(fromExpert5());
+    assertThat(harness.numProcessingTimeTimers()).as("one timer per query").isEqualTo(1);
+
+    harness.setProcessingTime(T0 + TIMEOUT_MS - 1);
+    assertThat(harness.extractOutputValues()).as("nothing before the timeout").isEmpty();
+
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    List<SearchResult> out = harness.extractOutputValues();
+    assertThat(out).hasSize(1);
+    SearchResult r = out.get(0);
+    // Union of experts 2 and 5 only: p-a (expert 0) is absent.
+    assertThat(r.items())
+        .containsExactly(item("p-b", 0.9f), item("p-c", 0.8f), item("p-d", 0.7f), item("p-x", 0.3f));
+    assertThat(r.experts()).containsExactly(2, 0, 5);
+    assertThat(r.indexVersion()).isEqualTo(VERSION);
+    assertThat(r.cache()).isEqualTo(SearchResult.CACHE_MISS);
+    assertThat(r.latency().retrieveMs()).isEqualTo(2.0);
+    assertNoStateOrTimersLeft();
+
+    harness.setProcessingTime(T0 + 10 * TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).hasSize(1);
+  }
+
+  @Test
+  void replayedPartialFromTheSameExpertDoesNotCompleteTheQueryEarly() throws Exception {
+    process(fromExpert2());
+    process(fromExpert2()); // at-least-once replay
+    process(fromExpert0());
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+    process(fromExpert5());
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(r -> assertThat(r.items()).containsExactlyElementsOf(EXPECTED_TOP4));
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void queriesAreMergedIndependently() throws Exception {
+    SearchQuery other = new SearchQuery("q-2", "wireless mouse", 1, null, 0, null);
+    int[] otherExperts = {1, 3};
+    process(fromExpert2());
+    process(partial(other, 3, otherExperts, 1, item("m-1", 0.5f)));
+    process(fromExpert0());
+    process(partial(other, 1, otherExperts, 1, item("m-2", 0.6f), item("m-1", 0.5f)));
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.queryId()).isEqualTo("q-2");
+              assertThat(r.items()).containsExactly(item("m-2", 0.6f));
+              assertThat(r.experts()).containsExactly(1, 3);
+            });
+    assertThat(harness.numProcessingTimeTimers()).as("q-1 still waits").isEqualTo(1);
+
+    process(fromExpert5());
+    assertThat(harness.extractOutputValues())
+        .extracting(SearchResult::queryId)
+        .containsExactly("q-2", "q-1");
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void partialsSurviveACheckpointAndTheQueryCompletesAfterRestore() throws Exception {
+    process(fromExpert0());
+    OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+    harness.close();
+
+    harness = newHarness();
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(T0 + 10);
+    assertThat(harness.numKeyedStateEntries()).as("restored partial").isPositive();
+    assertThat(harness.numProcessingTimeTimers()).as("restored timer").isEqualTo(1);
+
+    process(fromExpert5());
+    assertThat(harness.extractOutputValues()).isEmpty();
+    process(fromExpert2());
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.items()).containsExactlyElementsOf(EXPECTED_TOP4);
+              assertThat(r.experts()).containsExactly(2, 0, 5);
+            });
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void restoredTimerStillAnswersAQueryWhosePartialsNeverArrive() throws Exception {
+    process(fromExpert0());
+    OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+    harness.close();
+
+    harness = newHarness();
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.items())
+                    .containsExactly(item("p-b", 0.9f), item("p-a", 0.7f), item("p-y", 0.2f)));
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void aPartialArrivingAfterTheTimeoutLeavesNoStateBehind() throws Exception {
+    process(fromExpert2());
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).hasSize(1);
+
+    process(fromExpert0()); // straggler
+    harness.setProcessingTime(T0 + 3 * TIMEOUT_MS);
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void aNonPositiveTimeoutIsRejected() {
+    assertThatThrownBy(() -> new MergePartials(VERSION, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("merge.timeout-ms");
+  }
+}

@@ -1,0 +1,170 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.QueryCodec;
+import io.moesearch.connectors.message.RawMessage;
+import io.moesearch.connectors.message.SearchQuery;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Valid queries go downstream, every malformed message goes to the dead-letter side output. */
+class ParseQueriesTest {
+  private static final String TOPIC = "search-queries";
+  private static final int PARTITION = 3;
+  private static final int MAX_BYTES = 256;
+
+  private OneInputStreamOperatorTestHarness<RawMessage, SearchQuery> harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new ParseQueries(new QueryCodec(64, MAX_BYTES))));
+    harness.open();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private static RawMessage raw(long offset, byte[] value) {
+    return new RawMessage(TOPIC, PARTITION, offset, 1_000 + offset, null, value);
+  }
+
+  private static RawMessage raw(long offset, String json) {
+    return raw(offset, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void process(RawMessage m) throws Exception {
+    harness.processElement(new StreamRecord<>(m, m.timestamp()));
+  }
+
+  private List<DeadLetter> deadLetters() {
+    Queue<StreamRecord<DeadLetter>> side = harness.getSideOutput(ParseQueries.DEAD_LETTERS);
+    List<DeadLetter> out = new ArrayList<>();
+    if (side != null) {
+      side.forEach(r -> out.add(r.getValue()));
+    }
+    return out;
+  }
+
+  @Test
+  void validQueriesGoDownstreamAndMalformedOnesToTheDeadLetterOutput() throws Exception {
+    String badJson = "{\"query_id\":\"q-2\",\"text\":";
+    String noId = "{\"text\":\"wireless mouse\"}";
+    byte[] oversized = ("{\"query_id\":\"q-4\",\"text\":\"" + "x".repeat(400) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] notUtf8 = {'{', '"', 'q', '"', ':', (byte) 0xC3, (byte) 0x28, '}'};
+    long before = System.currentTimeMillis();
+
+    process(
+        raw(
+            10,
+            "{\"query_id\":\"q-1\",\"text\":\"  usb c cable \",\"top_k\":5,"
+                + "\"filters\":{\"brands\":[\"StarTech.com\"],\"price_max\":50}}"));
+    process(raw(11, badJson));
+    process(raw(12, noId));
+    process(raw(13, oversized));
+    process(raw(14, notUtf8));
+    process(raw(15, "{\"query_id\":\"q-6\",\"text\":\"toner\"}"));
+    process(raw(16, (byte[]) null));
+    long after = System.currentTimeMillis();
+
+    assertThat(harness.extractOutputValues())
+        .containsExactly(
+            new SearchQuery(
+                "q-1", "usb c cable", 5, new Filters(new String[] {"StarTech.com"}, null, 50.0), 0, null),
+            new SearchQuery("q-6", "toner", SearchQuery.DEFAULT_TOP_K, null, 0, null));
+
+    List<DeadLetter> dead = deadLetters();
+    assertThat(dead).hasSize(5);
+    assertThat(dead).allSatisfy(
+        d -> {
+          assertThat(d.topic()).isEqualTo(TOPIC);
+          assertThat(d.partition()).isEqualTo(PARTITION);
+          assertThat(d.ts()).isBetween(before, after);
+        });
+    assertThat(dead).extracting(DeadLetter::offset).containsExactly(11L, 12L, 13L, 14L, 16L);
+
+    DeadLetter malformed = dead.get(0);
+    assertThat(malformed.reason()).startsWith("malformed JSON");
+    assertThat(malformed.payload()).isEqualTo(badJson);
+    assertThat(malformed.payloadEncoding()).isEqualTo(DeadLetter.UTF8);
+
+    DeadLetter missingId = dead.get(1);
+    assertThat(missingId.reason()).isEqualTo("query_id is required");
+    assertThat(missingId.payload()).isEqualTo(noId);
+
+    DeadLetter tooBig = dead.get(2);
+    assertThat(tooBig.reason())
+        .contains(oversized.length + " bytes")
+        .contains("maximum of " + MAX_BYTES + " bytes");
+    assertThat(tooBig.payloadBytes()).hasSize(MAX_BYTES);
+    assertThat(new String(oversized, StandardCharsets.UTF_8)).startsWith(tooBig.payload());
+
+    DeadLetter binary = dead.get(3);
+    assertThat(binary.reason()).contains("not valid UTF-8");
+    assertThat(binary.payloadEncoding()).isEqualTo(DeadLetter.BASE64);
+    assertThat(binary.payloadBytes()).isEqualTo(notUtf8);
+
+    DeadLetter tombstone = dead.get(4);
+    assertThat(tombstone.reason()).contains("tombstone");
+    assertThat(tombstone.payload()).isEmpty();
+  }
+
+  @Test
+  void recordsKeepTheirTimestampsOnBothOutputs() throws Exception {
+    process(raw(1, "{\"query_id\":\"q-1\",\"text\":\"toner\"}"));
+    process(raw(2, "not json"));
+
+    assertThat(harness.extractOutputStreamRecords())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(1_001L));
+    assertThat(harness.getSideOutput(ParseQueries.DEAD_LETTERS))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(1_002L));
+  }
+
+  @Test
+  void aStreamOfOnlyBadMessagesIsDeadLetteredWithoutFailing() throws Exception {
+    List<String> bad =
+        List.of(
+            "",
+            "   ",
+            "[]",
+            "42",
+            "{\"query_id\":\"q\",\"text\":\"x\"} trailing",
+            "{\"query_id\":\"q\",\"query_id\":\"r\",\"text\":\"x\"}",
+            "{\"query_id\":\"q\",\"text\":\"x\",\"top_k\":1000}",
+            "{\"query_id\":\"q\",\"text\":\"x\",\"filters\":{\"colour\":\"red\"}}",
+            "[".repeat(200) + "]".repeat(200));
+    for (int i = 0; i < bad.size(); i++) {
+      process(raw(i, bad.get(i)));
+    }
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(deadLetters())
+        .hasSize(bad.size())
+        .allSatisfy(d -> assertThat(d.reason()).isNotBlank())
+        .extracting(DeadLetter::offset)
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+  }
+
+  @Test
+  void withNothingBadThereIsNoDeadLetterOutput() throws Exception {
+    process(raw(1, "{\"query_id\":\"q-1\",\"text\":\"toner\"}"));
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(deadLetters()).isEmpty();
+  }
+}
