@@ -136,11 +136,14 @@ class EmbedQueriesTest {
     assertThat(embedAll(h, List.of(query("q-1", "toner")))).hasSize(1);
     EmbeddingModel model = (EmbeddingModel) field(fn, "model");
     Embedder embedder = (Embedder) field(fn, "embedder");
+    try (Embedder control = model.newEmbedder()) {
+      assertThat(control.embed("before close")).hasSize(referenceModel.dimension());
+    }
 
     h.close();
 
     assertThat(embed0Alive()).as("batcher thread after close").isFalse();
-    assertThatThrownBy(() -> embedder.embed("after close")).as("embedder released").isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> embedder.embed("after close")).as("embedder released").isInstanceOf(RuntimeException.class).hasMessageContaining("closed");
     assertThatThrownBy(
             () -> {
               try (Embedder e = model.newEmbedder()) {
@@ -148,7 +151,8 @@ class EmbedQueriesTest {
               }
             })
         .as("model released")
-        .isInstanceOf(RuntimeException.class);
+        .isInstanceOf(RuntimeException.class)
+        .hasMessageContaining("closed");
   }
 
   private static boolean embed0Alive() {

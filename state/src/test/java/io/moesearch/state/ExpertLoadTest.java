@@ -33,12 +33,4 @@ class ExpertLoadTest {
     assertThat(info.createSerializer(config)).isNotNull();
   }
 
-  @Test
-  void configuresRocksDbWithIncrementalCheckpoints() {
-    var conf = StateBackends.configure(new org.apache.flink.configuration.Configuration(), "rocksdb", "/tmp/cp", java.time.Duration.ofSeconds(5));
-    assertThat(conf.toMap()).containsEntry("state.backend.type", "rocksdb").containsEntry("execution.checkpointing.incremental", "true");
-    assertThat(conf.toMap().get("execution.checkpointing.dir")).startsWith("file:/tmp/cp");
-    assertThatThrownBy(() -> StateBackends.configure(new org.apache.flink.configuration.Configuration(), "memory", "", java.time.Duration.ofSeconds(1)))
-        .hasMessageContaining("job.state-backend");
-  }
 }

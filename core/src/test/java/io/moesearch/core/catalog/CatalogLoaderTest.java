@@ -89,7 +89,7 @@ class CatalogLoaderTest {
     assertThat(c.get(0).title()).isEqualTo("Cable, 2 m");
     assertThat(c.get(0).attributes()).containsEntry("colour", "red");
     assertThat(c.get(1).title()).isEqualTo("A \"quoted\" title\nover two lines");
-    assertThat(c.badLines()).extracting(BadLine::lineNumber).containsExactly(4L, 5L, 6L);
+    assertThat(c.badLines()).extracting(BadLine::lineNumber).containsExactly(5L, 6L, 7L);
     assertThat(c.badLines().get(0).reason()).contains("expected 5 fields, found 3");
     assertThat(c.badLines().get(2).reason()).contains("unterminated");
   }

@@ -91,6 +91,7 @@ final class BenchPipelineCommand implements Command {
     System.out.printf(Locale.ROOT,
         "| queries | target rate/s | throughput/s | e2e p50 ms | e2e p95 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|%n| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
         f.resultsReceived, rate == 0 ? "max" : String.valueOf(rate), f.throughputPerSec, f.e2eP50Ms, f.e2eP95Ms, f.e2eP99Ms, f.inJobP50Ms, f.inJobP99Ms, f.avgExperts);
+    System.out.println("in-job stages (ms): " + f.stageMs);
     if (f.timedOut) {
       System.out.println("TIMED OUT: not every query was answered");
     }

@@ -74,6 +74,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("job.state-backend", "rocksdb");
     d.put("job.checkpoint-dir", "");
     d.put("job.checkpoint-interval-ms", "10000");
+    d.put("job.buffer-timeout-ms", "5");
     d.put("query.max-chars", "512");
     d.put("query.max-bytes", "16384");
     d.put("batch.max-size", "32");
@@ -156,6 +157,7 @@ public final class MoeSearchConfig implements Serializable {
     longValue("eval.seed");
     intRange("job.parallelism", 1, 1024);
     longRange("job.checkpoint-interval-ms", 100, 86_400_000L);
+    longRange("job.buffer-timeout-ms", 0, 10_000);
     intRange("query.max-chars", 1, 100_000);
     intRange("query.max-bytes", 64, 10_000_000);
     intRange("batch.max-size", 1, 4096);

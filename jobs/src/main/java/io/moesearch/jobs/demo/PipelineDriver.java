@@ -33,6 +33,8 @@ public final class PipelineDriver {
     public double inJobP50Ms;
     public double inJobP99Ms;
     public double avgExperts;
+    /** In-job stage latencies (ms): embed (queue + batched inference), route, retrieve, rerank. */
+    public Map<String, Double> stageMs = new java.util.LinkedHashMap<>();
     public boolean timedOut;
   }
 
@@ -52,7 +54,10 @@ public final class PipelineDriver {
     Map<String, Integer> seen = new HashMap<>();
     LatencyStats e2e = new LatencyStats();
     LatencyStats inJob = new LatencyStats();
-    double experts = 0;
+    Map<String, LatencyStats> stages = new java.util.LinkedHashMap<>();
+    for (String st : List.of("embed", "route", "retrieve", "rerank")) {
+      stages.put(st, new LatencyStats());
+    }
     try (var results = pipeline.results(false);
         var dead = pipeline.deadLetters()) {
       // Subscribe before sending so no partition assignment delay skews the first latencies.
@@ -67,7 +72,7 @@ public final class PipelineDriver {
           long due = start + (long) (i * 1e9 / ratePerSec);
           long wait = due - System.nanoTime();
           if (wait > 2_000_000) {
-            drain(results, dead, sentAt, seen, e2e, inJob, f, onResult, Duration.ofNanos(wait));
+            drain(results, dead, sentAt, seen, e2e, inJob, stages, f, onResult, Duration.ofNanos(wait));
           } else if (wait > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(wait);
           }
@@ -91,7 +96,7 @@ public final class PipelineDriver {
       f.sendSeconds = (System.nanoTime() - start) / 1e9;
       long deadline = System.currentTimeMillis() + timeout.toMillis();
       while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad) && System.currentTimeMillis() < deadline) {
-        drain(results, dead, sentAt, seen, e2e, inJob, f, onResult, Duration.ofMillis(100));
+        drain(results, dead, sentAt, seen, e2e, inJob, stages, f, onResult, Duration.ofMillis(100));
       }
       f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
       long lastResult = System.currentTimeMillis();
@@ -102,6 +107,11 @@ public final class PipelineDriver {
     f.e2eP99Ms = e2e.percentile(99);
     f.inJobP50Ms = inJob.percentile(50);
     f.inJobP99Ms = inJob.percentile(99);
+    stages.forEach(
+        (k, v) -> {
+          f.stageMs.put(k + "_p50", v.percentile(50));
+          f.stageMs.put(k + "_p99", v.percentile(99));
+        });
     return f;
   }
 
@@ -112,6 +122,7 @@ public final class PipelineDriver {
       Map<String, Integer> seen,
       LatencyStats e2e,
       LatencyStats inJob,
+      Map<String, LatencyStats> stages,
       Figures f,
       Consumer<SearchResult> onResult,
       Duration wait) {
@@ -127,6 +138,10 @@ public final class PipelineDriver {
         e2e.add(r.receivedMillis() - sent);
       }
       inJob.add(res.latency().totalMs());
+      stages.get("embed").add(res.latency().embedMs());
+      stages.get("route").add(res.latency().routeMs());
+      stages.get("retrieve").add(res.latency().retrieveMs());
+      stages.get("rerank").add(res.latency().rerankMs());
       f.avgExperts += (res.experts().length - f.avgExperts) / f.resultsReceived;
       onResult.accept(res);
     }

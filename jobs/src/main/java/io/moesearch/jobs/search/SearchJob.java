@@ -53,6 +53,8 @@ public final class SearchJob {
         config.string("job.checkpoint-dir"),
         Duration.ofMillis(config.longRange("job.checkpoint-interval-ms", 100, 86_400_000L)));
     conf.setString("pipeline.generic-types", "false");
+    // Network buffers are flushed at least this often: the latency floor of each keyBy hop.
+    conf.setString("execution.buffer-timeout.interval", config.longRange("job.buffer-timeout-ms", 0, 10_000) + " ms");
     conf.setString("parallelism.default", Integer.toString(config.intRange("job.parallelism", 1, 1024)));
     return conf;
   }

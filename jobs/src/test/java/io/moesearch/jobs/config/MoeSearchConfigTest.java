@@ -1,0 +1,85 @@
+package io.moesearch.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MoeSearchConfigTest {
+
+  @Test
+  void defaultsAreValid() {
+    MoeSearchConfig c = MoeSearchConfig.defaultsWith(Map.of());
+    assertThat(c.buildSettings().experts()).isEqualTo(128);
+    assertThat(c.routing().activation().activation()).isEqualTo(0.9);
+    assertThat(c.embedder().modelPath()).isNull();
+  }
+
+  @Test
+  void fileValuesAreOverriddenByFlags(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(
+        f,
+        """
+        index:
+          experts: 64
+          encoding: int8
+        routing:
+          activation: 0.8
+        kafka:
+          bootstrap-servers: broker:9092
+          delivery-guarantee: exactly-once
+          properties:
+            security.protocol: SASL_SSL
+        """);
+    MoeSearchConfig c = MoeSearchConfig.load(f, Map.of("index.experts", "32"));
+    assertThat(c.buildSettings().experts()).isEqualTo(32);
+    assertThat(c.buildSettings().encoding().name()).isEqualTo("INT8");
+    assertThat(c.routing().activation().activation()).isEqualTo(0.8);
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("broker:9092");
+    assertThat(c.kafka().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    assertThat(c.kafka().clientProperties()).containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void unknownKeysFailNamingTheKey(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, "routing:\n  activaton: 0.8\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(f, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("routing.activaton");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.paralelism", "2"))).hasMessageContaining("job.paralelism");
+  }
+
+  @Test
+  void badValuesFailAtLoadNamingTheSetting() {
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.experts", "many"))).hasMessageContaining("index.experts");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.activation", "1.5"))).hasMessageContaining("routing.activation");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.encoding", "fp16"))).hasMessageContaining("index.encoding");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.state-backend", "memory"))).hasMessageContaining("job.state-backend");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.normalize", "yes"))).hasMessageContaining("embedder.normalize");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("kafka.bootstrap-servers", "b:9092", "kafka.delivery-guarantee", "twice")))
+        .hasMessageContaining("delivery");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.model-path", "/x.onnx"))).hasMessageContaining("embedder.tokenizer-path");
+  }
+
+  @Test
+  void kafkaSettingsRequireBootstrapServers() {
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka()).hasMessageContaining("kafka.bootstrap-servers");
+  }
+
+  @Test
+  void missingConfigFileIsNamed() {
+    assertThatThrownBy(() -> MoeSearchConfig.load(Path.of("/no/such.yaml"), Map.of())).hasMessageContaining("/no/such.yaml");
+  }
+
+  @Test
+  void theShippedExampleConfigsLoad() {
+    assertThat(MoeSearchConfig.load(Path.of("../conf/moe-search.yaml"), Map.of()).asMap())
+        .isEqualTo(MoeSearchConfig.defaultsWith(Map.of()).asMap());
+    assertThat(MoeSearchConfig.load(Path.of("../conf/cluster.yaml"), Map.of()).kafka().bootstrapServers()).isEqualTo("kafka:9092");
+  }
+}

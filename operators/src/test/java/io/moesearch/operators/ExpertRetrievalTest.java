@@ -1,0 +1,268 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.index.Candidate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.core.testing.SmallIndex;
+import io.moesearch.state.ExpertLoad;
+import io.moesearch.state.StateDescriptors;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keyed per-expert retrieval against a small real index (real model, real Lucene HNSW). */
+class ExpertRetrievalTest {
+  private static final int PRODUCTS = 300;
+  private static final int EXPERTS = 4;
+  private static final int OVERSAMPLE = 3;
+
+  @TempDir static Path root;
+  static EmbeddingModel model;
+  static Embedder embedder;
+  static Catalog catalog;
+  static Map<String, Product> products;
+  static Path dir;
+  static IndexArtifact artifact;
+  static List<ExpertIndex> experts;
+
+  private KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> harness;
+
+  @BeforeAll
+  static void buildIndex() {
+    model = SmallIndex.model();
+    embedder = model.newEmbedder();
+    catalog = SmallIndex.catalogue(PRODUCTS);
+    products = catalog.products().stream().collect(Collectors.toMap(Product::id, Function.identity()));
+    dir = SmallIndex.build(catalog, model, EXPERTS, root);
+    artifact = IndexArtifact.load(dir, 384);
+    experts = artifact.openExperts();
+  }
+
+  @AfterAll
+  static void closeIndex() {
+    experts.forEach(ExpertIndex::close);
+    embedder.close();
+    model.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = newHarness();
+    harness.open();
+    harness.setProcessingTime(1_000);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
+      newHarness() throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new ExpertRetrieval(dir.toString(), OVERSAMPLE)),
+        ExpertRequest::expert,
+        Types.INT);
+  }
+
+  private static ExpertRequest request(String text, int expert, int topK, Filters filters) {
+    SearchQuery q = new SearchQuery("q-" + expert + "-" + text.hashCode(), text, topK, filters, 0, null);
+    int[] activated = {expert, (expert + 1) % EXPERTS};
+    return new ExpertRequest(q, embedder.embed(text), expert, activated, 5_000L, 1.5, 0.5);
+  }
+
+  /** Processes one request and returns the partial it produced. */
+  private PartialResult retrieve(ExpertRequest req) throws Exception {
+    int before = harness.extractOutputValues().size();
+    harness.processElement(new StreamRecord<>(req));
+    List<PartialResult> out = harness.extractOutputValues();
+    assertThat(out).as("one partial per request").hasSize(before + 1);
+    return out.get(out.size() - 1);
+  }
+
+  private static List<String> ids(RankedItem[] items) {
+    return Arrays.stream(items).map(RankedItem::productId).toList();
+  }
+
+  private static List<String> ids(List<Candidate> candidates) {
+    return candidates.stream().map(Candidate::productId).toList();
+  }
+
+  private static long countInExpert(int expert, Predicate<Product> p) {
+    return experts.get(expert).search(new MatchAllDocsQuery(), PRODUCTS).stream()
+        .map(c -> products.get(c.productId()))
+        .filter(p)
+        .count();
+  }
+
+  private static ExpertLoad loadOf(
+      KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> h, int expert)
+      throws Exception {
+    AbstractStreamOperator<PartialResult> op = h.getOperator();
+    op.setCurrentKey(expert);
+    return op.getKeyedStateStore().getState(StateDescriptors.expertLoad()).value();
+  }
+
+  @Test
+  void partialHoldsTheExpertsExactTopKInOrder() throws Exception {
+    List<String> texts = List.of("usb c cable", "toner cartridge black", catalog.get(7).title());
+    int topK = 7;
+    for (String text : texts) {
+      for (int e = 0; e < EXPERTS; e++) {
+        ExpertRequest req = request(text, e, topK, null);
+        PartialResult p = retrieve(req);
+
+        List<Candidate> expected = Retriever.expertTopK(experts.get(e), req.vector(), topK, OVERSAMPLE, null);
+        assertThat(expected).isNotEmpty();
+        assertThat(ids(p.items())).as("expert %d, '%s'", e, text).containsExactlyElementsOf(ids(expected));
+        assertThat(p.items())
+            .extracting(RankedItem::score)
+            .containsExactlyElementsOf(expected.stream().map(Candidate::score).toList());
+        assertThat(p.items()).hasSize(Math.min(topK, experts.get(e).size()));
+        assertThat(p.items()).isSortedAccordingTo(Comparator.comparing(RankedItem::score).reversed());
+        assertThat(p.expert()).isEqualTo(e);
+        assertThat(p.experts()).containsExactly(req.experts());
+        assertThat(p.query()).isEqualTo(req.query());
+        assertThat(p.tsInMillis()).isEqualTo(5_000L);
+        assertThat(p.embedMs()).isEqualTo(1.5);
+        assertThat(p.routeMs()).isEqualTo(0.5);
+        assertThat(p.retrieveMs()).isNotNegative();
+      }
+    }
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void brandFilterReturnsOnlyThatBrandsProducts() throws Exception {
+    String brand = "HP";
+    Predicate<Product> isBrand = p -> p.brand().toLowerCase(Locale.ROOT).equals("hp");
+    int topK = 10;
+    boolean unfilteredHadOtherBrands = false;
+    int filteredTotal = 0;
+    for (int e = 0; e < EXPERTS; e++) {
+      ExpertRequest req = request("usb c cable", e, topK, new Filters(new String[] {brand}, null, null));
+      PartialResult filtered = retrieve(req);
+      PartialResult unfiltered = retrieve(request("usb c cable", e, topK, null));
+
+      assertThat(ids(filtered.items()))
+          .as("expert %d", e)
+          .allSatisfy(id -> assertThat(products.get(id).brand()).isEqualToIgnoringCase(brand));
+      // The filter is applied inside the graph search: every matching product can be found.
+      assertThat(filtered.items()).hasSize((int) Math.min(topK, countInExpert(e, isBrand)));
+      assertThat(ids(filtered.items()))
+          .containsExactlyElementsOf(
+              ids(
+                  Retriever.expertTopK(
+                      experts.get(e),
+                      req.vector(),
+                      topK,
+                      OVERSAMPLE,
+                      io.moesearch.core.retrieval.Filters.of(new String[] {brand}, null, null))));
+      filteredTotal += filtered.items().length;
+      unfilteredHadOtherBrands |=
+          ids(unfiltered.items()).stream().anyMatch(id -> !isBrand.test(products.get(id)));
+    }
+    assertThat(filteredTotal).as("HP products found across experts").isPositive();
+    assertThat(unfilteredHadOtherBrands).as("the filter changed something").isTrue();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void priceFilterReturnsOnlyProductsInTheRange() throws Exception {
+    double min = 20.0;
+    double max = 100.0;
+    Predicate<Product> inRange = p -> p.price() != null && p.price() >= min && p.price() <= max;
+    int topK = 10;
+    int total = 0;
+    for (int e = 0; e < EXPERTS; e++) {
+      PartialResult p = retrieve(request("wireless mouse", e, topK, new Filters(null, min, max)));
+      assertThat(ids(p.items())).allSatisfy(id -> assertThat(inRange).accepts(products.get(id)));
+      assertThat(p.items()).hasSize((int) Math.min(topK, countInExpert(e, inRange)));
+      total += p.items().length;
+    }
+    assertThat(total).isPositive();
+  }
+
+  @Test
+  void expertLoadCountsRequestsAndSurvivesACheckpoint() throws Exception {
+    long candidates = 0;
+    for (String text : List.of("usb c cable", "toner", "notebook")) {
+      candidates += retrieve(request(text, 1, 5, null)).items().length;
+    }
+    int other = retrieve(request("toner", 2, 3, null)).items().length;
+
+    ExpertLoad beforeSnapshot = loadOf(harness, 1);
+    assertThat(beforeSnapshot.queries()).isEqualTo(3);
+    assertThat(beforeSnapshot.candidates()).isEqualTo(candidates);
+    assertThat(beforeSnapshot.lastUpdateMillis()).isEqualTo(1_000);
+    assertThat(loadOf(harness, 0)).as("an expert never asked").isNull();
+    assertThat(harness.numKeyedStateEntries()).as("one entry per expert served").isEqualTo(2);
+
+    OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+    harness.close();
+    harness = newHarness();
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(2_000);
+
+    assertThat(loadOf(harness, 1)).as("restored").isEqualTo(beforeSnapshot);
+    candidates += retrieve(request("monitor", 1, 5, null)).items().length;
+
+    ExpertLoad after = loadOf(harness, 1);
+    assertThat(after.queries()).as("count continued after restore").isEqualTo(4);
+    assertThat(after.candidates()).isEqualTo(candidates);
+    assertThat(after.lastUpdateMillis()).isEqualTo(2_000);
+    assertThat(after.latencyEwmaMs()).isNotNegative().isFinite();
+    assertThat(loadOf(harness, 2).queries()).isEqualTo(1);
+    assertThat(loadOf(harness, 2).candidates()).isEqualTo(other);
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void anExpertOutsideTheIndexIsAnError() {
+    ExpertRequest req = request("toner", EXPERTS + 5, 5, null);
+    assertThatThrownBy(() -> harness.processElement(new StreamRecord<>(req)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expert " + (EXPERTS + 5))
+        .hasMessageContaining(artifact.version());
+  }
+
+  @Test
+  void oversampleBelowOneIsRejected() {
+    assertThatThrownBy(() -> new ExpertRetrieval(dir.toString(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retrieval.oversample");
+  }
+}
