@@ -16,13 +16,21 @@ class DockerComposeConfigTest {
   void composeFileIsValidAndRunsTheJobOnFlink() throws Exception {
     Path compose = Path.of("../docker-compose.yml").toAbsolutePath().normalize();
     assertThat(compose).exists();
-    boolean available = new ProcessBuilder("sh", "-c", "command -v docker-compose").start().waitFor() == 0;
+    boolean available =
+        new ProcessBuilder("sh", "-c", "command -v docker-compose").start().waitFor() == 0;
     assumeTrue(available, "docker-compose is not installed (.ci/run installs it)");
-    Process p = new ProcessBuilder("docker-compose", "-f", compose.toString(), "config").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("docker-compose", "-f", compose.toString(), "config")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
-    assertThat(output).contains("jobmanager").contains("taskmanager").contains("kafka").contains("io.moesearch.jobs.search.SearchJob");
+    assertThat(output)
+        .contains("jobmanager")
+        .contains("taskmanager")
+        .contains("kafka")
+        .contains("io.moesearch.jobs.search.SearchJob");
     assertThat(Files.readString(compose)).contains("flink-lib");
   }
 }

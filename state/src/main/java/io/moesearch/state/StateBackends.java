@@ -12,20 +12,27 @@ public final class StateBackends {
 
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
-   * @param checkpointDir a URI or path for checkpoints; empty for Flink's default (JobManager memory)
+   * @param checkpointDir a URI or path for checkpoints; empty for Flink's default (JobManager
+   *     memory)
    * @param interval checkpoint interval
    */
-  public static Configuration configure(Configuration conf, String backend, String checkpointDir, Duration interval) {
+  public static Configuration configure(
+      Configuration conf, String backend, String checkpointDir, Duration interval) {
     switch (backend) {
       case "rocksdb" -> {
         conf.setString("state.backend.type", "rocksdb");
         conf.setString("execution.checkpointing.incremental", "true");
       }
       case "hashmap" -> conf.setString("state.backend.type", "hashmap");
-      default -> throw new IllegalArgumentException("job.state-backend must be rocksdb or hashmap, got '" + backend + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "job.state-backend must be rocksdb or hashmap, got '" + backend + "'");
     }
     if (checkpointDir != null && !checkpointDir.isBlank()) {
-      String uri = checkpointDir.contains("://") ? checkpointDir : java.nio.file.Path.of(checkpointDir).toAbsolutePath().toUri().toString();
+      String uri =
+          checkpointDir.contains("://")
+              ? checkpointDir
+              : java.nio.file.Path.of(checkpointDir).toAbsolutePath().toUri().toString();
       conf.setString("execution.checkpointing.dir", uri);
     }
     conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");

@@ -8,8 +8,8 @@ public final class StateDescriptors {
   private StateDescriptors() {}
 
   /**
-   * Per-expert load, keyed by expert id. The key space is bounded (the gate's N experts), so no TTL:
-   * the statistics must outlive quiet periods.
+   * Per-expert load, keyed by expert id. The key space is bounded (the gate's N experts), so no
+   * TTL: the statistics must outlive quiet periods.
    */
   public static ValueStateDescriptor<ExpertLoad> expertLoad() {
     return new ValueStateDescriptor<>("expert-load", TypeInformation.of(ExpertLoad.class));

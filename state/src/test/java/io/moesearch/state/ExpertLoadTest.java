@@ -21,7 +21,8 @@ class ExpertLoadTest {
 
   @Test
   void rejectsNegativeFigures() {
-    assertThatThrownBy(() -> ExpertLoad.EMPTY.record(-1, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ExpertLoad.EMPTY.record(-1, 1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -32,5 +33,4 @@ class ExpertLoadTest {
     config.setGenericTypes(false);
     assertThat(info.createSerializer(config)).isNotNull();
   }
-
 }

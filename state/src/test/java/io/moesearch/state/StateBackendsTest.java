@@ -8,10 +8,23 @@ import org.junit.jupiter.api.Test;
 class StateBackendsTest {
   @Test
   void configuresRocksDbWithIncrementalCheckpoints() {
-    var conf = StateBackends.configure(new org.apache.flink.configuration.Configuration(), "rocksdb", "/tmp/cp", java.time.Duration.ofSeconds(5));
-    assertThat(conf.toMap()).containsEntry("state.backend.type", "rocksdb").containsEntry("execution.checkpointing.incremental", "true");
+    var conf =
+        StateBackends.configure(
+            new org.apache.flink.configuration.Configuration(),
+            "rocksdb",
+            "/tmp/cp",
+            java.time.Duration.ofSeconds(5));
+    assertThat(conf.toMap())
+        .containsEntry("state.backend.type", "rocksdb")
+        .containsEntry("execution.checkpointing.incremental", "true");
     assertThat(conf.toMap().get("execution.checkpointing.dir")).isEqualTo("file:///tmp/cp");
-    assertThatThrownBy(() -> StateBackends.configure(new org.apache.flink.configuration.Configuration(), "memory", "", java.time.Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () ->
+                StateBackends.configure(
+                    new org.apache.flink.configuration.Configuration(),
+                    "memory",
+                    "",
+                    java.time.Duration.ofSeconds(1)))
         .hasMessageContaining("job.state-backend");
   }
 }

@@ -10,9 +10,12 @@ public final class ArtifactLayout {
   public static final String VECTORS = "vectors.f32";
   public static final String GATE = "gate.f32";
   public static final String IDS = "ids.txt";
+
   /** Expert membership lists: which product ordinals each expert holds. */
   public static final String MEMBERS = "members.bin";
+
   public static final String LEXICAL = "lexical";
+
   /** In an artifact root: the name of the newest version directory. */
   public static final String LATEST = "LATEST";
 

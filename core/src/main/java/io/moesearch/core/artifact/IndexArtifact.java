@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded, validated index artifact: manifest, gate and product ids; full-precision vectors are read
- * and expert indexes opened on demand. Loading checks the manifest against the files (every expert present,
- * every checksum matching, dimensions consistent) and fails with an {@link ArtifactException} that
- * says what is wrong.
+ * A loaded, validated index artifact: manifest, gate and product ids; full-precision vectors are
+ * read and expert indexes opened on demand. Loading checks the manifest against the files (every
+ * expert present, every checksum matching, dimensions consistent) and fails with an {@link
+ * ArtifactException} that says what is wrong.
  */
 public final class IndexArtifact {
   private final Path dir;
@@ -48,13 +48,19 @@ public final class IndexArtifact {
         if (Files.isRegularFile(version.resolve(ArtifactLayout.MANIFEST))) {
           return version;
         }
-        throw new ArtifactException(latest + " names " + version + ", which has no " + ArtifactLayout.MANIFEST);
+        throw new ArtifactException(
+            latest + " names " + version + ", which has no " + ArtifactLayout.MANIFEST);
       } catch (IOException e) {
         throw new ArtifactException("cannot read " + latest + ": " + e.getMessage(), e);
       }
     }
     throw new ArtifactException(
-        "no index artifact at " + path + " (no " + ArtifactLayout.MANIFEST + " and no " + ArtifactLayout.LATEST
+        "no index artifact at "
+            + path
+            + " (no "
+            + ArtifactLayout.MANIFEST
+            + " and no "
+            + ArtifactLayout.LATEST
             + "); build one with `bin/moe-search index build`");
   }
 
@@ -73,17 +79,31 @@ public final class IndexArtifact {
     Manifest m = readManifest(dir);
     if (m.formatVersion() != Manifest.FORMAT_VERSION) {
       throw new ArtifactException(
-          dir + ": artifact format " + m.formatVersion() + " is not supported (expected " + Manifest.FORMAT_VERSION + ")");
+          dir
+              + ": artifact format "
+              + m.formatVersion()
+              + " is not supported (expected "
+              + Manifest.FORMAT_VERSION
+              + ")");
     }
     if (expectedDimension > 0 && m.dimension() != expectedDimension) {
       throw new ArtifactException(
-          dir + ": the index holds " + m.dimension() + "-dimensional vectors but the embedding model gives "
-              + expectedDimension + " (model " + m.modelId() + "); rebuild the index with this model");
+          dir
+              + ": the index holds "
+              + m.dimension()
+              + "-dimensional vectors but the embedding model gives "
+              + expectedDimension
+              + " (model "
+              + m.modelId()
+              + "); rebuild the index with this model");
     }
     if (m.expertIndexes() == null || m.expertIndexes().size() != m.experts()) {
       throw new ArtifactException(
-          dir + ": manifest lists " + (m.expertIndexes() == null ? 0 : m.expertIndexes().size())
-              + " expert indexes but declares " + m.experts());
+          dir
+              + ": manifest lists "
+              + (m.expertIndexes() == null ? 0 : m.expertIndexes().size())
+              + " expert indexes but declares "
+              + m.experts());
     }
     verify(dir, m.files());
     for (int e = 0; e < m.experts(); e++) {
@@ -93,7 +113,8 @@ public final class IndexArtifact {
       }
       Path ed = dir.resolve(info.dir());
       if (!Files.isDirectory(ed)) {
-        throw new ArtifactException(dir + ": expert " + e + " is missing (no directory " + info.dir() + ")");
+        throw new ArtifactException(
+            dir + ": expert " + e + " is missing (no directory " + info.dir() + ")");
       }
       verify(ed, info.files());
     }
@@ -101,16 +122,31 @@ public final class IndexArtifact {
       VectorStore gateRows = VectorStore.read(dir.resolve(m.gate().file()));
       if (gateRows.size() != m.experts() || gateRows.dimension() != m.dimension()) {
         throw new ArtifactException(
-            dir + ": gate holds " + gateRows.size() + "×" + gateRows.dimension() + " weights, expected "
-                + m.experts() + "×" + m.dimension());
+            dir
+                + ": gate holds "
+                + gateRows.size()
+                + "×"
+                + gateRows.dimension()
+                + " weights, expected "
+                + m.experts()
+                + "×"
+                + m.dimension());
       }
       float[][] w = new float[gateRows.size()][];
       for (int i = 0; i < w.length; i++) {
         w[i] = gateRows.get(i);
       }
-      List<String> ids = Files.readAllLines(dir.resolve(ArtifactLayout.IDS), StandardCharsets.UTF_8);
+      List<String> ids =
+          Files.readAllLines(dir.resolve(ArtifactLayout.IDS), StandardCharsets.UTF_8);
       if (ids.size() != m.products()) {
-        throw new ArtifactException(dir + ": " + ArtifactLayout.IDS + " has " + ids.size() + " ids, expected " + m.products());
+        throw new ArtifactException(
+            dir
+                + ": "
+                + ArtifactLayout.IDS
+                + " has "
+                + ids.size()
+                + " ids, expected "
+                + m.products());
       }
       return new IndexArtifact(dir, m, new Gate(w), List.copyOf(ids));
     } catch (IOException e) {
@@ -125,16 +161,25 @@ public final class IndexArtifact {
     for (var f : files.entrySet()) {
       Path p = base.resolve(f.getKey());
       if (!Files.isRegularFile(p)) {
-        throw new ArtifactException(base + ": file " + f.getKey() + " listed in the manifest is missing");
+        throw new ArtifactException(
+            base + ": file " + f.getKey() + " listed in the manifest is missing");
       }
       try {
         String actual = Files2.sha256(p);
         if (!actual.equals(f.getValue())) {
           throw new ArtifactException(
-              base + ": file " + f.getKey() + " is corrupted (SHA-256 " + actual + ", manifest says " + f.getValue() + ")");
+              base
+                  + ": file "
+                  + f.getKey()
+                  + " is corrupted (SHA-256 "
+                  + actual
+                  + ", manifest says "
+                  + f.getValue()
+                  + ")");
         }
       } catch (IOException e) {
-        throw new ArtifactException(base + ": cannot read " + f.getKey() + ": " + e.getMessage(), e);
+        throw new ArtifactException(
+            base + ": cannot read " + f.getKey() + ": " + e.getMessage(), e);
       }
     }
   }
@@ -162,12 +207,22 @@ public final class IndexArtifact {
         VectorStore v = VectorStore.read(dir.resolve(ArtifactLayout.VECTORS));
         if (v.size() != manifest.products() || v.dimension() != manifest.dimension()) {
           throw new ArtifactException(
-              dir + ": " + ArtifactLayout.VECTORS + " holds " + v.size() + "×" + v.dimension()
-                  + " but the manifest says " + manifest.products() + "×" + manifest.dimension());
+              dir
+                  + ": "
+                  + ArtifactLayout.VECTORS
+                  + " holds "
+                  + v.size()
+                  + "×"
+                  + v.dimension()
+                  + " but the manifest says "
+                  + manifest.products()
+                  + "×"
+                  + manifest.dimension());
         }
         vectors = v;
       } catch (IOException e) {
-        throw new ArtifactException(dir + ": cannot read " + ArtifactLayout.VECTORS + ": " + e.getMessage(), e);
+        throw new ArtifactException(
+            dir + ": cannot read " + ArtifactLayout.VECTORS + ": " + e.getMessage(), e);
       }
     }
     return vectors;

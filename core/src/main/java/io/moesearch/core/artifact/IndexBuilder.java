@@ -81,9 +81,12 @@ public final class IndexBuilder {
 
   /** For each expert, the ordinals of the products it holds (with boundary replication). */
   public static int[][] expertMembers(Gate gate, VectorStore vectors, IndexBuildSettings s) {
-    ExpertAssigner assigner = new ExpertAssigner(gate, s.temperature(), s.replicationRatio(), s.maxCopies());
+    ExpertAssigner assigner =
+        new ExpertAssigner(gate, s.temperature(), s.replicationRatio(), s.maxCopies());
     int[][] perProduct = new int[vectors.size()][];
-    IntStream.range(0, vectors.size()).parallel().forEach(i -> perProduct[i] = assigner.assign(vectors.get(i)));
+    IntStream.range(0, vectors.size())
+        .parallel()
+        .forEach(i -> perProduct[i] = assigner.assign(vectors.get(i)));
     int[] counts = new int[gate.experts()];
     for (int[] es : perProduct) {
       for (int e : es) {
@@ -104,10 +107,13 @@ public final class IndexBuilder {
   }
 
   /** Saves one embedded batch (ordinals and vectors) into a build work directory. */
-  public static void writeEmbeddedBatch(Path workDir, int batch, int[] ordinals, float[][] vectors) throws IOException {
+  public static void writeEmbeddedBatch(Path workDir, int batch, int[] ordinals, float[][] vectors)
+      throws IOException {
     Files.createDirectories(workDir);
     Path tmp = workDir.resolve(String.format("batch-%06d.tmp", batch));
-    try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+    try (var out =
+        new java.io.DataOutputStream(
+            new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
       out.writeInt(ordinals.length);
       out.writeInt(vectors.length == 0 ? 0 : vectors[0].length);
       for (int i = 0; i < ordinals.length; i++) {
@@ -117,15 +123,23 @@ public final class IndexBuilder {
         }
       }
     }
-    Files.move(tmp, workDir.resolve(String.format("batch-%06d.bin", batch)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        workDir.resolve(String.format("batch-%06d.bin", batch)),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Reads every batch in a work directory into a vector store of {@code size} products; fails if any product is missing. */
+  /**
+   * Reads every batch in a work directory into a vector store of {@code size} products; fails if
+   * any product is missing.
+   */
   public static VectorStore readEmbeddedBatches(Path workDir, int size) throws IOException {
     float[][] vectors = new float[size][];
     try (var files = Files.list(workDir)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".bin")).toList()) {
-        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+        try (var in =
+            new java.io.DataInputStream(
+                new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
           int n = in.readInt();
           int dim = in.readInt();
           for (int i = 0; i < n; i++) {
@@ -149,7 +163,10 @@ public final class IndexBuilder {
 
   /** Writes the expert membership lists ({@code members.bin}). */
   public static void writeMembers(Path artifact, int[][] members) throws IOException {
-    try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
+    try (var out =
+        new java.io.DataOutputStream(
+            new java.io.BufferedOutputStream(
+                Files.newOutputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
       out.writeInt(members.length);
       for (int[] m : members) {
         out.writeInt(m.length);
@@ -161,7 +178,10 @@ public final class IndexBuilder {
   }
 
   public static int[][] readMembers(Path artifact) throws IOException {
-    try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
+    try (var in =
+        new java.io.DataInputStream(
+            new java.io.BufferedInputStream(
+                Files.newInputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
       int[][] members = new int[in.readInt()][];
       for (int e = 0; e < members.length; e++) {
         members[e] = new int[in.readInt()];
@@ -174,13 +194,23 @@ public final class IndexBuilder {
   }
 
   /** The manifest entry of an expert index already written. */
-  public static Manifest.ExpertInfo expertInfo(Path artifact, int expert, int products) throws IOException {
-    return new Manifest.ExpertInfo(expert, ArtifactLayout.expertDir(expert), products, checksums(ArtifactLayout.expertPath(artifact, expert)));
+  public static Manifest.ExpertInfo expertInfo(Path artifact, int expert, int products)
+      throws IOException {
+    return new Manifest.ExpertInfo(
+        expert,
+        ArtifactLayout.expertDir(expert),
+        products,
+        checksums(ArtifactLayout.expertPath(artifact, expert)));
   }
 
   /** Writes one expert's HNSW index and returns its manifest entry. */
   public static Manifest.ExpertInfo writeExpert(
-      Path artifact, int expert, int[] members, Catalog catalog, VectorStore vectors, IndexBuildSettings s)
+      Path artifact,
+      int expert,
+      int[] members,
+      Catalog catalog,
+      VectorStore vectors,
+      IndexBuildSettings s)
       throws IOException {
     Path dir = ArtifactLayout.expertPath(artifact, expert);
     Files.createDirectories(dir);
@@ -188,9 +218,13 @@ public final class IndexBuilder {
     return expertInfo(artifact, expert, members.length);
   }
 
-  /** Writes the vectors, ids, gate and lexical index; returns their checksums (relative path → SHA-256). */
+  /**
+   * Writes the vectors, ids, gate and lexical index; returns their checksums (relative path →
+   * SHA-256).
+   */
   public static Map<String, String> writeShared(
-      Path artifact, Catalog catalog, VectorStore vectors, Gate gate, int[][] members) throws IOException {
+      Path artifact, Catalog catalog, VectorStore vectors, Gate gate, int[][] members)
+      throws IOException {
     Files.createDirectories(artifact);
     writeMembers(artifact, members);
     vectors.write(artifact.resolve(ArtifactLayout.VECTORS));
@@ -203,9 +237,21 @@ public final class IndexBuilder {
     Files.write(artifact.resolve(ArtifactLayout.IDS), ids, StandardCharsets.UTF_8);
     Path lexical = artifact.resolve(ArtifactLayout.LEXICAL);
     Files.createDirectories(lexical);
-    IndexWriting.write(lexical, catalog, IntStream.range(0, catalog.size()).toArray(), null, io.moesearch.core.index.VectorEncoding.FLOAT32, 16, 100);
+    IndexWriting.write(
+        lexical,
+        catalog,
+        IntStream.range(0, catalog.size()).toArray(),
+        null,
+        io.moesearch.core.index.VectorEncoding.FLOAT32,
+        16,
+        100);
     Map<String, String> files = new TreeMap<>();
-    for (String f : List.of(ArtifactLayout.VECTORS, ArtifactLayout.GATE, ArtifactLayout.IDS, ArtifactLayout.MEMBERS)) {
+    for (String f :
+        List.of(
+            ArtifactLayout.VECTORS,
+            ArtifactLayout.GATE,
+            ArtifactLayout.IDS,
+            ArtifactLayout.MEMBERS)) {
       files.put(f, Files2.sha256(artifact.resolve(f)));
     }
     checksums(lexical).forEach((k, v) -> files.put(ArtifactLayout.LEXICAL + "/" + k, v));
@@ -238,7 +284,12 @@ public final class IndexBuilder {
             s.hnswM(),
             s.hnswBeamWidth(),
             new Manifest.GateInfo(
-                ArtifactLayout.GATE, s.seed(), s.kmeansIterations(), s.temperature(), s.replicationRatio(), s.maxCopies()),
+                ArtifactLayout.GATE,
+                s.seed(),
+                s.kmeansIterations(),
+                s.temperature(),
+                s.replicationRatio(),
+                s.maxCopies()),
             sharedFiles,
             sorted,
             seconds);
@@ -252,13 +303,19 @@ public final class IndexBuilder {
   public static void markLatest(Path root, String version) throws IOException {
     Path tmp = Files.createTempFile(root, "LATEST", ".tmp");
     Files.writeString(tmp, version + "\n");
-    Files.move(tmp, root.resolve(ArtifactLayout.LATEST), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        root.resolve(ArtifactLayout.LATEST),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** A new version name: UTC time plus a nonce, sortable. */
   public static String newVersion() {
     return "v"
-        + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+        + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now())
         + "-"
         + Long.toHexString(System.nanoTime() & 0xffffL);
   }
@@ -290,8 +347,10 @@ public final class IndexBuilder {
       long t0 = System.nanoTime();
       int[][] batches = embeddingBatches(catalog, s.embedBatchSize());
       float[][] vectors = new float[catalog.size()][];
-      java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger done =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger next =
+          new java.util.concurrent.atomic.AtomicInteger();
       List<Thread> workers = new ArrayList<>();
       List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < threads; t++) {
@@ -299,7 +358,9 @@ public final class IndexBuilder {
             new Thread(
                 () -> {
                   try (Embedder e = model.newEmbedder()) {
-                    for (int b = next.getAndIncrement(); b < batches.length; b = next.getAndIncrement()) {
+                    for (int b = next.getAndIncrement();
+                        b < batches.length;
+                        b = next.getAndIncrement()) {
                       float[][] v = embedBatch(catalog, batches[b], e);
                       for (int i = 0; i < v.length; i++) {
                         vectors[batches[b][i]] = v[i];
@@ -348,5 +409,4 @@ public final class IndexBuilder {
       throw new IllegalStateException("interrupted", e);
     }
   }
-
 }

@@ -28,7 +28,12 @@ public record Manifest(
 
   /** The gate file and the settings the products were assigned with. */
   public record GateInfo(
-      String file, long seed, int kmeansIterations, double temperature, double replicationRatio, int maxCopies) {}
+      String file,
+      long seed,
+      int kmeansIterations,
+      double temperature,
+      double replicationRatio,
+      int maxCopies) {}
 
   /** One expert's index directory, product count and file checksums (relative path → SHA-256). */
   public record ExpertInfo(int id, String dir, int products, Map<String, String> files) {}

@@ -4,7 +4,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A loaded catalogue: products in file order (their index is the product's ordinal) and skipped lines. */
+/**
+ * A loaded catalogue: products in file order (their index is the product's ordinal) and skipped
+ * lines.
+ */
 public record Catalog(List<Product> products, List<BadLine> badLines) {
 
   public Catalog {

@@ -19,15 +19,23 @@ import java.util.function.Consumer;
 
 /**
  * Reads a product catalogue from JSONL (one object per line) or CSV (a header row), optionally
- * gzipped. Recognised fields: {@code id} (required), {@code title} (required), {@code brand}, {@code
- * model}, {@code description} (or {@code short_description}), {@code price} (or {@code price_usd});
- * every other scalar field becomes a free attribute. Bad lines are reported with their line number
- * and either skipped or fatal, per {@link BadLinePolicy}.
+ * gzipped. Recognised fields: {@code id} (required), {@code title} (required), {@code brand},
+ * {@code model}, {@code description} (or {@code short_description}), {@code price} (or {@code
+ * price_usd}); every other scalar field becomes a free attribute. Bad lines are reported with their
+ * line number and either skipped or fatal, per {@link BadLinePolicy}.
  */
 public final class CatalogLoader {
 
   private static final Set<String> KNOWN =
-      Set.of("id", "title", "brand", "model", "description", "short_description", "price", "price_usd");
+      Set.of(
+          "id",
+          "title",
+          "brand",
+          "model",
+          "description",
+          "short_description",
+          "price",
+          "price_usd");
 
   private final BadLinePolicy policy;
   private final Consumer<BadLine> reporter;
@@ -45,7 +53,9 @@ public final class CatalogLoader {
     this.reporter = reporter;
   }
 
-  /** Loads {@code path}; the format follows the name: {@code .csv[.gz]} is CSV, anything else JSONL. */
+  /**
+   * Loads {@code path}; the format follows the name: {@code .csv[.gz]} is CSV, anything else JSONL.
+   */
   public Catalog load(Path path) throws IOException {
     String name = path.getFileName().toString();
     try (BufferedReader in = Files2.openText(path)) {
@@ -99,7 +109,9 @@ public final class CatalogLoader {
     if (header == null) {
       return new Catalog(products, bad);
     }
-    if (header.error() != null || !header.fields().contains("id") || !header.fields().contains("title")) {
+    if (header.error() != null
+        || !header.fields().contains("id")
+        || !header.fields().contains("title")) {
       throw new CatalogFormatException(
           source + ":1: the CSV header must name at least the columns id and title");
     }

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One catalogue product. {@code id} and {@code title} are required; {@code price} is {@code null} when
- * unknown; {@code attributes} holds every other field of the source record as text.
+ * One catalogue product. {@code id} and {@code title} are required; {@code price} is {@code null}
+ * when unknown; {@code attributes} holds every other field of the source record as text.
  */
 public record Product(
     String id,

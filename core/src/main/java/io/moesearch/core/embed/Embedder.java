@@ -3,7 +3,8 @@ package io.moesearch.core.embed;
 import java.util.List;
 
 /**
- * Turns text into unit-length vectors. Not thread-safe: one per thread (see {@link EmbeddingModel#newEmbedder()}).
+ * Turns text into unit-length vectors. Not thread-safe: one per thread (see {@link
+ * EmbeddingModel#newEmbedder()}).
  */
 public interface Embedder extends AutoCloseable {
 

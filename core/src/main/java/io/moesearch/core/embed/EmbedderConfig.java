@@ -6,7 +6,8 @@ import java.io.Serializable;
  * How to load the sentence-embedding model.
  *
  * @param modelPath an ONNX file, or {@code null} for the bundled all-MiniLM-L6-v2
- * @param tokenizerPath a Hugging Face {@code tokenizer.json}; {@code null} only with the bundled model
+ * @param tokenizerPath a Hugging Face {@code tokenizer.json}; {@code null} only with the bundled
+ *     model
  * @param pooling {@code mean}, {@code cls}, {@code max} (DJL pooling modes)
  * @param normalize L2-normalise the output (required for cosine = dot product)
  * @param maxTokens truncation length in word pieces
@@ -28,12 +29,15 @@ public record EmbedderConfig(
       throw new IllegalArgumentException(
           "embedder.model-path and embedder.tokenizer-path must be set together");
     }
-    if (!java.util.Set.of("mean", "cls", "max", "mean_sqrt_len", "weightedmean").contains(pooling)) {
+    if (!java.util.Set.of("mean", "cls", "max", "mean_sqrt_len", "weightedmean")
+        .contains(pooling)) {
       throw new IllegalArgumentException(
-          "embedder.pooling must be one of mean, cls, max, mean_sqrt_len, weightedmean; got " + pooling);
+          "embedder.pooling must be one of mean, cls, max, mean_sqrt_len, weightedmean; got "
+              + pooling);
     }
     if (maxTokens < 8 || maxTokens > 8192) {
-      throw new IllegalArgumentException("embedder.max-tokens must be in 8..8192, got " + maxTokens);
+      throw new IllegalArgumentException(
+          "embedder.max-tokens must be in 8..8192, got " + maxTokens);
     }
     if (intraOpThreads < 1) {
       throw new IllegalArgumentException(

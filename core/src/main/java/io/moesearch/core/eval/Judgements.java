@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Graded relevance judgements: query → (product id → rating). Read from a {@code query,docid,rating}
- * CSV (a header row naming those columns; extra columns are ignored). Query order follows the file.
+ * Graded relevance judgements: query → (product id → rating). Read from a {@code
+ * query,docid,rating} CSV (a header row naming those columns; extra columns are ignored). Query
+ * order follows the file.
  */
 public record Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine> badLines) {
 
@@ -43,7 +44,8 @@ public record Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine
     int d = header.fields().indexOf("docid");
     int r = header.fields().indexOf("rating");
     if (q < 0 || d < 0 || r < 0) {
-      throw new CatalogFormatException(source + ":1: the header must name the columns query, docid and rating");
+      throw new CatalogFormatException(
+          source + ":1: the header must name the columns query, docid and rating");
     }
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     List<BadLine> bad = new ArrayList<>();

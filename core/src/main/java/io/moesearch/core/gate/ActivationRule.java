@@ -19,13 +19,17 @@ public record ActivationRule(double activation, int minExperts, int maxExperts)
     }
     if (maxExperts < minExperts) {
       throw new IllegalArgumentException(
-          "routing.max-experts (" + maxExperts + ") must be >= routing.min-experts (" + minExperts + ")");
+          "routing.max-experts ("
+              + maxExperts
+              + ") must be >= routing.min-experts ("
+              + minExperts
+              + ")");
     }
   }
 
   /**
-   * Picks experts from a probability vector. Ties are broken by the lower expert id, so the choice is
-   * deterministic.
+   * Picks experts from a probability vector. Ties are broken by the lower expert id, so the choice
+   * is deterministic.
    */
   public int[] select(double[] probabilities) {
     int n = probabilities.length;
@@ -34,7 +38,11 @@ public record ActivationRule(double activation, int minExperts, int maxExperts)
       order[i] = i;
     }
     java.util.Arrays.sort(
-        order, (a, b) -> probabilities[a] != probabilities[b] ? Double.compare(probabilities[b], probabilities[a]) : Integer.compare(a, b));
+        order,
+        (a, b) ->
+            probabilities[a] != probabilities[b]
+                ? Double.compare(probabilities[b], probabilities[a])
+                : Integer.compare(a, b));
     int limit = Math.min(maxExperts, n);
     int floor = Math.min(minExperts, n);
     double mass = 0;

@@ -11,7 +11,9 @@ public final class Gate {
   private final float[][] weights;
   private final int dimension;
 
-  /** @param weights one row per expert, all of the same dimension; copied */
+  /**
+   * @param weights one row per expert, all of the same dimension; copied
+   */
   public Gate(float[][] weights) {
     if (weights == null || weights.length == 0) {
       throw new IllegalArgumentException("a gate needs at least one expert");

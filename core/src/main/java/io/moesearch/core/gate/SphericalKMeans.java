@@ -34,14 +34,17 @@ public final class SphericalKMeans {
     }
     int dim = data[0].length;
     float[][] centroids = new float[k][];
-    // Seeded k-means++ style init on a sample: first centre at random, then farthest-first by sampling.
+    // Seeded k-means++ style init on a sample: first centre at random, then farthest-first by
+    // sampling.
     Random rnd = new Random(seed);
     centroids[0] = data[rnd.nextInt(data.length)].clone();
     double[] best = new double[data.length];
     java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
     for (int c = 1; c < k; c++) {
       float[] last = centroids[c - 1];
-      IntStream.range(0, data.length).parallel().forEach(i -> best[i] = Math.max(best[i], Vectors.dot(data[i], last)));
+      IntStream.range(0, data.length)
+          .parallel()
+          .forEach(i -> best[i] = Math.max(best[i], Vectors.dot(data[i], last)));
       double total = 0;
       for (double b : best) {
         total += 1 - b;

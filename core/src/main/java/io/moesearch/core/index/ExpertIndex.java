@@ -13,20 +13,21 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * A read-only searcher over one Lucene index (an expert's partition, or the whole catalogue). HNSW
  * hits are rescored exactly against the index's own full-precision vectors. Thread-safe.
  */
 public final class ExpertIndex implements AutoCloseable {
-  private static final Set<String> STORED = Set.of(IndexFields.ID, IndexFields.ORD, IndexFields.TITLE);
+  private static final Set<String> STORED =
+      Set.of(IndexFields.ID, IndexFields.ORD, IndexFields.TITLE);
 
   private final FSDirectory directory;
   private final DirectoryReader reader;
@@ -57,16 +58,19 @@ public final class ExpertIndex implements AutoCloseable {
 
   /**
    * Approximate kNN over HNSW for {@code candidates} hits (optionally pre-filtered inside the graph
-   * search), each rescored exactly by dot product with the full-precision vector stored in the index
-   * (Lucene keeps raw float vectors beside quantized ones); returns the best {@code keep} by exact
-   * score (ties by document order). Stored fields are read only for those.
+   * search), each rescored exactly by dot product with the full-precision vector stored in the
+   * index (Lucene keeps raw float vectors beside quantized ones); returns the best {@code keep} by
+   * exact score (ties by document order). Stored fields are read only for those.
    */
   public List<Candidate> knn(float[] query, int candidates, int keep, Query filter) {
     if (candidates < 1 || keep < 1) {
-      throw new IllegalArgumentException("candidates and keep must be >= 1, got " + candidates + ", " + keep);
+      throw new IllegalArgumentException(
+          "candidates and keep must be >= 1, got " + candidates + ", " + keep);
     }
     try {
-      TopDocs top = searcher.search(new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
+      TopDocs top =
+          searcher.search(
+              new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
       ScoreDoc[] hits = top.scoreDocs.clone();
       java.util.Arrays.sort(hits, java.util.Comparator.comparingInt(h -> h.doc));
       List<LeafReaderContext> leaves = reader.leaves();
@@ -86,13 +90,21 @@ public final class ExpertIndex implements AutoCloseable {
         }
         sd.score = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
       }
-      java.util.Arrays.sort(hits, (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+      java.util.Arrays.sort(
+          hits,
+          (a, b) ->
+              a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
       int n = Math.min(keep, hits.length);
       List<Candidate> out = new ArrayList<>(n);
       StoredFields stored = searcher.storedFields();
       for (int i = 0; i < n; i++) {
         Document d = stored.document(hits[i].doc, STORED);
-        out.add(new Candidate(d.getField(IndexFields.ORD).numericValue().intValue(), d.get(IndexFields.ID), d.get(IndexFields.TITLE), hits[i].score));
+        out.add(
+            new Candidate(
+                d.getField(IndexFields.ORD).numericValue().intValue(),
+                d.get(IndexFields.ID),
+                d.get(IndexFields.TITLE),
+                hits[i].score));
       }
       return out;
     } catch (IOException e) {

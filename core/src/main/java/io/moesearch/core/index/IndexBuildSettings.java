@@ -37,11 +37,17 @@ public record IndexBuildSettings(
     check(
         replicationRatio > 0 && replicationRatio <= 1,
         "index.replication-ratio must be in (0, 1], got " + replicationRatio);
-    check(maxCopies >= 1 && maxCopies <= experts, "index.max-copies must be in 1..experts, got " + maxCopies);
+    check(
+        maxCopies >= 1 && maxCopies <= experts,
+        "index.max-copies must be in 1..experts, got " + maxCopies);
     check(encoding != null, "index.encoding is required");
     check(hnswM >= 2 && hnswM <= 512, "index.hnsw-m must be in 2..512, got " + hnswM);
-    check(hnswBeamWidth >= 1 && hnswBeamWidth <= 3200, "index.hnsw-beam-width must be in 1..3200, got " + hnswBeamWidth);
-    check(embedBatchSize >= 1 && embedBatchSize <= 4096, "index.embed-batch-size must be in 1..4096, got " + embedBatchSize);
+    check(
+        hnswBeamWidth >= 1 && hnswBeamWidth <= 3200,
+        "index.hnsw-beam-width must be in 1..3200, got " + hnswBeamWidth);
+    check(
+        embedBatchSize >= 1 && embedBatchSize <= 4096,
+        "index.embed-batch-size must be in 1..4096, got " + embedBatchSize);
   }
 
   private static void check(boolean ok, String message) {
@@ -56,16 +62,43 @@ public record IndexBuildSettings(
 
   public IndexBuildSettings withExperts(int n) {
     return new IndexBuildSettings(
-        n, kmeansIterations, seed, temperature, replicationRatio, Math.min(maxCopies, n), encoding, hnswM, hnswBeamWidth, embedBatchSize);
+        n,
+        kmeansIterations,
+        seed,
+        temperature,
+        replicationRatio,
+        Math.min(maxCopies, n),
+        encoding,
+        hnswM,
+        hnswBeamWidth,
+        embedBatchSize);
   }
 
   public IndexBuildSettings withEncoding(VectorEncoding e) {
     return new IndexBuildSettings(
-        experts, kmeansIterations, seed, temperature, replicationRatio, maxCopies, e, hnswM, hnswBeamWidth, embedBatchSize);
+        experts,
+        kmeansIterations,
+        seed,
+        temperature,
+        replicationRatio,
+        maxCopies,
+        e,
+        hnswM,
+        hnswBeamWidth,
+        embedBatchSize);
   }
 
   public IndexBuildSettings withReplication(double ratio, int copies) {
     return new IndexBuildSettings(
-        experts, kmeansIterations, seed, temperature, ratio, copies, encoding, hnswM, hnswBeamWidth, embedBatchSize);
+        experts,
+        kmeansIterations,
+        seed,
+        temperature,
+        ratio,
+        copies,
+        encoding,
+        hnswM,
+        hnswBeamWidth,
+        embedBatchSize);
   }
 }

@@ -6,16 +6,22 @@ public final class IndexFields {
 
   /** Product id: indexed as a keyword, stored. */
   public static final String ID = "id";
+
   /** Global product ordinal into the vector store: doc values and stored. */
   public static final String ORD = "ord";
+
   /** Unit-length product embedding for HNSW. */
   public static final String VECTOR = "vec";
+
   public static final String TITLE = "title";
   public static final String BRAND = "brand";
+
   /** Lower-cased brand as one keyword, for brand filters. */
   public static final String BRAND_EXACT = "brand_exact";
+
   public static final String MODEL = "model";
   public static final String DESCRIPTION = "description";
+
   /** Price as a point (filters) and doc values (features); absent when unknown. */
   public static final String PRICE = "price";
 }

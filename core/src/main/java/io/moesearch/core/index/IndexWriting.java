@@ -22,7 +22,13 @@ public final class IndexWriting {
    * @param vectors the full vector store, or {@code null} for a text-only index
    */
   public static void write(
-      Path dir, Catalog catalog, int[] ordinals, VectorStore vectors, VectorEncoding encoding, int m, int beamWidth)
+      Path dir,
+      Catalog catalog,
+      int[] ordinals,
+      VectorStore vectors,
+      VectorEncoding encoding,
+      int m,
+      int beamWidth)
       throws IOException {
     KnnVectorsFormat format = encoding.format(m, beamWidth);
     IndexWriterConfig iwc = new IndexWriterConfig(new StandardAnalyzer());
@@ -40,7 +46,8 @@ public final class IndexWriting {
         IndexWriter w = new IndexWriter(d, iwc)) {
       for (int ord : ordinals) {
         w.addDocument(
-            ProductDocuments.toDocument(ord, catalog.get(ord), vectors == null ? null : vectors.get(ord)));
+            ProductDocuments.toDocument(
+                ord, catalog.get(ord), vectors == null ? null : vectors.get(ord)));
       }
       w.forceMerge(1);
       w.commit();

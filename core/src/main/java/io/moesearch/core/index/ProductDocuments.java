@@ -26,7 +26,8 @@ public final class ProductDocuments {
     if (!p.brand().isEmpty()) {
       doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.NO));
       doc.add(
-          new KeywordField(IndexFields.BRAND_EXACT, p.brand().toLowerCase(Locale.ROOT), Field.Store.NO));
+          new KeywordField(
+              IndexFields.BRAND_EXACT, p.brand().toLowerCase(Locale.ROOT), Field.Store.NO));
     }
     if (!p.model().isEmpty()) {
       doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.NO));
@@ -38,7 +39,9 @@ public final class ProductDocuments {
       doc.add(new DoubleField(IndexFields.PRICE, p.price(), Field.Store.NO));
     }
     if (vector != null) {
-      doc.add(new KnnFloatVectorField(IndexFields.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+      doc.add(
+          new KnnFloatVectorField(
+              IndexFields.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
     }
     return doc;
   }

@@ -22,7 +22,10 @@ public enum VectorEncoding {
     this.scalar = scalar;
   }
 
-  /** The Lucene vectors format for this encoding with HNSW parameters {@code m} and {@code beamWidth}. */
+  /**
+   * The Lucene vectors format for this encoding with HNSW parameters {@code m} and {@code
+   * beamWidth}.
+   */
   public KnnVectorsFormat format(int m, int beamWidth) {
     return scalar == null
         ? new Lucene99HnswVectorsFormat(m, beamWidth)

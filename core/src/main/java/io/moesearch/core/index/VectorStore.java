@@ -72,7 +72,14 @@ public final class VectorStore {
       int dim = header.getInt();
       if (count <= 0 || dim <= 0 || (long) count * dim * 4 + 8 != Files.size(file)) {
         throw new IOException(
-            file + " is not a vector file (count " + count + ", dimension " + dim + ", size " + Files.size(file) + ")");
+            file
+                + " is not a vector file (count "
+                + count
+                + ", dimension "
+                + dim
+                + ", size "
+                + Files.size(file)
+                + ")");
       }
       float[][] vectors = new float[count][dim];
       byte[] rowBytes = new byte[dim * 4];
@@ -88,5 +95,4 @@ public final class VectorStore {
   public static void writeMatrix(float[][] m, Path file) throws IOException {
     new VectorStore(m).write(file);
   }
-
 }

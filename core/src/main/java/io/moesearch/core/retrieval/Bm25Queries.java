@@ -48,7 +48,9 @@ public final class Bm25Queries {
     for (String t : terms) {
       BooleanQuery.Builder perTerm = new BooleanQuery.Builder();
       for (int f = 0; f < FIELDS.length; f++) {
-        perTerm.add(new BoostQuery(new TermQuery(new Term(FIELDS[f], t)), BOOSTS[f]), BooleanClause.Occur.SHOULD);
+        perTerm.add(
+            new BoostQuery(new TermQuery(new Term(FIELDS[f], t)), BOOSTS[f]),
+            BooleanClause.Occur.SHOULD);
       }
       b.add(perTerm.build(), BooleanClause.Occur.SHOULD);
     }

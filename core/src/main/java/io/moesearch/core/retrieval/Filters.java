@@ -28,7 +28,9 @@ public final class Filters {
     if (brands != null && brands.length > 0) {
       BooleanQuery.Builder anyBrand = new BooleanQuery.Builder();
       for (String brand : brands) {
-        anyBrand.add(new TermQuery(new Term(IndexFields.BRAND_EXACT, brand.trim().toLowerCase(Locale.ROOT))), BooleanClause.Occur.SHOULD);
+        anyBrand.add(
+            new TermQuery(new Term(IndexFields.BRAND_EXACT, brand.trim().toLowerCase(Locale.ROOT))),
+            BooleanClause.Occur.SHOULD);
       }
       b.add(anyBrand.build(), BooleanClause.Occur.FILTER);
       any = true;

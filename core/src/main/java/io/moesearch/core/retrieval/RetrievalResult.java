@@ -8,7 +8,12 @@ import java.util.List;
  * per-stage wall time in nanoseconds.
  */
 public record RetrievalResult(
-    List<Candidate> items, int[] experts, int productsScanned, long routeNanos, long retrieveNanos, long rerankNanos) {
+    List<Candidate> items,
+    int[] experts,
+    int productsScanned,
+    long routeNanos,
+    long retrieveNanos,
+    long rerankNanos) {
   public RetrievalResult {
     items = List.copyOf(items);
   }

@@ -19,7 +19,11 @@ public final class Retriever {
   public Retriever(Router router, List<ExpertIndex> experts, int oversample) {
     if (experts.size() != router.gate().experts()) {
       throw new IllegalArgumentException(
-          "the gate has " + router.gate().experts() + " experts but " + experts.size() + " indexes were given");
+          "the gate has "
+              + router.gate().experts()
+              + " experts but "
+              + experts.size()
+              + " indexes were given");
     }
     if (oversample < 1) {
       throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
@@ -33,7 +37,9 @@ public final class Retriever {
     return search(query, k, null);
   }
 
-  /** Routes, searches and reranks; {@code filter} (may be null) restricts candidates inside HNSW. */
+  /**
+   * Routes, searches and reranks; {@code filter} (may be null) restricts candidates inside HNSW.
+   */
   public RetrievalResult search(float[] query, int k, Query filter) {
     long t0 = System.nanoTime();
     int[] chosen = router.route(query);
@@ -62,7 +68,8 @@ public final class Retriever {
    * The per-expert step shared by this retriever and the streaming expert operator: {@code k ×
    * oversample} HNSW candidates, rescored exactly, cut to the best {@code k}.
    */
-  public static List<Candidate> expertTopK(ExpertIndex index, float[] query, int k, int oversample, Query filter) {
+  public static List<Candidate> expertTopK(
+      ExpertIndex index, float[] query, int k, int oversample, Query filter) {
     return ExactReranker.topK(List.of(index.knn(query, k * oversample, k, filter)), k);
   }
 

@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small RFC 4180 CSV reader: comma separated, double-quoted fields may hold commas, quotes ({@code
- * ""}) and line breaks. Each record knows the line it starts on, so errors can name it.
+ * A small RFC 4180 CSV reader: comma separated, double-quoted fields may hold commas, quotes
+ * ({@code ""}) and line breaks. Each record knows the line it starts on, so errors can name it.
  */
 public final class CsvReader {
 
-  /** One CSV record and the 1-based line it starts on; {@code error} is set when it is malformed. */
+  /**
+   * One CSV record and the 1-based line it starts on; {@code error} is set when it is malformed.
+   */
   public record Row(long lineNumber, List<String> fields, String error) {}
 
   private final BufferedReader in;

@@ -10,7 +10,9 @@ public final class Vectors {
     return VectorUtil.dotProduct(a, b);
   }
 
-  /** Scales {@code v} to unit length in place; a zero vector is left as it is. Returns {@code v}. */
+  /**
+   * Scales {@code v} to unit length in place; a zero vector is left as it is. Returns {@code v}.
+   */
   public static float[] normalizeInPlace(float[] v) {
     double s = 0;
     for (float x : v) {

@@ -64,13 +64,16 @@ class IndexArtifactTest {
   @Test
   void missingExpertIsNamed() throws Exception {
     Files2.deleteRecursively(dir.resolve(ArtifactLayout.expertDir(2)));
-    assertThatThrownBy(() -> IndexArtifact.load(dir, 384)).hasMessageContaining("expert 2 is missing");
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384))
+        .hasMessageContaining("expert 2 is missing");
   }
 
   @Test
   void corruptedFileIsNamed() throws Exception {
-    Files.write(dir.resolve(ArtifactLayout.VECTORS), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
-    assertThatThrownBy(() -> IndexArtifact.load(dir, 384)).hasMessageContaining("vectors.f32 is corrupted");
+    Files.write(
+        dir.resolve(ArtifactLayout.VECTORS), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384))
+        .hasMessageContaining("vectors.f32 is corrupted");
   }
 
   @Test
@@ -78,16 +81,19 @@ class IndexArtifactTest {
     Path expert = dir.resolve(ArtifactLayout.expertDir(1));
     Path seg;
     try (var files = Files.list(expert)) {
-      seg = files.filter(p -> p.getFileName().toString().endsWith(".vec")).findFirst().orElseThrow();
+      seg =
+          files.filter(p -> p.getFileName().toString().endsWith(".vec")).findFirst().orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(seg);
     bytes[bytes.length / 2] ^= 0x55;
     Files.write(seg, bytes);
-    assertThatThrownBy(() -> IndexArtifact.load(dir, 384)).hasMessageContaining(seg.getFileName() + " is corrupted");
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384))
+        .hasMessageContaining(seg.getFileName() + " is corrupted");
   }
 
   @Test
   void noArtifactTellsHowToBuildOne(@TempDir Path empty) {
-    assertThatThrownBy(() -> IndexArtifact.load(empty, 384)).hasMessageContaining("bin/moe-search index build");
+    assertThatThrownBy(() -> IndexArtifact.load(empty, 384))
+        .hasMessageContaining("bin/moe-search index build");
   }
 }

@@ -67,7 +67,8 @@ class CatalogLoaderTest {
   @Test
   void failPolicyStopsAtTheFirstBadLineNamingIt() {
     CatalogLoader loader = new CatalogLoader(BadLinePolicy.FAIL, reported::add);
-    assertThatThrownBy(() -> loader.loadJsonl(text("{\"id\":\"1\",\"title\":\"a\"}\nnot json\n"), "x.jsonl"))
+    assertThatThrownBy(
+            () -> loader.loadJsonl(text("{\"id\":\"1\",\"title\":\"a\"}\nnot json\n"), "x.jsonl"))
         .isInstanceOf(CatalogFormatException.class)
         .hasMessageContaining("x.jsonl:2");
   }
@@ -97,12 +98,14 @@ class CatalogLoaderTest {
   @Test
   void csvWithoutIdOrTitleColumnsFailsNamingThem() {
     CatalogLoader loader = new CatalogLoader(BadLinePolicy.SKIP, reported::add);
-    assertThatThrownBy(() -> loader.loadCsv(text("sku,name\n1,a\n"), "c.csv")).hasMessageContaining("id and title");
+    assertThatThrownBy(() -> loader.loadCsv(text("sku,name\n1,a\n"), "c.csv"))
+        .hasMessageContaining("id and title");
   }
 
   @Test
   void searchableTextJoinsFieldsWithoutRepeatingThem() {
-    Product p = new Product("1", "HP Pavilion dv7", "HP", "dv7-1211ea", "Intel Core 2 Duo", 10.0, null);
+    Product p =
+        new Product("1", "HP Pavilion dv7", "HP", "dv7-1211ea", "Intel Core 2 Duo", 10.0, null);
     assertThat(p.searchableText()).isEqualTo("HP Pavilion dv7. dv7-1211ea. Intel Core 2 Duo");
   }
 }

@@ -49,7 +49,8 @@ class EmbeddingModelTest {
   @Test
   void batchedAndSingleEmbeddingsAgree() {
     try (Embedder e = model.newEmbedder()) {
-      List<String> texts = List.of("usb cable", "a much longer text about a laptop with 16 GB of RAM");
+      List<String> texts =
+          List.of("usb cable", "a much longer text about a laptop with 16 GB of RAM");
       float[][] batch = e.embed(texts);
       for (int i = 0; i < texts.size(); i++) {
         float[] single = e.embed(texts.get(i));

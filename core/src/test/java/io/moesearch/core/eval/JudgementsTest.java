@@ -15,7 +15,9 @@ class JudgementsTest {
   void readsGradedJudgementsAndReportsBadRows() {
     Judgements j =
         Judgements.read(
-            new BufferedReader(new StringReader("query,docid,rating\nlaptop,1,3\nlaptop,2,0\n\"usb, cable\",3,2\nx,4,high\ny,,1\n")),
+            new BufferedReader(
+                new StringReader(
+                    "query,docid,rating\nlaptop,1,3\nlaptop,2,0\n\"usb, cable\",3,2\nx,4,high\ny,,1\n")),
             "j.csv",
             BadLinePolicy.SKIP);
     assertThat(j.byQuery()).containsOnlyKeys("laptop", "usb, cable");
@@ -26,16 +28,24 @@ class JudgementsTest {
 
   @Test
   void failPolicyAndMissingColumnsAreErrors() {
-    assertThatThrownBy(() -> Judgements.read(new BufferedReader(new StringReader("q,d,r\n")), "j.csv", BadLinePolicy.SKIP))
+    assertThatThrownBy(
+            () ->
+                Judgements.read(
+                    new BufferedReader(new StringReader("q,d,r\n")), "j.csv", BadLinePolicy.SKIP))
         .hasMessageContaining("query, docid and rating");
     assertThatThrownBy(
-            () -> Judgements.read(new BufferedReader(new StringReader("query,docid,rating\na,1,x\n")), "j.csv", BadLinePolicy.FAIL))
+            () ->
+                Judgements.read(
+                    new BufferedReader(new StringReader("query,docid,rating\na,1,x\n")),
+                    "j.csv",
+                    BadLinePolicy.FAIL))
         .hasMessageContaining("j.csv:2");
   }
 
   @Test
   void theShippedChorusJudgementsLoad() throws Exception {
-    Judgements j = Judgements.load(Path.of("../data/chorus/Broad_Query_Set_rated.csv"), BadLinePolicy.FAIL);
+    Judgements j =
+        Judgements.load(Path.of("../data/chorus/Broad_Query_Set_rated.csv"), BadLinePolicy.FAIL);
     assertThat(j.byQuery()).hasSize(135);
     assertThat(j.byQuery().values().stream().mapToInt(m -> m.size()).sum()).isEqualTo(3668);
     assertThat(j.queriesWithRelevant(1)).hasSize(116);

@@ -28,9 +28,11 @@ class MetricsTest {
 
   @Test
   void recallAndJudgedFractions() {
-    assertThat(Metrics.recall(List.of("a", "b", "c"), List.of("a", "c", "d", "e"), 3)).isEqualTo(0.5);
+    assertThat(Metrics.recall(List.of("a", "b", "c"), List.of("a", "c", "d", "e"), 3))
+        .isEqualTo(0.5);
     assertThat(Metrics.recall(List.of("a", "b", "c"), List.of("c"), 2)).isZero();
-    assertThat(Metrics.judgedAtK(List.of("a", "b", "c", "d"), Map.of("a", 0, "d", 2), 4)).isEqualTo(0.5);
+    assertThat(Metrics.judgedAtK(List.of("a", "b", "c", "d"), Map.of("a", 0, "d", 2), 4))
+        .isEqualTo(0.5);
   }
 
   @Test

@@ -25,13 +25,17 @@ class ActivationRuleTest {
 
   @Test
   void breaksTiesByExpertIdSoTheChoiceIsDeterministic() {
-    assertThat(new ActivationRule(0.5, 1, 3).select(new double[] {0.2, 0.4, 0.4})).containsExactly(1, 2);
+    assertThat(new ActivationRule(0.5, 1, 3).select(new double[] {0.2, 0.4, 0.4}))
+        .containsExactly(1, 2);
   }
 
   @Test
   void rejectsBadSettingsNamingThem() {
-    assertThatThrownBy(() -> new ActivationRule(0, 1, 2)).hasMessageContaining("routing.activation");
-    assertThatThrownBy(() -> new ActivationRule(0.5, 0, 2)).hasMessageContaining("routing.min-experts");
-    assertThatThrownBy(() -> new ActivationRule(0.5, 3, 2)).hasMessageContaining("routing.max-experts");
+    assertThatThrownBy(() -> new ActivationRule(0, 1, 2))
+        .hasMessageContaining("routing.activation");
+    assertThatThrownBy(() -> new ActivationRule(0.5, 0, 2))
+        .hasMessageContaining("routing.min-experts");
+    assertThatThrownBy(() -> new ActivationRule(0.5, 3, 2))
+        .hasMessageContaining("routing.max-experts");
   }
 }

@@ -32,7 +32,9 @@ class ExpertAssignerTest {
 
   @Test
   void rejectsBadSettings() {
-    assertThatThrownBy(() -> new ExpertAssigner(gate, 0.1, 0, 2)).hasMessageContaining("index.replication-ratio");
-    assertThatThrownBy(() -> new ExpertAssigner(gate, 0.1, 0.5, 0)).hasMessageContaining("index.max-copies");
+    assertThatThrownBy(() -> new ExpertAssigner(gate, 0.1, 0, 2))
+        .hasMessageContaining("index.replication-ratio");
+    assertThatThrownBy(() -> new ExpertAssigner(gate, 0.1, 0.5, 0))
+        .hasMessageContaining("index.max-copies");
   }
 }

@@ -33,9 +33,12 @@ class GateTest {
 
   @Test
   void rejectsWrongDimensionsAndBadTemperature() {
-    assertThatThrownBy(() -> gate.logits(new float[] {1, 0, 0})).hasMessageContaining("dimension 2");
-    assertThatThrownBy(() -> new Gate(new float[][] {{1, 0}, {1}})).hasMessageContaining("gate row 1");
-    assertThatThrownBy(() -> gate.probabilities(new float[] {1, 0}, 0)).hasMessageContaining("routing.temperature");
+    assertThatThrownBy(() -> gate.logits(new float[] {1, 0, 0}))
+        .hasMessageContaining("dimension 2");
+    assertThatThrownBy(() -> new Gate(new float[][] {{1, 0}, {1}}))
+        .hasMessageContaining("gate row 1");
+    assertThatThrownBy(() -> gate.probabilities(new float[] {1, 0}, 0))
+        .hasMessageContaining("routing.temperature");
   }
 
   @Test

@@ -41,7 +41,8 @@ class SphericalKMeansTest {
   @Test
   void isDeterministicForTheSameSeed() {
     float[][] data = clusters(40, 5);
-    assertThat(new SphericalKMeans(4, 5, 9).fit(data)).isDeepEqualTo(new SphericalKMeans(4, 5, 9).fit(data));
+    assertThat(new SphericalKMeans(4, 5, 9).fit(data))
+        .isDeepEqualTo(new SphericalKMeans(4, 5, 9).fit(data));
   }
 
   @Test
@@ -53,6 +54,7 @@ class SphericalKMeansTest {
 
   @Test
   void needsAtLeastKPoints() {
-    assertThatThrownBy(() -> new SphericalKMeans(10, 5, 1).fit(clusters(2, 1))).hasMessageContaining("at least 10");
+    assertThatThrownBy(() -> new SphericalKMeans(10, 5, 1).fit(clusters(2, 1)))
+        .hasMessageContaining("at least 10");
   }
 }

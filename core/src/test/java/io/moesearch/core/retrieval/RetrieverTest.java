@@ -50,7 +50,11 @@ class RetrieverTest {
   }
 
   private Retriever retriever(double activation, int max) {
-    return new Retriever(new Router(artifact.gate(), new RoutingConfig(0.05, new ActivationRule(activation, 1, max))), experts, 10);
+    return new Retriever(
+        new Router(
+            artifact.gate(), new RoutingConfig(0.05, new ActivationRule(activation, 1, max))),
+        experts,
+        10);
   }
 
   @Test
@@ -59,10 +63,12 @@ class RetrieverTest {
     assertThat(artifact.manifest().experts()).isEqualTo(8);
     Set<String> indexed = new HashSet<>();
     for (ExpertIndex e : experts) {
-      e.search(new org.apache.lucene.search.MatchAllDocsQuery(), 1000).forEach(c -> indexed.add(c.productId()));
+      e.search(new org.apache.lucene.search.MatchAllDocsQuery(), 1000)
+          .forEach(c -> indexed.add(c.productId()));
     }
     assertThat(indexed).hasSize(400);
-    assertThat(artifact.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sum()).isGreaterThanOrEqualTo(400);
+    assertThat(artifact.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sum())
+        .isGreaterThanOrEqualTo(400);
   }
 
   @Test
@@ -84,7 +90,8 @@ class RetrieverTest {
     assertThat(res.items()).hasSize(10);
     assertThat(res.items()).extracting(Candidate::productId).doesNotHaveDuplicates();
     for (Candidate c : res.items()) {
-      assertThat(c.score()).isEqualTo(artifact.vectors().dot(embedder.embed("wireless mouse"), c.ordinal()));
+      assertThat(c.score())
+          .isEqualTo(artifact.vectors().dot(embedder.embed("wireless mouse"), c.ordinal()));
     }
     assertThat(res.items()).isSortedAccordingTo(ExactReranker.ORDER);
     assertThat(res.experts()).isNotEmpty();
@@ -100,8 +107,10 @@ class RetrieverTest {
 
   @Test
   void aGateAndIndexCountMismatchIsRejected() {
-    Router router = new Router(artifact.gate(), new RoutingConfig(0.05, new ActivationRule(0.7, 1, 2)));
-    assertThatThrownBy(() -> new Retriever(router, experts.subList(0, 3), 10)).hasMessageContaining("8 experts");
+    Router router =
+        new Router(artifact.gate(), new RoutingConfig(0.05, new ActivationRule(0.7, 1, 2)));
+    assertThatThrownBy(() -> new Retriever(router, experts.subList(0, 3), 10))
+        .hasMessageContaining("8 experts");
   }
 
   @Test
@@ -110,7 +119,11 @@ class RetrieverTest {
     Candidate a2 = new Candidate(1, "a", "A", 0.5f);
     Candidate b = new Candidate(2, "b", "B", 0.5f);
     Candidate c = new Candidate(3, "c", "C", 0.9f);
-    assertThat(ExactReranker.topK(List.of(List.of(b, a), List.of(a2, c)), 3)).extracting(Candidate::productId).containsExactly("c", "a", "b");
-    assertThat(ExactReranker.topK(List.of(List.of(b, a, c)), 1)).extracting(Candidate::productId).containsExactly("c");
+    assertThat(ExactReranker.topK(List.of(List.of(b, a), List.of(a2, c)), 3))
+        .extracting(Candidate::productId)
+        .containsExactly("c", "a", "b");
+    assertThat(ExactReranker.topK(List.of(List.of(b, a, c)), 1))
+        .extracting(Candidate::productId)
+        .containsExactly("c");
   }
 }

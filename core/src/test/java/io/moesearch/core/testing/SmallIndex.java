@@ -25,12 +25,16 @@ public final class SmallIndex {
 
   /** The shipped catalogue, found from any module's working directory. */
   public static Path shippedCatalogue() {
-    for (Path p : List.of(Path.of("data/icecat/products_core.jsonl.gz"), Path.of("../data/icecat/products_core.jsonl.gz"))) {
+    for (Path p :
+        List.of(
+            Path.of("data/icecat/products_core.jsonl.gz"),
+            Path.of("../data/icecat/products_core.jsonl.gz"))) {
       if (Files.isRegularFile(p)) {
         return p.toAbsolutePath();
       }
     }
-    throw new IllegalStateException("shipped catalogue not found from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "shipped catalogue not found from " + Path.of("").toAbsolutePath());
   }
 
   /** The first {@code n} shipped products. */
@@ -41,11 +45,19 @@ public final class SmallIndex {
 
   /** Writes {@code catalog} as gzipped JSONL (the build job reads catalogues from files). */
   public static Path writeJsonl(Catalog catalog, Path file) {
-    try (var out = new java.io.PrintWriter(new java.io.OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (var out =
+        new java.io.PrintWriter(
+            new java.io.OutputStreamWriter(
+                new GZIPOutputStream(Files.newOutputStream(file)),
+                java.nio.charset.StandardCharsets.UTF_8))) {
       var json = new com.fasterxml.jackson.databind.ObjectMapper();
       for (Product p : catalog.products()) {
         var node = json.createObjectNode();
-        node.put("id", p.id()).put("title", p.title()).put("brand", p.brand()).put("model", p.model()).put("description", p.description());
+        node.put("id", p.id())
+            .put("title", p.title())
+            .put("brand", p.brand())
+            .put("model", p.model())
+            .put("description", p.description());
         if (p.price() != null) {
           node.put("price", p.price());
         }
@@ -58,7 +70,8 @@ public final class SmallIndex {
   }
 
   public static IndexBuildSettings settings(int experts) {
-    return new IndexBuildSettings(experts, 10, 42L, 0.05, 0.5, 2, VectorEncoding.FLOAT32, 16, 100, 32);
+    return new IndexBuildSettings(
+        experts, 10, 42L, 0.05, 0.5, 2, VectorEncoding.FLOAT32, 16, 100, 32);
   }
 
   /** Builds an artifact under {@code root} and returns its directory. */

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Parsed command-line options of one subcommand. Every command takes {@code --config FILE}, {@code
- * --set key=value} (repeatable) and {@code --help}; a command maps its own shortcuts (such as {@code
- * --experts}) onto config keys and declares its flags, so an unknown flag is an error.
+ * --set key=value} (repeatable) and {@code --help}; a command maps its own shortcuts (such as
+ * {@code --experts}) onto config keys and declares its flags, so an unknown flag is an error.
  */
 final class Args {
   final Map<String, String> options = new LinkedHashMap<>();

@@ -75,10 +75,12 @@ final class BenchPipelineCommand implements Command {
     List<SearchQuery> measured = new ArrayList<>();
     for (int i = 0; i < warmup + q; i++) {
       String text = catalog.get(order.get(i % order.size())).title();
-      SearchQuery sq = new SearchQuery((i < warmup ? "warm-" : "bench-") + i, text, 10, null, 0, null);
+      SearchQuery sq =
+          new SearchQuery((i < warmup ? "warm-" : "bench-") + i, text, 10, null, 0, null);
       (i < warmup ? warm : measured).add(sq);
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
     PipelineDriver.Figures f;
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, artifact, 2, s -> s)) {
       if (!warm.isEmpty()) {
@@ -88,9 +90,18 @@ final class BenchPipelineCommand implements Command {
       System.out.printf("measuring: %d queries at %s/s%n", q, rate == 0 ? "max" : rate);
       f = PipelineDriver.run(pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "| queries | target rate/s | throughput/s | e2e p50 ms | e2e p95 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|%n| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
-        f.resultsReceived, rate == 0 ? "max" : String.valueOf(rate), f.throughputPerSec, f.e2eP50Ms, f.e2eP95Ms, f.e2eP99Ms, f.inJobP50Ms, f.inJobP99Ms, f.avgExperts);
+        f.resultsReceived,
+        rate == 0 ? "max" : String.valueOf(rate),
+        f.throughputPerSec,
+        f.e2eP50Ms,
+        f.e2eP95Ms,
+        f.e2eP99Ms,
+        f.inJobP50Ms,
+        f.inJobP99Ms,
+        f.avgExperts);
     System.out.println("in-job stages (ms): " + f.stageMs);
     if (f.timedOut) {
       System.out.println("TIMED OUT: not every query was answered");

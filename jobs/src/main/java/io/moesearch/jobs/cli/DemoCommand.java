@@ -67,13 +67,21 @@ final class DemoCommand implements Command {
   public int run(Args args) throws Exception {
     MoeSearchConfig config = args.config();
     IndexArtifact artifact = ensureIndex(config);
-    List<String> texts = new ArrayList<>(Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP).byQuery().keySet());
-    int n = args.option("queries") == null ? texts.size() : Math.min(texts.size(), Integer.parseInt(args.option("queries")));
+    List<String> texts =
+        new ArrayList<>(
+            Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP)
+                .byQuery()
+                .keySet());
+    int n =
+        args.option("queries") == null
+            ? texts.size()
+            : Math.min(texts.size(), Integer.parseInt(args.option("queries")));
     double rate = args.option("rate") == null ? 20 : Double.parseDouble(args.option("rate"));
     int show = args.option("results") == null ? 3 : Integer.parseInt(args.option("results"));
     List<SearchQuery> queries = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      queries.add(new SearchQuery("demo-" + i, texts.get(i), 10, null, System.currentTimeMillis(), null));
+      queries.add(
+          new SearchQuery("demo-" + i, texts.get(i), 10, null, System.currentTimeMillis(), null));
     }
     List<byte[]> malformed =
         List.of(
@@ -81,29 +89,69 @@ final class DemoCommand implements Command {
             "{\"query_id\": \"no-text\"}".getBytes(StandardCharsets.UTF_8),
             new byte[] {(byte) 0xC3, (byte) 0x28});
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
-    System.out.printf("starting Kafka (KRaft, in-process) and the search job (parallelism %d, %s state) on index %s%n",
-        config.intRange("job.parallelism", 1, 1024), config.string("job.state-backend"), artifact.version());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
+    System.out.printf(
+        "starting Kafka (KRaft, in-process) and the search job (parallelism %d, %s state) on index %s%n",
+        config.intRange("job.parallelism", 1, 1024),
+        config.string("job.state-backend"),
+        artifact.version());
     PipelineDriver.Figures f;
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, artifact, 2, s -> s)) {
-      System.out.printf("broker at %s; sending %d queries at %s/s and %d malformed messages%n%n", pipeline.bootstrapServers(), n, rate == 0 ? "max" : rate, malformed.size());
-      f = PipelineDriver.run(pipeline, queries, malformed, rate, Duration.ofMinutes(5), r -> print(r, show));
+      System.out.printf(
+          "broker at %s; sending %d queries at %s/s and %d malformed messages%n%n",
+          pipeline.bootstrapServers(), n, rate == 0 ? "max" : rate, malformed.size());
+      f =
+          PipelineDriver.run(
+              pipeline, queries, malformed, rate, Duration.ofMinutes(5), r -> print(r, show));
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "summary: %d queries sent, %d results, %d dead letters (of %d malformed sent)%s%n",
-        f.queriesSent, f.resultsReceived, f.deadLetters, f.malformedSent, f.timedOut ? " — TIMED OUT waiting for results" : "");
-    System.out.printf(Locale.ROOT, "latency end to end (produce → result consumed): p50 %.1f ms, p99 %.1f ms; in job: p50 %.1f ms, p99 %.1f ms; avg experts %.2f%n",
-        f.e2eP50Ms, f.e2eP99Ms, f.inJobP50Ms, f.inJobP99Ms, f.avgExperts);
+    System.out.printf(
+        Locale.ROOT,
+        "summary: %d queries sent, %d results, %d dead letters (of %d malformed sent)%s%n",
+        f.queriesSent,
+        f.resultsReceived,
+        f.deadLetters,
+        f.malformedSent,
+        f.timedOut ? " — TIMED OUT waiting for results" : "");
+    System.out.printf(
+        Locale.ROOT,
+        "latency end to end (produce → result consumed): p50 %.1f ms, p99 %.1f ms; in job: p50 %.1f ms, p99 %.1f ms; avg experts %.2f%n",
+        f.e2eP50Ms,
+        f.e2eP99Ms,
+        f.inJobP50Ms,
+        f.inJobP99Ms,
+        f.avgExperts);
     Json.write(args.option("json"), f);
     return f.timedOut ? 1 : 0;
   }
 
   private static void print(SearchResult r, int show) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-10s %-32s experts=%-14s %5.1f ms%n", r.queryId(), '"' + abbreviate(r.text(), 30) + '"', java.util.Arrays.toString(r.experts()), r.latency().totalMs()));
+    int[] e = r.experts();
+    String experts =
+        e.length
+            + " "
+            + java.util.Arrays.toString(java.util.Arrays.copyOf(e, Math.min(4, e.length)))
+                .replace("]", e.length > 4 ? ", …]" : "]");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-9s %-34s experts %-22s %6.1f ms%n",
+            r.queryId(),
+            '"' + abbreviate(r.text(), 32) + '"',
+            experts,
+            r.latency().totalMs()));
     for (int i = 0; i < Math.min(show, r.items().length); i++) {
       var item = r.items()[i];
-      sb.append(String.format(Locale.ROOT, "    %d. %.3f  %-10s %s%n", i + 1, item.score(), item.productId(), abbreviate(item.title(), 80)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "    %d. %.3f  %-10s %s%n",
+              i + 1,
+              item.score(),
+              item.productId(),
+              abbreviate(item.title(), 80)));
     }
     System.out.print(sb);
   }
@@ -120,8 +168,14 @@ final class DemoCommand implements Command {
       if (!config.string("index.path").isEmpty()) {
         throw e;
       }
-      System.out.println("no index under " + config.indexRoot() + ": building one from " + config.catalogPath() + " (a few minutes, once)");
-      new IndexBuildJob(config, System.out::println).run(Environments.local(config.intRange("index.parallelism", 1, 256)));
+      System.out.println(
+          "no index under "
+              + config.indexRoot()
+              + ": building one from "
+              + config.catalogPath()
+              + " (a few minutes, once)");
+      new IndexBuildJob(config, System.out::println)
+          .run(Environments.local(config.intRange("index.parallelism", 1, 256)));
       return SearchJob.resolveArtifact(config);
     }
   }

@@ -64,8 +64,11 @@ final class EvalCommand implements Command {
   @Override
   public int run(Args args) throws Exception {
     MoeSearchConfig config = args.config();
-    Catalog catalog = new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b)).load(config.catalogPath());
-    Judgements judgements = Judgements.load(Path.of(config.string("eval.judgements")), config.badLines());
+    Catalog catalog =
+        new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b))
+            .load(config.catalogPath());
+    Judgements judgements =
+        Judgements.load(Path.of(config.string("eval.judgements")), config.badLines());
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
       IndexArtifact artifact = IndexArtifact.load(config.indexPath(), model.dimension());
@@ -76,7 +79,10 @@ final class EvalCommand implements Command {
                   catalog,
                   embedder,
                   new Evaluator.Settings(
-                      config.routing(), config.oversample(), config.intRange("eval.title-queries", 0, 1_000_000), config.longValue("eval.seed")),
+                      config.routing(),
+                      config.oversample(),
+                      config.intRange("eval.title-queries", 0, 1_000_000),
+                      config.longValue("eval.seed")),
                   System.out::println)
               .run(judgements);
       String md = markdown(r);
@@ -96,13 +102,24 @@ final class EvalCommand implements Command {
         String.format(
             Locale.ROOT,
             "Index %s: %d products, %d experts, %s; routing T=%.3f, activation %.2f, experts %d..%d, oversample %d%n%n",
-            r.indexVersion, r.products, r.experts, r.encoding, r.temperature, r.activation, r.minExperts, r.maxExperts, r.oversample));
+            r.indexVersion,
+            r.products,
+            r.experts,
+            r.encoding,
+            r.temperature,
+            r.activation,
+            r.minExperts,
+            r.maxExperts,
+            r.oversample));
     sb.append(
         String.format(
             Locale.ROOT,
             "Judged queries: %d (%d with a rating >= 1, used for nDCG); product-title queries: %d%n%n",
-            r.judgedQueries, r.judgedQueriesWithRelevant, r.titleQueries));
-    sb.append("| method | nDCG@10 | condensed nDCG@10 | judged@10 | recall@10 vs exact (judged) | recall@10 vs exact (titles) | avg experts | catalogue share | retrieval p50 ms | retrieval p99 ms |\n");
+            r.judgedQueries,
+            r.judgedQueriesWithRelevant,
+            r.titleQueries));
+    sb.append(
+        "| method | nDCG@10 | condensed nDCG@10 | judged@10 | recall@10 vs exact (judged) | recall@10 vs exact (titles) | avg experts | catalogue share | retrieval p50 ms | retrieval p99 ms |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (String method : r.judged.keySet()) {
       Evaluator.MethodFigures j = r.judged.get(method);
@@ -132,7 +149,11 @@ final class EvalCommand implements Command {
     }
     sb.append('\n');
     if (r.buildSeconds != null) {
-      sb.append("Build seconds: ").append(r.buildSeconds).append("; index size: ").append(r.indexBytes / (1 << 20)).append(" MiB\n");
+      sb.append("Build seconds: ")
+          .append(r.buildSeconds)
+          .append("; index size: ")
+          .append(r.indexBytes / (1 << 20))
+          .append(" MiB\n");
     }
     return sb.toString();
   }

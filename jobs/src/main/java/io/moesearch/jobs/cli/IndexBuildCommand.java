@@ -56,7 +56,8 @@ final class IndexBuildCommand implements Command {
   public int run(Args args) throws Exception {
     MoeSearchConfig config = args.config();
     IndexBuildJob.Result r =
-        new IndexBuildJob(config, System.out::println).run(Environments.local(config.intRange("index.parallelism", 1, 256)));
+        new IndexBuildJob(config, System.out::println)
+            .run(Environments.local(config.intRange("index.parallelism", 1, 256)));
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("artifact", r.artifact().toString());
     figures.put("index_version", r.manifest().indexVersion());
@@ -65,7 +66,8 @@ final class IndexBuildCommand implements Command {
     figures.put("encoding", r.manifest().encoding());
     figures.put("bad_lines", r.badLines());
     figures.put("build_seconds", r.manifest().buildSeconds());
-    int[] sizes = r.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sorted().toArray();
+    int[] sizes =
+        r.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sorted().toArray();
     figures.put("expert_size_min", sizes[0]);
     figures.put("expert_size_median", sizes[sizes.length / 2]);
     figures.put("expert_size_max", sizes[sizes.length - 1]);

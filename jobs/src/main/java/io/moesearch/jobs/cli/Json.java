@@ -18,9 +18,7 @@ final class Json {
     if (p.getParent() != null) {
       Files.createDirectories(p.getParent());
     }
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(p.toFile(), value);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(p.toFile(), value);
     System.out.println("figures written to " + p);
   }
 }

@@ -5,7 +5,10 @@ import io.moesearch.core.catalog.CatalogFormatException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code bin/moe-search} entry point: dispatches to one subcommand per job, evaluation and benchmark. */
+/**
+ * The {@code bin/moe-search} entry point: dispatches to one subcommand per job, evaluation and
+ * benchmark.
+ */
 public final class MoeSearch {
   private MoeSearch() {}
 
@@ -34,7 +37,12 @@ public final class MoeSearch {
             return 0;
           }
           if (!args.positional.isEmpty()) {
-            System.err.println("moe-search " + cmd.name() + ": unexpected argument " + args.positional.get(0) + " (see --help)");
+            System.err.println(
+                "moe-search "
+                    + cmd.name()
+                    + ": unexpected argument "
+                    + args.positional.get(0)
+                    + " (see --help)");
             return 2;
           }
           return cmd.run(args);
@@ -48,8 +56,14 @@ public final class MoeSearch {
         }
       }
     }
-    boolean help = argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help");
-    StringBuilder sb = new StringBuilder("Usage: moe-search <command> [options]   (moe-search <command> --help for details)\n\nCommands:\n");
+    boolean help =
+        argv.length == 0
+            || argv[0].equals("--help")
+            || argv[0].equals("-h")
+            || argv[0].equals("help");
+    StringBuilder sb =
+        new StringBuilder(
+            "Usage: moe-search <command> [options]   (moe-search <command> --help for details)\n\nCommands:\n");
     for (Command cmd : commands) {
       sb.append(String.format("  %-18s %s%n", cmd.name(), cmd.summary()));
     }

@@ -120,7 +120,12 @@ public final class MoeSearchConfig implements Serializable {
     return load(null, overrides);
   }
 
-  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Map<String, String> kafka, String source) {
+  private static void flatten(
+      String prefix,
+      JsonNode node,
+      Map<String, String> out,
+      Map<String, String> kafka,
+      String source) {
     node.properties()
         .forEach(
             e -> {
@@ -135,13 +140,15 @@ public final class MoeSearchConfig implements Serializable {
             });
   }
 
-  private static void put(String key, String value, Map<String, String> out, Map<String, String> kafka, String source) {
+  private static void put(
+      String key, String value, Map<String, String> out, Map<String, String> kafka, String source) {
     if (key.startsWith("kafka.properties.")) {
       kafka.put(key.substring("kafka.properties.".length()), value);
     } else if (DEFAULTS.containsKey(key)) {
       out.put(key, value.trim());
     } else {
-      throw new ConfigException(source + ": unknown setting '" + key + "' (see the README's configuration reference)");
+      throw new ConfigException(
+          source + ": unknown setting '" + key + "' (see the README's configuration reference)");
     }
   }
 
@@ -224,7 +231,8 @@ public final class MoeSearchConfig implements Serializable {
         return v;
       }
     }
-    throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + string(key) + "'");
+    throw new ConfigException(
+        key + " must be one of " + String.join(", ", allowed) + ", got '" + string(key) + "'");
   }
 
   private static <T> T wrap(java.util.function.Supplier<T> s) {
@@ -240,7 +248,8 @@ public final class MoeSearchConfig implements Serializable {
   }
 
   public BadLinePolicy badLines() {
-    return BadLinePolicy.valueOf(oneOf("catalog.bad-lines", "skip", "fail").toUpperCase(Locale.ROOT));
+    return BadLinePolicy.valueOf(
+        oneOf("catalog.bad-lines", "skip", "fail").toUpperCase(Locale.ROOT));
   }
 
   public Path indexRoot() {
@@ -263,7 +272,10 @@ public final class MoeSearchConfig implements Serializable {
     int m = intRange("index.hnsw-m", 2, 512);
     int beam = intRange("index.hnsw-beam-width", 1, 3200);
     int batch = intRange("index.embed-batch-size", 1, 4096);
-    return wrap(() -> new IndexBuildSettings(experts, iterations, seed, temperature, ratio, copies, enc, m, beam, batch));
+    return wrap(
+        () ->
+            new IndexBuildSettings(
+                experts, iterations, seed, temperature, ratio, copies, enc, m, beam, batch));
   }
 
   public EmbedderConfig embedder() {
@@ -273,7 +285,15 @@ public final class MoeSearchConfig implements Serializable {
     boolean normalize = bool("embedder.normalize");
     int maxTokens = intRange("embedder.max-tokens", 8, 8192);
     int threads = intRange("embedder.intra-op-threads", 1, 256);
-    return wrap(() -> new EmbedderConfig(model.isEmpty() ? null : model, tok.isEmpty() ? null : tok, pooling, normalize, maxTokens, threads));
+    return wrap(
+        () ->
+            new EmbedderConfig(
+                model.isEmpty() ? null : model,
+                tok.isEmpty() ? null : tok,
+                pooling,
+                normalize,
+                maxTokens,
+                threads));
   }
 
   public RoutingConfig routing() {
@@ -289,8 +309,8 @@ public final class MoeSearchConfig implements Serializable {
   }
 
   /**
-   * The Kafka settings ({@code kafka.*} keys, with {@code kafka.properties.*} passed through to every
-   * client); {@code kafka.bootstrap-servers} must be set.
+   * The Kafka settings ({@code kafka.*} keys, with {@code kafka.properties.*} passed through to
+   * every client); {@code kafka.bootstrap-servers} must be set.
    */
   public io.moesearch.connectors.kafka.KafkaSettings kafka() {
     Map<String, String> m = new LinkedHashMap<>();

@@ -27,10 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The whole pipeline on one machine: a real in-process Kafka broker (KRaft) with the query, result and
- * dead-letter topics, and the search job running asynchronously on the given environment (Flink's
- * MiniCluster locally). Used by the demo, the pipeline benchmark and the integration tests. Closing
- * it cancels the job and stops the broker.
+ * The whole pipeline on one machine: a real in-process Kafka broker (KRaft) with the query, result
+ * and dead-letter topics, and the search job running asynchronously on the given environment
+ * (Flink's MiniCluster locally). Used by the demo, the pipeline benchmark and the integration
+ * tests. Closing it cancels the job and stops the broker.
  */
 public final class EmbeddedPipeline implements AutoCloseable {
   private final EmbeddedKafka kafka;
@@ -56,16 +56,23 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * failures there).
    */
   public static EmbeddedPipeline start(
-      MoeSearchConfig base, StreamExecutionEnvironment env, IndexArtifact artifact, int queryPartitions, UnaryOperator<DataStream<SearchResult>> tap)
+      MoeSearchConfig base,
+      StreamExecutionEnvironment env,
+      IndexArtifact artifact,
+      int queryPartitions,
+      UnaryOperator<DataStream<SearchResult>> tap)
       throws Exception {
     EmbeddedKafka kafka = EmbeddedKafka.start();
     try {
-      MoeSearchConfig config = base.with(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
+      MoeSearchConfig config =
+          base.with(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
       KafkaSettings s = config.kafka();
       kafka.createTopics(queryPartitions, s.queryTopic());
       kafka.createTopics(queryPartitions, s.resultTopic(), s.deadLetterTopic());
       DataStream<SearchResult> results =
-          tap.apply(SearchJob.results(env, config, artifact, KafkaIO.querySource(s), KafkaIO.deadLetterSink(s)));
+          tap.apply(
+              SearchJob.results(
+                  env, config, artifact, KafkaIO.querySource(s), KafkaIO.deadLetterSink(s)));
       results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
       JobClient job = env.executeAsync(config.string("job.name") + " " + artifact.version());
       return new EmbeddedPipeline(kafka, config, job);
@@ -89,14 +96,21 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   /** Sends a raw query payload (not flushed). */
   public void send(String key, byte[] value) {
-    producer.send(new ProducerRecord<>(config.kafka().queryTopic(), key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+    producer.send(
+        new ProducerRecord<>(
+            config.kafka().queryTopic(),
+            key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            value));
   }
 
   public void flush() {
     producer.flush();
   }
 
-  /** A consumer of the result topic from the beginning; {@code readCommitted} for transactional output. */
+  /**
+   * A consumer of the result topic from the beginning; {@code readCommitted} for transactional
+   * output.
+   */
   public Consumer<SearchResult> results(boolean readCommitted) {
     return new Consumer<>(config.kafka().resultTopic(), readCommitted, json::decodeResult);
   }
@@ -145,7 +159,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
     producer.close(Duration.ofSeconds(5));
     try {
       job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
-      job.getJobExecutionResult().handle((r, e) -> null).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      job.getJobExecutionResult()
+          .handle((r, e) -> null)
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       // The job may already have finished or failed; the broker is stopped regardless.
     } finally {

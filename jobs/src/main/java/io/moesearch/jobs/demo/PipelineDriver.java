@@ -33,20 +33,27 @@ public final class PipelineDriver {
     public double inJobP50Ms;
     public double inJobP99Ms;
     public double avgExperts;
+
     /** In-job stage latencies (ms): embed (queue + batched inference), route, retrieve, rerank. */
     public Map<String, Double> stageMs = new java.util.LinkedHashMap<>();
+
     public boolean timedOut;
   }
 
   private PipelineDriver() {}
 
   /**
-   * Sends {@code queries} (and {@code malformed} raw payloads interleaved) at {@code ratePerSec} (0 =
-   * as fast as possible) and waits up to {@code timeout} for every answer; {@code onResult} sees each
-   * result as it arrives.
+   * Sends {@code queries} (and {@code malformed} raw payloads interleaved) at {@code ratePerSec} (0
+   * = as fast as possible) and waits up to {@code timeout} for every answer; {@code onResult} sees
+   * each result as it arrives.
    */
   public static Figures run(
-      EmbeddedPipeline pipeline, List<SearchQuery> queries, List<byte[]> malformed, double ratePerSec, Duration timeout, Consumer<SearchResult> onResult) {
+      EmbeddedPipeline pipeline,
+      List<SearchQuery> queries,
+      List<byte[]> malformed,
+      double ratePerSec,
+      Duration timeout,
+      Consumer<SearchResult> onResult) {
     MessageJson json = new MessageJson();
     Figures f = new Figures();
     f.targetRatePerSec = ratePerSec;
@@ -64,7 +71,8 @@ public final class PipelineDriver {
       results.poll(Duration.ofMillis(100));
       dead.poll(Duration.ofMillis(10));
       long start = System.nanoTime();
-      int malformedEvery = malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
+      int malformedEvery =
+          malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
       int sentBad = 0;
       long firstSend = System.currentTimeMillis();
       for (int i = 0; i < queries.size(); i++) {
@@ -72,7 +80,17 @@ public final class PipelineDriver {
           long due = start + (long) (i * 1e9 / ratePerSec);
           long wait = due - System.nanoTime();
           if (wait > 2_000_000) {
-            drain(results, dead, sentAt, seen, e2e, inJob, stages, f, onResult, Duration.ofNanos(wait));
+            drain(
+                results,
+                dead,
+                sentAt,
+                seen,
+                e2e,
+                inJob,
+                stages,
+                f,
+                onResult,
+                Duration.ofNanos(wait));
           } else if (wait > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(wait);
           }
@@ -95,7 +113,8 @@ public final class PipelineDriver {
       f.malformedSent = sentBad;
       f.sendSeconds = (System.nanoTime() - start) / 1e9;
       long deadline = System.currentTimeMillis() + timeout.toMillis();
-      while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad) && System.currentTimeMillis() < deadline) {
+      while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad)
+          && System.currentTimeMillis() < deadline) {
         drain(results, dead, sentAt, seen, e2e, inJob, stages, f, onResult, Duration.ofMillis(100));
       }
       f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;

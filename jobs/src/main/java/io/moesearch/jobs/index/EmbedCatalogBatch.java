@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds one length-sorted batch of the catalogue and writes it to the build's work directory; emits
- * the number of products embedded. Each subtask loads the catalogue and its own model in {@code
- * open()}; batch numbers index {@link IndexBuilder#embeddingBatches}, which is deterministic, so every
- * subtask agrees on what batch {@code b} holds. Progress is logged per subtask.
+ * Embeds one length-sorted batch of the catalogue and writes it to the build's work directory;
+ * emits the number of products embedded. Each subtask loads the catalogue and its own model in
+ * {@code open()}; batch numbers index {@link IndexBuilder#embeddingBatches}, which is
+ * deterministic, so every subtask agrees on what batch {@code b} holds. Progress is logged per
+ * subtask.
  */
 public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EmbedCatalogBatch.class);
@@ -35,7 +36,8 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   private transient long lastLog;
   private transient String subtask;
 
-  public EmbedCatalogBatch(String catalogPath, String workDir, EmbedderConfig embedderConfig, int batchSize) {
+  public EmbedCatalogBatch(
+      String catalogPath, String workDir, EmbedderConfig embedderConfig, int batchSize) {
     this.catalogPath = catalogPath;
     this.workDir = workDir;
     this.embedderConfig = embedderConfig;
@@ -56,11 +58,16 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   @Override
   public Integer map(Integer batch) throws Exception {
     int[] ords = batches[batch];
-    IndexBuilder.writeEmbeddedBatch(Path.of(workDir), batch, ords, IndexBuilder.embedBatch(catalog, ords, embedder));
+    IndexBuilder.writeEmbeddedBatch(
+        Path.of(workDir), batch, ords, IndexBuilder.embedBatch(catalog, ords, embedder));
     embedded += ords.length;
     if (System.nanoTime() - lastLog > 10_000_000_000L) {
       lastLog = System.nanoTime();
-      LOG.info("embed subtask {}: {} products embedded (catalogue: {})", subtask, embedded, catalog.size());
+      LOG.info(
+          "embed subtask {}: {} products embedded (catalogue: {})",
+          subtask,
+          embedded,
+          catalog.size());
     }
     return ords.length;
   }

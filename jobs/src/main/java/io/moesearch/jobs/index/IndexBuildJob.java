@@ -7,6 +7,7 @@ import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.util.Files2;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.stream.IntStream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import io.moesearch.core.util.Files2;
 
 /**
  * The index build, as two Flink batch jobs around a client-side gate training step:
@@ -49,12 +49,24 @@ public final class IndexBuildJob {
     Path catalogPath = config.catalogPath().toAbsolutePath();
     long t0 = System.nanoTime();
     Catalog catalog =
-        new CatalogLoader(config.badLines(), b -> log.accept("bad catalogue line " + b)).load(catalogPath);
+        new CatalogLoader(config.badLines(), b -> log.accept("bad catalogue line " + b))
+            .load(catalogPath);
     if (catalog.size() < s.experts()) {
       throw new IllegalArgumentException(
-          "index.experts (" + s.experts() + ") exceeds the catalogue's " + catalog.size() + " products");
+          "index.experts ("
+              + s.experts()
+              + ") exceeds the catalogue's "
+              + catalog.size()
+              + " products");
     }
-    log.accept("catalogue " + catalogPath + ": " + catalog.size() + " products, " + catalog.badLines().size() + " bad lines skipped");
+    log.accept(
+        "catalogue "
+            + catalogPath
+            + ": "
+            + catalog.size()
+            + " products, "
+            + catalog.badLines().size()
+            + " bad lines skipped");
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // Set explicitly: the adaptive batch scheduler would otherwise pick 1 for this small input.
     int parallelism = config.intRange("index.parallelism", 1, 256);
@@ -69,7 +81,9 @@ public final class IndexBuildJob {
       env.fromData(IntStream.range(0, batches).boxed().toList())
           .name("catalogue-batches")
           .rebalance()
-          .map(new EmbedCatalogBatch(catalogPath.toString(), work.toString(), config.embedder(), s.embedBatchSize()))
+          .map(
+              new EmbedCatalogBatch(
+                  catalogPath.toString(), work.toString(), config.embedder(), s.embedBatchSize()))
           .setParallelism(parallelism)
           .name("embed")
           .uid("embed")
@@ -77,14 +91,20 @@ public final class IndexBuildJob {
           .name("embedded");
       env.execute(config.string("job.name") + "-index-embed");
       long t1 = System.nanoTime();
-      log.accept(String.format("embedded %d products in %.1f s (%.0f/s)", catalog.size(), (t1 - t0) / 1e9, catalog.size() / ((t1 - t0) / 1e9)));
+      log.accept(
+          String.format(
+              "embedded %d products in %.1f s (%.0f/s)",
+              catalog.size(), (t1 - t0) / 1e9, catalog.size() / ((t1 - t0) / 1e9)));
 
       VectorStore store = IndexBuilder.readEmbeddedBatches(work, catalog.size());
       Gate gate = IndexBuilder.trainGate(store, s);
       int[][] members = IndexBuilder.expertMembers(gate, store, s);
       Map<String, String> shared = IndexBuilder.writeShared(dir, catalog, store, gate, members);
       long t2 = System.nanoTime();
-      log.accept(String.format("gate trained (%d experts) and shared files written in %.1f s", s.experts(), (t2 - t1) / 1e9));
+      log.accept(
+          String.format(
+              "gate trained (%d experts) and shared files written in %.1f s",
+              s.experts(), (t2 - t1) / 1e9));
 
       env.fromData(IntStream.range(0, s.experts()).boxed().toList())
           .name("experts")
@@ -101,13 +121,15 @@ public final class IndexBuildJob {
         experts.add(IndexBuilder.expertInfo(dir, e, members[e].length));
       }
       long t3 = System.nanoTime();
-    Map<String, Double> seconds = new LinkedHashMap<>();
-    seconds.put("embed", (t1 - t0) / 1e9);
-    seconds.put("gate_and_shared", (t2 - t1) / 1e9);
-    seconds.put("expert_indexes", (t3 - t2) / 1e9);
-    seconds.put("total", (t3 - t0) / 1e9);
-    Manifest m = IndexBuilder.writeManifest(dir, version, config.embedder().modelId(), store, s, shared, experts, seconds);
-    IndexBuilder.markLatest(root, version);
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      seconds.put("embed", (t1 - t0) / 1e9);
+      seconds.put("gate_and_shared", (t2 - t1) / 1e9);
+      seconds.put("expert_indexes", (t3 - t2) / 1e9);
+      seconds.put("total", (t3 - t0) / 1e9);
+      Manifest m =
+          IndexBuilder.writeManifest(
+              dir, version, config.embedder().modelId(), store, s, shared, experts, seconds);
+      IndexBuilder.markLatest(root, version);
       log.accept(String.format("index %s written to %s in %.1f s", version, dir, (t3 - t0) / 1e9));
       return new Result(dir, m, catalog.badLines().size());
     } finally {

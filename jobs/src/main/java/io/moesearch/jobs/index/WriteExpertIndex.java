@@ -12,8 +12,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
 /**
- * Writes one expert's Lucene HNSW index into the artifact directory; emits the expert id. The shared
- * files (vectors and the expert membership) must already be written.
+ * Writes one expert's Lucene HNSW index into the artifact directory; emits the expert id. The
+ * shared files (vectors and the expert membership) must already be written.
  */
 public final class WriteExpertIndex extends RichMapFunction<Integer, Integer> {
   private final String catalogPath;
@@ -40,7 +40,8 @@ public final class WriteExpertIndex extends RichMapFunction<Integer, Integer> {
 
   @Override
   public Integer map(Integer expert) throws Exception {
-    IndexBuilder.writeExpert(Path.of(artifactDir), expert, members[expert], catalog, vectors, settings);
+    IndexBuilder.writeExpert(
+        Path.of(artifactDir), expert, members[expert], catalog, vectors, settings);
     return expert;
   }
 }

@@ -54,12 +54,17 @@ public final class SearchJob {
         Duration.ofMillis(config.longRange("job.checkpoint-interval-ms", 100, 86_400_000L)));
     conf.setString("pipeline.generic-types", "false");
     // Network buffers are flushed at least this often: the latency floor of each keyBy hop.
-    conf.setString("execution.buffer-timeout.interval", config.longRange("job.buffer-timeout-ms", 0, 10_000) + " ms");
-    conf.setString("parallelism.default", Integer.toString(config.intRange("job.parallelism", 1, 1024)));
+    conf.setString(
+        "execution.buffer-timeout.interval",
+        config.longRange("job.buffer-timeout-ms", 0, 10_000) + " ms");
+    conf.setString(
+        "parallelism.default", Integer.toString(config.intRange("job.parallelism", 1, 1024)));
     return conf;
   }
 
-  /** Builds the query → result graph and returns the result stream (the caller attaches the sink). */
+  /**
+   * Builds the query → result graph and returns the result stream (the caller attaches the sink).
+   */
   public static DataStream<SearchResult> results(
       StreamExecutionEnvironment env,
       MoeSearchConfig config,
@@ -67,31 +72,48 @@ public final class SearchJob {
       Source<RawMessage, ?, ?> source,
       Sink<DeadLetter> deadLetters) {
     String artifactDir = artifact.dir().toString();
-    QueryCodec codec = new QueryCodec(config.intRange("query.max-chars", 1, 100_000), config.intRange("query.max-bytes", 64, 10_000_000));
+    QueryCodec codec =
+        new QueryCodec(
+            config.intRange("query.max-chars", 1, 100_000),
+            config.intRange("query.max-bytes", 64, 10_000_000));
     int maxBatch = config.intRange("batch.max-size", 1, 4096);
 
-    DataStream<RawMessage> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "queries").uid("queries-source");
-    SingleOutputStreamOperator<SearchQuery> parsed = raw.process(new ParseQueries(codec)).name("parse").uid("parse");
-    parsed.getSideOutput(ParseQueries.DEAD_LETTERS).sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+    DataStream<RawMessage> raw =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "queries").uid("queries-source");
+    SingleOutputStreamOperator<SearchQuery> parsed =
+        raw.process(new ParseQueries(codec)).name("parse").uid("parse");
+    parsed
+        .getSideOutput(ParseQueries.DEAD_LETTERS)
+        .sinkTo(deadLetters)
+        .name("dead-letters")
+        .uid("dead-letters-sink");
 
     DataStream<EmbeddedQuery> embedded =
         AsyncDataStream.unorderedWait(
                 parsed,
-                new EmbedQueries(config.embedder(), maxBatch, config.longRange("batch.max-wait-ms", 0, 60_000)),
+                new EmbedQueries(
+                    config.embedder(), maxBatch, config.longRange("batch.max-wait-ms", 0, 60_000)),
                 60,
                 TimeUnit.SECONDS,
                 maxBatch * 4)
             .name("embed")
             .uid("embed");
-    DataStream<ExpertRequest> routed = embedded.flatMap(new RouteQueries(artifactDir, config.routing())).name("route").uid("route");
+    DataStream<ExpertRequest> routed =
+        embedded
+            .flatMap(new RouteQueries(artifactDir, config.routing()))
+            .name("route")
+            .uid("route");
     DataStream<PartialResult> partials =
-        routed.keyBy(ExpertRequest::expert)
+        routed
+            .keyBy(ExpertRequest::expert)
             .process(new ExpertRetrieval(artifactDir, config.oversample()))
             .name("expert-retrieval")
             .uid("expert-retrieval");
     return partials
         .keyBy(p -> p.query().queryId())
-        .process(new MergePartials(artifact.version(), config.longRange("merge.timeout-ms", 10, 600_000)))
+        .process(
+            new MergePartials(
+                artifact.version(), config.longRange("merge.timeout-ms", 10, 600_000)))
         .name("merge-rerank")
         .uid("merge-rerank");
   }
@@ -104,13 +126,23 @@ public final class SearchJob {
       Source<RawMessage, ?, ?> source,
       Sink<SearchResult> results,
       Sink<DeadLetter> deadLetters) {
-    results(env, config, artifact, source, deadLetters).sinkTo(results).name("results").uid("results-sink");
+    results(env, config, artifact, source, deadLetters)
+        .sinkTo(results)
+        .name("results")
+        .uid("results-sink");
   }
 
   /** Wires the job against Kafka as configured. */
-  public static void buildForKafka(StreamExecutionEnvironment env, MoeSearchConfig config, IndexArtifact artifact) {
+  public static void buildForKafka(
+      StreamExecutionEnvironment env, MoeSearchConfig config, IndexArtifact artifact) {
     KafkaSettings kafka = config.kafka();
-    build(env, config, artifact, KafkaIO.querySource(kafka), KafkaIO.resultSink(kafka), KafkaIO.deadLetterSink(kafka));
+    build(
+        env,
+        config,
+        artifact,
+        KafkaIO.querySource(kafka),
+        KafkaIO.resultSink(kafka),
+        KafkaIO.deadLetterSink(kafka));
   }
 
   /**
@@ -131,12 +163,15 @@ public final class SearchJob {
           }
           overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (use --config FILE and --set key=value)");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument " + args[i] + " (use --config FILE and --set key=value)");
       }
     }
     MoeSearchConfig config = MoeSearchConfig.load(configFile, overrides);
     IndexArtifact artifact = resolveArtifact(config);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
     buildForKafka(env, config, artifact);
     env.execute(config.string("job.name") + " " + artifact.version());
   }

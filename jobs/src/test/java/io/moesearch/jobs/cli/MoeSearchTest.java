@@ -36,13 +36,17 @@ class MoeSearchTest {
       assertThat(MoeSearch.run((c.name() + " --help").split(" "))).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: moe-search " + c.name());
     }
-    assertThat(MoeSearch.commands()).extracting(Command::name).contains("demo", "index build", "eval", "bench pipeline");
+    assertThat(MoeSearch.commands())
+        .extracting(Command::name)
+        .contains("demo", "index build", "eval", "bench pipeline");
   }
 
   @Test
   void topLevelHelpListsCommands() {
     assertThat(MoeSearch.run(new String[] {"--help"})).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("index build").contains("bench pipeline");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("index build")
+        .contains("bench pipeline");
   }
 
   @Test

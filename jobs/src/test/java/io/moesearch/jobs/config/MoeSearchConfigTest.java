@@ -50,36 +50,55 @@ class MoeSearchConfigTest {
   void unknownKeysFailNamingTheKey(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("c.yaml");
     Files.writeString(f, "routing:\n  activaton: 0.8\n");
-    assertThatThrownBy(() -> MoeSearchConfig.load(f, Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("routing.activaton");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.paralelism", "2"))).hasMessageContaining("job.paralelism");
+    assertThatThrownBy(() -> MoeSearchConfig.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("routing.activaton");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.paralelism", "2")))
+        .hasMessageContaining("job.paralelism");
   }
 
   @Test
   void badValuesFailAtLoadNamingTheSetting() {
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.experts", "many"))).hasMessageContaining("index.experts");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.activation", "1.5"))).hasMessageContaining("routing.activation");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.encoding", "fp16"))).hasMessageContaining("index.encoding");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.state-backend", "memory"))).hasMessageContaining("job.state-backend");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.normalize", "yes"))).hasMessageContaining("embedder.normalize");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("kafka.bootstrap-servers", "b:9092", "kafka.delivery-guarantee", "twice")))
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.experts", "many")))
+        .hasMessageContaining("index.experts");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.activation", "1.5")))
+        .hasMessageContaining("routing.activation");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.encoding", "fp16")))
+        .hasMessageContaining("index.encoding");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.state-backend", "memory")))
+        .hasMessageContaining("job.state-backend");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.normalize", "yes")))
+        .hasMessageContaining("embedder.normalize");
+    assertThatThrownBy(
+            () ->
+                MoeSearchConfig.defaultsWith(
+                    Map.of(
+                        "kafka.bootstrap-servers", "b:9092", "kafka.delivery-guarantee", "twice")))
         .hasMessageContaining("delivery");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.model-path", "/x.onnx"))).hasMessageContaining("embedder.tokenizer-path");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.model-path", "/x.onnx")))
+        .hasMessageContaining("embedder.tokenizer-path");
   }
 
   @Test
   void kafkaSettingsRequireBootstrapServers() {
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka()).hasMessageContaining("kafka.bootstrap-servers");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka())
+        .hasMessageContaining("kafka.bootstrap-servers");
   }
 
   @Test
   void missingConfigFileIsNamed() {
-    assertThatThrownBy(() -> MoeSearchConfig.load(Path.of("/no/such.yaml"), Map.of())).hasMessageContaining("/no/such.yaml");
+    assertThatThrownBy(() -> MoeSearchConfig.load(Path.of("/no/such.yaml"), Map.of()))
+        .hasMessageContaining("/no/such.yaml");
   }
 
   @Test
   void theShippedExampleConfigsLoad() {
     assertThat(MoeSearchConfig.load(Path.of("../conf/moe-search.yaml"), Map.of()).asMap())
         .isEqualTo(MoeSearchConfig.defaultsWith(Map.of()).asMap());
-    assertThat(MoeSearchConfig.load(Path.of("../conf/cluster.yaml"), Map.of()).kafka().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(
+            MoeSearchConfig.load(Path.of("../conf/cluster.yaml"), Map.of())
+                .kafka()
+                .bootstrapServers())
+        .isEqualTo("kafka:9092");
   }
 }

@@ -22,7 +22,10 @@ class IndexBuildJobITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   @Test
   void buildsAVersionedArtifactWithAManifest(@TempDir Path dir) throws Exception {
@@ -30,9 +33,19 @@ class IndexBuildJobITCase {
     Path file = SmallIndex.writeJsonl(catalog, dir.resolve("catalog.jsonl.gz"));
     MoeSearchConfig config =
         MoeSearchConfig.defaultsWith(
-            Map.of("catalog.path", file.toString(), "index.root", dir.resolve("index").toString(), "index.experts", "6", "index.embed-batch-size", "16"));
+            Map.of(
+                "catalog.path",
+                file.toString(),
+                "index.root",
+                dir.resolve("index").toString(),
+                "index.experts",
+                "6",
+                "index.embed-batch-size",
+                "16"));
     List<String> log = new ArrayList<>();
-    IndexBuildJob.Result r = new IndexBuildJob(config, log::add).run(StreamExecutionEnvironment.getExecutionEnvironment());
+    IndexBuildJob.Result r =
+        new IndexBuildJob(config, log::add)
+            .run(StreamExecutionEnvironment.getExecutionEnvironment());
 
     IndexArtifact a = IndexArtifact.load(dir.resolve("index"), 384);
     assertThat(a.dir()).isEqualTo(r.artifact());
@@ -40,9 +53,12 @@ class IndexBuildJobITCase {
     assertThat(a.manifest().experts()).isEqualTo(6);
     assertThat(a.manifest().modelId()).contains("all-MiniLM-L6-v2");
     assertThat(a.manifest().expertIndexes()).allSatisfy(e -> assertThat(e.files()).isNotEmpty());
-    assertThat(a.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sum()).isGreaterThanOrEqualTo(250);
-    assertThat(a.ids()).containsExactlyElementsOf(catalog.products().stream().map(p -> p.id()).toList());
+    assertThat(a.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sum())
+        .isGreaterThanOrEqualTo(250);
+    assertThat(a.ids())
+        .containsExactlyElementsOf(catalog.products().stream().map(p -> p.id()).toList());
     assertThat(log).anyMatch(l -> l.contains("embedded 250 products"));
-    assertThat(dir.resolve("index")).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".build-"));
+    assertThat(dir.resolve("index"))
+        .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".build-"));
   }
 }

@@ -30,7 +30,10 @@ class ExactlyOnceITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   @TempDir static Path root;
   static PipelineFixture fixture;
@@ -45,7 +48,13 @@ class ExactlyOnceITCase {
     MoeSearchConfig config =
         fixture.config(
             checkpoints,
-            Map.of("kafka.delivery-guarantee", "exactly-once", "kafka.transactional-id-prefix", "eo-it", "job.checkpoint-interval-ms", "500"));
+            Map.of(
+                "kafka.delivery-guarantee",
+                "exactly-once",
+                "kafka.transactional-id-prefix",
+                "eo-it",
+                "job.checkpoint-interval-ms",
+                "500"));
     Configuration flink = SearchJob.flinkConfiguration(config);
     flink.setString("restart-strategy.type", "fixed-delay");
     flink.setString("restart-strategy.fixed-delay.attempts", "3");
@@ -60,25 +69,32 @@ class ExactlyOnceITCase {
             env,
             fixture.artifact,
             2,
-            s -> s.map(new FailOnceAfter<SearchResult>(40)).returns(TypeInformation.of(SearchResult.class)).name("fail-once").uid("fail-once"))) {
+            s ->
+                s.map(new FailOnceAfter<SearchResult>(40))
+                    .returns(TypeInformation.of(SearchResult.class))
+                    .name("fail-once")
+                    .uid("fail-once"))) {
       Map<String, Integer> counts = new HashMap<>();
       try (var rc = pipeline.results(true)) {
         for (int i = 0; i < queries.size(); i++) {
           pipeline.send(queries.get(i).queryId(), PipelineFixture.encode(queries.get(i)));
           if (i % 20 == 19) {
             pipeline.flush();
-            rc.poll(Duration.ofMillis(100)).forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+            rc.poll(Duration.ofMillis(100))
+                .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
           }
         }
         pipeline.flush();
         long deadline = System.currentTimeMillis() + 180_000;
         while (counts.size() < queries.size() && System.currentTimeMillis() < deadline) {
-          rc.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+          rc.poll(Duration.ofMillis(200))
+              .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
         }
         // Let further checkpoints commit: a duplicate would surface now.
         long settle = System.currentTimeMillis() + 3_000;
         while (System.currentTimeMillis() < settle) {
-          rc.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+          rc.poll(Duration.ofMillis(200))
+              .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
         }
       }
       assertThat(counts).hasSize(queries.size());
@@ -86,5 +102,4 @@ class ExactlyOnceITCase {
       assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isGreaterThanOrEqualTo(1);
     }
   }
-
 }

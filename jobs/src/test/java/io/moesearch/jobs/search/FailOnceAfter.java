@@ -6,7 +6,8 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 /** Passes records through, but on the first attempt of the task throws after {@code n} records. */
 final class FailOnceAfter<T> extends RichMapFunction<T, T> {
   /** Failures injected in this JVM (the MiniCluster runs in the test's JVM). */
-  static final java.util.concurrent.atomic.AtomicInteger FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+  static final java.util.concurrent.atomic.AtomicInteger FAILURES =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private final int n;
   private transient int seen;

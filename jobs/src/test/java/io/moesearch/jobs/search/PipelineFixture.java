@@ -49,10 +49,15 @@ final class PipelineFixture {
 
   /** {@code n} distinct valid queries: product titles and short generic phrases. */
   List<SearchQuery> queries(int n) {
-    String[] generic = {"usb cable", "black toner", "wireless mouse", "laptop bag", "hdmi adapter", "ink cartridge"};
+    String[] generic = {
+      "usb cable", "black toner", "wireless mouse", "laptop bag", "hdmi adapter", "ink cartridge"
+    };
     List<SearchQuery> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      String text = i % 5 == 4 ? generic[i % generic.length] + " " + i : catalog.get(i % catalog.size()).title();
+      String text =
+          i % 5 == 4
+              ? generic[i % generic.length] + " " + i
+              : catalog.get(i % catalog.size()).title();
       out.add(new SearchQuery("q-" + i, text, 10, null, 0, null));
     }
     return out;
@@ -62,11 +67,18 @@ final class PipelineFixture {
   static List<byte[]> malformed() {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      out.add(("{\"query_id\": \"bad-" + i + "\", \"text\": ").getBytes(StandardCharsets.UTF_8)); // truncated JSON
-      out.add(("{\"text\": \"no id " + i + "\"}").getBytes(StandardCharsets.UTF_8)); // missing query_id
-      out.add(("{\"query_id\": \"k" + i + "\", \"text\": \"x\", \"top_k\": 500}").getBytes(StandardCharsets.UTF_8)); // top_k range
+      out.add(
+          ("{\"query_id\": \"bad-" + i + "\", \"text\": ")
+              .getBytes(StandardCharsets.UTF_8)); // truncated JSON
+      out.add(
+          ("{\"text\": \"no id " + i + "\"}").getBytes(StandardCharsets.UTF_8)); // missing query_id
+      out.add(
+          ("{\"query_id\": \"k" + i + "\", \"text\": \"x\", \"top_k\": 500}")
+              .getBytes(StandardCharsets.UTF_8)); // top_k range
       out.add(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) i}); // invalid UTF-8
-      out.add(("{\"query_id\": \"big" + i + "\", \"text\": \"" + "x".repeat(20_000) + "\"}").getBytes(StandardCharsets.UTF_8)); // oversized
+      out.add(
+          ("{\"query_id\": \"big" + i + "\", \"text\": \"" + "x".repeat(20_000) + "\"}")
+              .getBytes(StandardCharsets.UTF_8)); // oversized
     }
     return out;
   }
@@ -81,9 +93,15 @@ final class PipelineFixture {
     List<ExpertIndex> experts = artifact.openExperts();
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
-      Retriever r = new Retriever(new Router(artifact.gate(), config.routing()), experts, config.oversample());
+      Retriever r =
+          new Retriever(
+              new Router(artifact.gate(), config.routing()), experts, config.oversample());
       for (SearchQuery q : queries) {
-        out.put(q.queryId(), r.search(embedder.embed(q.text()), q.topK()).items().stream().map(Candidate::productId).toList());
+        out.put(
+            q.queryId(),
+            r.search(embedder.embed(q.text()), q.topK()).items().stream()
+                .map(Candidate::productId)
+                .toList());
       }
     } finally {
       experts.forEach(ExpertIndex::close);

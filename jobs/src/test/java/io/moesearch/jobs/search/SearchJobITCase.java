@@ -25,15 +25,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The streaming job end to end on a real Kafka broker and Flink's MiniCluster (parallelism 2, RocksDB
- * state): valid queries are answered once each with the core retriever's ranking, malformed ones land
- * in the dead-letter topic with a reason, and the job never restarts.
+ * The streaming job end to end on a real Kafka broker and Flink's MiniCluster (parallelism 2,
+ * RocksDB state): valid queries are answered once each with the core retriever's ranking, malformed
+ * ones land in the dead-letter topic with a reason, and the job never restarts.
  */
 class SearchJobITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   @TempDir static Path root;
   static PipelineFixture fixture;
@@ -45,7 +48,8 @@ class SearchJobITCase {
 
   @Test
   void answersEveryValidQueryOnceAndDeadLettersTheRest(@TempDir Path checkpoints) throws Exception {
-    MoeSearchConfig config = fixture.config(checkpoints, Map.of("kafka.delivery-guarantee", "at-least-once"));
+    MoeSearchConfig config =
+        fixture.config(checkpoints, Map.of("kafka.delivery-guarantee", "at-least-once"));
     Configuration flink = SearchJob.flinkConfiguration(config);
     flink.setString("restart-strategy.type", "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
@@ -53,7 +57,8 @@ class SearchJobITCase {
     List<byte[]> bad = PipelineFixture.malformed();
     Map<String, List<String>> expected = fixture.expected(queries, config);
 
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, fixture.artifact, 2, s -> s)) {
+    try (EmbeddedPipeline pipeline =
+        EmbeddedPipeline.start(config, env, fixture.artifact, 2, s -> s)) {
       for (int i = 0; i < queries.size(); i++) {
         pipeline.send(queries.get(i).queryId(), PipelineFixture.encode(queries.get(i)));
         if (i % 10 == 0) {
@@ -68,7 +73,8 @@ class SearchJobITCase {
       long deadline = System.currentTimeMillis() + 180_000;
       try (var rc = pipeline.results(false);
           var dc = pipeline.deadLetters()) {
-        while (System.currentTimeMillis() < deadline && (results.size() < 300 || dead.size() < 30)) {
+        while (System.currentTimeMillis() < deadline
+            && (results.size() < 300 || dead.size() < 30)) {
           for (var r : rc.poll(Duration.ofMillis(200))) {
             counts.merge(r.value().queryId(), 1, Integer::sum);
             results.put(r.value().queryId(), r.value());
@@ -77,7 +83,8 @@ class SearchJobITCase {
         }
         // Anything extra would arrive shortly after; give duplicates a chance to show up.
         for (int i = 0; i < 5; i++) {
-          rc.poll(Duration.ofMillis(200)).forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+          rc.poll(Duration.ofMillis(200))
+              .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
         }
       }
 
@@ -94,7 +101,11 @@ class SearchJobITCase {
       }
       assertThat(dead).hasSize(30);
       assertThat(dead).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
-      assertThat(dead).extracting(DeadLetter::reason).anyMatch(r -> r.contains("UTF-8")).anyMatch(r -> r.contains("query_id")).anyMatch(r -> r.contains("top_k"));
+      assertThat(dead)
+          .extracting(DeadLetter::reason)
+          .anyMatch(r -> r.contains("UTF-8"))
+          .anyMatch(r -> r.contains("query_id"))
+          .anyMatch(r -> r.contains("top_k"));
       assertThat(pipeline.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     }
   }
