@@ -11,8 +11,6 @@ import io.moesearch.core.embed.EmbeddingModel;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
 import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
@@ -46,10 +44,11 @@ class EmbedQueriesTest {
 
   private static OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> harness(
       EmbedQueries fn, int capacity) throws Exception {
-    return new OneInputStreamOperatorTestHarness<>(
-        new AsyncWaitOperatorFactory<>(
-            fn, ASYNC_TIMEOUT_MS, capacity, AsyncDataStream.OutputMode.ORDERED),
-        TypeInformation.of(SearchQuery.class).createSerializer(new SerializerConfigImpl()));
+    return Harnesses.withoutGenericTypes(
+        new OneInputStreamOperatorTestHarness<>(
+            new AsyncWaitOperatorFactory<>(
+                fn, ASYNC_TIMEOUT_MS, capacity, AsyncDataStream.OutputMode.ORDERED),
+            Harnesses.strictSerializer(SearchQuery.class)));
   }
 
   private static SearchQuery query(String id, String text) {

@@ -89,10 +89,11 @@ class ExpertRetrievalTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
       newHarness() throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new ExpertRetrieval(dir.toString(), OVERSAMPLE)),
-        ExpertRequest::expert,
-        Types.INT);
+    return Harnesses.withoutGenericTypes(
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new ExpertRetrieval(dir.toString(), OVERSAMPLE)),
+            ExpertRequest::expert,
+            Types.INT));
   }
 
   private static ExpertRequest request(String text, int expert, int topK, Filters filters) {

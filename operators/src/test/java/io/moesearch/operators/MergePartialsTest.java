@@ -43,10 +43,11 @@ class MergePartialsTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
       newHarness() throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new MergePartials(VERSION, TIMEOUT_MS)),
-        p -> p.query().queryId(),
-        Types.STRING);
+    return Harnesses.withoutGenericTypes(
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new MergePartials(VERSION, TIMEOUT_MS)),
+            p -> p.query().queryId(),
+            Types.STRING));
   }
 
   private static RankedItem item(String id, float score) {

@@ -29,8 +29,9 @@ class ParseQueriesTest {
   @BeforeEach
   void setUp() throws Exception {
     harness =
-        new OneInputStreamOperatorTestHarness<>(
-            new ProcessOperator<>(new ParseQueries(new QueryCodec(64, MAX_BYTES))));
+        Harnesses.withoutGenericTypes(
+            new OneInputStreamOperatorTestHarness<>(
+                new ProcessOperator<>(new ParseQueries(new QueryCodec(64, MAX_BYTES)))));
     harness.open();
   }
 

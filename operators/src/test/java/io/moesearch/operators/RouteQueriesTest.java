@@ -81,7 +81,9 @@ class RouteQueriesTest {
 
   private static List<ExpertRequest> route(RoutingConfig routing) throws Exception {
     try (OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h =
-        new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(new RouteQueries(dir.toString(), routing)))) {
+        Harnesses.withoutGenericTypes(
+            new OneInputStreamOperatorTestHarness<>(
+                new StreamFlatMap<>(new RouteQueries(dir.toString(), routing))))) {
       h.open();
       for (EmbeddedQuery q : queries) {
         h.processElement(new StreamRecord<>(q));

@@ -1,0 +1,27 @@
+package io.moesearch.operators;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+
+/** Shared set-up of the operator test harnesses. */
+final class Harnesses {
+  private Harnesses() {}
+
+  /**
+   * Configures a harness like the search job ({@code pipeline.generic-types: false}): state, output
+   * and input types must all serialize without the Kryo fallback, or the harness fails.
+   */
+  static <H extends AbstractStreamOperatorTestHarness<?>> H withoutGenericTypes(H harness) {
+    ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+    return harness;
+  }
+
+  /** A serializer for {@code type} that refuses the Kryo fallback. */
+  static <T> TypeSerializer<T> strictSerializer(Class<T> type) {
+    SerializerConfigImpl config = new SerializerConfigImpl();
+    config.setGenericTypes(false);
+    return TypeInformation.of(type).createSerializer(config);
+  }
+}
