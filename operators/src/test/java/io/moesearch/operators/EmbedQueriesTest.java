@@ -19,6 +19,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs the async embedding function inside Flink's {@code AsyncWaitOperator} (through the operator
@@ -44,10 +46,14 @@ class EmbedQueriesTest {
 
   private static OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> harness(
       EmbedQueries fn, int capacity) throws Exception {
+    return harness(fn, capacity, AsyncDataStream.OutputMode.ORDERED);
+  }
+
+  private static OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> harness(
+      EmbedQueries fn, int capacity, AsyncDataStream.OutputMode mode) throws Exception {
     return Harnesses.withoutGenericTypes(
         new OneInputStreamOperatorTestHarness<>(
-            new AsyncWaitOperatorFactory<>(
-                fn, ASYNC_TIMEOUT_MS, capacity, AsyncDataStream.OutputMode.ORDERED),
+            new AsyncWaitOperatorFactory<>(fn, ASYNC_TIMEOUT_MS, capacity, mode),
             Harnesses.strictSerializer(SearchQuery.class)));
   }
 
@@ -74,8 +80,10 @@ class EmbedQueriesTest {
     return h.extractOutputValues();
   }
 
-  @Test
-  void everyQueryGetsItsOwnEmbeddingInInputOrder() throws Exception {
+  /** The search job uses unordered async I/O; ordered mode must give the same embeddings. */
+  @ParameterizedTest
+  @EnumSource(AsyncDataStream.OutputMode.class)
+  void everyQueryGetsItsOwnEmbedding(AsyncDataStream.OutputMode mode) throws Exception {
     List<SearchQuery> queries =
         List.of(
             query("q-1", "usb c cable"),
@@ -85,14 +93,18 @@ class EmbedQueriesTest {
             query("q-5", "hp laserjet printer"));
     long before = System.currentTimeMillis();
     List<EmbeddedQuery> out;
-    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 20), 10)) {
+    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 20), 10, mode)) {
       h.open();
       out = embedAll(h, queries);
     }
     long after = System.currentTimeMillis();
 
     assertThat(out).hasSize(5);
-    assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    if (mode == AsyncDataStream.OutputMode.ORDERED) {
+      assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    } else {
+      assertThat(out).extracting(EmbeddedQuery::query).containsExactlyInAnyOrderElementsOf(queries);
+    }
     for (EmbeddedQuery e : out) {
       float[] single = reference.embed(e.query().text());
       assertThat(e.vector()).hasSize(referenceModel.dimension());
@@ -103,12 +115,15 @@ class EmbedQueriesTest {
       assertThat(e.embedMs()).isNotNegative().isLessThan((double) (after - before) + 1);
     }
     // Distinct texts give distinct vectors: a mix-up between queries would show here.
-    assertThat(dot(out.get(0).vector(), reference.embed(out.get(1).query().text()))).isLessThan(0.95);
+    assertThat(dot(out.get(0).vector(), reference.embed(out.get(1).query().text())))
+        .isLessThan(0.95);
   }
 
   @Test
   void manyQueriesThroughASmallAsyncBufferAllComeOutOnceAndInOrder() throws Exception {
-    List<String> texts = List.of("usb c cable", "toner cartridge black", "wireless mouse", "ethernet switch", "ssd 1tb");
+    List<String> texts =
+        List.of(
+            "usb c cable", "toner cartridge black", "wireless mouse", "ethernet switch", "ssd 1tb");
     List<SearchQuery> queries = new ArrayList<>();
     for (int i = 0; i < 23; i++) {
       queries.add(query("q-" + i, texts.get(i % texts.size())));
@@ -142,7 +157,10 @@ class EmbedQueriesTest {
     h.close();
 
     assertThat(embed0Alive()).as("batcher thread after close").isFalse();
-    assertThatThrownBy(() -> embedder.embed("after close")).as("embedder released").isInstanceOf(RuntimeException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> embedder.embed("after close"))
+        .as("embedder released")
+        .isInstanceOf(RuntimeException.class)
+        .hasMessageContaining("closed");
     assertThatThrownBy(
             () -> {
               try (Embedder e = model.newEmbedder()) {

@@ -62,7 +62,8 @@ class ExpertRetrievalTest {
     model = SmallIndex.model();
     embedder = model.newEmbedder();
     catalog = SmallIndex.catalogue(PRODUCTS);
-    products = catalog.products().stream().collect(Collectors.toMap(Product::id, Function.identity()));
+    products =
+        catalog.products().stream().collect(Collectors.toMap(Product::id, Function.identity()));
     dir = SmallIndex.build(catalog, model, EXPERTS, root);
     artifact = IndexArtifact.load(dir, 384);
     experts = artifact.openExperts();
@@ -97,7 +98,8 @@ class ExpertRetrievalTest {
   }
 
   private static ExpertRequest request(String text, int expert, int topK, Filters filters) {
-    SearchQuery q = new SearchQuery("q-" + expert + "-" + text.hashCode(), text, topK, filters, 0, null);
+    SearchQuery q =
+        new SearchQuery("q-" + expert + "-" + text.hashCode(), text, topK, filters, 0, null);
     int[] activated = {expert, (expert + 1) % EXPERTS};
     return new ExpertRequest(q, embedder.embed(text), expert, activated, 5_000L, 1.5, 0.5);
   }
@@ -143,14 +145,18 @@ class ExpertRetrievalTest {
         ExpertRequest req = request(text, e, topK, null);
         PartialResult p = retrieve(req);
 
-        List<Candidate> expected = Retriever.expertTopK(experts.get(e), req.vector(), topK, OVERSAMPLE, null);
+        List<Candidate> expected =
+            Retriever.expertTopK(experts.get(e), req.vector(), topK, OVERSAMPLE, null);
         assertThat(expected).isNotEmpty();
-        assertThat(ids(p.items())).as("expert %d, '%s'", e, text).containsExactlyElementsOf(ids(expected));
+        assertThat(ids(p.items()))
+            .as("expert %d, '%s'", e, text)
+            .containsExactlyElementsOf(ids(expected));
         assertThat(p.items())
             .extracting(RankedItem::score)
             .containsExactlyElementsOf(expected.stream().map(Candidate::score).toList());
         assertThat(p.items()).hasSize(Math.min(topK, experts.get(e).size()));
-        assertThat(p.items()).isSortedAccordingTo(Comparator.comparing(RankedItem::score).reversed());
+        assertThat(p.items())
+            .isSortedAccordingTo(Comparator.comparing(RankedItem::score).reversed());
         assertThat(p.expert()).isEqualTo(e);
         assertThat(p.experts()).containsExactly(req.experts());
         assertThat(p.query()).isEqualTo(req.query());
@@ -171,7 +177,8 @@ class ExpertRetrievalTest {
     boolean unfilteredHadOtherBrands = false;
     int filteredTotal = 0;
     for (int e = 0; e < EXPERTS; e++) {
-      ExpertRequest req = request("usb c cable", e, topK, new Filters(new String[] {brand}, null, null));
+      ExpertRequest req =
+          request("usb c cable", e, topK, new Filters(new String[] {brand}, null, null));
       PartialResult filtered = retrieve(req);
       PartialResult unfiltered = retrieve(request("usb c cable", e, topK, null));
 

@@ -14,7 +14,8 @@ final class Harnesses {
    * and input types must all serialize without the Kryo fallback, or the harness fails.
    */
   static <H extends AbstractStreamOperatorTestHarness<?>> H withoutGenericTypes(H harness) {
-    ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+    ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig())
+        .setGenericTypes(false);
     return harness;
   }
 

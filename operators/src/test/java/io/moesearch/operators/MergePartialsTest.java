@@ -16,15 +16,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Merging of partial results per query: completion, dedup and ranking, timeout, replays, restore. */
+/**
+ * Merging of partial results per query: completion, dedup and ranking, timeout, replays, restore.
+ */
 class MergePartialsTest {
   private static final String VERSION = "idx-test-v1";
   private static final long TIMEOUT_MS = 1_000;
   private static final long T0 = 10_000;
   private static final long TS_IN = 1_234L;
 
-  private static final SearchQuery QUERY =
-      new SearchQuery("q-1", "usb c cable", 4, null, 0, null);
+  private static final SearchQuery QUERY = new SearchQuery("q-1", "usb c cable", 4, null, 0, null);
   private static final int[] EXPERTS = {2, 0, 5};
 
   private KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult> harness;
@@ -146,7 +147,8 @@ class MergePartialsTest {
     SearchResult r = out.get(0);
     // Union of experts 2 and 5 only: p-a (expert 0) is absent.
     assertThat(r.items())
-        .containsExactly(item("p-b", 0.9f), item("p-c", 0.8f), item("p-d", 0.7f), item("p-x", 0.3f));
+        .containsExactly(
+            item("p-b", 0.9f), item("p-c", 0.8f), item("p-d", 0.7f), item("p-x", 0.3f));
     assertThat(r.experts()).containsExactly(2, 0, 5);
     assertThat(r.indexVersion()).isEqualTo(VERSION);
     assertThat(r.cache()).isEqualTo(SearchResult.CACHE_MISS);

@@ -30,7 +30,8 @@ class MicroBatcherTest {
     opened.forEach(MicroBatcher::close);
   }
 
-  private <T> MicroBatcher<T> batcher(String name, int maxSize, long maxWaitMs, Consumer<List<T>> worker) {
+  private <T> MicroBatcher<T> batcher(
+      String name, int maxSize, long maxWaitMs, Consumer<List<T>> worker) {
     MicroBatcher<T> b = new MicroBatcher<>(name, maxSize, maxWaitMs, worker);
     opened.add(b);
     return b;
@@ -100,7 +101,9 @@ class MicroBatcherTest {
 
     List<List<Integer>> batches = sink.snapshot();
     assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeBetween(1, 4));
-    assertThat(batches).extracting(List::size).containsExactly(1, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 1);
+    assertThat(batches)
+        .extracting(List::size)
+        .containsExactly(1, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 1);
     assertThat(batches.stream().flatMap(List::stream).toList())
         .containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
   }

@@ -65,7 +65,9 @@ class ParseQueriesTest {
   void validQueriesGoDownstreamAndMalformedOnesToTheDeadLetterOutput() throws Exception {
     String badJson = "{\"query_id\":\"q-2\",\"text\":";
     String noId = "{\"text\":\"wireless mouse\"}";
-    byte[] oversized = ("{\"query_id\":\"q-4\",\"text\":\"" + "x".repeat(400) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] oversized =
+        ("{\"query_id\":\"q-4\",\"text\":\"" + "x".repeat(400) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
     byte[] notUtf8 = {'{', '"', 'q', '"', ':', (byte) 0xC3, (byte) 0x28, '}'};
     long before = System.currentTimeMillis();
 
@@ -85,17 +87,23 @@ class ParseQueriesTest {
     assertThat(harness.extractOutputValues())
         .containsExactly(
             new SearchQuery(
-                "q-1", "usb c cable", 5, new Filters(new String[] {"StarTech.com"}, null, 50.0), 0, null),
+                "q-1",
+                "usb c cable",
+                5,
+                new Filters(new String[] {"StarTech.com"}, null, 50.0),
+                0,
+                null),
             new SearchQuery("q-6", "toner", SearchQuery.DEFAULT_TOP_K, null, 0, null));
 
     List<DeadLetter> dead = deadLetters();
     assertThat(dead).hasSize(5);
-    assertThat(dead).allSatisfy(
-        d -> {
-          assertThat(d.topic()).isEqualTo(TOPIC);
-          assertThat(d.partition()).isEqualTo(PARTITION);
-          assertThat(d.ts()).isBetween(before, after);
-        });
+    assertThat(dead)
+        .allSatisfy(
+            d -> {
+              assertThat(d.topic()).isEqualTo(TOPIC);
+              assertThat(d.partition()).isEqualTo(PARTITION);
+              assertThat(d.ts()).isBetween(before, after);
+            });
     assertThat(dead).extracting(DeadLetter::offset).containsExactly(11L, 12L, 13L, 14L, 16L);
 
     DeadLetter malformed = dead.get(0);

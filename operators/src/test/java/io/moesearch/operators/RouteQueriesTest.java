@@ -45,16 +45,17 @@ class RouteQueriesTest {
     Catalog catalog = SmallIndex.catalogue(300);
     dir = SmallIndex.build(catalog, model, EXPERTS, root);
     artifact = IndexArtifact.load(dir, 384);
-    List<String> texts = new ArrayList<>(
-        List.of(
-            "usb c cable",
-            "toner cartridge black",
-            "wireless optical mouse",
-            "notebook 16 gb ram",
-            "uninterruptible power supply",
-            "label printer tape",
-            "intel xeon processor",
-            "ethernet patch cord cat6"));
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "usb c cable",
+                "toner cartridge black",
+                "wireless optical mouse",
+                "notebook 16 gb ram",
+                "uninterruptible power supply",
+                "label printer tape",
+                "intel xeon processor",
+                "ethernet patch cord cat6"));
     for (int i = 0; i < 8; i++) {
       texts.add(catalog.get(i * 37).title());
     }
@@ -94,17 +95,24 @@ class RouteQueriesTest {
 
   @ParameterizedTest
   @MethodSource("routings")
-  void everyQueryFansOutToExactlyTheExpertsTheRouterChooses(RoutingConfig routing) throws Exception {
+  void everyQueryFansOutToExactlyTheExpertsTheRouterChooses(RoutingConfig routing)
+      throws Exception {
     Router router = new Router(artifact.gate(), routing);
     List<ExpertRequest> out = route(routing);
 
     int next = 0;
     for (EmbeddedQuery q : queries) {
       int[] chosen = router.route(q.vector());
-      assertThat(chosen.length).isBetween(routing.activation().minExperts(), routing.activation().maxExperts());
-      assertThat(out.size()).as("requests left for %s", q.query().queryId()).isGreaterThanOrEqualTo(next + chosen.length);
+      assertThat(chosen.length)
+          .isBetween(routing.activation().minExperts(), routing.activation().maxExperts());
+      assertThat(out.size())
+          .as("requests left for %s", q.query().queryId())
+          .isGreaterThanOrEqualTo(next + chosen.length);
       List<ExpertRequest> fan = out.subList(next, next + chosen.length);
-      assertThat(fan).extracting(ExpertRequest::expert).as("experts of %s", q.query().queryId()).containsExactly(toBoxed(chosen));
+      assertThat(fan)
+          .extracting(ExpertRequest::expert)
+          .as("experts of %s", q.query().queryId())
+          .containsExactly(toBoxed(chosen));
       for (ExpertRequest r : fan) {
         assertThat(r.query()).isEqualTo(q.query());
         assertThat(r.experts()).containsExactly(chosen);
@@ -120,7 +128,8 @@ class RouteQueriesTest {
 
   @Test
   void allExpertsAreActivatedWhenTheRuleAsksForAllTheMass() throws Exception {
-    List<ExpertRequest> out = route(new RoutingConfig(0.05, new ActivationRule(1.0, EXPERTS, EXPERTS)));
+    List<ExpertRequest> out =
+        route(new RoutingConfig(0.05, new ActivationRule(1.0, EXPERTS, EXPERTS)));
     assertThat(out).hasSize(queries.size() * EXPERTS);
     for (ExpertRequest r : out) {
       assertThat(r.experts()).containsExactlyInAnyOrder(0, 1, 2, 3);
