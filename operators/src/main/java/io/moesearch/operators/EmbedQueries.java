@@ -14,13 +14,16 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * Embeds queries through async I/O with micro-batching: queries queue up and one model thread per
- * subtask embeds up to {@code batch.max-size} of them in a single call, waiting at most {@code
- * batch.max-wait-ms} for a batch to fill. The task thread never blocks on the model, and in-flight
- * queries are part of Flink's checkpoints (async I/O replays them after a restore).
+ * subtask takes up to {@code batch.max-size} of them, waiting at most {@code batch.max-wait-ms} for
+ * a batch to fill, sorts them by length and runs the model on chunks of {@code modelBatch}
+ * similar-length texts (padding to the longest text in a chunk is what makes large mixed batches
+ * slow on CPU). The task thread never blocks on the model, and in-flight queries are part of
+ * Flink's checkpoints (async I/O replays them after a restore).
  */
 public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQuery> {
   private final EmbedderConfig embedderConfig;
   private final int maxBatch;
+  private final int modelBatch;
   private final long maxWaitMillis;
 
   private transient EmbeddingModel model;
@@ -28,11 +31,24 @@ public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQ
   private transient MicroBatcher<Pending> batcher;
   private transient Histogram batchSizes;
 
-  private record Pending(SearchQuery query, long acceptedMillis, long acceptedNanos, ResultFuture<EmbeddedQuery> future) {}
+  private record Pending(
+      SearchQuery query,
+      long acceptedMillis,
+      long acceptedNanos,
+      ResultFuture<EmbeddedQuery> future) {}
 
-  public EmbedQueries(EmbedderConfig embedderConfig, int maxBatch, long maxWaitMillis) {
+  public EmbedQueries(
+      EmbedderConfig embedderConfig, int maxBatch, int modelBatch, long maxWaitMillis) {
+    if (modelBatch < 1 || modelBatch > maxBatch) {
+      throw new IllegalArgumentException(
+          "batch.model-batch-size must be in 1..batch.max-size ("
+              + maxBatch
+              + "), got "
+              + modelBatch);
+    }
     this.embedderConfig = embedderConfig;
     this.maxBatch = maxBatch;
+    this.modelBatch = modelBatch;
     this.maxWaitMillis = maxWaitMillis;
   }
 
@@ -40,8 +56,16 @@ public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQ
   public void open(OpenContext ctx) {
     model = EmbeddingModel.load(embedderConfig);
     embedder = model.newEmbedder();
-    batchSizes = getRuntimeContext().getMetricGroup().histogram("embedBatchSize", new DescriptiveStatisticsHistogram(1000));
-    batcher = new MicroBatcher<>("embed-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), maxBatch, maxWaitMillis, this::embedBatch);
+    batchSizes =
+        getRuntimeContext()
+            .getMetricGroup()
+            .histogram("embedBatchSize", new DescriptiveStatisticsHistogram(1000));
+    batcher =
+        new MicroBatcher<>(
+            "embed-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            maxBatch,
+            maxWaitMillis,
+            this::embedBatch);
   }
 
   @Override
@@ -50,29 +74,42 @@ public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQ
   }
 
   private void embedBatch(List<Pending> batch) {
-    List<String> texts = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      texts.add(p.query().text());
-    }
-    try {
-      float[][] vectors = embedder.embed(texts);
-      batchSizes.update(batch.size());
-      long now = System.nanoTime();
-      for (int i = 0; i < batch.size(); i++) {
-        Pending p = batch.get(i);
-        p.future().complete(List.of(new EmbeddedQuery(p.query(), vectors[i], p.acceptedMillis(), (now - p.acceptedNanos()) / 1e6)));
+    List<Pending> sorted = new ArrayList<>(batch);
+    sorted.sort(java.util.Comparator.comparingInt(p -> p.query().text().length()));
+    batchSizes.update(batch.size());
+    for (int from = 0; from < sorted.size(); from += modelBatch) {
+      List<Pending> chunk = sorted.subList(from, Math.min(sorted.size(), from + modelBatch));
+      List<String> texts = new ArrayList<>(chunk.size());
+      for (Pending p : chunk) {
+        texts.add(p.query().text());
       }
-    } catch (RuntimeException e) {
-      for (Pending p : batch) {
-        p.future().completeExceptionally(e);
+      try {
+        float[][] vectors = embedder.embed(texts);
+        long now = System.nanoTime();
+        for (int i = 0; i < chunk.size(); i++) {
+          Pending p = chunk.get(i);
+          p.future()
+              .complete(
+                  List.of(
+                      new EmbeddedQuery(
+                          p.query(),
+                          vectors[i],
+                          p.acceptedMillis(),
+                          (now - p.acceptedNanos()) / 1e6)));
+        }
+      } catch (Throwable e) {
+        for (Pending p : chunk) {
+          p.future().completeExceptionally(e);
+        }
       }
     }
   }
 
   @Override
   public void close() {
-    if (batcher != null) {
-      batcher.close();
+    if (batcher != null && !batcher.stop(30_000)) {
+      // Still inside a model call: closing the native session under it would crash the JVM.
+      return;
     }
     if (embedder != null) {
       embedder.close();

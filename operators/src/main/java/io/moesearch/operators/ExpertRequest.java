@@ -9,7 +9,13 @@ import io.moesearch.connectors.message.SearchQuery;
  * @param experts every expert activated for the query (the merge waits for this many partials)
  */
 public record ExpertRequest(
-    SearchQuery query, float[] vector, int expert, int[] experts, long tsInMillis, double embedMs, double routeMs) {
+    SearchQuery query,
+    float[] vector,
+    int expert,
+    int[] experts,
+    long tsInMillis,
+    double embedMs,
+    double routeMs) {
   public ExpertRequest {
     if (query == null || vector == null || experts == null || experts.length == 0) {
       throw new IllegalArgumentException("query, vector and experts are required");

@@ -19,10 +19,12 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Collects a query's partial results, keyed by query id, and emits the final ranking once every
- * activated expert has answered: the union of exactly-scored candidates, deduplicated and cut to
- * {@code top_k}. A processing-time timer bounds the wait: if a partial never arrives the query is
- * answered with what is there. State and timer are cleared when the query completes.
+ * Collects a query's partial results, keyed by {@link #key} (query id and acceptance time, so two
+ * submissions of one id never mix), and emits the final ranking once every activated expert has
+ * answered: the union of exactly-scored candidates, deduplicated and cut to {@code top_k}. A
+ * processing-time timer bounds the wait: if a partial never arrives the query is answered with what
+ * is there. After answering, a small "done" marker stays for one more timeout so a late or replayed
+ * partial is dropped instead of producing a second answer; then all state and timers are gone.
  */
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult> {
   private final String indexVersion;
@@ -30,7 +32,9 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   private transient MapState<Integer, PartialResult> partials;
   private transient ValueState<Long> timer;
+  private transient ValueState<Boolean> done;
   private transient Counter timeouts;
+  private transient Counter lateDropped;
 
   public MergePartials(String indexVersion, long timeoutMillis) {
     if (timeoutMillis < 1) {
@@ -44,13 +48,27 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   public void open(OpenContext ctx) {
     partials =
         getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("partials", Types.INT, TypeInformation.of(PartialResult.class)));
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "partials", Types.INT, TypeInformation.of(PartialResult.class)));
     timer = getRuntimeContext().getState(new ValueStateDescriptor<>("merge-timer", Types.LONG));
+    done = getRuntimeContext().getState(new ValueStateDescriptor<>("merge-done", Types.BOOLEAN));
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
+    lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
+  }
+
+  /** The merge key of a partial: its query id and the time the job accepted the query. */
+  public static String key(PartialResult p) {
+    return p.query().queryId() + "#" + p.tsInMillis();
   }
 
   @Override
-  public void processElement(PartialResult p, Context ctx, Collector<SearchResult> out) throws Exception {
+  public void processElement(PartialResult p, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    if (Boolean.TRUE.equals(done.value())) {
+      lateDropped.inc();
+      return;
+    }
     partials.put(p.expert(), p);
     int received = 0;
     for (Integer ignored : partials.keys()) {
@@ -58,7 +76,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     }
     if (received >= p.experts().length) {
       emit(p, out);
-      clear(ctx.timerService());
+      finish(ctx.timerService());
     } else if (timer.value() == null) {
       long at = ctx.timerService().currentProcessingTime() + timeoutMillis;
       ctx.timerService().registerProcessingTimeTimer(at);
@@ -67,18 +85,27 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    if (Boolean.TRUE.equals(done.value())) {
+      // The marker has outlived any straggler: forget the query.
+      done.clear();
+      timer.clear();
+      return;
+    }
     PartialResult any = null;
     for (PartialResult p : partials.values()) {
       any = p;
       break;
     }
+    timer.clear();
     if (any != null) {
       timeouts.inc();
       emit(any, out);
+      finish(ctx.timerService());
+    } else {
+      partials.clear();
     }
-    partials.clear();
-    timer.clear();
   }
 
   private void emit(PartialResult sample, Collector<SearchResult> out) throws Exception {
@@ -102,7 +129,12 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     double rerankMs = (System.nanoTime() - t0) / 1e6;
     long now = System.currentTimeMillis();
     StageLatency latency =
-        new StageLatency(sample.embedMs(), sample.routeMs(), retrieveMs, rerankMs, Math.max(0, now - sample.tsInMillis()));
+        new StageLatency(
+            sample.embedMs(),
+            sample.routeMs(),
+            retrieveMs,
+            rerankMs,
+            Math.max(0, now - sample.tsInMillis()));
     out.collect(
         new SearchResult(
             sample.query().queryId(),
@@ -116,12 +148,16 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             now));
   }
 
-  private void clear(org.apache.flink.streaming.api.TimerService timers) throws Exception {
+  /** Drops the partials, replaces the wait timer by a cleanup timer and marks the query done. */
+  private void finish(org.apache.flink.streaming.api.TimerService timers) throws Exception {
     Long at = timer.value();
     if (at != null) {
       timers.deleteProcessingTimeTimer(at);
     }
     partials.clear();
-    timer.clear();
+    done.update(true);
+    long cleanup = timers.currentProcessingTime() + timeoutMillis;
+    timers.registerProcessingTimeTimer(cleanup);
+    timer.update(cleanup);
   }
 }

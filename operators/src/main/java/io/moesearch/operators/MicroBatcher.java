@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Collects items from any thread and hands them to one worker thread in batches of at most {@code
- * maxSize}, waiting at most {@code maxWaitMillis} after the first item of a batch for more to arrive.
- * Plain Java, so the batching policy is testable without Flink.
+ * maxSize}, waiting at most {@code maxWaitMillis} after the first item of a batch for more to
+ * arrive. Plain Java, so the batching policy is testable without Flink.
  */
 public final class MicroBatcher<T> implements AutoCloseable {
   private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
@@ -19,6 +19,7 @@ public final class MicroBatcher<T> implements AutoCloseable {
   private final Consumer<List<T>> worker;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile Throwable failure;
 
   public MicroBatcher(String name, int maxSize, long maxWaitMillis, Consumer<List<T>> worker) {
     if (maxSize < 1) {
@@ -35,7 +36,11 @@ public final class MicroBatcher<T> implements AutoCloseable {
     this.thread.start();
   }
 
+  /** Queues an item; fails if the batcher is closed or its worker has failed. */
   public void add(T item) {
+    if (failure != null) {
+      throw new IllegalStateException("batch worker failed: " + failure, failure);
+    }
     if (!running) {
       throw new IllegalStateException("batcher is closed");
     }
@@ -69,18 +74,39 @@ public final class MicroBatcher<T> implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (Throwable t) {
+        // The worker must handle its own errors; if one escapes, stop accepting work loudly
+        // instead of leaving callers waiting for batches that will never run.
+        failure = t;
+        running = false;
+        return;
       }
     }
   }
 
-  @Override
-  public void close() {
+  /** Items queued but not yet handed to the worker (after a failure or close: never will be). */
+  public List<T> drainPending() {
+    List<T> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    return rest;
+  }
+
+  /**
+   * Stops the worker; returns whether it has stopped (it may still be inside a batch otherwise).
+   */
+  public boolean stop(long timeoutMillis) {
     running = false;
     thread.interrupt();
     try {
-      thread.join(5_000);
+      thread.join(timeoutMillis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return !thread.isAlive();
+  }
+
+  @Override
+  public void close() {
+    stop(5_000);
   }
 }

@@ -5,15 +5,15 @@ import io.moesearch.connectors.message.ParseOutcome;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Parses and validates raw query records. Valid queries go downstream; anything malformed or oversized
- * goes to the {@link #DEAD_LETTERS} side output with the reason. Never throws on input.
+ * Parses and validates raw query records. Valid queries go downstream; anything malformed or
+ * oversized goes to the {@link #DEAD_LETTERS} side output with the reason. Never throws on input.
  */
 public final class ParseQueries extends ProcessFunction<RawMessage, SearchQuery> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};

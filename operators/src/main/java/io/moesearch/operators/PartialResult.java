@@ -4,7 +4,8 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 
 /**
- * One expert's exactly-rescored candidates for a query, best first, cut to the query's {@code top_k}.
+ * One expert's exactly-rescored candidates for a query, best first, cut to the query's {@code
+ * top_k}.
  */
 public record PartialResult(
     SearchQuery query,

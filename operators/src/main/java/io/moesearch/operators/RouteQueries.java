@@ -26,8 +26,12 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
 
   @Override
   public void open(OpenContext ctx) {
-    router = new Router(IndexArtifact.load(java.nio.file.Path.of(indexPath), 0).gate(), routing);
-    activated = getRuntimeContext().getMetricGroup().histogram("expertsActivated", new DescriptiveStatisticsHistogram(1000));
+    router =
+        new Router(IndexArtifact.loadVerified(java.nio.file.Path.of(indexPath)).gate(), routing);
+    activated =
+        getRuntimeContext()
+            .getMetricGroup()
+            .histogram("expertsActivated", new DescriptiveStatisticsHistogram(1000));
   }
 
   @Override
@@ -37,7 +41,9 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     double routeMs = (System.nanoTime() - t0) / 1e6;
     activated.update(experts.length);
     for (int e : experts) {
-      out.collect(new ExpertRequest(q.query(), q.vector(), e, experts, q.tsInMillis(), q.embedMs(), routeMs));
+      out.collect(
+          new ExpertRequest(
+              q.query(), q.vector(), e, experts, q.tsInMillis(), q.embedMs(), routeMs));
     }
   }
 }

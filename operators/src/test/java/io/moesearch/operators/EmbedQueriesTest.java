@@ -93,7 +93,7 @@ class EmbedQueriesTest {
             query("q-5", "hp laserjet printer"));
     long before = System.currentTimeMillis();
     List<EmbeddedQuery> out;
-    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 20), 10, mode)) {
+    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 4, 20), 10, mode)) {
       h.open();
       out = embedAll(h, queries);
     }
@@ -129,7 +129,7 @@ class EmbedQueriesTest {
       queries.add(query("q-" + i, texts.get(i % texts.size())));
     }
     List<EmbeddedQuery> out;
-    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 8, 5), 3)) {
+    try (var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 8, 8, 5), 3)) {
       h.open();
       out = embedAll(h, queries);
     }
@@ -143,7 +143,7 @@ class EmbedQueriesTest {
   @Test
   void closeStopsTheBatcherAndReleasesTheModel() throws Exception {
     EmbedQueries fn;
-    var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 5), 10);
+    var h = harness(new EmbedQueries(EmbedderConfig.bundled(), 4, 4, 5), 10);
     h.open();
     fn = (EmbedQueries) ((AbstractUdfStreamOperator<?, ?>) h.getOperator()).getUserFunction();
     assertThat(embed0Alive()).as("batcher thread while open").isTrue();

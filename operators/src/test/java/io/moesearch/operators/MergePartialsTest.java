@@ -47,7 +47,7 @@ class MergePartialsTest {
     return Harnesses.withoutGenericTypes(
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new MergePartials(VERSION, TIMEOUT_MS)),
-            p -> p.query().queryId(),
+            MergePartials::key,
             Types.STRING));
   }
 
@@ -80,9 +80,16 @@ class MergePartialsTest {
     harness.processElement(new StreamRecord<>(p));
   }
 
-  private void assertNoStateOrTimersLeft() {
+  /**
+   * After a query is answered a "done" marker lingers for one timeout (to drop stragglers); once
+   * that has passed, nothing may be left and nothing more may be emitted.
+   */
+  private void assertNoStateOrTimersLeft() throws Exception {
+    int emitted = harness.extractOutputValues().size();
+    harness.setProcessingTime(harness.getProcessingTime() + TIMEOUT_MS);
     assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
     assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();
+    assertThat(harness.extractOutputValues()).as("no further answers").hasSize(emitted);
   }
 
   @Test
@@ -192,7 +199,9 @@ class MergePartialsTest {
               assertThat(r.items()).containsExactly(item("m-2", 0.6f));
               assertThat(r.experts()).containsExactly(1, 3);
             });
-    assertThat(harness.numProcessingTimeTimers()).as("q-1 still waits").isEqualTo(1);
+    assertThat(harness.numProcessingTimeTimers())
+        .as("q-1's wait timer and q-2's clean-up timer")
+        .isEqualTo(2);
 
     process(fromExpert5());
     assertThat(harness.extractOutputValues())
@@ -258,6 +267,29 @@ class MergePartialsTest {
 
     process(fromExpert0()); // straggler
     harness.setProcessingTime(T0 + 3 * TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).as("the straggler gives no second answer").hasSize(1);
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void aReplayedPartialAfterCompletionGivesNoSecondAnswer() throws Exception {
+    process(fromExpert2());
+    process(fromExpert0());
+    process(fromExpert5());
+    process(fromExpert0()); // replayed after the answer
+    harness.setProcessingTime(T0 + 5 * TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void twoSubmissionsOfOneQueryIdAreMergedSeparately() throws Exception {
+    process(partial(QUERY, 2, new int[] {2}, 1, item("p-1", 0.5f)));
+    PartialResult later =
+        new PartialResult(
+            QUERY, 2, new int[] {2}, new RankedItem[] {item("p-9", 0.9f)}, TS_IN + 7, 1, 1, 1);
+    process(later);
+    assertThat(harness.extractOutputValues()).hasSize(2);
     assertNoStateOrTimersLeft();
   }
 

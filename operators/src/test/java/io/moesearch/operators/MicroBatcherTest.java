@@ -213,4 +213,35 @@ class MicroBatcherTest {
         .hasMessageContaining("-1");
     assertThat(workerAlive("bad")).as("no thread started for rejected settings").isFalse();
   }
+
+  @Test
+  void aFailingWorkerMakesFurtherAddsFailLoudly() throws Exception {
+    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+    try (MicroBatcher<Integer> b =
+        new MicroBatcher<>(
+            "failing",
+            4,
+            1,
+            batch -> {
+              ran.countDown();
+              throw new AssertionError("native crash stand-in");
+            })) {
+      b.add(1);
+      assertThat(ran.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long deadline = System.currentTimeMillis() + 5_000;
+      Throwable thrown = null;
+      while (thrown == null && System.currentTimeMillis() < deadline) {
+        try {
+          b.add(2);
+          Thread.sleep(10);
+        } catch (IllegalStateException e) {
+          thrown = e;
+        }
+      }
+      assertThat(thrown)
+          .isNotNull()
+          .hasMessageContaining("batch worker failed")
+          .hasCauseInstanceOf(AssertionError.class);
+    }
+  }
 }

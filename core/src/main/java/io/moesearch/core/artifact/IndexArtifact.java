@@ -73,8 +73,24 @@ public final class IndexArtifact {
     }
   }
 
-  /** Loads and validates; {@code expectedDimension} is the serving model's (0 = do not check). */
+  /**
+   * Loads and validates, including every file's SHA-256; {@code expectedDimension} is the serving
+   * model's (0 = do not check).
+   */
   public static IndexArtifact load(Path path, int expectedDimension) {
+    return load(path, expectedDimension, true);
+  }
+
+  /**
+   * Loads an artifact already verified by {@link #load(Path, int)} (for example when the job was
+   * submitted): the same structural checks, but files are only checked to exist, not hashed, so
+   * that each operator subtask starts fast.
+   */
+  public static IndexArtifact loadVerified(Path path) {
+    return load(path, 0, false);
+  }
+
+  private static IndexArtifact load(Path path, int expectedDimension, boolean checksums) {
     Path dir = resolve(path);
     Manifest m = readManifest(dir);
     if (m.formatVersion() != Manifest.FORMAT_VERSION) {
@@ -105,7 +121,7 @@ public final class IndexArtifact {
               + " expert indexes but declares "
               + m.experts());
     }
-    verify(dir, m.files());
+    verify(dir, m.files(), checksums);
     for (int e = 0; e < m.experts(); e++) {
       Manifest.ExpertInfo info = m.expertIndexes().get(e);
       if (info.id() != e) {
@@ -116,7 +132,7 @@ public final class IndexArtifact {
         throw new ArtifactException(
             dir + ": expert " + e + " is missing (no directory " + info.dir() + ")");
       }
-      verify(ed, info.files());
+      verify(ed, info.files(), checksums);
     }
     try {
       VectorStore gateRows = VectorStore.read(dir.resolve(m.gate().file()));
@@ -154,7 +170,7 @@ public final class IndexArtifact {
     }
   }
 
-  private static void verify(Path base, Map<String, String> files) {
+  private static void verify(Path base, Map<String, String> files, boolean checksums) {
     if (files == null || files.isEmpty()) {
       throw new ArtifactException(base + ": manifest lists no files");
     }

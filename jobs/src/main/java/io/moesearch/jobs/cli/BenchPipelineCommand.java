@@ -35,7 +35,8 @@ final class BenchPipelineCommand implements Command {
         Usage: moe-search bench pipeline [options]
 
         Starts the embedded pipeline (real Kafka broker + the streaming job on Flink's MiniCluster),
-        sends Q distinct (uncached) queries — seeded product titles of the catalogue — at R queries/s,
+        sends Q distinct (uncached) queries at R queries/s — each the first 2 to 5 words of a seeded
+        random product title (shoppers' queries are short: "HP Pavilion dv7", "Canon 710 Original"),
         and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed) and
         in-job latency. Run a warm-up first (--warmup) so JIT and model start-up are not measured.
 
@@ -73,11 +74,19 @@ final class BenchPipelineCommand implements Command {
     java.util.Collections.shuffle(order, new Random(11));
     List<SearchQuery> warm = new ArrayList<>();
     List<SearchQuery> measured = new ArrayList<>();
-    for (int i = 0; i < warmup + q; i++) {
-      String text = catalog.get(order.get(i % order.size())).title();
+    Random words = new Random(13);
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    for (int i = 0, o = 0; i < warmup + q && o < order.size(); o++) {
+      String[] w = catalog.get(order.get(o)).title().split("\\s+");
+      String text =
+          String.join(" ", java.util.Arrays.copyOf(w, Math.min(w.length, 2 + words.nextInt(4))));
+      if (!distinct.add(text)) {
+        continue;
+      }
       SearchQuery sq =
           new SearchQuery((i < warmup ? "warm-" : "bench-") + i, text, 10, null, 0, null);
       (i < warmup ? warm : measured).add(sq);
+      i++;
     }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));

@@ -79,6 +79,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("query.max-bytes", "16384");
     d.put("batch.max-size", "32");
     d.put("batch.max-wait-ms", "5");
+    d.put("batch.model-batch-size", "8");
     d.put("merge.timeout-ms", "5000");
     return Collections.unmodifiableMap(d);
   }
@@ -169,6 +170,7 @@ public final class MoeSearchConfig implements Serializable {
     intRange("query.max-bytes", 64, 10_000_000);
     intRange("batch.max-size", 1, 4096);
     longRange("batch.max-wait-ms", 0, 60_000);
+    intRange("batch.model-batch-size", 1, intRange("batch.max-size", 1, 4096));
     longRange("merge.timeout-ms", 10, 600_000);
     oneOf("job.state-backend", "rocksdb", "hashmap");
     if (!string("kafka.bootstrap-servers").isEmpty()) {
@@ -302,6 +304,14 @@ public final class MoeSearchConfig implements Serializable {
     int min = intRange("routing.min-experts", 1, 4096);
     int max = intRange("routing.max-experts", 1, 4096);
     return wrap(() -> new RoutingConfig(t, new ActivationRule(a, min, max)));
+  }
+
+  /**
+   * The embedding dimension the served index must have: 384 for the bundled model; 0 (not checked
+   * here, the operators check it when they load the model) for a custom model.
+   */
+  public int embedderDimension() {
+    return embedder().modelPath() == null ? 384 : 0;
   }
 
   public int oversample() {

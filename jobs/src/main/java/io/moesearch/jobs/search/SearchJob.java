@@ -41,7 +41,8 @@ public final class SearchJob {
 
   /** The artifact the job serves, resolved once so every operator opens the same version. */
   public static IndexArtifact resolveArtifact(MoeSearchConfig config) {
-    return IndexArtifact.load(IndexArtifact.resolve(config.indexPath()).toAbsolutePath(), 0);
+    return IndexArtifact.load(
+        IndexArtifact.resolve(config.indexPath()).toAbsolutePath(), config.embedderDimension());
   }
 
   /** Flink configuration for the job: state backend, checkpointing, no Kryo fallback. */
@@ -92,7 +93,10 @@ public final class SearchJob {
         AsyncDataStream.unorderedWait(
                 parsed,
                 new EmbedQueries(
-                    config.embedder(), maxBatch, config.longRange("batch.max-wait-ms", 0, 60_000)),
+                    config.embedder(),
+                    maxBatch,
+                    config.intRange("batch.model-batch-size", 1, maxBatch),
+                    config.longRange("batch.max-wait-ms", 0, 60_000)),
                 60,
                 TimeUnit.SECONDS,
                 maxBatch * 4)
@@ -110,7 +114,7 @@ public final class SearchJob {
             .name("expert-retrieval")
             .uid("expert-retrieval");
     return partials
-        .keyBy(p -> p.query().queryId())
+        .keyBy(MergePartials::key)
         .process(
             new MergePartials(
                 artifact.version(), config.longRange("merge.timeout-ms", 10, 600_000)))
