@@ -8,12 +8,11 @@ import io.moesearch.core.retrieval.ExactReranker;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -30,9 +29,14 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private final String indexVersion;
   private final long timeoutMillis;
 
-  private transient MapState<Integer, PartialResult> partials;
-  private transient ValueState<Long> timer;
-  private transient ValueState<Boolean> done;
+  /**
+   * Per-query bookkeeping, one value so each partial costs one read and one write: the experts
+   * heard from, the pending timer, and whether the query has been answered.
+   */
+  public record Status(int[] received, long timerAt, boolean done) {}
+
+  private transient ListState<PartialResult> partials;
+  private transient ValueState<Status> status;
   private transient Counter timeouts;
   private transient Counter lateDropped;
 
@@ -48,11 +52,11 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   public void open(OpenContext ctx) {
     partials =
         getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "partials", Types.INT, TypeInformation.of(PartialResult.class)));
-    timer = getRuntimeContext().getState(new ValueStateDescriptor<>("merge-timer", Types.LONG));
-    done = getRuntimeContext().getState(new ValueStateDescriptor<>("merge-done", Types.BOOLEAN));
+            .getListState(
+                new ListStateDescriptor<>("partials", TypeInformation.of(PartialResult.class)));
+    status =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("merge-status", TypeInformation.of(Status.class)));
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
   }
@@ -65,54 +69,78 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   @Override
   public void processElement(PartialResult p, Context ctx, Collector<SearchResult> out)
       throws Exception {
-    if (Boolean.TRUE.equals(done.value())) {
-      lateDropped.inc();
+    Status st = status.value();
+    if (st != null && (st.done() || contains(st.received(), p.expert()))) {
+      lateDropped.inc(); // answered already, or a replayed partial of an expert we have
       return;
     }
-    partials.put(p.expert(), p);
-    int received = 0;
-    for (Integer ignored : partials.keys()) {
-      received++;
-    }
-    if (received >= p.experts().length) {
-      emit(p, out);
-      finish(ctx.timerService());
-    } else if (timer.value() == null) {
-      long at = ctx.timerService().currentProcessingTime() + timeoutMillis;
-      ctx.timerService().registerProcessingTimeTimer(at);
-      timer.update(at);
+    int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
+    partials.add(p);
+    if (received.length >= p.experts().length) {
+      emit(p, partials.get(), out);
+      finish(ctx.timerService(), st);
+    } else {
+      long at =
+          st == null ? ctx.timerService().currentProcessingTime() + timeoutMillis : st.timerAt();
+      if (st == null) {
+        ctx.timerService().registerProcessingTimeTimer(at);
+      }
+      status.update(new Status(received, at, false));
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
       throws Exception {
-    if (Boolean.TRUE.equals(done.value())) {
-      // The marker has outlived any straggler: forget the query.
-      done.clear();
-      timer.clear();
+    Status st = status.value();
+    if (st == null || st.done()) {
+      // The done marker has outlived any straggler: forget the query.
+      status.clear();
       return;
     }
-    PartialResult any = null;
-    for (PartialResult p : partials.values()) {
-      any = p;
-      break;
-    }
-    timer.clear();
+    Iterable<PartialResult> got = partials.get();
+    PartialResult any =
+        got == null ? null : got.iterator().hasNext() ? got.iterator().next() : null;
     if (any != null) {
       timeouts.inc();
-      emit(any, out);
-      finish(ctx.timerService());
-    } else {
-      partials.clear();
+      emit(any, got, out);
     }
+    finish(ctx.timerService(), new Status(st.received(), Long.MIN_VALUE, false));
   }
 
-  private void emit(PartialResult sample, Collector<SearchResult> out) throws Exception {
+  /** Drops the partials, replaces the wait timer by a clean-up timer and marks the query done. */
+  private void finish(org.apache.flink.streaming.api.TimerService timers, Status st)
+      throws Exception {
+    if (st != null && st.timerAt() != Long.MIN_VALUE) {
+      timers.deleteProcessingTimeTimer(st.timerAt());
+    }
+    partials.clear();
+    long cleanup = timers.currentProcessingTime() + timeoutMillis;
+    timers.registerProcessingTimeTimer(cleanup);
+    status.update(new Status(new int[0], cleanup, true));
+  }
+
+  private static boolean contains(int[] a, int v) {
+    for (int x : a) {
+      if (x == v) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int[] append(int[] a, int v) {
+    int[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    out[a.length] = v;
+    return out;
+  }
+
+  private void emit(
+      PartialResult sample, Iterable<PartialResult> all, Collector<SearchResult> out) {
     long t0 = System.nanoTime();
     List<List<Candidate>> lists = new ArrayList<>();
     double retrieveMs = 0;
-    for (PartialResult p : partials.values()) {
+    for (PartialResult p : all) {
       List<Candidate> c = new ArrayList<>(p.items().length);
       for (RankedItem item : p.items()) {
         c.add(new Candidate(-1, item.productId(), item.title(), item.score()));
@@ -146,18 +174,5 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             SearchResult.CACHE_MISS,
             sample.tsInMillis(),
             now));
-  }
-
-  /** Drops the partials, replaces the wait timer by a cleanup timer and marks the query done. */
-  private void finish(org.apache.flink.streaming.api.TimerService timers) throws Exception {
-    Long at = timer.value();
-    if (at != null) {
-      timers.deleteProcessingTimeTimer(at);
-    }
-    partials.clear();
-    done.update(true);
-    long cleanup = timers.currentProcessingTime() + timeoutMillis;
-    timers.registerProcessingTimeTimer(cleanup);
-    timer.update(cleanup);
   }
 }

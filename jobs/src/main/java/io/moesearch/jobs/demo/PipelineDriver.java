@@ -147,15 +147,15 @@ public final class PipelineDriver {
       Duration wait) {
     for (var r : results.poll(wait)) {
       SearchResult res = r.value();
+      if (!sentAt.containsKey(res.queryId())) {
+        continue; // an answer to an earlier run's query (the topic is read from the start)
+      }
       if (seen.merge(res.queryId(), 1, Integer::sum) > 1) {
         f.duplicateResults++;
         continue;
       }
       f.resultsReceived++;
-      Long sent = sentAt.get(res.queryId());
-      if (sent != null) {
-        e2e.add(r.receivedMillis() - sent);
-      }
+      e2e.add(r.receivedMillis() - sentAt.get(res.queryId()));
       inJob.add(res.latency().totalMs());
       stages.get("embed").add(res.latency().embedMs());
       stages.get("route").add(res.latency().routeMs());
