@@ -1,6 +1,8 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.Router;
 import io.moesearch.core.gate.RoutingConfig;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,7 +13,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Routes each embedded query through the MoE gate of the index artifact and fans it out: one {@link
- * ExpertRequest} per activated expert.
+ * ExpertRequest} per activated expert (every expert for a query with brand or price filters).
  */
 public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, ExpertRequest> {
   private final String indexPath;
@@ -37,7 +39,14 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   @Override
   public void flatMap(EmbeddedQuery q, Collector<ExpertRequest> out) {
     long t0 = System.nanoTime();
-    int[] experts = router.route(q.vector());
+    Filters f = q.query().filters();
+    // A filter can be selective enough that the routed experts hold too few matches; a filtered
+    // query is therefore searched on every expert (each a filtered search, exact when selective).
+    int[] experts =
+        f == null || f.isEmpty()
+            ? router.route(q.vector())
+            : new ActivationRule(1.0, router.gate().experts(), router.gate().experts())
+                .select(router.gate().probabilities(q.vector(), router.config().temperature()));
     double routeMs = (System.nanoTime() - t0) / 1e6;
     activated.update(experts.length);
     for (int e : experts) {

@@ -22,6 +22,12 @@ public final class IndexFields {
   public static final String MODEL = "model";
   public static final String DESCRIPTION = "description";
 
+  /**
+   * All product text (title, brand, model, description) in one field, analysed with English
+   * stemming: the BM25 field ({@link Analyzers}).
+   */
+  public static final String ALL_TEXT = "text";
+
   /** Price as a point (filters) and doc values (features); absent when unknown. */
   public static final String PRICE = "price";
 }

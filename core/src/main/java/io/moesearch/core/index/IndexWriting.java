@@ -3,7 +3,6 @@ package io.moesearch.core.index;
 import io.moesearch.core.catalog.Catalog;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.index.IndexWriter;
@@ -31,7 +30,7 @@ public final class IndexWriting {
       int beamWidth)
       throws IOException {
     KnnVectorsFormat format = encoding.format(m, beamWidth);
-    IndexWriterConfig iwc = new IndexWriterConfig(new StandardAnalyzer());
+    IndexWriterConfig iwc = new IndexWriterConfig(Analyzers.forIndexing());
     iwc.setCodec(
         new Lucene104Codec() {
           @Override

@@ -35,6 +35,11 @@ public final class ProductDocuments {
     if (!p.description().isEmpty()) {
       doc.add(new TextField(IndexFields.DESCRIPTION, p.description(), Field.Store.NO));
     }
+    doc.add(
+        new TextField(
+            IndexFields.ALL_TEXT,
+            p.title() + " " + p.brand() + " " + p.model() + " " + p.description(),
+            Field.Store.NO));
     if (p.price() != null) {
       doc.add(new DoubleField(IndexFields.PRICE, p.price(), Field.Store.NO));
     }

@@ -126,4 +126,49 @@ class RetrieverTest {
         .extracting(Candidate::productId)
         .containsExactly("c");
   }
+
+  @Test
+  void aSelectiveBrandFilterStillFillsThePage() {
+    // A brand holding about 1% of the small catalogue.
+    java.util.Map<String, Long> byBrand =
+        catalog.products().stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    p -> p.brand(), java.util.stream.Collectors.counting()));
+    String brand =
+        byBrand.entrySet().stream()
+            .filter(e -> !e.getKey().isBlank() && e.getValue() >= 3 && e.getValue() <= 6)
+            .map(java.util.Map.Entry::getKey)
+            .sorted()
+            .findFirst()
+            .orElseThrow();
+    int matching = byBrand.get(brand).intValue();
+    // One expert only: the brand's products are spread over several, so routing alone would miss
+    // some.
+    Retriever narrow = retriever(0.01, 1);
+    RetrievalResult res =
+        narrow.search(
+            embedder.embed("wireless mouse"),
+            matching,
+            Filters.of(new String[] {brand.toUpperCase(java.util.Locale.ROOT)}, null, null));
+    assertThat(res.items()).hasSize(matching);
+    assertThat(res.items())
+        .allSatisfy(
+            c ->
+                assertThat(catalog.get(catalog.ordinalsById().get(c.productId())).brand())
+                    .isEqualTo(brand));
+  }
+
+  @Test
+  void aPriceFilterIsAppliedInsideTheSearch() {
+    RetrievalResult res =
+        retriever(0.9, 8).search(embedder.embed("laptop"), 10, Filters.of(null, 10.0, 20.0));
+    assertThat(res.items()).isNotEmpty();
+    assertThat(res.items())
+        .allSatisfy(
+            c -> {
+              Double price = catalog.get(catalog.ordinalsById().get(c.productId())).price();
+              assertThat(price).isBetween(10.0, 20.0);
+            });
+  }
 }

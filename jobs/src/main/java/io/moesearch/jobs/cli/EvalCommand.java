@@ -5,12 +5,18 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.eval.Charts;
 import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.eval.Judgements;
+import io.moesearch.core.eval.RelevanceEvaluation;
+import io.moesearch.core.gate.Router;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -43,8 +49,10 @@ final class EvalCommand implements Command {
           --catalog PATH        the catalogue the index was built from      (catalog.path)
           --judgements CSV      query,docid,rating judgements               (eval.judgements)
           --title-queries N     product-title queries                       (eval.title-queries)
-          --json FILE           write all figures as JSON
-          --markdown FILE       also write the Markdown table to FILE
+          --folds K             cross-validation folds of the learned fusion (eval.folds)
+          --out DIR             write eval.md, eval.json and the SVG charts here (default artifacts/eval)
+          --json FILE           also write all figures as JSON to FILE
+          --markdown FILE       also write the Markdown tables to FILE
           --config FILE / --set KEY=VALUE
         """;
   }
@@ -56,6 +64,8 @@ final class EvalCommand implements Command {
     m.put("catalog", "catalog.path");
     m.put("judgements", "eval.judgements");
     m.put("title-queries", "eval.title-queries");
+    m.put("folds", "eval.folds");
+    m.put("out", "");
     m.put("json", "");
     m.put("markdown", "");
     return m;
@@ -85,15 +95,82 @@ final class EvalCommand implements Command {
                       config.longValue("eval.seed")),
                   System.out::println)
               .run(judgements);
-      String md = markdown(r);
+      RelevanceEvaluation.Report rel;
+      List<ExpertIndex> experts = artifact.openExperts();
+      try (ExpertIndex lexical = artifact.openLexical()) {
+        Retriever retriever =
+            new Retriever(
+                new Router(artifact.gate(), config.routing()), experts, config.oversample());
+        rel =
+            new RelevanceEvaluation(
+                    artifact,
+                    catalog,
+                    embedder,
+                    retriever,
+                    lexical,
+                    config.intRange("eval.folds", 2, 100),
+                    config.longValue("eval.seed"),
+                    System.out::println)
+                .run(judgements);
+      } finally {
+        experts.forEach(ExpertIndex::close);
+      }
+      String md = markdown(r) + "\n" + relevanceMarkdown(rel);
       System.out.println();
       System.out.println(md);
+      Path out = Path.of(args.option("out") == null ? "artifacts/eval" : args.option("out"));
+      Files.createDirectories(out);
+      Map<String, Double> ndcg = new LinkedHashMap<>();
+      rel.variants.forEach((k, v) -> ndcg.put(k, v.ndcgAt10));
+      Files.writeString(
+          out.resolve("ndcg-by-variant.svg"),
+          Charts.bars("nDCG@10 on the Chorus judgements (" + rel.queries + " queries)", ndcg));
+      List<Double> deltas =
+          rel.perQuery.stream()
+              .map(q -> q.ndcgAt10().get("hybrid_learned") - q.ndcgAt10().get("bm25"))
+              .toList();
+      Files.writeString(
+          out.resolve("per-query-hybrid-vs-bm25.svg"),
+          Charts.winLoss("hybrid_learned vs bm25, per query", deltas));
+      Files.writeString(out.resolve("eval.md"), md);
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("retrieval", r);
+      all.put("relevance", rel);
+      Json.write(out.resolve("eval.json").toString(), all);
+      System.out.println("report and charts written to " + out);
       if (args.option("markdown") != null) {
         Files.writeString(Path.of(args.option("markdown")), md);
       }
-      Json.write(args.option("json"), r);
+      Json.write(args.option("json"), all);
     }
     return 0;
+  }
+
+  static String relevanceMarkdown(RelevanceEvaluation.Report r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Relevance on %d judged queries (relevant = rating >= 1); learned fusion: %d-fold cross-validation%n%n",
+            r.queries,
+            r.folds));
+    sb.append(
+        "| variant | nDCG@10 | condensed nDCG@10 | precision@10 | candidate recall@100 | zero-result rate |\n");
+    sb.append("|---|---|---|---|---|---|\n");
+    r.variants.forEach(
+        (k, v) ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+                    k,
+                    v.ndcgAt10,
+                    v.condensedNdcgAt10,
+                    v.precisionAt10,
+                    v.candidateRecallAt100,
+                    v.zeroResultRate)));
+    sb.append("\nLearned weights (all queries): ").append(r.learnedWeightsAllQueries).append('\n');
+    return sb.toString();
   }
 
   static String markdown(Evaluator.Report r) {

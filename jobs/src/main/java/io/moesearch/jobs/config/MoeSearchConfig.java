@@ -61,6 +61,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv");
     d.put("eval.title-queries", "1000");
     d.put("eval.seed", "7");
+    d.put("eval.folds", "5");
     d.put("kafka.bootstrap-servers", "");
     d.put("kafka.query-topic", "search-queries");
     d.put("kafka.result-topic", "search-results");
@@ -163,6 +164,7 @@ public final class MoeSearchConfig implements Serializable {
     intRange("index.parallelism", 1, 256);
     intRange("eval.title-queries", 0, 1_000_000);
     longValue("eval.seed");
+    intRange("eval.folds", 2, 100);
     intRange("job.parallelism", 1, 1024);
     longRange("job.checkpoint-interval-ms", 100, 86_400_000L);
     longRange("job.buffer-timeout-ms", 0, 10_000);

@@ -1,5 +1,6 @@
 package io.moesearch.jobs.search;
 
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
@@ -47,7 +48,10 @@ final class PipelineFixture {
     return MoeSearchConfig.defaultsWith(m);
   }
 
-  /** {@code n} distinct valid queries: product titles and short generic phrases. */
+  /**
+   * {@code n} distinct valid queries: product titles and short generic phrases; every 30th carries
+   * a brand filter on {@link #filterBrand()}.
+   */
   List<SearchQuery> queries(int n) {
     String[] generic = {
       "usb cable", "black toner", "wireless mouse", "laptop bag", "hdmi adapter", "ink cartridge"
@@ -58,9 +62,33 @@ final class PipelineFixture {
           i % 5 == 4
               ? generic[i % generic.length] + " " + i
               : catalog.get(i % catalog.size()).title();
-      out.add(new SearchQuery("q-" + i, text, 10, null, 0, null));
+      Filters filters = i % 30 == 29 ? new Filters(new String[] {filterBrand()}, null, null) : null;
+      out.add(new SearchQuery("q-" + i, text, 10, filters, 0, null));
     }
     return out;
+  }
+
+  /** A brand with a handful of products in the small catalogue (about 1%). */
+  String filterBrand() {
+    Map<String, Long> byBrand =
+        catalog.products().stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    p -> p.brand(), java.util.stream.Collectors.counting()));
+    return byBrand.entrySet().stream()
+        .filter(e -> !e.getKey().isBlank() && e.getValue() >= 3 && e.getValue() <= 8)
+        .map(Map.Entry::getKey)
+        .sorted()
+        .findFirst()
+        .orElseThrow();
+  }
+
+  long productsOf(String brand) {
+    return catalog.products().stream().filter(p -> p.brand().equals(brand)).count();
+  }
+
+  String brandOf(String productId) {
+    return catalog.get(catalog.ordinalsById().get(productId)).brand();
   }
 
   /** Thirty malformed payloads of several kinds. */
@@ -97,6 +125,9 @@ final class PipelineFixture {
           new Retriever(
               new Router(artifact.gate(), config.routing()), experts, config.oversample());
       for (SearchQuery q : queries) {
+        if (q.filters() != null) {
+          continue; // filtered queries are checked by their brand and count instead
+        }
         out.put(
             q.queryId(),
             r.search(embedder.embed(q.text()), q.topK()).items().stream()

@@ -90,8 +90,17 @@ class SearchJobITCase {
 
       assertThat(results).hasSize(300);
       assertThat(counts.values()).allMatch(c -> c == 1);
+      String brand = fixture.filterBrand();
       for (SearchQuery q : queries) {
         SearchResult r = results.get(q.queryId());
+        if (q.filters() != null) {
+          assertThat(r.items())
+              .as("filtered %s", q.queryId())
+              .hasSize((int) Math.min(10, fixture.productsOf(brand)));
+          assertThat(r.items())
+              .allSatisfy(i -> assertThat(fixture.brandOf(i.productId())).isEqualTo(brand));
+          continue;
+        }
         assertThat(Arrays.stream(r.items()).map(RankedItem::productId).toList())
             .as("ranking of %s (%s)", q.queryId(), q.text())
             .containsExactlyElementsOf(expected.get(q.queryId()));

@@ -1,0 +1,60 @@
+package io.moesearch.core.rank;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** A linear ranking model over {@link RankingFeatures}: score = w · f. Immutable. */
+public record LinearFusion(double[] weights) {
+
+  public LinearFusion {
+    if (weights == null || weights.length != RankingFeatures.NAMES.size()) {
+      throw new IllegalArgumentException(
+          "a fusion needs " + RankingFeatures.NAMES.size() + " weights");
+    }
+    weights = weights.clone();
+  }
+
+  /** Reciprocal rank fusion of the dense and BM25 lists, as a linear model. */
+  public static LinearFusion rrf() {
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE_RR] = 1;
+    w[RankingFeatures.BM25_RR] = 1;
+    return new LinearFusion(w);
+  }
+
+  public double score(double[] features) {
+    double s = 0;
+    for (int i = 0; i < weights.length; i++) {
+      s += weights[i] * features[i];
+    }
+    return s;
+  }
+
+  @Override
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    List<String> names = RankingFeatures.NAMES;
+    for (int i = 0; i < weights.length; i++) {
+      sb.append(i == 0 ? "" : ", ")
+          .append(names.get(i))
+          .append('=')
+          .append(String.format(java.util.Locale.ROOT, "%.3f", weights[i]));
+    }
+    return sb.append('}').toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LinearFusion l && Arrays.equals(weights, l.weights);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(weights);
+  }
+}

@@ -1,0 +1,97 @@
+package io.moesearch.core.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RankingTest {
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+  private final Product toner =
+      new Product(
+          "1",
+          "Xerox 006R90321 toner cartridge Original Black",
+          "Xerox",
+          "006R90321",
+          "Toner for copiers",
+          49.0,
+          null);
+
+  @Test
+  void lexicalFeaturesSeeModelNumbersAndBrands() {
+    double[] f = features.of(features.query("xerox 006r90321"), toner, 0.4, 0.8, 3, 0);
+    assertThat(f[RankingFeatures.MODEL_MATCH]).isEqualTo(1);
+    assertThat(f[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    assertThat(f[RankingFeatures.TITLE_COVERAGE]).isEqualTo(1);
+    assertThat(f[RankingFeatures.DENSE]).isEqualTo(0.4);
+    assertThat(f[RankingFeatures.DENSE_RR]).isEqualTo(1.0 / 64);
+    assertThat(f[RankingFeatures.BM25_RR]).isEqualTo(1.0 / 61);
+
+    double[] g = features.of(features.query("black toner cartridges"), toner, 0.6, 0.5, -1, -1);
+    assertThat(g[RankingFeatures.MODEL_MATCH]).isZero();
+    assertThat(g[RankingFeatures.BRAND_MATCH]).isZero();
+    assertThat(g[RankingFeatures.TITLE_COVERAGE])
+        .as("stemmed: cartridges ~ cartridge")
+        .isEqualTo(1);
+    assertThat(g[RankingFeatures.DENSE_RR]).isZero();
+  }
+
+  @Test
+  void aModelNumberPrefixWithDigitsMatchesButShortTokensDoNot() {
+    assertThat(
+            features
+                .of(features.query("006r903"), toner, 0, 0, -1, -1)[RankingFeatures.MODEL_MATCH])
+        .isEqualTo(1);
+    assertThat(features.of(features.query("00"), toner, 0, 0, -1, -1)[RankingFeatures.MODEL_MATCH])
+        .isZero();
+  }
+
+  @Test
+  void rrfRanksByReciprocalRanks() {
+    RankedQuery q =
+        new RankedQuery(
+            "q",
+            List.of("a", "b", "c"),
+            List.of(
+                features.of(features.query("q"), toner, 0, 0, 0, -1), // dense #1 only
+                features.of(features.query("q"), toner, 0, 0, 1, 1), // #2 in both
+                features.of(features.query("q"), toner, 0, 0, -1, 0)), // bm25 #1 only
+            Map.of());
+    assertThat(CoordinateAscent.rank(LinearFusion.rrf(), q)).containsExactly("b", "a", "c");
+  }
+
+  @Test
+  void coordinateAscentLearnsWhichFeaturePredictsRelevance() {
+    // Feature "bm25" orders the relevant product first; "dense" orders it last.
+    RankedQuery q1 = query("r1", new double[][] {{0.9, 0.1}, {0.1, 0.9}}, Map.of("r1-1", 3));
+    RankedQuery q2 = query("r2", new double[][] {{0.8, 0.2}, {0.3, 0.7}}, Map.of("r2-1", 2));
+    LinearFusion fit = new CoordinateAscent(2, 20, 1).fit(List.of(q1, q2));
+    assertThat(CoordinateAscent.meanNdcg(fit, List.of(q1, q2))).isEqualTo(1.0);
+    assertThat(fit.weights()[RankingFeatures.BM25])
+        .isGreaterThan(fit.weights()[RankingFeatures.DENSE]);
+  }
+
+  @Test
+  void fusionNeedsOneWeightPerFeature() {
+    assertThatThrownBy(() -> new LinearFusion(new double[2])).hasMessageContaining("weights");
+  }
+
+  /** Two candidates with features {dense, bm25}; the second one is the relevant one. */
+  private static RankedQuery query(
+      String name, double[][] denseBm25, Map<String, Integer> ratings) {
+    List<double[]> fs =
+        List.of(vector(denseBm25[0][0], denseBm25[1][0]), vector(denseBm25[0][1], denseBm25[1][1]));
+    return new RankedQuery(name, List.of(name + "-0", name + "-1"), fs, ratings);
+  }
+
+  private static double[] vector(double dense, double bm25) {
+    double[] f = new double[RankingFeatures.NAMES.size()];
+    f[RankingFeatures.DENSE] = dense;
+    f[RankingFeatures.BM25] = bm25;
+    return f;
+  }
+}
