@@ -17,6 +17,23 @@ public final class Charts {
     int plot = width - left - 70;
     int height = 50 + rowH * values.size() + 30;
     StringBuilder sb = header(width, height, title);
+    for (int t = 0; t <= 10; t += 2) {
+      double x = left + t / 10.0 * plot;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" y1=\"40\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>%n",
+              x,
+              x,
+              45 + rowH * values.size() + 5));
+      sb.append(
+          text(
+              (int) x,
+              45 + rowH * values.size() + 22,
+              String.format(Locale.ROOT, "%.1f", t / 10.0),
+              "middle",
+              11));
+    }
     int y = 45;
     for (var e : values.entrySet()) {
       double v = Math.max(0, Math.min(1, e.getValue()));
@@ -37,17 +54,6 @@ public final class Charts {
               "start",
               12));
       y += rowH;
-    }
-    for (int t = 0; t <= 10; t += 2) {
-      double x = left + t / 10.0 * plot;
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%.1f\" y1=\"40\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>%n",
-              x,
-              x,
-              y + 5));
-      sb.append(text((int) x, y + 22, String.format(Locale.ROOT, "%.1f", t / 10.0), "middle", 11));
     }
     return sb.append("</svg>\n").toString();
   }

@@ -46,6 +46,7 @@ public final class RelevanceEvaluation {
   public static final class VariantFigures {
     public double ndcgAt10;
     public double condensedNdcgAt10;
+    public double judgedAt10;
     public double precisionAt10;
     public double candidateRecallAt100;
     public double zeroResultRate;
@@ -200,7 +201,7 @@ public final class RelevanceEvaluation {
 
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (String v : VARIANTS) {
-      sums.put(v, new double[5]);
+      sums.put(v, new double[6]);
     }
     for (int qi = 0; qi < prepared.size(); qi++) {
       Prepared p = prepared.get(qi);
@@ -222,6 +223,7 @@ public final class RelevanceEvaluation {
         acc[2] += ranked.stream().filter(id -> ratings.getOrDefault(id, 0) >= 1).count() / 10.0;
         acc[3] += candidateRecall(v, p, ratings);
         acc[4] += ranked.isEmpty() ? 1 : 0;
+        acc[5] += Metrics.judgedAtK(ranked, ratings, 10);
       }
       report.perQuery.add(new QueryRow(p.ranked().query(), row));
     }
@@ -233,6 +235,7 @@ public final class RelevanceEvaluation {
       fig.precisionAt10 = acc[2] / prepared.size();
       fig.candidateRecallAt100 = acc[3] / prepared.size();
       fig.zeroResultRate = acc[4] / prepared.size();
+      fig.judgedAt10 = acc[5] / prepared.size();
       report.variants.put(v, fig);
     }
     return report;

@@ -155,17 +155,18 @@ final class EvalCommand implements Command {
             r.queries,
             r.folds));
     sb.append(
-        "| variant | nDCG@10 | condensed nDCG@10 | precision@10 | candidate recall@100 | zero-result rate |\n");
-    sb.append("|---|---|---|---|---|---|\n");
+        "| variant | nDCG@10 | condensed nDCG@10 | judged@10 | precision@10 | candidate recall@100 | zero-result rate |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
     r.variants.forEach(
         (k, v) ->
             sb.append(
                 String.format(
                     Locale.ROOT,
-                    "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
+                    "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
                     k,
                     v.ndcgAt10,
                     v.condensedNdcgAt10,
+                    v.judgedAt10,
                     v.precisionAt10,
                     v.candidateRecallAt100,
                     v.zeroResultRate)));
