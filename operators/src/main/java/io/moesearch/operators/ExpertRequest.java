@@ -3,10 +3,12 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.SearchQuery;
 
 /**
- * One query's request to one activated expert.
+ * One query's request to one activated expert, or to the lexical (BM25) branch.
  *
- * @param expert the expert to search
- * @param experts every expert activated for the query (the merge waits for this many partials)
+ * @param expert the expert to search; negative ids name the lexical branch ({@link #lexical}),
+ *     spread over {@value #LEXICAL_SHARDS} keys so no single subtask serves every query's BM25
+ *     search
+ * @param experts every request of the query's fan-out (the merge waits for this many partials)
  */
 public record ExpertRequest(
     SearchQuery query,
@@ -16,12 +18,24 @@ public record ExpertRequest(
     long tsInMillis,
     double embedMs,
     double routeMs) {
+  public static final int LEXICAL_SHARDS = 16;
+
   public ExpertRequest {
     if (query == null || vector == null || experts == null || experts.length == 0) {
       throw new IllegalArgumentException("query, vector and experts are required");
     }
-    if (expert < 0) {
-      throw new IllegalArgumentException("expert must be >= 0, got " + expert);
+    if (expert < -LEXICAL_SHARDS) {
+      throw new IllegalArgumentException(
+          "expert must be >= " + -LEXICAL_SHARDS + ", got " + expert);
     }
+  }
+
+  /** The lexical-branch key of a query: negative, derived from its id. */
+  public static int lexical(String queryId) {
+    return -1 - Math.floorMod(queryId.hashCode(), LEXICAL_SHARDS);
+  }
+
+  public static boolean isLexical(int expert) {
+    return expert < 0;
   }
 }

@@ -4,6 +4,7 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.index.Candidate;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.apache.flink.util.Collector;
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult> {
   private final String indexVersion;
   private final long timeoutMillis;
+  private final RankingSettings ranking;
 
   /**
    * Per-query bookkeeping, one value so each partial costs one read and one write: the experts
@@ -40,12 +42,18 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private transient Counter timeouts;
   private transient Counter lateDropped;
 
+  /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
+    this(indexVersion, timeoutMillis, RankingSettings.denseOnly());
+  }
+
+  public MergePartials(String indexVersion, long timeoutMillis, RankingSettings ranking) {
     if (timeoutMillis < 1) {
       throw new IllegalArgumentException("merge.timeout-ms must be >= 1, got " + timeoutMillis);
     }
     this.indexVersion = indexVersion;
     this.timeoutMillis = timeoutMillis;
+    this.ranking = ranking;
   }
 
   @Override
@@ -135,6 +143,40 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return out;
   }
 
+  private static RankedItem[] exact(List<List<Candidate>> lists, int k) {
+    List<Candidate> top = ExactReranker.topK(lists, k);
+    RankedItem[] items = new RankedItem[top.size()];
+    for (int i = 0; i < items.length; i++) {
+      Candidate c = top.get(i);
+      items[i] = new RankedItem(c.productId(), c.title(), c.score());
+    }
+    return items;
+  }
+
+  /** Hybrid ranking: the same fusion as the core {@link HybridRanker}; scores are fusion scores. */
+  private RankedItem[] fused(PartialResult sample, Iterable<PartialResult> all) {
+    List<HybridRanker.Scored> dense = new ArrayList<>();
+    List<HybridRanker.Scored> lexical = new ArrayList<>();
+    for (PartialResult p : all) {
+      List<HybridRanker.Scored> target = ExpertRequest.isLexical(p.expert()) ? lexical : dense;
+      for (int i = 0; i < p.items().length; i++) {
+        target.add(
+            new HybridRanker.Scored(
+                p.items()[i].productId(), p.items()[i].title(), p.features()[i]));
+      }
+    }
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(
+            dense, lexical, ranking.fusion(), ranking.denseDepth(), sample.query().topK());
+    RankedItem[] items = new RankedItem[top.size()];
+    for (int i = 0; i < items.length; i++) {
+      HybridRanker.Scored c = top.get(i);
+      items[i] =
+          new RankedItem(c.productId(), c.title(), (float) ranking.fusion().score(c.features()));
+    }
+    return items;
+  }
+
   private void emit(
       PartialResult sample, Iterable<PartialResult> all, Collector<SearchResult> out) {
     long t0 = System.nanoTime();
@@ -148,12 +190,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       lists.add(c);
       retrieveMs = Math.max(retrieveMs, p.retrieveMs());
     }
-    List<Candidate> top = ExactReranker.topK(lists, sample.query().topK());
-    RankedItem[] items = new RankedItem[top.size()];
-    for (int i = 0; i < items.length; i++) {
-      Candidate c = top.get(i);
-      items[i] = new RankedItem(c.productId(), c.title(), c.score());
-    }
+    RankedItem[] items =
+        ranking.hybrid() ? fused(sample, all) : exact(lists, sample.query().topK());
     double rerankMs = (System.nanoTime() - t0) / 1e6;
     long now = System.currentTimeMillis();
     StageLatency latency =
@@ -168,7 +206,9 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             sample.query().queryId(),
             sample.query().text(),
             items,
-            sample.experts(),
+            java.util.Arrays.stream(sample.experts())
+                .filter(e -> !ExpertRequest.isLexical(e))
+                .toArray(),
             indexVersion,
             latency,
             SearchResult.CACHE_MISS,

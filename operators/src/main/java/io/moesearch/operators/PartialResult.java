@@ -4,8 +4,9 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 
 /**
- * One expert's exactly-rescored candidates for a query, best first, cut to the query's {@code
- * top_k}.
+ * One expert's (or the lexical branch's) candidates for a query, best first. Items carry exact
+ * cosine scores; with hybrid ranking, {@code features} holds each item's query–product ranking
+ * features ({@code null} otherwise).
  */
 public record PartialResult(
     SearchQuery query,
@@ -15,10 +16,27 @@ public record PartialResult(
     long tsInMillis,
     double embedMs,
     double routeMs,
-    double retrieveMs) {
+    double retrieveMs,
+    double[][] features) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
     }
+    if (features != null && features.length != items.length) {
+      throw new IllegalArgumentException("one feature vector per item is required");
+    }
+  }
+
+  /** A partial without ranking features (dense-only ranking). */
+  public PartialResult(
+      SearchQuery query,
+      int expert,
+      int[] experts,
+      RankedItem[] items,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      double retrieveMs) {
+    this(query, expert, experts, items, tsInMillis, embedMs, routeMs, retrieveMs, null);
   }
 }

@@ -13,17 +13,28 @@ import org.apache.flink.util.Collector;
 
 /**
  * Routes each embedded query through the MoE gate of the index artifact and fans it out: one {@link
- * ExpertRequest} per activated expert (every expert for a query with brand or price filters).
+ * ExpertRequest} per activated expert (every expert for a query with brand or price filters), plus
+ * one to the lexical branch when ranking is hybrid.
  */
 public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, ExpertRequest> {
   private final String indexPath;
   private final RoutingConfig routing;
+  private final boolean lexicalBranch;
   private transient Router router;
   private transient Histogram activated;
 
+  /** Dense-only routing. */
   public RouteQueries(String indexPath, RoutingConfig routing) {
+    this(indexPath, routing, false);
+  }
+
+  /**
+   * @param lexicalBranch also send each query to the lexical (BM25) branch, for hybrid ranking
+   */
+  public RouteQueries(String indexPath, RoutingConfig routing, boolean lexicalBranch) {
     this.indexPath = indexPath;
     this.routing = routing;
+    this.lexicalBranch = lexicalBranch;
   }
 
   @Override
@@ -47,8 +58,12 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
             ? router.route(q.vector())
             : new ActivationRule(1.0, router.gate().experts(), router.gate().experts())
                 .select(router.gate().probabilities(q.vector(), router.config().temperature()));
-    double routeMs = (System.nanoTime() - t0) / 1e6;
     activated.update(experts.length);
+    if (lexicalBranch) {
+      experts = java.util.Arrays.copyOf(experts, experts.length + 1);
+      experts[experts.length - 1] = ExpertRequest.lexical(q.query().queryId());
+    }
+    double routeMs = (System.nanoTime() - t0) / 1e6;
     for (int e : experts) {
       out.collect(
           new ExpertRequest(

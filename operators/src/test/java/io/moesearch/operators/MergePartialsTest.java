@@ -44,11 +44,14 @@ class MergePartialsTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
       newHarness() throws Exception {
+    return newHarness(new MergePartials(VERSION, TIMEOUT_MS));
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+      newHarness(MergePartials merge) throws Exception {
     return Harnesses.withoutGenericTypes(
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new MergePartials(VERSION, TIMEOUT_MS)),
-            MergePartials::key,
-            Types.STRING));
+            new KeyedProcessOperator<>(merge), MergePartials::key, Types.STRING));
   }
 
   private static RankedItem item(String id, float score) {
@@ -298,5 +301,53 @@ class MergePartialsTest {
     assertThatThrownBy(() -> new MergePartials(VERSION, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("merge.timeout-ms");
+  }
+
+  @Test
+  void hybridRankingFusesDensePartialsWithTheLexicalBranch() throws Exception {
+    harness.close();
+    double[] w = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
+    w[io.moesearch.core.rank.RankingFeatures.BM25] = 1; // rank by BM25 alone
+    RankingSettings ranking =
+        new RankingSettings(true, 20, 100, new io.moesearch.core.rank.LinearFusion(w));
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking));
+    harness.open();
+    harness.setProcessingTime(T0);
+    int lex = ExpertRequest.lexical(QUERY.queryId());
+    int[] fanOut = {3, lex};
+    process(
+        new PartialResult(
+            QUERY,
+            3,
+            fanOut,
+            new RankedItem[] {item("d-1", 0.9f), item("d-2", 0.8f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.9, 0), features(0.8, 0)}));
+    process(
+        new PartialResult(
+            QUERY,
+            lex,
+            fanOut,
+            new RankedItem[] {item("l-1", 0.3f), item("d-2", 0.8f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.3, 1.0), features(0.8, 0.6)}));
+    SearchResult r = harness.extractOutputValues().get(0);
+    assertThat(r.items()).extracting(RankedItem::productId).containsExactly("l-1", "d-2", "d-1");
+    assertThat(r.items()[0].score()).isEqualTo(1.0f);
+    assertThat(r.experts()).as("the lexical branch is not an expert").containsExactly(3);
+    assertNoStateOrTimersLeft();
+  }
+
+  private static double[] features(double dense, double bm25) {
+    double[] f = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
+    f[io.moesearch.core.rank.RankingFeatures.DENSE] = dense;
+    f[io.moesearch.core.rank.RankingFeatures.BM25] = bm25;
+    return f;
   }
 }

@@ -1,18 +1,15 @@
 package io.moesearch.core.eval;
 
 import io.moesearch.core.artifact.IndexArtifact;
-import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.index.Analyzers;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
-import io.moesearch.core.index.IndexFields;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.rank.CoordinateAscent;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankedQuery;
 import io.moesearch.core.rank.RankingFeatures;
-import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.retrieval.Retriever;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,11 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Judged relevance of every ranking variant: BM25, exact dense, MoE-routed dense, hybrid by
@@ -68,20 +60,22 @@ public final class RelevanceEvaluation {
   }
 
   private final IndexArtifact artifact;
-  private final Catalog catalog;
   private final Embedder embedder;
   private final Retriever retriever;
   private final ExpertIndex lexical;
+  private final int denseDepth;
+  private final int lexicalDepth;
   private final int folds;
   private final long seed;
   private final Consumer<String> log;
 
   public RelevanceEvaluation(
       IndexArtifact artifact,
-      Catalog catalog,
       Embedder embedder,
       Retriever retriever,
       ExpertIndex lexical,
+      int denseDepth,
+      int lexicalDepth,
       int folds,
       long seed,
       Consumer<String> log) {
@@ -89,10 +83,11 @@ public final class RelevanceEvaluation {
       throw new IllegalArgumentException("eval.folds must be >= 2, got " + folds);
     }
     this.artifact = artifact;
-    this.catalog = catalog;
     this.embedder = embedder;
     this.retriever = retriever;
     this.lexical = lexical;
+    this.denseDepth = denseDepth;
+    this.lexicalDepth = lexicalDepth;
     this.folds = folds;
     this.seed = seed;
     this.log = log;
@@ -111,59 +106,34 @@ public final class RelevanceEvaluation {
   public Report run(Judgements judgements) {
     List<String> queries = judgements.queriesWithRelevant(1);
     VectorStore vectors = artifact.vectors();
-    Map<String, Integer> ordinals = catalog.ordinalsById();
-    RankingFeatures features = new RankingFeatures(Analyzers.allText());
-    Bm25Queries bm25 = new Bm25Queries();
+    HybridRanker hybrid = new HybridRanker();
     List<Prepared> prepared = new ArrayList<>();
     log.accept(
         "relevance: preparing candidates and features for " + queries.size() + " judged queries");
     for (String text : queries) {
       Map<String, Integer> ratings = judgements.byQuery().get(text);
       float[] q = embedder.embed(text);
-      List<String> routed =
+      List<Candidate> dense = retriever.search(q, denseDepth).items();
+      List<String> routed100 =
           retriever.search(q, CANDIDATES).items().stream().map(Candidate::productId).toList();
       List<String> exact100 = Evaluator.exactTopIds(vectors, artifact.ids(), q, CANDIDATES);
-      Query bq = bm25.query(text);
-      List<Candidate> lex = lexical.search(bq, CANDIDATES);
-      List<String> lexIds = lex.stream().map(Candidate::productId).toList();
-      Set<String> union = new LinkedHashSet<>(routed);
-      union.addAll(lexIds);
-      Map<String, Float> bmScores = new HashMap<>();
-      lex.forEach(c -> bmScores.put(c.productId(), c.score()));
-      List<String> missing = union.stream().filter(id -> !bmScores.containsKey(id)).toList();
-      if (!missing.isEmpty()) {
-        // BM25 scores of dense-only candidates: the same query restricted to them.
-        List<BytesRef> terms = missing.stream().map(BytesRef::new).toList();
-        Query restricted =
-            new BooleanQuery.Builder()
-                .add(bq, BooleanClause.Occur.MUST)
-                .add(new TermInSetQuery(IndexFields.ID, terms), BooleanClause.Occur.FILTER)
-                .build();
-        lexical
-            .search(restricted, missing.size())
-            .forEach(c -> bmScores.put(c.productId(), c.score()));
-      }
-      double maxBm = bmScores.values().stream().mapToDouble(Float::doubleValue).max().orElse(1);
-      RankingFeatures.QueryTerms qt = features.query(text);
-      List<String> ids = new ArrayList<>(union);
-      List<double[]> fs = new ArrayList<>(ids.size());
-      for (String id : ids) {
-        int ord = ordinals.get(id);
-        double dense = vectors.dot(q, ord);
-        double bm = bmScores.getOrDefault(id, 0f) / (maxBm <= 0 ? 1 : maxBm);
-        fs.add(
-            features.of(qt, catalog.get(ord), dense, bm, routed.indexOf(id), lexIds.indexOf(id)));
-      }
+      List<HybridRanker.Scored> lex = hybrid.lexical(lexical, vectors, text, q, lexicalDepth, null);
+      List<HybridRanker.Scored> all =
+          HybridRanker.fuse(
+              hybrid.dense(text, dense), lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
+      List<String> lexIds = lex.stream().map(HybridRanker.Scored::productId).toList();
+      List<String> ids = all.stream().map(HybridRanker.Scored::productId).toList();
       prepared.add(
           new Prepared(
-              new RankedQuery(text, ids, fs, ratings),
+              new RankedQuery(
+                  text, ids, all.stream().map(HybridRanker.Scored::features).toList(), ratings),
               cut(lexIds, 10),
               cut(exact100, 10),
-              cut(routed, 10),
+              cut(dense.stream().map(Candidate::productId).toList(), 10),
               new java.util.HashSet<>(lexIds),
               exact100,
-              routed,
-              union));
+              routed100,
+              new LinkedHashSet<>(ids)));
     }
 
     // k-fold cross-validation of the learned fusion, over a seeded shuffle of the queries.

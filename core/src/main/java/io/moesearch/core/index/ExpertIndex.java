@@ -27,7 +27,8 @@ import org.apache.lucene.util.VectorUtil;
  */
 public final class ExpertIndex implements AutoCloseable {
   private static final Set<String> STORED =
-      Set.of(IndexFields.ID, IndexFields.ORD, IndexFields.TITLE);
+      Set.of(
+          IndexFields.ID, IndexFields.ORD, IndexFields.TITLE, IndexFields.BRAND, IndexFields.MODEL);
 
   private final FSDirectory directory;
   private final DirectoryReader reader;
@@ -104,6 +105,8 @@ public final class ExpertIndex implements AutoCloseable {
                 d.getField(IndexFields.ORD).numericValue().intValue(),
                 d.get(IndexFields.ID),
                 d.get(IndexFields.TITLE),
+                d.get(IndexFields.BRAND),
+                d.get(IndexFields.MODEL),
                 hits[i].score));
       }
       return out;
@@ -125,6 +128,8 @@ public final class ExpertIndex implements AutoCloseable {
                 d.getField(IndexFields.ORD).numericValue().intValue(),
                 d.get(IndexFields.ID),
                 d.get(IndexFields.TITLE),
+                d.get(IndexFields.BRAND),
+                d.get(IndexFields.MODEL),
                 sd.score));
       }
       return out;

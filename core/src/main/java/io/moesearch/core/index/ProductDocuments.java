@@ -24,13 +24,13 @@ public final class ProductDocuments {
     doc.add(new StoredField(IndexFields.ORD, ordinal));
     doc.add(new TextField(IndexFields.TITLE, p.title(), Field.Store.YES));
     if (!p.brand().isEmpty()) {
-      doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.NO));
+      doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.YES));
       doc.add(
           new KeywordField(
               IndexFields.BRAND_EXACT, p.brand().toLowerCase(Locale.ROOT), Field.Store.NO));
     }
     if (!p.model().isEmpty()) {
-      doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.NO));
+      doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.YES));
     }
     if (!p.description().isEmpty()) {
       doc.add(new TextField(IndexFields.DESCRIPTION, p.description(), Field.Store.NO));

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A linear ranking model over {@link RankingFeatures}: score = w · f. Immutable. */
-public record LinearFusion(double[] weights) {
+public record LinearFusion(double[] weights) implements java.io.Serializable {
 
   public LinearFusion {
     if (weights == null || weights.length != RankingFeatures.NAMES.size()) {

@@ -104,10 +104,11 @@ final class EvalCommand implements Command {
         rel =
             new RelevanceEvaluation(
                     artifact,
-                    catalog,
                     embedder,
                     retriever,
                     lexical,
+                    config.intRange("ranking.dense-depth", 1, 1000),
+                    config.intRange("ranking.lexical-depth", 1, 10_000),
                     config.intRange("eval.folds", 2, 100),
                     config.longValue("eval.seed"),
                     System.out::println)

@@ -58,6 +58,10 @@ public final class MoeSearchConfig implements Serializable {
     d.put("routing.min-experts", "1");
     d.put("routing.max-experts", "16");
     d.put("retrieval.oversample", "10");
+    d.put("ranking.mode", "hybrid");
+    d.put("ranking.dense-depth", "20");
+    d.put("ranking.lexical-depth", "100");
+    d.put("ranking.weights", "3.266,2.554,-0.377,0.897,0.238,-1.348,-0.379");
     d.put("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv");
     d.put("eval.title-queries", "1000");
     d.put("eval.seed", "7");
@@ -161,6 +165,7 @@ public final class MoeSearchConfig implements Serializable {
     routing();
     oversample();
     badLines();
+    ranking();
     intRange("index.parallelism", 1, 256);
     intRange("eval.title-queries", 0, 1_000_000);
     longValue("eval.seed");
@@ -314,6 +319,35 @@ public final class MoeSearchConfig implements Serializable {
    */
   public int embedderDimension() {
     return embedder().modelPath() == null ? 384 : 0;
+  }
+
+  /** The ranking settings: hybrid (dense + BM25 fused) or dense only, depths and fusion weights. */
+  public io.moesearch.operators.RankingSettings ranking() {
+    String mode = oneOf("ranking.mode", "hybrid", "dense");
+    int dense = intRange("ranking.dense-depth", 1, 1000);
+    int lexical = intRange("ranking.lexical-depth", 1, 10_000);
+    String[] parts = string("ranking.weights").split(",");
+    int n = io.moesearch.core.rank.RankingFeatures.NAMES.size();
+    if (parts.length != n) {
+      throw new ConfigException(
+          "ranking.weights must list "
+              + n
+              + " numbers ("
+              + String.join(", ", io.moesearch.core.rank.RankingFeatures.NAMES)
+              + "), got '"
+              + string("ranking.weights")
+              + "'");
+    }
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      try {
+        w[i] = Double.parseDouble(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException("ranking.weights: '" + parts[i].trim() + "' is not a number");
+      }
+    }
+    return new io.moesearch.operators.RankingSettings(
+        mode.equals("hybrid"), dense, lexical, new io.moesearch.core.rank.LinearFusion(w));
   }
 
   public int oversample() {

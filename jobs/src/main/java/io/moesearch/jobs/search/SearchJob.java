@@ -104,20 +104,22 @@ public final class SearchJob {
             .uid("embed");
     DataStream<ExpertRequest> routed =
         embedded
-            .flatMap(new RouteQueries(artifactDir, config.routing()))
+            .flatMap(new RouteQueries(artifactDir, config.routing(), config.ranking().hybrid()))
             .name("route")
             .uid("route");
     DataStream<PartialResult> partials =
         routed
             .keyBy(ExpertRequest::expert)
-            .process(new ExpertRetrieval(artifactDir, config.oversample()))
+            .process(new ExpertRetrieval(artifactDir, config.oversample(), config.ranking()))
             .name("expert-retrieval")
             .uid("expert-retrieval");
     return partials
         .keyBy(MergePartials::key)
         .process(
             new MergePartials(
-                artifact.version(), config.longRange("merge.timeout-ms", 10, 600_000)))
+                artifact.version(),
+                config.longRange("merge.timeout-ms", 10, 600_000),
+                config.ranking()))
         .name("merge-rerank")
         .uid("merge-rerank");
   }

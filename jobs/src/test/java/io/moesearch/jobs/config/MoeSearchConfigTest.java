@@ -80,6 +80,24 @@ class MoeSearchConfigTest {
   }
 
   @Test
+  void rankingWeightsAreParsedAndChecked() {
+    var r =
+        MoeSearchConfig.defaultsWith(
+                Map.of("ranking.weights", "1,2,3,4,5,6,7", "ranking.mode", "dense"))
+            .ranking();
+    assertThat(r.hybrid()).isFalse();
+    assertThat(r.fusion().weights()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).ranking().hybrid()).isTrue();
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", "1,2")))
+        .hasMessageContaining("ranking.weights must list 7");
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", "1,2,3,4,5,6,x")))
+        .hasMessageContaining("'x'");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.mode", "fancy")))
+        .hasMessageContaining("ranking.mode");
+  }
+
+  @Test
   void kafkaSettingsRequireBootstrapServers() {
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka())
         .hasMessageContaining("kafka.bootstrap-servers");

@@ -10,6 +10,7 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.Router;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.jobs.config.MoeSearchConfig;
@@ -115,24 +116,45 @@ final class PipelineFixture {
     return new MessageJson().encodeQuery(q);
   }
 
-  /** What the core retriever returns for each query text (top-10 product ids). */
+  /**
+   * What the core returns for each unfiltered query (top-10 product ids): the hybrid ranker when
+   * the config ranks hybrid, else the dense retriever.
+   */
   Map<String, List<String>> expected(List<SearchQuery> queries, MoeSearchConfig config) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     List<ExpertIndex> experts = artifact.openExperts();
+    var ranking = config.ranking();
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
-        Embedder embedder = model.newEmbedder()) {
+        Embedder embedder = model.newEmbedder();
+        ExpertIndex lexical = artifact.openLexical()) {
       Retriever r =
           new Retriever(
               new Router(artifact.gate(), config.routing()), experts, config.oversample());
+      HybridRanker hybrid = new HybridRanker();
       for (SearchQuery q : queries) {
         if (q.filters() != null) {
           continue; // filtered queries are checked by their brand and count instead
         }
+        float[] v = embedder.embed(q.text());
         out.put(
             q.queryId(),
-            r.search(embedder.embed(q.text()), q.topK()).items().stream()
-                .map(Candidate::productId)
-                .toList());
+            ranking.hybrid()
+                ? hybrid
+                    .search(
+                        r,
+                        lexical,
+                        artifact.vectors(),
+                        q.text(),
+                        v,
+                        q.topK(),
+                        null,
+                        ranking.fusion(),
+                        ranking.denseDepth(),
+                        ranking.lexicalDepth())
+                    .stream()
+                    .map(HybridRanker.Scored::productId)
+                    .toList()
+                : r.search(v, q.topK()).items().stream().map(Candidate::productId).toList());
       }
     } finally {
       experts.forEach(ExpertIndex::close);

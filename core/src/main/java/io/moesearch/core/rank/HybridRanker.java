@@ -1,0 +1,154 @@
+package io.moesearch.core.rank;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import io.moesearch.core.index.Candidate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.retrieval.Bm25Queries;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+
+/**
+ * Hybrid ranking shared by the evaluation and the streaming job: the dense candidates (the routed
+ * experts' exactly-scored top {@code denseDepth}) and the lexical candidates (BM25 top {@code
+ * lexicalDepth} over the whole catalogue, scored densely too) are unioned and ranked by a {@link
+ * LinearFusion} over {@link RankingFeatures}. The BM25 feature of a candidate outside the BM25 list
+ * is 0. Thread-safe.
+ */
+public final class HybridRanker {
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+  private final Bm25Queries bm25 = new Bm25Queries();
+
+  /** A candidate and its query–product features (rank features are filled by {@link #fuse}). */
+  public record Scored(String productId, String title, double[] features) {}
+
+  /** Features of dense candidates (their scores are exact cosines). */
+  public List<Scored> dense(String text, List<Candidate> candidates) {
+    RankingFeatures.QueryTerms q = features.query(text);
+    List<Scored> out = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      out.add(
+          new Scored(c.productId(), c.title(), features.of(q, product(c), c.score(), 0, -1, -1)));
+    }
+    return out;
+  }
+
+  /**
+   * The lexical branch: BM25 top {@code depth} (optionally filtered), best first, each with its
+   * normalised BM25 score and its exact cosine from {@code vectors}.
+   */
+  public List<Scored> lexical(
+      ExpertIndex lexical,
+      VectorStore vectors,
+      String text,
+      float[] vector,
+      int depth,
+      Query filter) {
+    Query q = bm25.query(text);
+    if (filter != null) {
+      q =
+          new BooleanQuery.Builder()
+              .add(q, BooleanClause.Occur.MUST)
+              .add(filter, BooleanClause.Occur.FILTER)
+              .build();
+    }
+    List<Candidate> hits = lexical.search(q, depth);
+    double max = hits.isEmpty() ? 1 : Math.max(1e-9, hits.get(0).score());
+    RankingFeatures.QueryTerms qt = features.query(text);
+    List<Scored> out = new ArrayList<>(hits.size());
+    for (Candidate c : hits) {
+      double dense = vectors.dot(vector, c.ordinal());
+      out.add(
+          new Scored(
+              c.productId(),
+              c.title(),
+              features.of(qt, product(c), dense, c.score() / max, -1, -1)));
+    }
+    return out;
+  }
+
+  /**
+   * Unions the two lists and ranks them: dense candidates are ordered by cosine and cut to {@code
+   * denseDepth}; the lexical list keeps its BM25 order. Returns every candidate with complete
+   * features, best first by {@code model} (ties by product id), cut to {@code k}.
+   */
+  public static List<Scored> fuse(
+      List<Scored> dense, List<Scored> lexical, LinearFusion model, int denseDepth, int k) {
+    List<Scored> d = new ArrayList<>(dense);
+    d.sort(
+        Comparator.<Scored>comparingDouble(s -> -s.features()[RankingFeatures.DENSE])
+            .thenComparing(Scored::productId));
+    Map<String, double[]> union = new LinkedHashMap<>();
+    Map<String, String> titles = new HashMap<>();
+    int rank = 0;
+    for (Scored s : d) {
+      if (rank >= denseDepth) {
+        break;
+      }
+      if (union.containsKey(s.productId())) {
+        continue; // a product replicated into two experts
+      }
+      double[] f = s.features().clone();
+      f[RankingFeatures.DENSE_RR] = 1.0 / (RankingFeatures.RRF_K + rank + 1);
+      union.put(s.productId(), f);
+      titles.put(s.productId(), s.title());
+      rank++;
+    }
+    for (int i = 0; i < lexical.size(); i++) {
+      Scored s = lexical.get(i);
+      double[] f = union.get(s.productId());
+      if (f == null) {
+        f = s.features().clone();
+        union.put(s.productId(), f);
+        titles.put(s.productId(), s.title());
+      } else {
+        f[RankingFeatures.BM25] = s.features()[RankingFeatures.BM25];
+      }
+      f[RankingFeatures.BM25_RR] = 1.0 / (RankingFeatures.RRF_K + i + 1);
+    }
+    List<Scored> all = new ArrayList<>(union.size());
+    union.forEach((id, f) -> all.add(new Scored(id, titles.get(id), f)));
+    Map<String, Double> score = new HashMap<>();
+    all.forEach(s -> score.put(s.productId(), model.score(s.features())));
+    all.sort(
+        Comparator.<Scored>comparingDouble(s -> -score.get(s.productId()))
+            .thenComparing(Scored::productId));
+    return all.size() > k ? List.copyOf(all.subList(0, k)) : all;
+  }
+
+  /**
+   * The whole hybrid search in one call, as the streaming job performs it across operators: routed
+   * dense top {@code denseDepth}, BM25 top {@code lexicalDepth}, fused by {@code model}, cut to k.
+   */
+  public List<Scored> search(
+      io.moesearch.core.retrieval.Retriever retriever,
+      ExpertIndex lexicalIndex,
+      VectorStore vectors,
+      String text,
+      float[] vector,
+      int k,
+      Query filter,
+      LinearFusion model,
+      int denseDepth,
+      int lexicalDepth) {
+    List<Candidate> dense = retriever.search(vector, Math.max(k, denseDepth), filter).items();
+    return fuse(
+        dense(text, dense),
+        lexical(lexicalIndex, vectors, text, vector, lexicalDepth, filter),
+        model,
+        denseDepth,
+        k);
+  }
+
+  private static Product product(Candidate c) {
+    return new Product(c.productId(), c.title(), c.brand(), c.model(), "", null, null);
+  }
+}
