@@ -100,7 +100,7 @@ public final class IndexArtifact {
               + m.formatVersion()
               + " is not supported (expected "
               + Manifest.FORMAT_VERSION
-              + ")");
+              + "); rebuild it with `bin/moe-search index build`");
     }
     if (expectedDimension > 0 && m.dimension() != expectedDimension) {
       throw new ArtifactException(

@@ -24,7 +24,7 @@ public record Manifest(
     List<ExpertInfo> expertIndexes,
     Map<String, Double> buildSeconds) {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   /** The gate file and the settings the products were assigned with. */
   public record GateInfo(

@@ -3,16 +3,14 @@ package io.moesearch.core.index;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -26,9 +24,6 @@ import org.apache.lucene.util.VectorUtil;
  * hits are rescored exactly against the index's own full-precision vectors. Thread-safe.
  */
 public final class ExpertIndex implements AutoCloseable {
-  private static final Set<String> STORED =
-      Set.of(
-          IndexFields.ID, IndexFields.ORD, IndexFields.TITLE, IndexFields.BRAND, IndexFields.MODEL);
 
   private final FSDirectory directory;
   private final DirectoryReader reader;
@@ -96,20 +91,8 @@ public final class ExpertIndex implements AutoCloseable {
           (a, b) ->
               a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
       int n = Math.min(keep, hits.length);
-      List<Candidate> out = new ArrayList<>(n);
-      StoredFields stored = searcher.storedFields();
-      for (int i = 0; i < n; i++) {
-        Document d = stored.document(hits[i].doc, STORED);
-        out.add(
-            new Candidate(
-                d.getField(IndexFields.ORD).numericValue().intValue(),
-                d.get(IndexFields.ID),
-                d.get(IndexFields.TITLE),
-                d.get(IndexFields.BRAND),
-                d.get(IndexFields.MODEL),
-                hits[i].score));
-      }
-      return out;
+      ScoreDoc[] best = java.util.Arrays.copyOf(hits, n);
+      return candidates(best);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -118,24 +101,58 @@ public final class ExpertIndex implements AutoCloseable {
   /** Runs an arbitrary query (for example BM25) and returns its hits with Lucene scores. */
   public List<Candidate> search(Query query, int n) {
     try {
-      TopDocs top = searcher.search(query, n);
-      List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
-      StoredFields stored = searcher.storedFields();
-      for (ScoreDoc sd : top.scoreDocs) {
-        Document d = stored.document(sd.doc, STORED);
-        out.add(
-            new Candidate(
-                d.getField(IndexFields.ORD).numericValue().intValue(),
-                d.get(IndexFields.ID),
-                d.get(IndexFields.TITLE),
-                d.get(IndexFields.BRAND),
-                d.get(IndexFields.MODEL),
-                sd.score));
-      }
-      return out;
+      return candidates(searcher.search(query, n).scoreDocs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Reads the hits' ordinal, id, title, brand and model from doc values (in doc order, as doc
+   * values iterate forwards), keeping the hits' order and scores.
+   */
+  private List<Candidate> candidates(ScoreDoc[] hits) throws IOException {
+    Integer[] byDoc = new Integer[hits.length];
+    for (int i = 0; i < hits.length; i++) {
+      byDoc[i] = i;
+    }
+    java.util.Arrays.sort(byDoc, java.util.Comparator.comparingInt(i -> hits[i].doc));
+    Candidate[] out = new Candidate[hits.length];
+    List<LeafReaderContext> leaves = reader.leaves();
+    int leafIdx = -1;
+    NumericDocValues ords = null;
+    BinaryDocValues ids = null;
+    BinaryDocValues titles = null;
+    BinaryDocValues brands = null;
+    BinaryDocValues models = null;
+    for (int i : byDoc) {
+      int doc = hits[i].doc;
+      int leaf = ReaderUtil.subIndex(doc, leaves);
+      if (leaf != leafIdx) {
+        leafIdx = leaf;
+        var r = leaves.get(leaf).reader();
+        ords = r.getNumericDocValues(IndexFields.ORD);
+        ids = r.getBinaryDocValues(IndexFields.ID);
+        titles = r.getBinaryDocValues(IndexFields.TITLE);
+        brands = r.getBinaryDocValues(IndexFields.BRAND);
+        models = r.getBinaryDocValues(IndexFields.MODEL);
+      }
+      int local = doc - leaves.get(leaf).docBase;
+      ords.advanceExact(local);
+      out[i] =
+          new Candidate(
+              (int) ords.longValue(),
+              text(ids, local),
+              text(titles, local),
+              text(brands, local),
+              text(models, local),
+              hits[i].score);
+    }
+    return java.util.Arrays.asList(out);
+  }
+
+  private static String text(BinaryDocValues values, int doc) throws IOException {
+    return values != null && values.advanceExact(doc) ? values.binaryValue().utf8ToString() : "";
   }
 
   @Override

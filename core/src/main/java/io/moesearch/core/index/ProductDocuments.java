@@ -2,6 +2,7 @@ package io.moesearch.core.index;
 
 import io.moesearch.core.catalog.Product;
 import java.util.Locale;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.document.Field;
@@ -12,6 +13,7 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.BytesRef;
 
 /** Maps a product (and optionally its vector) to a Lucene document. */
 public final class ProductDocuments {
@@ -20,6 +22,11 @@ public final class ProductDocuments {
   public static Document toDocument(int ordinal, Product p, float[] vector) {
     Document doc = new Document();
     doc.add(new StringField(IndexFields.ID, p.id(), Field.Store.YES));
+    // Doc values for what search results carry: random access without stored-field decompression.
+    doc.add(new BinaryDocValuesField(IndexFields.ID, new BytesRef(p.id())));
+    doc.add(new BinaryDocValuesField(IndexFields.TITLE, new BytesRef(p.title())));
+    doc.add(new BinaryDocValuesField(IndexFields.BRAND, new BytesRef(p.brand())));
+    doc.add(new BinaryDocValuesField(IndexFields.MODEL, new BytesRef(p.model())));
     doc.add(new NumericDocValuesField(IndexFields.ORD, ordinal));
     doc.add(new StoredField(IndexFields.ORD, ordinal));
     doc.add(new TextField(IndexFields.TITLE, p.title(), Field.Store.YES));

@@ -44,6 +44,12 @@ public final class RankingFeatures {
 
   private final Analyzer analyzer;
 
+  /** Analysed title terms by title: titles repeat across queries, analysis is the costly part. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Set<String>> titleTerms =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int TITLE_CACHE_LIMIT = 200_000;
+
   public RankingFeatures(Analyzer analyzer) {
     this.analyzer = analyzer;
   }
@@ -86,7 +92,13 @@ public final class RankingFeatures {
     if (queryTerms.isEmpty()) {
       return 0;
     }
-    Set<String> t = new HashSet<>(analyze(title));
+    Set<String> t = titleTerms.get(title);
+    if (t == null) {
+      t = Set.copyOf(analyze(title));
+      if (titleTerms.size() < TITLE_CACHE_LIMIT) {
+        titleTerms.putIfAbsent(title, t);
+      }
+    }
     long hit = queryTerms.stream().filter(t::contains).count();
     return (double) hit / queryTerms.size();
   }

@@ -169,9 +169,9 @@ final class DemoCommand implements Command {
         throw e;
       }
       System.out.println(
-          "no index under "
-              + config.indexRoot()
-              + ": building one from "
+          "no usable index ("
+              + e.getMessage()
+              + "): building one from "
               + config.catalogPath()
               + " (a few minutes, once)");
       new IndexBuildJob(config, System.out::println)
