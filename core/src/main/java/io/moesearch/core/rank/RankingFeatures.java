@@ -60,10 +60,14 @@ public final class RankingFeatures {
     final Set<String> terms;
     final List<String> rawTokens;
 
+    /** The raw tokens joined by single spaces, padded with a space at both ends. */
+    final String spaced;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = new HashSet<>(analyze(text));
       this.rawTokens = List.of(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"));
+      this.spaced = " " + String.join(" ", rawTokens) + " ";
     }
   }
 
@@ -105,9 +109,7 @@ public final class RankingFeatures {
 
   private static boolean brandMatch(QueryTerms q, String brand) {
     String b = alnum(brand);
-    return b.length() >= 2
-            && (" " + String.join(" ", q.rawTokens) + " ")
-                .contains(" " + brand.toLowerCase(Locale.ROOT).trim() + " ")
+    return b.length() >= 2 && q.spaced.contains(" " + brand.toLowerCase(Locale.ROOT).trim() + " ")
         || (b.length() >= 4 && q.normalized.contains(b));
   }
 
