@@ -57,6 +57,12 @@ public final class RelevanceEvaluation {
     public Map<String, Double> learnedWeightsAllQueries = new LinkedHashMap<>();
 
     public List<Map<String, Double>> learnedWeightsPerFold = new ArrayList<>();
+
+    /**
+     * Latency (ms, one thread, after embedding) of the whole hybrid search with the all-queries
+     * weights: routed dense top, BM25 branch, features and fusion.
+     */
+    public Map<String, Double> hybridLatencyMs = new LinkedHashMap<>();
   }
 
   private final IndexArtifact artifact;
@@ -166,8 +172,31 @@ public final class RelevanceEvaluation {
         learned.put(qi, cut(CoordinateAscent.rank(model, prepared.get(qi).ranked()), 10));
       }
     }
-    report.learnedWeightsAllQueries =
-        named(trainer.fit(prepared.stream().map(Prepared::ranked).toList()));
+    LinearFusion all = trainer.fit(prepared.stream().map(Prepared::ranked).toList());
+    report.learnedWeightsAllQueries = named(all);
+    LatencyStats latency = new LatencyStats();
+    for (int round = 0; round < 3; round++) { // the first two rounds warm up
+      for (Prepared p : prepared) {
+        float[] q = embedder.embed(p.ranked().query());
+        long t0 = System.nanoTime();
+        hybrid.search(
+            retriever,
+            lexical,
+            vectors,
+            p.ranked().query(),
+            q,
+            10,
+            null,
+            all,
+            denseDepth,
+            lexicalDepth);
+        if (round == 2) {
+          latency.add((System.nanoTime() - t0) / 1e6);
+        }
+      }
+    }
+    report.hybridLatencyMs.put("p50", latency.percentile(50));
+    report.hybridLatencyMs.put("p99", latency.percentile(99));
 
     Map<String, double[]> sums = new LinkedHashMap<>();
     for (String v : VARIANTS) {

@@ -7,7 +7,6 @@ import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.demo.EmbeddedPipeline;
 import io.moesearch.jobs.demo.PipelineDriver;
-import io.moesearch.jobs.search.SearchJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** {@code moe-search bench pipeline}: throughput and end-to-end latency through Kafka. */
 final class BenchPipelineCommand implements Command {
@@ -88,10 +86,8 @@ final class BenchPipelineCommand implements Command {
       (i < warmup ? warm : measured).add(sq);
       i++;
     }
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
     PipelineDriver.Figures f;
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, artifact, 2, s -> s)) {
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
       if (!warm.isEmpty()) {
         System.out.printf("warm-up: %d queries%n", warm.size());
         PipelineDriver.run(pipeline, warm, List.of(), rate, Duration.ofMinutes(5), r -> {});

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** {@code moe-search demo}: the main job end to end on the embedded default. */
 final class DemoCommand implements Command {
@@ -88,16 +87,13 @@ final class DemoCommand implements Command {
             "{\"query_id\": \"broken\", \"text\": ".getBytes(StandardCharsets.UTF_8),
             "{\"query_id\": \"no-text\"}".getBytes(StandardCharsets.UTF_8),
             new byte[] {(byte) 0xC3, (byte) 0x28});
-
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
     System.out.printf(
         "starting Kafka (KRaft, in-process) and the search job (parallelism %d, %s state) on index %s%n",
         config.intRange("job.parallelism", 1, 1024),
         config.string("job.state-backend"),
         artifact.version());
     PipelineDriver.Figures f;
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(config, env, artifact, 2, s -> s)) {
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
       System.out.printf(
           "broker at %s; sending %d queries at %s/s and %d malformed messages%n%n",
           pipeline.bootstrapServers(), n, rate == 0 ? "max" : rate, malformed.size());

@@ -171,6 +171,12 @@ final class EvalCommand implements Command {
                     v.precisionAt10,
                     v.candidateRecallAt100,
                     v.zeroResultRate)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nHybrid search latency (dense + BM25 + fusion, after embedding, one thread): p50 %.2f ms, p99 %.2f ms%n",
+            r.hybridLatencyMs.get("p50"),
+            r.hybridLatencyMs.get("p99")));
     sb.append("\nLearned weights (all queries): ").append(r.learnedWeightsAllQueries).append('\n');
     return sb.toString();
   }

@@ -82,6 +82,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
   }
 
+  /** The embedded default: the job on a local MiniCluster configured from {@code base}. */
+  public static EmbeddedPipeline startLocal(MoeSearchConfig base, IndexArtifact artifact)
+      throws Exception {
+    return start(
+        base,
+        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(base)),
+        artifact,
+        2,
+        s -> s);
+  }
+
   public MoeSearchConfig config() {
     return config;
   }

@@ -6,11 +6,11 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -19,13 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Flink batch index build on a MiniCluster produces a valid, loadable artifact. */
 class IndexBuildJobITCase {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
   @Test
   void buildsAVersionedArtifactWithAManifest(@TempDir Path dir) throws Exception {

@@ -8,6 +8,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.demo.EmbeddedPipeline;
+import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,13 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ones land in the dead-letter topic with a reason, and the job never restarts.
  */
 class SearchJobITCase {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
   @TempDir static Path root;
   static PipelineFixture fixture;
