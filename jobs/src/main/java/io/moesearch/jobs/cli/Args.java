@@ -87,6 +87,39 @@ final class Args {
     return options.get(name);
   }
 
+  /** A numeric command-local option, or {@code fallback}; a bad value fails naming the option. */
+  int intOption(String name, int fallback, int min) {
+    String v = options.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < min) {
+        throw new ConfigException("--" + name + " must be >= " + min + ", got " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--" + name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  double doubleOption(String name, double fallback, double min) {
+    String v = options.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d >= min)) {
+        throw new ConfigException("--" + name + " must be >= " + min + ", got " + v);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--" + name + " must be a number, got '" + v + "'");
+    }
+  }
+
   boolean flag(String name) {
     return options.containsKey(name);
   }

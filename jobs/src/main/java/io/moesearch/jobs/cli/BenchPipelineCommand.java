@@ -60,9 +60,9 @@ final class BenchPipelineCommand implements Command {
   @Override
   public int run(Args args) throws Exception {
     MoeSearchConfig config = args.config();
-    int q = args.option("queries") == null ? 2000 : Integer.parseInt(args.option("queries"));
-    double rate = args.option("rate") == null ? 100 : Double.parseDouble(args.option("rate"));
-    int warmup = args.option("warmup") == null ? 300 : Integer.parseInt(args.option("warmup"));
+    int q = args.intOption("queries", 2000, 1);
+    double rate = args.doubleOption("rate", 100, 0);
+    int warmup = args.intOption("warmup", 300, 0);
     IndexArtifact artifact = DemoCommand.ensureIndex(config);
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     List<Integer> order = new ArrayList<>();

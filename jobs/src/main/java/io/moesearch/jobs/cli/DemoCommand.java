@@ -71,12 +71,9 @@ final class DemoCommand implements Command {
             Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP)
                 .byQuery()
                 .keySet());
-    int n =
-        args.option("queries") == null
-            ? texts.size()
-            : Math.min(texts.size(), Integer.parseInt(args.option("queries")));
-    double rate = args.option("rate") == null ? 20 : Double.parseDouble(args.option("rate"));
-    int show = args.option("results") == null ? 3 : Integer.parseInt(args.option("results"));
+    int n = Math.min(texts.size(), args.intOption("queries", texts.size(), 1));
+    double rate = args.doubleOption("rate", 20, 0);
+    int show = args.intOption("results", 3, 0);
     List<SearchQuery> queries = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       queries.add(

@@ -58,6 +58,12 @@ class MoeSearchTest {
   }
 
   @Test
+  void badNumericOptionsNameTheOption() {
+    assertThat(MoeSearch.run(new String[] {"bench", "pipeline", "--rate", "fast"})).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rate must be a number");
+  }
+
+  @Test
   void badSettingsFailFastNamingTheSetting() {
     assertThat(MoeSearch.run(new String[] {"eval", "--set", "routing.activation=2"})).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("routing.activation");
