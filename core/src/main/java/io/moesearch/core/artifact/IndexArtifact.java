@@ -200,6 +200,25 @@ public final class IndexArtifact {
     }
   }
 
+  /**
+   * Fails unless the artifact was built with the embedding model {@code modelId} (as {@link
+   * io.moesearch.core.embed.EmbedderConfig#modelId()} names it): product and query vectors from
+   * different models are not comparable, even at the same dimension.
+   */
+  public IndexArtifact requireModel(String modelId) {
+    if (!manifest.modelId().equals(modelId)) {
+      throw new ArtifactException(
+          dir
+              + ": the index was built with the embedding model '"
+              + manifest.modelId()
+              + "' but the embedder is configured as '"
+              + modelId
+              + "' (embedder.model-path, embedder.pooling, embedder.max-tokens); rebuild the index or"
+              + " configure the same model");
+    }
+    return this;
+  }
+
   public Path dir() {
     return dir;
   }

@@ -92,6 +92,17 @@ class IndexArtifactTest {
   }
 
   @Test
+  void aDifferentEmbeddingModelIsNamed() {
+    IndexArtifact a = IndexArtifact.load(dir, 384);
+    assertThat(a.requireModel(io.moesearch.core.embed.EmbedderConfig.bundled().modelId()))
+        .isSameAs(a);
+    assertThatThrownBy(() -> a.requireModel("/models/other.onnx|mean|128"))
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("embedder.model-path")
+        .hasMessageContaining("/models/other.onnx");
+  }
+
+  @Test
   void noArtifactTellsHowToBuildOne(@TempDir Path empty) {
     assertThatThrownBy(() -> IndexArtifact.load(empty, 384))
         .hasMessageContaining("bin/moe-search index build");

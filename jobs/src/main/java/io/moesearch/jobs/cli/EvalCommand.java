@@ -81,7 +81,9 @@ final class EvalCommand implements Command {
         Judgements.load(Path.of(config.string("eval.judgements")), config.badLines());
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
-      IndexArtifact artifact = IndexArtifact.load(config.indexPath(), model.dimension());
+      IndexArtifact artifact =
+          IndexArtifact.load(config.indexPath(), model.dimension())
+              .requireModel(config.embedder().modelId());
       System.out.println("evaluating index " + artifact.version() + " at " + artifact.dir());
       Evaluator.Report r =
           new Evaluator(

@@ -42,7 +42,8 @@ public final class SearchJob {
   /** The artifact the job serves, resolved once so every operator opens the same version. */
   public static IndexArtifact resolveArtifact(MoeSearchConfig config) {
     return IndexArtifact.load(
-        IndexArtifact.resolve(config.indexPath()).toAbsolutePath(), config.embedderDimension());
+            IndexArtifact.resolve(config.indexPath()).toAbsolutePath(), config.embedderDimension())
+        .requireModel(config.embedder().modelId());
   }
 
   /** Flink configuration for the job: state backend, checkpointing, no Kryo fallback. */
