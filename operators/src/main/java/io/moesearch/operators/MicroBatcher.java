@@ -84,13 +84,6 @@ public final class MicroBatcher<T> implements AutoCloseable {
     }
   }
 
-  /** Items queued but not yet handed to the worker (after a failure or close: never will be). */
-  public List<T> drainPending() {
-    List<T> rest = new ArrayList<>();
-    queue.drainTo(rest);
-    return rest;
-  }
-
   /**
    * Stops the worker; returns whether it has stopped (it may still be inside a batch otherwise).
    */

@@ -48,10 +48,6 @@ public final class ExpertIndex implements AutoCloseable {
     return reader.numDocs();
   }
 
-  public IndexSearcher searcher() {
-    return searcher;
-  }
-
   /**
    * Approximate kNN over HNSW for {@code candidates} hits (optionally pre-filtered inside the graph
    * search), each rescored exactly by dot product with the full-precision vector stored in the

@@ -60,20 +60,6 @@ public record IndexBuildSettings(
     return new IndexBuildSettings(128, 20, 42L, 0.05, 0.5, 3, VectorEncoding.FLOAT32, 16, 100, 64);
   }
 
-  public IndexBuildSettings withExperts(int n) {
-    return new IndexBuildSettings(
-        n,
-        kmeansIterations,
-        seed,
-        temperature,
-        replicationRatio,
-        Math.min(maxCopies, n),
-        encoding,
-        hnswM,
-        hnswBeamWidth,
-        embedBatchSize);
-  }
-
   public IndexBuildSettings withEncoding(VectorEncoding e) {
     return new IndexBuildSettings(
         experts,
@@ -83,20 +69,6 @@ public record IndexBuildSettings(
         replicationRatio,
         maxCopies,
         e,
-        hnswM,
-        hnswBeamWidth,
-        embedBatchSize);
-  }
-
-  public IndexBuildSettings withReplication(double ratio, int copies) {
-    return new IndexBuildSettings(
-        experts,
-        kmeansIterations,
-        seed,
-        temperature,
-        ratio,
-        copies,
-        encoding,
         hnswM,
         hnswBeamWidth,
         embedBatchSize);
