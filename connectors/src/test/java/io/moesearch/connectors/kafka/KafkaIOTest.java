@@ -68,6 +68,13 @@ class KafkaIOTest {
   }
 
   @Test
+  void resultProducersLingerOneMillisecondUnlessOverridden() {
+    assertThat(KafkaIO.producerProperties(AT_LEAST_ONCE)).containsEntry("linger.ms", "1");
+    KafkaSettings overridden = AT_LEAST_ONCE.toBuilder().property("linger.ms", "20").build();
+    assertThat(KafkaIO.producerProperties(overridden)).containsEntry("linger.ms", "20");
+  }
+
+  @Test
   void producerPropertiesCarryExtraClientProperties() {
     KafkaSettings ssl = AT_LEAST_ONCE.toBuilder().property("security.protocol", "SSL").build();
     assertThat(KafkaIO.producerProperties(ssl)).containsEntry("security.protocol", "SSL");
