@@ -8,6 +8,7 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
 import java.nio.file.Path;
+import org.apache.flink.api.common.accumulators.IntCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EmbedCatalogBatch.class);
 
+  /** Accumulator with the number of products embedded so far, polled by the client for progress. */
+  public static final String PROGRESS_ACCUMULATOR = "products-embedded";
+
   private final String catalogPath;
   private final String workDir;
   private final EmbedderConfig embedderConfig;
@@ -33,6 +37,7 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   private transient EmbeddingModel model;
   private transient Embedder embedder;
   private transient int embedded;
+  private transient IntCounter progress;
   private transient long lastLog;
   private transient String subtask;
 
@@ -53,6 +58,8 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
     var info = getRuntimeContext().getTaskInfo();
     subtask = (info.getIndexOfThisSubtask() + 1) + "/" + info.getNumberOfParallelSubtasks();
     lastLog = System.nanoTime();
+    progress = new IntCounter();
+    getRuntimeContext().addAccumulator(PROGRESS_ACCUMULATOR, progress);
   }
 
   @Override
@@ -61,9 +68,10 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
     IndexBuilder.writeEmbeddedBatch(
         Path.of(workDir), batch, ords, IndexBuilder.embedBatch(catalog, ords, embedder));
     embedded += ords.length;
-    if (System.nanoTime() - lastLog > 10_000_000_000L) {
+    progress.add(ords.length);
+    if (LOG.isDebugEnabled() && System.nanoTime() - lastLog > 10_000_000_000L) {
       lastLog = System.nanoTime();
-      LOG.info(
+      LOG.debug(
           "embed subtask {}: {} products embedded (catalogue: {})",
           subtask,
           embedded,

@@ -15,9 +15,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -42,6 +47,34 @@ public final class IndexBuildJob {
   public IndexBuildJob(MoeSearchConfig config, Consumer<String> log) {
     this.config = config;
     this.log = log;
+  }
+
+  /**
+   * Runs the embedding job and reports "embedded N / total" from its accumulator every few seconds
+   * (the counts reach the client with TaskManager heartbeats, so they trail a little).
+   */
+  private void runReportingProgress(StreamExecutionEnvironment env, String name, int total, long t0)
+      throws Exception {
+    JobClient job = env.executeAsync(name);
+    CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
+    long reported = -1;
+    while (!done.isDone()) {
+      try {
+        done.get(5, TimeUnit.SECONDS);
+      } catch (TimeoutException stillRunning) {
+        Object n =
+            job.getAccumulators()
+                .get(5, TimeUnit.SECONDS)
+                .get(EmbedCatalogBatch.PROGRESS_ACCUMULATOR);
+        if (n instanceof Number count && count.longValue() != reported) {
+          reported = count.longValue();
+          double s = (System.nanoTime() - t0) / 1e9;
+          log.accept(
+              String.format("embedded %d / %d products (%.0f/s)", reported, total, reported / s));
+        }
+      }
+    }
+    done.get();
   }
 
   public Result run(StreamExecutionEnvironment env) throws Exception {
@@ -89,7 +122,7 @@ public final class IndexBuildJob {
           .uid("embed")
           .sinkTo(new DiscardingSink<>())
           .name("embedded");
-      env.execute(config.string("job.name") + "-index-embed");
+      runReportingProgress(env, config.string("job.name") + "-index-embed", catalog.size(), t0);
       long t1 = System.nanoTime();
       log.accept(
           String.format(
