@@ -91,9 +91,21 @@ final class DemoCommand implements Command {
         artifact.version());
     PipelineDriver.Figures f;
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
+      // Let the job start and warm up (model sessions, JIT, state) so the latencies shown are the
+      // steady state, not start-up.
+      List<SearchQuery> warm = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        warm.add(
+            new SearchQuery(
+                "warm-up-" + i, "warm up " + texts.get(i % texts.size()), 10, null, 0, null));
+      }
       System.out.printf(
-          "broker at %s; sending %d queries at %s/s and %d malformed messages%n%n",
-          pipeline.bootstrapServers(), n, rate == 0 ? "max" : rate, malformed.size());
+          "broker at %s; warming the job up with %d queries%n",
+          pipeline.bootstrapServers(), warm.size());
+      PipelineDriver.run(pipeline, warm, List.of(), 0, Duration.ofMinutes(5), r -> {});
+      System.out.printf(
+          "sending %d queries at %s/s and %d malformed messages%n%n",
+          n, rate == 0 ? "max" : rate, malformed.size());
       f =
           PipelineDriver.run(
               pipeline, queries, malformed, rate, Duration.ofMinutes(5), r -> print(r, show));
