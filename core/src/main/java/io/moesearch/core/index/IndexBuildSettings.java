@@ -56,10 +56,6 @@ public record IndexBuildSettings(
     }
   }
 
-  public static IndexBuildSettings defaults() {
-    return new IndexBuildSettings(128, 20, 42L, 0.05, 0.5, 3, VectorEncoding.FLOAT32, 16, 100, 64);
-  }
-
   public IndexBuildSettings withEncoding(VectorEncoding e) {
     return new IndexBuildSettings(
         experts,

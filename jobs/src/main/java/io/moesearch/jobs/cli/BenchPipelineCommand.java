@@ -9,7 +9,6 @@ import io.moesearch.jobs.demo.EmbeddedPipeline;
 import io.moesearch.jobs.demo.PipelineDriver;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,12 +48,7 @@ final class BenchPipelineCommand implements Command {
 
   @Override
   public Map<String, String> valuedFlags() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("queries", "");
-    m.put("rate", "");
-    m.put("warmup", "");
-    m.put("json", "");
-    return m;
+    return Map.of("queries", "", "rate", "", "warmup", "", "json", "");
   }
 
   @Override

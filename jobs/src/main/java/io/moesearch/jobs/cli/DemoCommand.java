@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,12 +53,7 @@ final class DemoCommand implements Command {
 
   @Override
   public Map<String, String> valuedFlags() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("queries", "");
-    m.put("rate", "");
-    m.put("results", "");
-    m.put("json", "");
-    return m;
+    return Map.of("queries", "", "rate", "", "results", "", "json", "");
   }
 
   @Override

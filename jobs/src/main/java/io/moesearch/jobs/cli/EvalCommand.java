@@ -59,16 +59,23 @@ final class EvalCommand implements Command {
 
   @Override
   public Map<String, String> valuedFlags() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("index", "index.path");
-    m.put("catalog", "catalog.path");
-    m.put("judgements", "eval.judgements");
-    m.put("title-queries", "eval.title-queries");
-    m.put("folds", "eval.folds");
-    m.put("out", "");
-    m.put("json", "");
-    m.put("markdown", "");
-    return m;
+    return Map.of(
+        "index",
+        "index.path",
+        "catalog",
+        "catalog.path",
+        "judgements",
+        "eval.judgements",
+        "title-queries",
+        "eval.title-queries",
+        "folds",
+        "eval.folds",
+        "out",
+        "",
+        "json",
+        "",
+        "markdown",
+        "");
   }
 
   @Override

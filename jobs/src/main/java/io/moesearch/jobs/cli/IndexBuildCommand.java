@@ -42,14 +42,19 @@ final class IndexBuildCommand implements Command {
 
   @Override
   public Map<String, String> valuedFlags() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("catalog", "catalog.path");
-    m.put("out", "index.root");
-    m.put("experts", "index.experts");
-    m.put("encoding", "index.encoding");
-    m.put("parallelism", "index.parallelism");
-    m.put("json", "");
-    return m;
+    return Map.of(
+        "catalog",
+        "catalog.path",
+        "out",
+        "index.root",
+        "experts",
+        "index.experts",
+        "encoding",
+        "index.encoding",
+        "parallelism",
+        "index.parallelism",
+        "json",
+        "");
   }
 
   @Override
