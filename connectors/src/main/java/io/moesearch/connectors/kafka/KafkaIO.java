@@ -1,5 +1,6 @@
 package io.moesearch.connectors.kafka;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
@@ -26,6 +27,7 @@ public final class KafkaIO {
 
   static final String RESULTS_TRANSACTION_SUFFIX = "-results";
   static final String DEAD_LETTERS_TRANSACTION_SUFFIX = "-dead-letters";
+  static final String CACHE_FILL_TRANSACTION_SUFFIX = "-cache-fill";
 
   private KafkaIO() {}
 
@@ -35,6 +37,34 @@ public final class KafkaIO {
    * overridden, and commits offsets to the consumer group on checkpoints.
    */
   public static KafkaSource<RawMessage> querySource(KafkaSettings settings) {
+    return rawSource(settings, settings == null ? null : settings.queryTopic());
+  }
+
+  /**
+   * Source of raw cache-fill records (parsed downstream, like queries). On a fresh start it reads
+   * from the configured starting offsets, so with {@code earliest} a new job warms its caches from
+   * the topic's history (a compacted topic keeps the newest fill per key).
+   */
+  public static KafkaSource<RawMessage> cacheFillSource(KafkaSettings settings) {
+    return rawSource(settings, settings == null ? null : settings.cacheFillTopic());
+  }
+
+  /**
+   * Sink writing cache fills: key = normalised text, value = fill JSON. Always at-least-once, even
+   * when results are exactly-once: a fill must be visible at once for waiting duplicates, and
+   * writing one twice is harmless (the newer overwrites the older).
+   */
+  public static KafkaSink<CacheFill> cacheFillSink(KafkaSettings settings) {
+    requireSettings(settings);
+    KafkaSettings atLeastOnce =
+        settings.toBuilder().deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+    return sink(
+        atLeastOnce,
+        new CacheFillSerializer(settings.cacheFillTopic()),
+        CACHE_FILL_TRANSACTION_SUFFIX);
+  }
+
+  private static KafkaSource<RawMessage> rawSource(KafkaSettings settings, String topic) {
     requireSettings(settings);
     Properties props = new Properties();
     props.putAll(settings.clientProperties());
@@ -42,7 +72,7 @@ public final class KafkaIO {
     return KafkaSource.<RawMessage>builder()
         .setProperties(props)
         .setBootstrapServers(settings.bootstrapServers())
-        .setTopics(settings.queryTopic())
+        .setTopics(topic)
         .setGroupId(settings.groupId())
         .setStartingOffsets(
             switch (settings.startingOffsets()) {

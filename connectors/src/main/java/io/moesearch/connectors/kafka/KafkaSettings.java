@@ -32,6 +32,8 @@ public final class KafkaSettings implements Serializable {
   public static final String DELIVERY_GUARANTEE = "kafka.delivery-guarantee";
   public static final String TRANSACTIONAL_ID_PREFIX = "kafka.transactional-id-prefix";
   public static final String STARTING_OFFSETS = "kafka.starting-offsets";
+  public static final String CACHE_FILL_TOPIC = "kafka.cache-fill-topic";
+  public static final String EXPERT_STATS_TOPIC = "kafka.expert-stats-topic";
 
   /**
    * Prefix of extra client properties in {@link #fromMap}, e.g. {@code
@@ -43,6 +45,8 @@ public final class KafkaSettings implements Serializable {
   public static final String DEFAULT_RESULT_TOPIC = "search-results";
   public static final String DEFAULT_DEAD_LETTER_TOPIC = "search-dead-letters";
   public static final String DEFAULT_GROUP_ID = "moe-search";
+  public static final String DEFAULT_CACHE_FILL_TOPIC = "search-cache-fill";
+  public static final String DEFAULT_EXPERT_STATS_TOPIC = "search-expert-stats";
 
   /** Client properties that are managed by dedicated settings or by Flink itself. */
   private static final Map<String, String> RESERVED_PROPERTIES =
@@ -64,7 +68,9 @@ public final class KafkaSettings implements Serializable {
           GROUP_ID,
           DELIVERY_GUARANTEE,
           TRANSACTIONAL_ID_PREFIX,
-          STARTING_OFFSETS);
+          STARTING_OFFSETS,
+          CACHE_FILL_TOPIC,
+          EXPERT_STATS_TOPIC);
 
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -72,6 +78,8 @@ public final class KafkaSettings implements Serializable {
   private final String queryTopic;
   private final String resultTopic;
   private final String deadLetterTopic;
+  private final String cacheFillTopic;
+  private final String expertStatsTopic;
   private final String groupId;
   private final DeliveryGuarantee deliveryGuarantee;
   private final String transactionalIdPrefix;
@@ -88,6 +96,12 @@ public final class KafkaSettings implements Serializable {
     }
     if (deadLetterTopic.equals(queryTopic)) {
       throw new IllegalArgumentException(DEAD_LETTER_TOPIC + " must differ from " + QUERY_TOPIC);
+    }
+    this.cacheFillTopic = validateTopic(b.cacheFillTopic, CACHE_FILL_TOPIC);
+    this.expertStatsTopic = validateTopic(b.expertStatsTopic, EXPERT_STATS_TOPIC);
+    if (java.util.Set.of(queryTopic, resultTopic, deadLetterTopic).contains(cacheFillTopic)) {
+      throw new IllegalArgumentException(
+          CACHE_FILL_TOPIC + " must differ from the query, result and dead-letter topics");
     }
     if (b.groupId == null || b.groupId.isBlank()) {
       throw new IllegalArgumentException(GROUP_ID + " must be set");
@@ -168,6 +182,12 @@ public final class KafkaSettings implements Serializable {
     if ((value = config.get(DEAD_LETTER_TOPIC)) != null) {
       b.deadLetterTopic(value);
     }
+    if ((value = config.get(CACHE_FILL_TOPIC)) != null) {
+      b.cacheFillTopic(value);
+    }
+    if ((value = config.get(EXPERT_STATS_TOPIC)) != null) {
+      b.expertStatsTopic(value);
+    }
     if ((value = config.get(GROUP_ID)) != null) {
       b.groupId(value);
     }
@@ -190,6 +210,8 @@ public final class KafkaSettings implements Serializable {
             .queryTopic(queryTopic)
             .resultTopic(resultTopic)
             .deadLetterTopic(deadLetterTopic)
+            .cacheFillTopic(cacheFillTopic)
+            .expertStatsTopic(expertStatsTopic)
             .groupId(groupId)
             .deliveryGuarantee(deliveryGuarantee)
             .startingOffsets(startingOffsets)
@@ -214,6 +236,16 @@ public final class KafkaSettings implements Serializable {
 
   public String deadLetterTopic() {
     return deadLetterTopic;
+  }
+
+  /** Topic of computed results and embeddings that warm the job's caches. */
+  public String cacheFillTopic() {
+    return cacheFillTopic;
+  }
+
+  /** Topic the job publishes per-expert load statistics to. */
+  public String expertStatsTopic() {
+    return expertStatsTopic;
   }
 
   public String groupId() {
@@ -253,6 +285,8 @@ public final class KafkaSettings implements Serializable {
         && queryTopic.equals(s.queryTopic)
         && resultTopic.equals(s.resultTopic)
         && deadLetterTopic.equals(s.deadLetterTopic)
+        && cacheFillTopic.equals(s.cacheFillTopic)
+        && expertStatsTopic.equals(s.expertStatsTopic)
         && groupId.equals(s.groupId)
         && deliveryGuarantee == s.deliveryGuarantee
         && Objects.equals(transactionalIdPrefix, s.transactionalIdPrefix)
@@ -267,6 +301,8 @@ public final class KafkaSettings implements Serializable {
         queryTopic,
         resultTopic,
         deadLetterTopic,
+        cacheFillTopic,
+        expertStatsTopic,
         groupId,
         deliveryGuarantee,
         transactionalIdPrefix,
@@ -284,6 +320,10 @@ public final class KafkaSettings implements Serializable {
         + resultTopic
         + ", deadLetterTopic="
         + deadLetterTopic
+        + ", cacheFillTopic="
+        + cacheFillTopic
+        + ", expertStatsTopic="
+        + expertStatsTopic
         + ", groupId="
         + groupId
         + ", deliveryGuarantee="
@@ -359,6 +399,8 @@ public final class KafkaSettings implements Serializable {
     private String queryTopic = DEFAULT_QUERY_TOPIC;
     private String resultTopic = DEFAULT_RESULT_TOPIC;
     private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
+    private String cacheFillTopic = DEFAULT_CACHE_FILL_TOPIC;
+    private String expertStatsTopic = DEFAULT_EXPERT_STATS_TOPIC;
     private String groupId = DEFAULT_GROUP_ID;
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     private String transactionalIdPrefix;
@@ -388,6 +430,18 @@ public final class KafkaSettings implements Serializable {
     /** Default {@value KafkaSettings#DEFAULT_DEAD_LETTER_TOPIC}. */
     public Builder deadLetterTopic(String deadLetterTopic) {
       this.deadLetterTopic = deadLetterTopic;
+      return this;
+    }
+
+    /** Default {@value KafkaSettings#DEFAULT_CACHE_FILL_TOPIC}. */
+    public Builder cacheFillTopic(String cacheFillTopic) {
+      this.cacheFillTopic = cacheFillTopic;
+      return this;
+    }
+
+    /** Default {@value KafkaSettings#DEFAULT_EXPERT_STATS_TOPIC}. */
+    public Builder expertStatsTopic(String expertStatsTopic) {
+      this.expertStatsTopic = expertStatsTopic;
       return this;
     }
 

@@ -47,6 +47,32 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
     return brands == null && priceMin == null && priceMax == null;
   }
 
+  /**
+   * A canonical string of the constraints, equal for filters that select the same products (brands
+   * are matched case-insensitively, so they are lower-cased, deduplicated and sorted); {@code ""}
+   * when nothing is constrained. Used in cache keys.
+   */
+  public String canonical() {
+    if (isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    if (brands != null) {
+      java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+      for (String brand : brands) {
+        sorted.add(brand.strip().toLowerCase(java.util.Locale.ROOT));
+      }
+      b.append("b=").append(String.join("\u0002", sorted));
+    }
+    if (priceMin != null) {
+      b.append(b.isEmpty() ? "" : ";").append("min=").append(priceMin);
+    }
+    if (priceMax != null) {
+      b.append(b.isEmpty() ? "" : ";").append("max=").append(priceMax);
+    }
+    return b.toString();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Filters f

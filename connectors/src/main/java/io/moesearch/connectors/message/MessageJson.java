@@ -112,9 +112,95 @@ public final class MessageJson implements Serializable {
         });
   }
 
-  public SearchResult decodeResult(byte[] json) {
-    JsonNode root = readObject(json, "result");
-    JsonNode items = array(root, "items");
+  /** Encodes a cache fill; the embedding travels as base64 of little-endian float32 values. */
+  public byte[] encodeCacheFill(CacheFill fill) {
+    requireArg(fill, "fill");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("kind", fill.kind().name().toLowerCase(java.util.Locale.ROOT));
+          g.writeStringField("text", fill.text());
+          g.writeNumberField("top_k", fill.topK());
+          g.writeStringField("filters", fill.filters());
+          g.writeStringField("version", fill.version());
+          g.writeArrayFieldStart("items");
+          for (RankedItem item : fill.items()) {
+            g.writeStartObject();
+            g.writeStringField("product_id", item.productId());
+            g.writeStringField("title", item.title());
+            g.writeNumberField("score", item.score());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("experts");
+          for (int expert : fill.experts()) {
+            g.writeNumber(expert);
+          }
+          g.writeEndArray();
+          if (fill.embedding() != null) {
+            java.nio.ByteBuffer buf =
+                java.nio.ByteBuffer.allocate(fill.embedding().length * Float.BYTES)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(fill.embedding());
+            g.writeStringField(
+                "embedding_f32le", java.util.Base64.getEncoder().encodeToString(buf.array()));
+          }
+          g.writeNumberField("ts", fill.ts());
+          g.writeEndObject();
+        });
+  }
+
+  /** Decodes a cache fill; throws {@link IllegalArgumentException} naming the bad field. */
+  public CacheFill decodeCacheFill(byte[] json) {
+    JsonNode root = readObject(json, "cache fill");
+    String kindName = string(root, "kind", "kind");
+    CacheFill.Kind kind;
+    try {
+      kind = CacheFill.Kind.valueOf(kindName.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "kind must be result or embedding, got '" + kindName + "'");
+    }
+    RankedItem[] ranked = items(array(root, "items"));
+    int[] experts = ints(array(root, "experts"), "experts");
+    float[] embedding = null;
+    JsonNode emb = root.get("embedding_f32le");
+    if (emb != null && !emb.isNull()) {
+      if (!emb.isTextual()) {
+        throw new IllegalArgumentException("embedding_f32le must be a base64 string");
+      }
+      byte[] bytes;
+      try {
+        bytes = java.util.Base64.getDecoder().decode(emb.textValue());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("embedding_f32le is not valid base64");
+      }
+      if (bytes.length % Float.BYTES != 0) {
+        throw new IllegalArgumentException("embedding_f32le length must be a multiple of 4 bytes");
+      }
+      embedding = new float[bytes.length / Float.BYTES];
+      java.nio.ByteBuffer.wrap(bytes)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .get(embedding);
+    }
+    long topK = integer(root, "top_k");
+    if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
+      throw new IllegalArgumentException("top_k out of range: " + topK);
+    }
+    return new CacheFill(
+        kind,
+        string(root, "text", "text"),
+        (int) topK,
+        string(root, "filters", "filters"),
+        string(root, "version", "version"),
+        ranked,
+        experts,
+        embedding,
+        integer(root, "ts"));
+  }
+
+  private static RankedItem[] items(JsonNode items) {
     RankedItem[] ranked = new RankedItem[items.size()];
     for (int i = 0; i < ranked.length; i++) {
       JsonNode item = items.get(i);
@@ -128,15 +214,25 @@ public final class MessageJson implements Serializable {
               string(item, "title", path + ".title"),
               (float) number(item, "score", path + ".score"));
     }
-    JsonNode expertsNode = array(root, "experts");
-    int[] experts = new int[expertsNode.size()];
-    for (int i = 0; i < experts.length; i++) {
-      JsonNode expert = expertsNode.get(i);
-      if (!expert.isIntegralNumber() || !expert.canConvertToInt()) {
-        throw new IllegalArgumentException("experts[" + i + "] must be an integer");
+    return ranked;
+  }
+
+  private static int[] ints(JsonNode array, String field) {
+    int[] out = new int[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode v = array.get(i);
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        throw new IllegalArgumentException(field + "[" + i + "] must be an integer");
       }
-      experts[i] = expert.intValue();
+      out[i] = v.intValue();
     }
+    return out;
+  }
+
+  public SearchResult decodeResult(byte[] json) {
+    JsonNode root = readObject(json, "result");
+    RankedItem[] ranked = items(array(root, "items"));
+    int[] experts = ints(array(root, "experts"), "experts");
     JsonNode latency = root.get("latency");
     if (latency == null || !latency.isObject()) {
       throw new IllegalArgumentException("latency must be an object");

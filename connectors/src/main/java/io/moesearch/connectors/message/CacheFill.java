@@ -1,0 +1,152 @@
+package io.moesearch.connectors.message;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A message on the cache-fill topic: a computed result for one cache key, or a query embedding for
+ * one normalised text. The streaming job writes one for every result it computes (and every
+ * embedding it computes), the prewarm job writes them ahead of time; the job's cache operator
+ * consumes them into its result (L1/L2) and embedding (L3) caches. Arrays are not copied.
+ *
+ * @param kind {@link Kind#RESULT} or {@link Kind#EMBEDDING}
+ * @param text normalised query text, non-blank
+ * @param topK results wanted (results only; 0 for embeddings)
+ * @param filters canonical filter string ({@link Filters#canonical()}), {@code ""} for none
+ * @param version index version of a result, model id of an embedding; non-blank
+ * @param items ranked items of a result (empty for embeddings)
+ * @param experts experts that served a result (empty for embeddings)
+ * @param embedding the query embedding (embeddings only, else {@code null})
+ * @param ts epoch millis when it was computed, non-negative
+ */
+public record CacheFill(
+    Kind kind,
+    String text,
+    int topK,
+    String filters,
+    String version,
+    RankedItem[] items,
+    int[] experts,
+    float[] embedding,
+    long ts) {
+
+  /** What a fill carries. */
+  public enum Kind {
+    RESULT,
+    EMBEDDING
+  }
+
+  public CacheFill {
+    Checks.requireNonNull(kind, "kind");
+    Checks.requireNonBlank(text, "text");
+    Checks.requireNonNull(filters, "filters");
+    Checks.requireNonBlank(version, "version");
+    Checks.requireNonNull(items, "items");
+    Checks.requireNonNull(experts, "experts");
+    Checks.requireNonNegative(ts, "ts");
+    if (kind == Kind.RESULT) {
+      if (topK < SearchQuery.MIN_TOP_K || topK > SearchQuery.MAX_TOP_K) {
+        throw new IllegalArgumentException(
+            "top_k must be between "
+                + SearchQuery.MIN_TOP_K
+                + " and "
+                + SearchQuery.MAX_TOP_K
+                + ", got "
+                + topK);
+      }
+      for (int i = 0; i < items.length; i++) {
+        Checks.requireNonNull(items[i], "items[" + i + "]");
+      }
+    } else {
+      if (embedding == null || embedding.length == 0) {
+        throw new IllegalArgumentException("embedding must be a non-empty array");
+      }
+      for (float x : embedding) {
+        if (!Float.isFinite(x)) {
+          throw new IllegalArgumentException("embedding values must be finite");
+        }
+      }
+    }
+  }
+
+  public static CacheFill result(
+      String text, int topK, String filters, String version, RankedItem[] items, int[] experts) {
+    return new CacheFill(
+        Kind.RESULT,
+        text,
+        topK,
+        filters,
+        version,
+        items,
+        experts,
+        null,
+        System.currentTimeMillis());
+  }
+
+  public static CacheFill embedding(String text, String modelId, float[] vector) {
+    return new CacheFill(
+        Kind.EMBEDDING,
+        text,
+        0,
+        "",
+        modelId,
+        new RankedItem[0],
+        new int[0],
+        vector,
+        System.currentTimeMillis());
+  }
+
+  /** The Kafka record key: fills of one text land in one partition, in order. */
+  public String recordKey() {
+    return text;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CacheFill f
+        && kind == f.kind
+        && text.equals(f.text)
+        && topK == f.topK
+        && filters.equals(f.filters)
+        && version.equals(f.version)
+        && Arrays.equals(items, f.items)
+        && Arrays.equals(experts, f.experts)
+        && Arrays.equals(embedding, f.embedding)
+        && ts == f.ts;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        kind,
+        text,
+        topK,
+        filters,
+        version,
+        Arrays.hashCode(items),
+        Arrays.hashCode(experts),
+        Arrays.hashCode(embedding),
+        ts);
+  }
+
+  @Override
+  public String toString() {
+    return "CacheFill[kind="
+        + kind
+        + ", text="
+        + text
+        + ", topK="
+        + topK
+        + ", filters="
+        + filters
+        + ", version="
+        + version
+        + ", items="
+        + items.length
+        + ", embedding="
+        + (embedding == null ? "null" : embedding.length + "d")
+        + ", ts="
+        + ts
+        + "]";
+  }
+}

@@ -1,0 +1,59 @@
+package io.moesearch.connectors.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class CacheFillTest {
+  private final MessageJson json = new MessageJson();
+
+  @Test
+  void resultAndEmbeddingFillsRoundTripExactly() {
+    CacheFill result =
+        new CacheFill(
+            CacheFill.Kind.RESULT,
+            "usb cable",
+            10,
+            "b=anker",
+            "v1",
+            new RankedItem[] {new RankedItem("p1", "Cable", 0.5f)},
+            new int[] {3, 7},
+            null,
+            42);
+    assertThat(json.decodeCacheFill(json.encodeCacheFill(result))).isEqualTo(result);
+    float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-7f};
+    CacheFill emb =
+        new CacheFill(
+            CacheFill.Kind.EMBEDDING, "usb", 0, "", "m", new RankedItem[0], new int[0], v, 7);
+    CacheFill back = json.decodeCacheFill(json.encodeCacheFill(emb));
+    assertThat(back.embedding()).containsExactly(v);
+    assertThat(back).isEqualTo(emb);
+  }
+
+  @Test
+  void badFillsAreRejectedNamingTheField() {
+    assertThatThrownBy(
+            () -> json.decodeCacheFill("{\"kind\":\"nope\"}".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("kind");
+    assertThatThrownBy(
+            () ->
+                json.decodeCacheFill(
+                    ("{\"kind\":\"embedding\",\"text\":\"a\",\"top_k\":0,\"filters\":\"\","
+                            + "\"version\":\"m\",\"items\":[],\"experts\":[],\"ts\":1}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("embedding");
+    assertThatThrownBy(() -> CacheFill.result("t", 0, "", "v", new RankedItem[0], new int[0]))
+        .hasMessageContaining("top_k");
+  }
+
+  @Test
+  void canonicalFiltersIgnoreBrandCaseAndOrder() {
+    Filters a = new Filters(new String[] {"Sony", "apple"}, 10.0, null);
+    Filters b = new Filters(new String[] {"APPLE", "sony ", "Sony"}, 10.0, null);
+    assertThat(a.canonical()).isEqualTo(b.canonical()).contains("apple");
+    assertThat(Filters.NONE.canonical()).isEmpty();
+    assertThat(new Filters(null, null, 5.0).canonical()).isEqualTo("max=5.0");
+  }
+}

@@ -1,0 +1,65 @@
+package io.moesearch.core.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CacheCoreTest {
+
+  record Entry(String version, String value) implements Versioned {}
+
+  @Test
+  void normalisesCaseSpaceAndUnicodeForms() {
+    assertThat(QueryNormalizer.normalize("  Sony\t\tWH-1000XM4  ")).isEqualTo("sony wh-1000xm4");
+    // NFKC: full-width letters and the "ﬁ" ligature fold to plain ASCII.
+    assertThat(QueryNormalizer.normalize("ＵＳＢ ﬁber")).isEqualTo("usb fiber");
+    assertThat(QueryNormalizer.normalize("Café"))
+        .isEqualTo(QueryNormalizer.normalize("Cafe\u0301"));
+    assertThatThrownBy(() -> QueryNormalizer.normalize(null)).hasMessageContaining("null");
+  }
+
+  @Test
+  void keysSeparateVariantsOfOneText() {
+    CacheKey a = CacheKey.of("USB  Cable", 10, "");
+    CacheKey b = CacheKey.of("usb cable", 10, "");
+    CacheKey c = CacheKey.of("usb cable", 5, "");
+    CacheKey d = CacheKey.of("usb cable", 10, "b=anker");
+    assertThat(a).isEqualTo(b);
+    assertThat(a.full()).isEqualTo(b.full());
+    assertThat(a.text()).isEqualTo(c.text()).isEqualTo(d.text());
+    assertThat(java.util.Set.of(a.full(), c.full(), d.full())).hasSize(3);
+    assertThat(d.variant()).isEqualTo("10|b=anker");
+    assertThatThrownBy(() -> CacheKey.of("   ", 10, "")).hasMessageContaining("non-blank");
+    assertThatThrownBy(() -> CacheKey.of("x", 0, "")).hasMessageContaining("top_k");
+  }
+
+  @Test
+  void heapCacheNeverServesAnotherVersion() {
+    HeapCache<Entry> cache = new HeapCache<>(100, Duration.ofMinutes(1));
+    cache.put("k", new Entry("v1", "old"));
+    assertThat(cache.get("k", "v1").value()).isEqualTo("old");
+    assertThat(cache.get("k", "v2")).isNull();
+    // The stale entry is gone, even for its own version.
+    assertThat(cache.get("k", "v1")).isNull();
+  }
+
+  @Test
+  void heapCacheIsBounded() {
+    HeapCache<Entry> cache = new HeapCache<>(10, Duration.ofMinutes(1));
+    for (int i = 0; i < 1000; i++) {
+      cache.put("k" + i, new Entry("v", "x"));
+    }
+    // Caffeine evicts asynchronously; an explicit read of every key still sees at most ~10.
+    int present = 0;
+    for (int i = 0; i < 1000; i++) {
+      present += cache.get("k" + i, "v") == null ? 0 : 1;
+    }
+    assertThat(present).isLessThanOrEqualTo(20);
+    assertThatThrownBy(() -> new HeapCache<Entry>(0, Duration.ofMinutes(1)))
+        .hasMessageContaining("cache.l1-max-entries");
+    assertThatThrownBy(() -> new HeapCache<Entry>(1, Duration.ZERO))
+        .hasMessageContaining("cache.l1-ttl-ms");
+  }
+}
