@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * slow on CPU). The task thread never blocks on the model, and in-flight queries are part of
  * Flink's checkpoints (async I/O replays them after a restore).
  */
-public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQuery> {
+public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, EmbeddedQuery> {
   private final EmbedderConfig embedderConfig;
   private final int maxBatch;
   private final int modelBatch;
@@ -31,10 +31,11 @@ public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQ
   private transient MicroBatcher<Pending> batcher;
   private transient Histogram batchSizes;
 
+  /** A query waiting for the model; {@code queuedNanos} is when it reached this operator. */
   private record Pending(
       SearchQuery query,
       long acceptedMillis,
-      long acceptedNanos,
+      long queuedNanos,
       ResultFuture<EmbeddedQuery> future) {}
 
   public EmbedQueries(
@@ -69,8 +70,8 @@ public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQ
   }
 
   @Override
-  public void asyncInvoke(SearchQuery query, ResultFuture<EmbeddedQuery> future) {
-    batcher.add(new Pending(query, System.currentTimeMillis(), System.nanoTime(), future));
+  public void asyncInvoke(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
+    batcher.add(new Pending(accepted.query(), accepted.tsInMillis(), System.nanoTime(), future));
   }
 
   private void embedBatch(List<Pending> batch) {
@@ -95,7 +96,7 @@ public final class EmbedQueries extends RichAsyncFunction<SearchQuery, EmbeddedQ
                           p.query(),
                           vectors[i],
                           p.acceptedMillis(),
-                          (now - p.acceptedNanos()) / 1e6)));
+                          (now - p.queuedNanos()) / 1e6)));
         }
       } catch (Throwable e) {
         for (Pending p : chunk) {

@@ -9,6 +9,7 @@ import io.moesearch.connectors.message.SearchQuery;
  *     spread over {@value #LEXICAL_SHARDS} keys so no single subtask serves every query's BM25
  *     search
  * @param experts every request of the query's fan-out (the merge waits for this many partials)
+ * @param embeddingCached the query vector came from the embedding cache
  */
 public record ExpertRequest(
     SearchQuery query,
@@ -17,7 +18,8 @@ public record ExpertRequest(
     int[] experts,
     long tsInMillis,
     double embedMs,
-    double routeMs) {
+    double routeMs,
+    boolean embeddingCached) {
   public static final int LEXICAL_SHARDS = 16;
 
   public ExpertRequest {
@@ -28,6 +30,18 @@ public record ExpertRequest(
       throw new IllegalArgumentException(
           "expert must be >= " + -LEXICAL_SHARDS + ", got " + expert);
     }
+  }
+
+  /** A request for a query embedded by the model. */
+  public ExpertRequest(
+      SearchQuery query,
+      float[] vector,
+      int expert,
+      int[] experts,
+      long tsInMillis,
+      double embedMs,
+      double routeMs) {
+    this(query, vector, expert, experts, tsInMillis, embedMs, routeMs, false);
   }
 
   /** The lexical-branch key of a query: negative, derived from its id. */

@@ -131,7 +131,8 @@ public final class ExpertRetrieval
             req.embedMs(),
             req.routeMs(),
             ms,
-            features));
+            features,
+            req.embeddingCached()));
   }
 
   private static List<HybridRanker.Scored> plain(List<Candidate> top) {

@@ -1,8 +1,11 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
@@ -17,6 +20,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Collects a query's partial results, keyed by {@link #key} (query id and acceptance time, so two
@@ -30,12 +34,19 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private final String indexVersion;
   private final long timeoutMillis;
   private final RankingSettings ranking;
+  private final boolean emitFills;
 
   /**
    * Per-query bookkeeping, one value so each partial costs one read and one write: the experts
    * heard from, the pending timer, and whether the query has been answered.
    */
   public record Status(int[] received, long timerAt, boolean done) {}
+
+  /**
+   * Complete results as cache fills (only when enabled, and never for a result cut short by the
+   * timeout, which may lack an expert's candidates).
+   */
+  public static final OutputTag<CacheFill> FILLS = new OutputTag<>("cache-fills") {};
 
   private transient ListState<PartialResult> partials;
   private transient ValueState<Status> status;
@@ -48,12 +59,21 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   public MergePartials(String indexVersion, long timeoutMillis, RankingSettings ranking) {
+    this(indexVersion, timeoutMillis, ranking, false);
+  }
+
+  /**
+   * @param emitFills also emit every complete result to {@link #FILLS}
+   */
+  public MergePartials(
+      String indexVersion, long timeoutMillis, RankingSettings ranking, boolean emitFills) {
     if (timeoutMillis < 1) {
       throw new IllegalArgumentException("merge.timeout-ms must be >= 1, got " + timeoutMillis);
     }
     this.indexVersion = indexVersion;
     this.timeoutMillis = timeoutMillis;
     this.ranking = ranking;
+    this.emitFills = emitFills;
   }
 
   @Override
@@ -85,7 +105,20 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
     partials.add(p);
     if (received.length >= p.experts().length) {
-      emit(p, partials.get(), out);
+      SearchResult result = emit(p, partials.get(), out);
+      if (emitFills) {
+        SearchQuery q = p.query();
+        String filters = q.filters() == null ? "" : q.filters().canonical();
+        ctx.output(
+            FILLS,
+            CacheFill.result(
+                QueryNormalizer.normalize(q.text()),
+                q.topK(),
+                filters,
+                indexVersion,
+                result.items(),
+                result.experts()));
+      }
       finish(ctx.timerService(), st);
     } else {
       long at =
@@ -177,7 +210,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return items;
   }
 
-  private void emit(
+  private SearchResult emit(
       PartialResult sample, Iterable<PartialResult> all, Collector<SearchResult> out) {
     long t0 = System.nanoTime();
     List<List<Candidate>> lists = new ArrayList<>();
@@ -201,7 +234,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             retrieveMs,
             rerankMs,
             Math.max(0, now - sample.tsInMillis()));
-    out.collect(
+    SearchResult result =
         new SearchResult(
             sample.query().queryId(),
             sample.query().text(),
@@ -211,8 +244,10 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 .toArray(),
             indexVersion,
             latency,
-            SearchResult.CACHE_MISS,
+            sample.embeddingCached() ? SearchResult.CACHE_EMBEDDING : SearchResult.CACHE_MISS,
             sample.tsInMillis(),
-            now));
+            now);
+    out.collect(result);
+    return result;
   }
 }

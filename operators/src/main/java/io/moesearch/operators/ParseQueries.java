@@ -4,7 +4,6 @@ import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.ParseOutcome;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
-import io.moesearch.connectors.message.SearchQuery;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -12,10 +11,11 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Parses and validates raw query records. Valid queries go downstream; anything malformed or
- * oversized goes to the {@link #DEAD_LETTERS} side output with the reason. Never throws on input.
+ * Parses and validates raw query records. Valid queries go downstream stamped with the time they
+ * were accepted; anything malformed or oversized goes to the {@link #DEAD_LETTERS} side output with
+ * the reason. Never throws on input.
  */
-public final class ParseQueries extends ProcessFunction<RawMessage, SearchQuery> {
+public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuery> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
   private final QueryCodec codec;
@@ -33,11 +33,11 @@ public final class ParseQueries extends ProcessFunction<RawMessage, SearchQuery>
   }
 
   @Override
-  public void processElement(RawMessage raw, Context ctx, Collector<SearchQuery> out) {
+  public void processElement(RawMessage raw, Context ctx, Collector<AcceptedQuery> out) {
     ParseOutcome outcome = codec.parse(raw);
     if (outcome instanceof ParseOutcome.Accepted a) {
       accepted.inc();
-      out.collect(a.query());
+      out.collect(new AcceptedQuery(a.query(), System.currentTimeMillis()));
     } else if (outcome instanceof ParseOutcome.Rejected r) {
       rejected.inc();
       ctx.output(DEAD_LETTERS, r.deadLetter());

@@ -67,7 +67,14 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     for (int e : experts) {
       out.collect(
           new ExpertRequest(
-              q.query(), q.vector(), e, experts, q.tsInMillis(), q.embedMs(), routeMs));
+              q.query(),
+              q.vector(),
+              e,
+              experts,
+              q.tsInMillis(),
+              q.embedMs(),
+              routeMs,
+              q.embeddingCached()));
     }
   }
 }

@@ -44,17 +44,17 @@ class EmbedQueriesTest {
     referenceModel.close();
   }
 
-  private static OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> harness(
+  private static OneInputStreamOperatorTestHarness<AcceptedQuery, EmbeddedQuery> harness(
       EmbedQueries fn, int capacity) throws Exception {
     return harness(fn, capacity, AsyncDataStream.OutputMode.ORDERED);
   }
 
-  private static OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> harness(
+  private static OneInputStreamOperatorTestHarness<AcceptedQuery, EmbeddedQuery> harness(
       EmbedQueries fn, int capacity, AsyncDataStream.OutputMode mode) throws Exception {
     return Harnesses.withoutGenericTypes(
         new OneInputStreamOperatorTestHarness<>(
             new AsyncWaitOperatorFactory<>(fn, ASYNC_TIMEOUT_MS, capacity, mode),
-            Harnesses.strictSerializer(SearchQuery.class)));
+            Harnesses.strictSerializer(AcceptedQuery.class)));
   }
 
   private static SearchQuery query(String id, String text) {
@@ -71,10 +71,10 @@ class EmbedQueriesTest {
   }
 
   private static List<EmbeddedQuery> embedAll(
-      OneInputStreamOperatorTestHarness<SearchQuery, EmbeddedQuery> h, List<SearchQuery> queries)
+      OneInputStreamOperatorTestHarness<AcceptedQuery, EmbeddedQuery> h, List<SearchQuery> queries)
       throws Exception {
     for (SearchQuery q : queries) {
-      h.processElement(new StreamRecord<>(q));
+      h.processElement(new StreamRecord<>(new AcceptedQuery(q, System.currentTimeMillis())));
     }
     h.endInput(); // waits for every in-flight query
     return h.extractOutputValues();

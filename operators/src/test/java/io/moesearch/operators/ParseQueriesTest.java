@@ -24,7 +24,7 @@ class ParseQueriesTest {
   private static final int PARTITION = 3;
   private static final int MAX_BYTES = 256;
 
-  private OneInputStreamOperatorTestHarness<RawMessage, SearchQuery> harness;
+  private OneInputStreamOperatorTestHarness<RawMessage, AcceptedQuery> harness;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -85,6 +85,8 @@ class ParseQueriesTest {
     long after = System.currentTimeMillis();
 
     assertThat(harness.extractOutputValues())
+        .allSatisfy(a -> assertThat(a.tsInMillis()).isBetween(before, after))
+        .extracting(AcceptedQuery::query)
         .containsExactly(
             new SearchQuery(
                 "q-1",

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param experts ids of the experts the query was routed to
  * @param indexVersion version of the index that served the query, non-null
  * @param latency per-stage latency
- * @param cache cache outcome, e.g. {@code "miss"}, non-blank
+ * @param cache how the result was obtained: {@code miss}, {@code embedding}, {@code l1}, {@code l2}
+ *     or {@code coalesced}; non-blank
  * @param tsIn epoch millis when the query entered the pipeline, non-negative
  * @param tsOut epoch millis when the result was produced, non-negative
  */
@@ -29,7 +30,20 @@ public record SearchResult(
     long tsIn,
     long tsOut) {
 
+  /** Computed: embedded by the model, routed, retrieved and ranked. */
   public static final String CACHE_MISS = "miss";
+
+  /** Computed from a cached query embedding (the model was skipped). */
+  public static final String CACHE_EMBEDDING = "embedding";
+
+  /** Served from the in-heap result cache. */
+  public static final String CACHE_L1 = "l1";
+
+  /** Served from the result cache in keyed state. */
+  public static final String CACHE_L2 = "l2";
+
+  /** Waited for an identical query in flight and took its result. */
+  public static final String CACHE_COALESCED = "coalesced";
 
   public SearchResult {
     Checks.requireNonBlank(queryId, "query_id");

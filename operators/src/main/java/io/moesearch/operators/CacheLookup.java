@@ -1,0 +1,296 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.connectors.message.StageLatency;
+import io.moesearch.core.cache.CacheKey;
+import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.cache.QueryNormalizer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The query cache, keyed by normalised query text ({@link #key}). Input 1 is queries, input 2 is
+ * the cache-fill stream. For a query, in order:
+ *
+ * <ol>
+ *   <li><b>L1</b>: a per-subtask in-heap cache of final results (bounded by size and age);
+ *   <li><b>L2</b>: final results in keyed state (one entry per {@code top_k} + filters variant,
+ *       with TTL), which survives restarts through checkpoints and savepoints;
+ *   <li><b>coalescing</b>: if an identical query is already being computed, wait for its result (at
+ *       most {@code cache.coalesce-wait-ms}, then compute after all);
+ *   <li><b>L3</b>: the query embedding in keyed state (with TTL): emitted to {@link #EMBEDDED} so
+ *       the model is skipped;
+ *   <li>otherwise a full miss, emitted to {@link #MISSES}.
+ * </ol>
+ *
+ * Hits (and coalesced waiters) are answered on the main output. Every entry carries the version
+ * that produced it (index version for results, model id for embeddings); an entry or fill of
+ * another version is never served, and is dropped.
+ */
+public final class CacheLookup
+    extends KeyedCoProcessFunction<String, AcceptedQuery, CacheFill, SearchResult> {
+  public static final OutputTag<AcceptedQuery> MISSES = new OutputTag<>("cache-misses") {};
+  public static final OutputTag<EmbeddedQuery> EMBEDDED = new OutputTag<>("embedding-hits") {};
+
+  private static final char SEP = '\u0000';
+
+  private final String indexVersion;
+  private final String modelId;
+  private final CacheSettings settings;
+
+  private transient HeapCache<CachedResult> l1;
+  private transient MapState<String, CachedResult> results;
+  private transient ValueState<CachedEmbedding> embedding;
+  private transient MapState<String, Long> inFlight;
+  private transient MapState<String, AcceptedQuery> waiting;
+
+  private transient Counter l1Hits;
+  private transient Counter l2Hits;
+  private transient Counter coalesced;
+  private transient Counter embeddingHits;
+  private transient Counter misses;
+  private transient Counter staleDropped;
+  private transient Counter coalesceTimeouts;
+  private transient Histogram l1Latency;
+  private transient Histogram l2Latency;
+
+  /**
+   * @param indexVersion the version of the index being served: only results of it are served
+   * @param modelId the embedding model's id: only embeddings of it are used
+   */
+  public CacheLookup(String indexVersion, String modelId, CacheSettings settings) {
+    if (indexVersion == null || indexVersion.isBlank() || modelId == null || modelId.isBlank()) {
+      throw new IllegalArgumentException("index version and model id are required");
+    }
+    if (settings == null) {
+      throw new IllegalArgumentException("cache settings are required");
+    }
+    this.indexVersion = indexVersion;
+    this.modelId = modelId;
+    this.settings = settings;
+  }
+
+  /** The partitioning key of a query: its normalised text. */
+  public static String key(AcceptedQuery q) {
+    return QueryNormalizer.normalize(q.query().text());
+  }
+
+  /** The partitioning key of a fill: its (already normalised) text. */
+  public static String key(CacheFill f) {
+    return f.text();
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
+    MapStateDescriptor<String, CachedResult> resultsDesc =
+        new MapStateDescriptor<>(
+            "cached-results", Types.STRING, TypeInformation.of(CachedResult.class));
+    resultsDesc.enableTimeToLive(ttl(settings.l2TtlMillis()));
+    results = getRuntimeContext().getMapState(resultsDesc);
+    ValueStateDescriptor<CachedEmbedding> embDesc =
+        new ValueStateDescriptor<>("cached-embedding", TypeInformation.of(CachedEmbedding.class));
+    embDesc.enableTimeToLive(ttl(settings.l3TtlMillis()));
+    embedding = getRuntimeContext().getState(embDesc);
+    inFlight =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("in-flight", Types.STRING, Types.LONG));
+    waiting =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "coalesced-waiters", Types.STRING, TypeInformation.of(AcceptedQuery.class)));
+    var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
+    l1Hits = metrics.counter("l1Hits");
+    l2Hits = metrics.counter("l2Hits");
+    coalesced = metrics.counter("coalesced");
+    embeddingHits = metrics.counter("embeddingHits");
+    misses = metrics.counter("misses");
+    staleDropped = metrics.counter("staleDropped");
+    coalesceTimeouts = metrics.counter("coalesceTimeouts");
+    metrics.gauge("l1Entries", () -> l1.size());
+    metrics.gauge(
+        "resultHitRatio",
+        () -> {
+          long hits = l1Hits.getCount() + l2Hits.getCount() + coalesced.getCount();
+          long all = hits + embeddingHits.getCount() + misses.getCount();
+          return all == 0 ? 0.0 : hits / (double) all;
+        });
+    l1Latency = metrics.histogram("l1LatencyMs", new DescriptiveStatisticsHistogram(1000));
+    l2Latency = metrics.histogram("l2LatencyMs", new DescriptiveStatisticsHistogram(1000));
+  }
+
+  private static StateTtlConfig ttl(long millis) {
+    return StateTtlConfig.newBuilder(Duration.ofMillis(millis))
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .cleanupInRocksdbCompactFilter(1000)
+        .cleanupIncrementally(5, false)
+        .build();
+  }
+
+  private static String variant(String text, SearchQuery q) {
+    return new CacheKey(text, q.topK(), q.filters() == null ? "" : q.filters().canonical())
+        .variant();
+  }
+
+  @Override
+  public void processElement1(AcceptedQuery q, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    String text = ctx.getCurrentKey();
+    String variant = variant(text, q.query());
+    String full = text + '\u0001' + variant;
+    CachedResult hit = l1.get(full, indexVersion);
+    if (hit != null) {
+      l1Hits.inc();
+      answer(q, hit, SearchResult.CACHE_L1, out, l1Latency);
+      return;
+    }
+    CachedResult stored = results.get(variant);
+    if (stored != null) {
+      if (stored.version().equals(indexVersion)) {
+        l2Hits.inc();
+        l1.put(full, stored);
+        answer(q, stored, SearchResult.CACHE_L2, out, l2Latency);
+        return;
+      }
+      staleDropped.inc();
+      results.remove(variant);
+    }
+    if (inFlight.contains(variant)) {
+      waiting.put(variant + SEP + q.query().queryId() + '#' + q.tsInMillis(), q);
+      return;
+    }
+    long deadline = ctx.timerService().currentProcessingTime() + settings.coalesceWaitMillis();
+    inFlight.put(variant, deadline);
+    ctx.timerService().registerProcessingTimeTimer(deadline);
+    compute(q, ctx);
+  }
+
+  /** Sends a query on to be computed: from its cached embedding if there is one. */
+  private void compute(AcceptedQuery q, Context ctx) throws Exception {
+    long t0 = System.nanoTime();
+    CachedEmbedding e = embedding.value();
+    if (e != null && e.version().equals(modelId)) {
+      embeddingHits.inc();
+      ctx.output(
+          EMBEDDED,
+          new EmbeddedQuery(
+              q.query(), e.vector(), q.tsInMillis(), (System.nanoTime() - t0) / 1e6, true));
+      return;
+    }
+    if (e != null) {
+      staleDropped.inc();
+      embedding.clear();
+    }
+    misses.inc();
+    ctx.output(MISSES, q);
+  }
+
+  @Override
+  public void processElement2(CacheFill fill, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    if (fill.kind() == CacheFill.Kind.EMBEDDING) {
+      if (fill.version().equals(modelId)) {
+        embedding.update(new CachedEmbedding(fill.version(), fill.embedding()));
+      } else {
+        staleDropped.inc();
+      }
+      return;
+    }
+    if (!fill.version().equals(indexVersion)) {
+      staleDropped.inc();
+      return;
+    }
+    String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
+    CachedResult r = new CachedResult(fill.version(), fill.items(), fill.experts(), fill.ts());
+    results.put(variant, r);
+    l1.put(fill.text() + '\u0001' + variant, r);
+    if (inFlight.contains(variant)) {
+      // The timer stays: it may serve another variant, and finds nothing to do for this one.
+      inFlight.remove(variant);
+      for (AcceptedQuery w : takeWaiters(variant)) {
+        coalesced.inc();
+        answer(w, r, SearchResult.CACHE_COALESCED, out, l2Latency);
+      }
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    List<String> expired = new ArrayList<>();
+    for (Map.Entry<String, Long> e : inFlight.entries()) {
+      if (e.getValue() <= timestamp) {
+        expired.add(e.getKey());
+      }
+    }
+    for (String variant : expired) {
+      inFlight.remove(variant);
+      for (AcceptedQuery w : takeWaiters(variant)) {
+        // The query in flight did not come back in time: compute after all.
+        coalesceTimeouts.inc();
+        compute(w, ctx);
+      }
+    }
+  }
+
+  private List<AcceptedQuery> takeWaiters(String variant) throws Exception {
+    String prefix = variant + SEP;
+    List<String> keys = new ArrayList<>();
+    List<AcceptedQuery> found = new ArrayList<>();
+    for (Map.Entry<String, AcceptedQuery> e : waiting.entries()) {
+      if (e.getKey().startsWith(prefix)) {
+        keys.add(e.getKey());
+        found.add(e.getValue());
+      }
+    }
+    for (String k : keys) {
+      waiting.remove(k);
+    }
+    found.sort(
+        java.util.Comparator.comparingLong(AcceptedQuery::tsInMillis)
+            .thenComparing(a -> a.query().queryId()));
+    return found;
+  }
+
+  private static void answer(
+      AcceptedQuery q,
+      CachedResult r,
+      String path,
+      Collector<SearchResult> out,
+      Histogram latency) {
+    long now = System.currentTimeMillis();
+    long total = Math.max(0, now - q.tsInMillis());
+    latency.update(total);
+    out.collect(
+        new SearchResult(
+            q.query().queryId(),
+            q.query().text(),
+            r.items(),
+            r.experts(),
+            r.version(),
+            new StageLatency(0, 0, 0, 0, total),
+            path,
+            q.tsInMillis(),
+            now));
+  }
+}

@@ -1,0 +1,225 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CacheLookupTest {
+  private static final String VERSION = "idx-1";
+  private static final String MODEL = "model-a";
+  private static final long WAIT_MS = 500;
+  private static final long L2_TTL_MS = 60_000;
+  private static final CacheSettings SETTINGS =
+      new CacheSettings(1000, 60_000, L2_TTL_MS, 120_000, WAIT_MS);
+  private static final RankedItem[] ITEMS = {
+    new RankedItem("p1", "Anker USB-C cable", 0.9f), new RankedItem("p2", "Belkin cable", 0.8f)
+  };
+
+  private KeyedTwoInputStreamOperatorTestHarness<String, AcceptedQuery, CacheFill, SearchResult>
+      harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = open(VERSION, null);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, AcceptedQuery, CacheFill, SearchResult>
+      open(String version, OperatorSubtaskState restore) throws Exception {
+    var h =
+        Harnesses.withoutGenericTypes(
+            new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new CacheLookup(version, MODEL, SETTINGS)),
+                (AcceptedQuery q) -> CacheLookup.key(q),
+                (CacheFill f) -> CacheLookup.key(f),
+                Types.STRING));
+    h.setup();
+    if (restore != null) {
+      h.initializeState(restore);
+    }
+    h.open();
+    return h;
+  }
+
+  private static AcceptedQuery query(String id, String text) {
+    return query(id, text, null);
+  }
+
+  private static AcceptedQuery query(String id, String text, Filters filters) {
+    return new AcceptedQuery(new SearchQuery(id, text, 10, filters, 0, null), 1_000L);
+  }
+
+  private static CacheFill resultFill(String normalisedText, String version) {
+    return new CacheFill(
+        CacheFill.Kind.RESULT, normalisedText, 10, "", version, ITEMS, new int[] {4}, null, 5);
+  }
+
+  private void send(AcceptedQuery q) throws Exception {
+    harness.processElement1(new StreamRecord<>(q));
+  }
+
+  private void fill(CacheFill f) throws Exception {
+    harness.processElement2(new StreamRecord<>(f));
+  }
+
+  private List<AcceptedQuery> misses() {
+    var out = harness.getSideOutput(CacheLookup.MISSES);
+    return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private List<SearchResult> answers() {
+    return harness.extractOutputValues();
+  }
+
+  @Test
+  void aMissIsComputedThenServedFromL1AndAfterARestoreFromL2() throws Exception {
+    send(query("q1", "USB-C  Cable"));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+    assertThat(answers()).isEmpty();
+
+    fill(resultFill("usb-c cable", VERSION));
+    send(query("q2", "usb-c cable "));
+    assertThat(answers())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.queryId()).isEqualTo("q2");
+              assertThat(r.text()).isEqualTo("usb-c cable ");
+              assertThat(r.cache()).isEqualTo(SearchResult.CACHE_L1);
+              assertThat(r.items()).containsExactly(ITEMS);
+              assertThat(r.indexVersion()).isEqualTo(VERSION);
+              assertThat(r.tsIn()).isEqualTo(1_000L);
+            });
+
+    OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+    harness.close();
+    harness = open(VERSION, snapshot);
+    send(query("q3", "USB-C cable"));
+    assertThat(answers()).singleElement().extracting(SearchResult::cache).isEqualTo("l2");
+    send(query("q4", "USB-C cable"));
+    assertThat(answers()).extracting(SearchResult::cache).containsExactly("l2", "l1");
+    assertThat(misses()).isEmpty();
+  }
+
+  @Test
+  void variantsOfOneTextAreCachedApart() throws Exception {
+    fill(resultFill("usb cable", VERSION));
+    send(query("q1", "usb cable", new Filters(new String[] {"Anker"}, null, null)));
+    send(new AcceptedQuery(new SearchQuery("q2", "usb cable", 5, null, 0, null), 1_000L));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).hasSize(2);
+  }
+
+  @Test
+  void entriesOfAnotherIndexVersionAreNeverServed() throws Exception {
+    fill(resultFill("toner", "idx-0"));
+    send(query("q1", "toner"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).hasSize(1);
+
+    fill(resultFill("toner", VERSION));
+    OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+    harness.close();
+    // The index moved on: the restored L2 entry is stale, so the query is computed again.
+    harness = open("idx-2", snapshot);
+    send(query("q2", "toner"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  @Test
+  void resultsExpireAfterTheirTtl() throws Exception {
+    harness.setStateTtlProcessingTime(0);
+    fill(resultFill("toner", VERSION));
+    OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+    harness.close();
+    harness = open(VERSION, snapshot); // an empty L1, so L2 answers
+    harness.setStateTtlProcessingTime(L2_TTL_MS - 1);
+    send(query("q1", "toner"));
+    assertThat(answers()).extracting(SearchResult::cache).containsExactly("l2");
+
+    snapshot = harness.snapshot(2, 20);
+    harness.close();
+    harness = open(VERSION, snapshot);
+    harness.setStateTtlProcessingTime(L2_TTL_MS + 1);
+    send(query("q2", "toner"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).hasSize(1);
+  }
+
+  @Test
+  void duplicatesInFlightWaitForTheFirstAndLeaveNothingBehind() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "hp toner"));
+    send(query("q2", "HP toner"));
+    send(query("q3", "hp  toner"));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+    assertThat(answers()).isEmpty();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+    fill(resultFill("hp toner", VERSION));
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("q2", "coalesced"),
+            org.assertj.core.groups.Tuple.tuple("q3", "coalesced"));
+
+    harness.setProcessingTime(100 + WAIT_MS);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    // What remains is the cached result alone: no waiter, no in-flight marker.
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+  }
+
+  @Test
+  void aWaiterComputesItselfWhenTheFirstNeverComesBack() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "monitor"));
+    send(query("q2", "monitor"));
+    assertThat(misses()).hasSize(1);
+
+    harness.setProcessingTime(100 + WAIT_MS);
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q2");
+    assertThat(answers()).isEmpty();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void aSeenTextSkipsTheModelThroughTheEmbeddingCache() throws Exception {
+    float[] v = {0.6f, 0.8f};
+    fill(CacheFill.embedding("mouse", MODEL, v));
+    fill(CacheFill.embedding("keyboard", "another-model", v));
+    send(query("q1", "Mouse"));
+    send(query("q2", "keyboard"));
+    List<EmbeddedQuery> embedded =
+        harness.getSideOutput(CacheLookup.EMBEDDED).stream().map(StreamRecord::getValue).toList();
+    assertThat(embedded)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.query().queryId()).isEqualTo("q1");
+              assertThat(e.vector()).containsExactly(v);
+              assertThat(e.embeddingCached()).isTrue();
+              assertThat(e.tsInMillis()).isEqualTo(1_000L);
+            });
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+}
