@@ -3,6 +3,7 @@ package io.moesearch.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
@@ -294,6 +295,61 @@ class MergePartialsTest {
     process(later);
     assertThat(harness.extractOutputValues()).hasSize(2);
     assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void completeResultsBecomeCacheFillsButTimedOutOnesDoNot() throws Exception {
+    harness.close();
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    harness.processElement(new StreamRecord<>(fromExpert2()));
+    harness.processElement(new StreamRecord<>(fromExpert0()));
+    harness.processElement(new StreamRecord<>(fromExpert5()));
+    SearchResult answered = harness.extractOutputValues().get(0);
+    assertThat(answered.cache()).isEqualTo(SearchResult.CACHE_MISS);
+    var fills = harness.getSideOutput(MergePartials.FILLS);
+    assertThat(fills)
+        .singleElement()
+        .satisfies(
+            r -> {
+              CacheFill f = r.getValue();
+              assertThat(f.kind()).isEqualTo(CacheFill.Kind.RESULT);
+              assertThat(f.text()).isEqualTo("usb c cable");
+              assertThat(f.topK()).isEqualTo(4);
+              assertThat(f.filters()).isEmpty();
+              assertThat(f.version()).isEqualTo(VERSION);
+              assertThat(f.items()).containsExactly(answered.items());
+              assertThat(f.experts()).containsExactly(answered.experts());
+            });
+
+    SearchQuery other = new SearchQuery("q-2", "toner", 4, null, 0, null);
+    harness.processElement(new StreamRecord<>(partial(other, 2, EXPERTS, 1.0, item("p-t", 0.5f))));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).hasSize(2);
+    assertThat(harness.getSideOutput(MergePartials.FILLS)).hasSize(1);
+  }
+
+  @Test
+  void aQueryEmbeddedFromTheCacheIsMarkedSo() throws Exception {
+    int[] one = {3};
+    harness.processElement(
+        new StreamRecord<>(
+            new PartialResult(
+                QUERY,
+                3,
+                one,
+                new RankedItem[] {item("p-a", 0.5f)},
+                TS_IN,
+                0.1,
+                0.2,
+                0.3,
+                null,
+                true)));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .extracting(SearchResult::cache)
+        .isEqualTo(SearchResult.CACHE_EMBEDDING);
   }
 
   @Test
