@@ -86,6 +86,13 @@ public final class MoeSearchConfig implements Serializable {
     d.put("batch.max-wait-ms", "5");
     d.put("batch.model-batch-size", "8");
     d.put("merge.timeout-ms", "5000");
+    d.put("cache.enabled", "true");
+    d.put("cache.l1-max-entries", "100000");
+    d.put("cache.l1-ttl-ms", "600000");
+    d.put("cache.l2-ttl-ms", "3600000");
+    d.put("cache.l3-ttl-ms", "604800000");
+    d.put("cache.coalesce-wait-ms", "2000");
+    d.put("cache.fill-max-bytes", "1048576");
     return Collections.unmodifiableMap(d);
   }
 
@@ -180,6 +187,9 @@ public final class MoeSearchConfig implements Serializable {
     intRange("batch.model-batch-size", 1, intRange("batch.max-size", 1, 4096));
     longRange("merge.timeout-ms", 10, 600_000);
     oneOf("job.state-backend", "rocksdb", "hashmap");
+    bool("cache.enabled");
+    cache();
+    intRange("cache.fill-max-bytes", 1024, 64 << 20);
     if (!string("kafka.bootstrap-servers").isEmpty()) {
       kafka();
     }
@@ -348,6 +358,16 @@ public final class MoeSearchConfig implements Serializable {
     }
     return new io.moesearch.operators.RankingSettings(
         mode.equals("hybrid"), dense, lexical, new io.moesearch.core.rank.LinearFusion(w));
+  }
+
+  /** The cache levels' sizes and lifetimes and the coalescing wait ({@code cache.*}). */
+  public io.moesearch.operators.CacheSettings cache() {
+    long l1 = longRange("cache.l1-max-entries", 1, 1L << 40);
+    long l1Ttl = longRange("cache.l1-ttl-ms", 1, Long.MAX_VALUE / 4);
+    long l2Ttl = longRange("cache.l2-ttl-ms", 1, Long.MAX_VALUE / 4);
+    long l3Ttl = longRange("cache.l3-ttl-ms", 1, Long.MAX_VALUE / 4);
+    long wait = longRange("cache.coalesce-wait-ms", 1, 600_000);
+    return wrap(() -> new io.moesearch.operators.CacheSettings(l1, l1Ttl, l2Ttl, l3Ttl, wait));
   }
 
   public int oversample() {

@@ -27,10 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The whole pipeline on one machine: a real in-process Kafka broker (KRaft) with the query, result
- * and dead-letter topics, and the search job running asynchronously on the given environment
- * (Flink's MiniCluster locally). Used by the demo, the pipeline benchmark and the integration
- * tests. Closing it cancels the job and stops the broker.
+ * The whole pipeline on one machine: a real in-process Kafka broker (KRaft) with the query, result,
+ * dead-letter and cache-fill topics, and the search job running asynchronously on the given
+ * environment (Flink's MiniCluster locally). Used by the demo, the pipeline benchmark and the
+ * integration tests. Closing it cancels the job and stops the broker.
  */
 public final class EmbeddedPipeline implements AutoCloseable {
   private final EmbeddedKafka kafka;
@@ -68,11 +68,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
           base.with(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
       KafkaSettings s = config.kafka();
       kafka.createTopics(queryPartitions, s.queryTopic());
-      kafka.createTopics(queryPartitions, s.resultTopic(), s.deadLetterTopic());
+      kafka.createTopics(queryPartitions, s.resultTopic(), s.deadLetterTopic(), s.cacheFillTopic());
       DataStream<SearchResult> results =
           tap.apply(
               SearchJob.results(
-                  env, config, artifact, KafkaIO.querySource(s), KafkaIO.deadLetterSink(s)));
+                  env,
+                  config,
+                  artifact,
+                  KafkaIO.querySource(s),
+                  KafkaIO.deadLetterSink(s),
+                  new SearchJob.CacheIo(KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s))));
       results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
       JobClient job = env.executeAsync(config.string("job.name") + " " + artifact.version());
       return new EmbeddedPipeline(kafka, config, job);

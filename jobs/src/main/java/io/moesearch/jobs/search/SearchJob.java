@@ -2,18 +2,22 @@ package io.moesearch.jobs.search;
 
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
-import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.operators.AcceptedQuery;
+import io.moesearch.operators.CacheLookup;
 import io.moesearch.operators.EmbedQueries;
 import io.moesearch.operators.EmbeddedQuery;
+import io.moesearch.operators.EmbeddingFills;
 import io.moesearch.operators.ExpertRequest;
 import io.moesearch.operators.ExpertRetrieval;
 import io.moesearch.operators.MergePartials;
+import io.moesearch.operators.ParseCacheFills;
 import io.moesearch.operators.ParseQueries;
 import io.moesearch.operators.PartialResult;
 import io.moesearch.operators.RouteQueries;
@@ -31,10 +35,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The streaming search job: Kafka queries → parse/validate (dead letters to a side output) → embed
- * (async, micro-batched) → MoE route → {@code keyBy(expert)} HNSW retrieval → {@code
- * keyBy(query_id)} merge + exact rerank → Kafka results. Sources and sinks are arguments, so tests
- * and the demo wire their own.
+ * The streaming search job: Kafka queries → parse/validate (dead letters to a side output) → {@code
+ * keyBy(normalised text)} cache lookup (L1 heap, L2/L3 keyed state, coalescing; hits answered here)
+ * → embed (async, micro-batched; skipped on an embedding hit) → MoE route → {@code keyBy(expert)}
+ * HNSW retrieval → {@code keyBy(query_id)} merge + exact rerank → Kafka results, and cache fills
+ * back to the cache through the cache-fill topic. Sources and sinks are arguments, so tests and the
+ * demo wire their own.
  */
 public final class SearchJob {
   private SearchJob() {}
@@ -64,8 +70,21 @@ public final class SearchJob {
     return conf;
   }
 
+  /** The cache's Kafka side: where fills come from and where computed ones go. */
+  public record CacheIo(Source<RawMessage, ?, ?> fills, Sink<CacheFill> sink) {
+    public CacheIo {
+      if (fills == null || sink == null) {
+        throw new IllegalArgumentException("the cache-fill source and sink are both required");
+      }
+    }
+  }
+
+  /** The computing part of the graph: results, and cache fills of what was computed. */
+  public record Computed(DataStream<SearchResult> results, DataStream<CacheFill> fills) {}
+
   /**
-   * Builds the query → result graph and returns the result stream (the caller attaches the sink).
+   * Builds the query → result graph without caching and returns the result stream (the caller
+   * attaches the sink).
    */
   public static DataStream<SearchResult> results(
       StreamExecutionEnvironment env,
@@ -73,26 +92,82 @@ public final class SearchJob {
       IndexArtifact artifact,
       Source<RawMessage, ?, ?> source,
       Sink<DeadLetter> deadLetters) {
-    String artifactDir = artifact.dir().toString();
+    return results(env, config, artifact, source, deadLetters, null);
+  }
+
+  /**
+   * Builds the query → result graph and returns the result stream (the caller attaches the sink).
+   * With {@code cache} (and {@code cache.enabled}), queries go through the {@link CacheLookup}
+   * first, and every computed result and embedding is written to the cache-fill sink, which the
+   * lookup reads back from the fill source.
+   */
+  public static DataStream<SearchResult> results(
+      StreamExecutionEnvironment env,
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      Source<RawMessage, ?, ?> source,
+      Sink<DeadLetter> deadLetters,
+      CacheIo cache) {
     QueryCodec codec =
         new QueryCodec(
             config.intRange("query.max-chars", 1, 100_000),
             config.intRange("query.max-bytes", 64, 10_000_000));
-    int maxBatch = config.intRange("batch.max-size", 1, 4096);
-
     DataStream<RawMessage> raw =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "queries").uid("queries-source");
-    SingleOutputStreamOperator<SearchQuery> parsed =
+    SingleOutputStreamOperator<AcceptedQuery> parsed =
         raw.process(new ParseQueries(codec)).name("parse").uid("parse");
-    parsed
-        .getSideOutput(ParseQueries.DEAD_LETTERS)
+    DataStream<DeadLetter> dead = parsed.getSideOutput(ParseQueries.DEAD_LETTERS);
+    if (cache == null || !config.bool("cache.enabled")) {
+      dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+      return compute(config, artifact, parsed, null, false).results();
+    }
+    SingleOutputStreamOperator<CacheFill> fills =
+        env.fromSource(cache.fills(), WatermarkStrategy.noWatermarks(), "cache-fills")
+            .uid("cache-fills-source")
+            .process(new ParseCacheFills(config.intRange("cache.fill-max-bytes", 1024, 64 << 20)))
+            .name("parse-cache-fills")
+            .uid("parse-cache-fills");
+    dead.union(fills.getSideOutput(ParseQueries.DEAD_LETTERS))
         .sinkTo(deadLetters)
         .name("dead-letters")
         .uid("dead-letters-sink");
+    SingleOutputStreamOperator<SearchResult> hits =
+        parsed
+            .keyBy(CacheLookup::key)
+            .connect(fills.keyBy(CacheLookup::key))
+            .process(
+                new CacheLookup(artifact.version(), artifact.manifest().modelId(), config.cache()))
+            .name("cache-lookup")
+            .uid("cache-lookup");
+    Computed computed =
+        compute(
+            config,
+            artifact,
+            hits.getSideOutput(CacheLookup.MISSES),
+            hits.getSideOutput(CacheLookup.EMBEDDED),
+            true);
+    computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
+    return hits.union(computed.results());
+  }
 
+  /**
+   * Embeds (unless the embedding came from the cache), routes, retrieves and ranks: the path every
+   * computed result takes, in the streaming job and in the prewarm job alike.
+   *
+   * @param cachedEmbeddings queries whose embedding came from the cache, or {@code null}
+   * @param fills also return cache fills of computed results and embeddings
+   */
+  public static Computed compute(
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      DataStream<AcceptedQuery> queries,
+      DataStream<EmbeddedQuery> cachedEmbeddings,
+      boolean fills) {
+    String artifactDir = artifact.dir().toString();
+    int maxBatch = config.intRange("batch.max-size", 1, 4096);
     DataStream<EmbeddedQuery> embedded =
         AsyncDataStream.unorderedWait(
-                parsed,
+                queries,
                 new EmbedQueries(
                     config.embedder(),
                     maxBatch,
@@ -103,8 +178,10 @@ public final class SearchJob {
                 maxBatch * 4)
             .name("embed")
             .uid("embed");
+    DataStream<EmbeddedQuery> toRoute =
+        cachedEmbeddings == null ? embedded : embedded.union(cachedEmbeddings);
     DataStream<ExpertRequest> routed =
-        embedded
+        toRoute
             .flatMap(new RouteQueries(artifactDir, config.routing(), config.ranking().hybrid()))
             .name("route")
             .uid("route");
@@ -114,15 +191,26 @@ public final class SearchJob {
             .process(new ExpertRetrieval(artifactDir, config.oversample(), config.ranking()))
             .name("expert-retrieval")
             .uid("expert-retrieval");
-    return partials
-        .keyBy(MergePartials::key)
-        .process(
-            new MergePartials(
-                artifact.version(),
-                config.longRange("merge.timeout-ms", 10, 600_000),
-                config.ranking()))
-        .name("merge-rerank")
-        .uid("merge-rerank");
+    SingleOutputStreamOperator<SearchResult> results =
+        partials
+            .keyBy(MergePartials::key)
+            .process(
+                new MergePartials(
+                    artifact.version(),
+                    config.longRange("merge.timeout-ms", 10, 600_000),
+                    config.ranking(),
+                    fills))
+            .name("merge-rerank")
+            .uid("merge-rerank");
+    if (!fills) {
+      return new Computed(results, null);
+    }
+    DataStream<CacheFill> embeddingFills =
+        embedded
+            .flatMap(new EmbeddingFills(artifact.manifest().modelId()))
+            .name("embedding-fills")
+            .uid("embedding-fills");
+    return new Computed(results, results.getSideOutput(MergePartials.FILLS).union(embeddingFills));
   }
 
   /** Wires the whole job, results included. */
@@ -132,8 +220,9 @@ public final class SearchJob {
       IndexArtifact artifact,
       Source<RawMessage, ?, ?> source,
       Sink<SearchResult> results,
-      Sink<DeadLetter> deadLetters) {
-    results(env, config, artifact, source, deadLetters)
+      Sink<DeadLetter> deadLetters,
+      CacheIo cache) {
+    results(env, config, artifact, source, deadLetters, cache)
         .sinkTo(results)
         .name("results")
         .uid("results-sink");
@@ -149,7 +238,8 @@ public final class SearchJob {
         artifact,
         KafkaIO.querySource(kafka),
         KafkaIO.resultSink(kafka),
-        KafkaIO.deadLetterSink(kafka));
+        KafkaIO.deadLetterSink(kafka),
+        new CacheIo(KafkaIO.cacheFillSource(kafka), KafkaIO.cacheFillSink(kafka)));
   }
 
   /**
