@@ -35,14 +35,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class EmbeddedPipeline implements AutoCloseable {
   private final EmbeddedKafka kafka;
   private final MoeSearchConfig config;
-  private final JobClient job;
+  private final IndexArtifact artifact;
+  private final UnaryOperator<DataStream<SearchResult>> tap;
+  private JobClient job;
   private final KafkaProducer<byte[], byte[]> producer;
   private final MessageJson json = new MessageJson();
 
-  private EmbeddedPipeline(EmbeddedKafka kafka, MoeSearchConfig config, JobClient job) {
+  private EmbeddedPipeline(
+      EmbeddedKafka kafka,
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      UnaryOperator<DataStream<SearchResult>> tap) {
     this.kafka = kafka;
     this.config = config;
-    this.job = job;
+    this.artifact = artifact;
+    this.tap = tap;
     Properties p = kafka.clientProperties();
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
@@ -69,22 +76,53 @@ public final class EmbeddedPipeline implements AutoCloseable {
       KafkaSettings s = config.kafka();
       kafka.createTopics(queryPartitions, s.queryTopic());
       kafka.createTopics(queryPartitions, s.resultTopic(), s.deadLetterTopic(), s.cacheFillTopic());
-      DataStream<SearchResult> results =
-          tap.apply(
-              SearchJob.results(
-                  env,
-                  config,
-                  artifact,
-                  KafkaIO.querySource(s),
-                  KafkaIO.deadLetterSink(s),
-                  new SearchJob.CacheIo(KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s))));
-      results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
-      JobClient job = env.executeAsync(config.string("job.name") + " " + artifact.version());
-      return new EmbeddedPipeline(kafka, config, job);
+      EmbeddedPipeline pipeline = new EmbeddedPipeline(kafka, config, artifact, tap);
+      pipeline.submit(env);
+      return pipeline;
     } catch (Exception | Error e) {
       kafka.close();
       throw e;
     }
+  }
+
+  private void submit(StreamExecutionEnvironment env) throws Exception {
+    KafkaSettings s = config.kafka();
+    DataStream<SearchResult> results =
+        tap.apply(
+            SearchJob.results(
+                env,
+                config,
+                artifact,
+                KafkaIO.querySource(s),
+                KafkaIO.deadLetterSink(s),
+                new SearchJob.CacheIo(KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s))));
+    results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
+    job = env.executeAsync(config.string("job.name") + " " + artifact.version());
+  }
+
+  /**
+   * Stops the job with a savepoint under {@code dir} and returns the savepoint's path; the broker
+   * keeps running, so {@link #restart} can pick up where the job left off.
+   */
+  public String stopWithSavepoint(java.nio.file.Path dir) throws Exception {
+    String path =
+        job.stopWithSavepoint(
+                false,
+                dir.toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+            .get(120, java.util.concurrent.TimeUnit.SECONDS);
+    job.getJobExecutionResult()
+        .handle((r, e) -> null)
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return path;
+  }
+
+  /**
+   * Submits the job again on the same broker, e.g. on an environment configured to restore a
+   * savepoint ({@code execution.savepoint.path}).
+   */
+  public void restart(StreamExecutionEnvironment env) throws Exception {
+    submit(env);
   }
 
   /** The embedded default: the job on a local MiniCluster configured from {@code base}. */
@@ -108,6 +146,53 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   public String bootstrapServers() {
     return kafka.bootstrapServers();
+  }
+
+  /**
+   * Waits until the job has consumed everything on the cache-fill topic up to now: its consumer
+   * group's offsets, committed when a checkpoint completes (so every operator has processed the
+   * fills before them), reach the topic's end. Returns false on timeout.
+   */
+  public boolean awaitFillsConsumed(Duration timeout) throws Exception {
+    String topic = config.kafka().cacheFillTopic();
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+      var partitions =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get()
+              .get(topic)
+              .partitions()
+              .stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+          latest = new java.util.HashMap<>();
+      partitions.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      var ends = admin.listOffsets(latest).all().get();
+      while (System.currentTimeMillis() < deadline) {
+        var committed =
+            admin
+                .listConsumerGroupOffsets(config.kafka().groupId())
+                .partitionsToOffsetAndMetadata()
+                .get();
+        boolean done = true;
+        for (var tp : partitions) {
+          long end = ends.get(tp).offset();
+          var c = committed.get(tp);
+          if (end > 0 && (c == null || c.offset() < end)) {
+            done = false;
+          }
+        }
+        if (done) {
+          return true;
+        }
+        Thread.sleep(100);
+      }
+      return false;
+    }
   }
 
   /** Sends a raw query payload (not flushed). */

@@ -1,0 +1,64 @@
+package io.moesearch.jobs.prewarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.connectors.message.QueryCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QueryLogTest {
+  @TempDir Path dir;
+  private final QueryCodec codec = new QueryCodec(64, 4096);
+  private final List<String> problems = new ArrayList<>();
+
+  private QueryLog read(String name, String... lines) throws Exception {
+    Path f = dir.resolve(name);
+    Files.write(f, List.of(lines));
+    return QueryLog.read(f, codec, problems::add);
+  }
+
+  private static List<String> texts(List<QueryLog.Entry> entries) {
+    return entries.stream().map(e -> e.query().text() + "=" + e.count()).toList();
+  }
+
+  @Test
+  void plainTextCountsNormalisedRepeats() throws Exception {
+    QueryLog log = read("q.txt", "USB cable", "usb  cable", "toner", "", "usb cable ");
+    assertThat(log.distinct()).isEqualTo(2);
+    assertThat(texts(log.top(5))).containsExactly("USB cable=3", "toner=1");
+    assertThat(texts(log.top(1))).containsExactly("USB cable=3");
+  }
+
+  @Test
+  void jsonLinesTakePopularityRowsAndRawEvents() throws Exception {
+    QueryLog log =
+        read(
+            "q.jsonl",
+            "{\"text\": \"toner\", \"count\": 5}",
+            "{\"query_id\": \"1\", \"text\": \"mouse\"}",
+            "{\"query_id\": \"2\", \"text\": \"Mouse\", \"top_k\": 10}",
+            "{\"query_id\": \"3\", \"text\": \"mouse\", \"top_k\": 5}",
+            "{\"query_id\": \"4\", \"text\": \"mouse\", \"filters\": {\"brands\": [\"HP\"]}}",
+            "{\"text\": \"ssd\", \"count\": 0}",
+            "not json",
+            "{\"query_id\": \"5\", \"text\": \"" + "x".repeat(100) + "\"}");
+    assertThat(texts(log.top(10))).containsExactly("toner=5", "mouse=2", "mouse=1", "mouse=1");
+    assertThat(log.top(10).get(3).query().filters().brands()).containsExactly("HP");
+    assertThat(log.skipped()).isEqualTo(3);
+    assertThat(problems).anyMatch(p -> p.contains("q.jsonl:6") && p.contains("count"));
+    assertThat(problems).anyMatch(p -> p.contains("q.jsonl:7") && p.contains("not JSON"));
+  }
+
+  @Test
+  void csvNeedsATextColumnAndTakesCounts() throws Exception {
+    QueryLog log = read("q.csv", "query,frequency", "toner,3", "\"usb, cable\",7", "mouse,x");
+    assertThat(texts(log.top(10))).containsExactly("usb, cable=7", "toner=3");
+    assertThat(log.skipped()).isEqualTo(1);
+    assertThatThrownBy(() -> read("bad.csv", "name,count", "a,1")).hasMessageContaining("'text'");
+  }
+}
