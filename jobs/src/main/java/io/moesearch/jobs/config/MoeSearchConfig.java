@@ -93,6 +93,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("cache.l3-ttl-ms", "604800000");
     d.put("cache.coalesce-wait-ms", "2000");
     d.put("cache.fill-max-bytes", "1048576");
+    d.put("cache.buffer-timeout-ms", "1");
     return Collections.unmodifiableMap(d);
   }
 
@@ -190,6 +191,7 @@ public final class MoeSearchConfig implements Serializable {
     bool("cache.enabled");
     cache();
     intRange("cache.fill-max-bytes", 1024, 64 << 20);
+    longRange("cache.buffer-timeout-ms", 0, 10_000);
     if (!string("kafka.bootstrap-servers").isEmpty()) {
       kafka();
     }

@@ -34,11 +34,26 @@ public final class PipelineDriver {
     public double inJobP99Ms;
     public double avgExperts;
 
-    /** In-job stage latencies (ms): embed (queue + batched inference), route, retrieve, rerank. */
+    /**
+     * In-job stage latencies (ms) of computed results: embed (queue + batched inference), route,
+     * retrieve, rerank.
+     */
     public Map<String, Double> stageMs = new java.util.LinkedHashMap<>();
+
+    /** Results by cache path ({@code miss}, {@code embedding}, {@code l1}, {@code l2}, ...). */
+    public Map<String, Integer> cachePaths = new java.util.TreeMap<>();
+
+    /**
+     * Latency by cache path: {@code <path>_e2e_p50}, {@code <path>_e2e_p99}, {@code
+     * <path>_in_job_p50}, {@code <path>_in_job_p99} (ms).
+     */
+    public Map<String, Double> cachePathLatencyMs = new java.util.TreeMap<>();
 
     public boolean timedOut;
   }
+
+  /** Per cache path: end-to-end and in-job latencies. */
+  private record PathStats(LatencyStats e2e, LatencyStats inJob) {}
 
   private PipelineDriver() {}
 
@@ -65,6 +80,7 @@ public final class PipelineDriver {
     for (String st : List.of("embed", "route", "retrieve", "rerank")) {
       stages.put(st, new LatencyStats());
     }
+    Map<String, PathStats> paths = new java.util.TreeMap<>();
     try (var results = pipeline.results(false);
         var dead = pipeline.deadLetters()) {
       // Subscribe before sending so no partition assignment delay skews the first latencies.
@@ -88,6 +104,7 @@ public final class PipelineDriver {
                 e2e,
                 inJob,
                 stages,
+                paths,
                 f,
                 onResult,
                 Duration.ofNanos(wait));
@@ -115,7 +132,18 @@ public final class PipelineDriver {
       long deadline = System.currentTimeMillis() + timeout.toMillis();
       while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad)
           && System.currentTimeMillis() < deadline) {
-        drain(results, dead, sentAt, seen, e2e, inJob, stages, f, onResult, Duration.ofMillis(100));
+        drain(
+            results,
+            dead,
+            sentAt,
+            seen,
+            e2e,
+            inJob,
+            stages,
+            paths,
+            f,
+            onResult,
+            Duration.ofMillis(100));
       }
       f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
       long lastResult = System.currentTimeMillis();
@@ -131,7 +159,21 @@ public final class PipelineDriver {
           f.stageMs.put(k + "_p50", v.percentile(50));
           f.stageMs.put(k + "_p99", v.percentile(99));
         });
+    paths.forEach(
+        (k, v) -> {
+          f.cachePaths.put(k, v.e2e().count());
+          f.cachePathLatencyMs.put(k + "_e2e_p50", v.e2e().percentile(50));
+          f.cachePathLatencyMs.put(k + "_e2e_p99", v.e2e().percentile(99));
+          f.cachePathLatencyMs.put(k + "_in_job_p50", v.inJob().percentile(50));
+          f.cachePathLatencyMs.put(k + "_in_job_p99", v.inJob().percentile(99));
+        });
     return f;
+  }
+
+  /** Whether the result was computed (a miss, or from a cached embedding) rather than cached. */
+  public static boolean computed(SearchResult r) {
+    return r.cache().equals(SearchResult.CACHE_MISS)
+        || r.cache().equals(SearchResult.CACHE_EMBEDDING);
   }
 
   private static void drain(
@@ -142,6 +184,7 @@ public final class PipelineDriver {
       LatencyStats e2e,
       LatencyStats inJob,
       Map<String, LatencyStats> stages,
+      Map<String, PathStats> paths,
       Figures f,
       Consumer<SearchResult> onResult,
       Duration wait) {
@@ -155,12 +198,20 @@ public final class PipelineDriver {
         continue;
       }
       f.resultsReceived++;
-      e2e.add(r.receivedMillis() - sentAt.get(res.queryId()));
+      long e2eMs = r.receivedMillis() - sentAt.get(res.queryId());
+      e2e.add(e2eMs);
       inJob.add(res.latency().totalMs());
-      stages.get("embed").add(res.latency().embedMs());
-      stages.get("route").add(res.latency().routeMs());
-      stages.get("retrieve").add(res.latency().retrieveMs());
-      stages.get("rerank").add(res.latency().rerankMs());
+      PathStats path =
+          paths.computeIfAbsent(
+              res.cache(), k -> new PathStats(new LatencyStats(), new LatencyStats()));
+      path.e2e().add(e2eMs);
+      path.inJob().add(res.latency().totalMs());
+      if (computed(res)) {
+        stages.get("embed").add(res.latency().embedMs());
+        stages.get("route").add(res.latency().routeMs());
+        stages.get("retrieve").add(res.latency().retrieveMs());
+        stages.get("rerank").add(res.latency().rerankMs());
+      }
       f.avgExperts += (res.experts().length - f.avgExperts) / f.resultsReceived;
       onResult.accept(res);
     }

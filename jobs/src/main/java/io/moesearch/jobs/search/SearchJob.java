@@ -131,6 +131,10 @@ public final class SearchJob {
         .sinkTo(deadLetters)
         .name("dead-letters")
         .uid("dead-letters-sink");
+    // The hit path is two hops (parse → lookup → sink) of tiny records: flush them promptly
+    // rather than after job.buffer-timeout-ms, so a hit's latency is not the buffer timeout.
+    long hitFlush = config.longRange("cache.buffer-timeout-ms", 0, 10_000);
+    parsed.setBufferTimeout(hitFlush);
     SingleOutputStreamOperator<SearchResult> hits =
         parsed
             .keyBy(CacheLookup::key)
@@ -138,7 +142,8 @@ public final class SearchJob {
             .process(
                 new CacheLookup(artifact.version(), artifact.manifest().modelId(), config.cache()))
             .name("cache-lookup")
-            .uid("cache-lookup");
+            .uid("cache-lookup")
+            .setBufferTimeout(hitFlush);
     Computed computed =
         compute(
             config,
