@@ -17,7 +17,9 @@ public final class MoeSearch {
     c.add(new DemoCommand());
     c.add(new IndexBuildCommand());
     c.add(new EvalCommand());
+    c.add(new PrewarmCommand());
     c.add(new BenchPipelineCommand());
+    c.add(new BenchCacheCommand());
     return c;
   }
 
