@@ -6,7 +6,6 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
-import io.moesearch.core.cache.QueryNormalizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +89,7 @@ public final class CacheLookup
 
   /** The partitioning key of a query: its normalised text. */
   public static String key(AcceptedQuery q) {
-    return QueryNormalizer.normalize(q.query().text());
+    return q.normalizedText();
   }
 
   /** The partitioning key of a fill: its (already normalised) text. */

@@ -36,6 +36,25 @@ class SchemaConformanceTest {
   private static final JsonSchema QUERY = schema("query.schema.json");
   private static final JsonSchema RESULT = schema("result.schema.json");
   private static final JsonSchema DEAD_LETTER = schema("dead-letter.schema.json");
+  private static final JsonSchema CACHE_FILL = schema("cache-fill.schema.json");
+
+  @Test
+  void encodedCacheFillsAreSchemaValid() throws Exception {
+    CacheFill result =
+        CacheFill.result(
+            "usb cable",
+            10,
+            "b=anker",
+            "v1",
+            new RankedItem[] {new RankedItem("p", "t", 1f)},
+            new int[] {2});
+    CacheFill embedding = CacheFill.embedding("usb cable", "m", new float[] {0.5f, -1f});
+    for (CacheFill f : java.util.List.of(result, embedding)) {
+      String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
+      assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
+    }
+    assertThat(validate(CACHE_FILL, "{\"kind\":\"result\"}")).isNotEmpty();
+  }
 
   private static Set<ValidationMessage> validate(JsonSchema schema, String json) throws Exception {
     return schema.validate(MAPPER.readTree(json));
