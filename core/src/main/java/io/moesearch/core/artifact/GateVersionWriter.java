@@ -37,6 +37,15 @@ public final class GateVersionWriter {
    * @param update provenance recorded in the manifest ({@code parentVersion} is filled in)
    */
   public static Result write(Path parent, Gate gate, Manifest.GateUpdate update) {
+    return write(parent, gate, update, null);
+  }
+
+  /**
+   * As {@link #write(Path, Gate, Manifest.GateUpdate)}, but into {@code targetRoot} (its {@code
+   * LATEST} is updated) instead of the parent's root; {@code null} = the parent's root. Links work
+   * only within one file system; elsewhere files are copied.
+   */
+  public static Result write(Path parent, Gate gate, Manifest.GateUpdate update, Path targetRoot) {
     if (parent == null || gate == null || update == null) {
       throw new IllegalArgumentException("parent artifact, gate and provenance are required");
     }
@@ -55,12 +64,13 @@ public final class GateVersionWriter {
               + " experts of dimension "
               + m.dimension());
     }
-    Path root = src.toAbsolutePath().getParent();
+    Path root = targetRoot != null ? targetRoot.toAbsolutePath() : src.toAbsolutePath().getParent();
     String version = IndexBuilder.newVersion();
     Path tmp = root.resolve(".tmp-" + version);
     Path dst = root.resolve(version);
     int[] counts = new int[2];
     try {
+      Files.createDirectories(root);
       Files.createDirectories(tmp);
       String gateFile = m.gate().file();
       Map<String, String> files = new TreeMap<>();
