@@ -1,5 +1,6 @@
 package io.moesearch.core.artifact;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +23,58 @@ public record Manifest(
     GateInfo gate,
     Map<String, String> files,
     List<ExpertInfo> expertIndexes,
-    Map<String, Double> buildSeconds) {
+    Map<String, Double> buildSeconds,
+    @JsonInclude(JsonInclude.Include.NON_NULL) GateUpdate gateUpdate) {
 
+  /**
+   * Version 2. {@link #gateUpdate} is optional (absent in built artifacts and in every artifact
+   * written before it existed), so the format stays 2 and older artifacts still load.
+   */
   public static final int FORMAT_VERSION = 2;
+
+  /** A manifest of a built artifact (no gate update). */
+  public Manifest(
+      int formatVersion,
+      String indexVersion,
+      String createdAt,
+      String modelId,
+      int dimension,
+      int products,
+      int experts,
+      String encoding,
+      int hnswM,
+      int hnswBeamWidth,
+      GateInfo gate,
+      Map<String, String> files,
+      List<ExpertInfo> expertIndexes,
+      Map<String, Double> buildSeconds) {
+    this(
+        formatVersion,
+        indexVersion,
+        createdAt,
+        modelId,
+        dimension,
+        products,
+        experts,
+        encoding,
+        hnswM,
+        hnswBeamWidth,
+        gate,
+        files,
+        expertIndexes,
+        buildSeconds,
+        null);
+  }
+
+  /**
+   * Provenance of a gate re-learned by {@code routing update}: this version shares every file but
+   * the gate with {@code parentVersion}.
+   *
+   * @param parentVersion the version whose gate was the starting point
+   * @param method how the gate was trained, e.g. {@code softmax-regression}
+   * @param settings the training inputs and figures (query log, k, epochs, losses, ...)
+   */
+  public record GateUpdate(String parentVersion, String method, Map<String, String> settings) {}
 
   /** The gate file and the settings the products were assigned with. */
   public record GateInfo(

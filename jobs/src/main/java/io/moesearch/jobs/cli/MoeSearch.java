@@ -19,7 +19,9 @@ public final class MoeSearch {
     c.add(new EvalCommand());
     c.add(new PrewarmCommand());
     c.add(new BenchPipelineCommand());
+    c.add(new RoutingUpdateCommand());
     c.add(new BenchCacheCommand());
+    c.add(new BenchRoutingCommand());
     return c;
   }
 
@@ -28,6 +30,13 @@ public final class MoeSearch {
   }
 
   static int run(String[] argv) {
+    if (argv.length > 0 && argv[0].equals("--update-routing")) {
+      String[] rest = new String[argv.length + 1];
+      rest[0] = "routing";
+      rest[1] = "update";
+      System.arraycopy(argv, 1, rest, 2, argv.length - 1);
+      argv = rest;
+    }
     List<Command> commands = commands();
     for (Command cmd : commands) {
       String[] words = cmd.name().split(" ");

@@ -57,6 +57,18 @@ public final class MoeSearchConfig implements Serializable {
     d.put("routing.activation", "0.9");
     d.put("routing.min-experts", "1");
     d.put("routing.max-experts", "16");
+    d.put("routing.balance-alpha", "0");
+    d.put("routing.load-half-life-ms", "10000");
+    d.put("routing.complexity-threshold", "0");
+    d.put("routing.fast-activation", "0.8");
+    d.put("routing.fast-max-experts", "2");
+    d.put("routing.fast-oversample", "5");
+    d.put("routing.update-queries", "2000");
+    d.put("routing.update-k", "10");
+    d.put("routing.update-epochs", "10");
+    d.put("routing.update-learning-rate", "0.003");
+    d.put("routing.update-l2", "0.001");
+    d.put("routing.update-seed", "17");
     d.put("retrieval.oversample", "10");
     d.put("ranking.mode", "hybrid");
     d.put("ranking.dense-depth", "20");
@@ -171,6 +183,10 @@ public final class MoeSearchConfig implements Serializable {
     buildSettings();
     embedder();
     routing();
+    loadAwareRouting();
+    gateTraining();
+    intRange("routing.update-queries", 1, 10_000_000);
+    intRange("routing.update-k", 1, 1000);
     oversample();
     badLines();
     ranking();
@@ -323,6 +339,46 @@ public final class MoeSearchConfig implements Serializable {
     int min = intRange("routing.min-experts", 1, 4096);
     int max = intRange("routing.max-experts", 1, 4096);
     return wrap(() -> new RoutingConfig(t, new ActivationRule(a, min, max)));
+  }
+
+  /**
+   * Load- and complexity-aware routing ({@code routing.*}): the serving routing, the balance term
+   * α, the load half-life, and the fast path for confident queries.
+   */
+  public io.moesearch.core.gate.LoadAwareRoutingConfig loadAwareRouting() {
+    RoutingConfig base = routing();
+    double alpha = doubleValue("routing.balance-alpha");
+    long halfLife = longRange("routing.load-half-life-ms", 1, 86_400_000L * 365);
+    double threshold = doubleValue("routing.complexity-threshold");
+    double fastActivation = doubleValue("routing.fast-activation");
+    int fastMax = intRange("routing.fast-max-experts", 1, 4096);
+    int fastOversample = intRange("routing.fast-oversample", 1, 1000);
+    int oversample = oversample();
+    return wrap(
+        () ->
+            new io.moesearch.core.gate.LoadAwareRoutingConfig(
+                base,
+                alpha,
+                halfLife,
+                threshold,
+                wrap(
+                    () ->
+                        new ActivationRule(
+                            fastActivation,
+                            Math.min(base.activation().minExperts(), fastMax),
+                            fastMax)),
+                oversample,
+                fastOversample));
+  }
+
+  /** Settings of the gate re-learning ({@code routing update}): {@code routing.update-*}. */
+  public io.moesearch.core.gate.GateTrainer.Settings gateTraining() {
+    double t = doubleValue("routing.temperature");
+    int epochs = intRange("routing.update-epochs", 1, 10_000);
+    double lr = doubleValue("routing.update-learning-rate");
+    double l2 = doubleValue("routing.update-l2");
+    long seed = longValue("routing.update-seed");
+    return wrap(() -> new io.moesearch.core.gate.GateTrainer.Settings(t, epochs, lr, l2, 64, seed));
   }
 
   /**

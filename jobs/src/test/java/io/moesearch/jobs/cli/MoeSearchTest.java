@@ -38,7 +38,67 @@ class MoeSearchTest {
     }
     assertThat(MoeSearch.commands())
         .extracting(Command::name)
-        .contains("demo", "index build", "eval", "bench pipeline");
+        .contains(
+            "demo", "index build", "eval", "bench pipeline", "bench routing", "routing update");
+  }
+
+  @Test
+  void updateRoutingIsAnAliasOfRoutingUpdate() {
+    assertThat(MoeSearch.run(new String[] {"--update-routing", "--help"})).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: moe-search routing update");
+  }
+
+  @Test
+  void aTinySyntheticRoutingBenchWritesItsFigures(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path json = dir.resolve("routing.json");
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "bench",
+              "routing",
+              "--skip-icecat",
+              "--products",
+              "3000",
+              "--distinct",
+              "40",
+              "--train-queries",
+              "200",
+              "--events",
+              "300",
+              "--window",
+              "100",
+              "--alphas",
+              "0,0.1",
+              "--set",
+              "index.experts=16",
+              "--set",
+              "routing.update-epochs=2",
+              "--json",
+              json.toString()
+            });
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    assertThat(root.get("rows")).hasSize(4);
+    var row = root.get("rows").get(0);
+    for (String f :
+        java.util.List.of(
+            "dataset",
+            "gate",
+            "alpha",
+            "utilisation",
+            "loadEntropy",
+            "avgExperts",
+            "fastShare",
+            "recallAt10",
+            "qps")) {
+      assertThat(row.has(f)).as(f).isTrue();
+    }
+    assertThat(row.get("dataset").asText()).isEqualTo("synthetic");
+    assertThat(row.get("utilisation").asDouble()).isBetween(0.0, 1.0);
+    assertThat(row.get("recallAt10").asDouble()).isBetween(0.0, 1.0);
+    assertThat(root.at("/recallTopM/synthetic/updated")).hasSize(4);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("| synthetic | updated | 0.1 |");
   }
 
   @Test

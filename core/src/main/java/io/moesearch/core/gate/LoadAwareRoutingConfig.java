@@ -1,0 +1,65 @@
+package io.moesearch.core.gate;
+
+import java.io.Serializable;
+
+/**
+ * Settings of {@link LoadAwareRouter}.
+ *
+ * @param base temperature and the normal path's activation rule ({@code routing.temperature},
+ *     {@code routing.activation}, {@code routing.min-experts}, {@code routing.max-experts})
+ * @param balanceAlpha {@code routing.balance-alpha}: scores are {@code logit − α · load}; 0 turns
+ *     balancing off
+ * @param loadHalfLifeMs {@code routing.load-half-life-ms}: half-life of the load counters
+ * @param complexityThreshold {@code routing.complexity-threshold}: a query whose gate distribution
+ *     has normalised entropy below this takes the fast path; 0 turns the fast path off
+ * @param fast the fast path's activation rule ({@code routing.fast-activation}, {@code
+ *     routing.fast-max-experts})
+ * @param oversample {@code retrieval.oversample} of the normal path
+ * @param fastOversample {@code routing.fast-oversample}: HNSW candidates per expert = k × this
+ */
+public record LoadAwareRoutingConfig(
+    RoutingConfig base,
+    double balanceAlpha,
+    long loadHalfLifeMs,
+    double complexityThreshold,
+    ActivationRule fast,
+    int oversample,
+    int fastOversample)
+    implements Serializable {
+
+  public LoadAwareRoutingConfig {
+    if (base == null || fast == null) {
+      throw new IllegalArgumentException("routing config and fast activation rule are required");
+    }
+    if (!(balanceAlpha >= 0) || Double.isInfinite(balanceAlpha)) {
+      throw new IllegalArgumentException(
+          "routing.balance-alpha must be finite and >= 0, got " + balanceAlpha);
+    }
+    if (loadHalfLifeMs < 1) {
+      throw new IllegalArgumentException(
+          "routing.load-half-life-ms must be >= 1, got " + loadHalfLifeMs);
+    }
+    if (!(complexityThreshold >= 0 && complexityThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "routing.complexity-threshold must be in [0, 1], got " + complexityThreshold);
+    }
+    if (oversample < 1) {
+      throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
+    }
+    if (fastOversample < 1) {
+      throw new IllegalArgumentException(
+          "routing.fast-oversample must be >= 1, got " + fastOversample);
+    }
+  }
+
+  /** Balancing and the fast path off: routes exactly like {@link Router} with {@code base}. */
+  public static LoadAwareRoutingConfig plain(RoutingConfig base, int oversample) {
+    return new LoadAwareRoutingConfig(
+        base, 0, 60_000, 0, base.activation(), oversample, oversample);
+  }
+
+  public LoadAwareRoutingConfig withAlpha(double alpha) {
+    return new LoadAwareRoutingConfig(
+        base, alpha, loadHalfLifeMs, complexityThreshold, fast, oversample, fastOversample);
+  }
+}

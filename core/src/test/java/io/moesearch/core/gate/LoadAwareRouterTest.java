@@ -1,0 +1,104 @@
+package io.moesearch.core.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.core.util.Vectors;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LoadAwareRouterTest {
+  private static final RoutingConfig BASE = new RoutingConfig(0.05, new ActivationRule(0.5, 1, 1));
+
+  private static LoadAwareRoutingConfig config(double alpha, double threshold) {
+    return new LoadAwareRoutingConfig(
+        BASE, alpha, 10_000, threshold, new ActivationRule(0.5, 1, 1), 10, 4);
+  }
+
+  @Test
+  void aLoadedExpertLosesToALessLoadedOneWithCloseLogits() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0.98f, 0.199f}, {-1, 0}});
+    float[] q = {1, 0};
+    LoadAwareRouter router = new LoadAwareRouter(gate, config(0.05, 0));
+    assertThat(router.route(q, new double[] {1, 1, 1}).experts()).containsExactly(0);
+    assertThat(router.route(q, new double[] {2.5, 0.5, 0}).experts()).containsExactly(1);
+    // a far-away expert is not chosen however idle it is
+    assertThat(router.route(q, new double[] {2.5, 2.5, 0}).experts()).doesNotContain(2);
+  }
+
+  @Test
+  void alphaZeroRoutesExactlyLikeThePlainRouter() {
+    Random rnd = new Random(3);
+    float[][] w = new float[16][8];
+    for (float[] row : w) {
+      for (int d = 0; d < row.length; d++) {
+        row[d] = (float) rnd.nextGaussian();
+      }
+      Vectors.normalizeInPlace(row);
+    }
+    Gate gate = new Gate(w);
+    RoutingConfig rc = new RoutingConfig(0.1, new ActivationRule(0.8, 1, 6));
+    Router plain = new Router(gate, rc);
+    LoadAwareRouter aware = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(rc, 10));
+    double[] skewed = new double[16];
+    skewed[3] = 16;
+    for (int i = 0; i < 200; i++) {
+      float[] q = new float[8];
+      for (int d = 0; d < q.length; d++) {
+        q[d] = (float) rnd.nextGaussian();
+      }
+      Vectors.normalizeInPlace(q);
+      assertThat(aware.route(q, skewed).experts()).containsExactly(plain.route(q));
+      assertThat(aware.route(q, skewed).fast()).isFalse();
+    }
+  }
+
+  @Test
+  void theTrackerVariantRecordsWhatItRoutes() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0.99f, 0.141f}});
+    LoadAwareRouter router = new LoadAwareRouter(gate, config(0.02, 0));
+    ExpertLoadTracker tracker = new ExpertLoadTracker(2, 60_000);
+    int[] hits = new int[2];
+    for (int i = 0; i < 100; i++) {
+      hits[router.route(new float[] {1, 0}, tracker, i).experts()[0]]++;
+    }
+    assertThat(hits[0]).isGreaterThan(0);
+    assertThat(hits[1]).isGreaterThan(0);
+    assertThat(tracker.activations(100)[0] + tracker.activations(100)[1])
+        .isCloseTo(100, org.assertj.core.api.Assertions.within(0.1));
+  }
+
+  @Test
+  void confidentQueriesTakeTheFastPathAndAmbiguousOnesTheNormalPath() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}, {-1, 0}, {0, -1}});
+    LoadAwareRoutingConfig c =
+        new LoadAwareRoutingConfig(
+            new RoutingConfig(0.2, new ActivationRule(0.99, 1, 4)),
+            0,
+            1000,
+            0.5,
+            new ActivationRule(0.9, 1, 1),
+            10,
+            3);
+    LoadAwareRouter router = new LoadAwareRouter(gate, c);
+    Route confident = router.route(new float[] {1, 0}, null);
+    assertThat(confident.fast()).isTrue();
+    assertThat(confident.experts()).containsExactly(0);
+    assertThat(confident.oversample()).isEqualTo(3);
+    assertThat(confident.entropy()).isLessThan(0.5);
+    float s = (float) Math.sqrt(0.5);
+    Route ambiguous = router.route(new float[] {s, s}, null);
+    assertThat(ambiguous.fast()).isFalse();
+    assertThat(ambiguous.experts()).hasSizeGreaterThan(1);
+    assertThat(ambiguous.oversample()).isEqualTo(10);
+  }
+
+  @Test
+  void settingsAreCheckedNamingTheKey() {
+    assertThatThrownBy(() -> config(-1, 0)).hasMessageContaining("routing.balance-alpha");
+    assertThatThrownBy(() -> config(0, 1.5)).hasMessageContaining("routing.complexity-threshold");
+    LoadAwareRouter r = new LoadAwareRouter(new Gate(new float[][] {{1, 0}}), config(0, 0));
+    assertThatThrownBy(() -> r.route(new float[] {1, 0}, new double[] {1, 1}))
+        .hasMessageContaining("loads");
+  }
+}

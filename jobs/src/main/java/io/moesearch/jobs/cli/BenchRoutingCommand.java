@@ -1,0 +1,583 @@
+package io.moesearch.jobs.cli;
+
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.IndexBuilder;
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.eval.Judgements;
+import io.moesearch.core.gate.ActivationRule;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.ExpertLoadTracker;
+import io.moesearch.core.gate.Gate;
+import io.moesearch.core.gate.GateTrainer;
+import io.moesearch.core.gate.LoadAwareRouter;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
+import io.moesearch.core.gate.LoadStats;
+import io.moesearch.core.gate.Route;
+import io.moesearch.core.gate.SphericalKMeans;
+import io.moesearch.core.index.Candidate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.retrieval.ExactReranker;
+import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.core.synth.BruteForce;
+import io.moesearch.core.synth.SyntheticCatalog;
+import io.moesearch.core.util.Zipf;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/** {@code moe-search bench routing}: load-aware routing under Zipf-skewed traffic. */
+final class BenchRoutingCommand implements Command {
+  static final int K = 10;
+
+  /** Event-time spacing of replayed queries (100 queries/s of event time). */
+  static final long EVENT_INTERVAL_MS = 10;
+
+  @Override
+  public String name() {
+    return "bench routing";
+  }
+
+  @Override
+  public String summary() {
+    return "load-aware routing under Zipf-skewed traffic: utilisation, experts, recall, QPS";
+  }
+
+  @Override
+  public String help() {
+    return """
+        Usage: moe-search bench routing [options]
+
+        Replays a pool of distinct queries with Zipf-skewed frequencies (seeded; rank r drawn with
+        probability ∝ 1/(r+1)^s, so a few popular queries dominate) through the load-aware router,
+        one event every 10 ms of event time, with router-local decayed load counts
+        (routing.load-half-life-ms). For the centroid gate and the re-learned gate, and for each
+        balance strength α in --alphas (α = 0: balancing off), prints: utilisation (mean / max
+        expert activations per tumbling window of --window events, averaged over windows),
+        normalised entropy of the expert load (H / ln N, same windows), average experts activated,
+        the share of queries on the fast path, recall@10 against exact brute force, and QPS of
+        routing + retrieval on one thread (embedding excluded; queries are embedded once).
+
+        Datasets:
+          icecat     the artifact (index.path / index.root) with the Chorus judged queries
+                     (eval.judgements) embedded by the real model; retrieval is the experts' HNSW
+                     indexes with exact rescoring (retrieval.oversample / routing.fast-oversample).
+                     The re-learned gate comes from --updated-index, else it is trained here on
+                     routing.update-queries seeded product titles, as `routing update` does.
+          synthetic  --products generated 384-d vectors (SyntheticCatalog, seeded), N = index.experts
+                     experts: spherical k-means on a sample of at most 50,000, boundary-replicated
+                     assignment of all products; retrieval is EXACT search inside the activated
+                     experts (no HNSW graphs are built at this scale), so its recall measures
+                     routing alone. The re-learned gate is trained on --train-queries generated
+                     queries.
+
+        Options:
+          --products N          synthetic catalogue size (default 1000000; 0 = skip)
+          --distinct N          distinct synthetic queries in the pool (default 500)
+          --train-queries N     synthetic queries the gate is re-learned on (default 2000)
+          --events N            replayed events per configuration (default 5000)
+          --window N            events per utilisation window (default 1000)
+          --zipf S              Zipf exponent (default 1.0)
+          --alphas LIST         balance strengths to sweep, comma-separated (default 0,0.02,0.05,0.1,0.2)
+          --seed N              seed of the replay, generator and sampling (default 7)
+          --updated-index DIR   the re-learned Icecat artifact (default: train in memory)
+          --skip-icecat         only the synthetic catalogue (no model, no artifact needed)
+          --index DIR           artifact directory or root                  (index.path)
+          --judgements CSV      judged queries                              (eval.judgements)
+          --json FILE           write the figures as JSON
+          --config FILE / --set KEY=VALUE
+        """;
+  }
+
+  @Override
+  public Map<String, String> valuedFlags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String f :
+        List.of(
+            "products",
+            "distinct",
+            "train-queries",
+            "events",
+            "window",
+            "zipf",
+            "alphas",
+            "seed",
+            "updated-index",
+            "json")) {
+      m.put(f, "");
+    }
+    m.put("index", "index.path");
+    m.put("judgements", "eval.judgements");
+    return m;
+  }
+
+  @Override
+  public List<String> switches() {
+    return List.of("skip-icecat");
+  }
+
+  /** One dataset: gates, the distinct query pool with exact top-10, and expert search. */
+  record Dataset(
+      String name,
+      int products,
+      Gate centroid,
+      Gate updated,
+      float[][] pool,
+      int[][] exact,
+      Searcher searcher,
+      String retrieval) {}
+
+  /** Searches the given experts for one query; returns product ordinals, best first. */
+  interface Searcher {
+    int[] search(int[] experts, float[] query, int k, int oversample);
+  }
+
+  /** One measured configuration; field names are the JSON output's. */
+  public record Row(
+      String dataset,
+      String gate,
+      double alpha,
+      double utilisation,
+      double loadEntropy,
+      double avgExperts,
+      double fastShare,
+      double recallAt10,
+      double qps,
+      int events) {}
+
+  /** The whole report. */
+  public static final class Report {
+    public Map<String, Object> machine = new LinkedHashMap<>();
+    public Map<String, Object> settings = new LinkedHashMap<>();
+    public Map<String, Object> datasets = new LinkedHashMap<>();
+    public List<Row> rows = new ArrayList<>();
+
+    /** dataset → gate → recall@10 when routing to the top m = 1, 2, 3, 4 experts (no balancing). */
+    public Map<String, Map<String, double[]>> recallTopM = new LinkedHashMap<>();
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    MoeSearchConfig config = args.config();
+    LoadAwareRoutingConfig routing = config.loadAwareRouting();
+    int products = args.intOption("products", 1_000_000, 0);
+    int distinct = args.intOption("distinct", 500, 1);
+    int trainQueries = args.intOption("train-queries", 2000, 2);
+    int events = args.intOption("events", 5000, 1);
+    int window = args.intOption("window", 1000, 1);
+    double zipf = args.doubleOption("zipf", 1.0, 0);
+    long seed = args.intOption("seed", 7, 0);
+    double[] alphas =
+        parseAlphas(args.option("alphas") == null ? "0,0.02,0.05,0.1,0.2" : args.option("alphas"));
+    Report report = new Report();
+    report.machine.put("cores", Runtime.getRuntime().availableProcessors());
+    report.machine.put("java", System.getProperty("java.version"));
+    report.machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+    report.settings.put("events", events);
+    report.settings.put("window", window);
+    report.settings.put("zipf", zipf);
+    report.settings.put("seed", seed);
+    report.settings.put("alphas", alphas);
+    report.settings.put("eventIntervalMs", EVENT_INTERVAL_MS);
+    report.settings.put("temperature", routing.base().temperature());
+    report.settings.put("activation", routing.base().activation());
+    report.settings.put("loadHalfLifeMs", routing.loadHalfLifeMs());
+    report.settings.put("complexityThreshold", routing.complexityThreshold());
+    report.settings.put("fastActivation", routing.fast());
+    report.settings.put("oversample", routing.oversample());
+    report.settings.put("fastOversample", routing.fastOversample());
+    List<Dataset> sets = new ArrayList<>();
+    List<AutoCloseable> closers = new ArrayList<>();
+    try {
+      if (!args.flag("skip-icecat")) {
+        sets.add(icecat(config, args.option("updated-index"), closers));
+      }
+      if (products > 0) {
+        sets.add(synthetic(config, products, distinct, trainQueries, seed));
+      }
+      for (Dataset d : sets) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("products", d.products());
+        info.put("experts", d.centroid().experts());
+        info.put("distinctQueries", d.pool().length);
+        info.put("retrieval", d.retrieval());
+        report.datasets.put(d.name(), info);
+        Map<String, double[]> topM = new LinkedHashMap<>();
+        topM.put("centroid", recallTopM(d, d.centroid(), routing));
+        topM.put("updated", recallTopM(d, d.updated(), routing));
+        report.recallTopM.put(d.name(), topM);
+        System.out.printf(
+            Locale.ROOT,
+            "%s: recall@10 with the top 1/2/3/4 experts (no balancing): centroid %s, updated %s%n",
+            d.name(),
+            fmt(topM.get("centroid")),
+            fmt(topM.get("updated")));
+        replay(d, d.centroid(), routing, 0, Math.min(events, 500), window, zipf, seed + 99);
+        for (String gate : List.of("centroid", "updated")) {
+          Gate g = gate.equals("centroid") ? d.centroid() : d.updated();
+          for (double a : alphas) {
+            Row r = replay(d, g, routing.withAlpha(a), a, events, window, zipf, seed);
+            Row named =
+                new Row(
+                    d.name(),
+                    gate,
+                    a,
+                    r.utilisation(),
+                    r.loadEntropy(),
+                    r.avgExperts(),
+                    r.fastShare(),
+                    r.recallAt10(),
+                    r.qps(),
+                    r.events());
+            report.rows.add(named);
+            System.out.println(line(named));
+          }
+        }
+      }
+    } finally {
+      for (AutoCloseable c : closers) {
+        c.close();
+      }
+    }
+    System.out.println();
+    System.out.println(table(report));
+    Json.write(args.option("json"), report);
+    return 0;
+  }
+
+  private static Dataset icecat(
+      MoeSearchConfig config, String updatedIndex, List<AutoCloseable> closers) throws Exception {
+    Judgements judgements =
+        Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP);
+    List<String> texts = new ArrayList<>(judgements.byQuery().keySet());
+    try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
+        Embedder embedder = model.newEmbedder()) {
+      IndexArtifact artifact =
+          IndexArtifact.load(config.indexPath(), model.dimension())
+              .requireModel(config.embedder().modelId());
+      System.out.println("icecat: index " + artifact.version() + " at " + artifact.dir());
+      float[][] pool = RoutingData.embed(embedder, texts, System.out::println);
+      float[][] vectors = new float[artifact.vectors().size()][];
+      for (int i = 0; i < vectors.length; i++) {
+        vectors[i] = artifact.vectors().get(i);
+      }
+      int[][] expertsOf =
+          GateTrainer.expertsOfProduct(
+              IndexBuilder.readMembers(artifact.dir()), artifact.manifest().products());
+      Gate updated;
+      if (updatedIndex != null) {
+        IndexArtifact u = IndexArtifact.load(Path.of(updatedIndex), model.dimension());
+        if (!u.ids().equals(artifact.ids()) || u.gate().experts() != artifact.gate().experts()) {
+          throw new IllegalArgumentException(
+              "--updated-index "
+                  + updatedIndex
+                  + " is not a gate version of "
+                  + artifact.version());
+        }
+        System.out.println("icecat: re-learned gate from " + u.version() + " at " + u.dir());
+        updated = u.gate();
+      } else {
+        int n = config.intRange("routing.update-queries", 1, 10_000_000);
+        GateTrainer.Settings s = config.gateTraining();
+        List<String> log = RoutingData.titleQueries(catalogue(config), n, s.seed());
+        System.out.println("icecat: re-learning the gate on " + log.size() + " product titles");
+        float[][] q = RoutingData.embed(embedder, log, System.out::println);
+        updated =
+            RoutingData.train(
+                    artifact.gate(),
+                    vectors,
+                    expertsOf,
+                    q,
+                    config.intRange("routing.update-k", 1, 1000),
+                    s,
+                    System.out::println)
+                .result()
+                .gate();
+      }
+      List<ExpertIndex> experts = artifact.openExperts();
+      closers.add(() -> experts.forEach(ExpertIndex::close));
+      Searcher searcher =
+          (chosen, query, k, oversample) -> {
+            List<List<Candidate>> partials = new ArrayList<>();
+            for (int e : chosen) {
+              ExpertIndex index = experts.get(e);
+              if (index.size() > 0) {
+                partials.add(Retriever.expertTopK(index, query, k, oversample, null));
+              }
+            }
+            return ExactReranker.topK(partials, k).stream().mapToInt(Candidate::ordinal).toArray();
+          };
+      return new Dataset(
+          "icecat",
+          vectors.length,
+          artifact.gate(),
+          updated,
+          pool,
+          BruteForce.topK(vectors, pool, K),
+          searcher,
+          "HNSW per expert, exact rescoring");
+    }
+  }
+
+  private static io.moesearch.core.catalog.Catalog catalogue(MoeSearchConfig config)
+      throws java.io.IOException {
+    return new io.moesearch.core.catalog.CatalogLoader(config.badLines(), b -> {})
+        .load(config.catalogPath());
+  }
+
+  private static Dataset synthetic(
+      MoeSearchConfig config, int products, int distinct, int trainQueries, long seed) {
+    IndexBuildSettings s = config.buildSettings();
+    long t0 = System.nanoTime();
+    SyntheticCatalog cat = new SyntheticCatalog(SyntheticCatalog.Spec.defaults(products, seed));
+    float[][] data = cat.generate();
+    System.out.printf(
+        Locale.ROOT,
+        "synthetic: %d × %d vectors in %d clusters generated in %.1f s%n",
+        products,
+        cat.spec().dimension(),
+        cat.spec().clusters(),
+        (System.nanoTime() - t0) / 1e9);
+    int sampleSize = Math.min(products, 50_000);
+    SplittableRandom rnd = new SplittableRandom(seed ^ 0x5EED);
+    float[][] sample = new float[sampleSize][];
+    int[] idx = IntStream.range(0, products).toArray();
+    for (int i = 0; i < sampleSize; i++) {
+      int j = i + rnd.nextInt(products - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+      sample[i] = data[idx[i]];
+    }
+    int experts = Math.min(s.experts(), sampleSize);
+    long t1 = System.nanoTime();
+    Gate centroid =
+        new Gate(new SphericalKMeans(experts, s.kmeansIterations(), s.seed()).fit(sample));
+    ExpertAssigner assigner =
+        new ExpertAssigner(centroid, s.temperature(), s.replicationRatio(), s.maxCopies());
+    int[][] expertsOf = new int[products][];
+    IntStream.range(0, products).parallel().forEach(i -> expertsOf[i] = assigner.assign(data[i]));
+    int[] counts = new int[experts];
+    long postings = 0;
+    for (int[] es : expertsOf) {
+      for (int e : es) {
+        counts[e]++;
+        postings++;
+      }
+    }
+    int[][] members = new int[experts][];
+    for (int e = 0; e < experts; e++) {
+      members[e] = new int[counts[e]];
+    }
+    int[] fill = new int[experts];
+    for (int i = 0; i < products; i++) {
+      for (int e : expertsOf[i]) {
+        members[e][fill[e]++] = i;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "synthetic: k-means on %d sampled vectors and assignment of all in %.1f s; %d postings (+%.1f%% replication)%n",
+        sampleSize,
+        (System.nanoTime() - t1) / 1e9,
+        postings,
+        100.0 * (postings - products) / products);
+    float[][] pool = cat.queries(data, distinct, 0.5, seed + 1);
+    float[][] train = cat.queries(data, trainQueries, 0.5, seed + 2);
+    long t2 = System.nanoTime();
+    int[][] exact = BruteForce.topK(data, pool, K);
+    System.out.printf(
+        Locale.ROOT,
+        "synthetic: exact top-%d of %d queries by brute force in %.1f s%n",
+        K,
+        distinct,
+        (System.nanoTime() - t2) / 1e9);
+    Gate updated =
+        RoutingData.train(
+                centroid,
+                data,
+                expertsOf,
+                train,
+                config.intRange("routing.update-k", 1, 1000),
+                config.gateTraining(),
+                System.out::println)
+            .result()
+            .gate();
+    int[] stamp = new int[products];
+    int[] call = {0};
+    BruteForce.TopK top = new BruteForce.TopK(K);
+    Searcher searcher =
+        (chosen, query, k, oversample) -> {
+          int c = ++call[0];
+          top.reset();
+          for (int e : chosen) {
+            for (int o : members[e]) {
+              if (stamp[o] != c) {
+                stamp[o] = c;
+                top.offer(o, io.moesearch.core.util.Vectors.dot(query, data[o]));
+              }
+            }
+          }
+          return top.ordinals();
+        };
+    return new Dataset(
+        "synthetic",
+        products,
+        centroid,
+        updated,
+        pool,
+        exact,
+        searcher,
+        "exact search inside the activated experts (no HNSW at this scale)");
+  }
+
+  /** Recall@10 over the distinct pool when routing to the gate's top m experts, m = 1..4. */
+  private static double[] recallTopM(Dataset d, Gate gate, LoadAwareRoutingConfig routing) {
+    double[] out = new double[4];
+    for (int m = 1; m <= 4; m++) {
+      ActivationRule all = new ActivationRule(1.0, m, m);
+      double sum = 0;
+      for (int q = 0; q < d.pool().length; q++) {
+        int[] experts = all.select(gate.logits(d.pool()[q]));
+        sum +=
+            recall(
+                d.searcher().search(experts, d.pool()[q], K, routing.oversample()), d.exact()[q]);
+      }
+      out[m - 1] = sum / d.pool().length;
+    }
+    return out;
+  }
+
+  private static Row replay(
+      Dataset d,
+      Gate gate,
+      LoadAwareRoutingConfig routing,
+      double alpha,
+      int events,
+      int window,
+      double exponent,
+      long seed) {
+    int n = gate.experts();
+    LoadAwareRouter router = new LoadAwareRouter(gate, routing);
+    ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
+    Zipf zipf = new Zipf(d.pool().length, exponent, seed);
+    int[] perm = IntStream.range(0, d.pool().length).toArray();
+    SplittableRandom rnd = new SplittableRandom(seed ^ 0xC0FFEEL);
+    for (int i = perm.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    double[] counts = new double[n];
+    double util = 0;
+    double entropy = 0;
+    int windows = 0;
+    long busy = 0;
+    double experts = 0;
+    double recall = 0;
+    int fast = 0;
+    for (int i = 0; i < events; i++) {
+      int q = perm[zipf.next()];
+      float[] query = d.pool()[q];
+      long t0 = System.nanoTime();
+      Route r = router.route(query, tracker, i * EVENT_INTERVAL_MS);
+      int[] found = d.searcher().search(r.experts(), query, K, r.oversample());
+      busy += System.nanoTime() - t0;
+      recall += recall(found, d.exact()[q]);
+      experts += r.experts().length;
+      fast += r.fast() ? 1 : 0;
+      for (int e : r.experts()) {
+        counts[e]++;
+      }
+      if ((i + 1) % window == 0 || (i + 1 == events && windows == 0)) {
+        util += LoadStats.utilisation(counts);
+        entropy += LoadStats.normalisedEntropy(counts);
+        windows++;
+        java.util.Arrays.fill(counts, 0);
+      }
+    }
+    return new Row(
+        d.name(),
+        "",
+        alpha,
+        util / windows,
+        entropy / windows,
+        experts / events,
+        (double) fast / events,
+        recall / events,
+        events / (busy / 1e9),
+        events);
+  }
+
+  private static double recall(int[] found, int[] exact) {
+    int hit = 0;
+    for (int e : exact) {
+      for (int f : found) {
+        if (f == e) {
+          hit++;
+          break;
+        }
+      }
+    }
+    return (double) hit / exact.length;
+  }
+
+  private static double[] parseAlphas(String list) {
+    String[] parts = list.split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        out[i] = Double.parseDouble(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--alphas: '" + parts[i].trim() + "' is not a number");
+      }
+      if (!(out[i] >= 0) || Double.isInfinite(out[i])) {
+        throw new IllegalArgumentException("--alphas: each α must be finite and >= 0");
+      }
+    }
+    return out;
+  }
+
+  private static String line(Row r) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %s | %.3f | %.3f | %.2f | %.0f%% | %.3f | %.0f |",
+        r.dataset(),
+        r.gate(),
+        r.alpha() == 0 ? "0 (off)" : String.valueOf(r.alpha()),
+        r.utilisation(),
+        r.loadEntropy(),
+        r.avgExperts(),
+        100 * r.fastShare(),
+        r.recallAt10(),
+        r.qps());
+  }
+
+  static String table(Report report) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        "| dataset | gate | α | utilisation | load entropy | avg experts | fast path | recall@10 vs exact | QPS (route+retrieve, 1 thread) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Row r : report.rows) {
+      sb.append(line(r)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String fmt(double[] v) {
+    StringBuilder sb = new StringBuilder();
+    for (double x : v) {
+      sb.append(sb.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.3f", x));
+    }
+    return sb.toString();
+  }
+}
