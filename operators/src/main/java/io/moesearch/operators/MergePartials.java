@@ -52,6 +52,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private transient ValueState<Status> status;
   private transient Counter timeouts;
   private transient Counter lateDropped;
+  private transient org.apache.flink.metrics.Histogram missLatency;
+  private transient org.apache.flink.metrics.Histogram embeddingHitLatency;
 
   /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
@@ -87,6 +89,15 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             .getState(new ValueStateDescriptor<>("merge-status", TypeInformation.of(Status.class)));
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
+    var cache = getRuntimeContext().getMetricGroup().addGroup("cache");
+    missLatency =
+        cache.histogram(
+            "missLatencyMs",
+            new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+    embeddingHitLatency =
+        cache.histogram(
+            "embeddingHitLatencyMs",
+            new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
   }
 
   /** The merge key of a partial: its query id and the time the job accepted the query. */
@@ -247,6 +258,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             sample.embeddingCached() ? SearchResult.CACHE_EMBEDDING : SearchResult.CACHE_MISS,
             sample.tsInMillis(),
             now);
+    (sample.embeddingCached() ? embeddingHitLatency : missLatency).update((long) latency.totalMs());
     out.collect(result);
     return result;
   }
