@@ -51,9 +51,15 @@ public final class CacheLookup
 
   private static final char SEP = '\u0000';
 
-  private final String indexVersion;
+  private final String initialVersion;
   private final String modelId;
   private final CacheSettings settings;
+  private final String artifactDir;
+  private final String watchRoot;
+  private final long watchIntervalMillis;
+
+  private transient String indexVersion;
+  private transient LatestVersionWatcher watcher;
 
   private transient HeapCache<CachedResult> l1;
   private transient MapState<String, CachedResult> results;
@@ -76,15 +82,52 @@ public final class CacheLookup
    * @param modelId the embedding model's id: only embeddings of it are used
    */
   public CacheLookup(String indexVersion, String modelId, CacheSettings settings) {
+    this(indexVersion, modelId, settings, null, null, 0);
+  }
+
+  /**
+   * @param artifactDir the artifact served at start ({@code null} with no watching)
+   * @param watchRoot an index root whose {@code LATEST} is watched: once it names a new version,
+   *     only results of that version are served ({@code null}: the version never changes)
+   */
+  public CacheLookup(
+      String indexVersion,
+      String modelId,
+      CacheSettings settings,
+      String artifactDir,
+      String watchRoot,
+      long watchIntervalMillis) {
     if (indexVersion == null || indexVersion.isBlank() || modelId == null || modelId.isBlank()) {
       throw new IllegalArgumentException("index version and model id are required");
     }
     if (settings == null) {
       throw new IllegalArgumentException("cache settings are required");
     }
-    this.indexVersion = indexVersion;
+    if (watchRoot != null && (artifactDir == null || watchIntervalMillis < 1)) {
+      throw new IllegalArgumentException(
+          "watching needs the served artifact and index.watch-interval-ms >= 1");
+    }
+    this.initialVersion = indexVersion;
     this.modelId = modelId;
     this.settings = settings;
+    this.artifactDir = artifactDir;
+    this.watchRoot = watchRoot;
+    this.watchIntervalMillis = watchIntervalMillis;
+  }
+
+  /** Follows the served index version when the index root's LATEST moves on. */
+  private void checkVersion() {
+    if (watcher == null) {
+      return;
+    }
+    java.nio.file.Path next = watcher.poll(System.currentTimeMillis());
+    if (next != null) {
+      try {
+        indexVersion = io.moesearch.core.artifact.IndexArtifact.readManifest(next).indexVersion();
+      } catch (RuntimeException e) {
+        // Not readable yet: the router will not swap to it either; keep the current version.
+      }
+    }
   }
 
   /** The partitioning key of a query: its normalised text. */
@@ -99,6 +142,14 @@ public final class CacheLookup
 
   @Override
   public void open(OpenContext ctx) {
+    indexVersion = initialVersion;
+    if (watchRoot != null) {
+      watcher =
+          new LatestVersionWatcher(
+              java.nio.file.Path.of(watchRoot),
+              watchIntervalMillis,
+              java.nio.file.Path.of(artifactDir));
+    }
     l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
     MapStateDescriptor<String, CachedResult> resultsDesc =
         new MapStateDescriptor<>(
@@ -154,6 +205,7 @@ public final class CacheLookup
   @Override
   public void processElement1(AcceptedQuery q, Context ctx, Collector<SearchResult> out)
       throws Exception {
+    checkVersion();
     String text = ctx.getCurrentKey();
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;
@@ -207,6 +259,7 @@ public final class CacheLookup
   @Override
   public void processElement2(CacheFill fill, Context ctx, Collector<SearchResult> out)
       throws Exception {
+    checkVersion();
     if (fill.kind() == CacheFill.Kind.EMBEDDING) {
       if (fill.version().equals(modelId)) {
         embedding.update(new CachedEmbedding(fill.version(), fill.embedding()));

@@ -10,6 +10,11 @@ import io.moesearch.connectors.message.SearchQuery;
  *     search
  * @param experts every request of the query's fan-out (the merge waits for this many partials)
  * @param embeddingCached the query vector came from the embedding cache
+ * @param artifactDir the index artifact version to search ({@code null}: the operator's default),
+ *     chosen by the router so that every request of one query uses one version
+ * @param indexVersion that artifact's version ({@code null} with a null dir)
+ * @param oversample HNSW candidates per expert = k × this, for the routing path taken ({@code 0}:
+ *     the operator's default)
  */
 public record ExpertRequest(
     SearchQuery query,
@@ -19,12 +24,18 @@ public record ExpertRequest(
     long tsInMillis,
     double embedMs,
     double routeMs,
-    boolean embeddingCached) {
+    boolean embeddingCached,
+    String artifactDir,
+    String indexVersion,
+    int oversample) {
   public static final int LEXICAL_SHARDS = 16;
 
   public ExpertRequest {
     if (query == null || vector == null || experts == null || experts.length == 0) {
       throw new IllegalArgumentException("query, vector and experts are required");
+    }
+    if (oversample < 0) {
+      throw new IllegalArgumentException("oversample must be >= 0, got " + oversample);
     }
     if (expert < -LEXICAL_SHARDS) {
       throw new IllegalArgumentException(
@@ -41,7 +52,7 @@ public record ExpertRequest(
       long tsInMillis,
       double embedMs,
       double routeMs) {
-    this(query, vector, expert, experts, tsInMillis, embedMs, routeMs, false);
+    this(query, vector, expert, experts, tsInMillis, embedMs, routeMs, false, null, null, 0);
   }
 
   /** The lexical-branch key of a query: negative, derived from its id. */

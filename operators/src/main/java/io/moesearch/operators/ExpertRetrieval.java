@@ -1,5 +1,6 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.artifact.IndexArtifact;
@@ -12,6 +13,7 @@ import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,29 +22,61 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.apache.lucene.search.Query;
 
 /**
  * Searches one expert's Lucene HNSW index (or, for negative keys, the BM25 lexical branch), keyed
  * by expert id: {@code top_k × oversample} candidates (brand/price filters applied inside the graph
- * search), rescored exactly and cut to {@code top_k}. Keeps the expert's live load statistics in
- * keyed state and publishes them as metrics. Expert indexes are opened on first use and closed in
- * {@link #close()}.
+ * search), rescored exactly and cut to {@code top_k}. Each request names the index version its
+ * query was routed with; versions are opened on first use and the two most recently used are kept
+ * open, so a version swap needs no restart.
+ *
+ * <p>Keeps the expert's load in keyed state ({@link ExpertLoad}: decayed counts of requests and
+ * candidates scored, latency EWMA, last update), publishes it as metrics, and at the end of every
+ * {@code statsIntervalMillis} interval in which the expert served emits it to {@link #STATS} (the
+ * expert-stats topic). A quiet expert has no timer; its state is bounded by the N experts.
  */
 public final class ExpertRetrieval
     extends KeyedProcessFunction<Integer, ExpertRequest, PartialResult> {
+  public static final OutputTag<ExpertStats> STATS = new OutputTag<>("expert-stats") {};
+
+  private static final int OPEN_VERSIONS = 2;
+
   private final String artifactDir;
   private final int oversample;
   private final RankingSettings ranking;
+  private final long halfLifeMillis;
+  private final long statsIntervalMillis;
 
-  private transient IndexArtifact artifact;
-  private transient Map<Integer, ExpertIndex> open;
-  private transient ExpertIndex lexical;
+  private transient LinkedHashMap<String, Version> versions;
   private transient HybridRanker hybrid;
   private transient Map<Integer, ExpertLoad> published;
   private transient ValueState<ExpertLoad> load;
   private transient Counter served;
   private transient Counter candidatesReturned;
+  private transient String lastVersion;
+
+  /** One open index version: its artifact, expert indexes opened so far, the lexical index. */
+  private static final class Version implements AutoCloseable {
+    final IndexArtifact artifact;
+    final Map<Integer, ExpertIndex> experts = new HashMap<>();
+    ExpertIndex lexical;
+
+    Version(IndexArtifact artifact) {
+      this.artifact = artifact;
+    }
+
+    @Override
+    public void close() {
+      experts.values().forEach(ExpertIndex::close);
+      experts.clear();
+      if (lexical != null) {
+        lexical.close();
+        lexical = null;
+      }
+    }
+  }
 
   /** Dense-only ranking. */
   public ExpertRetrieval(String artifactDir, int oversample) {
@@ -50,18 +84,42 @@ public final class ExpertRetrieval
   }
 
   public ExpertRetrieval(String artifactDir, int oversample, RankingSettings ranking) {
+    this(artifactDir, oversample, ranking, 60_000, 10_000);
+  }
+
+  /**
+   * @param halfLifeMillis half-life of the decayed load counts ({@code routing.load-half-life-ms})
+   * @param statsIntervalMillis how often a busy expert's statistics go to {@link #STATS} ({@code
+   *     routing.stats-interval-ms})
+   */
+  public ExpertRetrieval(
+      String artifactDir,
+      int oversample,
+      RankingSettings ranking,
+      long halfLifeMillis,
+      long statsIntervalMillis) {
     if (oversample < 1) {
       throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
+    }
+    if (halfLifeMillis < 1) {
+      throw new IllegalArgumentException(
+          "routing.load-half-life-ms must be >= 1, got " + halfLifeMillis);
+    }
+    if (statsIntervalMillis < 1) {
+      throw new IllegalArgumentException(
+          "routing.stats-interval-ms must be >= 1, got " + statsIntervalMillis);
     }
     this.artifactDir = artifactDir;
     this.oversample = oversample;
     this.ranking = ranking;
+    this.halfLifeMillis = halfLifeMillis;
+    this.statsIntervalMillis = statsIntervalMillis;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    artifact = IndexArtifact.loadVerified(Path.of(artifactDir));
-    open = new HashMap<>();
+    versions = new LinkedHashMap<>(4, 0.75f, true);
+    lastVersion = version(artifactDir).artifact.version();
     hybrid = new HybridRanker();
     published = new HashMap<>();
     load = getRuntimeContext().getState(StateDescriptors.expertLoad());
@@ -69,10 +127,28 @@ public final class ExpertRetrieval
     candidatesReturned = getRuntimeContext().getMetricGroup().counter("candidatesReturned");
   }
 
+  /** The open version at {@code dir}, opened now if needed (closing the least recently used). */
+  private Version version(String dir) {
+    Version v = versions.get(dir);
+    if (v == null) {
+      v = new Version(IndexArtifact.loadVerified(Path.of(dir)));
+      versions.put(dir, v);
+      if (versions.size() > OPEN_VERSIONS) {
+        var eldest = versions.entrySet().iterator().next();
+        eldest.getValue().close();
+        versions.remove(eldest.getKey());
+      }
+    }
+    return v;
+  }
+
   @Override
   public void processElement(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
     int expert = req.expert();
+    Version v = version(req.artifactDir() == null ? artifactDir : req.artifactDir());
+    IndexArtifact artifact = v.artifact;
+    lastVersion = artifact.version();
     if (expert >= artifact.manifest().experts()) {
       throw new IllegalStateException(
           "expert " + expert + " is not in index " + artifact.version());
@@ -85,22 +161,26 @@ public final class ExpertRetrieval
             : io.moesearch.core.retrieval.Filters.of(f.brands(), f.priceMin(), f.priceMax());
     String text = req.query().text();
     List<HybridRanker.Scored> scored;
+    long examined;
     if (ExpertRequest.isLexical(expert)) {
-      if (lexical == null) {
-        lexical = artifact.openLexical();
+      if (v.lexical == null) {
+        v.lexical = artifact.openLexical();
       }
       // The lexical branch scores its BM25 hits densely too, from the full-precision vectors.
       scored =
           hybrid.lexical(
-              lexical, artifact.vectors(), text, req.vector(), ranking.lexicalDepth(), filter);
+              v.lexical, artifact.vectors(), text, req.vector(), ranking.lexicalDepth(), filter);
+      examined = ranking.lexicalDepth();
     } else {
-      ExpertIndex index = open.computeIfAbsent(expert, artifact::openExpert);
+      ExpertIndex index = v.experts.computeIfAbsent(expert, artifact::openExpert);
       int k =
           ranking.hybrid()
               ? Math.max(req.query().topK(), ranking.denseDepth())
               : req.query().topK();
-      List<Candidate> top = Retriever.expertTopK(index, req.vector(), k, oversample, filter);
+      int over = req.oversample() > 0 ? req.oversample() : oversample;
+      List<Candidate> top = Retriever.expertTopK(index, req.vector(), k, over, filter);
       scored = ranking.hybrid() ? hybrid.dense(text, top) : plain(top);
+      examined = (long) k * over;
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     RankedItem[] items = new RankedItem[scored.size()];
@@ -113,10 +193,17 @@ public final class ExpertRetrieval
         features[i] = c.features();
       }
     }
+    long now = ctx.timerService().currentProcessingTime();
     ExpertLoad current = load.value();
+    // Statistics go out at the end of each interval (aligned, so one timer per interval) in which
+    // the expert served: the interval's first request registers the timer.
+    long intervalEnd = (now / statsIntervalMillis + 1) * statsIntervalMillis;
+    if (expert >= 0
+        && (current == null || current.lastUpdateMillis() < intervalEnd - statsIntervalMillis)) {
+      ctx.timerService().registerProcessingTimeTimer(intervalEnd);
+    }
     ExpertLoad next =
-        (current == null ? ExpertLoad.EMPTY : current)
-            .record(items.length, ms, ctx.timerService().currentProcessingTime());
+        (current == null ? ExpertLoad.EMPTY : current).record(examined, ms, now, halfLifeMillis);
     load.update(next);
     publish(expert, next);
     served.inc();
@@ -132,7 +219,29 @@ public final class ExpertRetrieval
             req.routeMs(),
             ms,
             features,
-            req.embeddingCached()));
+            req.embeddingCached(),
+            artifact.version()));
+  }
+
+  /** Emits the expert's statistics at the end of an interval in which it served requests. */
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PartialResult> out)
+      throws Exception {
+    ExpertLoad l = load.value();
+    if (l == null) {
+      return;
+    }
+    ExpertLoad now = l.decayedTo(timestamp, halfLifeMillis);
+    ctx.output(
+        STATS,
+        new ExpertStats(
+            ctx.getCurrentKey(),
+            now.activations(),
+            now.candidates(),
+            now.latencyEwmaMs(),
+            l.lastUpdateMillis(),
+            lastVersion,
+            timestamp));
   }
 
   private static List<HybridRanker.Scored> plain(List<Candidate> top) {
@@ -150,21 +259,18 @@ public final class ExpertRetrieval
     if (published.put(expert, value) == null) {
       MetricGroup g =
           getRuntimeContext().getMetricGroup().addGroup("expert", Integer.toString(expert));
-      g.gauge("queries", () -> published.get(expert).queries());
+      g.gauge("activations", () -> published.get(expert).activations());
       g.gauge("candidates", () -> published.get(expert).candidates());
       g.gauge("latencyEwmaMs", () -> published.get(expert).latencyEwmaMs());
+      g.gauge("lastUpdate", () -> published.get(expert).lastUpdateMillis());
     }
   }
 
   @Override
   public void close() {
-    if (open != null) {
-      open.values().forEach(ExpertIndex::close);
-      open.clear();
-    }
-    if (lexical != null) {
-      lexical.close();
-      lexical = null;
+    if (versions != null) {
+      versions.values().forEach(Version::close);
+      versions.clear();
     }
   }
 }

@@ -126,7 +126,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 QueryNormalizer.normalize(q.text()),
                 q.topK(),
                 filters,
-                indexVersion,
+                result.indexVersion(),
                 result.items(),
                 result.experts()));
       }
@@ -253,7 +253,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             java.util.Arrays.stream(sample.experts())
                 .filter(e -> !ExpertRequest.isLexical(e))
                 .toArray(),
-            indexVersion,
+            sample.indexVersion() == null ? indexVersion : sample.indexVersion(),
             latency,
             sample.embeddingCached() ? SearchResult.CACHE_EMBEDDING : SearchResult.CACHE_MISS,
             sample.tsInMillis(),

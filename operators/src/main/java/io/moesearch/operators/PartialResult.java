@@ -7,7 +7,8 @@ import io.moesearch.connectors.message.SearchQuery;
  * One expert's (or the lexical branch's) candidates for a query, best first. Items carry exact
  * cosine scores; with hybrid ranking, {@code features} holds each item's query–product ranking
  * features ({@code null} otherwise). {@code embeddingCached} says the query vector came from the
- * embedding cache.
+ * embedding cache; {@code indexVersion} is the index version that served it ({@code null}: the
+ * merge's default).
  */
 public record PartialResult(
     SearchQuery query,
@@ -19,7 +20,8 @@ public record PartialResult(
     double routeMs,
     double retrieveMs,
     double[][] features,
-    boolean embeddingCached) {
+    boolean embeddingCached,
+    String indexVersion) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
@@ -40,7 +42,18 @@ public record PartialResult(
       double routeMs,
       double retrieveMs,
       double[][] features) {
-    this(query, expert, experts, items, tsInMillis, embedMs, routeMs, retrieveMs, features, false);
+    this(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        false,
+        null);
   }
 
   /** A partial without ranking features (dense-only ranking). */

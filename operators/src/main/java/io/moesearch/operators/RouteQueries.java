@@ -3,61 +3,223 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.gate.ActivationRule;
-import io.moesearch.core.gate.Router;
-import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.core.gate.ExpertLoadTracker;
+import io.moesearch.core.gate.LoadAwareRouter;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
+import io.moesearch.core.gate.LoadStats;
+import io.moesearch.core.gate.Route;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Routes each embedded query through the MoE gate of the index artifact and fans it out: one {@link
- * ExpertRequest} per activated expert (every expert for a query with brand or price filters), plus
- * one to the lexical branch when ranking is hybrid.
+ * Routes each embedded query through the MoE gate and fans it out: one {@link ExpertRequest} per
+ * activated expert (every expert for a query with brand or price filters), plus one to the lexical
+ * branch when ranking is hybrid.
+ *
+ * <p><b>Load-aware.</b> Routing scores are {@code logit − α · load} ({@link LoadAwareRouter}); the
+ * loads are this subtask's own decayed activation counts ({@link ExpertLoadTracker}), kept in
+ * operator state so they survive restarts. Router-local counts need no feedback edge and no
+ * waiting: each subtask sees a random share of the traffic (Kafka partitions), so its relative
+ * loads track the global ones. They decay on the query's client timestamp ({@code ts}) when it has
+ * one, else on its acceptance time; replayed queries that carry {@code ts} are routed exactly as
+ * before from the restored counts. A confident query (low gate entropy) takes the fast path: fewer
+ * experts and a smaller HNSW candidate count.
+ *
+ * <p><b>Version swaps.</b> With a watched index root, a new {@code LATEST} (a re-learned gate or a
+ * rebuilt index) is loaded and verified in the background and swapped in between two queries; every
+ * request carries the version its query was routed with, so each query is served by one version end
+ * to end and none is lost or stalled.
  */
-public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, ExpertRequest> {
-  private final String indexPath;
-  private final RoutingConfig routing;
-  private final boolean lexicalBranch;
-  private transient Router router;
-  private transient Histogram activated;
+public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, ExpertRequest>
+    implements CheckpointedFunction {
+  private static final Logger LOG = LoggerFactory.getLogger(RouteQueries.class);
 
-  /** Dense-only routing. */
-  public RouteQueries(String indexPath, RoutingConfig routing) {
-    this(indexPath, routing, false);
+  private final String artifactDir;
+  private final LoadAwareRoutingConfig routing;
+  private final boolean lexicalBranch;
+  private final String watchRoot;
+  private final long watchIntervalMillis;
+
+  private transient Serving serving;
+  private transient ExpertLoadTracker tracker;
+  private transient ListState<ExpertLoadTracker.Snapshot> trackerState;
+  private transient LatestVersionWatcher watcher;
+  private transient ExecutorService loader;
+  private transient CompletableFuture<IndexArtifact> pending;
+  private transient Histogram activated;
+  private transient Counter fastPath;
+  private transient Counter swaps;
+  private transient Counter swapFailures;
+
+  /** The version being served and its router. */
+  private record Serving(String dir, String version, String modelId, LoadAwareRouter router) {}
+
+  /** Dense-only routing, balancing and the fast path off, no version watching. */
+  public RouteQueries(String artifactDir, io.moesearch.core.gate.RoutingConfig routing) {
+    this(artifactDir, LoadAwareRoutingConfig.plain(routing, 1), false, null, 0);
   }
 
   /**
    * @param lexicalBranch also send each query to the lexical (BM25) branch, for hybrid ranking
+   * @param watchRoot an index root whose {@code LATEST} is watched for new versions ({@code null}:
+   *     serve {@code artifactDir} only)
+   * @param watchIntervalMillis how often {@code LATEST} is read
    */
-  public RouteQueries(String indexPath, RoutingConfig routing, boolean lexicalBranch) {
-    this.indexPath = indexPath;
+  public RouteQueries(
+      String artifactDir,
+      LoadAwareRoutingConfig routing,
+      boolean lexicalBranch,
+      String watchRoot,
+      long watchIntervalMillis) {
+    if (artifactDir == null || routing == null) {
+      throw new IllegalArgumentException("artifact dir and routing config are required");
+    }
+    if (watchRoot != null && watchIntervalMillis < 1) {
+      throw new IllegalArgumentException(
+          "index.watch-interval-ms must be >= 1, got " + watchIntervalMillis);
+    }
+    this.artifactDir = artifactDir;
     this.routing = routing;
     this.lexicalBranch = lexicalBranch;
+    this.watchRoot = watchRoot;
+    this.watchIntervalMillis = watchIntervalMillis;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    trackerState =
+        ctx.getOperatorStateStore()
+            .getListState(
+                new ListStateDescriptor<>(
+                    "router-loads", TypeInformation.of(ExpertLoadTracker.Snapshot.class)));
+    for (ExpertLoadTracker.Snapshot s : trackerState.get()) {
+      // After a rescale a subtask may get several subtasks' counts: any one is a fair sample.
+      if (tracker == null) {
+        tracker = ExpertLoadTracker.restore(s, routing.loadHalfLifeMs());
+      }
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    trackerState.update(java.util.List.of(tracker.snapshot()));
   }
 
   @Override
   public void open(OpenContext ctx) {
-    router =
-        new Router(IndexArtifact.loadVerified(java.nio.file.Path.of(indexPath)).gate(), routing);
-    activated =
-        getRuntimeContext()
-            .getMetricGroup()
-            .histogram("expertsActivated", new DescriptiveStatisticsHistogram(1000));
+    serving = serve(IndexArtifact.loadVerified(Path.of(artifactDir)));
+    if (tracker == null || tracker.experts() != serving.router().gate().experts()) {
+      tracker = new ExpertLoadTracker(serving.router().gate().experts(), routing.loadHalfLifeMs());
+    }
+    if (watchRoot != null) {
+      watcher =
+          new LatestVersionWatcher(Path.of(watchRoot), watchIntervalMillis, Path.of(serving.dir()));
+      loader =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "index-version-loader");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    var metrics = getRuntimeContext().getMetricGroup();
+    activated = metrics.histogram("expertsActivated", new DescriptiveStatisticsHistogram(1000));
+    fastPath = metrics.counter("fastPathQueries");
+    swaps = metrics.counter("indexVersionSwaps");
+    swapFailures = metrics.counter("indexVersionSwapFailures");
+    var routingGroup = metrics.addGroup("routing");
+    routingGroup.gauge(
+        "utilisation",
+        () -> LoadStats.utilisation(tracker.activations(System.currentTimeMillis())));
+    routingGroup.gauge(
+        "loadEntropy",
+        () -> LoadStats.normalisedEntropy(tracker.activations(System.currentTimeMillis())));
+    routingGroup.gauge("indexVersion", () -> serving.version());
+  }
+
+  private Serving serve(IndexArtifact a) {
+    return new Serving(
+        a.dir().toAbsolutePath().normalize().toString(),
+        a.version(),
+        a.manifest().modelId(),
+        new LoadAwareRouter(a.gate(), routing));
+  }
+
+  /** Swaps in a newly loaded version between two queries (a clean point). */
+  private void maybeSwap() {
+    if (watcher == null) {
+      return;
+    }
+    if (pending != null && pending.isDone()) {
+      try {
+        IndexArtifact next = pending.join();
+        if (!next.manifest().modelId().equals(serving.modelId())) {
+          throw new IllegalStateException(
+              "index " + next.version() + " was built with another embedding model");
+        }
+        serving = serve(next);
+        if (tracker.experts() != serving.router().gate().experts()) {
+          tracker =
+              new ExpertLoadTracker(serving.router().gate().experts(), routing.loadHalfLifeMs());
+        }
+        swaps.inc();
+        LOG.info("now routing with index version {}", serving.version());
+      } catch (RuntimeException e) {
+        swapFailures.inc();
+        LOG.warn("not swapping to the new index version: {}", e.getMessage());
+      }
+      pending = null;
+    }
+    Path next = pending == null ? watcher.poll(System.currentTimeMillis()) : null;
+    if (next != null) {
+      // Verified in the background (every file's checksum) so the stream never waits for it.
+      pending = CompletableFuture.supplyAsync(() -> IndexArtifact.load(next, 0), loader);
+    }
   }
 
   @Override
   public void flatMap(EmbeddedQuery q, Collector<ExpertRequest> out) {
+    maybeSwap();
     long t0 = System.nanoTime();
     Filters f = q.query().filters();
-    // A filter can be selective enough that the routed experts hold too few matches; a filtered
-    // query is therefore searched on every expert (each a filtered search, exact when selective).
-    int[] experts =
-        f == null || f.isEmpty()
-            ? router.route(q.vector())
-            : new ActivationRule(1.0, router.gate().experts(), router.gate().experts())
-                .select(router.gate().probabilities(q.vector(), router.config().temperature()));
+    LoadAwareRouter router = serving.router();
+    long eventTime = q.query().ts() > 0 ? q.query().ts() : q.tsInMillis();
+    int[] experts;
+    int oversample;
+    if (f == null || f.isEmpty()) {
+      Route route = router.route(q.vector(), tracker, eventTime);
+      experts = route.experts();
+      // 0 = the retrieval operator's own oversample: only the fast path asks for another.
+      oversample = route.fast() ? route.oversample() : 0;
+      if (route.fast()) {
+        fastPath.inc();
+      }
+    } else {
+      // A filter can be selective enough that the routed experts hold too few matches; a filtered
+      // query is therefore searched on every expert (each a filtered search, exact when selective).
+      int n = router.gate().experts();
+      experts =
+          new ActivationRule(1.0, n, n)
+              .select(router.gate().probabilities(q.vector(), routing.base().temperature()));
+      oversample = 0;
+      tracker.recordActivations(experts, eventTime);
+    }
     activated.update(experts.length);
     if (lexicalBranch) {
       experts = java.util.Arrays.copyOf(experts, experts.length + 1);
@@ -74,7 +236,17 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
               q.tsInMillis(),
               q.embedMs(),
               routeMs,
-              q.embeddingCached()));
+              q.embeddingCached(),
+              serving.dir(),
+              serving.version(),
+              oversample));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (loader != null) {
+      loader.shutdownNow();
     }
   }
 }

@@ -2,7 +2,9 @@ package io.moesearch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
@@ -45,6 +47,8 @@ class ExpertRetrievalTest {
   private static final int PRODUCTS = 300;
   private static final int EXPERTS = 4;
   private static final int OVERSAMPLE = 3;
+  private static final long HALF_LIFE_MS = 1_000;
+  private static final long STATS_INTERVAL_MS = 500;
 
   @TempDir static Path root;
   static EmbeddingModel model;
@@ -92,7 +96,13 @@ class ExpertRetrievalTest {
       newHarness() throws Exception {
     return Harnesses.withoutGenericTypes(
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ExpertRetrieval(dir.toString(), OVERSAMPLE)),
+            new KeyedProcessOperator<>(
+                new ExpertRetrieval(
+                    dir.toString(),
+                    OVERSAMPLE,
+                    RankingSettings.denseOnly(),
+                    HALF_LIFE_MS,
+                    STATS_INTERVAL_MS)),
             ExpertRequest::expert,
             Types.INT));
   }
@@ -166,7 +176,8 @@ class ExpertRetrievalTest {
         assertThat(p.retrieveMs()).isNotNegative();
       }
     }
-    assertThat(harness.numProcessingTimeTimers()).isZero();
+    // One statistics timer per expert served (at the end of the interval), nothing else.
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(EXPERTS);
   }
 
   @Test
@@ -202,7 +213,7 @@ class ExpertRetrievalTest {
     }
     assertThat(filteredTotal).as("HP products found across experts").isPositive();
     assertThat(unfilteredHadOtherBrands).as("the filter changed something").isTrue();
-    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).as("statistics timers").isEqualTo(EXPERTS);
   }
 
   @Test
@@ -222,16 +233,15 @@ class ExpertRetrievalTest {
   }
 
   @Test
-  void expertLoadCountsRequestsAndSurvivesACheckpoint() throws Exception {
-    long candidates = 0;
+  void expertLoadDecaysSurvivesACheckpointAndIsPublishedPerInterval() throws Exception {
     for (String text : List.of("usb c cable", "toner", "notebook")) {
-      candidates += retrieve(request(text, 1, 5, null)).items().length;
+      retrieve(request(text, 1, 5, null));
     }
-    int other = retrieve(request("toner", 2, 3, null)).items().length;
+    retrieve(request("toner", 2, 3, null));
 
     ExpertLoad beforeSnapshot = loadOf(harness, 1);
-    assertThat(beforeSnapshot.queries()).isEqualTo(3);
-    assertThat(beforeSnapshot.candidates()).isEqualTo(candidates);
+    assertThat(beforeSnapshot.activations()).isEqualTo(3);
+    assertThat(beforeSnapshot.candidates()).as("k × oversample each").isEqualTo(3 * 5 * OVERSAMPLE);
     assertThat(beforeSnapshot.lastUpdateMillis()).isEqualTo(1_000);
     assertThat(loadOf(harness, 0)).as("an expert never asked").isNull();
     assertThat(harness.numKeyedStateEntries()).as("one entry per expert served").isEqualTo(2);
@@ -242,20 +252,59 @@ class ExpertRetrievalTest {
     harness.setup();
     harness.initializeState(snapshot);
     harness.open();
-    harness.setProcessingTime(2_000);
-
     assertThat(loadOf(harness, 1)).as("restored").isEqualTo(beforeSnapshot);
-    candidates += retrieve(request("monitor", 1, 5, null)).items().length;
 
+    // The restored timer fires at the interval's end: one statistics record per busy expert.
+    harness.setProcessingTime(1_500);
+    List<ExpertStats> stats =
+        harness.getSideOutput(ExpertRetrieval.STATS).stream().map(StreamRecord::getValue).toList();
+    assertThat(stats).extracting(ExpertStats::expert).containsExactlyInAnyOrder(1, 2);
+    ExpertStats one = stats.stream().filter(s -> s.expert() == 1).findFirst().orElseThrow();
+    assertThat(one.activations()).isCloseTo(3 * Math.pow(0.5, 0.5), within(1e-9));
+    assertThat(one.lastUpdate()).isEqualTo(1_000);
+    assertThat(one.indexVersion()).isEqualTo(artifact.version());
+    assertThat(harness.numProcessingTimeTimers()).as("quiet experts keep no timer").isZero();
+
+    harness.setProcessingTime(2_000);
+    retrieve(request("monitor", 1, 5, null));
     ExpertLoad after = loadOf(harness, 1);
-    assertThat(after.queries()).as("count continued after restore").isEqualTo(4);
-    assertThat(after.candidates()).isEqualTo(candidates);
+    assertThat(after.activations())
+        .as("decayed one half-life, plus one")
+        .isCloseTo(2.5, within(1e-9));
     assertThat(after.lastUpdateMillis()).isEqualTo(2_000);
     assertThat(after.latencyEwmaMs()).isNotNegative().isFinite();
-    assertThat(loadOf(harness, 2).queries()).isEqualTo(1);
-    assertThat(loadOf(harness, 2).candidates()).isEqualTo(other);
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
-    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestNamingAnotherVersionIsServedByThatVersion() throws Exception {
+    Path copy = root.resolve("copy");
+    Path other =
+        io.moesearch.core.artifact.GateVersionWriter.write(
+                dir,
+                artifact.gate(),
+                new io.moesearch.core.artifact.Manifest.GateUpdate(
+                    artifact.version(), "test copy", Map.of()),
+                copy)
+            .dir();
+    ExpertRequest base = request("toner", 1, 5, null);
+    String version = IndexArtifact.readManifest(other).indexVersion();
+    ExpertRequest req =
+        new ExpertRequest(
+            base.query(),
+            base.vector(),
+            1,
+            base.experts(),
+            base.tsInMillis(),
+            base.embedMs(),
+            base.routeMs(),
+            false,
+            other.toString(),
+            version,
+            0);
+    PartialResult p = retrieve(req);
+    assertThat(p.indexVersion()).isEqualTo(version).isNotEqualTo(artifact.version());
+    assertThat(ids(p.items())).isEqualTo(ids(retrieve(base).items()));
   }
 
   @Test

@@ -345,11 +345,15 @@ class MergePartialsTest {
                 0.2,
                 0.3,
                 null,
-                true)));
+                true,
+                "v-other")));
     assertThat(harness.extractOutputValues())
         .singleElement()
-        .extracting(SearchResult::cache)
-        .isEqualTo(SearchResult.CACHE_EMBEDDING);
+        .satisfies(
+            r -> {
+              assertThat(r.cache()).isEqualTo(SearchResult.CACHE_EMBEDDING);
+              assertThat(r.indexVersion()).as("the partials' version").isEqualTo("v-other");
+            });
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.moesearch.connectors.kafka;
 
 import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.ExpertStats;
+import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
 import java.util.Properties;
@@ -62,6 +64,30 @@ public final class KafkaIO {
         atLeastOnce,
         new CacheFillSerializer(settings.cacheFillTopic()),
         CACHE_FILL_TRANSACTION_SUFFIX);
+  }
+
+  /**
+   * Sink writing expert load statistics: key = expert id, value = stats JSON. At-least-once: the
+   * statistics are a monitoring feed, and a repeated snapshot is harmless.
+   */
+  public static KafkaSink<ExpertStats> expertStatsSink(KafkaSettings settings) {
+    requireSettings(settings);
+    KafkaSettings atLeastOnce =
+        settings.toBuilder().deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+    MessageJson json = new MessageJson();
+    String topic = settings.expertStatsTopic();
+    return sink(
+        atLeastOnce,
+        (KafkaRecordSerializationSchema<ExpertStats>)
+            (stats, context, timestamp) ->
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    topic,
+                    null,
+                    stats.ts(),
+                    Integer.toString(stats.expert())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    json.encodeExpertStats(stats)),
+        "-expert-stats");
   }
 
   private static KafkaSource<RawMessage> rawSource(KafkaSettings settings, String topic) {

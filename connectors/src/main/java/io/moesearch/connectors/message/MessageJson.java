@@ -150,6 +150,38 @@ public final class MessageJson implements Serializable {
         });
   }
 
+  public byte[] encodeExpertStats(ExpertStats stats) {
+    requireArg(stats, "stats");
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("expert", stats.expert());
+          g.writeNumberField("activations", stats.activations());
+          g.writeNumberField("candidates", stats.candidates());
+          g.writeNumberField("latency_ewma_ms", stats.latencyEwmaMs());
+          g.writeNumberField("last_update", stats.lastUpdate());
+          g.writeStringField("index_version", stats.indexVersion());
+          g.writeNumberField("ts", stats.ts());
+          g.writeEndObject();
+        });
+  }
+
+  public ExpertStats decodeExpertStats(byte[] json) {
+    JsonNode root = readObject(json, "expert stats");
+    long expert = integer(root, "expert");
+    if (expert < 0 || expert > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("expert out of range: " + expert);
+    }
+    return new ExpertStats(
+        (int) expert,
+        number(root, "activations", "activations"),
+        number(root, "candidates", "candidates"),
+        number(root, "latency_ewma_ms", "latency_ewma_ms"),
+        integer(root, "last_update"),
+        string(root, "index_version", "index_version"),
+        integer(root, "ts"));
+  }
+
   /** Decodes a cache fill; throws {@link IllegalArgumentException} naming the bad field. */
   public CacheFill decodeCacheFill(byte[] json) {
     JsonNode root = readObject(json, "cache fill");

@@ -98,6 +98,8 @@ public final class MoeSearchConfig implements Serializable {
     d.put("batch.max-wait-ms", "5");
     d.put("batch.model-batch-size", "8");
     d.put("merge.timeout-ms", "5000");
+    d.put("index.watch-interval-ms", "5000");
+    d.put("routing.stats-interval-ms", "10000");
     d.put("cache.enabled", "true");
     d.put("cache.l1-max-entries", "100000");
     d.put("cache.l1-ttl-ms", "600000");
@@ -204,6 +206,8 @@ public final class MoeSearchConfig implements Serializable {
     intRange("batch.model-batch-size", 1, intRange("batch.max-size", 1, 4096));
     longRange("merge.timeout-ms", 10, 600_000);
     oneOf("job.state-backend", "rocksdb", "hashmap");
+    longRange("index.watch-interval-ms", 0, 86_400_000L);
+    longRange("routing.stats-interval-ms", 100, 86_400_000L);
     bool("cache.enabled");
     cache();
     intRange("cache.fill-max-bytes", 1024, 64 << 20);

@@ -75,7 +75,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
           base.with(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
       KafkaSettings s = config.kafka();
       kafka.createTopics(queryPartitions, s.queryTopic());
-      kafka.createTopics(queryPartitions, s.resultTopic(), s.deadLetterTopic(), s.cacheFillTopic());
+      kafka.createTopics(
+          queryPartitions,
+          s.resultTopic(),
+          s.deadLetterTopic(),
+          s.cacheFillTopic(),
+          s.expertStatsTopic());
       EmbeddedPipeline pipeline = new EmbeddedPipeline(kafka, config, artifact, tap);
       pipeline.submit(env);
       return pipeline;
@@ -95,7 +100,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
                 artifact,
                 KafkaIO.querySource(s),
                 KafkaIO.deadLetterSink(s),
-                new SearchJob.CacheIo(KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s))));
+                new SearchJob.CacheIo(KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s)),
+                KafkaIO.expertStatsSink(s)));
     results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
     job = env.executeAsync(config.string("job.name") + " " + artifact.version());
   }

@@ -4,6 +4,7 @@ import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
 import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
@@ -79,8 +80,14 @@ public final class SearchJob {
     }
   }
 
-  /** The computing part of the graph: results, and cache fills of what was computed. */
-  public record Computed(DataStream<SearchResult> results, DataStream<CacheFill> fills) {}
+  /**
+   * The computing part of the graph: results, cache fills of what was computed (or {@code null}),
+   * and the experts' load statistics.
+   */
+  public record Computed(
+      DataStream<SearchResult> results,
+      DataStream<CacheFill> fills,
+      DataStream<ExpertStats> stats) {}
 
   /**
    * Builds the query → result graph without caching and returns the result stream (the caller
@@ -92,7 +99,7 @@ public final class SearchJob {
       IndexArtifact artifact,
       Source<RawMessage, ?, ?> source,
       Sink<DeadLetter> deadLetters) {
-    return results(env, config, artifact, source, deadLetters, null);
+    return results(env, config, artifact, source, deadLetters, null, null);
   }
 
   /**
@@ -107,7 +114,8 @@ public final class SearchJob {
       IndexArtifact artifact,
       Source<RawMessage, ?, ?> source,
       Sink<DeadLetter> deadLetters,
-      CacheIo cache) {
+      CacheIo cache,
+      Sink<ExpertStats> stats) {
     QueryCodec codec =
         new QueryCodec(
             config.intRange("query.max-chars", 1, 100_000),
@@ -119,7 +127,9 @@ public final class SearchJob {
     DataStream<DeadLetter> dead = parsed.getSideOutput(ParseQueries.DEAD_LETTERS);
     if (cache == null || !config.bool("cache.enabled")) {
       dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
-      return compute(config, artifact, parsed, null, false).results();
+      Computed computed = compute(config, artifact, parsed, null, false);
+      sinkStats(computed, stats);
+      return computed.results();
     }
     SingleOutputStreamOperator<CacheFill> fills =
         env.fromSource(cache.fills(), WatermarkStrategy.noWatermarks(), "cache-fills")
@@ -140,7 +150,13 @@ public final class SearchJob {
             .keyBy(CacheLookup::key)
             .connect(fills.keyBy(CacheLookup::key))
             .process(
-                new CacheLookup(artifact.version(), artifact.manifest().modelId(), config.cache()))
+                new CacheLookup(
+                    artifact.version(),
+                    artifact.manifest().modelId(),
+                    config.cache(),
+                    artifact.dir().toAbsolutePath().toString(),
+                    watchRoot(config),
+                    config.longRange("index.watch-interval-ms", 0, 86_400_000L)))
             .name("cache-lookup")
             .uid("cache-lookup")
             .setBufferTimeout(hitFlush);
@@ -152,7 +168,27 @@ public final class SearchJob {
             hits.getSideOutput(CacheLookup.EMBEDDED),
             true);
     computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
+    sinkStats(computed, stats);
     return hits.union(computed.results());
+  }
+
+  private static void sinkStats(Computed computed, Sink<ExpertStats> stats) {
+    if (stats != null) {
+      computed.stats().sinkTo(stats).name("expert-stats-sink").uid("expert-stats-sink");
+    }
+  }
+
+  /**
+   * The index root whose {@code LATEST} the job follows (new gate or index versions are swapped in
+   * without a restart), or {@code null} when {@code index.path} pins one artifact or watching is
+   * off ({@code index.watch-interval-ms: 0}).
+   */
+  static String watchRoot(MoeSearchConfig config) {
+    if (!config.string("index.path").isEmpty()
+        || config.longRange("index.watch-interval-ms", 0, 86_400_000L) == 0) {
+      return null;
+    }
+    return config.indexRoot().toAbsolutePath().toString();
   }
 
   /**
@@ -187,13 +223,25 @@ public final class SearchJob {
         cachedEmbeddings == null ? embedded : embedded.union(cachedEmbeddings);
     DataStream<ExpertRequest> routed =
         toRoute
-            .flatMap(new RouteQueries(artifactDir, config.routing(), config.ranking().hybrid()))
+            .flatMap(
+                new RouteQueries(
+                    artifactDir,
+                    config.loadAwareRouting(),
+                    config.ranking().hybrid(),
+                    watchRoot(config),
+                    config.longRange("index.watch-interval-ms", 0, 86_400_000L)))
             .name("route")
             .uid("route");
-    DataStream<PartialResult> partials =
+    SingleOutputStreamOperator<PartialResult> partials =
         routed
             .keyBy(ExpertRequest::expert)
-            .process(new ExpertRetrieval(artifactDir, config.oversample(), config.ranking()))
+            .process(
+                new ExpertRetrieval(
+                    artifactDir,
+                    config.oversample(),
+                    config.ranking(),
+                    config.loadAwareRouting().loadHalfLifeMs(),
+                    config.longRange("routing.stats-interval-ms", 100, 86_400_000L)))
             .name("expert-retrieval")
             .uid("expert-retrieval");
     SingleOutputStreamOperator<SearchResult> results =
@@ -207,15 +255,17 @@ public final class SearchJob {
                     fills))
             .name("merge-rerank")
             .uid("merge-rerank");
+    DataStream<ExpertStats> stats = partials.getSideOutput(ExpertRetrieval.STATS);
     if (!fills) {
-      return new Computed(results, null);
+      return new Computed(results, null, stats);
     }
     DataStream<CacheFill> embeddingFills =
         embedded
             .flatMap(new EmbeddingFills(artifact.manifest().modelId()))
             .name("embedding-fills")
             .uid("embedding-fills");
-    return new Computed(results, results.getSideOutput(MergePartials.FILLS).union(embeddingFills));
+    return new Computed(
+        results, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats);
   }
 
   /** Wires the whole job, results included. */
@@ -226,8 +276,9 @@ public final class SearchJob {
       Source<RawMessage, ?, ?> source,
       Sink<SearchResult> results,
       Sink<DeadLetter> deadLetters,
-      CacheIo cache) {
-    results(env, config, artifact, source, deadLetters, cache)
+      CacheIo cache,
+      Sink<ExpertStats> stats) {
+    results(env, config, artifact, source, deadLetters, cache, stats)
         .sinkTo(results)
         .name("results")
         .uid("results-sink");
@@ -244,7 +295,8 @@ public final class SearchJob {
         KafkaIO.querySource(kafka),
         KafkaIO.resultSink(kafka),
         KafkaIO.deadLetterSink(kafka),
-        new CacheIo(KafkaIO.cacheFillSource(kafka), KafkaIO.cacheFillSink(kafka)));
+        new CacheIo(KafkaIO.cacheFillSource(kafka), KafkaIO.cacheFillSink(kafka)),
+        KafkaIO.expertStatsSink(kafka));
   }
 
   /**
