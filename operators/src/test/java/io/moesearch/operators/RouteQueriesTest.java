@@ -8,6 +8,7 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ActivationRule;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.Router;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.testing.SmallIndex;
@@ -144,6 +145,132 @@ class RouteQueriesTest {
       firstChoices.add(r.experts()[0]);
     }
     assertThat(firstChoices).as("top expert across queries").hasSizeGreaterThan(1);
+  }
+
+  private static OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> harness(
+      RouteQueries fn) throws Exception {
+    return Harnesses.withoutGenericTypes(
+        new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(fn)));
+  }
+
+  private static LoadAwareRoutingConfig balanced(double alpha) {
+    return new LoadAwareRoutingConfig(
+        new RoutingConfig(0.05, new ActivationRule(0.5, 1, 1)),
+        alpha,
+        60_000,
+        0,
+        new ActivationRule(0.5, 1, 1),
+        10,
+        10);
+  }
+
+  /** Routes one query at event time {@code ts} (its client timestamp) and returns its experts. */
+  private static int[] routeOne(
+      OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h, int i, long ts)
+      throws Exception {
+    EmbeddedQuery base = queries.get(i % queries.size());
+    SearchQuery q = new SearchQuery("r-" + i, base.query().text(), 10, null, ts, null);
+    int before = h.extractOutputValues().size();
+    h.processElement(new StreamRecord<>(new EmbeddedQuery(q, base.vector(), ts, 0)));
+    List<ExpertRequest> out = h.extractOutputValues();
+    return out.get(out.size() - 1).experts();
+  }
+
+  @Test
+  void balancingMovesAHotQueryOffItsBusyExpertAndTheLoadsSurviveARestore() throws Exception {
+    Set<Integer> plain = new HashSet<>();
+    Set<Integer> balancedChoices = new HashSet<>();
+    try (var off = harness(new RouteQueries(dir.toString(), balanced(0), false, null, 0));
+        var on = harness(new RouteQueries(dir.toString(), balanced(5.0), false, null, 0))) {
+      off.open();
+      on.open();
+      for (int i = 0; i < 40; i++) {
+        // The same query again and again: a popular query.
+        plain.add(routeOne(off, 0, 1_000 + i)[0]);
+        balancedChoices.add(routeOne(on, queries.size(), 1_000 + i)[0]);
+      }
+      assertThat(plain).as("without balancing one expert takes it all").hasSize(1);
+      assertThat(balancedChoices).as("with balancing the load spreads").hasSizeGreaterThan(1);
+
+      var snapshot = on.snapshot(1, 2_000);
+      try (var restored =
+          harness(new RouteQueries(dir.toString(), balanced(5.0), false, null, 0))) {
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        for (int i = 0; i < 10; i++) {
+          assertThat(routeOne(restored, i, 2_000 + i))
+              .as("restored loads route like the original")
+              .containsExactly(routeOne(on, i, 2_000 + i));
+        }
+      }
+    }
+  }
+
+  @Test
+  void confidentQueriesTakeTheFastPathWithASmallerCandidateCount() throws Exception {
+    LoadAwareRoutingConfig fastForAll =
+        new LoadAwareRoutingConfig(
+            new RoutingConfig(0.05, new ActivationRule(1.0, EXPERTS, EXPERTS)),
+            0,
+            60_000,
+            1.0,
+            new ActivationRule(0.5, 1, 1),
+            10,
+            2);
+    try (var h = harness(new RouteQueries(dir.toString(), fastForAll, false, null, 0))) {
+      h.open();
+      for (EmbeddedQuery q : queries) {
+        h.processElement(new StreamRecord<>(q));
+      }
+      assertThat(h.extractOutputValues()).hasSize(queries.size());
+      assertThat(h.extractOutputValues())
+          .allSatisfy(
+              r -> {
+                assertThat(r.experts()).hasSize(1);
+                assertThat(r.oversample()).isEqualTo(2);
+              });
+    }
+  }
+
+  @Test
+  void aNewLatestVersionIsSwappedInBetweenQueriesWithoutLosingAny() throws Exception {
+    Path watched = root.resolve("watched");
+    Path first = SmallIndex.build(SmallIndex.catalogue(300), model, EXPERTS, watched);
+    String v1 = IndexArtifact.readManifest(first).indexVersion();
+    try (var h =
+        harness(new RouteQueries(first.toString(), balanced(0), false, watched.toString(), 1))) {
+      h.open();
+      routeOne(h, 0, 1);
+      assertThat(h.extractOutputValues().get(0).indexVersion()).isEqualTo(v1);
+
+      var written =
+          io.moesearch.core.artifact.GateVersionWriter.write(
+              first,
+              IndexArtifact.load(first, 384).gate(),
+              new io.moesearch.core.artifact.Manifest.GateUpdate(v1, "test", java.util.Map.of()));
+      String v2 = written.version();
+      int sent = 1;
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline) {
+        routeOne(h, sent, sent + 1);
+        sent++;
+        List<ExpertRequest> out = h.extractOutputValues();
+        if (out.get(out.size() - 1).indexVersion().equals(v2)) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      List<ExpertRequest> out = h.extractOutputValues();
+      assertThat(out).hasSize(sent).as("one request per query, none lost");
+      assertThat(out.get(out.size() - 1).indexVersion()).isEqualTo(v2);
+      assertThat(out.get(out.size() - 1).artifactDir()).isEqualTo(written.dir().toString());
+      // Versions change once, between two queries.
+      List<String> versions = out.stream().map(ExpertRequest::indexVersion).toList();
+      int firstNew = versions.indexOf(v2);
+      assertThat(versions.subList(0, firstNew)).containsOnly(v1);
+      assertThat(versions.subList(firstNew, versions.size())).containsOnly(v2);
+    }
   }
 
   private static Integer[] toBoxed(int[] a) {
