@@ -82,6 +82,8 @@ public final class MoeSearchConfig implements Serializable {
     d.put("kafka.query-topic", "search-queries");
     d.put("kafka.result-topic", "search-results");
     d.put("kafka.dead-letter-topic", "search-dead-letters");
+    d.put("kafka.cache-fill-topic", "search-cache-fill");
+    d.put("kafka.expert-stats-topic", "search-expert-stats");
     d.put("kafka.group-id", "moe-search");
     d.put("kafka.starting-offsets", "earliest");
     d.put("kafka.delivery-guarantee", "at-least-once");

@@ -219,11 +219,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * output.
    */
   public Consumer<SearchResult> results(boolean readCommitted) {
-    return new Consumer<>(config.kafka().resultTopic(), readCommitted, json::decodeResult);
+    return new Consumer<>(config.kafka().resultTopic(), readCommitted, false, json::decodeResult);
+  }
+
+  /** A consumer of the results written from now on (it skips the topic's history). */
+  public Consumer<SearchResult> newResults() {
+    return new Consumer<>(config.kafka().resultTopic(), false, true, json::decodeResult);
   }
 
   public Consumer<DeadLetter> deadLetters() {
-    return new Consumer<>(config.kafka().deadLetterTopic(), true, json::decodeDeadLetter);
+    return new Consumer<>(config.kafka().deadLetterTopic(), true, false, json::decodeDeadLetter);
   }
 
   /** Polls one topic and decodes its values. Not thread-safe. */
@@ -231,7 +236,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final java.util.function.Function<byte[], T> decode;
 
-    Consumer(String topic, boolean readCommitted, java.util.function.Function<byte[], T> decode) {
+    Consumer(
+        String topic,
+        boolean readCommitted,
+        boolean fromEnd,
+        java.util.function.Function<byte[], T> decode) {
       Properties p = kafka.clientProperties();
       p.put("key.deserializer", ByteArrayDeserializer.class.getName());
       p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -239,7 +248,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
       p.put("auto.offset.reset", "earliest");
       p.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
       this.consumer = new KafkaConsumer<>(p);
-      this.consumer.subscribe(List.of(topic));
+      if (fromEnd) {
+        // Assigned and positioned now, so nothing written after this returns can be missed.
+        List<org.apache.kafka.common.TopicPartition> parts =
+            consumer.partitionsFor(topic).stream()
+                .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+                .toList();
+        consumer.assign(parts);
+        consumer.seekToEnd(parts);
+        parts.forEach(consumer::position);
+      } else {
+        this.consumer.subscribe(List.of(topic));
+      }
       this.decode = decode;
     }
 

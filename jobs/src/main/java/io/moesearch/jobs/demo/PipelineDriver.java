@@ -81,7 +81,7 @@ public final class PipelineDriver {
       stages.put(st, new LatencyStats());
     }
     Map<String, PathStats> paths = new java.util.TreeMap<>();
-    try (var results = pipeline.results(false);
+    try (var results = pipeline.newResults();
         var dead = pipeline.deadLetters()) {
       // Subscribe before sending so no partition assignment delay skews the first latencies.
       results.poll(Duration.ofMillis(100));
