@@ -12,8 +12,9 @@ public final class StateBackends {
 
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
-   * @param checkpointDir a URI or path for checkpoints; empty for Flink's default (JobManager
-   *     memory)
+   * @param checkpointDir a URI or path for checkpoints; empty for a directory under the system temp
+   *     dir (fine on one machine; a cluster needs shared storage). Not JobManager memory: its 5 MB
+   *     cap is soon exceeded by the caches' state, and the checkpoints would fail.
    * @param interval checkpoint interval
    */
   public static Configuration configure(
@@ -28,14 +29,17 @@ public final class StateBackends {
           throw new IllegalArgumentException(
               "job.state-backend must be rocksdb or hashmap, got '" + backend + "'");
     }
-    if (checkpointDir != null && !checkpointDir.isBlank()) {
-      String uri =
-          checkpointDir.contains("://")
-              ? checkpointDir
-              : java.nio.file.Path.of(checkpointDir).toAbsolutePath().toUri().toString();
-      conf.setString("execution.checkpointing.dir", uri);
-    }
+    String dir =
+        checkpointDir == null || checkpointDir.isBlank()
+            ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "moe-search-checkpoints")
+                .toString()
+            : checkpointDir;
+    String uri =
+        dir.contains("://") ? dir : java.nio.file.Path.of(dir).toAbsolutePath().toUri().toString();
+    conf.setString("execution.checkpointing.dir", uri);
     conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
+    // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.
+    conf.setString("execution.checkpointing.tolerable-failed-checkpoints", "3");
     return conf;
   }
 }

@@ -18,6 +18,18 @@ class StateBackendsTest {
         .containsEntry("state.backend.type", "rocksdb")
         .containsEntry("execution.checkpointing.incremental", "true");
     assertThat(conf.toMap().get("execution.checkpointing.dir")).isEqualTo("file:///tmp/cp");
+    var local =
+        StateBackends.configure(
+            new org.apache.flink.configuration.Configuration(),
+            "hashmap",
+            "",
+            java.time.Duration.ofSeconds(5));
+    // Never JobManager memory (5 MB cap): without a directory, checkpoints go under the temp dir.
+    assertThat(local.toMap().get("execution.checkpointing.dir"))
+        .startsWith("file:")
+        .endsWith("moe-search-checkpoints");
+    assertThat(local.toMap())
+        .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3");
     assertThatThrownBy(
             () ->
                 StateBackends.configure(
