@@ -66,20 +66,7 @@ public final class MessageJson implements Serializable {
           g.writeStartObject();
           g.writeStringField("query_id", result.queryId());
           g.writeStringField("text", result.text());
-          g.writeArrayFieldStart("items");
-          for (RankedItem item : result.items()) {
-            g.writeStartObject();
-            g.writeStringField("product_id", item.productId());
-            g.writeStringField("title", item.title());
-            g.writeNumberField("score", item.score());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeArrayFieldStart("experts");
-          for (int expert : result.experts()) {
-            g.writeNumber(expert);
-          }
-          g.writeEndArray();
+          writeItemsAndExperts(g, result.items(), result.experts());
           g.writeStringField("index_version", result.indexVersion());
           StageLatency latency = result.latency();
           g.writeObjectFieldStart("latency");
@@ -123,20 +110,7 @@ public final class MessageJson implements Serializable {
           g.writeNumberField("top_k", fill.topK());
           g.writeStringField("filters", fill.filters());
           g.writeStringField("version", fill.version());
-          g.writeArrayFieldStart("items");
-          for (RankedItem item : fill.items()) {
-            g.writeStartObject();
-            g.writeStringField("product_id", item.productId());
-            g.writeStringField("title", item.title());
-            g.writeNumberField("score", item.score());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeArrayFieldStart("experts");
-          for (int expert : fill.experts()) {
-            g.writeNumber(expert);
-          }
-          g.writeEndArray();
+          writeItemsAndExperts(g, fill.items(), fill.experts());
           if (fill.embedding() != null) {
             java.nio.ByteBuffer buf =
                 java.nio.ByteBuffer.allocate(fill.embedding().length * Float.BYTES)
@@ -300,6 +274,24 @@ public final class MessageJson implements Serializable {
         string(root, "payload_encoding", "payload_encoding"),
         string(root, "reason", "reason"),
         integer(root, "ts"));
+  }
+
+  private static void writeItemsAndExperts(JsonGenerator g, RankedItem[] items, int[] experts)
+      throws IOException {
+    g.writeArrayFieldStart("items");
+    for (RankedItem item : items) {
+      g.writeStartObject();
+      g.writeStringField("product_id", item.productId());
+      g.writeStringField("title", item.title());
+      g.writeNumberField("score", item.score());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("experts");
+    for (int expert : experts) {
+      g.writeNumber(expert);
+    }
+    g.writeEndArray();
   }
 
   @FunctionalInterface

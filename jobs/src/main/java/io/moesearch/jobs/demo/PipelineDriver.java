@@ -86,6 +86,8 @@ public final class PipelineDriver {
       // Subscribe before sending so no partition assignment delay skews the first latencies.
       results.poll(Duration.ofMillis(100));
       dead.poll(Duration.ofMillis(10));
+      java.util.function.Consumer<Duration> read =
+          wait -> drain(results, dead, sentAt, seen, e2e, inJob, stages, paths, f, onResult, wait);
       long start = System.nanoTime();
       int malformedEvery =
           malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
@@ -96,18 +98,7 @@ public final class PipelineDriver {
           long due = start + (long) (i * 1e9 / ratePerSec);
           long wait = due - System.nanoTime();
           if (wait > 2_000_000) {
-            drain(
-                results,
-                dead,
-                sentAt,
-                seen,
-                e2e,
-                inJob,
-                stages,
-                paths,
-                f,
-                onResult,
-                Duration.ofNanos(wait));
+            read.accept(Duration.ofNanos(wait));
           } else if (wait > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(wait);
           }
@@ -125,7 +116,7 @@ public final class PipelineDriver {
         // At high paced rates there is never a 2 ms gap to read results in: read them as we go, so
         // the measured end-to-end latency is the pipeline's, not this loop's backlog.
         if (ratePerSec > 0 && i % 256 == 255) {
-          drain(results, dead, sentAt, seen, e2e, inJob, stages, paths, f, onResult, Duration.ZERO);
+          read.accept(Duration.ZERO);
         }
       }
       while (sentBad < malformed.size()) {
@@ -138,18 +129,7 @@ public final class PipelineDriver {
       long deadline = System.currentTimeMillis() + timeout.toMillis();
       while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad)
           && System.currentTimeMillis() < deadline) {
-        drain(
-            results,
-            dead,
-            sentAt,
-            seen,
-            e2e,
-            inJob,
-            stages,
-            paths,
-            f,
-            onResult,
-            Duration.ofMillis(100));
+        read.accept(Duration.ofMillis(100));
       }
       f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
       long lastResult = System.currentTimeMillis();
