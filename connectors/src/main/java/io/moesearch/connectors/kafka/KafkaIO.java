@@ -58,10 +58,8 @@ public final class KafkaIO {
    */
   public static KafkaSink<CacheFill> cacheFillSink(KafkaSettings settings) {
     requireSettings(settings);
-    KafkaSettings atLeastOnce =
-        settings.toBuilder().deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
     return sink(
-        atLeastOnce,
+        atLeastOnce(settings),
         new CacheFillSerializer(settings.cacheFillTopic()),
         CACHE_FILL_TRANSACTION_SUFFIX);
   }
@@ -72,12 +70,10 @@ public final class KafkaIO {
    */
   public static KafkaSink<ExpertStats> expertStatsSink(KafkaSettings settings) {
     requireSettings(settings);
-    KafkaSettings atLeastOnce =
-        settings.toBuilder().deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
     MessageJson json = new MessageJson();
     String topic = settings.expertStatsTopic();
     return sink(
-        atLeastOnce,
+        atLeastOnce(settings),
         (KafkaRecordSerializationSchema<ExpertStats>)
             (stats, context, timestamp) ->
                 new org.apache.kafka.clients.producer.ProducerRecord<>(
@@ -88,6 +84,11 @@ public final class KafkaIO {
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     json.encodeExpertStats(stats)),
         "-expert-stats");
+  }
+
+  /** The same settings, delivering at least once whatever the results' guarantee is. */
+  private static KafkaSettings atLeastOnce(KafkaSettings settings) {
+    return settings.toBuilder().deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
   }
 
   private static KafkaSource<RawMessage> rawSource(KafkaSettings settings, String topic) {

@@ -292,7 +292,8 @@ public final class IndexBuilder {
                 s.maxCopies()),
             sharedFiles,
             sorted,
-            seconds);
+            seconds,
+            null);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(artifact.resolve(ArtifactLayout.MANIFEST).toFile(), m);

@@ -32,40 +32,6 @@ public record Manifest(
    */
   public static final int FORMAT_VERSION = 2;
 
-  /** A manifest of a built artifact (no gate update). */
-  public Manifest(
-      int formatVersion,
-      String indexVersion,
-      String createdAt,
-      String modelId,
-      int dimension,
-      int products,
-      int experts,
-      String encoding,
-      int hnswM,
-      int hnswBeamWidth,
-      GateInfo gate,
-      Map<String, String> files,
-      List<ExpertInfo> expertIndexes,
-      Map<String, Double> buildSeconds) {
-    this(
-        formatVersion,
-        indexVersion,
-        createdAt,
-        modelId,
-        dimension,
-        products,
-        experts,
-        encoding,
-        hnswM,
-        hnswBeamWidth,
-        gate,
-        files,
-        expertIndexes,
-        buildSeconds,
-        null);
-  }
-
   /**
    * Provenance of a gate re-learned by {@code routing update}: this version shares every file but
    * the gate with {@code parentVersion}.

@@ -208,8 +208,8 @@ public final class MoeSearchConfig implements Serializable {
     intRange("batch.model-batch-size", 1, intRange("batch.max-size", 1, 4096));
     longRange("merge.timeout-ms", 10, 600_000);
     oneOf("job.state-backend", "rocksdb", "hashmap");
-    longRange("index.watch-interval-ms", 0, 86_400_000L);
-    longRange("routing.stats-interval-ms", 100, 86_400_000L);
+    indexWatchIntervalMillis();
+    statsIntervalMillis();
     bool("cache.enabled");
     cache();
     intRange("cache.fill-max-bytes", 1024, 64 << 20);
@@ -432,6 +432,16 @@ public final class MoeSearchConfig implements Serializable {
     long l3Ttl = longRange("cache.l3-ttl-ms", 1, Long.MAX_VALUE / 4);
     long wait = longRange("cache.coalesce-wait-ms", 1, 600_000);
     return wrap(() -> new io.moesearch.operators.CacheSettings(l1, l1Ttl, l2Ttl, l3Ttl, wait));
+  }
+
+  /** How often the job reads {@code index.root/LATEST} for a new version; 0 = never. */
+  public long indexWatchIntervalMillis() {
+    return longRange("index.watch-interval-ms", 0, 86_400_000L);
+  }
+
+  /** How often a busy expert publishes its load statistics. */
+  public long statsIntervalMillis() {
+    return longRange("routing.stats-interval-ms", 100, 86_400_000L);
   }
 
   public int oversample() {

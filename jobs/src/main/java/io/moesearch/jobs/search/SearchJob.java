@@ -9,6 +9,7 @@ import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.CacheLookup;
@@ -156,7 +157,7 @@ public final class SearchJob {
                     config.cache(),
                     artifact.dir().toAbsolutePath().toString(),
                     watchRoot(config),
-                    config.longRange("index.watch-interval-ms", 0, 86_400_000L)))
+                    config.indexWatchIntervalMillis()))
             .name("cache-lookup")
             .uid("cache-lookup")
             .setBufferTimeout(hitFlush);
@@ -184,8 +185,7 @@ public final class SearchJob {
    * off ({@code index.watch-interval-ms: 0}).
    */
   static String watchRoot(MoeSearchConfig config) {
-    if (!config.string("index.path").isEmpty()
-        || config.longRange("index.watch-interval-ms", 0, 86_400_000L) == 0) {
+    if (!config.string("index.path").isEmpty() || config.indexWatchIntervalMillis() == 0) {
       return null;
     }
     return config.indexRoot().toAbsolutePath().toString();
@@ -219,6 +219,7 @@ public final class SearchJob {
                 maxBatch * 4)
             .name("embed")
             .uid("embed");
+    LoadAwareRoutingConfig routing = config.loadAwareRouting();
     DataStream<EmbeddedQuery> toRoute =
         cachedEmbeddings == null ? embedded : embedded.union(cachedEmbeddings);
     DataStream<ExpertRequest> routed =
@@ -226,10 +227,10 @@ public final class SearchJob {
             .flatMap(
                 new RouteQueries(
                     artifactDir,
-                    config.loadAwareRouting(),
+                    routing,
                     config.ranking().hybrid(),
                     watchRoot(config),
-                    config.longRange("index.watch-interval-ms", 0, 86_400_000L)))
+                    config.indexWatchIntervalMillis()))
             .name("route")
             .uid("route");
     SingleOutputStreamOperator<PartialResult> partials =
@@ -240,8 +241,8 @@ public final class SearchJob {
                     artifactDir,
                     config.oversample(),
                     config.ranking(),
-                    config.loadAwareRouting().loadHalfLifeMs(),
-                    config.longRange("routing.stats-interval-ms", 100, 86_400_000L)))
+                    routing.loadHalfLifeMs(),
+                    config.statsIntervalMillis()))
             .name("expert-retrieval")
             .uid("expert-retrieval");
     SingleOutputStreamOperator<SearchResult> results =
