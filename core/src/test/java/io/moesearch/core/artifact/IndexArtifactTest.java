@@ -77,6 +77,16 @@ class IndexArtifactTest {
   }
 
   @Test
+  void loadVerifiedChecksStructureButDoesNotHashAgain() throws Exception {
+    Files.write(
+        dir.resolve(ArtifactLayout.VECTORS), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+    // Operators trust an artifact the job already verified; only the full load hashes.
+    assertThat(IndexArtifact.loadVerified(dir).version()).isNotBlank();
+    Files.delete(dir.resolve(ArtifactLayout.IDS));
+    assertThatThrownBy(() -> IndexArtifact.loadVerified(dir)).hasMessageContaining("missing");
+  }
+
+  @Test
   void corruptedExpertSegmentIsNamed() throws Exception {
     Path expert = dir.resolve(ArtifactLayout.expertDir(1));
     Path seg;
