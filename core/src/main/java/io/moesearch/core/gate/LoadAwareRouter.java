@@ -70,6 +70,50 @@ public final class LoadAwareRouter {
     return r;
   }
 
+  /** How a query picks among an expert's replicas. */
+  public enum ReplicaChoice {
+    /** The replica whose slot has the fewest recent activations (live balancing). */
+    LEAST_LOADED,
+    /** A hash of the query's salt (load-unaware; the contrast). */
+    HASHED
+  }
+
+  /**
+   * Routes over replicated experts. The tracker counts activations per <em>slot</em>; an expert's
+   * load for the balancing term is its least-loaded replica's ({@link
+   * ExpertPlacement#expertLoads}); each activated expert is then served by the replica {@code
+   * choice} picks, and the slots' activations are recorded. With {@link ExpertPlacement#identity}
+   * and {@code LEAST_LOADED} this is {@link #route(float[], ExpertLoadTracker, long)}.
+   *
+   * @param salt the hashed choice's key (for example the query id's hash); unused otherwise
+   */
+  public Route route(
+      float[] query,
+      ExpertPlacement placement,
+      ExpertLoadTracker slots,
+      long timestampMs,
+      ReplicaChoice choice,
+      long salt) {
+    if (placement.experts() != gate.experts()) {
+      throw new IllegalArgumentException(
+          "the placement has " + placement.experts() + " experts, the gate " + gate.experts());
+    }
+    if (slots.experts() != placement.slots()) {
+      throw new IllegalArgumentException(
+          "the tracker has " + slots.experts() + " slots, the placement " + placement.slots());
+    }
+    double[] counts = slots.activations(timestampMs);
+    double[] expertLoads =
+        config.balanceAlpha() > 0 ? placement.expertLoads(LoadStats.relativeLoads(counts)) : null;
+    Route r = route(query, expertLoads);
+    int[] chosen =
+        choice == ReplicaChoice.LEAST_LOADED
+            ? placement.leastLoaded(r.experts(), counts)
+            : placement.hashed(r.experts(), salt);
+    slots.recordActivations(chosen, timestampMs);
+    return r.withSlots(chosen);
+  }
+
   public Gate gate() {
     return gate;
   }

@@ -9,6 +9,7 @@ import io.moesearch.core.eval.Judgements;
 import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertLoadTracker;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.gate.LoadAwareRouter;
@@ -66,6 +67,14 @@ final class BenchRoutingCommand implements Command {
         the share of queries on the fast path, recall@10 against exact brute force, and QPS of
         routing + retrieval on one thread (embedding excluded; queries are embedded once).
 
+        Replicated experts: for each gate a placement (ExpertPlacement.plan) is sized from a query
+        log — --log-events draws from the same popularity ranking with another seed, routed with
+        no balancing — onto --slots serving slots, hot experts replicated, at least --min-replicas
+        each. The same traffic is then replayed over the slots twice: replica chosen by a hash of
+        the query (load-unaware) and the least-loaded replica (live balancing), the latter for each
+        α. Utilisation and entropy are then over slots; recall is unchanged by construction
+        (replicas serve the same index).
+
         Datasets:
           icecat     the artifact (index.path / index.root) with the Chorus judged queries
                      (eval.judgements) embedded by the real model; retrieval is the experts' HNSW
@@ -87,6 +96,10 @@ final class BenchRoutingCommand implements Command {
           --window N            events per utilisation window (default 1000)
           --zipf S              Zipf exponent (default 1.0)
           --alphas LIST         balance strengths to sweep, comma-separated (default 0,0.02,0.05,0.1,0.2)
+          --slots N             serving slots of the replicated layout (default: the expert count)
+          --min-replicas N      replicas every expert gets in the replicated layout (default 1)
+          --log-events N        events of the query log the layout is sized from (default 20000)
+          --skip-replicas       no replicated-layout rows
           --seed N              seed of the replay, generator and sampling (default 7)
           --updated-index DIR   the re-learned Icecat artifact (default: train in memory)
           --skip-icecat         only the synthetic catalogue (no model, no artifact needed)
@@ -109,6 +122,10 @@ final class BenchRoutingCommand implements Command {
             "window",
             "zipf",
             "alphas",
+            "slots",
+            "min-replicas",
+            "log-events",
+            "replica-share",
             "seed",
             "updated-index",
             "json")) {
@@ -121,7 +138,7 @@ final class BenchRoutingCommand implements Command {
 
   @Override
   public List<String> switches() {
-    return List.of("skip-icecat");
+    return List.of("skip-icecat", "skip-replicas");
   }
 
   /** One dataset: gates, the distinct query pool with exact top-10, and expert search. */
@@ -140,10 +157,16 @@ final class BenchRoutingCommand implements Command {
     int[] search(int[] experts, float[] query, int k, int oversample);
   }
 
-  /** One measured configuration; field names are the JSON output's. */
+  /**
+   * One measured configuration; field names are the JSON output's. {@code layout}: {@code experts}
+   * (one copy each, utilisation over experts), {@code replicas/hashed} or {@code
+   * replicas/least-loaded} (utilisation over slots).
+   */
   public record Row(
       String dataset,
       String gate,
+      String layout,
+      double replication,
       double alpha,
       double utilisation,
       double loadEntropy,
@@ -174,6 +197,11 @@ final class BenchRoutingCommand implements Command {
     int events = args.intOption("events", 5000, 1);
     int window = args.intOption("window", 1000, 1);
     double zipf = args.doubleOption("zipf", 1.0, 0);
+    int slotOption = args.intOption("slots", 0, 0);
+    int minReplicas = args.intOption("min-replicas", 1, 1);
+    int logEvents = args.intOption("log-events", 20_000, 1);
+    double replicaShare = args.doubleOption("replica-share", 1.0, 0);
+    boolean replicas = !args.flag("skip-replicas");
     long seed = args.intOption("seed", 7, 0);
     double[] alphas =
         parseAlphas(args.option("alphas") == null ? "0,0.02,0.05,0.1,0.2" : args.option("alphas"));
@@ -186,6 +214,8 @@ final class BenchRoutingCommand implements Command {
     report.settings.put("zipf", zipf);
     report.settings.put("seed", seed);
     report.settings.put("alphas", alphas);
+    report.settings.put("minReplicas", minReplicas);
+    report.settings.put("logEvents", logEvents);
     report.settings.put("eventIntervalMs", EVENT_INTERVAL_MS);
     report.settings.put("temperature", routing.base().temperature());
     report.settings.put("activation", routing.base().activation());
@@ -220,25 +250,65 @@ final class BenchRoutingCommand implements Command {
             d.name(),
             fmt(topM.get("centroid")),
             fmt(topM.get("updated")));
-        replay(d, d.centroid(), routing, 0, Math.min(events, 500), window, zipf, seed + 99);
+        Traffic traffic = new Traffic(d.pool().length, zipf, seed);
+        replay(
+            d,
+            d.centroid(),
+            routing,
+            null,
+            null,
+            Math.min(events, 500),
+            window,
+            traffic,
+            seed + 99);
         for (String gate : List.of("centroid", "updated")) {
           Gate g = gate.equals("centroid") ? d.centroid() : d.updated();
           for (double a : alphas) {
-            Row r = replay(d, g, routing.withAlpha(a), a, events, window, zipf, seed);
-            Row named =
-                new Row(
-                    d.name(),
-                    gate,
-                    a,
-                    r.utilisation(),
-                    r.loadEntropy(),
-                    r.avgExperts(),
-                    r.fastShare(),
-                    r.recallAt10(),
-                    r.qps(),
-                    r.events());
-            report.rows.add(named);
-            System.out.println(line(named));
+            add(
+                report,
+                d.name(),
+                gate,
+                replay(d, g, routing.withAlpha(a), null, null, events, window, traffic, seed));
+          }
+          if (replicas) {
+            double[] weights = traffic.log(logEvents, seed + 1000);
+            double[] expected =
+                ExpertPlacement.expectedLoad(
+                    new LoadAwareRouter(g, routing.withAlpha(0)), d.pool(), weights);
+            int slots = slotOption > 0 ? slotOption : g.experts();
+            ExpertPlacement placement =
+                ExpertPlacement.plan(expected, slots, Math.min(minReplicas, slots), replicaShare);
+            info.put(gate + "Placement", placement.toString());
+            add(
+                report,
+                d.name(),
+                gate,
+                replay(
+                    d,
+                    g,
+                    routing.withAlpha(0),
+                    placement,
+                    LoadAwareRouter.ReplicaChoice.HASHED,
+                    events,
+                    window,
+                    traffic,
+                    seed));
+            for (double a : alphas) {
+              add(
+                  report,
+                  d.name(),
+                  gate,
+                  replay(
+                      d,
+                      g,
+                      routing.withAlpha(a),
+                      placement,
+                      LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
+                      events,
+                      window,
+                      traffic,
+                      seed));
+            }
           }
         }
       }
@@ -251,6 +321,57 @@ final class BenchRoutingCommand implements Command {
     System.out.println(table(report));
     Json.write(args.option("json"), report);
     return 0;
+  }
+
+  private static void add(Report report, String dataset, String gate, Row r) {
+    Row named =
+        new Row(
+            dataset,
+            gate,
+            r.layout(),
+            r.replication(),
+            r.alpha(),
+            r.utilisation(),
+            r.loadEntropy(),
+            r.avgExperts(),
+            r.fastShare(),
+            r.recallAt10(),
+            r.qps(),
+            r.events());
+    report.rows.add(named);
+    System.out.println(line(named));
+  }
+
+  /** Seeded Zipf popularity over a query pool: which query has which rank is fixed by the seed. */
+  static final class Traffic {
+    final int[] perm;
+    final double exponent;
+
+    Traffic(int pool, double exponent, long seed) {
+      this.exponent = exponent;
+      perm = IntStream.range(0, pool).toArray();
+      SplittableRandom rnd = new SplittableRandom(seed ^ 0xC0FFEEL);
+      for (int i = perm.length - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+    }
+
+    Zipf sampler(long seed) {
+      return new Zipf(perm.length, exponent, seed);
+    }
+
+    /** How often each pool query occurs in a log of {@code events} draws (another sample). */
+    double[] log(int events, long seed) {
+      double[] counts = new double[perm.length];
+      Zipf z = sampler(seed);
+      for (int i = 0; i < events; i++) {
+        counts[perm[z.next()]]++;
+      }
+      return counts;
+    }
   }
 
   private static Dataset icecat(
@@ -456,27 +577,26 @@ final class BenchRoutingCommand implements Command {
     return out;
   }
 
+  /**
+   * Replays {@code events} draws of {@code traffic}. {@code placement == null}: one copy per
+   * expert, loads over experts; otherwise over the placement's slots, the replica picked by {@code
+   * choice}.
+   */
   private static Row replay(
       Dataset d,
       Gate gate,
       LoadAwareRoutingConfig routing,
-      double alpha,
+      ExpertPlacement placement,
+      LoadAwareRouter.ReplicaChoice choice,
       int events,
       int window,
-      double exponent,
+      Traffic traffic,
       long seed) {
-    int n = gate.experts();
+    int n = placement == null ? gate.experts() : placement.slots();
     LoadAwareRouter router = new LoadAwareRouter(gate, routing);
     ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
-    Zipf zipf = new Zipf(d.pool().length, exponent, seed);
-    int[] perm = IntStream.range(0, d.pool().length).toArray();
-    SplittableRandom rnd = new SplittableRandom(seed ^ 0xC0FFEEL);
-    for (int i = perm.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
+    Zipf zipf = traffic.sampler(seed);
+    int[] perm = traffic.perm;
     double[] counts = new double[n];
     double util = 0;
     double entropy = 0;
@@ -489,14 +609,17 @@ final class BenchRoutingCommand implements Command {
       int q = perm[zipf.next()];
       float[] query = d.pool()[q];
       long t0 = System.nanoTime();
-      Route r = router.route(query, tracker, i * EVENT_INTERVAL_MS);
+      Route r =
+          placement == null
+              ? router.route(query, tracker, i * EVENT_INTERVAL_MS)
+              : router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
       int[] found = d.searcher().search(r.experts(), query, K, r.oversample());
       busy += System.nanoTime() - t0;
       recall += recall(found, d.exact()[q]);
       experts += r.experts().length;
       fast += r.fast() ? 1 : 0;
-      for (int e : r.experts()) {
-        counts[e]++;
+      for (int s : r.slots()) {
+        counts[s]++;
       }
       if ((i + 1) % window == 0 || (i + 1 == events && windows == 0)) {
         util += LoadStats.utilisation(counts);
@@ -508,7 +631,13 @@ final class BenchRoutingCommand implements Command {
     return new Row(
         d.name(),
         "",
-        alpha,
+        placement == null
+            ? "experts"
+            : choice == LoadAwareRouter.ReplicaChoice.HASHED
+                ? "replicas/hashed"
+                : "replicas/least-loaded",
+        placement == null ? 1.0 : placement.replicationFactor(),
+        routing.balanceAlpha(),
         util / windows,
         entropy / windows,
         experts / events,
@@ -550,10 +679,12 @@ final class BenchRoutingCommand implements Command {
   private static String line(Row r) {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %s | %.3f | %.3f | %.2f | %.0f%% | %.3f | %.0f |",
+        "| %s | %s | %s | %.2f× | %s | %.3f | %.3f | %.2f | %.0f%% | %.3f | %.0f |",
         r.dataset(),
         r.gate(),
-        r.alpha() == 0 ? "0 (off)" : String.valueOf(r.alpha()),
+        r.layout(),
+        r.replication(),
+        String.valueOf(r.alpha()),
         r.utilisation(),
         r.loadEntropy(),
         r.avgExperts(),
@@ -565,8 +696,8 @@ final class BenchRoutingCommand implements Command {
   static String table(Report report) {
     StringBuilder sb = new StringBuilder();
     sb.append(
-        "| dataset | gate | α | utilisation | load entropy | avg experts | fast path | recall@10 vs exact | QPS (route+retrieve, 1 thread) |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        "| dataset | gate | layout | memory | α | utilisation | load entropy | avg experts | fast path | recall@10 vs exact | QPS (route+retrieve, 1 thread) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : report.rows) {
       sb.append(line(r)).append('\n');
     }

@@ -1,0 +1,370 @@
+package io.moesearch.core.gate;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which serving slots hold a replica of which expert. A slot is one unit of serving capacity (in
+ * the streaming job: one key of the expert-retrieval operator); every replica of an expert serves
+ * the same index, so the router may send a query for expert {@code e} to any of {@code e}'s slots
+ * without changing its results.
+ *
+ * <p>Why: under skewed traffic a hot query's neighbours live in one or two experts, and routing
+ * alone can only move load away from them by sending the query where its neighbours are not (recall
+ * cost). Replicating the experts that a query log shows to be hot, and choosing the least-loaded
+ * replica per query from live counts, balances the slots with no recall cost; the price is memory
+ * ({@link #replicationFactor()}).
+ *
+ * <p>{@link #identity(int)} is the unreplicated layout (slot e = expert e). {@link #plan} sizes and
+ * places replicas from expected per-expert loads.
+ */
+public final class ExpertPlacement implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** File name of a placement inside an index artifact version. */
+  public static final String FILE = "placement.txt";
+
+  private final int slots;
+  private final int[][] replicas;
+
+  /**
+   * @param slots number of serving slots, at least 1
+   * @param replicas per expert, the distinct slots holding a replica (at least one each)
+   */
+  public ExpertPlacement(int slots, int[][] replicas) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+    }
+    if (replicas == null || replicas.length == 0) {
+      throw new IllegalArgumentException("a placement needs at least one expert");
+    }
+    this.slots = slots;
+    this.replicas = new int[replicas.length][];
+    boolean[] used = new boolean[slots];
+    for (int e = 0; e < replicas.length; e++) {
+      int[] r = replicas[e] == null ? new int[0] : replicas[e].clone();
+      if (r.length == 0) {
+        throw new IllegalArgumentException("expert " + e + " has no replica");
+      }
+      Arrays.sort(r);
+      for (int i = 0; i < r.length; i++) {
+        if (r[i] < 0 || r[i] >= slots) {
+          throw new IllegalArgumentException(
+              "expert " + e + ": slot " + r[i] + " out of range 0.." + (slots - 1));
+        }
+        if (i > 0 && r[i] == r[i - 1]) {
+          throw new IllegalArgumentException("expert " + e + ": slot " + r[i] + " listed twice");
+        }
+        used[r[i]] = true;
+      }
+      this.replicas[e] = r;
+    }
+    for (int s = 0; s < slots; s++) {
+      if (!used[s]) {
+        throw new IllegalArgumentException("slot " + s + " holds no expert");
+      }
+    }
+  }
+
+  /** One replica per expert, slot e = expert e. */
+  public static ExpertPlacement identity(int experts) {
+    int[][] r = new int[experts][];
+    for (int e = 0; e < experts; e++) {
+      r[e] = new int[] {e};
+    }
+    return new ExpertPlacement(experts, r);
+  }
+
+  /**
+   * Sizes and places replicas for the expected loads. Expert e gets {@code clamp(⌈load_e · slots /
+   * Σ load⌉, minReplicas, slots)} replicas (so no replica is expected to carry more than one slot's
+   * fair share); the replicas are then placed largest expected share first, each onto the slot with
+   * the least expected load that does not yet hold that expert (longest-processing-time first, ties
+   * to the lower slot). Deterministic. Every slot gets at least one replica when there are at least
+   * as many replicas as slots; otherwise slots are reduced to the replica count.
+   *
+   * @param expertLoad expected load per expert (any scale, e.g. frequency-weighted activations of a
+   *     query log); all zero means uniform
+   * @param slots serving slots, at least 1
+   * @param minReplicas replicas every expert gets, 1..slots
+   */
+  public static ExpertPlacement plan(double[] expertLoad, int slots, int minReplicas) {
+    return plan(expertLoad, slots, minReplicas, 1.0);
+  }
+
+  /**
+   * As {@link #plan(double[], int, int)}, but no replica is expected to carry more than {@code
+   * replicaShare} of a slot's fair share: {@code ⌈load_e · slots / (Σ load · replicaShare)⌉}
+   * replicas. Below 1 it leaves every slot room for the live choice to absorb fluctuations, at the
+   * cost of more replicas.
+   *
+   * @param replicaShare in (0, 1]
+   */
+  public static ExpertPlacement plan(
+      double[] expertLoad, int slots, int minReplicas, double replicaShare) {
+    if (!(replicaShare > 0 && replicaShare <= 1)) {
+      throw new IllegalArgumentException("replica share must be in (0, 1], got " + replicaShare);
+    }
+    if (expertLoad == null || expertLoad.length == 0) {
+      throw new IllegalArgumentException("expected loads are required");
+    }
+    if (slots < 1) {
+      throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+    }
+    if (minReplicas < 1 || minReplicas > slots) {
+      throw new IllegalArgumentException(
+          "min replicas must be in 1.." + slots + ", got " + minReplicas);
+    }
+    int n = expertLoad.length;
+    double total = 0;
+    for (double l : expertLoad) {
+      if (!(l >= 0) || Double.isInfinite(l)) {
+        throw new IllegalArgumentException("expected loads must be finite and >= 0");
+      }
+      total += l;
+    }
+    double[] share = new double[n];
+    for (int e = 0; e < n; e++) {
+      share[e] = total > 0 ? expertLoad[e] / total : 1.0 / n;
+    }
+    int[] count = new int[n];
+    List<double[]> items = new ArrayList<>(); // {per-replica share, expert}
+    for (int e = 0; e < n; e++) {
+      int r = (int) Math.ceil(share[e] * slots / replicaShare - 1e-9);
+      count[e] = Math.max(minReplicas, Math.min(slots, r));
+      for (int i = 0; i < count[e]; i++) {
+        items.add(new double[] {share[e] / count[e], e});
+      }
+    }
+    items.sort(Comparator.<double[]>comparingDouble(x -> -x[0]).thenComparingDouble(x -> x[1]));
+    double[] slotLoad = new double[slots];
+    int[] slotReplicas = new int[slots];
+    List<List<Integer>> placed = new ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      placed.add(new ArrayList<>());
+    }
+    for (double[] item : items) {
+      int e = (int) item[1];
+      int best = -1;
+      for (int s = 0; s < slots; s++) {
+        if (placed.get(e).contains(s)) {
+          continue;
+        }
+        if (best < 0
+            || slotReplicas[s] == 0 && slotReplicas[best] > 0
+            || (slotReplicas[s] == 0) == (slotReplicas[best] == 0)
+                && slotLoad[s] < slotLoad[best] - 1e-15) {
+          best = s;
+        }
+      }
+      placed.get(e).add(best);
+      slotLoad[best] += item[0];
+      slotReplicas[best]++;
+    }
+    int[][] r = new int[n][];
+    for (int e = 0; e < n; e++) {
+      r[e] = placed.get(e).stream().mapToInt(Integer::intValue).toArray();
+    }
+    return new ExpertPlacement(slots, r);
+  }
+
+  /**
+   * Expected per-expert load of a query log under {@code router} with no balancing: the
+   * frequency-weighted count of activations. Ready for {@link #plan}.
+   *
+   * @param queries the log's distinct query vectors
+   * @param weights how often each was asked (same length)
+   */
+  public static double[] expectedLoad(LoadAwareRouter router, float[][] queries, double[] weights) {
+    if (queries.length != weights.length) {
+      throw new IllegalArgumentException(
+          queries.length + " queries but " + weights.length + " weights");
+    }
+    double[] load = new double[router.gate().experts()];
+    for (int q = 0; q < queries.length; q++) {
+      for (int e : router.route(queries[q], null).experts()) {
+        load[e] += weights[q];
+      }
+    }
+    return load;
+  }
+
+  public int experts() {
+    return replicas.length;
+  }
+
+  public int slots() {
+    return slots;
+  }
+
+  /** The slots holding expert {@code e}, ascending (a copy). */
+  public int[] replicas(int e) {
+    return replicas[e].clone();
+  }
+
+  public boolean isIdentity() {
+    if (slots != replicas.length) {
+      return false;
+    }
+    for (int e = 0; e < replicas.length; e++) {
+      if (replicas[e].length != 1 || replicas[e][0] != e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Replicas per expert on average: the serving memory relative to one copy of each expert. */
+  public double replicationFactor() {
+    long total = 0;
+    for (int[] r : replicas) {
+      total += r.length;
+    }
+    return (double) total / replicas.length;
+  }
+
+  /**
+   * Each expert's load for the gate's balancing term: the lowest load among its replicas (a busy
+   * expert with an idle replica is not busy).
+   *
+   * @param slotLoads one per slot
+   */
+  public double[] expertLoads(double[] slotLoads) {
+    checkSlots(slotLoads);
+    double[] out = new double[replicas.length];
+    for (int e = 0; e < replicas.length; e++) {
+      double min = Double.POSITIVE_INFINITY;
+      for (int s : replicas[e]) {
+        min = Math.min(min, slotLoads[s]);
+      }
+      out[e] = min;
+    }
+    return out;
+  }
+
+  /**
+   * For each expert, its replica with the least load, counting the picks already made for this
+   * query (ties to the lower slot).
+   *
+   * @param slotCounts recent activation counts per slot (not modified)
+   */
+  public int[] leastLoaded(int[] experts, double[] slotCounts) {
+    checkSlots(slotCounts);
+    double[] c = slotCounts.clone();
+    int[] out = new int[experts.length];
+    for (int i = 0; i < experts.length; i++) {
+      int best = -1;
+      for (int s : replicas[check(experts[i])]) {
+        if (best < 0 || c[s] < c[best]) {
+          best = s;
+        }
+      }
+      out[i] = best;
+      c[best] += 1;
+    }
+    return out;
+  }
+
+  /**
+   * A load-unaware choice: the replica picked by a hash of {@code salt} and the expert (the same
+   * salt always picks the same replica). The contrast for {@link #leastLoaded}.
+   */
+  public int[] hashed(int[] experts, long salt) {
+    int[] out = new int[experts.length];
+    for (int i = 0; i < experts.length; i++) {
+      int[] r = replicas[check(experts[i])];
+      long h = mix(salt * 0x9E3779B97F4A7C15L + experts[i]);
+      out[i] = r[(int) Math.floorMod(h, (long) r.length)];
+    }
+    return out;
+  }
+
+  /** Writes {@code slots N} then one line per expert: its slots, space-separated. */
+  public void write(Path file) throws IOException {
+    StringBuilder sb = new StringBuilder("slots ").append(slots).append('\n');
+    for (int[] r : replicas) {
+      for (int i = 0; i < r.length; i++) {
+        sb.append(i == 0 ? "" : " ").append(r[i]);
+      }
+      sb.append('\n');
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** Reads what {@link #write} wrote; {@code experts} must match. */
+  public static ExpertPlacement read(Path file, int experts) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    if (lines.isEmpty() || !lines.get(0).startsWith("slots ")) {
+      throw new IOException(file + ": expected a 'slots N' first line");
+    }
+    try {
+      int slots = Integer.parseInt(lines.get(0).substring(6).trim());
+      if (lines.size() - 1 != experts) {
+        throw new IOException(
+            file + ": " + (lines.size() - 1) + " expert lines, the gate has " + experts);
+      }
+      int[][] r = new int[experts][];
+      for (int e = 0; e < experts; e++) {
+        String line = lines.get(e + 1).trim();
+        r[e] =
+            line.isEmpty()
+                ? new int[0]
+                : Arrays.stream(line.split(" +")).mapToInt(Integer::parseInt).toArray();
+      }
+      return new ExpertPlacement(slots, r);
+    } catch (IllegalArgumentException ex) {
+      throw new IOException(file + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  private int check(int e) {
+    if (e < 0 || e >= replicas.length) {
+      throw new IllegalArgumentException(
+          "expert " + e + " out of range 0.." + (replicas.length - 1));
+    }
+    return e;
+  }
+
+  private void checkSlots(double[] perSlot) {
+    if (perSlot.length != slots) {
+      throw new IllegalArgumentException(
+          "expected " + slots + " slot values, got " + perSlot.length);
+    }
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ExpertPlacement p
+        && slots == p.slots
+        && Arrays.deepEquals(replicas, p.replicas);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * slots + Arrays.deepHashCode(replicas);
+  }
+
+  @Override
+  public String toString() {
+    return "ExpertPlacement{experts="
+        + replicas.length
+        + ", slots="
+        + slots
+        + ", replication="
+        + replicationFactor()
+        + "}";
+  }
+}

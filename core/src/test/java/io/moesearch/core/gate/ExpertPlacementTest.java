@@ -1,0 +1,194 @@
+package io.moesearch.core.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExpertPlacementTest {
+  private static final RoutingConfig ONE = new RoutingConfig(0.05, new ActivationRule(0.5, 1, 1));
+
+  @Test
+  void identityIsOneReplicaPerExpertOnItsOwnSlot() {
+    ExpertPlacement p = ExpertPlacement.identity(4);
+    assertThat(p.isIdentity()).isTrue();
+    assertThat(p.slots()).isEqualTo(4);
+    assertThat(p.replicas(2)).containsExactly(2);
+    assertThat(p.replicationFactor()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aHotExpertGetsReplicasInProportionToItsExpectedLoad() {
+    // expert 0 carries half the load of 8 slots: 4 slots' worth
+    double[] load = {8, 1, 1, 1, 1, 1, 1, 1, 1};
+    ExpertPlacement p = ExpertPlacement.plan(load, 8, 1);
+    assertThat(p.slots()).isEqualTo(8);
+    assertThat(p.replicas(0)).hasSize(4);
+    for (int e = 1; e < load.length; e++) {
+      assertThat(p.replicas(e)).hasSize(1);
+    }
+    // the expected load per slot is even: each of the hot replicas alone on a slot
+    double[] perSlot = expectedPerSlot(p, load);
+    assertThat(max(perSlot) / mean(perSlot)).isLessThan(1.15);
+  }
+
+  @Test
+  void planningIsDeterministicAndUsesEverySlot() {
+    double[] load = {5, 0, 3, 0, 0, 1, 2, 7, 0, 1};
+    ExpertPlacement a = ExpertPlacement.plan(load, 6, 1);
+    assertThat(ExpertPlacement.plan(load, 6, 1)).isEqualTo(a);
+    boolean[] used = new boolean[a.slots()];
+    for (int e = 0; e < load.length; e++) {
+      for (int s : a.replicas(e)) {
+        used[s] = true;
+      }
+    }
+    assertThat(used).doesNotContain(false);
+  }
+
+  @Test
+  void minReplicasAndASmallerReplicaShareAddReplicas() {
+    double[] load = {4, 2, 1, 1};
+    ExpertPlacement two = ExpertPlacement.plan(load, 4, 2);
+    for (int e = 0; e < load.length; e++) {
+      assertThat(two.replicas(e).length).isGreaterThanOrEqualTo(2);
+    }
+    ExpertPlacement full = ExpertPlacement.plan(load, 4, 1, 1.0);
+    ExpertPlacement half = ExpertPlacement.plan(load, 4, 1, 0.5);
+    assertThat(half.replicationFactor()).isGreaterThan(full.replicationFactor());
+    assertThat(half.replicas(0)).hasSize(4);
+  }
+
+  @Test
+  void moreSlotsThanExpertsSpreadsEveryExpertOverSeveral() {
+    ExpertPlacement p = ExpertPlacement.plan(new double[] {1, 1}, 5, 1);
+    assertThat(p.slots()).isEqualTo(5);
+    assertThat(p.replicas(0)).hasSize(3);
+    assertThat(p.replicas(1)).hasSize(3);
+  }
+
+  @Test
+  void leastLoadedPicksTheIdleReplicaAndCountsItsOwnPicks() {
+    ExpertPlacement p = new ExpertPlacement(3, new int[][] {{0, 1}, {1, 2}});
+    assertThat(p.leastLoaded(new int[] {0}, new double[] {5, 1, 0})).containsExactly(1);
+    // expert 0 takes slot 1 (1 < 5); expert 1 then sees slot 1 at 2, slot 2 at 1.5
+    assertThat(p.leastLoaded(new int[] {0, 1}, new double[] {5, 1, 1.5})).containsExactly(1, 2);
+    assertThat(p.expertLoads(new double[] {3, 2, 0.5})).containsExactly(2.0, 0.5);
+  }
+
+  @Test
+  void hashedChoiceIsStablePerSaltAndUsesEveryReplica() {
+    ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1, 2, 3}});
+    assertThat(p.hashed(new int[] {0}, 42)).isEqualTo(p.hashed(new int[] {0}, 42));
+    boolean[] seen = new boolean[4];
+    for (long salt = 0; salt < 200; salt++) {
+      seen[p.hashed(new int[] {0}, salt)[0]] = true;
+    }
+    assertThat(seen).doesNotContain(false);
+  }
+
+  @Test
+  void routingOverReplicasSpreadsAHotQueryEvenlyAndKeepsItsExpert() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
+    LoadAwareRouter router = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(ONE, 1));
+    ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1, 2}, {3}});
+    ExpertLoadTracker slots = new ExpertLoadTracker(4, 1_000_000);
+    float[] hot = {1, 0};
+    int[] per = new int[4];
+    for (int i = 0; i < 300; i++) {
+      Route r = router.route(hot, p, slots, i, LoadAwareRouter.ReplicaChoice.LEAST_LOADED, i);
+      assertThat(r.experts()).containsExactly(0);
+      per[r.slots()[0]]++;
+    }
+    assertThat(per).containsExactly(100, 100, 100, 0);
+    assertThat(slots.activations(300)[0]).isGreaterThan(99);
+  }
+
+  @Test
+  void identityPlacementRoutesLikeTheUnreplicatedRouter() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0.99f, 0.141f}, {0, 1}});
+    LoadAwareRoutingConfig cfg =
+        new LoadAwareRoutingConfig(ONE, 0.05, 10_000, 0, new ActivationRule(0.5, 1, 1), 10, 4);
+    LoadAwareRouter router = new LoadAwareRouter(gate, cfg);
+    ExpertLoadTracker a = new ExpertLoadTracker(3, 10_000);
+    ExpertLoadTracker b = new ExpertLoadTracker(3, 10_000);
+    ExpertPlacement id = ExpertPlacement.identity(3);
+    float[] q = {1, 0};
+    for (int i = 0; i < 50; i++) {
+      Route plain = router.route(q, a, i * 10L);
+      Route placed = router.route(q, id, b, i * 10L, LoadAwareRouter.ReplicaChoice.LEAST_LOADED, i);
+      assertThat(placed).isEqualTo(plain);
+    }
+  }
+
+  @Test
+  void argumentsAreCheckedUpFront() {
+    assertThatThrownBy(() -> new ExpertPlacement(2, new int[][] {{0}, {}}))
+        .hasMessageContaining("expert 1 has no replica");
+    assertThatThrownBy(() -> new ExpertPlacement(2, new int[][] {{0}, {0}}))
+        .hasMessageContaining("slot 1 holds no expert");
+    assertThatThrownBy(() -> new ExpertPlacement(2, new int[][] {{0, 0}, {1}}))
+        .hasMessageContaining("listed twice");
+    assertThatThrownBy(() -> new ExpertPlacement(2, new int[][] {{0}, {2}}))
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(() -> ExpertPlacement.plan(new double[] {1}, 2, 3))
+        .hasMessageContaining("min replicas");
+    assertThatThrownBy(() -> ExpertPlacement.plan(new double[] {1, -1}, 2, 1))
+        .hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> ExpertPlacement.plan(new double[] {1}, 2, 1, 0))
+        .hasMessageContaining("replica share");
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
+    LoadAwareRouter router = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(ONE, 1));
+    assertThatThrownBy(
+            () ->
+                router.route(
+                    new float[] {1, 0},
+                    ExpertPlacement.identity(3),
+                    new ExpertLoadTracker(3, 10),
+                    0,
+                    LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
+                    0))
+        .hasMessageContaining("placement has 3 experts");
+  }
+
+  @Test
+  void writeAndReadRoundTrip(@TempDir Path dir) throws Exception {
+    ExpertPlacement p = ExpertPlacement.plan(new double[] {9, 1, 0, 2}, 6, 1);
+    Path f = dir.resolve(ExpertPlacement.FILE);
+    p.write(f);
+    assertThat(ExpertPlacement.read(f, 4)).isEqualTo(p);
+    assertThatThrownBy(() -> ExpertPlacement.read(f, 5)).hasMessageContaining("expert lines");
+    Files.writeString(f, "slots 2\n0\nx\n");
+    assertThatThrownBy(() -> ExpertPlacement.read(f, 2)).hasMessageContaining(f.toString());
+  }
+
+  private static double[] expectedPerSlot(ExpertPlacement p, double[] load) {
+    double[] out = new double[p.slots()];
+    for (int e = 0; e < load.length; e++) {
+      int[] r = p.replicas(e);
+      for (int s : r) {
+        out[s] += load[e] / r.length;
+      }
+    }
+    return out;
+  }
+
+  private static double max(double[] v) {
+    double m = 0;
+    for (double x : v) {
+      m = Math.max(m, x);
+    }
+    return m;
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+}
