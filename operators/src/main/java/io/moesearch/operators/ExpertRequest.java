@@ -15,6 +15,9 @@ import io.moesearch.connectors.message.SearchQuery;
  * @param indexVersion that artifact's version ({@code null} with a null dir)
  * @param oversample HNSW candidates per expert = k × this, for the routing path taken ({@code 0}:
  *     the operator's default)
+ * @param slot the serving slot that answers it, the retrieval operator's key: one of the expert's
+ *     replicas ({@link io.moesearch.core.gate.ExpertPlacement}); {@code expert} itself without a
+ *     replicated layout and for the lexical branch
  */
 public record ExpertRequest(
     SearchQuery query,
@@ -27,7 +30,8 @@ public record ExpertRequest(
     boolean embeddingCached,
     String artifactDir,
     String indexVersion,
-    int oversample) {
+    int oversample,
+    int slot) {
   public static final int LEXICAL_SHARDS = 16;
 
   public ExpertRequest {
@@ -41,6 +45,10 @@ public record ExpertRequest(
       throw new IllegalArgumentException(
           "expert must be >= " + -LEXICAL_SHARDS + ", got " + expert);
     }
+    if (expert < 0 ? slot != expert : slot < 0) {
+      throw new IllegalArgumentException(
+          "slot " + slot + " does not fit expert " + expert + " (lexical keys are their own slot)");
+    }
   }
 
   /** A request for a query embedded by the model. */
@@ -52,7 +60,8 @@ public record ExpertRequest(
       long tsInMillis,
       double embedMs,
       double routeMs) {
-    this(query, vector, expert, experts, tsInMillis, embedMs, routeMs, false, null, null, 0);
+    this(
+        query, vector, expert, experts, tsInMillis, embedMs, routeMs, false, null, null, 0, expert);
   }
 
   /** The lexical-branch key of a query: negative, derived from its id. */

@@ -36,6 +36,10 @@ import org.apache.lucene.search.Query;
  * candidates scored, latency EWMA, last update), publishes it as metrics, and at the end of every
  * {@code statsIntervalMillis} interval in which the expert served emits it to {@link #STATS} (the
  * expert-stats topic). A quiet expert has no timer; its state is bounded by the N experts.
+ *
+ * <p>Keyed by serving slot ({@link ExpertRequest#slot}): without a replicated layout that is the
+ * expert id; with one, the load and statistics are the slot's (one replica's), which is what the
+ * router balances.
  */
 public final class ExpertRetrieval
     extends KeyedProcessFunction<Integer, ExpertRequest, PartialResult> {
@@ -205,7 +209,7 @@ public final class ExpertRetrieval
     ExpertLoad next =
         (current == null ? ExpertLoad.EMPTY : current).record(examined, ms, now, halfLifeMillis);
     load.update(next);
-    publish(expert, next);
+    publish(ctx.getCurrentKey(), next);
     served.inc();
     candidatesReturned.inc(items.length);
     out.collect(
@@ -254,7 +258,10 @@ public final class ExpertRetrieval
     return out;
   }
 
-  /** Mirrors the expert's state into gauges (registered once per expert this subtask serves). */
+  /**
+   * Mirrors the slot's state into gauges (registered once per slot this subtask serves; group
+   * {@code expert}, as slot = expert without a replicated layout).
+   */
   private void publish(int expert, ExpertLoad value) {
     if (published.put(expert, value) == null) {
       MetricGroup g =

@@ -4,6 +4,7 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertLoadTracker;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.LoadStats;
@@ -38,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * waiting: each subtask sees a random share of the traffic (Kafka partitions), so its relative
  * loads track the global ones. They decay on the query's client timestamp ({@code ts}) when it has
  * one, else on its acceptance time; replayed queries that carry {@code ts} are routed exactly as
- * before from the restored counts. A confident query (low gate entropy) takes the fast path: fewer
- * experts and a smaller HNSW candidate count.
+ * before from the restored counts. With a replicated expert layout ({@link ExpertPlacement}, from
+ * {@code routing update} with {@code routing.replica-slots}) the counts are per serving slot and
+ * each activated expert is sent to its least-loaded replica's slot, the retrieval operator's key. A
+ * confident query (low gate entropy) takes the fast path: fewer experts and a smaller HNSW
+ * candidate count.
  *
  * <p><b>Version swaps.</b> With a watched index root, a new {@code LATEST} (a re-learned gate or a
  * rebuilt index) is loaded and verified in the background and swapped in between two queries; every
@@ -68,7 +72,12 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   private transient Counter swapFailures;
 
   /** The version being served and its router. */
-  private record Serving(String dir, String version, String modelId, LoadAwareRouter router) {}
+  private record Serving(
+      String dir,
+      String version,
+      String modelId,
+      LoadAwareRouter router,
+      ExpertPlacement placement) {}
 
   /** Dense-only routing, balancing and the fast path off, no version watching. */
   public RouteQueries(String artifactDir, io.moesearch.core.gate.RoutingConfig routing) {
@@ -124,8 +133,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   @Override
   public void open(OpenContext ctx) {
     serving = serve(IndexArtifact.loadVerified(Path.of(artifactDir)));
-    if (tracker == null || tracker.experts() != serving.router().gate().experts()) {
-      tracker = new ExpertLoadTracker(serving.router().gate().experts(), routing.loadHalfLifeMs());
+    if (tracker == null || tracker.experts() != serving.placement().slots()) {
+      tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
     }
     if (watchRoot != null) {
       watcher =
@@ -158,7 +167,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
         a.dir().toAbsolutePath().normalize().toString(),
         a.version(),
         a.manifest().modelId(),
-        new LoadAwareRouter(a.gate(), routing));
+        new LoadAwareRouter(a.gate(), routing),
+        a.placement());
   }
 
   /** Swaps in a newly loaded version between two queries (a clean point). */
@@ -174,9 +184,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
               "index " + next.version() + " was built with another embedding model");
         }
         serving = serve(next);
-        if (tracker.experts() != serving.router().gate().experts()) {
-          tracker =
-              new ExpertLoadTracker(serving.router().gate().experts(), routing.loadHalfLifeMs());
+        if (tracker.experts() != serving.placement().slots()) {
+          tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
         }
         swaps.inc();
         LOG.info("now routing with index version {}", serving.version());
@@ -200,11 +209,21 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     Filters f = q.query().filters();
     LoadAwareRouter router = serving.router();
     long eventTime = q.query().ts() > 0 ? q.query().ts() : q.tsInMillis();
+    ExpertPlacement placement = serving.placement();
     int[] experts;
+    int[] slots;
     int oversample;
     if (f == null || f.isEmpty()) {
-      Route route = router.route(q.vector(), tracker, eventTime);
+      Route route =
+          router.route(
+              q.vector(),
+              placement,
+              tracker,
+              eventTime,
+              LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
+              0);
       experts = route.experts();
+      slots = route.slots();
       // 0 = the retrieval operator's own oversample: only the fast path asks for another.
       oversample = route.fast() ? route.oversample() : 0;
       if (route.fast()) {
@@ -218,15 +237,20 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
           new ActivationRule(1.0, n, n)
               .select(router.gate().probabilities(q.vector(), routing.base().temperature()));
       oversample = 0;
-      tracker.recordActivations(experts, eventTime);
+      slots = placement.leastLoaded(experts, tracker.activations(eventTime));
+      tracker.recordActivations(slots, eventTime);
     }
     activated.update(experts.length);
     if (lexicalBranch) {
+      int lexical = ExpertRequest.lexical(q.query().queryId());
       experts = java.util.Arrays.copyOf(experts, experts.length + 1);
-      experts[experts.length - 1] = ExpertRequest.lexical(q.query().queryId());
+      experts[experts.length - 1] = lexical;
+      slots = java.util.Arrays.copyOf(slots, slots.length + 1);
+      slots[slots.length - 1] = lexical;
     }
     double routeMs = (System.nanoTime() - t0) / 1e6;
-    for (int e : experts) {
+    for (int i = 0; i < experts.length; i++) {
+      int e = experts[i];
       out.collect(
           new ExpertRequest(
               q.query(),
@@ -239,7 +263,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
               q.embeddingCached(),
               serving.dir(),
               serving.version(),
-              oversample));
+              oversample,
+              slots[i]));
     }
   }
 

@@ -301,7 +301,8 @@ class ExpertRetrievalTest {
             false,
             other.toString(),
             version,
-            0);
+            0,
+            1);
     PartialResult p = retrieve(req);
     assertThat(p.indexVersion()).isEqualTo(version).isNotEqualTo(artifact.version());
     assertThat(ids(p.items())).isEqualTo(ids(retrieve(base).items()));

@@ -273,6 +273,68 @@ class RouteQueriesTest {
     }
   }
 
+  @Test
+  void withAReplicatedLayoutAHotExpertsRequestsSpreadOverItsReplicasAndSurviveARestore()
+      throws Exception {
+    Path replicated = root.resolve("replicated");
+    Path base = SmallIndex.build(SmallIndex.catalogue(300), model, EXPERTS, replicated);
+    IndexArtifact a = IndexArtifact.load(base, 384);
+    int hot = new Router(a.gate(), balanced(0).base()).route(queries.get(0).vector())[0];
+    // the hot expert on three of six slots, the others on one each
+    double[] expected = new double[EXPERTS];
+    java.util.Arrays.fill(expected, 1);
+    expected[hot] = 3;
+    io.moesearch.core.gate.ExpertPlacement placement =
+        io.moesearch.core.gate.ExpertPlacement.plan(expected, 6, 1);
+    assertThat(placement.replicas(hot)).hasSize(3);
+    Path dir2 =
+        io.moesearch.core.artifact.GateVersionWriter.write(
+                base,
+                a.gate(),
+                placement,
+                new io.moesearch.core.artifact.Manifest.GateUpdate(
+                    a.version(), "test", java.util.Map.of()),
+                null)
+            .dir();
+    assertThat(IndexArtifact.load(dir2, 384).placement()).isEqualTo(placement);
+    java.util.Map<Integer, Integer> perSlot = new java.util.TreeMap<>();
+    try (var h = harness(new RouteQueries(dir2.toString(), balanced(0), true, null, 0))) {
+      h.open();
+      for (int i = 0; i < 30; i++) {
+        routeOne(h, 0, 1_000 + i);
+      }
+      for (ExpertRequest r : h.extractOutputValues()) {
+        if (ExpertRequest.isLexical(r.expert())) {
+          assertThat(r.slot()).isEqualTo(r.expert());
+          continue;
+        }
+        assertThat(r.expert()).as("the expert never changes, only its replica").isEqualTo(hot);
+        perSlot.merge(r.slot(), 1, Integer::sum);
+      }
+      assertThat(perSlot.keySet()).containsExactlyInAnyOrder(toBoxed(placement.replicas(hot)));
+      assertThat(perSlot.values()).containsOnly(10);
+
+      var snapshot = h.snapshot(1, 2_000);
+      try (var restored = harness(new RouteQueries(dir2.toString(), balanced(0), true, null, 0))) {
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        for (int i = 0; i < 6; i++) {
+          routeOne(restored, 0, 2_000 + i);
+          routeOne(h, 0, 2_000 + i);
+        }
+        assertThat(restored.extractOutputValues())
+            .extracting(ExpertRequest::slot)
+            .as("restored slot loads choose the same replicas")
+            .containsExactlyElementsOf(
+                h.extractOutputValues().stream()
+                    .skip(h.extractOutputValues().size() - restored.extractOutputValues().size())
+                    .map(ExpertRequest::slot)
+                    .toList());
+      }
+    }
+  }
+
   private static Integer[] toBoxed(int[] a) {
     return java.util.Arrays.stream(a).boxed().toArray(Integer[]::new);
   }

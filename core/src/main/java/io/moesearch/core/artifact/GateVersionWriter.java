@@ -2,6 +2,7 @@ package io.moesearch.core.artifact;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.util.Files2;
@@ -46,6 +47,19 @@ public final class GateVersionWriter {
    * only within one file system; elsewhere files are copied.
    */
   public static Result write(Path parent, Gate gate, Manifest.GateUpdate update, Path targetRoot) {
+    return write(parent, gate, null, update, targetRoot);
+  }
+
+  /**
+   * As {@link #write(Path, Gate, Manifest.GateUpdate, Path)}, with a replicated expert layout
+   * written as {@value ExpertPlacement#FILE}; {@code null} keeps the parent's layout (if any).
+   */
+  public static Result write(
+      Path parent,
+      Gate gate,
+      ExpertPlacement placement,
+      Manifest.GateUpdate update,
+      Path targetRoot) {
     if (parent == null || gate == null || update == null) {
       throw new IllegalArgumentException("parent artifact, gate and provenance are required");
     }
@@ -64,6 +78,10 @@ public final class GateVersionWriter {
               + " experts of dimension "
               + m.dimension());
     }
+    if (placement != null && placement.experts() != m.experts()) {
+      throw new IllegalArgumentException(
+          "the placement has " + placement.experts() + " experts, the artifact " + m.experts());
+    }
     Path root = targetRoot != null ? targetRoot.toAbsolutePath() : src.toAbsolutePath().getParent();
     String version = IndexBuilder.newVersion();
     Path tmp = root.resolve(".tmp-" + version);
@@ -75,7 +93,8 @@ public final class GateVersionWriter {
       String gateFile = m.gate().file();
       Map<String, String> files = new TreeMap<>();
       for (var f : m.files().entrySet()) {
-        if (!f.getKey().equals(gateFile)) {
+        if (!f.getKey().equals(gateFile)
+            && !(placement != null && f.getKey().equals(ExpertPlacement.FILE))) {
           link(src.resolve(f.getKey()), tmp.resolve(f.getKey()), counts);
           files.put(f.getKey(), f.getValue());
         }
@@ -99,6 +118,10 @@ public final class GateVersionWriter {
       }
       VectorStore.writeMatrix(w, tmp.resolve(gateFile));
       files.put(gateFile, Files2.sha256(tmp.resolve(gateFile)));
+      if (placement != null) {
+        placement.write(tmp.resolve(ExpertPlacement.FILE));
+        files.put(ExpertPlacement.FILE, Files2.sha256(tmp.resolve(ExpertPlacement.FILE)));
+      }
       Map<String, Double> seconds =
           m.buildSeconds() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(m.buildSeconds());
       Manifest next =

@@ -1,6 +1,7 @@
 package io.moesearch.core.artifact;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.VectorStore;
@@ -24,13 +25,16 @@ public final class IndexArtifact {
   private final Manifest manifest;
   private final Gate gate;
   private final List<String> ids;
+  private final ExpertPlacement placement;
   private VectorStore vectors;
 
-  private IndexArtifact(Path dir, Manifest manifest, Gate gate, List<String> ids) {
+  private IndexArtifact(
+      Path dir, Manifest manifest, Gate gate, List<String> ids, ExpertPlacement placement) {
     this.dir = dir;
     this.manifest = manifest;
     this.gate = gate;
     this.ids = ids;
+    this.placement = placement;
   }
 
   /**
@@ -164,7 +168,11 @@ public final class IndexArtifact {
                 + " ids, expected "
                 + m.products());
       }
-      return new IndexArtifact(dir, m, new Gate(w), List.copyOf(ids));
+      ExpertPlacement placement =
+          m.files().containsKey(ExpertPlacement.FILE)
+              ? ExpertPlacement.read(dir.resolve(ExpertPlacement.FILE), m.experts())
+              : ExpertPlacement.identity(m.experts());
+      return new IndexArtifact(dir, m, new Gate(w), List.copyOf(ids), placement);
     } catch (IOException e) {
       throw new ArtifactException(dir + ": cannot read artifact files: " + e.getMessage(), e);
     }
@@ -236,6 +244,14 @@ public final class IndexArtifact {
 
   public Gate gate() {
     return gate;
+  }
+
+  /**
+   * Which serving slots hold which expert: the version's {@value ExpertPlacement#FILE} ({@code
+   * routing update} with {@code routing.replica-slots}), else one slot per expert.
+   */
+  public ExpertPlacement placement() {
+    return placement;
   }
 
   /** The full-precision product vectors, read on first use (checked against the manifest). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorStore;
@@ -96,6 +97,34 @@ class GateVersionWriterTest {
     assertThat(IndexArtifact.load(v1, 8).gate().weights(1))
         .containsExactly(parent.gate().weights(1));
     assertThat(oldManifest).doesNotContain("gateUpdate");
+  }
+
+  @Test
+  void aReplicatedLayoutIsWrittenVerifiedAndKeptByTheNextGateVersion() throws Exception {
+    tinyArtifact();
+    IndexArtifact parent = IndexArtifact.load(root, 8);
+    assertThat(parent.placement().isIdentity()).isTrue();
+    ExpertPlacement layout = ExpertPlacement.plan(new double[] {6, 1, 1}, 4, 1);
+    GateVersionWriter.Result withLayout =
+        GateVersionWriter.write(
+            root, parent.gate(), layout, new Manifest.GateUpdate(null, "test", Map.of()), null);
+    assertThat(IndexArtifact.load(root, 8).placement()).isEqualTo(layout);
+    // a gate-only update keeps the layout
+    GateVersionWriter.write(root, parent.gate(), new Manifest.GateUpdate(null, "test", Map.of()));
+    assertThat(IndexArtifact.load(root, 8).placement()).isEqualTo(layout);
+    // the layout is checksummed like every other file
+    Files.writeString(withLayout.dir().resolve(ExpertPlacement.FILE), "slots 3\n0\n1\n2\n");
+    assertThatThrownBy(() -> IndexArtifact.load(withLayout.dir(), 8))
+        .hasMessageContaining(ExpertPlacement.FILE);
+    assertThatThrownBy(
+            () ->
+                GateVersionWriter.write(
+                    root,
+                    parent.gate(),
+                    ExpertPlacement.identity(2),
+                    new Manifest.GateUpdate(null, "test", Map.of()),
+                    null))
+        .hasMessageContaining("placement has 2 experts");
   }
 
   @Test

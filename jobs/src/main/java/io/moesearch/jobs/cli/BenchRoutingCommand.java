@@ -69,8 +69,8 @@ final class BenchRoutingCommand implements Command {
 
         Replicated experts: for each gate a placement (ExpertPlacement.plan) is sized from a query
         log — --log-events draws from the same popularity ranking with another seed, routed with
-        no balancing — onto --slots serving slots, hot experts replicated, at least --min-replicas
-        each. The same traffic is then replayed over the slots twice: replica chosen by a hash of
+        no balancing — onto --slots serving slots, hot experts replicated, every expert at least
+        m times for each m in --min-replicas. The same traffic is then replayed over the slots twice: replica chosen by a hash of
         the query (load-unaware) and the least-loaded replica (live balancing), the latter for each
         α. Utilisation and entropy are then over slots; recall is unchanged by construction
         (replicas serve the same index).
@@ -97,7 +97,8 @@ final class BenchRoutingCommand implements Command {
           --zipf S              Zipf exponent (default 1.0)
           --alphas LIST         balance strengths to sweep, comma-separated (default 0,0.02,0.05,0.1,0.2)
           --slots N             serving slots of the replicated layout (default: the expert count)
-          --min-replicas N      replicas every expert gets in the replicated layout (default 1)
+          --min-replicas LIST   replicas every expert gets, one layout each (default 1,2,3)
+          --replica-share F     no replica expected to carry more than F of a slot's share (default 1)
           --log-events N        events of the query log the layout is sized from (default 20000)
           --skip-replicas       no replicated-layout rows
           --seed N              seed of the replay, generator and sampling (default 7)
@@ -198,7 +199,13 @@ final class BenchRoutingCommand implements Command {
     int window = args.intOption("window", 1000, 1);
     double zipf = args.doubleOption("zipf", 1.0, 0);
     int slotOption = args.intOption("slots", 0, 0);
-    int minReplicas = args.intOption("min-replicas", 1, 1);
+    int[] minReplicas =
+        java.util.Arrays.stream(
+                parseList(
+                    "--min-replicas",
+                    args.option("min-replicas") == null ? "1,2,3" : args.option("min-replicas")))
+            .mapToInt(x -> Math.max(1, (int) x))
+            .toArray();
     int logEvents = args.intOption("log-events", 20_000, 1);
     double replicaShare = args.doubleOption("replica-share", 1.0, 0);
     boolean replicas = !args.flag("skip-replicas");
@@ -276,24 +283,10 @@ final class BenchRoutingCommand implements Command {
                 ExpertPlacement.expectedLoad(
                     new LoadAwareRouter(g, routing.withAlpha(0)), d.pool(), weights);
             int slots = slotOption > 0 ? slotOption : g.experts();
-            ExpertPlacement placement =
-                ExpertPlacement.plan(expected, slots, Math.min(minReplicas, slots), replicaShare);
-            info.put(gate + "Placement", placement.toString());
-            add(
-                report,
-                d.name(),
-                gate,
-                replay(
-                    d,
-                    g,
-                    routing.withAlpha(0),
-                    placement,
-                    LoadAwareRouter.ReplicaChoice.HASHED,
-                    events,
-                    window,
-                    traffic,
-                    seed));
-            for (double a : alphas) {
+            for (int m : minReplicas) {
+              ExpertPlacement placement =
+                  ExpertPlacement.plan(expected, slots, Math.min(m, slots), replicaShare);
+              info.put(gate + "Placement" + m, placement.toString());
               add(
                   report,
                   d.name(),
@@ -301,13 +294,29 @@ final class BenchRoutingCommand implements Command {
                   replay(
                       d,
                       g,
-                      routing.withAlpha(a),
+                      routing.withAlpha(0),
                       placement,
-                      LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
+                      LoadAwareRouter.ReplicaChoice.HASHED,
                       events,
                       window,
                       traffic,
                       seed));
+              for (double a : alphas) {
+                add(
+                    report,
+                    d.name(),
+                    gate,
+                    replay(
+                        d,
+                        g,
+                        routing.withAlpha(a),
+                        placement,
+                        LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
+                        events,
+                        window,
+                        traffic,
+                        seed));
+              }
             }
           }
         }
@@ -661,16 +670,20 @@ final class BenchRoutingCommand implements Command {
   }
 
   private static double[] parseAlphas(String list) {
+    return parseList("--alphas", list);
+  }
+
+  private static double[] parseList(String flag, String list) {
     String[] parts = list.split(",");
     double[] out = new double[parts.length];
     for (int i = 0; i < parts.length; i++) {
       try {
         out[i] = Double.parseDouble(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--alphas: '" + parts[i].trim() + "' is not a number");
+        throw new IllegalArgumentException(flag + ": '" + parts[i].trim() + "' is not a number");
       }
       if (!(out[i] >= 0) || Double.isInfinite(out[i])) {
-        throw new IllegalArgumentException("--alphas: each α must be finite and >= 0");
+        throw new IllegalArgumentException(flag + ": each value must be finite and >= 0");
       }
     }
     return out;

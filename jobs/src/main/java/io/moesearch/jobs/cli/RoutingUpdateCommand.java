@@ -8,8 +8,10 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
+import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Path;
@@ -56,6 +58,12 @@ final class RoutingUpdateCommand implements Command {
           --limit N             use at most N logged queries                 (routing.update-queries)
           --epochs N            training epochs                              (routing.update-epochs)
           --dry-run             train and report, write nothing
+
+        With routing.replica-slots > 0 the version also gets a replicated expert layout
+        (placement.txt): the log's queries are routed through the new gate, each expert's share of
+        the activations sizes its replicas (at least routing.min-replicas), and the replicas are
+        spread over that many serving slots; the streaming job then sends each expert's requests to
+        its least-loaded replica.
           --json FILE           write the figures as JSON
           --config FILE / --set KEY=VALUE
         """;
@@ -139,6 +147,30 @@ final class RoutingUpdateCommand implements Command {
           after.get("all"),
           before.get("p90"),
           after.get("p90"));
+      ExpertPlacement placement = null;
+      if (config.replicaSlots() > 0) {
+        // The log's own frequencies (a query logged n times counts n times) under the new gate.
+        double[] weights = new double[q.length];
+        java.util.Arrays.fill(weights, 1.0);
+        double[] expected =
+            ExpertPlacement.expectedLoad(
+                new LoadAwareRouter(t.result().gate(), config.loadAwareRouting().withAlpha(0)),
+                q,
+                weights);
+        placement =
+            ExpertPlacement.plan(
+                expected,
+                config.replicaSlots(),
+                Math.min(config.minReplicas(), config.replicaSlots()));
+        System.out.printf(
+            Locale.ROOT,
+            "replicated layout: %d experts on %d slots, %.2f replicas per expert%n",
+            placement.experts(),
+            placement.slots(),
+            placement.replicationFactor());
+        out.put("slots", placement.slots());
+        out.put("replicationFactor", placement.replicationFactor());
+      }
       out.put("parentVersion", artifact.version());
       out.put("queries", texts.size());
       out.put("trainQueries", train.length);
@@ -159,6 +191,10 @@ final class RoutingUpdateCommand implements Command {
         prov.put("learningRate", String.valueOf(settings.learningRate()));
         prov.put("l2", String.valueOf(settings.l2()));
         prov.put("seed", String.valueOf(settings.seed()));
+        if (placement != null) {
+          prov.put("replicaSlots", String.valueOf(placement.slots()));
+          prov.put("minReplicas", String.valueOf(config.minReplicas()));
+        }
         prov.put("initialLoss", String.format(Locale.ROOT, "%.5f", t.result().initialLoss()));
         prov.put("finalLoss", String.format(Locale.ROOT, "%.5f", t.result().finalLoss()));
         String outRoot = args.option("out-root");
@@ -166,6 +202,7 @@ final class RoutingUpdateCommand implements Command {
             GateVersionWriter.write(
                 artifact.dir(),
                 t.result().gate(),
+                placement,
                 new Manifest.GateUpdate(artifact.version(), "softmax-regression", prov),
                 outRoot == null ? null : Path.of(outRoot));
         System.out.printf(

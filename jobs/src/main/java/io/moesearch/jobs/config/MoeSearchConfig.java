@@ -64,6 +64,8 @@ public final class MoeSearchConfig implements Serializable {
     d.put("routing.fast-max-experts", "2");
     d.put("routing.fast-oversample", "5");
     d.put("routing.update-queries", "2000");
+    d.put("routing.replica-slots", "0");
+    d.put("routing.min-replicas", "2");
     d.put("routing.update-k", "10");
     d.put("routing.update-epochs", "10");
     d.put("routing.update-learning-rate", "0.003");
@@ -191,6 +193,8 @@ public final class MoeSearchConfig implements Serializable {
     gateTraining();
     intRange("routing.update-queries", 1, 10_000_000);
     intRange("routing.update-k", 1, 1000);
+    replicaSlots();
+    minReplicas();
     oversample();
     badLines();
     ranking();
@@ -437,6 +441,20 @@ public final class MoeSearchConfig implements Serializable {
   /** How often the job reads {@code index.root/LATEST} for a new version; 0 = never. */
   public long indexWatchIntervalMillis() {
     return longRange("index.watch-interval-ms", 0, 86_400_000L);
+  }
+
+  /**
+   * {@code routing.replica-slots}: serving slots of the replicated expert layout that {@code
+   * routing update} writes; 0 = no layout (one copy per expert).
+   */
+  public int replicaSlots() {
+    return intRange("routing.replica-slots", 0, 65_536);
+  }
+
+  /** {@code routing.min-replicas}: replicas every expert gets in that layout. */
+  public int minReplicas() {
+    int slots = replicaSlots();
+    return intRange("routing.min-replicas", 1, Math.max(1, slots == 0 ? 65_536 : slots));
   }
 
   /** How often a busy expert publishes its load statistics. */

@@ -39,10 +39,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The streaming search job: Kafka queries → parse/validate (dead letters to a side output) → {@code
  * keyBy(normalised text)} cache lookup (L1 heap, L2/L3 keyed state, coalescing; hits answered here)
- * → embed (async, micro-batched; skipped on an embedding hit) → MoE route → {@code keyBy(expert)}
- * HNSW retrieval → {@code keyBy(query_id)} merge + exact rerank → Kafka results, and cache fills
- * back to the cache through the cache-fill topic. Sources and sinks are arguments, so tests and the
- * demo wire their own.
+ * → embed (async, micro-batched; skipped on an embedding hit) → MoE route → {@code keyBy(slot)} (an
+ * expert replica) HNSW retrieval → {@code keyBy(query_id)} merge + exact rerank → Kafka results,
+ * and cache fills back to the cache through the cache-fill topic. Sources and sinks are arguments,
+ * so tests and the demo wire their own.
  */
 public final class SearchJob {
   private SearchJob() {}
@@ -235,7 +235,7 @@ public final class SearchJob {
             .uid("route");
     SingleOutputStreamOperator<PartialResult> partials =
         routed
-            .keyBy(ExpertRequest::expert)
+            .keyBy(ExpertRequest::slot)
             .process(
                 new ExpertRetrieval(
                     artifactDir,

@@ -70,6 +70,8 @@ class MoeSearchTest {
               "100",
               "--alphas",
               "0,0.1",
+              "--min-replicas",
+              "2",
               "--set",
               "index.experts=16",
               "--set",
@@ -79,8 +81,17 @@ class MoeSearchTest {
             });
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
-    assertThat(root.get("rows")).hasSize(4);
+    // per gate: experts α 0 and 0.1; replicas hashed; replicas least-loaded α 0 and 0.1
+    assertThat(root.get("rows")).hasSize(10);
     var row = root.get("rows").get(0);
+    var leastLoaded = root.get("rows").get(3);
+    assertThat(leastLoaded.get("layout").asText()).isEqualTo("replicas/least-loaded");
+    assertThat(leastLoaded.get("replication").asDouble()).isGreaterThanOrEqualTo(2.0);
+    // the same experts are activated; only the replica differs, so recall is the same
+    assertThat(leastLoaded.get("recallAt10").asDouble())
+        .isEqualTo(row.get("recallAt10").asDouble());
+    assertThat(leastLoaded.get("utilisation").asDouble())
+        .isGreaterThan(row.get("utilisation").asDouble());
     for (String f :
         java.util.List.of(
             "dataset",

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A new gate version written mid-stream (as {@code routing update} does) is picked up by the
  * running job without a restart: every query is answered exactly once, those before the swap by the
- * old version and those after by the new one.
+ * old version and those after by the new one. The new version also brings a replicated expert
+ * layout, so requests change from per-expert to per-replica keys mid-stream.
  */
 class IndexSwapITCase {
   @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
@@ -66,11 +67,18 @@ class IndexSwapITCase {
             rc.poll(Duration.ofMillis(100))
                 .forEach(r -> results.put(r.value().queryId(), r.value()));
           }
+          // The new version also serves every expert from two replicas (a replicated layout):
+          // requests are keyed by slot from then on, and nothing may be lost across the change.
+          var gate = IndexArtifact.load(fixture.artifactDir, 384).gate();
+          double[] even = new double[gate.experts()];
+          java.util.Arrays.fill(even, 1);
           v2 =
               GateVersionWriter.write(
                       fixture.artifactDir,
-                      IndexArtifact.load(fixture.artifactDir, 384).gate(),
-                      new Manifest.GateUpdate(v1, "test swap", Map.of()))
+                      gate,
+                      io.moesearch.core.gate.ExpertPlacement.plan(even, 2 * gate.experts(), 2),
+                      new Manifest.GateUpdate(v1, "test swap", Map.of()),
+                      null)
                   .version();
         }
         for (var r : rc.poll(Duration.ofMillis(20))) {
