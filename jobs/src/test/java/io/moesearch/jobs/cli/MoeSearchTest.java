@@ -109,7 +109,8 @@ class MoeSearchTest {
     assertThat(row.get("utilisation").asDouble()).isBetween(0.0, 1.0);
     assertThat(row.get("recallAt10").asDouble()).isBetween(0.0, 1.0);
     assertThat(root.at("/recallTopM/synthetic/updated")).hasSize(4);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("| synthetic | updated | 0.1 |");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("| synthetic | updated | replicas/least-loaded |");
   }
 
   @Test
