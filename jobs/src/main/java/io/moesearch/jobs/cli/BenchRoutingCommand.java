@@ -211,7 +211,9 @@ final class BenchRoutingCommand implements Command {
     boolean replicas = !args.flag("skip-replicas");
     long seed = args.intOption("seed", 7, 0);
     double[] alphas =
-        parseAlphas(args.option("alphas") == null ? "0,0.02,0.05,0.1,0.2" : args.option("alphas"));
+        parseList(
+            "--alphas",
+            args.option("alphas") == null ? "0,0.02,0.05,0.1,0.2" : args.option("alphas"));
     Report report = new Report();
     report.machine.put("cores", Runtime.getRuntime().availableProcessors());
     report.machine.put("java", System.getProperty("java.version"));
@@ -260,10 +262,11 @@ final class BenchRoutingCommand implements Command {
         Traffic traffic = new Traffic(d.pool().length, zipf, seed);
         replay(
             d,
+            "warm-up",
             d.centroid(),
             routing,
-            null,
-            null,
+            ExpertPlacement.identity(d.centroid().experts()),
+            LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
             Math.min(events, 500),
             window,
             traffic,
@@ -273,9 +276,17 @@ final class BenchRoutingCommand implements Command {
           for (double a : alphas) {
             add(
                 report,
-                d.name(),
-                gate,
-                replay(d, g, routing.withAlpha(a), null, null, events, window, traffic, seed));
+                replay(
+                    d,
+                    gate,
+                    g,
+                    routing.withAlpha(a),
+                    ExpertPlacement.identity(g.experts()),
+                    LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
+                    events,
+                    window,
+                    traffic,
+                    seed));
           }
           if (replicas) {
             double[] weights = traffic.log(logEvents, seed + 1000);
@@ -289,10 +300,9 @@ final class BenchRoutingCommand implements Command {
               info.put(gate + "Placement" + m, placement.toString());
               add(
                   report,
-                  d.name(),
-                  gate,
                   replay(
                       d,
+                      gate,
                       g,
                       routing.withAlpha(0),
                       placement,
@@ -304,10 +314,9 @@ final class BenchRoutingCommand implements Command {
               for (double a : alphas) {
                 add(
                     report,
-                    d.name(),
-                    gate,
                     replay(
                         d,
+                        gate,
                         g,
                         routing.withAlpha(a),
                         placement,
@@ -332,23 +341,9 @@ final class BenchRoutingCommand implements Command {
     return 0;
   }
 
-  private static void add(Report report, String dataset, String gate, Row r) {
-    Row named =
-        new Row(
-            dataset,
-            gate,
-            r.layout(),
-            r.replication(),
-            r.alpha(),
-            r.utilisation(),
-            r.loadEntropy(),
-            r.avgExperts(),
-            r.fastShare(),
-            r.recallAt10(),
-            r.qps(),
-            r.events());
-    report.rows.add(named);
-    System.out.println(line(named));
+  private static void add(Report report, Row r) {
+    report.rows.add(r);
+    System.out.println(line(r));
   }
 
   /** Seeded Zipf popularity over a query pool: which query has which rank is fixed by the seed. */
@@ -587,12 +582,13 @@ final class BenchRoutingCommand implements Command {
   }
 
   /**
-   * Replays {@code events} draws of {@code traffic}. {@code placement == null}: one copy per
-   * expert, loads over experts; otherwise over the placement's slots, the replica picked by {@code
-   * choice}.
+   * Replays {@code events} draws of {@code traffic}, loads counted over the placement's slots and
+   * the replica picked by {@code choice} ({@link ExpertPlacement#identity}: one copy per expert,
+   * routed exactly as without a layout).
    */
   private static Row replay(
       Dataset d,
+      String gateName,
       Gate gate,
       LoadAwareRoutingConfig routing,
       ExpertPlacement placement,
@@ -601,7 +597,7 @@ final class BenchRoutingCommand implements Command {
       int window,
       Traffic traffic,
       long seed) {
-    int n = placement == null ? gate.experts() : placement.slots();
+    int n = placement.slots();
     LoadAwareRouter router = new LoadAwareRouter(gate, routing);
     ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
     Zipf zipf = traffic.sampler(seed);
@@ -618,10 +614,7 @@ final class BenchRoutingCommand implements Command {
       int q = perm[zipf.next()];
       float[] query = d.pool()[q];
       long t0 = System.nanoTime();
-      Route r =
-          placement == null
-              ? router.route(query, tracker, i * EVENT_INTERVAL_MS)
-              : router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
+      Route r = router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
       int[] found = d.searcher().search(r.experts(), query, K, r.oversample());
       busy += System.nanoTime() - t0;
       recall += recall(found, d.exact()[q]);
@@ -639,13 +632,13 @@ final class BenchRoutingCommand implements Command {
     }
     return new Row(
         d.name(),
-        "",
-        placement == null
+        gateName,
+        placement.isIdentity()
             ? "experts"
             : choice == LoadAwareRouter.ReplicaChoice.HASHED
                 ? "replicas/hashed"
                 : "replicas/least-loaded",
-        placement == null ? 1.0 : placement.replicationFactor(),
+        placement.replicationFactor(),
         routing.balanceAlpha(),
         util / windows,
         entropy / windows,
@@ -667,10 +660,6 @@ final class BenchRoutingCommand implements Command {
       }
     }
     return (double) hit / exact.length;
-  }
-
-  private static double[] parseAlphas(String list) {
-    return parseList("--alphas", list);
   }
 
   private static double[] parseList(String flag, String list) {
