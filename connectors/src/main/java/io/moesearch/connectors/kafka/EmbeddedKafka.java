@@ -119,19 +119,30 @@ public final class EmbeddedKafka implements AutoCloseable {
       throws ExecutionException, TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
     while (true) {
-      Map<String, TopicDescription> descriptions =
-          admin
-              .describeTopics(topics)
-              .allTopicNames()
-              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<String, TopicDescription> descriptions;
+      try {
+        descriptions =
+            admin
+                .describeTopics(topics)
+                .allTopicNames()
+                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        // Just created: the metadata may not have reached the broker yet.
+        if (!(e.getCause()
+            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        descriptions = null;
+      }
       boolean ready =
-          descriptions.values().stream()
-              .allMatch(
-                  d ->
-                      d.partitions().size() == partitions
-                          && d.partitions().stream()
-                              .map(TopicPartitionInfo::leader)
-                              .allMatch(leader -> leader != null && !leader.isEmpty()));
+          descriptions != null
+              && descriptions.values().stream()
+                  .allMatch(
+                      d ->
+                          d.partitions().size() == partitions
+                              && d.partitions().stream()
+                                  .map(TopicPartitionInfo::leader)
+                                  .allMatch(leader -> leader != null && !leader.isEmpty()));
       if (ready) {
         return;
       }
