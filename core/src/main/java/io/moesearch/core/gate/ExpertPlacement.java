@@ -83,34 +83,42 @@ public final class ExpertPlacement implements Serializable {
   }
 
   /**
-   * Sizes and places replicas for the expected loads. Expert e gets {@code clamp(⌈load_e · slots /
-   * Σ load⌉, minReplicas, slots)} replicas (so no replica is expected to carry more than one slot's
-   * fair share); the replicas are then placed largest expected share first, each onto the slot with
-   * the least expected load that does not yet hold that expert (longest-processing-time first, ties
-   * to the lower slot). Deterministic. Every slot gets at least one replica when there are at least
-   * as many replicas as slots; otherwise slots are reduced to the replica count.
-   *
-   * @param expertLoad expected load per expert (any scale, e.g. frequency-weighted activations of a
-   *     query log); all zero means uniform
-   * @param slots serving slots, at least 1
-   * @param minReplicas replicas every expert gets, 1..slots
+   * Sizes and places replicas for the expected loads, with no headroom: expert e gets {@code
+   * clamp(⌈share_e · slots⌉, minReplicas, slots)} replicas. See {@link #plan(double[], int, int,
+   * double)}.
    */
   public static ExpertPlacement plan(double[] expertLoad, int slots, int minReplicas) {
-    return plan(expertLoad, slots, minReplicas, 1.0);
+    return plan(expertLoad, slots, minReplicas, 0);
   }
 
   /**
-   * As {@link #plan(double[], int, int)}, but no replica is expected to carry more than {@code
-   * replicaShare} of a slot's fair share: {@code ⌈load_e · slots / (Σ load · replicaShare)⌉}
-   * replicas. Below 1 it leaves every slot room for the live choice to absorb fluctuations, at the
-   * cost of more replicas.
+   * Sizes and places replicas for the expected loads. Deterministic.
    *
-   * @param replicaShare in (0, 1]
+   * <p><b>Sizing.</b> With {@code λ_e} the expected activations of expert e per balancing window
+   * and {@code μ = Σλ / slots} a slot's fair share, expert e gets {@code clamp(⌈(λ_e + z·√λ_e) /
+   * μ⌉, minReplicas, slots)} replicas: enough that a window z Poisson standard deviations busier
+   * than expected still fits its replicas at a fair share each. {@code z = 0} sizes by the expected
+   * share alone (then the scale of {@code expertLoad} does not matter).
+   *
+   * <p><b>Placement.</b> Replicas are placed largest expected per-replica load first onto an empty
+   * slot while there is one; afterwards onto a slot within half a fair share of the least expected
+   * load, preferring the slot that shares the fewest experts with the slots already holding this
+   * expert (ties: less load, then the lower slot). Why: the live choice can move an expert's surge
+   * only to slots reachable through shared replicas; experts whose replicas sit on the same few
+   * slots form a closed group no other slot can relieve, so the layout should connect widely, like
+   * an expander graph.
+   *
+   * @param expertLoad expected activations per expert per balancing window (for example a query
+   *     log's frequency-weighted activations scaled to the window); all zero means uniform
+   * @param slots serving slots, at least 1
+   * @param minReplicas replicas every expert gets, 1..slots
+   * @param headroomSigmas z above, {@code >= 0}
    */
   public static ExpertPlacement plan(
-      double[] expertLoad, int slots, int minReplicas, double replicaShare) {
-    if (!(replicaShare > 0 && replicaShare <= 1)) {
-      throw new IllegalArgumentException("replica share must be in (0, 1], got " + replicaShare);
+      double[] expertLoad, int slots, int minReplicas, double headroomSigmas) {
+    if (!(headroomSigmas >= 0) || Double.isInfinite(headroomSigmas)) {
+      throw new IllegalArgumentException(
+          "headroom must be finite and >= 0 standard deviations, got " + headroomSigmas);
     }
     if (expertLoad == null || expertLoad.length == 0) {
       throw new IllegalArgumentException("expected loads are required");
@@ -130,49 +138,86 @@ public final class ExpertPlacement implements Serializable {
       }
       total += l;
     }
-    double[] share = new double[n];
-    for (int e = 0; e < n; e++) {
-      share[e] = total > 0 ? expertLoad[e] / total : 1.0 / n;
-    }
+    double fair = total > 0 ? total / slots : 0;
     int[] count = new int[n];
-    List<double[]> items = new ArrayList<>(); // {per-replica share, expert}
+    double[] perReplica = new double[n]; // expected share of all load, per replica
     for (int e = 0; e < n; e++) {
-      int r = (int) Math.ceil(share[e] * slots / replicaShare - 1e-9);
-      count[e] = Math.max(minReplicas, Math.min(slots, r));
-      for (int i = 0; i < count[e]; i++) {
-        items.add(new double[] {share[e] / count[e], e});
-      }
+      double need =
+          total > 0
+              ? (expertLoad[e] + headroomSigmas * Math.sqrt(expertLoad[e])) / fair
+              : (double) slots / n;
+      count[e] = Math.max(minReplicas, Math.min(slots, (int) Math.ceil(need - 1e-9)));
+      perReplica[e] = (total > 0 ? expertLoad[e] / total : 1.0 / n) / count[e];
     }
-    items.sort(Comparator.<double[]>comparingDouble(x -> -x[0]).thenComparingDouble(x -> x[1]));
+    Integer[] order = new Integer[n];
+    for (int e = 0; e < n; e++) {
+      order[e] = e;
+    }
+    // all replicas of an expert carry the same share: order experts, then place their replicas
+    Arrays.sort(
+        order, Comparator.<Integer>comparingDouble(e -> -perReplica[e]).thenComparingInt(e -> e));
+    double tolerance = 0.5 / slots;
     double[] slotLoad = new double[slots];
-    int[] slotReplicas = new int[slots];
-    List<List<Integer>> placed = new ArrayList<>();
-    for (int e = 0; e < n; e++) {
-      placed.add(new ArrayList<>());
-    }
-    for (double[] item : items) {
-      int e = (int) item[1];
-      int best = -1;
-      for (int s = 0; s < slots; s++) {
-        if (placed.get(e).contains(s)) {
-          continue;
-        }
-        if (best < 0
-            || slotReplicas[s] == 0 && slotReplicas[best] > 0
-            || (slotReplicas[s] == 0) == (slotReplicas[best] == 0)
-                && slotLoad[s] < slotLoad[best] - 1e-15) {
-          best = s;
-        }
-      }
-      placed.get(e).add(best);
-      slotLoad[best] += item[0];
-      slotReplicas[best]++;
+    List<List<Integer>> onSlot = new ArrayList<>();
+    for (int s = 0; s < slots; s++) {
+      onSlot.add(new ArrayList<>());
     }
     int[][] r = new int[n][];
-    for (int e = 0; e < n; e++) {
-      r[e] = placed.get(e).stream().mapToInt(Integer::intValue).toArray();
+    int[] filled = new int[n];
+    int nextEmpty = 0;
+    for (int e : order) {
+      r[e] = new int[count[e]];
+      for (int i = 0; i < count[e]; i++) {
+        int best =
+            nextEmpty < slots
+                ? nextEmpty++
+                : leastConnected(r[e], filled[e], onSlot, slotLoad, tolerance);
+        r[e][filled[e]++] = best;
+        onSlot.get(best).add(e);
+        slotLoad[best] += perReplica[e];
+      }
     }
     return new ExpertPlacement(slots, r);
+  }
+
+  /** The slot for another replica of the expert on {@code held}: {@link #plan}'s rule. */
+  private static int leastConnected(
+      int[] held, int heldCount, List<List<Integer>> onSlot, double[] slotLoad, double tolerance) {
+    int slots = slotLoad.length;
+    boolean[] holds = new boolean[slots];
+    for (int i = 0; i < heldCount; i++) {
+      holds[held[i]] = true;
+    }
+    java.util.Set<Integer> neighbours = new java.util.HashSet<>();
+    for (int i = 0; i < heldCount; i++) {
+      neighbours.addAll(onSlot.get(held[i]));
+    }
+    double min = Double.POSITIVE_INFINITY;
+    for (int s = 0; s < slots; s++) {
+      if (!holds[s]) {
+        min = Math.min(min, slotLoad[s]);
+      }
+    }
+    int best = -1;
+    int bestOverlap = 0;
+    for (int s = 0; s < slots; s++) {
+      if (holds[s] || slotLoad[s] > min + tolerance) {
+        continue;
+      }
+      int overlap = 0;
+      for (int x : onSlot.get(s)) {
+        if (neighbours.contains(x)) {
+          overlap++;
+        }
+      }
+      if (best < 0
+          || overlap < bestOverlap
+          || overlap == bestOverlap && slotLoad[s] < slotLoad[best] - 1e-15) {
+        best = s;
+        bestOverlap = overlap;
+      }
+    }
+    return best;
   }
 
   /**
@@ -284,6 +329,56 @@ public final class ExpertPlacement implements Serializable {
       out[i] = r[(int) Math.floorMod(h, (long) r.length)];
     }
     return out;
+  }
+
+  /**
+   * The least possible load of the busiest slot when {@code activations[e]} activations of each
+   * expert e are spread over its replicas with hindsight (integral, by maximum flow). {@code Σ
+   * activations / slots} over it is the best utilisation any replica choice could reach on this
+   * layout: the bound a live choice is measured against.
+   */
+  public long bestMaxSlotLoad(long[] activations) {
+    if (activations.length != replicas.length) {
+      throw new IllegalArgumentException(
+          "expected " + replicas.length + " expert counts, got " + activations.length);
+    }
+    long total = 0;
+    for (long a : activations) {
+      if (a < 0 || a > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("activation counts must be in 0.." + Integer.MAX_VALUE);
+      }
+      total += a;
+    }
+    long lo = (total + slots - 1) / slots;
+    long hi = Math.max(lo, total);
+    while (lo < hi) {
+      long mid = (lo + hi) >>> 1;
+      if (fits(activations, total, mid)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  private boolean fits(long[] activations, long total, long capacity) {
+    int n = replicas.length;
+    int source = n + slots;
+    int sink = source + 1;
+    MaxFlow flow = new MaxFlow(sink + 1);
+    for (int e = 0; e < n; e++) {
+      if (activations[e] > 0) {
+        flow.addEdge(source, e, (int) activations[e]);
+        for (int s : replicas[e]) {
+          flow.addEdge(e, n + s, (int) activations[e]);
+        }
+      }
+    }
+    for (int s = 0; s < slots; s++) {
+      flow.addEdge(n + s, sink, (int) Math.min(Integer.MAX_VALUE, capacity));
+    }
+    return flow.run(source, sink) == total;
   }
 
   /** Writes {@code slots N} then one line per expert: its slots, space-separated. */

@@ -50,16 +50,45 @@ class ExpertPlacementTest {
   }
 
   @Test
-  void minReplicasAndASmallerReplicaShareAddReplicas() {
+  void minReplicasAndHeadroomAddReplicas() {
     double[] load = {4, 2, 1, 1};
     ExpertPlacement two = ExpertPlacement.plan(load, 4, 2);
     for (int e = 0; e < load.length; e++) {
       assertThat(two.replicas(e).length).isGreaterThanOrEqualTo(2);
     }
-    ExpertPlacement full = ExpertPlacement.plan(load, 4, 1, 1.0);
-    ExpertPlacement half = ExpertPlacement.plan(load, 4, 1, 0.5);
-    assertThat(half.replicationFactor()).isGreaterThan(full.replicationFactor());
-    assertThat(half.replicas(0)).hasSize(4);
+    // 80 activations per window over 8 slots: a fair share is 10. Expert 0 expects 40 (4 slots'
+    // worth); two standard deviations more (40 + 2·√40 = 52.6) needs 6 slots.
+    double[] window = {40, 20, 10, 10};
+    assertThat(ExpertPlacement.plan(window, 8, 1).replicas(0)).hasSize(4);
+    assertThat(ExpertPlacement.plan(window, 8, 1, 2).replicas(0)).hasSize(6);
+    assertThat(ExpertPlacement.plan(window, 8, 1, 2).replicationFactor())
+        .isGreaterThan(ExpertPlacement.plan(window, 8, 1).replicationFactor());
+  }
+
+  @Test
+  void replicasOfColdExpertsAreSpreadOverDifferentNeighbours() {
+    // 4 even experts, 2 replicas each on 4 slots: the first replicas fill the slots; every second
+    // replica avoids the slots already shared with its expert's neighbours, so no two experts end
+    // up on the same pair of slots (a closed group the rest could not relieve).
+    ExpertPlacement p = ExpertPlacement.plan(new double[] {1, 1, 1, 1}, 4, 2);
+    for (int a = 0; a < 4; a++) {
+      for (int b = a + 1; b < 4; b++) {
+        assertThat(p.replicas(a)).isNotEqualTo(p.replicas(b));
+      }
+    }
+  }
+
+  @Test
+  void bestMaxSlotLoadIsTheHindsightOptimum() {
+    ExpertPlacement p = new ExpertPlacement(3, new int[][] {{0, 1}, {1, 2}, {2}});
+    // 6 of expert 0 over slots 0/1, 3 of expert 1 over 1/2, 3 of expert 2 on slot 2 alone:
+    // slot 0 takes 4 of expert 0, slot 1 its other 2 and 2 of expert 1, slot 2 the rest: 4 each
+    assertThat(p.bestMaxSlotLoad(new long[] {6, 3, 3})).isEqualTo(4);
+    // expert 2 alone on slot 2 with 9: that slot carries 9 whatever the choice
+    assertThat(p.bestMaxSlotLoad(new long[] {0, 0, 9})).isEqualTo(9);
+    assertThat(p.bestMaxSlotLoad(new long[] {0, 0, 0})).isZero();
+    assertThatThrownBy(() -> p.bestMaxSlotLoad(new long[] {1, 2}))
+        .hasMessageContaining("3 expert counts");
   }
 
   @Test
@@ -138,8 +167,8 @@ class ExpertPlacementTest {
         .hasMessageContaining("min replicas");
     assertThatThrownBy(() -> ExpertPlacement.plan(new double[] {1, -1}, 2, 1))
         .hasMessageContaining(">= 0");
-    assertThatThrownBy(() -> ExpertPlacement.plan(new double[] {1}, 2, 1, 0))
-        .hasMessageContaining("replica share");
+    assertThatThrownBy(() -> ExpertPlacement.plan(new double[] {1}, 2, 1, -1))
+        .hasMessageContaining("headroom");
     Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
     LoadAwareRouter router = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(ONE, 1));
     assertThatThrownBy(

@@ -61,9 +61,11 @@ final class RoutingUpdateCommand implements Command {
 
         With routing.replica-slots > 0 the version also gets a replicated expert layout
         (placement.txt): the log's queries are routed through the new gate, each expert's share of
-        the activations sizes its replicas (at least routing.min-replicas), and the replicas are
-        spread over that many serving slots; the streaming job then sends each expert's requests to
-        its least-loaded replica.
+        the activations sizes its replicas (at least routing.min-replicas, plus headroom for a
+        window of routing.replica-window-events queries routing.replica-headroom standard
+        deviations busier than expected), and the replicas are spread over that many serving slots,
+        each expert's next to as few of its neighbours as possible; the streaming job then sends
+        each expert's requests to its least-loaded replica.
           --json FILE           write the figures as JSON
           --config FILE / --set KEY=VALUE
         """;
@@ -150,8 +152,9 @@ final class RoutingUpdateCommand implements Command {
       ExpertPlacement placement = null;
       if (config.replicaSlots() > 0) {
         // The log's own frequencies (a query logged n times counts n times) under the new gate.
+        // Scaled to activations per balancing window for the headroom.
         double[] weights = new double[q.length];
-        java.util.Arrays.fill(weights, 1.0);
+        java.util.Arrays.fill(weights, (double) config.replicaWindowEvents() / q.length);
         double[] expected =
             ExpertPlacement.expectedLoad(
                 new LoadAwareRouter(t.result().gate(), config.loadAwareRouting().withAlpha(0)),
@@ -161,7 +164,8 @@ final class RoutingUpdateCommand implements Command {
             ExpertPlacement.plan(
                 expected,
                 config.replicaSlots(),
-                Math.min(config.minReplicas(), config.replicaSlots()));
+                Math.min(config.minReplicas(), config.replicaSlots()),
+                config.replicaHeadroom());
         System.out.printf(
             Locale.ROOT,
             "replicated layout: %d experts on %d slots, %.2f replicas per expert%n",
@@ -194,6 +198,8 @@ final class RoutingUpdateCommand implements Command {
         if (placement != null) {
           prov.put("replicaSlots", String.valueOf(placement.slots()));
           prov.put("minReplicas", String.valueOf(config.minReplicas()));
+          prov.put("replicaHeadroom", String.valueOf(config.replicaHeadroom()));
+          prov.put("replicaWindowEvents", String.valueOf(config.replicaWindowEvents()));
         }
         prov.put("initialLoss", String.format(Locale.ROOT, "%.5f", t.result().initialLoss()));
         prov.put("finalLoss", String.format(Locale.ROOT, "%.5f", t.result().finalLoss()));

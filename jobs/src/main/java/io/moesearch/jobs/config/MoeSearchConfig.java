@@ -66,6 +66,8 @@ public final class MoeSearchConfig implements Serializable {
     d.put("routing.update-queries", "2000");
     d.put("routing.replica-slots", "0");
     d.put("routing.min-replicas", "2");
+    d.put("routing.replica-headroom", "3");
+    d.put("routing.replica-window-events", "1000");
     d.put("routing.update-k", "10");
     d.put("routing.update-epochs", "10");
     d.put("routing.update-learning-rate", "0.003");
@@ -195,6 +197,8 @@ public final class MoeSearchConfig implements Serializable {
     intRange("routing.update-k", 1, 1000);
     replicaSlots();
     minReplicas();
+    replicaHeadroom();
+    replicaWindowEvents();
     oversample();
     badLines();
     ranking();
@@ -455,6 +459,27 @@ public final class MoeSearchConfig implements Serializable {
   public int minReplicas() {
     int slots = replicaSlots();
     return intRange("routing.min-replicas", 1, Math.max(1, slots == 0 ? 65_536 : slots));
+  }
+
+  /**
+   * {@code routing.replica-headroom}: extra replicas for a window this many Poisson standard
+   * deviations busier than the log predicts (see {@code ExpertPlacement.plan}); 0 = expected share
+   * only.
+   */
+  public double replicaHeadroom() {
+    double z = doubleValue("routing.replica-headroom");
+    if (!(z >= 0 && z <= 100)) {
+      throw new ConfigException("routing.replica-headroom must be in 0..100, got " + z);
+    }
+    return z;
+  }
+
+  /**
+   * {@code routing.replica-window-events}: queries per balancing window the layout's headroom is
+   * sized for (the query log's frequencies are scaled to it).
+   */
+  public int replicaWindowEvents() {
+    return intRange("routing.replica-window-events", 1, 100_000_000);
   }
 
   /** How often a busy expert publishes its load statistics. */

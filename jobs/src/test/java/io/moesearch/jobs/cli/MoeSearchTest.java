@@ -92,12 +92,20 @@ class MoeSearchTest {
         .isEqualTo(row.get("recallAt10").asDouble());
     assertThat(leastLoaded.get("utilisation").asDouble())
         .isGreaterThan(row.get("utilisation").asDouble());
+    // no live choice beats the hindsight optimum on the same windows; with one copy per expert
+    // there is no choice, so the two are the same
+    assertThat(leastLoaded.get("bestUtilisation").asDouble())
+        .isGreaterThanOrEqualTo(leastLoaded.get("utilisation").asDouble());
+    assertThat(row.get("bestUtilisation").asDouble())
+        .isCloseTo(row.get("utilisation").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
     for (String f :
         java.util.List.of(
             "dataset",
             "gate",
             "alpha",
             "utilisation",
+            "bestUtilisation",
+            "grainUtilisation",
             "loadEntropy",
             "avgExperts",
             "fastShare",
