@@ -180,6 +180,99 @@ public final class ExpertPlacement implements Serializable {
     return new ExpertPlacement(slots, r);
   }
 
+  /**
+   * Plans a layout for each headroom in {@code headrooms} ({@link #plan(double[], int, int,
+   * double)}) and keeps the one with the highest {@link #hindsightUtilisation} over {@code windows}
+   * (ties: fewer replicas, then the earlier headroom). Why: how much headroom pays depends on how
+   * noisy a window is and how the replicas connect, which the log's own windows show; a layout with
+   * more replicas is not always better connected.
+   *
+   * @param windows per window of the query log, activations per expert (at least one window)
+   */
+  public static ExpertPlacement planBest(
+      double[] expertLoad, int slots, int minReplicas, double[] headrooms, List<long[]> windows) {
+    if (headrooms == null || headrooms.length == 0) {
+      throw new IllegalArgumentException("at least one headroom is required");
+    }
+    if (windows == null || windows.isEmpty()) {
+      throw new IllegalArgumentException("at least one window of the query log is required");
+    }
+    ExpertPlacement best = null;
+    double bestUtilisation = -1;
+    for (double z : headrooms) {
+      ExpertPlacement p = plan(expertLoad, slots, minReplicas, z);
+      double u = p.hindsightUtilisation(windows);
+      if (u > bestUtilisation + 1e-12
+          || Math.abs(u - bestUtilisation) <= 1e-12
+              && p.replicationFactor() < best.replicationFactor()) {
+        best = p;
+        bestUtilisation = u;
+      }
+    }
+    return best;
+  }
+
+  /** The headrooms {@link #planBest} tries up to {@code max}: 0, 1, 2, … and {@code max} itself. */
+  public static double[] headroomSteps(double max) {
+    if (!(max >= 0) || Double.isInfinite(max)) {
+      throw new IllegalArgumentException("headroom must be finite and >= 0, got " + max);
+    }
+    int whole = (int) Math.floor(max);
+    double[] out = new double[whole + 1 + (max > whole ? 1 : 0)];
+    for (int i = 0; i <= whole; i++) {
+      out[i] = i;
+    }
+    if (max > whole) {
+      out[whole + 1] = max;
+    }
+    return out;
+  }
+
+  /**
+   * Cuts a routed query log into tumbling windows of {@code windowEvents} queries and counts each
+   * window's activations per expert; a trailing partial window is dropped unless it is the only
+   * one.
+   *
+   * @param routed per logged query in log order, the experts it activates
+   */
+  public static List<long[]> windows(int[][] routed, int experts, int windowEvents) {
+    if (windowEvents < 1) {
+      throw new IllegalArgumentException("window must be >= 1 event, got " + windowEvents);
+    }
+    List<long[]> out = new ArrayList<>();
+    long[] counts = new long[experts];
+    for (int i = 0; i < routed.length; i++) {
+      for (int e : routed[i]) {
+        counts[e]++;
+      }
+      if ((i + 1) % windowEvents == 0) {
+        out.add(counts);
+        counts = new long[experts];
+      }
+    }
+    if (out.isEmpty() && routed.length > 0) {
+      out.add(counts);
+    }
+    return out;
+  }
+
+  /**
+   * Mean over {@code windows} of {@code (Σ activations / slots) / bestMaxSlotLoad}: the utilisation
+   * the best replica choice with hindsight reaches on this layout (an empty window counts as 1).
+   */
+  public double hindsightUtilisation(List<long[]> windows) {
+    double sum = 0;
+    for (long[] w : windows) {
+      long total = 0;
+      for (long a : w) {
+        total += a;
+      }
+      long max = bestMaxSlotLoad(w);
+      sum += max == 0 ? 1 : (double) total / slots / max;
+    }
+    return windows.isEmpty() ? 1 : sum / windows.size();
+  }
+
   /** The slot for another replica of the expert on {@code held}: {@link #plan}'s rule. */
   private static int leastConnected(
       int[] held, int heldCount, List<List<Integer>> onSlot, double[] slotLoad, double tolerance) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,45 @@ class ExpertPlacementTest {
     assertThat(p.bestMaxSlotLoad(new long[] {0, 0, 0})).isZero();
     assertThatThrownBy(() -> p.bestMaxSlotLoad(new long[] {1, 2}))
         .hasMessageContaining("3 expert counts");
+  }
+
+  @Test
+  void planBestKeepsTheLayoutThatBalancesTheLogsWindowsBest() {
+    // 8 experts over 8 slots; the log's windows swing expert 0 between 12 and 28 activations
+    double[] load = {20, 10, 10, 10, 10, 10, 10, 10};
+    List<long[]> windows =
+        List.of(
+            new long[] {12, 10, 10, 10, 10, 10, 10, 10},
+            new long[] {28, 10, 10, 10, 10, 10, 10, 10});
+    ExpertPlacement none = ExpertPlacement.plan(load, 8, 1, 0);
+    ExpertPlacement best = ExpertPlacement.planBest(load, 8, 1, new double[] {0, 3}, windows);
+    assertThat(best.hindsightUtilisation(windows))
+        .isGreaterThan(none.hindsightUtilisation(windows));
+    assertThat(best.replicas(0).length).isGreaterThan(none.replicas(0).length);
+    // even, steady load: one copy each is already perfect, so it wins the tie with the larger
+    double[] even = {10, 10, 10, 10, 10, 10, 10, 10};
+    List<long[]> steady = List.of(new long[] {10, 10, 10, 10, 10, 10, 10, 10});
+    assertThat(ExpertPlacement.plan(even, 8, 1, 3).replicationFactor()).isGreaterThan(1);
+    assertThat(ExpertPlacement.planBest(even, 8, 1, new double[] {3, 0}, steady))
+        .isEqualTo(ExpertPlacement.identity(8));
+    assertThatThrownBy(() -> ExpertPlacement.planBest(load, 8, 1, new double[0], steady))
+        .hasMessageContaining("headroom");
+    assertThatThrownBy(() -> ExpertPlacement.planBest(load, 8, 1, new double[] {0}, List.of()))
+        .hasMessageContaining("window");
+  }
+
+  @Test
+  void logWindowsAndHeadroomSteps() {
+    int[][] routed = {{0}, {0, 1}, {1}, {2}, {0}};
+    List<long[]> w = ExpertPlacement.windows(routed, 3, 2);
+    assertThat(w).hasSize(2);
+    assertThat(w.get(0)).containsExactly(2, 1, 0);
+    assertThat(w.get(1)).containsExactly(0, 1, 1);
+    // a log shorter than a window is one window
+    assertThat(ExpertPlacement.windows(routed, 3, 10)).hasSize(1);
+    assertThat(ExpertPlacement.headroomSteps(3)).containsExactly(0, 1, 2, 3);
+    assertThat(ExpertPlacement.headroomSteps(1.5)).containsExactly(0, 1, 1.5);
+    assertThat(ExpertPlacement.headroomSteps(0)).containsExactly(0);
   }
 
   @Test

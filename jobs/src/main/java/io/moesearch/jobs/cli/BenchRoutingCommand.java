@@ -76,8 +76,10 @@ final class BenchRoutingCommand implements Command {
         Replicated experts: for each gate a placement (ExpertPlacement.plan) is sized from a query
         log (--log-events draws from the same popularity ranking with another seed, routed with
         no balancing, scaled to a --window of events) onto --slots serving slots: hot experts
-        replicated with --headroom standard deviations of spare, every expert at least m times
-        for each m in --min-replicas, replicas spread so experts share slots with few others. The
+        replicated with headroom for a window 0, 1, … --headroom standard deviations busier than
+        expected (the layout whose hindsight-best utilisation over the log's own windows is highest
+        is kept), every expert at least m times for each m in --min-replicas, replicas spread so
+        experts share slots with few others. The
         same traffic is then replayed over the slots twice: replica chosen by a hash of the query
         (load-unaware) and the least-loaded replica (live balancing), the latter for each α.
         Utilisation and entropy are then over slots; recall is unchanged by construction
@@ -108,7 +110,8 @@ final class BenchRoutingCommand implements Command {
           --alphas LIST         balance strengths to sweep, comma-separated (default 0,0.02,0.05,0.1,0.2)
           --slots N             serving slots of the replicated layout (default: the expert count)
           --min-replicas LIST   replicas every expert gets, one layout each (default 1,2,3)
-          --headroom Z          replica headroom in standard deviations    (routing.replica-headroom)
+          --headroom Z          most replica headroom tried, in standard deviations
+                                                                            (routing.replica-headroom)
           --log-events N        events of the query log the layout is sized from (default 20000)
           --skip-replicas       no replicated-layout rows
           --seed N              seed of the replay, generator and sampling (default 7)
@@ -307,17 +310,31 @@ final class BenchRoutingCommand implements Command {
                     seed));
           }
           if (replicas) {
-            double[] weights = traffic.log(logEvents, seed + 1000);
-            for (int q = 0; q < weights.length; q++) {
-              weights[q] *= (double) window / logEvents; // activations per --window
+            int[] log = traffic.draws(logEvents, seed + 1000);
+            double[] weights = new double[d.pool().length];
+            for (int q : log) {
+              weights[q] += (double) window / logEvents; // activations per --window
             }
-            double[] expected =
-                ExpertPlacement.expectedLoad(
-                    new LoadAwareRouter(g, routing.withAlpha(0)), d.pool(), weights);
+            LoadAwareRouter plain = new LoadAwareRouter(g, routing.withAlpha(0));
+            double[] expected = ExpertPlacement.expectedLoad(plain, d.pool(), weights);
+            int[][] routedPool = new int[d.pool().length][];
+            for (int q = 0; q < routedPool.length; q++) {
+              routedPool[q] = plain.route(d.pool()[q], null).experts();
+            }
+            int[][] routedLog = new int[log.length][];
+            for (int i = 0; i < log.length; i++) {
+              routedLog[i] = routedPool[log[i]];
+            }
+            List<long[]> logWindows = ExpertPlacement.windows(routedLog, g.experts(), window);
             int slots = slotOption > 0 ? slotOption : g.experts();
             for (int m : minReplicas) {
               ExpertPlacement placement =
-                  ExpertPlacement.plan(expected, slots, Math.min(m, slots), headroom);
+                  ExpertPlacement.planBest(
+                      expected,
+                      slots,
+                      Math.min(m, slots),
+                      ExpertPlacement.headroomSteps(headroom),
+                      logWindows);
               info.put(gate + "Placement" + m, placement.toString());
               add(
                   report,
@@ -390,14 +407,14 @@ final class BenchRoutingCommand implements Command {
       return new Zipf(perm.length, exponent, seed);
     }
 
-    /** How often each pool query occurs in a log of {@code events} draws (another sample). */
-    double[] log(int events, long seed) {
-      double[] counts = new double[perm.length];
+    /** A log of {@code events} pool queries drawn with this popularity (another sample). */
+    int[] draws(int events, long seed) {
+      int[] out = new int[events];
       Zipf z = sampler(seed);
       for (int i = 0; i < events; i++) {
-        counts[perm[z.next()]]++;
+        out[i] = perm[z.next()];
       }
-      return counts;
+      return out;
     }
   }
 

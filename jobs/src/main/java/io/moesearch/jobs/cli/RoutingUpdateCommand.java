@@ -62,8 +62,9 @@ final class RoutingUpdateCommand implements Command {
         With routing.replica-slots > 0 the version also gets a replicated expert layout
         (placement.txt): the log's queries are routed through the new gate, each expert's share of
         the activations sizes its replicas (at least routing.min-replicas, plus headroom for a
-        window of routing.replica-window-events queries routing.replica-headroom standard
-        deviations busier than expected), and the replicas are spread over that many serving slots,
+        window of routing.replica-window-events queries 0, 1, … routing.replica-headroom standard
+        deviations busier than expected: the layout whose hindsight-best utilisation over the log's
+        own windows is highest is kept), and the replicas are spread over that many serving slots,
         each expert's next to as few of its neighbours as possible; the streaming job then sends
         each expert's requests to its least-loaded replica.
           --json FILE           write the figures as JSON
@@ -153,19 +154,23 @@ final class RoutingUpdateCommand implements Command {
       if (config.replicaSlots() > 0) {
         // The log's own frequencies (a query logged n times counts n times) under the new gate.
         // Scaled to activations per balancing window for the headroom.
+        int window = config.replicaWindowEvents();
         double[] weights = new double[q.length];
-        java.util.Arrays.fill(weights, (double) config.replicaWindowEvents() / q.length);
-        double[] expected =
-            ExpertPlacement.expectedLoad(
-                new LoadAwareRouter(t.result().gate(), config.loadAwareRouting().withAlpha(0)),
-                q,
-                weights);
+        java.util.Arrays.fill(weights, (double) window / q.length);
+        LoadAwareRouter plain =
+            new LoadAwareRouter(t.result().gate(), config.loadAwareRouting().withAlpha(0));
+        double[] expected = ExpertPlacement.expectedLoad(plain, q, weights);
+        int[][] routed = new int[q.length][];
+        for (int i = 0; i < q.length; i++) {
+          routed[i] = plain.route(q[i], null).experts();
+        }
         placement =
-            ExpertPlacement.plan(
+            ExpertPlacement.planBest(
                 expected,
                 config.replicaSlots(),
                 Math.min(config.minReplicas(), config.replicaSlots()),
-                config.replicaHeadroom());
+                ExpertPlacement.headroomSteps(config.replicaHeadroom()),
+                ExpertPlacement.windows(routed, plain.gate().experts(), window));
         System.out.printf(
             Locale.ROOT,
             "replicated layout: %d experts on %d slots, %.2f replicas per expert%n",

@@ -462,9 +462,9 @@ public final class MoeSearchConfig implements Serializable {
   }
 
   /**
-   * {@code routing.replica-headroom}: extra replicas for a window this many Poisson standard
-   * deviations busier than the log predicts (see {@code ExpertPlacement.plan}); 0 = expected share
-   * only.
+   * {@code routing.replica-headroom}: the most headroom tried, in Poisson standard deviations of a
+   * window busier than the log predicts (layouts for 0, 1, … this are planned and the best on the
+   * log's windows kept, see {@code ExpertPlacement.planBest}); 0 = expected share only.
    */
   public double replicaHeadroom() {
     double z = doubleValue("routing.replica-headroom");
