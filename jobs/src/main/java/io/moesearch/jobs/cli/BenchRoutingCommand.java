@@ -73,6 +73,10 @@ final class BenchRoutingCommand implements Command {
         (embedding excluded; queries are embedded once; each distinct (query, experts) search runs
         once and its measured time is charged to every event that repeats it).
 
+        Gates at equal recall: for each gate, recall@10 with its top 1..4 experts, and its
+        activation rule swept over --activations (no balancing, no fast path): experts activated
+        against recall@10 over the distinct pool.
+
         Replicated experts: for each gate a placement (ExpertPlacement.plan) is sized from a query
         log (--log-events draws from the same popularity ranking with another seed, routed with
         no balancing, scaled to a --window of events) onto --slots serving slots: hot experts
@@ -108,6 +112,8 @@ final class BenchRoutingCommand implements Command {
                                 figure (default 64)
           --zipf S              Zipf exponent (default 1.0)
           --alphas LIST         balance strengths to sweep, comma-separated (default 0,0.02,0.05,0.1,0.2)
+          --activations LIST    activation thresholds of the gates' equal-recall comparison
+                                (default 0.5,0.7,0.9,0.97)
           --slots N             serving slots of the replicated layout (default: the expert count)
           --min-replicas LIST   replicas every expert gets, one layout each (default 1,2,3)
           --headroom Z          most replica headroom tried, in standard deviations
@@ -140,6 +146,7 @@ final class BenchRoutingCommand implements Command {
             "min-replicas",
             "log-events",
             "grain",
+            "activations",
             "seed",
             "updated-index",
             "json")) {
@@ -202,6 +209,34 @@ final class BenchRoutingCommand implements Command {
 
     /** dataset → gate → recall@10 when routing to the top m = 1, 2, 3, 4 experts (no balancing). */
     public Map<String, Map<String, double[]>> recallTopM = new LinkedHashMap<>();
+
+    /**
+     * dataset → gate → the activation rule swept over --activations (no balancing, no fast path):
+     * experts activated against recall, to compare the gates at equal recall.
+     */
+    public Map<String, Map<String, List<CurvePoint>>> activationCurve = new LinkedHashMap<>();
+  }
+
+  /** One point of an activation sweep over the distinct query pool. */
+  public record CurvePoint(double activation, double avgExperts, double recallAt10) {}
+
+  private static List<CurvePoint> curve(
+      Dataset d, Gate gate, LoadAwareRoutingConfig routing, double[] activations) {
+    List<CurvePoint> out = new ArrayList<>();
+    ActivationRule base = routing.base().activation();
+    for (double a : activations) {
+      ActivationRule rule = new ActivationRule(a, base.minExperts(), base.maxExperts());
+      double experts = 0;
+      double sum = 0;
+      for (int q = 0; q < d.pool().length; q++) {
+        int[] chosen = rule.select(gate.probabilities(d.pool()[q], routing.base().temperature()));
+        experts += chosen.length;
+        sum +=
+            recall(d.searcher().search(chosen, d.pool()[q], K, routing.oversample()), d.exact()[q]);
+      }
+      out.add(new CurvePoint(a, experts / d.pool().length, sum / d.pool().length));
+    }
+    return out;
   }
 
   @Override
@@ -227,6 +262,15 @@ final class BenchRoutingCommand implements Command {
     double headroom = config.replicaHeadroom();
     boolean replicas = !args.flag("skip-replicas");
     long seed = args.intOption("seed", 7, 0);
+    double[] activations =
+        parseList(
+            "--activations",
+            args.option("activations") == null ? "0.5,0.7,0.9,0.97" : args.option("activations"));
+    for (double a : activations) {
+      if (!(a > 0 && a <= 1)) {
+        throw new IllegalArgumentException("--activations: each value must be in (0, 1]");
+      }
+    }
     double[] alphas =
         parseList(
             "--alphas",
@@ -272,6 +316,24 @@ final class BenchRoutingCommand implements Command {
         topM.put("centroid", recallTopM(d, d.centroid(), routing));
         topM.put("updated", recallTopM(d, d.updated(), routing));
         report.recallTopM.put(d.name(), topM);
+        Map<String, List<CurvePoint>> curves = new LinkedHashMap<>();
+        for (String gate : List.of("centroid", "updated")) {
+          List<CurvePoint> c =
+              curve(d, gate.equals("centroid") ? d.centroid() : d.updated(), routing, activations);
+          curves.put(gate, c);
+          StringBuilder sb = new StringBuilder();
+          for (CurvePoint p : c) {
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    " %.2f→%.2f experts, recall %.4f;",
+                    p.activation(),
+                    p.avgExperts(),
+                    p.recallAt10()));
+          }
+          System.out.printf(Locale.ROOT, "%s: %s gate, activation sweep:%s%n", d.name(), gate, sb);
+        }
+        report.activationCurve.put(d.name(), curves);
         System.out.printf(
             Locale.ROOT,
             "%s: recall@10 with the top 1/2/3/4 experts (no balancing): centroid %s, updated %s%n",

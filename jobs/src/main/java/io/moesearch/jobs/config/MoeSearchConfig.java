@@ -70,7 +70,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("routing.replica-window-events", "1000");
     d.put("routing.update-k", "10");
     d.put("routing.update-epochs", "10");
-    d.put("routing.update-learning-rate", "0.003");
+    d.put("routing.update-learning-rate", "0.0003");
     d.put("routing.update-l2", "0.001");
     d.put("routing.update-seed", "17");
     d.put("retrieval.oversample", "10");

@@ -117,6 +117,18 @@ class MoeSearchTest {
     assertThat(row.get("utilisation").asDouble()).isBetween(0.0, 1.0);
     assertThat(row.get("recallAt10").asDouble()).isBetween(0.0, 1.0);
     assertThat(root.at("/recallTopM/synthetic/updated")).hasSize(4);
+    // a higher activation threshold activates a superset of experts; the synthetic search inside
+    // them is exact, so neither experts nor recall can fall along the sweep
+    for (String gate : java.util.List.of("centroid", "updated")) {
+      var curve = root.at("/activationCurve/synthetic/" + gate);
+      assertThat(curve).hasSize(4);
+      for (int i = 1; i < curve.size(); i++) {
+        assertThat(curve.get(i).get("avgExperts").asDouble())
+            .isGreaterThanOrEqualTo(curve.get(i - 1).get("avgExperts").asDouble());
+        assertThat(curve.get(i).get("recallAt10").asDouble())
+            .isGreaterThanOrEqualTo(curve.get(i - 1).get("recallAt10").asDouble());
+      }
+    }
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("| synthetic | updated | replicas/least-loaded |");
   }
