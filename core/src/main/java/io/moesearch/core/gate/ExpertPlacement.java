@@ -314,22 +314,26 @@ public final class ExpertPlacement implements Serializable {
   }
 
   /**
-   * Expected per-expert load of a query log under {@code router} with no balancing: the
-   * frequency-weighted count of activations. Ready for {@link #plan}.
+   * Expected activations per expert per window of {@code windowEvents} queries, from a routed query
+   * log (each logged query counts as often as it was logged). Ready for {@link #plan}.
    *
-   * @param queries the log's distinct query vectors
-   * @param weights how often each was asked (same length)
+   * @param routed per logged query, the experts it activates with no balancing
    */
-  public static double[] expectedLoad(LoadAwareRouter router, float[][] queries, double[] weights) {
-    if (queries.length != weights.length) {
-      throw new IllegalArgumentException(
-          queries.length + " queries but " + weights.length + " weights");
+  public static double[] expectedLoad(int[][] routed, int experts, int windowEvents) {
+    if (routed.length == 0) {
+      throw new IllegalArgumentException("the query log is empty");
     }
-    double[] load = new double[router.gate().experts()];
-    for (int q = 0; q < queries.length; q++) {
-      for (int e : router.route(queries[q], null).experts()) {
-        load[e] += weights[q];
+    if (windowEvents < 1) {
+      throw new IllegalArgumentException("window must be >= 1 event, got " + windowEvents);
+    }
+    double[] load = new double[experts];
+    for (int[] r : routed) {
+      for (int e : r) {
+        load[e]++;
       }
+    }
+    for (int e = 0; e < experts; e++) {
+      load[e] *= (double) windowEvents / routed.length;
     }
     return load;
   }

@@ -124,6 +124,9 @@ class ExpertPlacementTest {
     assertThat(w).hasSize(2);
     assertThat(w.get(0)).containsExactly(2, 1, 0);
     assertThat(w.get(1)).containsExactly(0, 1, 1);
+    // 5 logged queries activate expert 0 three times, 1 twice, 2 once: per 2-query window ×2/5
+    assertThat(ExpertPlacement.expectedLoad(routed, 3, 2))
+        .containsExactly(new double[] {1.2, 0.8, 0.4}, org.assertj.core.data.Offset.offset(1e-9));
     // a log shorter than a window is one window
     assertThat(ExpertPlacement.windows(routed, 3, 10)).hasSize(1);
     assertThat(ExpertPlacement.headroomSteps(3)).containsExactly(0, 1, 2, 3);

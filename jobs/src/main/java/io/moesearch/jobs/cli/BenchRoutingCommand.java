@@ -341,44 +341,29 @@ final class BenchRoutingCommand implements Command {
             fmt(topM.get("centroid")),
             fmt(topM.get("updated")));
         Traffic traffic = new Traffic(d.pool().length, zipf, seed);
-        replay(
-            d,
-            "warm-up",
-            d.centroid(),
-            routing,
-            ExpertPlacement.identity(d.centroid().experts()),
-            LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
-            Math.min(events, 500),
-            window,
-            grain,
-            traffic,
-            seed + 99);
+        Replay replay = new Replay(d, traffic, events, window, grain, seed);
+        new Replay(d, traffic, Math.min(events, 500), window, grain, seed + 99)
+            .run(
+                "warm-up",
+                d.centroid(),
+                routing,
+                ExpertPlacement.identity(d.centroid().experts()),
+                LoadAwareRouter.ReplicaChoice.LEAST_LOADED);
         for (String gate : List.of("centroid", "updated")) {
           Gate g = gate.equals("centroid") ? d.centroid() : d.updated();
           for (double a : alphas) {
             add(
                 report,
-                replay(
-                    d,
+                replay.run(
                     gate,
                     g,
                     routing.withAlpha(a),
                     ExpertPlacement.identity(g.experts()),
-                    LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
-                    events,
-                    window,
-                    grain,
-                    traffic,
-                    seed));
+                    LoadAwareRouter.ReplicaChoice.LEAST_LOADED));
           }
           if (replicas) {
             int[] log = traffic.draws(logEvents, seed + 1000);
-            double[] weights = new double[d.pool().length];
-            for (int q : log) {
-              weights[q] += (double) window / logEvents; // activations per --window
-            }
             LoadAwareRouter plain = new LoadAwareRouter(g, routing.withAlpha(0));
-            double[] expected = ExpertPlacement.expectedLoad(plain, d.pool(), weights);
             int[][] routedPool = new int[d.pool().length][];
             for (int q = 0; q < routedPool.length; q++) {
               routedPool[q] = plain.route(d.pool()[q], null).experts();
@@ -387,6 +372,7 @@ final class BenchRoutingCommand implements Command {
             for (int i = 0; i < log.length; i++) {
               routedLog[i] = routedPool[log[i]];
             }
+            double[] expected = ExpertPlacement.expectedLoad(routedLog, g.experts(), window);
             List<long[]> logWindows = ExpertPlacement.windows(routedLog, g.experts(), window);
             int slots = slotOption > 0 ? slotOption : g.experts();
             for (int m : minReplicas) {
@@ -400,33 +386,21 @@ final class BenchRoutingCommand implements Command {
               info.put(gate + "Placement" + m, placement.toString());
               add(
                   report,
-                  replay(
-                      d,
+                  replay.run(
                       gate,
                       g,
                       routing.withAlpha(0),
                       placement,
-                      LoadAwareRouter.ReplicaChoice.HASHED,
-                      events,
-                      window,
-                      grain,
-                      traffic,
-                      seed));
+                      LoadAwareRouter.ReplicaChoice.HASHED));
               for (double a : alphas) {
                 add(
                     report,
-                    replay(
-                        d,
+                    replay.run(
                         gate,
                         g,
                         routing.withAlpha(a),
                         placement,
-                        LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
-                        events,
-                        window,
-                        grain,
-                        traffic,
-                        seed));
+                        LoadAwareRouter.ReplicaChoice.LEAST_LOADED));
               }
             }
           }
@@ -687,98 +661,97 @@ final class BenchRoutingCommand implements Command {
   private record Searched(double recall, long nanos) {}
 
   /**
-   * Replays {@code events} draws of {@code traffic}, loads counted over the placement's slots and
-   * the replica picked by {@code choice} ({@link ExpertPlacement#identity}: one copy per expert,
-   * routed exactly as without a layout).
+   * Replays {@code events} draws of {@code traffic} (seeded by {@code seed}), with utilisation
+   * windows of {@code window} events and of {@code grain} activations per slot.
    */
-  private static Row replay(
-      Dataset d,
-      String gateName,
-      Gate gate,
-      LoadAwareRoutingConfig routing,
-      ExpertPlacement placement,
-      LoadAwareRouter.ReplicaChoice choice,
-      int events,
-      int window,
-      int grain,
-      Traffic traffic,
-      long seed) {
-    int n = placement.slots();
-    LoadAwareRouter router = new LoadAwareRouter(gate, routing);
-    ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
-    Zipf zipf = traffic.sampler(seed);
-    int[] perm = traffic.perm;
-    Map<String, Searched> searched = new java.util.HashMap<>();
-    Windows fixed = new Windows(n);
-    Windows grained = new Windows(n);
-    long[] expertCounts = new long[gate.experts()];
-    double best = 0;
-    long grainActivations = (long) grain * n;
-    long activations = 0;
-    long busy = 0;
-    double experts = 0;
-    double recall = 0;
-    int fast = 0;
-    for (int i = 0; i < events; i++) {
-      int q = perm[zipf.next()];
-      float[] query = d.pool()[q];
-      long t0 = System.nanoTime();
-      Route r = router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
-      busy += System.nanoTime() - t0;
-      int[] sorted = r.experts().clone();
-      java.util.Arrays.sort(sorted);
-      Searched hit =
-          searched.computeIfAbsent(
-              q + "/" + r.oversample() + "/" + java.util.Arrays.toString(sorted),
-              key -> {
-                long s0 = System.nanoTime();
-                int[] found = d.searcher().search(r.experts(), query, K, r.oversample());
-                long nanos = System.nanoTime() - s0;
-                return new Searched(recall(found, d.exact()[q]), nanos);
-              });
-      busy += hit.nanos();
-      recall += hit.recall();
-      experts += r.experts().length;
-      fast += r.fast() ? 1 : 0;
-      for (int e : r.experts()) {
-        expertCounts[e]++;
+  private record Replay(Dataset d, Traffic traffic, int events, int window, int grain, long seed) {
+
+    /**
+     * One configuration: loads counted over the placement's slots and the replica picked by {@code
+     * choice} ({@link ExpertPlacement#identity}: one copy per expert, routed exactly as without a
+     * layout).
+     */
+    Row run(
+        String gateName,
+        Gate gate,
+        LoadAwareRoutingConfig routing,
+        ExpertPlacement placement,
+        LoadAwareRouter.ReplicaChoice choice) {
+      int n = placement.slots();
+      LoadAwareRouter router = new LoadAwareRouter(gate, routing);
+      ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
+      Zipf zipf = traffic.sampler(seed);
+      int[] perm = traffic.perm;
+      Map<String, Searched> searched = new java.util.HashMap<>();
+      Windows fixed = new Windows(n);
+      Windows grained = new Windows(n);
+      long[] expertCounts = new long[gate.experts()];
+      double best = 0;
+      long grainActivations = (long) grain * n;
+      long activations = 0;
+      long busy = 0;
+      double experts = 0;
+      double recall = 0;
+      int fast = 0;
+      for (int i = 0; i < events; i++) {
+        int q = perm[zipf.next()];
+        float[] query = d.pool()[q];
+        long t0 = System.nanoTime();
+        Route r = router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
+        busy += System.nanoTime() - t0;
+        int[] sorted = r.experts().clone();
+        java.util.Arrays.sort(sorted);
+        Searched hit =
+            searched.computeIfAbsent(
+                q + "/" + r.oversample() + "/" + java.util.Arrays.toString(sorted),
+                key -> {
+                  long s0 = System.nanoTime();
+                  int[] found = d.searcher().search(r.experts(), query, K, r.oversample());
+                  long nanos = System.nanoTime() - s0;
+                  return new Searched(recall(found, d.exact()[q]), nanos);
+                });
+        busy += hit.nanos();
+        recall += hit.recall();
+        experts += r.experts().length;
+        fast += r.fast() ? 1 : 0;
+        for (int e : r.experts()) {
+          expertCounts[e]++;
+        }
+        for (int s : r.slots()) {
+          fixed.counts[s]++;
+          grained.counts[s]++;
+        }
+        activations += r.slots().length;
+        if ((i + 1) % window == 0 || (i + 1 == events && fixed.closed == 0)) {
+          best += placement.hindsightUtilisation(List.of(expertCounts));
+          java.util.Arrays.fill(expertCounts, 0);
+          fixed.close();
+        }
+        if (activations >= grainActivations || (i + 1 == events && grained.closed == 0)) {
+          grained.close();
+          activations = 0;
+        }
       }
-      for (int s : r.slots()) {
-        fixed.counts[s]++;
-        grained.counts[s]++;
-      }
-      activations += r.slots().length;
-      if ((i + 1) % window == 0 || (i + 1 == events && fixed.closed == 0)) {
-        long total = java.util.Arrays.stream(expertCounts).sum();
-        long bestMax = placement.bestMaxSlotLoad(expertCounts);
-        best += bestMax == 0 ? 1 : (double) total / n / bestMax;
-        java.util.Arrays.fill(expertCounts, 0);
-        fixed.close();
-      }
-      if (activations >= grainActivations || (i + 1 == events && grained.closed == 0)) {
-        grained.close();
-        activations = 0;
-      }
+      return new Row(
+          d.name(),
+          gateName,
+          placement.isIdentity()
+              ? "experts"
+              : choice == LoadAwareRouter.ReplicaChoice.HASHED
+                  ? "replicas/hashed"
+                  : "replicas/least-loaded",
+          placement.replicationFactor(),
+          routing.balanceAlpha(),
+          fixed.utilisation / fixed.closed,
+          best / fixed.closed,
+          grained.utilisation / grained.closed,
+          fixed.entropy / fixed.closed,
+          experts / events,
+          (double) fast / events,
+          recall / events,
+          events / (busy / 1e9),
+          events);
     }
-    return new Row(
-        d.name(),
-        gateName,
-        placement.isIdentity()
-            ? "experts"
-            : choice == LoadAwareRouter.ReplicaChoice.HASHED
-                ? "replicas/hashed"
-                : "replicas/least-loaded",
-        placement.replicationFactor(),
-        routing.balanceAlpha(),
-        fixed.utilisation / fixed.closed,
-        best / fixed.closed,
-        grained.utilisation / grained.closed,
-        fixed.entropy / fixed.closed,
-        experts / events,
-        (double) fast / events,
-        recall / events,
-        events / (busy / 1e9),
-        events);
   }
 
   /** Tumbling windows of per-slot activation counts, summed figures of the closed ones. */

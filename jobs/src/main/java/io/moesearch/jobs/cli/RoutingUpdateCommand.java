@@ -152,21 +152,18 @@ final class RoutingUpdateCommand implements Command {
           after.get("p90"));
       ExpertPlacement placement = null;
       if (config.replicaSlots() > 0) {
-        // The log's own frequencies (a query logged n times counts n times) under the new gate.
-        // Scaled to activations per balancing window for the headroom.
+        // The log's own frequencies (a query logged n times counts n times) under the new gate,
+        // in activations per balancing window for the headroom.
         int window = config.replicaWindowEvents();
-        double[] weights = new double[q.length];
-        java.util.Arrays.fill(weights, (double) window / q.length);
         LoadAwareRouter plain =
             new LoadAwareRouter(t.result().gate(), config.loadAwareRouting().withAlpha(0));
-        double[] expected = ExpertPlacement.expectedLoad(plain, q, weights);
         int[][] routed = new int[q.length][];
         for (int i = 0; i < q.length; i++) {
           routed[i] = plain.route(q[i], null).experts();
         }
         placement =
             ExpertPlacement.planBest(
-                expected,
+                ExpertPlacement.expectedLoad(routed, plain.gate().experts(), window),
                 config.replicaSlots(),
                 Math.min(config.minReplicas(), config.replicaSlots()),
                 ExpertPlacement.headroomSteps(config.replicaHeadroom()),
