@@ -3,8 +3,10 @@ package io.moesearch.core.index;
 import io.moesearch.core.catalog.Catalog;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
@@ -29,7 +31,34 @@ public final class IndexWriting {
       int m,
       int beamWidth)
       throws IOException {
-    KnnVectorsFormat format = encoding.format(m, beamWidth);
+    write(
+        dir,
+        ordinals,
+        ord ->
+            ProductDocuments.toDocument(
+                ord, catalog.get(ord), vectors == null ? null : vectors.get(ord)),
+        encoding.format(m, beamWidth));
+  }
+
+  /**
+   * One force-merged HNSW index of vectors alone ({@link ProductDocuments#vectorOnly}): an expert
+   * of a catalogue without text, such as the synthetic one.
+   *
+   * @param vectors the full catalogue's vectors, indexed by ordinal
+   */
+  public static void writeVectors(
+      Path dir, float[][] vectors, int[] ordinals, VectorEncoding encoding, int m, int beamWidth)
+      throws IOException {
+    write(
+        dir,
+        ordinals,
+        ord -> ProductDocuments.vectorOnly(ord, vectors[ord]),
+        encoding.format(m, beamWidth));
+  }
+
+  private static void write(
+      Path dir, int[] ordinals, IntFunction<Document> document, KnnVectorsFormat format)
+      throws IOException {
     IndexWriterConfig iwc = new IndexWriterConfig(Analyzers.forIndexing());
     iwc.setCodec(
         new Lucene104Codec() {
@@ -44,9 +73,7 @@ public final class IndexWriting {
     try (FSDirectory d = FSDirectory.open(dir);
         IndexWriter w = new IndexWriter(d, iwc)) {
       for (int ord : ordinals) {
-        w.addDocument(
-            ProductDocuments.toDocument(
-                ord, catalog.get(ord), vectors == null ? null : vectors.get(ord)));
+        w.addDocument(document.apply(ord));
       }
       w.forceMerge(1);
       w.commit();

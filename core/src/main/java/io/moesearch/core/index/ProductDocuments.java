@@ -51,10 +51,32 @@ public final class ProductDocuments {
       doc.add(new DoubleField(IndexFields.PRICE, p.price(), Field.Store.NO));
     }
     if (vector != null) {
-      doc.add(
-          new KnnFloatVectorField(
-              IndexFields.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+      doc.add(vectorField(vector));
     }
     return doc;
+  }
+
+  /**
+   * A document with only an ordinal and a vector: what a catalogue without text (the synthetic one)
+   * indexes. Its id is the ordinal in decimal (results are merged by id); title, brand and model
+   * are empty.
+   */
+  public static Document vectorOnly(int ordinal, float[] vector) {
+    if (vector == null) {
+      throw new IllegalArgumentException("a vector-only document needs a vector");
+    }
+    Document doc = new Document();
+    String id = Integer.toString(ordinal);
+    doc.add(new StringField(IndexFields.ID, id, Field.Store.YES));
+    doc.add(new BinaryDocValuesField(IndexFields.ID, new BytesRef(id)));
+    doc.add(new NumericDocValuesField(IndexFields.ORD, ordinal));
+    doc.add(new StoredField(IndexFields.ORD, ordinal));
+    doc.add(vectorField(vector));
+    return doc;
+  }
+
+  private static KnnFloatVectorField vectorField(float[] vector) {
+    return new KnnFloatVectorField(
+        IndexFields.VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT);
   }
 }

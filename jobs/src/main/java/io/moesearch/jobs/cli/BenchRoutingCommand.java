@@ -1,5 +1,6 @@
 package io.moesearch.jobs.cli;
 
+import io.moesearch.core.artifact.ArtifactLayout;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexBuilder;
 import io.moesearch.core.catalog.BadLinePolicy;
@@ -20,12 +21,14 @@ import io.moesearch.core.gate.SphericalKMeans;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.index.IndexWriting;
 import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
 import io.moesearch.core.util.Zipf;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,8 +101,8 @@ final class BenchRoutingCommand implements Command {
           synthetic  --products generated 384-d vectors (SyntheticCatalog, seeded), N = index.experts
                      experts: spherical k-means on a sample of at most 50,000, boundary-replicated
                      assignment of all products; retrieval is EXACT search inside the activated
-                     experts (no HNSW graphs are built at this scale), so its recall measures
-                     routing alone. The re-learned gate is trained on --train-queries generated
+                     experts, so its recall measures routing alone, or with --hnsw-dir the
+                     experts' HNSW indexes with exact rescoring, as served. The re-learned gate is trained on --train-queries generated
                      queries.
 
         Options:
@@ -122,6 +125,11 @@ final class BenchRoutingCommand implements Command {
           --skip-replicas       no replicated-layout rows
           --seed N              seed of the replay, generator and sampling (default 7)
           --updated-index DIR   the re-learned Icecat artifact (default: train in memory)
+          --hnsw-dir DIR        synthetic: retrieve with HNSW per expert (index.encoding,
+                                index.hnsw-m, index.hnsw-beam-width, exact rescoring, as served)
+                                instead of exact search; the experts' indexes are built into
+                                DIR on index.parallelism threads, or reused from an earlier run
+                                of the same catalogue and settings
           --skip-icecat         only the synthetic catalogue (no model, no artifact needed)
           --index DIR           artifact directory or root                  (index.path)
           --judgements CSV      judged queries                              (eval.judgements)
@@ -149,6 +157,7 @@ final class BenchRoutingCommand implements Command {
             "activations",
             "seed",
             "updated-index",
+            "hnsw-dir",
             "json")) {
       m.put(f, "");
     }
@@ -303,7 +312,16 @@ final class BenchRoutingCommand implements Command {
         sets.add(icecat(config, args.option("updated-index"), closers));
       }
       if (products > 0) {
-        sets.add(synthetic(config, products, distinct, trainQueries, seed));
+        String hnsw = args.option("hnsw-dir");
+        sets.add(
+            synthetic(
+                config,
+                products,
+                distinct,
+                trainQueries,
+                seed,
+                hnsw == null ? null : Path.of(hnsw),
+                closers));
       }
       for (Dataset d : sets) {
         Map<String, Object> info = new LinkedHashMap<>();
@@ -505,17 +523,7 @@ final class BenchRoutingCommand implements Command {
       }
       List<ExpertIndex> experts = artifact.openExperts();
       closers.add(() -> experts.forEach(ExpertIndex::close));
-      Searcher searcher =
-          (chosen, query, k, oversample) -> {
-            List<List<Candidate>> partials = new ArrayList<>();
-            for (int e : chosen) {
-              ExpertIndex index = experts.get(e);
-              if (index.size() > 0) {
-                partials.add(Retriever.expertTopK(index, query, k, oversample, null));
-              }
-            }
-            return ExactReranker.topK(partials, k).stream().mapToInt(Candidate::ordinal).toArray();
-          };
+      Searcher searcher = hnswSearcher(experts);
       return new Dataset(
           "icecat",
           vectors.length,
@@ -528,14 +536,120 @@ final class BenchRoutingCommand implements Command {
     }
   }
 
+  /**
+   * The serving path's retrieval: each activated expert's HNSW top {@code k × oversample}, rescored
+   * exactly, merged into the best {@code k}.
+   */
+  private static Searcher hnswSearcher(List<ExpertIndex> experts) {
+    return (chosen, query, k, oversample) -> {
+      List<List<Candidate>> partials = new ArrayList<>();
+      for (int e : chosen) {
+        ExpertIndex index = experts.get(e);
+        if (index.size() > 0) {
+          partials.add(Retriever.expertTopK(index, query, k, oversample, null));
+        }
+      }
+      return ExactReranker.topK(partials, k).stream().mapToInt(Candidate::ordinal).toArray();
+    };
+  }
+
+  /**
+   * The synthetic experts' HNSW indexes under {@code root} (index.encoding, hnsw-m, beam width),
+   * built there on index.parallelism threads unless a previous run left them for the same catalogue
+   * and settings ({@code BUILT} holds the key).
+   */
+  private static List<ExpertIndex> syntheticIndexes(
+      Path root,
+      float[][] data,
+      int[][] members,
+      IndexBuildSettings s,
+      String catalogueKey,
+      int threads)
+      throws Exception {
+    String key =
+        String.format(
+            Locale.ROOT,
+            "%s m=%d beam=%d %s",
+            s.encoding(),
+            s.hnswM(),
+            s.hnswBeamWidth(),
+            catalogueKey);
+    Path marker = root.resolve("BUILT");
+    if (Files.exists(marker)) {
+      String built = Files.readString(marker, java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (!built.equals(key)) {
+        throw new IllegalArgumentException(
+            "--hnsw-dir "
+                + root
+                + " holds indexes of another catalogue or settings ("
+                + built
+                + "); this run needs "
+                + key
+                + ": use another directory or delete it");
+      }
+      System.out.println("synthetic: reusing the HNSW indexes in " + root);
+    } else {
+      long t0 = System.nanoTime();
+      Files.createDirectories(root);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        Integer[] order = IntStream.range(0, members.length).boxed().toArray(Integer[]::new);
+        // Largest first, so the pool does not end waiting on one big expert.
+        java.util.Arrays.sort(
+            order, (a, b) -> Integer.compare(members[b].length, members[a].length));
+        for (int e : order) {
+          Path dir = root.resolve(ArtifactLayout.expertDir(e));
+          done.add(
+              pool.submit(
+                  () -> {
+                    Files.createDirectories(dir);
+                    IndexWriting.writeVectors(
+                        dir, data, members[e], s.encoding(), s.hnswM(), s.hnswBeamWidth());
+                    return null;
+                  }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      Files.writeString(marker, key + "\n", java.nio.charset.StandardCharsets.UTF_8);
+      System.out.printf(
+          Locale.ROOT,
+          "synthetic: %d expert HNSW indexes built in %.1f s (%s)%n",
+          members.length,
+          (System.nanoTime() - t0) / 1e9,
+          key);
+    }
+    List<ExpertIndex> out = new ArrayList<>();
+    for (int e = 0; e < members.length; e++) {
+      out.add(ExpertIndex.open(root.resolve(ArtifactLayout.expertDir(e))));
+    }
+    return out;
+  }
+
   private static io.moesearch.core.catalog.Catalog catalogue(MoeSearchConfig config)
       throws java.io.IOException {
     return new io.moesearch.core.catalog.CatalogLoader(config.badLines(), b -> {})
         .load(config.catalogPath());
   }
 
+  /**
+   * @param hnsw where the experts' HNSW indexes are (built if absent); {@code null}: exact search
+   *     inside the activated experts
+   */
   private static Dataset synthetic(
-      MoeSearchConfig config, int products, int distinct, int trainQueries, long seed) {
+      MoeSearchConfig config,
+      int products,
+      int distinct,
+      int trainQueries,
+      long seed,
+      Path hnsw,
+      List<AutoCloseable> closers)
+      throws Exception {
     IndexBuildSettings s = config.buildSettings();
     long t0 = System.nanoTime();
     SyntheticCatalog cat = new SyntheticCatalog(SyntheticCatalog.Spec.defaults(products, seed));
@@ -612,6 +726,33 @@ final class BenchRoutingCommand implements Command {
                 System.out::println)
             .result()
             .gate();
+    if (hnsw != null) {
+      String catalogue =
+          String.format(
+              Locale.ROOT,
+              "products=%d seed=%d experts=%d kmeans=%d/%d replication=%s/%s/%d",
+              products,
+              seed,
+              experts,
+              s.kmeansIterations(),
+              s.seed(),
+              s.temperature(),
+              s.replicationRatio(),
+              s.maxCopies());
+      List<ExpertIndex> indexes =
+          syntheticIndexes(
+              hnsw, data, members, s, catalogue, config.intRange("index.parallelism", 1, 256));
+      closers.add(() -> indexes.forEach(ExpertIndex::close));
+      return new Dataset(
+          "synthetic",
+          products,
+          centroid,
+          updated,
+          pool,
+          exact,
+          hnswSearcher(indexes),
+          "HNSW per expert (" + s.encoding() + "), exact rescoring");
+    }
     int[] stamp = new int[products];
     int[] call = {0};
     BruteForce.TopK top = new BruteForce.TopK(K);
@@ -637,7 +778,7 @@ final class BenchRoutingCommand implements Command {
         pool,
         exact,
         searcher,
-        "exact search inside the activated experts (no HNSW at this scale)");
+        "exact search inside the activated experts");
   }
 
   /** Recall@10 over the distinct pool when routing to the gate's top m experts, m = 1..4. */

@@ -134,6 +134,96 @@ class MoeSearchTest {
   }
 
   @Test
+  void theSyntheticRoutingBenchCanRetrieveWithHnswAsServed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path hnsw = dir.resolve("hnsw");
+    com.fasterxml.jackson.databind.JsonNode exact = tinyBench(dir.resolve("exact.json"), null);
+    com.fasterxml.jackson.databind.JsonNode first =
+        tinyBench(dir.resolve("hnsw1.json"), hnsw.toString());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("expert HNSW indexes built");
+    assertThat(first.at("/datasets/synthetic/retrieval").asText()).startsWith("HNSW per expert");
+    assertThat(exact.at("/datasets/synthetic/retrieval").asText()).startsWith("exact search");
+    // approximate search inside the same experts finds at most what exact search finds, and on a
+    // small graph with 100 candidates per expert nearly all of it
+    double exactRecall = exact.at("/rows/0/recallAt10").asDouble();
+    double hnswRecall = first.at("/rows/0/recallAt10").asDouble();
+    assertThat(hnswRecall)
+        .isLessThanOrEqualTo(exactRecall + 1e-9)
+        .isGreaterThan(exactRecall - 0.05);
+    assertThat(first.at("/rows/0/avgExperts").asDouble())
+        .isEqualTo(exact.at("/rows/0/avgExperts").asDouble());
+    out.reset();
+    com.fasterxml.jackson.databind.JsonNode second =
+        tinyBench(dir.resolve("hnsw2.json"), hnsw.toString());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("reusing the HNSW indexes");
+    assertThat(second.at("/rows/0/recallAt10").asDouble()).isEqualTo(hnswRecall);
+    // indexes of other settings are not silently reused
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "bench",
+              "routing",
+              "--skip-icecat",
+              "--products",
+              "3000",
+              "--distinct",
+              "40",
+              "--train-queries",
+              "100",
+              "--events",
+              "100",
+              "--skip-replicas",
+              "--alphas",
+              "0",
+              "--set",
+              "index.experts=8",
+              "--set",
+              "index.hnsw-m=8",
+              "--set",
+              "routing.update-epochs=1",
+              "--hnsw-dir",
+              hnsw.toString()
+            });
+    assertThat(code).isNotZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--hnsw-dir").contains("m=8");
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode tinyBench(java.nio.file.Path json, String hnsw)
+      throws java.io.IOException {
+    java.util.List<String> a =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "bench",
+                "routing",
+                "--skip-icecat",
+                "--products",
+                "3000",
+                "--distinct",
+                "40",
+                "--train-queries",
+                "100",
+                "--events",
+                "100",
+                "--skip-replicas",
+                "--alphas",
+                "0",
+                "--set",
+                "index.experts=8",
+                "--set",
+                "routing.update-epochs=1",
+                "--json",
+                json.toString()));
+    if (hnsw != null) {
+      a.add("--hnsw-dir");
+      a.add(hnsw);
+    }
+    assertThat(MoeSearch.run(a.toArray(String[]::new)))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+  }
+
+  @Test
   void topLevelHelpListsCommands() {
     assertThat(MoeSearch.run(new String[] {"--help"})).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
