@@ -102,13 +102,13 @@ final class BenchRoutingCommand implements Command {
                      experts: spherical k-means on a sample of at most 50,000, boundary-replicated
                      assignment of all products; retrieval is EXACT search inside the activated
                      experts, so its recall measures routing alone, or with --hnsw-dir the
-                     experts' HNSW indexes with exact rescoring, as served. The re-learned gate is trained on --train-queries generated
-                     queries.
+                     experts' HNSW indexes with exact rescoring, as served. The re-learned
+                     gate is trained on --train-queries generated queries.
 
         Options:
           --products N          synthetic catalogue size (default 1000000; 0 = skip)
           --distinct N          distinct synthetic queries in the pool (default 500)
-          --train-queries N     synthetic queries the gate is re-learned on (default 2000)
+          --train-queries N     synthetic queries the gate is re-learned on (default 10000)
           --events N            replayed events per configuration (default 20000)
           --window N            events per utilisation window (default 1000)
           --grain N             activations per slot per window of the second utilisation
@@ -254,7 +254,7 @@ final class BenchRoutingCommand implements Command {
     LoadAwareRoutingConfig routing = config.loadAwareRouting();
     int products = args.intOption("products", 1_000_000, 0);
     int distinct = args.intOption("distinct", 500, 1);
-    int trainQueries = args.intOption("train-queries", 2000, 2);
+    int trainQueries = args.intOption("train-queries", 10_000, 2);
     int events = args.intOption("events", 20_000, 1);
     int window = args.intOption("window", 1000, 1);
     int grain = args.intOption("grain", 64, 1);
