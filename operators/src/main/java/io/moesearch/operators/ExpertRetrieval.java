@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -32,20 +32,22 @@ import org.apache.lucene.search.Query;
  * query was routed with; versions are opened on first use and the two most recently used are kept
  * open, so a version swap needs no restart.
  *
- * <p>Keeps the expert's load in keyed state ({@link ExpertLoad}: decayed counts of requests and
- * candidates scored, latency EWMA, last update), publishes it as metrics, and at the end of every
- * {@code statsIntervalMillis} interval in which the expert served emits it to {@link #STATS} (the
- * expert-stats topic). A quiet expert has no timer; its state is bounded by the N experts.
- *
  * <p>Keyed by serving slot ({@link ExpertRequest#slot}): without a replicated layout that is the
- * expert id; with one, the load and statistics are the slot's (one replica's), which is what the
- * router balances.
+ * expert id. Keeps each replica's load (the slot's, per expert it served) in keyed state ({@link
+ * ExpertLoad}: decayed counts of requests and candidates scored, latency EWMA, last update),
+ * publishes it as metrics, and at the end of every {@code statsIntervalMillis} interval in which
+ * the slot served emits one {@link ExpertStats} per replica that served to {@link #STATS} (the
+ * expert-stats topic). A quiet slot has no timer, and a replica whose decayed activations fell
+ * below {@link #NEGLIGIBLE} is removed when its slot next publishes.
  */
 public final class ExpertRetrieval
     extends KeyedProcessFunction<Integer, ExpertRequest, PartialResult> {
   public static final OutputTag<ExpertStats> STATS = new OutputTag<>("expert-stats") {};
 
   private static final int OPEN_VERSIONS = 2;
+
+  /** Decayed activations below which a quiet replica's load is dropped from state. */
+  static final double NEGLIGIBLE = 1e-3;
 
   private final String artifactDir;
   private final int oversample;
@@ -55,8 +57,8 @@ public final class ExpertRetrieval
 
   private transient LinkedHashMap<String, Version> versions;
   private transient HybridRanker hybrid;
-  private transient Map<Integer, ExpertLoad> published;
-  private transient ValueState<ExpertLoad> load;
+  private transient Map<Long, ExpertLoad> published;
+  private transient MapState<Integer, ExpertLoad> load;
   private transient Counter served;
   private transient Counter candidatesReturned;
   private transient String lastVersion;
@@ -126,7 +128,7 @@ public final class ExpertRetrieval
     lastVersion = version(artifactDir).artifact.version();
     hybrid = new HybridRanker();
     published = new HashMap<>();
-    load = getRuntimeContext().getState(StateDescriptors.expertLoad());
+    load = getRuntimeContext().getMapState(StateDescriptors.replicaLoad());
     served = getRuntimeContext().getMetricGroup().counter("expertRequests");
     candidatesReturned = getRuntimeContext().getMetricGroup().counter("candidatesReturned");
   }
@@ -198,9 +200,9 @@ public final class ExpertRetrieval
       }
     }
     long now = ctx.timerService().currentProcessingTime();
-    ExpertLoad current = load.value();
-    // Statistics go out at the end of each interval (aligned, so one timer per interval) in which
-    // the expert served: the interval's first request registers the timer.
+    ExpertLoad current = load.get(expert);
+    // Statistics go out at the end of each interval (aligned, so one timer per slot and interval,
+    // as Flink keeps one timer per key and time) in which the slot served.
     long intervalEnd = (now / statsIntervalMillis + 1) * statsIntervalMillis;
     if (expert >= 0
         && (current == null || current.lastUpdateMillis() < intervalEnd - statsIntervalMillis)) {
@@ -208,8 +210,8 @@ public final class ExpertRetrieval
     }
     ExpertLoad next =
         (current == null ? ExpertLoad.EMPTY : current).record(examined, ms, now, halfLifeMillis);
-    load.update(next);
-    publish(ctx.getCurrentKey(), next);
+    load.put(expert, next);
+    publish(expert, ctx.getCurrentKey(), next);
     served.inc();
     candidatesReturned.inc(items.length);
     out.collect(
@@ -227,25 +229,37 @@ public final class ExpertRetrieval
             artifact.version()));
   }
 
-  /** Emits the expert's statistics at the end of an interval in which it served requests. */
+  /**
+   * At the end of an interval in which the slot served: the statistics of each replica that served
+   * in it; replicas quiet for long enough to be negligible leave the state.
+   */
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PartialResult> out)
       throws Exception {
-    ExpertLoad l = load.value();
-    if (l == null) {
-      return;
+    int slot = ctx.getCurrentKey();
+    List<Integer> negligible = new java.util.ArrayList<>();
+    for (Map.Entry<Integer, ExpertLoad> e : load.entries()) {
+      ExpertLoad l = e.getValue();
+      ExpertLoad now = l.decayedTo(timestamp, halfLifeMillis);
+      if (l.lastUpdateMillis() >= timestamp - statsIntervalMillis) {
+        ctx.output(
+            STATS,
+            new ExpertStats(
+                e.getKey(),
+                slot,
+                now.activations(),
+                now.candidates(),
+                now.latencyEwmaMs(),
+                l.lastUpdateMillis(),
+                lastVersion,
+                timestamp));
+      } else if (now.activations() < NEGLIGIBLE) {
+        negligible.add(e.getKey());
+      }
     }
-    ExpertLoad now = l.decayedTo(timestamp, halfLifeMillis);
-    ctx.output(
-        STATS,
-        new ExpertStats(
-            ctx.getCurrentKey(),
-            now.activations(),
-            now.candidates(),
-            now.latencyEwmaMs(),
-            l.lastUpdateMillis(),
-            lastVersion,
-            timestamp));
+    for (int expert : negligible) {
+      load.remove(expert);
+    }
   }
 
   private static List<HybridRanker.Scored> plain(List<Candidate> top) {
@@ -259,18 +273,26 @@ public final class ExpertRetrieval
   }
 
   /**
-   * Mirrors the slot's state into gauges (registered once per slot this subtask serves; group
-   * {@code expert}, as slot = expert without a replicated layout).
+   * Mirrors a replica's state into gauges, registered once per replica this subtask serves (groups
+   * {@code expert} then {@code slot}); they read the replica's last recorded load.
    */
-  private void publish(int expert, ExpertLoad value) {
-    if (published.put(expert, value) == null) {
+  private void publish(int expert, int slot, ExpertLoad value) {
+    long key = replicaKey(expert, slot);
+    if (published.put(key, value) == null) {
       MetricGroup g =
-          getRuntimeContext().getMetricGroup().addGroup("expert", Integer.toString(expert));
-      g.gauge("activations", () -> published.get(expert).activations());
-      g.gauge("candidates", () -> published.get(expert).candidates());
-      g.gauge("latencyEwmaMs", () -> published.get(expert).latencyEwmaMs());
-      g.gauge("lastUpdate", () -> published.get(expert).lastUpdateMillis());
+          getRuntimeContext()
+              .getMetricGroup()
+              .addGroup("expert", Integer.toString(expert))
+              .addGroup("slot", Integer.toString(slot));
+      g.gauge("activations", () -> published.get(key).activations());
+      g.gauge("candidates", () -> published.get(key).candidates());
+      g.gauge("latencyEwmaMs", () -> published.get(key).latencyEwmaMs());
+      g.gauge("lastUpdate", () -> published.get(key).lastUpdateMillis());
     }
+  }
+
+  private static long replicaKey(int expert, int slot) {
+    return ((long) expert << 32) | (slot & 0xFFFFFFFFL);
   }
 
   @Override

@@ -103,7 +103,7 @@ class ExpertRetrievalTest {
                     RankingSettings.denseOnly(),
                     HALF_LIFE_MS,
                     STATS_INTERVAL_MS)),
-            ExpertRequest::expert,
+            ExpertRequest::slot,
             Types.INT));
   }
 
@@ -141,9 +141,35 @@ class ExpertRetrievalTest {
   private static ExpertLoad loadOf(
       KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> h, int expert)
       throws Exception {
+    return loadOf(h, expert, expert);
+  }
+
+  /** The load of {@code expert}'s replica on {@code slot}. */
+  private static ExpertLoad loadOf(
+      KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> h,
+      int expert,
+      int slot)
+      throws Exception {
     AbstractStreamOperator<PartialResult> op = h.getOperator();
-    op.setCurrentKey(expert);
-    return op.getKeyedStateStore().getState(StateDescriptors.expertLoad()).value();
+    op.setCurrentKey(slot);
+    return op.getKeyedStateStore().getMapState(StateDescriptors.replicaLoad()).get(expert);
+  }
+
+  /** {@code request} served by {@code slot} (a replica of its expert). */
+  private static ExpertRequest onSlot(ExpertRequest r, int slot) {
+    return new ExpertRequest(
+        r.query(),
+        r.vector(),
+        r.expert(),
+        r.experts(),
+        r.tsInMillis(),
+        r.embedMs(),
+        r.routeMs(),
+        r.embeddingCached(),
+        r.artifactDir(),
+        r.indexVersion(),
+        r.oversample(),
+        slot);
   }
 
   @Test
@@ -259,6 +285,7 @@ class ExpertRetrievalTest {
     List<ExpertStats> stats =
         harness.getSideOutput(ExpertRetrieval.STATS).stream().map(StreamRecord::getValue).toList();
     assertThat(stats).extracting(ExpertStats::expert).containsExactlyInAnyOrder(1, 2);
+    assertThat(stats).allSatisfy(s -> assertThat(s.slot()).isEqualTo(s.expert()));
     ExpertStats one = stats.stream().filter(s -> s.expert() == 1).findFirst().orElseThrow();
     assertThat(one.activations()).isCloseTo(3 * Math.pow(0.5, 0.5), within(1e-9));
     assertThat(one.lastUpdate()).isEqualTo(1_000);
@@ -274,6 +301,54 @@ class ExpertRetrievalTest {
     assertThat(after.lastUpdateMillis()).isEqualTo(2_000);
     assertThat(after.latencyEwmaMs()).isNotNegative().isFinite();
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+  }
+
+  @Test
+  void aSlotHoldingReplicasOfTwoExpertsKeepsAndPublishesEachReplicasLoad() throws Exception {
+    // Slot 3 serves a replica of expert 1 and one of expert 2; expert 1 also has a replica on slot
+    // 1 (a replicated layout).
+    retrieve(onSlot(request("usb c cable", 1, 5, null), 3));
+    retrieve(onSlot(request("toner", 1, 5, null), 3));
+    retrieve(onSlot(request("notebook", 2, 5, null), 3));
+    retrieve(onSlot(request("monitor", 1, 5, null), 1));
+    assertThat(loadOf(harness, 1, 3).activations()).isEqualTo(2);
+    assertThat(loadOf(harness, 2, 3).activations()).isEqualTo(1);
+    assertThat(loadOf(harness, 1, 1).activations()).isEqualTo(1);
+    assertThat(loadOf(harness, 2, 1)).as("expert 2 never served from slot 1").isNull();
+    assertThat(harness.numProcessingTimeTimers()).as("one per busy slot").isEqualTo(2);
+
+    OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+    harness.close();
+    harness = newHarness();
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    assertThat(loadOf(harness, 1, 3).activations()).as("restored").isEqualTo(2);
+    assertThat(loadOf(harness, 2, 3).activations()).as("restored").isEqualTo(1);
+
+    harness.setProcessingTime(1_500);
+    List<ExpertStats> stats =
+        harness.getSideOutput(ExpertRetrieval.STATS).stream().map(StreamRecord::getValue).toList();
+    assertThat(stats)
+        .extracting(s -> s.expert() + "@" + s.slot())
+        .containsExactlyInAnyOrder("1@3", "2@3", "1@1");
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+
+    // Much later slot 3 serves expert 2 only: expert 1's replica there, decayed to nothing, is
+    // dropped when the slot next publishes; slot 1, quiet, keeps its state and no timer.
+    harness.setProcessingTime(40 * HALF_LIFE_MS);
+    retrieve(onSlot(request("keyboard", 2, 5, null), 3));
+    harness.setProcessingTime(41 * HALF_LIFE_MS);
+    List<ExpertStats> later =
+        harness.getSideOutput(ExpertRetrieval.STATS).stream()
+            .map(StreamRecord::getValue)
+            .skip(stats.size())
+            .toList();
+    assertThat(later).extracting(s -> s.expert() + "@" + s.slot()).containsExactly("2@3");
+    assertThat(loadOf(harness, 1, 3)).as("negligible, removed").isNull();
+    assertThat(loadOf(harness, 2, 3)).isNotNull();
+    assertThat(loadOf(harness, 1, 1)).isNotNull();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 
   @Test

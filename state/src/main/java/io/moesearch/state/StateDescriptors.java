@@ -1,17 +1,21 @@
 package io.moesearch.state;
 
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /** Keyed-state descriptors shared by operators and tests. */
 public final class StateDescriptors {
   private StateDescriptors() {}
 
   /**
-   * Per-expert load, keyed by expert id. The key space is bounded (the gate's N experts), so no
-   * TTL: the statistics must outlive quiet periods.
+   * Per-replica load: keyed by serving slot, one entry per expert the slot has served (without a
+   * replicated layout slot = expert, so one entry). No TTL, as the statistics must outlive quiet
+   * periods: the key space is bounded by slots × experts, and the retrieval operator removes an
+   * entry once its decayed counts are negligible.
    */
-  public static ValueStateDescriptor<ExpertLoad> expertLoad() {
-    return new ValueStateDescriptor<>("expert-load", TypeInformation.of(ExpertLoad.class));
+  public static MapStateDescriptor<Integer, ExpertLoad> replicaLoad() {
+    return new MapStateDescriptor<>(
+        "replica-load", Types.INT, TypeInformation.of(ExpertLoad.class));
   }
 }

@@ -1,9 +1,12 @@
 package io.moesearch.connectors.message;
 
 /**
- * One expert's load statistics, published periodically to the expert-stats topic.
+ * One replica's load statistics (an expert served from one serving slot), published periodically to
+ * the expert-stats topic. Without a replicated layout slot = expert; with one, an expert's load is
+ * the sum over its slots and a slot's over its experts.
  *
  * @param expert expert id, non-negative
+ * @param slot serving slot, non-negative
  * @param activations requests served, exponentially decayed (half-life {@code
  *     routing.load-half-life-ms}) to {@code ts}
  * @param candidates candidates scored, decayed the same way
@@ -14,6 +17,7 @@ package io.moesearch.connectors.message;
  */
 public record ExpertStats(
     int expert,
+    int slot,
     double activations,
     double candidates,
     double latencyEwmaMs,
@@ -23,6 +27,9 @@ public record ExpertStats(
   public ExpertStats {
     if (expert < 0) {
       throw new IllegalArgumentException("expert must be >= 0, got " + expert);
+    }
+    if (slot < 0) {
+      throw new IllegalArgumentException("slot must be >= 0, got " + slot);
     }
     Checks.requireNonNegativeFinite(activations, "activations");
     Checks.requireNonNegativeFinite(candidates, "candidates");

@@ -130,6 +130,7 @@ public final class MessageJson implements Serializable {
         g -> {
           g.writeStartObject();
           g.writeNumberField("expert", stats.expert());
+          g.writeNumberField("slot", stats.slot());
           g.writeNumberField("activations", stats.activations());
           g.writeNumberField("candidates", stats.candidates());
           g.writeNumberField("latency_ewma_ms", stats.latencyEwmaMs());
@@ -146,8 +147,14 @@ public final class MessageJson implements Serializable {
     if (expert < 0 || expert > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("expert out of range: " + expert);
     }
+    // Records written before replicated layouts have no slot: theirs was the expert's own.
+    long slot = root.has("slot") ? integer(root, "slot") : expert;
+    if (slot < 0 || slot > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("slot out of range: " + slot);
+    }
     return new ExpertStats(
         (int) expert,
+        (int) slot,
         number(root, "activations", "activations"),
         number(root, "candidates", "candidates"),
         number(root, "latency_ewma_ms", "latency_ewma_ms"),

@@ -37,6 +37,25 @@ class SchemaConformanceTest {
   private static final JsonSchema RESULT = schema("result.schema.json");
   private static final JsonSchema DEAD_LETTER = schema("dead-letter.schema.json");
   private static final JsonSchema CACHE_FILL = schema("cache-fill.schema.json");
+  private static final JsonSchema EXPERT_STATS = schema("expert-stats.schema.json");
+
+  @Test
+  void encodedExpertStatsAreSchemaValidAndRoundTrip() throws Exception {
+    ExpertStats stats = new ExpertStats(55, 7, 41.7, 8340.2, 0.41, 1_732_300_009_950L, "v1", 10L);
+    byte[] bytes = JSON.encodeExpertStats(stats);
+    assertThat(validate(EXPERT_STATS, new String(bytes, StandardCharsets.UTF_8))).isEmpty();
+    assertThat(JSON.decodeExpertStats(bytes)).isEqualTo(stats);
+    // a record from before replicated layouts: its slot was the expert's own
+    String old =
+        "{\"expert\":3,\"activations\":1.0,\"candidates\":2.0,\"latency_ewma_ms\":0.5,"
+            + "\"last_update\":1,\"index_version\":\"v1\",\"ts\":2}";
+    assertThat(JSON.decodeExpertStats(old.getBytes(StandardCharsets.UTF_8)).slot()).isEqualTo(3);
+    assertThat(validate(EXPERT_STATS, old)).as("the schema describes what is written").isNotEmpty();
+    String negativeSlot = old.replace("\"expert\":3,", "\"expert\":3,\"slot\":-1,");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JSON.decodeExpertStats(negativeSlot.getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("slot");
+  }
 
   @Test
   void encodedCacheFillsAreSchemaValid() throws Exception {
