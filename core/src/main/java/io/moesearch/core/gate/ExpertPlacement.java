@@ -373,6 +373,31 @@ public final class ExpertPlacement implements Serializable {
   }
 
   /**
+   * Replicas per expert weighted by expert size: the serving memory relative to one copy of each
+   * expert when memory is proportional to the vectors an expert holds (experts differ in size, so
+   * replicating the small ones is cheaper than {@link #replicationFactor()} suggests, the big ones
+   * dearer).
+   *
+   * @param expertSizes per expert, the vectors (postings) it holds
+   */
+  public double replicationFactor(int[] expertSizes) {
+    if (expertSizes.length != replicas.length) {
+      throw new IllegalArgumentException(
+          "expected " + replicas.length + " expert sizes, got " + expertSizes.length);
+    }
+    long held = 0;
+    long served = 0;
+    for (int e = 0; e < replicas.length; e++) {
+      if (expertSizes[e] < 0) {
+        throw new IllegalArgumentException("expert " + e + " has a negative size");
+      }
+      held += expertSizes[e];
+      served += (long) expertSizes[e] * replicas[e].length;
+    }
+    return held == 0 ? replicationFactor() : (double) served / held;
+  }
+
+  /**
    * Each expert's load for the gate's balancing term: the lowest load among its replicas (a busy
    * expert with an idle replica is not busy).
    *

@@ -13,6 +13,18 @@ class ExpertPlacementTest {
   private static final RoutingConfig ONE = new RoutingConfig(0.05, new ActivationRule(0.5, 1, 1));
 
   @Test
+  void memoryWeightedBySizeCountsABigExpertsReplicasMore() {
+    // expert 0 (900 vectors) has one replica, expert 1 (100 vectors) three
+    ExpertPlacement p = new ExpertPlacement(3, new int[][] {{0}, {0, 1, 2}});
+    assertThat(p.replicationFactor()).isEqualTo(2.0);
+    assertThat(p.replicationFactor(new int[] {900, 100})).isEqualTo(1.2);
+    assertThat(p.replicationFactor(new int[] {100, 900})).isEqualTo(2.8);
+    assertThat(ExpertPlacement.identity(2).replicationFactor(new int[] {5, 7})).isEqualTo(1.0);
+    assertThatThrownBy(() -> p.replicationFactor(new int[] {1}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void identityIsOneReplicaPerExpertOnItsOwnSlot() {
     ExpertPlacement p = ExpertPlacement.identity(4);
     assertThat(p.isIdentity()).isTrue();

@@ -172,7 +172,10 @@ final class BenchRoutingCommand implements Command {
     return List.of("skip-icecat", "skip-replicas");
   }
 
-  /** One dataset: gates, the distinct query pool with exact top-10, and expert search. */
+  /**
+   * One dataset: gates, the distinct query pool with exact top-10, expert search and each expert's
+   * size (the vectors it holds).
+   */
   record Dataset(
       String name,
       int products,
@@ -181,7 +184,8 @@ final class BenchRoutingCommand implements Command {
       float[][] pool,
       int[][] exact,
       Searcher searcher,
-      String retrieval) {}
+      String retrieval,
+      int[] expertSizes) {}
 
   /** Searches the given experts for one query; returns product ordinals, best first. */
   interface Searcher {
@@ -198,6 +202,7 @@ final class BenchRoutingCommand implements Command {
       String gate,
       String layout,
       double replication,
+      double replicationPostings,
       double alpha,
       double utilisation,
       double bestUtilisation,
@@ -532,8 +537,19 @@ final class BenchRoutingCommand implements Command {
           pool,
           BruteForce.topK(vectors, pool, K),
           searcher,
-          "HNSW per expert, exact rescoring");
+          "HNSW per expert, exact rescoring",
+          expertSizes(artifact));
     }
+  }
+
+  /** Per expert id, the products its index holds (from the manifest). */
+  private static int[] expertSizes(IndexArtifact artifact) {
+    int[] sizes = new int[artifact.gate().experts()];
+    for (io.moesearch.core.artifact.Manifest.ExpertInfo info :
+        artifact.manifest().expertIndexes()) {
+      sizes[info.id()] = info.products();
+    }
+    return sizes;
   }
 
   /**
@@ -751,7 +767,8 @@ final class BenchRoutingCommand implements Command {
           pool,
           exact,
           hnswSearcher(indexes),
-          "HNSW per expert (" + s.encoding() + "), exact rescoring");
+          "HNSW per expert (" + s.encoding() + "), exact rescoring",
+          counts);
     }
     int[] stamp = new int[products];
     int[] call = {0};
@@ -778,7 +795,8 @@ final class BenchRoutingCommand implements Command {
         pool,
         exact,
         searcher,
-        "exact search inside the activated experts");
+        "exact search inside the activated experts",
+        counts);
   }
 
   /** Recall@10 over the distinct pool when routing to the gate's top m experts, m = 1..4. */
@@ -882,6 +900,7 @@ final class BenchRoutingCommand implements Command {
                   ? "replicas/hashed"
                   : "replicas/least-loaded",
           placement.replicationFactor(),
+          placement.replicationFactor(d.expertSizes()),
           routing.balanceAlpha(),
           fixed.utilisation / fixed.closed,
           best / fixed.closed,
@@ -946,11 +965,12 @@ final class BenchRoutingCommand implements Command {
   private static String line(Row r) {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %s | %.2f× | %s | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f%% | %.3f | %.0f |",
+        "| %s | %s | %s | %.2f× | %.2f× | %s | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f%% | %.3f | %.0f |",
         r.dataset(),
         r.gate(),
         r.layout(),
         r.replication(),
+        r.replicationPostings(),
         String.valueOf(r.alpha()),
         r.utilisation(),
         r.bestUtilisation(),
@@ -965,8 +985,8 @@ final class BenchRoutingCommand implements Command {
   static String table(Report report) {
     StringBuilder sb = new StringBuilder();
     sb.append(
-        "| dataset | gate | layout | memory | α | utilisation | best (hindsight) | utilisation (grain windows) | load entropy | avg experts | fast path | recall@10 vs exact | QPS (route+retrieve, 1 thread) |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "| dataset | gate | layout | memory (replicas) | memory (vectors) | α | utilisation | best (hindsight) | utilisation (grain windows) | load entropy | avg experts | fast path | recall@10 vs exact | QPS (route+retrieve, 1 thread) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : report.rows) {
       sb.append(line(r)).append('\n');
     }

@@ -87,6 +87,9 @@ class MoeSearchTest {
     var leastLoaded = root.get("rows").get(3);
     assertThat(leastLoaded.get("layout").asText()).isEqualTo("replicas/least-loaded");
     assertThat(leastLoaded.get("replication").asDouble()).isGreaterThanOrEqualTo(2.0);
+    // every expert has at least two replicas, so its vectors are held at least twice too
+    assertThat(leastLoaded.get("replicationPostings").asDouble()).isGreaterThanOrEqualTo(2.0);
+    assertThat(row.get("replicationPostings").asDouble()).isEqualTo(1.0);
     // the same experts are activated; only the replica differs, so recall is the same
     assertThat(leastLoaded.get("recallAt10").asDouble())
         .isEqualTo(row.get("recallAt10").asDouble());
