@@ -570,39 +570,44 @@ final class BenchRoutingCommand implements Command {
   }
 
   /**
-   * The synthetic experts' HNSW indexes under {@code root} (index.encoding, hnsw-m, beam width),
-   * built there on index.parallelism threads unless a previous run left them for the same catalogue
-   * and settings ({@code BUILT} holds the key).
+   * Whether {@code root} holds the synthetic experts' indexes built for {@code key} (its {@code
+   * BUILT} marker); checked before any work, so indexes of another catalogue or settings fail the
+   * run at once instead of being silently reused.
+   */
+  private static boolean builtFor(Path root, String key) throws java.io.IOException {
+    Path marker = root.resolve("BUILT");
+    if (!Files.exists(marker)) {
+      return false;
+    }
+    String built = Files.readString(marker, java.nio.charset.StandardCharsets.UTF_8).trim();
+    if (!built.equals(key)) {
+      throw new IllegalArgumentException(
+          "--hnsw-dir "
+              + root
+              + " holds indexes of another catalogue or settings ("
+              + built
+              + "); this run needs "
+              + key
+              + ": use another directory or delete it");
+    }
+    return true;
+  }
+
+  /**
+   * The synthetic experts' HNSW indexes under {@code root} (index.encoding, hnsw-m, beam width):
+   * reused if {@code built}, else built there on {@code threads} threads and marked with {@code
+   * key}.
    */
   private static List<ExpertIndex> syntheticIndexes(
       Path root,
+      boolean built,
+      String key,
       float[][] data,
       int[][] members,
       IndexBuildSettings s,
-      String catalogueKey,
       int threads)
       throws Exception {
-    String key =
-        String.format(
-            Locale.ROOT,
-            "%s m=%d beam=%d %s",
-            s.encoding(),
-            s.hnswM(),
-            s.hnswBeamWidth(),
-            catalogueKey);
-    Path marker = root.resolve("BUILT");
-    if (Files.exists(marker)) {
-      String built = Files.readString(marker, java.nio.charset.StandardCharsets.UTF_8).trim();
-      if (!built.equals(key)) {
-        throw new IllegalArgumentException(
-            "--hnsw-dir "
-                + root
-                + " holds indexes of another catalogue or settings ("
-                + built
-                + "); this run needs "
-                + key
-                + ": use another directory or delete it");
-      }
+    if (built) {
       System.out.println("synthetic: reusing the HNSW indexes in " + root);
     } else {
       long t0 = System.nanoTime();
@@ -632,7 +637,7 @@ final class BenchRoutingCommand implements Command {
       } finally {
         pool.shutdownNow();
       }
-      Files.writeString(marker, key + "\n", java.nio.charset.StandardCharsets.UTF_8);
+      Files.writeString(root.resolve("BUILT"), key + "\n", java.nio.charset.StandardCharsets.UTF_8);
       System.out.printf(
           Locale.ROOT,
           "synthetic: %d expert HNSW indexes built in %.1f s (%s)%n",
@@ -667,6 +672,24 @@ final class BenchRoutingCommand implements Command {
       List<AutoCloseable> closers)
       throws Exception {
     IndexBuildSettings s = config.buildSettings();
+    int sampleSize = Math.min(products, 50_000);
+    int experts = Math.min(s.experts(), sampleSize);
+    String hnswKey =
+        String.format(
+            Locale.ROOT,
+            "%s m=%d beam=%d products=%d seed=%d experts=%d kmeans=%d/%d replication=%s/%s/%d",
+            s.encoding(),
+            s.hnswM(),
+            s.hnswBeamWidth(),
+            products,
+            seed,
+            experts,
+            s.kmeansIterations(),
+            s.seed(),
+            s.temperature(),
+            s.replicationRatio(),
+            s.maxCopies());
+    boolean reuse = hnsw != null && builtFor(hnsw, hnswKey);
     long t0 = System.nanoTime();
     SyntheticCatalog cat = new SyntheticCatalog(SyntheticCatalog.Spec.defaults(products, seed));
     float[][] data = cat.generate();
@@ -677,7 +700,6 @@ final class BenchRoutingCommand implements Command {
         cat.spec().dimension(),
         cat.spec().clusters(),
         (System.nanoTime() - t0) / 1e9);
-    int sampleSize = Math.min(products, 50_000);
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5EED);
     float[][] sample = new float[sampleSize][];
     int[] idx = IntStream.range(0, products).toArray();
@@ -688,7 +710,6 @@ final class BenchRoutingCommand implements Command {
       idx[j] = t;
       sample[i] = data[idx[i]];
     }
-    int experts = Math.min(s.experts(), sampleSize);
     long t1 = System.nanoTime();
     Gate centroid =
         new Gate(new SphericalKMeans(experts, s.kmeansIterations(), s.seed()).fit(sample));
@@ -743,21 +764,9 @@ final class BenchRoutingCommand implements Command {
             .result()
             .gate();
     if (hnsw != null) {
-      String catalogue =
-          String.format(
-              Locale.ROOT,
-              "products=%d seed=%d experts=%d kmeans=%d/%d replication=%s/%s/%d",
-              products,
-              seed,
-              experts,
-              s.kmeansIterations(),
-              s.seed(),
-              s.temperature(),
-              s.replicationRatio(),
-              s.maxCopies());
       List<ExpertIndex> indexes =
           syntheticIndexes(
-              hnsw, data, members, s, catalogue, config.intRange("index.parallelism", 1, 256));
+              hnsw, reuse, hnswKey, data, members, s, config.intRange("index.parallelism", 1, 256));
       closers.add(() -> indexes.forEach(ExpertIndex::close));
       return new Dataset(
           "synthetic",

@@ -160,7 +160,8 @@ class MoeSearchTest {
         tinyBench(dir.resolve("hnsw2.json"), hnsw.toString());
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("reusing the HNSW indexes");
     assertThat(second.at("/rows/0/recallAt10").asDouble()).isEqualTo(hnswRecall);
-    // indexes of other settings are not silently reused
+    // indexes of other settings are not silently reused, and the run fails before any work
+    out.reset();
     int code =
         MoeSearch.run(
             new String[] {
@@ -189,6 +190,7 @@ class MoeSearchTest {
             });
     assertThat(code).isNotZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--hnsw-dir").contains("m=8");
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("generated");
   }
 
   private com.fasterxml.jackson.databind.JsonNode tinyBench(java.nio.file.Path json, String hnsw)
