@@ -155,6 +155,16 @@ class ExpertRetrievalTest {
     return op.getKeyedStateStore().getMapState(StateDescriptors.replicaLoad()).get(expert);
   }
 
+  /** Snapshots the operator, closes it and restores a new instance from the snapshot. */
+  private void snapshotAndRestore() throws Exception {
+    OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+    harness.close();
+    harness = newHarness();
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+  }
+
   /** {@code request} served by {@code slot} (a replica of its expert). */
   private static ExpertRequest onSlot(ExpertRequest r, int slot) {
     return new ExpertRequest(
@@ -272,12 +282,7 @@ class ExpertRetrievalTest {
     assertThat(loadOf(harness, 0)).as("an expert never asked").isNull();
     assertThat(harness.numKeyedStateEntries()).as("one entry per expert served").isEqualTo(2);
 
-    OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
-    harness.close();
-    harness = newHarness();
-    harness.setup();
-    harness.initializeState(snapshot);
-    harness.open();
+    snapshotAndRestore();
     assertThat(loadOf(harness, 1)).as("restored").isEqualTo(beforeSnapshot);
 
     // The restored timer fires at the interval's end: one statistics record per busy expert.
@@ -317,12 +322,7 @@ class ExpertRetrievalTest {
     assertThat(loadOf(harness, 2, 1)).as("expert 2 never served from slot 1").isNull();
     assertThat(harness.numProcessingTimeTimers()).as("one per busy slot").isEqualTo(2);
 
-    OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
-    harness.close();
-    harness = newHarness();
-    harness.setup();
-    harness.initializeState(snapshot);
-    harness.open();
+    snapshotAndRestore();
     assertThat(loadOf(harness, 1, 3).activations()).as("restored").isEqualTo(2);
     assertThat(loadOf(harness, 2, 3).activations()).as("restored").isEqualTo(1);
 

@@ -763,49 +763,41 @@ final class BenchRoutingCommand implements Command {
                 System.out::println)
             .result()
             .gate();
+    Searcher searcher;
+    String retrieval;
     if (hnsw != null) {
       List<ExpertIndex> indexes =
           syntheticIndexes(
               hnsw, reuse, hnswKey, data, members, s, config.intRange("index.parallelism", 1, 256));
       closers.add(() -> indexes.forEach(ExpertIndex::close));
-      return new Dataset(
-          "synthetic",
-          products,
-          centroid,
-          updated,
-          pool,
-          exact,
-          hnswSearcher(indexes),
-          "HNSW per expert (" + s.encoding() + "), exact rescoring",
-          counts);
+      searcher = hnswSearcher(indexes);
+      retrieval = "HNSW per expert (" + s.encoding() + "), exact rescoring";
+    } else {
+      searcher = exactSearcher(data, members);
+      retrieval = "exact search inside the activated experts";
     }
-    int[] stamp = new int[products];
+    return new Dataset(
+        "synthetic", products, centroid, updated, pool, exact, searcher, retrieval, counts);
+  }
+
+  /** Exact search inside the activated experts: their members scanned by brute force. */
+  private static Searcher exactSearcher(float[][] data, int[][] members) {
+    int[] stamp = new int[data.length];
     int[] call = {0};
     BruteForce.TopK top = new BruteForce.TopK(K);
-    Searcher searcher =
-        (chosen, query, k, oversample) -> {
-          int c = ++call[0];
-          top.reset();
-          for (int e : chosen) {
-            for (int o : members[e]) {
-              if (stamp[o] != c) {
-                stamp[o] = c;
-                top.offer(o, io.moesearch.core.util.Vectors.dot(query, data[o]));
-              }
-            }
+    return (chosen, query, k, oversample) -> {
+      int c = ++call[0];
+      top.reset();
+      for (int e : chosen) {
+        for (int o : members[e]) {
+          if (stamp[o] != c) {
+            stamp[o] = c;
+            top.offer(o, io.moesearch.core.util.Vectors.dot(query, data[o]));
           }
-          return top.ordinals();
-        };
-    return new Dataset(
-        "synthetic",
-        products,
-        centroid,
-        updated,
-        pool,
-        exact,
-        searcher,
-        "exact search inside the activated experts",
-        counts);
+        }
+      }
+      return top.ordinals();
+    };
   }
 
   /** Recall@10 over the distinct pool when routing to the gate's top m experts, m = 1..4. */

@@ -162,39 +162,16 @@ class MoeSearchTest {
     assertThat(second.at("/rows/0/recallAt10").asDouble()).isEqualTo(hnswRecall);
     // indexes of other settings are not silently reused, and the run fails before any work
     out.reset();
-    int code =
-        MoeSearch.run(
-            new String[] {
-              "bench",
-              "routing",
-              "--skip-icecat",
-              "--products",
-              "3000",
-              "--distinct",
-              "40",
-              "--train-queries",
-              "100",
-              "--events",
-              "100",
-              "--skip-replicas",
-              "--alphas",
-              "0",
-              "--set",
-              "index.experts=8",
-              "--set",
-              "index.hnsw-m=8",
-              "--set",
-              "routing.update-epochs=1",
-              "--hnsw-dir",
-              hnsw.toString()
-            });
+    java.util.List<String> otherM = tinyBenchArgs(null);
+    otherM.addAll(java.util.List.of("--set", "index.hnsw-m=8", "--hnsw-dir", hnsw.toString()));
+    int code = MoeSearch.run(otherM.toArray(String[]::new));
     assertThat(code).isNotZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--hnsw-dir").contains("m=8");
     assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("generated");
   }
 
-  private com.fasterxml.jackson.databind.JsonNode tinyBench(java.nio.file.Path json, String hnsw)
-      throws java.io.IOException {
+  /** A tiny synthetic routing bench, one layout, no replicas; {@code json} may be null. */
+  private static java.util.List<String> tinyBenchArgs(java.nio.file.Path json) {
     java.util.List<String> a =
         new java.util.ArrayList<>(
             java.util.List.of(
@@ -215,9 +192,16 @@ class MoeSearchTest {
                 "--set",
                 "index.experts=8",
                 "--set",
-                "routing.update-epochs=1",
-                "--json",
-                json.toString()));
+                "routing.update-epochs=1"));
+    if (json != null) {
+      a.addAll(java.util.List.of("--json", json.toString()));
+    }
+    return a;
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode tinyBench(java.nio.file.Path json, String hnsw)
+      throws java.io.IOException {
+    java.util.List<String> a = tinyBenchArgs(json);
     if (hnsw != null) {
       a.add("--hnsw-dir");
       a.add(hnsw);
