@@ -90,7 +90,8 @@ final class BenchRoutingCommand implements Command {
         same traffic is then replayed over the slots twice: replica chosen by a hash of the query
         (load-unaware) and the least-loaded replica (live balancing), the latter for each α.
         Utilisation and entropy are then over slots; recall is unchanged by construction
-        (replicas serve the same index).
+        (replicas serve the same index). Serving memory is reported twice: replicas per expert,
+        and the same weighted by expert size (vectors held by all replicas / vectors held once).
 
         Datasets:
           icecat     the artifact (index.path / index.root) with the Chorus judged queries
