@@ -37,7 +37,8 @@ public record Manifest(
    * the gate with {@code parentVersion}.
    *
    * @param parentVersion the version whose gate was the starting point
-   * @param method how the gate was trained, e.g. {@code softmax-regression}
+   * @param method how the gate was trained, e.g. {@code softmax-regression}, or {@code layout-only}
+   *     (the parent's gate kept, only the replicated layout re-planned)
    * @param settings the training inputs and figures (query log, k, epochs, losses, ...)
    */
   public record GateUpdate(String parentVersion, String method, Map<String, String> settings) {}

@@ -58,6 +58,9 @@ final class RoutingUpdateCommand implements Command {
           --limit N             use at most N logged queries                 (routing.update-queries)
           --epochs N            training epochs                              (routing.update-epochs)
           --dry-run             train and report, write nothing
+          --layout-only         keep the current gate: only re-plan the replicated layout
+                                from the log (needs routing.replica-slots > 0), e.g. when
+                                popularity shifted but the gate still ranks well
 
         With routing.replica-slots > 0 the version also gets a replicated expert layout
         (placement.txt): the log's queries are routed through the new gate, each expert's share of
@@ -91,17 +94,23 @@ final class RoutingUpdateCommand implements Command {
 
   @Override
   public List<String> switches() {
-    return List.of("dry-run");
+    return List.of("dry-run", "layout-only");
   }
 
   @Override
   public int run(Args args) throws Exception {
     MoeSearchConfig config = args.config();
+    boolean layoutOnly = args.flag("layout-only");
+    if (layoutOnly && config.replicaSlots() < 1) {
+      throw new IllegalArgumentException(
+          "--layout-only plans a replicated layout: set routing.replica-slots > 0");
+    }
     int limit = config.intRange("routing.update-queries", 1, 10_000_000);
     int k = config.intRange("routing.update-k", 1, 1000);
     GateTrainer.Settings settings = config.gateTraining();
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     Map<String, Object> out = new LinkedHashMap<>();
+    GateTrainer.Result training = null;
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
       IndexArtifact artifact =
@@ -133,30 +142,40 @@ final class RoutingUpdateCommand implements Command {
           GateTrainer.expertsOfProduct(
               IndexBuilder.readMembers(artifact.dir()), artifact.manifest().products());
       long t0 = System.nanoTime();
-      RoutingData.Training t =
-          RoutingData.train(
-              artifact.gate(), products, expertsOf, train, k, settings, System.out::println);
+      Gate gate = artifact.gate();
+      if (!layoutOnly) {
+        RoutingData.Training t =
+            RoutingData.train(
+                artifact.gate(), products, expertsOf, train, k, settings, System.out::println);
+        gate = t.result().gate();
+        int[][] testTop = BruteForce.topK(products, test, k);
+        Map<String, Double> before = coverage(artifact.gate(), test, testTop, expertsOf);
+        Map<String, Double> after = coverage(gate, test, testTop, expertsOf);
+        System.out.printf(
+            Locale.ROOT,
+            "held-out %d queries: experts to hold all top-%d neighbours %.3f -> %.3f,"
+                + " 90%% of them %.3f -> %.3f (centroid gate -> re-learned gate)%n",
+            test.length,
+            k,
+            before.get("all"),
+            after.get("all"),
+            before.get("p90"),
+            after.get("p90"));
+        out.put("initialLoss", t.result().initialLoss());
+        out.put("finalLoss", t.result().finalLoss());
+        out.put("heldOutExpertsToCoverBefore", before);
+        out.put("heldOutExpertsToCoverAfter", after);
+        training = t.result();
+      } else {
+        System.out.println("--layout-only: keeping gate of " + artifact.version());
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      int[][] testTop = BruteForce.topK(products, test, k);
-      Map<String, Double> before = coverage(artifact.gate(), test, testTop, expertsOf);
-      Map<String, Double> after = coverage(t.result().gate(), test, testTop, expertsOf);
-      System.out.printf(
-          Locale.ROOT,
-          "held-out %d queries: experts to hold all top-%d neighbours %.3f -> %.3f,"
-              + " 90%% of them %.3f -> %.3f (centroid gate -> re-learned gate)%n",
-          test.length,
-          k,
-          before.get("all"),
-          after.get("all"),
-          before.get("p90"),
-          after.get("p90"));
       ExpertPlacement placement = null;
       if (config.replicaSlots() > 0) {
         // The log's own frequencies (a query logged n times counts n times) under the new gate,
         // in activations per balancing window for the headroom.
         int window = config.replicaWindowEvents();
-        LoadAwareRouter plain =
-            new LoadAwareRouter(t.result().gate(), config.loadAwareRouting().withAlpha(0));
+        LoadAwareRouter plain = new LoadAwareRouter(gate, config.loadAwareRouting().withAlpha(0));
         int[][] routed = new int[q.length][];
         for (int i = 0; i < q.length; i++) {
           routed[i] = plain.route(q[i], null).experts();
@@ -182,36 +201,40 @@ final class RoutingUpdateCommand implements Command {
       out.put("trainQueries", train.length);
       out.put("heldOutQueries", test.length);
       out.put("k", k);
-      out.put("initialLoss", t.result().initialLoss());
-      out.put("finalLoss", t.result().finalLoss());
+      out.put("layoutOnly", layoutOnly);
       out.put("trainSeconds", seconds);
-      out.put("heldOutExpertsToCoverBefore", before);
-      out.put("heldOutExpertsToCoverAfter", after);
       if (!args.flag("dry-run")) {
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("queryLog", source);
-        prov.put("queries", String.valueOf(train.length));
-        prov.put("k", String.valueOf(k));
-        prov.put("temperature", String.valueOf(settings.temperature()));
-        prov.put("epochs", String.valueOf(settings.epochs()));
-        prov.put("learningRate", String.valueOf(settings.learningRate()));
-        prov.put("l2", String.valueOf(settings.l2()));
-        prov.put("seed", String.valueOf(settings.seed()));
+        if (training != null) {
+          prov.put("queries", String.valueOf(train.length));
+          prov.put("k", String.valueOf(k));
+          prov.put("temperature", String.valueOf(settings.temperature()));
+          prov.put("epochs", String.valueOf(settings.epochs()));
+          prov.put("learningRate", String.valueOf(settings.learningRate()));
+          prov.put("l2", String.valueOf(settings.l2()));
+          prov.put("seed", String.valueOf(settings.seed()));
+        } else {
+          prov.put("queries", String.valueOf(q.length));
+        }
         if (placement != null) {
           prov.put("replicaSlots", String.valueOf(placement.slots()));
           prov.put("minReplicas", String.valueOf(config.minReplicas()));
           prov.put("replicaHeadroom", String.valueOf(config.replicaHeadroom()));
           prov.put("replicaWindowEvents", String.valueOf(config.replicaWindowEvents()));
         }
-        prov.put("initialLoss", String.format(Locale.ROOT, "%.5f", t.result().initialLoss()));
-        prov.put("finalLoss", String.format(Locale.ROOT, "%.5f", t.result().finalLoss()));
+        if (training != null) {
+          prov.put("initialLoss", String.format(Locale.ROOT, "%.5f", training.initialLoss()));
+          prov.put("finalLoss", String.format(Locale.ROOT, "%.5f", training.finalLoss()));
+        }
         String outRoot = args.option("out-root");
         GateVersionWriter.Result w =
             GateVersionWriter.write(
                 artifact.dir(),
-                t.result().gate(),
+                gate,
                 placement,
-                new Manifest.GateUpdate(artifact.version(), "softmax-regression", prov),
+                new Manifest.GateUpdate(
+                    artifact.version(), layoutOnly ? "layout-only" : "softmax-regression", prov),
                 outRoot == null ? null : Path.of(outRoot));
         System.out.printf(
             "wrote gate version %s at %s (%d files hard-linked, %d copied); LATEST updated%n",

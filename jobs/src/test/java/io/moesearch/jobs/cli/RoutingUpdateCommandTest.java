@@ -68,5 +68,58 @@ class RoutingUpdateCommandTest {
     }
     // the parent is left as it was: one copy per expert
     assertThat(IndexArtifact.load(parent, 384).placement().isIdentity()).isTrue();
+
+    // --layout-only re-plans the layout from another log and keeps the gate it starts from
+    List<String> shifted = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      shifted.add(catalog.get(150).title());
+    }
+    shifted.add(catalog.get(3).title());
+    Path shiftedLog = Files.write(root.resolve("shifted.txt"), shifted, StandardCharsets.UTF_8);
+    Path json2 = root.resolve("layout.json");
+    assertThat(
+            MoeSearch.run(
+                new String[] {
+                  "routing",
+                  "update",
+                  "--index",
+                  updated.dir().toString(),
+                  "--queries",
+                  shiftedLog.toString(),
+                  "--layout-only",
+                  "--set",
+                  "catalog.path=" + SmallIndex.shippedCatalogue(),
+                  "--set",
+                  "routing.replica-slots=5",
+                  "--set",
+                  "routing.min-replicas=1",
+                  "--set",
+                  "routing.replica-window-events=10",
+                  "--json",
+                  json2.toString()
+                }))
+        .isZero();
+    var out2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json2.toFile());
+    assertThat(out2.get("layoutOnly").asBoolean()).isTrue();
+    IndexArtifact relaid = IndexArtifact.load(Path.of(out2.get("dir").asText()), 384);
+    assertThat(relaid.placement().slots()).isEqualTo(5);
+    assertThat(relaid.manifest().gateUpdate().method()).isEqualTo("layout-only");
+    assertThat(relaid.manifest().gateUpdate().parentVersion()).isEqualTo(updated.version());
+    for (int e = 0; e < relaid.gate().experts(); e++) {
+      assertThat(relaid.gate().weights(e)).as("expert %d", e).isEqualTo(updated.gate().weights(e));
+    }
+  }
+
+  @Test
+  void layoutOnlyWithoutReplicaSlotsFailsNamingTheSetting() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(MoeSearch.run(new String[] {"routing", "update", "--layout-only"})).isNotZero();
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("routing.replica-slots");
   }
 }
