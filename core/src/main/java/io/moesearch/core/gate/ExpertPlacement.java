@@ -212,6 +212,30 @@ public final class ExpertPlacement implements Serializable {
     return best;
   }
 
+  /**
+   * The layout for a routed query log: expected loads per window of {@code windowEvents} queries
+   * ({@link #expectedLoad}), then {@link #planBest} over headrooms 0, 1, … {@code maxHeadroom}
+   * judged on the log's own windows ({@link #windows}). What {@code routing update} writes and
+   * {@code bench routing} measures.
+   *
+   * @param routed per logged query in log order, the experts it activates with no balancing
+   * @param minReplicas replicas every expert gets, at least 1 (capped at {@code slots})
+   */
+  public static ExpertPlacement planFromLog(
+      int[][] routed,
+      int experts,
+      int slots,
+      int minReplicas,
+      double maxHeadroom,
+      int windowEvents) {
+    return planBest(
+        expectedLoad(routed, experts, windowEvents),
+        slots,
+        Math.min(minReplicas, slots),
+        headroomSteps(maxHeadroom),
+        windows(routed, experts, windowEvents));
+  }
+
   /** The headrooms {@link #planBest} tries up to {@code max}: 0, 1, 2, … and {@code max} itself. */
   public static double[] headroomSteps(double max) {
     if (!(max >= 0) || Double.isInfinite(max)) {

@@ -13,6 +13,25 @@ class ExpertPlacementTest {
   private static final RoutingConfig ONE = new RoutingConfig(0.05, new ActivationRule(0.5, 1, 1));
 
   @Test
+  void aLayoutFromALogIsTheBestPlanOverItsOwnWindows() {
+    // expert 0 in every query, 1 in every other, 2 and 3 rarely
+    int[][] routed = new int[40][];
+    for (int q = 0; q < routed.length; q++) {
+      routed[q] = q % 2 == 0 ? new int[] {0, 1} : q % 10 == 1 ? new int[] {0, 2} : new int[] {0, 3};
+    }
+    ExpertPlacement p = ExpertPlacement.planFromLog(routed, 4, 6, 9, 2, 10);
+    assertThat(p)
+        .isEqualTo(
+            ExpertPlacement.planBest(
+                ExpertPlacement.expectedLoad(routed, 4, 10),
+                6,
+                6,
+                ExpertPlacement.headroomSteps(2),
+                ExpertPlacement.windows(routed, 4, 10)));
+    assertThat(p.replicas(0)).as("min replicas capped at the slots").hasSize(6);
+  }
+
+  @Test
   void memoryWeightedBySizeCountsABigExpertsReplicasMore() {
     // expert 0 (900 vectors) has one replica, expert 1 (100 vectors) three
     ExpertPlacement p = new ExpertPlacement(3, new int[][] {{0}, {0, 1, 2}});

@@ -375,16 +375,8 @@ final class BenchRoutingCommand implements Command {
                 LoadAwareRouter.ReplicaChoice.LEAST_LOADED);
         for (String gate : List.of("centroid", "updated")) {
           Gate g = gate.equals("centroid") ? d.centroid() : d.updated();
-          for (double a : alphas) {
-            add(
-                report,
-                replay.run(
-                    gate,
-                    g,
-                    routing.withAlpha(a),
-                    ExpertPlacement.identity(g.experts()),
-                    LoadAwareRouter.ReplicaChoice.LEAST_LOADED));
-          }
+          leastLoaded(
+              report, replay, gate, g, routing, alphas, ExpertPlacement.identity(g.experts()));
           if (replicas) {
             int[] log = traffic.draws(logEvents, seed + 1000);
             LoadAwareRouter plain = new LoadAwareRouter(g, routing.withAlpha(0));
@@ -396,17 +388,10 @@ final class BenchRoutingCommand implements Command {
             for (int i = 0; i < log.length; i++) {
               routedLog[i] = routedPool[log[i]];
             }
-            double[] expected = ExpertPlacement.expectedLoad(routedLog, g.experts(), window);
-            List<long[]> logWindows = ExpertPlacement.windows(routedLog, g.experts(), window);
             int slots = slotOption > 0 ? slotOption : g.experts();
             for (int m : minReplicas) {
               ExpertPlacement placement =
-                  ExpertPlacement.planBest(
-                      expected,
-                      slots,
-                      Math.min(m, slots),
-                      ExpertPlacement.headroomSteps(headroom),
-                      logWindows);
+                  ExpertPlacement.planFromLog(routedLog, g.experts(), slots, m, headroom, window);
               info.put(gate + "Placement" + m, placement.toString());
               add(
                   report,
@@ -416,16 +401,7 @@ final class BenchRoutingCommand implements Command {
                       routing.withAlpha(0),
                       placement,
                       LoadAwareRouter.ReplicaChoice.HASHED));
-              for (double a : alphas) {
-                add(
-                    report,
-                    replay.run(
-                        gate,
-                        g,
-                        routing.withAlpha(a),
-                        placement,
-                        LoadAwareRouter.ReplicaChoice.LEAST_LOADED));
-              }
+              leastLoaded(report, replay, gate, g, routing, alphas, placement);
             }
           }
         }
@@ -439,6 +415,27 @@ final class BenchRoutingCommand implements Command {
     System.out.println(table(report));
     Json.write(args.option("json"), report);
     return 0;
+  }
+
+  /** One row per α: the least-loaded replica choice over {@code placement}. */
+  private static void leastLoaded(
+      Report report,
+      Replay replay,
+      String gateName,
+      Gate gate,
+      LoadAwareRoutingConfig routing,
+      double[] alphas,
+      ExpertPlacement placement) {
+    for (double a : alphas) {
+      add(
+          report,
+          replay.run(
+              gateName,
+              gate,
+              routing.withAlpha(a),
+              placement,
+              LoadAwareRouter.ReplicaChoice.LEAST_LOADED));
+    }
   }
 
   private static void add(Report report, Row r) {

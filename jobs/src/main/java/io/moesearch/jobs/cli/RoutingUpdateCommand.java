@@ -134,16 +134,16 @@ final class RoutingUpdateCommand implements Command {
       }
       float[][] train = java.util.Arrays.copyOfRange(q, 0, q.length - held);
       float[][] test = java.util.Arrays.copyOfRange(q, q.length - held, q.length);
-      float[][] products = new float[artifact.vectors().size()][];
-      for (int i = 0; i < products.length; i++) {
-        products[i] = artifact.vectors().get(i);
-      }
-      int[][] expertsOf =
-          GateTrainer.expertsOfProduct(
-              IndexBuilder.readMembers(artifact.dir()), artifact.manifest().products());
       long t0 = System.nanoTime();
       Gate gate = artifact.gate();
       if (!layoutOnly) {
+        float[][] products = new float[artifact.vectors().size()][];
+        for (int i = 0; i < products.length; i++) {
+          products[i] = artifact.vectors().get(i);
+        }
+        int[][] expertsOf =
+            GateTrainer.expertsOfProduct(
+                IndexBuilder.readMembers(artifact.dir()), artifact.manifest().products());
         RoutingData.Training t =
             RoutingData.train(
                 artifact.gate(), products, expertsOf, train, k, settings, System.out::println);
@@ -174,19 +174,19 @@ final class RoutingUpdateCommand implements Command {
       if (config.replicaSlots() > 0) {
         // The log's own frequencies (a query logged n times counts n times) under the new gate,
         // in activations per balancing window for the headroom.
-        int window = config.replicaWindowEvents();
         LoadAwareRouter plain = new LoadAwareRouter(gate, config.loadAwareRouting().withAlpha(0));
         int[][] routed = new int[q.length][];
         for (int i = 0; i < q.length; i++) {
           routed[i] = plain.route(q[i], null).experts();
         }
         placement =
-            ExpertPlacement.planBest(
-                ExpertPlacement.expectedLoad(routed, plain.gate().experts(), window),
+            ExpertPlacement.planFromLog(
+                routed,
+                gate.experts(),
                 config.replicaSlots(),
-                Math.min(config.minReplicas(), config.replicaSlots()),
-                ExpertPlacement.headroomSteps(config.replicaHeadroom()),
-                ExpertPlacement.windows(routed, plain.gate().experts(), window));
+                config.minReplicas(),
+                config.replicaHeadroom(),
+                config.replicaWindowEvents());
         System.out.printf(
             Locale.ROOT,
             "replicated layout: %d experts on %d slots, %.2f replicas per expert%n",
