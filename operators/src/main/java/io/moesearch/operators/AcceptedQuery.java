@@ -4,11 +4,17 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.cache.QueryNormalizer;
 
 /**
- * A validated query, the wall time the job accepted it (the start of its in-job latency), and its
- * normalised text (the cache's partitioning key, computed once).
+ * A validated query whose text is in its {@link QueryNormalizer} form, with the wall time the job
+ * accepted it (the start of its in-job latency). The normal form is both the cache's partitioning
+ * key and the text searched (by the model and BM25) and echoed, so two queries with equal keys
+ * always get equal answers, whichever arrives first.
  *
+ * @param query the query; a text not in normal form is replaced by its normal form
  * @param tsInMillis epoch millis when the query was parsed, non-negative
- * @param normalizedText {@link QueryNormalizer#normalize} of the query text
+ * @param normalizedText the normal form of the query text (the same as {@code query.text()}); a
+ *     non-null value that differs from it is rejected
+ * @throws IllegalArgumentException if the query is missing, the time negative or the text blank
+ *     after normalisation
  */
 public record AcceptedQuery(SearchQuery query, long tsInMillis, String normalizedText) {
   public AcceptedQuery {
@@ -18,19 +24,28 @@ public record AcceptedQuery(SearchQuery query, long tsInMillis, String normalize
     if (tsInMillis < 0) {
       throw new IllegalArgumentException("tsInMillis must be >= 0, got " + tsInMillis);
     }
-    if (normalizedText == null || normalizedText.isBlank()) {
-      throw new IllegalArgumentException("normalizedText must be non-blank");
+    String normal = QueryNormalizer.normalize(query.text());
+    if (normal.isEmpty()) {
+      throw new IllegalArgumentException("query text must be non-blank after normalisation");
+    }
+    if (normalizedText != null && !normalizedText.equals(normal)) {
+      throw new IllegalArgumentException(
+          "normalizedText must be the normal form of the query text");
+    }
+    normalizedText = normal;
+    if (!query.text().equals(normal)) {
+      query =
+          new SearchQuery(
+              query.queryId(),
+              normal,
+              query.topK(),
+              query.filters(),
+              query.ts(),
+              query.sessionId());
     }
   }
 
   public AcceptedQuery(SearchQuery query, long tsInMillis) {
-    this(query, tsInMillis, QueryNormalizer.normalize(requireQuery(query).text()));
-  }
-
-  private static SearchQuery requireQuery(SearchQuery q) {
-    if (q == null) {
-      throw new IllegalArgumentException("query is required");
-    }
-    return q;
+    this(query, tsInMillis, null);
   }
 }

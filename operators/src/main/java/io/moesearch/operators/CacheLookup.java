@@ -8,8 +8,10 @@ import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -59,6 +61,8 @@ public final class CacheLookup
   private final long watchIntervalMillis;
 
   private transient String indexVersion;
+  private transient String servedDir;
+  private transient Set<String> servedProducts;
   private transient LatestVersionWatcher watcher;
 
   private transient HeapCache<CachedResult> l1;
@@ -74,6 +78,7 @@ public final class CacheLookup
   private transient Counter misses;
   private transient Counter staleDropped;
   private transient Counter coalesceTimeouts;
+  private transient Counter fillsRejected;
   private transient Histogram l1Latency;
   private transient Histogram l2Latency;
 
@@ -124,10 +129,30 @@ public final class CacheLookup
     if (next != null) {
       try {
         indexVersion = io.moesearch.core.artifact.IndexArtifact.readManifest(next).indexVersion();
+        servedDir = next.toString();
+        servedProducts = null;
       } catch (RuntimeException e) {
         // Not readable yet: the router will not swap to it either; keep the current version.
       }
     }
+  }
+
+  /** True when every product of a result fill is in the served version (unchecked without one). */
+  private boolean productsExist(CacheFill fill) {
+    if (servedDir == null) {
+      return true;
+    }
+    if (servedProducts == null) {
+      servedProducts =
+          new HashSet<>(
+              io.moesearch.core.artifact.IndexArtifact.readIds(java.nio.file.Path.of(servedDir)));
+    }
+    for (var item : fill.items()) {
+      if (!servedProducts.contains(item.productId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The partitioning key of a query: its normalised text. */
@@ -143,6 +168,8 @@ public final class CacheLookup
   @Override
   public void open(OpenContext ctx) {
     indexVersion = initialVersion;
+    servedDir = artifactDir;
+    servedProducts = null;
     if (watchRoot != null) {
       watcher =
           new LatestVersionWatcher(
@@ -176,6 +203,7 @@ public final class CacheLookup
     misses = metrics.counter("misses");
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
+    fillsRejected = metrics.counter("fillsRejected");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
         "resultHitRatio",
@@ -270,6 +298,11 @@ public final class CacheLookup
     }
     if (!fill.version().equals(indexVersion)) {
       staleDropped.inc();
+      return;
+    }
+    if (!productsExist(fill)) {
+      // Signed but naming products the served version does not have: never serve it.
+      fillsRejected.inc();
       return;
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();

@@ -13,7 +13,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * Parses and validates raw query records. Valid queries go downstream stamped with the time they
  * were accepted; anything malformed or oversized goes to the {@link #DEAD_LETTERS} side output with
- * the reason. Never throws on input.
+ * the reason, and so does any record that makes parsing or validation throw. Never throws on input.
  */
 public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuery> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
@@ -34,13 +34,35 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
 
   @Override
   public void processElement(RawMessage raw, Context ctx, Collector<AcceptedQuery> out) {
-    ParseOutcome outcome = codec.parse(raw);
-    if (outcome instanceof ParseOutcome.Accepted a) {
+    AcceptedQuery query;
+    DeadLetter dead;
+    try {
+      ParseOutcome outcome = codec.parse(raw);
+      if (outcome instanceof ParseOutcome.Accepted a) {
+        query = new AcceptedQuery(a.query(), System.currentTimeMillis());
+        dead = null;
+      } else {
+        query = null;
+        dead = ((ParseOutcome.Rejected) outcome).deadLetter();
+      }
+    } catch (RuntimeException e) {
+      // A record the codec did not foresee: dead-letter it rather than fail the task.
+      query = null;
+      dead =
+          DeadLetter.ofBytes(
+              raw.topic(),
+              raw.partition(),
+              raw.offset(),
+              raw.value(),
+              "query could not be processed: " + e,
+              System.currentTimeMillis());
+    }
+    if (query != null) {
       accepted.inc();
-      out.collect(new AcceptedQuery(a.query(), System.currentTimeMillis()));
-    } else if (outcome instanceof ParseOutcome.Rejected r) {
+      out.collect(query);
+    } else {
       rejected.inc();
-      ctx.output(DEAD_LETTERS, r.deadLetter());
+      ctx.output(DEAD_LETTERS, dead);
     }
   }
 }

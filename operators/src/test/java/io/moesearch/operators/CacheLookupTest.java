@@ -102,7 +102,7 @@ class CacheLookupTest {
         .satisfies(
             r -> {
               assertThat(r.queryId()).isEqualTo("q2");
-              assertThat(r.text()).isEqualTo("usb-c cable ");
+              assertThat(r.text()).isEqualTo("usb-c cable");
               assertThat(r.cache()).isEqualTo(SearchResult.CACHE_L1);
               assertThat(r.items()).containsExactly(ITEMS);
               assertThat(r.indexVersion()).isEqualTo(VERSION);

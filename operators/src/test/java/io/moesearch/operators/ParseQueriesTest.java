@@ -92,7 +92,7 @@ class ParseQueriesTest {
                 "q-1",
                 "usb c cable",
                 5,
-                new Filters(new String[] {"StarTech.com"}, null, 50.0),
+                new Filters(new String[] {"startech.com"}, null, 50.0),
                 0,
                 null),
             new SearchQuery("q-6", "toner", SearchQuery.DEFAULT_TOP_K, null, 0, null));

@@ -3,6 +3,7 @@ package io.moesearch.connectors.kafka;
 import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.ExpertStats;
+import io.moesearch.connectors.message.FillSigner;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
@@ -52,15 +53,16 @@ public final class KafkaIO {
   }
 
   /**
-   * Sink writing cache fills: key = normalised text, value = fill JSON. Always at-least-once, even
-   * when results are exactly-once: a fill must be visible at once for waiting duplicates, and
-   * writing one twice is harmless (the newer overwrites the older).
+   * Sink writing cache fills: key = normalised text, value = fill JSON, signed by {@code signer}
+   * (header {@value FillSigner#HEADER}). Always at-least-once, even when results are exactly-once:
+   * a fill must be visible at once for waiting duplicates, and writing one twice is harmless (the
+   * newer overwrites the older).
    */
-  public static KafkaSink<CacheFill> cacheFillSink(KafkaSettings settings) {
+  public static KafkaSink<CacheFill> cacheFillSink(KafkaSettings settings, FillSigner signer) {
     requireSettings(settings);
     return sink(
         atLeastOnce(settings),
-        new CacheFillSerializer(settings.cacheFillTopic()),
+        new CacheFillSerializer(settings.cacheFillTopic(), signer),
         CACHE_FILL_TRANSACTION_SUFFIX);
   }
 

@@ -1,11 +1,13 @@
 package io.moesearch.connectors.kafka;
 
+import io.moesearch.connectors.message.FillSigner;
 import io.moesearch.connectors.message.RawMessage;
 import java.io.Serial;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /** Wraps every consumer record into a {@link RawMessage} without interpreting it; never throws. */
 final class RawMessageDeserializer implements KafkaRecordDeserializationSchema<RawMessage> {
@@ -13,6 +15,7 @@ final class RawMessageDeserializer implements KafkaRecordDeserializationSchema<R
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawMessage> out) {
+    Header signature = record.headers().lastHeader(FillSigner.HEADER);
     out.collect(
         new RawMessage(
             record.topic(),
@@ -20,7 +23,8 @@ final class RawMessageDeserializer implements KafkaRecordDeserializationSchema<R
             record.offset(),
             record.timestamp(),
             record.key(),
-            record.value()));
+            record.value(),
+            signature == null ? null : signature.value()));
   }
 
   @Override

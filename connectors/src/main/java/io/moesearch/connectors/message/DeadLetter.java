@@ -9,10 +9,15 @@ import java.util.Base64;
 /**
  * A message that could not be processed, written to the dead-letter topic.
  *
+ * <p>Its encoded size is bounded whatever the input ({@link #MAX_ENCODED_BYTES}): the payload is
+ * cut to {@link #MAX_PAYLOAD_CHARS} characters (the reason then says so), the reason to {@link
+ * #MAX_REASON_CHARS}, and unpaired surrogates (which have no UTF-8 form) in the topic, payload or
+ * reason are replaced by U+FFFD, so a dead letter can always be written.
+ *
  * @param topic source topic, non-blank
  * @param partition source partition, or {@code -1} when unknown
  * @param offset source offset, or {@code -1} when unknown
- * @param payload the original value as text ({@code ""} for a null or empty value)
+ * @param payload the original value as text ({@code ""} for a null or empty value), possibly cut
  * @param payloadEncoding {@value #UTF8} when {@code payload} is the value decoded as UTF-8, {@value
  *     #BASE64} when the value was not valid UTF-8 and {@code payload} is its standard base64
  * @param reason human-readable reason naming the problem, non-blank
@@ -30,8 +35,24 @@ public record DeadLetter(
   public static final String UTF8 = "utf8";
   public static final String BASE64 = "base64";
 
+  /** At most this many characters of the payload are kept. */
+  public static final int MAX_PAYLOAD_CHARS = 8192;
+
+  /** At most this many characters of the reason are kept. */
+  public static final int MAX_REASON_CHARS = 1000;
+
+  /**
+   * An upper bound of the encoded JSON's size in bytes: every kept character of the payload, reason
+   * and topic (at most 249, Kafka's limit; longer ones are cut) escaped to at most 6 bytes, plus
+   * the fixed fields. Far below Kafka's default 1 MiB record limit.
+   */
+  public static final int MAX_ENCODED_BYTES = 64 * 1024;
+
+  private static final int MAX_TOPIC_CHARS = 249;
+
   public DeadLetter {
     Checks.requireNonBlank(topic, "topic");
+    topic = cut(wellFormed(topic), MAX_TOPIC_CHARS);
     if (partition < -1) {
       throw new IllegalArgumentException("partition must be >= -1, got " + partition);
     }
@@ -45,6 +66,47 @@ public record DeadLetter(
     }
     Checks.requireNonBlank(reason, "reason");
     Checks.requireNonNegative(ts, "ts");
+    if (payload.length() > MAX_PAYLOAD_CHARS) {
+      int keep = MAX_PAYLOAD_CHARS;
+      if (BASE64.equals(payloadEncoding)) {
+        keep -= keep % 4; // whole base64 quanta, so the kept part still decodes
+      }
+      reason =
+          reason
+              + " (payload cut to its first "
+              + keep
+              + " of "
+              + payload.length()
+              + " characters)";
+      payload = cut(payload, keep);
+    }
+    payload = wellFormed(payload);
+    reason = cut(wellFormed(reason), MAX_REASON_CHARS);
+  }
+
+  /** The first {@code max} characters of {@code s}, not splitting a surrogate pair. */
+  private static String cut(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
+  }
+
+  /** {@code s} with every unpaired surrogate replaced by U+FFFD. */
+  private static String wellFormed(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
   }
 
   /**

@@ -1,7 +1,13 @@
 package io.moesearch.connectors.message;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moesearch.core.cache.QueryNormalizer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Optional constraints of a {@link SearchQuery}; each component is {@code null} when absent.
@@ -9,11 +15,12 @@ import java.util.Objects;
  * <p>An empty {@code brands} array is normalised to {@code null} (no brand constraint). Arrays are
  * not copied: callers must not mutate them after construction.
  *
- * @param brands allowed brands (any of), each non-blank
+ * @param brands allowed brands (any of), each non-blank in {@link QueryNormalizer} form
  * @param priceMin inclusive lower price bound, finite and non-negative
  * @param priceMax inclusive upper price bound, finite, non-negative and {@code >= priceMin}
  */
 public record Filters(String[] brands, Double priceMin, Double priceMax) {
+  private static final ObjectMapper CANONICAL = new ObjectMapper();
 
   /** Filters that constrain nothing. */
   public static final Filters NONE = new Filters(null, null, null);
@@ -24,7 +31,7 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
         brands = null;
       } else {
         for (int i = 0; i < brands.length; i++) {
-          if (brands[i] == null || brands[i].isBlank()) {
+          if (brands[i] == null || QueryNormalizer.isBlank(brands[i])) {
             throw new IllegalArgumentException("filters.brands[" + i + "] must be non-blank");
           }
         }
@@ -48,29 +55,37 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
   }
 
   /**
-   * A canonical string of the constraints, equal for filters that select the same products (brands
-   * are matched case-insensitively, so they are lower-cased, deduplicated and sorted); {@code ""}
-   * when nothing is constrained. Used in cache keys.
+   * A canonical, unambiguous encoding of the constraints, used in cache keys: equal for filters
+   * that select the same products and different for filters that do not. Brands are compared in
+   * their {@link QueryNormalizer} form (as the filter and the index compare them), deduplicated and
+   * sorted; the encoding is a JSON object with fixed key order ({@code brands}, {@code price_min},
+   * {@code price_max}), so no brand text can imitate a separator or another constraint. {@code ""}
+   * when nothing is constrained.
    */
   public String canonical() {
     if (isEmpty()) {
       return "";
     }
-    StringBuilder b = new StringBuilder();
+    ObjectNode node = CANONICAL.createObjectNode();
     if (brands != null) {
-      java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+      TreeSet<String> sorted = new TreeSet<>();
       for (String brand : brands) {
-        sorted.add(brand.strip().toLowerCase(java.util.Locale.ROOT));
+        sorted.add(QueryNormalizer.normalize(brand));
       }
-      b.append("b=").append(String.join("\u0002", sorted));
+      ArrayNode array = node.putArray("brands");
+      sorted.forEach(array::add);
     }
     if (priceMin != null) {
-      b.append(b.isEmpty() ? "" : ";").append("min=").append(priceMin);
+      node.put("price_min", priceMin);
     }
     if (priceMax != null) {
-      b.append(b.isEmpty() ? "" : ";").append("max=").append(priceMax);
+      node.put("price_max", priceMax);
     }
-    return b.toString();
+    try {
+      return CANONICAL.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode filters " + this, e);
+    }
   }
 
   @Override

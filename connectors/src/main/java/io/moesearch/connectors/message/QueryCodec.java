@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.core.cache.QueryNormalizer;
 import java.io.Serial;
 import java.io.Serializable;
 import java.math.BigInteger;
@@ -22,14 +23,16 @@ import java.util.Set;
  *
  * <p>Wire format (JSON object, UTF-8; character limits count code points; see {@code
  * docs/schemas/query.schema.json}): {@code query_id} (string, required, non-blank, at most 256
- * characters), {@code text} (string, required, 1..maxQueryChars code points after trimming; the
- * trimmed text is kept), {@code top_k} (integer 1..100, default 10), {@code filters} (object with
- * optional {@code brands} [non-blank strings], {@code price_min}, {@code price_max} [non-negative
- * numbers, min &lt;= max]; unknown filter keys are rejected so that a misspelt filter is never
- * silently dropped; an empty object means no filters and yields {@code null}), {@code ts} (integer
- * epoch millis &gt;= 0, default 0), {@code session_id} (string, optional, at most 256 characters;
- * blank means absent). JSON {@code null} counts as absent for optional fields. Unknown top-level
- * fields are ignored. Duplicate keys and trailing content are rejected.
+ * characters), {@code text} (string, required; kept in its {@link QueryNormalizer} form, which must
+ * have 1..maxQueryChars code points: the text searched, cached and echoed is that form, so texts
+ * with equal forms get equal answers), {@code top_k} (integer 1..100, default 10), {@code filters}
+ * (object with optional {@code brands} [strings, non-blank after normalisation, kept normalised],
+ * {@code price_min}, {@code price_max} [non-negative numbers, min &lt;= max]; unknown filter keys
+ * are rejected so that a misspelt filter is never silently dropped; an empty object means no
+ * filters and yields {@code null}), {@code ts} (integer epoch millis &gt;= 0, default 0), {@code
+ * session_id} (string, optional, at most 256 characters; blank means absent). Strings with an
+ * unpaired surrogate escape are rejected. JSON {@code null} counts as absent for optional fields.
+ * Unknown top-level fields are ignored. Duplicate keys and trailing content are rejected.
  *
  * <p>Instances are immutable and thread-safe once used; the Jackson mapper is created lazily so the
  * codec can be shipped inside Flink functions.
@@ -38,7 +41,7 @@ public final class QueryCodec implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
   public static final int DEFAULT_MAX_QUERY_CHARS = 512;
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024;
 
   /** Maximum number of entries in {@code filters.brands}. */
   public static final int MAX_BRANDS = 100;
@@ -160,6 +163,7 @@ public final class QueryCodec implements Serializable {
 
   private SearchQuery toQuery(JsonNode root) {
     String queryId = requiredString(root, "query_id");
+    requireWellFormed(queryId, "query_id");
     if (queryId.isBlank()) {
       throw new IllegalArgumentException("query_id must not be blank");
     }
@@ -170,14 +174,31 @@ public final class QueryCodec implements Serializable {
               + " characters, got "
               + SearchQuery.codePoints(queryId));
     }
-    String text = requiredString(root, "text").strip();
+    String raw = requiredString(root, "text");
+    requireWellFormed(raw, "text");
+    if (SearchQuery.codePoints(raw) > 4 * maxQueryChars) {
+      // Bounds the normalisation work; a text this long cannot normalise to an allowed one.
+      throw new IllegalArgumentException(
+          "text must be at most "
+              + maxQueryChars
+              + " characters after normalisation, got "
+              + SearchQuery.codePoints(raw)
+              + " before");
+    }
+    String text = QueryNormalizer.normalize(raw);
     if (text.isEmpty()) {
-      throw new IllegalArgumentException("text must not be blank");
+      throw new IllegalArgumentException(
+          raw.isEmpty()
+              ? "text must not be empty"
+              : "text must not be blank (it has only whitespace, control or invisible characters)");
     }
     int textChars = SearchQuery.codePoints(text);
     if (textChars > maxQueryChars) {
       throw new IllegalArgumentException(
-          "text must be at most " + maxQueryChars + " characters after trimming, got " + textChars);
+          "text must be at most "
+              + maxQueryChars
+              + " characters after normalisation, got "
+              + textChars);
     }
     int topK = topK(root.get("top_k"));
     Filters filters = filters(root.get("filters"));
@@ -236,6 +257,7 @@ public final class QueryCodec implements Serializable {
       throw new IllegalArgumentException("session_id must be a string, got " + Json.typeOf(node));
     }
     String value = node.textValue();
+    requireWellFormed(value, "session_id");
     if (value.isBlank()) {
       return null;
     }
@@ -292,10 +314,12 @@ public final class QueryCodec implements Serializable {
         throw new IllegalArgumentException(
             "filters.brands[" + i + "] must be a string, got " + Json.typeOf(brand));
       }
-      if (brand.textValue().isBlank()) {
+      requireWellFormed(brand.textValue(), "filters.brands[" + i + "]");
+      String normal = QueryNormalizer.normalize(brand.textValue());
+      if (normal.isEmpty()) {
         throw new IllegalArgumentException("filters.brands[" + i + "] must not be blank");
       }
-      brands[i] = brand.textValue();
+      brands[i] = normal;
     }
     return brands;
   }
@@ -308,10 +332,28 @@ public final class QueryCodec implements Serializable {
       throw new IllegalArgumentException(field + " must be a number, got " + Json.typeOf(node));
     }
     double value = node.doubleValue();
-    if (!Double.isFinite(value) || value < 0) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(
+          field + " must be a number from 0 to " + Double.MAX_VALUE + ", got one out of range");
+    }
+    if (value < 0) {
       throw new IllegalArgumentException(field + " must be >= 0, got " + node.asText());
     }
     return value;
+  }
+
+  /** Rejects strings with an unpaired surrogate: they have no UTF-8 form (keys, results). */
+  private static void requireWellFormed(String value, String field) {
+    int at = QueryNormalizer.firstUnpairedSurrogate(value);
+    if (at >= 0) {
+      throw new IllegalArgumentException(
+          field
+              + " has an unpaired UTF-16 surrogate (a lone \\u"
+              + Integer.toHexString(value.charAt(at))
+              + " escape) at index "
+              + at
+              + "; it is not valid Unicode");
+    }
   }
 
   private static String describeValue(JsonNode node) {

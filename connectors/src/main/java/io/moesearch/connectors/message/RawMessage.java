@@ -14,9 +14,23 @@ import java.util.Objects;
  * @param timestamp record timestamp in epoch millis (Kafka uses {@code -1} for none)
  * @param key record key, may be {@code null}
  * @param value record value, may be {@code null}
+ * @param signature the value of the record's {@value FillSigner#HEADER} header (a cache fill's
+ *     authentication tag), or {@code null} when absent
  */
 public record RawMessage(
-    String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    byte[] key,
+    byte[] value,
+    byte[] signature) {
+
+  /** A record without a signature header. */
+  public RawMessage(
+      String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    this(topic, partition, offset, timestamp, key, value, null);
+  }
 
   public RawMessage {
     Checks.requireNonBlank(topic, "topic");
@@ -36,13 +50,20 @@ public record RawMessage(
         && offset == m.offset
         && timestamp == m.timestamp
         && Arrays.equals(key, m.key)
-        && Arrays.equals(value, m.value);
+        && Arrays.equals(value, m.value)
+        && Arrays.equals(signature, m.signature);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        topic, partition, offset, timestamp, Arrays.hashCode(key), Arrays.hashCode(value));
+        topic,
+        partition,
+        offset,
+        timestamp,
+        Arrays.hashCode(key),
+        Arrays.hashCode(value),
+        Arrays.hashCode(signature));
   }
 
   @Override
@@ -59,6 +80,8 @@ public record RawMessage(
         + (key == null ? "null" : key.length)
         + ", valueBytes="
         + (value == null ? "null" : value.length)
+        + ", signed="
+        + (signature != null)
         + "]";
   }
 }

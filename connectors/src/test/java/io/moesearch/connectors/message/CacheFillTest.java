@@ -54,6 +54,6 @@ class CacheFillTest {
     Filters b = new Filters(new String[] {"APPLE", "sony ", "Sony"}, 10.0, null);
     assertThat(a.canonical()).isEqualTo(b.canonical()).contains("apple");
     assertThat(Filters.NONE.canonical()).isEmpty();
-    assertThat(new Filters(null, null, 5.0).canonical()).isEqualTo("max=5.0");
+    assertThat(new Filters(null, null, 5.0).canonical()).isEqualTo("{\"price_max\":5.0}");
   }
 }

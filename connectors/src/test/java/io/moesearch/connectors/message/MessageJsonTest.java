@@ -86,7 +86,7 @@ class MessageJsonTest {
   void encodedQueryIsAcceptedByTheCodec() {
     SearchQuery query =
         new SearchQuery(
-            "q-9", "blue jeans", 7, new Filters(new String[] {"Levi"}, null, 80.0), 123L, "s");
+            "q-9", "blue jeans", 7, new Filters(new String[] {"levi"}, null, 80.0), 123L, "s");
     ParseOutcome outcome =
         QueryCodec.withDefaults()
             .parse(new RawMessage("queries", 0, 0, 0, null, json.encodeQuery(query)), 1L);

@@ -73,7 +73,7 @@ class QueryCodecTest {
     assertThat(q.queryId()).isEqualTo("q2");
     assertThat(q.text()).isEqualTo("laptop");
     assertThat(q.topK()).isEqualTo(25);
-    assertThat(q.filters()).isEqualTo(new Filters(new String[] {"Acme", "Globex"}, 100.0, 999.5));
+    assertThat(q.filters()).isEqualTo(new Filters(new String[] {"acme", "globex"}, 100.0, 999.5));
     assertThat(q.ts()).isEqualTo(1_699_999_999_999L);
     assertThat(q.sessionId()).isEqualTo("s-9");
   }
@@ -202,12 +202,13 @@ class QueryCodecTest {
   void rejectsMissingBlankOrOversizedText() {
     assertThat(reject("{\"query_id\":\"q\"}").reason()).isEqualTo("text is required");
     assertThat(reject("{\"query_id\":\"q\",\"text\":\" \\t \"}").reason())
-        .isEqualTo("text must not be blank");
+        .isEqualTo(
+            "text must not be blank (it has only whitespace, control or invisible characters)");
     assertThat(reject("{\"query_id\":\"q\",\"text\":[\"x\"]}").reason())
         .isEqualTo("text must be a string, got array");
     String tooLong = "a".repeat(MAX_CHARS + 1);
     assertThat(reject("{\"query_id\":\"q\",\"text\":\"" + tooLong + "\"}").reason())
-        .isEqualTo("text must be at most 20 characters after trimming, got 21");
+        .isEqualTo("text must be at most 20 characters after normalisation, got 21");
   }
 
   @ParameterizedTest
@@ -290,5 +291,79 @@ class QueryCodecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxMessageBytes");
     assertThatThrownBy(() -> codec.parse(null, NOW)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\\u00a0", "\\u202f", "\\u2007", "\\u200b", "\\u00ad", "\\ufeff"})
+  void textsThatNormaliseToNothingAreDeadLetteredNotAccepted(String escaped) {
+    assertThat(reject("{\"query_id\":\"q\",\"text\":\"" + escaped + "\"}").reason())
+        .isEqualTo(
+            "text must not be blank (it has only whitespace, control or invisible characters)");
+  }
+
+  @Test
+  void theAcceptedTextIsTheNormalFormSoEquivalentSpellingsBecomeEqualQueries() {
+    assertThat(
+            accept(
+                    "{\"query_id\":\"a\",\"text\":\"\uff2c\uff2f\uff27\uff29\uff34\uff25\uff23\uff28\u3000\uff2d\uff15\uff10\uff10\"}")
+                .text())
+        .isEqualTo("logitech m500");
+    assertThat(accept("{\"query_id\":\"b\",\"text\":\"wi\ufb01 adapter\"}").text())
+        .isEqualTo("wifi adapter");
+  }
+
+  @Test
+  void brandsAreKeptInNormalFormSoFilterAndCacheKeyAgree() {
+    Filters a =
+        accept(
+                "{\"query_id\":\"a\",\"text\":\"mouse\",\"filters\":{\"brands\":[\"Logitech\u2003\"]}}")
+            .filters();
+    Filters b =
+        accept("{\"query_id\":\"b\",\"text\":\"mouse\",\"filters\":{\"brands\":[\"logitech\"]}}")
+            .filters();
+    assertThat(a.brands()).containsExactly("logitech");
+    assertThat(a.canonical()).isEqualTo(b.canonical());
+    assertThat(
+            reject("{\"query_id\":\"a\",\"text\":\"x\",\"filters\":{\"brands\":[\"\u200b\"]}}")
+                .reason())
+        .isEqualTo("filters.brands[0] must not be blank");
+  }
+
+  @Test
+  void noBrandTextCanImitateAnotherFilterInTheCanonicalForm() {
+    String xeroxMax50 = new Filters(new String[] {"xerox"}, null, 50.0).canonical();
+    String[][] forged = {
+      {"xerox;max=50.0"}, {"xerox\",\"price_max\":50.0"}, {"xerox\u0002"}, {"xerox]"}
+    };
+    for (String[] brands : forged) {
+      assertThat(new Filters(brands, null, null).canonical()).isNotEqualTo(xeroxMax50);
+    }
+    assertThat(new Filters(new String[] {"c2g\u0002startech.com"}, null, null).canonical())
+        .isNotEqualTo(new Filters(new String[] {"StarTech.com", "C2G"}, null, null).canonical());
+    assertThat(new Filters(new String[] {"StarTech.com", "C2G"}, null, null).canonical())
+        .isEqualTo(new Filters(new String[] {"c2g", "startech.com"}, null, null).canonical());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"query_id\":\"a\\ud800\",\"text\":\"x\"}|query_id",
+        "{\"query_id\":\"a\",\"text\":\"x\\udc00y\"}|text",
+        "{\"query_id\":\"a\",\"text\":\"x\",\"session_id\":\"\\ud83d\"}|session_id",
+        "{\"query_id\":\"a\",\"text\":\"x\",\"filters\":{\"brands\":[\"\\ud800\"]}}|filters.brands[0]"
+      })
+  void stringsWithAnUnpairedSurrogateAreDeadLettered(String json, String field) {
+    assertThat(reject(json).reason()).startsWith(field + " has an unpaired UTF-16 surrogate");
+  }
+
+  @Test
+  void aPriceOutOfTheDoubleRangeIsReportedAsOutOfRange() {
+    assertThat(
+            reject("{\"query_id\":\"a\",\"text\":\"x\",\"filters\":{\"price_max\":1e309}}")
+                .reason())
+        .isEqualTo(
+            "filters.price_max must be a number from 0 to 1.7976931348623157E308, got one out of"
+                + " range");
   }
 }

@@ -68,6 +68,20 @@ public final class IndexArtifact {
             + "); build one with `bin/moe-search index build`");
   }
 
+  /**
+   * The product ids of the artifact in {@code dir} (its {@value ArtifactLayout#IDS}), without
+   * loading the rest.
+   *
+   * @throws ArtifactException if the file cannot be read
+   */
+  public static List<String> readIds(Path dir) {
+    try {
+      return Files.readAllLines(dir.resolve(ArtifactLayout.IDS), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ArtifactException("cannot read " + dir.resolve(ArtifactLayout.IDS) + ": " + e, e);
+    }
+  }
+
   public static Manifest readManifest(Path dir) {
     Path file = dir.resolve(ArtifactLayout.MANIFEST);
     try {

@@ -1,7 +1,7 @@
 package io.moesearch.core.index;
 
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Product;
-import java.util.Locale;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleField;
@@ -34,7 +34,7 @@ public final class ProductDocuments {
       doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.YES));
       doc.add(
           new KeywordField(
-              IndexFields.BRAND_EXACT, p.brand().toLowerCase(Locale.ROOT), Field.Store.NO));
+              IndexFields.BRAND_EXACT, QueryNormalizer.normalize(p.brand()), Field.Store.NO));
     }
     if (!p.model().isEmpty()) {
       doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.YES));

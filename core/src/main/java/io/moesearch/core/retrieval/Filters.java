@@ -1,7 +1,7 @@
 package io.moesearch.core.retrieval;
 
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.IndexFields;
-import java.util.Locale;
 import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -17,7 +17,8 @@ public final class Filters {
   private Filters() {}
 
   /**
-   * @param brands any of these brands (case-insensitive), or null/empty for any brand
+   * @param brands any of these brands, compared in {@link QueryNormalizer} form (as the index
+   *     stores them), or null/empty for any brand
    * @param priceMin inclusive lower bound or null
    * @param priceMax inclusive upper bound or null
    * @return the filter, or {@code null} when nothing is constrained
@@ -29,7 +30,7 @@ public final class Filters {
       BooleanQuery.Builder anyBrand = new BooleanQuery.Builder();
       for (String brand : brands) {
         anyBrand.add(
-            new TermQuery(new Term(IndexFields.BRAND_EXACT, brand.trim().toLowerCase(Locale.ROOT))),
+            new TermQuery(new Term(IndexFields.BRAND_EXACT, QueryNormalizer.normalize(brand))),
             BooleanClause.Occur.SHOULD);
       }
       b.add(anyBrand.build(), BooleanClause.Occur.FILTER);

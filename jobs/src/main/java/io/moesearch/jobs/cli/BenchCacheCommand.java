@@ -172,7 +172,8 @@ final class BenchCacheCommand implements Command {
                 .run(
                     Environments.local(config.intRange("job.parallelism", 1, 1024)),
                     entries,
-                    KafkaIO.cacheFillSink(pipeline.config().kafka()));
+                    KafkaIO.cacheFillSink(
+                        pipeline.config().kafka(), pipeline.config().fillSigner()));
         figures.prewarmSeconds = r.seconds();
         if (!pipeline.awaitFillsConsumed(Duration.ofMinutes(5))) {
           System.out.println("WARNING: the job had not consumed every fill after 5 minutes");

@@ -113,7 +113,7 @@ final class PrewarmCommand implements Command {
             .run(
                 Environments.local(config.intRange("job.parallelism", 1, 1024)),
                 selected,
-                KafkaIO.cacheFillSink(config.kafka()));
+                KafkaIO.cacheFillSink(config.kafka(), config.fillSigner()));
     Json.write(args.option("json"), r);
     return r.results() == r.queries() ? 0 : 1;
   }

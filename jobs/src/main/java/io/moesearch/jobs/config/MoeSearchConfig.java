@@ -3,6 +3,8 @@ package io.moesearch.jobs.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.moesearch.connectors.message.FillSigner;
+import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.gate.ActivationRule;
@@ -98,8 +100,8 @@ public final class MoeSearchConfig implements Serializable {
     d.put("job.checkpoint-dir", "");
     d.put("job.checkpoint-interval-ms", "10000");
     d.put("job.buffer-timeout-ms", "5");
-    d.put("query.max-chars", "512");
-    d.put("query.max-bytes", "16384");
+    d.put("query.max-chars", Integer.toString(QueryCodec.DEFAULT_MAX_QUERY_CHARS));
+    d.put("query.max-bytes", Integer.toString(QueryCodec.DEFAULT_MAX_MESSAGE_BYTES));
     d.put("batch.max-size", "32");
     d.put("batch.max-wait-ms", "5");
     d.put("batch.model-batch-size", "8");
@@ -113,6 +115,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("cache.l3-ttl-ms", "604800000");
     d.put("cache.coalesce-wait-ms", "2000");
     d.put("cache.fill-max-bytes", "1048576");
+    d.put("cache.fill-key-file", "artifacts/cache-fill.key");
     d.put("cache.buffer-timeout-ms", "1");
     return Collections.unmodifiableMap(d);
   }
@@ -440,6 +443,26 @@ public final class MoeSearchConfig implements Serializable {
     long l3Ttl = longRange("cache.l3-ttl-ms", 1, Long.MAX_VALUE / 4);
     long wait = longRange("cache.coalesce-wait-ms", 1, 600_000);
     return wrap(() -> new io.moesearch.operators.CacheSettings(l1, l1Ttl, l2Ttl, l3Ttl, wait));
+  }
+
+  /**
+   * The cache-fill authentication key ({@code cache.fill-key-file}: a file of at least 64 hex
+   * digits, created with a random key on first use when absent). Every writer of the cache-fill
+   * topic (the search job, the prewarm job) and the search job's reader must use the same file.
+   *
+   * @throws ConfigException naming the setting when the file cannot be read or created, is not hex
+   *     or is too short
+   */
+  public FillSigner fillSigner() {
+    String file = string("cache.fill-key-file");
+    if (file.isEmpty()) {
+      throw new ConfigException("cache.fill-key-file must be set");
+    }
+    try {
+      return FillSigner.fromKeyFile(Path.of(file), true);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("cache.fill-key-file: " + e.getMessage());
+    }
   }
 
   /** How often the job reads {@code index.root/LATEST} for a new version; 0 = never. */

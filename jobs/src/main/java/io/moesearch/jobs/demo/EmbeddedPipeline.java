@@ -100,7 +100,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
                 artifact,
                 KafkaIO.querySource(s),
                 KafkaIO.deadLetterSink(s),
-                new SearchJob.CacheIo(KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s)),
+                new SearchJob.CacheIo(
+                    KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s, config.fillSigner())),
                 KafkaIO.expertStatsSink(s)));
     results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
     job = env.executeAsync(config.string("job.name") + " " + artifact.version());

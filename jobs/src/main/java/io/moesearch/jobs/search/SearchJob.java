@@ -135,7 +135,11 @@ public final class SearchJob {
     SingleOutputStreamOperator<CacheFill> fills =
         env.fromSource(cache.fills(), WatermarkStrategy.noWatermarks(), "cache-fills")
             .uid("cache-fills-source")
-            .process(new ParseCacheFills(config.intRange("cache.fill-max-bytes", 1024, 64 << 20)))
+            .process(
+                new ParseCacheFills(
+                    config.intRange("cache.fill-max-bytes", 1024, 64 << 20),
+                    config.fillSigner(),
+                    artifact.manifest().dimension()))
             .name("parse-cache-fills")
             .uid("parse-cache-fills");
     dead.union(fills.getSideOutput(ParseQueries.DEAD_LETTERS))
@@ -296,7 +300,8 @@ public final class SearchJob {
         KafkaIO.querySource(kafka),
         KafkaIO.resultSink(kafka),
         KafkaIO.deadLetterSink(kafka),
-        new CacheIo(KafkaIO.cacheFillSource(kafka), KafkaIO.cacheFillSink(kafka)),
+        new CacheIo(
+            KafkaIO.cacheFillSource(kafka), KafkaIO.cacheFillSink(kafka, config.fillSigner())),
         KafkaIO.expertStatsSink(kafka));
   }
 

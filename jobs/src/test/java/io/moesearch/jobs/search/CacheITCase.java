@@ -144,7 +144,7 @@ class CacheITCase {
               .run(
                   env(config, null),
                   queryLog.top(20),
-                  KafkaIO.cacheFillSink(pipeline.config().kafka()));
+                  KafkaIO.cacheFillSink(pipeline.config().kafka(), pipeline.config().fillSigner()));
       assertThat(r.results()).isEqualTo(20);
 
       // The fills travel through Kafka into the running job: wait until it has consumed them.
