@@ -221,6 +221,27 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return items;
   }
 
+  /**
+   * False when nothing matches the query: the BM25 branch found nothing and no dense candidate's
+   * cosine similarity reaches {@link RankingSettings#minSimilarity()}.
+   */
+  private boolean matched(Iterable<PartialResult> all) {
+    for (PartialResult p : all) {
+      if (ExpertRequest.isLexical(p.expert())) {
+        if (p.items().length > 0) {
+          return true;
+        }
+        continue;
+      }
+      for (RankedItem item : p.items()) {
+        if (item.score() >= ranking.minSimilarity()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private SearchResult emit(
       PartialResult sample, Iterable<PartialResult> all, Collector<SearchResult> out) {
     long t0 = System.nanoTime();
@@ -235,7 +256,9 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       retrieveMs = Math.max(retrieveMs, p.retrieveMs());
     }
     RankedItem[] items =
-        ranking.hybrid() ? fused(sample, all) : exact(lists, sample.query().topK());
+        matched(all)
+            ? ranking.hybrid() ? fused(sample, all) : exact(lists, sample.query().topK())
+            : new RankedItem[0];
     double rerankMs = (System.nanoTime() - t0) / 1e6;
     long now = System.currentTimeMillis();
     StageLatency latency =

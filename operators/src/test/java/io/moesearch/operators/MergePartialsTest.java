@@ -404,6 +404,52 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  /**
+   * "No match": when the BM25 branch found nothing and the best cosine is below the floor, the
+   * answer has no items (and says so); a BM25 hit or one candidate at the floor is a match.
+   */
+  @Test
+  void withoutABm25HitAndBelowTheSimilarityFloorTheAnswerIsNoMatch() throws Exception {
+    harness.close();
+    double[] w = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
+    w[io.moesearch.core.rank.RankingFeatures.DENSE] = 1;
+    RankingSettings ranking =
+        new RankingSettings(true, 20, 100, new io.moesearch.core.rank.LinearFusion(w), 0.3);
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking));
+    harness.open();
+    harness.setProcessingTime(T0);
+    String[] ids = {"junk", "bm25-hit", "at-floor"};
+    float[] best = {0.29f, 0.1f, 0.3f};
+    RankedItem[][] lexicalItems = {{}, {item("l-1", 0.1f)}, {}};
+    for (int i = 0; i < ids.length; i++) {
+      SearchQuery q = new SearchQuery(ids[i], "the", 4, null, 0, null);
+      int lex = ExpertRequest.lexical(q.queryId());
+      int[] fanOut = {3, lex};
+      process(
+          new PartialResult(
+              q,
+              3,
+              fanOut,
+              new RankedItem[] {item("d-1", best[i]), item("d-2", 0.05f)},
+              TS_IN,
+              1,
+              1,
+              1,
+              new double[][] {features(best[i], 0), features(0.05, 0)}));
+      double[][] lexFeatures = new double[lexicalItems[i].length][];
+      java.util.Arrays.fill(lexFeatures, features(0.1, 1.0));
+      process(new PartialResult(q, lex, fanOut, lexicalItems[i], TS_IN, 1, 1, 1, lexFeatures));
+    }
+    List<SearchResult> out = harness.extractOutputValues();
+    assertThat(out).extracting(SearchResult::queryId).containsExactly(ids);
+    assertThat(out).extracting(SearchResult::noMatch).containsExactly(true, false, false);
+    assertThat(out.get(0).items()).isEmpty();
+    assertThat(out.get(1).items()).isNotEmpty();
+    assertThat(new io.moesearch.connectors.message.MessageJson().encodeResult(out.get(0)))
+        .asString(java.nio.charset.StandardCharsets.UTF_8)
+        .contains("\"items\":[]", "\"no_match\":true");
+  }
+
   private static double[] features(double dense, double bm25) {
     double[] f = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
     f[io.moesearch.core.rank.RankingFeatures.DENSE] = dense;

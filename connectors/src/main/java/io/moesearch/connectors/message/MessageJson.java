@@ -67,6 +67,7 @@ public final class MessageJson implements Serializable {
           g.writeStringField("query_id", result.queryId());
           g.writeStringField("text", result.text());
           writeItemsAndExperts(g, result.items(), result.experts());
+          g.writeBooleanField("no_match", result.noMatch());
           g.writeStringField("index_version", result.indexVersion());
           StageLatency latency = result.latency();
           g.writeObjectFieldStart("latency");

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param queryId id of the answered query, non-blank
  * @param text query text as searched, non-null
- * @param items ranked items, best first, no {@code null} elements
+ * @param items ranked items, best first, no {@code null} elements; empty when nothing matches
+ *     ({@link #noMatch()})
  * @param experts ids of the experts the query was routed to
  * @param indexVersion version of the index that served the query, non-null
  * @param latency per-stage latency
@@ -58,6 +59,15 @@ public record SearchResult(
     Checks.requireNonBlank(cache, "cache");
     Checks.requireNonNegative(tsIn, "ts_in");
     Checks.requireNonNegative(tsOut, "ts_out");
+  }
+
+  /**
+   * True when no product matches the query: the filters exclude every product, or the BM25 branch
+   * finds nothing and no candidate reaches the job's {@code ranking.min-similarity}. Such a result
+   * has no items; on the wire it is {@code "no_match": true}.
+   */
+  public boolean noMatch() {
+    return items.length == 0;
   }
 
   @Override

@@ -43,6 +43,7 @@ class MessageJsonTest {
             "text",
             "items",
             "experts",
+            "no_match",
             "index_version",
             "latency",
             "cache",

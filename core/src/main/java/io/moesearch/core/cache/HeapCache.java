@@ -56,4 +56,9 @@ public final class HeapCache<V extends Versioned> {
   public long size() {
     return cache.estimatedSize();
   }
+
+  /** Runs pending maintenance (eviction) now; Caffeine otherwise does it asynchronously. */
+  void cleanUp() {
+    cache.cleanUp();
+  }
 }

@@ -80,6 +80,9 @@ public final class MoeSearchConfig implements Serializable {
     d.put("ranking.dense-depth", "20");
     d.put("ranking.lexical-depth", "100");
     d.put("ranking.weights", "3.266,2.554,-0.377,0.897,0.238,-1.348,-0.379");
+    d.put(
+        "ranking.min-similarity",
+        Double.toString(io.moesearch.operators.RankingSettings.DEFAULT_MIN_SIMILARITY));
     d.put("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv");
     d.put("eval.title-queries", "1000");
     d.put("eval.seed", "7");
@@ -431,8 +434,12 @@ public final class MoeSearchConfig implements Serializable {
         throw new ConfigException("ranking.weights: '" + parts[i].trim() + "' is not a number");
       }
     }
+    double floor = doubleValue("ranking.min-similarity");
+    if (!(floor >= -1 && floor <= 1)) {
+      throw new ConfigException("ranking.min-similarity must be in [-1, 1], got " + floor);
+    }
     return new io.moesearch.operators.RankingSettings(
-        mode.equals("hybrid"), dense, lexical, new io.moesearch.core.rank.LinearFusion(w));
+        mode.equals("hybrid"), dense, lexical, new io.moesearch.core.rank.LinearFusion(w), floor);
   }
 
   /** The cache levels' sizes and lifetimes and the coalescing wait ({@code cache.*}). */
