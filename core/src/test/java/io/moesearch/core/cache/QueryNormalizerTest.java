@@ -2,81 +2,16 @@ package io.moesearch.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Random;
+import io.moesearch.core.testing.TextVariants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class QueryNormalizerTest {
 
-  /** Spellings a client can send for the same words, generated from a seed. */
-  static final class Variants {
-    private static final String[] SPACES = {
-      " ", "  ", "\t", "\n", "\u00a0", "\u2007", "\u202f", "\u2003", "\u3000", "\u2009"
-    };
-    private static final String[] INVISIBLE = {"\u200b", "\u00ad", "\ufeff", "\u2060", "\u200e"};
-    private static final String[] WORDS = {
-      "logitech",
-      "m500",
-      "wifi",
-      "adapter",
-      "hd7567/20",
-      "usb-c",
-      "office",
-      "fluid",
-      "toner",
-      "canon",
-      "pg-545xl",
-      "28\"",
-      "café",
-      "épson"
-    };
-    private final Random random;
-
-    Variants(long seed) {
-      random = new Random(seed);
-    }
-
-    String words() {
-      int n = 1 + random.nextInt(4);
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < n; i++) {
-        b.append(i == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
-      }
-      return b.toString();
-    }
-
-    /** A random spelling of {@code text}: case, spaces, invisible characters, width, ligatures. */
-    String spell(String text) {
-      StringBuilder b = new StringBuilder();
-      if (random.nextBoolean()) {
-        b.append(SPACES[random.nextInt(SPACES.length)]);
-      }
-      String t =
-          random.nextInt(3) == 0 ? text.replace("fi", "\ufb01").replace("fl", "\ufb02") : text;
-      boolean fullWidth = random.nextInt(3) == 0;
-      for (int i = 0; i < t.length(); i++) {
-        char c = t.charAt(i);
-        if (random.nextInt(8) == 0) {
-          b.append(INVISIBLE[random.nextInt(INVISIBLE.length)]);
-        }
-        if (c == ' ') {
-          b.append(SPACES[random.nextInt(SPACES.length)]);
-          continue;
-        }
-        char cased = random.nextBoolean() ? Character.toUpperCase(c) : c;
-        b.append(fullWidth && cased > ' ' && cased < 0x7f ? (char) (cased + 0xFEE0) : cased);
-      }
-      if (random.nextBoolean()) {
-        b.append(SPACES[random.nextInt(SPACES.length)]);
-      }
-      return b.toString();
-    }
-  }
-
   @Test
   void randomSpellingsOfTheSameWordsHaveOneNormalForm() {
-    Variants v = new Variants(20261130L);
+    TextVariants v = new TextVariants(20261130L);
     for (int i = 0; i < 2000; i++) {
       String words = v.words();
       String a = v.spell(words);
@@ -90,7 +25,7 @@ class QueryNormalizerTest {
 
   @Test
   void theNormalFormIsAFixedPointWithoutControlFormatOrOddSpaceCharacters() {
-    Variants v = new Variants(7L);
+    TextVariants v = new TextVariants(7L);
     for (int i = 0; i < 500; i++) {
       String n = QueryNormalizer.normalize(v.spell(v.words()));
       assertThat(QueryNormalizer.normalize(n)).isEqualTo(n);

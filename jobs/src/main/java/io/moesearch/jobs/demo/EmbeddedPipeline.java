@@ -211,6 +211,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
             value));
   }
 
+  /** Sends any record, to any topic, with any headers (not flushed). */
+  public void send(ProducerRecord<byte[], byte[]> record) {
+    producer.send(record);
+  }
+
   public void flush() {
     producer.flush();
   }

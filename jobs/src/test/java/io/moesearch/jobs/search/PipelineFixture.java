@@ -4,6 +4,7 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
@@ -45,6 +46,7 @@ final class PipelineFixture {
     m.put("routing.activation", "0.9");
     m.put("routing.max-experts", "4");
     m.put("batch.max-size", "16");
+    m.put("cache.fill-key-file", artifactDir.getParent().resolve("cache-fill.key").toString());
     m.putAll(more);
     return MoeSearchConfig.defaultsWith(m);
   }
@@ -135,7 +137,9 @@ final class PipelineFixture {
         if (q.filters() != null) {
           continue; // filtered queries are checked by their brand and count instead
         }
-        float[] v = embedder.embed(q.text());
+        // What is served: the text in its normal form.
+        String text = QueryNormalizer.normalize(q.text());
+        float[] v = embedder.embed(text);
         out.put(
             q.queryId(),
             ranking.hybrid()
@@ -144,7 +148,7 @@ final class PipelineFixture {
                         r,
                         lexical,
                         artifact.vectors(),
-                        q.text(),
+                        text,
                         v,
                         q.topK(),
                         null,
