@@ -164,7 +164,6 @@ class PoisonITCase {
     String forgedText = QueryNormalizer.normalize(after.get(0).text());
 
     List<byte[]> poisonQueries = poisonQueries();
-    List<ProducerRecord<byte[], byte[]>> poisonFills = poisonFills(config, forgedText);
     Map<String, Integer> counts = new HashMap<>();
     Map<String, SearchResult> results = new LinkedHashMap<>();
     List<DeadLetter> dead = new ArrayList<>();
@@ -180,6 +179,7 @@ class PoisonITCase {
             }
             dc.poll(Duration.ofMillis(50)).forEach(d -> dead.add(d.value()));
           };
+      List<ProducerRecord<byte[], byte[]>> poisonFills = poisonFills(pipeline.config(), forgedText);
       before.forEach(q -> pipeline.send(q.queryId(), PipelineFixture.encode(q)));
       poisonQueries.forEach(p -> pipeline.send("poison", p));
       poisonFills.forEach(pipeline::send);
@@ -221,7 +221,7 @@ class PoisonITCase {
                     .isLessThanOrEqualTo(DeadLetter.MAX_ENCODED_BYTES);
               });
       assertThat(dead)
-          .filteredOn(d -> d.topic().equals(config.kafka().cacheFillTopic()))
+          .filteredOn(d -> d.topic().equals(pipeline.config().kafka().cacheFillTopic()))
           .hasSize(poisonFills.size());
 
       Map<String, List<String>> expected =
