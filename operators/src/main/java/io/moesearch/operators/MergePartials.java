@@ -10,6 +10,7 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -293,9 +294,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             rerankMs,
             Math.max(0, now - sample.tsInMillis()));
     int[] experts =
-        java.util.Arrays.stream(sample.experts())
-            .filter(e -> !ExpertRequest.isLexical(e))
-            .toArray();
+        Arrays.stream(sample.experts()).filter(e -> !ExpertRequest.isLexical(e)).toArray();
     SearchResult result =
         new SearchResult(
             sample.query().queryId(),
@@ -310,7 +309,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             received != null,
             received == null
                 ? experts
-                : java.util.Arrays.stream(experts).filter(e -> contains(received, e)).toArray());
+                : Arrays.stream(experts).filter(e -> contains(received, e)).toArray());
     (sample.embeddingCached() ? embeddingHitLatency : missLatency).update((long) latency.totalMs());
     out.collect(result);
     return result;

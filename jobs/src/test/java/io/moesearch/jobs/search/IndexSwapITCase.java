@@ -11,8 +11,11 @@ import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.demo.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +172,7 @@ class IndexSwapITCase {
         var rc = pipeline.results(false)) {
       var gate = fixture.artifact.gate();
       double[] even = new double[gate.experts()];
-      java.util.Arrays.fill(even, 1);
+      Arrays.fill(even, 1);
       String v2 =
           GateVersionWriter.write(
                   fixture.artifactDir,
@@ -191,9 +194,9 @@ class IndexSwapITCase {
       }
       assertThat(results.values()).extracting(SearchResult::indexVersion).contains(v2);
       // The submitted version goes away (the new one's hard links keep its files), then a failure.
-      try (Stream<Path> files = java.nio.file.Files.walk(fixture.artifactDir)) {
-        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          java.nio.file.Files.delete(p);
+      try (Stream<Path> files = Files.walk(fixture.artifactDir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
         }
       }
       FAIL.set(true);
