@@ -4,8 +4,11 @@ import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,7 +47,10 @@ import org.apache.flink.util.OutputTag;
  *
  * Hits (and coalesced waiters) are answered on the main output. Every entry carries the version
  * that produced it (index version for results, model id for embeddings); an entry or fill of
- * another version is never served, and is dropped.
+ * another version is never served, and is dropped. With a watched index root the served version is
+ * the router's: the one opened at (re)start and every later one adopted only once it passed the
+ * same verification ({@link ServingVersions}), so a corrupt {@code LATEST} leaves both on the old
+ * version and its cached results stay hits.
  */
 public final class CacheLookup
     extends KeyedCoProcessFunction<String, AcceptedQuery, CacheFill, SearchResult> {
@@ -63,7 +69,7 @@ public final class CacheLookup
   private transient String indexVersion;
   private transient String servedDir;
   private transient Set<String> servedProducts;
-  private transient LatestVersionWatcher watcher;
+  private transient VersionFollower follower;
 
   private transient HeapCache<CachedResult> l1;
   private transient MapState<String, CachedResult> results;
@@ -120,20 +126,16 @@ public final class CacheLookup
     this.watchIntervalMillis = watchIntervalMillis;
   }
 
-  /** Follows the served index version when the index root's LATEST moves on. */
+  /** Follows the served index version once a new one named by LATEST has been verified. */
   private void checkVersion() {
-    if (watcher == null) {
+    if (follower == null) {
       return;
     }
-    java.nio.file.Path next = watcher.poll(System.currentTimeMillis());
+    IndexArtifact next = follower.poll(System.currentTimeMillis());
     if (next != null) {
-      try {
-        indexVersion = io.moesearch.core.artifact.IndexArtifact.readManifest(next).indexVersion();
-        servedDir = next.toString();
-        servedProducts = null;
-      } catch (RuntimeException e) {
-        // Not readable yet: the router will not swap to it either; keep the current version.
-      }
+      indexVersion = next.version();
+      servedDir = next.dir().toString();
+      servedProducts = new HashSet<>(next.ids());
     }
   }
 
@@ -143,9 +145,7 @@ public final class CacheLookup
       return true;
     }
     if (servedProducts == null) {
-      servedProducts =
-          new HashSet<>(
-              io.moesearch.core.artifact.IndexArtifact.readIds(java.nio.file.Path.of(servedDir)));
+      servedProducts = new HashSet<>(IndexArtifact.readIds(Path.of(servedDir)));
     }
     for (var item : fill.items()) {
       if (!servedProducts.contains(item.productId())) {
@@ -171,11 +171,15 @@ public final class CacheLookup
     servedDir = artifactDir;
     servedProducts = null;
     if (watchRoot != null) {
-      watcher =
-          new LatestVersionWatcher(
-              java.nio.file.Path.of(watchRoot),
-              watchIntervalMillis,
-              java.nio.file.Path.of(artifactDir));
+      // The version the router opens now (LATEST if it verifies, else the submitted one).
+      IndexArtifact start =
+          ServingVersions.current(Path.of(artifactDir), Path.of(watchRoot), modelId);
+      indexVersion = start.version();
+      servedDir = start.dir().toString();
+      servedProducts = new HashSet<>(start.ids());
+      follower =
+          new VersionFollower(
+              Path.of(watchRoot), watchIntervalMillis, start.dir(), modelId, e -> {});
     }
     l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
     MapStateDescriptor<String, CachedResult> resultsDesc =
@@ -214,6 +218,14 @@ public final class CacheLookup
         });
     l1Latency = metrics.histogram("l1LatencyMs", new DescriptiveStatisticsHistogram(1000));
     l2Latency = metrics.histogram("l2LatencyMs", new DescriptiveStatisticsHistogram(1000));
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (follower != null) {
+      follower.close();
+    }
+    super.close();
   }
 
   private static StateTtlConfig ttl(long millis) {

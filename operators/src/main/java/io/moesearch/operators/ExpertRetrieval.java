@@ -3,7 +3,9 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.core.artifact.ArtifactException;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.rank.HybridRanker;
@@ -24,13 +26,18 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.lucene.search.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Searches one expert's Lucene HNSW index (or, for negative keys, the BM25 lexical branch), keyed
  * by expert id: {@code top_k × oversample} candidates (brand/price filters applied inside the graph
  * search), rescored exactly and cut to {@code top_k}. Each request names the index version its
  * query was routed with; versions are opened on first use and the two most recently used are kept
- * open, so a version swap needs no restart.
+ * open, so a version swap needs no restart. A (re)started subtask opens the version the router
+ * opens ({@link ServingVersions#current}); a request naming a version that can no longer be opened
+ * (its directory removed) is served by the newest open version instead, and counted ({@code
+ * versionFallbacks}), rather than failing the job.
  *
  * <p>Keyed by serving slot ({@link ExpertRequest#slot}): without a replicated layout that is the
  * expert id. Keeps each replica's load (the slot's, per expert it served) in keyed state ({@link
@@ -44,6 +51,7 @@ public final class ExpertRetrieval
     extends KeyedProcessFunction<Integer, ExpertRequest, PartialResult> {
   public static final OutputTag<ExpertStats> STATS = new OutputTag<>("expert-stats") {};
 
+  private static final Logger LOG = LoggerFactory.getLogger(ExpertRetrieval.class);
   private static final int OPEN_VERSIONS = 2;
 
   /** Decayed activations below which a quiet replica's load is dropped from state. */
@@ -54,6 +62,8 @@ public final class ExpertRetrieval
   private final RankingSettings ranking;
   private final long halfLifeMillis;
   private final long statsIntervalMillis;
+  private final String watchRoot;
+  private final String modelId;
 
   private transient LinkedHashMap<String, Version> versions;
   private transient HybridRanker hybrid;
@@ -62,6 +72,8 @@ public final class ExpertRetrieval
   private transient Counter served;
   private transient Counter candidatesReturned;
   private transient String lastVersion;
+  private transient String lastDir;
+  private transient Counter versionFallbacks;
 
   /** One open index version: its artifact, expert indexes opened so far, the lexical index. */
   private static final class Version implements AutoCloseable {
@@ -104,6 +116,20 @@ public final class ExpertRetrieval
       RankingSettings ranking,
       long halfLifeMillis,
       long statsIntervalMillis) {
+    this(artifactDir, oversample, ranking, halfLifeMillis, statsIntervalMillis, null);
+  }
+
+  /**
+   * @param watchRoot the index root whose {@code LATEST} the job follows ({@code null}: none); a
+   *     (re)started subtask opens the version it names, as the router does
+   */
+  public ExpertRetrieval(
+      String artifactDir,
+      int oversample,
+      RankingSettings ranking,
+      long halfLifeMillis,
+      long statsIntervalMillis,
+      String watchRoot) {
     if (oversample < 1) {
       throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
     }
@@ -120,12 +146,23 @@ public final class ExpertRetrieval
     this.ranking = ranking;
     this.halfLifeMillis = halfLifeMillis;
     this.statsIntervalMillis = statsIntervalMillis;
+    this.watchRoot = watchRoot;
+    this.modelId =
+        watchRoot == null
+            ? null
+            : IndexArtifact.readManifest(IndexArtifact.resolve(Path.of(artifactDir))).modelId();
   }
 
   @Override
   public void open(OpenContext ctx) {
     versions = new LinkedHashMap<>(4, 0.75f, true);
-    lastVersion = version(artifactDir).artifact.version();
+    IndexArtifact start =
+        ServingVersions.current(
+            Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
+    lastDir = start.dir().toAbsolutePath().normalize().toString();
+    versions.put(lastDir, new Version(start));
+    lastVersion = start.version();
+    versionFallbacks = getRuntimeContext().getMetricGroup().counter("versionFallbacks");
     hybrid = new HybridRanker();
     published = new HashMap<>();
     load = getRuntimeContext().getMapState(StateDescriptors.replicaLoad());
@@ -148,11 +185,29 @@ public final class ExpertRetrieval
     return v;
   }
 
+  /**
+   * The version a request names; if that can no longer be opened (removed since it was routed), the
+   * newest version opened here.
+   */
+  private Version versionFor(ExpertRequest req) {
+    String dir = req.artifactDir() == null ? lastDir : req.artifactDir();
+    Version v;
+    try {
+      v = version(dir);
+    } catch (ArtifactException e) {
+      versionFallbacks.inc();
+      LOG.warn("serving a request of {} with {}: {}", dir, lastDir, e.getMessage());
+      return version(lastDir);
+    }
+    lastDir = dir;
+    return v;
+  }
+
   @Override
   public void processElement(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
     int expert = req.expert();
-    Version v = version(req.artifactDir() == null ? artifactDir : req.artifactDir());
+    Version v = versionFor(req);
     IndexArtifact artifact = v.artifact;
     lastVersion = artifact.version();
     if (expert >= artifact.manifest().experts()) {

@@ -10,6 +10,7 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -27,14 +28,18 @@ import org.apache.flink.util.OutputTag;
  * submissions of one id never mix), and emits the final ranking once every activated expert has
  * answered: the union of exactly-scored candidates, deduplicated and cut to {@code top_k}. A
  * processing-time timer bounds the wait: if a partial never arrives the query is answered with what
- * is there. After answering, a small "done" marker stays for one more timeout so a late or replayed
- * partial is dropped instead of producing a second answer; then all state and timers are gone.
+ * is there, flagged {@link SearchResult#partial() partial} with the experts that answered. A query
+ * gets one answer: after it, a small "answered" marker stays for {@code answeredRetentionMillis}
+ * (by default {@link #defaultAnsweredRetention ten timeouts, at least a minute}), so a late or
+ * replayed partial is dropped and counted ({@code latePartialsDropped}) instead of producing
+ * another answer; then all state and timers are gone.
  */
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult> {
   private final String indexVersion;
   private final long timeoutMillis;
   private final RankingSettings ranking;
   private final boolean emitFills;
+  private final long answeredRetentionMillis;
 
   /**
    * Per-query bookkeeping, one value so each partial costs one read and one write: the experts
@@ -69,13 +74,47 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
    */
   public MergePartials(
       String indexVersion, long timeoutMillis, RankingSettings ranking, boolean emitFills) {
+    this(indexVersion, timeoutMillis, ranking, emitFills, defaultAnsweredRetention(timeoutMillis));
+  }
+
+  /**
+   * @param answeredRetentionMillis how long an answered query is remembered, to drop its late
+   *     partials; at least {@code timeoutMillis}
+   */
+  public MergePartials(
+      String indexVersion,
+      long timeoutMillis,
+      RankingSettings ranking,
+      boolean emitFills,
+      long answeredRetentionMillis) {
     if (timeoutMillis < 1) {
       throw new IllegalArgumentException("merge.timeout-ms must be >= 1, got " + timeoutMillis);
+    }
+    if (answeredRetentionMillis < timeoutMillis) {
+      throw new IllegalArgumentException(
+          "answered queries must be remembered at least merge.timeout-ms ("
+              + timeoutMillis
+              + "), got "
+              + answeredRetentionMillis);
     }
     this.indexVersion = indexVersion;
     this.timeoutMillis = timeoutMillis;
     this.ranking = ranking;
     this.emitFills = emitFills;
+    this.answeredRetentionMillis = answeredRetentionMillis;
+  }
+
+  /**
+   * How long an answered query is remembered by default: ten merge timeouts, and at least a minute,
+   * so that partials held up well past the timeout (a slow expert, backpressure) still find it.
+   */
+  public static long defaultAnsweredRetention(long timeoutMillis) {
+    return Math.max(60_000L, 10 * timeoutMillis);
+  }
+
+  /** Partials dropped because their query was answered already (or replays of one received). */
+  long latePartialsDropped() {
+    return lateDropped.getCount();
   }
 
   @Override
@@ -116,7 +155,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
     partials.add(p);
     if (received.length >= p.experts().length) {
-      SearchResult result = emit(p, partials.get(), out);
+      SearchResult result = emit(p, partials.get(), null, out);
       if (emitFills) {
         SearchQuery q = p.query();
         String filters = q.filters() == null ? "" : q.filters().canonical();
@@ -155,19 +194,22 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
         got == null ? null : got.iterator().hasNext() ? got.iterator().next() : null;
     if (any != null) {
       timeouts.inc();
-      emit(any, got, out);
+      emit(any, got, st.received(), out);
     }
     finish(ctx.timerService(), new Status(st.received(), Long.MIN_VALUE, false));
   }
 
-  /** Drops the partials, replaces the wait timer by a clean-up timer and marks the query done. */
+  /**
+   * Drops the partials, replaces the wait timer by a clean-up timer and marks the query answered
+   * for {@code answeredRetentionMillis}.
+   */
   private void finish(org.apache.flink.streaming.api.TimerService timers, Status st)
       throws Exception {
     if (st != null && st.timerAt() != Long.MIN_VALUE) {
       timers.deleteProcessingTimeTimer(st.timerAt());
     }
     partials.clear();
-    long cleanup = timers.currentProcessingTime() + timeoutMillis;
+    long cleanup = timers.currentProcessingTime() + answeredRetentionMillis;
     timers.registerProcessingTimeTimer(cleanup);
     status.update(new Status(new int[0], cleanup, true));
   }
@@ -242,8 +284,14 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return false;
   }
 
+  /**
+   * @param received the experts heard from when the query timed out, {@code null} when complete
+   */
   private SearchResult emit(
-      PartialResult sample, Iterable<PartialResult> all, Collector<SearchResult> out) {
+      PartialResult sample,
+      Iterable<PartialResult> all,
+      int[] received,
+      Collector<SearchResult> out) {
     long t0 = System.nanoTime();
     List<List<Candidate>> lists = new ArrayList<>();
     double retrieveMs = 0;
@@ -268,19 +316,23 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             retrieveMs,
             rerankMs,
             Math.max(0, now - sample.tsInMillis()));
+    int[] experts =
+        Arrays.stream(sample.experts()).filter(e -> !ExpertRequest.isLexical(e)).toArray();
     SearchResult result =
         new SearchResult(
             sample.query().queryId(),
             sample.query().text(),
             items,
-            java.util.Arrays.stream(sample.experts())
-                .filter(e -> !ExpertRequest.isLexical(e))
-                .toArray(),
+            experts,
             sample.indexVersion() == null ? indexVersion : sample.indexVersion(),
             latency,
             sample.embeddingCached() ? SearchResult.CACHE_EMBEDDING : SearchResult.CACHE_MISS,
             sample.tsInMillis(),
-            now);
+            now,
+            received != null,
+            received == null
+                ? experts
+                : Arrays.stream(experts).filter(e -> contains(received, e)).toArray());
     (sample.embeddingCached() ? embeddingHitLatency : missLatency).update((long) latency.totalMs());
     out.collect(result);
     return result;

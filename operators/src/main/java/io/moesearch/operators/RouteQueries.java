@@ -2,6 +2,7 @@ package io.moesearch.operators;
 
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.gate.ExpertPlacement;
@@ -10,9 +11,6 @@ import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.ListState;
@@ -48,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Version swaps.</b> With a watched index root, a new {@code LATEST} (a re-learned gate or a
  * rebuilt index) is loaded and verified in the background and swapped in between two queries; every
  * request carries the version its query was routed with, so each query is served by one version end
- * to end and none is lost or stalled.
+ * to end and none is lost or stalled. A (re)started router opens the version {@code LATEST} names
+ * then, if it verifies, else the submitted one ({@link ServingVersions#current}): a restart never
+ * depends on a version directory that may have been removed since the job was submitted.
  */
 public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, ExpertRequest>
     implements CheckpointedFunction {
@@ -59,13 +59,12 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   private final boolean lexicalBranch;
   private final String watchRoot;
   private final long watchIntervalMillis;
+  private final String modelId;
 
   private transient Serving serving;
   private transient ExpertLoadTracker tracker;
   private transient ListState<ExpertLoadTracker.Snapshot> trackerState;
-  private transient LatestVersionWatcher watcher;
-  private transient ExecutorService loader;
-  private transient CompletableFuture<IndexArtifact> pending;
+  private transient VersionFollower follower;
   private transient Histogram activated;
   private transient Counter fastPath;
   private transient Counter swaps;
@@ -108,6 +107,11 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     this.lexicalBranch = lexicalBranch;
     this.watchRoot = watchRoot;
     this.watchIntervalMillis = watchIntervalMillis;
+    // Read now, where the submitted artifact is known to exist: every later version must match it.
+    this.modelId =
+        watchRoot == null
+            ? null
+            : IndexArtifact.readManifest(IndexArtifact.resolve(Path.of(artifactDir))).modelId();
   }
 
   @Override
@@ -132,26 +136,30 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
 
   @Override
   public void open(OpenContext ctx) {
-    serving = serve(IndexArtifact.loadVerified(Path.of(artifactDir)));
+    serving =
+        serve(
+            ServingVersions.current(
+                Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId));
     if (tracker == null || tracker.experts() != serving.placement().slots()) {
       tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
-    }
-    if (watchRoot != null) {
-      watcher =
-          new LatestVersionWatcher(Path.of(watchRoot), watchIntervalMillis, Path.of(serving.dir()));
-      loader =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "index-version-loader");
-                t.setDaemon(true);
-                return t;
-              });
     }
     var metrics = getRuntimeContext().getMetricGroup();
     activated = metrics.histogram("expertsActivated", new DescriptiveStatisticsHistogram(1000));
     fastPath = metrics.counter("fastPathQueries");
     swaps = metrics.counter("indexVersionSwaps");
     swapFailures = metrics.counter("indexVersionSwapFailures");
+    if (watchRoot != null) {
+      follower =
+          new VersionFollower(
+              Path.of(watchRoot),
+              watchIntervalMillis,
+              Path.of(serving.dir()),
+              modelId,
+              e -> {
+                swapFailures.inc();
+                LOG.warn("not swapping to the new index version: {}", e.getMessage());
+              });
+    }
     var routingGroup = metrics.addGroup("routing");
     routingGroup.gauge(
         "utilisation",
@@ -171,34 +179,19 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
         a.placement());
   }
 
-  /** Swaps in a newly loaded version between two queries (a clean point). */
+  /** Swaps in a newly verified version between two queries (a clean point). */
   private void maybeSwap() {
-    if (watcher == null) {
+    if (follower == null) {
       return;
     }
-    if (pending != null && pending.isDone()) {
-      try {
-        IndexArtifact next = pending.join();
-        if (!next.manifest().modelId().equals(serving.modelId())) {
-          throw new IllegalStateException(
-              "index " + next.version() + " was built with another embedding model");
-        }
-        serving = serve(next);
-        if (tracker.experts() != serving.placement().slots()) {
-          tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
-        }
-        swaps.inc();
-        LOG.info("now routing with index version {}", serving.version());
-      } catch (RuntimeException e) {
-        swapFailures.inc();
-        LOG.warn("not swapping to the new index version: {}", e.getMessage());
-      }
-      pending = null;
-    }
-    Path next = pending == null ? watcher.poll(System.currentTimeMillis()) : null;
+    IndexArtifact next = follower.poll(System.currentTimeMillis());
     if (next != null) {
-      // Verified in the background (every file's checksum) so the stream never waits for it.
-      pending = CompletableFuture.supplyAsync(() -> IndexArtifact.load(next, 0), loader);
+      serving = serve(next);
+      if (tracker.experts() != serving.placement().slots()) {
+        tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
+      }
+      swaps.inc();
+      LOG.info("now routing with index version {}", serving.version());
     }
   }
 
@@ -270,8 +263,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
 
   @Override
   public void close() {
-    if (loader != null) {
-      loader.shutdownNow();
+    if (follower != null) {
+      follower.close();
     }
   }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class MergePartialsTest {
   private static final String VERSION = "idx-test-v1";
   private static final long TIMEOUT_MS = 1_000;
+  private static final long RETENTION_MS = MergePartials.defaultAnsweredRetention(TIMEOUT_MS);
   private static final long T0 = 10_000;
   private static final long TS_IN = 1_234L;
 
@@ -85,12 +86,12 @@ class MergePartialsTest {
   }
 
   /**
-   * After a query is answered a "done" marker lingers for one timeout (to drop stragglers); once
-   * that has passed, nothing may be left and nothing more may be emitted.
+   * After a query is answered an "answered" marker lingers for the retention (to drop stragglers);
+   * once that has passed, nothing may be left and nothing more may be emitted.
    */
   private void assertNoStateOrTimersLeft() throws Exception {
     int emitted = harness.extractOutputValues().size();
-    harness.setProcessingTime(harness.getProcessingTime() + TIMEOUT_MS);
+    harness.setProcessingTime(harness.getProcessingTime() + RETENTION_MS);
     assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
     assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();
     assertThat(harness.extractOutputValues()).as("no further answers").hasSize(emitted);
@@ -120,6 +121,8 @@ class MergePartialsTest {
     assertThat(r.latency().embedMs()).isEqualTo(2.5);
     assertThat(r.latency().routeMs()).isEqualTo(0.25);
     assertThat(r.latency().retrieveMs()).as("slowest expert").isEqualTo(3.0);
+    assertThat(r.partial()).isFalse();
+    assertThat(r.answeredExperts()).containsExactly(2, 0, 5);
     assertThat(r.latency().totalMs()).isEqualTo((double) (r.tsOut() - TS_IN));
     assertNoStateOrTimersLeft();
 
@@ -164,6 +167,8 @@ class MergePartialsTest {
     assertThat(r.indexVersion()).isEqualTo(VERSION);
     assertThat(r.cache()).isEqualTo(SearchResult.CACHE_MISS);
     assertThat(r.latency().retrieveMs()).isEqualTo(2.0);
+    assertThat(r.partial()).as("cut short by the timeout").isTrue();
+    assertThat(r.answeredExperts()).containsExactly(2, 5);
     assertNoStateOrTimersLeft();
 
     harness.setProcessingTime(T0 + 10 * TIMEOUT_MS);
@@ -273,6 +278,43 @@ class MergePartialsTest {
     harness.setProcessingTime(T0 + 3 * TIMEOUT_MS);
     assertThat(harness.extractOutputValues()).as("the straggler gives no second answer").hasSize(1);
     assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void latePartialsLongAfterATimedOutAnswerGiveNoFurtherAnswerAndAreCounted() throws Exception {
+    process(fromExpert2());
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.partial()).isTrue();
+              assertThat(r.answeredExperts()).containsExactly(2);
+            });
+    // Well past a few timeouts, as with a slow expert or backpressure: each would have started a
+    // new merge and answered again from one expert.
+    harness.setProcessingTime(T0 + 5 * TIMEOUT_MS);
+    process(fromExpert0());
+    harness.setProcessingTime(T0 + 9 * TIMEOUT_MS);
+    process(fromExpert5());
+    harness.setProcessingTime(T0 + 20 * TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).as("one answer per query").hasSize(1);
+    MergePartials merge =
+        (MergePartials)
+            ((KeyedProcessOperator<String, PartialResult, SearchResult>) harness.getOperator())
+                .getUserFunction();
+    assertThat(merge.latePartialsDropped()).isEqualTo(2);
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void aRetentionShorterThanTheTimeoutIsRejected() {
+    assertThatThrownBy(
+            () -> new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, 999))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("merge.timeout-ms");
+    assertThat(MergePartials.defaultAnsweredRetention(10)).isEqualTo(60_000);
+    assertThat(MergePartials.defaultAnsweredRetention(600_000)).isEqualTo(6_000_000);
   }
 
   @Test

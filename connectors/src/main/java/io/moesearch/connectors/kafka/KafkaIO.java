@@ -13,7 +13,9 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Builds the Flink Kafka source and sinks of the search pipeline from {@link KafkaSettings}.
@@ -37,19 +39,29 @@ public final class KafkaIO {
   /**
    * Source of raw query-topic records. Deserialization never fails; parsing and validation happen
    * downstream (see {@code QueryCodec}). Reads with {@code isolation.level=read_committed} unless
-   * overridden, and commits offsets to the consumer group on checkpoints.
+   * overridden, and commits offsets to the consumer group on checkpoints; without checkpointed
+   * offsets it starts from the group's committed ones by default ({@link StartingOffsets}), so a
+   * resubmitted job does not answer the whole topic again.
    */
   public static KafkaSource<RawMessage> querySource(KafkaSettings settings) {
-    return rawSource(settings, settings == null ? null : settings.queryTopic());
+    requireSettings(settings);
+    return rawSource(settings, settings.queryTopic(), settings.startingOffsets());
   }
 
   /**
-   * Source of raw cache-fill records (parsed downstream, like queries). On a fresh start it reads
-   * from the configured starting offsets, so with {@code earliest} a new job warms its caches from
-   * the topic's history (a compacted topic keeps the newest fill per key).
+   * Source of raw cache-fill records (parsed downstream, like queries). Without checkpointed
+   * offsets it reads the topic from the beginning unless {@code latest} is configured, so a new job
+   * warms its empty caches from the topic's history (a compacted topic keeps the newest fill per
+   * key): a fill answers no query, so reading one again is harmless, unlike a query.
    */
   public static KafkaSource<RawMessage> cacheFillSource(KafkaSettings settings) {
-    return rawSource(settings, settings == null ? null : settings.cacheFillTopic());
+    requireSettings(settings);
+    return rawSource(
+        settings,
+        settings.cacheFillTopic(),
+        settings.startingOffsets() == StartingOffsets.LATEST
+            ? StartingOffsets.LATEST
+            : StartingOffsets.EARLIEST);
   }
 
   /**
@@ -93,23 +105,30 @@ public final class KafkaIO {
     return settings.toBuilder().deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
   }
 
-  private static KafkaSource<RawMessage> rawSource(KafkaSettings settings, String topic) {
-    requireSettings(settings);
+  private static KafkaSource<RawMessage> rawSource(
+      KafkaSettings settings, String topic, StartingOffsets start) {
     Properties props = new Properties();
     props.putAll(settings.clientProperties());
     props.putIfAbsent("isolation.level", "read_committed");
+    // The committed offsets are where a resubmitted job starts (StartingOffsets.COMMITTED).
+    props.setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true");
     return KafkaSource.<RawMessage>builder()
         .setProperties(props)
         .setBootstrapServers(settings.bootstrapServers())
         .setTopics(topic)
         .setGroupId(settings.groupId())
-        .setStartingOffsets(
-            switch (settings.startingOffsets()) {
-              case EARLIEST -> OffsetsInitializer.earliest();
-              case LATEST -> OffsetsInitializer.latest();
-            })
+        .setStartingOffsets(offsets(start))
         .setDeserializer(new RawMessageDeserializer())
         .build();
+  }
+
+  /** Flink's initializer of {@code start}; committed offsets fall back to the earliest. */
+  static OffsetsInitializer offsets(StartingOffsets start) {
+    return switch (start) {
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+    };
   }
 
   /** Sink writing results to the result topic: key = query id, value = result JSON. */

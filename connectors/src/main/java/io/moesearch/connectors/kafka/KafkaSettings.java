@@ -404,7 +404,7 @@ public final class KafkaSettings implements Serializable {
     private String groupId = DEFAULT_GROUP_ID;
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     private String transactionalIdPrefix;
-    private StartingOffsets startingOffsets = StartingOffsets.EARLIEST;
+    private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -463,7 +463,7 @@ public final class KafkaSettings implements Serializable {
       return this;
     }
 
-    /** Default {@link StartingOffsets#EARLIEST}. */
+    /** Default {@link StartingOffsets#COMMITTED}. */
     public Builder startingOffsets(StartingOffsets startingOffsets) {
       this.startingOffsets = startingOffsets;
       return this;

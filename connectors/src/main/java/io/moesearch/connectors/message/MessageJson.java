@@ -80,6 +80,14 @@ public final class MessageJson implements Serializable {
           g.writeStringField("cache", result.cache());
           g.writeNumberField("ts_in", result.tsIn());
           g.writeNumberField("ts_out", result.tsOut());
+          g.writeBooleanField("partial", result.partial());
+          if (result.partial()) {
+            g.writeArrayFieldStart("answered_experts");
+            for (int expert : result.answeredExperts()) {
+              g.writeNumber(expert);
+            }
+            g.writeEndArray();
+          }
           g.writeEndObject();
         });
   }
@@ -251,6 +259,13 @@ public final class MessageJson implements Serializable {
     if (latency == null || !latency.isObject()) {
       throw new IllegalArgumentException("latency must be an object");
     }
+    // Written since results say whether they are partial; absent (older records) = complete.
+    JsonNode partialNode = root.get("partial");
+    if (partialNode != null && !partialNode.isBoolean()) {
+      throw new IllegalArgumentException("partial must be a boolean");
+    }
+    boolean partial = partialNode != null && partialNode.booleanValue();
+    int[] answered = partial ? ints(array(root, "answered_experts"), "answered_experts") : experts;
     return new SearchResult(
         string(root, "query_id", "query_id"),
         string(root, "text", "text"),
@@ -265,7 +280,9 @@ public final class MessageJson implements Serializable {
             number(latency, "total_ms", "latency.total_ms")),
         string(root, "cache", "cache"),
         integer(root, "ts_in"),
-        integer(root, "ts_out"));
+        integer(root, "ts_out"),
+        partial,
+        answered);
   }
 
   public DeadLetter decodeDeadLetter(byte[] json) {

@@ -19,6 +19,10 @@ import java.util.Objects;
  *     or {@code coalesced}; non-blank
  * @param tsIn epoch millis when the query entered the pipeline, non-negative
  * @param tsOut epoch millis when the result was produced, non-negative
+ * @param partial the merge timed out before every expected partial (each of {@code experts} and,
+ *     with hybrid ranking, the lexical branch) arrived: the ranking lacks the missing ones
+ * @param answeredExperts the entries of {@code experts} whose candidates are in the ranking (all of
+ *     them unless {@code partial}), non-null
  */
 public record SearchResult(
     String queryId,
@@ -29,7 +33,9 @@ public record SearchResult(
     StageLatency latency,
     String cache,
     long tsIn,
-    long tsOut) {
+    long tsOut,
+    boolean partial,
+    int[] answeredExperts) {
 
   /** Computed: embedded by the model, routed, retrieved and ranked. */
   public static final String CACHE_MISS = "miss";
@@ -59,6 +65,21 @@ public record SearchResult(
     Checks.requireNonBlank(cache, "cache");
     Checks.requireNonNegative(tsIn, "ts_in");
     Checks.requireNonNegative(tsOut, "ts_out");
+    Checks.requireNonNull(answeredExperts, "answered_experts");
+  }
+
+  /** A complete result: every expert the query was routed to answered. */
+  public SearchResult(
+      String queryId,
+      String text,
+      RankedItem[] items,
+      int[] experts,
+      String indexVersion,
+      StageLatency latency,
+      String cache,
+      long tsIn,
+      long tsOut) {
+    this(queryId, text, items, experts, indexVersion, latency, cache, tsIn, tsOut, false, experts);
   }
 
   /**
@@ -81,7 +102,9 @@ public record SearchResult(
         && latency.equals(r.latency)
         && cache.equals(r.cache)
         && tsIn == r.tsIn
-        && tsOut == r.tsOut;
+        && tsOut == r.tsOut
+        && partial == r.partial
+        && Arrays.equals(answeredExperts, r.answeredExperts);
   }
 
   @Override
@@ -95,7 +118,9 @@ public record SearchResult(
         latency,
         cache,
         tsIn,
-        tsOut);
+        tsOut,
+        partial,
+        Arrays.hashCode(answeredExperts));
   }
 
   @Override
@@ -118,6 +143,10 @@ public record SearchResult(
         + tsIn
         + ", tsOut="
         + tsOut
+        + ", partial="
+        + partial
+        + ", answeredExperts="
+        + Arrays.toString(answeredExperts)
         + "]";
   }
 }

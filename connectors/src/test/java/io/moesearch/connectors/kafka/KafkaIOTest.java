@@ -18,8 +18,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class KafkaIOTest {
@@ -38,6 +41,20 @@ class KafkaIOTest {
     KafkaSource<RawMessage> source = KafkaIO.querySource(AT_LEAST_ONCE);
     assertThat(source.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
     assertThat(source.getProducedType()).isEqualTo(TypeInformation.of(RawMessage.class));
+  }
+
+  @Test
+  void sourcesStartFromTheGroupsCommittedOffsetsElseTheEarliest() {
+    assertThat(AT_LEAST_ONCE.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+    TopicPartition tp = new TopicPartition("q", 0);
+    var committed = KafkaIO.offsets(StartingOffsets.COMMITTED);
+    assertThat(committed.getPartitionOffsets(List.of(tp), null))
+        .containsEntry(tp, KafkaPartitionSplit.COMMITTED_OFFSET);
+    assertThat(committed.getAutoOffsetResetStrategy()).isEqualTo(OffsetResetStrategy.EARLIEST);
+    assertThat(KafkaIO.offsets(StartingOffsets.EARLIEST).getPartitionOffsets(List.of(tp), null))
+        .containsEntry(tp, KafkaPartitionSplit.EARLIEST_OFFSET);
+    assertThat(KafkaIO.offsets(StartingOffsets.LATEST).getAutoOffsetResetStrategy())
+        .isEqualTo(OffsetResetStrategy.LATEST);
   }
 
   @Test

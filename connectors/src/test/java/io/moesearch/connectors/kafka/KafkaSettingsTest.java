@@ -26,7 +26,7 @@ class KafkaSettingsTest {
     assertThat(s.groupId()).isEqualTo("moe-search");
     assertThat(s.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
     assertThat(s.transactionalIdPrefix()).isNull();
-    assertThat(s.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+    assertThat(s.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
     assertThat(s.clientProperties()).isEmpty();
   }
 
@@ -161,7 +161,7 @@ class KafkaSettingsTest {
             () ->
                 KafkaSettings.fromMap(
                     Map.of("kafka.bootstrap-servers", "k:1", "kafka.starting-offsets", "middle")))
-        .hasMessageStartingWith("kafka.starting-offsets must be earliest or latest");
+        .hasMessageStartingWith("kafka.starting-offsets must be committed, earliest or latest");
   }
 
   @Test

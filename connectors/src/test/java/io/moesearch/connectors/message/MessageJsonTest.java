@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,43 @@ class MessageJsonTest {
     assertThat(json.decodeResult(json.encodeResult(result))).isEqualTo(result);
   }
 
+  /** A result cut short by the merge timeout: experts 3 and 0 were asked, only 3 answered. */
+  static SearchResult partialResult() {
+    SearchResult r = sampleResult();
+    return new SearchResult(
+        r.queryId(),
+        r.text(),
+        r.items(),
+        r.experts(),
+        r.indexVersion(),
+        r.latency(),
+        r.cache(),
+        r.tsIn(),
+        r.tsOut(),
+        true,
+        new int[] {3});
+  }
+
+  @Test
+  void aPartialResultSaysWhichExpertsAnsweredAndRoundTrips() throws Exception {
+    SearchResult partial = partialResult();
+    JsonNode node = plain.readTree(json.encodeResult(partial));
+    assertThat(node.get("partial").booleanValue()).isTrue();
+    assertThat(node.get("answered_experts").toString()).isEqualTo("[3]");
+    assertThat(json.decodeResult(json.encodeResult(partial))).isEqualTo(partial);
+
+    JsonNode complete = plain.readTree(json.encodeResult(sampleResult()));
+    assertThat(complete.get("partial").booleanValue()).isFalse();
+    assertThat(complete.has("answered_experts")).isFalse();
+    assertThat(sampleResult().answeredExperts()).containsExactly(3, 0);
+
+    // A record from before the flag is complete.
+    ((ObjectNode) complete).remove("partial");
+    SearchResult old = json.decodeResult(plain.writeValueAsBytes(complete));
+    assertThat(old.partial()).isFalse();
+    assertThat(old).isEqualTo(sampleResult());
+  }
+
   @Test
   void resultUsesSnakeCaseWireNames() throws Exception {
     JsonNode node = plain.readTree(json.encodeResult(sampleResult()));
@@ -48,7 +86,8 @@ class MessageJsonTest {
             "latency",
             "cache",
             "ts_in",
-            "ts_out");
+            "ts_out",
+            "partial");
     assertThat(node.get("items").get(0).fieldNames())
         .toIterable()
         .containsExactly("product_id", "title", "score");

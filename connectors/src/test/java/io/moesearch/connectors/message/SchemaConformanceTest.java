@@ -167,6 +167,16 @@ class SchemaConformanceTest {
     ObjectNode badItem = (ObjectNode) MAPPER.readTree(json);
     ((ObjectNode) badItem.get("items").get(0)).remove("score");
     assertThat(RESULT.validate(badItem)).isNotEmpty();
+
+    String partial =
+        new String(JSON.encodeResult(MessageJsonTest.partialResult()), StandardCharsets.UTF_8);
+    assertThat(validate(RESULT, partial)).as(partial).isEmpty();
+    ObjectNode unsaid = (ObjectNode) MAPPER.readTree(partial);
+    unsaid.remove("answered_experts");
+    assertThat(RESULT.validate(unsaid)).as("a partial result says who answered").isNotEmpty();
+    ObjectNode contradicting = (ObjectNode) MAPPER.readTree(json);
+    contradicting.putArray("answered_experts").add(3);
+    assertThat(RESULT.validate(contradicting)).isNotEmpty();
   }
 
   @Test

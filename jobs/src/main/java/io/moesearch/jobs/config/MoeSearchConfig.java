@@ -94,7 +94,7 @@ public final class MoeSearchConfig implements Serializable {
     d.put("kafka.cache-fill-topic", "search-cache-fill");
     d.put("kafka.expert-stats-topic", "search-expert-stats");
     d.put("kafka.group-id", "moe-search");
-    d.put("kafka.starting-offsets", "earliest");
+    d.put("kafka.starting-offsets", "committed");
     d.put("kafka.delivery-guarantee", "at-least-once");
     d.put("kafka.transactional-id-prefix", "moe-search");
     d.put("job.name", "moe-search");

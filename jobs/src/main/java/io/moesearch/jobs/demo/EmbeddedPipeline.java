@@ -132,6 +132,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
     submit(env);
   }
 
+  /**
+   * Cancels the job without a savepoint; the broker keeps running, so {@link #restart} submits it
+   * afresh (starting from the consumer group's committed offsets by default).
+   */
+  public void cancel() throws Exception {
+    job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    job.getJobExecutionResult()
+        .handle((r, e) -> null)
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   /** The embedded default: the job on a local MiniCluster configured from {@code base}. */
   public static EmbeddedPipeline startLocal(MoeSearchConfig base, IndexArtifact artifact)
       throws Exception {
@@ -161,7 +172,18 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * fills before them), reach the topic's end. Returns false on timeout.
    */
   public boolean awaitFillsConsumed(Duration timeout) throws Exception {
-    String topic = config.kafka().cacheFillTopic();
+    return awaitConsumed(config.kafka().cacheFillTopic(), timeout);
+  }
+
+  /**
+   * Waits until the job's consumer group has committed offsets at the end of the query topic (as
+   * written up to now), i.e. a checkpoint covers every query sent so far. Returns false on timeout.
+   */
+  public boolean awaitQueriesConsumed(Duration timeout) throws Exception {
+    return awaitConsumed(config.kafka().queryTopic(), timeout);
+  }
+
+  private boolean awaitConsumed(String topic, Duration timeout) throws Exception {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     try (org.apache.kafka.clients.admin.Admin admin =
         org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {

@@ -246,7 +246,8 @@ public final class SearchJob {
                     config.oversample(),
                     config.ranking(),
                     routing.loadHalfLifeMs(),
-                    config.statsIntervalMillis()))
+                    config.statsIntervalMillis(),
+                    watchRoot(config)))
             .name("expert-retrieval")
             .uid("expert-retrieval");
     SingleOutputStreamOperator<SearchResult> results =

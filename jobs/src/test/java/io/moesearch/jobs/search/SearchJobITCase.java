@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The streaming job end to end on a real Kafka broker and Flink's MiniCluster (parallelism 2,
  * RocksDB state): valid queries are answered once each with the core retriever's ranking, malformed
- * ones land in the dead-letter topic with a reason, and the job never restarts.
+ * ones land in the dead-letter topic with a reason, and the job never restarts. A job submitted
+ * again without a savepoint continues from its consumer group's committed offsets.
  */
 class SearchJobITCase {
   @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
@@ -110,6 +111,64 @@ class SearchJobITCase {
           .anyMatch(r -> r.contains("query_id"))
           .anyMatch(r -> r.contains("top_k"));
       assertThat(pipeline.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+  }
+
+  @Test
+  void aResubmittedJobWithoutSavepointDoesNotAnswerOldQueriesAgain(@TempDir Path checkpoints)
+      throws Exception {
+    MoeSearchConfig config = fixture.config(checkpoints, Map.of());
+    Configuration flink = SearchJob.flinkConfiguration(config);
+    flink.setString("restart-strategy.type", "none");
+    List<SearchQuery> queries = fixture.queries(30);
+    try (EmbeddedPipeline pipeline =
+        EmbeddedPipeline.start(
+            config,
+            StreamExecutionEnvironment.getExecutionEnvironment(flink),
+            fixture.artifact,
+            2,
+            s -> s)) {
+      for (SearchQuery q : queries.subList(0, 20)) {
+        pipeline.send(q.queryId(), PipelineFixture.encode(q));
+      }
+      pipeline.flush();
+      Map<String, Integer> first = new HashMap<>();
+      try (var rc = pipeline.results(false)) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (first.size() < 20 && System.currentTimeMillis() < deadline) {
+          rc.poll(Duration.ofMillis(200))
+              .forEach(r -> first.merge(r.value().queryId(), 1, Integer::sum));
+        }
+      }
+      assertThat(first).hasSize(20);
+      assertThat(pipeline.awaitQueriesConsumed(Duration.ofSeconds(60)))
+          .as("offsets committed on checkpoint")
+          .isTrue();
+      pipeline.cancel();
+
+      Map<String, Integer> second = new HashMap<>();
+      try (var rc = pipeline.newResults()) {
+        pipeline.restart(StreamExecutionEnvironment.getExecutionEnvironment(flink));
+        for (SearchQuery q : queries.subList(20, 30)) {
+          pipeline.send(q.queryId(), PipelineFixture.encode(q));
+        }
+        pipeline.flush();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (second.size() < 10 && System.currentTimeMillis() < deadline) {
+          rc.poll(Duration.ofMillis(200))
+              .forEach(r -> second.merge(r.value().queryId(), 1, Integer::sum));
+        }
+        // A replay of the first queries would arrive around the new answers.
+        for (int i = 0; i < 10; i++) {
+          rc.poll(Duration.ofMillis(200))
+              .forEach(r -> second.merge(r.value().queryId(), 1, Integer::sum));
+        }
+      }
+      assertThat(second.keySet())
+          .as("only the new queries are answered")
+          .containsExactlyInAnyOrderElementsOf(
+              queries.subList(20, 30).stream().map(SearchQuery::queryId).toList());
+      assertThat(second.values()).allMatch(c -> c == 1);
     }
   }
 }
