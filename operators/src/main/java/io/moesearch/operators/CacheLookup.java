@@ -59,6 +59,11 @@ public final class CacheLookup
 
   private static final char SEP = '\u0000';
 
+  /** The keyed-state names of L2 (results) and L3 (embeddings), both with TTL. */
+  static final String RESULTS_STATE = "cached-results";
+
+  static final String EMBEDDING_STATE = "cached-embedding";
+
   private final String initialVersion;
   private final String modelId;
   private final CacheSettings settings;
@@ -184,11 +189,11 @@ public final class CacheLookup
     l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
     MapStateDescriptor<String, CachedResult> resultsDesc =
         new MapStateDescriptor<>(
-            "cached-results", Types.STRING, TypeInformation.of(CachedResult.class));
+            RESULTS_STATE, Types.STRING, TypeInformation.of(CachedResult.class));
     resultsDesc.enableTimeToLive(ttl(settings.l2TtlMillis()));
     results = getRuntimeContext().getMapState(resultsDesc);
     ValueStateDescriptor<CachedEmbedding> embDesc =
-        new ValueStateDescriptor<>("cached-embedding", TypeInformation.of(CachedEmbedding.class));
+        new ValueStateDescriptor<>(EMBEDDING_STATE, TypeInformation.of(CachedEmbedding.class));
     embDesc.enableTimeToLive(ttl(settings.l3TtlMillis()));
     embedding = getRuntimeContext().getState(embDesc);
     inFlight =

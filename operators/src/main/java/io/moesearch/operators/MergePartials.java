@@ -251,9 +251,10 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 p.items()[i].productId(), p.items()[i].title(), p.features()[i]));
       }
     }
+    int k = sample.query().topK();
     List<HybridRanker.Scored> top =
         HybridRanker.fuse(
-            dense, lexical, ranking.fusion(), ranking.denseDepth(), sample.query().topK());
+            dense, lexical, ranking.fusion(), HybridRanker.denseDepth(ranking.denseDepth(), k), k);
     RankedItem[] items = new RankedItem[top.size()];
     for (int i = 0; i < items.length; i++) {
       HybridRanker.Scored c = top.get(i);

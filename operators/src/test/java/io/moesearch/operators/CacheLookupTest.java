@@ -8,8 +8,13 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import java.util.List;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -22,8 +27,9 @@ class CacheLookupTest {
   private static final String MODEL = "model-a";
   private static final long WAIT_MS = 500;
   private static final long L2_TTL_MS = 60_000;
+  private static final long L3_TTL_MS = 120_000;
   private static final CacheSettings SETTINGS =
-      new CacheSettings(1000, 60_000, L2_TTL_MS, 120_000, WAIT_MS);
+      new CacheSettings(1000, 60_000, L2_TTL_MS, L3_TTL_MS, WAIT_MS);
   private static final RankedItem[] ITEMS = {
     new RankedItem("p1", "Anker USB-C cable", 0.9f), new RankedItem("p2", "Belkin cable", 0.8f)
   };
@@ -44,6 +50,13 @@ class CacheLookupTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           String, AcceptedQuery, CacheFill, SearchResult>
       open(String version, OperatorSubtaskState restore) throws Exception {
+    return open(version, restore, null);
+  }
+
+  /** A harness on {@code backend} ({@code null}: the harness's heap backend). */
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, AcceptedQuery, CacheFill, SearchResult>
+      open(String version, OperatorSubtaskState restore, StateBackend backend) throws Exception {
     var h =
         Harnesses.withoutGenericTypes(
             new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -51,6 +64,9 @@ class CacheLookupTest {
                 (AcceptedQuery q) -> CacheLookup.key(q),
                 (CacheFill f) -> CacheLookup.key(f),
                 Types.STRING));
+    if (backend != null) {
+      h.setStateBackend(backend);
+    }
     h.setup();
     if (restore != null) {
       h.initializeState(restore);
@@ -163,6 +179,39 @@ class CacheLookupTest {
     send(query("q2", "toner"));
     assertThat(answers()).isEmpty();
     assertThat(misses()).hasSize(1);
+  }
+
+  /**
+   * On RocksDB (the job's backend) the L2/L3 TTL is enforced by RocksDB's compaction filter: an
+   * expired entry stays on disk (unserved) until its column family is compacted, and compaction
+   * then drops it while keeping the entries still alive.
+   */
+  @Test
+  void rocksDbCompactionDropsExpiredCacheEntriesAndKeepsLiveOnes() throws Exception {
+    harness.close();
+    harness = open(VERSION, null, new EmbeddedRocksDBStateBackend());
+    var rocks = (RocksDBKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend();
+    harness.setStateTtlProcessingTime(0);
+    fill(resultFill("toner", VERSION)); // L2, expires at L2_TTL_MS
+    fill(CacheFill.embedding("toner", MODEL, new float[] {0.6f, 0.8f})); // L3, expires at L3_TTL_MS
+    harness.setStateTtlProcessingTime(L2_TTL_MS / 2);
+    fill(resultFill("mouse", VERSION)); // L2, expires at 1.5 × L2_TTL_MS
+    assertThat(rocks.numKeyValueStateEntries()).isEqualTo(3);
+
+    harness.setStateTtlProcessingTime(L2_TTL_MS + 1);
+    assertThat(rocks.numKeyValueStateEntries()).as("expired, not yet compacted").isEqualTo(3);
+    compact(rocks);
+    assertThat(rocks.numKeyValueStateEntries()).as("toner's result dropped").isEqualTo(2);
+
+    harness.setStateTtlProcessingTime(L3_TTL_MS + 1);
+    compact(rocks);
+    assertThat(rocks.numKeyValueStateEntries()).as("everything expired and dropped").isZero();
+  }
+
+  private static void compact(RocksDBKeyedStateBackend<?> rocks) throws Exception {
+    rocks.compactState(
+        new MapStateDescriptor<>(CacheLookup.RESULTS_STATE, Types.STRING, Types.INT));
+    rocks.compactState(new ValueStateDescriptor<>(CacheLookup.EMBEDDING_STATE, Types.INT));
   }
 
   @Test

@@ -15,6 +15,9 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.rank.HybridRanker;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.state.ExpertLoad;
@@ -94,15 +97,16 @@ class ExpertRetrievalTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
       newHarness() throws Exception {
+    return newHarness(RankingSettings.denseOnly());
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
+      newHarness(RankingSettings ranking) throws Exception {
     return Harnesses.withoutGenericTypes(
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(
                 new ExpertRetrieval(
-                    dir.toString(),
-                    OVERSAMPLE,
-                    RankingSettings.denseOnly(),
-                    HALF_LIFE_MS,
-                    STATS_INTERVAL_MS)),
+                    dir.toString(), OVERSAMPLE, ranking, HALF_LIFE_MS, STATS_INTERVAL_MS)),
             ExpertRequest::slot,
             Types.INT));
   }
@@ -349,6 +353,85 @@ class ExpertRetrievalTest {
     assertThat(loadOf(harness, 2, 3)).isNotNull();
     assertThat(loadOf(harness, 1, 1)).isNotNull();
     assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  /** {@code request} sent to the query's lexical (BM25) branch instead of an expert. */
+  private static ExpertRequest lexical(ExpertRequest r) {
+    int key = ExpertRequest.lexical(r.query().queryId());
+    return new ExpertRequest(
+        r.query(),
+        r.vector(),
+        key,
+        r.experts(),
+        r.tsInMillis(),
+        r.embedMs(),
+        r.routeMs(),
+        false,
+        null,
+        null,
+        0,
+        key);
+  }
+
+  /**
+   * With hybrid ranking, a negative key is served by the BM25 branch over the lexical index: a
+   * product that BM25 finds for its model number but that no expert's dense top {@code dense-depth}
+   * holds reaches the partials through that branch alone, with its BM25 feature set and its exact
+   * cosine as score.
+   */
+  @Test
+  void theLexicalBranchFindsWhatNoExpertsDenseSearchDoes() throws Exception {
+    harness.close();
+    RankingSettings hybrid = new RankingSettings(true, 20, 50, LinearFusion.rrf());
+    harness = newHarness(hybrid);
+    harness.open();
+    harness.setProcessingTime(1_000);
+
+    Product found = null;
+    PartialResult bm25 = null;
+    for (Product p : catalog.products()) {
+      if (p.model() == null || p.model().isBlank()) {
+        continue;
+      }
+      ExpertRequest req = request(p.model(), 0, 10, null);
+      PartialResult lexical = retrieve(lexical(req));
+      if (!ids(lexical.items()).contains(p.id())) {
+        continue;
+      }
+      boolean dense = false;
+      for (int e = 0; e < EXPERTS && !dense; e++) {
+        dense = ids(retrieve(request(p.model(), e, 10, null)).items()).contains(p.id());
+      }
+      if (!dense) {
+        found = p;
+        bm25 = lexical;
+        break;
+      }
+    }
+    assertThat(found).as("a product only BM25 finds for its model number").isNotNull();
+
+    int at = ids(bm25.items()).indexOf(found.id());
+    assertThat(ExpertRequest.isLexical(bm25.expert())).isTrue();
+    assertThat(bm25.features())
+        .as("hybrid partials carry features")
+        .hasNumberOfRows(bm25.items().length);
+    assertThat(bm25.features()[at][RankingFeatures.BM25]).as("normalised BM25").isPositive();
+    assertThat(bm25.items()[at].score())
+        .as("exact cosine")
+        .isEqualTo((float) bm25.features()[at][RankingFeatures.DENSE]);
+    // Exactly the core's lexical branch: BM25 top lexical-depth of the whole catalogue.
+    ExpertRequest req = request(found.model(), 0, 10, null);
+    try (ExpertIndex index = artifact.openLexical()) {
+      List<String> expected =
+          new HybridRanker()
+              .lexical(index, artifact.vectors(), found.model(), req.vector(), 50, null).stream()
+                  .map(HybridRanker.Scored::productId)
+                  .toList();
+      assertThat(ids(bm25.items())).containsExactlyElementsOf(expected);
+    }
+    assertThat(harness.numProcessingTimeTimers())
+        .as("the lexical keys publish no expert statistics")
+        .isEqualTo(EXPERTS);
   }
 
   @Test

@@ -125,8 +125,18 @@ public final class HybridRanker {
   }
 
   /**
+   * The dense candidates fused for a result of {@code k}: at least {@code k} (as each expert
+   * returns), so that a {@code top_k} beyond {@code ranking.dense-depth} is still filled when BM25
+   * finds few products.
+   */
+  public static int denseDepth(int denseDepth, int k) {
+    return Math.max(denseDepth, k);
+  }
+
+  /**
    * The whole hybrid search in one call, as the streaming job performs it across operators: routed
-   * dense top {@code denseDepth}, BM25 top {@code lexicalDepth}, fused by {@code model}, cut to k.
+   * dense top {@link #denseDepth max(denseDepth, k)}, BM25 top {@code lexicalDepth}, fused by
+   * {@code model}, cut to k.
    */
   public List<Scored> search(
       io.moesearch.core.retrieval.Retriever retriever,
@@ -139,12 +149,13 @@ public final class HybridRanker {
       LinearFusion model,
       int denseDepth,
       int lexicalDepth) {
-    List<Candidate> dense = retriever.search(vector, Math.max(k, denseDepth), filter).items();
+    int depth = denseDepth(denseDepth, k);
+    List<Candidate> dense = retriever.search(vector, depth, filter).items();
     return fuse(
         dense(text, dense),
         lexical(lexicalIndex, vectors, text, vector, lexicalDepth, filter),
         model,
-        denseDepth,
+        depth,
         k);
   }
 

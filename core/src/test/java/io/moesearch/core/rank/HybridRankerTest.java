@@ -45,6 +45,13 @@ class HybridRankerTest {
         .containsExactly("a");
   }
 
+  /** A k beyond the dense depth fuses k dense candidates, so few BM25 hits still fill it. */
+  @Test
+  void theDenseDepthOfAResultIsAtLeastK() {
+    assertThat(HybridRanker.denseDepth(20, 10)).isEqualTo(20);
+    assertThat(HybridRanker.denseDepth(20, 100)).isEqualTo(100);
+  }
+
   @Test
   void inputFeaturesAreNotModified() {
     HybridRanker.Scored a = scored("a", 0.9, 0);

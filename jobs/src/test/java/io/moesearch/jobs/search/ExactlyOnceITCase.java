@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,9 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * EXACTLY_ONCE delivery through a failure: an operator throws once mid-stream, Flink restarts from
- * the last checkpoint (RocksDB state), and a read_committed consumer still sees every valid query
- * answered exactly once.
+ * EXACTLY_ONCE delivery through a failure: an operator throws once mid-stream, after a checkpoint
+ * covering part of the stream has completed; Flink restores that checkpoint (RocksDB state, Kafka
+ * offsets, sink transactions), and a read_committed consumer still sees every valid query answered
+ * exactly once.
  */
 class ExactlyOnceITCase {
   @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
@@ -38,7 +42,8 @@ class ExactlyOnceITCase {
   }
 
   @Test
-  void everyQueryIsAnsweredExactlyOnceDespiteARestart(@TempDir Path checkpoints) throws Exception {
+  void everyQueryIsAnsweredExactlyOnceDespiteARestartFromACheckpoint(
+      @TempDir Path checkpoints, @InjectMiniCluster MiniCluster cluster) throws Exception {
     MoeSearchConfig config =
         fixture.config(
             checkpoints,
@@ -55,7 +60,8 @@ class ExactlyOnceITCase {
     flink.setString("restart-strategy.fixed-delay.delay", "200 ms");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     List<SearchQuery> queries = fixture.queries(200);
-    FailOnceAfter.FAILURES.set(0);
+    int beforeFailure = 120;
+    FailOnceAfter.reset();
 
     try (EmbeddedPipeline pipeline =
         EmbeddedPipeline.start(
@@ -70,30 +76,53 @@ class ExactlyOnceITCase {
                     .uid("fail-once"))) {
       Map<String, Integer> counts = new HashMap<>();
       try (var rc = pipeline.results(true)) {
-        for (int i = 0; i < queries.size(); i++) {
+        Runnable poll =
+            () ->
+                rc.poll(Duration.ofMillis(100))
+                    .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+        for (int i = 0; i < beforeFailure; i++) {
           pipeline.send(queries.get(i).queryId(), PipelineFixture.encode(queries.get(i)));
           if (i % 20 == 19) {
             pipeline.flush();
-            rc.poll(Duration.ofMillis(100))
-                .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+            poll.run();
           }
+        }
+        // The rest only once a checkpoint covering records has completed: the next record fails.
+        long armDeadline = System.currentTimeMillis() + 60_000;
+        while (FailOnceAfter.ARMED.get() == 0 && System.currentTimeMillis() < armDeadline) {
+          poll.run();
+        }
+        assertThat(FailOnceAfter.ARMED.get()).as("a checkpoint completed mid-stream").isPositive();
+        for (int i = beforeFailure; i < queries.size(); i++) {
+          pipeline.send(queries.get(i).queryId(), PipelineFixture.encode(queries.get(i)));
         }
         pipeline.flush();
         long deadline = System.currentTimeMillis() + 180_000;
         while (counts.size() < queries.size() && System.currentTimeMillis() < deadline) {
-          rc.poll(Duration.ofMillis(200))
-              .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+          poll.run();
         }
         // Let further checkpoints commit: a duplicate would surface now.
         long settle = System.currentTimeMillis() + 3_000;
         while (System.currentTimeMillis() < settle) {
-          rc.poll(Duration.ofMillis(200))
-              .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+          poll.run();
         }
       }
+      assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isGreaterThanOrEqualTo(1);
+      assertThat(FailOnceAfter.CHECKPOINT_BEFORE_FAILURE.get())
+          .as("a checkpoint completed before the injected failure")
+          .isPositive();
+      RestoredCheckpointStats restored =
+          cluster
+              .getExecutionGraph(pipeline.job().getJobID())
+              .get()
+              .getCheckpointStatsSnapshot()
+              .getLatestRestoredCheckpoint();
+      assertThat(restored).as("the restart restored a checkpoint").isNotNull();
+      assertThat(restored.getCheckpointId())
+          .as("restored checkpoint")
+          .isGreaterThanOrEqualTo(FailOnceAfter.CHECKPOINT_BEFORE_FAILURE.get());
       assertThat(counts).hasSize(queries.size());
       assertThat(counts).allSatisfy((id, n) -> assertThat(n).as("answers to %s", id).isEqualTo(1));
-      assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isGreaterThanOrEqualTo(1);
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -63,6 +64,14 @@ class IndexSwapITCase {
 
     Map<String, Integer> counts = new HashMap<>();
     Map<String, SearchResult> results = new HashMap<>();
+    // Every answer received is counted (duplicates too) and kept, wherever it is polled.
+    Consumer<List<EmbeddedPipeline.Timed<SearchResult>>> record =
+        polled ->
+            polled.forEach(
+                r -> {
+                  counts.merge(r.value().queryId(), 1, Integer::sum);
+                  results.put(r.value().queryId(), r.value());
+                });
     String v2 = null;
     try (EmbeddedPipeline pipeline =
             EmbeddedPipeline.start(config, env, fixture.artifact, 2, s -> s);
@@ -74,38 +83,30 @@ class IndexSwapITCase {
           // Wait for the first answers, so the swap happens mid-stream, then write a new gate.
           long until = System.currentTimeMillis() + 60_000;
           while (results.isEmpty() && System.currentTimeMillis() < until) {
-            rc.poll(Duration.ofMillis(100))
-                .forEach(r -> results.put(r.value().queryId(), r.value()));
+            record.accept(rc.poll(Duration.ofMillis(100)));
           }
           // The new version also serves every expert from two replicas (a replicated layout):
           // requests are keyed by slot from then on, and nothing may be lost across the change.
           var gate = IndexArtifact.load(fixture.artifactDir, 384).gate();
           double[] even = new double[gate.experts()];
-          java.util.Arrays.fill(even, 1);
+          Arrays.fill(even, 1);
           v2 =
               GateVersionWriter.write(
                       fixture.artifactDir,
                       gate,
-                      io.moesearch.core.gate.ExpertPlacement.plan(even, 2 * gate.experts(), 2),
+                      ExpertPlacement.plan(even, 2 * gate.experts(), 2),
                       new Manifest.GateUpdate(v1, "test swap", Map.of()),
                       null)
                   .version();
         }
-        for (var r : rc.poll(Duration.ofMillis(20))) {
-          counts.merge(r.value().queryId(), 1, Integer::sum);
-          results.put(r.value().queryId(), r.value());
-        }
+        record.accept(rc.poll(Duration.ofMillis(20)));
       }
       long deadline = System.currentTimeMillis() + 120_000;
       while (counts.size() < queries.size() && System.currentTimeMillis() < deadline) {
-        for (var r : rc.poll(Duration.ofMillis(200))) {
-          counts.merge(r.value().queryId(), 1, Integer::sum);
-          results.put(r.value().queryId(), r.value());
-        }
+        record.accept(rc.poll(Duration.ofMillis(200)));
       }
       for (int i = 0; i < 5; i++) {
-        rc.poll(Duration.ofMillis(200))
-            .forEach(r -> counts.merge(r.value().queryId(), 1, Integer::sum));
+        record.accept(rc.poll(Duration.ofMillis(200)));
       }
       assertThat(pipeline.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     }

@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
@@ -11,7 +12,9 @@ import io.moesearch.jobs.demo.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +67,7 @@ class SearchJobITCase {
 
       Map<String, Integer> counts = new HashMap<>();
       Map<String, SearchResult> results = new HashMap<>();
-      List<DeadLetter> dead = new java.util.ArrayList<>();
+      List<DeadLetter> dead = new ArrayList<>();
       long deadline = System.currentTimeMillis() + 180_000;
       try (var rc = pipeline.results(false);
           var dc = pipeline.deadLetters()) {
@@ -169,6 +172,97 @@ class SearchJobITCase {
           .containsExactlyInAnyOrderElementsOf(
               queries.subList(20, 30).stream().map(SearchQuery::queryId).toList());
       assertThat(second.values()).allMatch(c -> c == 1);
+    }
+  }
+
+  /**
+   * Edge queries through the whole pipeline with the cache switched off ({@code cache.enabled:
+   * false}): every answer is computed ({@code miss}, also for a text asked again after its answer
+   * arrived), a filter that matches no product is answered with zero items (not dead-lettered, no
+   * restart), and {@code top_k} 100 goes through the hybrid fusion to 100 distinct products in
+   * descending fused score, exactly as the core ranks them.
+   */
+  @Test
+  void withTheCacheOffEdgeQueriesAreAnsweredByTheFullPath(@TempDir Path checkpoints)
+      throws Exception {
+    MoeSearchConfig config =
+        fixture.config(
+            checkpoints,
+            Map.of("kafka.delivery-guarantee", "at-least-once", "cache.enabled", "false"));
+    assertThat(config.ranking().hybrid()).as("the default ranking").isTrue();
+    Configuration flink = SearchJob.flinkConfiguration(config);
+    flink.setString("restart-strategy.type", "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    List<SearchQuery> plain =
+        fixture.queries(24).stream().filter(q -> q.filters() == null).limit(12).toList();
+    List<SearchQuery> again =
+        plain.stream()
+            .map(q -> new SearchQuery("again-" + q.queryId(), q.text(), q.topK(), null, 0, null))
+            .toList();
+    List<SearchQuery> nothing =
+        List.of(
+            new SearchQuery(
+                "none-brand",
+                plain.get(0).text(),
+                10,
+                new Filters(new String[] {"no such brand"}, null, null),
+                0,
+                null),
+            new SearchQuery("none-price", "usb cable", 10, new Filters(null, 1e9, 2e9), 0, null));
+    List<SearchQuery> top100 =
+        plain.subList(0, 4).stream()
+            .map(q -> new SearchQuery("top-" + q.queryId(), q.text(), 100, null, 0, null))
+            .toList();
+    Map<String, List<String>> expected = fixture.expected(top100, config);
+
+    try (EmbeddedPipeline pipeline =
+            EmbeddedPipeline.start(config, env, fixture.artifact, 2, s -> s);
+        var rc = pipeline.results(false);
+        var dc = pipeline.deadLetters()) {
+      Map<String, SearchResult> results = new HashMap<>();
+      List<SearchQuery> first = new ArrayList<>(plain);
+      first.addAll(nothing);
+      first.addAll(top100);
+      ask(pipeline, rc, first, results);
+      // Asked again once answered: with a cache these would be hits.
+      ask(pipeline, rc, again, results);
+      for (int i = 0; i < 5; i++) {
+        rc.poll(Duration.ofMillis(200)).forEach(r -> results.put(r.value().queryId(), r.value()));
+      }
+
+      assertThat(results).hasSize(first.size() + again.size());
+      assertThat(results.values())
+          .extracting(SearchResult::cache)
+          .containsOnly(SearchResult.CACHE_MISS);
+      for (SearchQuery q : nothing) {
+        assertThat(results.get(q.queryId()).items()).as("answer to %s", q.queryId()).isEmpty();
+      }
+      for (SearchQuery q : top100) {
+        RankedItem[] items = results.get(q.queryId()).items();
+        List<String> ids = Arrays.stream(items).map(RankedItem::productId).toList();
+        assertThat(ids).as("top 100 of %s", q.text()).hasSize(100).doesNotHaveDuplicates();
+        assertThat(items)
+            .extracting(RankedItem::score)
+            .isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(ids).containsExactlyElementsOf(expected.get(q.queryId()));
+      }
+      assertThat(dc.poll(Duration.ofMillis(500))).as("dead letters").isEmpty();
+      assertThat(pipeline.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    }
+  }
+
+  /** Sends {@code queries} and waits (at most two minutes) until each has an answer. */
+  private static void ask(
+      EmbeddedPipeline pipeline,
+      EmbeddedPipeline.Consumer<SearchResult> rc,
+      List<SearchQuery> queries,
+      Map<String, SearchResult> results) {
+    queries.forEach(q -> pipeline.send(q.queryId(), PipelineFixture.encode(q)));
+    pipeline.flush();
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (System.currentTimeMillis() < deadline
+        && !queries.stream().allMatch(q -> results.containsKey(q.queryId()))) {
+      rc.poll(Duration.ofMillis(200)).forEach(r -> results.put(r.value().queryId(), r.value()));
     }
   }
 }
