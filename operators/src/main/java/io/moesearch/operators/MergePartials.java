@@ -265,10 +265,15 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   /**
-   * False when nothing matches the query: the BM25 branch found nothing and no dense candidate's
-   * cosine similarity reaches {@link RankingSettings#minSimilarity()}.
+   * False when nothing matches an unfiltered query: the BM25 branch found nothing and no dense
+   * candidate's cosine similarity reaches {@link RankingSettings#minSimilarity()}. A filtered query
+   * always matches the products its filters select (a shopper browsing a brand with a vague text
+   * still wants that brand's products); it has no match only when the filters select none.
    */
-  private boolean matched(Iterable<PartialResult> all) {
+  private boolean matched(PartialResult sample, Iterable<PartialResult> all) {
+    if (sample.query().filters() != null) {
+      return true;
+    }
     for (PartialResult p : all) {
       if (ExpertRequest.isLexical(p.expert())) {
         if (p.items().length > 0) {
@@ -305,7 +310,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       retrieveMs = Math.max(retrieveMs, p.retrieveMs());
     }
     RankedItem[] items =
-        matched(all)
+        matched(sample, all)
             ? ranking.hybrid() ? fused(sample, all) : exact(lists, sample.query().topK())
             : new RankedItem[0];
     double rerankMs = (System.nanoTime() - t0) / 1e6;

@@ -448,7 +448,8 @@ class MergePartialsTest {
 
   /**
    * "No match": when the BM25 branch found nothing and the best cosine is below the floor, the
-   * answer has no items (and says so); a BM25 hit or one candidate at the floor is a match.
+   * answer to an unfiltered query has no items (and says so); a BM25 hit, one candidate at the
+   * floor or a filter is a match.
    */
   @Test
   void withoutABm25HitAndBelowTheSimilarityFloorTheAnswerIsNoMatch() throws Exception {
@@ -460,11 +461,13 @@ class MergePartialsTest {
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking));
     harness.open();
     harness.setProcessingTime(T0);
-    String[] ids = {"junk", "bm25-hit", "at-floor"};
-    float[] best = {0.29f, 0.1f, 0.3f};
-    RankedItem[][] lexicalItems = {{}, {item("l-1", 0.1f)}, {}};
+    String[] ids = {"junk", "bm25-hit", "at-floor", "filtered"};
+    float[] best = {0.29f, 0.1f, 0.3f, 0.1f};
+    RankedItem[][] lexicalItems = {{}, {item("l-1", 0.1f)}, {}, {}};
+    io.moesearch.connectors.message.Filters brand =
+        new io.moesearch.connectors.message.Filters(new String[] {"acme"}, null, null);
     for (int i = 0; i < ids.length; i++) {
-      SearchQuery q = new SearchQuery(ids[i], "the", 4, null, 0, null);
+      SearchQuery q = new SearchQuery(ids[i], "the", 4, i == 3 ? brand : null, 0, null);
       int lex = ExpertRequest.lexical(q.queryId());
       int[] fanOut = {3, lex};
       process(
@@ -484,7 +487,10 @@ class MergePartialsTest {
     }
     List<SearchResult> out = harness.extractOutputValues();
     assertThat(out).extracting(SearchResult::queryId).containsExactly(ids);
-    assertThat(out).extracting(SearchResult::noMatch).containsExactly(true, false, false);
+    assertThat(out)
+        .as("a filtered query shows what its filters select")
+        .extracting(SearchResult::noMatch)
+        .containsExactly(true, false, false, false);
     assertThat(out.get(0).items()).isEmpty();
     assertThat(out.get(1).items()).isNotEmpty();
     assertThat(new io.moesearch.connectors.message.MessageJson().encodeResult(out.get(0)))

@@ -48,7 +48,9 @@ class QueryLogTest {
             "not json",
             "{\"query_id\": \"5\", \"text\": \"" + "x".repeat(100) + "\"}");
     assertThat(texts(log.top(10))).containsExactly("toner=5", "mouse=2", "mouse=1", "mouse=1");
-    assertThat(log.top(10).get(3).query().filters().brands()).as("brands in normal form").containsExactly("hp");
+    assertThat(log.top(10).get(3).query().filters().brands())
+        .as("brands in normal form")
+        .containsExactly("hp");
     assertThat(log.skipped()).isEqualTo(3);
     assertThat(problems).anyMatch(p -> p.contains("q.jsonl:6") && p.contains("count"));
     assertThat(problems).anyMatch(p -> p.contains("q.jsonl:7") && p.contains("not JSON"));
