@@ -1,6 +1,5 @@
 package io.moesearch.jobs.demo;
 
-import io.moesearch.connectors.kafka.EmbeddedKafka;
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
 import io.moesearch.connectors.message.DeadLetter;
@@ -9,6 +8,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.search.SearchJob;
+import io.moesearch.tools.kafka.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.moesearch.connectors.kafka;
+package io.moesearch.tools.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.moesearch.connectors.kafka;
+package io.moesearch.tools.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,11 +69,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties props = new Properties();
     props.setProperty("bootstrap.servers", bootstrapServers);
     return props;
-  }
-
-  /** A {@link KafkaSettings} builder pre-set with this broker's bootstrap servers. */
-  public KafkaSettings.Builder settingsBuilder() {
-    return KafkaSettings.builder().bootstrapServers(bootstrapServers);
   }
 
   /** Directory holding the broker's metadata and log data (deleted by {@link #close()}). */
