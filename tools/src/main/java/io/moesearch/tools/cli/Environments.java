@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;

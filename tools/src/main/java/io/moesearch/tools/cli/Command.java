@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.moesearch.jobs.demo;
+package io.moesearch.jobs.testing;
 
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;

@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

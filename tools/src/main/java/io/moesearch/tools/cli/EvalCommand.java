@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;

@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.message.QueryCodec;

@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;

@@ -1,4 +1,4 @@
-package io.moesearch.jobs.demo;
+package io.moesearch.tools.demo;
 
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Catalog;

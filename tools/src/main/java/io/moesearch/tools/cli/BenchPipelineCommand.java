@@ -1,12 +1,12 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.demo.EmbeddedPipeline;
-import io.moesearch.jobs.demo.PipelineDriver;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.demo.PipelineDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

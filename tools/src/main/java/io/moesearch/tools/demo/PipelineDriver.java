@@ -1,10 +1,11 @@
-package io.moesearch.jobs.demo;
+package io.moesearch.tools.demo;
 
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.eval.LatencyStats;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

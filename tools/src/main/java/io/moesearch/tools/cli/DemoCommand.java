@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
@@ -7,10 +7,10 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.demo.EmbeddedPipeline;
-import io.moesearch.jobs.demo.PipelineDriver;
 import io.moesearch.jobs.index.IndexBuildJob;
 import io.moesearch.jobs.search.SearchJob;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.demo.PipelineDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.moesearch.jobs.cli;
+package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.message.SearchQuery;
@@ -8,11 +8,11 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.util.Zipf;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.demo.EmbeddedPipeline;
-import io.moesearch.jobs.demo.PipelineDriver;
-import io.moesearch.jobs.demo.QueryVocabulary;
 import io.moesearch.jobs.prewarm.PrewarmJob;
 import io.moesearch.jobs.prewarm.QueryLog;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.demo.PipelineDriver;
+import io.moesearch.tools.demo.QueryVocabulary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
