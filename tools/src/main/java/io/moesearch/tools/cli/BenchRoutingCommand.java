@@ -28,6 +28,7 @@ import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
 import io.moesearch.core.util.Zipf;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.routing.RoutingData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

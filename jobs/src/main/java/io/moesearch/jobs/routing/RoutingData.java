@@ -1,4 +1,4 @@
-package io.moesearch.tools.cli;
+package io.moesearch.jobs.routing;
 
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 
-/** Shared steps of {@code routing update} and {@code bench routing}. */
-final class RoutingData {
+/** Shared steps of the routing update and {@code bench routing}. */
+public final class RoutingData {
   private RoutingData() {}
 
   /** {@code n} product titles picked with a seeded shuffle: the default query log. */
-  static List<String> titleQueries(Catalog catalog, int n, long seed) {
+  public static List<String> titleQueries(Catalog catalog, int n, long seed) {
     List<Integer> ords = new ArrayList<>();
     for (int i = 0; i < catalog.size(); i++) {
       ords.add(i);
@@ -36,7 +36,7 @@ final class RoutingData {
    * A query log: one query a line, either plain text or a JSON object with a {@code text} (or
    * {@code query}) field; blank lines and lines starting with {@code #} are skipped.
    */
-  static List<String> readQueryLog(Path file, int limit) throws IOException {
+  public static List<String> readQueryLog(Path file, int limit) throws IOException {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     List<String> out = new ArrayList<>();
     int line = 0;
@@ -67,7 +67,7 @@ final class RoutingData {
   }
 
   /** Embeds texts in batches of 32, reporting progress every ~500. */
-  static float[][] embed(Embedder embedder, List<String> texts, Consumer<String> progress) {
+  public static float[][] embed(Embedder embedder, List<String> texts, Consumer<String> progress) {
     float[][] out = new float[texts.size()][];
     int next = 500;
     for (int from = 0; from < texts.size(); from += 32) {
@@ -83,10 +83,10 @@ final class RoutingData {
   }
 
   /** The trained gate and the neighbour data it was trained on. */
-  record Training(GateTrainer.Result result, int queries, int k) {}
+  public record Training(GateTrainer.Result result, int queries, int k) {}
 
   /** Re-learns the gate: exact top-k of each query, targets from expert membership, training. */
-  static Training train(
+  public static Training train(
       Gate initial,
       float[][] products,
       int[][] expertsOfProduct,
