@@ -63,6 +63,8 @@ class JobJarITCase {
           new String[] {"ai/djl/", "DJL (flink-lib/)"},
           new String[] {"com/microsoft/onnxruntime/", "ONNX Runtime (flink-lib/)"},
           new String[] {"dev/langchain4j/", "the model jar (flink-lib/)"},
+          new String[] {"com/google/gson/", "Gson, DJL's (flink-lib/)"},
+          new String[] {"com/sun/jna/", "JNA, DJL's (flink-lib/)"},
           new String[] {"moe-search-log4j2.xml", "the CLI's logging configuration"},
           new String[] {"log4j2-test.properties", "test logging configuration"});
 
