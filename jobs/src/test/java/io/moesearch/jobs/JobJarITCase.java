@@ -30,6 +30,9 @@ class JobJarITCase {
           new String[] {"io/moesearch/jobs/demo/", "the demo"},
           new String[] {"io/moesearch/jobs/testing/", "the jobs' test fixtures"},
           new String[] {"io/moesearch/core/testing/", "the core's test fixtures"},
+          new String[] {
+            "io/moesearch/core/synth/SyntheticCatalog", "bench routing's generated data"
+          },
           // kafka-clients ships kafka/kafka-version.properties; the broker's classes are kafka.*
           new String[] {"kafka/server/", "the Kafka broker (kafka_2.13)"},
           new String[] {"kafka/log/", "the Kafka broker (kafka_2.13)"},
