@@ -11,6 +11,7 @@ import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
+import io.moesearch.tools.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,8 +91,8 @@ class KafkaPipelineITCase {
   @Test
   void exactlyOncePipelineAnswersValidQueriesAndDeadLettersTheRest() throws Exception {
     KafkaSettings settings =
-        kafka
-            .settingsBuilder()
+        KafkaSettings.builder()
+            .bootstrapServers(kafka.bootstrapServers())
             .queryTopic("it-queries")
             .resultTopic("it-results")
             .deadLetterTopic("it-dead-letters")

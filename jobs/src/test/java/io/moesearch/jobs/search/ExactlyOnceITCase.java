@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.demo.EmbeddedPipeline;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;

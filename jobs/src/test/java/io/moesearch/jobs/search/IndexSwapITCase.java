@@ -9,7 +9,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.demo.EmbeddedPipeline;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.testing.TextVariants;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.demo.EmbeddedPipeline;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,0 +1,218 @@
+package io.moesearch.tools.cli;
+
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.artifact.ArtifactException;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.eval.Judgements;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.index.IndexBuildJob;
+import io.moesearch.jobs.search.SearchJob;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.demo.PipelineDriver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code moe-search demo}: the main job end to end on the embedded default. */
+final class DemoCommand implements Command {
+  @Override
+  public String name() {
+    return "demo";
+  }
+
+  @Override
+  public String summary() {
+    return "run the streaming job end to end: embedded Kafka + MiniCluster + shipped catalogue";
+  }
+
+  @Override
+  public String help() {
+    return """
+        Usage: moe-search demo [options]
+
+        Builds the index from the shipped catalogue if none exists, starts a real Kafka broker (KRaft,
+        in this JVM) and the streaming search job on Flink's MiniCluster (RocksDB state), streams the
+        Chorus judged queries (and a few malformed messages, which go to the dead-letter topic) into
+        the query topic, prints the ranked results as they arrive, asks a few of them again (answered
+        from the query cache), and prints a closing summary with the cache paths taken. Stops the job
+        and the broker and exits.
+
+        Options:
+          --queries N           how many of the Chorus queries to send (default: all 135)
+          --rate QPS            send rate, queries/s (default 20; 0 = as fast as possible)
+          --results N           items printed per query (default 3)
+          --repeat N            then ask the first N queries again, answered from the cache (default 10)
+          --json FILE           write the summary figures as JSON
+          --config FILE / --set KEY=VALUE
+        """;
+  }
+
+  @Override
+  public Map<String, String> valuedFlags() {
+    return Map.of("queries", "", "rate", "", "results", "", "repeat", "", "json", "");
+  }
+
+  @Override
+  public int run(Args args) throws Exception {
+    MoeSearchConfig config = args.config();
+    IndexArtifact artifact = ensureIndex(config);
+    List<String> texts =
+        new ArrayList<>(
+            Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP)
+                .byQuery()
+                .keySet());
+    int n = Math.min(texts.size(), args.intOption("queries", texts.size(), 1));
+    double rate = args.doubleOption("rate", 20, 0);
+    int show = args.intOption("results", 3, 0);
+    List<SearchQuery> queries = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      queries.add(
+          new SearchQuery("demo-" + i, texts.get(i), 10, null, System.currentTimeMillis(), null));
+    }
+    List<byte[]> malformed =
+        List.of(
+            "{\"query_id\": \"broken\", \"text\": ".getBytes(StandardCharsets.UTF_8),
+            "{\"query_id\": \"no-text\"}".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xC3, (byte) 0x28});
+    System.out.printf(
+        "starting Kafka (KRaft, in-process) and the search job (parallelism %d, %s state) on index %s%n",
+        config.intRange("job.parallelism", 1, 1024),
+        config.string("job.state-backend"),
+        artifact.version());
+    int repeat = args.intOption("repeat", 10, 0);
+    PipelineDriver.Figures f;
+    PipelineDriver.Figures repeated = null;
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
+      // Let the job start and warm up (model sessions, JIT, state) so the latencies shown are the
+      // steady state, not start-up.
+      List<SearchQuery> warm = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        warm.add(
+            new SearchQuery(
+                "warm-up-" + i, "warm up " + texts.get(i % texts.size()), 10, null, 0, null));
+      }
+      System.out.printf(
+          "broker at %s; warming the job up with %d queries%n",
+          pipeline.bootstrapServers(), warm.size());
+      PipelineDriver.run(pipeline, warm, List.of(), 0, Duration.ofMinutes(5), r -> {});
+      System.out.printf(
+          "sending %d queries at %s/s and %d malformed messages%n%n",
+          n, rate == 0 ? "max" : rate, malformed.size());
+      f =
+          PipelineDriver.run(
+              pipeline, queries, malformed, rate, Duration.ofMinutes(5), r -> print(r, show));
+      // Shoppers repeat popular queries: ask some again, to show them answered from the cache.
+      List<SearchQuery> again = new ArrayList<>();
+      for (int i = 0; i < Math.min(repeat, n); i++) {
+        SearchQuery q = queries.get(i);
+        again.add(new SearchQuery("again-" + i, q.text(), q.topK(), null, 0, null));
+      }
+      if (!again.isEmpty()) {
+        System.out.printf("%nasking %d of them again (now cached):%n%n", again.size());
+        repeated =
+            PipelineDriver.run(
+                pipeline, again, List.of(), rate, Duration.ofMinutes(5), r -> print(r, 0));
+      }
+    }
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "summary: %d queries sent, %d results, %d dead letters (of %d malformed sent)%s%n",
+        f.queriesSent,
+        f.resultsReceived,
+        f.deadLetters,
+        f.malformedSent,
+        f.timedOut ? " — TIMED OUT waiting for results" : "");
+    System.out.printf(
+        Locale.ROOT,
+        "latency end to end (produce → result consumed): p50 %.1f ms, p99 %.1f ms; in job: p50 %.1f ms, p99 %.1f ms; avg experts %.2f%n",
+        f.e2eP50Ms,
+        f.e2eP99Ms,
+        f.inJobP50Ms,
+        f.inJobP99Ms,
+        f.avgExperts);
+    System.out.println("cache paths: " + cacheLine(f));
+    if (repeated != null) {
+      System.out.println("cache paths of the repeated queries: " + cacheLine(repeated));
+    }
+    Json.write(args.option("json"), f);
+    return f.timedOut || (repeated != null && repeated.timedOut) ? 1 : 0;
+  }
+
+  /** E.g. "miss 135 (in job p50 30.0 ms, p99 50.0 ms), l1 10 (...)". */
+  private static String cacheLine(PipelineDriver.Figures f) {
+    List<String> parts = new ArrayList<>();
+    f.cachePaths.forEach(
+        (path, count) ->
+            parts.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s %d (in job p50 %.1f ms, p99 %.1f ms)",
+                    path,
+                    count,
+                    f.cachePathLatencyMs.get(path + "_in_job_p50"),
+                    f.cachePathLatencyMs.get(path + "_in_job_p99"))));
+    return String.join(", ", parts);
+  }
+
+  private static void print(SearchResult r, int show) {
+    StringBuilder sb = new StringBuilder();
+    int[] e = r.experts();
+    String experts =
+        e.length
+            + " "
+            + java.util.Arrays.toString(java.util.Arrays.copyOf(e, Math.min(4, e.length)))
+                .replace("]", e.length > 4 ? ", …]" : "]");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-9s %-34s experts %-22s %6.1f ms  %s%n",
+            r.queryId(),
+            '"' + abbreviate(r.text(), 32) + '"',
+            experts,
+            r.latency().totalMs(),
+            r.cache()));
+    for (int i = 0; i < Math.min(show, r.items().length); i++) {
+      var item = r.items()[i];
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "    %d. %.3f  %-10s %s%n",
+              i + 1,
+              item.score(),
+              item.productId(),
+              abbreviate(item.title(), 80)));
+    }
+    System.out.print(sb);
+  }
+
+  private static String abbreviate(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+  }
+
+  /** The configured index, built from the configured catalogue first if there is none. */
+  static IndexArtifact ensureIndex(MoeSearchConfig config) throws Exception {
+    try {
+      return SearchJob.resolveArtifact(config);
+    } catch (ArtifactException e) {
+      if (!config.string("index.path").isEmpty()) {
+        throw e;
+      }
+      System.out.println(
+          "no usable index ("
+              + e.getMessage()
+              + "): building one from "
+              + config.catalogPath()
+              + " (a few minutes, once)");
+      new IndexBuildJob(config, System.out::println)
+          .run(Environments.local(config.intRange("index.parallelism", 1, 256)));
+      return SearchJob.resolveArtifact(config);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.moesearch.tools.demo;
+
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.eval.LatencyStats;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Streams queries into a running {@link EmbeddedPipeline} at a target rate while consuming results,
+ * and measures end-to-end latency (produce time → result consumed) and throughput.
+ */
+public final class PipelineDriver {
+
+  /** What a run measured. Field names are the JSON output's. */
+  public static final class Figures {
+    public int queriesSent;
+    public int malformedSent;
+    public int resultsReceived;
+    public int duplicateResults;
+    public int deadLetters;
+    public double targetRatePerSec;
+    public double sendSeconds;
+    public double throughputPerSec;
+    public double e2eP50Ms;
+    public double e2eP95Ms;
+    public double e2eP99Ms;
+    public double inJobP50Ms;
+    public double inJobP99Ms;
+    public double avgExperts;
+
+    /**
+     * In-job stage latencies (ms) of computed results: embed (queue + batched inference), route,
+     * retrieve, rerank.
+     */
+    public Map<String, Double> stageMs = new java.util.LinkedHashMap<>();
+
+    /** Results by cache path ({@code miss}, {@code embedding}, {@code l1}, {@code l2}, ...). */
+    public Map<String, Integer> cachePaths = new java.util.TreeMap<>();
+
+    /**
+     * Latency by cache path: {@code <path>_e2e_p50}, {@code <path>_e2e_p99}, {@code
+     * <path>_in_job_p50}, {@code <path>_in_job_p99} (ms).
+     */
+    public Map<String, Double> cachePathLatencyMs = new java.util.TreeMap<>();
+
+    public boolean timedOut;
+  }
+
+  /** Per cache path: end-to-end and in-job latencies. */
+  private record PathStats(LatencyStats e2e, LatencyStats inJob) {}
+
+  private PipelineDriver() {}
+
+  /**
+   * Sends {@code queries} (and {@code malformed} raw payloads interleaved) at {@code ratePerSec} (0
+   * = as fast as possible) and waits up to {@code timeout} for every answer; {@code onResult} sees
+   * each result as it arrives.
+   */
+  public static Figures run(
+      EmbeddedPipeline pipeline,
+      List<SearchQuery> queries,
+      List<byte[]> malformed,
+      double ratePerSec,
+      Duration timeout,
+      Consumer<SearchResult> onResult) {
+    MessageJson json = new MessageJson();
+    Figures f = new Figures();
+    f.targetRatePerSec = ratePerSec;
+    Map<String, Long> sentAt = new HashMap<>();
+    Map<String, Integer> seen = new HashMap<>();
+    LatencyStats e2e = new LatencyStats();
+    LatencyStats inJob = new LatencyStats();
+    Map<String, LatencyStats> stages = new java.util.LinkedHashMap<>();
+    for (String st : List.of("embed", "route", "retrieve", "rerank")) {
+      stages.put(st, new LatencyStats());
+    }
+    Map<String, PathStats> paths = new java.util.TreeMap<>();
+    try (var results = pipeline.newResults();
+        var dead = pipeline.deadLetters()) {
+      // Subscribe before sending so no partition assignment delay skews the first latencies.
+      results.poll(Duration.ofMillis(100));
+      dead.poll(Duration.ofMillis(10));
+      java.util.function.Consumer<Duration> read =
+          wait -> drain(results, dead, sentAt, seen, e2e, inJob, stages, paths, f, onResult, wait);
+      long start = System.nanoTime();
+      int malformedEvery =
+          malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
+      int sentBad = 0;
+      long firstSend = System.currentTimeMillis();
+      for (int i = 0; i < queries.size(); i++) {
+        if (ratePerSec > 0) {
+          long due = start + (long) (i * 1e9 / ratePerSec);
+          long wait = due - System.nanoTime();
+          if (wait > 2_000_000) {
+            read.accept(Duration.ofNanos(wait));
+          } else if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+        }
+        SearchQuery q = queries.get(i);
+        sentAt.put(q.queryId(), System.currentTimeMillis());
+        pipeline.send(q.queryId(), json.encodeQuery(q));
+        if (i % malformedEvery == 0 && sentBad < malformed.size()) {
+          pipeline.send(null, malformed.get(sentBad++));
+        }
+        // Paced runs flush often (latency); an as-fast-as-possible run lets the producer batch.
+        if (i % (ratePerSec > 0 ? 64 : 4096) == 0) {
+          pipeline.flush();
+        }
+        // At high paced rates there is never a 2 ms gap to read results in: read them as we go, so
+        // the measured end-to-end latency is the pipeline's, not this loop's backlog.
+        if (ratePerSec > 0 && i % 256 == 255) {
+          read.accept(Duration.ZERO);
+        }
+      }
+      while (sentBad < malformed.size()) {
+        pipeline.send(null, malformed.get(sentBad++));
+      }
+      pipeline.flush();
+      f.queriesSent = queries.size();
+      f.malformedSent = sentBad;
+      f.sendSeconds = (System.nanoTime() - start) / 1e9;
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
+      while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad)
+          && System.currentTimeMillis() < deadline) {
+        read.accept(Duration.ofMillis(100));
+      }
+      f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
+      long lastResult = System.currentTimeMillis();
+      f.throughputPerSec = f.resultsReceived / Math.max(1e-3, (lastResult - firstSend) / 1000.0);
+    }
+    f.e2eP50Ms = e2e.percentile(50);
+    f.e2eP95Ms = e2e.percentile(95);
+    f.e2eP99Ms = e2e.percentile(99);
+    f.inJobP50Ms = inJob.percentile(50);
+    f.inJobP99Ms = inJob.percentile(99);
+    stages.forEach(
+        (k, v) -> {
+          f.stageMs.put(k + "_p50", v.percentile(50));
+          f.stageMs.put(k + "_p99", v.percentile(99));
+        });
+    paths.forEach(
+        (k, v) -> {
+          f.cachePaths.put(k, v.e2e().count());
+          f.cachePathLatencyMs.put(k + "_e2e_p50", v.e2e().percentile(50));
+          f.cachePathLatencyMs.put(k + "_e2e_p99", v.e2e().percentile(99));
+          f.cachePathLatencyMs.put(k + "_in_job_p50", v.inJob().percentile(50));
+          f.cachePathLatencyMs.put(k + "_in_job_p99", v.inJob().percentile(99));
+        });
+    return f;
+  }
+
+  /** Whether the result was computed (a miss, or from a cached embedding) rather than cached. */
+  public static boolean computed(SearchResult r) {
+    return r.cache().equals(SearchResult.CACHE_MISS)
+        || r.cache().equals(SearchResult.CACHE_EMBEDDING);
+  }
+
+  private static void drain(
+      EmbeddedPipeline.Consumer<SearchResult> results,
+      EmbeddedPipeline.Consumer<DeadLetter> dead,
+      Map<String, Long> sentAt,
+      Map<String, Integer> seen,
+      LatencyStats e2e,
+      LatencyStats inJob,
+      Map<String, LatencyStats> stages,
+      Map<String, PathStats> paths,
+      Figures f,
+      Consumer<SearchResult> onResult,
+      Duration wait) {
+    for (var r : results.poll(wait)) {
+      SearchResult res = r.value();
+      if (!sentAt.containsKey(res.queryId())) {
+        continue; // an answer to an earlier run's query (the topic is read from the start)
+      }
+      if (seen.merge(res.queryId(), 1, Integer::sum) > 1) {
+        f.duplicateResults++;
+        continue;
+      }
+      f.resultsReceived++;
+      long e2eMs = r.receivedMillis() - sentAt.get(res.queryId());
+      e2e.add(e2eMs);
+      inJob.add(res.latency().totalMs());
+      PathStats path =
+          paths.computeIfAbsent(
+              res.cache(), k -> new PathStats(new LatencyStats(), new LatencyStats()));
+      path.e2e().add(e2eMs);
+      path.inJob().add(res.latency().totalMs());
+      if (computed(res)) {
+        stages.get("embed").add(res.latency().embedMs());
+        stages.get("route").add(res.latency().routeMs());
+        stages.get("retrieve").add(res.latency().retrieveMs());
+        stages.get("rerank").add(res.latency().rerankMs());
+      }
+      f.avgExperts += (res.experts().length - f.avgExperts) / f.resultsReceived;
+      onResult.accept(res);
+    }
+    f.deadLetters += dead.poll(Duration.ZERO).size();
+  }
+}

@@ -1,0 +1,242 @@
+package io.moesearch.tools.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MoeSearchTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (Command c : MoeSearch.commands()) {
+      out.reset();
+      assertThat(MoeSearch.run((c.name() + " --help").split(" "))).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: moe-search " + c.name());
+    }
+    assertThat(MoeSearch.commands())
+        .extracting(Command::name)
+        .contains(
+            "demo", "index build", "eval", "bench pipeline", "bench routing", "routing update");
+  }
+
+  @Test
+  void updateRoutingIsAnAliasOfRoutingUpdate() {
+    assertThat(MoeSearch.run(new String[] {"--update-routing", "--help"})).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: moe-search routing update");
+  }
+
+  @Test
+  void aTinySyntheticRoutingBenchWritesItsFigures(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path json = dir.resolve("routing.json");
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "bench",
+              "routing",
+              "--skip-icecat",
+              "--products",
+              "3000",
+              "--distinct",
+              "40",
+              "--train-queries",
+              "200",
+              "--events",
+              "300",
+              "--window",
+              "100",
+              "--alphas",
+              "0,0.1",
+              "--min-replicas",
+              "2",
+              "--set",
+              "index.experts=16",
+              "--set",
+              "routing.update-epochs=2",
+              "--json",
+              json.toString()
+            });
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    // per gate: experts α 0 and 0.1; replicas hashed; replicas least-loaded α 0 and 0.1
+    assertThat(root.get("rows")).hasSize(10);
+    var row = root.get("rows").get(0);
+    var leastLoaded = root.get("rows").get(3);
+    assertThat(leastLoaded.get("layout").asText()).isEqualTo("replicas/least-loaded");
+    assertThat(leastLoaded.get("replication").asDouble()).isGreaterThanOrEqualTo(2.0);
+    // every expert has at least two replicas, so its vectors are held at least twice too
+    assertThat(leastLoaded.get("replicationPostings").asDouble()).isGreaterThanOrEqualTo(2.0);
+    assertThat(row.get("replicationPostings").asDouble()).isEqualTo(1.0);
+    // the same experts are activated; only the replica differs, so recall is the same
+    assertThat(leastLoaded.get("recallAt10").asDouble())
+        .isEqualTo(row.get("recallAt10").asDouble());
+    assertThat(leastLoaded.get("utilisation").asDouble())
+        .isGreaterThan(row.get("utilisation").asDouble());
+    // no live choice beats the hindsight optimum on the same windows; with one copy per expert
+    // there is no choice, so the two are the same
+    assertThat(leastLoaded.get("bestUtilisation").asDouble())
+        .isGreaterThanOrEqualTo(leastLoaded.get("utilisation").asDouble());
+    assertThat(row.get("bestUtilisation").asDouble())
+        .isCloseTo(row.get("utilisation").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+    for (String f :
+        java.util.List.of(
+            "dataset",
+            "gate",
+            "alpha",
+            "utilisation",
+            "bestUtilisation",
+            "grainUtilisation",
+            "loadEntropy",
+            "avgExperts",
+            "fastShare",
+            "recallAt10",
+            "qps")) {
+      assertThat(row.has(f)).as(f).isTrue();
+    }
+    assertThat(row.get("dataset").asText()).isEqualTo("synthetic");
+    assertThat(row.get("utilisation").asDouble()).isBetween(0.0, 1.0);
+    assertThat(row.get("recallAt10").asDouble()).isBetween(0.0, 1.0);
+    assertThat(root.at("/recallTopM/synthetic/updated")).hasSize(4);
+    // a higher activation threshold activates a superset of experts; the synthetic search inside
+    // them is exact, so neither experts nor recall can fall along the sweep
+    for (String gate : java.util.List.of("centroid", "updated")) {
+      var curve = root.at("/activationCurve/synthetic/" + gate);
+      assertThat(curve).hasSize(4);
+      for (int i = 1; i < curve.size(); i++) {
+        assertThat(curve.get(i).get("avgExperts").asDouble())
+            .isGreaterThanOrEqualTo(curve.get(i - 1).get("avgExperts").asDouble());
+        assertThat(curve.get(i).get("recallAt10").asDouble())
+            .isGreaterThanOrEqualTo(curve.get(i - 1).get("recallAt10").asDouble());
+      }
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("| synthetic | updated | replicas/least-loaded |");
+  }
+
+  @Test
+  void theSyntheticRoutingBenchCanRetrieveWithHnswAsServed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path hnsw = dir.resolve("hnsw");
+    com.fasterxml.jackson.databind.JsonNode exact = tinyBench(dir.resolve("exact.json"), null);
+    com.fasterxml.jackson.databind.JsonNode first =
+        tinyBench(dir.resolve("hnsw1.json"), hnsw.toString());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("expert HNSW indexes built");
+    assertThat(first.at("/datasets/synthetic/retrieval").asText()).startsWith("HNSW per expert");
+    assertThat(exact.at("/datasets/synthetic/retrieval").asText()).startsWith("exact search");
+    // approximate search inside the same experts finds at most what exact search finds, and on a
+    // small graph with 100 candidates per expert nearly all of it
+    double exactRecall = exact.at("/rows/0/recallAt10").asDouble();
+    double hnswRecall = first.at("/rows/0/recallAt10").asDouble();
+    assertThat(hnswRecall)
+        .isLessThanOrEqualTo(exactRecall + 1e-9)
+        .isGreaterThan(exactRecall - 0.05);
+    assertThat(first.at("/rows/0/avgExperts").asDouble())
+        .isEqualTo(exact.at("/rows/0/avgExperts").asDouble());
+    out.reset();
+    com.fasterxml.jackson.databind.JsonNode second =
+        tinyBench(dir.resolve("hnsw2.json"), hnsw.toString());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("reusing the HNSW indexes");
+    assertThat(second.at("/rows/0/recallAt10").asDouble()).isEqualTo(hnswRecall);
+    // indexes of other settings are not silently reused, and the run fails before any work
+    out.reset();
+    java.util.List<String> otherM = tinyBenchArgs(null);
+    otherM.addAll(java.util.List.of("--set", "index.hnsw-m=8", "--hnsw-dir", hnsw.toString()));
+    int code = MoeSearch.run(otherM.toArray(String[]::new));
+    assertThat(code).isNotZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--hnsw-dir").contains("m=8");
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("generated");
+  }
+
+  /** A tiny synthetic routing bench, one layout, no replicas; {@code json} may be null. */
+  private static java.util.List<String> tinyBenchArgs(java.nio.file.Path json) {
+    java.util.List<String> a =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "bench",
+                "routing",
+                "--skip-icecat",
+                "--products",
+                "3000",
+                "--distinct",
+                "40",
+                "--train-queries",
+                "100",
+                "--events",
+                "100",
+                "--skip-replicas",
+                "--alphas",
+                "0",
+                "--set",
+                "index.experts=8",
+                "--set",
+                "routing.update-epochs=1"));
+    if (json != null) {
+      a.addAll(java.util.List.of("--json", json.toString()));
+    }
+    return a;
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode tinyBench(java.nio.file.Path json, String hnsw)
+      throws java.io.IOException {
+    java.util.List<String> a = tinyBenchArgs(json);
+    if (hnsw != null) {
+      a.add("--hnsw-dir");
+      a.add(hnsw);
+    }
+    assertThat(MoeSearch.run(a.toArray(String[]::new)))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+  }
+
+  @Test
+  void topLevelHelpListsCommands() {
+    assertThat(MoeSearch.run(new String[] {"--help"})).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("index build")
+        .contains("bench pipeline");
+  }
+
+  @Test
+  void unknownCommandsAndFlagsAreUsageErrors() {
+    assertThat(MoeSearch.run(new String[] {"frobnicate"})).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command");
+    assertThat(MoeSearch.run(new String[] {"eval", "--no-such-flag", "1"})).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--no-such-flag");
+  }
+
+  @Test
+  void badNumericOptionsNameTheOption() {
+    assertThat(MoeSearch.run(new String[] {"bench", "pipeline", "--rate", "fast"})).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rate must be a number");
+  }
+
+  @Test
+  void badSettingsFailFastNamingTheSetting() {
+    assertThat(MoeSearch.run(new String[] {"eval", "--set", "routing.activation=2"})).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("routing.activation");
+  }
+}
