@@ -21,7 +21,7 @@ public final class ExpertAssigner {
           "index.replication-ratio must be in (0, 1], got " + replicationRatio);
     }
     if (maxCopies < 1) {
-      throw new IllegalArgumentException("index.max-copies must be >= 1, got " + maxCopies);
+      throw new IllegalArgumentException("maxCopies must be >= 1, got " + maxCopies);
     }
     this.gate = gate;
     this.temperature = temperature;
