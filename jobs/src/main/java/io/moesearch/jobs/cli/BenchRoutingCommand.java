@@ -27,7 +27,10 @@ import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
 import io.moesearch.core.util.Zipf;
+import io.moesearch.jobs.config.EvalOptions;
+import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.RoutingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -478,7 +481,7 @@ final class BenchRoutingCommand implements Command {
   private static Dataset icecat(
       MoeSearchConfig config, String updatedIndex, List<AutoCloseable> closers) throws Exception {
     Judgements judgements =
-        Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP);
+        Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP);
     List<String> texts = new ArrayList<>(judgements.byQuery().keySet());
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
@@ -507,7 +510,7 @@ final class BenchRoutingCommand implements Command {
         System.out.println("icecat: re-learned gate from " + u.version() + " at " + u.dir());
         updated = u.gate();
       } else {
-        int n = config.intRange("routing.update-queries", 1, 10_000_000);
+        int n = config.get(RoutingOptions.UPDATE_QUERIES);
         GateTrainer.Settings s = config.gateTraining();
         List<String> log = RoutingData.titleQueries(catalogue(config), n, s.seed());
         System.out.println("icecat: re-learning the gate on " + log.size() + " product titles");
@@ -518,7 +521,7 @@ final class BenchRoutingCommand implements Command {
                     vectors,
                     expertsOf,
                     q,
-                    config.intRange("routing.update-k", 1, 1000),
+                    config.get(RoutingOptions.UPDATE_K),
                     s,
                     System.out::println)
                 .result()
@@ -756,7 +759,7 @@ final class BenchRoutingCommand implements Command {
                 data,
                 expertsOf,
                 train,
-                config.intRange("routing.update-k", 1, 1000),
+                config.get(RoutingOptions.UPDATE_K),
                 config.gateTraining(),
                 System.out::println)
             .result()
@@ -766,7 +769,7 @@ final class BenchRoutingCommand implements Command {
     if (hnsw != null) {
       List<ExpertIndex> indexes =
           syntheticIndexes(
-              hnsw, reuse, hnswKey, data, members, s, config.intRange("index.parallelism", 1, 256));
+              hnsw, reuse, hnswKey, data, members, s, config.get(IndexOptions.PARALLELISM));
       closers.add(() -> indexes.forEach(ExpertIndex::close));
       searcher = hnswSearcher(indexes);
       retrieval = "HNSW per expert (" + s.encoding() + "), exact rescoring";
