@@ -1,7 +1,9 @@
 package io.moesearch.state;
 
 import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 
 /**
  * Applies the job's state backend choice to a Flink configuration: RocksDB (the default; embedded,
@@ -21,10 +23,10 @@ public final class StateBackends {
       Configuration conf, String backend, String checkpointDir, Duration interval) {
     switch (backend) {
       case "rocksdb" -> {
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.incremental", "true");
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
       }
-      case "hashmap" -> conf.setString("state.backend.type", "hashmap");
+      case "hashmap" -> conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
       default ->
           throw new IllegalArgumentException(
               "job.state-backend must be rocksdb or hashmap, got '" + backend + "'");
@@ -36,10 +38,10 @@ public final class StateBackends {
             : checkpointDir;
     String uri =
         dir.contains("://") ? dir : java.nio.file.Path.of(dir).toAbsolutePath().toUri().toString();
-    conf.setString("execution.checkpointing.dir", uri);
-    conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri);
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
     // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.
-    conf.setString("execution.checkpointing.tolerable-failed-checkpoints", "3");
+    conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);
     return conf;
   }
 }

@@ -37,6 +37,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -68,11 +71,12 @@ public final class SearchJob {
         config.get(JobOptions.STATE_BACKEND),
         config.get(JobOptions.CHECKPOINT_DIR),
         Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
-    conf.setString("pipeline.generic-types", "false");
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
     // Network buffers are flushed at least this often: the latency floor of each keyBy hop.
-    conf.setString(
-        "execution.buffer-timeout.interval", config.get(JobOptions.BUFFER_TIMEOUT_MS) + " ms");
-    conf.setString("parallelism.default", Integer.toString(config.get(JobOptions.PARALLELISM)));
+    conf.set(
+        ExecutionOptions.BUFFER_TIMEOUT,
+        Duration.ofMillis(config.get(JobOptions.BUFFER_TIMEOUT_MS)));
+    conf.set(CoreOptions.DEFAULT_PARALLELISM, config.get(JobOptions.PARALLELISM));
     return conf;
   }
 
