@@ -1,6 +1,7 @@
 package io.moesearch.state;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -12,6 +13,26 @@ import org.apache.flink.configuration.StateBackendOptions;
 public final class StateBackends {
   private StateBackends() {}
 
+  /** The backends {@code job.state-backend} may name. */
+  public static final List<String> NAMES = List.of("rocksdb", "hashmap");
+
+  /**
+   * @return {@code backend}
+   * @throws IllegalArgumentException naming {@code job.state-backend} unless it is one of {@link
+   *     #NAMES}
+   */
+  public static String requireKnown(String backend) {
+    if (!NAMES.contains(backend)) {
+      throw new IllegalArgumentException(
+          "job.state-backend must be one of "
+              + String.join(", ", NAMES)
+              + ", got '"
+              + backend
+              + "'");
+    }
+    return backend;
+  }
+
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
    * @param checkpointDir a URI or path for checkpoints; empty for a directory under the system temp
@@ -21,15 +42,9 @@ public final class StateBackends {
    */
   public static Configuration configure(
       Configuration conf, String backend, String checkpointDir, Duration interval) {
-    switch (backend) {
-      case "rocksdb" -> {
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-      }
-      case "hashmap" -> conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-      default ->
-          throw new IllegalArgumentException(
-              "job.state-backend must be rocksdb or hashmap, got '" + backend + "'");
+    conf.set(StateBackendOptions.STATE_BACKEND, requireKnown(backend));
+    if (backend.equals("rocksdb")) {
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
     String dir =
         checkpointDir == null || checkpointDir.isBlank()

@@ -20,7 +20,11 @@ final class Checked {
 
   /** Applies the option's check (if it has one) to its parsed value. */
   static void check(ConfigOption<?> option, Object value) {
-    CHECKS.getOrDefault(option.key(), v -> {}).accept(value);
+    try {
+      CHECKS.getOrDefault(option.key(), v -> {}).accept(value);
+    } catch (IllegalArgumentException e) {
+      throw e instanceof ConfigException ? e : new ConfigException(e.getMessage());
+    }
   }
 
   private static <T> ConfigOption<T> with(ConfigOption<T> option, Consumer<Object> check) {
@@ -88,6 +92,12 @@ final class Checked {
             throw new ConfigException(key + " must be set");
           }
         });
+  }
+
+  /** A string checked by {@code check}, which throws naming the setting. */
+  static ConfigOption<String> checkedString(
+      String key, String def, String description, Consumer<String> check) {
+    return with(string(key, def, description), v -> check.accept((String) v));
   }
 
   /** One of {@code allowed} (compared in lower case). */

@@ -2,6 +2,7 @@ package io.moesearch.jobs.config;
 
 import static io.moesearch.jobs.config.Checked.*;
 
+import io.moesearch.state.StateBackends;
 import org.apache.flink.configuration.ConfigOption;
 
 /** The {@code job.*} settings: the streaming job's name, parallelism, state and checkpoints. */
@@ -15,7 +16,8 @@ public final class JobOptions {
       intIn("job.parallelism", 2, 1, 1024, "Default parallelism of the jobs.");
 
   public static final ConfigOption<String> STATE_BACKEND =
-      oneOf("job.state-backend", "rocksdb", "rocksdb or hashmap.", "rocksdb", "hashmap");
+      checkedString(
+          "job.state-backend", "rocksdb", "rocksdb or hashmap.", StateBackends::requireKnown);
 
   public static final ConfigOption<String> CHECKPOINT_DIR =
       string(
