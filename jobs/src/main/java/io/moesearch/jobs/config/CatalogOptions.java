@@ -2,6 +2,9 @@ package io.moesearch.jobs.config;
 
 import static io.moesearch.jobs.config.Checked.*;
 
+import io.moesearch.core.catalog.BadLinePolicy;
+import java.util.Arrays;
+import java.util.Locale;
 import org.apache.flink.configuration.ConfigOption;
 
 /** The {@code catalog.*} settings: the product catalogue. */
@@ -19,6 +22,7 @@ public final class CatalogOptions {
           "catalog.bad-lines",
           "skip",
           "skip reports bad lines and goes on; fail stops at the first.",
-          "skip",
-          "fail");
+          Arrays.stream(BadLinePolicy.values())
+              .map(p -> p.name().toLowerCase(Locale.ROOT))
+              .toArray(String[]::new));
 }

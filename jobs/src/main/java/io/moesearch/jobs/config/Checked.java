@@ -54,7 +54,8 @@ final class Checked {
         v -> {
           double d = (Double) v;
           if (!(d >= min && d <= max)) {
-            throw new ConfigException(key + " must be in " + min + ".." + max + ", got " + d);
+            throw new ConfigException(
+                key + " must be in " + plain(min) + ".." + plain(max) + ", got " + d);
           }
         });
   }
@@ -111,6 +112,11 @@ final class Checked {
                 key + " must be one of " + String.join(", ", values) + ", got '" + v + "'");
           }
         });
+  }
+
+  /** {@code 100} rather than {@code 100.0}. */
+  private static String plain(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
   }
 
   private static void range(String key, long v, long min, long max) {

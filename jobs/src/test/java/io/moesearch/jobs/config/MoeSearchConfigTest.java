@@ -98,6 +98,10 @@ class MoeSearchConfigTest {
         .hasMessage("routing.min-replicas must be in 1..4, got 5");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.parallelism", "2x")))
         .hasMessage("job.parallelism must be an integer, got '2x'");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.replica-headroom", "-1")))
+        .hasMessage("routing.replica-headroom must be in 0..100, got -1.0");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("catalog.bad-lines", "ignore")))
+        .hasMessage("catalog.bad-lines must be one of skip, fail, got 'ignore'");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("catalog.path", "")))
         .hasMessage("catalog.path must be set");
   }
