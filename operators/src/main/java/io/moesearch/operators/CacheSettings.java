@@ -19,16 +19,19 @@ public record CacheSettings(
     long coalesceWaitMillis)
     implements Serializable {
   public CacheSettings {
-    positive(l1MaxEntries, "cache.l1-max-entries");
-    positive(l1TtlMillis, "cache.l1-ttl-ms");
-    positive(l2TtlMillis, "cache.l2-ttl-ms");
-    positive(l3TtlMillis, "cache.l3-ttl-ms");
-    positive(coalesceWaitMillis, "cache.coalesce-wait-ms");
+    range(l1MaxEntries, 1L << 40, "cache.l1-max-entries");
+    range(l1TtlMillis, MAX_TTL_MILLIS, "cache.l1-ttl-ms");
+    range(l2TtlMillis, MAX_TTL_MILLIS, "cache.l2-ttl-ms");
+    range(l3TtlMillis, MAX_TTL_MILLIS, "cache.l3-ttl-ms");
+    range(coalesceWaitMillis, 600_000, "cache.coalesce-wait-ms");
   }
 
-  private static void positive(long v, String key) {
-    if (v < 1) {
-      throw new IllegalArgumentException(key + " must be >= 1, got " + v);
+  /** The longest lifetime: far enough from overflow when added to a timestamp. */
+  private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 4;
+
+  private static void range(long v, long max, String key) {
+    if (v < 1 || v > max) {
+      throw new IllegalArgumentException(key + " must be in 1.." + max + ", got " + v);
     }
   }
 }

@@ -131,15 +131,14 @@ public final class ExpertRetrieval
       long statsIntervalMillis,
       String watchRoot) {
     if (oversample < 1) {
-      throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
+      throw new IllegalArgumentException("oversample must be >= 1, got " + oversample);
     }
     if (halfLifeMillis < 1) {
-      throw new IllegalArgumentException(
-          "routing.load-half-life-ms must be >= 1, got " + halfLifeMillis);
+      throw new IllegalArgumentException("halfLifeMillis must be >= 1, got " + halfLifeMillis);
     }
     if (statsIntervalMillis < 1) {
       throw new IllegalArgumentException(
-          "routing.stats-interval-ms must be >= 1, got " + statsIntervalMillis);
+          "statsIntervalMillis must be >= 1, got " + statsIntervalMillis);
     }
     this.artifactDir = artifactDir;
     this.oversample = oversample;

@@ -21,7 +21,7 @@ final class LatestVersionWatcher {
    */
   LatestVersionWatcher(Path root, long intervalMillis, Path current) {
     if (intervalMillis < 1) {
-      throw new IllegalArgumentException("index.watch-interval-ms must be >= 1");
+      throw new IllegalArgumentException("intervalMillis must be >= 1, got " + intervalMillis);
     }
     this.root = root;
     this.intervalMillis = intervalMillis;

@@ -31,9 +31,13 @@ public record RankingSettings(
       throw new IllegalArgumentException(
           "ranking.min-similarity must be in [-1, 1], got " + minSimilarity);
     }
-    if (denseDepth < 1 || lexicalDepth < 1) {
+    if (denseDepth < 1 || denseDepth > 1000) {
       throw new IllegalArgumentException(
-          "ranking.dense-depth and ranking.lexical-depth must be >= 1");
+          "ranking.dense-depth must be in 1..1000, got " + denseDepth);
+    }
+    if (lexicalDepth < 1 || lexicalDepth > 10_000) {
+      throw new IllegalArgumentException(
+          "ranking.lexical-depth must be in 1..10000, got " + lexicalDepth);
     }
     if (fusion == null) {
       throw new IllegalArgumentException("ranking.weights are required");

@@ -100,7 +100,7 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     }
     if (watchRoot != null && watchIntervalMillis < 1) {
       throw new IllegalArgumentException(
-          "index.watch-interval-ms must be >= 1, got " + watchIntervalMillis);
+          "watchIntervalMillis must be >= 1, got " + watchIntervalMillis);
     }
     this.artifactDir = artifactDir;
     this.routing = routing;

@@ -479,6 +479,6 @@ class ExpertRetrievalTest {
   void oversampleBelowOneIsRejected() {
     assertThatThrownBy(() -> new ExpertRetrieval(dir.toString(), 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("retrieval.oversample");
+        .hasMessageContaining("oversample must be >= 1");
   }
 }

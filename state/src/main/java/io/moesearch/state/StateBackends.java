@@ -1,7 +1,10 @@
 package io.moesearch.state;
 
 import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 
 /**
  * Applies the job's state backend choice to a Flink configuration: RocksDB (the default; embedded,
@@ -9,6 +12,26 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class StateBackends {
   private StateBackends() {}
+
+  /** The backends {@code job.state-backend} may name. */
+  public static final List<String> NAMES = List.of("rocksdb", "hashmap");
+
+  /**
+   * @return {@code backend}
+   * @throws IllegalArgumentException naming {@code job.state-backend} unless it is one of {@link
+   *     #NAMES}
+   */
+  public static String requireKnown(String backend) {
+    if (!NAMES.contains(backend)) {
+      throw new IllegalArgumentException(
+          "job.state-backend must be one of "
+              + String.join(", ", NAMES)
+              + ", got '"
+              + backend
+              + "'");
+    }
+    return backend;
+  }
 
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
@@ -19,15 +42,9 @@ public final class StateBackends {
    */
   public static Configuration configure(
       Configuration conf, String backend, String checkpointDir, Duration interval) {
-    switch (backend) {
-      case "rocksdb" -> {
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.incremental", "true");
-      }
-      case "hashmap" -> conf.setString("state.backend.type", "hashmap");
-      default ->
-          throw new IllegalArgumentException(
-              "job.state-backend must be rocksdb or hashmap, got '" + backend + "'");
+    conf.set(StateBackendOptions.STATE_BACKEND, requireKnown(backend));
+    if (backend.equals("rocksdb")) {
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
     String dir =
         checkpointDir == null || checkpointDir.isBlank()
@@ -36,10 +53,10 @@ public final class StateBackends {
             : checkpointDir;
     String uri =
         dir.contains("://") ? dir : java.nio.file.Path.of(dir).toAbsolutePath().toUri().toString();
-    conf.setString("execution.checkpointing.dir", uri);
-    conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri);
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
     // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.
-    conf.setString("execution.checkpointing.tolerable-failed-checkpoints", "3");
+    conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);
     return conf;
   }
 }

@@ -5,35 +5,52 @@ import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Immutable, validated Kafka settings shared by the query source and the result and dead-letter
  * sinks. Build with {@link #builder()} or {@link #fromMap(Map)}; invalid settings throw {@link
- * IllegalArgumentException} naming the setting (e.g. {@code kafka.bootstrap-servers}).
+ * IllegalArgumentException} naming the setting (e.g. {@code kafka.bootstrap-servers}). The keys and
+ * defaults are the {@link KafkaOptions}.
  *
  * <p>{@link #toString()} prints the names of extra client properties but never their values, which
  * may hold credentials.
+ *
+ * @param transactionalIdPrefix the transactional id prefix, or {@code null} when not set
+ * @param clientProperties extra client properties (unmodifiable), passed to every Kafka client
  */
-public final class KafkaSettings implements Serializable {
-  @Serial private static final long serialVersionUID = 1L;
+public record KafkaSettings(
+    String bootstrapServers,
+    String queryTopic,
+    String resultTopic,
+    String deadLetterTopic,
+    String cacheFillTopic,
+    String expertStatsTopic,
+    String groupId,
+    DeliveryGuarantee deliveryGuarantee,
+    String transactionalIdPrefix,
+    StartingOffsets startingOffsets,
+    Map<String, String> clientProperties)
+    implements Serializable {
+  @Serial private static final long serialVersionUID = 2L;
 
-  public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
-  public static final String QUERY_TOPIC = "kafka.query-topic";
-  public static final String RESULT_TOPIC = "kafka.result-topic";
-  public static final String DEAD_LETTER_TOPIC = "kafka.dead-letter-topic";
-  public static final String GROUP_ID = "kafka.group-id";
-  public static final String DELIVERY_GUARANTEE = "kafka.delivery-guarantee";
-  public static final String TRANSACTIONAL_ID_PREFIX = "kafka.transactional-id-prefix";
-  public static final String STARTING_OFFSETS = "kafka.starting-offsets";
-  public static final String CACHE_FILL_TOPIC = "kafka.cache-fill-topic";
-  public static final String EXPERT_STATS_TOPIC = "kafka.expert-stats-topic";
+  public static final String BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS.key();
+  public static final String QUERY_TOPIC = KafkaOptions.QUERY_TOPIC.key();
+  public static final String RESULT_TOPIC = KafkaOptions.RESULT_TOPIC.key();
+  public static final String DEAD_LETTER_TOPIC = KafkaOptions.DEAD_LETTER_TOPIC.key();
+  public static final String GROUP_ID = KafkaOptions.GROUP_ID.key();
+  public static final String DELIVERY_GUARANTEE = KafkaOptions.DELIVERY_GUARANTEE.key();
+  public static final String TRANSACTIONAL_ID_PREFIX = KafkaOptions.TRANSACTIONAL_ID_PREFIX.key();
+  public static final String STARTING_OFFSETS = KafkaOptions.STARTING_OFFSETS.key();
+  public static final String CACHE_FILL_TOPIC = KafkaOptions.CACHE_FILL_TOPIC.key();
+  public static final String EXPERT_STATS_TOPIC = KafkaOptions.EXPERT_STATS_TOPIC.key();
 
   /**
    * Prefix of extra client properties in {@link #fromMap}, e.g. {@code
@@ -41,12 +58,15 @@ public final class KafkaSettings implements Serializable {
    */
   public static final String PROPERTIES_PREFIX = "kafka.properties.";
 
-  public static final String DEFAULT_QUERY_TOPIC = "search-queries";
-  public static final String DEFAULT_RESULT_TOPIC = "search-results";
-  public static final String DEFAULT_DEAD_LETTER_TOPIC = "search-dead-letters";
-  public static final String DEFAULT_GROUP_ID = "moe-search";
-  public static final String DEFAULT_CACHE_FILL_TOPIC = "search-cache-fill";
-  public static final String DEFAULT_EXPERT_STATS_TOPIC = "search-expert-stats";
+  public static final String DEFAULT_QUERY_TOPIC = KafkaOptions.QUERY_TOPIC.defaultValue();
+  public static final String DEFAULT_RESULT_TOPIC = KafkaOptions.RESULT_TOPIC.defaultValue();
+  public static final String DEFAULT_DEAD_LETTER_TOPIC =
+      KafkaOptions.DEAD_LETTER_TOPIC.defaultValue();
+  public static final String DEFAULT_GROUP_ID = KafkaOptions.GROUP_ID.defaultValue();
+  public static final String DEFAULT_CACHE_FILL_TOPIC =
+      KafkaOptions.CACHE_FILL_TOPIC.defaultValue();
+  public static final String DEFAULT_EXPERT_STATS_TOPIC =
+      KafkaOptions.EXPERT_STATS_TOPIC.defaultValue();
 
   /** Client properties that are managed by dedicated settings or by Flink itself. */
   private static final Map<String, String> RESERVED_PROPERTIES =
@@ -59,73 +79,48 @@ public final class KafkaSettings implements Serializable {
           "key.deserializer", "it is managed by the connector",
           "value.deserializer", "it is managed by the connector");
 
-  private static final Set<String> KNOWN_KEYS =
-      Set.of(
-          BOOTSTRAP_SERVERS,
-          QUERY_TOPIC,
-          RESULT_TOPIC,
-          DEAD_LETTER_TOPIC,
-          GROUP_ID,
-          DELIVERY_GUARANTEE,
-          TRANSACTIONAL_ID_PREFIX,
-          STARTING_OFFSETS,
-          CACHE_FILL_TOPIC,
-          EXPERT_STATS_TOPIC);
-
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-  private final String bootstrapServers;
-  private final String queryTopic;
-  private final String resultTopic;
-  private final String deadLetterTopic;
-  private final String cacheFillTopic;
-  private final String expertStatsTopic;
-  private final String groupId;
-  private final DeliveryGuarantee deliveryGuarantee;
-  private final String transactionalIdPrefix;
-  private final StartingOffsets startingOffsets;
-  private final Map<String, String> clientProperties;
-
-  private KafkaSettings(Builder b) {
-    this.bootstrapServers = validateBootstrapServers(b.bootstrapServers);
-    this.queryTopic = validateTopic(b.queryTopic, QUERY_TOPIC);
-    this.resultTopic = validateTopic(b.resultTopic, RESULT_TOPIC);
-    this.deadLetterTopic = validateTopic(b.deadLetterTopic, DEAD_LETTER_TOPIC);
+  public KafkaSettings {
+    bootstrapServers = validateBootstrapServers(bootstrapServers);
+    validateTopic(queryTopic, QUERY_TOPIC);
+    validateTopic(resultTopic, RESULT_TOPIC);
+    validateTopic(deadLetterTopic, DEAD_LETTER_TOPIC);
     if (resultTopic.equals(queryTopic)) {
       throw new IllegalArgumentException(RESULT_TOPIC + " must differ from " + QUERY_TOPIC);
     }
     if (deadLetterTopic.equals(queryTopic)) {
       throw new IllegalArgumentException(DEAD_LETTER_TOPIC + " must differ from " + QUERY_TOPIC);
     }
-    this.cacheFillTopic = validateTopic(b.cacheFillTopic, CACHE_FILL_TOPIC);
-    this.expertStatsTopic = validateTopic(b.expertStatsTopic, EXPERT_STATS_TOPIC);
-    if (java.util.Set.of(queryTopic, resultTopic, deadLetterTopic).contains(cacheFillTopic)) {
+    validateTopic(cacheFillTopic, CACHE_FILL_TOPIC);
+    validateTopic(expertStatsTopic, EXPERT_STATS_TOPIC);
+    if (Set.of(queryTopic, resultTopic, deadLetterTopic).contains(cacheFillTopic)) {
       throw new IllegalArgumentException(
           CACHE_FILL_TOPIC + " must differ from the query, result and dead-letter topics");
     }
-    if (b.groupId == null || b.groupId.isBlank()) {
+    if (groupId == null || groupId.isBlank()) {
       throw new IllegalArgumentException(GROUP_ID + " must be set");
     }
-    this.groupId = b.groupId.strip();
-    if (b.deliveryGuarantee == null) {
+    groupId = groupId.strip();
+    if (deliveryGuarantee == null) {
       throw new IllegalArgumentException(DELIVERY_GUARANTEE + " must be set");
     }
-    this.deliveryGuarantee = b.deliveryGuarantee;
-    if (b.transactionalIdPrefix != null && b.transactionalIdPrefix.isBlank()) {
+    if (transactionalIdPrefix != null && transactionalIdPrefix.isBlank()) {
       throw new IllegalArgumentException(TRANSACTIONAL_ID_PREFIX + " must not be blank");
     }
-    if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && b.transactionalIdPrefix == null) {
+    if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && transactionalIdPrefix == null) {
       throw new IllegalArgumentException(
           TRANSACTIONAL_ID_PREFIX + " must be set when " + DELIVERY_GUARANTEE + " is EXACTLY_ONCE");
     }
-    this.transactionalIdPrefix =
-        b.transactionalIdPrefix == null ? null : b.transactionalIdPrefix.strip();
-    if (b.startingOffsets == null) {
+    transactionalIdPrefix = transactionalIdPrefix == null ? null : transactionalIdPrefix.strip();
+    if (startingOffsets == null) {
       throw new IllegalArgumentException(STARTING_OFFSETS + " must be set");
     }
-    this.startingOffsets = b.startingOffsets;
+    if (clientProperties == null) {
+      throw new IllegalArgumentException(PROPERTIES_PREFIX + "* must not be null");
+    }
     TreeMap<String, String> props = new TreeMap<>();
-    for (Map.Entry<String, String> e : b.clientProperties.entrySet()) {
+    for (Map.Entry<String, String> e : clientProperties.entrySet()) {
       String key = e.getKey();
       if (key == null || key.isBlank()) {
         throw new IllegalArgumentException(PROPERTIES_PREFIX + "* keys must not be blank");
@@ -140,7 +135,7 @@ public final class KafkaSettings implements Serializable {
       }
       props.put(key, e.getValue());
     }
-    this.clientProperties = Collections.unmodifiableMap(props);
+    clientProperties = Collections.unmodifiableMap(props);
   }
 
   public static Builder builder() {
@@ -148,9 +143,9 @@ public final class KafkaSettings implements Serializable {
   }
 
   /**
-   * Reads settings from flat configuration, using the {@code kafka.*} keys defined here; extra
-   * client properties come from {@code kafka.properties.<client-property>}. Keys outside {@code
-   * kafka.} are ignored; unknown {@code kafka.} keys are rejected to catch typos.
+   * Reads settings from flat configuration, using the keys of {@link KafkaOptions}; extra client
+   * properties come from {@code kafka.properties.<client-property>}. Keys outside {@code kafka.}
+   * are ignored; unknown {@code kafka.} keys are rejected to catch typos.
    */
   public static KafkaSettings fromMap(Map<String, String> config) {
     if (config == null) {
@@ -164,43 +159,34 @@ public final class KafkaSettings implements Serializable {
       }
       if (key.startsWith(PROPERTIES_PREFIX)) {
         b.property(key.substring(PROPERTIES_PREFIX.length()), e.getValue());
-      } else if (!KNOWN_KEYS.contains(key)) {
+      } else if (KafkaOptions.ALL.stream().noneMatch(o -> o.key().equals(key))) {
         throw new IllegalArgumentException(
-            "unknown setting " + key + " (known: " + new TreeSet<>(KNOWN_KEYS) + ")");
+            "unknown setting "
+                + key
+                + " (known: "
+                + new TreeSet<>(KafkaOptions.ALL.stream().map(ConfigOption::key).toList())
+                + ")");
       }
     }
-    String value;
-    if ((value = config.get(BOOTSTRAP_SERVERS)) != null) {
-      b.bootstrapServers(value);
-    }
-    if ((value = config.get(QUERY_TOPIC)) != null) {
-      b.queryTopic(value);
-    }
-    if ((value = config.get(RESULT_TOPIC)) != null) {
-      b.resultTopic(value);
-    }
-    if ((value = config.get(DEAD_LETTER_TOPIC)) != null) {
-      b.deadLetterTopic(value);
-    }
-    if ((value = config.get(CACHE_FILL_TOPIC)) != null) {
-      b.cacheFillTopic(value);
-    }
-    if ((value = config.get(EXPERT_STATS_TOPIC)) != null) {
-      b.expertStatsTopic(value);
-    }
-    if ((value = config.get(GROUP_ID)) != null) {
-      b.groupId(value);
-    }
-    if ((value = config.get(DELIVERY_GUARANTEE)) != null) {
-      b.deliveryGuarantee(parseGuarantee(value));
-    }
-    if ((value = config.get(TRANSACTIONAL_ID_PREFIX)) != null) {
-      b.transactionalIdPrefix(value);
-    }
-    if ((value = config.get(STARTING_OFFSETS)) != null) {
-      b.startingOffsets(StartingOffsets.parse(value));
-    }
+    set(config, KafkaOptions.BOOTSTRAP_SERVERS, b::bootstrapServers);
+    set(config, KafkaOptions.QUERY_TOPIC, b::queryTopic);
+    set(config, KafkaOptions.RESULT_TOPIC, b::resultTopic);
+    set(config, KafkaOptions.DEAD_LETTER_TOPIC, b::deadLetterTopic);
+    set(config, KafkaOptions.CACHE_FILL_TOPIC, b::cacheFillTopic);
+    set(config, KafkaOptions.EXPERT_STATS_TOPIC, b::expertStatsTopic);
+    set(config, KafkaOptions.GROUP_ID, b::groupId);
+    set(config, KafkaOptions.DELIVERY_GUARANTEE, v -> b.deliveryGuarantee(parseGuarantee(v)));
+    set(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX, b::transactionalIdPrefix);
+    set(config, KafkaOptions.STARTING_OFFSETS, v -> b.startingOffsets(StartingOffsets.parse(v)));
     return b.build();
+  }
+
+  private static void set(
+      Map<String, String> config, ConfigOption<String> option, Consumer<String> setter) {
+    String value = config.get(option.key());
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 
   public Builder toBuilder() {
@@ -222,92 +208,12 @@ public final class KafkaSettings implements Serializable {
     return b;
   }
 
-  public String bootstrapServers() {
-    return bootstrapServers;
-  }
-
-  public String queryTopic() {
-    return queryTopic;
-  }
-
-  public String resultTopic() {
-    return resultTopic;
-  }
-
-  public String deadLetterTopic() {
-    return deadLetterTopic;
-  }
-
-  /** Topic of computed results and embeddings that warm the job's caches. */
-  public String cacheFillTopic() {
-    return cacheFillTopic;
-  }
-
-  /** Topic the job publishes per-expert load statistics to. */
-  public String expertStatsTopic() {
-    return expertStatsTopic;
-  }
-
-  public String groupId() {
-    return groupId;
-  }
-
-  public DeliveryGuarantee deliveryGuarantee() {
-    return deliveryGuarantee;
-  }
-
-  /** The transactional id prefix, or {@code null} when not set. */
-  public String transactionalIdPrefix() {
-    return transactionalIdPrefix;
-  }
-
-  public StartingOffsets startingOffsets() {
-    return startingOffsets;
-  }
-
-  /** Extra client properties (unmodifiable), passed to every Kafka client. */
-  public Map<String, String> clientProperties() {
-    return clientProperties;
-  }
-
   /** A fresh {@link Properties} with {@code bootstrap.servers} and the extra client properties. */
   public Properties toClientProperties() {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.setProperty("bootstrap.servers", bootstrapServers);
     return props;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof KafkaSettings s
-        && bootstrapServers.equals(s.bootstrapServers)
-        && queryTopic.equals(s.queryTopic)
-        && resultTopic.equals(s.resultTopic)
-        && deadLetterTopic.equals(s.deadLetterTopic)
-        && cacheFillTopic.equals(s.cacheFillTopic)
-        && expertStatsTopic.equals(s.expertStatsTopic)
-        && groupId.equals(s.groupId)
-        && deliveryGuarantee == s.deliveryGuarantee
-        && Objects.equals(transactionalIdPrefix, s.transactionalIdPrefix)
-        && startingOffsets == s.startingOffsets
-        && clientProperties.equals(s.clientProperties);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        bootstrapServers,
-        queryTopic,
-        resultTopic,
-        deadLetterTopic,
-        cacheFillTopic,
-        expertStatsTopic,
-        groupId,
-        deliveryGuarantee,
-        transactionalIdPrefix,
-        startingOffsets,
-        clientProperties);
   }
 
   @Override
@@ -402,9 +308,11 @@ public final class KafkaSettings implements Serializable {
     private String cacheFillTopic = DEFAULT_CACHE_FILL_TOPIC;
     private String expertStatsTopic = DEFAULT_EXPERT_STATS_TOPIC;
     private String groupId = DEFAULT_GROUP_ID;
-    private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
+    private DeliveryGuarantee deliveryGuarantee =
+        parseGuarantee(KafkaOptions.DELIVERY_GUARANTEE.defaultValue());
     private String transactionalIdPrefix;
-    private StartingOffsets startingOffsets = StartingOffsets.COMMITTED;
+    private StartingOffsets startingOffsets =
+        StartingOffsets.parse(KafkaOptions.STARTING_OFFSETS.defaultValue());
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -415,37 +323,37 @@ public final class KafkaSettings implements Serializable {
       return this;
     }
 
-    /** Default {@value KafkaSettings#DEFAULT_QUERY_TOPIC}. */
+    /** Default {@link KafkaOptions#QUERY_TOPIC}. */
     public Builder queryTopic(String queryTopic) {
       this.queryTopic = queryTopic;
       return this;
     }
 
-    /** Default {@value KafkaSettings#DEFAULT_RESULT_TOPIC}. */
+    /** Default {@link KafkaOptions#RESULT_TOPIC}. */
     public Builder resultTopic(String resultTopic) {
       this.resultTopic = resultTopic;
       return this;
     }
 
-    /** Default {@value KafkaSettings#DEFAULT_DEAD_LETTER_TOPIC}. */
+    /** Default {@link KafkaOptions#DEAD_LETTER_TOPIC}. */
     public Builder deadLetterTopic(String deadLetterTopic) {
       this.deadLetterTopic = deadLetterTopic;
       return this;
     }
 
-    /** Default {@value KafkaSettings#DEFAULT_CACHE_FILL_TOPIC}. */
+    /** Default {@link KafkaOptions#CACHE_FILL_TOPIC}. */
     public Builder cacheFillTopic(String cacheFillTopic) {
       this.cacheFillTopic = cacheFillTopic;
       return this;
     }
 
-    /** Default {@value KafkaSettings#DEFAULT_EXPERT_STATS_TOPIC}. */
+    /** Default {@link KafkaOptions#EXPERT_STATS_TOPIC}. */
     public Builder expertStatsTopic(String expertStatsTopic) {
       this.expertStatsTopic = expertStatsTopic;
       return this;
     }
 
-    /** Consumer group of the query source; default {@value KafkaSettings#DEFAULT_GROUP_ID}. */
+    /** Consumer group of the query source; default {@link KafkaOptions#GROUP_ID}. */
     public Builder groupId(String groupId) {
       this.groupId = groupId;
       return this;
@@ -485,7 +393,18 @@ public final class KafkaSettings implements Serializable {
     }
 
     public KafkaSettings build() {
-      return new KafkaSettings(this);
+      return new KafkaSettings(
+          bootstrapServers,
+          queryTopic,
+          resultTopic,
+          deadLetterTopic,
+          cacheFillTopic,
+          expertStatsTopic,
+          groupId,
+          deliveryGuarantee,
+          transactionalIdPrefix,
+          startingOffsets,
+          clientProperties);
     }
   }
 }

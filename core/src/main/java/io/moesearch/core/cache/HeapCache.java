@@ -20,10 +20,10 @@ public final class HeapCache<V extends Versioned> {
    */
   public HeapCache(long maxEntries, Duration ttl) {
     if (maxEntries < 1) {
-      throw new IllegalArgumentException("cache.l1-max-entries must be >= 1, got " + maxEntries);
+      throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
     }
     if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("cache.l1-ttl-ms must be > 0, got " + ttl);
+      throw new IllegalArgumentException("ttl must be > 0, got " + ttl);
     }
     cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
   }

@@ -39,9 +39,9 @@ public record EmbedderConfig(
       throw new IllegalArgumentException(
           "embedder.max-tokens must be in 8..8192, got " + maxTokens);
     }
-    if (intraOpThreads < 1) {
+    if (intraOpThreads < 1 || intraOpThreads > 256) {
       throw new IllegalArgumentException(
-          "embedder.intra-op-threads must be >= 1, got " + intraOpThreads);
+          "embedder.intra-op-threads must be in 1..256, got " + intraOpThreads);
     }
   }
 

@@ -18,10 +18,10 @@ public final class ExpertAssigner {
   public ExpertAssigner(Gate gate, double temperature, double replicationRatio, int maxCopies) {
     if (!(replicationRatio > 0 && replicationRatio <= 1)) {
       throw new IllegalArgumentException(
-          "index.replication-ratio must be in (0, 1], got " + replicationRatio);
+          "replicationRatio must be in (0, 1], got " + replicationRatio);
     }
     if (maxCopies < 1) {
-      throw new IllegalArgumentException("index.max-copies must be >= 1, got " + maxCopies);
+      throw new IllegalArgumentException("maxCopies must be >= 1, got " + maxCopies);
     }
     this.gate = gate;
     this.temperature = temperature;

@@ -52,8 +52,7 @@ public final class ExpertLoadTracker {
       throw new IllegalArgumentException("experts must be >= 1, got " + experts);
     }
     if (halfLifeMs < 1) {
-      throw new IllegalArgumentException(
-          "routing.load-half-life-ms must be >= 1, got " + halfLifeMs);
+      throw new IllegalArgumentException("halfLifeMs must be >= 1, got " + halfLifeMs);
     }
     this.halfLifeMs = halfLifeMs;
     this.activations = new double[experts];

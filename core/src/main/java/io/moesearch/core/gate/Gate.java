@@ -56,7 +56,7 @@ public final class Gate {
   /** Numerically stable softmax of {@code logits / temperature}. */
   public static double[] softmax(double[] logits, double temperature) {
     if (!(temperature > 0)) {
-      throw new IllegalArgumentException("routing.temperature must be > 0, got " + temperature);
+      throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
     }
     double max = Double.NEGATIVE_INFINITY;
     for (double l : logits) {

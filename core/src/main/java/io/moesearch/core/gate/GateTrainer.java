@@ -29,8 +29,9 @@ public final class GateTrainer {
       if (!(temperature > 0)) {
         throw new IllegalArgumentException("routing.temperature must be > 0, got " + temperature);
       }
-      if (epochs < 1) {
-        throw new IllegalArgumentException("routing.update-epochs must be >= 1, got " + epochs);
+      if (epochs < 1 || epochs > 10_000) {
+        throw new IllegalArgumentException(
+            "routing.update-epochs must be in 1..10000, got " + epochs);
       }
       if (!(learningRate > 0 && learningRate <= 1)) {
         throw new IllegalArgumentException(

@@ -35,20 +35,24 @@ public record LoadAwareRoutingConfig(
       throw new IllegalArgumentException(
           "routing.balance-alpha must be finite and >= 0, got " + balanceAlpha);
     }
-    if (loadHalfLifeMs < 1) {
+    if (loadHalfLifeMs < 1 || loadHalfLifeMs > 365 * 86_400_000L) {
       throw new IllegalArgumentException(
-          "routing.load-half-life-ms must be >= 1, got " + loadHalfLifeMs);
+          "routing.load-half-life-ms must be in 1.."
+              + 365 * 86_400_000L
+              + ", got "
+              + loadHalfLifeMs);
     }
     if (!(complexityThreshold >= 0 && complexityThreshold <= 1)) {
       throw new IllegalArgumentException(
           "routing.complexity-threshold must be in [0, 1], got " + complexityThreshold);
     }
-    if (oversample < 1) {
-      throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
-    }
-    if (fastOversample < 1) {
+    if (oversample < 1 || oversample > 1000) {
       throw new IllegalArgumentException(
-          "routing.fast-oversample must be >= 1, got " + fastOversample);
+          "retrieval.oversample must be in 1..1000, got " + oversample);
+    }
+    if (fastOversample < 1 || fastOversample > 1000) {
+      throw new IllegalArgumentException(
+          "routing.fast-oversample must be in 1..1000, got " + fastOversample);
     }
   }
 

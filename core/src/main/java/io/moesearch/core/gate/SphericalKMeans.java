@@ -16,7 +16,7 @@ public final class SphericalKMeans {
 
   public SphericalKMeans(int k, int iterations, long seed) {
     if (k < 1) {
-      throw new IllegalArgumentException("index.experts must be >= 1, got " + k);
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
     }
     if (iterations < 1) {
       throw new IllegalArgumentException("k-means iterations must be >= 1, got " + iterations);

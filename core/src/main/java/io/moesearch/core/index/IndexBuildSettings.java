@@ -32,7 +32,9 @@ public record IndexBuildSettings(
 
   public IndexBuildSettings {
     check(experts >= 1 && experts <= 4096, "index.experts must be in 1..4096, got " + experts);
-    check(kmeansIterations >= 1, "index.kmeans-iterations must be >= 1, got " + kmeansIterations);
+    check(
+        kmeansIterations >= 1 && kmeansIterations <= 1000,
+        "index.kmeans-iterations must be in 1..1000, got " + kmeansIterations);
     check(temperature > 0, "index.temperature must be > 0, got " + temperature);
     check(
         replicationRatio > 0 && replicationRatio <= 1,

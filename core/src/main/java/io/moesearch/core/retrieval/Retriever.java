@@ -30,7 +30,7 @@ public final class Retriever {
               + " indexes were given");
     }
     if (oversample < 1) {
-      throw new IllegalArgumentException("retrieval.oversample must be >= 1, got " + oversample);
+      throw new IllegalArgumentException("oversample must be >= 1, got " + oversample);
     }
     this.router = router;
     this.experts = List.copyOf(experts);

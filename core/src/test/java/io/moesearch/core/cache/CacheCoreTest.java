@@ -59,8 +59,8 @@ class CacheCoreTest {
     }
     assertThat(present).isLessThanOrEqualTo(20);
     assertThatThrownBy(() -> new HeapCache<Entry>(0, Duration.ofMinutes(1)))
-        .hasMessageContaining("cache.l1-max-entries");
+        .hasMessageContaining("maxEntries");
     assertThatThrownBy(() -> new HeapCache<Entry>(1, Duration.ZERO))
-        .hasMessageContaining("cache.l1-ttl-ms");
+        .hasMessageContaining("ttl must be > 0");
   }
 }

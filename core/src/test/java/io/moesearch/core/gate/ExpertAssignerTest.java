@@ -33,8 +33,8 @@ class ExpertAssignerTest {
   @Test
   void rejectsBadSettings() {
     assertThatThrownBy(() -> new ExpertAssigner(gate, 0.1, 0, 2))
-        .hasMessageContaining("index.replication-ratio");
+        .hasMessageContaining("replicationRatio");
     assertThatThrownBy(() -> new ExpertAssigner(gate, 0.1, 0.5, 0))
-        .hasMessageContaining("index.max-copies");
+        .hasMessageContaining("maxCopies");
   }
 }

@@ -74,8 +74,7 @@ class ExpertLoadTrackerTest {
 
   @Test
   void argumentsAreCheckedUpFront() {
-    assertThatThrownBy(() -> new ExpertLoadTracker(2, 0))
-        .hasMessageContaining("routing.load-half-life-ms");
+    assertThatThrownBy(() -> new ExpertLoadTracker(2, 0)).hasMessageContaining("halfLifeMs");
     ExpertLoadTracker t = new ExpertLoadTracker(2, 10);
     assertThatThrownBy(() -> t.recordActivations(new int[] {2}, 0)).hasMessageContaining("range");
   }

@@ -38,7 +38,7 @@ class GateTest {
     assertThatThrownBy(() -> new Gate(new float[][] {{1, 0}, {1}}))
         .hasMessageContaining("gate row 1");
     assertThatThrownBy(() -> gate.probabilities(new float[] {1, 0}, 0))
-        .hasMessageContaining("routing.temperature");
+        .hasMessageContaining("temperature must be > 0");
   }
 
   @Test

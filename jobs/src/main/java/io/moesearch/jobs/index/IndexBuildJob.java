@@ -8,6 +8,8 @@ import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.util.Files2;
+import io.moesearch.jobs.config.IndexOptions;
+import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +104,7 @@ public final class IndexBuildJob {
             + " bad lines skipped");
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // Set explicitly: the adaptive batch scheduler would otherwise pick 1 for this small input.
-    int parallelism = config.intRange("index.parallelism", 1, 256);
+    int parallelism = config.get(IndexOptions.PARALLELISM);
     int batches = IndexBuilder.embeddingBatches(catalog, s.embedBatchSize()).length;
 
     String version = IndexBuilder.newVersion();
@@ -122,7 +124,7 @@ public final class IndexBuildJob {
           .uid("embed")
           .sinkTo(new DiscardingSink<>())
           .name("embedded");
-      runReportingProgress(env, config.string("job.name") + "-index-embed", catalog.size(), t0);
+      runReportingProgress(env, config.get(JobOptions.NAME) + "-index-embed", catalog.size(), t0);
       long t1 = System.nanoTime();
       log.accept(
           String.format(
@@ -148,7 +150,7 @@ public final class IndexBuildJob {
           .uid("write-expert-index")
           .sinkTo(new DiscardingSink<>())
           .name("written");
-      env.execute(config.string("job.name") + "-index-experts");
+      env.execute(config.get(JobOptions.NAME) + "-index-experts");
       List<Manifest.ExpertInfo> experts = new ArrayList<>();
       for (int e = 0; e < s.experts(); e++) {
         experts.add(IndexBuilder.expertInfo(dir, e, members[e].length));

@@ -14,6 +14,7 @@ import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.RoutingOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +48,8 @@ public final class RoutingUpdateJob {
       throw new IllegalArgumentException(
           "--layout-only plans a replicated layout: set routing.replica-slots > 0");
     }
-    int limit = config.intRange("routing.update-queries", 1, 10_000_000);
-    int k = config.intRange("routing.update-k", 1, 1000);
+    int limit = config.get(RoutingOptions.UPDATE_QUERIES);
+    int k = config.get(RoutingOptions.UPDATE_K);
     GateTrainer.Settings settings = config.gateTraining();
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     Map<String, Object> out = new LinkedHashMap<>();

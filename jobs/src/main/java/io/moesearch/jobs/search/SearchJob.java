@@ -10,7 +10,13 @@ import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
+import io.moesearch.jobs.config.BatchOptions;
+import io.moesearch.jobs.config.CacheOptions;
+import io.moesearch.jobs.config.IndexOptions;
+import io.moesearch.jobs.config.JobOptions;
+import io.moesearch.jobs.config.MergeOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.CacheLookup;
 import io.moesearch.operators.EmbedQueries;
@@ -31,6 +37,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -59,16 +68,15 @@ public final class SearchJob {
     Configuration conf = new Configuration();
     StateBackends.configure(
         conf,
-        config.string("job.state-backend"),
-        config.string("job.checkpoint-dir"),
-        Duration.ofMillis(config.longRange("job.checkpoint-interval-ms", 100, 86_400_000L)));
-    conf.setString("pipeline.generic-types", "false");
+        config.get(JobOptions.STATE_BACKEND),
+        config.get(JobOptions.CHECKPOINT_DIR),
+        Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
     // Network buffers are flushed at least this often: the latency floor of each keyBy hop.
-    conf.setString(
-        "execution.buffer-timeout.interval",
-        config.longRange("job.buffer-timeout-ms", 0, 10_000) + " ms");
-    conf.setString(
-        "parallelism.default", Integer.toString(config.intRange("job.parallelism", 1, 1024)));
+    conf.set(
+        ExecutionOptions.BUFFER_TIMEOUT,
+        Duration.ofMillis(config.get(JobOptions.BUFFER_TIMEOUT_MS)));
+    conf.set(CoreOptions.DEFAULT_PARALLELISM, config.get(JobOptions.PARALLELISM));
     return conf;
   }
 
@@ -118,15 +126,13 @@ public final class SearchJob {
       CacheIo cache,
       Sink<ExpertStats> stats) {
     QueryCodec codec =
-        new QueryCodec(
-            config.intRange("query.max-chars", 1, 100_000),
-            config.intRange("query.max-bytes", 64, 10_000_000));
+        new QueryCodec(config.get(QueryOptions.MAX_CHARS), config.get(QueryOptions.MAX_BYTES));
     DataStream<RawMessage> raw =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "queries").uid("queries-source");
     SingleOutputStreamOperator<AcceptedQuery> parsed =
         raw.process(new ParseQueries(codec)).name("parse").uid("parse");
     DataStream<DeadLetter> dead = parsed.getSideOutput(ParseQueries.DEAD_LETTERS);
-    if (cache == null || !config.bool("cache.enabled")) {
+    if (cache == null || !config.get(CacheOptions.ENABLED)) {
       dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
       Computed computed = compute(config, artifact, parsed, null, false);
       sinkStats(computed, stats);
@@ -137,7 +143,7 @@ public final class SearchJob {
             .uid("cache-fills-source")
             .process(
                 new ParseCacheFills(
-                    config.intRange("cache.fill-max-bytes", 1024, 64 << 20),
+                    config.get(CacheOptions.FILL_MAX_BYTES),
                     config.fillSigner(),
                     artifact.manifest().dimension()))
             .name("parse-cache-fills")
@@ -148,7 +154,7 @@ public final class SearchJob {
         .uid("dead-letters-sink");
     // The hit path is two hops (parse → lookup → sink) of tiny records: flush them promptly
     // rather than after job.buffer-timeout-ms, so a hit's latency is not the buffer timeout.
-    long hitFlush = config.longRange("cache.buffer-timeout-ms", 0, 10_000);
+    long hitFlush = config.get(CacheOptions.BUFFER_TIMEOUT_MS);
     parsed.setBufferTimeout(hitFlush);
     SingleOutputStreamOperator<SearchResult> hits =
         parsed
@@ -189,7 +195,7 @@ public final class SearchJob {
    * off ({@code index.watch-interval-ms: 0}).
    */
   static String watchRoot(MoeSearchConfig config) {
-    if (!config.string("index.path").isEmpty() || config.indexWatchIntervalMillis() == 0) {
+    if (!config.get(IndexOptions.PATH).isEmpty() || config.indexWatchIntervalMillis() == 0) {
       return null;
     }
     return config.indexRoot().toAbsolutePath().toString();
@@ -209,15 +215,15 @@ public final class SearchJob {
       DataStream<EmbeddedQuery> cachedEmbeddings,
       boolean fills) {
     String artifactDir = artifact.dir().toString();
-    int maxBatch = config.intRange("batch.max-size", 1, 4096);
+    int maxBatch = config.get(BatchOptions.MAX_SIZE);
     DataStream<EmbeddedQuery> embedded =
         AsyncDataStream.unorderedWait(
                 queries,
                 new EmbedQueries(
                     config.embedder(),
                     maxBatch,
-                    config.intRange("batch.model-batch-size", 1, maxBatch),
-                    config.longRange("batch.max-wait-ms", 0, 60_000)),
+                    config.get(BatchOptions.MODEL_BATCH_SIZE),
+                    config.get(BatchOptions.MAX_WAIT_MS)),
                 60,
                 TimeUnit.SECONDS,
                 maxBatch * 4)
@@ -256,7 +262,7 @@ public final class SearchJob {
             .process(
                 new MergePartials(
                     artifact.version(),
-                    config.longRange("merge.timeout-ms", 10, 600_000),
+                    config.get(MergeOptions.TIMEOUT_MS),
                     config.ranking(),
                     fills))
             .name("merge-rerank")
@@ -334,6 +340,6 @@ public final class SearchJob {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
     buildForKafka(env, config, artifact);
-    env.execute(config.string("job.name") + " " + artifact.version());
+    env.execute(config.get(JobOptions.NAME) + " " + artifact.version());
   }
 }

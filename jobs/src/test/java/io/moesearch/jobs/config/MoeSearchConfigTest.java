@@ -80,6 +80,44 @@ class MoeSearchConfigTest {
   }
 
   @Test
+  void rangesAreCheckedOnceNamingTheSetting() {
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.parallelism", "0")))
+        .hasMessage("index.parallelism must be in 1..256, got 0");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.max-copies", "129")))
+        .hasMessage("index.max-copies must be in 1..experts, got 129");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.dense-depth", "1001")))
+        .hasMessage("ranking.dense-depth must be in 1..1000, got 1001");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("cache.coalesce-wait-ms", "0")))
+        .hasMessageContaining("cache.coalesce-wait-ms must be in 1..");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("batch.model-batch-size", "64")))
+        .hasMessageContaining("batch.model-batch-size must be at most batch.max-size (32)");
+    assertThatThrownBy(
+            () ->
+                MoeSearchConfig.defaultsWith(
+                    Map.of("routing.replica-slots", "4", "routing.min-replicas", "5")))
+        .hasMessage("routing.min-replicas must be in 1..4, got 5");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.parallelism", "2x")))
+        .hasMessage("job.parallelism must be an integer, got '2x'");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.replica-headroom", "-1")))
+        .hasMessage("routing.replica-headroom must be in 0..100, got -1.0");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("catalog.bad-lines", "ignore")))
+        .hasMessage("catalog.bad-lines must be one of skip, fail, got 'ignore'");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("catalog.path", "")))
+        .hasMessage("catalog.path must be set");
+  }
+
+  @Test
+  void settingsAreReadThroughTheirOptions() {
+    MoeSearchConfig c =
+        MoeSearchConfig.defaultsWith(Map.of("batch.max-size", "64", "kafka.group-id", "g"));
+    assertThat(c.get(BatchOptions.MAX_SIZE)).isEqualTo(64);
+    assertThat(c.get(BatchOptions.MAX_WAIT_MS)).isEqualTo(5L);
+    assertThat(c.get(io.moesearch.connectors.kafka.KafkaOptions.GROUP_ID)).isEqualTo("g");
+    assertThat(c.with(Map.of("batch.max-size", "8")).get(BatchOptions.MAX_SIZE)).isEqualTo(8);
+    assertThat(c.asMap()).containsEntry("batch.max-size", "64").containsEntry("index.path", "");
+  }
+
+  @Test
   void rankingWeightsAreParsedAndChecked() {
     var r =
         MoeSearchConfig.defaultsWith(

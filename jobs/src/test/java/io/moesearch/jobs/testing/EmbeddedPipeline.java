@@ -6,6 +6,7 @@ import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.tools.kafka.EmbeddedKafka;
@@ -104,7 +105,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
                     KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s, config.fillSigner())),
                 KafkaIO.expertStatsSink(s)));
     results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
-    job = env.executeAsync(config.string("job.name") + " " + artifact.version());
+    job = env.executeAsync(config.get(JobOptions.NAME) + " " + artifact.version());
   }
 
   /**

@@ -19,7 +19,10 @@ import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
+import io.moesearch.jobs.config.EvalOptions;
+import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.RoutingOptions;
 import io.moesearch.jobs.routing.RoutingData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +66,7 @@ public final class RoutingDatasets {
   public static Dataset icecat(
       MoeSearchConfig config, String updatedIndex, List<AutoCloseable> closers) throws Exception {
     Judgements judgements =
-        Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP);
+        Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP);
     List<String> texts = new ArrayList<>(judgements.byQuery().keySet());
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
@@ -92,7 +95,7 @@ public final class RoutingDatasets {
         System.out.println("icecat: re-learned gate from " + u.version() + " at " + u.dir());
         updated = u.gate();
       } else {
-        int n = config.intRange("routing.update-queries", 1, 10_000_000);
+        int n = config.get(RoutingOptions.UPDATE_QUERIES);
         GateTrainer.Settings s = config.gateTraining();
         List<String> log = RoutingData.titleQueries(catalogue(config), n, s.seed());
         System.out.println("icecat: re-learning the gate on " + log.size() + " product titles");
@@ -103,7 +106,7 @@ public final class RoutingDatasets {
                     vectors,
                     expertsOf,
                     q,
-                    config.intRange("routing.update-k", 1, 1000),
+                    config.get(RoutingOptions.UPDATE_K),
                     s,
                     System.out::println)
                 .result()
@@ -341,7 +344,7 @@ public final class RoutingDatasets {
                 data,
                 expertsOf,
                 train,
-                config.intRange("routing.update-k", 1, 1000),
+                config.get(RoutingOptions.UPDATE_K),
                 config.gateTraining(),
                 System.out::println)
             .result()
@@ -351,7 +354,7 @@ public final class RoutingDatasets {
     if (hnsw != null) {
       List<ExpertIndex> indexes =
           syntheticIndexes(
-              hnsw, reuse, hnswKey, data, members, s, config.intRange("index.parallelism", 1, 256));
+              hnsw, reuse, hnswKey, data, members, s, config.get(IndexOptions.PARALLELISM));
       closers.add(() -> indexes.forEach(ExpertIndex::close));
       searcher = hnswSearcher(indexes);
       retrieval = "HNSW per expert (" + s.encoding() + "), exact rescoring";

@@ -7,6 +7,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.util.Zipf;
+import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.prewarm.PrewarmJob;
 import io.moesearch.jobs.prewarm.QueryLog;
@@ -170,7 +171,7 @@ final class BenchCacheCommand implements Command {
         PrewarmJob.Result r =
             new PrewarmJob(pipeline.config(), artifact, System.out::println)
                 .run(
-                    Environments.local(config.intRange("job.parallelism", 1, 1024)),
+                    Environments.local(config.get(JobOptions.PARALLELISM)),
                     entries,
                     KafkaIO.cacheFillSink(
                         pipeline.config().kafka(), pipeline.config().fillSigner()));

@@ -6,6 +6,9 @@ import io.moesearch.core.artifact.ArtifactException;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.eval.Judgements;
+import io.moesearch.jobs.config.EvalOptions;
+import io.moesearch.jobs.config.IndexOptions;
+import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.index.IndexBuildJob;
 import io.moesearch.jobs.search.SearchJob;
@@ -64,7 +67,7 @@ final class DemoCommand implements Command {
     IndexArtifact artifact = ensureIndex(config);
     List<String> texts =
         new ArrayList<>(
-            Judgements.load(Path.of(config.string("eval.judgements")), BadLinePolicy.SKIP)
+            Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP)
                 .byQuery()
                 .keySet());
     int n = Math.min(texts.size(), args.intOption("queries", texts.size(), 1));
@@ -82,8 +85,8 @@ final class DemoCommand implements Command {
             new byte[] {(byte) 0xC3, (byte) 0x28});
     System.out.printf(
         "starting Kafka (KRaft, in-process) and the search job (parallelism %d, %s state) on index %s%n",
-        config.intRange("job.parallelism", 1, 1024),
-        config.string("job.state-backend"),
+        config.get(JobOptions.PARALLELISM),
+        config.get(JobOptions.STATE_BACKEND),
         artifact.version());
     int repeat = args.intOption("repeat", 10, 0);
     PipelineDriver.Figures f;
@@ -201,7 +204,7 @@ final class DemoCommand implements Command {
     try {
       return SearchJob.resolveArtifact(config);
     } catch (ArtifactException e) {
-      if (!config.string("index.path").isEmpty()) {
+      if (!config.get(IndexOptions.PATH).isEmpty()) {
         throw e;
       }
       System.out.println(
@@ -211,7 +214,7 @@ final class DemoCommand implements Command {
               + config.catalogPath()
               + " (a few minutes, once)");
       new IndexBuildJob(config, System.out::println)
-          .run(Environments.local(config.intRange("index.parallelism", 1, 256)));
+          .run(Environments.local(config.get(IndexOptions.PARALLELISM)));
       return SearchJob.resolveArtifact(config);
     }
   }

@@ -12,7 +12,9 @@ import io.moesearch.core.eval.RelevanceEvaluation;
 import io.moesearch.core.gate.Router;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.jobs.config.EvalOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.RankingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -85,7 +87,7 @@ final class EvalCommand implements Command {
         new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b))
             .load(config.catalogPath());
     Judgements judgements =
-        Judgements.load(Path.of(config.string("eval.judgements")), config.badLines());
+        Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), config.badLines());
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
       IndexArtifact artifact =
@@ -100,8 +102,8 @@ final class EvalCommand implements Command {
                   new Evaluator.Settings(
                       config.routing(),
                       config.oversample(),
-                      config.intRange("eval.title-queries", 0, 1_000_000),
-                      config.longValue("eval.seed")),
+                      config.get(EvalOptions.TITLE_QUERIES),
+                      config.get(EvalOptions.SEED)),
                   System.out::println)
               .run(judgements);
       RelevanceEvaluation.Report rel;
@@ -116,10 +118,10 @@ final class EvalCommand implements Command {
                     embedder,
                     retriever,
                     lexical,
-                    config.intRange("ranking.dense-depth", 1, 1000),
-                    config.intRange("ranking.lexical-depth", 1, 10_000),
-                    config.intRange("eval.folds", 2, 100),
-                    config.longValue("eval.seed"),
+                    config.get(RankingOptions.DENSE_DEPTH),
+                    config.get(RankingOptions.LEXICAL_DEPTH),
+                    config.get(EvalOptions.FOLDS),
+                    config.get(EvalOptions.SEED),
                     System.out::println)
                 .run(judgements);
       } finally {

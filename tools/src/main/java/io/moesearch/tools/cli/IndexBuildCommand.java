@@ -1,5 +1,6 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.index.IndexBuildJob;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ final class IndexBuildCommand implements Command {
     MoeSearchConfig config = args.config();
     IndexBuildJob.Result r =
         new IndexBuildJob(config, System.out::println)
-            .run(Environments.local(config.intRange("index.parallelism", 1, 256)));
+            .run(Environments.local(config.get(IndexOptions.PARALLELISM)));
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("artifact", r.artifact().toString());
     figures.put("index_version", r.manifest().indexVersion());

@@ -1,10 +1,13 @@
 package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.kafka.KafkaIO;
+import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.jobs.prewarm.PrewarmJob;
 import io.moesearch.jobs.prewarm.QueryLog;
 import io.moesearch.jobs.search.SearchJob;
@@ -68,15 +71,13 @@ final class PrewarmCommand implements Command {
     if (!Files.isRegularFile(log)) {
       throw new ConfigException("--log: no such file " + log);
     }
-    if (config.string("kafka.bootstrap-servers").isEmpty()) {
+    if (config.get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty()) {
       throw new ConfigException(
           "kafka.bootstrap-servers must be set: the results go to the cache-fill topic");
     }
     IndexArtifact artifact = SearchJob.resolveArtifact(config);
     QueryCodec codec =
-        new QueryCodec(
-            config.intRange("query.max-chars", 1, 100_000),
-            config.intRange("query.max-bytes", 64, 10_000_000));
+        new QueryCodec(config.get(QueryOptions.MAX_CHARS), config.get(QueryOptions.MAX_BYTES));
     int[] problems = {0};
     QueryLog queryLog =
         QueryLog.read(
@@ -111,7 +112,7 @@ final class PrewarmCommand implements Command {
     PrewarmJob.Result r =
         new PrewarmJob(config, artifact, System.out::println)
             .run(
-                Environments.local(config.intRange("job.parallelism", 1, 1024)),
+                Environments.local(config.get(JobOptions.PARALLELISM)),
                 selected,
                 KafkaIO.cacheFillSink(config.kafka(), config.fillSigner()));
     Json.write(args.option("json"), r);

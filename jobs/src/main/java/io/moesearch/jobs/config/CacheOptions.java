@@ -1,0 +1,53 @@
+package io.moesearch.jobs.config;
+
+import static io.moesearch.jobs.config.Checked.*;
+
+import org.apache.flink.configuration.ConfigOption;
+
+/** The {@code cache.*} settings; sizes and lifetimes are checked by {@code CacheSettings}. */
+public final class CacheOptions {
+  private CacheOptions() {}
+
+  public static final ConfigOption<Boolean> ENABLED =
+      bool("cache.enabled", true, "Query caches in front of the model and the experts.");
+
+  public static final ConfigOption<Long> L1_MAX_ENTRIES =
+      longInt("cache.l1-max-entries", 100_000, "L1: in-heap results per subtask.");
+
+  public static final ConfigOption<Long> L1_TTL_MS =
+      longInt("cache.l1-ttl-ms", 600_000, "Lifetime of L1 entries.");
+
+  public static final ConfigOption<Long> L2_TTL_MS =
+      longInt("cache.l2-ttl-ms", 3_600_000, "Lifetime of L2 results in keyed state.");
+
+  public static final ConfigOption<Long> L3_TTL_MS =
+      longInt("cache.l3-ttl-ms", 604_800_000, "Lifetime of L3 query embeddings in keyed state.");
+
+  public static final ConfigOption<Long> COALESCE_WAIT_MS =
+      longInt(
+          "cache.coalesce-wait-ms",
+          2000,
+          "An identical query waits at most this long for one in flight.");
+
+  public static final ConfigOption<Integer> FILL_MAX_BYTES =
+      intIn(
+          "cache.fill-max-bytes",
+          1_048_576,
+          1024,
+          64 << 20,
+          "Larger cache-fill records are dead-lettered.");
+
+  public static final ConfigOption<String> FILL_KEY_FILE =
+      string(
+          "cache.fill-key-file",
+          "artifacts/cache-fill.key",
+          "HMAC key (hex) that signs cache fills; created on first use.");
+
+  public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
+      longIn(
+          "cache.buffer-timeout-ms",
+          1,
+          0,
+          10_000,
+          "Network-buffer flush interval of the hit path.");
+}

@@ -1,0 +1,21 @@
+package io.moesearch.jobs.config;
+
+import static io.moesearch.jobs.config.Checked.*;
+
+import org.apache.flink.configuration.ConfigOption;
+
+/** The {@code eval.*} settings of {@code bin/moe-search eval}. */
+public final class EvalOptions {
+  private EvalOptions() {}
+
+  public static final ConfigOption<String> JUDGEMENTS =
+      string("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv", "Judged queries (CSV).");
+
+  public static final ConfigOption<Integer> TITLE_QUERIES =
+      intIn("eval.title-queries", 1000, 0, 1_000_000, "Seeded product titles used as queries.");
+
+  public static final ConfigOption<Long> SEED = longInt("eval.seed", 7, "Evaluation seed.");
+
+  public static final ConfigOption<Integer> FOLDS =
+      intIn("eval.folds", 5, 2, 100, "Cross-validation folds of the learned fusion.");
+}

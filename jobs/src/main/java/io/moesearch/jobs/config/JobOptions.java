@@ -1,0 +1,38 @@
+package io.moesearch.jobs.config;
+
+import static io.moesearch.jobs.config.Checked.*;
+
+import io.moesearch.state.StateBackends;
+import org.apache.flink.configuration.ConfigOption;
+
+/** The {@code job.*} settings: the streaming job's name, parallelism, state and checkpoints. */
+public final class JobOptions {
+  private JobOptions() {}
+
+  public static final ConfigOption<String> NAME =
+      string("job.name", "moe-search", "Job name (prefix of every Flink job name).");
+
+  public static final ConfigOption<Integer> PARALLELISM =
+      intIn("job.parallelism", 2, 1, 1024, "Default parallelism of the jobs.");
+
+  public static final ConfigOption<String> STATE_BACKEND =
+      checkedString(
+          "job.state-backend", "rocksdb", "rocksdb or hashmap.", StateBackends::requireKnown);
+
+  public static final ConfigOption<String> CHECKPOINT_DIR =
+      string(
+          "job.checkpoint-dir",
+          "",
+          "Checkpoint storage; empty = <java.io.tmpdir>/moe-search-checkpoints.");
+
+  public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS =
+      longIn("job.checkpoint-interval-ms", 10_000, 100, 86_400_000L, "Checkpoint interval.");
+
+  public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
+      longIn(
+          "job.buffer-timeout-ms",
+          5,
+          0,
+          10_000,
+          "Network buffer flush interval: the latency floor of each keyBy hop.");
+}

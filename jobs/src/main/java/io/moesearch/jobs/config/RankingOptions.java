@@ -1,0 +1,37 @@
+package io.moesearch.jobs.config;
+
+import static io.moesearch.jobs.config.Checked.*;
+
+import org.apache.flink.configuration.ConfigOption;
+
+/** The {@code ranking.*} settings, checked by {@code RankingSettings}. */
+public final class RankingOptions {
+  private RankingOptions() {}
+
+  public static final ConfigOption<String> MODE =
+      oneOf(
+          "ranking.mode",
+          "hybrid",
+          "hybrid (dense + BM25 fused) or dense (exact cosine only).",
+          "hybrid",
+          "dense");
+
+  public static final ConfigOption<Integer> DENSE_DEPTH =
+      integer("ranking.dense-depth", 20, "Dense candidates fused (at least top_k).");
+
+  public static final ConfigOption<Integer> LEXICAL_DEPTH =
+      integer("ranking.lexical-depth", 100, "BM25 candidates fused.");
+
+  public static final ConfigOption<String> WEIGHTS =
+      string(
+          "ranking.weights",
+          "3.266,2.554,-0.377,0.897,0.238,-1.348,-0.379",
+          "Fusion weights of dense, bm25, title_coverage, brand_match, model_match, dense_rr,"
+              + " bm25_rr.");
+
+  public static final ConfigOption<Double> MIN_SIMILARITY =
+      number(
+          "ranking.min-similarity",
+          io.moesearch.operators.RankingSettings.DEFAULT_MIN_SIMILARITY,
+          "No BM25 hit and best cosine below this: answered with no items, no_match: true.");
+}

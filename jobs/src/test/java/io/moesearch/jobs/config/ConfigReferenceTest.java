@@ -1,0 +1,115 @@
+package io.moesearch.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The example config and the README's configuration table against the options: each must list every
+ * option, and no setting that does not exist, with the option's default.
+ */
+class ConfigReferenceTest {
+  private static final Path CONF = Path.of("../conf/moe-search.yaml");
+  private static final Path README = Path.of("../README.md");
+
+  @Test
+  void everyOptionHasADescriptionAndADefault() {
+    assertThat(AllOptions.BY_KEY).isNotEmpty();
+    for (ConfigOption<?> o : AllOptions.BY_KEY.values()) {
+      assertThat(o.hasDefaultValue()).as(o.key()).isTrue();
+      assertThat(o.description().toString()).as(o.key()).isNotBlank();
+    }
+  }
+
+  @Test
+  void theExampleConfigListsExactlyTheOptionsWithTheirDefaults() throws Exception {
+    Map<String, String> flat = new LinkedHashMap<>();
+    Map<String, String> kafka = new LinkedHashMap<>();
+    MoeSearchConfig.flatten(
+        "", new ObjectMapper(new YAMLFactory()).readTree(CONF.toFile()), flat, kafka, "conf");
+    assertSameKeys(flat.keySet(), CONF.toString());
+    MoeSearchConfig defaults = MoeSearchConfig.defaultsWith(Map.of());
+    MoeSearchConfig example = MoeSearchConfig.defaultsWith(flat);
+    for (ConfigOption<?> o : AllOptions.BY_KEY.values()) {
+      assertThat(example.get(o)).as(o.key() + " in " + CONF).isEqualTo(defaults.get(o));
+    }
+  }
+
+  @Test
+  void theReadmeTableListsExactlyTheOptionsWithTheirDefaults() throws Exception {
+    List<String[]> rows = configurationTable();
+    Set<String> keys = new TreeSet<>();
+    for (String[] row : rows) {
+      List<String> rowKeys = keys(row[0]);
+      keys.addAll(rowKeys);
+      String[] defaults = row[1].split(", ");
+      if (defaults.length != rowKeys.size()) {
+        continue;
+      }
+      for (int i = 0; i < defaults.length; i++) {
+        ConfigOption<?> o = AllOptions.BY_KEY.get(rowKeys.get(i));
+        String shown = defaults[i].strip();
+        if (o == null || String.valueOf(o.defaultValue()).isEmpty()) {
+          continue;
+        }
+        String def = String.valueOf(o.defaultValue());
+        if (shown.matches("-?[0-9.]+")) {
+          assertThat(Double.parseDouble(shown)).as(o.key()).isEqualTo(Double.parseDouble(def));
+        } else if (shown.matches("`[^`]*`|true|false")) {
+          assertThat(shown.replace("`", "")).as(o.key()).isEqualTo(def);
+        }
+      }
+    }
+    keys.remove("kafka.properties.*");
+    assertSameKeys(keys, "the README's configuration table");
+  }
+
+  private static void assertSameKeys(Set<String> listed, String where) {
+    Set<String> missing = new TreeSet<>(AllOptions.BY_KEY.keySet());
+    missing.removeAll(listed);
+    Set<String> unknown = new TreeSet<>(listed);
+    unknown.removeAll(AllOptions.BY_KEY.keySet());
+    assertThat(missing).as("settings missing from " + where).isEmpty();
+    assertThat(unknown).as("settings in " + where + " that do not exist").isEmpty();
+  }
+
+  /** The keys of a table cell, e.g. {@code `a.b`, `a.c`}; also {@code `kafka.properties.*`}. */
+  private static List<String> keys(String cell) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("`([a-z0-9.*-]+)`").matcher(cell);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  /** Rows (key cell, default cell) of the table under "## Configuration". */
+  private static List<String[]> configurationTable() throws Exception {
+    List<String> lines = Files.readAllLines(README);
+    int start = lines.indexOf("## Configuration");
+    assertThat(start).as("README section ## Configuration").isNotNegative();
+    List<String[]> rows = new ArrayList<>();
+    for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("## "); i++) {
+      String line = lines.get(i);
+      if (line.startsWith("| `")) {
+        String[] cells = line.split("\\|");
+        rows.add(new String[] {cells[1].strip(), cells[2].strip()});
+      }
+    }
+    assertThat(rows).isNotEmpty();
+    return rows;
+  }
+}
