@@ -285,7 +285,7 @@ class RouteQueriesTest {
     java.util.Arrays.fill(expected, 1);
     expected[hot] = 3;
     io.moesearch.core.gate.ExpertPlacement placement =
-        io.moesearch.core.gate.ExpertPlacement.plan(expected, 6, 1);
+        io.moesearch.core.gate.ExpertPlacementPlanner.plan(expected, 6, 1);
     assertThat(placement.replicas(hot)).hasSize(3);
     Path dir2 =
         io.moesearch.core.artifact.GateVersionWriter.write(

@@ -11,6 +11,7 @@ import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.gate.LoadAwareRouter;
@@ -391,7 +392,8 @@ final class BenchRoutingCommand implements Command {
             int slots = slotOption > 0 ? slotOption : g.experts();
             for (int m : minReplicas) {
               ExpertPlacement placement =
-                  ExpertPlacement.planFromLog(routedLog, g.experts(), slots, m, headroom, window);
+                  ExpertPlacementPlanner.planFromLog(
+                      routedLog, g.experts(), slots, m, headroom, window);
               info.put(gate + "Placement" + m, placement.toString());
               add(
                   report,
@@ -881,7 +883,7 @@ final class BenchRoutingCommand implements Command {
         }
         activations += r.slots().length;
         if ((i + 1) % window == 0 || (i + 1 == events && fixed.closed == 0)) {
-          best += placement.hindsightUtilisation(List.of(expertCounts));
+          best += ExpertPlacementPlanner.hindsightUtilisation(placement, List.of(expertCounts));
           java.util.Arrays.fill(expertCounts, 0);
           fixed.close();
         }
