@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ExpertPlacementTest {
-  private static final RoutingConfig ONE = new RoutingConfig(0.05, new ActivationRule(0.5, 1, 1));
-
   @Test
   void memoryWeightedBySizeCountsABigExpertsReplicasMore() {
     // expert 0 (900 vectors) has one replica, expert 1 (100 vectors) three
@@ -53,40 +51,6 @@ class ExpertPlacementTest {
   }
 
   @Test
-  void routingOverReplicasSpreadsAHotQueryEvenlyAndKeepsItsExpert() {
-    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
-    LoadAwareRouter router = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(ONE, 1));
-    ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1, 2}, {3}});
-    ExpertLoadTracker slots = new ExpertLoadTracker(4, 1_000_000);
-    float[] hot = {1, 0};
-    int[] per = new int[4];
-    for (int i = 0; i < 300; i++) {
-      Route r = router.route(hot, p, slots, i, LoadAwareRouter.ReplicaChoice.LEAST_LOADED, i);
-      assertThat(r.experts()).containsExactly(0);
-      per[r.slots()[0]]++;
-    }
-    assertThat(per).containsExactly(100, 100, 100, 0);
-    assertThat(slots.activations(300)[0]).isGreaterThan(99);
-  }
-
-  @Test
-  void identityPlacementRoutesLikeTheUnreplicatedRouter() {
-    Gate gate = new Gate(new float[][] {{1, 0}, {0.99f, 0.141f}, {0, 1}});
-    LoadAwareRoutingConfig cfg =
-        new LoadAwareRoutingConfig(ONE, 0.05, 10_000, 0, new ActivationRule(0.5, 1, 1), 10, 4);
-    LoadAwareRouter router = new LoadAwareRouter(gate, cfg);
-    ExpertLoadTracker a = new ExpertLoadTracker(3, 10_000);
-    ExpertLoadTracker b = new ExpertLoadTracker(3, 10_000);
-    ExpertPlacement id = ExpertPlacement.identity(3);
-    float[] q = {1, 0};
-    for (int i = 0; i < 50; i++) {
-      Route plain = router.route(q, a, i * 10L);
-      Route placed = router.route(q, id, b, i * 10L, LoadAwareRouter.ReplicaChoice.LEAST_LOADED, i);
-      assertThat(placed).isEqualTo(plain);
-    }
-  }
-
-  @Test
   void argumentsAreCheckedUpFront() {
     assertThatThrownBy(() -> new ExpertPlacement(2, new int[][] {{0}, {}}))
         .hasMessageContaining("expert 1 has no replica");
@@ -96,18 +60,6 @@ class ExpertPlacementTest {
         .hasMessageContaining("listed twice");
     assertThatThrownBy(() -> new ExpertPlacement(2, new int[][] {{0}, {2}}))
         .hasMessageContaining("out of range");
-    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
-    LoadAwareRouter router = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(ONE, 1));
-    assertThatThrownBy(
-            () ->
-                router.route(
-                    new float[] {1, 0},
-                    ExpertPlacement.identity(3),
-                    new ExpertLoadTracker(3, 10),
-                    0,
-                    LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
-                    0))
-        .hasMessageContaining("placement has 3 experts");
   }
 
   @Test

@@ -838,8 +838,9 @@ final class BenchRoutingCommand implements Command {
         ExpertPlacement placement,
         LoadAwareRouter.ReplicaChoice choice) {
       int n = placement.slots();
-      LoadAwareRouter router = new LoadAwareRouter(gate, routing);
-      ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
+      LoadAwareRouter router =
+          new LoadAwareRouter(
+              gate, routing, placement, new ExpertLoadTracker(n, routing.loadHalfLifeMs()), choice);
       Zipf zipf = traffic.sampler(seed);
       int[] perm = traffic.perm;
       Map<String, Searched> searched = new java.util.HashMap<>();
@@ -857,7 +858,7 @@ final class BenchRoutingCommand implements Command {
         int q = perm[zipf.next()];
         float[] query = d.pool()[q];
         long t0 = System.nanoTime();
-        Route r = router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
+        Route r = router.route(query, i * EVENT_INTERVAL_MS, i);
         busy += System.nanoTime() - t0;
         int[] sorted = r.experts().clone();
         java.util.Arrays.sort(sorted);
