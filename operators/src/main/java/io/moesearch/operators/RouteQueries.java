@@ -3,7 +3,6 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
-import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.LoadAwareRouter;
@@ -31,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * activated expert (every expert for a query with brand or price filters), plus one to the lexical
  * branch when ranking is hybrid.
  *
- * <p><b>Load-aware.</b> Routing scores are {@code logit − α · load} ({@link LoadAwareRouter}); the
+ * <p><b>Load-aware.</b> Routing scores are {@code logit − α · load} ({@link LoadAwareRouter}, the
+ * router {@code eval} and {@code bench routing} also route through, so they measure this); the
  * loads are this subtask's own decayed activation counts ({@link ExpertLoadTracker}), kept in
  * operator state so they survive restarts. Router-local counts need no feedback edge and no
  * waiting: each subtask sees a random share of the traffic (Kafka partitions), so its relative
@@ -70,13 +70,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   private transient Counter swaps;
   private transient Counter swapFailures;
 
-  /** The version being served and its router. */
-  private record Serving(
-      String dir,
-      String version,
-      String modelId,
-      LoadAwareRouter router,
-      ExpertPlacement placement) {}
+  /** The version being served and its router (which holds this subtask's load tracker). */
+  private record Serving(String dir, String version, String modelId, LoadAwareRouter router) {}
 
   /** Dense-only routing, balancing and the fast path off, no version watching. */
   public RouteQueries(String artifactDir, io.moesearch.core.gate.RoutingConfig routing) {
@@ -140,9 +135,6 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
         serve(
             ServingVersions.current(
                 Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId));
-    if (tracker == null || tracker.experts() != serving.placement().slots()) {
-      tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
-    }
     var metrics = getRuntimeContext().getMetricGroup();
     activated = metrics.histogram("expertsActivated", new DescriptiveStatisticsHistogram(1000));
     fastPath = metrics.counter("fastPathQueries");
@@ -170,13 +162,20 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     routingGroup.gauge("indexVersion", () -> serving.version());
   }
 
+  /**
+   * The version's router over this subtask's load tracker; a tracker of another slot count (a new
+   * layout) starts afresh.
+   */
   private Serving serve(IndexArtifact a) {
+    ExpertPlacement placement = a.placement();
+    if (tracker == null || tracker.experts() != placement.slots()) {
+      tracker = new ExpertLoadTracker(placement.slots(), routing.loadHalfLifeMs());
+    }
     return new Serving(
         a.dir().toAbsolutePath().normalize().toString(),
         a.version(),
         a.manifest().modelId(),
-        new LoadAwareRouter(a.gate(), routing),
-        a.placement());
+        LoadAwareRouter.serving(a.gate(), routing, placement, tracker));
   }
 
   /** Swaps in a newly verified version between two queries (a clean point). */
@@ -187,9 +186,6 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     IndexArtifact next = follower.poll(System.currentTimeMillis());
     if (next != null) {
       serving = serve(next);
-      if (tracker.experts() != serving.placement().slots()) {
-        tracker = new ExpertLoadTracker(serving.placement().slots(), routing.loadHalfLifeMs());
-      }
       swaps.inc();
       LOG.info("now routing with index version {}", serving.version());
     }
@@ -202,36 +198,17 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     Filters f = q.query().filters();
     LoadAwareRouter router = serving.router();
     long eventTime = q.query().ts() > 0 ? q.query().ts() : q.tsInMillis();
-    ExpertPlacement placement = serving.placement();
-    int[] experts;
-    int[] slots;
-    int oversample;
-    if (f == null || f.isEmpty()) {
-      Route route =
-          router.route(
-              q.vector(),
-              placement,
-              tracker,
-              eventTime,
-              LoadAwareRouter.ReplicaChoice.LEAST_LOADED,
-              0);
-      experts = route.experts();
-      slots = route.slots();
-      // 0 = the retrieval operator's own oversample: only the fast path asks for another.
-      oversample = route.fast() ? route.oversample() : 0;
-      if (route.fast()) {
-        fastPath.inc();
-      }
-    } else {
-      // A filter can be selective enough that the routed experts hold too few matches; a filtered
-      // query is therefore searched on every expert (each a filtered search, exact when selective).
-      int n = router.gate().experts();
-      experts =
-          new ActivationRule(1.0, n, n)
-              .select(router.gate().probabilities(q.vector(), routing.base().temperature()));
-      oversample = 0;
-      slots = placement.leastLoaded(experts, tracker.activations(eventTime));
-      tracker.recordActivations(slots, eventTime);
+    // A filter can be selective enough that the routed experts hold too few matches; a filtered
+    // query is therefore searched on every expert (each a filtered search, exact when selective).
+    boolean filtered = f != null && !f.isEmpty();
+    Route route =
+        filtered ? router.routeEvery(q.vector(), eventTime) : router.route(q.vector(), eventTime);
+    int[] experts = route.experts();
+    int[] slots = route.slots();
+    // 0 = the retrieval operator's own oversample: only the fast path asks for another.
+    int oversample = route.fast() ? route.oversample() : 0;
+    if (route.fast()) {
+      fastPath.inc();
     }
     activated.update(experts.length);
     if (lexicalBranch) {

@@ -8,8 +8,8 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ActivationRule;
+import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
-import io.moesearch.core.gate.Router;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Path;
@@ -98,12 +98,13 @@ class RouteQueriesTest {
   @MethodSource("routings")
   void everyQueryFansOutToExactlyTheExpertsTheRouterChooses(RoutingConfig routing)
       throws Exception {
-    Router router = new Router(artifact.gate(), routing);
+    LoadAwareRouter router =
+        new LoadAwareRouter(artifact.gate(), LoadAwareRoutingConfig.plain(routing, 1));
     List<ExpertRequest> out = route(routing);
 
     int next = 0;
     for (EmbeddedQuery q : queries) {
-      int[] chosen = router.route(q.vector());
+      int[] chosen = router.route(q.vector(), null).experts();
       assertThat(chosen.length)
           .isBetween(routing.activation().minExperts(), routing.activation().maxExperts());
       assertThat(out.size())
@@ -279,13 +280,16 @@ class RouteQueriesTest {
     Path replicated = root.resolve("replicated");
     Path base = SmallIndex.build(SmallIndex.catalogue(300), model, EXPERTS, replicated);
     IndexArtifact a = IndexArtifact.load(base, 384);
-    int hot = new Router(a.gate(), balanced(0).base()).route(queries.get(0).vector())[0];
+    int hot =
+        new LoadAwareRouter(a.gate(), balanced(0))
+            .route(queries.get(0).vector(), null)
+            .experts()[0];
     // the hot expert on three of six slots, the others on one each
     double[] expected = new double[EXPERTS];
     java.util.Arrays.fill(expected, 1);
     expected[hot] = 3;
     io.moesearch.core.gate.ExpertPlacement placement =
-        io.moesearch.core.gate.ExpertPlacement.plan(expected, 6, 1);
+        io.moesearch.core.gate.ExpertPlacementPlanner.plan(expected, 6, 1);
     assertThat(placement.replicas(hot)).hasSize(3);
     Path dir2 =
         io.moesearch.core.artifact.GateVersionWriter.write(

@@ -3,8 +3,7 @@ package io.moesearch.core.eval;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.gate.Router;
-import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.IndexWriting;
@@ -37,8 +36,16 @@ import java.util.stream.IntStream;
 public final class Evaluator {
   public static final int K = 10;
 
-  /** Evaluation settings. */
-  public record Settings(RoutingConfig routing, int oversample, int titleQueries, long seed) {}
+  /**
+   * Evaluation settings.
+   *
+   * @param routing the serving routing (balancing and the fast path included): routed retrieval is
+   *     measured through the job's router ({@link Retriever#serving})
+   * @param oversample HNSW candidates per expert = k × this, for the routed experts' normal path
+   *     and the single HNSW
+   */
+  public record Settings(
+      LoadAwareRoutingConfig routing, int oversample, int titleQueries, long seed) {}
 
   private final IndexArtifact artifact;
   private final Catalog catalog;
@@ -89,6 +96,8 @@ public final class Evaluator {
     public int minExperts;
     public int maxExperts;
     public int oversample;
+    public double balanceAlpha;
+    public double complexityThreshold;
     public int judgedQueries;
     public int judgedQueriesWithRelevant;
     public int titleQueries;
@@ -102,19 +111,19 @@ public final class Evaluator {
     List<ExpertIndex> experts = artifact.openExperts();
     try (ExpertIndex single = openSingleHnsw();
         ExpertIndex lexical = artifact.openLexical()) {
-      Retriever retriever =
-          new Retriever(
-              new Router(artifact.gate(), settings.routing()), experts, settings.oversample());
+      Retriever retriever = Retriever.serving(artifact, experts, settings.routing());
       Report r = new Report();
       r.indexVersion = artifact.version();
       r.products = artifact.manifest().products();
       r.experts = artifact.manifest().experts();
       r.encoding = artifact.manifest().encoding();
-      r.temperature = settings.routing().temperature();
-      r.activation = settings.routing().activation().activation();
-      r.minExperts = settings.routing().activation().minExperts();
-      r.maxExperts = settings.routing().activation().maxExperts();
+      r.temperature = settings.routing().base().temperature();
+      r.activation = settings.routing().base().activation().activation();
+      r.minExperts = settings.routing().base().activation().minExperts();
+      r.maxExperts = settings.routing().base().activation().maxExperts();
       r.oversample = settings.oversample();
+      r.balanceAlpha = settings.routing().balanceAlpha();
+      r.complexityThreshold = settings.routing().complexityThreshold();
       r.buildSeconds = artifact.manifest().buildSeconds();
       r.indexBytes = sizeOf(artifact.dir());
 

@@ -119,9 +119,13 @@ public final class RelevanceEvaluation {
     for (String text : queries) {
       Map<String, Integer> ratings = judgements.byQuery().get(text);
       float[] q = embedder.embed(text);
-      List<Candidate> dense = retriever.search(q, denseDepth).items();
+      // One routing decision per query (the job routes each query once), searched at two depths.
+      var route = retriever.route(q);
+      List<Candidate> dense = retriever.search(q, route, denseDepth, null).items();
       List<String> routed100 =
-          retriever.search(q, CANDIDATES).items().stream().map(Candidate::productId).toList();
+          retriever.search(q, route, CANDIDATES, null).items().stream()
+              .map(Candidate::productId)
+              .toList();
       List<String> exact100 = Evaluator.exactTopIds(vectors, artifact.ids(), q, CANDIDATES);
       List<HybridRanker.Scored> lex = hybrid.lexical(lexical, vectors, text, q, lexicalDepth, null);
       List<HybridRanker.Scored> all =

@@ -1,5 +1,8 @@
 /**
- * Offline evaluation: graded judgements, IR metrics (nDCG@k, recall@k, MRR), latency statistics and
- * the report charts of {@code bin/moe-search eval}. Figures describe the shipped configuration.
+ * Offline evaluation of an index artifact ({@code bin/moe-search eval}): {@link
+ * io.moesearch.core.eval.Evaluator} measures nDCG, recall against exact search, experts activated
+ * and latency of routed retrieval (through the job's router) against a single HNSW, exact search
+ * and BM25; {@link io.moesearch.core.eval.RelevanceEvaluation} fits and measures the hybrid
+ * ranking. Deterministic for a seed.
  */
 package io.moesearch.core.eval;

@@ -1,35 +1,110 @@
 package io.moesearch.core.gate;
 
 /**
- * Load-aware, complexity-aware routing. For a query x with gate logits {@code l = x·W}:
+ * The {@link ExpertRouter}: load-aware, complexity-aware routing over an expert layout. For a query
+ * x with gate logits {@code l = x·W}:
  *
  * <ol>
  *   <li>complexity: the normalised entropy {@code H(softmax(l/T)) / ln N}; below {@code
  *       complexityThreshold} the query is confident and takes the fast path (its own activation
  *       rule and a smaller HNSW oversample), otherwise the normal path;
  *   <li>balancing: scores {@code l_e − α · load_e} (load = the expert's share of recent activations
- *       relative to uniform, see {@link ExpertLoadTracker#loads}), then {@code softmax(·/T)} and
- *       the path's activation rule.
+ *       relative to uniform, the least-loaded replica's for a replicated expert, see {@link
+ *       ExpertPlacement#expertLoads}), then {@code softmax(·/T)} and the path's activation rule;
+ *   <li>replicas: each activated expert is served by the slot {@link ReplicaChoice} picks, and the
+ *       slots' activations are recorded in the load tracker.
  * </ol>
  *
- * With α = 0 and the fast path off it chooses exactly what {@link Router} chooses. Stateless and
- * thread-safe: the caller owns the loads (for example an {@link ExpertLoadTracker} in operator
- * state) and passes them in, which keeps routing a pure function of (query, loads).
+ * <p>With α = 0 and the fast path off it chooses the gate's own top experts by the activation rule.
+ * The load state is injected: the streaming job passes its per-subtask tracker (kept in operator
+ * state), {@code eval} and {@code bench routing} a fresh one replayed in query order ({@link
+ * #fresh}). {@link #route(float[], double[])} is the pure step underneath: a function of (query,
+ * loads). Thread-safe: routing with load state is serialised on the router.
  */
-public final class LoadAwareRouter {
+public final class LoadAwareRouter implements ExpertRouter {
   private final Gate gate;
   private final LoadAwareRoutingConfig config;
+  private final ExpertPlacement placement;
+  private final ExpertLoadTracker slots;
+  private final ReplicaChoice choice;
 
-  public LoadAwareRouter(Gate gate, LoadAwareRoutingConfig config) {
-    if (gate == null || config == null) {
-      throw new IllegalArgumentException("gate and config are required");
-    }
-    this.gate = gate;
-    this.config = config;
+  /** How a query picks among an expert's replicas. */
+  public enum ReplicaChoice {
+    /** The replica whose slot has the fewest recent activations (live balancing). */
+    LEAST_LOADED,
+    /** A hash of the query's salt (load-unaware; the contrast). */
+    HASHED
   }
 
   /**
-   * Routes with the given loads ({@code null} = no load information, every expert at 1.0).
+   * @param placement the serving layout: which slots hold which expert
+   * @param slots decayed activation counts per slot of {@code placement}: the load state, updated
+   *     by every routed query
+   * @param choice how an activated expert's replica is picked
+   */
+  public LoadAwareRouter(
+      Gate gate,
+      LoadAwareRoutingConfig config,
+      ExpertPlacement placement,
+      ExpertLoadTracker slots,
+      ReplicaChoice choice) {
+    if (gate == null || config == null || placement == null || slots == null || choice == null) {
+      throw new IllegalArgumentException(
+          "gate, config, placement, load tracker and replica choice are required");
+    }
+    if (placement.experts() != gate.experts()) {
+      throw new IllegalArgumentException(
+          "the placement has " + placement.experts() + " experts, the gate " + gate.experts());
+    }
+    if (slots.experts() != placement.slots()) {
+      throw new IllegalArgumentException(
+          "the tracker has " + slots.experts() + " slots, the placement " + placement.slots());
+    }
+    this.gate = gate;
+    this.config = config;
+    this.placement = placement;
+    this.slots = slots;
+    this.choice = choice;
+  }
+
+  /** The unreplicated layout (slot e = expert e) with empty loads. */
+  public LoadAwareRouter(Gate gate, LoadAwareRoutingConfig config) {
+    this(gate, config, ExpertPlacement.identity(gate.experts()));
+  }
+
+  private LoadAwareRouter(Gate gate, LoadAwareRoutingConfig config, ExpertPlacement placement) {
+    this(
+        gate,
+        config,
+        placement,
+        new ExpertLoadTracker(placement.slots(), config.loadHalfLifeMs()),
+        ReplicaChoice.LEAST_LOADED);
+  }
+
+  /**
+   * What the streaming job serves with: {@code placement}, the least-loaded replica and the given
+   * load state (for example a tracker restored from a checkpoint).
+   */
+  public static LoadAwareRouter serving(
+      Gate gate,
+      LoadAwareRoutingConfig config,
+      ExpertPlacement placement,
+      ExpertLoadTracker slots) {
+    return new LoadAwareRouter(gate, config, placement, slots, ReplicaChoice.LEAST_LOADED);
+  }
+
+  /**
+   * The job's router as a freshly started subtask has it: empty loads. What {@code eval} and {@code
+   * bench routing} replay their queries through.
+   */
+  public static LoadAwareRouter fresh(
+      Gate gate, LoadAwareRoutingConfig config, ExpertPlacement placement) {
+    return new LoadAwareRouter(gate, config, placement);
+  }
+
+  /**
+   * The pure routing step with the given per-expert loads ({@code null} = no load information,
+   * every expert at 1.0); records nothing.
    *
    * @param loads one entry per expert, 1.0 = an even share
    */
@@ -56,52 +131,18 @@ public final class LoadAwareRouter {
         rule.select(p), fast, entropy, fast ? config.fastOversample() : config.oversample());
   }
 
-  /**
-   * Routes with the tracker's loads at {@code timestampMs}, then records the activations in it: the
-   * router-local way of keeping loads current.
-   */
-  public Route route(float[] query, ExpertLoadTracker tracker, long timestampMs) {
-    if (tracker.experts() != gate.experts()) {
-      throw new IllegalArgumentException(
-          "the tracker has " + tracker.experts() + " experts, the gate " + gate.experts());
-    }
-    Route r = route(query, config.balanceAlpha() > 0 ? tracker.loads(timestampMs) : null);
-    tracker.recordActivations(r.experts(), timestampMs);
-    return r;
-  }
-
-  /** How a query picks among an expert's replicas. */
-  public enum ReplicaChoice {
-    /** The replica whose slot has the fewest recent activations (live balancing). */
-    LEAST_LOADED,
-    /** A hash of the query's salt (load-unaware; the contrast). */
-    HASHED
+  @Override
+  public Route route(float[] query, long timestampMs) {
+    return route(query, timestampMs, 0);
   }
 
   /**
-   * Routes over replicated experts. The tracker counts activations per <em>slot</em>; an expert's
-   * load for the balancing term is its least-loaded replica's ({@link
-   * ExpertPlacement#expertLoads}); each activated expert is then served by the replica {@code
-   * choice} picks, and the slots' activations are recorded. With {@link ExpertPlacement#identity}
-   * and {@code LEAST_LOADED} this is {@link #route(float[], ExpertLoadTracker, long)}.
+   * Routes with the slot loads at {@code timestampMs}, picks each activated expert's replica and
+   * records the slots' activations.
    *
    * @param salt the hashed choice's key (for example the query id's hash); unused otherwise
    */
-  public Route route(
-      float[] query,
-      ExpertPlacement placement,
-      ExpertLoadTracker slots,
-      long timestampMs,
-      ReplicaChoice choice,
-      long salt) {
-    if (placement.experts() != gate.experts()) {
-      throw new IllegalArgumentException(
-          "the placement has " + placement.experts() + " experts, the gate " + gate.experts());
-    }
-    if (slots.experts() != placement.slots()) {
-      throw new IllegalArgumentException(
-          "the tracker has " + slots.experts() + " slots, the placement " + placement.slots());
-    }
+  public synchronized Route route(float[] query, long timestampMs, long salt) {
     double[] counts = slots.activations(timestampMs);
     double[] expertLoads =
         config.balanceAlpha() > 0 ? placement.expertLoads(LoadStats.relativeLoads(counts)) : null;
@@ -114,11 +155,52 @@ public final class LoadAwareRouter {
     return r.withSlots(chosen);
   }
 
+  /**
+   * Routes to every expert, most probable first ({@link #expansionOrder}), each on its least-loaded
+   * replica, and records the slots' activations: how the job serves a query with brand or price
+   * filters (a selective filter may leave the routed experts with too few matches).
+   */
+  public synchronized Route routeEvery(float[] query, long timestampMs) {
+    double[] p = gate.probabilities(query, config.base().temperature());
+    int[] experts = everyExpert(p);
+    int[] chosen = placement.leastLoaded(experts, slots.activations(timestampMs));
+    slots.recordActivations(chosen, timestampMs);
+    return new Route(experts, false, LoadStats.normalisedEntropy(p), config.oversample(), chosen);
+  }
+
+  @Override
+  public int[] expansionOrder(float[] query) {
+    return everyExpert(gate.probabilities(query, config.base().temperature()));
+  }
+
+  private static int[] everyExpert(double[] probabilities) {
+    int n = probabilities.length;
+    return new ActivationRule(1.0, n, n).select(probabilities);
+  }
+
+  @Override
+  public int experts() {
+    return gate.experts();
+  }
+
   public Gate gate() {
     return gate;
   }
 
   public LoadAwareRoutingConfig config() {
     return config;
+  }
+
+  public ExpertPlacement placement() {
+    return placement;
+  }
+
+  /** The load state: decayed activation counts per slot of {@link #placement}. */
+  public ExpertLoadTracker slots() {
+    return slots;
+  }
+
+  public ReplicaChoice choice() {
+    return choice;
   }
 }

@@ -3,7 +3,8 @@ package io.moesearch.core.gate;
 import java.io.Serializable;
 
 /**
- * Settings of {@link LoadAwareRouter}.
+ * The routing settings: everything {@link LoadAwareRouter} reads, for the job, {@code eval} and
+ * {@code bench routing} alike ({@code MoeSearchConfig.loadAwareRouting()}).
  *
  * @param base temperature and the normal path's activation rule ({@code routing.temperature},
  *     {@code routing.activation}, {@code routing.min-experts}, {@code routing.max-experts})
@@ -56,7 +57,9 @@ public record LoadAwareRoutingConfig(
     }
   }
 
-  /** Balancing and the fast path off: routes exactly like {@link Router} with {@code base}. */
+  /**
+   * Balancing and the fast path off: the gate's own top experts by {@code base}'s activation rule.
+   */
   public static LoadAwareRoutingConfig plain(RoutingConfig base, int oversample) {
     return new LoadAwareRoutingConfig(
         base, 0, 60_000, 0, base.activation(), oversample, oversample);

@@ -2,7 +2,10 @@ package io.moesearch.core.gate;
 
 import java.io.Serializable;
 
-/** Serving-time routing settings: gate temperature and the dynamic activation rule. */
+/**
+ * The gate part of the routing settings: gate temperature and the dynamic activation rule. Routing
+ * itself always takes the whole {@link LoadAwareRoutingConfig}, of which this is {@code base}.
+ */
 public record RoutingConfig(double temperature, ActivationRule activation) implements Serializable {
   public RoutingConfig {
     if (!(temperature > 0)) {

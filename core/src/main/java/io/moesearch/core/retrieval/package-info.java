@@ -1,6 +1,8 @@
 /**
- * Retrieval over the routed experts: per-expert top-k with exact rescoring on full-precision
- * vectors, the merge of experts' candidates, BM25 query building and Lucene pre-filters for brand
- * and price. Free of Flink; the streaming operators call these classes.
+ * Routed dense retrieval in one process: {@link io.moesearch.core.retrieval.Retriever} routes a
+ * query through an {@link io.moesearch.core.gate.ExpertRouter}, searches the chosen experts' HNSW
+ * indexes and reranks exactly ({@link io.moesearch.core.retrieval.ExactReranker}); the per-expert
+ * step is shared with the streaming job's retrieval operator. Used by {@code eval} and the tests to
+ * measure what the job serves.
  */
 package io.moesearch.core.retrieval;

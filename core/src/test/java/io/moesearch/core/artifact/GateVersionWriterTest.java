@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorStore;
@@ -104,7 +105,7 @@ class GateVersionWriterTest {
     tinyArtifact();
     IndexArtifact parent = IndexArtifact.load(root, 8);
     assertThat(parent.placement().isIdentity()).isTrue();
-    ExpertPlacement layout = ExpertPlacement.plan(new double[] {6, 1, 1}, 4, 1);
+    ExpertPlacement layout = ExpertPlacementPlanner.plan(new double[] {6, 1, 1}, 4, 1);
     GateVersionWriter.Result withLayout =
         GateVersionWriter.write(
             root, parent.gate(), layout, new Manifest.GateUpdate(null, "test", Map.of()), null);

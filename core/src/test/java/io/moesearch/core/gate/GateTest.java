@@ -43,7 +43,10 @@ class GateTest {
 
   @Test
   void routerAppliesTheActivationRule() {
-    Router r = new Router(gate, new RoutingConfig(0.1, new ActivationRule(0.7, 1, 3)));
-    assertThat(r.route(new float[] {0, 1})).containsExactly(1);
+    LoadAwareRouter r =
+        new LoadAwareRouter(
+            gate,
+            LoadAwareRoutingConfig.plain(new RoutingConfig(0.1, new ActivationRule(0.7, 1, 3)), 1));
+    assertThat(r.route(new float[] {0, 1}, 0L).experts()).containsExactly(1);
   }
 }

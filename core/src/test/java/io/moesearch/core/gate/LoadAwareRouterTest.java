@@ -38,7 +38,6 @@ class LoadAwareRouterTest {
     }
     Gate gate = new Gate(w);
     RoutingConfig rc = new RoutingConfig(0.1, new ActivationRule(0.8, 1, 6));
-    Router plain = new Router(gate, rc);
     LoadAwareRouter aware = new LoadAwareRouter(gate, LoadAwareRoutingConfig.plain(rc, 10));
     double[] skewed = new double[16];
     skewed[3] = 16;
@@ -48,19 +47,21 @@ class LoadAwareRouterTest {
         q[d] = (float) rnd.nextGaussian();
       }
       Vectors.normalizeInPlace(q);
-      assertThat(aware.route(q, skewed).experts()).containsExactly(plain.route(q));
+      assertThat(aware.route(q, skewed).experts())
+          .containsExactly(rc.activation().select(gate.probabilities(q, rc.temperature())));
       assertThat(aware.route(q, skewed).fast()).isFalse();
     }
   }
 
   @Test
-  void theTrackerVariantRecordsWhatItRoutes() {
+  void routingWithLoadStateRecordsWhatItRoutes() {
     Gate gate = new Gate(new float[][] {{1, 0}, {0.99f, 0.141f}});
-    LoadAwareRouter router = new LoadAwareRouter(gate, config(0.02, 0));
     ExpertLoadTracker tracker = new ExpertLoadTracker(2, 60_000);
+    LoadAwareRouter router =
+        LoadAwareRouter.serving(gate, config(0.02, 0), ExpertPlacement.identity(2), tracker);
     int[] hits = new int[2];
     for (int i = 0; i < 100; i++) {
-      hits[router.route(new float[] {1, 0}, tracker, i).experts()[0]]++;
+      hits[router.route(new float[] {1, 0}, i).experts()[0]]++;
     }
     assertThat(hits[0]).isGreaterThan(0);
     assertThat(hits[1]).isGreaterThan(0);
@@ -100,5 +101,92 @@ class LoadAwareRouterTest {
     LoadAwareRouter r = new LoadAwareRouter(new Gate(new float[][] {{1, 0}}), config(0, 0));
     assertThatThrownBy(() -> r.route(new float[] {1, 0}, new double[] {1, 1}))
         .hasMessageContaining("loads");
+  }
+
+  @Test
+  void routingOverReplicasSpreadsAHotQueryEvenlyAndKeepsItsExpert() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
+    ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1, 2}, {3}});
+    ExpertLoadTracker slots = new ExpertLoadTracker(4, 1_000_000);
+    LoadAwareRouter router =
+        LoadAwareRouter.serving(gate, LoadAwareRoutingConfig.plain(BASE, 1), p, slots);
+    float[] hot = {1, 0};
+    int[] per = new int[4];
+    for (int i = 0; i < 300; i++) {
+      Route r = router.route(hot, i);
+      assertThat(r.experts()).containsExactly(0);
+      per[r.slots()[0]]++;
+    }
+    assertThat(per).containsExactly(100, 100, 100, 0);
+    assertThat(slots.activations(300)[0]).isGreaterThan(99);
+  }
+
+  @Test
+  void identityPlacementRoutesLikeThePureStepOverTheTrackersLoads() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0.99f, 0.141f}, {0, 1}});
+    LoadAwareRoutingConfig cfg =
+        new LoadAwareRoutingConfig(BASE, 0.05, 10_000, 0, new ActivationRule(0.5, 1, 1), 10, 4);
+    LoadAwareRouter router = LoadAwareRouter.fresh(gate, cfg, ExpertPlacement.identity(3));
+    ExpertLoadTracker b = new ExpertLoadTracker(3, 10_000);
+    float[] q = {1, 0};
+    java.util.Set<Integer> chosen = new java.util.HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      Route expected = router.route(q, b.loads(i * 10L));
+      b.recordActivations(expected.experts(), i * 10L);
+      assertThat(router.route(q, i * 10L)).isEqualTo(expected);
+      chosen.add(expected.experts()[0]);
+    }
+    assertThat(chosen).as("balancing moved the hot query").hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void theHashedChoiceIsLoadUnawareAndStablePerSalt() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
+    ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1, 2}, {3}});
+    LoadAwareRouter hashed =
+        new LoadAwareRouter(
+            gate,
+            LoadAwareRoutingConfig.plain(BASE, 1),
+            p,
+            new ExpertLoadTracker(4, 1_000),
+            LoadAwareRouter.ReplicaChoice.HASHED);
+    for (long salt = 0; salt < 20; salt++) {
+      assertThat(hashed.route(new float[] {1, 0}, salt, salt).slots())
+          .containsExactly(p.hashed(new int[] {0}, salt));
+    }
+  }
+
+  @Test
+  void routeEveryTakesEveryExpertByProbabilityOnItsLeastLoadedReplica() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}, {-1, 0}});
+    ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1}, {2}, {3}});
+    ExpertLoadTracker slots = new ExpertLoadTracker(4, 1_000_000);
+    LoadAwareRouter router =
+        LoadAwareRouter.serving(gate, LoadAwareRoutingConfig.plain(BASE, 7), p, slots);
+    float[] q = {0.8f, 0.6f};
+    assertThat(router.expansionOrder(q)).containsExactly(0, 1, 2);
+    Route first = router.routeEvery(q, 0);
+    assertThat(first.experts()).containsExactly(0, 1, 2);
+    assertThat(first.slots()).containsExactly(0, 2, 3);
+    assertThat(first.oversample()).isEqualTo(7);
+    assertThat(router.routeEvery(q, 1).slots()).containsExactly(1, 2, 3);
+    assertThat(slots.activations(1))
+        .containsExactly(new double[] {1, 1, 2, 2}, org.assertj.core.data.Offset.offset(1e-3));
+  }
+
+  @Test
+  void theLayoutMustMatchTheGateAndTheTrackerTheLayout() {
+    Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}});
+    LoadAwareRoutingConfig plain = LoadAwareRoutingConfig.plain(BASE, 1);
+    assertThatThrownBy(
+            () ->
+                LoadAwareRouter.serving(
+                    gate, plain, ExpertPlacement.identity(3), new ExpertLoadTracker(3, 10)))
+        .hasMessageContaining("placement has 3 experts");
+    assertThatThrownBy(
+            () ->
+                LoadAwareRouter.serving(
+                    gate, plain, ExpertPlacement.identity(2), new ExpertLoadTracker(3, 10)))
+        .hasMessageContaining("tracker has 3 slots");
   }
 }

@@ -9,7 +9,8 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.gate.ActivationRule;
-import io.moesearch.core.gate.Router;
+import io.moesearch.core.gate.LoadAwareRouter;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.testing.SmallIndex;
@@ -39,7 +40,10 @@ class QuantizedIndexTest {
       try {
         Retriever r =
             new Retriever(
-                new Router(a.gate(), new RoutingConfig(0.05, new ActivationRule(1.0, 4, 4))),
+                new LoadAwareRouter(
+                    a.gate(),
+                    LoadAwareRoutingConfig.plain(
+                        new RoutingConfig(0.05, new ActivationRule(1.0, 4, 4)), 10)),
                 experts,
                 10);
         for (String q : List.of("black toner cartridge", "notebook computer", "usb cable")) {

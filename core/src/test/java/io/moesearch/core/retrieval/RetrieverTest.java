@@ -9,7 +9,8 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.gate.ActivationRule;
-import io.moesearch.core.gate.Router;
+import io.moesearch.core.gate.LoadAwareRouter;
+import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
@@ -51,8 +52,10 @@ class RetrieverTest {
 
   private Retriever retriever(double activation, int max) {
     return new Retriever(
-        new Router(
-            artifact.gate(), new RoutingConfig(0.05, new ActivationRule(activation, 1, max))),
+        new LoadAwareRouter(
+            artifact.gate(),
+            LoadAwareRoutingConfig.plain(
+                new RoutingConfig(0.05, new ActivationRule(activation, 1, max)), 10)),
         experts,
         10);
   }
@@ -107,8 +110,11 @@ class RetrieverTest {
 
   @Test
   void aGateAndIndexCountMismatchIsRejected() {
-    Router router =
-        new Router(artifact.gate(), new RoutingConfig(0.05, new ActivationRule(0.7, 1, 2)));
+    LoadAwareRouter router =
+        new LoadAwareRouter(
+            artifact.gate(),
+            LoadAwareRoutingConfig.plain(
+                new RoutingConfig(0.05, new ActivationRule(0.7, 1, 2)), 10));
     assertThatThrownBy(() -> new Retriever(router, experts.subList(0, 3), 10))
         .hasMessageContaining("8 experts");
   }

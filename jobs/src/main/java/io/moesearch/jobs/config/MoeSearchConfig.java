@@ -367,7 +367,7 @@ public final class MoeSearchConfig implements Serializable {
   /**
    * {@code routing.replica-headroom}: the most headroom tried, in Poisson standard deviations of a
    * window busier than the log predicts (layouts for 0, 1, … this are planned and the best on the
-   * log's windows kept, see {@code ExpertPlacement.planBest}); 0 = expected share only.
+   * log's windows kept, see {@code ExpertPlacementPlanner.planBest}); 0 = expected share only.
    */
   public double replicaHeadroom() {
     return get(RoutingOptions.REPLICA_HEADROOM);

@@ -9,6 +9,7 @@ import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.gate.LoadAwareRouter;
@@ -123,7 +124,7 @@ public final class RoutingUpdateJob {
           routed[i] = plain.route(q[i], null).experts();
         }
         placement =
-            ExpertPlacement.planFromLog(
+            ExpertPlacementPlanner.planFromLog(
                 routed,
                 gate.experts(),
                 config.replicaSlots(),

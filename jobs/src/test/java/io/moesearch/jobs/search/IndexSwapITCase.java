@@ -7,7 +7,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
-import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
@@ -94,7 +94,7 @@ class IndexSwapITCase {
               GateVersionWriter.write(
                       fixture.artifactDir,
                       gate,
-                      ExpertPlacement.plan(even, 2 * gate.experts(), 2),
+                      ExpertPlacementPlanner.plan(even, 2 * gate.experts(), 2),
                       new Manifest.GateUpdate(v1, "test swap", Map.of()),
                       null)
                   .version();
@@ -178,7 +178,7 @@ class IndexSwapITCase {
           GateVersionWriter.write(
                   fixture.artifactDir,
                   gate,
-                  ExpertPlacement.plan(even, gate.experts(), 1),
+                  ExpertPlacementPlanner.plan(even, gate.experts(), 1),
                   new Manifest.GateUpdate(fixture.artifact.version(), "test swap", Map.of()),
                   null)
               .version();

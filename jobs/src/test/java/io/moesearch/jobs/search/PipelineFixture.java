@@ -8,7 +8,6 @@ import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
-import io.moesearch.core.gate.Router;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.rank.HybridRanker;
@@ -129,9 +128,7 @@ final class PipelineFixture {
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder();
         ExpertIndex lexical = artifact.openLexical()) {
-      Retriever r =
-          new Retriever(
-              new Router(artifact.gate(), config.routing()), experts, config.oversample());
+      Retriever r = Retriever.serving(artifact, experts, config.loadAwareRouting());
       HybridRanker hybrid = new HybridRanker();
       for (SearchQuery q : queries) {
         if (q.filters() != null) {

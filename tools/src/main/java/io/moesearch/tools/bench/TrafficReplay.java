@@ -5,6 +5,7 @@ import static io.moesearch.tools.bench.RoutingDatasets.recall;
 
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
@@ -40,8 +41,9 @@ public record TrafficReplay(
       ExpertPlacement placement,
       LoadAwareRouter.ReplicaChoice choice) {
     int n = placement.slots();
-    LoadAwareRouter router = new LoadAwareRouter(gate, routing);
-    ExpertLoadTracker tracker = new ExpertLoadTracker(n, routing.loadHalfLifeMs());
+    LoadAwareRouter router =
+        new LoadAwareRouter(
+            gate, routing, placement, new ExpertLoadTracker(n, routing.loadHalfLifeMs()), choice);
     Zipf zipf = traffic.sampler(seed);
     int[] perm = traffic.perm;
     Map<String, Searched> searched = new java.util.HashMap<>();
@@ -59,7 +61,7 @@ public record TrafficReplay(
       int q = perm[zipf.next()];
       float[] query = d.pool()[q];
       long t0 = System.nanoTime();
-      Route r = router.route(query, placement, tracker, i * EVENT_INTERVAL_MS, choice, i);
+      Route r = router.route(query, i * EVENT_INTERVAL_MS, i);
       busy += System.nanoTime() - t0;
       int[] sorted = r.experts().clone();
       java.util.Arrays.sort(sorted);
@@ -85,7 +87,7 @@ public record TrafficReplay(
       }
       activations += r.slots().length;
       if ((i + 1) % window == 0 || (i + 1 == events && fixed.closed == 0)) {
-        best += placement.hindsightUtilisation(List.of(expertCounts));
+        best += ExpertPlacementPlanner.hindsightUtilisation(placement, List.of(expertCounts));
         java.util.Arrays.fill(expertCounts, 0);
         fixed.close();
       }

@@ -5,6 +5,7 @@ import static io.moesearch.tools.bench.RoutingDatasets.recall;
 
 import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
@@ -58,7 +59,7 @@ final class BenchRoutingCommand implements Command {
         activation rule swept over --activations (no balancing, no fast path): experts activated
         against recall@10 over the distinct pool.
 
-        Replicated experts: for each gate a placement (ExpertPlacement.plan) is sized from a query
+        Replicated experts: for each gate a placement (ExpertPlacementPlanner.plan) is sized from a query
         log (--log-events draws from the same popularity ranking with another seed, routed with
         no balancing, scaled to a --window of events) onto --slots serving slots: hot experts
         replicated with headroom for a window 0, 1, … --headroom standard deviations busier than
@@ -307,7 +308,8 @@ final class BenchRoutingCommand implements Command {
             int slots = slotOption > 0 ? slotOption : g.experts();
             for (int m : minReplicas) {
               ExpertPlacement placement =
-                  ExpertPlacement.planFromLog(routedLog, g.experts(), slots, m, headroom, window);
+                  ExpertPlacementPlanner.planFromLog(
+                      routedLog, g.experts(), slots, m, headroom, window);
               info.put(gate + "Placement" + m, placement.toString());
               report.add(
                   replay.run(

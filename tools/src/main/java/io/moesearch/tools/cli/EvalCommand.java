@@ -9,7 +9,6 @@ import io.moesearch.core.eval.Charts;
 import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.core.eval.RelevanceEvaluation;
-import io.moesearch.core.gate.Router;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.jobs.config.EvalOptions;
@@ -100,7 +99,7 @@ final class EvalCommand implements Command {
                   catalog,
                   embedder,
                   new Evaluator.Settings(
-                      config.routing(),
+                      config.loadAwareRouting(),
                       config.oversample(),
                       config.get(EvalOptions.TITLE_QUERIES),
                       config.get(EvalOptions.SEED)),
@@ -109,9 +108,7 @@ final class EvalCommand implements Command {
       RelevanceEvaluation.Report rel;
       List<ExpertIndex> experts = artifact.openExperts();
       try (ExpertIndex lexical = artifact.openLexical()) {
-        Retriever retriever =
-            new Retriever(
-                new Router(artifact.gate(), config.routing()), experts, config.oversample());
+        Retriever retriever = Retriever.serving(artifact, experts, config.loadAwareRouting());
         rel =
             new RelevanceEvaluation(
                     artifact,
