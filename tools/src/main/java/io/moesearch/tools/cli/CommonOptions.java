@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * The options of every subcommand: {@code --config FILE}, {@code --set KEY=VALUE} (repeatable) and
- * {@code --json FILE}, listed after each command's own.
+ * {@code --json FILE}, listed (by their order) after each command's own.
  *
  * <p>A flag that is a shortcut for a setting (such as {@code --experts} for {@code index.experts})
  * names the setting as its {@code descriptionKey} and takes {@link Setting} as its parameter

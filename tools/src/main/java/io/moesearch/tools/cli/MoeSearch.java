@@ -3,6 +3,7 @@ package io.moesearch.tools.cli;
 import io.moesearch.core.artifact.ArtifactException;
 import io.moesearch.core.catalog.CatalogFormatException;
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -122,7 +123,7 @@ public final class MoeSearch implements Callable<Integer> {
     cl.registerConverter(Double.TYPE, MoeSearch::number);
     cl.setParameterExceptionHandler(MoeSearch::usageError);
     cl.setExecutionExceptionHandler(MoeSearch::failure);
-    listLeafCommands(cl);
+    customiseHelp(cl);
     return cl;
   }
 
@@ -179,17 +180,26 @@ public final class MoeSearch implements Callable<Integer> {
   }
 
   /**
-   * Lists every command below a group by its full name ({@code index build}, {@code bench
-   * routing}), rather than only the groups.
+   * In every command's help: the command's own options first, then the common ones, then {@code
+   * --help} and {@code --version}; below a group, every command by its full name ({@code index
+   * build}, {@code bench routing}) rather than only the groups.
    */
-  private static void listLeafCommands(CommandLine cl) {
-    if (cl.getSubcommands().isEmpty()) {
-      return;
+  private static void customiseHelp(CommandLine cl) {
+    cl.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, MoeSearch::optionList);
+    if (!cl.getSubcommands().isEmpty()) {
+      cl.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, MoeSearch::commandList);
     }
-    cl.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, MoeSearch::commandList);
     for (CommandLine sub : cl.getSubcommands().values()) {
-      listLeafCommands(sub);
+      customiseHelp(sub);
     }
+  }
+
+  private static String optionList(Help help) {
+    return help.optionList(
+        help.createDefaultLayout(),
+        Comparator.comparingInt(
+            (OptionSpec o) -> o.usageHelp() || o.versionHelp() ? Integer.MAX_VALUE : o.order()),
+        help.createDefaultParamLabelRenderer());
   }
 
   private static String commandList(Help help) {
