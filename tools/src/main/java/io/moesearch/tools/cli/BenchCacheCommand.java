@@ -16,85 +16,100 @@ import io.moesearch.tools.demo.PipelineDriver;
 import io.moesearch.tools.demo.QueryVocabulary;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code moe-search bench cache}: a Zipf-distributed query stream through the running embedded
  * pipeline, cold and pre-warmed, and an all-hits throughput run.
  */
-final class BenchCacheCommand implements Command {
-  @Override
-  public String name() {
-    return "bench cache";
-  }
+@Command(
+    name = "cache",
+    description = {
+      "Replay a Zipf query stream cold and pre-warmed; print hit ratios, throughput, latency.",
+      "",
+      """
+            Builds a seeded vocabulary of V distinct shopper-like queries from the catalogue titles and
+            a stream of Q queries drawn from it with Zipf(S) frequencies (rank 0 most popular), then:
+              1. cold: starts the embedded pipeline (Kafka + MiniCluster, caches empty) and replays the
+                 stream at R queries/s;
+              2. pre-warmed: starts a fresh pipeline, runs the prewarm job on the top P of the distinct
+                 queries (by their Zipf popularity), waits until the job has consumed the fills, and
+                 replays the same stream;
+              3. all hits: on that pipeline, sends H queries drawn from the pre-warmed ones as fast as
+                 possible (throughput), then at a fixed rate (latency below saturation).
+            Prints hit ratios per level (overall and per window of W queries), throughput, and
+            latency p50/p99 per cache path (in job: accepted → answered; end to end: produced →
+            consumed)."""
+    })
+final class BenchCacheCommand extends CliCommand {
+  @Option(
+      names = "--vocabulary",
+      paramLabel = "V",
+      defaultValue = "1000000",
+      description = "Distinct queries.")
+  private int vocabularySize;
 
-  @Override
-  public String summary() {
-    return "replay a Zipf query stream cold and pre-warmed; print hit ratios, throughput, latency";
-  }
+  @Option(names = "--zipf", paramLabel = "S", defaultValue = "1.0", description = "Zipf exponent.")
+  private double zipfExponent;
 
-  @Override
-  public String help() {
-    return """
-        Usage: moe-search bench cache [options]
+  @Option(
+      names = "--queries",
+      paramLabel = "Q",
+      defaultValue = "30000",
+      description = "Stream length.")
+  private int queries;
 
-        Builds a seeded vocabulary of V distinct shopper-like queries from the catalogue titles and
-        a stream of Q queries drawn from it with Zipf(S) frequencies (rank 0 most popular), then:
-          1. cold: starts the embedded pipeline (Kafka + MiniCluster, caches empty) and replays the
-             stream at R queries/s;
-          2. pre-warmed: starts a fresh pipeline, runs the prewarm job on the top P of the distinct
-             queries (by their Zipf popularity), waits until the job has consumed the fills, and
-             replays the same stream;
-          3. all hits: on that pipeline, sends H queries drawn from the pre-warmed ones as fast as
-             possible (throughput), then at a fixed rate (latency below saturation).
-        Prints hit ratios per level (overall and per window of W queries), throughput, and
-        latency p50/p99 per cache path (in job: accepted → answered; end to end: produced →
-        consumed).
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
+      defaultValue = "250",
+      description = "Replay rate, queries/s.")
+  private double rateOption;
 
-        Options:
-          --vocabulary V        distinct queries (default 1000000)
-          --zipf S              Zipf exponent (default 1.0)
-          --queries Q           stream length (default 30000)
-          --rate R              replay rate, queries/s (default 250)
-          --prewarm-fraction P  fraction of the distinct queries pre-warmed (default 0.01)
-          --window W            hit-ratio window (default 10000)
-          --hits H              queries in the all-hits run (default 200000; 0 = skip it)
-          --hits-rate R         then all hits again at R queries/s for 20 s, for latency below
-                                saturation (default 5000; 0 = skip)
-          --seed N              vocabulary and stream seed (default 17)
-          --skip-cold           skip the cold run
-          --json FILE           write the figures as JSON
-          --config FILE / --set KEY=VALUE
-        """;
-  }
+  @Option(
+      names = "--prewarm-fraction",
+      paramLabel = "P",
+      defaultValue = "0.01",
+      description = "Fraction of the distinct queries pre-warmed.")
+  private double prewarmFraction;
 
-  @Override
-  public Map<String, String> valuedFlags() {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String f :
-        List.of(
-            "vocabulary",
-            "zipf",
-            "queries",
-            "rate",
-            "prewarm-fraction",
-            "window",
-            "hits",
-            "hits-rate",
-            "seed",
-            "json")) {
-      m.put(f, "");
-    }
-    return m;
-  }
+  @Option(
+      names = "--window",
+      paramLabel = "W",
+      defaultValue = "10000",
+      description = "Hit-ratio window.")
+  private int windowOption;
 
-  @Override
-  public List<String> switches() {
-    return List.of("skip-cold");
-  }
+  @Option(
+      names = "--hits",
+      paramLabel = "H",
+      defaultValue = "200000",
+      description = "Queries in the all-hits run (0 = skip it).")
+  private int hitsOption;
+
+  @Option(
+      names = "--hits-rate",
+      paramLabel = "R",
+      defaultValue = "5000",
+      description =
+          "Then all hits again at R queries/s for 20 s, for latency below saturation (0 = skip).")
+  private double hitsRateOption;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "17",
+      description = "Vocabulary and stream seed.")
+  private int seedOption;
+
+  @Option(names = "--skip-cold", description = "Skip the cold run.")
+  private boolean skipCold;
 
   /** One replay's figures. Field names are the JSON output's. */
   public static final class Run {
@@ -121,17 +136,17 @@ final class BenchCacheCommand implements Command {
   }
 
   @Override
-  public int run(Args args) throws Exception {
-    MoeSearchConfig config = args.config();
-    int v = args.intOption("vocabulary", 1_000_000, 1);
-    double s = args.doubleOption("zipf", 1.0, 0);
-    int q = args.intOption("queries", 30_000, 1);
-    double rate = args.doubleOption("rate", 250, 0);
-    double fraction = args.doubleOption("prewarm-fraction", 0.01, 0);
-    int window = args.intOption("window", 10_000, 1);
-    int hits = args.intOption("hits", 200_000, 0);
-    double hitsRate = args.doubleOption("hits-rate", 5000, 0);
-    long seed = args.intOption("seed", 17, 0);
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
+    int v = atLeast("--vocabulary", vocabularySize, 1);
+    double s = atLeast("--zipf", zipfExponent, 0);
+    int q = atLeast("--queries", queries, 1);
+    double rate = atLeast("--rate", rateOption, 0);
+    double fraction = atLeast("--prewarm-fraction", prewarmFraction, 0);
+    int window = atLeast("--window", windowOption, 1);
+    int hits = atLeast("--hits", hitsOption, 0);
+    double hitsRate = atLeast("--hits-rate", hitsRateOption, 0);
+    long seed = atLeast("--seed", seedOption, 0);
     IndexArtifact artifact = DemoCommand.ensureIndex(config);
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     System.out.printf("building a vocabulary of %d distinct queries%n", v);
@@ -149,7 +164,7 @@ final class BenchCacheCommand implements Command {
     figures.prewarmed = top;
     figures.prewarmedMass = zipf.massOfTop(top);
 
-    if (!args.flag("skip-cold")) {
+    if (!skipCold) {
       try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
         warmUp(pipeline);
         figures.runs.add(replay(pipeline, "cold", vocabulary, stream, rate, window));
@@ -183,7 +198,7 @@ final class BenchCacheCommand implements Command {
       figures.runs.add(replay(pipeline, "pre-warmed", vocabulary, stream, rate, window));
       if (hits > 0 && top > 0) {
         int[] hot = new int[hits];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed + 2);
+        SplittableRandom random = new SplittableRandom(seed + 2);
         for (int i = 0; i < hits; i++) {
           hot[i] = random.nextInt(top);
         }
@@ -196,14 +211,14 @@ final class BenchCacheCommand implements Command {
                   pipeline,
                   "all hits paced",
                   vocabulary,
-                  java.util.Arrays.copyOf(hot, paced),
+                  Arrays.copyOf(hot, paced),
                   hitsRate,
                   paced));
         }
       }
     }
     print(figures);
-    Json.write(args.option("json"), figures);
+    Json.write(json(), figures);
     return figures.runs.stream().anyMatch(r -> r.timedOut) ? 1 : 0;
   }
 

@@ -9,69 +9,71 @@ import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code moe-search bench pipeline}: throughput and end-to-end latency through Kafka. */
-final class BenchPipelineCommand implements Command {
-  @Override
-  public String name() {
-    return "bench pipeline";
-  }
+@Command(
+    name = "pipeline",
+    description = {
+      "Drive the embedded pipeline through Kafka at a rate; print throughput and latency.",
+      "",
+      """
+            Starts the embedded pipeline (real Kafka broker + the streaming job on Flink's MiniCluster),
+            sends Q distinct (uncached) queries at R queries/s — each the first 2 to 5 words of a seeded
+            random product title (shoppers' queries are short: "HP Pavilion dv7", "Canon 710 Original"),
+            and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed) and
+            in-job latency. Run a warm-up first (--warmup) so JIT and model start-up are not measured."""
+    })
+final class BenchPipelineCommand extends CliCommand {
+  @Option(
+      names = "--queries",
+      paramLabel = "Q",
+      defaultValue = "2000",
+      description = "Measured queries.")
+  private int queries;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
+      defaultValue = "100",
+      description = "Target rate, queries/s (0 = as fast as possible).")
+  private double rateOption;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "W",
+      defaultValue = "300",
+      description = "Warm-up queries sent first at the same rate.")
+  private int warmupOption;
 
   @Override
-  public String summary() {
-    return "drive the embedded pipeline through Kafka at a rate; print throughput and latency";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: moe-search bench pipeline [options]
-
-        Starts the embedded pipeline (real Kafka broker + the streaming job on Flink's MiniCluster),
-        sends Q distinct (uncached) queries at R queries/s — each the first 2 to 5 words of a seeded
-        random product title (shoppers' queries are short: "HP Pavilion dv7", "Canon 710 Original"),
-        and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed) and
-        in-job latency. Run a warm-up first (--warmup) so JIT and model start-up are not measured.
-
-        Options:
-          --queries Q           measured queries (default 2000)
-          --rate R              target rate, queries/s (default 100; 0 = as fast as possible)
-          --warmup W            warm-up queries sent first at the same rate (default 300)
-          --json FILE           write the figures as JSON
-          --config FILE / --set KEY=VALUE
-        """;
-  }
-
-  @Override
-  public Map<String, String> valuedFlags() {
-    return Map.of("queries", "", "rate", "", "warmup", "", "json", "");
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    MoeSearchConfig config = args.config();
-    int q = args.intOption("queries", 2000, 1);
-    double rate = args.doubleOption("rate", 100, 0);
-    int warmup = args.intOption("warmup", 300, 0);
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
+    int q = atLeast("--queries", queries, 1);
+    double rate = atLeast("--rate", rateOption, 0);
+    int warmup = atLeast("--warmup", warmupOption, 0);
     IndexArtifact artifact = DemoCommand.ensureIndex(config);
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < catalog.size(); i++) {
       order.add(i);
     }
-    java.util.Collections.shuffle(order, new Random(11));
+    Collections.shuffle(order, new Random(11));
     List<SearchQuery> warm = new ArrayList<>();
     List<SearchQuery> measured = new ArrayList<>();
     Random words = new Random(13);
-    java.util.Set<String> distinct = new java.util.HashSet<>();
+    Set<String> distinct = new HashSet<>();
     for (int i = 0, o = 0; i < warmup + q && o < order.size(); o++) {
       String[] w = catalog.get(order.get(o)).title().split("\\s+");
-      String text =
-          String.join(" ", java.util.Arrays.copyOf(w, Math.min(w.length, 2 + words.nextInt(4))));
+      String text = String.join(" ", Arrays.copyOf(w, Math.min(w.length, 2 + words.nextInt(4))));
       if (!distinct.add(text)) {
         continue;
       }
@@ -105,7 +107,7 @@ final class BenchPipelineCommand implements Command {
     if (f.timedOut) {
       System.out.println("TIMED OUT: not every query was answered");
     }
-    Json.write(args.option("json"), f);
+    Json.write(json(), f);
     return f.timedOut ? 1 : 0;
   }
 }

@@ -17,140 +17,199 @@ import io.moesearch.tools.bench.RoutingReport.CurvePoint;
 import io.moesearch.tools.bench.TrafficReplay;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code moe-search bench routing}: load-aware routing under Zipf-skewed traffic. */
-final class BenchRoutingCommand implements Command {
-  @Override
-  public String name() {
-    return "bench routing";
-  }
+@Command(
+    name = "routing",
+    description = {
+      "Load-aware routing under Zipf-skewed traffic: utilisation, experts, recall, QPS.",
+      "",
+      """
+            Replays a pool of distinct queries with Zipf-skewed frequencies (seeded; rank r drawn with
+            probability ∝ 1/(r+1)^s, so a few popular queries dominate) through the load-aware router,
+            one event every 10 ms of event time, with router-local decayed load counts
+            (routing.load-half-life-ms). For the centroid gate and the re-learned gate, and for each
+            balance strength α in --alphas (α = 0: balancing off), prints: utilisation (mean / max
+            expert activations per tumbling window of --window events, averaged over windows); the
+            best utilisation any replica choice could reach on the same windows with hindsight (max
+            flow; equal to utilisation with one copy per expert); utilisation over windows of --grain
+            activations per slot on average (the same counting granularity whatever the catalogue:
+            a live choice misses the hindsight optimum by a few activations per slot, which costs
+            more the fewer activations a window holds); normalised entropy of the expert load
+            (H / ln N, --window windows), average experts activated, the share of queries on the fast
+            path, recall@10 against exact brute force, and QPS of routing + retrieval on one thread
+            (embedding excluded; queries are embedded once; each distinct (query, experts) search runs
+            once and its measured time is charged to every event that repeats it).
 
-  @Override
-  public String summary() {
-    return "load-aware routing under Zipf-skewed traffic: utilisation, experts, recall, QPS";
-  }
+            Gates at equal recall: for each gate, recall@10 with its top 1..4 experts, and its
+            activation rule swept over --activations (no balancing, no fast path): experts activated
+            against recall@10 over the distinct pool.
 
-  @Override
-  public String help() {
-    return """
-        Usage: moe-search bench routing [options]
+            Replicated experts: for each gate a placement (ExpertPlacementPlanner.plan) is sized from a query
+            log (--log-events draws from the same popularity ranking with another seed, routed with
+            no balancing, scaled to a --window of events) onto --slots serving slots: hot experts
+            replicated with headroom for a window 0, 1, … --headroom standard deviations busier than
+            expected (the layout whose hindsight-best utilisation over the log's own windows is highest
+            is kept), every expert at least m times for each m in --min-replicas, replicas spread so
+            experts share slots with few others. The
+            same traffic is then replayed over the slots twice: replica chosen by a hash of the query
+            (load-unaware) and the least-loaded replica (live balancing), the latter for each α.
+            Utilisation and entropy are then over slots; recall is unchanged by construction
+            (replicas serve the same index). Serving memory is reported twice: replicas per expert,
+            and the same weighted by expert size (vectors held by all replicas / vectors held once).
 
-        Replays a pool of distinct queries with Zipf-skewed frequencies (seeded; rank r drawn with
-        probability ∝ 1/(r+1)^s, so a few popular queries dominate) through the load-aware router,
-        one event every 10 ms of event time, with router-local decayed load counts
-        (routing.load-half-life-ms). For the centroid gate and the re-learned gate, and for each
-        balance strength α in --alphas (α = 0: balancing off), prints: utilisation (mean / max
-        expert activations per tumbling window of --window events, averaged over windows); the
-        best utilisation any replica choice could reach on the same windows with hindsight (max
-        flow; equal to utilisation with one copy per expert); utilisation over windows of --grain
-        activations per slot on average (the same counting granularity whatever the catalogue:
-        a live choice misses the hindsight optimum by a few activations per slot, which costs
-        more the fewer activations a window holds); normalised entropy of the expert load
-        (H / ln N, --window windows), average experts activated, the share of queries on the fast
-        path, recall@10 against exact brute force, and QPS of routing + retrieval on one thread
-        (embedding excluded; queries are embedded once; each distinct (query, experts) search runs
-        once and its measured time is charged to every event that repeats it).
+            Datasets:
+              icecat     the artifact (index.path / index.root) with the Chorus judged queries
+                         (eval.judgements) embedded by the real model; retrieval is the experts' HNSW
+                         indexes with exact rescoring (retrieval.oversample / routing.fast-oversample).
+                         The re-learned gate comes from --updated-index, else it is trained here on
+                         routing.update-queries seeded product titles, as `routing update` does.
+              synthetic  --products generated 384-d vectors (SyntheticCatalog, seeded), N = index.experts
+                         experts: spherical k-means on a sample of at most 50,000, boundary-replicated
+                         assignment of all products; retrieval is EXACT search inside the activated
+                         experts, so its recall measures routing alone, or with --hnsw-dir the
+                         experts' HNSW indexes with exact rescoring, as served. The re-learned
+                         gate is trained on --train-queries generated queries."""
+    })
+final class BenchRoutingCommand extends CliCommand {
+  @Option(
+      names = "--products",
+      paramLabel = "N",
+      defaultValue = "1000000",
+      description = "Synthetic catalogue size (0 = skip).")
+  private int productsOption;
 
-        Gates at equal recall: for each gate, recall@10 with its top 1..4 experts, and its
-        activation rule swept over --activations (no balancing, no fast path): experts activated
-        against recall@10 over the distinct pool.
+  @Option(
+      names = "--distinct",
+      paramLabel = "N",
+      defaultValue = "500",
+      description = "Distinct synthetic queries in the pool.")
+  private int distinctOption;
 
-        Replicated experts: for each gate a placement (ExpertPlacementPlanner.plan) is sized from a query
-        log (--log-events draws from the same popularity ranking with another seed, routed with
-        no balancing, scaled to a --window of events) onto --slots serving slots: hot experts
-        replicated with headroom for a window 0, 1, … --headroom standard deviations busier than
-        expected (the layout whose hindsight-best utilisation over the log's own windows is highest
-        is kept), every expert at least m times for each m in --min-replicas, replicas spread so
-        experts share slots with few others. The
-        same traffic is then replayed over the slots twice: replica chosen by a hash of the query
-        (load-unaware) and the least-loaded replica (live balancing), the latter for each α.
-        Utilisation and entropy are then over slots; recall is unchanged by construction
-        (replicas serve the same index). Serving memory is reported twice: replicas per expert,
-        and the same weighted by expert size (vectors held by all replicas / vectors held once).
+  @Option(
+      names = "--train-queries",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description = "Synthetic queries the gate is re-learned on.")
+  private int trainQueriesOption;
 
-        Datasets:
-          icecat     the artifact (index.path / index.root) with the Chorus judged queries
-                     (eval.judgements) embedded by the real model; retrieval is the experts' HNSW
-                     indexes with exact rescoring (retrieval.oversample / routing.fast-oversample).
-                     The re-learned gate comes from --updated-index, else it is trained here on
-                     routing.update-queries seeded product titles, as `routing update` does.
-          synthetic  --products generated 384-d vectors (SyntheticCatalog, seeded), N = index.experts
-                     experts: spherical k-means on a sample of at most 50,000, boundary-replicated
-                     assignment of all products; retrieval is EXACT search inside the activated
-                     experts, so its recall measures routing alone, or with --hnsw-dir the
-                     experts' HNSW indexes with exact rescoring, as served. The re-learned
-                     gate is trained on --train-queries generated queries.
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      defaultValue = "20000",
+      description = "Replayed events per configuration.")
+  private int eventsOption;
 
-        Options:
-          --products N          synthetic catalogue size (default 1000000; 0 = skip)
-          --distinct N          distinct synthetic queries in the pool (default 500)
-          --train-queries N     synthetic queries the gate is re-learned on (default 10000)
-          --events N            replayed events per configuration (default 20000)
-          --window N            events per utilisation window (default 1000)
-          --grain N             activations per slot per window of the second utilisation
-                                figure (default 64)
-          --zipf S              Zipf exponent (default 1.0)
-          --alphas LIST         balance strengths to sweep, comma-separated (default 0,0.02,0.05,0.1,0.2)
-          --activations LIST    activation thresholds of the gates' equal-recall comparison
-                                (default 0.5,0.7,0.9,0.97)
-          --slots N             serving slots of the replicated layout (default: the expert count)
-          --min-replicas LIST   replicas every expert gets, one layout each (default 1,2,3)
-          --headroom Z          most replica headroom tried, in standard deviations
-                                                                            (routing.replica-headroom)
-          --log-events N        events of the query log the layout is sized from (default 20000)
-          --skip-replicas       no replicated-layout rows
-          --seed N              seed of the replay, generator and sampling (default 7)
-          --updated-index DIR   the re-learned Icecat artifact (default: train in memory)
-          --hnsw-dir DIR        synthetic: retrieve with HNSW per expert (index.encoding,
-                                index.hnsw-m, index.hnsw-beam-width, exact rescoring, as served)
-                                instead of exact search; the experts' indexes are built into
-                                DIR on index.parallelism threads, or reused from an earlier run
-                                of the same catalogue and settings
-          --skip-icecat         only the synthetic catalogue (no model, no artifact needed)
-          --index DIR           artifact directory or root                  (index.path)
-          --judgements CSV      judged queries                              (eval.judgements)
-          --json FILE           write the figures as JSON
-          --config FILE / --set KEY=VALUE
-        """;
-  }
+  @Option(
+      names = "--window",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Events per utilisation window.")
+  private int windowOption;
 
-  @Override
-  public Map<String, String> valuedFlags() {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String f :
-        List.of(
-            "products",
-            "distinct",
-            "train-queries",
-            "events",
-            "window",
-            "zipf",
-            "alphas",
-            "slots",
-            "min-replicas",
-            "log-events",
-            "grain",
-            "activations",
-            "seed",
-            "updated-index",
-            "hnsw-dir",
-            "json")) {
-      m.put(f, "");
-    }
-    m.put("headroom", "routing.replica-headroom");
-    m.put("index", "index.path");
-    m.put("judgements", "eval.judgements");
-    return m;
-  }
+  @Option(
+      names = "--grain",
+      paramLabel = "N",
+      defaultValue = "64",
+      description = "Activations per slot per window of the second utilisation figure.")
+  private int grainOption;
 
-  @Override
-  public List<String> switches() {
-    return List.of("skip-icecat", "skip-replicas");
-  }
+  @Option(names = "--zipf", paramLabel = "S", defaultValue = "1.0", description = "Zipf exponent.")
+  private double zipfOption;
+
+  @Option(
+      names = "--alphas",
+      paramLabel = "LIST",
+      defaultValue = "0,0.02,0.05,0.1,0.2",
+      description = "Balance strengths to sweep, comma-separated.")
+  private String alphasOption;
+
+  @Option(
+      names = "--activations",
+      paramLabel = "LIST",
+      defaultValue = "0.5,0.7,0.9,0.97",
+      description = "Activation thresholds of the gates' equal-recall comparison.")
+  private String activationsOption;
+
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Serving slots of the replicated layout (0 = the expert count).")
+  private int slotsOption;
+
+  @Option(
+      names = "--min-replicas",
+      paramLabel = "LIST",
+      defaultValue = "1,2,3",
+      description = "Replicas every expert gets, one layout each.")
+  private String minReplicasOption;
+
+  @Option(
+      names = "--headroom",
+      paramLabel = "Z",
+      descriptionKey = "routing.replica-headroom",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String headroomOption;
+
+  @Option(
+      names = "--log-events",
+      paramLabel = "N",
+      defaultValue = "20000",
+      description = "Events of the query log the layout is sized from.")
+  private int logEventsOption;
+
+  @Option(names = "--skip-replicas", description = "No replicated-layout rows.")
+  private boolean skipReplicas;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "7",
+      description = "Seed of the replay, generator and sampling.")
+  private int seedOption;
+
+  @Option(
+      names = "--updated-index",
+      paramLabel = "DIR",
+      description = "The re-learned Icecat artifact (default: train in memory).")
+  private String updatedIndex;
+
+  @Option(
+      names = "--hnsw-dir",
+      paramLabel = "DIR",
+      description =
+          "Synthetic: retrieve with HNSW per expert (index.encoding, index.hnsw-m,"
+              + " index.hnsw-beam-width, exact rescoring, as served) instead of exact search; the"
+              + " experts' indexes are built into DIR on index.parallelism threads, or reused from"
+              + " an earlier run of the same catalogue and settings.")
+  private Path hnswDir;
+
+  @Option(
+      names = "--skip-icecat",
+      description = "Only the synthetic catalogue (no model, no artifact needed).")
+  private boolean skipIcecat;
+
+  @Option(
+      names = "--index",
+      paramLabel = "DIR",
+      descriptionKey = "index.path",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String index;
+
+  @Option(
+      names = "--judgements",
+      paramLabel = "CSV",
+      descriptionKey = "eval.judgements",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String judgements;
 
   private static List<CurvePoint> curve(
       Dataset d, Gate gate, LoadAwareRoutingConfig routing, double[] activations) {
@@ -172,41 +231,32 @@ final class BenchRoutingCommand implements Command {
   }
 
   @Override
-  public int run(Args args) throws Exception {
-    MoeSearchConfig config = args.config();
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
     LoadAwareRoutingConfig routing = config.loadAwareRouting();
-    int products = args.intOption("products", 1_000_000, 0);
-    int distinct = args.intOption("distinct", 500, 1);
-    int trainQueries = args.intOption("train-queries", 10_000, 2);
-    int events = args.intOption("events", 20_000, 1);
-    int window = args.intOption("window", 1000, 1);
-    int grain = args.intOption("grain", 64, 1);
-    double zipf = args.doubleOption("zipf", 1.0, 0);
-    int slotOption = args.intOption("slots", 0, 0);
+    int products = atLeast("--products", productsOption, 0);
+    int distinct = atLeast("--distinct", distinctOption, 1);
+    int trainQueries = atLeast("--train-queries", trainQueriesOption, 2);
+    int events = atLeast("--events", eventsOption, 1);
+    int window = atLeast("--window", windowOption, 1);
+    int grain = atLeast("--grain", grainOption, 1);
+    double zipf = atLeast("--zipf", zipfOption, 0);
+    int slotOption = atLeast("--slots", slotsOption, 0);
     int[] minReplicas =
-        java.util.Arrays.stream(
-                parseList(
-                    "--min-replicas",
-                    args.option("min-replicas") == null ? "1,2,3" : args.option("min-replicas")))
+        Arrays.stream(parseList("--min-replicas", minReplicasOption))
             .mapToInt(x -> Math.max(1, (int) x))
             .toArray();
-    int logEvents = args.intOption("log-events", 20_000, 1);
+    int logEvents = atLeast("--log-events", logEventsOption, 1);
     double headroom = config.replicaHeadroom();
-    boolean replicas = !args.flag("skip-replicas");
-    long seed = args.intOption("seed", 7, 0);
-    double[] activations =
-        parseList(
-            "--activations",
-            args.option("activations") == null ? "0.5,0.7,0.9,0.97" : args.option("activations"));
+    boolean replicas = !skipReplicas;
+    long seed = atLeast("--seed", seedOption, 0);
+    double[] activations = parseList("--activations", activationsOption);
     for (double a : activations) {
       if (!(a > 0 && a <= 1)) {
         throw new IllegalArgumentException("--activations: each value must be in (0, 1]");
       }
     }
-    double[] alphas =
-        parseList(
-            "--alphas",
-            args.option("alphas") == null ? "0,0.02,0.05,0.1,0.2" : args.option("alphas"));
+    double[] alphas = parseList("--alphas", alphasOption);
     RoutingReport report = new RoutingReport();
     report.machine.put("cores", Runtime.getRuntime().availableProcessors());
     report.machine.put("java", System.getProperty("java.version"));
@@ -231,20 +281,13 @@ final class BenchRoutingCommand implements Command {
     List<Dataset> sets = new ArrayList<>();
     List<AutoCloseable> closers = new ArrayList<>();
     try {
-      if (!args.flag("skip-icecat")) {
-        sets.add(RoutingDatasets.icecat(config, args.option("updated-index"), closers));
+      if (!skipIcecat) {
+        sets.add(RoutingDatasets.icecat(config, updatedIndex, closers));
       }
       if (products > 0) {
-        String hnsw = args.option("hnsw-dir");
         sets.add(
             RoutingDatasets.synthetic(
-                config,
-                products,
-                distinct,
-                trainQueries,
-                seed,
-                hnsw == null ? null : Path.of(hnsw),
-                closers));
+                config, products, distinct, trainQueries, seed, hnswDir, closers));
       }
       for (Dataset d : sets) {
         Map<String, Object> info = new LinkedHashMap<>();
@@ -330,7 +373,7 @@ final class BenchRoutingCommand implements Command {
     }
     System.out.println();
     System.out.println(RoutingReport.table(report));
-    Json.write(args.option("json"), report);
+    Json.write(json(), report);
     return 0;
   }
 

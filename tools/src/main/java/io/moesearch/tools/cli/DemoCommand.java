@@ -18,61 +18,69 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code moe-search demo}: the main job end to end on the embedded default. */
-final class DemoCommand implements Command {
-  @Override
-  public String name() {
-    return "demo";
-  }
+@Command(
+    name = "demo",
+    description = {
+      "Run the streaming job end to end: embedded Kafka + MiniCluster + shipped catalogue.",
+      "",
+      """
+            Builds the index from the shipped catalogue if none exists, starts a real Kafka broker (KRaft,
+            in this JVM) and the streaming search job on Flink's MiniCluster (RocksDB state), streams the
+            Chorus judged queries (and a few malformed messages, which go to the dead-letter topic) into
+            the query topic, prints the ranked results as they arrive, asks a few of them again (answered
+            from the query cache), and prints a closing summary with the cache paths taken. Stops the job
+            and the broker and exits."""
+    })
+final class DemoCommand extends CliCommand {
+  @Option(
+      names = "--queries",
+      paramLabel = "N",
+      description = "How many of the Chorus queries to send (default: all 135).")
+  private Integer queriesOption;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "QPS",
+      defaultValue = "20",
+      description = "Send rate, queries/s (0 = as fast as possible).")
+  private double rateOption;
+
+  @Option(
+      names = "--results",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Items printed per query.")
+  private int results;
+
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Then ask the first N queries again, answered from the cache.")
+  private int repeatOption;
 
   @Override
-  public String summary() {
-    return "run the streaming job end to end: embedded Kafka + MiniCluster + shipped catalogue";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: moe-search demo [options]
-
-        Builds the index from the shipped catalogue if none exists, starts a real Kafka broker (KRaft,
-        in this JVM) and the streaming search job on Flink's MiniCluster (RocksDB state), streams the
-        Chorus judged queries (and a few malformed messages, which go to the dead-letter topic) into
-        the query topic, prints the ranked results as they arrive, asks a few of them again (answered
-        from the query cache), and prints a closing summary with the cache paths taken. Stops the job
-        and the broker and exits.
-
-        Options:
-          --queries N           how many of the Chorus queries to send (default: all 135)
-          --rate QPS            send rate, queries/s (default 20; 0 = as fast as possible)
-          --results N           items printed per query (default 3)
-          --repeat N            then ask the first N queries again, answered from the cache (default 10)
-          --json FILE           write the summary figures as JSON
-          --config FILE / --set KEY=VALUE
-        """;
-  }
-
-  @Override
-  public Map<String, String> valuedFlags() {
-    return Map.of("queries", "", "rate", "", "results", "", "repeat", "", "json", "");
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    MoeSearchConfig config = args.config();
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
     IndexArtifact artifact = ensureIndex(config);
     List<String> texts =
         new ArrayList<>(
             Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP)
                 .byQuery()
                 .keySet());
-    int n = Math.min(texts.size(), args.intOption("queries", texts.size(), 1));
-    double rate = args.doubleOption("rate", 20, 0);
-    int show = args.intOption("results", 3, 0);
+    int n =
+        Math.min(
+            texts.size(),
+            atLeast("--queries", queriesOption == null ? texts.size() : queriesOption, 1));
+    double rate = atLeast("--rate", rateOption, 0);
+    int show = atLeast("--results", results, 0);
     List<SearchQuery> queries = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       queries.add(
@@ -88,7 +96,7 @@ final class DemoCommand implements Command {
         config.get(JobOptions.PARALLELISM),
         config.get(JobOptions.STATE_BACKEND),
         artifact.version());
-    int repeat = args.intOption("repeat", 10, 0);
+    int repeat = atLeast("--repeat", repeatOption, 0);
     PipelineDriver.Figures f;
     PipelineDriver.Figures repeated = null;
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
@@ -144,7 +152,7 @@ final class DemoCommand implements Command {
     if (repeated != null) {
       System.out.println("cache paths of the repeated queries: " + cacheLine(repeated));
     }
-    Json.write(args.option("json"), f);
+    Json.write(json(), f);
     return f.timedOut || (repeated != null && repeated.timedOut) ? 1 : 0;
   }
 
@@ -170,7 +178,7 @@ final class DemoCommand implements Command {
     String experts =
         e.length
             + " "
-            + java.util.Arrays.toString(java.util.Arrays.copyOf(e, Math.min(4, e.length)))
+            + Arrays.toString(Arrays.copyOf(e, Math.min(4, e.length)))
                 .replace("]", e.length > 4 ? ", …]" : "]");
     sb.append(
         String.format(

@@ -20,68 +20,75 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code moe-search eval}. */
-final class EvalCommand implements Command {
-  @Override
-  public String name() {
-    return "eval";
-  }
+@Command(
+    name = "eval",
+    description = {
+      "Measure an index: nDCG@10, recall@10 vs exact, experts activated, latency.",
+      "",
+      """
+            Evaluates the index artifact (index.path, or the LATEST under index.root) on a judged query set
+            (query,docid,rating CSV) and on eval.title-queries seeded product titles used as queries
+            (self-match excluded). Reports, for MoE-routed HNSW, a single HNSW over everything, exact dense
+            search and BM25: nDCG@10 (gain 2^r-1, log2 discount; averaged over queries with a rating >= 1),
+            condensed nDCG@10 and judged@10, recall@10 against exact brute force, average experts activated,
+            the share of the catalogue they hold, and per-stage latency p50/p99 (one thread)."""
+    })
+final class EvalCommand extends CliCommand {
+  @Option(
+      names = "--index",
+      paramLabel = "DIR",
+      descriptionKey = "index.path",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String index;
+
+  @Option(
+      names = "--catalog",
+      paramLabel = "PATH",
+      descriptionKey = "catalog.path",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String catalog;
+
+  @Option(
+      names = "--judgements",
+      paramLabel = "CSV",
+      descriptionKey = "eval.judgements",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String judgementsFile;
+
+  @Option(
+      names = "--title-queries",
+      paramLabel = "N",
+      descriptionKey = "eval.title-queries",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String titleQueries;
+
+  @Option(
+      names = "--folds",
+      paramLabel = "K",
+      descriptionKey = "eval.folds",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String folds;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "artifacts/eval",
+      description = "Write eval.md, eval.json and the SVG charts here.")
+  private Path outDir;
+
+  @Option(
+      names = "--markdown",
+      paramLabel = "FILE",
+      description = "Also write the Markdown tables to FILE.")
+  private Path markdownFile;
 
   @Override
-  public String summary() {
-    return "measure an index: nDCG@10, recall@10 vs exact, experts activated, latency";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: moe-search eval [options]
-
-        Evaluates the index artifact (index.path, or the LATEST under index.root) on a judged query set
-        (query,docid,rating CSV) and on eval.title-queries seeded product titles used as queries
-        (self-match excluded). Reports, for MoE-routed HNSW, a single HNSW over everything, exact dense
-        search and BM25: nDCG@10 (gain 2^r-1, log2 discount; averaged over queries with a rating >= 1),
-        condensed nDCG@10 and judged@10, recall@10 against exact brute force, average experts activated,
-        the share of the catalogue they hold, and per-stage latency p50/p99 (one thread).
-
-        Options:
-          --index DIR           artifact directory or root                  (index.path)
-          --catalog PATH        the catalogue the index was built from      (catalog.path)
-          --judgements CSV      query,docid,rating judgements               (eval.judgements)
-          --title-queries N     product-title queries                       (eval.title-queries)
-          --folds K             cross-validation folds of the learned fusion (eval.folds)
-          --out DIR             write eval.md, eval.json and the SVG charts here (default artifacts/eval)
-          --json FILE           also write all figures as JSON to FILE
-          --markdown FILE       also write the Markdown tables to FILE
-          --config FILE / --set KEY=VALUE
-        """;
-  }
-
-  @Override
-  public Map<String, String> valuedFlags() {
-    return Map.of(
-        "index",
-        "index.path",
-        "catalog",
-        "catalog.path",
-        "judgements",
-        "eval.judgements",
-        "title-queries",
-        "eval.title-queries",
-        "folds",
-        "eval.folds",
-        "out",
-        "",
-        "json",
-        "",
-        "markdown",
-        "");
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    MoeSearchConfig config = args.config();
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
     Catalog catalog =
         new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b))
             .load(config.catalogPath());
@@ -127,7 +134,7 @@ final class EvalCommand implements Command {
       String md = markdown(r) + "\n" + relevanceMarkdown(rel);
       System.out.println();
       System.out.println(md);
-      Path out = Path.of(args.option("out") == null ? "artifacts/eval" : args.option("out"));
+      Path out = outDir;
       Files.createDirectories(out);
       Map<String, Double> ndcg = new LinkedHashMap<>();
       rel.variants.forEach((k, v) -> ndcg.put(k, v.ndcgAt10));
@@ -147,10 +154,10 @@ final class EvalCommand implements Command {
       all.put("relevance", rel);
       Json.write(out.resolve("eval.json").toString(), all);
       System.out.println("report and charts written to " + out);
-      if (args.option("markdown") != null) {
-        Files.writeString(Path.of(args.option("markdown")), md);
+      if (markdownFile != null) {
+        Files.writeString(markdownFile, md);
       }
-      Json.write(args.option("json"), all);
+      Json.write(json(), all);
     }
     return 0;
   }

@@ -14,60 +14,49 @@ import io.moesearch.jobs.search.SearchJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code moe-search prewarm}: compute popular queries' results ahead of time into the caches. */
-final class PrewarmCommand implements Command {
-  @Override
-  public String name() {
-    return "prewarm";
-  }
+@Command(
+    name = "prewarm",
+    description = {
+      "Compute the most frequent queries of a log and feed them to the job's caches.",
+      "",
+      """
+            Reads a query log, counts it by normalised query (+ top_k + filters), takes the most
+            frequent ones, computes their results with the streaming job's own path (embed, route,
+            retrieve, rank) as a Flink job on a local MiniCluster, and writes results and embeddings to
+            the cache-fill topic. A running search job consumes that topic into its caches, so these
+            queries are answered from cache the first time they are asked. Progress is printed while it
+            runs. Needs kafka.bootstrap-servers.
+
+            Query log formats (by file name; .gz allowed):
+              .jsonl   {"text": "...", "count": 12, "top_k": 10} rows, or raw query events as sent to
+                       the query topic (each counts once)
+              .csv     a header with text (or query) and optionally count (or frequency) and top_k
+              other    plain text, one query per line (each counts once)"""
+    })
+final class PrewarmCommand extends CliCommand {
+  @Option(names = "--log", paramLabel = "FILE", required = true, description = "The query log.")
+  private Path log;
+
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Pre-warm the N most frequent distinct queries.")
+  private int topOption;
+
+  @Option(
+      names = "--top-fraction",
+      paramLabel = "F",
+      description = "Or this fraction of the distinct queries (e.g. 0.01).")
+  private Double fraction;
 
   @Override
-  public String summary() {
-    return "compute the most frequent queries of a log and feed them to the job's caches";
-  }
-
-  @Override
-  public String help() {
-    return """
-        Usage: moe-search prewarm --log FILE [--top N | --top-fraction F] [options]
-
-        Reads a query log, counts it by normalised query (+ top_k + filters), takes the most
-        frequent ones, computes their results with the streaming job's own path (embed, route,
-        retrieve, rank) as a Flink job on a local MiniCluster, and writes results and embeddings to
-        the cache-fill topic. A running search job consumes that topic into its caches, so these
-        queries are answered from cache the first time they are asked. Progress is printed while it
-        runs. Needs kafka.bootstrap-servers.
-
-        Query log formats (by file name; .gz allowed):
-          .jsonl   {"text": "...", "count": 12, "top_k": 10} rows, or raw query events as sent to
-                   the query topic (each counts once)
-          .csv     a header with text (or query) and optionally count (or frequency) and top_k
-          other    plain text, one query per line (each counts once)
-
-        Options:
-          --log FILE            the query log (required)
-          --top N               pre-warm the N most frequent distinct queries (default 1000)
-          --top-fraction F      or this fraction of the distinct queries (e.g. 0.01)
-          --json FILE           write the figures as JSON
-          --config FILE / --set KEY=VALUE
-        """;
-  }
-
-  @Override
-  public Map<String, String> valuedFlags() {
-    return Map.of("log", "", "top", "", "top-fraction", "", "json", "");
-  }
-
-  @Override
-  public int run(Args args) throws Exception {
-    MoeSearchConfig config = args.config();
-    String logFile = args.option("log");
-    if (logFile == null) {
-      throw new ConfigException("--log FILE is required (see moe-search prewarm --help)");
-    }
-    Path log = Path.of(logFile);
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
     if (!Files.isRegularFile(log)) {
       throw new ConfigException("--log: no such file " + log);
     }
@@ -88,10 +77,9 @@ final class PrewarmCommand implements Command {
                 System.out.println(p);
               }
             });
-    int top = args.intOption("top", 1000, 1);
-    String fraction = args.option("top-fraction");
+    int top = atLeast("--top", topOption, 1);
     if (fraction != null) {
-      double f = args.doubleOption("top-fraction", 0.01, 0);
+      double f = atLeast("--top-fraction", fraction, 0);
       if (f > 1) {
         throw new ConfigException("--top-fraction must be in [0, 1], got " + f);
       }
@@ -115,7 +103,7 @@ final class PrewarmCommand implements Command {
                 Environments.local(config.get(JobOptions.PARALLELISM)),
                 selected,
                 KafkaIO.cacheFillSink(config.kafka(), config.fillSigner()));
-    Json.write(args.option("json"), r);
+    Json.write(json(), r);
     return r.results() == r.queries() ? 0 : 1;
   }
 }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MoeSearchTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -31,15 +34,30 @@ class MoeSearchTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (Command c : MoeSearch.commands()) {
+    List<String> names = leafCommands(MoeSearch.commandLine(), "");
+    for (String name : names) {
       out.reset();
-      assertThat(MoeSearch.run((c.name() + " --help").split(" "))).isZero();
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: moe-search " + c.name());
+      assertThat(MoeSearch.run((name + " --help").split(" "))).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: moe-search " + name);
     }
-    assertThat(MoeSearch.commands())
-        .extracting(Command::name)
+    assertThat(names)
         .contains(
             "demo", "index build", "eval", "bench pipeline", "bench routing", "routing update");
+  }
+
+  /** The full names of the commands below {@code cl}, such as {@code "index build"}. */
+  static List<String> leafCommands(CommandLine cl, String prefix) {
+    List<String> names = new ArrayList<>();
+    cl.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (sub.getSubcommands().isEmpty()) {
+                names.add(prefix + name);
+              } else {
+                names.addAll(leafCommands(sub, prefix + name + " "));
+              }
+            });
+    return names;
   }
 
   @Test
