@@ -11,6 +11,7 @@ import io.moesearch.core.cache.HeapCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -369,7 +370,7 @@ public final class CacheLookup
       waiting.remove(k);
     }
     found.sort(
-        java.util.Comparator.comparingLong(AcceptedQuery::tsInMillis)
+        Comparator.comparingLong(AcceptedQuery::tsInMillis)
             .thenComparing(a -> a.query().queryId()));
     return found;
   }

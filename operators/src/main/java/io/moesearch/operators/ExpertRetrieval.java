@@ -14,6 +14,7 @@ import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -291,7 +292,7 @@ public final class ExpertRetrieval
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PartialResult> out)
       throws Exception {
     int slot = ctx.getCurrentKey();
-    List<Integer> negligible = new java.util.ArrayList<>();
+    List<Integer> negligible = new ArrayList<>();
     for (Map.Entry<Integer, ExpertLoad> e : load.entries()) {
       ExpertLoad l = e.getValue();
       ExpertLoad now = l.decayedTo(timestamp, halfLifeMillis);
@@ -317,7 +318,7 @@ public final class ExpertRetrieval
   }
 
   private static List<HybridRanker.Scored> plain(List<Candidate> top) {
-    List<HybridRanker.Scored> out = new java.util.ArrayList<>(top.size());
+    List<HybridRanker.Scored> out = new ArrayList<>(top.size());
     for (Candidate c : top) {
       double[] f = new double[RankingFeatures.NAMES.size()];
       f[RankingFeatures.DENSE] = c.score();

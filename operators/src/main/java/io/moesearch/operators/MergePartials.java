@@ -19,6 +19,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -57,8 +60,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private transient ValueState<Status> status;
   private transient Counter timeouts;
   private transient Counter lateDropped;
-  private transient org.apache.flink.metrics.Histogram missLatency;
-  private transient org.apache.flink.metrics.Histogram embeddingHitLatency;
+  private transient Histogram missLatency;
+  private transient Histogram embeddingHitLatency;
 
   /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
@@ -129,14 +132,9 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
     var cache = getRuntimeContext().getMetricGroup().addGroup("cache");
-    missLatency =
-        cache.histogram(
-            "missLatencyMs",
-            new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+    missLatency = cache.histogram("missLatencyMs", new DescriptiveStatisticsHistogram(1000));
     embeddingHitLatency =
-        cache.histogram(
-            "embeddingHitLatencyMs",
-            new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+        cache.histogram("embeddingHitLatencyMs", new DescriptiveStatisticsHistogram(1000));
   }
 
   /** The merge key of a partial: its query id and the time the job accepted the query. */
@@ -203,8 +201,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
    * Drops the partials, replaces the wait timer by a clean-up timer and marks the query answered
    * for {@code answeredRetentionMillis}.
    */
-  private void finish(org.apache.flink.streaming.api.TimerService timers, Status st)
-      throws Exception {
+  private void finish(TimerService timers, Status st) throws Exception {
     if (st != null && st.timerAt() != Long.MIN_VALUE) {
       timers.deleteProcessingTimeTimer(st.timerAt());
     }
@@ -224,7 +221,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   private static int[] append(int[] a, int v) {
-    int[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    int[] out = Arrays.copyOf(a, a.length + 1);
     out[a.length] = v;
     return out;
   }

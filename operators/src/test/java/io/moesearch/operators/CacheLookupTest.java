@@ -18,6 +18,7 @@ import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -227,9 +228,7 @@ class CacheLookupTest {
     fill(resultFill("hp toner", VERSION));
     assertThat(answers())
         .extracting(SearchResult::queryId, SearchResult::cache)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("q2", "coalesced"),
-            org.assertj.core.groups.Tuple.tuple("q3", "coalesced"));
+        .containsExactly(Tuple.tuple("q2", "coalesced"), Tuple.tuple("q3", "coalesced"));
 
     harness.setProcessingTime(100 + WAIT_MS);
     assertThat(harness.numProcessingTimeTimers()).isZero();

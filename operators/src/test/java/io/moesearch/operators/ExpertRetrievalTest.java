@@ -8,7 +8,9 @@ import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
@@ -438,11 +440,10 @@ class ExpertRetrievalTest {
   void aRequestNamingAnotherVersionIsServedByThatVersion() throws Exception {
     Path copy = root.resolve("copy");
     Path other =
-        io.moesearch.core.artifact.GateVersionWriter.write(
+        GateVersionWriter.write(
                 dir,
                 artifact.gate(),
-                new io.moesearch.core.artifact.Manifest.GateUpdate(
-                    artifact.version(), "test copy", Map.of()),
+                new Manifest.GateUpdate(artifact.version(), "test copy", Map.of()),
                 copy)
             .dir();
     ExpertRequest base = request("toner", 1, 5, null);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Locale;
 
 /** Shared Jackson configuration: strict JSON, duplicate keys and trailing tokens rejected. */
 final class Json {
@@ -28,6 +29,6 @@ final class Json {
 
   /** JSON type name of a node for error messages ("string", "number", "array", ...). */
   static String typeOf(JsonNode node) {
-    return node == null ? "missing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return node == null ? "missing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }

@@ -2,6 +2,7 @@ package io.moesearch.jobs.prewarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.ParseOutcome;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
@@ -182,8 +183,7 @@ public final class QueryLog {
     }
   }
 
-  private void add(
-      String text, long count, int topK, io.moesearch.connectors.message.Filters f, String where) {
+  private void add(String text, long count, int topK, Filters f, String where) {
     SearchQuery q;
     try {
       q = new SearchQuery("prewarm", text, topK, f, 0, null);

@@ -1,5 +1,6 @@
 package io.moesearch.jobs.routing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.gate.Gate;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -24,7 +26,7 @@ public final class RoutingData {
     for (int i = 0; i < catalog.size(); i++) {
       ords.add(i);
     }
-    java.util.Collections.shuffle(ords, new Random(seed));
+    Collections.shuffle(ords, new Random(seed));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < Math.min(n, ords.size()); i++) {
       out.add(catalog.get(ords.get(i)).title());
@@ -37,7 +39,7 @@ public final class RoutingData {
    * {@code query}) field; blank lines and lines starting with {@code #} are skipped.
    */
   public static List<String> readQueryLog(Path file, int limit) throws IOException {
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var json = new ObjectMapper();
     List<String> out = new ArrayList<>();
     int line = 0;
     for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
