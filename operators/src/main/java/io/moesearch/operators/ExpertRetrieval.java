@@ -10,6 +10,7 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
@@ -216,10 +217,7 @@ public final class ExpertRetrieval
     }
     long t0 = System.nanoTime();
     Filters f = req.query().filters();
-    Query filter =
-        f == null
-            ? null
-            : io.moesearch.core.retrieval.Filters.of(f.brands(), f.priceMin(), f.priceMax());
+    Query filter = f == null ? null : FilterQueries.of(f.brands(), f.priceMin(), f.priceMax());
     String text = req.query().text();
     List<HybridRanker.Scored> scored;
     long examined;

@@ -20,6 +20,7 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.state.ExpertLoad;
@@ -248,7 +249,7 @@ class ExpertRetrievalTest {
                       req.vector(),
                       topK,
                       OVERSAMPLE,
-                      io.moesearch.core.retrieval.Filters.of(new String[] {brand}, null, null))));
+                      FilterQueries.of(new String[] {brand}, null, null))));
       filteredTotal += filtered.items().length;
       unfilteredHadOtherBrands |=
           ids(unfiltered.items()).stream().anyMatch(id -> !isBrand.test(products.get(id)));

@@ -157,7 +157,7 @@ class RetrieverTest {
         narrow.search(
             embedder.embed("wireless mouse"),
             matching,
-            Filters.of(new String[] {brand.toUpperCase(Locale.ROOT)}, null, null));
+            FilterQueries.of(new String[] {brand.toUpperCase(Locale.ROOT)}, null, null));
     assertThat(res.items()).hasSize(matching);
     assertThat(res.items())
         .allSatisfy(
@@ -169,7 +169,7 @@ class RetrieverTest {
   @Test
   void aPriceFilterIsAppliedInsideTheSearch() {
     RetrievalResult res =
-        retriever(0.9, 8).search(embedder.embed("laptop"), 10, Filters.of(null, 10.0, 20.0));
+        retriever(0.9, 8).search(embedder.embed("laptop"), 10, FilterQueries.of(null, 10.0, 20.0));
     assertThat(res.items()).isNotEmpty();
     assertThat(res.items())
         .allSatisfy(
