@@ -9,15 +9,13 @@ import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
+import io.moesearch.state.StateDescriptors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -122,13 +120,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   @Override
   public void open(OpenContext ctx) {
-    partials =
-        getRuntimeContext()
-            .getListState(
-                new ListStateDescriptor<>("partials", TypeInformation.of(PartialResult.class)));
-    status =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("merge-status", TypeInformation.of(Status.class)));
+    partials = getRuntimeContext().getListState(StateDescriptors.partials(PartialResult.class));
+    status = getRuntimeContext().getState(StateDescriptors.mergeStatus(Status.class));
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
     var cache = getRuntimeContext().getMetricGroup().addGroup("cache");

@@ -10,14 +10,13 @@ import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
 import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -114,11 +113,7 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
 
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
-    trackerState =
-        ctx.getOperatorStateStore()
-            .getListState(
-                new ListStateDescriptor<>(
-                    "router-loads", TypeInformation.of(ExpertLoadTracker.Snapshot.class)));
+    trackerState = ctx.getOperatorStateStore().getListState(StateDescriptors.routerLoads());
     for (ExpertLoadTracker.Snapshot s : trackerState.get()) {
       // After a rescale a subtask may get several subtasks' counts: any one is a fair sample.
       if (tracker == null) {

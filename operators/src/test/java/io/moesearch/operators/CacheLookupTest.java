@@ -7,6 +7,7 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.state.StateDescriptors;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -211,8 +212,8 @@ class CacheLookupTest {
 
   private static void compact(RocksDBKeyedStateBackend<?> rocks) throws Exception {
     rocks.compactState(
-        new MapStateDescriptor<>(CacheLookup.RESULTS_STATE, Types.STRING, Types.INT));
-    rocks.compactState(new ValueStateDescriptor<>(CacheLookup.EMBEDDING_STATE, Types.INT));
+        new MapStateDescriptor<>(StateDescriptors.CACHED_RESULTS, Types.STRING, Types.INT));
+    rocks.compactState(new ValueStateDescriptor<>(StateDescriptors.CACHED_EMBEDDING, Types.INT));
   }
 
   @Test
