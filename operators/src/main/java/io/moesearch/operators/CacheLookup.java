@@ -8,6 +8,8 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.state.CachedEmbedding;
+import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,13 +182,9 @@ public final class CacheLookup
     }
     l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
     results =
-        getRuntimeContext()
-            .getMapState(
-                StateDescriptors.cachedResults(CachedResult.class, settings.l2TtlMillis()));
+        getRuntimeContext().getMapState(StateDescriptors.cachedResults(settings.l2TtlMillis()));
     embedding =
-        getRuntimeContext()
-            .getState(
-                StateDescriptors.cachedEmbedding(CachedEmbedding.class, settings.l3TtlMillis()));
+        getRuntimeContext().getState(StateDescriptors.cachedEmbedding(settings.l3TtlMillis()));
     inFlight = getRuntimeContext().getMapState(StateDescriptors.inFlight());
     waiting =
         getRuntimeContext().getMapState(StateDescriptors.coalescedWaiters(AcceptedQuery.class));

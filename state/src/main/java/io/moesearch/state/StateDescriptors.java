@@ -14,8 +14,9 @@ import org.apache.flink.api.common.typeinfo.Types;
  * look up what the job keeps in state and for how long. The names are part of every checkpoint and
  * savepoint: changing one orphans that state on restore.
  *
- * <p>Where a state's value type is a stream record of the operators module (a query, a partial
- * result), the operator passes its class in; this module does not depend on the operators.
+ * <p>Where a state's value is a stream record of the operators module (a query waiting for a
+ * coalesced result, a partial result waiting for the merge), the operator passes its class in: this
+ * module does not depend on the operators.
  */
 public final class StateDescriptors {
   private StateDescriptors() {}
@@ -59,17 +60,18 @@ public final class StateDescriptors {
   }
 
   /** L2 of the query cache: final results by query variant, expiring after {@code ttlMillis}. */
-  public static <V> MapStateDescriptor<String, V> cachedResults(Class<V> result, long ttlMillis) {
-    MapStateDescriptor<String, V> d =
-        new MapStateDescriptor<>(CACHED_RESULTS, Types.STRING, TypeInformation.of(result));
+  public static MapStateDescriptor<String, CachedResult> cachedResults(long ttlMillis) {
+    MapStateDescriptor<String, CachedResult> d =
+        new MapStateDescriptor<>(
+            CACHED_RESULTS, Types.STRING, TypeInformation.of(CachedResult.class));
     d.enableTimeToLive(cacheTtl(ttlMillis));
     return d;
   }
 
   /** L3 of the query cache: the query embedding, expiring after {@code ttlMillis}. */
-  public static <V> ValueStateDescriptor<V> cachedEmbedding(Class<V> embedding, long ttlMillis) {
-    ValueStateDescriptor<V> d =
-        new ValueStateDescriptor<>(CACHED_EMBEDDING, TypeInformation.of(embedding));
+  public static ValueStateDescriptor<CachedEmbedding> cachedEmbedding(long ttlMillis) {
+    ValueStateDescriptor<CachedEmbedding> d =
+        new ValueStateDescriptor<>(CACHED_EMBEDDING, TypeInformation.of(CachedEmbedding.class));
     d.enableTimeToLive(cacheTtl(ttlMillis));
     return d;
   }
@@ -100,8 +102,8 @@ public final class StateDescriptors {
    * A query's merge bookkeeping. No TTL: a clean-up timer clears it after the answered marker's
    * retention.
    */
-  public static <S> ValueStateDescriptor<S> mergeStatus(Class<S> status) {
-    return new ValueStateDescriptor<>(MERGE_STATUS, TypeInformation.of(status));
+  public static ValueStateDescriptor<MergeStatus> mergeStatus() {
+    return new ValueStateDescriptor<>(MERGE_STATUS, TypeInformation.of(MergeStatus.class));
   }
 
   /**
