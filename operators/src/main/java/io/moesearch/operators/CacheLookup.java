@@ -30,8 +30,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The query cache, keyed by normalised query text ({@link #key}). Input 1 is queries, input 2 is
- * the cache-fill stream. For a query, in order:
+ * The three-level query cache operator, the whole cache and not an adapter over one: the core
+ * supplies only normalisation, keys and the in-heap L1 ({@code io.moesearch.core.cache}), the state
+ * and its records are in {@code io.moesearch.state}. Keyed by normalised query text ({@link #key}).
+ * Input 1 is queries, input 2 is the cache-fill stream. For a query, in order:
  *
  * <ol>
  *   <li><b>L1</b>: a per-subtask in-heap cache of final results (bounded by size and age);
