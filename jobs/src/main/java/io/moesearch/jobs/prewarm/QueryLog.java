@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.jobs.routing.RoutingData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,8 @@ import java.util.function.Consumer;
  *   <li>anything else: plain text, one query per line, each counting once.
  * </ul>
  *
- * Bad lines are reported and skipped.
+ * Bad lines are reported and skipped. The routing update reads its query log with another reader
+ * ({@link RoutingData#readQueryLog}), which keeps order and repetitions instead of counting.
  */
 public final class QueryLog {
 

@@ -6,6 +6,7 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.synth.BruteForce;
+import io.moesearch.jobs.prewarm.QueryLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +38,12 @@ public final class RoutingData {
   /**
    * A query log: one query a line, either plain text or a JSON object with a {@code text} (or
    * {@code query}) field; blank lines and lines starting with {@code #} are skipped.
+   *
+   * <p>Not the prewarm job's reader ({@link QueryLog}), which counts distinct queries: this one
+   * keeps the log's order and every repetition (the layout's windows are cut in that order and the
+   * held-out queries are the last ones), tells JSON from text line by line rather than by file
+   * name, stops at a bad line rather than skipping it, and reads neither CSV, {@code .gz} nor a
+   * JSON line's {@code count}.
    */
   public static List<String> readQueryLog(Path file, int limit) throws IOException {
     var json = new ObjectMapper();
