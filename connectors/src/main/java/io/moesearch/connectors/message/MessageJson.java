@@ -351,7 +351,8 @@ public final class MessageJson implements Serializable {
   private static JsonNode array(JsonNode parent, String field) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException(field + " must be an array, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          field + " must be an array, got " + StrictJson.typeOf(node));
     }
     return node;
   }
@@ -359,7 +360,8 @@ public final class MessageJson implements Serializable {
   private static String string(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isTextual()) {
-      throw new IllegalArgumentException(path + " must be a string, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          path + " must be a string, got " + StrictJson.typeOf(node));
     }
     return node.textValue();
   }
@@ -367,7 +369,8 @@ public final class MessageJson implements Serializable {
   private static double number(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isNumber()) {
-      throw new IllegalArgumentException(path + " must be a number, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          path + " must be a number, got " + StrictJson.typeOf(node));
     }
     return node.doubleValue();
   }
@@ -375,7 +378,8 @@ public final class MessageJson implements Serializable {
   private static long integer(JsonNode parent, String field) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
-      throw new IllegalArgumentException(field + " must be an integer, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          field + " must be an integer, got " + StrictJson.typeOf(node));
     }
     return node.longValue();
   }
@@ -389,7 +393,7 @@ public final class MessageJson implements Serializable {
   private ObjectMapper mapper() {
     ObjectMapper m = mapper;
     if (m == null) {
-      m = Json.newMapper();
+      m = StrictJson.newMapper();
       mapper = m;
     }
     return m;

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Locale;
 
 /** Shared Jackson configuration: strict JSON, duplicate keys and trailing tokens rejected. */
-final class Json {
+final class StrictJson {
   /** Deepest JSON nesting accepted; messages are shallow, deep nesting is a sign of abuse. */
   static final int MAX_NESTING_DEPTH = 32;
 
-  private Json() {}
+  private StrictJson() {}
 
   static JsonMapper newMapper() {
     JsonFactory factory =
