@@ -8,21 +8,20 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.state.CachedEmbedding;
+import io.moesearch.state.CachedResult;
+import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -31,8 +30,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The query cache, keyed by normalised query text ({@link #key}). Input 1 is queries, input 2 is
- * the cache-fill stream. For a query, in order:
+ * The three-level query cache operator, the whole cache and not an adapter over one: the core
+ * supplies only normalisation, keys and the in-heap L1 ({@code io.moesearch.core.cache}), the state
+ * and its records are in {@code io.moesearch.state}. Keyed by normalised query text ({@link #key}).
+ * Input 1 is queries, input 2 is the cache-fill stream. For a query, in order:
  *
  * <ol>
  *   <li><b>L1</b>: a per-subtask in-heap cache of final results (bounded by size and age);
@@ -58,11 +59,6 @@ public final class CacheLookup
   public static final OutputTag<EmbeddedQuery> EMBEDDED = new OutputTag<>("embedding-hits") {};
 
   private static final char SEP = '\u0000';
-
-  /** The keyed-state names of L2 (results) and L3 (embeddings), both with TTL. */
-  static final String RESULTS_STATE = "cached-results";
-
-  static final String EMBEDDING_STATE = "cached-embedding";
 
   private final String initialVersion;
   private final String modelId;
@@ -187,23 +183,13 @@ public final class CacheLookup
               Path.of(watchRoot), watchIntervalMillis, start.dir(), modelId, e -> {});
     }
     l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
-    MapStateDescriptor<String, CachedResult> resultsDesc =
-        new MapStateDescriptor<>(
-            RESULTS_STATE, Types.STRING, TypeInformation.of(CachedResult.class));
-    resultsDesc.enableTimeToLive(ttl(settings.l2TtlMillis()));
-    results = getRuntimeContext().getMapState(resultsDesc);
-    ValueStateDescriptor<CachedEmbedding> embDesc =
-        new ValueStateDescriptor<>(EMBEDDING_STATE, TypeInformation.of(CachedEmbedding.class));
-    embDesc.enableTimeToLive(ttl(settings.l3TtlMillis()));
-    embedding = getRuntimeContext().getState(embDesc);
-    inFlight =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("in-flight", Types.STRING, Types.LONG));
+    results =
+        getRuntimeContext().getMapState(StateDescriptors.cachedResults(settings.l2TtlMillis()));
+    embedding =
+        getRuntimeContext().getState(StateDescriptors.cachedEmbedding(settings.l3TtlMillis()));
+    inFlight = getRuntimeContext().getMapState(StateDescriptors.inFlight());
     waiting =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "coalesced-waiters", Types.STRING, TypeInformation.of(AcceptedQuery.class)));
+        getRuntimeContext().getMapState(StateDescriptors.coalescedWaiters(AcceptedQuery.class));
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
     l1Hits = metrics.counter("l1Hits");
     l2Hits = metrics.counter("l2Hits");
@@ -231,15 +217,6 @@ public final class CacheLookup
       follower.close();
     }
     super.close();
-  }
-
-  private static StateTtlConfig ttl(long millis) {
-    return StateTtlConfig.newBuilder(Duration.ofMillis(millis))
-        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-        .cleanupInRocksdbCompactFilter(1000)
-        .cleanupIncrementally(5, false)
-        .build();
   }
 
   private static String variant(String text, SearchQuery q) {
@@ -369,7 +346,7 @@ public final class CacheLookup
       waiting.remove(k);
     }
     found.sort(
-        java.util.Comparator.comparingLong(AcceptedQuery::tsInMillis)
+        Comparator.comparingLong(AcceptedQuery::tsInMillis)
             .thenComparing(a -> a.query().queryId()));
     return found;
   }

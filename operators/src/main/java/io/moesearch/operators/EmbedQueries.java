@@ -5,6 +5,7 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Histogram;
@@ -76,7 +77,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
 
   private void embedBatch(List<Pending> batch) {
     List<Pending> sorted = new ArrayList<>(batch);
-    sorted.sort(java.util.Comparator.comparingInt(p -> p.query().text().length()));
+    sorted.sort(Comparator.comparingInt(p -> p.query().text().length()));
     batchSizes.update(batch.size());
     for (int from = 0; from < sorted.size(); from += modelBatch) {
       List<Pending> chunk = sorted.subList(from, Math.min(sorted.size(), from + modelBatch));

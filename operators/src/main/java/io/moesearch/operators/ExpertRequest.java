@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.gate.ExpertPlacement;
 
 /**
  * One query's request to one activated expert, or to the lexical (BM25) branch.
@@ -16,8 +17,8 @@ import io.moesearch.connectors.message.SearchQuery;
  * @param oversample HNSW candidates per expert = k × this, for the routing path taken ({@code 0}:
  *     the operator's default)
  * @param slot the serving slot that answers it, the retrieval operator's key: one of the expert's
- *     replicas ({@link io.moesearch.core.gate.ExpertPlacement}); {@code expert} itself without a
- *     replicated layout and for the lexical branch
+ *     replicas ({@link ExpertPlacement}); {@code expert} itself without a replicated layout and for
+ *     the lexical branch
  */
 public record ExpertRequest(
     SearchQuery query,

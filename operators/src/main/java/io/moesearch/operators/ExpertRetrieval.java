@@ -10,10 +10,12 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,10 +217,7 @@ public final class ExpertRetrieval
     }
     long t0 = System.nanoTime();
     Filters f = req.query().filters();
-    Query filter =
-        f == null
-            ? null
-            : io.moesearch.core.retrieval.Filters.of(f.brands(), f.priceMin(), f.priceMax());
+    Query filter = f == null ? null : FilterQueries.of(f.brands(), f.priceMin(), f.priceMax());
     String text = req.query().text();
     List<HybridRanker.Scored> scored;
     long examined;
@@ -291,7 +290,7 @@ public final class ExpertRetrieval
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PartialResult> out)
       throws Exception {
     int slot = ctx.getCurrentKey();
-    List<Integer> negligible = new java.util.ArrayList<>();
+    List<Integer> negligible = new ArrayList<>();
     for (Map.Entry<Integer, ExpertLoad> e : load.entries()) {
       ExpertLoad l = e.getValue();
       ExpertLoad now = l.decayedTo(timestamp, halfLifeMillis);
@@ -317,7 +316,7 @@ public final class ExpertRetrieval
   }
 
   private static List<HybridRanker.Scored> plain(List<Candidate> top) {
-    List<HybridRanker.Scored> out = new java.util.ArrayList<>(top.size());
+    List<HybridRanker.Scored> out = new ArrayList<>(top.size());
     for (Candidate c : top) {
       double[] f = new double[RankingFeatures.NAMES.size()];
       f[RankingFeatures.DENSE] = c.score();

@@ -9,16 +9,18 @@ import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
+import io.moesearch.state.MergeStatus;
+import io.moesearch.state.StateDescriptors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -42,23 +44,17 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private final long answeredRetentionMillis;
 
   /**
-   * Per-query bookkeeping, one value so each partial costs one read and one write: the experts
-   * heard from, the pending timer, and whether the query has been answered.
-   */
-  public record Status(int[] received, long timerAt, boolean done) {}
-
-  /**
    * Complete results as cache fills (only when enabled, and never for a result cut short by the
    * timeout, which may lack an expert's candidates).
    */
   public static final OutputTag<CacheFill> FILLS = new OutputTag<>("cache-fills") {};
 
   private transient ListState<PartialResult> partials;
-  private transient ValueState<Status> status;
+  private transient ValueState<MergeStatus> status;
   private transient Counter timeouts;
   private transient Counter lateDropped;
-  private transient org.apache.flink.metrics.Histogram missLatency;
-  private transient org.apache.flink.metrics.Histogram embeddingHitLatency;
+  private transient Histogram missLatency;
+  private transient Histogram embeddingHitLatency;
 
   /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
@@ -119,24 +115,14 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   @Override
   public void open(OpenContext ctx) {
-    partials =
-        getRuntimeContext()
-            .getListState(
-                new ListStateDescriptor<>("partials", TypeInformation.of(PartialResult.class)));
-    status =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("merge-status", TypeInformation.of(Status.class)));
+    partials = getRuntimeContext().getListState(StateDescriptors.partials(PartialResult.class));
+    status = getRuntimeContext().getState(StateDescriptors.mergeStatus());
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
     var cache = getRuntimeContext().getMetricGroup().addGroup("cache");
-    missLatency =
-        cache.histogram(
-            "missLatencyMs",
-            new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+    missLatency = cache.histogram("missLatencyMs", new DescriptiveStatisticsHistogram(1000));
     embeddingHitLatency =
-        cache.histogram(
-            "embeddingHitLatencyMs",
-            new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+        cache.histogram("embeddingHitLatencyMs", new DescriptiveStatisticsHistogram(1000));
   }
 
   /** The merge key of a partial: its query id and the time the job accepted the query. */
@@ -147,7 +133,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   @Override
   public void processElement(PartialResult p, Context ctx, Collector<SearchResult> out)
       throws Exception {
-    Status st = status.value();
+    MergeStatus st = status.value();
     if (st != null && (st.done() || contains(st.received(), p.expert()))) {
       lateDropped.inc(); // answered already, or a replayed partial of an expert we have
       return;
@@ -176,14 +162,14 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       if (st == null) {
         ctx.timerService().registerProcessingTimeTimer(at);
       }
-      status.update(new Status(received, at, false));
+      status.update(new MergeStatus(received, at, false));
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
       throws Exception {
-    Status st = status.value();
+    MergeStatus st = status.value();
     if (st == null || st.done()) {
       // The done marker has outlived any straggler: forget the query.
       status.clear();
@@ -196,22 +182,21 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       timeouts.inc();
       emit(any, got, st.received(), out);
     }
-    finish(ctx.timerService(), new Status(st.received(), Long.MIN_VALUE, false));
+    finish(ctx.timerService(), new MergeStatus(st.received(), Long.MIN_VALUE, false));
   }
 
   /**
    * Drops the partials, replaces the wait timer by a clean-up timer and marks the query answered
    * for {@code answeredRetentionMillis}.
    */
-  private void finish(org.apache.flink.streaming.api.TimerService timers, Status st)
-      throws Exception {
+  private void finish(TimerService timers, MergeStatus st) throws Exception {
     if (st != null && st.timerAt() != Long.MIN_VALUE) {
       timers.deleteProcessingTimeTimer(st.timerAt());
     }
     partials.clear();
     long cleanup = timers.currentProcessingTime() + answeredRetentionMillis;
     timers.registerProcessingTimeTimer(cleanup);
-    status.update(new Status(new int[0], cleanup, true));
+    status.update(new MergeStatus(new int[0], cleanup, true));
   }
 
   private static boolean contains(int[] a, int v) {
@@ -224,7 +209,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   private static int[] append(int[] a, int v) {
-    int[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    int[] out = Arrays.copyOf(a, a.length + 1);
     out[a.length] = v;
     return out;
   }

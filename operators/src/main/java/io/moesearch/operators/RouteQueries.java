@@ -9,12 +9,14 @@ import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
+import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -74,7 +76,7 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   private record Serving(String dir, String version, String modelId, LoadAwareRouter router) {}
 
   /** Dense-only routing, balancing and the fast path off, no version watching. */
-  public RouteQueries(String artifactDir, io.moesearch.core.gate.RoutingConfig routing) {
+  public RouteQueries(String artifactDir, RoutingConfig routing) {
     this(artifactDir, LoadAwareRoutingConfig.plain(routing, 1), false, null, 0);
   }
 
@@ -111,11 +113,7 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
 
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
-    trackerState =
-        ctx.getOperatorStateStore()
-            .getListState(
-                new ListStateDescriptor<>(
-                    "router-loads", TypeInformation.of(ExpertLoadTracker.Snapshot.class)));
+    trackerState = ctx.getOperatorStateStore().getListState(StateDescriptors.routerLoads());
     for (ExpertLoadTracker.Snapshot s : trackerState.get()) {
       // After a rescale a subtask may get several subtasks' counts: any one is a fair sample.
       if (tracker == null) {
@@ -126,7 +124,7 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
 
   @Override
   public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-    trackerState.update(java.util.List.of(tracker.snapshot()));
+    trackerState.update(List.of(tracker.snapshot()));
   }
 
   @Override
@@ -213,9 +211,9 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     activated.update(experts.length);
     if (lexicalBranch) {
       int lexical = ExpertRequest.lexical(q.query().queryId());
-      experts = java.util.Arrays.copyOf(experts, experts.length + 1);
+      experts = Arrays.copyOf(experts, experts.length + 1);
       experts[experts.length - 1] = lexical;
-      slots = java.util.Arrays.copyOf(slots, slots.length + 1);
+      slots = Arrays.copyOf(slots, slots.length + 1);
       slots[slots.length - 1] = lexical;
     }
     double routeMs = (System.nanoTime() - t0) / 1e6;

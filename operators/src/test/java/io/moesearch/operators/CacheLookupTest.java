@@ -7,6 +7,7 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.state.StateDescriptors;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -18,6 +19,7 @@ import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,8 +212,8 @@ class CacheLookupTest {
 
   private static void compact(RocksDBKeyedStateBackend<?> rocks) throws Exception {
     rocks.compactState(
-        new MapStateDescriptor<>(CacheLookup.RESULTS_STATE, Types.STRING, Types.INT));
-    rocks.compactState(new ValueStateDescriptor<>(CacheLookup.EMBEDDING_STATE, Types.INT));
+        new MapStateDescriptor<>(StateDescriptors.CACHED_RESULTS, Types.STRING, Types.INT));
+    rocks.compactState(new ValueStateDescriptor<>(StateDescriptors.CACHED_EMBEDDING, Types.INT));
   }
 
   @Test
@@ -227,9 +229,7 @@ class CacheLookupTest {
     fill(resultFill("hp toner", VERSION));
     assertThat(answers())
         .extracting(SearchResult::queryId, SearchResult::cache)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("q2", "coalesced"),
-            org.assertj.core.groups.Tuple.tuple("q3", "coalesced"));
+        .containsExactly(Tuple.tuple("q2", "coalesced"), Tuple.tuple("q3", "coalesced"));
 
     harness.setProcessingTime(100 + WAIT_MS);
     assertThat(harness.numProcessingTimeTimers()).isZero();

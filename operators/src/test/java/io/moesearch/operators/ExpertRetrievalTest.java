@@ -8,7 +8,9 @@ import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
@@ -18,6 +20,7 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.state.ExpertLoad;
@@ -246,7 +249,7 @@ class ExpertRetrievalTest {
                       req.vector(),
                       topK,
                       OVERSAMPLE,
-                      io.moesearch.core.retrieval.Filters.of(new String[] {brand}, null, null))));
+                      FilterQueries.of(new String[] {brand}, null, null))));
       filteredTotal += filtered.items().length;
       unfilteredHadOtherBrands |=
           ids(unfiltered.items()).stream().anyMatch(id -> !isBrand.test(products.get(id)));
@@ -438,11 +441,10 @@ class ExpertRetrievalTest {
   void aRequestNamingAnotherVersionIsServedByThatVersion() throws Exception {
     Path copy = root.resolve("copy");
     Path other =
-        io.moesearch.core.artifact.GateVersionWriter.write(
+        GateVersionWriter.write(
                 dir,
                 artifact.gate(),
-                new io.moesearch.core.artifact.Manifest.GateUpdate(
-                    artifact.version(), "test copy", Map.of()),
+                new Manifest.GateUpdate(artifact.version(), "test copy", Map.of()),
                 copy)
             .dir();
     ExpertRequest base = request("toner", 1, 5, null);

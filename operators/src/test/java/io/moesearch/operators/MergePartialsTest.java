@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.rank.RankingFeatures;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -408,10 +414,9 @@ class MergePartialsTest {
   @Test
   void hybridRankingFusesDensePartialsWithTheLexicalBranch() throws Exception {
     harness.close();
-    double[] w = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
-    w[io.moesearch.core.rank.RankingFeatures.BM25] = 1; // rank by BM25 alone
-    RankingSettings ranking =
-        new RankingSettings(true, 20, 100, new io.moesearch.core.rank.LinearFusion(w));
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BM25] = 1; // rank by BM25 alone
+    RankingSettings ranking = new RankingSettings(true, 20, 100, new LinearFusion(w));
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking));
     harness.open();
     harness.setProcessingTime(T0);
@@ -454,18 +459,16 @@ class MergePartialsTest {
   @Test
   void withoutABm25HitAndBelowTheSimilarityFloorTheAnswerIsNoMatch() throws Exception {
     harness.close();
-    double[] w = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
-    w[io.moesearch.core.rank.RankingFeatures.DENSE] = 1;
-    RankingSettings ranking =
-        new RankingSettings(true, 20, 100, new io.moesearch.core.rank.LinearFusion(w), 0.3);
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE] = 1;
+    RankingSettings ranking = new RankingSettings(true, 20, 100, new LinearFusion(w), 0.3);
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking));
     harness.open();
     harness.setProcessingTime(T0);
     String[] ids = {"junk", "bm25-hit", "at-floor", "filtered"};
     float[] best = {0.29f, 0.1f, 0.3f, 0.1f};
     RankedItem[][] lexicalItems = {{}, {item("l-1", 0.1f)}, {}, {}};
-    io.moesearch.connectors.message.Filters brand =
-        new io.moesearch.connectors.message.Filters(new String[] {"acme"}, null, null);
+    Filters brand = new Filters(new String[] {"acme"}, null, null);
     for (int i = 0; i < ids.length; i++) {
       SearchQuery q = new SearchQuery(ids[i], "the", 4, i == 3 ? brand : null, 0, null);
       int lex = ExpertRequest.lexical(q.queryId());
@@ -482,7 +485,7 @@ class MergePartialsTest {
               1,
               new double[][] {features(best[i], 0), features(0.05, 0)}));
       double[][] lexFeatures = new double[lexicalItems[i].length][];
-      java.util.Arrays.fill(lexFeatures, features(0.1, 1.0));
+      Arrays.fill(lexFeatures, features(0.1, 1.0));
       process(new PartialResult(q, lex, fanOut, lexicalItems[i], TS_IN, 1, 1, 1, lexFeatures));
     }
     List<SearchResult> out = harness.extractOutputValues();
@@ -493,15 +496,15 @@ class MergePartialsTest {
         .containsExactly(true, false, false, false);
     assertThat(out.get(0).items()).isEmpty();
     assertThat(out.get(1).items()).isNotEmpty();
-    assertThat(new io.moesearch.connectors.message.MessageJson().encodeResult(out.get(0)))
-        .asString(java.nio.charset.StandardCharsets.UTF_8)
+    assertThat(new MessageJson().encodeResult(out.get(0)))
+        .asString(StandardCharsets.UTF_8)
         .contains("\"items\":[]", "\"no_match\":true");
   }
 
   private static double[] features(double dense, double bm25) {
-    double[] f = new double[io.moesearch.core.rank.RankingFeatures.NAMES.size()];
-    f[io.moesearch.core.rank.RankingFeatures.DENSE] = dense;
-    f[io.moesearch.core.rank.RankingFeatures.BM25] = bm25;
+    double[] f = new double[RankingFeatures.NAMES.size()];
+    f[RankingFeatures.DENSE] = dense;
+    f[RankingFeatures.BM25] = bm25;
     return f;
   }
 }

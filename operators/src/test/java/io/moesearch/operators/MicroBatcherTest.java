@@ -216,7 +216,7 @@ class MicroBatcherTest {
 
   @Test
   void aFailingWorkerMakesFurtherAddsFailLoudly() throws Exception {
-    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch ran = new CountDownLatch(1);
     try (MicroBatcher<Integer> b =
         new MicroBatcher<>(
             "failing",
@@ -227,7 +227,7 @@ class MicroBatcherTest {
               throw new AssertionError("native crash stand-in");
             })) {
       b.add(1);
-      assertThat(ran.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
       long deadline = System.currentTimeMillis() + 5_000;
       Throwable thrown = null;
       while (thrown == null && System.currentTimeMillis() < deadline) {

@@ -3,20 +3,27 @@ package io.moesearch.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ActivationRule;
+import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -246,10 +253,10 @@ class RouteQueriesTest {
       assertThat(h.extractOutputValues().get(0).indexVersion()).isEqualTo(v1);
 
       var written =
-          io.moesearch.core.artifact.GateVersionWriter.write(
+          GateVersionWriter.write(
               first,
               IndexArtifact.load(first, 384).gate(),
-              new io.moesearch.core.artifact.Manifest.GateUpdate(v1, "test", java.util.Map.of()));
+              new Manifest.GateUpdate(v1, "test", Map.of()));
       String v2 = written.version();
       int sent = 1;
       long deadline = System.currentTimeMillis() + 30_000;
@@ -286,22 +293,20 @@ class RouteQueriesTest {
             .experts()[0];
     // the hot expert on three of six slots, the others on one each
     double[] expected = new double[EXPERTS];
-    java.util.Arrays.fill(expected, 1);
+    Arrays.fill(expected, 1);
     expected[hot] = 3;
-    io.moesearch.core.gate.ExpertPlacement placement =
-        io.moesearch.core.gate.ExpertPlacementPlanner.plan(expected, 6, 1);
+    ExpertPlacement placement = ExpertPlacementPlanner.plan(expected, 6, 1);
     assertThat(placement.replicas(hot)).hasSize(3);
     Path dir2 =
-        io.moesearch.core.artifact.GateVersionWriter.write(
+        GateVersionWriter.write(
                 base,
                 a.gate(),
                 placement,
-                new io.moesearch.core.artifact.Manifest.GateUpdate(
-                    a.version(), "test", java.util.Map.of()),
+                new Manifest.GateUpdate(a.version(), "test", Map.of()),
                 null)
             .dir();
     assertThat(IndexArtifact.load(dir2, 384).placement()).isEqualTo(placement);
-    java.util.Map<Integer, Integer> perSlot = new java.util.TreeMap<>();
+    Map<Integer, Integer> perSlot = new TreeMap<>();
     try (var h = harness(new RouteQueries(dir2.toString(), balanced(0), true, null, 0))) {
       h.open();
       for (int i = 0; i < 30; i++) {
@@ -340,6 +345,6 @@ class RouteQueriesTest {
   }
 
   private static Integer[] toBoxed(int[] a) {
-    return java.util.Arrays.stream(a).boxed().toArray(Integer[]::new);
+    return Arrays.stream(a).boxed().toArray(Integer[]::new);
   }
 }

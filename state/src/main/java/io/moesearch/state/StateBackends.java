@@ -1,5 +1,6 @@
 package io.moesearch.state;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -48,11 +49,9 @@ public final class StateBackends {
     }
     String dir =
         checkpointDir == null || checkpointDir.isBlank()
-            ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "moe-search-checkpoints")
-                .toString()
+            ? Path.of(System.getProperty("java.io.tmpdir"), "moe-search-checkpoints").toString()
             : checkpointDir;
-    String uri =
-        dir.contains("://") ? dir : java.nio.file.Path.of(dir).toAbsolutePath().toUri().toString();
+    String uri = dir.contains("://") ? dir : Path.of(dir).toAbsolutePath().toUri().toString();
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri);
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
     // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.

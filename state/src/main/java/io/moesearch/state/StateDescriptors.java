@@ -1,12 +1,119 @@
 package io.moesearch.state;
 
+import io.moesearch.core.gate.ExpertLoadTracker;
+import java.time.Duration;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** Keyed-state descriptors shared by operators and tests. */
+/**
+ * Every state descriptor of the streaming job, with its name and its TTL policy: the one place to
+ * look up what the job keeps in state and for how long. The names are part of every checkpoint and
+ * savepoint: changing one orphans that state on restore.
+ *
+ * <p>Where a state's value is a stream record of the operators module (a query waiting for a
+ * coalesced result, a partial result waiting for the merge), the operator passes its class in: this
+ * module does not depend on the operators.
+ */
 public final class StateDescriptors {
   private StateDescriptors() {}
+
+  /** Query cache L2: final results per query variant (keyed by normalised query text). */
+  public static final String CACHED_RESULTS = "cached-results";
+
+  /** Query cache L3: the query's embedding (keyed by normalised query text). */
+  public static final String CACHED_EMBEDDING = "cached-embedding";
+
+  /** Query cache coalescing: per query variant, when its first miss went downstream. */
+  public static final String IN_FLIGHT = "in-flight";
+
+  /** Query cache coalescing: queries waiting for an identical query's result. */
+  public static final String COALESCED_WAITERS = "coalesced-waiters";
+
+  /** Merge: the partial results received so far (keyed by merge key). */
+  public static final String PARTIALS = "partials";
+
+  /** Merge: experts heard from, pending timer, answered marker (keyed by merge key). */
+  public static final String MERGE_STATUS = "merge-status";
+
+  /** Routing: each router subtask's decayed activation counts (operator list state). */
+  public static final String ROUTER_LOADS = "router-loads";
+
+  /** Expert retrieval: per-replica load statistics (keyed by serving slot). */
+  public static final String REPLICA_LOAD = "replica-load";
+
+  /**
+   * The TTL of the query cache's L2 and L3: counted from creation or last write (a read does not
+   * extend it), an expired entry is never returned, and expired entries are dropped by RocksDB
+   * compaction and incrementally on access with the heap backend.
+   */
+  public static StateTtlConfig cacheTtl(long ttlMillis) {
+    return StateTtlConfig.newBuilder(Duration.ofMillis(ttlMillis))
+        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+        .cleanupInRocksdbCompactFilter(1000)
+        .cleanupIncrementally(5, false)
+        .build();
+  }
+
+  /** L2 of the query cache: final results by query variant, expiring after {@code ttlMillis}. */
+  public static MapStateDescriptor<String, CachedResult> cachedResults(long ttlMillis) {
+    MapStateDescriptor<String, CachedResult> d =
+        new MapStateDescriptor<>(
+            CACHED_RESULTS, Types.STRING, TypeInformation.of(CachedResult.class));
+    d.enableTimeToLive(cacheTtl(ttlMillis));
+    return d;
+  }
+
+  /** L3 of the query cache: the query embedding, expiring after {@code ttlMillis}. */
+  public static ValueStateDescriptor<CachedEmbedding> cachedEmbedding(long ttlMillis) {
+    ValueStateDescriptor<CachedEmbedding> d =
+        new ValueStateDescriptor<>(CACHED_EMBEDDING, TypeInformation.of(CachedEmbedding.class));
+    d.enableTimeToLive(cacheTtl(ttlMillis));
+    return d;
+  }
+
+  /**
+   * Query variants being computed, with the deadline of their wait. No TTL: the cache operator
+   * removes an entry when its result arrives or its wait times out (a processing-time timer).
+   */
+  public static MapStateDescriptor<String, Long> inFlight() {
+    return new MapStateDescriptor<>(IN_FLIGHT, Types.STRING, Types.LONG);
+  }
+
+  /**
+   * Queries waiting for an in-flight identical query, by query variant, query id and acceptance
+   * time. No TTL: removed once answered, or released to compute on their own when the wait times
+   * out.
+   */
+  public static <Q> MapStateDescriptor<String, Q> coalescedWaiters(Class<Q> query) {
+    return new MapStateDescriptor<>(COALESCED_WAITERS, Types.STRING, TypeInformation.of(query));
+  }
+
+  /** A query's partial results so far. No TTL: cleared once the query is answered. */
+  public static <P> ListStateDescriptor<P> partials(Class<P> partial) {
+    return new ListStateDescriptor<>(PARTIALS, TypeInformation.of(partial));
+  }
+
+  /**
+   * A query's merge bookkeeping. No TTL: a clean-up timer clears it after the answered marker's
+   * retention.
+   */
+  public static ValueStateDescriptor<MergeStatus> mergeStatus() {
+    return new ValueStateDescriptor<>(MERGE_STATUS, TypeInformation.of(MergeStatus.class));
+  }
+
+  /**
+   * The router's load counts, operator (not keyed) list state, one snapshot per subtask. No TTL:
+   * replaced on every checkpoint.
+   */
+  public static ListStateDescriptor<ExpertLoadTracker.Snapshot> routerLoads() {
+    return new ListStateDescriptor<>(
+        ROUTER_LOADS, TypeInformation.of(ExpertLoadTracker.Snapshot.class));
+  }
 
   /**
    * Per-replica load: keyed by serving slot, one entry per expert the slot has served (without a
@@ -15,7 +122,6 @@ public final class StateDescriptors {
    * entry once its decayed counts are negligible.
    */
   public static MapStateDescriptor<Integer, ExpertLoad> replicaLoad() {
-    return new MapStateDescriptor<>(
-        "replica-load", Types.INT, TypeInformation.of(ExpertLoad.class));
+    return new MapStateDescriptor<>(REPLICA_LOAD, Types.INT, TypeInformation.of(ExpertLoad.class));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class ExpertLoadTest {
 
   @Test
   void isAFlinkPojoSoNoKryoFallbackIsNeeded() {
-    var info = org.apache.flink.api.common.typeinfo.TypeInformation.of(ExpertLoad.class);
+    var info = TypeInformation.of(ExpertLoad.class);
     assertThat(info).isInstanceOf(PojoTypeInfo.class);
     var config = new SerializerConfigImpl();
     config.setGenericTypes(false);

@@ -7,6 +7,7 @@ import io.moesearch.connectors.message.FillSigner;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -16,6 +17,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Builds the Flink Kafka source and sinks of the search pipeline from {@link KafkaSettings}.
@@ -90,12 +92,11 @@ public final class KafkaIO {
         atLeastOnce(settings),
         (KafkaRecordSerializationSchema<ExpertStats>)
             (stats, context, timestamp) ->
-                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                new ProducerRecord<>(
                     topic,
                     null,
                     stats.ts(),
-                    Integer.toString(stats.expert())
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Integer.toString(stats.expert()).getBytes(StandardCharsets.UTF_8),
                     json.encodeExpertStats(stats)),
         "-expert-stats");
   }

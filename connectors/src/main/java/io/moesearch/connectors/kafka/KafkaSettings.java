@@ -4,6 +4,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -289,7 +290,7 @@ public record KafkaSettings(
   }
 
   private static DeliveryGuarantee parseGuarantee(String value) {
-    String normalised = value.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    String normalised = value.strip().toUpperCase(Locale.ROOT).replace('-', '_');
     for (DeliveryGuarantee g : DeliveryGuarantee.values()) {
       if (g.name().equals(normalised)) {
         return g;

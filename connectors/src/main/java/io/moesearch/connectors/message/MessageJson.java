@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.Locale;
 
 /**
  * JSON (UTF-8, snake_case) encoding of the Kafka messages: {@link SearchResult} and {@link
@@ -114,19 +118,18 @@ public final class MessageJson implements Serializable {
     return write(
         g -> {
           g.writeStartObject();
-          g.writeStringField("kind", fill.kind().name().toLowerCase(java.util.Locale.ROOT));
+          g.writeStringField("kind", fill.kind().name().toLowerCase(Locale.ROOT));
           g.writeStringField("text", fill.text());
           g.writeNumberField("top_k", fill.topK());
           g.writeStringField("filters", fill.filters());
           g.writeStringField("version", fill.version());
           writeItemsAndExperts(g, fill.items(), fill.experts());
           if (fill.embedding() != null) {
-            java.nio.ByteBuffer buf =
-                java.nio.ByteBuffer.allocate(fill.embedding().length * Float.BYTES)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf =
+                ByteBuffer.allocate(fill.embedding().length * Float.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
             buf.asFloatBuffer().put(fill.embedding());
-            g.writeStringField(
-                "embedding_f32le", java.util.Base64.getEncoder().encodeToString(buf.array()));
+            g.writeStringField("embedding_f32le", Base64.getEncoder().encodeToString(buf.array()));
           }
           g.writeNumberField("ts", fill.ts());
           g.writeEndObject();
@@ -178,7 +181,7 @@ public final class MessageJson implements Serializable {
     String kindName = string(root, "kind", "kind");
     CacheFill.Kind kind;
     try {
-      kind = CacheFill.Kind.valueOf(kindName.toUpperCase(java.util.Locale.ROOT));
+      kind = CacheFill.Kind.valueOf(kindName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "kind must be result or embedding, got '" + kindName + "'");
@@ -193,7 +196,7 @@ public final class MessageJson implements Serializable {
       }
       byte[] bytes;
       try {
-        bytes = java.util.Base64.getDecoder().decode(emb.textValue());
+        bytes = Base64.getDecoder().decode(emb.textValue());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("embedding_f32le is not valid base64");
       }
@@ -201,10 +204,7 @@ public final class MessageJson implements Serializable {
         throw new IllegalArgumentException("embedding_f32le length must be a multiple of 4 bytes");
       }
       embedding = new float[bytes.length / Float.BYTES];
-      java.nio.ByteBuffer.wrap(bytes)
-          .order(java.nio.ByteOrder.LITTLE_ENDIAN)
-          .asFloatBuffer()
-          .get(embedding);
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
     }
     long topK = integer(root, "top_k");
     if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
@@ -351,7 +351,8 @@ public final class MessageJson implements Serializable {
   private static JsonNode array(JsonNode parent, String field) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException(field + " must be an array, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          field + " must be an array, got " + StrictJson.typeOf(node));
     }
     return node;
   }
@@ -359,7 +360,8 @@ public final class MessageJson implements Serializable {
   private static String string(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isTextual()) {
-      throw new IllegalArgumentException(path + " must be a string, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          path + " must be a string, got " + StrictJson.typeOf(node));
     }
     return node.textValue();
   }
@@ -367,7 +369,8 @@ public final class MessageJson implements Serializable {
   private static double number(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isNumber()) {
-      throw new IllegalArgumentException(path + " must be a number, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          path + " must be a number, got " + StrictJson.typeOf(node));
     }
     return node.doubleValue();
   }
@@ -375,7 +378,8 @@ public final class MessageJson implements Serializable {
   private static long integer(JsonNode parent, String field) {
     JsonNode node = parent.get(field);
     if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
-      throw new IllegalArgumentException(field + " must be an integer, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          field + " must be an integer, got " + StrictJson.typeOf(node));
     }
     return node.longValue();
   }
@@ -389,7 +393,7 @@ public final class MessageJson implements Serializable {
   private ObjectMapper mapper() {
     ObjectMapper m = mapper;
     if (m == null) {
-      m = Json.newMapper();
+      m = StrictJson.newMapper();
       mapper = m;
     }
     return m;

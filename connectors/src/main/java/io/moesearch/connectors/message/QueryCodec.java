@@ -151,7 +151,7 @@ public final class QueryCodec implements Serializable {
           message,
           text,
           DeadLetter.UTF8,
-          "payload must be a JSON object, got " + Json.typeOf(root),
+          "payload must be a JSON object, got " + StrictJson.typeOf(root),
           nowMillis);
     }
     try {
@@ -213,7 +213,8 @@ public final class QueryCodec implements Serializable {
       throw new IllegalArgumentException(field + " is required");
     }
     if (!node.isTextual()) {
-      throw new IllegalArgumentException(field + " must be a string, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          field + " must be a string, got " + StrictJson.typeOf(node));
     }
     return node.textValue();
   }
@@ -225,7 +226,7 @@ public final class QueryCodec implements Serializable {
     String range = SearchQuery.MIN_TOP_K + " and " + SearchQuery.MAX_TOP_K;
     if (!node.isNumber()) {
       throw new IllegalArgumentException(
-          "top_k must be an integer between " + range + ", got " + Json.typeOf(node));
+          "top_k must be an integer between " + range + ", got " + StrictJson.typeOf(node));
     }
     if (!node.isIntegralNumber()) {
       throw new IllegalArgumentException("top_k must be an integer, got " + node.asText());
@@ -254,7 +255,8 @@ public final class QueryCodec implements Serializable {
       return null;
     }
     if (!node.isTextual()) {
-      throw new IllegalArgumentException("session_id must be a string, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          "session_id must be a string, got " + StrictJson.typeOf(node));
     }
     String value = node.textValue();
     requireWellFormed(value, "session_id");
@@ -276,7 +278,8 @@ public final class QueryCodec implements Serializable {
       return null;
     }
     if (!node.isObject()) {
-      throw new IllegalArgumentException("filters must be an object, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          "filters must be an object, got " + StrictJson.typeOf(node));
     }
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
@@ -301,7 +304,7 @@ public final class QueryCodec implements Serializable {
     }
     if (!node.isArray()) {
       throw new IllegalArgumentException(
-          "filters.brands must be an array of strings, got " + Json.typeOf(node));
+          "filters.brands must be an array of strings, got " + StrictJson.typeOf(node));
     }
     if (node.size() > MAX_BRANDS) {
       throw new IllegalArgumentException(
@@ -312,7 +315,7 @@ public final class QueryCodec implements Serializable {
       JsonNode brand = node.get(i);
       if (!brand.isTextual()) {
         throw new IllegalArgumentException(
-            "filters.brands[" + i + "] must be a string, got " + Json.typeOf(brand));
+            "filters.brands[" + i + "] must be a string, got " + StrictJson.typeOf(brand));
       }
       requireWellFormed(brand.textValue(), "filters.brands[" + i + "]");
       String normal = QueryNormalizer.normalize(brand.textValue());
@@ -329,7 +332,8 @@ public final class QueryCodec implements Serializable {
       return null;
     }
     if (!node.isNumber()) {
-      throw new IllegalArgumentException(field + " must be a number, got " + Json.typeOf(node));
+      throw new IllegalArgumentException(
+          field + " must be a number, got " + StrictJson.typeOf(node));
     }
     double value = node.doubleValue();
     if (!Double.isFinite(value)) {
@@ -357,7 +361,7 @@ public final class QueryCodec implements Serializable {
   }
 
   private static String describeValue(JsonNode node) {
-    return node.isValueNode() && !node.isTextual() ? node.asText() : Json.typeOf(node);
+    return node.isValueNode() && !node.isTextual() ? node.asText() : StrictJson.typeOf(node);
   }
 
   private static String describe(JacksonException e) {
@@ -403,7 +407,7 @@ public final class QueryCodec implements Serializable {
   private ObjectMapper mapper() {
     ObjectMapper m = mapper;
     if (m == null) {
-      m = Json.newMapper();
+      m = StrictJson.newMapper();
       mapper = m;
     }
     return m;

@@ -3,6 +3,7 @@ package io.moesearch.connectors.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MessageRecordsTest {
@@ -75,8 +76,7 @@ class MessageRecordsTest {
     assertThatThrownBy(() -> new DeadLetter("t", -2, 0, "p", "utf8", "r", 0))
         .hasMessageContaining("partition");
     DeadLetter text =
-        DeadLetter.ofBytes(
-            "t", 0, 0, "héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8), "r", 0);
+        DeadLetter.ofBytes("t", 0, 0, "héllo".getBytes(StandardCharsets.UTF_8), "r", 0);
     assertThat(text.payloadEncoding()).isEqualTo(DeadLetter.UTF8);
     assertThat(text.payload()).isEqualTo("héllo");
     assertThat(DeadLetter.ofBytes("t", -1, -1, null, "r", 0).payload()).isEmpty();

@@ -12,7 +12,9 @@ import com.networknt.schema.ValidationMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,7 +54,7 @@ class SchemaConformanceTest {
     assertThat(JSON.decodeExpertStats(old.getBytes(StandardCharsets.UTF_8)).slot()).isEqualTo(3);
     assertThat(validate(EXPERT_STATS, old)).as("the schema describes what is written").isNotEmpty();
     String negativeSlot = old.replace("\"expert\":3,", "\"expert\":3,\"slot\":-1,");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () -> JSON.decodeExpertStats(negativeSlot.getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("slot");
   }
@@ -68,7 +70,7 @@ class SchemaConformanceTest {
             new RankedItem[] {new RankedItem("p", "t", 1f)},
             new int[] {2});
     CacheFill embedding = CacheFill.embedding("usb cable", "m", new float[] {0.5f, -1f});
-    for (CacheFill f : java.util.List.of(result, embedding)) {
+    for (CacheFill f : List.of(result, embedding)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
     }

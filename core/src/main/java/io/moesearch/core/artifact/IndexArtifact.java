@@ -1,6 +1,7 @@
 package io.moesearch.core.artifact;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.ExpertIndex;
@@ -227,8 +228,8 @@ public final class IndexArtifact {
 
   /**
    * Fails unless the artifact was built with the embedding model {@code modelId} (as {@link
-   * io.moesearch.core.embed.EmbedderConfig#modelId()} names it): product and query vectors from
-   * different models are not comparable, even at the same dimension.
+   * EmbedderConfig#modelId()} names it): product and query vectors from different models are not
+   * comparable, even at the same dimension.
    */
   public IndexArtifact requireModel(String modelId) {
     if (!manifest.modelId().equals(modelId)) {

@@ -4,28 +4,38 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.SphericalKMeans;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.IndexWriting;
+import io.moesearch.core.index.VectorEncoding;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.util.Files2;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -112,8 +122,7 @@ public final class IndexBuilder {
     Files.createDirectories(workDir);
     Path tmp = workDir.resolve(String.format("batch-%06d.tmp", batch));
     try (var out =
-        new java.io.DataOutputStream(
-            new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
       out.writeInt(ordinals.length);
       out.writeInt(vectors.length == 0 ? 0 : vectors[0].length);
       for (int i = 0; i < ordinals.length; i++) {
@@ -126,7 +135,7 @@ public final class IndexBuilder {
     Files.move(
         tmp,
         workDir.resolve(String.format("batch-%06d.bin", batch)),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /**
@@ -138,8 +147,7 @@ public final class IndexBuilder {
     try (var files = Files.list(workDir)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".bin")).toList()) {
         try (var in =
-            new java.io.DataInputStream(
-                new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+            new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
           int n = in.readInt();
           int dim = in.readInt();
           for (int i = 0; i < n; i++) {
@@ -164,8 +172,8 @@ public final class IndexBuilder {
   /** Writes the expert membership lists ({@code members.bin}). */
   public static void writeMembers(Path artifact, int[][] members) throws IOException {
     try (var out =
-        new java.io.DataOutputStream(
-            new java.io.BufferedOutputStream(
+        new DataOutputStream(
+            new BufferedOutputStream(
                 Files.newOutputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
       out.writeInt(members.length);
       for (int[] m : members) {
@@ -179,8 +187,8 @@ public final class IndexBuilder {
 
   public static int[][] readMembers(Path artifact) throws IOException {
     try (var in =
-        new java.io.DataInputStream(
-            new java.io.BufferedInputStream(
+        new DataInputStream(
+            new BufferedInputStream(
                 Files.newInputStream(artifact.resolve(ArtifactLayout.MEMBERS)), 1 << 16))) {
       int[][] members = new int[in.readInt()][];
       for (int e = 0; e < members.length; e++) {
@@ -242,7 +250,7 @@ public final class IndexBuilder {
         catalog,
         IntStream.range(0, catalog.size()).toArray(),
         null,
-        io.moesearch.core.index.VectorEncoding.FLOAT32,
+        VectorEncoding.FLOAT32,
         16,
         100);
     Map<String, String> files = new TreeMap<>();
@@ -280,7 +288,7 @@ public final class IndexBuilder {
             vectors.dimension(),
             vectors.size(),
             s.experts(),
-            s.encoding().name().toLowerCase(java.util.Locale.ROOT),
+            s.encoding().name().toLowerCase(Locale.ROOT),
             s.hnswM(),
             s.hnswBeamWidth(),
             new Manifest.GateInfo(
@@ -307,8 +315,8 @@ public final class IndexBuilder {
     Files.move(
         tmp,
         root.resolve(ArtifactLayout.LATEST),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** A new version name: UTC time plus a nonce, sortable. */
@@ -339,7 +347,7 @@ public final class IndexBuilder {
    */
   public static Path buildLocally(
       Catalog catalog,
-      io.moesearch.core.embed.EmbeddingModel model,
+      EmbeddingModel model,
       IndexBuildSettings s,
       Path root,
       int threads,
@@ -348,12 +356,10 @@ public final class IndexBuilder {
       long t0 = System.nanoTime();
       int[][] batches = embeddingBatches(catalog, s.embedBatchSize());
       float[][] vectors = new float[catalog.size()][];
-      java.util.concurrent.atomic.AtomicInteger done =
-          new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.atomic.AtomicInteger next =
-          new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger done = new AtomicInteger();
+      AtomicInteger next = new AtomicInteger();
       List<Thread> workers = new ArrayList<>();
-      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < threads; t++) {
         Thread th =
             new Thread(

@@ -1,6 +1,7 @@
 package io.moesearch.core.embed;
 
 import java.io.Serializable;
+import java.util.Set;
 
 /**
  * How to load the sentence-embedding model.
@@ -29,8 +30,7 @@ public record EmbedderConfig(
       throw new IllegalArgumentException(
           "embedder.model-path and embedder.tokenizer-path must be set together");
     }
-    if (!java.util.Set.of("mean", "cls", "max", "mean_sqrt_len", "weightedmean")
-        .contains(pooling)) {
+    if (!Set.of("mean", "cls", "max", "mean_sqrt_len", "weightedmean").contains(pooling)) {
       throw new IllegalArgumentException(
           "embedder.pooling must be one of mean, cls, max, mean_sqrt_len, weightedmean; got "
               + pooling);

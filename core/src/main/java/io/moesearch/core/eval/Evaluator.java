@@ -18,13 +18,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -148,9 +151,8 @@ public final class Evaluator {
 
       Random rnd = new Random(settings.seed());
       int n = Math.min(settings.titleQueries(), catalog.size());
-      List<Integer> ords =
-          IntStream.range(0, catalog.size()).boxed().collect(java.util.stream.Collectors.toList());
-      java.util.Collections.shuffle(ords, rnd);
+      List<Integer> ords = IntStream.range(0, catalog.size()).boxed().collect(Collectors.toList());
+      Collections.shuffle(ords, rnd);
       List<String> titleTexts = new ArrayList<>(n);
       int[] selfOrd = new int[n];
       for (int i = 0; i < n; i++) {
@@ -328,8 +330,8 @@ public final class Evaluator {
 
   private static List<Integer> exactTop(VectorStore vectors, float[] q, int n) {
     // bounded min-heap over (score, ordinal)
-    java.util.PriorityQueue<float[]> heap =
-        new java.util.PriorityQueue<>(
+    PriorityQueue<float[]> heap =
+        new PriorityQueue<>(
             (a, b) -> a[0] != b[0] ? Float.compare(a[0], b[0]) : Float.compare(b[1], a[1]));
     for (int i = 0; i < vectors.size(); i++) {
       float s = vectors.dot(q, i);

@@ -12,8 +12,10 @@ import io.moesearch.core.rank.RankedQuery;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.Retriever;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -140,7 +142,7 @@ public final class RelevanceEvaluation {
               cut(lexIds, 10),
               cut(exact100, 10),
               cut(dense.stream().map(Candidate::productId).toList(), 10),
-              new java.util.HashSet<>(lexIds),
+              new HashSet<>(lexIds),
               exact100,
               routed100,
               new LinkedHashSet<>(ids)));
@@ -248,14 +250,14 @@ public final class RelevanceEvaluation {
   private static double candidateRecall(String variant, Prepared p, Map<String, Integer> ratings) {
     List<String> relevant =
         ratings.entrySet().stream().filter(e -> e.getValue() >= 1).map(Map.Entry::getKey).toList();
-    java.util.Collection<String> candidates =
+    Collection<String> candidates =
         switch (variant) {
           case "bm25" -> p.bm25All();
           case "dense_exact" -> p.exact100();
           case "dense_routed" -> p.routed100();
           default -> p.union();
         };
-    Set<String> c = new java.util.HashSet<>(candidates);
+    Set<String> c = new HashSet<>(candidates);
     return relevant.isEmpty()
         ? 1
         : (double) relevant.stream().filter(c::contains).count() / relevant.size();

@@ -1,6 +1,7 @@
 package io.moesearch.core.gate;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Dynamic expert activation: experts are taken in order of gate probability until their cumulative
@@ -37,7 +38,7 @@ public record ActivationRule(double activation, int minExperts, int maxExperts)
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(
+    Arrays.sort(
         order,
         (a, b) ->
             probabilities[a] != probabilities[b]

@@ -1,5 +1,7 @@
 package io.moesearch.core.gate;
 
+import java.util.Arrays;
+
 /**
  * Assigns products to experts: each to its most probable expert, and with boundary replication also
  * to any expert whose probability is at least {@code replicationRatio} times the best one, up to
@@ -38,6 +40,6 @@ public final class ExpertAssigner {
     while (n < order.length && p[order[n]] >= threshold) {
       n++;
     }
-    return java.util.Arrays.copyOf(order, n);
+    return Arrays.copyOf(order, n);
   }
 }

@@ -3,7 +3,9 @@ package io.moesearch.core.gate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Plans an {@link ExpertPlacement}: sizes each expert's replicas from expected loads, places them
@@ -237,7 +239,7 @@ public final class ExpertPlacementPlanner {
     for (int i = 0; i < heldCount; i++) {
       holds[held[i]] = true;
     }
-    java.util.Set<Integer> neighbours = new java.util.HashSet<>();
+    Set<Integer> neighbours = new HashSet<>();
     for (int i = 0; i < heldCount; i++) {
       neighbours.addAll(onSlot.get(held[i]));
     }

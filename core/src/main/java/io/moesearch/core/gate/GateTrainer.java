@@ -1,6 +1,8 @@
 package io.moesearch.core.gate;
 
 import io.moesearch.core.util.Vectors;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -114,7 +116,7 @@ public final class GateTrainer {
     double beta1 = 0.9;
     double beta2 = 0.999;
     double initialLoss = loss(new Gate(w), queries, t);
-    progress.accept(String.format(java.util.Locale.ROOT, "initial loss %.4f", initialLoss));
+    progress.accept(String.format(Locale.ROOT, "initial loss %.4f", initialLoss));
     int[] order = new int[queries.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -131,7 +133,7 @@ public final class GateTrainer {
       for (int from = 0; from < order.length; from += settings.batchSize()) {
         int to = Math.min(order.length, from + settings.batchSize());
         for (double[] g : grad) {
-          java.util.Arrays.fill(g, 0);
+          Arrays.fill(g, 0);
         }
         Gate current = new Gate(w);
         for (int b = from; b < to; b++) {
@@ -163,7 +165,7 @@ public final class GateTrainer {
       }
       progress.accept(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "epoch %d/%d: loss %.4f",
               epoch,
               settings.epochs(),

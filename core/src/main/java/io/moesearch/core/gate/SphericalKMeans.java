@@ -1,6 +1,7 @@
 package io.moesearch.core.gate;
 
 import io.moesearch.core.util.Vectors;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -39,7 +40,7 @@ public final class SphericalKMeans {
     Random rnd = new Random(seed);
     centroids[0] = data[rnd.nextInt(data.length)].clone();
     double[] best = new double[data.length];
-    java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    Arrays.fill(best, Double.NEGATIVE_INFINITY);
     for (int c = 1; c < k; c++) {
       float[] last = centroids[c - 1];
       IntStream.range(0, data.length)

@@ -3,6 +3,8 @@ package io.moesearch.core.index;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
@@ -64,7 +66,7 @@ public final class ExpertIndex implements AutoCloseable {
           searcher.search(
               new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
       ScoreDoc[] hits = top.scoreDocs.clone();
-      java.util.Arrays.sort(hits, java.util.Comparator.comparingInt(h -> h.doc));
+      Arrays.sort(hits, Comparator.comparingInt(h -> h.doc));
       List<LeafReaderContext> leaves = reader.leaves();
       int leafIdx = -1;
       FloatVectorValues values = null;
@@ -82,12 +84,12 @@ public final class ExpertIndex implements AutoCloseable {
         }
         sd.score = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
       }
-      java.util.Arrays.sort(
+      Arrays.sort(
           hits,
           (a, b) ->
               a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
       int n = Math.min(keep, hits.length);
-      ScoreDoc[] best = java.util.Arrays.copyOf(hits, n);
+      ScoreDoc[] best = Arrays.copyOf(hits, n);
       return candidates(best);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -112,7 +114,7 @@ public final class ExpertIndex implements AutoCloseable {
     for (int i = 0; i < hits.length; i++) {
       byDoc[i] = i;
     }
-    java.util.Arrays.sort(byDoc, java.util.Comparator.comparingInt(i -> hits[i].doc));
+    Arrays.sort(byDoc, Comparator.comparingInt(i -> hits[i].doc));
     Candidate[] out = new Candidate[hits.length];
     List<LeafReaderContext> leaves = reader.leaves();
     int leafIdx = -1;
@@ -144,7 +146,7 @@ public final class ExpertIndex implements AutoCloseable {
               text(models, local),
               hits[i].score);
     }
-    return java.util.Arrays.asList(out);
+    return Arrays.asList(out);
   }
 
   private static String text(BinaryDocValues values, int doc) throws IOException {

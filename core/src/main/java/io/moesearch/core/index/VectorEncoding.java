@@ -1,5 +1,7 @@
 package io.moesearch.core.index;
 
+import java.util.Arrays;
+import java.util.Locale;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -34,11 +36,11 @@ public enum VectorEncoding {
 
   public static VectorEncoding parse(String name) {
     try {
-      return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException(
           "index.encoding must be one of "
-              + java.util.Arrays.toString(values()).toLowerCase(java.util.Locale.ROOT)
+              + Arrays.toString(values()).toLowerCase(Locale.ROOT)
               + ", got "
               + name);
     }

@@ -6,6 +6,7 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.retrieval.Bm25Queries;
+import io.moesearch.core.retrieval.Retriever;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -139,7 +140,7 @@ public final class HybridRanker {
    * {@code model}, cut to k.
    */
   public List<Scored> search(
-      io.moesearch.core.retrieval.Retriever retriever,
+      Retriever retriever,
       ExpertIndex lexicalIndex,
       VectorStore vectors,
       String text,

@@ -1,10 +1,12 @@
 package io.moesearch.core.rank;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** A linear ranking model over {@link RankingFeatures}: score = w · f. Immutable. */
-public record LinearFusion(double[] weights) implements java.io.Serializable {
+public record LinearFusion(double[] weights) implements Serializable {
 
   public LinearFusion {
     if (weights == null || weights.length != RankingFeatures.NAMES.size()) {
@@ -43,7 +45,7 @@ public record LinearFusion(double[] weights) implements java.io.Serializable {
       sb.append(i == 0 ? "" : ", ")
           .append(names.get(i))
           .append('=')
-          .append(String.format(java.util.Locale.ROOT, "%.3f", weights[i]));
+          .append(String.format(Locale.ROOT, "%.3f", weights[i]));
     }
     return sb.append('}').toString();
   }

@@ -3,10 +3,12 @@ package io.moesearch.core.rank;
 import io.moesearch.core.catalog.Product;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -45,8 +47,7 @@ public final class RankingFeatures {
   private final Analyzer analyzer;
 
   /** Analysed title terms by title: titles repeat across queries, analysis is the costly part. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Set<String>> titleTerms =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Set<String>> titleTerms = new ConcurrentHashMap<>();
 
   private static final int TITLE_CACHE_LIMIT = 200_000;
 
@@ -139,7 +140,7 @@ public final class RankingFeatures {
   }
 
   private List<String> analyze(String text) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     try (TokenStream ts = analyzer.tokenStream("text", text)) {
       CharTermAttribute att = ts.addAttribute(CharTermAttribute.class);
       ts.reset();

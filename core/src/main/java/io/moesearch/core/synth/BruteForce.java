@@ -1,6 +1,7 @@
 package io.moesearch.core.synth;
 
 import io.moesearch.core.util.Vectors;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -96,7 +97,7 @@ public final class BruteForce {
 
     /** The kept ordinals, best first. */
     public int[] ordinals() {
-      return java.util.Arrays.copyOf(ids, size);
+      return Arrays.copyOf(ids, size);
     }
   }
 }

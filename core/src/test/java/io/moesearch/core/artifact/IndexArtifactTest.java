@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.core.util.Files2;
@@ -104,8 +105,7 @@ class IndexArtifactTest {
   @Test
   void aDifferentEmbeddingModelIsNamed() {
     IndexArtifact a = IndexArtifact.load(dir, 384);
-    assertThat(a.requireModel(io.moesearch.core.embed.EmbedderConfig.bundled().modelId()))
-        .isSameAs(a);
+    assertThat(a.requireModel(EmbedderConfig.bundled().modelId())).isSameAs(a);
     assertThatThrownBy(() -> a.requireModel("/models/other.onnx|mean|128"))
         .isInstanceOf(ArtifactException.class)
         .hasMessageContaining("embedder.model-path")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CacheCoreTest {
@@ -29,7 +30,7 @@ class CacheCoreTest {
     assertThat(a).isEqualTo(b);
     assertThat(a.full()).isEqualTo(b.full());
     assertThat(a.text()).isEqualTo(c.text()).isEqualTo(d.text());
-    assertThat(java.util.Set.of(a.full(), c.full(), d.full())).hasSize(3);
+    assertThat(Set.of(a.full(), c.full(), d.full())).hasSize(3);
     assertThat(d.variant()).isEqualTo("10|b=anker");
     assertThatThrownBy(() -> CacheKey.of("   ", 10, "")).hasMessageContaining("non-blank");
     assertThatThrownBy(() -> CacheKey.of("x", 0, "")).hasMessageContaining("top_k");

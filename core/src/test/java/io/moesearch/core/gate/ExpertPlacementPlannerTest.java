@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class ExpertPlacementPlannerTest {
@@ -133,7 +134,7 @@ class ExpertPlacementPlannerTest {
     assertThat(w.get(1)).containsExactly(0, 1, 1);
     // 5 logged queries activate expert 0 three times, 1 twice, 2 once: per 2-query window ×2/5
     assertThat(ExpertPlacementPlanner.expectedLoad(routed, 3, 2))
-        .containsExactly(new double[] {1.2, 0.8, 0.4}, org.assertj.core.data.Offset.offset(1e-9));
+        .containsExactly(new double[] {1.2, 0.8, 0.4}, Offset.offset(1e-9));
     // a log shorter than a window is one window
     assertThat(ExpertPlacementPlanner.windows(routed, 3, 10)).hasSize(1);
     assertThat(ExpertPlacementPlanner.headroomSteps(3)).containsExactly(0, 1, 2, 3);

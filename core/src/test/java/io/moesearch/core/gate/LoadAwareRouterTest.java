@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.util.Vectors;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class LoadAwareRouterTest {
@@ -66,7 +70,7 @@ class LoadAwareRouterTest {
     assertThat(hits[0]).isGreaterThan(0);
     assertThat(hits[1]).isGreaterThan(0);
     assertThat(tracker.activations(100)[0] + tracker.activations(100)[1])
-        .isCloseTo(100, org.assertj.core.api.Assertions.within(0.1));
+        .isCloseTo(100, Assertions.within(0.1));
   }
 
   @Test
@@ -129,7 +133,7 @@ class LoadAwareRouterTest {
     LoadAwareRouter router = LoadAwareRouter.fresh(gate, cfg, ExpertPlacement.identity(3));
     ExpertLoadTracker b = new ExpertLoadTracker(3, 10_000);
     float[] q = {1, 0};
-    java.util.Set<Integer> chosen = new java.util.HashSet<>();
+    Set<Integer> chosen = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       Route expected = router.route(q, b.loads(i * 10L));
       b.recordActivations(expected.experts(), i * 10L);
@@ -171,7 +175,7 @@ class LoadAwareRouterTest {
     assertThat(first.oversample()).isEqualTo(7);
     assertThat(router.routeEvery(q, 1).slots()).containsExactly(1, 2, 3);
     assertThat(slots.activations(1))
-        .containsExactly(new double[] {1, 1, 2, 2}, org.assertj.core.data.Offset.offset(1e-3));
+        .containsExactly(new double[] {1, 1, 2, 2}, Offset.offset(1e-3));
   }
 
   @Test

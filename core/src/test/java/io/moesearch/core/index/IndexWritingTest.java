@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ class IndexWritingTest {
   void vectorOnlyIndexesAnswerWithOrdinalsAndDistinctIds(@TempDir Path dir) throws Exception {
     float[][] data = new SyntheticCatalog(SyntheticCatalog.Spec.defaults(600, 3)).generate();
     // every other product: the index holds a subset, as an expert does
-    int[] members = java.util.stream.IntStream.range(0, 300).map(i -> 2 * i).toArray();
+    int[] members = IntStream.range(0, 300).map(i -> 2 * i).toArray();
     IndexWriting.writeVectors(dir, data, members, VectorEncoding.FLOAT32, 16, 100);
     float[][] subset = new float[members.length][];
     for (int i = 0; i < members.length; i++) {
@@ -30,7 +32,7 @@ class IndexWritingTest {
       assertThat(hits)
           .extracting(Candidate::ordinal)
           .containsExactly(
-              java.util.Arrays.stream(exact).map(i -> members[i]).boxed().toArray(Integer[]::new));
+              Arrays.stream(exact).map(i -> members[i]).boxed().toArray(Integer[]::new));
       assertThat(hits)
           .allSatisfy(c -> assertThat(c.productId()).isEqualTo(Integer.toString(c.ordinal())));
     }

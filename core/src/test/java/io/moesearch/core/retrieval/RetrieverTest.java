@@ -18,7 +18,11 @@ import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,8 +70,7 @@ class RetrieverTest {
     assertThat(artifact.manifest().experts()).isEqualTo(8);
     Set<String> indexed = new HashSet<>();
     for (ExpertIndex e : experts) {
-      e.search(new org.apache.lucene.search.MatchAllDocsQuery(), 1000)
-          .forEach(c -> indexed.add(c.productId()));
+      e.search(new MatchAllDocsQuery(), 1000).forEach(c -> indexed.add(c.productId()));
     }
     assertThat(indexed).hasSize(400);
     assertThat(artifact.manifest().expertIndexes().stream().mapToInt(e -> e.products()).sum())
@@ -136,15 +139,13 @@ class RetrieverTest {
   @Test
   void aSelectiveBrandFilterStillFillsThePage() {
     // A brand holding about 1% of the small catalogue.
-    java.util.Map<String, Long> byBrand =
+    Map<String, Long> byBrand =
         catalog.products().stream()
-            .collect(
-                java.util.stream.Collectors.groupingBy(
-                    p -> p.brand(), java.util.stream.Collectors.counting()));
+            .collect(Collectors.groupingBy(p -> p.brand(), Collectors.counting()));
     String brand =
         byBrand.entrySet().stream()
             .filter(e -> !e.getKey().isBlank() && e.getValue() >= 3 && e.getValue() <= 6)
-            .map(java.util.Map.Entry::getKey)
+            .map(Map.Entry::getKey)
             .sorted()
             .findFirst()
             .orElseThrow();
@@ -156,7 +157,7 @@ class RetrieverTest {
         narrow.search(
             embedder.embed("wireless mouse"),
             matching,
-            Filters.of(new String[] {brand.toUpperCase(java.util.Locale.ROOT)}, null, null));
+            FilterQueries.of(new String[] {brand.toUpperCase(Locale.ROOT)}, null, null));
     assertThat(res.items()).hasSize(matching);
     assertThat(res.items())
         .allSatisfy(
@@ -168,7 +169,7 @@ class RetrieverTest {
   @Test
   void aPriceFilterIsAppliedInsideTheSearch() {
     RetrievalResult res =
-        retriever(0.9, 8).search(embedder.embed("laptop"), 10, Filters.of(null, 10.0, 20.0));
+        retriever(0.9, 8).search(embedder.embed("laptop"), 10, FilterQueries.of(null, 10.0, 20.0));
     assertThat(res.items()).isNotEmpty();
     assertThat(res.items())
         .allSatisfy(

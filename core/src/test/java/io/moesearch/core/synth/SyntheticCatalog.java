@@ -1,6 +1,7 @@
 package io.moesearch.core.synth;
 
 import io.moesearch.core.util.Vectors;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -234,8 +235,7 @@ public final class SyntheticCatalog {
     for (int j = 0; j < clusters; j++) {
       byFrac[j] = j;
     }
-    java.util.Arrays.sort(
-        byFrac, (a, b) -> frac[a] != frac[b] ? Double.compare(frac[b], frac[a]) : a - b);
+    Arrays.sort(byFrac, (a, b) -> frac[a] != frac[b] ? Double.compare(frac[b], frac[a]) : a - b);
     for (int i = 0; given < n; i++, given++) {
       sizes[byFrac[i % clusters]]++;
     }

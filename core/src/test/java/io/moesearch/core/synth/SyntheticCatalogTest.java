@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.moesearch.core.util.Vectors;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SyntheticCatalogTest {
@@ -40,7 +41,7 @@ class SyntheticCatalogTest {
   @Test
   void clusterSizesFollowAPowerLaw() {
     int[] sizes = SyntheticCatalog.powerLawSizes(100_000, 200, 1.0);
-    assertThat(java.util.Arrays.stream(sizes).sum()).isEqualTo(100_000);
+    assertThat(Arrays.stream(sizes).sum()).isEqualTo(100_000);
     assertThat(sizes[sizes.length - 1]).isGreaterThanOrEqualTo(1);
     // size ∝ 1/rank: rank 1 holds about 10× rank 10 and 100× rank 100
     assertThat((double) sizes[0] / sizes[9]).isCloseTo(10, within(0.5));

@@ -1,5 +1,6 @@
 package io.moesearch.core.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.artifact.IndexBuilder;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.Catalog;
@@ -10,7 +11,10 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,11 +50,10 @@ public final class SmallIndex {
   /** Writes {@code catalog} as gzipped JSONL (the build job reads catalogues from files). */
   public static Path writeJsonl(Catalog catalog, Path file) {
     try (var out =
-        new java.io.PrintWriter(
-            new java.io.OutputStreamWriter(
-                new GZIPOutputStream(Files.newOutputStream(file)),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        new PrintWriter(
+            new OutputStreamWriter(
+                new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
+      var json = new ObjectMapper();
       for (Product p : catalog.products()) {
         var node = json.createObjectNode();
         node.put("id", p.id())

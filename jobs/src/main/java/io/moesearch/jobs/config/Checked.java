@@ -1,6 +1,7 @@
 package io.moesearch.jobs.config;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -107,7 +108,7 @@ final class Checked {
     return with(
         string(key, def, description),
         v -> {
-          if (!values.contains(((String) v).toLowerCase(java.util.Locale.ROOT))) {
+          if (!values.contains(((String) v).toLowerCase(Locale.ROOT))) {
             throw new ConfigException(
                 key + " must be one of " + String.join(", ", values) + ", got '" + v + "'");
           }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -162,7 +163,7 @@ public final class MoeSearchConfig implements Serializable {
     }
   }
 
-  private static <T> T wrap(java.util.function.Supplier<T> s) {
+  private static <T> T wrap(Supplier<T> s) {
     try {
       return s.get();
     } catch (IllegalArgumentException e) {

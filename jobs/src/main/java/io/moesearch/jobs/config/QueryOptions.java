@@ -2,6 +2,7 @@ package io.moesearch.jobs.config;
 
 import static io.moesearch.jobs.config.Checked.*;
 
+import io.moesearch.connectors.message.QueryCodec;
 import org.apache.flink.configuration.ConfigOption;
 
 /** The {@code query.*} settings: input limits of a query message. */
@@ -11,7 +12,7 @@ public final class QueryOptions {
   public static final ConfigOption<Integer> MAX_CHARS =
       intIn(
           "query.max-chars",
-          io.moesearch.connectors.message.QueryCodec.DEFAULT_MAX_QUERY_CHARS,
+          QueryCodec.DEFAULT_MAX_QUERY_CHARS,
           1,
           100_000,
           "Longest query text; longer ones are dead-lettered.");
@@ -19,7 +20,7 @@ public final class QueryOptions {
   public static final ConfigOption<Integer> MAX_BYTES =
       intIn(
           "query.max-bytes",
-          io.moesearch.connectors.message.QueryCodec.DEFAULT_MAX_MESSAGE_BYTES,
+          QueryCodec.DEFAULT_MAX_MESSAGE_BYTES,
           64,
           10_000_000,
           "Largest query message; larger ones are dead-lettered.");

@@ -2,6 +2,7 @@ package io.moesearch.jobs.config;
 
 import static io.moesearch.jobs.config.Checked.*;
 
+import io.moesearch.operators.RankingSettings;
 import org.apache.flink.configuration.ConfigOption;
 
 /** The {@code ranking.*} settings, checked by {@code RankingSettings}. */
@@ -32,6 +33,6 @@ public final class RankingOptions {
   public static final ConfigOption<Double> MIN_SIMILARITY =
       number(
           "ranking.min-similarity",
-          io.moesearch.operators.RankingSettings.DEFAULT_MIN_SIMILARITY,
+          RankingSettings.DEFAULT_MIN_SIMILARITY,
           "No BM25 hit and best cosine below this: answered with no items, no_match: true.");
 }

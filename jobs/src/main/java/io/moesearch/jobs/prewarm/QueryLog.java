@@ -2,6 +2,7 @@ package io.moesearch.jobs.prewarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.ParseOutcome;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
@@ -9,6 +10,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.jobs.routing.RoutingData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,8 @@ import java.util.function.Consumer;
  *   <li>anything else: plain text, one query per line, each counting once.
  * </ul>
  *
- * Bad lines are reported and skipped.
+ * Bad lines are reported and skipped. The routing update reads its query log with another reader
+ * ({@link RoutingData#readQueryLog}), which keeps order and repetitions instead of counting.
  */
 public final class QueryLog {
 
@@ -182,8 +185,7 @@ public final class QueryLog {
     }
   }
 
-  private void add(
-      String text, long count, int topK, io.moesearch.connectors.message.Filters f, String where) {
+  private void add(String text, long count, int topK, Filters f, String where) {
     SearchQuery q;
     try {
       q = new SearchQuery("prewarm", text, topK, f, 0, null);

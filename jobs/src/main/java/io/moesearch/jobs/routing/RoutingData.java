@@ -1,15 +1,18 @@
 package io.moesearch.jobs.routing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.synth.BruteForce;
+import io.moesearch.jobs.prewarm.QueryLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -24,7 +27,7 @@ public final class RoutingData {
     for (int i = 0; i < catalog.size(); i++) {
       ords.add(i);
     }
-    java.util.Collections.shuffle(ords, new Random(seed));
+    Collections.shuffle(ords, new Random(seed));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < Math.min(n, ords.size()); i++) {
       out.add(catalog.get(ords.get(i)).title());
@@ -35,9 +38,15 @@ public final class RoutingData {
   /**
    * A query log: one query a line, either plain text or a JSON object with a {@code text} (or
    * {@code query}) field; blank lines and lines starting with {@code #} are skipped.
+   *
+   * <p>Not the prewarm job's reader ({@link QueryLog}), which counts distinct queries: this one
+   * keeps the log's order and every repetition (the layout's windows are cut in that order and the
+   * held-out queries are the last ones), tells JSON from text line by line rather than by file
+   * name, stops at a bad line rather than skipping it, and reads neither CSV, {@code .gz} nor a
+   * JSON line's {@code count}.
    */
   public static List<String> readQueryLog(Path file, int limit) throws IOException {
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var json = new ObjectMapper();
     List<String> out = new ArrayList<>();
     int line = 0;
     for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {

@@ -17,6 +17,7 @@ import io.moesearch.core.synth.BruteForce;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.RoutingOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,8 +77,8 @@ public final class RoutingUpdateJob {
       if (q.length - held < 1) {
         throw new IllegalArgumentException("the query log needs at least 2 queries");
       }
-      float[][] train = java.util.Arrays.copyOfRange(q, 0, q.length - held);
-      float[][] test = java.util.Arrays.copyOfRange(q, q.length - held, q.length);
+      float[][] train = Arrays.copyOfRange(q, 0, q.length - held);
+      float[][] test = Arrays.copyOfRange(q, q.length - held, q.length);
       long t0 = System.nanoTime();
       Gate gate = artifact.gate();
       if (!layoutOnly) {

@@ -32,6 +32,8 @@ import io.moesearch.operators.RouteQueries;
 import io.moesearch.state.StateBackends;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -318,7 +320,7 @@ public final class SearchJob {
    */
   public static void main(String[] args) throws Exception {
     Path configFile = null;
-    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+    Map<String, String> overrides = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> configFile = Path.of(args[++i]);

@@ -3,6 +3,7 @@ package io.moesearch.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moesearch.connectors.kafka.KafkaOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -112,7 +113,7 @@ class MoeSearchConfigTest {
         MoeSearchConfig.defaultsWith(Map.of("batch.max-size", "64", "kafka.group-id", "g"));
     assertThat(c.get(BatchOptions.MAX_SIZE)).isEqualTo(64);
     assertThat(c.get(BatchOptions.MAX_WAIT_MS)).isEqualTo(5L);
-    assertThat(c.get(io.moesearch.connectors.kafka.KafkaOptions.GROUP_ID)).isEqualTo("g");
+    assertThat(c.get(KafkaOptions.GROUP_ID)).isEqualTo("g");
     assertThat(c.with(Map.of("batch.max-size", "8")).get(BatchOptions.MAX_SIZE)).isEqualTo(8);
     assertThat(c.asMap()).containsEntry("batch.max-size", "64").containsEntry("index.path", "");
   }

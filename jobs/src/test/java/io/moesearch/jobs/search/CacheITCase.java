@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.kafka.KafkaIO;
+import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
@@ -10,6 +11,7 @@ import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.prewarm.PrewarmJob;
 import io.moesearch.jobs.prewarm.QueryLog;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,12 +134,11 @@ class CacheITCase {
     List<String> lines = new ArrayList<>(texts);
     lines.addAll(texts);
     lines.add("a rare query");
-    java.nio.file.Files.write(log, lines);
+    Files.write(log, lines);
 
     try (EmbeddedPipeline pipeline =
         EmbeddedPipeline.start(config, env(config, null), fixture.artifact, 2, s -> s)) {
-      QueryLog queryLog =
-          QueryLog.read(log, new io.moesearch.connectors.message.QueryCodec(512, 16384), p -> {});
+      QueryLog queryLog = QueryLog.read(log, new QueryCodec(512, 16384), p -> {});
       assertThat(queryLog.distinct()).isEqualTo(21);
       PrewarmJob.Result r =
           new PrewarmJob(pipeline.config(), fixture.artifact, m -> {})

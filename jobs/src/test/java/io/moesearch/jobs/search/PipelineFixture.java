@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Shared set-up of the pipeline ITCases: a small real index, queries and the expected rankings. */
 final class PipelineFixture {
@@ -74,9 +75,7 @@ final class PipelineFixture {
   String filterBrand() {
     Map<String, Long> byBrand =
         catalog.products().stream()
-            .collect(
-                java.util.stream.Collectors.groupingBy(
-                    p -> p.brand(), java.util.stream.Collectors.counting()));
+            .collect(Collectors.groupingBy(p -> p.brand(), Collectors.counting()));
     return byBrand.entrySet().stream()
         .filter(e -> !e.getKey().isBlank() && e.getValue() >= 3 && e.getValue() <= 8)
         .map(Map.Entry::getKey)

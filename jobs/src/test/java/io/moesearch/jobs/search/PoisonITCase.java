@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,7 +77,7 @@ class PoisonITCase {
     out.add(new byte[0]);
     out.add(("{\"query_id\":\"big\",\"text\":\"" + "\u0001".repeat(200_000) + "\"}").getBytes());
     byte[] binary = new byte[50_000];
-    new java.util.Random(5).nextBytes(binary);
+    new Random(5).nextBytes(binary);
     out.add(binary);
     out.addAll(PipelineFixture.malformed().subList(0, 5));
     return out;

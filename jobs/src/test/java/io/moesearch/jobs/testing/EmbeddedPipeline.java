@@ -10,20 +10,29 @@ import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.tools.kafka.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -112,16 +121,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * Stops the job with a savepoint under {@code dir} and returns the savepoint's path; the broker
    * keeps running, so {@link #restart} can pick up where the job left off.
    */
-  public String stopWithSavepoint(java.nio.file.Path dir) throws Exception {
+  public String stopWithSavepoint(Path dir) throws Exception {
     String path =
-        job.stopWithSavepoint(
-                false,
-                dir.toUri().toString(),
-                org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
-            .get(120, java.util.concurrent.TimeUnit.SECONDS);
-    job.getJobExecutionResult()
-        .handle((r, e) -> null)
-        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+            .get(120, TimeUnit.SECONDS);
+    job.getJobExecutionResult().handle((r, e) -> null).get(60, TimeUnit.SECONDS);
     return path;
   }
 
@@ -138,10 +142,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * afresh (starting from the consumer group's committed offsets by default).
    */
   public void cancel() throws Exception {
-    job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
-    job.getJobExecutionResult()
-        .handle((r, e) -> null)
-        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    job.cancel().get(60, TimeUnit.SECONDS);
+    job.getJobExecutionResult().handle((r, e) -> null).get(60, TimeUnit.SECONDS);
   }
 
   /** The embedded default: the job on a local MiniCluster configured from {@code base}. */
@@ -186,8 +188,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   private boolean awaitConsumed(String topic, Duration timeout) throws Exception {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    try (org.apache.kafka.clients.admin.Admin admin =
-        org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
       var partitions =
           admin
               .describeTopics(List.of(topic))
@@ -196,11 +197,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
               .get(topic)
               .partitions()
               .stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .map(p -> new TopicPartition(topic, p.partition()))
               .toList();
-      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
-          latest = new java.util.HashMap<>();
-      partitions.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
       var ends = admin.listOffsets(latest).all().get();
       while (System.currentTimeMillis() < deadline) {
         var committed =
@@ -230,7 +230,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     producer.send(
         new ProducerRecord<>(
             config.kafka().queryTopic(),
-            key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
             value));
   }
 
@@ -263,13 +263,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
   /** Polls one topic and decodes its values. Not thread-safe. */
   public final class Consumer<T> implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final java.util.function.Function<byte[], T> decode;
+    private final Function<byte[], T> decode;
 
-    Consumer(
-        String topic,
-        boolean readCommitted,
-        boolean fromEnd,
-        java.util.function.Function<byte[], T> decode) {
+    Consumer(String topic, boolean readCommitted, boolean fromEnd, Function<byte[], T> decode) {
       Properties p = kafka.clientProperties();
       p.put("key.deserializer", ByteArrayDeserializer.class.getName());
       p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -279,9 +275,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
       this.consumer = new KafkaConsumer<>(p);
       if (fromEnd) {
         // Assigned and positioned now, so nothing written after this returns can be missed.
-        List<org.apache.kafka.common.TopicPartition> parts =
+        List<TopicPartition> parts =
             consumer.partitionsFor(topic).stream()
-                .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+                .map(i -> new TopicPartition(topic, i.partition()))
                 .toList();
         consumer.assign(parts);
         consumer.seekToEnd(parts);
@@ -314,10 +310,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   public void close() {
     producer.close(Duration.ofSeconds(5));
     try {
-      job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
-      job.getJobExecutionResult()
-          .handle((r, e) -> null)
-          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      job.cancel().get(60, TimeUnit.SECONDS);
+      job.getJobExecutionResult().handle((r, e) -> null).get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       // The job may already have finished or failed; the broker is stopped regardless.
     } finally {

@@ -3,7 +3,10 @@ package io.moesearch.tools.bench;
 import io.moesearch.core.artifact.ArtifactLayout;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexBuilder;
+import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.eval.Judgements;
@@ -19,17 +22,24 @@ import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
+import io.moesearch.core.util.Vectors;
 import io.moesearch.jobs.config.EvalOptions;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.RoutingOptions;
 import io.moesearch.jobs.routing.RoutingData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -131,8 +141,7 @@ public final class RoutingDatasets {
   /** Per expert id, the products its index holds (from the manifest). */
   private static int[] expertSizes(IndexArtifact artifact) {
     int[] sizes = new int[artifact.gate().experts()];
-    for (io.moesearch.core.artifact.Manifest.ExpertInfo info :
-        artifact.manifest().expertIndexes()) {
+    for (Manifest.ExpertInfo info : artifact.manifest().expertIndexes()) {
       sizes[info.id()] = info.products();
     }
     return sizes;
@@ -160,12 +169,12 @@ public final class RoutingDatasets {
    * BUILT} marker); checked before any work, so indexes of another catalogue or settings fail the
    * run at once instead of being silently reused.
    */
-  private static boolean builtFor(Path root, String key) throws java.io.IOException {
+  private static boolean builtFor(Path root, String key) throws IOException {
     Path marker = root.resolve("BUILT");
     if (!Files.exists(marker)) {
       return false;
     }
-    String built = Files.readString(marker, java.nio.charset.StandardCharsets.UTF_8).trim();
+    String built = Files.readString(marker, StandardCharsets.UTF_8).trim();
     if (!built.equals(key)) {
       throw new IllegalArgumentException(
           "--hnsw-dir "
@@ -198,14 +207,12 @@ public final class RoutingDatasets {
     } else {
       long t0 = System.nanoTime();
       Files.createDirectories(root);
-      java.util.concurrent.ExecutorService pool =
-          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
-        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        List<Future<?>> done = new ArrayList<>();
         Integer[] order = IntStream.range(0, members.length).boxed().toArray(Integer[]::new);
         // Largest first, so the pool does not end waiting on one big expert.
-        java.util.Arrays.sort(
-            order, (a, b) -> Integer.compare(members[b].length, members[a].length));
+        Arrays.sort(order, (a, b) -> Integer.compare(members[b].length, members[a].length));
         for (int e : order) {
           Path dir = root.resolve(ArtifactLayout.expertDir(e));
           done.add(
@@ -217,13 +224,13 @@ public final class RoutingDatasets {
                     return null;
                   }));
         }
-        for (java.util.concurrent.Future<?> f : done) {
+        for (Future<?> f : done) {
           f.get();
         }
       } finally {
         pool.shutdownNow();
       }
-      Files.writeString(root.resolve("BUILT"), key + "\n", java.nio.charset.StandardCharsets.UTF_8);
+      Files.writeString(root.resolve("BUILT"), key + "\n", StandardCharsets.UTF_8);
       System.out.printf(
           Locale.ROOT,
           "synthetic: %d expert HNSW indexes built in %.1f s (%s)%n",
@@ -238,10 +245,8 @@ public final class RoutingDatasets {
     return out;
   }
 
-  private static io.moesearch.core.catalog.Catalog catalogue(MoeSearchConfig config)
-      throws java.io.IOException {
-    return new io.moesearch.core.catalog.CatalogLoader(config.badLines(), b -> {})
-        .load(config.catalogPath());
+  private static Catalog catalogue(MoeSearchConfig config) throws IOException {
+    return new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
   }
 
   /**
@@ -378,7 +383,7 @@ public final class RoutingDatasets {
         for (int o : members[e]) {
           if (stamp[o] != c) {
             stamp[o] = c;
-            top.offer(o, io.moesearch.core.util.Vectors.dot(query, data[o]));
+            top.offer(o, Vectors.dot(query, data[o]));
           }
         }
       }

@@ -14,6 +14,8 @@ import io.moesearch.core.gate.Route;
 import io.moesearch.core.util.Zipf;
 import io.moesearch.tools.bench.RoutingDatasets.Dataset;
 import io.moesearch.tools.bench.RoutingReport.Row;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -46,7 +48,7 @@ public record TrafficReplay(
             gate, routing, placement, new ExpertLoadTracker(n, routing.loadHalfLifeMs()), choice);
     Zipf zipf = traffic.sampler(seed);
     int[] perm = traffic.perm;
-    Map<String, Searched> searched = new java.util.HashMap<>();
+    Map<String, Searched> searched = new HashMap<>();
     Windows fixed = new Windows(n);
     Windows grained = new Windows(n);
     long[] expertCounts = new long[gate.experts()];
@@ -64,10 +66,10 @@ public record TrafficReplay(
       Route r = router.route(query, i * EVENT_INTERVAL_MS, i);
       busy += System.nanoTime() - t0;
       int[] sorted = r.experts().clone();
-      java.util.Arrays.sort(sorted);
+      Arrays.sort(sorted);
       Searched hit =
           searched.computeIfAbsent(
-              q + "/" + r.oversample() + "/" + java.util.Arrays.toString(sorted),
+              q + "/" + r.oversample() + "/" + Arrays.toString(sorted),
               key -> {
                 long s0 = System.nanoTime();
                 int[] found = d.searcher().search(r.experts(), query, K, r.oversample());
@@ -88,7 +90,7 @@ public record TrafficReplay(
       activations += r.slots().length;
       if ((i + 1) % window == 0 || (i + 1 == events && fixed.closed == 0)) {
         best += ExpertPlacementPlanner.hindsightUtilisation(placement, List.of(expertCounts));
-        java.util.Arrays.fill(expertCounts, 0);
+        Arrays.fill(expertCounts, 0);
         fixed.close();
       }
       if (activations >= grainActivations || (i + 1 == events && grained.closed == 0)) {
@@ -168,7 +170,7 @@ public record TrafficReplay(
       utilisation += LoadStats.utilisation(counts);
       entropy += LoadStats.normalisedEntropy(counts);
       closed++;
-      java.util.Arrays.fill(counts, 0);
+      Arrays.fill(counts, 0);
     }
   }
 }

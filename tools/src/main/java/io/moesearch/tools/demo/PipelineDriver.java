@@ -8,8 +8,11 @@ import io.moesearch.core.eval.LatencyStats;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -39,16 +42,16 @@ public final class PipelineDriver {
      * In-job stage latencies (ms) of computed results: embed (queue + batched inference), route,
      * retrieve, rerank.
      */
-    public Map<String, Double> stageMs = new java.util.LinkedHashMap<>();
+    public Map<String, Double> stageMs = new LinkedHashMap<>();
 
     /** Results by cache path ({@code miss}, {@code embedding}, {@code l1}, {@code l2}, ...). */
-    public Map<String, Integer> cachePaths = new java.util.TreeMap<>();
+    public Map<String, Integer> cachePaths = new TreeMap<>();
 
     /**
      * Latency by cache path: {@code <path>_e2e_p50}, {@code <path>_e2e_p99}, {@code
      * <path>_in_job_p50}, {@code <path>_in_job_p99} (ms).
      */
-    public Map<String, Double> cachePathLatencyMs = new java.util.TreeMap<>();
+    public Map<String, Double> cachePathLatencyMs = new TreeMap<>();
 
     public boolean timedOut;
   }
@@ -77,17 +80,17 @@ public final class PipelineDriver {
     Map<String, Integer> seen = new HashMap<>();
     LatencyStats e2e = new LatencyStats();
     LatencyStats inJob = new LatencyStats();
-    Map<String, LatencyStats> stages = new java.util.LinkedHashMap<>();
+    Map<String, LatencyStats> stages = new LinkedHashMap<>();
     for (String st : List.of("embed", "route", "retrieve", "rerank")) {
       stages.put(st, new LatencyStats());
     }
-    Map<String, PathStats> paths = new java.util.TreeMap<>();
+    Map<String, PathStats> paths = new TreeMap<>();
     try (var results = pipeline.newResults();
         var dead = pipeline.deadLetters()) {
       // Subscribe before sending so no partition assignment delay skews the first latencies.
       results.poll(Duration.ofMillis(100));
       dead.poll(Duration.ofMillis(10));
-      java.util.function.Consumer<Duration> read =
+      Consumer<Duration> read =
           wait -> drain(results, dead, sentAt, seen, e2e, inJob, stages, paths, f, onResult, wait);
       long start = System.nanoTime();
       int malformedEvery =
@@ -101,7 +104,7 @@ public final class PipelineDriver {
           if (wait > 2_000_000) {
             read.accept(Duration.ofNanos(wait));
           } else if (wait > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            LockSupport.parkNanos(wait);
           }
         }
         SearchQuery q = queries.get(i);

@@ -3,6 +3,7 @@ package io.moesearch.tools.demo;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Catalog;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +53,6 @@ public final class QueryVocabulary {
   private static String span(String[] words, int maxLength, SplittableRandom random) {
     int len = 1 + random.nextInt(Math.min(maxLength, words.length));
     int from = random.nextInt(words.length - len + 1);
-    return String.join(" ", java.util.Arrays.copyOfRange(words, from, from + len));
+    return String.join(" ", Arrays.copyOfRange(words, from, from + len));
   }
 }

@@ -2,11 +2,14 @@ package io.moesearch.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.testing.SmallIndex;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +54,7 @@ class RoutingUpdateCommandTest {
               "--json", json.toString()
             });
     assertThat(code).isZero();
-    var out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    var out = new ObjectMapper().readTree(json.toFile());
     assertThat(out.get("slots").asInt()).isEqualTo(6);
     assertThat(out.get("replicationFactor").asDouble()).isGreaterThanOrEqualTo(2.0);
 
@@ -99,7 +102,7 @@ class RoutingUpdateCommandTest {
                   json2.toString()
                 }))
         .isZero();
-    var out2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json2.toFile());
+    var out2 = new ObjectMapper().readTree(json2.toFile());
     assertThat(out2.get("layoutOnly").asBoolean()).isTrue();
     IndexArtifact relaid = IndexArtifact.load(Path.of(out2.get("dir").asText()), 384);
     assertThat(relaid.placement().slots()).isEqualTo(5);
@@ -112,9 +115,9 @@ class RoutingUpdateCommandTest {
 
   @Test
   void layoutOnlyWithoutReplicaSlotsFailsNamingTheSetting() {
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream old = System.err;
-    System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
       assertThat(MoeSearch.run(new String[] {"routing", "update", "--layout-only"})).isNotZero();
     } finally {

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -123,8 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         // Just created: the metadata may not have reached the broker yet.
-        if (!(e.getCause()
-            instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;
         }
         descriptions = null;

@@ -13,8 +13,8 @@ import org.apache.lucene.search.TermQuery;
  * Lucene pre-filters for brand and price, applied inside the HNSW search (filtered kNN) so a filter
  * never shrinks the result below {@code top_k} when enough products match.
  */
-public final class Filters {
-  private Filters() {}
+public final class FilterQueries {
+  private FilterQueries() {}
 
   /**
    * @param brands any of these brands, compared in {@link QueryNormalizer} form (as the index

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Locale;
 
 /** Shared Jackson configuration: strict JSON, duplicate keys and trailing tokens rejected. */
-final class Json {
+final class StrictJson {
   /** Deepest JSON nesting accepted; messages are shallow, deep nesting is a sign of abuse. */
   static final int MAX_NESTING_DEPTH = 32;
 
-  private Json() {}
+  private StrictJson() {}
 
   static JsonMapper newMapper() {
     JsonFactory factory =
@@ -28,6 +29,6 @@ final class Json {
 
   /** JSON type name of a node for error messages ("string", "number", "array", ...). */
   static String typeOf(JsonNode node) {
-    return node == null ? "missing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return node == null ? "missing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,4 +1,4 @@
-package io.moesearch.operators;
+package io.moesearch.state;
 
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.cache.Versioned;
