@@ -2,14 +2,19 @@ package io.moesearch.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MoeSearchTest {
@@ -67,9 +72,8 @@ class MoeSearchTest {
   }
 
   @Test
-  void aTinySyntheticRoutingBenchWritesItsFigures(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path json = dir.resolve("routing.json");
+  void aTinySyntheticRoutingBenchWritesItsFigures(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("routing.json");
     int code =
         MoeSearch.run(
             new String[] {
@@ -98,7 +102,7 @@ class MoeSearchTest {
               json.toString()
             });
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    var root = new ObjectMapper().readTree(json.toFile());
     // per gate: experts α 0 and 0.1; replicas hashed; replicas least-loaded α 0 and 0.1
     assertThat(root.get("rows")).hasSize(10);
     var row = root.get("rows").get(0);
@@ -120,7 +124,7 @@ class MoeSearchTest {
     assertThat(row.get("bestUtilisation").asDouble())
         .isCloseTo(row.get("utilisation").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
     for (String f :
-        java.util.List.of(
+        List.of(
             "dataset",
             "gate",
             "alpha",
@@ -140,7 +144,7 @@ class MoeSearchTest {
     assertThat(root.at("/recallTopM/synthetic/updated")).hasSize(4);
     // a higher activation threshold activates a superset of experts; the synthetic search inside
     // them is exact, so neither experts nor recall can fall along the sweep
-    for (String gate : java.util.List.of("centroid", "updated")) {
+    for (String gate : List.of("centroid", "updated")) {
       var curve = root.at("/activationCurve/synthetic/" + gate);
       assertThat(curve).hasSize(4);
       for (int i = 1; i < curve.size(); i++) {
@@ -155,12 +159,10 @@ class MoeSearchTest {
   }
 
   @Test
-  void theSyntheticRoutingBenchCanRetrieveWithHnswAsServed(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path hnsw = dir.resolve("hnsw");
-    com.fasterxml.jackson.databind.JsonNode exact = tinyBench(dir.resolve("exact.json"), null);
-    com.fasterxml.jackson.databind.JsonNode first =
-        tinyBench(dir.resolve("hnsw1.json"), hnsw.toString());
+  void theSyntheticRoutingBenchCanRetrieveWithHnswAsServed(@TempDir Path dir) throws Exception {
+    Path hnsw = dir.resolve("hnsw");
+    JsonNode exact = tinyBench(dir.resolve("exact.json"), null);
+    JsonNode first = tinyBench(dir.resolve("hnsw1.json"), hnsw.toString());
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("expert HNSW indexes built");
     assertThat(first.at("/datasets/synthetic/retrieval").asText()).startsWith("HNSW per expert");
     assertThat(exact.at("/datasets/synthetic/retrieval").asText()).startsWith("exact search");
@@ -174,14 +176,13 @@ class MoeSearchTest {
     assertThat(first.at("/rows/0/avgExperts").asDouble())
         .isEqualTo(exact.at("/rows/0/avgExperts").asDouble());
     out.reset();
-    com.fasterxml.jackson.databind.JsonNode second =
-        tinyBench(dir.resolve("hnsw2.json"), hnsw.toString());
+    JsonNode second = tinyBench(dir.resolve("hnsw2.json"), hnsw.toString());
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("reusing the HNSW indexes");
     assertThat(second.at("/rows/0/recallAt10").asDouble()).isEqualTo(hnswRecall);
     // indexes of other settings are not silently reused, and the run fails before any work
     out.reset();
-    java.util.List<String> otherM = tinyBenchArgs(null);
-    otherM.addAll(java.util.List.of("--set", "index.hnsw-m=8", "--hnsw-dir", hnsw.toString()));
+    List<String> otherM = tinyBenchArgs(null);
+    otherM.addAll(List.of("--set", "index.hnsw-m=8", "--hnsw-dir", hnsw.toString()));
     int code = MoeSearch.run(otherM.toArray(String[]::new));
     assertThat(code).isNotZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--hnsw-dir").contains("m=8");
@@ -189,10 +190,10 @@ class MoeSearchTest {
   }
 
   /** A tiny synthetic routing bench, one layout, no replicas; {@code json} may be null. */
-  private static java.util.List<String> tinyBenchArgs(java.nio.file.Path json) {
-    java.util.List<String> a =
-        new java.util.ArrayList<>(
-            java.util.List.of(
+  private static List<String> tinyBenchArgs(Path json) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
                 "bench",
                 "routing",
                 "--skip-icecat",
@@ -212,14 +213,13 @@ class MoeSearchTest {
                 "--set",
                 "routing.update-epochs=1"));
     if (json != null) {
-      a.addAll(java.util.List.of("--json", json.toString()));
+      a.addAll(List.of("--json", json.toString()));
     }
     return a;
   }
 
-  private com.fasterxml.jackson.databind.JsonNode tinyBench(java.nio.file.Path json, String hnsw)
-      throws java.io.IOException {
-    java.util.List<String> a = tinyBenchArgs(json);
+  private JsonNode tinyBench(Path json, String hnsw) throws IOException {
+    List<String> a = tinyBenchArgs(json);
     if (hnsw != null) {
       a.add("--hnsw-dir");
       a.add(hnsw);
@@ -227,7 +227,7 @@ class MoeSearchTest {
     assertThat(MoeSearch.run(a.toArray(String[]::new)))
         .as(err.toString(StandardCharsets.UTF_8))
         .isZero();
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    return new ObjectMapper().readTree(json.toFile());
   }
 
   @Test
