@@ -1,5 +1,9 @@
 package io.moesearch.connectors.message;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -27,12 +31,18 @@ public record CacheFill(
     String version,
     RankedItem[] items,
     int[] experts,
-    float[] embedding,
+    @JsonProperty("embedding_f32le")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JsonSerialize(using = MessageJson.F32leSerializer.class)
+        @JsonDeserialize(using = MessageJson.F32leDeserializer.class)
+        float[] embedding,
     long ts) {
 
   /** What a fill carries. */
   public enum Kind {
+    @JsonProperty("result")
     RESULT,
+    @JsonProperty("embedding")
     EMBEDDING
   }
 
@@ -58,6 +68,9 @@ public record CacheFill(
         Checks.requireNonNull(items[i], "items[" + i + "]");
       }
     } else {
+      if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
+        throw new IllegalArgumentException("top_k out of range: " + topK);
+      }
       if (embedding == null || embedding.length == 0) {
         throw new IllegalArgumentException("embedding must be a non-empty array");
       }

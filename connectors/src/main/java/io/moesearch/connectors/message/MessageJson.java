@@ -1,8 +1,24 @@
 package io.moesearch.connectors.message;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serial;
@@ -10,13 +26,16 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 
 /**
- * JSON (UTF-8, snake_case) encoding of the Kafka messages: {@link SearchResult} and {@link
- * DeadLetter} both ways, {@link SearchQuery} for producers. Incoming queries are parsed by {@link
- * QueryCodec}, which never throws.
+ * JSON (UTF-8, snake_case) encoding of the Kafka messages: {@link SearchResult}, {@link
+ * DeadLetter}, {@link CacheFill} and {@link ExpertStats} both ways through Jackson databind on the
+ * records (their annotations give wire names, order and derived fields; their constructors
+ * validate), {@link SearchQuery} for producers. Incoming queries are parsed by {@link QueryCodec},
+ * which never throws.
  *
  * <p>The Jackson mapper is created lazily per instance, so instances can be shipped inside Flink
  * functions. Decoding throws {@link IllegalArgumentException} naming the offending field.
@@ -64,259 +83,56 @@ public final class MessageJson implements Serializable {
   }
 
   public byte[] encodeResult(SearchResult result) {
-    requireArg(result, "result");
-    return write(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("query_id", result.queryId());
-          g.writeStringField("text", result.text());
-          writeItemsAndExperts(g, result.items(), result.experts());
-          g.writeBooleanField("no_match", result.noMatch());
-          g.writeStringField("index_version", result.indexVersion());
-          StageLatency latency = result.latency();
-          g.writeObjectFieldStart("latency");
-          g.writeNumberField("embed_ms", latency.embedMs());
-          g.writeNumberField("route_ms", latency.routeMs());
-          g.writeNumberField("retrieve_ms", latency.retrieveMs());
-          g.writeNumberField("rerank_ms", latency.rerankMs());
-          g.writeNumberField("total_ms", latency.totalMs());
-          g.writeEndObject();
-          g.writeStringField("cache", result.cache());
-          g.writeNumberField("ts_in", result.tsIn());
-          g.writeNumberField("ts_out", result.tsOut());
-          g.writeBooleanField("partial", result.partial());
-          if (result.partial()) {
-            g.writeArrayFieldStart("answered_experts");
-            for (int expert : result.answeredExperts()) {
-              g.writeNumber(expert);
-            }
-            g.writeEndArray();
-          }
-          g.writeEndObject();
-        });
+    return encode(result, "result");
   }
 
   public byte[] encodeDeadLetter(DeadLetter deadLetter) {
-    requireArg(deadLetter, "deadLetter");
-    return write(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("topic", deadLetter.topic());
-          g.writeNumberField("partition", deadLetter.partition());
-          g.writeNumberField("offset", deadLetter.offset());
-          g.writeStringField("payload", deadLetter.payload());
-          g.writeStringField("payload_encoding", deadLetter.payloadEncoding());
-          g.writeStringField("reason", deadLetter.reason());
-          g.writeNumberField("ts", deadLetter.ts());
-          g.writeEndObject();
-        });
+    return encode(deadLetter, "deadLetter");
   }
 
   /** Encodes a cache fill; the embedding travels as base64 of little-endian float32 values. */
   public byte[] encodeCacheFill(CacheFill fill) {
-    requireArg(fill, "fill");
-    return write(
-        g -> {
-          g.writeStartObject();
-          g.writeStringField("kind", fill.kind().name().toLowerCase(Locale.ROOT));
-          g.writeStringField("text", fill.text());
-          g.writeNumberField("top_k", fill.topK());
-          g.writeStringField("filters", fill.filters());
-          g.writeStringField("version", fill.version());
-          writeItemsAndExperts(g, fill.items(), fill.experts());
-          if (fill.embedding() != null) {
-            ByteBuffer buf =
-                ByteBuffer.allocate(fill.embedding().length * Float.BYTES)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(fill.embedding());
-            g.writeStringField("embedding_f32le", Base64.getEncoder().encodeToString(buf.array()));
-          }
-          g.writeNumberField("ts", fill.ts());
-          g.writeEndObject();
-        });
+    return encode(fill, "fill");
   }
 
   public byte[] encodeExpertStats(ExpertStats stats) {
-    requireArg(stats, "stats");
-    return write(
-        g -> {
-          g.writeStartObject();
-          g.writeNumberField("expert", stats.expert());
-          g.writeNumberField("slot", stats.slot());
-          g.writeNumberField("activations", stats.activations());
-          g.writeNumberField("candidates", stats.candidates());
-          g.writeNumberField("latency_ewma_ms", stats.latencyEwmaMs());
-          g.writeNumberField("last_update", stats.lastUpdate());
-          g.writeStringField("index_version", stats.indexVersion());
-          g.writeNumberField("ts", stats.ts());
-          g.writeEndObject();
-        });
+    return encode(stats, "stats");
   }
 
   public ExpertStats decodeExpertStats(byte[] json) {
-    JsonNode root = readObject(json, "expert stats");
-    long expert = integer(root, "expert");
-    if (expert < 0 || expert > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("expert out of range: " + expert);
-    }
+    ObjectNode root = readObject(json, "expert stats");
     // Records written before replicated layouts have no slot: theirs was the expert's own.
-    long slot = root.has("slot") ? integer(root, "slot") : expert;
-    if (slot < 0 || slot > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("slot out of range: " + slot);
+    if (!root.has("slot") && root.has("expert")) {
+      root.set("slot", root.get("expert"));
     }
-    return new ExpertStats(
-        (int) expert,
-        (int) slot,
-        number(root, "activations", "activations"),
-        number(root, "candidates", "candidates"),
-        number(root, "latency_ewma_ms", "latency_ewma_ms"),
-        integer(root, "last_update"),
-        string(root, "index_version", "index_version"),
-        integer(root, "ts"));
+    return decode(root, ExpertStats.class);
   }
 
   /** Decodes a cache fill; throws {@link IllegalArgumentException} naming the bad field. */
   public CacheFill decodeCacheFill(byte[] json) {
-    JsonNode root = readObject(json, "cache fill");
-    String kindName = string(root, "kind", "kind");
-    CacheFill.Kind kind;
-    try {
-      kind = CacheFill.Kind.valueOf(kindName.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "kind must be result or embedding, got '" + kindName + "'");
+    ObjectNode root = readObject(json, "cache fill");
+    if (!root.has("embedding_f32le")) {
+      root.putNull("embedding_f32le");
     }
-    RankedItem[] ranked = items(array(root, "items"));
-    int[] experts = ints(array(root, "experts"), "experts");
-    float[] embedding = null;
-    JsonNode emb = root.get("embedding_f32le");
-    if (emb != null && !emb.isNull()) {
-      if (!emb.isTextual()) {
-        throw new IllegalArgumentException("embedding_f32le must be a base64 string");
-      }
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(emb.textValue());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("embedding_f32le is not valid base64");
-      }
-      if (bytes.length % Float.BYTES != 0) {
-        throw new IllegalArgumentException("embedding_f32le length must be a multiple of 4 bytes");
-      }
-      embedding = new float[bytes.length / Float.BYTES];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
-    }
-    long topK = integer(root, "top_k");
-    if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
-      throw new IllegalArgumentException("top_k out of range: " + topK);
-    }
-    return new CacheFill(
-        kind,
-        string(root, "text", "text"),
-        (int) topK,
-        string(root, "filters", "filters"),
-        string(root, "version", "version"),
-        ranked,
-        experts,
-        embedding,
-        integer(root, "ts"));
-  }
-
-  private static RankedItem[] items(JsonNode items) {
-    RankedItem[] ranked = new RankedItem[items.size()];
-    for (int i = 0; i < ranked.length; i++) {
-      JsonNode item = items.get(i);
-      String path = "items[" + i + "]";
-      if (!item.isObject()) {
-        throw new IllegalArgumentException(path + " must be an object");
-      }
-      ranked[i] =
-          new RankedItem(
-              string(item, "product_id", path + ".product_id"),
-              string(item, "title", path + ".title"),
-              (float) number(item, "score", path + ".score"));
-    }
-    return ranked;
-  }
-
-  private static int[] ints(JsonNode array, String field) {
-    int[] out = new int[array.size()];
-    for (int i = 0; i < out.length; i++) {
-      JsonNode v = array.get(i);
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw new IllegalArgumentException(field + "[" + i + "] must be an integer");
-      }
-      out[i] = v.intValue();
-    }
-    return out;
+    return decode(root, CacheFill.class);
   }
 
   public SearchResult decodeResult(byte[] json) {
-    JsonNode root = readObject(json, "result");
-    RankedItem[] ranked = items(array(root, "items"));
-    int[] experts = ints(array(root, "experts"), "experts");
-    JsonNode latency = root.get("latency");
-    if (latency == null || !latency.isObject()) {
-      throw new IllegalArgumentException("latency must be an object");
-    }
+    ObjectNode root = readObject(json, "result");
     // Written since results say whether they are partial; absent (older records) = complete.
-    JsonNode partialNode = root.get("partial");
-    if (partialNode != null && !partialNode.isBoolean()) {
-      throw new IllegalArgumentException("partial must be a boolean");
+    JsonNode partial = root.get("partial");
+    if (partial == null) {
+      root.put("partial", false);
     }
-    boolean partial = partialNode != null && partialNode.booleanValue();
-    int[] answered = partial ? ints(array(root, "answered_experts"), "answered_experts") : experts;
-    return new SearchResult(
-        string(root, "query_id", "query_id"),
-        string(root, "text", "text"),
-        ranked,
-        experts,
-        string(root, "index_version", "index_version"),
-        new StageLatency(
-            number(latency, "embed_ms", "latency.embed_ms"),
-            number(latency, "route_ms", "latency.route_ms"),
-            number(latency, "retrieve_ms", "latency.retrieve_ms"),
-            number(latency, "rerank_ms", "latency.rerank_ms"),
-            number(latency, "total_ms", "latency.total_ms")),
-        string(root, "cache", "cache"),
-        integer(root, "ts_in"),
-        integer(root, "ts_out"),
-        partial,
-        answered);
+    if ((partial == null || partial.isBoolean() && !partial.booleanValue())
+        && root.has("experts")) {
+      root.set("answered_experts", root.get("experts")); // a complete result: all answered
+    }
+    return decode(root, SearchResult.class);
   }
 
   public DeadLetter decodeDeadLetter(byte[] json) {
-    JsonNode root = readObject(json, "dead letter");
-    long partition = integer(root, "partition");
-    if (partition < Integer.MIN_VALUE || partition > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("partition out of range: " + partition);
-    }
-    return new DeadLetter(
-        string(root, "topic", "topic"),
-        (int) partition,
-        integer(root, "offset"),
-        string(root, "payload", "payload"),
-        string(root, "payload_encoding", "payload_encoding"),
-        string(root, "reason", "reason"),
-        integer(root, "ts"));
-  }
-
-  private static void writeItemsAndExperts(JsonGenerator g, RankedItem[] items, int[] experts)
-      throws IOException {
-    g.writeArrayFieldStart("items");
-    for (RankedItem item : items) {
-      g.writeStartObject();
-      g.writeStringField("product_id", item.productId());
-      g.writeStringField("title", item.title());
-      g.writeNumberField("score", item.score());
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-    g.writeArrayFieldStart("experts");
-    for (int expert : experts) {
-      g.writeNumber(expert);
-    }
-    g.writeEndArray();
+    return decode(readObject(json, "dead letter"), DeadLetter.class);
   }
 
   @FunctionalInterface
@@ -334,7 +150,16 @@ public final class MessageJson implements Serializable {
     return out.toByteArray();
   }
 
-  private JsonNode readObject(byte[] json, String what) {
+  private byte[] encode(Object message, String name) {
+    requireArg(message, name);
+    try {
+      return mapper().writeValueAsBytes(message);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ObjectNode readObject(byte[] json, String what) {
     requireArg(json, "json");
     JsonNode root;
     try {
@@ -345,43 +170,91 @@ public final class MessageJson implements Serializable {
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException(what + " must be a JSON object");
     }
-    return root;
+    return (ObjectNode) root;
   }
 
-  private static JsonNode array(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isArray()) {
-      throw new IllegalArgumentException(
-          field + " must be an array, got " + StrictJson.typeOf(node));
+  /**
+   * Binds {@code root} to {@code type} through its canonical constructor, which validates. Any
+   * failure becomes an {@link IllegalArgumentException} naming the field: a value of the wrong JSON
+   * type as {@code "<path> must be <type>, got <type>"} (as {@link QueryCodec} says it), a value
+   * the record rejects with the record's message.
+   */
+  private <T> T decode(ObjectNode root, Class<T> type) {
+    try {
+      return mapper().readerFor(type).readValue(root);
+    } catch (IOException e) {
+      throw invalid(root, e);
     }
-    return node;
   }
 
-  private static String string(JsonNode parent, String field, String path) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isTextual()) {
-      throw new IllegalArgumentException(
-          path + " must be a string, got " + StrictJson.typeOf(node));
+  private static IllegalArgumentException invalid(ObjectNode root, IOException e) {
+    StringBuilder path = new StringBuilder();
+    JsonPointer pointer = JsonPointer.empty();
+    if (e instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        if (ref.getFieldName() != null) {
+          path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+          pointer = pointer.appendProperty(ref.getFieldName());
+        } else if (ref.getIndex() >= 0) {
+          path.append('[').append(ref.getIndex()).append(']');
+          pointer = pointer.appendIndex(ref.getIndex());
+        }
+      }
     }
-    return node.textValue();
+    String where = path.isEmpty() ? "" : path + ": ";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException rejected) {
+        String message = rejected.getMessage();
+        return new IllegalArgumentException(
+            message.startsWith(path.toString()) ? message : where + message, e);
+      }
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      JsonNode node = root.at(pointer);
+      Class<?> type = m.getTargetType();
+      if (type.isArray() && !path.isEmpty() && path.charAt(path.length() - 1) == ']') {
+        type = type.getComponentType(); // an element of a primitive array
+      }
+      if (type.isEnum() && node.isTextual()) {
+        return new IllegalArgumentException(
+            path
+                + " must be one of "
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+                + ", got '"
+                + node.textValue()
+                + "'",
+            e);
+      }
+      String expected = expected(type, node);
+      if (expected != null) {
+        return new IllegalArgumentException(
+            path + " must be " + expected + ", got " + StrictJson.typeOf(node), e);
+      }
+    }
+    String message =
+        e instanceof JsonMappingException m
+            // without Jackson's hints at its own configuration, meaningless in a dead letter
+            ? m.getOriginalMessage()
+                .replaceAll("\\s*\\([^()]*(CoercionConfig|DeserializationFeature)[^()]*\\)", "")
+                .replaceAll("[;:]\\s*[^;:]*DeserializationFeature.*$", "")
+            : e.getMessage();
+    return new IllegalArgumentException(where + message, e);
   }
 
-  private static double number(JsonNode parent, String field, String path) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isNumber()) {
-      throw new IllegalArgumentException(
-          path + " must be a number, got " + StrictJson.typeOf(node));
+  /** What a value of {@code type} must be in JSON, or {@code null} when {@code node} is that. */
+  private static String expected(Class<?> type, JsonNode node) {
+    if (type == String.class || type.isEnum()) {
+      return node.isTextual() ? null : "a string";
+    } else if (type == int.class || type == long.class) {
+      return node.isIntegralNumber() ? null : "an integer";
+    } else if (type == float.class || type == double.class) {
+      return node.isNumber() ? null : "a number";
+    } else if (type == boolean.class) {
+      return node.isBoolean() ? null : "a boolean";
+    } else if (type.isArray()) {
+      return node.isArray() ? null : "an array";
     }
-    return node.doubleValue();
-  }
-
-  private static long integer(JsonNode parent, String field) {
-    JsonNode node = parent.get(field);
-    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
-      throw new IllegalArgumentException(
-          field + " must be an integer, got " + StrictJson.typeOf(node));
-    }
-    return node.longValue();
+    return node.isObject() ? null : "an object";
   }
 
   private static void requireArg(Object value, String name) {
@@ -393,9 +266,71 @@ public final class MessageJson implements Serializable {
   private ObjectMapper mapper() {
     ObjectMapper m = mapper;
     if (m == null) {
-      m = StrictJson.newMapper();
+      m =
+          StrictJson.newMapper()
+              .rebuild()
+              .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+              // types as written, no coercion: "1" is no number, 1.5 no integer, 1 no string
+              .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+              .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+              .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS) // "kind" as before
+              .withCoercionConfig(
+                  LogicalType.Textual,
+                  c ->
+                      c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+              .enable(
+                  DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+                  DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                  DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+              // unknown fields (and derived ones such as no_match) are ignored when reading
+              .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .build();
       mapper = m;
     }
     return m;
+  }
+
+  /** Writes a {@code float[]} as base64 of its little-endian float32 values. */
+  static final class F32leSerializer extends StdSerializer<float[]> {
+    F32leSerializer() {
+      super(float[].class);
+    }
+
+    @Override
+    public void serialize(float[] value, JsonGenerator g, SerializerProvider provider)
+        throws IOException {
+      ByteBuffer buf =
+          ByteBuffer.allocate(value.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asFloatBuffer().put(value);
+      g.writeString(Base64.getEncoder().encodeToString(buf.array()));
+    }
+  }
+
+  /** Reads what {@link F32leSerializer} writes. */
+  static final class F32leDeserializer extends StdDeserializer<float[]> {
+    F32leDeserializer() {
+      super(float[].class);
+    }
+
+    @Override
+    public float[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (!p.hasToken(JsonToken.VALUE_STRING)) {
+        throw new IllegalArgumentException("must be a base64 string");
+      }
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(p.getText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not valid base64");
+      }
+      if (bytes.length % Float.BYTES != 0) {
+        throw new IllegalArgumentException("length must be a multiple of 4 bytes");
+      }
+      float[] floats = new float[bytes.length / Float.BYTES];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+      return floats;
+    }
   }
 }

@@ -1,5 +1,9 @@
 package io.moesearch.connectors.message;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -22,8 +26,22 @@ import java.util.Objects;
  * @param partial the merge timed out before every expected partial (each of {@code experts} and,
  *     with hybrid ranking, the lexical branch) arrived: the ranking lacks the missing ones
  * @param answeredExperts the entries of {@code experts} whose candidates are in the ranking (all of
- *     them unless {@code partial}), non-null
+ *     them unless {@code partial}), non-null; on the wire only when {@code partial}
  */
+@JsonPropertyOrder({
+  "query_id",
+  "text",
+  "items",
+  "experts",
+  "no_match",
+  "index_version",
+  "latency",
+  "cache",
+  "ts_in",
+  "ts_out",
+  "partial",
+  "answered_experts"
+})
 public record SearchResult(
     String queryId,
     String text,
@@ -35,7 +53,7 @@ public record SearchResult(
     long tsIn,
     long tsOut,
     boolean partial,
-    int[] answeredExperts) {
+    @JsonProperty("answered_experts") int[] answeredExperts) {
 
   /** Computed: embedded by the model, routed, retrieved and ranked. */
   public static final String CACHE_MISS = "miss";
@@ -87,8 +105,21 @@ public record SearchResult(
    * finds nothing and no candidate reaches the job's {@code ranking.min-similarity}. Such a result
    * has no items; on the wire it is {@code "no_match": true}.
    */
+  @JsonProperty("no_match")
   public boolean noMatch() {
     return items.length == 0;
+  }
+
+  @JsonIgnore // written by answeredExpertsOnWire()
+  @Override
+  public int[] answeredExperts() {
+    return answeredExperts;
+  }
+
+  @JsonProperty("answered_experts")
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private int[] answeredExpertsOnWire() {
+    return partial ? answeredExperts : null;
   }
 
   @Override
