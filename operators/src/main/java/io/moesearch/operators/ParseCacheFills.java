@@ -79,7 +79,7 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
       return;
     }
     rejected.inc();
-    ctx.output(ParseQueries.DEAD_LETTERS, deadLetter(raw, reason));
+    ctx.output(ParseQueries.DEAD_LETTERS, DeadLetter.of(raw, reason));
   }
 
   private String check(RawMessage raw) {
@@ -140,15 +140,5 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
       }
     }
     return null;
-  }
-
-  private static DeadLetter deadLetter(RawMessage raw, String reason) {
-    return DeadLetter.ofBytes(
-        raw.topic(),
-        raw.partition(),
-        raw.offset(),
-        raw.value(),
-        reason,
-        System.currentTimeMillis());
   }
 }

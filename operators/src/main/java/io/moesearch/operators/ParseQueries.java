@@ -48,14 +48,7 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
     } catch (RuntimeException e) {
       // A record the codec did not foresee: dead-letter it rather than fail the task.
       query = null;
-      dead =
-          DeadLetter.ofBytes(
-              raw.topic(),
-              raw.partition(),
-              raw.offset(),
-              raw.value(),
-              "query could not be processed: " + e,
-              System.currentTimeMillis());
+      dead = DeadLetter.of(raw, "query could not be processed: " + e);
     }
     if (query != null) {
       accepted.inc();

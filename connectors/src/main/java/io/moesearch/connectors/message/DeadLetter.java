@@ -1,5 +1,6 @@
 package io.moesearch.connectors.message;
 
+import io.moesearch.core.cache.QueryNormalizer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -95,6 +96,9 @@ public record DeadLetter(
 
   /** {@code s} with every unpaired surrogate replaced by U+FFFD. */
   private static String wellFormed(String s) {
+    if (QueryNormalizer.firstUnpairedSurrogate(s) < 0) {
+      return s;
+    }
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -107,6 +111,17 @@ public record DeadLetter(
       }
     }
     return b.toString();
+  }
+
+  /** A dead letter for a consumed record that could not be processed, stamped now. */
+  public static DeadLetter of(RawMessage record, String reason) {
+    return ofBytes(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.value(),
+        reason,
+        System.currentTimeMillis());
   }
 
   /**

@@ -101,9 +101,10 @@ public record SearchResult(
   }
 
   /**
-   * True when no product matches the query: the filters exclude every product, or the BM25 branch
-   * finds nothing and no candidate reaches the job's {@code ranking.min-similarity}. Such a result
-   * has no items; on the wire it is {@code "no_match": true}.
+   * True when no product matches the query: the filters exclude every product, or (for a query
+   * without filters) the BM25 branch finds nothing and no candidate reaches the job's {@code
+   * ranking.min-similarity}. Such a result has no items; on the wire it is {@code "no_match":
+   * true}.
    */
   @JsonProperty("no_match")
   public boolean noMatch() {

@@ -171,8 +171,7 @@ public final class IndexArtifact {
       for (int i = 0; i < w.length; i++) {
         w[i] = gateRows.get(i);
       }
-      List<String> ids =
-          Files.readAllLines(dir.resolve(ArtifactLayout.IDS), StandardCharsets.UTF_8);
+      List<String> ids = readIds(dir);
       if (ids.size() != m.products()) {
         throw new ArtifactException(
             dir

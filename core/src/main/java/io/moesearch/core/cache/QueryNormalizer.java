@@ -34,9 +34,30 @@ public final class QueryNormalizer {
     if (text == null) {
       throw new IllegalArgumentException("query text must not be null");
     }
+    if (isNormalAscii(text)) {
+      return text; // the common case, checked again on every hop: no allocation
+    }
     String folded = fold(Normalizer.normalize(text, Normalizer.Form.NFKC));
     String lower = folded.toLowerCase(Locale.ROOT);
     return collapse(fold(Normalizer.normalize(lower, Normalizer.Form.NFKC)));
+  }
+
+  /**
+   * True for printable ASCII already in normal form (no upper case, single inner spaces, none at
+   * the ends): NFKC leaves printable ASCII as it is, so such a text is its own normal form.
+   */
+  private static boolean isNormalAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ') {
+        if (i == 0 || i == text.length() - 1 || text.charAt(i - 1) == ' ') {
+          return false;
+        }
+      } else if (c < 0x21 || c > 0x7e || (c >= 'A' && c <= 'Z')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when {@code text} normalises to nothing (only spaces, controls, invisible characters). */

@@ -109,12 +109,11 @@ class PoisonITCase {
         json.encodeCacheFill(CacheFill.embedding(forgedText, "m", new float[] {1f}));
     byte[] huge =
         ("{\"kind\":\"result\",\"text\":\"" + "\u0001".repeat(200_000) + "\"}").getBytes();
-    byte[] tooMany = new byte[0];
     RankedItem[] many = new RankedItem[20];
     for (int i = 0; i < many.length; i++) {
       many[i] = new RankedItem(fixture.catalog.get(i).id(), "t", 1f);
     }
-    tooMany =
+    byte[] tooMany =
         json.encodeCacheFill(
             CacheFill.result(forgedText, 10, "", fixture.artifact.version(), many, new int[0]));
     return List.of(
