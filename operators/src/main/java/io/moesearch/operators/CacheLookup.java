@@ -142,11 +142,8 @@ public final class CacheLookup
 
   /** True when every product of a result fill is in the served version (unchecked without one). */
   private boolean productsExist(CacheFill fill) {
-    if (servedDir == null) {
-      return true;
-    }
     if (servedProducts == null) {
-      servedProducts = new HashSet<>(IndexArtifact.readIds(Path.of(servedDir)));
+      return true;
     }
     for (var item : fill.items()) {
       if (!servedProducts.contains(item.productId())) {
@@ -181,6 +178,10 @@ public final class CacheLookup
       follower =
           new VersionFollower(
               Path.of(watchRoot), watchIntervalMillis, start.dir(), modelId, e -> {});
+    }
+    if (servedDir != null && servedProducts == null) {
+      // Read at start-up, never per record: a missing file fails open(), not a fill.
+      servedProducts = new HashSet<>(IndexArtifact.readIds(Path.of(servedDir)));
     }
     l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
     results =
