@@ -3,10 +3,13 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
-import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.embed.LengthSortedChunks;
+import io.moesearch.core.embed.SharedEmbeddingModels;
+import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.overload.DegradationPolicy;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -19,28 +22,54 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * a batch to fill, sorts them by length and runs the model on chunks of {@code modelBatch}
  * similar-length texts (padding to the longest text in a chunk is what makes large mixed batches
  * slow on CPU). The task thread never blocks on the model, and in-flight queries are part of
- * Flink's checkpoints (async I/O replays them after a restore).
+ * Flink's checkpoints (async I/O replays them after a restore). The subtasks of a TaskManager share
+ * one loaded model ({@link SharedEmbeddingModels}), each with its own predictor.
+ *
+ * <p>Overload: with {@code overload.max-backlog} set, each query is given a {@link
+ * DegradationLevel} when it arrives, by a {@link DegradationPolicy} over the number of queries then
+ * waiting for the model in this subtask. From the bound on, a query is not queued at all: it leaves
+ * at once as an {@linkplain EmbeddedQuery#overloaded overloaded} query, so the queue (and the wait)
+ * stays bounded and the operator's capacity ({@link #capacity}) is never reached, which is what
+ * keeps back pressure away from the cache's hit path.
  */
 public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, EmbeddedQuery> {
   private final EmbedderConfig embedderConfig;
   private final int maxBatch;
   private final int modelBatch;
   private final long maxWaitMillis;
+  private final int maxBacklog;
 
-  private transient EmbeddingModel model;
+  private transient SharedEmbeddingModels.Lease model;
   private transient Embedder embedder;
   private transient MicroBatcher<Pending> batcher;
   private transient Histogram batchSizes;
+  private transient DegradationPolicy overload;
+  private transient AtomicInteger backlog;
 
   /** A query waiting for the model; {@code queuedNanos} is when it reached this operator. */
   private record Pending(
       SearchQuery query,
       long acceptedMillis,
       long queuedNanos,
+      DegradationLevel degradation,
       ResultFuture<EmbeddedQuery> future) {}
 
+  /** Without overload protection: queries queue without limit. */
   public EmbedQueries(
       EmbedderConfig embedderConfig, int maxBatch, int modelBatch, long maxWaitMillis) {
+    this(embedderConfig, maxBatch, modelBatch, maxWaitMillis, 0);
+  }
+
+  /**
+   * @param maxBacklog {@code overload.max-backlog}: the {@link DegradationPolicy} bound on queries
+   *     waiting for the model in this subtask, or 0 for none (queue without limit)
+   */
+  public EmbedQueries(
+      EmbedderConfig embedderConfig,
+      int maxBatch,
+      int modelBatch,
+      long maxWaitMillis,
+      int maxBacklog) {
     if (modelBatch < 1 || modelBatch > maxBatch) {
       throw new IllegalArgumentException(
           "batch.model-batch-size must be in 1..batch.max-size ("
@@ -52,16 +81,32 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     this.maxBatch = maxBatch;
     this.modelBatch = modelBatch;
     this.maxWaitMillis = maxWaitMillis;
+    if (maxBacklog != 0 && maxBacklog < 4) {
+      throw new IllegalArgumentException(
+          "overload.max-backlog must be 0 (off) or >= 4, got " + maxBacklog);
+    }
+    this.maxBacklog = maxBacklog;
+  }
+
+  /**
+   * The async operator's capacity for this stage: with a backlog bound, room for the bound, the
+   * batch in the model and the immediate "overloaded" answers of a burst, so the operator never
+   * blocks its input (and with it the cache's hit path) while the policy sheds load; without one,
+   * four batches.
+   */
+  public static int capacity(int maxBatch, int maxBacklog) {
+    return maxBacklog == 0 ? maxBatch * 4 : 2 * maxBacklog + 2 * maxBatch;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    model = EmbeddingModel.load(embedderConfig);
-    embedder = model.newEmbedder();
-    batchSizes =
-        getRuntimeContext()
-            .getMetricGroup()
-            .histogram("embedBatchSize", new DescriptiveStatisticsHistogram(1000));
+    model = SharedEmbeddingModels.acquire(embedderConfig);
+    embedder = model.model().newEmbedder();
+    var metrics = getRuntimeContext().getMetricGroup();
+    batchSizes = metrics.histogram("embedBatchSize", new DescriptiveStatisticsHistogram(1000));
+    backlog = new AtomicInteger();
+    overload = maxBacklog == 0 ? null : new DegradationPolicy(maxBacklog);
+    metrics.gauge("embedBacklog", backlog::get);
     batcher =
         new MicroBatcher<>(
             "embed-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
@@ -72,15 +117,25 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
 
   @Override
   public void asyncInvoke(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
-    batcher.add(new Pending(accepted.query(), accepted.tsInMillis(), System.nanoTime(), future));
+    DegradationLevel level =
+        overload == null ? DegradationLevel.NONE : overload.admit(backlog.get());
+    if (level == DegradationLevel.OVERLOADED) {
+      future.complete(
+          List.of(
+              EmbeddedQuery.overloaded(
+                  accepted.query(),
+                  accepted.tsInMillis(),
+                  Math.max(0, System.currentTimeMillis() - accepted.tsInMillis()))));
+      return;
+    }
+    backlog.incrementAndGet();
+    batcher.add(
+        new Pending(accepted.query(), accepted.tsInMillis(), System.nanoTime(), level, future));
   }
 
   private void embedBatch(List<Pending> batch) {
-    List<Pending> sorted = new ArrayList<>(batch);
-    sorted.sort(Comparator.comparingInt(p -> p.query().text().length()));
     batchSizes.update(batch.size());
-    for (int from = 0; from < sorted.size(); from += modelBatch) {
-      List<Pending> chunk = sorted.subList(from, Math.min(sorted.size(), from + modelBatch));
+    for (List<Pending> chunk : LengthSortedChunks.of(batch, p -> p.query().text(), modelBatch)) {
       List<String> texts = new ArrayList<>(chunk.size());
       for (Pending p : chunk) {
         texts.add(p.query().text());
@@ -97,12 +152,16 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
                           p.query(),
                           vectors[i],
                           p.acceptedMillis(),
-                          (now - p.queuedNanos()) / 1e6)));
+                          (now - p.queuedNanos()) / 1e6,
+                          false,
+                          p.degradation())));
         }
       } catch (Throwable e) {
         for (Pending p : chunk) {
           p.future().completeExceptionally(e);
         }
+      } finally {
+        backlog.addAndGet(-chunk.size());
       }
     }
   }

@@ -2,6 +2,7 @@ package io.moesearch.operators;
 
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.overload.DegradationLevel;
 
 /**
  * One query's request to one activated expert, or to the lexical (BM25) branch.
@@ -19,6 +20,8 @@ import io.moesearch.core.gate.ExpertPlacement;
  * @param slot the serving slot that answers it, the retrieval operator's key: one of the expert's
  *     replicas ({@link ExpertPlacement}); {@code expert} itself without a replicated layout and for
  *     the lexical branch
+ * @param degradation the work cut applied to the query's route because the job was overloaded
+ *     (never {@link DegradationLevel#OVERLOADED}: such a query is not searched)
  */
 public record ExpertRequest(
     SearchQuery query,
@@ -32,12 +35,17 @@ public record ExpertRequest(
     String artifactDir,
     String indexVersion,
     int oversample,
-    int slot) {
+    int slot,
+    DegradationLevel degradation) {
   public static final int LEXICAL_SHARDS = 16;
 
   public ExpertRequest {
     if (query == null || vector == null || experts == null || experts.length == 0) {
       throw new IllegalArgumentException("query, vector and experts are required");
+    }
+    if (degradation == null || degradation == DegradationLevel.OVERLOADED) {
+      throw new IllegalArgumentException(
+          "degradation is required, and an overloaded query is not searched");
     }
     if (oversample < 0) {
       throw new IllegalArgumentException("oversample must be >= 0, got " + oversample);
@@ -50,6 +58,36 @@ public record ExpertRequest(
       throw new IllegalArgumentException(
           "slot " + slot + " does not fit expert " + expert + " (lexical keys are their own slot)");
     }
+  }
+
+  /** A request served as configured ({@code degradation} {@link DegradationLevel#NONE}). */
+  public ExpertRequest(
+      SearchQuery query,
+      float[] vector,
+      int expert,
+      int[] experts,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      boolean embeddingCached,
+      String artifactDir,
+      String indexVersion,
+      int oversample,
+      int slot) {
+    this(
+        query,
+        vector,
+        expert,
+        experts,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        embeddingCached,
+        artifactDir,
+        indexVersion,
+        oversample,
+        slot,
+        DegradationLevel.NONE);
   }
 
   /** A request for a query embedded by the model. */

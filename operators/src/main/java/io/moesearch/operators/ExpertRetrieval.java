@@ -279,7 +279,8 @@ public final class ExpertRetrieval
             ms,
             features,
             req.embeddingCached(),
-            artifact.version()));
+            artifact.version(),
+            req.degradation()));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
+import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.state.MergeStatus;
@@ -45,7 +46,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   /**
    * Complete results as cache fills (only when enabled, and never for a result cut short by the
-   * timeout, which may lack an expert's candidates).
+   * timeout, which may lack an expert's candidates, nor for one degraded under overload, which
+   * searched less than the configuration asks: a cache serves undegraded answers only).
    */
   public static final OutputTag<CacheFill> FILLS = new OutputTag<>("cache-fills") {};
 
@@ -142,7 +144,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     partials.add(p);
     if (received.length >= p.experts().length) {
       SearchResult result = emit(p, partials.get(), null, out);
-      if (emitFills) {
+      if (emitFills && p.degradation() == DegradationLevel.NONE) {
         SearchQuery q = p.query();
         String filters = q.filters() == null ? "" : q.filters().canonical();
         ctx.output(
@@ -323,7 +325,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
             received != null,
             received == null
                 ? experts
-                : Arrays.stream(experts).filter(e -> contains(received, e)).toArray());
+                : Arrays.stream(experts).filter(e -> contains(received, e)).toArray(),
+            sample.degradation().wireName());
     (sample.embeddingCached() ? embeddingHitLatency : missLatency).update((long) latency.totalMs());
     out.collect(result);
     return result;

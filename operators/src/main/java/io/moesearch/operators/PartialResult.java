@@ -2,13 +2,14 @@ package io.moesearch.operators;
 
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.overload.DegradationLevel;
 
 /**
  * One expert's (or the lexical branch's) candidates for a query, best first. Items carry exact
  * cosine scores; with hybrid ranking, {@code features} holds each item's query–product ranking
  * features ({@code null} otherwise). {@code embeddingCached} says the query vector came from the
  * embedding cache; {@code indexVersion} is the index version that served it ({@code null}: the
- * merge's default).
+ * merge's default); {@code degradation} is the work cut of the query's route (overload).
  */
 public record PartialResult(
     SearchQuery query,
@@ -21,14 +22,46 @@ public record PartialResult(
     double retrieveMs,
     double[][] features,
     boolean embeddingCached,
-    String indexVersion) {
+    String indexVersion,
+    DegradationLevel degradation) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
     }
+    if (degradation == null) {
+      throw new IllegalArgumentException("degradation is required");
+    }
     if (features != null && features.length != items.length) {
       throw new IllegalArgumentException("one feature vector per item is required");
     }
+  }
+
+  /** A partial of a query served as configured. */
+  public PartialResult(
+      SearchQuery query,
+      int expert,
+      int[] experts,
+      RankedItem[] items,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      double retrieveMs,
+      double[][] features,
+      boolean embeddingCached,
+      String indexVersion) {
+    this(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        embeddingCached,
+        indexVersion,
+        DegradationLevel.NONE);
   }
 
   /** A partial of a query embedded by the model. */

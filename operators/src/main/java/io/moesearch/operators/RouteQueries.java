@@ -1,6 +1,9 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertLoadTracker;
@@ -10,20 +13,24 @@ import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
 import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +58,19 @@ import org.slf4j.LoggerFactory;
  * to end and none is lost or stalled. A (re)started router opens the version {@code LATEST} names
  * then, if it verifies, else the submitted one ({@link ServingVersions#current}): a restart never
  * depends on a version directory that may have been removed since the job was submitted.
+ *
+ * <p><b>Overload.</b> A query carries the {@link DegradationLevel} the embedding stage gave it: its
+ * route is cut accordingly ({@link DegradationLevel#apply}) and every request says so, and an
+ * {@linkplain DegradationLevel#OVERLOADED overloaded} query is answered here at once, on the {@link
+ * #OVERLOADED} side output (no items, {@code degraded: overloaded}), without touching an expert.
+ * Metrics count the queries per level ({@code degradedQueries_<level>}).
  */
-public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, ExpertRequest>
+public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertRequest>
     implements CheckpointedFunction {
+  /** Immediate answers to queries turned away because the job was overloaded. */
+  public static final OutputTag<SearchResult> OVERLOADED =
+      new OutputTag<>("overloaded", TypeInformation.of(SearchResult.class)) {};
+
   private static final Logger LOG = LoggerFactory.getLogger(RouteQueries.class);
 
   private final String artifactDir;
@@ -71,6 +88,7 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   private transient Counter fastPath;
   private transient Counter swaps;
   private transient Counter swapFailures;
+  private transient EnumMap<DegradationLevel, Counter> degraded;
 
   /** The version being served and its router (which holds this subtask's load tracker). */
   private record Serving(String dir, String version, String modelId, LoadAwareRouter router) {}
@@ -138,6 +156,10 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     fastPath = metrics.counter("fastPathQueries");
     swaps = metrics.counter("indexVersionSwaps");
     swapFailures = metrics.counter("indexVersionSwapFailures");
+    degraded = new EnumMap<>(DegradationLevel.class);
+    for (DegradationLevel l : DegradationLevel.values()) {
+      degraded.put(l, metrics.counter("degradedQueries_" + l.wireName()));
+    }
     if (watchRoot != null) {
       follower =
           new VersionFollower(
@@ -190,8 +212,28 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
   }
 
   @Override
-  public void flatMap(EmbeddedQuery q, Collector<ExpertRequest> out) {
+  public void processElement(EmbeddedQuery q, Context ctx, Collector<ExpertRequest> out) {
     maybeSwap();
+    degraded.get(q.degradation()).inc();
+    if (q.isOverloaded()) {
+      long now = System.currentTimeMillis();
+      ctx.output(
+          OVERLOADED,
+          new SearchResult(
+              q.query().queryId(),
+              q.query().text(),
+              new RankedItem[0],
+              new int[0],
+              serving.version(),
+              new StageLatency(q.embedMs(), 0, 0, 0, Math.max(0, now - q.tsInMillis())),
+              SearchResult.CACHE_MISS,
+              q.tsInMillis(),
+              now,
+              false,
+              new int[0],
+              SearchResult.OVERLOADED));
+      return;
+    }
     long t0 = System.nanoTime();
     Filters f = q.query().filters();
     LoadAwareRouter router = serving.router();
@@ -201,10 +243,14 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
     boolean filtered = f != null && !f.isEmpty();
     Route route =
         filtered ? router.routeEvery(q.vector(), eventTime) : router.route(q.vector(), eventTime);
+    route = q.degradation().apply(route, routing.fastOversample());
     int[] experts = route.experts();
     int[] slots = route.slots();
-    // 0 = the retrieval operator's own oversample: only the fast path asks for another.
-    int oversample = route.fast() ? route.oversample() : 0;
+    // 0 = the retrieval operator's own oversample: only the fast path (or a cut) asks for another.
+    int oversample =
+        route.fast() || q.degradation().compareTo(DegradationLevel.FEWER_CANDIDATES) >= 0
+            ? route.oversample()
+            : 0;
     if (route.fast()) {
       fastPath.inc();
     }
@@ -232,7 +278,8 @@ public final class RouteQueries extends RichFlatMapFunction<EmbeddedQuery, Exper
               serving.dir(),
               serving.version(),
               oversample,
-              slots[i]));
+              slots[i],
+              q.degradation()));
     }
   }
 

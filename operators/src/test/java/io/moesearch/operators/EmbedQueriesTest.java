@@ -8,9 +8,13 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.embed.SharedEmbeddingModels;
+import io.moesearch.core.overload.DegradationLevel;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
 import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
@@ -140,6 +144,52 @@ class EmbedQueriesTest {
     }
   }
 
+  /**
+   * Overload: with a backlog bound B = 16, queries arriving while the model is busy get the levels
+   * of their backlog (4 each of none, fewer_experts, fewer_candidates, fast_path), and every later
+   * one is answered "overloaded" without queueing. The async buffer is sized by {@link
+   * EmbedQueries#capacity}: 48 queries pass through it without its input ever blocking, where the
+   * unprotected stage's buffer (four batches) would block its input, and with it the cache's hit
+   * path, after 4 × batch queries. The batch (64, waiting up to 5 s to fill) holds the model back
+   * while the 48 queries arrive, so the backlog only grows.
+   */
+  @Test
+  void pastTheBacklogBoundMissesAreDegradedThenAnsweredOverloadedWithoutQueueing()
+      throws Exception {
+    int maxBatch = 64;
+    int bound = 16;
+    List<SearchQuery> queries = new ArrayList<>();
+    for (int i = 0; i < 48; i++) {
+      queries.add(query("o-" + i, "usb cable " + i));
+    }
+    List<EmbeddedQuery> out;
+    try (var h =
+        harness(
+            new EmbedQueries(EmbedderConfig.bundled(), maxBatch, 8, 5_000, bound),
+            EmbedQueries.capacity(maxBatch, bound),
+            AsyncDataStream.OutputMode.ORDERED)) {
+      h.open();
+      out = embedAll(h, queries);
+    }
+    assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    Map<DegradationLevel, Long> levels = new EnumMap<>(DegradationLevel.class);
+    for (EmbeddedQuery e : out) {
+      levels.merge(e.degradation(), 1L, Long::sum);
+    }
+    assertThat(levels)
+        .containsEntry(DegradationLevel.NONE, 4L)
+        .containsEntry(DegradationLevel.FEWER_EXPERTS, 4L)
+        .containsEntry(DegradationLevel.FEWER_CANDIDATES, 4L)
+        .containsEntry(DegradationLevel.FAST_PATH, 4L)
+        .containsEntry(DegradationLevel.OVERLOADED, 32L);
+    for (EmbeddedQuery e : out.subList(0, 16)) {
+      assertThat(dot(e.vector(), reference.embed(e.query().text()))).isCloseTo(1.0, within(1e-5));
+    }
+    assertThat(out.subList(16, 48)).allSatisfy(e -> assertThat(e.vector()).isEmpty());
+    assertThat(EmbedQueries.capacity(maxBatch, 0)).isEqualTo(4 * maxBatch);
+    assertThat(EmbedQueries.capacity(maxBatch, bound)).isGreaterThan(bound + maxBatch);
+  }
+
   @Test
   void closeStopsTheBatcherAndReleasesTheModel() throws Exception {
     EmbedQueries fn;
@@ -148,7 +198,7 @@ class EmbedQueriesTest {
     fn = (EmbedQueries) ((AbstractUdfStreamOperator<?, ?>) h.getOperator()).getUserFunction();
     assertThat(embed0Alive()).as("batcher thread while open").isTrue();
     assertThat(embedAll(h, List.of(query("q-1", "toner")))).hasSize(1);
-    EmbeddingModel model = (EmbeddingModel) field(fn, "model");
+    EmbeddingModel model = ((SharedEmbeddingModels.Lease) field(fn, "model")).model();
     Embedder embedder = (Embedder) field(fn, "embedder");
     try (Embedder control = model.newEmbedder()) {
       assertThat(control.embed("before close")).hasSize(referenceModel.dimension());

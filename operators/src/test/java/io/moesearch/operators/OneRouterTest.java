@@ -29,7 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -117,7 +117,7 @@ class OneRouterTest {
       try (OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h =
           Harnesses.withoutGenericTypes(
               new OneInputStreamOperatorTestHarness<>(
-                  new StreamFlatMap<>(
+                  new ProcessOperator<>(
                       new RouteQueries(dir.toString(), routing, false, null, 0))))) {
         h.open();
         for (int i = 0; i < QUERIES; i++) {

@@ -3,6 +3,7 @@ package io.moesearch.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
@@ -15,17 +16,19 @@ import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +95,7 @@ class RouteQueriesTest {
     try (OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h =
         Harnesses.withoutGenericTypes(
             new OneInputStreamOperatorTestHarness<>(
-                new StreamFlatMap<>(new RouteQueries(dir.toString(), routing))))) {
+                new ProcessOperator<>(new RouteQueries(dir.toString(), routing))))) {
       h.open();
       for (EmbeddedQuery q : queries) {
         h.processElement(new StreamRecord<>(q));
@@ -158,7 +161,7 @@ class RouteQueriesTest {
   private static OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> harness(
       RouteQueries fn) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(fn)));
+        new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn)));
   }
 
   private static LoadAwareRoutingConfig balanced(double alpha) {
@@ -212,6 +215,61 @@ class RouteQueriesTest {
               .containsExactly(routeOne(on, i, 2_000 + i));
         }
       }
+    }
+  }
+
+  @Test
+  void degradedQueriesAreRoutedWithTheirCutAndOverloadedOnesAnsweredAtOnceUnsearched()
+      throws Exception {
+    LoadAwareRoutingConfig wide =
+        new LoadAwareRoutingConfig(
+            new RoutingConfig(0.05, new ActivationRule(1.0, EXPERTS, EXPERTS)),
+            0,
+            60_000,
+            0,
+            new ActivationRule(0.5, 1, 1),
+            10,
+            2);
+    EmbeddedQuery base = queries.get(0);
+    try (var h = harness(new RouteQueries(dir.toString(), wide, true, null, 0))) {
+      h.open();
+      for (DegradationLevel level : DegradationLevel.values()) {
+        SearchQuery q = new SearchQuery("d-" + level, base.query().text(), 10, null, 0, null);
+        h.processElement(
+            new StreamRecord<>(
+                level == DegradationLevel.OVERLOADED
+                    ? EmbeddedQuery.overloaded(q, 1_000, 0.1)
+                    : new EmbeddedQuery(q, base.vector(), 1_000, 0.1, false, level)));
+      }
+      Map<DegradationLevel, List<ExpertRequest>> byLevel = new EnumMap<>(DegradationLevel.class);
+      for (ExpertRequest r : h.extractOutputValues()) {
+        byLevel.computeIfAbsent(r.degradation(), l -> new ArrayList<>()).add(r);
+      }
+      // Dense requests per level (the lexical branch is always asked, once).
+      Map<DegradationLevel, Long> dense = new EnumMap<>(DegradationLevel.class);
+      byLevel.forEach((l, rs) -> dense.put(l, rs.stream().filter(r -> r.expert() >= 0).count()));
+      assertThat(dense)
+          .containsEntry(DegradationLevel.NONE, 4L)
+          .containsEntry(DegradationLevel.FEWER_EXPERTS, 2L)
+          .containsEntry(DegradationLevel.FEWER_CANDIDATES, 2L)
+          .containsEntry(DegradationLevel.FAST_PATH, 1L)
+          .doesNotContainKey(DegradationLevel.OVERLOADED);
+      assertThat(byLevel.get(DegradationLevel.NONE)).allMatch(r -> r.oversample() == 0);
+      assertThat(byLevel.get(DegradationLevel.FEWER_EXPERTS)).allMatch(r -> r.oversample() == 0);
+      assertThat(byLevel.get(DegradationLevel.FEWER_CANDIDATES)).allMatch(r -> r.oversample() == 2);
+      assertThat(byLevel.get(DegradationLevel.FAST_PATH)).allMatch(r -> r.oversample() == 2);
+      int[] full = byLevel.get(DegradationLevel.NONE).get(0).experts();
+      assertThat(byLevel.get(DegradationLevel.FEWER_EXPERTS).get(0).experts())
+          .as("the best-scoring half of the same route, then the lexical branch")
+          .startsWith(Arrays.copyOf(full, 2));
+
+      var answered = h.getSideOutput(RouteQueries.OVERLOADED);
+      assertThat(answered).hasSize(1);
+      SearchResult overloaded = answered.iterator().next().getValue();
+      assertThat(overloaded.queryId()).isEqualTo("d-OVERLOADED");
+      assertThat(overloaded.degraded()).isEqualTo(SearchResult.OVERLOADED);
+      assertThat(overloaded.items()).isEmpty();
+      assertThat(overloaded.experts()).isEmpty();
     }
   }
 

@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.StreamFlatMap;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -104,7 +104,7 @@ class ServingVersionTest {
   private static OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> router(
       RouteQueries fn) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(fn)));
+        new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn)));
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>

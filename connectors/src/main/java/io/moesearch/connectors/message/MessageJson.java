@@ -124,6 +124,10 @@ public final class MessageJson implements Serializable {
     if (partial == null) {
       root.put("partial", false);
     }
+    // Written since the job degrades under overload; absent (older records) = not degraded.
+    if (!root.has("degraded")) {
+      root.put("degraded", SearchResult.NOT_DEGRADED);
+    }
     if ((partial == null || partial.isBoolean() && !partial.booleanValue())
         && root.has("experts")) {
       root.set("answered_experts", root.get("experts")); // a complete result: all answered

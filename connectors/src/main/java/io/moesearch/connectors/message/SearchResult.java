@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,6 +28,9 @@ import java.util.Objects;
  *     with hybrid ranking, the lexical branch) arrived: the ranking lacks the missing ones
  * @param answeredExperts the entries of {@code experts} whose candidates are in the ranking (all of
  *     them unless {@code partial}), non-null; on the wire only when {@code partial}
+ * @param degraded how much of the query's work the job cut because it was overloaded: {@code none},
+ *     {@code fewer_experts}, {@code fewer_candidates}, {@code fast_path} or {@code overloaded} (not
+ *     searched at all: no items; ask again later). Cached answers were computed undegraded.
  */
 @JsonPropertyOrder({
   "query_id",
@@ -40,7 +44,8 @@ import java.util.Objects;
   "ts_in",
   "ts_out",
   "partial",
-  "answered_experts"
+  "answered_experts",
+  "degraded"
 })
 public record SearchResult(
     String queryId,
@@ -53,7 +58,18 @@ public record SearchResult(
     long tsIn,
     long tsOut,
     boolean partial,
-    @JsonProperty("answered_experts") int[] answeredExperts) {
+    @JsonProperty("answered_experts") int[] answeredExperts,
+    String degraded) {
+
+  /** The {@code degraded} values, from no cut to not searched (the order the job escalates). */
+  public static final List<String> DEGRADATION_LEVELS =
+      List.of("none", "fewer_experts", "fewer_candidates", "fast_path", "overloaded");
+
+  /** Served as configured. */
+  public static final String NOT_DEGRADED = "none";
+
+  /** Not searched because the job was overloaded. */
+  public static final String OVERLOADED = "overloaded";
 
   /** Computed: embedded by the model, routed, retrieved and ranked. */
   public static final String CACHE_MISS = "miss";
@@ -84,6 +100,38 @@ public record SearchResult(
     Checks.requireNonNegative(tsIn, "ts_in");
     Checks.requireNonNegative(tsOut, "ts_out");
     Checks.requireNonNull(answeredExperts, "answered_experts");
+    if (!DEGRADATION_LEVELS.contains(degraded)) {
+      throw new IllegalArgumentException(
+          "degraded must be one of " + DEGRADATION_LEVELS + ", got " + degraded);
+    }
+  }
+
+  /** A result served as configured ({@code degraded: none}). */
+  public SearchResult(
+      String queryId,
+      String text,
+      RankedItem[] items,
+      int[] experts,
+      String indexVersion,
+      StageLatency latency,
+      String cache,
+      long tsIn,
+      long tsOut,
+      boolean partial,
+      int[] answeredExperts) {
+    this(
+        queryId,
+        text,
+        items,
+        experts,
+        indexVersion,
+        latency,
+        cache,
+        tsIn,
+        tsOut,
+        partial,
+        answeredExperts,
+        NOT_DEGRADED);
   }
 
   /** A complete result: every expert the query was routed to answered. */
@@ -136,7 +184,8 @@ public record SearchResult(
         && tsIn == r.tsIn
         && tsOut == r.tsOut
         && partial == r.partial
-        && Arrays.equals(answeredExperts, r.answeredExperts);
+        && Arrays.equals(answeredExperts, r.answeredExperts)
+        && degraded.equals(r.degraded);
   }
 
   @Override
@@ -152,7 +201,8 @@ public record SearchResult(
         tsIn,
         tsOut,
         partial,
-        Arrays.hashCode(answeredExperts));
+        Arrays.hashCode(answeredExperts),
+        degraded);
   }
 
   @Override
@@ -179,6 +229,8 @@ public record SearchResult(
         + partial
         + ", answeredExperts="
         + Arrays.toString(answeredExperts)
+        + ", degraded="
+        + degraded
         + "]";
   }
 }

@@ -64,8 +64,10 @@ class MessageJsonTest {
     assertThat(complete.has("answered_experts")).isFalse();
     assertThat(sampleResult().answeredExperts()).containsExactly(3, 0);
 
-    // A record from before the flag is complete.
+    // A record from before the flags is complete and not degraded.
+    assertThat(complete.get("degraded").textValue()).isEqualTo("none");
     ((ObjectNode) complete).remove("partial");
+    ((ObjectNode) complete).remove("degraded");
     SearchResult old = json.decodeResult(plain.writeValueAsBytes(complete));
     assertThat(old.partial()).isFalse();
     assertThat(old).isEqualTo(sampleResult());
@@ -87,7 +89,8 @@ class MessageJsonTest {
             "cache",
             "ts_in",
             "ts_out",
-            "partial");
+            "partial",
+            "degraded");
     assertThat(node.get("items").get(0).fieldNames())
         .toIterable()
         .containsExactly("product_id", "title", "score");

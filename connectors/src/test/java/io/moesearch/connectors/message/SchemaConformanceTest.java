@@ -179,6 +179,29 @@ class SchemaConformanceTest {
     ObjectNode contradicting = (ObjectNode) MAPPER.readTree(json);
     contradicting.putArray("answered_experts").add(3);
     assertThat(RESULT.validate(contradicting)).isNotEmpty();
+
+    for (String level : SearchResult.DEGRADATION_LEVELS) {
+      SearchResult r = MessageJsonTest.sampleResult();
+      SearchResult degraded =
+          new SearchResult(
+              r.queryId(),
+              r.text(),
+              level.equals(SearchResult.OVERLOADED) ? new RankedItem[0] : r.items(),
+              r.experts(),
+              r.indexVersion(),
+              r.latency(),
+              r.cache(),
+              r.tsIn(),
+              r.tsOut(),
+              false,
+              r.experts(),
+              level);
+      String encoded = new String(JSON.encodeResult(degraded), StandardCharsets.UTF_8);
+      assertThat(validate(RESULT, encoded)).as(encoded).isEmpty();
+    }
+    ObjectNode unknownLevel = (ObjectNode) MAPPER.readTree(json);
+    unknownLevel.put("degraded", "a little");
+    assertThat(RESULT.validate(unknownLevel)).isNotEmpty();
   }
 
   @Test

@@ -31,6 +31,7 @@ public final class AllOptions {
           QueryOptions.class,
           BatchOptions.class,
           MergeOptions.class,
+          OverloadOptions.class,
           CacheOptions.class);
 
   /** Every option by key, in area order. */

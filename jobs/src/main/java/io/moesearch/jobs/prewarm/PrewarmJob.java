@@ -5,10 +5,12 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.operators.AcceptedQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,7 +69,15 @@ public final class PrewarmJob {
     }
     DataStream<AcceptedQuery> source =
         env.fromData(queries, TypeInformation.of(AcceptedQuery.class)).name("top-queries");
-    SearchJob.Computed computed = SearchJob.compute(config, artifact, source, null, true);
+    // A batch job queues its whole input at once: it must compute every query in full, never
+    // shed load the way the streaming job does under overload.
+    SearchJob.Computed computed =
+        SearchJob.compute(
+            config.with(Map.of(OverloadOptions.ENABLED.key(), "false")),
+            artifact,
+            source,
+            null,
+            true);
     computed.fills().sinkTo(fills).name("cache-fill-sink");
     computed
         .results()

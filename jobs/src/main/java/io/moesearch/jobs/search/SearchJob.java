@@ -16,6 +16,7 @@ import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MergeOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.CacheLookup;
@@ -218,6 +219,8 @@ public final class SearchJob {
       boolean fills) {
     String artifactDir = artifact.dir().toString();
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
+    int maxBacklog =
+        config.get(OverloadOptions.ENABLED) ? config.get(OverloadOptions.MAX_BACKLOG) : 0;
     DataStream<EmbeddedQuery> embedded =
         AsyncDataStream.unorderedWait(
                 queries,
@@ -225,18 +228,19 @@ public final class SearchJob {
                     config.embedder(),
                     maxBatch,
                     config.get(BatchOptions.MODEL_BATCH_SIZE),
-                    config.get(BatchOptions.MAX_WAIT_MS)),
+                    config.get(BatchOptions.MAX_WAIT_MS),
+                    maxBacklog),
                 60,
                 TimeUnit.SECONDS,
-                maxBatch * 4)
+                EmbedQueries.capacity(maxBatch, maxBacklog))
             .name("embed")
             .uid("embed");
     LoadAwareRoutingConfig routing = config.loadAwareRouting();
     DataStream<EmbeddedQuery> toRoute =
         cachedEmbeddings == null ? embedded : embedded.union(cachedEmbeddings);
-    DataStream<ExpertRequest> routed =
+    SingleOutputStreamOperator<ExpertRequest> routed =
         toRoute
-            .flatMap(
+            .process(
                 new RouteQueries(
                     artifactDir,
                     routing,
@@ -270,8 +274,9 @@ public final class SearchJob {
             .name("merge-rerank")
             .uid("merge-rerank");
     DataStream<ExpertStats> stats = partials.getSideOutput(ExpertRetrieval.STATS);
+    DataStream<SearchResult> answers = results.union(routed.getSideOutput(RouteQueries.OVERLOADED));
     if (!fills) {
-      return new Computed(results, null, stats);
+      return new Computed(answers, null, stats);
     }
     DataStream<CacheFill> embeddingFills =
         embedded
@@ -279,7 +284,7 @@ public final class SearchJob {
             .name("embedding-fills")
             .uid("embedding-fills");
     return new Computed(
-        results, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats);
+        answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats);
   }
 
   /** Wires the whole job, results included. */

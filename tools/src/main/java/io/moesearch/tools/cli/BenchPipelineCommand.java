@@ -6,18 +6,23 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.bench.Ceiling;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code moe-search bench pipeline}: throughput and end-to-end latency through Kafka. */
 @Command(
@@ -29,8 +34,12 @@ import picocli.CommandLine.Option;
             Starts the embedded pipeline (real Kafka broker + the streaming job on Flink's MiniCluster),
             sends Q distinct (uncached) queries at R queries/s — each the first 2 to 5 words of a seeded
             random product title (shoppers' queries are short: "HP Pavilion dv7", "Canon 710 Original"),
-            and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed) and
-            in-job latency. Run a warm-up first (--warmup) so JIT and model start-up are not measured."""
+            and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed,
+            producer and consumer on threads of their own) and in-job latency, with the cache on and
+            off (each on a fresh pipeline, same queries). First it measures what the cores can do at
+            all on the same queries (embedder alone, retrieval alone: see Ceiling) and reports each
+            run's throughput as a ratio of that ceiling. Each run has a warm-up first (--warmup) so
+            JIT and model start-up are not measured."""
     })
 final class BenchPipelineCommand extends CliCommand {
   @Option(
@@ -53,6 +62,15 @@ final class BenchPipelineCommand extends CliCommand {
       defaultValue = "300",
       description = "Warm-up queries sent first at the same rate.")
   private int warmupOption;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "MODE",
+      defaultValue = "both",
+      description = "Run the pipeline with the cache on, off, or both (one after the other).")
+  private String cacheMode;
+
+  @Spec private CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -82,32 +100,120 @@ final class BenchPipelineCommand extends CliCommand {
       (i < warmup ? warm : measured).add(sq);
       i++;
     }
-    PipelineDriver.Figures f;
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
-      if (!warm.isEmpty()) {
-        System.out.printf("warm-up: %d queries%n", warm.size());
-        PipelineDriver.run(pipeline, warm, List.of(), rate, Duration.ofMinutes(5), r -> {});
-      }
-      System.out.printf("measuring: %d queries at %s/s%n", q, rate == 0 ? "max" : rate);
-      f = PipelineDriver.run(pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
-    }
+    Report report = new Report();
+    System.out.printf("ceiling: %d queries outside Flink and Kafka ...%n", measured.size());
+    report.ceiling =
+        Ceiling.measure(config, artifact, measured.stream().map(SearchQuery::text).toList());
     System.out.printf(
         Locale.ROOT,
-        "| queries | target rate/s | throughput/s | e2e p50 ms | e2e p95 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|%n| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
-        f.resultsReceived,
-        rate == 0 ? "max" : String.valueOf(rate),
-        f.throughputPerSec,
-        f.e2eP50Ms,
-        f.e2eP95Ms,
-        f.e2eP99Ms,
-        f.inJobP50Ms,
-        f.inJobP99Ms,
-        f.avgExperts);
-    System.out.println("in-job stages (ms): " + f.stageMs);
-    if (f.timedOut) {
+        "ceiling on %d threads: embedder %.1f/s, retrieval %.1f/s, both on the same cores %.1f/s%n",
+        report.ceiling.threads,
+        report.ceiling.embedPerSec,
+        report.ceiling.retrievalPerSec,
+        report.ceiling.combinedPerSec);
+    boolean timedOut = false;
+    for (boolean cacheOn : cacheModes()) {
+      MoeSearchConfig run = config.with(Map.of("cache.enabled", String.valueOf(cacheOn)));
+      PipelineDriver.Figures f;
+      try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(run, artifact)) {
+        if (!warm.isEmpty()) {
+          System.out.printf("cache %s, warm-up: %d queries%n", cacheOn ? "on" : "off", warm.size());
+          PipelineDriver.run(pipeline, warm, List.of(), rate, Duration.ofMinutes(5), r -> {});
+        }
+        System.out.printf(
+            "cache %s, measuring: %d queries at %s/s%n",
+            cacheOn ? "on" : "off", q, rate == 0 ? "max" : rate);
+        f =
+            PipelineDriver.run(
+                pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
+      }
+      Run r = new Run(f, report.ceiling);
+      if (cacheOn) {
+        report.cacheOn = r;
+      } else {
+        report.cacheOff = r;
+      }
+      timedOut |= f.timedOut;
+    }
+    System.out.printf(
+        "%n| cache | queries | target rate/s | throughput/s | ratio to ceiling | e2e p50 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|---|%n");
+    Map<String, Run> runs = new LinkedHashMap<>();
+    if (report.cacheOn != null) {
+      runs.put("on", report.cacheOn);
+    }
+    if (report.cacheOff != null) {
+      runs.put("off", report.cacheOff);
+    }
+    runs.forEach(
+        (mode, r) ->
+            System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %s | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
+                mode,
+                r.pipeline.resultsReceived,
+                rate == 0 ? "max" : String.valueOf(rate),
+                r.throughputPerSec,
+                r.ratioToCeiling,
+                r.pipeline.e2eP50Ms,
+                r.e2eP99Ms,
+                r.inJobP50Ms,
+                r.inJobP99Ms,
+                r.pipeline.avgExperts));
+    runs.forEach(
+        (mode, r) ->
+            System.out.println("in-job stages (ms), cache " + mode + ": " + r.pipeline.stageMs));
+    if (report.cacheOn != null && report.cacheOff != null) {
+      report.cacheOnToOffThroughput =
+          report.cacheOn.throughputPerSec / Math.max(1e-9, report.cacheOff.throughputPerSec);
+      System.out.printf(
+          Locale.ROOT,
+          "cache-on throughput / cache-off throughput: %.2f%n",
+          report.cacheOnToOffThroughput);
+    }
+    if (timedOut) {
       System.out.println("TIMED OUT: not every query was answered");
     }
-    Json.write(json(), f);
-    return f.timedOut ? 1 : 0;
+    Json.write(json(), report);
+    return timedOut ? 1 : 0;
+  }
+
+  private List<Boolean> cacheModes() {
+    return switch (cacheMode) {
+      case "on" -> List.of(true);
+      case "off" -> List.of(false);
+      case "both" -> List.of(true, false);
+      default ->
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(), "--cache must be on, off or both, got '" + cacheMode + "'");
+    };
+  }
+
+  /** The JSON output. */
+  public static final class Report {
+    public Ceiling.Figures ceiling;
+    public Run cacheOn;
+    public Run cacheOff;
+
+    /** cacheOn.throughputPerSec / cacheOff.throughputPerSec (when both ran). */
+    public Double cacheOnToOffThroughput;
+  }
+
+  /** One pipeline run; {@code ratioToCeiling} = throughput / the combined ceiling. */
+  public static final class Run {
+    public double throughputPerSec;
+    public double inJobP50Ms;
+    public double inJobP99Ms;
+    public double e2eP99Ms;
+    public double ratioToCeiling;
+    public PipelineDriver.Figures pipeline;
+
+    Run(PipelineDriver.Figures f, Ceiling.Figures ceiling) {
+      this.pipeline = f;
+      this.throughputPerSec = f.throughputPerSec;
+      this.inJobP50Ms = f.inJobP50Ms;
+      this.inJobP99Ms = f.inJobP99Ms;
+      this.e2eP99Ms = f.e2eP99Ms;
+      this.ratioToCeiling = f.throughputPerSec / ceiling.combinedPerSec;
+    }
   }
 }

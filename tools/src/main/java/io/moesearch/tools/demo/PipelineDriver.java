@@ -12,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -64,7 +68,11 @@ public final class PipelineDriver {
   /**
    * Sends {@code queries} (and {@code malformed} raw payloads interleaved) at {@code ratePerSec} (0
    * = as fast as possible) and waits up to {@code timeout} for every answer; {@code onResult} sees
-   * each result as it arrives.
+   * each result as it arrives (on the consumer thread).
+   *
+   * <p>The producer (this thread) and the consumer (a thread of its own) never share a thread, so
+   * the end-to-end latency is the pipeline's and not this driver's backlog: a result is timed when
+   * the consumer receives it, whatever the producer is doing.
    */
   public static Figures run(
       EmbeddedPipeline pipeline,
@@ -76,7 +84,7 @@ public final class PipelineDriver {
     MessageJson json = new MessageJson();
     Figures f = new Figures();
     f.targetRatePerSec = ratePerSec;
-    Map<String, Long> sentAt = new HashMap<>();
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Map<String, Integer> seen = new HashMap<>();
     LatencyStats e2e = new LatencyStats();
     LatencyStats inJob = new LatencyStats();
@@ -85,60 +93,98 @@ public final class PipelineDriver {
       stages.put(st, new LatencyStats());
     }
     Map<String, PathStats> paths = new TreeMap<>();
-    try (var results = pipeline.newResults();
-        var dead = pipeline.deadLetters()) {
-      // Subscribe before sending so no partition assignment delay skews the first latencies.
-      results.poll(Duration.ofMillis(100));
-      dead.poll(Duration.ofMillis(10));
-      Consumer<Duration> read =
-          wait -> drain(results, dead, sentAt, seen, e2e, inJob, stages, paths, f, onResult, wait);
-      long start = System.nanoTime();
-      int malformedEvery =
-          malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
-      int sentBad = 0;
-      long firstSend = System.currentTimeMillis();
-      for (int i = 0; i < queries.size(); i++) {
-        if (ratePerSec > 0) {
-          long due = start + (long) (i * 1e9 / ratePerSec);
-          long wait = due - System.nanoTime();
-          if (wait > 2_000_000) {
-            read.accept(Duration.ofNanos(wait));
-          } else if (wait > 0) {
-            LockSupport.parkNanos(wait);
-          }
-        }
-        SearchQuery q = queries.get(i);
-        sentAt.put(q.queryId(), System.currentTimeMillis());
-        pipeline.send(q.queryId(), json.encodeQuery(q));
-        if (i % malformedEvery == 0 && sentBad < malformed.size()) {
-          pipeline.send(null, malformed.get(sentBad++));
-        }
-        // Paced runs flush often (latency); an as-fast-as-possible run lets the producer batch.
-        if (i % (ratePerSec > 0 ? 64 : 4096) == 0) {
-          pipeline.flush();
-        }
-        // At high paced rates there is never a 2 ms gap to read results in: read them as we go, so
-        // the measured end-to-end latency is the pipeline's, not this loop's backlog.
-        if (ratePerSec > 0 && i % 256 == 255) {
-          read.accept(Duration.ZERO);
+    int expectedBad = malformed.size();
+    AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong lastResult = new AtomicLong();
+    CountDownLatch subscribed = new CountDownLatch(1);
+    AtomicReference<RuntimeException> consumerFailure = new AtomicReference<>();
+    Thread consumer =
+        new Thread(
+            () -> {
+              try (var results = pipeline.newResults();
+                  var dead = pipeline.deadLetters()) {
+                // Subscribe before sending so no partition assignment delay skews the first
+                // latencies.
+                results.poll(Duration.ofMillis(100));
+                dead.poll(Duration.ofMillis(10));
+                subscribed.countDown();
+                while ((f.resultsReceived < queries.size() || f.deadLetters < expectedBad)
+                    && System.currentTimeMillis() < deadline.get()) {
+                  int before = f.resultsReceived;
+                  drain(
+                      results,
+                      dead,
+                      sentAt,
+                      seen,
+                      e2e,
+                      inJob,
+                      stages,
+                      paths,
+                      f,
+                      onResult,
+                      Duration.ofMillis(50));
+                  if (f.resultsReceived > before) {
+                    lastResult.set(System.currentTimeMillis());
+                  }
+                }
+              } catch (RuntimeException e) {
+                consumerFailure.set(e);
+              } finally {
+                subscribed.countDown();
+              }
+            },
+            "pipeline-driver-consumer");
+    consumer.setDaemon(true);
+    consumer.start();
+    try {
+      subscribed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    long start = System.nanoTime();
+    int malformedEvery =
+        malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
+    int sentBad = 0;
+    long firstSend = System.currentTimeMillis();
+    for (int i = 0; i < queries.size(); i++) {
+      if (ratePerSec > 0) {
+        long wait = start + (long) (i * 1e9 / ratePerSec) - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
         }
       }
-      while (sentBad < malformed.size()) {
+      SearchQuery q = queries.get(i);
+      sentAt.put(q.queryId(), System.currentTimeMillis());
+      pipeline.send(q.queryId(), json.encodeQuery(q));
+      if (i % malformedEvery == 0 && sentBad < malformed.size()) {
         pipeline.send(null, malformed.get(sentBad++));
       }
-      pipeline.flush();
-      f.queriesSent = queries.size();
-      f.malformedSent = sentBad;
-      f.sendSeconds = (System.nanoTime() - start) / 1e9;
-      long deadline = System.currentTimeMillis() + timeout.toMillis();
-      while ((f.resultsReceived < queries.size() || f.deadLetters < sentBad)
-          && System.currentTimeMillis() < deadline) {
-        read.accept(Duration.ofMillis(100));
+      // Paced runs flush often (latency); an as-fast-as-possible run lets the producer batch.
+      if (i % (ratePerSec > 0 ? 16 : 4096) == 0) {
+        pipeline.flush();
       }
-      f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
-      long lastResult = System.currentTimeMillis();
-      f.throughputPerSec = f.resultsReceived / Math.max(1e-3, (lastResult - firstSend) / 1000.0);
     }
+    while (sentBad < malformed.size()) {
+      pipeline.send(null, malformed.get(sentBad++));
+    }
+    pipeline.flush();
+    f.queriesSent = queries.size();
+    f.malformedSent = sentBad;
+    f.sendSeconds = (System.nanoTime() - start) / 1e9;
+    deadline.set(System.currentTimeMillis() + timeout.toMillis());
+    try {
+      consumer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (consumerFailure.get() != null) {
+      throw consumerFailure.get();
+    }
+    f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
+    f.throughputPerSec =
+        f.resultsReceived / Math.max(1e-3, (lastResult.get() - firstSend) / 1000.0);
     f.e2eP50Ms = e2e.percentile(50);
     f.e2eP95Ms = e2e.percentile(95);
     f.e2eP99Ms = e2e.percentile(99);

@@ -1,0 +1,35 @@
+package io.moesearch.core.embed;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * How a batch of texts is fed to the model: sorted by length and cut into chunks of at most {@code
+ * chunkSize} texts of similar length, because a model call pads every text to the longest one in it
+ * (padding is what makes large mixed batches slow on CPU). The streaming job's embedding stage and
+ * the benchmarks' embedding ceiling both batch this way.
+ */
+public final class LengthSortedChunks {
+  private LengthSortedChunks() {}
+
+  /**
+   * Splits {@code items} into chunks of at most {@code chunkSize}, shortest texts first; the input
+   * list is not modified.
+   *
+   * @throws IllegalArgumentException if {@code chunkSize < 1}
+   */
+  public static <T> List<List<T>> of(List<T> items, Function<T, String> text, int chunkSize) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunk size must be >= 1, got " + chunkSize);
+    }
+    List<T> sorted = new ArrayList<>(items);
+    sorted.sort(Comparator.comparingInt(t -> text.apply(t).length()));
+    List<List<T>> chunks = new ArrayList<>((sorted.size() + chunkSize - 1) / chunkSize);
+    for (int from = 0; from < sorted.size(); from += chunkSize) {
+      chunks.add(List.copyOf(sorted.subList(from, Math.min(sorted.size(), from + chunkSize))));
+    }
+    return chunks;
+  }
+}

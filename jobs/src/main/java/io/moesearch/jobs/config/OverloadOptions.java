@@ -1,0 +1,27 @@
+package io.moesearch.jobs.config;
+
+import static io.moesearch.jobs.config.Checked.*;
+
+import org.apache.flink.configuration.ConfigOption;
+
+/** The {@code overload.*} settings: graceful degradation when misses outrun the model. */
+public final class OverloadOptions {
+  private OverloadOptions() {}
+
+  public static final ConfigOption<Boolean> ENABLED =
+      bool(
+          "overload.enabled",
+          true,
+          "Degrade in steps (fewer experts, fewer candidates, fast path, 'overloaded' answer) when"
+              + " queries waiting for the model pile up; false = queue without limit (back"
+              + " pressure reaches the cache's hit path).");
+
+  public static final ConfigOption<Integer> MAX_BACKLOG =
+      intIn(
+          "overload.max-backlog",
+          128,
+          4,
+          1_000_000,
+          "Queries waiting for the model per embedding subtask at which new misses are answered"
+              + " 'overloaded'; the earlier steps start at 1/4, 1/2 and 3/4 of it.");
+}
