@@ -92,6 +92,7 @@ public final class MoeSearch implements Callable<Integer> {
       subcommands = {
         BenchPipelineCommand.class,
         BenchCacheCommand.class,
+        BenchOverloadCommand.class,
         BenchRoutingCommand.class
       })
   static final class Bench extends Group {}

@@ -102,6 +102,7 @@ class MoeSearchHelpTest {
             "routing update",
             "bench pipeline",
             "bench cache",
+            "bench overload",
             "bench routing")) {
       assertThat(help).contains(" " + command + " ");
     }
