@@ -7,6 +7,7 @@ import io.moesearch.core.embed.LengthSortedChunks;
 import io.moesearch.core.embed.SharedEmbeddingModels;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.DegradationPolicy;
+import io.moesearch.core.overload.QueueWaitEstimate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,19 +26,20 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * Flink's checkpoints (async I/O replays them after a restore). The subtasks of a TaskManager share
  * one loaded model ({@link SharedEmbeddingModels}), each with its own predictor.
  *
- * <p>Overload: with {@code overload.max-backlog} set, each query is given a {@link
- * DegradationLevel} when it arrives, by a {@link DegradationPolicy} over the number of queries then
- * waiting for the model in this subtask. From the bound on, a query is not queued at all: it leaves
- * at once as an {@linkplain EmbeddedQuery#overloaded overloaded} query, so the queue (and the wait)
- * stays bounded and the operator's capacity ({@link #capacity}) is never reached, which is what
- * keeps back pressure away from the cache's hit path.
+ * <p>Overload: with {@code overload.max-wait-ms} set, each query is given a {@link
+ * DegradationLevel} when it arrives, by a {@link DegradationPolicy} over its estimated wait ({@link
+ * QueueWaitEstimate}: the queries then waiting for the model in this subtask times the recent model
+ * time per query). From the bound on (or with {@link #HARD_BACKLOG} queries waiting), a query is
+ * not queued at all: it leaves at once as an {@linkplain EmbeddedQuery#overloaded overloaded}
+ * query, so the queue (and the wait) stays bounded and the operator's capacity ({@link #capacity})
+ * is never reached, which is what keeps back pressure away from the cache's hit path.
  */
 public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, EmbeddedQuery> {
   private final EmbedderConfig embedderConfig;
   private final int maxBatch;
   private final int modelBatch;
   private final long maxWaitMillis;
-  private final int maxBacklog;
+  private final long maxWaitMillisOverload;
 
   private transient SharedEmbeddingModels.Lease model;
   private transient Embedder embedder;
@@ -45,6 +47,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   private transient Histogram batchSizes;
   private transient DegradationPolicy overload;
   private transient AtomicInteger backlog;
+  private transient QueueWaitEstimate waitEstimate;
 
   /** A query waiting for the model; {@code queuedNanos} is when it reached this operator. */
   private record Pending(
@@ -61,15 +64,16 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   }
 
   /**
-   * @param maxBacklog {@code overload.max-backlog}: the {@link DegradationPolicy} bound on queries
-   *     waiting for the model in this subtask, or 0 for none (queue without limit)
+   * @param overloadMaxWaitMillis {@code overload.max-wait-ms}: the {@link DegradationPolicy} bound
+   *     on a query's estimated wait for the model in this subtask, or 0 for none (queue without
+   *     limit)
    */
   public EmbedQueries(
       EmbedderConfig embedderConfig,
       int maxBatch,
       int modelBatch,
       long maxWaitMillis,
-      int maxBacklog) {
+      long overloadMaxWaitMillis) {
     if (modelBatch < 1 || modelBatch > maxBatch) {
       throw new IllegalArgumentException(
           "batch.model-batch-size must be in 1..batch.max-size ("
@@ -81,21 +85,27 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     this.maxBatch = maxBatch;
     this.modelBatch = modelBatch;
     this.maxWaitMillis = maxWaitMillis;
-    if (maxBacklog != 0 && maxBacklog < 4) {
+    if (overloadMaxWaitMillis < 0) {
       throw new IllegalArgumentException(
-          "overload.max-backlog must be 0 (off) or >= 4, got " + maxBacklog);
+          "overload.max-wait-ms must be >= 0 (0 = off), got " + overloadMaxWaitMillis);
     }
-    this.maxBacklog = maxBacklog;
+    this.maxWaitMillisOverload = overloadMaxWaitMillis;
   }
 
   /**
-   * The async operator's capacity for this stage: with a backlog bound, room for the bound, the
-   * batch in the model and the immediate "overloaded" answers of a burst, so the operator never
-   * blocks its input (and with it the cache's hit path) while the policy sheds load; without one,
-   * four batches.
+   * Queries that may wait for the model in one subtask with overload protection on, whatever the
+   * wait estimate says: a hard bound under the operator's {@link #capacity}.
    */
-  public static int capacity(int maxBatch, int maxBacklog) {
-    return maxBacklog == 0 ? maxBatch * 4 : 2 * maxBacklog + 2 * maxBatch;
+  public static final int HARD_BACKLOG = 1024;
+
+  /**
+   * The async operator's capacity for this stage: with overload protection, room for {@link
+   * #HARD_BACKLOG}, the batch in the model and the immediate "overloaded" answers of a burst, so
+   * the operator never blocks its input (and with it the cache's hit path) while the policy sheds
+   * load; without it, four batches (the queue then pushes back upstream).
+   */
+  public static int capacity(int maxBatch, boolean overloadProtection) {
+    return overloadProtection ? HARD_BACKLOG + 4 * maxBatch : maxBatch * 4;
   }
 
   @Override
@@ -105,7 +115,9 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     var metrics = getRuntimeContext().getMetricGroup();
     batchSizes = metrics.histogram("embedBatchSize", new DescriptiveStatisticsHistogram(1000));
     backlog = new AtomicInteger();
-    overload = maxBacklog == 0 ? null : new DegradationPolicy(maxBacklog);
+    waitEstimate = new QueueWaitEstimate();
+    overload = maxWaitMillisOverload == 0 ? null : new DegradationPolicy(maxWaitMillisOverload);
+    metrics.gauge("embedMillisPerQuery", waitEstimate::millisPerQuery);
     metrics.gauge("embedBacklog", backlog::get);
     batcher =
         new MicroBatcher<>(
@@ -117,8 +129,13 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
 
   @Override
   public void asyncInvoke(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
+    int waiting = backlog.get();
     DegradationLevel level =
-        overload == null ? DegradationLevel.NONE : overload.admit(backlog.get());
+        overload == null
+            ? DegradationLevel.NONE
+            : waiting >= HARD_BACKLOG
+                ? DegradationLevel.OVERLOADED
+                : overload.admit(waitEstimate.waitMillis(waiting));
     if (level == DegradationLevel.OVERLOADED) {
       future.complete(
           List.of(
@@ -141,8 +158,10 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
         texts.add(p.query().text());
       }
       try {
+        long start = System.nanoTime();
         float[][] vectors = embedder.embed(texts);
         long now = System.nanoTime();
+        waitEstimate.record(chunk.size(), now - start);
         for (int i = 0; i < chunk.size(); i++) {
           Pending p = chunk.get(i);
           p.future()

@@ -145,19 +145,18 @@ class EmbedQueriesTest {
   }
 
   /**
-   * Overload: with a backlog bound B = 16, queries arriving while the model is busy get the levels
-   * of their backlog (4 each of none, fewer_experts, fewer_candidates, fast_path), and every later
-   * one is answered "overloaded" without queueing. The async buffer is sized by {@link
-   * EmbedQueries#capacity}: 48 queries pass through it without its input ever blocking, where the
-   * unprotected stage's buffer (four batches) would block its input, and with it the cache's hit
-   * path, after 4 × batch queries. The batch (64, waiting up to 5 s to fill) holds the model back
-   * while the 48 queries arrive, so the backlog only grows.
+   * Overload: with {@code overload.max-wait-ms} 160 and no model call measured yet (so the estimate
+   * is the prior, 10 ms per query ahead), queries arriving while the model is held back get the
+   * levels of their wait (4 each of none, fewer_experts, fewer_candidates, fast_path: thresholds
+   * 40, 80, 120 ms), and every later one is answered "overloaded" without queueing. The async
+   * buffer is sized by {@link EmbedQueries#capacity}: the queries pass through it without its input
+   * ever blocking. The batch (64, waiting up to 5 s to fill) holds the model back while the 48
+   * queries arrive, so the backlog only grows.
    */
   @Test
   void pastTheBacklogBoundMissesAreDegradedThenAnsweredOverloadedWithoutQueueing()
       throws Exception {
     int maxBatch = 64;
-    int bound = 16;
     List<SearchQuery> queries = new ArrayList<>();
     for (int i = 0; i < 48; i++) {
       queries.add(query("o-" + i, "usb cable " + i));
@@ -165,8 +164,8 @@ class EmbedQueriesTest {
     List<EmbeddedQuery> out;
     try (var h =
         harness(
-            new EmbedQueries(EmbedderConfig.bundled(), maxBatch, 8, 5_000, bound),
-            EmbedQueries.capacity(maxBatch, bound),
+            new EmbedQueries(EmbedderConfig.bundled(), maxBatch, 8, 5_000, 160),
+            EmbedQueries.capacity(maxBatch, true),
             AsyncDataStream.OutputMode.ORDERED)) {
       h.open();
       out = embedAll(h, queries);
@@ -186,8 +185,9 @@ class EmbedQueriesTest {
       assertThat(dot(e.vector(), reference.embed(e.query().text()))).isCloseTo(1.0, within(1e-5));
     }
     assertThat(out.subList(16, 48)).allSatisfy(e -> assertThat(e.vector()).isEmpty());
-    assertThat(EmbedQueries.capacity(maxBatch, 0)).isEqualTo(4 * maxBatch);
-    assertThat(EmbedQueries.capacity(maxBatch, bound)).isGreaterThan(bound + maxBatch);
+    assertThat(EmbedQueries.capacity(maxBatch, false)).isEqualTo(4 * maxBatch);
+    assertThat(EmbedQueries.capacity(maxBatch, true))
+        .isGreaterThan(EmbedQueries.HARD_BACKLOG + maxBatch);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.moesearch.core.overload;
 import static io.moesearch.core.overload.DegradationLevel.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.moesearch.core.gate.Route;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class DegradationPolicyTest {
 
   @Test
-  void levelRisesWithTheBacklogOneStepPerQuarterOfTheBound() {
+  void levelRisesWithTheWaitOneStepPerQuarterOfTheBound() {
     DegradationPolicy p = new DegradationPolicy(100);
     assertThat(p.admit(0)).isEqualTo(NONE);
     assertThat(p.admit(24)).isEqualTo(NONE);
@@ -22,12 +23,12 @@ class DegradationPolicyTest {
   }
 
   @Test
-  void aBurstJumpsStraightToTheLevelItsBacklogNeeds() {
+  void aBurstJumpsStraightToTheLevelItsWaitNeeds() {
     assertThat(new DegradationPolicy(100).admit(80)).isEqualTo(FAST_PATH);
   }
 
   @Test
-  void levelFallsOnlyWhenTheBacklogDrainsBelowHalfTheThreshold() {
+  void levelFallsOnlyWhenTheWaitDrainsBelowHalfTheThreshold() {
     DegradationPolicy p = new DegradationPolicy(100);
     p.admit(100);
     assertThat(p.admit(99)).as("just below the bound: stays").isEqualTo(OVERLOADED);
@@ -35,15 +36,27 @@ class DegradationPolicyTest {
     assertThat(p.admit(49)).isEqualTo(FAST_PATH);
     assertThat(p.admit(40)).isEqualTo(FAST_PATH);
     assertThat(p.admit(30)).as("below 75/2, not below 50/2").isEqualTo(FEWER_CANDIDATES);
-    assertThat(p.admit(11)).isEqualTo(NONE);
+    assertThat(p.admit(12.4)).isEqualTo(NONE);
     assertThat(p.level()).isEqualTo(NONE);
   }
 
   @Test
-  void rejectsABoundTooSmallForFourStepsAndNegativeBacklogs() {
-    assertThatThrownBy(() -> new DegradationPolicy(3)).hasMessageContaining("overload.max-backlog");
+  void rejectsAnEmptyBoundAndNegativeWaits() {
+    assertThatThrownBy(() -> new DegradationPolicy(0)).hasMessageContaining("overload.max-wait-ms");
     assertThatThrownBy(() -> new DegradationPolicy(8).admit(-1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theWaitIsTheBacklogTimesTheMeasuredModelTimePerQuery() {
+    QueueWaitEstimate w = new QueueWaitEstimate();
+    assertThat(w.waitMillis(3)).isEqualTo(3 * QueueWaitEstimate.PRIOR_MILLIS_PER_QUERY);
+    w.record(8, 16_000_000); // 2 ms per query: the first measurement replaces the prior
+    assertThat(w.waitMillis(10)).isEqualTo(20.0);
+    w.record(4, 40_000_000); // 10 ms per query, weighted 0.2
+    assertThat(w.millisPerQuery()).isCloseTo(0.8 * 2 + 0.2 * 10, within(1e-9));
+    assertThat(w.waitMillis(0)).isZero();
+    assertThatThrownBy(() -> w.record(0, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -16,12 +16,13 @@ public final class OverloadOptions {
               + " queries waiting for the model pile up; false = queue without limit (back"
               + " pressure reaches the cache's hit path).");
 
-  public static final ConfigOption<Integer> MAX_BACKLOG =
-      intIn(
-          "overload.max-backlog",
-          128,
-          4,
-          1_000_000,
-          "Queries waiting for the model per embedding subtask at which new misses are answered"
-              + " 'overloaded'; the earlier steps start at 1/4, 1/2 and 3/4 of it.");
+  public static final ConfigOption<Long> MAX_WAIT_MS =
+      longIn(
+          "overload.max-wait-ms",
+          200,
+          1,
+          600_000,
+          "Estimated wait for the embedding model (queries ahead x recent model time per query,"
+              + " per subtask) at which new misses are answered 'overloaded'; the earlier steps"
+              + " start at 1/4, 1/2 and 3/4 of it.");
 }

@@ -219,8 +219,8 @@ public final class SearchJob {
       boolean fills) {
     String artifactDir = artifact.dir().toString();
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
-    int maxBacklog =
-        config.get(OverloadOptions.ENABLED) ? config.get(OverloadOptions.MAX_BACKLOG) : 0;
+    boolean overload = config.get(OverloadOptions.ENABLED);
+    long overloadMaxWait = overload ? config.get(OverloadOptions.MAX_WAIT_MS) : 0;
     DataStream<EmbeddedQuery> embedded =
         AsyncDataStream.unorderedWait(
                 queries,
@@ -229,10 +229,10 @@ public final class SearchJob {
                     maxBatch,
                     config.get(BatchOptions.MODEL_BATCH_SIZE),
                     config.get(BatchOptions.MAX_WAIT_MS),
-                    maxBacklog),
+                    overloadMaxWait),
                 60,
                 TimeUnit.SECONDS,
-                EmbedQueries.capacity(maxBatch, maxBacklog))
+                EmbedQueries.capacity(maxBatch, overload))
             .name("embed")
             .uid("embed");
     LoadAwareRoutingConfig routing = config.loadAwareRouting();

@@ -47,6 +47,9 @@ final class PipelineFixture {
     m.put("routing.max-experts", "4");
     m.put("batch.max-size", "16");
     m.put("cache.fill-key-file", artifactDir.getParent().resolve("cache-fill.key").toString());
+    // These tests send bursts and assert exact answers: overload protection would (rightly) cut
+    // some of them short on a loaded machine. OverloadITCase turns it on.
+    m.put("overload.enabled", "false");
     m.putAll(more);
     return MoeSearchConfig.defaultsWith(m);
   }
