@@ -136,7 +136,7 @@ final class BenchPipelineCommand extends CliCommand {
       timedOut |= f.timedOut;
     }
     System.out.printf(
-        "%n| cache | queries | target rate/s | throughput/s | ratio to ceiling | e2e p50 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|---|%n");
+        "%n| cache | queries | target rate/s | answers/s | full answers/s | ratio to ceiling | degraded | e2e p50 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|---|---|---|%n");
     Map<String, Run> runs = new LinkedHashMap<>();
     if (report.cacheOn != null) {
       runs.put("on", report.cacheOn);
@@ -148,12 +148,14 @@ final class BenchPipelineCommand extends CliCommand {
         (mode, r) ->
             System.out.printf(
                 Locale.ROOT,
-                "| %s | %d | %s | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
+                "| %s | %d | %s | %.1f | %.1f | %.2f | %.1f%% | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
                 mode,
                 r.pipeline.resultsReceived,
                 rate == 0 ? "max" : String.valueOf(rate),
                 r.throughputPerSec,
+                r.fullAnswersPerSec,
                 r.ratioToCeiling,
+                100 * r.degradedShare,
                 r.pipeline.e2eP50Ms,
                 r.e2eP99Ms,
                 r.inJobP50Ms,
@@ -164,10 +166,10 @@ final class BenchPipelineCommand extends CliCommand {
             System.out.println("in-job stages (ms), cache " + mode + ": " + r.pipeline.stageMs));
     if (report.cacheOn != null && report.cacheOff != null) {
       report.cacheOnToOffThroughput =
-          report.cacheOn.throughputPerSec / Math.max(1e-9, report.cacheOff.throughputPerSec);
+          report.cacheOn.fullAnswersPerSec / Math.max(1e-9, report.cacheOff.fullAnswersPerSec);
       System.out.printf(
           Locale.ROOT,
-          "cache-on throughput / cache-off throughput: %.2f%n",
+          "cache-on / cache-off full answers per second: %.2f%n",
           report.cacheOnToOffThroughput);
     }
     if (timedOut) {
@@ -194,13 +196,18 @@ final class BenchPipelineCommand extends CliCommand {
     public Run cacheOn;
     public Run cacheOff;
 
-    /** cacheOn.throughputPerSec / cacheOff.throughputPerSec (when both ran). */
+    /** cacheOn.fullAnswersPerSec / cacheOff.fullAnswersPerSec (when both ran). */
     public Double cacheOnToOffThroughput;
   }
 
-  /** One pipeline run; {@code ratioToCeiling} = throughput / the combined ceiling. */
+  /**
+   * One pipeline run; {@code ratioToCeiling} = full answers per second / the combined ceiling
+   * (answers cut short under overload do not count; see {@code degradedShare}).
+   */
   public static final class Run {
     public double throughputPerSec;
+    public double fullAnswersPerSec;
+    public double degradedShare;
     public double inJobP50Ms;
     public double inJobP99Ms;
     public double e2eP99Ms;
@@ -210,10 +217,15 @@ final class BenchPipelineCommand extends CliCommand {
     Run(PipelineDriver.Figures f, Ceiling.Figures ceiling) {
       this.pipeline = f;
       this.throughputPerSec = f.throughputPerSec;
+      this.fullAnswersPerSec = f.fullAnswersPerSec;
+      this.degradedShare =
+          f.resultsReceived == 0
+              ? 0
+              : 1 - f.degraded.getOrDefault("none", 0) / (double) f.resultsReceived;
       this.inJobP50Ms = f.inJobP50Ms;
       this.inJobP99Ms = f.inJobP99Ms;
       this.e2eP99Ms = f.e2eP99Ms;
-      this.ratioToCeiling = f.throughputPerSec / ceiling.combinedPerSec;
+      this.ratioToCeiling = f.fullAnswersPerSec / ceiling.combinedPerSec;
     }
   }
 }

@@ -35,6 +35,15 @@ public final class PipelineDriver {
     public double targetRatePerSec;
     public double sendSeconds;
     public double throughputPerSec;
+
+    /**
+     * Answers searched as configured ({@code degraded: none}) per second: the throughput that
+     * counts when overload protection sheds load.
+     */
+    public double fullAnswersPerSec;
+
+    /** Answers per {@code degraded} level ({@code none}, ..., {@code overloaded}). */
+    public Map<String, Integer> degraded = new TreeMap<>();
     public double e2eP50Ms;
     public double e2eP95Ms;
     public double e2eP99Ms;
@@ -183,8 +192,9 @@ public final class PipelineDriver {
       throw consumerFailure.get();
     }
     f.timedOut = f.resultsReceived < queries.size() || f.deadLetters < sentBad;
-    f.throughputPerSec =
-        f.resultsReceived / Math.max(1e-3, (lastResult.get() - firstSend) / 1000.0);
+    double seconds = Math.max(1e-3, (lastResult.get() - firstSend) / 1000.0);
+    f.throughputPerSec = f.resultsReceived / seconds;
+    f.fullAnswersPerSec = f.degraded.getOrDefault(SearchResult.NOT_DEGRADED, 0) / seconds;
     f.e2eP50Ms = e2e.percentile(50);
     f.e2eP95Ms = e2e.percentile(95);
     f.e2eP99Ms = e2e.percentile(99);
@@ -249,6 +259,7 @@ public final class PipelineDriver {
         stages.get("rerank").add(res.latency().rerankMs());
       }
       f.avgExperts += (res.experts().length - f.avgExperts) / f.resultsReceived;
+      f.degraded.merge(res.degraded(), 1, Integer::sum);
       onResult.accept(res);
     }
     f.deadLetters += dead.poll(Duration.ZERO).size();
