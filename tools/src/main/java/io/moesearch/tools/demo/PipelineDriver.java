@@ -44,6 +44,7 @@ public final class PipelineDriver {
 
     /** Answers per {@code degraded} level ({@code none}, ..., {@code overloaded}). */
     public Map<String, Integer> degraded = new TreeMap<>();
+
     public double e2eP50Ms;
     public double e2eP95Ms;
     public double e2eP99Ms;
