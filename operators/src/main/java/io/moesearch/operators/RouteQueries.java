@@ -14,6 +14,8 @@ import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.retrieval.FilterMatchCounts;
+import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,8 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes each embedded query through the MoE gate and fans it out: one {@link ExpertRequest} per
- * activated expert (every expert for a query with brand or price filters), plus one to the lexical
- * branch when ranking is hybrid.
+ * activated expert, plus one to the lexical branch when ranking is hybrid. A query with brand or
+ * price filters goes to the routed experts that hold matches, widened in gate order until they hold
+ * {@code top_k} ({@link LoadAwareRouter#routeFiltered}; matches per expert are counted once per
+ * filter and version, {@link FilterMatchCounts}).
  *
  * <p><b>Load-aware.</b> Routing scores are {@code logit − α · load} ({@link LoadAwareRouter}, the
  * router {@code eval} and {@code bench routing} also route through, so they measure this); the
@@ -91,7 +95,15 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   private transient EnumMap<DegradationLevel, Counter> degraded;
 
   /** The version being served and its router (which holds this subtask's load tracker). */
-  private record Serving(String dir, String version, String modelId, LoadAwareRouter router) {}
+  private record Serving(
+      String dir,
+      String version,
+      String modelId,
+      LoadAwareRouter router,
+      FilterMatchCounts matches) {}
+
+  /** Filters whose per-expert match counts a router subtask remembers. */
+  static final int REMEMBERED_FILTERS = 4096;
 
   /** Dense-only routing, balancing and the fast path off, no version watching. */
   public RouteQueries(String artifactDir, RoutingConfig routing) {
@@ -195,7 +207,8 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
         a.dir().toAbsolutePath().normalize().toString(),
         a.version(),
         a.manifest().modelId(),
-        LoadAwareRouter.serving(a.gate(), routing, placement, tracker));
+        LoadAwareRouter.serving(a.gate(), routing, placement, tracker),
+        new FilterMatchCounts(a, REMEMBERED_FILTERS));
   }
 
   /** Swaps in a newly verified version between two queries (a clean point). */
@@ -205,6 +218,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     }
     IndexArtifact next = follower.poll(System.currentTimeMillis());
     if (next != null) {
+      serving.matches().close();
       serving = serve(next);
       swaps.inc();
       LOG.info("now routing with index version {}", serving.version());
@@ -238,11 +252,22 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     Filters f = q.query().filters();
     LoadAwareRouter router = serving.router();
     long eventTime = q.query().ts() > 0 ? q.query().ts() : q.tsInMillis();
-    // A filter can be selective enough that the routed experts hold too few matches; a filtered
-    // query is therefore searched on every expert (each a filtered search, exact when selective).
+    // A filter can be selective enough that the routed experts hold too few matches: a filtered
+    // query goes as far as it needs to find top_k matches (each a filtered search, exact when
+    // selective), and a filter most products pass costs what an unfiltered query costs.
     boolean filtered = f != null && !f.isEmpty();
     Route route =
-        filtered ? router.routeEvery(q.vector(), eventTime) : router.route(q.vector(), eventTime);
+        filtered
+            ? router.routeFiltered(
+                q.vector(),
+                eventTime,
+                serving
+                    .matches()
+                    .counts(
+                        f.canonical(),
+                        () -> FilterQueries.of(f.brands(), f.priceMin(), f.priceMax())),
+                Math.max(q.query().topK(), 1))
+            : router.route(q.vector(), eventTime);
     route = q.degradation().apply(route, routing.fastOversample());
     int[] experts = route.experts();
     int[] slots = route.slots();
@@ -287,6 +312,9 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   public void close() {
     if (follower != null) {
       follower.close();
+    }
+    if (serving != null) {
+      serving.matches().close();
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.moesearch.core.gate;
 
+import java.util.LinkedHashSet;
+
 /**
  * The {@link ExpertRouter}: load-aware, complexity-aware routing over an expert layout. For a query
  * x with gate logits {@code l = x·W}:
@@ -156,16 +158,60 @@ public final class LoadAwareRouter implements ExpertRouter {
   }
 
   /**
-   * Routes to every expert, most probable first ({@link #expansionOrder}), each on its least-loaded
-   * replica, and records the slots' activations: how the job serves a query with brand or price
-   * filters (a selective filter may leave the routed experts with too few matches).
+   * Routes a query with a brand or price filter by how selective the filter is: the experts the
+   * unfiltered route activates that hold a match, widened in gate order ({@link #expansionOrder})
+   * by further experts holding matches until the chosen experts hold at least {@code k} matches
+   * between them (or hold every match), each on its least-loaded replica; records the slots'
+   * activations. A filter most products pass (say {@code price_min: 0}) costs what an unfiltered
+   * query costs; a selective one reaches as far as its matches are. When nothing matches anywhere,
+   * the route is the unfiltered route's top expert (which answers with nothing).
+   *
+   * @param matches products matching the filter, per expert ({@link #experts()} entries)
+   * @param k the page size the filtered search must be able to fill
    */
-  public synchronized Route routeEvery(float[] query, long timestampMs) {
-    double[] p = gate.probabilities(query, config.base().temperature());
-    int[] experts = everyExpert(p);
-    int[] chosen = placement.leastLoaded(experts, slots.activations(timestampMs));
-    slots.recordActivations(chosen, timestampMs);
-    return new Route(experts, false, LoadStats.normalisedEntropy(p), config.oversample(), chosen);
+  public synchronized Route routeFiltered(float[] query, long timestampMs, int[] matches, int k) {
+    if (matches.length != gate.experts()) {
+      throw new IllegalArgumentException(
+          "matches has " + matches.length + " entries, the gate " + gate.experts() + " experts");
+    }
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+    double[] counts = slots.activations(timestampMs);
+    double[] expertLoads =
+        config.balanceAlpha() > 0 ? placement.expertLoads(LoadStats.relativeLoads(counts)) : null;
+    Route unfiltered = route(query, expertLoads);
+    int[] chosen = filteredExperts(unfiltered.experts(), expansionOrder(query), matches, k);
+    int[] replicas = placement.leastLoaded(chosen, counts);
+    slots.recordActivations(replicas, timestampMs);
+    return new Route(chosen, false, unfiltered.entropy(), config.oversample(), replicas);
+  }
+
+  /**
+   * The rule of {@link #routeFiltered}: {@code routed} experts with a match, then {@code order}'s
+   * experts with a match until {@code k} matches are covered; the first routed expert when none
+   * matches.
+   */
+  static int[] filteredExperts(int[] routed, int[] order, int[] matches, int k) {
+    LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
+    long covered = 0;
+    for (int e : routed) {
+      if (matches[e] > 0 && chosen.add(e)) {
+        covered += matches[e];
+      }
+    }
+    for (int e : order) {
+      if (covered >= k) {
+        break;
+      }
+      if (matches[e] > 0 && chosen.add(e)) {
+        covered += matches[e];
+      }
+    }
+    if (chosen.isEmpty()) {
+      return new int[] {routed[0]};
+    }
+    return chosen.stream().mapToInt(Integer::intValue).toArray();
   }
 
   @Override

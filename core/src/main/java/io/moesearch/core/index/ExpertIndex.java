@@ -96,6 +96,15 @@ public final class ExpertIndex implements AutoCloseable {
     }
   }
 
+  /** How many of this index's products match {@code filter} (a brand/price filter query). */
+  public int count(Query filter) {
+    try {
+      return searcher.count(filter);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Runs an arbitrary query (for example BM25) and returns its hits with Lucene scores. */
   public List<Candidate> search(Query query, int n) {
     try {

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import org.assertj.core.api.Assertions;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class LoadAwareRouterTest {
@@ -161,7 +160,7 @@ class LoadAwareRouterTest {
   }
 
   @Test
-  void routeEveryTakesEveryExpertByProbabilityOnItsLeastLoadedReplica() {
+  void aFilteredQueryReachesAsFarAsItsMatchesOnEachExpertsLeastLoadedReplica() {
     Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}, {-1, 0}});
     ExpertPlacement p = new ExpertPlacement(4, new int[][] {{0, 1}, {2}, {3}});
     ExpertLoadTracker slots = new ExpertLoadTracker(4, 1_000_000);
@@ -169,13 +168,44 @@ class LoadAwareRouterTest {
         LoadAwareRouter.serving(gate, LoadAwareRoutingConfig.plain(BASE, 7), p, slots);
     float[] q = {0.8f, 0.6f};
     assertThat(router.expansionOrder(q)).containsExactly(0, 1, 2);
-    Route first = router.routeEvery(q, 0);
-    assertThat(first.experts()).containsExactly(0, 1, 2);
-    assertThat(first.slots()).containsExactly(0, 2, 3);
-    assertThat(first.oversample()).isEqualTo(7);
-    assertThat(router.routeEvery(q, 1).slots()).containsExactly(1, 2, 3);
-    assertThat(slots.activations(1))
-        .containsExactly(new double[] {1, 1, 2, 2}, Offset.offset(1e-3));
+    int[] routed = router.route(q, (double[]) null).experts();
+
+    // A filter most products pass: the unfiltered route, nothing more.
+    Route broad = router.routeFiltered(q, 0, new int[] {50, 50, 50}, 10);
+    assertThat(broad.experts()).containsExactly(routed);
+    assertThat(broad.oversample()).isEqualTo(7);
+    // A selective filter: widened in gate order until 10 matches are covered.
+    Route selective = router.routeFiltered(q, 1, new int[] {3, 4, 9}, 10);
+    assertThat(selective.experts()).startsWith(routed).contains(0, 1, 2);
+    // Experts without a match are never searched, routed or not.
+    assertThat(router.routeFiltered(q, 2, new int[] {0, 0, 12}, 10).experts()).containsExactly(2);
+    // Nothing matches anywhere: the top routed expert answers (with nothing).
+    assertThat(router.routeFiltered(q, 3, new int[] {0, 0, 0}, 10).experts())
+        .containsExactly(routed[0]);
+    // Replicas: expert 0 alternates between its least-loaded slots 0 and 1.
+    LoadAwareRouter fresh =
+        LoadAwareRouter.serving(
+            gate, LoadAwareRoutingConfig.plain(BASE, 7), p, new ExpertLoadTracker(4, 1_000_000));
+    Route a = fresh.routeFiltered(q, 4, new int[] {20, 0, 0}, 10);
+    Route b = fresh.routeFiltered(q, 4, new int[] {20, 0, 0}, 10);
+    assertThat(a.experts()).containsExactly(0);
+    assertThat(new int[] {a.slots()[0], b.slots()[0]}).containsExactlyInAnyOrder(0, 1);
+  }
+
+  @Test
+  void theFilteredRuleCoversKMatchesInOrder() {
+    assertThat(
+            LoadAwareRouter.filteredExperts(
+                new int[] {2, 0}, new int[] {2, 0, 1, 3}, new int[] {1, 5, 1, 7}, 4))
+        .containsExactly(2, 0, 1);
+    assertThat(
+            LoadAwareRouter.filteredExperts(
+                new int[] {2, 0}, new int[] {2, 0, 1, 3}, new int[] {1, 5, 4, 7}, 4))
+        .containsExactly(2, 0);
+    assertThat(
+            LoadAwareRouter.filteredExperts(
+                new int[] {2}, new int[] {2, 3, 0, 1}, new int[] {1, 1, 0, 2}, 2))
+        .containsExactly(3);
   }
 
   @Test
