@@ -2,9 +2,12 @@ package io.moesearch.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,30 @@ class AdaptiveFusionTest {
             .isLessThan(denseWeight("front loader washer", agreement, gap));
       }
     }
+  }
+
+  @Test
+  void aNamedModelCodeOutranksANeighbouringCodeThatDenseSimilarityPrefers() {
+    Product named =
+        new Product(
+            "named", "Hoover DXOC67C3 washing machine", "Hoover", "DXOC67C3", "", null, null);
+    Product near =
+        new Product(
+            "near", "Hoover DXOC47C3 washing machine", "Hoover", "DXOC47C3", "", null, null);
+    RankingFeatures.QueryTerms q = features.query("hoover dxoc67c3");
+    // Dense prefers the neighbour (higher cosine, ranked first); BM25 ranks the named one first.
+    List<HybridRanker.Scored> dense =
+        List.of(
+            new HybridRanker.Scored("near", near.title(), features.of(q, near, 0.83, 0, -1, -1)),
+            new HybridRanker.Scored(
+                "named", named.title(), features.of(q, named, 0.80, 0, -1, -1)));
+    List<HybridRanker.Scored> lexical =
+        List.of(
+            new HybridRanker.Scored("named", named.title(), features.of(q, named, 0.80, 1, -1, -1)),
+            new HybridRanker.Scored(
+                "near", near.title(), features.of(q, near, 0.83, 0.55, -1, -1)));
+    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, shipped, 20, 10);
+    assertThat(top).extracting(HybridRanker.Scored::productId).containsExactly("named", "near");
   }
 
   @Test
