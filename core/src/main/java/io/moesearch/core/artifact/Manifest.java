@@ -27,10 +27,12 @@ public record Manifest(
     @JsonInclude(JsonInclude.Include.NON_NULL) GateUpdate gateUpdate) {
 
   /**
-   * Version 2. {@link #gateUpdate} is optional (absent in built artifacts and in every artifact
-   * written before it existed), so the format stays 2 and older artifacts still load.
+   * Version 3: the BM25 field is analysed for e-commerce text ({@code Analyzers}: units, model
+   * codes across separators, Krovetz stemming); a version-2 index was analysed with the English
+   * analyzer and would not match the queries, so it is rejected and must be rebuilt. {@link
+   * #gateUpdate} is optional (absent in built artifacts).
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   /**
    * Provenance of a gate re-learned by {@code routing update}: this version shares every file but

@@ -16,16 +16,25 @@ import java.util.Map;
 
 /**
  * Graded relevance judgements: query → (product id → rating). Read from a {@code
- * query,docid,rating} CSV (a header row naming those columns; extra columns are ignored). Query
- * order follows the file.
+ * query,docid,rating} CSV (a header row naming those columns; an optional {@code type} column names
+ * the query's type, e.g. a known-item generator's kind; other columns are ignored). Query order
+ * follows the file.
+ *
+ * @param types query → type, for the queries whose rows name one
  */
-public record Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine> badLines) {
+public record Judgements(
+    Map<String, Map<String, Integer>> byQuery, Map<String, String> types, List<BadLine> badLines) {
 
   public Judgements {
     Map<String, Map<String, Integer>> copy = new LinkedHashMap<>();
     byQuery.forEach((q, m) -> copy.put(q, Collections.unmodifiableMap(new LinkedHashMap<>(m))));
     byQuery = Collections.unmodifiableMap(copy);
+    types = Map.copyOf(types);
     badLines = List.copyOf(badLines);
+  }
+
+  public Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine> badLines) {
+    this(byQuery, Map.of(), badLines);
   }
 
   public static Judgements load(Path csv, BadLinePolicy policy) throws IOException {
@@ -43,11 +52,13 @@ public record Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine
     int q = header.fields().indexOf("query");
     int d = header.fields().indexOf("docid");
     int r = header.fields().indexOf("rating");
+    int t = header.fields().indexOf("type");
     if (q < 0 || d < 0 || r < 0) {
       throw new CatalogFormatException(
           source + ":1: the header must name the columns query, docid and rating");
     }
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    Map<String, String> types = new LinkedHashMap<>();
     List<BadLine> bad = new ArrayList<>();
     for (CsvReader.Row row = reader.next(); row != null; row = reader.next()) {
       String reason = row.error();
@@ -78,8 +89,11 @@ public record Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine
       }
       out.computeIfAbsent(row.fields().get(q).trim(), k -> new LinkedHashMap<>())
           .put(row.fields().get(d).trim(), rating);
+      if (t >= 0 && !row.fields().get(t).isBlank()) {
+        types.put(row.fields().get(q).trim(), row.fields().get(t).trim());
+      }
     }
-    return new Judgements(out, bad);
+    return new Judgements(out, types, bad);
   }
 
   /** Queries with at least one judgement of {@code minRating} or more. */

@@ -37,6 +37,19 @@ public final class Metrics {
     return (double) hit / truth.size();
   }
 
+  /**
+   * Reciprocal rank of the first relevant result (rating >= 1) within the first {@code k}; 0 when
+   * none is.
+   */
+  public static double reciprocalRank(List<String> ranked, Map<String, Integer> ratings, int k) {
+    for (int i = 0; i < Math.min(k, ranked.size()); i++) {
+      if (ratings.getOrDefault(ranked.get(i), 0) >= 1) {
+        return 1.0 / (i + 1);
+      }
+    }
+    return 0;
+  }
+
   /** Fraction of the first {@code k} results that are judged at all. */
   public static double judgedAtK(List<String> ranked, Map<String, Integer> ratings, int k) {
     int n = Math.min(k, ranked.size());

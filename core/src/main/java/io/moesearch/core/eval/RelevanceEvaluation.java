@@ -1,6 +1,5 @@
 package io.moesearch.core.eval;
 
-import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
@@ -12,10 +11,8 @@ import io.moesearch.core.rank.RankedQuery;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.Retriever;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,49 +22,74 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Judged relevance of every ranking variant: BM25, exact dense, MoE-routed dense, hybrid by
- * reciprocal rank fusion, and hybrid by a learned linear model over {@link RankingFeatures} whose
- * weights are fit by k-fold cross-validation (each query is scored by a model that never saw it).
- * Hybrid candidates are the union of the routed dense top {@value #CANDIDATES} and the BM25 top
- * {@value #CANDIDATES}. A product is relevant when rated 1 or more.
+ * Judged relevance of the ranking as served, per judged set and per query type, beside its
+ * baselines and a refit:
+ *
+ * <ul>
+ *   <li>{@code bm25}: the BM25 branch alone;
+ *   <li>{@code dense}: the MoE-routed dense retrieval alone (exact cosine over the routed experts);
+ *   <li>{@code rrf}: reciprocal rank fusion of the two;
+ *   <li>{@code served}: the hybrid ranking exactly as the job serves it, with the configured fusion
+ *       weights ({@code ranking.weights}), no refit: {@link HybridRanker#fuse} on the same lists;
+ *   <li>{@code refit}: the learned fusion refit by {@link CoordinateAscent} on the training sets,
+ *       never on the query it scores: a set that is also a training set is scored by k-fold
+ *       cross-validation over its queries (each fold's model is fit on the other folds and all
+ *       other training sets); any other set by the model fit on all training sets.
+ * </ul>
+ *
+ * Fitting maximises the mean over training sets of each set's mean nDCG@10 (every set counts
+ * alike). A product is relevant when rated 1 or more; recall@10 is the share of a query's relevant
+ * products in its top 10, MRR@10 the reciprocal rank of the first relevant one (0 beyond 10). A
+ * query's type is its judgement file's {@code type} column, else {@link #queryType}.
  */
 public final class RelevanceEvaluation {
-  public static final int CANDIDATES = 100;
-  public static final List<String> VARIANTS =
-      List.of("bm25", "dense_exact", "dense_routed", "hybrid_rrf", "hybrid_learned");
+  public static final List<String> VARIANTS = List.of("bm25", "dense", "rrf", "served", "refit");
 
-  /** Per-variant aggregate figures; field names are the JSON output's. */
-  public static final class VariantFigures {
+  /** A judged query set under a short name (its file name without extension). */
+  public record JudgedSet(String name, Judgements judgements) {}
+
+  /** Aggregate figures of one variant over some queries; field names are the JSON output's. */
+  public static final class Figures {
+    public int queries;
     public double ndcgAt10;
-    public double condensedNdcgAt10;
-    public double judgedAt10;
-    public double precisionAt10;
-    public double candidateRecallAt100;
-    public double zeroResultRate;
+    public double recallAt10;
+    public double mrrAt10;
   }
 
   /** Per-query nDCG@10 of every variant. */
-  public record QueryRow(String query, Map<String, Double> ndcgAt10) {}
+  public record QueryRow(String set, String query, String type, Map<String, Double> ndcgAt10) {}
 
   public static final class Report {
-    public int queries;
+    /** The configured fusion weights the {@code served} figures use. */
+    public Map<String, Double> servedWeights = new LinkedHashMap<>();
+
+    /** set → variant → figures. */
+    public Map<String, Map<String, Figures>> sets = new LinkedHashMap<>();
+
+    /** set → query type → variant → figures. */
+    public Map<String, Map<String, Map<String, Figures>>> byType = new LinkedHashMap<>();
+
+    /** set → how its {@code refit} figures were obtained. */
+    public Map<String, String> refitMethod = new LinkedHashMap<>();
+
+    public List<String> trainingSets = new ArrayList<>();
     public int folds;
-    public Map<String, VariantFigures> variants = new LinkedHashMap<>();
-    public List<QueryRow> perQuery = new ArrayList<>();
 
-    /** The model fit on all judged queries (for serving); the CV figures above never use it. */
-    public Map<String, Double> learnedWeightsAllQueries = new LinkedHashMap<>();
+    /** The model fit on all training queries: the weights to ship ({@code ranking.weights}). */
+    public Map<String, Double> refitWeightsAllTraining = new LinkedHashMap<>();
 
-    public List<Map<String, Double>> learnedWeightsPerFold = new ArrayList<>();
+    public List<Map<String, Double>> refitWeightsPerFold = new ArrayList<>();
 
     /**
-     * Latency (ms, one thread, after embedding) of the whole hybrid search with the all-queries
-     * weights: routed dense top, BM25 branch, features and fusion.
+     * Latency (ms, one thread, after embedding) of the whole served hybrid search: routed dense
+     * top, BM25 branch, features and fusion, over the first set's queries.
      */
     public Map<String, Double> hybridLatencyMs = new LinkedHashMap<>();
+
+    public List<QueryRow> perQuery = new ArrayList<>();
   }
 
-  private final IndexArtifact artifact;
+  private final VectorStore vectors;
   private final Embedder embedder;
   private final Retriever retriever;
   private final ExpertIndex lexical;
@@ -78,7 +100,7 @@ public final class RelevanceEvaluation {
   private final Consumer<String> log;
 
   public RelevanceEvaluation(
-      IndexArtifact artifact,
+      VectorStore vectors,
       Embedder embedder,
       Retriever retriever,
       ExpertIndex lexical,
@@ -90,7 +112,7 @@ public final class RelevanceEvaluation {
     if (folds < 2) {
       throw new IllegalArgumentException("eval.folds must be >= 2, got " + folds);
     }
-    this.artifact = artifact;
+    this.vectors = vectors;
     this.embedder = embedder;
     this.retriever = retriever;
     this.lexical = lexical;
@@ -101,88 +123,135 @@ public final class RelevanceEvaluation {
     this.log = log;
   }
 
+  /** Query type when the judgements name none: known-item if it names a model code. */
+  public static String queryType(String query) {
+    return RankingFeatures.hasModelCode(query) ? "known_item" : "exploratory";
+  }
+
   private record Prepared(
+      String set,
+      String type,
       RankedQuery ranked,
+      List<HybridRanker.Scored> dense,
+      List<HybridRanker.Scored> lexical,
       List<String> bm25,
-      List<String> denseExact,
-      List<String> denseRouted,
-      Set<String> bm25All,
-      List<String> exact100,
-      List<String> routed100,
-      Set<String> union) {}
+      List<String> denseTop) {}
 
-  public Report run(Judgements judgements) {
-    List<String> queries = judgements.queriesWithRelevant(1);
-    VectorStore vectors = artifact.vectors();
+  /**
+   * @param evaluated the sets to score
+   * @param training the sets the refit learns from (a set may be in both: then cross-validated)
+   * @param served the configured fusion
+   */
+  public Report run(List<JudgedSet> evaluated, List<JudgedSet> training, LinearFusion served) {
     HybridRanker hybrid = new HybridRanker();
-    List<Prepared> prepared = new ArrayList<>();
-    log.accept(
-        "relevance: preparing candidates and features for " + queries.size() + " judged queries");
-    for (String text : queries) {
-      Map<String, Integer> ratings = judgements.byQuery().get(text);
-      float[] q = embedder.embed(text);
-      // One routing decision per query (the job routes each query once), searched at two depths.
-      var route = retriever.route(q);
-      List<Candidate> dense = retriever.search(q, route, denseDepth, null).items();
-      List<String> routed100 =
-          retriever.search(q, route, CANDIDATES, null).items().stream()
-              .map(Candidate::productId)
-              .toList();
-      List<String> exact100 = Evaluator.exactTopIds(vectors, artifact.ids(), q, CANDIDATES);
-      List<HybridRanker.Scored> lex = hybrid.lexical(lexical, vectors, text, q, lexicalDepth, null);
-      List<HybridRanker.Scored> all =
-          HybridRanker.fuse(
-              hybrid.dense(text, dense), lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
-      List<String> lexIds = lex.stream().map(HybridRanker.Scored::productId).toList();
-      List<String> ids = all.stream().map(HybridRanker.Scored::productId).toList();
-      prepared.add(
-          new Prepared(
-              new RankedQuery(
-                  text, ids, all.stream().map(HybridRanker.Scored::features).toList(), ratings),
-              cut(lexIds, 10),
-              cut(exact100, 10),
-              cut(dense.stream().map(Candidate::productId).toList(), 10),
-              new HashSet<>(lexIds),
-              exact100,
-              routed100,
-              new LinkedHashSet<>(ids)));
+    Map<String, List<Prepared>> bySet = new LinkedHashMap<>();
+    Map<String, JudgedSet> all = new LinkedHashMap<>();
+    evaluated.forEach(s -> all.putIfAbsent(s.name(), s));
+    training.forEach(s -> all.putIfAbsent(s.name(), s));
+    for (JudgedSet s : all.values()) {
+      List<String> queries = s.judgements().queriesWithRelevant(1);
+      log.accept("relevance: preparing " + queries.size() + " judged queries of " + s.name());
+      List<Prepared> prepared = new ArrayList<>();
+      for (String text : queries) {
+        prepared.add(prepare(hybrid, s, text));
+      }
+      bySet.put(s.name(), prepared);
+    }
+    Set<String> trainNames = new LinkedHashSet<>();
+    training.forEach(s -> trainNames.add(s.name()));
+    Report report = new Report();
+    report.folds = folds;
+    report.trainingSets.addAll(trainNames);
+    report.servedWeights = named(served);
+    CoordinateAscent trainer = new CoordinateAscent(3, 25, seed);
+
+    // Refit on every training query: the weights to ship, and the refit of held-out sets.
+    LinearFusion allModel = fit(trainer, bySet, trainNames, null, null);
+    report.refitWeightsAllTraining = named(allModel);
+    log.accept("refit on all training sets " + trainNames + ": " + allModel);
+
+    for (JudgedSet s : evaluated) {
+      List<Prepared> prepared = bySet.get(s.name());
+      Map<Prepared, List<String>> refit = new HashMap<>();
+      if (trainNames.contains(s.name())) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < prepared.size(); i++) {
+          order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed));
+        for (int f = 0; f < folds; f++) {
+          Set<Prepared> test = new LinkedHashSet<>();
+          for (int pos = 0; pos < order.size(); pos++) {
+            if (pos % folds == f) {
+              test.add(prepared.get(order.get(pos)));
+            }
+          }
+          LinearFusion model = fit(trainer, bySet, trainNames, s.name(), test);
+          report.refitWeightsPerFold.add(named(model));
+          log.accept(s.name() + " fold " + (f + 1) + "/" + folds + ": " + model);
+          for (Prepared p : test) {
+            refit.put(p, top(CoordinateAscent.rank(model, p.ranked())));
+          }
+        }
+        report.refitMethod.put(
+            s.name(),
+            folds
+                + "-fold cross-validated: each fold scored by weights fit on the other folds"
+                + " and the other training sets");
+      } else {
+        for (Prepared p : prepared) {
+          refit.put(p, top(CoordinateAscent.rank(allModel, p.ranked())));
+        }
+        report.refitMethod.put(s.name(), "weights fit on the training sets " + trainNames);
+      }
+      Map<String, Acc> setAcc = new LinkedHashMap<>();
+      Map<String, Map<String, Acc>> typeAcc = new LinkedHashMap<>();
+      for (Prepared p : prepared) {
+        Map<String, Integer> ratings = p.ranked().ratings();
+        Map<String, List<String>> ranked = new LinkedHashMap<>();
+        ranked.put("bm25", p.bm25());
+        ranked.put("dense", p.denseTop());
+        ranked.put("rrf", top(CoordinateAscent.rank(LinearFusion.rrf(), p.ranked())));
+        ranked.put(
+            "served",
+            HybridRanker.fuse(p.dense(), p.lexical(), served, denseDepth, 10).stream()
+                .map(HybridRanker.Scored::productId)
+                .toList());
+        ranked.put("refit", refit.get(p));
+        Map<String, Double> row = new LinkedHashMap<>();
+        for (String v : VARIANTS) {
+          List<String> r = ranked.get(v);
+          double ndcg = Metrics.ndcg(r, ratings, 10);
+          double recall = Metrics.recall(r, relevant(ratings), 10);
+          double mrr = Metrics.reciprocalRank(r, ratings, 10);
+          row.put(v, ndcg);
+          setAcc.computeIfAbsent(v, k -> new Acc()).add(ndcg, recall, mrr);
+          typeAcc
+              .computeIfAbsent(p.type(), k -> new LinkedHashMap<>())
+              .computeIfAbsent(v, k -> new Acc())
+              .add(ndcg, recall, mrr);
+        }
+        report.perQuery.add(new QueryRow(s.name(), p.ranked().query(), p.type(), row));
+      }
+      Map<String, Figures> figs = new LinkedHashMap<>();
+      setAcc.forEach((v, a) -> figs.put(v, a.figures()));
+      report.sets.put(s.name(), figs);
+      Map<String, Map<String, Figures>> types = new LinkedHashMap<>();
+      typeAcc.forEach(
+          (t, m) -> {
+            Map<String, Figures> tf = new LinkedHashMap<>();
+            m.forEach((v, a) -> tf.put(v, a.figures()));
+            types.put(t, tf);
+          });
+      report.byType.put(s.name(), types);
     }
 
-    // k-fold cross-validation of the learned fusion, over a seeded shuffle of the queries.
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < prepared.size(); i++) {
-      order.add(i);
-    }
-    Collections.shuffle(order, new Random(seed));
-    Map<Integer, List<String>> learned = new HashMap<>();
-    Report report = new Report();
-    report.queries = prepared.size();
-    report.folds = folds;
-    CoordinateAscent trainer = new CoordinateAscent(3, 25, seed);
-    for (int f = 0; f < folds; f++) {
-      List<RankedQuery> train = new ArrayList<>();
-      List<Integer> test = new ArrayList<>();
-      for (int pos = 0; pos < order.size(); pos++) {
-        int qi = order.get(pos);
-        if (pos % folds == f) {
-          test.add(qi);
-        } else {
-          train.add(prepared.get(qi).ranked());
-        }
-      }
-      LinearFusion model = trainer.fit(train);
-      report.learnedWeightsPerFold.add(named(model));
-      log.accept(
-          "fold " + (f + 1) + "/" + folds + ": trained on " + train.size() + " queries: " + model);
-      for (int qi : test) {
-        learned.put(qi, cut(CoordinateAscent.rank(model, prepared.get(qi).ranked()), 10));
-      }
-    }
-    LinearFusion all = trainer.fit(prepared.stream().map(Prepared::ranked).toList());
-    report.learnedWeightsAllQueries = named(all);
+    // Latency of the served search (the first evaluated set, at most 300 queries).
+    List<Prepared> lat = bySet.get(evaluated.get(0).name());
+    lat = lat.size() > 300 ? lat.subList(0, 300) : lat;
     LatencyStats latency = new LatencyStats();
-    for (int round = 0; round < 3; round++) { // the first two rounds warm up
-      for (Prepared p : prepared) {
+    for (int round = 0; round < 2; round++) { // the first round warms up
+      for (Prepared p : lat) {
         float[] q = embedder.embed(p.ranked().query());
         long t0 = System.nanoTime();
         hybrid.search(
@@ -193,74 +262,95 @@ public final class RelevanceEvaluation {
             q,
             10,
             null,
-            all,
+            served,
             denseDepth,
             lexicalDepth);
-        if (round == 2) {
+        if (round == 1) {
           latency.add((System.nanoTime() - t0) / 1e6);
         }
       }
     }
     report.hybridLatencyMs.put("p50", latency.percentile(50));
     report.hybridLatencyMs.put("p99", latency.percentile(99));
-
-    Map<String, double[]> sums = new LinkedHashMap<>();
-    for (String v : VARIANTS) {
-      sums.put(v, new double[6]);
-    }
-    for (int qi = 0; qi < prepared.size(); qi++) {
-      Prepared p = prepared.get(qi);
-      Map<String, Integer> ratings = p.ranked().ratings();
-      Map<String, List<String>> top = new LinkedHashMap<>();
-      top.put("bm25", p.bm25());
-      top.put("dense_exact", p.denseExact());
-      top.put("dense_routed", p.denseRouted());
-      top.put("hybrid_rrf", cut(CoordinateAscent.rank(LinearFusion.rrf(), p.ranked()), 10));
-      top.put("hybrid_learned", learned.get(qi));
-      Map<String, Double> row = new LinkedHashMap<>();
-      for (String v : VARIANTS) {
-        List<String> ranked = top.get(v);
-        double ndcg = Metrics.ndcg(ranked, ratings, 10);
-        row.put(v, ndcg);
-        double[] acc = sums.get(v);
-        acc[0] += ndcg;
-        acc[1] += Metrics.ndcg(ranked.stream().filter(ratings::containsKey).toList(), ratings, 10);
-        acc[2] += ranked.stream().filter(id -> ratings.getOrDefault(id, 0) >= 1).count() / 10.0;
-        acc[3] += candidateRecall(v, p, ratings);
-        acc[4] += ranked.isEmpty() ? 1 : 0;
-        acc[5] += Metrics.judgedAtK(ranked, ratings, 10);
-      }
-      report.perQuery.add(new QueryRow(p.ranked().query(), row));
-    }
-    for (String v : VARIANTS) {
-      double[] acc = sums.get(v);
-      VariantFigures fig = new VariantFigures();
-      fig.ndcgAt10 = acc[0] / prepared.size();
-      fig.condensedNdcgAt10 = acc[1] / prepared.size();
-      fig.precisionAt10 = acc[2] / prepared.size();
-      fig.candidateRecallAt100 = acc[3] / prepared.size();
-      fig.zeroResultRate = acc[4] / prepared.size();
-      fig.judgedAt10 = acc[5] / prepared.size();
-      report.variants.put(v, fig);
-    }
     return report;
   }
 
-  /** Share of the query's relevant products that the variant's candidate stage retrieved. */
-  private static double candidateRecall(String variant, Prepared p, Map<String, Integer> ratings) {
-    List<String> relevant =
-        ratings.entrySet().stream().filter(e -> e.getValue() >= 1).map(Map.Entry::getKey).toList();
-    Collection<String> candidates =
-        switch (variant) {
-          case "bm25" -> p.bm25All();
-          case "dense_exact" -> p.exact100();
-          case "dense_routed" -> p.routed100();
-          default -> p.union();
-        };
-    Set<String> c = new HashSet<>(candidates);
-    return relevant.isEmpty()
-        ? 1
-        : (double) relevant.stream().filter(c::contains).count() / relevant.size();
+  private Prepared prepare(HybridRanker hybrid, JudgedSet s, String text) {
+    Map<String, Integer> ratings = s.judgements().byQuery().get(text);
+    float[] q = embedder.embed(text);
+    List<Candidate> dense = retriever.search(q, denseDepth, null).items();
+    List<HybridRanker.Scored> denseScored = hybrid.dense(text, dense);
+    List<HybridRanker.Scored> lex = hybrid.lexical(lexical, vectors, text, q, lexicalDepth, null);
+    List<HybridRanker.Scored> union =
+        HybridRanker.fuse(denseScored, lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
+    String type = s.judgements().types().getOrDefault(text, queryType(text));
+    return new Prepared(
+        s.name(),
+        type,
+        new RankedQuery(
+            text,
+            union.stream().map(HybridRanker.Scored::productId).toList(),
+            union.stream().map(HybridRanker.Scored::features).toList(),
+            ratings),
+        denseScored,
+        lex,
+        top(lex.stream().map(HybridRanker.Scored::productId).toList()),
+        top(dense.stream().map(Candidate::productId).toList()));
+  }
+
+  /**
+   * Fits on the training sets' queries, leaving out {@code heldOut} of set {@code heldOutSet}; each
+   * set weighs alike (a query weighs 1 / its set's training size).
+   */
+  private static LinearFusion fit(
+      CoordinateAscent trainer,
+      Map<String, List<Prepared>> bySet,
+      Set<String> trainNames,
+      String heldOutSet,
+      Set<Prepared> heldOut) {
+    List<RankedQuery> train = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
+    for (String name : trainNames) {
+      List<Prepared> ps =
+          bySet.get(name).stream()
+              .filter(p -> !(name.equals(heldOutSet) && heldOut.contains(p)))
+              .toList();
+      for (Prepared p : ps) {
+        train.add(p.ranked());
+        weights.add(1.0 / ps.size());
+      }
+    }
+    return trainer.fit(train, weights.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  private static final class Acc {
+    double ndcg;
+    double recall;
+    double mrr;
+    int n;
+
+    void add(double ndcg, double recall, double mrr) {
+      this.ndcg += ndcg;
+      this.recall += recall;
+      this.mrr += mrr;
+      n++;
+    }
+
+    Figures figures() {
+      Figures f = new Figures();
+      f.queries = n;
+      f.ndcgAt10 = n == 0 ? Double.NaN : ndcg / n;
+      f.recallAt10 = n == 0 ? Double.NaN : recall / n;
+      f.mrrAt10 = n == 0 ? Double.NaN : mrr / n;
+      return f;
+    }
+  }
+
+  private static List<String> relevant(Map<String, Integer> ratings) {
+    return ratings.entrySet().stream()
+        .filter(e -> e.getValue() >= 1)
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   private static Map<String, Double> named(LinearFusion model) {
@@ -272,7 +362,7 @@ public final class RelevanceEvaluation {
     return m;
   }
 
-  private static List<String> cut(List<String> l, int n) {
-    return l.size() > n ? List.copyOf(l.subList(0, n)) : l;
+  private static List<String> top(List<String> l) {
+    return l.size() > 10 ? List.copyOf(l.subList(0, 10)) : l;
   }
 }

@@ -1,25 +1,107 @@
 package io.moesearch.core.index;
 
+import java.io.Reader;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.core.FlattenGraphFilter;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.en.EnglishMinimalStemFilter;
+import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
+import org.apache.lucene.analysis.pattern.PatternReplaceCharFilter;
+import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
+import org.apache.lucene.analysis.pattern.PatternTokenizer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 
 /**
- * The analyzers of the product fields: English stemming for the combined BM25 field (so "speakers"
- * finds "speaker"), the standard analyzer elsewhere. Indexing and querying must use the same.
+ * The analyzers of the product fields. Indexing and querying must use the same: the artifact format
+ * ({@code Manifest.FORMAT_VERSION}) changes with the BM25 field's analysis.
+ *
+ * <p>The combined BM25 field ({@link IndexFields#ALL_TEXT}) is analysed for e-commerce text, all
+ * with Lucene's own components:
+ *
+ * <ol>
+ *   <li>units: a number glued to a unit is split from it ({@link PatternReplaceCharFilter}), so
+ *       {@code 16gb}, {@code 16 GB} and {@code 16GB} all give {@code 16 gb}, {@code 3m} gives
+ *       {@code 3 m}. Only a number that starts a word is split ({@code AB12M} stays whole);
+ *   <li>tokens: split at white space and at list separators ({@code / , ; | ( ) + ...}); a hyphen,
+ *       dot or underscore stays inside a token for the next step;
+ *   <li>model codes: {@link WordDelimiterGraphFilter} splits a token at separators and at
+ *       letter/digit changes and adds the catenation of all its parts, so {@code DXOC67C3}, {@code
+ *       dxoc-67c3} and {@code Dxoc67c3} all index the term {@code dxoc67c3} (plus its parts {@code
+ *       dxoc 67 c 3}); English possessives are removed;
+ *   <li>lower case, ASCII folding, English stop words;
+ *   <li>plural stemming only: the sibilant plurals {@code -ches -shes -xes -sses -zzes} lose their
+ *       {@code es} ({@link PatternReplaceFilter}: {@code watches → watch}, {@code boxes → box}),
+ *       then {@link EnglishMinimalStemFilter} (the "S" stemmer: {@code loafers → loafer}, {@code
+ *       batteries → battery}). No derivational stemming: Porter's {@code general → gener}, {@code
+ *       organic → organ} conflations do not happen; Krovetz keeps {@code watches} unstemmed;
+ *   <li>{@link FlattenGraphFilter}, so the index holds a flat token stream.
+ * </ol>
  */
 public final class Analyzers {
   private Analyzers() {}
 
+  /** A number that starts a word, directly followed by a unit of measure (case-insensitive). */
+  static final Pattern NUMBER_UNIT =
+      Pattern.compile(
+          "(?i)(?<![\\p{L}\\p{N}])(\\d+(?:[.,]\\d+)?)\\s*"
+              + "(tb|gb|mb|kb|ghz|mhz|khz|hz|mah|wh|kwh|kw|w|mw|v|mv|ma|a|mm|cm|m|km|in|inch|ft"
+              + "|kg|g|mg|lb|lbs|oz|l|ml|cl|mp|px|fps|rpm|db|pcs|pc|tbsp|ppm|dpi|bit|nm|ms)"
+              + "(?![\\p{L}\\p{N}])");
+
+  /** Token separators; '-', '.', '_' and '\'' stay inside tokens for the word-delimiter filter. */
+  static final Pattern SEPARATORS = Pattern.compile("[\\s,;:|/\\\\()\\[\\]{}\"+*!?<>=#&®™©]+");
+
+  /** Sibilant plurals whose singular drops "es" (the minimal stemmer would leave "watche"). */
+  static final Pattern SIBILANT_PLURAL = Pattern.compile("^(\\p{L}{2,}(?:ch|sh|x|ss|zz))es$");
+
+  static final int WORD_DELIMITER_FLAGS =
+      WordDelimiterGraphFilter.GENERATE_WORD_PARTS
+          | WordDelimiterGraphFilter.GENERATE_NUMBER_PARTS
+          | WordDelimiterGraphFilter.CATENATE_ALL
+          | WordDelimiterGraphFilter.SPLIT_ON_NUMERICS
+          | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE;
+
+  /** The e-commerce analyzer of {@link IndexFields#ALL_TEXT} (see the class comment). */
+  private static final class ProductText extends Analyzer {
+    @Override
+    protected Reader initReader(String fieldName, Reader reader) {
+      return new PatternReplaceCharFilter(NUMBER_UNIT, "$1 $2", reader);
+    }
+
+    @Override
+    protected TokenStreamComponents createComponents(String fieldName) {
+      Tokenizer source = new PatternTokenizer(SEPARATORS, -1);
+      TokenStream ts = new WordDelimiterGraphFilter(source, WORD_DELIMITER_FLAGS, null);
+      ts = new LowerCaseFilter(ts);
+      ts = new ASCIIFoldingFilter(ts);
+      ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+      ts = new PatternReplaceFilter(ts, SIBILANT_PLURAL, "$1", false);
+      ts = new EnglishMinimalStemFilter(ts);
+      ts = new FlattenGraphFilter(ts);
+      return new TokenStreamComponents(source, ts);
+    }
+
+    @Override
+    protected TokenStream normalize(String fieldName, TokenStream in) {
+      return new ASCIIFoldingFilter(new LowerCaseFilter(in));
+    }
+  }
+
   public static Analyzer forIndexing() {
     return new PerFieldAnalyzerWrapper(
-        new StandardAnalyzer(), Map.of(IndexFields.ALL_TEXT, new EnglishAnalyzer()));
+        new StandardAnalyzer(), Map.of(IndexFields.ALL_TEXT, new ProductText()));
   }
 
   /** The analyzer of {@link IndexFields#ALL_TEXT}. */
   public static Analyzer allText() {
-    return new EnglishAnalyzer();
+    return new ProductText();
   }
 }

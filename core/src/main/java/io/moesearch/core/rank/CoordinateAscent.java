@@ -28,8 +28,27 @@ public final class CoordinateAscent {
   }
 
   public LinearFusion fit(List<RankedQuery> training) {
+    double[] weights = new double[training.size()];
+    java.util.Arrays.fill(weights, 1);
+    return fit(training, weights);
+  }
+
+  /**
+   * Fits on {@code training}, maximising the weighted mean nDCG@10 (a query's weight, e.g. 1 / its
+   * set's size so that every judged set counts alike).
+   */
+  public LinearFusion fit(List<RankedQuery> training, double[] queryWeights) {
     if (training.isEmpty()) {
       throw new IllegalArgumentException("no training queries");
+    }
+    if (queryWeights.length != training.size()) {
+      throw new IllegalArgumentException("one weight per training query");
+    }
+    List<Compiled> queries = new ArrayList<>(training.size());
+    double total = 0;
+    for (int i = 0; i < training.size(); i++) {
+      queries.add(new Compiled(training.get(i), queryWeights[i]));
+      total += queryWeights[i];
     }
     Random rnd = new Random(seed);
     int n = RankingFeatures.NAMES.size();
@@ -40,7 +59,7 @@ public final class CoordinateAscent {
       for (int i = 0; i < n; i++) {
         w[i] = r == 0 ? 1.0 / n : rnd.nextDouble();
       }
-      double score = meanNdcg(new LinearFusion(w), training);
+      double score = objective(w, queries, total);
       for (int round = 0; round < rounds; round++) {
         boolean improved = false;
         for (int i = 0; i < n; i++) {
@@ -48,7 +67,7 @@ public final class CoordinateAscent {
             for (int dir : new int[] {1, -1}) {
               double[] c = w.clone();
               c[i] += dir * step;
-              double s = meanNdcg(new LinearFusion(c), training);
+              double s = objective(c, queries, total);
               if (s > score + 1e-9) {
                 w = c;
                 score = s;
@@ -67,6 +86,104 @@ public final class CoordinateAscent {
       }
     }
     return new LinearFusion(best);
+  }
+
+  private static double objective(double[] w, List<Compiled> queries, double total) {
+    double s = 0;
+    for (Compiled q : queries) {
+      s += q.weight * q.ndcg(w);
+    }
+    return s / total;
+  }
+
+  /**
+   * A query prepared for fast scoring: features in one array, gains by candidate, the ideal DCG.
+   * Its nDCG@10 equals {@link Metrics#ndcg} of {@link #rank} (same tie order: by product id).
+   */
+  private static final class Compiled {
+    final double[][] features;
+    final double[] gains;
+    final int[] idOrder; // candidate index → position in id order, for ties
+    final double idcg;
+    final double weight;
+
+    Compiled(RankedQuery q, double weight) {
+      int n = q.ids().size();
+      features = q.features().toArray(new double[0][]);
+      gains = new double[n];
+      for (int i = 0; i < n; i++) {
+        gains[i] = Math.pow(2, q.ratings().getOrDefault(q.ids().get(i), 0)) - 1;
+      }
+      List<Integer> byId = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        byId.add(i);
+      }
+      byId.sort(Comparator.comparing(q.ids()::get));
+      idOrder = new int[n];
+      for (int pos = 0; pos < n; pos++) {
+        idOrder[byId.get(pos)] = pos;
+      }
+      int[] ideal = q.ratings().values().stream().mapToInt(Integer::intValue).sorted().toArray();
+      double d = 0;
+      for (int i = 0; i < Math.min(10, ideal.length); i++) {
+        d += (Math.pow(2, ideal[ideal.length - 1 - i]) - 1) / (Math.log(i + 2) / Math.log(2));
+      }
+      idcg = d;
+      this.weight = weight;
+    }
+
+    double ndcg(double[] w) {
+      if (idcg == 0) {
+        return 0;
+      }
+      int n = features.length;
+      int k = Math.min(10, n);
+      int[] top = new int[k];
+      double[] topScore = new double[k];
+      int size = 0;
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        double[] f = features[i];
+        for (int j = 0; j < w.length; j++) {
+          s += w[j] * f[j];
+        }
+        // insert into the sorted top k (descending score, ties by id order)
+        int pos = size;
+        while (pos > 0 && better(s, i, topScore[pos - 1], top[pos - 1])) {
+          pos--;
+        }
+        if (pos >= k) {
+          continue;
+        }
+        int last = Math.min(size, k - 1);
+        for (int m = last; m > pos; m--) {
+          top[m] = top[m - 1];
+          topScore[m] = topScore[m - 1];
+        }
+        top[pos] = i;
+        topScore[pos] = s;
+        if (size < k) {
+          size++;
+        }
+      }
+      double dcg = 0;
+      for (int r = 0; r < size; r++) {
+        dcg += gains[top[r]] * DISCOUNT[r];
+      }
+      return dcg / idcg;
+    }
+
+    private boolean better(double s, int i, double s2, int i2) {
+      return s > s2 || (s == s2 && idOrder[i] < idOrder[i2]);
+    }
+  }
+
+  private static final double[] DISCOUNT = new double[10];
+
+  static {
+    for (int i = 0; i < 10; i++) {
+      DISCOUNT[i] = 1 / (Math.log(i + 2) / Math.log(2));
+    }
   }
 
   /** Mean nDCG@10 of a model over queries. */

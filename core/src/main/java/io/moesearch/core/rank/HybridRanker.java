@@ -10,9 +10,11 @@ import io.moesearch.core.retrieval.Retriever;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
@@ -115,6 +117,16 @@ public final class HybridRanker {
       }
       f[RankingFeatures.BM25_RR] = 1.0 / (RankingFeatures.RRF_K + i + 1);
     }
+    // Query-adaptive signals that need both lists: agreement of the two top 10s, BM25's gap.
+    Set<String> denseTop = new HashSet<>();
+    for (String id : union.keySet()) { // the dense candidates come first, in cosine order
+      if (denseTop.size() >= Math.min(rank, SIGNAL_DEPTH)) {
+        break;
+      }
+      denseTop.add(id);
+    }
+    double[] signals = listSignals(denseTop, lexical);
+    union.values().forEach(f -> RankingFeatures.setListSignals(f, signals[0], signals[1]));
     List<Scored> all = new ArrayList<>(union.size());
     union.forEach((id, f) -> all.add(new Scored(id, titles.get(id), f)));
     Map<String, Double> score = new HashMap<>();
@@ -123,6 +135,32 @@ public final class HybridRanker {
         Comparator.<Scored>comparingDouble(s -> -score.get(s.productId()))
             .thenComparing(Scored::productId));
     return all.size() > k ? List.copyOf(all.subList(0, k)) : all;
+  }
+
+  /** Depth of the two lists compared by the agreement and gap signals. */
+  static final int SIGNAL_DEPTH = 10;
+
+  /**
+   * {agreement, gap} of {@link RankingFeatures.QuerySignals}: the share of the BM25 top {@value
+   * #SIGNAL_DEPTH} found in the dense top {@value #SIGNAL_DEPTH}, and 1 − the normalised BM25 score
+   * of the {@value #SIGNAL_DEPTH}th BM25 hit (1 with fewer hits, 0 with none).
+   */
+  static double[] listSignals(Set<String> denseTop, List<Scored> lexical) {
+    if (lexical.isEmpty()) {
+      return new double[] {0, 0};
+    }
+    int n = Math.min(SIGNAL_DEPTH, lexical.size());
+    int shared = 0;
+    for (int i = 0; i < n; i++) {
+      if (denseTop.contains(lexical.get(i).productId())) {
+        shared++;
+      }
+    }
+    double gap =
+        lexical.size() < SIGNAL_DEPTH
+            ? 1
+            : 1 - lexical.get(SIGNAL_DEPTH - 1).features()[RankingFeatures.BM25];
+    return new double[] {(double) shared / SIGNAL_DEPTH, Math.max(0, Math.min(1, gap))};
   }
 
   /**

@@ -32,6 +32,28 @@ public record LinearFusion(double[] weights) implements Serializable {
     return s;
   }
 
+  /**
+   * The weight this model gives the dense cosine for a query with these signals: {@code w_dense +
+   * w_code·code + w_agreement·agreement + w_gap·gap + w_length·length} (the adaptive terms of
+   * {@link RankingFeatures}).
+   */
+  public double denseWeight(RankingFeatures.QuerySignals q) {
+    return weights[RankingFeatures.DENSE]
+        + weights[RankingFeatures.DENSE_X_CODE] * q.code()
+        + weights[RankingFeatures.DENSE_X_AGREEMENT] * q.agreement()
+        + weights[RankingFeatures.DENSE_X_GAP] * q.gap()
+        + weights[RankingFeatures.DENSE_X_LENGTH] * q.length();
+  }
+
+  /** Each feature's contribution {@code w_i · f_i} to {@link #score}. */
+  public double[] contributions(double[] features) {
+    double[] c = new double[weights.length];
+    for (int i = 0; i < weights.length; i++) {
+      c[i] = weights[i] * features[i];
+    }
+    return c;
+  }
+
   @Override
   public double[] weights() {
     return weights.clone();

@@ -41,13 +41,67 @@ class RankingTest {
   }
 
   @Test
-  void aModelNumberPrefixWithDigitsMatchesButShortTokensDoNot() {
-    assertThat(
-            features
-                .of(features.query("006r903"), toner, 0, 0, -1, -1)[RankingFeatures.MODEL_MATCH])
-        .isEqualTo(1);
-    assertThat(features.of(features.query("00"), toner, 0, 0, -1, -1)[RankingFeatures.MODEL_MATCH])
-        .isZero();
+  void aModelNumberPrefixWithDigitsIsAPartialMatchButShortTokensAreNone() {
+    double[] f = features.of(features.query("006r903"), toner, 0, 0, -1, -1);
+    assertThat(f[RankingFeatures.MODEL_MATCH]).isZero();
+    assertThat(f[RankingFeatures.MODEL_PARTIAL]).isEqualTo(1);
+    double[] g = features.of(features.query("00"), toner, 0, 0, -1, -1);
+    assertThat(g[RankingFeatures.MODEL_MATCH]).isZero();
+    assertThat(g[RankingFeatures.MODEL_PARTIAL]).isZero();
+  }
+
+  @Test
+  void anExactModelMatchHoldsAcrossCaseAndSeparatorsButNotForANeighbouringCode() {
+    Product washer =
+        new Product("2", "Hoover DXOC67C3 washing machine", "Hoover", "DXOC67C3", "", null, null);
+    for (String q :
+        List.of("Hoover DXOC67C3", "dxoc-67c3", "hoover dxoc 67c3 washer", "DXOC67C3")) {
+      assertThat(features.of(features.query(q), washer, 0, 0, -1, -1)[RankingFeatures.MODEL_MATCH])
+          .as(q)
+          .isEqualTo(1);
+    }
+    double[] near = features.of(features.query("Hoover DXOC47C3"), washer, 0, 0, -1, -1);
+    assertThat(near[RankingFeatures.MODEL_MATCH]).isZero();
+    assertThat(near[RankingFeatures.MODEL_PARTIAL]).isZero();
+  }
+
+  @Test
+  void modelCodesAreToldFromUnitsAndWords() {
+    assertThat(RankingFeatures.hasModelCode("Hoover DXOC67C3")).isTrue();
+    assertThat(RankingFeatures.hasModelCode("intel i9-7940X")).isTrue();
+    assertThat(RankingFeatures.hasModelCode("hp q2610d toner")).isTrue();
+    assertThat(RankingFeatures.hasModelCode("moto g5 16gb")).isFalse();
+    assertThat(RankingFeatures.hasModelCode("usb cable 3m")).isFalse();
+    assertThat(RankingFeatures.hasModelCode("washing machine")).isFalse();
+  }
+
+  @Test
+  void theAdaptiveTermsScaleTheDenseCosineByTheQuerySignals() {
+    double[] code = features.of(features.query("xerox 006r90321"), toner, 0.5, 0, -1, -1);
+    assertThat(code[RankingFeatures.DENSE_X_CODE]).isEqualTo(0.5);
+    assertThat(code[RankingFeatures.DENSE_X_LENGTH]).isEqualTo(0.5 * 2 / 8);
+    double[] words = features.of(features.query("black toner"), toner, 0.5, 0, -1, -1);
+    assertThat(words[RankingFeatures.DENSE_X_CODE]).isZero();
+    RankingFeatures.setListSignals(words, 0.4, 0.2);
+    assertThat(RankingFeatures.signals(words))
+        .isEqualTo(new RankingFeatures.QuerySignals(0, 0.25, 0.4, 0.2));
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE] = 2;
+    w[RankingFeatures.DENSE_X_CODE] = -1.5;
+    LinearFusion fusion = new LinearFusion(w);
+    assertThat(fusion.denseWeight(RankingFeatures.signals(code))).isEqualTo(0.5);
+    assertThat(fusion.denseWeight(RankingFeatures.signals(words))).isEqualTo(2);
+    assertThat(fusion.score(code))
+        .isEqualTo(fusion.denseWeight(RankingFeatures.signals(code)) * 0.5);
+  }
+
+  @Test
+  void weightedCoordinateAscentFitsTheWeightedQueries() {
+    RankedQuery q1 = query("r1", new double[][] {{0.9, 0.1}, {0.1, 0.9}}, Map.of("r1-1", 3));
+    RankedQuery q2 = query("r2", new double[][] {{0.8, 0.2}, {0.3, 0.7}}, Map.of("r2-0", 2));
+    // q1 wants bm25 above dense, q2 dense: a weighted fit still ranks q2's relevant first.
+    LinearFusion fit = new CoordinateAscent(2, 20, 1).fit(List.of(q1, q2), new double[] {1, 5});
+    assertThat(CoordinateAscent.rank(fit, q2).get(0)).isEqualTo("r2-0");
   }
 
   @Test

@@ -9,7 +9,18 @@ public final class EvalOptions {
   private EvalOptions() {}
 
   public static final ConfigOption<String> JUDGEMENTS =
-      string("eval.judgements", "data/chorus/Broad_Query_Set_rated.csv", "Judged queries (CSV).");
+      string(
+          "eval.judgements",
+          "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-test.csv",
+          "Judged query sets scored (CSV files, comma-separated; the first also drives the"
+              + " retrieval tables).");
+
+  public static final ConfigOption<String> TRAIN_JUDGEMENTS =
+      string(
+          "eval.train-judgements",
+          "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-train.csv",
+          "Judged sets the refit of the fusion learns from (comma-separated); a set also scored is"
+              + " cross-validated.");
 
   public static final ConfigOption<Integer> TITLE_QUERIES =
       intIn("eval.title-queries", 1000, 0, 1_000_000, "Seeded product titles used as queries.");

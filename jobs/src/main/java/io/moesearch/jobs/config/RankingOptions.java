@@ -26,9 +26,10 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "3.266,2.554,-0.377,0.897,0.238,-1.348,-0.379",
+          "0.043,0.233,-0.062,-0.017,0.148,-0.307,5.598,0.048,-0.417,0.733,1.193,-0.082",
           "Fusion weights of dense, bm25, title_coverage, brand_match, model_match, dense_rr,"
-              + " bm25_rr.");
+              + " bm25_rr, model_partial, dense_x_code, dense_x_agreement, dense_x_gap,"
+              + " dense_x_length.");
 
   public static final ConfigOption<Double> MIN_SIMILARITY =
       number(

@@ -8,14 +8,17 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.eval.Charts;
 import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.eval.Judgements;
+import io.moesearch.core.eval.KnownItemQueries;
 import io.moesearch.core.eval.RelevanceEvaluation;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.EvalOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.RankingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,17 +30,27 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     description = {
-      "Measure an index: nDCG@10, recall@10 vs exact, experts activated, latency.",
+      "Measure an index: relevance as served, recall@10 vs exact, experts activated, latency.",
       "",
       """
-            Evaluates the index artifact (index.path, or the LATEST under index.root) on a judged query set
-            (query,docid,rating CSV) and on eval.title-queries seeded product titles used as queries
-            (self-match excluded). Reports, for MoE-routed HNSW, a single HNSW over everything, exact dense
-            search and BM25: nDCG@10 (gain 2^r-1, log2 discount; averaged over queries with a rating >= 1),
-            condensed nDCG@10 and judged@10, recall@10 against exact brute force, average experts activated,
-            the share of the catalogue they hold, and per-stage latency p50/p99 (one thread)."""
+            Evaluates the index artifact (index.path, or the LATEST under index.root) on judged query sets
+            (eval.judgements: query,docid,rating[,type] CSV files, comma-separated). Headline: the ranking
+            AS SERVED (the configured ranking.weights, no refit) beside bm25, dense (MoE-routed) and rrf,
+            and a refit labelled as such (learned on eval.train-judgements; a set that is also a training
+            set is cross-validated in eval.folds folds): nDCG@10, recall@10 and MRR@10 per set and per
+            query type. Then, on the first set and on eval.title-queries seeded product titles: MoE-routed
+            HNSW, a single HNSW, exact dense and BM25 with recall@10 vs exact, experts activated, the
+            share of the catalogue they hold and per-stage latency p50/p99 (one thread).
+            With --write-known-items DIR it only generates the known-item judgement sets (seeded, split
+            by product; see docs/eval/known-item.md) from the catalogue and exits."""
     })
 final class EvalCommand extends CliCommand {
+  /** Known-item queries per generator kind in the train part. */
+  static final int KNOWN_ITEM_TRAIN_PER_KIND = 150;
+
+  /** Known-item queries per generator kind in the test part. */
+  static final int KNOWN_ITEM_TEST_PER_KIND = 250;
+
   @Option(
       names = "--index",
       paramLabel = "DIR",
@@ -58,6 +71,28 @@ final class EvalCommand extends CliCommand {
       descriptionKey = "eval.judgements",
       parameterConsumer = CommonOptions.Setting.class)
   private String judgementsFile;
+
+  @Option(
+      names = "--train-judgements",
+      paramLabel = "CSV[,CSV]",
+      descriptionKey = "eval.train-judgements",
+      parameterConsumer = CommonOptions.Setting.class)
+  private String trainJudgements;
+
+  @Option(
+      names = "--write-known-items",
+      paramLabel = "DIR",
+      description =
+          "Generate the known-item judgement sets from the catalogue into DIR"
+              + " (icecat-known-item-train.csv, icecat-known-item-test.csv) and exit.")
+  private Path writeKnownItems;
+
+  @Option(
+      names = "--known-item-seed",
+      paramLabel = "N",
+      defaultValue = "17",
+      description = "Seed of the known-item generators and of their train/test split.")
+  private long knownItemSeed;
 
   @Option(
       names = "--title-queries",
@@ -92,8 +127,26 @@ final class EvalCommand extends CliCommand {
     Catalog catalog =
         new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b))
             .load(config.catalogPath());
-    Judgements judgements =
-        Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), config.badLines());
+    if (writeKnownItems != null) {
+      KnownItemQueries.Split split =
+          new KnownItemQueries(
+                  knownItemSeed, KNOWN_ITEM_TRAIN_PER_KIND, KNOWN_ITEM_TEST_PER_KIND, 0.5)
+              .generate(catalog);
+      KnownItemQueries.write(split.train(), writeKnownItems.resolve("icecat-known-item-train.csv"));
+      KnownItemQueries.write(split.test(), writeKnownItems.resolve("icecat-known-item-test.csv"));
+      System.out.printf(
+          Locale.ROOT,
+          "known-item sets written to %s: %d train, %d test queries (seed %d)%n",
+          writeKnownItems,
+          split.train().size(),
+          split.test().size(),
+          knownItemSeed);
+      return 0;
+    }
+    List<RelevanceEvaluation.JudgedSet> sets = loadSets(config.get(EvalOptions.JUDGEMENTS), config);
+    List<RelevanceEvaluation.JudgedSet> training =
+        loadSets(config.get(EvalOptions.TRAIN_JUDGEMENTS), config);
+    Judgements judgements = sets.get(0).judgements();
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
       IndexArtifact artifact =
@@ -118,7 +171,7 @@ final class EvalCommand extends CliCommand {
         Retriever retriever = Retriever.serving(artifact, experts, config.loadAwareRouting());
         rel =
             new RelevanceEvaluation(
-                    artifact,
+                    artifact.vectors(),
                     embedder,
                     retriever,
                     lexical,
@@ -127,31 +180,39 @@ final class EvalCommand extends CliCommand {
                     config.get(EvalOptions.FOLDS),
                     config.get(EvalOptions.SEED),
                     System.out::println)
-                .run(judgements);
+                .run(sets, training, config.ranking().fusion());
       } finally {
         experts.forEach(ExpertIndex::close);
       }
-      String md = markdown(r) + "\n" + relevanceMarkdown(rel);
+      String md = relevanceMarkdown(rel) + "\n" + markdown(r);
       System.out.println();
       System.out.println(md);
       Path out = outDir;
       Files.createDirectories(out);
+      String first = sets.get(0).name();
       Map<String, Double> ndcg = new LinkedHashMap<>();
-      rel.variants.forEach((k, v) -> ndcg.put(k, v.ndcgAt10));
+      rel.sets.get(first).forEach((k, v) -> ndcg.put(k, v.ndcgAt10));
       Files.writeString(
           out.resolve("ndcg-by-variant.svg"),
-          Charts.bars("nDCG@10 on the Chorus judgements (" + rel.queries + " queries)", ndcg));
+          Charts.bars(
+              "nDCG@10 on "
+                  + first
+                  + " ("
+                  + rel.sets.get(first).get("served").queries
+                  + " queries)",
+              ndcg));
       List<Double> deltas =
           rel.perQuery.stream()
-              .map(q -> q.ndcgAt10().get("hybrid_learned") - q.ndcgAt10().get("bm25"))
+              .filter(q -> q.set().equals(first))
+              .map(q -> q.ndcgAt10().get("served") - q.ndcgAt10().get("bm25"))
               .toList();
       Files.writeString(
           out.resolve("per-query-hybrid-vs-bm25.svg"),
-          Charts.winLoss("hybrid_learned vs bm25, per query", deltas));
+          Charts.winLoss("served hybrid vs bm25, per query (" + first + ")", deltas));
       Files.writeString(out.resolve("eval.md"), md);
       Map<String, Object> all = new LinkedHashMap<>();
-      all.put("retrieval", r);
       all.put("relevance", rel);
+      all.put("retrieval", r);
       Json.write(out.resolve("eval.json").toString(), all);
       System.out.println("report and charts written to " + out);
       if (markdownFile != null) {
@@ -162,37 +223,84 @@ final class EvalCommand extends CliCommand {
     return 0;
   }
 
+  /** Judged sets from a comma-separated list of CSV files, named by file name sans extension. */
+  static List<RelevanceEvaluation.JudgedSet> loadSets(String files, MoeSearchConfig config)
+      throws java.io.IOException {
+    List<RelevanceEvaluation.JudgedSet> out = new ArrayList<>();
+    for (String f : files.split(",")) {
+      if (f.isBlank()) {
+        continue;
+      }
+      Path p = Path.of(f.trim());
+      String name = p.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+      out.add(new RelevanceEvaluation.JudgedSet(name, Judgements.load(p, config.badLines())));
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException("eval.judgements: no judgement file given");
+    }
+    return out;
+  }
+
   static String relevanceMarkdown(RelevanceEvaluation.Report r) {
     StringBuilder sb = new StringBuilder();
     sb.append(
+            "Relevance as served: `served` is the hybrid ranking with the configured"
+                + " `ranking.weights`, no refit; `refit` (labelled per set) is the fusion refit on the"
+                + " training sets ")
+        .append(r.trainingSets)
+        .append(" and never on the query scored. Relevant = rating >= 1.\n\n");
+    for (var e : r.sets.entrySet()) {
+      String set = e.getKey();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "**%s** (%d queries; refit: %s)%n%n",
+              set,
+              e.getValue().get("served").queries,
+              r.refitMethod.get(set)));
+      sb.append("| variant | nDCG@10 | recall@10 | MRR@10 |\n|---|---|---|---|\n");
+      e.getValue()
+          .forEach(
+              (v, f) ->
+                  sb.append(
+                      String.format(
+                          Locale.ROOT,
+                          "| %s | %.3f | %.3f | %.3f |%n",
+                          v.equals("served") ? "**served**" : v,
+                          f.ndcgAt10,
+                          f.recallAt10,
+                          f.mrrAt10)));
+      sb.append("\nnDCG@10 by query type:\n\n| type | queries |");
+      RelevanceEvaluation.VARIANTS.forEach(v -> sb.append(' ').append(v).append(" |"));
+      sb.append("\n|---|---|");
+      RelevanceEvaluation.VARIANTS.forEach(v -> sb.append("---|"));
+      sb.append('\n');
+      r.byType
+          .get(set)
+          .forEach(
+              (t, m) -> {
+                sb.append("| ")
+                    .append(t)
+                    .append(" | ")
+                    .append(m.get("served").queries)
+                    .append(" |");
+                RelevanceEvaluation.VARIANTS.forEach(
+                    v -> sb.append(String.format(Locale.ROOT, " %.3f |", m.get(v).ndcgAt10)));
+                sb.append('\n');
+              });
+      sb.append('\n');
+    }
+    sb.append(
         String.format(
             Locale.ROOT,
-            "Relevance on %d judged queries (relevant = rating >= 1); learned fusion: %d-fold cross-validation%n%n",
-            r.queries,
-            r.folds));
-    sb.append(
-        "| variant | nDCG@10 | condensed nDCG@10 | judged@10 | precision@10 | candidate recall@100 | zero-result rate |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
-    r.variants.forEach(
-        (k, v) ->
-            sb.append(
-                String.format(
-                    Locale.ROOT,
-                    "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n",
-                    k,
-                    v.ndcgAt10,
-                    v.condensedNdcgAt10,
-                    v.judgedAt10,
-                    v.precisionAt10,
-                    v.candidateRecallAt100,
-                    v.zeroResultRate)));
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "%nHybrid search latency (dense + BM25 + fusion, after embedding, one thread): p50 %.2f ms, p99 %.2f ms%n",
+            "Served hybrid search latency (dense + BM25 + fusion, after embedding, one thread): p50"
+                + " %.2f ms, p99 %.2f ms%n",
             r.hybridLatencyMs.get("p50"),
             r.hybridLatencyMs.get("p99")));
-    sb.append("\nLearned weights (all queries): ").append(r.learnedWeightsAllQueries).append('\n');
+    sb.append("\nServed weights (ranking.weights): ").append(r.servedWeights).append('\n');
+    sb.append("\nRefit weights (all training sets): ")
+        .append(r.refitWeightsAllTraining)
+        .append('\n');
     return sb.toString();
   }
 

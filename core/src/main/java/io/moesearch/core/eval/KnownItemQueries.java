@@ -1,0 +1,246 @@
+package io.moesearch.core.eval;
+
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Known-item query sets generated from a catalogue: shopper- and merchant-style texts that name one
+ * product, judged with that product and its duplicates (the products of the same brand and model
+ * code) as the relevant set.
+ *
+ * <p>Products are grouped by (brand, model code), both compared on letters and digits only, lower
+ * case. A group is eligible when it has a brand and a model that looks like a code: 4 to 20
+ * letters/digits, at least one digit, at most two words (a "model" that is a product name, as some
+ * Icecat records hold, is skipped). The groups are split into train and test by a seeded shuffle
+ * ({@code testShare} of them to test), so no product of a test query is ever seen in training. Each
+ * chosen group yields one query of one kind, the kinds taken in turn:
+ *
+ * <ul>
+ *   <li>{@code brand_model}: brand and model code ("Hoover DXOC67C3"), the code rewritten as a
+ *       merchant might with probability 1/2;
+ *   <li>{@code model}: the model code alone, rewritten with probability 1/2;
+ *   <li>{@code title_prefix}: the first 3 to 6 words of the title;
+ *   <li>{@code merchant}: the title (at most 12 words) rewritten: lower case, codes split or joined
+ *       at separators and letter/digit changes, units glued or spaced ("16GB" / "16 gb"), a word
+ *       dropped, two neighbouring words swapped or the brand moved to the end.
+ * </ul>
+ *
+ * Deterministic for a catalogue, a seed and the sizes. Queries repeated by chance are kept once.
+ */
+public final class KnownItemQueries {
+  /** The generators, in the order they take turns. */
+  public static final List<String> KINDS =
+      List.of("brand_model", "model", "title_prefix", "merchant");
+
+  /** One generated query: its text, kind and relevant product ids. */
+  public record Query(String text, String kind, Set<String> relevant) {}
+
+  /** A split by product group: no group has queries in both parts. */
+  public record Split(List<Query> train, List<Query> test) {}
+
+  private static final Pattern UNIT_GLUED =
+      Pattern.compile("(?i)(?<![\\p{L}\\p{N}])(\\d+)(gb|tb|mb|ghz|mah|mm|cm|kg|ml|w|v|m|g|l)\\b");
+  private static final Pattern UNIT_SPACED =
+      Pattern.compile("(?i)(?<![\\p{L}\\p{N}])(\\d+) (gb|tb|mb|ghz|mah|mm|cm|kg|ml|w|v|m|g|l)\\b");
+  private static final Pattern LETTER_DIGIT =
+      Pattern.compile("(?<=\\p{L})(?=\\d)|(?<=\\d)(?=\\p{L})");
+
+  private final long seed;
+  private final int trainPerKind;
+  private final int testPerKind;
+  private final double testShare;
+
+  /**
+   * @param trainPerKind queries of each kind in the train part (at most; fewer if groups run out)
+   * @param testPerKind queries of each kind in the test part
+   * @param testShare share of the eligible product groups reserved for test, in (0, 1)
+   */
+  public KnownItemQueries(long seed, int trainPerKind, int testPerKind, double testShare) {
+    if (trainPerKind < 0 || testPerKind < 0) {
+      throw new IllegalArgumentException("queries per kind must be >= 0");
+    }
+    if (!(testShare > 0 && testShare < 1)) {
+      throw new IllegalArgumentException("testShare must be in (0, 1), got " + testShare);
+    }
+    this.seed = seed;
+    this.trainPerKind = trainPerKind;
+    this.testPerKind = testPerKind;
+    this.testShare = testShare;
+  }
+
+  public Split generate(Catalog catalog) {
+    Map<String, List<Product>> groups = new TreeMap<>();
+    for (Product p : catalog.products()) {
+      String key = groupKey(p);
+      if (key != null) {
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+      }
+    }
+    List<String> keys = new ArrayList<>(groups.keySet());
+    Random rnd = new Random(seed);
+    Collections.shuffle(keys, rnd);
+    int nTest = (int) Math.round(keys.size() * testShare);
+    List<String> testKeys = keys.subList(0, nTest);
+    List<String> trainKeys = keys.subList(nTest, keys.size());
+    return new Split(
+        queries(trainKeys, groups, trainPerKind, new Random(seed * 31 + 1)),
+        queries(testKeys, groups, testPerKind, new Random(seed * 31 + 2)));
+  }
+
+  private static List<Query> queries(
+      List<String> keys, Map<String, List<Product>> groups, int perKind, Random rnd) {
+    Map<String, Query> out = new LinkedHashMap<>();
+    int n = Math.min(keys.size(), perKind * KINDS.size());
+    for (int i = 0; i < n; i++) {
+      List<Product> group = groups.get(keys.get(i));
+      Product p = group.get(0);
+      String kind = KINDS.get(i % KINDS.size());
+      String text =
+          switch (kind) {
+            case "brand_model" ->
+                p.brand().trim()
+                    + " "
+                    + (rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim());
+            case "model" -> rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim();
+            case "title_prefix" -> prefix(p.title(), 3 + rnd.nextInt(4));
+            default -> merchant(p, rnd);
+          };
+      text = text.replaceAll("\\s+", " ").trim();
+      Set<String> relevant = new LinkedHashSet<>();
+      group.forEach(g -> relevant.add(g.id()));
+      if (!text.isEmpty()) {
+        out.putIfAbsent(text, new Query(text, kind, relevant));
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** (brand, model) in normal form, or null when the product has no brand or no code-like model. */
+  static String groupKey(Product p) {
+    String brand = alnum(p.brand());
+    String model = alnum(p.model());
+    if (brand.length() < 2 || !isModelCode(p.model())) {
+      return null;
+    }
+    return brand + "|" + model;
+  }
+
+  /** A model that reads as a code: 4–20 letters/digits with a digit, at most two words. */
+  static boolean isModelCode(String model) {
+    String m = alnum(model);
+    return m.length() >= 4
+        && m.length() <= 20
+        && m.chars().anyMatch(Character::isDigit)
+        && model.trim().split("\\s+").length <= 2;
+  }
+
+  /** A merchant's spelling of a code: lower case, separators dropped or added at letter/digit. */
+  static String rewriteCode(String model, Random rnd) {
+    String m = model.trim();
+    switch (rnd.nextInt(3)) {
+      case 0 -> m = m.toLowerCase(Locale.ROOT);
+      case 1 -> m = m.replaceAll("[-/._ ]", "");
+      default -> {
+        String[] parts = LETTER_DIGIT.split(m.replaceAll("[-/._ ]", ""));
+        if (parts.length > 1) {
+          int at = 1 + rnd.nextInt(parts.length - 1);
+          m =
+              String.join("", List.of(parts).subList(0, at))
+                  + "-"
+                  + String.join("", List.of(parts).subList(at, parts.length));
+        }
+      }
+    }
+    return rnd.nextBoolean() ? m.toLowerCase(Locale.ROOT) : m;
+  }
+
+  static String prefix(String title, int words) {
+    String[] w = title.trim().split("\\s+");
+    return String.join(" ", List.of(w).subList(0, Math.min(words, w.length)));
+  }
+
+  static String merchant(Product p, Random rnd) {
+    List<String> w = new ArrayList<>(List.of(p.title().trim().split("\\s+")));
+    if (w.size() > 12) {
+      w = new ArrayList<>(w.subList(0, 12));
+    }
+    String model = alnum(p.model());
+    for (int i = 0; i < w.size(); i++) {
+      if (!model.isEmpty() && alnum(w.get(i)).equals(model) && rnd.nextBoolean()) {
+        w.set(i, rewriteCode(w.get(i), rnd));
+      }
+    }
+    if (w.size() > 4 && rnd.nextBoolean()) { // drop a word that is not the model code
+      int i = 1 + rnd.nextInt(w.size() - 1);
+      if (!alnum(w.get(i)).equals(model)) {
+        w.remove(i);
+      }
+    }
+    if (w.size() > 3) {
+      switch (rnd.nextInt(3)) {
+        case 0 -> Collections.swap(w, 1 + rnd.nextInt(w.size() - 2), 2 + rnd.nextInt(w.size() - 2));
+        case 1 -> {
+          if (alnum(w.get(0)).equals(alnum(p.brand()))) {
+            w.add(w.remove(0));
+          }
+        }
+        default -> {}
+      }
+    }
+    String text = String.join(" ", w);
+    text =
+        rnd.nextBoolean()
+            ? UNIT_GLUED.matcher(text).replaceAll("$1 $2")
+            : UNIT_SPACED.matcher(text).replaceAll("$1$2");
+    return rnd.nextBoolean() ? text.toLowerCase(Locale.ROOT) : text;
+  }
+
+  static String alnum(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.toLowerCase(Locale.ROOT)
+        .codePoints()
+        .filter(Character::isLetterOrDigit)
+        .forEach(sb::appendCodePoint);
+    return sb.toString();
+  }
+
+  /**
+   * Writes queries as a judgement file the evaluation reads: {@code query,docid,rating,type}, one
+   * row per relevant product (rating 1), RFC 4180 quoting.
+   */
+  public static void write(List<Query> queries, Path csv) throws IOException {
+    if (csv.getParent() != null) {
+      Files.createDirectories(csv.getParent());
+    }
+    try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      out.write("query,docid,rating,type\n");
+      for (Query q : queries) {
+        for (String id : q.relevant()) {
+          out.write(quote(q.text()) + "," + quote(id) + ",1," + q.kind() + "\n");
+        }
+      }
+    }
+  }
+
+  private static String quote(String s) {
+    Matcher m = Pattern.compile("[\",\r\n]").matcher(s);
+    return m.find() ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}

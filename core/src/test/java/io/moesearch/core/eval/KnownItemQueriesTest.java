@@ -1,0 +1,117 @@
+package io.moesearch.core.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KnownItemQueriesTest {
+  private static final String[] BRANDS = {"Hoover", "Xerox", "HP", "Kingston", "Logitech"};
+
+  /** 400 products, every fifth a duplicate (same brand and model, another id) of the one before. */
+  private static Catalog catalog() {
+    Random rnd = new Random(3);
+    List<Product> ps = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      Product prev = ps.isEmpty() ? null : ps.get(ps.size() - 1);
+      if (i % 5 == 4 && prev != null) {
+        ps.add(
+            new Product(
+                "d" + i, prev.title() + " (offer)", prev.brand(), prev.model(), "", null, null));
+        continue;
+      }
+      String brand = BRANDS[rnd.nextInt(BRANDS.length)];
+      String model = "DX" + (char) ('A' + rnd.nextInt(26)) + "-" + (100 + i) + "C" + rnd.nextInt(9);
+      String title = brand + " " + model + " washing machine 16GB white 3m cable";
+      ps.add(new Product("p" + i, title, brand, model, "", null, null));
+    }
+    ps.add(new Product("noModel", "A plain cable", "Acme", "", "", null, null));
+    ps.add(
+        new Product("nameModel", "Adapter", "Acme", "Serial Null Modem Adapter 9", "", null, null));
+    return new Catalog(ps, List.of());
+  }
+
+  @Test
+  void theSameSeedGivesTheSameSetsAndAnotherSeedOthers() {
+    Catalog c = catalog();
+    KnownItemQueries.Split a = new KnownItemQueries(7, 20, 20, 0.5).generate(c);
+    KnownItemQueries.Split b = new KnownItemQueries(7, 20, 20, 0.5).generate(c);
+    KnownItemQueries.Split other = new KnownItemQueries(8, 20, 20, 0.5).generate(c);
+    assertThat(a).isEqualTo(b);
+    assertThat(a.test()).isNotEqualTo(other.test());
+  }
+
+  @Test
+  void trainAndTestShareNoProduct() {
+    KnownItemQueries.Split s = new KnownItemQueries(7, 30, 30, 0.5).generate(catalog());
+    Set<String> train =
+        s.train().stream().flatMap(q -> q.relevant().stream()).collect(Collectors.toSet());
+    Set<String> test =
+        s.test().stream().flatMap(q -> q.relevant().stream()).collect(Collectors.toSet());
+    assertThat(train).isNotEmpty();
+    assertThat(test).isNotEmpty();
+    assertThat(train).doesNotContainAnyElementsOf(test);
+  }
+
+  @Test
+  void everyKindTakesItsTurnAndAQueryNamesItsProductAndDuplicates() {
+    KnownItemQueries.Split s = new KnownItemQueries(7, 10, 10, 0.5).generate(catalog());
+    assertThat(s.test().stream().map(KnownItemQueries.Query::kind).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrderElementsOf(KnownItemQueries.KINDS);
+    Catalog c = catalog();
+    for (KnownItemQueries.Query q : s.test()) {
+      Set<String> models = new HashSet<>();
+      for (String id : q.relevant()) {
+        Product p = c.products().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+        models.add(KnownItemQueries.alnum(p.brand() + "|" + p.model()));
+      }
+      assertThat(models).as("one brand and model per query").hasSize(1);
+      assertThat(q.relevant()).doesNotContain("noModel", "nameModel");
+    }
+    assertThat(s.test().stream().filter(q -> q.relevant().size() == 2))
+        .as("duplicates")
+        .isNotEmpty();
+  }
+
+  @Test
+  void merchantRewritesSpellCodesAndUnitsDifferently() {
+    Random rnd = new Random(1);
+    Set<String> spellings = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      spellings.add(KnownItemQueries.rewriteCode("DXOC-67C3", rnd));
+    }
+    assertThat(spellings).contains("dxoc67c3").anyMatch(x -> x.contains("-"));
+    Product p =
+        new Product("1", "Kingston 16GB DDR4 memory KVR26", "Kingston", "KVR26", "", null, null);
+    Set<String> texts = new HashSet<>();
+    for (int i = 0; i < 50; i++) {
+      texts.add(KnownItemQueries.merchant(p, rnd));
+    }
+    assertThat(texts).anyMatch(t -> t.contains("16 gb") || t.contains("16 GB"));
+    assertThat(texts).anyMatch(t -> t.equals(t.toLowerCase()));
+  }
+
+  @Test
+  void theWrittenFileIsAJudgementFileWithTypes(@TempDir Path dir) throws IOException {
+    KnownItemQueries.Split s = new KnownItemQueries(7, 5, 5, 0.5).generate(catalog());
+    Path csv = dir.resolve("test.csv");
+    KnownItemQueries.write(s.test(), csv);
+    Judgements j = Judgements.load(csv, BadLinePolicy.FAIL);
+    assertThat(j.byQuery()).hasSize(s.test().size());
+    for (KnownItemQueries.Query q : s.test()) {
+      assertThat(j.byQuery().get(q.text()).keySet()).containsExactlyElementsOf(q.relevant());
+      assertThat(j.types().get(q.text())).isEqualTo(q.kind());
+    }
+  }
+}

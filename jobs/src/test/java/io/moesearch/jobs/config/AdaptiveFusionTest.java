@@ -1,0 +1,70 @@
+package io.moesearch.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import io.moesearch.core.rank.HybridRanker;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.rank.RankingFeatures;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shipped fusion weights ({@code ranking.weights}) make the dense weight query-adaptive. */
+class AdaptiveFusionTest {
+  private final LinearFusion shipped = MoeSearchConfig.defaultsWith(Map.of()).ranking().fusion();
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+
+  private double denseWeight(String query, double agreement, double gap) {
+    RankingFeatures.QueryTerms q = features.query(query);
+    return shipped.denseWeight(
+        new RankingFeatures.QuerySignals(q.code(), q.length(), agreement, gap));
+  }
+
+  @Test
+  void aModelCodeQueryGetsALowerDenseWeightThanACategoryQuery() {
+    // The same list signals for both: only what the text says differs.
+    for (double agreement : new double[] {0, 0.3, 0.7}) {
+      for (double gap : new double[] {0.1, 0.5, 1}) {
+        assertThat(denseWeight("Hoover DXOC67C3", agreement, gap))
+            .as("agreement %s, gap %s", agreement, gap)
+            .isLessThan(denseWeight("washing machine", agreement, gap));
+        assertThat(denseWeight("dxoc-67c3", agreement, gap))
+            .isLessThan(denseWeight("front loader washer", agreement, gap));
+      }
+    }
+  }
+
+  @Test
+  void aNamedModelCodeOutranksANeighbouringCodeThatDenseSimilarityPrefers() {
+    Product named =
+        new Product(
+            "named", "Hoover DXOC67C3 washing machine", "Hoover", "DXOC67C3", "", null, null);
+    Product near =
+        new Product(
+            "near", "Hoover DXOC47C3 washing machine", "Hoover", "DXOC47C3", "", null, null);
+    RankingFeatures.QueryTerms q = features.query("hoover dxoc67c3");
+    // Dense prefers the neighbour (higher cosine, ranked first); BM25 ranks the named one first.
+    List<HybridRanker.Scored> dense =
+        List.of(
+            new HybridRanker.Scored("near", near.title(), features.of(q, near, 0.83, 0, -1, -1)),
+            new HybridRanker.Scored(
+                "named", named.title(), features.of(q, named, 0.80, 0, -1, -1)));
+    List<HybridRanker.Scored> lexical =
+        List.of(
+            new HybridRanker.Scored("named", named.title(), features.of(q, named, 0.80, 1, -1, -1)),
+            new HybridRanker.Scored(
+                "near", near.title(), features.of(q, near, 0.83, 0.55, -1, -1)));
+    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, shipped, 20, 10);
+    assertThat(top).extracting(HybridRanker.Scored::productId).containsExactly("named", "near");
+  }
+
+  @Test
+  void theShippedWeightsAreTheConfigExampleAndUseTheAdaptiveTerms() throws Exception {
+    MoeSearchConfig example =
+        MoeSearchConfig.load(java.nio.file.Path.of("../conf/moe-search.yaml"), Map.of());
+    assertThat(example.ranking().fusion()).isEqualTo(shipped);
+    assertThat(shipped.weights()[RankingFeatures.DENSE_X_CODE]).isNotZero();
+  }
+}
