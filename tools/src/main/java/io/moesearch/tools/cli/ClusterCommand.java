@@ -1,6 +1,6 @@
 package io.moesearch.tools.cli;
 
-import io.moesearch.connectors.kafka.KafkaSettings;
+import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.tools.cluster.ClusterLayout;
@@ -79,6 +79,15 @@ final class ClusterCommand {
         throw new ConfigException(
             "a cluster is recorded in " + state + ": stop it first (bin/moe-search cluster down)");
       }
+      // The job's topics (kafka.bootstrap-servers is the cluster's own, not needed here).
+      List<String> topics =
+          List.of(
+              config.get(KafkaOptions.QUERY_TOPIC),
+              config.get(KafkaOptions.RESULT_TOPIC),
+              config.get(KafkaOptions.DEAD_LETTER_TOPIC),
+              config.get(KafkaOptions.CACHE_FILL_TOPIC),
+              config.get(KafkaOptions.EXPERT_STATS_TOPIC));
+      String fills = config.get(KafkaOptions.CACHE_FILL_TOPIC);
       deleteRecursively(work);
       ClusterLayout layout = ClusterLayout.of(Path.of(""));
       PrintWriter out = spec.commandLine().getOut();
@@ -86,17 +95,9 @@ final class ClusterCommand {
           "starting a Kafka broker, a JobManager and " + taskManagers + " TaskManagers ...");
       out.flush();
       LocalCluster cluster = LocalCluster.start(layout, work, taskManagers, true, Map.of());
+      boolean leaveRunning = false;
       try {
-        KafkaSettings kafka = config.kafka();
-        cluster.createTopics(
-            2,
-            List.of(
-                kafka.queryTopic(),
-                kafka.resultTopic(),
-                kafka.deadLetterTopic(),
-                kafka.cacheFillTopic(),
-                kafka.expertStatsTopic()),
-            List.of(kafka.cacheFillTopic()));
+        cluster.createTopics(2, topics, List.of(fills));
         cluster.writeState(state);
         out.println("Kafka bootstrap: " + cluster.bootstrapServers());
         out.println("Flink REST:      " + cluster.restAddress());
@@ -120,6 +121,7 @@ final class ClusterCommand {
         out.flush();
         if (detach) {
           cluster.detach();
+          leaveRunning = true;
           return 0;
         }
         // Until Ctrl-C (the shutdown hook stops everything) or `cluster down` removes the state.
@@ -128,7 +130,7 @@ final class ClusterCommand {
         }
         return 0;
       } finally {
-        if (!detach) {
+        if (!leaveRunning) {
           cluster.close();
           Files.deleteIfExists(state);
         }

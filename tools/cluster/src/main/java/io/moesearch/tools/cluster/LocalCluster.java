@@ -628,10 +628,26 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static boolean isClusterProcess(ProcessHandle h) {
-    String cmd = h.info().commandLine().orElse("");
+    String cmd = commandLine(h);
     return cmd.contains(JOB_MANAGER_MAIN)
         || cmd.contains(TASK_MANAGER_MAIN)
         || cmd.contains(" " + KafkaBrokerProcess.MAIN + " ");
+  }
+
+  /**
+   * The process's full command line: {@code /proc/<pid>/cmdline} where there is one ({@code
+   * ProcessHandle.Info#commandLine} is empty for the cluster's long classpaths on Linux).
+   */
+  private static String commandLine(ProcessHandle h) {
+    Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+    try {
+      if (Files.isReadable(proc)) {
+        return new String(Files.readAllBytes(proc), StandardCharsets.ISO_8859_1).replace('\0', ' ');
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return h.info().commandLine().orElse("");
   }
 
   /**
