@@ -48,6 +48,40 @@ class DockerComposeConfigTest {
   }
 
   /**
+   * Compose runs the job jar on the lib/ layout and the cluster configuration that the local
+   * cluster ({@code tools/cluster}, {@code LocalClusterITCase}) runs with, so that the tests
+   * exercise the compose path apart from the container runtime; and its metrics go to Prometheus
+   * and a Grafana dashboard kept in the repository.
+   */
+  @Test
+  void composeRunsTheLocalClustersJarLibAndConfigurationWithMetrics() throws Exception {
+    String compose = Files.readString(Path.of("../docker-compose.yml"));
+    assertThat(compose)
+        .contains("./jobs/target/flink-lib:/opt/flink/lib/moe-search")
+        .contains("./jobs/target/moe-search-jobs-0.1.0-SNAPSHOT-flink.jar:")
+        .contains("./conf/flink/config.yaml:/opt/moe-search/flink-config.yaml")
+        .contains("cp /opt/moe-search/flink-config.yaml /opt/flink/conf/config.yaml")
+        .contains("./conf/prometheus/prometheus.yml:")
+        .contains("./conf/grafana/dashboards:");
+    String flink = Files.readString(Path.of("../conf/flink/config.yaml"));
+    assertThat(flink)
+        .contains(
+            "metrics.reporter.prom.factory.class:"
+                + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+        .contains("state.backend.type: rocksdb");
+    var dashboard =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(Path.of("../conf/grafana/dashboards/moe-search.json").toFile());
+    assertThat(dashboard.get("panels")).isNotEmpty();
+    assertThat(dashboard.toString())
+        .contains("cache_missLatencyMs")
+        .contains("routing_utilisation")
+        .contains("routing_loadEntropy")
+        .contains("queriesDeadLettered")
+        .contains("numberOfFailedCheckpoints");
+  }
+
+  /**
    * CI is recognised by {@code CI=true} (any case), as CI runners and {@code .ci/run}'s host set.
    */
   static boolean runningUnderCi(Map<String, String> env) {

@@ -32,7 +32,8 @@ public final class SmallIndex {
     for (Path p :
         List.of(
             Path.of("data/icecat/products_core.jsonl.gz"),
-            Path.of("../data/icecat/products_core.jsonl.gz"))) {
+            Path.of("../data/icecat/products_core.jsonl.gz"),
+            Path.of("../../data/icecat/products_core.jsonl.gz"))) {
       if (Files.isRegularFile(p)) {
         return p.toAbsolutePath();
       }

@@ -52,6 +52,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PrewarmCommand.class,
       MoeSearch.Routing.class,
       MoeSearch.Bench.class,
+      MoeSearch.Cluster.class,
       CommandLine.HelpCommand.class
     })
 public final class MoeSearch implements Callable<Integer> {
@@ -87,13 +88,24 @@ public final class MoeSearch implements Callable<Integer> {
   static final class Routing extends Group {}
 
   @Command(
+      name = "cluster",
+      description = "A real multi-process Flink cluster and Kafka broker on this machine.",
+      subcommands = {
+        ClusterCommand.Up.class,
+        ClusterCommand.Submit.class,
+        ClusterCommand.Down.class
+      })
+  static final class Cluster extends Group {}
+
+  @Command(
       name = "bench",
       description = "Benchmarks.",
       subcommands = {
         BenchPipelineCommand.class,
         BenchCacheCommand.class,
         BenchOverloadCommand.class,
-        BenchRoutingCommand.class
+        BenchRoutingCommand.class,
+        BenchChaosCommand.class
       })
   static final class Bench extends Group {}
 

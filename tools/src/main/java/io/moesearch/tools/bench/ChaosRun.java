@@ -1,0 +1,367 @@
+package io.moesearch.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.tools.cluster.ClusterLayout;
+import io.moesearch.tools.cluster.LocalCluster;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One chaos run of {@code bench chaos} for one delivery mode: the search job on a {@link
+ * LocalCluster} (2 TaskManagers, the broker process) streams queries at a fixed rate while faults
+ * are injected on a seeded schedule (SIGKILL of a random TaskManager running tasks, then a fresh
+ * one; SIGKILL of the broker, then a restart on its data directory; once, stop-with-savepoint and
+ * resubmission at parallelism 3), one fault at a time: the next comes a seeded 4–10 s after the
+ * previous one has recovered. A read_committed consumer on assigned partitions is the oracle.
+ *
+ * <p>Recovery of a fault: from the fault's start to the first result of a query sent after it
+ * (seconds). Latency: result received − query sent, p99 over the queries sent outside every fault
+ * window (fault start to recovery + 5 s).
+ */
+public final class ChaosRun {
+  /** The kinds of injected faults. */
+  public enum Fault {
+    TASK_MANAGER_KILL,
+    BROKER_KILL,
+    RESCALE
+  }
+
+  /** What a run measured. */
+  public record Report(
+      String mode,
+      int sent,
+      int answeredOnce,
+      int duplicated,
+      boolean duplicatesIdentical,
+      int lost,
+      List<Fault> faults,
+      List<Double> recoverySeconds,
+      double p99OutsideFaultsMs) {
+    public double maxRecoverySeconds() {
+      return recoverySeconds.stream().mapToDouble(d -> d).max().orElse(0);
+    }
+
+    /** The JSON fields of {@code bench chaos}. */
+    public Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("sent", sent);
+      m.put("answeredOnce", answeredOnce);
+      m.put("duplicated", duplicated);
+      m.put("duplicatesIdentical", duplicatesIdentical);
+      m.put("lost", lost);
+      m.put("faults", faults.size());
+      m.put("maxRecoverySeconds", Math.round(maxRecoverySeconds() * 10) / 10.0);
+      m.put("faultKinds", faults.stream().map(Enum::name).toList());
+      m.put(
+          "recoverySeconds", recoverySeconds.stream().map(d -> Math.round(d * 10) / 10.0).toList());
+      m.put("p99OutsideFaultsMs", Math.round(p99OutsideFaultsMs));
+      return m;
+    }
+  }
+
+  private final ClusterLayout layout;
+  private final Path work;
+  private final List<String> texts;
+  private final List<String> jobSettings;
+  private final PrintWriter log;
+
+  /**
+   * @param texts query texts, sent round-robin (ids are unique per run)
+   * @param jobSettings {@code --set key=value} pairs for the job (index, cache key file, ...)
+   */
+  public ChaosRun(
+      ClusterLayout layout,
+      Path work,
+      List<String> texts,
+      List<String> jobSettings,
+      PrintWriter log) {
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("no query texts");
+    }
+    this.layout = layout;
+    this.work = work;
+    this.texts = List.copyOf(texts);
+    this.jobSettings = List.copyOf(jobSettings);
+    this.log = log;
+  }
+
+  /**
+   * Runs one mode ({@code exactly-once} or {@code at-least-once}) with {@code faults} faults (one
+   * of them the rescale) at {@code rate} queries per second.
+   */
+  public Report run(String mode, int faults, double rate, long seed) throws Exception {
+    if (faults < 1) {
+      throw new IllegalArgumentException("faults must be >= 1, got " + faults);
+    }
+    Random random = new Random(seed);
+    List<Fault> schedule = new ArrayList<>();
+    for (int i = 0; i < faults - 1; i++) {
+      schedule.add(random.nextBoolean() ? Fault.TASK_MANAGER_KILL : Fault.BROKER_KILL);
+    }
+    schedule.add(faults / 2, Fault.RESCALE);
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Map<String, List<String>> answers = new ConcurrentHashMap<>();
+    Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+    List<long[]> windows = new ArrayList<>();
+    List<Double> recoveries = new ArrayList<>();
+    try (LocalCluster cluster = LocalCluster.start(layout, work.resolve(mode), 2, true, Map.of())) {
+      cluster.createTopics(
+          2,
+          List.of(
+              "search-queries",
+              "search-results",
+              "search-dead-letters",
+              "search-cache-fill",
+              "search-expert-stats"),
+          List.of("search-cache-fill"));
+      List<String> args = new ArrayList<>();
+      for (String s : jobSettings) {
+        args.addAll(List.of("--set", s));
+      }
+      args.addAll(
+          List.of(
+              "--set", "kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+              "--set", "kafka.delivery-guarantee=" + mode,
+              "--set", "kafka.transactional-id-prefix=chaos-" + mode,
+              "--set", "kafka.starting-offsets=earliest",
+              "--set", "job.checkpoint-dir=" + cluster.checkpointDir().toUri(),
+              "--set", "job.checkpoint-interval-ms=2000"));
+      List<String> at2 = new ArrayList<>(args);
+      at2.addAll(List.of("--set", "job.parallelism=2"));
+      JobID job = cluster.submit(layout.jobJar(), SEARCH_JOB, at2, null);
+      cluster.awaitRunning(job, Duration.ofMinutes(4));
+      log.printf("%s: job %s running; %d faults: %s%n", mode, job, faults, schedule);
+      log.flush();
+
+      AtomicBoolean sending = new AtomicBoolean(true);
+      AtomicInteger sent = new AtomicInteger();
+      Thread sender =
+          new Thread(
+              () -> send(cluster.bootstrapServers(), mode, rate, sending, sent, sentAt), "sender");
+      AtomicBoolean reading = new AtomicBoolean(true);
+      Thread reader =
+          new Thread(
+              () -> read(cluster.bootstrapServers(), reading, answers, answeredAt), "oracle");
+      reader.start();
+      sender.start();
+      Thread.sleep(10_000);
+      for (Fault fault : schedule) {
+        long t0 = System.currentTimeMillis();
+        switch (fault) {
+          case TASK_MANAGER_KILL -> {
+            // One that runs part of the job (an idle one's loss is no fault of the job).
+            List<Integer> busy = cluster.busyTaskManagers();
+            List<Integer> pick = busy.isEmpty() ? cluster.liveTaskManagers() : busy;
+            cluster.killTaskManager(pick.get(random.nextInt(pick.size())));
+            cluster.startTaskManager();
+          }
+          case BROKER_KILL -> {
+            cluster.broker().kill();
+            cluster.broker().start();
+          }
+          case RESCALE -> {
+            String savepoint = cluster.stopWithSavepoint(job);
+            List<String> at3 = new ArrayList<>(args);
+            at3.addAll(List.of("--set", "job.parallelism=3"));
+            job = cluster.submit(layout.jobJar(), SEARCH_JOB, at3, savepoint);
+          }
+        }
+        double recovery = awaitRecovery(t0, sentAt, answeredAt, Duration.ofMinutes(3));
+        recoveries.add(recovery);
+        windows.add(new long[] {t0, t0 + (long) (recovery * 1000) + 5_000});
+        log.printf("  %-17s recovered in %5.1f s%n", fault, recovery);
+        log.flush();
+        Thread.sleep(4_000 + random.nextInt(6_000));
+      }
+      sending.set(false);
+      sender.join();
+      long deadline = System.currentTimeMillis() + 180_000;
+      while (answers.size() < sent.get() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+      }
+      Thread.sleep(15_000); // late duplicates: several checkpoints
+      reading.set(false);
+      reader.join();
+      return report(mode, sent.get(), sentAt, answers, answeredAt, schedule, recoveries, windows);
+    }
+  }
+
+  static final String SEARCH_JOB = "io.moesearch.jobs.search.SearchJob";
+
+  /**
+   * Seconds from {@code t0} to the first answer to a query sent after {@code t0}, or the timeout.
+   * For the rescale this counts answers of the old job while stop-with-savepoint drains it, so it
+   * understates the pause (see docs/benchmarks.md).
+   */
+  private static double awaitRecovery(
+      long t0, Map<String, Long> sentAt, Map<String, Long> answeredAt, Duration timeout)
+      throws InterruptedException {
+    long deadline = t0 + timeout.toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      long first = Long.MAX_VALUE;
+      for (var e : answeredAt.entrySet()) {
+        Long s = sentAt.get(e.getKey());
+        if (s != null && s >= t0) {
+          first = Math.min(first, e.getValue());
+        }
+      }
+      if (first != Long.MAX_VALUE) {
+        return (first - t0) / 1000.0;
+      }
+      Thread.sleep(100);
+    }
+    return timeout.toSeconds();
+  }
+
+  private void send(
+      String bootstrap,
+      String mode,
+      double rate,
+      AtomicBoolean sending,
+      AtomicInteger sent,
+      Map<String, Long> sentAt) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("enable.idempotence", "true");
+    p.put("acks", "all");
+    p.put("linger.ms", "1");
+    p.put("delivery.timeout.ms", "600000");
+    MessageJson json = new MessageJson();
+    long periodNanos = (long) (1e9 / rate);
+    long next = System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; sending.get(); i++) {
+        String id = mode + "-" + i;
+        String text = texts.get(i % texts.size()) + " " + (i / texts.size());
+        sentAt.put(id, System.currentTimeMillis());
+        producer.send(
+            new ProducerRecord<>(
+                "search-queries",
+                id,
+                json.encodeQuery(new SearchQuery(id, text.strip(), 10, null, 0, null))));
+        sent.incrementAndGet();
+        next += periodNanos;
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) {
+          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+        }
+      }
+      producer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void read(
+      String bootstrap,
+      AtomicBoolean reading,
+      Map<String, List<String>> answers,
+      Map<String, Long> answeredAt) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", "read_committed");
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    Set<String> seen = new HashSet<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("search-results").stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (reading.get()) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          if (seen.add(r.partition() + "@" + r.offset())) {
+            answers.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+            answeredAt.putIfAbsent(r.key(), System.currentTimeMillis());
+          }
+        }
+      }
+    }
+  }
+
+  private static Report report(
+      String mode,
+      int sent,
+      Map<String, Long> sentAt,
+      Map<String, List<String>> answers,
+      Map<String, Long> answeredAt,
+      List<Fault> faults,
+      List<Double> recoveries,
+      List<long[]> windows)
+      throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    int once = 0;
+    int duplicated = 0;
+    boolean identical = true;
+    for (String id : sentAt.keySet()) {
+      List<String> a = answers.get(id);
+      if (a == null) {
+        continue;
+      }
+      if (a.size() == 1) {
+        once++;
+        continue;
+      }
+      duplicated++;
+      JsonNode first = json.readTree(a.get(0)).get("items");
+      for (String other : a.subList(1, a.size())) {
+        identical &= first.equals(json.readTree(other).get("items"));
+      }
+    }
+    int lost = 0;
+    for (String id : sentAt.keySet()) {
+      if (!answers.containsKey(id)) {
+        lost++;
+      }
+    }
+    List<Long> latencies = new ArrayList<>();
+    for (var e : sentAt.entrySet()) {
+      Long done = answeredAt.get(e.getKey());
+      long s = e.getValue();
+      if (done != null && windows.stream().noneMatch(w -> s >= w[0] && s <= w[1])) {
+        latencies.add(done - s);
+      }
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    double p99 =
+        sorted.length == 0
+            ? Double.NaN
+            : sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)];
+    return new Report(
+        mode, sent, once, duplicated, identical, lost, List.copyOf(faults), recoveries, p99);
+  }
+
+  /** Query texts: the given lines, blank ones dropped. */
+  public static List<String> texts(String... lines) {
+    return Arrays.stream(lines).filter(s -> !s.isBlank()).toList();
+  }
+}

@@ -1,0 +1,248 @@
+package io.moesearch.tools.cli;
+
+import io.moesearch.connectors.kafka.KafkaOptions;
+import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.tools.cluster.ClusterLayout;
+import io.moesearch.tools.cluster.LocalCluster;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code moe-search cluster up|submit|down}: the job on a real multi-process Flink cluster on this
+ * machine ({@link LocalCluster}): a JobManager, TaskManagers and a Kafka broker, each its own JVM,
+ * with the cluster image's lib/ and configuration ({@code conf/flink/config.yaml}, the one
+ * docker-compose uses).
+ */
+final class ClusterCommand {
+  private ClusterCommand() {}
+
+  static final String DEFAULT_WORK = "artifacts/cluster";
+  static final String STATE_FILE = "cluster.properties";
+  static final String SEARCH_JOB = "io.moesearch.jobs.search.SearchJob";
+
+  @Command(
+      name = "up",
+      description = {
+        "Start a local Flink cluster and Kafka broker, each process its own JVM.",
+        "",
+        """
+            Starts a Kafka broker (KRaft) in its own JVM with the job's topics, a Flink JobManager and
+            --task-managers TaskManagers (StandaloneSessionClusterEntrypoint, TaskManagerRunner) on
+            Flink's lib/ laid out as in the cluster image (DJL, ONNX Runtime and the model in lib/),
+            configured by conf/flink/config.yaml (docker-compose's) with local addresses, ports and
+            directories. Prints the Kafka bootstrap address and the Flink REST address, then runs
+            until Ctrl-C or `cluster down` (with --detach it returns and leaves the cluster running
+            for `cluster down`). Logs, checkpoints, savepoints and the broker's data are under
+            --work-dir."""
+      })
+  static final class Up extends CliCommand {
+    @Option(
+        names = "--task-managers",
+        paramLabel = "N",
+        defaultValue = "2",
+        description = "TaskManager processes.")
+    int taskManagers;
+
+    @Option(
+        names = "--work-dir",
+        paramLabel = "DIR",
+        defaultValue = DEFAULT_WORK,
+        description = "Logs, checkpoints, savepoints, broker data and the state file.")
+    Path work;
+
+    @Option(names = "--detach", description = "Return once started; stop it with `cluster down`.")
+    boolean detach;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      atLeast("--task-managers", taskManagers, 1);
+      MoeSearchConfig config = config();
+      Path state = work.resolve(STATE_FILE);
+      if (Files.exists(state)) {
+        throw new ConfigException(
+            "a cluster is recorded in " + state + ": stop it first (bin/moe-search cluster down)");
+      }
+      // The job's topics (kafka.bootstrap-servers is the cluster's own, not needed here).
+      List<String> topics =
+          List.of(
+              config.get(KafkaOptions.QUERY_TOPIC),
+              config.get(KafkaOptions.RESULT_TOPIC),
+              config.get(KafkaOptions.DEAD_LETTER_TOPIC),
+              config.get(KafkaOptions.CACHE_FILL_TOPIC),
+              config.get(KafkaOptions.EXPERT_STATS_TOPIC));
+      String fills = config.get(KafkaOptions.CACHE_FILL_TOPIC);
+      deleteRecursively(work);
+      ClusterLayout layout = ClusterLayout.of(Path.of(""));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "starting a Kafka broker, a JobManager and " + taskManagers + " TaskManagers ...");
+      out.flush();
+      LocalCluster cluster = LocalCluster.start(layout, work, taskManagers, true, Map.of());
+      boolean leaveRunning = false;
+      try {
+        cluster.createTopics(2, topics, List.of(fills));
+        cluster.writeState(state);
+        out.println("Kafka bootstrap: " + cluster.bootstrapServers());
+        out.println("Flink REST:      " + cluster.restAddress());
+        for (int tm : cluster.liveTaskManagers()) {
+          out.println(
+              "Prometheus:      taskmanager-"
+                  + tm
+                  + " http://127.0.0.1:"
+                  + cluster.prometheusPort(tm)
+                  + "/metrics");
+        }
+        out.println("logs:            " + cluster.work().resolve("log"));
+        out.println(
+            "next: bin/moe-search cluster submit   (any client: --set kafka.bootstrap-servers="
+                + cluster.bootstrapServers()
+                + ")");
+        out.println(
+            detach
+                ? "stop: bin/moe-search cluster down"
+                : "stop: Ctrl-C or bin/moe-search cluster down");
+        out.flush();
+        if (detach) {
+          cluster.detach();
+          leaveRunning = true;
+          return 0;
+        }
+        // Until Ctrl-C (the shutdown hook stops everything) or `cluster down` removes the state.
+        while (Files.exists(state)) {
+          Thread.sleep(500);
+        }
+        return 0;
+      } finally {
+        if (!leaveRunning) {
+          cluster.close();
+          Files.deleteIfExists(state);
+        }
+      }
+    }
+  }
+
+  @Command(
+      name = "submit",
+      description = {
+        "Submit the search job jar to the local cluster (cluster up first).",
+        "",
+        """
+            Submits jobs/target/*-flink.jar (io.moesearch.jobs.search.SearchJob) through Flink's REST
+            API, as `flink run` would, with --config/--set passed on to the job, kafka.bootstrap-servers
+            set to the cluster's broker and job.checkpoint-dir to its shared checkpoint directory
+            (unless set). Prints the job id."""
+      })
+  static final class Submit extends CliCommand {
+    @Option(
+        names = "--work-dir",
+        paramLabel = "DIR",
+        defaultValue = DEFAULT_WORK,
+        description = "The cluster's work directory (as given to `cluster up`).")
+    Path work;
+
+    @Option(
+        names = "--parallelism",
+        paramLabel = "N",
+        descriptionKey = "job.parallelism",
+        parameterConsumer = CommonOptions.Setting.class)
+    String parallelism;
+
+    @Option(
+        names = "--from-savepoint",
+        paramLabel = "PATH",
+        description = "Start from this savepoint (or retained checkpoint).")
+    String savepoint;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Properties state = LocalCluster.readState(work.resolve(STATE_FILE));
+      Map<String, String> overrides = common.overrides;
+      List<String> args = new ArrayList<>();
+      if (common.configFile != null) {
+        args.addAll(List.of("--config", common.configFile.toAbsolutePath().toString()));
+      }
+      if (!overrides.containsKey("kafka.bootstrap-servers")) {
+        args.addAll(
+            List.of(
+                "--set",
+                "kafka.bootstrap-servers=" + state.getProperty("kafka.bootstrap-servers")));
+      }
+      if (!overrides.containsKey("job.checkpoint-dir")) {
+        args.addAll(
+            List.of(
+                "--set",
+                "job.checkpoint-dir="
+                    + Path.of(state.getProperty("work")).resolve("checkpoints").toUri()));
+      }
+      overrides.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+      // Fail here, naming the setting, rather than inside the job's main() on the cluster client.
+      config();
+      JobID job =
+          LocalCluster.submit(
+              ClusterLayout.of(Path.of("")),
+              Integer.parseInt(state.getProperty("rest.port")),
+              ClusterLayout.of(Path.of("")).jobJar(),
+              SEARCH_JOB,
+              args,
+              savepoint);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("submitted job " + job + " to " + state.getProperty("rest.address"));
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "down",
+      description = "Stop every process of the local cluster started by `cluster up`.")
+  static final class Down extends CliCommand {
+    @Option(
+        names = "--work-dir",
+        paramLabel = "DIR",
+        defaultValue = DEFAULT_WORK,
+        description = "The cluster's work directory (as given to `cluster up`).")
+    Path work;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      int stopped = LocalCluster.down(work.resolve(STATE_FILE));
+      spec.commandLine().getOut().println("stopped " + stopped + " processes");
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not clear " + root, e);
+    }
+  }
+}
