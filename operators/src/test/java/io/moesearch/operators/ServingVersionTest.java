@@ -25,11 +25,9 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
@@ -107,11 +105,12 @@ class ServingVersionTest {
         new OneInputStreamOperatorTestHarness<>(new StreamFlatMap<>(fn)));
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
       retrieval(ExpertRetrieval fn) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(fn), ExpertRequest::slot, Types.INT));
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(fn), ExpertRequest::slot, SlotDelta::slot, Types.INT));
   }
 
   private static KeyedTwoInputStreamOperatorTestHarness<
@@ -183,7 +182,7 @@ class ServingVersionTest {
       h.open();
       EmbeddedQuery q = embedded(1);
       // A request still naming the removed version is served by the current one, not a failure.
-      h.processElement(
+      h.processElement1(
           new StreamRecord<>(
               new ExpertRequest(
                   q.query(),

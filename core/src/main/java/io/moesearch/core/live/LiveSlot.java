@@ -253,11 +253,13 @@ public final class LiveSlot implements AutoCloseable {
    * by BM25 score (ties by id).
    */
   public List<Candidate> lexicalTopK(ExpertIndex base, Query query, int depth, LiveFilter f) {
-    List<Candidate> all = new ArrayList<>(search(base, query, depth, baseFilter(f)));
+    List<Candidate> baseHits = search(base, query, depth, baseFilter(f));
     ExpertIndex delta = deltaIndex();
-    if (delta != null) {
-      all.addAll(search(delta, query, depth, liveFilter(f)));
+    if (delta == null) {
+      return baseHits;
     }
+    List<Candidate> all = new ArrayList<>(baseHits);
+    all.addAll(search(delta, query, depth, liveFilter(f)));
     all.sort(ExactReranker.ORDER);
     return all.size() > depth ? List.copyOf(all.subList(0, depth)) : all;
   }
