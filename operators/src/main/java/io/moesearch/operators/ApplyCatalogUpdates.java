@@ -14,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Applies catalogue updates, keyed by product id, in {@code ts} order ({@link CatalogChanges}):
@@ -24,10 +25,14 @@ import org.apache.flink.util.Collector;
  * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
  * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
  * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
- * patch of a deleted product).
+ * patch of a deleted product). Each applied update also goes to {@link #CHANGES} (product, time,
+ * the experts an upserted product joined) for the query cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
+  /** A notice per applied update, for the query cache's coherence. */
+  public static final OutputTag<CatalogChange> CHANGES = new OutputTag<>("catalog-changes") {};
+
   private final String artifactDir;
 
   private transient CatalogChanges changes;
@@ -84,7 +89,14 @@ public final class ApplyCatalogUpdates
       case APPLIED -> {
         state.update(r.next());
         applied.inc();
-        for (CatalogChanges.SlotEntry e : changes.fanOut(r.next())) {
+        DeltaEntry next = r.next();
+        ctx.output(
+            CHANGES,
+            new CatalogChange(
+                u.productId(),
+                System.currentTimeMillis(),
+                next.kind() == DeltaEntry.Kind.LIVE ? changes.experts(next.vector()) : new int[0]));
+        for (CatalogChanges.SlotEntry e : changes.fanOut(next)) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis()));
         }
       }

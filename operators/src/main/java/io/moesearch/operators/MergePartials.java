@@ -155,7 +155,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 filters,
                 result.indexVersion(),
                 result.items(),
-                result.experts()));
+                result.experts(),
+                p.tsInMillis()));
       }
       finish(ctx.timerService(), st);
     } else {

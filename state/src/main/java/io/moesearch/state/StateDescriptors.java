@@ -49,6 +49,9 @@ public final class StateDescriptors {
   /** Catalogue updates: each changed product's newest applied state (keyed by product id). */
   public static final String CATALOG_PRODUCT = "catalog-product";
 
+  /** Query cache: recent catalogue changes (broadcast state). */
+  public static final String CATALOG_CHANGES = "catalog-changes";
+
   /** Expert retrieval: the live delta of a serving slot, by product id (keyed by slot). */
   public static final String LIVE_DELTA = "live-delta";
 
@@ -148,5 +151,15 @@ public final class StateDescriptors {
    */
   public static MapStateDescriptor<String, DeltaEntry> liveDelta() {
     return new MapStateDescriptor<>(LIVE_DELTA, Types.STRING, TypeInformation.of(DeltaEntry.class));
+  }
+
+  /**
+   * The query cache's view of recent catalogue changes, broadcast state: {@code p:<product id>} →
+   * when the product last changed, {@code e:<expert>} → when the expert last received a product
+   * (epoch millis). No TTL (broadcast state has none): the cache prunes entries older than the L2
+   * TTL, which no cached result can predate.
+   */
+  public static MapStateDescriptor<String, Long> catalogChanges() {
+    return new MapStateDescriptor<>(CATALOG_CHANGES, Types.STRING, Types.LONG);
   }
 }

@@ -20,7 +20,9 @@ import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.ApplyCatalogUpdates;
+import io.moesearch.operators.CacheInput;
 import io.moesearch.operators.CacheLookup;
+import io.moesearch.operators.CatalogChange;
 import io.moesearch.operators.EmbedProducts;
 import io.moesearch.operators.EmbedQueries;
 import io.moesearch.operators.EmbeddedQuery;
@@ -162,6 +164,7 @@ public final class SearchJob {
         raw.process(new ParseQueries(codec)).name("parse").uid("parse");
     DataStream<DeadLetter> dead = parsed.getSideOutput(ParseQueries.DEAD_LETTERS);
     DataStream<SlotDelta> deltas = null;
+    DataStream<CatalogChange> changes = null;
     if (catalog != null) {
       SingleOutputStreamOperator<ProductUpdate> updates =
           env.fromSource(catalog, WatermarkStrategy.noWatermarks(), "catalog-updates")
@@ -170,7 +173,9 @@ public final class SearchJob {
               .name("parse-catalog-updates")
               .uid("parse-catalog-updates");
       dead = dead.union(updates.getSideOutput(ParseQueries.DEAD_LETTERS));
-      deltas = liveDeltas(config, artifact, updates);
+      SingleOutputStreamOperator<SlotDelta> applied = liveDeltas(config, artifact, updates);
+      deltas = applied;
+      changes = applied.getSideOutput(ApplyCatalogUpdates.CHANGES);
     }
     if (cache == null || !config.get(CacheOptions.ENABLED)) {
       dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
@@ -196,10 +201,28 @@ public final class SearchJob {
     // rather than after job.buffer-timeout-ms, so a hit's latency is not the buffer timeout.
     long hitFlush = config.get(CacheOptions.BUFFER_TIMEOUT_MS);
     parsed.setBufferTimeout(hitFlush);
+    DataStream<CatalogChange> cacheChanges =
+        changes != null
+            ? changes
+            : fills
+                .flatMap(new NoChanges())
+                .returns(CatalogChange.class)
+                .name("no-catalog-changes")
+                .uid("no-catalog-changes");
     SingleOutputStreamOperator<SearchResult> hits =
         parsed
-            .keyBy(CacheLookup::key)
-            .connect(fills.keyBy(CacheLookup::key))
+            .map(CacheInput::of)
+            .returns(CacheInput.class)
+            .name("queries-to-cache")
+            .uid("queries-to-cache")
+            .union(
+                fills
+                    .map(CacheInput::of)
+                    .returns(CacheInput.class)
+                    .name("fills-to-cache")
+                    .uid("fills-to-cache"))
+            .keyBy(CacheInput::key)
+            .connect(cacheChanges.broadcast(CacheLookup.CHANGES))
             .process(
                 new CacheLookup(
                     artifact.version(),
@@ -229,7 +252,7 @@ public final class SearchJob {
    * I/O, so each product's updates keep their order), applied per product id in {@code ts} order,
    * fanned out to the serving slots.
    */
-  static DataStream<SlotDelta> liveDeltas(
+  static SingleOutputStreamOperator<SlotDelta> liveDeltas(
       MoeSearchConfig config, IndexArtifact artifact, DataStream<ProductUpdate> updates) {
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
     DataStream<ProductUpdate> embedded =
@@ -373,6 +396,12 @@ public final class SearchJob {
   private static final class NoDeltas implements FlatMapFunction<ExpertRequest, SlotDelta> {
     @Override
     public void flatMap(ExpertRequest value, Collector<SlotDelta> out) {}
+  }
+
+  /** Without a catalogue-update source: a change stream that never emits. */
+  private static final class NoChanges implements FlatMapFunction<CacheFill, CatalogChange> {
+    @Override
+    public void flatMap(CacheFill value, Collector<CatalogChange> out) {}
   }
 
   /** Wires the whole job, results included. */

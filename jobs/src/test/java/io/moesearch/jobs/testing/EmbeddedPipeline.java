@@ -190,6 +190,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return awaitConsumed(config.kafka().queryTopic(), timeout);
   }
 
+  /**
+   * Waits until the job has consumed everything on the catalogue-update topic up to now (offsets
+   * committed by a completed checkpoint). Returns false on timeout.
+   */
+  public boolean awaitUpdatesConsumed(Duration timeout) throws Exception {
+    return awaitConsumed(config.kafka().catalogTopic(), timeout);
+  }
+
   private boolean awaitConsumed(String topic, Duration timeout) throws Exception {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     try (Admin admin = Admin.create(kafka.clientProperties())) {
