@@ -2,6 +2,7 @@ package io.moesearch.operators;
 
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
+import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
@@ -34,6 +35,8 @@ public final class ApplyCatalogUpdates
   public static final OutputTag<CatalogChange> CHANGES = new OutputTag<>("catalog-changes") {};
 
   private final String artifactDir;
+  private final String watchRoot;
+  private final String modelId;
 
   private transient CatalogChanges changes;
   private transient ValueState<DeltaEntry> state;
@@ -46,15 +49,31 @@ public final class ApplyCatalogUpdates
    * @param artifactDir the served artifact version (its gate, settings, layout and product ids)
    */
   public ApplyCatalogUpdates(String artifactDir) {
+    this(artifactDir, null);
+  }
+
+  /**
+   * @param watchRoot the index root whose {@code LATEST} the job follows ({@code null}: none); a
+   *     (re)started subtask assigns with the version the router opens ({@link
+   *     ServingVersions#current}), so a removed submitted version does not stop a restart
+   */
+  public ApplyCatalogUpdates(String artifactDir, String watchRoot) {
     if (artifactDir == null) {
       throw new IllegalArgumentException("artifactDir is required");
     }
     this.artifactDir = artifactDir;
+    this.watchRoot = watchRoot;
+    this.modelId =
+        watchRoot == null
+            ? null
+            : IndexArtifact.readManifest(IndexArtifact.resolve(Path.of(artifactDir))).modelId();
   }
 
   @Override
   public void open(OpenContext ctx) {
-    IndexArtifact artifact = IndexArtifact.loadVerified(Path.of(artifactDir));
+    IndexArtifact artifact =
+        ServingVersions.current(
+            Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
     Manifest.GateInfo g = artifact.manifest().gate();
     Set<String> ids = new HashSet<>(artifact.ids());
     changes =

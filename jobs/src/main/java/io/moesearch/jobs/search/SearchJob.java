@@ -267,7 +267,7 @@ public final class SearchJob {
             .uid("embed-products");
     return embedded
         .keyBy(ProductUpdate::productId)
-        .process(new ApplyCatalogUpdates(artifact.dir().toString()))
+        .process(new ApplyCatalogUpdates(artifact.dir().toString(), watchRoot(config)))
         .name("apply-catalog-updates")
         .uid("apply-catalog-updates");
   }
