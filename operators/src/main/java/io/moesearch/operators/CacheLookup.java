@@ -21,11 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -33,7 +34,7 @@ import org.apache.flink.util.OutputTag;
  * The three-level query cache operator, the whole cache and not an adapter over one: the core
  * supplies only normalisation, keys and the in-heap L1 ({@code io.moesearch.core.cache}), the state
  * and its records are in {@code io.moesearch.state}. Keyed by normalised query text ({@link #key}).
- * Input 1 is queries, input 2 is the cache-fill stream. For a query, in order:
+ * The keyed input is queries and cache fills ({@link CacheInput}). For a query, in order:
  *
  * <ol>
  *   <li><b>L1</b>: a per-subtask in-heap cache of final results (bounded by size and age);
@@ -52,9 +53,30 @@ import org.apache.flink.util.OutputTag;
  * the router's: the one opened at (re)start and every later one adopted only once it passed the
  * same verification ({@link ServingVersions}), so a corrupt {@code LATEST} leaves both on the old
  * version and its cached results stay hits.
+ *
+ * <p>Coherence with the live catalogue: the keyed input carries queries and fills ({@link
+ * CacheInput}); the broadcast input carries a {@link CatalogChange} per applied catalogue update,
+ * kept in broadcast state ({@link StateDescriptors#catalogChanges}) as when each product last
+ * changed and when each expert last received a product, pruned once older than the L2 TTL. Every
+ * cached result remembers when it was computed (its query's acceptance time) and which experts it
+ * searched; an L1 or L2 entry is not served (and dropped, counted {@code staleByCatalog}) when one
+ * of its items changed, or one of its experts received a product, at or after {@link
+ * #COHERENCE_MARGIN_MS} before it was computed. So a served cached result never shows a deleted
+ * product, a stale price or stock; a new product appears at once in cached answers that searched
+ * one of its experts, and in any other within the L1/L2 TTL.
  */
 public final class CacheLookup
-    extends KeyedCoProcessFunction<String, AcceptedQuery, CacheFill, SearchResult> {
+    extends KeyedBroadcastProcessFunction<String, CacheInput, CatalogChange, SearchResult> {
+  /**
+   * How long before a result's computation a change still invalidates it: covers an update applied
+   * by the update operator but not yet by every serving slot when the result's partials were
+   * computed (one network hop).
+   */
+  public static final long COHERENCE_MARGIN_MS = 2_000;
+
+  /** The catalogue-change broadcast state (its descriptor). */
+  public static final MapStateDescriptor<String, Long> CHANGES = StateDescriptors.catalogChanges();
+
   public static final OutputTag<AcceptedQuery> MISSES = new OutputTag<>("cache-misses") {};
   public static final OutputTag<EmbeddedQuery> EMBEDDED = new OutputTag<>("embedding-hits") {};
 
@@ -88,6 +110,8 @@ public final class CacheLookup
   private transient Counter fillsRejected;
   private transient Histogram l1Latency;
   private transient Histogram l2Latency;
+  private transient Counter staleByCatalog;
+  private transient long lastPrune;
 
   /**
    * @param indexVersion the version of the index being served: only results of it are served
@@ -200,6 +224,7 @@ public final class CacheLookup
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     fillsRejected = metrics.counter("fillsRejected");
+    staleByCatalog = metrics.counter("staleByCatalog");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
         "resultHitRatio",
@@ -226,19 +251,90 @@ public final class CacheLookup
   }
 
   @Override
-  public void processElement1(AcceptedQuery q, Context ctx, Collector<SearchResult> out)
+  public void processElement(CacheInput in, ReadOnlyContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    if (in.query() != null) {
+      query(in.query(), ctx, out);
+    } else {
+      fill(in.fill(), ctx, out);
+    }
+  }
+
+  /** Records an applied catalogue change; prunes changes no cached result can predate. */
+  @Override
+  public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    var changes = ctx.getBroadcastState(CHANGES);
+    changes.put("p:" + c.productId(), c.appliedAtMillis());
+    for (int e : c.experts()) {
+      changes.put("e:" + e, c.appliedAtMillis());
+    }
+    long now = System.currentTimeMillis();
+    if (now - lastPrune > 10_000) {
+      lastPrune = now;
+      long horizon =
+          now - Math.max(settings.l1TtlMillis(), settings.l2TtlMillis()) - COHERENCE_MARGIN_MS;
+      List<String> old = new ArrayList<>();
+      for (Map.Entry<String, Long> e : changes.entries()) {
+        if (e.getValue() < horizon) {
+          old.add(e.getKey());
+        }
+      }
+      for (String k : old) {
+        changes.remove(k);
+      }
+    }
+  }
+
+  /**
+   * False when the catalogue changed under a cached result: one of its items changed, or one of its
+   * experts received a product, at or after {@link #COHERENCE_MARGIN_MS} before it was computed.
+   */
+  private static boolean coherent(CachedResult r, ReadOnlyContext ctx) throws Exception {
+    var changes = ctx.getBroadcastState(CHANGES);
+    if (changes == null || !changes.immutableEntries().iterator().hasNext()) {
+      return true;
+    }
+    long since = r.createdAt() - COHERENCE_MARGIN_MS;
+    for (var item : r.items()) {
+      Long t = changes.get("p:" + item.productId());
+      if (t != null && t >= since) {
+        return false;
+      }
+    }
+    for (int e : r.experts()) {
+      Long t = changes.get("e:" + e);
+      if (t != null && t >= since) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     checkVersion();
     String text = ctx.getCurrentKey();
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;
     CachedResult hit = l1.get(full, indexVersion);
+    if (hit != null && !coherent(hit, ctx)) {
+      staleByCatalog.inc();
+      l1.invalidate(full);
+      results.remove(variant);
+      hit = null;
+    }
     if (hit != null) {
       l1Hits.inc();
       answer(q, hit, SearchResult.CACHE_L1, out, l1Latency);
       return;
     }
     CachedResult stored = results.get(variant);
+    if (stored != null && !coherent(stored, ctx)) {
+      staleByCatalog.inc();
+      results.remove(variant);
+      stored = null;
+    }
     if (stored != null) {
       if (stored.version().equals(indexVersion)) {
         l2Hits.inc();
@@ -260,7 +356,7 @@ public final class CacheLookup
   }
 
   /** Sends a query on to be computed: from its cached embedding if there is one. */
-  private void compute(AcceptedQuery q, Context ctx) throws Exception {
+  private void compute(AcceptedQuery q, ReadOnlyContext ctx) throws Exception {
     long t0 = System.nanoTime();
     CachedEmbedding e = embedding.value();
     if (e != null && e.version().equals(modelId)) {
@@ -279,8 +375,7 @@ public final class CacheLookup
     ctx.output(MISSES, q);
   }
 
-  @Override
-  public void processElement2(CacheFill fill, Context ctx, Collector<SearchResult> out)
+  private void fill(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     checkVersion();
     if (fill.kind() == CacheFill.Kind.EMBEDDING) {
@@ -302,6 +397,11 @@ public final class CacheLookup
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
     CachedResult r = new CachedResult(fill.version(), fill.items(), fill.experts(), fill.ts());
+    if (!coherent(r, ctx)) {
+      // Computed before a catalogue change it does not reflect: never cache it.
+      staleByCatalog.inc();
+      return;
+    }
     results.put(variant, r);
     l1.put(fill.text() + '\u0001' + variant, r);
     if (inFlight.contains(variant)) {

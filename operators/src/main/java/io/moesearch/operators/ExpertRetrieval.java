@@ -8,10 +8,11 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.LiveFilter;
+import io.moesearch.core.live.LiveSlot;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
-import io.moesearch.core.retrieval.FilterQueries;
-import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
@@ -23,11 +24,13 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.lucene.search.Query;
+import org.apache.lucene.util.VectorUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +51,20 @@ import org.slf4j.LoggerFactory;
  * the slot served emits one {@link ExpertStats} per replica that served to {@link #STATS} (the
  * expert-stats topic). A quiet slot has no timer, and a replica whose decayed activations fell
  * below {@link #NEGLIGIBLE} is removed when its slot next publishes.
+ *
+ * <p>The live catalogue: the second input carries each slot's share of the applied catalogue
+ * updates ({@link SlotDelta}). A slot's delta is kept in keyed state ({@link
+ * StateDescriptors#liveDelta}, checkpointed with everything else) and mirrored in a {@link
+ * LiveSlot} (an in-memory Lucene index of the upserted products plus deleted-ids and live
+ * price/stock filters), rebuilt from the state on the slot's first use after {@code open()} or a
+ * restore. Every search goes through it: deleted and replaced products are filtered out inside the
+ * artifact's HNSW and BM25 searches, upserted ones are searched in the delta index, and items carry
+ * live price and stock. Metrics: {@code liveDeltaEntriesApplied}, {@code liveDeltaEntriesIgnored}
+ * (not newer than the slot's), {@code updateToSearchableMs} (histogram: from the update's produce
+ * time until this slot serves it), and per slot {@code liveSlot.<slot>.deltaEntries}.
  */
 public final class ExpertRetrieval
-    extends KeyedProcessFunction<Integer, ExpertRequest, PartialResult> {
+    extends KeyedCoProcessFunction<Integer, ExpertRequest, SlotDelta, PartialResult> {
   public static final OutputTag<ExpertStats> STATS = new OutputTag<>("expert-stats") {};
 
   private static final Logger LOG = LoggerFactory.getLogger(ExpertRetrieval.class);
@@ -76,6 +90,11 @@ public final class ExpertRetrieval
   private transient String lastVersion;
   private transient String lastDir;
   private transient Counter versionFallbacks;
+  private transient Map<Integer, LiveSlot> liveSlots;
+  private transient MapState<String, DeltaEntry> delta;
+  private transient Counter deltaApplied;
+  private transient Counter deltaIgnored;
+  private transient Histogram updateToSearchable;
 
   /** One open index version: its artifact, expert indexes opened so far, the lexical index. */
   private static final class Version implements AutoCloseable {
@@ -169,6 +188,46 @@ public final class ExpertRetrieval
     load = getRuntimeContext().getMapState(StateDescriptors.replicaLoad());
     served = getRuntimeContext().getMetricGroup().counter("expertRequests");
     candidatesReturned = getRuntimeContext().getMetricGroup().counter("candidatesReturned");
+    liveSlots = new HashMap<>();
+    delta = getRuntimeContext().getMapState(StateDescriptors.liveDelta());
+    MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    deltaApplied = metrics.counter("liveDeltaEntriesApplied");
+    deltaIgnored = metrics.counter("liveDeltaEntriesIgnored");
+    updateToSearchable =
+        metrics.histogram("updateToSearchableMs", new DescriptiveStatisticsHistogram(1000));
+  }
+
+  /**
+   * The current key's live slot: rebuilt from keyed state on first use in this subtask (after
+   * {@code open()} or a restore). Must be called with the slot as the current key.
+   */
+  private LiveSlot liveSlot(int slot) throws Exception {
+    LiveSlot s = liveSlots.get(slot);
+    if (s == null) {
+      s = new LiveSlot();
+      s.applyAll(delta.values());
+      liveSlots.put(slot, s);
+      LiveSlot registered = s;
+      getRuntimeContext()
+          .getMetricGroup()
+          .addGroup("liveSlot", Integer.toString(slot))
+          .gauge("deltaEntries", registered::size);
+    }
+    return s;
+  }
+
+  /** Applies one slot's share of a catalogue update, unless the slot already holds a newer one. */
+  @Override
+  public void processElement2(SlotDelta d, Context ctx, Collector<PartialResult> out)
+      throws Exception {
+    LiveSlot s = liveSlot(ctx.getCurrentKey());
+    if (s.apply(d.entry())) {
+      delta.put(d.entry().productId(), d.entry());
+      deltaApplied.inc();
+      updateToSearchable.update(Math.max(0, System.currentTimeMillis() - d.producedAtMillis()));
+    } else {
+      deltaIgnored.inc();
+    }
   }
 
   /** The open version at {@code dir}, opened now if needed (closing the least recently used). */
@@ -205,7 +264,7 @@ public final class ExpertRetrieval
   }
 
   @Override
-  public void processElement(ExpertRequest req, Context ctx, Collector<PartialResult> out)
+  public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
     int expert = req.expert();
     Version v = versionFor(req);
@@ -217,18 +276,33 @@ public final class ExpertRetrieval
     }
     long t0 = System.nanoTime();
     Filters f = req.query().filters();
-    Query filter = f == null ? null : FilterQueries.of(f.brands(), f.priceMin(), f.priceMax());
+    LiveFilter filter =
+        f == null
+            ? LiveFilter.NONE
+            : new LiveFilter(
+                f.brands(), f.priceMin(), f.priceMax(), Boolean.TRUE.equals(f.inStock()));
+    LiveSlot live = liveSlot(ctx.getCurrentKey());
     String text = req.query().text();
     List<HybridRanker.Scored> scored;
+    List<Candidate> found;
     long examined;
     if (ExpertRequest.isLexical(expert)) {
       if (v.lexical == null) {
         v.lexical = artifact.openLexical();
       }
-      // The lexical branch scores its BM25 hits densely too, from the full-precision vectors.
+      // The lexical branch scores its BM25 hits densely too, from the full-precision vectors
+      // (an upserted product's from the delta).
+      found = live.lexicalTopK(v.lexical, hybrid.bm25(text), ranking.lexicalDepth(), filter);
+      var vectors = artifact.vectors();
+      float[] q = req.vector();
       scored =
           hybrid.lexical(
-              v.lexical, artifact.vectors(), text, req.vector(), ranking.lexicalDepth(), filter);
+              text,
+              found,
+              c ->
+                  c.ordinal() >= 0
+                      ? vectors.dot(q, c.ordinal())
+                      : VectorUtil.dotProduct(q, live.vector(c.productId())));
       examined = ranking.lexicalDepth();
     } else {
       ExpertIndex index = v.experts.computeIfAbsent(expert, artifact::openExpert);
@@ -237,17 +311,28 @@ public final class ExpertRetrieval
               ? Math.max(req.query().topK(), ranking.denseDepth())
               : req.query().topK();
       int over = req.oversample() > 0 ? req.oversample() : oversample;
-      List<Candidate> top = Retriever.expertTopK(index, req.vector(), k, over, filter);
+      List<Candidate> top = live.denseTopK(index, req.vector(), k, over, filter);
+      found = top;
       scored = ranking.hybrid() ? hybrid.dense(text, top) : plain(top);
       examined = (long) k * over;
     }
     double ms = (System.nanoTime() - t0) / 1e6;
+    Map<String, Candidate> byId = new HashMap<>();
+    for (Candidate c : found) {
+      byId.put(c.productId(), c);
+    }
     RankedItem[] items = new RankedItem[scored.size()];
     double[][] features = ranking.hybrid() ? new double[scored.size()][] : null;
     for (int i = 0; i < items.length; i++) {
       HybridRanker.Scored c = scored.get(i);
+      Candidate source = byId.get(c.productId());
       items[i] =
-          new RankedItem(c.productId(), c.title(), (float) c.features()[RankingFeatures.DENSE]);
+          new RankedItem(
+              c.productId(),
+              c.title(),
+              (float) c.features()[RankingFeatures.DENSE],
+              source == null ? null : live.price(source),
+              live.inStock(c.productId()));
       if (features != null) {
         features[i] = c.features();
       }
@@ -351,6 +436,10 @@ public final class ExpertRetrieval
 
   @Override
   public void close() {
+    if (liveSlots != null) {
+      liveSlots.values().forEach(LiveSlot::close);
+      liveSlots.clear();
+    }
     if (versions != null) {
       versions.values().forEach(Version::close);
       versions.clear();

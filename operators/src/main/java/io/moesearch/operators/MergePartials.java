@@ -14,7 +14,9 @@ import io.moesearch.state.MergeStatus;
 import io.moesearch.state.StateDescriptors;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
@@ -155,7 +157,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 filters,
                 result.indexVersion(),
                 result.items(),
-                result.experts()));
+                result.experts(),
+                p.tsInMillis()));
       }
       finish(ctx.timerService(), st);
     } else {
@@ -278,6 +281,28 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   /**
+   * Gives each item the price and stock its partial carried (the experts read live values: the
+   * catalogue's, overridden by applied catalogue updates).
+   */
+  private static void withLiveValues(RankedItem[] items, Iterable<PartialResult> all) {
+    if (items.length == 0) {
+      return;
+    }
+    Map<String, RankedItem> byId = new HashMap<>();
+    for (PartialResult p : all) {
+      for (RankedItem item : p.items()) {
+        byId.putIfAbsent(item.productId(), item);
+      }
+    }
+    for (int i = 0; i < items.length; i++) {
+      RankedItem src = byId.get(items[i].productId());
+      if (src != null) {
+        items[i] = items[i].withLive(src.price(), src.inStock());
+      }
+    }
+  }
+
+  /**
    * @param received the experts heard from when the query timed out, {@code null} when complete
    */
   private SearchResult emit(
@@ -300,6 +325,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
         matched(sample, all)
             ? ranking.hybrid() ? fused(sample, all) : exact(lists, sample.query().topK())
             : new RankedItem[0];
+    withLiveValues(items, all);
     double rerankMs = (System.nanoTime() - t0) / 1e6;
     long now = System.currentTimeMillis();
     StageLatency latency =

@@ -33,6 +33,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.lucene.search.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -254,18 +255,17 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     long eventTime = q.query().ts() > 0 ? q.query().ts() : q.tsInMillis();
     // A filter can be selective enough that the routed experts hold too few matches: a filtered
     // query goes as far as it needs to find top_k matches (each a filtered search, exact when
-    // selective), and a filter most products pass costs what an unfiltered query costs.
-    boolean filtered = f != null && !f.isEmpty();
+    // selective), and a filter most products pass costs what an unfiltered query costs. Matches are
+    // counted on the artifact's brands and prices; live stock (in_stock) and live price changes are
+    // applied inside each expert's search, so an in_stock-only filter routes like an unfiltered query.
+    Query staticFilter =
+        f == null ? null : FilterQueries.of(f.brands(), f.priceMin(), f.priceMax());
     Route route =
-        filtered
+        staticFilter != null
             ? router.routeFiltered(
                 q.vector(),
                 eventTime,
-                serving
-                    .matches()
-                    .counts(
-                        f.canonical(),
-                        () -> FilterQueries.of(f.brands(), f.priceMin(), f.priceMax())),
+                serving.matches().counts(f.canonical(), () -> staticFilter),
                 Math.max(q.query().topK(), 1))
             : router.route(q.vector(), eventTime);
     route = q.degradation().apply(route, routing.fastOversample());

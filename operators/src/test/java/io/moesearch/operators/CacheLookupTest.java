@@ -16,9 +16,9 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,7 @@ class CacheLookupTest {
     new RankedItem("p1", "Anker USB-C cable", 0.9f), new RankedItem("p2", "Belkin cable", 0.8f)
   };
 
-  private KeyedTwoInputStreamOperatorTestHarness<String, AcceptedQuery, CacheFill, SearchResult>
+  private KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
       harness;
 
   @BeforeEach
@@ -49,23 +49,24 @@ class CacheLookupTest {
     harness.close();
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<
-          String, AcceptedQuery, CacheFill, SearchResult>
+  private static KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
       open(String version, OperatorSubtaskState restore) throws Exception {
     return open(version, restore, null);
   }
 
   /** A harness on {@code backend} ({@code null}: the harness's heap backend). */
-  private static KeyedTwoInputStreamOperatorTestHarness<
-          String, AcceptedQuery, CacheFill, SearchResult>
+  private static KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
       open(String version, OperatorSubtaskState restore, StateBackend backend) throws Exception {
     var h =
         Harnesses.withoutGenericTypes(
-            new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new CacheLookup(version, MODEL, SETTINGS)),
-                (AcceptedQuery q) -> CacheLookup.key(q),
-                (CacheFill f) -> CacheLookup.key(f),
-                Types.STRING));
+            new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                    new CacheLookup(version, MODEL, SETTINGS), List.of(CacheLookup.CHANGES)),
+                CacheInput::key,
+                Types.STRING,
+                128,
+                1,
+                0));
     if (backend != null) {
       h.setStateBackend(backend);
     }
@@ -91,11 +92,23 @@ class CacheLookupTest {
   }
 
   private void send(AcceptedQuery q) throws Exception {
-    harness.processElement1(new StreamRecord<>(q));
+    harness.processElement(new StreamRecord<>(CacheInput.of(q)));
   }
 
   private void fill(CacheFill f) throws Exception {
-    harness.processElement2(new StreamRecord<>(f));
+    harness.processElement(new StreamRecord<>(CacheInput.of(f)));
+  }
+
+  private int keyedEntries() {
+    return ((org.apache.flink.runtime.state.AbstractKeyedStateBackend<?>)
+            ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>)
+                    harness.getOperator())
+                .getKeyedStateBackend())
+        .numKeyValueStateEntries();
+  }
+
+  private void change(CatalogChange c) throws Exception {
+    harness.processBroadcastElement(new StreamRecord<>(c));
   }
 
   private List<AcceptedQuery> misses() {
@@ -234,7 +247,7 @@ class CacheLookupTest {
     harness.setProcessingTime(100 + WAIT_MS);
     assertThat(harness.numProcessingTimeTimers()).isZero();
     // What remains is the cached result alone: no waiter, no in-flight marker.
-    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    assertThat(keyedEntries()).isEqualTo(1);
   }
 
   @Test
@@ -248,7 +261,7 @@ class CacheLookupTest {
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q2");
     assertThat(answers()).isEmpty();
     assertThat(harness.numProcessingTimeTimers()).isZero();
-    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(keyedEntries()).isZero();
   }
 
   @Test
@@ -269,6 +282,52 @@ class CacheLookupTest {
               assertThat(e.embeddingCached()).isTrue();
               assertThat(e.tsInMillis()).isEqualTo(1_000L);
             });
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  /** A wall-clock base: the cache prunes changes older than its TTLs by the wall clock. */
+  private static final long T = System.currentTimeMillis();
+
+  private static CacheFill resultFillAt(String text, long computedAt, int... experts) {
+    return new CacheFill(
+        CacheFill.Kind.RESULT, text, 10, "", VERSION, ITEMS, experts, null, computedAt);
+  }
+
+  /** A cached result one of whose items changed (deleted, re-priced) after it was computed. */
+  @Test
+  void anEntryWithAChangedItemIsNotServed() throws Exception {
+    fill(resultFillAt("usb cable", T, 4));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    change(new CatalogChange("p2", T + 500, new int[0])); // p2 deleted after it was computed
+    send(query("q2", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  /** A new product in one of the experts a cached result searched invalidates it; others not. */
+  @Test
+  void aNewProductInOneOfItsExpertsInvalidatesAnEntry() throws Exception {
+    fill(resultFillAt("usb cable", T, 4));
+    fill(resultFillAt("hdmi cable", T, 6));
+    change(new CatalogChange("new-1", T + 500, new int[] {4}));
+    send(query("q1", "usb cable"));
+    send(query("q2", "hdmi cable"));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
+  }
+
+  /** Changes older than the entry (beyond the margin) leave it served; a stale fill is not kept. */
+  @Test
+  void olderChangesKeepAnEntryAndAFillThatPredatesAChangeIsNotCached() throws Exception {
+    change(new CatalogChange("p1", T - CacheLookup.COHERENCE_MARGIN_MS - 1, new int[] {4}));
+    fill(resultFillAt("usb cable", T, 4));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+
+    change(new CatalogChange("p1", T + 100_000, new int[0]));
+    fill(resultFillAt("mouse", T + 99_000, 1)); // computed before the change it does not reflect
+    send(query("q2", "mouse"));
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 }

@@ -37,9 +37,9 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +65,8 @@ class ExpertRetrievalTest {
   static IndexArtifact artifact;
   static List<ExpertIndex> experts;
 
-  private KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> harness;
+  private KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult>
+      harness;
 
   @BeforeAll
   static void buildIndex() {
@@ -98,19 +99,22 @@ class ExpertRetrievalTest {
     harness.close();
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
       newHarness() throws Exception {
     return newHarness(RankingSettings.denseOnly());
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
       newHarness(RankingSettings ranking) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(
                 new ExpertRetrieval(
                     dir.toString(), OVERSAMPLE, ranking, HALF_LIFE_MS, STATS_INTERVAL_MS)),
             ExpertRequest::slot,
+            SlotDelta::slot,
             Types.INT));
   }
 
@@ -124,7 +128,7 @@ class ExpertRetrievalTest {
   /** Processes one request and returns the partial it produced. */
   private PartialResult retrieve(ExpertRequest req) throws Exception {
     int before = harness.extractOutputValues().size();
-    harness.processElement(new StreamRecord<>(req));
+    harness.processElement1(new StreamRecord<>(req));
     List<PartialResult> out = harness.extractOutputValues();
     assertThat(out).as("one partial per request").hasSize(before + 1);
     return out.get(out.size() - 1);
@@ -146,14 +150,15 @@ class ExpertRetrievalTest {
   }
 
   private static ExpertLoad loadOf(
-      KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> h, int expert)
+      KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult> h,
+      int expert)
       throws Exception {
     return loadOf(h, expert, expert);
   }
 
   /** The load of {@code expert}'s replica on {@code slot}. */
   private static ExpertLoad loadOf(
-      KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult> h,
+      KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult> h,
       int expert,
       int slot)
       throws Exception {
@@ -471,7 +476,7 @@ class ExpertRetrievalTest {
   @Test
   void anExpertOutsideTheIndexIsAnError() {
     ExpertRequest req = request("toner", EXPERTS + 5, 5, null);
-    assertThatThrownBy(() -> harness.processElement(new StreamRecord<>(req)))
+    assertThatThrownBy(() -> harness.processElement1(new StreamRecord<>(req)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("expert " + (EXPERTS + 5))
         .hasMessageContaining(artifact.version());

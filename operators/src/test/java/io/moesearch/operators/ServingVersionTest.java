@@ -22,14 +22,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
@@ -107,22 +108,24 @@ class ServingVersionTest {
         new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn)));
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<Integer, ExpertRequest, PartialResult>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
       retrieval(ExpertRetrieval fn) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(fn), ExpertRequest::slot, Types.INT));
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(fn), ExpertRequest::slot, SlotDelta::slot, Types.INT));
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<
-          String, AcceptedQuery, CacheFill, SearchResult>
+  private static KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
       cache(CacheLookup fn) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(fn),
-            (AcceptedQuery q) -> CacheLookup.key(q),
-            (CacheFill f) -> CacheLookup.key(f),
-            Types.STRING));
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(fn, List.of(CacheLookup.CHANGES)),
+            CacheInput::key,
+            Types.STRING,
+            128,
+            1,
+            0));
   }
 
   private static EmbeddedQuery embedded(int i) {
@@ -183,7 +186,7 @@ class ServingVersionTest {
       h.open();
       EmbeddedQuery q = embedded(1);
       // A request still naming the removed version is served by the current one, not a failure.
-      h.processElement(
+      h.processElement1(
           new StreamRecord<>(
               new ExpertRequest(
                   q.query(),
@@ -204,8 +207,8 @@ class ServingVersionTest {
     }
     try (var h = cache(lookup)) {
       h.open();
-      h.processElement2(new StreamRecord<>(resultFill(v2.version())));
-      h.processElement1(new StreamRecord<>(accepted(0)));
+      h.processElement(new StreamRecord<>(CacheInput.of(resultFill(v2.version()))));
+      h.processElement(new StreamRecord<>(CacheInput.of(accepted(0))));
       assertThat(h.extractOutputValues())
           .singleElement()
           .satisfies(r -> assertThat(r.indexVersion()).isEqualTo(v2.version()));
@@ -226,14 +229,14 @@ class ServingVersionTest {
                     v1Version, modelId, CACHE, v1.toString(), indexRoot.toString(), 1))) {
       route.open();
       lookup.open();
-      lookup.processElement2(new StreamRecord<>(resultFill(v1Version)));
+      lookup.processElement(new StreamRecord<>(CacheInput.of(resultFill(v1Version))));
       Path v2 = newVersion(v1, indexRoot).dir();
       corruptGate(v2);
       // Long enough for both to notice LATEST and finish verifying the new version.
       long until = System.currentTimeMillis() + 1_500;
       for (int i = 0; System.currentTimeMillis() < until; i++) {
         route.processElement(new StreamRecord<>(embedded(i)));
-        lookup.processElement1(new StreamRecord<>(accepted(i)));
+        lookup.processElement(new StreamRecord<>(CacheInput.of(accepted(i))));
         Thread.sleep(10);
       }
       assertThat(route.extractOutputValues())
@@ -259,8 +262,8 @@ class ServingVersionTest {
       route.open();
       lookup.open();
       route.processElement(new StreamRecord<>(embedded(0)));
-      lookup.processElement2(new StreamRecord<>(resultFill(v1Version)));
-      lookup.processElement1(new StreamRecord<>(accepted(0)));
+      lookup.processElement(new StreamRecord<>(CacheInput.of(resultFill(v1Version))));
+      lookup.processElement(new StreamRecord<>(CacheInput.of(accepted(0))));
       assertThat(route.extractOutputValues())
           .extracting(ExpertRequest::indexVersion)
           .containsOnly(v1Version);

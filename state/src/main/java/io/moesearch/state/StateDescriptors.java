@@ -1,6 +1,7 @@
 package io.moesearch.state;
 
 import io.moesearch.core.gate.ExpertLoadTracker;
+import io.moesearch.core.live.DeltaEntry;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -44,6 +45,15 @@ public final class StateDescriptors {
 
   /** Expert retrieval: per-replica load statistics (keyed by serving slot). */
   public static final String REPLICA_LOAD = "replica-load";
+
+  /** Catalogue updates: each changed product's newest applied state (keyed by product id). */
+  public static final String CATALOG_PRODUCT = "catalog-product";
+
+  /** Query cache: recent catalogue changes (broadcast state). */
+  public static final String CATALOG_CHANGES = "catalog-changes";
+
+  /** Expert retrieval: the live delta of a serving slot, by product id (keyed by slot). */
+  public static final String LIVE_DELTA = "live-delta";
 
   /**
    * The TTL of the query cache's L2 and L3: counted from creation or last write (a read does not
@@ -123,5 +133,33 @@ public final class StateDescriptors {
    */
   public static MapStateDescriptor<Integer, ExpertLoad> replicaLoad() {
     return new MapStateDescriptor<>(REPLICA_LOAD, Types.INT, TypeInformation.of(ExpertLoad.class));
+  }
+
+  /**
+   * A changed product's newest applied state ({@code DeltaEntry}: upserted with its embedding,
+   * patched, or deleted). No TTL: it orders the product's later updates (an older {@code ts} is
+   * ignored), so it must outlive them; one entry per changed product, bounded by the catalogue.
+   */
+  public static ValueStateDescriptor<DeltaEntry> catalogProduct() {
+    return new ValueStateDescriptor<>(CATALOG_PRODUCT, TypeInformation.of(DeltaEntry.class));
+  }
+
+  /**
+   * A serving slot's live delta over the artifact, by product id: the slot's view of every changed
+   * product. No TTL: the delta must survive until an artifact includes it; one entry per changed
+   * product and slot.
+   */
+  public static MapStateDescriptor<String, DeltaEntry> liveDelta() {
+    return new MapStateDescriptor<>(LIVE_DELTA, Types.STRING, TypeInformation.of(DeltaEntry.class));
+  }
+
+  /**
+   * The query cache's view of recent catalogue changes, broadcast state: {@code p:<product id>} →
+   * when the product last changed, {@code e:<expert>} → when the expert last received a product
+   * (epoch millis). No TTL (broadcast state has none): the cache prunes entries older than the L2
+   * TTL, which no cached result can predate.
+   */
+  public static MapStateDescriptor<String, Long> catalogChanges() {
+    return new MapStateDescriptor<>(CATALOG_CHANGES, Types.STRING, Types.LONG);
   }
 }

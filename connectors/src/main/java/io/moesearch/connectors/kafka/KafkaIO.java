@@ -51,6 +51,22 @@ public final class KafkaIO {
   }
 
   /**
+   * Source of raw catalogue-update records (parsed downstream by {@code CatalogUpdateCodec}).
+   * Without checkpointed offsets it reads the topic from the beginning unless {@code latest} is
+   * configured: the live catalogue delta is rebuilt from the topic's history, and applying an
+   * update again is harmless (updates older than the applied one are ignored).
+   */
+  public static KafkaSource<RawMessage> catalogSource(KafkaSettings settings) {
+    requireSettings(settings);
+    return rawSource(
+        settings,
+        settings.catalogTopic(),
+        settings.startingOffsets() == StartingOffsets.LATEST
+            ? StartingOffsets.LATEST
+            : StartingOffsets.EARLIEST);
+  }
+
+  /**
    * Source of raw cache-fill records (parsed downstream, like queries). Without checkpointed
    * offsets it reads the topic from the beginning unless {@code latest} is configured, so a new job
    * warms its empty caches from the topic's history (a compacted topic keeps the newest fill per

@@ -48,6 +48,14 @@ public final class KafkaOptions {
           .defaultValue("search-expert-stats")
           .withDescription("Topic the job publishes per-expert load statistics to.");
 
+  public static final ConfigOption<String> CATALOG_TOPIC =
+      ConfigOptions.key("kafka.catalog-topic")
+          .stringType()
+          .defaultValue("search-catalog-updates")
+          .withDescription(
+              "Topic of catalogue updates (upsert, patch, delete; key = product id) the job applies"
+                  + " live.");
+
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("kafka.group-id")
           .stringType()
@@ -85,6 +93,7 @@ public final class KafkaOptions {
           DEAD_LETTER_TOPIC,
           CACHE_FILL_TOPIC,
           EXPERT_STATS_TOPIC,
+          CATALOG_TOPIC,
           GROUP_ID,
           STARTING_OFFSETS,
           DELIVERY_GUARANTEE,

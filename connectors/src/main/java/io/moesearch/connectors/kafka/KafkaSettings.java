@@ -34,13 +34,14 @@ public record KafkaSettings(
     String deadLetterTopic,
     String cacheFillTopic,
     String expertStatsTopic,
+    String catalogTopic,
     String groupId,
     DeliveryGuarantee deliveryGuarantee,
     String transactionalIdPrefix,
     StartingOffsets startingOffsets,
     Map<String, String> clientProperties)
     implements Serializable {
-  @Serial private static final long serialVersionUID = 2L;
+  @Serial private static final long serialVersionUID = 3L;
 
   public static final String BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS.key();
   public static final String QUERY_TOPIC = KafkaOptions.QUERY_TOPIC.key();
@@ -52,6 +53,7 @@ public record KafkaSettings(
   public static final String STARTING_OFFSETS = KafkaOptions.STARTING_OFFSETS.key();
   public static final String CACHE_FILL_TOPIC = KafkaOptions.CACHE_FILL_TOPIC.key();
   public static final String EXPERT_STATS_TOPIC = KafkaOptions.EXPERT_STATS_TOPIC.key();
+  public static final String CATALOG_TOPIC = KafkaOptions.CATALOG_TOPIC.key();
 
   /**
    * Prefix of extra client properties in {@link #fromMap}, e.g. {@code
@@ -68,6 +70,7 @@ public record KafkaSettings(
       KafkaOptions.CACHE_FILL_TOPIC.defaultValue();
   public static final String DEFAULT_EXPERT_STATS_TOPIC =
       KafkaOptions.EXPERT_STATS_TOPIC.defaultValue();
+  public static final String DEFAULT_CATALOG_TOPIC = KafkaOptions.CATALOG_TOPIC.defaultValue();
 
   /** Client properties that are managed by dedicated settings or by Flink itself. */
   private static final Map<String, String> RESERVED_PROPERTIES =
@@ -98,6 +101,11 @@ public record KafkaSettings(
     if (Set.of(queryTopic, resultTopic, deadLetterTopic).contains(cacheFillTopic)) {
       throw new IllegalArgumentException(
           CACHE_FILL_TOPIC + " must differ from the query, result and dead-letter topics");
+    }
+    validateTopic(catalogTopic, CATALOG_TOPIC);
+    if (Set.of(queryTopic, resultTopic, deadLetterTopic, cacheFillTopic).contains(catalogTopic)) {
+      throw new IllegalArgumentException(
+          CATALOG_TOPIC + " must differ from the query, result, dead-letter and cache-fill topics");
     }
     if (groupId == null || groupId.isBlank()) {
       throw new IllegalArgumentException(GROUP_ID + " must be set");
@@ -175,6 +183,7 @@ public record KafkaSettings(
     set(config, KafkaOptions.DEAD_LETTER_TOPIC, b::deadLetterTopic);
     set(config, KafkaOptions.CACHE_FILL_TOPIC, b::cacheFillTopic);
     set(config, KafkaOptions.EXPERT_STATS_TOPIC, b::expertStatsTopic);
+    set(config, KafkaOptions.CATALOG_TOPIC, b::catalogTopic);
     set(config, KafkaOptions.GROUP_ID, b::groupId);
     set(config, KafkaOptions.DELIVERY_GUARANTEE, v -> b.deliveryGuarantee(parseGuarantee(v)));
     set(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX, b::transactionalIdPrefix);
@@ -199,6 +208,7 @@ public record KafkaSettings(
             .deadLetterTopic(deadLetterTopic)
             .cacheFillTopic(cacheFillTopic)
             .expertStatsTopic(expertStatsTopic)
+            .catalogTopic(catalogTopic)
             .groupId(groupId)
             .deliveryGuarantee(deliveryGuarantee)
             .startingOffsets(startingOffsets)
@@ -231,6 +241,8 @@ public record KafkaSettings(
         + cacheFillTopic
         + ", expertStatsTopic="
         + expertStatsTopic
+        + ", catalogTopic="
+        + catalogTopic
         + ", groupId="
         + groupId
         + ", deliveryGuarantee="
@@ -308,6 +320,7 @@ public record KafkaSettings(
     private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
     private String cacheFillTopic = DEFAULT_CACHE_FILL_TOPIC;
     private String expertStatsTopic = DEFAULT_EXPERT_STATS_TOPIC;
+    private String catalogTopic = DEFAULT_CATALOG_TOPIC;
     private String groupId = DEFAULT_GROUP_ID;
     private DeliveryGuarantee deliveryGuarantee =
         parseGuarantee(KafkaOptions.DELIVERY_GUARANTEE.defaultValue());
@@ -351,6 +364,11 @@ public record KafkaSettings(
     /** Default {@link KafkaOptions#EXPERT_STATS_TOPIC}. */
     public Builder expertStatsTopic(String expertStatsTopic) {
       this.expertStatsTopic = expertStatsTopic;
+      return this;
+    }
+
+    public Builder catalogTopic(String catalogTopic) {
+      this.catalogTopic = catalogTopic;
       return this;
     }
 
@@ -401,6 +419,7 @@ public record KafkaSettings(
           deadLetterTopic,
           cacheFillTopic,
           expertStatsTopic,
+          catalogTopic,
           groupId,
           deliveryGuarantee,
           transactionalIdPrefix,

@@ -84,16 +84,24 @@ public record CacheFill(
 
   public static CacheFill result(
       String text, int topK, String filters, String version, RankedItem[] items, int[] experts) {
+    return result(text, topK, filters, version, items, experts, System.currentTimeMillis());
+  }
+
+  /**
+   * A result fill stamped {@code computedAt}: for a computed result, when its query was accepted
+   * (the result reflects the live catalogue as of then; the cache's coherence check compares
+   * catalogue changes with it).
+   */
+  public static CacheFill result(
+      String text,
+      int topK,
+      String filters,
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      long computedAt) {
     return new CacheFill(
-        Kind.RESULT,
-        text,
-        topK,
-        filters,
-        version,
-        items,
-        experts,
-        null,
-        System.currentTimeMillis());
+        Kind.RESULT, text, topK, filters, version, items, experts, null, computedAt);
   }
 
   public static CacheFill embedding(String text, String modelId, float[] vector) {

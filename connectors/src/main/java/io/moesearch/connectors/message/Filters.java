@@ -18,14 +18,25 @@ import java.util.TreeSet;
  * @param brands allowed brands (any of), each non-blank in {@link QueryNormalizer} form
  * @param priceMin inclusive lower price bound, finite and non-negative
  * @param priceMax inclusive upper price bound, finite, non-negative and {@code >= priceMin}
+ * @param inStock {@code true}: only products in stock (live stock, from the catalogue-update topic;
+ *     a product never patched counts as in stock); {@code null} or {@code false} (normalised to
+ *     {@code null}): any stock
  */
-public record Filters(String[] brands, Double priceMin, Double priceMax) {
+public record Filters(String[] brands, Double priceMin, Double priceMax, Boolean inStock) {
   private static final ObjectMapper CANONICAL = new ObjectMapper();
 
   /** Filters that constrain nothing. */
-  public static final Filters NONE = new Filters(null, null, null);
+  public static final Filters NONE = new Filters(null, null, null, null);
+
+  /** Filters without a stock constraint. */
+  public Filters(String[] brands, Double priceMin, Double priceMax) {
+    this(brands, priceMin, priceMax, null);
+  }
 
   public Filters {
+    if (Boolean.FALSE.equals(inStock)) {
+      inStock = null;
+    }
     if (brands != null) {
       if (brands.length == 0) {
         brands = null;
@@ -51,7 +62,7 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
 
   /** True when no constraint is set. */
   public boolean isEmpty() {
-    return brands == null && priceMin == null && priceMax == null;
+    return brands == null && priceMin == null && priceMax == null && inStock == null;
   }
 
   /**
@@ -59,8 +70,8 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
    * that select the same products and different for filters that do not. Brands are compared in
    * their {@link QueryNormalizer} form (as the filter and the index compare them), deduplicated and
    * sorted; the encoding is a JSON object with fixed key order ({@code brands}, {@code price_min},
-   * {@code price_max}), so no brand text can imitate a separator or another constraint. {@code ""}
-   * when nothing is constrained.
+   * {@code price_max}, {@code in_stock}), so no brand text can imitate a separator or another
+   * constraint. {@code ""} when nothing is constrained.
    */
   public String canonical() {
     if (isEmpty()) {
@@ -81,6 +92,9 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
     if (priceMax != null) {
       node.put("price_max", priceMax);
     }
+    if (inStock != null) {
+      node.put("in_stock", true);
+    }
     try {
       return CANONICAL.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -93,12 +107,13 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
     return o instanceof Filters f
         && Arrays.equals(brands, f.brands)
         && Objects.equals(priceMin, f.priceMin)
-        && Objects.equals(priceMax, f.priceMax);
+        && Objects.equals(priceMax, f.priceMax)
+        && Objects.equals(inStock, f.inStock);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(brands) + Objects.hash(priceMin, priceMax);
+    return 31 * Arrays.hashCode(brands) + Objects.hash(priceMin, priceMax, inStock);
   }
 
   @Override
@@ -109,6 +124,8 @@ public record Filters(String[] brands, Double priceMin, Double priceMax) {
         + priceMin
         + ", priceMax="
         + priceMax
+        + ", inStock="
+        + inStock
         + "]";
   }
 }

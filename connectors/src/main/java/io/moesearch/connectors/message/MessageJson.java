@@ -70,6 +70,9 @@ public final class MessageJson implements Serializable {
             if (filters.priceMax() != null) {
               g.writeNumberField("price_max", filters.priceMax());
             }
+            if (filters.inStock() != null) {
+              g.writeBooleanField("in_stock", filters.inStock());
+            }
             g.writeEndObject();
           }
           if (query.ts() != 0) {
@@ -114,6 +117,7 @@ public final class MessageJson implements Serializable {
     if (!root.has("embedding_f32le")) {
       root.putNull("embedding_f32le");
     }
+    optionalItemFields(root);
     return decode(root, CacheFill.class);
   }
 
@@ -132,7 +136,24 @@ public final class MessageJson implements Serializable {
         && root.has("experts")) {
       root.set("answered_experts", root.get("experts")); // a complete result: all answered
     }
+    optionalItemFields(root);
     return decode(root, SearchResult.class);
+  }
+
+  /** An item's price and stock are optional (absent when unknown, and in older records). */
+  private static void optionalItemFields(ObjectNode root) {
+    JsonNode items = root.get("items");
+    if (items != null && items.isArray()) {
+      for (JsonNode item : items) {
+        if (item instanceof ObjectNode o) {
+          for (String f : new String[] {"price", "in_stock"}) {
+            if (!o.has(f)) {
+              o.putNull(f);
+            }
+          }
+        }
+      }
+    }
   }
 
   public DeadLetter decodeDeadLetter(byte[] json) {

@@ -27,12 +27,13 @@ import java.util.Set;
  * have 1..maxQueryChars code points: the text searched, cached and echoed is that form, so texts
  * with equal forms get equal answers), {@code top_k} (integer 1..100, default 10), {@code filters}
  * (object with optional {@code brands} [strings, non-blank after normalisation, kept normalised],
- * {@code price_min}, {@code price_max} [non-negative numbers, min &lt;= max]; unknown filter keys
- * are rejected so that a misspelt filter is never silently dropped; an empty object means no
- * filters and yields {@code null}), {@code ts} (integer epoch millis &gt;= 0, default 0), {@code
- * session_id} (string, optional, at most 256 characters; blank means absent). Strings with an
- * unpaired surrogate escape are rejected. JSON {@code null} counts as absent for optional fields.
- * Unknown top-level fields are ignored. Duplicate keys and trailing content are rejected.
+ * {@code price_min}, {@code price_max} [non-negative numbers, min &lt;= max], {@code in_stock}
+ * [boolean; true keeps only products in stock]; unknown filter keys are rejected so that a misspelt
+ * filter is never silently dropped; an empty object means no filters and yields {@code null}),
+ * {@code ts} (integer epoch millis &gt;= 0, default 0), {@code session_id} (string, optional, at
+ * most 256 characters; blank means absent). Strings with an unpaired surrogate escape are rejected.
+ * JSON {@code null} counts as absent for optional fields. Unknown top-level fields are ignored.
+ * Duplicate keys and trailing content are rejected.
  *
  * <p>Instances are immutable and thread-safe once used; the Jackson mapper is created lazily so the
  * codec can be shipped inside Flink functions.
@@ -46,7 +47,8 @@ public final class QueryCodec implements Serializable {
   /** Maximum number of entries in {@code filters.brands}. */
   public static final int MAX_BRANDS = 100;
 
-  private static final Set<String> FILTER_FIELDS = Set.of("brands", "price_min", "price_max");
+  private static final Set<String> FILTER_FIELDS =
+      Set.of("brands", "price_min", "price_max", "in_stock");
 
   private final int maxQueryChars;
   private final int maxMessageBytes;
@@ -288,13 +290,22 @@ public final class QueryCodec implements Serializable {
         throw new IllegalArgumentException(
             "filters."
                 + name
-                + " is not a supported filter (supported: brands, price_min, price_max)");
+                + " is not a supported filter (supported: brands, price_min, price_max, in_stock)");
       }
     }
     String[] brands = brands(node.get("brands"));
     Double priceMin = price(node.get("price_min"), "filters.price_min");
     Double priceMax = price(node.get("price_max"), "filters.price_max");
-    Filters filters = new Filters(brands, priceMin, priceMax);
+    Boolean inStock = null;
+    JsonNode stock = node.get("in_stock");
+    if (stock != null && !stock.isNull()) {
+      if (!stock.isBoolean()) {
+        throw new IllegalArgumentException(
+            "filters.in_stock must be a boolean, got " + StrictJson.typeOf(stock));
+      }
+      inStock = stock.booleanValue();
+    }
+    Filters filters = new Filters(brands, priceMin, priceMax, inStock);
     return filters.isEmpty() ? null : filters;
   }
 

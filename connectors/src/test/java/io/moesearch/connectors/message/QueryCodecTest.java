@@ -79,6 +79,18 @@ class QueryCodecTest {
   }
 
   @Test
+  void inStockFilterKeepsOnlyTrueAndEncodesCanonically() {
+    SearchQuery q = accept("{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"in_stock\":true}}");
+    assertThat(q.filters()).isEqualTo(new Filters(null, null, null, true));
+    assertThat(q.filters().canonical()).isEqualTo("{\"in_stock\":true}");
+    assertThat(
+            accept("{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"in_stock\":false}}")
+                .filters())
+        .as("false constrains nothing")
+        .isNull();
+  }
+
+  @Test
   void nullOptionalsAndEmptyFiltersMeanAbsent() {
     SearchQuery q =
         accept(
@@ -248,6 +260,7 @@ class QueryCodecTest {
         "{\"brands\":[\"Acme\",3]} | filters.brands[1] must be a string, got number",
         "{\"brands\":[\"Acme\",\" \"]} | filters.brands[1] must not be blank",
         "{\"brand\":[\"Acme\"]} | filters.brand is not a supported filter",
+        "{\"in_stock\":\"yes\"} | filters.in_stock must be a boolean, got string",
         "[] | filters must be an object, got array"
       })
   void rejectsBadFilters(String filters, String reason) {

@@ -96,7 +96,8 @@ class SchemaConformanceTest {
         "{\"query_id\":\"q\",\"text\":\"tv\",\"top_k\":null,\"filters\":null,\"ts\":null,"
             + "\"session_id\":null}",
         "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{},\"extra\":[1,2]}",
-        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":[]}}"
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":[]}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"in_stock\":true}}"
       })
   void queriesTheCodecAcceptsAreSchemaValid(String json) throws Exception {
     assertThat(codecAccepts(json)).isTrue();
@@ -159,6 +160,16 @@ class SchemaConformanceTest {
     String json =
         new String(JSON.encodeResult(MessageJsonTest.sampleResult()), StandardCharsets.UTF_8);
     assertThat(validate(RESULT, json)).isEmpty();
+
+    ObjectNode live = (ObjectNode) MAPPER.readTree(json);
+    ((ObjectNode) live.get("items").get(0)).put("price", 9.5).put("in_stock", false);
+    assertThat(RESULT.validate(live)).isEmpty();
+    SearchResult decoded = JSON.decodeResult(MAPPER.writeValueAsBytes(live));
+    assertThat(decoded.items()[0].price()).isEqualTo(9.5);
+    assertThat(decoded.items()[0].inStock()).isFalse();
+    String reencoded = new String(JSON.encodeResult(decoded), StandardCharsets.UTF_8);
+    assertThat(reencoded).contains("\"price\":9.5", "\"in_stock\":false");
+    assertThat(validate(RESULT, reencoded)).isEmpty();
 
     ObjectNode extra = (ObjectNode) MAPPER.readTree(json);
     extra.put("unexpected", 1);

@@ -13,12 +13,15 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.NumericUtils;
 import org.apache.lucene.util.VectorUtil;
 
 /**
@@ -27,20 +30,29 @@ import org.apache.lucene.util.VectorUtil;
  */
 public final class ExpertIndex implements AutoCloseable {
 
-  private final FSDirectory directory;
+  private final Directory directory;
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
 
-  private ExpertIndex(FSDirectory directory) throws IOException {
+  private ExpertIndex(Directory directory, DirectoryReader reader) {
     this.directory = directory;
-    this.reader = DirectoryReader.open(directory);
+    this.reader = reader;
     this.searcher = new IndexSearcher(reader);
     this.searcher.setQueryCache(null);
   }
 
+  /**
+   * A searcher over an open reader it does not own (for example a near-real-time reader of the live
+   * delta): {@link #close} leaves the reader open.
+   */
+  public static ExpertIndex over(DirectoryReader reader) {
+    return new ExpertIndex(null, reader);
+  }
+
   public static ExpertIndex open(Path dir) {
     try {
-      return new ExpertIndex(FSDirectory.open(dir));
+      FSDirectory d = FSDirectory.open(dir);
+      return new ExpertIndex(d, DirectoryReader.open(d));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
     }
@@ -115,8 +127,8 @@ public final class ExpertIndex implements AutoCloseable {
   }
 
   /**
-   * Reads the hits' ordinal, id, title, brand and model from doc values (in doc order, as doc
-   * values iterate forwards), keeping the hits' order and scores.
+   * Reads the hits' ordinal, id, title, brand, model and price from doc values (in doc order, as
+   * doc values iterate forwards), keeping the hits' order and scores.
    */
   private List<Candidate> candidates(ScoreDoc[] hits) throws IOException {
     Integer[] byDoc = new Integer[hits.length];
@@ -132,6 +144,7 @@ public final class ExpertIndex implements AutoCloseable {
     BinaryDocValues titles = null;
     BinaryDocValues brands = null;
     BinaryDocValues models = null;
+    SortedNumericDocValues prices = null;
     for (int i : byDoc) {
       int doc = hits[i].doc;
       int leaf = ReaderUtil.subIndex(doc, leaves);
@@ -143,6 +156,7 @@ public final class ExpertIndex implements AutoCloseable {
         titles = r.getBinaryDocValues(IndexFields.TITLE);
         brands = r.getBinaryDocValues(IndexFields.BRAND);
         models = r.getBinaryDocValues(IndexFields.MODEL);
+        prices = r.getSortedNumericDocValues(IndexFields.PRICE);
       }
       int local = doc - leaves.get(leaf).docBase;
       ords.advanceExact(local);
@@ -153,7 +167,10 @@ public final class ExpertIndex implements AutoCloseable {
               text(titles, local),
               text(brands, local),
               text(models, local),
-              hits[i].score);
+              hits[i].score,
+              prices != null && prices.advanceExact(local)
+                  ? NumericUtils.sortableLongToDouble(prices.nextValue())
+                  : null);
     }
     return Arrays.asList(out);
   }
@@ -164,6 +181,9 @@ public final class ExpertIndex implements AutoCloseable {
 
   @Override
   public void close() {
+    if (directory == null) {
+      return;
+    }
     try {
       reader.close();
       directory.close();

@@ -30,4 +30,10 @@ public final class IndexFields {
 
   /** Price as a point (filters) and doc values (features); absent when unknown. */
   public static final String PRICE = "price";
+
+  /**
+   * Live stock as the keyword {@code true} or {@code false}: only in the live delta's documents
+   * (the artifact's products are in stock unless a patch says otherwise).
+   */
+  public static final String IN_STOCK = "in_stock";
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
@@ -32,6 +33,11 @@ public final class HybridRanker {
 
   /** A candidate and its query–product features (rank features are filled by {@link #fuse}). */
   public record Scored(String productId, String title, double[] features) {}
+
+  /** The BM25 query of a text (as {@link #lexical} runs it). */
+  public Query bm25(String text) {
+    return bm25.query(text);
+  }
 
   /** Features of dense candidates (their scores are exact cosines). */
   public List<Scored> dense(String text, List<Candidate> candidates) {
@@ -64,16 +70,25 @@ public final class HybridRanker {
               .build();
     }
     List<Candidate> hits = lexical.search(q, depth);
+    return lexical(text, hits, c -> vectors.dot(vector, c.ordinal()));
+  }
+
+  /**
+   * Features of BM25 hits (best first): each hit's BM25 score normalised by the best one, and its
+   * exact cosine from {@code dense} (for example the vector store by ordinal, or the live delta's
+   * embedding of an upserted product).
+   */
+  public List<Scored> lexical(
+      String text, List<Candidate> hits, ToDoubleFunction<Candidate> dense) {
     double max = hits.isEmpty() ? 1 : Math.max(1e-9, hits.get(0).score());
     RankingFeatures.QueryTerms qt = features.query(text);
     List<Scored> out = new ArrayList<>(hits.size());
     for (Candidate c : hits) {
-      double dense = vectors.dot(vector, c.ordinal());
       out.add(
           new Scored(
               c.productId(),
               c.title(),
-              features.of(qt, product(c), dense, c.score() / max, -1, -1)));
+              features.of(qt, product(c), dense.applyAsDouble(c), c.score() / max, -1, -1)));
     }
     return out;
   }

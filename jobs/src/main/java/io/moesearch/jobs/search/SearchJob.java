@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.CatalogUpdateCodec;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.QueryCodec;
@@ -19,7 +20,11 @@ import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
+import io.moesearch.operators.ApplyCatalogUpdates;
+import io.moesearch.operators.CacheInput;
 import io.moesearch.operators.CacheLookup;
+import io.moesearch.operators.CatalogChange;
+import io.moesearch.operators.EmbedProducts;
 import io.moesearch.operators.EmbedQueries;
 import io.moesearch.operators.EmbeddedQuery;
 import io.moesearch.operators.EmbeddingFills;
@@ -27,9 +32,12 @@ import io.moesearch.operators.ExpertRequest;
 import io.moesearch.operators.ExpertRetrieval;
 import io.moesearch.operators.MergePartials;
 import io.moesearch.operators.ParseCacheFills;
+import io.moesearch.operators.ParseCatalogUpdates;
 import io.moesearch.operators.ParseQueries;
 import io.moesearch.operators.PartialResult;
+import io.moesearch.operators.ProductUpdate;
 import io.moesearch.operators.RouteQueries;
+import io.moesearch.operators.SlotDelta;
 import io.moesearch.state.StateBackends;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -47,6 +56,7 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * The streaming search job: Kafka queries → parse/validate (dead letters to a side output) → {@code
@@ -128,6 +138,25 @@ public final class SearchJob {
       Sink<DeadLetter> deadLetters,
       CacheIo cache,
       Sink<ExpertStats> stats) {
+    return results(env, config, artifact, source, deadLetters, cache, stats, null);
+  }
+
+  /**
+   * Builds the query → result graph as {@link #results(StreamExecutionEnvironment, MoeSearchConfig,
+   * IndexArtifact, Source, Sink, CacheIo, Sink)} does, with the live catalogue when {@code catalog}
+   * (the catalogue-update topic's records) is given: updates are validated (dead letters beside the
+   * queries'), embedded in-stream with the serving model (ordered async I/O), applied per product
+   * in {@code ts} order and fanned out to the retrieval operator's slots as their live delta.
+   */
+  public static DataStream<SearchResult> results(
+      StreamExecutionEnvironment env,
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      Source<RawMessage, ?, ?> source,
+      Sink<DeadLetter> deadLetters,
+      CacheIo cache,
+      Sink<ExpertStats> stats,
+      Source<RawMessage, ?, ?> catalog) {
     QueryCodec codec =
         new QueryCodec(config.get(QueryOptions.MAX_CHARS), config.get(QueryOptions.MAX_BYTES));
     DataStream<RawMessage> raw =
@@ -135,9 +164,23 @@ public final class SearchJob {
     SingleOutputStreamOperator<AcceptedQuery> parsed =
         raw.process(new ParseQueries(codec)).name("parse").uid("parse");
     DataStream<DeadLetter> dead = parsed.getSideOutput(ParseQueries.DEAD_LETTERS);
+    DataStream<SlotDelta> deltas = null;
+    DataStream<CatalogChange> changes = null;
+    if (catalog != null) {
+      SingleOutputStreamOperator<ProductUpdate> updates =
+          env.fromSource(catalog, WatermarkStrategy.noWatermarks(), "catalog-updates")
+              .uid("catalog-updates-source")
+              .process(new ParseCatalogUpdates(CatalogUpdateCodec.withDefaults()))
+              .name("parse-catalog-updates")
+              .uid("parse-catalog-updates");
+      dead = dead.union(updates.getSideOutput(ParseQueries.DEAD_LETTERS));
+      SingleOutputStreamOperator<SlotDelta> applied = liveDeltas(config, artifact, updates);
+      deltas = applied;
+      changes = applied.getSideOutput(ApplyCatalogUpdates.CHANGES);
+    }
     if (cache == null || !config.get(CacheOptions.ENABLED)) {
       dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
-      Computed computed = compute(config, artifact, parsed, null, false);
+      Computed computed = compute(config, artifact, parsed, null, false, deltas);
       sinkStats(computed, stats);
       return computed.results();
     }
@@ -159,10 +202,28 @@ public final class SearchJob {
     // rather than after job.buffer-timeout-ms, so a hit's latency is not the buffer timeout.
     long hitFlush = config.get(CacheOptions.BUFFER_TIMEOUT_MS);
     parsed.setBufferTimeout(hitFlush);
+    DataStream<CatalogChange> cacheChanges =
+        changes != null
+            ? changes
+            : fills
+                .flatMap(new NoChanges())
+                .returns(CatalogChange.class)
+                .name("no-catalog-changes")
+                .uid("no-catalog-changes");
     SingleOutputStreamOperator<SearchResult> hits =
         parsed
-            .keyBy(CacheLookup::key)
-            .connect(fills.keyBy(CacheLookup::key))
+            .map(CacheInput::of)
+            .returns(CacheInput.class)
+            .name("queries-to-cache")
+            .uid("queries-to-cache")
+            .union(
+                fills
+                    .map(CacheInput::of)
+                    .returns(CacheInput.class)
+                    .name("fills-to-cache")
+                    .uid("fills-to-cache"))
+            .keyBy(CacheInput::key)
+            .connect(cacheChanges.broadcast(CacheLookup.CHANGES))
             .process(
                 new CacheLookup(
                     artifact.version(),
@@ -180,10 +241,36 @@ public final class SearchJob {
             artifact,
             hits.getSideOutput(CacheLookup.MISSES),
             hits.getSideOutput(CacheLookup.EMBEDDED),
-            true);
+            true,
+            deltas);
     computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
     sinkStats(computed, stats);
     return hits.union(computed.results());
+  }
+
+  /**
+   * The live catalogue branch: validated updates embedded with the serving model (ordered async
+   * I/O, so each product's updates keep their order), applied per product id in {@code ts} order,
+   * fanned out to the serving slots.
+   */
+  static SingleOutputStreamOperator<SlotDelta> liveDeltas(
+      MoeSearchConfig config, IndexArtifact artifact, DataStream<ProductUpdate> updates) {
+    int maxBatch = config.get(BatchOptions.MAX_SIZE);
+    DataStream<ProductUpdate> embedded =
+        AsyncDataStream.orderedWait(
+                updates,
+                new EmbedProducts(
+                    config.embedder(), maxBatch, config.get(BatchOptions.MAX_WAIT_MS)),
+                60,
+                TimeUnit.SECONDS,
+                maxBatch * 4)
+            .name("embed-products")
+            .uid("embed-products");
+    return embedded
+        .keyBy(ProductUpdate::productId)
+        .process(new ApplyCatalogUpdates(artifact.dir().toString(), watchRoot(config)))
+        .name("apply-catalog-updates")
+        .uid("apply-catalog-updates");
   }
 
   private static void sinkStats(Computed computed, Sink<ExpertStats> stats) {
@@ -217,6 +304,20 @@ public final class SearchJob {
       DataStream<AcceptedQuery> queries,
       DataStream<EmbeddedQuery> cachedEmbeddings,
       boolean fills) {
+    return compute(config, artifact, queries, cachedEmbeddings, fills, null);
+  }
+
+  /**
+   * As {@link #compute(MoeSearchConfig, IndexArtifact, DataStream, DataStream, boolean)}, with the
+   * live catalogue's slot deltas ({@code null}: none, the artifact as built).
+   */
+  public static Computed compute(
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      DataStream<AcceptedQuery> queries,
+      DataStream<EmbeddedQuery> cachedEmbeddings,
+      boolean fills,
+      DataStream<SlotDelta> deltas) {
     String artifactDir = artifact.dir().toString();
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
     boolean overload = config.get(OverloadOptions.ENABLED);
@@ -249,9 +350,18 @@ public final class SearchJob {
                     config.indexWatchIntervalMillis()))
             .name("route")
             .uid("route");
+    DataStream<SlotDelta> slotDeltas =
+        deltas != null
+            ? deltas
+            : routed
+                .flatMap(new NoDeltas())
+                .returns(SlotDelta.class)
+                .name("no-catalog-updates")
+                .uid("no-catalog-updates");
     SingleOutputStreamOperator<PartialResult> partials =
         routed
             .keyBy(ExpertRequest::slot)
+            .connect(slotDeltas.keyBy(SlotDelta::slot))
             .process(
                 new ExpertRetrieval(
                     artifactDir,
@@ -287,6 +397,18 @@ public final class SearchJob {
         answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats);
   }
 
+  /** Without a catalogue-update source: a delta stream that never emits. */
+  private static final class NoDeltas implements FlatMapFunction<ExpertRequest, SlotDelta> {
+    @Override
+    public void flatMap(ExpertRequest value, Collector<SlotDelta> out) {}
+  }
+
+  /** Without a catalogue-update source: a change stream that never emits. */
+  private static final class NoChanges implements FlatMapFunction<CacheFill, CatalogChange> {
+    @Override
+    public void flatMap(CacheFill value, Collector<CatalogChange> out) {}
+  }
+
   /** Wires the whole job, results included. */
   public static void build(
       StreamExecutionEnvironment env,
@@ -297,7 +419,21 @@ public final class SearchJob {
       Sink<DeadLetter> deadLetters,
       CacheIo cache,
       Sink<ExpertStats> stats) {
-    results(env, config, artifact, source, deadLetters, cache, stats)
+    build(env, config, artifact, source, results, deadLetters, cache, stats, null);
+  }
+
+  /** Wires the whole job, results included, with the live catalogue when {@code catalog} is set. */
+  public static void build(
+      StreamExecutionEnvironment env,
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      Source<RawMessage, ?, ?> source,
+      Sink<SearchResult> results,
+      Sink<DeadLetter> deadLetters,
+      CacheIo cache,
+      Sink<ExpertStats> stats,
+      Source<RawMessage, ?, ?> catalog) {
+    results(env, config, artifact, source, deadLetters, cache, stats, catalog)
         .sinkTo(results)
         .name("results")
         .uid("results-sink");
@@ -316,7 +452,8 @@ public final class SearchJob {
         KafkaIO.deadLetterSink(kafka),
         new CacheIo(
             KafkaIO.cacheFillSource(kafka), KafkaIO.cacheFillSink(kafka, config.fillSigner())),
-        KafkaIO.expertStatsSink(kafka));
+        KafkaIO.expertStatsSink(kafka),
+        KafkaIO.catalogSource(kafka));
   }
 
   /**

@@ -2,6 +2,8 @@ package io.moesearch.jobs.testing;
 
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.CatalogUpdateCodec;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchResult;
@@ -90,7 +92,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
           s.resultTopic(),
           s.deadLetterTopic(),
           s.cacheFillTopic(),
-          s.expertStatsTopic());
+          s.expertStatsTopic(),
+          s.catalogTopic());
       EmbeddedPipeline pipeline = new EmbeddedPipeline(kafka, config, artifact, tap);
       pipeline.submit(env);
       return pipeline;
@@ -112,7 +115,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
                 KafkaIO.deadLetterSink(s),
                 new SearchJob.CacheIo(
                     KafkaIO.cacheFillSource(s), KafkaIO.cacheFillSink(s, config.fillSigner())),
-                KafkaIO.expertStatsSink(s)));
+                KafkaIO.expertStatsSink(s),
+                KafkaIO.catalogSource(s)));
     results.sinkTo(KafkaIO.resultSink(s)).name("results").uid("results-sink");
     job = env.executeAsync(config.get(JobOptions.NAME) + " " + artifact.version());
   }
@@ -186,6 +190,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return awaitConsumed(config.kafka().queryTopic(), timeout);
   }
 
+  /**
+   * Waits until the job has consumed everything on the catalogue-update topic up to now (offsets
+   * committed by a completed checkpoint). Returns false on timeout.
+   */
+  public boolean awaitUpdatesConsumed(Duration timeout) throws Exception {
+    return awaitConsumed(config.kafka().catalogTopic(), timeout);
+  }
+
   private boolean awaitConsumed(String topic, Duration timeout) throws Exception {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     try (Admin admin = Admin.create(kafka.clientProperties())) {
@@ -232,6 +244,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
             config.kafka().queryTopic(),
             key == null ? null : key.getBytes(StandardCharsets.UTF_8),
             value));
+  }
+
+  /** Sends a catalogue update to the catalogue-update topic, keyed by its product id (flushed). */
+  public void sendUpdate(CatalogUpdate update) {
+    producer.send(
+        new ProducerRecord<>(
+            config.kafka().catalogTopic(),
+            update.productId().getBytes(StandardCharsets.UTF_8),
+            CatalogUpdateCodec.withDefaults().encode(update)));
+    producer.flush();
   }
 
   /** Sends any record, to any topic, with any headers (not flushed). */

@@ -1,5 +1,7 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.ArtifactException;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -115,9 +119,18 @@ final class DemoCommand extends CliCommand {
       System.out.printf(
           "sending %d queries at %s/s and %d malformed messages%n%n",
           n, rate == 0 ? "max" : rate, malformed.size());
+      Map<String, SearchResult> answered = new ConcurrentHashMap<>();
       f =
           PipelineDriver.run(
-              pipeline, queries, malformed, rate, Duration.ofMinutes(5), r -> print(r, show));
+              pipeline,
+              queries,
+              malformed,
+              rate,
+              Duration.ofMinutes(5),
+              r -> {
+                answered.put(r.queryId(), r);
+                print(r, show);
+              });
       // Shoppers repeat popular queries: ask some again, to show them answered from the cache.
       List<SearchQuery> again = new ArrayList<>();
       for (int i = 0; i < Math.min(repeat, n); i++) {
@@ -130,6 +143,7 @@ final class DemoCommand extends CliCommand {
             PipelineDriver.run(
                 pipeline, again, List.of(), rate, Duration.ofMinutes(5), r -> print(r, 0));
       }
+      liveCatalogue(pipeline, queries.isEmpty() ? null : answered.get(queries.get(0).queryId()));
     }
     System.out.println();
     System.out.printf(
@@ -154,6 +168,52 @@ final class DemoCommand extends CliCommand {
     }
     Json.write(json(), f);
     return f.timedOut || (repeated != null && repeated.timedOut) ? 1 : 0;
+  }
+
+  /**
+   * The live catalogue: the first query's top product gets a new price and its second is deleted
+   * (catalogue-update topic), then the query is asked again until the answer shows both.
+   */
+  private static void liveCatalogue(EmbeddedPipeline pipeline, SearchResult base) throws Exception {
+    if (base == null || base.items().length < 2) {
+      return;
+    }
+    RankedItem repriced = base.items()[0];
+    RankedItem deleted = base.items()[1];
+    System.out.printf(
+        Locale.ROOT,
+        "%nlive catalogue: %s now costs 1.99 (was %s), %s is deleted; asking \"%s\" again:%n%n",
+        repriced.productId(),
+        repriced.price(),
+        deleted.productId(),
+        base.text());
+    long now = System.currentTimeMillis();
+    pipeline.sendUpdate(CatalogUpdate.patch(repriced.productId(), 1.99, null, now));
+    pipeline.sendUpdate(CatalogUpdate.delete(deleted.productId(), now));
+    SearchResult[] last = new SearchResult[1];
+    for (int attempt = 0; attempt < 20; attempt++) {
+      SearchQuery q = new SearchQuery("live-" + attempt, base.text(), 10, null, 0, null);
+      PipelineDriver.run(
+          pipeline, List.of(q), List.of(), 0, Duration.ofMinutes(1), r -> last[0] = r);
+      SearchResult r = last[0];
+      boolean gone =
+          r != null
+              && Arrays.stream(r.items()).noneMatch(i -> i.productId().equals(deleted.productId()));
+      boolean priced =
+          r != null
+              && Arrays.stream(r.items())
+                  .anyMatch(
+                      i ->
+                          i.productId().equals(repriced.productId())
+                              && Double.valueOf(1.99).equals(i.price()));
+      if (gone && priced) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    if (last[0] != null) {
+      print(last[0], 3);
+    }
   }
 
   /** E.g. "miss 135 (in job p50 30.0 ms, p99 50.0 ms), l1 10 (...)". */
@@ -194,10 +254,11 @@ final class DemoCommand extends CliCommand {
       sb.append(
           String.format(
               Locale.ROOT,
-              "    %d. %.3f  %-10s %s%n",
+              "    %d. %.3f  %-10s %8s  %s%n",
               i + 1,
               item.score(),
               item.productId(),
+              item.price() == null ? "" : String.format(Locale.ROOT, "%.2f", item.price()),
               abbreviate(item.title(), 80)));
     }
     System.out.print(sb);

@@ -1,0 +1,75 @@
+package io.moesearch.connectors.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** docs/schemas/catalog-update.schema.json describes what {@link CatalogUpdateCodec} accepts. */
+class CatalogUpdateSchemaTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonSchema SCHEMA = load();
+
+  private static JsonSchema load() {
+    try {
+      String text =
+          Files.readString(Path.of("..", "docs", "schemas", "catalog-update.schema.json"));
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(text);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static boolean codecAccepts(String json) {
+    return CatalogUpdateCodec.withDefaults()
+            .parse(new RawMessage("c", 0, 0, 0, null, json.getBytes(StandardCharsets.UTF_8)), 0)
+        instanceof CatalogUpdateCodec.Outcome.Accepted;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\"}}",
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"brand\":\"b\","
+            + "\"model\":null,\"price\":2.5,\"in_stock\":false,\"colour\":\"red\"},\"extra\":1}",
+        "{\"op\":\"patch\",\"id\":\"a\",\"price\":0,\"ts\":0}",
+        "{\"op\":\"patch\",\"id\":\"a\",\"in_stock\":true,\"price\":null,\"ts\":0}",
+        "{\"op\":\"delete\",\"id\":\"a\",\"ts\":3}"
+      })
+  void updatesTheCodecAcceptsAreSchemaValid(String json) throws Exception {
+    assertThat(codecAccepts(json)).isTrue();
+    assertThat(SCHEMA.validate(MAPPER.readTree(json))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "[]",
+        "{\"op\":\"delete\",\"id\":\"a\"}",
+        "{\"op\":\"remove\",\"id\":\"a\",\"ts\":1}",
+        "{\"op\":\"delete\",\"ts\":1}",
+        "{\"op\":\"delete\",\"id\":\"\",\"ts\":1}",
+        "{\"op\":\"delete\",\"id\":\"a\",\"ts\":-1}",
+        "{\"op\":\"delete\",\"id\":\"a\",\"price\":1,\"ts\":1}",
+        "{\"op\":\"patch\",\"id\":\"a\",\"ts\":1}",
+        "{\"op\":\"patch\",\"id\":\"a\",\"price\":null,\"ts\":1}",
+        "{\"op\":\"patch\",\"id\":\"a\",\"price\":-1,\"ts\":1}",
+        "{\"op\":\"patch\",\"id\":\"a\",\"in_stock\":1,\"ts\":1}",
+        "{\"op\":\"upsert\",\"ts\":1}",
+        "{\"op\":\"upsert\",\"ts\":1,\"id\":\"a\",\"product\":{\"id\":\"a\",\"title\":\"t\"}}",
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\"}}",
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\" \"}}",
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"price\":\"1\"}}"
+      })
+  void updatesTheCodecRejectsForShapeAreSchemaInvalid(String json) throws Exception {
+    assertThat(codecAccepts(json)).isFalse();
+    assertThat(SCHEMA.validate(MAPPER.readTree(json))).as(json).isNotEmpty();
+  }
+}

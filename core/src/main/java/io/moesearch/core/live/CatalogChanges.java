@@ -1,0 +1,153 @@
+package io.moesearch.core.live;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.ExpertPlacement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The rule that turns one product's catalogue updates into per-slot {@link DeltaEntry}s,
+ * Flink-free.
+ *
+ * <p>Per product, updates apply in {@code ts} order: an update whose {@code ts} is not newer than
+ * the applied one is {@link Outcome#STALE} (a replay or an out-of-order producer; ignored, so all
+ * converge on the newest). A patch or delete of a product that is neither in the artifact nor
+ * upserted is {@link Outcome#UNKNOWN}; a patch of a deleted product is {@link Outcome#DELETED} (a
+ * patch never resurrects a product).
+ *
+ * <p>Fan-out ({@link #fanOut}): an upserted product goes to the slots of the experts the {@link
+ * ExpertAssigner} gives its embedding (the index build's rule, boundary replication included) and
+ * every lexical shard; every other expert slot hides it, so a moved product leaves the experts it
+ * no longer belongs to. Patches and deletes go to every slot.
+ */
+public final class CatalogChanges {
+  /** What became of one update. */
+  public enum Outcome {
+    APPLIED,
+    STALE,
+    UNKNOWN,
+    DELETED
+  }
+
+  /** The outcome and, when applied, the product's new state. */
+  public record Result(Outcome outcome, DeltaEntry next) {}
+
+  /** One slot's entry. */
+  public record SlotEntry(int slot, DeltaEntry entry) {}
+
+  private final ExpertAssigner assigner;
+  private final ExpertPlacement placement;
+  private final int lexicalShards;
+  private final Predicate<String> inArtifact;
+
+  /**
+   * @param lexicalShards lexical slots are {@code -1 .. -lexicalShards}
+   * @param inArtifact whether the served artifact holds a product id
+   */
+  public CatalogChanges(
+      ExpertAssigner assigner,
+      ExpertPlacement placement,
+      int lexicalShards,
+      Predicate<String> inArtifact) {
+    if (assigner == null || placement == null || inArtifact == null || lexicalShards < 0) {
+      throw new IllegalArgumentException("assigner, placement and inArtifact are required");
+    }
+    this.assigner = assigner;
+    this.placement = placement;
+    this.lexicalShards = lexicalShards;
+    this.inArtifact = inArtifact;
+  }
+
+  /** For tests: membership in a fixed set. */
+  public static Predicate<String> ids(Set<String> ids) {
+    return ids::contains;
+  }
+
+  private static boolean stale(DeltaEntry current, long ts) {
+    return current != null && ts <= current.ts();
+  }
+
+  public Result upsert(DeltaEntry current, Product p, Boolean inStock, long ts, float[] vector) {
+    if (stale(current, ts)) {
+      return new Result(Outcome.STALE, null);
+    }
+    return new Result(Outcome.APPLIED, DeltaEntry.live(p, ts, inStock == null || inStock, vector));
+  }
+
+  /**
+   * @param price new price, {@code null} = unchanged
+   * @param inStock new stock, {@code null} = unchanged
+   */
+  public Result patch(DeltaEntry current, String id, Double price, Boolean inStock, long ts) {
+    if (stale(current, ts)) {
+      return new Result(Outcome.STALE, null);
+    }
+    if (current == null && !inArtifact.test(id)) {
+      return new Result(Outcome.UNKNOWN, null);
+    }
+    if (current != null && current.kind() == DeltaEntry.Kind.HIDDEN) {
+      return new Result(Outcome.DELETED, null);
+    }
+    Double newPrice = price != null ? price : current == null ? null : current.price();
+    boolean newStock = inStock != null ? inStock : current == null || current.inStock();
+    if (current != null && current.kind() == DeltaEntry.Kind.LIVE) {
+      return new Result(
+          Outcome.APPLIED,
+          new DeltaEntry(
+              id,
+              ts,
+              DeltaEntry.Kind.LIVE,
+              current.title(),
+              current.brand(),
+              current.model(),
+              current.description(),
+              newPrice,
+              newStock,
+              current.vector()));
+    }
+    return new Result(Outcome.APPLIED, DeltaEntry.patched(id, ts, newPrice, newStock));
+  }
+
+  public Result delete(DeltaEntry current, String id, long ts) {
+    if (stale(current, ts)) {
+      return new Result(Outcome.STALE, null);
+    }
+    if (current == null && !inArtifact.test(id)) {
+      return new Result(Outcome.UNKNOWN, null);
+    }
+    return new Result(Outcome.APPLIED, DeltaEntry.hidden(id, ts));
+  }
+
+  /** The experts an upserted product joins, best first (the index build's assignment). */
+  public int[] experts(float[] vector) {
+    return assigner.assign(vector);
+  }
+
+  /** Every slot's entry for a product's new state. */
+  public List<SlotEntry> fanOut(DeltaEntry next) {
+    List<SlotEntry> out = new ArrayList<>(placement.slots() + lexicalShards);
+    if (next.kind() == DeltaEntry.Kind.LIVE) {
+      boolean[] holds = new boolean[placement.slots()];
+      for (int e : experts(next.vector())) {
+        for (int s : placement.replicas(e)) {
+          holds[s] = true;
+        }
+      }
+      DeltaEntry hidden = DeltaEntry.hidden(next.productId(), next.ts());
+      for (int s = 0; s < holds.length; s++) {
+        out.add(new SlotEntry(s, holds[s] ? next : hidden));
+      }
+    } else {
+      for (int s = 0; s < placement.slots(); s++) {
+        out.add(new SlotEntry(s, next));
+      }
+    }
+    for (int l = 1; l <= lexicalShards; l++) {
+      out.add(new SlotEntry(-l, next));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,158 @@
+package io.moesearch.core.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import io.moesearch.core.index.Candidate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.ProductDocuments;
+import io.moesearch.core.retrieval.Bm25Queries;
+import java.util.List;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The live delta of one slot, over a small artifact-like base index. */
+class LiveSlotTest {
+  private static final float[] Q = unit(1, 0, 0, 0);
+
+  private final ByteBuffersDirectory dir = new ByteBuffersDirectory();
+  private DirectoryReader reader;
+  private ExpertIndex base;
+  private LiveSlot slot;
+
+  static float[] unit(float... v) {
+    double n = 0;
+    for (float x : v) {
+      n += x * x;
+    }
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) (v[i] / Math.sqrt(n));
+    }
+    return out;
+  }
+
+  static Product product(String id, String title, String brand, Double price) {
+    return new Product(id, title, brand, "", "", price, null);
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(Analyzers.forIndexing()))) {
+      w.addDocument(
+          ProductDocuments.toDocument(
+              0, product("a", "usb cable", "Anker", 10.0), unit(1, 0.1f, 0, 0)));
+      w.addDocument(
+          ProductDocuments.toDocument(
+              1, product("b", "usb charger", "Anker", 20.0), unit(1, 0.3f, 0, 0)));
+      w.addDocument(
+          ProductDocuments.toDocument(
+              2, product("c", "hdmi cable", "Belkin", 30.0), unit(1, 0.6f, 0, 0)));
+      w.addDocument(
+          ProductDocuments.toDocument(
+              3, product("d", "coffee maker", "Philips", 40.0), unit(0, 0, 1, 0)));
+    }
+    reader = DirectoryReader.open(dir);
+    base = ExpertIndex.over(reader);
+    slot = new LiveSlot();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    slot.close();
+    reader.close();
+  }
+
+  private List<String> dense(LiveFilter f) {
+    return slot.denseTopK(base, Q, 10, 2, f).stream().map(Candidate::productId).toList();
+  }
+
+  private List<String> lexical(String text, LiveFilter f) {
+    return slot.lexicalTopK(base, new Bm25Queries().query(text), 10, f).stream()
+        .map(Candidate::productId)
+        .toList();
+  }
+
+  @Test
+  void theIndexPriceIsReadFromDocValues() {
+    Candidate a = slot.denseTopK(base, Q, 1, 2, LiveFilter.NONE).get(0);
+    assertThat(a.productId()).isEqualTo("a");
+    assertThat(a.price()).isEqualTo(10.0);
+    assertThat(slot.price(a)).isEqualTo(10.0);
+    assertThat(slot.inStock("a")).isTrue();
+  }
+
+  @Test
+  void aDeletedProductIsNeverReturnedAndTheFilteredPageStillFills() {
+    assertThat(slot.apply(DeltaEntry.hidden("a", 5))).isTrue();
+    assertThat(dense(LiveFilter.NONE)).containsExactly("b", "c", "d");
+    assertThat(lexical("usb", LiveFilter.NONE)).containsExactly("b");
+    LiveFilter anker = new LiveFilter(new String[] {"anker"}, null, null, false);
+    assertThat(slot.denseTopK(base, Q, 1, 1, anker))
+        .extracting(Candidate::productId)
+        .as("the deleted-ids filter is inside the HNSW search, so k=1 still finds b")
+        .containsExactly("b");
+  }
+
+  @Test
+  void anUpsertedProductIsFoundByVectorAndText() {
+    slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, true, unit(1, 0, 0, 0)));
+    assertThat(dense(LiveFilter.NONE)).startsWith("n");
+    assertThat(lexical("hub", LiveFilter.NONE)).containsExactly("n");
+    assertThat(slot.vector("n")).isNotNull();
+    assertThat(slot.liveDocs()).isEqualTo(1);
+    // replacing an artifact product hides its old version
+    slot.apply(
+        DeltaEntry.live(product("c", "hdmi cable v2", "Belkin", 31.0), 4, true, unit(0, 1, 0, 0)));
+    List<Candidate> all = slot.denseTopK(base, Q, 10, 2, LiveFilter.NONE);
+    assertThat(all).filteredOn(c -> c.productId().equals("c")).hasSize(1);
+    assertThat(lexical("v2", LiveFilter.NONE)).containsExactly("c");
+  }
+
+  @Test
+  void patchedPricesAndStockAreFilteredOnLiveValues() {
+    slot.apply(DeltaEntry.patched("a", 2, 100.0, true)); // 10 -> 100
+    slot.apply(DeltaEntry.patched("b", 2, null, false)); // out of stock, price unchanged
+    LiveFilter cheap = new LiveFilter(null, null, 50.0, false);
+    assertThat(dense(cheap)).containsExactly("b", "c", "d");
+    LiveFilter dear = new LiveFilter(null, 50.0, null, false);
+    assertThat(dense(dear)).containsExactly("a");
+    Candidate a = slot.denseTopK(base, Q, 10, 2, dear).get(0);
+    assertThat(slot.price(a)).isEqualTo(100.0);
+    LiveFilter inStock = new LiveFilter(null, null, null, true);
+    assertThat(dense(inStock)).containsExactly("a", "c", "d");
+    assertThat(lexical("usb", inStock)).containsExactly("a");
+    assertThat(slot.inStock("b")).isFalse();
+    slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, false, unit(1, 0, 0, 0)));
+    assertThat(dense(inStock)).doesNotContain("n");
+    assertThat(dense(LiveFilter.NONE)).contains("n");
+  }
+
+  @Test
+  void olderEntriesAreIgnoredAndDeleteThenUpsertRevives() {
+    assertThat(slot.apply(DeltaEntry.hidden("a", 5))).isTrue();
+    assertThat(slot.apply(DeltaEntry.patched("a", 4, 1.0, true))).isFalse();
+    assertThat(slot.apply(DeltaEntry.hidden("a", 5))).as("a replay").isFalse();
+    assertThat(dense(LiveFilter.NONE)).doesNotContain("a");
+    slot.apply(DeltaEntry.live(product("a", "usb cable", "Anker", 9.0), 6, true, unit(1, 0, 0, 0)));
+    assertThat(dense(LiveFilter.NONE)).startsWith("a");
+    slot.apply(DeltaEntry.hidden("a", 7));
+    assertThat(dense(LiveFilter.NONE)).doesNotContain("a");
+    assertThat(slot.liveDocs()).isZero();
+  }
+
+  @Test
+  void droppingIncludedEntriesKeepsNewerOnes() {
+    slot.apply(DeltaEntry.hidden("a", 5));
+    slot.apply(DeltaEntry.hidden("b", 9));
+    assertThat(slot.drop(List.of("a", "b"), 6)).isEqualTo(1);
+    assertThat(slot.entry("a")).isNull();
+    assertThat(slot.entry("b")).isNotNull();
+  }
+}

@@ -1,0 +1,124 @@
+package io.moesearch.operators;
+
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.Manifest;
+import io.moesearch.core.artifact.ServingVersions;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.live.CatalogChanges;
+import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.state.StateDescriptors;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Applies catalogue updates, keyed by product id, in {@code ts} order ({@link CatalogChanges}):
+ * keeps each changed product's newest state in keyed state ({@link
+ * StateDescriptors#catalogProduct}) and emits its new state to every serving slot ({@link
+ * SlotDelta}): an upserted product to the slots of its experts (the index build's assignment with
+ * the served artifact's gate and settings, boundary replication included) and the lexical shards,
+ * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
+ * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
+ * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
+ * patch of a deleted product). Each applied update also goes to {@link #CHANGES} (product, time,
+ * the experts an upserted product joined) for the query cache.
+ */
+public final class ApplyCatalogUpdates
+    extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
+  /** A notice per applied update, for the query cache's coherence. */
+  public static final OutputTag<CatalogChange> CHANGES = new OutputTag<>("catalog-changes") {};
+
+  private final String artifactDir;
+  private final String watchRoot;
+  private final String modelId;
+
+  private transient CatalogChanges changes;
+  private transient ValueState<DeltaEntry> state;
+  private transient Counter applied;
+  private transient Counter stale;
+  private transient Counter unknown;
+  private transient Counter deleted;
+
+  /**
+   * @param artifactDir the served artifact version (its gate, settings, layout and product ids)
+   */
+  public ApplyCatalogUpdates(String artifactDir) {
+    this(artifactDir, null);
+  }
+
+  /**
+   * @param watchRoot the index root whose {@code LATEST} the job follows ({@code null}: none); a
+   *     (re)started subtask assigns with the version the router opens ({@link
+   *     ServingVersions#current}), so a removed submitted version does not stop a restart
+   */
+  public ApplyCatalogUpdates(String artifactDir, String watchRoot) {
+    if (artifactDir == null) {
+      throw new IllegalArgumentException("artifactDir is required");
+    }
+    this.artifactDir = artifactDir;
+    this.watchRoot = watchRoot;
+    this.modelId =
+        watchRoot == null
+            ? null
+            : IndexArtifact.readManifest(IndexArtifact.resolve(Path.of(artifactDir))).modelId();
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    IndexArtifact artifact =
+        ServingVersions.current(
+            Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
+    Manifest.GateInfo g = artifact.manifest().gate();
+    Set<String> ids = new HashSet<>(artifact.ids());
+    changes =
+        new CatalogChanges(
+            new ExpertAssigner(
+                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+            artifact.placement(),
+            ExpertRequest.LEXICAL_SHARDS,
+            ids::contains);
+    state = getRuntimeContext().getState(StateDescriptors.catalogProduct());
+    var metrics = getRuntimeContext().getMetricGroup();
+    applied = metrics.counter("catalogUpdatesApplied");
+    stale = metrics.counter("catalogUpdatesIgnoredStale");
+    unknown = metrics.counter("catalogUpdatesIgnoredUnknown");
+    deleted = metrics.counter("catalogUpdatesIgnoredDeleted");
+  }
+
+  @Override
+  public void processElement(ProductUpdate u, Context ctx, Collector<SlotDelta> out)
+      throws Exception {
+    DeltaEntry current = state.value();
+    CatalogChanges.Result r =
+        switch (u.op()) {
+          case UPSERT -> changes.upsert(current, u.product(), u.inStock(), u.ts(), u.vector());
+          case PATCH -> changes.patch(current, u.productId(), u.price(), u.inStock(), u.ts());
+          case DELETE -> changes.delete(current, u.productId(), u.ts());
+        };
+    switch (r.outcome()) {
+      case STALE -> stale.inc();
+      case UNKNOWN -> unknown.inc();
+      case DELETED -> deleted.inc();
+      case APPLIED -> {
+        state.update(r.next());
+        applied.inc();
+        DeltaEntry next = r.next();
+        ctx.output(
+            CHANGES,
+            new CatalogChange(
+                u.productId(),
+                System.currentTimeMillis(),
+                next.kind() == DeltaEntry.Kind.LIVE ? changes.experts(next.vector()) : new int[0]));
+        for (CatalogChanges.SlotEntry e : changes.fanOut(next)) {
+          out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis()));
+        }
+      }
+    }
+  }
+}

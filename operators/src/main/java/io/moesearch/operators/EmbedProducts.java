@@ -1,0 +1,90 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbedderConfig;
+import io.moesearch.core.embed.EmbeddingModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * Embeds upserted products in-stream with the serving model, through async I/O and the same {@link
+ * MicroBatcher} as {@link EmbedQueries}: the text embedded is {@link
+ * io.moesearch.core.catalog.Product#searchableText()}, exactly what the index build embeds, so a
+ * live product and an indexed one are comparable. Patches and deletes pass through at once. Used
+ * with ordered async I/O, so one product's updates leave in the order they came.
+ */
+public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, ProductUpdate> {
+  private final EmbedderConfig embedderConfig;
+  private final int maxBatch;
+  private final long maxWaitMillis;
+
+  private transient EmbeddingModel model;
+  private transient Embedder embedder;
+  private transient MicroBatcher<Pending> batcher;
+
+  private record Pending(ProductUpdate update, ResultFuture<ProductUpdate> future) {}
+
+  public EmbedProducts(EmbedderConfig embedderConfig, int maxBatch, long maxWaitMillis) {
+    if (maxBatch < 1 || maxWaitMillis < 0) {
+      throw new IllegalArgumentException("maxBatch must be >= 1 and maxWaitMillis >= 0");
+    }
+    this.embedderConfig = embedderConfig;
+    this.maxBatch = maxBatch;
+    this.maxWaitMillis = maxWaitMillis;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    model = EmbeddingModel.load(embedderConfig);
+    embedder = model.newEmbedder();
+    batcher =
+        new MicroBatcher<>(
+            "embed-products-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+            maxBatch,
+            maxWaitMillis,
+            this::embedBatch);
+  }
+
+  @Override
+  public void asyncInvoke(ProductUpdate update, ResultFuture<ProductUpdate> future) {
+    if (update.op() != CatalogUpdate.Op.UPSERT) {
+      future.complete(List.of(update));
+      return;
+    }
+    batcher.add(new Pending(update, future));
+  }
+
+  private void embedBatch(List<Pending> batch) {
+    List<String> texts = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      texts.add(p.update().product().searchableText());
+    }
+    try {
+      float[][] vectors = embedder.embed(texts);
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).future().complete(List.of(batch.get(i).update().withVector(vectors[i])));
+      }
+    } catch (Throwable e) {
+      for (Pending p : batch) {
+        p.future().completeExceptionally(e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (batcher != null && !batcher.stop(30_000)) {
+      return; // still inside a model call: closing the native session under it would crash
+    }
+    if (embedder != null) {
+      embedder.close();
+    }
+    if (model != null) {
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.core.catalog.Product;
+
+/**
+ * A validated catalogue update in the job, flat (the product's free attributes, which no index
+ * uses, are dropped) so that Flink serialises it without Kryo.
+ *
+ * @param op what changes
+ * @param productId the product
+ * @param title upsert: the product's fields; otherwise {@code null}
+ * @param brand upsert: the product's fields; otherwise {@code null}
+ * @param model upsert: the product's fields; otherwise {@code null}
+ * @param description upsert: the product's fields; otherwise {@code null}
+ * @param price upsert: the product's price; patch: the new price ({@code null}: unchanged)
+ * @param inStock upsert: in stock ({@code null}: yes); patch: new stock ({@code null}: unchanged)
+ * @param ts the producer's timestamp of the change
+ * @param producedAtMillis when the record was produced (its Kafka timestamp; the parse time when it
+ *     has none): the start of the update-to-searchable latency
+ * @param vector upsert: the embedding of the product's text, once embedded; otherwise {@code null}
+ */
+public record ProductUpdate(
+    CatalogUpdate.Op op,
+    String productId,
+    String title,
+    String brand,
+    String model,
+    String description,
+    Double price,
+    Boolean inStock,
+    long ts,
+    long producedAtMillis,
+    float[] vector) {
+
+  public ProductUpdate {
+    if (op == null || productId == null || productId.isBlank()) {
+      throw new IllegalArgumentException("op and productId are required");
+    }
+    if (op == CatalogUpdate.Op.UPSERT && (title == null || title.isBlank())) {
+      throw new IllegalArgumentException("an upsert needs a title");
+    }
+  }
+
+  public static ProductUpdate of(CatalogUpdate u, long producedAtMillis) {
+    Product p = u.product();
+    return new ProductUpdate(
+        u.op(),
+        u.productId(),
+        p == null ? null : p.title(),
+        p == null ? null : p.brand(),
+        p == null ? null : p.model(),
+        p == null ? null : p.description(),
+        u.price(),
+        u.inStock(),
+        u.ts(),
+        producedAtMillis,
+        null);
+  }
+
+  /** The upserted product (attributes dropped). */
+  public Product product() {
+    return new Product(productId, title, brand, model, description, price, null);
+  }
+
+  public ProductUpdate withVector(float[] v) {
+    return new ProductUpdate(
+        op, productId, title, brand, model, description, price, inStock, ts, producedAtMillis, v);
+  }
+}

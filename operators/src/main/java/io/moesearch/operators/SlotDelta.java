@@ -1,0 +1,23 @@
+package io.moesearch.operators;
+
+import io.moesearch.core.live.DeltaEntry;
+
+/**
+ * One serving slot's share of an applied catalogue update: what the slot does with the product from
+ * now on. Keyed by {@link #slot} into the retrieval operator, like the {@link ExpertRequest}s it
+ * answers (lexical slots are negative).
+ *
+ * @param slot the serving slot (an expert replica's, or a lexical shard's key)
+ * @param entry the product's state as the slot sees it
+ * @param producedAtMillis when the update was produced (for the update-to-searchable latency)
+ */
+public record SlotDelta(int slot, DeltaEntry entry, long producedAtMillis) {
+  public SlotDelta {
+    if (entry == null) {
+      throw new IllegalArgumentException("entry is required");
+    }
+    if (slot < -ExpertRequest.LEXICAL_SHARDS) {
+      throw new IllegalArgumentException("slot must be >= " + -ExpertRequest.LEXICAL_SHARDS);
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.testing.SmallIndex;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live catalogue's two operators on a small real index: {@link ApplyCatalogUpdates} (order by
+ * ts, stale ignored, delete then upsert, fan-out to the assigned experts, state restored from a
+ * snapshot) and the delta inside {@link ExpertRetrieval} (a deleted product is never returned, a
+ * new one is found by its text, live price and stock, the delta restored from a snapshot).
+ */
+class LiveCatalogTest {
+  private static final int PRODUCTS = 300;
+  private static final int EXPERTS = 4;
+
+  @TempDir static Path root;
+  static EmbeddingModel model;
+  static Embedder embedder;
+  static Catalog catalog;
+  static Path dir;
+  static IndexArtifact artifact;
+
+  private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> apply;
+  private KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult>
+      retrieval;
+
+  @BeforeAll
+  static void buildIndex() {
+    model = SmallIndex.model();
+    embedder = model.newEmbedder();
+    catalog = SmallIndex.catalogue(PRODUCTS);
+    dir = SmallIndex.build(catalog, model, EXPERTS, root);
+    artifact = IndexArtifact.load(dir, 384);
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+    model.close();
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> newApply()
+      throws Exception {
+    var h =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ApplyCatalogUpdates(dir.toString())),
+                ProductUpdate::productId,
+                Types.STRING));
+    return h;
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
+      newRetrieval() throws Exception {
+    return Harnesses.withoutGenericTypes(
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(
+                new ExpertRetrieval(
+                    dir.toString(), 3, new RankingSettings(true, 20, 50, LinearFusion.rrf()))),
+            ExpertRequest::slot,
+            SlotDelta::slot,
+            Types.INT));
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    apply = newApply();
+    apply.open();
+    retrieval = newRetrieval();
+    retrieval.open();
+    retrieval.setProcessingTime(1_000);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    apply.close();
+    retrieval.close();
+  }
+
+  private static ProductUpdate upsert(Product p, Boolean inStock, long ts) {
+    return ProductUpdate.of(CatalogUpdate.upsert(p, inStock, ts), 1)
+        .withVector(embedder.embed(p.searchableText()));
+  }
+
+  private static ProductUpdate patch(String id, Double price, Boolean inStock, long ts) {
+    return ProductUpdate.of(CatalogUpdate.patch(id, price, inStock, ts), 1);
+  }
+
+  private static ProductUpdate delete(String id, long ts) {
+    return ProductUpdate.of(CatalogUpdate.delete(id, ts), 1);
+  }
+
+  /** Applies one update and forwards its slot deltas to the retrieval operator. */
+  private List<SlotDelta> send(ProductUpdate u) throws Exception {
+    int before = apply.extractOutputValues().size();
+    apply.processElement(new StreamRecord<>(u));
+    List<SlotDelta> out = apply.extractOutputValues();
+    List<SlotDelta> fresh = List.copyOf(out.subList(before, out.size()));
+    for (SlotDelta d : fresh) {
+      retrieval.processElement2(new StreamRecord<>(d));
+    }
+    return fresh;
+  }
+
+  private PartialResult search(String text, int slot, Filters filters) throws Exception {
+    SearchQuery q = new SearchQuery("q" + text.hashCode(), text, 10, filters, 0, null);
+    int expert = slot;
+    ExpertRequest r =
+        new ExpertRequest(q, embedder.embed(text), expert, new int[] {expert}, 0, 0, 0);
+    int before = retrieval.extractOutputValues().size();
+    retrieval.processElement1(new StreamRecord<>(r));
+    return retrieval.extractOutputValues().get(before);
+  }
+
+  private static List<String> ids(PartialResult p) {
+    return Arrays.stream(p.items()).map(RankedItem::productId).toList();
+  }
+
+  private static int[] expertsOf(String text) {
+    var g = artifact.manifest().gate();
+    return new ExpertAssigner(artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies())
+        .assign(embedder.embed(text));
+  }
+
+  @Test
+  void anUpsertGoesToItsExpertsAndTheLexicalShardsAndIsHiddenElsewhere() throws Exception {
+    Product p = new Product("new-1", "zyxwq turbo blender 900", "Quuxco", "TB900", "", 49.0, null);
+    List<SlotDelta> out = send(upsert(p, null, 10));
+    Set<Integer> experts =
+        Arrays.stream(expertsOf(p.searchableText())).boxed().collect(Collectors.toSet());
+    assertThat(out).hasSize(EXPERTS + ExpertRequest.LEXICAL_SHARDS);
+    for (SlotDelta d : out) {
+      boolean holds = d.slot() < 0 || experts.contains(d.slot());
+      assertThat(d.entry().kind())
+          .as("slot " + d.slot())
+          .isEqualTo(holds ? DeltaEntry.Kind.LIVE : DeltaEntry.Kind.HIDDEN);
+    }
+    int home = expertsOf(p.searchableText())[0];
+    PartialResult dense = search("zyxwq turbo blender 900", home, null);
+    assertThat(ids(dense)).first().isEqualTo("new-1");
+    assertThat(dense.items()[0].price()).isEqualTo(49.0);
+    assertThat(dense.items()[0].inStock()).isTrue();
+    assertThat(ids(search("zyxwq", ExpertRequest.lexical("x"), null)))
+        .as("the BM25 branch finds it by its text")
+        .containsExactly("new-1");
+    for (int e = 0; e < EXPERTS; e++) {
+      if (!experts.contains(e)) {
+        assertThat(ids(search("zyxwq turbo blender 900", e, null))).doesNotContain("new-1");
+      }
+    }
+  }
+
+  @Test
+  void updatesApplyInTsOrderAndStaleOnesAreIgnored() throws Exception {
+    Product base = catalog.products().get(0);
+    assertThat(send(patch(base.id(), 5.0, null, 20))).isNotEmpty();
+    assertThat(send(patch(base.id(), 7.0, null, 19))).as("older ts: ignored").isEmpty();
+    assertThat(send(patch(base.id(), 7.0, null, 20))).as("same ts: a replay").isEmpty();
+    assertThat(send(delete(base.id(), 18))).isEmpty();
+    assertThat(send(patch("no-such-product", 1.0, null, 30))).as("unknown id").isEmpty();
+    PartialResult r = search(base.title(), expertsOf(base.searchableText())[0], null);
+    assertThat(r.items())
+        .filteredOn(i -> i.productId().equals(base.id()))
+        .singleElement()
+        .satisfies(i -> assertThat(i.price()).isEqualTo(5.0));
+  }
+
+  @Test
+  void aDeletedProductIsNeverReturnedAndDeleteThenUpsertRevivesIt() throws Exception {
+    Product base = catalog.products().get(1);
+    int home = expertsOf(base.searchableText())[0];
+    assertThat(ids(search(base.title(), home, null))).contains(base.id());
+    send(delete(base.id(), 5));
+    for (int e = 0; e < EXPERTS; e++) {
+      assertThat(ids(search(base.title(), e, null))).doesNotContain(base.id());
+    }
+    assertThat(ids(search(base.title(), ExpertRequest.lexical("y"), null)))
+        .doesNotContain(base.id());
+    assertThat(send(patch(base.id(), 1.0, true, 6))).as("a patch never resurrects").isEmpty();
+    send(upsert(base, true, 7));
+    assertThat(ids(search(base.title(), home, null))).contains(base.id());
+  }
+
+  @Test
+  void stockAndPriceFiltersUseLiveValues() throws Exception {
+    Product base = catalog.products().get(2);
+    int home = expertsOf(base.searchableText())[0];
+    send(patch(base.id(), null, false, 3));
+    Filters inStock = new Filters(null, null, null, true);
+    assertThat(ids(search(base.title(), home, inStock))).doesNotContain(base.id());
+    PartialResult any = search(base.title(), home, null);
+    assertThat(any.items())
+        .filteredOn(i -> i.productId().equals(base.id()))
+        .singleElement()
+        .satisfies(i -> assertThat(i.inStock()).isFalse());
+    send(patch(base.id(), 123_456.0, true, 4));
+    assertThat(ids(search(base.title(), home, new Filters(null, 100_000.0, null))))
+        .containsExactly(base.id());
+    assertThat(ids(search(base.title(), home, new Filters(null, null, 100_000.0))))
+        .doesNotContain(base.id());
+  }
+
+  @Test
+  void bothOperatorsRestoreTheirStateFromASnapshot() throws Exception {
+    Product base = catalog.products().get(3);
+    Product fresh = new Product("new-2", "qwzx espresso grinder", "Quuxco", "", "", 12.0, null);
+    send(delete(base.id(), 5));
+    send(upsert(fresh, true, 5));
+
+    OperatorSubtaskState a = apply.snapshot(1, 1);
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    apply.close();
+    retrieval.close();
+    apply = newApply();
+    apply.setup();
+    apply.initializeState(a);
+    apply.open();
+    retrieval = newRetrieval();
+    retrieval.setup();
+    retrieval.initializeState(r);
+    retrieval.open();
+
+    assertThat(send(delete(base.id(), 4))).as("the applied ts survived").isEmpty();
+    for (int e = 0; e < EXPERTS; e++) {
+      assertThat(ids(search(base.title(), e, null))).doesNotContain(base.id());
+    }
+    int home = expertsOf(fresh.searchableText())[0];
+    assertThat(ids(search("qwzx espresso grinder", home, null))).first().isEqualTo("new-2");
+    assertThat(ids(search("qwzx", ExpertRequest.lexical("z"), null))).containsExactly("new-2");
+  }
+}
