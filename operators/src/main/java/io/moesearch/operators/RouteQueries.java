@@ -257,7 +257,8 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     // query goes as far as it needs to find top_k matches (each a filtered search, exact when
     // selective), and a filter most products pass costs what an unfiltered query costs. Matches are
     // counted on the artifact's brands and prices; live stock (in_stock) and live price changes are
-    // applied inside each expert's search, so an in_stock-only filter routes like an unfiltered query.
+    // applied inside each expert's search, so an in_stock-only filter routes like an unfiltered
+    // query.
     Query staticFilter =
         f == null ? null : FilterQueries.of(f.brands(), f.priceMin(), f.priceMax());
     Route route =

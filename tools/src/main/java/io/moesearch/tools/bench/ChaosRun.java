@@ -137,7 +137,8 @@ public final class ChaosRun {
               "search-results",
               "search-dead-letters",
               "search-cache-fill",
-              "search-expert-stats"),
+              "search-expert-stats",
+              "search-catalog-updates"),
           List.of("search-cache-fill"));
       List<String> args = new ArrayList<>();
       for (String s : jobSettings) {

@@ -86,7 +86,8 @@ final class ClusterCommand {
               config.get(KafkaOptions.RESULT_TOPIC),
               config.get(KafkaOptions.DEAD_LETTER_TOPIC),
               config.get(KafkaOptions.CACHE_FILL_TOPIC),
-              config.get(KafkaOptions.EXPERT_STATS_TOPIC));
+              config.get(KafkaOptions.EXPERT_STATS_TOPIC),
+              config.get(KafkaOptions.CATALOG_TOPIC));
       String fills = config.get(KafkaOptions.CACHE_FILL_TOPIC);
       deleteRecursively(work);
       ClusterLayout layout = ClusterLayout.of(Path.of(""));

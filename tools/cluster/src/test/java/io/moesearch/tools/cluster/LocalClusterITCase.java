@@ -67,7 +67,8 @@ class LocalClusterITCase {
               "search-results",
               "search-dead-letters",
               "search-cache-fill",
-              "search-expert-stats"),
+              "search-expert-stats",
+              "search-catalog-updates"),
           List.of("search-cache-fill"));
       Map<String, String> set = new LinkedHashMap<>();
       set.put("index.path", artifact.toString());
