@@ -22,8 +22,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -169,6 +171,25 @@ public final class MoeSearchConfig implements Serializable {
     } catch (IllegalArgumentException e) {
       throw e instanceof ConfigException ? e : new ConfigException(e.getMessage());
     }
+  }
+
+  /**
+   * The judged query sets of {@code eval.judgements}, in order; the first also drives the retrieval
+   * tables, the demo's queries and the benchmarks' query texts.
+   *
+   * @throws ConfigException if the setting names no file
+   */
+  public List<Path> judgements() {
+    List<Path> out = new ArrayList<>();
+    for (String f : get(EvalOptions.JUDGEMENTS).split(",")) {
+      if (!f.isBlank()) {
+        out.add(Path.of(f.trim()));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(EvalOptions.JUDGEMENTS.key() + " must name at least one file");
+    }
+    return out;
   }
 
   public Path catalogPath() {

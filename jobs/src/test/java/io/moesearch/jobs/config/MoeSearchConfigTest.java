@@ -14,6 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
 class MoeSearchConfigTest {
 
   @Test
+  void judgementsAreTheListedFilesInOrderAndAnEmptyListFailsNamingTheSetting() {
+    MoeSearchConfig defaults = MoeSearchConfig.defaultsWith(Map.of());
+    assertThat(defaults.judgements())
+        .hasSizeGreaterThanOrEqualTo(2)
+        .first()
+        .isEqualTo(Path.of("data/chorus/Broad_Query_Set_rated.csv"));
+    assertThat(defaults.judgements())
+        .allSatisfy(p -> assertThat(Path.of("..").resolve(p)).exists());
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("eval.judgements", " a.csv , b.csv ")).judgements())
+        .containsExactly(Path.of("a.csv"), Path.of("b.csv"));
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("eval.judgements", " , ")).judgements())
+        .hasMessageContaining("eval.judgements");
+  }
+
+  @Test
   void defaultsAreValid() {
     MoeSearchConfig c = MoeSearchConfig.defaultsWith(Map.of());
     assertThat(c.buildSettings().experts()).isEqualTo(128);

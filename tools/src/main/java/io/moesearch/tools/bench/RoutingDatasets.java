@@ -23,7 +23,6 @@ import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
 import io.moesearch.core.util.Vectors;
-import io.moesearch.jobs.config.EvalOptions;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.RoutingOptions;
@@ -75,8 +74,7 @@ public final class RoutingDatasets {
 
   public static Dataset icecat(
       MoeSearchConfig config, String updatedIndex, List<AutoCloseable> closers) throws Exception {
-    Judgements judgements =
-        Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP);
+    Judgements judgements = Judgements.load(config.judgements().get(0), BadLinePolicy.SKIP);
     List<String> texts = new ArrayList<>(judgements.byQuery().keySet());
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {

@@ -4,7 +4,6 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.jobs.config.CacheOptions;
-import io.moesearch.jobs.config.EvalOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.tools.bench.ChaosRun;
@@ -80,9 +79,7 @@ final class BenchChaosCommand extends CliCommand {
     IndexArtifact artifact = SearchJob.resolveArtifact(config);
     List<String> texts =
         new ArrayList<>(
-            Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP)
-                .byQuery()
-                .keySet());
+            Judgements.load(config.judgements().get(0), BadLinePolicy.SKIP).byQuery().keySet());
     List<String> settings = new ArrayList<>();
     common.overrides.forEach((k, v) -> settings.add(k + "=" + v));
     settings.add("index.path=" + artifact.dir().toAbsolutePath());

@@ -8,7 +8,6 @@ import io.moesearch.core.artifact.ArtifactException;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.eval.Judgements;
-import io.moesearch.jobs.config.EvalOptions;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
@@ -17,7 +16,6 @@ import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,9 +74,7 @@ final class DemoCommand extends CliCommand {
     IndexArtifact artifact = ensureIndex(config);
     List<String> texts =
         new ArrayList<>(
-            Judgements.load(Path.of(config.get(EvalOptions.JUDGEMENTS)), BadLinePolicy.SKIP)
-                .byQuery()
-                .keySet());
+            Judgements.load(config.judgements().get(0), BadLinePolicy.SKIP).byQuery().keySet());
     int n =
         Math.min(
             texts.size(),
