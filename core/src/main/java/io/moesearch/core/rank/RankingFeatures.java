@@ -1,18 +1,14 @@
 package io.moesearch.core.rank;
 
 import io.moesearch.core.catalog.Product;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.moesearch.core.retrieval.Bm25Queries;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * Query–product features for ranking. Lexical signals matter in e-commerce: shoppers type model
@@ -117,7 +113,7 @@ public final class RankingFeatures {
 
     QueryTerms(String text) {
       this.normalized = alnum(text);
-      this.terms = new HashSet<>(analyze(text));
+      this.terms = Bm25Queries.terms(analyzer, text);
       List<String> raw = new ArrayList<>();
       for (String t : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
         if (!t.isEmpty()) {
@@ -204,7 +200,7 @@ public final class RankingFeatures {
     }
     Set<String> t = titleTerms.get(title);
     if (t == null) {
-      t = Set.copyOf(analyze(title));
+      t = Set.copyOf(Bm25Queries.terms(analyzer, title));
       if (titleTerms.size() < TITLE_CACHE_LIMIT) {
         titleTerms.putIfAbsent(title, t);
       }
@@ -253,20 +249,5 @@ public final class RankingFeatures {
         .filter(Character::isLetterOrDigit)
         .forEach(sb::appendCodePoint);
     return sb.toString();
-  }
-
-  private List<String> analyze(String text) {
-    List<String> out = new ArrayList<>();
-    try (TokenStream ts = analyzer.tokenStream("text", text)) {
-      CharTermAttribute att = ts.addAttribute(CharTermAttribute.class);
-      ts.reset();
-      while (ts.incrementToken()) {
-        out.add(att.toString());
-      }
-      ts.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
   }
 }
