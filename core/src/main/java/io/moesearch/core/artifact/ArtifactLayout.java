@@ -16,6 +16,21 @@ public final class ArtifactLayout {
 
   public static final String LEXICAL = "lexical";
 
+  /**
+   * A compacted version's catalogue (JSONL, gzipped; {@code in_stock: false} marks a product out of
+   * stock): what the next compaction starts from.
+   */
+  public static final String CATALOG = "catalog.jsonl.gz";
+
+  /**
+   * A compacted version's folded updates: {@code <product id>\t<ts>} per product ever changed, the
+   * {@code ts} of its newest applied update (a later update must be newer to apply).
+   */
+  public static final String FOLDED = "folded.tsv";
+
+  /** A compacted version's products that are out of stock, one id per line. */
+  public static final String OUT_OF_STOCK = "out-of-stock.txt";
+
   /** In an artifact root: the name of the newest version directory. */
   public static final String LATEST = "LATEST";
 

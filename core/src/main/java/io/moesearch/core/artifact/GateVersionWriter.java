@@ -143,7 +143,8 @@ public final class GateVersionWriter {
               new Manifest.GateUpdate(
                   m.indexVersion(),
                   update.method(),
-                  update.settings() == null ? Map.of() : new TreeMap<>(update.settings())));
+                  update.settings() == null ? Map.of() : new TreeMap<>(update.settings())),
+              m.compaction());
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(tmp.resolve(ArtifactLayout.MANIFEST).toFile(), next);

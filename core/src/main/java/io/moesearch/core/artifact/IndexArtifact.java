@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A loaded, validated index artifact: manifest, gate and product ids; full-precision vectors are
@@ -28,6 +31,8 @@ public final class IndexArtifact {
   private final List<String> ids;
   private final ExpertPlacement placement;
   private VectorStore vectors;
+  private Map<String, Long> folded;
+  private Set<String> outOfStock;
 
   private IndexArtifact(
       Path dir, Manifest manifest, Gate gate, List<String> ids, ExpertPlacement placement) {
@@ -294,6 +299,50 @@ public final class IndexArtifact {
       }
     }
     return vectors;
+  }
+
+  /**
+   * The updates a compacted version folded ({@value ArtifactLayout#FOLDED}): product id → the
+   * {@code ts} of its newest applied update; empty for a version that is not compacted. Read on
+   * first use.
+   */
+  public synchronized Map<String, Long> folded() {
+    if (folded == null) {
+      Map<String, Long> m = new HashMap<>();
+      for (String line : optionalLines(ArtifactLayout.FOLDED)) {
+        int tab = line.lastIndexOf('\t');
+        if (tab <= 0) {
+          throw new ArtifactException(dir + ": bad line in " + ArtifactLayout.FOLDED + ": " + line);
+        }
+        m.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
+      }
+      folded = Map.copyOf(m);
+    }
+    return folded;
+  }
+
+  /**
+   * The products this version holds out of stock ({@value ArtifactLayout#OUT_OF_STOCK}); empty for
+   * a version that is not compacted (a built catalogue is in stock). Read on first use.
+   */
+  public synchronized Set<String> outOfStock() {
+    if (outOfStock == null) {
+      outOfStock = Set.copyOf(new HashSet<>(optionalLines(ArtifactLayout.OUT_OF_STOCK)));
+    }
+    return outOfStock;
+  }
+
+  private List<String> optionalLines(String file) {
+    if (!manifest.files().containsKey(file)) {
+      return List.of();
+    }
+    try {
+      return Files.readAllLines(dir.resolve(file), StandardCharsets.UTF_8).stream()
+          .filter(l -> !l.isEmpty())
+          .toList();
+    } catch (IOException e) {
+      throw new ArtifactException(dir + ": cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Product ids by ordinal. */

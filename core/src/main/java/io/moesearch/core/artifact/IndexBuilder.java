@@ -277,6 +277,25 @@ public final class IndexBuilder {
       List<Manifest.ExpertInfo> experts,
       Map<String, Double> seconds)
       throws IOException {
+    return writeManifest(
+        artifact, version, modelId, vectors, s, sharedFiles, experts, seconds, null);
+  }
+
+  /**
+   * {@link #writeManifest(Path, String, String, VectorStore, IndexBuildSettings, Map, List, Map)}
+   * of a compacted version ({@code compaction}: its provenance, {@code null} for a build).
+   */
+  public static Manifest writeManifest(
+      Path artifact,
+      String version,
+      String modelId,
+      VectorStore vectors,
+      IndexBuildSettings s,
+      Map<String, String> sharedFiles,
+      List<Manifest.ExpertInfo> experts,
+      Map<String, Double> seconds,
+      Manifest.Compaction compaction)
+      throws IOException {
     List<Manifest.ExpertInfo> sorted = new ArrayList<>(experts);
     sorted.sort(Comparator.comparingInt(Manifest.ExpertInfo::id));
     Manifest m =
@@ -301,7 +320,8 @@ public final class IndexBuilder {
             sharedFiles,
             sorted,
             seconds,
-            null);
+            null,
+            compaction);
     new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(artifact.resolve(ArtifactLayout.MANIFEST).toFile(), m);

@@ -24,13 +24,14 @@ public record Manifest(
     Map<String, String> files,
     List<ExpertInfo> expertIndexes,
     Map<String, Double> buildSeconds,
-    @JsonInclude(JsonInclude.Include.NON_NULL) GateUpdate gateUpdate) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) GateUpdate gateUpdate,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Compaction compaction) {
 
   /**
    * Version 3: the BM25 field is analysed for e-commerce text ({@code Analyzers}: units, model
    * codes across separators, Krovetz stemming); a version-2 index was analysed with the English
    * analyzer and would not match the queries, so it is rejected and must be rebuilt. {@link
-   * #gateUpdate} is optional (absent in built artifacts).
+   * #gateUpdate} and {@link #compaction} are optional (absent in built artifacts).
    */
   public static final int FORMAT_VERSION = 3;
 
@@ -44,6 +45,34 @@ public record Manifest(
    * @param settings the training inputs and figures (query log, k, epochs, losses, ...)
    */
   public record GateUpdate(String parentVersion, String method, Map<String, String> settings) {}
+
+  /**
+   * Provenance of a version written by {@code index compact}: the base version with the live
+   * catalogue updates folded in. The version keeps the base's gate, settings and layout, so a
+   * product's experts are the ones the running job assigned it.
+   *
+   * @param baseVersion the version the updates were folded into
+   * @param lineage every earlier version of this line, oldest first (the base's lineage, then the
+   *     base); the running job serves a request routed with one of them by this version once it has
+   *     dropped the delta entries this version folded
+   * @param topic the catalogue-update topic read
+   * @param endOffsets per partition, the offset after the last update folded (the next compaction
+   *     starts there); partitions are keys
+   * @param updatesRead updates read from the topic in this compaction (dead ones included)
+   * @param updatesFolded of those, the ones applied (the rest stale, unknown, of a deleted product
+   *     or malformed)
+   * @param productsChanged products whose state differs from the base's
+   * @param embedded products embedded anew (new, or text changed)
+   */
+  public record Compaction(
+      String baseVersion,
+      List<String> lineage,
+      String topic,
+      Map<Integer, Long> endOffsets,
+      int updatesRead,
+      int updatesFolded,
+      int productsChanged,
+      int embedded) {}
 
   /** The gate file and the settings the products were assigned with. */
   public record GateInfo(

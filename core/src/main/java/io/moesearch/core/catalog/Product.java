@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One catalogue product. {@code id} and {@code title} are required; {@code price} is {@code null}
- * when unknown; {@code attributes} holds every other field of the source record as text.
+ * when unknown; {@code attributes} holds every other field of the source record as text, among them
+ * {@value #IN_STOCK} ({@code "false"}: out of stock; absent or anything else: in stock).
  */
 public record Product(
     String id,
@@ -15,6 +16,9 @@ public record Product(
     String description,
     Double price,
     Map<String, String> attributes) {
+
+  /** The attribute that marks a product out of stock when it is {@code "false"}. */
+  public static final String IN_STOCK = "in_stock";
 
   public Product {
     if (id == null || id.isBlank()) {
@@ -30,6 +34,11 @@ public record Product(
     model = Objects.requireNonNullElse(model, "");
     description = Objects.requireNonNullElse(description, "");
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /** Whether the product can be bought: not marked {@code in_stock: false}. */
+  public boolean inStock() {
+    return !"false".equals(attributes.get(IN_STOCK));
   }
 
   /** The text that is embedded and indexed for BM25: title, brand, model and description. */

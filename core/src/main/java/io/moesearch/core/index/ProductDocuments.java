@@ -50,6 +50,10 @@ public final class ProductDocuments {
     if (p.price() != null) {
       doc.add(new DoubleField(IndexFields.PRICE, p.price(), Field.Store.NO));
     }
+    if (!p.inStock()) {
+      // Only the exception is indexed: an in_stock filter excludes in_stock:false.
+      doc.add(new KeywordField(IndexFields.IN_STOCK, "false", Field.Store.NO));
+    }
     if (vector != null) {
       doc.add(vectorField(vector));
     }

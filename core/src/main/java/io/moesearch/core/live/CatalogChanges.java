@@ -42,23 +42,42 @@ public final class CatalogChanges {
   private final ExpertPlacement placement;
   private final int lexicalShards;
   private final Predicate<String> inArtifact;
+  private final Predicate<String> inStockInArtifact;
 
-  /**
-   * @param lexicalShards lexical slots are {@code -1 .. -lexicalShards}
-   * @param inArtifact whether the served artifact holds a product id
-   */
+  /** Over an artifact whose products are all in stock (a built one). */
   public CatalogChanges(
       ExpertAssigner assigner,
       ExpertPlacement placement,
       int lexicalShards,
       Predicate<String> inArtifact) {
-    if (assigner == null || placement == null || inArtifact == null || lexicalShards < 0) {
-      throw new IllegalArgumentException("assigner, placement and inArtifact are required");
+    this(assigner, placement, lexicalShards, inArtifact, id -> true);
+  }
+
+  /**
+   * @param lexicalShards lexical slots are {@code -1 .. -lexicalShards}
+   * @param inArtifact whether the served artifact holds a product id
+   * @param inStockInArtifact whether the artifact holds a product in stock (a compacted version may
+   *     not): a patch that leaves the stock unchanged keeps it
+   */
+  public CatalogChanges(
+      ExpertAssigner assigner,
+      ExpertPlacement placement,
+      int lexicalShards,
+      Predicate<String> inArtifact,
+      Predicate<String> inStockInArtifact) {
+    if (assigner == null
+        || placement == null
+        || inArtifact == null
+        || inStockInArtifact == null
+        || lexicalShards < 0) {
+      throw new IllegalArgumentException(
+          "assigner, placement, inArtifact and inStockInArtifact are required");
     }
     this.assigner = assigner;
     this.placement = placement;
     this.lexicalShards = lexicalShards;
     this.inArtifact = inArtifact;
+    this.inStockInArtifact = inStockInArtifact;
   }
 
   /** For tests: membership in a fixed set. */
@@ -92,7 +111,10 @@ public final class CatalogChanges {
       return new Result(Outcome.DELETED, null);
     }
     Double newPrice = price != null ? price : current == null ? null : current.price();
-    boolean newStock = inStock != null ? inStock : current == null || current.inStock();
+    boolean newStock =
+        inStock != null
+            ? inStock
+            : current == null ? inStockInArtifact.test(id) : current.inStock();
     if (current != null && current.kind() == DeltaEntry.Kind.LIVE) {
       return new Result(
           Outcome.APPLIED,

@@ -10,7 +10,6 @@ import io.moesearch.core.retrieval.FilterQueries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,27 +90,34 @@ public final class LiveSlot implements AutoCloseable {
     }
   }
 
-  /** Drops the entries of the products in {@code ids} at or older than {@code upToTs}. */
-  public int drop(Collection<String> ids, long upToTs) {
-    int n = 0;
-    for (String id : ids) {
-      DeltaEntry e = entries.get(id);
-      if (e != null && e.ts() <= upToTs) {
-        entries.remove(id);
+  /**
+   * Drops the entries a compacted version folded: each entry whose product's folded {@code ts} (in
+   * {@code folded}: product id → {@code ts}) is at least the entry's. A newer entry stays: the
+   * version does not hold it.
+   *
+   * @return the dropped products' ids
+   */
+  public List<String> dropFolded(Map<String, Long> folded) {
+    List<String> dropped = new ArrayList<>();
+    for (var it = entries.values().iterator(); it.hasNext(); ) {
+      DeltaEntry e = it.next();
+      Long ts = folded.get(e.productId());
+      if (ts != null && e.ts() <= ts) {
+        it.remove();
+        dropped.add(e.productId());
         exclusionDirty = true;
         if (e.kind() == DeltaEntry.Kind.LIVE) {
           try {
-            writer().deleteDocuments(new Term(IndexFields.ID, id));
+            writer().deleteDocuments(new Term(IndexFields.ID, e.productId()));
           } catch (IOException x) {
             throw new UncheckedIOException(x);
           }
           liveDocs--;
           dirty = true;
         }
-        n++;
       }
     }
-    return n;
+    return dropped;
   }
 
   /** Number of products this slot holds an entry for. */
@@ -180,14 +186,25 @@ public final class LiveSlot implements AutoCloseable {
     }
     if (f.inStock()) {
       List<BytesRef> out = new ArrayList<>();
+      List<BytesRef> restocked = new ArrayList<>();
       for (DeltaEntry e : entries.values()) {
-        if (e.kind() == DeltaEntry.Kind.PATCHED && !e.inStock()) {
-          out.add(new BytesRef(e.productId()));
+        if (e.kind() == DeltaEntry.Kind.PATCHED) {
+          (e.inStock() ? restocked : out).add(new BytesRef(e.productId()));
         }
       }
+      // The artifact's out-of-stock products (a compacted version marks them), unless restocked.
+      Query artifactOut = new TermQuery(new Term(IndexFields.IN_STOCK, "false"));
+      if (!restocked.isEmpty()) {
+        artifactOut =
+            new BooleanQuery.Builder()
+                .add(artifactOut, Occur.FILTER)
+                .add(new TermInSetQuery(IndexFields.ID, restocked), Occur.MUST_NOT)
+                .build();
+      }
+      b.add(artifactOut, Occur.MUST_NOT);
+      any = true;
       if (!out.isEmpty()) {
         b.add(new TermInSetQuery(IndexFields.ID, out), Occur.MUST_NOT);
-        any = true;
       }
     }
     if (!any) {
@@ -283,10 +300,13 @@ public final class LiveSlot implements AutoCloseable {
     return e != null && e.price() != null ? e.price() : c.price();
   }
 
-  /** The live stock of a product: the delta's, else in stock. */
-  public boolean inStock(String productId) {
+  /**
+   * The live stock of a product: the delta's, else {@code inArtifact} (the artifact's: a compacted
+   * version may hold a product out of stock).
+   */
+  public boolean inStock(String productId, boolean inArtifact) {
     DeltaEntry e = entries.get(productId);
-    return e == null || e.inStock();
+    return e == null ? inArtifact : e.inStock();
   }
 
   private ExpertIndex deltaIndex() {

@@ -9,6 +9,7 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.ProductDocuments;
 import io.moesearch.core.retrieval.Bm25Queries;
 import java.util.List;
+import java.util.Map;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -85,7 +86,7 @@ class LiveSlotTest {
     assertThat(a.productId()).isEqualTo("a");
     assertThat(a.price()).isEqualTo(10.0);
     assertThat(slot.price(a)).isEqualTo(10.0);
-    assertThat(slot.inStock("a")).isTrue();
+    assertThat(slot.inStock("a", true)).isTrue();
   }
 
   @Test
@@ -128,7 +129,7 @@ class LiveSlotTest {
     LiveFilter inStock = new LiveFilter(null, null, null, true);
     assertThat(dense(inStock)).containsExactly("a", "c", "d");
     assertThat(lexical("usb", inStock)).containsExactly("a");
-    assertThat(slot.inStock("b")).isFalse();
+    assertThat(slot.inStock("b", true)).isFalse();
     slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, false, unit(1, 0, 0, 0)));
     assertThat(dense(inStock)).doesNotContain("n");
     assertThat(dense(LiveFilter.NONE)).contains("n");
@@ -148,11 +149,42 @@ class LiveSlotTest {
   }
 
   @Test
-  void droppingIncludedEntriesKeepsNewerOnes() {
+  void droppingFoldedEntriesKeepsNewerOnesAndTheirEffects() {
     slot.apply(DeltaEntry.hidden("a", 5));
     slot.apply(DeltaEntry.hidden("b", 9));
-    assertThat(slot.drop(List.of("a", "b"), 6)).isEqualTo(1);
+    slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, true, unit(1, 0, 0, 0)));
+    assertThat(slot.dropFolded(Map.of("a", 6L, "b", 6L, "n", 3L)))
+        .containsExactlyInAnyOrder("a", "n");
     assertThat(slot.entry("a")).isNull();
-    assertThat(slot.entry("b")).isNotNull();
+    assertThat(slot.entry("n")).isNull();
+    assertThat(slot.liveDocs()).isZero();
+    assertThat(lexical("hub", LiveFilter.NONE))
+        .as("the folded upsert left the delta index")
+        .isEmpty();
+    assertThat(slot.entry("b")).as("newer than what was folded").isNotNull();
+    assertThat(dense(LiveFilter.NONE)).doesNotContain("b");
+  }
+
+  @Test
+  void theArtifactsOutOfStockProductsAreFilteredUnlessRestocked() throws Exception {
+    try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(Analyzers.forIndexing()))) {
+      w.addDocument(
+          ProductDocuments.toDocument(
+              4,
+              new Product(
+                  "e", "usb lamp", "Anker", "", "", 15.0, Map.of(Product.IN_STOCK, "false")),
+              unit(1, 0.2f, 0, 0)));
+    }
+    reader.close();
+    reader = DirectoryReader.open(dir);
+    base = ExpertIndex.over(reader);
+    LiveFilter inStock = new LiveFilter(null, null, null, true);
+    assertThat(dense(LiveFilter.NONE)).contains("e");
+    assertThat(dense(inStock)).containsExactly("a", "b", "c", "d");
+    assertThat(lexical("lamp", inStock)).isEmpty();
+    slot.apply(DeltaEntry.patched("e", 2, null, true));
+    assertThat(dense(inStock)).contains("e");
+    assertThat(slot.inStock("e", false)).isTrue();
+    assertThat(slot.inStock("d", false)).as("no entry: the artifact's stock").isFalse();
   }
 }

@@ -1,24 +1,19 @@
 package io.moesearch.core.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.artifact.IndexBuilder;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
-import io.moesearch.core.catalog.Product;
+import io.moesearch.core.catalog.CatalogWriter;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Test fixture: a real index artifact over the first {@code n} products of the shipped Icecat
@@ -50,24 +45,8 @@ public final class SmallIndex {
 
   /** Writes {@code catalog} as gzipped JSONL (the build job reads catalogues from files). */
   public static Path writeJsonl(Catalog catalog, Path file) {
-    try (var out =
-        new PrintWriter(
-            new OutputStreamWriter(
-                new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
-      var json = new ObjectMapper();
-      for (Product p : catalog.products()) {
-        var node = json.createObjectNode();
-        node.put("id", p.id())
-            .put("title", p.title())
-            .put("brand", p.brand())
-            .put("model", p.model())
-            .put("description", p.description());
-        if (p.price() != null) {
-          node.put("price", p.price());
-        }
-        out.println(node);
-      }
-      return file;
+    try {
+      return CatalogWriter.writeJsonl(catalog.products(), file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,232 @@
+package io.moesearch.core.artifact;
+
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.CatalogLoader;
+import io.moesearch.core.catalog.CatalogWriter;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.index.VectorEncoding;
+import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.live.CatalogFold;
+import io.moesearch.core.util.Files2;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The steps of {@code index compact}: a new artifact version holding a base version's catalogue
+ * with the live updates folded in ({@link CatalogFold}). The version keeps the base's gate, build
+ * settings and layout, so every product lands in the experts the running job assigned it live;
+ * vectors of products whose text is unchanged are reused and only new or re-worded products are
+ * embedded. Besides the built files it holds {@value ArtifactLayout#CATALOG} (what the next
+ * compaction starts from), {@value ArtifactLayout#FOLDED} and {@value ArtifactLayout#OUT_OF_STOCK}.
+ *
+ * <p>Order: {@link #prepare} (shared files), then each expert's index ({@link
+ * IndexBuilder#writeExpert} over {@link Prepared#catalogFile}), then {@link #finish} (the manifest,
+ * last, and {@code LATEST}).
+ */
+public final class IndexCompaction {
+  private IndexCompaction() {}
+
+  /**
+   * What {@link #prepare} wrote.
+   *
+   * @param dir the new version's directory
+   * @param version its name
+   * @param settings the base's build settings (experts, gate assignment, HNSW)
+   * @param members per expert, the ordinals it holds
+   * @param vectors the products' vectors, by ordinal
+   * @param sharedFiles checksums of the files written so far
+   * @param embedded products embedded anew
+   */
+  public record Prepared(
+      Path dir,
+      String version,
+      IndexBuildSettings settings,
+      int[][] members,
+      VectorStore vectors,
+      Map<String, String> sharedFiles,
+      int embedded) {
+
+    /** The folded catalogue, which the expert indexes are written from. */
+    public Path catalogFile() {
+      return dir.resolve(ArtifactLayout.CATALOG);
+    }
+  }
+
+  /**
+   * The base version's catalogue: its own {@value ArtifactLayout#CATALOG} when it is compacted,
+   * else the products of {@code catalogPath} (the catalogue it was built from) in its ordinal
+   * order.
+   *
+   * @throws ArtifactException if {@code catalogPath} lacks a product of the base
+   * @throws IOException if a catalogue cannot be read
+   */
+  public static List<Product> baseCatalogue(IndexArtifact base, Path catalogPath)
+      throws IOException {
+    CatalogLoader loader = new CatalogLoader(BadLinePolicy.SKIP, b -> {});
+    if (base.manifest().files().containsKey(ArtifactLayout.CATALOG)) {
+      return loader.load(base.dir().resolve(ArtifactLayout.CATALOG)).products();
+    }
+    Map<String, Product> byId = new HashMap<>();
+    for (Product p : loader.load(catalogPath).products()) {
+      byId.put(p.id(), p);
+    }
+    List<Product> out = new ArrayList<>(base.ids().size());
+    for (String id : base.ids()) {
+      Product p = byId.get(id);
+      if (p == null) {
+        throw new ArtifactException(
+            "the catalogue "
+                + catalogPath
+                + " does not hold product "
+                + id
+                + " of index "
+                + base.version()
+                + " (catalog.path must name the catalogue the index was built from)");
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  /** The build settings the base version was written with. */
+  public static IndexBuildSettings settings(Manifest m, int embedBatchSize) {
+    Manifest.GateInfo g = m.gate();
+    return new IndexBuildSettings(
+        m.experts(),
+        g.kmeansIterations(),
+        g.seed(),
+        g.temperature(),
+        g.replicationRatio(),
+        g.maxCopies(),
+        VectorEncoding.parse(m.encoding()),
+        m.hnswM(),
+        m.hnswBeamWidth(),
+        embedBatchSize);
+  }
+
+  /**
+   * Writes the new version's shared files under {@code root}: vectors (reused or embedded with
+   * {@code embedder}, which must be the base's model), ids, gate (the base's), members (assigned
+   * with the base's gate and settings), the lexical index, the layout, and the three compaction
+   * files.
+   *
+   * @param baseProducts the base's catalogue ({@link #baseCatalogue}), whose texts decide which
+   *     vectors are reused
+   * @param fold the base's catalogue with the updates folded in
+   * @throws IOException if a file cannot be written
+   */
+  public static Prepared prepare(
+      IndexArtifact base,
+      List<Product> baseProducts,
+      CatalogFold fold,
+      Embedder embedder,
+      Path root,
+      int embedBatchSize)
+      throws IOException {
+    IndexBuildSettings s = settings(base.manifest(), embedBatchSize);
+    List<Product> products = fold.products();
+    Catalog catalog = new Catalog(products, List.of());
+    Map<String, Integer> baseOrdinals = new HashMap<>();
+    for (int i = 0; i < base.ids().size(); i++) {
+      baseOrdinals.put(base.ids().get(i), i);
+    }
+    Map<String, String> baseTexts = new HashMap<>();
+    for (Product p : baseProducts) {
+      baseTexts.put(p.id(), p.searchableText());
+    }
+    float[][] vectors = new float[products.size()][];
+    List<Integer> toEmbed = new ArrayList<>();
+    for (int i = 0; i < products.size(); i++) {
+      Product p = products.get(i);
+      Integer ord = baseOrdinals.get(p.id());
+      if (ord != null && p.searchableText().equals(baseTexts.get(p.id()))) {
+        vectors[i] = base.vectors().get(ord);
+      } else {
+        toEmbed.add(i);
+      }
+    }
+    for (int from = 0; from < toEmbed.size(); from += embedBatchSize) {
+      List<Integer> batch = toEmbed.subList(from, Math.min(toEmbed.size(), from + embedBatchSize));
+      float[][] v =
+          embedder.embed(batch.stream().map(i -> products.get(i).searchableText()).toList());
+      for (int j = 0; j < v.length; j++) {
+        vectors[batch.get(j)] = v[j];
+      }
+    }
+    VectorStore store = new VectorStore(vectors);
+    int[][] members = IndexBuilder.expertMembers(base.gate(), store, s);
+    String version = IndexBuilder.newVersion();
+    Path dir = root.resolve(version);
+    Map<String, String> files =
+        new TreeMap<>(IndexBuilder.writeShared(dir, catalog, store, base.gate(), members));
+    if (base.manifest().files().containsKey(ExpertPlacement.FILE)) {
+      Files.copy(
+          base.dir().resolve(ExpertPlacement.FILE),
+          dir.resolve(ExpertPlacement.FILE),
+          StandardCopyOption.REPLACE_EXISTING);
+      files.put(ExpertPlacement.FILE, Files2.sha256(dir.resolve(ExpertPlacement.FILE)));
+    }
+    CatalogWriter.writeJsonl(products, dir.resolve(ArtifactLayout.CATALOG));
+    List<String> folded = new ArrayList<>();
+    new TreeMap<>(fold.folded()).forEach((id, ts) -> folded.add(id + "\t" + ts));
+    Files.write(dir.resolve(ArtifactLayout.FOLDED), folded, StandardCharsets.UTF_8);
+    Files.write(
+        dir.resolve(ArtifactLayout.OUT_OF_STOCK),
+        products.stream().filter(p -> !p.inStock()).map(Product::id).toList(),
+        StandardCharsets.UTF_8);
+    for (String f :
+        List.of(ArtifactLayout.CATALOG, ArtifactLayout.FOLDED, ArtifactLayout.OUT_OF_STOCK)) {
+      files.put(f, Files2.sha256(dir.resolve(f)));
+    }
+    return new Prepared(dir, version, s, members, store, files, toEmbed.size());
+  }
+
+  /**
+   * Writes the manifest (last) with {@code compaction} as its provenance and marks the version
+   * {@code LATEST} in {@code root}.
+   */
+  public static Manifest finish(
+      Prepared p,
+      IndexArtifact base,
+      Path root,
+      List<Manifest.ExpertInfo> experts,
+      Manifest.Compaction compaction,
+      Map<String, Double> seconds)
+      throws IOException {
+    Manifest m =
+        IndexBuilder.writeManifest(
+            p.dir(),
+            p.version(),
+            base.manifest().modelId(),
+            p.vectors(),
+            p.settings(),
+            p.sharedFiles(),
+            experts,
+            seconds,
+            compaction);
+    IndexBuilder.markLatest(root, p.version());
+    return m;
+  }
+
+  /** The lineage of a version compacted from {@code base}: the base's, then the base. */
+  public static List<String> lineage(IndexArtifact base) {
+    List<String> out = new ArrayList<>();
+    if (base.manifest().compaction() != null) {
+      out.addAll(base.manifest().compaction().lineage());
+    }
+    out.add(base.version());
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,143 @@
+package io.moesearch.core.live;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.ExpertPlacement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Folds catalogue updates into a catalogue, Flink-free: what {@code index compact} writes as the
+ * next artifact version. Each update is decided by the running job's own rule ({@link
+ * CatalogChanges}: {@code ts} order per product, stale, unknown and patches of deleted products
+ * ignored), so the folded catalogue is the one the job serves. Updates must be given in the order
+ * the job applies them: per product, topic offset order.
+ *
+ * <p>A product folded by an earlier compaction starts at its folded {@code ts} (an update must be
+ * newer to apply), as deleted when the base catalogue no longer holds it.
+ */
+public final class CatalogFold {
+  /**
+   * The vector of a {@code LIVE} entry while folding: the fold decides on ids and timestamps only;
+   * the compaction embeds the folded products afterwards.
+   */
+  private static final float[] NOT_EMBEDDED = new float[0];
+
+  private final CatalogChanges rule;
+  private final LinkedHashMap<String, Product> products;
+  private final Map<String, DeltaEntry> current = new HashMap<>();
+  private final Map<String, Long> folded;
+  private final Map<CatalogChanges.Outcome, Integer> outcomes = new HashMap<>();
+
+  /**
+   * @param base the base version's products, in ordinal order ({@link Product#inStock} is their
+   *     stock)
+   * @param baseFolded the base version's folded {@code ts} by product id (empty for a built one)
+   * @param assigner the base version's assignment (the rule needs one; the fold does not assign)
+   * @param placement the base version's layout
+   */
+  public CatalogFold(
+      List<Product> base,
+      Map<String, Long> baseFolded,
+      ExpertAssigner assigner,
+      ExpertPlacement placement) {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(baseFolded, "baseFolded");
+    this.products = new LinkedHashMap<>(base.size() * 2);
+    Map<String, Boolean> baseStock = new HashMap<>(base.size() * 2);
+    for (Product p : base) {
+      products.put(p.id(), p);
+      baseStock.put(p.id(), p.inStock());
+    }
+    this.rule =
+        new CatalogChanges(
+            assigner, placement, 0, baseStock::containsKey, id -> baseStock.getOrDefault(id, true));
+    this.folded = new HashMap<>(baseFolded);
+    baseFolded.forEach(
+        (id, ts) -> {
+          Product p = products.get(id);
+          current.put(
+              id,
+              p == null
+                  ? DeltaEntry.hidden(id, ts)
+                  : DeltaEntry.patched(id, ts, null, p.inStock()));
+        });
+  }
+
+  /** A new or re-worded product; {@code inStock} {@code null} means in stock. */
+  public CatalogChanges.Outcome upsert(Product p, Boolean inStock, long ts) {
+    CatalogChanges.Result r = rule.upsert(current.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
+    if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+      products.remove(p.id()); // a re-upserted product moves to the end, as a new one
+      products.put(p.id(), withStock(p, r.next().inStock()));
+    }
+    return record(p.id(), r);
+  }
+
+  /** A price and/or stock change ({@code null}: unchanged). */
+  public CatalogChanges.Outcome patch(String id, Double price, Boolean inStock, long ts) {
+    CatalogChanges.Result r = rule.patch(current.get(id), id, price, inStock, ts);
+    if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+      Product p = products.get(id);
+      Double newPrice = price != null ? price : p.price();
+      products.put(
+          id,
+          withStock(
+              new Product(
+                  id, p.title(), p.brand(), p.model(), p.description(), newPrice, p.attributes()),
+              r.next().inStock()));
+    }
+    return record(id, r);
+  }
+
+  public CatalogChanges.Outcome delete(String id, long ts) {
+    CatalogChanges.Result r = rule.delete(current.get(id), id, ts);
+    if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+      products.remove(id);
+    }
+    return record(id, r);
+  }
+
+  private CatalogChanges.Outcome record(String id, CatalogChanges.Result r) {
+    outcomes.merge(r.outcome(), 1, Integer::sum);
+    if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+      current.put(id, r.next());
+      folded.put(id, r.next().ts());
+    }
+    return r.outcome();
+  }
+
+  private static Product withStock(Product p, boolean inStock) {
+    if (p.inStock() == inStock) {
+      return p;
+    }
+    Map<String, String> attributes = new LinkedHashMap<>(p.attributes());
+    if (inStock) {
+      attributes.remove(Product.IN_STOCK);
+    } else {
+      attributes.put(Product.IN_STOCK, "false");
+    }
+    return new Product(
+        p.id(), p.title(), p.brand(), p.model(), p.description(), p.price(), attributes);
+  }
+
+  /** The folded catalogue: the base's products in order, then new ones; deleted ones left out. */
+  public List<Product> products() {
+    return List.copyOf(products.values());
+  }
+
+  /**
+   * Every product ever folded (the base's and this fold's) → the {@code ts} of its newest update.
+   */
+  public Map<String, Long> folded() {
+    return Map.copyOf(folded);
+  }
+
+  /** How many updates had each outcome. */
+  public int count(CatalogChanges.Outcome o) {
+    return outcomes.getOrDefault(o, 0);
+  }
+}

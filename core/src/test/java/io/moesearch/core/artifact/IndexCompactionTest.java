@@ -1,0 +1,160 @@
+package io.moesearch.core.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.IndexFields;
+import io.moesearch.core.live.CatalogFold;
+import io.moesearch.core.testing.SmallIndex;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.TermQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code index compact}'s core: a base version plus folded updates become a loadable version that
+ * holds exactly the folded catalogue, reuses unchanged vectors and records what it folded.
+ */
+class IndexCompactionTest {
+  @TempDir static Path root;
+  static EmbeddingModel model;
+  static Catalog catalog;
+  static IndexArtifact base;
+  static Path catalogFile;
+
+  @BeforeAll
+  static void build() throws Exception {
+    model = SmallIndex.model();
+    catalog = SmallIndex.catalogue(120);
+    catalogFile = SmallIndex.writeJsonl(catalog, root.resolve("catalog.jsonl.gz"));
+    base = IndexArtifact.load(SmallIndex.build(catalog, model, 4, root.resolve("index")), 0);
+  }
+
+  @AfterAll
+  static void closeModel() {
+    model.close();
+  }
+
+  private static CatalogFold fold(IndexArtifact b, List<Product> products) {
+    Manifest.GateInfo g = b.manifest().gate();
+    return new CatalogFold(
+        products,
+        b.folded(),
+        new ExpertAssigner(b.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+        b.placement());
+  }
+
+  private static IndexArtifact compact(IndexArtifact b, List<Product> products, CatalogFold f)
+      throws Exception {
+    Path indexRoot = root.resolve("index");
+    IndexCompaction.Prepared p;
+    try (Embedder e = model.newEmbedder()) {
+      p = IndexCompaction.prepare(b, products, f, e, indexRoot, 16);
+    }
+    Catalog folded =
+        new io.moesearch.core.catalog.CatalogLoader(
+                io.moesearch.core.catalog.BadLinePolicy.FAIL, x -> {})
+            .load(p.catalogFile());
+    List<Manifest.ExpertInfo> experts = new ArrayList<>();
+    for (int e = 0; e < p.members().length; e++) {
+      experts.add(
+          IndexBuilder.writeExpert(p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
+    }
+    Manifest.Compaction c =
+        new Manifest.Compaction(
+            b.version(), IndexCompaction.lineage(b), "t", Map.of(0, 9L), 9, 4, 4, p.embedded());
+    IndexCompaction.finish(p, b, indexRoot, experts, c, Map.of());
+    return IndexArtifact.load(indexRoot, 0);
+  }
+
+  @Test
+  void aCompactedVersionHoldsTheFoldedCatalogue() throws Exception {
+    List<Product> products = IndexCompaction.baseCatalogue(base, catalogFile);
+    assertThat(products).hasSize(120);
+    CatalogFold f = fold(base, products);
+    Product reworded = products.get(1);
+    f.delete(products.get(0).id(), 10);
+    f.upsert(
+        new Product(
+            reworded.id(),
+            reworded.title() + " limited edition",
+            reworded.brand(),
+            reworded.model(),
+            reworded.description(),
+            reworded.price(),
+            null),
+        null,
+        11);
+    f.patch(products.get(2).id(), 1.5, false, 12);
+    f.upsert(
+        new Product("new-1", "Solar powered garden lamp", "Acme", "", "", 9.0, null), null, 13);
+
+    IndexArtifact next = compact(base, products, f);
+
+    assertThat(next.version()).isNotEqualTo(base.version());
+    assertThat(next.ids()).hasSize(120).doesNotContain(products.get(0).id()).contains("new-1");
+    assertThat(next.manifest().compaction().embedded()).as("re-worded and new only").isEqualTo(2);
+    assertThat(next.manifest().compaction().lineage()).containsExactly(base.version());
+    assertThat(next.outOfStock()).containsExactly(products.get(2).id());
+    assertThat(next.folded()).containsEntry(products.get(0).id(), 10L).containsEntry("new-1", 13L);
+    int unchanged = next.ids().indexOf(products.get(5).id());
+    assertThat(next.vectors().get(unchanged))
+        .as("an unchanged product keeps its vector")
+        .containsExactly(base.vectors().get(5));
+    int fresh = next.ids().indexOf("new-1");
+    try (ExpertIndex lexical = next.openLexical()) {
+      assertThat(lexical.search(new TermQuery(new Term(IndexFields.IN_STOCK, "false")), 10))
+          .extracting(c -> c.productId())
+          .containsExactly(products.get(2).id());
+    }
+    boolean found = false;
+    for (int e = 0; e < next.manifest().experts(); e++) {
+      try (ExpertIndex idx = next.openExpert(e)) {
+        found |=
+            idx.knn(next.vectors().get(fresh), 5, 5, null).stream()
+                .anyMatch(c -> c.productId().equals("new-1"));
+      }
+    }
+    assertThat(found).as("the new product is in its expert's HNSW graph").isTrue();
+
+    // A second compaction starts from the first's catalogue and timestamps.
+    List<Product> again = IndexCompaction.baseCatalogue(next, Path.of("unused"));
+    assertThat(again).extracting(Product::id).containsExactlyElementsOf(next.ids());
+    CatalogFold f2 = fold(next, again);
+    assertThat(f2.patch(products.get(2).id(), 2.0, null, 12))
+        .as("a replay of a folded update")
+        .isEqualTo(io.moesearch.core.live.CatalogChanges.Outcome.STALE);
+    f2.patch(products.get(2).id(), 2.0, null, 14);
+    IndexArtifact third = compact(next, again, f2);
+    assertThat(third.outOfStock())
+        .as("a price patch keeps the stock")
+        .contains(products.get(2).id());
+    assertThat(third.manifest().compaction().lineage())
+        .containsExactly(base.version(), next.version());
+  }
+
+  @Test
+  void aCatalogueThatLacksABaseProductIsRefused() throws Exception {
+    Path partial =
+        SmallIndex.writeJsonl(
+            new Catalog(catalog.products().subList(1, 120), List.of()),
+            root.resolve("partial.jsonl.gz"));
+    assertThatThrownBy(() -> IndexCompaction.baseCatalogue(base, partial))
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("catalog.path");
+    assertThat(Files.exists(partial)).isTrue();
+  }
+}
