@@ -76,13 +76,15 @@ public final class ApplyCatalogUpdates
             Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
     Manifest.GateInfo g = artifact.manifest().gate();
     Set<String> ids = new HashSet<>(artifact.ids());
+    Set<String> outOfStock = artifact.outOfStock();
     changes =
         new CatalogChanges(
             new ExpertAssigner(
                 artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
             artifact.placement(),
             ExpertRequest.LEXICAL_SHARDS,
-            ids::contains);
+            ids::contains,
+            id -> !outOfStock.contains(id));
     state = getRuntimeContext().getState(StateDescriptors.catalogProduct());
     var metrics = getRuntimeContext().getMetricGroup();
     applied = metrics.counter("catalogUpdatesApplied");

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -62,6 +63,12 @@ import org.slf4j.LoggerFactory;
  * live price and stock. Metrics: {@code liveDeltaEntriesApplied}, {@code liveDeltaEntriesIgnored}
  * (not newer than the slot's), {@code updateToSearchableMs} (histogram: from the update's produce
  * time until this slot serves it), and per slot {@code liveSlot.<slot>.deltaEntries}.
+ *
+ * <p>Index compaction ({@code index compact}): a compacted version holds the updates it folded, so
+ * the first request a slot serves with it drops those entries from the slot's delta ({@link
+ * StateDescriptors#liveDeltaFoldedInto} records which version; {@code liveDeltaEntriesFolded}), and
+ * later requests routed with an older version of the same line are served with the compacted one
+ * ({@code requestsServedByCompactedVersion}), which holds what was dropped.
  */
 public final class ExpertRetrieval
     extends KeyedCoProcessFunction<Integer, ExpertRequest, SlotDelta, PartialResult> {
@@ -95,14 +102,22 @@ public final class ExpertRetrieval
   private transient Counter deltaApplied;
   private transient Counter deltaIgnored;
   private transient Histogram updateToSearchable;
+  private transient ValueState<String> foldedInto;
+  private transient Counter deltaFolded;
+  private transient Counter servedByCompacted;
 
-  /** One open index version: its artifact, expert indexes opened so far, the lexical index. */
+  /**
+   * One open index version: where it was opened from, its artifact, expert indexes opened so far,
+   * the lexical index.
+   */
   private static final class Version implements AutoCloseable {
+    final String dir;
     final IndexArtifact artifact;
     final Map<Integer, ExpertIndex> experts = new HashMap<>();
     ExpertIndex lexical;
 
-    Version(IndexArtifact artifact) {
+    Version(String dir, IndexArtifact artifact) {
+      this.dir = dir;
       this.artifact = artifact;
     }
 
@@ -180,7 +195,7 @@ public final class ExpertRetrieval
         ServingVersions.current(
             Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
     lastDir = start.dir().toAbsolutePath().normalize().toString();
-    versions.put(lastDir, new Version(start));
+    versions.put(lastDir, new Version(lastDir, start));
     lastVersion = start.version();
     versionFallbacks = getRuntimeContext().getMetricGroup().counter("versionFallbacks");
     hybrid = new HybridRanker();
@@ -195,6 +210,44 @@ public final class ExpertRetrieval
     deltaIgnored = metrics.counter("liveDeltaEntriesIgnored");
     updateToSearchable =
         metrics.histogram("updateToSearchableMs", new DescriptiveStatisticsHistogram(1000));
+    foldedInto = getRuntimeContext().getState(StateDescriptors.liveDeltaFoldedInto());
+    deltaFolded = metrics.counter("liveDeltaEntriesFolded");
+    servedByCompacted = metrics.counter("requestsServedByCompactedVersion");
+  }
+
+  /**
+   * The version that serves a request for {@code v} in the current slot, given index compaction.
+   * The first request for a compacted version drops the slot's delta entries it folded (from state
+   * and the live slot) and records the version; after that, a request routed with an older version
+   * of its line (in flight across the swap) is served with the compacted one, since the dropped
+   * entries are only in its files. A version of another line (a full rebuild) is served as it is.
+   */
+  private Version compacted(Version v, LiveSlot live) throws Exception {
+    String folded = foldedInto.value();
+    if (folded != null && !folded.equals(v.dir)) {
+      Version f;
+      try {
+        f = version(folded);
+      } catch (ArtifactException gone) {
+        f = null; // removed since: nothing older than it can be served any more either
+      }
+      if (f != null
+          && f.artifact.manifest().compaction() != null
+          && f.artifact.manifest().compaction().lineage().contains(v.artifact.version())) {
+        servedByCompacted.inc();
+        return f;
+      }
+    }
+    if (v.artifact.manifest().compaction() != null && !v.dir.equals(folded)) {
+      List<String> dropped = live.dropFolded(v.artifact.folded());
+      for (String id : dropped) {
+        delta.remove(id);
+      }
+      deltaFolded.inc(dropped.size());
+      foldedInto.update(v.dir);
+      LOG.info("{} delta entries of a slot folded into {}", dropped.size(), v.artifact.version());
+    }
+    return v;
   }
 
   /**
@@ -234,7 +287,7 @@ public final class ExpertRetrieval
   private Version version(String dir) {
     Version v = versions.get(dir);
     if (v == null) {
-      v = new Version(IndexArtifact.loadVerified(Path.of(dir)));
+      v = new Version(dir, IndexArtifact.loadVerified(Path.of(dir)));
       versions.put(dir, v);
       if (versions.size() > OPEN_VERSIONS) {
         var eldest = versions.entrySet().iterator().next();
@@ -267,7 +320,8 @@ public final class ExpertRetrieval
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
     int expert = req.expert();
-    Version v = versionFor(req);
+    LiveSlot live = liveSlot(ctx.getCurrentKey());
+    Version v = compacted(versionFor(req), live);
     IndexArtifact artifact = v.artifact;
     lastVersion = artifact.version();
     if (expert >= artifact.manifest().experts()) {
@@ -281,7 +335,6 @@ public final class ExpertRetrieval
             ? LiveFilter.NONE
             : new LiveFilter(
                 f.brands(), f.priceMin(), f.priceMax(), Boolean.TRUE.equals(f.inStock()));
-    LiveSlot live = liveSlot(ctx.getCurrentKey());
     String text = req.query().text();
     List<HybridRanker.Scored> scored;
     List<Candidate> found;
@@ -332,7 +385,7 @@ public final class ExpertRetrieval
               c.title(),
               (float) c.features()[RankingFeatures.DENSE],
               source == null ? null : live.price(source),
-              live.inStock(c.productId()));
+              live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
       if (features != null) {
         features[i] = c.features();
       }

@@ -7,17 +7,21 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -259,5 +263,79 @@ class LiveCatalogTest {
     int home = expertsOf(fresh.searchableText())[0];
     assertThat(ids(search("qwzx espresso grinder", home, null))).first().isEqualTo("new-2");
     assertThat(ids(search("qwzx", ExpertRequest.lexical("z"), null))).containsExactly("new-2");
+  }
+
+  private PartialResult searchIn(Path version, String text, int slot, Filters filters)
+      throws Exception {
+    SearchQuery q = new SearchQuery("q" + text.hashCode(), text, 10, filters, 0, null);
+    ExpertRequest r =
+        new ExpertRequest(
+            q,
+            embedder.embed(text),
+            slot,
+            new int[] {slot},
+            0,
+            0,
+            0,
+            false,
+            version.toString(),
+            null,
+            0,
+            slot);
+    int before = retrieval.extractOutputValues().size();
+    retrieval.processElement1(new StreamRecord<>(r));
+    return retrieval.extractOutputValues().get(before);
+  }
+
+  @Test
+  void aCompactedVersionTakesOverTheFoldedDeltaAndServesRequestsOfOlderVersions() throws Exception {
+    Product gone = catalog.products().get(6);
+    Product sold = catalog.products().get(7);
+    Product fresh = new Product("new-3", "zzyq solar lantern", "Quuxco", "", "", 8.0, null);
+    send(delete(gone.id(), 5));
+    send(upsert(fresh, true, 6));
+    send(patch(sold.id(), null, false, 7));
+
+    // index compact: the same updates folded into a new version with the base's gate and layout
+    Path compactRoot = root.resolve("compacted-" + System.nanoTime());
+    Files.createDirectories(compactRoot);
+    var g = artifact.manifest().gate();
+    CatalogFold fold =
+        new CatalogFold(
+            catalog.products(),
+            Map.of(),
+            new ExpertAssigner(
+                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+            artifact.placement());
+    fold.delete(gone.id(), 5);
+    fold.upsert(fresh, true, 6);
+    fold.patch(sold.id(), null, false, 7);
+    IndexArtifact next =
+        IndexCompaction.compactLocally(
+            artifact, catalog.products(), fold, embedder, compactRoot, 16, "t", Map.of(0, 3L), 3);
+
+    int home = expertsOf(fresh.searchableText())[0];
+    Filters inStock = new Filters(null, null, null, true);
+    assertThat(ids(searchIn(next.dir(), "zzyq solar lantern", home, null)))
+        .first()
+        .isEqualTo("new-3");
+    int soldHome = expertsOf(sold.searchableText())[0];
+    assertThat(ids(searchIn(next.dir(), sold.title(), soldHome, inStock)))
+        .doesNotContain(sold.id());
+    assertThat(ids(searchIn(next.dir(), sold.title(), soldHome, null))).contains(sold.id());
+
+    // A request routed with the old version before the swap: the delta no longer holds the delete
+    // in this slot, so only the compacted version can serve it right.
+    int goneHome = expertsOf(gone.searchableText())[0];
+    searchIn(next.dir(), gone.title(), goneHome, null); // this slot drops its folded entries too
+    PartialResult old = searchIn(dir, gone.title(), goneHome, null);
+    assertThat(ids(old)).doesNotContain(gone.id());
+    assertThat(old.indexVersion()).isEqualTo(next.version());
+
+    // An update after the compaction still applies on top of it.
+    send(patch(sold.id(), null, true, 8));
+    assertThat(ids(searchIn(next.dir(), sold.title(), soldHome, inStock))).contains(sold.id());
+    send(delete(fresh.id(), 9));
+    assertThat(ids(searchIn(next.dir(), "zzyq solar lantern", home, null))).doesNotContain("new-3");
   }
 }

@@ -56,6 +56,12 @@ public final class StateDescriptors {
   public static final String LIVE_DELTA = "live-delta";
 
   /**
+   * Expert retrieval: the compacted version whose folded entries a slot's live delta has dropped
+   * (keyed by slot).
+   */
+  public static final String LIVE_DELTA_FOLDED_INTO = "live-delta-folded-into";
+
+  /**
    * The TTL of the query cache's L2 and L3: counted from creation or last write (a read does not
    * extend it), an expired entry is never returned, and expired entries are dropped by RocksDB
    * compaction and incrementally on access with the heap backend.
@@ -151,6 +157,15 @@ public final class StateDescriptors {
    */
   public static MapStateDescriptor<String, DeltaEntry> liveDelta() {
     return new MapStateDescriptor<>(LIVE_DELTA, Types.STRING, TypeInformation.of(DeltaEntry.class));
+  }
+
+  /**
+   * The directory of the compacted index version whose folded entries a slot's {@link #liveDelta}
+   * no longer holds: requests routed with an older version of its line are served with it. No TTL:
+   * one value per slot, replaced by the next compaction.
+   */
+  public static ValueStateDescriptor<String> liveDeltaFoldedInto() {
+    return new ValueStateDescriptor<>(LIVE_DELTA_FOLDED_INTO, Types.STRING);
   }
 
   /**

@@ -17,6 +17,9 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.mergeStatus().getName()).isEqualTo("merge-status");
     assertThat(StateDescriptors.routerLoads().getName()).isEqualTo("router-loads");
     assertThat(StateDescriptors.replicaLoad().getName()).isEqualTo("replica-load");
+    assertThat(StateDescriptors.liveDelta().getName()).isEqualTo("live-delta");
+    assertThat(StateDescriptors.liveDeltaFoldedInto().getName())
+        .isEqualTo("live-delta-folded-into");
   }
 
   @Test

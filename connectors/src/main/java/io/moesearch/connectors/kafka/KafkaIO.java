@@ -8,7 +8,15 @@ import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -16,8 +24,15 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Builds the Flink Kafka source and sinks of the search pipeline from {@link KafkaSettings}.
@@ -64,6 +79,88 @@ public final class KafkaIO {
         settings.startingOffsets() == StartingOffsets.LATEST
             ? StartingOffsets.LATEST
             : StartingOffsets.EARLIEST);
+  }
+
+  /**
+   * The catalogue topic's end offsets as a {@code read_committed} consumer sees them now: partition
+   * → the offset after its last committed record (what {@code index compact} folds up to).
+   *
+   * @throws IllegalStateException if the broker does not answer within {@code timeout} or the topic
+   *     does not exist
+   */
+  public static Map<Integer, Long> catalogEndOffsets(KafkaSettings settings, Duration timeout) {
+    requireSettings(settings);
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    String topic = settings.catalogTopic();
+    try (Admin admin = Admin.create(props)) {
+      TopicDescription d =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic);
+      Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+      d.partitions()
+          .forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<Integer, Long> out = new TreeMap<>();
+      admin
+          .listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+          .all()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the end offsets of " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the end offsets of topic "
+              + topic
+              + " ("
+              + KafkaOptions.CATALOG_TOPIC.key()
+              + ") at "
+              + settings.bootstrapServers()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * A bounded source of the catalogue topic's raw records, per partition from {@code from}
+   * (inclusive; a partition not in it from the earliest offset) to {@code to} (exclusive): a
+   * snapshot that {@code index compact} folds. Commits no offsets.
+   */
+  public static KafkaSource<RawMessage> catalogSnapshotSource(
+      KafkaSettings settings, Map<Integer, Long> from, Map<Integer, Long> to) {
+    requireSettings(settings);
+    if (from == null || to == null) {
+      throw new IllegalArgumentException("from and to offsets are required");
+    }
+    String topic = settings.catalogTopic();
+    Map<TopicPartition, Long> start = new HashMap<>();
+    Map<TopicPartition, Long> stop = new HashMap<>();
+    to.forEach(
+        (p, end) -> {
+          long begin = from.getOrDefault(p, 0L);
+          stop.put(new TopicPartition(topic, p), end);
+          start.put(new TopicPartition(topic, p), Math.min(begin, end));
+        });
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.putIfAbsent("isolation.level", "read_committed");
+    props.setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "false");
+    return KafkaSource.<RawMessage>builder()
+        .setProperties(props)
+        .setBootstrapServers(settings.bootstrapServers())
+        .setTopics(topic)
+        .setGroupId(settings.groupId() + "-compact")
+        .setStartingOffsets(OffsetsInitializer.offsets(start, OffsetResetStrategy.EARLIEST))
+        .setBounded(OffsetsInitializer.offsets(stop))
+        .setDeserializer(new RawMessageDeserializer())
+        .build();
   }
 
   /**

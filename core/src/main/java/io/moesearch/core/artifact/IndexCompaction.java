@@ -10,6 +10,7 @@ import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
 import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.util.Files2;
 import java.io.IOException;
@@ -218,6 +219,49 @@ public final class IndexCompaction {
             compaction);
     IndexBuilder.markLatest(root, p.version());
     return m;
+  }
+
+  /**
+   * A whole compaction in this JVM, without Flink (the expert indexes one after the other): {@link
+   * #prepare}, every expert's index, {@link #finish}. For tools and tests; {@code index compact}
+   * runs the same steps as Flink jobs.
+   *
+   * @param topic the topic the updates were read from
+   * @param endOffsets per partition, the offset after the last update folded
+   * @param updatesRead updates read (dead ones included)
+   * @return the new version, loaded
+   * @throws IOException if a file cannot be read or written
+   */
+  public static IndexArtifact compactLocally(
+      IndexArtifact base,
+      List<Product> baseProducts,
+      CatalogFold fold,
+      Embedder embedder,
+      Path root,
+      int embedBatchSize,
+      String topic,
+      Map<Integer, Long> endOffsets,
+      int updatesRead)
+      throws IOException {
+    Prepared p = prepare(base, baseProducts, fold, embedder, root, embedBatchSize);
+    Catalog folded = new CatalogLoader(BadLinePolicy.FAIL, b -> {}).load(p.catalogFile());
+    List<Manifest.ExpertInfo> experts = new ArrayList<>();
+    for (int e = 0; e < p.members().length; e++) {
+      experts.add(
+          IndexBuilder.writeExpert(p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
+    }
+    Manifest.Compaction c =
+        new Manifest.Compaction(
+            base.version(),
+            lineage(base),
+            topic,
+            Map.copyOf(endOffsets),
+            updatesRead,
+            fold.count(CatalogChanges.Outcome.APPLIED),
+            fold.productsChanged(),
+            p.embedded());
+    finish(p, base, root, experts, c, Map.of());
+    return IndexArtifact.load(p.dir(), 0);
   }
 
   /** The lineage of a version compacted from {@code base}: the base's, then the base. */

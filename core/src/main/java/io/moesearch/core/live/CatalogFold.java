@@ -4,10 +4,12 @@ import io.moesearch.core.catalog.Product;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Folds catalogue updates into a catalogue, Flink-free: what {@code index compact} writes as the
@@ -31,6 +33,7 @@ public final class CatalogFold {
   private final Map<String, DeltaEntry> current = new HashMap<>();
   private final Map<String, Long> folded;
   private final Map<CatalogChanges.Outcome, Integer> outcomes = new HashMap<>();
+  private final Set<String> changed = new HashSet<>();
 
   /**
    * @param base the base version's products, in ordinal order ({@link Product#inStock} is their
@@ -106,6 +109,7 @@ public final class CatalogFold {
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
       current.put(id, r.next());
       folded.put(id, r.next().ts());
+      changed.add(id);
     }
     return r.outcome();
   }
@@ -134,6 +138,11 @@ public final class CatalogFold {
    */
   public Map<String, Long> folded() {
     return Map.copyOf(folded);
+  }
+
+  /** How many products this fold changed (applied at least one update of). */
+  public int productsChanged() {
+    return changed.size();
   }
 
   /** How many updates had each outcome. */

@@ -14,7 +14,6 @@ import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.Term;
@@ -59,25 +58,10 @@ class IndexCompactionTest {
 
   private static IndexArtifact compact(IndexArtifact b, List<Product> products, CatalogFold f)
       throws Exception {
-    Path indexRoot = root.resolve("index");
-    IndexCompaction.Prepared p;
     try (Embedder e = model.newEmbedder()) {
-      p = IndexCompaction.prepare(b, products, f, e, indexRoot, 16);
+      return IndexCompaction.compactLocally(
+          b, products, f, e, root.resolve("index"), 16, "t", Map.of(0, 9L), 9);
     }
-    Catalog folded =
-        new io.moesearch.core.catalog.CatalogLoader(
-                io.moesearch.core.catalog.BadLinePolicy.FAIL, x -> {})
-            .load(p.catalogFile());
-    List<Manifest.ExpertInfo> experts = new ArrayList<>();
-    for (int e = 0; e < p.members().length; e++) {
-      experts.add(
-          IndexBuilder.writeExpert(p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
-    }
-    Manifest.Compaction c =
-        new Manifest.Compaction(
-            b.version(), IndexCompaction.lineage(b), "t", Map.of(0, 9L), 9, 4, 4, p.embedded());
-    IndexCompaction.finish(p, b, indexRoot, experts, c, Map.of());
-    return IndexArtifact.load(indexRoot, 0);
   }
 
   @Test

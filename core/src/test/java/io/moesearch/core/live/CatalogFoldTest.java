@@ -57,6 +57,7 @@ class CatalogFoldTest {
             Map.entry("a", 5L), Map.entry("b", 3L), Map.entry("n", 6L), Map.entry("c", 7L));
     assertThat(f.count(Outcome.APPLIED)).isEqualTo(4);
     assertThat(f.count(Outcome.STALE)).isEqualTo(1);
+    assertThat(f.productsChanged()).isEqualTo(4);
   }
 
   @Test

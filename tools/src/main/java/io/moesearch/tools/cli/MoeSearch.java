@@ -78,7 +78,7 @@ public final class MoeSearch implements Callable<Integer> {
   @Command(
       name = "index",
       description = "Index artifacts.",
-      subcommands = {IndexBuildCommand.class})
+      subcommands = {IndexBuildCommand.class, IndexCompactCommand.class})
   static final class Index extends Group {}
 
   @Command(

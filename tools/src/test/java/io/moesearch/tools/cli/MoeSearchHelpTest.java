@@ -101,6 +101,7 @@ class MoeSearchHelpTest {
         List.of(
             "demo",
             "index build",
+            "index compact",
             "eval",
             "prewarm",
             "routing update",
