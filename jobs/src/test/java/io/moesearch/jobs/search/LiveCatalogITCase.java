@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -44,7 +42,6 @@ class LiveCatalogITCase {
 
   @TempDir static Path root;
   static PipelineFixture fixture;
-  private static final AtomicInteger IDS = new AtomicInteger();
 
   @BeforeAll
   static void index() {
@@ -53,41 +50,6 @@ class LiveCatalogITCase {
 
   private static final Product NEW =
       new Product("live-new-1", "zyxwq turbo blender 900 watt", "Quuxco", "TB900", "", 49.0, null);
-
-  /** Asks {@code text} until a result satisfies {@code ok} (or 90 s pass); returns the last. */
-  private static SearchResult askUntil(
-      EmbeddedPipeline pipeline,
-      EmbeddedPipeline.Consumer<SearchResult> rc,
-      String text,
-      Filters filters,
-      Predicate<SearchResult> ok)
-      throws Exception {
-    SearchResult last = null;
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (System.currentTimeMillis() < deadline) {
-      String id = "live-q-" + IDS.incrementAndGet();
-      SearchQuery q = new SearchQuery(id, text, 10, filters, 0, null);
-      pipeline.send(id, PipelineFixture.encode(q));
-      pipeline.flush();
-      long wait = System.currentTimeMillis() + 20_000;
-      SearchResult mine = null;
-      while (mine == null && System.currentTimeMillis() < wait) {
-        for (var r : rc.poll(Duration.ofMillis(100))) {
-          if (r.value().queryId().equals(id)) {
-            mine = r.value();
-          }
-        }
-      }
-      if (mine != null) {
-        last = mine;
-        if (ok.test(mine)) {
-          return mine;
-        }
-      }
-      Thread.sleep(200);
-    }
-    return last;
-  }
 
   private static List<String> ids(SearchResult r) {
     return r == null ? List.of() : Arrays.stream(r.items()).map(RankedItem::productId).toList();
@@ -115,8 +77,10 @@ class LiveCatalogITCase {
       try (var rc = pipeline.results(false);
           var dc = pipeline.deadLetters()) {
         // Before: both products are found by their titles (and now cached).
-        assertThat(ids(askUntil(pipeline, rc, gone.title(), null, r -> true))).contains(gone.id());
-        SearchResult before = askUntil(pipeline, rc, repriced.title(), null, r -> true);
+        assertThat(ids(PipelineFixture.askUntil(pipeline, rc, gone.title(), null, r -> true)))
+            .contains(gone.id());
+        SearchResult before =
+            PipelineFixture.askUntil(pipeline, rc, repriced.title(), null, r -> true);
         assertThat(ids(before)).contains(repriced.id());
         // Queries keep streaming while the updates arrive.
         for (SearchQuery q : fixture.queries(40)) {
@@ -136,10 +100,11 @@ class LiveCatalogITCase {
         pipeline.flush();
 
         SearchResult afterDelete =
-            askUntil(pipeline, rc, gone.title(), null, r -> !ids(r).contains(gone.id()));
+            PipelineFixture.askUntil(
+                pipeline, rc, gone.title(), null, r -> !ids(r).contains(gone.id()));
         assertThat(ids(afterDelete)).as("the deleted product").doesNotContain(gone.id());
         SearchResult afterPatch =
-            askUntil(
+            PipelineFixture.askUntil(
                 pipeline,
                 rc,
                 repriced.title(),
@@ -152,14 +117,15 @@ class LiveCatalogITCase {
         assertThat(live.price()).isEqualTo(12_345.0);
         assertThat(live.inStock()).isFalse();
         SearchResult inStockOnly =
-            askUntil(
+            PipelineFixture.askUntil(
                 pipeline, rc, repriced.title(), new Filters(null, null, null, true), r -> true);
         assertThat(ids(inStockOnly))
             .as("out of stock under in_stock")
             .doesNotContain(repriced.id());
         assertThat(inStockOnly.items()).isNotEmpty();
         SearchResult found =
-            askUntil(pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
+            PipelineFixture.askUntil(
+                pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
         assertThat(ids(found)).as("the new product by its own title").first().isEqualTo(NEW.id());
         assertThat(item(found, NEW.id()).price()).isEqualTo(49.0);
 
@@ -210,7 +176,8 @@ class LiveCatalogITCase {
             .as("a checkpoint covering the updates completed")
             .isTrue();
         SearchResult before =
-            askUntil(pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
+            PipelineFixture.askUntil(
+                pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
         assertThat(ids(before)).contains(NEW.id());
         // Once a checkpoint after a result has completed, the next result fails the job: it
         // restarts from its latest checkpoint, taken after the updates, so the update source
@@ -230,10 +197,12 @@ class LiveCatalogITCase {
         }
         assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isPositive();
         SearchResult without =
-            askUntil(pipeline, rc, gone.title(), null, r -> !ids(r).contains(gone.id()));
+            PipelineFixture.askUntil(
+                pipeline, rc, gone.title(), null, r -> !ids(r).contains(gone.id()));
         assertThat(ids(without)).doesNotContain(gone.id()).isNotEmpty();
         SearchResult found =
-            askUntil(pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
+            PipelineFixture.askUntil(
+                pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
         assertThat(ids(found)).first().isEqualTo(NEW.id());
       }
       assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isPositive();

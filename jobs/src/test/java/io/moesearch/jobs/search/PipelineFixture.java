@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Catalog;
@@ -14,12 +15,16 @@ import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** Shared set-up of the pipeline ITCases: a small real index, queries and the expected rankings. */
@@ -113,6 +118,43 @@ final class PipelineFixture {
               .getBytes(StandardCharsets.UTF_8)); // oversized
     }
     return out;
+  }
+
+  private static final AtomicInteger ASKED = new AtomicInteger();
+
+  /** Asks {@code text} until a result satisfies {@code ok} (or 90 s pass); returns the last. */
+  static SearchResult askUntil(
+      EmbeddedPipeline pipeline,
+      EmbeddedPipeline.Consumer<SearchResult> rc,
+      String text,
+      Filters filters,
+      Predicate<SearchResult> ok)
+      throws Exception {
+    SearchResult last = null;
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline) {
+      String id = "live-q-" + ASKED.incrementAndGet();
+      SearchQuery q = new SearchQuery(id, text, 10, filters, 0, null);
+      pipeline.send(id, PipelineFixture.encode(q));
+      pipeline.flush();
+      long wait = System.currentTimeMillis() + 20_000;
+      SearchResult mine = null;
+      while (mine == null && System.currentTimeMillis() < wait) {
+        for (var r : rc.poll(Duration.ofMillis(100))) {
+          if (r.value().queryId().equals(id)) {
+            mine = r.value();
+          }
+        }
+      }
+      if (mine != null) {
+        last = mine;
+        if (ok.test(mine)) {
+          return mine;
+        }
+      }
+      Thread.sleep(200);
+    }
+    return last;
   }
 
   static byte[] encode(SearchQuery q) {

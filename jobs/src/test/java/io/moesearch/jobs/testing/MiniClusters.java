@@ -3,7 +3,10 @@ package io.moesearch.jobs.testing;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-/** The MiniCluster the ITCases run on: one TaskManager with two slots (parallelism 2). */
+/**
+ * The MiniClusters the ITCases run on: one TaskManager with two slots (parallelism 2), or four for
+ * a test that runs a batch job beside the streaming one.
+ */
 public final class MiniClusters {
   private MiniClusters() {}
 
@@ -12,6 +15,14 @@ public final class MiniClusters {
         new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
+            .build());
+  }
+
+  public static MiniClusterExtension fourSlots() {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(4)
             .build());
   }
 }
