@@ -122,7 +122,8 @@ public final class IndexCompactJob {
     int rejected = 0;
     for (RawMessage r : records) {
       if (codec.parse(r, System.currentTimeMillis())
-          instanceof CatalogUpdateCodec.Outcome.Accepted(CatalogUpdate u)) {
+          instanceof CatalogUpdateCodec.Outcome.Accepted accepted) {
+        CatalogUpdate u = accepted.update();
         switch (u.op()) {
           case UPSERT -> fold.upsert(u.product(), u.inStock(), u.ts());
           case PATCH -> fold.patch(u.productId(), u.price(), u.inStock(), u.ts());
