@@ -13,6 +13,7 @@ import io.moesearch.core.live.LiveFilter;
 import io.moesearch.core.live.LiveSlot;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.util.Vectors;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
@@ -31,7 +32,6 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.lucene.util.VectorUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -355,7 +355,7 @@ public final class ExpertRetrieval
               c ->
                   c.ordinal() >= 0
                       ? vectors.dot(q, c.ordinal())
-                      : VectorUtil.dotProduct(q, live.vector(c.productId())));
+                      : Vectors.exactDot(q, live.vector(c.productId())));
       examined = ranking.lexicalDepth();
     } else {
       ExpertIndex index = v.experts.computeIfAbsent(expert, artifact::openExpert);

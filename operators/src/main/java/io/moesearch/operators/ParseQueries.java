@@ -4,6 +4,7 @@ import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.ParseOutcome;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
+import io.moesearch.connectors.message.SearchQuery;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -12,8 +13,10 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Parses and validates raw query records. Valid queries go downstream stamped with the time they
- * were accepted; anything malformed or oversized goes to the {@link #DEAD_LETTERS} side output with
- * the reason, and so does any record that makes parsing or validation throw. Never throws on input.
+ * were accepted (the start of their in-job latency) and with their event time: the query's {@code
+ * ts} when the client set it, else the Kafka record's timestamp ({@link #withEventTime}). Anything
+ * malformed or oversized goes to the {@link #DEAD_LETTERS} side output with the reason, and so does
+ * any record that makes parsing or validation throw. Never throws on input.
  */
 public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuery> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
@@ -39,7 +42,7 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
     try {
       ParseOutcome outcome = codec.parse(raw);
       if (outcome instanceof ParseOutcome.Accepted a) {
-        query = new AcceptedQuery(a.query(), System.currentTimeMillis());
+        query = new AcceptedQuery(withEventTime(a.query(), raw), System.currentTimeMillis());
         dead = null;
       } else {
         query = null;
@@ -57,5 +60,19 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
       rejected.inc();
       ctx.output(DEAD_LETTERS, dead);
     }
+  }
+
+  /**
+   * The query with its event time in {@code ts}: its own when the client set one, else the record's
+   * timestamp (when the record has one). The event time, not the wall clock at parsing, is what the
+   * job's time-dependent decisions read (the load-aware router's decayed loads), so a record
+   * replayed after a failure carries the same time as at its first delivery.
+   */
+  static SearchQuery withEventTime(SearchQuery q, RawMessage raw) {
+    if (q.ts() > 0 || raw.timestamp() <= 0) {
+      return q;
+    }
+    return new SearchQuery(
+        q.queryId(), q.text(), q.topK(), q.filters(), raw.timestamp(), q.sessionId());
   }
 }

@@ -252,6 +252,8 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     long t0 = System.nanoTime();
     Filters f = q.query().filters();
     LoadAwareRouter router = serving.router();
+    // The event time (ParseQueries: the client's ts, else the Kafka record's timestamp), the same
+    // when a record is replayed; the wall clock at parsing only for a record without either.
     long eventTime = q.query().ts() > 0 ? q.query().ts() : q.tsInMillis();
     // A filter can be selective enough that the routed experts hold too few matches: a filtered
     // query goes as far as it needs to find top_k matches (each a filtered search, exact when

@@ -93,9 +93,9 @@ class ParseQueriesTest {
                 "usb c cable",
                 5,
                 new Filters(new String[] {"startech.com"}, null, 50.0),
-                0,
+                1_010,
                 null),
-            new SearchQuery("q-6", "toner", SearchQuery.DEFAULT_TOP_K, null, 0, null));
+            new SearchQuery("q-6", "toner", SearchQuery.DEFAULT_TOP_K, null, 1_015, null));
 
     List<DeadLetter> dead = deadLetters();
     assertThat(dead).hasSize(5);
@@ -145,6 +145,27 @@ class ParseQueriesTest {
     assertThat(harness.getSideOutput(ParseQueries.DEAD_LETTERS))
         .singleElement()
         .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(1_002L));
+  }
+
+  @Test
+  void theEventTimeIsTheClientsTsElseTheRecordsTimestampNeverTheWallClock() throws Exception {
+    process(raw(1, "{\"query_id\":\"q-1\",\"text\":\"toner\"}"));
+    process(raw(2, "{\"query_id\":\"q-2\",\"text\":\"toner\",\"ts\":42}"));
+    RawMessage untimed =
+        new RawMessage(
+            TOPIC,
+            PARTITION,
+            3,
+            -1,
+            null,
+            "{\"query_id\":\"q-3\",\"text\":\"toner\"}".getBytes(StandardCharsets.UTF_8));
+    harness.processElement(new StreamRecord<>(untimed));
+    // A replay of the first record (after a failure) is stamped as the first delivery was.
+    process(raw(1, "{\"query_id\":\"q-1\",\"text\":\"toner\"}"));
+
+    assertThat(harness.extractOutputValues())
+        .extracting(a -> a.query().ts())
+        .containsExactly(1_001L, 42L, 0L, 1_001L);
   }
 
   @Test

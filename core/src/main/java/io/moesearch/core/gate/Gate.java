@@ -43,7 +43,7 @@ public final class Gate {
     Vectors.checkDimension(x, dimension, "query vector");
     double[] out = new double[weights.length];
     for (int e = 0; e < weights.length; e++) {
-      out[e] = Vectors.dot(x, weights[e]);
+      out[e] = Vectors.exactDot(x, weights[e]); // routing decisions replay bit for bit
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package io.moesearch.core.index;
 
+import io.moesearch.core.util.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.NumericUtils;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * A read-only searcher over one Lucene index (an expert's partition, or the whole catalogue). HNSW
@@ -94,7 +94,7 @@ public final class ExpertIndex implements AutoCloseable {
         if (it.docID() < local) {
           it.advance(local);
         }
-        sd.score = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
+        sd.score = Vectors.exactDot(query, values.vectorValue(it.index()));
       }
       Arrays.sort(
           hits,

@@ -44,8 +44,9 @@ public final class VectorStore {
     return vectors[ordinal];
   }
 
+  /** The exact score of {@code ordinal} for {@code query} ({@link Vectors#exactDot}). */
   public float dot(float[] query, int ordinal) {
-    return Vectors.dot(query, vectors[ordinal]);
+    return Vectors.exactDot(query, vectors[ordinal]);
   }
 
   public void write(Path file) throws IOException {

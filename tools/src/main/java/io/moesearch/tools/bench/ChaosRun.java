@@ -1,12 +1,17 @@
 package io.moesearch.tools.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.tools.cluster.ClusterLayout;
 import io.moesearch.tools.cluster.LocalCluster;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +20,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,13 +58,61 @@ public final class ChaosRun {
     RESCALE
   }
 
+  /**
+   * How the answers of the queries answered more than once compare. Two answers are identical when
+   * their {@code items} are (product ids, titles, scores, prices, as JSON); {@code latency}, {@code
+   * cache}, {@code ts_in} and {@code ts_out} describe a delivery and are not compared. A
+   * non-identical duplicate is <em>degraded</em> when one of its answers was cut by the job
+   * (overload degradation, {@code degraded} other than {@code none}, or a merge timeout, {@code
+   * partial}), which legitimately answers with less; otherwise every answer was full quality and
+   * they should agree.
+   *
+   * @param duplicated queries answered more than once
+   * @param notIdentical of those, the queries whose answers differ
+   * @param notIdenticalDegraded of those, the ones with a degraded or partial answer
+   * @param notIdenticalFullQuality of those, the ones whose answers were all full quality
+   * @param pairs one JSON line per duplicate answer: {@code query_id}, {@code identical}, {@code
+   *     degraded}, the {@code first} answer and the {@code other}
+   */
+  public record Duplicates(
+      int duplicated,
+      int notIdentical,
+      int notIdenticalDegraded,
+      int notIdenticalFullQuality,
+      List<String> pairs) {
+    public Duplicates {
+      if (duplicated < 0
+          || notIdentical < 0
+          || notIdentical > duplicated
+          || notIdenticalDegraded + notIdenticalFullQuality != notIdentical
+          || notIdenticalDegraded < 0
+          || notIdenticalFullQuality < 0) {
+        throw new IllegalArgumentException(
+            "inconsistent counts: "
+                + duplicated
+                + " duplicated, "
+                + notIdentical
+                + " not identical = "
+                + notIdenticalDegraded
+                + " degraded + "
+                + notIdenticalFullQuality
+                + " full quality");
+      }
+      pairs = List.copyOf(pairs);
+    }
+
+    /** Every duplicate's answers are identical. */
+    public boolean identical() {
+      return notIdentical == 0;
+    }
+  }
+
   /** What a run measured. */
   public record Report(
       String mode,
       int sent,
       int answeredOnce,
-      int duplicated,
-      boolean duplicatesIdentical,
+      Duplicates duplicates,
       int lost,
       List<Fault> faults,
       List<Double> recoverySeconds,
@@ -66,13 +121,24 @@ public final class ChaosRun {
       return recoverySeconds.stream().mapToDouble(d -> d).max().orElse(0);
     }
 
+    public int duplicated() {
+      return duplicates.duplicated();
+    }
+
+    public boolean duplicatesIdentical() {
+      return duplicates.identical();
+    }
+
     /** The JSON fields of {@code bench chaos}. */
     public Map<String, Object> json() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sent", sent);
       m.put("answeredOnce", answeredOnce);
-      m.put("duplicated", duplicated);
-      m.put("duplicatesIdentical", duplicatesIdentical);
+      m.put("duplicated", duplicated());
+      m.put("duplicatesIdentical", duplicatesIdentical());
+      m.put("duplicatesNotIdentical", duplicates.notIdentical());
+      m.put("notIdenticalDegraded", duplicates.notIdenticalDegraded());
+      m.put("notIdenticalFullQuality", duplicates.notIdenticalFullQuality());
       m.put("lost", lost);
       m.put("faults", faults.size());
       m.put("maxRecoverySeconds", Math.round(maxRecoverySeconds() * 10) / 10.0);
@@ -208,7 +274,21 @@ public final class ChaosRun {
       Thread.sleep(15_000); // late duplicates: several checkpoints
       reading.set(false);
       reader.join();
-      return report(mode, sent.get(), sentAt, answers, answeredAt, schedule, recoveries, windows);
+      Report report =
+          report(mode, sent.get(), sentAt, answers, answeredAt, schedule, recoveries, windows);
+      Path pairs = work.resolve(mode).resolve("duplicates.jsonl");
+      Files.write(pairs, report.duplicates().pairs(), StandardCharsets.UTF_8);
+      log.printf(
+          "%s: %d duplicated, %d not identical (%d with a degraded or partial answer, %d full"
+              + " quality); pairs in %s%n",
+          mode,
+          report.duplicated(),
+          report.duplicates().notIdentical(),
+          report.duplicates().notIdenticalDegraded(),
+          report.duplicates().notIdenticalFullQuality(),
+          pairs);
+      log.flush();
+      return report;
     }
   }
 
@@ -319,25 +399,20 @@ public final class ChaosRun {
       List<Double> recoveries,
       List<long[]> windows)
       throws Exception {
-    ObjectMapper json = new ObjectMapper();
     int once = 0;
-    int duplicated = 0;
-    boolean identical = true;
     for (String id : sentAt.keySet()) {
       List<String> a = answers.get(id);
-      if (a == null) {
-        continue;
-      }
-      if (a.size() == 1) {
+      if (a != null && a.size() == 1) {
         once++;
-        continue;
-      }
-      duplicated++;
-      JsonNode first = json.readTree(a.get(0)).get("items");
-      for (String other : a.subList(1, a.size())) {
-        identical &= first.equals(json.readTree(other).get("items"));
       }
     }
+    Map<String, List<String>> sentAnswers = new TreeMap<>();
+    for (String id : sentAt.keySet()) {
+      if (answers.containsKey(id)) {
+        sentAnswers.put(id, answers.get(id));
+      }
+    }
+    Duplicates duplicates = duplicates(sentAnswers);
     int lost = 0;
     for (String id : sentAt.keySet()) {
       if (!answers.containsKey(id)) {
@@ -357,8 +432,73 @@ public final class ChaosRun {
         sorted.length == 0
             ? Double.NaN
             : sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)];
-    return new Report(
-        mode, sent, once, duplicated, identical, lost, List.copyOf(faults), recoveries, p99);
+    return new Report(mode, sent, once, duplicates, lost, List.copyOf(faults), recoveries, p99);
+  }
+
+  /**
+   * Compares the answers of every query answered more than once ({@link Duplicates}), each answer
+   * with the query's first, in the order received.
+   *
+   * @param answers the result records' values by query id, in the order the oracle read them
+   * @throws IllegalArgumentException if an answer is not a JSON object
+   */
+  public static Duplicates duplicates(Map<String, List<String>> answers) {
+    ObjectMapper json = new ObjectMapper();
+    int duplicated = 0;
+    int notIdentical = 0;
+    int degradedCount = 0;
+    List<String> pairs = new ArrayList<>();
+    for (var e : answers.entrySet()) {
+      List<String> a = e.getValue();
+      if (a.size() < 2) {
+        continue;
+      }
+      duplicated++;
+      JsonNode first = parse(json, a.get(0));
+      boolean same = true;
+      boolean cut = degraded(first);
+      for (String value : a.subList(1, a.size())) {
+        JsonNode other = parse(json, value);
+        boolean identical = Objects.equals(first.get("items"), other.get("items"));
+        boolean pairCut = degraded(first) || degraded(other);
+        same &= identical;
+        cut |= degraded(other);
+        ObjectNode line = json.createObjectNode();
+        line.put("query_id", e.getKey());
+        line.put("identical", identical);
+        line.put("degraded", pairCut);
+        line.set("first", first);
+        line.set("other", other);
+        pairs.add(line.toString());
+      }
+      if (!same) {
+        notIdentical++;
+        if (cut) {
+          degradedCount++;
+        }
+      }
+    }
+    return new Duplicates(
+        duplicated, notIdentical, degradedCount, notIdentical - degradedCount, pairs);
+  }
+
+  /** The job cut the answer's work: an overload degradation level or a merge timeout. */
+  static boolean degraded(JsonNode answer) {
+    JsonNode level = answer.get("degraded");
+    boolean cut = level != null && !level.asText().equals(SearchResult.NOT_DEGRADED);
+    return cut || answer.path("partial").asBoolean(false);
+  }
+
+  private static JsonNode parse(ObjectMapper json, String value) {
+    try {
+      JsonNode node = json.readTree(value);
+      if (node == null || !node.isObject()) {
+        throw new IllegalArgumentException("an answer is not a JSON object: " + value);
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("an answer is not JSON: " + value, e);
+    }
   }
 
   /** Query texts: the given lines, blank ones dropped. */

@@ -33,9 +33,12 @@ import picocli.CommandLine.Spec;
             TaskManager (a fresh one started), SIGKILL of the broker (restarted on its data
             directory), and once stop-with-savepoint + resubmission at parallelism 3. A read_committed
             consumer is the oracle. Prints per mode: queries sent, answered once, answered more than
-            once (and whether the duplicates are identical), never answered, the recovery time of
-            each fault (fault -> first answer to a query sent after it) and the latency p99 outside
-            the fault windows. Needs the index artifact (index build) and the build output."""
+            once (and whether the duplicates are identical: how many differ, split into those with
+            an answer the job degraded under overload or cut at the merge timeout and those whose
+            answers were all full quality; the pairs go to <work-dir>/<mode>/duplicates.jsonl),
+            never answered, the recovery time of each fault (fault -> first answer to a query sent
+            after it) and the latency p99 outside the fault windows. Needs the index artifact
+            (index build) and the build output."""
     })
 final class BenchChaosCommand extends CliCommand {
   @Option(
@@ -97,24 +100,31 @@ final class BenchChaosCommand extends CliCommand {
     }
     out.println();
     out.printf(
-        "%-14s %6s %9s %10s %10s %5s %7s %13s %11s%n",
+        "%-14s %6s %9s %10s %10s %22s %5s %7s %13s %11s%n",
         "mode",
         "sent",
         "once",
         "duplicated",
         "identical",
+        "differ (degraded/full)",
         "lost",
         "faults",
         "max recovery",
         "p99 (ms)");
     for (ChaosRun.Report r : reports) {
       out.printf(
-          "%-14s %6d %9d %10d %10s %5d %7d %11.1f s %11.0f%n",
+          "%-14s %6d %9d %10d %10s %22s %5d %7d %11.1f s %11.0f%n",
           r.mode(),
           r.sent(),
           r.answeredOnce(),
           r.duplicated(),
           r.duplicated() == 0 ? "-" : Boolean.toString(r.duplicatesIdentical()),
+          r.duplicates().notIdentical()
+              + " ("
+              + r.duplicates().notIdenticalDegraded()
+              + "/"
+              + r.duplicates().notIdenticalFullQuality()
+              + ")",
           r.lost(),
           r.faults().size(),
           r.maxRecoverySeconds(),

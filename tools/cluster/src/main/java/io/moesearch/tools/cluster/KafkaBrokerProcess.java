@@ -19,7 +19,8 @@ import org.apache.kafka.common.Uuid;
  * kafka.Kafka} on the broker's Maven Central jars, listening on fixed loopback ports and storing
  * its log in {@code dir/data}, so that after a {@link #kill()} a {@link #start()} brings the same
  * broker back with its topics, offsets and transaction state. Configured for transactions on one
- * node, like the embedded broker and docker-compose's.
+ * node, like the embedded broker and docker-compose's, with short KRaft election and broker session
+ * timeouts so that a restarted broker serves again within seconds.
  */
 public final class KafkaBrokerProcess {
   static final String MAIN = "kafka.Kafka";
@@ -81,7 +82,7 @@ public final class KafkaBrokerProcess {
     return dir.resolve("server.properties");
   }
 
-  private String properties() {
+  String properties() {
     return String.join(
             "\n",
             "process.roles=broker,controller",
@@ -104,6 +105,13 @@ public final class KafkaBrokerProcess {
             "group.initial.rebalance.delay.ms=0",
             "min.insync.replicas=1",
             "default.replication.factor=1",
+            // Back fast after a restart: the restarted controller elects itself within half a
+            // second, and the broker's new incarnation can register once the old one's session
+            // (tracked afresh by the restarted controller) has expired: 3 s, not the default 9 s.
+            "controller.quorum.election.timeout.ms=500",
+            "controller.quorum.election.backoff.max.ms=500",
+            "broker.heartbeat.interval.ms=500",
+            "broker.session.timeout.ms=3000",
             "")
         + "\n";
   }

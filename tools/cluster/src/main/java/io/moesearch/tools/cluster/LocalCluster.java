@@ -48,9 +48,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * TaskManagerRunner}) and the broker ({@link KafkaBrokerProcess}). The processes run on the cluster
  * image's lib/ ({@link ClusterLayout}) with the cluster configuration {@code
  * conf/flink/config.yaml} (docker-compose's), overridden only by {@link #localOverrides}: loopback
- * addresses, free ports, directories under the work directory, and faster failure detection. Jobs
- * are submitted as the job jar through Flink's REST API ({@link RestClusterClient}). Checkpoints
- * and savepoints go to {@code work/checkpoints} and {@code work/savepoints}.
+ * addresses, free ports and directories under the work directory. Jobs are submitted as the job jar
+ * through Flink's REST API ({@link RestClusterClient}). Checkpoints and savepoints go to {@code
+ * work/checkpoints} and {@code work/savepoints}.
  *
  * <p>{@link #close()} stops every process it started; a shutdown hook does the same when this JVM
  * exits first. {@link #writeState} records the pids so that {@link #down(Path)} in another process
@@ -137,9 +137,9 @@ public final class LocalCluster implements AutoCloseable {
 
   /**
    * What the local cluster changes in the cluster configuration: loopback addresses and free ports
-   * instead of container names and fixed ports, directories under {@code work}, and failure
-   * detection of a few seconds (a killed TaskManager is noticed in about 10 s rather than 50 s; on
-   * a shared 2-core machine shorter timeouts would declare live processes dead).
+   * instead of container names and fixed ports, and directories under {@code work}. Failure
+   * detection, slots and the restart backoff come from the cluster configuration as they are, the
+   * same as docker-compose's.
    */
   static Map<String, String> localOverrides(Path work, int restPort, int rpcPort) {
     Map<String, String> m = new LinkedHashMap<>();
@@ -154,8 +154,6 @@ public final class LocalCluster implements AutoCloseable {
     m.put("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
     m.put("execution.checkpointing.savepoint-dir", work.resolve("savepoints").toUri().toString());
     m.put("io.tmp.dirs", work.resolve("tmp").toString());
-    m.put("heartbeat.interval", "2 s");
-    m.put("heartbeat.timeout", "15 s");
     return m;
   }
 
