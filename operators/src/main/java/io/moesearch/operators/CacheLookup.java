@@ -314,6 +314,12 @@ public final class CacheLookup
   private void query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     checkVersion();
+    if (q.query().explain()) {
+      // Explanations are computed with the answer: never served from, coalesced with or written to
+      // the result cache (the embedding cache still serves).
+      compute(q, ctx);
+      return;
+    }
     String text = ctx.getCurrentKey();
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;

@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.FeatureContribution;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
@@ -9,6 +10,7 @@ import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.rank.HybridRanker;
+import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.state.MergeStatus;
 import io.moesearch.state.StateDescriptors;
@@ -146,7 +148,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     partials.add(p);
     if (received.length >= p.experts().length) {
       SearchResult result = emit(p, partials.get(), null, out);
-      if (emitFills && p.degradation() == DegradationLevel.NONE) {
+      // An explained answer is not cached: its items carry explanations other askers did not want.
+      if (emitFills && p.degradation() == DegradationLevel.NONE && !p.query().explain()) {
         SearchQuery q = p.query();
         String filters = q.filters() == null ? "" : q.filters().canonical();
         ctx.output(
@@ -219,18 +222,39 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return out;
   }
 
-  private static RankedItem[] exact(List<List<Candidate>> lists, int k) {
+  private static RankedItem[] exact(List<List<Candidate>> lists, int k, boolean explain) {
     List<Candidate> top = ExactReranker.topK(lists, k);
     RankedItem[] items = new RankedItem[top.size()];
     for (int i = 0; i < items.length; i++) {
       Candidate c = top.get(i);
       items[i] = new RankedItem(c.productId(), c.title(), c.score());
+      if (explain) {
+        // Dense-only ranking: the score is the exact cosine.
+        items[i] =
+            items[i].withExplain(
+                new FeatureContribution[] {
+                  FeatureContribution.of(
+                      RankingFeatures.NAMES.get(RankingFeatures.DENSE), c.score(), 1)
+                });
+      }
     }
     return items;
   }
 
+  /**
+   * Each feature's value, weight and contribution to the fused score, in {@link
+   * RankingFeatures#NAMES} order.
+   */
+  static FeatureContribution[] explanation(double[] features, double[] weights) {
+    FeatureContribution[] out = new FeatureContribution[features.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = FeatureContribution.of(RankingFeatures.NAMES.get(i), features[i], weights[i]);
+    }
+    return out;
+  }
+
   /** Hybrid ranking: the same fusion as the core {@link HybridRanker}; scores are fusion scores. */
-  private RankedItem[] fused(PartialResult sample, Iterable<PartialResult> all) {
+  private RankedItem[] fused(PartialResult sample, Iterable<PartialResult> all, boolean explain) {
     List<HybridRanker.Scored> dense = new ArrayList<>();
     List<HybridRanker.Scored> lexical = new ArrayList<>();
     for (PartialResult p : all) {
@@ -250,6 +274,9 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       HybridRanker.Scored c = top.get(i);
       items[i] =
           new RankedItem(c.productId(), c.title(), (float) ranking.fusion().score(c.features()));
+      if (explain) {
+        items[i] = items[i].withExplain(explanation(c.features(), ranking.fusion().weights()));
+      }
     }
     return items;
   }
@@ -321,9 +348,12 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       lists.add(c);
       retrieveMs = Math.max(retrieveMs, p.retrieveMs());
     }
+    boolean explain = sample.query().explain();
     RankedItem[] items =
         matched(sample, all)
-            ? ranking.hybrid() ? fused(sample, all) : exact(lists, sample.query().topK())
+            ? ranking.hybrid()
+                ? fused(sample, all, explain)
+                : exact(lists, sample.query().topK(), explain)
             : new RankedItem[0];
     withLiveValues(items, all);
     double rerankMs = (System.nanoTime() - t0) / 1e6;

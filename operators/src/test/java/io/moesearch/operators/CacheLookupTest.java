@@ -160,6 +160,17 @@ class CacheLookupTest {
   }
 
   @Test
+  void anExplainedQueryIsAlwaysComputedAndNeverCoalesced() throws Exception {
+    fill(resultFill("toner", VERSION));
+    send(new AcceptedQuery(new SearchQuery("q1", "toner", 10, null, 0, null, true), 1_000L));
+    send(new AcceptedQuery(new SearchQuery("q2", "toner", 10, null, 0, null, true), 1_000L));
+    assertThat(answers()).as("a cached answer has no explanations").isEmpty();
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q2");
+    send(query("q3", "toner"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3");
+  }
+
+  @Test
   void entriesOfAnotherIndexVersionAreNeverServed() throws Exception {
     fill(resultFill("toner", "idx-0"));
     send(query("q1", "toner"));

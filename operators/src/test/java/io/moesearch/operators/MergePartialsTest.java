@@ -451,6 +451,69 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  @Test
+  void anExplainedQueryCarriesEachFeaturesContributionAndIsNotCached() throws Exception {
+    harness.close();
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE] = 2;
+    w[RankingFeatures.BM25] = 0.5;
+    RankingSettings ranking = new RankingSettings(true, 20, 100, new LinearFusion(w));
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking, true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    SearchQuery explained = new SearchQuery("q-x", "usb c cable", 4, null, 0, null, true);
+    int lex = ExpertRequest.lexical(explained.queryId());
+    int[] fanOut = {3, lex};
+    process(
+        new PartialResult(
+            explained,
+            3,
+            fanOut,
+            new RankedItem[] {item("d-1", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.9, 0)}));
+    process(
+        new PartialResult(
+            explained,
+            lex,
+            fanOut,
+            new RankedItem[] {item("d-1", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.9, 3.0)}));
+    RankedItem top = harness.extractOutputValues().get(0).items()[0];
+    assertThat(top.explain()).hasSize(RankingFeatures.NAMES.size());
+    assertThat(top.explain()[RankingFeatures.BM25].feature()).isEqualTo("bm25");
+    assertThat(top.explain()[RankingFeatures.BM25].value()).isEqualTo(3.0);
+    assertThat(top.explain()[RankingFeatures.BM25].weight()).isEqualTo(0.5);
+    assertThat(Arrays.stream(top.explain()).mapToDouble(c -> c.contribution()).sum())
+        .as("the contributions add up to the score")
+        .isCloseTo(top.score(), org.assertj.core.data.Offset.offset(1e-5));
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .as("an explained answer is not cached")
+        .isNullOrEmpty();
+
+    process(
+        new PartialResult(
+            QUERY,
+            3,
+            new int[] {3},
+            new RankedItem[] {item("d-1", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.9, 0)}));
+    assertThat(harness.extractOutputValues().get(1).items()[0].explain())
+        .as("absent unless asked")
+        .isNull();
+  }
+
   /**
    * "No match": when the BM25 branch found nothing and the best cosine is below the floor, the
    * answer to an unfiltered query has no items (and says so); a BM25 hit, one candidate at the

@@ -81,6 +81,9 @@ public final class MessageJson implements Serializable {
           if (query.sessionId() != null) {
             g.writeStringField("session_id", query.sessionId());
           }
+          if (query.explain()) {
+            g.writeBooleanField("explain", true);
+          }
           g.writeEndObject();
         });
   }
@@ -140,13 +143,16 @@ public final class MessageJson implements Serializable {
     return decode(root, SearchResult.class);
   }
 
-  /** An item's price and stock are optional (absent when unknown, and in older records). */
+  /**
+   * An item's price, stock and explanation are optional (absent when unknown or not asked for, and
+   * in older records).
+   */
   private static void optionalItemFields(ObjectNode root) {
     JsonNode items = root.get("items");
     if (items != null && items.isArray()) {
       for (JsonNode item : items) {
         if (item instanceof ObjectNode o) {
-          for (String f : new String[] {"price", "in_stock"}) {
+          for (String f : new String[] {"price", "in_stock", "explain"}) {
             if (!o.has(f)) {
               o.putNull(f);
             }

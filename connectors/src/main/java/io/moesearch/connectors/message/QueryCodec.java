@@ -31,8 +31,9 @@ import java.util.Set;
  * [boolean; true keeps only products in stock]; unknown filter keys are rejected so that a misspelt
  * filter is never silently dropped; an empty object means no filters and yields {@code null}),
  * {@code ts} (integer epoch millis &gt;= 0, default 0), {@code session_id} (string, optional, at
- * most 256 characters; blank means absent). Strings with an unpaired surrogate escape are rejected.
- * JSON {@code null} counts as absent for optional fields. Unknown top-level fields are ignored.
+ * most 256 characters; blank means absent), {@code explain} (boolean, default false: each item then
+ * carries its ranking explanation). Strings with an unpaired surrogate escape are rejected. JSON
+ * {@code null} counts as absent for optional fields. Unknown top-level fields are ignored.
  * Duplicate keys and trailing content are rejected.
  *
  * <p>Instances are immutable and thread-safe once used; the Jackson mapper is created lazily so the
@@ -206,7 +207,8 @@ public final class QueryCodec implements Serializable {
     Filters filters = filters(root.get("filters"));
     long ts = timestamp(root.get("ts"));
     String sessionId = sessionId(root.get("session_id"));
-    return new SearchQuery(queryId, text, topK, filters, ts, sessionId);
+    return new SearchQuery(
+        queryId, text, topK, filters, ts, sessionId, explain(root.get("explain")));
   }
 
   private static String requiredString(JsonNode root, String field) {
@@ -239,6 +241,17 @@ public final class QueryCodec implements Serializable {
       throw new IllegalArgumentException("top_k must be between " + range + ", got " + value);
     }
     return value.intValue();
+  }
+
+  private static boolean explain(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return false;
+    }
+    if (!node.isBoolean()) {
+      throw new IllegalArgumentException(
+          "explain must be a boolean, got " + StrictJson.typeOf(node));
+    }
+    return node.booleanValue();
   }
 
   private static long timestamp(JsonNode node) {

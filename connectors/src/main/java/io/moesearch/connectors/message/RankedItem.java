@@ -1,6 +1,8 @@
 package io.moesearch.connectors.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One ranked product in a {@link SearchResult}.
@@ -13,13 +15,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param inStock whether the product can be bought (live: the newest applied update's, {@code true}
  *     for a product never patched); {@code null} when unknown (results computed before stock was
  *     tracked)
+ * @param explain why the item ranked where it did, when the query asked ({@link
+ *     SearchQuery#explain}): every ranking feature's value, its weight in the served ranking model
+ *     and their product, whose sum is {@code score}; {@code null} otherwise
  */
 public record RankedItem(
     String productId,
     String title,
     float score,
     @JsonInclude(JsonInclude.Include.NON_NULL) Double price,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inStock) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inStock,
+    @JsonInclude(JsonInclude.Include.NON_NULL) FeatureContribution[] explain) {
   public RankedItem {
     Checks.requireNonBlank(productId, "product_id");
     Checks.requireNonNull(title, "title");
@@ -31,18 +37,45 @@ public record RankedItem(
     }
   }
 
-  /** An item without price and stock. */
+  /** An item without explanation. */
+  public RankedItem(String productId, String title, float score, Double price, Boolean inStock) {
+    this(productId, title, score, price, inStock, null);
+  }
+
+  /** An item without price, stock and explanation. */
   public RankedItem(String productId, String title, float score) {
-    this(productId, title, score, null, null);
+    this(productId, title, score, null, null, null);
   }
 
   /** This item with another score. */
   public RankedItem withScore(float newScore) {
-    return new RankedItem(productId, title, newScore, price, inStock);
+    return new RankedItem(productId, title, newScore, price, inStock, explain);
   }
 
   /** This item with live price and stock. */
   public RankedItem withLive(Double newPrice, Boolean newInStock) {
-    return new RankedItem(productId, title, score, newPrice, newInStock);
+    return new RankedItem(productId, title, score, newPrice, newInStock, explain);
+  }
+
+  /** This item with an explanation ({@code null}: none). */
+  public RankedItem withExplain(FeatureContribution[] newExplain) {
+    return new RankedItem(productId, title, score, price, inStock, newExplain);
+  }
+
+  /** Equal fields, the explanation's contents included. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RankedItem r
+        && productId.equals(r.productId)
+        && title.equals(r.title)
+        && Float.compare(score, r.score) == 0
+        && Objects.equals(price, r.price)
+        && Objects.equals(inStock, r.inStock)
+        && Arrays.equals(explain, r.explain);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(productId, title, score, price, inStock, Arrays.hashCode(explain));
   }
 }

@@ -15,9 +15,17 @@ package io.moesearch.connectors.message;
  * @param ts client timestamp in epoch millis, {@code 0} when absent
  * @param sessionId optional session id, may be {@code null}, at most {@value #MAX_ID_CHARS}
  *     characters
+ * @param explain whether each result item should carry its ranking explanation ({@link
+ *     RankedItem#explain}); such a query is computed, never answered from the result cache
  */
 public record SearchQuery(
-    String queryId, String text, int topK, Filters filters, long ts, String sessionId) {
+    String queryId,
+    String text,
+    int topK,
+    Filters filters,
+    long ts,
+    String sessionId,
+    boolean explain) {
 
   public static final int MAX_ID_CHARS = 256;
   public static final int MIN_TOP_K = 1;
@@ -43,6 +51,12 @@ public record SearchQuery(
               + " characters, got "
               + codePoints(sessionId));
     }
+  }
+
+  /** A query without {@code explain}. */
+  public SearchQuery(
+      String queryId, String text, int topK, Filters filters, long ts, String sessionId) {
+    this(queryId, text, topK, filters, ts, sessionId, false);
   }
 
   /** Length in Unicode code points, the unit of all character limits on the wire. */

@@ -22,7 +22,9 @@ class FlinkTypesTest {
             new SearchQuery(
                 "q", "shoes", 5, new Filters(new String[] {"A", "B"}, 1.0, null), 42L, "s")),
         Arguments.of(new SearchQuery("q", "shoes", 5, null, 0L, null)),
+        Arguments.of(new SearchQuery("q", "shoes", 5, null, 0L, null, true)),
         Arguments.of(MessageJsonTest.sampleResult()),
+        Arguments.of(MessageJsonTest.explainedResult()),
         Arguments.of(DeadLetter.ofBytes("t", 1, 2, new byte[] {(byte) 0x80}, "bad", 3L)),
         Arguments.of(new RawMessage("t", 0, 9, -1, null, new byte[] {1, 2, 3})),
         Arguments.of(new RawMessage("t", 0, 9, 5, new byte[] {7}, null)));

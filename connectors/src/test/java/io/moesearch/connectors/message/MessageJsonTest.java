@@ -28,6 +28,39 @@ class MessageJsonTest {
         1_700_000_000_013L);
   }
 
+  /** A result whose items carry their ranking explanation (a query with explain: true). */
+  static SearchResult explainedResult() {
+    SearchResult r = sampleResult();
+    RankedItem[] items = r.items().clone();
+    items[0] =
+        items[0].withExplain(
+            new FeatureContribution[] {
+              FeatureContribution.of("dense", 0.8, 1.5), FeatureContribution.of("bm25", 2.0, -0.145)
+            });
+    return new SearchResult(
+        r.queryId(),
+        r.text(),
+        items,
+        r.experts(),
+        r.indexVersion(),
+        r.latency(),
+        r.cache(),
+        r.tsIn(),
+        r.tsOut());
+  }
+
+  @Test
+  void anExplainedQueryAndResultRoundTrip() {
+    SearchQuery q = new SearchQuery("q", "tv", 10, null, 0, null, true);
+    assertThat(new String(json.encodeQuery(q), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"explain\":true");
+    SearchResult r = explainedResult();
+    SearchResult back = json.decodeResult(json.encodeResult(r));
+    assertThat(back).isEqualTo(r);
+    assertThat(back.items()[0].explain()[1].contribution()).isEqualTo(-0.29);
+    assertThat(back.items()[1].explain()).as("absent unless asked").isNull();
+  }
+
   @Test
   void resultRoundTrips() {
     SearchResult result = sampleResult();

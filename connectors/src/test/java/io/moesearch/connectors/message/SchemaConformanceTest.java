@@ -97,7 +97,9 @@ class SchemaConformanceTest {
             + "\"session_id\":null}",
         "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{},\"extra\":[1,2]}",
         "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"brands\":[]}}",
-        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"in_stock\":true}}"
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"in_stock\":true}}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"explain\":true}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"explain\":null}"
       })
   void queriesTheCodecAcceptsAreSchemaValid(String json) throws Exception {
     assertThat(codecAccepts(json)).isTrue();
@@ -127,7 +129,9 @@ class SchemaConformanceTest {
         "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"price_min\":-1}}",
         "{\"query_id\":\"q\",\"text\":\"tv\",\"filters\":{\"price_max\":\"cheap\"}}",
         "{\"query_id\":\"q\",\"text\":\"tv\",\"ts\":-1}",
-        "{\"query_id\":\"q\",\"text\":\"tv\",\"session_id\":5}"
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"session_id\":5}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"explain\":\"yes\"}",
+        "{\"query_id\":\"q\",\"text\":\"tv\",\"explain\":1}"
       })
   void queriesTheCodecRejectsForShapeAreSchemaInvalid(String json) throws Exception {
     assertThat(codecAccepts(json)).isFalse();
@@ -210,6 +214,14 @@ class SchemaConformanceTest {
       String encoded = new String(JSON.encodeResult(degraded), StandardCharsets.UTF_8);
       assertThat(validate(RESULT, encoded)).as(encoded).isEmpty();
     }
+    String explained =
+        new String(JSON.encodeResult(MessageJsonTest.explainedResult()), StandardCharsets.UTF_8);
+    assertThat(validate(RESULT, explained)).as(explained).isEmpty();
+    assertThat(JSON.decodeResult(explained.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(MessageJsonTest.explainedResult());
+    ObjectNode badExplain = (ObjectNode) MAPPER.readTree(explained);
+    ((ObjectNode) badExplain.get("items").get(0).get("explain").get(0)).remove("weight");
+    assertThat(RESULT.validate(badExplain)).isNotEmpty();
     ObjectNode unknownLevel = (ObjectNode) MAPPER.readTree(json);
     unknownLevel.put("degraded", "a little");
     assertThat(RESULT.validate(unknownLevel)).isNotEmpty();

@@ -1,6 +1,7 @@
 package io.moesearch.jobs.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
@@ -51,7 +52,13 @@ class SearchJobITCase {
     Configuration flink = SearchJob.flinkConfiguration(config);
     flink.setString("restart-strategy.type", "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    List<SearchQuery> queries = fixture.queries(300);
+    List<SearchQuery> queries = new ArrayList<>();
+    for (SearchQuery q : fixture.queries(300)) {
+      // Every 7th asks for explanations: ranked the same, with each item's feature contributions.
+      boolean explain = queries.size() % 7 == 3;
+      queries.add(
+          new SearchQuery(q.queryId(), q.text(), q.topK(), q.filters(), q.ts(), null, explain));
+    }
     List<byte[]> bad = PipelineFixture.malformed();
     Map<String, List<String>> expected = fixture.expected(queries, config);
 
@@ -102,6 +109,15 @@ class SearchJobITCase {
         assertThat(Arrays.stream(r.items()).map(RankedItem::productId).toList())
             .as("ranking of %s (%s)", q.queryId(), q.text())
             .containsExactlyElementsOf(expected.get(q.queryId()));
+        for (RankedItem item : r.items()) {
+          if (q.explain()) {
+            assertThat(Arrays.stream(item.explain()).mapToDouble(c -> c.contribution()).sum())
+                .as("explained %s: the contributions add up to the score", q.queryId())
+                .isCloseTo(item.score(), within(1e-4));
+          } else {
+            assertThat(item.explain()).isNull();
+          }
+        }
         assertThat(r.indexVersion()).isEqualTo(fixture.artifact.version());
         assertThat(r.experts()).isNotEmpty();
         assertThat(r.tsOut()).isGreaterThanOrEqualTo(r.tsIn());
