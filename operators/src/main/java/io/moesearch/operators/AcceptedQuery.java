@@ -41,7 +41,8 @@ public record AcceptedQuery(SearchQuery query, long tsInMillis, String normalize
               query.topK(),
               query.filters(),
               query.ts(),
-              query.sessionId());
+              query.sessionId(),
+              query.explain());
     }
   }
 

@@ -168,6 +168,8 @@ class CacheLookupTest {
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q2");
     send(query("q3", "toner"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3");
+    send(new AcceptedQuery(new SearchQuery("q4", "  TONER", 10, null, 0, null, true), 1_000L));
+    assertThat(misses().get(2).query().explain()).as("kept through normalisation").isTrue();
   }
 
   @Test
