@@ -34,15 +34,7 @@ public record AcceptedQuery(SearchQuery query, long tsInMillis, String normalize
     }
     normalizedText = normal;
     if (!query.text().equals(normal)) {
-      query =
-          new SearchQuery(
-              query.queryId(),
-              normal,
-              query.topK(),
-              query.filters(),
-              query.ts(),
-              query.sessionId(),
-              query.explain());
+      query = query.withText(normal);
     }
   }
 

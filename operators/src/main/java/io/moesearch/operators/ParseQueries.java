@@ -72,7 +72,6 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
     if (q.ts() > 0 || raw.timestamp() <= 0) {
       return q;
     }
-    return new SearchQuery(
-        q.queryId(), q.text(), q.topK(), q.filters(), raw.timestamp(), q.sessionId());
+    return q.withTs(raw.timestamp());
   }
 }

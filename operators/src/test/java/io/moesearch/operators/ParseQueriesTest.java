@@ -169,6 +169,18 @@ class ParseQueriesTest {
   }
 
   @Test
+  void stampingTheEventTimeKeepsEveryOtherField() throws Exception {
+    process(raw(5, "{\"query_id\":\"q-5\",\"text\":\"toner\",\"explain\":true}"));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.query().ts()).isEqualTo(1_005L);
+              assertThat(a.query().explain()).isTrue();
+            });
+  }
+
+  @Test
   void aStreamOfOnlyBadMessagesIsDeadLetteredWithoutFailing() throws Exception {
     List<String> bad =
         List.of(

@@ -59,6 +59,16 @@ public record SearchQuery(
     this(queryId, text, topK, filters, ts, sessionId, false);
   }
 
+  /** This query with another text (every other field kept). */
+  public SearchQuery withText(String newText) {
+    return new SearchQuery(queryId, newText, topK, filters, ts, sessionId, explain);
+  }
+
+  /** This query with another timestamp (every other field kept). */
+  public SearchQuery withTs(long newTs) {
+    return new SearchQuery(queryId, text, topK, filters, newTs, sessionId, explain);
+  }
+
   /** Length in Unicode code points, the unit of all character limits on the wire. */
   static int codePoints(String s) {
     return s.codePointCount(0, s.length());
