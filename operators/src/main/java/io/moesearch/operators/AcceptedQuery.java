@@ -13,10 +13,13 @@ import io.moesearch.core.cache.QueryNormalizer;
  * @param tsInMillis epoch millis when the query was parsed, non-negative
  * @param normalizedText the normal form of the query text (the same as {@code query.text()}); a
  *     non-null value that differs from it is rejected
+ * @param cacheFill whether its answer (and embedding) should be written to the cache: the cache's
+ *     doorkeeper says the text was asked before ({@link CacheLookup}); a one-off text is not cached
  * @throws IllegalArgumentException if the query is missing, the time negative or the text blank
  *     after normalisation
  */
-public record AcceptedQuery(SearchQuery query, long tsInMillis, String normalizedText) {
+public record AcceptedQuery(
+    SearchQuery query, long tsInMillis, String normalizedText, boolean cacheFill) {
   public AcceptedQuery {
     if (query == null) {
       throw new IllegalArgumentException("query is required");
@@ -38,7 +41,17 @@ public record AcceptedQuery(SearchQuery query, long tsInMillis, String normalize
     }
   }
 
+  /** A query whose answer may be cached. */
+  public AcceptedQuery(SearchQuery query, long tsInMillis, String normalizedText) {
+    this(query, tsInMillis, normalizedText, true);
+  }
+
   public AcceptedQuery(SearchQuery query, long tsInMillis) {
     this(query, tsInMillis, null);
+  }
+
+  /** This query, its answer cached or not. */
+  public AcceptedQuery withCacheFill(boolean fill) {
+    return fill == cacheFill ? this : new AcceptedQuery(query, tsInMillis, normalizedText, fill);
   }
 }

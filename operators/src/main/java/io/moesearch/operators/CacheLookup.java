@@ -8,6 +8,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
@@ -42,6 +43,11 @@ import org.apache.flink.util.OutputTag;
  *       with TTL), which survives restarts through checkpoints and savepoints;
  *   <li><b>coalescing</b>: if an identical query is already being computed, wait for its result (at
  *       most {@code cache.coalesce-wait-ms}, then compute after all);
+ *   <li><b>admission</b> ({@code cache.admit-after}, a doorkeeper): a text computed fewer times
+ *       than that within the L2 lifetime is computed without cache fills (its answer and embedding
+ *       are not written back, so the long tail of one-off texts costs no fill traffic) and without
+ *       coalescing (no fill will come to wait for); the count is keyed state {@link
+ *       StateDescriptors#asked} with the L2 TTL ({@code cache.notAdmitted} counts these);
  *   <li><b>L3</b>: the query embedding in keyed state (with TTL): emitted to {@link #EMBEDDED} so
  *       the model is skipped;
  *   <li>otherwise a full miss, emitted to {@link #MISSES}.
@@ -98,6 +104,8 @@ public final class CacheLookup
   private transient MapState<String, CachedResult> results;
   private transient ValueState<CachedEmbedding> embedding;
   private transient MapState<String, Long> inFlight;
+  private transient ValueState<Integer> asked;
+  private transient Counter notAdmitted;
   private transient MapState<String, AcceptedQuery> waiting;
 
   private transient Counter l1Hits;
@@ -213,6 +221,7 @@ public final class CacheLookup
     embedding =
         getRuntimeContext().getState(StateDescriptors.cachedEmbedding(settings.l3TtlMillis()));
     inFlight = getRuntimeContext().getMapState(StateDescriptors.inFlight());
+    asked = getRuntimeContext().getState(StateDescriptors.asked(settings.l2TtlMillis()));
     waiting =
         getRuntimeContext().getMapState(StateDescriptors.coalescedWaiters(AcceptedQuery.class));
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
@@ -221,6 +230,7 @@ public final class CacheLookup
     coalesced = metrics.counter("coalesced");
     embeddingHits = metrics.counter("embeddingHits");
     misses = metrics.counter("misses");
+    notAdmitted = metrics.counter("notAdmitted");
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     fillsRejected = metrics.counter("fillsRejected");
@@ -355,10 +365,34 @@ public final class CacheLookup
       waiting.put(variant + SEP + q.query().queryId() + '#' + q.tsInMillis(), q);
       return;
     }
+    if (!admitted()) {
+      // Not yet asked often enough to be cached: computed without fills, so nothing to wait for.
+      notAdmitted.inc();
+      compute(q.withCacheFill(false), ctx);
+      return;
+    }
     long deadline = ctx.timerService().currentProcessingTime() + settings.coalesceWaitMillis();
     inFlight.put(variant, deadline);
     ctx.timerService().registerProcessingTimeTimer(deadline);
     compute(q, ctx);
+  }
+
+  /**
+   * The doorkeeper ({@link CacheSettings#admitAfter}): counts this computation of the current text
+   * and says whether its answer is to be cached. With {@code admitAfter} 1, always, and no state.
+   */
+  private boolean admitted() throws Exception {
+    if (settings.admitAfter() <= 1) {
+      return true;
+    }
+    Integer n = asked.value();
+    int now = n == null ? 1 : n + 1;
+    if (now >= settings.admitAfter()) {
+      asked.clear(); // admitted: its answer will be cached, the count is no longer needed
+      return true;
+    }
+    asked.update(now);
+    return false;
   }
 
   /** Sends a query on to be computed: from its cached embedding if there is one. */
@@ -370,7 +404,13 @@ public final class CacheLookup
       ctx.output(
           EMBEDDED,
           new EmbeddedQuery(
-              q.query(), e.vector(), q.tsInMillis(), (System.nanoTime() - t0) / 1e6, true));
+              q.query(),
+              e.vector(),
+              q.tsInMillis(),
+              (System.nanoTime() - t0) / 1e6,
+              true,
+              DegradationLevel.NONE,
+              q.cacheFill()));
       return;
     }
     if (e != null) {

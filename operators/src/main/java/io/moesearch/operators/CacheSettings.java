@@ -10,13 +10,17 @@ import java.io.Serializable;
  * @param l2TtlMillis results in keyed state expire this long after they were written
  * @param l3TtlMillis embeddings in keyed state expire this long after they were written
  * @param coalesceWaitMillis an identical query waits at most this long for one in flight
+ * @param admitAfter a text's answer and embedding are written to the cache from its {@code
+ *     admitAfter}-th computation within the L2 lifetime on (1: every computed answer); earlier ones
+ *     are computed without cache fills and without coalescing
  */
 public record CacheSettings(
     long l1MaxEntries,
     long l1TtlMillis,
     long l2TtlMillis,
     long l3TtlMillis,
-    long coalesceWaitMillis)
+    long coalesceWaitMillis,
+    int admitAfter)
     implements Serializable {
   public CacheSettings {
     range(l1MaxEntries, 1L << 40, "cache.l1-max-entries");
@@ -24,6 +28,17 @@ public record CacheSettings(
     range(l2TtlMillis, MAX_TTL_MILLIS, "cache.l2-ttl-ms");
     range(l3TtlMillis, MAX_TTL_MILLIS, "cache.l3-ttl-ms");
     range(coalesceWaitMillis, 600_000, "cache.coalesce-wait-ms");
+    range(admitAfter, 1_000, "cache.admit-after");
+  }
+
+  /** Every computed answer is cached ({@code admitAfter} 1). */
+  public CacheSettings(
+      long l1MaxEntries,
+      long l1TtlMillis,
+      long l2TtlMillis,
+      long l3TtlMillis,
+      long coalesceWaitMillis) {
+    this(l1MaxEntries, l1TtlMillis, l2TtlMillis, l3TtlMillis, coalesceWaitMillis, 1);
   }
 
   /** The longest lifetime: far enough from overflow when added to a timestamp. */

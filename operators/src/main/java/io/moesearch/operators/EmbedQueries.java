@@ -55,6 +55,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
       long acceptedMillis,
       long queuedNanos,
       DegradationLevel degradation,
+      boolean cacheFill,
       ResultFuture<EmbeddedQuery> future) {}
 
   /** Without overload protection: queries queue without limit. */
@@ -147,7 +148,13 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     }
     backlog.incrementAndGet();
     batcher.add(
-        new Pending(accepted.query(), accepted.tsInMillis(), System.nanoTime(), level, future));
+        new Pending(
+            accepted.query(),
+            accepted.tsInMillis(),
+            System.nanoTime(),
+            level,
+            accepted.cacheFill(),
+            future));
   }
 
   private void embedBatch(List<Pending> batch) {
@@ -173,7 +180,8 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
                           p.acceptedMillis(),
                           (now - p.queuedNanos()) / 1e6,
                           false,
-                          p.degradation())));
+                          p.degradation(),
+                          p.cacheFill())));
         }
       } catch (Throwable e) {
         for (Pending p : chunk) {

@@ -13,6 +13,8 @@ import io.moesearch.core.overload.DegradationLevel;
  *     or the embedding-cache lookup)
  * @param embeddingCached the vector came from the embedding cache (L3), not the model
  * @param degradation the work cut decided when the query reached the model's queue
+ * @param cacheFill whether its answer (and embedding) should be written to the cache: the cache's
+ *     doorkeeper says the text was asked before ({@link CacheLookup}); a one-off text is not cached
  */
 public record EmbeddedQuery(
     SearchQuery query,
@@ -20,7 +22,8 @@ public record EmbeddedQuery(
     long tsInMillis,
     double embedMs,
     boolean embeddingCached,
-    DegradationLevel degradation) {
+    DegradationLevel degradation,
+    boolean cacheFill) {
   public EmbeddedQuery {
     if (query == null || vector == null || degradation == null) {
       throw new IllegalArgumentException("query, vector and degradation are required");
@@ -29,6 +32,17 @@ public record EmbeddedQuery(
       throw new IllegalArgumentException(
           "a vector is required, and only an overloaded query has none");
     }
+  }
+
+  /** A query whose answer may be cached. */
+  public EmbeddedQuery(
+      SearchQuery query,
+      float[] vector,
+      long tsInMillis,
+      double embedMs,
+      boolean embeddingCached,
+      DegradationLevel degradation) {
+    this(query, vector, tsInMillis, embedMs, embeddingCached, degradation, true);
   }
 
   /** An embedding computed by the model or taken from the cache, served as configured. */

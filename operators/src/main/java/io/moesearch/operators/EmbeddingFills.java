@@ -21,7 +21,7 @@ public final class EmbeddingFills implements FlatMapFunction<EmbeddedQuery, Cach
 
   @Override
   public void flatMap(EmbeddedQuery q, Collector<CacheFill> out) {
-    if (!q.embeddingCached() && !q.isOverloaded()) {
+    if (!q.embeddingCached() && !q.isOverloaded() && q.cacheFill()) {
       out.collect(
           CacheFill.embedding(QueryNormalizer.normalize(q.query().text()), modelId, q.vector()));
     }

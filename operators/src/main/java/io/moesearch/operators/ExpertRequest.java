@@ -22,6 +22,8 @@ import io.moesearch.core.overload.DegradationLevel;
  *     the lexical branch
  * @param degradation the work cut applied to the query's route because the job was overloaded
  *     (never {@link DegradationLevel#OVERLOADED}: such a query is not searched)
+ * @param cacheFill whether its answer (and embedding) should be written to the cache: the cache's
+ *     doorkeeper says the text was asked before ({@link CacheLookup}); a one-off text is not cached
  */
 public record ExpertRequest(
     SearchQuery query,
@@ -36,7 +38,8 @@ public record ExpertRequest(
     String indexVersion,
     int oversample,
     int slot,
-    DegradationLevel degradation) {
+    DegradationLevel degradation,
+    boolean cacheFill) {
   public static final int LEXICAL_SHARDS = 16;
 
   public ExpertRequest {
@@ -58,6 +61,38 @@ public record ExpertRequest(
       throw new IllegalArgumentException(
           "slot " + slot + " does not fit expert " + expert + " (lexical keys are their own slot)");
     }
+  }
+
+  /** A request of a query whose answer may be cached. */
+  public ExpertRequest(
+      SearchQuery query,
+      float[] vector,
+      int expert,
+      int[] experts,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      boolean embeddingCached,
+      String artifactDir,
+      String indexVersion,
+      int oversample,
+      int slot,
+      DegradationLevel degradation) {
+    this(
+        query,
+        vector,
+        expert,
+        experts,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        embeddingCached,
+        artifactDir,
+        indexVersion,
+        oversample,
+        slot,
+        degradation,
+        true);
   }
 
   /** A request served as configured ({@code degradation} {@link DegradationLevel#NONE}). */

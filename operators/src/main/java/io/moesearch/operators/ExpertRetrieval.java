@@ -418,7 +418,8 @@ public final class ExpertRetrieval
             features,
             req.embeddingCached(),
             artifact.version(),
-            req.degradation()));
+            req.degradation(),
+            req.cacheFill()));
   }
 
   /**

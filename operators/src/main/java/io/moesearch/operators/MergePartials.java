@@ -149,7 +149,10 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     if (received.length >= p.experts().length) {
       SearchResult result = emit(p, partials.get(), null, out);
       // An explained answer is not cached: its items carry explanations other askers did not want.
-      if (emitFills && p.degradation() == DegradationLevel.NONE && !p.query().explain()) {
+      if (emitFills
+          && p.cacheFill()
+          && p.degradation() == DegradationLevel.NONE
+          && !p.query().explain()) {
         SearchQuery q = p.query();
         String filters = q.filters() == null ? "" : q.filters().canonical();
         ctx.output(

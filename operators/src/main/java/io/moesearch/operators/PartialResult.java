@@ -9,7 +9,8 @@ import io.moesearch.core.overload.DegradationLevel;
  * cosine scores; with hybrid ranking, {@code features} holds each item's query–product ranking
  * features ({@code null} otherwise). {@code embeddingCached} says the query vector came from the
  * embedding cache; {@code indexVersion} is the index version that served it ({@code null}: the
- * merge's default); {@code degradation} is the work cut of the query's route (overload).
+ * merge's default); {@code degradation} is the work cut of the query's route (overload); {@code
+ * cacheFill} says whether the merged answer is written to the cache (the cache's doorkeeper).
  */
 public record PartialResult(
     SearchQuery query,
@@ -23,7 +24,8 @@ public record PartialResult(
     double[][] features,
     boolean embeddingCached,
     String indexVersion,
-    DegradationLevel degradation) {
+    DegradationLevel degradation,
+    boolean cacheFill) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
@@ -37,6 +39,36 @@ public record PartialResult(
   }
 
   /** A partial of a query served as configured. */
+  /** A partial of a query whose answer may be cached. */
+  public PartialResult(
+      SearchQuery query,
+      int expert,
+      int[] experts,
+      RankedItem[] items,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      double retrieveMs,
+      double[][] features,
+      boolean embeddingCached,
+      String indexVersion,
+      DegradationLevel degradation) {
+    this(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        true);
+  }
+
   public PartialResult(
       SearchQuery query,
       int expert,

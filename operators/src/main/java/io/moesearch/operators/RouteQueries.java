@@ -307,7 +307,8 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
               serving.version(),
               oversample,
               slots[i],
-              q.degradation()));
+              q.degradation(),
+              q.cacheFill()));
     }
   }
 

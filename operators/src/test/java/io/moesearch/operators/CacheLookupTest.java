@@ -173,6 +173,45 @@ class CacheLookupTest {
   }
 
   @Test
+  void withAdmitAfterTwoAOneOffTextWritesNoFillsAndIsNotCoalesced() throws Exception {
+    harness.close();
+    var h =
+        Harnesses.withoutGenericTypes(
+            new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(
+                    new CacheLookup(
+                        VERSION,
+                        MODEL,
+                        new CacheSettings(
+                            SETTINGS.l1MaxEntries(),
+                            SETTINGS.l1TtlMillis(),
+                            SETTINGS.l2TtlMillis(),
+                            SETTINGS.l3TtlMillis(),
+                            SETTINGS.coalesceWaitMillis(),
+                            2)),
+                    List.of(CacheLookup.CHANGES)),
+                CacheInput::key,
+                Types.STRING,
+                128,
+                1,
+                0));
+    h.setup();
+    h.open();
+    harness = h;
+    send(query("q1", "toner"));
+    send(query("q2", "toner"));
+    send(query("q3", "toner"));
+    assertThat(misses())
+        .as("the first is not admitted, the second is (and computed), the third waits for it")
+        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+        .containsExactly("q1:false", "q2:true");
+    fill(resultFill("toner", VERSION));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3");
+    send(query("q4", "ink"));
+    assertThat(misses()).last().extracting(AcceptedQuery::cacheFill).isEqualTo(false);
+  }
+
+  @Test
   void entriesOfAnotherIndexVersionAreNeverServed() throws Exception {
     fill(resultFill("toner", "idx-0"));
     send(query("q1", "toner"));

@@ -379,6 +379,31 @@ class MergePartialsTest {
   }
 
   @Test
+  void anAnswerTheCacheDidNotAdmitWritesNoFill() throws Exception {
+    harness.close();
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    process(
+        new PartialResult(
+            QUERY,
+            3,
+            new int[] {3},
+            new RankedItem[] {item("p-a", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            null,
+            false,
+            null,
+            io.moesearch.core.overload.DegradationLevel.NONE,
+            false));
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(harness.getSideOutput(MergePartials.FILLS)).isNullOrEmpty();
+  }
+
+  @Test
   void aQueryEmbeddedFromTheCacheIsMarkedSo() throws Exception {
     int[] one = {3};
     harness.processElement(

@@ -28,6 +28,9 @@ public final class StateDescriptors {
   /** Query cache L3: the query's embedding (keyed by normalised query text). */
   public static final String CACHED_EMBEDDING = "cached-embedding";
 
+  /** Query cache: how often a text was computed lately (the admission doorkeeper). */
+  public static final String ASKED = "asked";
+
   /** Query cache coalescing: per query variant, when its first miss went downstream. */
   public static final String IN_FLIGHT = "in-flight";
 
@@ -88,6 +91,16 @@ public final class StateDescriptors {
   public static ValueStateDescriptor<CachedEmbedding> cachedEmbedding(long ttlMillis) {
     ValueStateDescriptor<CachedEmbedding> d =
         new ValueStateDescriptor<>(CACHED_EMBEDDING, TypeInformation.of(CachedEmbedding.class));
+    d.enableTimeToLive(cacheTtl(ttlMillis));
+    return d;
+  }
+
+  /**
+   * The query cache's admission doorkeeper: how many times a text was computed, expiring {@code
+   * ttlMillis} after the last (so a text asked once long ago starts again).
+   */
+  public static ValueStateDescriptor<Integer> asked(long ttlMillis) {
+    ValueStateDescriptor<Integer> d = new ValueStateDescriptor<>(ASKED, Types.INT);
     d.enableTimeToLive(cacheTtl(ttlMillis));
     return d;
   }

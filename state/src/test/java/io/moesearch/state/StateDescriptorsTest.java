@@ -17,6 +17,7 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.mergeStatus().getName()).isEqualTo("merge-status");
     assertThat(StateDescriptors.routerLoads().getName()).isEqualTo("router-loads");
     assertThat(StateDescriptors.replicaLoad().getName()).isEqualTo("replica-load");
+    assertThat(StateDescriptors.asked(1000).getName()).isEqualTo("asked");
     assertThat(StateDescriptors.liveDelta().getName()).isEqualTo("live-delta");
     assertThat(StateDescriptors.liveDeltaFoldedInto().getName())
         .isEqualTo("live-delta-folded-into");

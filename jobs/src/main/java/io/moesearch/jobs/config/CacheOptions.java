@@ -29,6 +29,15 @@ public final class CacheOptions {
           2000,
           "An identical query waits at most this long for one in flight.");
 
+  public static final ConfigOption<Integer> ADMIT_AFTER =
+      intIn(
+          "cache.admit-after",
+          1,
+          1,
+          1_000,
+          "Cache a text's answer from its Nth computation within cache.l2-ttl-ms on (2: one-off"
+              + " texts never write cache fills).");
+
   public static final ConfigOption<Integer> FILL_MAX_BYTES =
       intIn(
           "cache.fill-max-bytes",

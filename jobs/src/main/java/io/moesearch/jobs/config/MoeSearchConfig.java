@@ -338,7 +338,8 @@ public final class MoeSearchConfig implements Serializable {
                 get(CacheOptions.L1_TTL_MS),
                 get(CacheOptions.L2_TTL_MS),
                 get(CacheOptions.L3_TTL_MS),
-                get(CacheOptions.COALESCE_WAIT_MS)));
+                get(CacheOptions.COALESCE_WAIT_MS),
+                get(CacheOptions.ADMIT_AFTER)));
   }
 
   /**
