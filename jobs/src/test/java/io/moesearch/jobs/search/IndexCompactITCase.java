@@ -41,14 +41,6 @@ class IndexCompactITCase {
   private static final Product NEW =
       new Product("compact-new-1", "qxvbz cordless drill 18v", "Quuxco", "QD18", "", 79.0, null);
 
-  private static List<String> ids(SearchResult r) {
-    return r == null ? List.of() : Arrays.stream(r.items()).map(RankedItem::productId).toList();
-  }
-
-  private static RankedItem item(SearchResult r, String id) {
-    return Arrays.stream(r.items()).filter(i -> i.productId().equals(id)).findFirst().orElse(null);
-  }
-
   @Test
   void aCompactionMidStreamIsSwappedInWithNoQueryOrUpdateLost(@TempDir Path checkpoints)
       throws Exception {
@@ -81,7 +73,7 @@ class IndexCompactITCase {
                     counts.merge(r.value().queryId(), 1, Integer::sum);
                     results.put(r.value().queryId(), r.value());
                   }
-                  assertThat(ids(r.value()))
+                  assertThat(PipelineFixture.ids(r.value()))
                       .as("no answer after the delete holds the deleted product")
                       .doesNotContain(gone.id());
                 });
@@ -101,15 +93,15 @@ class IndexCompactITCase {
       pipeline.flush();
       try (var probe = pipeline.newResults()) {
         assertThat(
-                ids(
+                PipelineFixture.ids(
                     PipelineFixture.askUntil(
-                        pipeline, probe, NEW.title(), null, r -> ids(r).contains(NEW.id()))))
+                        pipeline, probe, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()))))
             .as("the upsert is live before the compaction")
             .contains(NEW.id());
         assertThat(
-                ids(
+                PipelineFixture.ids(
                     PipelineFixture.askUntil(
-                        pipeline, probe, gone.title(), null, r -> !ids(r).contains(gone.id()))))
+                        pipeline, probe, gone.title(), null, r -> !PipelineFixture.ids(r).contains(gone.id()))))
             .doesNotContain(gone.id());
       }
 
@@ -150,7 +142,7 @@ class IndexCompactITCase {
             PipelineFixture.askUntil(
                 pipeline, rc, gone.title(), null, r -> v2.equals(r.indexVersion()));
         assertThat(goneAfter.indexVersion()).isEqualTo(v2);
-        assertThat(ids(goneAfter)).doesNotContain(gone.id());
+        assertThat(PipelineFixture.ids(goneAfter)).doesNotContain(gone.id());
         pipeline.sendUpdate(CatalogUpdate.patch(repriced.id(), 7.0, true, t0 + 10));
         pipeline.sendUpdate(CatalogUpdate.patch(repriced.id(), 99.0, null, t0 - 5)); // stale
         pipeline.flush();
@@ -161,10 +153,10 @@ class IndexCompactITCase {
                 repriced.title(),
                 null,
                 r ->
-                    item(r, repriced.id()) != null
-                        && Double.valueOf(7.0).equals(item(r, repriced.id()).price()));
-        assertThat(item(repricedAfter, repriced.id()).price()).isEqualTo(7.0);
-        assertThat(item(repricedAfter, repriced.id()).inStock()).isTrue();
+                    PipelineFixture.item(r, repriced.id()) != null
+                        && Double.valueOf(7.0).equals(PipelineFixture.item(r, repriced.id()).price()));
+        assertThat(PipelineFixture.item(repricedAfter, repriced.id()).price()).isEqualTo(7.0);
+        assertThat(PipelineFixture.item(repricedAfter, repriced.id()).inStock()).isTrue();
 
         // A second compaction reads only what came after the first.
         IndexCompactJob.Result second =
@@ -178,7 +170,7 @@ class IndexCompactITCase {
         SearchResult repricedLast =
             PipelineFixture.askUntil(
                 pipeline, rc, repriced.title(), null, r -> v3.equals(r.indexVersion()));
-        assertThat(item(repricedLast, repriced.id()).price()).isEqualTo(7.0);
+        assertThat(PipelineFixture.item(repricedLast, repriced.id()).price()).isEqualTo(7.0);
       }
       assertThat(pipeline.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     }

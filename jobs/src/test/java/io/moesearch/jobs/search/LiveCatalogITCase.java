@@ -51,14 +51,6 @@ class LiveCatalogITCase {
   private static final Product NEW =
       new Product("live-new-1", "zyxwq turbo blender 900 watt", "Quuxco", "TB900", "", 49.0, null);
 
-  private static List<String> ids(SearchResult r) {
-    return r == null ? List.of() : Arrays.stream(r.items()).map(RankedItem::productId).toList();
-  }
-
-  private static RankedItem item(SearchResult r, String id) {
-    return Arrays.stream(r.items()).filter(i -> i.productId().equals(id)).findFirst().orElse(null);
-  }
-
   @Test
   void upsertsPatchesAndDeletesArriveWhileQueriesStreamAndLaterQueriesSeeThem(
       @TempDir Path checkpoints) throws Exception {
@@ -77,11 +69,11 @@ class LiveCatalogITCase {
       try (var rc = pipeline.results(false);
           var dc = pipeline.deadLetters()) {
         // Before: both products are found by their titles (and now cached).
-        assertThat(ids(PipelineFixture.askUntil(pipeline, rc, gone.title(), null, r -> true)))
+        assertThat(PipelineFixture.ids(PipelineFixture.askUntil(pipeline, rc, gone.title(), null, r -> true)))
             .contains(gone.id());
         SearchResult before =
             PipelineFixture.askUntil(pipeline, rc, repriced.title(), null, r -> true);
-        assertThat(ids(before)).contains(repriced.id());
+        assertThat(PipelineFixture.ids(before)).contains(repriced.id());
         // Queries keep streaming while the updates arrive.
         for (SearchQuery q : fixture.queries(40)) {
           pipeline.send(q.queryId(), PipelineFixture.encode(q));
@@ -101,8 +93,8 @@ class LiveCatalogITCase {
 
         SearchResult afterDelete =
             PipelineFixture.askUntil(
-                pipeline, rc, gone.title(), null, r -> !ids(r).contains(gone.id()));
-        assertThat(ids(afterDelete)).as("the deleted product").doesNotContain(gone.id());
+                pipeline, rc, gone.title(), null, r -> !PipelineFixture.ids(r).contains(gone.id()));
+        assertThat(PipelineFixture.ids(afterDelete)).as("the deleted product").doesNotContain(gone.id());
         SearchResult afterPatch =
             PipelineFixture.askUntil(
                 pipeline,
@@ -110,24 +102,24 @@ class LiveCatalogITCase {
                 repriced.title(),
                 null,
                 r ->
-                    item(r, repriced.id()) != null
-                        && Double.valueOf(12_345.0).equals(item(r, repriced.id()).price()));
-        RankedItem live = item(afterPatch, repriced.id());
+                    PipelineFixture.item(r, repriced.id()) != null
+                        && Double.valueOf(12_345.0).equals(PipelineFixture.item(r, repriced.id()).price()));
+        RankedItem live = PipelineFixture.item(afterPatch, repriced.id());
         assertThat(live).as("the patched product is still found").isNotNull();
         assertThat(live.price()).isEqualTo(12_345.0);
         assertThat(live.inStock()).isFalse();
         SearchResult inStockOnly =
             PipelineFixture.askUntil(
                 pipeline, rc, repriced.title(), new Filters(null, null, null, true), r -> true);
-        assertThat(ids(inStockOnly))
+        assertThat(PipelineFixture.ids(inStockOnly))
             .as("out of stock under in_stock")
             .doesNotContain(repriced.id());
         assertThat(inStockOnly.items()).isNotEmpty();
         SearchResult found =
             PipelineFixture.askUntil(
-                pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
-        assertThat(ids(found)).as("the new product by its own title").first().isEqualTo(NEW.id());
-        assertThat(item(found, NEW.id()).price()).isEqualTo(49.0);
+                pipeline, rc, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()));
+        assertThat(PipelineFixture.ids(found)).as("the new product by its own title").first().isEqualTo(NEW.id());
+        assertThat(PipelineFixture.item(found, NEW.id()).price()).isEqualTo(49.0);
 
         List<DeadLetter> dead = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 30_000;
@@ -177,8 +169,8 @@ class LiveCatalogITCase {
             .isTrue();
         SearchResult before =
             PipelineFixture.askUntil(
-                pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
-        assertThat(ids(before)).contains(NEW.id());
+                pipeline, rc, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()));
+        assertThat(PipelineFixture.ids(before)).contains(NEW.id());
         // Once a checkpoint after a result has completed, the next result fails the job: it
         // restarts from its latest checkpoint, taken after the updates, so the update source
         // resumes past them and only the restored delta can still apply them.
@@ -198,12 +190,12 @@ class LiveCatalogITCase {
         assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isPositive();
         SearchResult without =
             PipelineFixture.askUntil(
-                pipeline, rc, gone.title(), null, r -> !ids(r).contains(gone.id()));
-        assertThat(ids(without)).doesNotContain(gone.id()).isNotEmpty();
+                pipeline, rc, gone.title(), null, r -> !PipelineFixture.ids(r).contains(gone.id()));
+        assertThat(PipelineFixture.ids(without)).doesNotContain(gone.id()).isNotEmpty();
         SearchResult found =
             PipelineFixture.askUntil(
-                pipeline, rc, NEW.title(), null, r -> ids(r).contains(NEW.id()));
-        assertThat(ids(found)).first().isEqualTo(NEW.id());
+                pipeline, rc, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()));
+        assertThat(PipelineFixture.ids(found)).first().isEqualTo(NEW.id());
       }
       assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isPositive();
     }

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import io.moesearch.connectors.message.RankedItem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +157,16 @@ final class PipelineFixture {
       Thread.sleep(200);
     }
     return last;
+  }
+
+  /** A result's product ids, best first ({@code null}: none). */
+  static List<String> ids(SearchResult r) {
+    return r == null ? List.of() : Arrays.stream(r.items()).map(RankedItem::productId).toList();
+  }
+
+  /** A result's item of {@code id}, or {@code null}. */
+  static RankedItem item(SearchResult r, String id) {
+    return Arrays.stream(r.items()).filter(i -> i.productId().equals(id)).findFirst().orElse(null);
   }
 
   static byte[] encode(SearchQuery q) {
