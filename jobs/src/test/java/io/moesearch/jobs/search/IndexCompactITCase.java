@@ -3,7 +3,6 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.CatalogUpdate;
-import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.catalog.Product;
@@ -14,7 +13,6 @@ import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,13 +93,21 @@ class IndexCompactITCase {
         assertThat(
                 PipelineFixture.ids(
                     PipelineFixture.askUntil(
-                        pipeline, probe, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()))))
+                        pipeline,
+                        probe,
+                        NEW.title(),
+                        null,
+                        r -> PipelineFixture.ids(r).contains(NEW.id()))))
             .as("the upsert is live before the compaction")
             .contains(NEW.id());
         assertThat(
                 PipelineFixture.ids(
                     PipelineFixture.askUntil(
-                        pipeline, probe, gone.title(), null, r -> !PipelineFixture.ids(r).contains(gone.id()))))
+                        pipeline,
+                        probe,
+                        gone.title(),
+                        null,
+                        r -> !PipelineFixture.ids(r).contains(gone.id()))))
             .doesNotContain(gone.id());
       }
 
@@ -154,7 +160,8 @@ class IndexCompactITCase {
                 null,
                 r ->
                     PipelineFixture.item(r, repriced.id()) != null
-                        && Double.valueOf(7.0).equals(PipelineFixture.item(r, repriced.id()).price()));
+                        && Double.valueOf(7.0)
+                            .equals(PipelineFixture.item(r, repriced.id()).price()));
         assertThat(PipelineFixture.item(repricedAfter, repriced.id()).price()).isEqualTo(7.0);
         assertThat(PipelineFixture.item(repricedAfter, repriced.id()).inStock()).isTrue();
 

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
@@ -69,7 +68,9 @@ class LiveCatalogITCase {
       try (var rc = pipeline.results(false);
           var dc = pipeline.deadLetters()) {
         // Before: both products are found by their titles (and now cached).
-        assertThat(PipelineFixture.ids(PipelineFixture.askUntil(pipeline, rc, gone.title(), null, r -> true)))
+        assertThat(
+                PipelineFixture.ids(
+                    PipelineFixture.askUntil(pipeline, rc, gone.title(), null, r -> true)))
             .contains(gone.id());
         SearchResult before =
             PipelineFixture.askUntil(pipeline, rc, repriced.title(), null, r -> true);
@@ -94,7 +95,9 @@ class LiveCatalogITCase {
         SearchResult afterDelete =
             PipelineFixture.askUntil(
                 pipeline, rc, gone.title(), null, r -> !PipelineFixture.ids(r).contains(gone.id()));
-        assertThat(PipelineFixture.ids(afterDelete)).as("the deleted product").doesNotContain(gone.id());
+        assertThat(PipelineFixture.ids(afterDelete))
+            .as("the deleted product")
+            .doesNotContain(gone.id());
         SearchResult afterPatch =
             PipelineFixture.askUntil(
                 pipeline,
@@ -103,7 +106,8 @@ class LiveCatalogITCase {
                 null,
                 r ->
                     PipelineFixture.item(r, repriced.id()) != null
-                        && Double.valueOf(12_345.0).equals(PipelineFixture.item(r, repriced.id()).price()));
+                        && Double.valueOf(12_345.0)
+                            .equals(PipelineFixture.item(r, repriced.id()).price()));
         RankedItem live = PipelineFixture.item(afterPatch, repriced.id());
         assertThat(live).as("the patched product is still found").isNotNull();
         assertThat(live.price()).isEqualTo(12_345.0);
@@ -118,7 +122,10 @@ class LiveCatalogITCase {
         SearchResult found =
             PipelineFixture.askUntil(
                 pipeline, rc, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()));
-        assertThat(PipelineFixture.ids(found)).as("the new product by its own title").first().isEqualTo(NEW.id());
+        assertThat(PipelineFixture.ids(found))
+            .as("the new product by its own title")
+            .first()
+            .isEqualTo(NEW.id());
         assertThat(PipelineFixture.item(found, NEW.id()).price()).isEqualTo(49.0);
 
         List<DeadLetter> dead = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.moesearch.jobs.search;
 
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import io.moesearch.connectors.message.RankedItem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
