@@ -73,6 +73,11 @@ public final class FreshnessTimeline {
     public int stalePricesServed;
     public int removedServedAfterTarget;
     public long targetMs;
+
+    /** The first stale items served (at most {@value #EXAMPLES}), to look into. */
+    public List<String> staleExamples = new ArrayList<>();
+
+    static final int EXAMPLES = 20;
   }
 
   private FreshnessTimeline() {}
@@ -89,6 +94,18 @@ public final class FreshnessTimeline {
               && Math.abs(item.price() - u.price()) < PRICE_EPSILON;
       case STOCK_OUT, DELETE -> item == null;
     };
+  }
+
+  /**
+   * Whether {@code r} can show {@code u}: an answer turned away as overloaded shows nothing, and a
+   * product's absence proves a removal only in an answer searched in full (a degraded one may
+   * simply not have reached it).
+   */
+  static boolean evidence(Planned u, SearchResult r) {
+    if (r.degraded().equals(SearchResult.OVERLOADED)) {
+      return false;
+    }
+    return !u.removes() || r.degraded().equals(SearchResult.NOT_DEGRADED);
   }
 
   private static RankedItem find(SearchResult r, String productId) {
@@ -135,11 +152,10 @@ public final class FreshnessTimeline {
       long t0 = producedAt[u.index()];
       List<SearchResult> rs = new ArrayList<>(probes.getOrDefault(u.index(), List.of()));
       rs.sort(Comparator.comparingLong(SearchResult::tsOut));
+      // A removal or price is verifiable once some answer to its probe showed the product.
       boolean verifiable =
-          u.removes()
-              ? rs.stream().anyMatch(r -> r.tsIn() < t0 && find(r, u.productId()) != null)
-              : u.kind() != Kind.PRICE_PATCH
-                  || rs.stream().anyMatch(r -> find(r, u.productId()) != null);
+          (!u.removes() && u.kind() != Kind.PRICE_PATCH)
+              || rs.stream().anyMatch(r -> find(r, u.productId()) != null);
       if (!verifiable) {
         f.unverifiable++;
         continue;
@@ -147,7 +163,7 @@ public final class FreshnessTimeline {
       long lastMiss = -1;
       SearchResult first = null;
       for (SearchResult r : rs) {
-        if (r.tsIn() < t0) {
+        if (r.tsIn() < t0 || !evidence(u, r)) {
           continue;
         }
         if (reflects(u, r)) {
@@ -224,17 +240,36 @@ public final class FreshnessTimeline {
           if (r.tsIn() > seen) {
             f.staleItemsServed++;
             stale = true;
+            example(f, r, u, producedAt, seen);
           }
         } else if (u.kind() == Kind.PRICE_PATCH
             && r.tsIn() > seen
             && (item.price() == null || Math.abs(item.price() - u.price()) >= PRICE_EPSILON)) {
           f.stalePricesServed++;
           stale = true;
+          example(f, r, u, producedAt, seen);
         }
       }
       if (stale) {
         f.staleResults++;
       }
+    }
+  }
+
+  private static void example(Figures f, SearchResult r, Planned u, long[] producedAt, long seen) {
+    if (f.staleExamples.size() < Figures.EXAMPLES) {
+      f.staleExamples.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s %s: query %s (cache %s, degraded %s) accepted %d ms after the update, %d ms"
+                  + " after it was seen searchable",
+              u.kind(),
+              u.productId(),
+              r.queryId(),
+              r.cache(),
+              r.degraded(),
+              r.tsIn() - producedAt[u.index()],
+              r.tsIn() - seen));
     }
   }
 

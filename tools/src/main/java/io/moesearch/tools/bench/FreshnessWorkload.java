@@ -178,10 +178,7 @@ public final class FreshnessWorkload {
 
   private FreshnessWorkload() {}
 
-  /**
-   * Plans updates and queries. {@code background} makes the non-probe queries (given their id);
-   * every other background query asks with the {@code in_stock} filter.
-   */
+  /** Plans updates and queries. {@code background} makes the non-probe queries (given their id). */
   public static Plan plan(Catalog catalog, Settings s, Function<String, SearchQuery> background) {
     Random random = new Random(s.seed());
     List<Integer> order = new ArrayList<>();
@@ -282,7 +279,6 @@ public final class FreshnessWorkload {
     int next = 0;
     int sent = 0;
     int probes = 0;
-    int backgrounds = 0;
     for (int k = 0; k < slots; k++) {
       long slotMs = (long) Math.floor(k * 1000.0 / s.queriesPerSec());
       while (sent < updates.size() && updateAtMs(sent, s) <= slotMs) {
@@ -304,11 +300,7 @@ public final class FreshnessWorkload {
         probeOf.put(id, u.index());
         probes++;
       } else {
-        SearchQuery q = background.apply("bg-" + k);
-        if (backgrounds++ % 2 == 1) {
-          q = new SearchQuery(q.queryId(), q.text(), q.topK(), inStock, q.ts(), q.sessionId());
-        }
-        queries.add(q);
+        queries.add(background.apply("bg-" + k));
       }
     }
     return new Plan(updates, before, queries, probeOf);

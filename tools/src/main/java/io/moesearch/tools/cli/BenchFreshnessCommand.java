@@ -9,6 +9,7 @@ import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.eval.LatencyStats;
+import io.moesearch.core.util.Zipf;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
@@ -25,7 +26,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,14 +43,15 @@ import picocli.CommandLine.Option;
       """
             Starts the embedded pipeline (broker + search job on a MiniCluster), warms it, then
             runs two phases of --seconds each at --rate queries/s: without updates (background
-            queries only: never-seen title prefixes, every other one with the in_stock filter),
-            then with --updates-per-sec catalogue updates (a seeded mix, each of a different
+            queries only: --hit-share repeats of --popular popular queries, the rest never-seen
+            title prefixes, every other one with the in_stock filter), then with --updates-per-sec catalogue updates (a seeded mix, each of a different
             shipped product: new products, text changes, price patches, stock-outs, deletes) for
             --seconds and --tail more seconds of queries. A tracked share of the updates is probed:
             its product's own title (under in_stock for a stock-out) asked at fixed offsets after
             the update (and once before a removal). Update-to-searchable = produce time to the
             ts_out of the first probe answer that reflects it (found, new title or price shown,
-            or absent). Stale = a deleted (or, under in_stock, out-of-stock) product, or an old
+            or absent in an answer searched in full; answers turned away as overloaded show
+            nothing). Query latency is in job, over background answers that were searched. Stale = a deleted (or, under in_stock, out-of-stock) product, or an old
             price, in an answer accepted after the change had been seen searchable. Then, in
             process: routed recall@10 against exact search over the remaining products after
             deleting --delete-share of the catalogue (the served artifact with the deleted ids
@@ -111,6 +115,19 @@ final class BenchFreshnessCommand extends CliCommand {
   private long targetMs;
 
   @Option(
+      names = "--hit-share",
+      defaultValue = "0.5",
+      description =
+          "Share of the background queries that repeat popular (cached) queries, in [0, 0.95].")
+  private double hitShare;
+
+  @Option(
+      names = "--popular",
+      defaultValue = "200",
+      description = "Distinct popular queries the repeats draw from (Zipf, exponent 1).")
+  private int popular;
+
+  @Option(
       names = "--delete-share",
       defaultValue = "0.2",
       description = "Share of the catalogue deleted for the recall measurement.")
@@ -139,6 +156,8 @@ final class BenchFreshnessCommand extends CliCommand {
     public double queryP99MsWithUpdates;
     public double queryP50MsWithoutUpdates;
     public double queryP99MsWithoutUpdates;
+    public double overloadedShareWithUpdates;
+    public double overloadedShareWithoutUpdates;
     public double queryE2eP99MsWithUpdates;
     public double queryE2eP99MsWithoutUpdates;
     public double updatesPerSecAchieved;
@@ -167,6 +186,10 @@ final class BenchFreshnessCommand extends CliCommand {
     if (!(trackedShare >= 0 && trackedShare <= 1) || !(probeShare > 0 && probeShare <= 1)) {
       throw new ConfigException("--tracked-share must be in [0, 1] and --probe-share in (0, 1]");
     }
+    atLeast("--popular", popular, 1);
+    if (!(hitShare >= 0 && hitShare <= 0.95)) {
+      throw new ConfigException("--hit-share must be in [0, 0.95], got " + hitShare);
+    }
     if (!(deleteShare >= 0 && deleteShare < 1)) {
       throw new ConfigException("--delete-share must be in [0, 1), got " + deleteShare);
     }
@@ -174,6 +197,11 @@ final class BenchFreshnessCommand extends CliCommand {
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     BenchOverloadCommand.DistinctTexts texts =
         new BenchOverloadCommand.DistinctTexts(catalog, seed);
+    List<String> pool = new ArrayList<>();
+    for (SearchQuery q : texts.take("pop-", popular)) {
+      pool.add(q.text());
+    }
+    Background background = new Background(texts, pool, hitShare, seed);
     double tracked =
         trackedShare > 0
             ? trackedShare
@@ -184,7 +212,7 @@ final class BenchFreshnessCommand extends CliCommand {
             catalog,
             new FreshnessWorkload.Settings(
                 updatesPerSec, rate, seconds, tail, tracked, probeShare, seed),
-            texts::next);
+            background);
     Report report = new Report();
     report.updatesPerSecTarget = updatesPerSec;
     report.queriesPerSecTarget = rate;
@@ -207,20 +235,29 @@ final class BenchFreshnessCommand extends CliCommand {
     List<SearchResult> answers = Collections.synchronizedList(new ArrayList<>());
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
       int warm = (int) Math.round(warmupSeconds * rate);
-      System.out.printf("warming: %d queries%n", warm);
+      System.out.printf("warming: %d popular queries, then %d of the mix%n", pool.size(), warm);
+      List<SearchQuery> popularQueries = new ArrayList<>();
+      for (int i = 0; i < pool.size(); i++) {
+        popularQueries.add(new SearchQuery("pop-" + i, pool.get(i), 10, null, 0, null));
+      }
+      PipelineDriver.run(pipeline, popularQueries, List.of(), rate / 2, timeout(), r -> {});
       PipelineDriver.run(
-          pipeline, background(texts, "warm-", warm), List.of(), rate, timeout(), r -> {});
+          pipeline, background.take("warm-", warm), List.of(), rate, timeout(), r -> {});
 
       System.out.printf("phase 1: %d s of queries, no updates%n", seconds);
       LatencyStats without = new LatencyStats();
       report.withoutUpdates =
           PipelineDriver.run(
               pipeline,
-              background(texts, "base-", (int) Math.round(seconds * rate)),
+              background.take("base-", (int) Math.round(seconds * rate)),
               List.of(),
               rate,
               timeout(),
-              r -> without.add(r.latency().totalMs()));
+              r -> {
+                if (!r.degraded().equals(SearchResult.OVERLOADED)) {
+                  without.add(r.latency().totalMs());
+                }
+              });
       report.queryP50MsWithoutUpdates = without.percentile(50);
       report.queryP99MsWithoutUpdates = without.percentile(99);
 
@@ -237,7 +274,8 @@ final class BenchFreshnessCommand extends CliCommand {
               timeout(),
               r -> {
                 answers.add(r);
-                if (!plan.probeOf().containsKey(r.queryId())) {
+                if (!plan.probeOf().containsKey(r.queryId())
+                    && !r.degraded().equals(SearchResult.OVERLOADED)) {
                   with.add(r.latency().totalMs());
                 }
               },
@@ -261,6 +299,8 @@ final class BenchFreshnessCommand extends CliCommand {
         report.withUpdates.queriesSent / report.withUpdates.sendSeconds;
     report.queriesPerSecAchievedWithoutUpdates =
         report.withoutUpdates.queriesSent / report.withoutUpdates.sendSeconds;
+    report.overloadedShareWithUpdates = overloadedShare(report.withUpdates);
+    report.overloadedShareWithoutUpdates = overloadedShare(report.withoutUpdates);
     report.queriesSentWithUpdates = report.withUpdates.queriesSent;
     report.answersWithUpdates = answers.size();
     FreshnessTimeline.Figures t =
@@ -288,18 +328,52 @@ final class BenchFreshnessCommand extends CliCommand {
     return Duration.ofMinutes(3);
   }
 
-  /** Never-seen queries; every other one with the in_stock filter. */
-  private static List<SearchQuery> background(
-      BenchOverloadCommand.DistinctTexts texts, String prefix, int n) {
-    Filters inStock = new Filters(null, null, null, true);
-    List<SearchQuery> out = new ArrayList<>(n);
-    for (SearchQuery q : texts.take(prefix, n)) {
-      out.add(
-          out.size() % 2 == 1
-              ? new SearchQuery(q.queryId(), q.text(), q.topK(), inStock, q.ts(), q.sessionId())
-              : q);
+  private static double overloadedShare(PipelineDriver.Figures f) {
+    return f.resultsReceived == 0
+        ? 0
+        : f.degraded.getOrDefault(SearchResult.OVERLOADED, 0) / (double) f.resultsReceived;
+  }
+
+  /**
+   * Background queries: with probability {@code hitShare} a repeat of a popular query (Zipf), else
+   * a never-seen one, every other of which asks with the in_stock filter.
+   */
+  static final class Background implements Function<String, SearchQuery> {
+    private static final Filters IN_STOCK = new Filters(null, null, null, true);
+    private final BenchOverloadCommand.DistinctTexts texts;
+    private final List<String> pool;
+    private final double hitShare;
+    private final Random random;
+    private final Zipf zipf;
+    private int distinct;
+
+    Background(
+        BenchOverloadCommand.DistinctTexts texts, List<String> pool, double hitShare, long seed) {
+      this.texts = texts;
+      this.pool = pool;
+      this.hitShare = hitShare;
+      this.random = new Random(seed + 1);
+      this.zipf = new Zipf(pool.size(), 1.0, seed + 2);
     }
-    return out;
+
+    @Override
+    public SearchQuery apply(String id) {
+      if (random.nextDouble() < hitShare) {
+        return new SearchQuery(id, pool.get(zipf.next()), 10, null, 0, null);
+      }
+      SearchQuery q = texts.next(id);
+      return distinct++ % 2 == 1
+          ? new SearchQuery(id, q.text(), q.topK(), IN_STOCK, q.ts(), q.sessionId())
+          : q;
+    }
+
+    List<SearchQuery> take(String prefix, int n) {
+      List<SearchQuery> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(apply(prefix + i));
+      }
+      return out;
+    }
   }
 
   private RecallAfterDeletes.Result recall(
@@ -389,6 +463,7 @@ final class BenchFreshnessCommand extends CliCommand {
         "%.3f",
         r.recallFreshRebuild);
     System.out.println("\nby kind (ms): " + t.byKind);
+    t.staleExamples.forEach(e -> System.out.println("stale: " + e));
   }
 
   private static void row(String what, String format, Object... args) {

@@ -128,6 +128,37 @@ class FreshnessTimelineTest {
   }
 
   @Test
+  void onlyAFullAnswerProvesARemovalAndAnOverloadedOneShowsNothing() {
+    List<SearchResult> rs = new ArrayList<>();
+    rs.add(answer(1, false, 1_500, 1_520, item("p1")));
+    rs.add(degraded(answer(1, false, 2_100, 2_150), SearchResult.OVERLOADED));
+    rs.add(degraded(answer(1, false, 2_200, 2_250), "fast_path"));
+    rs.add(answer(1, false, 2_300, 2_400, item("p1")));
+    rs.add(answer(1, false, 2_500, 2_900));
+    rs.add(degraded(answer(0, false, 1_100, 1_200), SearchResult.OVERLOADED));
+    rs.add(degraded(answer(0, false, 1_300, 1_350, item("fresh-1")), "fast_path"));
+    FreshnessTimeline.Figures f = analyse(rs);
+    assertThat(f.byKind).containsEntry("delete_p50", 900.0).containsEntry("new_product_p50", 350.0);
+    assertThat(f.resolutionP99Ms).isEqualTo(500); // 2_400 (last miss) to 2_900
+  }
+
+  private static SearchResult degraded(SearchResult r, String level) {
+    return new SearchResult(
+        r.queryId(),
+        r.text(),
+        r.items(),
+        r.experts(),
+        r.indexVersion(),
+        r.latency(),
+        r.cache(),
+        r.tsIn(),
+        r.tsOut(),
+        false,
+        r.experts(),
+        level);
+  }
+
+  @Test
   void aTextChangeIsReflectedOnlyWithItsNewTitle() {
     Product changed = new Product("p7", "Old title qzc", "", "", "", null, Map.of());
     Planned u = new Planned(0, Kind.TEXT_CHANGE, "p7", changed, null, changed.title(), true);
