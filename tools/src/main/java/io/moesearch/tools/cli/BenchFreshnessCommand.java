@@ -450,6 +450,11 @@ final class BenchFreshnessCommand extends CliCommand {
         ms(r.queryP50MsWithUpdates),
         ms(r.queryP99MsWithUpdates));
     row(
+        "answered overloaded (not searched), without / with updates",
+        "%.3f / %.3f",
+        r.overloadedShareWithoutUpdates,
+        r.overloadedShareWithUpdates);
+    row(
         "query e2e p99 ms without / with updates",
         "%s / %s",
         ms(r.queryE2eP99MsWithoutUpdates),
