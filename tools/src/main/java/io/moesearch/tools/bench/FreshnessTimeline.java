@@ -98,14 +98,14 @@ public final class FreshnessTimeline {
 
   /**
    * Whether {@code r} can show {@code u}: an answer turned away as overloaded shows nothing, and a
-   * product's absence proves a removal only in an answer searched in full (a degraded one may
-   * simply not have reached it).
+   * product's absence proves a removal only in an answer searched in full (a degraded one, or a
+   * partial one cut short by the merge timeout, may simply not have reached it).
    */
   static boolean evidence(Planned u, SearchResult r) {
     if (r.degraded().equals(SearchResult.OVERLOADED)) {
       return false;
     }
-    return !u.removes() || r.degraded().equals(SearchResult.NOT_DEGRADED);
+    return !u.removes() || (r.degraded().equals(SearchResult.NOT_DEGRADED) && !r.partial());
   }
 
   private static RankedItem find(SearchResult r, String productId) {

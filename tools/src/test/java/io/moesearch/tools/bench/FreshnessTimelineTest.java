@@ -133,6 +133,7 @@ class FreshnessTimelineTest {
     rs.add(answer(1, false, 1_500, 1_520, item("p1")));
     rs.add(degraded(answer(1, false, 2_100, 2_150), SearchResult.OVERLOADED));
     rs.add(degraded(answer(1, false, 2_200, 2_250), "fast_path"));
+    rs.add(partial(answer(1, false, 2_250, 2_260)));
     rs.add(answer(1, false, 2_300, 2_400, item("p1")));
     rs.add(answer(1, false, 2_500, 2_900));
     rs.add(degraded(answer(0, false, 1_100, 1_200), SearchResult.OVERLOADED));
@@ -140,6 +141,22 @@ class FreshnessTimelineTest {
     FreshnessTimeline.Figures f = analyse(rs);
     assertThat(f.byKind).containsEntry("delete_p50", 900.0).containsEntry("new_product_p50", 350.0);
     assertThat(f.resolutionP99Ms).isEqualTo(500); // 2_400 (last miss) to 2_900
+  }
+
+  private static SearchResult partial(SearchResult r) {
+    return new SearchResult(
+        r.queryId(),
+        r.text(),
+        r.items(),
+        r.experts(),
+        r.indexVersion(),
+        r.latency(),
+        r.cache(),
+        r.tsIn(),
+        r.tsOut(),
+        true,
+        new int[0],
+        SearchResult.NOT_DEGRADED);
   }
 
   private static SearchResult degraded(SearchResult r, String level) {
