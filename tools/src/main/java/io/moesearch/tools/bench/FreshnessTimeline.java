@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * title, a patched price shown, a deleted product absent, an out-of-stock product absent under the
  * {@code in_stock} filter. A removal counts only when its pre-probe (asked before it) found the
  * product; a patch only when some probe found the product. An update never seen reflected is
- * censored: its value is the lower bound (the last probe's answer) and the percentile says so.
+ * censored: its value is the lower bound (the last probe's answer) and the percentile says so; one
+ * whose probes never got an answer that could show it is unverifiable too.
  *
  * <p><b>Stale</b>: an item of a deleted product (or, in an answer to an {@code in_stock} query, of
  * an out-of-stock one), or an item with a price other than the patched one, in an answer whose
@@ -179,8 +180,11 @@ public final class FreshnessTimeline {
         f.measured++;
         f.reflectedVia.merge(first.cache(), 1, Integer::sum);
         resolution.add((double) (first.tsOut() - Math.max(lastMiss, t0)));
+      } else if (lastMiss < 0) {
+        f.unverifiable++; // no answer to its probes could show it (all turned away, or none)
+        continue;
       } else {
-        sample = new double[] {lastMiss < 0 ? 0 : lastMiss - t0, 1};
+        sample = new double[] {lastMiss - t0, 1};
         f.censored++;
       }
       samples.add(sample);

@@ -138,8 +138,12 @@ class FreshnessTimelineTest {
     rs.add(answer(1, false, 2_500, 2_900));
     rs.add(degraded(answer(0, false, 1_100, 1_200), SearchResult.OVERLOADED));
     rs.add(degraded(answer(0, false, 1_300, 1_350, item("fresh-1")), "fast_path"));
+    rs.add(answer(3, false, 3_900, 3_950, priced("p3", 10)));
+    rs.add(degraded(answer(3, false, 4_300, 4_400), SearchResult.OVERLOADED));
     FreshnessTimeline.Figures f = analyse(rs);
     assertThat(f.byKind).containsEntry("delete_p50", 900.0).containsEntry("new_product_p50", 350.0);
+    // the price patch was only ever answered before it (found) and then turned away: no evidence
+    assertThat(f.byKind).doesNotContainKey("price_patch_n");
     assertThat(f.resolutionP99Ms).isEqualTo(500); // 2_400 (last miss) to 2_900
   }
 
