@@ -148,22 +148,14 @@ class FreshnessTimelineTest {
   }
 
   private static SearchResult partial(SearchResult r) {
-    return new SearchResult(
-        r.queryId(),
-        r.text(),
-        r.items(),
-        r.experts(),
-        r.indexVersion(),
-        r.latency(),
-        r.cache(),
-        r.tsIn(),
-        r.tsOut(),
-        true,
-        new int[0],
-        SearchResult.NOT_DEGRADED);
+    return copy(r, true, SearchResult.NOT_DEGRADED);
   }
 
   private static SearchResult degraded(SearchResult r, String level) {
+    return copy(r, false, level);
+  }
+
+  private static SearchResult copy(SearchResult r, boolean partial, String level) {
     return new SearchResult(
         r.queryId(),
         r.text(),
@@ -174,8 +166,8 @@ class FreshnessTimelineTest {
         r.cache(),
         r.tsIn(),
         r.tsOut(),
-        false,
-        r.experts(),
+        partial,
+        partial ? new int[0] : r.experts(),
         level);
   }
 
