@@ -105,7 +105,8 @@ public final class MoeSearch implements Callable<Integer> {
         BenchCacheCommand.class,
         BenchOverloadCommand.class,
         BenchRoutingCommand.class,
-        BenchChaosCommand.class
+        BenchChaosCommand.class,
+        BenchFreshnessCommand.class
       })
   static final class Bench extends Group {}
 

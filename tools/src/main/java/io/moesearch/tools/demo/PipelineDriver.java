@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Streams queries into a running {@link EmbeddedPipeline} at a target rate while consuming results,
@@ -91,6 +92,22 @@ public final class PipelineDriver {
       double ratePerSec,
       Duration timeout,
       Consumer<SearchResult> onResult) {
+    return run(pipeline, queries, malformed, ratePerSec, timeout, onResult, i -> {});
+  }
+
+  /**
+   * As {@link #run(EmbeddedPipeline, List, List, double, Duration, Consumer)}, calling {@code
+   * beforeSend} with each query's index on the producer thread just before the query is sent (at
+   * its paced time): other messages sent there (catalogue updates) keep the same clock.
+   */
+  public static Figures run(
+      EmbeddedPipeline pipeline,
+      List<SearchQuery> queries,
+      List<byte[]> malformed,
+      double ratePerSec,
+      Duration timeout,
+      Consumer<SearchResult> onResult,
+      IntConsumer beforeSend) {
     MessageJson json = new MessageJson();
     Figures f = new Figures();
     f.targetRatePerSec = ratePerSec;
@@ -164,6 +181,7 @@ public final class PipelineDriver {
           LockSupport.parkNanos(wait);
         }
       }
+      beforeSend.accept(i);
       SearchQuery q = queries.get(i);
       sentAt.put(q.queryId(), System.currentTimeMillis());
       pipeline.send(q.queryId(), json.encodeQuery(q));

@@ -108,7 +108,8 @@ class MoeSearchHelpTest {
             "bench pipeline",
             "bench cache",
             "bench overload",
-            "bench routing")) {
+            "bench routing",
+            "bench freshness")) {
       assertThat(help).contains(" " + command + " ");
     }
   }

@@ -1,0 +1,488 @@
+package io.moesearch.tools.cli;
+
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.CatalogLoader;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.eval.LatencyStats;
+import io.moesearch.core.util.Zipf;
+import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.bench.FreshnessTimeline;
+import io.moesearch.tools.bench.FreshnessWorkload;
+import io.moesearch.tools.bench.RecallAfterDeletes;
+import io.moesearch.tools.demo.PipelineDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code moe-search bench freshness}: the live catalogue under a stream of updates. */
+@Command(
+    name = "freshness",
+    description = {
+      "Stream catalogue updates beside queries; print update-to-searchable latency, query"
+          + " latency with and without updates, stale items served, and recall after deletes.",
+      "",
+      """
+            Starts the embedded pipeline (broker + search job on a MiniCluster), warms it, then
+            runs two phases of --seconds each at --rate queries/s: without updates (background
+            queries only: --hit-share repeats of --popular popular queries, the rest never-seen
+            title prefixes, every other one with the in_stock filter), then with --updates-per-sec catalogue updates (a seeded mix, each of a different
+            shipped product: new products, text changes, price patches, stock-outs, deletes) for
+            --seconds and --tail more seconds of queries. A tracked share of the updates is probed:
+            its product's own title (under in_stock for a stock-out) asked at fixed offsets after
+            the update (and once before a removal). Update-to-searchable = produce time to the
+            ts_out of the first probe answer that reflects it (found, new title or price shown,
+            or absent in an answer searched in full; answers turned away as overloaded show
+            nothing). Query latency is in job, over background answers that were searched. Stale = a deleted (or, under in_stock, out-of-stock) product, or an old
+            price, in an answer accepted after the change had been seen searchable. Then, in
+            process: routed recall@10 against exact search over the remaining products after
+            deleting --delete-share of the catalogue (the served artifact with the deleted ids
+            filtered inside HNSW, as the job does), beside a fresh rebuild of the same remaining
+            products with the index build's code."""
+    })
+final class BenchFreshnessCommand extends CliCommand {
+  @Option(
+      names = "--updates-per-sec",
+      paramLabel = "U",
+      defaultValue = "50",
+      description = "Catalogue updates per second.")
+  private double updatesPerSec;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "Q",
+      defaultValue = "100",
+      description = "Queries per second (probes and background).")
+  private double rate;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "60",
+      description = "Duration of each phase (updates stream for this long).")
+  private int seconds;
+
+  @Option(
+      names = "--tail",
+      defaultValue = "15",
+      description = "Seconds of queries after the last update (late probes).")
+  private int tail;
+
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "20",
+      description = "Warm-up at the same query rate before the phases.")
+  private int warmupSeconds;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seeds updates, queries, deletes.")
+  private long seed;
+
+  @Option(
+      names = "--tracked-share",
+      defaultValue = "0",
+      description =
+          "Share of the updates probed, in (0, 1]; 0 = as many as keep probes within"
+              + " --probe-share of the query stream.")
+  private double trackedShare;
+
+  @Option(
+      names = "--probe-share",
+      defaultValue = "0.6",
+      description = "At most this share of the queries are probes.")
+  private double probeShare;
+
+  @Option(
+      names = "--target-ms",
+      defaultValue = "1000",
+      description = "Removals served later than this after their update are counted too.")
+  private long targetMs;
+
+  @Option(
+      names = "--hit-share",
+      defaultValue = "0.5",
+      description =
+          "Share of the background queries that repeat popular (cached) queries, in [0, 0.95].")
+  private double hitShare;
+
+  @Option(
+      names = "--popular",
+      defaultValue = "200",
+      description = "Distinct popular queries the repeats draw from (Zipf, exponent 1).")
+  private int popular;
+
+  @Option(
+      names = "--delete-share",
+      defaultValue = "0.2",
+      description = "Share of the catalogue deleted for the recall measurement.")
+  private double deleteShare;
+
+  @Option(
+      names = "--recall-queries",
+      defaultValue = "500",
+      description = "Queries (seeded title prefixes) of the recall measurement.")
+  private int recallQueries;
+
+  /** The JSON output. */
+  public static final class Report {
+    public double updatesPerSecTarget;
+    public double queriesPerSecTarget;
+    public int seconds;
+    public long seed;
+    public double trackedShare;
+    public double updateToSearchableP50Ms;
+    public double updateToSearchableP99Ms;
+    public boolean updateToSearchableP99IsLowerBound;
+    public int staleItemsServed;
+    public int stalePricesServed;
+    public int removedServedAfterTarget;
+    public double queryP50MsWithUpdates;
+    public double queryP99MsWithUpdates;
+    public double queryP50MsWithoutUpdates;
+    public double queryP99MsWithoutUpdates;
+    public double overloadedShareWithUpdates;
+    public double overloadedShareWithoutUpdates;
+    public double queryE2eP99MsWithUpdates;
+    public double queryE2eP99MsWithoutUpdates;
+    public double updatesPerSecAchieved;
+    public double queriesPerSecAchievedWithUpdates;
+    public double queriesPerSecAchievedWithoutUpdates;
+    public int queriesSentWithUpdates;
+    public int answersWithUpdates;
+    public int probesSent;
+    public double recallAfterDeletes;
+    public double recallFreshRebuild;
+    public RecallAfterDeletes.Result recall;
+    public FreshnessTimeline.Figures timeline;
+    public PipelineDriver.Figures withUpdates;
+    public PipelineDriver.Figures withoutUpdates;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    MoeSearchConfig config = config();
+    atLeast("--updates-per-sec", updatesPerSec, 0.01);
+    atLeast("--rate", rate, 0.01);
+    atLeast("--seconds", seconds, 1);
+    atLeast("--tail", tail, 0);
+    atLeast("--warmup-seconds", warmupSeconds, 0);
+    atLeast("--recall-queries", recallQueries, 1);
+    if (!(trackedShare >= 0 && trackedShare <= 1) || !(probeShare > 0 && probeShare <= 1)) {
+      throw new ConfigException("--tracked-share must be in [0, 1] and --probe-share in (0, 1]");
+    }
+    atLeast("--popular", popular, 1);
+    if (!(hitShare >= 0 && hitShare <= 0.95)) {
+      throw new ConfigException("--hit-share must be in [0, 0.95], got " + hitShare);
+    }
+    if (!(deleteShare >= 0 && deleteShare < 1)) {
+      throw new ConfigException("--delete-share must be in [0, 1), got " + deleteShare);
+    }
+    IndexArtifact artifact = DemoCommand.ensureIndex(config);
+    Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
+    BenchOverloadCommand.DistinctTexts texts =
+        new BenchOverloadCommand.DistinctTexts(catalog, seed);
+    List<String> pool = new ArrayList<>();
+    for (SearchQuery q : texts.take("pop-", popular)) {
+      pool.add(q.text());
+    }
+    Background background = new Background(texts, pool, hitShare, seed);
+    double tracked =
+        trackedShare > 0
+            ? trackedShare
+            : FreshnessWorkload.Settings.autoTrackedShare(
+                updatesPerSec, rate, seconds, tail, probeShare);
+    FreshnessWorkload.Plan plan =
+        FreshnessWorkload.plan(
+            catalog,
+            new FreshnessWorkload.Settings(
+                updatesPerSec, rate, seconds, tail, tracked, probeShare, seed),
+            background);
+    Report report = new Report();
+    report.updatesPerSecTarget = updatesPerSec;
+    report.queriesPerSecTarget = rate;
+    report.seconds = seconds;
+    report.seed = seed;
+    report.trackedShare = tracked;
+    report.probesSent = plan.probes();
+    System.out.printf(
+        Locale.ROOT,
+        "plan: %d updates at %.0f/s, %d queries at %.0f/s (%d probes of %.1f%% of the updates)%n",
+        plan.updates().size(),
+        updatesPerSec,
+        plan.queries().size(),
+        rate,
+        plan.probes(),
+        100 * tracked);
+
+    long[] producedAt = new long[plan.updates().size()];
+    Arrays.fill(producedAt, -1);
+    List<SearchResult> answers = Collections.synchronizedList(new ArrayList<>());
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
+      int warm = (int) Math.round(warmupSeconds * rate);
+      System.out.printf("warming: %d popular queries, then %d of the mix%n", pool.size(), warm);
+      List<SearchQuery> popularQueries = new ArrayList<>();
+      for (int i = 0; i < pool.size(); i++) {
+        popularQueries.add(new SearchQuery("pop-" + i, pool.get(i), 10, null, 0, null));
+      }
+      PipelineDriver.run(pipeline, popularQueries, List.of(), rate / 2, timeout(), r -> {});
+      PipelineDriver.run(
+          pipeline, background.take("warm-", warm), List.of(), rate, timeout(), r -> {});
+
+      System.out.printf("phase 1: %d s of queries, no updates%n", seconds);
+      LatencyStats without = new LatencyStats();
+      report.withoutUpdates =
+          PipelineDriver.run(
+              pipeline,
+              background.take("base-", (int) Math.round(seconds * rate)),
+              List.of(),
+              rate,
+              timeout(),
+              r -> {
+                if (!r.degraded().equals(SearchResult.OVERLOADED)) {
+                  without.add(r.latency().totalMs());
+                }
+              });
+      report.queryP50MsWithoutUpdates = without.percentile(50);
+      report.queryP99MsWithoutUpdates = without.percentile(99);
+
+      System.out.printf(
+          "phase 2: %d s of updates + %d s tail, queries throughout%n", seconds, tail);
+      LatencyStats with = new LatencyStats();
+      int[] sent = {0};
+      report.withUpdates =
+          PipelineDriver.run(
+              pipeline,
+              plan.queries(),
+              List.of(),
+              rate,
+              timeout(),
+              r -> {
+                answers.add(r);
+                if (!plan.probeOf().containsKey(r.queryId())
+                    && !r.degraded().equals(SearchResult.OVERLOADED)) {
+                  with.add(r.latency().totalMs());
+                }
+              },
+              k -> {
+                while (sent[0] < plan.updatesBefore()[k]) {
+                  long now = System.currentTimeMillis();
+                  producedAt[sent[0]] = now;
+                  pipeline.sendUpdate(plan.updates().get(sent[0]).at(now));
+                  sent[0]++;
+                }
+              });
+      report.queryP50MsWithUpdates = with.percentile(50);
+      report.queryP99MsWithUpdates = with.percentile(99);
+      int n = sent[0];
+      report.updatesPerSecAchieved =
+          n < 2 ? 0 : (n - 1) * 1000.0 / (producedAt[n - 1] - producedAt[0]);
+    }
+    report.queryE2eP99MsWithUpdates = report.withUpdates.e2eP99Ms;
+    report.queryE2eP99MsWithoutUpdates = report.withoutUpdates.e2eP99Ms;
+    report.queriesPerSecAchievedWithUpdates =
+        report.withUpdates.queriesSent / report.withUpdates.sendSeconds;
+    report.queriesPerSecAchievedWithoutUpdates =
+        report.withoutUpdates.queriesSent / report.withoutUpdates.sendSeconds;
+    report.overloadedShareWithUpdates = overloadedShare(report.withUpdates);
+    report.overloadedShareWithoutUpdates = overloadedShare(report.withoutUpdates);
+    report.queriesSentWithUpdates = report.withUpdates.queriesSent;
+    report.answersWithUpdates = answers.size();
+    FreshnessTimeline.Figures t =
+        FreshnessTimeline.analyse(plan, producedAt, List.copyOf(answers), targetMs);
+    report.timeline = t;
+    report.updateToSearchableP50Ms = t.updateToSearchableP50Ms;
+    report.updateToSearchableP99Ms = t.updateToSearchableP99Ms;
+    report.updateToSearchableP99IsLowerBound = t.p99IsLowerBound;
+    report.staleItemsServed = t.staleItemsServed;
+    report.stalePricesServed = t.stalePricesServed;
+    report.removedServedAfterTarget = t.removedServedAfterTarget;
+
+    System.out.printf(
+        "recall: deleting %.0f%% of the catalogue, %d queries (in process)%n",
+        100 * deleteShare, recallQueries);
+    report.recall = recall(config, artifact, catalog, texts);
+    report.recallAfterDeletes = report.recall.recallAfterDeletes();
+    report.recallFreshRebuild = report.recall.recallFreshRebuild();
+    print(report);
+    Json.write(json(), report);
+    return report.staleItemsServed + report.stalePricesServed > 0 ? 1 : 0;
+  }
+
+  private static Duration timeout() {
+    return Duration.ofMinutes(3);
+  }
+
+  private static double overloadedShare(PipelineDriver.Figures f) {
+    return f.resultsReceived == 0
+        ? 0
+        : f.degraded.getOrDefault(SearchResult.OVERLOADED, 0) / (double) f.resultsReceived;
+  }
+
+  /**
+   * Background queries: with probability {@code hitShare} a repeat of a popular query (Zipf), else
+   * a never-seen one, every other of which asks with the in_stock filter.
+   */
+  static final class Background implements Function<String, SearchQuery> {
+    private static final Filters IN_STOCK = new Filters(null, null, null, true);
+    private final BenchOverloadCommand.DistinctTexts texts;
+    private final List<String> pool;
+    private final double hitShare;
+    private final Random random;
+    private final Zipf zipf;
+    private int distinct;
+
+    Background(
+        BenchOverloadCommand.DistinctTexts texts, List<String> pool, double hitShare, long seed) {
+      this.texts = texts;
+      this.pool = pool;
+      this.hitShare = hitShare;
+      this.random = new Random(seed + 1);
+      this.zipf = new Zipf(pool.size(), 1.0, seed + 2);
+    }
+
+    @Override
+    public SearchQuery apply(String id) {
+      if (random.nextDouble() < hitShare) {
+        return new SearchQuery(id, pool.get(zipf.next()), 10, null, 0, null);
+      }
+      SearchQuery q = texts.next(id);
+      return distinct++ % 2 == 1
+          ? new SearchQuery(id, q.text(), q.topK(), IN_STOCK, q.ts(), q.sessionId())
+          : q;
+    }
+
+    List<SearchQuery> take(String prefix, int n) {
+      List<SearchQuery> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(apply(prefix + i));
+      }
+      return out;
+    }
+  }
+
+  private RecallAfterDeletes.Result recall(
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      Catalog catalog,
+      BenchOverloadCommand.DistinctTexts texts)
+      throws Exception {
+    Set<String> deleted = RecallAfterDeletes.sample(artifact.ids(), deleteShare, seed);
+    List<String> queryTexts = new ArrayList<>();
+    for (SearchQuery q : texts.take("recall-", recallQueries)) {
+      queryTexts.add(q.text());
+    }
+    List<float[]> vectors;
+    try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
+        Embedder embedder = model.newEmbedder()) {
+      vectors = Arrays.asList(embedder.embed(queryTexts));
+    }
+    Path work = Files.createTempDirectory("moe-freshness-");
+    try {
+      return RecallAfterDeletes.measure(
+          artifact,
+          catalog,
+          deleted,
+          vectors,
+          config.loadAwareRouting(),
+          config.buildSettings(),
+          work);
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static void print(Report r) {
+    FreshnessTimeline.Figures t = r.timeline;
+    System.out.printf(
+        Locale.ROOT,
+        "%n%.0f updates/s (achieved %.1f) beside %.0f queries/s, %d s, seed %d; %d tracked updates:"
+            + " %d measured, %d never seen reflected, %d unverifiable%n%n",
+        r.updatesPerSecTarget,
+        r.updatesPerSecAchieved,
+        r.queriesPerSecTarget,
+        r.seconds,
+        r.seed,
+        t.trackedUpdates,
+        t.measured,
+        t.censored,
+        t.unverifiable);
+    System.out.println("| figure | value |");
+    System.out.println("|---|---|");
+    row(
+        "update-to-searchable p50 / p99 ms",
+        "%s / %s%s",
+        ms(t.updateToSearchableP50Ms),
+        ms(t.updateToSearchableP99Ms),
+        t.p99IsLowerBound ? " (lower bound)" : "");
+    row("probe resolution p50 / p99 ms", "%s / %s", ms(t.resolutionP50Ms), ms(t.resolutionP99Ms));
+    row("stale items served (deleted / out of stock under in_stock)", "%d", r.staleItemsServed);
+    row("stale prices served", "%d", r.stalePricesServed);
+    row(
+        "removed products served > " + t.targetMs + " ms after the update",
+        "%d",
+        r.removedServedAfterTarget);
+    row(
+        "query p50 / p99 ms in job, without updates",
+        "%s / %s",
+        ms(r.queryP50MsWithoutUpdates),
+        ms(r.queryP99MsWithoutUpdates));
+    row(
+        "query p50 / p99 ms in job, with updates",
+        "%s / %s",
+        ms(r.queryP50MsWithUpdates),
+        ms(r.queryP99MsWithUpdates));
+    row(
+        "answered overloaded (not searched), without / with updates",
+        "%.3f / %.3f",
+        r.overloadedShareWithoutUpdates,
+        r.overloadedShareWithUpdates);
+    row(
+        "query e2e p99 ms without / with updates",
+        "%s / %s",
+        ms(r.queryE2eP99MsWithoutUpdates),
+        ms(r.queryE2eP99MsWithUpdates));
+    row(
+        "routed recall@10 after deleting " + r.recall.deleted() + " products",
+        "%.3f",
+        r.recallAfterDeletes);
+    row(
+        "routed recall@10, fresh rebuild of the " + r.recall.remaining() + " left",
+        "%.3f",
+        r.recallFreshRebuild);
+    System.out.println("\nby kind (ms): " + t.byKind);
+    t.staleExamples.forEach(e -> System.out.println("stale: " + e));
+  }
+
+  private static void row(String what, String format, Object... args) {
+    System.out.printf(Locale.ROOT, "| %s | " + format + " |%n", prepend(what, args));
+  }
+
+  private static Object[] prepend(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  private static String ms(double v) {
+    return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.0f", v);
+  }
+}

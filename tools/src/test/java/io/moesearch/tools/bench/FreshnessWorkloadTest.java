@@ -1,0 +1,138 @@
+package io.moesearch.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.tools.bench.FreshnessWorkload.Kind;
+import io.moesearch.tools.bench.FreshnessWorkload.Plan;
+import io.moesearch.tools.bench.FreshnessWorkload.Planned;
+import io.moesearch.tools.bench.FreshnessWorkload.Settings;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class FreshnessWorkloadTest {
+  static Catalog catalog(int n) {
+    List<Product> ps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ps.add(
+          new Product(
+              "p" + i,
+              "Product " + i + " cable",
+              "Brand" + i % 7,
+              "M" + i,
+              "",
+              10.0 + i,
+              Map.of()));
+    }
+    return new Catalog(ps, List.of());
+  }
+
+  static SearchQuery bg(String id) {
+    return new SearchQuery(id, "background " + id, 10, null, 0, null);
+  }
+
+  private static Plan plan(long seed) {
+    return FreshnessWorkload.plan(
+        catalog(500), new Settings(20, 40, 10, 5, 0.3, 0.6, seed), q -> bg(q));
+  }
+
+  @Test
+  void theSameSeedPlansTheSameRun() {
+    Plan a = plan(7);
+    Plan b = plan(7);
+    assertThat(a.queries())
+        .extracting(SearchQuery::text)
+        .isEqualTo(b.queries().stream().map(SearchQuery::text).toList());
+    assertThat(a.updates())
+        .extracting(Planned::productId)
+        .isEqualTo(b.updates().stream().map(Planned::productId).toList());
+    assertThat(plan(8).updates())
+        .extracting(Planned::productId)
+        .isNotEqualTo(a.updates().stream().map(Planned::productId).toList());
+  }
+
+  @Test
+  void eachProductChangesOnceAndEveryKindOccurs() {
+    Plan p = plan(1);
+    assertThat(p.updates()).hasSize(200);
+    Set<String> ids = new HashSet<>();
+    for (Planned u : p.updates()) {
+      assertThat(ids.add(u.productId())).as(u.productId()).isTrue();
+      CatalogUpdate m = u.at(1234);
+      assertThat(m.ts()).isEqualTo(1234);
+      assertThat(m.productId()).isEqualTo(u.productId());
+      if (u.kind() == Kind.NEW_PRODUCT) {
+        assertThat(u.productId()).startsWith("fresh-");
+      }
+      if (u.kind() == Kind.NEW_PRODUCT || u.kind() == Kind.TEXT_CHANGE) {
+        assertThat(u.probeText()).isEqualTo(u.product().title()).matches(".* qz[a-z]+$");
+      }
+      if (u.kind() == Kind.STOCK_OUT) {
+        assertThat(m.inStock()).isFalse();
+      }
+    }
+    assertThat(p.updates()).extracting(Planned::kind).contains(Kind.values());
+  }
+
+  @Test
+  void updatesAreSentOnTimeAndProbesFollowThem() {
+    Settings s = new Settings(20, 40, 10, 5, 0.3, 0.6, 3);
+    Plan p = FreshnessWorkload.plan(catalog(500), s, q -> bg(q));
+    assertThat(p.queries()).hasSize(600);
+    int[] before = p.updatesBefore();
+    for (int k = 1; k < before.length; k++) {
+      assertThat(before[k]).isGreaterThanOrEqualTo(before[k - 1]);
+    }
+    assertThat(before[0]).isEqualTo(1); // update 0 is due at 0 ms, with the first query
+    assertThat(before[399]).isEqualTo(200);
+    assertThat(p.probes()).isPositive().isLessThanOrEqualTo((int) (0.6 * 600));
+    IntStream.range(0, p.queries().size())
+        .forEach(
+            k -> {
+              Integer u = p.probeOf().get(p.queries().get(k).queryId());
+              if (u == null) {
+                return;
+              }
+              Planned planned = p.updates().get(u);
+              assertThat(planned.tracked()).isTrue();
+              boolean pre =
+                  p.queries().get(k).queryId().endsWith("-0")
+                      && planned.removes()
+                      && FreshnessWorkload.updateAtMs(u, s) >= FreshnessWorkload.PRE_PROBE_MS;
+              // a probe is sent after its update, a pre-probe before it
+              assertThat(before[k] > u).as(p.queries().get(k).queryId()).isEqualTo(!pre);
+              assertThat(p.queries().get(k).text()).isEqualTo(planned.probeText());
+              assertThat(p.queries().get(k).filters() != null).isEqualTo(planned.probeInStock());
+            });
+  }
+
+  @Test
+  void theAutoTrackedShareKeepsProbesWithinTheirShare() {
+    double share = Settings.autoTrackedShare(50, 100, 60, 15, 0.6);
+    assertThat(share).isBetween(0.01, 0.2);
+    Plan p =
+        FreshnessWorkload.plan(
+            catalog(5000), new Settings(50, 100, 60, 15, share, 0.6, 42), q -> bg(q));
+    assertThat(p.probes()).isLessThanOrEqualTo((int) (0.6 * p.queries().size()));
+    assertThat(Settings.autoTrackedShare(1, 1000, 60, 15, 0.6)).isEqualTo(1);
+  }
+
+  @Test
+  void moreUpdatesThanProductsIsRefused() {
+    assertThatThrownBy(
+            () ->
+                FreshnessWorkload.plan(
+                    catalog(10), new Settings(20, 40, 10, 0, 1, 0.6, 1), q -> bg(q)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("catalogue has 10");
+  }
+}
