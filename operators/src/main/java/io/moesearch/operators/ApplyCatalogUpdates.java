@@ -111,14 +111,15 @@ public final class ApplyCatalogUpdates
         state.update(r.next());
         applied.inc();
         DeltaEntry next = r.next();
+        long appliedAt = System.currentTimeMillis();
         ctx.output(
             CHANGES,
             new CatalogChange(
                 u.productId(),
-                System.currentTimeMillis(),
+                appliedAt,
                 next.kind() == DeltaEntry.Kind.LIVE ? changes.experts(next.vector()) : new int[0]));
         for (CatalogChanges.SlotEntry e : changes.fanOut(next)) {
-          out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis()));
+          out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }
       }
     }

@@ -11,6 +11,7 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.LiveFilter;
 import io.moesearch.core.live.LiveSlot;
+import io.moesearch.core.live.RecentMax;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.util.Vectors;
@@ -77,6 +78,11 @@ public final class ExpertRetrieval
   private static final Logger LOG = LoggerFactory.getLogger(ExpertRetrieval.class);
   private static final int OPEN_VERSIONS = 2;
 
+  /**
+   * How long a delta lag counts for the answers' cache dating ({@link PartialResult#deltaLagMs}).
+   */
+  static final long DELTA_LAG_WINDOW_MS = 60_000;
+
   /** Decayed activations below which a quiet replica's load is dropped from state. */
   static final double NEGLIGIBLE = 1e-3;
 
@@ -102,6 +108,7 @@ public final class ExpertRetrieval
   private transient Counter deltaApplied;
   private transient Counter deltaIgnored;
   private transient Histogram updateToSearchable;
+  private transient RecentMax deltaLag;
   private transient ValueState<String> foldedInto;
   private transient Counter deltaFolded;
   private transient Counter servedByCompacted;
@@ -211,6 +218,8 @@ public final class ExpertRetrieval
     updateToSearchable =
         metrics.histogram("updateToSearchableMs", new DescriptiveStatisticsHistogram(1000));
     foldedInto = getRuntimeContext().getState(StateDescriptors.liveDeltaFoldedInto());
+    deltaLag = new RecentMax(DELTA_LAG_WINDOW_MS, 6);
+    metrics.gauge("liveDeltaLagMs", () -> deltaLag.max(System.currentTimeMillis()));
     deltaFolded = metrics.counter("liveDeltaEntriesFolded");
     servedByCompacted = metrics.counter("requestsServedByCompactedVersion");
   }
@@ -274,10 +283,14 @@ public final class ExpertRetrieval
   public void processElement2(SlotDelta d, Context ctx, Collector<PartialResult> out)
       throws Exception {
     LiveSlot s = liveSlot(ctx.getCurrentKey());
+    long now = System.currentTimeMillis();
+    if (d.appliedAtMillis() > 0) {
+      deltaLag.record(now, now - d.appliedAtMillis());
+    }
     if (s.apply(d.entry())) {
       delta.put(d.entry().productId(), d.entry());
       deltaApplied.inc();
-      updateToSearchable.update(Math.max(0, System.currentTimeMillis() - d.producedAtMillis()));
+      updateToSearchable.update(Math.max(0, now - d.producedAtMillis()));
     } else {
       deltaIgnored.inc();
     }
@@ -419,7 +432,8 @@ public final class ExpertRetrieval
             req.embeddingCached(),
             artifact.version(),
             req.degradation(),
-            req.cacheFill()));
+            req.cacheFill(),
+            deltaLag.max(System.currentTimeMillis())));
   }
 
   /**

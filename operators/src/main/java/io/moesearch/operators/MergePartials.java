@@ -164,7 +164,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 result.indexVersion(),
                 result.items(),
                 result.experts(),
-                p.tsInMillis()));
+                asOf(p.tsInMillis(), partials.get())));
       }
       finish(ctx.timerService(), st);
     } else {
@@ -175,6 +175,19 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       }
       status.update(new MergeStatus(received, at, false));
     }
+  }
+
+  /**
+   * The time a computed answer is known to reflect the catalogue as of, for the cache's coherence
+   * check: when its query was accepted, dated back by the longest delta lag its slots reported (an
+   * update applied less than that before may not have reached them yet).
+   */
+  static long asOf(long acceptedMillis, Iterable<PartialResult> all) {
+    long lag = 0;
+    for (PartialResult p : all) {
+      lag = Math.max(lag, p.deltaLagMs());
+    }
+    return Math.max(0, acceptedMillis - lag);
   }
 
   @Override

@@ -10,7 +10,10 @@ import io.moesearch.core.overload.DegradationLevel;
  * features ({@code null} otherwise). {@code embeddingCached} says the query vector came from the
  * embedding cache; {@code indexVersion} is the index version that served it ({@code null}: the
  * merge's default); {@code degradation} is the work cut of the query's route (overload); {@code
- * cacheFill} says whether the merged answer is written to the cache (the cache's doorkeeper).
+ * cacheFill} says whether the merged answer is written to the cache (the cache's doorkeeper);
+ * {@code deltaLagMs} is the longest delay the answering subtask saw lately (last minute) between a
+ * catalogue update being applied and reaching its slots: the answer may miss updates applied that
+ * long before it was computed, so the cache dates it back by as much.
  */
 public record PartialResult(
     SearchQuery query,
@@ -25,7 +28,8 @@ public record PartialResult(
     boolean embeddingCached,
     String indexVersion,
     DegradationLevel degradation,
-    boolean cacheFill) {
+    boolean cacheFill,
+    long deltaLagMs) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
@@ -39,6 +43,38 @@ public record PartialResult(
   }
 
   /** A partial of a query served as configured. */
+  /** A partial from slots without catalogue delta lag. */
+  public PartialResult(
+      SearchQuery query,
+      int expert,
+      int[] experts,
+      RankedItem[] items,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      double retrieveMs,
+      double[][] features,
+      boolean embeddingCached,
+      String indexVersion,
+      DegradationLevel degradation,
+      boolean cacheFill) {
+    this(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        cacheFill,
+        0);
+  }
+
   /** A partial of a query whose answer may be cached. */
   public PartialResult(
       SearchQuery query,

@@ -10,8 +10,10 @@ import io.moesearch.core.live.DeltaEntry;
  * @param slot the serving slot (an expert replica's, or a lexical shard's key)
  * @param entry the product's state as the slot sees it
  * @param producedAtMillis when the update was produced (for the update-to-searchable latency)
+ * @param appliedAtMillis when {@code apply-catalog-updates} applied it, the time the query cache's
+ *     coherence check knows it by ({@code 0}: unknown); the slot measures its delta lag from it
  */
-public record SlotDelta(int slot, DeltaEntry entry, long producedAtMillis) {
+public record SlotDelta(int slot, DeltaEntry entry, long producedAtMillis, long appliedAtMillis) {
   public SlotDelta {
     if (entry == null) {
       throw new IllegalArgumentException("entry is required");
@@ -19,5 +21,10 @@ public record SlotDelta(int slot, DeltaEntry entry, long producedAtMillis) {
     if (slot < -ExpertRequest.LEXICAL_SHARDS) {
       throw new IllegalArgumentException("slot must be >= " + -ExpertRequest.LEXICAL_SHARDS);
     }
+  }
+
+  /** A delta whose apply time is unknown. */
+  public SlotDelta(int slot, DeltaEntry entry, long producedAtMillis) {
+    this(slot, entry, producedAtMillis, 0);
   }
 }

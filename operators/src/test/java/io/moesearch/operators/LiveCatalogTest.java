@@ -237,6 +237,21 @@ class LiveCatalogTest {
   }
 
   @Test
+  void anAnswerCarriesTheLongestRecentDeltaLagOfItsSubtask() throws Exception {
+    Product base = catalog.products().get(9);
+    int home = expertsOf(base.searchableText())[0];
+    assertThat(search(base.title(), home, null).deltaLagMs()).isZero();
+    long now = System.currentTimeMillis();
+    retrieval.processElement2(
+        new StreamRecord<>(
+            new SlotDelta(
+                home, DeltaEntry.patched(base.id(), 3, 1.0, true), now - 6_000, now - 5_000)));
+    assertThat(search(base.title(), home, null).deltaLagMs())
+        .as("applied 5 s before it reached the slot")
+        .isBetween(5_000L, 60_000L);
+  }
+
+  @Test
   void bothOperatorsRestoreTheirStateFromASnapshot() throws Exception {
     Product base = catalog.products().get(3);
     Product fresh = new Product("new-2", "qwzx espresso grinder", "Quuxco", "", "", 12.0, null);

@@ -379,6 +379,37 @@ class MergePartialsTest {
   }
 
   @Test
+  void aFillIsDatedBackByTheLongestDeltaLagOfItsSlots() throws Exception {
+    harness.close();
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    int[] both = {3, 4};
+    for (int expert : both) {
+      process(
+          new PartialResult(
+              QUERY,
+              expert,
+              both,
+              new RankedItem[] {item("p-" + expert, 0.9f)},
+              TS_IN,
+              1,
+              1,
+              1,
+              null,
+              false,
+              null,
+              io.moesearch.core.overload.DegradationLevel.NONE,
+              true,
+              expert == 3 ? 200 : 900));
+    }
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .singleElement()
+        .satisfies(f -> assertThat(f.getValue().ts()).isEqualTo(TS_IN - 900));
+    assertThat(MergePartials.asOf(100, List.of())).isEqualTo(100);
+  }
+
+  @Test
   void anAnswerTheCacheDidNotAdmitWritesNoFill() throws Exception {
     harness.close();
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));

@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param items ranked items of a result (empty for embeddings)
  * @param experts experts that served a result (empty for embeddings)
  * @param embedding the query embedding (embeddings only, else {@code null})
- * @param ts epoch millis when it was computed, non-negative
+ * @param ts epoch millis the result reflects the catalogue as of (when its query was accepted,
+ *     dated back by the slots' recent catalogue delta lag; the cache's coherence check compares
+ *     catalogue changes with it), non-negative
  */
 public record CacheFill(
     Kind kind,
