@@ -5,6 +5,7 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.artifact.ArtifactException;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -110,6 +112,7 @@ public final class ExpertRetrieval
   private transient Histogram updateToSearchable;
   private transient RecentMax deltaLag;
   private transient ValueState<String> foldedInto;
+  private transient Map<Integer, FoldedInto> foldedBySlot;
   private transient Counter deltaFolded;
   private transient Counter servedByCompacted;
 
@@ -137,6 +140,11 @@ public final class ExpertRetrieval
         lexical = null;
       }
     }
+  }
+
+  /** A slot's compacted version and its lineage (the versions it serves requests of). */
+  private record FoldedInto(String dir, Set<String> lineage) {
+    static final FoldedInto NONE = new FoldedInto(null, Set.of());
   }
 
   /** Dense-only ranking. */
@@ -218,6 +226,7 @@ public final class ExpertRetrieval
     updateToSearchable =
         metrics.histogram("updateToSearchableMs", new DescriptiveStatisticsHistogram(1000));
     foldedInto = getRuntimeContext().getState(StateDescriptors.liveDeltaFoldedInto());
+    foldedBySlot = new HashMap<>();
     deltaLag = new RecentMax(DELTA_LAG_WINDOW_MS, 6);
     metrics.gauge("liveDeltaLagMs", () -> deltaLag.max(System.currentTimeMillis()));
     deltaFolded = metrics.counter("liveDeltaEntriesFolded");
@@ -231,32 +240,53 @@ public final class ExpertRetrieval
    * of its line (in flight across the swap) is served with the compacted one, since the dropped
    * entries are only in its files. A version of another line (a full rebuild) is served as it is.
    */
-  private Version compacted(Version v, LiveSlot live) throws Exception {
-    String folded = foldedInto.value();
-    if (folded != null && !folded.equals(v.dir)) {
-      Version f;
+  private Version compacted(Version v, LiveSlot live, int slot) throws Exception {
+    FoldedInto f = foldedInto(slot);
+    if (f.dir() != null && !f.dir().equals(v.dir) && f.lineage().contains(v.artifact.version())) {
       try {
-        f = version(folded);
-      } catch (ArtifactException gone) {
-        f = null; // removed since: nothing older than it can be served any more either
-      }
-      if (f != null
-          && f.artifact.manifest().compaction() != null
-          && f.artifact.manifest().compaction().lineage().contains(v.artifact.version())) {
+        Version compacted = version(f.dir());
         servedByCompacted.inc();
-        return f;
+        return compacted;
+      } catch (ArtifactException gone) {
+        // removed since: nothing older than it can be served any more either
       }
     }
-    if (v.artifact.manifest().compaction() != null && !v.dir.equals(folded)) {
+    Manifest.Compaction c = v.artifact.manifest().compaction();
+    if (c != null && !v.dir.equals(f.dir())) {
       List<String> dropped = live.dropFolded(v.artifact.folded());
       for (String id : dropped) {
         delta.remove(id);
       }
       deltaFolded.inc(dropped.size());
       foldedInto.update(v.dir);
+      foldedBySlot.put(slot, new FoldedInto(v.dir, Set.copyOf(c.lineage())));
       LOG.info("{} delta entries of a slot folded into {}", dropped.size(), v.artifact.version());
     }
     return v;
+  }
+
+  /**
+   * The compacted version the current slot's delta was pruned for and that version's lineage
+   * ({@link FoldedInto#NONE}: none): read from keyed state (and the version's manifest) on the
+   * slot's first request in this subtask, then kept, so a request costs no state read.
+   */
+  private FoldedInto foldedInto(int slot) throws Exception {
+    FoldedInto f = foldedBySlot.get(slot);
+    if (f == null) {
+      String dir = foldedInto.value();
+      f = dir == null ? FoldedInto.NONE : new FoldedInto(dir, lineageOf(dir));
+      foldedBySlot.put(slot, f);
+    }
+    return f;
+  }
+
+  private static Set<String> lineageOf(String dir) {
+    try {
+      Manifest.Compaction c = IndexArtifact.readManifest(Path.of(dir)).compaction();
+      return c == null ? Set.of() : Set.copyOf(c.lineage());
+    } catch (ArtifactException gone) {
+      return Set.of(); // removed: no request is redirected to it
+    }
   }
 
   /**
@@ -334,7 +364,7 @@ public final class ExpertRetrieval
       throws Exception {
     int expert = req.expert();
     LiveSlot live = liveSlot(ctx.getCurrentKey());
-    Version v = compacted(versionFor(req), live);
+    Version v = compacted(versionFor(req), live, ctx.getCurrentKey());
     IndexArtifact artifact = v.artifact;
     lastVersion = artifact.version();
     if (expert >= artifact.manifest().experts()) {

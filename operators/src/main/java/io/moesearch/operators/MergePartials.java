@@ -147,7 +147,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
     partials.add(p);
     if (received.length >= p.experts().length) {
-      SearchResult result = emit(p, partials.get(), null, out);
+      Iterable<PartialResult> all = partials.get();
+      SearchResult result = emit(p, all, null, out);
       // An explained answer is not cached: its items carry explanations other askers did not want.
       if (emitFills
           && p.cacheFill()
@@ -164,7 +165,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 result.indexVersion(),
                 result.items(),
                 result.experts(),
-                asOf(p.tsInMillis(), partials.get())));
+                asOf(p.tsInMillis(), all)));
       }
       finish(ctx.timerService(), st);
     } else {

@@ -43,38 +43,6 @@ public record PartialResult(
   }
 
   /** A partial of a query served as configured. */
-  /** A partial from slots without catalogue delta lag. */
-  public PartialResult(
-      SearchQuery query,
-      int expert,
-      int[] experts,
-      RankedItem[] items,
-      long tsInMillis,
-      double embedMs,
-      double routeMs,
-      double retrieveMs,
-      double[][] features,
-      boolean embeddingCached,
-      String indexVersion,
-      DegradationLevel degradation,
-      boolean cacheFill) {
-    this(
-        query,
-        expert,
-        experts,
-        items,
-        tsInMillis,
-        embedMs,
-        routeMs,
-        retrieveMs,
-        features,
-        embeddingCached,
-        indexVersion,
-        degradation,
-        cacheFill,
-        0);
-  }
-
   /** A partial of a query whose answer may be cached. */
   public PartialResult(
       SearchQuery query,
@@ -102,7 +70,8 @@ public record PartialResult(
         embeddingCached,
         indexVersion,
         degradation,
-        true);
+        true,
+        0);
   }
 
   public PartialResult(

@@ -429,7 +429,8 @@ class MergePartialsTest {
             false,
             null,
             io.moesearch.core.overload.DegradationLevel.NONE,
-            false));
+            false,
+            0));
     assertThat(harness.extractOutputValues()).hasSize(1);
     assertThat(harness.getSideOutput(MergePartials.FILLS)).isNullOrEmpty();
   }

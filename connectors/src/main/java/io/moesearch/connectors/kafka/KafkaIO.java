@@ -22,6 +22,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
@@ -148,19 +149,13 @@ public final class KafkaIO {
           stop.put(new TopicPartition(topic, p), end);
           start.put(new TopicPartition(topic, p), Math.min(begin, end));
         });
-    Properties props = new Properties();
-    props.putAll(settings.clientProperties());
-    props.putIfAbsent("isolation.level", "read_committed");
-    props.setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "false");
-    return KafkaSource.<RawMessage>builder()
-        .setProperties(props)
-        .setBootstrapServers(settings.bootstrapServers())
-        .setTopics(topic)
-        .setGroupId(settings.groupId() + "-compact")
-        .setStartingOffsets(OffsetsInitializer.offsets(start, OffsetResetStrategy.EARLIEST))
-        .setBounded(OffsetsInitializer.offsets(stop))
-        .setDeserializer(new RawMessageDeserializer())
-        .build();
+    return rawSource(
+        settings,
+        topic,
+        settings.groupId() + "-compact",
+        OffsetsInitializer.offsets(start, OffsetResetStrategy.EARLIEST),
+        OffsetsInitializer.offsets(stop),
+        false);
   }
 
   /**
@@ -221,19 +216,39 @@ public final class KafkaIO {
 
   private static KafkaSource<RawMessage> rawSource(
       KafkaSettings settings, String topic, StartingOffsets start) {
+    // The committed offsets are where a resubmitted job starts (StartingOffsets.COMMITTED).
+    return rawSource(settings, topic, settings.groupId(), offsets(start), null, true);
+  }
+
+  /**
+   * A {@code read_committed} (unless overridden) source of raw records of {@code topic}, from
+   * {@code start}, bounded at {@code stop} ({@code null}: unbounded), committing offsets to the
+   * group on checkpoints when {@code commitOffsets}.
+   */
+  private static KafkaSource<RawMessage> rawSource(
+      KafkaSettings settings,
+      String topic,
+      String groupId,
+      OffsetsInitializer start,
+      OffsetsInitializer stop,
+      boolean commitOffsets) {
     Properties props = new Properties();
     props.putAll(settings.clientProperties());
     props.putIfAbsent("isolation.level", "read_committed");
-    // The committed offsets are where a resubmitted job starts (StartingOffsets.COMMITTED).
-    props.setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true");
-    return KafkaSource.<RawMessage>builder()
-        .setProperties(props)
-        .setBootstrapServers(settings.bootstrapServers())
-        .setTopics(topic)
-        .setGroupId(settings.groupId())
-        .setStartingOffsets(offsets(start))
-        .setDeserializer(new RawMessageDeserializer())
-        .build();
+    props.setProperty(
+        KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), Boolean.toString(commitOffsets));
+    KafkaSourceBuilder<RawMessage> builder =
+        KafkaSource.<RawMessage>builder()
+            .setProperties(props)
+            .setBootstrapServers(settings.bootstrapServers())
+            .setTopics(topic)
+            .setGroupId(groupId)
+            .setStartingOffsets(start)
+            .setDeserializer(new RawMessageDeserializer());
+    if (stop != null) {
+      builder.setBounded(stop);
+    }
+    return builder.build();
   }
 
   /** Flink's initializer of {@code start}; committed offsets fall back to the earliest. */

@@ -311,10 +311,16 @@ public final class IndexArtifact {
       Map<String, Long> m = new HashMap<>();
       for (String line : optionalLines(ArtifactLayout.FOLDED)) {
         int tab = line.lastIndexOf('\t');
-        if (tab <= 0) {
+        long ts;
+        try {
+          ts = Long.parseLong(line.substring(tab + 1));
+        } catch (NumberFormatException e) {
+          ts = -1;
+        }
+        if (tab <= 0 || ts < 0) {
           throw new ArtifactException(dir + ": bad line in " + ArtifactLayout.FOLDED + ": " + line);
         }
-        m.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
+        m.put(line.substring(0, tab), ts);
       }
       folded = Map.copyOf(m);
     }

@@ -146,7 +146,7 @@ public final class IndexCompactJob {
             rejected));
 
     IndexCompaction.Prepared p;
-    int batch = config.buildSettings().embedBatchSize();
+    int batch = config.get(IndexOptions.EMBED_BATCH_SIZE);
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
       p = IndexCompaction.prepare(base, baseProducts, fold, embedder, root, batch);
