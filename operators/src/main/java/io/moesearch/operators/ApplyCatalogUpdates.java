@@ -6,6 +6,7 @@ import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -27,7 +28,8 @@ import org.apache.flink.util.OutputTag;
  * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
  * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
  * patch of a deleted product). Each applied update also goes to {@link #CHANGES} (product, time,
- * the experts an upserted product joined) for the query cache.
+ * and for an upsert its {@link UpsertSignature}: experts joined, embedding, BM25 terms) for the
+ * query cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -117,7 +119,10 @@ public final class ApplyCatalogUpdates
             new CatalogChange(
                 u.productId(),
                 appliedAt,
-                next.kind() == DeltaEntry.Kind.LIVE ? changes.experts(next.vector()) : new int[0]));
+                next.kind() == DeltaEntry.Kind.LIVE
+                    ? UpsertSignature.of(
+                        appliedAt, changes.experts(next.vector()), next.vector(), next.product())
+                    : null));
         for (CatalogChanges.SlotEntry e : changes.fanOut(next)) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }

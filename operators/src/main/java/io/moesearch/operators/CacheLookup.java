@@ -8,6 +8,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -62,14 +64,22 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Coherence with the live catalogue: the keyed input carries queries and fills ({@link
  * CacheInput}); the broadcast input carries a {@link CatalogChange} per applied catalogue update,
- * kept in broadcast state ({@link StateDescriptors#catalogChanges}) as when each product last
- * changed and when each expert last received a product, pruned once older than the L2 TTL. Every
- * cached result remembers when it was computed (its query's acceptance time) and which experts it
- * searched; an L1 or L2 entry is not served (and dropped, counted {@code staleByCatalog}) when one
- * of its items changed, or one of its experts received a product, at or after {@link
- * #COHERENCE_MARGIN_MS} before it was computed. So a served cached result never shows a deleted
- * product, a stale price or stock; a new product appears at once in cached answers that searched
- * one of its experts, and in any other within the L1/L2 TTL.
+ * kept in broadcast state as when each product last changed and when each expert last received a
+ * product ({@link StateDescriptors#catalogChanges}), and, for the newest {@value #UPSERTS_KEPT}
+ * upserts, what decides the answers each could enter ({@link StateDescriptors#catalogUpserts}:
+ * experts, embedding, BM25 terms), all pruned once older than the L1/L2 TTL. Every cached result
+ * remembers when it was computed (its query's acceptance time, dated back by its slots' delta lag),
+ * the experts it searched and its dense floor. An L1 or L2 entry is not served (and dropped,
+ * counted {@code staleByCatalog}) when, at or after {@link #COHERENCE_MARGIN_MS} before it was
+ * computed, one of its items changed, or a product was upserted that could enter it ({@link
+ * UpsertSignature#mayEnter}: it shares a BM25 term with the query, or joined one of its experts
+ * scoring at least its dense floor for the query's cached embedding). When the upserts since then
+ * are no longer all kept, or the floor or embedding is unknown, any product joining one of its
+ * experts invalidates it. An entry that passes while upserts happened is re-dated in L1 ({@code
+ * coherenceRechecked}), so a hot answer is checked only against what changed since its last check.
+ * So a served cached result never shows a deleted product, a stale price or stock, and a new
+ * product appears at once in the cached answers it could enter; a product coming back in stock or
+ * into a price range, within the L1/L2 TTL.
  */
 public final class CacheLookup
     extends KeyedBroadcastProcessFunction<String, CacheInput, CatalogChange, SearchResult> {
@@ -79,6 +89,25 @@ public final class CacheLookup
    * computed (one network hop).
    */
   public static final long COHERENCE_MARGIN_MS = 2_000;
+
+  /**
+   * How many upserts' signatures the cache keeps (about 2 KB each, in broadcast state on every
+   * subtask; up to a quarter more between two prunes): at 20 upserts/s, the last few minutes.
+   */
+  public static final int UPSERTS_KEPT = 4_096;
+
+  /** The catalogue-upsert broadcast state (its descriptor). */
+  public static final MapStateDescriptor<String, UpsertSignature> UPSERTS =
+      StateDescriptors.catalogUpserts();
+
+  /** {@link #CHANGES} key: when the newest upsert was applied. */
+  private static final String LAST_UPSERT = "u:last";
+
+  /**
+   * {@link #CHANGES} key: the signatures of every upsert applied at or after this time are kept
+   * (older ones were dropped by the cap).
+   */
+  private static final String UPSERTS_COMPLETE_SINCE = "u:complete-since";
 
   /** The catalogue-change broadcast state (its descriptor). */
   public static final MapStateDescriptor<String, Long> CHANGES = StateDescriptors.catalogChanges();
@@ -119,7 +148,9 @@ public final class CacheLookup
   private transient Histogram l1Latency;
   private transient Histogram l2Latency;
   private transient Counter staleByCatalog;
+  private transient Counter coherenceRechecked;
   private transient long lastPrune;
+  private transient int upsertsSincePrune;
 
   /**
    * @param indexVersion the version of the index being served: only results of it are served
@@ -235,6 +266,7 @@ public final class CacheLookup
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     fillsRejected = metrics.counter("fillsRejected");
     staleByCatalog = metrics.counter("staleByCatalog");
+    coherenceRechecked = metrics.counter("coherenceRechecked");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
         "resultHitRatio",
@@ -279,28 +311,75 @@ public final class CacheLookup
     for (int e : c.experts()) {
       changes.put("e:" + e, c.appliedAtMillis());
     }
+    var upserts = ctx.getBroadcastState(UPSERTS);
+    if (c.upsert() != null) {
+      upserts.put(c.productId(), c.upsert());
+      upsertsSincePrune++;
+      Long last = changes.get(LAST_UPSERT);
+      changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
+    } else {
+      // A patch or delete: the product's earlier upsert no longer describes it (and a delete
+      // cannot enter anything).
+      upserts.remove(c.productId());
+    }
     long now = System.currentTimeMillis();
-    if (now - lastPrune > 10_000) {
+    if (now - lastPrune > 10_000 || upsertsSincePrune >= UPSERTS_KEPT / 4) {
       lastPrune = now;
+      upsertsSincePrune = 0;
       long horizon =
           now - Math.max(settings.l1TtlMillis(), settings.l2TtlMillis()) - COHERENCE_MARGIN_MS;
       List<String> old = new ArrayList<>();
       for (Map.Entry<String, Long> e : changes.entries()) {
-        if (e.getValue() < horizon) {
+        if (e.getValue() < horizon && !e.getKey().startsWith("u:")) {
           old.add(e.getKey());
         }
       }
       for (String k : old) {
         changes.remove(k);
       }
+      pruneUpserts(upserts, changes, horizon);
     }
   }
 
   /**
-   * False when the catalogue changed under a cached result: one of its items changed, or one of its
-   * experts received a product, at or after {@link #COHERENCE_MARGIN_MS} before it was computed.
+   * Drops signatures older than {@code horizon} (no cached result predates it), then the oldest
+   * beyond {@link #UPSERTS_KEPT}, recording from when on the kept ones are complete.
    */
-  private static boolean coherent(CachedResult r, ReadOnlyContext ctx) throws Exception {
+  private static void pruneUpserts(
+      BroadcastState<String, UpsertSignature> upserts,
+      BroadcastState<String, Long> changes,
+      long horizon)
+      throws Exception {
+    List<Map.Entry<String, Long>> kept = new ArrayList<>();
+    List<String> old = new ArrayList<>();
+    for (Map.Entry<String, UpsertSignature> e : upserts.entries()) {
+      if (e.getValue().appliedAtMillis() < horizon) {
+        old.add(e.getKey());
+      } else {
+        kept.add(Map.entry(e.getKey(), e.getValue().appliedAtMillis()));
+      }
+    }
+    if (kept.size() > UPSERTS_KEPT) {
+      kept.sort(Map.Entry.comparingByValue());
+      int drop = kept.size() - UPSERTS_KEPT;
+      long completeSince = kept.get(drop - 1).getValue() + 1;
+      for (int i = 0; i < drop; i++) {
+        old.add(kept.get(i).getKey());
+      }
+      Long before = changes.get(UPSERTS_COMPLETE_SINCE);
+      changes.put(UPSERTS_COMPLETE_SINCE, Math.max(before == null ? 0 : before, completeSince));
+    }
+    for (String k : old) {
+      upserts.remove(k);
+    }
+  }
+
+  /**
+   * False when the catalogue changed under a cached result since {@link #COHERENCE_MARGIN_MS}
+   * before it was computed: one of its items changed, or a product was upserted that could enter it
+   * (see the class comment). {@code text} is the result's normalised query text.
+   */
+  private boolean coherent(CachedResult r, String text, ReadOnlyContext ctx) throws Exception {
     var changes = ctx.getBroadcastState(CHANGES);
     if (changes == null || !changes.immutableEntries().iterator().hasNext()) {
       return true;
@@ -312,12 +391,38 @@ public final class CacheLookup
         return false;
       }
     }
+    Long lastUpsert = changes.get(LAST_UPSERT);
+    if (lastUpsert != null && lastUpsert < since) {
+      return true; // no upsert since: nothing new can have come in
+    }
+    boolean expertReceived = false;
     for (int e : r.experts()) {
       Long t = changes.get("e:" + e);
       if (t != null && t >= since) {
+        expertReceived = true;
+        break;
+      }
+    }
+    Long completeSince = changes.get(UPSERTS_COMPLETE_SINCE);
+    if (lastUpsert == null || (completeSince != null && since < completeSince)) {
+      // Some upserts since are not kept (dropped by the cap, or state from before signatures):
+      // the per-expert rule.
+      return !expertReceived;
+    }
+    float[] queryVector = null;
+    if (expertReceived) {
+      CachedEmbedding e = embedding.value();
+      queryVector = e != null && e.version().equals(modelId) ? e.vector() : null;
+    }
+    int[] queryTerms = UpsertSignature.queryTerms(text);
+    for (Map.Entry<String, UpsertSignature> e : ctx.getBroadcastState(UPSERTS).immutableEntries()) {
+      UpsertSignature u = e.getValue();
+      if (u.appliedAtMillis() >= since
+          && u.mayEnter(r.experts(), r.denseFloor(), queryVector, queryTerms)) {
         return false;
       }
     }
+    coherenceRechecked.inc();
     return true;
   }
 
@@ -334,19 +439,24 @@ public final class CacheLookup
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;
     CachedResult hit = l1.get(full, indexVersion);
-    if (hit != null && !coherent(hit, ctx)) {
+    long checkedAt = System.currentTimeMillis() - COHERENCE_MARGIN_MS;
+    if (hit != null && !coherent(hit, text, ctx)) {
       staleByCatalog.inc();
       l1.invalidate(full);
       results.remove(variant);
       hit = null;
     }
     if (hit != null) {
+      if (hit.createdAt() < checkedAt) {
+        // Checked against every change since it was computed: as good as computed now.
+        l1.put(full, hit.checkedAt(checkedAt));
+      }
       l1Hits.inc();
       answer(q, hit, SearchResult.CACHE_L1, out, l1Latency);
       return;
     }
     CachedResult stored = results.get(variant);
-    if (stored != null && !coherent(stored, ctx)) {
+    if (stored != null && !coherent(stored, text, ctx)) {
       staleByCatalog.inc();
       results.remove(variant);
       stored = null;
@@ -354,7 +464,7 @@ public final class CacheLookup
     if (stored != null) {
       if (stored.version().equals(indexVersion)) {
         l2Hits.inc();
-        l1.put(full, stored);
+        l1.put(full, stored.checkedAt(checkedAt));
         answer(q, stored, SearchResult.CACHE_L2, out, l2Latency);
         return;
       }
@@ -442,8 +552,14 @@ public final class CacheLookup
       return;
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
-    CachedResult r = new CachedResult(fill.version(), fill.items(), fill.experts(), fill.ts());
-    if (!coherent(r, ctx)) {
+    CachedResult r =
+        new CachedResult(
+            fill.version(),
+            fill.items(),
+            fill.experts(),
+            fill.ts(),
+            fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
+    if (!coherent(r, fill.text(), ctx)) {
       // Computed before a catalogue change it does not reflect: never cache it.
       staleByCatalog.inc();
       return;

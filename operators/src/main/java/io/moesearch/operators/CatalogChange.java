@@ -1,17 +1,27 @@
 package io.moesearch.operators;
 
+import io.moesearch.core.live.UpsertSignature;
+
 /**
  * Notice of an applied catalogue update, broadcast to the query cache so it never serves a result
  * computed before the change that the change affects ({@link CacheLookup}).
  *
  * @param productId the changed product
  * @param appliedAtMillis wall time the update was applied (epoch millis)
- * @param experts the experts an upserted product joined (empty for patches and deletes)
+ * @param upsert for an upserted product, the experts it joined, its embedding and BM25 terms (what
+ *     decides which cached answers it could enter); {@code null} for patches and deletes
  */
-public record CatalogChange(String productId, long appliedAtMillis, int[] experts) {
+public record CatalogChange(String productId, long appliedAtMillis, UpsertSignature upsert) {
+  private static final int[] NONE = new int[0];
+
   public CatalogChange {
-    if (productId == null || experts == null) {
-      throw new IllegalArgumentException("productId and experts are required");
+    if (productId == null) {
+      throw new IllegalArgumentException("productId is required");
     }
+  }
+
+  /** The experts an upserted product joined (empty for patches and deletes). */
+  public int[] experts() {
+    return upsert == null ? NONE : upsert.experts();
   }
 }

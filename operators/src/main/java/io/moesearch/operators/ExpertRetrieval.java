@@ -13,6 +13,7 @@ import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.LiveFilter;
 import io.moesearch.core.live.LiveSlot;
 import io.moesearch.core.live.RecentMax;
+import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.util.Vectors;
@@ -382,6 +383,7 @@ public final class ExpertRetrieval
     List<HybridRanker.Scored> scored;
     List<Candidate> found;
     long examined;
+    float denseFloor = Float.POSITIVE_INFINITY; // the lexical branch has no dense cut
     if (ExpertRequest.isLexical(expert)) {
       if (v.lexical == null) {
         v.lexical = artifact.openLexical();
@@ -409,6 +411,7 @@ public final class ExpertRetrieval
       int over = req.oversample() > 0 ? req.oversample() : oversample;
       List<Candidate> top = live.denseTopK(index, req.vector(), k, over, filter);
       found = top;
+      denseFloor = denseFloor(top, k);
       scored = ranking.hybrid() ? hybrid.dense(text, top) : plain(top);
       examined = (long) k * over;
     }
@@ -463,7 +466,24 @@ public final class ExpertRetrieval
             artifact.version(),
             req.degradation(),
             req.cacheFill(),
-            deltaLag.max(System.currentTimeMillis())));
+            deltaLag.max(System.currentTimeMillis()),
+            denseFloor));
+  }
+
+  /**
+   * The lowest exact score a product needed to be among an expert's {@code k} candidates: the k-th
+   * score of a full list, {@link UpsertSignature#ANY} when the list is shorter (anything the slot
+   * holds that passes the filter would be in it).
+   */
+  static float denseFloor(List<Candidate> top, int k) {
+    if (top.size() < k) {
+      return UpsertSignature.ANY;
+    }
+    float floor = Float.POSITIVE_INFINITY;
+    for (Candidate c : top) {
+      floor = Math.min(floor, c.score());
+    }
+    return floor;
   }
 
   /**

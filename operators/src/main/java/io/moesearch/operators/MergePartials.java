@@ -165,7 +165,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 result.indexVersion(),
                 result.items(),
                 result.experts(),
-                asOf(p.tsInMillis(), all)));
+                asOf(p.tsInMillis(), all),
+                denseFloor(all)));
       }
       finish(ctx.timerService(), st);
     } else {
@@ -189,6 +190,22 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       lag = Math.max(lag, p.deltaLagMs());
     }
     return Math.max(0, acceptedMillis - lag);
+  }
+
+  /**
+   * A computed answer's dense floor ({@link CacheFill#denseFloor}): the lowest of its experts'
+   * floors, {@code null} when one is unknown; {@code 1} when no expert was searched (nothing can
+   * enter through the dense branch).
+   */
+  static Float denseFloor(Iterable<PartialResult> all) {
+    float floor = Float.POSITIVE_INFINITY;
+    for (PartialResult p : all) {
+      if (Float.isNaN(p.denseFloor())) {
+        return null;
+      }
+      floor = Math.min(floor, p.denseFloor());
+    }
+    return Math.max(-1f, Math.min(1f, floor));
   }
 
   @Override

@@ -13,7 +13,11 @@ import io.moesearch.core.overload.DegradationLevel;
  * cacheFill} says whether the merged answer is written to the cache (the cache's doorkeeper);
  * {@code deltaLagMs} is the longest delay the answering subtask saw lately (last minute) between a
  * catalogue update being applied and reaching its slots: the answer may miss updates applied that
- * long before it was computed, so the cache dates it back by as much.
+ * long before it was computed, so the cache dates it back by as much. {@code denseFloor} is the
+ * lowest exact score a product needed to be among an expert's candidates (its k-th score, {@code
+ * -1} when it returned fewer than k: anything it holds would be), {@code +Infinity} for the lexical
+ * branch (it has no dense cut), NaN when unknown; the cache decides with it which new products
+ * could enter the answer ({@link io.moesearch.core.live.UpsertSignature}).
  */
 public record PartialResult(
     SearchQuery query,
@@ -29,7 +33,8 @@ public record PartialResult(
     String indexVersion,
     DegradationLevel degradation,
     boolean cacheFill,
-    long deltaLagMs) {
+    long deltaLagMs,
+    float denseFloor) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
@@ -42,8 +47,7 @@ public record PartialResult(
     }
   }
 
-  /** A partial of a query served as configured. */
-  /** A partial of a query whose answer may be cached. */
+  /** A partial of a query whose answer may be cached, without lag or dense floor. */
   public PartialResult(
       SearchQuery query,
       int expert,
@@ -71,7 +75,8 @@ public record PartialResult(
         indexVersion,
         degradation,
         true,
-        0);
+        0,
+        Float.NaN);
   }
 
   public PartialResult(

@@ -7,6 +7,8 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -61,7 +63,8 @@ class CacheLookupTest {
         Harnesses.withoutGenericTypes(
             new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                    new CacheLookup(version, MODEL, SETTINGS), List.of(CacheLookup.CHANGES)),
+                    new CacheLookup(version, MODEL, SETTINGS),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS)),
                 CacheInput::key,
                 Types.STRING,
                 128,
@@ -88,7 +91,16 @@ class CacheLookupTest {
 
   private static CacheFill resultFill(String normalisedText, String version) {
     return new CacheFill(
-        CacheFill.Kind.RESULT, normalisedText, 10, "", version, ITEMS, new int[] {4}, null, 5);
+        CacheFill.Kind.RESULT,
+        normalisedText,
+        10,
+        "",
+        version,
+        ITEMS,
+        new int[] {4},
+        null,
+        5,
+        null);
   }
 
   private void send(AcceptedQuery q) throws Exception {
@@ -189,7 +201,7 @@ class CacheLookupTest {
                             SETTINGS.l3TtlMillis(),
                             SETTINGS.coalesceWaitMillis(),
                             2)),
-                    List.of(CacheLookup.CHANGES)),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS)),
                 CacheInput::key,
                 Types.STRING,
                 128,
@@ -341,8 +353,26 @@ class CacheLookupTest {
   private static final long T = System.currentTimeMillis();
 
   private static CacheFill resultFillAt(String text, long computedAt, int... experts) {
+    return resultFillAt(text, computedAt, null, experts);
+  }
+
+  private static CacheFill resultFillAt(
+      String text, long computedAt, Float denseFloor, int... experts) {
     return new CacheFill(
-        CacheFill.Kind.RESULT, text, 10, "", VERSION, ITEMS, experts, null, computedAt);
+        CacheFill.Kind.RESULT, text, 10, "", VERSION, ITEMS, experts, null, computedAt, denseFloor);
+  }
+
+  /** An upsert of a product titled {@code title} with {@code vector}, joining {@code experts}. */
+  private static CatalogChange upsert(
+      String id, long at, String title, float[] vector, int... experts) {
+    return new CatalogChange(
+        id,
+        at,
+        UpsertSignature.of(at, experts, vector, new Product(id, title, "", "", "", 1.0, null)));
+  }
+
+  private static CatalogChange removal(String id, long at) {
+    return new CatalogChange(id, at, null);
   }
 
   /** A cached result one of whose items changed (deleted, re-priced) after it was computed. */
@@ -351,18 +381,21 @@ class CacheLookupTest {
     fill(resultFillAt("usb cable", T, 4));
     send(query("q1", "usb cable"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
-    change(new CatalogChange("p2", T + 500, new int[0])); // p2 deleted after it was computed
+    change(removal("p2", T + 500)); // p2 deleted after it was computed
     send(query("q2", "usb cable"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 
-  /** A new product in one of the experts a cached result searched invalidates it; others not. */
+  /**
+   * Without a dense floor (a fill from before it was recorded), a new product in one of the experts
+   * a cached result searched invalidates it; others not.
+   */
   @Test
-  void aNewProductInOneOfItsExpertsInvalidatesAnEntry() throws Exception {
+  void aNewProductInOneOfItsExpertsInvalidatesAnEntryOfUnknownFloor() throws Exception {
     fill(resultFillAt("usb cable", T, 4));
     fill(resultFillAt("hdmi cable", T, 6));
-    change(new CatalogChange("new-1", T + 500, new int[] {4}));
+    change(upsert("new-1", T + 500, "garden hose", new float[] {0, 1, 0}, 4));
     send(query("q1", "usb cable"));
     send(query("q2", "hdmi cable"));
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
@@ -372,14 +405,73 @@ class CacheLookupTest {
   /** Changes older than the entry (beyond the margin) leave it served; a stale fill is not kept. */
   @Test
   void olderChangesKeepAnEntryAndAFillThatPredatesAChangeIsNotCached() throws Exception {
-    change(new CatalogChange("p1", T - CacheLookup.COHERENCE_MARGIN_MS - 1, new int[] {4}));
+    change(upsert("p1", T - CacheLookup.COHERENCE_MARGIN_MS - 1, "usb", new float[] {1, 0, 0}, 4));
     fill(resultFillAt("usb cable", T, 4));
     send(query("q1", "usb cable"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
 
-    change(new CatalogChange("p1", T + 100_000, new int[0]));
+    change(removal("p1", T + 100_000));
     fill(resultFillAt("mouse", T + 99_000, 1)); // computed before the change it does not reflect
     send(query("q2", "mouse"));
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  /**
+   * With a dense floor and the query's cached embedding, a new product invalidates only the cached
+   * answers it could enter: one joining a searched expert and scoring at least the floor, or one
+   * sharing a BM25 term with the query (whatever its experts); a product in a searched expert that
+   * scores below the floor and shares no term leaves the answer served.
+   */
+  @Test
+  void aNewProductInvalidatesOnlyTheAnswersItCouldEnter() throws Exception {
+    fill(CacheFill.embedding("usb cable", MODEL, new float[] {1, 0, 0}));
+    fill(resultFillAt("usb cable", T, 0.5f, 4));
+    fill(resultFillAt("hdmi cable", T, 0.5f, 6));
+    // In expert 4, cosine 0 with "usb cable", no shared term: neither answer can show it.
+    change(upsert("hose", T + 500, "garden hose", new float[] {0, 1, 0}, 4));
+    send(query("q1", "usb cable"));
+    send(query("q2", "hdmi cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2");
+    // An HDMI adapter in expert 9 (searched by neither): the lexical branch would find it.
+    change(upsert("adapter", T + 600, "HDMI adapters", new float[] {0, 0, 1}, 9));
+    send(query("q3", "usb cable"));
+    send(query("q4", "hdmi cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2", "q3");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q4");
+    // In expert 4 scoring 0.8 >= 0.5 for "usb cable": it would be among its candidates.
+    change(upsert("hub", T + 700, "docking station", new float[] {0.8f, 0.6f, 0}, 4));
+    send(query("q5", "usb cable"));
+    // Recomputed from its cached embedding, not answered from the result cache.
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2", "q3");
+    assertThat(embedded()).containsExactly("q5");
+  }
+
+  /**
+   * The cache keeps a bounded number of upserts; an answer older than what it kept falls back to
+   * the per-expert rule, unless a check re-dated it (a hit that passed a check is as good as
+   * computed then, so a hot answer is only checked against what changed since).
+   */
+  @Test
+  void beyondTheKeptUpsertsTheExpertRuleAppliesToAnswersNotCheckedSince() throws Exception {
+    fill(CacheFill.embedding("usb cable", MODEL, new float[] {1, 0, 0}));
+    fill(CacheFill.embedding("mouse pad", MODEL, new float[] {1, 0, 0}));
+    fill(resultFillAt("usb cable", T - 60_000, 0.5f, 4));
+    fill(resultFillAt("mouse pad", T - 60_000, 0.5f, 4));
+    change(upsert("hose", T - 30_000, "garden hose", new float[] {0, 1, 0}, 4));
+    send(query("q1", "usb cable")); // checked: "hose" cannot enter it
+    // More unrelated upserts than the cache keeps: "hose" is dropped.
+    for (int i = 0; i < CacheLookup.UPSERTS_KEPT * 3 / 2; i++) {
+      change(upsert("f" + i, T - 20_000 + i, "filler", new float[] {0, 1, 0}, 7));
+    }
+    send(query("q2", "usb cable"));
+    send(query("q3", "mouse pad"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2");
+    assertThat(embedded()).containsExactly("q3");
+  }
+
+  /** Queries sent on to be computed from their cached embedding. */
+  private List<String> embedded() {
+    var out = harness.getSideOutput(CacheLookup.EMBEDDED);
+    return out == null ? List.of() : out.stream().map(r -> r.getValue().query().queryId()).toList();
   }
 }

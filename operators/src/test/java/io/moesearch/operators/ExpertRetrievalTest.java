@@ -17,6 +17,7 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
@@ -222,6 +223,12 @@ class ExpertRetrievalTest {
         assertThat(p.embedMs()).isEqualTo(1.5);
         assertThat(p.routeMs()).isEqualTo(0.5);
         assertThat(p.retrieveMs()).isNotNegative();
+        // The dense floor: the score a product needed to be among the k (anything, if fewer).
+        assertThat(p.denseFloor())
+            .isEqualTo(
+                expected.size() < topK
+                    ? UpsertSignature.ANY
+                    : expected.get(expected.size() - 1).score());
       }
     }
     // One statistics timer per expert served (at the end of the interval), nothing else.
@@ -255,6 +262,9 @@ class ExpertRetrievalTest {
                       topK,
                       OVERSAMPLE,
                       FilterQueries.of(new String[] {brand}, null, null))));
+      if (filtered.items().length < topK) {
+        assertThat(filtered.denseFloor()).as("a list cut short admits anything").isEqualTo(-1f);
+      }
       filteredTotal += filtered.items().length;
       unfilteredHadOtherBrands |=
           ids(unfiltered.items()).stream().anyMatch(id -> !isBrand.test(products.get(id)));

@@ -401,12 +401,50 @@ class MergePartialsTest {
               null,
               io.moesearch.core.overload.DegradationLevel.NONE,
               true,
-              expert == 3 ? 200 : 900));
+              expert == 3 ? 200 : 900,
+              expert == 3 ? 0.4f : 0.6f));
     }
     assertThat(harness.getSideOutput(MergePartials.FILLS))
         .singleElement()
-        .satisfies(f -> assertThat(f.getValue().ts()).isEqualTo(TS_IN - 900));
+        .satisfies(
+            f -> {
+              assertThat(f.getValue().ts()).isEqualTo(TS_IN - 900);
+              // The lowest of its experts' dense floors: the weakest candidate any of them took.
+              assertThat(f.getValue().denseFloor()).isEqualTo(0.4f);
+            });
     assertThat(MergePartials.asOf(100, List.of())).isEqualTo(100);
+  }
+
+  /**
+   * A dense floor is unknown when one partial's is, clamped to [-1, 1] (the lexical branch, +inf,
+   * sets none).
+   */
+  @Test
+  void theDenseFloorIsTheLowestKnownOneOfTheExperts() {
+    PartialResult lexical = floored(Float.POSITIVE_INFINITY);
+    assertThat(MergePartials.denseFloor(List.of(lexical))).isEqualTo(1f);
+    assertThat(MergePartials.denseFloor(List.of(lexical, floored(0.3f), floored(-1f))))
+        .isEqualTo(-1f);
+    assertThat(MergePartials.denseFloor(List.of(floored(0.3f), floored(Float.NaN)))).isNull();
+  }
+
+  private static PartialResult floored(float floor) {
+    return new PartialResult(
+        QUERY,
+        1,
+        new int[] {1},
+        new RankedItem[0],
+        TS_IN,
+        1,
+        1,
+        1,
+        null,
+        false,
+        null,
+        io.moesearch.core.overload.DegradationLevel.NONE,
+        true,
+        0,
+        floor);
   }
 
   @Test
@@ -430,7 +468,8 @@ class MergePartialsTest {
             null,
             io.moesearch.core.overload.DegradationLevel.NONE,
             false,
-            0));
+            0,
+            Float.NaN));
     assertThat(harness.extractOutputValues()).hasSize(1);
     assertThat(harness.getSideOutput(MergePartials.FILLS)).isNullOrEmpty();
   }

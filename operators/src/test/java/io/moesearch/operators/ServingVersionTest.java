@@ -120,7 +120,8 @@ class ServingVersionTest {
       cache(CacheLookup fn) throws Exception {
     return Harnesses.withoutGenericTypes(
         new KeyedBroadcastOperatorTestHarness<>(
-            new CoBroadcastWithKeyedOperator<>(fn, List.of(CacheLookup.CHANGES)),
+            new CoBroadcastWithKeyedOperator<>(
+                fn, List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS)),
             CacheInput::key,
             Types.STRING,
             128,
@@ -143,7 +144,8 @@ class ServingVersionTest {
         new RankedItem[] {new RankedItem(baseArtifact.ids().get(0), "cable", 0.9f)},
         new int[] {1},
         null,
-        5);
+        5,
+        null);
   }
 
   private static AcceptedQuery accepted(int i) {

@@ -2,6 +2,7 @@ package io.moesearch.state;
 
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.UpsertSignature;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -54,6 +55,9 @@ public final class StateDescriptors {
 
   /** Query cache: recent catalogue changes (broadcast state). */
   public static final String CATALOG_CHANGES = "catalog-changes";
+
+  /** Query cache: recent upserts' signatures (broadcast state). */
+  public static final String CATALOG_UPSERTS = "catalog-upserts";
 
   /** Expert retrieval: the live delta of a serving slot, by product id (keyed by slot). */
   public static final String LIVE_DELTA = "live-delta";
@@ -189,5 +193,16 @@ public final class StateDescriptors {
    */
   public static MapStateDescriptor<String, Long> catalogChanges() {
     return new MapStateDescriptor<>(CATALOG_CHANGES, Types.STRING, Types.LONG);
+  }
+
+  /**
+   * The query cache's recent upserts, broadcast state: product id → the signature of its newest
+   * upsert (experts joined, embedding, BM25 terms), which decides the cached answers it could
+   * enter. Bounded by the cache: pruned after the L2 TTL and capped in number (the oldest go first;
+   * the cache then falls back to the per-expert rule for answers older than what it kept).
+   */
+  public static MapStateDescriptor<String, UpsertSignature> catalogUpserts() {
+    return new MapStateDescriptor<>(
+        CATALOG_UPSERTS, Types.STRING, TypeInformation.of(UpsertSignature.class));
   }
 }

@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param ts epoch millis the result reflects the catalogue as of (when its query was accepted,
  *     dated back by the slots' recent catalogue delta lag; the cache's coherence check compares
  *     catalogue changes with it), non-negative
+ * @param denseFloor a result's dense floor: the lowest exact score a product needed to be among the
+ *     candidates of the experts it searched, in [-1, 1] ({@code -1}: an expert returned fewer than
+ *     asked); the cache lets a new product that scores below it for this query keep the result
+ *     valid. {@code null} when unknown (a fill written before it was recorded, or an embedding)
  */
 public record CacheFill(
     Kind kind,
@@ -38,7 +42,8 @@ public record CacheFill(
         @JsonSerialize(using = MessageJson.F32leSerializer.class)
         @JsonDeserialize(using = MessageJson.F32leDeserializer.class)
         float[] embedding,
-    long ts) {
+    long ts,
+    @JsonProperty("dense_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float denseFloor) {
 
   /** What a fill carries. */
   public enum Kind {
@@ -56,6 +61,9 @@ public record CacheFill(
     Checks.requireNonNull(items, "items");
     Checks.requireNonNull(experts, "experts");
     Checks.requireNonNegative(ts, "ts");
+    if (denseFloor != null && !(denseFloor >= -1f && denseFloor <= 1f)) {
+      throw new IllegalArgumentException("dense_floor must be between -1 and 1, got " + denseFloor);
+    }
     if (kind == Kind.RESULT) {
       if (topK < SearchQuery.MIN_TOP_K || topK > SearchQuery.MAX_TOP_K) {
         throw new IllegalArgumentException(
@@ -102,8 +110,21 @@ public record CacheFill(
       RankedItem[] items,
       int[] experts,
       long computedAt) {
+    return result(text, topK, filters, version, items, experts, computedAt, null);
+  }
+
+  /** A result fill stamped {@code computedAt} with its dense floor ({@code null}: unknown). */
+  public static CacheFill result(
+      String text,
+      int topK,
+      String filters,
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      long computedAt,
+      Float denseFloor) {
     return new CacheFill(
-        Kind.RESULT, text, topK, filters, version, items, experts, null, computedAt);
+        Kind.RESULT, text, topK, filters, version, items, experts, null, computedAt, denseFloor);
   }
 
   public static CacheFill embedding(String text, String modelId, float[] vector) {
@@ -116,7 +137,8 @@ public record CacheFill(
         new RankedItem[0],
         new int[0],
         vector,
-        System.currentTimeMillis());
+        System.currentTimeMillis(),
+        null);
   }
 
   /** The Kafka record key: fills of one text land in one partition, in order. */
@@ -135,7 +157,8 @@ public record CacheFill(
         && Arrays.equals(items, f.items)
         && Arrays.equals(experts, f.experts)
         && Arrays.equals(embedding, f.embedding)
-        && ts == f.ts;
+        && ts == f.ts
+        && Objects.equals(denseFloor, f.denseFloor);
   }
 
   @Override
@@ -149,7 +172,8 @@ public record CacheFill(
         Arrays.hashCode(items),
         Arrays.hashCode(experts),
         Arrays.hashCode(embedding),
-        ts);
+        ts,
+        denseFloor);
   }
 
   @Override
@@ -170,6 +194,8 @@ public record CacheFill(
         + (embedding == null ? "null" : embedding.length + "d")
         + ", ts="
         + ts
+        + ", denseFloor="
+        + denseFloor
         + "]";
   }
 }

@@ -120,6 +120,10 @@ public final class MessageJson implements Serializable {
     if (!root.has("embedding_f32le")) {
       root.putNull("embedding_f32le");
     }
+    // Written since the cache checks which new products could enter a result; absent = unknown.
+    if (!root.has("dense_floor")) {
+      root.putNull("dense_floor");
+    }
     optionalItemFields(root);
     return decode(root, CacheFill.class);
   }

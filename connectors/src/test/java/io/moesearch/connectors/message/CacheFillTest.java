@@ -21,15 +21,28 @@ class CacheFillTest {
             new RankedItem[] {new RankedItem("p1", "Cable", 0.5f)},
             new int[] {3, 7},
             null,
-            42);
+            42,
+            0.25f);
     assertThat(json.decodeCacheFill(json.encodeCacheFill(result))).isEqualTo(result);
     float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-7f};
     CacheFill emb =
         new CacheFill(
-            CacheFill.Kind.EMBEDDING, "usb", 0, "", "m", new RankedItem[0], new int[0], v, 7);
+            CacheFill.Kind.EMBEDDING, "usb", 0, "", "m", new RankedItem[0], new int[0], v, 7, null);
     CacheFill back = json.decodeCacheFill(json.encodeCacheFill(emb));
     assertThat(back.embedding()).containsExactly(v);
     assertThat(back).isEqualTo(emb);
+  }
+
+  @Test
+  void aDenseFloorOutsideTheCosineRangeIsRejectedNamingTheField() {
+    assertThatThrownBy(
+            () ->
+                json.decodeCacheFill(
+                    ("{\"kind\":\"result\",\"text\":\"a\",\"top_k\":10,\"filters\":\"\","
+                            + "\"version\":\"v\",\"items\":[],\"experts\":[],\"ts\":1,"
+                            + "\"dense_floor\":7}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("dense_floor");
   }
 
   @Test

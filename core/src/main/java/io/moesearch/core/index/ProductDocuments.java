@@ -19,6 +19,14 @@ import org.apache.lucene.util.BytesRef;
 public final class ProductDocuments {
   private ProductDocuments() {}
 
+  /**
+   * The text of the combined BM25 field ({@link IndexFields#ALL_TEXT}): title, brand, model and
+   * description, as indexed (the lexical branch matches query terms against its analysis).
+   */
+  public static String allText(Product p) {
+    return p.title() + " " + p.brand() + " " + p.model() + " " + p.description();
+  }
+
   public static Document toDocument(int ordinal, Product p, float[] vector) {
     Document doc = new Document();
     doc.add(new StringField(IndexFields.ID, p.id(), Field.Store.YES));
@@ -42,11 +50,7 @@ public final class ProductDocuments {
     if (!p.description().isEmpty()) {
       doc.add(new TextField(IndexFields.DESCRIPTION, p.description(), Field.Store.NO));
     }
-    doc.add(
-        new TextField(
-            IndexFields.ALL_TEXT,
-            p.title() + " " + p.brand() + " " + p.model() + " " + p.description(),
-            Field.Store.NO));
+    doc.add(new TextField(IndexFields.ALL_TEXT, allText(p), Field.Store.NO));
     if (p.price() != null) {
       doc.add(new DoubleField(IndexFields.PRICE, p.price(), Field.Store.NO));
     }

@@ -223,7 +223,7 @@ public final class SearchJob {
                     .name("fills-to-cache")
                     .uid("fills-to-cache"))
             .keyBy(CacheInput::key)
-            .connect(cacheChanges.broadcast(CacheLookup.CHANGES))
+            .connect(cacheChanges.broadcast(CacheLookup.CHANGES, CacheLookup.UPSERTS))
             .process(
                 new CacheLookup(
                     artifact.version(),
