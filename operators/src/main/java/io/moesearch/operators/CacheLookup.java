@@ -96,6 +96,14 @@ public final class CacheLookup
    */
   public static final int UPSERTS_KEPT = 4_096;
 
+  /**
+   * How long a cached answer may go on without a new product that only its BM25 branch would find
+   * (one sharing an analysed term with the query that its dense branch would not return): the
+   * answer is recomputed once the upsert is this old. Immediate invalidation would recompute every
+   * cached answer with a common term (a brand, a number) on almost every upsert.
+   */
+  public static final long LEXICAL_ENTRY_DELAY_MS = 30_000;
+
   /** The catalogue-upsert broadcast state (its descriptor). */
   public static final MapStateDescriptor<String, UpsertSignature> UPSERTS =
       StateDescriptors.catalogUpserts();
@@ -374,26 +382,33 @@ public final class CacheLookup
     }
   }
 
+  /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
+  private static final long INCOHERENT = Long.MIN_VALUE;
+
   /**
-   * False when the catalogue changed under a cached result since {@link #COHERENCE_MARGIN_MS}
-   * before it was computed: one of its items changed, or a product was upserted that could enter it
-   * (see the class comment). {@code text} is the result's normalised query text.
+   * Whether a cached result still reflects the catalogue: {@link #INCOHERENT} when, since {@link
+   * #COHERENCE_MARGIN_MS} before it was computed, one of its items changed, or a product was
+   * upserted that its dense branch would return, or that shares a BM25 term with its query at least
+   * {@link #LEXICAL_ENTRY_DELAY_MS} ago (see the class comment); else the time it can be re-dated
+   * to (every change before it was checked). {@code text} is the result's normalised query text.
    */
-  private boolean coherent(CachedResult r, String text, ReadOnlyContext ctx) throws Exception {
+  private long coherentAsOf(CachedResult r, String text, ReadOnlyContext ctx, long now)
+      throws Exception {
+    long checked = now - COHERENCE_MARGIN_MS;
     var changes = ctx.getBroadcastState(CHANGES);
     if (changes == null || !changes.immutableEntries().iterator().hasNext()) {
-      return true;
+      return checked;
     }
     long since = r.createdAt() - COHERENCE_MARGIN_MS;
     for (var item : r.items()) {
       Long t = changes.get("p:" + item.productId());
       if (t != null && t >= since) {
-        return false;
+        return INCOHERENT;
       }
     }
     Long lastUpsert = changes.get(LAST_UPSERT);
     if (lastUpsert != null && lastUpsert < since) {
-      return true; // no upsert since: nothing new can have come in
+      return checked; // no upsert since: nothing new can have come in
     }
     boolean expertReceived = false;
     for (int e : r.experts()) {
@@ -406,24 +421,35 @@ public final class CacheLookup
     Long completeSince = changes.get(UPSERTS_COMPLETE_SINCE);
     if (lastUpsert == null || (completeSince != null && since < completeSince)) {
       // Some upserts since are not kept (dropped by the cap, or state from before signatures):
-      // the per-expert rule.
-      return !expertReceived;
+      // the per-expert rule, and the lexical delay for any upsert at all; not re-dated.
+      return expertReceived || now - since >= LEXICAL_ENTRY_DELAY_MS ? INCOHERENT : r.createdAt();
     }
     float[] queryVector = null;
     if (expertReceived) {
       CachedEmbedding e = embedding.value();
       queryVector = e != null && e.version().equals(modelId) ? e.vector() : null;
     }
-    int[] queryTerms = UpsertSignature.queryTerms(text);
+    int[] queryTerms = null;
     for (Map.Entry<String, UpsertSignature> e : ctx.getBroadcastState(UPSERTS).immutableEntries()) {
       UpsertSignature u = e.getValue();
-      if (u.appliedAtMillis() >= since
-          && u.mayEnter(r.experts(), r.denseFloor(), queryVector, queryTerms)) {
-        return false;
+      if (u.appliedAtMillis() < since) {
+        continue;
+      }
+      if (u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector)) {
+        return INCOHERENT;
+      }
+      if (queryTerms == null) {
+        queryTerms = UpsertSignature.queryTerms(text);
+      }
+      if (u.sharesTerm(queryTerms)) {
+        if (now - u.appliedAtMillis() >= LEXICAL_ENTRY_DELAY_MS) {
+          return INCOHERENT;
+        }
+        // Not yet due: keep it in the window of the next check.
+        checked = Math.min(checked, u.appliedAtMillis() + COHERENCE_MARGIN_MS);
       }
     }
-    coherenceRechecked.inc();
-    return true;
+    return checked;
   }
 
   private void query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
@@ -439,8 +465,9 @@ public final class CacheLookup
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;
     CachedResult hit = l1.get(full, indexVersion);
-    long checkedAt = System.currentTimeMillis() - COHERENCE_MARGIN_MS;
-    if (hit != null && !coherent(hit, text, ctx)) {
+    long now = System.currentTimeMillis();
+    long checkedAt = hit == null ? INCOHERENT : coherentAsOf(hit, text, ctx, now);
+    if (hit != null && checkedAt == INCOHERENT) {
       staleByCatalog.inc();
       l1.invalidate(full);
       results.remove(variant);
@@ -448,7 +475,8 @@ public final class CacheLookup
     }
     if (hit != null) {
       if (hit.createdAt() < checkedAt) {
-        // Checked against every change since it was computed: as good as computed now.
+        // Checked against every change until then: as good as computed then.
+        coherenceRechecked.inc();
         l1.put(full, hit.checkedAt(checkedAt));
       }
       l1Hits.inc();
@@ -456,7 +484,8 @@ public final class CacheLookup
       return;
     }
     CachedResult stored = results.get(variant);
-    if (stored != null && !coherent(stored, text, ctx)) {
+    long storedAsOf = stored == null ? INCOHERENT : coherentAsOf(stored, text, ctx, now);
+    if (stored != null && storedAsOf == INCOHERENT) {
       staleByCatalog.inc();
       results.remove(variant);
       stored = null;
@@ -464,7 +493,7 @@ public final class CacheLookup
     if (stored != null) {
       if (stored.version().equals(indexVersion)) {
         l2Hits.inc();
-        l1.put(full, stored.checkedAt(checkedAt));
+        l1.put(full, stored.checkedAt(storedAsOf));
         answer(q, stored, SearchResult.CACHE_L2, out, l2Latency);
         return;
       }
@@ -559,7 +588,7 @@ public final class CacheLookup
             fill.experts(),
             fill.ts(),
             fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
-    if (!coherent(r, fill.text(), ctx)) {
+    if (coherentAsOf(r, fill.text(), ctx, System.currentTimeMillis()) == INCOHERENT) {
       // Computed before a catalogue change it does not reflect: never cache it.
       staleByCatalog.inc();
       return;

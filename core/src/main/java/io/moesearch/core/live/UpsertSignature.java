@@ -89,9 +89,20 @@ public record UpsertSignature(long appliedAtMillis, int[] experts, float[] vecto
    */
   public boolean mayEnter(
       int[] answerExperts, float denseFloor, float[] queryVector, int[] queryTerms) {
-    if (intersects(terms, queryTerms)) {
-      return true;
-    }
+    return sharesTerm(queryTerms) || mayEnterDensely(answerExperts, denseFloor, queryVector);
+  }
+
+  /** Whether the lexical branch could find it: it shares an analysed term with the query. */
+  public boolean sharesTerm(int[] queryTerms) {
+    return intersects(terms, queryTerms);
+  }
+
+  /**
+   * Whether the dense branch could return it: it joined one of {@code answerExperts} and scores at
+   * least {@code denseFloor} (less {@link #DENSE_SLACK}) for {@code queryVector}; with the floor or
+   * the vector unknown, joining one is enough.
+   */
+  public boolean mayEnterDensely(int[] answerExperts, float denseFloor, float[] queryVector) {
     if (!joinedAnyOf(answerExperts)) {
       return false;
     }
