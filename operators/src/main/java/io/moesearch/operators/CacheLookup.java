@@ -71,15 +71,17 @@ import org.apache.flink.util.OutputTag;
  * remembers when it was computed (its query's acceptance time, dated back by its slots' delta lag),
  * the experts it searched and its dense floor. An L1 or L2 entry is not served (and dropped,
  * counted {@code staleByCatalog}) when, at or after {@link #COHERENCE_MARGIN_MS} before it was
- * computed, one of its items changed, or a product was upserted that could enter it ({@link
- * UpsertSignature#mayEnter}: it shares a BM25 term with the query, or joined one of its experts
- * scoring at least its dense floor for the query's cached embedding). When the upserts since then
- * are no longer all kept, or the floor or embedding is unknown, any product joining one of its
- * experts invalidates it. An entry that passes while upserts happened is re-dated in L1 ({@code
- * coherenceRechecked}), so a hot answer is checked only against what changed since its last check.
- * So a served cached result never shows a deleted product, a stale price or stock, and a new
- * product appears at once in the cached answers it could enter; a product coming back in stock or
- * into a price range, within the L1/L2 TTL.
+ * computed, one of its items changed, or a product was upserted that its dense branch would return
+ * ({@link UpsertSignature#mayEnterDensely}: it joined one of its experts and scores at least its
+ * dense floor for the query's cached embedding), or that its BM25 branch would find ({@link
+ * UpsertSignature#sharesTerm}) once that upsert is {@link #LEXICAL_ENTRY_DELAY_MS} old. When the
+ * upserts since then are no longer all kept, or the floor or embedding is unknown, any product
+ * joining one of its experts invalidates it. An entry that passes while upserts happened is
+ * re-dated in L1 ({@code coherenceRechecked}), so a hot answer is checked only against what changed
+ * since its last check. So a served cached result never shows a deleted product, a stale price or
+ * stock; a new or re-worded product appears at once in the cached answers whose dense branch would
+ * return it, within {@link #LEXICAL_ENTRY_DELAY_MS} in those whose BM25 branch would find it; a
+ * product coming back in stock or into a price range, within the L1/L2 TTL.
  */
 public final class CacheLookup
     extends KeyedBroadcastProcessFunction<String, CacheInput, CatalogChange, SearchResult> {
