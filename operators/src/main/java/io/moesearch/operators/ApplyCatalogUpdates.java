@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -27,9 +28,11 @@ import org.apache.flink.util.OutputTag;
  * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
  * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
  * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
- * patch of a deleted product). Each applied update also goes to {@link #CHANGES} (product, time,
- * and for an upsert its {@link UpsertSignature}: experts joined, embedding, BM25 terms) for the
- * query cache.
+ * patch of a deleted product), {@code catalogUpdatesHeldBack} (an update that arrived before an
+ * earlier one of its product, see {@link #processElement}) and {@code
+ * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
+ * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
+ * embedding, BM25 terms) for the query cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -42,6 +45,10 @@ public final class ApplyCatalogUpdates
 
   private transient CatalogChanges changes;
   private transient ValueState<DeltaEntry> state;
+  private transient ValueState<Long> appliedSeq;
+  private transient MapState<Long, ProductUpdate> pending;
+  private transient Counter duplicates;
+  private transient Counter heldBack;
   private transient Counter applied;
   private transient Counter stale;
   private transient Counter unknown;
@@ -88,16 +95,52 @@ public final class ApplyCatalogUpdates
             ids::contains,
             id -> !outOfStock.contains(id));
     state = getRuntimeContext().getState(StateDescriptors.catalogProduct());
+    appliedSeq = getRuntimeContext().getState(StateDescriptors.catalogAppliedSeq());
+    pending = getRuntimeContext().getMapState(StateDescriptors.catalogPending(ProductUpdate.class));
     var metrics = getRuntimeContext().getMetricGroup();
     applied = metrics.counter("catalogUpdatesApplied");
     stale = metrics.counter("catalogUpdatesIgnoredStale");
     unknown = metrics.counter("catalogUpdatesIgnoredUnknown");
     deleted = metrics.counter("catalogUpdatesIgnoredDeleted");
+    duplicates = metrics.counter("catalogUpdatesIgnoredDuplicate");
+    heldBack = metrics.counter("catalogUpdatesHeldBack");
   }
 
+  /**
+   * Applies {@code u} in its product's order: an update numbered by {@link SequenceCatalogUpdates}
+   * waits (in {@link StateDescriptors#catalogPending}) until the one numbered before it was
+   * applied, then it and every waiting successor are applied; one numbered at or below the last
+   * applied is a replayed duplicate and ignored. An unnumbered update ({@code seq} 0) is applied at
+   * once.
+   */
   @Override
   public void processElement(ProductUpdate u, Context ctx, Collector<SlotDelta> out)
       throws Exception {
+    if (u.seq() == 0) {
+      apply(u, ctx, out);
+      return;
+    }
+    Long last = appliedSeq.value();
+    long done = last == null ? 0 : last;
+    if (u.seq() <= done) {
+      duplicates.inc();
+      return;
+    }
+    if (u.seq() > done + 1) {
+      pending.put(u.seq(), u); // an earlier update of this product is still being embedded
+      heldBack.inc();
+      return;
+    }
+    apply(u, ctx, out);
+    long next = u.seq() + 1;
+    for (ProductUpdate p = pending.get(next); p != null; p = pending.get(++next)) {
+      pending.remove(next);
+      apply(p, ctx, out);
+    }
+    appliedSeq.update(next - 1);
+  }
+
+  private void apply(ProductUpdate u, Context ctx, Collector<SlotDelta> out) throws Exception {
     DeltaEntry current = state.value();
     CatalogChanges.Result r =
         switch (u.op()) {

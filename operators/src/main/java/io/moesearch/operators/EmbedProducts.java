@@ -14,8 +14,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * Embeds upserted products in-stream with the serving model, through async I/O and the same {@link
  * MicroBatcher} as {@link EmbedQueries}: the text embedded is {@link
  * io.moesearch.core.catalog.Product#searchableText()}, exactly what the index build embeds, so a
- * live product and an indexed one are comparable. Patches and deletes pass through at once. Used
- * with ordered async I/O, so one product's updates leave in the order they came.
+ * live product and an indexed one are comparable. Only upserts come here ({@link
+ * SequenceCatalogUpdates} sends patches and deletes past it; one that comes anyway passes through
+ * at once); they may leave out of order: {@link ApplyCatalogUpdates} restores each product's order
+ * by {@link ProductUpdate#seq}.
  */
 public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, ProductUpdate> {
   private final EmbedderConfig embedderConfig;

@@ -19,6 +19,9 @@ import io.moesearch.core.catalog.Product;
  * @param producedAtMillis when the record was produced (its Kafka timestamp; the parse time when it
  *     has none): the start of the update-to-searchable latency
  * @param vector upsert: the embedding of the product's text, once embedded; otherwise {@code null}
+ * @param seq the product's update number in arrival order, from 1 ({@link SequenceCatalogUpdates}),
+ *     so {@link ApplyCatalogUpdates} applies one product's updates in the order they came although
+ *     upserts take longer (they are embedded); {@code 0}: not numbered, applied when it arrives
  */
 public record ProductUpdate(
     CatalogUpdate.Op op,
@@ -31,7 +34,8 @@ public record ProductUpdate(
     Boolean inStock,
     long ts,
     long producedAtMillis,
-    float[] vector) {
+    float[] vector,
+    long seq) {
 
   public ProductUpdate {
     if (op == null || productId == null || productId.isBlank()) {
@@ -39,6 +43,9 @@ public record ProductUpdate(
     }
     if (op == CatalogUpdate.Op.UPSERT && (title == null || title.isBlank())) {
       throw new IllegalArgumentException("an upsert needs a title");
+    }
+    if (seq < 0) {
+      throw new IllegalArgumentException("seq must be >= 0, got " + seq);
     }
   }
 
@@ -55,7 +62,8 @@ public record ProductUpdate(
         u.inStock(),
         u.ts(),
         producedAtMillis,
-        null);
+        null,
+        0);
   }
 
   /** The upserted product (attributes dropped). */
@@ -65,6 +73,34 @@ public record ProductUpdate(
 
   public ProductUpdate withVector(float[] v) {
     return new ProductUpdate(
-        op, productId, title, brand, model, description, price, inStock, ts, producedAtMillis, v);
+        op,
+        productId,
+        title,
+        brand,
+        model,
+        description,
+        price,
+        inStock,
+        ts,
+        producedAtMillis,
+        v,
+        seq);
+  }
+
+  /** This update numbered {@code n} among its product's. */
+  public ProductUpdate withSeq(long n) {
+    return new ProductUpdate(
+        op,
+        productId,
+        title,
+        brand,
+        model,
+        description,
+        price,
+        inStock,
+        ts,
+        producedAtMillis,
+        vector,
+        n);
   }
 }

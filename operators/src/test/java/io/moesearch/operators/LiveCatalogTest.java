@@ -201,6 +201,26 @@ class LiveCatalogTest {
         .satisfies(i -> assertThat(i.price()).isEqualTo(5.0));
   }
 
+  /**
+   * A product's numbered updates apply in number order: a price patch (2) that overtook the upsert
+   * (1) being embedded waits for it, so the upsert's text shows with the patch's price; a replayed
+   * number is ignored.
+   */
+  @Test
+  void numberedUpdatesApplyInArrivalOrderWhenALaterOneOvertakesAnUpsert() throws Exception {
+    Product p =
+        new Product("new-seq", "qwzx espresso grinder 42", "Quuxco", "EG42", "", 80.0, null);
+    assertThat(send(patch(p.id(), 60.0, null, 20).withSeq(2))).as("held back").isEmpty();
+    assertThat(send(upsert(p, true, 10).withSeq(1))).as("then both apply").isNotEmpty();
+    assertThat(send(patch(p.id(), 99.0, null, 30).withSeq(2))).as("a replayed number").isEmpty();
+    PartialResult r = search(p.title(), expertsOf(p.searchableText())[0], null);
+    assertThat(r.items())
+        .filteredOn(i -> i.productId().equals(p.id()))
+        .singleElement()
+        .satisfies(i -> assertThat(i.price()).isEqualTo(60.0));
+    assertThat(send(delete(p.id(), 40).withSeq(3))).isNotEmpty();
+  }
+
   @Test
   void aDeletedProductIsNeverReturnedAndDeleteThenUpsertRevivesIt() throws Exception {
     Product base = catalog.products().get(1);

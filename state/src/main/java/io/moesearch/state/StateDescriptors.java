@@ -167,6 +167,36 @@ public final class StateDescriptors {
     return new ValueStateDescriptor<>(CATALOG_PRODUCT, TypeInformation.of(DeltaEntry.class));
   }
 
+  /** Catalogue updates: how many updates of the product were numbered (keyed by product id). */
+  public static final String CATALOG_NUMBERED = "catalog-numbered";
+
+  /** Catalogue updates: how many numbered updates of the product were applied (keyed by id). */
+  public static final String CATALOG_APPLIED_SEQ = "catalog-applied-seq";
+
+  /** Catalogue updates: numbered updates that came before an earlier one (keyed by id). */
+  public static final String CATALOG_PENDING = "catalog-pending";
+
+  /**
+   * The number of the last update numbered for a product ({@code SequenceCatalogUpdates}); kept as
+   * long as the product's applied state ({@link #catalogProduct}), with which it is consistent.
+   */
+  public static ValueStateDescriptor<Long> catalogNumbered() {
+    return new ValueStateDescriptor<>(CATALOG_NUMBERED, Types.LONG);
+  }
+
+  /** The number of the last update applied for a product ({@code ApplyCatalogUpdates}). */
+  public static ValueStateDescriptor<Long> catalogAppliedSeq() {
+    return new ValueStateDescriptor<>(CATALOG_APPLIED_SEQ, Types.LONG);
+  }
+
+  /**
+   * A product's updates that arrived before an earlier one (a patch overtaking an upsert still
+   * being embedded), by number; each leaves once applied.
+   */
+  public static <T> MapStateDescriptor<Long, T> catalogPending(Class<T> update) {
+    return new MapStateDescriptor<>(CATALOG_PENDING, Types.LONG, TypeInformation.of(update));
+  }
+
   /**
    * A serving slot's live delta over the artifact, by product id: the slot's view of every changed
    * product. No TTL: the delta must survive until an artifact includes it; one entry per changed

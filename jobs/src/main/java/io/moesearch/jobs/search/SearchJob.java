@@ -37,6 +37,7 @@ import io.moesearch.operators.ParseQueries;
 import io.moesearch.operators.PartialResult;
 import io.moesearch.operators.ProductUpdate;
 import io.moesearch.operators.RouteQueries;
+import io.moesearch.operators.SequenceCatalogUpdates;
 import io.moesearch.operators.SlotDelta;
 import io.moesearch.state.StateBackends;
 import java.nio.file.Path;
@@ -249,16 +250,24 @@ public final class SearchJob {
   }
 
   /**
-   * The live catalogue branch: validated updates embedded with the serving model (ordered async
-   * I/O, so each product's updates keep their order), applied per product id in {@code ts} order,
-   * fanned out to the serving slots.
+   * The live catalogue branch: validated updates numbered per product in arrival order; upserts
+   * embedded with the serving model (async I/O), patches and deletes straight on, so they never
+   * wait behind other products' embeddings; applied per product id in number order (an update
+   * overtaking an earlier one of its product waits for it), then in {@code ts} order, fanned out to
+   * the serving slots.
    */
   static SingleOutputStreamOperator<SlotDelta> liveDeltas(
       MoeSearchConfig config, IndexArtifact artifact, DataStream<ProductUpdate> updates) {
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
+    SingleOutputStreamOperator<ProductUpdate> numbered =
+        updates
+            .keyBy(ProductUpdate::productId)
+            .process(new SequenceCatalogUpdates())
+            .name("sequence-catalog-updates")
+            .uid("sequence-catalog-updates");
     DataStream<ProductUpdate> embedded =
-        AsyncDataStream.orderedWait(
-                updates,
+        AsyncDataStream.unorderedWait(
+                numbered,
                 new EmbedProducts(
                     config.embedder(), maxBatch, config.get(BatchOptions.MAX_WAIT_MS)),
                 60,
@@ -267,6 +276,7 @@ public final class SearchJob {
             .name("embed-products")
             .uid("embed-products");
     return embedded
+        .union(numbered.getSideOutput(SequenceCatalogUpdates.NO_EMBEDDING))
         .keyBy(ProductUpdate::productId)
         .process(new ApplyCatalogUpdates(artifact.dir().toString(), watchRoot(config)))
         .name("apply-catalog-updates")
