@@ -32,6 +32,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The three-level query cache operator, the whole cache and not an adapter over one: the core
@@ -91,6 +93,8 @@ public final class CacheLookup
    * computed (one network hop).
    */
   public static final long COHERENCE_MARGIN_MS = 2_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheLookup.class);
 
   /**
    * How many upserts' signatures the cache keeps (about 2 KB each, in broadcast state on every
@@ -159,6 +163,11 @@ public final class CacheLookup
   private transient Histogram l2Latency;
   private transient Counter staleByCatalog;
   private transient Counter coherenceRechecked;
+  private transient Counter staleChangedItem;
+  private transient Counter staleNewDense;
+  private transient Counter staleNewLexical;
+  private transient Counter staleExpertRule;
+  private transient Counter fillsStale;
   private transient long lastPrune;
   private transient int upsertsSincePrune;
 
@@ -277,6 +286,11 @@ public final class CacheLookup
     fillsRejected = metrics.counter("fillsRejected");
     staleByCatalog = metrics.counter("staleByCatalog");
     coherenceRechecked = metrics.counter("coherenceRechecked");
+    staleChangedItem = metrics.counter("staleByChangedItem");
+    staleNewDense = metrics.counter("staleByNewProductDense");
+    staleNewLexical = metrics.counter("staleByNewProductLexical");
+    staleExpertRule = metrics.counter("staleByExpertRule");
+    fillsStale = metrics.counter("fillsStaleByCatalog");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
         "resultHitRatio",
@@ -293,6 +307,19 @@ public final class CacheLookup
   public void close() throws Exception {
     if (follower != null) {
       follower.close();
+    }
+    if (staleByCatalog != null && staleByCatalog.getCount() > 0) {
+      LOG.info(
+          "cache coherence: {} entries not served or fills not cached after catalogue changes"
+              + " ({} of them fills): {} changed item, {} new product its dense branch would"
+              + " return, {} its BM25 branch would find, {} the per-expert rule; {} re-dated",
+          staleByCatalog.getCount(),
+          fillsStale.getCount(),
+          staleChangedItem.getCount(),
+          staleNewDense.getCount(),
+          staleNewLexical.getCount(),
+          staleExpertRule.getCount(),
+          coherenceRechecked.getCount());
     }
     super.close();
   }
@@ -405,6 +432,7 @@ public final class CacheLookup
     for (var item : r.items()) {
       Long t = changes.get("p:" + item.productId());
       if (t != null && t >= since) {
+        staleChangedItem.inc();
         return INCOHERENT;
       }
     }
@@ -424,7 +452,11 @@ public final class CacheLookup
     if (lastUpsert == null || (completeSince != null && since < completeSince)) {
       // Some upserts since are not kept (dropped by the cap, or state from before signatures):
       // the per-expert rule, and the lexical delay for any upsert at all; not re-dated.
-      return expertReceived || now - since >= LEXICAL_ENTRY_DELAY_MS ? INCOHERENT : r.createdAt();
+      if (expertReceived || now - since >= LEXICAL_ENTRY_DELAY_MS) {
+        staleExpertRule.inc();
+        return INCOHERENT;
+      }
+      return r.createdAt();
     }
     float[] queryVector = null;
     if (expertReceived) {
@@ -438,6 +470,7 @@ public final class CacheLookup
         continue;
       }
       if (u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector)) {
+        staleNewDense.inc();
         return INCOHERENT;
       }
       if (queryTerms == null) {
@@ -445,6 +478,7 @@ public final class CacheLookup
       }
       if (u.sharesTerm(queryTerms)) {
         if (now - u.appliedAtMillis() >= LEXICAL_ENTRY_DELAY_MS) {
+          staleNewLexical.inc();
           return INCOHERENT;
         }
         // Not yet due: keep it in the window of the next check.
@@ -593,6 +627,7 @@ public final class CacheLookup
     if (coherentAsOf(r, fill.text(), ctx, System.currentTimeMillis()) == INCOHERENT) {
       // Computed before a catalogue change it does not reflect: never cache it.
       staleByCatalog.inc();
+      fillsStale.inc();
       return;
     }
     results.put(variant, r);
