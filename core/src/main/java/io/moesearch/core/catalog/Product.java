@@ -27,8 +27,10 @@ public record Product(
     if (title == null || title.isBlank()) {
       throw new IllegalArgumentException("product " + id + ": title is required");
     }
-    if (price != null && (price.isNaN() || price < 0)) {
-      throw new IllegalArgumentException("product " + id + ": price must be >= 0, got " + price);
+    if (price != null && (!Double.isFinite(price) || price < 0)) {
+      // A result carries the price, and must be finite: an infinite one would fail every answer.
+      throw new IllegalArgumentException(
+          "product " + id + ": price must be a finite number >= 0, got " + price);
     }
     brand = Objects.requireNonNullElse(brand, "");
     model = Objects.requireNonNullElse(model, "");
