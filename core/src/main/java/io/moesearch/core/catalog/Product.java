@@ -20,9 +20,19 @@ public record Product(
   /** The attribute that marks a product out of stock when it is {@code "false"}. */
   public static final String IN_STOCK = "in_stock";
 
+  /**
+   * Longest id, in code points (as the catalogue-update topic allows): results carry ids, and a
+   * result of 100 items must fit one Kafka record.
+   */
+  public static final int MAX_ID_CHARS = 256;
+
   public Product {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("product id is required");
+    }
+    if (id.codePointCount(0, id.length()) > MAX_ID_CHARS) {
+      throw new IllegalArgumentException(
+          "product id must be at most " + MAX_ID_CHARS + " characters, got " + id.length());
     }
     if (title == null || title.isBlank()) {
       throw new IllegalArgumentException("product " + id + ": title is required");

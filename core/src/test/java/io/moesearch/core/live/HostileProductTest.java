@@ -116,6 +116,15 @@ class HostileProductTest {
   }
 
   @Test
+  void anIdLongerThanResultsCarryIsNoProduct() {
+    assertThatThrownBy(() -> new Product("i".repeat(257), "tv", "", "", "", null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("product id must be at most 256");
+    assertThat(new Product("\ud83d\ude00".repeat(256), "tv", "", "", "", null, null).id())
+        .hasSize(512);
+  }
+
+  @Test
   void anInfinitePriceIsNoProduct() {
     // A price the result message cannot carry (it must be finite) must not enter the catalogue.
     assertThatThrownBy(() -> new Product("p6", "tv", "", "", "", Double.POSITIVE_INFINITY, null))
