@@ -6,8 +6,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Any text embeds, however long or odd, also at the largest {@code embedder.max-tokens}: an
- * exception there would fail the embedding task on every replay of the query or catalogue update.
+ * Any text embeds, however long or odd (control characters included), also at the largest {@code
+ * embedder.max-tokens}: an exception there would fail the embedding task on every replay of the
+ * query or catalogue update.
  */
 class EmbedderLimitsTest {
   @Test
@@ -23,7 +24,11 @@ class EmbedderLimitsTest {
               "e" + "\u0301".repeat(2_000),
               "\u0301",
               "***",
-              "x9-".repeat(3_000));
+              "x9-".repeat(3_000),
+              // catalogue texts are not normalised: NUL and other control characters reach the
+              // model in product titles
+              "cable\u0000\u0001\u001f\u007f\u2028\ufeff\ufffd end",
+              "\u0000".repeat(5_000));
       float[][] v = e.embed(texts);
       assertThat(v.length).isEqualTo(texts.size());
       for (float[] x : v) {
