@@ -30,9 +30,10 @@ public record Product(
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("product id is required");
     }
-    if (id.codePointCount(0, id.length()) > MAX_ID_CHARS) {
+    int idChars = id.codePointCount(0, id.length());
+    if (idChars > MAX_ID_CHARS) {
       throw new IllegalArgumentException(
-          "product id must be at most " + MAX_ID_CHARS + " characters, got " + id.length());
+          "product id must be at most " + MAX_ID_CHARS + " characters, got " + idChars);
     }
     if (title == null || title.isBlank()) {
       throw new IllegalArgumentException("product " + id + ": title is required");
