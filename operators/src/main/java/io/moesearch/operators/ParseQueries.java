@@ -21,6 +21,13 @@ import org.apache.flink.util.OutputTag;
 public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuery> {
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
+  /**
+   * How far a query's {@code ts} may be ahead of its Kafka record's timestamp and still be its
+   * event time (Kafka's own bound for record timestamps, {@code
+   * log.message.timestamp.after.max.ms}, is one hour by default).
+   */
+  public static final long MAX_CLOCK_SKEW_MS = 3_600_000L;
+
   private final QueryCodec codec;
   private transient Counter accepted;
   private transient Counter rejected;
@@ -63,15 +70,22 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
   }
 
   /**
-   * The query with its event time in {@code ts}: its own when the client set one, else the record's
-   * timestamp (when the record has one). The event time, not the wall clock at parsing, is what the
-   * job's time-dependent decisions read (the load-aware router's decayed loads), so a record
-   * replayed after a failure carries the same time as at its first delivery.
+   * The query with its event time in {@code ts}: its own when the client set one no more than
+   * {@link #MAX_CLOCK_SKEW_MS} after the record's timestamp, else the record's timestamp (when the
+   * record has one). The event time, not the wall clock at parsing, is what the job's
+   * time-dependent decisions read (the load-aware router's decayed loads), so a record replayed
+   * after a failure carries the same time as at its first delivery.
    */
   static SearchQuery withEventTime(SearchQuery q, RawMessage raw) {
-    if (q.ts() > 0 || raw.timestamp() <= 0) {
+    if (raw.timestamp() <= 0) {
       return q;
     }
-    return q.withTs(raw.timestamp());
+    if (q.ts() <= 0 || q.ts() - raw.timestamp() > MAX_CLOCK_SKEW_MS) {
+      // A client ts far ahead of its record would move the router's decayed loads there: every
+      // later query's activation would then count for nothing (load-aware routing switched off
+      // by one record). Kafka refuses record timestamps as far ahead, so neither is the ts.
+      return q.withTs(raw.timestamp());
+    }
+    return q;
   }
 }

@@ -169,6 +169,19 @@ class ParseQueriesTest {
   }
 
   @Test
+  void aTsFarAheadOfItsRecordIsNotTheEventTime() throws Exception {
+    // Long.MAX_VALUE would move the router's decayed loads to the end of time for good.
+    process(raw(1, "{\"query_id\":\"q-1\",\"text\":\"toner\",\"ts\":9223372036854775807}"));
+    long ahead = 1_002 + ParseQueries.MAX_CLOCK_SKEW_MS;
+    process(raw(2, "{\"query_id\":\"q-2\",\"text\":\"toner\",\"ts\":" + ahead + "}"));
+    process(raw(3, "{\"query_id\":\"q-3\",\"text\":\"toner\",\"ts\":" + (ahead + 2) + "}"));
+    assertThat(harness.extractOutputValues())
+        .extracting(a -> a.query().ts())
+        .containsExactly(1_001L, ahead, 1_003L);
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  @Test
   void stampingTheEventTimeKeepsEveryOtherField() throws Exception {
     process(raw(5, "{\"query_id\":\"q-5\",\"text\":\"toner\",\"explain\":true}"));
     assertThat(harness.extractOutputValues())

@@ -41,10 +41,12 @@ import java.util.Set;
  *   <li>delete: {@code id}.
  * </ul>
  *
- * The record key, when present, must be the product id. Text fields are limited to {@link
- * #MAX_TEXT_CHARS} code points, ids to {@value SearchQuery#MAX_ID_CHARS}; strings with an unpaired
- * surrogate, duplicate keys and trailing content are rejected; JSON {@code null} counts as absent.
- * Never throws for bad content. Thread-safe; the mapper is created lazily.
+ * The record key, when present, must be the product id's UTF-8 bytes; {@code price_usd} and {@code
+ * short_description} are not allowed in a product (a catalogue file reads them as price and
+ * description). Text fields are limited to {@link #MAX_TEXT_CHARS} code points, ids to {@value
+ * SearchQuery#MAX_ID_CHARS}; strings with an unpaired surrogate, duplicate keys and trailing
+ * content are rejected; JSON {@code null} counts as absent. Never throws for bad content.
+ * Thread-safe; the mapper is created lazily.
  */
 public final class CatalogUpdateCodec implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
@@ -56,6 +58,14 @@ public final class CatalogUpdateCodec implements Serializable {
 
   private static final Set<String> PRODUCT_FIELDS =
       Set.of("id", "title", "brand", "model", "description", "price", "in_stock");
+
+  /**
+   * Names a catalogue file reads as other fields ({@code CatalogLoader}: {@code price_usd} is the
+   * price, {@code short_description} the description): as free attributes they would change the
+   * product when the compaction writes its catalogue and reads it back (a {@code price_usd} of
+   * {@code "abc"} made that file unreadable, one of {@code "Infinity"} an unservable price).
+   */
+  private static final Set<String> RESERVED_FIELDS = Set.of("price_usd", "short_description");
 
   private final int maxMessageBytes;
   private transient volatile ObjectMapper mapper;
@@ -128,12 +138,12 @@ public final class CatalogUpdateCodec implements Serializable {
     }
     try {
       CatalogUpdate update = toUpdate(root);
-      if (record.key() != null) {
+      if (record.key() != null
+          && !Arrays.equals(record.key(), update.productId().getBytes(StandardCharsets.UTF_8))) {
+        // Byte for byte: a key that is not UTF-8 must not pass for an id with U+FFFD in it.
         String key = new String(record.key(), StandardCharsets.UTF_8);
-        if (!key.equals(update.productId())) {
-          throw new IllegalArgumentException(
-              "record key must be the product id " + update.productId() + ", got " + cut(key));
-        }
+        throw new IllegalArgumentException(
+            "record key must be the product id " + update.productId() + ", got " + cut(key));
       }
       return new Outcome.Accepted(update);
     } catch (IllegalArgumentException e) {
@@ -224,6 +234,15 @@ public final class CatalogUpdateCodec implements Serializable {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       JsonNode v = f.getValue();
+      if (RESERVED_FIELDS.contains(f.getKey())) {
+        throw new IllegalArgumentException(
+            "product."
+                + f.getKey()
+                + " is not allowed (a catalogue file reads it as "
+                + (f.getKey().equals("price_usd") ? "price" : "description")
+                + "): send product."
+                + (f.getKey().equals("price_usd") ? "price" : "description"));
+      }
       if (PRODUCT_FIELDS.contains(f.getKey()) || !v.isValueNode() || v.isNull()) {
         continue;
       }

@@ -26,6 +26,15 @@ final class Checks {
     return value;
   }
 
+  /** The first {@code max} UTF-16 units of {@code s} (fewer rather than split a surrogate pair). */
+  static String cut(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
+  }
+
   static long requireNonNegative(long value, String name) {
     if (value < 0) {
       throw new IllegalArgumentException(name + " must be >= 0, got " + value);

@@ -53,7 +53,7 @@ public record DeadLetter(
 
   public DeadLetter {
     Checks.requireNonBlank(topic, "topic");
-    topic = cut(wellFormed(topic), MAX_TOPIC_CHARS);
+    topic = Checks.cut(wellFormed(topic), MAX_TOPIC_CHARS);
     if (partition < -1) {
       throw new IllegalArgumentException("partition must be >= -1, got " + partition);
     }
@@ -79,19 +79,10 @@ public record DeadLetter(
               + " of "
               + payload.length()
               + " characters)";
-      payload = cut(payload, keep);
+      payload = Checks.cut(payload, keep);
     }
     payload = wellFormed(payload);
-    reason = cut(wellFormed(reason), MAX_REASON_CHARS);
-  }
-
-  /** The first {@code max} characters of {@code s}, not splitting a surrogate pair. */
-  private static String cut(String s, int max) {
-    if (s.length() <= max) {
-      return s;
-    }
-    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-    return s.substring(0, end);
+    reason = Checks.cut(wellFormed(reason), MAX_REASON_CHARS);
   }
 
   /** {@code s} with every unpaired surrogate replaced by U+FFFD. */

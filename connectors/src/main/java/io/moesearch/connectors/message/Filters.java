@@ -49,10 +49,11 @@ public record Filters(String[] brands, Double priceMin, Double priceMax, Boolean
       }
     }
     if (priceMin != null) {
-      Checks.requireNonNegativeFinite(priceMin, "filters.price_min");
+      // -0.0 + 0.0 is 0.0: -0 selects what 0 selects, so it must be the same filter and cache key
+      priceMin = Checks.requireNonNegativeFinite(priceMin, "filters.price_min") + 0.0;
     }
     if (priceMax != null) {
-      Checks.requireNonNegativeFinite(priceMax, "filters.price_max");
+      priceMax = Checks.requireNonNegativeFinite(priceMax, "filters.price_max") + 0.0;
     }
     if (priceMin != null && priceMax != null && priceMin > priceMax) {
       throw new IllegalArgumentException(

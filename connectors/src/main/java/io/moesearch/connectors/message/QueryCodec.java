@@ -48,6 +48,18 @@ public final class QueryCodec implements Serializable {
   /** Maximum number of entries in {@code filters.brands}. */
   public static final int MAX_BRANDS = 100;
 
+  /**
+   * The largest {@code maxQueryChars} a codec accepts ({@code query.max-chars}): the text is echoed
+   * in the result and its cache fill, each of which must fit one Kafka record.
+   */
+  public static final int MAX_QUERY_CHARS_LIMIT = 10_000;
+
+  /**
+   * Longest brand in a brand filter, in code points after normalisation (brands are names; the
+   * shipped catalogue's longest has 19): the brands are part of the result's cache-fill key.
+   */
+  public static final int MAX_BRAND_CHARS = 128;
+
   private static final Set<String> FILTER_FIELDS =
       Set.of("brands", "price_min", "price_max", "in_stock");
 
@@ -56,14 +68,16 @@ public final class QueryCodec implements Serializable {
   private transient volatile ObjectMapper mapper;
 
   /**
-   * @param maxQueryChars maximum query text length in code points after trimming, at least 1
+   * @param maxQueryChars maximum query text length in code points after normalisation, 1..{@value
+   *     #MAX_QUERY_CHARS_LIMIT}
    * @param maxMessageBytes maximum payload size in bytes, at least 1; larger payloads are rejected
    *     before parsing, and only their first {@code maxMessageBytes} bytes are kept in the dead
    *     letter
    */
   public QueryCodec(int maxQueryChars, int maxMessageBytes) {
-    if (maxQueryChars < 1) {
-      throw new IllegalArgumentException("maxQueryChars must be >= 1, got " + maxQueryChars);
+    if (maxQueryChars < 1 || maxQueryChars > MAX_QUERY_CHARS_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxQueryChars must be in 1.." + MAX_QUERY_CHARS_LIMIT + ", got " + maxQueryChars);
     }
     if (maxMessageBytes < 1) {
       throw new IllegalArgumentException("maxMessageBytes must be >= 1, got " + maxMessageBytes);
@@ -342,9 +356,21 @@ public final class QueryCodec implements Serializable {
             "filters.brands[" + i + "] must be a string, got " + StrictJson.typeOf(brand));
       }
       requireWellFormed(brand.textValue(), "filters.brands[" + i + "]");
+      String tooLong =
+          "filters.brands[" + i + "] must be at most " + MAX_BRAND_CHARS + " characters, got ";
+      int rawChars = SearchQuery.codePoints(brand.textValue());
+      if (rawChars > 4 * MAX_BRAND_CHARS) {
+        // Bounds the normalisation work; a brand this long cannot normalise to an allowed one.
+        throw new IllegalArgumentException(tooLong + rawChars);
+      }
       String normal = QueryNormalizer.normalize(brand.textValue());
       if (normal.isEmpty()) {
         throw new IllegalArgumentException("filters.brands[" + i + "] must not be blank");
+      }
+      if (SearchQuery.codePoints(normal) > MAX_BRAND_CHARS) {
+        // Normalisation can expand a character many times (NFKC: U+FDFA is 18 characters).
+        throw new IllegalArgumentException(
+            tooLong + SearchQuery.codePoints(normal) + " after normalisation");
       }
       brands[i] = normal;
     }

@@ -8,7 +8,9 @@ import java.util.Objects;
  * One ranked product in a {@link SearchResult}.
  *
  * @param productId non-blank product id
- * @param title product title, non-null (may be empty)
+ * @param title product title, non-null (may be empty), cut to its first {@value #MAX_TITLE_CHARS}
+ *     characters: a result of {@value SearchQuery#MAX_TOP_K} items must fit one Kafka record
+ *     whatever the catalogue's titles (a catalogue update may carry 16 Ki characters)
  * @param score finite relevance score, higher is better
  * @param price the product's live price (the catalogue's, or the newest applied update's), finite
  *     and non-negative; {@code null} when unknown
@@ -26,9 +28,13 @@ public record RankedItem(
     @JsonInclude(JsonInclude.Include.NON_NULL) Double price,
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inStock,
     @JsonInclude(JsonInclude.Include.NON_NULL) FeatureContribution[] explain) {
+  /** Longest title an item carries, in UTF-16 units (the shipped catalogue's longest has 259). */
+  public static final int MAX_TITLE_CHARS = 512;
+
   public RankedItem {
     Checks.requireNonBlank(productId, "product_id");
     Checks.requireNonNull(title, "title");
+    title = Checks.cut(title, MAX_TITLE_CHARS);
     if (!Float.isFinite(score)) {
       throw new IllegalArgumentException("score must be finite, got " + score);
     }

@@ -20,15 +20,28 @@ public record Product(
   /** The attribute that marks a product out of stock when it is {@code "false"}. */
   public static final String IN_STOCK = "in_stock";
 
+  /**
+   * Longest id, in code points (as the catalogue-update topic allows): results carry ids, and a
+   * result of 100 items must fit one Kafka record.
+   */
+  public static final int MAX_ID_CHARS = 256;
+
   public Product {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("product id is required");
     }
+    int idChars = id.codePointCount(0, id.length());
+    if (idChars > MAX_ID_CHARS) {
+      throw new IllegalArgumentException(
+          "product id must be at most " + MAX_ID_CHARS + " characters, got " + idChars);
+    }
     if (title == null || title.isBlank()) {
       throw new IllegalArgumentException("product " + id + ": title is required");
     }
-    if (price != null && (price.isNaN() || price < 0)) {
-      throw new IllegalArgumentException("product " + id + ": price must be >= 0, got " + price);
+    if (price != null && (!Double.isFinite(price) || price < 0)) {
+      // A result carries the price, and must be finite: an infinite one would fail every answer.
+      throw new IllegalArgumentException(
+          "product " + id + ": price must be a finite number >= 0, got " + price);
     }
     brand = Objects.requireNonNullElse(brand, "");
     model = Objects.requireNonNullElse(model, "");

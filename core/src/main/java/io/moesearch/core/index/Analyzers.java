@@ -13,6 +13,7 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.en.EnglishMinimalStemFilter;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.miscellaneous.TruncateTokenFilter;
 import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
 import org.apache.lucene.analysis.pattern.PatternReplaceCharFilter;
 import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
@@ -31,7 +32,10 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
  *       {@code 16gb}, {@code 16 GB} and {@code 16GB} all give {@code 16 gb}, {@code 3m} gives
  *       {@code 3 m}. Only a number that starts a word is split ({@code AB12M} stays whole);
  *   <li>tokens: split at white space and at list separators ({@code / , ; | ( ) + ...}); a hyphen,
- *       dot or underscore stays inside a token for the next step;
+ *       dot or underscore stays inside a token for the next step; a token is cut to its first
+ *       {@value #MAX_TOKEN_CHARS} characters (as {@link StandardAnalyzer} cuts), so that no text,
+ *       however hostile, makes a term longer than Lucene's limit (an immense term fails the whole
+ *       document, and a catalogue update carrying one would fail the task applying it);
  *   <li>model codes: {@link WordDelimiterGraphFilter} splits a token at separators and at
  *       letter/digit changes and adds the catenation of all its parts, so {@code DXOC67C3}, {@code
  *       dxoc-67c3} and {@code Dxoc67c3} all index the term {@code dxoc67c3} (plus its parts {@code
@@ -47,6 +51,13 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
  */
 public final class Analyzers {
   private Analyzers() {}
+
+  /**
+   * Longest token, in UTF-16 units, before the word-delimiter filter: its catenation of parts is no
+   * longer, so every term stays far below Lucene's 32,766 bytes. The shipped catalogue's longest
+   * token has 29 characters.
+   */
+  public static final int MAX_TOKEN_CHARS = 255;
 
   /** A number that starts a word, directly followed by a unit of measure (case-insensitive). */
   static final Pattern NUMBER_UNIT =
@@ -79,7 +90,8 @@ public final class Analyzers {
     @Override
     protected TokenStreamComponents createComponents(String fieldName) {
       Tokenizer source = new PatternTokenizer(SEPARATORS, -1);
-      TokenStream ts = new WordDelimiterGraphFilter(source, WORD_DELIMITER_FLAGS, null);
+      TokenStream ts = new TruncateTokenFilter(source, MAX_TOKEN_CHARS);
+      ts = new WordDelimiterGraphFilter(ts, WORD_DELIMITER_FLAGS, null);
       ts = new LowerCaseFilter(ts);
       ts = new ASCIIFoldingFilter(ts);
       ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);

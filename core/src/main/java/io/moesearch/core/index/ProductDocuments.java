@@ -12,8 +12,10 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.UnicodeUtil;
 
 /** Maps a product (and optionally its vector) to a Lucene document. */
 public final class ProductDocuments {
@@ -40,9 +42,13 @@ public final class ProductDocuments {
     doc.add(new TextField(IndexFields.TITLE, p.title(), Field.Store.YES));
     if (!p.brand().isEmpty()) {
       doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.YES));
-      doc.add(
-          new KeywordField(
-              IndexFields.BRAND_EXACT, QueryNormalizer.normalize(p.brand()), Field.Store.NO));
+      String exact = QueryNormalizer.normalize(p.brand());
+      // A brand beyond Lucene's term limit cannot be indexed as one term (the document would fail):
+      // no brand filter can select it, the text fields still find it.
+      if (UnicodeUtil.calcUTF16toUTF8Length(exact, 0, exact.length())
+          <= IndexWriter.MAX_TERM_LENGTH) {
+        doc.add(new KeywordField(IndexFields.BRAND_EXACT, exact, Field.Store.NO));
+      }
     }
     if (!p.model().isEmpty()) {
       doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.YES));

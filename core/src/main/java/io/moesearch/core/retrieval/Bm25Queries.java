@@ -26,6 +26,13 @@ import org.apache.lucene.search.TermQuery;
  * with the earlier English analyzer). Thread-safe.
  */
 public final class Bm25Queries {
+  /**
+   * Most distinct terms a query searches (its first ones): a query text may be long ({@code
+   * query.max-chars}), and a query of more clauses than Lucene's limit (1,024 in all, the filter's
+   * included) throws when searched. No real query comes near it.
+   */
+  public static final int MAX_TERMS = 512;
+
   private final Analyzer analyzer = Analyzers.allText();
 
   public Query query(String text) {
@@ -34,7 +41,11 @@ public final class Bm25Queries {
       return new MatchNoDocsQuery("no terms");
     }
     BooleanQuery.Builder b = new BooleanQuery.Builder();
+    int n = 0;
     for (String t : terms) {
+      if (n++ == MAX_TERMS) {
+        break;
+      }
       b.add(new TermQuery(new Term(IndexFields.ALL_TEXT, t)), BooleanClause.Occur.SHOULD);
     }
     return b.build();

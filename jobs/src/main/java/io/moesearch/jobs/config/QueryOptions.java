@@ -14,7 +14,7 @@ public final class QueryOptions {
           "query.max-chars",
           QueryCodec.DEFAULT_MAX_QUERY_CHARS,
           1,
-          100_000,
+          QueryCodec.MAX_QUERY_CHARS_LIMIT,
           "Longest query text; longer ones are dead-lettered.");
 
   public static final ConfigOption<Integer> MAX_BYTES =

@@ -8,6 +8,7 @@ import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.cache.CacheKey;
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
 import io.moesearch.jobs.routing.RoutingData;
@@ -187,17 +188,22 @@ public final class QueryLog {
 
   private void add(String text, long count, int topK, Filters f, String where) {
     SearchQuery q;
+    String key;
     try {
       q = new SearchQuery("prewarm", text, topK, f, 0, null);
       if (text.codePointCount(0, text.length()) > codec.maxQueryChars()) {
         throw new IllegalArgumentException(
             "text longer than " + codec.maxQueryChars() + " characters");
       }
+      if (QueryNormalizer.normalize(text).isEmpty()) {
+        // Only invisible or control characters (a zero-width space): no cache key, a bad line.
+        throw new IllegalArgumentException("text is blank in normal form");
+      }
+      key = CacheKey.of(text, topK, f == null ? "" : f.canonical()).full();
     } catch (IllegalArgumentException e) {
       skip(where, e.getMessage());
       return;
     }
-    String key = CacheKey.of(text, topK, f == null ? "" : f.canonical()).full();
     byKey.merge(key, new Entry(q, count), (a, b) -> new Entry(a.query(), a.count() + b.count()));
   }
 

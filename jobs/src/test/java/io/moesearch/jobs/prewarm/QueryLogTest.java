@@ -35,6 +35,19 @@ class QueryLogTest {
   }
 
   @Test
+  void textsOfOnlyInvisibleCharactersAreSkippedLinesNotAFailedJob() throws Exception {
+    // Blank to no check but the normal form's: the cache key threw and ended the whole read.
+    QueryLog plain = read("q.txt", "\u200b", "toner", "\u00ad\ufeff");
+    assertThat(texts(plain.top(5))).containsExactly("toner=1");
+    assertThat(plain.skipped()).isEqualTo(2);
+    QueryLog rows = read("q.jsonl", "{\"text\": \"\\u200b\", \"count\": 3}", "{\"text\": \"ink\"}");
+    assertThat(texts(rows.top(5))).containsExactly("ink=1");
+    QueryLog csv = read("q.csv", "text,count", "\u2060,4", "paper,1");
+    assertThat(texts(csv.top(5))).containsExactly("paper=1");
+    assertThat(problems).anyMatch(p -> p.contains("blank in normal form"));
+  }
+
+  @Test
   void jsonLinesTakePopularityRowsAndRawEvents() throws Exception {
     QueryLog log =
         read(

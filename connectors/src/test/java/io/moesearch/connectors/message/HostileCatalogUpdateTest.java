@@ -1,0 +1,151 @@
+package io.moesearch.connectors.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.catalog.CatalogLoader;
+import io.moesearch.core.catalog.CatalogWriter;
+import io.moesearch.core.catalog.Product;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Catalogue-topic records a hostile producer may send ({@code kafka.catalog-topic}): each is a dead
+ * letter whose reason names the field and whose encoding is bounded, or an update that every later
+ * stage can take, the compaction's catalogue file included; none throws.
+ */
+class HostileCatalogUpdateTest {
+  private static final CatalogUpdateCodec CODEC = CatalogUpdateCodec.withDefaults();
+  private final MessageJson json = new MessageJson();
+
+  private static CatalogUpdateCodec.Outcome parse(byte[] value, byte[] key) {
+    return CODEC.parse(new RawMessage("cat", 0, 7, -1, key, value), 5);
+  }
+
+  private static CatalogUpdateCodec.Outcome parse(String value) {
+    return parse(value.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  private String rejected(CatalogUpdateCodec.Outcome o) {
+    assertThat(o).isInstanceOf(CatalogUpdateCodec.Outcome.Rejected.class);
+    DeadLetter d = ((CatalogUpdateCodec.Outcome.Rejected) o).deadLetter();
+    assertThat(json.encodeDeadLetter(d).length).isLessThanOrEqualTo(DeadLetter.MAX_ENCODED_BYTES);
+    return d.reason();
+  }
+
+  private static CatalogUpdate accepted(String value) {
+    CatalogUpdateCodec.Outcome o = parse(value);
+    assertThat(o).as(value).isInstanceOf(CatalogUpdateCodec.Outcome.Accepted.class);
+    return ((CatalogUpdateCodec.Outcome.Accepted) o).update();
+  }
+
+  private static String upsert(String productFields) {
+    return "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"p\",\"title\":\"t\""
+        + productFields
+        + "}}";
+  }
+
+  static Stream<Arguments> hostile() {
+    return Stream.of(
+        Arguments.of("{\"op\":\"UPSERT\",\"ts\":1,\"id\":\"p\"}", "op"),
+        Arguments.of("{\"op\":\"merge\",\"ts\":1,\"id\":\"p\"}", "op"),
+        Arguments.of("{\"op\":7,\"ts\":1,\"id\":\"p\"}", "op"),
+        Arguments.of("{\"op\":\"delete\",\"id\":\"p\"}", "ts"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":-1,\"id\":\"p\"}", "ts"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":1e400,\"id\":\"p\"}", "ts"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":\"1\",\"id\":\"p\"}", "ts"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":99999999999999999999,\"id\":\"p\"}", "ts"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"" + "i".repeat(257) + "\"}", "id"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\" \"}", "id"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":5}", "id"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"p\",\"price\":1}", "price"),
+        Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\"}", "price or in_stock"),
+        Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\",\"price\":-0.01}", "price"),
+        Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\",\"price\":1e400}", "price"),
+        Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\",\"price\":\"9.9\"}", "price"),
+        Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\",\"in_stock\":\"false\"}", "in_stock"),
+        Arguments.of("{\"op\":\"upsert\",\"ts\":1}", "product"),
+        Arguments.of("{\"op\":\"upsert\",\"ts\":1,\"product\":[]}", "product"),
+        Arguments.of("{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"p\"}}", "product.title"),
+        Arguments.of(
+            "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"p\",\"title\":\" \\t\"}}",
+            "product.title"),
+        Arguments.of(
+            "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"p\",\"title\":\"\\ud800\"}}",
+            "product.title"),
+        Arguments.of(upsert(",\"title2\":\"\\udc00\""), "product.title2"),
+        Arguments.of(upsert(",\"price\":1.8e308"), "product.price"),
+        Arguments.of(upsert(",\"brand\":7"), "product.brand"),
+        Arguments.of(
+            upsert(",\"description\":\"" + "d".repeat(16 * 1024 + 1) + "\""),
+            "product.description"),
+        Arguments.of(upsert(",\"price_usd\":\"abc\""), "product.price_usd"),
+        Arguments.of(upsert(",\"price_usd\":\"Infinity\""), "product.price_usd"),
+        Arguments.of(upsert(",\"short_description\":\"other text\""), "product.short_description"),
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"p\",\"id\":\"q\"}", "Duplicate field"),
+        Arguments.of("\ufeff{\"op\":\"delete\",\"ts\":1,\"id\":\"p\"}", "malformed JSON"),
+        Arguments.of("[" + "[".repeat(100) + "]".repeat(100) + "]", "malformed JSON"),
+        Arguments.of("\"delete\"", "JSON object"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostile")
+  void isADeadLetterNamingTheField(String value, String field) {
+    assertThat(rejected(parse(value))).contains(field);
+  }
+
+  @Test
+  void oversizedEmptyNullAndNonUtf8RecordsAreBoundedDeadLetters() {
+    assertThat(rejected(parse(new byte[10 << 20], null))).contains("exceeds");
+    assertThat(rejected(parse(new byte[0], null))).contains("empty");
+    assertThat(rejected(parse(null, null))).contains("null");
+    assertThat(rejected(parse(new byte[] {'{', (byte) 0xFF, '}'}, null))).contains("UTF-8");
+  }
+
+  @Test
+  void aKeyIsTheProductIdByteForByte() {
+    // Not valid UTF-8: decoding it leniently gives U+FFFD, which must not pass for an id "\ufffd".
+    byte[] key = {(byte) 0xFF};
+    String body = "{\"op\":\"delete\",\"ts\":1,\"id\":\"\ufffd\"}";
+    assertThat(rejected(parse(body.getBytes(StandardCharsets.UTF_8), key)))
+        .contains("record key must be the product id");
+    assertThat(rejected(parse(body.getBytes(StandardCharsets.UTF_8), "q".getBytes())))
+        .contains("record key");
+    assertThat(
+            parse(body.getBytes(StandardCharsets.UTF_8), "\ufffd".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(CatalogUpdateCodec.Outcome.Accepted.class);
+  }
+
+  @Test
+  void acceptedProductsSurviveTheCompactionsCatalogueFileUnchanged(@TempDir Path dir)
+      throws Exception {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 4000; i++) {
+      many.append(",\"a").append(i).append("\":").append(i);
+    }
+    List<Product> products = new ArrayList<>();
+    int id = 0;
+    for (String fields :
+        new String[] {
+          ",\"brand\":\"\\u0000\\u2028\\r\\n\",\"model\":\"e\\u0301\",\"price\":0.0",
+          ",\"\":\"empty key\",\"\\u0000\":\"nul key\",\"x\":1e400,\"y\":-0,\"z\":true",
+          ",\"description\":\"" + "\\ud83d\\ude00".repeat(2000) + "\"",
+          ",\"in_stock\":false,\"colour\":\"black\"",
+          many.toString()
+        }) {
+      String update = upsert(fields).replace("\"id\":\"p\"", "\"id\":\"p" + id++ + "\"");
+      products.add(accepted(update).product());
+    }
+    Path file = CatalogWriter.writeJsonl(products, dir.resolve("catalog.jsonl.gz"));
+    List<Product> read = new CatalogLoader(BadLinePolicy.FAIL, b -> {}).load(file).products();
+    assertThat(read).containsExactlyElementsOf(products);
+  }
+}
