@@ -6,6 +6,7 @@ import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ import org.apache.flink.util.OutputTag;
  * earlier one of its product, see {@link #processElement}) and {@code
  * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
  * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
- * embedding, BM25 terms) for the query cache.
+ * embedding, BM25 terms; for a patch its {@link LivePatch}: live price and stock) for the query
+ * cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -165,6 +167,9 @@ public final class ApplyCatalogUpdates
                 next.kind() == DeltaEntry.Kind.LIVE
                     ? UpsertSignature.of(
                         appliedAt, changes.experts(next.vector()), next.vector(), next.product())
+                    : null,
+                next.kind() == DeltaEntry.Kind.PATCHED
+                    ? new LivePatch(appliedAt, next.price(), next.inStock())
                     : null));
         for (CatalogChanges.SlotEntry e : changes.fanOut(next)) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));

@@ -1,6 +1,8 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
@@ -8,6 +10,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.state.CachedEmbedding;
@@ -110,9 +113,20 @@ public final class CacheLookup
    */
   public static final long LEXICAL_ENTRY_DELAY_MS = 30_000;
 
+  /** The catalogue-patch broadcast state (its descriptor). */
+  public static final MapStateDescriptor<String, LivePatch> PATCHES =
+      StateDescriptors.catalogPatches();
+
   /** The catalogue-upsert broadcast state (its descriptor). */
   public static final MapStateDescriptor<String, UpsertSignature> UPSERTS =
       StateDescriptors.catalogUpserts();
+
+  /**
+   * {@link #CHANGES} key: when the newest change received was applied. An answer checked is
+   * re-dated to it (less the margin), not to the wall clock: a change applied earlier may still be
+   * on its way here.
+   */
+  private static final String LAST_CHANGE = "u:any";
 
   /** {@link #CHANGES} key: when the newest upsert was applied. */
   private static final String LAST_UPSERT = "u:last";
@@ -168,6 +182,8 @@ public final class CacheLookup
   private transient Counter staleNewLexical;
   private transient Counter staleExpertRule;
   private transient Counter fillsStale;
+  private transient Counter stalePatchedItem;
+  private transient Counter servedLivePrices;
   private transient long lastPrune;
   private transient int upsertsSincePrune;
 
@@ -291,6 +307,8 @@ public final class CacheLookup
     staleNewLexical = metrics.counter("staleByNewProductLexical");
     staleExpertRule = metrics.counter("staleByExpertRule");
     fillsStale = metrics.counter("fillsStaleByCatalog");
+    stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
+    servedLivePrices = metrics.counter("servedWithLivePrices");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
         "resultHitRatio",
@@ -312,14 +330,17 @@ public final class CacheLookup
       LOG.info(
           "cache coherence: {} entries not served or fills not cached after catalogue changes"
               + " ({} of them fills): {} changed item, {} new product its dense branch would"
-              + " return, {} its BM25 branch would find, {} the per-expert rule; {} re-dated",
+              + " return, {} its BM25 branch would find, {} the per-expert rule, {} a patched item"
+              + " failing its filter; {} re-dated, {} served with live prices",
           staleByCatalog.getCount(),
           fillsStale.getCount(),
           staleChangedItem.getCount(),
           staleNewDense.getCount(),
           staleNewLexical.getCount(),
           staleExpertRule.getCount(),
-          coherenceRechecked.getCount());
+          stalePatchedItem.getCount(),
+          coherenceRechecked.getCount(),
+          servedLivePrices.getCount());
     }
     super.close();
   }
@@ -344,7 +365,16 @@ public final class CacheLookup
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
       throws Exception {
     var changes = ctx.getBroadcastState(CHANGES);
-    changes.put("p:" + c.productId(), c.appliedAtMillis());
+    Long any = changes.get(LAST_CHANGE);
+    changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
+    var patches = ctx.getBroadcastState(PATCHES);
+    if (c.patch() != null) {
+      // Price and stock do not rank: cached answers holding it are served with the live values.
+      patches.put(c.productId(), c.patch());
+    } else {
+      changes.put("p:" + c.productId(), c.appliedAtMillis());
+      patches.remove(c.productId());
+    }
     for (int e : c.experts()) {
       changes.put("e:" + e, c.appliedAtMillis());
     }
@@ -373,6 +403,15 @@ public final class CacheLookup
       }
       for (String k : old) {
         changes.remove(k);
+      }
+      List<String> oldPatches = new ArrayList<>();
+      for (Map.Entry<String, LivePatch> e : patches.entries()) {
+        if (e.getValue().appliedAtMillis() < horizon) {
+          oldPatches.add(e.getKey());
+        }
+      }
+      for (String k : oldPatches) {
+        patches.remove(k);
       }
       pruneUpserts(upserts, changes, horizon);
     }
@@ -423,11 +462,12 @@ public final class CacheLookup
    */
   private long coherentAsOf(CachedResult r, String text, ReadOnlyContext ctx, long now)
       throws Exception {
-    long checked = now - COHERENCE_MARGIN_MS;
     var changes = ctx.getBroadcastState(CHANGES);
-    if (changes == null || !changes.immutableEntries().iterator().hasNext()) {
-      return checked;
+    Long lastChange = changes == null ? null : changes.get(LAST_CHANGE);
+    if (lastChange == null) {
+      return r.createdAt(); // no change received (or state from before this key): nothing to do
     }
+    long checked = Math.min(now, lastChange) - COHERENCE_MARGIN_MS;
     long since = r.createdAt() - COHERENCE_MARGIN_MS;
     for (var item : r.items()) {
       Long t = changes.get("p:" + item.productId());
@@ -488,6 +528,82 @@ public final class CacheLookup
     return checked;
   }
 
+  /**
+   * {@code r} with the live price and stock of its items patched since {@link #COHERENCE_MARGIN_MS}
+   * before it was computed ({@code r} itself when none was), or {@code null} when a patched item
+   * now fails {@code filters} (out of stock under {@code in_stock}, or out of the price range):
+   * that answer must be recomputed. {@code filters}: the query's ({@code null}: none); {@code
+   * filtersKnown} false (a fill, which carries them only as a key) treats any filter as possibly
+   * failed.
+   */
+  private static CachedResult livened(
+      CachedResult r, Filters filters, boolean filtersKnown, ReadOnlyContext ctx) throws Exception {
+    var patches = ctx.getBroadcastState(PATCHES);
+    long since = r.createdAt() - COHERENCE_MARGIN_MS;
+    RankedItem[] items = null;
+    for (int i = 0; i < r.items().length; i++) {
+      RankedItem item = r.items()[i];
+      LivePatch lp = patches.get(item.productId());
+      if (lp == null || lp.appliedAtMillis() < since) {
+        continue;
+      }
+      Double price = lp.price() != null ? lp.price() : item.price();
+      if (!filtersKnown) {
+        return null;
+      }
+      if (filters != null) {
+        if (Boolean.TRUE.equals(filters.inStock()) && !lp.inStock()) {
+          return null;
+        }
+        if ((filters.priceMin() != null || filters.priceMax() != null)
+            && (price == null
+                || (filters.priceMin() != null && price < filters.priceMin())
+                || (filters.priceMax() != null && price > filters.priceMax()))) {
+          return null;
+        }
+      }
+      if (items == null) {
+        items = r.items().clone();
+      }
+      items[i] = item.withLive(price, lp.inStock());
+    }
+    return items == null
+        ? r
+        : new CachedResult(r.version(), items, r.experts(), r.createdAt(), r.denseFloor());
+  }
+
+  /**
+   * {@code r} as it may be served now ({@link #coherentAsOf}, {@link #livened}, re-dated when
+   * checked past its date), or {@code null} when the catalogue changed under it.
+   */
+  private CachedResult current(
+      CachedResult r,
+      String text,
+      Filters filters,
+      boolean filtersKnown,
+      ReadOnlyContext ctx,
+      long now)
+      throws Exception {
+    long asOf = coherentAsOf(r, text, ctx, now);
+    if (asOf == INCOHERENT) {
+      return null;
+    }
+    CachedResult live = livened(r, filters, filtersKnown, ctx);
+    if (live == null) {
+      stalePatchedItem.inc();
+      return null;
+    }
+    if (live != r) {
+      servedLivePrices.inc();
+    }
+    if (live.createdAt() < asOf) {
+      // Checked against every change received until then: as good as computed then.
+      coherenceRechecked.inc();
+      live = live.checkedAt(asOf);
+    }
+    return live;
+  }
+
   private void query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     checkVersion();
@@ -500,28 +616,27 @@ public final class CacheLookup
     String text = ctx.getCurrentKey();
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;
+    Filters filters = q.query().filters();
     CachedResult hit = l1.get(full, indexVersion);
     long now = System.currentTimeMillis();
-    long checkedAt = hit == null ? INCOHERENT : coherentAsOf(hit, text, ctx, now);
-    if (hit != null && checkedAt == INCOHERENT) {
+    CachedResult live = hit == null ? null : current(hit, text, filters, true, ctx, now);
+    if (hit != null && live == null) {
       staleByCatalog.inc();
       l1.invalidate(full);
       results.remove(variant);
-      hit = null;
     }
-    if (hit != null) {
-      if (hit.createdAt() < checkedAt) {
-        // Checked against every change until then: as good as computed then.
-        coherenceRechecked.inc();
-        l1.put(full, hit.checkedAt(checkedAt));
+    if (live != null) {
+      if (live != hit) {
+        l1.put(full, live);
       }
       l1Hits.inc();
-      answer(q, hit, SearchResult.CACHE_L1, out, l1Latency);
+      answer(q, live, SearchResult.CACHE_L1, out, l1Latency);
       return;
     }
     CachedResult stored = results.get(variant);
-    long storedAsOf = stored == null ? INCOHERENT : coherentAsOf(stored, text, ctx, now);
-    if (stored != null && storedAsOf == INCOHERENT) {
+    CachedResult storedLive =
+        stored == null ? null : current(stored, text, filters, true, ctx, now);
+    if (stored != null && storedLive == null) {
       staleByCatalog.inc();
       results.remove(variant);
       stored = null;
@@ -529,8 +644,11 @@ public final class CacheLookup
     if (stored != null) {
       if (stored.version().equals(indexVersion)) {
         l2Hits.inc();
-        l1.put(full, stored.checkedAt(storedAsOf));
-        answer(q, stored, SearchResult.CACHE_L2, out, l2Latency);
+        if (storedLive.items() != stored.items()) {
+          results.put(variant, storedLive); // served with live prices from now on
+        }
+        l1.put(full, storedLive);
+        answer(q, storedLive, SearchResult.CACHE_L2, out, l2Latency);
         return;
       }
       staleDropped.inc();
@@ -624,7 +742,8 @@ public final class CacheLookup
             fill.experts(),
             fill.ts(),
             fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
-    if (coherentAsOf(r, fill.text(), ctx, System.currentTimeMillis()) == INCOHERENT) {
+    r = current(r, fill.text(), null, fill.filters().isEmpty(), ctx, System.currentTimeMillis());
+    if (r == null) {
       // Computed before a catalogue change it does not reflect: never cache it.
       staleByCatalog.inc();
       fillsStale.inc();

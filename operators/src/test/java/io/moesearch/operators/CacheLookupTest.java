@@ -8,6 +8,7 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
 import java.util.List;
@@ -64,7 +65,7 @@ class CacheLookupTest {
             new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
                     new CacheLookup(version, MODEL, SETTINGS),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS)),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
                 CacheInput::key,
                 Types.STRING,
                 128,
@@ -201,7 +202,7 @@ class CacheLookupTest {
                             SETTINGS.l3TtlMillis(),
                             SETTINGS.coalesceWaitMillis(),
                             2)),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS)),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
                 CacheInput::key,
                 Types.STRING,
                 128,
@@ -368,11 +369,12 @@ class CacheLookupTest {
     return new CatalogChange(
         id,
         at,
-        UpsertSignature.of(at, experts, vector, new Product(id, title, "", "", "", 1.0, null)));
+        UpsertSignature.of(at, experts, vector, new Product(id, title, "", "", "", 1.0, null)),
+        null);
   }
 
   private static CatalogChange removal(String id, long at) {
-    return new CatalogChange(id, at, null);
+    return new CatalogChange(id, at, null, null);
   }
 
   /** A cached result one of whose items changed (deleted, re-priced) after it was computed. */
@@ -470,6 +472,7 @@ class CacheLookupTest {
     fill(resultFillAt("usb cable", T - 60_000, 0.5f, 4));
     fill(resultFillAt("mouse pad", T - 60_000, 0.5f, 4));
     change(upsert("hose", T - 30_000, "garden hose", new float[] {0, 1, 0}, 4));
+    change(removal("unrelated", T)); // the newest change received: checked answers are dated so
     send(query("q1", "usb cable")); // checked: "hose" cannot enter it
     // More unrelated upserts than the cache keeps: "hose" is dropped.
     for (int i = 0; i < CacheLookup.UPSERTS_KEPT * 3 / 2; i++) {
@@ -485,5 +488,60 @@ class CacheLookupTest {
   private List<String> embedded() {
     var out = harness.getSideOutput(CacheLookup.EMBEDDED);
     return out == null ? List.of() : out.stream().map(r -> r.getValue().query().queryId()).toList();
+  }
+
+  private static CatalogChange pricePatch(String id, long at, Double price, boolean inStock) {
+    return new CatalogChange(id, at, null, new LivePatch(at, price, inStock));
+  }
+
+  private static Filters inStockOnly() {
+    return new Filters(null, null, null, true);
+  }
+
+  /**
+   * Price and stock do not rank: a cached answer whose item was patched is served, with the item's
+   * live price and stock, unless the query's filter now rejects the item.
+   */
+  @Test
+  void aPatchedItemIsServedWithItsLivePriceUnlessItsFilterNowRejectsIt() throws Exception {
+    fill(resultFillAt("usb cable", T, 0.5f, 4));
+    change(pricePatch("p1", T + 500, 3.5, false));
+    send(query("q1", "usb cable"));
+    assertThat(answers())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.cache()).isEqualTo(SearchResult.CACHE_L1);
+              assertThat(r.items()[0].productId()).isEqualTo("p1");
+              assertThat(r.items()[0].price()).isEqualTo(3.5);
+              assertThat(r.items()[0].inStock()).isFalse();
+            });
+    // The same text under in_stock: its cached answer held p1, now out of stock.
+    fill(
+        new CacheFill(
+            CacheFill.Kind.RESULT,
+            "usb cable",
+            10,
+            inStockOnly().canonical(),
+            VERSION,
+            ITEMS,
+            new int[] {4},
+            null,
+            T,
+            0.5f));
+    send(query("q2", "usb cable", inStockOnly()));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  /** A fill computed before a patch of one of its items is cached with the live values. */
+  @Test
+  void aFillThatPredatesAPatchIsCachedWithTheLivePrice() throws Exception {
+    change(pricePatch("p2", T + 500, 9.0, true));
+    fill(resultFillAt("usb cable", T, 0.5f, 4));
+    send(query("q1", "usb cable"));
+    assertThat(answers())
+        .singleElement()
+        .satisfies(r -> assertThat(r.items()[1].price()).isEqualTo(9.0));
   }
 }

@@ -121,7 +121,7 @@ class ServingVersionTest {
     return Harnesses.withoutGenericTypes(
         new KeyedBroadcastOperatorTestHarness<>(
             new CoBroadcastWithKeyedOperator<>(
-                fn, List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS)),
+                fn, List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
             CacheInput::key,
             Types.STRING,
             128,

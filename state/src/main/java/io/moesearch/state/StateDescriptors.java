@@ -2,6 +2,7 @@ package io.moesearch.state;
 
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -55,6 +56,9 @@ public final class StateDescriptors {
 
   /** Query cache: recent catalogue changes (broadcast state). */
   public static final String CATALOG_CHANGES = "catalog-changes";
+
+  /** Query cache: recent patches' live price and stock (broadcast state). */
+  public static final String CATALOG_PATCHES = "catalog-patches";
 
   /** Query cache: recent upserts' signatures (broadcast state). */
   public static final String CATALOG_UPSERTS = "catalog-upserts";
@@ -217,12 +221,22 @@ public final class StateDescriptors {
 
   /**
    * The query cache's view of recent catalogue changes, broadcast state: {@code p:<product id>} →
-   * when the product last changed, {@code e:<expert>} → when the expert last received a product
-   * (epoch millis). No TTL (broadcast state has none): the cache prunes entries older than the L2
-   * TTL, which no cached result can predate.
+   * when the product was last upserted or deleted (patches: {@link #catalogPatches}), {@code
+   * e:<expert>} → when the expert last received a product (epoch millis). No TTL (broadcast state
+   * has none): the cache prunes entries older than the L2 TTL, which no cached result can predate.
    */
   public static MapStateDescriptor<String, Long> catalogChanges() {
     return new MapStateDescriptor<>(CATALOG_CHANGES, Types.STRING, Types.LONG);
+  }
+
+  /**
+   * The query cache's recent patches, broadcast state: product id → its live price and stock after
+   * its newest patch (dropped when it is upserted or deleted), with which cached answers holding it
+   * are served. Pruned after the L1/L2 TTL, which no cached result can predate.
+   */
+  public static MapStateDescriptor<String, LivePatch> catalogPatches() {
+    return new MapStateDescriptor<>(
+        CATALOG_PATCHES, Types.STRING, TypeInformation.of(LivePatch.class));
   }
 
   /**

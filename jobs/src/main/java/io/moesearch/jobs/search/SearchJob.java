@@ -224,7 +224,9 @@ public final class SearchJob {
                     .name("fills-to-cache")
                     .uid("fills-to-cache"))
             .keyBy(CacheInput::key)
-            .connect(cacheChanges.broadcast(CacheLookup.CHANGES, CacheLookup.UPSERTS))
+            .connect(
+                cacheChanges.broadcast(
+                    CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES))
             .process(
                 new CacheLookup(
                     artifact.version(),
