@@ -69,24 +69,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Coherence with the live catalogue: the keyed input carries queries and fills ({@link
  * CacheInput}); the broadcast input carries a {@link CatalogChange} per applied catalogue update,
- * kept in broadcast state as when each product last changed and when each expert last received a
- * product ({@link StateDescriptors#catalogChanges}), and, for the newest {@value #UPSERTS_KEPT}
+ * kept in broadcast state: when each product was last upserted or deleted and each expert last
+ * received a product ({@link StateDescriptors#catalogChanges}), each patched product's live price
+ * and stock ({@link StateDescriptors#catalogPatches}) and, for the newest {@value #UPSERTS_KEPT}
  * upserts, what decides the answers each could enter ({@link StateDescriptors#catalogUpserts}:
  * experts, embedding, BM25 terms), all pruned once older than the L1/L2 TTL. Every cached result
  * remembers when it was computed (its query's acceptance time, dated back by its slots' delta lag),
  * the experts it searched and its dense floor. An L1 or L2 entry is not served (and dropped,
- * counted {@code staleByCatalog}) when, at or after {@link #COHERENCE_MARGIN_MS} before it was
- * computed, one of its items changed, or a product was upserted that its dense branch would return
- * ({@link UpsertSignature#mayEnterDensely}: it joined one of its experts and scores at least its
- * dense floor for the query's cached embedding), or that its BM25 branch would find ({@link
- * UpsertSignature#sharesTerm}) once that upsert is {@link #LEXICAL_ENTRY_DELAY_MS} old. When the
- * upserts since then are no longer all kept, or the floor or embedding is unknown, any product
- * joining one of its experts invalidates it. An entry that passes while upserts happened is
- * re-dated in L1 ({@code coherenceRechecked}), so a hot answer is checked only against what changed
- * since its last check. So a served cached result never shows a deleted product, a stale price or
- * stock; a new or re-worded product appears at once in the cached answers whose dense branch would
- * return it, within {@link #LEXICAL_ENTRY_DELAY_MS} in those whose BM25 branch would find it; a
- * product coming back in stock or into a price range, within the L1/L2 TTL.
+ * counted {@code staleByCatalog} and by reason) when, at or after {@link #COHERENCE_MARGIN_MS}
+ * before it was computed, one of its items was upserted or deleted, a patched item now fails the
+ * query's filter, or a product was upserted that its dense branch would return ({@link
+ * UpsertSignature#mayEnterDensely}) or that its BM25 branch would find ({@link
+ * UpsertSignature#sharesTerm}) once that upsert is {@link #LEXICAL_ENTRY_DELAY_MS} old. Patched
+ * items that pass are served with their live price and stock ({@code servedWithLivePrices}). When
+ * the upserts since then are no longer all kept, or the floor or embedding is unknown, any product
+ * joining one of its experts invalidates it. An entry that passes is re-dated in L1 to the newest
+ * change received ({@code coherenceRechecked}), so a hot answer is checked only against what
+ * changed since. So a served cached result never shows a deleted product, a stale price or stock; a
+ * new or re-worded product appears at once in the cached answers whose dense branch would return
+ * it, within {@link #LEXICAL_ENTRY_DELAY_MS} in those whose BM25 branch would find it; a product
+ * coming back in stock or into a price range, within the L1/L2 TTL.
  */
 public final class CacheLookup
     extends KeyedBroadcastProcessFunction<String, CacheInput, CatalogChange, SearchResult> {

@@ -72,6 +72,15 @@ public record ProductUpdate(
   }
 
   public ProductUpdate withVector(float[] v) {
+    return copy(v, seq);
+  }
+
+  /** This update numbered {@code n} among its product's. */
+  public ProductUpdate withSeq(long n) {
+    return copy(vector, n);
+  }
+
+  private ProductUpdate copy(float[] v, long n) {
     return new ProductUpdate(
         op,
         productId,
@@ -84,23 +93,6 @@ public record ProductUpdate(
         ts,
         producedAtMillis,
         v,
-        seq);
-  }
-
-  /** This update numbered {@code n} among its product's. */
-  public ProductUpdate withSeq(long n) {
-    return new ProductUpdate(
-        op,
-        productId,
-        title,
-        brand,
-        model,
-        description,
-        price,
-        inStock,
-        ts,
-        producedAtMillis,
-        vector,
         n);
   }
 }
