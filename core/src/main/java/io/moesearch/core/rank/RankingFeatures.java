@@ -3,6 +3,7 @@ package io.moesearch.core.rank;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.retrieval.Bm25Queries;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,13 +20,18 @@ import org.apache.lucene.analysis.Analyzer;
  *   <li>{@code bm25}: BM25 score divided by the query's best BM25 score (0 if no term matches);
  *   <li>{@code title_coverage}: share of the query's analysed terms found in the title;
  *   <li>{@code brand_match}: 1 if the product's brand occurs in the query;
- *   <li>{@code model_match}: 1 if the query names the product's model code exactly: the code
- *       (letters and digits, lower case) equals one query token or a run of neighbouring tokens
- *       joined ("dxoc-67c3", "DXOC 67C3", "dxoc67c3" all name DXOC67C3; "dxoc47c3" does not);
+ *   <li>{@code code_exact}: 1 if a model code of the query is a code the product carries, in its
+ *       model field or its title, compared after normalising case and separators ({@link #codes}):
+ *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
+ *       dxoc67c3 washing machine" that has no model field (a shop's offers often have none; a
+ *       feature reading only the model field then never fires);
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
- *   <li>{@code model_partial}: 1 if not an exact match but a query token with a digit (3+ chars) is
- *       a prefix of the model code, or the code occurs inside the query's letters and digits;
+ *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
+ *       near-identical to one of the query's ({@link #nearCode}): "dxoc47c3" or "dxoc68c3b" for a
+ *       query naming "dxoc67c3", "g5s" for "g5". Dense similarity cannot tell such codes apart
+ *       (their cosines are nearly equal), so this is the signal that the candidate names another
+ *       product;
  *   <li>query-adaptive terms, {@code dense × q} for a query signal {@code q} (see {@link
  *       QuerySignals}): {@code dense_x_code}, {@code dense_x_agreement}, {@code dense_x_gap},
  *       {@code dense_x_length}. With them a linear model's weight of the dense cosine is {@code
@@ -42,10 +48,10 @@ public final class RankingFeatures {
           "bm25",
           "title_coverage",
           "brand_match",
-          "model_match",
+          "code_exact",
           "dense_rr",
           "bm25_rr",
-          "model_partial",
+          "code_near",
           "dense_x_code",
           "dense_x_agreement",
           "dense_x_gap",
@@ -55,14 +61,25 @@ public final class RankingFeatures {
   public static final int BM25 = 1;
   public static final int TITLE_COVERAGE = 2;
   public static final int BRAND_MATCH = 3;
-  public static final int MODEL_MATCH = 4;
+  public static final int CODE_EXACT = 4;
   public static final int DENSE_RR = 5;
   public static final int BM25_RR = 6;
-  public static final int MODEL_PARTIAL = 7;
+  public static final int CODE_NEAR = 7;
   public static final int DENSE_X_CODE = 8;
   public static final int DENSE_X_AGREEMENT = 9;
   public static final int DENSE_X_GAP = 10;
   public static final int DENSE_X_LENGTH = 11;
+
+  /**
+   * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
+   * model code never trusts the dense cosine more than the same query without one ({@code
+   * dense_x_code}), and a near-identical code is never a reason to rank a product higher ({@code
+   * code_near}). Where the training data are indifferent (Icecat products all carry a model field,
+   * and the exact code then decides alone) the fit would otherwise leave these weights at any
+   * value, and a shop whose offers have no model field, where only these signals separate DXOC67C3
+   * from DXOC47C3, would pay for it.
+   */
+  public static final Set<Integer> NON_POSITIVE = Set.of(DENSE_X_CODE, CODE_NEAR);
 
   /** The RRF constant. */
   public static final int RRF_K = 60;
@@ -111,6 +128,15 @@ public final class RankingFeatures {
     final boolean code;
     final double length;
 
+    /** The query's model codes ({@link #codes}). */
+    final Set<String> codes;
+
+    /**
+     * Tokens and runs of up to 4 neighbouring tokens joined (3+ characters), each with a digit:
+     * what a model field is compared with.
+     */
+    final Set<String> runs;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -124,6 +150,18 @@ public final class RankingFeatures {
       this.spaced = " " + String.join(" ", rawTokens) + " ";
       this.code = hasModelCode(text);
       this.length = Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
+      this.codes = codes(text);
+      Set<String> r = new HashSet<>();
+      for (int i = 0; i < rawTokens.size(); i++) {
+        StringBuilder run = new StringBuilder();
+        for (int j = i; j < Math.min(rawTokens.size(), i + MAX_JOIN); j++) {
+          run.append(rawTokens.get(j));
+          if (run.length() >= 3 && run.chars().anyMatch(Character::isDigit)) {
+            r.add(run.toString());
+          }
+        }
+      }
+      this.runs = Set.copyOf(r);
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -166,14 +204,179 @@ public final class RankingFeatures {
     f[BM25] = bm25Normalized;
     f[TITLE_COVERAGE] = coverage(q.terms, p.title());
     f[BRAND_MATCH] = brandMatch(q, p.brand()) ? 1 : 0;
-    int model = modelMatch(q, p.model());
-    f[MODEL_MATCH] = model == 2 ? 1 : 0;
-    f[MODEL_PARTIAL] = model == 1 ? 1 : 0;
     f[DENSE_RR] = denseRank < 0 ? 0 : 1.0 / (RRF_K + denseRank + 1);
     f[BM25_RR] = bm25Rank < 0 ? 0 : 1.0 / (RRF_K + bm25Rank + 1);
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
+    int code = codeMatch(q, p);
+    f[CODE_EXACT] = code == 2 ? 1 : 0;
+    f[CODE_NEAR] = code == 1 ? 1 : 0;
     return f;
+  }
+
+  /** Title words read for a product's own code when it has no model field. */
+  static final int TITLE_CODE_WORDS = 8;
+
+  /** Codes of the leading title words, by title: titles repeat across queries. */
+  private final ConcurrentHashMap<String, Set<String>> titleCodes = new ConcurrentHashMap<>();
+
+  private Set<String> titleCodes(String title) {
+    Set<String> c = titleCodes.get(title);
+    if (c == null) {
+      String[] words = title.trim().split("\\s+");
+      c =
+          Set.copyOf(
+              codes(
+                  String.join(
+                      " ", List.of(words).subList(0, Math.min(words.length, TITLE_CODE_WORDS)))));
+      if (titleCodes.size() < TITLE_CACHE_LIMIT) {
+        titleCodes.putIfAbsent(title, c);
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Whether the query names the product's own model code: 2 exactly, 1 a near-identical code
+   * ({@link #nearCode}) and not that one, 0 neither. The product's code is its model field (3+
+   * letters/digits), matched when it equals a query token or a run of neighbouring tokens joined
+   * ("dxoc-67c3", "DXOC 67C3" and "dxoc67c3" name DXOC67C3); a product without one (a shop's offer,
+   * often) is read from the codes among its first {@value #TITLE_CODE_WORDS} title words ({@link
+   * #codes}; later words tend to name other products: "toner for WorkCentre 7132").
+   */
+  int codeMatch(QueryTerms q, Product p) {
+    String m = p.model() == null ? "" : alnum(p.model());
+    if (m.length() >= 3) {
+      if (q.runs.contains(m)) {
+        return 2;
+      }
+      for (String r : q.runs) {
+        if (nearCode(r, m)) {
+          return 1;
+        }
+      }
+      return 0;
+    }
+    Set<String> title = titleCodes(p.title());
+    if (q.codes.isEmpty() || title.isEmpty()) {
+      return 0;
+    }
+    for (String c : q.codes) {
+      if (title.contains(c)) {
+        return 2;
+      }
+    }
+    for (String c : q.codes) {
+      for (String t : title) {
+        if (nearCode(c, t)) {
+          return 1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Longest run of neighbouring pieces joined into one code candidate. */
+  private static final int MAX_JOIN = 4;
+
+  /**
+   * The model codes of a text, normalised to lower-case letters and digits: every
+   * whitespace-separated word that reads as a code once its separators are dropped ("DXOC-67C3",
+   * "dxoc67c3", "i9-7940X"), its pieces between separators that read as codes ("67c3"), and runs of
+   * 2 to {@value #MAX_JOIN} neighbouring pieces joined when the run reads as a code ("DXOC 67C3" →
+   * "dxoc67c3"). A code has a letter and a digit, 2 to 30 characters, and is not a number with a
+   * unit ("16gb", "3m").
+   */
+  public static Set<String> codes(String text) {
+    Set<String> out = new HashSet<>();
+    List<String> pieces = new ArrayList<>();
+    for (String word : text.toLowerCase(Locale.ROOT).split("\\s+")) {
+      String w = alnum(word);
+      if (isCode(w)) {
+        out.add(w);
+      }
+      for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
+        if (!piece.isEmpty()) {
+          pieces.add(piece);
+        }
+      }
+    }
+    for (int i = 0; i < pieces.size(); i++) {
+      String first = pieces.get(i);
+      if (isCode(first)) {
+        out.add(first);
+      }
+      if (isQuantity(first)) {
+        continue;
+      }
+      StringBuilder run = new StringBuilder(first);
+      for (int j = i + 1; j < Math.min(pieces.size(), i + MAX_JOIN); j++) {
+        if (isQuantity(pieces.get(j))) {
+          break; // "cable 3m" is not a code "cable3m"
+        }
+        run.append(pieces.get(j));
+        if (run.length() >= 4 && isCode(run.toString())) {
+          out.add(run.toString());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A number with a unit written after it ("16gb", "3m"), not a bare number. */
+  private static boolean isQuantity(String piece) {
+    return piece.chars().anyMatch(Character::isLetter) && NUMBER_UNIT.matcher(piece).matches();
+  }
+
+  /** Letters and digits with at least one of each, 2–30 of them, not a number with a unit. */
+  static boolean isCode(String alnum) {
+    return alnum.length() >= 2
+        && alnum.length() <= 30
+        && alnum.chars().anyMatch(Character::isDigit)
+        && alnum.chars().anyMatch(Character::isLetter)
+        && !NUMBER_UNIT.matcher(alnum).matches();
+  }
+
+  /**
+   * Whether two normalised model codes are near-identical, names a shopper could mistake for each
+   * other: they differ, and either one extends the other by 1 or 2 characters ("g5" / "g5s",
+   * "mw8014s" / "mw8014sb"), or their edit distance is at most 1 (codes of 4–5 characters) or 2 (6
+   * or more): "ddr4" / "ddr3", "mw8014s" / "mw8014p", "dxoc67c3" / "dxoc47c3" / "dxoc68c3b".
+   */
+  public static boolean nearCode(String a, String b) {
+    if (a.equals(b)) {
+      return false;
+    }
+    int dl = Math.abs(a.length() - b.length());
+    if (dl > 2) {
+      return false;
+    }
+    if (dl > 0 && (a.startsWith(b) || b.startsWith(a))) {
+      return true;
+    }
+    int min = Math.min(a.length(), b.length());
+    int allowed = min >= 6 ? 2 : min >= 4 ? 1 : 0;
+    return dl <= allowed && editDistance(a, b) <= allowed;
+  }
+
+  /** Levenshtein distance. */
+  public static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** Sets the list-level adaptive terms of a candidate's features from the query's signals. */
@@ -213,33 +416,6 @@ public final class RankingFeatures {
     String b = alnum(brand);
     return b.length() >= 2 && q.spaced.contains(" " + brand.toLowerCase(Locale.ROOT).trim() + " ")
         || (b.length() >= 4 && q.normalized.contains(b));
-  }
-
-  /** 2: the query names the code exactly; 1: partly (prefix or inside); 0: not. */
-  static int modelMatch(QueryTerms q, String model) {
-    String m = alnum(model);
-    if (m.length() < 3) {
-      return 0;
-    }
-    List<String> t = q.rawTokens;
-    for (int i = 0; i < t.size(); i++) {
-      StringBuilder run = new StringBuilder();
-      for (int j = i; j < t.size() && run.length() < m.length(); j++) {
-        run.append(t.get(j));
-        if (run.length() == m.length() && run.toString().equals(m)) {
-          return 2;
-        }
-      }
-    }
-    if (q.normalized.contains(m)) {
-      return 1;
-    }
-    for (String tok : t) {
-      if (tok.length() >= 3 && tok.chars().anyMatch(Character::isDigit) && m.startsWith(tok)) {
-        return 1;
-      }
-    }
-    return 0;
   }
 
   static String alnum(String s) {
