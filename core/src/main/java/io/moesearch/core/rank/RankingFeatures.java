@@ -91,7 +91,20 @@ public final class RankingFeatures {
   private static final Pattern NUMBER_UNIT =
       Pattern.compile(
           "\\d+(?:[.,]\\d+)?(?:tb|gb|mb|kb|ghz|mhz|hz|mah|wh|kw|w|v|mm|cm|m|km|in|kg|g|mg|lb|oz"
-              + "|l|ml|mp|px|fps|rpm|db|pcs|pc|k|p|x|nd|rd|st|th|s)?");
+              + "|l|ml|mp|px|fps|rpm|db|pcs|pc|pk|pack|ft|yd|inch|va|mah|ah|ma|nm|ms|ppm|dpi|gbps|mbps|kbps"
+              + "|k|p|x|nd|rd|st|th|s)?");
+
+  /** A decimal number, with a unit or not ("7.62", "2,5", "1.5m"): never part of a code. */
+  private static final Pattern DECIMAL = Pattern.compile("\\d+[.,]\\d+\\p{L}*");
+
+  /**
+   * Where a list of words breaks: a code is never joined across these ("Cat5E, 7.62 m" names no
+   * code "cat5e7"). Separators inside a word ({@code - . _ /}) are not among them.
+   */
+  private static final Pattern LIST_BREAK = Pattern.compile("[,;:|()\\[\\]{}\"+*!?&]+|\\s[-–/]\\s");
+
+  /** Shortest code: "g5" or "i7" alone name too many products; "moto g5" reads as "motog5". */
+  static final int MIN_CODE = 3;
 
   /**
    * Query-level signals that set the dense weight, each in [0, 1].
@@ -131,12 +144,6 @@ public final class RankingFeatures {
     /** The query's model codes ({@link #codes}). */
     final Set<String> codes;
 
-    /**
-     * Tokens and runs of up to 4 neighbouring tokens joined (3+ characters), each with a digit:
-     * what a model field is compared with.
-     */
-    final Set<String> runs;
-
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -151,17 +158,6 @@ public final class RankingFeatures {
       this.code = hasModelCode(text);
       this.length = Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
       this.codes = codes(text);
-      Set<String> r = new HashSet<>();
-      for (int i = 0; i < rawTokens.size(); i++) {
-        StringBuilder run = new StringBuilder();
-        for (int j = i; j < Math.min(rawTokens.size(), i + MAX_JOIN); j++) {
-          run.append(rawTokens.get(j));
-          if (run.length() >= 3 && run.chars().anyMatch(Character::isDigit)) {
-            r.add(run.toString());
-          }
-        }
-      }
-      this.runs = Set.copyOf(r);
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -236,39 +232,58 @@ public final class RankingFeatures {
     return c;
   }
 
+  /** Codes of a model field, by model: models repeat across queries. */
+  private final ConcurrentHashMap<String, Set<String>> modelCodes = new ConcurrentHashMap<>();
+
   /**
-   * Whether the query names the product's own model code: 2 exactly, 1 a near-identical code
-   * ({@link #nearCode}) and not that one, 0 neither. The product's code is its model field (3+
-   * letters/digits), matched when it equals a query token or a run of neighbouring tokens joined
-   * ("dxoc-67c3", "DXOC 67C3" and "dxoc67c3" name DXOC67C3); a product without one (a shop's offer,
-   * often) is read from the codes among its first {@value #TITLE_CODE_WORDS} title words ({@link
-   * #codes}; later words tend to name other products: "toner for WorkCentre 7132").
+   * The product's own codes: those of its model field ({@link #codes}: a multi-word model such as
+   * "Cat5E, 25ft" yields the codes of its words, "cat5e", never one joined string), else, for a
+   * product whose model field is absent or holds no code (a shop's offer, often), those among its
+   * first {@value #TITLE_CODE_WORDS} title words (later words tend to name other products: "toner
+   * for WorkCentre 7132").
    */
-  int codeMatch(QueryTerms q, Product p) {
-    String m = p.model() == null ? "" : alnum(p.model());
-    if (m.length() >= 3) {
-      if (q.runs.contains(m)) {
-        return 2;
-      }
-      for (String r : q.runs) {
-        if (nearCode(r, m)) {
-          return 1;
+  Set<String> productCodes(Product p) {
+    if (p.model() != null && !p.model().isBlank()) {
+      Set<String> m = modelCodes.get(p.model());
+      if (m == null) {
+        m = Set.copyOf(codes(p.model()));
+        if (modelCodes.size() < TITLE_CACHE_LIMIT) {
+          modelCodes.putIfAbsent(p.model(), m);
         }
       }
+      if (!m.isEmpty()) {
+        return m;
+      }
+    }
+    return titleCodes(p.title());
+  }
+
+  /**
+   * Whether the query names the product's own model code: 2 exactly (a code of the query is one of
+   * the product's, {@link #productCodes}), 1 a near-identical code ({@link #nearCode}) and not that
+   * one, 0 neither. Codes are compared normalised ("dxoc-67c3", "DXOC 67C3" and "dxoc67c3" name
+   * DXOC67C3); the product's brand is not a code of it ("C2G").
+   */
+  int codeMatch(QueryTerms q, Product p) {
+    if (q.codes.isEmpty()) {
       return 0;
     }
-    Set<String> title = titleCodes(p.title());
-    if (q.codes.isEmpty() || title.isEmpty()) {
+    Set<String> own = productCodes(p);
+    if (own.isEmpty()) {
       return 0;
     }
+    String brand = p.brand() == null ? "" : alnum(p.brand());
     for (String c : q.codes) {
-      if (title.contains(c)) {
+      if (!c.equals(brand) && own.contains(c)) {
         return 2;
       }
     }
     for (String c : q.codes) {
-      for (String t : title) {
-        if (nearCode(c, t)) {
+      if (c.equals(brand)) {
+        continue;
+      }
+      for (String t : own) {
+        if (!t.equals(brand) && nearCode(c, t)) {
           return 1;
         }
       }
@@ -276,47 +291,72 @@ public final class RankingFeatures {
     return 0;
   }
 
-  /** Longest run of neighbouring pieces joined into one code candidate. */
-  private static final int MAX_JOIN = 4;
+  /** Longest run of neighbouring words joined into one code candidate. */
+  private static final int MAX_JOIN = 3;
 
   /**
-   * The model codes of a text, normalised to lower-case letters and digits: every
-   * whitespace-separated word that reads as a code once its separators are dropped ("DXOC-67C3",
-   * "dxoc67c3", "i9-7940X"), its pieces between separators that read as codes ("67c3"), and runs of
-   * 2 to {@value #MAX_JOIN} neighbouring pieces joined when the run reads as a code ("DXOC 67C3" →
-   * "dxoc67c3"). A code has a letter and a digit, 2 to 30 characters, and is not a number with a
-   * unit ("16gb", "3m").
+   * The model codes of a text, normalised to lower-case letters and digits:
+   *
+   * <ul>
+   *   <li>every whitespace-separated word that reads as a code once its separators are dropped
+   *       ("DXOC-67C3", "dxoc67c3", "i9-7940X"), and its pieces between separators that do
+   *       ("dxoc67c3/dxoc67c3" → "dxoc67c3", "i9-7940X" → "7940x");
+   *   <li>runs of 2 to {@value #MAX_JOIN} neighbouring words joined when the run reads as a code
+   *       ("DXOC 67C3" → "dxoc67c3", "Moto G5" → "motog5"), but never across a list break (a comma,
+   *       semicolon, bracket, ...: "Cat5E, 25ft" is two words of a list, not "cat5e25ft"), and
+   *       never through a decimal number ("7.62", "2,5", "1.5m": a measure, no code part) or a
+   *       number with a unit ("cable 3m" is no code "cable3m").
+   * </ul>
+   *
+   * A code has a letter and a digit, {@value #MIN_CODE} to 30 characters, and is not a number with
+   * a unit ("16gb", "3m", "25ft").
    */
   public static Set<String> codes(String text) {
     Set<String> out = new HashSet<>();
-    List<String> pieces = new ArrayList<>();
-    for (String word : text.toLowerCase(Locale.ROOT).split("\\s+")) {
-      String w = alnum(word);
-      if (isCode(w)) {
-        out.add(w);
-      }
-      for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
-        if (!piece.isEmpty()) {
-          pieces.add(piece);
+    for (String segment : LIST_BREAK.split(text.toLowerCase(Locale.ROOT))) {
+      List<String> words = new ArrayList<>(); // null: a break (decimal number, quantity)
+      String[] ws = segment.trim().split("\\s+");
+      for (int k = 0; k < ws.length; k++) {
+        String word = ws[k];
+        String w = alnum(word);
+        if (w.isEmpty()) {
+          continue;
         }
-      }
-    }
-    for (int i = 0; i < pieces.size(); i++) {
-      String first = pieces.get(i);
-      if (isCode(first)) {
-        out.add(first);
-      }
-      if (isQuantity(first)) {
-        continue;
-      }
-      StringBuilder run = new StringBuilder(first);
-      for (int j = i + 1; j < Math.min(pieces.size(), i + MAX_JOIN); j++) {
-        if (isQuantity(pieces.get(j))) {
-          break; // "cable 3m" is not a code "cable3m"
+        if (k + 1 < ws.length
+            && w.chars().allMatch(Character::isDigit)
+            && isQuantity(w + alnum(ws[k + 1]))) { // "25 ft", "16 GB": a quantity spaced
+          words.add(null);
+          k++;
+          continue;
         }
-        run.append(pieces.get(j));
-        if (run.length() >= 4 && isCode(run.toString())) {
-          out.add(run.toString());
+        if (DECIMAL.matcher(word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "")).matches()
+            || isQuantity(w)) {
+          words.add(null);
+          continue;
+        }
+        if (isCode(w)) {
+          out.add(w);
+        }
+        for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
+          if (isCode(piece)) {
+            out.add(piece);
+          }
+        }
+        words.add(w);
+      }
+      for (int i = 0; i < words.size(); i++) {
+        if (words.get(i) == null) {
+          continue;
+        }
+        StringBuilder run = new StringBuilder(words.get(i));
+        for (int j = i + 1; j < Math.min(words.size(), i + MAX_JOIN); j++) {
+          if (words.get(j) == null) {
+            break;
+          }
+          run.append(words.get(j));
+          if (isCode(run.toString())) {
+            out.add(run.toString());
+          }
         }
       }
     }
@@ -328,9 +368,12 @@ public final class RankingFeatures {
     return piece.chars().anyMatch(Character::isLetter) && NUMBER_UNIT.matcher(piece).matches();
   }
 
-  /** Letters and digits with at least one of each, 2–30 of them, not a number with a unit. */
+  /**
+   * Letters and digits with at least one of each, {@value #MIN_CODE}–30 of them, not a number with
+   * a unit.
+   */
   static boolean isCode(String alnum) {
-    return alnum.length() >= 2
+    return alnum.length() >= MIN_CODE
         && alnum.length() <= 30
         && alnum.chars().anyMatch(Character::isDigit)
         && alnum.chars().anyMatch(Character::isLetter)

@@ -29,14 +29,69 @@ class CodeMatchTest {
     assertThat(RankingFeatures.codes("hoover dxoc-67c3")).contains("dxoc67c3");
     assertThat(RankingFeatures.codes("DXOC 67C3 washer")).contains("dxoc67c3");
     assertThat(RankingFeatures.codes("dxoc67c3/dxoc67c3")).contains("dxoc67c3");
-    assertThat(RankingFeatures.codes("Intel i9-7940X")).contains("i97940x", "i9");
-    assertThat(RankingFeatures.codes("Moto G5 2GB RAM")).contains("g5").doesNotContain("2gb");
+    assertThat(RankingFeatures.codes("Intel i9-7940X")).contains("i97940x");
+    assertThat(RankingFeatures.codes("Moto G5 2GB RAM")).contains("motog5").doesNotContain("2gb");
   }
 
   @Test
   void quantitiesAndPlainWordsAreNotCodes() {
     assertThat(RankingFeatures.codes("usb cable 3m 16GB black")).isEmpty();
     assertThat(RankingFeatures.codes("washing machine")).isEmpty();
+  }
+
+  @Test
+  void aDecimalNumberIsNeverACodePart() {
+    assertThat(RankingFeatures.codes("C2G Cat5E 7.62 networking cable"))
+        .contains("cat5e")
+        .noneMatch(c -> c.contains("762") || c.endsWith("7") || c.endsWith("62"));
+    assertThat(RankingFeatures.codes("HDMI 2.5 m")).isEmpty();
+    assertThat(RankingFeatures.codes("cable 1.5m RJ45")).containsExactly("rj45");
+  }
+
+  @Test
+  void codesAreNotJoinedAcrossAListOfWords() {
+    assertThat(RankingFeatures.codes("Cat5E, 7ft, 25pk")).containsExactly("cat5e");
+    assertThat(RankingFeatures.codes("Cat5e STP, 1 x RJ-45, 1 x RJ-45, 75ft"))
+        .containsExactlyInAnyOrder("cat5e", "cat5estp", "rj45");
+    assertThat(RankingFeatures.codes("Cat5E 25 ft")).containsExactly("cat5e");
+  }
+
+  @Test
+  void aCodeHasLettersAndDigitsAndAtLeastThreeCharacters() {
+    assertThat(RankingFeatures.codes("G5")).isEmpty();
+    assertThat(RankingFeatures.codes("i7")).isEmpty();
+    assertThat(RankingFeatures.codes("123456")).isEmpty();
+    assertThat(RankingFeatures.codes("ABCDEF")).isEmpty();
+    assertThat(RankingFeatures.codes("G5S")).containsExactly("g5s");
+  }
+
+  @Test
+  void aMultiWordModelFieldYieldsTheCodesOfItsWordsNotOneJoinedString() {
+    Product named =
+        new Product(
+            "n",
+            "C2G Cat5E, 25ft networking cable 7.62 m Black",
+            "C2G",
+            "Cat5E, 25ft",
+            "",
+            null,
+            null);
+    Product other =
+        new Product(
+            "o", "C2G Cat5E, 7ft networking cable 2.13 m Red", "C2G", "Cat5E, 7ft", "", null, null);
+    assertThat(features.productCodes(named)).containsExactly("cat5e");
+    String q = "C2G Cat5E, 7.62 networking cable 25ft m Black";
+    // both carry the code the query names; neither is a near miss, BM25 tells them apart
+    assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f(q, other)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f(q, other)[RankingFeatures.CODE_NEAR]).isZero();
+  }
+
+  @Test
+  void theBrandIsNotACodeOfTheProduct() {
+    Product p = new Product("p", "C2G USB cable", "C2G", "USB cable", "", null, null);
+    assertThat(f("C2G 28106", p)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("C2G 28106", p)[RankingFeatures.CODE_NEAR]).isZero();
   }
 
   @Test
