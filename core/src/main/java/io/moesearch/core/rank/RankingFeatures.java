@@ -144,6 +144,16 @@ public final class RankingFeatures {
     /** The query's model codes ({@link #codes}). */
     final Set<String> codes;
 
+    /**
+     * Runs of 1 to {@value #MAX_JOIN} neighbouring words, each word normalised ({@link #alnum}) and
+     * the run joined, never through a decimal number ("7.62"): what a code-like model field is
+     * compared with, as written ("Cat5E, 25ft", "DXOC 67C3", "dxoc-67c3").
+     */
+    final Set<String> runs;
+
+    /** The runs that hold a code word ("Cat5E, 75ft", not "cable 25ft"): near-code candidates. */
+    final Set<String> codeRuns;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -158,6 +168,29 @@ public final class RankingFeatures {
       this.code = hasModelCode(text);
       this.length = Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
       this.codes = codes(text);
+      Set<String> r = new HashSet<>();
+      Set<String> cr = new HashSet<>();
+      String[] words = text.toLowerCase(Locale.ROOT).trim().split("\\s+");
+      for (int i = 0; i < words.length; i++) {
+        StringBuilder run = new StringBuilder();
+        boolean hasCode = false;
+        for (int j = i; j < Math.min(words.length, i + MAX_JOIN); j++) {
+          if (isDecimal(words[j])) {
+            break;
+          }
+          String w = alnum(words[j]);
+          run.append(w);
+          hasCode |= isCode(w);
+          if (run.length() >= 4 && run.chars().anyMatch(Character::isDigit)) {
+            r.add(run.toString());
+            if (hasCode) {
+              cr.add(run.toString());
+            }
+          }
+        }
+      }
+      this.runs = Set.copyOf(r);
+      this.codeRuns = Set.copyOf(cr);
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -232,59 +265,70 @@ public final class RankingFeatures {
     return c;
   }
 
-  /** Codes of a model field, by model: models repeat across queries. */
-  private final ConcurrentHashMap<String, Set<String>> modelCodes = new ConcurrentHashMap<>();
-
   /**
-   * The product's own codes: those of its model field ({@link #codes}: a multi-word model such as
-   * "Cat5E, 25ft" yields the codes of its words, "cat5e", never one joined string), else, for a
-   * product whose model field is absent or holds no code (a shop's offer, often), those among its
-   * first {@value #TITLE_CODE_WORDS} title words (later words tend to name other products: "toner
+   * The product's own codes: its model field when that reads as one code ({@link #fullModel}), none
+   * when the model field is a product name ("100ft Cat5E 350MHz Snagless Patch Cable": its words'
+   * codes, "cat5e", name a hundred other cables, and would rank them level with the one named); for
+   * a product without a model field (a shop's offer, often) the codes among its first {@value
+   * #TITLE_CODE_WORDS} title words ({@link #codes}; later words tend to name other products: "toner
    * for WorkCentre 7132").
    */
   Set<String> productCodes(Product p) {
-    if (p.model() != null && !p.model().isBlank()) {
-      Set<String> m = modelCodes.get(p.model());
-      if (m == null) {
-        m = Set.copyOf(codes(p.model()));
-        if (modelCodes.size() < TITLE_CACHE_LIMIT) {
-          modelCodes.putIfAbsent(p.model(), m);
-        }
-      }
-      if (!m.isEmpty()) {
-        return m;
-      }
+    if (!p.model().isBlank()) {
+      String full = fullModel(p);
+      return full == null ? Set.of() : Set.of(full);
     }
     return titleCodes(p.title());
   }
 
   /**
-   * Whether the query names the product's own model code: 2 exactly (a code of the query is one of
-   * the product's, {@link #productCodes}), 1 a near-identical code ({@link #nearCode}) and not that
-   * one, 0 neither. Codes are compared normalised ("dxoc-67c3", "DXOC 67C3" and "dxoc67c3" name
-   * DXOC67C3); the product's brand is not a code of it ("C2G").
+   * A model field that reads as one code as a whole, normalised: 4–30 letters/digits with a digit,
+   * in at most {@value #MAX_JOIN} words ("DXOC67C3", "DXOC 67C3", "Cat5E, 25ft"); else null (a
+   * product name such as "100ft Cat5E 350MHz Snagless Patch Cable", or no model).
+   */
+  static String fullModel(Product p) {
+    String m = alnum(p.model());
+    return m.length() >= 4
+            && m.length() <= 30
+            && m.chars().anyMatch(Character::isDigit)
+            && p.model().trim().split("\\s+").length <= MAX_JOIN
+        ? m
+        : null;
+  }
+
+  /**
+   * Whether the query names the product's own model code: 2 exactly, 1 a near-identical code
+   * ({@link #nearCode}) and not that one, 0 neither. A model field that reads as one code ({@link
+   * #fullModel}) is named when the query holds it as written up to case and separators, as a run of
+   * neighbouring words ("Cat5E, 25ft"; "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" name DXOC67C3), not
+   * by a code of one of its words ("cat5e"). A product without a model field is named when a code
+   * of the query ({@link #codes}) is one of its title's codes ({@link #productCodes}). The
+   * product's brand is not a code of it ("C2G").
    */
   int codeMatch(QueryTerms q, Product p) {
-    if (q.codes.isEmpty()) {
+    if (q.runs.isEmpty() && q.codes.isEmpty()) {
       return 0;
     }
     Set<String> own = productCodes(p);
     if (own.isEmpty()) {
       return 0;
     }
-    String brand = p.brand() == null ? "" : alnum(p.brand());
-    for (String c : q.codes) {
+    String brand = alnum(p.brand());
+    boolean model = !p.model().isBlank();
+    for (String c : model ? q.runs : q.codes) {
       if (!c.equals(brand) && own.contains(c)) {
         return 2;
       }
     }
-    for (String c : q.codes) {
-      if (c.equals(brand)) {
-        continue;
-      }
-      for (String t : own) {
-        if (!t.equals(brand) && nearCode(c, t)) {
-          return 1;
+    for (Set<String> candidates : model ? List.of(q.codeRuns, q.codes) : List.of(q.codes)) {
+      for (String c : candidates) {
+        if (c.equals(brand)) {
+          continue;
+        }
+        for (String t : own) {
+          if (!t.equals(brand) && nearCode(c, t)) {
+            return 1;
+          }
         }
       }
     }
@@ -329,8 +373,7 @@ public final class RankingFeatures {
           k++;
           continue;
         }
-        if (DECIMAL.matcher(word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "")).matches()
-            || isQuantity(w)) {
+        if (isDecimal(word) || isQuantity(w)) {
           words.add(null);
           continue;
         }
@@ -361,6 +404,11 @@ public final class RankingFeatures {
       }
     }
     return out;
+  }
+
+  /** A decimal number, with a unit or not, once leading and trailing punctuation are dropped. */
+  private static boolean isDecimal(String word) {
+    return DECIMAL.matcher(word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "")).matches();
   }
 
   /** A number with a unit written after it ("16gb", "3m"), not a bare number. */

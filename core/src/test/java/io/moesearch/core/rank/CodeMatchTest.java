@@ -66,30 +66,43 @@ class CodeMatchTest {
   }
 
   @Test
-  void aMultiWordModelFieldYieldsTheCodesOfItsWordsNotOneJoinedString() {
-    Product named =
-        new Product(
-            "n",
-            "C2G Cat5E, 25ft networking cable 7.62 m Black",
-            "C2G",
-            "Cat5E, 25ft",
-            "",
-            null,
-            null);
-    Product other =
-        new Product(
-            "o", "C2G Cat5E, 7ft networking cable 2.13 m Red", "C2G", "Cat5E, 7ft", "", null, null);
-    assertThat(features.productCodes(named)).containsExactly("cat5e");
+  void aDecimalInTheQueryNamesNoModelCode() {
+    Product named = cable("named", "Cat5E, 25ft");
+    Product other = cable("other", "Cat5E, 7ft");
     String q = "C2G Cat5E, 7.62 networking cable 25ft m Black";
-    // both carry the code the query names; neither is a near miss, BM25 tells them apart
-    assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(f(q, other)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    // "cat5e" + "7" (of 7.62) is no code: the other cable is neither named nor a near miss
+    assertThat(f(q, other)[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(f(q, other)[RankingFeatures.CODE_NEAR]).isZero();
+    assertThat(f(q, named)[RankingFeatures.CODE_NEAR]).isZero();
+  }
+
+  @Test
+  void aModelFieldThatReadsAsOneCodeIsNamedAsWrittenNotByOneOfItsWords() {
+    Product named = cable("named", "Cat5E, 25ft");
+    Product sibling = cable("sibling", "Cat5E, 75ft");
+    for (String q : List.of("C2G Cat5E, 25ft", "c2g cat5e,25ft", "Cat5E 25ft cable")) {
+      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(f(q, sibling)[RankingFeatures.CODE_EXACT]).as(q).isZero();
+      assertThat(f(q, sibling)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
+    }
+    assertThat(f("C2G Cat5E cable", named)[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  @Test
+  void aModelFieldThatIsAProductNameGivesNoCodeMatchByOneOfItsWords() {
+    Product p = cable("p", "100ft Cat5E 350MHz Snagless Patch Cable");
+    assertThat(features.productCodes(p)).isEmpty();
+    assertThat(f("C2G Cat5E, 7.62 networking cable 25ft", p)[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  private static Product cable(String id, String model) {
+    return new Product(id, "C2G " + model + " networking cable", "C2G", model, "", null, null);
   }
 
   @Test
   void theBrandIsNotACodeOfTheProduct() {
-    Product p = new Product("p", "C2G USB cable", "C2G", "USB cable", "", null, null);
+    Product p = offer("p", "C2G USB cable"); // no model field: the title's codes count
+    p = new Product("p", p.title(), "C2G", "", "", null, null);
     assertThat(f("C2G 28106", p)[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(f("C2G 28106", p)[RankingFeatures.CODE_NEAR]).isZero();
   }
