@@ -26,7 +26,7 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "0.038,0.073,-0.017,0.083,0.083,0.068,1.333,-0.028,-0.148,0.098,0.288,0.073",
+          "0.038,0.073,-0.017,0.083,0.083,0.068,1.333,-0.028,-0.143,0.098,0.288,0.073",
           "Fusion weights of dense, bm25, title_coverage, brand_match, code_exact, dense_rr,"
               + " bm25_rr, code_near, dense_x_code, dense_x_agreement, dense_x_gap,"
               + " dense_x_length.");
