@@ -2,6 +2,7 @@ package io.moesearch.core.eval;
 
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.rank.RankingFeatures;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,10 @@ public final class KnownItemQueries {
   public static final List<String> KINDS =
       List.of("brand_model", "model", "title_prefix", "merchant");
 
+  /** The confusable-code generators ({@link #confusable}), in the order they take turns. */
+  public static final List<String> CONFUSABLE_KINDS =
+      List.of("confusable_brand_model", "confusable_code_title");
+
   /** One generated query: its text, kind and relevant product ids. */
   public record Query(String text, String kind, Set<String> relevant) {}
 
@@ -86,6 +91,40 @@ public final class KnownItemQueries {
   }
 
   public Split generate(Catalog catalog) {
+    Map<String, List<Product>> groups = groups(catalog);
+    List<List<String>> parts = split(groups);
+    return new Split(
+        queries(parts.get(0), groups, trainPerKind, new Random(seed * 31 + 1)),
+        queries(parts.get(1), groups, testPerKind, new Random(seed * 31 + 2)));
+  }
+
+  /**
+   * The confusable-code sets: queries naming a product whose brand has another product with a
+   * near-identical model code ({@link #confusable}), relevant set that product's group only. The
+   * groups are split exactly as by {@link #generate} (same seed, same shuffle), so a group is in
+   * the same part in both; its near-identical siblings may be in either part (they are negatives).
+   * Kinds in turn ({@link #CONFUSABLE_KINDS}):
+   *
+   * <ul>
+   *   <li>{@code confusable_brand_model}: brand and model code, the code rewritten as a merchant
+   *       might with probability 1/2;
+   *   <li>{@code confusable_code_title}: the code (rewritten with probability 1/2) and the first 2
+   *       to 3 title words that are neither the brand nor the code.
+   * </ul>
+   */
+  public Split confusable(Catalog catalog) {
+    Map<String, List<Product>> groups = groups(catalog);
+    Set<String> confusable = confusableGroups(groups.keySet());
+    List<List<String>> parts = split(groups);
+    return new Split(
+        confusableQueries(
+            parts.get(0), confusable, groups, trainPerKind, new Random(seed * 31 + 3)),
+        confusableQueries(
+            parts.get(1), confusable, groups, testPerKind, new Random(seed * 31 + 4)));
+  }
+
+  /** The eligible groups by key, keys in sorted order. */
+  private static Map<String, List<Product>> groups(Catalog catalog) {
     Map<String, List<Product>> groups = new TreeMap<>();
     for (Product p : catalog.products()) {
       String key = groupKey(p);
@@ -93,15 +132,116 @@ public final class KnownItemQueries {
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
       }
     }
+    return groups;
+  }
+
+  /** {train keys, test keys}: the sorted keys shuffled with the seed, the first share to test. */
+  private List<List<String>> split(Map<String, List<Product>> groups) {
     List<String> keys = new ArrayList<>(groups.keySet());
-    Random rnd = new Random(seed);
-    Collections.shuffle(keys, rnd);
+    Collections.shuffle(keys, new Random(seed));
     int nTest = (int) Math.round(keys.size() * testShare);
-    List<String> testKeys = keys.subList(0, nTest);
-    List<String> trainKeys = keys.subList(nTest, keys.size());
-    return new Split(
-        queries(trainKeys, groups, trainPerKind, new Random(seed * 31 + 1)),
-        queries(testKeys, groups, testPerKind, new Random(seed * 31 + 2)));
+    return List.of(keys.subList(nTest, keys.size()), keys.subList(0, nTest));
+  }
+
+  /**
+   * The group keys ({@code brand|code}) whose brand has another group with a near-identical code.
+   */
+  static Set<String> confusableGroups(Set<String> keys) {
+    Map<String, List<String>> byBrand = new TreeMap<>();
+    for (String k : keys) {
+      int bar = k.indexOf('|');
+      byBrand
+          .computeIfAbsent(k.substring(0, bar), b -> new ArrayList<>())
+          .add(k.substring(bar + 1));
+    }
+    Set<String> out = new LinkedHashSet<>();
+    byBrand.forEach(
+        (brand, codes) -> {
+          for (int i = 0; i < codes.size(); i++) {
+            for (int j = i + 1; j < codes.size(); j++) {
+              if (confusable(codes.get(i), codes.get(j))) {
+                out.add(brand + "|" + codes.get(i));
+                out.add(brand + "|" + codes.get(j));
+              }
+            }
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Whether two normalised model codes (letters and digits, lower case) are near-identical: they
+   * differ, and either one extends the other by 1 or 2 characters ("g5" / "g5s", "mw8014" /
+   * "mw8014s"), or they have the same letter/digit pattern and an edit distance of 1 or 2
+   * ("dxoc67c3" / "dxoc47c3", "mw8014s" / "mw8014p"). Kept apart from the ranking's own, broader
+   * test ({@link RankingFeatures#nearCode}) so that the set does not just mirror the feature.
+   */
+  public static boolean confusable(String a, String b) {
+    if (a.equals(b)) {
+      return false;
+    }
+    int dl = Math.abs(a.length() - b.length());
+    if (dl > 2) {
+      return false;
+    }
+    if (dl > 0 && (a.startsWith(b) || b.startsWith(a))) {
+      return true;
+    }
+    return shape(a).equals(shape(b)) && RankingFeatures.editDistance(a, b) <= 2;
+  }
+
+  /** Letters as 'a', digits as '9'. */
+  static String shape(String code) {
+    StringBuilder sb = new StringBuilder(code.length());
+    code.codePoints().forEach(c -> sb.append(Character.isDigit(c) ? '9' : 'a'));
+    return sb.toString();
+  }
+
+  private static List<Query> confusableQueries(
+      List<String> keys,
+      Set<String> confusable,
+      Map<String, List<Product>> groups,
+      int perKind,
+      Random rnd) {
+    Map<String, Query> out = new LinkedHashMap<>();
+    int n = perKind * CONFUSABLE_KINDS.size();
+    int i = 0;
+    for (String key : keys) {
+      if (i >= n) {
+        break;
+      }
+      if (!confusable.contains(key)) {
+        continue;
+      }
+      List<Product> group = groups.get(key);
+      Product p = group.get(0);
+      String kind = CONFUSABLE_KINDS.get(i % CONFUSABLE_KINDS.size());
+      String code = rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim();
+      String text =
+          kind.equals("confusable_brand_model")
+              ? p.brand().trim() + " " + code
+              : code + " " + titleWords(p, 2 + rnd.nextInt(2));
+      text = text.replaceAll("\\s+", " ").trim();
+      Set<String> relevant = new LinkedHashSet<>();
+      group.forEach(g -> relevant.add(g.id()));
+      out.putIfAbsent(text, new Query(text, kind, relevant));
+      i++;
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** The first {@code n} title words that are neither the brand nor the model code. */
+  static String titleWords(Product p, int n) {
+    String brand = alnum(p.brand());
+    String model = alnum(p.model());
+    List<String> w = new ArrayList<>();
+    for (String t : p.title().trim().split("\\s+")) {
+      String a = alnum(t);
+      if (w.size() < n && !a.isEmpty() && !a.equals(brand) && !a.equals(model)) {
+        w.add(t);
+      }
+    }
+    return String.join(" ", w);
   }
 
   private static List<Query> queries(

@@ -132,6 +132,7 @@ public final class RelevanceEvaluation {
       String set,
       String type,
       RankedQuery ranked,
+      RankedQuery offerView,
       List<HybridRanker.Scored> dense,
       List<HybridRanker.Scored> lexical,
       List<String> bm25,
@@ -279,18 +280,18 @@ public final class RelevanceEvaluation {
     Map<String, Integer> ratings = s.judgements().byQuery().get(text);
     float[] q = embedder.embed(text);
     List<Candidate> dense = retriever.search(q, denseDepth, null).items();
+    List<Candidate> hits = lexical.search(hybrid.bm25(text), lexicalDepth);
     List<HybridRanker.Scored> denseScored = hybrid.dense(text, dense);
-    List<HybridRanker.Scored> lex = hybrid.lexical(lexical, vectors, text, q, lexicalDepth, null);
-    List<HybridRanker.Scored> union =
-        HybridRanker.fuse(denseScored, lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
+    List<HybridRanker.Scored> lex = hybrid.lexical(text, hits, c -> vectors.dot(q, c.ordinal()));
     String type = s.judgements().types().getOrDefault(text, queryType(text));
     return new Prepared(
         s.name(),
         type,
-        new RankedQuery(
+        ranked(text, denseScored, lex, ratings),
+        ranked(
             text,
-            union.stream().map(HybridRanker.Scored::productId).toList(),
-            union.stream().map(HybridRanker.Scored::features).toList(),
+            hybrid.dense(text, withoutModel(dense)),
+            hybrid.lexical(text, withoutModel(hits), c -> vectors.dot(q, c.ordinal())),
             ratings),
         denseScored,
         lex,
@@ -298,9 +299,42 @@ public final class RelevanceEvaluation {
         top(dense.stream().map(Candidate::productId).toList()));
   }
 
+  /** The union of both lists with complete features, in RRF order (the refit reranks it). */
+  private RankedQuery ranked(
+      String text,
+      List<HybridRanker.Scored> dense,
+      List<HybridRanker.Scored> lex,
+      Map<String, Integer> ratings) {
+    List<HybridRanker.Scored> union =
+        HybridRanker.fuse(dense, lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
+    return new RankedQuery(
+        text,
+        union.stream().map(HybridRanker.Scored::productId).toList(),
+        union.stream().map(HybridRanker.Scored::features).toList(),
+        ratings);
+  }
+
+  /**
+   * The candidates as a shop's offers would show them: no model field, so the code features read
+   * the title ({@link io.moesearch.core.rank.RankingFeatures#CODE_EXACT}).
+   */
+  private static List<Candidate> withoutModel(List<Candidate> cs) {
+    return cs.stream()
+        .map(
+            c ->
+                new Candidate(
+                    c.ordinal(), c.productId(), c.title(), c.brand(), "", c.score(), c.price()))
+        .toList();
+  }
+
   /**
    * Fits on the training sets' queries, leaving out {@code heldOut} of set {@code heldOutSet}; each
-   * set weighs alike (a query weighs 1 / its set's training size).
+   * set weighs alike (a query weighs 1 / its set's training size). Every training query is learned
+   * from twice, each view at half its weight: with the candidates as indexed, and as a shop's
+   * offers without a model field would show them ({@link Prepared#offerView}). Icecat products all
+   * carry a model field, where the model code decides alone; the offer view teaches the weights
+   * what to do when only titles name the codes (the dense side then conflates near-identical
+   * codes).
    */
   private static LinearFusion fit(
       CoordinateAscent trainer,
@@ -317,7 +351,9 @@ public final class RelevanceEvaluation {
               .toList();
       for (Prepared p : ps) {
         train.add(p.ranked());
-        weights.add(1.0 / ps.size());
+        weights.add(0.5 / ps.size());
+        train.add(p.offerView());
+        weights.add(0.5 / ps.size());
       }
     }
     return trainer.fit(train, weights.stream().mapToDouble(Double::doubleValue).toArray());

@@ -10,7 +10,8 @@ import java.util.Random;
  * Fits a {@link LinearFusion} by coordinate ascent on mean nDCG@10 (as RankLib's CoordinateAscent
  * does): one weight at a time is moved along a grid of step sizes while the metric improves, from a
  * few seeded random restarts. Direct metric optimisation suits a handful of features and a small
- * judged set. Deterministic for a seed.
+ * judged set. Deterministic for a seed. The weights of {@link RankingFeatures#NON_POSITIVE} start
+ * negative and never turn positive.
  */
 public final class CoordinateAscent {
   private static final double[] STEPS = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
@@ -58,6 +59,9 @@ public final class CoordinateAscent {
       double[] w = new double[n];
       for (int i = 0; i < n; i++) {
         w[i] = r == 0 ? 1.0 / n : rnd.nextDouble();
+        if (RankingFeatures.NON_POSITIVE.contains(i)) {
+          w[i] = -w[i];
+        }
       }
       double score = objective(w, queries, total);
       for (int round = 0; round < rounds; round++) {
@@ -67,6 +71,9 @@ public final class CoordinateAscent {
             for (int dir : new int[] {1, -1}) {
               double[] c = w.clone();
               c[i] += dir * step;
+              if (c[i] > 0 && RankingFeatures.NON_POSITIVE.contains(i)) {
+                continue;
+              }
               double s = objective(c, queries, total);
               if (s > score + 1e-9) {
                 w = c;

@@ -3,6 +3,7 @@ package io.moesearch.core.rank;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.retrieval.Bm25Queries;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,13 +20,18 @@ import org.apache.lucene.analysis.Analyzer;
  *   <li>{@code bm25}: BM25 score divided by the query's best BM25 score (0 if no term matches);
  *   <li>{@code title_coverage}: share of the query's analysed terms found in the title;
  *   <li>{@code brand_match}: 1 if the product's brand occurs in the query;
- *   <li>{@code model_match}: 1 if the query names the product's model code exactly: the code
- *       (letters and digits, lower case) equals one query token or a run of neighbouring tokens
- *       joined ("dxoc-67c3", "DXOC 67C3", "dxoc67c3" all name DXOC67C3; "dxoc47c3" does not);
+ *   <li>{@code code_exact}: 1 if a model code of the query is a code the product carries, in its
+ *       model field or its title, compared after normalising case and separators ({@link #codes}):
+ *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
+ *       dxoc67c3 washing machine" that has no model field (a shop's offers often have none; a
+ *       feature reading only the model field then never fires);
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
- *   <li>{@code model_partial}: 1 if not an exact match but a query token with a digit (3+ chars) is
- *       a prefix of the model code, or the code occurs inside the query's letters and digits;
+ *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
+ *       near-identical to one of the query's ({@link #nearCode}): "dxoc47c3" or "dxoc68c3b" for a
+ *       query naming "dxoc67c3", "g5s" for "g5". Dense similarity cannot tell such codes apart
+ *       (their cosines are nearly equal), so this is the signal that the candidate names another
+ *       product;
  *   <li>query-adaptive terms, {@code dense × q} for a query signal {@code q} (see {@link
  *       QuerySignals}): {@code dense_x_code}, {@code dense_x_agreement}, {@code dense_x_gap},
  *       {@code dense_x_length}. With them a linear model's weight of the dense cosine is {@code
@@ -42,10 +48,10 @@ public final class RankingFeatures {
           "bm25",
           "title_coverage",
           "brand_match",
-          "model_match",
+          "code_exact",
           "dense_rr",
           "bm25_rr",
-          "model_partial",
+          "code_near",
           "dense_x_code",
           "dense_x_agreement",
           "dense_x_gap",
@@ -55,14 +61,25 @@ public final class RankingFeatures {
   public static final int BM25 = 1;
   public static final int TITLE_COVERAGE = 2;
   public static final int BRAND_MATCH = 3;
-  public static final int MODEL_MATCH = 4;
+  public static final int CODE_EXACT = 4;
   public static final int DENSE_RR = 5;
   public static final int BM25_RR = 6;
-  public static final int MODEL_PARTIAL = 7;
+  public static final int CODE_NEAR = 7;
   public static final int DENSE_X_CODE = 8;
   public static final int DENSE_X_AGREEMENT = 9;
   public static final int DENSE_X_GAP = 10;
   public static final int DENSE_X_LENGTH = 11;
+
+  /**
+   * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
+   * model code never trusts the dense cosine more than the same query without one ({@code
+   * dense_x_code}), and a near-identical code is never a reason to rank a product higher ({@code
+   * code_near}). Where the training data are indifferent (Icecat products all carry a model field,
+   * and the exact code then decides alone) the fit would otherwise leave these weights at any
+   * value, and a shop whose offers have no model field, where only these signals separate DXOC67C3
+   * from DXOC47C3, would pay for it.
+   */
+  public static final Set<Integer> NON_POSITIVE = Set.of(DENSE_X_CODE, CODE_NEAR);
 
   /** The RRF constant. */
   public static final int RRF_K = 60;
@@ -74,7 +91,20 @@ public final class RankingFeatures {
   private static final Pattern NUMBER_UNIT =
       Pattern.compile(
           "\\d+(?:[.,]\\d+)?(?:tb|gb|mb|kb|ghz|mhz|hz|mah|wh|kw|w|v|mm|cm|m|km|in|kg|g|mg|lb|oz"
-              + "|l|ml|mp|px|fps|rpm|db|pcs|pc|k|p|x|nd|rd|st|th|s)?");
+              + "|l|ml|mp|px|fps|rpm|db|pcs|pc|pk|pack|ft|yd|inch|va|mah|ah|ma|nm|ms|ppm|dpi|gbps|mbps|kbps"
+              + "|k|p|x|nd|rd|st|th|s)?");
+
+  /** A decimal number, with a unit or not ("7.62", "2,5", "1.5m"): never part of a code. */
+  private static final Pattern DECIMAL = Pattern.compile("\\d+[.,]\\d+\\p{L}*");
+
+  /**
+   * Where a list of words breaks: a code is never joined across these ("Cat5E, 7.62 m" names no
+   * code "cat5e7"). Separators inside a word ({@code - . _ /}) are not among them.
+   */
+  private static final Pattern LIST_BREAK = Pattern.compile("[,;:|()\\[\\]{}\"+*!?&]+|\\s[-–/]\\s");
+
+  /** Shortest code: "g5" or "i7" alone name too many products; "moto g5" reads as "motog5". */
+  static final int MIN_CODE = 3;
 
   /**
    * Query-level signals that set the dense weight, each in [0, 1].
@@ -111,6 +141,19 @@ public final class RankingFeatures {
     final boolean code;
     final double length;
 
+    /** The query's model codes ({@link #codes}). */
+    final Set<String> codes;
+
+    /**
+     * Runs of 1 to {@value #MAX_JOIN} neighbouring words, each word normalised ({@link #alnum}) and
+     * the run joined, never through a decimal number ("7.62"): what a code-like model field is
+     * compared with, as written ("Cat5E, 25ft", "DXOC 67C3", "dxoc-67c3").
+     */
+    final Set<String> runs;
+
+    /** The runs that hold a code word ("Cat5E, 75ft", not "cable 25ft"): near-code candidates. */
+    final Set<String> codeRuns;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -124,6 +167,30 @@ public final class RankingFeatures {
       this.spaced = " " + String.join(" ", rawTokens) + " ";
       this.code = hasModelCode(text);
       this.length = Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
+      this.codes = codes(text);
+      Set<String> r = new HashSet<>();
+      Set<String> cr = new HashSet<>();
+      String[] words = text.toLowerCase(Locale.ROOT).trim().split("\\s+");
+      for (int i = 0; i < words.length; i++) {
+        StringBuilder run = new StringBuilder();
+        boolean hasCode = false;
+        for (int j = i; j < Math.min(words.length, i + MAX_JOIN); j++) {
+          if (isDecimal(words[j])) {
+            break;
+          }
+          String w = alnum(words[j]);
+          run.append(w);
+          hasCode |= isCode(w);
+          if (run.length() >= 4 && run.chars().anyMatch(Character::isDigit)) {
+            r.add(run.toString());
+            if (hasCode) {
+              cr.add(run.toString());
+            }
+          }
+        }
+      }
+      this.runs = Set.copyOf(r);
+      this.codeRuns = Set.copyOf(cr);
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -166,14 +233,241 @@ public final class RankingFeatures {
     f[BM25] = bm25Normalized;
     f[TITLE_COVERAGE] = coverage(q.terms, p.title());
     f[BRAND_MATCH] = brandMatch(q, p.brand()) ? 1 : 0;
-    int model = modelMatch(q, p.model());
-    f[MODEL_MATCH] = model == 2 ? 1 : 0;
-    f[MODEL_PARTIAL] = model == 1 ? 1 : 0;
     f[DENSE_RR] = denseRank < 0 ? 0 : 1.0 / (RRF_K + denseRank + 1);
     f[BM25_RR] = bm25Rank < 0 ? 0 : 1.0 / (RRF_K + bm25Rank + 1);
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
+    int code = codeMatch(q, p);
+    f[CODE_EXACT] = code == 2 ? 1 : 0;
+    f[CODE_NEAR] = code == 1 ? 1 : 0;
     return f;
+  }
+
+  /** Title words read for a product's own code when it has no model field. */
+  static final int TITLE_CODE_WORDS = 8;
+
+  /** Codes of the leading title words, by title: titles repeat across queries. */
+  private final ConcurrentHashMap<String, Set<String>> titleCodes = new ConcurrentHashMap<>();
+
+  private Set<String> titleCodes(String title) {
+    Set<String> c = titleCodes.get(title);
+    if (c == null) {
+      String[] words = title.trim().split("\\s+");
+      c =
+          Set.copyOf(
+              codes(
+                  String.join(
+                      " ", List.of(words).subList(0, Math.min(words.length, TITLE_CODE_WORDS)))));
+      if (titleCodes.size() < TITLE_CACHE_LIMIT) {
+        titleCodes.putIfAbsent(title, c);
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The product's own codes: its model field when that reads as one code ({@link #fullModel}), none
+   * when the model field is a product name ("100ft Cat5E 350MHz Snagless Patch Cable": its words'
+   * codes, "cat5e", name a hundred other cables, and would rank them level with the one named); for
+   * a product without a model field (a shop's offer, often) the codes among its first {@value
+   * #TITLE_CODE_WORDS} title words ({@link #codes}; later words tend to name other products: "toner
+   * for WorkCentre 7132").
+   */
+  Set<String> productCodes(Product p) {
+    if (!p.model().isBlank()) {
+      String full = fullModel(p);
+      return full == null ? Set.of() : Set.of(full);
+    }
+    return titleCodes(p.title());
+  }
+
+  /**
+   * A model field that reads as one code as a whole, normalised: 4–30 letters/digits with a digit,
+   * in at most {@value #MAX_JOIN} words ("DXOC67C3", "DXOC 67C3", "Cat5E, 25ft"); else null (a
+   * product name such as "100ft Cat5E 350MHz Snagless Patch Cable", or no model).
+   */
+  static String fullModel(Product p) {
+    String m = alnum(p.model());
+    return m.length() >= 4
+            && m.length() <= 30
+            && m.chars().anyMatch(Character::isDigit)
+            && p.model().trim().split("\\s+").length <= MAX_JOIN
+        ? m
+        : null;
+  }
+
+  /**
+   * Whether the query names the product's own model code: 2 exactly, 1 a near-identical code
+   * ({@link #nearCode}) and not that one, 0 neither. A model field that reads as one code ({@link
+   * #fullModel}) is named when the query holds it as written up to case and separators, as a run of
+   * neighbouring words ("Cat5E, 25ft"; "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" name DXOC67C3), not
+   * by a code of one of its words ("cat5e"). A product without a model field is named when a code
+   * of the query ({@link #codes}) is one of its title's codes ({@link #productCodes}). The
+   * product's brand is not a code of it ("C2G").
+   */
+  int codeMatch(QueryTerms q, Product p) {
+    if (q.runs.isEmpty() && q.codes.isEmpty()) {
+      return 0;
+    }
+    Set<String> own = productCodes(p);
+    if (own.isEmpty()) {
+      return 0;
+    }
+    String brand = alnum(p.brand());
+    boolean model = !p.model().isBlank();
+    for (String c : model ? q.runs : q.codes) {
+      if (!c.equals(brand) && own.contains(c)) {
+        return 2;
+      }
+    }
+    for (Set<String> candidates : model ? List.of(q.codeRuns, q.codes) : List.of(q.codes)) {
+      for (String c : candidates) {
+        if (c.equals(brand)) {
+          continue;
+        }
+        for (String t : own) {
+          if (!t.equals(brand) && nearCode(c, t)) {
+            return 1;
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Longest run of neighbouring words joined into one code candidate. */
+  private static final int MAX_JOIN = 3;
+
+  /**
+   * The model codes of a text, normalised to lower-case letters and digits:
+   *
+   * <ul>
+   *   <li>every whitespace-separated word that reads as a code once its separators are dropped
+   *       ("DXOC-67C3", "dxoc67c3", "i9-7940X"), and its pieces between separators that do
+   *       ("dxoc67c3/dxoc67c3" → "dxoc67c3", "i9-7940X" → "7940x");
+   *   <li>runs of 2 to {@value #MAX_JOIN} neighbouring words joined when the run reads as a code
+   *       ("DXOC 67C3" → "dxoc67c3", "Moto G5" → "motog5"), but never across a list break (a comma,
+   *       semicolon, bracket, ...: "Cat5E, 25ft" is two words of a list, not "cat5e25ft"), and
+   *       never through a decimal number ("7.62", "2,5", "1.5m": a measure, no code part) or a
+   *       number with a unit ("cable 3m" is no code "cable3m").
+   * </ul>
+   *
+   * A code has a letter and a digit, {@value #MIN_CODE} to 30 characters, and is not a number with
+   * a unit ("16gb", "3m", "25ft").
+   */
+  public static Set<String> codes(String text) {
+    Set<String> out = new HashSet<>();
+    for (String segment : LIST_BREAK.split(text.toLowerCase(Locale.ROOT))) {
+      List<String> words = new ArrayList<>(); // null: a break (decimal number, quantity)
+      String[] ws = segment.trim().split("\\s+");
+      for (int k = 0; k < ws.length; k++) {
+        String word = ws[k];
+        String w = alnum(word);
+        if (w.isEmpty()) {
+          continue;
+        }
+        if (k + 1 < ws.length
+            && w.chars().allMatch(Character::isDigit)
+            && isQuantity(w + alnum(ws[k + 1]))) { // "25 ft", "16 GB": a quantity spaced
+          words.add(null);
+          k++;
+          continue;
+        }
+        if (isDecimal(word) || isQuantity(w)) {
+          words.add(null);
+          continue;
+        }
+        if (isCode(w)) {
+          out.add(w);
+        }
+        for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
+          if (isCode(piece)) {
+            out.add(piece);
+          }
+        }
+        words.add(w);
+      }
+      for (int i = 0; i < words.size(); i++) {
+        if (words.get(i) == null) {
+          continue;
+        }
+        StringBuilder run = new StringBuilder(words.get(i));
+        for (int j = i + 1; j < Math.min(words.size(), i + MAX_JOIN); j++) {
+          if (words.get(j) == null) {
+            break;
+          }
+          run.append(words.get(j));
+          if (isCode(run.toString())) {
+            out.add(run.toString());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A decimal number, with a unit or not, once leading and trailing punctuation are dropped. */
+  private static boolean isDecimal(String word) {
+    return DECIMAL.matcher(word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "")).matches();
+  }
+
+  /** A number with a unit written after it ("16gb", "3m"), not a bare number. */
+  private static boolean isQuantity(String piece) {
+    return piece.chars().anyMatch(Character::isLetter) && NUMBER_UNIT.matcher(piece).matches();
+  }
+
+  /**
+   * Letters and digits with at least one of each, {@value #MIN_CODE}–30 of them, not a number with
+   * a unit.
+   */
+  static boolean isCode(String alnum) {
+    return alnum.length() >= MIN_CODE
+        && alnum.length() <= 30
+        && alnum.chars().anyMatch(Character::isDigit)
+        && alnum.chars().anyMatch(Character::isLetter)
+        && !NUMBER_UNIT.matcher(alnum).matches();
+  }
+
+  /**
+   * Whether two normalised model codes are near-identical, names a shopper could mistake for each
+   * other: they differ, and either one extends the other by 1 or 2 characters ("g5" / "g5s",
+   * "mw8014s" / "mw8014sb"), or their edit distance is at most 1 (codes of 4–5 characters) or 2 (6
+   * or more): "ddr4" / "ddr3", "mw8014s" / "mw8014p", "dxoc67c3" / "dxoc47c3" / "dxoc68c3b".
+   */
+  public static boolean nearCode(String a, String b) {
+    if (a.equals(b)) {
+      return false;
+    }
+    int dl = Math.abs(a.length() - b.length());
+    if (dl > 2) {
+      return false;
+    }
+    if (dl > 0 && (a.startsWith(b) || b.startsWith(a))) {
+      return true;
+    }
+    int min = Math.min(a.length(), b.length());
+    int allowed = min >= 6 ? 2 : min >= 4 ? 1 : 0;
+    return dl <= allowed && editDistance(a, b) <= allowed;
+  }
+
+  /** Levenshtein distance. */
+  public static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** Sets the list-level adaptive terms of a candidate's features from the query's signals. */
@@ -213,33 +507,6 @@ public final class RankingFeatures {
     String b = alnum(brand);
     return b.length() >= 2 && q.spaced.contains(" " + brand.toLowerCase(Locale.ROOT).trim() + " ")
         || (b.length() >= 4 && q.normalized.contains(b));
-  }
-
-  /** 2: the query names the code exactly; 1: partly (prefix or inside); 0: not. */
-  static int modelMatch(QueryTerms q, String model) {
-    String m = alnum(model);
-    if (m.length() < 3) {
-      return 0;
-    }
-    List<String> t = q.rawTokens;
-    for (int i = 0; i < t.size(); i++) {
-      StringBuilder run = new StringBuilder();
-      for (int j = i; j < t.size() && run.length() < m.length(); j++) {
-        run.append(t.get(j));
-        if (run.length() == m.length() && run.toString().equals(m)) {
-          return 2;
-        }
-      }
-    }
-    if (q.normalized.contains(m)) {
-      return 1;
-    }
-    for (String tok : t) {
-      if (tok.length() >= 3 && tok.chars().anyMatch(Character::isDigit) && m.startsWith(tok)) {
-        return 1;
-      }
-    }
-    return 0;
   }
 
   static String alnum(String s) {

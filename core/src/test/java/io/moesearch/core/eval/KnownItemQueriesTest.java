@@ -114,4 +114,80 @@ class KnownItemQueriesTest {
       assertThat(j.types().get(q.text())).isEqualTo(q.kind());
     }
   }
+
+  /**
+   * 200 groups, each with a duplicate offer (same brand and model): 100 Hoover groups whose codes
+   * are near-identical ("HX-1000A", "HX-1000B", "HX-1002A", ...), and 100 groups each of a brand of
+   * its own, so without a sibling.
+   */
+  private static Catalog confusableCatalog() {
+    List<Product> ps = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      String[] models =
+          i % 2 == 0
+              ? new String[] {"HX-" + (1000 + i) + "A", "HX-" + (1000 + i) + "B"}
+              : new String[] {"QZ" + (5000 + 37 * i), "LM" + (90000 + 71 * i) + "T"};
+      String[] brands =
+          i % 2 == 0 ? new String[] {"Hoover", "Hoover"} : new String[] {"Acme" + i, "Zeta" + i};
+      for (int k = 0; k < 2; k++) {
+        String title = brands[k] + " " + models[k] + " washing machine 7kg white";
+        ps.add(new Product("p" + i + k, title, brands[k], models[k], "", null, null));
+        ps.add(new Product("d" + i + k, title + " (offer)", brands[k], models[k], "", null, null));
+      }
+    }
+    return new Catalog(ps, List.of());
+  }
+
+  @Test
+  void confusableCodesAreNearIdenticalCodesOrExtensions() {
+    assertThat(KnownItemQueries.confusable("dxoc67c3", "dxoc47c3")).isTrue();
+    assertThat(KnownItemQueries.confusable("mw8014s", "mw8014p")).isTrue();
+    assertThat(KnownItemQueries.confusable("motog5", "motog5s")).isTrue();
+    assertThat(KnownItemQueries.confusable("dxoc67c3", "dxoc67c3")).isFalse();
+    assertThat(KnownItemQueries.confusable("mw8014s", "mwd7512s")).isFalse();
+    assertThat(KnownItemQueries.confusable("hx1000a", "hx1000ab12")).isFalse();
+  }
+
+  @Test
+  void confusableQueriesNameOnlyProductsWithANearIdenticalSiblingAndOnlyTheirGroup() {
+    Catalog c = confusableCatalog();
+    KnownItemQueries.Split s = new KnownItemQueries(7, 20, 20, 0.5).confusable(c);
+    assertThat(s.test()).isNotEmpty();
+    assertThat(s.train()).isNotEmpty();
+    for (KnownItemQueries.Query q : concat(s.train(), s.test())) {
+      assertThat(q.relevant()).as(q.text()).hasSize(2); // the product and its duplicate offer
+      for (String id : q.relevant()) {
+        Product p = c.products().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+        assertThat(p.brand()).as(q.text()).isEqualTo("Hoover");
+        assertThat(KnownItemQueries.alnum(q.text())).contains(KnownItemQueries.alnum(p.model()));
+      }
+    }
+    assertThat(s.test().stream().map(KnownItemQueries.Query::kind).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrderElementsOf(KnownItemQueries.CONFUSABLE_KINDS);
+  }
+
+  @Test
+  void confusableSetsAreSeededAndSplitByProductAsTheOtherSets() {
+    Catalog c = confusableCatalog();
+    KnownItemQueries gen = new KnownItemQueries(7, 20, 20, 0.5);
+    assertThat(gen.confusable(c)).isEqualTo(new KnownItemQueries(7, 20, 20, 0.5).confusable(c));
+    assertThat(gen.confusable(c).test())
+        .isNotEqualTo(new KnownItemQueries(8, 20, 20, 0.5).confusable(c).test());
+    KnownItemQueries.Split conf = gen.confusable(c);
+    KnownItemQueries.Split all = new KnownItemQueries(7, 200, 200, 0.5).generate(c);
+    Set<String> trainProducts = products(concat(all.train(), conf.train()));
+    Set<String> testProducts = products(concat(all.test(), conf.test()));
+    assertThat(testProducts).isNotEmpty().doesNotContainAnyElementsOf(trainProducts);
+  }
+
+  private static List<KnownItemQueries.Query> concat(
+      List<KnownItemQueries.Query> a, List<KnownItemQueries.Query> b) {
+    List<KnownItemQueries.Query> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static Set<String> products(List<KnownItemQueries.Query> qs) {
+    return qs.stream().flatMap(q -> q.relevant().stream()).collect(Collectors.toSet());
+  }
 }

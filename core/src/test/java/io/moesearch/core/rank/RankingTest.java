@@ -24,7 +24,7 @@ class RankingTest {
   @Test
   void lexicalFeaturesSeeModelNumbersAndBrands() {
     double[] f = features.of(features.query("xerox 006r90321"), toner, 0.4, 0.8, 3, 0);
-    assertThat(f[RankingFeatures.MODEL_MATCH]).isEqualTo(1);
+    assertThat(f[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(f[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
     assertThat(f[RankingFeatures.TITLE_COVERAGE]).isEqualTo(1);
     assertThat(f[RankingFeatures.DENSE]).isEqualTo(0.4);
@@ -32,7 +32,7 @@ class RankingTest {
     assertThat(f[RankingFeatures.BM25_RR]).isEqualTo(1.0 / 61);
 
     double[] g = features.of(features.query("black toner cartridges"), toner, 0.6, 0.5, -1, -1);
-    assertThat(g[RankingFeatures.MODEL_MATCH]).isZero();
+    assertThat(g[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(g[RankingFeatures.BRAND_MATCH]).isZero();
     assertThat(g[RankingFeatures.TITLE_COVERAGE])
         .as("stemmed: cartridges ~ cartridge")
@@ -43,11 +43,11 @@ class RankingTest {
   @Test
   void aModelNumberPrefixWithDigitsIsAPartialMatchButShortTokensAreNone() {
     double[] f = features.of(features.query("006r903"), toner, 0, 0, -1, -1);
-    assertThat(f[RankingFeatures.MODEL_MATCH]).isZero();
-    assertThat(f[RankingFeatures.MODEL_PARTIAL]).isEqualTo(1);
+    assertThat(f[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f[RankingFeatures.CODE_NEAR]).isEqualTo(1);
     double[] g = features.of(features.query("00"), toner, 0, 0, -1, -1);
-    assertThat(g[RankingFeatures.MODEL_MATCH]).isZero();
-    assertThat(g[RankingFeatures.MODEL_PARTIAL]).isZero();
+    assertThat(g[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(g[RankingFeatures.CODE_NEAR]).isZero();
   }
 
   @Test
@@ -56,13 +56,13 @@ class RankingTest {
         new Product("2", "Hoover DXOC67C3 washing machine", "Hoover", "DXOC67C3", "", null, null);
     for (String q :
         List.of("Hoover DXOC67C3", "dxoc-67c3", "hoover dxoc 67c3 washer", "DXOC67C3")) {
-      assertThat(features.of(features.query(q), washer, 0, 0, -1, -1)[RankingFeatures.MODEL_MATCH])
+      assertThat(features.of(features.query(q), washer, 0, 0, -1, -1)[RankingFeatures.CODE_EXACT])
           .as(q)
           .isEqualTo(1);
     }
     double[] near = features.of(features.query("Hoover DXOC47C3"), washer, 0, 0, -1, -1);
-    assertThat(near[RankingFeatures.MODEL_MATCH]).isZero();
-    assertThat(near[RankingFeatures.MODEL_PARTIAL]).isZero();
+    assertThat(near[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(near[RankingFeatures.CODE_NEAR]).as("a neighbouring code").isEqualTo(1);
   }
 
   @Test
@@ -135,6 +135,22 @@ class RankingTest {
   }
 
   /** Two candidates with features {dense, bm25}; the second one is the relevant one. */
+  @Test
+  void aFitNeverRewardsANearIdenticalCodeNorTrustsTheCosineMoreForACodeQuery() {
+    // Training data where only code_near and dense_x_code tell the relevant product: an
+    // unconstrained fit would give both a positive weight.
+    double[] relevant = new double[RankingFeatures.NAMES.size()];
+    relevant[RankingFeatures.CODE_NEAR] = 1;
+    relevant[RankingFeatures.DENSE_X_CODE] = 0.9;
+    double[] other = new double[RankingFeatures.NAMES.size()];
+    RankedQuery q =
+        new RankedQuery("q", List.of("a", "b"), List.of(other, relevant), Map.of("b", 1));
+    LinearFusion fit = new CoordinateAscent(3, 20, 1).fit(List.of(q));
+    assertThat(fit.weights()[RankingFeatures.CODE_NEAR]).isLessThanOrEqualTo(0);
+    assertThat(fit.weights()[RankingFeatures.DENSE_X_CODE]).isLessThanOrEqualTo(0);
+    assertThat(CoordinateAscent.rank(fit, q).get(0)).isEqualTo("a");
+  }
+
   private static RankedQuery query(
       String name, double[][] denseBm25, Map<String, Integer> ratings) {
     List<double[]> fs =

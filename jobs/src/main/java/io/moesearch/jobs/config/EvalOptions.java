@@ -11,14 +11,16 @@ public final class EvalOptions {
   public static final ConfigOption<String> JUDGEMENTS =
       string(
           "eval.judgements",
-          "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-test.csv",
+          "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-test.csv,"
+              + "data/known-item/icecat-known-item-confusable-test.csv",
           "Judged query sets scored (CSV files, comma-separated; the first also drives the"
               + " retrieval tables).");
 
   public static final ConfigOption<String> TRAIN_JUDGEMENTS =
       string(
           "eval.train-judgements",
-          "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-train.csv",
+          "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-train.csv,"
+              + "data/known-item/icecat-known-item-confusable-train.csv",
           "Judged sets the refit of the fusion learns from (comma-separated); a set also scored is"
               + " cross-validated.");
 

@@ -26,9 +26,9 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "0.043,0.233,-0.062,-0.017,0.148,-0.307,5.598,0.048,-0.417,0.733,1.193,-0.082",
-          "Fusion weights of dense, bm25, title_coverage, brand_match, model_match, dense_rr,"
-              + " bm25_rr, model_partial, dense_x_code, dense_x_agreement, dense_x_gap,"
+          "0.038,0.073,-0.017,0.083,0.083,0.068,1.333,-0.028,-0.143,0.098,0.288,0.073",
+          "Fusion weights of dense, bm25, title_coverage, brand_match, code_exact, dense_rr,"
+              + " bm25_rr, code_near, dense_x_code, dense_x_agreement, dense_x_gap,"
               + " dense_x_length.");
 
   public static final ConfigOption<Double> MIN_SIMILARITY =

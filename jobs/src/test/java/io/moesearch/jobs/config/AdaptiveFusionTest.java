@@ -61,6 +61,39 @@ class AdaptiveFusionTest {
   }
 
   @Test
+  void anOfferNamingTheCodeOutranksNearIdenticalCodesWhenOffersHaveNoModelField() {
+    // A shop's offers: titles only. Dense ranks the neighbours first, BM25 scores them close.
+    Product named = offer("named", "hoover dxoc67c3 washing machine 7kg");
+    Product digit = offer("digit", "Hoover DXOC47C3 Washing Machine 7kg");
+    Product longer = offer("longer", "Hoover DXOC68C3B Washing Machine 8kg");
+    for (String query : List.of("Hoover DXOC67C3", "dxoc-67c3 washing machine")) {
+      RankingFeatures.QueryTerms q = features.query(query);
+      List<HybridRanker.Scored> dense =
+          List.of(scored(q, digit, 0.86, 0), scored(q, longer, 0.85, 0), scored(q, named, 0.80, 0));
+      List<HybridRanker.Scored> lexical =
+          List.of(
+              scored(q, named, 0.80, 1),
+              scored(q, digit, 0.86, 0.8),
+              scored(q, longer, 0.85, 0.75));
+      List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, shipped, 20, 10);
+      assertThat(top)
+          .extracting(HybridRanker.Scored::productId)
+          .first()
+          .as(query)
+          .isEqualTo("named");
+    }
+  }
+
+  private static Product offer(String id, String title) {
+    return new Product(id, title, "", "", "", null, null);
+  }
+
+  private HybridRanker.Scored scored(
+      RankingFeatures.QueryTerms q, Product p, double cosine, double bm25) {
+    return new HybridRanker.Scored(p.id(), p.title(), features.of(q, p, cosine, bm25, -1, -1));
+  }
+
+  @Test
   void theShippedWeightsAreTheConfigExampleAndUseTheAdaptiveTerms() throws Exception {
     MoeSearchConfig example =
         MoeSearchConfig.load(java.nio.file.Path.of("../conf/moe-search.yaml"), Map.of());

@@ -84,7 +84,8 @@ final class EvalCommand extends CliCommand {
       paramLabel = "DIR",
       description =
           "Generate the known-item judgement sets from the catalogue into DIR"
-              + " (icecat-known-item-train.csv, icecat-known-item-test.csv) and exit.")
+              + " (icecat-known-item-train.csv, icecat-known-item-test.csv, icecat-known-item-confusable-train.csv,"
+              + " icecat-known-item-confusable-test.csv) and exit.")
   private Path writeKnownItems;
 
   @Option(
@@ -128,18 +129,26 @@ final class EvalCommand extends CliCommand {
         new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b))
             .load(config.catalogPath());
     if (writeKnownItems != null) {
-      KnownItemQueries.Split split =
+      KnownItemQueries generator =
           new KnownItemQueries(
-                  knownItemSeed, KNOWN_ITEM_TRAIN_PER_KIND, KNOWN_ITEM_TEST_PER_KIND, 0.5)
-              .generate(catalog);
+              knownItemSeed, KNOWN_ITEM_TRAIN_PER_KIND, KNOWN_ITEM_TEST_PER_KIND, 0.5);
+      KnownItemQueries.Split split = generator.generate(catalog);
       KnownItemQueries.write(split.train(), writeKnownItems.resolve("icecat-known-item-train.csv"));
       KnownItemQueries.write(split.test(), writeKnownItems.resolve("icecat-known-item-test.csv"));
+      KnownItemQueries.Split confusable = generator.confusable(catalog);
+      KnownItemQueries.write(
+          confusable.train(), writeKnownItems.resolve("icecat-known-item-confusable-train.csv"));
+      KnownItemQueries.write(
+          confusable.test(), writeKnownItems.resolve("icecat-known-item-confusable-test.csv"));
       System.out.printf(
           Locale.ROOT,
-          "known-item sets written to %s: %d train, %d test queries (seed %d)%n",
+          "known-item sets written to %s: %d train, %d test queries; confusable codes: %d train,"
+              + " %d test (seed %d)%n",
           writeKnownItems,
           split.train().size(),
           split.test().size(),
+          confusable.train().size(),
+          confusable.test().size(),
           knownItemSeed);
       return 0;
     }

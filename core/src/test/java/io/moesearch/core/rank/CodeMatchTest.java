@@ -1,0 +1,157 @@
+package io.moesearch.core.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model-code features {@code code_exact} and {@code code_near}: a query naming a code matches
+ * the product carrying that code (in its model field or, for an offer without one, its title)
+ * across case and separators, and a product with a near-identical code is told apart from it.
+ */
+class CodeMatchTest {
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+
+  private static Product offer(String id, String title) {
+    return new Product(id, title, "", "", "", null, null); // a shop offer: no brand, no model
+  }
+
+  private double[] f(String query, Product p) {
+    return features.of(features.query(query), p, 0.8, 0.5, -1, -1);
+  }
+
+  @Test
+  void codesAreNormalisedAcrossCaseAndSeparatorsAndSplitCodesAreJoined() {
+    assertThat(RankingFeatures.codes("Hoover DXOC67C3")).contains("dxoc67c3");
+    assertThat(RankingFeatures.codes("hoover dxoc-67c3")).contains("dxoc67c3");
+    assertThat(RankingFeatures.codes("DXOC 67C3 washer")).contains("dxoc67c3");
+    assertThat(RankingFeatures.codes("dxoc67c3/dxoc67c3")).contains("dxoc67c3");
+    assertThat(RankingFeatures.codes("Intel i9-7940X")).contains("i97940x");
+    assertThat(RankingFeatures.codes("Moto G5 2GB RAM")).contains("motog5").doesNotContain("2gb");
+  }
+
+  @Test
+  void quantitiesAndPlainWordsAreNotCodes() {
+    assertThat(RankingFeatures.codes("usb cable 3m 16GB black")).isEmpty();
+    assertThat(RankingFeatures.codes("washing machine")).isEmpty();
+  }
+
+  @Test
+  void aDecimalNumberIsNeverACodePart() {
+    assertThat(RankingFeatures.codes("C2G Cat5E 7.62 networking cable"))
+        .contains("cat5e")
+        .noneMatch(c -> c.contains("762") || c.endsWith("7") || c.endsWith("62"));
+    assertThat(RankingFeatures.codes("HDMI 2.5 m")).isEmpty();
+    assertThat(RankingFeatures.codes("cable 1.5m RJ45")).containsExactly("rj45");
+  }
+
+  @Test
+  void codesAreNotJoinedAcrossAListOfWords() {
+    assertThat(RankingFeatures.codes("Cat5E, 7ft, 25pk")).containsExactly("cat5e");
+    assertThat(RankingFeatures.codes("Cat5e STP, 1 x RJ-45, 1 x RJ-45, 75ft"))
+        .containsExactlyInAnyOrder("cat5e", "cat5estp", "rj45");
+    assertThat(RankingFeatures.codes("Cat5E 25 ft")).containsExactly("cat5e");
+  }
+
+  @Test
+  void aCodeHasLettersAndDigitsAndAtLeastThreeCharacters() {
+    assertThat(RankingFeatures.codes("G5")).isEmpty();
+    assertThat(RankingFeatures.codes("i7")).isEmpty();
+    assertThat(RankingFeatures.codes("123456")).isEmpty();
+    assertThat(RankingFeatures.codes("ABCDEF")).isEmpty();
+    assertThat(RankingFeatures.codes("G5S")).containsExactly("g5s");
+  }
+
+  @Test
+  void aDecimalInTheQueryNamesNoModelCode() {
+    Product named = cable("named", "Cat5E, 25ft");
+    Product other = cable("other", "Cat5E, 7ft");
+    String q = "C2G Cat5E, 7.62 networking cable 25ft m Black";
+    // "cat5e" + "7" (of 7.62) is no code: the other cable is neither named nor a near miss
+    assertThat(f(q, other)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f(q, other)[RankingFeatures.CODE_NEAR]).isZero();
+    assertThat(f(q, named)[RankingFeatures.CODE_NEAR]).isZero();
+  }
+
+  @Test
+  void aModelFieldThatReadsAsOneCodeIsNamedAsWrittenNotByOneOfItsWords() {
+    Product named = cable("named", "Cat5E, 25ft");
+    Product sibling = cable("sibling", "Cat5E, 75ft");
+    for (String q : List.of("C2G Cat5E, 25ft", "c2g cat5e,25ft", "Cat5E 25ft cable")) {
+      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(f(q, sibling)[RankingFeatures.CODE_EXACT]).as(q).isZero();
+      assertThat(f(q, sibling)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
+    }
+    assertThat(f("C2G Cat5E cable", named)[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  @Test
+  void aModelFieldThatIsAProductNameGivesNoCodeMatchByOneOfItsWords() {
+    Product p = cable("p", "100ft Cat5E 350MHz Snagless Patch Cable");
+    assertThat(features.productCodes(p)).isEmpty();
+    assertThat(f("C2G Cat5E, 7.62 networking cable 25ft", p)[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  private static Product cable(String id, String model) {
+    return new Product(id, "C2G " + model + " networking cable", "C2G", model, "", null, null);
+  }
+
+  @Test
+  void theBrandIsNotACodeOfTheProduct() {
+    Product p = offer("p", "C2G USB cable"); // no model field: the title's codes count
+    p = new Product("p", p.title(), "C2G", "", "", null, null);
+    assertThat(f("C2G 28106", p)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("C2G 28106", p)[RankingFeatures.CODE_NEAR]).isZero();
+  }
+
+  @Test
+  void nearCodesDifferByADigitOrAnExtension() {
+    assertThat(RankingFeatures.nearCode("dxoc67c3", "dxoc47c3")).isTrue();
+    assertThat(RankingFeatures.nearCode("dxoc67c3", "dxoc68c3b")).isTrue();
+    assertThat(RankingFeatures.nearCode("mw8014s", "mw8014p")).isTrue();
+    assertThat(RankingFeatures.nearCode("g5", "g5s")).isTrue();
+    assertThat(RankingFeatures.nearCode("dxoc67c3", "dxoc67c3")).isFalse();
+    assertThat(RankingFeatures.nearCode("mw8014s", "mwd7512s")).isFalse();
+    assertThat(RankingFeatures.nearCode("i7", "i5")).as("too short to tell").isFalse();
+  }
+
+  @Test
+  void theNamedCodeIsAnExactMatchEvenWithoutAModelFieldItsNeighboursAreNear() {
+    Product named = offer("named", "hoover dxoc67c3 washing machine 7kg");
+    Product digit = offer("digit", "Hoover DXOC47C3 washing machine");
+    Product longer = offer("longer", "Hoover DXOC68C3B washing machine");
+    Product other = offer("other", "Hoover HL4 washing machine");
+    for (String q : List.of("Hoover DXOC67C3", "hoover dxoc-67c3", "DXOC 67C3 washing machine")) {
+      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(f(q, named)[RankingFeatures.CODE_NEAR]).as(q).isZero();
+      assertThat(f(q, digit)[RankingFeatures.CODE_EXACT]).as(q).isZero();
+      assertThat(f(q, digit)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
+      assertThat(f(q, longer)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
+      assertThat(f(q, other)[RankingFeatures.CODE_EXACT] + f(q, other)[RankingFeatures.CODE_NEAR])
+          .as(q)
+          .isZero();
+    }
+    Product g5 = offer("g5", "Motorola Moto G5 2GB RAM 16GB grey");
+    Product g5s = offer("g5s", "Motorola moto g5s 3GB RAM 32GB");
+    assertThat(f("Moto G5 2GB RAM", g5)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("Moto G5 2GB RAM", g5s)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void theModelFieldCountsToo() {
+    Product p =
+        new Product("p", "Xerox toner cartridge black", "Xerox", "006R90321", "", null, null);
+    assertThat(f("xerox 006r90321", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("xerox 006r90322", p)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void aCategoryQueryHasNoCodeFeatures() {
+    Product named = offer("named", "hoover dxoc67c3 washing machine");
+    assertThat(f("washing machine", named)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("washing machine", named)[RankingFeatures.CODE_NEAR]).isZero();
+  }
+}
