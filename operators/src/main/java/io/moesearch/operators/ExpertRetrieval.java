@@ -476,14 +476,8 @@ public final class ExpertRetrieval
    * holds that passes the filter would be in it).
    */
   static float denseFloor(List<Candidate> top, int k) {
-    if (top.size() < k) {
-      return UpsertSignature.ANY;
-    }
-    float floor = Float.POSITIVE_INFINITY;
-    for (Candidate c : top) {
-      floor = Math.min(floor, c.score());
-    }
-    return floor;
+    // The list is best first (ExactReranker.topK): its last score is its lowest.
+    return top.size() < k ? UpsertSignature.ANY : top.get(top.size() - 1).score();
   }
 
   /**
