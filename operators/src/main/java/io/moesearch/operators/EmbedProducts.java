@@ -18,6 +18,11 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * SequenceCatalogUpdates} sends patches and deletes past it; one that comes anyway passes through
  * at once); they may leave out of order: {@link ApplyCatalogUpdates} restores each product's order
  * by {@link ProductUpdate#seq}.
+ *
+ * <p>A model error or an async I/O timeout fails the task on purpose: the job restarts and replays
+ * the update from the checkpoint, so no catalogue update is dropped. Neither is caused by a record:
+ * every text the catalogue codec accepts embeds ({@code EmbedderLimitsTest}), and the texts are
+ * bounded ({@code CatalogUpdateCodec.MAX_TEXT_CHARS}, {@code embedder.max-tokens}).
  */
 public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, ProductUpdate> {
   private final EmbedderConfig embedderConfig;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -33,6 +34,12 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * not queued at all: it leaves at once as an {@linkplain EmbeddedQuery#overloaded overloaded}
  * query, so the queue (and the wait) stays bounded and the operator's capacity ({@link #capacity})
  * is never reached, which is what keeps back pressure away from the cache's hit path.
+ *
+ * <p>A query still waiting for the model when its async I/O timeout fires is answered {@linkplain
+ * EmbeddedQuery#overloaded overloaded} (counted in {@code embedTimeouts}) instead of failing the
+ * task, as Flink's default {@code timeout} would: a stalled model turns its queue away, it does not
+ * restart the job. A model error still fails the task (the job restarts and replays the batch): no
+ * text the query codec accepts makes the model fail ({@code EmbedderLimitsTest}).
  */
 public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, EmbeddedQuery> {
   private final EmbedderConfig embedderConfig;
@@ -48,6 +55,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   private transient DegradationPolicy overload;
   private transient AtomicInteger backlog;
   private transient QueueWaitEstimate waitEstimate;
+  private transient Counter timeouts;
 
   /** A query waiting for the model; {@code queuedNanos} is when it reached this operator. */
   private record Pending(
@@ -120,6 +128,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     overload = maxWaitMillisOverload == 0 ? null : new DegradationPolicy(maxWaitMillisOverload);
     metrics.gauge("embedMillisPerQuery", waitEstimate::millisPerQuery);
     metrics.gauge("embedBacklog", backlog::get);
+    timeouts = metrics.counter("embedTimeouts");
     batcher =
         new MicroBatcher<>(
             "embed-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
@@ -155,6 +164,22 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
             level,
             accepted.cacheFill(),
             future));
+  }
+
+  /**
+   * Answers a query that waited longer than the async I/O timeout {@linkplain
+   * EmbeddedQuery#overloaded overloaded}; the model's later result for it is ignored (Flink keeps
+   * the first completion of a result future).
+   */
+  @Override
+  public void timeout(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
+    timeouts.inc();
+    future.complete(
+        List.of(
+            EmbeddedQuery.overloaded(
+                accepted.query(),
+                accepted.tsInMillis(),
+                Math.max(0, System.currentTimeMillis() - accepted.tsInMillis()))));
   }
 
   private void embedBatch(List<Pending> batch) {

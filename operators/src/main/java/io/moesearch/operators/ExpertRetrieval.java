@@ -79,6 +79,10 @@ public final class ExpertRetrieval
   public static final OutputTag<ExpertStats> STATS = new OutputTag<>("expert-stats") {};
 
   private static final Logger LOG = LoggerFactory.getLogger(ExpertRetrieval.class);
+
+  /** Failed requests or deltas logged in full before only every 1000th is. */
+  private static final int FAILURES_LOGGED = 10;
+
   private static final int OPEN_VERSIONS = 2;
 
   /**
@@ -110,6 +114,8 @@ public final class ExpertRetrieval
   private transient MapState<String, DeltaEntry> delta;
   private transient Counter deltaApplied;
   private transient Counter deltaIgnored;
+  private transient Counter deltaFailures;
+  private transient Counter retrievalFailures;
   private transient Histogram updateToSearchable;
   private transient RecentMax deltaLag;
   private transient ValueState<String> foldedInto;
@@ -224,6 +230,8 @@ public final class ExpertRetrieval
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     deltaApplied = metrics.counter("liveDeltaEntriesApplied");
     deltaIgnored = metrics.counter("liveDeltaEntriesIgnored");
+    deltaFailures = metrics.counter("liveDeltaEntriesFailed");
+    retrievalFailures = metrics.counter("retrievalFailures");
     updateToSearchable =
         metrics.histogram("updateToSearchableMs", new DescriptiveStatisticsHistogram(1000));
     foldedInto = getRuntimeContext().getState(StateDescriptors.liveDeltaFoldedInto());
@@ -313,6 +321,18 @@ public final class ExpertRetrieval
   @Override
   public void processElement2(SlotDelta d, Context ctx, Collector<PartialResult> out)
       throws Exception {
+    try {
+      applyDelta(d, ctx);
+    } catch (RuntimeException e) {
+      // An entry this slot cannot index would fail the task on every replay: count it and go on.
+      deltaFailures.inc();
+      if (deltaFailures.getCount() <= FAILURES_LOGGED) {
+        LOG.warn("delta of product {} not applied to slot {}", d.entry().productId(), d.slot(), e);
+      }
+    }
+  }
+
+  private void applyDelta(SlotDelta d, Context ctx) throws Exception {
     LiveSlot s = liveSlot(ctx.getCurrentKey());
     long now = System.currentTimeMillis();
     if (d.appliedAtMillis() > 0) {
@@ -360,8 +380,33 @@ public final class ExpertRetrieval
     return v;
   }
 
+  /**
+   * Searches the request's expert and emits its partial. A request that fails here (an expert the
+   * index does not have, a vector of another dimension, any runtime error of the search) is counted
+   * ({@code retrievalFailures}) and logged, and no partial is emitted: the merge then answers the
+   * query without this expert when its timeout fires ({@code partial: true}), rather than the
+   * request failing the task on every replay.
+   */
   @Override
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
+      throws Exception {
+    try {
+      retrieve(req, ctx, out);
+    } catch (RuntimeException e) {
+      retrievalFailures.inc();
+      if (retrievalFailures.getCount() <= FAILURES_LOGGED
+          || retrievalFailures.getCount() % 1000 == 0) {
+        LOG.warn(
+            "request of query {} for expert {} failed ({} so far); answered without it",
+            req.query().queryId(),
+            req.expert(),
+            retrievalFailures.getCount(),
+            e);
+      }
+    }
+  }
+
+  private void retrieve(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
     int expert = req.expert();
     LiveSlot live = liveSlot(ctx.getCurrentKey());

@@ -55,9 +55,15 @@ class EmbedQueriesTest {
 
   private static OneInputStreamOperatorTestHarness<AcceptedQuery, EmbeddedQuery> harness(
       EmbedQueries fn, int capacity, AsyncDataStream.OutputMode mode) throws Exception {
+    return harness(fn, capacity, mode, ASYNC_TIMEOUT_MS);
+  }
+
+  private static OneInputStreamOperatorTestHarness<AcceptedQuery, EmbeddedQuery> harness(
+      EmbedQueries fn, int capacity, AsyncDataStream.OutputMode mode, long timeoutMillis)
+      throws Exception {
     return Harnesses.withoutGenericTypes(
         new OneInputStreamOperatorTestHarness<>(
-            new AsyncWaitOperatorFactory<>(fn, ASYNC_TIMEOUT_MS, capacity, mode),
+            new AsyncWaitOperatorFactory<>(fn, timeoutMillis, capacity, mode),
             Harnesses.strictSerializer(AcceptedQuery.class)));
   }
 
@@ -188,6 +194,38 @@ class EmbedQueriesTest {
     assertThat(EmbedQueries.capacity(maxBatch, false)).isEqualTo(4 * maxBatch);
     assertThat(EmbedQueries.capacity(maxBatch, true))
         .isGreaterThan(EmbedQueries.HARD_BACKLOG + maxBatch);
+  }
+
+  /**
+   * A query whose async I/O timeout fires while it still waits for the model (here: a batch that
+   * waits up to a minute to fill) is answered "overloaded" instead of failing the task, as Flink's
+   * default timeout handling would.
+   */
+  @Test
+  void aQueryTimedOutWaitingForTheModelIsAnsweredOverloadedNotAFailedTask() throws Exception {
+    try (var h =
+        harness(
+            new EmbedQueries(EmbedderConfig.bundled(), 8, 8, 60_000),
+            10,
+            AsyncDataStream.OutputMode.UNORDERED,
+            1_000)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(
+          new StreamRecord<>(new AcceptedQuery(query("q-1", "toner"), System.currentTimeMillis())));
+      assertThat(h.extractOutputValues()).isEmpty();
+
+      h.setProcessingTime(1_001); // the query's timeout fires; the batch is still filling
+      h.endInput();
+
+      assertThat(h.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              q -> {
+                assertThat(q.query().queryId()).isEqualTo("q-1");
+                assertThat(q.isOverloaded()).isTrue();
+              });
+    }
   }
 
   @Test

@@ -483,13 +483,26 @@ class ExpertRetrievalTest {
     assertThat(ids(p.items())).isEqualTo(ids(retrieve(base).items()));
   }
 
+  /**
+   * A request the slot cannot serve (an expert the index does not have, a vector of another
+   * dimension) emits no partial and does not fail the task: the merge answers without it at its
+   * timeout, and the next request is served as usual.
+   */
   @Test
-  void anExpertOutsideTheIndexIsAnError() {
-    ExpertRequest req = request("toner", EXPERTS + 5, 5, null);
-    assertThatThrownBy(() -> harness.processElement1(new StreamRecord<>(req)))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("expert " + (EXPERTS + 5))
-        .hasMessageContaining(artifact.version());
+  void aRequestTheSlotCannotServeEmitsNothingAndDoesNotFailTheTask() throws Exception {
+    ExpertRequest outside = request("toner", EXPERTS + 5, 5, null);
+    ExpertRequest good = request("toner", 0, 5, null);
+    ExpertRequest shortVector =
+        new ExpertRequest(
+            good.query(), new float[] {1f, 0f, 0f}, 0, good.experts(), 5_000L, 1.5, 0.5);
+    harness.processElement1(new StreamRecord<>(outside));
+    harness.processElement1(new StreamRecord<>(shortVector));
+    assertThat(harness.extractOutputValues()).isEmpty();
+
+    harness.processElement1(new StreamRecord<>(good));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(p -> assertThat(p.items()).isNotEmpty());
   }
 
   @Test

@@ -23,6 +23,8 @@ class EmbedderLimitsTest {
               "\ud83d\ude00".repeat(3_000),
               "e" + "\u0301".repeat(2_000),
               "\u0301",
+              "",
+              " \t\n ",
               "***",
               "x9-".repeat(3_000),
               // catalogue texts are not normalised: NUL and other control characters reach the
