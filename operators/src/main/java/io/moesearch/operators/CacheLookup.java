@@ -283,7 +283,12 @@ public final class CacheLookup
       // Read at start-up, never per record: a missing file fails open(), not a fill.
       servedProducts = new HashSet<>(IndexArtifact.readIds(Path.of(servedDir)));
     }
-    l1 = new HeapCache<>(settings.l1MaxEntries(), Duration.ofMillis(settings.l1TtlMillis()));
+    l1 =
+        new HeapCache<>(
+            settings.l1MaxEntries(),
+            settings.l1MaxBytes(),
+            Duration.ofMillis(settings.l1TtlMillis()),
+            CachedResult::estimatedBytes);
     results =
         getRuntimeContext().getMapState(StateDescriptors.cachedResults(settings.l2TtlMillis()));
     embedding =

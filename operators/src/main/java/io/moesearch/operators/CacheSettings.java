@@ -6,6 +6,8 @@ import java.io.Serializable;
  * Settings of the three cache levels and of query coalescing ({@code cache.*} keys).
  *
  * @param l1MaxEntries in-heap results per subtask
+ * @param l1MaxBytes estimated heap bytes of the in-heap results per subtask ({@link
+ *     io.moesearch.state.CachedResult#estimatedBytes}, keys included)
  * @param l1TtlMillis in-heap entries expire this long after they were written
  * @param l2TtlMillis results in keyed state expire this long after they were written
  * @param l3TtlMillis embeddings in keyed state expire this long after they were written
@@ -16,6 +18,7 @@ import java.io.Serializable;
  */
 public record CacheSettings(
     long l1MaxEntries,
+    long l1MaxBytes,
     long l1TtlMillis,
     long l2TtlMillis,
     long l3TtlMillis,
@@ -24,6 +27,7 @@ public record CacheSettings(
     implements Serializable {
   public CacheSettings {
     range(l1MaxEntries, 1L << 40, "cache.l1-max-entries");
+    range(l1MaxBytes, 1L << 50, "cache.l1-max-bytes");
     range(l1TtlMillis, MAX_TTL_MILLIS, "cache.l1-ttl-ms");
     range(l2TtlMillis, MAX_TTL_MILLIS, "cache.l2-ttl-ms");
     range(l3TtlMillis, MAX_TTL_MILLIS, "cache.l3-ttl-ms");
@@ -31,14 +35,14 @@ public record CacheSettings(
     range(admitAfter, 1_000, "cache.admit-after");
   }
 
-  /** Every computed answer is cached ({@code admitAfter} 1). */
+  /** Every computed answer is cached ({@code admitAfter} 1); L1 is bounded by count only. */
   public CacheSettings(
       long l1MaxEntries,
       long l1TtlMillis,
       long l2TtlMillis,
       long l3TtlMillis,
       long coalesceWaitMillis) {
-    this(l1MaxEntries, l1TtlMillis, l2TtlMillis, l3TtlMillis, coalesceWaitMillis, 1);
+    this(l1MaxEntries, 1L << 50, l1TtlMillis, l2TtlMillis, l3TtlMillis, coalesceWaitMillis, 1);
   }
 
   /** The longest lifetime: far enough from overflow when added to a timestamp. */

@@ -197,6 +197,7 @@ class CacheLookupTest {
                         MODEL,
                         new CacheSettings(
                             SETTINGS.l1MaxEntries(),
+                            SETTINGS.l1MaxBytes(),
                             SETTINGS.l1TtlMillis(),
                             SETTINGS.l2TtlMillis(),
                             SETTINGS.l3TtlMillis(),

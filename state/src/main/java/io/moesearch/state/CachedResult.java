@@ -1,6 +1,7 @@
 package io.moesearch.state;
 
 import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.cache.Versioned;
 
 /**
@@ -19,6 +20,26 @@ public record CachedResult(
     if (version == null || items == null || experts == null) {
       throw new IllegalArgumentException("version, items and experts are required");
     }
+  }
+
+  /**
+   * An upper estimate of the heap this result retains, in bytes (the L1 cache's byte bound, {@code
+   * cache.l1-max-bytes}): headers and fields of the record, its arrays and items, two bytes per
+   * character of each item's id and title. The version string is shared by every entry and not
+   * counted.
+   */
+  public long estimatedBytes() {
+    long bytes = 64 + 16 + 4L * experts.length + 16 + 8L * items.length;
+    for (RankedItem item : items) {
+      bytes += 48 + HeapCache.stringBytes(item.productId()) + HeapCache.stringBytes(item.title());
+      if (item.price() != null) {
+        bytes += 16;
+      }
+      if (item.explain() != null) {
+        bytes += 16 + 64L * item.explain().length;
+      }
+    }
+    return bytes;
   }
 
   /** The same result, known to reflect the catalogue as of {@code at}. */

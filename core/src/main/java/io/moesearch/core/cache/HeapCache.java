@@ -3,11 +3,18 @@ package io.moesearch.core.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.function.ToLongFunction;
 
 /**
  * The L1 cache: a bounded, expiring in-heap map (Caffeine, W-TinyLFU eviction) that only ever
  * returns entries of the version being served; a stale entry is dropped when it is looked up.
  * Thread-safe.
+ *
+ * <p>Bounded twice: by entry count and by an estimate of the heap the entries retain, so that large
+ * answers (many items, long titles) cannot exhaust the heap before the count is reached. Both are
+ * one Caffeine weight bound: an entry weighs its estimated bytes, and at least {@code maxBytes /
+ * maxEntries}, so neither more than {@code maxEntries} entries nor more than {@code maxBytes}
+ * estimated bytes are kept (up to Caffeine's asynchronous eviction lag).
  *
  * @param <V> cached values
  */
@@ -16,16 +23,44 @@ public final class HeapCache<V extends Versioned> {
 
   /**
    * @param maxEntries at most this many entries ({@code cache.l1-max-entries}), at least 1
+   * @param maxBytes at most this many estimated bytes of keys and values ({@code
+   *     cache.l1-max-bytes}), at least 1
    * @param ttl entries expire this long after they were written ({@code cache.l1-ttl-ms})
+   * @param bytes an estimate of the heap a value retains, in bytes (its key is counted here)
    */
-  public HeapCache(long maxEntries, Duration ttl) {
+  public HeapCache(long maxEntries, long maxBytes, Duration ttl, ToLongFunction<V> bytes) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
+    }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
     }
     if (ttl == null || ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ttl must be > 0, got " + ttl);
     }
-    cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
+    if (bytes == null) {
+      throw new IllegalArgumentException("a size estimate is required");
+    }
+    long minWeight = Math.max(1, (maxBytes + maxEntries - 1) / maxEntries);
+    cache =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .<String, V>weigher(
+                (k, v) ->
+                    (int)
+                        Math.min(
+                            Integer.MAX_VALUE,
+                            Math.max(minWeight, stringBytes(k) + bytes.applyAsLong(v))))
+            .expireAfterWrite(ttl)
+            .build();
+  }
+
+  /**
+   * An upper estimate of the heap a string retains: object and array headers plus two bytes per
+   * UTF-16 unit (compact Latin-1 strings take half).
+   */
+  public static long stringBytes(String s) {
+    return s == null ? 0 : 40 + 2L * s.length();
   }
 
   /** The entry for {@code key} if present and of {@code version}, else {@code null}. */

@@ -38,7 +38,7 @@ class CacheCoreTest {
 
   @Test
   void heapCacheNeverServesAnotherVersion() {
-    HeapCache<Entry> cache = new HeapCache<>(100, Duration.ofMinutes(1));
+    HeapCache<Entry> cache = new HeapCache<>(100, 1 << 20, Duration.ofMinutes(1), e -> 64);
     cache.put("k", new Entry("v1", "old"));
     assertThat(cache.get("k", "v1").value()).isEqualTo("old");
     assertThat(cache.get("k", "v2")).isNull();
@@ -48,7 +48,7 @@ class CacheCoreTest {
 
   @Test
   void heapCacheIsBounded() {
-    HeapCache<Entry> cache = new HeapCache<>(10, Duration.ofMinutes(1));
+    HeapCache<Entry> cache = new HeapCache<>(10, 1 << 20, Duration.ofMinutes(1), e -> 64);
     for (int i = 0; i < 1000; i++) {
       cache.put("k" + i, new Entry("v", "x"));
     }
@@ -59,9 +59,39 @@ class CacheCoreTest {
       present += cache.get("k" + i, "v") == null ? 0 : 1;
     }
     assertThat(present).isLessThanOrEqualTo(20);
-    assertThatThrownBy(() -> new HeapCache<Entry>(0, Duration.ofMinutes(1)))
+    assertThatThrownBy(() -> new HeapCache<Entry>(0, 1 << 20, Duration.ofMinutes(1), e -> 64))
         .hasMessageContaining("maxEntries");
-    assertThatThrownBy(() -> new HeapCache<Entry>(1, Duration.ZERO))
+    assertThatThrownBy(() -> new HeapCache<Entry>(1, 1 << 20, Duration.ZERO, e -> 64))
         .hasMessageContaining("ttl must be > 0");
+    assertThatThrownBy(() -> new HeapCache<Entry>(1, 0, Duration.ofMinutes(1), e -> 64))
+        .hasMessageContaining("maxBytes");
+  }
+
+  /**
+   * Large values are bounded by their estimated bytes long before the entry count: 1,000 values of
+   * about 100 kB under a 1 MB bound leave at most about ten, while small values fill the count.
+   */
+  @Test
+  void heapCacheIsBoundedByBytesAsWellAsByCount() {
+    HeapCache<Entry> cache =
+        new HeapCache<>(10_000, 1_000_000, Duration.ofMinutes(1), e -> 2L * e.value().length());
+    String big = "x".repeat(50_000);
+    for (int i = 0; i < 1000; i++) {
+      cache.put("k" + i, new Entry("v", big));
+    }
+    cache.cleanUp();
+    int present = 0;
+    for (int i = 0; i < 1000; i++) {
+      present += cache.get("k" + i, "v") == null ? 0 : 1;
+    }
+    assertThat(present).isBetween(1, 10);
+
+    HeapCache<Entry> small =
+        new HeapCache<>(100, 1_000_000, Duration.ofMinutes(1), e -> 2L * e.value().length());
+    for (int i = 0; i < 1000; i++) {
+      small.put("k" + i, new Entry("v", "x"));
+    }
+    small.cleanUp();
+    assertThat(small.size()).isLessThanOrEqualTo(100).isGreaterThan(50);
   }
 }

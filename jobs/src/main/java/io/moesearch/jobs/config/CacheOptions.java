@@ -14,6 +14,13 @@ public final class CacheOptions {
   public static final ConfigOption<Long> L1_MAX_ENTRIES =
       longInt("cache.l1-max-entries", 100_000, "L1: in-heap results per subtask.");
 
+  public static final ConfigOption<Long> L1_MAX_BYTES =
+      longInt(
+          "cache.l1-max-bytes",
+          64L << 20,
+          "L1: estimated heap bytes of the in-heap results per subtask (answers with many items or"
+              + " long titles are evicted by size before cache.l1-max-entries is reached).");
+
   public static final ConfigOption<Long> L1_TTL_MS =
       longInt("cache.l1-ttl-ms", 600_000, "Lifetime of L1 entries.");
 

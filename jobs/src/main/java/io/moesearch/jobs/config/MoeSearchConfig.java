@@ -335,6 +335,7 @@ public final class MoeSearchConfig implements Serializable {
         () ->
             new CacheSettings(
                 get(CacheOptions.L1_MAX_ENTRIES),
+                get(CacheOptions.L1_MAX_BYTES),
                 get(CacheOptions.L1_TTL_MS),
                 get(CacheOptions.L2_TTL_MS),
                 get(CacheOptions.L3_TTL_MS),
