@@ -171,10 +171,12 @@ class MoeSearchConfigTest {
   void theShippedExampleConfigsLoad() {
     assertThat(MoeSearchConfig.load(Path.of("../conf/moe-search.yaml"), Map.of()).asMap())
         .isEqualTo(MoeSearchConfig.defaultsWith(Map.of()).asMap());
-    assertThat(
-            MoeSearchConfig.load(Path.of("../conf/cluster.yaml"), Map.of())
-                .kafka()
-                .bootstrapServers())
-        .isEqualTo("kafka:9092");
+    MoeSearchConfig cluster = MoeSearchConfig.load(Path.of("../conf/cluster.yaml"), Map.of());
+    assertThat(cluster.kafka().bootstrapServers()).isEqualTo("kafka:9092");
+    // The fill key lives in the artifact directory the containers mount (docker-compose.yml), not
+    // in a container's own file system: one key for the job, its restarts and a host-side prewarm.
+    assertThat(cluster.get(CacheOptions.FILL_KEY_FILE))
+        .isEqualTo("/data/artifacts/cache-fill.key")
+        .startsWith(Path.of(cluster.get(IndexOptions.ROOT)).getParent().toString());
   }
 }

@@ -1,5 +1,6 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.jobs.config.CacheOptions;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.index.IndexBuildJob;
@@ -79,6 +80,10 @@ final class IndexBuildCommand extends CliCommand {
     figures.put("expert_size_max", sizes[sizes.length - 1]);
     figures.put("replicated_postings", Arrays.stream(sizes).sum());
     System.out.println(figures);
+    // The cache-fill key beside the artifacts (created when absent): a cluster that mounts the
+    // artifact directory read-only (docker-compose.yml) signs and checks fills with it.
+    config.fillSigner();
+    System.out.println("cache-fill key: " + config.get(CacheOptions.FILL_KEY_FILE));
     Json.write(json(), figures);
     return 0;
   }
