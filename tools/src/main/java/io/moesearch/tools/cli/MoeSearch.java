@@ -50,6 +50,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       MoeSearch.Index.class,
       EvalCommand.class,
       PrewarmCommand.class,
+      QueryCommand.class,
       MoeSearch.Routing.class,
       MoeSearch.Bench.class,
       MoeSearch.Cluster.class,
