@@ -94,6 +94,23 @@ public final class RankingFeatures {
               + "|l|ml|mp|px|fps|rpm|db|pcs|pc|pk|pack|ft|yd|inch|va|mah|ah|ma|nm|ms|ppm|dpi|gbps|mbps|kbps"
               + "|k|p|x|nd|rd|st|th|s)?");
 
+  /**
+   * A number of 4+ digits and one of the letters {@code s p x k}: a model code ("4710s", "8540p",
+   * "2600k"), not a quantity, although "3s", "720p", "16x" and "4k" are quantities. Video
+   * resolutions and decades stay quantities ({@link #NUMBER_LETTER_QUANTITY}).
+   */
+  private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d{4,}[spxk]");
+
+  /** "1080p", "2160p", "1990s": read as quantities although {@link #NUMBER_LETTER_CODE} matches. */
+  private static final Pattern NUMBER_LETTER_QUANTITY =
+      Pattern.compile("(?:1080|1440|2160|4320)p|(?:19|20)\\d0s");
+
+  /**
+   * Fewest digits of a code written in digits only ("50030764", "81-7958"): a shop's part number.
+   * Shorter numbers ("2008", "5200") name years, sizes and series too often.
+   */
+  static final int MIN_NUMERIC_CODE = 5;
+
   /** A decimal number, with a unit or not ("7.62", "2,5", "1.5m"): never part of a code. */
   private static final Pattern DECIMAL = Pattern.compile("\\d+[.,]\\d+\\p{L}*");
 
@@ -110,7 +127,8 @@ public final class RankingFeatures {
    * Query-level signals that set the dense weight, each in [0, 1].
    *
    * @param code 1 when the query contains a model-code-like token (letters and digits mixed, 4+
-   *     characters after removing {@code - . _ /}, not a number with a unit such as "16gb")
+   *     characters after removing {@code - . _ /}, not a number with a unit such as "16gb"; or a
+   *     part number of {@value #MIN_NUMERIC_CODE}+ digits such as "50030764")
    * @param length query tokens / {@value #MAX_LENGTH}, capped at 1
    * @param agreement share of the BM25 top 10 also in the dense top 10
    * @param gap 1 − (normalised BM25 score of the 10th BM25 hit): how far BM25's best stands above
@@ -212,10 +230,11 @@ public final class RankingFeatures {
     for (String t : text.toLowerCase(Locale.ROOT).split("[\\s,;:|()\\[\\]{}\"+*!?]+")) {
       String c = t.replaceAll("[-._/']", "");
       if (c.length() >= 4
-          && c.chars().allMatch(Character::isLetterOrDigit)
-          && c.chars().anyMatch(Character::isDigit)
-          && c.chars().anyMatch(Character::isLetter)
-          && !NUMBER_UNIT.matcher(c).matches()) {
+              && c.chars().allMatch(Character::isLetterOrDigit)
+              && c.chars().anyMatch(Character::isDigit)
+              && c.chars().anyMatch(Character::isLetter)
+              && !isNumberWithUnit(c)
+          || isNumericCode(c)) {
         return true;
       }
     }
@@ -353,7 +372,9 @@ public final class RankingFeatures {
    * </ul>
    *
    * A code has a letter and a digit, {@value #MIN_CODE} to 30 characters, and is not a number with
-   * a unit ("16gb", "3m", "25ft").
+   * a unit ("16gb", "3m", "25ft"; but "4710s" and "8540p" are codes: {@link #isNumberWithUnit}); or
+   * it is a whole word of {@value #MIN_NUMERIC_CODE}+ digits ("50030764", "81-7958": {@link
+   * #isNumericCode}).
    */
   public static Set<String> codes(String text) {
     Set<String> out = new HashSet<>();
@@ -377,7 +398,7 @@ public final class RankingFeatures {
           words.add(null);
           continue;
         }
-        if (isCode(w)) {
+        if (isCode(w) || isNumericCode(w)) {
           out.add(w);
         }
         for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
@@ -413,7 +434,27 @@ public final class RankingFeatures {
 
   /** A number with a unit written after it ("16gb", "3m"), not a bare number. */
   private static boolean isQuantity(String piece) {
-    return piece.chars().anyMatch(Character::isLetter) && NUMBER_UNIT.matcher(piece).matches();
+    return piece.chars().anyMatch(Character::isLetter) && isNumberWithUnit(piece);
+  }
+
+  /**
+   * A normalised word that reads as a number with a unit ("16gb", "3m", "1080p"), not a model code
+   * ending in a unit-like letter ("4710s", "8540p": {@link #NUMBER_LETTER_CODE}).
+   */
+  static boolean isNumberWithUnit(String alnum) {
+    return NUMBER_UNIT.matcher(alnum).matches()
+        && (!NUMBER_LETTER_CODE.matcher(alnum).matches()
+            || NUMBER_LETTER_QUANTITY.matcher(alnum).matches());
+  }
+
+  /**
+   * A part number written in digits only, {@value #MIN_NUMERIC_CODE}–30 of them once separators are
+   * dropped ("50030764", "81-7958"): a code of a whole word, never of a run of words or of a piece.
+   */
+  static boolean isNumericCode(String alnum) {
+    return alnum.length() >= MIN_NUMERIC_CODE
+        && alnum.length() <= 30
+        && alnum.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   /**
@@ -425,7 +466,7 @@ public final class RankingFeatures {
         && alnum.length() <= 30
         && alnum.chars().anyMatch(Character::isDigit)
         && alnum.chars().anyMatch(Character::isLetter)
-        && !NUMBER_UNIT.matcher(alnum).matches();
+        && !isNumberWithUnit(alnum);
   }
 
   /**

@@ -60,7 +60,7 @@ class CodeMatchTest {
   void aCodeHasLettersAndDigitsAndAtLeastThreeCharacters() {
     assertThat(RankingFeatures.codes("G5")).isEmpty();
     assertThat(RankingFeatures.codes("i7")).isEmpty();
-    assertThat(RankingFeatures.codes("123456")).isEmpty();
+    assertThat(RankingFeatures.codes("2008 5200")).as("short numbers: years, sizes").isEmpty();
     assertThat(RankingFeatures.codes("ABCDEF")).isEmpty();
     assertThat(RankingFeatures.codes("G5S")).containsExactly("g5s");
   }
@@ -146,6 +146,36 @@ class CodeMatchTest {
         new Product("p", "Xerox toner cartridge black", "Xerox", "006R90321", "", null, null);
     assertThat(f("xerox 006r90321", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(f("xerox 006r90322", p)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void aNumberOfFourDigitsWithAUnitLikeLetterIsACodeNotAQuantity() {
+    assertThat(RankingFeatures.codes("HP ProBook 4710s")).contains("4710s");
+    assertThat(RankingFeatures.codes("hp elitebook 8540p")).contains("8540p");
+    assertThat(RankingFeatures.codes("Intel Core i7 2600K")).contains("2600k");
+    assertThat(RankingFeatures.hasModelCode("HP 8540p")).isTrue();
+    // still quantities: short numbers, video resolutions, decades
+    assertThat(RankingFeatures.codes("720p 1080p 2160p 16x 4k 3s 1990s")).isEmpty();
+    assertThat(RankingFeatures.hasModelCode("tv 1080p")).isFalse();
+    Product named = offer("named", "HP EliteBook 8540p 39.6 cm (15.6\") 1600 x 900 pixels");
+    Product sibling = offer("sibling", "HP Compaq 8510p Notebook PC");
+    assertThat(f("HP 8540p", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("HP 8540p", sibling)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("HP 8540p", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void aPartNumberInDigitsOnlyIsACodeOfAWholeWord() {
+    assertThat(RankingFeatures.codes("NEC 50030764 projector lamp")).contains("50030764");
+    assertThat(RankingFeatures.codes("Crayola 81-7958 finger paint")).contains("817958");
+    assertThat(RankingFeatures.codes("10000 mAh power bank")).as("a quantity").isEmpty();
+    assertThat(RankingFeatures.codes("1 2 3 4 5")).as("never a run of words").isEmpty();
+    assertThat(RankingFeatures.hasModelCode("43865721")).isTrue();
+    Product named = offer("named", "OKI 43865721 toner cartridge Original Yellow");
+    Product sibling = offer("sibling", "OKI 43865722 toner cartridge Original Magenta");
+    assertThat(f("43865721", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("43865721", sibling)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("43865721", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
   }
 
   @Test
