@@ -234,7 +234,7 @@ public final class RankingFeatures {
               && c.chars().anyMatch(Character::isDigit)
               && c.chars().anyMatch(Character::isLetter)
               && !isNumberWithUnit(c)
-          || isNumericCode(c)) {
+          || isNumericCode(t)) {
         return true;
       }
     }
@@ -398,7 +398,7 @@ public final class RankingFeatures {
           words.add(null);
           continue;
         }
-        if (isCode(w) || isNumericCode(w)) {
+        if (isCode(w) || isNumericCode(word)) {
           out.add(w);
         }
         for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
@@ -448,14 +448,21 @@ public final class RankingFeatures {
   }
 
   /**
-   * A part number written in digits only, {@value #MIN_NUMERIC_CODE}–30 of them once separators are
-   * dropped ("50030764", "81-7958"): a code of a whole word, never of a run of words or of a piece.
+   * A word that is a part number written in digits only, {@value #MIN_NUMERIC_CODE}–30 of them in
+   * groups joined by hyphens ("50030764", "81-7958"; not "10/100/1000"), once leading and trailing
+   * punctuation are dropped: a code of a whole word, never of a run of words or of a piece.
    */
-  static boolean isNumericCode(String alnum) {
-    return alnum.length() >= MIN_NUMERIC_CODE
-        && alnum.length() <= 30
-        && alnum.chars().allMatch(c -> c >= '0' && c <= '9');
+  static boolean isNumericCode(String word) {
+    String w = word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
+    int digits = w.replace("-", "").length();
+    return NUMERIC_CODE.matcher(w).matches() && digits >= MIN_NUMERIC_CODE && digits <= 30;
   }
+
+  /**
+   * Digits, in groups joined by hyphens only: "81-7958" is a part number, "10/100/1000" a list of
+   * speeds.
+   */
+  private static final Pattern NUMERIC_CODE = Pattern.compile("[0-9]+(?:-[0-9]+)*");
 
   /**
    * Letters and digits with at least one of each, {@value #MIN_CODE}–30 of them, not a number with

@@ -170,6 +170,8 @@ class CodeMatchTest {
     assertThat(RankingFeatures.codes("Crayola 81-7958 finger paint")).contains("817958");
     assertThat(RankingFeatures.codes("10000 mAh power bank")).as("a quantity").isEmpty();
     assertThat(RankingFeatures.codes("1 2 3 4 5")).as("never a run of words").isEmpty();
+    assertThat(RankingFeatures.codes("Gigabit Ethernet (10/100/1000)")).as("a list").isEmpty();
+    assertThat(RankingFeatures.hasModelCode("switch 10/100/1000")).isFalse();
     assertThat(RankingFeatures.hasModelCode("43865721")).isTrue();
     Product named = offer("named", "OKI 43865721 toner cartridge Original Yellow");
     Product sibling = offer("sibling", "OKI 43865722 toner cartridge Original Magenta");
