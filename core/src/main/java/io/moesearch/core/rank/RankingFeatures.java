@@ -24,7 +24,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       model field or its title, compared after normalising case and separators ({@link #codes}):
  *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
  *       dxoc67c3 washing machine" that has no model field (a shop's offers often have none; a
- *       feature reading only the model field then never fires);
+ *       feature reading only the model field then never fires). For such an offer the value is the
+ *       share of the query's codes its title carries ({@link #codeShare}), divided by the largest
+ *       share in the candidate list ({@link #normaliseCodeShare}, by {@link HybridRanker#fuse}):
+ *       "Canon CLI-521 M" gives the magenta cartridge 1 and "CLI-521 BK" 0.5;
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
@@ -257,7 +260,7 @@ public final class RankingFeatures {
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
     int code = codeMatch(q, p);
-    f[CODE_EXACT] = code == 2 ? 1 : 0;
+    f[CODE_EXACT] = code == 2 ? codeShare(q, p) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     return f;
   }
@@ -352,6 +355,32 @@ public final class RankingFeatures {
       }
     }
     return 0;
+  }
+
+  /**
+   * How fully a product that {@link #codeMatch names} a code of the query carries the query's
+   * codes: 1 for a product with a model field (the query names it as written); for one without (an
+   * offer, whose title's codes are compared), the share of the query's codes ({@link #codes}, its
+   * brand excluded) among the title's. The named offer carries the most specific of them: "Canon
+   * CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in "Canon CLI-521 M
+   * Original Magenta", half of them in "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a
+   * and, by its piece, 823a, the code of another product ("HP 823A Original Black").
+   */
+  double codeShare(QueryTerms q, Product p) {
+    if (!p.model().isBlank()) {
+      return 1;
+    }
+    Set<String> own = productCodes(p);
+    String brand = alnum(p.brand());
+    int n = 0;
+    int hit = 0;
+    for (String c : q.codes) {
+      if (!c.equals(brand)) {
+        n++;
+        hit += own.contains(c) ? 1 : 0;
+      }
+    }
+    return n == 0 ? 0 : (double) hit / n;
   }
 
   /** Longest run of neighbouring words joined into one code candidate. */
@@ -522,6 +551,26 @@ public final class RankingFeatures {
   public static void setListSignals(double[] f, double agreement, double gap) {
     f[DENSE_X_AGREEMENT] = f[DENSE] * agreement;
     f[DENSE_X_GAP] = f[DENSE] * gap;
+  }
+
+  /**
+   * Divides every candidate's {@code code_exact} by the largest in the list, so that the candidates
+   * carrying the most of the query's codes ({@link #codeShare}) have 1: a query's codes include
+   * runs of its words ("origin hp-nc8200 bti battery" names hpnc8200 but also originhpnc8200bti,
+   * hpnc8200btibattery, ...) that no offer carries, and the named offer's share would otherwise be
+   * as low as a third, below the 1 a model field gives. Products with a model field have 1 or 0
+   * already.
+   */
+  public static void normaliseCodeShare(Iterable<double[]> candidates) {
+    double best = 0;
+    for (double[] f : candidates) {
+      best = Math.max(best, f[CODE_EXACT]);
+    }
+    if (best > 0 && best < 1) {
+      for (double[] f : candidates) {
+        f[CODE_EXACT] /= best;
+      }
+    }
   }
 
   /** The query signals recorded in a candidate's features (NaN where its dense cosine is 0). */

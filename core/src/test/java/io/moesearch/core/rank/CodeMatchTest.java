@@ -118,6 +118,10 @@ class CodeMatchTest {
     assertThat(RankingFeatures.nearCode("i7", "i5")).as("too short to tell").isFalse();
   }
 
+  /**
+   * Without a model field {@code code_exact} is the share of the query's codes the title carries
+   * (positive when it names one), scaled to the list's best by the fusion.
+   */
   @Test
   void theNamedCodeIsAnExactMatchEvenWithoutAModelFieldItsNeighboursAreNear() {
     Product named = offer("named", "hoover dxoc67c3 washing machine 7kg");
@@ -125,7 +129,7 @@ class CodeMatchTest {
     Product longer = offer("longer", "Hoover DXOC68C3B washing machine");
     Product other = offer("other", "Hoover HL4 washing machine");
     for (String q : List.of("Hoover DXOC67C3", "hoover dxoc-67c3", "DXOC 67C3 washing machine")) {
-      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isPositive();
       assertThat(f(q, named)[RankingFeatures.CODE_NEAR]).as(q).isZero();
       assertThat(f(q, digit)[RankingFeatures.CODE_EXACT]).as(q).isZero();
       assertThat(f(q, digit)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
@@ -136,7 +140,7 @@ class CodeMatchTest {
     }
     Product g5 = offer("g5", "Motorola Moto G5 2GB RAM 16GB grey");
     Product g5s = offer("g5s", "Motorola moto g5s 3GB RAM 32GB");
-    assertThat(f("Moto G5 2GB RAM", g5)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("Moto G5 2GB RAM", g5)[RankingFeatures.CODE_EXACT]).isPositive();
     assertThat(f("Moto G5 2GB RAM", g5s)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
   }
 
@@ -159,7 +163,7 @@ class CodeMatchTest {
     assertThat(RankingFeatures.hasModelCode("tv 1080p")).isFalse();
     Product named = offer("named", "HP EliteBook 8540p 39.6 cm (15.6\") 1600 x 900 pixels");
     Product sibling = offer("sibling", "HP Compaq 8510p Notebook PC");
-    assertThat(f("HP 8540p", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("HP 8540p", named)[RankingFeatures.CODE_EXACT]).isPositive();
     assertThat(f("HP 8540p", sibling)[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(f("HP 8540p", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
   }
@@ -178,6 +182,41 @@ class CodeMatchTest {
     assertThat(f("43865721", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(f("43865721", sibling)[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(f("43865721", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void anOfferCarryingMoreOfTheQuerysCodesHasTheLargerCodeShare() {
+    Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
+    Product sibling = offer("sibling", "Canon CLI-521 BK Original Black 1 pc(s)");
+    assertThat(f("Canon CLI-521 M", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("Canon CLI-521 M", sibling)[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
+    // "HP CG-823A" also names 823a by its piece: another product's code, a smaller share
+    Product media = offer("media", "HP CG823A large format media 22.9 m");
+    Product toner = offer("toner", "HP 823A Original Black 1 pc(s)");
+    assertThat(f("HP CG-823A", media)[RankingFeatures.CODE_EXACT])
+        .isGreaterThan(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT])
+        .isPositive();
+    assertThat(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT]).isPositive();
+  }
+
+  @Test
+  void aModelFieldNamedAsWrittenIsAFullCodeMatch() {
+    Product p =
+        new Product("p", "Canon CLI-521 BK ink cartridge", "Canon", "2933B001", "", null, null);
+    assertThat(f("canon 2933B001 black ink", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
+  @Test
+  void theCodeShareIsRelativeToTheBestCandidateOfTheList() {
+    double[] named = new double[RankingFeatures.NAMES.size()];
+    double[] half = new double[RankingFeatures.NAMES.size()];
+    double[] none = new double[RankingFeatures.NAMES.size()];
+    named[RankingFeatures.CODE_EXACT] = 1.0 / 3;
+    half[RankingFeatures.CODE_EXACT] = 1.0 / 6;
+    RankingFeatures.normaliseCodeShare(List.of(named, half, none));
+    assertThat(named[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(half[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
+    assertThat(none[RankingFeatures.CODE_EXACT]).isZero();
   }
 
   @Test
