@@ -142,6 +142,7 @@ public final class HybridRanker {
     }
     double[] signals = listSignals(denseTop, lexical);
     union.values().forEach(f -> RankingFeatures.setListSignals(f, signals[0], signals[1]));
+    RankingFeatures.normaliseCodeShare(union.values());
     List<Scored> all = new ArrayList<>(union.size());
     union.forEach((id, f) -> all.add(new Scored(id, titles.get(id), f)));
     Map<String, Double> score = new HashMap<>();

@@ -24,7 +24,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       model field or its title, compared after normalising case and separators ({@link #codes}):
  *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
  *       dxoc67c3 washing machine" that has no model field (a shop's offers often have none; a
- *       feature reading only the model field then never fires);
+ *       feature reading only the model field then never fires). For such an offer the value is the
+ *       share of the query's codes its title carries ({@link #codeShare}), divided by the largest
+ *       share in the candidate list ({@link #normaliseCodeShare}, by {@link HybridRanker#fuse}):
+ *       "Canon CLI-521 M" gives the magenta cartridge 1 and "CLI-521 BK" 0.5;
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
@@ -94,6 +97,23 @@ public final class RankingFeatures {
               + "|l|ml|mp|px|fps|rpm|db|pcs|pc|pk|pack|ft|yd|inch|va|mah|ah|ma|nm|ms|ppm|dpi|gbps|mbps|kbps"
               + "|k|p|x|nd|rd|st|th|s)?");
 
+  /**
+   * A number of 4+ digits and one of the letters {@code s p x k}: a model code ("4710s", "8540p",
+   * "2600k"), not a quantity, although "3s", "720p", "16x" and "4k" are quantities. Video
+   * resolutions and decades stay quantities ({@link #NUMBER_LETTER_QUANTITY}).
+   */
+  private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d{4,}[spxk]");
+
+  /** "1080p", "2160p", "1990s": read as quantities although {@link #NUMBER_LETTER_CODE} matches. */
+  private static final Pattern NUMBER_LETTER_QUANTITY =
+      Pattern.compile("(?:1080|1440|2160|4320)p|(?:19|20)\\d0s");
+
+  /**
+   * Fewest digits of a code written in digits only ("50030764", "81-7958"): a shop's part number.
+   * Shorter numbers ("2008", "5200") name years, sizes and series too often.
+   */
+  static final int MIN_NUMERIC_CODE = 5;
+
   /** A decimal number, with a unit or not ("7.62", "2,5", "1.5m"): never part of a code. */
   private static final Pattern DECIMAL = Pattern.compile("\\d+[.,]\\d+\\p{L}*");
 
@@ -110,7 +130,8 @@ public final class RankingFeatures {
    * Query-level signals that set the dense weight, each in [0, 1].
    *
    * @param code 1 when the query contains a model-code-like token (letters and digits mixed, 4+
-   *     characters after removing {@code - . _ /}, not a number with a unit such as "16gb")
+   *     characters after removing {@code - . _ /}, not a number with a unit such as "16gb"; or a
+   *     part number of {@value #MIN_NUMERIC_CODE}+ digits such as "50030764")
    * @param length query tokens / {@value #MAX_LENGTH}, capped at 1
    * @param agreement share of the BM25 top 10 also in the dense top 10
    * @param gap 1 − (normalised BM25 score of the 10th BM25 hit): how far BM25's best stands above
@@ -212,10 +233,11 @@ public final class RankingFeatures {
     for (String t : text.toLowerCase(Locale.ROOT).split("[\\s,;:|()\\[\\]{}\"+*!?]+")) {
       String c = t.replaceAll("[-._/']", "");
       if (c.length() >= 4
-          && c.chars().allMatch(Character::isLetterOrDigit)
-          && c.chars().anyMatch(Character::isDigit)
-          && c.chars().anyMatch(Character::isLetter)
-          && !NUMBER_UNIT.matcher(c).matches()) {
+              && c.chars().allMatch(Character::isLetterOrDigit)
+              && c.chars().anyMatch(Character::isDigit)
+              && c.chars().anyMatch(Character::isLetter)
+              && !isNumberWithUnit(c)
+          || isNumericCode(t)) {
         return true;
       }
     }
@@ -238,7 +260,7 @@ public final class RankingFeatures {
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
     int code = codeMatch(q, p);
-    f[CODE_EXACT] = code == 2 ? 1 : 0;
+    f[CODE_EXACT] = code == 2 ? codeShare(q, p) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     return f;
   }
@@ -335,6 +357,32 @@ public final class RankingFeatures {
     return 0;
   }
 
+  /**
+   * How fully a product that {@link #codeMatch names} a code of the query carries the query's
+   * codes: 1 for a product with a model field (the query names it as written); for one without (an
+   * offer, whose title's codes are compared), the share of the query's codes ({@link #codes}, its
+   * brand excluded) among the title's. The named offer carries the most specific of them: "Canon
+   * CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in "Canon CLI-521 M
+   * Original Magenta", half of them in "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a
+   * and, by its piece, 823a, the code of another product ("HP 823A Original Black").
+   */
+  double codeShare(QueryTerms q, Product p) {
+    if (!p.model().isBlank()) {
+      return 1;
+    }
+    Set<String> own = productCodes(p);
+    String brand = alnum(p.brand());
+    int n = 0;
+    int hit = 0;
+    for (String c : q.codes) {
+      if (!c.equals(brand)) {
+        n++;
+        hit += own.contains(c) ? 1 : 0;
+      }
+    }
+    return n == 0 ? 0 : (double) hit / n;
+  }
+
   /** Longest run of neighbouring words joined into one code candidate. */
   private static final int MAX_JOIN = 3;
 
@@ -353,7 +401,9 @@ public final class RankingFeatures {
    * </ul>
    *
    * A code has a letter and a digit, {@value #MIN_CODE} to 30 characters, and is not a number with
-   * a unit ("16gb", "3m", "25ft").
+   * a unit ("16gb", "3m", "25ft"; but "4710s" and "8540p" are codes: {@link #isNumberWithUnit}); or
+   * it is a whole word of {@value #MIN_NUMERIC_CODE}+ digits ("50030764", "81-7958": {@link
+   * #isNumericCode}).
    */
   public static Set<String> codes(String text) {
     Set<String> out = new HashSet<>();
@@ -377,7 +427,7 @@ public final class RankingFeatures {
           words.add(null);
           continue;
         }
-        if (isCode(w)) {
+        if (isCode(w) || isNumericCode(word)) {
           out.add(w);
         }
         for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
@@ -413,8 +463,35 @@ public final class RankingFeatures {
 
   /** A number with a unit written after it ("16gb", "3m"), not a bare number. */
   private static boolean isQuantity(String piece) {
-    return piece.chars().anyMatch(Character::isLetter) && NUMBER_UNIT.matcher(piece).matches();
+    return piece.chars().anyMatch(Character::isLetter) && isNumberWithUnit(piece);
   }
+
+  /**
+   * A normalised word that reads as a number with a unit ("16gb", "3m", "1080p"), not a model code
+   * ending in a unit-like letter ("4710s", "8540p": {@link #NUMBER_LETTER_CODE}).
+   */
+  static boolean isNumberWithUnit(String alnum) {
+    return NUMBER_UNIT.matcher(alnum).matches()
+        && (!NUMBER_LETTER_CODE.matcher(alnum).matches()
+            || NUMBER_LETTER_QUANTITY.matcher(alnum).matches());
+  }
+
+  /**
+   * A word that is a part number written in digits only, {@value #MIN_NUMERIC_CODE}–30 of them in
+   * groups joined by hyphens ("50030764", "81-7958"; not "10/100/1000"), once leading and trailing
+   * punctuation are dropped: a code of a whole word, never of a run of words or of a piece.
+   */
+  static boolean isNumericCode(String word) {
+    String w = word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
+    int digits = w.replace("-", "").length();
+    return NUMERIC_CODE.matcher(w).matches() && digits >= MIN_NUMERIC_CODE && digits <= 30;
+  }
+
+  /**
+   * Digits, in groups joined by hyphens only: "81-7958" is a part number, "10/100/1000" a list of
+   * speeds.
+   */
+  private static final Pattern NUMERIC_CODE = Pattern.compile("[0-9]+(?:-[0-9]+)*");
 
   /**
    * Letters and digits with at least one of each, {@value #MIN_CODE}–30 of them, not a number with
@@ -425,7 +502,7 @@ public final class RankingFeatures {
         && alnum.length() <= 30
         && alnum.chars().anyMatch(Character::isDigit)
         && alnum.chars().anyMatch(Character::isLetter)
-        && !NUMBER_UNIT.matcher(alnum).matches();
+        && !isNumberWithUnit(alnum);
   }
 
   /**
@@ -474,6 +551,26 @@ public final class RankingFeatures {
   public static void setListSignals(double[] f, double agreement, double gap) {
     f[DENSE_X_AGREEMENT] = f[DENSE] * agreement;
     f[DENSE_X_GAP] = f[DENSE] * gap;
+  }
+
+  /**
+   * Divides every candidate's {@code code_exact} by the largest in the list, so that the candidates
+   * carrying the most of the query's codes ({@link #codeShare}) have 1: a query's codes include
+   * runs of its words ("origin hp-nc8200 bti battery" names hpnc8200 but also originhpnc8200bti,
+   * hpnc8200btibattery, ...) that no offer carries, and the named offer's share would otherwise be
+   * as low as a third, below the 1 a model field gives. Products with a model field have 1 or 0
+   * already.
+   */
+  public static void normaliseCodeShare(Iterable<double[]> candidates) {
+    double best = 0;
+    for (double[] f : candidates) {
+      best = Math.max(best, f[CODE_EXACT]);
+    }
+    if (best > 0 && best < 1) {
+      for (double[] f : candidates) {
+        f[CODE_EXACT] /= best;
+      }
+    }
   }
 
   /** The query signals recorded in a candidate's features (NaN where its dense cosine is 0). */

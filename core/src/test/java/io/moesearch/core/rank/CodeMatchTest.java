@@ -60,7 +60,7 @@ class CodeMatchTest {
   void aCodeHasLettersAndDigitsAndAtLeastThreeCharacters() {
     assertThat(RankingFeatures.codes("G5")).isEmpty();
     assertThat(RankingFeatures.codes("i7")).isEmpty();
-    assertThat(RankingFeatures.codes("123456")).isEmpty();
+    assertThat(RankingFeatures.codes("2008 5200")).as("short numbers: years, sizes").isEmpty();
     assertThat(RankingFeatures.codes("ABCDEF")).isEmpty();
     assertThat(RankingFeatures.codes("G5S")).containsExactly("g5s");
   }
@@ -118,6 +118,10 @@ class CodeMatchTest {
     assertThat(RankingFeatures.nearCode("i7", "i5")).as("too short to tell").isFalse();
   }
 
+  /**
+   * Without a model field {@code code_exact} is the share of the query's codes the title carries
+   * (positive when it names one), scaled to the list's best by the fusion.
+   */
   @Test
   void theNamedCodeIsAnExactMatchEvenWithoutAModelFieldItsNeighboursAreNear() {
     Product named = offer("named", "hoover dxoc67c3 washing machine 7kg");
@@ -125,7 +129,7 @@ class CodeMatchTest {
     Product longer = offer("longer", "Hoover DXOC68C3B washing machine");
     Product other = offer("other", "Hoover HL4 washing machine");
     for (String q : List.of("Hoover DXOC67C3", "hoover dxoc-67c3", "DXOC 67C3 washing machine")) {
-      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isPositive();
       assertThat(f(q, named)[RankingFeatures.CODE_NEAR]).as(q).isZero();
       assertThat(f(q, digit)[RankingFeatures.CODE_EXACT]).as(q).isZero();
       assertThat(f(q, digit)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
@@ -136,7 +140,7 @@ class CodeMatchTest {
     }
     Product g5 = offer("g5", "Motorola Moto G5 2GB RAM 16GB grey");
     Product g5s = offer("g5s", "Motorola moto g5s 3GB RAM 32GB");
-    assertThat(f("Moto G5 2GB RAM", g5)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("Moto G5 2GB RAM", g5)[RankingFeatures.CODE_EXACT]).isPositive();
     assertThat(f("Moto G5 2GB RAM", g5s)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
   }
 
@@ -146,6 +150,73 @@ class CodeMatchTest {
         new Product("p", "Xerox toner cartridge black", "Xerox", "006R90321", "", null, null);
     assertThat(f("xerox 006r90321", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(f("xerox 006r90322", p)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void aNumberOfFourDigitsWithAUnitLikeLetterIsACodeNotAQuantity() {
+    assertThat(RankingFeatures.codes("HP ProBook 4710s")).contains("4710s");
+    assertThat(RankingFeatures.codes("hp elitebook 8540p")).contains("8540p");
+    assertThat(RankingFeatures.codes("Intel Core i7 2600K")).contains("2600k");
+    assertThat(RankingFeatures.hasModelCode("HP 8540p")).isTrue();
+    // still quantities: short numbers, video resolutions, decades
+    assertThat(RankingFeatures.codes("720p 1080p 2160p 16x 4k 3s 1990s")).isEmpty();
+    assertThat(RankingFeatures.hasModelCode("tv 1080p")).isFalse();
+    Product named = offer("named", "HP EliteBook 8540p 39.6 cm (15.6\") 1600 x 900 pixels");
+    Product sibling = offer("sibling", "HP Compaq 8510p Notebook PC");
+    assertThat(f("HP 8540p", named)[RankingFeatures.CODE_EXACT]).isPositive();
+    assertThat(f("HP 8540p", sibling)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("HP 8540p", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void aPartNumberInDigitsOnlyIsACodeOfAWholeWord() {
+    assertThat(RankingFeatures.codes("NEC 50030764 projector lamp")).contains("50030764");
+    assertThat(RankingFeatures.codes("Crayola 81-7958 finger paint")).contains("817958");
+    assertThat(RankingFeatures.codes("10000 mAh power bank")).as("a quantity").isEmpty();
+    assertThat(RankingFeatures.codes("1 2 3 4 5")).as("never a run of words").isEmpty();
+    assertThat(RankingFeatures.codes("Gigabit Ethernet (10/100/1000)")).as("a list").isEmpty();
+    assertThat(RankingFeatures.hasModelCode("switch 10/100/1000")).isFalse();
+    assertThat(RankingFeatures.hasModelCode("43865721")).isTrue();
+    Product named = offer("named", "OKI 43865721 toner cartridge Original Yellow");
+    Product sibling = offer("sibling", "OKI 43865722 toner cartridge Original Magenta");
+    assertThat(f("43865721", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("43865721", sibling)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(f("43865721", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
+  @Test
+  void anOfferCarryingMoreOfTheQuerysCodesHasTheLargerCodeShare() {
+    Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
+    Product sibling = offer("sibling", "Canon CLI-521 BK Original Black 1 pc(s)");
+    assertThat(f("Canon CLI-521 M", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(f("Canon CLI-521 M", sibling)[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
+    // "HP CG-823A" also names 823a by its piece: another product's code, a smaller share
+    Product media = offer("media", "HP CG823A large format media 22.9 m");
+    Product toner = offer("toner", "HP 823A Original Black 1 pc(s)");
+    assertThat(f("HP CG-823A", media)[RankingFeatures.CODE_EXACT])
+        .isGreaterThan(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT])
+        .isPositive();
+    assertThat(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT]).isPositive();
+  }
+
+  @Test
+  void aModelFieldNamedAsWrittenIsAFullCodeMatch() {
+    Product p =
+        new Product("p", "Canon CLI-521 BK ink cartridge", "Canon", "2933B001", "", null, null);
+    assertThat(f("canon 2933B001 black ink", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
+  @Test
+  void theCodeShareIsRelativeToTheBestCandidateOfTheList() {
+    double[] named = new double[RankingFeatures.NAMES.size()];
+    double[] half = new double[RankingFeatures.NAMES.size()];
+    double[] none = new double[RankingFeatures.NAMES.size()];
+    named[RankingFeatures.CODE_EXACT] = 1.0 / 3;
+    half[RankingFeatures.CODE_EXACT] = 1.0 / 6;
+    RankingFeatures.normaliseCodeShare(List.of(named, half, none));
+    assertThat(named[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(half[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
+    assertThat(none[RankingFeatures.CODE_EXACT]).isZero();
   }
 
   @Test

@@ -52,6 +52,24 @@ class HybridRankerTest {
     assertThat(HybridRanker.denseDepth(20, 100)).isEqualTo(100);
   }
 
+  /**
+   * An offer's code share is relative to the list's best: the offer carrying the most of the
+   * query's codes has code_exact 1 even when the query's word runs make its own share a third.
+   */
+  @Test
+  void fusionScalesCodeExactToTheBestCandidate() {
+    HybridRanker.Scored named = scored("named", 0.5, 1.0);
+    named.features()[RankingFeatures.CODE_EXACT] = 1.0 / 3;
+    HybridRanker.Scored other = scored("other", 0.9, 0.5);
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.CODE_EXACT] = 1;
+    List<HybridRanker.Scored> all =
+        HybridRanker.fuse(List.of(other), List.of(named), new LinearFusion(w), 5, 5);
+    assertThat(all.get(0).productId()).isEqualTo("named");
+    assertThat(all.get(0).features()[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(named.features()[RankingFeatures.CODE_EXACT]).as("input kept").isEqualTo(1.0 / 3);
+  }
+
   @Test
   void inputFeaturesAreNotModified() {
     HybridRanker.Scored a = scored("a", 0.9, 0);
