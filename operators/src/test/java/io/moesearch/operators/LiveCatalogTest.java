@@ -300,6 +300,31 @@ class LiveCatalogTest {
     assertThat(ids(search("qwzx", ExpertRequest.lexical("z"), null))).containsExactly("new-2");
   }
 
+  @Test
+  void theLexicalShardsShareOneLiveSlotAndEachKeepsTheDeltaInItsState() throws Exception {
+    Product fresh = new Product("new-4", "qvvx garden hose reel", "Quuxco", "", "", 19.0, null);
+    send(upsert(fresh, true, 5));
+    ExpertRetrieval fn =
+        (ExpertRetrieval)
+            ((KeyedCoProcessOperator<?, ?, ?, ?>) retrieval.getOperator()).getUserFunction();
+    assertThat(fn.lexicalLiveSlots())
+        .as("every lexical shard of the subtask indexes the upsert into the same delta index")
+        .isEqualTo(1);
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    // Each shard restores on its own: the state of the shards whose delta the shared slot had
+    // already applied holds the entry too.
+    for (int shard = 1; shard <= ExpertRequest.LEXICAL_SHARDS; shard++) {
+      retrieval.close();
+      retrieval = newRetrieval();
+      retrieval.setup();
+      retrieval.initializeState(r);
+      retrieval.open();
+      assertThat(ids(search("qvvx", -shard, null)))
+          .as("lexical shard " + -shard + " after a restore")
+          .containsExactly("new-4");
+    }
+  }
+
   private PartialResult searchIn(Path version, String text, int slot, Filters filters)
       throws Exception {
     SearchQuery q = new SearchQuery("q" + text.hashCode(), text, 10, filters, 0, null);
