@@ -512,8 +512,22 @@ public final class ExpertRetrieval
             artifact.version(),
             req.degradation(),
             req.cacheFill(),
-            deltaLag.max(System.currentTimeMillis()),
+            lagBeforeAcceptance(deltaLag, System.currentTimeMillis(), req.tsInMillis()),
             denseFloor));
+  }
+
+  /**
+   * How long before a query's acceptance ({@code acceptedMillis}) this slot's answer may miss
+   * catalogue updates ({@link PartialResult#deltaLagMs}): the longest delta lag seen lately, less
+   * the time from acceptance to this search. An update applied that long before the search has
+   * reached the slot (the same premise as the lag itself), so the answer reflects every update
+   * applied before {@code nowMillis - lag}; negative when that is after the acceptance (the query
+   * waited in queues longer than the deltas do). Dating the answer from its acceptance instead
+   * counted every update applied while the query queued as possibly missed, so under load the cache
+   * rejected the fills of most answers.
+   */
+  static long lagBeforeAcceptance(RecentMax lag, long nowMillis, long acceptedMillis) {
+    return lag.max(nowMillis) - Math.max(0, nowMillis - acceptedMillis);
   }
 
   /**
