@@ -111,6 +111,8 @@ public final class ExpertRetrieval
   private transient String lastDir;
   private transient Counter versionFallbacks;
   private transient Map<Integer, LiveSlot> liveSlots;
+  private transient LiveSlot lexicalLive;
+  private transient FoldedInto lexicalFolded;
   private transient MapState<String, DeltaEntry> delta;
   private transient Counter deltaApplied;
   private transient Counter deltaIgnored;
@@ -226,6 +228,8 @@ public final class ExpertRetrieval
     served = getRuntimeContext().getMetricGroup().counter("expertRequests");
     candidatesReturned = getRuntimeContext().getMetricGroup().counter("candidatesReturned");
     liveSlots = new HashMap<>();
+    lexicalLive = null;
+    lexicalFolded = null;
     delta = getRuntimeContext().getMapState(StateDescriptors.liveDelta());
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     deltaApplied = metrics.counter("liveDeltaEntriesApplied");
@@ -250,7 +254,10 @@ public final class ExpertRetrieval
    * entries are only in its files. A version of another line (a full rebuild) is served as it is.
    */
   private Version compacted(Version v, LiveSlot live, int slot) throws Exception {
-    FoldedInto f = foldedInto(slot);
+    FoldedInto own = foldedInto(slot);
+    // The lexical shards share one live slot: once one of them dropped what a version folded, all
+    // of them serve the older versions of its line with it.
+    FoldedInto f = ExpertRequest.isLexical(slot) && lexicalFolded != null ? lexicalFolded : own;
     if (f.dir() != null && !f.dir().equals(v.dir) && f.lineage().contains(v.artifact.version())) {
       try {
         Version compacted = version(f.dir());
@@ -261,14 +268,27 @@ public final class ExpertRetrieval
       }
     }
     Manifest.Compaction c = v.artifact.manifest().compaction();
-    if (c != null && !v.dir.equals(f.dir())) {
-      List<String> dropped = live.dropFolded(v.artifact.folded());
+    if (c != null && !v.dir.equals(own.dir())) {
+      Map<String, Long> folded = v.artifact.folded();
+      live.dropFolded(folded); // nothing left to drop when another lexical shard did it first
+      // The slot's state drops the same entries (LiveSlot#dropFolded's rule).
+      List<String> dropped = new ArrayList<>();
+      for (Map.Entry<String, DeltaEntry> e : delta.entries()) {
+        Long ts = folded.get(e.getKey());
+        if (ts != null && e.getValue().ts() <= ts) {
+          dropped.add(e.getKey());
+        }
+      }
       for (String id : dropped) {
         delta.remove(id);
       }
       deltaFolded.inc(dropped.size());
       foldedInto.update(v.dir);
-      foldedBySlot.put(slot, new FoldedInto(v.dir, Set.copyOf(c.lineage())));
+      FoldedInto now = new FoldedInto(v.dir, Set.copyOf(c.lineage()));
+      foldedBySlot.put(slot, now);
+      if (ExpertRequest.isLexical(slot)) {
+        lexicalFolded = now;
+      }
       LOG.info("{} delta entries of a slot folded into {}", dropped.size(), v.artifact.version());
     }
     return v;
@@ -305,7 +325,17 @@ public final class ExpertRetrieval
   private LiveSlot liveSlot(int slot) throws Exception {
     LiveSlot s = liveSlots.get(slot);
     if (s == null) {
-      s = new LiveSlot();
+      if (ExpertRequest.isLexical(slot)) {
+        // Every lexical shard receives every change and searches the whole catalogue: the shards
+        // of this subtask share one live slot (one delta index to update and reopen, not one per
+        // shard), filled from each shard's state on its first use (each product's newest wins).
+        if (lexicalLive == null) {
+          lexicalLive = new LiveSlot();
+        }
+        s = lexicalLive;
+      } else {
+        s = new LiveSlot();
+      }
       s.applyAll(delta.values());
       liveSlots.put(slot, s);
       LiveSlot registered = s;
@@ -317,7 +347,20 @@ public final class ExpertRetrieval
     return s;
   }
 
-  /** Applies one slot's share of a catalogue update, unless the slot already holds a newer one. */
+  /** How many live slots this subtask's lexical shards use (for tests: 1 once any is used). */
+  long lexicalLiveSlots() {
+    return liveSlots.entrySet().stream()
+        .filter(e -> ExpertRequest.isLexical(e.getKey()))
+        .map(e -> System.identityHashCode(e.getValue()))
+        .distinct()
+        .count();
+  }
+
+  /**
+   * Applies one slot's share of a catalogue update, unless the slot already holds a newer one. A
+   * lexical shard keeps the entry in its state also when the shared live slot already applied it
+   * for another shard.
+   */
   @Override
   public void processElement2(SlotDelta d, Context ctx, Collector<PartialResult> out)
       throws Exception {
@@ -338,10 +381,13 @@ public final class ExpertRetrieval
     if (d.appliedAtMillis() > 0) {
       deltaLag.record(now, now - d.appliedAtMillis());
     }
-    if (s.apply(d.entry())) {
-      delta.put(d.entry().productId(), d.entry());
+    DeltaEntry e = d.entry();
+    if (s.apply(e)) {
+      delta.put(e.productId(), e);
       deltaApplied.inc();
       updateToSearchable.update(Math.max(0, now - d.producedAtMillis()));
+    } else if (s == lexicalLive && s.entry(e.productId()).ts() == e.ts()) {
+      delta.put(e.productId(), e);
     } else {
       deltaIgnored.inc();
     }
@@ -511,8 +557,22 @@ public final class ExpertRetrieval
             artifact.version(),
             req.degradation(),
             req.cacheFill(),
-            deltaLag.max(System.currentTimeMillis()),
+            lagBeforeAcceptance(deltaLag, System.currentTimeMillis(), req.tsInMillis()),
             denseFloor));
+  }
+
+  /**
+   * How long before a query's acceptance ({@code acceptedMillis}) this slot's answer may miss
+   * catalogue updates ({@link PartialResult#deltaLagMs}): the longest delta lag seen lately, less
+   * the time from acceptance to this search. An update applied that long before the search has
+   * reached the slot (the same premise as the lag itself), so the answer reflects every update
+   * applied before {@code nowMillis - lag}; negative when that is after the acceptance (the query
+   * waited in queues longer than the deltas do). Dating the answer from its acceptance instead
+   * counted every update applied while the query queued as possibly missed, so under load the cache
+   * rejected the fills of most answers.
+   */
+  static long lagBeforeAcceptance(RecentMax lag, long nowMillis, long acceptedMillis) {
+    return lag.max(nowMillis) - Math.max(0, nowMillis - acceptedMillis);
   }
 
   /**
@@ -594,7 +654,15 @@ public final class ExpertRetrieval
   @Override
   public void close() {
     if (liveSlots != null) {
-      liveSlots.values().forEach(LiveSlot::close);
+      for (LiveSlot s : liveSlots.values()) {
+        if (s != lexicalLive) {
+          s.close();
+        }
+      }
+      if (lexicalLive != null) {
+        lexicalLive.close();
+        lexicalLive = null;
+      }
       liveSlots.clear();
     }
     if (versions != null) {

@@ -181,15 +181,17 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   /**
    * The time a computed answer is known to reflect the catalogue as of, for the cache's coherence
-   * check: when its query was accepted, dated back by the longest delta lag its slots reported (an
-   * update applied less than that before may not have reached them yet).
+   * check: its query's acceptance, less the longest {@link PartialResult#deltaLagMs} of its slots
+   * (each slot's delta lag counted from its own search: an answer searched after the query waited
+   * reflects the updates applied while it waited, up to the lag before the search, so this may be
+   * after the acceptance).
    */
   static long asOf(long acceptedMillis, Iterable<PartialResult> all) {
-    long lag = 0;
+    long lag = Long.MIN_VALUE;
     for (PartialResult p : all) {
       lag = Math.max(lag, p.deltaLagMs());
     }
-    return Math.max(0, acceptedMillis - lag);
+    return lag == Long.MIN_VALUE ? acceptedMillis : Math.max(0, acceptedMillis - lag);
   }
 
   /**

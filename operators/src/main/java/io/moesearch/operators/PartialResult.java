@@ -11,13 +11,15 @@ import io.moesearch.core.overload.DegradationLevel;
  * embedding cache; {@code indexVersion} is the index version that served it ({@code null}: the
  * merge's default); {@code degradation} is the work cut of the query's route (overload); {@code
  * cacheFill} says whether the merged answer is written to the cache (the cache's doorkeeper);
- * {@code deltaLagMs} is the longest delay the answering subtask saw lately (last minute) between a
- * catalogue update being applied and reaching its slots: the answer may miss updates applied that
- * long before it was computed, so the cache dates it back by as much. {@code denseFloor} is the
- * lowest exact score a product needed to be among an expert's candidates (its k-th score, {@code
- * -1} when it returned fewer than k: anything it holds would be), {@code +Infinity} for the lexical
- * branch (it has no dense cut), NaN when unknown; the cache decides with it which new products
- * could enter the answer ({@link io.moesearch.core.live.UpsertSignature}).
+ * {@code deltaLagMs} is how long before the query's acceptance the answer may miss catalogue
+ * updates: the longest delay the answering subtask saw lately (last minute) between an update being
+ * applied and reaching its slots, less the time from the acceptance to this search (negative: the
+ * answer reflects every update applied up to that long after the acceptance); the cache dates the
+ * answer by it. {@code denseFloor} is the lowest exact score a product needed to be among an
+ * expert's candidates (its k-th score, {@code -1} when it returned fewer than k: anything it holds
+ * would be), {@code +Infinity} for the lexical branch (it has no dense cut), NaN when unknown; the
+ * cache decides with it which new products could enter the answer ({@link
+ * io.moesearch.core.live.UpsertSignature}).
  */
 public record PartialResult(
     SearchQuery query,

@@ -15,6 +15,7 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.RecentMax;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
@@ -139,10 +140,15 @@ class LiveCatalogTest {
   }
 
   private PartialResult search(String text, int slot, Filters filters) throws Exception {
+    return search(text, slot, filters, 0);
+  }
+
+  private PartialResult search(String text, int slot, Filters filters, long acceptedAt)
+      throws Exception {
     SearchQuery q = new SearchQuery("q" + text.hashCode(), text, 10, filters, 0, null);
     int expert = slot;
     ExpertRequest r =
-        new ExpertRequest(q, embedder.embed(text), expert, new int[] {expert}, 0, 0, 0);
+        new ExpertRequest(q, embedder.embed(text), expert, new int[] {expert}, acceptedAt, 0, 0);
     int before = retrieval.extractOutputValues().size();
     retrieval.processElement1(new StreamRecord<>(r));
     return retrieval.extractOutputValues().get(before);
@@ -257,18 +263,33 @@ class LiveCatalogTest {
   }
 
   @Test
-  void anAnswerCarriesTheLongestRecentDeltaLagOfItsSubtask() throws Exception {
+  void anAnswerCarriesTheLongestRecentDeltaLagOfItsSubtaskCountedFromItsSearch() throws Exception {
     Product base = catalog.products().get(9);
     int home = expertsOf(base.searchableText())[0];
-    assertThat(search(base.title(), home, null).deltaLagMs()).isZero();
     long now = System.currentTimeMillis();
+    assertThat(search(base.title(), home, null, now).deltaLagMs()).isNotPositive();
     retrieval.processElement2(
         new StreamRecord<>(
             new SlotDelta(
                 home, DeltaEntry.patched(base.id(), 3, 1.0, true), now - 6_000, now - 5_000)));
-    assertThat(search(base.title(), home, null).deltaLagMs())
-        .as("applied 5 s before it reached the slot")
-        .isBetween(5_000L, 60_000L);
+    assertThat(search(base.title(), home, null, now).deltaLagMs())
+        .as("applied 5 s before it reached the slot; searched right after the acceptance")
+        .isBetween(1_000L, 5_000L);
+    assertThat(search(base.title(), home, null, now - 30_000).deltaLagMs())
+        .as("a query that waited 30 s reflects the updates applied until 5 s before its search")
+        .isBetween(-30_000L, -21_000L);
+  }
+
+  @Test
+  void theDeltaLagIsCountedFromTheSearchNotTheAcceptance() {
+    RecentMax lag = new RecentMax(60_000, 6);
+    assertThat(ExpertRetrieval.lagBeforeAcceptance(lag, 101_000, 101_000)).isZero();
+    lag.record(100_000, 5_000);
+    assertThat(ExpertRetrieval.lagBeforeAcceptance(lag, 101_000, 101_000)).isEqualTo(5_000);
+    assertThat(ExpertRetrieval.lagBeforeAcceptance(lag, 101_000, 99_000)).isEqualTo(3_000);
+    assertThat(ExpertRetrieval.lagBeforeAcceptance(lag, 101_000, 81_000))
+        .as("waited 20 s: the answer reflects every update applied until 96 s, 15 s after it")
+        .isEqualTo(-15_000);
   }
 
   @Test
@@ -298,6 +319,31 @@ class LiveCatalogTest {
     int home = expertsOf(fresh.searchableText())[0];
     assertThat(ids(search("qwzx espresso grinder", home, null))).first().isEqualTo("new-2");
     assertThat(ids(search("qwzx", ExpertRequest.lexical("z"), null))).containsExactly("new-2");
+  }
+
+  @Test
+  void theLexicalShardsShareOneLiveSlotAndEachKeepsTheDeltaInItsState() throws Exception {
+    Product fresh = new Product("new-4", "qvvx garden hose reel", "Quuxco", "", "", 19.0, null);
+    send(upsert(fresh, true, 5));
+    ExpertRetrieval fn =
+        (ExpertRetrieval)
+            ((KeyedCoProcessOperator<?, ?, ?, ?>) retrieval.getOperator()).getUserFunction();
+    assertThat(fn.lexicalLiveSlots())
+        .as("every lexical shard of the subtask indexes the upsert into the same delta index")
+        .isEqualTo(1);
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    // Each shard restores on its own: the state of the shards whose delta the shared slot had
+    // already applied holds the entry too.
+    for (int shard = 1; shard <= ExpertRequest.LEXICAL_SHARDS; shard++) {
+      retrieval.close();
+      retrieval = newRetrieval();
+      retrieval.setup();
+      retrieval.initializeState(r);
+      retrieval.open();
+      assertThat(ids(search("qvvx", -shard, null)))
+          .as("lexical shard " + -shard + " after a restore")
+          .containsExactly("new-4");
+    }
   }
 
   private PartialResult searchIn(Path version, String text, int slot, Filters filters)

@@ -416,6 +416,37 @@ class MergePartialsTest {
   }
 
   /**
+   * Slots that searched after the query waited longer than their delta lag report a negative lag:
+   * the answer reflects the updates applied after its acceptance up to the least such time.
+   */
+  @Test
+  void anAnswerSearchedAfterItsQueryWaitedIsDatedAfterItsAcceptance() {
+    PartialResult waited = lagged(-15_000);
+    PartialResult lessSo = lagged(-12_000);
+    assertThat(MergePartials.asOf(TS_IN, List.of(waited, lessSo))).isEqualTo(TS_IN + 12_000);
+    assertThat(MergePartials.asOf(TS_IN, List.of(waited, lagged(900)))).isEqualTo(TS_IN - 900);
+  }
+
+  private static PartialResult lagged(long lagMs) {
+    return new PartialResult(
+        QUERY,
+        3,
+        new int[] {3},
+        new RankedItem[] {item("p-3", 0.9f)},
+        TS_IN,
+        1,
+        1,
+        1,
+        null,
+        false,
+        null,
+        io.moesearch.core.overload.DegradationLevel.NONE,
+        true,
+        lagMs,
+        0.5f);
+  }
+
+  /**
    * A dense floor is unknown when one partial's is, clamped to [-1, 1] (the lexical branch, +inf,
    * sets none).
    */

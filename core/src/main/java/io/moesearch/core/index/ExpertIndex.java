@@ -15,6 +15,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -103,6 +104,15 @@ public final class ExpertIndex implements AutoCloseable {
       int n = Math.min(keep, hits.length);
       ScoreDoc[] best = Arrays.copyOf(hits, n);
       return candidates(best);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether this index holds a document of the product {@code id} (deleted ones included). */
+  public boolean holds(String id) {
+    try {
+      return reader.docFreq(new Term(IndexFields.ID, id)) > 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -10,7 +10,9 @@ import io.moesearch.core.retrieval.FilterQueries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.Document;
@@ -54,6 +56,24 @@ public final class LiveSlot implements AutoCloseable {
   private boolean exclusionDirty = true;
 
   /**
+   * Per artifact index searched here: which changed products it holds (an artifact's index is
+   * immutable, so the answer is kept), and the filter parts that concern them, rebuilt after a
+   * change. An expert's index holds a few hundred of the catalogue's products, so most changes
+   * concern none of them and its HNSW search runs without a filter, as before any update.
+   */
+  private final Map<ExpertIndex, Scoped> scoped = new IdentityHashMap<>();
+
+  /** The artifact indexes a slot may search at once (versions × experts); beyond it, forget. */
+  private static final int SCOPED_KEPT = 16;
+
+  /** One artifact index's view of the delta. */
+  private static final class Scoped {
+    final Map<String, Boolean> holds = new HashMap<>();
+    List<DeltaEntry> entries;
+    Query exclusion;
+  }
+
+  /**
    * Applies {@code e} unless this slot already holds the product at the same or a newer {@code ts}.
    *
    * @return whether it was applied
@@ -64,7 +84,7 @@ public final class LiveSlot implements AutoCloseable {
       return false;
     }
     entries.put(e.productId(), e);
-    exclusionDirty = true;
+    changed();
     try {
       if (e.kind() == DeltaEntry.Kind.LIVE) {
         writer().updateDocument(new Term(IndexFields.ID, e.productId()), document(e));
@@ -105,7 +125,7 @@ public final class LiveSlot implements AutoCloseable {
       if (ts != null && e.ts() <= ts) {
         it.remove();
         dropped.add(e.productId());
-        exclusionDirty = true;
+        changed();
         if (e.kind() == DeltaEntry.Kind.LIVE) {
           try {
             writer().deleteDocuments(new Term(IndexFields.ID, e.productId()));
@@ -134,12 +154,31 @@ public final class LiveSlot implements AutoCloseable {
     return entries.get(productId);
   }
 
+  private void changed() {
+    exclusionDirty = true;
+    for (Scoped v : scoped.values()) {
+      v.entries = null;
+      v.exclusion = null;
+    }
+  }
+
   /**
    * The filter of the artifact's search in this slot: the query's brand and price constraints (the
    * price on live values for patched products), in-stock (live), and no product that is hidden or
    * replaced by the delta. {@code null} when nothing is constrained or excluded.
    */
   public Query baseFilter(LiveFilter f) {
+    return baseFilter(f, null);
+  }
+
+  /**
+   * {@link #baseFilter(LiveFilter)} for a search of {@code index}, naming only the changed products
+   * that index holds ({@code null}: every changed product): the others cannot match in it anyway.
+   * So an expert's HNSW search carries no filter for the changes to other experts' products (a
+   * filter makes Lucene collect the accepted documents and often search exhaustively).
+   */
+  public Query baseFilter(LiveFilter f, ExpertIndex index) {
+    Collection<DeltaEntry> relevant = index == null ? entries.values() : scoped(index).entries;
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     boolean positive = false;
     Query brand = FilterQueries.of(f.brands(), null, null);
@@ -151,7 +190,7 @@ public final class LiveSlot implements AutoCloseable {
       Query range = FilterQueries.of(null, f.priceMin(), f.priceMax());
       List<BytesRef> priced = new ArrayList<>();
       List<BytesRef> passing = new ArrayList<>();
-      for (DeltaEntry e : entries.values()) {
+      for (DeltaEntry e : relevant) {
         if (e.kind() == DeltaEntry.Kind.PATCHED && e.price() != null) {
           BytesRef id = new BytesRef(e.productId());
           priced.add(id);
@@ -178,7 +217,7 @@ public final class LiveSlot implements AutoCloseable {
       }
       positive = true;
     }
-    Query excluded = exclusion();
+    Query excluded = index == null ? exclusion() : scoped(index).exclusion;
     boolean any = positive;
     if (excluded != null) {
       b.add(excluded, Occur.MUST_NOT);
@@ -187,7 +226,7 @@ public final class LiveSlot implements AutoCloseable {
     if (f.inStock()) {
       List<BytesRef> out = new ArrayList<>();
       List<BytesRef> restocked = new ArrayList<>();
-      for (DeltaEntry e : entries.values()) {
+      for (DeltaEntry e : relevant) {
         if (e.kind() == DeltaEntry.Kind.PATCHED) {
           (e.inStock() ? restocked : out).add(new BytesRef(e.productId()));
         }
@@ -219,16 +258,43 @@ public final class LiveSlot implements AutoCloseable {
   /** Ids the artifact's index must not return here: hidden, or served from the delta. */
   private Query exclusion() {
     if (exclusionDirty) {
-      List<BytesRef> ids = new ArrayList<>();
-      for (DeltaEntry e : entries.values()) {
-        if (e.kind() != DeltaEntry.Kind.PATCHED) {
-          ids.add(new BytesRef(e.productId()));
-        }
-      }
-      baseExclusion = ids.isEmpty() ? null : new TermInSetQuery(IndexFields.ID, ids);
+      baseExclusion = exclusion(entries.values());
       exclusionDirty = false;
     }
     return baseExclusion;
+  }
+
+  private static Query exclusion(Collection<DeltaEntry> of) {
+    List<BytesRef> ids = new ArrayList<>();
+    for (DeltaEntry e : of) {
+      if (e.kind() != DeltaEntry.Kind.PATCHED) {
+        ids.add(new BytesRef(e.productId()));
+      }
+    }
+    return ids.isEmpty() ? null : new TermInSetQuery(IndexFields.ID, ids);
+  }
+
+  /** {@code index}'s view of the delta: the entries of the products it holds, current. */
+  private Scoped scoped(ExpertIndex index) {
+    Scoped v = scoped.get(index);
+    if (v == null) {
+      if (scoped.size() >= SCOPED_KEPT) {
+        scoped.clear();
+      }
+      v = new Scoped();
+      scoped.put(index, v);
+    }
+    if (v.entries == null) {
+      List<DeltaEntry> held = new ArrayList<>();
+      for (DeltaEntry e : entries.values()) {
+        if (v.holds.computeIfAbsent(e.productId(), index::holds)) {
+          held.add(e);
+        }
+      }
+      v.entries = held;
+      v.exclusion = exclusion(held);
+    }
+    return v;
   }
 
   /** The filter of the delta index's search: the query's constraints on the live values. */
@@ -255,7 +321,7 @@ public final class LiveSlot implements AutoCloseable {
       ExpertIndex base, float[] query, int k, int oversample, LiveFilter f) {
     List<List<Candidate>> lists = new ArrayList<>(2);
     if (base != null && base.size() > 0) {
-      lists.add(base.knn(query, k * oversample, k, baseFilter(f)));
+      lists.add(base.knn(query, k * oversample, k, baseFilter(f, base)));
     }
     ExpertIndex delta = deltaIndex();
     if (delta != null) {
@@ -270,7 +336,7 @@ public final class LiveSlot implements AutoCloseable {
    * by BM25 score (ties by id).
    */
   public List<Candidate> lexicalTopK(ExpertIndex base, Query query, int depth, LiveFilter f) {
-    List<Candidate> baseHits = search(base, query, depth, baseFilter(f));
+    List<Candidate> baseHits = search(base, query, depth, baseFilter(f, base));
     ExpertIndex delta = deltaIndex();
     if (delta == null) {
       return baseHits;

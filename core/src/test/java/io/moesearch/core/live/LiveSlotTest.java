@@ -102,6 +102,30 @@ class LiveSlotTest {
   }
 
   @Test
+  void anIndexSearchIsFilteredOnlyForTheChangedProductsItHolds() {
+    slot.apply(DeltaEntry.hidden("elsewhere-1", 5));
+    slot.apply(DeltaEntry.patched("elsewhere-2", 6, 1.0, false));
+    slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 7, true, unit(0.2f, 1, 0, 0)));
+    assertThat(slot.baseFilter(LiveFilter.NONE))
+        .as("over the whole delta: the changed ids are excluded")
+        .isNotNull();
+    assertThat(slot.baseFilter(LiveFilter.NONE, base))
+        .as("this index holds none of the changed products: its HNSW search runs unfiltered")
+        .isNull();
+    assertThat(dense(LiveFilter.NONE)).containsExactly("a", "b", "c", "n", "d");
+    slot.apply(DeltaEntry.hidden("a", 8));
+    assertThat(slot.baseFilter(LiveFilter.NONE, base))
+        .as("a change to a product it holds filters it again")
+        .isNotNull();
+    assertThat(dense(LiveFilter.NONE)).containsExactly("b", "c", "n", "d");
+    slot.apply(DeltaEntry.patched("b", 9, 99.0, false));
+    LiveFilter cheapInStock = new LiveFilter(null, null, 50.0, true);
+    assertThat(dense(cheapInStock))
+        .as("b is out of stock and too dear now, whatever the index says")
+        .containsExactly("c", "n", "d");
+  }
+
+  @Test
   void anUpsertedProductIsFoundByVectorAndText() {
     slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, true, unit(1, 0, 0, 0)));
     assertThat(dense(LiveFilter.NONE)).startsWith("n");
