@@ -147,12 +147,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
                 ? DegradationLevel.OVERLOADED
                 : overload.admit(waitEstimate.waitMillis(waiting));
     if (level == DegradationLevel.OVERLOADED) {
-      future.complete(
-          List.of(
-              EmbeddedQuery.overloaded(
-                  accepted.query(),
-                  accepted.tsInMillis(),
-                  Math.max(0, System.currentTimeMillis() - accepted.tsInMillis()))));
+      answerOverloaded(accepted, future);
       return;
     }
     backlog.incrementAndGet();
@@ -174,6 +169,11 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   @Override
   public void timeout(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
     timeouts.inc();
+    answerOverloaded(accepted, future);
+  }
+
+  /** Completes {@code future} with the query turned away, not embedded. */
+  private static void answerOverloaded(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
     future.complete(
         List.of(
             EmbeddedQuery.overloaded(
