@@ -19,6 +19,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies catalogue updates, keyed by product id, in {@code ts} order ({@link CatalogChanges}):
@@ -39,6 +41,8 @@ import org.apache.flink.util.OutputTag;
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
   /** A notice per applied update, for the query cache's coherence. */
+  private static final Logger LOG = LoggerFactory.getLogger(ApplyCatalogUpdates.class);
+
   public static final OutputTag<CatalogChange> CHANGES = new OutputTag<>("catalog-changes") {};
 
   private final String artifactDir;
@@ -51,6 +55,7 @@ public final class ApplyCatalogUpdates
   private transient MapState<Long, ProductUpdate> pending;
   private transient Counter duplicates;
   private transient Counter heldBack;
+  private transient Counter failed;
   private transient Counter applied;
   private transient Counter stale;
   private transient Counter unknown;
@@ -106,6 +111,7 @@ public final class ApplyCatalogUpdates
     deleted = metrics.counter("catalogUpdatesIgnoredDeleted");
     duplicates = metrics.counter("catalogUpdatesIgnoredDuplicate");
     heldBack = metrics.counter("catalogUpdatesHeldBack");
+    failed = metrics.counter("catalogUpdatesFailed");
   }
 
   /**
@@ -142,7 +148,30 @@ public final class ApplyCatalogUpdates
     appliedSeq.update(next - 1);
   }
 
+  /**
+   * Applies one update; one that fails (an embedding of another dimension, any runtime error of the
+   * assignment) is counted ({@code catalogUpdatesFailed}) and logged, and counts as applied in its
+   * product's order, so the product's later updates are not held back behind it and a replay does
+   * not fail the task again.
+   */
   private void apply(ProductUpdate u, Context ctx, Collector<SlotDelta> out) throws Exception {
+    try {
+      applyOrThrow(u, ctx, out);
+    } catch (RuntimeException e) {
+      failed.inc();
+      if (failed.getCount() <= 10 || failed.getCount() % 1000 == 0) {
+        LOG.warn(
+            "catalogue update {} of product {} not applied ({} so far)",
+            u.op(),
+            u.productId(),
+            failed.getCount(),
+            e);
+      }
+    }
+  }
+
+  private void applyOrThrow(ProductUpdate u, Context ctx, Collector<SlotDelta> out)
+      throws Exception {
     DeltaEntry current = state.value();
     CatalogChanges.Result r =
         switch (u.op()) {

@@ -227,6 +227,24 @@ class LiveCatalogTest {
     assertThat(send(delete(p.id(), 40).withSeq(3))).isNotEmpty();
   }
 
+  /**
+   * An update that cannot be applied (here an upsert whose embedding has another dimension) does
+   * not fail the task, and counts as applied in its product's order: the product's next update is
+   * not held back behind it.
+   */
+  @Test
+  void anUpdateThatCannotBeAppliedDoesNotFailTheTaskNorHoldBackTheNext() throws Exception {
+    Product p = new Product("bad-vec", "zqxw travel kettle 7", "Quuxco", "TK7", "", 30.0, null);
+    ProductUpdate bad =
+        ProductUpdate.of(CatalogUpdate.upsert(p, true, 10), 1)
+            .withVector(new float[] {1f, 0f, 0f})
+            .withSeq(1);
+    assertThat(send(bad)).isEmpty();
+    assertThat(send(upsert(p, true, 20).withSeq(2))).as("the next one applies").isNotEmpty();
+    PartialResult r = search(p.title(), expertsOf(p.searchableText())[0], null);
+    assertThat(r.items()).extracting(i -> i.productId()).contains(p.id());
+  }
+
   @Test
   void aDeletedProductIsNeverReturnedAndDeleteThenUpsertRevivesIt() throws Exception {
     Product base = catalog.products().get(1);
