@@ -428,11 +428,17 @@ class MergePartialsTest {
   }
 
   private static PartialResult lagged(long lagMs) {
+    return single(3, new RankedItem[] {item("p-3", 0.9f)}, true, lagMs, 0.5f);
+  }
+
+  /** The partial of one expert of a query routed to that expert alone, served undegraded. */
+  private static PartialResult single(
+      int expert, RankedItem[] items, boolean cacheFill, long lagMs, float denseFloor) {
     return new PartialResult(
         QUERY,
-        3,
-        new int[] {3},
-        new RankedItem[] {item("p-3", 0.9f)},
+        expert,
+        new int[] {expert},
+        items,
         TS_IN,
         1,
         1,
@@ -441,9 +447,9 @@ class MergePartialsTest {
         false,
         null,
         io.moesearch.core.overload.DegradationLevel.NONE,
-        true,
+        cacheFill,
         lagMs,
-        0.5f);
+        denseFloor);
   }
 
   /**
@@ -460,22 +466,7 @@ class MergePartialsTest {
   }
 
   private static PartialResult floored(float floor) {
-    return new PartialResult(
-        QUERY,
-        1,
-        new int[] {1},
-        new RankedItem[0],
-        TS_IN,
-        1,
-        1,
-        1,
-        null,
-        false,
-        null,
-        io.moesearch.core.overload.DegradationLevel.NONE,
-        true,
-        0,
-        floor);
+    return single(1, new RankedItem[0], true, 0, floor);
   }
 
   @Test
@@ -484,23 +475,7 @@ class MergePartialsTest {
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
     harness.open();
     harness.setProcessingTime(T0);
-    process(
-        new PartialResult(
-            QUERY,
-            3,
-            new int[] {3},
-            new RankedItem[] {item("p-a", 0.9f)},
-            TS_IN,
-            1,
-            1,
-            1,
-            null,
-            false,
-            null,
-            io.moesearch.core.overload.DegradationLevel.NONE,
-            false,
-            0,
-            Float.NaN));
+    process(single(3, new RankedItem[] {item("p-a", 0.9f)}, false, 0, Float.NaN));
     assertThat(harness.extractOutputValues()).hasSize(1);
     assertThat(harness.getSideOutput(MergePartials.FILLS)).isNullOrEmpty();
   }

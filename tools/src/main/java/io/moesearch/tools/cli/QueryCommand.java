@@ -65,7 +65,7 @@ final class QueryCommand extends CliCommand {
 
   @Override
   public Integer call() throws Exception {
-    atLeast("--timeout-ms", (int) Math.min(Integer.MAX_VALUE, timeoutMs), 1);
+    atLeast("--timeout-ms", (double) timeoutMs, 1);
     KafkaSettings kafka = config().kafka();
     Filters filters =
         brands == null && !inStock
