@@ -25,4 +25,16 @@ public final class OverloadOptions {
           "Estimated wait for the embedding model (queries ahead x recent model time per query,"
               + " per subtask) at which new misses are answered 'overloaded'; the earlier steps"
               + " start at 1/4, 1/2 and 3/4 of it.");
+
+  public static final ConfigOption<Long> REPLAY_FULL_QUALITY_MS =
+      longIn(
+          "overload.replay-full-quality-ms",
+          60_000,
+          0,
+          3_600_000,
+          "With at-least-once delivery: for this long after the job restores from a checkpoint,"
+              + " a query whose event time precedes the restore (the job may have answered it"
+              + " before the failure, and at-least-once delivers that answer again) is served at"
+              + " full quality, never degraded, so its repeated answer equals the first;"
+              + " 0 = replayed queries degrade like any other.");
 }
