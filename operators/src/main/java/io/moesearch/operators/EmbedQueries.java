@@ -8,6 +8,7 @@ import io.moesearch.core.embed.SharedEmbeddingModels;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.DegradationPolicy;
 import io.moesearch.core.overload.QueueWaitEstimate;
+import io.moesearch.core.overload.ReplayWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +46,8 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * publishes the replay's answer too: undegraded, that answer equals the first (batch-invariant
  * embeddings, event-time routing), unless the first was itself degraded. Such queries count against
  * the async buffer's capacity, so a long replay backlog pushes back on the source instead of being
- * shed; the window bounds it (a client's {@code ts} in the past buys nothing outside it).
+ * shed; the window bounds it (a client's {@code ts} in the past buys nothing outside it). {@link
+ * MergePartials} waits longer for a replay's partials, for the same reason.
  *
  * <p>A query still waiting for the model when its async I/O timeout fires is answered {@linkplain
  * EmbeddedQuery#overloaded overloaded} (counted in {@code embedTimeouts}) instead of failing the
@@ -62,9 +64,6 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   private final long maxWaitMillisOverload;
   private final long replayFullQualityMillis;
 
-  /** Wall time this subtask was restored from a checkpoint or savepoint; 0 = started afresh. */
-  private transient long restoredAtMillis;
-
   private transient SharedEmbeddingModels.Lease model;
   private transient Embedder embedder;
   private transient MicroBatcher<Pending> batcher;
@@ -74,6 +73,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   private transient QueueWaitEstimate waitEstimate;
   private transient Counter timeouts;
   private transient Counter replaysInFull;
+  private transient ReplayWindow replays;
 
   /** A query waiting for the model; {@code queuedNanos} is when it reached this operator. */
   private record Pending(
@@ -132,11 +132,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
           "overload.max-wait-ms must be >= 0 (0 = off), got " + overloadMaxWaitMillis);
     }
     this.maxWaitMillisOverload = overloadMaxWaitMillis;
-    if (replayFullQualityMillis < 0) {
-      throw new IllegalArgumentException(
-          "overload.replay-full-quality-ms must be >= 0 (0 = off), got " + replayFullQualityMillis);
-    }
-    this.replayFullQualityMillis = replayFullQualityMillis;
+    this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
   }
 
   /**
@@ -158,7 +154,10 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   /** Notes whether this subtask restarts from a checkpoint or savepoint; it keeps no state. */
   @Override
   public void initializeState(FunctionInitializationContext ctx) {
-    restoredAtMillis = ctx.isRestored() ? System.currentTimeMillis() : 0;
+    replays = new ReplayWindow(replayFullQualityMillis);
+    if (ctx.isRestored()) {
+      replays.restoredAt(System.currentTimeMillis());
+    }
   }
 
   @Override
@@ -191,7 +190,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     DegradationLevel level;
     if (overload == null) {
       level = DegradationLevel.NONE;
-    } else if (isReplay(accepted.query(), System.currentTimeMillis())) {
+    } else if (replays.isReplay(accepted.query().ts(), System.currentTimeMillis())) {
       replaysInFull.inc();
       level = DegradationLevel.NONE;
     } else if (waiting >= HARD_BACKLOG) {
@@ -212,17 +211,6 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
             level,
             accepted.cacheFill(),
             future));
-  }
-
-  /**
-   * Whether {@code query} may have been answered before this subtask's restore: the restore was
-   * less than {@code replayFullQualityMillis} ago and the query's event time precedes it.
-   */
-  private boolean isReplay(SearchQuery query, long nowMillis) {
-    return restoredAtMillis > 0
-        && nowMillis - restoredAtMillis < replayFullQualityMillis
-        && query.ts() > 0
-        && query.ts() < restoredAtMillis;
   }
 
   /**

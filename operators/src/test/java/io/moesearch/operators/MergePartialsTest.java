@@ -253,6 +253,69 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  /**
+   * Under at-least-once, a restored merge waits up to the answered-query retention (not the
+   * timeout) for the partials of a query older than the restore, so the repeated answer is the
+   * complete one; a query newer than the restore, or one in a merge started afresh, is answered
+   * partial at the timeout as usual.
+   */
+  @Test
+  void afterARestoreAQueryOlderThanTheRestoreWaitsForAllItsPartials() throws Exception {
+    long old = System.currentTimeMillis() - 5_000;
+    long newer = System.currentTimeMillis() + 600_000;
+    OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+    harness.close();
+    harness =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000));
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(T0);
+
+    SearchQuery replayed = new SearchQuery("q-old", "usb c cable", 4, null, old, null);
+    SearchQuery fresh = new SearchQuery("q-new", "usb c cable", 4, null, newer, null);
+    process(partial(replayed, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    process(partial(fresh, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.queryId()).isEqualTo("q-new");
+              assertThat(r.partial()).isTrue();
+            });
+
+    process(partial(replayed, 2, EXPERTS, 1.0, item("p-c", 0.8f)));
+    process(partial(replayed, 5, EXPERTS, 1.0, item("p-d", 0.7f)));
+    assertThat(harness.extractOutputValues())
+        .hasSize(2)
+        .last()
+        .satisfies(
+            r -> {
+              assertThat(r.queryId()).isEqualTo("q-old");
+              assertThat(r.partial()).isFalse();
+              assertThat(r.items()).hasSize(3);
+            });
+    assertNoStateOrTimersLeft();
+
+    try (var afresh =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000))) {
+      afresh.open();
+      afresh.setProcessingTime(T0);
+      afresh.processElement(
+          new StreamRecord<>(partial(replayed, 0, EXPERTS, 1.0, item("p-b", 0.9f))));
+      afresh.setProcessingTime(T0 + TIMEOUT_MS);
+      assertThat(afresh.extractOutputValues())
+          .singleElement()
+          .extracting(SearchResult::partial)
+          .isEqualTo(true);
+    }
+  }
+
   @Test
   void restoredTimerStillAnswersAQueryWhosePartialsNeverArrive() throws Exception {
     process(fromExpert0());

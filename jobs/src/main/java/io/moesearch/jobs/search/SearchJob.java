@@ -399,7 +399,9 @@ public final class SearchJob {
                     artifact.version(),
                     config.get(MergeOptions.TIMEOUT_MS),
                     config.ranking(),
-                    fills))
+                    fills,
+                    MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
+                    replayFullQuality))
             .name("merge-rerank")
             .uid("merge-rerank");
     DataStream<ExpertStats> stats = partials.getSideOutput(ExpertRetrieval.STATS);
