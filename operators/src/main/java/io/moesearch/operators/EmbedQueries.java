@@ -39,15 +39,15 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * query, so the queue (and the wait) stays bounded and the operator's capacity ({@link #capacity})
  * is never reached, which is what keeps back pressure away from the cache's hit path.
  *
- * <p>Replays: with {@code replayFullQualityMillis} set (at-least-once delivery), for that long
- * after this subtask was restored from a checkpoint, a query whose event time ({@link
- * SearchQuery#ts}) precedes the restore is queued at full quality whatever the wait (counted in
- * {@code replaysServedInFull}). The job may have answered it before the failure, and at-least-once
- * publishes the replay's answer too: undegraded, that answer equals the first (batch-invariant
- * embeddings, event-time routing), unless the first was itself degraded. Such queries count against
- * the async buffer's capacity, so a long replay backlog pushes back on the source instead of being
- * shed; the window bounds it (a client's {@code ts} in the past buys nothing outside it). {@link
- * MergePartials} waits longer for a replay's partials, for the same reason.
+ * <p>Recovery ({@link ReplayWindow}): with {@code replayFullQualityMillis} set (at-least-once
+ * delivery), for at most that long after this subtask was restored from a checkpoint, the queries
+ * it may have answered before the failure (event time, {@link SearchQuery#ts}, before the restore)
+ * and the backlog behind them, until the subtask has caught up, are queued at full quality whatever
+ * the wait (counted in {@code replaysServedInFull}). At-least-once publishes a replay's answer
+ * again: undegraded, it equals the first (batch-invariant embeddings, event-time routing), unless
+ * the first was degraded by an overload before the failure. Those queries count against the async
+ * buffer's capacity, so a long backlog pushes back on the source instead of being shed; the window
+ * bounds that. {@link MergePartials} waits longer for partials in the window, for the same reason.
  *
  * <p>A query still waiting for the model when its async I/O timeout fires is answered {@linkplain
  * EmbeddedQuery#overloaded overloaded} (counted in {@code embedTimeouts}) instead of failing the
@@ -190,7 +190,8 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     DegradationLevel level;
     if (overload == null) {
       level = DegradationLevel.NONE;
-    } else if (replays.isReplay(accepted.query().ts(), System.currentTimeMillis())) {
+    } else if (replays.servesInFull(
+        accepted.query().ts(), System.currentTimeMillis(), waiting == 0)) {
       replaysInFull.inc();
       level = DegradationLevel.NONE;
     } else if (waiting >= HARD_BACKLOG) {

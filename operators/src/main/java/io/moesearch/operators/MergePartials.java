@@ -45,10 +45,10 @@ import org.apache.flink.util.OutputTag;
  * replayed partial is dropped and counted ({@code latePartialsDropped}) instead of producing
  * another answer; then all state and timers are gone.
  *
- * <p>A query this subtask may have answered before a restore ({@link ReplayWindow}, on under
- * at-least-once delivery) waits for its partials up to {@code answeredRetentionMillis} instead of
- * the timeout: its first answer was complete, and a repeated answer cut short by the catch-up's
- * backlog would differ from it.
+ * <p>In the {@link ReplayWindow} after a restore (on under at-least-once delivery), a query waits
+ * for its partials up to {@code answeredRetentionMillis} instead of the timeout: an answer
+ * published before the failure and again after it must not be cut short by the catch-up's backlog
+ * either time, or the two would differ.
  */
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult>
     implements CheckpointedFunction {
@@ -106,7 +106,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   /**
    * @param replayWindowMillis {@code overload.replay-full-quality-ms} under at-least-once delivery,
-   *     else 0: how long after a restore a query older than it waits for every partial
+   *     else 0: how long after a restore every query waits for all its partials
    */
   public MergePartials(
       String indexVersion,
@@ -211,9 +211,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     } else {
       long now = ctx.timerService().currentProcessingTime();
       long wait =
-          replays.isReplay(p.query().ts(), System.currentTimeMillis())
-              ? answeredRetentionMillis
-              : timeoutMillis;
+          replays.inWindow(System.currentTimeMillis()) ? answeredRetentionMillis : timeoutMillis;
       long at = st == null ? now + wait : st.timerAt();
       if (st == null) {
         ctx.timerService().registerProcessingTimeTimer(at);

@@ -254,66 +254,73 @@ class MergePartialsTest {
   }
 
   /**
-   * Under at-least-once, a restored merge waits up to the answered-query retention (not the
-   * timeout) for the partials of a query older than the restore, so the repeated answer is the
-   * complete one; a query newer than the restore, or one in a merge started afresh, is answered
-   * partial at the timeout as usual.
+   * Under at-least-once, for the replay window after a restore the merge waits up to the
+   * answered-query retention (not the timeout) for every query's partials, so an answer published
+   * before and after a failure is complete both times; a merge started afresh, or restored with the
+   * window off, answers partial at the timeout as usual.
    */
   @Test
-  void afterARestoreAQueryOlderThanTheRestoreWaitsForAllItsPartials() throws Exception {
-    long old = System.currentTimeMillis() - 5_000;
-    long newer = System.currentTimeMillis() + 600_000;
-    OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+  void inTheWindowAfterARestoreAQueryWaitsForAllItsPartials() throws Exception {
+    SearchQuery q =
+        new SearchQuery("q-r", "usb c cable", 4, null, System.currentTimeMillis(), null);
     harness.close();
-    harness =
-        newHarness(
-            new MergePartials(
-                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000));
-    harness.setup();
-    harness.initializeState(snapshot);
-    harness.open();
-    harness.setProcessingTime(T0);
-
-    SearchQuery replayed = new SearchQuery("q-old", "usb c cable", 4, null, old, null);
-    SearchQuery fresh = new SearchQuery("q-new", "usb c cable", 4, null, newer, null);
-    process(partial(replayed, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
-    process(partial(fresh, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness = restoredMerge(60_000);
+    process(partial(q, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
     harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).as("no partial answer at the timeout").isEmpty();
+
+    process(partial(q, 2, EXPERTS, 1.0, item("p-c", 0.8f)));
+    process(partial(q, 5, EXPERTS, 1.0, item("p-d", 0.7f)));
     assertThat(harness.extractOutputValues())
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.queryId()).isEqualTo("q-new");
-              assertThat(r.partial()).isTrue();
-            });
-
-    process(partial(replayed, 2, EXPERTS, 1.0, item("p-c", 0.8f)));
-    process(partial(replayed, 5, EXPERTS, 1.0, item("p-d", 0.7f)));
-    assertThat(harness.extractOutputValues())
-        .hasSize(2)
-        .last()
-        .satisfies(
-            r -> {
-              assertThat(r.queryId()).isEqualTo("q-old");
               assertThat(r.partial()).isFalse();
               assertThat(r.items()).hasSize(3);
             });
     assertNoStateOrTimersLeft();
 
-    try (var afresh =
+    harness.close();
+    harness = restoredMerge(0);
+    process(partial(q, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues())
+        .as("window off")
+        .singleElement()
+        .matches(r -> r.partial());
+
+    harness.close();
+    harness =
         newHarness(
             new MergePartials(
-                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000))) {
-      afresh.open();
-      afresh.setProcessingTime(T0);
-      afresh.processElement(
-          new StreamRecord<>(partial(replayed, 0, EXPERTS, 1.0, item("p-b", 0.9f))));
-      afresh.setProcessingTime(T0 + TIMEOUT_MS);
-      assertThat(afresh.extractOutputValues())
-          .singleElement()
-          .extracting(SearchResult::partial)
-          .isEqualTo(true);
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000));
+    harness.open();
+    harness.setProcessingTime(T0);
+    process(partial(q, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues())
+        .as("not restored")
+        .singleElement()
+        .matches(r -> r.partial());
+  }
+
+  /** A merge restored from an empty snapshot with the given replay window, its clock at T0. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+      restoredMerge(long window) throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var before = newHarness()) {
+      before.open();
+      snapshot = before.snapshot(1L, T0);
     }
+    var h =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, window));
+    h.setup();
+    h.initializeState(snapshot);
+    h.open();
+    h.setProcessingTime(T0);
+    return h;
   }
 
   @Test

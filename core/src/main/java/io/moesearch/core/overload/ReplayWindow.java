@@ -1,18 +1,30 @@
 package io.moesearch.core.overload;
 
 /**
- * Which queries a subtask restored from a checkpoint may already have answered before the failure:
- * those whose event time precedes the restore, for a bounded window after it. With at-least-once
- * delivery their answers are published again; serving them at full quality (not degraded, not cut
- * short by a timeout) makes the repeated answer equal the first. Not thread-safe: one per subtask.
+ * Whether a subtask just restored from a checkpoint serves its queries in full (never degraded,
+ * never cut short by a timeout), so that with at-least-once delivery an answer published again
+ * after the failure equals the first.
+ *
+ * <p>After a restore the job reads again the queries after its checkpoint (some answered before the
+ * failure: <em>replays</em>) and then those that piled up while it was down. If the replays were
+ * served in full but the backlog behind them were degraded, a second failure before the next
+ * checkpoint would replay those degraded answers in full, and they would differ. So for at most
+ * {@code windowMillis} after a restore: a replay (event time before the restore) is served in full,
+ * and so is every query until the subtask has <em>caught up</em>: a query arrives within {@link
+ * #CAUGHT_UP_LAG_MS} of its event time while nothing waits for the model. From then on (or after
+ * the window) queries degrade as usual. Not thread-safe: one per subtask.
  */
 public final class ReplayWindow {
+  /** How close to its event time a query must arrive for its subtask to count as caught up. */
+  public static final long CAUGHT_UP_LAG_MS = 1_000;
+
   private final long windowMillis;
   private long restoredAtMillis;
+  private boolean caughtUp;
 
   /**
-   * @param windowMillis how long after a restore queries older than it count as replays, {@code >=
-   *     0} (0 = never)
+   * @param windowMillis how long after a restore queries may be served in full, {@code >= 0} (0 =
+   *     never)
    * @throws IllegalArgumentException if {@code windowMillis < 0}
    */
   public ReplayWindow(long windowMillis) {
@@ -39,17 +51,31 @@ public final class ReplayWindow {
       throw new IllegalArgumentException("restore time must be > 0, got " + nowMillis);
     }
     restoredAtMillis = nowMillis;
+    caughtUp = false;
+  }
+
+  /** Whether {@code nowMillis} is less than the window after a restore. */
+  public boolean inWindow(long nowMillis) {
+    return restoredAtMillis > 0 && nowMillis - restoredAtMillis < windowMillis;
   }
 
   /**
-   * Whether a query with event time {@code eventTimeMillis} (epoch ms; {@code <= 0} = unknown) may
-   * have been answered before the restore, asked at {@code nowMillis}: the subtask was restored
-   * less than the window ago and the event time precedes the restore.
+   * Whether a query with event time {@code eventTimeMillis} (epoch ms; {@code <= 0} = unknown),
+   * arriving at {@code nowMillis}, is served in full; updates the caught-up state.
+   *
+   * @param modelIdle whether nothing of this subtask waits for the model as the query arrives
    */
-  public boolean isReplay(long eventTimeMillis, long nowMillis) {
-    return restoredAtMillis > 0
-        && nowMillis - restoredAtMillis < windowMillis
-        && eventTimeMillis > 0
-        && eventTimeMillis < restoredAtMillis;
+  public boolean servesInFull(long eventTimeMillis, long nowMillis, boolean modelIdle) {
+    if (!inWindow(nowMillis)) {
+      return false;
+    }
+    boolean known = eventTimeMillis > 0;
+    if (known && eventTimeMillis < restoredAtMillis) {
+      return true; // a replay: maybe answered before the failure
+    }
+    if (!caughtUp && modelIdle && known && nowMillis - eventTimeMillis <= CAUGHT_UP_LAG_MS) {
+      caughtUp = true;
+    }
+    return !caughtUp;
   }
 }

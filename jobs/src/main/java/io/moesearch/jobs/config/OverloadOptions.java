@@ -32,9 +32,10 @@ public final class OverloadOptions {
           60_000,
           0,
           3_600_000,
-          "With at-least-once delivery: for this long after the job restores from a checkpoint,"
-              + " a query whose event time precedes the restore (the job may have answered it"
-              + " before the failure, and at-least-once delivers that answer again) is served at"
-              + " full quality, never degraded, so its repeated answer equals the first;"
-              + " 0 = replayed queries degrade like any other.");
+          "With at-least-once delivery: for at most this long after a subtask restores from a"
+              + " checkpoint, the queries it may have answered before the failure (event time"
+              + " before the restore) and the backlog behind them, until it has caught up, are"
+              + " served at full quality (not degraded, not cut short by merge.timeout-ms), so an"
+              + " answer published again equals the first; 0 = a recovery degrades like any"
+              + " overload.");
 }
