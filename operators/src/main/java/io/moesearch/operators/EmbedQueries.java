@@ -40,14 +40,13 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * is never reached, which is what keeps back pressure away from the cache's hit path.
  *
  * <p>Recovery ({@link ReplayWindow}): with {@code replayFullQualityMillis} set (at-least-once
- * delivery), for at most that long after this subtask was restored from a checkpoint, the queries
- * it may have answered before the failure (event time, {@link SearchQuery#ts}, before the restore)
- * and the backlog behind them, until the subtask has caught up, are queued at full quality whatever
- * the wait (counted in {@code replaysServedInFull}). At-least-once publishes a replay's answer
- * again: undegraded, it equals the first (batch-invariant embeddings, event-time routing), unless
- * the first was degraded by an overload before the failure. Those queries count against the async
- * buffer's capacity, so a long backlog pushes back on the source instead of being shed; the window
- * bounds that. {@link MergePartials} waits longer for partials in the window, for the same reason.
+ * delivery), for that long after this subtask was restored from a checkpoint every query is queued
+ * at full quality whatever the wait (counted in {@code replaysServedInFull}): the replays, the
+ * backlog behind them and fresh queries on the cold model alike. At-least-once publishes a replay's
+ * answer again: undegraded, it equals the first (batch-invariant embeddings, event-time routing),
+ * unless the first was degraded by an overload before the failure. Those queries count against the
+ * async buffer's capacity, so in the window a backlog pushes back on the source instead of being
+ * shed. {@link MergePartials} waits longer for partials in the window, for the same reason.
  *
  * <p>A query still waiting for the model when its async I/O timeout fires is answered {@linkplain
  * EmbeddedQuery#overloaded overloaded} (counted in {@code embedTimeouts}) instead of failing the
@@ -190,8 +189,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     DegradationLevel level;
     if (overload == null) {
       level = DegradationLevel.NONE;
-    } else if (replays.servesInFull(
-        accepted.query().ts(), System.currentTimeMillis(), waiting == 0)) {
+    } else if (replays.inWindow(System.currentTimeMillis())) {
       replaysInFull.inc();
       level = DegradationLevel.NONE;
     } else if (waiting >= HARD_BACKLOG) {

@@ -1,29 +1,23 @@
 package io.moesearch.core.overload;
 
 /**
- * Whether a subtask just restored from a checkpoint serves its queries in full (never degraded,
- * never cut short by a timeout), so that with at-least-once delivery an answer published again
- * after the failure equals the first.
+ * The window after a subtask is restored from a checkpoint in which it serves every query in full
+ * (never degraded, never cut short by a timeout), so that with at-least-once delivery an answer
+ * published again after the failure equals the first.
  *
  * <p>After a restore the job reads again the queries after its checkpoint (some answered before the
- * failure: <em>replays</em>) and then those that piled up while it was down. If the replays were
- * served in full but the backlog behind them were degraded, a second failure before the next
- * checkpoint would replay those degraded answers in full, and they would differ. So for at most
- * {@code windowMillis} after a restore: a replay (event time before the restore) is served in full,
- * and so is every query until the subtask has <em>caught up</em>: a query arrives within {@link
- * #CAUGHT_UP_LAG_MS} of its event time while nothing waits for the model. From then on (or after
- * the window) queries degrade as usual. Not thread-safe: one per subtask.
+ * failure) and then those that piled up while it was down, on a cold model. Serving only the
+ * replays in full is not enough: whatever it degrades in the catch-up (the backlog, or fresh
+ * queries while the model's cost estimate is still cold) it would serve in full after a second
+ * failure before the next checkpoint, and the two answers would differ. So the whole window is
+ * served in full. Not thread-safe: one per subtask.
  */
 public final class ReplayWindow {
-  /** How close to its event time a query must arrive for its subtask to count as caught up. */
-  public static final long CAUGHT_UP_LAG_MS = 1_000;
-
   private final long windowMillis;
   private long restoredAtMillis;
-  private boolean caughtUp;
 
   /**
-   * @param windowMillis how long after a restore queries may be served in full, {@code >= 0} (0 =
+   * @param windowMillis how long after a restore queries are served in full, {@code >= 0} (0 =
    *     never)
    * @throws IllegalArgumentException if {@code windowMillis < 0}
    */
@@ -51,31 +45,10 @@ public final class ReplayWindow {
       throw new IllegalArgumentException("restore time must be > 0, got " + nowMillis);
     }
     restoredAtMillis = nowMillis;
-    caughtUp = false;
   }
 
-  /** Whether {@code nowMillis} is less than the window after a restore. */
+  /** Whether a query arriving at {@code nowMillis} (epoch ms) is served in full. */
   public boolean inWindow(long nowMillis) {
     return restoredAtMillis > 0 && nowMillis - restoredAtMillis < windowMillis;
-  }
-
-  /**
-   * Whether a query with event time {@code eventTimeMillis} (epoch ms; {@code <= 0} = unknown),
-   * arriving at {@code nowMillis}, is served in full; updates the caught-up state.
-   *
-   * @param modelIdle whether nothing of this subtask waits for the model as the query arrives
-   */
-  public boolean servesInFull(long eventTimeMillis, long nowMillis, boolean modelIdle) {
-    if (!inWindow(nowMillis)) {
-      return false;
-    }
-    boolean known = eventTimeMillis > 0;
-    if (known && eventTimeMillis < restoredAtMillis) {
-      return true; // a replay: maybe answered before the failure
-    }
-    if (!caughtUp && modelIdle && known && nowMillis - eventTimeMillis <= CAUGHT_UP_LAG_MS) {
-      caughtUp = true;
-    }
-    return !caughtUp;
   }
 }

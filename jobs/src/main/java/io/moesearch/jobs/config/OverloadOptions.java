@@ -32,10 +32,9 @@ public final class OverloadOptions {
           60_000,
           0,
           3_600_000,
-          "With at-least-once delivery: for at most this long after a subtask restores from a"
-              + " checkpoint, the queries it may have answered before the failure (event time"
-              + " before the restore) and the backlog behind them, until it has caught up, are"
-              + " served at full quality (not degraded, not cut short by merge.timeout-ms), so an"
-              + " answer published again equals the first; 0 = a recovery degrades like any"
+          "With at-least-once delivery: for this long after a subtask restores from a checkpoint,"
+              + " every query (replays, the backlog behind them, fresh queries on the cold model)"
+              + " is served at full quality (not degraded, not cut short by merge.timeout-ms), so"
+              + " an answer published again equals the first; 0 = a recovery degrades like any"
               + " overload.");
 }
