@@ -105,12 +105,14 @@ public final class SearchJob {
 
   /**
    * The computing part of the graph: results, cache fills of what was computed (or {@code null}),
-   * and the experts' load statistics.
+   * the experts' load statistics, and the dead letters of queries that could not be routed or
+   * merged (each also answered, as failed).
    */
   public record Computed(
       DataStream<SearchResult> results,
       DataStream<CacheFill> fills,
-      DataStream<ExpertStats> stats) {}
+      DataStream<ExpertStats> stats,
+      DataStream<DeadLetter> deadLetters) {}
 
   /**
    * Builds the query → result graph without caching and returns the result stream (the caller
@@ -180,8 +182,11 @@ public final class SearchJob {
       changes = applied.getSideOutput(ApplyCatalogUpdates.CHANGES);
     }
     if (cache == null || !config.get(CacheOptions.ENABLED)) {
-      dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
       Computed computed = compute(config, artifact, parsed, null, false, deltas);
+      dead.union(computed.deadLetters())
+          .sinkTo(deadLetters)
+          .name("dead-letters")
+          .uid("dead-letters-sink");
       sinkStats(computed, stats);
       return computed.results();
     }
@@ -195,10 +200,6 @@ public final class SearchJob {
                     artifact.manifest().dimension()))
             .name("parse-cache-fills")
             .uid("parse-cache-fills");
-    dead.union(fills.getSideOutput(ParseQueries.DEAD_LETTERS))
-        .sinkTo(deadLetters)
-        .name("dead-letters")
-        .uid("dead-letters-sink");
     // The hit path is two hops (parse → lookup → sink) of tiny records: flush them promptly
     // rather than after job.buffer-timeout-ms, so a hit's latency is not the buffer timeout.
     long hitFlush = config.get(CacheOptions.BUFFER_TIMEOUT_MS);
@@ -229,12 +230,13 @@ public final class SearchJob {
                     CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES))
             .process(
                 new CacheLookup(
-                    artifact.version(),
-                    artifact.manifest().modelId(),
-                    config.cache(),
-                    artifact.dir().toAbsolutePath().toString(),
-                    watchRoot(config),
-                    config.indexWatchIntervalMillis()))
+                        artifact.version(),
+                        artifact.manifest().modelId(),
+                        config.cache(),
+                        artifact.dir().toAbsolutePath().toString(),
+                        watchRoot(config),
+                        config.indexWatchIntervalMillis())
+                    .deadLettersFrom(config.kafka().queryTopic()))
             .name("cache-lookup")
             .uid("cache-lookup")
             .setBufferTimeout(hitFlush);
@@ -247,6 +249,13 @@ public final class SearchJob {
             true,
             deltas);
     computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
+    dead.union(
+            fills.getSideOutput(ParseQueries.DEAD_LETTERS),
+            hits.getSideOutput(CacheLookup.DEAD_LETTERS),
+            computed.deadLetters())
+        .sinkTo(deadLetters)
+        .name("dead-letters")
+        .uid("dead-letters-sink");
     sinkStats(computed, stats);
     return hits.union(computed.results());
   }
@@ -355,11 +364,12 @@ public final class SearchJob {
         toRoute
             .process(
                 new RouteQueries(
-                    artifactDir,
-                    routing,
-                    config.ranking().hybrid(),
-                    watchRoot(config),
-                    config.indexWatchIntervalMillis()))
+                        artifactDir,
+                        routing,
+                        config.ranking().hybrid(),
+                        watchRoot(config),
+                        config.indexWatchIntervalMillis())
+                    .deadLettersFrom(config.kafka().queryTopic()))
             .name("route")
             .uid("route");
     DataStream<SlotDelta> slotDeltas =
@@ -389,16 +399,21 @@ public final class SearchJob {
             .keyBy(MergePartials::key)
             .process(
                 new MergePartials(
-                    artifact.version(),
-                    config.get(MergeOptions.TIMEOUT_MS),
-                    config.ranking(),
-                    fills))
+                        artifact.version(),
+                        config.get(MergeOptions.TIMEOUT_MS),
+                        config.ranking(),
+                        fills)
+                    .deadLettersFrom(config.kafka().queryTopic()))
             .name("merge-rerank")
             .uid("merge-rerank");
     DataStream<ExpertStats> stats = partials.getSideOutput(ExpertRetrieval.STATS);
     DataStream<SearchResult> answers = results.union(routed.getSideOutput(RouteQueries.OVERLOADED));
+    DataStream<DeadLetter> dead =
+        routed
+            .getSideOutput(RouteQueries.DEAD_LETTERS)
+            .union(results.getSideOutput(MergePartials.DEAD_LETTERS));
     if (!fills) {
-      return new Computed(answers, null, stats);
+      return new Computed(answers, null, stats, dead);
     }
     DataStream<CacheFill> embeddingFills =
         embedded
@@ -406,7 +421,7 @@ public final class SearchJob {
             .name("embedding-fills")
             .uid("embedding-fills");
     return new Computed(
-        answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats);
+        answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats, dead);
   }
 
   /** Without a catalogue-update source: a delta stream that never emits. */
