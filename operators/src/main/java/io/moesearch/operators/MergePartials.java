@@ -34,15 +34,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects a query's partial results, keyed by {@link #key} (query id and acceptance time, so two
- * submissions of one id never mix), and emits the final ranking once every activated expert has
- * answered: the union of exactly-scored candidates, deduplicated and cut to {@code top_k}. A
- * processing-time timer bounds the wait: if a partial never arrives the query is answered with what
- * is there, flagged {@link SearchResult#partial() partial} with the experts that answered. A query
- * gets one answer: after it, a small "answered" marker stays for {@code answeredRetentionMillis}
- * (by default {@link #defaultAnsweredRetention ten timeouts, at least a minute}), so a late or
- * replayed partial is dropped and counted ({@code latePartialsDropped}) instead of producing
- * another answer; then all state and timers are gone.
+ * Collects a query's partial results, keyed by {@link #key} (query id, acceptance time and what it
+ * asks, so two submissions of one id never mix), and emits the final ranking once every activated
+ * expert has answered: the union of exactly-scored candidates, deduplicated and cut to {@code
+ * top_k}. A processing-time timer bounds the wait: if a partial never arrives the query is answered
+ * with what is there, flagged {@link SearchResult#partial() partial} with the experts that
+ * answered. A query gets one answer: after it, a small "answered" marker stays for {@code
+ * answeredRetentionMillis} (by default {@link #defaultAnsweredRetention ten timeouts, at least a
+ * minute}), so a late or replayed partial is dropped and counted ({@code latePartialsDropped})
+ * instead of producing another answer; then all state and timers are gone.
  */
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult> {
   private final String indexVersion;
@@ -156,9 +156,28 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
         cache.histogram("embeddingHitLatencyMs", new DescriptiveStatisticsHistogram(1000));
   }
 
-  /** The merge key of a partial: its query id and the time the job accepted the query. */
+  /**
+   * The merge key of a partial: its query id, the time the job accepted the query and a fingerprint
+   * of what the query asks ({@link #fingerprint}), so that two different queries a client sent
+   * under one id and the job accepted in the same millisecond are merged apart (each gets its own
+   * answer) instead of one taking the other's partials and the other none. Identical requests under
+   * one id and millisecond are one query (its replayed partials are dropped).
+   */
   public static String key(PartialResult p) {
-    return p.query().queryId() + "#" + p.tsInMillis();
+    return p.query().queryId() + "#" + p.tsInMillis() + "#" + fingerprint(p.query());
+  }
+
+  /**
+   * A hash of everything in {@code q} that changes its answer, defined by the specified {@link
+   * String#hashCode} and {@link Arrays#hashCode} only, so that every subtask computes the same one
+   * for the partials of one query.
+   */
+  static String fingerprint(SearchQuery q) {
+    int h = q.text().hashCode();
+    h = 31 * h + q.topK();
+    h = 31 * h + (q.filters() == null ? 0 : q.filters().canonical().hashCode());
+    h = 31 * h + (q.explain() ? 1 : 0);
+    return Integer.toHexString(h);
   }
 
   /**

@@ -788,6 +788,30 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  /**
+   * Two different queries sent under one id and accepted in the same millisecond (a client reusing
+   * ids, a batch parsed at once) are merged apart: each is answered once with its own candidates,
+   * instead of the first complete one taking the other's partials and the other never answered.
+   */
+  @Test
+  void differentQueriesUnderOneIdAndMillisecondAreMergedApart() throws Exception {
+    SearchQuery other = new SearchQuery(QUERY.queryId(), "garden hose", 4, null, 0, null);
+    assertThat(MergePartials.key(fromExpert2()))
+        .isNotEqualTo(MergePartials.key(partial(other, 7, new int[] {7}, 1.0, item("h-1", 0.9f))));
+    process(fromExpert2());
+    process(partial(other, 7, new int[] {7}, 1.0, item("h-1", 0.9f)));
+    process(fromExpert0());
+    process(fromExpert5());
+
+    List<SearchResult> out = harness.extractOutputValues();
+    assertThat(out).extracting(SearchResult::text).containsExactly("garden hose", "usb c cable");
+    assertThat(out.get(0).items()).containsExactly(item("h-1", 0.9f));
+    assertThat(out.get(0).experts()).containsExactly(7);
+    assertThat(out.get(1).items()).containsExactlyElementsOf(EXPECTED_TOP4);
+    assertThat(out).noneMatch(SearchResult::partial);
+    assertNoStateOrTimersLeft();
+  }
+
   private static double[] features(double dense, double bm25) {
     double[] f = new double[RankingFeatures.NAMES.size()];
     f[RankingFeatures.DENSE] = dense;
