@@ -405,13 +405,13 @@ public final class CacheLookup
     if (in.query() != null) {
       try {
         query(in.query(), ctx, out);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         bypass(in.query(), e, ctx, out);
       }
     } else {
       try {
         fill(in.fill(), ctx, out);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         failures.record(LOG, "the cache fill of \"" + in.fill().text() + "\"", e);
       }
     }
@@ -424,12 +424,12 @@ public final class CacheLookup
    * QueryFailures}).
    */
   private void bypass(
-      AcceptedQuery q, RuntimeException e, ReadOnlyContext ctx, Collector<SearchResult> out) {
+      AcceptedQuery q, Throwable e, ReadOnlyContext ctx, Collector<SearchResult> out) {
     failures.record(LOG, "query " + q.query().queryId(), e);
     try {
       misses.inc();
       ctx.output(MISSES, q.withCacheFill(false));
-    } catch (RuntimeException again) {
+    } catch (RuntimeException | StackOverflowError again) {
       again.addSuppressed(e);
       ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), again));
       out.collect(QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, indexVersion));
@@ -446,7 +446,7 @@ public final class CacheLookup
       throws Exception {
     try {
       recordChange(c, ctx);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       failures.record(LOG, "the catalogue change of product " + c.productId(), e);
     }
   }
@@ -846,7 +846,7 @@ public final class CacheLookup
         try {
           answer(w, r, SearchResult.CACHE_COALESCED, out, l2Latency);
           coalesced.inc();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
           bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
         }
       }
@@ -869,7 +869,7 @@ public final class CacheLookup
         coalesceTimeouts.inc();
         try {
           compute(w, ctx);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
           bypass(w, e, ctx, out);
         }
       }

@@ -215,7 +215,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       }
       all.add(p);
       result = merged(p, all, null);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       fail(p, e, ctx, out);
       finish(ctx.timerService(), st);
       return;
@@ -247,7 +247,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
               result.experts(),
               asOf(p.tsInMillis(), all),
               denseFloor(all)));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
     }
   }
@@ -321,7 +321,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       SearchResult result;
       try {
         result = merged(got.get(0), got, st.received());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         result = null;
         fail(got.get(0), e, ctx, out);
       }

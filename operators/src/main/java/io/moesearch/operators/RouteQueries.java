@@ -262,7 +262,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     List<ExpertRequest> requests;
     try {
       requests = route(q, ctx);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       failures.record(LOG, "query " + q.query().queryId(), e);
       ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), e));
       ctx.output(

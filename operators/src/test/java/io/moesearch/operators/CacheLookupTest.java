@@ -551,10 +551,16 @@ class CacheLookupTest {
         .satisfies(r -> assertThat(r.items()[1].price()).isEqualTo(9.0));
   }
 
-  /** Analyses query texts as the cache does, but fails on any containing "evil". */
+  /**
+   * Analyses query texts as the cache does, but fails on any containing "evil", and overflows the
+   * stack (as a backtracking regular expression can on a hostile text) on any containing "deep".
+   */
   private static int[] failingAnalysis(String text) {
     if (text.contains("evil")) {
       throw new IllegalStateException("cannot analyse " + text);
+    }
+    if (text.contains("deep")) {
+      throw new StackOverflowError();
     }
     return UpsertSignature.queryTerms(text);
   }
@@ -574,23 +580,22 @@ class CacheLookupTest {
     harness = open(lookup, null, null);
     fill(resultFillAt("evil cable", T, 0.5f, 6));
     fill(resultFillAt("good cable", T, 0.5f, 6));
+    fill(resultFillAt("deep cable", T, 0.5f, 6));
     // Not in the answers' experts: whether it could enter them is decided by their terms.
     change(upsert("a1", T + 500, "garden hose", new float[] {0, 0, 1}, 9));
 
     send(query("q1", "evil cable"));
     send(query("q2", "good cable"));
+    send(query("q3", "deep cable"));
     fill(resultFillAt("evil cable", T + 1_000, 0.5f, 6));
 
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
     assertThat(misses())
-        .singleElement()
-        .satisfies(
-            a -> {
-              assertThat(a.query().queryId()).isEqualTo("q1");
-              assertThat(a.cacheFill()).as("not written back").isFalse();
-            });
+        .extracting(a -> a.query().queryId(), AcceptedQuery::cacheFill)
+        .as("computed, not written back")
+        .containsExactly(Tuple.tuple("q1", false), Tuple.tuple("q3", false));
     assertThat(harness.getSideOutput(CacheLookup.DEAD_LETTERS)).isNullOrEmpty();
-    assertThat(lookup.failures()).isEqualTo(2);
+    assertThat(lookup.failures()).isEqualTo(3);
     assertThat(harness.numProcessingTimeTimers()).as("no coalescing wait left").isZero();
   }
 }
