@@ -8,6 +8,7 @@ import io.moesearch.core.embed.SharedEmbeddingModels;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.DegradationPolicy;
 import io.moesearch.core.overload.QueueWaitEstimate;
+import io.moesearch.core.overload.ReplayWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -35,18 +39,29 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * query, so the queue (and the wait) stays bounded and the operator's capacity ({@link #capacity})
  * is never reached, which is what keeps back pressure away from the cache's hit path.
  *
+ * <p>Recovery ({@link ReplayWindow}): with {@code replayFullQualityMillis} set (at-least-once
+ * delivery), for that long after this subtask was restored from a checkpoint every query is queued
+ * at full quality whatever the wait (counted in {@code replaysServedInFull}): the replays, the
+ * backlog behind them and fresh queries on the cold model alike. At-least-once publishes a replay's
+ * answer again: undegraded, it equals the first (batch-invariant embeddings, event-time routing),
+ * unless the first was degraded by an overload before the failure. Those queries count against the
+ * async buffer's capacity, so in the window a backlog pushes back on the source instead of being
+ * shed. {@link MergePartials} waits longer for partials in the window, for the same reason.
+ *
  * <p>A query still waiting for the model when its async I/O timeout fires is answered {@linkplain
  * EmbeddedQuery#overloaded overloaded} (counted in {@code embedTimeouts}) instead of failing the
  * task, as Flink's default {@code timeout} would: a stalled model turns its queue away, it does not
  * restart the job. A model error still fails the task (the job restarts and replays the batch): no
  * text the query codec accepts makes the model fail ({@code EmbedderLimitsTest}).
  */
-public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, EmbeddedQuery> {
+public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, EmbeddedQuery>
+    implements CheckpointedFunction {
   private final EmbedderConfig embedderConfig;
   private final int maxBatch;
   private final int modelBatch;
   private final long maxWaitMillis;
   private final long maxWaitMillisOverload;
+  private final long replayFullQualityMillis;
 
   private transient SharedEmbeddingModels.Lease model;
   private transient Embedder embedder;
@@ -56,6 +71,8 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   private transient AtomicInteger backlog;
   private transient QueueWaitEstimate waitEstimate;
   private transient Counter timeouts;
+  private transient Counter replaysInFull;
+  private transient ReplayWindow replays;
 
   /** A query waiting for the model; {@code queuedNanos} is when it reached this operator. */
   private record Pending(
@@ -83,6 +100,21 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
       int modelBatch,
       long maxWaitMillis,
       long overloadMaxWaitMillis) {
+    this(embedderConfig, maxBatch, modelBatch, maxWaitMillis, overloadMaxWaitMillis, 0);
+  }
+
+  /**
+   * @param overloadMaxWaitMillis {@code overload.max-wait-ms}, or 0 for no overload protection
+   * @param replayFullQualityMillis {@code overload.replay-full-quality-ms} under at-least-once
+   *     delivery, else 0: how long after a restore queries older than the restore are not degraded
+   */
+  public EmbedQueries(
+      EmbedderConfig embedderConfig,
+      int maxBatch,
+      int modelBatch,
+      long maxWaitMillis,
+      long overloadMaxWaitMillis,
+      long replayFullQualityMillis) {
     if (modelBatch < 1 || modelBatch > maxBatch) {
       throw new IllegalArgumentException(
           "batch.model-batch-size must be in 1..batch.max-size ("
@@ -99,6 +131,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
           "overload.max-wait-ms must be >= 0 (0 = off), got " + overloadMaxWaitMillis);
     }
     this.maxWaitMillisOverload = overloadMaxWaitMillis;
+    this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
   }
 
   /**
@@ -117,6 +150,18 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     return overloadProtection ? HARD_BACKLOG + 4 * maxBatch : maxBatch * 4;
   }
 
+  /** Notes whether this subtask restarts from a checkpoint or savepoint; it keeps no state. */
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) {
+    replays = new ReplayWindow(replayFullQualityMillis);
+    if (ctx.isRestored()) {
+      replays.restoredAt(System.currentTimeMillis());
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) {}
+
   @Override
   public void open(OpenContext ctx) {
     model = SharedEmbeddingModels.acquire(embedderConfig);
@@ -129,6 +174,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
     metrics.gauge("embedMillisPerQuery", waitEstimate::millisPerQuery);
     metrics.gauge("embedBacklog", backlog::get);
     timeouts = metrics.counter("embedTimeouts");
+    replaysInFull = metrics.counter("replaysServedInFull");
     batcher =
         new MicroBatcher<>(
             "embed-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
@@ -140,12 +186,17 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   @Override
   public void asyncInvoke(AcceptedQuery accepted, ResultFuture<EmbeddedQuery> future) {
     int waiting = backlog.get();
-    DegradationLevel level =
-        overload == null
-            ? DegradationLevel.NONE
-            : waiting >= HARD_BACKLOG
-                ? DegradationLevel.OVERLOADED
-                : overload.admit(waitEstimate.waitMillis(waiting));
+    DegradationLevel level;
+    if (overload == null) {
+      level = DegradationLevel.NONE;
+    } else if (replays.inWindow(System.currentTimeMillis())) {
+      replaysInFull.inc();
+      level = DegradationLevel.NONE;
+    } else if (waiting >= HARD_BACKLOG) {
+      level = DegradationLevel.OVERLOADED;
+    } else {
+      level = overload.admit(waitEstimate.waitMillis(waiting));
+    }
     if (level == DegradationLevel.OVERLOADED) {
       answerOverloaded(accepted, future);
       return;

@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.overload.ReplayWindow;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.ExactReranker;
@@ -26,7 +27,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,13 +47,20 @@ import org.slf4j.LoggerFactory;
  * answeredRetentionMillis} (by default {@link #defaultAnsweredRetention ten timeouts, at least a
  * minute}), so a late or replayed partial is dropped and counted ({@code latePartialsDropped})
  * instead of producing another answer; then all state and timers are gone.
+ *
+ * <p>In the {@link ReplayWindow} after a restore (on under at-least-once delivery), a query waits
+ * for its partials up to {@code answeredRetentionMillis} instead of the timeout: an answer
+ * published before the failure and again after it must not be cut short by the catch-up's backlog
+ * either time, or the two would differ.
  */
-public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult> {
+public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult>
+    implements CheckpointedFunction {
   private final String indexVersion;
   private final long timeoutMillis;
   private final RankingSettings ranking;
   private final boolean emitFills;
   private final long answeredRetentionMillis;
+  private final long replayWindowMillis;
 
   /**
    * Complete results as cache fills (only when enabled, and never for a result cut short by the
@@ -71,6 +82,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private transient Counter lateDropped;
   private transient Histogram missLatency;
   private transient Histogram embeddingHitLatency;
+  private transient ReplayWindow replays;
 
   /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
@@ -99,6 +111,20 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       RankingSettings ranking,
       boolean emitFills,
       long answeredRetentionMillis) {
+    this(indexVersion, timeoutMillis, ranking, emitFills, answeredRetentionMillis, 0);
+  }
+
+  /**
+   * @param replayWindowMillis {@code overload.replay-full-quality-ms} under at-least-once delivery,
+   *     else 0: how long after a restore every query waits for all its partials
+   */
+  public MergePartials(
+      String indexVersion,
+      long timeoutMillis,
+      RankingSettings ranking,
+      boolean emitFills,
+      long answeredRetentionMillis,
+      long replayWindowMillis) {
     if (timeoutMillis < 1) {
       throw new IllegalArgumentException("merge.timeout-ms must be >= 1, got " + timeoutMillis);
     }
@@ -114,6 +140,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     this.ranking = ranking;
     this.emitFills = emitFills;
     this.answeredRetentionMillis = answeredRetentionMillis;
+    this.replayWindowMillis = ReplayWindow.checked(replayWindowMillis);
   }
 
   /**
@@ -142,6 +169,18 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   long failures() {
     return failures.count();
   }
+
+  /** Notes whether this subtask restarts from a checkpoint or savepoint (its state is keyed). */
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) {
+    replays = new ReplayWindow(replayWindowMillis);
+    if (ctx.isRestored()) {
+      replays.restoredAt(System.currentTimeMillis());
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) {}
 
   @Override
   public void open(OpenContext ctx) {
@@ -198,8 +237,10 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
     if (received.length < p.experts().length) {
       partials.add(p);
-      long at =
-          st == null ? ctx.timerService().currentProcessingTime() + timeoutMillis : st.timerAt();
+      long now = ctx.timerService().currentProcessingTime();
+      long wait =
+          replays.inWindow(System.currentTimeMillis()) ? answeredRetentionMillis : timeoutMillis;
+      long at = st == null ? now + wait : st.timerAt();
       if (st == null) {
         ctx.timerService().registerProcessingTimeTimer(at);
       }

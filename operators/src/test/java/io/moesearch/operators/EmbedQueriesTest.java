@@ -197,6 +197,63 @@ class EmbedQueriesTest {
   }
 
   /**
+   * Recovery under at-least-once: in the window after a restore every query (replays, backlog,
+   * fresh) is queued at full quality however long the queue, so an answer published again equals
+   * the first. The same 48 queries of the overload test above are degraded as there when the
+   * subtask started afresh or with the window off.
+   */
+  @Test
+  void inTheWindowAfterARestoreNoQueryIsDegraded() throws Exception {
+    assertThat(levelsOf(true, 60_000)).containsOnlyKeys(DegradationLevel.NONE);
+    Map<DegradationLevel, Long> degraded =
+        Map.of(
+            DegradationLevel.NONE, 4L,
+            DegradationLevel.FEWER_EXPERTS, 4L,
+            DegradationLevel.FEWER_CANDIDATES, 4L,
+            DegradationLevel.FAST_PATH, 4L,
+            DegradationLevel.OVERLOADED, 32L);
+    assertThat(levelsOf(false, 60_000)).as("not restored").isEqualTo(degraded);
+    assertThat(levelsOf(true, 0)).as("window off").isEqualTo(degraded);
+  }
+
+  /**
+   * The degradation levels of 48 queries sent while the model is held back (as in the overload test
+   * above) to a subtask restored from a snapshot or started afresh.
+   */
+  private static Map<DegradationLevel, Long> levelsOf(boolean restored, long window)
+      throws Exception {
+    int maxBatch = 64;
+    EmbedQueries fn = new EmbedQueries(EmbedderConfig.bundled(), maxBatch, 8, 5_000, 160, window);
+    int capacity = EmbedQueries.capacity(maxBatch, true);
+    var mode = AsyncDataStream.OutputMode.ORDERED;
+    List<SearchQuery> queries = new ArrayList<>();
+    for (int i = 0; i < 48; i++) {
+      queries.add(query("r-" + i, "usb cable " + i));
+    }
+    List<EmbeddedQuery> out;
+    try (var h = harness(fn, capacity, mode)) {
+      if (restored) {
+        try (var before =
+            harness(
+                new EmbedQueries(EmbedderConfig.bundled(), maxBatch, 8, 5_000, 160, window),
+                capacity,
+                mode)) {
+          before.open();
+          h.initializeState(before.snapshot(1L, 1L));
+        }
+      }
+      h.open();
+      out = embedAll(h, queries);
+    }
+    assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    Map<DegradationLevel, Long> levels = new EnumMap<>(DegradationLevel.class);
+    for (EmbeddedQuery e : out) {
+      levels.merge(e.degradation(), 1L, Long::sum);
+    }
+    return levels;
+  }
+
+  /**
    * A query whose async I/O timeout fires while it still waits for the model (here: a batch that
    * waits up to a minute to fill) is answered "overloaded" instead of failing the task, as Flink's
    * default timeout handling would.

@@ -254,6 +254,76 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  /**
+   * Under at-least-once, for the replay window after a restore the merge waits up to the
+   * answered-query retention (not the timeout) for every query's partials, so an answer published
+   * before and after a failure is complete both times; a merge started afresh, or restored with the
+   * window off, answers partial at the timeout as usual.
+   */
+  @Test
+  void inTheWindowAfterARestoreAQueryWaitsForAllItsPartials() throws Exception {
+    SearchQuery q =
+        new SearchQuery("q-r", "usb c cable", 4, null, System.currentTimeMillis(), null);
+    harness.close();
+    harness = restoredMerge(60_000);
+    process(partial(q, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).as("no partial answer at the timeout").isEmpty();
+
+    process(partial(q, 2, EXPERTS, 1.0, item("p-c", 0.8f)));
+    process(partial(q, 5, EXPERTS, 1.0, item("p-d", 0.7f)));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.partial()).isFalse();
+              assertThat(r.items()).hasSize(3);
+            });
+    assertNoStateOrTimersLeft();
+
+    harness.close();
+    harness = restoredMerge(0);
+    process(partial(q, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues())
+        .as("window off")
+        .singleElement()
+        .matches(r -> r.partial());
+
+    harness.close();
+    harness =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000));
+    harness.open();
+    harness.setProcessingTime(T0);
+    process(partial(q, 0, EXPERTS, 1.0, item("p-b", 0.9f)));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues())
+        .as("not restored")
+        .singleElement()
+        .matches(r -> r.partial());
+  }
+
+  /** A merge restored from an empty snapshot with the given replay window, its clock at T0. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+      restoredMerge(long window) throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var before = newHarness()) {
+      before.open();
+      snapshot = before.snapshot(1L, T0);
+    }
+    var h =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, window));
+    h.setup();
+    h.initializeState(snapshot);
+    h.open();
+    h.setProcessingTime(T0);
+    return h;
+  }
+
   @Test
   void restoredTimerStillAnswersAQueryWhosePartialsNeverArrive() throws Exception {
     process(fromExpert0());

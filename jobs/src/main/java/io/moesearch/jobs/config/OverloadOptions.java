@@ -25,4 +25,16 @@ public final class OverloadOptions {
           "Estimated wait for the embedding model (queries ahead x recent model time per query,"
               + " per subtask) at which new misses are answered 'overloaded'; the earlier steps"
               + " start at 1/4, 1/2 and 3/4 of it.");
+
+  public static final ConfigOption<Long> REPLAY_FULL_QUALITY_MS =
+      longIn(
+          "overload.replay-full-quality-ms",
+          60_000,
+          0,
+          3_600_000,
+          "With at-least-once delivery: for this long after a subtask restores from a checkpoint,"
+              + " every query (replays, the backlog behind them, fresh queries on the cold model)"
+              + " is served at full quality (not degraded, not cut short by merge.timeout-ms), so"
+              + " an answer published again equals the first; 0 = a recovery degrades like any"
+              + " overload.");
 }

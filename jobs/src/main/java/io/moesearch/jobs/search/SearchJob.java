@@ -53,6 +53,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -343,6 +344,11 @@ public final class SearchJob {
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
     boolean overload = config.get(OverloadOptions.ENABLED);
     long overloadMaxWait = overload ? config.get(OverloadOptions.MAX_WAIT_MS) : 0;
+    // Exactly-once publishes no answer twice: a replay there may degrade like any query.
+    long replayFullQuality =
+        config.kafka().deliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE
+            ? config.get(OverloadOptions.REPLAY_FULL_QUALITY_MS)
+            : 0;
     DataStream<EmbeddedQuery> embedded =
         AsyncDataStream.unorderedWait(
                 queries,
@@ -351,7 +357,8 @@ public final class SearchJob {
                     maxBatch,
                     config.get(BatchOptions.MODEL_BATCH_SIZE),
                     config.get(BatchOptions.MAX_WAIT_MS),
-                    overloadMaxWait),
+                    overloadMaxWait,
+                    replayFullQuality),
                 60,
                 TimeUnit.SECONDS,
                 EmbedQueries.capacity(maxBatch, overload))
@@ -402,7 +409,9 @@ public final class SearchJob {
                         artifact.version(),
                         config.get(MergeOptions.TIMEOUT_MS),
                         config.ranking(),
-                        fills)
+                        fills,
+                        MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
+                        replayFullQuality)
                     .deadLettersFrom(config.kafka().queryTopic()))
             .name("merge-rerank")
             .uid("merge-rerank");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -41,11 +42,14 @@ public final class KafkaBrokerProcess {
 
   /**
    * Writes the broker's configuration into {@code dir} and formats its storage (a fresh cluster id)
-   * with Kafka's storage tool in a child JVM; {@link #start()} starts it.
+   * with Kafka's storage tool in a child JVM; {@link #start()} starts it. A data directory left by
+   * an earlier cluster in {@code dir} is deleted first: it belongs to another cluster id, which the
+   * storage tool refuses, and its topics would outlive the cluster they came from.
    */
   static KafkaBrokerProcess format(ClusterLayout layout, Path dir, int port, int controllerPort) {
     KafkaBrokerProcess broker = new KafkaBrokerProcess(layout, dir, port, controllerPort);
     try {
+      FileUtils.deleteDirectory(dir.resolve("data").toFile());
       Files.createDirectories(dir.resolve("data"));
       Files.writeString(broker.serverProperties(), broker.properties(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve("log4j2.properties"), LOG4J, StandardCharsets.UTF_8);
