@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
@@ -16,6 +17,7 @@ import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,7 +147,18 @@ public final class CacheLookup
   public static final OutputTag<AcceptedQuery> MISSES = new OutputTag<>("cache-misses") {};
   public static final OutputTag<EmbeddedQuery> EMBEDDED = new OutputTag<>("embedding-hits") {};
 
+  /**
+   * Queries the lookup could neither serve nor pass on, with the reason ({@link QueryFailures}).
+   */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = ParseQueries.DEAD_LETTERS;
+
   private static final char SEP = '\u0000';
+
+  /** The BM25 terms of a query text, as the coherence check compares them with upserts'. */
+  @FunctionalInterface
+  interface QueryTerms extends Serializable {
+    int[] of(String text);
+  }
 
   private final String initialVersion;
   private final String modelId;
@@ -153,6 +166,8 @@ public final class CacheLookup
   private final String artifactDir;
   private final String watchRoot;
   private final long watchIntervalMillis;
+  private QueryFailures failures = new QueryFailures("cache-lookup", null);
+  private QueryTerms queryTermsOf = UpsertSignature::queryTerms;
 
   private transient String indexVersion;
   private transient String servedDir;
@@ -225,6 +240,26 @@ public final class CacheLookup
     this.artifactDir = artifactDir;
     this.watchRoot = watchRoot;
     this.watchIntervalMillis = watchIntervalMillis;
+  }
+
+  /**
+   * Names the query topic in the dead letters of queries the lookup can neither serve nor pass on
+   * ({@code null}: the default topic).
+   */
+  public CacheLookup deadLettersFrom(String queryTopic) {
+    failures = new QueryFailures("cache-lookup", queryTopic);
+    return this;
+  }
+
+  /** With another analysis of query texts (tests: one that fails as the real one never should). */
+  CacheLookup analysingQueriesWith(QueryTerms terms) {
+    queryTermsOf = terms;
+    return this;
+  }
+
+  /** Records this subtask failed on and went on without (for tests). */
+  long failures() {
+    return failures.count();
   }
 
   /** Follows the served index version once a new one named by LATEST has been verified. */
@@ -316,6 +351,7 @@ public final class CacheLookup
     fillsStale = metrics.counter("fillsStaleByCatalog");
     stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
     servedLivePrices = metrics.counter("servedWithLivePrices");
+    failures.open(metrics, "failures");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
         "resultHitRatio",
@@ -357,20 +393,65 @@ public final class CacheLookup
         .variant();
   }
 
+  /**
+   * Serves, coalesces or passes on a query; caches a fill. No record fails the task: a query the
+   * lookup fails on (any runtime error of the cache) is counted ({@code cache.failures}), logged
+   * and computed without the cache ({@link #bypass}); a fill it fails on is counted, logged and not
+   * cached.
+   */
   @Override
   public void processElement(CacheInput in, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     if (in.query() != null) {
-      query(in.query(), ctx, out);
+      try {
+        query(in.query(), ctx, out);
+      } catch (RuntimeException | StackOverflowError e) {
+        bypass(in.query(), e, ctx, out);
+      }
     } else {
-      fill(in.fill(), ctx, out);
+      try {
+        fill(in.fill(), ctx, out);
+      } catch (RuntimeException | StackOverflowError e) {
+        failures.record(LOG, "the cache fill of \"" + in.fill().text() + "\"", e);
+      }
     }
   }
 
-  /** Records an applied catalogue change; prunes changes no cached result can predate. */
+  /**
+   * A query the lookup failed on with {@code e}: sent on to be computed from scratch, without its
+   * answer or embedding written back to the cache (the cache is an optimisation; the client still
+   * gets its answer). If even that fails, it is answered as failed and dead-lettered ({@link
+   * QueryFailures}).
+   */
+  private void bypass(
+      AcceptedQuery q, Throwable e, ReadOnlyContext ctx, Collector<SearchResult> out) {
+    failures.record(LOG, "query " + q.query().queryId(), e);
+    try {
+      misses.inc();
+      ctx.output(MISSES, q.withCacheFill(false));
+    } catch (RuntimeException | StackOverflowError again) {
+      again.addSuppressed(e);
+      ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), again));
+      out.collect(QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, indexVersion));
+    }
+  }
+
+  /**
+   * Records an applied catalogue change; prunes changes no cached result can predate. A change that
+   * cannot be recorded (any runtime error) is counted ({@code cache.failures}) and logged, not
+   * allowed to fail the task.
+   */
   @Override
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
       throws Exception {
+    try {
+      recordChange(c, ctx);
+    } catch (RuntimeException | StackOverflowError e) {
+      failures.record(LOG, "the catalogue change of product " + c.productId(), e);
+    }
+  }
+
+  private void recordChange(CatalogChange c, Context ctx) throws Exception {
     var changes = ctx.getBroadcastState(CHANGES);
     Long any = changes.get(LAST_CHANGE);
     changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
@@ -521,7 +602,7 @@ public final class CacheLookup
         return INCOHERENT;
       }
       if (queryTerms == null) {
-        queryTerms = UpsertSignature.queryTerms(text);
+        queryTerms = queryTermsOf.of(text);
       }
       if (u.sharesTerm(queryTerms)) {
         if (now - u.appliedAtMillis() >= LEXICAL_ENTRY_DELAY_MS) {
@@ -762,8 +843,12 @@ public final class CacheLookup
       // The timer stays: it may serve another variant, and finds nothing to do for this one.
       inFlight.remove(variant);
       for (AcceptedQuery w : takeWaiters(variant)) {
-        coalesced.inc();
-        answer(w, r, SearchResult.CACHE_COALESCED, out, l2Latency);
+        try {
+          answer(w, r, SearchResult.CACHE_COALESCED, out, l2Latency);
+          coalesced.inc();
+        } catch (RuntimeException | StackOverflowError e) {
+          bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
+        }
       }
     }
   }
@@ -782,7 +867,11 @@ public final class CacheLookup
       for (AcceptedQuery w : takeWaiters(variant)) {
         // The query in flight did not come back in time: compute after all.
         coalesceTimeouts.inc();
-        compute(w, ctx);
+        try {
+          compute(w, ctx);
+        } catch (RuntimeException | StackOverflowError e) {
+          bypass(w, e, ctx, out);
+        }
       }
     }
   }

@@ -366,7 +366,7 @@ public final class ExpertRetrieval
       throws Exception {
     try {
       applyDelta(d, ctx);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       // An entry this slot cannot index would fail the task on every replay: count it and go on.
       deltaFailures.inc();
       if (deltaFailures.getCount() <= FAILURES_LOGGED) {
@@ -428,17 +428,17 @@ public final class ExpertRetrieval
 
   /**
    * Searches the request's expert and emits its partial. A request that fails here (an expert the
-   * index does not have, a vector of another dimension, any runtime error of the search) is counted
-   * ({@code retrievalFailures}) and logged, and no partial is emitted: the merge then answers the
-   * query without this expert when its timeout fires ({@code partial: true}), rather than the
-   * request failing the task on every replay.
+   * index does not have, a vector of another dimension, any runtime error of the search, a stack
+   * overflow on a hostile text) is counted ({@code retrievalFailures}) and logged, and no partial
+   * is emitted: the merge then answers the query without this expert when its timeout fires ({@code
+   * partial: true}), rather than the request failing the task on every replay.
    */
   @Override
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
     try {
       retrieve(req, ctx, out);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       retrievalFailures.inc();
       if (retrievalFailures.getCount() <= FAILURES_LOGGED
           || retrievalFailures.getCount() % 1000 == 0) {

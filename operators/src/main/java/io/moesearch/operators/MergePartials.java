@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.FeatureContribution;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
@@ -33,17 +34,19 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Collects a query's partial results, keyed by {@link #key} (query id and acceptance time, so two
- * submissions of one id never mix), and emits the final ranking once every activated expert has
- * answered: the union of exactly-scored candidates, deduplicated and cut to {@code top_k}. A
- * processing-time timer bounds the wait: if a partial never arrives the query is answered with what
- * is there, flagged {@link SearchResult#partial() partial} with the experts that answered. A query
- * gets one answer: after it, a small "answered" marker stays for {@code answeredRetentionMillis}
- * (by default {@link #defaultAnsweredRetention ten timeouts, at least a minute}), so a late or
- * replayed partial is dropped and counted ({@code latePartialsDropped}) instead of producing
- * another answer; then all state and timers are gone.
+ * Collects a query's partial results, keyed by {@link #key} (query id, acceptance time and what it
+ * asks, so two submissions of one id never mix), and emits the final ranking once every activated
+ * expert has answered: the union of exactly-scored candidates, deduplicated and cut to {@code
+ * top_k}. A processing-time timer bounds the wait: if a partial never arrives the query is answered
+ * with what is there, flagged {@link SearchResult#partial() partial} with the experts that
+ * answered. A query gets one answer: after it, a small "answered" marker stays for {@code
+ * answeredRetentionMillis} (by default {@link #defaultAnsweredRetention ten timeouts, at least a
+ * minute}), so a late or replayed partial is dropped and counted ({@code latePartialsDropped})
+ * instead of producing another answer; then all state and timers are gone.
  *
  * <p>In the {@link ReplayWindow} after a restore (on under at-least-once delivery), a query waits
  * for its partials up to {@code answeredRetentionMillis} instead of the timeout: an answer
@@ -65,6 +68,13 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
    * searched less than the configuration asks: a cache serves undegraded answers only).
    */
   public static final OutputTag<CacheFill> FILLS = new OutputTag<>("cache-fills") {};
+
+  /** Queries whose partials could not be merged, with the reason ({@link QueryFailures}). */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = ParseQueries.DEAD_LETTERS;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MergePartials.class);
+
+  private QueryFailures failures = new QueryFailures("merge-rerank", null);
 
   private transient ListState<PartialResult> partials;
   private transient ValueState<MergeStatus> status;
@@ -134,6 +144,15 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   /**
+   * Names the query topic in the dead letters of queries that cannot be merged ({@code null}: the
+   * default topic).
+   */
+  public MergePartials deadLettersFrom(String queryTopic) {
+    failures = new QueryFailures("merge-rerank", queryTopic);
+    return this;
+  }
+
+  /**
    * How long an answered query is remembered by default: ten merge timeouts, and at least a minute,
    * so that partials held up well past the timeout (a slow expert, backpressure) still find it.
    */
@@ -144,6 +163,11 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   /** Partials dropped because their query was answered already (or replays of one received). */
   long latePartialsDropped() {
     return lateDropped.getCount();
+  }
+
+  /** Records this subtask failed on and went on without (for tests). */
+  long failures() {
+    return failures.count();
   }
 
   /** Notes whether this subtask restarts from a checkpoint or savepoint (its state is keyed). */
@@ -164,17 +188,44 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     status = getRuntimeContext().getState(StateDescriptors.mergeStatus());
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
+    failures.open(getRuntimeContext().getMetricGroup(), "mergeFailures");
     var cache = getRuntimeContext().getMetricGroup().addGroup("cache");
     missLatency = cache.histogram("missLatencyMs", new DescriptiveStatisticsHistogram(1000));
     embeddingHitLatency =
         cache.histogram("embeddingHitLatencyMs", new DescriptiveStatisticsHistogram(1000));
   }
 
-  /** The merge key of a partial: its query id and the time the job accepted the query. */
+  /**
+   * The merge key of a partial: its query id, the time the job accepted the query and a fingerprint
+   * of what the query asks ({@link #fingerprint}), so that two different queries a client sent
+   * under one id and the job accepted in the same millisecond are merged apart (each gets its own
+   * answer) instead of one taking the other's partials and the other none. Identical requests under
+   * one id and millisecond are one query (its replayed partials are dropped).
+   */
   public static String key(PartialResult p) {
-    return p.query().queryId() + "#" + p.tsInMillis();
+    return p.query().queryId() + "#" + p.tsInMillis() + "#" + fingerprint(p.query());
   }
 
+  /**
+   * A hash of everything in {@code q} that changes its answer, defined by the specified {@link
+   * String#hashCode} and {@link Arrays#hashCode} only, so that every subtask computes the same one
+   * for the partials of one query.
+   */
+  static String fingerprint(SearchQuery q) {
+    int h = q.text().hashCode();
+    h = 31 * h + q.topK();
+    h = 31 * h + (q.filters() == null ? 0 : q.filters().canonical().hashCode());
+    h = 31 * h + (q.explain() ? 1 : 0);
+    return Integer.toHexString(h);
+  }
+
+  /**
+   * Adds {@code p} to its query's partials and answers the query once every request answered. A
+   * query whose partials cannot be merged (a partial of another ranking model, a score that is not
+   * finite, any runtime error of the ranking) is answered as failed (no items, {@code partial}),
+   * dead-lettered ({@link #DEAD_LETTERS}) and counted ({@code mergeFailures}), and then handled as
+   * answered: its partials are dropped and later ones too, so it never fails the task.
+   */
   @Override
   public void processElement(PartialResult p, Context ctx, Collector<SearchResult> out)
       throws Exception {
@@ -184,31 +235,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       return;
     }
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
-    partials.add(p);
-    if (received.length >= p.experts().length) {
-      Iterable<PartialResult> all = partials.get();
-      SearchResult result = emit(p, all, null, out);
-      // An explained answer is not cached: its items carry explanations other askers did not want.
-      if (emitFills
-          && p.cacheFill()
-          && p.degradation() == DegradationLevel.NONE
-          && !p.query().explain()) {
-        SearchQuery q = p.query();
-        String filters = q.filters() == null ? "" : q.filters().canonical();
-        ctx.output(
-            FILLS,
-            CacheFill.result(
-                QueryNormalizer.normalize(q.text()),
-                q.topK(),
-                filters,
-                result.indexVersion(),
-                result.items(),
-                result.experts(),
-                asOf(p.tsInMillis(), all),
-                denseFloor(all)));
-      }
-      finish(ctx.timerService(), st);
-    } else {
+    if (received.length < p.experts().length) {
+      partials.add(p);
       long now = ctx.timerService().currentProcessingTime();
       long wait =
           replays.inWindow(System.currentTimeMillis()) ? answeredRetentionMillis : timeoutMillis;
@@ -217,7 +245,67 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
         ctx.timerService().registerProcessingTimeTimer(at);
       }
       status.update(new MergeStatus(received, at, false));
+      return;
     }
+    SearchResult result;
+    List<PartialResult> all = new ArrayList<>();
+    try {
+      Iterable<PartialResult> held = partials.get();
+      if (held != null) {
+        held.forEach(all::add);
+      }
+      all.add(p);
+      result = merged(p, all, null);
+    } catch (RuntimeException | StackOverflowError e) {
+      fail(p, e, ctx, out);
+      finish(ctx.timerService(), st);
+      return;
+    }
+    out.collect(result);
+    // An explained answer is not cached: its items carry explanations other askers did not want.
+    if (emitFills
+        && p.cacheFill()
+        && p.degradation() == DegradationLevel.NONE
+        && !p.query().explain()) {
+      fill(p, result, all, ctx);
+    }
+    finish(ctx.timerService(), st);
+  }
+
+  /** Writes {@code result} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
+  private void fill(PartialResult p, SearchResult result, List<PartialResult> all, Context ctx) {
+    try {
+      SearchQuery q = p.query();
+      String filters = q.filters() == null ? "" : q.filters().canonical();
+      ctx.output(
+          FILLS,
+          CacheFill.result(
+              QueryNormalizer.normalize(q.text()),
+              q.topK(),
+              filters,
+              result.indexVersion(),
+              result.items(),
+              result.experts(),
+              asOf(p.tsInMillis(), all),
+              denseFloor(all)));
+    } catch (RuntimeException | StackOverflowError e) {
+      failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
+    }
+  }
+
+  /** Answers {@code sample}'s query as failed with {@code e}, and dead-letters it. */
+  private void fail(PartialResult sample, Throwable e, Context ctx, Collector<SearchResult> out) {
+    failures.record(LOG, "query " + sample.query().queryId(), e);
+    ctx.output(DEAD_LETTERS, failures.deadLetter(sample.query(), e));
+    int[] experts =
+        Arrays.stream(sample.experts()).filter(x -> !ExpertRequest.isLexical(x)).toArray();
+    out.collect(
+        QueryFailures.failedAnswer(
+            sample.query(),
+            sample.tsInMillis(),
+            sample.embedMs(),
+            experts,
+            sample.indexVersion() == null ? indexVersion : sample.indexVersion()));
   }
 
   /**
@@ -251,6 +339,10 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return Math.max(-1f, Math.min(1f, floor));
   }
 
+  /**
+   * Answers a query still waiting at its timeout with the partials it has ({@code partial}); one
+   * whose partials cannot be merged is answered as failed, as in {@link #processElement}.
+   */
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
       throws Exception {
@@ -260,12 +352,23 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       status.clear();
       return;
     }
-    Iterable<PartialResult> got = partials.get();
-    PartialResult any =
-        got == null ? null : got.iterator().hasNext() ? got.iterator().next() : null;
-    if (any != null) {
+    List<PartialResult> got = new ArrayList<>();
+    Iterable<PartialResult> held = partials.get();
+    if (held != null) {
+      held.forEach(got::add);
+    }
+    if (!got.isEmpty()) {
       timeouts.inc();
-      emit(any, got, st.received(), out);
+      SearchResult result;
+      try {
+        result = merged(got.get(0), got, st.received());
+      } catch (RuntimeException | StackOverflowError e) {
+        result = null;
+        fail(got.get(0), e, ctx, out);
+      }
+      if (result != null) {
+        out.collect(result);
+      }
     }
     finish(ctx.timerService(), new MergeStatus(st.received(), Long.MIN_VALUE, false));
   }
@@ -407,13 +510,11 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   /**
+   * The answer merged from {@code all}.
+   *
    * @param received the experts heard from when the query timed out, {@code null} when complete
    */
-  private SearchResult emit(
-      PartialResult sample,
-      Iterable<PartialResult> all,
-      int[] received,
-      Collector<SearchResult> out) {
+  private SearchResult merged(PartialResult sample, Iterable<PartialResult> all, int[] received) {
     long t0 = System.nanoTime();
     List<List<Candidate>> lists = new ArrayList<>();
     double retrieveMs = 0;
@@ -461,7 +562,6 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
                 : Arrays.stream(experts).filter(e -> contains(received, e)).toArray(),
             sample.degradation().wireName());
     (sample.embeddingCached() ? embeddingHitLatency : missLatency).update((long) latency.totalMs());
-    out.collect(result);
     return result;
   }
 }

@@ -49,7 +49,8 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
     try {
       ParseOutcome outcome = codec.parse(raw);
       if (outcome instanceof ParseOutcome.Accepted a) {
-        query = new AcceptedQuery(withEventTime(a.query(), raw), System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        query = new AcceptedQuery(withEventTime(a.query(), raw, now), now);
         dead = null;
       } else {
         query = null;
@@ -74,11 +75,16 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
    * {@link #MAX_CLOCK_SKEW_MS} after the record's timestamp, else the record's timestamp (when the
    * record has one). The event time, not the wall clock at parsing, is what the job's
    * time-dependent decisions read (the load-aware router's decayed loads), so a record replayed
-   * after a failure carries the same time as at its first delivery.
+   * after a failure carries the same time as at its first delivery. A record without a timestamp
+   * (or stamped 0, which a producer may set) keeps its client's {@code ts} only when that is no
+   * more than {@link #MAX_CLOCK_SKEW_MS} after {@code acceptedAt}; else it has none ({@code 0}: its
+   * acceptance time is its event time, as for a query without {@code ts}).
    */
-  static SearchQuery withEventTime(SearchQuery q, RawMessage raw) {
+  static SearchQuery withEventTime(SearchQuery q, RawMessage raw, long acceptedAt) {
     if (raw.timestamp() <= 0) {
-      return q;
+      // Nothing else bounds the client's ts: one at the end of time would switch load-aware
+      // routing off for good (the decayed loads live in checkpointed state).
+      return q.ts() - acceptedAt > MAX_CLOCK_SKEW_MS ? q.withTs(0) : q;
     }
     if (q.ts() <= 0 || q.ts() - raw.timestamp() > MAX_CLOCK_SKEW_MS) {
       // A client ts far ahead of its record would move the router's decayed loads there: every

@@ -1,5 +1,6 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchResult;
@@ -18,6 +19,7 @@ import io.moesearch.core.retrieval.FilterMatchCounts;
 import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -72,9 +74,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertRequest>
     implements CheckpointedFunction {
-  /** Immediate answers to queries turned away because the job was overloaded. */
+  /**
+   * Immediate answers: to queries turned away because the job was overloaded, and to queries that
+   * could not be routed ({@link QueryFailures}: no items, {@code partial}).
+   */
   public static final OutputTag<SearchResult> OVERLOADED =
       new OutputTag<>("overloaded", TypeInformation.of(SearchResult.class)) {};
+
+  /** Queries that could not be routed, with the reason ({@link QueryFailures}). */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = ParseQueries.DEAD_LETTERS;
 
   private static final Logger LOG = LoggerFactory.getLogger(RouteQueries.class);
 
@@ -94,6 +102,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   private transient Counter swaps;
   private transient Counter swapFailures;
   private transient EnumMap<DegradationLevel, Counter> degraded;
+  private QueryFailures failures = new QueryFailures("route", null);
 
   /** The version being served and its router (which holds this subtask's load tracker). */
   private record Serving(
@@ -142,6 +151,15 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
             : IndexArtifact.readManifest(IndexArtifact.resolve(Path.of(artifactDir))).modelId();
   }
 
+  /**
+   * Names the query topic in the dead letters of queries that cannot be routed ({@code null}: the
+   * default topic).
+   */
+  public RouteQueries deadLettersFrom(String queryTopic) {
+    failures = new QueryFailures("route", queryTopic);
+    return this;
+  }
+
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
     trackerState = ctx.getOperatorStateStore().getListState(StateDescriptors.routerLoads());
@@ -169,6 +187,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     fastPath = metrics.counter("fastPathQueries");
     swaps = metrics.counter("indexVersionSwaps");
     swapFailures = metrics.counter("indexVersionSwapFailures");
+    failures.open(metrics, "routingFailures");
     degraded = new EnumMap<>(DegradationLevel.class);
     for (DegradationLevel l : DegradationLevel.values()) {
       degraded.put(l, metrics.counter("degradedQueries_" + l.wireName()));
@@ -212,6 +231,11 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
         new FilterMatchCounts(a, REMEMBERED_FILTERS));
   }
 
+  /** Records this subtask failed on and went on without (for tests). */
+  long failures() {
+    return failures.count();
+  }
+
   /** Swaps in a newly verified version between two queries (a clean point). */
   private void maybeSwap() {
     if (follower == null) {
@@ -226,9 +250,35 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     }
   }
 
+  /**
+   * Routes {@code q}, or, when routing it throws (a vector the gate cannot take, any runtime error
+   * of the router), answers it at once on {@link #OVERLOADED} as failed (no items, {@code
+   * partial}), dead-letters it ({@link #DEAD_LETTERS}) and counts it ({@code routingFailures}): a
+   * query never fails the task, and no request of it is sent, so the merge holds nothing for it.
+   */
   @Override
   public void processElement(EmbeddedQuery q, Context ctx, Collector<ExpertRequest> out) {
     maybeSwap();
+    List<ExpertRequest> requests;
+    try {
+      requests = route(q, ctx);
+    } catch (RuntimeException | StackOverflowError e) {
+      failures.record(LOG, "query " + q.query().queryId(), e);
+      ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), e));
+      ctx.output(
+          OVERLOADED,
+          QueryFailures.failedAnswer(
+              q.query(), q.tsInMillis(), q.embedMs(), null, serving.version()));
+      return;
+    }
+    // Emitted only once all are built: a query is either fanned out whole or answered as failed.
+    for (ExpertRequest r : requests) {
+      out.collect(r);
+    }
+  }
+
+  /** The requests of {@code q} (none when it is answered here, overloaded). */
+  private List<ExpertRequest> route(EmbeddedQuery q, Context ctx) {
     degraded.get(q.degradation()).inc();
     if (q.isOverloaded()) {
       long now = System.currentTimeMillis();
@@ -247,7 +297,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
               false,
               new int[0],
               SearchResult.OVERLOADED));
-      return;
+      return List.of();
     }
     long t0 = System.nanoTime();
     Filters f = q.query().filters();
@@ -291,9 +341,10 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
       slots[slots.length - 1] = lexical;
     }
     double routeMs = (System.nanoTime() - t0) / 1e6;
+    List<ExpertRequest> requests = new ArrayList<>(experts.length);
     for (int i = 0; i < experts.length; i++) {
       int e = experts[i];
-      out.collect(
+      requests.add(
           new ExpertRequest(
               q.query(),
               q.vector(),
@@ -310,6 +361,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
               q.degradation(),
               q.cacheFill()));
     }
+    return requests;
   }
 
   @Override

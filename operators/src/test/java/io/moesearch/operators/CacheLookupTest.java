@@ -60,12 +60,17 @@ class CacheLookupTest {
   /** A harness on {@code backend} ({@code null}: the harness's heap backend). */
   private static KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
       open(String version, OperatorSubtaskState restore, StateBackend backend) throws Exception {
+    return open(new CacheLookup(version, MODEL, SETTINGS), restore, backend);
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
+      open(CacheLookup lookup, OperatorSubtaskState restore, StateBackend backend)
+          throws Exception {
     var h =
         Harnesses.withoutGenericTypes(
             new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                    new CacheLookup(version, MODEL, SETTINGS),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+                    lookup, List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
                 CacheInput::key,
                 Types.STRING,
                 128,
@@ -544,5 +549,53 @@ class CacheLookupTest {
     assertThat(answers())
         .singleElement()
         .satisfies(r -> assertThat(r.items()[1].price()).isEqualTo(9.0));
+  }
+
+  /**
+   * Analyses query texts as the cache does, but fails on any containing "evil", and overflows the
+   * stack (as a backtracking regular expression can on a hostile text) on any containing "deep".
+   */
+  private static int[] failingAnalysis(String text) {
+    if (text.contains("evil")) {
+      throw new IllegalStateException("cannot analyse " + text);
+    }
+    if (text.contains("deep")) {
+      throw new StackOverflowError();
+    }
+    return UpsertSignature.queryTerms(text);
+  }
+
+  /**
+   * A query or fill the lookup throws on (here: in the coherence check's analysis of its text) must
+   * not fail the task, which would fail again on every replay: the query is sent on to be computed
+   * without the cache (no fill written back for it), the fill is not cached, both are counted, and
+   * the other texts are served from the cache as before.
+   */
+  @Test
+  void aQueryOrFillTheLookupFailsOnIsComputedWithoutTheCacheOrNotCached() throws Exception {
+    harness.close();
+    CacheLookup lookup =
+        new CacheLookup(VERSION, MODEL, SETTINGS)
+            .analysingQueriesWith(CacheLookupTest::failingAnalysis);
+    harness = open(lookup, null, null);
+    fill(resultFillAt("evil cable", T, 0.5f, 6));
+    fill(resultFillAt("good cable", T, 0.5f, 6));
+    fill(resultFillAt("deep cable", T, 0.5f, 6));
+    // Not in the answers' experts: whether it could enter them is decided by their terms.
+    change(upsert("a1", T + 500, "garden hose", new float[] {0, 0, 1}, 9));
+
+    send(query("q1", "evil cable"));
+    send(query("q2", "good cable"));
+    send(query("q3", "deep cable"));
+    fill(resultFillAt("evil cable", T + 1_000, 0.5f, 6));
+
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
+    assertThat(misses())
+        .extracting(a -> a.query().queryId(), AcceptedQuery::cacheFill)
+        .as("computed, not written back")
+        .containsExactly(Tuple.tuple("q1", false), Tuple.tuple("q3", false));
+    assertThat(harness.getSideOutput(CacheLookup.DEAD_LETTERS)).isNullOrEmpty();
+    assertThat(lookup.failures()).isEqualTo(3);
+    assertThat(harness.numProcessingTimeTimers()).as("no coalescing wait left").isZero();
   }
 }

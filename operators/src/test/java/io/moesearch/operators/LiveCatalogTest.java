@@ -3,8 +3,10 @@ package io.moesearch.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.CatalogUpdateCodec;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
@@ -18,6 +20,7 @@ import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.RecentMax;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -436,5 +439,47 @@ class LiveCatalogTest {
     assertThat(ids(searchIn(next.dir(), sold.title(), soldHome, inStock))).contains(sold.id());
     send(delete(fresh.id(), 9));
     assertThat(ids(searchIn(next.dir(), "zzyq solar lantern", home, null))).doesNotContain("new-3");
+  }
+
+  /**
+   * A catalogue upsert whose title starts with one 16 Ki-character word of digit groups ("1-1-1-…",
+   * which the codec accepts) is found by a query naming a part number without failing the retrieval
+   * task: reading the title's codes overflowed the stack (an Error that no catch-all took), so
+   * every query scoring that product failed the task, again on every replay, for as long as the
+   * product was in the catalogue. Searched on a stack the size of a task thread's (1 MiB).
+   */
+  @Test
+  void aProductTitledWithAHugeWordOfDigitGroupsIsSearchedWithoutFailingTheTask() throws Exception {
+    String title = "1" + "-1".repeat(8_000) + " zyxwq toner";
+    byte[] json =
+        ("{\"op\":\"upsert\",\"ts\":10,\"product\":{\"id\":\"huge-1\",\"title\":\""
+                + title
+                + "\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    CatalogUpdateCodec.Outcome outcome =
+        CatalogUpdateCodec.withDefaults()
+            .parse(new RawMessage("catalog-updates", 0, 0, 1, null, json), 1);
+    assertThat(outcome).isInstanceOf(CatalogUpdateCodec.Outcome.Accepted.class);
+    CatalogUpdate u = ((CatalogUpdateCodec.Outcome.Accepted) outcome).update();
+    send(ProductUpdate.of(u, 1).withVector(embedder.embed(u.product().searchableText())));
+
+    PartialResult[] found = new PartialResult[1];
+    Throwable[] failed = new Throwable[1];
+    Thread task =
+        new Thread(
+            null,
+            () -> {
+              try {
+                found[0] = search("zyxwq 11111", ExpertRequest.lexical("h"), null);
+              } catch (Throwable e) {
+                failed[0] = e;
+              }
+            },
+            "task-sized-stack",
+            1 << 20);
+    task.start();
+    task.join();
+    assertThat(failed[0]).isNull();
+    assertThat(ids(found[0])).contains("huge-1");
   }
 }

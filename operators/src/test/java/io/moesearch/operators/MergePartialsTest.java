@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RankedItem;
@@ -734,6 +735,151 @@ class MergePartialsTest {
     assertThat(new MessageJson().encodeResult(out.get(0)))
         .asString(StandardCharsets.UTF_8)
         .contains("\"items\":[]", "\"no_match\":true");
+  }
+
+  /**
+   * Partials that cannot be merged must not fail the task, which would fail again on every replay:
+   * one computed with a ranking model of fewer features (an index version of another model), one
+   * whose fused score is not finite, and the same at the merge timeout. Each query is answered at
+   * once as failed (no items, partial, no answered experts), dead-lettered with a bounded reason,
+   * counted, never written to the cache, and then handled as answered: its later partials are
+   * dropped and nothing is left of it after the retention.
+   */
+  @Test
+  void partialsThatCannotBeMergedAnswerTheirQueryAsFailedAndLeaveNothingBehind() throws Exception {
+    harness.close();
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE] = 1;
+    w[RankingFeatures.BM25] = 1;
+    RankingSettings ranking = new RankingSettings(true, 20, 100, new LinearFusion(w));
+    MergePartials merge =
+        new MergePartials(VERSION, TIMEOUT_MS, ranking, true).deadLettersFrom("shop-queries");
+    harness = newHarness(merge);
+    harness.open();
+    harness.setProcessingTime(T0);
+    SearchQuery fewer = new SearchQuery("q-fewer", "usb c cable", 4, null, 0, null);
+    SearchQuery nan = new SearchQuery("q-nan", "usb c cable", 4, null, 0, null);
+    SearchQuery late = new SearchQuery("q-timeout", "usb c cable", 4, null, 0, null);
+    for (SearchQuery q : List.of(fewer, nan)) {
+      int lex = ExpertRequest.lexical(q.queryId());
+      int[] fanOut = {3, lex};
+      double[] bad = q == fewer ? new double[2] : features(Double.NaN, 0);
+      process(
+          new PartialResult(
+              q,
+              3,
+              fanOut,
+              new RankedItem[] {item("d-1", 0.9f)},
+              TS_IN,
+              1,
+              1,
+              1,
+              new double[][] {bad}));
+      process(
+          new PartialResult(
+              q,
+              lex,
+              fanOut,
+              new RankedItem[] {item("l-1", 0.3f)},
+              TS_IN,
+              1,
+              1,
+              1,
+              new double[][] {features(0.3, 1.0)}));
+    }
+    int lex = ExpertRequest.lexical(late.queryId());
+    process(
+        new PartialResult(
+            late,
+            3,
+            new int[] {3, 5, lex},
+            new RankedItem[] {item("d-1", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {new double[2]}));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+
+    List<SearchResult> out = harness.extractOutputValues();
+    assertThat(out)
+        .extracting(SearchResult::queryId)
+        .containsExactly("q-fewer", "q-nan", "q-timeout");
+    assertThat(out)
+        .allSatisfy(
+            r -> {
+              assertThat(r.items()).isEmpty();
+              assertThat(r.partial()).isTrue();
+              assertThat(r.answeredExperts()).isEmpty();
+              assertThat(r.indexVersion()).isEqualTo(VERSION);
+              assertThat(r.tsIn()).isEqualTo(TS_IN);
+            });
+    assertThat(out.get(2).experts()).containsExactly(3, 5);
+    List<DeadLetter> dead =
+        harness.getSideOutput(MergePartials.DEAD_LETTERS).stream()
+            .map(StreamRecord::getValue)
+            .toList();
+    assertThat(dead).hasSize(3);
+    assertThat(dead)
+        .allSatisfy(
+            d -> {
+              assertThat(d.topic()).isEqualTo("shop-queries");
+              assertThat(d.reason()).contains("merge-rerank");
+              assertThat(new MessageJson().encodeDeadLetter(d).length)
+                  .isLessThanOrEqualTo(DeadLetter.MAX_ENCODED_BYTES);
+            });
+    assertThat(harness.getSideOutput(MergePartials.FILLS)).as("never cached").isNullOrEmpty();
+    assertThat(merge.failures()).isEqualTo(3);
+
+    // A replayed or late partial of a failed query is dropped like one of an answered query.
+    process(
+        new PartialResult(
+            fewer,
+            3,
+            new int[] {3, ExpertRequest.lexical(fewer.queryId())},
+            new RankedItem[] {item("d-1", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.9, 0)}));
+    process(
+        new PartialResult(
+            late,
+            5,
+            new int[] {3, 5, lex},
+            new RankedItem[] {item("d-2", 0.9f)},
+            TS_IN,
+            1,
+            1,
+            1,
+            new double[][] {features(0.9, 0)}));
+    assertThat(merge.latePartialsDropped()).isEqualTo(2);
+    assertNoStateOrTimersLeft();
+  }
+
+  /**
+   * Two different queries sent under one id and accepted in the same millisecond (a client reusing
+   * ids, a batch parsed at once) are merged apart: each is answered once with its own candidates,
+   * instead of the first complete one taking the other's partials and the other never answered.
+   */
+  @Test
+  void differentQueriesUnderOneIdAndMillisecondAreMergedApart() throws Exception {
+    SearchQuery other = new SearchQuery(QUERY.queryId(), "garden hose", 4, null, 0, null);
+    assertThat(MergePartials.key(fromExpert2()))
+        .isNotEqualTo(MergePartials.key(partial(other, 7, new int[] {7}, 1.0, item("h-1", 0.9f))));
+    process(fromExpert2());
+    process(partial(other, 7, new int[] {7}, 1.0, item("h-1", 0.9f)));
+    process(fromExpert0());
+    process(fromExpert5());
+
+    List<SearchResult> out = harness.extractOutputValues();
+    assertThat(out).extracting(SearchResult::text).containsExactly("garden hose", "usb c cable");
+    assertThat(out.get(0).items()).containsExactly(item("h-1", 0.9f));
+    assertThat(out.get(0).experts()).containsExactly(7);
+    assertThat(out.get(1).items()).containsExactlyElementsOf(EXPECTED_TOP4);
+    assertThat(out).noneMatch(SearchResult::partial);
+    assertNoStateOrTimersLeft();
   }
 
   private static double[] features(double dense, double bm25) {

@@ -181,6 +181,38 @@ class ParseQueriesTest {
     assertThat(deadLetters()).isEmpty();
   }
 
+  /**
+   * A record stamped 0 (a producer may set it) or without a timestamp has nothing to bound its
+   * client's ts by but the acceptance time: a ts far ahead of that is not the event time either.
+   */
+  @Test
+  void aTsFarAheadOfTheAcceptanceIsNotTheEventTimeOfARecordWithoutTimestamp() throws Exception {
+    long now = System.currentTimeMillis();
+    for (long recordTs : new long[] {0, -1}) {
+      for (String ts :
+          List.of(
+              "9223372036854775807",
+              Long.toString(now + 2 * ParseQueries.MAX_CLOCK_SKEW_MS),
+              "42",
+              Long.toString(now))) {
+        harness.processElement(
+            new StreamRecord<>(
+                new RawMessage(
+                    TOPIC,
+                    PARTITION,
+                    7,
+                    recordTs,
+                    null,
+                    ("{\"query_id\":\"q\",\"text\":\"toner\",\"ts\":" + ts + "}")
+                        .getBytes(StandardCharsets.UTF_8))));
+      }
+    }
+    assertThat(harness.extractOutputValues())
+        .extracting(a -> a.query().ts())
+        .containsExactly(0L, 0L, 42L, now, 0L, 0L, 42L, now);
+    assertThat(deadLetters()).isEmpty();
+  }
+
   @Test
   void stampingTheEventTimeKeepsEveryOtherField() throws Exception {
     process(raw(5, "{\"query_id\":\"q-5\",\"text\":\"toner\",\"explain\":true}"));

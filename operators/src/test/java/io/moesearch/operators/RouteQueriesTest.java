@@ -2,6 +2,11 @@ package io.moesearch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moesearch.connectors.message.DeadLetter;
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.ParseOutcome;
+import io.moesearch.connectors.message.QueryCodec;
+import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.GateVersionWriter;
@@ -18,6 +23,7 @@ import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.testing.SmallIndex;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -399,6 +405,148 @@ class RouteQueriesTest {
                     .map(ExpertRequest::slot)
                     .toList());
       }
+    }
+  }
+
+  /**
+   * Queries the codec accepts at the edges of what it allows: ids with control, bidi and zero-width
+   * characters at the length limit, a letter under 500 combining marks, mixed-direction text, a
+   * character NFKC expands eighteen-fold, 100 brands of the longest length, the widest and an empty
+   * price range, the largest {@code ts} and {@code top_k}, explanations on.
+   */
+  static List<SearchQuery> hostileQueries() {
+    String longId = "\u0000\u202e\u200b\u0007" + "x".repeat(SearchQuery.MAX_ID_CHARS - 4);
+    String brands =
+        java.util.stream.IntStream.range(0, QueryCodec.MAX_BRANDS)
+            .mapToObj(
+                i ->
+                    "\""
+                        + ("b" + i + "-").repeat(64).substring(0, QueryCodec.MAX_BRAND_CHARS)
+                        + "\"")
+            .collect(java.util.stream.Collectors.joining(","));
+    List<String> raw =
+        List.of(
+            "{\"query_id\":\""
+                + longId.replace("\u0000", "\\u0000").replace("\u0007", "\\u0007")
+                + "\",\"text\":\"laptop\"}",
+            "{\"query_id\":\"marks\",\"text\":\"a" + "\u0301".repeat(500) + "\"}",
+            "{\"query_id\":\"rtl\",\"text\":\"\u202e\u0644\u0627\u0628\u062a\u0648\u0628\u200d"
+                + " HP \u200f\ufeff15\\u00ad\\u2060\"}",
+            "{\"query_id\":\"nfkc\",\"text\":\"\ufdfa\ufdfa\uff28\uff30\"}",
+            "{\"query_id\":\"brands\",\"text\":\"toner\",\"top_k\":100,\"filters\":{\"brands\":["
+                + brands
+                + "],\"price_min\":0,\"price_max\":1.7976931348623157E308,\"in_stock\":true}}",
+            "{\"query_id\":\"empty-range\",\"text\":\"cable\",\"filters\":"
+                + "{\"price_min\":0,\"price_max\":-0.0}}",
+            "{\"query_id\":\"max-ts\",\"text\":\"mouse\",\"ts\":9223372036854775807,"
+                + "\"explain\":true,\"session_id\":\"\\u0000\"}");
+    QueryCodec codec = QueryCodec.withDefaults();
+    List<SearchQuery> out = new ArrayList<>();
+    for (String json : raw) {
+      ParseOutcome o =
+          codec.parse(
+              new RawMessage(
+                  "queries", 0, out.size(), -1, null, json.getBytes(StandardCharsets.UTF_8)));
+      assertThat(o.deadLetterOrNull()).as(json).isNull();
+      out.add(o.queryOrNull());
+    }
+    return out;
+  }
+
+  @Test
+  void queriesAtTheCodecsLimitsAreRoutedWithoutFailing() throws Exception {
+    try (var h =
+        harness(
+            new RouteQueries(
+                dir.toString(),
+                LoadAwareRoutingConfig.plain(routings().findFirst().get(), 1),
+                true,
+                null,
+                0))) {
+      h.open();
+      for (SearchQuery q : hostileQueries()) {
+        h.processElement(new StreamRecord<>(new EmbeddedQuery(q, embedder.embed(q.text()), 5, 1)));
+      }
+      assertThat(h.extractOutputValues())
+          .extracting(r -> r.query().queryId())
+          .as("every query fanned out")
+          .contains("marks", "rtl", "nfkc", "brands", "empty-range", "max-ts");
+      assertThat(h.getSideOutput(RouteQueries.DEAD_LETTERS)).isNullOrEmpty();
+      assertThat(
+              ((RouteQueries) ((ProcessOperator<?, ?>) h.getOperator()).getUserFunction())
+                  .failures())
+          .isZero();
+    }
+  }
+
+  /**
+   * A query the router throws on (here: a vector of another dimension than the gate's, as an
+   * embedding of another model would be) must not fail the task, which would fail again on every
+   * replay: it is answered at once as failed (no items, partial, no answered experts),
+   * dead-lettered with a bounded reason whose payload is the query, counted, and sends no request;
+   * the queries around it are routed as usual.
+   */
+  @Test
+  void aQueryTheRouterFailsOnIsAnsweredAsFailedAndDeadLetteredNotFailingTheTask() throws Exception {
+    RouteQueries fn =
+        new RouteQueries(
+                dir.toString(),
+                LoadAwareRoutingConfig.plain(routings().findFirst().get(), 1),
+                true,
+                null,
+                0)
+            .deadLettersFrom("shop-queries");
+    List<SearchQuery> hostile = hostileQueries();
+    try (var h = harness(fn)) {
+      h.open();
+      h.processElement(new StreamRecord<>(queries.get(0)));
+      for (SearchQuery q : hostile) {
+        h.processElement(new StreamRecord<>(new EmbeddedQuery(q, new float[] {1, 0, 0}, 7, 2.5)));
+      }
+      h.processElement(new StreamRecord<>(queries.get(1)));
+
+      assertThat(h.extractOutputValues())
+          .extracting(r -> r.query().queryId())
+          .as("only the good queries fan out")
+          .containsOnly("q-0", "q-1");
+      List<SearchResult> answered =
+          h.getSideOutput(RouteQueries.OVERLOADED).stream().map(StreamRecord::getValue).toList();
+      assertThat(answered)
+          .extracting(SearchResult::queryId)
+          .containsExactlyElementsOf(hostile.stream().map(SearchQuery::queryId).toList());
+      assertThat(answered)
+          .allSatisfy(
+              r -> {
+                assertThat(r.items()).isEmpty();
+                assertThat(r.partial()).isTrue();
+                assertThat(r.answeredExperts()).isEmpty();
+                assertThat(r.degraded()).isEqualTo(SearchResult.NOT_DEGRADED);
+                assertThat(r.tsIn()).isEqualTo(7);
+                assertThat(new MessageJson().encodeResult(r)).isNotEmpty();
+              });
+      List<DeadLetter> dead =
+          h.getSideOutput(RouteQueries.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+      assertThat(dead).hasSize(hostile.size());
+      QueryCodec codec = QueryCodec.withDefaults();
+      for (int i = 0; i < dead.size(); i++) {
+        DeadLetter d = dead.get(i);
+        assertThat(d.topic()).isEqualTo("shop-queries");
+        assertThat(d.reason()).contains("route").contains("query vector");
+        assertThat(new MessageJson().encodeDeadLetter(d).length)
+            .isLessThanOrEqualTo(DeadLetter.MAX_ENCODED_BYTES);
+        // The payload is the query as a producer writes it: it can be replayed once fixed, unless
+        // it was longer than a dead letter keeps (the reason then says so).
+        if (d.reason().contains("payload cut")) {
+          assertThat(hostile.get(i).queryId()).isEqualTo("brands");
+        } else {
+          SearchQuery replayed =
+              codec
+                  .parse(new RawMessage("shop-queries", 0, 0, -1, null, d.payloadBytes()))
+                  .queryOrNull();
+          assertThat(replayed).isEqualTo(hostile.get(i));
+        }
+      }
+      assertThat(fn.failures()).isEqualTo(hostile.size());
     }
   }
 

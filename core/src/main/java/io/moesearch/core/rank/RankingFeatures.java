@@ -458,7 +458,41 @@ public final class RankingFeatures {
 
   /** A decimal number, with a unit or not, once leading and trailing punctuation are dropped. */
   private static boolean isDecimal(String word) {
-    return DECIMAL.matcher(word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "")).matches();
+    return DECIMAL.matcher(trimToLettersAndNumbers(word)).matches();
+  }
+
+  /**
+   * {@code s} without its leading and trailing code points that are neither letters ({@code \p{L}})
+   * nor numbers ({@code \p{N}}), in one pass: a catalogue title may hold a 16 Ki-character word of
+   * punctuation, on which a regular expression that strips from the end backtracks quadratically.
+   */
+  static String trimToLettersAndNumbers(String s) {
+    int start = 0;
+    while (start < s.length()) {
+      int cp = s.codePointAt(start);
+      if (isLetterOrNumber(cp)) {
+        break;
+      }
+      start += Character.charCount(cp);
+    }
+    int end = s.length();
+    while (end > start) {
+      int cp = s.codePointBefore(end);
+      if (isLetterOrNumber(cp)) {
+        break;
+      }
+      end -= Character.charCount(cp);
+    }
+    return s.substring(start, end);
+  }
+
+  /** {@code \p{L}} or {@code \p{N}} as {@link Pattern} reads them. */
+  private static boolean isLetterOrNumber(int cp) {
+    int type = Character.getType(cp);
+    return Character.isLetter(cp)
+        || type == Character.DECIMAL_DIGIT_NUMBER
+        || type == Character.LETTER_NUMBER
+        || type == Character.OTHER_NUMBER;
   }
 
   /** A number with a unit written after it ("16gb", "3m"), not a bare number. */
@@ -482,16 +516,31 @@ public final class RankingFeatures {
    * punctuation are dropped: a code of a whole word, never of a run of words or of a piece.
    */
   static boolean isNumericCode(String word) {
-    String w = word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
-    int digits = w.replace("-", "").length();
-    return NUMERIC_CODE.matcher(w).matches() && digits >= MIN_NUMERIC_CODE && digits <= 30;
+    String w = trimToLettersAndNumbers(word);
+    if (w.length() > 2 * MAX_NUMERIC_CODE - 1) {
+      return false; // more than 30 digits, or hyphens not between digit groups
+    }
+    // Digits (ASCII) in groups joined by single hyphens: "81-7958" is a part number, "10/100/1000"
+    // a list of speeds. Checked by hand: the regular expression [0-9]+(?:-[0-9]+)* recurses once
+    // per group and overflowed the stack on a 2,000-group word (a catalogue title may have one).
+    int digits = 0;
+    boolean afterDigit = false;
+    for (int i = 0; i < w.length(); i++) {
+      char c = w.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+        afterDigit = true;
+      } else if (c == '-' && afterDigit) {
+        afterDigit = false;
+      } else {
+        return false;
+      }
+    }
+    return afterDigit && digits >= MIN_NUMERIC_CODE && digits <= MAX_NUMERIC_CODE;
   }
 
-  /**
-   * Digits, in groups joined by hyphens only: "81-7958" is a part number, "10/100/1000" a list of
-   * speeds.
-   */
-  private static final Pattern NUMERIC_CODE = Pattern.compile("[0-9]+(?:-[0-9]+)*");
+  /** Most digits of a code written in digits only. */
+  static final int MAX_NUMERIC_CODE = 30;
 
   /**
    * Letters and digits with at least one of each, {@value #MIN_CODE}–30 of them, not a number with

@@ -225,4 +225,83 @@ class CodeMatchTest {
     assertThat(f("washing machine", named)[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(f("washing machine", named)[RankingFeatures.CODE_NEAR]).isZero();
   }
+
+  /**
+   * A product title may hold one word of 16 Ki characters (a catalogue update allows it). Reading
+   * its codes for a query naming one must neither overflow the stack (the regular expression for
+   * digit groups joined by hyphens recursed once per group: a title "1-1-1-…" failed the retrieval
+   * task of every query that scored it, with an Error no catch-all took) nor take quadratic time.
+   * Run on a thread with the stack of a task thread (1 MiB).
+   */
+  @Test
+  void aTitleOfOneHugeWordIsReadWithoutOverflowingTheStack() throws Exception {
+    List<String> titles =
+        List.of(
+            "1" + "-1".repeat(8_000) + " toner",
+            "12345" + "-6".repeat(8_000),
+            "a" + "-".repeat(16_000) + "a toner",
+            "(" + "9".repeat(16_000) + ")");
+    Throwable[] failed = new Throwable[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                for (String title : titles) {
+                  RankingFeatures.codes(title);
+                  f("toner 11111-2", offer("x", title));
+                  assertThat(RankingFeatures.isNumericCode(title)).isFalse();
+                }
+              } catch (Throwable e) {
+                failed[0] = e;
+              }
+            },
+            "task-sized-stack",
+            1 << 20);
+    t.start();
+    t.join();
+    assertThat(failed[0]).isNull();
+  }
+
+  /** The part-number rule, as the regular expression it replaced read it. */
+  private static boolean numericCodeByRegex(String word) {
+    String w = word.replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
+    int digits = w.replace("-", "").length();
+    return w.matches("[0-9]+(?:-[0-9]+)*") && digits >= 5 && digits <= 30;
+  }
+
+  @Test
+  void partNumbersAreReadAsBeforeTheRegularExpressionWasReplaced() {
+    for (String w :
+        List.of(
+            "50030764",
+            "81-7958",
+            "(81-7958),",
+            "10/100/1000",
+            "1234",
+            "12345",
+            "81--7958",
+            "-81-7958-",
+            "\uff18\uff11-\uff17\uff19\uff15\uff18",
+            "\u0661\u0662\u0663\u0664\u0665",
+            "1".repeat(30),
+            "1".repeat(31),
+            "1-2-3-4-5",
+            "12345a",
+            "a12345",
+            "\u216b12345",
+            "\u00b912345\u00b2")) {
+      assertThat(RankingFeatures.isNumericCode(w)).as(w).isEqualTo(numericCodeByRegex(w));
+    }
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "0123456789--a.( \u0663\u00b2\u216b";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(70); n > 0; n--) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String w = b.toString();
+      assertThat(RankingFeatures.isNumericCode(w)).as(w).isEqualTo(numericCodeByRegex(w));
+    }
+  }
 }

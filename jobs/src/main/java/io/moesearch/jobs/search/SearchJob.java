@@ -106,12 +106,14 @@ public final class SearchJob {
 
   /**
    * The computing part of the graph: results, cache fills of what was computed (or {@code null}),
-   * and the experts' load statistics.
+   * the experts' load statistics, and the dead letters of queries that could not be routed or
+   * merged (each also answered, as failed).
    */
   public record Computed(
       DataStream<SearchResult> results,
       DataStream<CacheFill> fills,
-      DataStream<ExpertStats> stats) {}
+      DataStream<ExpertStats> stats,
+      DataStream<DeadLetter> deadLetters) {}
 
   /**
    * Builds the query → result graph without caching and returns the result stream (the caller
@@ -181,8 +183,11 @@ public final class SearchJob {
       changes = applied.getSideOutput(ApplyCatalogUpdates.CHANGES);
     }
     if (cache == null || !config.get(CacheOptions.ENABLED)) {
-      dead.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
       Computed computed = compute(config, artifact, parsed, null, false, deltas);
+      dead.union(computed.deadLetters())
+          .sinkTo(deadLetters)
+          .name("dead-letters")
+          .uid("dead-letters-sink");
       sinkStats(computed, stats);
       return computed.results();
     }
@@ -196,10 +201,6 @@ public final class SearchJob {
                     artifact.manifest().dimension()))
             .name("parse-cache-fills")
             .uid("parse-cache-fills");
-    dead.union(fills.getSideOutput(ParseQueries.DEAD_LETTERS))
-        .sinkTo(deadLetters)
-        .name("dead-letters")
-        .uid("dead-letters-sink");
     // The hit path is two hops (parse → lookup → sink) of tiny records: flush them promptly
     // rather than after job.buffer-timeout-ms, so a hit's latency is not the buffer timeout.
     long hitFlush = config.get(CacheOptions.BUFFER_TIMEOUT_MS);
@@ -230,12 +231,13 @@ public final class SearchJob {
                     CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES))
             .process(
                 new CacheLookup(
-                    artifact.version(),
-                    artifact.manifest().modelId(),
-                    config.cache(),
-                    artifact.dir().toAbsolutePath().toString(),
-                    watchRoot(config),
-                    config.indexWatchIntervalMillis()))
+                        artifact.version(),
+                        artifact.manifest().modelId(),
+                        config.cache(),
+                        artifact.dir().toAbsolutePath().toString(),
+                        watchRoot(config),
+                        config.indexWatchIntervalMillis())
+                    .deadLettersFrom(config.kafka().queryTopic()))
             .name("cache-lookup")
             .uid("cache-lookup")
             .setBufferTimeout(hitFlush);
@@ -248,6 +250,13 @@ public final class SearchJob {
             true,
             deltas);
     computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
+    dead.union(
+            fills.getSideOutput(ParseQueries.DEAD_LETTERS),
+            hits.getSideOutput(CacheLookup.DEAD_LETTERS),
+            computed.deadLetters())
+        .sinkTo(deadLetters)
+        .name("dead-letters")
+        .uid("dead-letters-sink");
     sinkStats(computed, stats);
     return hits.union(computed.results());
   }
@@ -362,11 +371,12 @@ public final class SearchJob {
         toRoute
             .process(
                 new RouteQueries(
-                    artifactDir,
-                    routing,
-                    config.ranking().hybrid(),
-                    watchRoot(config),
-                    config.indexWatchIntervalMillis()))
+                        artifactDir,
+                        routing,
+                        config.ranking().hybrid(),
+                        watchRoot(config),
+                        config.indexWatchIntervalMillis())
+                    .deadLettersFrom(config.kafka().queryTopic()))
             .name("route")
             .uid("route");
     DataStream<SlotDelta> slotDeltas =
@@ -396,18 +406,23 @@ public final class SearchJob {
             .keyBy(MergePartials::key)
             .process(
                 new MergePartials(
-                    artifact.version(),
-                    config.get(MergeOptions.TIMEOUT_MS),
-                    config.ranking(),
-                    fills,
-                    MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
-                    replayFullQuality))
+                        artifact.version(),
+                        config.get(MergeOptions.TIMEOUT_MS),
+                        config.ranking(),
+                        fills,
+                        MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
+                        replayFullQuality)
+                    .deadLettersFrom(config.kafka().queryTopic()))
             .name("merge-rerank")
             .uid("merge-rerank");
     DataStream<ExpertStats> stats = partials.getSideOutput(ExpertRetrieval.STATS);
     DataStream<SearchResult> answers = results.union(routed.getSideOutput(RouteQueries.OVERLOADED));
+    DataStream<DeadLetter> dead =
+        routed
+            .getSideOutput(RouteQueries.DEAD_LETTERS)
+            .union(results.getSideOutput(MergePartials.DEAD_LETTERS));
     if (!fills) {
-      return new Computed(answers, null, stats);
+      return new Computed(answers, null, stats, dead);
     }
     DataStream<CacheFill> embeddingFills =
         embedded
@@ -415,7 +430,7 @@ public final class SearchJob {
             .name("embedding-fills")
             .uid("embedding-fills");
     return new Computed(
-        answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats);
+        answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats, dead);
   }
 
   /** Without a catalogue-update source: a delta stream that never emits. */

@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.FillSigner;
 import io.moesearch.connectors.message.MessageJson;
@@ -10,6 +11,7 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.cache.QueryNormalizer;
+import io.moesearch.core.catalog.Product;
 import io.moesearch.core.testing.TextVariants;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
@@ -140,6 +142,15 @@ class PoisonITCase {
     for (SearchQuery q : fixture.queries(60).subList(40, 60)) {
       after.add(new SearchQuery("after-" + q.queryId(), q.text(), 10, null, 0, null));
     }
+    // A product whose title starts with one huge word of digit groups, which reading its codes
+    // for a query naming a part number overflowed the stack with (failing the retrieval task of
+    // every such query that scored it), and a query that finds it by BM25 and names one.
+    CatalogUpdate hugeTitle =
+        CatalogUpdate.upsert(
+            new Product("huge-1", "1" + "-1".repeat(8_000) + " zyxwq", "", "", "", null, null),
+            null,
+            10);
+    after.add(new SearchQuery("after-part-number", "zyxwq 11111", 10, null, 0, null));
     // Spellings with one normal form, in both orders: a-i first for even i, b-i first for odd i.
     TextVariants variants = new TextVariants(20261130L);
     List<SearchQuery[]> pairs = new ArrayList<>();
@@ -194,10 +205,30 @@ class PoisonITCase {
         }
         pipeline.send(pair[1].queryId(), PipelineFixture.encode(pair[1]));
       }
+      // Once the pairs are answered (their expected answers are the built index's), the product
+      // with the huge title goes live: explained probes (never cached) until one finds it.
+      pipeline.sendUpdate(hugeTitle);
+      int probes = 0;
+      boolean live = false;
+      long liveBy = System.currentTimeMillis() + 120_000;
+      while (!live && System.currentTimeMillis() < liveBy) {
+        String id = "probe-" + probes++;
+        pipeline.send(
+            id, PipelineFixture.encode(new SearchQuery(id, "zyxwq", 10, null, 0, null, true)));
+        pipeline.flush();
+        while (!results.containsKey(id) && System.currentTimeMillis() < liveBy) {
+          drain.run();
+        }
+        live =
+            results.containsKey(id)
+                && Arrays.stream(results.get(id).items())
+                    .anyMatch(i -> i.productId().equals("huge-1"));
+      }
+      assertThat(live).as("the product with the huge title is live").isTrue();
       after.forEach(q -> pipeline.send(q.queryId(), PipelineFixture.encode(q)));
       pipeline.flush();
 
-      int answers = before.size() + after.size() + empty.size() + 2 * pairs.size();
+      int answers = before.size() + after.size() + empty.size() + 2 * pairs.size() + probes;
       int deadLetters = poisonQueries.size() + poisonFills.size();
       long deadline = System.currentTimeMillis() + 180_000;
       while (System.currentTimeMillis() < deadline
