@@ -153,10 +153,9 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
   /** Notes whether this subtask restarts from a checkpoint or savepoint; it keeps no state. */
   @Override
   public void initializeState(FunctionInitializationContext ctx) {
-    replays = new ReplayWindow(replayFullQualityMillis);
-    if (ctx.isRestored()) {
-      replays.restoredAt(System.currentTimeMillis());
-    }
+    replays =
+        ReplayWindow.starting(
+            replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis());
   }
 
   @Override

@@ -173,10 +173,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   /** Notes whether this subtask restarts from a checkpoint or savepoint (its state is keyed). */
   @Override
   public void initializeState(FunctionInitializationContext ctx) {
-    replays = new ReplayWindow(replayWindowMillis);
-    if (ctx.isRestored()) {
-      replays.restoredAt(System.currentTimeMillis());
-    }
+    replays =
+        ReplayWindow.starting(replayWindowMillis, ctx.isRestored(), System.currentTimeMillis());
   }
 
   @Override

@@ -177,11 +177,7 @@ class EmbedQueriesTest {
       out = embedAll(h, queries);
     }
     assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
-    Map<DegradationLevel, Long> levels = new EnumMap<>(DegradationLevel.class);
-    for (EmbeddedQuery e : out) {
-      levels.merge(e.degradation(), 1L, Long::sum);
-    }
-    assertThat(levels)
+    assertThat(countLevels(out))
         .containsEntry(DegradationLevel.NONE, 4L)
         .containsEntry(DegradationLevel.FEWER_EXPERTS, 4L)
         .containsEntry(DegradationLevel.FEWER_CANDIDATES, 4L)
@@ -246,6 +242,11 @@ class EmbedQueriesTest {
       out = embedAll(h, queries);
     }
     assertThat(out).extracting(EmbeddedQuery::query).containsExactlyElementsOf(queries);
+    return countLevels(out);
+  }
+
+  /** How many of {@code out} each degradation level served. */
+  private static Map<DegradationLevel, Long> countLevels(List<EmbeddedQuery> out) {
     Map<DegradationLevel, Long> levels = new EnumMap<>(DegradationLevel.class);
     for (EmbeddedQuery e : out) {
       levels.merge(e.degradation(), 1L, Long::sum);

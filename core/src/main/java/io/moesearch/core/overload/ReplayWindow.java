@@ -39,6 +39,18 @@ public final class ReplayWindow {
     return windowMillis;
   }
 
+  /**
+   * The window of a subtask starting at {@code nowMillis} (epoch ms): restored from a checkpoint or
+   * savepoint, or afresh (then no query is ever in it).
+   */
+  public static ReplayWindow starting(long windowMillis, boolean restored, long nowMillis) {
+    ReplayWindow w = new ReplayWindow(windowMillis);
+    if (restored) {
+      w.restoredAt(nowMillis);
+    }
+    return w;
+  }
+
   /** Marks the subtask restored at {@code nowMillis} (epoch ms, {@code > 0}). */
   public void restoredAt(long nowMillis) {
     if (nowMillis <= 0) {

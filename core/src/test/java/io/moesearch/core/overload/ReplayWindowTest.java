@@ -23,6 +23,12 @@ class ReplayWindowTest {
   }
 
   @Test
+  void aSubtaskStartingAfreshIsNeverInTheWindow() {
+    assertThat(ReplayWindow.starting(60_000, false, RESTORE).inWindow(RESTORE)).isFalse();
+    assertThat(ReplayWindow.starting(60_000, true, RESTORE).inWindow(RESTORE + 1)).isTrue();
+  }
+
+  @Test
   void aZeroWindowServesNothingInFullAndBadArgumentsFail() {
     ReplayWindow off = new ReplayWindow(0);
     off.restoredAt(RESTORE);
