@@ -159,7 +159,7 @@ public final class ApplyCatalogUpdates
       applyOrThrow(u, ctx, out);
     } catch (RuntimeException e) {
       failed.inc();
-      if (failed.getCount() <= 10 || failed.getCount() % 1000 == 0) {
+      if (FailureLogging.logs(failed.getCount())) {
         LOG.warn(
             "catalogue update {} of product {} not applied ({} so far)",
             u.op(),

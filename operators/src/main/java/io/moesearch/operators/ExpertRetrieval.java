@@ -80,9 +80,6 @@ public final class ExpertRetrieval
 
   private static final Logger LOG = LoggerFactory.getLogger(ExpertRetrieval.class);
 
-  /** Failed requests or deltas logged in full before only every 1000th is. */
-  private static final int FAILURES_LOGGED = 10;
-
   private static final int OPEN_VERSIONS = 2;
 
   /**
@@ -369,7 +366,7 @@ public final class ExpertRetrieval
     } catch (RuntimeException | StackOverflowError e) {
       // An entry this slot cannot index would fail the task on every replay: count it and go on.
       deltaFailures.inc();
-      if (deltaFailures.getCount() <= FAILURES_LOGGED) {
+      if (FailureLogging.logs(deltaFailures.getCount())) {
         LOG.warn("delta of product {} not applied to slot {}", d.entry().productId(), d.slot(), e);
       }
     }
@@ -440,8 +437,7 @@ public final class ExpertRetrieval
       retrieve(req, ctx, out);
     } catch (RuntimeException | StackOverflowError e) {
       retrievalFailures.inc();
-      if (retrievalFailures.getCount() <= FAILURES_LOGGED
-          || retrievalFailures.getCount() % 1000 == 0) {
+      if (FailureLogging.logs(retrievalFailures.getCount())) {
         LOG.warn(
             "request of query {} for expert {} failed ({} so far); answered without it",
             req.query().queryId(),

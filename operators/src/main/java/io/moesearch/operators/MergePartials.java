@@ -235,39 +235,62 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());
     if (received.length < p.experts().length) {
       partials.add(p);
-      long now = ctx.timerService().currentProcessingTime();
-      long wait =
-          replays.inWindow(System.currentTimeMillis()) ? answeredRetentionMillis : timeoutMillis;
-      long at = st == null ? now + wait : st.timerAt();
+      long at;
       if (st == null) {
+        long wait =
+            replays.inWindow(System.currentTimeMillis()) ? answeredRetentionMillis : timeoutMillis;
+        at = ctx.timerService().currentProcessingTime() + wait;
         ctx.timerService().registerProcessingTimeTimer(at);
+      } else {
+        at = st.timerAt();
       }
       status.update(new MergeStatus(received, at, false));
       return;
     }
-    SearchResult result;
-    List<PartialResult> all = new ArrayList<>();
-    try {
-      Iterable<PartialResult> held = partials.get();
-      if (held != null) {
-        held.forEach(all::add);
-      }
-      all.add(p);
-      result = merged(p, all, null);
-    } catch (RuntimeException | StackOverflowError e) {
-      fail(p, e, ctx, out);
-      finish(ctx.timerService(), st);
-      return;
-    }
-    out.collect(result);
+    List<PartialResult> all = held();
+    all.add(p);
+    SearchResult result = answer(p, all, null, ctx, out);
     // An explained answer is not cached: its items carry explanations other askers did not want.
-    if (emitFills
+    if (result != null
+        && emitFills
         && p.cacheFill()
         && p.degradation() == DegradationLevel.NONE
         && !p.query().explain()) {
       fill(p, result, all, ctx);
     }
     finish(ctx.timerService(), st);
+  }
+
+  /** The partials this key holds, in a list of its own. */
+  private List<PartialResult> held() throws Exception {
+    List<PartialResult> all = new ArrayList<>();
+    Iterable<PartialResult> held = partials.get();
+    if (held != null) {
+      held.forEach(all::add);
+    }
+    return all;
+  }
+
+  /**
+   * Emits the answer merged from {@code all} ({@code received}: as in {@link #merged}) and returns
+   * it; if they cannot be merged, answers the query as failed ({@link #fail}) and returns {@code
+   * null}.
+   */
+  private SearchResult answer(
+      PartialResult sample,
+      List<PartialResult> all,
+      int[] received,
+      Context ctx,
+      Collector<SearchResult> out) {
+    SearchResult result;
+    try {
+      result = merged(sample, all, received);
+    } catch (RuntimeException | StackOverflowError e) {
+      fail(sample, e, ctx, out);
+      return null;
+    }
+    out.collect(result);
+    return result;
   }
 
   /** Writes {@code result} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
@@ -350,23 +373,10 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       status.clear();
       return;
     }
-    List<PartialResult> got = new ArrayList<>();
-    Iterable<PartialResult> held = partials.get();
-    if (held != null) {
-      held.forEach(got::add);
-    }
+    List<PartialResult> got = held();
     if (!got.isEmpty()) {
       timeouts.inc();
-      SearchResult result;
-      try {
-        result = merged(got.get(0), got, st.received());
-      } catch (RuntimeException | StackOverflowError e) {
-        result = null;
-        fail(got.get(0), e, ctx, out);
-      }
-      if (result != null) {
-        out.collect(result);
-      }
+      answer(got.get(0), got, st.received(), ctx, out);
     }
     finish(ctx.timerService(), new MergeStatus(st.received(), Long.MIN_VALUE, false));
   }

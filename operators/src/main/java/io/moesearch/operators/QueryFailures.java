@@ -17,17 +17,14 @@ import org.slf4j.Logger;
 /**
  * What an operator past parsing does with a query it fails on, so that no record fails a task
  * (which would fail again on every replay): the failure is counted (a metric), logged rate-limited
- * (the first {@value #LOGGED_FIRST}, then every {@value #LOGGED_EVERY}th), the query becomes a
- * {@link DeadLetter} whose reason names the stage and the error (bounded like every dead letter;
- * its payload is the query as a producer writes it, on the query topic, partition and offset
- * unknown), and it is answered at once with no items, {@code partial: true} and no answered
- * experts, so that its client is not left waiting. One per operator subtask; not thread-safe.
+ * ({@link FailureLogging}), the query becomes a {@link DeadLetter} whose reason names the stage and
+ * the error (bounded like every dead letter; its payload is the query as a producer writes it, on
+ * the query topic, partition and offset unknown), and it is answered at once with no items, {@code
+ * partial: true} and no answered experts, so that its client is not left waiting. One per operator
+ * subtask; not thread-safe.
  */
 final class QueryFailures implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
-
-  static final int LOGGED_FIRST = 10;
-  static final int LOGGED_EVERY = 1000;
 
   private final String stage;
   private final String topic;
@@ -60,7 +57,7 @@ final class QueryFailures implements Serializable {
   void record(Logger log, String what, Throwable e) {
     failures.inc();
     long n = failures.getCount();
-    if (n <= LOGGED_FIRST || n % LOGGED_EVERY == 0) {
+    if (FailureLogging.logs(n)) {
       log.warn("{}: {} failed ({} so far); went on without it", stage, what, n, e);
     }
   }
