@@ -157,7 +157,7 @@ public final class ApplyCatalogUpdates
   private void apply(ProductUpdate u, Context ctx, Collector<SlotDelta> out) throws Exception {
     try {
       applyOrThrow(u, ctx, out);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       failed.inc();
       if (FailureLogging.logs(failed.getCount())) {
         LOG.warn(
