@@ -3,7 +3,7 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
-import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.embed.SharedEmbeddingModels;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -19,6 +19,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * at once); they may leave out of order: {@link ApplyCatalogUpdates} restores each product's order
  * by {@link ProductUpdate#seq}.
  *
+ * <p>The model is the one {@link EmbedQueries} uses in the same TaskManager ({@link
+ * SharedEmbeddingModels}): one ONNX Runtime session per JVM, loaded once when the job starts or
+ * restarts there, not once per subtask and operator.
+ *
  * <p>A model error or an async I/O timeout fails the task on purpose: the job restarts and replays
  * the update from the checkpoint, so no catalogue update is dropped. Neither is caused by a record:
  * every text the catalogue codec accepts embeds ({@code EmbedderLimitsTest}), and the texts are
@@ -29,7 +33,7 @@ public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, Produc
   private final int maxBatch;
   private final long maxWaitMillis;
 
-  private transient EmbeddingModel model;
+  private transient SharedEmbeddingModels.Lease model;
   private transient Embedder embedder;
   private transient MicroBatcher<Pending> batcher;
 
@@ -46,8 +50,8 @@ public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, Produc
 
   @Override
   public void open(OpenContext ctx) {
-    model = EmbeddingModel.load(embedderConfig);
-    embedder = model.newEmbedder();
+    model = SharedEmbeddingModels.acquire(embedderConfig);
+    embedder = model.model().newEmbedder();
     batcher =
         new MicroBatcher<>(
             "embed-products-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
