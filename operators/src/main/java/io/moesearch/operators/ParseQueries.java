@@ -23,10 +23,9 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
 
   /**
    * How far a query's {@code ts} may be ahead of its Kafka record's timestamp and still be its
-   * event time (Kafka's own bound for record timestamps, {@code
-   * log.message.timestamp.after.max.ms}, is one hour by default).
+   * event time ({@link RawMessage#MAX_CLOCK_SKEW_MS}).
    */
-  public static final long MAX_CLOCK_SKEW_MS = 3_600_000L;
+  public static final long MAX_CLOCK_SKEW_MS = RawMessage.MAX_CLOCK_SKEW_MS;
 
   private final QueryCodec codec;
   private transient Counter accepted;

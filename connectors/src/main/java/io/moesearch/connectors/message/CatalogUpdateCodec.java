@@ -145,6 +145,19 @@ public final class CatalogUpdateCodec implements Serializable {
         throw new IllegalArgumentException(
             "record key must be the product id " + update.productId() + ", got " + cut(key));
       }
+      long clock = record.timestamp() > 0 ? record.timestamp() : nowMillis;
+      if (update.ts() - clock > RawMessage.MAX_CLOCK_SKEW_MS) {
+        // Updates of a product apply in ts order: one at the end of time would make every later
+        // update of it stale, freezing the product.
+        throw new IllegalArgumentException(
+            "ts "
+                + update.ts()
+                + " is more than "
+                + RawMessage.MAX_CLOCK_SKEW_MS / 60_000
+                + " min ahead of "
+                + (record.timestamp() > 0 ? "the record's timestamp " : "the time it was read ")
+                + clock);
+      }
       return new Outcome.Accepted(update);
     } catch (IllegalArgumentException e) {
       return reject(record, e.getMessage(), nowMillis);

@@ -26,6 +26,14 @@ public record RawMessage(
     byte[] value,
     byte[] signature) {
 
+  /**
+   * How far a client's {@code ts} may be ahead of its Kafka record's timestamp (or, for a record
+   * without one, of the time it is read) and still be trusted as its event time, in milliseconds:
+   * Kafka's own bound for record timestamps, {@code log.message.timestamp.after.max.ms}, is one
+   * hour by default.
+   */
+  public static final long MAX_CLOCK_SKEW_MS = 3_600_000L;
+
   /** A record without a signature header. */
   public RawMessage(
       String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {

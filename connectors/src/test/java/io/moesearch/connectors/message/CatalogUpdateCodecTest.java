@@ -121,6 +121,30 @@ class CatalogUpdateCodecTest {
   }
 
   @Test
+  void aTsFurtherAheadThanTheClockSkewIsADeadLetterSoItCannotFreezeTheProduct() {
+    long recordTs = 1_700_000_000_000L;
+    String within =
+        "{\"op\":\"delete\",\"id\":\"a\",\"ts\":" + (recordTs + RawMessage.MAX_CLOCK_SKEW_MS) + "}";
+    String beyond =
+        "{\"op\":\"delete\",\"id\":\"a\",\"ts\":"
+            + (recordTs + RawMessage.MAX_CLOCK_SKEW_MS + 1)
+            + "}";
+    RawMessage stamped = new RawMessage("t", 0, 0, recordTs, null, within.getBytes());
+    assertThat(CODEC.parse(stamped, 0)).isInstanceOf(CatalogUpdateCodec.Outcome.Accepted.class);
+    assertThat(CODEC.parse(new RawMessage("t", 0, 0, recordTs, null, beyond.getBytes()), 0))
+        .as("against the record's timestamp, whatever the reader's clock")
+        .isInstanceOfSatisfying(
+            CatalogUpdateCodec.Outcome.Rejected.class,
+            r -> assertThat(r.deadLetter().reason()).startsWith("ts ").contains("ahead of"));
+    RawMessage unstamped = new RawMessage("t", 0, 0, -1, null, beyond.getBytes());
+    assertThat(CODEC.parse(unstamped, recordTs))
+        .as("without a record timestamp: against the time it is read")
+        .isInstanceOf(CatalogUpdateCodec.Outcome.Rejected.class);
+    assertThat(CODEC.parse(unstamped, recordTs + 1))
+        .isInstanceOf(CatalogUpdateCodec.Outcome.Accepted.class);
+  }
+
+  @Test
   void nullEmptyOversizedAndNonUtf8PayloadsAreDeadLetters() {
     CatalogUpdateCodec small = new CatalogUpdateCodec(16);
     RawMessage big =

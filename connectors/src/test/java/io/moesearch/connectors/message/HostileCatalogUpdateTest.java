@@ -63,6 +63,8 @@ class HostileCatalogUpdateTest {
         Arguments.of("{\"op\":\"delete\",\"ts\":1e400,\"id\":\"p\"}", "ts"),
         Arguments.of("{\"op\":\"delete\",\"ts\":\"1\",\"id\":\"p\"}", "ts"),
         Arguments.of("{\"op\":\"delete\",\"ts\":99999999999999999999,\"id\":\"p\"}", "ts"),
+        // A ts at the end of time would make every later update of the product stale.
+        Arguments.of("{\"op\":\"delete\",\"ts\":9223372036854775807,\"id\":\"p\"}", "ts"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"" + "i".repeat(257) + "\"}", "id"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\" \"}", "id"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":5}", "id"),
