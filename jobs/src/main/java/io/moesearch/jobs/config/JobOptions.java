@@ -35,4 +35,14 @@ public final class JobOptions {
           0,
           10_000,
           "Network buffer flush interval: the latency floor of each keyBy hop.");
+
+  public static final ConfigOption<Boolean> UNALIGNED_CHECKPOINTS =
+      bool(
+          "job.unaligned-checkpoints",
+          true,
+          "Unaligned checkpoints: a checkpoint's barriers overtake the records queued between the"
+              + " operators (stored with the checkpoint) instead of waiting behind them, so a"
+              + " checkpoint, and with exactly-once delivery the answers it commits, does not wait"
+              + " for a backlog to drain (after a restart, under overload). Savepoints stay"
+              + " aligned.");
 }

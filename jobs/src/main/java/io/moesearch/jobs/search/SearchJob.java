@@ -49,6 +49,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -86,6 +87,7 @@ public final class SearchJob {
         config.get(JobOptions.STATE_BACKEND),
         config.get(JobOptions.CHECKPOINT_DIR),
         Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+    conf.set(CheckpointingOptions.ENABLE_UNALIGNED, config.get(JobOptions.UNALIGNED_CHECKPOINTS));
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     // Network buffers are flushed at least this often: the latency floor of each keyBy hop.
     conf.set(

@@ -1,0 +1,28 @@
+package io.moesearch.jobs.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.jobs.config.MoeSearchConfig;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job sets its own checkpointing (a cluster's {@code config.yaml} keys do not reach a job
+ * submitted with its configuration), so what it must run with is in {@link
+ * SearchJob#flinkConfiguration}.
+ */
+class SearchJobConfigurationTest {
+  @Test
+  void checkpointsAreUnalignedByDefaultAndTheSettingAlignsThem() {
+    var defaults = SearchJob.flinkConfiguration(MoeSearchConfig.defaultsWith(Map.of()));
+    assertThat(defaults.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
+    assertThat(defaults.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+
+    var aligned =
+        SearchJob.flinkConfiguration(
+            MoeSearchConfig.defaultsWith(Map.of("job.unaligned-checkpoints", "false")));
+    assertThat(aligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
+  }
+}
