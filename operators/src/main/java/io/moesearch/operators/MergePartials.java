@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>In the {@link ReplayWindow} after a restore (on under at-least-once delivery), a query waits
  * for its partials up to {@code answeredRetentionMillis} instead of the timeout: an answer
  * published before the failure and again after it must not be cut short by the catch-up's backlog
- * either time, or the two would differ.
+ * either time, or the two would differ. That holds for a query restored waiting too: its wait timer,
+ * restored with the checkpoint, is re-armed instead of answering it partial.
  */
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult>
     implements CheckpointedFunction {
@@ -374,6 +375,18 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       return;
     }
     List<PartialResult> got = held();
+    if (!got.isEmpty() && replays.inWindow(System.currentTimeMillis())) {
+      // A wait timer restored from the checkpoint, set before the failure with the plain timeout,
+      // fires as soon as the restored clock passes it: before the partials still in flight at the
+      // checkpoint (stored with an unaligned one) or recomputed after it have arrived. In the
+      // replay window the query waits up to the answered-query retention like any other.
+      long at =
+          ctx.timerService().currentProcessingTime()
+              + Math.max(timeoutMillis, answeredRetentionMillis - timeoutMillis);
+      ctx.timerService().registerProcessingTimeTimer(at);
+      status.update(new MergeStatus(st.received(), at, false));
+      return;
+    }
     if (!got.isEmpty()) {
       timeouts.inc();
       answer(got.get(0), got, st.received(), ctx, out);

@@ -305,6 +305,40 @@ class MergePartialsTest {
         .matches(r -> r.partial());
   }
 
+  /**
+   * A query that was waiting at the checkpoint has a wait timer set before the failure with the
+   * plain timeout; restored in the replay window, that timer does not answer it partial: the
+   * partials still to come (in flight at an unaligned checkpoint, or recomputed) complete it.
+   */
+  @Test
+  void inTheWindowARestoredWaitTimerDoesNotCutTheQueryShort() throws Exception {
+    process(fromExpert0());
+    OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+    harness.close();
+
+    harness =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), false, RETENTION_MS, 60_000));
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).as("no partial answer at the old timer").isEmpty();
+    assertThat(harness.numProcessingTimeTimers()).as("the wait re-armed").isEqualTo(1);
+
+    process(fromExpert5());
+    process(fromExpert2());
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.partial()).isFalse();
+              assertThat(r.items()).containsExactlyElementsOf(EXPECTED_TOP4);
+            });
+    assertNoStateOrTimersLeft();
+  }
+
   /** A merge restored from an empty snapshot with the given replay window, its clock at T0. */
   private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
       restoredMerge(long window) throws Exception {
