@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
  */
 class SearchJobConfigurationTest {
   @Test
-  void checkpointsAreUnalignedByDefaultAndTheSettingAlignsThem() {
+  void checkpointsAreAlignedByDefaultAndTheSettingUnalignsThem() {
     var defaults = SearchJob.flinkConfiguration(MoeSearchConfig.defaultsWith(Map.of()));
-    assertThat(defaults.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
+    assertThat(defaults.get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
     assertThat(defaults.get(PipelineOptions.GENERIC_TYPES)).isFalse();
 
-    var aligned =
+    var unaligned =
         SearchJob.flinkConfiguration(
-            MoeSearchConfig.defaultsWith(Map.of("job.unaligned-checkpoints", "false")));
-    assertThat(aligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isFalse();
+            MoeSearchConfig.defaultsWith(Map.of("job.unaligned-checkpoints", "true")));
+    assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
   }
 }
