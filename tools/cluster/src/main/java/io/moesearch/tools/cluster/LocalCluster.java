@@ -39,6 +39,7 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -81,7 +82,7 @@ public final class LocalCluster implements AutoCloseable {
     this.work = work.toAbsolutePath().normalize();
     try {
       Files.createDirectories(this.work.resolve("conf"));
-      Files.createDirectories(this.work.resolve("log"));
+      rotateLogs(this.work);
       Files.createDirectories(this.work.resolve("checkpoints"));
       Files.createDirectories(this.work.resolve("savepoints"));
       Files.createDirectories(this.work.resolve("tmp"));
@@ -100,6 +101,23 @@ public final class LocalCluster implements AutoCloseable {
             : null;
     this.shutdownHook = new Thread(this::stopAll, "local-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * Gives each cluster run its own logs: the previous run's {@code log/} (the JobManager's, the
+   * TaskManagers' and RocksDB's logs, which would otherwise be appended to run after run) becomes
+   * {@code log.previous/}, replacing an older one, and {@code log/} starts empty.
+   *
+   * @throws IOException if the directories cannot be moved or created
+   */
+  static void rotateLogs(Path work) throws IOException {
+    Path log = work.resolve("log");
+    if (Files.isDirectory(log)) {
+      Path previous = work.resolve("log.previous");
+      FileUtils.deleteDirectory(previous.toFile());
+      Files.move(log, previous);
+    }
+    Files.createDirectories(log);
   }
 
   /**
