@@ -158,6 +158,7 @@ public final class ApplyCatalogUpdates
     try {
       applyOrThrow(u, ctx, out);
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       failed.inc();
       if (FailureLogging.logs(failed.getCount())) {
         LOG.warn(

@@ -406,12 +406,14 @@ public final class CacheLookup
       try {
         query(in.query(), ctx, out);
       } catch (RuntimeException | StackOverflowError e) {
+        Cancellation.rethrow(e);
         bypass(in.query(), e, ctx, out);
       }
     } else {
       try {
         fill(in.fill(), ctx, out);
       } catch (RuntimeException | StackOverflowError e) {
+        Cancellation.rethrow(e);
         failures.record(LOG, "the cache fill of \"" + in.fill().text() + "\"", e);
       }
     }
@@ -430,6 +432,7 @@ public final class CacheLookup
       misses.inc();
       ctx.output(MISSES, q.withCacheFill(false));
     } catch (RuntimeException | StackOverflowError again) {
+      Cancellation.rethrow(again);
       again.addSuppressed(e);
       ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), again));
       out.collect(QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, indexVersion));
@@ -447,6 +450,7 @@ public final class CacheLookup
     try {
       recordChange(c, ctx);
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       failures.record(LOG, "the catalogue change of product " + c.productId(), e);
     }
   }
@@ -847,6 +851,7 @@ public final class CacheLookup
           answer(w, r, SearchResult.CACHE_COALESCED, out, l2Latency);
           coalesced.inc();
         } catch (RuntimeException | StackOverflowError e) {
+          Cancellation.rethrow(e);
           bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
         }
       }
@@ -870,6 +875,7 @@ public final class CacheLookup
         try {
           compute(w, ctx);
         } catch (RuntimeException | StackOverflowError e) {
+          Cancellation.rethrow(e);
           bypass(w, e, ctx, out);
         }
       }

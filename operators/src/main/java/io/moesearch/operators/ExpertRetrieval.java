@@ -364,6 +364,7 @@ public final class ExpertRetrieval
     try {
       applyDelta(d, ctx);
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       // An entry this slot cannot index would fail the task on every replay: count it and go on.
       deltaFailures.inc();
       if (FailureLogging.logs(deltaFailures.getCount())) {
@@ -436,6 +437,7 @@ public final class ExpertRetrieval
     try {
       retrieve(req, ctx, out);
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       retrievalFailures.inc();
       if (FailureLogging.logs(retrievalFailures.getCount())) {
         LOG.warn(

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>In the {@link ReplayWindow} after a restore (on under at-least-once delivery), a query waits
  * for its partials up to {@code answeredRetentionMillis} instead of the timeout: an answer
  * published before the failure and again after it must not be cut short by the catch-up's backlog
- * either time, or the two would differ. That holds for a query restored waiting too: its wait timer,
- * restored with the checkpoint, is re-armed instead of answering it partial.
+ * either time, or the two would differ. That holds for a query restored waiting too: its wait
+ * timer, restored with the checkpoint, is re-armed instead of answering it partial.
  */
 public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult>
     implements CheckpointedFunction {
@@ -287,6 +287,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     try {
       result = merged(sample, all, received);
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       fail(sample, e, ctx, out);
       return null;
     }
@@ -311,6 +312,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
               asOf(p.tsInMillis(), all),
               denseFloor(all)));
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
     }
   }

@@ -263,6 +263,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     try {
       requests = route(q, ctx);
     } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
       failures.record(LOG, "query " + q.query().queryId(), e);
       ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), e));
       ctx.output(
