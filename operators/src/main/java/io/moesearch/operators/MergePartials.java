@@ -377,19 +377,20 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       return;
     }
     List<PartialResult> got = held();
-    if (!got.isEmpty() && replays.inWindow(System.currentTimeMillis())) {
-      // A wait timer restored from the checkpoint, set before the failure with the plain timeout,
-      // fires as soon as the restored clock passes it: before the partials still in flight at the
-      // checkpoint (stored with an unaligned one) or recomputed after it have arrived. In the
-      // replay window the query waits up to the answered-query retention like any other.
-      long at =
-          ctx.timerService().currentProcessingTime()
-              + Math.max(timeoutMillis, answeredRetentionMillis - timeoutMillis);
-      ctx.timerService().registerProcessingTimeTimer(at);
-      status.update(new MergeStatus(st.received(), at, false));
-      return;
-    }
     if (!got.isEmpty()) {
+      if (replays.inWindow(System.currentTimeMillis())) {
+        // A wait timer restored from the checkpoint, set before the failure with the plain
+        // timeout, fires as soon as the restored clock passes it: before the partials still in
+        // flight at the checkpoint (stored with an unaligned one) or recomputed after it have
+        // arrived. In the replay window the query waits up to the answered-query retention like
+        // any other.
+        long at =
+            ctx.timerService().currentProcessingTime()
+                + Math.max(timeoutMillis, answeredRetentionMillis - timeoutMillis);
+        ctx.timerService().registerProcessingTimeTimer(at);
+        status.update(new MergeStatus(st.received(), at, false));
+        return;
+      }
       timeouts.inc();
       answer(got.get(0), got, st.received(), ctx, out);
     }

@@ -83,9 +83,9 @@ public final class ParseQueries extends ProcessFunction<RawMessage, AcceptedQuer
     if (raw.timestamp() <= 0) {
       // Nothing else bounds the client's ts: one at the end of time would switch load-aware
       // routing off for good (the decayed loads live in checkpointed state).
-      return q.ts() - acceptedAt > MAX_CLOCK_SKEW_MS ? q.withTs(0) : q;
+      return raw.tsTooFarAhead(q.ts(), acceptedAt) ? q.withTs(0) : q;
     }
-    if (q.ts() <= 0 || q.ts() - raw.timestamp() > MAX_CLOCK_SKEW_MS) {
+    if (q.ts() <= 0 || raw.tsTooFarAhead(q.ts(), acceptedAt)) {
       // A client ts far ahead of its record would move the router's decayed loads there: every
       // later query's activation would then count for nothing (load-aware routing switched off
       // by one record). Kafka refuses record timestamps as far ahead, so neither is the ts.

@@ -145,8 +145,7 @@ public final class CatalogUpdateCodec implements Serializable {
         throw new IllegalArgumentException(
             "record key must be the product id " + update.productId() + ", got " + cut(key));
       }
-      long clock = record.timestamp() > 0 ? record.timestamp() : nowMillis;
-      if (update.ts() - clock > RawMessage.MAX_CLOCK_SKEW_MS) {
+      if (record.tsTooFarAhead(update.ts(), nowMillis)) {
         // Updates of a product apply in ts order: one at the end of time would make every later
         // update of it stale, freezing the product.
         throw new IllegalArgumentException(
@@ -155,8 +154,9 @@ public final class CatalogUpdateCodec implements Serializable {
                 + " is more than "
                 + RawMessage.MAX_CLOCK_SKEW_MS / 60_000
                 + " min ahead of "
-                + (record.timestamp() > 0 ? "the record's timestamp " : "the time it was read ")
-                + clock);
+                + (record.timestamp() > 0
+                    ? "the record's timestamp " + record.timestamp()
+                    : "the time it was read " + nowMillis));
       }
       return new Outcome.Accepted(update);
     } catch (IllegalArgumentException e) {

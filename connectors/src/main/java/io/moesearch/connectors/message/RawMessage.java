@@ -34,6 +34,14 @@ public record RawMessage(
    */
   public static final long MAX_CLOCK_SKEW_MS = 3_600_000L;
 
+  /**
+   * Whether a client's {@code ts} (epoch ms) is more than {@link #MAX_CLOCK_SKEW_MS} ahead of this
+   * record's timestamp, or, for a record without one ({@code <= 0}), of {@code readAtMillis}.
+   */
+  public boolean tsTooFarAhead(long ts, long readAtMillis) {
+    return ts - (timestamp > 0 ? timestamp : readAtMillis) > MAX_CLOCK_SKEW_MS;
+  }
+
   /** A record without a signature header. */
   public RawMessage(
       String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
