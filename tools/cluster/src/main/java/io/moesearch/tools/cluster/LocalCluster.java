@@ -197,38 +197,11 @@ public final class LocalCluster implements AutoCloseable {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
     cmd.add("-XX:+UseG1GC");
-    cmd.addAll(classDataSharing(layout.root(), role, layout.flinkClasspath()));
     cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
     cmd.add("-Dlog.file=" + work.resolve("log").resolve(role + ".log"));
     cmd.add("-cp");
     cmd.add(layout.flinkClasspathString());
     return cmd;
-  }
-
-  /**
-   * The JVM options that give a cluster JVM a class-data-sharing archive of its role's classes
-   * ({@code jobmanager} or {@code taskmanager}; JDK 19+, {@code -XX:+AutoCreateSharedArchive}): the
-   * first JVM of a role that exits normally (SIGTERM, {@link #close}) writes the classes it loaded
-   * from the cluster's classpath (Flink, Pekko, the lib jars; not the job jar's, which a user-code
-   * class loader loads) to {@code tools/cluster/target/cds/<role>.jsa}, and later JVMs of that role
-   * map them instead of loading and verifying them again; a stale archive (another JDK or
-   * classpath) is ignored and rewritten. A TaskManager started as a crash's replacement registers
-   * sooner (measured in docs/benchmarks.md). Empty on older JDKs and for a classpath that is not
-   * all jars.
-   */
-  static List<String> classDataSharing(Path root, String role, List<Path> classpath) {
-    if (Runtime.version().feature() < 19
-        || !classpath.stream().allMatch(p -> p.toString().endsWith(".jar"))) {
-      return List.of(); // CDS archives jar classpaths only (a directory fails the dump)
-    }
-    String kind = role.startsWith("taskmanager") ? "taskmanager" : role;
-    Path archive = root.resolve("tools/cluster/target/cds").resolve(kind + ".jsa");
-    try {
-      Files.createDirectories(archive.getParent());
-    } catch (IOException e) {
-      return List.of(); // no archive then; the JVM runs as without one
-    }
-    return List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
   }
 
   private static List<String> split(String s) {
