@@ -643,16 +643,8 @@ public final class CacheLookup
       if (!filtersKnown) {
         return null;
       }
-      if (filters != null) {
-        if (Boolean.TRUE.equals(filters.inStock()) && !lp.inStock()) {
-          return null;
-        }
-        if ((filters.priceMin() != null || filters.priceMax() != null)
-            && (price == null
-                || (filters.priceMin() != null && price < filters.priceMin())
-                || (filters.priceMax() != null && price > filters.priceMax()))) {
-          return null;
-        }
+      if (!LiveValues.pass(filters, price, lp.inStock())) {
+        return null;
       }
       if (items == null) {
         items = r.items().clone();

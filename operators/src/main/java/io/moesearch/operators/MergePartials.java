@@ -3,12 +3,14 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.FeatureContribution;
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.index.Candidate;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.ReplayWindow;
 import io.moesearch.core.rank.HybridRanker;
@@ -22,7 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -31,7 +36,7 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -54,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * either time, or the two would differ. That holds for a query restored waiting too: its wait
  * timer, restored with the checkpoint, is re-armed instead of answering it partial.
  */
-public final class MergePartials extends KeyedProcessFunction<String, PartialResult, SearchResult>
+public final class MergePartials
+    extends KeyedBroadcastProcessFunction<String, PartialResult, CatalogChange, SearchResult>
     implements CheckpointedFunction {
   private final String indexVersion;
   private final long timeoutMillis;
@@ -75,6 +81,28 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
 
   private static final Logger LOG = LoggerFactory.getLogger(MergePartials.class);
 
+  /** The fence's recent deletes (broadcast state; {@link ChangeFence}). */
+  public static final MapStateDescriptor<String, Long> FENCE_REMOVED =
+      StateDescriptors.mergeFenceRemoved();
+
+  /** The fence's recent patches (broadcast state; {@link ChangeFence}). */
+  public static final MapStateDescriptor<String, LivePatch> FENCE_PATCHES =
+      StateDescriptors.mergeFencePatches();
+
+  /**
+   * The least time the fence keeps a change: longer than a slot takes to apply it under ordinary
+   * load. Under load the fence keeps changes twice the longest lag seen lately instead (the slots'
+   * {@link PartialResult#deltaLagMs} plus the answer's wait since acceptance, an upper bound), up
+   * to {@link #FENCE_MAX_RETENTION_MS}.
+   */
+  static final long FENCE_MIN_RETENTION_MS = 120_000;
+
+  /** The most time the fence keeps a change. */
+  static final long FENCE_MAX_RETENTION_MS = 900_000;
+
+  /** How often the fence is pruned at most, in milliseconds. */
+  private static final long FENCE_PRUNE_INTERVAL_MS = 10_000;
+
   private QueryFailures failures = new QueryFailures("merge-rerank", null);
 
   private transient ListState<PartialResult> partials;
@@ -84,6 +112,9 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   private transient Histogram missLatency;
   private transient Histogram embeddingHitLatency;
   private transient ReplayWindow replays;
+  private transient Counter fencedItems;
+  private transient long fenceLagMillis;
+  private transient long lastFencePrune;
 
   /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
@@ -188,6 +219,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
     failures.open(getRuntimeContext().getMetricGroup(), "mergeFailures");
+    fencedItems = getRuntimeContext().getMetricGroup().counter("fencedItems");
     var cache = getRuntimeContext().getMetricGroup().addGroup("cache");
     missLatency = cache.histogram("missLatencyMs", new DescriptiveStatisticsHistogram(1000));
     embeddingHitLatency =
@@ -226,7 +258,7 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
    * answered: its partials are dropped and later ones too, so it never fails the task.
    */
   @Override
-  public void processElement(PartialResult p, Context ctx, Collector<SearchResult> out)
+  public void processElement(PartialResult p, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     MergeStatus st = status.value();
     if (st != null && (st.done() || contains(st.received(), p.expert()))) {
@@ -281,11 +313,11 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
       PartialResult sample,
       List<PartialResult> all,
       int[] received,
-      Context ctx,
+      ReadOnlyContext ctx,
       Collector<SearchResult> out) {
     SearchResult result;
     try {
-      result = merged(sample, all, received);
+      result = merged(sample, fenced(sample, all, ctx), received);
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       fail(sample, e, ctx, out);
@@ -295,8 +327,125 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
     return result;
   }
 
+  /**
+   * {@code all} checked against the catalogue changes applied since their slots searched ({@link
+   * ChangeFence}); candidates dropped are counted ({@code fencedItems}).
+   */
+  private List<PartialResult> fenced(
+      PartialResult sample, List<PartialResult> all, ReadOnlyContext ctx) {
+    long now = System.currentTimeMillis();
+    for (PartialResult p : all) {
+      fenceLagMillis = Math.max(fenceLagMillis, p.deltaLagMs() + (now - p.tsInMillis()));
+    }
+    ReadOnlyBroadcastState<String, Long> removed = ctx.getBroadcastState(FENCE_REMOVED);
+    ReadOnlyBroadcastState<String, LivePatch> patches = ctx.getBroadcastState(FENCE_PATCHES);
+    if (isEmpty(removed) && isEmpty(patches)) {
+      return all;
+    }
+    Filters filters = sample.query().filters();
+    List<PartialResult> out = new ArrayList<>(all.size());
+    for (PartialResult p : all) {
+      PartialResult f =
+          ChangeFence.apply(p, filters, id -> contains(removed, id), id -> get(patches, id));
+      fencedItems.inc(p.items().length - f.items().length);
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static boolean isEmpty(ReadOnlyBroadcastState<String, ?> state) {
+    try {
+      return !state.immutableEntries().iterator().hasNext();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean contains(ReadOnlyBroadcastState<String, Long> state, String id) {
+    try {
+      return state.contains(id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static LivePatch get(ReadOnlyBroadcastState<String, LivePatch> state, String id) {
+    try {
+      return state.get(id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Records a catalogue change in the fence ({@link ChangeFence}): a delete until the product is
+   * upserted again, a patch's live price and stock until the next upsert or delete; pruned after
+   * the fence retention. A change that cannot be recorded (any runtime error) is counted ({@code
+   * mergeFailures}) and logged, not allowed to fail the task.
+   */
+  @Override
+  public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    try {
+      BroadcastState<String, Long> removed = ctx.getBroadcastState(FENCE_REMOVED);
+      BroadcastState<String, LivePatch> patches = ctx.getBroadcastState(FENCE_PATCHES);
+      if (c.patch() != null) {
+        patches.put(c.productId(), c.patch());
+        removed.remove(c.productId());
+      } else if (c.upsert() != null) {
+        patches.remove(c.productId());
+        removed.remove(c.productId());
+      } else {
+        patches.remove(c.productId());
+        removed.put(c.productId(), c.appliedAtMillis());
+      }
+      long now = System.currentTimeMillis();
+      if (now - lastFencePrune >= FENCE_PRUNE_INTERVAL_MS) {
+        lastFencePrune = now;
+        pruneFence(removed, patches, now - fenceRetention(fenceLagMillis));
+        fenceLagMillis = 0; // the longest lag seen since this prune decides the next one
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(LOG, "the catalogue change of product " + c.productId(), e);
+    }
+  }
+
+  /**
+   * How long the fence keeps a change when the longest lag seen lately is {@code lagMillis}: twice
+   * it, within [{@link #FENCE_MIN_RETENTION_MS}, {@link #FENCE_MAX_RETENTION_MS}].
+   */
+  static long fenceRetention(long lagMillis) {
+    return Math.min(
+        FENCE_MAX_RETENTION_MS, Math.max(FENCE_MIN_RETENTION_MS, 2 * Math.max(0, lagMillis)));
+  }
+
+  private static void pruneFence(
+      BroadcastState<String, Long> removed, BroadcastState<String, LivePatch> patches, long horizon)
+      throws Exception {
+    List<String> old = new ArrayList<>();
+    for (Map.Entry<String, Long> e : removed.entries()) {
+      if (e.getValue() < horizon) {
+        old.add(e.getKey());
+      }
+    }
+    for (String k : old) {
+      removed.remove(k);
+    }
+    old.clear();
+    for (Map.Entry<String, LivePatch> e : patches.entries()) {
+      if (e.getValue().appliedAtMillis() < horizon) {
+        old.add(e.getKey());
+      }
+    }
+    for (String k : old) {
+      patches.remove(k);
+    }
+  }
+
   /** Writes {@code result} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
-  private void fill(PartialResult p, SearchResult result, List<PartialResult> all, Context ctx) {
+  private void fill(
+      PartialResult p, SearchResult result, List<PartialResult> all, ReadOnlyContext ctx) {
     try {
       SearchQuery q = p.query();
       String filters = q.filters() == null ? "" : q.filters().canonical();
@@ -318,7 +467,8 @@ public final class MergePartials extends KeyedProcessFunction<String, PartialRes
   }
 
   /** Answers {@code sample}'s query as failed with {@code e}, and dead-letters it. */
-  private void fail(PartialResult sample, Throwable e, Context ctx, Collector<SearchResult> out) {
+  private void fail(
+      PartialResult sample, Throwable e, ReadOnlyContext ctx, Collector<SearchResult> out) {
     failures.record(LOG, "query " + sample.query().queryId(), e);
     ctx.output(DEAD_LETTERS, failures.deadLetter(sample.query(), e));
     int[] experts =

@@ -49,6 +49,26 @@ public record PartialResult(
     }
   }
 
+  /** This partial with other items, {@code features} one row per item ({@code null}: none). */
+  public PartialResult withItems(RankedItem[] newItems, double[][] newFeatures) {
+    return new PartialResult(
+        query,
+        expert,
+        experts,
+        newItems,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        newFeatures,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        cacheFill,
+        deltaLagMs,
+        denseFloor);
+  }
+
   /** A partial of a query whose answer may be cached, without lag or dense floor. */
   public PartialResult(
       SearchQuery query,

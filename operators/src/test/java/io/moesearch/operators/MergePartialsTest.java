@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,8 @@ class MergePartialsTest {
   private static final SearchQuery QUERY = new SearchQuery("q-1", "usb c cable", 4, null, 0, null);
   private static final int[] EXPERTS = {2, 0, 5};
 
-  private KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult> harness;
+  private KeyedBroadcastOperatorTestHarness<String, PartialResult, CatalogChange, SearchResult>
+      harness;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -51,16 +56,24 @@ class MergePartialsTest {
     harness.close();
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+  private static KeyedBroadcastOperatorTestHarness<
+          String, PartialResult, CatalogChange, SearchResult>
       newHarness() throws Exception {
     return newHarness(new MergePartials(VERSION, TIMEOUT_MS));
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+  private static KeyedBroadcastOperatorTestHarness<
+          String, PartialResult, CatalogChange, SearchResult>
       newHarness(MergePartials merge) throws Exception {
     return Harnesses.withoutGenericTypes(
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(merge), MergePartials::key, Types.STRING));
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(
+                merge, List.of(MergePartials.FENCE_REMOVED, MergePartials.FENCE_PATCHES)),
+            MergePartials::key,
+            Types.STRING,
+            128,
+            1,
+            0));
   }
 
   private static RankedItem item(String id, float score) {
@@ -99,7 +112,7 @@ class MergePartialsTest {
   private void assertNoStateOrTimersLeft() throws Exception {
     int emitted = harness.extractOutputValues().size();
     harness.setProcessingTime(harness.getProcessingTime() + RETENTION_MS);
-    assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+    assertThat(keyedStateEntries(harness)).as("keyed state entries").isZero();
     assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();
     assertThat(harness.extractOutputValues()).as("no further answers").hasSize(emitted);
   }
@@ -109,7 +122,7 @@ class MergePartialsTest {
     process(fromExpert2());
     process(fromExpert0());
     assertThat(harness.extractOutputValues()).isEmpty();
-    assertThat(harness.numKeyedStateEntries()).isPositive();
+    assertThat(keyedStateEntries(harness)).isPositive();
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
 
     process(fromExpert5());
@@ -237,7 +250,7 @@ class MergePartialsTest {
     harness.initializeState(snapshot);
     harness.open();
     harness.setProcessingTime(T0 + 10);
-    assertThat(harness.numKeyedStateEntries()).as("restored partial").isPositive();
+    assertThat(keyedStateEntries(harness)).as("restored partial").isPositive();
     assertThat(harness.numProcessingTimeTimers()).as("restored timer").isEqualTo(1);
 
     process(fromExpert5());
@@ -339,8 +352,122 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  private void change(CatalogChange c) throws Exception {
+    harness.processBroadcastElement(new StreamRecord<>(c));
+  }
+
+  private static CatalogChange deleted(String id) {
+    return new CatalogChange(id, System.currentTimeMillis(), null, null);
+  }
+
+  @Test
+  void aProductDeletedBeforeItsSlotAppliedTheDeleteIsNotServedAndThePageRefills() throws Exception {
+    // Expert 2's slot had not applied the delete of p-b when it searched; expert 0's had (its list
+    // lacks p-b). The merge heard of the delete as it was applied upstream of the slots.
+    change(deleted("p-b"));
+    process(fromExpert2());
+    process(partial(QUERY, 0, EXPERTS, 3.0, item("p-a", 0.7f), item("p-y", 0.2f)));
+    process(fromExpert5());
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.items())
+                    .containsExactly(
+                        item("p-c", 0.8f),
+                        item("p-a", 0.7f),
+                        item("p-d", 0.7f),
+                        item("p-x", 0.3f)));
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void aProductUpsertedAgainAfterItsDeleteIsServed() throws Exception {
+    change(deleted("p-b"));
+    change(
+        new CatalogChange(
+            "p-b",
+            System.currentTimeMillis(),
+            new io.moesearch.core.live.UpsertSignature(
+                System.currentTimeMillis(), new int[] {2}, new float[] {1f}, new int[0]),
+            null));
+    process(fromExpert2());
+    process(fromExpert0());
+    process(fromExpert5());
+
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(r -> assertThat(r.items()).containsExactlyElementsOf(EXPECTED_TOP4));
+  }
+
+  @Test
+  void aPatchedProductIsServedWithItsLivePriceAndStockOrDroppedWhenItNowFailsTheFilters()
+      throws Exception {
+    long now = System.currentTimeMillis();
+    change(new CatalogChange("p-c", now, null, new LivePatch(now, 19.5, false)));
+    change(new CatalogChange("p-a", now, null, new LivePatch(now, 7.0, true)));
+    process(fromExpert2());
+    process(fromExpert0());
+    process(fromExpert5());
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.items()).extracting(RankedItem::productId).contains("p-c", "p-a");
+              assertThat(Arrays.stream(r.items()).filter(i -> i.productId().equals("p-c")))
+                  .singleElement()
+                  .satisfies(
+                      i -> {
+                        assertThat(i.price()).isEqualTo(19.5);
+                        assertThat(i.inStock()).isFalse();
+                      });
+            });
+
+    // The same candidates for a query that wants products in stock and at most 10.
+    SearchQuery inStock =
+        new SearchQuery("q-2", "usb c cable", 4, new Filters(null, null, 10.0, true), 0, null);
+    process(partial(inStock, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(5.0, true)));
+    process(partial(inStock, 0, EXPERTS, 1.0, item("p-a", 0.7f).withLive(50.0, true)));
+    process(partial(inStock, 5, EXPERTS, 1.0, item("p-c", 0.8f).withLive(5.0, true)));
+    assertThat(harness.extractOutputValues())
+        .last()
+        .satisfies(
+            r ->
+                assertThat(r.items())
+                    .extracting(RankedItem::productId)
+                    .as("p-c now out of stock; p-a now 7.0, within the range")
+                    .containsExactly("p-b", "p-a"));
+  }
+
+  @Test
+  void theFenceForgetsChangesOlderThanItsRetention() throws Exception {
+    change(
+        new CatalogChange(
+            "p-old",
+            System.currentTimeMillis() - MergePartials.FENCE_MIN_RETENTION_MS - 60_000,
+            null,
+            null));
+    assertThat(harness.getBroadcastState(MergePartials.FENCE_REMOVED).contains("p-old")).isFalse();
+    change(deleted("p-new"));
+    assertThat(harness.getBroadcastState(MergePartials.FENCE_REMOVED).contains("p-new")).isTrue();
+
+    assertThat(MergePartials.fenceRetention(0)).isEqualTo(MergePartials.FENCE_MIN_RETENTION_MS);
+    assertThat(MergePartials.fenceRetention(100_000)).isEqualTo(200_000);
+    assertThat(MergePartials.fenceRetention(Long.MAX_VALUE / 4))
+        .isEqualTo(MergePartials.FENCE_MAX_RETENTION_MS);
+  }
+
+  /** The entries of the merge's keyed state (the heap backend of the harness). */
+  private static int keyedStateEntries(AbstractStreamOperatorTestHarness<?> h) {
+    return ((HeapKeyedStateBackend<?>)
+            ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend())
+        .numKeyValueStateEntries();
+  }
+
   /** A merge restored from an empty snapshot with the given replay window, its clock at T0. */
-  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+  private static KeyedBroadcastOperatorTestHarness<
+          String, PartialResult, CatalogChange, SearchResult>
       restoredMerge(long window) throws Exception {
     OperatorSubtaskState snapshot;
     try (var before = newHarness()) {
@@ -412,7 +539,8 @@ class MergePartialsTest {
     assertThat(harness.extractOutputValues()).as("one answer per query").hasSize(1);
     MergePartials merge =
         (MergePartials)
-            ((KeyedProcessOperator<String, PartialResult, SearchResult>) harness.getOperator())
+            ((CoBroadcastWithKeyedOperator<String, PartialResult, CatalogChange, SearchResult>)
+                    harness.getOperator())
                 .getUserFunction();
     assertThat(merge.latePartialsDropped()).isEqualTo(2);
     assertNoStateOrTimersLeft();

@@ -63,6 +63,12 @@ public final class StateDescriptors {
   /** Query cache: recent upserts' signatures (broadcast state). */
   public static final String CATALOG_UPSERTS = "catalog-upserts";
 
+  /** Merge: products deleted lately, the newest change of each (broadcast state). */
+  public static final String MERGE_FENCE_REMOVED = "merge-fence-removed";
+
+  /** Merge: recent patches' live price and stock (broadcast state). */
+  public static final String MERGE_FENCE_PATCHES = "merge-fence-patches";
+
   /** Expert retrieval: the live delta of a serving slot, by product id (keyed by slot). */
   public static final String LIVE_DELTA = "live-delta";
 
@@ -227,6 +233,26 @@ public final class StateDescriptors {
    */
   public static MapStateDescriptor<String, Long> catalogChanges() {
     return new MapStateDescriptor<>(CATALOG_CHANGES, Types.STRING, Types.LONG);
+  }
+
+  /**
+   * The merge's fence of recent deletes, broadcast state: product id → when its delete was applied
+   * upstream of the serving slots (epoch millis), dropped when it is upserted again. The merge
+   * drops such products from answers a slot computed before it applied the delete. Pruned by the
+   * merge (older than its fence retention).
+   */
+  public static MapStateDescriptor<String, Long> mergeFenceRemoved() {
+    return new MapStateDescriptor<>(MERGE_FENCE_REMOVED, Types.STRING, Types.LONG);
+  }
+
+  /**
+   * The merge's fence of recent patches, broadcast state: product id → its live price and stock
+   * after its newest patch (dropped when it is upserted or deleted). Pruned by the merge (older
+   * than its fence retention).
+   */
+  public static MapStateDescriptor<String, LivePatch> mergeFencePatches() {
+    return new MapStateDescriptor<>(
+        MERGE_FENCE_PATCHES, Types.STRING, TypeInformation.of(LivePatch.class));
   }
 
   /**

@@ -19,6 +19,8 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.replicaLoad().getName()).isEqualTo("replica-load");
     assertThat(StateDescriptors.asked(1000).getName()).isEqualTo("asked");
     assertThat(StateDescriptors.liveDelta().getName()).isEqualTo("live-delta");
+    assertThat(StateDescriptors.mergeFenceRemoved().getName()).isEqualTo("merge-fence-removed");
+    assertThat(StateDescriptors.mergeFencePatches().getName()).isEqualTo("merge-fence-patches");
     assertThat(StateDescriptors.liveDeltaFoldedInto().getName())
         .isEqualTo("live-delta-folded-into");
   }

@@ -185,7 +185,7 @@ public final class SearchJob {
       changes = applied.getSideOutput(ApplyCatalogUpdates.CHANGES);
     }
     if (cache == null || !config.get(CacheOptions.ENABLED)) {
-      Computed computed = compute(config, artifact, parsed, null, false, deltas);
+      Computed computed = compute(config, artifact, parsed, null, false, deltas, changes);
       dead.union(computed.deadLetters())
           .sinkTo(deadLetters)
           .name("dead-letters")
@@ -211,7 +211,7 @@ public final class SearchJob {
         changes != null
             ? changes
             : fills
-                .flatMap(new NoChanges())
+                .flatMap(new NoChanges<CacheFill>())
                 .returns(CatalogChange.class)
                 .name("no-catalog-changes")
                 .uid("no-catalog-changes");
@@ -250,7 +250,8 @@ public final class SearchJob {
             hits.getSideOutput(CacheLookup.MISSES),
             hits.getSideOutput(CacheLookup.EMBEDDED),
             true,
-            deltas);
+            deltas,
+            changes);
     computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
     dead.union(
             fills.getSideOutput(ParseQueries.DEAD_LETTERS),
@@ -328,12 +329,13 @@ public final class SearchJob {
       DataStream<AcceptedQuery> queries,
       DataStream<EmbeddedQuery> cachedEmbeddings,
       boolean fills) {
-    return compute(config, artifact, queries, cachedEmbeddings, fills, null);
+    return compute(config, artifact, queries, cachedEmbeddings, fills, null, null);
   }
 
   /**
    * As {@link #compute(MoeSearchConfig, IndexArtifact, DataStream, DataStream, boolean)}, with the
-   * live catalogue's slot deltas ({@code null}: none, the artifact as built).
+   * live catalogue's slot deltas ({@code null}: none, the artifact as built) and the changes they
+   * carry, which the merge checks every answer against ({@code null}: none).
    */
   public static Computed compute(
       MoeSearchConfig config,
@@ -341,7 +343,8 @@ public final class SearchJob {
       DataStream<AcceptedQuery> queries,
       DataStream<EmbeddedQuery> cachedEmbeddings,
       boolean fills,
-      DataStream<SlotDelta> deltas) {
+      DataStream<SlotDelta> deltas,
+      DataStream<CatalogChange> changes) {
     String artifactDir = artifact.dir().toString();
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
     boolean overload = config.get(OverloadOptions.ENABLED);
@@ -406,6 +409,15 @@ public final class SearchJob {
     SingleOutputStreamOperator<SearchResult> results =
         partials
             .keyBy(MergePartials::key)
+            .connect(
+                (changes != null
+                        ? changes
+                        : routed
+                            .flatMap(new NoChanges<ExpertRequest>())
+                            .returns(CatalogChange.class)
+                            .name("no-catalog-changes-to-merge")
+                            .uid("no-catalog-changes-to-merge"))
+                    .broadcast(MergePartials.FENCE_REMOVED, MergePartials.FENCE_PATCHES))
             .process(
                 new MergePartials(
                         artifact.version(),
@@ -442,9 +454,9 @@ public final class SearchJob {
   }
 
   /** Without a catalogue-update source: a change stream that never emits. */
-  private static final class NoChanges implements FlatMapFunction<CacheFill, CatalogChange> {
+  private static final class NoChanges<T> implements FlatMapFunction<T, CatalogChange> {
     @Override
-    public void flatMap(CacheFill value, Collector<CatalogChange> out) {}
+    public void flatMap(T value, Collector<CatalogChange> out) {}
   }
 
   /** Wires the whole job, results included. */

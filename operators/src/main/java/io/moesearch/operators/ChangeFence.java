@@ -1,0 +1,73 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.core.live.LivePatch;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The merge's check of a slot's candidates against the newest catalogue changes: a serving slot
+ * applies a change when its share reaches it, so the slots of one answer can apply it at different
+ * times, and a slot that has not yet would return a deleted product, or an old price or stock. The
+ * merge hears of every change as it is applied upstream of the slots ({@link CatalogChange}), so
+ * before ranking it drops the candidates deleted since, gives patched ones their live price and
+ * stock, and drops those the query's filters now exclude; the page is then filled from the other
+ * candidates.
+ */
+final class ChangeFence {
+  private ChangeFence() {}
+
+  /**
+   * {@code p} without the candidates {@code removed} holds, with the live values of those {@code
+   * patches} holds (dropped when they fail {@code filters}); {@code p} itself when none is
+   * concerned.
+   *
+   * @param removed whether a product was deleted (and not upserted since)
+   * @param patches a product's newest patch, {@code null} when none is kept
+   */
+  static PartialResult apply(
+      PartialResult p,
+      Filters filters,
+      Predicate<String> removed,
+      Function<String, LivePatch> patches) {
+    RankedItem[] items = p.items();
+    RankedItem[] kept = new RankedItem[items.length];
+    int[] from = new int[items.length];
+    int n = 0;
+    boolean changed = false;
+    for (int i = 0; i < items.length; i++) {
+      RankedItem item = items[i];
+      RankedItem now = item;
+      if (removed.test(item.productId())) {
+        now = null;
+      } else {
+        LivePatch lp = patches.apply(item.productId());
+        if (lp != null) {
+          Double price = lp.price() != null ? lp.price() : item.price();
+          now =
+              LiveValues.pass(filters, price, lp.inStock())
+                  ? item.withLive(price, lp.inStock())
+                  : null;
+        }
+      }
+      changed |= now != item;
+      if (now != null) {
+        from[n] = i;
+        kept[n++] = now;
+      }
+    }
+    if (!changed) {
+      return p;
+    }
+    double[][] features = null;
+    if (p.features() != null) {
+      features = new double[n][];
+      for (int j = 0; j < n; j++) {
+        features[j] = p.features()[from[j]];
+      }
+    }
+    return p.withItems(Arrays.copyOf(kept, n), features);
+  }
+}
