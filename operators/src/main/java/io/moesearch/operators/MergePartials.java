@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * published before the failure and again after it must not be cut short by the catch-up's backlog
  * either time, or the two would differ. That holds for a query restored waiting too: its wait
  * timer, restored with the checkpoint, is re-armed instead of answering it partial.
+ *
+ * <p>The broadcast input carries the catalogue changes as {@code apply-catalog-updates} applies
+ * them, before the serving slots do; every answer is checked against them before it is ranked
+ * ({@link ChangeFence}), so a slot that has not yet applied a delete or a patch cannot put the
+ * deleted product or the old price into an answer.
  */
 public final class MergePartials
     extends KeyedBroadcastProcessFunction<String, PartialResult, CatalogChange, SearchResult>
