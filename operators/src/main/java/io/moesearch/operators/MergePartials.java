@@ -332,6 +332,11 @@ public final class MergePartials
     return result;
   }
 
+  /** How many dense candidates the ranking of a {@code topK} answer takes, by cosine. */
+  private int denseDepth(int topK) {
+    return ranking.hybrid() ? HybridRanker.denseDepth(ranking.denseDepth(), topK) : topK;
+  }
+
   /**
    * {@code all} checked against the catalogue changes applied since their slots searched ({@link
    * ChangeFence}); candidates dropped are counted ({@code fencedItems}).
@@ -464,7 +469,7 @@ public final class MergePartials
               result.items(),
               result.experts(),
               asOf(p.tsInMillis(), all),
-              denseFloor(all)));
+              denseFloor(fenced(p, all, ctx), denseDepth(q.topK()))));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
@@ -516,6 +521,45 @@ public final class MergePartials
       floor = Math.min(floor, p.denseFloor());
     }
     return Math.max(-1f, Math.min(1f, floor));
+  }
+
+  /**
+   * {@link #denseFloor(Iterable)} raised to the cut of the answer's dense list when its distinct
+   * dense candidates fill it: the ranking takes only the best {@code depth} of them by cosine
+   * ({@link HybridRanker#fuse}, {@code max(ranking.dense-depth, top_k)}; {@code top_k} for
+   * dense-only ranking), so a new product scoring below the {@code depth}-th leaves every input of
+   * the ranking as it was, even where it would enter an expert's candidates (it pushes out only
+   * candidates below the cut). The cosine a new product needs to change the answer through the
+   * dense branch; the cache keeps an answer a new product in its experts cannot change ({@link
+   * io.moesearch.core.live.UpsertSignature#mayEnterDensely}). {@code null} when an expert's floor
+   * is unknown.
+   *
+   * @param all the partials the answer was ranked from (after the {@link ChangeFence})
+   */
+  static Float denseFloor(Iterable<PartialResult> all, int depth) {
+    Float floor = denseFloor(all);
+    if (floor == null) {
+      return null;
+    }
+    Map<String, Double> best = new HashMap<>();
+    for (PartialResult p : all) {
+      if (ExpertRequest.isLexical(p.expert())) {
+        continue;
+      }
+      for (int i = 0; i < p.items().length; i++) {
+        double cosine =
+            p.features() != null ? p.features()[i][RankingFeatures.DENSE] : p.items()[i].score();
+        best.merge(p.items()[i].productId(), cosine, Math::max);
+      }
+    }
+    if (best.size() < depth) {
+      return floor;
+    }
+    double[] cosines = best.values().stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(cosines);
+    double cut = cosines[cosines.length - depth];
+    float down = (float) cut > cut ? Math.nextDown((float) cut) : (float) cut;
+    return Math.max(floor, Math.max(-1f, Math.min(1f, down)));
   }
 
   /**

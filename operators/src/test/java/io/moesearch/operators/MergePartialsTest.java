@@ -1044,6 +1044,157 @@ class MergePartialsTest {
     assertNoStateOrTimersLeft();
   }
 
+  /**
+   * The dense floor a computed answer is cached with is sound: a new product scoring just below it
+   * in one of the answer's experts (entering that expert's candidates if it beats its last) leaves
+   * the fused top k exactly as it was, for seeded random candidates, features and fusion weights
+   * (dense reciprocal ranks and agreement signals included); the dense list's cut raises the floor
+   * above the experts' in most trials, and a product above the cut does change some answers.
+   */
+  @Test
+  void aNewProductBelowTheDenseFloorCannotChangeTheAnswer() {
+    java.util.Random random = new java.util.Random(42);
+    int k = 4;
+    int depth = io.moesearch.core.rank.HybridRanker.denseDepth(6, k);
+    int raised = 0;
+    int changedAboveTheCut = 0;
+    for (int trial = 0; trial < 300; trial++) {
+      double[] w = new double[RankingFeatures.NAMES.size()];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = random.nextDouble() * 2 - 0.5;
+      }
+      LinearFusion model = new LinearFusion(w);
+      List<PartialResult> partials = new java.util.ArrayList<>();
+      int[] experts = {1, 2, 3, ExpertRequest.lexical("q")};
+      for (int e = 0; e < experts.length; e++) {
+        int n = 5;
+        RankedItem[] items = new RankedItem[n];
+        double[][] f = new double[n][];
+        for (int i = 0; i < n; i++) {
+          String id = "p-" + random.nextInt(12);
+          double cosine = Math.round((random.nextDouble() * 1.1 - 0.2) * 1000) / 1000.0;
+          f[i] = new double[w.length];
+          for (int j = 0; j < w.length; j++) {
+            f[i][j] = random.nextDouble();
+          }
+          f[i][RankingFeatures.DENSE] = cosine;
+          items[i] = item(id, (float) cosine);
+        }
+        partials.add(
+            new PartialResult(
+                QUERY, experts[e], experts, dedup(items), TS_IN, 1, 1, 1, dedup(items, f)));
+      }
+      Float expertFloor = MergePartials.denseFloor(withFloors(partials));
+      Float floor = MergePartials.denseFloor(withFloors(partials), depth);
+      if (floor > expertFloor) {
+        raised++;
+      }
+      List<String> before = fused(partials, model, depth, k);
+      double[] pf = new double[w.length];
+      for (int j = 0; j < w.length; j++) {
+        pf[j] = random.nextDouble() * 5;
+      }
+      assertThat(fused(withNew(partials, floor - 1e-6, pf), model, depth, k))
+          .as("trial %d: a new product just below the floor %s", trial, floor)
+          .isEqualTo(before);
+      if (!fused(withNew(partials, Math.min(1, floor + 0.05), pf), model, depth, k)
+          .equals(before)) {
+        changedAboveTheCut++;
+      }
+    }
+    assertThat(raised).as("trials where the cut raised the floor").isGreaterThan(150);
+    assertThat(changedAboveTheCut).as("answers a product above the floor changed").isPositive();
+  }
+
+  private static RankedItem[] dedup(RankedItem[] items) {
+    java.util.LinkedHashMap<String, RankedItem> m = new java.util.LinkedHashMap<>();
+    for (RankedItem i : items) {
+      m.putIfAbsent(i.productId(), i);
+    }
+    return m.values().toArray(RankedItem[]::new);
+  }
+
+  private static double[][] dedup(RankedItem[] items, double[][] f) {
+    java.util.LinkedHashMap<String, double[]> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < items.length; i++) {
+      m.putIfAbsent(items[i].productId(), f[i]);
+    }
+    return m.values().toArray(double[][]::new);
+  }
+
+  /** Each dense partial with its expert's floor: its lowest cosine (its list is full). */
+  private static List<PartialResult> withFloors(List<PartialResult> partials) {
+    List<PartialResult> out = new java.util.ArrayList<>();
+    for (PartialResult p : partials) {
+      float floor = Float.POSITIVE_INFINITY;
+      if (!ExpertRequest.isLexical(p.expert())) {
+        for (RankedItem i : p.items()) {
+          floor = Math.min(floor, i.score());
+        }
+      }
+      out.add(
+          new PartialResult(
+              p.query(),
+              p.expert(),
+              p.experts(),
+              p.items(),
+              p.tsInMillis(),
+              1,
+              1,
+              1,
+              p.features(),
+              false,
+              null,
+              io.moesearch.core.overload.DegradationLevel.NONE,
+              true,
+              0,
+              floor));
+    }
+    return out;
+  }
+
+  /**
+   * The partials with product "p-new" (cosine {@code c}) in expert 1's list if it beats its last.
+   */
+  private static List<PartialResult> withNew(List<PartialResult> partials, double c, double[] f) {
+    List<PartialResult> out = new java.util.ArrayList<>(partials);
+    PartialResult p = partials.get(0);
+    int last = 0;
+    for (int i = 1; i < p.items().length; i++) {
+      if (p.items()[i].score() < p.items()[last].score()) {
+        last = i;
+      }
+    }
+    if (c > p.items()[last].score()) {
+      RankedItem[] items = p.items().clone();
+      double[][] features = p.features().clone();
+      double[] nf = f.clone();
+      nf[RankingFeatures.DENSE] = c;
+      items[last] = item("p-new", (float) c);
+      features[last] = nf;
+      out.set(0, p.withItems(items, features));
+    }
+    return out;
+  }
+
+  /** The fused top k as {@code MergePartials} ranks hybrid partials: ids with their scores. */
+  private static List<String> fused(
+      List<PartialResult> partials, LinearFusion model, int depth, int k) {
+    List<io.moesearch.core.rank.HybridRanker.Scored> dense = new java.util.ArrayList<>();
+    List<io.moesearch.core.rank.HybridRanker.Scored> lexical = new java.util.ArrayList<>();
+    for (PartialResult p : partials) {
+      for (int i = 0; i < p.items().length; i++) {
+        (ExpertRequest.isLexical(p.expert()) ? lexical : dense)
+            .add(
+                new io.moesearch.core.rank.HybridRanker.Scored(
+                    p.items()[i].productId(), p.items()[i].title(), p.features()[i]));
+      }
+    }
+    return io.moesearch.core.rank.HybridRanker.fuse(dense, lexical, model, depth, k).stream()
+        .map(s -> s.productId() + "=" + model.score(s.features()))
+        .toList();
+  }
+
   private static double[] features(double dense, double bm25) {
     double[] f = new double[RankingFeatures.NAMES.size()];
     f[RankingFeatures.DENSE] = dense;
