@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param ts epoch millis the result reflects the catalogue as of (when its query was accepted,
  *     dated back by the slots' recent catalogue delta lag; the cache's coherence check compares
  *     catalogue changes with it), non-negative
- * @param denseFloor a result's dense floor: the lowest exact score a product needed to be among the
- *     candidates of the experts it searched, in [-1, 1] ({@code -1}: an expert returned fewer than
- *     asked); the cache lets a new product that scores below it for this query keep the result
- *     valid. {@code null} when unknown (a fill written before it was recorded, or an embedding)
+ * @param denseFloor a result's dense floor, in [-1, 1]: the exact score a product needs for this
+ *     query to change the result through its dense branch, the lowest score a product needed to be
+ *     among the candidates of the experts it searched ({@code -1}: an expert returned fewer than
+ *     asked), raised to the score of the last dense candidate the ranking took when they filled its
+ *     dense depth; the cache lets a new product that scores below it keep the result valid. {@code
+ *     null} when unknown (a fill written before it was recorded, or an embedding)
  */
 public record CacheFill(
     Kind kind,
