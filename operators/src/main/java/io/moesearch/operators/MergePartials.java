@@ -287,14 +287,14 @@ public final class MergePartials
     }
     List<PartialResult> all = held();
     all.add(p);
-    SearchResult result = answer(p, all, null, ctx, out);
+    Answered answered = answer(p, all, null, ctx, out);
     // An explained answer is not cached: its items carry explanations other askers did not want.
-    if (result != null
+    if (answered != null
         && emitFills
         && p.cacheFill()
         && p.degradation() == DegradationLevel.NONE
         && !p.query().explain()) {
-      fill(p, result, all, ctx);
+      fill(p, answered, all, ctx);
     }
     finish(ctx.timerService(), st);
   }
@@ -309,27 +309,32 @@ public final class MergePartials
     return all;
   }
 
+  /** An emitted answer and the partials it was ranked from (after the {@link ChangeFence}). */
+  private record Answered(SearchResult result, List<PartialResult> ranked) {}
+
   /**
    * Emits the answer merged from {@code all} ({@code received}: as in {@link #merged}) and returns
    * it; if they cannot be merged, answers the query as failed ({@link #fail}) and returns {@code
    * null}.
    */
-  private SearchResult answer(
+  private Answered answer(
       PartialResult sample,
       List<PartialResult> all,
       int[] received,
       ReadOnlyContext ctx,
       Collector<SearchResult> out) {
+    List<PartialResult> ranked;
     SearchResult result;
     try {
-      result = merged(sample, fenced(sample, all, ctx), received);
+      ranked = fenced(sample, all, ctx);
+      result = merged(sample, ranked, received);
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       fail(sample, e, ctx, out);
       return null;
     }
     out.collect(result);
-    return result;
+    return new Answered(result, ranked);
   }
 
   /** How many dense candidates the ranking of a {@code topK} answer takes, by cosine. */
@@ -453,10 +458,11 @@ public final class MergePartials
     }
   }
 
-  /** Writes {@code result} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
+  /** Writes {@code answered} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
   private void fill(
-      PartialResult p, SearchResult result, List<PartialResult> all, ReadOnlyContext ctx) {
+      PartialResult p, Answered answered, List<PartialResult> all, ReadOnlyContext ctx) {
     try {
+      SearchResult result = answered.result();
       SearchQuery q = p.query();
       String filters = q.filters() == null ? "" : q.filters().canonical();
       ctx.output(
@@ -469,7 +475,7 @@ public final class MergePartials
               result.items(),
               result.experts(),
               asOf(p.tsInMillis(), all),
-              denseFloor(fenced(p, all, ctx), denseDepth(q.topK()))));
+              denseFloor(answered.ranked(), denseDepth(q.topK()))));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
