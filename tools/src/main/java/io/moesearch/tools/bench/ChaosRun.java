@@ -267,7 +267,7 @@ public final class ChaosRun {
         if (fault == Fault.TASK_MANAGER_KILL) {
           // The replacement comes up once the job has recovered onto the survivor's free slots,
           // as a replacement host would on a real cluster: on one 2-core machine its JVM start
-          // (10-20 s of CPU) would otherwise compete with the recovery it takes no part in.
+          // (15-35 s of CPU here) would otherwise compete with the recovery it takes no part in.
           long s0 = System.nanoTime();
           int registered = cluster.liveTaskManagers().size() + 1;
           cluster.startTaskManager();
