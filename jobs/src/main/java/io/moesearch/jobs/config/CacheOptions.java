@@ -62,8 +62,9 @@ public final class CacheOptions {
   public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
       longIn(
           "cache.buffer-timeout-ms",
-          1,
+          0,
           0,
           10_000,
-          "Network-buffer flush interval of the hit path.");
+          "Network-buffer flush interval of the hit path (parse -> lookup -> sink); 0 sends every"
+              + " record at once.");
 }

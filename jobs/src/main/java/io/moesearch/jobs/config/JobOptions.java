@@ -31,10 +31,14 @@ public final class JobOptions {
   public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
       longIn(
           "job.buffer-timeout-ms",
-          5,
+          0,
           0,
           10_000,
-          "Network buffer flush interval: the latency floor of each keyBy hop.");
+          "Network buffer flush interval: the latency floor of each keyBy hop. 0 sends every"
+              + " record at once and runs no flusher thread: at this job's record rates (hundreds"
+              + " per second per channel, each costing milliseconds of model and search work) that"
+              + " is also the cheapest setting, since a flusher waking every few milliseconds per"
+              + " task costs more CPU than the records it batches (docs/benchmarks.md).");
 
   public static final ConfigOption<Boolean> UNALIGNED_CHECKPOINTS =
       bool(

@@ -3,8 +3,10 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.jobs.config.MoeSearchConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +26,20 @@ class SearchJobConfigurationTest {
         SearchJob.flinkConfiguration(
             MoeSearchConfig.defaultsWith(Map.of("job.unaligned-checkpoints", "true")));
     assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
+  }
+
+  /**
+   * Every record is sent at once by default (no flusher thread: measured cheaper at this job's
+   * rates, docs/benchmarks.md), and the setting still batches when asked to.
+   */
+  @Test
+  void recordsAreSentAtOnceByDefaultAndTheSettingBatchesThem() {
+    var defaults = SearchJob.flinkConfiguration(MoeSearchConfig.defaultsWith(Map.of()));
+    assertThat(defaults.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ZERO);
+
+    var batched =
+        SearchJob.flinkConfiguration(
+            MoeSearchConfig.defaultsWith(Map.of("job.buffer-timeout-ms", "5")));
+    assertThat(batched.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ofMillis(5));
   }
 }
