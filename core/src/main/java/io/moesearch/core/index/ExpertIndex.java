@@ -4,6 +4,7 @@ import io.moesearch.core.util.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -16,13 +17,18 @@ import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.NumericUtils;
 
 /**
@@ -68,6 +74,13 @@ public final class ExpertIndex implements AutoCloseable {
    * search), each rescored exactly by dot product with the full-precision vector stored in the
    * index (Lucene keeps raw float vectors beside quantized ones); returns the best {@code keep} by
    * exact score (ties by document order). Stored fields are read only for those.
+   *
+   * <p>When {@code candidates} is at least the number of live documents, the graph search would
+   * visit every document anyway (an expert of a few hundred products asked for {@code top_k ×
+   * oversample} of them), so every document passing {@code filter} is scored exactly instead
+   * (Lucene makes the same switch when a filter leaves no more than {@code k} documents): the
+   * answer is the exact top {@code keep}, without the graph traversal, its candidate queue and the
+   * rewrite's sorting.
    */
   public List<Candidate> knn(float[] query, int candidates, int keep, Query filter) {
     if (candidates < 1 || keep < 1) {
@@ -75,6 +88,9 @@ public final class ExpertIndex implements AutoCloseable {
           "candidates and keep must be >= 1, got " + candidates + ", " + keep);
     }
     try {
+      if (candidates >= reader.numDocs()) {
+        return candidates(best(exact(query, filter), keep));
+      }
       TopDocs top =
           searcher.search(
               new KnnFloatVectorQuery(IndexFields.VECTOR, query, candidates, filter), candidates);
@@ -97,16 +113,64 @@ public final class ExpertIndex implements AutoCloseable {
         }
         sd.score = Vectors.exactDot(query, values.vectorValue(it.index()));
       }
-      Arrays.sort(
-          hits,
-          (a, b) ->
-              a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
-      int n = Math.min(keep, hits.length);
-      ScoreDoc[] best = Arrays.copyOf(hits, n);
-      return candidates(best);
+      return candidates(best(hits, keep));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The best {@code keep} of {@code hits} by score, ties by document order (sorts in place). */
+  private static ScoreDoc[] best(ScoreDoc[] hits, int keep) {
+    Arrays.sort(
+        hits,
+        (a, b) ->
+            a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+    return Arrays.copyOf(hits, Math.min(keep, hits.length));
+  }
+
+  /**
+   * Every live document with a vector that passes {@code filter} ({@code null}: all), scored by
+   * {@link Vectors#exactDot} with its full-precision vector; {@code doc} is the top-level id.
+   */
+  private ScoreDoc[] exact(float[] query, Query filter) throws IOException {
+    Weight filterWeight =
+        filter == null
+            ? null
+            : searcher.createWeight(searcher.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1f);
+    List<ScoreDoc> out = new ArrayList<>();
+    for (LeafReaderContext leaf : reader.leaves()) {
+      FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexFields.VECTOR);
+      if (values == null) {
+        continue;
+      }
+      Bits live = leaf.reader().getLiveDocs();
+      DocIdSetIterator accepted = null;
+      if (filterWeight != null) {
+        Scorer scorer = filterWeight.scorer(leaf);
+        if (scorer == null) {
+          continue;
+        }
+        accepted = scorer.iterator();
+      }
+      KnnVectorValues.DocIndexIterator it = values.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        if (live != null && !live.get(doc)) {
+          continue;
+        }
+        if (accepted != null) {
+          if (accepted.docID() < doc) {
+            accepted.advance(doc);
+          }
+          if (accepted.docID() != doc) {
+            continue;
+          }
+        }
+        out.add(
+            new ScoreDoc(
+                leaf.docBase + doc, Vectors.exactDot(query, values.vectorValue(it.index()))));
+      }
+    }
+    return out.toArray(new ScoreDoc[0]);
   }
 
   /** Whether this index holds a document of the product {@code id} (deleted ones included). */

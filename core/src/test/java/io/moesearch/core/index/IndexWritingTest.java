@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
+import io.moesearch.core.util.Vectors;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +42,49 @@ class IndexWritingTest {
               Arrays.stream(exact).map(i -> members[i]).boxed().toArray(Integer[]::new));
       assertThat(hits)
           .allSatisfy(c -> assertThat(c.productId()).isEqualTo(Integer.toString(c.ordinal())));
+    }
+  }
+
+  /**
+   * Asked for at least as many candidates as the index holds (an expert of a few hundred products
+   * asked for top_k × oversample), the search scores every document exactly: the answer is the
+   * brute-force top k of the live documents the filter passes.
+   */
+  @Test
+  void askedForEveryDocumentTheSearchIsExactAndHonoursTheFilter(@TempDir Path dir)
+      throws Exception {
+    float[][] data = new SyntheticCatalog(SyntheticCatalog.Spec.defaults(400, 5)).generate();
+    int[] members = IntStream.range(0, 150).map(i -> 2 * i + 1).toArray();
+    IndexWriting.writeVectors(dir, data, members, VectorEncoding.FLOAT32, 16, 100);
+    // deleted documents (a live delta index has them) are never answered
+    Set<Integer> deleted = Set.of(101, 103, 151, 201, 249);
+    try (IndexWriter w = new IndexWriter(FSDirectory.open(dir), new IndexWriterConfig())) {
+      for (int o : deleted) {
+        w.deleteDocuments(new Term(IndexFields.ID, Integer.toString(o)));
+      }
+    }
+    // the filter passes ordinals 100..250: 70 of the live members
+    int[] passing =
+        Arrays.stream(members).filter(o -> o >= 100 && o <= 250 && !deleted.contains(o)).toArray();
+    float[][] subset = Arrays.stream(passing).mapToObj(o -> data[o]).toArray(float[][]::new);
+    try (ExpertIndex index = ExpertIndex.open(dir)) {
+      for (int q = 0; q < 20; q++) {
+        float[] query = data[q * 17 % data.length];
+        List<Candidate> hits =
+            index.knn(
+                query,
+                index.size() + 5,
+                10,
+                NumericDocValuesField.newSlowRangeQuery(IndexFields.ORD, 100, 250));
+        int[] exact = BruteForce.topK(subset, new float[][] {query}, 10)[0];
+        assertThat(hits)
+            .extracting(Candidate::ordinal)
+            .containsExactly(
+                Arrays.stream(exact).map(i -> passing[i]).boxed().toArray(Integer[]::new));
+        assertThat(hits)
+            .allSatisfy(
+                c -> assertThat(c.score()).isEqualTo(Vectors.exactDot(query, data[c.ordinal()])));
+      }
     }
   }
 
