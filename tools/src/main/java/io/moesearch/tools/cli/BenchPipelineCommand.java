@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
             random product title (shoppers' queries are short: "HP Pavilion dv7", "Canon 710 Original"),
             and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed,
             producer and consumer on threads of their own) and in-job latency, with the cache on and
-            off (each on a fresh pipeline, same queries). First it measures what the cores can do at
+            off (each on a fresh pipeline, same queries; with both, in the order on, off, off, on,
+            each mode's figures the mean of its two runs). First it measures what the cores can do at
             all on the same queries (embedder alone, retrieval alone: see Ceiling) and reports each
             run's throughput as a ratio of that ceiling. Each run has a warm-up first (--warmup) so
             JIT and model start-up are not measured."""
@@ -67,7 +69,9 @@ final class BenchPipelineCommand extends CliCommand {
       names = "--cache",
       paramLabel = "MODE",
       defaultValue = "both",
-      description = "Run the pipeline with the cache on, off, or both (one after the other).")
+      description =
+          "Run the pipeline with the cache on, off, or both (on, off, off, on: each mode"
+              + " measured twice, at the same mean position in the run).")
   private String cacheMode;
 
   @Spec private CommandSpec spec;
@@ -112,7 +116,8 @@ final class BenchPipelineCommand extends CliCommand {
         report.ceiling.retrievalPerSec,
         report.ceiling.combinedPerSec);
     boolean timedOut = false;
-    for (boolean cacheOn : cacheModes()) {
+    Map<Boolean, List<PipelineDriver.Figures>> byMode = new LinkedHashMap<>();
+    for (boolean cacheOn : cacheOrder(cacheModes())) {
       MoeSearchConfig run = config.with(Map.of("cache.enabled", String.valueOf(cacheOn)));
       PipelineDriver.Figures f;
       try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(run, artifact)) {
@@ -127,13 +132,19 @@ final class BenchPipelineCommand extends CliCommand {
             PipelineDriver.run(
                 pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
       }
-      Run r = new Run(f, report.ceiling);
-      if (cacheOn) {
-        report.cacheOn = r;
-      } else {
-        report.cacheOff = r;
-      }
+      System.out.printf(
+          Locale.ROOT,
+          "cache %s: %.1f full answers/s%n",
+          cacheOn ? "on" : "off",
+          f.fullAnswersPerSec);
+      byMode.computeIfAbsent(cacheOn, k -> new ArrayList<>()).add(f);
       timedOut |= f.timedOut;
+    }
+    if (byMode.containsKey(true)) {
+      report.cacheOn = new Run(byMode.get(true), report.ceiling);
+    }
+    if (byMode.containsKey(false)) {
+      report.cacheOff = new Run(byMode.get(false), report.ceiling);
     }
     System.out.printf(
         "%n| cache | queries | target rate/s | answers/s | full answers/s | ratio to ceiling | degraded | e2e p50 ms | e2e p99 ms | in-job p50 ms | in-job p99 ms | avg experts |%n|---|---|---|---|---|---|---|---|---|---|---|---|%n");
@@ -179,6 +190,17 @@ final class BenchPipelineCommand extends CliCommand {
     return timedOut ? 1 : 0;
   }
 
+  /**
+   * The order the pipelines run in: one run for a single mode; for both, on, off, off, on (ABBA).
+   * Each pipeline is fresh but the JVM is not: code the first pipeline made the JIT compile serves
+   * the later ones, so whichever mode ran first was measured colder (measured: cache off ran 10-15%
+   * faster second than first). In ABBA order both modes sit at the same mean position, which
+   * cancels such a drift if it is linear.
+   */
+  static List<Boolean> cacheOrder(List<Boolean> modes) {
+    return modes.size() == 1 ? modes : List.of(true, false, false, true);
+  }
+
   private List<Boolean> cacheModes() {
     return switch (cacheMode) {
       case "on" -> List.of(true);
@@ -201,8 +223,11 @@ final class BenchPipelineCommand extends CliCommand {
   }
 
   /**
-   * One pipeline run; {@code ratioToCeiling} = full answers per second / the combined ceiling
-   * (answers cut short under overload do not count; see {@code degradedShare}).
+   * One mode's figures: with one run its figures; with two (ABBA order) the mean of each figure
+   * over its runs (percentiles too: the mean of the runs' percentiles). {@code ratioToCeiling} =
+   * full answers per second / the combined ceiling (answers cut short under overload do not count;
+   * see {@code degradedShare}); {@code pipeline} is the first run's figures, {@code runs} every
+   * run's.
    */
   public static final class Run {
     public double throughputPerSec;
@@ -213,19 +238,32 @@ final class BenchPipelineCommand extends CliCommand {
     public double e2eP99Ms;
     public double ratioToCeiling;
     public PipelineDriver.Figures pipeline;
+    public List<PipelineDriver.Figures> runs;
 
-    Run(PipelineDriver.Figures f, Ceiling.Figures ceiling) {
-      this.pipeline = f;
-      this.throughputPerSec = f.throughputPerSec;
-      this.fullAnswersPerSec = f.fullAnswersPerSec;
+    Run(List<PipelineDriver.Figures> runs, Ceiling.Figures ceiling) {
+      if (runs.isEmpty()) {
+        throw new IllegalArgumentException("a mode needs at least one run");
+      }
+      this.runs = List.copyOf(runs);
+      this.pipeline = runs.get(0);
+      this.throughputPerSec = mean(runs, f -> f.throughputPerSec);
+      this.fullAnswersPerSec = mean(runs, f -> f.fullAnswersPerSec);
       this.degradedShare =
-          f.resultsReceived == 0
-              ? 0
-              : 1 - f.degraded.getOrDefault("none", 0) / (double) f.resultsReceived;
-      this.inJobP50Ms = f.inJobP50Ms;
-      this.inJobP99Ms = f.inJobP99Ms;
-      this.e2eP99Ms = f.e2eP99Ms;
-      this.ratioToCeiling = f.fullAnswersPerSec / ceiling.combinedPerSec;
+          mean(
+              runs,
+              f ->
+                  f.resultsReceived == 0
+                      ? 0
+                      : 1 - f.degraded.getOrDefault("none", 0) / (double) f.resultsReceived);
+      this.inJobP50Ms = mean(runs, f -> f.inJobP50Ms);
+      this.inJobP99Ms = mean(runs, f -> f.inJobP99Ms);
+      this.e2eP99Ms = mean(runs, f -> f.e2eP99Ms);
+      this.ratioToCeiling = fullAnswersPerSec / ceiling.combinedPerSec;
+    }
+
+    private static double mean(
+        List<PipelineDriver.Figures> runs, ToDoubleFunction<PipelineDriver.Figures> figure) {
+      return runs.stream().mapToDouble(figure).average().orElseThrow();
     }
   }
 }
