@@ -128,8 +128,9 @@ final class BenchPipelineCommand extends CliCommand {
         report.ceiling.combinedPerSec);
     if (jvmWarmup) {
       // The first pipeline of a JVM ran 25-35% slower than the later ones even after its own
-      // warm-up queries (measured: 77 vs 104-108 q/s, cache on and off alike): the JIT compiles
-      // Flink's, Kafka's and the job's code on it. Its figures would charge that to one mode.
+      // warm-up queries (measured: 77 vs 104-108 q/s): the JIT compiles Flink's, Kafka's and the
+      // job's code on it, and the heap grows. Its figures would charge that to one mode. (This
+      // pipeline and bin/moe-search's fixed heap narrow the gap; the ABBA order takes the rest.)
       System.out.printf("JVM warm-up pipeline (not measured): %d queries%n", measured.size());
       try (EmbeddedPipeline pipeline =
           EmbeddedPipeline.startLocal(config.with(Map.of("cache.enabled", "true")), artifact)) {
