@@ -76,14 +76,11 @@ final class BenchPipelineCommand extends CliCommand {
   private String cacheMode;
 
   @Option(
-      names = "--jvm-warmup",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
+      names = "--skip-jvm-warmup",
       description =
-          "Run one unmeasured pipeline first (cache on, the measured queries) so that no measured"
-              + " run is the JVM's first (--no-jvm-warmup to skip it).")
-  private boolean jvmWarmup;
+          "No unmeasured pipeline first (by default one runs, cache on, the measured queries, so"
+              + " that no measured run is the JVM's first).")
+  private boolean skipJvmWarmup;
 
   @Spec private CommandSpec spec;
 
@@ -126,7 +123,7 @@ final class BenchPipelineCommand extends CliCommand {
         report.ceiling.embedPerSec,
         report.ceiling.retrievalPerSec,
         report.ceiling.combinedPerSec);
-    if (jvmWarmup) {
+    if (!skipJvmWarmup) {
       // The first pipeline of a JVM ran 25-35% slower than the later ones even after its own
       // warm-up queries (measured: 77 vs 104-108 q/s): the JIT compiles Flink's, Kafka's and the
       // job's code on it, and the heap grows. Its figures would charge that to one mode. (This
