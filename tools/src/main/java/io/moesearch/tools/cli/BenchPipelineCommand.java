@@ -128,29 +128,13 @@ final class BenchPipelineCommand extends CliCommand {
       // warm-up queries (measured: 77 vs 104-108 q/s): the JIT compiles Flink's, Kafka's and the
       // job's code on it, and the heap grows. Its figures would charge that to one mode. (This
       // pipeline and bin/moe-search's fixed heap narrow the gap; the ABBA order takes the rest.)
-      System.out.printf("JVM warm-up pipeline (not measured): %d queries%n", measured.size());
-      try (EmbeddedPipeline pipeline =
-          EmbeddedPipeline.startLocal(config.with(Map.of("cache.enabled", "true")), artifact)) {
-        PipelineDriver.run(pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
-      }
+      System.out.println("JVM warm-up pipeline (not measured)");
+      drive(config, artifact, true, List.of(), measured, rate);
     }
     boolean timedOut = false;
     Map<Boolean, List<PipelineDriver.Figures>> byMode = new LinkedHashMap<>();
     for (boolean cacheOn : cacheOrder(cacheModes())) {
-      MoeSearchConfig run = config.with(Map.of("cache.enabled", String.valueOf(cacheOn)));
-      PipelineDriver.Figures f;
-      try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(run, artifact)) {
-        if (!warm.isEmpty()) {
-          System.out.printf("cache %s, warm-up: %d queries%n", cacheOn ? "on" : "off", warm.size());
-          PipelineDriver.run(pipeline, warm, List.of(), rate, Duration.ofMinutes(5), r -> {});
-        }
-        System.out.printf(
-            "cache %s, measuring: %d queries at %s/s%n",
-            cacheOn ? "on" : "off", q, rate == 0 ? "max" : rate);
-        f =
-            PipelineDriver.run(
-                pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
-      }
+      PipelineDriver.Figures f = drive(config, artifact, cacheOn, warm, measured, rate);
       System.out.printf(
           Locale.ROOT,
           "cache %s: %.1f full answers/s%n",
@@ -207,6 +191,34 @@ final class BenchPipelineCommand extends CliCommand {
     }
     Json.write(json(), report);
     return timedOut ? 1 : 0;
+  }
+
+  /**
+   * Runs one fresh pipeline with the cache on or off: {@code warm} first (if any), then {@code
+   * measured}, both at {@code rate}; returns the figures of {@code measured}.
+   */
+  private static PipelineDriver.Figures drive(
+      MoeSearchConfig config,
+      IndexArtifact artifact,
+      boolean cacheOn,
+      List<SearchQuery> warm,
+      List<SearchQuery> measured,
+      double rate)
+      throws Exception {
+    String mode = cacheOn ? "on" : "off";
+    try (EmbeddedPipeline pipeline =
+        EmbeddedPipeline.startLocal(
+            config.with(Map.of("cache.enabled", String.valueOf(cacheOn))), artifact)) {
+      if (!warm.isEmpty()) {
+        System.out.printf("cache %s, warm-up: %d queries%n", mode, warm.size());
+        PipelineDriver.run(pipeline, warm, List.of(), rate, Duration.ofMinutes(5), r -> {});
+      }
+      System.out.printf(
+          "cache %s, measuring: %d queries at %s/s%n",
+          mode, measured.size(), rate == 0 ? "max" : rate);
+      return PipelineDriver.run(
+          pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
+    }
   }
 
   /**
