@@ -3,7 +3,6 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.live.LivePatch;
-import java.util.Arrays;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -61,13 +60,6 @@ final class ChangeFence {
     if (!changed) {
       return p;
     }
-    double[][] features = null;
-    if (p.features() != null) {
-      features = new double[n][];
-      for (int j = 0; j < n; j++) {
-        features[j] = p.features()[from[j]];
-      }
-    }
-    return p.withItems(Arrays.copyOf(kept, n), features);
+    return p.keep(kept, from, n);
   }
 }

@@ -501,7 +501,8 @@ public final class ExpertRetrieval
       List<Candidate> top = live.denseTopK(index, req.vector(), k, over, filter);
       found = top;
       denseFloor = denseFloor(top, k);
-      scored = ranking.hybrid() ? hybrid.dense(text, top) : plain(top);
+      // Features are the merge's work, for the candidates the fusion keeps (HybridRanker#denseTop).
+      scored = plain(top);
       examined = (long) k * over;
     }
     double ms = (System.nanoTime() - t0) / 1e6;
@@ -510,7 +511,10 @@ public final class ExpertRetrieval
       byId.put(c.productId(), c);
     }
     RankedItem[] items = new RankedItem[scored.size()];
-    double[][] features = ranking.hybrid() ? new double[scored.size()][] : null;
+    boolean lexical = ExpertRequest.isLexical(expert);
+    double[][] features = ranking.hybrid() && lexical ? new double[scored.size()][] : null;
+    String[] brands = ranking.hybrid() && !lexical ? new String[scored.size()] : null;
+    String[] models = brands == null ? null : new String[scored.size()];
     for (int i = 0; i < items.length; i++) {
       HybridRanker.Scored c = scored.get(i);
       Candidate source = byId.get(c.productId());
@@ -523,6 +527,10 @@ public final class ExpertRetrieval
               live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
       if (features != null) {
         features[i] = c.features();
+      }
+      if (brands != null) {
+        brands[i] = source == null ? "" : source.brand();
+        models[i] = source == null ? "" : source.model();
       }
     }
     long now = ctx.timerService().currentProcessingTime();
@@ -556,7 +564,9 @@ public final class ExpertRetrieval
             req.degradation(),
             req.cacheFill(),
             lagBeforeAcceptance(deltaLag, System.currentTimeMillis(), req.tsInMillis()),
-            denseFloor));
+            denseFloor,
+            brands,
+            models));
   }
 
   /**

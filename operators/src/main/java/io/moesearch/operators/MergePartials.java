@@ -120,6 +120,7 @@ public final class MergePartials
   private transient Counter fencedItems;
   private transient long fenceLagMillis;
   private transient long lastFencePrune;
+  private transient HybridRanker hybrid;
 
   /** Dense-only ranking. */
   public MergePartials(String indexVersion, long timeoutMillis) {
@@ -219,6 +220,7 @@ public final class MergePartials
 
   @Override
   public void open(OpenContext ctx) {
+    hybrid = new HybridRanker();
     partials = getRuntimeContext().getListState(StateDescriptors.partials(PartialResult.class));
     status = getRuntimeContext().getState(StateDescriptors.mergeStatus());
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
@@ -662,22 +664,39 @@ public final class MergePartials
     return out;
   }
 
-  /** Hybrid ranking: the same fusion as the core {@link HybridRanker}; scores are fusion scores. */
+  /**
+   * Hybrid ranking: the same fusion as the core {@link HybridRanker}; scores are fusion scores. The
+   * experts' candidates come without features: they are computed here for the dense candidates the
+   * fusion keeps ({@link HybridRanker#denseTop}). A partial with features (written by an earlier
+   * version, restored from its state) is fused with them.
+   */
   private RankedItem[] fused(PartialResult sample, Iterable<PartialResult> all, boolean explain) {
     List<HybridRanker.Scored> dense = new ArrayList<>();
+    List<Candidate> pending = new ArrayList<>();
     List<HybridRanker.Scored> lexical = new ArrayList<>();
     for (PartialResult p : all) {
-      List<HybridRanker.Scored> target = ExpertRequest.isLexical(p.expert()) ? lexical : dense;
+      boolean isLexical = ExpertRequest.isLexical(p.expert());
       for (int i = 0; i < p.items().length; i++) {
-        target.add(
-            new HybridRanker.Scored(
-                p.items()[i].productId(), p.items()[i].title(), p.features()[i]));
+        RankedItem item = p.items()[i];
+        if (p.features() != null) {
+          (isLexical ? lexical : dense)
+              .add(new HybridRanker.Scored(item.productId(), item.title(), p.features()[i]));
+        } else if (!isLexical && p.brands() != null) {
+          pending.add(
+              new Candidate(
+                  -1, item.productId(), item.title(), p.brands()[i], p.models()[i], item.score()));
+        } else {
+          throw new IllegalArgumentException(
+              "a partial of expert " + p.expert() + " has neither features nor brands and models");
+        }
       }
     }
+    int depth = HybridRanker.denseDepth(ranking.denseDepth(), sample.query().topK());
+    if (!pending.isEmpty()) {
+      dense.addAll(hybrid.denseTop(sample.query().text(), pending, depth));
+    }
     int k = sample.query().topK();
-    List<HybridRanker.Scored> top =
-        HybridRanker.fuse(
-            dense, lexical, ranking.fusion(), HybridRanker.denseDepth(ranking.denseDepth(), k), k);
+    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, ranking.fusion(), depth, k);
     RankedItem[] items = new RankedItem[top.size()];
     for (int i = 0; i < items.length; i++) {
       HybridRanker.Scored c = top.get(i);

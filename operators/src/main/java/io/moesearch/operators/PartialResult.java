@@ -3,6 +3,7 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.overload.DegradationLevel;
+import java.util.Arrays;
 
 /**
  * One expert's (or the lexical branch's) candidates for a query, best first. Items carry exact
@@ -20,6 +21,13 @@ import io.moesearch.core.overload.DegradationLevel;
  * would be), {@code +Infinity} for the lexical branch (it has no dense cut), NaN when unknown; the
  * cache decides with it which new products could enter the answer ({@link
  * io.moesearch.core.live.UpsertSignature}).
+ *
+ * <p>With hybrid ranking an expert's partial carries no features: {@code brands} and {@code models}
+ * hold each item's brand and model (its score is the exact cosine), and the merge computes the
+ * features of the dense candidates the fusion keeps ({@link
+ * io.moesearch.core.rank.HybridRanker#denseTop}), a tenth of those the experts return. The lexical
+ * branch's partial carries {@code features} (every BM25 hit is fused); {@code null} arrays where
+ * unused.
  */
 public record PartialResult(
     SearchQuery query,
@@ -36,7 +44,9 @@ public record PartialResult(
     DegradationLevel degradation,
     boolean cacheFill,
     long deltaLagMs,
-    float denseFloor) {
+    float denseFloor,
+    String[] brands,
+    String[] models) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
@@ -47,6 +57,88 @@ public record PartialResult(
     if (features != null && features.length != items.length) {
       throw new IllegalArgumentException("one feature vector per item is required");
     }
+    if ((brands == null) != (models == null)
+        || brands != null && (brands.length != items.length || models.length != items.length)) {
+      throw new IllegalArgumentException("brands and models: both or neither, one per item");
+    }
+  }
+
+  /**
+   * A partial with the products' brands and models instead of features (an expert's, with hybrid
+   * ranking: see the class comment).
+   */
+  public PartialResult(
+      SearchQuery query,
+      int expert,
+      int[] experts,
+      RankedItem[] items,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      double retrieveMs,
+      double[][] features,
+      boolean embeddingCached,
+      String indexVersion,
+      DegradationLevel degradation,
+      boolean cacheFill,
+      long deltaLagMs,
+      float denseFloor) {
+    this(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        cacheFill,
+        deltaLagMs,
+        denseFloor,
+        null,
+        null);
+  }
+
+  /**
+   * This partial with only the items {@code from[0..n)} (indexes into {@link #items}), as {@code
+   * kept[0..n)} (each the item at its index, or that item changed), and their features, brands and
+   * models.
+   */
+  public PartialResult keep(RankedItem[] kept, int[] from, int n) {
+    double[][] f = features == null ? null : new double[n][];
+    String[] b = brands == null ? null : new String[n];
+    String[] m = models == null ? null : new String[n];
+    for (int j = 0; j < n; j++) {
+      if (f != null) {
+        f[j] = features[from[j]];
+      }
+      if (b != null) {
+        b[j] = brands[from[j]];
+        m[j] = models[from[j]];
+      }
+    }
+    return new PartialResult(
+        query,
+        expert,
+        experts,
+        Arrays.copyOf(kept, n),
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        f,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        cacheFill,
+        deltaLagMs,
+        denseFloor,
+        b,
+        m);
   }
 
   /** This partial with other items, {@code features} one row per item ({@code null}: none). */
@@ -66,7 +158,9 @@ public record PartialResult(
         degradation,
         cacheFill,
         deltaLagMs,
-        denseFloor);
+        denseFloor,
+        brands,
+        models);
   }
 
   /** A partial of a query whose answer may be cached, without lag or dense floor. */

@@ -452,6 +452,28 @@ class ExpertRetrievalTest {
         .isEqualTo(EXPERTS);
   }
 
+  /**
+   * With hybrid ranking an expert sends its candidates' brands and models, not their features: the
+   * merge computes features only for the dense candidates the fusion keeps.
+   */
+  @Test
+  void withHybridRankingAnExpertSendsBrandsAndModelsInsteadOfFeatures() throws Exception {
+    harness.close();
+    harness = newHarness(new RankingSettings(true, 20, 50, LinearFusion.rrf()));
+    harness.open();
+    harness.setProcessingTime(1_000);
+
+    PartialResult p = retrieve(request("toner cartridge black", 1, 10, null));
+
+    assertThat(p.items()).isNotEmpty();
+    assertThat(p.features()).as("no features from an expert").isNull();
+    for (int i = 0; i < p.items().length; i++) {
+      Product product = products.get(p.items()[i].productId());
+      assertThat(p.brands()[i]).isEqualTo(product.brand());
+      assertThat(p.models()[i]).isEqualTo(product.model());
+    }
+  }
+
   @Test
   void aRequestNamingAnotherVersionIsServedByThatVersion() throws Exception {
     Path copy = root.resolve("copy");

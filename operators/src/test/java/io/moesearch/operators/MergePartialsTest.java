@@ -10,7 +10,9 @@ import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.index.Candidate;
 import io.moesearch.core.live.LivePatch;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
 import java.nio.charset.StandardCharsets;
@@ -784,6 +786,96 @@ class MergePartialsTest {
     assertThat(r.items()[0].score()).isEqualTo(1.0f);
     assertThat(r.experts()).as("the lexical branch is not an expert").containsExactly(3);
     assertNoStateOrTimersLeft();
+  }
+
+  /**
+   * Experts' partials without features (brands and models instead): the merge computes the features
+   * of the dense candidates it keeps and ranks exactly as the core's fusion of every candidate's
+   * features, scores included.
+   */
+  @Test
+  void densePartialsWithoutFeaturesAreRankedAsTheCoreRanksAllTheirCandidates() throws Exception {
+    harness.close();
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE] = 1;
+    w[RankingFeatures.BM25] = 0.5;
+    w[RankingFeatures.CODE_EXACT] = 2;
+    w[RankingFeatures.BRAND_MATCH] = 0.3;
+    w[RankingFeatures.TITLE_COVERAGE] = 0.2;
+    w[RankingFeatures.CODE_NEAR] = -0.4;
+    LinearFusion model = new LinearFusion(w);
+    int depth = 3;
+    RankingSettings ranking = new RankingSettings(true, depth, 100, model);
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, ranking));
+    harness.open();
+    harness.setProcessingTime(T0);
+    SearchQuery q = new SearchQuery("q-h", "hoover dxoc67c3 washing machine", 3, null, 0, null);
+    int lex = ExpertRequest.lexical(q.queryId());
+    int[] fanOut = {3, 4, lex};
+    Candidate[] expert3 = {
+      new Candidate(0, "d-47", "Hoover DXOC47C3 washing machine", "Hoover", "DXOC47C3", 0.95f),
+      new Candidate(1, "d-67", "Hoover DXOC67C3 washing machine", "Hoover", "DXOC67C3", 0.9f),
+      new Candidate(2, "d-x", "Candy washer dryer", "Candy", "", 0.6f)
+    };
+    Candidate[] expert4 = {
+      new Candidate(1, "d-67", "Hoover DXOC67C3 washing machine", "Hoover", "DXOC67C3", 0.9f),
+      new Candidate(3, "d-68", "Hoover DXOC68C3B washing machine", "Hoover", "DXOC68C3B", 0.93f),
+      new Candidate(4, "d-y", "Bosch washing machine", "Bosch", "WAN28", 0.7f)
+    };
+    HybridRanker hybrid = new HybridRanker();
+    List<HybridRanker.Scored> lexical =
+        hybrid.lexical(q.text(), List.of(expert3[1], expert4[2]), c -> c.score());
+    process(expertPartial(q, 3, fanOut, expert3));
+    process(expertPartial(q, 4, fanOut, expert4));
+    process(
+        new PartialResult(
+            q,
+            lex,
+            fanOut,
+            lexical.stream()
+                .map(s -> item(s.productId(), (float) s.features()[RankingFeatures.DENSE]))
+                .toArray(RankedItem[]::new),
+            TS_IN,
+            1,
+            1,
+            1,
+            lexical.stream().map(HybridRanker.Scored::features).toArray(double[][]::new)));
+
+    List<Candidate> all = new java.util.ArrayList<>(List.of(expert3));
+    all.addAll(List.of(expert4));
+    List<String> expected =
+        HybridRanker.fuse(hybrid.dense(q.text(), all), lexical, model, depth, q.topK()).stream()
+            .map(s -> s.productId() + "=" + (float) model.score(s.features()))
+            .toList();
+    SearchResult r = harness.extractOutputValues().get(0);
+    assertThat(Arrays.stream(r.items()).map(i -> i.productId() + "=" + i.score()).toList())
+        .isEqualTo(expected);
+    assertThat(r.items()[0].productId()).as("the named code first").isEqualTo("d-67");
+    assertNoStateOrTimersLeft();
+  }
+
+  private static PartialResult expertPartial(
+      SearchQuery q, int expert, int[] fanOut, Candidate... candidates) {
+    return new PartialResult(
+        q,
+        expert,
+        fanOut,
+        Arrays.stream(candidates)
+            .map(c -> new RankedItem(c.productId(), c.title(), c.score()))
+            .toArray(RankedItem[]::new),
+        TS_IN,
+        1,
+        1,
+        1,
+        null,
+        false,
+        null,
+        io.moesearch.core.overload.DegradationLevel.NONE,
+        true,
+        0,
+        Float.NaN,
+        Arrays.stream(candidates).map(Candidate::brand).toArray(String[]::new),
+        Arrays.stream(candidates).map(Candidate::model).toArray(String[]::new));
   }
 
   @Test

@@ -51,6 +51,37 @@ public final class HybridRanker {
   }
 
   /**
+   * The dense candidates {@link #fuse} keeps, with their features: the best {@code depth} distinct
+   * products by cosine ({@link Candidate#score}; ties by product id), features computed for those
+   * only. The candidates may come from several experts (a product replicated into two appears
+   * twice, with the same cosine). Fusing the result ranks exactly as fusing {@link #dense} of all
+   * the candidates: a candidate's features depend on the query and the product alone, and the
+   * fusion keeps only these {@code depth}. The streaming job's experts each return their best
+   * {@code depth}, so the merge computes features for a tenth of what they returned.
+   *
+   * @throws IllegalArgumentException if {@code depth < 1}
+   */
+  public List<Scored> denseTop(String text, List<Candidate> candidates, int depth) {
+    if (depth < 1) {
+      throw new IllegalArgumentException("depth must be >= 1, got " + depth);
+    }
+    List<Candidate> sorted = new ArrayList<>(candidates);
+    sorted.sort(
+        Comparator.<Candidate>comparingDouble(c -> -c.score()).thenComparing(Candidate::productId));
+    List<Candidate> top = new ArrayList<>(Math.min(depth, sorted.size()));
+    Set<String> seen = new HashSet<>();
+    for (Candidate c : sorted) {
+      if (top.size() >= depth) {
+        break;
+      }
+      if (seen.add(c.productId())) {
+        top.add(c);
+      }
+    }
+    return dense(text, top);
+  }
+
+  /**
    * The lexical branch: BM25 top {@code depth} (optionally filtered), best first, each with its
    * normalised BM25 score and its exact cosine from {@code vectors}.
    */

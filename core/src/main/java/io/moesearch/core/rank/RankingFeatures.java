@@ -123,6 +123,13 @@ public final class RankingFeatures {
    */
   private static final Pattern LIST_BREAK = Pattern.compile("[,;:|()\\[\\]{}\"+*!?&]+|\\s[-–/]\\s");
 
+  // Compiled once: String#split and #replaceAll compile their expression on every call, and these
+  // run for every candidate of every query.
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final Pattern NON_ALNUM = Pattern.compile("[^\\p{L}\\p{N}]+");
+  private static final Pattern TOKEN_BREAK = Pattern.compile("[\\s,;:|()\\[\\]{}\"+*!?]+");
+  private static final Pattern CODE_SEPARATORS = Pattern.compile("[-._/']");
+
   /** Shortest code: "g5" or "i7" alone name too many products; "moto g5" reads as "motog5". */
   static final int MIN_CODE = 3;
 
@@ -179,7 +186,7 @@ public final class RankingFeatures {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       List<String> raw = new ArrayList<>();
-      for (String t : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+      for (String t : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
         if (!t.isEmpty()) {
           raw.add(t);
         }
@@ -191,7 +198,7 @@ public final class RankingFeatures {
       this.codes = codes(text);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
-      String[] words = text.toLowerCase(Locale.ROOT).trim().split("\\s+");
+      String[] words = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
       for (int i = 0; i < words.length; i++) {
         StringBuilder run = new StringBuilder();
         boolean hasCode = false;
@@ -230,8 +237,8 @@ public final class RankingFeatures {
 
   /** Whether {@code text} holds a model-code-like token (see {@link QuerySignals#code}). */
   public static boolean hasModelCode(String text) {
-    for (String t : text.toLowerCase(Locale.ROOT).split("[\\s,;:|()\\[\\]{}\"+*!?]+")) {
-      String c = t.replaceAll("[-._/']", "");
+    for (String t : TOKEN_BREAK.split(text.toLowerCase(Locale.ROOT))) {
+      String c = CODE_SEPARATORS.matcher(t).replaceAll("");
       if (c.length() >= 4
               && c.chars().allMatch(Character::isLetterOrDigit)
               && c.chars().anyMatch(Character::isDigit)
@@ -274,7 +281,7 @@ public final class RankingFeatures {
   private Set<String> titleCodes(String title) {
     Set<String> c = titleCodes.get(title);
     if (c == null) {
-      String[] words = title.trim().split("\\s+");
+      String[] words = WHITESPACE.split(title.trim());
       c =
           Set.copyOf(
               codes(
@@ -313,7 +320,7 @@ public final class RankingFeatures {
     return m.length() >= 4
             && m.length() <= 30
             && m.chars().anyMatch(Character::isDigit)
-            && p.model().trim().split("\\s+").length <= MAX_JOIN
+            && WHITESPACE.split(p.model().trim()).length <= MAX_JOIN
         ? m
         : null;
   }
@@ -409,7 +416,7 @@ public final class RankingFeatures {
     Set<String> out = new HashSet<>();
     for (String segment : LIST_BREAK.split(text.toLowerCase(Locale.ROOT))) {
       List<String> words = new ArrayList<>(); // null: a break (decimal number, quantity)
-      String[] ws = segment.trim().split("\\s+");
+      String[] ws = WHITESPACE.split(segment.trim());
       for (int k = 0; k < ws.length; k++) {
         String word = ws[k];
         String w = alnum(word);
@@ -430,7 +437,7 @@ public final class RankingFeatures {
         if (isCode(w) || isNumericCode(word)) {
           out.add(w);
         }
-        for (String piece : word.split("[^\\p{L}\\p{N}]+")) {
+        for (String piece : NON_ALNUM.split(word)) {
           if (isCode(piece)) {
             out.add(piece);
           }
@@ -645,7 +652,12 @@ public final class RankingFeatures {
         titleTerms.putIfAbsent(title, t);
       }
     }
-    long hit = queryTerms.stream().filter(t::contains).count();
+    int hit = 0;
+    for (String term : queryTerms) {
+      if (t.contains(term)) {
+        hit++;
+      }
+    }
     return (double) hit / queryTerms.size();
   }
 
@@ -656,11 +668,15 @@ public final class RankingFeatures {
   }
 
   static String alnum(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    s.toLowerCase(Locale.ROOT)
-        .codePoints()
-        .filter(Character::isLetterOrDigit)
-        .forEach(sb::appendCodePoint);
+    String lower = s.toLowerCase(Locale.ROOT);
+    StringBuilder sb = new StringBuilder(lower.length());
+    for (int i = 0; i < lower.length(); ) {
+      int cp = lower.codePointAt(i);
+      if (Character.isLetterOrDigit(cp)) {
+        sb.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
     return sb.toString();
   }
 }

@@ -2,7 +2,10 @@ package io.moesearch.core.rank;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moesearch.core.index.Candidate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HybridRankerTest {
@@ -76,5 +79,68 @@ class HybridRankerTest {
     HybridRanker.fuse(List.of(a), List.of(scored("a", 0.9, 0.4)), LinearFusion.rrf(), 5, 5);
     assertThat(a.features()[RankingFeatures.DENSE_RR]).isZero();
     assertThat(a.features()[RankingFeatures.BM25]).isZero();
+  }
+
+  /**
+   * Features computed only for the dense candidates the fusion keeps ({@link
+   * HybridRanker#denseTop}) rank exactly as features of every candidate: same products, same order,
+   * same scores, for candidates from several experts (replicated products appear twice) under a
+   * model that weighs every feature.
+   */
+  @Test
+  void featuresOfTheKeptDenseCandidatesRankAsFeaturesOfAll() {
+    HybridRanker hybrid = new HybridRanker();
+    String[] brands = {"Hoover", "Canon", "HP", "Samsung"};
+    String[] models = {"DXOC67C3", "DXOC47C3", "DXOC68C3B", "CLI-521", "CG-823A", "", "MW8014S"};
+    String[] words = {"washing", "machine", "toner", "black", "ink", "cable", "white", "8kg"};
+    Random rnd = new Random(11);
+    for (int trial = 0; trial < 200; trial++) {
+      List<Candidate> all = new ArrayList<>();
+      int n = 5 + rnd.nextInt(60);
+      for (int i = 0; i < n; i++) {
+        String brand = brands[rnd.nextInt(brands.length)];
+        String model = models[rnd.nextInt(models.length)];
+        String title = brand + " " + model + " " + words[rnd.nextInt(words.length)];
+        // Scores on a coarse grid, so that equal cosines (ties broken by id) occur.
+        float cosine = rnd.nextInt(40) / 40f;
+        Candidate c = new Candidate(i, "p" + i, title, brand, model, cosine);
+        all.add(c);
+        if (rnd.nextInt(5) == 0) {
+          all.add(c); // replicated into a second expert
+        }
+      }
+      java.util.Collections.shuffle(all, rnd);
+      String text =
+          brands[rnd.nextInt(brands.length)]
+              + " "
+              + models[rnd.nextInt(models.length)]
+              + " "
+              + words[rnd.nextInt(words.length)];
+      List<HybridRanker.Scored> lexical =
+          hybrid.lexical(
+              text,
+              List.of(
+                  new Candidate(3, "p3", "Hoover DXOC67C3 washing", "Hoover", "DXOC67C3", 9f),
+                  new Candidate(99, "l-1", "HP CG-823A ink", "HP", "CG-823A", 4f)),
+              c -> 0.5);
+      double[] w = new double[RankingFeatures.NAMES.size()];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = rnd.nextDouble() * 2 - 0.5;
+      }
+      LinearFusion model = new LinearFusion(w);
+      int depth = 1 + rnd.nextInt(25);
+      int k = 1 + rnd.nextInt(30);
+
+      List<HybridRanker.Scored> kept = hybrid.denseTop(text, all, depth);
+      assertThat(kept.size()).as("features computed").isLessThanOrEqualTo(depth);
+      assertThat(ranked(HybridRanker.fuse(kept, lexical, model, depth, k), model))
+          .as("trial %d", trial)
+          .isEqualTo(
+              ranked(HybridRanker.fuse(hybrid.dense(text, all), lexical, model, depth, k), model));
+    }
+  }
+
+  private static List<String> ranked(List<HybridRanker.Scored> list, LinearFusion model) {
+    return list.stream().map(s -> s.productId() + "=" + model.score(s.features())).toList();
   }
 }
