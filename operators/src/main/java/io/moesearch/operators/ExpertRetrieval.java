@@ -468,71 +468,13 @@ public final class ExpertRetrieval
             ? LiveFilter.NONE
             : new LiveFilter(
                 f.brands(), f.priceMin(), f.priceMax(), Boolean.TRUE.equals(f.inStock()));
-    String text = req.query().text();
-    List<HybridRanker.Scored> scored;
-    List<Candidate> found;
-    long examined;
-    float denseFloor = Float.POSITIVE_INFINITY; // the lexical branch has no dense cut
-    if (ExpertRequest.isLexical(expert)) {
-      if (v.lexical == null) {
-        v.lexical = artifact.openLexical();
-      }
-      // The lexical branch scores its BM25 hits densely too, from the full-precision vectors
-      // (an upserted product's from the delta).
-      found = live.lexicalTopK(v.lexical, hybrid.bm25(text), ranking.lexicalDepth(), filter);
-      var vectors = artifact.vectors();
-      float[] q = req.vector();
-      scored =
-          hybrid.lexical(
-              text,
-              found,
-              c ->
-                  c.ordinal() >= 0
-                      ? vectors.dot(q, c.ordinal())
-                      : Vectors.exactDot(q, live.vector(c.productId())));
-      examined = ranking.lexicalDepth();
-    } else {
-      ExpertIndex index = v.experts.computeIfAbsent(expert, artifact::openExpert);
-      int k =
-          ranking.hybrid()
-              ? Math.max(req.query().topK(), ranking.denseDepth())
-              : req.query().topK();
-      int over = req.oversample() > 0 ? req.oversample() : oversample;
-      List<Candidate> top = live.denseTopK(index, req.vector(), k, over, filter);
-      found = top;
-      denseFloor = denseFloor(top, k);
-      // Features are the merge's work, for the candidates the fusion keeps (HybridRanker#denseTop).
-      scored = plain(top);
-      examined = (long) k * over;
-    }
+    Found found =
+        ExpertRequest.isLexical(expert)
+            ? lexical(req, v, live, filter)
+            : dense(req, v, live, filter, expert);
     double ms = (System.nanoTime() - t0) / 1e6;
-    Map<String, Candidate> byId = new HashMap<>();
-    for (Candidate c : found) {
-      byId.put(c.productId(), c);
-    }
-    RankedItem[] items = new RankedItem[scored.size()];
-    boolean lexical = ExpertRequest.isLexical(expert);
-    double[][] features = ranking.hybrid() && lexical ? new double[scored.size()][] : null;
-    String[] brands = ranking.hybrid() && !lexical ? new String[scored.size()] : null;
-    String[] models = brands == null ? null : new String[scored.size()];
-    for (int i = 0; i < items.length; i++) {
-      HybridRanker.Scored c = scored.get(i);
-      Candidate source = byId.get(c.productId());
-      items[i] =
-          new RankedItem(
-              c.productId(),
-              c.title(),
-              (float) c.features()[RankingFeatures.DENSE],
-              source == null ? null : live.price(source),
-              live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
-      if (features != null) {
-        features[i] = c.features();
-      }
-      if (brands != null) {
-        brands[i] = source == null ? "" : source.brand();
-        models[i] = source == null ? "" : source.model();
-      }
-    }
+    RankedItem[] items = found.items();
+    long examined = found.examined();
     long now = ctx.timerService().currentProcessingTime();
     ExpertLoad current = load.get(expert);
     // Statistics go out at the end of each interval (aligned, so one timer per slot and interval,
@@ -558,15 +500,104 @@ public final class ExpertRetrieval
             req.embedMs(),
             req.routeMs(),
             ms,
-            features,
+            found.features(),
             req.embeddingCached(),
             artifact.version(),
             req.degradation(),
             req.cacheFill(),
             lagBeforeAcceptance(deltaLag, System.currentTimeMillis(), req.tsInMillis()),
-            denseFloor,
-            brands,
-            models));
+            found.denseFloor(),
+            found.brands(),
+            found.models()));
+  }
+
+  /**
+   * A search's items, best first, with the partial's parallel arrays ({@link PartialResult}) and
+   * the candidates it examined.
+   */
+  private record Found(
+      RankedItem[] items,
+      double[][] features,
+      String[] brands,
+      String[] models,
+      float denseFloor,
+      long examined) {}
+
+  /**
+   * The lexical branch: BM25 top {@code ranking.lexical-depth}, each hit scored densely too, from
+   * the full-precision vectors (an upserted product's from the delta), with its features.
+   */
+  private Found lexical(ExpertRequest req, Version v, LiveSlot live, LiveFilter filter) {
+    IndexArtifact artifact = v.artifact;
+    if (v.lexical == null) {
+      v.lexical = artifact.openLexical();
+    }
+    String text = req.query().text();
+    List<Candidate> hits =
+        live.lexicalTopK(v.lexical, hybrid.bm25(text), ranking.lexicalDepth(), filter);
+    var vectors = artifact.vectors();
+    float[] q = req.vector();
+    List<HybridRanker.Scored> scored =
+        hybrid.lexical(
+            text,
+            hits,
+            c ->
+                c.ordinal() >= 0
+                    ? vectors.dot(q, c.ordinal())
+                    : Vectors.exactDot(q, live.vector(c.productId())));
+    Map<String, Candidate> byId = new HashMap<>();
+    for (Candidate c : hits) {
+      byId.put(c.productId(), c);
+    }
+    RankedItem[] items = new RankedItem[scored.size()];
+    double[][] features = new double[scored.size()][];
+    for (int i = 0; i < items.length; i++) {
+      HybridRanker.Scored c = scored.get(i);
+      Candidate source = byId.get(c.productId());
+      items[i] =
+          new RankedItem(
+              c.productId(),
+              c.title(),
+              (float) c.features()[RankingFeatures.DENSE],
+              source == null ? null : live.price(source),
+              live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
+      features[i] = c.features();
+    }
+    // The lexical branch has no dense cut.
+    return new Found(items, features, null, null, Float.POSITIVE_INFINITY, ranking.lexicalDepth());
+  }
+
+  /**
+   * An expert's dense search: its best {@code max(top_k, ranking.dense-depth)} by exact cosine (the
+   * item's score). With hybrid ranking the items carry their brands and models, not features: those
+   * are the merge's work, for the candidates the fusion keeps ({@link HybridRanker#denseTop}).
+   */
+  private Found dense(ExpertRequest req, Version v, LiveSlot live, LiveFilter filter, int expert) {
+    IndexArtifact artifact = v.artifact;
+    ExpertIndex index = v.experts.computeIfAbsent(expert, artifact::openExpert);
+    int k =
+        ranking.hybrid() ? Math.max(req.query().topK(), ranking.denseDepth()) : req.query().topK();
+    int over = req.oversample() > 0 ? req.oversample() : oversample;
+    List<Candidate> top = live.denseTopK(index, req.vector(), k, over, filter);
+    int n = top.size();
+    RankedItem[] items = new RankedItem[n];
+    String[] brands = ranking.hybrid() ? new String[n] : null;
+    String[] models = ranking.hybrid() ? new String[n] : null;
+    for (int i = 0; i < n; i++) {
+      Candidate c = top.get(i);
+      items[i] =
+          new RankedItem(
+              c.productId(),
+              c.title(),
+              c.score(),
+              live.price(c),
+              live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
+      if (brands != null) {
+        brands[i] = c.brand();
+        models[i] = c.model();
+      }
+    }
+    return new Found(items, null, brands, models, denseFloor(top, k), (long) k * over);
   }
 
   /**
@@ -624,16 +655,6 @@ public final class ExpertRetrieval
     for (int expert : negligible) {
       load.remove(expert);
     }
-  }
-
-  private static List<HybridRanker.Scored> plain(List<Candidate> top) {
-    List<HybridRanker.Scored> out = new ArrayList<>(top.size());
-    for (Candidate c : top) {
-      double[] f = new double[RankingFeatures.NAMES.size()];
-      f[RankingFeatures.DENSE] = c.score();
-      out.add(new HybridRanker.Scored(c.productId(), c.title(), f));
-    }
-    return out;
   }
 
   /**
