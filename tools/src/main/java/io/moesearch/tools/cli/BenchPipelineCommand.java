@@ -170,14 +170,23 @@ final class BenchPipelineCommand extends CliCommand {
                 r.fullAnswersPerSec,
                 r.ratioToCeiling,
                 100 * r.degradedShare,
-                r.pipeline.e2eP50Ms,
+                r.e2eP50Ms,
                 r.e2eP99Ms,
                 r.inJobP50Ms,
                 r.inJobP99Ms,
-                r.pipeline.avgExperts));
+                r.avgExperts));
     runs.forEach(
-        (mode, r) ->
-            System.out.println("in-job stages (ms), cache " + mode + ": " + r.pipeline.stageMs));
+        (mode, r) -> {
+          for (int i = 0; i < r.runs.size(); i++) {
+            System.out.printf(
+                Locale.ROOT,
+                "in-job stages (ms), cache %s, run %d of %d: %s%n",
+                mode,
+                i + 1,
+                r.runs.size(),
+                r.runs.get(i).stageMs);
+          }
+        });
     if (report.cacheOn != null && report.cacheOff != null) {
       report.cacheOnToOffThroughput =
           report.cacheOn.fullAnswersPerSec / Math.max(1e-9, report.cacheOff.fullAnswersPerSec);
@@ -266,7 +275,9 @@ final class BenchPipelineCommand extends CliCommand {
     public double degradedShare;
     public double inJobP50Ms;
     public double inJobP99Ms;
+    public double e2eP50Ms;
     public double e2eP99Ms;
+    public double avgExperts;
     public double ratioToCeiling;
     public PipelineDriver.Figures pipeline;
     public List<PipelineDriver.Figures> runs;
@@ -288,7 +299,9 @@ final class BenchPipelineCommand extends CliCommand {
                       : 1 - f.degraded.getOrDefault("none", 0) / (double) f.resultsReceived);
       this.inJobP50Ms = mean(runs, f -> f.inJobP50Ms);
       this.inJobP99Ms = mean(runs, f -> f.inJobP99Ms);
+      this.e2eP50Ms = mean(runs, f -> f.e2eP50Ms);
       this.e2eP99Ms = mean(runs, f -> f.e2eP99Ms);
+      this.avgExperts = mean(runs, f -> f.avgExperts);
       this.ratioToCeiling = fullAnswersPerSec / ceiling.combinedPerSec;
     }
 

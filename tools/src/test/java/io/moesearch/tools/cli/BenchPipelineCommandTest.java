@@ -30,6 +30,8 @@ class BenchPipelineCommandTest {
         new BenchPipelineCommand.Run(List.of(figures(60, 100, 20), figures(80, 300, 0)), ceiling);
     assertThat(run.fullAnswersPerSec).isEqualTo(70);
     assertThat(run.inJobP99Ms).isEqualTo(200);
+    assertThat(run.e2eP50Ms).as("every figure printed is a mean").isEqualTo(100);
+    assertThat(run.avgExperts).isEqualTo(7);
     assertThat(run.ratioToCeiling).isEqualTo(0.35);
     assertThat(run.degradedShare).isCloseTo(0.1, within(1e-12));
     assertThat(run.runs).hasSize(2);
@@ -40,6 +42,8 @@ class BenchPipelineCommandTest {
     f.throughputPerSec = perSec;
     f.fullAnswersPerSec = perSec;
     f.inJobP99Ms = p99;
+    f.e2eP50Ms = p99 / 2;
+    f.avgExperts = perSec / 10;
     f.resultsReceived = 100;
     f.degraded.put("none", 100 - degraded);
     f.degraded.put("overloaded", degraded);
