@@ -63,10 +63,7 @@ public record PartialResult(
     }
   }
 
-  /**
-   * A partial with the products' brands and models instead of features (an expert's, with hybrid
-   * ranking: see the class comment).
-   */
+  /** A partial without brands and models (the lexical branch's, or with dense-only ranking). */
   public PartialResult(
       SearchQuery query,
       int expert,
@@ -121,28 +118,16 @@ public record PartialResult(
         m[j] = models[from[j]];
       }
     }
-    return new PartialResult(
-        query,
-        expert,
-        experts,
-        Arrays.copyOf(kept, n),
-        tsInMillis,
-        embedMs,
-        routeMs,
-        retrieveMs,
-        f,
-        embeddingCached,
-        indexVersion,
-        degradation,
-        cacheFill,
-        deltaLagMs,
-        denseFloor,
-        b,
-        m);
+    return with(Arrays.copyOf(kept, n), f, b, m);
   }
 
   /** This partial with other items, {@code features} one row per item ({@code null}: none). */
   public PartialResult withItems(RankedItem[] newItems, double[][] newFeatures) {
+    return with(newItems, newFeatures, brands, models);
+  }
+
+  private PartialResult with(
+      RankedItem[] newItems, double[][] newFeatures, String[] newBrands, String[] newModels) {
     return new PartialResult(
         query,
         expert,
@@ -159,8 +144,8 @@ public record PartialResult(
         cacheFill,
         deltaLagMs,
         denseFloor,
-        brands,
-        models);
+        newBrands,
+        newModels);
   }
 
   /** A partial of a query whose answer may be cached, without lag or dense floor. */
