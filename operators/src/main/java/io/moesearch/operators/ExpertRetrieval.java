@@ -545,23 +545,12 @@ public final class ExpertRetrieval
                 c.ordinal() >= 0
                     ? vectors.dot(q, c.ordinal())
                     : Vectors.exactDot(q, live.vector(c.productId())));
-    Map<String, Candidate> byId = new HashMap<>();
-    for (Candidate c : hits) {
-      byId.put(c.productId(), c);
-    }
-    RankedItem[] items = new RankedItem[scored.size()];
-    double[][] features = new double[scored.size()][];
+    // hybrid.lexical keeps the hits' order: scored.get(i) is hits.get(i) with its features.
+    RankedItem[] items = new RankedItem[hits.size()];
+    double[][] features = new double[hits.size()][];
     for (int i = 0; i < items.length; i++) {
-      HybridRanker.Scored c = scored.get(i);
-      Candidate source = byId.get(c.productId());
-      items[i] =
-          new RankedItem(
-              c.productId(),
-              c.title(),
-              (float) c.features()[RankingFeatures.DENSE],
-              source == null ? null : live.price(source),
-              live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
-      features[i] = c.features();
+      features[i] = scored.get(i).features();
+      items[i] = item(hits.get(i), (float) features[i][RankingFeatures.DENSE], live, artifact);
     }
     // The lexical branch has no dense cut.
     return new Found(items, features, null, null, Float.POSITIVE_INFINITY, ranking.lexicalDepth());
@@ -585,19 +574,23 @@ public final class ExpertRetrieval
     String[] models = ranking.hybrid() ? new String[n] : null;
     for (int i = 0; i < n; i++) {
       Candidate c = top.get(i);
-      items[i] =
-          new RankedItem(
-              c.productId(),
-              c.title(),
-              c.score(),
-              live.price(c),
-              live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
+      items[i] = item(c, c.score(), live, artifact);
       if (brands != null) {
         brands[i] = c.brand();
         models[i] = c.model();
       }
     }
     return new Found(items, null, brands, models, denseFloor(top, k), (long) k * over);
+  }
+
+  /** A candidate as a result item with {@code score} and its live price and stock. */
+  private static RankedItem item(Candidate c, float score, LiveSlot live, IndexArtifact artifact) {
+    return new RankedItem(
+        c.productId(),
+        c.title(),
+        score,
+        live.price(c),
+        live.inStock(c.productId(), !artifact.outOfStock().contains(c.productId())));
   }
 
   /**

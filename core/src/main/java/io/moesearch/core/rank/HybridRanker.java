@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -72,19 +73,7 @@ public final class HybridRanker {
     if (depth < 1) {
       throw new IllegalArgumentException("depth must be >= 1, got " + depth);
     }
-    List<Candidate> sorted = new ArrayList<>(candidates);
-    sorted.sort(
-        Comparator.<Candidate>comparingDouble(c -> -c.score()).thenComparing(Candidate::productId));
-    List<Candidate> top = new ArrayList<>(Math.min(depth, sorted.size()));
-    Set<String> seen = new HashSet<>();
-    for (Candidate c : sorted) {
-      if (top.size() >= depth) {
-        break;
-      }
-      if (seen.add(c.productId())) {
-        top.add(c);
-      }
-    }
+    List<Candidate> top = bestDistinct(candidates, Candidate::score, Candidate::productId, depth);
     return dense(text, top);
   }
 
@@ -112,9 +101,9 @@ public final class HybridRanker {
   }
 
   /**
-   * Features of BM25 hits (best first): each hit's BM25 score normalised by the best one, and its
-   * exact cosine from {@code dense} (for example the vector store by ordinal, or the live delta's
-   * embedding of an upserted product).
+   * Features of BM25 hits (best first), one per hit in the hits' order: each hit's BM25 score
+   * normalised by the best one, and its exact cosine from {@code dense} (for example the vector
+   * store by ordinal, or the live delta's embedding of an upserted product).
    */
   public List<Scored> lexical(
       String text, List<Candidate> hits, ToDoubleFunction<Candidate> dense) {
@@ -138,20 +127,12 @@ public final class HybridRanker {
    */
   public static List<Scored> fuse(
       List<Scored> dense, List<Scored> lexical, LinearFusion model, int denseDepth, int k) {
-    List<Scored> d = new ArrayList<>(dense);
-    d.sort(
-        Comparator.<Scored>comparingDouble(s -> -s.features()[RankingFeatures.DENSE])
-            .thenComparing(Scored::productId));
     Map<String, double[]> union = new LinkedHashMap<>();
     Map<String, String> titles = new HashMap<>();
     int rank = 0;
-    for (Scored s : d) {
-      if (rank >= denseDepth) {
-        break;
-      }
-      if (union.containsKey(s.productId())) {
-        continue; // a product replicated into two experts
-      }
+    for (Scored s :
+        bestDistinct(
+            dense, c -> c.features()[RankingFeatures.DENSE], Scored::productId, denseDepth)) {
       double[] f = s.features().clone();
       f[RankingFeatures.DENSE_RR] = 1.0 / (RankingFeatures.RRF_K + rank + 1);
       union.put(s.productId(), f);
@@ -189,6 +170,28 @@ public final class HybridRanker {
         Comparator.<Scored>comparingDouble(s -> -score.get(s.productId()))
             .thenComparing(Scored::productId));
     return all.size() > k ? List.copyOf(all.subList(0, k)) : all;
+  }
+
+  /**
+   * The dense cut both {@link #fuse} and {@link #denseTop} make: the best {@code depth} distinct
+   * products by cosine (ties by product id), each product once (a product replicated into two
+   * experts appears in both, with the same cosine).
+   */
+  private static <T> List<T> bestDistinct(
+      List<T> candidates, ToDoubleFunction<T> cosine, Function<T, String> id, int depth) {
+    List<T> sorted = new ArrayList<>(candidates);
+    sorted.sort(Comparator.<T>comparingDouble(c -> -cosine.applyAsDouble(c)).thenComparing(id));
+    List<T> top = new ArrayList<>(Math.min(depth, sorted.size()));
+    Set<String> seen = new HashSet<>();
+    for (T c : sorted) {
+      if (top.size() >= depth) {
+        break;
+      }
+      if (seen.add(id.apply(c))) {
+        top.add(c);
+      }
+    }
+    return top;
   }
 
   /** Depth of the two lists compared by the agreement and gap signals. */
