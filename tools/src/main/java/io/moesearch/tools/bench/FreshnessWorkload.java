@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -304,6 +306,54 @@ public final class FreshnessWorkload {
       }
     }
     return new Plan(updates, before, queries, probeOf);
+  }
+
+  /**
+   * The query stream of the phase without updates, {@code slots} long: the plan's stream with every
+   * probe replaced by the same query (same slot, same filter) for a product the plan never changes
+   * (one per probed update, drawn with {@code seed}), the other slots from {@code background}. So
+   * both phases put the same mix on the job (probes are mostly never-seen titles, repeated at the
+   * probe offsets), and the one without updates differs only by their absence.
+   *
+   * @return the queries; a control probe's id starts with {@code "control-"}
+   * @throws IllegalArgumentException if {@code slots} exceeds the plan's stream or the catalogue
+   *     has fewer unchanged products than probed updates
+   */
+  public static List<SearchQuery> control(
+      Plan plan, Catalog catalog, int slots, long seed, Function<String, SearchQuery> background) {
+    if (slots < 0 || slots > plan.queries().size()) {
+      throw new IllegalArgumentException(
+          "slots must be in 0.." + plan.queries().size() + ", got " + slots);
+    }
+    Set<String> changed = new HashSet<>();
+    for (Planned u : plan.updates()) {
+      changed.add(u.productId());
+    }
+    List<Product> unchanged = new ArrayList<>();
+    for (int i = 0; i < catalog.size(); i++) {
+      Product p = catalog.get(i);
+      if (!changed.contains(p.id()) && !p.title().isBlank()) {
+        unchanged.add(p);
+      }
+    }
+    Collections.shuffle(unchanged, new Random(seed));
+    Map<Integer, Product> standIn = new HashMap<>();
+    List<SearchQuery> out = new ArrayList<>(slots);
+    for (int k = 0; k < slots; k++) {
+      SearchQuery q = plan.queries().get(k);
+      Integer update = plan.probeOf().get(q.queryId());
+      if (update == null) {
+        out.add(background.apply("base-" + k));
+        continue;
+      }
+      if (!standIn.containsKey(update) && standIn.size() == unchanged.size()) {
+        throw new IllegalArgumentException(
+            "the catalogue has too few unchanged products for the control probes");
+      }
+      Product p = standIn.computeIfAbsent(update, u -> unchanged.get(standIn.size()));
+      out.add(new SearchQuery("control-" + k, p.title(), q.topK(), q.filters(), 0, null));
+    }
+    return out;
   }
 
   /** When update {@code index} is due, ms after the stream starts. */

@@ -42,13 +42,16 @@ import picocli.CommandLine.Option;
       "",
       """
             Starts the embedded pipeline (broker + search job on a MiniCluster), warms it, then
-            runs two phases of --seconds each at --rate queries/s: without updates (background
-            queries only: --hit-share repeats of --popular popular queries, the rest never-seen
-            title prefixes, every other one with the in_stock filter), then with --updates-per-sec catalogue updates (a seeded mix, each of a different
+            runs two phases at --rate queries/s: --seconds without updates, then with
+            --updates-per-sec catalogue updates (a seeded mix, each of a different
             shipped product: new products, text changes, price patches, stock-outs, deletes) for
             --seconds and --tail more seconds of queries. A tracked share of the updates is probed:
             its product's own title (under in_stock for a stock-out) asked at fixed offsets after
-            the update (and once before a removal). Update-to-searchable = produce time to the
+            the update (and once before a removal); the other queries are background: --hit-share
+            repeats of --popular popular queries, the rest never-seen title prefixes, every other
+            one with the in_stock filter. The phase without updates sends the same stream with
+            each probe replaced by the title of a product no update touches, so both phases put
+            the same mix on the job. Update-to-searchable = produce time to the
             ts_out of the first probe answer that reflects it (found, new title or price shown,
             or absent in an answer searched in full; answers turned away as overloaded show
             nothing). Query latency is in job, over background answers that were searched. Stale = a deleted (or, under in_stock, out-of-stock) product, or an old
@@ -166,6 +169,13 @@ final class BenchFreshnessCommand extends CliCommand {
     public int queriesSentWithUpdates;
     public int answersWithUpdates;
     public int probesSent;
+
+    /**
+     * Probe-like queries in the phase without updates: unchanged products' titles in the probes'
+     * slots ({@link FreshnessWorkload#control}).
+     */
+    public int controlProbes;
+
     public double recallAfterDeletes;
     public double recallFreshRebuild;
     public RecallAfterDeletes.Result recall;
@@ -213,7 +223,16 @@ final class BenchFreshnessCommand extends CliCommand {
             new FreshnessWorkload.Settings(
                 updatesPerSec, rate, seconds, tail, tracked, probeShare, seed),
             background);
+    List<SearchQuery> control =
+        FreshnessWorkload.control(
+            plan,
+            catalog,
+            Math.min(plan.queries().size(), (int) Math.round(seconds * rate)),
+            seed,
+            background);
     Report report = new Report();
+    report.controlProbes =
+        (int) control.stream().filter(q -> q.queryId().startsWith("control-")).count();
     report.updatesPerSecTarget = updatesPerSec;
     report.queriesPerSecTarget = rate;
     report.seconds = seconds;
@@ -244,17 +263,20 @@ final class BenchFreshnessCommand extends CliCommand {
       PipelineDriver.run(
           pipeline, background.take("warm-", warm), List.of(), rate, timeout(), r -> {});
 
-      System.out.printf("phase 1: %d s of queries, no updates%n", seconds);
+      System.out.printf(
+          "phase 1: %d s of queries, no updates (%d control probes)%n",
+          seconds, report.controlProbes);
       LatencyStats without = new LatencyStats();
       report.withoutUpdates =
           PipelineDriver.run(
               pipeline,
-              background.take("base-", (int) Math.round(seconds * rate)),
+              control,
               List.of(),
               rate,
               timeout(),
               r -> {
-                if (!r.degraded().equals(SearchResult.OVERLOADED)) {
+                if (!r.queryId().startsWith("control-")
+                    && !r.degraded().equals(SearchResult.OVERLOADED)) {
                   without.add(r.latency().totalMs());
                 }
               });

@@ -135,4 +135,48 @@ class FreshnessWorkloadTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("catalogue has 10");
   }
+
+  @Test
+  void theControlStreamAsksUnchangedProductsWhereTheProbesWere() {
+    Catalog catalog = catalog(500);
+    Plan plan =
+        FreshnessWorkload.plan(catalog, new Settings(20, 40, 10, 5, 0.3, 0.6, 7), q -> bg(q));
+    int slots = 400;
+    List<SearchQuery> control = FreshnessWorkload.control(plan, catalog, slots, 7, q -> bg(q));
+    assertThat(control).hasSize(slots);
+    Set<String> changed = new HashSet<>();
+    plan.updates().forEach(u -> changed.add(u.productId()));
+    Set<String> changedTitles = new HashSet<>();
+    for (int i = 0; i < catalog.size(); i++) {
+      if (changed.contains(catalog.get(i).id())) {
+        changedTitles.add(catalog.get(i).title());
+      }
+    }
+    Map<Integer, String> standIn = new java.util.HashMap<>();
+    int probes = 0;
+    for (int k = 0; k < slots; k++) {
+      SearchQuery planned = plan.queries().get(k);
+      SearchQuery c = control.get(k);
+      Integer update = plan.probeOf().get(planned.queryId());
+      if (update == null) {
+        assertThat(c.queryId()).doesNotStartWith("control-");
+        continue;
+      }
+      probes++;
+      assertThat(c.queryId()).startsWith("control-");
+      assertThat(c.filters()).isEqualTo(planned.filters());
+      assertThat(c.text()).isNotIn(changedTitles).doesNotContain("qz");
+      // one stand-in product per probed update, asked at each of its probe slots
+      assertThat(standIn.computeIfAbsent(update, u -> c.text())).isEqualTo(c.text());
+    }
+    assertThat(probes).isGreaterThan(20);
+    assertThat(new HashSet<>(standIn.values())).hasSize(standIn.size());
+    assertThat(FreshnessWorkload.control(plan, catalog, slots, 7, q -> bg(q)))
+        .extracting(SearchQuery::text)
+        .isEqualTo(control.stream().map(SearchQuery::text).toList());
+    assertThatThrownBy(
+            () ->
+                FreshnessWorkload.control(plan, catalog, plan.queries().size() + 1, 7, q -> bg(q)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
