@@ -3,11 +3,9 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
-import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
-import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
@@ -18,16 +16,12 @@ import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -47,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * The keyed input is queries and cache fills ({@link CacheInput}). For a query, in order:
  *
  * <ol>
- *   <li><b>L1</b>: a per-subtask in-heap cache of final results (bounded by size and age);
+ *   <li><b>L1</b>: a per-subtask in-heap cache of final results (bounded by size and age). In the
+ *       job a {@link CacheHits} in front of this operator holds the L1 of every fill and answers
+ *       those hits in a task without keyed state ({@link #behindHits}); this one's L1 then keeps
+ *       what it served from L2;
  *   <li><b>L2</b>: final results in keyed state (one entry per {@code top_k} + filters variant,
  *       with TTL), which survives restarts through checkpoints and savepoints;
  *   <li><b>coalescing</b>: if an identical query is already being computed, wait for its result (at
@@ -125,22 +122,6 @@ public final class CacheLookup
   public static final MapStateDescriptor<String, UpsertSignature> UPSERTS =
       StateDescriptors.catalogUpserts();
 
-  /**
-   * {@link #CHANGES} key: when the newest change received was applied. An answer checked is
-   * re-dated to it (less the margin), not to the wall clock: a change applied earlier may still be
-   * on its way here.
-   */
-  private static final String LAST_CHANGE = "u:any";
-
-  /** {@link #CHANGES} key: when the newest upsert was applied. */
-  private static final String LAST_UPSERT = "u:last";
-
-  /**
-   * {@link #CHANGES} key: the signatures of every upsert applied at or after this time are kept
-   * (older ones were dropped by the cap).
-   */
-  private static final String UPSERTS_COMPLETE_SINCE = "u:complete-since";
-
   /** The catalogue-change broadcast state (its descriptor). */
   public static final MapStateDescriptor<String, Long> CHANGES = StateDescriptors.catalogChanges();
 
@@ -168,11 +149,9 @@ public final class CacheLookup
   private final long watchIntervalMillis;
   private QueryFailures failures = new QueryFailures("cache-lookup", null);
   private QueryTerms queryTermsOf = UpsertSignature::queryTerms;
+  private boolean fillsToL1 = true;
 
-  private transient String indexVersion;
-  private transient String servedDir;
-  private transient Set<String> servedProducts;
-  private transient VersionFollower follower;
+  private transient ServedIndex served;
 
   private transient HeapCache<CachedResult> l1;
   private transient MapState<String, CachedResult> results;
@@ -192,17 +171,10 @@ public final class CacheLookup
   private transient Counter fillsRejected;
   private transient Histogram l1Latency;
   private transient Histogram l2Latency;
-  private transient Counter staleByCatalog;
-  private transient Counter coherenceRechecked;
-  private transient Counter staleChangedItem;
-  private transient Counter staleNewDense;
-  private transient Counter staleNewLexical;
-  private transient Counter staleExpertRule;
-  private transient Counter fillsStale;
-  private transient Counter stalePatchedItem;
-  private transient Counter servedLivePrices;
-  private transient long lastPrune;
-  private transient int upsertsSincePrune;
+  private transient CatalogCoherence coherence;
+
+  /** The current key's cached embedding of the serving model, for the coherence check. */
+  private transient CatalogCoherence.QueryVector keyedVector;
 
   /**
    * @param indexVersion the version of the index being served: only results of it are served
@@ -251,6 +223,16 @@ public final class CacheLookup
     return this;
   }
 
+  /**
+   * Behind a {@link CacheHits}, which caches every fill in its own L1 and answers those hits before
+   * a query reaches this operator: this L1 then holds only what this operator served from L2 (after
+   * a restart, or an entry the hit path could not check), so the two do not both hold every result.
+   */
+  public CacheLookup behindHits() {
+    fillsToL1 = false;
+    return this;
+  }
+
   /** With another analysis of query texts (tests: one that fails as the real one never should). */
   CacheLookup analysingQueriesWith(QueryTerms terms) {
     queryTermsOf = terms;
@@ -260,32 +242,6 @@ public final class CacheLookup
   /** Records this subtask failed on and went on without (for tests). */
   long failures() {
     return failures.count();
-  }
-
-  /** Follows the served index version once a new one named by LATEST has been verified. */
-  private void checkVersion() {
-    if (follower == null) {
-      return;
-    }
-    IndexArtifact next = follower.poll(System.currentTimeMillis());
-    if (next != null) {
-      indexVersion = next.version();
-      servedDir = next.dir().toString();
-      servedProducts = new HashSet<>(next.ids());
-    }
-  }
-
-  /** True when every product of a result fill is in the served version (unchecked without one). */
-  private boolean productsExist(CacheFill fill) {
-    if (servedProducts == null) {
-      return true;
-    }
-    for (var item : fill.items()) {
-      if (!servedProducts.contains(item.productId())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The partitioning key of a query: its normalised text. */
@@ -300,24 +256,7 @@ public final class CacheLookup
 
   @Override
   public void open(OpenContext ctx) {
-    indexVersion = initialVersion;
-    servedDir = artifactDir;
-    servedProducts = null;
-    if (watchRoot != null) {
-      // The version the router opens now (LATEST if it verifies, else the submitted one).
-      IndexArtifact start =
-          ServingVersions.current(Path.of(artifactDir), Path.of(watchRoot), modelId);
-      indexVersion = start.version();
-      servedDir = start.dir().toString();
-      servedProducts = new HashSet<>(start.ids());
-      follower =
-          new VersionFollower(
-              Path.of(watchRoot), watchIntervalMillis, start.dir(), modelId, e -> {});
-    }
-    if (servedDir != null && servedProducts == null) {
-      // Read at start-up, never per record: a missing file fails open(), not a fill.
-      servedProducts = new HashSet<>(IndexArtifact.readIds(Path.of(servedDir)));
-    }
+    served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
     l1 =
         new HeapCache<>(
             settings.l1MaxEntries(),
@@ -342,15 +281,20 @@ public final class CacheLookup
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     fillsRejected = metrics.counter("fillsRejected");
-    staleByCatalog = metrics.counter("staleByCatalog");
-    coherenceRechecked = metrics.counter("coherenceRechecked");
-    staleChangedItem = metrics.counter("staleByChangedItem");
-    staleNewDense = metrics.counter("staleByNewProductDense");
-    staleNewLexical = metrics.counter("staleByNewProductLexical");
-    staleExpertRule = metrics.counter("staleByExpertRule");
-    fillsStale = metrics.counter("fillsStaleByCatalog");
-    stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
-    servedLivePrices = metrics.counter("servedWithLivePrices");
+    coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
+    keyedVector =
+        new CatalogCoherence.QueryVector() {
+          @Override
+          public boolean available() {
+            return true;
+          }
+
+          @Override
+          public float[] vector() throws Exception {
+            CachedEmbedding e = embedding.value();
+            return e != null && e.version().equals(modelId) ? e.vector() : null;
+          }
+        };
     failures.open(metrics, "failures");
     metrics.gauge("l1Entries", () -> l1.size());
     metrics.gauge(
@@ -366,29 +310,17 @@ public final class CacheLookup
 
   @Override
   public void close() throws Exception {
-    if (follower != null) {
-      follower.close();
+    if (served != null) {
+      served.close();
     }
-    if (staleByCatalog != null && staleByCatalog.getCount() > 0) {
-      LOG.info(
-          "cache coherence: {} entries not served or fills not cached after catalogue changes"
-              + " ({} of them fills): {} changed item, {} new product its dense branch would"
-              + " return, {} its BM25 branch would find, {} the per-expert rule, {} a patched item"
-              + " failing its filter; {} re-dated, {} served with live prices",
-          staleByCatalog.getCount(),
-          fillsStale.getCount(),
-          staleChangedItem.getCount(),
-          staleNewDense.getCount(),
-          staleNewLexical.getCount(),
-          staleExpertRule.getCount(),
-          stalePatchedItem.getCount(),
-          coherenceRechecked.getCount(),
-          servedLivePrices.getCount());
+    String summary = coherence == null ? null : coherence.summary();
+    if (summary != null) {
+      LOG.info(summary);
     }
     super.close();
   }
 
-  private static String variant(String text, SearchQuery q) {
+  static String variant(String text, SearchQuery q) {
     return new CacheKey(text, q.topK(), q.filters() == null ? "" : q.filters().canonical())
         .variant();
   }
@@ -435,7 +367,7 @@ public final class CacheLookup
       Cancellation.rethrow(again);
       again.addSuppressed(e);
       ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), again));
-      out.collect(QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, indexVersion));
+      out.collect(QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, served.version()));
     }
   }
 
@@ -448,218 +380,24 @@ public final class CacheLookup
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
       throws Exception {
     try {
-      recordChange(c, ctx);
+      coherence.record(
+          c,
+          ctx.getBroadcastState(CHANGES),
+          ctx.getBroadcastState(PATCHES),
+          ctx.getBroadcastState(UPSERTS));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the catalogue change of product " + c.productId(), e);
     }
   }
 
-  private void recordChange(CatalogChange c, Context ctx) throws Exception {
-    var changes = ctx.getBroadcastState(CHANGES);
-    Long any = changes.get(LAST_CHANGE);
-    changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
-    var patches = ctx.getBroadcastState(PATCHES);
-    if (c.patch() != null) {
-      // Price and stock do not rank: cached answers holding it are served with the live values.
-      patches.put(c.productId(), c.patch());
-    } else {
-      changes.put("p:" + c.productId(), c.appliedAtMillis());
-      patches.remove(c.productId());
-    }
-    for (int e : c.experts()) {
-      changes.put("e:" + e, c.appliedAtMillis());
-    }
-    var upserts = ctx.getBroadcastState(UPSERTS);
-    if (c.upsert() != null) {
-      upserts.put(c.productId(), c.upsert());
-      upsertsSincePrune++;
-      Long last = changes.get(LAST_UPSERT);
-      changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
-    } else {
-      // A patch or delete: the product's earlier upsert no longer describes it (and a delete
-      // cannot enter anything).
-      upserts.remove(c.productId());
-    }
-    long now = System.currentTimeMillis();
-    if (now - lastPrune > 10_000 || upsertsSincePrune >= UPSERTS_KEPT / 4) {
-      lastPrune = now;
-      upsertsSincePrune = 0;
-      long horizon =
-          now - Math.max(settings.l1TtlMillis(), settings.l2TtlMillis()) - COHERENCE_MARGIN_MS;
-      List<String> old = new ArrayList<>();
-      for (Map.Entry<String, Long> e : changes.entries()) {
-        if (e.getValue() < horizon && !e.getKey().startsWith("u:")) {
-          old.add(e.getKey());
-        }
-      }
-      for (String k : old) {
-        changes.remove(k);
-      }
-      List<String> oldPatches = new ArrayList<>();
-      for (Map.Entry<String, LivePatch> e : patches.entries()) {
-        if (e.getValue().appliedAtMillis() < horizon) {
-          oldPatches.add(e.getKey());
-        }
-      }
-      for (String k : oldPatches) {
-        patches.remove(k);
-      }
-      pruneUpserts(upserts, changes, horizon);
-    }
+  private CatalogCoherence.Views views(ReadOnlyContext ctx) {
+    return new CatalogCoherence.Views(
+        ctx.getBroadcastState(CHANGES),
+        ctx.getBroadcastState(PATCHES),
+        ctx.getBroadcastState(UPSERTS));
   }
 
-  /**
-   * Drops signatures older than {@code horizon} (no cached result predates it), then the oldest
-   * beyond {@link #UPSERTS_KEPT}, recording from when on the kept ones are complete.
-   */
-  private static void pruneUpserts(
-      BroadcastState<String, UpsertSignature> upserts,
-      BroadcastState<String, Long> changes,
-      long horizon)
-      throws Exception {
-    List<Map.Entry<String, Long>> kept = new ArrayList<>();
-    List<String> old = new ArrayList<>();
-    for (Map.Entry<String, UpsertSignature> e : upserts.entries()) {
-      if (e.getValue().appliedAtMillis() < horizon) {
-        old.add(e.getKey());
-      } else {
-        kept.add(Map.entry(e.getKey(), e.getValue().appliedAtMillis()));
-      }
-    }
-    if (kept.size() > UPSERTS_KEPT) {
-      kept.sort(Map.Entry.comparingByValue());
-      int drop = kept.size() - UPSERTS_KEPT;
-      long completeSince = kept.get(drop - 1).getValue() + 1;
-      for (int i = 0; i < drop; i++) {
-        old.add(kept.get(i).getKey());
-      }
-      Long before = changes.get(UPSERTS_COMPLETE_SINCE);
-      changes.put(UPSERTS_COMPLETE_SINCE, Math.max(before == null ? 0 : before, completeSince));
-    }
-    for (String k : old) {
-      upserts.remove(k);
-    }
-  }
-
-  /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
-  private static final long INCOHERENT = Long.MIN_VALUE;
-
-  /**
-   * Whether a cached result still reflects the catalogue: {@link #INCOHERENT} when, since {@link
-   * #COHERENCE_MARGIN_MS} before it was computed, one of its items changed, or a product was
-   * upserted that its dense branch would return, or that shares a BM25 term with its query at least
-   * {@link #LEXICAL_ENTRY_DELAY_MS} ago (see the class comment); else the time it can be re-dated
-   * to (every change before it was checked). {@code text} is the result's normalised query text.
-   */
-  private long coherentAsOf(CachedResult r, String text, ReadOnlyContext ctx, long now)
-      throws Exception {
-    var changes = ctx.getBroadcastState(CHANGES);
-    Long lastChange = changes == null ? null : changes.get(LAST_CHANGE);
-    if (lastChange == null) {
-      return r.createdAt(); // no change received (or state from before this key): nothing to do
-    }
-    long checked = Math.min(now, lastChange) - COHERENCE_MARGIN_MS;
-    long since = r.createdAt() - COHERENCE_MARGIN_MS;
-    for (var item : r.items()) {
-      Long t = changes.get("p:" + item.productId());
-      if (t != null && t >= since) {
-        staleChangedItem.inc();
-        return INCOHERENT;
-      }
-    }
-    Long lastUpsert = changes.get(LAST_UPSERT);
-    if (lastUpsert != null && lastUpsert < since) {
-      return checked; // no upsert since: nothing new can have come in
-    }
-    boolean expertReceived = false;
-    for (int e : r.experts()) {
-      Long t = changes.get("e:" + e);
-      if (t != null && t >= since) {
-        expertReceived = true;
-        break;
-      }
-    }
-    Long completeSince = changes.get(UPSERTS_COMPLETE_SINCE);
-    if (lastUpsert == null || (completeSince != null && since < completeSince)) {
-      // Some upserts since are not kept (dropped by the cap, or state from before signatures):
-      // the per-expert rule, and the lexical delay for any upsert at all; not re-dated.
-      if (expertReceived || now - since >= LEXICAL_ENTRY_DELAY_MS) {
-        staleExpertRule.inc();
-        return INCOHERENT;
-      }
-      return r.createdAt();
-    }
-    float[] queryVector = null;
-    if (expertReceived) {
-      CachedEmbedding e = embedding.value();
-      queryVector = e != null && e.version().equals(modelId) ? e.vector() : null;
-    }
-    int[] queryTerms = null;
-    for (Map.Entry<String, UpsertSignature> e : ctx.getBroadcastState(UPSERTS).immutableEntries()) {
-      UpsertSignature u = e.getValue();
-      if (u.appliedAtMillis() < since) {
-        continue;
-      }
-      if (u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector)) {
-        staleNewDense.inc();
-        return INCOHERENT;
-      }
-      if (queryTerms == null) {
-        queryTerms = queryTermsOf.of(text);
-      }
-      if (u.sharesTerm(queryTerms)) {
-        if (now - u.appliedAtMillis() >= LEXICAL_ENTRY_DELAY_MS) {
-          staleNewLexical.inc();
-          return INCOHERENT;
-        }
-        // Not yet due: keep it in the window of the next check.
-        checked = Math.min(checked, u.appliedAtMillis() + COHERENCE_MARGIN_MS);
-      }
-    }
-    return checked;
-  }
-
-  /**
-   * {@code r} with the live price and stock of its items patched since {@link #COHERENCE_MARGIN_MS}
-   * before it was computed ({@code r} itself when none was), or {@code null} when a patched item
-   * now fails {@code filters} (out of stock under {@code in_stock}, or out of the price range):
-   * that answer must be recomputed. {@code filters}: the query's ({@code null}: none); {@code
-   * filtersKnown} false (a fill, which carries them only as a key) treats any filter as possibly
-   * failed.
-   */
-  private static CachedResult livened(
-      CachedResult r, Filters filters, boolean filtersKnown, ReadOnlyContext ctx) throws Exception {
-    var patches = ctx.getBroadcastState(PATCHES);
-    long since = r.createdAt() - COHERENCE_MARGIN_MS;
-    RankedItem[] items = null;
-    for (int i = 0; i < r.items().length; i++) {
-      RankedItem item = r.items()[i];
-      LivePatch lp = patches.get(item.productId());
-      if (lp == null || lp.appliedAtMillis() < since) {
-        continue;
-      }
-      Double price = lp.price() != null ? lp.price() : item.price();
-      if (!filtersKnown) {
-        return null;
-      }
-      if (!LiveValues.pass(filters, price, lp.inStock())) {
-        return null;
-      }
-      if (items == null) {
-        items = r.items().clone();
-      }
-      items[i] = item.withLive(price, lp.inStock());
-    }
-    return items == null
-        ? r
-        : new CachedResult(r.version(), items, r.experts(), r.createdAt(), r.denseFloor());
-  }
-
-  /**
-   * {@code r} as it may be served now ({@link #coherentAsOf}, {@link #livened}, re-dated when
-   * checked past its date), or {@code null} when the catalogue changed under it.
-   */
   private CachedResult current(
       CachedResult r,
       String text,
@@ -668,29 +406,12 @@ public final class CacheLookup
       ReadOnlyContext ctx,
       long now)
       throws Exception {
-    long asOf = coherentAsOf(r, text, ctx, now);
-    if (asOf == INCOHERENT) {
-      return null;
-    }
-    CachedResult live = livened(r, filters, filtersKnown, ctx);
-    if (live == null) {
-      stalePatchedItem.inc();
-      return null;
-    }
-    if (live != r) {
-      servedLivePrices.inc();
-    }
-    if (live.createdAt() < asOf) {
-      // Checked against every change received until then: as good as computed then.
-      coherenceRechecked.inc();
-      live = live.checkedAt(asOf);
-    }
-    return live;
+    return coherence.current(r, text, filters, filtersKnown, views(ctx), keyedVector, now);
   }
 
   private void query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
-    checkVersion();
+    served.poll();
     if (q.query().explain()) {
       // Explanations are computed with the answer: never served from, coalesced with or written to
       // the result cache (the embedding cache still serves).
@@ -701,11 +422,11 @@ public final class CacheLookup
     String variant = variant(text, q.query());
     String full = text + '\u0001' + variant;
     Filters filters = q.query().filters();
-    CachedResult hit = l1.get(full, indexVersion);
+    CachedResult hit = l1.get(full, served.version());
     long now = System.currentTimeMillis();
     CachedResult live = hit == null ? null : current(hit, text, filters, true, ctx, now);
     if (hit != null && live == null) {
-      staleByCatalog.inc();
+      coherence.staleByCatalog.inc();
       l1.invalidate(full);
       results.remove(variant);
     }
@@ -721,12 +442,12 @@ public final class CacheLookup
     CachedResult storedLive =
         stored == null ? null : current(stored, text, filters, true, ctx, now);
     if (stored != null && storedLive == null) {
-      staleByCatalog.inc();
+      coherence.staleByCatalog.inc();
       results.remove(variant);
       stored = null;
     }
     if (stored != null) {
-      if (stored.version().equals(indexVersion)) {
+      if (stored.version().equals(served.version())) {
         l2Hits.inc();
         if (storedLive.items() != stored.items()) {
           results.put(variant, storedLive); // served with live prices from now on
@@ -800,7 +521,7 @@ public final class CacheLookup
 
   private void fill(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
-    checkVersion();
+    served.poll();
     if (fill.kind() == CacheFill.Kind.EMBEDDING) {
       if (fill.version().equals(modelId)) {
         embedding.update(new CachedEmbedding(fill.version(), fill.embedding()));
@@ -809,11 +530,11 @@ public final class CacheLookup
       }
       return;
     }
-    if (!fill.version().equals(indexVersion)) {
+    if (!fill.version().equals(served.version())) {
       staleDropped.inc();
       return;
     }
-    if (!productsExist(fill)) {
+    if (!served.productsExist(fill)) {
       // Signed but naming products the served version does not have: never serve it.
       fillsRejected.inc();
       return;
@@ -829,12 +550,14 @@ public final class CacheLookup
     r = current(r, fill.text(), null, fill.filters().isEmpty(), ctx, System.currentTimeMillis());
     if (r == null) {
       // Computed before a catalogue change it does not reflect: never cache it.
-      staleByCatalog.inc();
-      fillsStale.inc();
+      coherence.staleByCatalog.inc();
+      coherence.fillsStale.inc();
       return;
     }
     results.put(variant, r);
-    l1.put(fill.text() + '\u0001' + variant, r);
+    if (fillsToL1) {
+      l1.put(fill.text() + '\u0001' + variant, r);
+    }
     if (inFlight.contains(variant)) {
       // The timer stays: it may serve another variant, and finds nothing to do for this one.
       inFlight.remove(variant);
@@ -893,7 +616,7 @@ public final class CacheLookup
     return found;
   }
 
-  private static void answer(
+  static void answer(
       AcceptedQuery q,
       CachedResult r,
       String path,

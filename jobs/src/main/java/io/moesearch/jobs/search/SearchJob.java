@@ -21,6 +21,7 @@ import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.ApplyCatalogUpdates;
+import io.moesearch.operators.CacheHits;
 import io.moesearch.operators.CacheInput;
 import io.moesearch.operators.CacheLookup;
 import io.moesearch.operators.CatalogChange;
@@ -215,7 +216,7 @@ public final class SearchJob {
                 .returns(CatalogChange.class)
                 .name("no-catalog-changes")
                 .uid("no-catalog-changes");
-    SingleOutputStreamOperator<SearchResult> hits =
+    DataStream<CacheInput> cacheInput =
         parsed
             .map(CacheInput::of)
             .returns(CacheInput.class)
@@ -226,7 +227,29 @@ public final class SearchJob {
                     .map(CacheInput::of)
                     .returns(CacheInput.class)
                     .name("fills-to-cache")
-                    .uid("fills-to-cache"))
+                    .uid("fills-to-cache"));
+    // L1 hits are answered in a task without keyed (RocksDB) state: no checkpoint of the state the
+    // misses write can stop them (CacheHits). The rest goes on to the lookup.
+    SingleOutputStreamOperator<SearchResult> l1Hits =
+        cacheInput
+            .partitionCustom(CacheHits.PARTITIONER, CacheInput::key)
+            .connect(
+                cacheChanges.broadcast(
+                    CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES))
+            .process(
+                new CacheHits(
+                    artifact.version(),
+                    artifact.manifest().modelId(),
+                    config.cache(),
+                    artifact.dir().toAbsolutePath().toString(),
+                    watchRoot(config),
+                    config.indexWatchIntervalMillis()))
+            .name("cache-hits")
+            .uid("cache-hits")
+            .setBufferTimeout(hitFlush);
+    SingleOutputStreamOperator<SearchResult> hits =
+        l1Hits
+            .getSideOutput(CacheHits.FORWARD)
             .keyBy(CacheInput::key)
             .connect(
                 cacheChanges.broadcast(
@@ -239,7 +262,8 @@ public final class SearchJob {
                         artifact.dir().toAbsolutePath().toString(),
                         watchRoot(config),
                         config.indexWatchIntervalMillis())
-                    .deadLettersFrom(config.kafka().queryTopic()))
+                    .deadLettersFrom(config.kafka().queryTopic())
+                    .behindHits())
             .name("cache-lookup")
             .uid("cache-lookup")
             .setBufferTimeout(hitFlush);
@@ -261,7 +285,7 @@ public final class SearchJob {
         .name("dead-letters")
         .uid("dead-letters-sink");
     sinkStats(computed, stats);
-    return hits.union(computed.results());
+    return l1Hits.union(hits, computed.results());
   }
 
   /**

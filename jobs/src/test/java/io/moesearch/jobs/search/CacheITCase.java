@@ -97,6 +97,47 @@ class CacheITCase {
     return Arrays.stream(r.items()).map(RankedItem::productId).toList();
   }
 
+  /**
+   * Cache hits are answered in a task of their own that holds no keyed state: every checkpoint
+   * stops a task with RocksDB state for the synchronous part of RocksDB's native checkpoint, and
+   * the lookup's state is written by the misses (docs/benchmarks.md), so a hit must not share its
+   * task. Its input is partitioned by text, not keyed.
+   */
+  @Test
+  void hitsAreAnsweredInATaskWithoutKeyedState(@TempDir Path dir) {
+    MoeSearchConfig config =
+        fixture.config(
+            dir.resolve("checkpoints"), Map.of("kafka.bootstrap-servers", "localhost:1"));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
+    SearchJob.buildForKafka(env, config, fixture.artifact);
+    var graph = env.getStreamGraph();
+    var hits =
+        graph.getStreamNodes().stream()
+            .filter(n -> n.getOperatorName().equals("cache-hits"))
+            .toList();
+    assertThat(hits).hasSize(1);
+    assertThat(hits.get(0).getStateKeySerializer()).as("keyed state of cache-hits").isNull();
+    assertThat(
+            graph.getStreamNodes().stream()
+                .filter(n -> n.getOperatorName().equals("cache-lookup"))
+                .findFirst()
+                .orElseThrow()
+                .getStateKeySerializer())
+        .as("keyed state of cache-lookup")
+        .isNotNull();
+    assertThat(hits.get(0).getInEdges())
+        .extracting(e -> e.getPartitioner().getClass().getSimpleName())
+        .containsOnly("CustomPartitionerWrapper", "BroadcastPartitioner");
+    List<String> tasks = new ArrayList<>();
+    for (var v : graph.getJobGraph().getVertices()) {
+      tasks.add(v.getName());
+    }
+    assertThat(tasks)
+        .contains("cache-hits")
+        .anySatisfy(t -> assertThat(t).contains("cache-lookup"));
+  }
+
   @Test
   void resultCacheSurvivesAStopWithSavepointAndRestart(@TempDir Path dir) throws Exception {
     MoeSearchConfig config = fixture.config(dir.resolve("checkpoints"), Map.of());

@@ -1,0 +1,236 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.cache.CacheKey;
+import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.state.CachedResult;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache's hit path: answers queries from an in-heap L1 of final results in a task that holds no
+ * keyed state, so nothing the miss path writes can stop a hit. {@link CacheLookup} keeps L2, L3,
+ * coalescing and admission in RocksDB, and every checkpoint stops its task for the synchronous part
+ * of RocksDB's native checkpoint (tens to hundreds of milliseconds on saturated cores,
+ * docs/benchmarks.md); a hit answered here waits for none of it. Not keyed: partitioned by
+ * normalised text with {@link #PARTITIONER} (so a text's fills and queries meet in one subtask),
+ * its only state is the catalogue-change broadcast state, shared with {@link CacheLookup}'s
+ * descriptors.
+ *
+ * <p>A query is answered ({@link SearchResult#CACHE_L1}) when its L1 entry is of the served index
+ * version and still coherent with the catalogue ({@link CatalogCoherence}: the same rules as {@link
+ * CacheLookup}, live prices included). Everything else goes to {@link #FORWARD} for the lookup: L1
+ * misses, queries asking for an explanation, entries the catalogue changed under (dropped from L1),
+ * entries only the query's cached embedding could check (a product was upserted into one of its
+ * experts; the lookup has the embedding), and every fill, after caching it in L1 when it is of the
+ * served version, names only served products and is coherent. No record fails the task: one this
+ * operator fails on is counted ({@code cache.failures}), logged and forwarded.
+ */
+public final class CacheHits
+    extends BroadcastProcessFunction<CacheInput, CatalogChange, SearchResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(CacheHits.class);
+
+  /** What the lookup is to handle: queries not answered here, and every fill. */
+  public static final OutputTag<CacheInput> FORWARD = new OutputTag<>("cache-forward") {};
+
+  /** Partitions by normalised text ({@link CacheInput#key}): a text always meets one subtask. */
+  public static final Partitioner<String> PARTITIONER =
+      (key, partitions) -> Math.floorMod(key.hashCode(), partitions);
+
+  private final String initialVersion;
+  private final String modelId;
+  private final CacheSettings settings;
+  private final String artifactDir;
+  private final String watchRoot;
+  private final long watchIntervalMillis;
+  private final QueryFailures failures = new QueryFailures("cache-hits", null);
+
+  private transient ServedIndex served;
+  private transient HeapCache<CachedResult> l1;
+  private transient CatalogCoherence coherence;
+  private transient Counter l1Hits;
+  private transient Counter forwarded;
+  private transient Histogram l1Latency;
+
+  /**
+   * @param indexVersion the version submitted with the job (see {@link ServedIndex})
+   * @param modelId the embedding model's id
+   * @param artifactDir the artifact served at start ({@code null}: products unchecked)
+   * @param watchRoot an index root whose {@code LATEST} is followed, or {@code null}
+   * @param watchIntervalMillis how often it is read; >= 1 when watching
+   * @throws IllegalArgumentException on a blank version or model id, missing settings, or watching
+   *     without an artifact or interval
+   */
+  public CacheHits(
+      String indexVersion,
+      String modelId,
+      CacheSettings settings,
+      String artifactDir,
+      String watchRoot,
+      long watchIntervalMillis) {
+    if (indexVersion == null || indexVersion.isBlank() || modelId == null || modelId.isBlank()) {
+      throw new IllegalArgumentException("index version and model id are required");
+    }
+    if (settings == null) {
+      throw new IllegalArgumentException("cache settings are required");
+    }
+    if (watchRoot != null && (artifactDir == null || watchIntervalMillis < 1)) {
+      throw new IllegalArgumentException(
+          "watching needs the served artifact and index.watch-interval-ms >= 1");
+    }
+    this.initialVersion = indexVersion;
+    this.modelId = modelId;
+    this.settings = settings;
+    this.artifactDir = artifactDir;
+    this.watchRoot = watchRoot;
+    this.watchIntervalMillis = watchIntervalMillis;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    l1 =
+        new HeapCache<>(
+            settings.l1MaxEntries(),
+            settings.l1MaxBytes(),
+            Duration.ofMillis(settings.l1TtlMillis()),
+            CachedResult::estimatedBytes);
+    var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
+    coherence = new CatalogCoherence(settings, UpsertSignature::queryTerms, metrics);
+    l1Hits = metrics.counter("l1Hits");
+    forwarded = metrics.counter("forwarded");
+    l1Latency = metrics.histogram("l1LatencyMs", new DescriptiveStatisticsHistogram(1000));
+    metrics.gauge("l1Entries", () -> l1.size());
+    failures.open(metrics, "failures");
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (served != null) {
+      served.close();
+    }
+    String summary = coherence == null ? null : coherence.summary();
+    if (summary != null) {
+      LOG.info("hit path: {}", summary);
+    }
+    super.close();
+  }
+
+  @Override
+  public void processElement(CacheInput in, ReadOnlyContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    boolean answered = false;
+    try {
+      served.poll();
+      answered = in.query() != null ? query(in.query(), ctx, out) : cacheFill(in.fill(), ctx);
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(
+          LOG, in.query() != null ? "query " + in.query().query().queryId() : "a fill", e);
+    }
+    if (!answered) {
+      forwarded.inc();
+      ctx.output(FORWARD, in);
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    try {
+      coherence.record(
+          c,
+          ctx.getBroadcastState(CacheLookup.CHANGES),
+          ctx.getBroadcastState(CacheLookup.PATCHES),
+          ctx.getBroadcastState(CacheLookup.UPSERTS));
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(LOG, "the catalogue change of product " + c.productId(), e);
+    }
+  }
+
+  private CatalogCoherence.Views views(ReadOnlyContext ctx) {
+    return new CatalogCoherence.Views(
+        ctx.getBroadcastState(CacheLookup.CHANGES),
+        ctx.getBroadcastState(CacheLookup.PATCHES),
+        ctx.getBroadcastState(CacheLookup.UPSERTS));
+  }
+
+  /** True when answered from L1. */
+  private boolean query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    if (q.query().explain()) {
+      return false;
+    }
+    String text = CacheLookup.key(q);
+    String full = text + '\u0001' + CacheLookup.variant(text, q.query());
+    CachedResult hit = l1.get(full, served.version());
+    if (hit == null) {
+      return false;
+    }
+    CachedResult live =
+        coherence.current(
+            hit,
+            text,
+            q.query().filters(),
+            true,
+            views(ctx),
+            CatalogCoherence.NO_VECTOR,
+            System.currentTimeMillis());
+    if (live == CatalogCoherence.UNDECIDED_RESULT) {
+      return false; // the lookup checks it with the query's embedding
+    }
+    if (live == null) {
+      coherence.staleByCatalog.inc();
+      l1.invalidate(full);
+      return false;
+    }
+    if (live != hit) {
+      l1.put(full, live);
+    }
+    l1Hits.inc();
+    CacheLookup.answer(q, live, SearchResult.CACHE_L1, out, l1Latency);
+    return true;
+  }
+
+  /** Caches a result fill in L1 when it may be served; never answers (always forwarded). */
+  private boolean cacheFill(CacheFill fill, ReadOnlyContext ctx) throws Exception {
+    if (fill.kind() != CacheFill.Kind.RESULT
+        || !fill.version().equals(served.version())
+        || !served.productsExist(fill)) {
+      return false;
+    }
+    CachedResult r =
+        new CachedResult(
+            fill.version(),
+            fill.items(),
+            fill.experts(),
+            fill.ts(),
+            fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
+    r =
+        coherence.current(
+            r,
+            fill.text(),
+            null,
+            fill.filters().isEmpty(),
+            views(ctx),
+            CatalogCoherence.NO_VECTOR,
+            System.currentTimeMillis());
+    if (r != null && r != CatalogCoherence.UNDECIDED_RESULT) {
+      String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
+      l1.put(fill.text() + '\u0001' + variant, r);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,371 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.core.live.LivePatch;
+import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.state.CachedResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The cache's coherence with the live catalogue, shared by the operators that serve cached results
+ * ({@link CacheHits} from L1, {@link CacheLookup} from L1 and L2): records each applied {@link
+ * CatalogChange} in broadcast state (pruned once no cached result can predate it) and decides
+ * whether a cached result may still be served, as described on {@link CacheLookup}. One instance
+ * per subtask, made in {@code open()}; not thread-safe.
+ */
+final class CatalogCoherence {
+  /** {@link CacheLookup#CHANGES} key: when the newest change received was applied. */
+  private static final String LAST_CHANGE = "u:any";
+
+  /** {@link CacheLookup#CHANGES} key: when the newest upsert was applied. */
+  private static final String LAST_UPSERT = "u:last";
+
+  /**
+   * {@link CacheLookup#CHANGES} key: the signatures of every upsert applied at or after this time
+   * are kept (older ones were dropped by the cap).
+   */
+  private static final String UPSERTS_COMPLETE_SINCE = "u:complete-since";
+
+  /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
+  static final long INCOHERENT = Long.MIN_VALUE;
+
+  /**
+   * {@link #coherentAsOf}'s answer when only the query's embedding could decide (a product was
+   * upserted into one of the result's experts) and {@link QueryVector#available} is false.
+   */
+  static final long UNDECIDED = Long.MIN_VALUE + 1;
+
+  /** The broadcast state a check reads. */
+  record Views(
+      ReadOnlyBroadcastState<String, Long> changes,
+      ReadOnlyBroadcastState<String, LivePatch> patches,
+      ReadOnlyBroadcastState<String, UpsertSignature> upserts) {}
+
+  /** The query's embedding, read only when a check needs it. */
+  interface QueryVector {
+    /** False: this operator cannot read it (the check is then {@link #UNDECIDED}). */
+    boolean available();
+
+    /** The vector, or {@code null} when none of the serving model is cached. */
+    float[] vector() throws Exception;
+  }
+
+  /** No embedding at hand: checks that would need one are {@link #UNDECIDED}. */
+  static final QueryVector NO_VECTOR =
+      new QueryVector() {
+        @Override
+        public boolean available() {
+          return false;
+        }
+
+        @Override
+        public float[] vector() {
+          return null;
+        }
+      };
+
+  private final CacheSettings settings;
+  private final CacheLookup.QueryTerms queryTermsOf;
+  final Counter staleByCatalog;
+  final Counter coherenceRechecked;
+  final Counter staleChangedItem;
+  final Counter staleNewDense;
+  final Counter staleNewLexical;
+  final Counter staleExpertRule;
+  final Counter fillsStale;
+  final Counter stalePatchedItem;
+  final Counter servedLivePrices;
+  private long lastPrune;
+  private int upsertsSincePrune;
+
+  /** Registers its counters in {@code metrics} (the operator's {@code cache} group). */
+  CatalogCoherence(
+      CacheSettings settings, CacheLookup.QueryTerms queryTermsOf, MetricGroup metrics) {
+    this.settings = settings;
+    this.queryTermsOf = queryTermsOf;
+    staleByCatalog = metrics.counter("staleByCatalog");
+    coherenceRechecked = metrics.counter("coherenceRechecked");
+    staleChangedItem = metrics.counter("staleByChangedItem");
+    staleNewDense = metrics.counter("staleByNewProductDense");
+    staleNewLexical = metrics.counter("staleByNewProductLexical");
+    staleExpertRule = metrics.counter("staleByExpertRule");
+    fillsStale = metrics.counter("fillsStaleByCatalog");
+    stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
+    servedLivePrices = metrics.counter("servedWithLivePrices");
+  }
+
+  /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
+  String summary() {
+    if (staleByCatalog.getCount() == 0) {
+      return null;
+    }
+    return String.format(
+        "cache coherence: %d entries not served or fills not cached after catalogue changes"
+            + " (%d of them fills): %d changed item, %d new product its dense branch would"
+            + " return, %d its BM25 branch would find, %d the per-expert rule, %d a patched item"
+            + " failing its filter; %d re-dated, %d served with live prices",
+        staleByCatalog.getCount(),
+        fillsStale.getCount(),
+        staleChangedItem.getCount(),
+        staleNewDense.getCount(),
+        staleNewLexical.getCount(),
+        staleExpertRule.getCount(),
+        stalePatchedItem.getCount(),
+        coherenceRechecked.getCount(),
+        servedLivePrices.getCount());
+  }
+
+  /** Records an applied catalogue change; prunes changes no cached result can predate. */
+  void record(
+      CatalogChange c,
+      BroadcastState<String, Long> changes,
+      BroadcastState<String, LivePatch> patches,
+      BroadcastState<String, UpsertSignature> upserts)
+      throws Exception {
+    Long any = changes.get(LAST_CHANGE);
+    changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
+    if (c.patch() != null) {
+      // Price and stock do not rank: cached answers holding it are served with the live values.
+      patches.put(c.productId(), c.patch());
+    } else {
+      changes.put("p:" + c.productId(), c.appliedAtMillis());
+      patches.remove(c.productId());
+    }
+    for (int e : c.experts()) {
+      changes.put("e:" + e, c.appliedAtMillis());
+    }
+    if (c.upsert() != null) {
+      upserts.put(c.productId(), c.upsert());
+      upsertsSincePrune++;
+      Long last = changes.get(LAST_UPSERT);
+      changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
+    } else {
+      // A patch or delete: the product's earlier upsert no longer describes it (and a delete
+      // cannot enter anything).
+      upserts.remove(c.productId());
+    }
+    long now = System.currentTimeMillis();
+    if (now - lastPrune > 10_000 || upsertsSincePrune >= CacheLookup.UPSERTS_KEPT / 4) {
+      lastPrune = now;
+      upsertsSincePrune = 0;
+      long horizon =
+          now
+              - Math.max(settings.l1TtlMillis(), settings.l2TtlMillis())
+              - CacheLookup.COHERENCE_MARGIN_MS;
+      List<String> old = new ArrayList<>();
+      for (Map.Entry<String, Long> e : changes.entries()) {
+        if (e.getValue() < horizon && !e.getKey().startsWith("u:")) {
+          old.add(e.getKey());
+        }
+      }
+      for (String k : old) {
+        changes.remove(k);
+      }
+      List<String> oldPatches = new ArrayList<>();
+      for (Map.Entry<String, LivePatch> e : patches.entries()) {
+        if (e.getValue().appliedAtMillis() < horizon) {
+          oldPatches.add(e.getKey());
+        }
+      }
+      for (String k : oldPatches) {
+        patches.remove(k);
+      }
+      pruneUpserts(upserts, changes, horizon);
+    }
+  }
+
+  /**
+   * Drops signatures older than {@code horizon} (no cached result predates it), then the oldest
+   * beyond {@link CacheLookup#UPSERTS_KEPT}, recording from when on the kept ones are complete.
+   */
+  private static void pruneUpserts(
+      BroadcastState<String, UpsertSignature> upserts,
+      BroadcastState<String, Long> changes,
+      long horizon)
+      throws Exception {
+    List<Map.Entry<String, Long>> kept = new ArrayList<>();
+    List<String> old = new ArrayList<>();
+    for (Map.Entry<String, UpsertSignature> e : upserts.entries()) {
+      if (e.getValue().appliedAtMillis() < horizon) {
+        old.add(e.getKey());
+      } else {
+        kept.add(Map.entry(e.getKey(), e.getValue().appliedAtMillis()));
+      }
+    }
+    if (kept.size() > CacheLookup.UPSERTS_KEPT) {
+      kept.sort(Map.Entry.comparingByValue());
+      int drop = kept.size() - CacheLookup.UPSERTS_KEPT;
+      long completeSince = kept.get(drop - 1).getValue() + 1;
+      for (int i = 0; i < drop; i++) {
+        old.add(kept.get(i).getKey());
+      }
+      Long before = changes.get(UPSERTS_COMPLETE_SINCE);
+      changes.put(UPSERTS_COMPLETE_SINCE, Math.max(before == null ? 0 : before, completeSince));
+    }
+    for (String k : old) {
+      upserts.remove(k);
+    }
+  }
+
+  /**
+   * Whether a cached result still reflects the catalogue: {@link #INCOHERENT} when, since {@link
+   * CacheLookup#COHERENCE_MARGIN_MS} before it was computed, one of its items changed, or a product
+   * was upserted that its dense branch would return, or that shares a BM25 term with its query at
+   * least {@link CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago; {@link #UNDECIDED} when only the query's
+   * embedding could tell and {@code query} cannot give it; else the time it can be re-dated to
+   * (every change before it was checked). {@code text} is the result's normalised query text.
+   */
+  long coherentAsOf(CachedResult r, String text, Views v, QueryVector query, long now)
+      throws Exception {
+    var changes = v.changes();
+    Long lastChange = changes == null ? null : changes.get(LAST_CHANGE);
+    if (lastChange == null) {
+      return r.createdAt(); // no change received (or state from before this key): nothing to do
+    }
+    long checked = Math.min(now, lastChange) - CacheLookup.COHERENCE_MARGIN_MS;
+    long since = r.createdAt() - CacheLookup.COHERENCE_MARGIN_MS;
+    for (var item : r.items()) {
+      Long t = changes.get("p:" + item.productId());
+      if (t != null && t >= since) {
+        staleChangedItem.inc();
+        return INCOHERENT;
+      }
+    }
+    Long lastUpsert = changes.get(LAST_UPSERT);
+    if (lastUpsert != null && lastUpsert < since) {
+      return checked; // no upsert since: nothing new can have come in
+    }
+    boolean expertReceived = false;
+    for (int e : r.experts()) {
+      Long t = changes.get("e:" + e);
+      if (t != null && t >= since) {
+        expertReceived = true;
+        break;
+      }
+    }
+    Long completeSince = changes.get(UPSERTS_COMPLETE_SINCE);
+    if (lastUpsert == null || (completeSince != null && since < completeSince)) {
+      // Some upserts since are not kept (dropped by the cap, or state from before signatures):
+      // the per-expert rule, and the lexical delay for any upsert at all; not re-dated.
+      if (expertReceived || now - since >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
+        staleExpertRule.inc();
+        return INCOHERENT;
+      }
+      return r.createdAt();
+    }
+    float[] queryVector = null;
+    if (expertReceived) {
+      if (!query.available()) {
+        return UNDECIDED;
+      }
+      queryVector = query.vector();
+    }
+    int[] queryTerms = null;
+    for (Map.Entry<String, UpsertSignature> e : v.upserts().immutableEntries()) {
+      UpsertSignature u = e.getValue();
+      if (u.appliedAtMillis() < since) {
+        continue;
+      }
+      if (u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector)) {
+        staleNewDense.inc();
+        return INCOHERENT;
+      }
+      if (queryTerms == null) {
+        queryTerms = queryTermsOf.of(text);
+      }
+      if (u.sharesTerm(queryTerms)) {
+        if (now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
+          staleNewLexical.inc();
+          return INCOHERENT;
+        }
+        // Not yet due: keep it in the window of the next check.
+        checked = Math.min(checked, u.appliedAtMillis() + CacheLookup.COHERENCE_MARGIN_MS);
+      }
+    }
+    return checked;
+  }
+
+  /**
+   * {@code r} with the live price and stock of its items patched since {@link
+   * CacheLookup#COHERENCE_MARGIN_MS} before it was computed ({@code r} itself when none was), or
+   * {@code null} when a patched item now fails {@code filters} (out of stock under {@code
+   * in_stock}, or out of the price range): that answer must be recomputed. {@code filters}: the
+   * query's ({@code null}: none); {@code filtersKnown} false (a fill, which carries them only as a
+   * key) treats any filter as possibly failed.
+   */
+  static CachedResult livened(CachedResult r, Filters filters, boolean filtersKnown, Views v)
+      throws Exception {
+    var patches = v.patches();
+    long since = r.createdAt() - CacheLookup.COHERENCE_MARGIN_MS;
+    RankedItem[] items = null;
+    for (int i = 0; i < r.items().length; i++) {
+      RankedItem item = r.items()[i];
+      LivePatch lp = patches.get(item.productId());
+      if (lp == null || lp.appliedAtMillis() < since) {
+        continue;
+      }
+      Double price = lp.price() != null ? lp.price() : item.price();
+      if (!filtersKnown) {
+        return null;
+      }
+      if (!LiveValues.pass(filters, price, lp.inStock())) {
+        return null;
+      }
+      if (items == null) {
+        items = r.items().clone();
+      }
+      items[i] = item.withLive(price, lp.inStock());
+    }
+    return items == null
+        ? r
+        : new CachedResult(r.version(), items, r.experts(), r.createdAt(), r.denseFloor());
+  }
+
+  /** {@link #current}'s answer when only the query's embedding could decide. */
+  static final CachedResult UNDECIDED_RESULT =
+      new CachedResult("-", new RankedItem[0], new int[0], 0, Float.NaN);
+
+  /**
+   * {@code r} as it may be served now ({@link #coherentAsOf}, {@link #livened}, re-dated when
+   * checked past its date), {@code null} when the catalogue changed under it, or {@link
+   * #UNDECIDED_RESULT} (compare by identity) when only the query's embedding could tell.
+   */
+  CachedResult current(
+      CachedResult r,
+      String text,
+      Filters filters,
+      boolean filtersKnown,
+      Views v,
+      QueryVector query,
+      long now)
+      throws Exception {
+    long asOf = coherentAsOf(r, text, v, query, now);
+    if (asOf == INCOHERENT) {
+      return null;
+    }
+    if (asOf == UNDECIDED) {
+      return UNDECIDED_RESULT;
+    }
+    CachedResult live = livened(r, filters, filtersKnown, v);
+    if (live == null) {
+      stalePatchedItem.inc();
+      return null;
+    }
+    if (live != r) {
+      servedLivePrices.inc();
+    }
+    if (live.createdAt() < asOf) {
+      // Checked against every change received until then: as good as computed then.
+      coherenceRechecked.inc();
+      live = live.checkedAt(asOf);
+    }
+    return live;
+  }
+}

@@ -1,0 +1,87 @@
+package io.moesearch.operators;
+
+import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.ServingVersions;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The index version a cache operator serves and the product ids in it: the one the router opens at
+ * (re)start and, with a watched index root, every later one adopted only once it passed the same
+ * verification ({@link ServingVersions}). Made in {@code open()} (a missing ids file fails there,
+ * never on a record), closed in {@code close()}; not thread-safe.
+ */
+final class ServedIndex implements AutoCloseable {
+  private String version;
+  private Set<String> products;
+  private final VersionFollower follower;
+
+  /**
+   * @param initialVersion the version submitted with the job
+   * @param artifactDir its directory, or {@code null} (products then unchecked)
+   * @param watchRoot an index root whose {@code LATEST} is followed, or {@code null}
+   */
+  ServedIndex(
+      String initialVersion,
+      String modelId,
+      String artifactDir,
+      String watchRoot,
+      long watchIntervalMillis) {
+    version = initialVersion;
+    String dir = artifactDir;
+    if (watchRoot != null) {
+      // The version the router opens now (LATEST if it verifies, else the submitted one).
+      IndexArtifact start =
+          ServingVersions.current(Path.of(artifactDir), Path.of(watchRoot), modelId);
+      version = start.version();
+      products = new HashSet<>(start.ids());
+      follower =
+          new VersionFollower(
+              Path.of(watchRoot), watchIntervalMillis, start.dir(), modelId, e -> {});
+    } else {
+      follower = null;
+      if (dir != null) {
+        products = new HashSet<>(IndexArtifact.readIds(Path.of(dir)));
+      }
+    }
+  }
+
+  /** Adopts a new version named by {@code LATEST} once it has been verified (no-op unwatched). */
+  void poll() {
+    if (follower == null) {
+      return;
+    }
+    IndexArtifact next = follower.poll(System.currentTimeMillis());
+    if (next != null) {
+      version = next.version();
+      products = new HashSet<>(next.ids());
+    }
+  }
+
+  /** The served version. */
+  String version() {
+    return version;
+  }
+
+  /** True when every product of a result fill is in the served version (unchecked without one). */
+  boolean productsExist(CacheFill fill) {
+    if (products == null) {
+      return true;
+    }
+    for (var item : fill.items()) {
+      if (!products.contains(item.productId())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    if (follower != null) {
+      follower.close();
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.live.LivePatch;
+import io.moesearch.core.live.UpsertSignature;
+import java.util.List;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hit path in front of the lookup: L1 hits answered here without keyed state, everything else
+ * (and every fill) forwarded, with the lookup's coherence rules.
+ */
+class CacheHitsTest {
+  private static final String VERSION = "idx-1";
+  private static final long T = System.currentTimeMillis() - 10_000;
+  private static final CacheSettings SETTINGS =
+      new CacheSettings(1000, 60_000, 60_000, 120_000, 500);
+  private static final RankedItem[] ITEMS = {
+    new RankedItem("p1", "Anker USB-C cable", 0.9f), new RankedItem("p2", "Belkin cable", 0.8f)
+  };
+
+  private BroadcastOperatorTestHarness<CacheInput, CatalogChange, SearchResult> harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness =
+        Harnesses.withoutGenericTypes(
+            new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(
+                    new CacheHits(VERSION, "model-a", SETTINGS, null, null, 0),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+                128,
+                1,
+                0));
+    harness.setup();
+    harness.open();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+  }
+
+  private static AcceptedQuery query(String id, String text) {
+    return query(id, text, null, false);
+  }
+
+  private static AcceptedQuery query(String id, String text, Filters filters, boolean explain) {
+    return new AcceptedQuery(
+        new SearchQuery(id, text, 10, filters, 0, null, explain), System.currentTimeMillis());
+  }
+
+  private static CacheFill fill(String text, String version, long computedAt, Float floor) {
+    return new CacheFill(
+        CacheFill.Kind.RESULT,
+        text,
+        10,
+        "",
+        version,
+        ITEMS,
+        new int[] {4},
+        null,
+        computedAt,
+        floor);
+  }
+
+  private void send(AcceptedQuery q) throws Exception {
+    harness.processElement(new StreamRecord<>(CacheInput.of(q)));
+  }
+
+  private void send(CacheFill f) throws Exception {
+    harness.processElement(new StreamRecord<>(CacheInput.of(f)));
+  }
+
+  private void change(CatalogChange c) throws Exception {
+    harness.processBroadcastElement(new StreamRecord<>(c));
+  }
+
+  private List<SearchResult> answers() {
+    return harness.extractOutputValues();
+  }
+
+  /** Query ids and fill texts sent on to the lookup, in order. */
+  private List<String> forwarded() {
+    var out = harness.getSideOutput(CacheHits.FORWARD);
+    return out == null
+        ? List.of()
+        : out.stream()
+            .map(StreamRecord::getValue)
+            .map(
+                in ->
+                    in.query() != null ? in.query().query().queryId() : "fill:" + in.fill().text())
+            .toList();
+  }
+
+  @Test
+  void aCachedResultIsAnsweredHereAndEverythingElseGoesToTheLookup() throws Exception {
+    send(fill("usb cable", VERSION, T, 0.5f));
+    send(query("q1", "usb cable"));
+    send(query("q2", "hdmi cable"));
+    send(query("q3", "usb cable", null, true)); // explanations are never served from the cache
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("q1", SearchResult.CACHE_L1));
+    assertThat(answers().get(0).items())
+        .extracting(RankedItem::productId)
+        .containsExactly("p1", "p2");
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q2", "q3");
+  }
+
+  @Test
+  void aFillOfAnotherVersionIsForwardedButNotServed() throws Exception {
+    send(fill("usb cable", "idx-0", T, 0.5f));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).isEmpty();
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q1");
+  }
+
+  @Test
+  void anEntryWithADeletedItemIsDroppedAndTheQueryForwarded() throws Exception {
+    send(fill("usb cable", VERSION, T, 0.5f));
+    change(new CatalogChange("p2", T + 500, null, null));
+    send(query("q1", "usb cable"));
+    send(query("q2", "usb cable"));
+    assertThat(answers()).isEmpty();
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q1", "q2");
+  }
+
+  @Test
+  void aPatchedItemIsServedWithItsLivePriceOrNotAtAllWhenItFailsTheFilter() throws Exception {
+    send(fill("usb cable", VERSION, T, 0.5f));
+    change(new CatalogChange("p1", T + 500, null, new LivePatch(T + 500, 7.5, false)));
+    send(query("q1", "usb cable"));
+    send(query("q2", "usb cable", new Filters(null, null, null, true), false));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(answers().get(0).items()[0].price()).isEqualTo(7.5);
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q2");
+  }
+
+  /**
+   * A product upserted into one of the entry's experts can only be judged with the query's
+   * embedding, which the lookup holds: the hit path leaves that query to it, and keeps the entry.
+   */
+  @Test
+  void anEntryOnlyTheQueryEmbeddingCanCheckIsLeftToTheLookup() throws Exception {
+    send(fill("usb cable", VERSION, T, 0.5f));
+    change(
+        new CatalogChange(
+            "new-1",
+            T + 500,
+            UpsertSignature.of(
+                T + 500,
+                new int[] {4},
+                new float[] {0, 1, 0},
+                new Product("new-1", "garden hose", "", "", "", 1.0, null)),
+            null));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).isEmpty();
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q1");
+  }
+
+  @Test
+  void itRefusesMissingSettings() {
+    assertThatThrownBy(() -> new CacheHits(" ", "m", SETTINGS, null, null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CacheHits(VERSION, "m", null, null, null, 0))
+        .hasMessageContaining("settings");
+    assertThatThrownBy(() -> new CacheHits(VERSION, "m", SETTINGS, null, "/idx", 1000))
+        .hasMessageContaining("watching");
+  }
+}
