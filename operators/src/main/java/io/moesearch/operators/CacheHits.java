@@ -6,7 +6,6 @@ import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.CachedResult;
-import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.metrics.Counter;
@@ -79,15 +78,9 @@ public final class CacheHits
       String artifactDir,
       String watchRoot,
       long watchIntervalMillis) {
-    if (indexVersion == null || indexVersion.isBlank() || modelId == null || modelId.isBlank()) {
-      throw new IllegalArgumentException("index version and model id are required");
-    }
+    ServedIndex.check(indexVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
     if (settings == null) {
       throw new IllegalArgumentException("cache settings are required");
-    }
-    if (watchRoot != null && (artifactDir == null || watchIntervalMillis < 1)) {
-      throw new IllegalArgumentException(
-          "watching needs the served artifact and index.watch-interval-ms >= 1");
     }
     this.initialVersion = indexVersion;
     this.modelId = modelId;
@@ -100,12 +93,7 @@ public final class CacheHits
   @Override
   public void open(OpenContext ctx) {
     served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
-    l1 =
-        new HeapCache<>(
-            settings.l1MaxEntries(),
-            settings.l1MaxBytes(),
-            Duration.ofMillis(settings.l1TtlMillis()),
-            CachedResult::estimatedBytes);
+    l1 = settings.newL1();
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
     coherence = new CatalogCoherence(settings, UpsertSignature::queryTerms, metrics);
     l1Hits = metrics.counter("l1Hits");
@@ -149,22 +137,11 @@ public final class CacheHits
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
       throws Exception {
     try {
-      coherence.record(
-          c,
-          ctx.getBroadcastState(CacheLookup.CHANGES),
-          ctx.getBroadcastState(CacheLookup.PATCHES),
-          ctx.getBroadcastState(CacheLookup.UPSERTS));
+      coherence.record(c, ctx::getBroadcastState);
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the catalogue change of product " + c.productId(), e);
     }
-  }
-
-  private CatalogCoherence.Views views(ReadOnlyContext ctx) {
-    return new CatalogCoherence.Views(
-        ctx.getBroadcastState(CacheLookup.CHANGES),
-        ctx.getBroadcastState(CacheLookup.PATCHES),
-        ctx.getBroadcastState(CacheLookup.UPSERTS));
   }
 
   /** True when answered from L1. */
@@ -185,7 +162,7 @@ public final class CacheHits
             text,
             q.query().filters(),
             true,
-            views(ctx),
+            CatalogCoherence.views(ctx::getBroadcastState),
             CatalogCoherence.NO_VECTOR,
             System.currentTimeMillis());
     if (live == CatalogCoherence.UNDECIDED_RESULT) {
@@ -212,19 +189,12 @@ public final class CacheHits
       return false;
     }
     CachedResult r =
-        new CachedResult(
-            fill.version(),
-            fill.items(),
-            fill.experts(),
-            fill.ts(),
-            fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
-    r =
         coherence.current(
-            r,
+            CatalogCoherence.cached(fill),
             fill.text(),
             null,
             fill.filters().isEmpty(),
-            views(ctx),
+            CatalogCoherence.views(ctx::getBroadcastState),
             CatalogCoherence.NO_VECTOR,
             System.currentTimeMillis());
     if (r != null && r != CatalogCoherence.UNDECIDED_RESULT) {

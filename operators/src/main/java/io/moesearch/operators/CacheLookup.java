@@ -16,7 +16,6 @@ import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -129,6 +128,13 @@ public final class CacheLookup
   public static final OutputTag<EmbeddedQuery> EMBEDDED = new OutputTag<>("embedding-hits") {};
 
   /**
+   * Behind a {@link CacheHits} ({@link #behindHits}): a result this operator served from L2, as a
+   * fill for the cache-fill topic, so it reaches the hit path's L1 (after a restart L1 is empty and
+   * L2 would otherwise answer the same text from this task until the entry expires).
+   */
+  public static final OutputTag<CacheFill> PROMOTIONS = new OutputTag<>("l2-promotions") {};
+
+  /**
    * Queries the lookup could neither serve nor pass on, with the reason ({@link QueryFailures}).
    */
   public static final OutputTag<DeadLetter> DEAD_LETTERS = ParseQueries.DEAD_LETTERS;
@@ -196,15 +202,9 @@ public final class CacheLookup
       String artifactDir,
       String watchRoot,
       long watchIntervalMillis) {
-    if (indexVersion == null || indexVersion.isBlank() || modelId == null || modelId.isBlank()) {
-      throw new IllegalArgumentException("index version and model id are required");
-    }
+    ServedIndex.check(indexVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
     if (settings == null) {
       throw new IllegalArgumentException("cache settings are required");
-    }
-    if (watchRoot != null && (artifactDir == null || watchIntervalMillis < 1)) {
-      throw new IllegalArgumentException(
-          "watching needs the served artifact and index.watch-interval-ms >= 1");
     }
     this.initialVersion = indexVersion;
     this.modelId = modelId;
@@ -257,12 +257,7 @@ public final class CacheLookup
   @Override
   public void open(OpenContext ctx) {
     served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
-    l1 =
-        new HeapCache<>(
-            settings.l1MaxEntries(),
-            settings.l1MaxBytes(),
-            Duration.ofMillis(settings.l1TtlMillis()),
-            CachedResult::estimatedBytes);
+    l1 = settings.newL1();
     results =
         getRuntimeContext().getMapState(StateDescriptors.cachedResults(settings.l2TtlMillis()));
     embedding =
@@ -380,22 +375,11 @@ public final class CacheLookup
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
       throws Exception {
     try {
-      coherence.record(
-          c,
-          ctx.getBroadcastState(CHANGES),
-          ctx.getBroadcastState(PATCHES),
-          ctx.getBroadcastState(UPSERTS));
+      coherence.record(c, ctx::getBroadcastState);
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the catalogue change of product " + c.productId(), e);
     }
-  }
-
-  private CatalogCoherence.Views views(ReadOnlyContext ctx) {
-    return new CatalogCoherence.Views(
-        ctx.getBroadcastState(CHANGES),
-        ctx.getBroadcastState(PATCHES),
-        ctx.getBroadcastState(UPSERTS));
   }
 
   private CachedResult current(
@@ -406,7 +390,14 @@ public final class CacheLookup
       ReadOnlyContext ctx,
       long now)
       throws Exception {
-    return coherence.current(r, text, filters, filtersKnown, views(ctx), keyedVector, now);
+    return coherence.current(
+        r,
+        text,
+        filters,
+        filtersKnown,
+        CatalogCoherence.views(ctx::getBroadcastState),
+        keyedVector,
+        now);
   }
 
   private void query(AcceptedQuery q, ReadOnlyContext ctx, Collector<SearchResult> out)
@@ -454,6 +445,9 @@ public final class CacheLookup
         }
         l1.put(full, storedLive);
         answer(q, storedLive, SearchResult.CACHE_L2, out, l2Latency);
+        if (!fillsToL1) {
+          promote(text, q.query(), storedLive, ctx);
+        }
         return;
       }
       staleDropped.inc();
@@ -473,6 +467,21 @@ public final class CacheLookup
     inFlight.put(variant, deadline);
     ctx.timerService().registerProcessingTimeTimer(deadline);
     compute(q, ctx);
+  }
+
+  /** Emits {@code r}, served from L2 for {@code q}, to {@link #PROMOTIONS}. */
+  private static void promote(String text, SearchQuery q, CachedResult r, ReadOnlyContext ctx) {
+    ctx.output(
+        PROMOTIONS,
+        CacheFill.result(
+            text,
+            q.topK(),
+            q.filters() == null ? "" : q.filters().canonical(),
+            r.version(),
+            r.items(),
+            r.experts(),
+            r.createdAt(),
+            Float.isNaN(r.denseFloor()) ? null : r.denseFloor()));
   }
 
   /**
@@ -541,13 +550,13 @@ public final class CacheLookup
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
     CachedResult r =
-        new CachedResult(
-            fill.version(),
-            fill.items(),
-            fill.experts(),
-            fill.ts(),
-            fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
-    r = current(r, fill.text(), null, fill.filters().isEmpty(), ctx, System.currentTimeMillis());
+        current(
+            CatalogCoherence.cached(fill),
+            fill.text(),
+            null,
+            fill.filters().isEmpty(),
+            ctx,
+            System.currentTimeMillis());
     if (r == null) {
       // Computed before a catalogue change it does not reflect: never cache it.
       coherence.staleByCatalog.inc();

@@ -1,6 +1,9 @@
 package io.moesearch.operators;
 
+import io.moesearch.core.cache.HeapCache;
+import io.moesearch.state.CachedResult;
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
  * Settings of the three cache levels and of query coalescing ({@code cache.*} keys).
@@ -43,6 +46,12 @@ public record CacheSettings(
       long l3TtlMillis,
       long coalesceWaitMillis) {
     this(l1MaxEntries, 1L << 50, l1TtlMillis, l2TtlMillis, l3TtlMillis, coalesceWaitMillis, 1);
+  }
+
+  /** An empty L1 of these bounds (per subtask, in heap). */
+  public HeapCache<CachedResult> newL1() {
+    return new HeapCache<>(
+        l1MaxEntries, l1MaxBytes, Duration.ofMillis(l1TtlMillis), CachedResult::estimatedBytes);
   }
 
   /** The longest lifetime: far enough from overflow when added to a timestamp. */

@@ -1,5 +1,6 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.live.LivePatch;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -41,6 +43,34 @@ final class CatalogCoherence {
    * upserted into one of the result's experts) and {@link QueryVector#available} is false.
    */
   static final long UNDECIDED = Long.MIN_VALUE + 1;
+
+  /** Where a cache operator's writable broadcast state is (its {@code Context}). */
+  interface WritableStates {
+    <K, V> BroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor);
+  }
+
+  /** Where a cache operator's broadcast state is, read-only (its {@code ReadOnlyContext}). */
+  interface ReadOnlyStates {
+    <K, V> ReadOnlyBroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor);
+  }
+
+  /** The broadcast state a check reads, from {@code states}. */
+  static Views views(ReadOnlyStates states) {
+    return new Views(
+        states.getBroadcastState(CacheLookup.CHANGES),
+        states.getBroadcastState(CacheLookup.PATCHES),
+        states.getBroadcastState(CacheLookup.UPSERTS));
+  }
+
+  /** A result fill as a cache entry (not yet checked against the catalogue). */
+  static CachedResult cached(CacheFill fill) {
+    return new CachedResult(
+        fill.version(),
+        fill.items(),
+        fill.experts(),
+        fill.ts(),
+        fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
+  }
 
   /** The broadcast state a check reads. */
   record Views(
@@ -123,12 +153,10 @@ final class CatalogCoherence {
   }
 
   /** Records an applied catalogue change; prunes changes no cached result can predate. */
-  void record(
-      CatalogChange c,
-      BroadcastState<String, Long> changes,
-      BroadcastState<String, LivePatch> patches,
-      BroadcastState<String, UpsertSignature> upserts)
-      throws Exception {
+  void record(CatalogChange c, WritableStates states) throws Exception {
+    BroadcastState<String, Long> changes = states.getBroadcastState(CacheLookup.CHANGES);
+    BroadcastState<String, LivePatch> patches = states.getBroadcastState(CacheLookup.PATCHES);
+    BroadcastState<String, UpsertSignature> upserts = states.getBroadcastState(CacheLookup.UPSERTS);
     Long any = changes.get(LAST_CHANGE);
     changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
     if (c.patch() != null) {

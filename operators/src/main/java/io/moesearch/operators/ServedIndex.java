@@ -48,6 +48,31 @@ final class ServedIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks the arguments of a served index up front (an operator's constructor, before the job is
+   * submitted).
+   *
+   * @throws IllegalArgumentException on a blank version or model id, or watching without an
+   *     artifact or an interval >= 1
+   */
+  static void check(
+      String initialVersion,
+      String modelId,
+      String artifactDir,
+      String watchRoot,
+      long watchIntervalMillis) {
+    if (initialVersion == null
+        || initialVersion.isBlank()
+        || modelId == null
+        || modelId.isBlank()) {
+      throw new IllegalArgumentException("index version and model id are required");
+    }
+    if (watchRoot != null && (artifactDir == null || watchIntervalMillis < 1)) {
+      throw new IllegalArgumentException(
+          "watching needs the served artifact and index.watch-interval-ms >= 1");
+    }
+  }
+
   /** Adopts a new version named by {@code LATEST} once it has been verified (no-op unwatched). */
   void poll() {
     if (follower == null) {

@@ -168,6 +168,37 @@ class CacheLookupTest {
     assertThat(misses()).isEmpty();
   }
 
+  /**
+   * Behind the hit path ({@link CacheHits} caches the fills), this lookup's L1 keeps only what it
+   * served from L2, and each such result goes to the fill topic once so the hit path's L1 gets it
+   * (after a restart it is empty); in front of nothing, nothing is promoted.
+   */
+  @Test
+  void behindTheHitPathAnL2HitIsSentToTheHitPathOnce() throws Exception {
+    fill(resultFill("usb cable", VERSION));
+    send(query("q0", "usb cable"));
+    assertThat(harness.getSideOutput(CacheLookup.PROMOTIONS)).isNull();
+    harness.close();
+
+    harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).behindHits(), null, null);
+    fill(resultFill("usb cable", VERSION));
+    send(query("q1", "usb cable"));
+    send(query("q2", "usb cable"));
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(Tuple.tuple("q1", "l2"), Tuple.tuple("q2", "l1"));
+    var promoted = harness.getSideOutput(CacheLookup.PROMOTIONS);
+    assertThat(promoted).hasSize(1);
+    CacheFill f = promoted.peek().getValue();
+    assertThat(f.kind()).isEqualTo(CacheFill.Kind.RESULT);
+    assertThat(f.text()).isEqualTo("usb cable");
+    assertThat(f.topK()).isEqualTo(10);
+    assertThat(f.version()).isEqualTo(VERSION);
+    assertThat(f.items()).containsExactly(ITEMS);
+    assertThat(f.experts()).containsExactly(4);
+    assertThat(f.ts()).isEqualTo(5);
+  }
+
   @Test
   void variantsOfOneTextAreCachedApart() throws Exception {
     fill(resultFill("usb cable", VERSION));

@@ -276,7 +276,12 @@ public final class SearchJob {
             true,
             deltas,
             changes);
-    computed.fills().sinkTo(cache.sink()).name("cache-fill-sink").uid("cache-fill-sink");
+    computed
+        .fills()
+        .union(hits.getSideOutput(CacheLookup.PROMOTIONS))
+        .sinkTo(cache.sink())
+        .name("cache-fill-sink")
+        .uid("cache-fill-sink");
     dead.union(
             fills.getSideOutput(ParseQueries.DEAD_LETTERS),
             hits.getSideOutput(CacheLookup.DEAD_LETTERS),
