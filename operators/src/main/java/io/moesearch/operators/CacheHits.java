@@ -5,7 +5,9 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.metrics.Counter;
@@ -31,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * version and still coherent with the catalogue ({@link CatalogCoherence}: the same rules as {@link
  * CacheLookup}, live prices included). Everything else goes to {@link #FORWARD} for the lookup: L1
  * misses, queries asking for an explanation, entries the catalogue changed under (dropped from L1),
- * entries only the query's cached embedding could check (a product was upserted into one of its
- * experts; the lookup has the embedding), and every fill, after caching it in L1 when it is of the
- * served version, names only served products and is coherent. No record fails the task: one this
+ * entries only the query's embedding could check (a product was upserted into one of its experts)
+ * when this subtask has not seen that embedding, and every fill, after caching it: a result fill in
+ * L1 when it is of the served version, names only served products and is coherent; an embedding
+ * fill of the serving model for those checks (bounded like L1). No record fails the task: one this
  * operator fails on is counted ({@code cache.failures}), logged and forwarded.
  */
 public final class CacheHits
@@ -57,6 +60,7 @@ public final class CacheHits
 
   private transient ServedIndex served;
   private transient HeapCache<CachedResult> l1;
+  private transient HeapCache<CachedEmbedding> vectors;
   private transient CatalogCoherence coherence;
   private transient Counter l1Hits;
   private transient Counter forwarded;
@@ -94,6 +98,12 @@ public final class CacheHits
   public void open(OpenContext ctx) {
     served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
     l1 = settings.newL1();
+    vectors =
+        new HeapCache<>(
+            settings.l1MaxEntries(),
+            settings.l1MaxBytes(),
+            Duration.ofMillis(settings.l1TtlMillis()),
+            e -> 64 + 16 + 4L * e.vector().length);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
     coherence = new CatalogCoherence(settings, UpsertSignature::queryTerms, metrics);
     l1Hits = metrics.counter("l1Hits");
@@ -163,7 +173,7 @@ public final class CacheHits
             q.query().filters(),
             true,
             CatalogCoherence.views(ctx::getBroadcastState),
-            CatalogCoherence.NO_VECTOR,
+            vectorOf(text),
             System.currentTimeMillis());
     if (live == CatalogCoherence.UNDECIDED_RESULT) {
       return false; // the lookup checks it with the query's embedding
@@ -181,8 +191,23 @@ public final class CacheHits
     return true;
   }
 
-  /** Caches a result fill in L1 when it may be served; never answers (always forwarded). */
+  /** The text's cached embedding of the serving model, for the coherence check. */
+  private CatalogCoherence.QueryVector vectorOf(String text) {
+    CachedEmbedding e = vectors.get(text, modelId);
+    return e == null ? CatalogCoherence.NO_VECTOR : CatalogCoherence.known(e.vector());
+  }
+
+  /**
+   * Caches a result fill in L1 when it may be served, an embedding fill of the serving model for
+   * the coherence check; never answers (always forwarded).
+   */
   private boolean cacheFill(CacheFill fill, ReadOnlyContext ctx) throws Exception {
+    if (fill.kind() == CacheFill.Kind.EMBEDDING) {
+      if (fill.version().equals(modelId)) {
+        vectors.put(fill.text(), new CachedEmbedding(fill.version(), fill.embedding()));
+      }
+      return false;
+    }
     if (fill.kind() != CacheFill.Kind.RESULT
         || !fill.version().equals(served.version())
         || !served.productsExist(fill)) {
@@ -195,7 +220,7 @@ public final class CacheHits
             null,
             fill.filters().isEmpty(),
             CatalogCoherence.views(ctx::getBroadcastState),
-            CatalogCoherence.NO_VECTOR,
+            vectorOf(fill.text()),
             System.currentTimeMillis());
     if (r != null && r != CatalogCoherence.UNDECIDED_RESULT) {
       String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();

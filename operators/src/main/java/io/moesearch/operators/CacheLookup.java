@@ -469,19 +469,27 @@ public final class CacheLookup
     compute(q, ctx);
   }
 
-  /** Emits {@code r}, served from L2 for {@code q}, to {@link #PROMOTIONS}. */
-  private static void promote(String text, SearchQuery q, CachedResult r, ReadOnlyContext ctx) {
-    ctx.output(
-        PROMOTIONS,
-        CacheFill.result(
-            text,
-            q.topK(),
-            q.filters() == null ? "" : q.filters().canonical(),
-            r.version(),
-            r.items(),
-            r.experts(),
-            r.createdAt(),
-            Float.isNaN(r.denseFloor()) ? null : r.denseFloor()));
+  /**
+   * Emits {@code r}, served from L2 for {@code q}, to {@link #PROMOTIONS}; a promotion that cannot
+   * be made is counted and logged (the query is answered already).
+   */
+  private void promote(String text, SearchQuery q, CachedResult r, ReadOnlyContext ctx) {
+    try {
+      ctx.output(
+          PROMOTIONS,
+          CacheFill.result(
+              text,
+              q.topK(),
+              q.filters() == null ? "" : q.filters().canonical(),
+              r.version(),
+              r.items(),
+              r.experts(),
+              r.createdAt(),
+              Float.isNaN(r.denseFloor()) ? null : r.denseFloor()));
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(LOG, "the promotion of \"" + text + "\"", e);
+    }
   }
 
   /**
@@ -563,9 +571,16 @@ public final class CacheLookup
       coherence.fillsStale.inc();
       return;
     }
-    results.put(variant, r);
+    CachedResult stored = results.get(variant);
+    if (stored == null || stored.createdAt() < r.createdAt()) {
+      // Never replaced by an older or as old answer (a promotion of this entry, a duplicate fill):
+      // rewriting it would restart its L2 lifetime, and a hot text would never be recomputed.
+      results.put(variant, r);
+    }
     if (fillsToL1) {
       l1.put(fill.text() + '\u0001' + variant, r);
+    } else {
+      l1.invalidate(fill.text() + '\u0001' + variant); // the hit path holds the newer one
     }
     if (inFlight.contains(variant)) {
       // The timer stays: it may serve another variant, and finds nothing to do for this one.

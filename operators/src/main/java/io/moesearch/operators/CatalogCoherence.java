@@ -101,6 +101,21 @@ final class CatalogCoherence {
         }
       };
 
+  /** A query embedding at hand ({@code null}: none of the serving model is known). */
+  static QueryVector known(float[] vector) {
+    return new QueryVector() {
+      @Override
+      public boolean available() {
+        return true;
+      }
+
+      @Override
+      public float[] vector() {
+        return vector;
+      }
+    };
+  }
+
   private final CacheSettings settings;
   private final CacheLookup.QueryTerms queryTermsOf;
   final Counter staleByCatalog;

@@ -152,7 +152,7 @@ class CacheHitsTest {
 
   /**
    * A product upserted into one of the entry's experts can only be judged with the query's
-   * embedding, which the lookup holds: the hit path leaves that query to it, and keeps the entry.
+   * embedding; without it here, the hit path leaves that query to the lookup and keeps the entry.
    */
   @Test
   void anEntryOnlyTheQueryEmbeddingCanCheckIsLeftToTheLookup() throws Exception {
@@ -170,6 +170,34 @@ class CacheHitsTest {
     send(query("q1", "usb cable"));
     assertThat(answers()).isEmpty();
     assertThat(forwarded()).containsExactly("fill:usb cable", "q1");
+  }
+
+  /**
+   * With the text's embedding at hand (its embedding fill passes here too), an upsert into one of
+   * the entry's experts is judged here: a product its dense branch would not return leaves the
+   * entry served, one it would return drops it.
+   */
+  @Test
+  void withTheQueryEmbeddingAnUpsertIntoItsExpertsIsJudgedHere() throws Exception {
+    send(CacheFill.embedding("usb cable", "model-a", new float[] {1, 0, 0}));
+    send(fill("usb cable", VERSION, T, 0.5f));
+    change(upsertInto4("far-1", new float[] {0, 1, 0}, "garden hose"));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    change(upsertInto4("near-1", new float[] {1, 0, 0}, "garden hose"));
+    send(query("q2", "usb cable"));
+    send(query("q3", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(forwarded()).containsExactly("fill:usb cable", "fill:usb cable", "q2", "q3");
+  }
+
+  private static CatalogChange upsertInto4(String id, float[] vector, String title) {
+    return new CatalogChange(
+        id,
+        T + 500,
+        UpsertSignature.of(
+            T + 500, new int[] {4}, vector, new Product(id, title, "", "", "", 1.0, null)),
+        null);
   }
 
   @Test

@@ -199,6 +199,48 @@ class CacheLookupTest {
     assertThat(f.ts()).isEqualTo(5);
   }
 
+  /**
+   * An older (or as old) fill never replaces the cached answer: a promotion coming back, or a
+   * duplicate, would otherwise restart its lifetime, and a hot text would never be recomputed.
+   */
+  @Test
+  void anOlderFillNeverReplacesTheCachedAnswer() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).behindHits(), null, null);
+    fill(resultFillAt("usb cable", T, 4));
+    RankedItem[] other = {new RankedItem("p9", "Other cable", 0.5f)};
+    fill(
+        new CacheFill(
+            CacheFill.Kind.RESULT,
+            "usb cable",
+            10,
+            "",
+            VERSION,
+            other,
+            new int[] {4},
+            null,
+            T - 1,
+            null));
+    send(query("q1", "usb cable"));
+    assertThat(answers())
+        .singleElement()
+        .satisfies(r -> assertThat(r.items()).containsExactly(ITEMS));
+    fill(
+        new CacheFill(
+            CacheFill.Kind.RESULT,
+            "usb cable",
+            10,
+            "",
+            VERSION,
+            other,
+            new int[] {4},
+            null,
+            T + 1,
+            null));
+    send(query("q2", "usb cable"));
+    assertThat(answers().get(1).items()).containsExactly(other);
+  }
+
   @Test
   void variantsOfOneTextAreCachedApart() throws Exception {
     fill(resultFill("usb cable", VERSION));
