@@ -50,12 +50,8 @@ public final class CacheHits
   public static final Partitioner<String> PARTITIONER =
       (key, partitions) -> Math.floorMod(key.hashCode(), partitions);
 
-  private final String initialVersion;
-  private final String modelId;
+  private final ServedIndex.Spec serving;
   private final CacheSettings settings;
-  private final String artifactDir;
-  private final String watchRoot;
-  private final long watchIntervalMillis;
   private final QueryFailures failures = new QueryFailures("cache-hits", null);
 
   private transient ServedIndex served;
@@ -82,21 +78,17 @@ public final class CacheHits
       String artifactDir,
       String watchRoot,
       long watchIntervalMillis) {
-    ServedIndex.check(indexVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    this.serving =
+        new ServedIndex.Spec(indexVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
     if (settings == null) {
       throw new IllegalArgumentException("cache settings are required");
     }
-    this.initialVersion = indexVersion;
-    this.modelId = modelId;
     this.settings = settings;
-    this.artifactDir = artifactDir;
-    this.watchRoot = watchRoot;
-    this.watchIntervalMillis = watchIntervalMillis;
   }
 
   @Override
   public void open(OpenContext ctx) {
-    served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    served = serving.open();
     l1 = settings.newL1();
     vectors =
         new HeapCache<>(
@@ -193,7 +185,7 @@ public final class CacheHits
 
   /** The text's cached embedding of the serving model, for the coherence check. */
   private CatalogCoherence.QueryVector vectorOf(String text) {
-    CachedEmbedding e = vectors.get(text, modelId);
+    CachedEmbedding e = vectors.get(text, serving.modelId());
     return e == null ? CatalogCoherence.NO_VECTOR : CatalogCoherence.known(e.vector());
   }
 
@@ -203,7 +195,7 @@ public final class CacheHits
    */
   private boolean cacheFill(CacheFill fill, ReadOnlyContext ctx) throws Exception {
     if (fill.kind() == CacheFill.Kind.EMBEDDING) {
-      if (fill.version().equals(modelId)) {
+      if (fill.version().equals(serving.modelId())) {
         vectors.put(fill.text(), new CachedEmbedding(fill.version(), fill.embedding()));
       }
       return false;

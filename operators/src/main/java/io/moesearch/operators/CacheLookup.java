@@ -147,12 +147,8 @@ public final class CacheLookup
     int[] of(String text);
   }
 
-  private final String initialVersion;
-  private final String modelId;
+  private final ServedIndex.Spec serving;
   private final CacheSettings settings;
-  private final String artifactDir;
-  private final String watchRoot;
-  private final long watchIntervalMillis;
   private QueryFailures failures = new QueryFailures("cache-lookup", null);
   private QueryTerms queryTermsOf = UpsertSignature::queryTerms;
   private boolean fillsToL1 = true;
@@ -202,16 +198,12 @@ public final class CacheLookup
       String artifactDir,
       String watchRoot,
       long watchIntervalMillis) {
-    ServedIndex.check(indexVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    this.serving =
+        new ServedIndex.Spec(indexVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
     if (settings == null) {
       throw new IllegalArgumentException("cache settings are required");
     }
-    this.initialVersion = indexVersion;
-    this.modelId = modelId;
     this.settings = settings;
-    this.artifactDir = artifactDir;
-    this.watchRoot = watchRoot;
-    this.watchIntervalMillis = watchIntervalMillis;
   }
 
   /**
@@ -256,7 +248,7 @@ public final class CacheLookup
 
   @Override
   public void open(OpenContext ctx) {
-    served = new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    served = serving.open();
     l1 = settings.newL1();
     results =
         getRuntimeContext().getMapState(StateDescriptors.cachedResults(settings.l2TtlMillis()));
@@ -287,7 +279,7 @@ public final class CacheLookup
           @Override
           public float[] vector() throws Exception {
             CachedEmbedding e = embedding.value();
-            return e != null && e.version().equals(modelId) ? e.vector() : null;
+            return e != null && e.version().equals(serving.modelId()) ? e.vector() : null;
           }
         };
     failures.open(metrics, "failures");
@@ -514,7 +506,7 @@ public final class CacheLookup
   private void compute(AcceptedQuery q, ReadOnlyContext ctx) throws Exception {
     long t0 = System.nanoTime();
     CachedEmbedding e = embedding.value();
-    if (e != null && e.version().equals(modelId)) {
+    if (e != null && e.version().equals(serving.modelId())) {
       embeddingHits.inc();
       ctx.output(
           EMBEDDED,
@@ -540,7 +532,7 @@ public final class CacheLookup
       throws Exception {
     served.poll();
     if (fill.kind() == CacheFill.Kind.EMBEDDING) {
-      if (fill.version().equals(modelId)) {
+      if (fill.version().equals(serving.modelId())) {
         embedding.update(new CachedEmbedding(fill.version(), fill.embedding()));
       } else {
         staleDropped.inc();

@@ -14,6 +14,34 @@ import java.util.Set;
  * never on a record), closed in {@code close()}; not thread-safe.
  */
 final class ServedIndex implements AutoCloseable {
+  /**
+   * What a cache operator serves, checked up front (in its constructor, before the job is
+   * submitted).
+   *
+   * @param initialVersion the version submitted with the job
+   * @param modelId the embedding model's id
+   * @param artifactDir its directory, or {@code null} (products then unchecked)
+   * @param watchRoot an index root whose {@code LATEST} is followed, or {@code null}
+   * @param watchIntervalMillis how often it is read; >= 1 when watching
+   * @throws IllegalArgumentException via {@link #check}
+   */
+  record Spec(
+      String initialVersion,
+      String modelId,
+      String artifactDir,
+      String watchRoot,
+      long watchIntervalMillis)
+      implements java.io.Serializable {
+    Spec {
+      check(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    }
+
+    /** The served index as of now (in {@code open()}). */
+    ServedIndex open() {
+      return new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+    }
+  }
+
   private String version;
   private Set<String> products;
   private final VersionFollower follower;
