@@ -19,7 +19,8 @@ public final class CacheOptions {
           "cache.l1-max-bytes",
           64L << 20,
           "L1: estimated heap bytes of the in-heap results per subtask (answers with many items or"
-              + " long titles are evicted by size before cache.l1-max-entries is reached).");
+              + " long titles are evicted by size before cache.l1-max-entries is reached); the hit"
+              + " path keeps its texts' query embeddings within the same bounds, apart.");
 
   public static final ConfigOption<Long> L1_TTL_MS =
       longInt("cache.l1-ttl-ms", 600_000, "Lifetime of L1 entries.");
