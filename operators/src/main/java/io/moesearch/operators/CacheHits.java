@@ -186,7 +186,7 @@ public final class CacheHits
   /** The text's cached embedding of the serving model, for the coherence check. */
   private CatalogCoherence.QueryVector vectorOf(String text) {
     CachedEmbedding e = vectors.get(text, serving.modelId());
-    return e == null ? CatalogCoherence.NO_VECTOR : CatalogCoherence.known(e.vector());
+    return e == null ? CatalogCoherence.NO_VECTOR : e::vector;
   }
 
   /**

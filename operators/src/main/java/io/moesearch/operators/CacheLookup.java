@@ -270,17 +270,9 @@ public final class CacheLookup
     fillsRejected = metrics.counter("fillsRejected");
     coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
     keyedVector =
-        new CatalogCoherence.QueryVector() {
-          @Override
-          public boolean available() {
-            return true;
-          }
-
-          @Override
-          public float[] vector() throws Exception {
-            CachedEmbedding e = embedding.value();
-            return e != null && e.version().equals(serving.modelId()) ? e.vector() : null;
-          }
+        () -> {
+          CachedEmbedding e = embedding.value();
+          return e != null && e.version().equals(serving.modelId()) ? e.vector() : null;
         };
     failures.open(metrics, "failures");
     metrics.gauge("l1Entries", () -> l1.size());

@@ -40,7 +40,7 @@ final class CatalogCoherence {
 
   /**
    * {@link #coherentAsOf}'s answer when only the query's embedding could decide (a product was
-   * upserted into one of the result's experts) and {@link QueryVector#available} is false.
+   * upserted into one of the result's experts) and it is {@link #UNAVAILABLE}.
    */
   static final long UNDECIDED = Long.MIN_VALUE + 1;
 
@@ -78,43 +78,24 @@ final class CatalogCoherence {
       ReadOnlyBroadcastState<String, LivePatch> patches,
       ReadOnlyBroadcastState<String, UpsertSignature> upserts) {}
 
-  /** The query's embedding, read only when a check needs it. */
-  interface QueryVector {
-    /** False: this operator cannot read it (the check is then {@link #UNDECIDED}). */
-    boolean available();
+  /**
+   * {@link QueryVector#vector}'s answer when this operator cannot read the query's embedding (the
+   * check is then {@link #UNDECIDED}); compared by identity.
+   */
+  static final float[] UNAVAILABLE = new float[0];
 
-    /** The vector, or {@code null} when none of the serving model is cached. */
+  /** The query's embedding, read only when a check needs it. */
+  @FunctionalInterface
+  interface QueryVector {
+    /**
+     * The vector, {@code null} when none of the serving model is cached, or {@link #UNAVAILABLE}
+     * when this operator cannot read it.
+     */
     float[] vector() throws Exception;
   }
 
   /** No embedding at hand: checks that would need one are {@link #UNDECIDED}. */
-  static final QueryVector NO_VECTOR =
-      new QueryVector() {
-        @Override
-        public boolean available() {
-          return false;
-        }
-
-        @Override
-        public float[] vector() {
-          return null;
-        }
-      };
-
-  /** A query embedding at hand ({@code null}: none of the serving model is known). */
-  static QueryVector known(float[] vector) {
-    return new QueryVector() {
-      @Override
-      public boolean available() {
-        return true;
-      }
-
-      @Override
-      public float[] vector() {
-        return vector;
-      }
-    };
-  }
+  static final QueryVector NO_VECTOR = () -> UNAVAILABLE;
 
   private final CacheSettings settings;
   private final CacheLookup.QueryTerms queryTermsOf;
@@ -305,10 +286,10 @@ final class CatalogCoherence {
     }
     float[] queryVector = null;
     if (expertReceived) {
-      if (!query.available()) {
+      queryVector = query.vector();
+      if (queryVector == UNAVAILABLE) {
         return UNDECIDED;
       }
-      queryVector = query.vector();
     }
     int[] queryTerms = null;
     for (Map.Entry<String, UpsertSignature> e : v.upserts().immutableEntries()) {

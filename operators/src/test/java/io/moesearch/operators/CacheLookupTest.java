@@ -209,34 +209,12 @@ class CacheLookupTest {
     harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).behindHits(), null, null);
     fill(resultFillAt("usb cable", T, 4));
     RankedItem[] other = {new RankedItem("p9", "Other cable", 0.5f)};
-    fill(
-        new CacheFill(
-            CacheFill.Kind.RESULT,
-            "usb cable",
-            10,
-            "",
-            VERSION,
-            other,
-            new int[] {4},
-            null,
-            T - 1,
-            null));
+    fill(CacheFill.result("usb cable", 10, "", VERSION, other, new int[] {4}, T - 1));
     send(query("q1", "usb cable"));
     assertThat(answers())
         .singleElement()
         .satisfies(r -> assertThat(r.items()).containsExactly(ITEMS));
-    fill(
-        new CacheFill(
-            CacheFill.Kind.RESULT,
-            "usb cable",
-            10,
-            "",
-            VERSION,
-            other,
-            new int[] {4},
-            null,
-            T + 1,
-            null));
+    fill(CacheFill.result("usb cable", 10, "", VERSION, other, new int[] {4}, T + 1));
     send(query("q2", "usb cable"));
     assertThat(answers().get(1).items()).containsExactly(other);
   }
