@@ -14,6 +14,10 @@ import io.moesearch.core.live.LiveFilter;
 import io.moesearch.core.live.LiveSlot;
 import io.moesearch.core.live.RecentMax;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.overload.ReplayWindow;
+import io.moesearch.core.overload.Sojourn;
+import io.moesearch.core.overload.StandingDelay;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.util.Vectors;
@@ -33,6 +37,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -73,9 +80,20 @@ import org.slf4j.LoggerFactory;
  * StateDescriptors#liveDeltaFoldedInto} records which version; {@code liveDeltaEntriesFolded}), and
  * later requests routed with an older version of the same line are served with the compacted one
  * ({@code requestsServedByCompactedVersion}), which holds what was dropped.
+ *
+ * <p>Overload ({@link #shedAfter}): a request whose query has waited {@code
+ * overload.max-sojourn-ms} or longer since its embedding ({@link Sojourn}: here, the queue in front
+ * of the experts), while that wait {@linkplain StandingDelay stands} (the subtask's requests waited
+ * that long for a whole interval of the bound: not a stall that drains), is not searched; its
+ * partial says {@link DegradationLevel#OVERLOADED} and the merge answers the query "overloaded" at
+ * once ({@code requestsShed}). So when the experts, not the model, are the bottleneck, the backlog
+ * in front of them drains at the cost of a lookup per request instead of growing, and the
+ * back-pressure never reaches the cache's hit path. In the {@link ReplayWindow} after a restore
+ * nothing is shed.
  */
 public final class ExpertRetrieval
-    extends KeyedCoProcessFunction<Integer, ExpertRequest, SlotDelta, PartialResult> {
+    extends KeyedCoProcessFunction<Integer, ExpertRequest, SlotDelta, PartialResult>
+    implements CheckpointedFunction {
   public static final OutputTag<ExpertStats> STATS = new OutputTag<>("expert-stats") {};
 
   private static final Logger LOG = LoggerFactory.getLogger(ExpertRetrieval.class);
@@ -97,7 +115,12 @@ public final class ExpertRetrieval
   private final long statsIntervalMillis;
   private final String watchRoot;
   private final String modelId;
+  private long shedAfterMillis;
+  private long replayFullQualityMillis;
 
+  private transient ReplayWindow replays;
+  private transient Counter shed;
+  private transient StandingDelay standing;
   private transient LinkedHashMap<String, Version> versions;
   private transient HybridRanker hybrid;
   private transient Map<Long, ExpertLoad> published;
@@ -209,8 +232,40 @@ public final class ExpertRetrieval
             : IndexArtifact.readManifest(IndexArtifact.resolve(Path.of(artifactDir))).modelId();
   }
 
+  /**
+   * Sheds the requests of queries that waited too long after their embedding (see the class
+   * comment).
+   *
+   * @param maxSojournMillis {@code overload.max-sojourn-ms}, {@code > 0}
+   * @param replayFullQualityMillis {@code overload.replay-full-quality-ms} under at-least-once
+   *     delivery, else 0
+   * @throws IllegalArgumentException naming the setting when a value is out of range
+   */
+  public ExpertRetrieval shedAfter(long maxSojournMillis, long replayFullQualityMillis) {
+    if (maxSojournMillis <= 0) {
+      throw new IllegalArgumentException(
+          "overload.max-sojourn-ms must be > 0 here, got " + maxSojournMillis);
+    }
+    this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
+    this.shedAfterMillis = maxSojournMillis;
+    return this;
+  }
+
+  /** Notes whether this subtask restarts from a checkpoint or savepoint (its state is keyed). */
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) {
+    replays =
+        ReplayWindow.starting(
+            replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis());
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) {}
+
   @Override
   public void open(OpenContext ctx) {
+    shed = getRuntimeContext().getMetricGroup().counter("requestsShed");
+    standing = shedAfterMillis == 0 ? null : new StandingDelay(shedAfterMillis);
     versions = new LinkedHashMap<>(4, 0.75f, true);
     IndexArtifact start =
         ServingVersions.current(
@@ -434,6 +489,17 @@ public final class ExpertRetrieval
   @Override
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
+    if (shedAfterMillis > 0 && req.degradation() != DegradationLevel.OVERLOADED) {
+      long now = ctx.timerService().currentProcessingTime(); // the wall clock, but for tests
+      double waited = Sojourn.afterEmbedding(now, req.tsInMillis(), req.embedMs());
+      if (!replays.inWindow(now)
+          && standing.observe(now, waited) >= shedAfterMillis
+          && waited >= shedAfterMillis) {
+        shed.inc();
+        out.collect(shedPartial(req));
+        return;
+      }
+    }
     try {
       retrieve(req, ctx, out);
     } catch (RuntimeException | StackOverflowError e) {
@@ -448,6 +514,26 @@ public final class ExpertRetrieval
             e);
       }
     }
+  }
+
+  /** The partial of a request not searched because its query waited too long: no items. */
+  private static PartialResult shedPartial(ExpertRequest req) {
+    return new PartialResult(
+        req.query(),
+        req.expert(),
+        req.experts(),
+        new RankedItem[0],
+        req.tsInMillis(),
+        req.embedMs(),
+        req.routeMs(),
+        0,
+        null,
+        req.embeddingCached(),
+        req.indexVersion(),
+        DegradationLevel.OVERLOADED,
+        false,
+        0,
+        Float.POSITIVE_INFINITY);
   }
 
   private void retrieve(ExpertRequest req, Context ctx, Collector<PartialResult> out)

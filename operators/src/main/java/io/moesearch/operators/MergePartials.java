@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * answered. A query gets one answer: after it, a small "answered" marker stays for {@code
  * answeredRetentionMillis} (by default {@link #defaultAnsweredRetention ten timeouts, at least a
  * minute}), so a late or replayed partial is dropped and counted ({@code latePartialsDropped})
- * instead of producing another answer; then all state and timers are gone.
+ * instead of producing another answer; then all state and timers are gone. A partial an expert shed
+ * under overload ({@link ExpertRetrieval#shedAfter}) answers its query "overloaded" at once ({@code
+ * shedAnswers}); the query's other partials are then late.
  *
  * <p>In the {@link ReplayWindow} after a restore (on under at-least-once delivery), a query waits
  * for its partials up to {@code answeredRetentionMillis} instead of the timeout: an answer
@@ -114,6 +116,7 @@ public final class MergePartials
   private transient ValueState<MergeStatus> status;
   private transient Counter timeouts;
   private transient Counter lateDropped;
+  private transient Counter shedAnswers;
   private transient Histogram missLatency;
   private transient Histogram embeddingHitLatency;
   private transient ReplayWindow replays;
@@ -225,6 +228,7 @@ public final class MergePartials
     status = getRuntimeContext().getState(StateDescriptors.mergeStatus());
     timeouts = getRuntimeContext().getMetricGroup().counter("mergeTimeouts");
     lateDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
+    shedAnswers = getRuntimeContext().getMetricGroup().counter("shedAnswers");
     failures.open(getRuntimeContext().getMetricGroup(), "mergeFailures");
     fencedItems = getRuntimeContext().getMetricGroup().counter("fencedItems");
     var cache = getRuntimeContext().getMetricGroup().addGroup("cache");
@@ -270,6 +274,14 @@ public final class MergePartials
     MergeStatus st = status.value();
     if (st != null && (st.done() || contains(st.received(), p.expert()))) {
       lateDropped.inc(); // answered already, or a replayed partial of an expert we have
+      return;
+    }
+    if (p.degradation() == DegradationLevel.OVERLOADED) {
+      // An expert shed its request (ExpertRetrieval#shedAfter): the query is answered at once.
+      shedAnswers.inc();
+      out.collect(
+          QueryFailures.overloadedAnswer(p.query(), p.tsInMillis(), p.embedMs(), p.indexVersion()));
+      finish(ctx.timerService(), st);
       return;
     }
     int[] received = st == null ? new int[] {p.expert()} : append(st.received(), p.expert());

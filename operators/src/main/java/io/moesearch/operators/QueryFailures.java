@@ -105,4 +105,31 @@ final class QueryFailures implements Serializable {
         true,
         new int[0]);
   }
+
+  /**
+   * The answer of a query turned away because the job was overloaded: no items, {@code degraded:
+   * overloaded}, not partial (nothing was searched that could be missing).
+   */
+  static SearchResult overloadedAnswer(
+      SearchQuery q, long tsInMillis, double embedMs, String indexVersion) {
+    long now = System.currentTimeMillis();
+    return new SearchResult(
+        q.queryId(),
+        q.text(),
+        new RankedItem[0],
+        new int[0],
+        indexVersion == null ? "" : indexVersion,
+        new StageLatency(
+            Double.isFinite(embedMs) ? Math.max(0, embedMs) : 0,
+            0,
+            0,
+            0,
+            Math.max(0, now - tsInMillis)),
+        SearchResult.CACHE_MISS,
+        Math.max(0, tsInMillis),
+        now,
+        false,
+        new int[0],
+        SearchResult.OVERLOADED);
+  }
 }

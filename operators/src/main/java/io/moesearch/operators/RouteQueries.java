@@ -2,9 +2,7 @@ package io.moesearch.operators;
 
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
-import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchResult;
-import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertLoadTracker;
@@ -15,6 +13,10 @@ import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.overload.DegradationPolicy;
+import io.moesearch.core.overload.ReplayWindow;
+import io.moesearch.core.overload.Sojourn;
+import io.moesearch.core.overload.StandingDelay;
 import io.moesearch.core.retrieval.FilterMatchCounts;
 import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.state.StateDescriptors;
@@ -70,7 +72,14 @@ import org.slf4j.LoggerFactory;
  * route is cut accordingly ({@link DegradationLevel#apply}) and every request says so, and an
  * {@linkplain DegradationLevel#OVERLOADED overloaded} query is answered here at once, on the {@link
  * #OVERLOADED} side output (no items, {@code degraded: overloaded}), without touching an expert.
- * Metrics count the queries per level ({@code degradedQueries_<level>}).
+ * With {@link #overloadAfter} the router also acts on what the embedding stage cannot see: a
+ * query's {@linkplain Sojourn sojourn after its embedding} (a backlog behind the model when the
+ * experts are the bottleneck, or a query whose embedding came from the cache and never queued for
+ * the model), as far as it {@linkplain StandingDelay stands} over an interval of the bound (a stall
+ * that drains degrades nothing), is mapped to a level by a {@link DegradationPolicy} over {@code
+ * overload.max-sojourn-ms}, and the higher of the two levels serves ({@code sojournDegraded} counts
+ * the queries it raised). In the {@link ReplayWindow} after a restore nothing is raised. Metrics
+ * count the queries per level ({@code degradedQueries_<level>}).
  */
 public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertRequest>
     implements CheckpointedFunction {
@@ -103,6 +112,12 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   private transient Counter swapFailures;
   private transient EnumMap<DegradationLevel, Counter> degraded;
   private QueryFailures failures = new QueryFailures("route", null);
+  private long sojournBoundMillis;
+  private long replayFullQualityMillis;
+  private transient DegradationPolicy sojourn;
+  private transient StandingDelay standing;
+  private transient ReplayWindow replays;
+  private transient Counter sojournDegraded;
 
   /** The version being served and its router (which holds this subtask's load tracker). */
   private record Serving(
@@ -160,8 +175,30 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     return this;
   }
 
+  /**
+   * Degrades or turns away queries by their {@linkplain Sojourn sojourn after the embedding} too
+   * (see the class comment).
+   *
+   * @param maxSojournMillis {@code overload.max-sojourn-ms}, {@code > 0}
+   * @param replayFullQualityMillis {@code overload.replay-full-quality-ms} under at-least-once
+   *     delivery, else 0
+   * @throws IllegalArgumentException naming the setting when a value is out of range
+   */
+  public RouteQueries overloadAfter(long maxSojournMillis, long replayFullQualityMillis) {
+    if (maxSojournMillis <= 0) {
+      throw new IllegalArgumentException(
+          "overload.max-sojourn-ms must be > 0 here, got " + maxSojournMillis);
+    }
+    this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
+    this.sojournBoundMillis = maxSojournMillis;
+    return this;
+  }
+
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    replays =
+        ReplayWindow.starting(
+            replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis());
     trackerState = ctx.getOperatorStateStore().getListState(StateDescriptors.routerLoads());
     for (ExpertLoadTracker.Snapshot s : trackerState.get()) {
       // After a rescale a subtask may get several subtasks' counts: any one is a fair sample.
@@ -188,6 +225,9 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     swaps = metrics.counter("indexVersionSwaps");
     swapFailures = metrics.counter("indexVersionSwapFailures");
     failures.open(metrics, "routingFailures");
+    sojourn = sojournBoundMillis == 0 ? null : new DegradationPolicy(sojournBoundMillis);
+    standing = sojournBoundMillis == 0 ? null : new StandingDelay(sojournBoundMillis);
+    sojournDegraded = metrics.counter("sojournDegraded");
     degraded = new EnumMap<>(DegradationLevel.class);
     for (DegradationLevel l : DegradationLevel.values()) {
       degraded.put(l, metrics.counter("degradedQueries_" + l.wireName()));
@@ -280,24 +320,13 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
 
   /** The requests of {@code q} (none when it is answered here, overloaded). */
   private List<ExpertRequest> route(EmbeddedQuery q, Context ctx) {
-    degraded.get(q.degradation()).inc();
-    if (q.isOverloaded()) {
-      long now = System.currentTimeMillis();
+    DegradationLevel level = level(q, ctx.timerService().currentProcessingTime());
+    degraded.get(level).inc();
+    if (level == DegradationLevel.OVERLOADED) {
       ctx.output(
           OVERLOADED,
-          new SearchResult(
-              q.query().queryId(),
-              q.query().text(),
-              new RankedItem[0],
-              new int[0],
-              serving.version(),
-              new StageLatency(q.embedMs(), 0, 0, 0, Math.max(0, now - q.tsInMillis())),
-              SearchResult.CACHE_MISS,
-              q.tsInMillis(),
-              now,
-              false,
-              new int[0],
-              SearchResult.OVERLOADED));
+          QueryFailures.overloadedAnswer(
+              q.query(), q.tsInMillis(), q.embedMs(), serving.version()));
       return List.of();
     }
     long t0 = System.nanoTime();
@@ -322,12 +351,12 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
                 serving.matches().counts(f.canonical(), () -> staticFilter),
                 Math.max(q.query().topK(), 1))
             : router.route(q.vector(), eventTime);
-    route = q.degradation().apply(route, routing.fastOversample());
+    route = level.apply(route, routing.fastOversample());
     int[] experts = route.experts();
     int[] slots = route.slots();
     // 0 = the retrieval operator's own oversample: only the fast path (or a cut) asks for another.
     int oversample =
-        route.fast() || q.degradation().compareTo(DegradationLevel.FEWER_CANDIDATES) >= 0
+        route.fast() || level.compareTo(DegradationLevel.FEWER_CANDIDATES) >= 0
             ? route.oversample()
             : 0;
     if (route.fast()) {
@@ -359,10 +388,26 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
               serving.version(),
               oversample,
               slots[i],
-              q.degradation(),
+              level,
               q.cacheFill()));
     }
     return requests;
+  }
+
+  /** The level {@code q} is served at: its own, or higher by its sojourn (class comment). */
+  private DegradationLevel level(EmbeddedQuery q, long now) {
+    DegradationLevel level = q.degradation();
+    if (sojourn == null || level == DegradationLevel.OVERLOADED || replays.inWindow(now)) {
+      return level;
+    }
+    DegradationLevel late =
+        sojourn.admit(
+            standing.observe(now, Sojourn.afterEmbedding(now, q.tsInMillis(), q.embedMs())));
+    if (late.compareTo(level) > 0) {
+      sojournDegraded.inc();
+      return late;
+    }
+    return level;
   }
 
   @Override

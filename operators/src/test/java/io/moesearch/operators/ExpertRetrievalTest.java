@@ -18,6 +18,7 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
@@ -193,6 +194,82 @@ class ExpertRetrievalTest {
         r.indexVersion(),
         r.oversample(),
         slot);
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
+      shedding(long replayFullQualityMillis) throws Exception {
+    return Harnesses.withoutGenericTypes(
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(
+                new ExpertRetrieval(
+                        dir.toString(),
+                        OVERSAMPLE,
+                        RankingSettings.denseOnly(),
+                        HALF_LIFE_MS,
+                        STATS_INTERVAL_MS)
+                    .shedAfter(200, replayFullQualityMillis)),
+            ExpertRequest::slot,
+            SlotDelta::slot,
+            Types.INT));
+  }
+
+  /** Retrieves {@code r} at processing time {@code now} as if accepted {@code ageMillis} before. */
+  private static PartialResult retrieveWaited(
+      KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult> h,
+      ExpertRequest r,
+      long now,
+      long ageMillis)
+      throws Exception {
+    h.setProcessingTime(now);
+    int before = h.extractOutputValues().size();
+    h.processElement1(
+        new StreamRecord<>(
+            new ExpertRequest(
+                r.query(), r.vector(), r.expert(), r.experts(), now - ageMillis, 5, r.routeMs())));
+    List<PartialResult> out = h.extractOutputValues();
+    assertThat(out).as("one partial per request").hasSize(before + 1);
+    return out.get(out.size() - 1);
+  }
+
+  @Test
+  void requestsWhoseQueriesWaitedPastTheBoundForAWholeIntervalAreShedNotSearched()
+      throws Exception {
+    ExpertRequest base = request(catalog.get(3).title(), 0, 5, null);
+    long t0 = System.currentTimeMillis();
+    try (var h = shedding(0)) {
+      h.open();
+      PartialResult fresh = retrieveWaited(h, base, t0, 20);
+      assertThat(fresh.degradation()).isEqualTo(DegradationLevel.NONE);
+      assertThat(fresh.items()).as("a fresh request is searched").isNotEmpty();
+      // A stall: one request waited 10 s, the next ones did not. Nothing is shed.
+      assertThat(retrieveWaited(h, base, t0 + 250, 10_000).items()).isNotEmpty();
+      assertThat(retrieveWaited(h, base, t0 + 260, 10).items()).isNotEmpty();
+      // Every request waits 10 s for longer than the 200 ms interval: they are shed.
+      PartialResult last = null;
+      for (long t = t0 + 500; t <= t0 + 1_000; t += 50) {
+        last = retrieveWaited(h, base, t, 10_000);
+      }
+      assertThat(last.degradation()).isEqualTo(DegradationLevel.OVERLOADED);
+      assertThat(last.items()).as("a request that waited 10 s is not searched").isEmpty();
+      assertThat(last.query()).isEqualTo(base.query());
+      // A request that did not wait is searched even while the others are shed.
+      assertThat(retrieveWaited(h, base, t0 + 1_010, 10).degradation())
+          .isEqualTo(DegradationLevel.NONE);
+
+      // In the replay window after a restore, the same old requests are searched in full.
+      OperatorSubtaskState snapshot = h.snapshot(1L, t0 + 1_010);
+      try (var restored = shedding(60_000)) {
+        restored.setup();
+        restored.initializeState(snapshot);
+        restored.open();
+        for (long t = t0 + 2_000; t <= t0 + 2_500; t += 50) {
+          PartialResult p = retrieveWaited(restored, base, t, 10_000);
+          assertThat(p.degradation()).isEqualTo(DegradationLevel.NONE);
+          assertThat(ids(p.items())).isEqualTo(ids(fresh.items()));
+        }
+      }
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.live.LivePatch;
+import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
@@ -556,6 +557,42 @@ class MergePartialsTest {
         .hasMessageContaining("merge.timeout-ms");
     assertThat(MergePartials.defaultAnsweredRetention(10)).isEqualTo(60_000);
     assertThat(MergePartials.defaultAnsweredRetention(600_000)).isEqualTo(6_000_000);
+  }
+
+  @Test
+  void aShedPartialAnswersItsQueryOverloadedAtOnceAndTheOthersAreLate() throws Exception {
+    process(fromExpert2());
+    PartialResult shed =
+        new PartialResult(
+            QUERY,
+            0,
+            EXPERTS,
+            new RankedItem[0],
+            TS_IN,
+            2.5,
+            0.25,
+            0,
+            null,
+            false,
+            VERSION,
+            DegradationLevel.OVERLOADED,
+            false,
+            0,
+            Float.POSITIVE_INFINITY);
+    process(shed);
+    assertThat(harness.extractOutputValues())
+        .as("answered before the timeout and before expert 5 answered")
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.degraded()).isEqualTo(SearchResult.OVERLOADED);
+              assertThat(r.items()).isEmpty();
+              assertThat(r.partial()).isFalse();
+            });
+    process(fromExpert5());
+    harness.setProcessingTime(T0 + 5 * TIMEOUT_MS);
+    assertThat(harness.extractOutputValues()).as("one answer per query").hasSize(1);
+    assertNoStateOrTimersLeft();
   }
 
   @Test

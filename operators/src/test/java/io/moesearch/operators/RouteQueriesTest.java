@@ -279,6 +279,80 @@ class RouteQueriesTest {
     }
   }
 
+  /**
+   * Routes a query accepted {@code ageMillis} before processing time {@code now} whose embedding
+   * took {@code embedMillis} (from the cache when {@code cached}); returns the level it was served
+   * at ({@code OVERLOADED}: answered at once, unsearched).
+   */
+  private static DegradationLevel routeWaited(
+      OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h,
+      long now,
+      long ageMillis,
+      double embedMillis,
+      boolean cached)
+      throws Exception {
+    EmbeddedQuery base = queries.get(0);
+    SearchQuery q = new SearchQuery("w-" + now, base.query().text(), 10, null, 0, null);
+    h.setProcessingTime(now);
+    int routed = h.extractOutputValues().size();
+    var answered = h.getSideOutput(RouteQueries.OVERLOADED);
+    int overloaded = answered == null ? 0 : answered.size();
+    h.processElement(
+        new StreamRecord<>(
+            new EmbeddedQuery(q, base.vector(), now - ageMillis, embedMillis, cached)));
+    List<ExpertRequest> out = h.extractOutputValues();
+    if (out.size() > routed) {
+      return out.get(out.size() - 1).degradation();
+    }
+    List<StreamRecord<SearchResult>> turnedAway =
+        new ArrayList<>(h.getSideOutput(RouteQueries.OVERLOADED));
+    assertThat(turnedAway).hasSize(overloaded + 1);
+    assertThat(turnedAway.get(overloaded).getValue().degraded()).isEqualTo(SearchResult.OVERLOADED);
+    return DegradationLevel.OVERLOADED;
+  }
+
+  @Test
+  void aStandingWaitAfterTheEmbeddingStepsTheLevelUpToOverloadedAndItRecovers() throws Exception {
+    long t0 = System.currentTimeMillis();
+    try (var on =
+            harness(
+                new RouteQueries(dir.toString(), balanced(0), true, null, 0)
+                    .overloadAfter(200, 0));
+        var off = harness(new RouteQueries(dir.toString(), balanced(0), true, null, 0))) {
+      on.open();
+      off.open();
+      // 5 s in the job, all but 3 ms of it embedding: the model's queue (EmbedQueries' bound).
+      assertThat(routeWaited(on, t0, 5_000, 4_997, false)).isEqualTo(DegradationLevel.NONE);
+      // One query that waited 300 ms (a stall), then fresh ones: nothing stands, nothing degrades.
+      assertThat(routeWaited(on, t0 + 10, 300, 5, false)).isEqualTo(DegradationLevel.NONE);
+      for (long t = t0 + 20; t < t0 + 600; t += 20) {
+        assertThat(routeWaited(on, t, 8, 5, false)).isEqualTo(DegradationLevel.NONE);
+      }
+      // Behind the experts for good: queries with cached embeddings that waited 120 ms, then 5 s.
+      List<DegradationLevel> behind = new ArrayList<>();
+      for (long t = t0 + 600; t < t0 + 1_200; t += 20) {
+        behind.add(routeWaited(on, t, 125, 0.1, true));
+      }
+      assertThat(behind.get(behind.size() - 1))
+          .as("120 ms standing: degraded but searched")
+          .isBetween(DegradationLevel.FEWER_EXPERTS, DegradationLevel.FAST_PATH);
+      List<DegradationLevel> late = new ArrayList<>();
+      for (long t = t0 + 1_200; t < t0 + 1_800; t += 20) {
+        late.add(routeWaited(on, t, 5_000, 0.1, true));
+        assertThat(routeWaited(off, t, 5_000, 0.1, true))
+            .as("without overloadAfter the wait after the embedding changes nothing")
+            .isEqualTo(DegradationLevel.NONE);
+      }
+      assertThat(late.get(late.size() - 1)).isEqualTo(DegradationLevel.OVERLOADED);
+      // The backlog drained: served in full again.
+      List<DegradationLevel> drained = new ArrayList<>();
+      for (long t = t0 + 1_800; t < t0 + 2_400; t += 20) {
+        drained.add(routeWaited(on, t, 3, 1, false));
+      }
+      assertThat(drained.get(drained.size() - 1)).isEqualTo(DegradationLevel.NONE);
+    }
+  }
+
   @Test
   void confidentQueriesTakeTheFastPathWithASmallerCandidateCount() throws Exception {
     LoadAwareRoutingConfig fastForAll =

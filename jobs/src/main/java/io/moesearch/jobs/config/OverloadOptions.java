@@ -26,6 +26,20 @@ public final class OverloadOptions {
               + " per subtask) at which new misses are answered 'overloaded'; the earlier steps"
               + " start at 1/4, 1/2 and 3/4 of it.");
 
+  public static final ConfigOption<Long> MAX_SOJOURN_MS =
+      longIn(
+          "overload.max-sojourn-ms",
+          1_000,
+          0,
+          600_000,
+          "Standing wait after the embedding (a query's time in the job less its embedding"
+              + " time; the least over an interval of this length, so a stall that drains does"
+              + " not count) at which the router answers 'overloaded' and an expert does not"
+              + " search a request (the query is answered 'overloaded'); the router's earlier"
+              + " steps start at 1/4, 1/2 and 3/4 of it. Catches a backlog the model's queue"
+              + " does not show: the experts as the bottleneck, or queries with cached"
+              + " embeddings. 0 = off.");
+
   public static final ConfigOption<Long> REPLAY_FULL_QUALITY_MS =
       longIn(
           "overload.replay-full-quality-ms",

@@ -401,18 +401,30 @@ public final class SearchJob {
     LoadAwareRoutingConfig routing = config.loadAwareRouting();
     DataStream<EmbeddedQuery> toRoute =
         cachedEmbeddings == null ? embedded : embedded.union(cachedEmbeddings);
+    RouteQueries router =
+        new RouteQueries(
+                artifactDir,
+                routing,
+                config.ranking().hybrid(),
+                watchRoot(config),
+                config.indexWatchIntervalMillis())
+            .deadLettersFrom(config.kafka().queryTopic());
+    ExpertRetrieval retrieval =
+        new ExpertRetrieval(
+            artifactDir,
+            config.oversample(),
+            config.ranking(),
+            routing.loadHalfLifeMs(),
+            config.statsIntervalMillis(),
+            watchRoot(config));
+    long maxSojourn = overload ? config.get(OverloadOptions.MAX_SOJOURN_MS) : 0;
+    if (maxSojourn > 0) {
+      // EmbedQueries bounds the model's queue; these bound the wait after it (Sojourn).
+      router.overloadAfter(maxSojourn, replayFullQuality);
+      retrieval.shedAfter(maxSojourn, replayFullQuality);
+    }
     SingleOutputStreamOperator<ExpertRequest> routed =
-        toRoute
-            .process(
-                new RouteQueries(
-                        artifactDir,
-                        routing,
-                        config.ranking().hybrid(),
-                        watchRoot(config),
-                        config.indexWatchIntervalMillis())
-                    .deadLettersFrom(config.kafka().queryTopic()))
-            .name("route")
-            .uid("route");
+        toRoute.process(router).name("route").uid("route");
     DataStream<SlotDelta> slotDeltas =
         deltas != null
             ? deltas
@@ -425,14 +437,7 @@ public final class SearchJob {
         routed
             .keyBy(ExpertRequest::slot)
             .connect(slotDeltas.keyBy(SlotDelta::slot))
-            .process(
-                new ExpertRetrieval(
-                    artifactDir,
-                    config.oversample(),
-                    config.ranking(),
-                    routing.loadHalfLifeMs(),
-                    config.statsIntervalMillis(),
-                    watchRoot(config)))
+            .process(retrieval)
             .name("expert-retrieval")
             .uid("expert-retrieval");
     SingleOutputStreamOperator<SearchResult> results =

@@ -112,6 +112,7 @@ final class BenchOverloadCommand extends CliCommand {
     public double missCapacityPerSec;
     public boolean missCapacityMeasured;
     public long maxWaitMs;
+    public long maxSojournMs;
     public boolean overloadEnabled;
     public List<Load> loads = new ArrayList<>();
   }
@@ -133,6 +134,7 @@ final class BenchOverloadCommand extends CliCommand {
     Report report = new Report();
     report.overloadEnabled = config.get(OverloadOptions.ENABLED);
     report.maxWaitMs = config.get(OverloadOptions.MAX_WAIT_MS);
+    report.maxSojournMs = config.get(OverloadOptions.MAX_SOJOURN_MS);
 
     double capacity = missCapacityOption;
     if (capacity <= 0) {
@@ -300,11 +302,12 @@ final class BenchOverloadCommand extends CliCommand {
   private static void print(Report report) {
     System.out.printf(
         Locale.ROOT,
-        "%nmiss capacity %.1f/s (%s); overload %s, max wait %d ms%n%n",
+        "%nmiss capacity %.1f/s (%s); overload %s, max wait %d ms, max sojourn %d ms%n%n",
         report.missCapacityPerSec,
         report.missCapacityMeasured ? "measured" : "given",
         report.overloadEnabled ? "on" : "off",
-        report.maxWaitMs);
+        report.maxWaitMs,
+        report.maxSojournMs);
     System.out.println(
         "| load × miss capacity | offered q/s | hit p99 ms (in job / e2e) | searched miss p50 / p99 ms (in job) | miss e2e p99 ms | overloaded p99 ms | none | fewer_experts | fewer_candidates | fast_path | overloaded | degraded recall@10 | lost |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
