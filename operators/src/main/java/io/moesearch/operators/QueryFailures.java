@@ -86,6 +86,27 @@ final class QueryFailures implements Serializable {
    */
   static SearchResult failedAnswer(
       SearchQuery q, long tsInMillis, double embedMs, int[] experts, String indexVersion) {
+    return unsearched(
+        q, tsInMillis, embedMs, experts, indexVersion, true, SearchResult.NOT_DEGRADED);
+  }
+
+  /**
+   * The answer of a query turned away because the job was overloaded: no items, {@code degraded:
+   * overloaded}, not partial (nothing was searched that could be missing).
+   */
+  static SearchResult overloadedAnswer(
+      SearchQuery q, long tsInMillis, double embedMs, String indexVersion) {
+    return unsearched(q, tsInMillis, embedMs, null, indexVersion, false, SearchResult.OVERLOADED);
+  }
+
+  private static SearchResult unsearched(
+      SearchQuery q,
+      long tsInMillis,
+      double embedMs,
+      int[] experts,
+      String indexVersion,
+      boolean partial,
+      String degraded) {
     long now = System.currentTimeMillis();
     return new SearchResult(
         q.queryId(),
@@ -102,34 +123,8 @@ final class QueryFailures implements Serializable {
         SearchResult.CACHE_MISS,
         Math.max(0, tsInMillis),
         now,
-        true,
-        new int[0]);
-  }
-
-  /**
-   * The answer of a query turned away because the job was overloaded: no items, {@code degraded:
-   * overloaded}, not partial (nothing was searched that could be missing).
-   */
-  static SearchResult overloadedAnswer(
-      SearchQuery q, long tsInMillis, double embedMs, String indexVersion) {
-    long now = System.currentTimeMillis();
-    return new SearchResult(
-        q.queryId(),
-        q.text(),
-        new RankedItem[0],
+        partial,
         new int[0],
-        indexVersion == null ? "" : indexVersion,
-        new StageLatency(
-            Double.isFinite(embedMs) ? Math.max(0, embedMs) : 0,
-            0,
-            0,
-            0,
-            Math.max(0, now - tsInMillis)),
-        SearchResult.CACHE_MISS,
-        Math.max(0, tsInMillis),
-        now,
-        false,
-        new int[0],
-        SearchResult.OVERLOADED);
+        degraded);
   }
 }
