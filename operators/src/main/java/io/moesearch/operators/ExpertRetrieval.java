@@ -492,9 +492,8 @@ public final class ExpertRetrieval
     if (shedAfterMillis > 0 && req.degradation() != DegradationLevel.OVERLOADED) {
       long now = ctx.timerService().currentProcessingTime(); // the wall clock, but for tests
       double waited = Sojourn.afterEmbedding(now, req.tsInMillis(), req.embedMs());
-      if (!replays.inWindow(now)
-          && standing.observe(now, waited) >= shedAfterMillis
-          && waited >= shedAfterMillis) {
+      // The standing wait is at most this request's own: both are at least the bound.
+      if (!replays.inWindow(now) && standing.observe(now, waited) >= shedAfterMillis) {
         shed.inc();
         out.collect(shedPartial(req));
         return;

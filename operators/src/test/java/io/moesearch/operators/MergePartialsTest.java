@@ -596,6 +596,38 @@ class MergePartialsTest {
   }
 
   @Test
+  void aShedPartialArrivingFirstIsAnsweredOverloadedAndNeverCached() throws Exception {
+    harness.close();
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    process(
+        new PartialResult(
+            QUERY,
+            5,
+            EXPERTS,
+            new RankedItem[0],
+            TS_IN,
+            2.5,
+            0.25,
+            0,
+            null,
+            false,
+            VERSION,
+            DegradationLevel.OVERLOADED,
+            true,
+            0,
+            Float.POSITIVE_INFINITY));
+    process(fromExpert2());
+    process(fromExpert0());
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(r -> assertThat(r.degraded()).isEqualTo(SearchResult.OVERLOADED));
+    assertThat(harness.getSideOutput(MergePartials.FILLS)).as("no cache fill").isNull();
+    assertNoStateOrTimersLeft();
+  }
+
+  @Test
   void aReplayedPartialAfterCompletionGivesNoSecondAnswer() throws Exception {
     process(fromExpert2());
     process(fromExpert0());

@@ -3,7 +3,8 @@ package io.moesearch.core.overload;
 /**
  * A query's sojourn after its embedding: how long it has been in the job (since it was accepted)
  * less the time its embedding took (the model's queue and inference, or the embedding cache's
- * lookup).
+ * lookup). So it also holds the time before the embedding stage (the cache stages, a coalesced
+ * wait), not only the queues after it.
  *
  * <p>The embedding stage bounds its own queue ({@link QueueWaitEstimate}, {@link
  * DegradationPolicy}). What it cannot see shows up here: a backlog after the model when retrieval,
@@ -18,8 +19,8 @@ public final class Sojourn {
 
   /**
    * The sojourn (ms, {@code >= 0}) at {@code nowMillis} of a query accepted at {@code
-   * acceptedMillis} (both epoch ms, the job's clock) whose embedding took {@code embedMillis}; a
-   * non-finite or negative {@code embedMillis} counts as 0.
+   * acceptedMillis} (both epoch ms of wall clocks: the TaskManagers' clocks must agree) whose
+   * embedding took {@code embedMillis}; a non-finite or negative {@code embedMillis} counts as 0.
    */
   public static double afterEmbedding(long nowMillis, long acceptedMillis, double embedMillis) {
     double embed = Double.isFinite(embedMillis) && embedMillis > 0 ? embedMillis : 0;

@@ -2,8 +2,9 @@ package io.moesearch.core.overload;
 
 /**
  * The delay a queue holds steadily, as opposed to a burst it drains: the least {@linkplain Sojourn
- * sojourn} observed over the last one to two intervals, counted only once a whole interval was
- * observed. After a short stall (a checkpoint's synchronous phase, a collector pause) the queries
+ * sojourn} observed over the last one to two intervals, counted only when the interval before the
+ * current one saw a query too (so at low rates two slow queries up to two intervals apart are
+ * enough). After a short stall (a checkpoint's synchronous phase, a collector pause) the queries
  * that piled up drain, and one of them with a short wait brings the minimum down, so nothing is
  * degraded for a delay that is already gone; under sustained overload every query waits and the
  * minimum rises. This is CoDel's rule (Nichols and Jacobson, "Controlling Queue Delay", ACM Queue

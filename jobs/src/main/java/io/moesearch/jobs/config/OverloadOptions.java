@@ -33,8 +33,9 @@ public final class OverloadOptions {
           0,
           600_000,
           "Standing wait after the embedding (a query's time in the job less its embedding"
-              + " time; the least over an interval of this length, so a stall that drains does"
-              + " not count) at which the router answers 'overloaded' and an expert does not"
+              + " time; the least over the last one to two intervals of this length, so a stall"
+              + " that drains does not count; compares the clocks of the TaskManagers that parse"
+              + " and route or search: keep them in sync) at which the router answers 'overloaded' and an expert does not"
               + " search a request (the query is answered 'overloaded'); the router's earlier"
               + " steps start at 1/4, 1/2 and 3/4 of it. Catches a backlog the model's queue"
               + " does not show: the experts as the bottleneck, or queries with cached"
