@@ -559,27 +559,30 @@ class MergePartialsTest {
     assertThat(MergePartials.defaultAnsweredRetention(600_000)).isEqualTo(6_000_000);
   }
 
+  /** The partial of {@link #QUERY}'s request to {@code expert}, shed under overload. */
+  private static PartialResult shed(int expert) {
+    return new PartialResult(
+        QUERY,
+        expert,
+        EXPERTS,
+        new RankedItem[0],
+        TS_IN,
+        2.5,
+        0.25,
+        0,
+        null,
+        false,
+        VERSION,
+        DegradationLevel.OVERLOADED,
+        true,
+        0,
+        Float.POSITIVE_INFINITY);
+  }
+
   @Test
   void aShedPartialAnswersItsQueryOverloadedAtOnceAndTheOthersAreLate() throws Exception {
     process(fromExpert2());
-    PartialResult shed =
-        new PartialResult(
-            QUERY,
-            0,
-            EXPERTS,
-            new RankedItem[0],
-            TS_IN,
-            2.5,
-            0.25,
-            0,
-            null,
-            false,
-            VERSION,
-            DegradationLevel.OVERLOADED,
-            false,
-            0,
-            Float.POSITIVE_INFINITY);
-    process(shed);
+    process(shed(0));
     assertThat(harness.extractOutputValues())
         .as("answered before the timeout and before expert 5 answered")
         .singleElement()
@@ -601,23 +604,7 @@ class MergePartialsTest {
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
     harness.open();
     harness.setProcessingTime(T0);
-    process(
-        new PartialResult(
-            QUERY,
-            5,
-            EXPERTS,
-            new RankedItem[0],
-            TS_IN,
-            2.5,
-            0.25,
-            0,
-            null,
-            false,
-            VERSION,
-            DegradationLevel.OVERLOADED,
-            true,
-            0,
-            Float.POSITIVE_INFINITY));
+    process(shed(5));
     process(fromExpert2());
     process(fromExpert0());
     assertThat(harness.extractOutputValues())
