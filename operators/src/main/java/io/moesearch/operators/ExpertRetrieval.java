@@ -17,6 +17,7 @@ import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.ReplayWindow;
 import io.moesearch.core.overload.Sojourn;
+import io.moesearch.core.overload.SojournBound;
 import io.moesearch.core.overload.StandingDelay;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
@@ -118,9 +119,8 @@ public final class ExpertRetrieval
   private long shedAfterMillis;
   private long replayFullQualityMillis;
 
-  private transient ReplayWindow replays;
+  private transient SojournBound bound;
   private transient Counter shed;
-  private transient StandingDelay standing;
   private transient LinkedHashMap<String, Version> versions;
   private transient HybridRanker hybrid;
   private transient Map<Long, ExpertLoad> published;
@@ -242,21 +242,21 @@ public final class ExpertRetrieval
    * @throws IllegalArgumentException naming the setting when a value is out of range
    */
   public ExpertRetrieval shedAfter(long maxSojournMillis, long replayFullQualityMillis) {
-    if (maxSojournMillis <= 0) {
-      throw new IllegalArgumentException(
-          "overload.max-sojourn-ms must be > 0 here, got " + maxSojournMillis);
-    }
+    this.shedAfterMillis = SojournBound.checked(maxSojournMillis);
     this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
-    this.shedAfterMillis = maxSojournMillis;
     return this;
   }
 
   /** Notes whether this subtask restarts from a checkpoint or savepoint (its state is keyed). */
   @Override
   public void initializeState(FunctionInitializationContext ctx) {
-    replays =
-        ReplayWindow.starting(
-            replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis());
+    bound =
+        shedAfterMillis == 0
+            ? null
+            : new SojournBound(
+                shedAfterMillis,
+                ReplayWindow.starting(
+                    replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis()));
   }
 
   @Override
@@ -265,7 +265,6 @@ public final class ExpertRetrieval
   @Override
   public void open(OpenContext ctx) {
     shed = getRuntimeContext().getMetricGroup().counter("requestsShed");
-    standing = shedAfterMillis == 0 ? null : new StandingDelay(shedAfterMillis);
     versions = new LinkedHashMap<>(4, 0.75f, true);
     IndexArtifact start =
         ServingVersions.current(
@@ -489,11 +488,10 @@ public final class ExpertRetrieval
   @Override
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
-    if (shedAfterMillis > 0 && req.degradation() != DegradationLevel.OVERLOADED) {
+    if (bound != null && req.degradation() != DegradationLevel.OVERLOADED) {
       long now = ctx.timerService().currentProcessingTime(); // the wall clock, but for tests
-      double waited = Sojourn.afterEmbedding(now, req.tsInMillis(), req.embedMs());
       // The standing wait is at most this request's own: both are at least the bound.
-      if (!replays.inWindow(now) && standing.observe(now, waited) >= shedAfterMillis) {
+      if (bound.standingWait(now, req.tsInMillis(), req.embedMs()) >= bound.boundMillis()) {
         shed.inc();
         out.collect(shedPartial(req));
         return;

@@ -16,6 +16,7 @@ import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.DegradationPolicy;
 import io.moesearch.core.overload.ReplayWindow;
 import io.moesearch.core.overload.Sojourn;
+import io.moesearch.core.overload.SojournBound;
 import io.moesearch.core.overload.StandingDelay;
 import io.moesearch.core.retrieval.FilterMatchCounts;
 import io.moesearch.core.retrieval.FilterQueries;
@@ -115,8 +116,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   private long sojournBoundMillis;
   private long replayFullQualityMillis;
   private transient DegradationPolicy sojourn;
-  private transient StandingDelay standing;
-  private transient ReplayWindow replays;
+  private transient SojournBound bound;
   private transient Counter sojournDegraded;
 
   /** The version being served and its router (which holds this subtask's load tracker). */
@@ -185,20 +185,20 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
    * @throws IllegalArgumentException naming the setting when a value is out of range
    */
   public RouteQueries overloadAfter(long maxSojournMillis, long replayFullQualityMillis) {
-    if (maxSojournMillis <= 0) {
-      throw new IllegalArgumentException(
-          "overload.max-sojourn-ms must be > 0 here, got " + maxSojournMillis);
-    }
+    this.sojournBoundMillis = SojournBound.checked(maxSojournMillis);
     this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
-    this.sojournBoundMillis = maxSojournMillis;
     return this;
   }
 
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
-    replays =
-        ReplayWindow.starting(
-            replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis());
+    bound =
+        sojournBoundMillis == 0
+            ? null
+            : new SojournBound(
+                sojournBoundMillis,
+                ReplayWindow.starting(
+                    replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis()));
     trackerState = ctx.getOperatorStateStore().getListState(StateDescriptors.routerLoads());
     for (ExpertLoadTracker.Snapshot s : trackerState.get()) {
       // After a rescale a subtask may get several subtasks' counts: any one is a fair sample.
@@ -226,7 +226,6 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     swapFailures = metrics.counter("indexVersionSwapFailures");
     failures.open(metrics, "routingFailures");
     sojourn = sojournBoundMillis == 0 ? null : new DegradationPolicy(sojournBoundMillis);
-    standing = sojournBoundMillis == 0 ? null : new StandingDelay(sojournBoundMillis);
     sojournDegraded = metrics.counter("sojournDegraded");
     degraded = new EnumMap<>(DegradationLevel.class);
     for (DegradationLevel l : DegradationLevel.values()) {
@@ -397,12 +396,10 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   /** The level {@code q} is served at: its own, or higher by its sojourn (class comment). */
   private DegradationLevel level(EmbeddedQuery q, long now) {
     DegradationLevel level = q.degradation();
-    if (sojourn == null || level == DegradationLevel.OVERLOADED || replays.inWindow(now)) {
+    if (bound == null || level == DegradationLevel.OVERLOADED) {
       return level;
     }
-    DegradationLevel late =
-        sojourn.admit(
-            standing.observe(now, Sojourn.afterEmbedding(now, q.tsInMillis(), q.embedMs())));
+    DegradationLevel late = sojourn.admit(bound.standingWait(now, q.tsInMillis(), q.embedMs()));
     if (late.compareTo(level) > 0) {
       sojournDegraded.inc();
       return late;

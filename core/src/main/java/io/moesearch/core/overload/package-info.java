@@ -5,8 +5,8 @@
  * result. {@link QueueWaitEstimate} predicts the wait for the model; {@link DegradationPolicy} maps
  * a wait to a level (with hysteresis); {@link DegradationLevel#apply} is what a level does to a
  * routing decision. After the model, {@link Sojourn} is the time a query has waited since its
- * embedding and {@link StandingDelay} keeps only the part of it that stands (CoDel's rule), for the
- * stages that act on a backlog the model's queue does not show. {@link ReplayWindow} serves a
- * recovery in full.
+ * embedding and {@link StandingDelay} keeps only the part of it that stands (CoDel's rule); {@link
+ * SojournBound} puts the two together for the stages that act on a backlog the model's queue does
+ * not show. {@link ReplayWindow} serves a recovery in full.
  */
 package io.moesearch.core.overload;
