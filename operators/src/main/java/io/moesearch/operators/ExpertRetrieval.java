@@ -488,7 +488,7 @@ public final class ExpertRetrieval
   @Override
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
       throws Exception {
-    if (bound != null && req.degradation() != DegradationLevel.OVERLOADED) {
+    if (bound != null) {
       long now = ctx.timerService().currentProcessingTime(); // the wall clock, but for tests
       // The standing wait is at most this request's own: both are at least the bound.
       if (bound.standingWait(now, req.tsInMillis(), req.embedMs()) >= bound.boundMillis()) {
