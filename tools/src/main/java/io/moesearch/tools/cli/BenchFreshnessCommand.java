@@ -489,7 +489,9 @@ final class BenchFreshnessCommand extends CliCommand {
         "routed recall@10, fresh rebuild of the " + r.recall.remaining() + " left",
         "%.3f",
         r.recallFreshRebuild);
-    System.out.println("\nby kind (ms): " + t.byKind);
+    System.out.println("\nJVM without updates: " + r.withoutUpdates.jvm.describe());
+    System.out.println("JVM with updates: " + r.withUpdates.jvm.describe());
+    System.out.println("by kind (ms): " + t.byKind);
     t.staleExamples.forEach(e -> System.out.println("stale: " + e));
   }
 

@@ -12,6 +12,7 @@ import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.bench.JvmActivity;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,12 +106,19 @@ final class BenchOverloadCommand extends CliCommand {
     public Map<String, Double> degradedShare = new LinkedHashMap<>();
     public Double degradedRecallAt10;
     public int degradedRecallQueries;
+
+    /** This JVM's CPU, JIT and GC time over the load's stream. */
+    public JvmActivity jvm;
   }
 
   /** The JSON output. */
   public static final class Report {
     public double missCapacityPerSec;
     public boolean missCapacityMeasured;
+
+    /** This JVM's CPU, JIT and GC time while the miss capacity was measured (if it was). */
+    public JvmActivity missCapacityJvm;
+
     public long maxWaitMs;
     public long maxSojournMs;
     public boolean overloadEnabled;
@@ -147,6 +155,8 @@ final class BenchOverloadCommand extends CliCommand {
             PipelineDriver.run(
                 p, texts.take("cap-", 1500), List.of(), 0, Duration.ofMinutes(10), r -> {});
         capacity = f.throughputPerSec;
+        report.missCapacityJvm = f.jvm;
+        System.out.println("JVM while measuring it: " + f.jvm.describe());
       }
       report.missCapacityMeasured = true;
     }
@@ -206,6 +216,8 @@ final class BenchOverloadCommand extends CliCommand {
                   answers.putIfAbsent(r.queryId(), r);
                   (cached(r) ? hit : overloaded(r) ? turnedAway : miss).add(r.latency().totalMs());
                 });
+        load.jvm = f.jvm;
+        System.out.println("JVM over the load: " + f.jvm.describe());
         load.sent = n;
         load.answered = f.resultsReceived;
         load.lost = n - f.resultsReceived;

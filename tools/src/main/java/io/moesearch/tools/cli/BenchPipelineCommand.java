@@ -137,9 +137,10 @@ final class BenchPipelineCommand extends CliCommand {
       PipelineDriver.Figures f = drive(config, artifact, cacheOn, warm, measured, rate);
       System.out.printf(
           Locale.ROOT,
-          "cache %s: %.1f full answers/s%n",
+          "cache %s: %.1f full answers/s; JVM over the run %s%n",
           cacheOn ? "on" : "off",
-          f.fullAnswersPerSec);
+          f.fullAnswersPerSec,
+          f.jvm.describe());
       byMode.computeIfAbsent(cacheOn, k -> new ArrayList<>()).add(f);
       timedOut |= f.timedOut;
     }

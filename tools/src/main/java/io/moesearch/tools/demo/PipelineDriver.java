@@ -6,6 +6,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.eval.LatencyStats;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.bench.JvmActivity;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -69,6 +70,12 @@ public final class PipelineDriver {
     public Map<String, Double> cachePathLatencyMs = new TreeMap<>();
 
     public boolean timedOut;
+
+    /**
+     * This JVM's CPU, JIT and GC time from the first query sent to the last answer awaited (the
+     * broker and the job run in it too).
+     */
+    public JvmActivity jvm;
   }
 
   /** Per cache path: end-to-end and in-job latencies. */
@@ -169,6 +176,7 @@ public final class PipelineDriver {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+    JvmActivity.Reading before = JvmActivity.read();
     long start = System.nanoTime();
     int malformedEvery =
         malformed.isEmpty() ? Integer.MAX_VALUE : Math.max(1, queries.size() / malformed.size());
@@ -207,6 +215,7 @@ public final class PipelineDriver {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+    f.jvm = before.since();
     if (consumerFailure.get() != null) {
       throw consumerFailure.get();
     }
