@@ -1,8 +1,13 @@
 package io.moesearch.tools.bench;
 
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * What this JVM did during a measured phase, beside the figures measured in it: the embedded
@@ -16,15 +21,27 @@ import java.lang.management.ManagementFactory;
  * @param seconds wall-clock length of the phase
  * @param cpuCores process CPU time (all threads, native ones such as the model's included) divided
  *     by {@code seconds}: cores busy on average
- * @param jitSeconds time the JIT compiler threads spent compiling ({@link
- *     CompilationMXBean#getTotalCompilationTime}, summed over its threads; {@code -1} where the JVM
- *     does not report it)
+ * @param jitCpuSeconds CPU time of the JIT compiler threads (HotSpot's {@code C1 CompilerThread*}
+ *     and {@code C2 CompilerThread*}, read from Linux's {@code /proc/self/task/<tid>/schedstat}:
+ *     time on a CPU, not time waiting for one); {@code -1} where that is not readable. A compiler
+ *     thread that exits during the phase takes its time with it (HotSpot starts and stops them on
+ *     demand)
+ * @param jitElapsedSeconds what the JVM reports as compilation time ({@link
+ *     CompilationMXBean#getTotalCompilationTime}): elapsed time of the compilations, summed over
+ *     the compiler threads, including time they waited for a CPU; {@code -1} where not reported
  * @param gcSeconds time the collectors report for their collections ({@link
  *     GarbageCollectorMXBean#getCollectionTime}, summed; concurrent collectors' cycles included)
  * @param processors {@link Runtime#availableProcessors}
  */
 public record JvmActivity(
-    double seconds, double cpuCores, double jitSeconds, double gcSeconds, int processors) {
+    double seconds,
+    double cpuCores,
+    double jitCpuSeconds,
+    double jitElapsedSeconds,
+    double gcSeconds,
+    int processors) {
+
+  private static final Path TASKS = Path.of("/proc/self/task");
 
   public JvmActivity {
     if (!(seconds >= 0) || !(cpuCores >= 0) || !(gcSeconds >= 0) || processors < 1) {
@@ -33,9 +50,12 @@ public record JvmActivity(
     }
   }
 
-  /** Share of the machine's cores the JIT took over the phase ({@code -1} when unknown). */
+  /**
+   * Cores the JIT compiler threads kept busy on average over the phase, as a share of the machine's
+   * cores ({@code -1} when unknown).
+   */
   public double jitShareOfCores() {
-    return jitSeconds < 0 || seconds == 0 ? -1 : jitSeconds / (seconds * processors);
+    return jitCpuSeconds < 0 || seconds == 0 ? -1 : jitCpuSeconds / (seconds * processors);
   }
 
   /** Takes a reading now; {@link Reading#since} gives the activity from it to a later moment. */
@@ -49,7 +69,7 @@ public record JvmActivity(
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       gcMs += Math.max(0, gc.getCollectionTime());
     }
-    return new Reading(System.nanoTime(), processCpuNanos(), jitMs, gcMs);
+    return new Reading(System.nanoTime(), processCpuNanos(), compilerCpuNanos(), jitMs, gcMs);
   }
 
   private static long processCpuNanos() {
@@ -60,8 +80,45 @@ public record JvmActivity(
     return 0;
   }
 
-  /** Counters at one moment: monotonic clock, process CPU, JIT and GC time. */
-  public record Reading(long nanoTime, long cpuNanos, long jitMs, long gcMs) {
+  /** CPU nanoseconds of this process's JIT compiler threads, or -1 where unreadable. */
+  static long compilerCpuNanos() {
+    if (!Files.isDirectory(TASKS)) {
+      return -1;
+    }
+    long sum = 0;
+    boolean any = false;
+    try (Stream<Path> tasks = Files.list(TASKS)) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(task.resolve("comm")).strip();
+          if (!isCompilerThread(comm)) {
+            continue;
+          }
+          sum += onCpuNanos(Files.readString(task.resolve("schedstat")));
+          any = true;
+        } catch (IOException | RuntimeException e) {
+          // the thread exited between the listing and the read, or no schedstat: skip it
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return any ? sum : -1;
+  }
+
+  /** Whether a Linux thread name ({@code comm}, 15 characters at most) is a JIT compiler's. */
+  static boolean isCompilerThread(String comm) {
+    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+  }
+
+  /** The first field of a {@code schedstat} line: nanoseconds spent on a CPU. */
+  static long onCpuNanos(String schedstat) {
+    String[] fields = schedstat.strip().split("\\s+");
+    return Long.parseLong(fields[0]);
+  }
+
+  /** Counters at one moment: monotonic clock, process CPU, compiler CPU, JIT and GC time. */
+  public record Reading(long nanoTime, long cpuNanos, long jitCpuNanos, long jitMs, long gcMs) {
 
     /** The activity between this reading and now. */
     public JvmActivity since() {
@@ -75,26 +132,29 @@ public record JvmActivity(
       return new JvmActivity(
           seconds,
           seconds == 0 ? 0 : cpu / seconds,
+          jitCpuNanos < 0 || later.jitCpuNanos < 0
+              ? -1
+              : Math.max(0, later.jitCpuNanos - jitCpuNanos) / 1e9,
           jitMs < 0 || later.jitMs < 0 ? -1 : Math.max(0, later.jitMs - jitMs) / 1000.0,
           Math.max(0, later.gcMs - gcMs) / 1000.0,
           Runtime.getRuntime().availableProcessors());
     }
   }
 
-  /** One line for a report: cores busy, JIT and GC seconds and the JIT's share of the cores. */
+  /** One line for a report: cores busy, the JIT's CPU and its share of the cores, GC time. */
   public String describe() {
     return String.format(
-        java.util.Locale.ROOT,
-        "%.1f s: %.2f of %d cores busy; JIT compiling %s; GC %.1f s",
+        Locale.ROOT,
+        "%.1f s: %.2f of %d cores busy; JIT compiler threads %s; GC %.1f s",
         seconds,
         cpuCores,
         processors,
-        jitSeconds < 0
-            ? "not reported"
+        jitCpuSeconds < 0
+            ? "not measured"
             : String.format(
-                java.util.Locale.ROOT,
-                "%.1f s (%.0f%% of the cores)",
-                jitSeconds,
+                Locale.ROOT,
+                "%.1f s of CPU (%.0f%% of the cores)",
+                jitCpuSeconds,
                 100 * jitShareOfCores()),
         gcSeconds);
   }
