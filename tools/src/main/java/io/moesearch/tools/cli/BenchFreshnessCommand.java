@@ -15,6 +15,7 @@ import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.tools.bench.FreshnessTimeline;
 import io.moesearch.tools.bench.FreshnessWorkload;
+import io.moesearch.tools.bench.JitSettling;
 import io.moesearch.tools.bench.RecallAfterDeletes;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code moe-search bench freshness}: the live catalogue under a stream of updates. */
@@ -91,8 +93,12 @@ final class BenchFreshnessCommand extends CliCommand {
   @Option(
       names = "--warmup-seconds",
       defaultValue = "20",
-      description = "Warm-up at the same query rate before the phases.")
+      description =
+          "Seconds of the mix per warm-up round, at the same query rate, before the phases;"
+              + " rounds run until the JIT has settled (--jit-settled-share).")
   private int warmupSeconds;
+
+  @Mixin private JitWarmUpOptions jitWarmUp;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seeds updates, queries, deletes.")
   private long seed;
@@ -144,6 +150,9 @@ final class BenchFreshnessCommand extends CliCommand {
 
   /** The JSON output. */
   public static final class Report {
+    /** The warm-up: rounds of the mix until the JIT settled (or the cap). */
+    public JitSettling.Result warmUp;
+
     public double updatesPerSecTarget;
     public double queriesPerSecTarget;
     public int seconds;
@@ -260,8 +269,18 @@ final class BenchFreshnessCommand extends CliCommand {
         popularQueries.add(new SearchQuery("pop-" + i, pool.get(i), 10, null, 0, null));
       }
       PipelineDriver.run(pipeline, popularQueries, List.of(), rate / 2, timeout(), r -> {});
-      PipelineDriver.run(
-          pipeline, background.take("warm-", warm), List.of(), rate, timeout(), r -> {});
+      if (warm > 0) {
+        report.warmUp =
+            jitWarmUp.warm(
+                i ->
+                    PipelineDriver.run(
+                        pipeline,
+                        background.take("warm" + i + "-", warm),
+                        List.of(),
+                        rate,
+                        timeout(),
+                        r -> {}));
+      }
 
       System.out.printf(
           "phase 1: %d s of queries, no updates (%d control probes)%n",

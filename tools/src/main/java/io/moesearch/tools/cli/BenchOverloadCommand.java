@@ -12,6 +12,7 @@ import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.tools.bench.JitSettling;
 import io.moesearch.tools.bench.JvmActivity;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code moe-search bench overload}: hits and misses under 1×, 2× and 4× the miss capacity. */
@@ -37,9 +39,10 @@ import picocli.CommandLine.Option;
           + " hit and miss latency, degradation levels and their recall, lost queries.",
       "",
       """
-            Starts the embedded pipeline as configured (overload.* included) and first measures its
-            miss capacity: distinct queries as fast as possible with overload protection off
-            (--miss-capacity skips this). Then, for each load factor F (--factors), streams for
+            Starts the embedded pipeline as configured (overload.* included), warms the JVM with
+            rounds of distinct queries until the JIT compiler has settled (--jit-settled-share,
+            --max-warmup-seconds), and first measures its miss capacity: distinct queries as fast
+            as possible with overload protection off (--miss-capacity skips this). Then, for each load factor F (--factors), streams for
             --seconds a mix in which distinct, never-seen queries (the first 2 to 6 words of seeded
             random product titles) arrive at F × the miss capacity and repeats of --popular popular
             queries (Zipf, exponent 1, sent once beforehand so they are cached) make up
@@ -50,6 +53,9 @@ import picocli.CommandLine.Option;
             (sent, never answered)."""
     })
 final class BenchOverloadCommand extends CliCommand {
+  /** Distinct queries per JIT warm-up round (5–10 s at this machine's miss capacity). */
+  private static final int WARM_UP_ROUND = 600;
+
   @Option(
       names = "--factors",
       split = ",",
@@ -85,6 +91,8 @@ final class BenchOverloadCommand extends CliCommand {
       description = "Degraded answers per load asked again undegraded for recall@10.")
   private int recallSample;
 
+  @Mixin private JitWarmUpOptions jitWarmUp;
+
   /** One load's figures; field names are the JSON output's. */
   public static final class Load {
     public double offeredFactor;
@@ -119,6 +127,9 @@ final class BenchOverloadCommand extends CliCommand {
     /** This JVM's CPU, JIT and GC time while the miss capacity was measured (if it was). */
     public JvmActivity missCapacityJvm;
 
+    /** The warm-up before the first measurement: rounds until the JIT settled (or the cap). */
+    public JitSettling.Result warmUp;
+
     public long maxWaitMs;
     public long maxSojournMs;
     public boolean overloadEnabled;
@@ -149,8 +160,16 @@ final class BenchOverloadCommand extends CliCommand {
       System.out.println("measuring the miss capacity (distinct queries, overload off) ...");
       MoeSearchConfig off = config.with(Map.of(OverloadOptions.ENABLED.key(), "false"));
       try (EmbeddedPipeline p = EmbeddedPipeline.startLocal(off, artifact)) {
-        PipelineDriver.run(
-            p, texts.take("cap-warm-", 300), List.of(), 0, Duration.ofMinutes(5), r -> {});
+        report.warmUp =
+            jitWarmUp.warm(
+                i ->
+                    PipelineDriver.run(
+                        p,
+                        texts.take("cap-warm" + i + "-", WARM_UP_ROUND),
+                        List.of(),
+                        0,
+                        Duration.ofMinutes(5),
+                        r -> {}));
         PipelineDriver.Figures f =
             PipelineDriver.run(
                 p, texts.take("cap-", 1500), List.of(), 0, Duration.ofMinutes(10), r -> {});
@@ -172,6 +191,20 @@ final class BenchOverloadCommand extends CliCommand {
       List<SearchQuery> warm = new ArrayList<>();
       for (int i = 0; i < pool.size(); i++) {
         warm.add(new SearchQuery("warm-" + i, pool.get(i), 10, null, 0, null));
+      }
+      if (report.warmUp == null) {
+        // The capacity was given: the JVM is cold, warm it here at that rate.
+        double rate = capacity;
+        report.warmUp =
+            jitWarmUp.warm(
+                i ->
+                    PipelineDriver.run(
+                        pipeline,
+                        texts.take("warm" + i + "-", WARM_UP_ROUND),
+                        List.of(),
+                        rate,
+                        Duration.ofMinutes(5),
+                        r -> {}));
       }
       PipelineDriver.run(pipeline, warm, List.of(), capacity / 2, Duration.ofMinutes(5), r -> {});
       Zipf zipf = new Zipf(pool.size(), 1.0, 23);

@@ -1,0 +1,53 @@
+package io.moesearch.tools.cli;
+
+import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.tools.bench.JitSettling;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+import picocli.CommandLine.Option;
+
+/**
+ * The warm-up flags of the benchmarks that measure the embedded pipeline from a fresh JVM: rounds
+ * of warm-up traffic until the JIT compiler has settled ({@link JitSettling}).
+ */
+final class JitWarmUpOptions {
+  @Option(
+      names = "--jit-settled-share",
+      paramLabel = "SHARE",
+      defaultValue = "0.05",
+      description =
+          "Warm up until a round's JIT compiler threads used at most this share of the cores, in"
+              + " (0, 1] (default: ${DEFAULT-VALUE}).")
+  double settledShare;
+
+  @Option(
+      names = "--max-warmup-seconds",
+      paramLabel = "S",
+      defaultValue = "240",
+      description = "Start no warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
+  int maxSeconds;
+
+  /** Warms with {@code round} until the JIT settles; prints and returns how it ended. */
+  JitSettling.Result warm(IntConsumer round) {
+    if (!(settledShare > 0 && settledShare <= 1)) {
+      throw new ConfigException("--jit-settled-share must be in (0, 1], got " + settledShare);
+    }
+    CliCommand.atLeast("--max-warmup-seconds", maxSeconds, 1);
+    JitSettling.Result r =
+        new JitSettling(settledShare, Duration.ofSeconds(maxSeconds))
+            .warm(
+                i -> {
+                  System.out.printf(Locale.ROOT, "JIT warm-up round %d%n", i + 1);
+                  round.accept(i);
+                });
+    System.out.printf(
+        Locale.ROOT,
+        "JIT warm-up: %d rounds, %.0f s, %s; last round %s%n",
+        r.rounds(),
+        r.seconds(),
+        r.settled() ? "settled" : "NOT settled (time cap, or the compiler's CPU is unreadable)",
+        r.lastRound().describe());
+    return r;
+  }
+}
