@@ -275,7 +275,7 @@ final class BenchFreshnessCommand extends CliCommand {
                 i ->
                     PipelineDriver.run(
                         pipeline,
-                        background.take("warm" + i + "-", warm),
+                        background.takeWarmUp("warm" + i + "-", warm),
                         List.of(),
                         rate,
                         timeout(),
@@ -412,6 +412,28 @@ final class BenchFreshnessCommand extends CliCommand {
       List<SearchQuery> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         out.add(apply(prefix + i));
+      }
+      return out;
+    }
+
+    /**
+     * The same mix for warming up, its never-seen texts from {@link
+     * BenchOverloadCommand.DistinctTexts#warmUp}: a long warm-up takes none of the texts the phases
+     * are planned with, and cannot exhaust them.
+     */
+    List<SearchQuery> takeWarmUp(String prefix, int n) {
+      List<SearchQuery> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        String id = prefix + i;
+        if (random.nextDouble() < hitShare) {
+          out.add(new SearchQuery(id, pool.get(zipf.next()), 10, null, 0, null));
+        } else {
+          SearchQuery q = texts.warmUp(id);
+          out.add(
+              distinct++ % 2 == 1
+                  ? new SearchQuery(id, q.text(), q.topK(), IN_STOCK, q.ts(), q.sessionId())
+                  : q);
+        }
       }
       return out;
     }

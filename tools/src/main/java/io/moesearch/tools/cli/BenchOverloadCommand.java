@@ -165,7 +165,7 @@ final class BenchOverloadCommand extends CliCommand {
                 i ->
                     PipelineDriver.run(
                         p,
-                        texts.take("cap-warm" + i + "-", WARM_UP_ROUND),
+                        texts.takeWarmUp("cap-warm" + i + "-", WARM_UP_ROUND),
                         List.of(),
                         0,
                         Duration.ofMinutes(5),
@@ -200,7 +200,7 @@ final class BenchOverloadCommand extends CliCommand {
                 i ->
                     PipelineDriver.run(
                         pipeline,
-                        texts.take("warm" + i + "-", WARM_UP_ROUND),
+                        texts.takeWarmUp("warm" + i + "-", WARM_UP_ROUND),
                         List.of(),
                         rate,
                         Duration.ofMinutes(5),
@@ -382,10 +382,16 @@ final class BenchOverloadCommand extends CliCommand {
     }
   }
 
-  /** Never-seen query texts: the first 2 to 6 words of seeded random catalogue titles. */
+  /**
+   * Never-seen query texts: the first 2 to 6 words of seeded random catalogue titles ({@link
+   * #next}); for warming up, 3 words drawn from a random title in random order ({@link #warmUp}),
+   * from a generator of their own so that the measured texts are the same however long the warm-up
+   * ran. No text is handed out twice, whichever method made it.
+   */
   static final class DistinctTexts {
     private final Catalog catalog;
     private final Random random;
+    private final Random warmUpRandom;
     private final Set<String> used = new HashSet<>();
     private final List<Integer> order = new ArrayList<>();
     private int next;
@@ -393,6 +399,7 @@ final class BenchOverloadCommand extends CliCommand {
     DistinctTexts(Catalog catalog, long seed) {
       this.catalog = catalog;
       this.random = new Random(seed);
+      this.warmUpRandom = new Random(seed ^ 0x5DEECE66DL);
       for (int i = 0; i < catalog.size(); i++) {
         order.add(i);
       }
@@ -414,6 +421,33 @@ final class BenchOverloadCommand extends CliCommand {
       List<SearchQuery> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         out.add(next(prefix + i));
+      }
+      return out;
+    }
+
+    /** A never-seen warm-up text: 3 words of a random title (2 if it has 2), shuffled. */
+    SearchQuery warmUp(String id) {
+      for (int tries = 0; tries < 1000; tries++) {
+        List<String> w =
+            new ArrayList<>(
+                Arrays.asList(
+                    catalog.get(warmUpRandom.nextInt(catalog.size())).title().split("\\s+")));
+        if (w.size() < 2) {
+          continue;
+        }
+        Collections.shuffle(w, warmUpRandom);
+        String text = String.join(" ", w.subList(0, Math.min(3, w.size())));
+        if (used.add(text)) {
+          return new SearchQuery(id, text, 10, null, 0, null);
+        }
+      }
+      throw new IllegalStateException("the catalogue has run out of distinct warm-up texts");
+    }
+
+    List<SearchQuery> takeWarmUp(String prefix, int n) {
+      List<SearchQuery> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(warmUp(prefix + i));
       }
       return out;
     }

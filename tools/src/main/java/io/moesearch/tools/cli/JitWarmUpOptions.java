@@ -2,6 +2,7 @@ package io.moesearch.tools.cli;
 
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.tools.bench.JitSettling;
+import io.moesearch.tools.bench.JvmActivity;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.IntConsumer;
@@ -24,7 +25,7 @@ final class JitWarmUpOptions {
   @Option(
       names = "--max-warmup-seconds",
       paramLabel = "S",
-      defaultValue = "240",
+      defaultValue = "180",
       description = "Start no warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
   int maxSeconds;
 
@@ -38,8 +39,10 @@ final class JitWarmUpOptions {
         new JitSettling(settledShare, Duration.ofSeconds(maxSeconds))
             .warm(
                 i -> {
-                  System.out.printf(Locale.ROOT, "JIT warm-up round %d%n", i + 1);
+                  JvmActivity.Reading before = JvmActivity.read();
                   round.accept(i);
+                  System.out.printf(
+                      Locale.ROOT, "JIT warm-up round %d: %s%n", i + 1, before.since().describe());
                 });
     System.out.printf(
         Locale.ROOT,
