@@ -7,6 +7,7 @@ import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.tools.bench.Ceiling;
+import io.moesearch.tools.bench.JitSettling;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,13 +40,17 @@ import picocli.CommandLine.Spec;
             and reports throughput and end-to-end latency p50/p95/p99 (produce time → result consumed,
             producer and consumer on threads of their own) and in-job latency, with the cache on and
             off (each on a fresh pipeline, same queries; with both, in the order on, off, off, on,
-            each mode's figures the mean of its two runs), after an unmeasured pipeline that warms
-            the JVM. First it measures what the cores can do at
+            each mode's figures the mean of its two runs). First an unmeasured pipeline warms the
+            JVM with rounds of never-seen queries until the JIT compiler has settled
+            (--jit-settled-share, --max-warmup-seconds); then it measures what the cores can do at
             all on the same queries (embedder alone, retrieval alone: see Ceiling) and reports each
             run's throughput as a ratio of that ceiling. Each run has a warm-up first (--warmup) so
-            JIT and model start-up are not measured."""
+            its own start-up is not measured."""
     })
 final class BenchPipelineCommand extends CliCommand {
+  /** Never-seen queries per JIT warm-up round. */
+  private static final int WARM_UP_ROUND = 600;
+
   @Option(
       names = "--queries",
       paramLabel = "Q",
@@ -78,9 +84,12 @@ final class BenchPipelineCommand extends CliCommand {
   @Option(
       names = "--skip-jvm-warmup",
       description =
-          "No unmeasured pipeline first (by default one runs, cache on, the measured queries, so"
-              + " that no measured run is the JVM's first).")
+          "No unmeasured pipeline first (by default one runs, cache on, rounds of never-seen"
+              + " queries until the JIT compiler has settled, so that no measured run is the"
+              + " JVM's warm-up).")
   private boolean skipJvmWarmup;
+
+  @Mixin private JitWarmUpOptions jitWarmUp;
 
   @Spec private CommandSpec spec;
 
@@ -113,6 +122,28 @@ final class BenchPipelineCommand extends CliCommand {
       i++;
     }
     Report report = new Report();
+    if (!skipJvmWarmup) {
+      // The first pipeline of a JVM ran 25-35% slower than the later ones even after its own
+      // warm-up queries (measured: 77 vs 104-108 q/s): the JIT compiles Flink's, Kafka's and the
+      // job's code on it (for about two minutes on 2 cores), and the heap grows. Its figures would
+      // charge that to one mode. This pipeline runs rounds of never-seen queries until the JIT has
+      // settled; the ABBA order takes what drift is left.
+      System.out.println("JVM warm-up pipeline (not measured)");
+      BenchOverloadCommand.DistinctTexts warmTexts =
+          new BenchOverloadCommand.DistinctTexts(catalog, 19);
+      try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
+        report.warmUp =
+            jitWarmUp.warm(
+                i ->
+                    PipelineDriver.run(
+                        pipeline,
+                        warmTexts.takeWarmUp("jit-warm" + i + "-", WARM_UP_ROUND),
+                        List.of(),
+                        rate,
+                        Duration.ofMinutes(5),
+                        r -> {}));
+      }
+    }
     System.out.printf("ceiling: %d queries outside Flink and Kafka ...%n", measured.size());
     report.ceiling =
         Ceiling.measure(config, artifact, measured.stream().map(SearchQuery::text).toList());
@@ -123,14 +154,6 @@ final class BenchPipelineCommand extends CliCommand {
         report.ceiling.embedPerSec,
         report.ceiling.retrievalPerSec,
         report.ceiling.combinedPerSec);
-    if (!skipJvmWarmup) {
-      // The first pipeline of a JVM ran 25-35% slower than the later ones even after its own
-      // warm-up queries (measured: 77 vs 104-108 q/s): the JIT compiles Flink's, Kafka's and the
-      // job's code on it, and the heap grows. Its figures would charge that to one mode. (This
-      // pipeline and bin/moe-search's fixed heap narrow the gap; the ABBA order takes the rest.)
-      System.out.println("JVM warm-up pipeline (not measured)");
-      drive(config, artifact, true, List.of(), measured, rate);
-    }
     boolean timedOut = false;
     Map<Boolean, List<PipelineDriver.Figures>> byMode = new LinkedHashMap<>();
     for (boolean cacheOn : cacheOrder(cacheModes())) {
@@ -256,6 +279,10 @@ final class BenchPipelineCommand extends CliCommand {
   /** The JSON output. */
   public static final class Report {
     public Ceiling.Figures ceiling;
+
+    /** The unmeasured JVM warm-up: rounds until the JIT settled (or the cap); null if skipped. */
+    public JitSettling.Result warmUp;
+
     public Run cacheOn;
     public Run cacheOff;
 
