@@ -1,6 +1,8 @@
 package io.moesearch.tools.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -27,8 +29,22 @@ public final class JitSettling {
    * @param lastRound the JVM's activity during the last round
    * @param settled whether the last round's compiler share was at most the bound ({@code false}:
    *     the cap ended the warm-up, or the compiler's CPU cannot be read here)
+   * @param perRound the JVM's activity in each round, in order (with rounds of equal work, their
+   *     {@code seconds} show how much faster the warmed JVM runs it)
    */
-  public record Result(int rounds, double seconds, JvmActivity lastRound, boolean settled) {}
+  public record Result(
+      int rounds,
+      double seconds,
+      JvmActivity lastRound,
+      boolean settled,
+      List<JvmActivity> perRound) {
+    public Result {
+      perRound = List.copyOf(perRound);
+      if (rounds != perRound.size()) {
+        throw new IllegalArgumentException("one activity per round");
+      }
+    }
+  }
 
   private final double maxJitShareOfCores;
   private final Duration maxTime;
@@ -64,15 +80,17 @@ public final class JitSettling {
   public Result warm(IntConsumer round) {
     JvmActivity.Reading start = reader.get();
     JvmActivity.Reading before = start;
+    List<JvmActivity> perRound = new ArrayList<>();
     for (int i = 0; ; i++) {
       round.accept(i);
       JvmActivity.Reading after = reader.get();
       JvmActivity last = before.since(after);
+      perRound.add(last);
       double total = start.since(after).seconds();
       double share = last.jitShareOfCores();
       boolean settled = share >= 0 && share <= maxJitShareOfCores;
       if (settled || share < 0 || total >= maxTime.toNanos() / 1e9) {
-        return new Result(i + 1, total, last, settled);
+        return new Result(i + 1, total, last, settled, perRound);
       }
       before = after;
     }

@@ -25,7 +25,7 @@ final class JitWarmUpOptions {
   @Option(
       names = "--max-warmup-seconds",
       paramLabel = "S",
-      defaultValue = "180",
+      defaultValue = "300",
       description = "Start no warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
   int maxSeconds;
 

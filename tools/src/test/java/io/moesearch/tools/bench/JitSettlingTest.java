@@ -48,6 +48,9 @@ class JitSettlingTest {
     assertThat(r.settled()).isTrue();
     assertThat(r.rounds()).isEqualTo(3);
     assertThat(r.seconds()).isEqualTo(30.0);
+    assertThat(r.perRound()).hasSize(3);
+    assertThat(r.perRound().get(0).jitShareOfCores())
+        .isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(r.lastRound().jitShareOfCores())
         .isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-9));
   }
