@@ -201,6 +201,7 @@ final class BenchFreshnessCommand extends CliCommand {
     atLeast("--seconds", seconds, 1);
     atLeast("--tail", tail, 0);
     atLeast("--warmup-seconds", warmupSeconds, 0);
+    jitWarmUp.check();
     atLeast("--recall-queries", recallQueries, 1);
     if (!(trackedShare >= 0 && trackedShare <= 1) || !(probeShare > 0 && probeShare <= 1)) {
       throw new ConfigException("--tracked-share must be in [0, 1] and --probe-share in (0, 1]");

@@ -143,6 +143,7 @@ final class BenchOverloadCommand extends CliCommand {
   public Integer call() throws Exception {
     MoeSearchConfig config = config();
     atLeast("--seconds", seconds, 1);
+    jitWarmUp.check();
     atLeast("--popular", popular, 1);
     if (!(hitShare >= 0 && hitShare <= 0.95)) {
       throw new ConfigException("--hit-share must be in [0, 0.95], got " + hitShare);

@@ -99,6 +99,7 @@ final class BenchPipelineCommand extends CliCommand {
     int q = atLeast("--queries", queries, 1);
     double rate = atLeast("--rate", rateOption, 0);
     int warmup = atLeast("--warmup", warmupOption, 0);
+    jitWarmUp.check();
     IndexArtifact artifact = DemoCommand.ensureIndex(config);
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     List<Integer> order = new ArrayList<>();

@@ -29,12 +29,17 @@ final class JitWarmUpOptions {
       description = "Start no warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
   int maxSeconds;
 
-  /** Warms with {@code round} until the JIT settles; prints and returns how it ended. */
-  JitSettling.Result warm(IntConsumer round) {
+  /** Fails naming the flag when a value is out of range (call before any work starts). */
+  void check() {
     if (!(settledShare > 0 && settledShare <= 1)) {
       throw new ConfigException("--jit-settled-share must be in (0, 1], got " + settledShare);
     }
     CliCommand.atLeast("--max-warmup-seconds", maxSeconds, 1);
+  }
+
+  /** Warms with {@code round} until the JIT settles; prints and returns how it ended. */
+  JitSettling.Result warm(IntConsumer round) {
+    check();
     JitSettling.Result r =
         new JitSettling(settledShare, Duration.ofSeconds(maxSeconds))
             .warm(

@@ -252,6 +252,22 @@ class MoeSearchTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rate must be a number");
   }
 
+  /** A bad warm-up flag fails before any index is built or pipeline started, naming the flag. */
+  @Test
+  void badJitWarmUpFlagsFailFastNamingTheFlag() {
+    for (String bench : new String[] {"pipeline", "overload", "freshness"}) {
+      err.reset();
+      assertThat(MoeSearch.run(new String[] {"bench", bench, "--jit-settled-share", "0"}))
+          .as(bench)
+          .isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("--jit-settled-share");
+    }
+    err.reset();
+    assertThat(MoeSearch.run(new String[] {"bench", "overload", "--max-warmup-seconds", "0"}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--max-warmup-seconds");
+  }
+
   @Test
   void badSettingsFailFastNamingTheSetting() {
     assertThat(MoeSearch.run(new String[] {"eval", "--set", "routing.activation=2"})).isEqualTo(2);
