@@ -237,9 +237,85 @@ public final class FreshnessWorkload {
     return schedule(updates, s, background);
   }
 
+  /**
+   * Updates for warming the JVM up before the measured phases (untracked, every kind in turn), of
+   * products that neither {@code plan} changes nor {@code control} asks for (by title), so that the
+   * phases' probes and control probes mean what they meant: at most {@code max} of them, fewer if
+   * the catalogue runs out. New products get ids and tokens of their own ({@code warm-}, {@code
+   * qw}).
+   */
+  public static List<Planned> warmUpUpdates(
+      Catalog catalog, Plan plan, List<SearchQuery> control, int max, long seed) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, got " + max);
+    }
+    Set<String> changed = new HashSet<>();
+    for (Planned u : plan.updates()) {
+      changed.add(u.productId());
+    }
+    Set<String> asked = new HashSet<>();
+    for (SearchQuery q : control) {
+      asked.add(q.text());
+    }
+    List<Product> free = new ArrayList<>();
+    for (int i = 0; i < catalog.size(); i++) {
+      Product p = catalog.get(i);
+      if (!changed.contains(p.id()) && !asked.contains(p.title()) && !p.title().isBlank()) {
+        free.add(p);
+      }
+    }
+    Random random = new Random(seed ^ 0x3C6EF372L);
+    Collections.shuffle(free, random);
+    Kind[] kinds = Kind.values();
+    List<Planned> out = new ArrayList<>(Math.min(max, free.size()));
+    for (int i = 0; i < Math.min(max, free.size()); i++) {
+      Product p = free.get(i);
+      Kind kind = kinds[i % kinds.length];
+      String code = code("qw", random, i);
+      out.add(
+          switch (kind) {
+            case NEW_PRODUCT -> {
+              Product fresh =
+                  new Product(
+                      "warm-" + seed + "-" + i,
+                      p.title() + " " + code,
+                      p.brand(),
+                      code,
+                      p.description(),
+                      p.price(),
+                      p.attributes());
+              yield new Planned(i, kind, fresh.id(), fresh, null, fresh.title(), false);
+            }
+            case TEXT_CHANGE -> {
+              Product changedText =
+                  new Product(
+                      p.id(),
+                      p.title() + " " + code,
+                      p.brand(),
+                      p.model(),
+                      p.description(),
+                      p.price(),
+                      p.attributes());
+              yield new Planned(i, kind, p.id(), changedText, null, changedText.title(), false);
+            }
+            case PRICE_PATCH -> {
+              double old = p.price() == null ? 100 : p.price();
+              yield new Planned(
+                  i, kind, p.id(), null, Math.round(old * 90) / 100.0 + 0.01, p.title(), false);
+            }
+            case STOCK_OUT, DELETE -> new Planned(i, kind, p.id(), null, null, p.title(), false);
+          });
+    }
+    return out;
+  }
+
   /** A unique, letters-only token (so the analyzer keeps it whole): "qz" + index in base 26. */
   private static String code(Random random, int index) {
-    StringBuilder sb = new StringBuilder("qz");
+    return code("qz", random, index);
+  }
+
+  private static String code(String prefix, Random random, int index) {
+    StringBuilder sb = new StringBuilder(prefix);
     int v = index;
     do {
       sb.append((char) ('a' + v % 26));

@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
           + " latency with and without updates, stale items served, and recall after deletes.",
       "",
       """
-            Starts the embedded pipeline (broker + search job on a MiniCluster), warms it, then
+            Starts the embedded pipeline (broker + search job on a MiniCluster), warms it (rounds
+            of the query mix and of catalogue updates of products the phases do not touch, until
+            the JIT compiler has settled: --jit-settled-share, --max-warmup-seconds), then
             runs two phases at --rate queries/s: --seconds without updates, then with
             --updates-per-sec catalogue updates (a seeded mix, each of a different
             shipped product: new products, text changes, price patches, stock-outs, deletes) for
@@ -152,6 +154,12 @@ final class BenchFreshnessCommand extends CliCommand {
   public static final class Report {
     /** The warm-up: rounds of the mix until the JIT settled (or the cap). */
     public JitSettling.Result warmUp;
+
+    /**
+     * Catalogue updates sent during the warm-up (at the update rate, of products the phases neither
+     * change nor ask for; the phases run on the catalogue they left).
+     */
+    public int warmUpUpdates;
 
     public double updatesPerSecTarget;
     public double queriesPerSecTarget;
@@ -271,16 +279,42 @@ final class BenchFreshnessCommand extends CliCommand {
       }
       PipelineDriver.run(pipeline, popularQueries, List.of(), rate / 2, timeout(), r -> {});
       if (warm > 0) {
+        // Updates too, so that the update path (embedding products, applying deltas, the cache's
+        // coherence checks) is compiled before the phases, not during the one with updates (where
+        // the compiler threads took 17% of the cores while it was measured).
+        List<FreshnessWorkload.Planned> warmUpdates =
+            FreshnessWorkload.warmUpUpdates(
+                catalog,
+                plan,
+                control,
+                (int) Math.round(updatesPerSec * jitWarmUp.maxSeconds),
+                seed);
+        int perRound = (int) Math.round(updatesPerSec * warmupSeconds);
+        int[] warmSent = {0};
         report.warmUp =
             jitWarmUp.warm(
-                i ->
-                    PipelineDriver.run(
-                        pipeline,
-                        background.takeWarmUp("warm" + i + "-", warm),
-                        List.of(),
-                        rate,
-                        timeout(),
-                        r -> {}));
+                i -> {
+                  List<SearchQuery> round = background.takeWarmUp("warm" + i + "-", warm);
+                  int end = Math.min(warmUpdates.size(), warmSent[0] + perRound);
+                  PipelineDriver.run(
+                      pipeline,
+                      round,
+                      List.of(),
+                      rate,
+                      timeout(),
+                      r -> {},
+                      k -> {
+                        // as many updates as are due after k of the round's queries
+                        long due = Math.min(end, (long) i * perRound + (long) k * perRound / warm);
+                        while (warmSent[0] < due) {
+                          pipeline.sendUpdate(
+                              warmUpdates.get(warmSent[0]).at(System.currentTimeMillis()));
+                          warmSent[0]++;
+                        }
+                      });
+                });
+        report.warmUpUpdates = warmSent[0];
+        System.out.printf("warm-up: %d catalogue updates sent%n", warmSent[0]);
       }
 
       System.out.printf(

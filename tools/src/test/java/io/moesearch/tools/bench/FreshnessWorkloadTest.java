@@ -179,4 +179,39 @@ class FreshnessWorkloadTest {
                 FreshnessWorkload.control(plan, catalog, plan.queries().size() + 1, 7, q -> bg(q)))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /**
+   * Warm-up updates touch no product the plan changes or a control probe asks for, are untracked,
+   * cover every kind, and stop where the catalogue runs out.
+   */
+  @Test
+  void warmUpUpdatesStayClearOfThePlanAndTheControlProbes() {
+    Catalog catalog = catalog(500);
+    Plan plan = plan(7);
+    List<SearchQuery> control =
+        FreshnessWorkload.control(plan, catalog, plan.queries().size(), 7, q -> bg(q));
+    java.util.Set<String> planned = new java.util.HashSet<>();
+    plan.updates().forEach(u -> planned.add(u.productId()));
+    java.util.Set<String> asked = new java.util.HashSet<>();
+    control.forEach(q -> asked.add(q.text()));
+
+    List<FreshnessWorkload.Planned> warm =
+        FreshnessWorkload.warmUpUpdates(catalog, plan, control, 10_000, 7);
+
+    assertThat(warm).isNotEmpty().allMatch(u -> !u.tracked());
+    assertThat(warm.stream().map(FreshnessWorkload.Planned::kind).distinct())
+        .containsExactlyInAnyOrder(FreshnessWorkload.Kind.values());
+    for (FreshnessWorkload.Planned u : warm) {
+      assertThat(planned).doesNotContain(u.productId());
+      if (u.kind() != FreshnessWorkload.Kind.NEW_PRODUCT
+          && u.kind() != FreshnessWorkload.Kind.TEXT_CHANGE) {
+        assertThat(asked).doesNotContain(u.probeText());
+      }
+    }
+    // Fewer than asked: the 500 products less those the plan changes (a planned new product is a
+    // copy under a new id and changes none).
+    long changedByPlan = planned.stream().filter(id -> id.startsWith("p")).count();
+    assertThat(warm.size()).isLessThanOrEqualTo((int) (500 - changedByPlan));
+    assertThat(FreshnessWorkload.warmUpUpdates(catalog, plan, control, 3, 7)).hasSize(3);
+  }
 }
