@@ -156,8 +156,9 @@ final class BenchFreshnessCommand extends CliCommand {
     public JitSettling.Result warmUp;
 
     /**
-     * Catalogue updates sent during the warm-up (at the update rate, of products the phases neither
-     * change nor ask for; the phases run on the catalogue they left).
+     * Catalogue updates sent during the warm-up (at the update rate, at most as many as the update
+     * phase sends, of products the phases neither change nor ask for; the phases run on the
+     * catalogue they left).
      */
     public int warmUpUpdates;
 
@@ -282,12 +283,15 @@ final class BenchFreshnessCommand extends CliCommand {
         // Updates too, so that the update path (embedding products, applying deltas, the cache's
         // coherence checks) is compiled before the phases, not during the one with updates (where
         // the compiler threads took 17% of the cores while it was measured).
+        // At most as many as the update phase sends: the phases then start from a live delta no
+        // larger than the one they add (a first run sent 13,000, two thirds of the catalogue).
         List<FreshnessWorkload.Planned> warmUpdates =
             FreshnessWorkload.warmUpUpdates(
                 catalog,
                 plan,
                 control,
-                (int) Math.round(updatesPerSec * jitWarmUp.maxSeconds),
+                Math.min(
+                    plan.updates().size(), (int) Math.round(updatesPerSec * jitWarmUp.maxSeconds)),
                 seed);
         int perRound = (int) Math.round(updatesPerSec * warmupSeconds);
         int[] warmSent = {0};

@@ -42,8 +42,9 @@ import picocli.CommandLine.Option;
             Starts the embedded pipeline as configured (overload.* included), warms the JVM with
             rounds of distinct queries until the JIT compiler has settled (--jit-settled-share,
             --max-warmup-seconds), and first measures its miss capacity: distinct queries as fast
-            as possible with overload protection off (--miss-capacity skips this). Then, for each load factor F (--factors), streams for
-            --seconds a mix in which distinct, never-seen queries (the first 2 to 6 words of seeded
+            as possible with overload protection off (--miss-capacity skips this). A second
+            pipeline, warmed with rounds of the mix at 1× until the JIT settles again, then streams,
+            for each load factor F (--factors), for --seconds a mix in which distinct, never-seen queries (the first 2 to 6 words of seeded
             random product titles) arrive at F × the miss capacity and repeats of --popular popular
             queries (Zipf, exponent 1, sent once beforehand so they are cached) make up
             --hit-share of the stream. It prints per load: hit and miss latency p99 (in job, and
@@ -196,23 +197,10 @@ final class BenchOverloadCommand extends CliCommand {
       for (int i = 0; i < pool.size(); i++) {
         warm.add(new SearchQuery("warm-" + i, pool.get(i), 10, null, 0, null));
       }
-      if (report.warmUp == null) {
-        // The capacity was given: the JVM is cold, warm it here at that rate.
-        double rate = capacity;
-        report.warmUp =
-            jitWarmUp.warm(
-                i ->
-                    PipelineDriver.run(
-                        pipeline,
-                        texts.takeWarmUp("warm" + i + "-", WARM_UP_ROUND),
-                        List.of(),
-                        rate,
-                        Duration.ofMinutes(5),
-                        r -> {}));
-      }
       PipelineDriver.run(pipeline, warm, List.of(), capacity / 2, Duration.ofMinutes(5), r -> {});
       // This pipeline's own paths (cache hits, overload on, degraded answers) were not part of
-      // the capacity's warm-up: rounds of the mix at 1× until the JIT has settled again (measured:
+      // the capacity's warm-up (or there was none: --miss-capacity): rounds of the mix at 1× until
+      // the JIT has settled again (measured:
       // the first load's hit p99 was 82 ms with the compiler still at 11% of the cores, 8-11 ms
       // in the later loads).
       Zipf warmZipf = new Zipf(pool.size(), 1.0, 37);
