@@ -200,39 +200,8 @@ public final class FreshnessWorkload {
       Kind kind = kinds[random.nextInt(kinds.length)];
       boolean tracked = random.nextDouble() < s.trackedShare();
       String code = code(random, i);
-      updates.add(
-          switch (kind) {
-            case NEW_PRODUCT -> {
-              Product fresh =
-                  new Product(
-                      "fresh-" + s.seed() + "-" + i,
-                      p.title() + " " + code,
-                      p.brand(),
-                      code,
-                      p.description(),
-                      p.price(),
-                      p.attributes());
-              yield new Planned(i, kind, fresh.id(), fresh, null, fresh.title(), tracked);
-            }
-            case TEXT_CHANGE -> {
-              Product changed =
-                  new Product(
-                      p.id(),
-                      p.title() + " " + code,
-                      p.brand(),
-                      p.model(),
-                      p.description(),
-                      p.price(),
-                      p.attributes());
-              yield new Planned(i, kind, p.id(), changed, null, changed.title(), tracked);
-            }
-            case PRICE_PATCH -> {
-              double old = p.price() == null ? 100 : p.price();
-              double price = Math.round(old * (0.5 + random.nextDouble()) * 100) / 100.0 + 0.01;
-              yield new Planned(i, kind, p.id(), null, price, p.title(), tracked);
-            }
-            case STOCK_OUT, DELETE -> new Planned(i, kind, p.id(), null, null, p.title(), tracked);
-          });
+      double priceFactor = kind == Kind.PRICE_PATCH ? 0.5 + random.nextDouble() : 1;
+      updates.add(change(i, kind, p, "fresh-" + s.seed() + "-" + i, code, priceFactor, tracked));
     }
     return schedule(updates, s, background);
   }
@@ -272,41 +241,58 @@ public final class FreshnessWorkload {
       Product p = free.get(i);
       Kind kind = kinds[i % kinds.length];
       String code = code("qw", random, i);
-      out.add(
-          switch (kind) {
-            case NEW_PRODUCT -> {
-              Product fresh =
-                  new Product(
-                      "warm-" + seed + "-" + i,
-                      p.title() + " " + code,
-                      p.brand(),
-                      code,
-                      p.description(),
-                      p.price(),
-                      p.attributes());
-              yield new Planned(i, kind, fresh.id(), fresh, null, fresh.title(), false);
-            }
-            case TEXT_CHANGE -> {
-              Product changedText =
-                  new Product(
-                      p.id(),
-                      p.title() + " " + code,
-                      p.brand(),
-                      p.model(),
-                      p.description(),
-                      p.price(),
-                      p.attributes());
-              yield new Planned(i, kind, p.id(), changedText, null, changedText.title(), false);
-            }
-            case PRICE_PATCH -> {
-              double old = p.price() == null ? 100 : p.price();
-              yield new Planned(
-                  i, kind, p.id(), null, Math.round(old * 90) / 100.0 + 0.01, p.title(), false);
-            }
-            case STOCK_OUT, DELETE -> new Planned(i, kind, p.id(), null, null, p.title(), false);
-          });
+      out.add(change(i, kind, p, "warm-" + seed + "-" + i, code, 0.9, false));
     }
     return out;
+  }
+
+  /**
+   * Update {@code index} of {@code kind} to the catalogue product {@code p}: a new product is a
+   * copy of it under {@code freshId} with {@code code} in its title and as its model; a text change
+   * appends {@code code} to its title; a price patch multiplies its price (100 where it has none)
+   * by {@code priceFactor}, rounded to cents, plus one cent (so it always changes); a stock-out or
+   * delete names it.
+   */
+  private static Planned change(
+      int index,
+      Kind kind,
+      Product p,
+      String freshId,
+      String code,
+      double priceFactor,
+      boolean tracked) {
+    return switch (kind) {
+      case NEW_PRODUCT -> {
+        Product fresh =
+            new Product(
+                freshId,
+                p.title() + " " + code,
+                p.brand(),
+                code,
+                p.description(),
+                p.price(),
+                p.attributes());
+        yield new Planned(index, kind, fresh.id(), fresh, null, fresh.title(), tracked);
+      }
+      case TEXT_CHANGE -> {
+        Product changed =
+            new Product(
+                p.id(),
+                p.title() + " " + code,
+                p.brand(),
+                p.model(),
+                p.description(),
+                p.price(),
+                p.attributes());
+        yield new Planned(index, kind, p.id(), changed, null, changed.title(), tracked);
+      }
+      case PRICE_PATCH -> {
+        double old = p.price() == null ? 100 : p.price();
+        double price = Math.round(old * priceFactor * 100) / 100.0 + 0.01;
+        yield new Planned(index, kind, p.id(), null, price, p.title(), tracked);
+      }
+      case STOCK_OUT, DELETE -> new Planned(index, kind, p.id(), null, null, p.title(), tracked);
+    };
   }
 
   /** A unique, letters-only token (so the analyzer keeps it whole): "qz" + index in base 26. */

@@ -432,9 +432,14 @@ final class BenchOverloadCommand extends CliCommand {
     }
 
     List<SearchQuery> take(String prefix, int n) {
+      return many(prefix, n, this::next);
+    }
+
+    private static List<SearchQuery> many(
+        String prefix, int n, java.util.function.Function<String, SearchQuery> make) {
       List<SearchQuery> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        out.add(next(prefix + i));
+        out.add(make.apply(prefix + i));
       }
       return out;
     }
@@ -459,11 +464,7 @@ final class BenchOverloadCommand extends CliCommand {
     }
 
     List<SearchQuery> takeWarmUp(String prefix, int n) {
-      List<SearchQuery> out = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        out.add(warmUp(prefix + i));
-      }
-      return out;
+      return many(prefix, n, this::warmUp);
     }
   }
 }
