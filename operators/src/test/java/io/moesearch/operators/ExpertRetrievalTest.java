@@ -110,11 +110,16 @@ class ExpertRetrievalTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           Integer, ExpertRequest, SlotDelta, PartialResult>
       newHarness(RankingSettings ranking) throws Exception {
+    return newHarness(
+        new ExpertRetrieval(dir.toString(), OVERSAMPLE, ranking, HALF_LIFE_MS, STATS_INTERVAL_MS));
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          Integer, ExpertRequest, SlotDelta, PartialResult>
+      newHarness(ExpertRetrieval retrieval) throws Exception {
     return Harnesses.withoutGenericTypes(
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(
-                new ExpertRetrieval(
-                    dir.toString(), OVERSAMPLE, ranking, HALF_LIFE_MS, STATS_INTERVAL_MS)),
+            new KeyedCoProcessOperator<>(retrieval),
             ExpertRequest::slot,
             SlotDelta::slot,
             Types.INT));
@@ -199,19 +204,14 @@ class ExpertRetrievalTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           Integer, ExpertRequest, SlotDelta, PartialResult>
       shedding(long replayFullQualityMillis) throws Exception {
-    return Harnesses.withoutGenericTypes(
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(
-                new ExpertRetrieval(
-                        dir.toString(),
-                        OVERSAMPLE,
-                        RankingSettings.denseOnly(),
-                        HALF_LIFE_MS,
-                        STATS_INTERVAL_MS)
-                    .shedAfter(200, replayFullQualityMillis)),
-            ExpertRequest::slot,
-            SlotDelta::slot,
-            Types.INT));
+    return newHarness(
+        new ExpertRetrieval(
+                dir.toString(),
+                OVERSAMPLE,
+                RankingSettings.denseOnly(),
+                HALF_LIFE_MS,
+                STATS_INTERVAL_MS)
+            .shedAfter(200, replayFullQualityMillis));
   }
 
   /** Retrieves {@code r} at processing time {@code now} as if accepted {@code ageMillis} before. */

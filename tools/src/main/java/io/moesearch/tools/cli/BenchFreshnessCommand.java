@@ -438,10 +438,15 @@ final class BenchFreshnessCommand extends CliCommand {
 
     @Override
     public SearchQuery apply(String id) {
+      return mix(id, texts::next);
+    }
+
+    /** A repeat of a popular query, or (every other one under in_stock) a never-seen one. */
+    private SearchQuery mix(String id, Function<String, SearchQuery> neverSeen) {
       if (random.nextDouble() < hitShare) {
         return new SearchQuery(id, pool.get(zipf.next()), 10, null, 0, null);
       }
-      SearchQuery q = texts.next(id);
+      SearchQuery q = neverSeen.apply(id);
       return distinct++ % 2 == 1
           ? new SearchQuery(id, q.text(), q.topK(), IN_STOCK, q.ts(), q.sessionId())
           : q;
@@ -463,16 +468,7 @@ final class BenchFreshnessCommand extends CliCommand {
     List<SearchQuery> takeWarmUp(String prefix, int n) {
       List<SearchQuery> out = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        String id = prefix + i;
-        if (random.nextDouble() < hitShare) {
-          out.add(new SearchQuery(id, pool.get(zipf.next()), 10, null, 0, null));
-        } else {
-          SearchQuery q = texts.warmUp(id);
-          out.add(
-              distinct++ % 2 == 1
-                  ? new SearchQuery(id, q.text(), q.topK(), IN_STOCK, q.ts(), q.sessionId())
-                  : q);
-        }
+        out.add(mix(prefix + i, texts::warmUp));
       }
       return out;
     }
