@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>L2</b>: final results in keyed state (one entry per {@code top_k} + filters variant,
  *       with TTL), which survives restarts through checkpoints and savepoints;
  *   <li><b>coalescing</b>: if an identical query is already being computed, wait for its result (at
- *       most {@code cache.coalesce-wait-ms}, then compute after all);
+ *       most {@code cache.coalesce-wait-ms}, then compute after all; at once when the computation
+ *       ends without a result to cache: a {@link CacheFill.Kind#RELEASE} or a rejected fill);
  *   <li><b>admission</b> ({@code cache.admit-after}, a doorkeeper): a text computed fewer times
  *       than that within the L2 lifetime is computed without cache fills (its answer and embedding
  *       are not written back, so the long tail of one-off texts costs no fill traffic) and without
@@ -170,6 +171,7 @@ public final class CacheLookup
   private transient Counter misses;
   private transient Counter staleDropped;
   private transient Counter coalesceTimeouts;
+  private transient Counter coalesceReleased;
   private transient Counter fillsRejected;
   private transient Histogram l1Latency;
   private transient Histogram l2Latency;
@@ -267,6 +269,7 @@ public final class CacheLookup
     notAdmitted = metrics.counter("notAdmitted");
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
+    coalesceReleased = metrics.counter("coalesceReleased");
     fillsRejected = metrics.counter("fillsRejected");
     coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
     keyedVector =
@@ -531,13 +534,19 @@ public final class CacheLookup
       }
       return;
     }
+    if (fill.kind() == CacheFill.Kind.RELEASE) {
+      release(fill, ctx, out);
+      return;
+    }
     if (!fill.version().equals(served.version())) {
       staleDropped.inc();
+      release(fill, ctx, out);
       return;
     }
     if (!served.productsExist(fill)) {
       // Signed but naming products the served version does not have: never serve it.
       fillsRejected.inc();
+      release(fill, ctx, out);
       return;
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
@@ -553,6 +562,7 @@ public final class CacheLookup
       // Computed before a catalogue change it does not reflect: never cache it.
       coherence.staleByCatalog.inc();
       coherence.fillsStale.inc();
+      release(fill, ctx, out);
       return;
     }
     CachedResult stored = results.get(variant);
@@ -591,17 +601,40 @@ public final class CacheLookup
       }
     }
     for (String variant : expired) {
-      inFlight.remove(variant);
-      for (AcceptedQuery w : takeWaiters(variant)) {
-        // The query in flight did not come back in time: compute after all.
-        coalesceTimeouts.inc();
-        try {
-          compute(w, ctx);
-        } catch (RuntimeException | StackOverflowError e) {
-          Cancellation.rethrow(e);
-          bypass(w, e, ctx, out);
-        }
+      // The query in flight did not come back in time: compute after all.
+      computeWaiters(variant, coalesceTimeouts, ctx, out);
+    }
+  }
+
+  /**
+   * Computes the queries waiting for {@code variant}'s computation in flight now, which will bring
+   * them no result to share, and forgets the computation; each is counted in {@code counter}.
+   */
+  private void computeWaiters(
+      String variant, Counter counter, ReadOnlyContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    inFlight.remove(variant);
+    for (AcceptedQuery w : takeWaiters(variant)) {
+      counter.inc();
+      try {
+        compute(w, ctx);
+      } catch (RuntimeException | StackOverflowError e) {
+        Cancellation.rethrow(e);
+        bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
       }
+    }
+  }
+
+  /**
+   * A computation of {@code fill}'s result key ended without a result for the waiting queries (a
+   * {@link CacheFill.Kind#RELEASE}, or a result fill this cache rejects): they are computed now,
+   * not after {@code cache.coalesce-wait-ms}.
+   */
+  private void release(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
+    if (inFlight.contains(variant)) {
+      computeWaiters(variant, coalesceReleased, ctx, out);
     }
   }
 

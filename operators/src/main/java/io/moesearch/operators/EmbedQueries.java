@@ -229,7 +229,8 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
             EmbeddedQuery.overloaded(
                 accepted.query(),
                 accepted.tsInMillis(),
-                Math.max(0, System.currentTimeMillis() - accepted.tsInMillis()))));
+                Math.max(0, System.currentTimeMillis() - accepted.tsInMillis()),
+                accepted.cacheFill())));
   }
 
   private void embedBatch(List<Pending> batch) {

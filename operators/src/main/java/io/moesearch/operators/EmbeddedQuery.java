@@ -58,8 +58,17 @@ public record EmbeddedQuery(
 
   /** A query turned away at the model's queue: it is answered "overloaded", not searched. */
   public static EmbeddedQuery overloaded(SearchQuery query, long tsInMillis, double waitedMs) {
+    return overloaded(query, tsInMillis, waitedMs, true);
+  }
+
+  /**
+   * {@link #overloaded(SearchQuery, long, double)} of a query whose answer the cache asked for
+   * ({@code cacheFill}) or not.
+   */
+  public static EmbeddedQuery overloaded(
+      SearchQuery query, long tsInMillis, double waitedMs, boolean cacheFill) {
     return new EmbeddedQuery(
-        query, new float[0], tsInMillis, waitedMs, false, DegradationLevel.OVERLOADED);
+        query, new float[0], tsInMillis, waitedMs, false, DegradationLevel.OVERLOADED, cacheFill);
   }
 
   public boolean isOverloaded() {

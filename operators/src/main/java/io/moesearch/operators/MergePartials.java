@@ -281,6 +281,7 @@ public final class MergePartials
       shedAnswers.inc();
       out.collect(
           QueryFailures.overloadedAnswer(p.query(), p.tsInMillis(), p.embedMs(), p.indexVersion()));
+      release(p, ctx);
       finish(ctx.timerService(), st);
       return;
     }
@@ -309,6 +310,8 @@ public final class MergePartials
         && p.degradation() == DegradationLevel.NONE
         && !p.query().explain()) {
       fill(p, answered, all, ctx);
+    } else {
+      release(p, ctx);
     }
     finish(ctx.timerService(), st);
   }
@@ -472,6 +475,35 @@ public final class MergePartials
     }
   }
 
+  /**
+   * Writes a {@link CacheFill.Kind#RELEASE} of {@code p}'s query to {@link #FILLS} when the cache
+   * asked for a fill ({@link PartialResult#cacheFill}) and gets none: identical queries the cache
+   * holds back for this computation are computed at once. A release that cannot be made is counted,
+   * not sent (the cache's coalescing timeout then frees them).
+   */
+  private void release(PartialResult p, ReadOnlyContext ctx) {
+    if (!emitFills || !p.cacheFill() || p.query().explain()) {
+      return; // explained queries are never coalesced
+    }
+    try {
+      ctx.output(
+          FILLS, releaseOf(p.query(), p.indexVersion() == null ? indexVersion : p.indexVersion()));
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(LOG, "the cache release of query " + p.query().queryId(), e);
+    }
+  }
+
+  /** The release of {@code q}'s cache key, computed with index {@code version}, stamped now. */
+  static CacheFill releaseOf(SearchQuery q, String version) {
+    return CacheFill.release(
+        QueryNormalizer.normalize(q.text()),
+        q.topK(),
+        q.filters() == null ? "" : q.filters().canonical(),
+        version,
+        System.currentTimeMillis());
+  }
+
   /** Writes {@code answered} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
   private void fill(
       PartialResult p, Answered answered, List<PartialResult> all, ReadOnlyContext ctx) {
@@ -612,6 +644,7 @@ public final class MergePartials
       }
       timeouts.inc();
       answer(got.get(0), got, st.received(), ctx, out);
+      release(got.get(0), ctx); // a partial answer is never cached
     }
     finish(ctx.timerService(), new MergeStatus(st.received(), Long.MIN_VALUE, false));
   }

@@ -1,5 +1,6 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.SearchResult;
@@ -93,6 +94,13 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
 
   /** Queries that could not be routed, with the reason ({@link QueryFailures}). */
   public static final OutputTag<DeadLetter> DEAD_LETTERS = ParseQueries.DEAD_LETTERS;
+
+  /**
+   * A {@link CacheFill.Kind#RELEASE} for each query answered here whose answer the cache asked for
+   * ({@link EmbeddedQuery#cacheFill}): identical queries it holds back are computed at once.
+   */
+  public static final OutputTag<CacheFill> RELEASES =
+      new OutputTag<>("cache-releases", TypeInformation.of(CacheFill.class)) {};
 
   private static final Logger LOG = LoggerFactory.getLogger(RouteQueries.class);
 
@@ -309,11 +317,26 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
           OVERLOADED,
           QueryFailures.failedAnswer(
               q.query(), q.tsInMillis(), q.embedMs(), null, serving.version()));
+      release(q, ctx);
       return;
     }
     // Emitted only once all are built: a query is either fanned out whole or answered as failed.
     for (ExpertRequest r : requests) {
       out.collect(r);
+    }
+  }
+
+  /** Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it. */
+  private void release(EmbeddedQuery q, Context ctx) {
+    if (!q.cacheFill()) {
+      return;
+    }
+    try {
+      ctx.output(RELEASES, MergePartials.releaseOf(q.query(), serving.version()));
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      // The query is answered already; the cache's coalescing timeout frees its waiters.
+      failures.record(LOG, "the cache release of query " + q.query().queryId(), e);
     }
   }
 
@@ -326,6 +349,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
           OVERLOADED,
           QueryFailures.overloadedAnswer(
               q.query(), q.tsInMillis(), q.embedMs(), serving.version()));
+      release(q, ctx);
       return List.of();
     }
     long t0 = System.nanoTime();

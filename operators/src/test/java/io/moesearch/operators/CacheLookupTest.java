@@ -386,6 +386,46 @@ class CacheLookupTest {
     assertThat(keyedEntries()).isZero();
   }
 
+  /**
+   * A computation that ends without a result to cache (degraded, turned away, cut short) is
+   * released: its waiters are computed at once, not after the coalescing wait, and nothing stays.
+   */
+  @Test
+  void aReleaseComputesTheWaitersAtOnce() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "monitor"));
+    send(query("q2", "Monitor"));
+    send(query("q3", "monitor", new Filters(new String[] {"dell"}, null, null)));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q3");
+
+    fill(CacheFill.release("monitor", 10, "", VERSION, 150));
+    assertThat(misses())
+        .as("q2 is computed on the release, with no time passing; q3 waits for nothing")
+        .extracting(a -> a.query().queryId())
+        .containsExactly("q1", "q3", "q2");
+    assertThat(answers()).isEmpty();
+    fill(CacheFill.release("monitor", 10, "", VERSION, 160));
+    assertThat(misses()).as("a second release finds nothing waiting").hasSize(3);
+
+    fill(resultFill("monitor", VERSION));
+    send(query("q4", "monitor"));
+    assertThat(answers())
+        .as("a release caches nothing: the next result fill does")
+        .extracting(SearchResult::queryId)
+        .containsExactly("q4");
+  }
+
+  /** A result fill the cache rejects (another index version) releases its waiters too. */
+  @Test
+  void aRejectedFillReleasesTheWaiters() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "keyboard"));
+    send(query("q2", "keyboard"));
+    fill(resultFill("keyboard", "idx-0"));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q2");
+    assertThat(answers()).isEmpty();
+  }
+
   @Test
   void aSeenTextSkipsTheModelThroughTheEmbeddingCache() throws Exception {
     float[] v = {0.6f, 0.8f};

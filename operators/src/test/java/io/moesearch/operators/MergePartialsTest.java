@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -610,8 +611,48 @@ class MergePartialsTest {
     assertThat(harness.extractOutputValues())
         .singleElement()
         .satisfies(r -> assertThat(r.degraded()).isEqualTo(SearchResult.OVERLOADED));
-    assertThat(harness.getSideOutput(MergePartials.FILLS)).as("no cache fill").isNull();
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .as("no cache fill: a release, so identical queries the cache holds back are computed now")
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE);
+              assertThat(r.getValue().text()).isEqualTo("usb c cable");
+              assertThat(r.getValue().topK()).isEqualTo(QUERY.topK());
+              assertThat(r.getValue().items()).isEmpty();
+            });
     assertNoStateOrTimersLeft();
+  }
+
+  @Test
+  void aDegradedAnswerIsReleasedNotCached() throws Exception {
+    harness.close();
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    process(
+        new PartialResult(
+            QUERY,
+            2,
+            new int[] {2},
+            new RankedItem[] {item("p-b", 0.9f)},
+            TS_IN,
+            2.5,
+            0.25,
+            1,
+            null,
+            false,
+            VERSION,
+            DegradationLevel.FEWER_EXPERTS,
+            true,
+            0,
+            Float.POSITIVE_INFINITY));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(r -> assertThat(r.items()).isNotEmpty());
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .extracting(r -> r.getValue().kind())
+        .containsExactly(CacheFill.Kind.RELEASE);
   }
 
   @Test
@@ -666,7 +707,12 @@ class MergePartialsTest {
     harness.processElement(new StreamRecord<>(partial(other, 2, EXPERTS, 1.0, item("p-t", 0.5f))));
     harness.setProcessingTime(T0 + TIMEOUT_MS);
     assertThat(harness.extractOutputValues()).hasSize(2);
-    assertThat(harness.getSideOutput(MergePartials.FILLS)).hasSize(1);
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .as("the timed-out answer is released, not cached")
+        .extracting(r -> r.getValue().kind(), r -> r.getValue().text())
+        .containsExactly(
+            Tuple.tuple(CacheFill.Kind.RESULT, "usb c cable"),
+            Tuple.tuple(CacheFill.Kind.RELEASE, "toner"));
   }
 
   @Test
@@ -1138,7 +1184,10 @@ class MergePartialsTest {
               assertThat(new MessageJson().encodeDeadLetter(d).length)
                   .isLessThanOrEqualTo(DeadLetter.MAX_ENCODED_BYTES);
             });
-    assertThat(harness.getSideOutput(MergePartials.FILLS)).as("never cached").isNullOrEmpty();
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .as("never cached: released, so identical queries the cache holds back are computed")
+        .extracting(r -> r.getValue().kind())
+        .containsOnly(CacheFill.Kind.RELEASE);
     assertThat(merge.failures()).isEqualTo(3);
 
     // A replayed or late partial of a failed query is dropped like one of an answered query.

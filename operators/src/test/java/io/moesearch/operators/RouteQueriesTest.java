@@ -2,6 +2,7 @@ package io.moesearch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.ParseOutcome;
@@ -276,6 +277,25 @@ class RouteQueriesTest {
       assertThat(overloaded.degraded()).isEqualTo(SearchResult.OVERLOADED);
       assertThat(overloaded.items()).isEmpty();
       assertThat(overloaded.experts()).isEmpty();
+      assertThat(h.getSideOutput(RouteQueries.RELEASES))
+          .as("the cache awaits its answer: identical queries it holds back are released")
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE);
+                assertThat(r.getValue().topK()).isEqualTo(10);
+              });
+      h.processElement(
+          new StreamRecord<>(
+              EmbeddedQuery.overloaded(
+                  new SearchQuery("not-admitted", base.query().text(), 10, null, 0, null),
+                  1_000,
+                  0.1,
+                  false)));
+      assertThat(h.getSideOutput(RouteQueries.OVERLOADED)).hasSize(2);
+      assertThat(h.getSideOutput(RouteQueries.RELEASES))
+          .as("no release for an answer the cache did not ask for")
+          .hasSize(1);
     }
   }
 

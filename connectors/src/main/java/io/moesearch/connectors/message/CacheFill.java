@@ -8,12 +8,16 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A message on the cache-fill topic: a computed result for one cache key, or a query embedding for
- * one normalised text. The streaming job writes one for every result it computes (and every
- * embedding it computes), the prewarm job writes them ahead of time; the job's cache operator
- * consumes them into its result (L1/L2) and embedding (L3) caches. Arrays are not copied.
+ * A message on the cache-fill topic: a computed result for one cache key, a query embedding for one
+ * normalised text, or the release of one cache key's computation. The streaming job writes one for
+ * every result it computes (and every embedding it computes), the prewarm job writes them ahead of
+ * time; the job's cache operator consumes them into its result (L1/L2) and embedding (L3) caches. A
+ * computation the cache made for a key it will coalesce identical queries on that ends without a
+ * cacheable result (degraded or turned away under overload, cut short by the merge timeout) is
+ * answered by a {@link Kind#RELEASE}: the queries waiting for it are computed at once instead of
+ * after {@code cache.coalesce-wait-ms}. Arrays are not copied.
  *
- * @param kind {@link Kind#RESULT} or {@link Kind#EMBEDDING}
+ * @param kind {@link Kind#RESULT}, {@link Kind#EMBEDDING} or {@link Kind#RELEASE}
  * @param text normalised query text, non-blank
  * @param topK results wanted (results only; 0 for embeddings)
  * @param filters canonical filter string ({@link Filters#canonical()}), {@code ""} for none
@@ -52,7 +56,10 @@ public record CacheFill(
     @JsonProperty("result")
     RESULT,
     @JsonProperty("embedding")
-    EMBEDDING
+    EMBEDDING,
+    /** The computation of a result key ended without a result to cache; no items. */
+    @JsonProperty("release")
+    RELEASE
   }
 
   public CacheFill {
@@ -66,7 +73,7 @@ public record CacheFill(
     if (denseFloor != null && !(denseFloor >= -1f && denseFloor <= 1f)) {
       throw new IllegalArgumentException("dense_floor must be between -1 and 1, got " + denseFloor);
     }
-    if (kind == Kind.RESULT) {
+    if (kind != Kind.EMBEDDING) {
       if (topK < SearchQuery.MIN_TOP_K || topK > SearchQuery.MAX_TOP_K) {
         throw new IllegalArgumentException(
             "top_k must be between "
@@ -78,6 +85,9 @@ public record CacheFill(
       }
       for (int i = 0; i < items.length; i++) {
         Checks.requireNonNull(items[i], "items[" + i + "]");
+      }
+      if (kind == Kind.RELEASE && (items.length > 0 || experts.length > 0 || embedding != null)) {
+        throw new IllegalArgumentException("a release carries no items, experts or embedding");
       }
     } else {
       if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
@@ -143,10 +153,26 @@ public record CacheFill(
         null);
   }
 
-  /** The Kafka record key: fills of one text land in one partition, in order. */
-  public String recordKey() {
-    return text;
+  /**
+   * A release of the result key ({@code text}, {@code topK}, {@code filters}) computed with index
+   * {@code version}, at {@code ts} (epoch millis).
+   */
+  public static CacheFill release(String text, int topK, String filters, String version, long ts) {
+    return new CacheFill(
+        Kind.RELEASE, text, topK, filters, version, new RankedItem[0], new int[0], null, ts, null);
   }
+
+  /**
+   * The Kafka record key: the text, so the compacted topic keeps the newest fill per text; a
+   * release's is the text, a NUL character and {@code release}, so a release never displaces a fill
+   * there (releases are not ordered with the text's fills: none needs to be).
+   */
+  public String recordKey() {
+    return kind == Kind.RELEASE ? text + RELEASE_KEY_SUFFIX : text;
+  }
+
+  /** What follows the text in a release's record key. */
+  public static final String RELEASE_KEY_SUFFIX = "\0release";
 
   @Override
   public boolean equals(Object o) {

@@ -34,6 +34,26 @@ class CacheFillTest {
   }
 
   @Test
+  void aReleaseRoundTripsCarriesNoItemsAndNeverSharesItsTextsRecordKey() {
+    CacheFill release = CacheFill.release("usb cable", 10, "b=anker", "v1", 9);
+    assertThat(json.decodeCacheFill(json.encodeCacheFill(release))).isEqualTo(release);
+    assertThat(release.recordKey())
+        .as("on the compacted topic a release must not replace the text's newest fill")
+        .isNotEqualTo(
+            CacheFill.result("usb cable", 10, "", "v1", new RankedItem[0], new int[0]).recordKey())
+        .startsWith("usb cable");
+    assertThatThrownBy(
+            () ->
+                json.decodeCacheFill(
+                    ("{\"kind\":\"release\",\"text\":\"a\",\"top_k\":10,\"filters\":\"\","
+                            + "\"version\":\"v\",\"items\":[{\"product_id\":\"p\","
+                            + "\"title\":\"t\",\"score\":1}],\"experts\":[],\"ts\":1}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("release");
+    assertThatThrownBy(() -> CacheFill.release("a", 0, "", "v", 1)).hasMessageContaining("top_k");
+  }
+
+  @Test
   void aDenseFloorOutsideTheCosineRangeIsRejectedNamingTheField() {
     assertThatThrownBy(
             () ->

@@ -70,7 +70,8 @@ class SchemaConformanceTest {
             new RankedItem[] {new RankedItem("p", "t", 1f)},
             new int[] {2});
     CacheFill embedding = CacheFill.embedding("usb cable", "m", new float[] {0.5f, -1f});
-    for (CacheFill f : List.of(result, embedding)) {
+    CacheFill release = CacheFill.release("usb cable", 10, "b=anker", "v1", 7L);
+    for (CacheFill f : List.of(result, embedding, release)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
     }

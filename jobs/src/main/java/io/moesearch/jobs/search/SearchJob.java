@@ -478,7 +478,12 @@ public final class SearchJob {
             .name("embedding-fills")
             .uid("embedding-fills");
     return new Computed(
-        answers, results.getSideOutput(MergePartials.FILLS).union(embeddingFills), stats, dead);
+        answers,
+        results
+            .getSideOutput(MergePartials.FILLS)
+            .union(routed.getSideOutput(RouteQueries.RELEASES), embeddingFills),
+        stats,
+        dead);
   }
 
   /** Without a catalogue-update source: a delta stream that never emits. */
