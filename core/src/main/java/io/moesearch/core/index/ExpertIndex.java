@@ -14,6 +14,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.Term;
@@ -29,6 +30,7 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.NumericUtils;
 
 /**
@@ -171,6 +173,77 @@ public final class ExpertIndex implements AutoCloseable {
       }
     }
     return out.toArray(new ScoreDoc[0]);
+  }
+
+  /** Document ids in this index, deleted ones included: the length of a bit set over its ids. */
+  public int maxDoc() {
+    return reader.maxDoc();
+  }
+
+  /**
+   * The top-level ids of the documents of the product {@code id} (deleted ones included), in order;
+   * empty when the index holds none.
+   */
+  public int[] docsOf(String id) {
+    Term term = new Term(IndexFields.ID, id);
+    int[] out = new int[0];
+    try {
+      for (LeafReaderContext leaf : reader.leaves()) {
+        PostingsEnum postings = leaf.reader().postings(term, PostingsEnum.NONE);
+        if (postings == null) {
+          continue;
+        }
+        for (int d = postings.nextDoc();
+            d != DocIdSetIterator.NO_MORE_DOCS;
+            d = postings.nextDoc()) {
+          out = Arrays.copyOf(out, out.length + 1);
+          out[out.length - 1] = leaf.docBase + d;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The top-level ids of the documents matching {@code query} (deleted ones included), as a bit set
+   * of {@link #maxDoc} bits.
+   */
+  public FixedBitSet matching(Query query) {
+    FixedBitSet out = new FixedBitSet(Math.max(1, reader.maxDoc()));
+    try {
+      Weight w = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+      for (LeafReaderContext leaf : reader.leaves()) {
+        Scorer scorer = w.scorer(leaf);
+        if (scorer == null) {
+          continue;
+        }
+        DocIdSetIterator it = scorer.iterator();
+        for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
+          out.set(leaf.docBase + d);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * This index with the documents set in {@code hidden} (top-level ids; copied, so the caller may
+   * change it afterwards) taken out as if deleted: every search skips them, the HNSW graph search
+   * included (through its accept-docs, not a filter query), and {@link #size} counts the rest.
+   * Closing the view leaves this index open.
+   *
+   * @throws IllegalArgumentException if {@code hidden} has fewer than {@link #maxDoc} bits
+   */
+  public ExpertIndex without(FixedBitSet hidden) {
+    try {
+      return new ExpertIndex(null, new HidingDirectoryReader(reader, hidden.clone()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Whether this index holds a document of the product {@code id} (deleted ones included). */

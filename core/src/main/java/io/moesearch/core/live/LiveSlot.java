@@ -10,7 +10,6 @@ import io.moesearch.core.retrieval.FilterQueries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,20 +24,28 @@ import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 
 /**
  * One serving slot's live delta over the immutable artifact: its {@link DeltaEntry}s, the upserted
  * ({@code LIVE}) products in an in-memory Lucene index (HNSW + BM25 fields, near-real-time reader),
- * and the filters that apply the changes INSIDE the artifact's searches: hidden and replaced
- * products are excluded from the artifact's HNSW and BM25 searches by a deleted-ids filter, patched
- * products are filtered on their live price and stock. So a deleted product is never returned and a
- * filtered query still fills its page from the remaining products.
+ * and, per artifact index searched through the slot, a {@linkplain #visible view} in which the
+ * changes apply INSIDE the artifact's searches: hidden and replaced products are deleted documents
+ * of the view (Lucene's live documents, which its HNSW graph search and BM25 scoring skip without a
+ * filter query), out-of-stock ones too under an {@code in_stock} filter, and patched products are
+ * filtered on their live price. So a deleted product is never returned and a filtered query still
+ * fills its page from the remaining products.
+ *
+ * <p>A view is kept up to date change by change: applying an entry costs one term lookup per view
+ * the first time it sees the product and a bit flip after, and rebuilds only the views that hold
+ * the product (an expert's index holds a few hundred of the catalogue's products, so most changes
+ * leave its view, and its unfiltered search, as they were). A search costs no more than before the
+ * first change, whatever the delta's size.
  *
  * <p>Entries are applied in {@code ts} order per product: an entry not newer than the one held is
  * ignored ({@link #apply} returns false), so a replay converges. Not thread-safe (one per slot,
@@ -52,26 +59,12 @@ public final class LiveSlot implements AutoCloseable {
   private ExpertIndex index;
   private int liveDocs;
   private boolean dirty;
-  private Query baseExclusion;
-  private boolean exclusionDirty = true;
 
-  /**
-   * Per artifact index searched here: which changed products it holds (an artifact's index is
-   * immutable, so the answer is kept), and the filter parts that concern them, rebuilt after a
-   * change. An expert's index holds a few hundred of the catalogue's products, so most changes
-   * concern none of them and its HNSW search runs without a filter, as before any update.
-   */
-  private final Map<ExpertIndex, Scoped> scoped = new IdentityHashMap<>();
+  /** Per artifact index searched here, its view of the delta (identity: an index is immutable). */
+  private final Map<ExpertIndex, View> views = new IdentityHashMap<>();
 
   /** The artifact indexes a slot may search at once (versions × experts); beyond it, forget. */
-  private static final int SCOPED_KEPT = 16;
-
-  /** One artifact index's view of the delta. */
-  private static final class Scoped {
-    final Map<String, Boolean> holds = new HashMap<>();
-    List<DeltaEntry> entries;
-    Query exclusion;
-  }
+  private static final int VIEWS_KEPT = 16;
 
   /**
    * Applies {@code e} unless this slot already holds the product at the same or a newer {@code ts}.
@@ -84,7 +77,7 @@ public final class LiveSlot implements AutoCloseable {
       return false;
     }
     entries.put(e.productId(), e);
-    changed();
+    changed(e.productId());
     try {
       if (e.kind() == DeltaEntry.Kind.LIVE) {
         writer().updateDocument(new Term(IndexFields.ID, e.productId()), document(e));
@@ -125,7 +118,6 @@ public final class LiveSlot implements AutoCloseable {
       if (ts != null && e.ts() <= ts) {
         it.remove();
         dropped.add(e.productId());
-        changed();
         if (e.kind() == DeltaEntry.Kind.LIVE) {
           try {
             writer().deleteDocuments(new Term(IndexFields.ID, e.productId()));
@@ -136,6 +128,9 @@ public final class LiveSlot implements AutoCloseable {
           dirty = true;
         }
       }
+    }
+    for (String id : dropped) {
+      changed(id);
     }
     return dropped;
   }
@@ -154,147 +149,177 @@ public final class LiveSlot implements AutoCloseable {
     return entries.get(productId);
   }
 
-  private void changed() {
-    exclusionDirty = true;
-    for (Scoped v : scoped.values()) {
-      v.entries = null;
-      v.exclusion = null;
+  private void changed(String productId) {
+    for (View v : views.values()) {
+      v.update(productId);
     }
   }
 
   /**
-   * The filter of the artifact's search in this slot: the query's brand and price constraints (the
-   * price on live values for patched products), in-stock (live), and no product that is hidden or
-   * replaced by the delta. {@code null} when nothing is constrained or excluded.
+   * {@code base} (an artifact index searched through this slot) as this slot serves it: without the
+   * products the delta hides or replaces. {@code base} itself while no change concerns it.
    */
-  public Query baseFilter(LiveFilter f) {
-    return baseFilter(f, null);
+  public ExpertIndex visible(ExpertIndex base) {
+    return view(base).searched(LiveFilter.NONE);
   }
 
   /**
-   * {@link #baseFilter(LiveFilter)} for a search of {@code index}, naming only the changed products
-   * that index holds ({@code null}: every changed product): the others cannot match in it anyway.
-   * So an expert's HNSW search carries no filter for the changes to other experts' products (a
-   * filter makes Lucene collect the accepted documents and often search exhaustively).
+   * {@code base} as this slot serves it under {@code f}: {@link #visible}, less the products out of
+   * stock (live) under an {@code in_stock} filter and the patched products whose live price fails
+   * {@code f}'s price range.
    */
-  public Query baseFilter(LiveFilter f, ExpertIndex index) {
-    Collection<DeltaEntry> relevant = index == null ? entries.values() : scoped(index).entries;
-    BooleanQuery.Builder b = new BooleanQuery.Builder();
-    boolean positive = false;
-    Query brand = FilterQueries.of(f.brands(), null, null);
-    if (brand != null) {
-      b.add(brand, Occur.FILTER);
-      positive = true;
-    }
-    if (f.hasPrice()) {
-      Query range = FilterQueries.of(null, f.priceMin(), f.priceMax());
-      List<BytesRef> priced = new ArrayList<>();
-      List<BytesRef> passing = new ArrayList<>();
-      for (DeltaEntry e : relevant) {
-        if (e.kind() == DeltaEntry.Kind.PATCHED && e.price() != null) {
-          BytesRef id = new BytesRef(e.productId());
-          priced.add(id);
-          if (f.priceAllows(e.price())) {
-            passing.add(id);
-          }
-        }
-      }
-      if (priced.isEmpty()) {
-        b.add(range, Occur.FILTER);
-      } else {
-        BooleanQuery.Builder either = new BooleanQuery.Builder();
-        either.add(
-            new BooleanQuery.Builder()
-                .add(range, Occur.FILTER)
-                .add(new TermInSetQuery(IndexFields.ID, priced), Occur.MUST_NOT)
-                .build(),
-            Occur.SHOULD);
-        if (!passing.isEmpty()) {
-          either.add(new TermInSetQuery(IndexFields.ID, passing), Occur.SHOULD);
-        }
-        either.setMinimumNumberShouldMatch(1);
-        b.add(either.build(), Occur.FILTER);
-      }
-      positive = true;
-    }
-    Query excluded = index == null ? exclusion() : scoped(index).exclusion;
-    boolean any = positive;
-    if (excluded != null) {
-      b.add(excluded, Occur.MUST_NOT);
-      any = true;
-    }
-    if (f.inStock()) {
-      List<BytesRef> out = new ArrayList<>();
-      List<BytesRef> restocked = new ArrayList<>();
-      for (DeltaEntry e : relevant) {
-        if (e.kind() == DeltaEntry.Kind.PATCHED) {
-          (e.inStock() ? restocked : out).add(new BytesRef(e.productId()));
-        }
-      }
-      // The artifact's out-of-stock products (a compacted version marks them), unless restocked.
-      Query artifactOut = new TermQuery(new Term(IndexFields.IN_STOCK, "false"));
-      if (!restocked.isEmpty()) {
-        artifactOut =
-            new BooleanQuery.Builder()
-                .add(artifactOut, Occur.FILTER)
-                .add(new TermInSetQuery(IndexFields.ID, restocked), Occur.MUST_NOT)
-                .build();
-      }
-      b.add(artifactOut, Occur.MUST_NOT);
-      any = true;
-      if (!out.isEmpty()) {
-        b.add(new TermInSetQuery(IndexFields.ID, out), Occur.MUST_NOT);
-      }
-    }
-    if (!any) {
-      return null;
-    }
-    if (!positive) {
-      b.add(new MatchAllDocsQuery(), Occur.FILTER); // MUST_NOT alone matches nothing
-    }
-    return b.build();
+  public ExpertIndex visible(ExpertIndex base, LiveFilter f) {
+    return view(base).searched(f);
   }
 
-  /** Ids the artifact's index must not return here: hidden, or served from the delta. */
-  private Query exclusion() {
-    if (exclusionDirty) {
-      baseExclusion = exclusion(entries.values());
-      exclusionDirty = false;
-    }
-    return baseExclusion;
+  /**
+   * The filter query of a search of {@link #visible(ExpertIndex, LiveFilter)}: {@code f}'s brand
+   * and price constraints, a patched product's price matched on its live value; {@code null} when
+   * {@code f} constrains neither.
+   */
+  public Query baseFilter(ExpertIndex base, LiveFilter f) {
+    return view(base).filter(f);
   }
 
-  private static Query exclusion(Collection<DeltaEntry> of) {
-    List<BytesRef> ids = new ArrayList<>();
-    for (DeltaEntry e : of) {
-      if (e.kind() != DeltaEntry.Kind.PATCHED) {
-        ids.add(new BytesRef(e.productId()));
-      }
-    }
-    return ids.isEmpty() ? null : new TermInSetQuery(IndexFields.ID, ids);
-  }
-
-  /** {@code index}'s view of the delta: the entries of the products it holds, current. */
-  private Scoped scoped(ExpertIndex index) {
-    Scoped v = scoped.get(index);
+  private View view(ExpertIndex base) {
+    View v = views.get(base);
     if (v == null) {
-      if (scoped.size() >= SCOPED_KEPT) {
-        scoped.clear();
+      if (views.size() >= VIEWS_KEPT) {
+        views.clear();
       }
-      v = new Scoped();
-      scoped.put(index, v);
-    }
-    if (v.entries == null) {
-      List<DeltaEntry> held = new ArrayList<>();
-      for (DeltaEntry e : entries.values()) {
-        if (v.holds.computeIfAbsent(e.productId(), index::holds)) {
-          held.add(e);
-        }
-      }
-      v.entries = held;
-      v.exclusion = exclusion(held);
+      v = new View(base);
+      views.put(base, v);
     }
     return v;
+  }
+
+  /** One artifact index's view of the delta, kept current by {@link #changed}. */
+  private final class View {
+    private final ExpertIndex base;
+
+    /** Product id → its documents in {@link #base} (empty: none); the index is immutable. */
+    private final Map<String, int[]> docs = new HashMap<>();
+
+    /** Documents of products the delta hides or replaces. */
+    private final FixedBitSet hidden;
+
+    /** The artifact's out-of-stock documents (a compacted version marks them). */
+    private final FixedBitSet artifactOut;
+
+    /** Documents out of stock now: the artifact's, unless patched, and the patched ones. */
+    private final FixedBitSet outOfStock;
+
+    /** Documents of patched products with a live price, and their entries. */
+    private final Map<Integer, DeltaEntry> priced = new HashMap<>();
+
+    private ExpertIndex visible;
+    private ExpertIndex visibleInStock;
+
+    View(ExpertIndex base) {
+      this.base = base;
+      int bits = Math.max(1, base.maxDoc());
+      this.hidden = new FixedBitSet(bits);
+      this.artifactOut =
+          base.maxDoc() == 0
+              ? new FixedBitSet(bits)
+              : base.matching(new TermQuery(new Term(IndexFields.IN_STOCK, "false")));
+      this.outOfStock = artifactOut.clone();
+      for (String id : entries.keySet()) {
+        update(id);
+      }
+    }
+
+    /** Brings the documents of {@code productId} in line with its entry (none: the artifact's). */
+    void update(String productId) {
+      int[] ds = docs.computeIfAbsent(productId, base::docsOf);
+      if (ds.length == 0) {
+        return;
+      }
+      DeltaEntry e = entries.get(productId);
+      boolean patched = e != null && e.kind() == DeltaEntry.Kind.PATCHED;
+      for (int d : ds) {
+        set(hidden, d, e != null && !patched);
+        set(outOfStock, d, patched ? !e.inStock() : artifactOut.get(d));
+        if (patched && e.price() != null) {
+          priced.put(d, e);
+        } else {
+          priced.remove(d);
+        }
+      }
+      visible = null;
+      visibleInStock = null;
+    }
+
+    ExpertIndex searched(LiveFilter f) {
+      if (f.hasPrice()) {
+        FixedBitSet out = null;
+        for (var p : priced.entrySet()) {
+          if (!f.priceAllows(p.getValue().price())) {
+            if (out == null) {
+              out = f.inStock() ? union(hidden, outOfStock) : hidden.clone();
+            }
+            out.set(p.getKey());
+          }
+        }
+        if (out != null) {
+          return without(out); // a view of this query's own
+        }
+      }
+      if (f.inStock()) {
+        if (visibleInStock == null) {
+          visibleInStock = without(union(hidden, outOfStock));
+        }
+        return visibleInStock;
+      }
+      if (visible == null) {
+        visible = without(hidden);
+      }
+      return visible;
+    }
+
+    private ExpertIndex without(FixedBitSet bits) {
+      return bits.cardinality() == 0 ? base : base.without(bits);
+    }
+
+    Query filter(LiveFilter f) {
+      Query brand = FilterQueries.of(f.brands(), null, null);
+      if (!f.hasPrice()) {
+        return brand;
+      }
+      Query range = FilterQueries.of(null, f.priceMin(), f.priceMax());
+      List<BytesRef> passing = new ArrayList<>();
+      for (DeltaEntry e : priced.values()) {
+        if (f.priceAllows(e.price())) {
+          passing.add(new BytesRef(e.productId()));
+        }
+      }
+      Query price =
+          passing.isEmpty()
+              ? range
+              : new BooleanQuery.Builder()
+                  .add(range, Occur.SHOULD)
+                  .add(new TermInSetQuery(IndexFields.ID, passing), Occur.SHOULD)
+                  .setMinimumNumberShouldMatch(1)
+                  .build();
+      if (brand == null) {
+        return price;
+      }
+      return new BooleanQuery.Builder().add(brand, Occur.FILTER).add(price, Occur.FILTER).build();
+    }
+  }
+
+  private static void set(FixedBitSet bits, int doc, boolean value) {
+    if (value) {
+      bits.set(doc);
+    } else {
+      bits.clear(doc);
+    }
+  }
+
+  private static FixedBitSet union(FixedBitSet a, FixedBitSet b) {
+    FixedBitSet u = a.clone();
+    u.or(b);
+    return u;
   }
 
   /** The filter of the delta index's search: the query's constraints on the live values. */
@@ -313,15 +338,19 @@ public final class LiveSlot implements AutoCloseable {
   }
 
   /**
-   * Dense retrieval in this slot: the artifact's expert index ({@code null}: none) with {@link
-   * #baseFilter} inside the HNSW search, and the delta index with {@link #liveFilter}, each {@code
-   * k × oversample} candidates rescored exactly; the best {@code k} of both.
+   * Dense retrieval in this slot: the artifact's expert index ({@code null}: none) as {@link
+   * #visible(ExpertIndex, LiveFilter) visible} under {@code f} with {@link #baseFilter} inside the
+   * HNSW search, and the delta index with {@link #liveFilter}, each {@code k × oversample}
+   * candidates rescored exactly; the best {@code k} of both.
    */
   public List<Candidate> denseTopK(
       ExpertIndex base, float[] query, int k, int oversample, LiveFilter f) {
     List<List<Candidate>> lists = new ArrayList<>(2);
     if (base != null && base.size() > 0) {
-      lists.add(base.knn(query, k * oversample, k, baseFilter(f, base)));
+      ExpertIndex served = visible(base, f);
+      if (served.size() > 0) {
+        lists.add(served.knn(query, k * oversample, k, baseFilter(base, f)));
+      }
     }
     ExpertIndex delta = deltaIndex();
     if (delta != null) {
@@ -331,12 +360,13 @@ public final class LiveSlot implements AutoCloseable {
   }
 
   /**
-   * Lexical retrieval in this slot: {@code query} (BM25) over the artifact's lexical index with
-   * {@link #baseFilter} and over the delta index with {@link #liveFilter}; the best {@code depth}
-   * by BM25 score (ties by id).
+   * Lexical retrieval in this slot: {@code query} (BM25) over the artifact's lexical index as
+   * {@link #visible(ExpertIndex, LiveFilter) visible} under {@code f} with {@link #baseFilter}, and
+   * over the delta index with {@link #liveFilter}; the best {@code depth} by BM25 score (ties by
+   * id).
    */
   public List<Candidate> lexicalTopK(ExpertIndex base, Query query, int depth, LiveFilter f) {
-    List<Candidate> baseHits = search(base, query, depth, baseFilter(f, base));
+    List<Candidate> baseHits = search(visible(base, f), query, depth, baseFilter(base, f));
     ExpertIndex delta = deltaIndex();
     if (delta == null) {
       return baseHits;

@@ -102,27 +102,47 @@ class LiveSlotTest {
   }
 
   @Test
-  void anIndexSearchIsFilteredOnlyForTheChangedProductsItHolds() {
+  void anIndexIsSearchedAsItWasUntilAChangeConcernsAProductItHolds() {
     slot.apply(DeltaEntry.hidden("elsewhere-1", 5));
     slot.apply(DeltaEntry.patched("elsewhere-2", 6, 1.0, false));
     slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 7, true, unit(0.2f, 1, 0, 0)));
-    assertThat(slot.baseFilter(LiveFilter.NONE))
-        .as("over the whole delta: the changed ids are excluded")
-        .isNotNull();
-    assertThat(slot.baseFilter(LiveFilter.NONE, base))
-        .as("this index holds none of the changed products: its HNSW search runs unfiltered")
-        .isNull();
+    assertThat(slot.visible(base))
+        .as("this index holds none of the changed products: searched as it is, unfiltered")
+        .isSameAs(base);
+    assertThat(slot.visible(base, new LiveFilter(null, null, null, true))).isSameAs(base);
+    assertThat(slot.baseFilter(base, LiveFilter.NONE)).isNull();
     assertThat(dense(LiveFilter.NONE)).containsExactly("a", "b", "c", "n", "d");
     slot.apply(DeltaEntry.hidden("a", 8));
-    assertThat(slot.baseFilter(LiveFilter.NONE, base))
-        .as("a change to a product it holds filters it again")
-        .isNotNull();
+    assertThat(slot.visible(base))
+        .as("a change to a product it holds takes that product out")
+        .isNotSameAs(base)
+        .satisfies(v -> assertThat(v.size()).isEqualTo(3));
+    assertThat(slot.visible(base)).as("and the view is kept").isSameAs(slot.visible(base));
+    assertThat(slot.baseFilter(base, LiveFilter.NONE))
+        .as("a delete needs no filter query: it is a deleted document of the view")
+        .isNull();
     assertThat(dense(LiveFilter.NONE)).containsExactly("b", "c", "n", "d");
     slot.apply(DeltaEntry.patched("b", 9, 99.0, false));
     LiveFilter cheapInStock = new LiveFilter(null, null, 50.0, true);
     assertThat(dense(cheapInStock))
         .as("b is out of stock and too dear now, whatever the index says")
         .containsExactly("c", "n", "d");
+    assertThat(base.size()).as("the artifact's index itself is never changed").isEqualTo(4);
+  }
+
+  @Test
+  void aViewFollowsEveryChangeOfItsProductsBackToTheArtifact() {
+    assertThat(slot.visible(base)).isSameAs(base);
+    slot.apply(DeltaEntry.hidden("c", 1));
+    assertThat(dense(LiveFilter.NONE)).containsExactly("a", "b", "d");
+    slot.apply(DeltaEntry.patched("c", 2, 35.0, true));
+    assertThat(dense(LiveFilter.NONE)).as("patched: back in the artifact's search").contains("c");
+    assertThat(dense(new LiveFilter(null, 32.0, null, false)))
+        .as("its live price passes where the artifact's (30) fails")
+        .containsExactly("c", "d");
+    assertThat(slot.dropFolded(Map.of("c", 2L))).containsExactly("c");
+    assertThat(slot.visible(base)).as("nothing left to hide").isSameAs(base);
+    assertThat(dense(new LiveFilter(null, 32.0, null, false))).containsExactly("d");
   }
 
   @Test

@@ -14,7 +14,6 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.live.DeltaEntry;
-import io.moesearch.core.live.LiveFilter;
 import io.moesearch.core.live.LiveSlot;
 import io.moesearch.core.retrieval.Retriever;
 import java.io.IOException;
@@ -28,15 +27,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.apache.lucene.search.Query;
 
 /**
  * Routed recall@10 after deletes, in process: the served artifact's experts searched as the job
- * routes them ({@link Retriever#serving}) with the deleted ids excluded inside the HNSW search by a
- * {@link LiveSlot}'s filter (what the job's retrieval applies for deletes), against exact search
- * over the remaining products; beside a fresh rebuild of the same remaining products with the index
- * build's steps ({@link IndexBuilder}: gate retrained, experts reassigned, HNSW rebuilt; the
- * artifact's vectors, so nothing is embedded again), searched the same way.
+ * routes them ({@link Retriever#serving}), each as a {@link LiveSlot} holding the deletes serves it
+ * (the deleted products are deleted documents of its view, skipped inside the HNSW search: what the
+ * job's retrieval does), against exact search over the remaining products; beside a fresh rebuild
+ * of the same remaining products with the index build's steps ({@link IndexBuilder}: gate
+ * retrained, experts reassigned, HNSW rebuilt; the artifact's vectors, so nothing is embedded
+ * again), searched the same way.
  */
 public final class RecallAfterDeletes {
   /** Results per query compared. */
@@ -108,8 +107,7 @@ public final class RecallAfterDeletes {
       for (String id : deleted) {
         slot.apply(DeltaEntry.hidden(id, 1));
       }
-      afterDeletes =
-          routedRecall(artifact, routing, queries, exact, slot.baseFilter(LiveFilter.NONE));
+      afterDeletes = routedRecall(artifact, routing, queries, exact, slot);
     }
     long t0 = System.nanoTime();
     IndexArtifact fresh =
@@ -122,7 +120,10 @@ public final class RecallAfterDeletes {
                 workDir.resolve("fresh-rebuild")),
             remaining.dimension());
     double rebuildSeconds = (System.nanoTime() - t0) / 1e9;
-    double freshRecall = routedRecall(fresh, routing, queries, exact, null);
+    double freshRecall;
+    try (LiveSlot none = new LiveSlot()) {
+      freshRecall = routedRecall(fresh, routing, queries, exact, none);
+    }
     return new Result(
         afterDeletes, freshRecall, deleted.size(), kept.size(), queries.size(), rebuildSeconds);
   }
@@ -132,14 +133,16 @@ public final class RecallAfterDeletes {
       LoadAwareRoutingConfig routing,
       List<float[]> queries,
       List<List<String>> exact,
-      Query filter) {
+      LiveSlot slot) {
     List<ExpertIndex> experts = artifact.openExperts();
     try {
-      Retriever retriever = Retriever.serving(artifact, experts, routing);
+      // Each expert as the slot serves it: the deleted products are deleted documents of the view.
+      Retriever retriever =
+          Retriever.serving(artifact, experts.stream().map(slot::visible).toList(), routing);
       double sum = 0;
       for (int i = 0; i < queries.size(); i++) {
         List<String> got =
-            retriever.search(queries.get(i), K, filter).items().stream()
+            retriever.search(queries.get(i), K, null).items().stream()
                 .map(Candidate::productId)
                 .toList();
         sum += Metrics.recall(got, exact.get(i), K);
