@@ -381,7 +381,7 @@ public final class ExpertRetrieval
         // of this subtask share one live slot (one delta index to update and reopen, not one per
         // shard), filled from each shard's state on its first use (each product's newest wins).
         if (lexicalLive == null) {
-          lexicalLive = new LiveSlot();
+          lexicalLive = LiveSlot.lexicalOnly();
         }
         s = lexicalLive;
       } else {

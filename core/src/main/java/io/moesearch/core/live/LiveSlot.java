@@ -53,12 +53,34 @@ import org.apache.lucene.util.FixedBitSet;
  */
 public final class LiveSlot implements AutoCloseable {
   private final Map<String, DeltaEntry> entries = new HashMap<>();
+
+  /** Whether the delta index holds the upserted products' vectors (for {@link #denseTopK}). */
+  private final boolean dense;
+
   private ByteBuffersDirectory directory;
   private IndexWriter writer;
   private DirectoryReader reader;
   private ExpertIndex index;
   private int liveDocs;
   private boolean dirty;
+
+  /** A slot for dense and lexical retrieval. */
+  public LiveSlot() {
+    this(true);
+  }
+
+  private LiveSlot(boolean dense) {
+    this.dense = dense;
+  }
+
+  /**
+   * A slot for {@link #lexicalTopK} only: its delta index holds no vectors, so an upsert costs no
+   * HNSW graph insertion (nor its merges); {@link #vector} still gives an upserted product's
+   * embedding, and {@link #denseTopK} searches the artifact's index alone.
+   */
+  public static LiveSlot lexicalOnly() {
+    return new LiveSlot(false);
+  }
 
   /** Per artifact index searched here, its view of the delta (identity: an index is immutable). */
   private final Map<ExpertIndex, View> views = new IdentityHashMap<>();
@@ -352,7 +374,7 @@ public final class LiveSlot implements AutoCloseable {
         lists.add(served.knn(query, k * oversample, k, baseFilter(base, f)));
       }
     }
-    ExpertIndex delta = deltaIndex();
+    ExpertIndex delta = dense ? deltaIndex() : null;
     if (delta != null) {
       lists.add(delta.knn(query, k * oversample, k, liveFilter(f)));
     }
@@ -438,8 +460,8 @@ public final class LiveSlot implements AutoCloseable {
     return writer;
   }
 
-  private static Document document(DeltaEntry e) {
-    Document doc = ProductDocuments.toDocument(-1, e.product(), e.vector());
+  private Document document(DeltaEntry e) {
+    Document doc = ProductDocuments.toDocument(-1, e.product(), dense ? e.vector() : null);
     doc.add(new KeywordField(IndexFields.IN_STOCK, Boolean.toString(e.inStock()), Field.Store.NO));
     return doc;
   }

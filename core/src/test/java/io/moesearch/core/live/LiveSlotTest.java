@@ -146,6 +146,23 @@ class LiveSlotTest {
   }
 
   @Test
+  void aLexicalOnlySlotFindsUpsertsByTextAndKeepsTheirVectors() {
+    try (LiveSlot lexical = LiveSlot.lexicalOnly()) {
+      lexical.apply(
+          DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, true, unit(1, 0, 0, 0)));
+      lexical.apply(DeltaEntry.hidden("a", 4));
+      assertThat(lexical.lexicalTopK(base, new Bm25Queries().query("usb"), 10, LiveFilter.NONE))
+          .extracting(Candidate::productId)
+          .containsExactlyInAnyOrder("n", "b");
+      assertThat(lexical.vector("n")).as("for the lexical branch's dense score").isNotNull();
+      assertThat(lexical.denseTopK(base, Q, 10, 2, LiveFilter.NONE))
+          .extracting(Candidate::productId)
+          .as("no vectors in its delta index: the artifact's, less the deleted")
+          .containsExactly("b", "c", "d");
+    }
+  }
+
+  @Test
   void anUpsertedProductIsFoundByVectorAndText() {
     slot.apply(DeltaEntry.live(product("n", "usb hub", "Acme", 5.0), 3, true, unit(1, 0, 0, 0)));
     assertThat(dense(LiveFilter.NONE)).startsWith("n");

@@ -61,8 +61,8 @@ import picocli.CommandLine.Option;
             nothing). Query latency is in job, over background answers that were searched. Stale = a deleted (or, under in_stock, out-of-stock) product, or an old
             price, in an answer accepted after the change had been seen searchable. Then, in
             process: routed recall@10 against exact search over the remaining products after
-            deleting --delete-share of the catalogue (the served artifact with the deleted ids
-            filtered inside HNSW, as the job does), beside a fresh rebuild of the same remaining
+            deleting --delete-share of the catalogue (the served artifact with the deleted
+            products skipped inside HNSW, as the job does), beside a fresh rebuild of the same remaining
             products with the index build's code."""
     })
 final class BenchFreshnessCommand extends CliCommand {
