@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>L2</b>: final results in keyed state (one entry per {@code top_k} + filters variant,
  *       with TTL), which survives restarts through checkpoints and savepoints;
  *   <li><b>coalescing</b>: if an identical query is already being computed, wait for its result (at
- *       most {@code cache.coalesce-wait-ms}, then compute after all; at once when the computation
- *       ends without a result to cache: a {@link CacheFill.Kind#RELEASE} or a rejected fill);
+ *       most {@code cache.coalesce-wait-ms}, then compute after all; when the computation ends
+ *       without a result to cache, a {@link CacheFill.Kind#RELEASE} answers the waiters with its
+ *       answer if it was degraded under overload, else they are computed at once, as they are on a
+ *       rejected fill);
  *   <li><b>admission</b> ({@code cache.admit-after}, a doorkeeper): a text computed fewer times
  *       than that within the L2 lifetime is computed without cache fills (its answer and embedding
  *       are not written back, so the long tail of one-off texts costs no fill traffic) and without
@@ -172,6 +174,7 @@ public final class CacheLookup
   private transient Counter staleDropped;
   private transient Counter coalesceTimeouts;
   private transient Counter coalesceReleased;
+  private transient Counter coalescedDegraded;
   private transient Counter fillsRejected;
   private transient Histogram l1Latency;
   private transient Histogram l2Latency;
@@ -270,6 +273,7 @@ public final class CacheLookup
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     coalesceReleased = metrics.counter("coalesceReleased");
+    coalescedDegraded = metrics.counter("coalescedDegraded");
     fillsRejected = metrics.counter("fillsRejected");
     coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
     keyedVector =
@@ -535,7 +539,13 @@ public final class CacheLookup
       return;
     }
     if (fill.kind() == CacheFill.Kind.RELEASE) {
-      release(fill, ctx, out);
+      if (fill.degraded() != null
+          && fill.version().equals(served.version())
+          && served.productsExist(fill)) {
+        share(fill, ctx, out);
+      } else {
+        release(fill, ctx, out);
+      }
       return;
     }
     if (!fill.version().equals(served.version())) {
@@ -626,6 +636,44 @@ public final class CacheLookup
   }
 
   /**
+   * A computation of {@code fill}'s result key was answered degraded under overload ({@link
+   * CacheFill#degraded}): the queries waiting for it get that answer (with the live prices, flagged
+   * with its level, {@code cache: coalesced}), unless a catalogue change since makes it stale: then
+   * they are computed. Nothing is cached.
+   */
+  private void share(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
+    if (!inFlight.contains(variant)) {
+      return;
+    }
+    CachedResult r =
+        current(
+            CatalogCoherence.cached(fill),
+            fill.text(),
+            null,
+            fill.filters().isEmpty(),
+            ctx,
+            System.currentTimeMillis());
+    if (r == null) {
+      coherence.staleByCatalog.inc();
+      computeWaiters(variant, coalesceReleased, ctx, out);
+      return;
+    }
+    inFlight.remove(variant);
+    for (AcceptedQuery w : takeWaiters(variant)) {
+      try {
+        answer(w, r, SearchResult.CACHE_COALESCED, fill.degraded(), out, l2Latency);
+        coalesced.inc();
+        coalescedDegraded.inc();
+      } catch (RuntimeException | StackOverflowError e) {
+        Cancellation.rethrow(e);
+        bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
+      }
+    }
+  }
+
+  /**
    * A computation of {@code fill}'s result key ended without a result for the waiting queries (a
    * {@link CacheFill.Kind#RELEASE}, or a result fill this cache rejects): they are computed now,
    * not after {@code cache.coalesce-wait-ms}.
@@ -663,6 +711,17 @@ public final class CacheLookup
       String path,
       Collector<SearchResult> out,
       Histogram latency) {
+    answer(q, r, path, SearchResult.NOT_DEGRADED, out, latency);
+  }
+
+  /** Answers {@code q} with {@code r}, served at the degradation level {@code degraded}. */
+  static void answer(
+      AcceptedQuery q,
+      CachedResult r,
+      String path,
+      String degraded,
+      Collector<SearchResult> out,
+      Histogram latency) {
     long now = System.currentTimeMillis();
     long total = Math.max(0, now - q.tsInMillis());
     latency.update(total);
@@ -676,6 +735,9 @@ public final class CacheLookup
             new StageLatency(0, 0, 0, 0, total),
             path,
             q.tsInMillis(),
-            now));
+            now,
+            false,
+            r.experts(),
+            degraded));
   }
 }

@@ -307,7 +307,8 @@ public final class MergePartials
     if (answered != null
         && emitFills
         && p.cacheFill()
-        && p.degradation() == DegradationLevel.NONE
+        && (p.degradation() == DegradationLevel.NONE
+            || CacheFill.SHARED_LEVELS.contains(p.degradation().wireName()))
         && !p.query().explain()) {
       fill(p, answered, all, ctx);
     } else {
@@ -504,24 +505,42 @@ public final class MergePartials
         System.currentTimeMillis());
   }
 
-  /** Writes {@code answered} to {@link #FILLS}; a fill that cannot be made is counted, not sent. */
+  /**
+   * Writes {@code answered} to {@link #FILLS}: a result fill when it was served as configured, else
+   * (degraded under overload) a release that shares it with the identical queries the cache holds
+   * back for it, never cached. A fill that cannot be made is counted, not sent.
+   */
   private void fill(
       PartialResult p, Answered answered, List<PartialResult> all, ReadOnlyContext ctx) {
     try {
       SearchResult result = answered.result();
       SearchQuery q = p.query();
+      String text = QueryNormalizer.normalize(q.text());
       String filters = q.filters() == null ? "" : q.filters().canonical();
+      long asOf = asOf(p.tsInMillis(), all);
+      Float floor = denseFloor(answered.ranked(), denseDepth(q.topK()));
       ctx.output(
           FILLS,
-          CacheFill.result(
-              QueryNormalizer.normalize(q.text()),
-              q.topK(),
-              filters,
-              result.indexVersion(),
-              result.items(),
-              result.experts(),
-              asOf(p.tsInMillis(), all),
-              denseFloor(answered.ranked(), denseDepth(q.topK()))));
+          p.degradation() == DegradationLevel.NONE
+              ? CacheFill.result(
+                  text,
+                  q.topK(),
+                  filters,
+                  result.indexVersion(),
+                  result.items(),
+                  result.experts(),
+                  asOf,
+                  floor)
+              : CacheFill.sharedRelease(
+                  text,
+                  q.topK(),
+                  filters,
+                  result.indexVersion(),
+                  result.items(),
+                  result.experts(),
+                  asOf,
+                  floor,
+                  p.degradation().wireName()));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);

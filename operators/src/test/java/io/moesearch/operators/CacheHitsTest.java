@@ -74,7 +74,8 @@ class CacheHitsTest {
         new int[] {4},
         null,
         computedAt,
-        floor);
+        floor,
+        null);
   }
 
   private void send(AcceptedQuery q) throws Exception {

@@ -106,6 +106,7 @@ class CacheLookupTest {
         new int[] {4},
         null,
         5,
+        null,
         null);
   }
 
@@ -415,6 +416,35 @@ class CacheLookupTest {
         .containsExactly("q4");
   }
 
+  /**
+   * A release that shares a degraded answer answers the waiters with it, flagged with its level,
+   * and caches nothing.
+   */
+  @Test
+  void aDegradedAnswerIsSharedWithTheWaitersAndNotCached() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "monitor"));
+    send(query("q2", "monitor"));
+    fill(
+        CacheFill.sharedRelease(
+            "monitor", 10, "", VERSION, ITEMS, new int[] {4}, 1_000L, null, "fewer_experts"));
+    assertThat(answers())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.queryId()).isEqualTo("q2");
+              assertThat(r.cache()).isEqualTo(SearchResult.CACHE_COALESCED);
+              assertThat(r.degraded()).isEqualTo("fewer_experts");
+              assertThat(r.items()).containsExactly(ITEMS);
+            });
+    send(query("q3", "monitor"));
+    assertThat(misses())
+        .as("never cached: the next one is computed")
+        .extracting(a -> a.query().queryId())
+        .containsExactly("q1", "q3");
+    assertThat(harness.numProcessingTimeTimers()).as("the wait timer is all that is left").isOne();
+  }
+
   /** A result fill the cache rejects (another index version) releases its waiters too. */
   @Test
   void aRejectedFillReleasesTheWaiters() throws Exception {
@@ -457,7 +487,17 @@ class CacheLookupTest {
   private static CacheFill resultFillAt(
       String text, long computedAt, Float denseFloor, int... experts) {
     return new CacheFill(
-        CacheFill.Kind.RESULT, text, 10, "", VERSION, ITEMS, experts, null, computedAt, denseFloor);
+        CacheFill.Kind.RESULT,
+        text,
+        10,
+        "",
+        VERSION,
+        ITEMS,
+        experts,
+        null,
+        computedAt,
+        denseFloor,
+        null);
   }
 
   /** An upsert of a product titled {@code title} with {@code vector}, joining {@code experts}. */
@@ -625,7 +665,8 @@ class CacheLookupTest {
             new int[] {4},
             null,
             T,
-            0.5f));
+            0.5f,
+            null));
     send(query("q2", "usb cable", inStockOnly()));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");

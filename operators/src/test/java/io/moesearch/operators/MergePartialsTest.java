@@ -625,7 +625,7 @@ class MergePartialsTest {
   }
 
   @Test
-  void aDegradedAnswerIsReleasedNotCached() throws Exception {
+  void aDegradedAnswerIsSharedWithTheWaitersNotCached() throws Exception {
     harness.close();
     harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
     harness.open();
@@ -651,8 +651,14 @@ class MergePartialsTest {
         .singleElement()
         .satisfies(r -> assertThat(r.items()).isNotEmpty());
     assertThat(harness.getSideOutput(MergePartials.FILLS))
-        .extracting(r -> r.getValue().kind())
-        .containsExactly(CacheFill.Kind.RELEASE);
+        .singleElement()
+        .satisfies(
+            r -> {
+              CacheFill f = r.getValue();
+              assertThat(f.kind()).isEqualTo(CacheFill.Kind.RELEASE);
+              assertThat(f.degraded()).isEqualTo("fewer_experts");
+              assertThat(f.items()).extracting(RankedItem::productId).containsExactly("p-b");
+            });
   }
 
   @Test

@@ -145,6 +145,7 @@ class ServingVersionTest {
         new int[] {1},
         null,
         5,
+        null,
         null);
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,11 @@ import java.util.Objects;
  *     asked), raised to the score of the last dense candidate the ranking took when they filled its
  *     dense depth; the cache lets a new product that scores below it keep the result valid. {@code
  *     null} when unknown (a fill written before it was recorded, or an embedding)
+ * @param degraded a release only, else {@code null}: the degradation level the computation's answer
+ *     was served at ({@code fewer_experts}, {@code fewer_candidates} or {@code fast_path}) when the
+ *     release shares that answer (its items and experts, as of {@code ts}) with the queries waiting
+ *     for it: they are answered with it, flagged so, and it is never cached; {@code null} when the
+ *     release carries no answer and the waiters are computed
  */
 public record CacheFill(
     Kind kind,
@@ -49,7 +55,8 @@ public record CacheFill(
         @JsonDeserialize(using = MessageJson.F32leDeserializer.class)
         float[] embedding,
     long ts,
-    @JsonProperty("dense_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float denseFloor) {
+    @JsonProperty("dense_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float denseFloor,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String degraded) {
 
   /** What a fill carries. */
   public enum Kind {
@@ -86,10 +93,25 @@ public record CacheFill(
       for (int i = 0; i < items.length; i++) {
         Checks.requireNonNull(items[i], "items[" + i + "]");
       }
-      if (kind == Kind.RELEASE && (items.length > 0 || experts.length > 0 || embedding != null)) {
-        throw new IllegalArgumentException("a release carries no items, experts or embedding");
+      if (kind == Kind.RELEASE) {
+        if (embedding != null) {
+          throw new IllegalArgumentException("a release carries no embedding");
+        }
+        if (degraded == null && (items.length > 0 || experts.length > 0)) {
+          throw new IllegalArgumentException(
+              "a release carries items and experts only with the degraded level they were served at");
+        }
+        if (degraded != null && !SHARED_LEVELS.contains(degraded)) {
+          throw new IllegalArgumentException(
+              "degraded must be one of " + SHARED_LEVELS + ", got " + degraded);
+        }
+      } else if (degraded != null) {
+        throw new IllegalArgumentException("degraded is for releases only");
       }
     } else {
+      if (degraded != null) {
+        throw new IllegalArgumentException("degraded is for releases only");
+      }
       if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
         throw new IllegalArgumentException("top_k out of range: " + topK);
       }
@@ -136,7 +158,17 @@ public record CacheFill(
       long computedAt,
       Float denseFloor) {
     return new CacheFill(
-        Kind.RESULT, text, topK, filters, version, items, experts, null, computedAt, denseFloor);
+        Kind.RESULT,
+        text,
+        topK,
+        filters,
+        version,
+        items,
+        experts,
+        null,
+        computedAt,
+        denseFloor,
+        null);
   }
 
   public static CacheFill embedding(String text, String modelId, float[] vector) {
@@ -150,6 +182,7 @@ public record CacheFill(
         new int[0],
         vector,
         System.currentTimeMillis(),
+        null,
         null);
   }
 
@@ -159,8 +192,51 @@ public record CacheFill(
    */
   public static CacheFill release(String text, int topK, String filters, String version, long ts) {
     return new CacheFill(
-        Kind.RELEASE, text, topK, filters, version, new RankedItem[0], new int[0], null, ts, null);
+        Kind.RELEASE,
+        text,
+        topK,
+        filters,
+        version,
+        new RankedItem[0],
+        new int[0],
+        null,
+        ts,
+        null,
+        null);
   }
+
+  /**
+   * A release that shares its computation's answer, served at {@code degraded} (one of {@link
+   * #SHARED_LEVELS}) with {@code items} from {@code experts}, reflecting the catalogue as of {@code
+   * asOf}, with the waiting queries.
+   */
+  public static CacheFill sharedRelease(
+      String text,
+      int topK,
+      String filters,
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      long asOf,
+      Float denseFloor,
+      String degraded) {
+    return new CacheFill(
+        Kind.RELEASE,
+        text,
+        topK,
+        filters,
+        version,
+        items,
+        experts,
+        null,
+        asOf,
+        denseFloor,
+        degraded);
+  }
+
+  /** The degradation levels whose answers a release shares: searched, with fewer candidates. */
+  public static final List<String> SHARED_LEVELS =
+      List.of("fewer_experts", "fewer_candidates", "fast_path");
 
   /**
    * The Kafka record key: the text, so the compacted topic keeps the newest fill per text; a
@@ -186,7 +262,8 @@ public record CacheFill(
         && Arrays.equals(experts, f.experts)
         && Arrays.equals(embedding, f.embedding)
         && ts == f.ts
-        && Objects.equals(denseFloor, f.denseFloor);
+        && Objects.equals(denseFloor, f.denseFloor)
+        && Objects.equals(degraded, f.degraded);
   }
 
   @Override
@@ -201,7 +278,8 @@ public record CacheFill(
         Arrays.hashCode(experts),
         Arrays.hashCode(embedding),
         ts,
-        denseFloor);
+        denseFloor,
+        degraded);
   }
 
   @Override
@@ -224,6 +302,8 @@ public record CacheFill(
         + ts
         + ", denseFloor="
         + denseFloor
+        + ", degraded="
+        + degraded
         + "]";
   }
 }

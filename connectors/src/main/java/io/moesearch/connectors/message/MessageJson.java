@@ -120,6 +120,9 @@ public final class MessageJson implements Serializable {
     if (!root.has("embedding_f32le")) {
       root.putNull("embedding_f32le");
     }
+    if (!root.has("degraded")) {
+      root.putNull("degraded"); // a release that shares no answer, or not a release
+    }
     // Written since the cache checks which new products could enter a result; absent = unknown.
     if (!root.has("dense_floor")) {
       root.putNull("dense_floor");

@@ -22,12 +22,23 @@ class CacheFillTest {
             new int[] {3, 7},
             null,
             42,
-            0.25f);
+            0.25f,
+            null);
     assertThat(json.decodeCacheFill(json.encodeCacheFill(result))).isEqualTo(result);
     float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-7f};
     CacheFill emb =
         new CacheFill(
-            CacheFill.Kind.EMBEDDING, "usb", 0, "", "m", new RankedItem[0], new int[0], v, 7, null);
+            CacheFill.Kind.EMBEDDING,
+            "usb",
+            0,
+            "",
+            "m",
+            new RankedItem[0],
+            new int[0],
+            v,
+            7,
+            null,
+            null);
     CacheFill back = json.decodeCacheFill(json.encodeCacheFill(emb));
     assertThat(back.embedding()).containsExactly(v);
     assertThat(back).isEqualTo(emb);
@@ -51,6 +62,52 @@ class CacheFillTest {
                         .getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("release");
     assertThatThrownBy(() -> CacheFill.release("a", 0, "", "v", 1)).hasMessageContaining("top_k");
+  }
+
+  @Test
+  void aReleaseSharesADegradedAnswerOnlyWithItsLevel() {
+    RankedItem[] items = {new RankedItem("p1", "Cable", 0.5f)};
+    CacheFill shared =
+        CacheFill.sharedRelease("usb", 10, "", "v1", items, new int[] {3}, 5, null, "fast_path");
+    assertThat(json.decodeCacheFill(json.encodeCacheFill(shared))).isEqualTo(shared);
+    assertThatThrownBy(
+            () ->
+                new CacheFill(
+                    CacheFill.Kind.RELEASE,
+                    "usb",
+                    10,
+                    "",
+                    "v1",
+                    items,
+                    new int[0],
+                    null,
+                    5,
+                    null,
+                    null))
+        .as("items without the level they were served at")
+        .hasMessageContaining("degraded");
+    assertThatThrownBy(
+            () ->
+                CacheFill.sharedRelease(
+                    "usb", 10, "", "v1", items, new int[0], 5, null, "overloaded"))
+        .as("an overloaded answer has nothing to share")
+        .hasMessageContaining("degraded");
+    assertThatThrownBy(
+            () ->
+                new CacheFill(
+                    CacheFill.Kind.RESULT,
+                    "usb",
+                    10,
+                    "",
+                    "v1",
+                    items,
+                    new int[0],
+                    null,
+                    5,
+                    null,
+                    "fast_path"))
+        .as("a result is served as configured, or it is not cached")
+        .hasMessageContaining("degraded");
   }
 
   @Test

@@ -71,7 +71,18 @@ class SchemaConformanceTest {
             new int[] {2});
     CacheFill embedding = CacheFill.embedding("usb cable", "m", new float[] {0.5f, -1f});
     CacheFill release = CacheFill.release("usb cable", 10, "b=anker", "v1", 7L);
-    for (CacheFill f : List.of(result, embedding, release)) {
+    CacheFill shared =
+        CacheFill.sharedRelease(
+            "usb cable",
+            10,
+            "",
+            "v1",
+            new RankedItem[] {new RankedItem("p", "t", 1f)},
+            new int[] {2},
+            7L,
+            0.3f,
+            "fewer_experts");
+    for (CacheFill f : List.of(result, embedding, release, shared)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
     }
