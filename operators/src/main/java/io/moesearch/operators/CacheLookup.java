@@ -588,16 +588,7 @@ public final class CacheLookup
     }
     if (inFlight.contains(variant)) {
       // The timer stays: it may serve another variant, and finds nothing to do for this one.
-      inFlight.remove(variant);
-      for (AcceptedQuery w : takeWaiters(variant)) {
-        try {
-          answer(w, r, SearchResult.CACHE_COALESCED, out, l2Latency);
-          coalesced.inc();
-        } catch (RuntimeException | StackOverflowError e) {
-          Cancellation.rethrow(e);
-          bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
-        }
-      }
+      answerWaiters(variant, r, SearchResult.NOT_DEGRADED, ctx, out);
     }
   }
 
@@ -660,17 +651,35 @@ public final class CacheLookup
       computeWaiters(variant, coalesceReleased, ctx, out);
       return;
     }
+    coalescedDegraded.inc(answerWaiters(variant, r, fill.degraded(), ctx, out));
+  }
+
+  /**
+   * Answers the queries waiting for {@code variant}'s computation with its answer {@code r}, served
+   * at {@code degraded}, and forgets the computation.
+   *
+   * @return how many were answered
+   */
+  private int answerWaiters(
+      String variant,
+      CachedResult r,
+      String degraded,
+      ReadOnlyContext ctx,
+      Collector<SearchResult> out)
+      throws Exception {
     inFlight.remove(variant);
+    int n = 0;
     for (AcceptedQuery w : takeWaiters(variant)) {
       try {
-        answer(w, r, SearchResult.CACHE_COALESCED, fill.degraded(), out, l2Latency);
+        answer(w, r, SearchResult.CACHE_COALESCED, degraded, out, l2Latency);
         coalesced.inc();
-        coalescedDegraded.inc();
+        n++;
       } catch (RuntimeException | StackOverflowError e) {
         Cancellation.rethrow(e);
         bypass(w, e, ctx, out); // taken from the waiters: it must not be lost
       }
     }
+    return n;
   }
 
   /**

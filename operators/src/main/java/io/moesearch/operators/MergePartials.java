@@ -517,30 +517,21 @@ public final class MergePartials
       SearchQuery q = p.query();
       String text = QueryNormalizer.normalize(q.text());
       String filters = q.filters() == null ? "" : q.filters().canonical();
-      long asOf = asOf(p.tsInMillis(), all);
-      Float floor = denseFloor(answered.ranked(), denseDepth(q.topK()));
+      boolean full = p.degradation() == DegradationLevel.NONE;
       ctx.output(
           FILLS,
-          p.degradation() == DegradationLevel.NONE
-              ? CacheFill.result(
-                  text,
-                  q.topK(),
-                  filters,
-                  result.indexVersion(),
-                  result.items(),
-                  result.experts(),
-                  asOf,
-                  floor)
-              : CacheFill.sharedRelease(
-                  text,
-                  q.topK(),
-                  filters,
-                  result.indexVersion(),
-                  result.items(),
-                  result.experts(),
-                  asOf,
-                  floor,
-                  p.degradation().wireName()));
+          new CacheFill(
+              full ? CacheFill.Kind.RESULT : CacheFill.Kind.RELEASE,
+              text,
+              q.topK(),
+              filters,
+              result.indexVersion(),
+              result.items(),
+              result.experts(),
+              null,
+              asOf(p.tsInMillis(), all),
+              denseFloor(answered.ranked(), denseDepth(q.topK())),
+              full ? null : p.degradation().wireName()));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);

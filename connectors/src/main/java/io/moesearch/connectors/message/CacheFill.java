@@ -191,24 +191,14 @@ public record CacheFill(
    * {@code version}, at {@code ts} (epoch millis).
    */
   public static CacheFill release(String text, int topK, String filters, String version, long ts) {
-    return new CacheFill(
-        Kind.RELEASE,
-        text,
-        topK,
-        filters,
-        version,
-        new RankedItem[0],
-        new int[0],
-        null,
-        ts,
-        null,
-        null);
+    return sharedRelease(
+        text, topK, filters, version, new RankedItem[0], new int[0], ts, null, null);
   }
 
   /**
    * A release that shares its computation's answer, served at {@code degraded} (one of {@link
    * #SHARED_LEVELS}) with {@code items} from {@code experts}, reflecting the catalogue as of {@code
-   * asOf}, with the waiting queries.
+   * asOf}, with the waiting queries ({@code degraded} {@code null}: none to share, no items).
    */
   public static CacheFill sharedRelease(
       String text,
