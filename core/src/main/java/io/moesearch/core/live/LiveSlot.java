@@ -42,10 +42,10 @@ import org.apache.lucene.util.FixedBitSet;
  * fills its page from the remaining products.
  *
  * <p>A view is kept up to date change by change: applying an entry costs one term lookup per view
- * the first time it sees the product and a bit flip after, and rebuilds only the views that hold
- * the product (an expert's index holds a few hundred of the catalogue's products, so most changes
- * leave its view, and its unfiltered search, as they were). A search costs no more than before the
- * first change, whatever the delta's size.
+ * (a bit flip after the first time it sees a product the view holds), and rebuilds only the views
+ * that hold the product (an expert's index holds a few hundred of the catalogue's products, so most
+ * changes leave its view, and its unfiltered search, as they were). A search costs no more than
+ * before the first change, whatever the delta's size.
  *
  * <p>Entries are applied in {@code ts} order per product: an entry not newer than the one held is
  * ignored ({@link #apply} returns false), so a replay converges. Not thread-safe (one per slot,
@@ -219,7 +219,10 @@ public final class LiveSlot implements AutoCloseable {
   private final class View {
     private final ExpertIndex base;
 
-    /** Product id → its documents in {@link #base} (empty: none); the index is immutable. */
+    /**
+     * Product id → its documents in {@link #base}, for the changed products it holds (the index is
+     * immutable); bounded by the index's size, since every slot sees every catalogue change.
+     */
     private final Map<String, int[]> docs = new HashMap<>();
 
     /** Documents of products the delta hides or replaces. */
@@ -253,9 +256,13 @@ public final class LiveSlot implements AutoCloseable {
 
     /** Brings the documents of {@code productId} in line with its entry (none: the artifact's). */
     void update(String productId) {
-      int[] ds = docs.computeIfAbsent(productId, base::docsOf);
-      if (ds.length == 0) {
-        return;
+      int[] ds = docs.get(productId);
+      if (ds == null) {
+        ds = base.docsOf(productId); // one term lookup
+        if (ds.length == 0) {
+          return;
+        }
+        docs.put(productId, ds);
       }
       DeltaEntry e = entries.get(productId);
       boolean patched = e != null && e.kind() == DeltaEntry.Kind.PATCHED;
