@@ -373,6 +373,20 @@ public final class CacheLookup
     }
   }
 
+  /**
+   * {@code fill}'s answer as it may be served now ({@link #current(CachedResult, String, Filters,
+   * boolean, ReadOnlyContext, long)}), {@code null} when a catalogue change since makes it stale.
+   */
+  private CachedResult current(CacheFill fill, ReadOnlyContext ctx) throws Exception {
+    return current(
+        CatalogCoherence.cached(fill),
+        fill.text(),
+        null,
+        fill.filters().isEmpty(),
+        ctx,
+        System.currentTimeMillis());
+  }
+
   private CachedResult current(
       CachedResult r,
       String text,
@@ -560,14 +574,7 @@ public final class CacheLookup
       return;
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
-    CachedResult r =
-        current(
-            CatalogCoherence.cached(fill),
-            fill.text(),
-            null,
-            fill.filters().isEmpty(),
-            ctx,
-            System.currentTimeMillis());
+    CachedResult r = current(fill, ctx);
     if (r == null) {
       // Computed before a catalogue change it does not reflect: never cache it.
       coherence.staleByCatalog.inc();
@@ -638,14 +645,7 @@ public final class CacheLookup
     if (!inFlight.contains(variant)) {
       return;
     }
-    CachedResult r =
-        current(
-            CatalogCoherence.cached(fill),
-            fill.text(),
-            null,
-            fill.filters().isEmpty(),
-            ctx,
-            System.currentTimeMillis());
+    CachedResult r = current(fill, ctx);
     if (r == null) {
       coherence.staleByCatalog.inc();
       computeWaiters(variant, coalesceReleased, ctx, out);
