@@ -80,6 +80,14 @@ class MergePartialsTest {
             0));
   }
 
+  /** Replaces the harness by one whose merge emits cache fills, open, at {@code T0}. */
+  private void reopenWithFills() throws Exception {
+    harness.close();
+    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+  }
+
   private static RankedItem item(String id, float score) {
     return new RankedItem(id, "title of " + id, score);
   }
@@ -601,10 +609,7 @@ class MergePartialsTest {
 
   @Test
   void aShedPartialArrivingFirstIsAnsweredOverloadedAndNeverCached() throws Exception {
-    harness.close();
-    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
-    harness.open();
-    harness.setProcessingTime(T0);
+    reopenWithFills();
     process(shed(5));
     process(fromExpert2());
     process(fromExpert0());
@@ -626,10 +631,7 @@ class MergePartialsTest {
 
   @Test
   void aDegradedAnswerIsSharedWithTheWaitersNotCached() throws Exception {
-    harness.close();
-    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
-    harness.open();
-    harness.setProcessingTime(T0);
+    reopenWithFills();
     process(
         new PartialResult(
             QUERY,
@@ -685,10 +687,7 @@ class MergePartialsTest {
 
   @Test
   void completeResultsBecomeCacheFillsButTimedOutOnesDoNot() throws Exception {
-    harness.close();
-    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
-    harness.open();
-    harness.setProcessingTime(T0);
+    reopenWithFills();
     harness.processElement(new StreamRecord<>(fromExpert2()));
     harness.processElement(new StreamRecord<>(fromExpert0()));
     harness.processElement(new StreamRecord<>(fromExpert5()));
@@ -723,10 +722,7 @@ class MergePartialsTest {
 
   @Test
   void aFillIsDatedBackByTheLongestDeltaLagOfItsSlots() throws Exception {
-    harness.close();
-    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
-    harness.open();
-    harness.setProcessingTime(T0);
+    reopenWithFills();
     int[] both = {3, 4};
     for (int expert : both) {
       process(
@@ -814,10 +810,7 @@ class MergePartialsTest {
 
   @Test
   void anAnswerTheCacheDidNotAdmitWritesNoFill() throws Exception {
-    harness.close();
-    harness = newHarness(new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true));
-    harness.open();
-    harness.setProcessingTime(T0);
+    reopenWithFills();
     process(single(3, new RankedItem[] {item("p-a", 0.9f)}, false, 0, Float.NaN));
     assertThat(harness.extractOutputValues()).hasSize(1);
     assertThat(harness.getSideOutput(MergePartials.FILLS)).isNullOrEmpty();
