@@ -124,7 +124,7 @@ public final class KnownItemQueries {
   }
 
   /** The eligible groups by key, keys in sorted order. */
-  private static Map<String, List<Product>> groups(Catalog catalog) {
+  static Map<String, List<Product>> groups(Catalog catalog) {
     Map<String, List<Product>> groups = new TreeMap<>();
     for (Product p : catalog.products()) {
       String key = groupKey(p);
@@ -136,7 +136,7 @@ public final class KnownItemQueries {
   }
 
   /** {train keys, test keys}: the sorted keys shuffled with the seed, the first share to test. */
-  private List<List<String>> split(Map<String, List<Product>> groups) {
+  List<List<String>> split(Map<String, List<Product>> groups) {
     List<String> keys = new ArrayList<>(groups.keySet());
     Collections.shuffle(keys, new Random(seed));
     int nTest = (int) Math.round(keys.size() * testShare);
@@ -345,11 +345,18 @@ public final class KnownItemQueries {
       }
     }
     String text = String.join(" ", w);
-    text =
-        rnd.nextBoolean()
-            ? UNIT_GLUED.matcher(text).replaceAll("$1 $2")
-            : UNIT_SPACED.matcher(text).replaceAll("$1$2");
+    text = rnd.nextBoolean() ? spaceUnits(text) : glueUnits(text);
     return rnd.nextBoolean() ? text.toLowerCase(Locale.ROOT) : text;
+  }
+
+  /** "16GB" → "16 GB": every number glued to a common unit spaced. */
+  static String spaceUnits(String text) {
+    return UNIT_GLUED.matcher(text).replaceAll("$1 $2");
+  }
+
+  /** "16 GB" → "16GB": every number spaced from a common unit glued. */
+  static String glueUnits(String text) {
+    return UNIT_SPACED.matcher(text).replaceAll("$1$2");
   }
 
   static String alnum(String s) {

@@ -3,6 +3,7 @@ package io.moesearch.tools.cli;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
+import io.moesearch.core.catalog.CatalogWriter;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.eval.Charts;
@@ -10,6 +11,7 @@ import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.core.eval.KnownItemQueries;
 import io.moesearch.core.eval.RelevanceEvaluation;
+import io.moesearch.core.eval.ShopOffers;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.jobs.config.ConfigException;
@@ -42,7 +44,9 @@ import picocli.CommandLine.Option;
             HNSW, a single HNSW, exact dense and BM25 with recall@10 vs exact, experts activated, the
             share of the catalogue they hold and per-stage latency p50/p99 (one thread).
             With --write-known-items DIR it only generates the known-item judgement sets (seeded, split
-            by product; see docs/eval/known-item.md) from the catalogue and exits."""
+            by product; see docs/eval/known-item.md) from the catalogue and exits; with
+            --write-shop-offers DIR a shop's offer catalogue made from it, with labels naming its
+            products."""
     })
 final class EvalCommand extends CliCommand {
   /** Known-item queries per generator kind in the train part. */
@@ -50,6 +54,9 @@ final class EvalCommand extends CliCommand {
 
   /** Known-item queries per generator kind in the test part. */
   static final int KNOWN_ITEM_TEST_PER_KIND = 250;
+
+  /** Most offers of one product in a generated shop. */
+  static final int SHOP_MAX_OFFERS = 6;
 
   @Option(
       names = "--index",
@@ -87,6 +94,15 @@ final class EvalCommand extends CliCommand {
               + " (icecat-known-item-train.csv, icecat-known-item-test.csv, icecat-known-item-confusable-train.csv,"
               + " icecat-known-item-confusable-test.csv) and exit.")
   private Path writeKnownItems;
+
+  @Option(
+      names = "--write-shop-offers",
+      paramLabel = "DIR",
+      description =
+          "Generate a shop's offer catalogue from the catalogue and its known-item labels into DIR"
+              + " (offers.jsonl.gz, offers-labels-train.csv, offers-labels-test.csv; see"
+              + " docs/eval/known-item.md) and exit.")
+  private Path writeShopOffers;
 
   @Option(
       names = "--known-item-seed",
@@ -149,6 +165,33 @@ final class EvalCommand extends CliCommand {
           split.test().size(),
           confusable.train().size(),
           confusable.test().size(),
+          knownItemSeed);
+      return 0;
+    }
+    if (writeShopOffers != null) {
+      ShopOffers.Shop shop =
+          new ShopOffers(
+                  knownItemSeed,
+                  KNOWN_ITEM_TRAIN_PER_KIND,
+                  KNOWN_ITEM_TEST_PER_KIND,
+                  0.5,
+                  SHOP_MAX_OFFERS)
+              .generate(catalog);
+      Files.createDirectories(writeShopOffers);
+      CatalogWriter.writeJsonl(shop.offers(), writeShopOffers.resolve("offers.jsonl.gz"));
+      KnownItemQueries.write(
+          shop.labels().train(), writeShopOffers.resolve("offers-labels-train.csv"));
+      KnownItemQueries.write(
+          shop.labels().test(), writeShopOffers.resolve("offers-labels-test.csv"));
+      System.out.printf(
+          Locale.ROOT,
+          "shop offers written to %s: %d offers of %d products; labels: %d train, %d test"
+              + " (seed %d)%n",
+          writeShopOffers,
+          shop.offers().size(),
+          catalog.size(),
+          shop.labels().train().size(),
+          shop.labels().test().size(),
           knownItemSeed);
       return 0;
     }
