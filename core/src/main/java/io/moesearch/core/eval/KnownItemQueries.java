@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -246,27 +248,45 @@ public final class KnownItemQueries {
 
   private static List<Query> queries(
       List<String> keys, Map<String, List<Product>> groups, int perKind, Random rnd) {
+    return inTurn(
+        keys,
+        groups,
+        KINDS,
+        perKind,
+        (p, kind) ->
+            switch (kind) {
+              case "brand_model" ->
+                  p.brand().trim()
+                      + " "
+                      + (rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim());
+              case "model" -> rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim();
+              case "title_prefix" -> prefix(p.title(), 3 + rnd.nextInt(4));
+              default -> merchant(p, rnd);
+            },
+        group -> group.stream().map(Product::id).toList());
+  }
+
+  /**
+   * One query for each of the first {@code perKind × kinds} groups of {@code keys}, the kinds taken
+   * in turn: the text {@code text} gives for the group's first product and the kind, whitespace
+   * collapsed (an empty text is skipped, a repeated one kept once), judged with the ids {@code
+   * relevant} gives for the whole group.
+   */
+  static List<Query> inTurn(
+      List<String> keys,
+      Map<String, List<Product>> groups,
+      List<String> kinds,
+      int perKind,
+      BiFunction<Product, String, String> text,
+      Function<List<Product>, List<String>> relevant) {
     Map<String, Query> out = new LinkedHashMap<>();
-    int n = Math.min(keys.size(), perKind * KINDS.size());
+    int n = Math.min(keys.size(), perKind * kinds.size());
     for (int i = 0; i < n; i++) {
       List<Product> group = groups.get(keys.get(i));
-      Product p = group.get(0);
-      String kind = KINDS.get(i % KINDS.size());
-      String text =
-          switch (kind) {
-            case "brand_model" ->
-                p.brand().trim()
-                    + " "
-                    + (rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim());
-            case "model" -> rnd.nextBoolean() ? rewriteCode(p.model(), rnd) : p.model().trim();
-            case "title_prefix" -> prefix(p.title(), 3 + rnd.nextInt(4));
-            default -> merchant(p, rnd);
-          };
-      text = text.replaceAll("\\s+", " ").trim();
-      Set<String> relevant = new LinkedHashSet<>();
-      group.forEach(g -> relevant.add(g.id()));
-      if (!text.isEmpty()) {
-        out.putIfAbsent(text, new Query(text, kind, relevant));
+      String kind = kinds.get(i % kinds.size());
+      String t = text.apply(group.get(0), kind).replaceAll("\\s+", " ").trim();
+      if (!t.isEmpty()) {
+        out.putIfAbsent(t, new Query(t, kind, new LinkedHashSet<>(relevant.apply(group))));
       }
     }
     return List.copyOf(out.values());

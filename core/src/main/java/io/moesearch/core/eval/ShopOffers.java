@@ -142,24 +142,16 @@ public final class ShopOffers {
       Map<String, List<String>> offersOf,
       int perKind,
       Random rnd) {
-    Map<String, KnownItemQueries.Query> out = new LinkedHashMap<>();
-    int n = Math.min(keys.size(), perKind * KINDS.size());
-    for (int i = 0; i < n; i++) {
-      List<Product> group = groups.get(keys.get(i));
-      Product p = group.get(0);
-      String kind = KINDS.get(i % KINDS.size());
-      String text =
-          kind.equals("label_brand_model")
-              ? p.brand().trim() + " " + p.model().trim()
-              : KnownItemQueries.prefix(clean(p.title()), 3 + rnd.nextInt(3));
-      text = WHITESPACE.matcher(text).replaceAll(" ").trim();
-      Set<String> relevant = new LinkedHashSet<>();
-      group.forEach(g -> relevant.addAll(offersOf.get(g.id())));
-      if (!text.isEmpty()) {
-        out.putIfAbsent(text, new KnownItemQueries.Query(text, kind, relevant));
-      }
-    }
-    return List.copyOf(out.values());
+    return KnownItemQueries.inTurn(
+        keys,
+        groups,
+        KINDS,
+        perKind,
+        (p, kind) ->
+            kind.equals("label_brand_model")
+                ? p.brand().trim() + " " + p.model().trim()
+                : KnownItemQueries.prefix(clean(p.title()), 3 + rnd.nextInt(3)),
+        group -> group.stream().flatMap(g -> offersOf.get(g.id()).stream()).toList());
   }
 
   /** The title without trade-mark signs, whitespace collapsed. */
