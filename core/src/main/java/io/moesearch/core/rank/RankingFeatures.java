@@ -2,12 +2,17 @@ package io.moesearch.core.rank;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.retrieval.Bm25Queries;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 
@@ -38,7 +43,12 @@ import org.apache.lucene.analysis.Analyzer;
  *   <li>query-adaptive terms, {@code dense × q} for a query signal {@code q} (see {@link
  *       QuerySignals}): {@code dense_x_code}, {@code dense_x_agreement}, {@code dense_x_gap},
  *       {@code dense_x_length}. With them a linear model's weight of the dense cosine is {@code
- *       w_dense + Σ w_q · q}: it depends on the query ({@link LinearFusion#denseWeight}).
+ *       w_dense + Σ w_q · q}: it depends on the query ({@link LinearFusion#denseWeight});
+ *   <li>{@code quantity_conflict}: 1 if the query names a quantity ("512MB", "1 GB", "55\"", "7kg")
+ *       and the product's title names quantities of that unit but not that one ({@link
+ *       #quantities}): "Lexmark 128 MB DDR-DRAM" for a query naming 512MB, the 3 GB variant of a
+ *       phone for "2GB RAM". Dense similarity cannot tell such variants apart, and BM25 only
+ *       rewards the matching number, never penalises the other.
  * </ol>
  *
  * The code and length signals come from the query text ({@link #of}); agreement and gap need both
@@ -58,7 +68,8 @@ public final class RankingFeatures {
           "dense_x_code",
           "dense_x_agreement",
           "dense_x_gap",
-          "dense_x_length");
+          "dense_x_length",
+          "quantity_conflict");
 
   public static final int DENSE = 0;
   public static final int BM25 = 1;
@@ -72,6 +83,7 @@ public final class RankingFeatures {
   public static final int DENSE_X_AGREEMENT = 9;
   public static final int DENSE_X_GAP = 10;
   public static final int DENSE_X_LENGTH = 11;
+  public static final int QUANTITY_CONFLICT = 12;
 
   /**
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
@@ -82,7 +94,8 @@ public final class RankingFeatures {
    * value, and a shop whose offers have no model field, where only these signals separate DXOC67C3
    * from DXOC47C3, would pay for it.
    */
-  public static final Set<Integer> NON_POSITIVE = Set.of(DENSE_X_CODE, CODE_NEAR);
+  public static final Set<Integer> NON_POSITIVE =
+      Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT);
 
   /** The RRF constant. */
   public static final int RRF_K = 60;
@@ -98,15 +111,19 @@ public final class RankingFeatures {
               + "|k|p|x|nd|rd|st|th|s)?");
 
   /**
-   * A number of 4+ digits and one of the letters {@code s p x k}: a model code ("4710s", "8540p",
-   * "2600k"), not a quantity, although "3s", "720p", "16x" and "4k" are quantities. Video
-   * resolutions and decades stay quantities ({@link #NUMBER_LETTER_QUANTITY}).
+   * A number of 4+ digits and one of the letters {@code s p x k}, or of 3+ digits and {@code p}: a
+   * model code ("4710s", "8540p", "2600k", "DYMO 260P"), not a quantity, although "3s", "16x" and
+   * "4k" are quantities. "p" is a unit of video resolutions only: they and decades stay quantities
+   * ({@link #NUMBER_LETTER_QUANTITY}).
    */
-  private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d{4,}[spxk]");
+  private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d{4,}[spxk]|\\d{3,}p");
 
-  /** "1080p", "2160p", "1990s": read as quantities although {@link #NUMBER_LETTER_CODE} matches. */
+  /**
+   * "720p", "1080p", "2160p", "1990s": read as quantities although {@link #NUMBER_LETTER_CODE}
+   * matches.
+   */
   private static final Pattern NUMBER_LETTER_QUANTITY =
-      Pattern.compile("(?:1080|1440|2160|4320)p|(?:19|20)\\d0s");
+      Pattern.compile("(?:144|240|360|480|540|576|720|900|1080|1440|2160|4320)p|(?:19|20)\\d0s");
 
   /**
    * Fewest digits of a code written in digits only ("50030764", "81-7958"): a shop's part number.
@@ -182,6 +199,9 @@ public final class RankingFeatures {
     /** The runs that hold a code word ("Cat5E, 75ft", not "cable 25ft"): near-code candidates. */
     final Set<String> codeRuns;
 
+    /** The query's quantities by unit ({@link #quantities}). */
+    final Map<String, Set<String>> quantities;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -196,6 +216,7 @@ public final class RankingFeatures {
       this.code = hasModelCode(text);
       this.length = Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
       this.codes = codes(text);
+      this.quantities = quantities(text);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
       String[] words = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
@@ -269,7 +290,81 @@ public final class RankingFeatures {
     int code = codeMatch(q, p);
     f[CODE_EXACT] = code == 2 ? codeShare(q, p) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
+    f[QUANTITY_CONFLICT] = quantityConflict(q, p.title()) ? 1 : 0;
     return f;
+  }
+
+  /** Quantities of a title by unit, by title: titles repeat across queries. */
+  private final ConcurrentHashMap<String, Map<String, Set<String>>> titleQuantities =
+      new ConcurrentHashMap<>();
+
+  /**
+   * Whether the query names a quantity whose unit the title also names, but never with the query's
+   * value: "512MB" against "Lexmark 128 MB DDR-DRAM" (true), against "HP 512MB DDR 0.5 GB" (false),
+   * against a title naming no MB (false: nothing contradicts it).
+   */
+  boolean quantityConflict(QueryTerms q, String title) {
+    if (q.quantities.isEmpty()) {
+      return false;
+    }
+    Map<String, Set<String>> t = titleQuantities.get(title);
+    if (t == null) {
+      t = quantities(title);
+      if (titleQuantities.size() < TITLE_CACHE_LIMIT) {
+        titleQuantities.putIfAbsent(title, t);
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
+      Set<String> values = t.get(e.getKey());
+      if (values != null && Collections.disjoint(values, e.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A number and a unit, glued or spaced ("512MB", "1 GB", "0,5 gb", "55\"", "7kg", "3 pcs"); the
+   * unit is not followed by a letter or digit, the number not preceded by one (a code such as
+   * "PC2-4200" names no quantity; its hyphen does not count as a preceding letter).
+   */
+  private static final Pattern QUANTITY =
+      Pattern.compile(
+          "(?<![\\p{L}\\p{N}.,])(\\d+(?:[.,]\\d+)?)\\s?"
+              + "(tb|gb|mb|kb|ghz|mhz|mah|wh|kw|w|v|mm|cm|m|ft|inch|in|\"|''|kg|g|lbs?|ml|l"
+              + "|mp|pcs|pc\\(s\\)|pc|pack|pk)(?![\\p{L}\\p{N}])");
+
+  /**
+   * The quantities a text names, by unit: value in plain decimal form ("0,50" → "0.5", "16.0" →
+   * "16"), units in one spelling ({@code inch} and {@code "} → {@code in}, {@code pcs}, {@code
+   * pc(s)}, {@code pack}, {@code pk} → {@code pc}, {@code lb(s)} → {@code lb}). Units are compared
+   * as written (no conversion: "0.5 GB" and "512 MB" are two quantities). "in" counts only glued to
+   * its number ("55in"); a spaced "5 in 1" is no quantity.
+   */
+  public static Map<String, Set<String>> quantities(String text) {
+    Matcher m = QUANTITY.matcher(text.toLowerCase(Locale.ROOT));
+    Map<String, Set<String>> out = new HashMap<>();
+    while (m.find()) {
+      if (m.group(2).equals("in") && m.end(1) < m.start(2)) {
+        continue; // "5 in 1": a word, not inches
+      }
+      String unit =
+          switch (m.group(2)) {
+            case "inch", "in", "\"", "''" -> "in";
+            case "pcs", "pc(s)", "pack", "pk" -> "pc";
+            case "lbs" -> "lb";
+            default -> m.group(2);
+          };
+      String value;
+      try {
+        value = new BigDecimal(m.group(1).replace(',', '.')).stripTrailingZeros().toPlainString();
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      out.computeIfAbsent(unit, u -> new HashSet<>()).add(value);
+    }
+    out.replaceAll((u, v) -> Set.copyOf(v));
+    return Map.copyOf(out);
   }
 
   /** Title words read for a product's own code when it has no model field. */
@@ -368,10 +463,12 @@ public final class RankingFeatures {
    * How fully a product that {@link #codeMatch names} a code of the query carries the query's
    * codes: 1 for a product with a model field (the query names it as written); for one without (an
    * offer, whose title's codes are compared), the share of the query's codes ({@link #codes}, its
-   * brand excluded) among the title's. The named offer carries the most specific of them: "Canon
-   * CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in "Canon CLI-521 M
-   * Original Magenta", half of them in "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a
-   * and, by its piece, 823a, the code of another product ("HP 823A Original Black").
+   * brand excluded) among the title's, each weighed by its length. A code counts as carried when
+   * the title carries it or a code containing it (its piece). The named offer carries the most
+   * specific of them: "Canon CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in
+   * "Canon CLI-521 M Original Magenta", 17 of their 36 characters in "Canon CLI-521 BK Original
+   * Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code of another product ("HP
+   * 823A Original Black").
    */
   double codeShare(QueryTerms q, Product p) {
     if (!p.model().isBlank()) {
@@ -379,12 +476,22 @@ public final class RankingFeatures {
     }
     Set<String> own = productCodes(p);
     String brand = alnum(p.brand());
+    List<String> carried = new ArrayList<>();
+    for (String c : q.codes) {
+      if (!c.equals(brand) && own.contains(c)) {
+        carried.add(c);
+      }
+    }
     int n = 0;
     int hit = 0;
     for (String c : q.codes) {
       if (!c.equals(brand)) {
-        n++;
-        hit += own.contains(c) ? 1 : 0;
+        n += c.length();
+        boolean implied = false;
+        for (String k : carried) {
+          implied |= k.contains(c);
+        }
+        hit += implied ? c.length() : 0;
       }
     }
     return n == 0 ? 0 : (double) hit / n;

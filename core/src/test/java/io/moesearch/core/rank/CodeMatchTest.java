@@ -1,6 +1,7 @@
 package io.moesearch.core.rank;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
@@ -158,8 +159,11 @@ class CodeMatchTest {
     assertThat(RankingFeatures.codes("hp elitebook 8540p")).contains("8540p");
     assertThat(RankingFeatures.codes("Intel Core i7 2600K")).contains("2600k");
     assertThat(RankingFeatures.hasModelCode("HP 8540p")).isTrue();
+    // "p" is a unit of video resolutions only: 3 digits and another p make a code
+    assertThat(RankingFeatures.codes("DYMO 260P")).contains("260p");
+    assertThat(RankingFeatures.hasModelCode("DYMO 260P")).isTrue();
     // still quantities: short numbers, video resolutions, decades
-    assertThat(RankingFeatures.codes("720p 1080p 2160p 16x 4k 3s 1990s")).isEmpty();
+    assertThat(RankingFeatures.codes("480p 720p 1080p 2160p 16x 4k 3s 1990s")).isEmpty();
     assertThat(RankingFeatures.hasModelCode("tv 1080p")).isFalse();
     Product named = offer("named", "HP EliteBook 8540p 39.6 cm (15.6\") 1600 x 900 pixels");
     Product sibling = offer("sibling", "HP Compaq 8510p Notebook PC");
@@ -189,7 +193,9 @@ class CodeMatchTest {
     Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
     Product sibling = offer("sibling", "Canon CLI-521 BK Original Black 1 pc(s)");
     assertThat(f("Canon CLI-521 M", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(f("Canon CLI-521 M", sibling)[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
+    // cli521 and canoncli521 of cli521, cli521m, canoncli521, canoncli521m, by length: 17 / 36
+    assertThat(f("Canon CLI-521 M", sibling)[RankingFeatures.CODE_EXACT])
+        .isCloseTo(17.0 / 36, within(1e-9));
     // "HP CG-823A" also names 823a by its piece: another product's code, a smaller share
     Product media = offer("media", "HP CG823A large format media 22.9 m");
     Product toner = offer("toner", "HP 823A Original Black 1 pc(s)");
@@ -197,6 +203,19 @@ class CodeMatchTest {
         .isGreaterThan(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT])
         .isPositive();
     assertThat(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT]).isPositive();
+  }
+
+  @Test
+  void theWholeCodeOutweighsItsPiecesCarriedByASibling() {
+    // "HP RL1-0542-000CN" names rl10542000cn and its pieces rl1 and 000cn; the sibling
+    // RL1-0568-000CN carries both pieces, the named offer (its code written whole) carries the
+    // code, and with it the pieces it contains.
+    Product named = offer("named", "rl10542000cn printer/scanner spare part roller hp");
+    Product sibling = offer("sibling", "HP RL1-0568-000CN printer/scanner spare part Roller");
+    double n = f("HP RL1-0542-000CN", named)[RankingFeatures.CODE_EXACT];
+    double s = f("HP RL1-0542-000CN", sibling)[RankingFeatures.CODE_EXACT];
+    assertThat(n).isGreaterThan(2 * s);
+    assertThat(s).isPositive();
   }
 
   @Test

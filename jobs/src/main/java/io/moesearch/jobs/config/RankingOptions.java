@@ -26,10 +26,10 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "0.038,0.073,-0.017,0.083,0.083,0.068,1.333,-0.028,-0.143,0.098,0.288,0.073",
+          "-0.174,0.744,-0.172,0.897,1.408,-0.098,5.791,-0.350,-0.033,1.404,4.037,-0.075,-0.089",
           "Fusion weights of dense, bm25, title_coverage, brand_match, code_exact, dense_rr,"
               + " bm25_rr, code_near, dense_x_code, dense_x_agreement, dense_x_gap,"
-              + " dense_x_length.");
+              + " dense_x_length, quantity_conflict.");
 
   public static final ConfigOption<Double> MIN_SIMILARITY =
       number(
