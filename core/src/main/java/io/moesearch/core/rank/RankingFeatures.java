@@ -339,8 +339,12 @@ public final class RankingFeatures {
    * "16"), units in one spelling ({@code inch} and {@code "} → {@code in}, {@code pcs}, {@code
    * pc(s)}, {@code pack}, {@code pk} → {@code pc}, {@code lb(s)} → {@code lb}). Units are compared
    * as written (no conversion: "0.5 GB" and "512 MB" are two quantities). "in" counts only glued to
-   * its number ("55in"); a spaced "5 in 1" is no quantity.
+   * its number ("55in"); a spaced "5 in 1" is no quantity. A number of more than {@value
+   * #MAX_QUANTITY_CHARS} characters is none either.
    */
+  /** Longest number read as a quantity's value, in characters. */
+  static final int MAX_QUANTITY_CHARS = 16;
+
   public static Map<String, Set<String>> quantities(String text) {
     Matcher m = QUANTITY.matcher(text.toLowerCase(Locale.ROOT));
     Map<String, Set<String>> out = new HashMap<>();
@@ -355,6 +359,9 @@ public final class RankingFeatures {
             case "lbs" -> "lb";
             default -> m.group(2);
           };
+      if (m.group(1).length() > MAX_QUANTITY_CHARS) {
+        continue; // no quantity has that many digits; a hostile title may (parsing is superlinear)
+      }
       String value;
       try {
         value = new BigDecimal(m.group(1).replace(',', '.')).stripTrailingZeros().toPlainString();

@@ -42,6 +42,14 @@ class QuantityConflictTest {
   }
 
   @Test
+  void aNumberLongerThanAnyQuantityIsNone() {
+    // a catalogue title may hold a 100k-digit "number"; it is skipped, not parsed
+    String hostile = "1".repeat(100_000) + "GB";
+    assertThat(RankingFeatures.quantities(hostile)).isEmpty();
+    assertThat(RankingFeatures.quantities("9".repeat(16) + " GB")).containsKey("gb");
+  }
+
+  @Test
   void anotherQuantityOfTheSameUnitConflicts() {
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "Lexmark 128 MB DDR-DRAM")).isEqualTo(1);
     assertThat(conflict("Moto G5 2GB RAM", "Motorola Moto G5 3 GB RAM Grey")).isEqualTo(1);
