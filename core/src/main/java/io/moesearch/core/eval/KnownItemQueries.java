@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,6 +125,183 @@ public final class KnownItemQueries {
             parts.get(0), confusable, groups, trainPerKind, new Random(seed * 31 + 3)),
         confusableQueries(
             parts.get(1), confusable, groups, testPerKind, new Random(seed * 31 + 4)));
+  }
+
+  /** The quantity-variant generator ({@link #variants}). */
+  public static final String VARIANT_KIND = "quantity_variant";
+
+  /**
+   * A quantity in a title, as the variant generator reads it: a number and a common unit, glued or
+   * spaced ("128GB", "15 ft", "750mm"). Kept apart from the ranking's own reading ({@code
+   * RankingFeatures#quantities}) so that the set does not just mirror the feature.
+   */
+  private static final Pattern TITLE_QUANTITY =
+      Pattern.compile(
+          "(?i)(?<![\\p{L}\\p{N}.,])\\d+(?:[.,]\\d+)?\\s?"
+              + "(?:tb|gb|mb|ghz|mhz|mah|w|v|mm|cm|m|ft|kg|g|ml|l|mp|pcs|pc\\(s\\))(?![\\p{L}\\p{N}])");
+
+  /**
+   * The quantity-variant sets: queries naming a product whose brand sells the same title with
+   * another quantity ("V7 128GB Flash Drive Type C" beside the 64GB one; "StarTech.com Cat6 patch
+   * cable ... 25 ft" beside 15 ft and 3 ft). Products are grouped by brand and title with every
+   * quantity masked; a group of two or more quantity spellings is a variant group. One query per
+   * group ({@link #VARIANT_KIND}): the title's first 6 to 10 words (on to the first quantity in
+   * which the group's titles differ, when that comes later), lower case with probability 1/2, units
+   * glued or spaced. Relevant: every product of the brand whose title begins with the query's words
+   * (units glued, case ignored): the named product, and the ones the query names as well ("C2G 1ft
+   * Cat6 550MHz Snagless Patch Cable" names the 1 ft cable in every colour, not the 3 ft ones).
+   *
+   * <p>Split by product, consistently with {@link #generate}: a variant group whose products belong
+   * to known-item groups goes to their part (and is left out when they span both); any other group
+   * goes to test with probability {@code testShare}, by the seed.
+   */
+  public Split variants(Catalog catalog) {
+    Map<String, List<Product>> byTitle = new TreeMap<>();
+    for (Product p : catalog.products()) {
+      String brand = alnum(p.brand());
+      if (brand.length() >= 2 && TITLE_QUANTITY.matcher(p.title()).find()) {
+        String masked = TITLE_QUANTITY.matcher(p.title().toLowerCase(Locale.ROOT)).replaceAll("#");
+        byTitle.computeIfAbsent(brand + "|" + masked, k -> new ArrayList<>()).add(p);
+      }
+    }
+    Map<String, List<String>> parts = new HashMap<>();
+    List<List<String>> known = split(groups(catalog));
+    for (int part = 0; part < 2; part++) {
+      for (String key : known.get(part)) {
+        parts.computeIfAbsent(key, k -> new ArrayList<>()).add(part == 0 ? "train" : "test");
+      }
+    }
+    Random assign = new Random(seed * 31 + 8);
+    List<String> train = new ArrayList<>();
+    List<String> test = new ArrayList<>();
+    for (Map.Entry<String, List<Product>> e : byTitle.entrySet()) {
+      Set<String> spellings = new LinkedHashSet<>();
+      e.getValue().forEach(p -> spellings.add(quantities(p.title())));
+      if (spellings.size() < 2) {
+        continue;
+      }
+      Set<String> sides = new LinkedHashSet<>();
+      for (Product p : e.getValue()) {
+        String key = groupKey(p);
+        if (key != null && parts.containsKey(key)) {
+          sides.addAll(parts.get(key));
+        }
+      }
+      boolean toTest = sides.isEmpty() ? assign.nextDouble() < testShare : sides.contains("test");
+      if (sides.size() == 2) {
+        continue; // its products are in both parts of the known-item sets
+      }
+      (toTest ? test : train).add(e.getKey());
+    }
+    Collections.shuffle(train, new Random(seed * 31 + 9));
+    Collections.shuffle(test, new Random(seed * 31 + 10));
+    Map<String, List<Product>> byBrand = new HashMap<>();
+    for (List<Product> group : byTitle.values()) {
+      byBrand.computeIfAbsent(alnum(group.get(0).brand()), b -> new ArrayList<>()).addAll(group);
+    }
+    List<Query> testQueries =
+        variantQueries(test, byTitle, byBrand, testPerKind, new Random(seed * 31 + 12));
+    List<Query> trainQueries =
+        variantQueries(train, byTitle, byBrand, trainPerKind, new Random(seed * 31 + 11));
+    // A query judges the products it names in other variant groups too (other colours): keep
+    // each part's products out of the other part, whichever group they came from.
+    Map<String, String> partOf = new HashMap<>();
+    for (Product p : catalog.products()) {
+      String key = groupKey(p);
+      if (key != null && parts.containsKey(key) && parts.get(key).size() == 1) {
+        partOf.put(p.id(), parts.get(key).get(0));
+      }
+    }
+    testQueries =
+        testQueries.stream()
+            .filter(q -> q.relevant().stream().noneMatch(id -> "train".equals(partOf.get(id))))
+            .toList();
+    Set<String> tested = new HashSet<>();
+    testQueries.forEach(q -> tested.addAll(q.relevant()));
+    trainQueries =
+        trainQueries.stream()
+            .filter(
+                q ->
+                    q.relevant().stream()
+                        .noneMatch(id -> tested.contains(id) || "test".equals(partOf.get(id))))
+            .toList();
+    return new Split(trainQueries, testQueries);
+  }
+
+  /** How many quantities a text names. */
+  private static int count(String text) {
+    int n = 0;
+    Matcher m = TITLE_QUANTITY.matcher(text);
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  /** A title's quantities in order, lower case, spaces dropped: "128gb", "15ft|3ft". */
+  private static String quantities(String title) {
+    List<String> q = new ArrayList<>();
+    Matcher m = TITLE_QUANTITY.matcher(title);
+    while (m.find()) {
+      q.add(m.group().toLowerCase(Locale.ROOT).replace(" ", "").replace(',', '.'));
+    }
+    return String.join("|", q);
+  }
+
+  /** A title's words in one spelling: lower case, units glued, single spaces. */
+  private static String wordsOf(String title) {
+    return glueUnits(title.toLowerCase(Locale.ROOT)).replaceAll("\\s+", " ").trim();
+  }
+
+  private static List<Query> variantQueries(
+      List<String> keys,
+      Map<String, List<Product>> byTitle,
+      Map<String, List<Product>> byBrand,
+      int perKind,
+      Random rnd) {
+    String[] prefix = new String[1]; // the words the last query named, in wordsOf's spelling
+    // How many quantities a query must hold to tell its group apart, by named product.
+    Map<String, Integer> needed = new HashMap<>();
+    for (String key : keys) {
+      List<Product> group = byTitle.get(key);
+      List<String> named = List.of(quantities(group.get(0).title()).split("\\|"));
+      int first = named.size();
+      for (Product g : group) {
+        List<String> other = List.of(quantities(g.title()).split("\\|"));
+        for (int i = 0; i < Math.min(named.size(), other.size()); i++) {
+          if (!named.get(i).equals(other.get(i))) {
+            first = Math.min(first, i);
+          }
+        }
+      }
+      needed.put(group.get(0).id(), Math.min(first, named.size() - 1) + 1);
+    }
+    return inTurn(
+        keys,
+        byTitle,
+        List.of(VARIANT_KIND),
+        perKind,
+        (p, kind) -> {
+          List<String> words = List.of(p.title().trim().split("\\s+"));
+          int n = Math.min(words.size(), 6 + rnd.nextInt(5));
+          while (n < words.size()
+              && count(String.join(" ", words.subList(0, n))) < needed.get(p.id())) {
+            n++;
+          }
+          String text = String.join(" ", words.subList(0, n));
+          prefix[0] = wordsOf(text);
+          text = rnd.nextBoolean() ? spaceUnits(text) : glueUnits(text);
+          return rnd.nextBoolean() ? text.toLowerCase(Locale.ROOT) : text;
+        },
+        group ->
+            byBrand.get(alnum(group.get(0).brand())).stream()
+                .filter(
+                    g -> {
+                      String w = wordsOf(g.title());
+                      return w.equals(prefix[0]) || w.startsWith(prefix[0] + " ");
+                    })
+                .map(Product::id)
+                .toList());
   }
 
   /** The eligible groups by key, keys in sorted order. */

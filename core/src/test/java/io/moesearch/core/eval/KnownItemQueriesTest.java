@@ -180,6 +180,92 @@ class KnownItemQueriesTest {
     assertThat(testProducts).isNotEmpty().doesNotContainAnyElementsOf(trainProducts);
   }
 
+  /**
+   * 120 flash drives in 40 variant families (the same title in 16GB, 32GB and 64GB), each with a
+   * code-like model so that some families belong to known-item groups; and plain products.
+   */
+  private static Catalog variantCatalog() {
+    List<Product> ps = new ArrayList<>();
+    for (int f = 0; f < 40; f++) {
+      for (int size : new int[] {16, 32, 64}) {
+        String model = "DT" + f + "X" + size;
+        ps.add(
+            new Product(
+                "v" + f + "-" + size,
+                "Kingston DataTraveler " + f + " USB 3.0 " + size + "GB flash drive black",
+                "Kingston",
+                model,
+                "",
+                null,
+                null));
+      }
+    }
+    ps.add(new Product("single", "Kingston 8GB memory", "Kingston", "KVR8", "", null, null));
+    return new Catalog(ps, List.of());
+  }
+
+  @Test
+  void variantQueriesNameTheQuantityAndJudgeOnlyThatVariant() {
+    Catalog c = variantCatalog();
+    KnownItemQueries.Split s = new KnownItemQueries(7, 20, 20, 0.5).variants(c);
+    assertThat(s).isEqualTo(new KnownItemQueries(7, 20, 20, 0.5).variants(c));
+    assertThat(s.test()).isNotEmpty();
+    for (KnownItemQueries.Query q : concat(s.train(), s.test())) {
+      assertThat(q.kind()).isEqualTo(KnownItemQueries.VARIANT_KIND);
+      assertThat(q.relevant()).hasSize(1);
+      String id = q.relevant().iterator().next();
+      String size = id.substring(id.indexOf('-') + 1);
+      assertThat(q.text().replace(" ", "").toLowerCase()).contains(size + "gb");
+    }
+    // split by product, and consistently with the known-item sets of the same seed
+    Set<String> train = products(s.train());
+    assertThat(products(s.test())).doesNotContainAnyElementsOf(train);
+    KnownItemQueries.Split known = new KnownItemQueries(7, 200, 200, 0.5).generate(c);
+    assertThat(products(s.test())).doesNotContainAnyElementsOf(products(known.train()));
+    assertThat(train).doesNotContainAnyElementsOf(products(known.test()));
+  }
+
+  @Test
+  void variantQueriesJudgeEveryProductTheyNameAlikeAndNoOtherQuantity() {
+    List<Product> ps = new ArrayList<>();
+    String[] colours = {"Orange", "Blue", "Red"};
+    for (int ft : new int[] {1, 3, 7}) {
+      for (String colour : colours) {
+        ps.add(
+            new Product(
+                ft + "-" + colour,
+                "C2G " + ft + "ft Cat6 Snagless Patch Cable " + colour + " networking cable",
+                "C2G",
+                ft + "ft Cat6 Snagless Patch Cable " + colour,
+                "",
+                null,
+                null));
+      }
+    }
+    Catalog c = new Catalog(ps, List.of());
+    KnownItemQueries.Split s = new KnownItemQueries(3, 20, 20, 0.5).variants(c);
+    List<KnownItemQueries.Query> all = concat(s.train(), s.test());
+    assertThat(all).isNotEmpty();
+    boolean colourless = false;
+    for (KnownItemQueries.Query q : all) {
+      String words = q.text().toLowerCase().replace(" ft", "ft");
+      Set<String> named = new java.util.HashSet<>();
+      for (Product p : ps) {
+        String t = p.title().toLowerCase();
+        if (t.equals(words) || t.startsWith(words + " ")) {
+          named.add(p.id());
+        }
+      }
+      // every product the words name, in any colour, and only of the named length
+      assertThat(q.relevant()).as(q.text()).containsExactlyInAnyOrderElementsOf(named);
+      assertThat(q.relevant().stream().map(id -> id.substring(0, id.indexOf('-'))).distinct())
+          .hasSize(1);
+      colourless |= q.relevant().size() == colours.length;
+    }
+    assertThat(colourless).as("some query stops before the colour").isTrue();
+    assertThat(java.util.Collections.disjoint(products(s.test()), products(s.train()))).isTrue();
+  }
+
   private static List<KnownItemQueries.Query> concat(
       List<KnownItemQueries.Query> a, List<KnownItemQueries.Query> b) {
     List<KnownItemQueries.Query> out = new ArrayList<>(a);

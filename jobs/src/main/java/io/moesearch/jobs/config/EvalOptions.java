@@ -12,7 +12,8 @@ public final class EvalOptions {
       string(
           "eval.judgements",
           "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-test.csv,"
-              + "data/known-item/icecat-known-item-confusable-test.csv",
+              + "data/known-item/icecat-known-item-confusable-test.csv,"
+              + "data/known-item/icecat-known-item-variant-test.csv",
           "Judged query sets scored (CSV files, comma-separated; the first also drives the"
               + " retrieval tables).");
 
@@ -20,7 +21,8 @@ public final class EvalOptions {
       string(
           "eval.train-judgements",
           "data/chorus/Broad_Query_Set_rated.csv,data/known-item/icecat-known-item-train.csv,"
-              + "data/known-item/icecat-known-item-confusable-train.csv",
+              + "data/known-item/icecat-known-item-confusable-train.csv,"
+              + "data/known-item/icecat-known-item-variant-train.csv",
           "Judged sets the refit of the fusion learns from (comma-separated); a set also scored is"
               + " cross-validated.");
 

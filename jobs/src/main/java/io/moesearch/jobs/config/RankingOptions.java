@@ -26,7 +26,7 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "-0.174,0.744,-0.172,0.897,1.408,-0.098,5.791,-0.350,-0.033,1.404,4.037,-0.075,-0.089",
+          "-0.124,0.689,-0.147,0.897,0.778,1.227,13.961,-0.350,-0.283,2.619,3.272,-0.960,-0.089",
           "Fusion weights of dense, bm25, title_coverage, brand_match, code_exact, dense_rr,"
               + " bm25_rr, code_near, dense_x_code, dense_x_agreement, dense_x_gap,"
               + " dense_x_length, quantity_conflict.");

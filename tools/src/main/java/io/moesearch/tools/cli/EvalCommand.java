@@ -92,7 +92,8 @@ final class EvalCommand extends CliCommand {
       description =
           "Generate the known-item judgement sets from the catalogue into DIR"
               + " (icecat-known-item-train.csv, icecat-known-item-test.csv, icecat-known-item-confusable-train.csv,"
-              + " icecat-known-item-confusable-test.csv) and exit.")
+              + " icecat-known-item-confusable-test.csv, icecat-known-item-variant-train.csv,"
+              + " icecat-known-item-variant-test.csv) and exit.")
   private Path writeKnownItems;
 
   @Option(
@@ -156,15 +157,22 @@ final class EvalCommand extends CliCommand {
           confusable.train(), writeKnownItems.resolve("icecat-known-item-confusable-train.csv"));
       KnownItemQueries.write(
           confusable.test(), writeKnownItems.resolve("icecat-known-item-confusable-test.csv"));
+      KnownItemQueries.Split variants = generator.variants(catalog);
+      KnownItemQueries.write(
+          variants.train(), writeKnownItems.resolve("icecat-known-item-variant-train.csv"));
+      KnownItemQueries.write(
+          variants.test(), writeKnownItems.resolve("icecat-known-item-variant-test.csv"));
       System.out.printf(
           Locale.ROOT,
           "known-item sets written to %s: %d train, %d test queries; confusable codes: %d train,"
-              + " %d test (seed %d)%n",
+              + " %d test; quantity variants: %d train, %d test (seed %d)%n",
           writeKnownItems,
           split.train().size(),
           split.test().size(),
           confusable.train().size(),
           confusable.test().size(),
+          variants.train().size(),
+          variants.test().size(),
           knownItemSeed);
       return 0;
     }
