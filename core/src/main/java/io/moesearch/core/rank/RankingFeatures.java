@@ -138,7 +138,18 @@ public final class RankingFeatures {
    * Where a list of words breaks: a code is never joined across these ("Cat5E, 7.62 m" names no
    * code "cat5e7"). Separators inside a word ({@code - . _ /}) are not among them.
    */
-  private static final Pattern LIST_BREAK = Pattern.compile("[,;:|()\\[\\]{}\"+*!?&]+|\\s[-–/]\\s");
+  private static final Pattern LIST_BREAK =
+      Pattern.compile("(?:[;:|()\\[\\]{}\"+*!?&]|(?<!\\d),|,(?!\\d))+|\\s[-–/]\\s");
+
+  /**
+   * A number with a compound unit, per-unit ("160g/m²", "100km/h", "5 MB/s"), once leading and
+   * trailing punctuation are dropped: a measure, no code ("160gm").
+   */
+  private static final Pattern COMPOUND_QUANTITY =
+      Pattern.compile("\\d+(?:[.,]\\d+)?\\p{L}{1,3}/\\p{L}{1,3}\\p{N}?");
+
+  /** A per-unit written apart from its number ("5 MB/s"). */
+  private static final Pattern PER_UNIT = Pattern.compile("\\p{L}{1,3}/\\p{L}{1,3}\\p{N}?");
 
   // Compiled once: String#split and #replaceAll compile their expression on every call, and these
   // run for every candidate of every query.
@@ -516,9 +527,10 @@ public final class RankingFeatures {
    *       ("dxoc67c3/dxoc67c3" → "dxoc67c3", "i9-7940X" → "7940x");
    *   <li>runs of 2 to {@value #MAX_JOIN} neighbouring words joined when the run reads as a code
    *       ("DXOC 67C3" → "dxoc67c3", "Moto G5" → "motog5"), but never across a list break (a comma,
-   *       semicolon, bracket, ...: "Cat5E, 25ft" is two words of a list, not "cat5e25ft"), and
-   *       never through a decimal number ("7.62", "2,5", "1.5m": a measure, no code part) or a
-   *       number with a unit ("cable 3m" is no code "cable3m").
+   *       semicolon, bracket, ...: "Cat5E, 25ft" is two words of a list, not "cat5e25ft"; a comma
+   *       between digits is a decimal comma, no break: "24\" x 30,5m" names no "x30"), and never
+   *       through a decimal number ("7.62", "2,5", "1.5m": a measure, no code part) or a number
+   *       with a unit ("cable 3m" is no code "cable3m", "160g/m²" no "160gm").
    * </ul>
    *
    * A code has a letter and a digit, {@value #MIN_CODE} to 30 characters, and is not a number with
@@ -539,12 +551,16 @@ public final class RankingFeatures {
         }
         if (k + 1 < ws.length
             && w.chars().allMatch(Character::isDigit)
-            && isQuantity(w + alnum(ws[k + 1]))) { // "25 ft", "16 GB": a quantity spaced
+            && (isQuantity(w + alnum(ws[k + 1]))
+                || PER_UNIT.matcher(trimToLettersAndNumbers(ws[k + 1])).matches())) {
+          // "25 ft", "16 GB", "5 MB/s": a quantity spaced
           words.add(null);
           k++;
           continue;
         }
-        if (isDecimal(word) || isQuantity(w)) {
+        if (isDecimal(word)
+            || isQuantity(w)
+            || COMPOUND_QUANTITY.matcher(trimToLettersAndNumbers(word)).matches()) {
           words.add(null);
           continue;
         }

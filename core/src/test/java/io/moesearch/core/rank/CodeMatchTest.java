@@ -41,6 +41,23 @@ class CodeMatchTest {
   }
 
   @Test
+  void aDecimalCommaAndAPerUnitMeasureAreNoCodes() {
+    // "x" + "30" of "30,5m" read as a code, and "160g/m²" as "160gm": paper rolls of other sizes
+    // carried the query's "codes", the named one (its "x 30" past the title's first words) not
+    assertThat(
+            RankingFeatures.codes(
+                "epson premium semigloss photo paper roll, 24\" x 30,5m, 160g/m²"))
+        .isEmpty();
+    assertThat(RankingFeatures.codes("Epson Premium Glossy Photo Paper Roll, 16\" x 30,5 m"))
+        .isEmpty();
+    assertThat(RankingFeatures.codes("fan 100km/h 5 MB/s")).isEmpty();
+    // a comma after a letter still breaks a list
+    assertThat(RankingFeatures.codes("C2G Cat5E,25ft"))
+        .contains("cat5e")
+        .doesNotContain("cat5e25ft");
+  }
+
+  @Test
   void aDecimalNumberIsNeverACodePart() {
     assertThat(RankingFeatures.codes("C2G Cat5E 7.62 networking cable"))
         .contains("cat5e")
