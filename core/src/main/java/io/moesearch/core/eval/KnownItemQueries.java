@@ -164,11 +164,16 @@ public final class KnownItemQueries {
         byTitle.computeIfAbsent(brand + "|" + masked, k -> new ArrayList<>()).add(p);
       }
     }
-    Map<String, List<String>> parts = new HashMap<>();
+    // The known-item part ("train" or "test") of each product in a known-item group.
     List<List<String>> known = split(groups(catalog));
-    for (int part = 0; part < 2; part++) {
-      for (String key : known.get(part)) {
-        parts.computeIfAbsent(key, k -> new ArrayList<>()).add(part == 0 ? "train" : "test");
+    Map<String, String> groupPart = new HashMap<>();
+    known.get(0).forEach(key -> groupPart.put(key, "train"));
+    known.get(1).forEach(key -> groupPart.put(key, "test"));
+    Map<String, String> partOf = new HashMap<>();
+    for (Product p : catalog.products()) {
+      String key = groupKey(p);
+      if (key != null && groupPart.containsKey(key)) {
+        partOf.put(p.id(), groupPart.get(key));
       }
     }
     Random assign = new Random(seed * 31 + 8);
@@ -182,9 +187,8 @@ public final class KnownItemQueries {
       }
       Set<String> sides = new LinkedHashSet<>();
       for (Product p : e.getValue()) {
-        String key = groupKey(p);
-        if (key != null && parts.containsKey(key)) {
-          sides.addAll(parts.get(key));
+        if (partOf.containsKey(p.id())) {
+          sides.add(partOf.get(p.id()));
         }
       }
       boolean toTest = sides.isEmpty() ? assign.nextDouble() < testShare : sides.contains("test");
@@ -195,9 +199,12 @@ public final class KnownItemQueries {
     }
     Collections.shuffle(train, new Random(seed * 31 + 9));
     Collections.shuffle(test, new Random(seed * 31 + 10));
-    Map<String, List<Product>> byBrand = new HashMap<>();
+    // Each variant product's id and title words (wordsOf), by brand.
+    Map<String, Map<String, String>> byBrand = new HashMap<>();
     for (List<Product> group : byTitle.values()) {
-      byBrand.computeIfAbsent(alnum(group.get(0).brand()), b -> new ArrayList<>()).addAll(group);
+      Map<String, String> words =
+          byBrand.computeIfAbsent(alnum(group.get(0).brand()), b -> new LinkedHashMap<>());
+      group.forEach(p -> words.put(p.id(), wordsOf(p.title())));
     }
     List<Query> testQueries =
         variantQueries(test, byTitle, byBrand, testPerKind, new Random(seed * 31 + 12));
@@ -205,13 +212,6 @@ public final class KnownItemQueries {
         variantQueries(train, byTitle, byBrand, trainPerKind, new Random(seed * 31 + 11));
     // A query judges the products it names in other variant groups too (other colours): keep
     // each part's products out of the other part, whichever group they came from.
-    Map<String, String> partOf = new HashMap<>();
-    for (Product p : catalog.products()) {
-      String key = groupKey(p);
-      if (key != null && parts.containsKey(key) && parts.get(key).size() == 1) {
-        partOf.put(p.id(), parts.get(key).get(0));
-      }
-    }
     testQueries =
         testQueries.stream()
             .filter(q -> q.relevant().stream().noneMatch(id -> "train".equals(partOf.get(id))))
@@ -256,7 +256,7 @@ public final class KnownItemQueries {
   private static List<Query> variantQueries(
       List<String> keys,
       Map<String, List<Product>> byTitle,
-      Map<String, List<Product>> byBrand,
+      Map<String, Map<String, String>> byBrand,
       int perKind,
       Random rnd) {
     String[] prefix = new String[1]; // the words the last query named, in wordsOf's spelling
@@ -294,13 +294,10 @@ public final class KnownItemQueries {
           return rnd.nextBoolean() ? text.toLowerCase(Locale.ROOT) : text;
         },
         group ->
-            byBrand.get(alnum(group.get(0).brand())).stream()
+            byBrand.get(alnum(group.get(0).brand())).entrySet().stream()
                 .filter(
-                    g -> {
-                      String w = wordsOf(g.title());
-                      return w.equals(prefix[0]) || w.startsWith(prefix[0] + " ");
-                    })
-                .map(Product::id)
+                    e -> e.getValue().equals(prefix[0]) || e.getValue().startsWith(prefix[0] + " "))
+                .map(Map.Entry::getKey)
                 .toList());
   }
 

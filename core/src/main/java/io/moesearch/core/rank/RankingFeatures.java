@@ -141,15 +141,15 @@ public final class RankingFeatures {
   private static final Pattern LIST_BREAK =
       Pattern.compile("(?:[;:|()\\[\\]{}\"+*!?&]|(?<!\\d),|,(?!\\d))+|\\s[-–/]\\s");
 
+  /** A per-unit ("g/m²", "km/h", "MB/s"), as written apart from its number ("5 MB/s"). */
+  private static final Pattern PER_UNIT = Pattern.compile("\\p{L}{1,3}/\\p{L}{1,3}\\p{N}?");
+
   /**
-   * A number with a compound unit, per-unit ("160g/m²", "100km/h", "5 MB/s"), once leading and
-   * trailing punctuation are dropped: a measure, no code ("160gm").
+   * A number with a per-unit glued ("160g/m²", "100km/h"), once leading and trailing punctuation
+   * are dropped: a measure, no code ("160gm").
    */
   private static final Pattern COMPOUND_QUANTITY =
-      Pattern.compile("\\d+(?:[.,]\\d+)?\\p{L}{1,3}/\\p{L}{1,3}\\p{N}?");
-
-  /** A per-unit written apart from its number ("5 MB/s"). */
-  private static final Pattern PER_UNIT = Pattern.compile("\\p{L}{1,3}/\\p{L}{1,3}\\p{N}?");
+      Pattern.compile("\\d+(?:[.,]\\d+)?" + PER_UNIT.pattern());
 
   // Compiled once: String#split and #replaceAll compile their expression on every call, and these
   // run for every candidate of every query.
@@ -558,9 +558,7 @@ public final class RankingFeatures {
           k++;
           continue;
         }
-        if (isDecimal(word)
-            || isQuantity(w)
-            || COMPOUND_QUANTITY.matcher(trimToLettersAndNumbers(word)).matches()) {
+        if (isMeasure(word) || isQuantity(w)) {
           words.add(null);
           continue;
         }
@@ -591,6 +589,15 @@ public final class RankingFeatures {
       }
     }
     return out;
+  }
+
+  /**
+   * A decimal number, with a unit or not, or a number with a per-unit ("7.62", "1.5m", "160g/m²"),
+   * once leading and trailing punctuation are dropped.
+   */
+  private static boolean isMeasure(String word) {
+    String t = trimToLettersAndNumbers(word);
+    return DECIMAL.matcher(t).matches() || COMPOUND_QUANTITY.matcher(t).matches();
   }
 
   /** A decimal number, with a unit or not, once leading and trailing punctuation are dropped. */
