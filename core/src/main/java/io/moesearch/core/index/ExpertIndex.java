@@ -43,10 +43,17 @@ public final class ExpertIndex implements AutoCloseable {
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
 
+  /** This index's BM25 statistics, made on first use ({@link #statistics}). */
+  private volatile LexicalStatistics statistics;
+
   private ExpertIndex(Directory directory, DirectoryReader reader) {
+    this(directory, reader, new IndexSearcher(reader));
+  }
+
+  private ExpertIndex(Directory directory, DirectoryReader reader, IndexSearcher searcher) {
     this.directory = directory;
     this.reader = reader;
-    this.searcher = new IndexSearcher(reader);
+    this.searcher = searcher;
     this.searcher.setQueryCache(null);
   }
 
@@ -56,6 +63,28 @@ public final class ExpertIndex implements AutoCloseable {
    */
   public static ExpertIndex over(DirectoryReader reader) {
     return new ExpertIndex(null, reader);
+  }
+
+  /**
+   * A searcher over an open reader it does not own that scores BM25 with {@code statistics}
+   * (another index's: {@link LexicalStatistics}) instead of the reader's own.
+   */
+  public static ExpertIndex over(DirectoryReader reader, LexicalStatistics statistics) {
+    return new ExpertIndex(null, reader, statistics.searcherOf(reader));
+  }
+
+  /**
+   * This index's BM25 statistics, for searches of another index that should score as if its
+   * documents were in this one ({@link #over(DirectoryReader, LexicalStatistics)}). A {@link
+   * #without} view has its index's statistics (deleted documents count, as in Lucene).
+   */
+  public LexicalStatistics statistics() {
+    LexicalStatistics s = statistics;
+    if (s == null) {
+      s = new LexicalStatistics(reader);
+      statistics = s;
+    }
+    return s;
   }
 
   public static ExpertIndex open(Path dir) {

@@ -4,6 +4,7 @@ import io.moesearch.core.index.Analyzers;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.IndexFields;
+import io.moesearch.core.index.LexicalStatistics;
 import io.moesearch.core.index.ProductDocuments;
 import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.core.retrieval.FilterQueries;
@@ -61,6 +62,12 @@ public final class LiveSlot implements AutoCloseable {
   private IndexWriter writer;
   private DirectoryReader reader;
   private ExpertIndex index;
+
+  /** {@link #index} scoring with {@link #scoredWith} (the lexical branch's), made on first use. */
+  private ExpertIndex scoredDelta;
+
+  private ExpertIndex scoredDeltaOf;
+  private LexicalStatistics scoredWith;
   private int liveDocs;
   private boolean dirty;
 
@@ -391,8 +398,9 @@ public final class LiveSlot implements AutoCloseable {
   /**
    * Lexical retrieval in this slot: {@code query} (BM25) over the artifact's lexical index as
    * {@link #visible(ExpertIndex, LiveFilter) visible} under {@code f} with {@link #baseFilter}, and
-   * over the delta index with {@link #liveFilter}; the best {@code depth} by BM25 score (ties by
-   * id).
+   * over the delta index with {@link #liveFilter}, scored with the artifact index's statistics
+   * ({@link LexicalStatistics}: an upserted product scores as it would among the artifact's
+   * documents); the best {@code depth} by BM25 score (ties by id).
    */
   public List<Candidate> lexicalTopK(ExpertIndex base, Query query, int depth, LiveFilter f) {
     List<Candidate> baseHits = search(visible(base, f), query, depth, baseFilter(base, f));
@@ -400,8 +408,14 @@ public final class LiveSlot implements AutoCloseable {
     if (delta == null) {
       return baseHits;
     }
+    LexicalStatistics stats = base.statistics();
+    if (scoredDelta == null || scoredDeltaOf != delta || scoredWith != stats) {
+      scoredDelta = ExpertIndex.over(reader, stats);
+      scoredDeltaOf = delta;
+      scoredWith = stats;
+    }
     List<Candidate> all = new ArrayList<>(baseHits);
-    all.addAll(search(delta, query, depth, liveFilter(f)));
+    all.addAll(search(scoredDelta, query, depth, liveFilter(f)));
     all.sort(ExactReranker.ORDER);
     return all.size() > depth ? List.copyOf(all.subList(0, depth)) : all;
   }

@@ -248,4 +248,28 @@ class LiveSlotTest {
     assertThat(slot.inStock("e", false)).isTrue();
     assertThat(slot.inStock("d", false)).as("no entry: the artifact's stock").isFalse();
   }
+
+  /**
+   * An upserted product is scored with the artifact's BM25 statistics: a copy of an indexed product
+   * scores exactly as the original, whatever else the delta holds. With the delta index's own
+   * statistics "usb" (in every delta product here) weighs almost nothing and the copy ranked below
+   * the artifact's other usb products.
+   */
+  @Test
+  void anUpsertedCopyScoresAsTheIndexedOriginal() {
+    for (int i = 0; i < 5; i++) {
+      slot.apply(
+          DeltaEntry.live(
+              product("u" + i, "usb hub " + i, "Acme", 5.0), i, true, unit(0, 1, 0, 0)));
+    }
+    slot.apply(
+        DeltaEntry.live(product("copy", "usb cable", "Anker", 10.0), 9, true, unit(1, 0.1f, 0, 0)));
+    List<Candidate> hits =
+        slot.lexicalTopK(base, new Bm25Queries().query("anker usb cable"), 10, LiveFilter.NONE);
+    Candidate original = hits.stream().filter(c -> c.productId().equals("a")).findFirst().get();
+    Candidate copy = hits.stream().filter(c -> c.productId().equals("copy")).findFirst().get();
+    assertThat(copy.score()).isEqualTo(original.score());
+    assertThat(hits.get(0).productId()).isIn("a", "copy");
+    assertThat(hits.get(1).productId()).isIn("a", "copy");
+  }
 }

@@ -1,0 +1,119 @@
+package io.moesearch.core.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.CollectionStatistics;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermStatistics;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The BM25 statistics of one immutable index (the artifact's lexical index), lent to the searches
+ * of another: the live delta's upserted products are scored as if they were documents of the
+ * artifact, so their BM25 scores rank against the artifact's hits on one scale, and do not depend
+ * on which or how many other products the delta holds (a small index's own statistics would give a
+ * brand shared by a few delta products a low IDF, and a term new to the catalogue the IDF of one
+ * document among a few dozen). A term the artifact does not hold counts as held by one document:
+ * the IDF it would have in a rebuild that added the product alone. Compaction folds the delta into
+ * a new artifact, whose statistics then count it.
+ *
+ * <p>One home for what a lexical search of the delta scores and for {@link #idf}, the bound the
+ * query cache reads from it ({@link io.moesearch.core.live.UpsertSignature}): Lucene's {@link
+ * BM25Similarity} (the {@link IndexSearcher} default, k1 1.2, b 0.75) scores a term match {@code
+ * idf × freq / (freq + k1 × (1 − b + b × dl / avgdl))}, strictly below its {@code idf}. Thread-safe
+ * (the reader is).
+ */
+public final class LexicalStatistics {
+  /** The similarity every index search here scores with (the {@link IndexSearcher} default). */
+  private static final BM25Similarity BM25 = new BM25Similarity();
+
+  private final IndexReader reader;
+  private final IndexSearcher searcher;
+
+  /** Per field, its collection statistics (empty: no document has it); the reader is immutable. */
+  private final Map<String, Optional<CollectionStatistics>> collections = new ConcurrentHashMap<>();
+
+  /** The statistics of {@code reader} (not owned: closing it is the caller's). */
+  public LexicalStatistics(IndexReader reader) {
+    if (reader == null) {
+      throw new IllegalArgumentException("reader is required");
+    }
+    if (!(IndexSearcher.getDefaultSimilarity() instanceof BM25Similarity)) {
+      throw new IllegalStateException("the default similarity is no longer BM25");
+    }
+    this.reader = reader;
+    this.searcher = new IndexSearcher(reader);
+  }
+
+  /**
+   * {@code field}'s collection statistics in the lent index, {@code null} when it has no document
+   * with the field (the borrowing search then keeps its own).
+   */
+  public CollectionStatistics collectionStatistics(String field) {
+    return collections
+        .computeIfAbsent(
+            field,
+            f -> {
+              try {
+                return Optional.ofNullable(searcher.collectionStatistics(f));
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+        .orElse(null);
+  }
+
+  /**
+   * {@code term}'s statistics in the lent index, its document frequency at least 1 (a term the
+   * index does not hold counts as one product's).
+   */
+  public TermStatistics termStatistics(Term term) {
+    try {
+      long docFreq = Math.max(1, reader.docFreq(term));
+      long totalTermFreq = Math.max(docFreq, reader.totalTermFreq(term));
+      return new TermStatistics(BytesRef.deepCopyOf(term.bytes()), docFreq, totalTermFreq);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The IDF a match of {@code term} in {@code field} is weighted by, Lucene's {@code log(1 + (N −
+   * df + 0.5) / (df + 0.5))} over {@link #termStatistics}: an upper bound of the BM25 score any
+   * document earns from the term (a query's terms each unboosted, as {@link
+   * io.moesearch.core.retrieval.Bm25Queries} makes them). 0 when the index has no such field.
+   */
+  public float idf(String field, String term) {
+    CollectionStatistics c = collectionStatistics(field);
+    if (c == null) {
+      return 0f;
+    }
+    return (float)
+        BM25.idfExplain(c, termStatistics(new Term(field, term))).getValue().doubleValue();
+  }
+
+  /** A searcher of {@code borrower} that scores with these statistics. */
+  IndexSearcher searcherOf(IndexReader borrower) {
+    return new IndexSearcher(borrower) {
+      @Override
+      public CollectionStatistics collectionStatistics(String field) throws IOException {
+        CollectionStatistics lent = LexicalStatistics.this.collectionStatistics(field);
+        return lent != null ? lent : super.collectionStatistics(field);
+      }
+
+      @Override
+      public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq)
+          throws IOException {
+        return LexicalStatistics.this.collectionStatistics(term.field()) != null
+            ? LexicalStatistics.this.termStatistics(term)
+            : super.termStatistics(term, docFreq, totalTermFreq);
+      }
+    };
+  }
+}
