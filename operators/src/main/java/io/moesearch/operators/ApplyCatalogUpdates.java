@@ -4,6 +4,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.LivePatch;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * earlier one of its product, see {@link #processElement}) and {@code
  * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
  * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
- * embedding, BM25 terms; for a patch its {@link LivePatch}: live price and stock) for the query
- * cache.
+ * embedding, BM25 terms and their IDFs in the assigning version's lexical index; for a patch its
+ * {@link LivePatch}: live price and stock) for the query cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -50,6 +51,11 @@ public final class ApplyCatalogUpdates
   private final String modelId;
 
   private transient CatalogChanges changes;
+
+  /** The assigning version's lexical index, for the IDFs in upserts' signatures. */
+  private transient ExpertIndex lexical;
+
+  private transient String version;
   private transient ValueState<DeltaEntry> state;
   private transient ValueState<Long> appliedSeq;
   private transient MapState<Long, ProductUpdate> pending;
@@ -91,6 +97,8 @@ public final class ApplyCatalogUpdates
         ServingVersions.current(
             Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
     Manifest.GateInfo g = artifact.manifest().gate();
+    lexical = artifact.openLexical();
+    version = artifact.version();
     Set<String> ids = new HashSet<>(artifact.ids());
     Set<String> outOfStock = artifact.outOfStock();
     changes =
@@ -112,6 +120,14 @@ public final class ApplyCatalogUpdates
     duplicates = metrics.counter("catalogUpdatesIgnoredDuplicate");
     heldBack = metrics.counter("catalogUpdatesHeldBack");
     failed = metrics.counter("catalogUpdatesFailed");
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (lexical != null) {
+      lexical.close();
+    }
+    super.close();
   }
 
   /**
@@ -196,7 +212,12 @@ public final class ApplyCatalogUpdates
                 appliedAt,
                 next.kind() == DeltaEntry.Kind.LIVE
                     ? UpsertSignature.of(
-                        appliedAt, changes.experts(next.vector()), next.vector(), next.product())
+                        appliedAt,
+                        changes.experts(next.vector()),
+                        next.vector(),
+                        next.product(),
+                        lexical.statistics(),
+                        version)
                     : null,
                 next.kind() == DeltaEntry.Kind.PATCHED
                     ? new LivePatch(appliedAt, next.price(), next.inStock())

@@ -69,7 +69,8 @@ final class CatalogCoherence {
         fill.items(),
         fill.experts(),
         fill.ts(),
-        fill.denseFloor() == null ? Float.NaN : fill.denseFloor());
+        fill.denseFloor() == null ? Float.NaN : fill.denseFloor(),
+        fill.lexicalFloor() == null ? Float.NaN : fill.lexicalFloor());
   }
 
   /** The broadcast state a check reads. */
@@ -241,10 +242,12 @@ final class CatalogCoherence {
   /**
    * Whether a cached result still reflects the catalogue: {@link #INCOHERENT} when, since {@link
    * CacheLookup#COHERENCE_MARGIN_MS} before it was computed, one of its items changed, or a product
-   * was upserted that its dense branch would return, or that shares a BM25 term with its query at
-   * least {@link CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago; {@link #UNDECIDED} when only the query's
-   * embedding could tell and {@code query} cannot give it; else the time it can be re-dated to
-   * (every change before it was checked). {@code text} is the result's normalised query text.
+   * was upserted that its dense branch would return, or whose BM25 bound for its query reaches its
+   * lexical floor ({@link UpsertSignature#mayEnterLexically}; with the floor or the product's IDFs
+   * unknown: that shares a BM25 term with its query, at least {@link
+   * CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago); {@link #UNDECIDED} when only the query's embedding
+   * could tell and {@code query} cannot give it; else the time it can be re-dated to (every change
+   * before it was checked). {@code text} is the result's normalised query text.
    */
   long coherentAsOf(CachedResult r, String text, Views v, QueryVector query, long now)
       throws Exception {
@@ -304,14 +307,21 @@ final class CatalogCoherence {
       if (queryTerms == null) {
         queryTerms = queryTermsOf.of(text);
       }
-      if (u.sharesTerm(queryTerms)) {
-        if (now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
-          staleNewLexical.inc();
-          return INCOHERENT;
-        }
-        // Not yet due: keep it in the window of the next check.
-        checked = Math.min(checked, u.appliedAtMillis() + CacheLookup.COHERENCE_MARGIN_MS);
+      if (!u.sharesTerm(queryTerms)) {
+        continue;
       }
+      if (!u.mayEnterLexically(queryTerms, r.lexicalFloor(), r.version())) {
+        continue; // its BM25 score for the query stays below the answer's last lexical candidate
+      }
+      boolean bounded =
+          !Float.isNaN(r.lexicalFloor()) && u.idf() != null && r.version().equals(u.idfVersion());
+      if (bounded || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
+        staleNewLexical.inc();
+        return INCOHERENT;
+      }
+      // Unbounded (an answer or upsert from before floors and IDFs were recorded, or IDFs of
+      // another version) and not yet due: keep it in the window of the next check.
+      checked = Math.min(checked, u.appliedAtMillis() + CacheLookup.COHERENCE_MARGIN_MS);
     }
     return checked;
   }
@@ -349,12 +359,13 @@ final class CatalogCoherence {
     }
     return items == null
         ? r
-        : new CachedResult(r.version(), items, r.experts(), r.createdAt(), r.denseFloor());
+        : new CachedResult(
+            r.version(), items, r.experts(), r.createdAt(), r.denseFloor(), r.lexicalFloor());
   }
 
   /** {@link #current}'s answer when only the query's embedding could decide. */
   static final CachedResult UNDECIDED_RESULT =
-      new CachedResult("-", new RankedItem[0], new int[0], 0, Float.NaN);
+      new CachedResult("-", new RankedItem[0], new int[0], 0, Float.NaN, Float.NaN);
 
   /**
    * {@code r} as it may be served now ({@link #coherentAsOf}, {@link #livened}, re-dated when

@@ -589,7 +589,7 @@ public final class ExpertRetrieval
             req.degradation(),
             req.cacheFill(),
             lagBeforeAcceptance(deltaLag, System.currentTimeMillis(), req.tsInMillis()),
-            found.denseFloor(),
+            found.floor(),
             found.brands(),
             found.models()));
   }
@@ -603,7 +603,7 @@ public final class ExpertRetrieval
       double[][] features,
       String[] brands,
       String[] models,
-      float denseFloor,
+      float floor,
       long examined) {}
 
   /**
@@ -635,8 +635,13 @@ public final class ExpertRetrieval
       features[i] = scored.get(i).features();
       items[i] = item(hits.get(i), (float) features[i][RankingFeatures.DENSE], live, artifact);
     }
-    // The lexical branch has no dense cut.
-    return new Found(items, features, null, null, Float.POSITIVE_INFINITY, ranking.lexicalDepth());
+    return new Found(
+        items,
+        features,
+        null,
+        null,
+        lexicalFloor(hits, ranking.lexicalDepth()),
+        ranking.lexicalDepth());
   }
 
   /**
@@ -698,6 +703,16 @@ public final class ExpertRetrieval
   static float denseFloor(List<Candidate> top, int k) {
     // The list is best first (ExactReranker.topK): its last score is its lowest.
     return top.size() < k ? UpsertSignature.ANY : top.get(top.size() - 1).score();
+  }
+
+  /**
+   * The lowest BM25 score a product needed to be among the lexical branch's {@code depth} hits: the
+   * last hit's score of a full list, 0 when the list is shorter (anything matching a query term
+   * would be in it).
+   */
+  static float lexicalFloor(List<Candidate> hits, int depth) {
+    // The hits are best first (LiveSlot.lexicalTopK): the last score is the lowest.
+    return hits.size() < depth ? 0f : hits.get(hits.size() - 1).score();
   }
 
   /**

@@ -531,6 +531,7 @@ public final class MergePartials
               null,
               asOf(p.tsInMillis(), all),
               denseFloor(answered.ranked(), denseDepth(q.topK())),
+              lexicalFloor(answered.ranked()),
               full ? null : p.degradation().wireName()));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
@@ -577,12 +578,34 @@ public final class MergePartials
   static Float denseFloor(Iterable<PartialResult> all) {
     float floor = Float.POSITIVE_INFINITY;
     for (PartialResult p : all) {
-      if (Float.isNaN(p.denseFloor())) {
+      if (ExpertRequest.isLexical(p.expert())) {
+        continue;
+      }
+      if (Float.isNaN(p.floor())) {
         return null;
       }
-      floor = Math.min(floor, p.denseFloor());
+      floor = Math.min(floor, p.floor());
     }
     return Math.max(-1f, Math.min(1f, floor));
+  }
+
+  /**
+   * A computed answer's lexical floor ({@link CacheFill#lexicalFloor}): the lowest BM25 score a
+   * product needed to be among its lexical branch's hits, {@code null} when unknown; the largest
+   * float when no lexical branch was searched (nothing can enter through it).
+   */
+  static Float lexicalFloor(Iterable<PartialResult> all) {
+    float floor = Float.MAX_VALUE;
+    for (PartialResult p : all) {
+      if (!ExpertRequest.isLexical(p.expert())) {
+        continue;
+      }
+      if (!(p.floor() >= 0f)) {
+        return null; // unknown (NaN), or not a BM25 floor
+      }
+      floor = Math.min(floor, p.floor());
+    }
+    return floor;
   }
 
   /**

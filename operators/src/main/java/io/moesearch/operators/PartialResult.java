@@ -16,11 +16,12 @@ import java.util.Arrays;
  * updates: the longest delay the answering subtask saw lately (last minute) between an update being
  * applied and reaching its slots, less the time from the acceptance to this search (negative: the
  * answer reflects every update applied up to that long after the acceptance); the cache dates the
- * answer by it. {@code denseFloor} is the lowest exact score a product needed to be among an
- * expert's candidates (its k-th score, {@code -1} when it returned fewer than k: anything it holds
- * would be), {@code +Infinity} for the lexical branch (it has no dense cut), NaN when unknown; the
- * cache decides with it which new products could enter the answer ({@link
- * io.moesearch.core.live.UpsertSignature}).
+ * answer by it. {@code floor} is the lowest score a product needed to be among the partial's
+ * candidates, in its branch's score: for an expert the exact cosine of its k-th candidate ({@code
+ * -1} when it returned fewer than k: anything it holds would be), for the lexical branch the BM25
+ * score of its last hit ({@code 0} when it returned fewer than its depth: anything matching a query
+ * term would be); NaN when unknown. The cache decides with it which new products could enter the
+ * answer ({@link io.moesearch.core.live.UpsertSignature}).
  *
  * <p>With hybrid ranking an expert's partial carries no features: {@code brands} and {@code models}
  * hold each item's brand and model (its score is the exact cosine), and the merge computes the
@@ -44,7 +45,7 @@ public record PartialResult(
     DegradationLevel degradation,
     boolean cacheFill,
     long deltaLagMs,
-    float denseFloor,
+    float floor,
     String[] brands,
     String[] models) {
   public PartialResult {
@@ -79,7 +80,7 @@ public record PartialResult(
       DegradationLevel degradation,
       boolean cacheFill,
       long deltaLagMs,
-      float denseFloor) {
+      float floor) {
     this(
         query,
         expert,
@@ -95,7 +96,7 @@ public record PartialResult(
         degradation,
         cacheFill,
         deltaLagMs,
-        denseFloor,
+        floor,
         null,
         null);
   }
@@ -143,12 +144,12 @@ public record PartialResult(
         degradation,
         cacheFill,
         deltaLagMs,
-        denseFloor,
+        floor,
         newBrands,
         newModels);
   }
 
-  /** A partial of a query whose answer may be cached, without lag or dense floor. */
+  /** A partial of a query whose answer may be cached, without lag or floor. */
   public PartialResult(
       SearchQuery query,
       int expert,

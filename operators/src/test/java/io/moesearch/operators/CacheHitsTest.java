@@ -75,6 +75,7 @@ class CacheHitsTest {
         null,
         computedAt,
         floor,
+        null,
         null);
   }
 

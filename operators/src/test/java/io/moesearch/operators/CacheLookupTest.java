@@ -107,6 +107,7 @@ class CacheLookupTest {
         null,
         5,
         null,
+        null,
         null);
   }
 
@@ -427,7 +428,7 @@ class CacheLookupTest {
     send(query("q2", "monitor"));
     fill(
         CacheFill.sharedRelease(
-            "monitor", 10, "", VERSION, ITEMS, new int[] {4}, 1_000L, null, "fewer_experts"));
+            "monitor", 10, "", VERSION, ITEMS, new int[] {4}, 1_000L, null, null, "fewer_experts"));
     assertThat(answers())
         .singleElement()
         .satisfies(
@@ -486,6 +487,11 @@ class CacheLookupTest {
 
   private static CacheFill resultFillAt(
       String text, long computedAt, Float denseFloor, int... experts) {
+    return resultFillAt(text, computedAt, denseFloor, null, experts);
+  }
+
+  private static CacheFill resultFillAt(
+      String text, long computedAt, Float denseFloor, Float lexicalFloor, int... experts) {
     return new CacheFill(
         CacheFill.Kind.RESULT,
         text,
@@ -497,6 +503,7 @@ class CacheLookupTest {
         null,
         computedAt,
         denseFloor,
+        lexicalFloor,
         null);
   }
 
@@ -579,10 +586,48 @@ class CacheLookupTest {
     assertThat(embedded()).containsExactly("q3");
   }
 
+  /** An upsert whose terms each weigh {@code idf} in the lexical index of {@code version}. */
+  private static CatalogChange upsertWeighing(
+      String id, long at, String title, float idf, String version, int... experts) {
+    int[] terms = UpsertSignature.productTerms(new Product(id, title, "", "", "", 1.0, null));
+    float[] idfs = new float[terms.length];
+    java.util.Arrays.fill(idfs, idf);
+    return new CatalogChange(
+        id,
+        at,
+        new UpsertSignature(at, experts, new float[] {0, 0, 1}, terms, idfs, version),
+        null);
+  }
+
   /**
-   * A new product the BM25 branch would find (a shared analysed term) in experts the answer did not
-   * search shows in cached answers within {@link CacheLookup#LEXICAL_ENTRY_DELAY_MS}: before, the
-   * answer is served; once the upsert is that old, it is recomputed.
+   * A new product the BM25 branch would find, in experts the answer did not search, is bounded by
+   * the IDFs of the terms it shares with the query: when the bound reaches the answer's lexical
+   * floor the answer is recomputed at once (no lexical delay); below the floor it is served. IDFs
+   * of another index version bound nothing: the lexical delay applies.
+   */
+  @Test
+  void aNewProductWhoseBm25BoundReachesTheLexicalFloorInvalidatesTheAnswerAtOnce()
+      throws Exception {
+    fill(resultFillAt("hdmi cable", T, 0.5f, 3.0f, 6));
+    fill(resultFillAt("vga cable", T, 0.5f, 9.0f, 6));
+    fill(resultFillAt("dvi cable", T, 0.5f, 3.0f, 6));
+    // Each shares one term with its query, weighing 4.
+    change(upsertWeighing("a1", T + 500, "HDMI adapters", 4f, VERSION, 9));
+    change(upsertWeighing("a2", T + 500, "VGA adapters", 4f, VERSION, 9));
+    change(upsertWeighing("a3", T + 500, "DVI adapters", 4f, "another-version", 9));
+    send(query("q1", "hdmi cable"));
+    send(query("q2", "vga cable"));
+    send(query("q3", "dvi cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2", "q3");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+  }
+
+  /**
+   * With the answer's lexical floor or the product's IDFs unknown (fills and state from before they
+   * were recorded), a new product the BM25 branch would find (a shared analysed term) in experts
+   * the answer did not search shows in cached answers within {@link
+   * CacheLookup#LEXICAL_ENTRY_DELAY_MS}: before, the answer is served; once the upsert is that old,
+   * it is recomputed.
    */
   @Test
   void aNewProductSharingAQueryTermInvalidatesTheAnswerAfterTheLexicalDelay() throws Exception {
@@ -666,6 +711,7 @@ class CacheLookupTest {
             null,
             T,
             0.5f,
+            null,
             null));
     send(query("q2", "usb cable", inStockOnly()));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");

@@ -301,7 +301,7 @@ class ExpertRetrievalTest {
         assertThat(p.routeMs()).isEqualTo(0.5);
         assertThat(p.retrieveMs()).isNotNegative();
         // The dense floor: the score a product needed to be among the k (anything, if fewer).
-        assertThat(p.denseFloor())
+        assertThat(p.floor())
             .isEqualTo(
                 expected.size() < topK
                     ? UpsertSignature.ANY
@@ -340,7 +340,7 @@ class ExpertRetrievalTest {
                       OVERSAMPLE,
                       FilterQueries.of(new String[] {brand}, null, null))));
       if (filtered.items().length < topK) {
-        assertThat(filtered.denseFloor()).as("a list cut short admits anything").isEqualTo(-1f);
+        assertThat(filtered.floor()).as("a list cut short admits anything").isEqualTo(-1f);
       }
       filteredTotal += filtered.items().length;
       unfilteredHadOtherBrands |=
@@ -523,6 +523,10 @@ class ExpertRetrievalTest {
                   .map(HybridRanker.Scored::productId)
                   .toList();
       assertThat(ids(bm25.items())).containsExactlyElementsOf(expected);
+      var hits = index.search(new HybridRanker().bm25(found.model()), 50);
+      assertThat(bm25.floor())
+          .as("the lexical floor: the last hit's BM25 score (0: fewer hits than the depth)")
+          .isEqualTo(hits.size() < 50 ? 0f : hits.get(hits.size() - 1).score());
     }
     assertThat(harness.numProcessingTimeTimers())
         .as("the lexical keys publish no expert statistics")

@@ -18,6 +18,7 @@ import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.RecentMax;
+import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.charset.StandardCharsets;
@@ -188,6 +189,18 @@ class LiveCatalogTest {
     assertThat(ids(search("zyxwq", ExpertRequest.lexical("x"), null)))
         .as("the BM25 branch finds it by its text")
         .containsExactly("new-1");
+    // The query cache learns of it with its terms' IDFs in the served version's lexical index.
+    var upserted =
+        List.copyOf(apply.getSideOutput(ApplyCatalogUpdates.CHANGES)).getLast().getValue().upsert();
+    assertThat(upserted.idfVersion()).isEqualTo(artifact.version());
+    String title = "zyxwq turbo blender 900";
+    PartialResult lexical = search(title, ExpertRequest.lexical("y"), null);
+    assertThat(ids(lexical)).contains("new-1");
+    assertThat(
+            upserted.mayEnterLexically(
+                UpsertSignature.queryTerms(title), lexical.floor(), artifact.version()))
+        .as("in the answer's lexical hits: its bound reaches their floor")
+        .isTrue();
     for (int e = 0; e < EXPERTS; e++) {
       if (!experts.contains(e)) {
         assertThat(ids(search("zyxwq turbo blender 900", e, null))).doesNotContain("new-1");

@@ -750,6 +750,9 @@ class MergePartialsTest {
               assertThat(f.getValue().ts()).isEqualTo(TS_IN - 900);
               // The lowest of its experts' dense floors: the weakest candidate any of them took.
               assertThat(f.getValue().denseFloor()).isEqualTo(0.4f);
+              assertThat(f.getValue().lexicalFloor())
+                  .as("no lexical branch searched: nothing can enter through it")
+                  .isEqualTo(Float.MAX_VALUE);
             });
     assertThat(MergePartials.asOf(100, List.of())).isEqualTo(100);
   }
@@ -792,16 +795,31 @@ class MergePartialsTest {
   }
 
   /**
-   * A dense floor is unknown when one partial's is, clamped to [-1, 1] (the lexical branch, +inf,
-   * sets none).
+   * A dense floor is unknown when one expert's is, clamped to [-1, 1]; the lexical branch's floor
+   * (a BM25 score) sets none.
    */
   @Test
   void theDenseFloorIsTheLowestKnownOneOfTheExperts() {
-    PartialResult lexical = floored(Float.POSITIVE_INFINITY);
+    PartialResult lexical = single(-3, new RankedItem[0], true, 0, 7.5f);
     assertThat(MergePartials.denseFloor(List.of(lexical))).isEqualTo(1f);
     assertThat(MergePartials.denseFloor(List.of(lexical, floored(0.3f), floored(-1f))))
         .isEqualTo(-1f);
     assertThat(MergePartials.denseFloor(List.of(floored(0.3f), floored(Float.NaN)))).isNull();
+  }
+
+  /**
+   * The lexical floor is the lexical branch's BM25 floor, unknown when its is, and the largest
+   * float when no lexical branch was searched; the experts' cosines set none.
+   */
+  @Test
+  void theLexicalFloorIsTheLexicalBranchs() {
+    PartialResult lexical = single(-3, new RankedItem[0], true, 0, 7.5f);
+    assertThat(MergePartials.lexicalFloor(List.of(lexical, floored(0.3f)))).isEqualTo(7.5f);
+    assertThat(MergePartials.lexicalFloor(List.of(floored(0.3f)))).isEqualTo(Float.MAX_VALUE);
+    assertThat(
+            MergePartials.lexicalFloor(
+                List.of(single(-3, new RankedItem[0], true, 0, Float.NaN), floored(0.3f))))
+        .isNull();
   }
 
   private static PartialResult floored(float floor) {

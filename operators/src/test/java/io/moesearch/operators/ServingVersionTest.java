@@ -146,6 +146,7 @@ class ServingVersionTest {
         null,
         5,
         null,
+        null,
         null);
   }
 

@@ -11,10 +11,19 @@ import io.moesearch.core.cache.Versioned;
  * @param createdAt epoch millis the result reflects the catalogue as of (when it was computed, or
  *     when the cache last checked it against every catalogue change since)
  * @param denseFloor the lowest exact score a product needed to be among its experts' candidates,
- *     NaN when unknown ({@link io.moesearch.core.live.UpsertSignature#mayEnter})
+ *     NaN when unknown ({@link io.moesearch.core.live.UpsertSignature#mayEnterDensely})
+ * @param lexicalFloor the BM25 score a product needed to be among its lexical branch's candidates
+ *     ({@code 0}: any match), NaN when unknown ({@link
+ *     io.moesearch.core.live.UpsertSignature#mayEnterLexically}); state written before it was
+ *     recorded restores as {@code 0}, which admits any match
  */
 public record CachedResult(
-    String version, RankedItem[] items, int[] experts, long createdAt, float denseFloor)
+    String version,
+    RankedItem[] items,
+    int[] experts,
+    long createdAt,
+    float denseFloor,
+    float lexicalFloor)
     implements Versioned {
   public CachedResult {
     if (version == null || items == null || experts == null) {
@@ -44,6 +53,7 @@ public record CachedResult(
 
   /** The same result, known to reflect the catalogue as of {@code at}. */
   public CachedResult checkedAt(long at) {
-    return new CachedResult(version, items, experts, Math.max(createdAt, at), denseFloor);
+    return new CachedResult(
+        version, items, experts, Math.max(createdAt, at), denseFloor, lexicalFloor);
   }
 }

@@ -12,7 +12,7 @@ class CachedResultTest {
     for (int i = 0; i < items; i++) {
       ranked[i] = new RankedItem("p" + i, "t".repeat(titleChars), 1f, 9.99, true);
     }
-    return new CachedResult("v1", ranked, new int[] {1, 2, 3}, 0, Float.NaN);
+    return new CachedResult("v1", ranked, new int[] {1, 2, 3}, 0, Float.NaN, Float.NaN);
   }
 
   @Test

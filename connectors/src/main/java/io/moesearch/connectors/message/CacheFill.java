@@ -35,6 +35,12 @@ import java.util.Objects;
  *     asked), raised to the score of the last dense candidate the ranking took when they filled its
  *     dense depth; the cache lets a new product that scores below it keep the result valid. {@code
  *     null} when unknown (a fill written before it was recorded, or an embedding)
+ * @param lexicalFloor a result's lexical floor, finite and non-negative: the BM25 score a product
+ *     needs for this query to enter its lexical branch's candidates, the score of the last of a
+ *     full list of hits ({@code 0}: the branch returned fewer than its depth, anything matching a
+ *     query term would enter; the largest float when it searched no lexical branch); the cache lets
+ *     a new product whose BM25 bound for the query is below it keep the result valid. {@code null}
+ *     when unknown (a fill written before it was recorded, or an embedding)
  * @param degraded a release only, else {@code null}: the degradation level the computation's answer
  *     was served at ({@code fewer_experts}, {@code fewer_candidates} or {@code fast_path}) when the
  *     release shares that answer (its items and experts, as of {@code ts}) with the queries waiting
@@ -56,6 +62,7 @@ public record CacheFill(
         float[] embedding,
     long ts,
     @JsonProperty("dense_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float denseFloor,
+    @JsonProperty("lexical_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float lexicalFloor,
     @JsonInclude(JsonInclude.Include.NON_NULL) String degraded) {
 
   /** What a fill carries. */
@@ -79,6 +86,10 @@ public record CacheFill(
     Checks.requireNonNegative(ts, "ts");
     if (denseFloor != null && !(denseFloor >= -1f && denseFloor <= 1f)) {
       throw new IllegalArgumentException("dense_floor must be between -1 and 1, got " + denseFloor);
+    }
+    if (lexicalFloor != null && !(lexicalFloor >= 0f && lexicalFloor < Float.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(
+          "lexical_floor must be finite and non-negative, got " + lexicalFloor);
     }
     if (kind != Kind.EMBEDDING) {
       if (topK < SearchQuery.MIN_TOP_K || topK > SearchQuery.MAX_TOP_K) {
@@ -144,10 +155,13 @@ public record CacheFill(
       RankedItem[] items,
       int[] experts,
       long computedAt) {
-    return result(text, topK, filters, version, items, experts, computedAt, null);
+    return result(text, topK, filters, version, items, experts, computedAt, null, null);
   }
 
-  /** A result fill stamped {@code computedAt} with its dense floor ({@code null}: unknown). */
+  /**
+   * A result fill stamped {@code computedAt} with its dense and lexical floors ({@code null}:
+   * unknown).
+   */
   public static CacheFill result(
       String text,
       int topK,
@@ -156,7 +170,8 @@ public record CacheFill(
       RankedItem[] items,
       int[] experts,
       long computedAt,
-      Float denseFloor) {
+      Float denseFloor,
+      Float lexicalFloor) {
     return new CacheFill(
         Kind.RESULT,
         text,
@@ -168,6 +183,7 @@ public record CacheFill(
         null,
         computedAt,
         denseFloor,
+        lexicalFloor,
         null);
   }
 
@@ -183,6 +199,7 @@ public record CacheFill(
         vector,
         System.currentTimeMillis(),
         null,
+        null,
         null);
   }
 
@@ -192,7 +209,7 @@ public record CacheFill(
    */
   public static CacheFill release(String text, int topK, String filters, String version, long ts) {
     return sharedRelease(
-        text, topK, filters, version, new RankedItem[0], new int[0], ts, null, null);
+        text, topK, filters, version, new RankedItem[0], new int[0], ts, null, null, null);
   }
 
   /**
@@ -209,6 +226,7 @@ public record CacheFill(
       int[] experts,
       long asOf,
       Float denseFloor,
+      Float lexicalFloor,
       String degraded) {
     return new CacheFill(
         Kind.RELEASE,
@@ -221,6 +239,7 @@ public record CacheFill(
         null,
         asOf,
         denseFloor,
+        lexicalFloor,
         degraded);
   }
 
@@ -253,6 +272,7 @@ public record CacheFill(
         && Arrays.equals(embedding, f.embedding)
         && ts == f.ts
         && Objects.equals(denseFloor, f.denseFloor)
+        && Objects.equals(lexicalFloor, f.lexicalFloor)
         && Objects.equals(degraded, f.degraded);
   }
 
@@ -269,6 +289,7 @@ public record CacheFill(
         Arrays.hashCode(embedding),
         ts,
         denseFloor,
+        lexicalFloor,
         degraded);
   }
 
@@ -292,6 +313,8 @@ public record CacheFill(
         + ts
         + ", denseFloor="
         + denseFloor
+        + ", lexicalFloor="
+        + lexicalFloor
         + ", degraded="
         + degraded
         + "]";

@@ -127,6 +127,9 @@ public final class MessageJson implements Serializable {
     if (!root.has("dense_floor")) {
       root.putNull("dense_floor");
     }
+    if (!root.has("lexical_floor")) {
+      root.putNull("lexical_floor");
+    }
     optionalItemFields(root);
     return decode(root, CacheFill.class);
   }

@@ -23,6 +23,7 @@ class CacheFillTest {
             null,
             42,
             0.25f,
+            7.5f,
             null);
     assertThat(json.decodeCacheFill(json.encodeCacheFill(result))).isEqualTo(result);
     float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-7f};
@@ -37,6 +38,7 @@ class CacheFillTest {
             new int[0],
             v,
             7,
+            null,
             null,
             null);
     CacheFill back = json.decodeCacheFill(json.encodeCacheFill(emb));
@@ -68,7 +70,8 @@ class CacheFillTest {
   void aReleaseSharesADegradedAnswerOnlyWithItsLevel() {
     RankedItem[] items = {new RankedItem("p1", "Cable", 0.5f)};
     CacheFill shared =
-        CacheFill.sharedRelease("usb", 10, "", "v1", items, new int[] {3}, 5, null, "fast_path");
+        CacheFill.sharedRelease(
+            "usb", 10, "", "v1", items, new int[] {3}, 5, null, null, "fast_path");
     assertThat(json.decodeCacheFill(json.encodeCacheFill(shared))).isEqualTo(shared);
     assertThatThrownBy(
             () ->
@@ -83,13 +86,14 @@ class CacheFillTest {
                     null,
                     5,
                     null,
+                    null,
                     null))
         .as("items without the level they were served at")
         .hasMessageContaining("degraded");
     assertThatThrownBy(
             () ->
                 CacheFill.sharedRelease(
-                    "usb", 10, "", "v1", items, new int[0], 5, null, "overloaded"))
+                    "usb", 10, "", "v1", items, new int[0], 5, null, null, "overloaded"))
         .as("an overloaded answer has nothing to share")
         .hasMessageContaining("degraded");
     assertThatThrownBy(
@@ -104,6 +108,7 @@ class CacheFillTest {
                     new int[0],
                     null,
                     5,
+                    null,
                     null,
                     "fast_path"))
         .as("a result is served as configured, or it is not cached")
@@ -120,6 +125,23 @@ class CacheFillTest {
                             + "\"dense_floor\":7}")
                         .getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("dense_floor");
+  }
+
+  @Test
+  void aNegativeOrInfiniteLexicalFloorIsRejectedNamingTheField() {
+    for (String bad : new String[] {"-1", "1e39"}) {
+      assertThatThrownBy(
+              () ->
+                  json.decodeCacheFill(
+                      ("{\"kind\":\"result\",\"text\":\"a\",\"top_k\":10,\"filters\":\"\","
+                              + "\"version\":\"v\",\"items\":[],\"experts\":[],\"ts\":1,"
+                              + "\"lexical_floor\":"
+                              + bad
+                              + "}")
+                          .getBytes(StandardCharsets.UTF_8)))
+          .as(bad)
+          .hasMessageContaining("lexical_floor");
+    }
   }
 
   @Test

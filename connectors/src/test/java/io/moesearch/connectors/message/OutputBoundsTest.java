@@ -95,7 +95,9 @@ class OutputBoundsTest {
             escaped(256),
             worstItems(),
             experts(),
-            Long.MAX_VALUE);
+            Long.MAX_VALUE,
+            -Float.MIN_VALUE,
+            Float.MIN_VALUE);
     assertThat(json.encodeCacheFill(fill).length).isLessThan(BUDGET);
   }
 

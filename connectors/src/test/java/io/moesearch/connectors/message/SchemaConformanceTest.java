@@ -81,8 +81,20 @@ class SchemaConformanceTest {
             new int[] {2},
             7L,
             0.3f,
+            12.5f,
             "fewer_experts");
-    for (CacheFill f : List.of(result, embedding, release, shared)) {
+    CacheFill floors =
+        CacheFill.result(
+            "usb cable",
+            10,
+            "",
+            "v1",
+            new RankedItem[] {new RankedItem("p", "t", 1f)},
+            new int[] {2},
+            7L,
+            -1f,
+            Float.MAX_VALUE);
+    for (CacheFill f : List.of(result, embedding, release, shared, floors)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
     }

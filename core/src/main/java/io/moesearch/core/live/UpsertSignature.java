@@ -2,11 +2,15 @@ package io.moesearch.core.live;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
+import io.moesearch.core.index.IndexFields;
+import io.moesearch.core.index.LexicalStatistics;
 import io.moesearch.core.index.ProductDocuments;
 import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.util.Vectors;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
 
 /**
@@ -25,15 +29,32 @@ import org.apache.lucene.analysis.Analyzer;
  *       Analyzers#allText} on both sides).
  * </ul>
  *
- * Terms are compared by 32-bit hash: a collision can only make a product look like a match (the
+ * A product sharing a term with the query enters the lexical branch's candidates only if its BM25
+ * score reaches the answer's <em>lexical floor</em> (the last candidate's score of a full list):
+ * the lexical branch scores the delta with the artifact's statistics ({@link LexicalStatistics}),
+ * where a term's match scores strictly less than its IDF, so the sum of the shared terms' IDFs
+ * ({@link #lexicalBound}) bounds the product's score for any query.
+ *
+ * <p>Terms are compared by 32-bit hash: a collision can only make a product look like a match (the
  * answer is recomputed), never hide one. Arrays are not copied.
  *
  * @param appliedAtMillis when the upsert was applied (epoch millis)
  * @param experts the experts the product joined, non-null
  * @param vector its unit-length embedding, non-null
  * @param terms the sorted, distinct hashes of its BM25 terms ({@link #termHashes}), non-null
+ * @param idf per hash in {@code terms}, the IDF its terms have in the lexical index of artifact
+ *     version {@code idfVersion} (summed over terms sharing a hash), or {@code null} when unknown
+ *     (a signature from before it was recorded: then any shared term counts)
+ * @param idfVersion the artifact version whose statistics {@code idf} holds; {@code null} exactly
+ *     when {@code idf} is (an answer of another version is bounded as if the IDFs were unknown)
  */
-public record UpsertSignature(long appliedAtMillis, int[] experts, float[] vector, int[] terms) {
+public record UpsertSignature(
+    long appliedAtMillis,
+    int[] experts,
+    float[] vector,
+    int[] terms,
+    float[] idf,
+    String idfVersion) {
   /**
    * Slack on the dense floor, in cosine: the cached query's embedding may come from another
    * spelling of the same normalised text than the one that computed the answer.
@@ -42,6 +63,12 @@ public record UpsertSignature(long appliedAtMillis, int[] experts, float[] vecto
 
   /** The dense floor of an answer whose dense branch admits anything (a list cut short). */
   public static final float ANY = -1f;
+
+  /**
+   * Relative slack on the lexical floor: BM25 scores are sums of floats, added in another order
+   * than {@link #lexicalBound}'s.
+   */
+  public static final float LEXICAL_SLACK = 1e-4f;
 
   /** The lexical branch's analysis (thread-safe: Lucene reuses components per thread). */
   private static final Analyzer ANALYZER = Analyzers.allText();
@@ -55,12 +82,59 @@ public record UpsertSignature(long appliedAtMillis, int[] experts, float[] vecto
         throw new IllegalArgumentException("terms must be sorted and distinct");
       }
     }
+    if ((idf == null) != (idfVersion == null)) {
+      throw new IllegalArgumentException("idf and idfVersion go together");
+    }
+    if (idf != null) {
+      if (idf.length != terms.length) {
+        throw new IllegalArgumentException("one idf per term is required");
+      }
+      for (float x : idf) {
+        if (!(x >= 0 && x < Float.POSITIVE_INFINITY)) {
+          throw new IllegalArgumentException("idf must be finite and non-negative, got " + x);
+        }
+      }
+    }
   }
 
-  /** The signature of {@code product} as upserted with {@code vector} into {@code experts}. */
+  /** A signature whose terms' IDFs are unknown. */
+  public UpsertSignature(long appliedAtMillis, int[] experts, float[] vector, int[] terms) {
+    this(appliedAtMillis, experts, vector, terms, null, null);
+  }
+
+  /**
+   * The signature of {@code product} as upserted with {@code vector} into {@code experts}, its
+   * terms' IDFs unknown.
+   */
   public static UpsertSignature of(
       long appliedAtMillis, int[] experts, float[] vector, Product product) {
     return new UpsertSignature(appliedAtMillis, experts, vector, productTerms(product));
+  }
+
+  /**
+   * The signature of {@code product} as upserted with {@code vector} into {@code experts}, with its
+   * terms' IDFs in {@code lexical}, the lexical index of artifact version {@code version} (what the
+   * lexical branch scores the delta with when it serves that version).
+   */
+  public static UpsertSignature of(
+      long appliedAtMillis,
+      int[] experts,
+      float[] vector,
+      Product product,
+      LexicalStatistics lexical,
+      String version) {
+    TreeMap<Integer, Float> byHash = new TreeMap<>();
+    for (String t : Bm25Queries.terms(ANALYZER, ProductDocuments.allText(product))) {
+      byHash.merge(t.hashCode(), lexical.idf(IndexFields.ALL_TEXT, t), Float::sum);
+    }
+    int[] terms = new int[byHash.size()];
+    float[] idf = new float[byHash.size()];
+    int i = 0;
+    for (var e : byHash.entrySet()) {
+      terms[i] = e.getKey();
+      idf[i++] = e.getValue();
+    }
+    return new UpsertSignature(appliedAtMillis, experts, vector, terms, idf, version);
   }
 
   /** The hashes of {@code product}'s BM25 terms. */
@@ -95,6 +169,53 @@ public record UpsertSignature(long appliedAtMillis, int[] experts, float[] vecto
   /** Whether the lexical branch could find it: it shares an analysed term with the query. */
   public boolean sharesTerm(int[] queryTerms) {
     return intersects(terms, queryTerms);
+  }
+
+  /**
+   * An upper bound of its BM25 score in the lexical branch for a query of {@code queryTerms}
+   * (sorted hashes, {@link #queryTerms}): the sum of the IDFs of the terms they share (each match
+   * scores less than its IDF, {@link LexicalStatistics#idf}); NaN when the IDFs are unknown.
+   */
+  public double lexicalBound(int[] queryTerms) {
+    if (idf == null) {
+      return Double.NaN;
+    }
+    double bound = 0;
+    int i = 0;
+    int j = 0;
+    while (i < terms.length && j < queryTerms.length) {
+      if (terms[i] == queryTerms[j]) {
+        bound += idf[i];
+        i++;
+        j++;
+      } else if (terms[i] < queryTerms[j]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return bound;
+  }
+
+  /**
+   * Whether the lexical branch could return it for a query of {@code queryTerms} (sorted hashes)
+   * whose answer, computed on artifact version {@code answerVersion}, has lexical floor {@code
+   * lexicalFloor} (the BM25 score of its last lexical candidate, 0 when the list was not full:
+   * anything matching enters; NaN when unknown): it shares a term and, when the floor and its IDFs
+   * in that version are known, its {@link #lexicalBound} reaches the floor (less {@link
+   * #LEXICAL_SLACK}).
+   */
+  public boolean mayEnterLexically(int[] queryTerms, float lexicalFloor, String answerVersion) {
+    if (!sharesTerm(queryTerms)) {
+      return false;
+    }
+    double bound = lexicalBound(queryTerms);
+    if (Double.isNaN(bound)
+        || Float.isNaN(lexicalFloor)
+        || !Objects.equals(idfVersion, answerVersion)) {
+      return true;
+    }
+    return bound >= lexicalFloor * (1 - LEXICAL_SLACK);
   }
 
   /**
@@ -145,7 +266,9 @@ public record UpsertSignature(long appliedAtMillis, int[] experts, float[] vecto
         && appliedAtMillis == s.appliedAtMillis
         && Arrays.equals(experts, s.experts)
         && Arrays.equals(vector, s.vector)
-        && Arrays.equals(terms, s.terms);
+        && Arrays.equals(terms, s.terms)
+        && Arrays.equals(idf, s.idf)
+        && Objects.equals(idfVersion, s.idfVersion);
   }
 
   @Override

@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import io.moesearch.core.index.Candidate;
+import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.ProductDocuments;
+import io.moesearch.core.retrieval.Bm25Queries;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
 
 class UpsertSignatureTest {
@@ -60,5 +69,64 @@ class UpsertSignatureTest {
     assertThatThrownBy(() -> new UpsertSignature(0, new int[0], X, new int[] {2, 1}))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(UpsertSignature.termHashes(java.util.List.of("b", "a", "b"))).isSorted().hasSize(2);
+  }
+
+  /**
+   * The lexical bound holds against Lucene's own scores: a product upserted into a live slot scores
+   * below the sum of its shared terms' IDFs in the artifact for every query, and a rare term weighs
+   * more than a common one; a floor above the bound keeps the answer, one at or below it does not.
+   */
+  @Test
+  void theLexicalBoundIsAboveTheProductsBm25ScoreForEveryQuery() throws Exception {
+    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(Analyzers.forIndexing()))) {
+      String[] titles = {
+        "usb cable 2m", "usb charger 65w", "hdmi cable 3m", "washing machine 8kg", "usb hub 4 port"
+      };
+      for (int i = 0; i < titles.length; i++) {
+        Product p =
+            new Product("b" + i, titles[i], i % 2 == 0 ? "Anker" : "Hoover", "", "", 1.0, null);
+        w.addDocument(ProductDocuments.toDocument(i, p, X));
+      }
+    }
+    Product washer =
+        new Product(
+            "p1", "Hoover DXOC67C3 washing machines usb", "Hoover", "DXOC67C3", "", 1.0, null);
+    try (DirectoryReader reader = DirectoryReader.open(dir);
+        LiveSlot slot = LiveSlot.lexicalOnly()) {
+      ExpertIndex base = ExpertIndex.over(reader);
+      slot.apply(DeltaEntry.live(washer, 1, true, X));
+      UpsertSignature s = UpsertSignature.of(1, new int[] {2}, X, washer, base.statistics(), "v1");
+      for (String q :
+          new String[] {
+            "usb", "hoover washing machine", "dxoc67c3", "dxoc-67c3 hoover", "usb cable", "hoover"
+          }) {
+        Candidate c =
+            slot.lexicalTopK(base, new Bm25Queries().query(q), 20, LiveFilter.NONE).stream()
+                .filter(x -> x.productId().equals("p1"))
+                .findFirst()
+                .orElseThrow();
+        int[] terms = UpsertSignature.queryTerms(q);
+        assertThat(s.lexicalBound(terms)).as(q).isGreaterThan(c.score());
+        assertThat(s.mayEnterLexically(terms, c.score(), "v1")).as(q).isTrue();
+        assertThat(s.mayEnterLexically(terms, (float) s.lexicalBound(terms) * 1.01f, "v1"))
+            .as(q)
+            .isFalse();
+        assertThat(s.mayEnterLexically(terms, Float.MAX_VALUE, "v2"))
+            .as("another version's answer: as if the IDFs were unknown")
+            .isTrue();
+      }
+      assertThat(s.lexicalBound(UpsertSignature.queryTerms("dxoc67c3")))
+          .as("a term new to the artifact weighs more than one in most of its products")
+          .isGreaterThan(s.lexicalBound(UpsertSignature.queryTerms("usb")));
+      assertThat(s.mayEnterLexically(UpsertSignature.queryTerms("laptop bag"), 0f, "v1"))
+          .as("no shared term: never")
+          .isFalse();
+      assertThat(
+              washer(new int[] {2}, X)
+                  .mayEnterLexically(UpsertSignature.queryTerms("hoover"), 99f, "v1"))
+          .as("IDFs unknown: any shared term")
+          .isTrue();
+    }
   }
 }
