@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * earlier one of its product, see {@link #processElement}) and {@code
  * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
  * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
- * embedding, BM25 terms and their IDFs in the assigning version's lexical index; for a patch its
- * {@link LivePatch}: live price and stock) for the query cache.
+ * embedding, BM25 terms and their scores under the assigning version's lexical statistics; for a
+ * patch its {@link LivePatch}: live price and stock) for the query cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -52,7 +52,7 @@ public final class ApplyCatalogUpdates
 
   private transient CatalogChanges changes;
 
-  /** The assigning version's lexical index, for the IDFs in upserts' signatures. */
+  /** The assigning version's lexical index, for the BM25 scores in upserts' signatures. */
   private transient ExpertIndex lexical;
 
   private transient String version;

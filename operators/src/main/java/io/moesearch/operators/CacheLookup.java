@@ -74,24 +74,24 @@ import org.slf4j.LoggerFactory;
  * received a product ({@link StateDescriptors#catalogChanges}), each patched product's live price
  * and stock ({@link StateDescriptors#catalogPatches}) and, for the newest {@value #UPSERTS_KEPT}
  * upserts, what decides the answers each could enter ({@link StateDescriptors#catalogUpserts}:
- * experts, embedding, BM25 terms and their IDFs), all pruned once older than the L1/L2 TTL. Every
+ * experts, embedding, BM25 terms and their scores), all pruned once older than the L1/L2 TTL. Every
  * cached result remembers when it was computed (its query's acceptance time, dated back by its
  * slots' delta lag), the experts it searched and its dense and lexical floors. An L1 or L2 entry is
  * not served (and dropped, counted {@code staleByCatalog} and by reason) when, at or after {@link
  * #COHERENCE_MARGIN_MS} before it was computed, one of its items was upserted or deleted, a patched
  * item now fails the query's filter, or a product was upserted that its dense branch would return
  * ({@link UpsertSignature#mayEnterDensely}) or that its BM25 branch would find ({@link
- * UpsertSignature#mayEnterLexically}: a shared term whose IDFs reach the lexical floor; with the
- * floor or the IDFs unknown, any shared term once that upsert is {@link #LEXICAL_ENTRY_DELAY_MS}
- * old). Patched items that pass are served with their live price and stock ({@code
- * servedWithLivePrices}). When the upserts since then are no longer all kept, or the floor or
- * embedding is unknown, any product joining one of its experts invalidates it. An entry that passes
- * is re-dated in L1 to the newest change received ({@code coherenceRechecked}), so a hot answer is
- * checked only against what changed since. So a served cached result never shows a deleted product,
- * a stale price or stock; a new or re-worded product appears at once in the cached answers whose
- * dense branch would return it or whose BM25 branch would (within {@link #LEXICAL_ENTRY_DELAY_MS}
- * where the lexical floor or the IDFs are unknown); a product coming back in stock or into a price
- * range, within the L1/L2 TTL.
+ * UpsertSignature#mayEnterLexically}: a shared term whose BM25 score reaches the lexical floor;
+ * with the floor or the scores unknown, any shared term once that upsert is {@link
+ * #LEXICAL_ENTRY_DELAY_MS} old). Patched items that pass are served with their live price and stock
+ * ({@code servedWithLivePrices}). When the upserts since then are no longer all kept, or the floor
+ * or embedding is unknown, any product joining one of its experts invalidates it. An entry that
+ * passes is re-dated in L1 to the newest change received ({@code coherenceRechecked}), so a hot
+ * answer is checked only against what changed since. So a served cached result never shows a
+ * deleted product, a stale price or stock; a new or re-worded product appears at once in the cached
+ * answers whose dense branch would return it or whose BM25 branch would (within {@link
+ * #LEXICAL_ENTRY_DELAY_MS} where the lexical floor or the scores are unknown); a product coming
+ * back in stock or into a price range, within the L1/L2 TTL.
  */
 public final class CacheLookup
     extends KeyedBroadcastProcessFunction<String, CacheInput, CatalogChange, SearchResult> {
@@ -111,12 +111,12 @@ public final class CacheLookup
   public static final int UPSERTS_KEPT = 4_096;
 
   /**
-   * Where the answer's lexical floor or the upsert's IDFs are unknown (fills and state written
-   * before they were recorded, IDFs of another artifact version): how long a cached answer may go
-   * on without a new product that only its BM25 branch would find (one sharing an analysed term
-   * with the query that its dense branch would not return); the answer is recomputed once the
-   * upsert is this old. Immediate invalidation on a shared term would recompute every cached answer
-   * with a common term (a brand, a number) on almost every upsert.
+   * Where the answer's lexical floor or the upsert's BM25 scores are unknown (fills and state
+   * written before they were recorded, scores under another artifact version): how long a cached
+   * answer may go on without a new product that only its BM25 branch would find (one sharing an
+   * analysed term with the query that its dense branch would not return); the answer is recomputed
+   * once the upsert is this old. Immediate invalidation on a shared term would recompute every
+   * cached answer with a common term (a brand, a number) on almost every upsert.
    */
   public static final long LEXICAL_ENTRY_DELAY_MS = 30_000;
 

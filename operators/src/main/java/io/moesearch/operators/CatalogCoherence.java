@@ -242,9 +242,9 @@ final class CatalogCoherence {
   /**
    * Whether a cached result still reflects the catalogue: {@link #INCOHERENT} when, since {@link
    * CacheLookup#COHERENCE_MARGIN_MS} before it was computed, one of its items changed, or a product
-   * was upserted that its dense branch would return, or whose BM25 bound for its query reaches its
-   * lexical floor ({@link UpsertSignature#mayEnterLexically}; with the floor or the product's IDFs
-   * unknown: that shares a BM25 term with its query, at least {@link
+   * was upserted that its dense branch would return, or whose BM25 score for its query reaches its
+   * lexical floor ({@link UpsertSignature#mayEnterLexically}; with the floor or the product's BM25
+   * scores unknown: that shares a BM25 term with its query, at least {@link
    * CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago); {@link #UNDECIDED} when only the query's embedding
    * could tell and {@code query} cannot give it; else the time it can be re-dated to (every change
    * before it was checked). {@code text} is the result's normalised query text.
@@ -313,14 +313,14 @@ final class CatalogCoherence {
       if (!u.mayEnterLexically(queryTerms, r.lexicalFloor(), r.version())) {
         continue; // its BM25 score for the query stays below the answer's last lexical candidate
       }
-      boolean bounded =
-          !Float.isNaN(r.lexicalFloor()) && u.idf() != null && r.version().equals(u.idfVersion());
-      if (bounded || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
+      boolean scored =
+          !Float.isNaN(r.lexicalFloor()) && u.bm25() != null && r.version().equals(u.bm25Version());
+      if (scored || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
         staleNewLexical.inc();
         return INCOHERENT;
       }
-      // Unbounded (an answer or upsert from before floors and IDFs were recorded, or IDFs of
-      // another version) and not yet due: keep it in the window of the next check.
+      // Not scored (an answer or upsert from before floors and scores were recorded, or scores
+      // of another version) and not yet due: keep it in the window of the next check.
       checked = Math.min(checked, u.appliedAtMillis() + CacheLookup.COHERENCE_MARGIN_MS);
     }
     return checked;

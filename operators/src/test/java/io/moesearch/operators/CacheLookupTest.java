@@ -586,24 +586,26 @@ class CacheLookupTest {
     assertThat(embedded()).containsExactly("q3");
   }
 
-  /** An upsert whose terms each weigh {@code idf} in the lexical index of {@code version}. */
+  /**
+   * An upsert whose terms each add {@code score} to a BM25 score in the index of {@code version}.
+   */
   private static CatalogChange upsertWeighing(
-      String id, long at, String title, float idf, String version, int... experts) {
+      String id, long at, String title, float score, String version, int... experts) {
     int[] terms = UpsertSignature.productTerms(new Product(id, title, "", "", "", 1.0, null));
-    float[] idfs = new float[terms.length];
-    java.util.Arrays.fill(idfs, idf);
+    float[] scores = new float[terms.length];
+    java.util.Arrays.fill(scores, score);
     return new CatalogChange(
         id,
         at,
-        new UpsertSignature(at, experts, new float[] {0, 0, 1}, terms, idfs, version),
+        new UpsertSignature(at, experts, new float[] {0, 0, 1}, terms, scores, version),
         null);
   }
 
   /**
-   * A new product the BM25 branch would find, in experts the answer did not search, is bounded by
-   * the IDFs of the terms it shares with the query: when the bound reaches the answer's lexical
-   * floor the answer is recomputed at once (no lexical delay); below the floor it is served. IDFs
-   * of another index version bound nothing: the lexical delay applies.
+   * A new product the BM25 branch would find, in experts the answer did not search, has a BM25
+   * score for the query known from its signature: when it reaches the answer's lexical floor the
+   * answer is recomputed at once (no lexical delay); below the floor it is served. Scores under
+   * another index version decide nothing: the lexical delay applies.
    */
   @Test
   void aNewProductWhoseBm25BoundReachesTheLexicalFloorInvalidatesTheAnswerAtOnce()
@@ -623,9 +625,9 @@ class CacheLookupTest {
   }
 
   /**
-   * With the answer's lexical floor or the product's IDFs unknown (fills and state from before they
-   * were recorded), a new product the BM25 branch would find (a shared analysed term) in experts
-   * the answer did not search shows in cached answers within {@link
+   * With the answer's lexical floor or the product's BM25 scores unknown (fills and state from
+   * before they were recorded), a new product the BM25 branch would find (a shared analysed term)
+   * in experts the answer did not search shows in cached answers within {@link
    * CacheLookup#LEXICAL_ENTRY_DELAY_MS}: before, the answer is served; once the upsert is that old,
    * it is recomputed.
    */

@@ -192,7 +192,7 @@ class LiveCatalogTest {
     // The query cache learns of it with its terms' IDFs in the served version's lexical index.
     var upserted =
         List.copyOf(apply.getSideOutput(ApplyCatalogUpdates.CHANGES)).getLast().getValue().upsert();
-    assertThat(upserted.idfVersion()).isEqualTo(artifact.version());
+    assertThat(upserted.bm25Version()).isEqualTo(artifact.version());
     String title = "zyxwq turbo blender 900";
     PartialResult lexical = search(title, ExpertRequest.lexical("y"), null);
     assertThat(ids(lexical)).contains("new-1");

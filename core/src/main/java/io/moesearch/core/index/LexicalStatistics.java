@@ -2,9 +2,16 @@ package io.moesearch.core.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.index.FieldInvertState;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.CollectionStatistics;
@@ -12,6 +19,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.Version;
 
 /**
  * The BM25 statistics of one immutable index (the artifact's lexical index), lent to the searches
@@ -23,11 +31,11 @@ import org.apache.lucene.util.BytesRef;
  * the IDF it would have in a rebuild that added the product alone. Compaction folds the delta into
  * a new artifact, whose statistics then count it.
  *
- * <p>One home for what a lexical search of the delta scores and for {@link #idf}, the bound the
- * query cache reads from it ({@link io.moesearch.core.live.UpsertSignature}): Lucene's {@link
- * BM25Similarity} (the {@link IndexSearcher} default, k1 1.2, b 0.75) scores a term match {@code
- * idf × freq / (freq + k1 × (1 − b + b × dl / avgdl))}, strictly below its {@code idf}. Thread-safe
- * (the reader is).
+ * <p>One home for what a lexical search of the delta scores with and for {@link #termScores}, the
+ * score a product will have for any query, which the query cache reads when it is upserted ({@link
+ * io.moesearch.core.live.UpsertSignature}): Lucene's {@link BM25Similarity} (the {@link
+ * IndexSearcher} default, k1 1.2, b 0.75), {@code idf × freq / (freq + k1 × (1 − b + b × dl /
+ * avgdl))} per matched term. Thread-safe (the reader is).
  */
 public final class LexicalStatistics {
   /** The similarity every index search here scores with (the {@link IndexSearcher} default). */
@@ -84,18 +92,61 @@ public final class LexicalStatistics {
   }
 
   /**
-   * The IDF a match of {@code term} in {@code field} is weighted by, Lucene's {@code log(1 + (N −
-   * df + 0.5) / (df + 0.5))} over {@link #termStatistics}: an upper bound of the BM25 score any
-   * document earns from the term (a query's terms each unboosted, as {@link
-   * io.moesearch.core.retrieval.Bm25Queries} makes them). 0 when the index has no such field.
+   * What each term of a document whose {@code field} holds {@code text} (analysed by {@code
+   * analyzer}, as the index analyses it) adds to the BM25 score of a query matching it, scored with
+   * these statistics: Lucene's {@link BM25Similarity} of the term's frequency in the text and of
+   * the document's length norm ({@link BM25Similarity#computeNorm}, as the indexer computes it).
+   * The score of a query of distinct unboosted terms ({@link
+   * io.moesearch.core.retrieval.Bm25Queries}) is the sum over the terms it shares with the
+   * document, up to float rounding. Term → score; every score 0 when the lent index has no such
+   * field.
    */
-  public float idf(String field, String term) {
-    CollectionStatistics c = collectionStatistics(field);
-    if (c == null) {
-      return 0f;
+  public Map<String, Float> termScores(String field, String text, Analyzer analyzer) {
+    Map<String, int[]> freqs = new LinkedHashMap<>();
+    int length = 0;
+    int overlap = 0;
+    int position = -1;
+    int maxFreq = 0;
+    try (TokenStream ts = analyzer.tokenStream(field, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        length++;
+        position += inc.getPositionIncrement();
+        if (inc.getPositionIncrement() == 0) {
+          overlap++;
+        }
+        int[] f = freqs.computeIfAbsent(term.toString(), k -> new int[1]);
+        maxFreq = Math.max(maxFreq, ++f[0]);
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return (float)
-        BM25.idfExplain(c, termStatistics(new Term(field, term))).getValue().doubleValue();
+    Map<String, Float> out = new LinkedHashMap<>();
+    CollectionStatistics c = collectionStatistics(field);
+    long norm =
+        BM25.computeNorm(
+            new FieldInvertState(
+                Version.LATEST.major,
+                field,
+                IndexOptions.DOCS_AND_FREQS_AND_POSITIONS,
+                position,
+                length,
+                overlap,
+                0,
+                maxFreq,
+                freqs.size()));
+    for (var e : freqs.entrySet()) {
+      float score =
+          c == null
+              ? 0f
+              : BM25.scorer(1f, c, termStatistics(new Term(field, e.getKey())))
+                  .score(e.getValue()[0], norm);
+      out.put(e.getKey(), score);
+    }
+    return out;
   }
 
   /** A searcher of {@code borrower} that scores with these statistics. */

@@ -30,10 +30,11 @@ import org.apache.lucene.analysis.Analyzer;
  * </ul>
  *
  * A product sharing a term with the query enters the lexical branch's candidates only if its BM25
- * score reaches the answer's <em>lexical floor</em> (the last candidate's score of a full list):
- * the lexical branch scores the delta with the artifact's statistics ({@link LexicalStatistics}),
- * where a term's match scores strictly less than its IDF, so the sum of the shared terms' IDFs
- * ({@link #lexicalBound}) bounds the product's score for any query.
+ * score reaches the answer's <em>lexical floor</em> (the last candidate's score of a full list).
+ * The lexical branch scores the delta with the artifact's statistics ({@link LexicalStatistics}),
+ * so the product's score for any query is known when it is upserted: the sum, over the terms it
+ * shares with the query, of what each adds ({@link #lexicalScore}, {@link
+ * LexicalStatistics#termScores}).
  *
  * <p>Terms are compared by 32-bit hash: a collision can only make a product look like a match (the
  * answer is recomputed), never hide one. Arrays are not copied.
@@ -42,19 +43,21 @@ import org.apache.lucene.analysis.Analyzer;
  * @param experts the experts the product joined, non-null
  * @param vector its unit-length embedding, non-null
  * @param terms the sorted, distinct hashes of its BM25 terms ({@link #termHashes}), non-null
- * @param idf per hash in {@code terms}, the IDF its terms have in the lexical index of artifact
- *     version {@code idfVersion} (summed over terms sharing a hash), or {@code null} when unknown
- *     (a signature from before it was recorded: then any shared term counts)
- * @param idfVersion the artifact version whose statistics {@code idf} holds; {@code null} exactly
- *     when {@code idf} is (an answer of another version is bounded as if the IDFs were unknown)
+ * @param bm25 per hash in {@code terms}, the BM25 score its terms add to a matching query's in the
+ *     lexical branch serving artifact version {@code bm25Version} (summed over terms sharing a
+ *     hash), or {@code null} when unknown (a signature from before it was recorded: then any shared
+ *     term counts)
+ * @param bm25Version the artifact version whose statistics {@code bm25} was scored with; {@code
+ *     null} exactly when {@code bm25} is (an answer of another version is judged as if the scores
+ *     were unknown)
  */
 public record UpsertSignature(
     long appliedAtMillis,
     int[] experts,
     float[] vector,
     int[] terms,
-    float[] idf,
-    String idfVersion) {
+    float[] bm25,
+    String bm25Version) {
   /**
    * Slack on the dense floor, in cosine: the cached query's embedding may come from another
    * spelling of the same normalised text than the one that computed the answer.
@@ -65,10 +68,10 @@ public record UpsertSignature(
   public static final float ANY = -1f;
 
   /**
-   * Relative slack on the lexical floor: BM25 scores are sums of floats, added in another order
-   * than {@link #lexicalBound}'s.
+   * Relative slack on the lexical floor: BM25 scores are sums of floats, which Lucene adds in
+   * another order and precision than {@link #lexicalScore}.
    */
-  public static final float LEXICAL_SLACK = 1e-4f;
+  public static final float LEXICAL_SLACK = 1e-3f;
 
   /** The lexical branch's analysis (thread-safe: Lucene reuses components per thread). */
   private static final Analyzer ANALYZER = Analyzers.allText();
@@ -82,29 +85,30 @@ public record UpsertSignature(
         throw new IllegalArgumentException("terms must be sorted and distinct");
       }
     }
-    if ((idf == null) != (idfVersion == null)) {
-      throw new IllegalArgumentException("idf and idfVersion go together");
+    if ((bm25 == null) != (bm25Version == null)) {
+      throw new IllegalArgumentException("bm25 and bm25Version go together");
     }
-    if (idf != null) {
-      if (idf.length != terms.length) {
-        throw new IllegalArgumentException("one idf per term is required");
+    if (bm25 != null) {
+      if (bm25.length != terms.length) {
+        throw new IllegalArgumentException("one bm25 score per term is required");
       }
-      for (float x : idf) {
+      for (float x : bm25) {
         if (!(x >= 0 && x < Float.POSITIVE_INFINITY)) {
-          throw new IllegalArgumentException("idf must be finite and non-negative, got " + x);
+          throw new IllegalArgumentException(
+              "bm25 scores must be finite and non-negative, got " + x);
         }
       }
     }
   }
 
-  /** A signature whose terms' IDFs are unknown. */
+  /** A signature whose terms' BM25 scores are unknown. */
   public UpsertSignature(long appliedAtMillis, int[] experts, float[] vector, int[] terms) {
     this(appliedAtMillis, experts, vector, terms, null, null);
   }
 
   /**
    * The signature of {@code product} as upserted with {@code vector} into {@code experts}, its
-   * terms' IDFs unknown.
+   * terms' BM25 scores unknown.
    */
   public static UpsertSignature of(
       long appliedAtMillis, int[] experts, float[] vector, Product product) {
@@ -113,8 +117,8 @@ public record UpsertSignature(
 
   /**
    * The signature of {@code product} as upserted with {@code vector} into {@code experts}, with its
-   * terms' IDFs in {@code lexical}, the lexical index of artifact version {@code version} (what the
-   * lexical branch scores the delta with when it serves that version).
+   * terms' BM25 scores under {@code lexical}, the statistics of the lexical index of artifact
+   * version {@code version} (what the lexical branch scores the delta with when it serves it).
    */
   public static UpsertSignature of(
       long appliedAtMillis,
@@ -124,17 +128,17 @@ public record UpsertSignature(
       LexicalStatistics lexical,
       String version) {
     TreeMap<Integer, Float> byHash = new TreeMap<>();
-    for (String t : Bm25Queries.terms(ANALYZER, ProductDocuments.allText(product))) {
-      byHash.merge(t.hashCode(), lexical.idf(IndexFields.ALL_TEXT, t), Float::sum);
-    }
+    lexical
+        .termScores(IndexFields.ALL_TEXT, ProductDocuments.allText(product), ANALYZER)
+        .forEach((t, score) -> byHash.merge(t.hashCode(), score, Float::sum));
     int[] terms = new int[byHash.size()];
-    float[] idf = new float[byHash.size()];
+    float[] bm25 = new float[byHash.size()];
     int i = 0;
     for (var e : byHash.entrySet()) {
       terms[i] = e.getKey();
-      idf[i++] = e.getValue();
+      bm25[i++] = e.getValue();
     }
-    return new UpsertSignature(appliedAtMillis, experts, vector, terms, idf, version);
+    return new UpsertSignature(appliedAtMillis, experts, vector, terms, bm25, version);
   }
 
   /** The hashes of {@code product}'s BM25 terms. */
@@ -172,20 +176,20 @@ public record UpsertSignature(
   }
 
   /**
-   * An upper bound of its BM25 score in the lexical branch for a query of {@code queryTerms}
-   * (sorted hashes, {@link #queryTerms}): the sum of the IDFs of the terms they share (each match
-   * scores less than its IDF, {@link LexicalStatistics#idf}); NaN when the IDFs are unknown.
+   * Its BM25 score in the lexical branch for a query of {@code queryTerms} (sorted hashes, {@link
+   * #queryTerms}): the sum of what the terms they share add ({@link LexicalStatistics#termScores}),
+   * up to float rounding; NaN when unknown. A hash collision can only raise it.
    */
-  public double lexicalBound(int[] queryTerms) {
-    if (idf == null) {
+  public double lexicalScore(int[] queryTerms) {
+    if (bm25 == null) {
       return Double.NaN;
     }
-    double bound = 0;
+    double score = 0;
     int i = 0;
     int j = 0;
     while (i < terms.length && j < queryTerms.length) {
       if (terms[i] == queryTerms[j]) {
-        bound += idf[i];
+        score += bm25[i];
         i++;
         j++;
       } else if (terms[i] < queryTerms[j]) {
@@ -194,28 +198,28 @@ public record UpsertSignature(
         j++;
       }
     }
-    return bound;
+    return score;
   }
 
   /**
    * Whether the lexical branch could return it for a query of {@code queryTerms} (sorted hashes)
    * whose answer, computed on artifact version {@code answerVersion}, has lexical floor {@code
    * lexicalFloor} (the BM25 score of its last lexical candidate, 0 when the list was not full:
-   * anything matching enters; NaN when unknown): it shares a term and, when the floor and its IDFs
-   * in that version are known, its {@link #lexicalBound} reaches the floor (less {@link
+   * anything matching enters; NaN when unknown): it shares a term and, when the floor and its BM25
+   * scores in that version are known, its {@link #lexicalScore} reaches the floor (less {@link
    * #LEXICAL_SLACK}).
    */
   public boolean mayEnterLexically(int[] queryTerms, float lexicalFloor, String answerVersion) {
     if (!sharesTerm(queryTerms)) {
       return false;
     }
-    double bound = lexicalBound(queryTerms);
-    if (Double.isNaN(bound)
+    double score = lexicalScore(queryTerms);
+    if (Double.isNaN(score)
         || Float.isNaN(lexicalFloor)
-        || !Objects.equals(idfVersion, answerVersion)) {
+        || !Objects.equals(bm25Version, answerVersion)) {
       return true;
     }
-    return bound >= lexicalFloor * (1 - LEXICAL_SLACK);
+    return score >= lexicalFloor * (1 - LEXICAL_SLACK);
   }
 
   /**
@@ -267,8 +271,8 @@ public record UpsertSignature(
         && Arrays.equals(experts, s.experts)
         && Arrays.equals(vector, s.vector)
         && Arrays.equals(terms, s.terms)
-        && Arrays.equals(idf, s.idf)
-        && Objects.equals(idfVersion, s.idfVersion);
+        && Arrays.equals(bm25, s.bm25)
+        && Objects.equals(bm25Version, s.bm25Version);
   }
 
   @Override

@@ -78,6 +78,13 @@ public final class FreshnessTimeline {
     /** The first stale items served (at most {@value #EXAMPLES}), to look into. */
     public List<String> staleExamples = new ArrayList<>();
 
+    /**
+     * The first tracked updates seen reflected only after {@code targetMs}, or never (at most
+     * {@value #EXAMPLES}): kind, product, latency, and each probe answer accepted after the update
+     * (ms after it, cache path, degradation, whether it reflected the update), to look into.
+     */
+    public List<String> slowExamples = new ArrayList<>();
+
     static final int EXAMPLES = 20;
   }
 
@@ -189,6 +196,9 @@ public final class FreshnessTimeline {
       }
       samples.add(sample);
       byKind.computeIfAbsent(u.kind(), k -> new ArrayList<>()).add(sample);
+      if (sample[0] > targetMs || sample[1] > 0) {
+        slowExample(f, u, t0, rs, sample);
+      }
     }
     double[] p50 = percentile(samples, 50);
     double[] p99 = percentile(samples, 99);
@@ -275,6 +285,35 @@ public final class FreshnessTimeline {
               r.tsIn() - producedAt[u.index()],
               r.tsIn() - seen));
     }
+  }
+
+  private static void slowExample(
+      Figures f, Planned u, long t0, List<SearchResult> probes, double[] sample) {
+    if (f.slowExamples.size() >= Figures.EXAMPLES) {
+      return;
+    }
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s %s: %s%.0f ms; probes (ms after, cache, degraded, reflects):",
+                u.kind(),
+                u.productId(),
+                sample[1] > 0 ? "never seen, last probe " : "",
+                sample[0]));
+    for (SearchResult r : probes) {
+      if (r.tsIn() >= t0) {
+        b.append(
+            String.format(
+                java.util.Locale.ROOT,
+                " %d %s %s %s;",
+                r.tsOut() - t0,
+                r.cache(),
+                r.degraded(),
+                evidence(u, r) && reflects(u, r) ? "yes" : "no"));
+      }
+    }
+    f.slowExamples.add(b.toString());
   }
 
   /**

@@ -569,6 +569,7 @@ final class BenchFreshnessCommand extends CliCommand {
     System.out.println("JVM with updates: " + r.withUpdates.jvm.describe());
     System.out.println("by kind (ms): " + t.byKind);
     t.staleExamples.forEach(e -> System.out.println("stale: " + e));
+    t.slowExamples.forEach(e -> System.out.println("slower than the target: " + e));
   }
 
   private static void row(String what, String format, Object... args) {
