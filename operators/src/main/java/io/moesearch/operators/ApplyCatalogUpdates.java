@@ -1,7 +1,6 @@
 package io.moesearch.operators;
 
 import io.moesearch.core.artifact.IndexArtifact;
-import io.moesearch.core.artifact.IndexBuilder;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
@@ -11,8 +10,6 @@ import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -30,20 +27,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies catalogue updates, keyed by product id, in {@code ts} order ({@link CatalogChanges}):
  * keeps each changed product's newest state in keyed state ({@link
- * StateDescriptors#catalogProduct}) and emits its new state to the serving slots that may hold it
- * ({@link SlotDelta}, {@link CatalogChanges#fanOut(DeltaEntry, DeltaEntry)}): an upserted product
- * to the slots of its experts (the index build's assignment with the served artifact's gate and
- * settings, boundary replication included) and the lexical shards, hidden in the other slots whose
- * expert holds it in the artifact ({@code members.bin}) or received it upserted before. Counts
- * {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale} (an older {@code ts} than the
- * applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or delete of a product the catalogue
- * does not hold) and {@code catalogUpdatesIgnoredDeleted} (a patch of a deleted product), {@code
- * catalogUpdatesHeldBack} (an update that arrived before an earlier one of its product, see {@link
- * #processElement}) and {@code catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each
- * applied update also goes to {@link #CHANGES} (product, time, and for an upsert its {@link
- * UpsertSignature}: experts joined, embedding, BM25 terms and their scores under the assigning
- * version's lexical statistics; for a patch its {@link LivePatch}: live price and stock) for the
- * query cache.
+ * StateDescriptors#catalogProduct}) and emits its new state to every serving slot ({@link
+ * SlotDelta}): an upserted product to the slots of its experts (the index build's assignment with
+ * the served artifact's gate and settings, boundary replication included) and the lexical shards,
+ * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
+ * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
+ * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
+ * patch of a deleted product), {@code catalogUpdatesHeldBack} (an update that arrived before an
+ * earlier one of its product, see {@link #processElement}) and {@code
+ * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
+ * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
+ * embedding, BM25 terms and their scores under the assigning version's lexical statistics; for a
+ * patch its {@link LivePatch}: live price and stock) for the query cache.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -107,12 +102,6 @@ public final class ApplyCatalogUpdates
     version = artifact.version();
     Set<String> ids = new HashSet<>(artifact.ids());
     Set<String> outOfStock = artifact.outOfStock();
-    int[][] members;
-    try {
-      members = IndexBuilder.readMembers(artifact.dir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the expert members of " + artifact.dir(), e);
-    }
     changes =
         new CatalogChanges(
             new ExpertAssigner(
@@ -120,8 +109,7 @@ public final class ApplyCatalogUpdates
             artifact.placement(),
             ExpertRequest.LEXICAL_SHARDS,
             ids::contains,
-            id -> !outOfStock.contains(id),
-            CatalogChanges.artifactExperts(artifact.ids(), members));
+            id -> !outOfStock.contains(id));
     state = getRuntimeContext().getState(StateDescriptors.catalogProduct());
     appliedSeq = getRuntimeContext().getState(StateDescriptors.catalogAppliedSeq());
     pending = getRuntimeContext().getMapState(StateDescriptors.catalogPending(ProductUpdate.class));
@@ -228,7 +216,7 @@ public final class ApplyCatalogUpdates
                     lexical.statistics(),
                     version)
                 : null;
-        List<CatalogChanges.SlotEntry> slots = changes.fanOut(current, next);
+        List<CatalogChanges.SlotEntry> slots = changes.fanOut(next);
         state.update(next);
         applied.inc();
         ctx.output(

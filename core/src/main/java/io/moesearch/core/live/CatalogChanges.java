@@ -4,12 +4,8 @@ import io.moesearch.core.catalog.Product;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -22,15 +18,10 @@ import java.util.function.Predicate;
  * upserted is {@link Outcome#UNKNOWN}; a patch of a deleted product is {@link Outcome#DELETED} (a
  * patch never resurrects a product).
  *
- * <p>Fan-out ({@link #fanOut(DeltaEntry, DeltaEntry)}): an upserted product goes to the slots of
- * the experts the {@link ExpertAssigner} gives its embedding (the index build's rule, boundary
- * replication included) and every lexical shard; the other slots that may hold an older state of it
- * hide it, so a moved product leaves the experts it no longer belongs to. Patches and deletes go to
- * the slots that may hold it and every lexical shard. A slot may hold a product when its expert
- * holds it in the artifact ({@code artifactExperts}) or received it upserted (its applied state's
- * experts); a slot that holds none of it needs no entry (searching it cannot return the product),
- * so an update reaches a few expert slots instead of every one. Without {@code artifactExperts}
- * every expert slot gets every update.
+ * <p>Fan-out ({@link #fanOut}): an upserted product goes to the slots of the experts the {@link
+ * ExpertAssigner} gives its embedding (the index build's rule, boundary replication included) and
+ * every lexical shard; every other expert slot hides it, so a moved product leaves the experts it
+ * no longer belongs to. Patches and deletes go to every slot.
  */
 public final class CatalogChanges {
   /** What became of one update. */
@@ -52,7 +43,6 @@ public final class CatalogChanges {
   private final int lexicalShards;
   private final Predicate<String> inArtifact;
   private final Predicate<String> inStockInArtifact;
-  private final Function<String, int[]> artifactExperts;
 
   /** Over an artifact whose products are all in stock (a built one). */
   public CatalogChanges(
@@ -75,20 +65,6 @@ public final class CatalogChanges {
       int lexicalShards,
       Predicate<String> inArtifact,
       Predicate<String> inStockInArtifact) {
-    this(assigner, placement, lexicalShards, inArtifact, inStockInArtifact, null);
-  }
-
-  /**
-   * @param artifactExperts the experts whose artifact index holds a product id (empty when none),
-   *     or {@code null} when unknown: then every expert slot gets every update
-   */
-  public CatalogChanges(
-      ExpertAssigner assigner,
-      ExpertPlacement placement,
-      int lexicalShards,
-      Predicate<String> inArtifact,
-      Predicate<String> inStockInArtifact,
-      Function<String, int[]> artifactExperts) {
     if (assigner == null
         || placement == null
         || inArtifact == null
@@ -102,39 +78,6 @@ public final class CatalogChanges {
     this.lexicalShards = lexicalShards;
     this.inArtifact = inArtifact;
     this.inStockInArtifact = inStockInArtifact;
-    this.artifactExperts = artifactExperts;
-  }
-
-  /**
-   * The artifact's expert membership as a lookup for {@code artifactExperts}: {@code ids} by
-   * ordinal, {@code members} per expert the ordinals it holds (the artifact's {@code members.bin}).
-   * Compact: one array of experts for all products (about 4 bytes per membership).
-   */
-  public static Function<String, int[]> artifactExperts(List<String> ids, int[][] members) {
-    Map<String, Integer> ordinals = new HashMap<>(ids.size() * 2);
-    for (int i = 0; i < ids.size(); i++) {
-      ordinals.put(ids.get(i), i);
-    }
-    int[] start = new int[ids.size() + 1];
-    for (int[] m : members) {
-      for (int ord : m) {
-        start[ord + 1]++;
-      }
-    }
-    for (int i = 0; i < ids.size(); i++) {
-      start[i + 1] += start[i];
-    }
-    int[] experts = new int[start[ids.size()]];
-    int[] fill = Arrays.copyOf(start, ids.size());
-    for (int e = 0; e < members.length; e++) {
-      for (int ord : members[e]) {
-        experts[fill[ord]++] = e;
-      }
-    }
-    return id -> {
-      Integer ord = ordinals.get(id);
-      return ord == null ? new int[0] : Arrays.copyOfRange(experts, start[ord], start[ord + 1]);
-    };
   }
 
   /** For tests: membership in a fixed set. */
@@ -203,49 +146,6 @@ public final class CatalogChanges {
   /** The experts an upserted product joins, best first (the index build's assignment). */
   public int[] experts(float[] vector) {
     return assigner.assign(vector);
-  }
-
-  /**
-   * The entries of the slots that may hold a product whose applied state goes from {@code current}
-   * ({@code null}: none applied yet) to {@code next}, and of every lexical shard: what {@link
-   * #fanOut(DeltaEntry)} sends, less the expert slots that hold neither the artifact's copy nor an
-   * upserted one (with {@code artifactExperts} unknown, exactly it).
-   */
-  public List<SlotEntry> fanOut(DeltaEntry current, DeltaEntry next) {
-    if (artifactExperts == null) {
-      return fanOut(next);
-    }
-    boolean[] holds = new boolean[placement.slots()];
-    boolean[] live = new boolean[placement.slots()];
-    mark(holds, artifactExperts.apply(next.productId()));
-    if (current != null && current.kind() == DeltaEntry.Kind.LIVE) {
-      mark(holds, experts(current.vector()));
-    }
-    if (next.kind() == DeltaEntry.Kind.LIVE) {
-      mark(live, experts(next.vector()));
-    }
-    List<SlotEntry> out = new ArrayList<>();
-    DeltaEntry hidden =
-        next.kind() == DeltaEntry.Kind.LIVE ? DeltaEntry.hidden(next.productId(), next.ts()) : next;
-    for (int s = 0; s < holds.length; s++) {
-      if (live[s]) {
-        out.add(new SlotEntry(s, next));
-      } else if (holds[s]) {
-        out.add(new SlotEntry(s, hidden));
-      }
-    }
-    for (int l = 1; l <= lexicalShards; l++) {
-      out.add(new SlotEntry(-l, next));
-    }
-    return out;
-  }
-
-  private void mark(boolean[] slots, int[] experts) {
-    for (int e : experts) {
-      for (int s : placement.replicas(e)) {
-        slots[s] = true;
-      }
-    }
   }
 
   /** Every slot's entry for a product's new state. */

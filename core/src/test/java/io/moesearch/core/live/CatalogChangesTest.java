@@ -77,46 +77,4 @@ class CatalogChangesTest {
         .containsOnly(DeltaEntry.Kind.HIDDEN)
         .hasSize(5);
   }
-
-  /**
-   * With the artifact's membership known, an update reaches only the slots that may hold the
-   * product (its artifact experts' and its upserted state's) and the lexical shards; every other
-   * slot holds none of it and gets nothing.
-   */
-  @Test
-  void anUpdateReachesOnlyTheSlotsThatMayHoldTheProduct() {
-    // "a" is in expert 2's artifact index, "b" in experts 0 and 1; four experts.
-    CatalogChanges changes =
-        new CatalogChanges(
-            new ExpertAssigner(
-                new Gate(new float[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}),
-                0.05,
-                0.5,
-                2),
-            ExpertPlacement.identity(4),
-            1,
-            CatalogChanges.ids(Set.of("a", "b")),
-            id -> true,
-            CatalogChanges.artifactExperts(List.of("a", "b"), new int[][] {{1}, {1}, {0}, {}}));
-    Product a = new Product("a", "re-worded", "", "", "", 1.0, null);
-    DeltaEntry moved = changes.upsert(null, a, null, 1, new float[] {0, 0, 0, 1}).next();
-    assertThat(changes.fanOut(null, moved))
-        .extracting(e -> e.slot() + ":" + e.entry().kind())
-        .as("live in its new expert, hidden in its artifact expert, nothing elsewhere")
-        .containsExactly("2:HIDDEN", "3:LIVE", "-1:LIVE");
-    DeltaEntry movedAgain = changes.upsert(moved, a, null, 2, new float[] {1, 0, 0, 0}).next();
-    assertThat(changes.fanOut(moved, movedAgain))
-        .extracting(e -> e.slot() + ":" + e.entry().kind())
-        .as("and it leaves the expert it was upserted into")
-        .containsExactly("0:LIVE", "2:HIDDEN", "3:HIDDEN", "-1:LIVE");
-    assertThat(changes.fanOut(null, changes.patch(null, "b", 2.0, null, 3).next()))
-        .extracting(e -> e.slot() + ":" + e.entry().kind())
-        .containsExactly("0:PATCHED", "1:PATCHED", "-1:PATCHED");
-    assertThat(changes.fanOut(movedAgain, changes.delete(movedAgain, "a", 4).next()))
-        .extracting(e -> e.slot() + ":" + e.entry().kind())
-        .containsExactly("0:HIDDEN", "2:HIDDEN", "-1:HIDDEN");
-    assertThat(CHANGES.fanOut(null, DeltaEntry.hidden("a", 5)))
-        .as("membership unknown: every slot")
-        .hasSize(5);
-  }
 }
