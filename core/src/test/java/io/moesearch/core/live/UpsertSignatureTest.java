@@ -73,12 +73,13 @@ class UpsertSignatureTest {
   }
 
   /**
-   * The lexical bound holds against Lucene's own scores: a product upserted into a live slot scores
-   * below the sum of its shared terms' IDFs in the artifact for every query, and a rare term weighs
-   * more than a common one; a floor above the bound keeps the answer, one at or below it does not.
+   * The signature's lexical score is Lucene's: a product upserted into a live slot scores, for
+   * every query, what the signature sums over the terms they share (to 0.01%), and a rare term
+   * weighs more than a common one; a floor above the score keeps the answer, one at or below it
+   * does not.
    */
   @Test
-  void theLexicalBoundIsAboveTheProductsBm25ScoreForEveryQuery() throws Exception {
+  void theLexicalScoreIsTheProductsBm25ScoreInTheLiveSlotForEveryQuery() throws Exception {
     ByteBuffersDirectory dir = new ByteBuffersDirectory();
     try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(Analyzers.forIndexing()))) {
       String[] titles = {
