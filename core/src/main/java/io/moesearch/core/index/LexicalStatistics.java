@@ -98,8 +98,8 @@ public final class LexicalStatistics {
    * the document's length norm ({@link BM25Similarity#computeNorm}, as the indexer computes it).
    * The score of a query of distinct unboosted terms ({@link
    * io.moesearch.core.retrieval.Bm25Queries}) is the sum over the terms it shares with the
-   * document, up to float rounding. Term → score; every score 0 when the lent index has no such
-   * field.
+   * document, up to float rounding. Term → score; {@code null} when the lent index has no such
+   * field (a borrowing search then scores with its own statistics, which this cannot know).
    */
   public Map<String, Float> termScores(String field, String text, Analyzer analyzer) {
     Map<String, int[]> freqs = new LinkedHashMap<>();
@@ -124,8 +124,11 @@ public final class LexicalStatistics {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, Float> out = new LinkedHashMap<>();
     CollectionStatistics c = collectionStatistics(field);
+    if (c == null) {
+      return null;
+    }
+    Map<String, Float> out = new LinkedHashMap<>();
     long norm =
         BM25.computeNorm(
             new FieldInvertState(
@@ -139,12 +142,10 @@ public final class LexicalStatistics {
                 maxFreq,
                 freqs.size()));
     for (var e : freqs.entrySet()) {
-      float score =
-          c == null
-              ? 0f
-              : BM25.scorer(1f, c, termStatistics(new Term(field, e.getKey())))
-                  .score(e.getValue()[0], norm);
-      out.put(e.getKey(), score);
+      out.put(
+          e.getKey(),
+          BM25.scorer(1f, c, termStatistics(new Term(field, e.getKey())))
+              .score(e.getValue()[0], norm));
     }
     return out;
   }

@@ -9,6 +9,7 @@ import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.util.Vectors;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
@@ -118,7 +119,8 @@ public record UpsertSignature(
   /**
    * The signature of {@code product} as upserted with {@code vector} into {@code experts}, with its
    * terms' BM25 scores under {@code lexical}, the statistics of the lexical index of artifact
-   * version {@code version} (what the lexical branch scores the delta with when it serves it).
+   * version {@code version} (what the lexical branch scores the delta with when it serves it);
+   * unknown when that index holds no text (the delta is then scored with its own statistics).
    */
   public static UpsertSignature of(
       long appliedAtMillis,
@@ -127,10 +129,13 @@ public record UpsertSignature(
       Product product,
       LexicalStatistics lexical,
       String version) {
+    Map<String, Float> scores =
+        lexical.termScores(IndexFields.ALL_TEXT, ProductDocuments.allText(product), ANALYZER);
+    if (scores == null) {
+      return of(appliedAtMillis, experts, vector, product);
+    }
     TreeMap<Integer, Float> byHash = new TreeMap<>();
-    lexical
-        .termScores(IndexFields.ALL_TEXT, ProductDocuments.allText(product), ANALYZER)
-        .forEach((t, score) -> byHash.merge(t.hashCode(), score, Float::sum));
+    scores.forEach((t, score) -> byHash.merge(t.hashCode(), score, Float::sum));
     int[] terms = new int[byHash.size()];
     float[] bm25 = new float[byHash.size()];
     int i = 0;

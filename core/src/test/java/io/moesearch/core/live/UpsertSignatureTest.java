@@ -129,4 +129,26 @@ class UpsertSignatureTest {
           .isTrue();
     }
   }
+
+  /**
+   * Over an artifact index without text the delta is scored with its own statistics, which the
+   * signature cannot know: its BM25 scores are unknown (any shared term counts), not 0.
+   */
+  @Test
+  void anArtifactWithoutTextLeavesTheScoresUnknown() throws Exception {
+    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    new IndexWriter(dir, new IndexWriterConfig(Analyzers.forIndexing())).close();
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      UpsertSignature s =
+          UpsertSignature.of(
+              1,
+              new int[] {2},
+              X,
+              new Product("p1", "Hoover washer", "Hoover", "", "", 1.0, null),
+              ExpertIndex.over(reader).statistics(),
+              "v1");
+      assertThat(s.bm25()).isNull();
+      assertThat(s.mayEnterLexically(UpsertSignature.queryTerms("hoover"), 99f, "v1")).isTrue();
+    }
+  }
 }
