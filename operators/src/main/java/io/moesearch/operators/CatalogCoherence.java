@@ -307,14 +307,10 @@ final class CatalogCoherence {
       if (queryTerms == null) {
         queryTerms = queryTermsOf.of(text);
       }
-      if (!u.sharesTerm(queryTerms)) {
-        continue;
-      }
       if (!u.mayEnterLexically(queryTerms, r.lexicalFloor(), r.version())) {
-        continue; // its BM25 score for the query stays below the answer's last lexical candidate
+        continue; // no shared term, or its BM25 score stays below the answer's last lexical hit
       }
-      boolean scored =
-          !Float.isNaN(r.lexicalFloor()) && u.bm25() != null && r.version().equals(u.bm25Version());
+      boolean scored = u.scoredFor(r.lexicalFloor(), r.version());
       if (scored || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
         staleNewLexical.inc();
         return INCOHERENT;

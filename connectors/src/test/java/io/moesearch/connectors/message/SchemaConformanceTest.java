@@ -61,39 +61,15 @@ class SchemaConformanceTest {
 
   @Test
   void encodedCacheFillsAreSchemaValid() throws Exception {
-    CacheFill result =
-        CacheFill.result(
-            "usb cable",
-            10,
-            "b=anker",
-            "v1",
-            new RankedItem[] {new RankedItem("p", "t", 1f)},
-            new int[] {2});
+    RankedItem[] items = {new RankedItem("p", "t", 1f)};
+    CacheFill result = CacheFill.result("usb cable", 10, "b=anker", "v1", items, new int[] {2});
     CacheFill embedding = CacheFill.embedding("usb cable", "m", new float[] {0.5f, -1f});
     CacheFill release = CacheFill.release("usb cable", 10, "b=anker", "v1", 7L);
     CacheFill shared =
         CacheFill.sharedRelease(
-            "usb cable",
-            10,
-            "",
-            "v1",
-            new RankedItem[] {new RankedItem("p", "t", 1f)},
-            new int[] {2},
-            7L,
-            0.3f,
-            12.5f,
-            "fewer_experts");
+            "usb cable", 10, "", "v1", items, new int[] {2}, 7L, 0.3f, 12.5f, "fewer_experts");
     CacheFill floors =
-        CacheFill.result(
-            "usb cable",
-            10,
-            "",
-            "v1",
-            new RankedItem[] {new RankedItem("p", "t", 1f)},
-            new int[] {2},
-            7L,
-            -1f,
-            Float.MAX_VALUE);
+        CacheFill.result("usb cable", 10, "", "v1", items, new int[] {2}, 7L, -1f, Float.MAX_VALUE);
     for (CacheFill f : List.of(result, embedding, release, shared, floors)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();

@@ -218,13 +218,19 @@ public record UpsertSignature(
     if (!sharesTerm(queryTerms)) {
       return false;
     }
-    double score = lexicalScore(queryTerms);
-    if (Double.isNaN(score)
-        || Float.isNaN(lexicalFloor)
-        || !Objects.equals(bm25Version, answerVersion)) {
+    if (!scoredFor(lexicalFloor, answerVersion)) {
       return true;
     }
-    return score >= lexicalFloor * (1 - LEXICAL_SLACK);
+    return lexicalScore(queryTerms) >= lexicalFloor * (1 - LEXICAL_SLACK);
+  }
+
+  /**
+   * Whether {@link #mayEnterLexically} decides by score for an answer of artifact version {@code
+   * answerVersion} with lexical floor {@code lexicalFloor}: the floor is known and this signature
+   * holds BM25 scores of that version; otherwise any shared term counts.
+   */
+  public boolean scoredFor(float lexicalFloor, String answerVersion) {
+    return bm25 != null && !Float.isNaN(lexicalFloor) && Objects.equals(bm25Version, answerVersion);
   }
 
   /**
