@@ -15,6 +15,11 @@ import org.apache.flink.util.OutputTag;
  * does not wait behind other products' upserts in the embedding stage, and {@link
  * ApplyCatalogUpdates} still applies one product's updates in the order they came (it holds an
  * update back until the ones numbered before it are applied).
+ *
+ * <p>Numbering starts with a product's first upsert. A patch or delete of a product never upserted
+ * here goes on unnumbered ({@code seq} 0: applied at once, ordered by its {@code ts}) and leaves no
+ * state: no earlier update of the product can be in the embedding stage, and a stream of patches or
+ * deletes naming random ids (unknown products, ignored downstream) cannot grow the keyed state.
  */
 public final class SequenceCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, ProductUpdate> {
@@ -33,6 +38,10 @@ public final class SequenceCatalogUpdates
   public void processElement(ProductUpdate u, Context ctx, Collector<ProductUpdate> out)
       throws Exception {
     Long last = numbered.value();
+    if (last == null && u.op() != CatalogUpdate.Op.UPSERT) {
+      ctx.output(NO_EMBEDDING, u.withSeq(0));
+      return;
+    }
     long seq = (last == null ? 0 : last) + 1;
     numbered.update(seq);
     ProductUpdate n = u.withSeq(seq);

@@ -61,15 +61,36 @@ class SequenceCatalogUpdatesTest {
         : out.stream().map(r -> r.getValue().productId() + "#" + r.getValue().seq()).toList();
   }
 
-  /** Each product's updates are numbered from 1 in arrival order; only upserts go to the model. */
+  /**
+   * Each product's updates are numbered from 1 in arrival order from its first upsert; only upserts
+   * go to the model; a patch or delete before any upsert goes on unnumbered.
+   */
   @Test
   void numbersEachProductsUpdatesAndSendsOnlyUpsertsToTheModel() throws Exception {
     send(upsert("a"));
     send(patch("a"));
     send(ProductUpdate.of(CatalogUpdate.delete("b", 3), 1));
     send(upsert("a"));
-    assertThat(embedded()).containsExactly("a#1", "a#3");
-    assertThat(straight()).containsExactly("a#2", "b#1");
+    send(upsert("b"));
+    send(patch("b"));
+    assertThat(embedded()).containsExactly("a#1", "a#3", "b#1");
+    assertThat(straight()).containsExactly("a#2", "b#0", "b#2");
+  }
+
+  /**
+   * Patches and deletes naming products never upserted (a flood of random ids) keep no state: the
+   * keyed state holds one entry per upserted product only.
+   */
+  @Test
+  void patchesAndDeletesOfProductsNeverUpsertedKeepNoState() throws Exception {
+    for (int i = 0; i < 100; i++) {
+      send(ProductUpdate.of(CatalogUpdate.delete("junk-" + i, 3), 1));
+      send(patch("junk-x" + i));
+    }
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(straight()).hasSize(200).allMatch(s -> s.endsWith("#0"));
+    send(upsert("a"));
+    assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
   }
 
   /** The numbering survives a restart from a snapshot, so a restored job never reuses a number. */

@@ -323,7 +323,9 @@ public final class CatalogUpdateCodec implements Serializable {
     if (!Double.isFinite(v) || v < 0) {
       throw new IllegalArgumentException(field + " must be a finite number >= 0");
     }
-    return v;
+    // -0.0 passes the check above but no price range from 0 matches it (Lucene orders -0.0 below
+    // 0.0): the product would drop out of every "price_min": 0 filter. Adding 0.0 makes it 0.0.
+    return v + 0.0;
   }
 
   private static Boolean bool(JsonNode node, String field) {

@@ -104,6 +104,20 @@ class HostileCatalogUpdateTest {
     assertThat(rejected(parse(value))).contains(field);
   }
 
+  /**
+   * A price of -0.0 is read as 0.0: Lucene orders -0.0 below 0.0, so a product priced -0.0 would
+   * drop out of every {@code "price_min": 0} filter.
+   */
+  @Test
+  void aNegativeZeroPriceIsZero() {
+    assertThat(
+            Double.doubleToRawLongBits(
+                accepted("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\",\"price\":-0.0}").price()))
+        .isEqualTo(Double.doubleToRawLongBits(0.0));
+    assertThat(Double.doubleToRawLongBits(accepted(upsert(",\"price\":-0.0")).product().price()))
+        .isEqualTo(Double.doubleToRawLongBits(0.0));
+  }
+
   @Test
   void oversizedEmptyNullAndNonUtf8RecordsAreBoundedDeadLetters() {
     assertThat(rejected(parse(new byte[10 << 20], null))).contains("exceeds");

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
@@ -177,9 +176,7 @@ public final class RankingFeatures {
   private final Analyzer analyzer;
 
   /** Analysed title terms by title: titles repeat across queries, analysis is the costly part. */
-  private final ConcurrentHashMap<String, Set<String>> titleTerms = new ConcurrentHashMap<>();
-
-  private static final int TITLE_CACHE_LIMIT = 200_000;
+  private final TitleCache<Set<String>> titleTerms = new TitleCache<>();
 
   public RankingFeatures(Analyzer analyzer) {
     this.analyzer = analyzer;
@@ -306,8 +303,7 @@ public final class RankingFeatures {
   }
 
   /** Quantities of a title by unit, by title: titles repeat across queries. */
-  private final ConcurrentHashMap<String, Map<String, Set<String>>> titleQuantities =
-      new ConcurrentHashMap<>();
+  private final TitleCache<Map<String, Set<String>>> titleQuantities = new TitleCache<>();
 
   /**
    * Whether the query names a quantity whose unit the title also names, but never with the query's
@@ -318,13 +314,7 @@ public final class RankingFeatures {
     if (q.quantities.isEmpty()) {
       return false;
     }
-    Map<String, Set<String>> t = titleQuantities.get(title);
-    if (t == null) {
-      t = quantities(title);
-      if (titleQuantities.size() < TITLE_CACHE_LIMIT) {
-        titleQuantities.putIfAbsent(title, t);
-      }
-    }
+    Map<String, Set<String>> t = titleQuantities.get(title, RankingFeatures::quantities);
     for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
       Set<String> values = t.get(e.getKey());
       if (values != null && Collections.disjoint(values, e.getValue())) {
@@ -389,22 +379,18 @@ public final class RankingFeatures {
   static final int TITLE_CODE_WORDS = 8;
 
   /** Codes of the leading title words, by title: titles repeat across queries. */
-  private final ConcurrentHashMap<String, Set<String>> titleCodes = new ConcurrentHashMap<>();
+  private final TitleCache<Set<String>> titleCodes = new TitleCache<>();
 
   private Set<String> titleCodes(String title) {
-    Set<String> c = titleCodes.get(title);
-    if (c == null) {
-      String[] words = WHITESPACE.split(title.trim());
-      c =
-          Set.copyOf(
+    return titleCodes.get(
+        title,
+        t -> {
+          String[] words = WHITESPACE.split(t.trim());
+          return Set.copyOf(
               codes(
                   String.join(
                       " ", List.of(words).subList(0, Math.min(words.length, TITLE_CODE_WORDS)))));
-      if (titleCodes.size() < TITLE_CACHE_LIMIT) {
-        titleCodes.putIfAbsent(title, c);
-      }
-    }
-    return c;
+        });
   }
 
   /**
@@ -782,13 +768,7 @@ public final class RankingFeatures {
     if (queryTerms.isEmpty()) {
       return 0;
     }
-    Set<String> t = titleTerms.get(title);
-    if (t == null) {
-      t = Set.copyOf(Bm25Queries.terms(analyzer, title));
-      if (titleTerms.size() < TITLE_CACHE_LIMIT) {
-        titleTerms.putIfAbsent(title, t);
-      }
-    }
+    Set<String> t = titleTerms.get(title, x -> Set.copyOf(Bm25Queries.terms(analyzer, x)));
     int hit = 0;
     for (String term : queryTerms) {
       if (t.contains(term)) {
