@@ -109,6 +109,7 @@ final class CatalogCoherence {
   final Counter fillsStale;
   final Counter stalePatchedItem;
   final Counter servedLivePrices;
+  final Counter upsertsNotKept;
   private long lastPrune;
   private int upsertsSincePrune;
 
@@ -126,6 +127,7 @@ final class CatalogCoherence {
     fillsStale = metrics.counter("fillsStaleByCatalog");
     stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
     servedLivePrices = metrics.counter("servedWithLivePrices");
+    upsertsNotKept = metrics.counter("upsertSignaturesNotKept");
   }
 
   /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
@@ -167,8 +169,18 @@ final class CatalogCoherence {
       changes.put("e:" + e, c.appliedAtMillis());
     }
     if (c.upsert() != null) {
-      upserts.put(c.productId(), c.upsert());
-      upsertsSincePrune++;
+      if (c.upsert().terms().length <= UpsertSignature.MAX_TERMS) {
+        upserts.put(c.productId(), c.upsert());
+        upsertsSincePrune++;
+      } else {
+        // Too large to keep on every subtask and scan on every check (a hostile text): judged as
+        // an upsert dropped beyond the bound, from its time on.
+        upserts.remove(c.productId());
+        Long before = changes.get(UPSERTS_COMPLETE_SINCE);
+        changes.put(
+            UPSERTS_COMPLETE_SINCE, Math.max(before == null ? 0 : before, c.appliedAtMillis() + 1));
+        upsertsNotKept.inc();
+      }
       Long last = changes.get(LAST_UPSERT);
       changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
     } else {

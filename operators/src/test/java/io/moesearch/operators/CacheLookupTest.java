@@ -668,6 +668,35 @@ class CacheLookupTest {
     assertThat(embedded()).containsExactly("q3");
   }
 
+  /**
+   * A product with more terms than a signature keeps (a hostile text) is not kept on the cache's
+   * subtasks: answers computed before it are judged as after an upsert dropped beyond the bound
+   * (recomputed once the lexical delay passed), so it cannot stay out of them; a product of
+   * catalogue size sharing no term is kept and leaves them served.
+   */
+  @Test
+  void anUpsertWithMoreTermsThanASignatureKeepsIsJudgedAsNotKept() throws Exception {
+    fill(CacheFill.embedding("usb cable", MODEL, new float[] {1, 0, 0}));
+    fill(CacheFill.embedding("mouse pad", MODEL, new float[] {1, 0, 0}));
+    fill(resultFillAt("usb cable", T - 60_000, 0.5f, 4));
+    fill(resultFillAt("mouse pad", T - 60_000, 0.5f, 4));
+    change(upsert("small", T - 50_000, "garden hose", new float[] {0, 1, 0}, 9));
+    change(removal("unrelated", T));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+
+    StringBuilder words = new StringBuilder();
+    for (int i = 0; i <= UpsertSignature.MAX_TERMS; i++) {
+      words.append(" word").append(Integer.toString(i, 26).replace('0', 'z'));
+    }
+    CatalogChange huge = upsert("huge", T - 40_000, words.toString(), new float[] {0, 1, 0}, 9);
+    assertThat(huge.upsert().terms()).hasSizeGreaterThan(UpsertSignature.MAX_TERMS);
+    change(huge);
+    send(query("q2", "mouse pad")); // computed before "huge", never checked since
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(embedded()).containsExactly("q2");
+  }
+
   /** Queries sent on to be computed from their cached embedding. */
   private List<String> embedded() {
     var out = harness.getSideOutput(CacheLookup.EMBEDDED);

@@ -74,6 +74,16 @@ public record UpsertSignature(
    */
   public static final float LEXICAL_SLACK = 1e-3f;
 
+  /**
+   * Most terms of a signature the query cache keeps. A catalogue product has far fewer (the 19,406
+   * Icecat products at most 98 distinct words); one with more (a hostile 64 KB text of distinct
+   * words has some 15,000) is not kept, and the cache judges the answers it could enter as it does
+   * when it dropped upserts beyond its bound: by the experts they searched and, for the lexical
+   * branch, any answer {@code LEXICAL_ENTRY_DELAY_MS} old ({@code CatalogCoherence}). So the kept
+   * signatures, held by every cache subtask and scanned on every check, stay bounded in size.
+   */
+  public static final int MAX_TERMS = 512;
+
   /** The lexical branch's analysis (thread-safe: Lucene reuses components per thread). */
   private static final Analyzer ANALYZER = Analyzers.allText();
 
@@ -190,17 +200,10 @@ public record UpsertSignature(
       return Double.NaN;
     }
     double score = 0;
-    int i = 0;
-    int j = 0;
-    while (i < terms.length && j < queryTerms.length) {
-      if (terms[i] == queryTerms[j]) {
+    for (int q : queryTerms) { // ascending, as the terms: the sum's order is the terms'
+      int i = Arrays.binarySearch(terms, q);
+      if (i >= 0) {
         score += bm25[i];
-        i++;
-        j++;
-      } else if (terms[i] < queryTerms[j]) {
-        i++;
-      } else {
-        j++;
       }
     }
     return score;
@@ -259,17 +262,16 @@ public record UpsertSignature(
     return false;
   }
 
+  /**
+   * Whether two sorted arrays share a value: each value of the shorter searched in the longer,
+   * O(min · log max) (a query has a few terms, a product up to {@link #MAX_TERMS}).
+   */
   private static boolean intersects(int[] a, int[] b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] == b[j]) {
+    int[] shorter = a.length <= b.length ? a : b;
+    int[] longer = shorter == a ? b : a;
+    for (int x : shorter) {
+      if (Arrays.binarySearch(longer, x) >= 0) {
         return true;
-      }
-      if (a[i] < b[j]) {
-        i++;
-      } else {
-        j++;
       }
     }
     return false;
