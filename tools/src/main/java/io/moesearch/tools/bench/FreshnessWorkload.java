@@ -207,16 +207,28 @@ public final class FreshnessWorkload {
   }
 
   /**
-   * Updates for warming the JVM up before the measured phases (untracked, every kind in turn), of
-   * products that neither {@code plan} changes nor {@code control} asks for (by title), so that the
-   * phases' probes and control probes mean what they meant: at most {@code max} of them, fewer if
-   * the catalogue runs out. New products get ids and tokens of their own ({@code warm-}, {@code
-   * qw}).
+   * Updates for warming the JVM up before the measured phases (untracked), of products that neither
+   * {@code plan} changes nor {@code control} asks for (by title), so that the phases' probes and
+   * control probes mean what they meant.
+   *
+   * <p>{@code count} updates cycle over a pool of at most {@code products} catalogue products
+   * (fewer if the catalogue runs out), so a warm-up as long as the JIT needs keeps the update path
+   * as hot as the measured phase does while the live delta it leaves stays bounded: at most two
+   * entries per pool product (the product and its new copy). Pool product {@code j} gets, in cycle
+   * {@code c}, kind {@code (j + c) mod 5} in {@link Kind} order: a new copy of it (id {@code
+   * warm-<seed>-j}, token {@code qw…}), a text change (an upsert: it brings the product back after
+   * a delete), a price patch, a stock-out, a delete; so no patch ever names a deleted product.
+   *
+   * @param count updates wanted, >= 0
+   * @param products largest pool, >= 1
    */
   public static List<Planned> warmUpUpdates(
-      Catalog catalog, Plan plan, List<SearchQuery> control, int max, long seed) {
-    if (max < 0) {
-      throw new IllegalArgumentException("max must be >= 0, got " + max);
+      Catalog catalog, Plan plan, List<SearchQuery> control, int count, int products, long seed) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, got " + count);
+    }
+    if (products < 1) {
+      throw new IllegalArgumentException("products must be >= 1, got " + products);
     }
     Set<String> changed = new HashSet<>();
     for (Planned u : plan.updates()) {
@@ -233,15 +245,19 @@ public final class FreshnessWorkload {
         free.add(p);
       }
     }
+    if (free.isEmpty()) {
+      return List.of();
+    }
     Random random = new Random(seed ^ 0x3C6EF372L);
     Collections.shuffle(free, random);
+    int pool = Math.min(products, free.size());
     Kind[] kinds = Kind.values();
-    List<Planned> out = new ArrayList<>(Math.min(max, free.size()));
-    for (int i = 0; i < Math.min(max, free.size()); i++) {
-      Product p = free.get(i);
-      Kind kind = kinds[i % kinds.length];
+    List<Planned> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int j = i % pool;
+      Kind kind = kinds[(j + i / pool) % kinds.length];
       String code = code("qw", random, i);
-      out.add(change(i, kind, p, "warm-" + seed + "-" + i, code, 0.9, false));
+      out.add(change(i, kind, free.get(j), "warm-" + seed + "-" + j, code, 0.9, false));
     }
     return out;
   }

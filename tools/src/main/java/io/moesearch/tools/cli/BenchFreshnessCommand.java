@@ -100,6 +100,15 @@ final class BenchFreshnessCommand extends CliCommand {
               + " rounds run until the JIT has settled (--jit-settled-share).")
   private int warmupSeconds;
 
+  @Option(
+      names = "--warmup-updates",
+      defaultValue = "-1",
+      description =
+          "Catalogue updates sent during the warm-up rounds, at the update rate, cycling over as"
+              + " many products as the update phase changes (a bounded delta); -1: as many as the"
+              + " update phase sends. More measures a job that has taken updates for longer.")
+  private int warmupUpdates;
+
   @Mixin private JitWarmUpOptions jitWarmUp;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seeds updates, queries, deletes.")
@@ -210,6 +219,7 @@ final class BenchFreshnessCommand extends CliCommand {
     atLeast("--seconds", seconds, 1);
     atLeast("--tail", tail, 0);
     atLeast("--warmup-seconds", warmupSeconds, 0);
+    atLeast("--warmup-updates", warmupUpdates, -1);
     jitWarmUp.check();
     atLeast("--recall-queries", recallQueries, 1);
     if (!(trackedShare >= 0 && trackedShare <= 1) || !(probeShare > 0 && probeShare <= 1)) {
@@ -280,19 +290,21 @@ final class BenchFreshnessCommand extends CliCommand {
       }
       PipelineDriver.run(pipeline, popularQueries, List.of(), rate / 2, timeout(), r -> {});
       if (warm > 0) {
-        // Updates too, so that the update path (embedding products, applying deltas, the cache's
-        // coherence checks) is compiled before the phases, not during the one with updates (where
-        // the compiler threads took 17% of the cores while it was measured).
-        // At most as many as the update phase sends: the phases then start from a live delta no
-        // larger than the one they add (a first run sent 13,000, two thirds of the catalogue).
+        // Updates too, at the update rate, so that the update path (embedding products, applying
+        // deltas, the cache's coherence checks) is compiled before the phases, not during the one
+        // with updates (where the compiler threads took 17% of the cores while it was measured).
+        // By default as many as the update phase sends, each of another product: the phases then
+        // start from a live delta no larger than the one they add (a first run sent 13,000 updates
+        // of distinct products, two thirds of the catalogue). --warmup-updates sends more, cycling
+        // over as many products, so the delta stays that size.
+        int warmCount =
+            warmupUpdates >= 0
+                ? warmupUpdates
+                : Math.min(
+                    plan.updates().size(), (int) Math.round(updatesPerSec * jitWarmUp.maxSeconds));
         List<FreshnessWorkload.Planned> warmUpdates =
             FreshnessWorkload.warmUpUpdates(
-                catalog,
-                plan,
-                control,
-                Math.min(
-                    plan.updates().size(), (int) Math.round(updatesPerSec * jitWarmUp.maxSeconds)),
-                seed);
+                catalog, plan, control, warmCount, Math.max(1, plan.updates().size()), seed);
         int perRound = (int) Math.round(updatesPerSec * warmupSeconds);
         int[] warmSent = {0};
         report.warmUp =

@@ -182,7 +182,8 @@ class FreshnessWorkloadTest {
 
   /**
    * Warm-up updates touch no product the plan changes or a control probe asks for, are untracked,
-   * cover every kind, and stop where the catalogue runs out.
+   * cover every kind, and cycle over a pool no larger than asked (fewer where the catalogue runs
+   * out), so a long warm-up leaves a bounded delta.
    */
   @Test
   void warmUpUpdatesStayClearOfThePlanAndTheControlProbes() {
@@ -196,9 +197,9 @@ class FreshnessWorkloadTest {
     control.forEach(q -> asked.add(q.text()));
 
     List<FreshnessWorkload.Planned> warm =
-        FreshnessWorkload.warmUpUpdates(catalog, plan, control, 10_000, 7);
+        FreshnessWorkload.warmUpUpdates(catalog, plan, control, 10_000, 10_000, 7);
 
-    assertThat(warm).isNotEmpty().allMatch(u -> !u.tracked());
+    assertThat(warm).hasSize(10_000).allMatch(u -> !u.tracked());
     assertThat(warm.stream().map(FreshnessWorkload.Planned::kind).distinct())
         .containsExactlyInAnyOrder(FreshnessWorkload.Kind.values());
     for (FreshnessWorkload.Planned u : warm) {
@@ -208,10 +209,36 @@ class FreshnessWorkloadTest {
         assertThat(asked).doesNotContain(u.probeText());
       }
     }
-    // Fewer than asked: the 500 products less those the plan changes (a planned new product is a
-    // copy under a new id and changes none).
+    // The pool is the 500 products less those the plan changes (a planned new product is a copy
+    // under a new id and changes none): at most two ids (product, new copy) per pool product.
     long changedByPlan = planned.stream().filter(id -> id.startsWith("p")).count();
-    assertThat(warm.size()).isLessThanOrEqualTo((int) (500 - changedByPlan));
-    assertThat(FreshnessWorkload.warmUpUpdates(catalog, plan, control, 3, 7)).hasSize(3);
+    assertThat(warm.stream().map(FreshnessWorkload.Planned::productId).distinct().count())
+        .isLessThanOrEqualTo(2 * (500 - changedByPlan));
+
+    List<FreshnessWorkload.Planned> small =
+        FreshnessWorkload.warmUpUpdates(catalog, plan, control, 100, 3, 7);
+    assertThat(small).hasSize(100);
+    assertThat(small.stream().map(FreshnessWorkload.Planned::productId).distinct()).hasSize(6);
+  }
+
+  /**
+   * A warm-up product is never patched while deleted: every price patch or stock-out of a product
+   * its warm-up deleted comes after an upsert (a text change) that brought it back.
+   */
+  @Test
+  void warmUpUpdatesNeverPatchADeletedProduct() {
+    Catalog catalog = catalog(200);
+    Plan plan = plan(7);
+    List<FreshnessWorkload.Planned> warm =
+        FreshnessWorkload.warmUpUpdates(catalog, plan, List.of(), 2_000, 17, 7);
+    java.util.Set<String> deleted = new java.util.HashSet<>();
+    for (FreshnessWorkload.Planned u : warm) {
+      switch (u.kind()) {
+        case DELETE -> deleted.add(u.productId());
+        case NEW_PRODUCT, TEXT_CHANGE -> deleted.remove(u.productId());
+        case PRICE_PATCH, STOCK_OUT -> assertThat(deleted).doesNotContain(u.productId());
+      }
+    }
+    assertThat(warm.stream().filter(u -> u.kind() == FreshnessWorkload.Kind.DELETE)).isNotEmpty();
   }
 }
