@@ -1,5 +1,7 @@
 package io.moesearch.connectors.message;
 
+import io.moesearch.core.util.Texts;
+
 /** Argument checks shared by the message records. */
 final class Checks {
   private Checks() {}
@@ -28,11 +30,7 @@ final class Checks {
 
   /** The first {@code max} UTF-16 units of {@code s} (fewer rather than split a surrogate pair). */
   static String cut(String s, int max) {
-    if (s.length() <= max) {
-      return s;
-    }
-    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-    return s.substring(0, end);
+    return Texts.cut(s, max);
   }
 
   static long requireNonNegative(long value, String name) {

@@ -1,6 +1,7 @@
 package io.moesearch.connectors.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.moesearch.core.rank.RankingFeatures;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -29,7 +30,7 @@ public record RankedItem(
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inStock,
     @JsonInclude(JsonInclude.Include.NON_NULL) FeatureContribution[] explain) {
   /** Longest title an item carries, in UTF-16 units (the shipped catalogue's longest has 259). */
-  public static final int MAX_TITLE_CHARS = 512;
+  public static final int MAX_TITLE_CHARS = RankingFeatures.MAX_TITLE_CHARS;
 
   public RankedItem {
     Checks.requireNonBlank(productId, "product_id");

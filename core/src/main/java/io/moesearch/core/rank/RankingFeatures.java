@@ -2,6 +2,7 @@ package io.moesearch.core.rank;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.retrieval.Bm25Queries;
+import io.moesearch.core.util.Texts;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,6 +96,15 @@ public final class RankingFeatures {
    */
   public static final Set<Integer> NON_POSITIVE =
       Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT);
+
+  /**
+   * Title characters the features read: the first 512 UTF-16 units, as many as a result item
+   * carries ({@code RankedItem.MAX_TITLE_CHARS}), so the features of a candidate are the same
+   * whether an expert computes them from the index or the merge from a partial's item, and a
+   * hostile 16 Ki-character title costs what a long real one does (the 19,406 Icecat titles have at
+   * most 259).
+   */
+  public static final int MAX_TITLE_CHARS = 512;
 
   /** The RRF constant. */
   public static final int RRF_K = 60;
@@ -289,7 +299,8 @@ public final class RankingFeatures {
     double[] f = new double[NAMES.size()];
     f[DENSE] = dense;
     f[BM25] = bm25Normalized;
-    f[TITLE_COVERAGE] = coverage(q.terms, p.title());
+    String title = Texts.cut(p.title(), MAX_TITLE_CHARS);
+    f[TITLE_COVERAGE] = coverage(q.terms, title);
     f[BRAND_MATCH] = brandMatch(q, p.brand()) ? 1 : 0;
     f[DENSE_RR] = denseRank < 0 ? 0 : 1.0 / (RRF_K + denseRank + 1);
     f[BM25_RR] = bm25Rank < 0 ? 0 : 1.0 / (RRF_K + bm25Rank + 1);
@@ -298,7 +309,7 @@ public final class RankingFeatures {
     int code = codeMatch(q, p);
     f[CODE_EXACT] = code == 2 ? codeShare(q, p) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
-    f[QUANTITY_CONFLICT] = quantityConflict(q, p.title()) ? 1 : 0;
+    f[QUANTITY_CONFLICT] = quantityConflict(q, title) ? 1 : 0;
     return f;
   }
 
@@ -406,7 +417,7 @@ public final class RankingFeatures {
       String full = fullModel(p);
       return full == null ? Set.of() : Set.of(full);
     }
-    return titleCodes(p.title());
+    return titleCodes(Texts.cut(p.title(), MAX_TITLE_CHARS));
   }
 
   /**

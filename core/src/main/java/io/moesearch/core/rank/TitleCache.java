@@ -15,8 +15,8 @@ import java.util.function.Function;
  * @param <V> the value computed from a title
  */
 final class TitleCache<V> {
-  /** Longest title kept (the longest a result item carries, {@code RankedItem.MAX_TITLE_CHARS}). */
-  static final int MAX_TITLE_CHARS = 512;
+  /** Longest title kept: the most the features read ({@link RankingFeatures#MAX_TITLE_CHARS}). */
+  static final int MAX_TITLE_CHARS = RankingFeatures.MAX_TITLE_CHARS;
 
   /**
    * Title characters kept per cache by default: 4 Mi, about three times the 1.4 M of the 19,406

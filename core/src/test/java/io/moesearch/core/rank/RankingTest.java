@@ -40,6 +40,32 @@ class RankingTest {
     assertThat(g[RankingFeatures.DENSE_RR]).isZero();
   }
 
+  /**
+   * The features read a title's first {@link RankingFeatures#MAX_TITLE_CHARS} characters only, as
+   * many as a result item carries: a product's features are those of its title cut there (an expert
+   * computes them from the index, the merge from a partial's cut item), and a code or word beyond
+   * it counts for nothing.
+   */
+  @Test
+  void featuresReadTheTitleAsAResultItemCarriesIt() {
+    String head = "Hoover washing machine " + "white ".repeat(100);
+    assertThat(head.length()).isGreaterThan(RankingFeatures.MAX_TITLE_CHARS);
+    Product offer = new Product("3", head + "DXOC67C3 spinner", "", "", "", null, null);
+    Product cut =
+        new Product(
+            "3", head.substring(0, RankingFeatures.MAX_TITLE_CHARS), "", "", "", null, null);
+    for (String q : List.of("hoover dxoc67c3", "spinner", "hoover washing machine white")) {
+      assertThat(features.of(features.query(q), offer, 0.5, 0.5, 0, 0))
+          .as(q)
+          .containsExactly(features.of(features.query(q), cut, 0.5, 0.5, 0, 0));
+    }
+    assertThat(
+            features
+                .of(features.query("spinner"), offer, 0.5, 0.5, 0, 0)[
+                RankingFeatures.TITLE_COVERAGE])
+        .isZero();
+  }
+
   @Test
   void aModelNumberPrefixWithDigitsIsAPartialMatchButShortTokensAreNone() {
     double[] f = features.of(features.query("006r903"), toner, 0, 0, -1, -1);
