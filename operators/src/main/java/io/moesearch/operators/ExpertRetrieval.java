@@ -21,6 +21,7 @@ import io.moesearch.core.overload.SojournBound;
 import io.moesearch.core.overload.StandingDelay;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.util.Texts;
 import io.moesearch.core.util.Vectors;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
@@ -664,8 +665,9 @@ public final class ExpertRetrieval
       Candidate c = top.get(i);
       items[i] = item(c, c.score(), live, artifact);
       if (brands != null) {
-        brands[i] = c.brand();
-        models[i] = c.model();
+        // As the features read them: a partial stays bounded whatever an upsert's fields.
+        brands[i] = Texts.cut(c.brand(), RankingFeatures.MAX_FIELD_CHARS);
+        models[i] = Texts.cut(c.model(), RankingFeatures.MAX_FIELD_CHARS);
       }
     }
     return new Found(items, null, brands, models, denseFloor(top, k), (long) k * over);

@@ -106,6 +106,23 @@ public final class RankingFeatures {
    */
   public static final int MAX_TITLE_CHARS = 512;
 
+  /**
+   * Brand and model characters the features read: the first 256 UTF-16 units (a model code has at
+   * most 30 letters and digits; a brand of more names nothing a shopper types). Experts send these
+   * to the merge cut so, and a hostile 16 Ki-character brand or model costs no more.
+   */
+  public static final int MAX_FIELD_CHARS = 256;
+
+  /** A product as the features read it: title, brand and model cut to their bounds. */
+  private record Named(String title, String brand, String model) {
+    static Named of(Product p) {
+      return new Named(
+          Texts.cut(p.title(), MAX_TITLE_CHARS),
+          Texts.cut(p.brand(), MAX_FIELD_CHARS),
+          Texts.cut(p.model(), MAX_FIELD_CHARS));
+    }
+  }
+
   /** The RRF constant. */
   public static final int RRF_K = 60;
 
@@ -299,17 +316,17 @@ public final class RankingFeatures {
     double[] f = new double[NAMES.size()];
     f[DENSE] = dense;
     f[BM25] = bm25Normalized;
-    String title = Texts.cut(p.title(), MAX_TITLE_CHARS);
-    f[TITLE_COVERAGE] = coverage(q.terms, title);
-    f[BRAND_MATCH] = brandMatch(q, p.brand()) ? 1 : 0;
+    Named n = Named.of(p);
+    f[TITLE_COVERAGE] = coverage(q.terms, n.title());
+    f[BRAND_MATCH] = brandMatch(q, n.brand()) ? 1 : 0;
     f[DENSE_RR] = denseRank < 0 ? 0 : 1.0 / (RRF_K + denseRank + 1);
     f[BM25_RR] = bm25Rank < 0 ? 0 : 1.0 / (RRF_K + bm25Rank + 1);
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
-    int code = codeMatch(q, p);
-    f[CODE_EXACT] = code == 2 ? codeShare(q, p) : 0;
+    int code = codeMatch(q, n);
+    f[CODE_EXACT] = code == 2 ? codeShare(q, n) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
-    f[QUANTITY_CONFLICT] = quantityConflict(q, title) ? 1 : 0;
+    f[QUANTITY_CONFLICT] = quantityConflict(q, n.title()) ? 1 : 0;
     return f;
   }
 
@@ -413,11 +430,15 @@ public final class RankingFeatures {
    * for WorkCentre 7132").
    */
   Set<String> productCodes(Product p) {
+    return productCodes(Named.of(p));
+  }
+
+  private Set<String> productCodes(Named p) {
     if (!p.model().isBlank()) {
-      String full = fullModel(p);
+      String full = fullModel(p.model());
       return full == null ? Set.of() : Set.of(full);
     }
-    return titleCodes(Texts.cut(p.title(), MAX_TITLE_CHARS));
+    return titleCodes(p.title());
   }
 
   /**
@@ -425,12 +446,12 @@ public final class RankingFeatures {
    * in at most {@value #MAX_JOIN} words ("DXOC67C3", "DXOC 67C3", "Cat5E, 25ft"); else null (a
    * product name such as "100ft Cat5E 350MHz Snagless Patch Cable", or no model).
    */
-  static String fullModel(Product p) {
-    String m = alnum(p.model());
+  static String fullModel(String model) {
+    String m = alnum(model);
     return m.length() >= 4
             && m.length() <= 30
             && m.chars().anyMatch(Character::isDigit)
-            && WHITESPACE.split(p.model().trim()).length <= MAX_JOIN
+            && WHITESPACE.split(model.trim()).length <= MAX_JOIN
         ? m
         : null;
   }
@@ -444,7 +465,7 @@ public final class RankingFeatures {
    * of the query ({@link #codes}) is one of its title's codes ({@link #productCodes}). The
    * product's brand is not a code of it ("C2G").
    */
-  int codeMatch(QueryTerms q, Product p) {
+  private int codeMatch(QueryTerms q, Named p) {
     if (q.runs.isEmpty() && q.codes.isEmpty()) {
       return 0;
     }
@@ -485,7 +506,7 @@ public final class RankingFeatures {
    * Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code of another product ("HP
    * 823A Original Black").
    */
-  double codeShare(QueryTerms q, Product p) {
+  private double codeShare(QueryTerms q, Named p) {
     if (!p.model().isBlank()) {
       return 1;
     }

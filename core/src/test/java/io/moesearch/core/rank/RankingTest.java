@@ -64,6 +64,25 @@ class RankingTest {
                 .of(features.query("spinner"), offer, 0.5, 0.5, 0, 0)[
                 RankingFeatures.TITLE_COVERAGE])
         .isZero();
+
+    // Brand and model likewise: what an expert sends the merge, cut, ranks as the whole.
+    String brand = "Acme " + "b".repeat(400);
+    String model = "DXOC67C3 " + "m".repeat(400);
+    Product long1 = new Product("4", "Acme DXOC67C3 washer", brand, model, "", null, null);
+    Product cut1 =
+        new Product(
+            "4",
+            "Acme DXOC67C3 washer",
+            brand.substring(0, RankingFeatures.MAX_FIELD_CHARS),
+            model.substring(0, RankingFeatures.MAX_FIELD_CHARS),
+            "",
+            null,
+            null);
+    for (String q : List.of("acme dxoc67c3", "acme " + "b".repeat(300), "dxoc67c3 washer")) {
+      assertThat(features.of(features.query(q), long1, 0.5, 0.5, 0, 0))
+          .as(q)
+          .containsExactly(features.of(features.query(q), cut1, 0.5, 0.5, 0, 0));
+    }
   }
 
   @Test
