@@ -43,6 +43,11 @@ public record Product(
       throw new IllegalArgumentException(
           "product " + id + ": price must be a finite number >= 0, got " + price);
     }
+    if (price != null) {
+      // -0.0 passes the check above, but no price range from 0 matches it (Lucene orders -0.0
+      // below 0.0): the product would drop out of every "price_min": 0 filter.
+      price = price + 0.0;
+    }
     brand = Objects.requireNonNullElse(brand, "");
     model = Objects.requireNonNullElse(model, "");
     description = Objects.requireNonNullElse(description, "");

@@ -255,7 +255,13 @@ public final class HybridRanker {
         k);
   }
 
+  /**
+   * A candidate as the features read it. A title that a result item's cut leaves blank (one that
+   * starts with {@link RankingFeatures#MAX_TITLE_CHARS} blanks) is read as "-": as the blank, it
+   * has no terms, codes, quantities or colours, and a product needs a title.
+   */
   private static Product product(Candidate c) {
-    return new Product(c.productId(), c.title(), c.brand(), c.model(), "", null, null);
+    String title = c.title().isBlank() ? "-" : c.title();
+    return new Product(c.productId(), title, c.brand(), c.model(), "", null, null);
   }
 }

@@ -108,4 +108,11 @@ class CatalogLoaderTest {
         new Product("1", "HP Pavilion dv7", "HP", "dv7-1211ea", "Intel Core 2 Duo", 10.0, null);
     assertThat(p.searchableText()).isEqualTo("HP Pavilion dv7. dv7-1211ea. Intel Core 2 Duo");
   }
+
+  /** A price of -0.0 is 0.0, from any source: Lucene orders -0.0 below every range from 0. */
+  @Test
+  void aNegativeZeroPriceIsZero() {
+    Product p = new Product("p", "t", "", "", "", -0.0, null);
+    assertThat(Double.doubleToRawLongBits(p.price())).isEqualTo(Double.doubleToRawLongBits(0.0));
+  }
 }

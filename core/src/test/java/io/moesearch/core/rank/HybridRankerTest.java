@@ -143,4 +143,19 @@ class HybridRankerTest {
   private static List<String> ranked(List<HybridRanker.Scored> list, LinearFusion model) {
     return list.stream().map(s -> s.productId() + "=" + model.score(s.features())).toList();
   }
+
+  /**
+   * A candidate whose title a result item's cut leaves blank (512 blanks, then words) still gets
+   * features, as a title without words: the merge does not fail on it.
+   */
+  @Test
+  void aTitleCutToBlanksIsATitleWithoutWords() {
+    HybridRanker hybrid = new HybridRanker();
+    String cut = " ".repeat(RankingFeatures.MAX_TITLE_CHARS);
+    List<HybridRanker.Scored> s =
+        hybrid.dense("usb cable", List.of(new Candidate(-1, "p", cut, "", "", 0.5f)));
+    assertThat(s)
+        .singleElement()
+        .satisfies(x -> assertThat(x.features()[RankingFeatures.TITLE_COVERAGE]).isZero());
+  }
 }
