@@ -35,13 +35,6 @@ final class CatalogCoherence {
    */
   private static final String UPSERTS_COMPLETE_SINCE = "u:complete-since";
 
-  /**
-   * Prefix of the key recording when a product was upserted with more terms than a signature keeps
-   * ({@link UpsertSignature#MAX_TERMS}): its kept signature (no terms) then shares a term with any
-   * query.
-   */
-  private static final String ANY_TERM = "t:";
-
   /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
   static final long INCOHERENT = Long.MIN_VALUE;
 
@@ -177,19 +170,12 @@ final class CatalogCoherence {
     }
     if (c.upsert() != null) {
       UpsertSignature u = c.upsert();
-      if (u.terms().length <= UpsertSignature.MAX_TERMS) {
-        upserts.put(c.productId(), u);
-        changes.remove(ANY_TERM + c.productId());
-      } else {
-        // Too many terms to keep on every subtask and scan on every check (a hostile text): its
-        // experts and embedding are kept, its terms are not, and it is judged as sharing a term
-        // with every query, its BM25 score unknown (the lexical delay).
-        upserts.put(
-            c.productId(),
-            new UpsertSignature(u.appliedAtMillis(), u.experts(), u.vector(), new int[0]));
-        changes.put(ANY_TERM + c.productId(), u.appliedAtMillis());
+      if (u.terms() != null && u.terms().length > UpsertSignature.MAX_TERMS) {
+        // Too many terms to keep on every subtask and scan on every check (a hostile text).
+        u = u.withoutTerms();
         upsertTermsNotKept.inc();
       }
+      upserts.put(c.productId(), u);
       upsertsSincePrune++;
       Long last = changes.get(LAST_UPSERT);
       changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
@@ -197,7 +183,6 @@ final class CatalogCoherence {
       // A patch or delete: the product's earlier upsert no longer describes it (and a delete
       // cannot enter anything).
       upserts.remove(c.productId());
-      changes.remove(ANY_TERM + c.productId());
     }
     long now = System.currentTimeMillis();
     if (now - lastPrune > 10_000 || upsertsSincePrune >= CacheLookup.UPSERTS_KEPT / 4) {
@@ -326,16 +311,6 @@ final class CatalogCoherence {
       if (u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector)) {
         staleNewDense.inc();
         return INCOHERENT;
-      }
-      if (u.terms().length == 0
-          && Long.valueOf(u.appliedAtMillis()).equals(changes.get(ANY_TERM + e.getKey()))) {
-        // Its terms were not kept: it may share one with the query, its score unknown.
-        if (now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
-          staleNewLexical.inc();
-          return INCOHERENT;
-        }
-        checked = Math.min(checked, u.appliedAtMillis() + CacheLookup.COHERENCE_MARGIN_MS);
-        continue;
       }
       if (queryTerms == null) {
         queryTerms = queryTermsOf.of(text);

@@ -43,11 +43,13 @@ import org.apache.lucene.analysis.Analyzer;
  * @param appliedAtMillis when the upsert was applied (epoch millis)
  * @param experts the experts the product joined, non-null
  * @param vector its unit-length embedding, non-null
- * @param terms the sorted, distinct hashes of its BM25 terms ({@link #termHashes}), non-null
- * @param bm25 per hash in {@code terms}, the BM25 score its terms add to a matching query's in the
- *     lexical branch serving artifact version {@code bm25Version} (summed over terms sharing a
- *     hash), or {@code null} when unknown (a signature from before it was recorded: then any shared
- *     term counts)
+ * @param terms the sorted, distinct hashes of its BM25 terms ({@link #termHashes}), or {@code null}
+ *     when they are not kept ({@link #withoutTerms}: then it shares a term with every query, its
+ *     score unknown)
+ * @param bm25 per hash in {@code terms} (which it then requires), the BM25 score its terms add to a
+ *     matching query's in the lexical branch serving artifact version {@code bm25Version} (summed
+ *     over terms sharing a hash), or {@code null} when unknown (a signature from before it was
+ *     recorded: then any shared term counts)
  * @param bm25Version the artifact version whose statistics {@code bm25} was scored with; {@code
  *     null} exactly when {@code bm25} is (an answer of another version is judged as if the scores
  *     were unknown)
@@ -77,10 +79,10 @@ public record UpsertSignature(
   /**
    * Most terms of a signature the query cache keeps. A catalogue product has far fewer (the 19,406
    * Icecat products at most 98 distinct words); one with more (a hostile 64 KB text of distinct
-   * words has some 15,000) is not kept, and the cache judges the answers it could enter as it does
-   * when it dropped upserts beyond its bound: by the experts they searched and, for the lexical
-   * branch, any answer {@code LEXICAL_ENTRY_DELAY_MS} old ({@code CatalogCoherence}). So the kept
-   * signatures, held by every cache subtask and scanned on every check, stay bounded in size.
+   * words has some 15,000) is kept {@link #withoutTerms} ({@code CatalogCoherence}): it then shares
+   * a term with every query, its score unknown, so the cache judges the answers it could enter
+   * lexically by their age ({@code LEXICAL_ENTRY_DELAY_MS}). So the kept signatures, held by every
+   * cache subtask and scanned on every check, stay bounded in size.
    */
   public static final int MAX_TERMS = 512;
 
@@ -88,10 +90,13 @@ public record UpsertSignature(
   private static final Analyzer ANALYZER = Analyzers.allText();
 
   public UpsertSignature {
-    if (experts == null || vector == null || terms == null) {
-      throw new IllegalArgumentException("experts, vector and terms are required");
+    if (experts == null || vector == null) {
+      throw new IllegalArgumentException("experts and vector are required");
     }
-    for (int i = 1; i < terms.length; i++) {
+    if (terms == null && bm25 != null) {
+      throw new IllegalArgumentException("bm25 scores need their terms");
+    }
+    for (int i = 1; terms != null && i < terms.length; i++) {
       if (terms[i - 1] >= terms[i]) {
         throw new IllegalArgumentException("terms must be sorted and distinct");
       }
@@ -110,6 +115,14 @@ public record UpsertSignature(
         }
       }
     }
+  }
+
+  /**
+   * This signature without its terms (nor their scores): it shares a term with every query, its
+   * BM25 score unknown. What the query cache keeps of a product of more than {@link #MAX_TERMS}.
+   */
+  public UpsertSignature withoutTerms() {
+    return new UpsertSignature(appliedAtMillis, experts, vector, null, null, null);
   }
 
   /** A signature whose terms' BM25 scores are unknown. */
@@ -185,9 +198,12 @@ public record UpsertSignature(
     return sharesTerm(queryTerms) || mayEnterDensely(answerExperts, denseFloor, queryVector);
   }
 
-  /** Whether the lexical branch could find it: it shares an analysed term with the query. */
+  /**
+   * Whether the lexical branch could find it: it shares an analysed term with the query (always,
+   * when its terms are not kept).
+   */
   public boolean sharesTerm(int[] queryTerms) {
-    return intersects(terms, queryTerms);
+    return terms == null || intersects(terms, queryTerms);
   }
 
   /**

@@ -50,12 +50,9 @@ final class TitleCache<V> {
     }
     v = compute.apply(title);
     int n = title.length();
-    if (n <= MAX_TITLE_CHARS && keptChars.addAndGet(n) <= budgetChars) {
-      if (values.putIfAbsent(title, v) != null) {
-        keptChars.addAndGet(-n);
-      }
-    } else if (n <= MAX_TITLE_CHARS) {
-      keptChars.addAndGet(-n);
+    if (n <= MAX_TITLE_CHARS
+        && (keptChars.addAndGet(n) > budgetChars || values.putIfAbsent(title, v) != null)) {
+      keptChars.addAndGet(-n); // over the budget, or kept by another thread meanwhile
     }
     return v;
   }
