@@ -10,8 +10,9 @@ import java.util.Random;
  * Fits a {@link LinearFusion} by coordinate ascent on mean nDCG@10 (as RankLib's CoordinateAscent
  * does): one weight at a time is moved along a grid of step sizes while the metric improves, from a
  * few seeded random restarts. Direct metric optimisation suits a handful of features and a small
- * judged set. Deterministic for a seed. The weights of {@link RankingFeatures#NON_POSITIVE} start
- * negative and never turn positive.
+ * judged set. Deterministic for a seed. Every start and every step is {@link
+ * RankingFeatures#admissible}: the weights of {@link RankingFeatures#NON_POSITIVE} never turn
+ * positive, and the code signal always outweighs the length signal in the dense weight.
  */
 public final class CoordinateAscent {
   private static final double[] STEPS = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
@@ -63,6 +64,8 @@ public final class CoordinateAscent {
           w[i] = -w[i];
         }
       }
+      // An admissible start: the code signal outweighs the length signal.
+      w[RankingFeatures.DENSE_X_CODE] -= Math.max(0, w[RankingFeatures.DENSE_X_LENGTH]);
       double score = objective(w, queries, total);
       for (int round = 0; round < rounds; round++) {
         boolean improved = false;
@@ -71,7 +74,7 @@ public final class CoordinateAscent {
             for (int dir : new int[] {1, -1}) {
               double[] c = w.clone();
               c[i] += dir * step;
-              if (c[i] > 0 && RankingFeatures.NON_POSITIVE.contains(i)) {
+              if (!RankingFeatures.admissible(c)) {
                 continue;
               }
               double s = objective(c, queries, total);
@@ -86,6 +89,7 @@ public final class CoordinateAscent {
         if (!improved) {
           break;
         }
+        normalise(w); // the same ranking; the step grid stays relative to the weights' scale
       }
       if (score > bestScore) {
         bestScore = score;
@@ -93,6 +97,19 @@ public final class CoordinateAscent {
       }
     }
     return new LinearFusion(best);
+  }
+
+  /** Scales {@code w} to unit L1 norm (a linear model ranks alike at every positive scale). */
+  private static void normalise(double[] w) {
+    double norm = 0;
+    for (double x : w) {
+      norm += Math.abs(x);
+    }
+    if (norm > 0) {
+      for (int i = 0; i < w.length; i++) {
+        w[i] /= norm;
+      }
+    }
   }
 
   private static double objective(double[] w, List<Compiled> queries, double total) {

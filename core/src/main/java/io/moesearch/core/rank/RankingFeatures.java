@@ -48,7 +48,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       and the product's title names quantities of that unit but not that one ({@link
  *       #quantities}): "Lexmark 128 MB DDR-DRAM" for a query naming 512MB, the 3 GB variant of a
  *       phone for "2GB RAM". Dense similarity cannot tell such variants apart, and BM25 only
- *       rewards the matching number, never penalises the other.
+ *       rewards the matching number, never penalises the other;
+ *   <li>{@code colour_conflict}: 1 if the query names a colour and the product's title names
+ *       colours, none of them that one ({@link #colourConflict}): the blue variant of a cable for a
+ *       query naming the black one, the magenta cartridge for "HP 90 Original Cyan".
  * </ol>
  *
  * The code and length signals come from the query text ({@link #of}); agreement and gap need both
@@ -69,7 +72,8 @@ public final class RankingFeatures {
           "dense_x_agreement",
           "dense_x_gap",
           "dense_x_length",
-          "quantity_conflict");
+          "quantity_conflict",
+          "colour_conflict");
 
   public static final int DENSE = 0;
   public static final int BM25 = 1;
@@ -84,6 +88,7 @@ public final class RankingFeatures {
   public static final int DENSE_X_GAP = 10;
   public static final int DENSE_X_LENGTH = 11;
   public static final int QUANTITY_CONFLICT = 12;
+  public static final int COLOUR_CONFLICT = 13;
 
   /**
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
@@ -95,7 +100,32 @@ public final class RankingFeatures {
    * from DXOC47C3, would pay for it.
    */
   public static final Set<Integer> NON_POSITIVE =
-      Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT);
+      Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT, COLOUR_CONFLICT);
+
+  /**
+   * Whether fusion weights keep the contracts a fit must keep ({@link CoordinateAscent}): every
+   * weight of {@link #NON_POSITIVE} at or below 0, and {@code dense_x_code + max(0, dense_x_length)
+   * < 0}. A code query's length signal is 1 ({@link QuerySignals}), so with the list signals equal
+   * a query naming a model code always trusts the dense cosine less than one without ("dxoc-67c3"
+   * against "front loader washer"), whatever their lengths: the code signal lowers its dense
+   * weight, and the length signal can raise it by at most {@code max(0, dense_x_length)} more than
+   * any other query's.
+   *
+   * @param weights one per feature of {@link #NAMES}
+   * @throws IllegalArgumentException if the length is not {@code NAMES.size()}
+   */
+  public static boolean admissible(double[] weights) {
+    if (weights.length != NAMES.size()) {
+      throw new IllegalArgumentException(
+          "expected " + NAMES.size() + " weights, got " + weights.length);
+    }
+    for (int i : NON_POSITIVE) {
+      if (weights[i] > 0) {
+        return false;
+      }
+    }
+    return weights[DENSE_X_CODE] + Math.max(0, weights[DENSE_X_LENGTH]) < 0;
+  }
 
   /**
    * Title characters the features read: the first 512 UTF-16 units, as many as a result item
@@ -193,7 +223,8 @@ public final class RankingFeatures {
    * @param code 1 when the query contains a model-code-like token (letters and digits mixed, 4+
    *     characters after removing {@code - . _ /}, not a number with a unit such as "16gb"; or a
    *     part number of {@value #MIN_NUMERIC_CODE}+ digits such as "50030764")
-   * @param length query tokens / {@value #MAX_LENGTH}, capped at 1
+   * @param length query tokens / {@value #MAX_LENGTH}, capped at 1; 1 when {@code code} is (a query
+   *     naming a model code is as specific as the longest)
    * @param agreement share of the BM25 top 10 also in the dense top 10
    * @param gap 1 − (normalised BM25 score of the 10th BM25 hit): how far BM25's best stands above
    *     its 10th; 1 when BM25 has fewer than 10 hits, 0 when none
@@ -237,6 +268,9 @@ public final class RankingFeatures {
     /** The query's quantities by unit ({@link #quantities}). */
     final Map<String, Set<String>> quantities;
 
+    /** The colours the query names ({@link #colours}). */
+    final Set<String> colours;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -249,9 +283,11 @@ public final class RankingFeatures {
       this.rawTokens = List.copyOf(raw);
       this.spaced = " " + String.join(" ", rawTokens) + " ";
       this.code = hasModelCode(text);
-      this.length = Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
+      // A model code says as much as a long query: the query is as specific as the signal goes.
+      this.length = code ? 1.0 : Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
       this.codes = codes(text);
       this.quantities = quantities(text);
+      this.colours = Set.copyOf(colours(text));
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
       String[] words = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
@@ -327,7 +363,83 @@ public final class RankingFeatures {
     f[CODE_EXACT] = code == 2 ? codeShare(q, n) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title()) ? 1 : 0;
+    f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
     return f;
+  }
+
+  /**
+   * Colour words, each with its one spelling ("gray" is "grey"): a product sold in several colours
+   * is several products, and shoppers name the one they want.
+   */
+  private static final Map<String, String> COLOURS = colours();
+
+  private static Map<String, String> colours() {
+    Map<String, String> m = new HashMap<>();
+    for (String c :
+        List.of(
+            "black",
+            "white",
+            "grey",
+            "silver",
+            "gold",
+            "red",
+            "blue",
+            "green",
+            "yellow",
+            "cyan",
+            "magenta",
+            "pink",
+            "purple",
+            "violet",
+            "orange",
+            "brown",
+            "beige",
+            "navy",
+            "ivory",
+            "bronze",
+            "copper",
+            "turquoise",
+            "teal",
+            "lime",
+            "maroon",
+            "burgundy",
+            "graphite",
+            "champagne",
+            "transparent")) {
+      m.put(c, c);
+    }
+    m.put("gray", "grey");
+    return Map.copyOf(m);
+  }
+
+  /** The colours a text names, by their one spelling ({@link #COLOURS}); whole words only. */
+  public static Set<String> colours(String text) {
+    Set<String> out = new HashSet<>();
+    for (String w : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
+      String c = COLOURS.get(w);
+      if (c != null) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Colours of a title, by title: titles repeat across queries. */
+  private final TitleCache<Set<String>> titleColours = new TitleCache<>();
+
+  /**
+   * Whether the query names a colour and the title names colours, none of them the query's: "C2G
+   * 50ft Cat6 Patch Cable Black" against "... Cable Blue" (true), against "... Black networking
+   * cable" (false), against a title naming no colour (false: nothing contradicts it); "HP 90
+   * Original Cyan" against "HP 90 Original Magenta" (true). Dense similarity cannot tell such
+   * variants apart (their titles differ by one word), and BM25 only rewards the matching colour.
+   */
+  boolean colourConflict(QueryTerms q, String title) {
+    if (q.colours.isEmpty()) {
+      return false;
+    }
+    Set<String> t = titleColours.get(title, RankingFeatures::colours);
+    return !t.isEmpty() && Collections.disjoint(t, q.colours);
   }
 
   /** Quantities of a title by unit, by title: titles repeat across queries. */

@@ -124,7 +124,9 @@ class RankingTest {
   void theAdaptiveTermsScaleTheDenseCosineByTheQuerySignals() {
     double[] code = features.of(features.query("xerox 006r90321"), toner, 0.5, 0, -1, -1);
     assertThat(code[RankingFeatures.DENSE_X_CODE]).isEqualTo(0.5);
-    assertThat(code[RankingFeatures.DENSE_X_LENGTH]).isEqualTo(0.5 * 2 / 8);
+    assertThat(code[RankingFeatures.DENSE_X_LENGTH])
+        .as("a code query is full length")
+        .isEqualTo(0.5);
     double[] words = features.of(features.query("black toner"), toner, 0.5, 0, -1, -1);
     assertThat(words[RankingFeatures.DENSE_X_CODE]).isZero();
     RankingFeatures.setListSignals(words, 0.4, 0.2);
@@ -194,6 +196,51 @@ class RankingTest {
     assertThat(fit.weights()[RankingFeatures.CODE_NEAR]).isLessThanOrEqualTo(0);
     assertThat(fit.weights()[RankingFeatures.DENSE_X_CODE]).isLessThanOrEqualTo(0);
     assertThat(CoordinateAscent.rank(fit, q).get(0)).isEqualTo("a");
+  }
+
+  @Test
+  void aFitNeverLetsTheLengthSignalOutweighTheCodeSignal() {
+    // Training data where a long query's relevant product needs a high dense weight and a short
+    // one's a low one: a fit free to use dense_x_length for it would outweigh dense_x_code.
+    int n = RankingFeatures.NAMES.size();
+    double[] longRelevant = new double[n];
+    longRelevant[RankingFeatures.DENSE_X_LENGTH] = 0.9; // cosine 0.9 × length 1
+    double[] longOther = new double[n];
+    longOther[RankingFeatures.BM25] = 0.1;
+    RankedQuery q =
+        new RankedQuery("q", List.of("a", "b"), List.of(longOther, longRelevant), Map.of("b", 1));
+    LinearFusion fit = new CoordinateAscent(3, 20, 1).fit(List.of(q));
+    assertThat(RankingFeatures.admissible(fit.weights())).isTrue();
+    assertThat(
+            fit.weights()[RankingFeatures.DENSE_X_CODE]
+                + Math.max(0, fit.weights()[RankingFeatures.DENSE_X_LENGTH]))
+        .isNegative();
+  }
+
+  @Test
+  void theLengthSignalCountsWordsAndIsFullForAModelCode() {
+    assertThat(features.query("front loader washer").length()).isEqualTo(3.0 / 8);
+    assertThat(features.query("usb cable black 3 m long for laptops and tablets").length())
+        .isEqualTo(1.0);
+    assertThat(features.query("dxoc-67c3").code()).isEqualTo(1.0);
+    assertThat(features.query("dxoc-67c3").length()).isEqualTo(1.0);
+  }
+
+  @Test
+  void admissibleWeightsKeepTheNonPositiveSignsAndTheCodeAboveTheLength() {
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE_X_CODE] = -0.5;
+    w[RankingFeatures.DENSE_X_LENGTH] = 0.4;
+    assertThat(RankingFeatures.admissible(w)).isTrue();
+    w[RankingFeatures.DENSE_X_LENGTH] = -0.6; // a long query trusts BM25 more: any amount
+    assertThat(RankingFeatures.admissible(w)).isTrue();
+    w[RankingFeatures.DENSE_X_LENGTH] = 0.6;
+    assertThat(RankingFeatures.admissible(w)).isFalse();
+    w[RankingFeatures.DENSE_X_LENGTH] = 0;
+    w[RankingFeatures.COLOUR_CONFLICT] = 0.1;
+    assertThat(RankingFeatures.admissible(w)).isFalse();
+    assertThatThrownBy(() -> RankingFeatures.admissible(new double[2]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static RankedQuery query(

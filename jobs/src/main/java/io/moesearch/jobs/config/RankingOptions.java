@@ -26,10 +26,10 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "-0.124,0.689,-0.147,0.897,0.778,1.227,13.961,-0.350,-0.283,2.619,3.272,-0.960,-0.089",
+          "0.008534,0.02082,-0.006382,0.01495,0.02385,0.114,0.5909,-0.01167,-0.0004667,0.05409,0.09852,-0.03641,-0.004484,-0.01495",
           "Fusion weights of dense, bm25, title_coverage, brand_match, code_exact, dense_rr,"
               + " bm25_rr, code_near, dense_x_code, dense_x_agreement, dense_x_gap,"
-              + " dense_x_length, quantity_conflict.");
+              + " dense_x_length, quantity_conflict, colour_conflict.");
 
   public static final ConfigOption<Double> MIN_SIMILARITY =
       number(

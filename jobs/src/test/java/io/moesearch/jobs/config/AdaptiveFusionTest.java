@@ -123,5 +123,6 @@ class AdaptiveFusionTest {
         MoeSearchConfig.load(java.nio.file.Path.of("../conf/moe-search.yaml"), Map.of());
     assertThat(example.ranking().fusion()).isEqualTo(shipped);
     assertThat(shipped.weights()[RankingFeatures.DENSE_X_CODE]).isNotZero();
+    assertThat(RankingFeatures.admissible(shipped.weights())).isTrue();
   }
 }

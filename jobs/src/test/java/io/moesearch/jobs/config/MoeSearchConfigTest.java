@@ -139,17 +139,18 @@ class MoeSearchConfigTest {
   void rankingWeightsAreParsedAndChecked() {
     var r =
         MoeSearchConfig.defaultsWith(
-                Map.of("ranking.weights", "1,2,3,4,5,6,7,8,9,10,11,12,13", "ranking.mode", "dense"))
+                Map.of(
+                    "ranking.weights", "1,2,3,4,5,6,7,8,9,10,11,12,13,14", "ranking.mode", "dense"))
             .ranking();
     assertThat(r.hybrid()).isFalse();
-    assertThat(r.fusion().weights()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+    assertThat(r.fusion().weights()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
     assertThat(MoeSearchConfig.defaultsWith(Map.of()).ranking().hybrid()).isTrue();
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", "1,2")))
-        .hasMessageContaining("ranking.weights must list 13");
+        .hasMessageContaining("ranking.weights must list 14");
     assertThatThrownBy(
             () ->
                 MoeSearchConfig.defaultsWith(
-                    Map.of("ranking.weights", "1,2,3,4,5,6,7,8,9,10,11,12,x")))
+                    Map.of("ranking.weights", "1,2,3,4,5,6,7,8,9,10,11,12,13,x")))
         .hasMessageContaining("'x'");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.mode", "fancy")))
         .hasMessageContaining("ranking.mode");
