@@ -689,13 +689,22 @@ class CacheLookupTest {
     for (int i = 0; i <= UpsertSignature.MAX_TERMS; i++) {
       words.append(" word").append(Integer.toString(i, 26).replace('0', 'z'));
     }
-    CatalogChange recent = upsert("huge1", T - 5_000, words.toString(), new float[] {0, 1, 0}, 9);
+    // A signature of all its terms (as no signer sends it: the cache cuts it itself) ...
+    long at = T - 5_000;
+    int[] all =
+        UpsertSignature.productTerms(new Product("huge1", words.toString(), "", "", "", 1.0, null));
+    CatalogChange recent =
+        new CatalogChange(
+            "huge1", at, new UpsertSignature(at, new int[] {9}, new float[] {0, 1, 0}, all), null);
     assertThat(recent.upsert().terms()).hasSizeGreaterThan(UpsertSignature.MAX_TERMS);
     change(recent);
     send(query("q2", "mouse pad")); // computed before "huge1", which is 5 s old: served
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2");
 
-    change(upsert("huge2", T - 40_000, words.toString(), new float[] {0, 1, 0}, 9));
+    // ... and one as signed: without its terms.
+    CatalogChange signed = upsert("huge2", T - 40_000, words.toString(), new float[] {0, 1, 0}, 9);
+    assertThat(signed.upsert().terms()).isNull();
+    change(signed);
     send(query("q3", "hdmi cable")); // computed before "huge2", which is 40 s old: recomputed
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2");
     assertThat(embedded()).containsExactly("q3");

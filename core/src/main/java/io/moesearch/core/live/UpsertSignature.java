@@ -79,10 +79,10 @@ public record UpsertSignature(
   /**
    * Most terms of a signature the query cache keeps. A catalogue product has far fewer (the 19,406
    * Icecat products at most 98 distinct words); one with more (a hostile 64 KB text of distinct
-   * words has some 15,000) is kept {@link #withoutTerms} ({@code CatalogCoherence}): it then shares
-   * a term with every query, its score unknown, so the cache judges the answers it could enter
-   * lexically by their age ({@code LEXICAL_ENTRY_DELAY_MS}). So the kept signatures, held by every
-   * cache subtask and scanned on every check, stay bounded in size.
+   * words has some 15,000) is signed {@link #withoutTerms} ({@link #of}): it then shares a term
+   * with every query, its score unknown, so the cache judges the answers it could enter lexically
+   * by their age ({@code LEXICAL_ENTRY_DELAY_MS}). So the kept signatures, held by every cache
+   * subtask and scanned on every check, stay bounded in size.
    */
   public static final int MAX_TERMS = 512;
 
@@ -136,7 +136,15 @@ public record UpsertSignature(
    */
   public static UpsertSignature of(
       long appliedAtMillis, int[] experts, float[] vector, Product product) {
-    return new UpsertSignature(appliedAtMillis, experts, vector, productTerms(product));
+    return bounded(new UpsertSignature(appliedAtMillis, experts, vector, productTerms(product)));
+  }
+
+  /**
+   * {@code s}, or {@link #withoutTerms} if it has more than {@link #MAX_TERMS}: a hostile text is
+   * cut where it is signed, so it is never broadcast to the caches in full.
+   */
+  private static UpsertSignature bounded(UpsertSignature s) {
+    return s.terms != null && s.terms.length > MAX_TERMS ? s.withoutTerms() : s;
   }
 
   /**
@@ -166,7 +174,7 @@ public record UpsertSignature(
       terms[i] = e.getKey();
       bm25[i++] = e.getValue();
     }
-    return new UpsertSignature(appliedAtMillis, experts, vector, terms, bm25, version);
+    return bounded(new UpsertSignature(appliedAtMillis, experts, vector, terms, bm25, version));
   }
 
   /** The hashes of {@code product}'s BM25 terms. */

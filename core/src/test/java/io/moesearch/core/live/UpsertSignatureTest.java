@@ -17,6 +17,23 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
 
 class UpsertSignatureTest {
+  /** A text of more distinct terms than a signature keeps is signed without them, at the source. */
+  @Test
+  void aProductOfMoreTermsThanASignatureKeepsIsSignedWithoutThem() {
+    StringBuilder words = new StringBuilder();
+    for (int i = 0; i <= UpsertSignature.MAX_TERMS; i++) {
+      words.append(" word").append(Integer.toString(i, 26).replace('0', 'z'));
+    }
+    Product hostile = new Product("h", words.toString(), "", "", "", 1.0, null);
+    assertThat(UpsertSignature.productTerms(hostile)).hasSizeGreaterThan(UpsertSignature.MAX_TERMS);
+    UpsertSignature s = UpsertSignature.of(1L, new int[] {3}, X, hostile);
+    assertThat(s.terms()).isNull();
+    assertThat(s.experts()).containsExactly(3);
+    assertThat(s.vector()).containsExactly(X);
+    Product small = new Product("s", "washing machine", "", "", "", 1.0, null);
+    assertThat(UpsertSignature.of(1L, new int[] {3}, X, small).terms()).hasSize(2);
+  }
+
   private static final float[] X = {1, 0, 0};
   private static final float[] Y = {0, 1, 0};
   private static final float[] XY = {0.6f, 0.8f, 0};
