@@ -398,9 +398,10 @@ final class BenchOverloadCommand extends CliCommand {
 
   /**
    * Never-seen query texts: the first 2 to 6 words of seeded random catalogue titles ({@link
-   * #next}); for warming up, 3 words drawn from a random title in random order ({@link #warmUp}),
-   * from a generator of their own so that the measured texts are the same however long the warm-up
-   * ran. No text is handed out twice, whichever method made it.
+   * #next}; once those are all handed out, the first 2 to 4 words of one and a word of another);
+   * for warming up, 3 words drawn from a random title in random order ({@link #warmUp}), from a
+   * generator of their own so that the measured texts are the same however long the warm-up ran. No
+   * text is handed out twice, whichever method made it.
    */
   static final class DistinctTexts {
     private final Catalog catalog;
@@ -421,14 +422,37 @@ final class BenchOverloadCommand extends CliCommand {
     }
 
     SearchQuery next(String id) {
-      for (int tries = 0; tries < 10 * catalog.size(); tries++) {
-        String[] w = catalog.get(order.get(next++ % order.size())).title().split("\\s+");
-        String text = String.join(" ", Arrays.copyOf(w, Math.min(w.length, 2 + random.nextInt(5))));
+      if (!prefixesExhausted) {
+        for (int tries = 0; tries < 10 * catalog.size(); tries++) {
+          String[] w = words(order.get(next++ % order.size()));
+          String text =
+              String.join(" ", Arrays.copyOf(w, Math.min(w.length, 2 + random.nextInt(5))));
+          if (used.add(text)) {
+            return new SearchQuery(id, text, 10, null, 0, null);
+          }
+        }
+        prefixesExhausted = true;
+      }
+      // The long tail past the titles' prefixes (a fast machine's 4× load asks some 38,000): the
+      // first 2 to 4 words of a title and a word of another, "HP 300XL Original hdmi".
+      for (int tries = 0; tries < 1000; tries++) {
+        String[] w = words(order.get(next++ % order.size()));
+        String[] other = words(random.nextInt(catalog.size()));
+        String text =
+            String.join(" ", Arrays.copyOf(w, Math.min(w.length, 2 + random.nextInt(3))))
+                + " "
+                + other[random.nextInt(other.length)];
         if (used.add(text)) {
           return new SearchQuery(id, text, 10, null, 0, null);
         }
       }
       throw new IllegalStateException("the catalogue has run out of distinct query texts");
+    }
+
+    private boolean prefixesExhausted;
+
+    private String[] words(int product) {
+      return catalog.get(product).title().split("\\s+");
     }
 
     List<SearchQuery> take(String prefix, int n) {

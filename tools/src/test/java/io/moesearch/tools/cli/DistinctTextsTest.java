@@ -49,6 +49,17 @@ class DistinctTextsTest {
     assertThat(texts(warmed.take("m-", 200))).isEqualTo(texts(cold.take("m-", 200)));
   }
 
+  /**
+   * Past the titles' prefixes (300 titles have at most 1,500) the texts go on, still distinct: a
+   * fast machine's loads ask more never-seen texts than the catalogue's prefixes.
+   */
+  @Test
+  void moreTextsThanTheTitlesPrefixesAreStillDistinct() {
+    BenchOverloadCommand.DistinctTexts texts = new BenchOverloadCommand.DistinctTexts(catalog(), 5);
+    List<String> all = texts(texts.take("m-", 3000));
+    assertThat(new HashSet<>(all)).hasSize(3000);
+  }
+
   /** No warm-up text is asked again in the measurement (it would be a cache hit there). */
   @Test
   void noTextIsHandedOutTwice() {
