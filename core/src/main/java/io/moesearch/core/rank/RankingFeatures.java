@@ -94,10 +94,11 @@ public final class RankingFeatures {
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
    * model code never trusts the dense cosine more than the same query without one ({@code
    * dense_x_code}), and a near-identical code is never a reason to rank a product higher ({@code
-   * code_near}). Where the training data are indifferent (Icecat products all carry a model field,
-   * and the exact code then decides alone) the fit would otherwise leave these weights at any
-   * value, and a shop whose offers have no model field, where only these signals separate DXOC67C3
-   * from DXOC47C3, would pay for it.
+   * code_near}), and a title naming another quantity or only other colours than the query's is
+   * never a reason either ({@code quantity_conflict}, {@code colour_conflict}). Where the training
+   * data are indifferent (Icecat products all carry a model field, and the exact code then decides
+   * alone) the fit would otherwise leave these weights at any value, and a shop whose offers have
+   * no model field, where only these signals separate DXOC67C3 from DXOC47C3, would pay for it.
    */
   public static final Set<Integer> NON_POSITIVE =
       Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT, COLOUR_CONFLICT);
@@ -397,7 +398,6 @@ public final class RankingFeatures {
             "navy",
             "ivory",
             "bronze",
-            "copper",
             "turquoise",
             "teal",
             "lime",
@@ -438,7 +438,7 @@ public final class RankingFeatures {
     if (q.colours.isEmpty()) {
       return false;
     }
-    Set<String> t = titleColours.get(title, RankingFeatures::colours);
+    Set<String> t = titleColours.get(title, x -> Set.copyOf(colours(x)));
     return !t.isEmpty() && Collections.disjoint(t, q.colours);
   }
 

@@ -36,6 +36,8 @@ class ColourConflictTest {
     assertThat(conflict("red cable", "redundant power supply")).isFalse();
     assertThat(conflict("gold cable", "Goldfinch cable white")).isTrue();
     assertThat(RankingFeatures.colours("Goldfinch redundant")).isEmpty();
+    // A material is not a colour: solid copper cable names none.
+    assertThat(conflict("cat5e installation cable blue", "Cat5e Solid Copper 305m")).isFalse();
   }
 
   /** The feature carries the conflict. */

@@ -200,13 +200,14 @@ class RankingTest {
 
   @Test
   void aFitNeverLetsTheLengthSignalOutweighTheCodeSignal() {
-    // Training data where a long query's relevant product needs a high dense weight and a short
-    // one's a low one: a fit free to use dense_x_length for it would outweigh dense_x_code.
+    // Training data that the first admissible start ranks wrong and that the length weight alone
+    // (visited before quantity_conflict's) would put right by a step of 1 or more: past
+    // |dense_x_code|. A fit free to take that step would leave the weights inadmissible.
     int n = RankingFeatures.NAMES.size();
     double[] longRelevant = new double[n];
     longRelevant[RankingFeatures.DENSE_X_LENGTH] = 0.9; // cosine 0.9 × length 1
     double[] longOther = new double[n];
-    longOther[RankingFeatures.BM25] = 0.1;
+    longOther[RankingFeatures.QUANTITY_CONFLICT] = -9; // its weight ≤ 0 makes this a bonus
     RankedQuery q =
         new RankedQuery("q", List.of("a", "b"), List.of(longOther, longRelevant), Map.of("b", 1));
     LinearFusion fit = new CoordinateAscent(3, 20, 1).fit(List.of(q));
