@@ -170,11 +170,10 @@ final class CatalogCoherence {
     }
     if (c.upsert() != null) {
       UpsertSignature u = c.upsert();
+      if (u.terms() != null && u.terms().length > UpsertSignature.MAX_TERMS) {
+        u = u.withoutTerms(); // as UpsertSignature.of signs one: never kept in full here either
+      }
       if (u.terms() == null) {
-        upsertTermsNotKept.inc(); // signed without them (a hostile text: UpsertSignature.of)
-      } else if (u.terms().length > UpsertSignature.MAX_TERMS) {
-        // Too many terms to keep on every subtask and scan on every check.
-        u = u.withoutTerms();
         upsertTermsNotKept.inc();
       }
       upserts.put(c.productId(), u);

@@ -5,6 +5,7 @@ import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.util.Texts;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -288,7 +289,7 @@ public final class RankingFeatures {
       this.length = code ? 1.0 : Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
       this.codes = codes(text);
       this.quantities = quantities(text);
-      this.colours = Set.copyOf(colours(text));
+      this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
       String[] words = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
@@ -368,60 +369,56 @@ public final class RankingFeatures {
     return f;
   }
 
-  /**
-   * Colour words, each with its one spelling ("gray" is "grey"): a product sold in several colours
-   * is several products, and shoppers name the one they want.
-   */
-  private static final Map<String, String> COLOURS = colours();
+  /** Colour words, each a product of its own when named: the word, or the word it spells. */
+  private static final Set<String> COLOURS =
+      Set.of(
+          "black",
+          "white",
+          "grey",
+          "silver",
+          "gold",
+          "red",
+          "blue",
+          "green",
+          "yellow",
+          "cyan",
+          "magenta",
+          "pink",
+          "purple",
+          "violet",
+          "orange",
+          "brown",
+          "beige",
+          "navy",
+          "ivory",
+          "bronze",
+          "turquoise",
+          "teal",
+          "lime",
+          "maroon",
+          "burgundy",
+          "graphite",
+          "champagne",
+          "transparent");
 
-  private static Map<String, String> colours() {
-    Map<String, String> m = new HashMap<>();
-    for (String c :
-        List.of(
-            "black",
-            "white",
-            "grey",
-            "silver",
-            "gold",
-            "red",
-            "blue",
-            "green",
-            "yellow",
-            "cyan",
-            "magenta",
-            "pink",
-            "purple",
-            "violet",
-            "orange",
-            "brown",
-            "beige",
-            "navy",
-            "ivory",
-            "bronze",
-            "turquoise",
-            "teal",
-            "lime",
-            "maroon",
-            "burgundy",
-            "graphite",
-            "champagne",
-            "transparent")) {
-      m.put(c, c);
-    }
-    m.put("gray", "grey");
-    return Map.copyOf(m);
-  }
+  /** Other spellings of {@link #COLOURS}. */
+  private static final Map<String, String> COLOUR_SPELLINGS = Map.of("gray", "grey");
 
   /** The colours a text names, by their one spelling ({@link #COLOURS}); whole words only. */
   public static Set<String> colours(String text) {
+    return colours(Arrays.asList(NON_ALNUM.split(text.toLowerCase(Locale.ROOT))));
+  }
+
+  /** The colours among lower-case words. */
+  private static Set<String> colours(List<String> words) {
     Set<String> out = new HashSet<>();
-    for (String w : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
-      String c = COLOURS.get(w);
-      if (c != null) {
+    for (String w : words) {
+      String c = COLOUR_SPELLINGS.getOrDefault(w, w);
+      if (COLOURS.contains(c)) {
         out.add(c);
       }
     }
-    return out;
+    return Set.copyOf(out);
   }
 
   /** Colours of a title, by title: titles repeat across queries. */
@@ -438,7 +435,7 @@ public final class RankingFeatures {
     if (q.colours.isEmpty()) {
       return false;
     }
-    Set<String> t = titleColours.get(title, x -> Set.copyOf(colours(x)));
+    Set<String> t = titleColours.get(title, RankingFeatures::colours);
     return !t.isEmpty() && Collections.disjoint(t, q.colours);
   }
 

@@ -410,6 +410,7 @@ final class BenchOverloadCommand extends CliCommand {
     private final Set<String> used = new HashSet<>();
     private final List<Integer> order = new ArrayList<>();
     private int next;
+    private boolean prefixesExhausted;
 
     DistinctTexts(Catalog catalog, long seed) {
       this.catalog = catalog;
@@ -448,8 +449,6 @@ final class BenchOverloadCommand extends CliCommand {
       }
       throw new IllegalStateException("the catalogue has run out of distinct query texts");
     }
-
-    private boolean prefixesExhausted;
 
     private String[] words(int product) {
       return catalog.get(product).title().split("\\s+");
