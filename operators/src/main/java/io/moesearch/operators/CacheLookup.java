@@ -9,6 +9,7 @@ import io.moesearch.connectors.message.StageLatency;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.cache.PressureDoorkeeper;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
@@ -55,7 +56,14 @@ import org.slf4j.LoggerFactory;
  *       than that within the L2 lifetime is computed without cache fills (its answer and embedding
  *       are not written back, so the long tail of one-off texts costs no fill traffic) and without
  *       coalescing (no fill will come to wait for); the count is keyed state {@link
- *       StateDescriptors#asked} with the L2 TTL ({@code cache.notAdmitted} counts these);
+ *       StateDescriptors#asked} with the L2 TTL ({@code cache.notAdmitted} counts these). With
+ *       {@code cache.admit-after} 1 the doorkeeper acts only under pressure ({@code
+ *       cache.doorkeeper-ms}, {@link PressureDoorkeeper}): while the computed answers' round trips
+ *       (from this operator sending the query on to its fill or release coming back, or to giving
+ *       up waiting for it) stand above the bound, a text computed for the first time is computed
+ *       without fills, except two probes a second; its second computation is cached. So one-off
+ *       texts cost the miss path no fills when it is the bottleneck, and every answer is cached
+ *       while it keeps up ({@code cache.doorkeeperPressured}: 1 while under pressure);
  *   <li><b>L3</b>: the query embedding in keyed state (with TTL): emitted to {@link #EMBEDDED} so
  *       the model is skipped;
  *   <li>otherwise a full miss, emitted to {@link #MISSES}.
@@ -168,6 +176,7 @@ public final class CacheLookup
   private transient MapState<String, Long> inFlight;
   private transient ValueState<Integer> asked;
   private transient Counter notAdmitted;
+  private transient PressureDoorkeeper doorkeeper;
   private transient MapState<String, AcceptedQuery> waiting;
 
   private transient Counter l1Hits;
@@ -274,6 +283,8 @@ public final class CacheLookup
     embeddingHits = metrics.counter("embeddingHits");
     misses = metrics.counter("misses");
     notAdmitted = metrics.counter("notAdmitted");
+    doorkeeper = settings.newDoorkeeper();
+    metrics.gauge("doorkeeperPressured", () -> doorkeeper != null && doorkeeper.verdict() ? 1 : 0);
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     coalesceReleased = metrics.counter("coalesceReleased");
@@ -466,7 +477,7 @@ public final class CacheLookup
       waiting.put(variant + SEP + q.query().queryId() + '#' + q.tsInMillis(), q);
       return;
     }
-    if (!admitted()) {
+    if (!admitted(ctx.timerService().currentProcessingTime())) {
       // Not yet asked often enough to be cached: computed without fills, so nothing to wait for.
       notAdmitted.inc();
       compute(q.withCacheFill(false), ctx);
@@ -503,16 +514,25 @@ public final class CacheLookup
   }
 
   /**
-   * The doorkeeper ({@link CacheSettings#admitAfter}): counts this computation of the current text
-   * and says whether its answer is to be cached. With {@code admitAfter} 1, always, and no state.
+   * The doorkeeper ({@link CacheSettings#admitAfter}, and under pressure {@link
+   * CacheSettings#doorkeeperMillis}): counts this computation of the current text at {@code
+   * nowMillis} (processing time) and says whether its answer is to be cached. With {@code
+   * admitAfter} 1 and no pressure, always, and no state.
    */
-  private boolean admitted() throws Exception {
-    if (settings.admitAfter() <= 1) {
+  private boolean admitted(long nowMillis) throws Exception {
+    int admitAfter = settings.admitAfter();
+    if (admitAfter <= 1 && (doorkeeper == null || !doorkeeper.pressured(nowMillis))) {
       return true;
     }
     Integer n = asked.value();
+    if (admitAfter <= 1) {
+      if (n == null && doorkeeper.probe(nowMillis)) {
+        return true; // a one-off text let through to measure the round trip
+      }
+      admitAfter = 2;
+    }
     int now = n == null ? 1 : n + 1;
-    if (now >= settings.admitAfter()) {
+    if (now >= admitAfter) {
       asked.clear(); // admitted: its answer will be cached, the count is no longer needed
       return true;
     }
@@ -598,7 +618,7 @@ public final class CacheLookup
     } else {
       l1.invalidate(fill.text() + '\u0001' + variant); // the hit path holds the newer one
     }
-    if (inFlight.contains(variant)) {
+    if (cameBack(variant, ctx)) {
       // The timer stays: it may serve another variant, and finds nothing to do for this one.
       answerWaiters(variant, r, SearchResult.NOT_DEGRADED, ctx, out);
     }
@@ -611,6 +631,7 @@ public final class CacheLookup
     for (Map.Entry<String, Long> e : inFlight.entries()) {
       if (e.getValue() <= timestamp) {
         expired.add(e.getKey());
+        roundTrip(e.getValue(), timestamp); // gave up waiting: at least that long
       }
     }
     for (String variant : expired) {
@@ -647,7 +668,7 @@ public final class CacheLookup
   private void share(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
-    if (!inFlight.contains(variant)) {
+    if (!cameBack(variant, ctx)) {
       return;
     }
     CachedResult r = current(fill, ctx);
@@ -695,8 +716,29 @@ public final class CacheLookup
   private void release(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
-    if (inFlight.contains(variant)) {
+    if (cameBack(variant, ctx)) {
       computeWaiters(variant, coalesceReleased, ctx, out);
+    }
+  }
+
+  /**
+   * Whether {@code variant} is being computed with its fill awaited; if so, its round trip (from
+   * its registration to now) is recorded for the doorkeeper under pressure.
+   */
+  private boolean cameBack(String variant, ReadOnlyContext ctx) throws Exception {
+    Long deadline = inFlight.get(variant);
+    if (deadline == null) {
+      return false;
+    }
+    roundTrip(deadline, ctx.timerService().currentProcessingTime());
+    return true;
+  }
+
+  /** Records the round trip until {@code nowMillis} of a computation due at {@code deadline}. */
+  private void roundTrip(long deadline, long nowMillis) {
+    if (doorkeeper != null) {
+      long sent = deadline - settings.coalesceWaitMillis();
+      doorkeeper.roundTrip(nowMillis, Math.max(0, nowMillis - sent));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.core.cache.HeapCache;
+import io.moesearch.core.cache.PressureDoorkeeper;
 import io.moesearch.state.CachedResult;
 import java.io.Serializable;
 import java.time.Duration;
@@ -18,6 +19,9 @@ import java.time.Duration;
  * @param admitAfter a text's answer and embedding are written to the cache from its {@code
  *     admitAfter}-th computation within the L2 lifetime on (1: every computed answer); earlier ones
  *     are computed without cache fills and without coalescing
+ * @param doorkeeperMillis with {@code admitAfter} 1: while computed answers take longer than this
+ *     to come back to the cache ({@link io.moesearch.core.cache.PressureDoorkeeper}), texts are
+ *     cached from their second computation on, as with {@code admitAfter} 2; 0: never
  */
 public record CacheSettings(
     long l1MaxEntries,
@@ -26,7 +30,8 @@ public record CacheSettings(
     long l2TtlMillis,
     long l3TtlMillis,
     long coalesceWaitMillis,
-    int admitAfter)
+    int admitAfter,
+    long doorkeeperMillis)
     implements Serializable {
   public CacheSettings {
     range(l1MaxEntries, 1L << 40, "cache.l1-max-entries");
@@ -36,17 +41,37 @@ public record CacheSettings(
     range(l3TtlMillis, MAX_TTL_MILLIS, "cache.l3-ttl-ms");
     range(coalesceWaitMillis, 600_000, "cache.coalesce-wait-ms");
     range(admitAfter, 1_000, "cache.admit-after");
+    if (doorkeeperMillis != 0) {
+      range(doorkeeperMillis, 600_000, "cache.doorkeeper-ms");
+    }
   }
 
-  /** Every computed answer is cached ({@code admitAfter} 1); L1 is bounded by count only. */
+  /**
+   * Every computed answer is cached ({@code admitAfter} 1, no doorkeeper under pressure); L1 is
+   * bounded by count only.
+   */
   public CacheSettings(
       long l1MaxEntries,
       long l1TtlMillis,
       long l2TtlMillis,
       long l3TtlMillis,
       long coalesceWaitMillis) {
-    this(l1MaxEntries, 1L << 50, l1TtlMillis, l2TtlMillis, l3TtlMillis, coalesceWaitMillis, 1);
+    this(l1MaxEntries, 1L << 50, l1TtlMillis, l2TtlMillis, l3TtlMillis, coalesceWaitMillis, 1, 0);
   }
+
+  /** The doorkeeper under pressure of one subtask, {@code null} when there is none. */
+  public PressureDoorkeeper newDoorkeeper() {
+    return admitAfter <= 1 && doorkeeperMillis > 0
+        ? new PressureDoorkeeper(doorkeeperMillis, DOORKEEPER_INTERVAL_MILLIS)
+        : null;
+  }
+
+  /**
+   * How long computed answers' round trips must stand above {@code doorkeeperMillis} before the
+   * doorkeeper acts, and how often it lets a one-off text's answer through under pressure (a
+   * probe).
+   */
+  public static final long DOORKEEPER_INTERVAL_MILLIS = 1_000;
 
   /** An empty L1 of these bounds (per subtask, in heap). */
   public HeapCache<CachedResult> newL1() {

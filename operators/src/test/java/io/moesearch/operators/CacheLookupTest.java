@@ -260,7 +260,8 @@ class CacheLookupTest {
                             SETTINGS.l2TtlMillis(),
                             SETTINGS.l3TtlMillis(),
                             SETTINGS.coalesceWaitMillis(),
-                            2)),
+                            2,
+                            0)),
                     List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
                 CacheInput::key,
                 Types.STRING,
@@ -281,6 +282,63 @@ class CacheLookupTest {
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3");
     send(query("q4", "ink"));
     assertThat(misses()).last().extracting(AcceptedQuery::cacheFill).isEqualTo(false);
+  }
+
+  /** Settings with a coalescing wait of 5 s (no timer fires in between) and {@code doorkeeper}. */
+  private static CacheSettings doorkeeperSettings(long doorkeeperMillis) {
+    return new CacheSettings(
+        SETTINGS.l1MaxEntries(),
+        SETTINGS.l1MaxBytes(),
+        SETTINGS.l1TtlMillis(),
+        SETTINGS.l2TtlMillis(),
+        SETTINGS.l3TtlMillis(),
+        5_000,
+        1,
+        doorkeeperMillis);
+  }
+
+  /** Slow round trips (400 ms, then 1 s) and then a fast one, at processing times from 0. */
+  private void roundTripsSlowThenFast() throws Exception {
+    harness.setProcessingTime(0);
+    send(query("q1", "toner"));
+    harness.setProcessingTime(400);
+    fill(resultFill("toner", VERSION)); // 400 ms
+    send(query("q2", "ink"));
+    harness.setProcessingTime(1_400);
+    fill(resultFill("ink", VERSION)); // 1 s: a whole interval above 200 ms
+    send(query("q3", "paper"));
+    send(query("q4", "stapler"));
+    send(query("q5", "stapler"));
+    harness.setProcessingTime(1_450);
+    fill(resultFill("paper", VERSION)); // 50 ms
+    harness.setProcessingTime(2_400);
+    send(query("q6", "cable"));
+  }
+
+  /**
+   * With cache.doorkeeper-ms, every answer is cached while the miss path keeps up; once the
+   * computed answers' round trips stand above the bound for an interval, a text computed for the
+   * first time writes no fills (one probe per interval excepted) and its second computation does;
+   * once the round trips are back under the bound, every answer is cached again.
+   */
+  @Test
+  void underPressureOnlyRepeatedTextsAndAProbeWriteFills() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    roundTripsSlowThenFast();
+    assertThat(misses())
+        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+        .containsExactly("q1:true", "q2:true", "q3:true", "q4:false", "q5:true", "q6:true");
+  }
+
+  @Test
+  void withoutTheDoorkeeperSlowRoundTripsChangeNothing() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(0)), null, null);
+    roundTripsSlowThenFast();
+    assertThat(misses())
+        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+        .containsExactly("q1:true", "q2:true", "q3:true", "q4:true", "q6:true");
   }
 
   @Test

@@ -46,6 +46,18 @@ public final class CacheOptions {
           "Cache a text's answer from its Nth computation within cache.l2-ttl-ms on (2: one-off"
               + " texts never write cache fills).");
 
+  public static final ConfigOption<Long> DOORKEEPER_MS =
+      longIn(
+          "cache.doorkeeper-ms",
+          200,
+          0,
+          600_000,
+          "With cache.admit-after 1: while computed answers take longer than this to come back to"
+              + " the cache (the least of a second's round trips, from the lookup to the answer's"
+              + " cache fill), texts computed for the first time write no cache fills, as with"
+              + " cache.admit-after 2, so one-off texts stop taxing the miss path when it is the"
+              + " bottleneck; 0: every answer is cached whatever the load.");
+
   public static final ConfigOption<Integer> FILL_MAX_BYTES =
       intIn(
           "cache.fill-max-bytes",

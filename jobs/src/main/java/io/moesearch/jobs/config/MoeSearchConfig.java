@@ -340,7 +340,8 @@ public final class MoeSearchConfig implements Serializable {
                 get(CacheOptions.L2_TTL_MS),
                 get(CacheOptions.L3_TTL_MS),
                 get(CacheOptions.COALESCE_WAIT_MS),
-                get(CacheOptions.ADMIT_AFTER)));
+                get(CacheOptions.ADMIT_AFTER),
+                get(CacheOptions.DOORKEEPER_MS)));
   }
 
   /**

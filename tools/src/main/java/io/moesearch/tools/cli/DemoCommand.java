@@ -14,6 +14,7 @@ import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.index.IndexBuildJob;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
+import io.moesearch.operators.CacheSettings;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -138,6 +139,10 @@ final class DemoCommand extends CliCommand {
           "broker at %s; warming the job up with %d other queries%n",
           pipeline.bootstrapServers(), warm.size());
       PipelineDriver.run(pipeline, warm, List.of(), 0, Duration.ofMinutes(5), r -> {});
+      // The warm-up runs as fast as possible, so its last answers queued: the cache's doorkeeper
+      // under pressure (cache.doorkeeper-ms) caches only repeated texts until it has heard nothing
+      // for two of its intervals. Let it see the job idle, as the demo's pace will keep it.
+      Thread.sleep(3 * CacheSettings.DOORKEEPER_INTERVAL_MILLIS);
       System.out.printf(
           "sending %d queries at %s/s and %d malformed messages%n%n",
           n, rate == 0 ? "max" : rate, malformed.size());
