@@ -19,6 +19,7 @@ import io.moesearch.state.StateDescriptors;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -156,6 +157,12 @@ public final class CacheLookup
 
   private static final char SEP = '\u0000';
 
+  /**
+   * The most computations whose send time a subtask keeps for the doorkeeper under pressure (each
+   * is dropped when it comes back or is given up on, after {@code cache.coalesce-wait-ms}).
+   */
+  static final int MAX_TIMED = 65_536;
+
   /** The BM25 terms of a query text, as the coherence check compares them with upserts'. */
   @FunctionalInterface
   interface QueryTerms extends Serializable {
@@ -177,6 +184,13 @@ public final class CacheLookup
   private transient ValueState<Integer> asked;
   private transient Counter notAdmitted;
   private transient PressureDoorkeeper doorkeeper;
+
+  /**
+   * With a doorkeeper: when each computation this subtask sent through the model and awaits was
+   * sent (processing time), by text and variant; at most {@link #MAX_TIMED} entries.
+   */
+  private transient Map<String, Long> sentToModel;
+
   private transient MapState<String, AcceptedQuery> waiting;
 
   private transient Counter l1Hits;
@@ -284,7 +298,10 @@ public final class CacheLookup
     misses = metrics.counter("misses");
     notAdmitted = metrics.counter("notAdmitted");
     doorkeeper = settings.newDoorkeeper();
-    metrics.gauge("doorkeeperPressured", () -> doorkeeper != null && doorkeeper.verdict() ? 1 : 0);
+    sentToModel = doorkeeper == null ? null : new HashMap<>();
+    metrics.gauge(
+        "doorkeeperPressured",
+        () -> doorkeeper != null && doorkeeper.verdict(System.currentTimeMillis()) ? 1 : 0);
     staleDropped = metrics.counter("staleDropped");
     coalesceTimeouts = metrics.counter("coalesceTimeouts");
     coalesceReleased = metrics.counter("coalesceReleased");
@@ -483,10 +500,16 @@ public final class CacheLookup
       compute(q.withCacheFill(false), ctx);
       return;
     }
-    long deadline = ctx.timerService().currentProcessingTime() + settings.coalesceWaitMillis();
+    long sent = ctx.timerService().currentProcessingTime();
+    long deadline = sent + settings.coalesceWaitMillis();
     inFlight.put(variant, deadline);
     ctx.timerService().registerProcessingTimeTimer(deadline);
-    compute(q, ctx);
+    if (compute(q, ctx) && sentToModel != null) {
+      if (sentToModel.size() >= MAX_TIMED) {
+        sentToModel.clear(); // only samples are lost: the computations are in keyed state
+      }
+      sentToModel.put(timedKey(text, variant), sent);
+    }
   }
 
   /**
@@ -540,8 +563,12 @@ public final class CacheLookup
     return false;
   }
 
-  /** Sends a query on to be computed: from its cached embedding if there is one. */
-  private void compute(AcceptedQuery q, ReadOnlyContext ctx) throws Exception {
+  /**
+   * Sends a query on to be computed: from its cached embedding if there is one.
+   *
+   * @return whether it was sent to the model ({@link #MISSES})
+   */
+  private boolean compute(AcceptedQuery q, ReadOnlyContext ctx) throws Exception {
     long t0 = System.nanoTime();
     CachedEmbedding e = embedding.value();
     if (e != null && e.version().equals(serving.modelId())) {
@@ -556,7 +583,7 @@ public final class CacheLookup
               true,
               DegradationLevel.NONE,
               q.cacheFill()));
-      return;
+      return false;
     }
     if (e != null) {
       staleDropped.inc();
@@ -564,6 +591,7 @@ public final class CacheLookup
     }
     misses.inc();
     ctx.output(MISSES, q);
+    return true;
   }
 
   private void fill(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
@@ -583,19 +611,19 @@ public final class CacheLookup
           && served.productsExist(fill)) {
         share(fill, ctx, out);
       } else {
-        release(fill, ctx, out);
+        release(fill, true, ctx, out);
       }
       return;
     }
     if (!fill.version().equals(served.version())) {
       staleDropped.inc();
-      release(fill, ctx, out);
+      release(fill, false, ctx, out);
       return;
     }
     if (!served.productsExist(fill)) {
       // Signed but naming products the served version does not have: never serve it.
       fillsRejected.inc();
-      release(fill, ctx, out);
+      release(fill, false, ctx, out);
       return;
     }
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
@@ -604,7 +632,7 @@ public final class CacheLookup
       // Computed before a catalogue change it does not reflect: never cache it.
       coherence.staleByCatalog.inc();
       coherence.fillsStale.inc();
-      release(fill, ctx, out);
+      release(fill, false, ctx, out);
       return;
     }
     CachedResult stored = results.get(variant);
@@ -618,7 +646,7 @@ public final class CacheLookup
     } else {
       l1.invalidate(fill.text() + '\u0001' + variant); // the hit path holds the newer one
     }
-    if (cameBack(variant, ctx)) {
+    if (cameBack(variant, false, ctx)) {
       // The timer stays: it may serve another variant, and finds nothing to do for this one.
       answerWaiters(variant, r, SearchResult.NOT_DEGRADED, ctx, out);
     }
@@ -628,10 +656,11 @@ public final class CacheLookup
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
       throws Exception {
     List<String> expired = new ArrayList<>();
+    long now = ctx.timerService().currentProcessingTime();
     for (Map.Entry<String, Long> e : inFlight.entries()) {
       if (e.getValue() <= timestamp) {
         expired.add(e.getKey());
-        roundTrip(e.getValue(), timestamp); // gave up waiting: at least that long
+        timed(ctx.getCurrentKey(), e.getKey(), false, now); // gave up waiting: at least that long
       }
     }
     for (String variant : expired) {
@@ -668,7 +697,7 @@ public final class CacheLookup
   private void share(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
-    if (!cameBack(variant, ctx)) {
+    if (!cameBack(variant, true, ctx)) {
       return;
     }
     CachedResult r = current(fill, ctx);
@@ -710,36 +739,50 @@ public final class CacheLookup
 
   /**
    * A computation of {@code fill}'s result key ended without a result for the waiting queries (a
-   * {@link CacheFill.Kind#RELEASE}, or a result fill this cache rejects): they are computed now,
-   * not after {@code cache.coalesce-wait-ms}.
+   * {@link CacheFill.Kind#RELEASE}, {@code shed} under overload or cut short, or a result fill this
+   * cache rejects): they are computed now, not after {@code cache.coalesce-wait-ms}.
    */
-  private void release(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
+  private void release(
+      CacheFill fill, boolean shed, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     String variant = new CacheKey(fill.text(), fill.topK(), fill.filters()).variant();
-    if (cameBack(variant, ctx)) {
+    if (cameBack(variant, shed, ctx)) {
       computeWaiters(variant, coalesceReleased, ctx, out);
     }
   }
 
   /**
-   * Whether {@code variant} is being computed with its fill awaited; if so, its round trip (from
-   * its registration to now) is recorded for the doorkeeper under pressure.
+   * Whether {@code variant} of the current text is being computed with its fill awaited; if so and
+   * it was sent through the model, the doorkeeper under pressure hears of its round trip, or that
+   * it came back {@code shed}.
    */
-  private boolean cameBack(String variant, ReadOnlyContext ctx) throws Exception {
-    Long deadline = inFlight.get(variant);
-    if (deadline == null) {
+  private boolean cameBack(String variant, boolean shed, ReadOnlyContext ctx) throws Exception {
+    if (!inFlight.contains(variant)) {
       return false;
     }
-    roundTrip(deadline, ctx.timerService().currentProcessingTime());
+    timed(ctx.getCurrentKey(), variant, shed, ctx.timerService().currentProcessingTime());
     return true;
   }
 
-  /** Records the round trip until {@code nowMillis} of a computation due at {@code deadline}. */
-  private void roundTrip(long deadline, long nowMillis) {
-    if (doorkeeper != null) {
-      long sent = deadline - settings.coalesceWaitMillis();
+  /**
+   * Tells the doorkeeper under pressure, at {@code nowMillis}, of the end of the current
+   * computation of {@code text}'s {@code variant}, if it was sent through the model by this subtask
+   * since it opened (not one restored from a checkpoint, nor one from a cached embedding).
+   */
+  private void timed(String text, String variant, boolean shed, long nowMillis) {
+    Long sent = sentToModel == null ? null : sentToModel.remove(timedKey(text, variant));
+    if (sent == null) {
+      return;
+    }
+    if (shed) {
+      doorkeeper.shed(nowMillis);
+    } else {
       doorkeeper.roundTrip(nowMillis, Math.max(0, nowMillis - sent));
     }
+  }
+
+  private static String timedKey(String text, String variant) {
+    return text + SEP + variant;
   }
 
   private List<AcceptedQuery> takeWaiters(String variant) throws Exception {

@@ -19,9 +19,10 @@ import java.time.Duration;
  * @param admitAfter a text's answer and embedding are written to the cache from its {@code
  *     admitAfter}-th computation within the L2 lifetime on (1: every computed answer); earlier ones
  *     are computed without cache fills and without coalescing
- * @param doorkeeperMillis with {@code admitAfter} 1: while computed answers take longer than this
- *     to come back to the cache ({@link io.moesearch.core.cache.PressureDoorkeeper}), texts are
- *     cached from their second computation on, as with {@code admitAfter} 2; 0: never
+ * @param doorkeeperMillis with {@code admitAfter} 1: while the computations sent through the model
+ *     take longer than this to come back to the cache, or come back shed under overload ({@link
+ *     PressureDoorkeeper}), texts are cached from their second computation on, as with {@code
+ *     admitAfter} 2, apart from probes; 0 (never), or 1 up to {@code coalesceWaitMillis} − 1
  */
 public record CacheSettings(
     long l1MaxEntries,
@@ -33,6 +34,13 @@ public record CacheSettings(
     int admitAfter,
     long doorkeeperMillis)
     implements Serializable {
+  /**
+   * How long the round trips must stand above {@code doorkeeperMillis} before the doorkeeper acts,
+   * and twice how often it lets a one-off text's answer through under pressure (a probe), per
+   * subtask.
+   */
+  public static final long DOORKEEPER_INTERVAL_MILLIS = 1_000;
+
   public CacheSettings {
     range(l1MaxEntries, 1L << 40, "cache.l1-max-entries");
     range(l1MaxBytes, 1L << 50, "cache.l1-max-bytes");
@@ -42,7 +50,12 @@ public record CacheSettings(
     range(coalesceWaitMillis, 600_000, "cache.coalesce-wait-ms");
     range(admitAfter, 1_000, "cache.admit-after");
     if (doorkeeperMillis != 0) {
-      range(doorkeeperMillis, 600_000, "cache.doorkeeper-ms");
+      // A computation not back within the coalescing wait counts as that long: a bound at or
+      // above it could never be exceeded.
+      range(
+          doorkeeperMillis,
+          coalesceWaitMillis - 1,
+          "cache.doorkeeper-ms (below cache.coalesce-wait-ms)");
     }
   }
 
@@ -65,13 +78,6 @@ public record CacheSettings(
         ? new PressureDoorkeeper(doorkeeperMillis, DOORKEEPER_INTERVAL_MILLIS)
         : null;
   }
-
-  /**
-   * How long computed answers' round trips must stand above {@code doorkeeperMillis} before the
-   * doorkeeper acts, and how often it lets a one-off text's answer through under pressure (a
-   * probe).
-   */
-  public static final long DOORKEEPER_INTERVAL_MILLIS = 1_000;
 
   /** An empty L1 of these bounds (per subtask, in heap). */
   public HeapCache<CachedResult> newL1() {

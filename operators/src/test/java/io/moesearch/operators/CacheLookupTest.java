@@ -297,29 +297,34 @@ class CacheLookupTest {
         doorkeeperMillis);
   }
 
-  /** Slow round trips (400 ms, then 1 s) and then a fast one, at processing times from 0. */
+  /**
+   * Round trips of 400 and 600 ms over the interval from 400 ms (processing time), then queries,
+   * then a fast round trip (50 ms) and a query after its interval.
+   */
   private void roundTripsSlowThenFast() throws Exception {
     harness.setProcessingTime(0);
     send(query("q1", "toner"));
+    harness.setProcessingTime(300);
+    send(query("q2", "ink"));
     harness.setProcessingTime(400);
     fill(resultFill("toner", VERSION)); // 400 ms
-    send(query("q2", "ink"));
+    harness.setProcessingTime(900);
+    fill(resultFill("ink", VERSION)); // 600 ms: the least of the interval from 400 is 400 ms
     harness.setProcessingTime(1_400);
-    fill(resultFill("ink", VERSION)); // 1 s: a whole interval above 200 ms
     send(query("q3", "paper"));
     send(query("q4", "stapler"));
     send(query("q5", "stapler"));
     harness.setProcessingTime(1_450);
     fill(resultFill("paper", VERSION)); // 50 ms
-    harness.setProcessingTime(2_400);
+    harness.setProcessingTime(2_500);
     send(query("q6", "cable"));
   }
 
   /**
    * With cache.doorkeeper-ms, every answer is cached while the miss path keeps up; once the
-   * computed answers' round trips stand above the bound for an interval, a text computed for the
-   * first time writes no fills (one probe per interval excepted) and its second computation does;
-   * once the round trips are back under the bound, every answer is cached again.
+   * computed answers' round trips stood above the bound for an interval, a text computed for the
+   * first time writes no fills (a probe excepted) and its second computation does; once an
+   * interval's round trips are back under the bound, every answer is cached again.
    */
   @Test
   void underPressureOnlyRepeatedTextsAndAProbeWriteFills() throws Exception {
@@ -329,6 +334,38 @@ class CacheLookupTest {
     assertThat(misses())
         .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
         .containsExactly("q1:true", "q2:true", "q3:true", "q4:false", "q5:true", "q6:true");
+  }
+
+  /**
+   * A computation released under overload (degraded or turned away at once) is pressure, although
+   * it came back fast; so is one the lookup gave up waiting for.
+   */
+  @Test
+  void aShedOrAbandonedComputationIsPressure() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    harness.setProcessingTime(0);
+    send(query("q1", "monitor"));
+    harness.setProcessingTime(100);
+    fill(CacheFill.release("monitor", 10, "", VERSION, 100)); // answered "overloaded" at once
+    harness.setProcessingTime(1_100);
+    send(query("q2", "keyboard"));
+    send(query("q3", "mouse"));
+    assertThat(misses())
+        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+        .containsExactly("q1:true", "q2:true", "q3:false");
+
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    harness.setProcessingTime(0);
+    send(query("q1", "lamp"));
+    harness.setProcessingTime(5_000); // the coalescing wait: given up on, 5 s
+    harness.setProcessingTime(6_000);
+    send(query("q2", "desk"));
+    send(query("q3", "chair"));
+    assertThat(misses())
+        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+        .containsExactly("q1:true", "q2:true", "q3:false");
   }
 
   @Test

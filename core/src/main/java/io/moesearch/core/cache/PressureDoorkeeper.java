@@ -1,21 +1,24 @@
 package io.moesearch.core.cache;
 
 /**
- * Whether the cache writes the answer of a text computed for the first time, judged by how long
- * computed answers take to come back to the cache (the miss path's round trip, as the lookup sees
- * it: from sending a miss on to its cache fill arriving). While the miss path keeps up, every
- * computed answer is cached. Once the round trip stands above a target for a whole interval (the
- * least round trip of an interval is above it: CoDel's rule, Nichols and Jacobson, "Controlling
- * Queue Delay", ACM Queue 10(5), 2012), the fills of one-off texts are a tax on the bottleneck, so
- * only texts computed before within the cache's lifetime are cached (the doorkeeper of TinyLFU:
- * Einziger, Friedman and Manes, "TinyLFU: A Highly Efficient Cache Admission Policy", ACM ToS
- * 13(4), 2017), plus two first computations per interval, probes whose round trips tell when the
- * pressure is gone. Between two round trips the verdict stands (no evidence, no change), but not
- * for longer than two intervals: under pressure the probes come back more often than that, so a
- * silence that long means nothing is queued any more (the job went idle, or a burst drained).
+ * Whether the cache writes the answer of a text computed for the first time, judged by how the
+ * computations the cache sent through the model come back (the miss path's round trip, as the cache
+ * sees it: from sending a miss on to its cache fill arriving, or to giving up waiting). While the
+ * miss path keeps up, every computed answer is cached. It is under pressure when, over an interval,
+ * the least round trip stood above a target (CoDel's rule, Nichols and Jacobson, "Controlling Queue
+ * Delay", ACM Queue 10(5), 2012) or a computation came back shed (degraded or turned away by the
+ * overload protection, which keeps the round trips short by shedding). Under pressure the fills of
+ * one-off texts are a tax on the bottleneck, so only texts computed before within the cache's
+ * lifetime are cached (the doorkeeper of TinyLFU: Einziger, Friedman and Manes, "TinyLFU: A Highly
+ * Efficient Cache Admission Policy", ACM ToS 13(4), 2017), plus two first computations per
+ * interval, probes whose round trips tell when the pressure is gone. Between two round trips the
+ * verdict stands (no evidence, no change), but not for longer than two intervals: under pressure
+ * the probes come back more often than that, so a silence that long means nothing is queued any
+ * more (the job went idle, or a burst drained).
  *
- * <p>Times are milliseconds of one clock (the caller's). Not thread-safe: one per subtask, called
- * from its task thread; not checkpointed (a restored subtask starts without pressure).
+ * <p>Times are milliseconds of one clock (the caller's) that does not go backwards. Not
+ * thread-safe: one per subtask, called from its task thread ({@link #verdict} excepted); not
+ * checkpointed (a restored subtask starts without pressure).
  */
 public final class PressureDoorkeeper {
   private static final long NONE = Long.MIN_VALUE;
@@ -24,9 +27,10 @@ public final class PressureDoorkeeper {
   private final long intervalMillis;
   private long windowStart = NONE;
   private long windowMin = Long.MAX_VALUE;
-  private boolean pressured;
+  private boolean windowShed;
+  private volatile boolean pressured;
+  private volatile long lastRoundTrip = NONE;
   private long lastProbe = NONE;
-  private long lastRoundTrip = NONE;
 
   /**
    * @param targetMillis the round trip above which the miss path is under pressure, {@code > 0}
@@ -46,8 +50,8 @@ public final class PressureDoorkeeper {
   }
 
   /**
-   * Records a computed answer's round trip {@code roundTripMillis} ({@code >= 0}), observed at
-   * {@code nowMillis}: the answer came back, or gave up waiting for it after that long.
+   * Records a computation's round trip {@code roundTripMillis} ({@code >= 0}), observed at {@code
+   * nowMillis}: its answer came back after that long, or the cache gave up waiting for it then.
    *
    * @throws IllegalArgumentException if {@code roundTripMillis < 0}
    */
@@ -55,37 +59,43 @@ public final class PressureDoorkeeper {
     if (roundTripMillis < 0) {
       throw new IllegalArgumentException("round trip must be >= 0 ms, got " + roundTripMillis);
     }
-    turn(nowMillis);
-    if (windowStart == NONE) {
-      windowStart = nowMillis;
-    }
+    observed(nowMillis);
     windowMin = Math.min(windowMin, roundTripMillis);
-    lastRoundTrip = nowMillis;
   }
 
   /**
-   * Whether the miss path is under pressure at {@code nowMillis}: the last interval in which a
-   * round trip came back stood above the target, and one came back within two intervals.
+   * Records, at {@code nowMillis}, a computation that came back shed: answered degraded or turned
+   * away under overload, whatever its round trip. The interval it falls in counts as pressure.
+   */
+  public void shed(long nowMillis) {
+    observed(nowMillis);
+    windowShed = true;
+  }
+
+  /**
+   * Whether the miss path is under pressure at {@code nowMillis}: the last interval with evidence
+   * stood above the target or shed, and a computation came back within two intervals.
    */
   public boolean pressured(long nowMillis) {
     turn(nowMillis);
-    if (pressured && nowMillis - lastRoundTrip >= 2 * intervalMillis) {
+    if (pressured && lapsed(nowMillis)) {
       pressured = false; // a silence that long: nothing queues any more
     }
     return pressured;
   }
 
   /**
-   * The verdict as of the last call of another method, without closing an interval: for a metric
-   * read from another thread (it may see an older verdict).
+   * {@link #pressured} at {@code nowMillis} without changing anything: for a metric read from
+   * another thread (it may see the verdict of an interval that is over but not yet closed).
    */
-  public boolean verdict() {
-    return pressured;
+  public boolean verdict(long nowMillis) {
+    return pressured && !lapsed(nowMillis);
   }
 
   /**
-   * Under pressure, whether a text computed for the first time is cached anyway at {@code
-   * nowMillis}, as a probe of the round trip: twice per interval. Without pressure, always.
+   * Whether a text computed for the first time is cached at {@code nowMillis}: without pressure,
+   * always; under pressure, as a probe of the round trip, twice per interval (a {@code true} under
+   * pressure uses the probe up).
    */
   public boolean probe(long nowMillis) {
     if (!pressured(nowMillis)) {
@@ -98,15 +108,26 @@ public final class PressureDoorkeeper {
     return false;
   }
 
-  /** Closes the interval once it is over: its least round trip is the verdict, if it saw one. */
+  private void observed(long nowMillis) {
+    turn(nowMillis);
+    if (windowStart == NONE) {
+      windowStart = nowMillis;
+    }
+    lastRoundTrip = Math.max(lastRoundTrip, nowMillis);
+  }
+
+  private boolean lapsed(long nowMillis) {
+    return nowMillis - lastRoundTrip >= 2 * intervalMillis;
+  }
+
+  /** Closes the interval once it is over: its evidence is the verdict. */
   private void turn(long nowMillis) {
     if (windowStart == NONE || nowMillis - windowStart < intervalMillis) {
       return;
     }
-    if (windowMin != Long.MAX_VALUE) {
-      pressured = windowMin > targetMillis;
-    }
+    pressured = windowShed || windowMin > targetMillis;
     windowStart = NONE;
     windowMin = Long.MAX_VALUE;
+    windowShed = false;
   }
 }

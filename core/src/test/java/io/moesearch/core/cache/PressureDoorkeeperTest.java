@@ -83,6 +83,25 @@ class PressureDoorkeeperTest {
   }
 
   @Test
+  void aComputationShedUnderOverloadIsPressureWhateverTheRoundTrips() {
+    PressureDoorkeeper d = new PressureDoorkeeper(TARGET, INTERVAL);
+    d.roundTrip(0, 20);
+    d.shed(300); // answered "overloaded" at once: a short round trip, but the path sheds
+    d.roundTrip(600, 20);
+    assertThat(d.pressured(INTERVAL)).isTrue();
+    d.roundTrip(INTERVAL + 100, 20);
+    assertThat(d.pressured(2 * INTERVAL + 100)).as("an interval without shedding").isFalse();
+  }
+
+  @Test
+  void theMetricsVerdictLapsesWithoutChangingTheDoorkeeper() {
+    PressureDoorkeeper d = pressuredAt1s();
+    assertThat(d.verdict(INTERVAL + 1)).isTrue();
+    assertThat(d.verdict(3 * INTERVAL)).as("two intervals without a round trip").isFalse();
+    assertThat(d.verdict(INTERVAL + 2)).as("nothing was changed").isTrue();
+  }
+
+  @Test
   void argumentsAreChecked() {
     assertThatThrownBy(() -> new PressureDoorkeeper(0, INTERVAL))
         .isInstanceOf(IllegalArgumentException.class)

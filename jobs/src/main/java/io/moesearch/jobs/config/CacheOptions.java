@@ -52,11 +52,14 @@ public final class CacheOptions {
           200,
           0,
           600_000,
-          "With cache.admit-after 1: while computed answers take longer than this to come back to"
-              + " the cache (the least of a second's round trips, from the lookup to the answer's"
-              + " cache fill), texts computed for the first time write no cache fills, as with"
-              + " cache.admit-after 2, so one-off texts stop taxing the miss path when it is the"
-              + " bottleneck; 0: every answer is cached whatever the load.");
+          "With cache.admit-after 1, the doorkeeper under pressure: while the computations sent"
+              + " through the model take longer than this to come back to the cache (the least"
+              + " round trip of each second, from the lookup to the answer's fill or release, or to"
+              + " giving up after cache.coalesce-wait-ms) or come back shed by the overload"
+              + " protection, texts computed for the first time write no cache fills, as with"
+              + " cache.admit-after 2 (two probes a second per subtask excepted), so one-off texts"
+              + " stop taxing the miss path when it is the bottleneck; below cache.coalesce-wait-ms;"
+              + " 0: every answer is cached whatever the load.");
 
   public static final ConfigOption<Integer> FILL_MAX_BYTES =
       intIn(

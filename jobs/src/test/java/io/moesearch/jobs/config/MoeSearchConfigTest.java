@@ -107,6 +107,9 @@ class MoeSearchConfigTest {
         .hasMessage("ranking.dense-depth must be in 1..1000, got 1001");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("cache.coalesce-wait-ms", "0")))
         .hasMessageContaining("cache.coalesce-wait-ms must be in 1..");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("cache.doorkeeper-ms", "2000")))
+        .hasMessageContaining(
+            "cache.doorkeeper-ms (below cache.coalesce-wait-ms) must be in 1..1999");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("batch.model-batch-size", "64")))
         .hasMessageContaining("batch.model-batch-size must be at most batch.max-size (32)");
     assertThatThrownBy(

@@ -140,9 +140,11 @@ final class DemoCommand extends CliCommand {
           pipeline.bootstrapServers(), warm.size());
       PipelineDriver.run(pipeline, warm, List.of(), 0, Duration.ofMinutes(5), r -> {});
       // The warm-up runs as fast as possible, so its last answers queued: the cache's doorkeeper
-      // under pressure (cache.doorkeeper-ms) caches only repeated texts until it has heard nothing
-      // for two of its intervals. Let it see the job idle, as the demo's pace will keep it.
-      Thread.sleep(3 * CacheSettings.DOORKEEPER_INTERVAL_MILLIS);
+      // under pressure (cache.doorkeeper-ms) caches only repeated texts until it has heard of no
+      // computation for two of its intervals (a computation given up on after the coalescing wait
+      // counts). Let it see the job idle, as the demo's pace will keep it.
+      Thread.sleep(
+          2 * CacheSettings.DOORKEEPER_INTERVAL_MILLIS + config.cache().coalesceWaitMillis());
       System.out.printf(
           "sending %d queries at %s/s and %d malformed messages%n%n",
           n, rate == 0 ? "max" : rate, malformed.size());
