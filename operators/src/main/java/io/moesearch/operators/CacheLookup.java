@@ -507,8 +507,11 @@ public final class CacheLookup
     if (compute(q, ctx) && sentToModel != null) {
       if (sentToModel.size() >= MAX_TIMED) {
         sentToModel.clear(); // only samples are lost: the computations are in keyed state
+        doorkeeper.forgetAwaited();
       }
-      sentToModel.put(timedKey(text, variant), sent);
+      if (sentToModel.put(timedKey(text, variant), sent) == null) {
+        doorkeeper.sent();
+      }
     }
   }
 

@@ -12,9 +12,10 @@ package io.moesearch.core.cache;
  * lifetime are cached (the doorkeeper of TinyLFU: Einziger, Friedman and Manes, "TinyLFU: A Highly
  * Efficient Cache Admission Policy", ACM ToS 13(4), 2017), plus two first computations per
  * interval, probes whose round trips tell when the pressure is gone. Between two round trips the
- * verdict stands (no evidence, no change), but not for longer than two intervals: under pressure
- * the probes come back more often than that, so a silence that long means nothing is queued any
- * more (the job went idle, or a burst drained).
+ * verdict stands (no evidence, no change), but once no computation is awaited and none came back
+ * for two intervals, nothing is queued any more (the job went idle, or a burst drained) and the
+ * pressure ends. While computations are awaited the verdict stands however long the silence: a
+ * subtask stalled by back pressure hears nothing, and its awaited computations will tell.
  *
  * <p>Times are milliseconds of one clock (the caller's) that does not go backwards. Not
  * thread-safe: one per subtask, called from its task thread ({@link #verdict} excepted); not
@@ -31,6 +32,7 @@ public final class PressureDoorkeeper {
   private volatile boolean pressured;
   private volatile long lastRoundTrip = NONE;
   private long lastProbe = NONE;
+  private volatile int awaited;
 
   /**
    * @param targetMillis the round trip above which the miss path is under pressure, {@code > 0}
@@ -47,6 +49,16 @@ public final class PressureDoorkeeper {
     }
     this.targetMillis = targetMillis;
     this.intervalMillis = intervalMillis;
+  }
+
+  /** Records that a computation was sent on, whose round trip or shedding will be recorded. */
+  public void sent() {
+    awaited++;
+  }
+
+  /** Forgets every computation sent and not yet recorded (its round trip will not be). */
+  public void forgetAwaited() {
+    awaited = 0;
   }
 
   /**
@@ -74,7 +86,7 @@ public final class PressureDoorkeeper {
 
   /**
    * Whether the miss path is under pressure at {@code nowMillis}: the last interval with evidence
-   * stood above the target or shed, and a computation came back within two intervals.
+   * stood above the target or shed, and a computation is awaited or came back within two intervals.
    */
   public boolean pressured(long nowMillis) {
     turn(nowMillis);
@@ -109,6 +121,7 @@ public final class PressureDoorkeeper {
   }
 
   private void observed(long nowMillis) {
+    awaited = Math.max(0, awaited - 1);
     turn(nowMillis);
     if (windowStart == NONE) {
       windowStart = nowMillis;
@@ -117,7 +130,7 @@ public final class PressureDoorkeeper {
   }
 
   private boolean lapsed(long nowMillis) {
-    return nowMillis - lastRoundTrip >= 2 * intervalMillis;
+    return awaited == 0 && nowMillis - lastRoundTrip >= 2 * intervalMillis;
   }
 
   /** Closes the interval once it is over: its evidence is the verdict. */

@@ -83,6 +83,20 @@ class PressureDoorkeeperTest {
   }
 
   @Test
+  void whileAComputationIsAwaitedTheVerdictStandsThroughASilence() {
+    PressureDoorkeeper d = pressuredAt1s();
+    d.sent(); // a probe: the subtask then stalls behind back pressure and hears nothing
+    assertThat(d.pressured(10 * INTERVAL)).as("the probe will tell").isTrue();
+    assertThat(d.verdict(10 * INTERVAL)).isTrue();
+    d.roundTrip(11 * INTERVAL, 10 * INTERVAL); // it did: given up on
+    assertThat(d.pressured(12 * INTERVAL)).isTrue();
+    assertThat(d.pressured(13 * INTERVAL)).as("nothing awaited, nothing heard").isFalse();
+    d.sent();
+    d.forgetAwaited();
+    assertThat(d.pressured(13 * INTERVAL)).isFalse();
+  }
+
+  @Test
   void aComputationShedUnderOverloadIsPressureWhateverTheRoundTrips() {
     PressureDoorkeeper d = new PressureDoorkeeper(TARGET, INTERVAL);
     d.roundTrip(0, 20);

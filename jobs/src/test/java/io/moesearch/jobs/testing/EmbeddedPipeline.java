@@ -183,6 +183,26 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   /**
+   * The records on the cache-fill topic so far (the sum of its partitions' end offsets): the fills
+   * the job (and any prewarm job) wrote that the broker has received.
+   */
+  public long cacheFillRecords() throws Exception {
+    String topic = config.kafka().cacheFillTopic();
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (var p :
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+      }
+      long n = 0;
+      for (var e : admin.listOffsets(latest).all().get().values()) {
+        n += e.offset();
+      }
+      return n;
+    }
+  }
+
+  /**
    * Waits until the job's consumer group has committed offsets at the end of the query topic (as
    * written up to now), i.e. a checkpoint covers every query sent so far. Returns false on timeout.
    */

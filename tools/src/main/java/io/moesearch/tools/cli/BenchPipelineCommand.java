@@ -161,9 +161,10 @@ final class BenchPipelineCommand extends CliCommand {
       PipelineDriver.Figures f = drive(config, artifact, cacheOn, warm, measured, rate);
       System.out.printf(
           Locale.ROOT,
-          "cache %s: %.1f full answers/s; JVM over the run %s%n",
+          "cache %s: %.1f full answers/s; %d cache fills written; JVM over the run %s%n",
           cacheOn ? "on" : "off",
           f.fullAnswersPerSec,
+          f.cacheFillsWritten,
           f.jvm.describe());
       byMode.computeIfAbsent(cacheOn, k -> new ArrayList<>()).add(f);
       timedOut |= f.timedOut;
@@ -250,8 +251,11 @@ final class BenchPipelineCommand extends CliCommand {
       System.out.printf(
           "cache %s, measuring: %d queries at %s/s%n",
           mode, measured.size(), rate == 0 ? "max" : rate);
-      return PipelineDriver.run(
-          pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
+      long fillsBefore = pipeline.cacheFillRecords();
+      PipelineDriver.Figures f =
+          PipelineDriver.run(pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
+      f.cacheFillsWritten = pipeline.cacheFillRecords() - fillsBefore;
+      return f;
     }
   }
 

@@ -72,6 +72,12 @@ public final class PipelineDriver {
     public boolean timedOut;
 
     /**
+     * Records written to the cache-fill topic while these queries ran (results, embeddings,
+     * releases), where the caller counted them; null otherwise.
+     */
+    public Long cacheFillsWritten;
+
+    /**
      * This JVM's CPU, JIT and GC time from the first query sent to the last answer awaited (the
      * broker and the job run in it too).
      */
