@@ -20,6 +20,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -163,6 +164,9 @@ public final class CacheLookup
    */
   static final int MAX_TIMED = 65_536;
 
+  /** How many coalescing waits a computation given up on keeps its key from being timed. */
+  static final int ABANDONED_FOR_WAITS = 10;
+
   /** The BM25 terms of a query text, as the coherence check compares them with upserts'. */
   @FunctionalInterface
   interface QueryTerms extends Serializable {
@@ -190,6 +194,14 @@ public final class CacheLookup
    * sent (processing time), by text and variant; at most {@link #MAX_TIMED} entries.
    */
   private transient Map<String, Long> sentToModel;
+
+  /**
+   * With a doorkeeper: when this subtask last gave up waiting for a computation, by text and
+   * variant, for {@link #ABANDONED_FOR_WAITS} coalescing waits (oldest first; at most {@link
+   * #MAX_TIMED} entries). A computation of such a key is not timed: the late fill of the one given
+   * up on would be taken for its own.
+   */
+  private transient LinkedHashMap<String, Long> abandoned;
 
   private transient MapState<String, AcceptedQuery> waiting;
 
@@ -299,6 +311,7 @@ public final class CacheLookup
     notAdmitted = metrics.counter("notAdmitted");
     doorkeeper = settings.newDoorkeeper();
     sentToModel = doorkeeper == null ? null : new HashMap<>();
+    abandoned = doorkeeper == null ? null : new LinkedHashMap<>();
     metrics.gauge(
         "doorkeeperPressured",
         () -> doorkeeper != null && doorkeeper.verdict(System.currentTimeMillis()) ? 1 : 0);
@@ -504,7 +517,7 @@ public final class CacheLookup
     long deadline = sent + settings.coalesceWaitMillis();
     inFlight.put(variant, deadline);
     ctx.timerService().registerProcessingTimeTimer(deadline);
-    if (compute(q, ctx) && sentToModel != null) {
+    if (compute(q, ctx) && sentToModel != null && !recentlyAbandoned(text, variant, sent)) {
       if (sentToModel.size() >= MAX_TIMED) {
         sentToModel.clear(); // only samples are lost: the computations are in keyed state
         doorkeeper.forgetAwaited();
@@ -552,8 +565,8 @@ public final class CacheLookup
     }
     Integer n = asked.value();
     if (admitAfter <= 1) {
-      if (n == null && doorkeeper.probe(nowMillis)) {
-        return true; // a one-off text let through to measure the round trip
+      if (n == null && !embeddingCached() && doorkeeper.probe(nowMillis)) {
+        return true; // a one-off text let through the model to measure the round trip
       }
       admitAfter = 2;
     }
@@ -564,6 +577,12 @@ public final class CacheLookup
     }
     asked.update(now);
     return false;
+  }
+
+  /** Whether the current text's embedding of the serving model is cached (L3). */
+  private boolean embeddingCached() throws Exception {
+    CachedEmbedding e = embedding.value();
+    return e != null && e.version().equals(serving.modelId());
   }
 
   /**
@@ -664,6 +683,7 @@ public final class CacheLookup
       if (e.getValue() <= timestamp) {
         expired.add(e.getKey());
         timed(ctx.getCurrentKey(), e.getKey(), false, now); // gave up waiting: at least that long
+        abandon(ctx.getCurrentKey(), e.getKey(), now);
       }
     }
     for (String variant : expired) {
@@ -782,6 +802,29 @@ public final class CacheLookup
     } else {
       doorkeeper.roundTrip(nowMillis, Math.max(0, nowMillis - sent));
     }
+  }
+
+  /** Whether a computation of {@code text}'s {@code variant} was given up on lately; prunes. */
+  private boolean recentlyAbandoned(String text, String variant, long nowMillis) {
+    long window = ABANDONED_FOR_WAITS * settings.coalesceWaitMillis();
+    var oldest = abandoned.entrySet().iterator();
+    while (oldest.hasNext() && nowMillis - oldest.next().getValue() >= window) {
+      oldest.remove();
+    }
+    return abandoned.containsKey(timedKey(text, variant));
+  }
+
+  /** Remembers that this subtask gave up waiting for {@code text}'s {@code variant} just now. */
+  private void abandon(String text, String variant, long nowMillis) {
+    if (abandoned == null) {
+      return;
+    }
+    if (abandoned.size() >= MAX_TIMED) {
+      abandoned.clear();
+    }
+    String key = timedKey(text, variant);
+    abandoned.remove(key); // re-inserted last: the map stays in time order
+    abandoned.put(key, nowMillis);
   }
 
   private static String timedKey(String text, String variant) {

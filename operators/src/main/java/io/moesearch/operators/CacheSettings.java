@@ -49,7 +49,7 @@ public record CacheSettings(
     range(l3TtlMillis, MAX_TTL_MILLIS, "cache.l3-ttl-ms");
     range(coalesceWaitMillis, 600_000, "cache.coalesce-wait-ms");
     range(admitAfter, 1_000, "cache.admit-after");
-    if (doorkeeperMillis != 0) {
+    if (doorkeeperMillis != 0 && admitAfter <= 1) {
       // A computation not back within the coalescing wait counts as that long: a bound at or
       // above it could never be exceeded.
       range(

@@ -368,6 +368,28 @@ class CacheLookupTest {
         .containsExactly("q1:true", "q2:true", "q3:false");
   }
 
+  /**
+   * The late fill of a computation the lookup gave up on is not taken for the round trip of a newer
+   * computation of the same text (it would look fast and lift the pressure).
+   */
+  @Test
+  void aLateFillOfAComputationGivenUpOnIsNotTakenForANewerOnes() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    harness.setProcessingTime(0);
+    send(query("q1", "lamp"));
+    harness.setProcessingTime(5_000); // given up on after 5 s
+    send(query("q2", "lamp")); // computed again
+    harness.setProcessingTime(5_010);
+    fill(resultFill("lamp", VERSION)); // q1's answer, late: not a 10 ms round trip of q2's
+    harness.setProcessingTime(6_000);
+    send(query("q3", "desk"));
+    send(query("q4", "chair"));
+    assertThat(misses())
+        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+        .containsExactly("q1:true", "q2:true", "q3:true", "q4:false");
+  }
+
   @Test
   void withoutTheDoorkeeperSlowRoundTripsChangeNothing() throws Exception {
     harness.close();

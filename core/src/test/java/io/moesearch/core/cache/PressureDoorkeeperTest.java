@@ -91,9 +91,12 @@ class PressureDoorkeeperTest {
     d.roundTrip(11 * INTERVAL, 10 * INTERVAL); // it did: given up on
     assertThat(d.pressured(12 * INTERVAL)).isTrue();
     assertThat(d.pressured(13 * INTERVAL)).as("nothing awaited, nothing heard").isFalse();
-    d.sent();
-    d.forgetAwaited();
-    assertThat(d.pressured(13 * INTERVAL)).isFalse();
+
+    PressureDoorkeeper forgetting = pressuredAt1s();
+    forgetting.sent();
+    assertThat(forgetting.pressured(10 * INTERVAL)).isTrue();
+    forgetting.forgetAwaited(); // its round trip will never be recorded
+    assertThat(forgetting.pressured(10 * INTERVAL)).isFalse();
   }
 
   @Test

@@ -49,7 +49,7 @@ public final class CacheOptions {
   public static final ConfigOption<Long> DOORKEEPER_MS =
       longIn(
           "cache.doorkeeper-ms",
-          200,
+          0,
           0,
           600_000,
           "With cache.admit-after 1, the doorkeeper under pressure: while the computations sent"
@@ -59,7 +59,7 @@ public final class CacheOptions {
               + " protection, texts computed for the first time write no cache fills, as with"
               + " cache.admit-after 2 (two probes a second per subtask excepted), so one-off texts"
               + " stop taxing the miss path when it is the bottleneck; below cache.coalesce-wait-ms;"
-              + " 0: every answer is cached whatever the load.");
+              + " 0 (the default): every answer is cached whatever the load.");
 
   public static final ConfigOption<Integer> FILL_MAX_BYTES =
       intIn(
