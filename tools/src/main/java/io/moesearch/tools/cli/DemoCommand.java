@@ -139,10 +139,10 @@ final class DemoCommand extends CliCommand {
           "broker at %s; warming the job up with %d other queries%n",
           pipeline.bootstrapServers(), warm.size());
       PipelineDriver.run(pipeline, warm, List.of(), 0, Duration.ofMinutes(5), r -> {});
-      // The warm-up runs as fast as possible, so its last answers queued: the cache's doorkeeper
-      // under pressure (cache.doorkeeper-ms) caches only repeated texts until it has heard of no
-      // computation for two of its intervals (a computation given up on after the coalescing wait
-      // counts). Let it see the job idle, as the demo's pace will keep it.
+      // The warm-up runs as fast as possible, so its last answers queued: with cache.doorkeeper-ms
+      // set, the cache then caches only repeated texts until it has heard of no computation for
+      // two of its intervals (a computation given up on after the coalescing wait counts). Let it
+      // see the job idle, as the demo's pace will keep it.
       Thread.sleep(
           2 * CacheSettings.DOORKEEPER_INTERVAL_MILLIS + config.cache().coalesceWaitMillis());
       System.out.printf(
