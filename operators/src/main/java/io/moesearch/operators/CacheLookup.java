@@ -324,7 +324,7 @@ public final class CacheLookup
     keyedVector =
         () -> {
           CachedEmbedding e = embedding.value();
-          return e != null && e.version().equals(serving.modelId()) ? e.vector() : null;
+          return ofServingModel(e) ? e.vector() : null;
         };
     failures.open(metrics, "failures");
     metrics.gauge("l1Entries", () -> l1.size());
@@ -581,7 +581,11 @@ public final class CacheLookup
 
   /** Whether the current text's embedding of the serving model is cached (L3). */
   private boolean embeddingCached() throws Exception {
-    CachedEmbedding e = embedding.value();
+    return ofServingModel(embedding.value());
+  }
+
+  /** Whether {@code e} is an embedding of the serving model (not {@code null}). */
+  private boolean ofServingModel(CachedEmbedding e) {
     return e != null && e.version().equals(serving.modelId());
   }
 
@@ -593,7 +597,7 @@ public final class CacheLookup
   private boolean compute(AcceptedQuery q, ReadOnlyContext ctx) throws Exception {
     long t0 = System.nanoTime();
     CachedEmbedding e = embedding.value();
-    if (e != null && e.version().equals(serving.modelId())) {
+    if (ofServingModel(e)) {
       embeddingHits.inc();
       ctx.output(
           EMBEDDED,

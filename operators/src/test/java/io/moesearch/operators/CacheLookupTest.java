@@ -284,6 +284,18 @@ class CacheLookupTest {
     assertThat(misses()).last().extracting(AcceptedQuery::cacheFill).isEqualTo(false);
   }
 
+  /** Replaces the harness with one of {@link #doorkeeperSettings}, processing time at 0. */
+  private void reopenWithDoorkeeper(long doorkeeperMillis) throws Exception {
+    harness.close();
+    harness =
+        open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(doorkeeperMillis)), null, null);
+  }
+
+  /** Each miss sent on so far, as "query id:whether its answer is to be cached". */
+  private List<String> admissions() {
+    return misses().stream().map(a -> a.query().queryId() + ":" + a.cacheFill()).toList();
+  }
+
   /** Settings with a coalescing wait of 5 s (no timer fires in between) and {@code doorkeeper}. */
   private static CacheSettings doorkeeperSettings(long doorkeeperMillis) {
     return new CacheSettings(
@@ -328,11 +340,9 @@ class CacheLookupTest {
    */
   @Test
   void underPressureOnlyRepeatedTextsAndAProbeWriteFills() throws Exception {
-    harness.close();
-    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    reopenWithDoorkeeper(200);
     roundTripsSlowThenFast();
-    assertThat(misses())
-        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
+    assertThat(admissions())
         .containsExactly("q1:true", "q2:true", "q3:true", "q4:false", "q5:true", "q6:true");
   }
 
@@ -342,8 +352,7 @@ class CacheLookupTest {
    */
   @Test
   void aShedOrAbandonedComputationIsPressure() throws Exception {
-    harness.close();
-    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    reopenWithDoorkeeper(200);
     harness.setProcessingTime(0);
     send(query("q1", "monitor"));
     harness.setProcessingTime(100);
@@ -351,21 +360,16 @@ class CacheLookupTest {
     harness.setProcessingTime(1_100);
     send(query("q2", "keyboard"));
     send(query("q3", "mouse"));
-    assertThat(misses())
-        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
-        .containsExactly("q1:true", "q2:true", "q3:false");
+    assertThat(admissions()).containsExactly("q1:true", "q2:true", "q3:false");
 
-    harness.close();
-    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    reopenWithDoorkeeper(200);
     harness.setProcessingTime(0);
     send(query("q1", "lamp"));
     harness.setProcessingTime(5_000); // the coalescing wait: given up on, 5 s
     harness.setProcessingTime(6_000);
     send(query("q2", "desk"));
     send(query("q3", "chair"));
-    assertThat(misses())
-        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
-        .containsExactly("q1:true", "q2:true", "q3:false");
+    assertThat(admissions()).containsExactly("q1:true", "q2:true", "q3:false");
   }
 
   /**
@@ -374,8 +378,7 @@ class CacheLookupTest {
    */
   @Test
   void aLateFillOfAComputationGivenUpOnIsNotTakenForANewerOnes() throws Exception {
-    harness.close();
-    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(200)), null, null);
+    reopenWithDoorkeeper(200);
     harness.setProcessingTime(0);
     send(query("q1", "lamp"));
     harness.setProcessingTime(5_000); // given up on after 5 s
@@ -385,19 +388,14 @@ class CacheLookupTest {
     harness.setProcessingTime(6_000);
     send(query("q3", "desk"));
     send(query("q4", "chair"));
-    assertThat(misses())
-        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
-        .containsExactly("q1:true", "q2:true", "q3:true", "q4:false");
+    assertThat(admissions()).containsExactly("q1:true", "q2:true", "q3:true", "q4:false");
   }
 
   @Test
   void withoutTheDoorkeeperSlowRoundTripsChangeNothing() throws Exception {
-    harness.close();
-    harness = open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(0)), null, null);
+    reopenWithDoorkeeper(0);
     roundTripsSlowThenFast();
-    assertThat(misses())
-        .extracting(a -> a.query().queryId() + ":" + a.cacheFill())
-        .containsExactly("q1:true", "q2:true", "q3:true", "q4:true", "q6:true");
+    assertThat(admissions()).containsExactly("q1:true", "q2:true", "q3:true", "q4:true", "q6:true");
   }
 
   @Test
