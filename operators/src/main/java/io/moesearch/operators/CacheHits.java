@@ -5,6 +5,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import java.time.Duration;
@@ -53,6 +54,7 @@ public final class CacheHits
   private final ServedIndex.Spec serving;
   private final CacheSettings settings;
   private final QueryFailures failures = new QueryFailures("cache-hits", null);
+  private CacheLookup.QueryTerms queryTermsOf = UpsertSignature::queryTerms;
 
   private transient ServedIndex served;
   private transient HeapCache<CachedResult> l1;
@@ -86,6 +88,12 @@ public final class CacheHits
     this.settings = settings;
   }
 
+  /** As {@link CacheLookup#searchingSynonyms}: the lexical branch's synonyms join query terms. */
+  public CacheHits searchingSynonyms(Synonyms synonyms) {
+    queryTermsOf = new CacheLookup.SearchedTerms(synonyms);
+    return this;
+  }
+
   @Override
   public void open(OpenContext ctx) {
     served = serving.open();
@@ -97,7 +105,7 @@ public final class CacheHits
             Duration.ofMillis(settings.l1TtlMillis()),
             e -> 64 + 16 + 4L * e.vector().length);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
-    coherence = new CatalogCoherence(settings, UpsertSignature::queryTerms, metrics);
+    coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
     l1Hits = metrics.counter("l1Hits");
     forwarded = metrics.counter("forwarded");
     l1Latency = metrics.histogram("l1LatencyMs", new DescriptiveStatisticsHistogram(1000));

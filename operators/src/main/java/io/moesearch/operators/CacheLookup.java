@@ -13,6 +13,8 @@ import io.moesearch.core.cache.PressureDoorkeeper;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.retrieval.Bm25Queries;
+import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
@@ -173,6 +175,31 @@ public final class CacheLookup
     int[] of(String text);
   }
 
+  /**
+   * The hashes of the terms the lexical branch searches for a query text ({@link
+   * Bm25Queries#terms(String)}): its analysed terms and the synonyms the job's rules add, so that
+   * an upserted "notebook" is seen to share a term with a cached "laptop" when a rule joins them.
+   */
+  static final class SearchedTerms implements QueryTerms {
+    private final Synonyms synonyms;
+    private transient Bm25Queries bm25;
+
+    SearchedTerms(Synonyms synonyms) {
+      if (synonyms == null) {
+        throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
+      }
+      this.synonyms = synonyms;
+    }
+
+    @Override
+    public int[] of(String text) {
+      if (bm25 == null) {
+        bm25 = new Bm25Queries(synonyms);
+      }
+      return UpsertSignature.termHashes(bm25.terms(text));
+    }
+  }
+
   private final ServedIndex.Spec serving;
   private final CacheSettings settings;
   private QueryFailures failures = new QueryFailures("cache-lookup", null);
@@ -266,6 +293,15 @@ public final class CacheLookup
    */
   public CacheLookup behindHits() {
     fillsToL1 = false;
+    return this;
+  }
+
+  /**
+   * Judges which cached answers an upsert could enter by the terms the lexical branch searches with
+   * these synonyms ({@code ranking.synonyms-path}); without, by the query's own terms.
+   */
+  public CacheLookup searchingSynonyms(Synonyms synonyms) {
+    queryTermsOf = new SearchedTerms(synonyms);
     return this;
   }
 

@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.retrieval.Synonyms;
 import java.io.Serializable;
 
 /**
@@ -15,15 +16,27 @@ import java.io.Serializable;
  * while every judged Chorus query reaches 0.31 or more (measured 2026-11-30).
  *
  * @param minSimilarity cosine floor in [-1, 1]; -1 never answers "no match" unless nothing is found
+ * @param synonyms the BM25 branch's query-time synonyms ({@code ranking.synonyms-path}; {@link
+ *     Synonyms#NONE} for none)
  */
 public record RankingSettings(
-    boolean hybrid, int denseDepth, int lexicalDepth, LinearFusion fusion, double minSimilarity)
+    boolean hybrid,
+    int denseDepth,
+    int lexicalDepth,
+    LinearFusion fusion,
+    double minSimilarity,
+    Synonyms synonyms)
     implements Serializable {
   /** The default {@code ranking.min-similarity}. */
   public static final double DEFAULT_MIN_SIMILARITY = 0.30;
 
   public RankingSettings(boolean hybrid, int denseDepth, int lexicalDepth, LinearFusion fusion) {
     this(hybrid, denseDepth, lexicalDepth, fusion, DEFAULT_MIN_SIMILARITY);
+  }
+
+  public RankingSettings(
+      boolean hybrid, int denseDepth, int lexicalDepth, LinearFusion fusion, double minSimilarity) {
+    this(hybrid, denseDepth, lexicalDepth, fusion, minSimilarity, Synonyms.NONE);
   }
 
   public RankingSettings {
@@ -41,6 +54,9 @@ public record RankingSettings(
     }
     if (fusion == null) {
       throw new IllegalArgumentException("ranking.weights are required");
+    }
+    if (synonyms == null) {
+      throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
     }
   }
 

@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.state.StateDescriptors;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -737,6 +738,33 @@ class CacheLookupTest {
     send(query("q3", "dvi cable"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2", "q3");
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+  }
+
+  /**
+   * With query-time synonyms ({@code ranking.synonyms-path}) the BM25 branch of "laptop bag" also
+   * searches "notebook", so a new "Notebook sleeve" whose BM25 score reaches the answer's lexical
+   * floor would enter it: the answer is recomputed. Without the rule, the product shares no term
+   * with the query and the answer is served.
+   */
+  @Test
+  void aNewProductMatchingAQuerysSynonymInvalidatesTheAnswer() throws Exception {
+    fill(resultFillAt("laptop bag", T, 0.5f, 3.0f, 6));
+    change(upsertWeighing("n1", T + 500, "Notebook sleeve", 4f, VERSION, 9));
+    send(query("q1", "laptop bag"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+
+    harness.close();
+    harness =
+        open(
+            new CacheLookup(VERSION, MODEL, SETTINGS)
+                .searchingSynonyms(Synonyms.parse("laptop, notebook")),
+            null,
+            null);
+    fill(resultFillAt("laptop bag", T, 0.5f, 3.0f, 6));
+    change(upsertWeighing("n1", T + 500, "Notebook sleeve", 4f, VERSION, 9));
+    send(query("q2", "laptop bag"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 
   /**

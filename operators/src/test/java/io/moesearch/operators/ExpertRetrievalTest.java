@@ -24,6 +24,7 @@ import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.FilterQueries;
 import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
@@ -531,6 +532,39 @@ class ExpertRetrievalTest {
     assertThat(harness.numProcessingTimeTimers())
         .as("the lexical keys publish no expert statistics")
         .isEqualTo(EXPERTS);
+  }
+
+  /**
+   * With query-time synonyms ({@code ranking.synonyms-path}) the BM25 branch searches the terms a
+   * rule adds: a word no product carries, made a synonym of a catalogue word, finds exactly what
+   * that word finds; without the rule it finds nothing.
+   */
+  @Test
+  void theLexicalBranchSearchesTheSynonymsARuleAdds() throws Exception {
+    String word =
+        catalog.products().stream()
+            .flatMap(p -> java.util.Arrays.stream(p.title().toLowerCase().split(" ")))
+            .filter(w -> w.matches("[a-z]{5,}"))
+            .findFirst()
+            .orElseThrow();
+    harness.close();
+    harness = newHarness(new RankingSettings(true, 20, 50, LinearFusion.rrf()));
+    harness.open();
+    harness.setProcessingTime(1_000);
+    assertThat(retrieve(lexical(request("zorblaxite", 0, 10, null))).items()).isEmpty();
+    List<String> byWord = ids(retrieve(lexical(request(word, 0, 10, null))).items());
+    assertThat(byWord).isNotEmpty();
+
+    harness.close();
+    Synonyms rule = Synonyms.parse("zorblaxite, " + word);
+    harness =
+        newHarness(
+            new RankingSettings(
+                true, 20, 50, LinearFusion.rrf(), RankingSettings.DEFAULT_MIN_SIMILARITY, rule));
+    harness.open();
+    harness.setProcessingTime(1_000);
+    assertThat(ids(retrieve(lexical(request("zorblaxite", 0, 10, null))).items()))
+        .containsExactlyElementsOf(byWord);
   }
 
   /**

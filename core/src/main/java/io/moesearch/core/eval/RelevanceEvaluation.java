@@ -10,6 +10,7 @@ import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankedQuery;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.core.retrieval.Synonyms;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -98,6 +99,7 @@ public final class RelevanceEvaluation {
   private final int folds;
   private final long seed;
   private final Consumer<String> log;
+  private Synonyms synonyms = Synonyms.NONE;
 
   public RelevanceEvaluation(
       VectorStore vectors,
@@ -123,6 +125,15 @@ public final class RelevanceEvaluation {
     this.log = log;
   }
 
+  /** The lexical branch searches the synonyms these rules add, as the job configured so does. */
+  public RelevanceEvaluation withSynonyms(Synonyms synonyms) {
+    if (synonyms == null) {
+      throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
+    }
+    this.synonyms = synonyms;
+    return this;
+  }
+
   /** Query type when the judgements name none: known-item if it names a model code. */
   public static String queryType(String query) {
     return RankingFeatures.hasModelCode(query) ? "known_item" : "exploratory";
@@ -144,7 +155,7 @@ public final class RelevanceEvaluation {
    * @param served the configured fusion
    */
   public Report run(List<JudgedSet> evaluated, List<JudgedSet> training, LinearFusion served) {
-    HybridRanker hybrid = new HybridRanker();
+    HybridRanker hybrid = new HybridRanker(synonyms);
     Map<String, List<Prepared>> bySet = new LinkedHashMap<>();
     Map<String, JudgedSet> all = new LinkedHashMap<>();
     evaluated.forEach(s -> all.putIfAbsent(s.name(), s));

@@ -19,6 +19,8 @@ import org.apache.lucene.analysis.pattern.PatternReplaceCharFilter;
 import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
 import org.apache.lucene.analysis.pattern.PatternTokenizer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
+import org.apache.lucene.analysis.synonym.SynonymMap;
 
 /**
  * The analyzers of the product fields. Indexing and querying must use the same: the artifact format
@@ -82,6 +84,12 @@ public final class Analyzers {
 
   /** The e-commerce analyzer of {@link IndexFields#ALL_TEXT} (see the class comment). */
   private static final class ProductText extends Analyzer {
+    private final SynonymMap synonyms;
+
+    ProductText(SynonymMap synonyms) {
+      this.synonyms = synonyms;
+    }
+
     @Override
     protected Reader initReader(String fieldName, Reader reader) {
       return new PatternReplaceCharFilter(NUMBER_UNIT, "$1 $2", reader);
@@ -98,6 +106,9 @@ public final class Analyzers {
       ts = new PatternReplaceFilter(ts, SIBILANT_PLURAL, "$1", false);
       ts = new EnglishMinimalStemFilter(ts);
       ts = new FlattenGraphFilter(ts);
+      if (synonyms != null) {
+        ts = new SynonymGraphFilter(ts, synonyms, true);
+      }
       return new TokenStreamComponents(source, ts);
     }
 
@@ -109,11 +120,22 @@ public final class Analyzers {
 
   public static Analyzer forIndexing() {
     return new PerFieldAnalyzerWrapper(
-        new StandardAnalyzer(), Map.of(IndexFields.ALL_TEXT, new ProductText()));
+        new StandardAnalyzer(), Map.of(IndexFields.ALL_TEXT, new ProductText(null)));
   }
 
   /** The analyzer of {@link IndexFields#ALL_TEXT}. */
   public static Analyzer allText() {
-    return new ProductText();
+    return new ProductText(null);
+  }
+
+  /**
+   * The query-side analyzer of {@link IndexFields#ALL_TEXT} with synonyms: {@link #allText}, then
+   * Lucene's {@link SynonymGraphFilter} adding each matched rule's other side (its tokens are
+   * analysed alike, see {@code Synonyms}). For queries only: the index holds the text's own terms.
+   *
+   * @param synonyms compiled rules, or {@code null} for none ({@link #allText})
+   */
+  public static Analyzer allTextQuery(SynonymMap synonyms) {
+    return new ProductText(synonyms);
   }
 }

@@ -7,6 +7,7 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.retrieval.Retriever;
+import io.moesearch.core.retrieval.Synonyms;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,7 +38,17 @@ public final class HybridRanker {
   private static final RankingFeatures SHARED_FEATURES = new RankingFeatures(Analyzers.allText());
 
   private final RankingFeatures features = SHARED_FEATURES;
-  private final Bm25Queries bm25 = new Bm25Queries();
+  private final Bm25Queries bm25;
+
+  /** A ranker whose BM25 branch searches the query's own terms. */
+  public HybridRanker() {
+    this(Synonyms.NONE);
+  }
+
+  /** A ranker whose BM25 branch also searches the synonyms {@code synonyms} adds to a query. */
+  public HybridRanker(Synonyms synonyms) {
+    this.bm25 = new Bm25Queries(synonyms);
+  }
 
   /** A candidate and its query–product features (rank features are filled by {@link #fuse}). */
   public record Scored(String productId, String title, double[] features) {}

@@ -16,6 +16,7 @@ import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.operators.CacheSettings;
 import io.moesearch.operators.RankingSettings;
 import java.io.IOException;
@@ -319,6 +320,7 @@ public final class MoeSearchConfig implements Serializable {
             RankingOptions.WEIGHTS.key() + ": '" + parts[i].trim() + "' is not a number");
       }
     }
+    Synonyms synonyms = synonyms();
     return wrap(
         () ->
             new RankingSettings(
@@ -326,7 +328,21 @@ public final class MoeSearchConfig implements Serializable {
                 get(RankingOptions.DENSE_DEPTH),
                 get(RankingOptions.LEXICAL_DEPTH),
                 new LinearFusion(w),
-                get(RankingOptions.MIN_SIMILARITY)));
+                get(RankingOptions.MIN_SIMILARITY),
+                synonyms));
+  }
+
+  /** The BM25 branch's query-time synonyms ({@code ranking.synonyms-path}), read and parsed. */
+  public Synonyms synonyms() {
+    String path = get(RankingOptions.SYNONYMS_PATH).trim();
+    if (path.isEmpty()) {
+      return Synonyms.NONE;
+    }
+    try {
+      return Synonyms.read(Path.of(path));
+    } catch (IllegalArgumentException e) { // InvalidPathException included
+      throw new ConfigException(RankingOptions.SYNONYMS_PATH.key() + ": " + e.getMessage());
+    }
   }
 
   /** The cache levels' sizes and lifetimes and the coalescing wait ({@code cache.*}). */

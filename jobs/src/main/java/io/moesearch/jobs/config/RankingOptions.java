@@ -36,4 +36,12 @@ public final class RankingOptions {
           "ranking.min-similarity",
           RankingSettings.DEFAULT_MIN_SIMILARITY,
           "No BM25 hit and best cosine below this: answered with no items, no_match: true.");
+
+  public static final ConfigOption<String> SYNONYMS_PATH =
+      string(
+          "ranking.synonyms-path",
+          "",
+          "Query-time synonyms of the BM25 branch: a UTF-8 file in Solr's synonyms format"
+              + " (\"laptop, notebook\"; \"tv => television\"); empty = none. Read and checked"
+              + " at start-up.");
 }

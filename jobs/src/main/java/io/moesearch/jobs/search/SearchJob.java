@@ -238,12 +238,13 @@ public final class SearchJob {
                     CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES))
             .process(
                 new CacheHits(
-                    artifact.version(),
-                    artifact.manifest().modelId(),
-                    config.cache(),
-                    artifact.dir().toAbsolutePath().toString(),
-                    watchRoot(config),
-                    config.indexWatchIntervalMillis()))
+                        artifact.version(),
+                        artifact.manifest().modelId(),
+                        config.cache(),
+                        artifact.dir().toAbsolutePath().toString(),
+                        watchRoot(config),
+                        config.indexWatchIntervalMillis())
+                    .searchingSynonyms(config.ranking().synonyms()))
             .name("cache-hits")
             .uid("cache-hits")
             .setBufferTimeout(hitFlush);
@@ -263,6 +264,7 @@ public final class SearchJob {
                         watchRoot(config),
                         config.indexWatchIntervalMillis())
                     .deadLettersFrom(config.kafka().queryTopic())
+                    .searchingSynonyms(config.ranking().synonyms())
                     .behindHits())
             .name("cache-lookup")
             .uid("cache-lookup")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.kafka.KafkaOptions;
+import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -136,6 +137,33 @@ class MoeSearchConfigTest {
     assertThat(c.get(KafkaOptions.GROUP_ID)).isEqualTo("g");
     assertThat(c.with(Map.of("batch.max-size", "8")).get(BatchOptions.MAX_SIZE)).isEqualTo(8);
     assertThat(c.asMap()).containsEntry("batch.max-size", "64").containsEntry("index.path", "");
+  }
+
+  @Test
+  void aSynonymsFileIsReadAtStartAndAMissingOrBadOneFailsNamingTheSetting(@TempDir Path dir)
+      throws Exception {
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).ranking().synonyms()).isSameAs(Synonyms.NONE);
+    Path good = dir.resolve("synonyms.txt");
+    Files.writeString(good, "laptop, notebook\n");
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", good.toString()))
+                .ranking()
+                .synonyms())
+        .isEqualTo(Synonyms.parse("laptop, notebook\n"));
+    assertThatThrownBy(
+            () ->
+                MoeSearchConfig.defaultsWith(
+                    Map.of("ranking.synonyms-path", dir.resolve("none.txt").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ranking.synonyms-path")
+        .hasMessageContaining("none.txt");
+    Path bad = dir.resolve("bad.txt");
+    Files.writeString(bad, "a => b => c\n");
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", bad.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ranking.synonyms-path")
+        .hasMessageContaining("line");
   }
 
   @Test

@@ -1,0 +1,154 @@
+package io.moesearch.core.retrieval;
+
+import io.moesearch.core.index.Analyzers;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import org.apache.lucene.analysis.synonym.SolrSynonymParser;
+import org.apache.lucene.analysis.synonym.SynonymMap;
+
+/**
+ * Query-time synonyms of the BM25 branch, written in Solr's synonyms format (Lucene's {@link
+ * SolrSynonymParser}): one rule per line, {@code laptop, notebook} (each word finds the others) or
+ * {@code tv => television} (the left side finds the right side too), {@code #} comments. Both sides
+ * are analysed like the indexed text ({@link Analyzers#allText}: {@code Laptops} is {@code
+ * laptop}); a multi-word side matches the words in sequence ({@code mobile phone, smartphone}).
+ *
+ * <p>A query's BM25 terms are then its own terms plus the synonyms a rule adds ({@link
+ * Bm25Queries}): each added term is one more SHOULD clause, scored like a typed one, so the
+ * branch's score of a product stays the sum of its matching terms' (the query cache's coherence
+ * check relies on that). Only the query is expanded: the index need not be rebuilt when the rules
+ * change. Immutable and serializable (the rules travel as text; the compiled map is rebuilt where
+ * it is used).
+ */
+public final class Synonyms implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** No synonyms: queries search their own terms only. */
+  public static final Synonyms NONE = new Synonyms("", null);
+
+  /** Largest rules text accepted, in UTF-16 units (1 Mi): a rules file is a config file. */
+  public static final int MAX_CHARS = 1 << 20;
+
+  private final String rules;
+  private transient volatile SynonymMap map;
+
+  private Synonyms(String rules, SynonymMap map) {
+    this.rules = rules;
+    this.map = map;
+  }
+
+  /**
+   * Parses rules in Solr's format.
+   *
+   * @throws IllegalArgumentException when a rule cannot be parsed (naming its line), an entry
+   *     analyses to nothing or to stacked tokens, or the text exceeds {@link #MAX_CHARS}
+   */
+  public static Synonyms parse(String rules) {
+    if (rules == null) {
+      throw new IllegalArgumentException("synonym rules are required");
+    }
+    if (rules.length() > MAX_CHARS) {
+      throw new IllegalArgumentException(
+          "synonym rules exceed " + MAX_CHARS + " characters: " + rules.length());
+    }
+    if (rules.isBlank()) {
+      return NONE;
+    }
+    return new Synonyms(rules, compile(rules));
+  }
+
+  /**
+   * Reads and parses a UTF-8 rules file.
+   *
+   * @throws IllegalArgumentException when it is missing, unreadable, not UTF-8, larger than {@link
+   *     #MAX_CHARS} or not parseable
+   */
+  public static Synonyms read(Path file) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("no such file: " + file);
+      }
+      if (Files.size(file) > 4L * MAX_CHARS) {
+        throw new IllegalArgumentException("larger than " + 4L * MAX_CHARS + " bytes: " + file);
+      }
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+              .toString();
+      return parse(text);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("not UTF-8: " + file, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SynonymMap compile(String rules) {
+    SolrSynonymParser parser = new SolrSynonymParser(true, true, Analyzers.allText());
+    try {
+      parser.parse(new StringReader(rules));
+      return parser.build();
+    } catch (ParseException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalArgumentException(
+          "synonym rule at line " + e.getErrorOffset() + ": " + cause.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("synonym rules: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether there are no rules. */
+  public boolean isEmpty() {
+    return rules.isEmpty();
+  }
+
+  /** The compiled rules, or {@code null} when there are none. */
+  public SynonymMap map() {
+    if (rules.isEmpty()) {
+      return null;
+    }
+    SynonymMap m = map;
+    if (m == null) {
+      m = compile(rules);
+      map = m;
+    }
+    return m;
+  }
+
+  /** The rules as given. */
+  public String rules() {
+    return rules;
+  }
+
+  private Object readResolve() {
+    return rules.isEmpty() ? NONE : this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Synonyms s && s.rules.equals(rules);
+  }
+
+  @Override
+  public int hashCode() {
+    return rules.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return rules.isEmpty() ? "Synonyms[none]" : "Synonyms[" + rules.lines().count() + " lines]";
+  }
+}

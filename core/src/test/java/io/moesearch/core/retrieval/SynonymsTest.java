@@ -1,0 +1,124 @@
+package io.moesearch.core.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.moesearch.core.index.IndexFields;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.TermQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Query-time synonyms of the BM25 branch (issue #17 item 3: "an optional synonyms file"). */
+class SynonymsTest {
+  private static Bm25Queries with(String rules) {
+    return new Bm25Queries(Synonyms.parse(rules));
+  }
+
+  @Test
+  void anEquivalenceAddsEveryOtherSideToTheQuerysTerms() {
+    Bm25Queries bm25 = with("laptop, notebook\n");
+    assertThat(bm25.terms("gaming laptop"))
+        .containsExactlyInAnyOrder("gaming", "laptop", "notebook");
+    assertThat(bm25.terms("notebook")).containsExactlyInAnyOrder("notebook", "laptop");
+  }
+
+  @Test
+  void rulesAreAnalysedLikeTheTextSoPluralsAndCaseMatch() {
+    Bm25Queries bm25 = with("Laptops, NOTEBOOKS");
+    assertThat(bm25.terms("laptops")).contains("laptop", "notebook");
+    assertThat(bm25.terms("Laptop bag")).contains("laptop", "notebook", "bag");
+  }
+
+  @Test
+  void aMultiWordSideMatchesTheWordsInSequenceAndAddsAllItsWords() {
+    Bm25Queries bm25 = with("mobile phone, smartphone");
+    assertThat(bm25.terms("smartphone case"))
+        .containsExactlyInAnyOrder("smartphone", "mobile", "phone", "case");
+    assertThat(bm25.terms("mobile phone")).contains("smartphone");
+    assertThat(bm25.terms("phone mobile")).doesNotContain("smartphone");
+  }
+
+  @Test
+  void anExplicitMappingSearchesTheLeftSideAsTheRightSide() {
+    Bm25Queries bm25 = with("# televisions\ntv => television\n");
+    assertThat(bm25.terms("tv stand")).containsExactlyInAnyOrder("television", "stand");
+    assertThat(bm25.terms("television")).containsExactly("television");
+  }
+
+  @Test
+  void eachAddedTermIsOneMoreShouldClause() {
+    BooleanQuery q = (BooleanQuery) with("laptop, notebook").query("laptop");
+    assertThat(q.clauses())
+        .extracting(BooleanClause::query)
+        .containsExactlyInAnyOrder(
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "laptop")),
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "notebook")));
+    assertThat(q.clauses()).allMatch(c -> c.occur() == BooleanClause.Occur.SHOULD);
+  }
+
+  @Test
+  void withoutRulesAQuerySearchesItsOwnTermsOnly() {
+    assertThat(Synonyms.parse("  \n")).isSameAs(Synonyms.NONE);
+    assertThat(new Bm25Queries(Synonyms.NONE).terms("Gaming Laptops 16GB"))
+        .isEqualTo(new Bm25Queries().terms("Gaming Laptops 16GB"))
+        .containsExactly("gaming", "laptop", "16", "gb");
+    assertThat(with("laptop, notebook").terms("usb cable")).containsExactly("usb", "cable");
+  }
+
+  @Test
+  void aBadRuleFailsNamingItsLine() {
+    assertThatThrownBy(() -> Synonyms.parse("laptop, notebook\ntv => television => telly\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line");
+  }
+
+  @Test
+  void rulesLargerThanTheLimitAreRefused() {
+    String big = "a, b\n".repeat(Synonyms.MAX_CHARS / 5 + 1);
+    assertThatThrownBy(() -> Synonyms.parse(big))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(String.valueOf(Synonyms.MAX_CHARS));
+  }
+
+  @Test
+  void aFileIsReadAsUtf8AndAMissingOrMalformedOneIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("synonyms.txt");
+    Files.writeString(file, "café, coffee\n", StandardCharsets.UTF_8);
+    assertThat(new Bm25Queries(Synonyms.read(file)).terms("coffee")).contains("cafe");
+    assertThatThrownBy(() -> Synonyms.read(dir.resolve("missing.txt")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing.txt");
+    Path latin1 = dir.resolve("latin1.txt");
+    Files.write(latin1, new byte[] {'c', 'a', 'f', (byte) 0xE9, ',', ' ', 'x', '\n'});
+    assertThatThrownBy(() -> Synonyms.read(latin1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("UTF-8");
+  }
+
+  @Test
+  void rulesSurviveSerialisationAndRecompileWhereUsed() throws Exception {
+    Synonyms s = Synonyms.parse("laptop, notebook");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(s);
+      out.writeObject(Synonyms.NONE);
+    }
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      Synonyms copy = (Synonyms) in.readObject();
+      assertThat(copy).isEqualTo(s);
+      assertThat(new Bm25Queries(copy).terms("laptop")).contains("notebook");
+      assertThat(in.readObject()).isSameAs(Synonyms.NONE);
+    }
+  }
+}
