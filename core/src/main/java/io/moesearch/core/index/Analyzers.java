@@ -85,9 +85,11 @@ public final class Analyzers {
   /** The e-commerce analyzer of {@link IndexFields#ALL_TEXT} (see the class comment). */
   private static final class ProductText extends Analyzer {
     private final SynonymMap synonyms;
+    private final int wordDelimiterFlags;
 
-    ProductText(SynonymMap synonyms) {
+    ProductText(SynonymMap synonyms, int wordDelimiterFlags) {
       this.synonyms = synonyms;
+      this.wordDelimiterFlags = wordDelimiterFlags;
     }
 
     @Override
@@ -99,7 +101,7 @@ public final class Analyzers {
     protected TokenStreamComponents createComponents(String fieldName) {
       Tokenizer source = new PatternTokenizer(SEPARATORS, -1);
       TokenStream ts = new TruncateTokenFilter(source, MAX_TOKEN_CHARS);
-      ts = new WordDelimiterGraphFilter(ts, WORD_DELIMITER_FLAGS, null);
+      ts = new WordDelimiterGraphFilter(ts, wordDelimiterFlags, null);
       ts = new LowerCaseFilter(ts);
       ts = new ASCIIFoldingFilter(ts);
       ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
@@ -120,12 +122,25 @@ public final class Analyzers {
 
   public static Analyzer forIndexing() {
     return new PerFieldAnalyzerWrapper(
-        new StandardAnalyzer(), Map.of(IndexFields.ALL_TEXT, new ProductText(null)));
+        new StandardAnalyzer(),
+        Map.of(IndexFields.ALL_TEXT, new ProductText(null, WORD_DELIMITER_FLAGS)));
   }
 
   /** The analyzer of {@link IndexFields#ALL_TEXT}. */
   public static Analyzer allText() {
-    return new ProductText(null);
+    return new ProductText(null, WORD_DELIMITER_FLAGS);
+  }
+
+  /**
+   * The analysis of a synonym rule's entries: {@link #allText} except that a token with separators
+   * or letter/digit changes gives only its catenation ({@code ps4}, {@code in-ear} → {@code
+   * inear}), never its parts stacked beside it, which a rule cannot hold. The query's own stream
+   * carries the same catenation, which the rule then matches.
+   */
+  public static Analyzer synonymEntries() {
+    return new ProductText(
+        null,
+        WordDelimiterGraphFilter.CATENATE_ALL | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE);
   }
 
   /**
@@ -136,6 +151,6 @@ public final class Analyzers {
    * @param synonyms compiled rules, or {@code null} for none ({@link #allText})
    */
   public static Analyzer allTextQuery(SynonymMap synonyms) {
-    return new ProductText(synonyms);
+    return new ProductText(synonyms, WORD_DELIMITER_FLAGS);
   }
 }

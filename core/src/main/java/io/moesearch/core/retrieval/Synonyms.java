@@ -95,19 +95,42 @@ public final class Synonyms implements Serializable {
   }
 
   private static SynonymMap compile(String rules) {
-    SolrSynonymParser parser = new SolrSynonymParser(true, true, Analyzers.allText());
+    try {
+      return parsed(rules);
+    } catch (ParseException | IllegalArgumentException e) {
+      // Name the first rule that fails on its own (Lucene's offset is not always its line).
+      String[] lines = rules.split("\\R", -1);
+      for (int i = 0; i < lines.length; i++) {
+        try {
+          parsed(lines[i]);
+        } catch (ParseException | IllegalArgumentException lineError) {
+          Throwable cause = lineError.getCause() != null ? lineError.getCause() : lineError;
+          throw new IllegalArgumentException(
+              "synonym rule at line "
+                  + (i + 1)
+                  + " ('"
+                  + cut(lines[i])
+                  + "'): "
+                  + cause.getMessage(),
+              e);
+        }
+      }
+      throw new IllegalArgumentException("synonym rules: " + e.getMessage(), e);
+    }
+  }
+
+  private static SynonymMap parsed(String rules) throws ParseException {
+    SolrSynonymParser parser = new SolrSynonymParser(true, true, Analyzers.synonymEntries());
     try {
       parser.parse(new StringReader(rules));
       return parser.build();
-    } catch (ParseException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalArgumentException(
-          "synonym rule at line " + e.getErrorOffset() + ": " + cause.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("synonym rules: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String cut(String line) {
+    return line.length() <= 80 ? line : line.substring(0, 80) + "...";
   }
 
   /** Whether there are no rules. */

@@ -49,6 +49,15 @@ class SynonymsTest {
   }
 
   @Test
+  void aRuleMayNameModelCodesAndHyphenatedWordsWhichMatchWhateverTheirSeparators() {
+    Bm25Queries bm25 = with("ps4, playstation 4\nearbuds, in-ear headphones\n");
+    assertThat(bm25.terms("PS4 controller")).contains("playstation", "4", "controller");
+    assertThat(bm25.terms("ps-4")).contains("playstation");
+    assertThat(bm25.terms("playstation 4")).contains("ps4");
+    assertThat(bm25.terms("earbuds")).contains("inear", "headphone");
+  }
+
+  @Test
   void anExplicitMappingSearchesTheLeftSideAsTheRightSide() {
     Bm25Queries bm25 = with("# televisions\ntv => television\n");
     assertThat(bm25.terms("tv stand")).containsExactlyInAnyOrder("television", "stand");
@@ -79,7 +88,7 @@ class SynonymsTest {
   void aBadRuleFailsNamingItsLine() {
     assertThatThrownBy(() -> Synonyms.parse("laptop, notebook\ntv => television => telly\n"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("line");
+        .hasMessageContaining("line 2");
   }
 
   @Test
