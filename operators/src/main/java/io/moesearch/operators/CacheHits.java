@@ -5,7 +5,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.live.UpsertSignature;
-import io.moesearch.core.retrieval.Synonyms;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import java.time.Duration;
@@ -88,9 +88,9 @@ public final class CacheHits
     this.settings = settings;
   }
 
-  /** As {@link CacheLookup#searchingSynonyms}: the lexical branch's synonyms join query terms. */
-  public CacheHits searchingSynonyms(Synonyms synonyms) {
-    queryTermsOf = new CacheLookup.SearchedTerms(synonyms);
+  /** As {@link CacheLookup#expandingQueries}: judged by the terms the lexical branch searches. */
+  public CacheHits expandingQueries(QueryExpansion expansion) {
+    queryTermsOf = new CacheLookup.SearchedTerms(expansion);
     return this;
   }
 

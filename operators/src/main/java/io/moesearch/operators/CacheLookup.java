@@ -14,7 +14,7 @@ import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.retrieval.Bm25Queries;
-import io.moesearch.core.retrieval.Synonyms;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
 import io.moesearch.state.StateDescriptors;
@@ -173,30 +173,48 @@ public final class CacheLookup
   @FunctionalInterface
   interface QueryTerms extends Serializable {
     int[] of(String text);
+
+    /**
+     * Whether the lexical branch matches more than {@link #of}'s terms for {@code text} (a
+     * typo-tolerant term): then any new product may enter its answers lexically, its score unknown.
+     */
+    default boolean inexact(String text) {
+      return false;
+    }
   }
 
   /**
    * The hashes of the terms the lexical branch searches for a query text ({@link
    * Bm25Queries#terms(String)}): its analysed terms and the synonyms the job's rules add, so that
-   * an upserted "notebook" is seen to share a term with a cached "laptop" when a rule joins them.
+   * an upserted "notebook" is seen to share a term with a cached "laptop" when a rule joins them. A
+   * query with a typo-tolerant term is {@link #inexact}: its terms' near spellings are not hashed.
    */
   static final class SearchedTerms implements QueryTerms {
-    private final Synonyms synonyms;
+    private final QueryExpansion expansion;
     private transient Bm25Queries bm25;
 
-    SearchedTerms(Synonyms synonyms) {
-      if (synonyms == null) {
-        throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
+    SearchedTerms(QueryExpansion expansion) {
+      if (expansion == null) {
+        throw new IllegalArgumentException("expansion is required (QueryExpansion.NONE for none)");
       }
-      this.synonyms = synonyms;
+      this.expansion = expansion;
+    }
+
+    private Bm25Queries bm25() {
+      if (bm25 == null) {
+        bm25 = new Bm25Queries(expansion);
+      }
+      return bm25;
     }
 
     @Override
     public int[] of(String text) {
-      if (bm25 == null) {
-        bm25 = new Bm25Queries(synonyms);
-      }
-      return UpsertSignature.termHashes(bm25.terms(text));
+      return UpsertSignature.termHashes(bm25().terms(text));
+    }
+
+    @Override
+    public boolean inexact(String text) {
+      return bm25().inexact(text);
     }
   }
 
@@ -297,11 +315,12 @@ public final class CacheLookup
   }
 
   /**
-   * Judges which cached answers an upsert could enter by the terms the lexical branch searches with
-   * these synonyms ({@code ranking.synonyms-path}); without, by the query's own terms.
+   * Judges which cached answers an upsert could enter by the terms the lexical branch searches when
+   * it widens queries by {@code expansion} ({@code ranking.synonyms-path}, {@code
+   * ranking.typo-min-chars}); without, by the query's own terms.
    */
-  public CacheLookup searchingSynonyms(Synonyms synonyms) {
-    queryTermsOf = new SearchedTerms(synonyms);
+  public CacheLookup expandingQueries(QueryExpansion expansion) {
+    queryTermsOf = new SearchedTerms(expansion);
     return this;
   }
 

@@ -254,9 +254,10 @@ final class CatalogCoherence {
    * was upserted that its dense branch would return, or whose BM25 score for its query reaches its
    * lexical floor ({@link UpsertSignature#mayEnterLexically}; with the floor or the product's BM25
    * scores unknown: that shares a BM25 term with its query, at least {@link
-   * CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago); {@link #UNDECIDED} when only the query's embedding
-   * could tell and {@code query} cannot give it; else the time it can be re-dated to (every change
-   * before it was checked). {@code text} is the result's normalised query text.
+   * CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago, as any new product counts for a query with a
+   * typo-tolerant term, {@link CacheLookup.QueryTerms#inexact}); {@link #UNDECIDED} when only the
+   * query's embedding could tell and {@code query} cannot give it; else the time it can be re-dated
+   * to (every change before it was checked). {@code text} is the result's normalised query text.
    */
   long coherentAsOf(CachedResult r, String text, Views v, QueryVector query, long now)
       throws Exception {
@@ -304,6 +305,7 @@ final class CatalogCoherence {
       }
     }
     int[] queryTerms = null;
+    boolean inexact = false;
     for (Map.Entry<String, UpsertSignature> e : v.upserts().immutableEntries()) {
       UpsertSignature u = e.getValue();
       if (u.appliedAtMillis() < since) {
@@ -315,11 +317,13 @@ final class CatalogCoherence {
       }
       if (queryTerms == null) {
         queryTerms = queryTermsOf.of(text);
+        inexact = queryTermsOf.inexact(text);
       }
-      if (!u.mayEnterLexically(queryTerms, r.lexicalFloor(), r.version())) {
+      // A typo-tolerant query may match any product's near spelling: shared, its score unknown.
+      if (!inexact && !u.mayEnterLexically(queryTerms, r.lexicalFloor(), r.version())) {
         continue; // no shared term, or its BM25 score stays below the answer's last lexical hit
       }
-      boolean scored = u.scoredFor(r.lexicalFloor(), r.version());
+      boolean scored = !inexact && u.scoredFor(r.lexicalFloor(), r.version());
       if (scored || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
         staleNewLexical.inc();
         return INCOHERENT;

@@ -274,7 +274,7 @@ public final class ExpertRetrieval
     versions.put(lastDir, new Version(lastDir, start));
     lastVersion = start.version();
     versionFallbacks = getRuntimeContext().getMetricGroup().counter("versionFallbacks");
-    hybrid = new HybridRanker(ranking.synonyms());
+    hybrid = new HybridRanker(ranking.expansion());
     published = new HashMap<>();
     load = getRuntimeContext().getMapState(StateDescriptors.replicaLoad());
     served = getRuntimeContext().getMetricGroup().counter("expertRequests");

@@ -1,7 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.core.rank.LinearFusion;
-import io.moesearch.core.retrieval.Synonyms;
+import io.moesearch.core.retrieval.QueryExpansion;
 import java.io.Serializable;
 
 /**
@@ -16,8 +16,8 @@ import java.io.Serializable;
  * while every judged Chorus query reaches 0.31 or more (measured 2026-11-30).
  *
  * @param minSimilarity cosine floor in [-1, 1]; -1 never answers "no match" unless nothing is found
- * @param synonyms the BM25 branch's query-time synonyms ({@code ranking.synonyms-path}; {@link
- *     Synonyms#NONE} for none)
+ * @param expansion how the BM25 branch widens a query: synonyms ({@code ranking.synonyms-path}) and
+ *     typo tolerance ({@code ranking.typo-min-chars}); {@link QueryExpansion#NONE} for neither
  */
 public record RankingSettings(
     boolean hybrid,
@@ -25,7 +25,7 @@ public record RankingSettings(
     int lexicalDepth,
     LinearFusion fusion,
     double minSimilarity,
-    Synonyms synonyms)
+    QueryExpansion expansion)
     implements Serializable {
   /** The default {@code ranking.min-similarity}. */
   public static final double DEFAULT_MIN_SIMILARITY = 0.30;
@@ -36,7 +36,7 @@ public record RankingSettings(
 
   public RankingSettings(
       boolean hybrid, int denseDepth, int lexicalDepth, LinearFusion fusion, double minSimilarity) {
-    this(hybrid, denseDepth, lexicalDepth, fusion, minSimilarity, Synonyms.NONE);
+    this(hybrid, denseDepth, lexicalDepth, fusion, minSimilarity, QueryExpansion.NONE);
   }
 
   public RankingSettings {
@@ -55,8 +55,8 @@ public record RankingSettings(
     if (fusion == null) {
       throw new IllegalArgumentException("ranking.weights are required");
     }
-    if (synonyms == null) {
-      throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
+    if (expansion == null) {
+      throw new IllegalArgumentException("expansion is required (QueryExpansion.NONE for none)");
     }
   }
 

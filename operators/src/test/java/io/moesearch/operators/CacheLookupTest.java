@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.state.StateDescriptors;
 import java.util.List;
@@ -757,7 +758,7 @@ class CacheLookupTest {
     harness =
         open(
             new CacheLookup(VERSION, MODEL, SETTINGS)
-                .searchingSynonyms(Synonyms.parse("laptop, notebook")),
+                .expandingQueries(QueryExpansion.of(Synonyms.parse("laptop, notebook"))),
             null,
             null);
     fill(resultFillAt("laptop bag", T, 0.5f, 3.0f, 6));
@@ -765,6 +766,41 @@ class CacheLookupTest {
     send(query("q2", "laptop bag"));
     assertThat(answers()).isEmpty();
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  /**
+   * With typo tolerance ({@code ranking.typo-min-chars}) the BM25 branch of "keybaord" also matches
+   * a new "keyboard", which term hashes cannot tell: any new product counts as a lexical match of
+   * unknown score, so the answer is recomputed once the upsert is {@link
+   * CacheLookup#LEXICAL_ENTRY_DELAY_MS} old (served before). Without typo tolerance a new
+   * "headphones" shares no term with "headphnes" and the answer is served.
+   */
+  @Test
+  void withTypoToleranceAnyNewProductMayEnterAnAnswerAfterTheLexicalDelay() throws Exception {
+    // The lexical delay is 30 s: k1 and h1 are due, m1 is not (answers live longer than 50 s).
+    assertThat(CacheLookup.LEXICAL_ENTRY_DELAY_MS).isEqualTo(30_000);
+    fill(resultFillAt("headphnes", T - 50_000, 0.5f, 3.0f, 6));
+    change(upsertWeighing("h1", T - 40_000, "Sony headphones", 4f, VERSION, 9));
+    send(query("q1", "headphnes"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+
+    harness.close();
+    harness =
+        open(
+            new CacheLookup(VERSION, MODEL, SETTINGS)
+                .expandingQueries(new QueryExpansion(Synonyms.NONE, 5)),
+            null,
+            null);
+    fill(resultFillAt("keybaord", T - 50_000, 0.5f, 3.0f, 6));
+    fill(resultFillAt("usb hub", T - 50_000, 0.5f, 3.0f, 6));
+    fill(resultFillAt("mouse", T - 35_000, 0.5f, 3.0f, 6)); // computed after k1
+    change(upsertWeighing("k1", T - 40_000, "Logitech keyboard", 4f, VERSION, 9));
+    change(upsertWeighing("m1", T - 10_000, "Logitech trackball", 4f, VERSION, 9));
+    send(query("q2", "keybaord"));
+    send(query("q3", "usb hub")); // no typo-tolerant word (all under 5 letters): exact terms
+    send(query("q4", "mouse")); // typo-tolerant; the one upsert since it is not yet due
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3", "q4");
   }
 
   /**

@@ -23,6 +23,7 @@ import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.FilterQueries;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Retriever;
 import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.core.testing.SmallIndex;
@@ -560,7 +561,12 @@ class ExpertRetrievalTest {
     harness =
         newHarness(
             new RankingSettings(
-                true, 20, 50, LinearFusion.rrf(), RankingSettings.DEFAULT_MIN_SIMILARITY, rule));
+                true,
+                20,
+                50,
+                LinearFusion.rrf(),
+                RankingSettings.DEFAULT_MIN_SIMILARITY,
+                QueryExpansion.of(rule)));
     harness.open();
     harness.setProcessingTime(1_000);
     assertThat(ids(retrieve(lexical(request("zorblaxite", 0, 10, null))).items()))

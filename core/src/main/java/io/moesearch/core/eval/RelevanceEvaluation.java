@@ -9,8 +9,8 @@ import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankedQuery;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Retriever;
-import io.moesearch.core.retrieval.Synonyms;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -99,7 +99,7 @@ public final class RelevanceEvaluation {
   private final int folds;
   private final long seed;
   private final Consumer<String> log;
-  private Synonyms synonyms = Synonyms.NONE;
+  private QueryExpansion expansion = QueryExpansion.NONE;
 
   public RelevanceEvaluation(
       VectorStore vectors,
@@ -125,12 +125,12 @@ public final class RelevanceEvaluation {
     this.log = log;
   }
 
-  /** The lexical branch searches the synonyms these rules add, as the job configured so does. */
-  public RelevanceEvaluation withSynonyms(Synonyms synonyms) {
-    if (synonyms == null) {
-      throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
+  /** The lexical branch widens queries by {@code expansion}, as the job configured so does. */
+  public RelevanceEvaluation withExpansion(QueryExpansion expansion) {
+    if (expansion == null) {
+      throw new IllegalArgumentException("expansion is required (QueryExpansion.NONE for none)");
     }
-    this.synonyms = synonyms;
+    this.expansion = expansion;
     return this;
   }
 
@@ -155,7 +155,7 @@ public final class RelevanceEvaluation {
    * @param served the configured fusion
    */
   public Report run(List<JudgedSet> evaluated, List<JudgedSet> training, LinearFusion served) {
-    HybridRanker hybrid = new HybridRanker(synonyms);
+    HybridRanker hybrid = new HybridRanker(expansion);
     Map<String, List<Prepared>> bySet = new LinkedHashMap<>();
     Map<String, JudgedSet> all = new LinkedHashMap<>();
     evaluated.forEach(s -> all.putIfAbsent(s.name(), s));

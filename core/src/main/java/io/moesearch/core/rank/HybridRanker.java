@@ -6,8 +6,8 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.VectorStore;
 import io.moesearch.core.retrieval.Bm25Queries;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Retriever;
-import io.moesearch.core.retrieval.Synonyms;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,12 +42,12 @@ public final class HybridRanker {
 
   /** A ranker whose BM25 branch searches the query's own terms. */
   public HybridRanker() {
-    this(Synonyms.NONE);
+    this(QueryExpansion.NONE);
   }
 
-  /** A ranker whose BM25 branch also searches the synonyms {@code synonyms} adds to a query. */
-  public HybridRanker(Synonyms synonyms) {
-    this.bm25 = new Bm25Queries(synonyms);
+  /** A ranker whose BM25 branch widens queries by {@code expansion} (synonyms, typo tolerance). */
+  public HybridRanker(QueryExpansion expansion) {
+    this.bm25 = new Bm25Queries(expansion);
   }
 
   /** A candidate and its query–product features (rank features are filled by {@link #fuse}). */

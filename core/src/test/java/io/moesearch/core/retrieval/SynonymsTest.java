@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Query-time synonyms of the BM25 branch (issue #17 item 3: "an optional synonyms file"). */
 class SynonymsTest {
   private static Bm25Queries with(String rules) {
-    return new Bm25Queries(Synonyms.parse(rules));
+    return new Bm25Queries(QueryExpansion.of(Synonyms.parse(rules)));
   }
 
   @Test
@@ -78,7 +78,7 @@ class SynonymsTest {
   @Test
   void withoutRulesAQuerySearchesItsOwnTermsOnly() {
     assertThat(Synonyms.parse("  \n")).isSameAs(Synonyms.NONE);
-    assertThat(new Bm25Queries(Synonyms.NONE).terms("Gaming Laptops 16GB"))
+    assertThat(new Bm25Queries(QueryExpansion.NONE).terms("Gaming Laptops 16GB"))
         .isEqualTo(new Bm25Queries().terms("Gaming Laptops 16GB"))
         .containsExactly("gaming", "laptop", "16", "gb");
     assertThat(with("laptop, notebook").terms("usb cable")).containsExactly("usb", "cable");
@@ -103,7 +103,8 @@ class SynonymsTest {
   void aFileIsReadAsUtf8AndAMissingOrMalformedOneIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("synonyms.txt");
     Files.writeString(file, "café, coffee\n", StandardCharsets.UTF_8);
-    assertThat(new Bm25Queries(Synonyms.read(file)).terms("coffee")).contains("cafe");
+    assertThat(new Bm25Queries(QueryExpansion.of(Synonyms.read(file))).terms("coffee"))
+        .contains("cafe");
     assertThatThrownBy(() -> Synonyms.read(dir.resolve("missing.txt")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("missing.txt");
@@ -126,7 +127,7 @@ class SynonymsTest {
         new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       Synonyms copy = (Synonyms) in.readObject();
       assertThat(copy).isEqualTo(s);
-      assertThat(new Bm25Queries(copy).terms("laptop")).contains("notebook");
+      assertThat(new Bm25Queries(QueryExpansion.of(copy)).terms("laptop")).contains("notebook");
       assertThat(in.readObject()).isSameAs(Synonyms.NONE);
     }
   }

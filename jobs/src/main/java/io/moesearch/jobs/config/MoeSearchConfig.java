@@ -16,6 +16,7 @@ import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.operators.CacheSettings;
 import io.moesearch.operators.RankingSettings;
@@ -329,7 +330,7 @@ public final class MoeSearchConfig implements Serializable {
                 get(RankingOptions.LEXICAL_DEPTH),
                 new LinearFusion(w),
                 get(RankingOptions.MIN_SIMILARITY),
-                synonyms));
+                new QueryExpansion(synonyms, get(RankingOptions.TYPO_MIN_CHARS))));
   }
 
   /** The BM25 branch's query-time synonyms ({@code ranking.synonyms-path}), read and parsed. */

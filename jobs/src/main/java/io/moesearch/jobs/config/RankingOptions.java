@@ -2,6 +2,7 @@ package io.moesearch.jobs.config;
 
 import static io.moesearch.jobs.config.Checked.*;
 
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.operators.RankingSettings;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -44,4 +45,16 @@ public final class RankingOptions {
           "Query-time synonyms of the BM25 branch: a UTF-8 file in Solr's synonyms format"
               + " (\"laptop, notebook\"; \"tv => television\"); empty = none. Read and checked"
               + " at start-up.");
+
+  public static final ConfigOption<Integer> TYPO_MIN_CHARS =
+      intIn(
+          "ranking.typo-min-chars",
+          0,
+          0,
+          QueryExpansion.MAX_TYPO_CHARS,
+          "Typo tolerance of the BM25 branch: a query word of at least this many letters (no"
+              + " digits) also matches indexed words one edit away (two from twice as many);"
+              + " 0 = off, else at least "
+              + QueryExpansion.MIN_TYPO_CHARS
+              + ".");
 }

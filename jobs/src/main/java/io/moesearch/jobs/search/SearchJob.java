@@ -244,7 +244,7 @@ public final class SearchJob {
                         artifact.dir().toAbsolutePath().toString(),
                         watchRoot(config),
                         config.indexWatchIntervalMillis())
-                    .searchingSynonyms(config.ranking().synonyms()))
+                    .expandingQueries(config.ranking().expansion()))
             .name("cache-hits")
             .uid("cache-hits")
             .setBufferTimeout(hitFlush);
@@ -264,7 +264,7 @@ public final class SearchJob {
                         watchRoot(config),
                         config.indexWatchIntervalMillis())
                     .deadLettersFrom(config.kafka().queryTopic())
-                    .searchingSynonyms(config.ranking().synonyms())
+                    .expandingQueries(config.ranking().expansion())
                     .behindHits())
             .name("cache-lookup")
             .uid("cache-lookup")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.kafka.KafkaOptions;
+import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,12 +143,14 @@ class MoeSearchConfigTest {
   @Test
   void aSynonymsFileIsReadAtStartAndAMissingOrBadOneFailsNamingTheSetting(@TempDir Path dir)
       throws Exception {
-    assertThat(MoeSearchConfig.defaultsWith(Map.of()).ranking().synonyms()).isSameAs(Synonyms.NONE);
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).ranking().expansion())
+        .isEqualTo(QueryExpansion.NONE);
     Path good = dir.resolve("synonyms.txt");
     Files.writeString(good, "laptop, notebook\n");
     assertThat(
             MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", good.toString()))
                 .ranking()
+                .expansion()
                 .synonyms())
         .isEqualTo(Synonyms.parse("laptop, notebook\n"));
     assertThatThrownBy(
@@ -164,6 +167,21 @@ class MoeSearchConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ranking.synonyms-path")
         .hasMessageContaining("line");
+  }
+
+  @Test
+  void typoToleranceIsOffByDefaultAndAShortMinimumFailsNamingTheSetting() {
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.typo-min-chars", "5"))
+                .ranking()
+                .expansion()
+                .typoMinChars())
+        .isEqualTo(5);
+    for (String bad : new String[] {"2", "-1", "65", "many"}) {
+      assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.typo-min-chars", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("ranking.typo-min-chars");
+    }
   }
 
   @Test

@@ -155,7 +155,7 @@ public final class Ceiling {
     List<ExpertIndex> experts = artifact.openExperts();
     try (ExpertIndex lexical = artifact.openLexical()) {
       Retriever retriever = Retriever.serving(artifact, experts, config.loadAwareRouting());
-      HybridRanker hybrid = new HybridRanker(ranking.synonyms());
+      HybridRanker hybrid = new HybridRanker(ranking.expansion());
       AtomicInteger next = new AtomicInteger();
       long t0 = System.nanoTime();
       List<Future<?>> running = new ArrayList<>();

@@ -240,7 +240,7 @@ final class EvalCommand extends CliCommand {
                     config.get(EvalOptions.FOLDS),
                     config.get(EvalOptions.SEED),
                     System.out::println)
-                .withSynonyms(config.ranking().synonyms())
+                .withExpansion(config.ranking().expansion())
                 .run(sets, training, config.ranking().fusion());
       } finally {
         experts.forEach(ExpertIndex::close);

@@ -1,0 +1,68 @@
+package io.moesearch.core.retrieval;
+
+import java.io.Serializable;
+
+/**
+ * How the BM25 branch widens a query beyond its own analysed terms ({@link Bm25Queries}):
+ * query-time synonyms, and typo tolerance for longer words. Both are off in {@link #NONE}, the
+ * default.
+ *
+ * <p>Typo tolerance: a searched term of at least {@code typoMinChars} characters, all letters, also
+ * matches indexed terms within one edit, two from {@code 2 × typoMinChars} characters (Lucene's
+ * {@link org.apache.lucene.search.FuzzyQuery}: a transposition counts as one edit; the first letter
+ * must match; at most {@link #TYPO_MAX_EXPANSIONS} indexed terms per query term, scored as
+ * Elasticsearch's fuzzy match scores them, by Lucene's blended-frequency rewrite, the exact term
+ * first). A term with a digit never does: a model code one edit from the query's names another
+ * product (DXOC47C3 for DXOC67C3), as a quantity does (128gb for 256gb).
+ *
+ * @param synonyms the rules ({@link Synonyms#NONE}: none)
+ * @param typoMinChars 0 (off) or {@value #MIN_TYPO_CHARS}..{@value #MAX_TYPO_CHARS}
+ */
+public record QueryExpansion(Synonyms synonyms, int typoMinChars) implements Serializable {
+  /** Neither synonyms nor typo tolerance: a query searches its own terms. */
+  public static final QueryExpansion NONE = new QueryExpansion(Synonyms.NONE, 0);
+
+  /** Shortest words made typo-tolerant when on: one edit in a shorter word is another word. */
+  public static final int MIN_TYPO_CHARS = 4;
+
+  public static final int MAX_TYPO_CHARS = 64;
+
+  /** Most indexed terms one typo-tolerant query term expands to. */
+  public static final int TYPO_MAX_EXPANSIONS = 50;
+
+  public QueryExpansion {
+    if (synonyms == null) {
+      throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
+    }
+    if (typoMinChars != 0 && (typoMinChars < MIN_TYPO_CHARS || typoMinChars > MAX_TYPO_CHARS)) {
+      throw new IllegalArgumentException(
+          "ranking.typo-min-chars must be 0 (off) or in "
+              + MIN_TYPO_CHARS
+              + ".."
+              + MAX_TYPO_CHARS
+              + ", got "
+              + typoMinChars);
+    }
+  }
+
+  /** Synonyms only. */
+  public static QueryExpansion of(Synonyms synonyms) {
+    return new QueryExpansion(synonyms, 0);
+  }
+
+  /**
+   * The edits a searched term tolerates: 0 when typo tolerance is off, the term is shorter than
+   * {@code typoMinChars} or holds anything but letters; 1; 2 from twice {@code typoMinChars}.
+   */
+  public int editsFor(String term) {
+    if (typoMinChars == 0 || term.length() < typoMinChars) {
+      return 0;
+    }
+    for (int i = 0; i < term.length(); i++) {
+      if (!Character.isLetter(term.charAt(i))) {
+        return 0;
+      }
+    }
+    return term.length() >= 2 * typoMinChars ? 2 : 1;
+  }
+}
