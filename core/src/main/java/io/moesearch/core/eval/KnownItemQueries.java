@@ -127,6 +127,89 @@ public final class KnownItemQueries {
             parts.get(1), confusable, groups, testPerKind, new Random(seed * 31 + 4)));
   }
 
+  /** The misspelled-title generator ({@link #typos}). */
+  public static final String TYPO_KIND = "typo_title";
+
+  /** Shortest word a typo is made in: shoppers misspell longer words. */
+  static final int TYPO_MIN_LETTERS = 5;
+
+  /**
+   * The misspelled-title sets: a title's first 3 to 6 words with one typo in one of its words of at
+   * least {@value #TYPO_MIN_LETTERS} letters (letters only; the word chosen at random, brand
+   * included): a letter deleted, inserted, replaced or swapped with the next, at any position, all
+   * four alike ({@link #typo}), judged with the product's group. Split exactly as {@link #generate}
+   * (same seed, same shuffle); a title with no such word gives no query. Measures typo tolerance
+   * ({@code ranking.typo-min-chars}); not a training set.
+   */
+  public Split typos(Catalog catalog) {
+    Map<String, List<Product>> groups = groups(catalog);
+    List<List<String>> parts = split(groups);
+    return new Split(
+        typoQueries(parts.get(0), groups, trainPerKind, new Random(seed * 31 + 9)),
+        typoQueries(parts.get(1), groups, testPerKind, new Random(seed * 31 + 10)));
+  }
+
+  private static List<Query> typoQueries(
+      List<String> keys, Map<String, List<Product>> groups, int perKind, Random rnd) {
+    return inTurn(
+        keys,
+        groups,
+        List.of(TYPO_KIND),
+        perKind,
+        (p, kind) -> {
+          List<String> w =
+              new ArrayList<>(List.of(prefix(p.title(), 3 + rnd.nextInt(4)).split(" ")));
+          List<Integer> eligible = new ArrayList<>();
+          for (int i = 0; i < w.size(); i++) {
+            if (w.get(i).length() >= TYPO_MIN_LETTERS
+                && w.get(i).chars().allMatch(Character::isLetter)) {
+              eligible.add(i);
+            }
+          }
+          if (eligible.isEmpty()) {
+            return "";
+          }
+          int i = eligible.get(rnd.nextInt(eligible.size()));
+          w.set(i, typo(w.get(i), rnd));
+          return String.join(" ", w);
+        },
+        group -> group.stream().map(Product::id).toList());
+  }
+
+  /**
+   * {@code word} with one typo (Damerau's four kinds, alike): a letter deleted, a random letter
+   * inserted, a letter replaced by another, or two neighbouring letters swapped (different
+   * letters), at a random position. The result always differs from {@code word}.
+   *
+   * @param word at least 2 characters
+   */
+  static String typo(String word, Random rnd) {
+    if (word.length() < 2) {
+      throw new IllegalArgumentException("a typo needs a word of 2 or more characters");
+    }
+    StringBuilder sb = new StringBuilder(word);
+    while (true) {
+      int at = rnd.nextInt(word.length());
+      char letter = (char) ('a' + rnd.nextInt(26));
+      switch (rnd.nextInt(4)) {
+        case 0 -> sb.deleteCharAt(at);
+        case 1 -> sb.insert(at, letter);
+        case 2 -> sb.setCharAt(at, letter);
+        default -> {
+          if (at + 1 < word.length()) {
+            sb.setCharAt(at, word.charAt(at + 1));
+            sb.setCharAt(at + 1, word.charAt(at));
+          }
+        }
+      }
+      String out = sb.toString();
+      if (!out.equalsIgnoreCase(word)) {
+        return out;
+      }
+      sb = new StringBuilder(word);
+    }
+  }
+
   /** The quantity-variant generator ({@link #variants}). */
   public static final String VARIANT_KIND = "quantity_variant";
 

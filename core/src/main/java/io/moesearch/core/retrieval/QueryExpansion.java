@@ -7,13 +7,14 @@ import java.io.Serializable;
  * query-time synonyms, and typo tolerance for longer words. Both are off in {@link #NONE}, the
  * default.
  *
- * <p>Typo tolerance: a searched term of at least {@code typoMinChars} characters, all letters, also
- * matches indexed terms within one edit, two from {@code 2 × typoMinChars} characters (Lucene's
- * {@link org.apache.lucene.search.FuzzyQuery}: a transposition counts as one edit; the first letter
- * must match; at most {@link #TYPO_MAX_EXPANSIONS} indexed terms per query term, scored as
- * Elasticsearch's fuzzy match scores them, by Lucene's blended-frequency rewrite, the exact term
- * first). A term with a digit never does: a model code one edit from the query's names another
- * product (DXOC47C3 for DXOC67C3), as a quantity does (128gb for 256gb).
+ * <p>Typo tolerance: a searched term of at least {@code typoMinChars} characters, all letters, that
+ * no document of the searched index holds, matches indexed terms within one edit instead, two from
+ * {@code 2 × typoMinChars} characters ({@link TypoTolerantTermQuery}: Lucene's {@link
+ * org.apache.lucene.search.FuzzyQuery}, a transposition one edit, the first letter fixed, at most
+ * {@link #TYPO_MAX_EXPANSIONS} indexed terms, scored by Lucene's blended-frequency rewrite as
+ * Elasticsearch's fuzzy match is). A word the catalogue uses is searched exactly, so correctly
+ * spelled queries rank as without it. A term with a digit never matches a near one: a model code
+ * one edit from the query's names another product (DXOC47C3 for DXOC67C3), as a quantity does.
  *
  * @param synonyms the rules ({@link Synonyms#NONE}: none)
  * @param typoMinChars 0 (off) or {@value #MIN_TYPO_CHARS}..{@value #MAX_TYPO_CHARS}

@@ -276,4 +276,71 @@ class KnownItemQueriesTest {
   private static Set<String> products(List<KnownItemQueries.Query> qs) {
     return qs.stream().flatMap(q -> q.relevant().stream()).collect(Collectors.toSet());
   }
+
+  /**
+   * A misspelled-title query is a title prefix with exactly one word changed by one typo (one edit:
+   * a letter deleted, inserted, replaced or two neighbours swapped) in a word of 5+ letters;
+   * seeded; split by product as the other sets.
+   */
+  @Test
+  void typoQueriesMisspellOneLongerWordOfATitlePrefixOnce() {
+    Catalog c = catalog();
+    KnownItemQueries gen = new KnownItemQueries(7, 20, 20, 0.5);
+    KnownItemQueries.Split s = gen.typos(c);
+    assertThat(s).isEqualTo(new KnownItemQueries(7, 20, 20, 0.5).typos(c));
+    assertThat(s.test()).isNotEmpty();
+    Set<String> testIds =
+        gen.generate(c).test().stream()
+            .flatMap(q -> q.relevant().stream())
+            .collect(Collectors.toSet());
+    for (KnownItemQueries.Query q : s.test()) {
+      assertThat(q.kind()).isEqualTo(KnownItemQueries.TYPO_KIND);
+      Product p =
+          c.products().stream()
+              .filter(x -> x.id().equals(q.relevant().iterator().next()))
+              .findFirst()
+              .orElseThrow();
+      String[] typed = q.text().split(" ");
+      String[] title = KnownItemQueries.prefix(p.title(), typed.length).split(" ");
+      int changed = 0;
+      for (int i = 0; i < typed.length; i++) {
+        if (!typed[i].equals(title[i])) {
+          changed++;
+          assertThat(title[i].length()).isGreaterThanOrEqualTo(5);
+          assertThat(damerau(typed[i], title[i])).as(typed[i] + " vs " + title[i]).isEqualTo(1);
+        }
+      }
+      assertThat(changed).as(q.text()).isEqualTo(1);
+    }
+    assertThat(s.train().stream().flatMap(q -> q.relevant().stream()))
+        .doesNotContainAnyElementsOf(testIds);
+    Random rnd = new Random(1);
+    for (int i = 0; i < 200; i++) {
+      assertThat(damerau(KnownItemQueries.typo("washing", rnd), "washing")).isEqualTo(1);
+    }
+  }
+
+  /** Optimal string alignment distance (Damerau–Levenshtein with adjacent transpositions). */
+  private static int damerau(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
 }

@@ -93,7 +93,8 @@ final class EvalCommand extends CliCommand {
           "Generate the known-item judgement sets from the catalogue into DIR"
               + " (icecat-known-item-train.csv, icecat-known-item-test.csv, icecat-known-item-confusable-train.csv,"
               + " icecat-known-item-confusable-test.csv, icecat-known-item-variant-train.csv,"
-              + " icecat-known-item-variant-test.csv) and exit.")
+              + " icecat-known-item-variant-test.csv; icecat-known-item-typo-test.csv: misspelled"
+              + " titles, to measure ranking.typo-min-chars) and exit.")
   private Path writeKnownItems;
 
   @Option(
@@ -162,10 +163,14 @@ final class EvalCommand extends CliCommand {
           variants.train(), writeKnownItems.resolve("icecat-known-item-variant-train.csv"));
       KnownItemQueries.write(
           variants.test(), writeKnownItems.resolve("icecat-known-item-variant-test.csv"));
+      KnownItemQueries.Split typos = generator.typos(catalog);
+      KnownItemQueries.write(
+          typos.test(), writeKnownItems.resolve("icecat-known-item-typo-test.csv"));
       System.out.printf(
           Locale.ROOT,
           "known-item sets written to %s: %d train, %d test queries; confusable codes: %d train,"
-              + " %d test; quantity variants: %d train, %d test (seed %d)%n",
+              + " %d test; quantity variants: %d train, %d test; misspelled titles: %d test"
+              + " (seed %d)%n",
           writeKnownItems,
           split.train().size(),
           split.test().size(),
@@ -173,6 +178,7 @@ final class EvalCommand extends CliCommand {
           confusable.test().size(),
           variants.train().size(),
           variants.test().size(),
+          typos.test().size(),
           knownItemSeed);
       return 0;
     }
