@@ -17,16 +17,20 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
 /**
  * Query-time synonyms of the BM25 branch, written in Solr's synonyms format (Lucene's {@link
  * SolrSynonymParser}): one rule per line, {@code laptop, notebook} (each word finds the others) or
- * {@code tv => television} (the left side finds the right side too), {@code #} comments. Both sides
- * are analysed like the indexed text ({@link Analyzers#allText}: {@code Laptops} is {@code
- * laptop}); a multi-word side matches the words in sequence ({@code mobile phone, smartphone}).
+ * {@code tv => television} (the left side is searched as the right side), {@code #} comments. Both
+ * sides are analysed like the indexed text ({@link Analyzers#synonymEntries}: {@code Laptops} is
+ * {@code laptop}, {@code PS4} is {@code ps4}); a multi-word side matches the words in sequence
+ * ({@code mobile phone, smartphone}). A word with separators matches as a side of its own ({@code
+ * ps4, playstation 4} finds "PS-4"), not inside a multi-word side ({@code in-ear headphones} is
+ * never matched in a query: the query's stream stacks the word's parts beside its catenation).
  *
  * <p>A query's BM25 terms are then its own terms plus the synonyms a rule adds ({@link
- * Bm25Queries}): each added term is one more SHOULD clause, scored like a typed one, so the
- * branch's score of a product stays the sum of its matching terms' (the query cache's coherence
- * check relies on that). Only the query is expanded: the index need not be rebuilt when the rules
- * change. Immutable and serializable (the rules travel as text; the compiled map is rebuilt where
- * it is used).
+ * Bm25Queries#terms(String)}), weighed as Lucene's query parsers weigh synonyms ({@link
+ * Bm25Queries#query}): a one-word synonym of a one-word term joins it as one term, a multi-word
+ * side is a phrase. A product's score then never exceeds the sum of its matching terms' own BM25
+ * scores, the bound the query cache's coherence check uses. Only the query is expanded: the index
+ * need not be rebuilt when the rules change. Immutable and serializable (the rules travel as text;
+ * the compiled map is rebuilt where it is used).
  */
 public final class Synonyms implements Serializable {
   private static final long serialVersionUID = 1L;

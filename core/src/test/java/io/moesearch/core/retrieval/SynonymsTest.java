@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.SynonymQuery;
 import org.apache.lucene.search.TermQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,15 +66,41 @@ class SynonymsTest {
     assertThat(bm25.terms("television")).containsExactly("television");
   }
 
+  /**
+   * Weighed as Lucene's query parsers weigh synonyms: one-word sides of a one-word term form one
+   * {@link SynonymQuery}; a multi-word side the query does not spell is a phrase; a one-word side
+   * replacing two query words is a clause of its own; other words stay term clauses.
+   */
   @Test
-  void eachAddedTermIsOneMoreShouldClause() {
-    BooleanQuery q = (BooleanQuery) with("laptop, notebook").query("laptop");
+  void synonymsAreWeighedAsOneTermOrAPhrase() {
+    BooleanQuery q = (BooleanQuery) with("laptop, notebook").query("laptop bag");
+    assertThat(q.clauses()).allMatch(c -> c.occur() == BooleanClause.Occur.SHOULD);
     assertThat(q.clauses())
         .extracting(BooleanClause::query)
+        .containsExactly(
+            new SynonymQuery.Builder(IndexFields.ALL_TEXT)
+                .addTerm(new Term(IndexFields.ALL_TEXT, "laptop"))
+                .addTerm(new Term(IndexFields.ALL_TEXT, "notebook"))
+                .build(),
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "bag")));
+
+    Bm25Queries multi = with("mobile phone, smartphone");
+    assertThat(((BooleanQuery) multi.query("smartphone")).clauses())
+        .extracting(BooleanClause::query)
         .containsExactlyInAnyOrder(
-            new TermQuery(new Term(IndexFields.ALL_TEXT, "laptop")),
-            new TermQuery(new Term(IndexFields.ALL_TEXT, "notebook")));
-    assertThat(q.clauses()).allMatch(c -> c.occur() == BooleanClause.Occur.SHOULD);
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "smartphone")),
+            new PhraseQuery(IndexFields.ALL_TEXT, "mobile", "phone"));
+    assertThat(((BooleanQuery) multi.query("mobile phone")).clauses())
+        .extracting(BooleanClause::query)
+        .containsExactlyInAnyOrder(
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "mobile")),
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "phone")),
+            new TermQuery(new Term(IndexFields.ALL_TEXT, "smartphone")));
+    assertThat(((BooleanQuery) with("tv => television").query("tv")).clauses())
+        .extracting(BooleanClause::query)
+        .containsExactly(new TermQuery(new Term(IndexFields.ALL_TEXT, "television")));
+    assertThat(with("laptop, notebook").query("usb cable"))
+        .isEqualTo(new Bm25Queries().query("usb cable"));
   }
 
   @Test
