@@ -618,7 +618,7 @@ public final class ExpertRetrieval
     }
     String text = req.query().text();
     List<Candidate> hits =
-        live.lexicalTopK(v.lexical, hybrid.bm25(text), ranking.lexicalDepth(), filter);
+        live.lexicalTopK(v.lexical, hybrid.bm25(text, v.lexical), ranking.lexicalDepth(), filter);
     var vectors = artifact.vectors();
     float[] q = req.vector();
     List<HybridRanker.Scored> scored =

@@ -291,7 +291,7 @@ public final class RelevanceEvaluation {
     Map<String, Integer> ratings = s.judgements().byQuery().get(text);
     float[] q = embedder.embed(text);
     List<Candidate> dense = retriever.search(q, denseDepth, null).items();
-    List<Candidate> hits = lexical.search(hybrid.bm25(text), lexicalDepth);
+    List<Candidate> hits = lexical.search(hybrid.bm25(text, lexical), lexicalDepth);
     List<HybridRanker.Scored> denseScored = hybrid.dense(text, dense);
     List<HybridRanker.Scored> lex = hybrid.lexical(text, hits, c -> vectors.dot(q, c.ordinal()));
     String type = s.judgements().types().getOrDefault(text, queryType(text));

@@ -87,6 +87,11 @@ public final class ExpertIndex implements AutoCloseable {
     return s;
   }
 
+  /** Whether a document of this index holds {@code term} in the BM25 field (its vocabulary). */
+  public boolean indexes(String term) {
+    return statistics().holds(new Term(IndexFields.ALL_TEXT, term));
+  }
+
   public static ExpertIndex open(Path dir) {
     try {
       FSDirectory d = FSDirectory.open(dir);

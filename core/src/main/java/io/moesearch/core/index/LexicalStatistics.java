@@ -77,6 +77,15 @@ public final class LexicalStatistics {
         .orElse(null);
   }
 
+  /** Whether a document of the lent index holds {@code term} (deleted documents count). */
+  public boolean holds(Term term) {
+    try {
+      return reader.docFreq(term) > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * {@code term}'s statistics in the lent index, its document frequency at least 1 (a term the
    * index does not hold counts as one product's).

@@ -53,9 +53,19 @@ public final class HybridRanker {
   /** A candidate and its query–product features (rank features are filled by {@link #fuse}). */
   public record Scored(String productId, String title, double[] features) {}
 
-  /** The BM25 query of a text (as {@link #lexical} runs it). */
+  /** The BM25 query of a text (as {@link #lexical} runs it), every term searched exactly. */
   public Query bm25(String text) {
     return bm25.query(text);
+  }
+
+  /**
+   * The BM25 query of a text over {@code lexical}, the artifact's lexical index, as {@link
+   * #lexical} runs it: a typo-tolerant term is fuzzy only where that index lacks it ({@link
+   * Bm25Queries#query(String, java.util.function.Predicate)}); the same query also searches the
+   * live delta.
+   */
+  public Query bm25(String text, ExpertIndex lexical) {
+    return bm25.query(text, lexical::indexes);
   }
 
   /** Features of dense candidates (their scores are exact cosines). */
@@ -99,7 +109,7 @@ public final class HybridRanker {
       float[] vector,
       int depth,
       Query filter) {
-    Query q = bm25.query(text);
+    Query q = bm25(text, lexical);
     if (filter != null) {
       q =
           new BooleanQuery.Builder()

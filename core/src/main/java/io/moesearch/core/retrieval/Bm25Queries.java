@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
@@ -21,8 +23,8 @@ import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
-import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.SynonymQuery;
 import org.apache.lucene.search.TermQuery;
@@ -34,9 +36,8 @@ import org.apache.lucene.search.TermQuery;
  * code typed as {@code dxoc-67c3} thus matches its catenation {@code dxoc67c3} with that term's
  * high IDF, and its parts with theirs. One field beat per-field boosts on the judged queries
  * (nDCG@10 0.747 against 0.685 for title×2, brand×1.5, model×1.5, description as a disjunction,
- * with the earlier English analyzer). With a {@link QueryExpansion}, the terms a matched synonym
- * rule adds are clauses too ({@link #terms(String)}), and a typo-tolerant term's clause matches its
- * near spellings where the index does not know it ({@link TypoTolerantTermQuery}). Thread-safe.
+ * with the earlier English analyzer). A {@link QueryExpansion} adds synonyms and typo tolerance
+ * ({@link #query(String, Predicate)}). Thread-safe.
  */
 public final class Bm25Queries {
   /**
@@ -46,6 +47,13 @@ public final class Bm25Queries {
    */
   public static final int MAX_TERMS = 512;
 
+  /**
+   * Most typo-tolerant terms one query searches: each may rewrite to {@link
+   * QueryExpansion#TYPO_MAX_EXPANSIONS} indexed terms, and the rewritten query must stay within
+   * Lucene's 1,024 clauses ({@value #MAX_TERMS} + 8 × 50 = 912, and a filter's few).
+   */
+  public static final int MAX_TYPO_TERMS = 8;
+
   private final Analyzer analyzer;
   private final QueryExpansion expansion;
 
@@ -54,7 +62,7 @@ public final class Bm25Queries {
     this(QueryExpansion.NONE);
   }
 
-  /** Queries widened by {@code expansion}: synonyms added, typo-tolerant clauses. */
+  /** Queries widened by {@code expansion}: synonyms added, typo-tolerant terms. */
   public Bm25Queries(QueryExpansion expansion) {
     if (expansion == null) {
       throw new IllegalArgumentException("expansion is required (QueryExpansion.NONE for none)");
@@ -64,7 +72,7 @@ public final class Bm25Queries {
   }
 
   /**
-   * The distinct terms the BM25 query of {@code text} searches, in stream order: the text's
+   * The distinct terms the BM25 query of {@code text} may search, in stream order: the text's
    * analysed terms and their synonyms (at most {@link #MAX_TERMS} are searched).
    */
   public Set<String> terms(String text) {
@@ -72,18 +80,15 @@ public final class Bm25Queries {
   }
 
   /**
-   * Whether the query of {@code text} also matches terms other than {@link #terms(String)}: one of
-   * them is typo-tolerant ({@link QueryExpansion#editsFor}).
+   * Whether the query of {@code text} may match terms other than {@link #terms(String)}: one of
+   * them is long enough to be typo-tolerant ({@link QueryExpansion#editsFor}), whichever index it
+   * searches (so it errs towards true).
    */
   public boolean inexact(String text) {
     if (expansion.typoMinChars() == 0) {
       return false;
     }
-    int n = 0;
     for (String t : terms(text)) {
-      if (n++ == MAX_TERMS) {
-        break;
-      }
       if (expansion.editsFor(t) > 0) {
         return true;
       }
@@ -92,38 +97,89 @@ public final class Bm25Queries {
   }
 
   /**
-   * The BM25 query of {@code text}: one SHOULD clause per distinct analysed term. With synonyms, as
-   * Lucene's query parsers weigh them: a one-word synonym of a one-word term joins it in one {@link
-   * SynonymQuery} (a product matching either scores as matching one term, with the larger document
-   * frequency: no double count, no rare-synonym boost); a multi-word side the query does not spell
-   * is a {@link PhraseQuery} of its words; a one-word side replacing several query words is a
-   * clause of its own.
+   * The BM25 query of {@code text} with every term searched exactly (no vocabulary to tell a
+   * misspelling by, so no typo tolerance).
    */
   public Query query(String text) {
-    if (expansion.synonyms().isEmpty()) {
-      Set<String> terms = terms(text);
-      if (terms.isEmpty()) {
-        return new MatchNoDocsQuery("no terms");
-      }
-      BooleanQuery.Builder b = new BooleanQuery.Builder();
-      int n = 0;
-      for (String t : terms) {
-        if (n++ == MAX_TERMS) {
-          break;
-        }
-        b.add(termClause(t), BooleanClause.Occur.SHOULD);
-      }
-      return b.build();
-    }
-    return withSynonyms(tokens(text));
+    return query(text, term -> true);
   }
 
-  private Query termClause(String t) {
-    Term term = new Term(IndexFields.ALL_TEXT, t);
-    int edits = expansion.editsFor(t);
-    return edits == 0
-        ? new TermQuery(term)
-        : new TypoTolerantTermQuery(term, edits, QueryExpansion.TYPO_MAX_EXPANSIONS);
+  /**
+   * The BM25 query of {@code text} for an index whose vocabulary is {@code indexed}: one SHOULD
+   * clause per distinct analysed term, each term in one clause only, at most {@link #MAX_TERMS}.
+   *
+   * <ul>
+   *   <li>Typo tolerance: a term {@link QueryExpansion#editsFor} allows edits that {@code indexed}
+   *       does not hold matches its near spellings instead ({@link FuzzyQuery}; the first {@value
+   *       #MAX_TYPO_TERMS} such terms). Decided once, against the artifact's vocabulary: the same
+   *       query then searches the artifact and its live delta, and a correctly spelled query ranks
+   *       as without typo tolerance.
+   *   <li>Synonyms, as Lucene's query parsers weigh one-word synonyms: a one-word synonym of a
+   *       one-word term joins it in one {@link SynonymQuery} (a product matching either scores as
+   *       matching one term, with the larger document frequency: no double count, no rare-synonym
+   *       boost). The words of a multi-word side, and a one-word side standing for several query
+   *       words, are term clauses of their own unless already searched (not phrases).
+   * </ul>
+   *
+   * A product's score is then at most the sum of its matching terms' own BM25 scores, the bound the
+   * query cache's coherence check uses.
+   */
+  public Query query(String text, Predicate<String> indexed) {
+    Clauses c = new Clauses(indexed);
+    if (expansion.synonyms().isEmpty()) {
+      for (String t : terms(text)) {
+        if (!c.add(Set.of(t))) {
+          break;
+        }
+      }
+    } else {
+      withSynonyms(tokens(text), c);
+    }
+    BooleanQuery q = c.builder.build();
+    return q.clauses().isEmpty() ? new MatchNoDocsQuery("no terms") : q;
+  }
+
+  /** The clauses of one query: at most {@link #MAX_TERMS} terms, each in one clause. */
+  private final class Clauses {
+    final BooleanQuery.Builder builder = new BooleanQuery.Builder();
+    final Predicate<String> indexed;
+    final Set<String> searched = new HashSet<>();
+    int fuzzy;
+
+    Clauses(Predicate<String> indexed) {
+      this.indexed = indexed;
+    }
+
+    /** Adds one clause of the {@code terms} not yet searched; false once the budget is spent. */
+    boolean add(Set<String> terms) {
+      Set<String> fresh = new LinkedHashSet<>(terms);
+      fresh.removeAll(searched);
+      if (fresh.isEmpty()) {
+        return true;
+      }
+      if (searched.size() + fresh.size() > MAX_TERMS) {
+        return false;
+      }
+      searched.addAll(fresh);
+      if (fresh.size() > 1) {
+        SynonymQuery.Builder syn = new SynonymQuery.Builder(IndexFields.ALL_TEXT);
+        fresh.forEach(t -> syn.addTerm(new Term(IndexFields.ALL_TEXT, t)));
+        builder.add(syn.build(), BooleanClause.Occur.SHOULD);
+        return true;
+      }
+      String t = fresh.iterator().next();
+      Term term = new Term(IndexFields.ALL_TEXT, t);
+      int edits = expansion.editsFor(t);
+      if (edits > 0 && fuzzy < MAX_TYPO_TERMS && !indexed.test(t)) {
+        fuzzy++;
+        builder.add(
+            new FuzzyQuery(term, edits, 1, QueryExpansion.TYPO_MAX_EXPANSIONS, true),
+            BooleanClause.Occur.SHOULD);
+      } else {
+        builder.add(new TermQuery(term), BooleanClause.Occur.SHOULD);
+      }
+      return true;
+    }
   }
 
   /** One token of the analysed stream: its term, position, position length, and origin. */
@@ -154,21 +210,17 @@ public final class Bm25Queries {
     return out;
   }
 
-  private Query withSynonyms(List<Token> tokens) {
+  private static void withSynonyms(List<Token> tokens, Clauses clauses) {
     // The query's own one-word terms by position, to which one-word synonyms attach.
     Map<Integer, List<Token>> ownAt = new HashMap<>();
+    Map<String, Set<String>> alternatives = new LinkedHashMap<>(); // own term -> it and synonyms
     for (Token t : tokens) {
       if (!t.synonym()) {
         ownAt.computeIfAbsent(t.position(), k -> new ArrayList<>()).add(t);
+        alternatives.computeIfAbsent(t.term(), k -> new LinkedHashSet<>(List.of(t.term())));
       }
     }
-    Map<String, Set<String>> alternatives = new LinkedHashMap<>(); // own term -> its synonyms
-    List<Token> rest = new ArrayList<>();
-    for (Token t : tokens) {
-      if (!t.synonym()) {
-        alternatives.computeIfAbsent(t.term(), k -> new LinkedHashSet<>());
-      }
-    }
+    List<String> rest = new ArrayList<>();
     for (Token t : tokens) {
       if (!t.synonym()) {
         continue;
@@ -177,65 +229,19 @@ public final class Bm25Queries {
       if (t.length() == 1 && own.size() == 1 && own.get(0).length() == 1) {
         alternatives.get(own.get(0).term()).add(t.term());
       } else {
-        rest.add(t);
+        rest.add(t.term());
       }
     }
-    BooleanQuery.Builder b = new BooleanQuery.Builder();
-    int n = 0;
-    Set<String> searched = new LinkedHashSet<>();
-    for (Map.Entry<String, Set<String>> e : alternatives.entrySet()) {
-      if (n == MAX_TERMS) {
-        break;
-      }
-      Set<String> terms = new LinkedHashSet<>();
-      terms.add(e.getKey());
-      terms.addAll(e.getValue());
-      terms.removeAll(searched);
-      if (terms.isEmpty()) {
-        continue;
-      }
-      searched.addAll(terms);
-      n += terms.size();
-      if (terms.size() == 1) {
-        b.add(termClause(terms.iterator().next()), BooleanClause.Occur.SHOULD);
-      } else {
-        SynonymQuery.Builder syn = new SynonymQuery.Builder(IndexFields.ALL_TEXT);
-        terms.forEach(t -> syn.addTerm(new Term(IndexFields.ALL_TEXT, t)));
-        b.add(syn.build(), BooleanClause.Occur.SHOULD);
+    for (Set<String> group : alternatives.values()) {
+      if (!clauses.add(group)) {
+        return;
       }
     }
-    // Multi-word sides: runs of synonym tokens at consecutive positions, each a phrase.
-    rest.sort(java.util.Comparator.comparingInt(Token::position));
-    List<Token> run = new ArrayList<>();
-    for (int i = 0; i <= rest.size() && n < MAX_TERMS; i++) {
-      Token t = i < rest.size() ? rest.get(i) : null;
-      if (t != null && (run.isEmpty() || t.position() == run.get(run.size() - 1).position() + 1)) {
-        run.add(t);
-        continue;
-      }
-      if (!run.isEmpty()) {
-        n += run.size();
-        b.add(phrase(run), BooleanClause.Occur.SHOULD);
-        run.clear();
-      }
-      if (t != null) {
-        run.add(t);
+    for (String t : rest) {
+      if (!clauses.add(Set.of(t))) {
+        return;
       }
     }
-    BooleanQuery q = b.build();
-    return q.clauses().isEmpty() ? new MatchNoDocsQuery("no terms") : q;
-  }
-
-  private static Query phrase(List<Token> run) {
-    if (run.size() == 1) {
-      return new TermQuery(new Term(IndexFields.ALL_TEXT, run.get(0).term()));
-    }
-    PhraseQuery.Builder p = new PhraseQuery.Builder();
-    int first = run.get(0).position();
-    for (Token t : run) {
-      p.add(new Term(IndexFields.ALL_TEXT, t.term()), t.position() - first);
-    }
-    return p.build();
   }
 
   /** The distinct terms {@code analyzer} makes of {@code text}, in stream order. */

@@ -7,14 +7,16 @@ import java.io.Serializable;
  * query-time synonyms, and typo tolerance for longer words. Both are off in {@link #NONE}, the
  * default.
  *
- * <p>Typo tolerance: a searched term of at least {@code typoMinChars} characters, all letters, that
- * no document of the searched index holds, matches indexed terms within one edit instead, two from
- * {@code 2 × typoMinChars} characters ({@link TypoTolerantTermQuery}: Lucene's {@link
+ * <p>Typo tolerance: a searched term of {@code typoMinChars} to {@value #MAX_TYPO_TERM_CHARS}
+ * characters, all letters, that the artifact's lexical index does not hold matches indexed terms
+ * within one edit instead, two from {@code 2 × typoMinChars} characters ({@link
+ * Bm25Queries#query(String, java.util.function.Predicate)}: Lucene's {@link
  * org.apache.lucene.search.FuzzyQuery}, a transposition one edit, the first letter fixed, at most
  * {@link #TYPO_MAX_EXPANSIONS} indexed terms, scored by Lucene's blended-frequency rewrite as
- * Elasticsearch's fuzzy match is). A word the catalogue uses is searched exactly, so correctly
- * spelled queries rank as without it. A term with a digit never matches a near one: a model code
- * one edit from the query's names another product (DXOC47C3 for DXOC67C3), as a quantity does.
+ * Elasticsearch's fuzzy match is; at most {@link Bm25Queries#MAX_TYPO_TERMS} such terms a query). A
+ * word the catalogue uses is searched exactly, so correctly spelled queries rank as without it. A
+ * term with a digit never matches a near one: a model code one edit from the query's names another
+ * product (DXOC47C3 for DXOC67C3), as a quantity does.
  *
  * @param synonyms the rules ({@link Synonyms#NONE}: none)
  * @param typoMinChars 0 (off) or {@value #MIN_TYPO_CHARS}..{@value #MAX_TYPO_CHARS}
@@ -27,6 +29,9 @@ public record QueryExpansion(Synonyms synonyms, int typoMinChars) implements Ser
   public static final int MIN_TYPO_CHARS = 4;
 
   public static final int MAX_TYPO_CHARS = 64;
+
+  /** Longest typo-tolerant term: a longer "word" is no shopper's misspelling. */
+  public static final int MAX_TYPO_TERM_CHARS = 32;
 
   /** Most indexed terms one typo-tolerant query term expands to. */
   public static final int TYPO_MAX_EXPANSIONS = 50;
@@ -53,10 +58,11 @@ public record QueryExpansion(Synonyms synonyms, int typoMinChars) implements Ser
 
   /**
    * The edits a searched term tolerates: 0 when typo tolerance is off, the term is shorter than
-   * {@code typoMinChars} or holds anything but letters; 1; 2 from twice {@code typoMinChars}.
+   * {@code typoMinChars}, longer than {@value #MAX_TYPO_TERM_CHARS} or holds anything but letters;
+   * 1; 2 from twice {@code typoMinChars}.
    */
   public int editsFor(String term) {
-    if (typoMinChars == 0 || term.length() < typoMinChars) {
+    if (typoMinChars == 0 || term.length() < typoMinChars || term.length() > MAX_TYPO_TERM_CHARS) {
       return 0;
     }
     for (int i = 0; i < term.length(); i++) {

@@ -25,12 +25,13 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
  * never matched in a query: the query's stream stacks the word's parts beside its catenation).
  *
  * <p>A query's BM25 terms are then its own terms plus the synonyms a rule adds ({@link
- * Bm25Queries#terms(String)}), weighed as Lucene's query parsers weigh synonyms ({@link
- * Bm25Queries#query}): a one-word synonym of a one-word term joins it as one term, a multi-word
- * side is a phrase. A product's score then never exceeds the sum of its matching terms' own BM25
- * scores, the bound the query cache's coherence check uses. Only the query is expanded: the index
- * need not be rebuilt when the rules change. Immutable and serializable (the rules travel as text;
- * the compiled map is rebuilt where it is used).
+ * Bm25Queries#terms(String)}), each searched once ({@link Bm25Queries#query(String,
+ * java.util.function.Predicate)}): a one-word synonym of a one-word term joins it as one term
+ * (Lucene's {@code SynonymQuery}), the words of a multi-word side are terms of their own (a bag of
+ * words, not a phrase). A product's score then never exceeds the sum of its matching terms' own
+ * BM25 scores, the bound the query cache's coherence check uses. Only the query is expanded: the
+ * index need not be rebuilt when the rules change. Immutable and serializable (the rules travel as
+ * text; the compiled map is rebuilt where it is used).
  */
 public final class Synonyms implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -66,7 +67,9 @@ public final class Synonyms implements Serializable {
     if (rules.isBlank()) {
       return NONE;
     }
-    return new Synonyms(rules, compile(rules));
+    SynonymMap map = compile(rules);
+    // Only comments, or one-word lines: no rule at all (Lucene's filter refuses such a map).
+    return map.fst == null ? NONE : new Synonyms(rules, map);
   }
 
   /**

@@ -49,13 +49,21 @@ class TypoToleranceTest {
       }
       try (DirectoryReader r = DirectoryReader.open(dir)) {
         IndexSearcher s = new IndexSearcher(r);
-        Query q = new Bm25Queries(expansion).query(text);
+        Query q = new Bm25Queries(expansion).query(text, t -> docFreq(r, t) > 0);
         List<String> out = new ArrayList<>();
         for (ScoreDoc sd : s.search(q, 10).scoreDocs) {
           out.add(s.storedFields().document(sd.doc).get("title"));
         }
         return out;
       }
+    }
+  }
+
+  private static int docFreq(DirectoryReader r, String term) {
+    try {
+      return r.docFreq(new org.apache.lucene.index.Term(IndexFields.ALL_TEXT, term));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -114,5 +122,28 @@ class TypoToleranceTest {
     assertThatThrownBy(() -> new QueryExpansion(Synonyms.NONE, 3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ranking.typo-min-chars");
+  }
+
+  /**
+   * Without a vocabulary every term is searched exactly; the fuzzy terms of one query are capped.
+   */
+  @Test
+  void withoutAVocabularyNothingIsFuzzyAndAQueryFuzzesAtMostEightTerms() {
+    assertThat(new Bm25Queries(TYPOS).query("keybaord"))
+        .isEqualTo(new Bm25Queries().query("keybaord"));
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      many.append("qwert").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(' ');
+    }
+    org.apache.lucene.search.BooleanQuery q =
+        (org.apache.lucene.search.BooleanQuery)
+            new Bm25Queries(TYPOS).query(many.toString(), t -> false);
+    assertThat(q.clauses()).hasSize(40);
+    assertThat(
+            q.clauses().stream()
+                .filter(c -> c.query() instanceof org.apache.lucene.search.FuzzyQuery)
+                .count())
+        .isEqualTo(Bm25Queries.MAX_TYPO_TERMS);
+    assertThat(TYPOS.editsFor("a".repeat(QueryExpansion.MAX_TYPO_TERM_CHARS + 1))).isZero();
   }
 }

@@ -335,16 +335,26 @@ public final class MoeSearchConfig implements Serializable {
 
   /** The BM25 branch's query-time synonyms ({@code ranking.synonyms-path}), read and parsed. */
   public Synonyms synonyms() {
+    Synonyms s = synonyms;
+    if (s != null) {
+      return s; // read once: every operator of a job gets the same rules
+    }
     String path = get(RankingOptions.SYNONYMS_PATH).trim();
     if (path.isEmpty()) {
-      return Synonyms.NONE;
+      s = Synonyms.NONE;
+    } else {
+      try {
+        s = Synonyms.read(Path.of(path));
+      } catch (IllegalArgumentException e) { // InvalidPathException included
+        throw new ConfigException(RankingOptions.SYNONYMS_PATH.key() + ": " + e.getMessage());
+      }
     }
-    try {
-      return Synonyms.read(Path.of(path));
-    } catch (IllegalArgumentException e) { // InvalidPathException included
-      throw new ConfigException(RankingOptions.SYNONYMS_PATH.key() + ": " + e.getMessage());
-    }
+    synonyms = s;
+    return s;
   }
+
+  /** {@link #synonyms}, once read. */
+  private transient volatile Synonyms synonyms;
 
   /** The cache levels' sizes and lifetimes and the coalescing wait ({@code cache.*}). */
   public CacheSettings cache() {
