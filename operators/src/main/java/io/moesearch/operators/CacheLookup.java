@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -192,6 +193,8 @@ public final class CacheLookup
   static final class SearchedTerms implements QueryTerms {
     private final QueryExpansion expansion;
     private transient Bm25Queries bm25;
+    private transient String lastText; // the coherence check asks of() and inexact() in turn
+    private transient Set<String> lastTerms;
 
     SearchedTerms(QueryExpansion expansion) {
       if (expansion == null) {
@@ -200,21 +203,29 @@ public final class CacheLookup
       this.expansion = expansion;
     }
 
-    private Bm25Queries bm25() {
+    private Set<String> terms(String text) {
       if (bm25 == null) {
         bm25 = new Bm25Queries(expansion);
       }
-      return bm25;
+      if (!text.equals(lastText)) {
+        lastTerms = bm25.terms(text);
+        lastText = text;
+      }
+      return lastTerms;
     }
 
     @Override
     public int[] of(String text) {
-      return UpsertSignature.termHashes(bm25().terms(text));
+      return UpsertSignature.termHashes(terms(text));
     }
 
     @Override
     public boolean inexact(String text) {
-      return bm25().inexact(text);
+      if (expansion.typoMinChars() == 0) {
+        return false;
+      }
+      Set<String> terms = terms(text);
+      return bm25.inexact(terms);
     }
   }
 

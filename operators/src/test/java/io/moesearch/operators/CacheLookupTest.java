@@ -293,6 +293,13 @@ class CacheLookupTest {
         open(new CacheLookup(VERSION, MODEL, doorkeeperSettings(doorkeeperMillis)), null, null);
   }
 
+  /** Reopens the lookup judging coherence by the terms {@code expansion} searches. */
+  private void reopenExpanding(QueryExpansion expansion) throws Exception {
+    harness.close();
+    harness =
+        open(new CacheLookup(VERSION, MODEL, SETTINGS).expandingQueries(expansion), null, null);
+  }
+
   /** Each miss sent on so far, as "query id:whether its answer is to be cached". */
   private List<String> admissions() {
     return misses().stream().map(a -> a.query().queryId() + ":" + a.cacheFill()).toList();
@@ -754,13 +761,7 @@ class CacheLookupTest {
     send(query("q1", "laptop bag"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
 
-    harness.close();
-    harness =
-        open(
-            new CacheLookup(VERSION, MODEL, SETTINGS)
-                .expandingQueries(QueryExpansion.of(Synonyms.parse("laptop, notebook"))),
-            null,
-            null);
+    reopenExpanding(QueryExpansion.of(Synonyms.parse("laptop, notebook")));
     fill(resultFillAt("laptop bag", T, 0.5f, 3.0f, 6));
     change(upsertWeighing("n1", T + 500, "Notebook sleeve", 4f, VERSION, 9));
     send(query("q2", "laptop bag"));
@@ -784,13 +785,7 @@ class CacheLookupTest {
     send(query("q1", "headphnes"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
 
-    harness.close();
-    harness =
-        open(
-            new CacheLookup(VERSION, MODEL, SETTINGS)
-                .expandingQueries(new QueryExpansion(Synonyms.NONE, 5)),
-            null,
-            null);
+    reopenExpanding(new QueryExpansion(Synonyms.NONE, 5));
     fill(resultFillAt("keybaord", T - 50_000, 0.5f, 3.0f, 6));
     fill(resultFillAt("usb hub", T - 50_000, 0.5f, 3.0f, 6));
     fill(resultFillAt("mouse", T - 35_000, 0.5f, 3.0f, 6)); // computed after k1

@@ -95,11 +95,25 @@ public final class KnownItemQueries {
   }
 
   public Split generate(Catalog catalog) {
-    Map<String, List<Product>> groups = groups(catalog);
+    return eachPart(groups(catalog), 1, KnownItemQueries::queries);
+  }
+
+  /** A generator of one part's queries from its groups' keys. */
+  @FunctionalInterface
+  private interface PartQueries {
+    List<Query> of(List<String> keys, Map<String, List<Product>> groups, int perKind, Random rnd);
+  }
+
+  /**
+   * The queries {@code of} makes for the train and the test groups of the seeded split ({@link
+   * #split}), each part with its own randomness: seeds {@code seed × 31 + salt} and {@code + salt +
+   * 1}.
+   */
+  private Split eachPart(Map<String, List<Product>> groups, int salt, PartQueries of) {
     List<List<String>> parts = split(groups);
     return new Split(
-        queries(parts.get(0), groups, trainPerKind, new Random(seed * 31 + 1)),
-        queries(parts.get(1), groups, testPerKind, new Random(seed * 31 + 2)));
+        of.of(parts.get(0), groups, trainPerKind, new Random(seed * 31 + salt)),
+        of.of(parts.get(1), groups, testPerKind, new Random(seed * 31 + salt + 1)));
   }
 
   /**
@@ -119,12 +133,8 @@ public final class KnownItemQueries {
   public Split confusable(Catalog catalog) {
     Map<String, List<Product>> groups = groups(catalog);
     Set<String> confusable = confusableGroups(groups.keySet());
-    List<List<String>> parts = split(groups);
-    return new Split(
-        confusableQueries(
-            parts.get(0), confusable, groups, trainPerKind, new Random(seed * 31 + 3)),
-        confusableQueries(
-            parts.get(1), confusable, groups, testPerKind, new Random(seed * 31 + 4)));
+    return eachPart(
+        groups, 3, (keys, g, perKind, rnd) -> confusableQueries(keys, confusable, g, perKind, rnd));
   }
 
   /** The misspelled-title generator ({@link #typos}). */
@@ -142,11 +152,7 @@ public final class KnownItemQueries {
    * ({@code ranking.typo-min-chars}); not a training set.
    */
   public Split typos(Catalog catalog) {
-    Map<String, List<Product>> groups = groups(catalog);
-    List<List<String>> parts = split(groups);
-    return new Split(
-        typoQueries(parts.get(0), groups, trainPerKind, new Random(seed * 31 + 9)),
-        typoQueries(parts.get(1), groups, testPerKind, new Random(seed * 31 + 10)));
+    return eachPart(groups(catalog), 9, KnownItemQueries::typoQueries);
   }
 
   private static List<Query> typoQueries(

@@ -85,10 +85,15 @@ public final class Bm25Queries {
    * searches (so it errs towards true).
    */
   public boolean inexact(String text) {
+    return expansion.typoMinChars() != 0 && inexact(terms(text));
+  }
+
+  /** {@link #inexact(String)} of a text whose {@link #terms(String)} are {@code terms}. */
+  public boolean inexact(Set<String> terms) {
     if (expansion.typoMinChars() == 0) {
       return false;
     }
-    for (String t : terms(text)) {
+    for (String t : terms) {
       if (expansion.editsFor(t) > 0) {
         return true;
       }
@@ -128,7 +133,7 @@ public final class Bm25Queries {
     Clauses c = new Clauses(indexed);
     if (expansion.synonyms().isEmpty()) {
       for (String t : terms(text)) {
-        if (!c.add(Set.of(t))) {
+        if (!c.add(t)) {
           break;
         }
       }
@@ -154,20 +159,28 @@ public final class Bm25Queries {
     boolean add(Set<String> terms) {
       Set<String> fresh = new LinkedHashSet<>(terms);
       fresh.removeAll(searched);
-      if (fresh.isEmpty()) {
-        return true;
+      if (fresh.size() <= 1) {
+        return fresh.isEmpty() || add(fresh.iterator().next());
       }
       if (searched.size() + fresh.size() > MAX_TERMS) {
         return false;
       }
       searched.addAll(fresh);
-      if (fresh.size() > 1) {
-        SynonymQuery.Builder syn = new SynonymQuery.Builder(IndexFields.ALL_TEXT);
-        fresh.forEach(t -> syn.addTerm(new Term(IndexFields.ALL_TEXT, t)));
-        builder.add(syn.build(), BooleanClause.Occur.SHOULD);
+      SynonymQuery.Builder syn = new SynonymQuery.Builder(IndexFields.ALL_TEXT);
+      fresh.forEach(t -> syn.addTerm(new Term(IndexFields.ALL_TEXT, t)));
+      builder.add(syn.build(), BooleanClause.Occur.SHOULD);
+      return true;
+    }
+
+    /** Adds a clause of term {@code t} unless searched; false once the budget is spent. */
+    boolean add(String t) {
+      if (searched.contains(t)) {
         return true;
       }
-      String t = fresh.iterator().next();
+      if (searched.size() == MAX_TERMS) {
+        return false;
+      }
+      searched.add(t);
       Term term = new Term(IndexFields.ALL_TEXT, t);
       int edits = expansion.editsFor(t);
       if (edits > 0 && fuzzy < MAX_TYPO_TERMS && !indexed.test(t)) {
@@ -238,7 +251,7 @@ public final class Bm25Queries {
       }
     }
     for (String t : rest) {
-      if (!clauses.add(Set.of(t))) {
+      if (!clauses.add(t)) {
         return;
       }
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.index.Analyzers;
 import io.moesearch.core.index.IndexFields;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.document.Document;
@@ -14,6 +16,9 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -61,9 +66,9 @@ class TypoToleranceTest {
 
   private static int docFreq(DirectoryReader r, String term) {
     try {
-      return r.docFreq(new org.apache.lucene.index.Term(IndexFields.ALL_TEXT, term));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return r.docFreq(new Term(IndexFields.ALL_TEXT, term));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -135,14 +140,9 @@ class TypoToleranceTest {
     for (int i = 0; i < 40; i++) {
       many.append("qwert").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(' ');
     }
-    org.apache.lucene.search.BooleanQuery q =
-        (org.apache.lucene.search.BooleanQuery)
-            new Bm25Queries(TYPOS).query(many.toString(), t -> false);
+    BooleanQuery q = (BooleanQuery) new Bm25Queries(TYPOS).query(many.toString(), t -> false);
     assertThat(q.clauses()).hasSize(40);
-    assertThat(
-            q.clauses().stream()
-                .filter(c -> c.query() instanceof org.apache.lucene.search.FuzzyQuery)
-                .count())
+    assertThat(q.clauses().stream().filter(c -> c.query() instanceof FuzzyQuery).count())
         .isEqualTo(Bm25Queries.MAX_TYPO_TERMS);
     assertThat(TYPOS.editsFor("a".repeat(QueryExpansion.MAX_TYPO_TERM_CHARS + 1))).isZero();
   }
