@@ -51,7 +51,7 @@ public final class CacheHits
   public static final Partitioner<String> PARTITIONER =
       (key, partitions) -> Math.floorMod(key.hashCode(), partitions);
 
-  private final ServedIndex.Spec serving;
+  private ServedIndex.Spec serving;
   private final CacheSettings settings;
   private final QueryFailures failures = new QueryFailures("cache-hits", null);
   private CacheLookup.QueryTerms queryTermsOf = UpsertSignature::queryTerms;
@@ -86,6 +86,19 @@ public final class CacheHits
       throw new IllegalArgumentException("cache settings are required");
     }
     this.settings = settings;
+  }
+
+  /**
+   * Serves only results ranked with the settings whose fingerprint is {@code ranking} ({@code
+   * MoeSearchConfig#rankingFingerprint}; {@link CacheFill#resultVersion}): a cached answer of the
+   * same index ranked otherwise (restored from a checkpoint taken before the configuration changed,
+   * or filled by a job configured apart) is dropped, not served.
+   *
+   * @throws IllegalArgumentException when {@code ranking} is not letters and digits
+   */
+  public CacheHits rankedBy(String ranking) {
+    serving = serving.rankedBy(ranking);
+    return this;
   }
 
   /** As {@link CacheLookup#expandingQueries}: judged by the terms the lexical branch searches. */

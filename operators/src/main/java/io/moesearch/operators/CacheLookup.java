@@ -229,7 +229,7 @@ public final class CacheLookup
     }
   }
 
-  private final ServedIndex.Spec serving;
+  private ServedIndex.Spec serving;
   private final CacheSettings settings;
   private QueryFailures failures = new QueryFailures("cache-lookup", null);
   private QueryTerms queryTermsOf = UpsertSignature::queryTerms;
@@ -322,6 +322,19 @@ public final class CacheLookup
    */
   public CacheLookup behindHits() {
     fillsToL1 = false;
+    return this;
+  }
+
+  /**
+   * Serves only results ranked with the settings whose fingerprint is {@code ranking} ({@code
+   * MoeSearchConfig#rankingFingerprint}; {@link CacheFill#resultVersion}): a cached answer of the
+   * same index ranked otherwise (restored from a checkpoint taken before the configuration changed,
+   * or filled by a job configured apart) is dropped, not served.
+   *
+   * @throws IllegalArgumentException when {@code ranking} is not letters and digits
+   */
+  public CacheLookup rankedBy(String ranking) {
+    serving = serving.rankedBy(ranking);
     return this;
   }
 
@@ -464,7 +477,8 @@ public final class CacheLookup
       Cancellation.rethrow(again);
       again.addSuppressed(e);
       ctx.output(DEAD_LETTERS, failures.deadLetter(q.query(), again));
-      out.collect(QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, served.version()));
+      out.collect(
+          QueryFailures.failedAnswer(q.query(), q.tsInMillis(), 0, null, served.indexVersion()));
     }
   }
 
@@ -946,7 +960,7 @@ public final class CacheLookup
             q.query().text(),
             r.items(),
             r.experts(),
-            r.version(),
+            CacheFill.indexVersionOf(r.version()),
             new StageLatency(0, 0, 0, 0, total),
             path,
             q.tsInMillis(),

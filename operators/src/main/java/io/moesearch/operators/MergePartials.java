@@ -70,6 +70,7 @@ public final class MergePartials
     extends KeyedBroadcastProcessFunction<String, PartialResult, CatalogChange, SearchResult>
     implements CheckpointedFunction {
   private final String indexVersion;
+  private String rankingFingerprint = "";
   private final long timeoutMillis;
   private final RankingSettings ranking;
   private final boolean emitFills;
@@ -190,6 +191,19 @@ public final class MergePartials
    */
   public MergePartials deadLettersFrom(String queryTopic) {
     failures = new QueryFailures("merge-rerank", queryTopic);
+    return this;
+  }
+
+  /**
+   * Stamps the cache fills with the fingerprint of the ranking settings ({@code
+   * MoeSearchConfig#rankingFingerprint}; {@link CacheFill#resultVersion}), so that the cache serves
+   * them only while it serves the same ranking ({@code ""}, the default: the index version alone).
+   *
+   * @throws IllegalArgumentException when {@code ranking} is not letters and digits
+   */
+  public MergePartials rankedBy(String ranking) {
+    CacheFill.resultVersion(indexVersion, ranking); // checks it up front
+    this.rankingFingerprint = ranking;
     return this;
   }
 
@@ -488,7 +502,11 @@ public final class MergePartials
     }
     try {
       ctx.output(
-          FILLS, releaseOf(p.query(), p.indexVersion() == null ? indexVersion : p.indexVersion()));
+          FILLS,
+          releaseOf(
+              p.query(),
+              CacheFill.resultVersion(
+                  p.indexVersion() == null ? indexVersion : p.indexVersion(), rankingFingerprint)));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache release of query " + p.query().queryId(), e);
@@ -525,7 +543,7 @@ public final class MergePartials
               text,
               q.topK(),
               filters,
-              result.indexVersion(),
+              CacheFill.resultVersion(result.indexVersion(), rankingFingerprint),
               result.items(),
               result.experts(),
               null,

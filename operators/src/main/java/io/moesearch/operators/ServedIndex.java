@@ -23,6 +23,8 @@ final class ServedIndex implements AutoCloseable {
    * @param artifactDir its directory, or {@code null} (products then unchecked)
    * @param watchRoot an index root whose {@code LATEST} is followed, or {@code null}
    * @param watchIntervalMillis how often it is read; >= 1 when watching
+   * @param ranking the fingerprint of the served ranking settings ({@link
+   *     CacheFill#resultVersion}), {@code ""} for none
    * @throws IllegalArgumentException via {@link #check}
    */
   record Spec(
@@ -30,19 +32,42 @@ final class ServedIndex implements AutoCloseable {
       String modelId,
       String artifactDir,
       String watchRoot,
-      long watchIntervalMillis)
+      long watchIntervalMillis,
+      String ranking)
       implements java.io.Serializable {
     Spec {
       check(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+      CacheFill.resultVersion(initialVersion, ranking); // checks the fingerprint
+    }
+
+    Spec(
+        String initialVersion,
+        String modelId,
+        String artifactDir,
+        String watchRoot,
+        long watchIntervalMillis) {
+      this(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis, "");
+    }
+
+    /** This spec serving results ranked with the settings whose fingerprint is {@code ranking}. */
+    Spec rankedBy(String ranking) {
+      return new Spec(
+          initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis, ranking);
     }
 
     /** The served index as of now (in {@code open()}). */
     ServedIndex open() {
-      return new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+      ServedIndex s =
+          new ServedIndex(initialVersion, modelId, artifactDir, watchRoot, watchIntervalMillis);
+      s.ranking = ranking;
+      s.resultVersion = CacheFill.resultVersion(s.version, ranking);
+      return s;
     }
   }
 
   private String version;
+  private String ranking = "";
+  private String resultVersion;
   private Set<String> products;
   private final VersionFollower follower;
 
@@ -74,6 +99,7 @@ final class ServedIndex implements AutoCloseable {
         products = new HashSet<>(IndexArtifact.readIds(Path.of(dir)));
       }
     }
+    resultVersion = version;
   }
 
   /**
@@ -109,13 +135,22 @@ final class ServedIndex implements AutoCloseable {
     IndexArtifact next = follower.poll(System.currentTimeMillis());
     if (next != null) {
       version = next.version();
+      resultVersion = CacheFill.resultVersion(version, ranking);
       products = new HashSet<>(next.ids());
     }
   }
 
-  /** The served version. */
-  String version() {
+  /** The served index version. */
+  String indexVersion() {
     return version;
+  }
+
+  /**
+   * The version of the results served ({@link CacheFill#resultVersion}): the served index version
+   * and the served ranking's fingerprint. Only cached results of exactly it are served.
+   */
+  String version() {
+    return resultVersion;
   }
 
   /** True when every product of a result fill is in the served version (unchecked without one). */

@@ -132,6 +132,31 @@ class CacheHitsTest {
   }
 
   @Test
+  void aFillRankedWithOtherSettingsIsForwardedButNotServed() throws Exception {
+    harness.close();
+    harness =
+        Harnesses.withoutGenericTypes(
+            new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(
+                    new CacheHits(VERSION, "model-a", SETTINGS, null, null, 0).rankedBy("rAAAA"),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+                128,
+                1,
+                0));
+    harness.setup();
+    harness.open();
+    send(fill("usb cable", CacheFill.resultVersion(VERSION, "rBBBB"), T, 0.5f));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).isEmpty();
+    send(fill("usb cable", CacheFill.resultVersion(VERSION, "rAAAA"), T, 0.5f));
+    send(query("q2", "usb cable"));
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::indexVersion)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("q2", VERSION));
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q1", "fill:usb cable");
+  }
+
+  @Test
   void anEntryWithADeletedItemIsDroppedAndTheQueryForwarded() throws Exception {
     send(fill("usb cable", VERSION, T, 0.5f));
     change(new CatalogChange("p2", T + 500, null, null));

@@ -424,6 +424,37 @@ class CacheLookupTest {
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 
+  /**
+   * A job restarted with other ranking settings (weights, synonyms, routing) restores answers its
+   * old settings ranked; the fingerprint beside the index version keeps them from being served.
+   */
+  @Test
+  void answersRankedWithOtherSettingsAreNeverServed() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).rankedBy("rAAAA"), null, null);
+    fill(resultFill("toner", VERSION)); // a fill without a fingerprint
+    fill(resultFill("ink", CacheFill.resultVersion(VERSION, "rBBBB")));
+    send(query("q1", "toner"));
+    send(query("q2", "ink"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1", "q2");
+
+    fill(resultFill("cable", CacheFill.resultVersion(VERSION, "rAAAA")));
+    send(query("q3", "cable"));
+    assertThat(answers())
+        .as("served, naming the index version alone")
+        .extracting(SearchResult::queryId, SearchResult::indexVersion)
+        .containsExactly(Tuple.tuple("q3", VERSION));
+
+    OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+    harness.close();
+    // Restarted with changed settings: the restored L2 answer of the old ones is computed again.
+    harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).rankedBy("rBBBB"), snapshot, null);
+    send(query("q4", "cable"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q4");
+  }
+
   @Test
   void resultsExpireAfterTheirTtl() throws Exception {
     harness.setStateTtlProcessingTime(0);

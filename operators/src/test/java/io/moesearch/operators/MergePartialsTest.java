@@ -686,6 +686,33 @@ class MergePartialsTest {
   }
 
   @Test
+  void fillsCarryTheRankingFingerprintBesideTheIndexVersion() throws Exception {
+    harness.close();
+    harness =
+        newHarness(
+            new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true)
+                .rankedBy("r0123abcd"));
+    harness.open();
+    harness.setProcessingTime(T0);
+    harness.processElement(new StreamRecord<>(fromExpert2()));
+    harness.processElement(new StreamRecord<>(fromExpert0()));
+    harness.processElement(new StreamRecord<>(fromExpert5()));
+    SearchQuery other = new SearchQuery("q-2", "toner", 4, null, 0, null);
+    harness.processElement(new StreamRecord<>(partial(other, 2, EXPERTS, 1.0, item("p-t", 0.5f))));
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+
+    assertThat(harness.extractOutputValues())
+        .as("the answers name the index version alone")
+        .extracting(SearchResult::indexVersion)
+        .containsOnly(VERSION);
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .extracting(r -> r.getValue().kind(), r -> r.getValue().version())
+        .containsExactly(
+            Tuple.tuple(CacheFill.Kind.RESULT, VERSION + "#r0123abcd"),
+            Tuple.tuple(CacheFill.Kind.RELEASE, VERSION + "#r0123abcd"));
+  }
+
+  @Test
   void completeResultsBecomeCacheFillsButTimedOutOnesDoNot() throws Exception {
     reopenWithFills();
     harness.processElement(new StreamRecord<>(fromExpert2()));

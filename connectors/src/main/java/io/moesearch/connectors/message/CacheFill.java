@@ -22,7 +22,10 @@ import java.util.Objects;
  * @param text normalised query text, non-blank
  * @param topK results wanted (results only; 0 for embeddings)
  * @param filters canonical filter string ({@link Filters#canonical()}), {@code ""} for none
- * @param version index version of a result, model id of an embedding; non-blank
+ * @param version of a result or a release: the index version that computed it, followed by the
+ *     fingerprint of the ranking settings it was ranked with ({@link #resultVersion}; a release the
+ *     router sends for a query it could not route carries the index version alone); of an
+ *     embedding: the model id; non-blank
  * @param items ranked items of a result (empty for embeddings)
  * @param experts experts that served a result (empty for embeddings)
  * @param embedding the query embedding (embeddings only, else {@code null})
@@ -135,6 +138,42 @@ public record CacheFill(
         }
       }
     }
+  }
+
+  /** Separates the index version from the ranking fingerprint in a result's {@link #version}. */
+  public static final String RANKING_SEPARATOR = "#";
+
+  /**
+   * The {@link #version} of a result or release computed on index {@code indexVersion} with the
+   * ranking settings whose fingerprint is {@code ranking}: {@code indexVersion + "#" + ranking}, or
+   * {@code indexVersion} alone when {@code ranking} is empty. The cache serves a result only when
+   * both parts equal what it serves, so an answer ranked with other weights, synonyms or routing
+   * settings (a job restarted with a changed configuration, a prewarm job configured apart) is
+   * never served.
+   *
+   * @param ranking letters and digits only, possibly empty
+   * @throws IllegalArgumentException on a blank index version or another character in {@code
+   *     ranking}
+   */
+  public static String resultVersion(String indexVersion, String ranking) {
+    Checks.requireNonBlank(indexVersion, "indexVersion");
+    Objects.requireNonNull(ranking, "ranking");
+    for (int i = 0; i < ranking.length(); i++) {
+      if (!Character.isLetterOrDigit(ranking.charAt(i)) || ranking.charAt(i) > 127) {
+        throw new IllegalArgumentException(
+            "a ranking fingerprint is ASCII letters and digits, got '" + ranking + "'");
+      }
+    }
+    return ranking.isEmpty() ? indexVersion : indexVersion + RANKING_SEPARATOR + ranking;
+  }
+
+  /**
+   * The index version in a result's {@code version} made by {@link #resultVersion}: the part before
+   * the last {@link #RANKING_SEPARATOR} ({@code version} itself when there is none).
+   */
+  public static String indexVersionOf(String version) {
+    int at = version.lastIndexOf(RANKING_SEPARATOR);
+    return at <= 0 ? version : version.substring(0, at);
   }
 
   public static CacheFill result(

@@ -168,4 +168,19 @@ class CacheFillTest {
     assertThat(Filters.NONE.canonical()).isEmpty();
     assertThat(new Filters(null, null, 5.0).canonical()).isEqualTo("{\"price_max\":5.0}");
   }
+
+  @Test
+  void aResultVersionNamesTheIndexVersionAndTheRankingFingerprint() {
+    assertThat(CacheFill.resultVersion("v20261203-140437-f913", "r0a1b"))
+        .isEqualTo("v20261203-140437-f913#r0a1b");
+    assertThat(CacheFill.resultVersion("v1", "")).isEqualTo("v1");
+    assertThat(CacheFill.indexVersionOf("v20261203-140437-f913#r0a1b"))
+        .isEqualTo("v20261203-140437-f913");
+    assertThat(CacheFill.indexVersionOf("v1")).isEqualTo("v1");
+    assertThatThrownBy(() -> CacheFill.resultVersion("v1", "r#1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ranking fingerprint");
+    assertThatThrownBy(() -> CacheFill.resultVersion(" ", "r1"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -353,6 +353,62 @@ public final class MoeSearchConfig implements Serializable {
     return s;
   }
 
+  /**
+   * The routing settings that change what a query retrieves, hence its answer: part of {@link
+   * #rankingFingerprint} beside every {@code ranking.*} setting. (The gate re-learning's {@code
+   * routing.update-*}, the statistics interval and the replica placement do not change answers.)
+   */
+  static final List<ConfigOption<?>> ANSWER_ROUTING =
+      List.of(
+          RoutingOptions.TEMPERATURE,
+          RoutingOptions.ACTIVATION,
+          RoutingOptions.MIN_EXPERTS,
+          RoutingOptions.MAX_EXPERTS,
+          RoutingOptions.BALANCE_ALPHA,
+          RoutingOptions.LOAD_HALF_LIFE_MS,
+          RoutingOptions.COMPLEXITY_THRESHOLD,
+          RoutingOptions.FAST_ACTIVATION,
+          RoutingOptions.FAST_MAX_EXPERTS,
+          RoutingOptions.FAST_OVERSAMPLE,
+          RoutingOptions.OVERSAMPLE);
+
+  /**
+   * A fingerprint of the settings that rank an answer on a given index version: every {@code
+   * ranking.*} value (for {@code ranking.synonyms-path}, the rules the file holds, not its path)
+   * and the {@link #ANSWER_ROUTING} values. The cache stamps its entries with it beside the index
+   * version and serves only those of the served pair, so a job restarted with other weights,
+   * synonyms or routing (its cache restored from a checkpoint) or a prewarm job configured apart
+   * never serves an answer ranked otherwise. "r" and the first 16 hex digits of the SHA-256 of the
+   * sorted {@code key=value} lines; equal configurations give equal fingerprints.
+   */
+  public String rankingFingerprint() {
+    Map<String, String> shaping = new TreeMap<>();
+    for (ConfigOption<?> o : AllOptions.BY_KEY.values()) {
+      if (o.key().startsWith("ranking.") && o != RankingOptions.SYNONYMS_PATH) {
+        shaping.put(o.key(), String.valueOf(get(o)));
+      }
+    }
+    for (ConfigOption<?> o : ANSWER_ROUTING) {
+      shaping.put(o.key(), String.valueOf(get(o)));
+    }
+    shaping.put(RankingOptions.SYNONYMS_PATH.key(), synonyms().rules());
+    StringBuilder text = new StringBuilder();
+    shaping.forEach(
+        (k, v) ->
+            text.append(k)
+                .append('=')
+                .append(v.replace("\\", "\\\\").replace("\n", "\\n"))
+                .append('\n'));
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "r" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
   /** {@link #synonyms}, once read. */
   private transient volatile Synonyms synonyms;
 

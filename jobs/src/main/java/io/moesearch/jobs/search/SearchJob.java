@@ -244,7 +244,8 @@ public final class SearchJob {
                         artifact.dir().toAbsolutePath().toString(),
                         watchRoot(config),
                         config.indexWatchIntervalMillis())
-                    .expandingQueries(config.ranking().expansion()))
+                    .expandingQueries(config.ranking().expansion())
+                    .rankedBy(config.rankingFingerprint()))
             .name("cache-hits")
             .uid("cache-hits")
             .setBufferTimeout(hitFlush);
@@ -265,6 +266,7 @@ public final class SearchJob {
                         config.indexWatchIntervalMillis())
                     .deadLettersFrom(config.kafka().queryTopic())
                     .expandingQueries(config.ranking().expansion())
+                    .rankedBy(config.rankingFingerprint())
                     .behindHits())
             .name("cache-lookup")
             .uid("cache-lookup")
@@ -462,6 +464,7 @@ public final class SearchJob {
                         fills,
                         MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
                         replayFullQuality)
+                    .rankedBy(config.rankingFingerprint())
                     .deadLettersFrom(config.kafka().queryTopic()))
             .name("merge-rerank")
             .uid("merge-rerank");

@@ -8,6 +8,7 @@ import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,52 @@ class MoeSearchConfigTest {
     assertThat(c.get(KafkaOptions.GROUP_ID)).isEqualTo("g");
     assertThat(c.with(Map.of("batch.max-size", "8")).get(BatchOptions.MAX_SIZE)).isEqualTo(8);
     assertThat(c.asMap()).containsEntry("batch.max-size", "64").containsEntry("index.path", "");
+  }
+
+  @Test
+  void theRankingFingerprintChangesWithEverySettingThatRanksAnAnswerAndNoOther(@TempDir Path dir)
+      throws Exception {
+    String base = MoeSearchConfig.defaultsWith(Map.of()).rankingFingerprint();
+    assertThat(base).matches("r[0-9a-f]{16}");
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).rankingFingerprint()).isEqualTo(base);
+    for (var changed :
+        List.of(
+            Map.of("ranking.lexical-depth", "99"),
+            Map.of("ranking.typo-min-chars", "5"),
+            Map.of("ranking.mode", "dense"),
+            Map.of("routing.max-experts", "3"),
+            Map.of("retrieval.oversample", "4"))) {
+      assertThat(MoeSearchConfig.defaultsWith(changed).rankingFingerprint())
+          .as("%s", changed)
+          .isNotEqualTo(base);
+    }
+    for (var unrelated :
+        List.of(
+            Map.of("cache.l2-ttl-ms", "1000"),
+            Map.of("routing.stats-interval-ms", "2000"),
+            Map.of("merge.timeout-ms", "3000"))) {
+      assertThat(MoeSearchConfig.defaultsWith(unrelated).rankingFingerprint())
+          .as("%s", unrelated)
+          .isEqualTo(base);
+    }
+    // The synonyms count by the rules the file holds, not by its path.
+    Path rules = dir.resolve("synonyms.txt");
+    Files.writeString(rules, "laptop, notebook\n");
+    String withRules =
+        MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", rules.toString()))
+            .rankingFingerprint();
+    Path copy = dir.resolve("copy.txt");
+    Files.writeString(copy, "laptop, notebook\n");
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", copy.toString()))
+                .rankingFingerprint())
+        .isEqualTo(withRules)
+        .isNotEqualTo(base);
+    Files.writeString(copy, "laptop, notebook, ultrabook\n");
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", copy.toString()))
+                .rankingFingerprint())
+        .isNotEqualTo(withRules);
   }
 
   @Test

@@ -103,10 +103,12 @@ class PoisonITCase {
     FillSigner signer = config.fillSigner();
     FillSigner stranger = new FillSigner(new byte[FillSigner.MIN_KEY_BYTES]);
     RankedItem[] forgedItems = {new RankedItem("forged-1", "<script>x</script>", 99f)};
+    // Forged with the version the job serves, so that only the checks under test stop them.
+    String served =
+        CacheFill.resultVersion(fixture.artifact.version(), config.rankingFingerprint());
     byte[] forged =
         json.encodeCacheFill(
-            CacheFill.result(
-                forgedText, 10, "", fixture.artifact.version(), forgedItems, new int[] {0}));
+            CacheFill.result(forgedText, 10, "", served, forgedItems, new int[] {0}));
     byte[] shortEmbedding =
         json.encodeCacheFill(CacheFill.embedding(forgedText, "m", new float[] {1f}));
     byte[] huge =
@@ -116,8 +118,7 @@ class PoisonITCase {
       many[i] = new RankedItem(fixture.catalog.get(i).id(), "t", 1f);
     }
     byte[] tooMany =
-        json.encodeCacheFill(
-            CacheFill.result(forgedText, 10, "", fixture.artifact.version(), many, new int[0]));
+        json.encodeCacheFill(CacheFill.result(forgedText, 10, "", served, many, new int[0]));
     return List.of(
         fill(config, forged, null), // unsigned
         fill(config, forged, stranger.sign(forged)), // another key
