@@ -388,7 +388,12 @@ public final class ExpertRetrieval
       } else {
         s = new LiveSlot();
       }
-      s.applyAll(delta.values());
+      int rejected = s.applyAll(delta.values());
+      if (rejected > 0) {
+        // Entries this slot's index cannot hold: skipped (the slot rebuilt without them), counted.
+        deltaFailures.inc(rejected);
+        LOG.warn("{} restored delta entries of slot {} not applied", rejected, slot);
+      }
       liveSlots.put(slot, s);
       LiveSlot registered = s;
       getRuntimeContext()

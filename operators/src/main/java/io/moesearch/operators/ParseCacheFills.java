@@ -119,7 +119,7 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
         norm += (double) x * x;
       }
       norm = Math.sqrt(norm);
-      if (Math.abs(norm - 1) > NORM_TOLERANCE) {
+      if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) { // NaN fails too
         return "invalid cache fill: embedding has L2 norm " + norm + ", expected 1";
       }
       return null;

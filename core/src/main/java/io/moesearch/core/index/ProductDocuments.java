@@ -40,8 +40,13 @@ public final class ProductDocuments {
     doc.add(new NumericDocValuesField(IndexFields.ORD, ordinal));
     doc.add(new StoredField(IndexFields.ORD, ordinal));
     doc.add(new TextField(IndexFields.TITLE, p.title(), Field.Store.YES));
+    // Brand and model are indexed in every document, empty or not: a field Lucene sees with doc
+    // values alone in one document and also indexed in another breaks its per-field schema, and
+    // the second kind of document could not be indexed (a catalogue where only some products name
+    // a brand, or a live upsert without a model into a delta that holds one with). An empty value
+    // adds no term, so it changes no score.
+    doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.YES));
     if (!p.brand().isEmpty()) {
-      doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.YES));
       String exact = QueryNormalizer.normalize(p.brand());
       // A brand beyond Lucene's term limit cannot be indexed as one term (the document would fail):
       // no brand filter can select it, the text fields still find it.
@@ -50,9 +55,7 @@ public final class ProductDocuments {
         doc.add(new KeywordField(IndexFields.BRAND_EXACT, exact, Field.Store.NO));
       }
     }
-    if (!p.model().isEmpty()) {
-      doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.YES));
-    }
+    doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.YES));
     if (!p.description().isEmpty()) {
       doc.add(new TextField(IndexFields.DESCRIPTION, p.description(), Field.Store.NO));
     }

@@ -105,31 +105,46 @@ public final class LiveSlot implements AutoCloseable {
     if (old != null && old.ts() >= e.ts()) {
       return false;
     }
-    entries.put(e.productId(), e);
-    changed(e.productId());
+    boolean wasLive = old != null && old.kind() == DeltaEntry.Kind.LIVE;
+    // The delta index first: an entry it rejects leaves the slot as it was (the product's earlier
+    // state still served, the entry not recorded), never an entry without its document.
     try {
       if (e.kind() == DeltaEntry.Kind.LIVE) {
+        dirty = true;
         writer().updateDocument(new Term(IndexFields.ID, e.productId()), document(e));
-        if (old == null || old.kind() != DeltaEntry.Kind.LIVE) {
-          liveDocs++;
-        }
+      } else if (wasLive) {
         dirty = true;
-      } else if (old != null && old.kind() == DeltaEntry.Kind.LIVE) {
         writer().deleteDocuments(new Term(IndexFields.ID, e.productId()));
-        liveDocs--;
-        dirty = true;
       }
     } catch (IOException x) {
       throw new UncheckedIOException(x);
     }
+    if (e.kind() == DeltaEntry.Kind.LIVE && !wasLive) {
+      liveDocs++;
+    } else if (e.kind() != DeltaEntry.Kind.LIVE && wasLive) {
+      liveDocs--;
+    }
+    entries.put(e.productId(), e);
+    changed(e.productId());
     return true;
   }
 
-  /** Applies entries restored from state, in any order (each product's newest wins). */
-  public void applyAll(Iterable<DeltaEntry> restored) {
+  /**
+   * Applies entries restored from state, in any order (each product's newest wins). An entry the
+   * delta index rejects is skipped, so one bad entry cannot keep the slot from being rebuilt.
+   *
+   * @return how many entries were rejected
+   */
+  public int applyAll(Iterable<DeltaEntry> restored) {
+    int rejected = 0;
     for (DeltaEntry e : restored) {
-      apply(e);
+      try {
+        apply(e);
+      } catch (RuntimeException x) {
+        rejected++;
+      }
     }
+    return rejected;
   }
 
   /**
@@ -449,7 +464,7 @@ public final class LiveSlot implements AutoCloseable {
   }
 
   private ExpertIndex deltaIndex() {
-    if (liveDocs == 0 && !dirty) {
+    if (writer == null || (!dirty && (reader == null || reader.numDocs() == 0))) {
       return null;
     }
     try {
@@ -468,7 +483,8 @@ public final class LiveSlot implements AutoCloseable {
     } catch (IOException x) {
       throw new UncheckedIOException(x);
     }
-    return liveDocs == 0 ? null : index;
+    // What the index holds, not the entries' count: searched whenever it holds a document.
+    return reader.numDocs() == 0 ? null : index;
   }
 
   private IndexWriter writer() throws IOException {

@@ -3,6 +3,9 @@ package io.moesearch.core.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.synth.SyntheticCatalog;
 import io.moesearch.core.util.Vectors;
@@ -15,6 +18,7 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,5 +97,32 @@ class IndexWritingTest {
     assertThatThrownBy(() -> ProductDocuments.vectorOnly(1, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("vector");
+  }
+
+  /**
+   * A catalogue in which only some products name a brand or a model (most shops' exports) is
+   * indexed whole, in segments of each kind as in one: every product is found by its title, and the
+   * brand field finds the product that names it.
+   */
+  @Test
+  void productsWithAndWithoutBrandOrModelShareOneIndex(@TempDir Path dir) throws Exception {
+    Catalog catalog =
+        new Catalog(
+            List.of(
+                new Product("0", "garden hose basic", "", "", "", null, null),
+                new Product("1", "garden hose pro", "Gardena", "GH-25", "", 9.0, null),
+                new Product("2", "garden hose reel", "Hozelock", "", "", null, null),
+                new Product("3", "garden hose cart", "", "HC-1", "", null, null)),
+            List.of());
+    IndexWriting.write(dir, catalog, new int[] {0, 1, 2, 3}, null, VectorEncoding.FLOAT32, 16, 100);
+    try (ExpertIndex index = ExpertIndex.open(dir)) {
+      assertThat(index.size()).isEqualTo(4);
+      assertThat(index.search(new Bm25Queries().query("hose"), 10))
+          .extracting(Candidate::productId)
+          .containsExactlyInAnyOrder("0", "1", "2", "3");
+      assertThat(index.search(new TermQuery(new Term(IndexFields.BRAND, "gardena")), 10))
+          .extracting(Candidate::productId)
+          .containsExactly("1");
+    }
   }
 }

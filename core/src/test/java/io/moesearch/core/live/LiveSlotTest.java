@@ -177,6 +177,39 @@ class LiveSlotTest {
     assertThat(lexical("v2", LiveFilter.NONE)).containsExactly("c");
   }
 
+  /**
+   * Upserts with and without a brand or model, in either order and each searched before the next
+   * (so each lands in a segment of its own): every one is indexed and found, and a delete after
+   * them leaves the others searched.
+   */
+  @Test
+  void upsertsWithAndWithoutBrandOrModelAreAllIndexed() {
+    for (boolean fullFirst : new boolean[] {true, false}) {
+      try (LiveSlot s = new LiveSlot()) {
+        Product full = new Product("f", "garden hose pro", "Gardena", "GH-25", "", 9.0, null);
+        Product bare = new Product("g", "garden hose basic", "", "", "", 5.0, null);
+        Product brandOnly = new Product("h", "garden hose reel", "Hozelock", "", "", 7.0, null);
+        List<Product> order =
+            fullFirst ? List.of(full, bare, brandOnly) : List.of(bare, brandOnly, full);
+        long ts = 1;
+        for (Product p : order) {
+          assertThat(s.apply(DeltaEntry.live(p, ts++, true, unit(0, 1, 0, 0)))).isTrue();
+          assertThat(
+                  s.lexicalTopK(base, new Bm25Queries().query("hose"), 10, LiveFilter.NONE).stream()
+                      .map(Candidate::productId))
+              .as("full first: %s, after %s", fullFirst, p.id())
+              .contains(p.id());
+        }
+        s.apply(DeltaEntry.hidden("g", ts));
+        assertThat(
+                s.lexicalTopK(base, new Bm25Queries().query("hose"), 10, LiveFilter.NONE).stream()
+                    .map(Candidate::productId))
+            .containsExactlyInAnyOrder("f", "h");
+        assertThat(s.liveDocs()).isEqualTo(2);
+      }
+    }
+  }
+
   @Test
   void patchedPricesAndStockAreFilteredOnLiveValues() {
     slot.apply(DeltaEntry.patched("a", 2, 100.0, true)); // 10 -> 100
