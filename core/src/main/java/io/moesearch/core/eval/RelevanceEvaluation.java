@@ -13,6 +13,7 @@ import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Retriever;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,6 +61,29 @@ public final class RelevanceEvaluation {
   /** Per-query nDCG@10 of every variant. */
   public record QueryRow(String set, String query, String type, Map<String, Double> ndcgAt10) {}
 
+  /**
+   * One result of a ranked list as the loss report shows it: the product, its title, its judged
+   * grade (0 unjudged) and, for the served ranking, its features by name.
+   */
+  public record ShownItem(
+      String productId, String title, int rating, Map<String, Double> features) {}
+
+  /**
+   * A query whose served ranking scores below BM25's: both top {@value #LOSS_TOP} lists, so the
+   * cause can be read (which product the fusion lifted, by which features).
+   */
+  public record Loss(
+      String set,
+      String query,
+      String type,
+      double bm25NdcgAt10,
+      double servedNdcgAt10,
+      List<ShownItem> served,
+      List<ShownItem> bm25) {}
+
+  /** How many results of each list a {@link Loss} shows. */
+  static final int LOSS_TOP = 5;
+
   public static final class Report {
     /** The configured fusion weights the {@code served} figures use. */
     public Map<String, Double> servedWeights = new LinkedHashMap<>();
@@ -88,6 +112,9 @@ public final class RelevanceEvaluation {
     public Map<String, Double> hybridLatencyMs = new LinkedHashMap<>();
 
     public List<QueryRow> perQuery = new ArrayList<>();
+
+    /** Every evaluated query whose served nDCG@10 is below BM25's, largest loss first. */
+    public List<Loss> lossesToBm25 = new ArrayList<>();
   }
 
   private final VectorStore vectors;
@@ -224,11 +251,9 @@ public final class RelevanceEvaluation {
         ranked.put("bm25", p.bm25());
         ranked.put("dense", p.denseTop());
         ranked.put("rrf", top(CoordinateAscent.rank(LinearFusion.rrf(), p.ranked())));
-        ranked.put(
-            "served",
-            HybridRanker.fuse(p.dense(), p.lexical(), served, denseDepth, 10).stream()
-                .map(HybridRanker.Scored::productId)
-                .toList());
+        List<HybridRanker.Scored> servedTop =
+            HybridRanker.fuse(p.dense(), p.lexical(), served, denseDepth, 10);
+        ranked.put("served", servedTop.stream().map(HybridRanker.Scored::productId).toList());
         ranked.put("refit", refit.get(p));
         Map<String, Double> row = new LinkedHashMap<>();
         for (String v : VARIANTS) {
@@ -244,6 +269,9 @@ public final class RelevanceEvaluation {
               .add(ndcg, recall, mrr);
         }
         report.perQuery.add(new QueryRow(s.name(), p.ranked().query(), p.type(), row));
+        if (row.get("served") < row.get("bm25")) {
+          report.lossesToBm25.add(loss(s.name(), p, row, servedTop));
+        }
       }
       Map<String, Figures> figs = new LinkedHashMap<>();
       setAcc.forEach((v, a) -> figs.put(v, a.figures()));
@@ -284,7 +312,57 @@ public final class RelevanceEvaluation {
     }
     report.hybridLatencyMs.put("p50", latency.percentile(50));
     report.hybridLatencyMs.put("p99", latency.percentile(99));
+    report.lossesToBm25.sort(
+        Comparator.comparingDouble((Loss l) -> l.servedNdcgAt10() - l.bm25NdcgAt10()));
     return report;
+  }
+
+  private static Loss loss(
+      String set, Prepared p, Map<String, Double> row, List<HybridRanker.Scored> servedTop) {
+    Map<String, String> titles = new HashMap<>();
+    p.lexical().forEach(c -> titles.put(c.productId(), c.title()));
+    return loss(
+        set,
+        p.ranked().query(),
+        p.type(),
+        p.ranked().ratings(),
+        row.get("bm25"),
+        row.get("served"),
+        servedTop,
+        p.bm25(),
+        titles);
+  }
+
+  /**
+   * The loss report of one query: the first {@value #LOSS_TOP} of each list, each item with its
+   * grade (0 unjudged), the served ones with their features by name.
+   *
+   * @param titles titles of the BM25 hits by product id
+   */
+  static Loss loss(
+      String set,
+      String query,
+      String type,
+      Map<String, Integer> ratings,
+      double bm25Ndcg,
+      double servedNdcg,
+      List<HybridRanker.Scored> servedTop,
+      List<String> bm25Top,
+      Map<String, String> titles) {
+    List<ShownItem> served = new ArrayList<>();
+    for (HybridRanker.Scored c : servedTop.subList(0, Math.min(LOSS_TOP, servedTop.size()))) {
+      Map<String, Double> f = new LinkedHashMap<>();
+      for (int i = 0; i < RankingFeatures.NAMES.size(); i++) {
+        f.put(RankingFeatures.NAMES.get(i), c.features()[i]);
+      }
+      served.add(
+          new ShownItem(c.productId(), c.title(), ratings.getOrDefault(c.productId(), 0), f));
+    }
+    List<ShownItem> bm25 = new ArrayList<>();
+    for (String id : bm25Top.subList(0, Math.min(LOSS_TOP, bm25Top.size()))) {
+      bm25.add(new ShownItem(id, titles.get(id), ratings.getOrDefault(id, 0), null));
+    }
+    return new Loss(set, query, type, bm25Ndcg, servedNdcg, served, bm25);
   }
 
   private Prepared prepare(HybridRanker hybrid, JudgedSet s, String text) {
