@@ -169,12 +169,14 @@ public final class RankingFeatures {
               + "|k|p|x|nd|rd|st|th|s)?");
 
   /**
-   * A number of 4+ digits and one of the letters {@code s p x k}, or of 3+ digits and {@code p}: a
-   * model code ("4710s", "8540p", "2600k", "DYMO 260P"), not a quantity, although "3s", "16x" and
-   * "4k" are quantities. "p" is a unit of video resolutions only: they and decades stay quantities
-   * ({@link #NUMBER_LETTER_QUANTITY}).
+   * A number and {@code s}, a number of 4+ digits and one of the letters {@code p x k}, or of 3+
+   * digits and {@code p}: a model code ("IdeaCentre 510S", "HP 35s", "4710s", "8540p", "2600k",
+   * "DYMO 260P"), not a quantity, although "16x" and "4k" are quantities. Product titles write
+   * seconds apart or as "sec"; every number-and-s word of the Icecat titles (11, from "Honor 8S" to
+   * "SmartCalc 300s") names a model. "p" is a unit of video resolutions only: they and decades stay
+   * quantities ({@link #NUMBER_LETTER_QUANTITY}).
    */
-  private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d{4,}[spxk]|\\d{3,}p");
+  private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d+s|\\d{4,}[pxk]|\\d{3,}p");
 
   /**
    * "720p", "1080p", "2160p", "1990s": read as quantities although {@link #NUMBER_LETTER_CODE}

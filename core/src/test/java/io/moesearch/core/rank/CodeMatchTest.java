@@ -179,8 +179,12 @@ class CodeMatchTest {
     // "p" is a unit of video resolutions only: 3 digits and another p make a code
     assertThat(RankingFeatures.codes("DYMO 260P")).contains("260p");
     assertThat(RankingFeatures.hasModelCode("DYMO 260P")).isTrue();
+    // a number and s names a model ("IdeaCentre 510S", "HP 35s"), whatever its digits
+    assertThat(RankingFeatures.codes("Lenovo IdeaCentre 510S")).contains("510s");
+    assertThat(RankingFeatures.codes("HP 35s Scientific Calculator")).contains("35s");
+    assertThat(RankingFeatures.hasModelCode("Lenovo IdeaCentre 510S")).isTrue();
     // still quantities: short numbers, video resolutions, decades
-    assertThat(RankingFeatures.codes("480p 720p 1080p 2160p 16x 4k 3s 1990s")).isEmpty();
+    assertThat(RankingFeatures.codes("480p 720p 1080p 2160p 16x 4k 1990s")).isEmpty();
     assertThat(RankingFeatures.hasModelCode("tv 1080p")).isFalse();
     Product named = offer("named", "HP EliteBook 8540p 39.6 cm (15.6\") 1600 x 900 pixels");
     Product sibling = offer("sibling", "HP Compaq 8510p Notebook PC");
