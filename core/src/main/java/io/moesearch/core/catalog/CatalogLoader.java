@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Reads a product catalogue from JSONL (one object per line) or CSV (a header row), optionally
@@ -90,7 +92,7 @@ public final class CatalogLoader {
                     fields.put(e.getKey(), v);
                   }
                 });
-        accept(toProduct(fields), seen, products);
+        accept(toProduct(fields, source, n), seen, products);
       } catch (JsonProcessingException e) {
         reject(new BadLine(source, n, "malformed JSON: " + e.getOriginalMessage()), bad);
       } catch (IllegalArgumentException e) {
@@ -109,13 +111,22 @@ public final class CatalogLoader {
     if (header == null) {
       return new Catalog(products, bad);
     }
-    if (header.error() != null
-        || !header.fields().contains("id")
-        || !header.fields().contains("title")) {
-      throw new CatalogFormatException(
-          source + ":1: the CSV header must name at least the columns id and title");
+    List<String> cols = new ArrayList<>();
+    for (String name : header.fields()) {
+      // "ID", " Title": the recognised fields are matched whatever their case and spaces.
+      String key = name.strip().toLowerCase(Locale.ROOT);
+      cols.add(KNOWN.contains(key) || key.equals(Product.IN_STOCK) ? key : name.strip());
     }
-    List<String> cols = header.fields();
+    if (header.error() != null || !cols.contains("id") || !cols.contains("title")) {
+      throw new CatalogFormatException(
+          source
+              + ":"
+              + header.lineNumber()
+              + ": the CSV header must name at least the columns id and title (comma-separated),"
+              + " found "
+              + (header.error() != null ? header.error() : cols.toString()));
+    }
+    csv.expectFields(cols.size());
     for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
       try {
         if (row.error() != null) {
@@ -131,7 +142,7 @@ public final class CatalogLoader {
             fields.put(cols.get(i), row.fields().get(i));
           }
         }
-        accept(toProduct(fields), seen, products);
+        accept(toProduct(fields, source, row.lineNumber()), seen, products);
       } catch (IllegalArgumentException e) {
         reject(new BadLine(source, row.lineNumber(), e.getMessage()), bad);
       }
@@ -154,14 +165,19 @@ public final class CatalogLoader {
     bad.add(b);
   }
 
-  private static Product toProduct(Map<String, String> f) {
+  private Product toProduct(Map<String, String> f, String source, long line) {
     String priceText = f.getOrDefault("price", f.get("price_usd"));
     Double price = null;
     if (priceText != null) {
-      try {
-        price = Double.parseDouble(priceText);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("price is not a number: " + priceText);
+      price = price(priceText);
+      if (price == null) {
+        if (policy == BadLinePolicy.FAIL) {
+          throw new IllegalArgumentException("price is not a number >= 0: " + cut(priceText));
+        }
+        // The product stays searchable; no price filter selects it.
+        reporter.accept(
+            new BadLine(source, line, "price ignored, not a number >= 0: " + cut(priceText)));
+        priceIgnored++;
       }
     }
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -179,6 +195,70 @@ public final class CatalogLoader {
         f.getOrDefault("description", f.get("short_description")),
         price,
         attrs);
+  }
+
+  /** Products kept without the price their line gave (not a number >= 0), since construction. */
+  public long priceIgnored() {
+    return priceIgnored;
+  }
+
+  private long priceIgnored;
+
+  /** Longest piece of a bad value quoted in a message. */
+  private static final int QUOTED_CHARS = 40;
+
+  private static String cut(String v) {
+    return v.length() <= QUOTED_CHARS ? "'" + v + "'" : "'" + v.substring(0, QUOTED_CHARS) + "…'";
+  }
+
+  private static final Pattern CURRENCY =
+      Pattern.compile(
+          "^(?:[$€£¥]|usd|eur|gbp|chf|jpy|cad|aud)?\\s*(.*?)\\s*(?:[$€£¥]|usd|eur|gbp|chf|jpy|cad|aud)?$",
+          Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern PLAIN = Pattern.compile("\\d+(?:\\.\\d+)?");
+  private static final Pattern THOUSANDS_COMMA =
+      Pattern.compile("\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?");
+  private static final Pattern THOUSANDS_DOT = Pattern.compile("\\d{1,3}(?:\\.\\d{3})+,\\d+");
+  private static final Pattern DECIMAL_COMMA = Pattern.compile("\\d+,\\d{1,2}");
+
+  /**
+   * A price as shops write it, or {@code null} when the text is none: a plain number ("19.99",
+   * "1e3"), with a currency sign or code before or after it ("$1,299.00", "12 EUR"), with thousands
+   * grouped by commas ("1,299.00") or by dots before a decimal comma ("1.299,00"), or with a
+   * decimal comma of one or two digits ("12,5"); finite and not negative. "", "N/A", "1,299"
+   * without decimals read either way, and negative numbers are none.
+   */
+  static Double price(String text) {
+    if (text.length() > 64) {
+      return null;
+    }
+    String t = text.strip();
+    try {
+      double plain = Double.parseDouble(t);
+      return Double.isFinite(plain) && plain >= 0 ? plain + 0.0 : null;
+    } catch (NumberFormatException e) {
+      // not plain: try the shop spellings below
+    }
+    var m = CURRENCY.matcher(t);
+    if (!m.matches()) {
+      return null;
+    }
+    String n = m.group(1);
+    String normal;
+    if (PLAIN.matcher(n).matches()) {
+      normal = n;
+    } else if (THOUSANDS_COMMA.matcher(n).matches() && n.contains(".")) {
+      normal = n.replace(",", "");
+    } else if (THOUSANDS_DOT.matcher(n).matches()) {
+      normal = n.replace(".", "").replace(',', '.');
+    } else if (DECIMAL_COMMA.matcher(n).matches()) {
+      normal = n.replace(',', '.');
+    } else {
+      return null;
+    }
+    double v = Double.parseDouble(normal);
+    return Double.isFinite(v) ? v : null;
   }
 
   private static String scalar(JsonNode v) {

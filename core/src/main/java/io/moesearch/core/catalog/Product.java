@@ -35,6 +35,15 @@ public record Product(
       throw new IllegalArgumentException(
           "product id must be at most " + MAX_ID_CHARS + " characters, got " + idChars);
     }
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.isISOControl(id.charAt(i))) {
+        // An artifact lists its ids one per line: a line break in one would shift every later id.
+        throw new IllegalArgumentException(
+            "product id must not contain control characters (line breaks, tabs, NUL), got one at"
+                + " index "
+                + i);
+      }
+    }
     if (title == null || title.isBlank()) {
       throw new IllegalArgumentException("product " + id + ": title is required");
     }

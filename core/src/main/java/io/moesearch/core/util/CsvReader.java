@@ -3,7 +3,9 @@ package io.moesearch.core.util;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -17,26 +19,67 @@ public final class CsvReader {
    */
   public record Row(long lineNumber, List<String> fields, String error) {}
 
+  /**
+   * Most lines one record may span. A quote left open otherwise runs to the end of the file: the
+   * record is then read as a bad line, and the lines after its first are read again.
+   */
+  public static final int MAX_RECORD_LINES = 10_000;
+
   private final BufferedReader in;
+  private final Deque<String> readAgain = new ArrayDeque<>();
   private long line;
+  private int expectedFields = -1;
 
   public CsvReader(BufferedReader in) {
     this.in = in;
   }
 
+  /**
+   * Records are to have {@code n} fields (after the header). A record that spans several lines and
+   * then has another count opened a quote it never closed on its line ("Desk lamp 12 inch): it is
+   * returned as malformed, and the lines after its first are read again as records of their own, so
+   * one stray quote costs one line, not every line up to the next quote.
+   */
+  public void expectFields(int n) {
+    expectedFields = n;
+  }
+
+  private String readLine() throws IOException {
+    String again = readAgain.pollFirst();
+    return again != null ? again : in.readLine();
+  }
+
+  /** Returns the lines of a record after its first to be read again; the record's error. */
+  private Row unclosed(long start, List<String> lines, List<String> fields) {
+    for (int k = lines.size() - 1; k >= 1; k--) {
+      readAgain.addFirst(lines.get(k));
+    }
+    line = start;
+    return new Row(
+        start,
+        fields,
+        lines.size() > 1
+            ? "a quoted field opened on this line is not closed on it (the "
+                + (lines.size() - 1)
+                + " lines after it are read again)"
+            : "unterminated quoted field");
+  }
+
   /** The next record, or {@code null} at the end of input. Blank lines are skipped. */
   public Row next() {
     try {
-      String text = in.readLine();
+      String text = readLine();
       line++;
       while (text != null && text.isBlank()) {
-        text = in.readLine();
+        text = readLine();
         line++;
       }
       if (text == null) {
         return null;
       }
       long start = line;
+      List<String> lines = new ArrayList<>();
+      lines.add(text);
       List<String> fields = new ArrayList<>();
       StringBuilder field = new StringBuilder();
       boolean quoted = false;
@@ -45,17 +88,21 @@ public final class CsvReader {
       while (true) {
         if (i >= text.length()) {
           if (quoted) {
-            String more = in.readLine();
+            String more = lines.size() < MAX_RECORD_LINES ? readLine() : null;
             if (more == null) {
-              return new Row(start, fields, "unterminated quoted field");
+              return unclosed(start, lines, fields);
             }
             line++;
+            lines.add(more);
             field.append('\n');
             text = more;
             i = 0;
             continue;
           }
           fields.add(field.toString());
+          if (lines.size() > 1 && expectedFields >= 0 && fields.size() != expectedFields) {
+            return unclosed(start, lines, fields);
+          }
           return new Row(start, fields, null);
         }
         char c = text.charAt(i++);
@@ -78,6 +125,9 @@ public final class CsvReader {
           quoted = true;
           wasQuoted = true;
         } else if (c == '"') {
+          if (lines.size() > 1) {
+            return unclosed(start, lines, fields);
+          }
           return new Row(start, fields, "stray quote in field " + (fields.size() + 1));
         } else {
           field.append(c);

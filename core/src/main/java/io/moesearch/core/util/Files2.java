@@ -17,13 +17,23 @@ import java.util.zip.GZIPInputStream;
 public final class Files2 {
   private Files2() {}
 
-  /** A UTF-8 reader over {@code path}, transparently gunzipping files that end in {@code .gz}. */
+  /**
+   * A UTF-8 reader over {@code path}, transparently gunzipping files that end in {@code .gz}, past
+   * a leading byte-order mark.
+   */
   public static BufferedReader openText(Path path) throws IOException {
     InputStream in = Files.newInputStream(path);
     if (path.getFileName().toString().endsWith(".gz")) {
       in = new GZIPInputStream(in, 1 << 16);
     }
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    // A UTF-8 byte-order mark (spreadsheet exports write one) is no part of the text.
+    reader.mark(1);
+    if (reader.read() != '\uFEFF') {
+      reader.reset();
+    }
+    return reader;
   }
 
   /** Hex SHA-256 of a file's bytes. */

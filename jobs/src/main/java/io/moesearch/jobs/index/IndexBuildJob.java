@@ -83,9 +83,19 @@ public final class IndexBuildJob {
     IndexBuildSettings s = config.buildSettings();
     Path catalogPath = config.catalogPath().toAbsolutePath();
     long t0 = System.nanoTime();
-    Catalog catalog =
-        new CatalogLoader(config.badLines(), b -> log.accept("bad catalogue line " + b))
-            .load(catalogPath);
+    CatalogLoader loader =
+        new CatalogLoader(config.badLines(), b -> log.accept("bad catalogue line " + b));
+    Catalog catalog = loader.load(catalogPath);
+    if (catalog.size() == 0) {
+      throw new IllegalArgumentException(
+          "the catalogue "
+              + catalogPath
+              + " holds no valid product ("
+              + catalog.badLines().size()
+              + " lines rejected"
+              + (catalog.badLines().isEmpty() ? "" : "; the first: " + catalog.badLines().get(0))
+              + ")");
+    }
     if (catalog.size() < s.experts()) {
       throw new IllegalArgumentException(
           "index.experts ("
@@ -101,7 +111,9 @@ public final class IndexBuildJob {
             + catalog.size()
             + " products, "
             + catalog.badLines().size()
-            + " bad lines skipped");
+            + " bad lines skipped, "
+            + loader.priceIgnored()
+            + " products kept without the price they gave");
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     // Set explicitly: the adaptive batch scheduler would otherwise pick 1 for this small input.
     int parallelism = config.get(IndexOptions.PARALLELISM);
