@@ -21,10 +21,12 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a product catalogue from JSONL (one object per line) or CSV (a header row), optionally
- * gzipped. Recognised fields: {@code id} (required), {@code title} (required), {@code brand},
- * {@code model}, {@code description} (or {@code short_description}), {@code price} (or {@code
- * price_usd}); every other scalar field becomes a free attribute. Bad lines are reported with their
- * line number and either skipped or fatal, per {@link BadLinePolicy}.
+ * gzipped. Recognised fields, with the names merchant feeds use beside ours: {@code id} (required),
+ * {@code title} or {@code name} (required), {@code brand} or {@code manufacturer}, {@code model} or
+ * {@code mpn}, {@code description} or {@code short_description}, {@code price} or {@code price_usd}
+ * ({@link #price}), {@code in_stock} or {@code availability} ({@link #outOfStock}); every other
+ * scalar field becomes a free attribute. Bad lines are reported with their line number and either
+ * skipped or fatal, per {@link BadLinePolicy}.
  */
 public final class CatalogLoader {
 
@@ -32,12 +34,19 @@ public final class CatalogLoader {
       Set.of(
           "id",
           "title",
+          "name",
           "brand",
+          "manufacturer",
           "model",
+          "mpn",
           "description",
           "short_description",
           "price",
           "price_usd");
+
+  /** Stock values that mean out of stock, once lower-cased without spaces, '_' and '-'. */
+  private static final Set<String> OUT_OF_STOCK =
+      Set.of("false", "0", "no", "n", "outofstock", "soldout", "unavailable", "discontinued");
 
   private final BadLinePolicy policy;
   private final Consumer<BadLine> reporter;
@@ -187,14 +196,37 @@ public final class CatalogLoader {
             attrs.put(k, v);
           }
         });
+    String stock = f.getOrDefault(Product.IN_STOCK, f.get("availability"));
+    if (stock != null) {
+      attrs.put(Product.IN_STOCK, outOfStock(stock) ? "false" : "true");
+    }
     return new Product(
         f.get("id"),
-        f.get("title"),
-        f.get("brand"),
-        f.get("model"),
+        f.getOrDefault("title", f.get("name")),
+        f.getOrDefault("brand", f.get("manufacturer")),
+        f.getOrDefault("model", f.get("mpn")),
         f.getOrDefault("description", f.get("short_description")),
         price,
         attrs);
+  }
+
+  /**
+   * Whether a stock value ({@code in_stock}, or a merchant feed's {@code availability}) says out of
+   * stock: {@code false}, {@code 0}, {@code no}, {@code out of stock}, {@code out_of_stock}, {@code
+   * sold out}, {@code unavailable}, {@code discontinued}, in any case. Anything else ({@code true},
+   * {@code in stock}, {@code preorder}, {@code backorder}, a count) is in stock.
+   */
+  static boolean outOfStock(String value) {
+    if (value.length() > 64) {
+      return false;
+    }
+    StringBuilder key = new StringBuilder();
+    for (char c : value.strip().toLowerCase(Locale.ROOT).toCharArray()) {
+      if (c != ' ' && c != '_' && c != '-') {
+        key.append(c);
+      }
+    }
+    return OUT_OF_STOCK.contains(key.toString());
   }
 
   /** Products kept without the price their line gave (not a number >= 0), since construction. */

@@ -176,4 +176,33 @@ class CatalogLoaderTest {
     assertThat(c.products()).extracting(Product::id).containsExactly("c");
     assertThat(c.badLines().get(0).reason()).contains("control characters");
   }
+
+  /**
+   * A merchant feed's names are read as ours (name, manufacturer, mpn), and its stock values as
+   * shops write them: "out of stock" and "0" are out of stock, "in stock" and "preorder" not.
+   */
+  @Test
+  void merchantFeedNamesAndStockValuesAreRead() throws Exception {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.FAIL, reported::add)
+            .loadJsonl(
+                text(
+                    """
+                    {"id":"1","name":"Kettle","manufacturer":"Acme","mpn":"K-200","availability":"out of stock"}
+                    {"id":"2","title":"Toaster","availability":"in_stock"}
+                    {"id":"3","title":"Lamp","in_stock":0}
+                    {"id":"4","title":"Fan","in_stock":"preorder"}
+                    {"id":"5","title":"Mixer"}
+                    """),
+                "feed.jsonl");
+    Product kettle = c.get(0);
+    assertThat(kettle.title()).isEqualTo("Kettle");
+    assertThat(kettle.brand()).isEqualTo("Acme");
+    assertThat(kettle.model()).isEqualTo("K-200");
+    assertThat(c.products())
+        .extracting(Product::inStock)
+        .containsExactly(false, true, false, true, true);
+    assertThat(CatalogLoader.outOfStock("Sold-Out")).isTrue();
+    assertThat(CatalogLoader.outOfStock("backorder")).isFalse();
+  }
 }
