@@ -275,6 +275,10 @@ public final class CatalogUpdateCodec implements Serializable {
       throw new IllegalArgumentException(
           field + " must be at most " + SearchQuery.MAX_ID_CHARS + " characters");
     }
+    if (id.chars().anyMatch(Character::isISOControl)) {
+      // A compacted artifact lists its ids one per line: no line break (nor other control).
+      throw new IllegalArgumentException(field + " must not contain control characters");
+    }
     return id;
   }
 

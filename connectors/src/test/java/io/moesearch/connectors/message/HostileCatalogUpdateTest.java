@@ -68,6 +68,11 @@ class HostileCatalogUpdateTest {
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"" + "i".repeat(257) + "\"}", "id"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\" \"}", "id"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":5}", "id"),
+        // A compacted artifact lists its ids one per line.
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"a\\nb\"}", "id"),
+        Arguments.of(
+            "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\\tb\",\"title\":\"t\"}}",
+            "product.id"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"p\",\"price\":1}", "price"),
         Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\"}", "price or in_stock"),
         Arguments.of("{\"op\":\"patch\",\"ts\":1,\"id\":\"p\",\"price\":-0.01}", "price"),

@@ -44,6 +44,16 @@ public final class CatalogLoader {
           "price",
           "price_usd");
 
+  /** Every field name read as a product's own (not a free attribute's), in lower case. */
+  private static final Set<String> RECOGNISED =
+      union(KNOWN, Set.of(Product.IN_STOCK, "availability"));
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new HashSet<>(a);
+    u.addAll(b);
+    return Set.copyOf(u);
+  }
+
   /** Stock values that mean out of stock, once lower-cased without spaces, '_' and '-'. */
   private static final Set<String> OUT_OF_STOCK =
       Set.of("false", "0", "no", "n", "outofstock", "soldout", "unavailable", "discontinued");
@@ -101,7 +111,7 @@ public final class CatalogLoader {
                     fields.put(e.getKey(), v);
                   }
                 });
-        accept(toProduct(fields, source, n), seen, products);
+        kept(accept(toProduct(fields), seen, products), fields, source, n);
       } catch (JsonProcessingException e) {
         reject(new BadLine(source, n, "malformed JSON: " + e.getOriginalMessage()), bad);
       } catch (IllegalArgumentException e) {
@@ -122,16 +132,20 @@ public final class CatalogLoader {
     }
     List<String> cols = new ArrayList<>();
     for (String name : header.fields()) {
-      // "ID", " Title": the recognised fields are matched whatever their case and spaces.
-      String key = name.strip().toLowerCase(Locale.ROOT);
-      cols.add(KNOWN.contains(key) || key.equals(Product.IN_STOCK) ? key : name.strip());
+      // "ID", " Title", "In Stock": the recognised fields are matched whatever their case and
+      // spaces.
+      String key = name.strip().toLowerCase(Locale.ROOT).replace(' ', '_');
+      cols.add(RECOGNISED.contains(key) ? key : name.strip());
     }
-    if (header.error() != null || !cols.contains("id") || !cols.contains("title")) {
+    if (header.error() != null
+        || !cols.contains("id")
+        || !(cols.contains("title") || cols.contains("name"))) {
       throw new CatalogFormatException(
           source
               + ":"
               + header.lineNumber()
-              + ": the CSV header must name at least the columns id and title (comma-separated),"
+              + ": the CSV header must name at least the columns id and title (or name),"
+              + " comma-separated,"
               + " found "
               + (header.error() != null ? header.error() : cols.toString()));
     }
@@ -151,7 +165,7 @@ public final class CatalogLoader {
             fields.put(cols.get(i), row.fields().get(i));
           }
         }
-        accept(toProduct(fields, source, row.lineNumber()), seen, products);
+        kept(accept(toProduct(fields), seen, products), fields, source, row.lineNumber());
       } catch (IllegalArgumentException e) {
         reject(new BadLine(source, row.lineNumber(), e.getMessage()), bad);
       }
@@ -159,11 +173,26 @@ public final class CatalogLoader {
     return new Catalog(products, bad);
   }
 
-  private static void accept(Product p, Set<String> seen, List<Product> products) {
+  private static Product accept(Product p, Set<String> seen, List<Product> products) {
     if (!seen.add(p.id())) {
       throw new IllegalArgumentException("duplicate product id " + p.id());
     }
     products.add(p);
+    return p;
+  }
+
+  private static String priceText(Map<String, String> f) {
+    return f.getOrDefault("price", f.get("price_usd"));
+  }
+
+  /** Reports a product kept without the price its line gave (the product stays searchable). */
+  private void kept(Product p, Map<String, String> f, String source, long line) {
+    String priceText = priceText(f);
+    if (priceText != null && p.price() == null) {
+      reporter.accept(
+          new BadLine(source, line, "price ignored, not a number >= 0: " + cut(priceText)));
+      priceIgnored++;
+    }
   }
 
   private void reject(BadLine b, List<BadLine> bad) {
@@ -174,19 +203,18 @@ public final class CatalogLoader {
     bad.add(b);
   }
 
-  private Product toProduct(Map<String, String> f, String source, long line) {
-    String priceText = f.getOrDefault("price", f.get("price_usd"));
+  private Product toProduct(Map<String, String> f) {
+    String id = f.get("id");
+    if (id != null && id.chars().anyMatch(c -> Character.isISOControl(c))) {
+      throw new IllegalArgumentException(
+          "product id must not contain control characters (line breaks, tabs, NUL)");
+    }
+    String priceText = priceText(f);
     Double price = null;
     if (priceText != null) {
       price = price(priceText);
-      if (price == null) {
-        if (policy == BadLinePolicy.FAIL) {
-          throw new IllegalArgumentException("price is not a number >= 0: " + cut(priceText));
-        }
-        // The product stays searchable; no price filter selects it.
-        reporter.accept(
-            new BadLine(source, line, "price ignored, not a number >= 0: " + cut(priceText)));
-        priceIgnored++;
+      if (price == null && policy == BadLinePolicy.FAIL) {
+        throw new IllegalArgumentException("price is not a number >= 0: " + cut(priceText));
       }
     }
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -248,6 +276,12 @@ public final class CatalogLoader {
           "^(?:[$€£¥]|usd|eur|gbp|chf|jpy|cad|aud)?\\s*(.*?)\\s*(?:[$€£¥]|usd|eur|gbp|chf|jpy|cad|aud)?$",
           Pattern.CASE_INSENSITIVE);
 
+  /** A decimal number as JSON and most exports write it ("19.99", "-5", "1e3"; not "12f"). */
+  private static final Pattern NUMBER =
+      Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
+
+  private static final Pattern THREE_DECIMALS = Pattern.compile("\\d{1,3}\\.\\d{3}");
+
   private static final Pattern PLAIN = Pattern.compile("\\d+(?:\\.\\d+)?");
   private static final Pattern THOUSANDS_COMMA =
       Pattern.compile("\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?");
@@ -266,11 +300,9 @@ public final class CatalogLoader {
       return null;
     }
     String t = text.strip();
-    try {
+    if (NUMBER.matcher(t).matches()) {
       double plain = Double.parseDouble(t);
       return Double.isFinite(plain) && plain >= 0 ? plain + 0.0 : null;
-    } catch (NumberFormatException e) {
-      // not plain: try the shop spellings below
     }
     var m = CURRENCY.matcher(t);
     if (!m.matches()) {
@@ -278,7 +310,9 @@ public final class CatalogLoader {
     }
     String n = m.group(1);
     String normal;
-    if (PLAIN.matcher(n).matches()) {
+    if (THREE_DECIMALS.matcher(n).matches()) {
+      return null; // "1.299 €": a thousand and more, or one? Either way round, none.
+    } else if (PLAIN.matcher(n).matches()) {
       normal = n;
     } else if (THOUSANDS_COMMA.matcher(n).matches() && n.contains(".")) {
       normal = n.replace(",", "");

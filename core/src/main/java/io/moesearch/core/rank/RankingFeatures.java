@@ -179,11 +179,12 @@ public final class RankingFeatures {
   private static final Pattern NUMBER_LETTER_CODE = Pattern.compile("\\d+s|\\d{4,}[pxk]|\\d{3,}p");
 
   /**
-   * "720p", "1080p", "2160p", "1990s": read as quantities although {@link #NUMBER_LETTER_CODE}
-   * matches.
+   * "720p", "1080p", "2160p", "1990s", "80s": read as quantities (resolutions, decades) although
+   * {@link #NUMBER_LETTER_CODE} matches.
    */
   private static final Pattern NUMBER_LETTER_QUANTITY =
-      Pattern.compile("(?:144|240|360|480|540|576|720|900|1080|1440|2160|4320)p|(?:19|20)\\d0s");
+      Pattern.compile(
+          "(?:144|240|360|480|540|576|720|900|1080|1440|2160|4320)p|(?:19|20)\\d0s|[2-9]0s");
 
   /**
    * Fewest digits of a code written in digits only ("50030764", "81-7958"): a shop's part number.

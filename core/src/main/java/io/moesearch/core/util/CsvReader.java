@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * A small RFC 4180 CSV reader: comma separated, double-quoted fields may hold commas, quotes
- * ({@code ""}) and line breaks. Each record knows the line it starts on, so errors can name it.
+ * ({@code ""}) and line breaks; a quote inside an unquoted field is a character of it (an inch
+ * mark, as shops write "Monitor 27\" wide"). Each record knows the line it starts on, so errors can
+ * name it.
  */
 public final class CsvReader {
 
@@ -113,6 +115,11 @@ public final class CsvReader {
               i++;
             } else {
               quoted = false;
+              if (lines.size() > 1 && i < text.length() && text.charAt(i) != ',') {
+                // Closed by a quote of a later line (an inch mark, another field's): the quote
+                // opened on the first line was never closed there.
+                return unclosed(start, lines, fields);
+              }
             }
           } else {
             field.append(c);
@@ -124,12 +131,8 @@ public final class CsvReader {
         } else if (c == '"' && field.isEmpty() && !wasQuoted) {
           quoted = true;
           wasQuoted = true;
-        } else if (c == '"') {
-          if (lines.size() > 1) {
-            return unclosed(start, lines, fields);
-          }
-          return new Row(start, fields, "stray quote in field " + (fields.size() + 1));
         } else {
+          // Also a quote inside an unquoted field: an inch mark ("Monitor 27\" wide"), as written.
           field.append(c);
         }
       }

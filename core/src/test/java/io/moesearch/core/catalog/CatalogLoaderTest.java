@@ -131,7 +131,21 @@ class CatalogLoaderTest {
     assertThat(CatalogLoader.price("12 EUR")).isEqualTo(12.0);
     assertThat(CatalogLoader.price("£12,5")).isEqualTo(12.5);
     assertThat(CatalogLoader.price("-0")).isEqualTo(0.0);
-    for (String none : List.of("", "N/A", "true", "-5", "1,299", "NaN", "Infinity", "12 apples")) {
+    assertThat(CatalogLoader.price("1,299.00 USD")).isEqualTo(1299.0);
+    assertThat(CatalogLoader.price("1.299")).as("a plain number as written").isEqualTo(1.299);
+    for (String none :
+        List.of(
+            "",
+            "N/A",
+            "true",
+            "-5",
+            "1,299",
+            "1.299 €",
+            "NaN",
+            "Infinity",
+            "12 apples",
+            "12f",
+            "0x1p3")) {
       assertThat(CatalogLoader.price(none)).as("'%s'", none).isNull();
     }
   }
@@ -163,6 +177,43 @@ class CatalogLoaderTest {
     Files.writeString(jsonl, "\uFEFF{\"id\":\"1\",\"title\":\"kettle\"}\n");
     assertThat(new CatalogLoader(BadLinePolicy.FAIL, reported::add).load(jsonl).size())
         .isEqualTo(1);
+  }
+
+  /**
+   * A CSV feed: "name" as the title's column and "Availability" as the stock's, whatever their
+   * case; a quote closed by a later line's inch mark costs its own line, not the ones it swallowed.
+   */
+  @Test
+  void aCsvFeedWithNameAndAvailabilityAndAnInchMarkAfterAStrayQuote() {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
+            .loadCsv(
+                text(
+                    "ID,Name,Brand,Price,Availability\n"
+                        + "g10,Desk lamp,Lumo,9,in stock\n"
+                        + "g11,\"Desk lamp 12 inch,Lumo,15,in stock\n"
+                        + "g12,Monitor 27\" wide,Dell,199,out of stock\n"
+                        + "g13,Mouse,Dell,9,in stock\n"),
+                "feed.csv");
+    assertThat(c.products()).extracting(Product::id).containsExactly("g10", "g12", "g13");
+    assertThat(c.products()).extracting(Product::inStock).containsExactly(true, false, true);
+    assertThat(c.get(1).title()).isEqualTo("Monitor 27\" wide");
+    assertThat(c.badLines()).extracting(BadLine::lineNumber).containsExactly(3L);
+  }
+
+  /** A line rejected for another reason is not also reported as kept without its price. */
+  @Test
+  void aRejectedLineIsNotCountedAsKeptWithoutItsPrice() throws Exception {
+    CatalogLoader loader = new CatalogLoader(BadLinePolicy.SKIP, reported::add);
+    Catalog c =
+        loader.loadJsonl(
+            text(
+                "{\"id\":\"1\",\"title\":\"a\",\"price\":\"N/A\"}\n"
+                    + "{\"id\":\"1\",\"title\":\"b\",\"price\":\"N/A\"}\n"),
+            "t.jsonl");
+    assertThat(c.size()).isEqualTo(1);
+    assertThat(loader.priceIgnored()).isEqualTo(1);
+    assertThat(reported).hasSize(2);
   }
 
   /** An id with a line break would shift every later id of an artifact's id list. */

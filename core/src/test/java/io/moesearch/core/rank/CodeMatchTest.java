@@ -184,7 +184,7 @@ class CodeMatchTest {
     assertThat(RankingFeatures.codes("HP 35s Scientific Calculator")).contains("35s");
     assertThat(RankingFeatures.hasModelCode("Lenovo IdeaCentre 510S")).isTrue();
     // still quantities: short numbers, video resolutions, decades
-    assertThat(RankingFeatures.codes("480p 720p 1080p 2160p 16x 4k 1990s")).isEmpty();
+    assertThat(RankingFeatures.codes("480p 720p 1080p 2160p 16x 4k 1990s 80s")).isEmpty();
     assertThat(RankingFeatures.hasModelCode("tv 1080p")).isFalse();
     Product named = offer("named", "HP EliteBook 8540p 39.6 cm (15.6\") 1600 x 900 pixels");
     Product sibling = offer("sibling", "HP Compaq 8510p Notebook PC");

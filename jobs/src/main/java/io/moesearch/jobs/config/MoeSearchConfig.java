@@ -388,10 +388,14 @@ public final class MoeSearchConfig implements Serializable {
         shaping.put(o.key(), String.valueOf(get(o)));
       }
     }
+    // As parsed: "0.1, 0.2" and "0.1,0.2" rank alike.
+    shaping.put(
+        RankingOptions.WEIGHTS.key(), java.util.Arrays.toString(ranking().fusion().weights()));
     for (ConfigOption<?> o : ANSWER_ROUTING) {
       shaping.put(o.key(), String.valueOf(get(o)));
     }
-    shaping.put(RankingOptions.SYNONYMS_PATH.key(), synonyms().rules());
+    shaping.put(
+        RankingOptions.SYNONYMS_PATH.key(), synonyms().rules().replace("\r\n", "\n").strip());
     StringBuilder text = new StringBuilder();
     shaping.forEach(
         (k, v) ->

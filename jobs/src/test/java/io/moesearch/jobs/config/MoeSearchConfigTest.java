@@ -156,6 +156,12 @@ class MoeSearchConfigTest {
             Map.of("cache.l2-ttl-ms", "1000"), false,
             Map.of("routing.stats-interval-ms", "2000"), false,
             Map.of("merge.timeout-ms", "3000"), false);
+    String weights = MoeSearchConfig.defaultsWith(Map.of()).get(RankingOptions.WEIGHTS);
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.weights", weights.replace(",", ", ")))
+                .rankingFingerprint())
+        .as("the weights as parsed, not as spaced")
+        .isEqualTo(base);
     ranksOtherwise.forEach(
         (setting, changes) ->
             assertThat(MoeSearchConfig.defaultsWith(setting).rankingFingerprint().equals(base))
@@ -168,7 +174,7 @@ class MoeSearchConfigTest {
         MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", rules.toString()))
             .rankingFingerprint();
     Path copy = dir.resolve("copy.txt");
-    Files.writeString(copy, "laptop, notebook\n");
+    Files.writeString(copy, "laptop, notebook\r\n"); // the same rules, Windows line ends
     assertThat(
             MoeSearchConfig.defaultsWith(Map.of("ranking.synonyms-path", copy.toString()))
                 .rankingFingerprint())
