@@ -19,6 +19,11 @@ class CatalogLoaderTest {
     return new BufferedReader(new StringReader(s));
   }
 
+  /** {@code csv} read as {@code name}, bad lines skipped and reported. */
+  private Catalog csv(String csv, String name) {
+    return new CatalogLoader(BadLinePolicy.SKIP, reported::add).loadCsv(text(csv), name);
+  }
+
   @Test
   void readsJsonlWithAliasesAndFreeAttributes() throws Exception {
     Catalog c =
@@ -81,16 +86,14 @@ class CatalogLoaderTest {
   @Test
   void readsCsvWithQuotedFieldsAndReportsBadRows() {
     Catalog c =
-        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
-            .loadCsv(
-                text(
-                    "id,title,brand,price,colour\n"
-                        + "1,\"Cable, 2 m\",Acme,3.5,red\n"
-                        + "2,\"A \"\"quoted\"\" title\nover two lines\",,,\n"
-                        + "3,too,few\n"
-                        + "4,Bad price,Acme,abc,\n"
-                        + "5,\"unterminated\n"),
-                "c.csv");
+        csv(
+            "id,title,brand,price,colour\n"
+                + "1,\"Cable, 2 m\",Acme,3.5,red\n"
+                + "2,\"A \"\"quoted\"\" title\nover two lines\",,,\n"
+                + "3,too,few\n"
+                + "4,Bad price,Acme,abc,\n"
+                + "5,\"unterminated\n",
+            "c.csv");
     assertThat(c.products()).extracting(Product::id).containsExactly("1", "2", "4");
     assertThat(c.get(0).title()).isEqualTo("Cable, 2 m");
     assertThat(c.get(0).attributes()).containsEntry("colour", "red");
@@ -186,15 +189,13 @@ class CatalogLoaderTest {
   @Test
   void aCsvFeedWithNameAndAvailabilityAndAnInchMarkAfterAStrayQuote() {
     Catalog c =
-        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
-            .loadCsv(
-                text(
-                    "ID,Name,Brand,Price,Availability\n"
-                        + "g10,Desk lamp,Lumo,9,in stock\n"
-                        + "g11,\"Desk lamp 12 inch,Lumo,15,in stock\n"
-                        + "g12,Monitor 27\" wide,Dell,199,out of stock\n"
-                        + "g13,Mouse,Dell,9,in stock\n"),
-                "feed.csv");
+        csv(
+            "ID,Name,Brand,Price,Availability\n"
+                + "g10,Desk lamp,Lumo,9,in stock\n"
+                + "g11,\"Desk lamp 12 inch,Lumo,15,in stock\n"
+                + "g12,Monitor 27\" wide,Dell,199,out of stock\n"
+                + "g13,Mouse,Dell,9,in stock\n",
+            "feed.csv");
     assertThat(c.products()).extracting(Product::id).containsExactly("g10", "g12", "g13");
     assertThat(c.products()).extracting(Product::inStock).containsExactly(true, false, true);
     assertThat(c.get(1).title()).isEqualTo("Monitor 27\" wide");

@@ -22,21 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexBuildJobITCase {
   @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
+  /** The defaults, reading {@code catalog}, building under {@code dir/index}, with {@code more}. */
+  private static MoeSearchConfig config(Path catalog, Path dir, Map<String, String> more) {
+    Map<String, String> m = new java.util.HashMap<>(more);
+    m.put("catalog.path", catalog.toString());
+    m.put("index.root", dir.resolve("index").toString());
+    return MoeSearchConfig.defaultsWith(m);
+  }
+
   @Test
   void buildsAVersionedArtifactWithAManifest(@TempDir Path dir) throws Exception {
     Catalog catalog = SmallIndex.catalogue(250);
     Path file = SmallIndex.writeJsonl(catalog, dir.resolve("catalog.jsonl.gz"));
     MoeSearchConfig config =
-        MoeSearchConfig.defaultsWith(
-            Map.of(
-                "catalog.path",
-                file.toString(),
-                "index.root",
-                dir.resolve("index").toString(),
-                "index.experts",
-                "6",
-                "index.embed-batch-size",
-                "16"));
+        config(file, dir, Map.of("index.experts", "6", "index.embed-batch-size", "16"));
     List<String> log = new ArrayList<>();
     IndexBuildJob.Result r =
         new IndexBuildJob(config, log::add)
@@ -86,18 +85,10 @@ class IndexBuildJobITCase {
     Path file = dir.resolve("shop.csv");
     java.nio.file.Files.writeString(file, csv);
     MoeSearchConfig config =
-        MoeSearchConfig.defaultsWith(
-            Map.of(
-                "catalog.path",
-                file.toString(),
-                "index.root",
-                dir.resolve("index").toString(),
-                "index.experts",
-                "2",
-                "index.max-copies",
-                "1",
-                "index.embed-batch-size",
-                "8"));
+        config(
+            file,
+            dir,
+            Map.of("index.experts", "2", "index.max-copies", "1", "index.embed-batch-size", "8"));
     List<String> log = new ArrayList<>();
     new IndexBuildJob(config, log::add).run(StreamExecutionEnvironment.getExecutionEnvironment());
 
