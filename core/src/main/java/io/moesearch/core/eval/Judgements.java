@@ -12,13 +12,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Graded relevance judgements: query → (product id → rating). Read from a {@code
- * query,docid,rating} CSV (a header row naming those columns; an optional {@code type} column names
- * the query's type, e.g. a known-item generator's kind; other columns are ignored). Query order
- * follows the file.
+ * query,docid,rating} CSV (a header row naming those columns, in any case, {@code doc_id} or {@code
+ * product_id} and {@code grade} or {@code relevance} too; integer grades, "2.0" read as 2; an
+ * optional {@code type} column names the query's type, e.g. a known-item generator's kind; other
+ * columns are ignored). Query order follows the file.
  *
  * @param types query → type, for the queries whose rows name one
  */
@@ -49,14 +51,25 @@ public record Judgements(
     if (header == null) {
       throw new CatalogFormatException(source + ": empty judgement file");
     }
-    int q = header.fields().indexOf("query");
-    int d = header.fields().indexOf("docid");
-    int r = header.fields().indexOf("rating");
-    int t = header.fields().indexOf("type");
+    List<String> cols = new ArrayList<>();
+    for (String name : header.fields()) {
+      // "Query", " DocID", "doc_id", "grade": matched whatever their case and spaces.
+      String key = name.strip().toLowerCase(Locale.ROOT).replace(' ', '_');
+      cols.add(COLUMN_ALIASES.getOrDefault(key, key));
+    }
+    int q = cols.indexOf("query");
+    int d = cols.indexOf("docid");
+    int r = cols.indexOf("rating");
+    int t = cols.indexOf("type");
     if (q < 0 || d < 0 || r < 0) {
       throw new CatalogFormatException(
-          source + ":1: the header must name the columns query, docid and rating");
+          source
+              + ":"
+              + header.lineNumber()
+              + ": the header must name the columns query, docid and rating, found "
+              + header.fields());
     }
+    reader.expectFields(cols.size());
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     Map<String, String> types = new LinkedHashMap<>();
     List<BadLine> bad = new ArrayList<>();
@@ -68,7 +81,7 @@ public record Judgements(
       int rating = 0;
       if (reason == null) {
         try {
-          rating = Integer.parseInt(row.fields().get(r).trim());
+          rating = rating(row.fields().get(r).trim());
           if (rating < 0) {
             reason = "rating must be >= 0, got " + rating;
           }
@@ -94,6 +107,28 @@ public record Judgements(
       }
     }
     return new Judgements(out, types, bad);
+  }
+
+  /** Other names of the columns, as judgement files write them. */
+  private static final Map<String, String> COLUMN_ALIASES =
+      Map.of(
+          "doc_id", "docid",
+          "product_id", "docid",
+          "grade", "rating",
+          "relevance", "rating",
+          "query_type", "type");
+
+  /** An integer grade, also written with a zero fraction ("2.0"). */
+  private static int rating(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      double v = Double.parseDouble(text); // "2.0"; "2.5" and "x" are no grade
+      if (v != Math.rint(v) || Math.abs(v) > 1_000_000) {
+        throw new NumberFormatException(text);
+      }
+      return (int) v;
+    }
   }
 
   /** Queries with at least one judgement of {@code minRating} or more. */

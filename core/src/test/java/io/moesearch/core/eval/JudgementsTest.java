@@ -50,4 +50,20 @@ class JudgementsTest {
     assertThat(j.byQuery().values().stream().mapToInt(m -> m.size()).sum()).isEqualTo(3668);
     assertThat(j.queriesWithRelevant(1)).hasSize(116);
   }
+
+  /**
+   * Judgements as other tools write them: a byte-order mark, the header in another case and with
+   * other names (DocID, product_id, grade), grades written "2.0".
+   */
+  @Test
+  void judgementsAsOtherToolsWriteThemAreRead(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("j.csv");
+    java.nio.file.Files.writeString(
+        file, "\uFEFFQuery, Product_ID ,Grade\nlaptop,1,3.0\nlaptop,2,0\nmouse,3,2.5\n");
+    Judgements j = Judgements.load(file, BadLinePolicy.SKIP);
+    assertThat(j.byQuery()).containsOnlyKeys("laptop");
+    assertThat(j.byQuery().get("laptop")).containsEntry("1", 3).containsEntry("2", 0);
+    assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(4L);
+  }
 }
