@@ -204,7 +204,11 @@ public final class QueryLog {
       skip(where, e.getMessage());
       return;
     }
-    byKey.merge(key, new Entry(q, count), (a, b) -> new Entry(a.query(), a.count() + b.count()));
+    // Saturating: two counts near Long.MAX_VALUE must not add up to a negative one.
+    byKey.merge(
+        key,
+        new Entry(q, count),
+        (a, b) -> new Entry(a.query(), saturatedSum(a.count(), b.count())));
   }
 
   private void skip(String where, String why) {
@@ -228,7 +232,7 @@ public final class QueryLog {
 
   /** Total count of all entries. */
   public long total() {
-    return byKey.values().stream().mapToLong(Entry::count).sum();
+    return byKey.values().stream().mapToLong(Entry::count).reduce(0, QueryLog::saturatedSum);
   }
 
   /** The {@code n} most frequent distinct queries, most frequent first (ties by first seen). */
@@ -239,5 +243,10 @@ public final class QueryLog {
     List<Entry> all = new ArrayList<>(byKey.values());
     all.sort(Comparator.comparingLong(Entry::count).reversed());
     return all.subList(0, Math.min(n, all.size()));
+  }
+
+  /** {@code a + b} for counts of at least 1, {@link Long#MAX_VALUE} where it would overflow. */
+  public static long saturatedSum(long a, long b) {
+    return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
   }
 }

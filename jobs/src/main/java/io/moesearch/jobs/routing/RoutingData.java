@@ -1,19 +1,23 @@
 package io.moesearch.jobs.routing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.synth.BruteForce;
+import io.moesearch.core.util.CsvReader;
+import io.moesearch.core.util.Files2;
 import io.moesearch.jobs.prewarm.QueryLog;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -42,37 +46,121 @@ public final class RoutingData {
    * <p>Not the prewarm job's reader ({@link QueryLog}), which counts distinct queries: this one
    * keeps the log's order and every repetition (the layout's windows are cut in that order and the
    * held-out queries are the last ones), tells JSON from text line by line rather than by file
-   * name, stops at a bad line rather than skipping it, and reads neither CSV, {@code .gz} nor a
-   * JSON line's {@code count}.
+   * name, and stops at a bad line (naming it) rather than skipping it. A {@code .csv} log has a
+   * header naming a {@code text} (or {@code query}) column; {@code .gz} and a byte-order mark are
+   * read. A popularity row ({@code count} above 1, JSON or CSV) is refused: it says how often a
+   * query was asked, not when, and the layout needs the order.
    */
   public static List<String> readQueryLog(Path file, int limit) throws IOException {
     var json = new ObjectMapper();
     List<String> out = new ArrayList<>();
-    int line = 0;
-    for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      line++;
-      String s = raw.strip();
-      if (s.isEmpty() || s.startsWith("#")) {
-        continue;
-      }
-      if (s.startsWith("{")) {
-        var node = json.readTree(s);
-        var text = node.hasNonNull("text") ? node.get("text") : node.get("query");
-        if (text == null || !text.isTextual() || text.asText().isBlank()) {
-          throw new IllegalArgumentException(
-              file + ":" + line + ": a JSON query line needs a non-empty \"text\" or \"query\"");
+    String name = file.getFileName().toString();
+    try (BufferedReader in = Files2.openText(file)) {
+      if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+        readCsvLog(in, file, limit, out);
+      } else {
+        int line = 0;
+        for (String raw = in.readLine(); raw != null && out.size() < limit; raw = in.readLine()) {
+          line++;
+          String s = raw.strip();
+          if (s.isEmpty() || s.startsWith("#")) {
+            continue;
+          }
+          long count = 1;
+          if (s.startsWith("{")) {
+            JsonNode node;
+            try {
+              node = json.readTree(s);
+            } catch (JsonProcessingException e) {
+              throw new IllegalArgumentException(
+                  file + ":" + line + ": malformed JSON: " + e.getOriginalMessage());
+            }
+            var text = node.hasNonNull("text") ? node.get("text") : node.get("query");
+            if (text == null || !text.isTextual() || text.asText().isBlank()) {
+              throw new IllegalArgumentException(
+                  file
+                      + ":"
+                      + line
+                      + ": a JSON query line needs a non-empty \"text\" or \"query\"");
+            }
+            s = text.asText();
+            count = count(node.get("count"), file + ":" + line);
+          }
+          once(s, count, file + ":" + line, out);
         }
-        s = text.asText();
-      }
-      out.add(s);
-      if (out.size() >= limit) {
-        break;
       }
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException(file + ": the query log holds no queries");
     }
     return out;
+  }
+
+  /** A CSV log: a header naming {@code text} (or {@code query}), optionally {@code count}. */
+  private static void readCsvLog(BufferedReader in, Path file, int limit, List<String> out) {
+    CsvReader csv = new CsvReader(in);
+    CsvReader.Row header = csv.next();
+    int text = -1;
+    int count = -1;
+    if (header != null && header.error() == null) {
+      for (int i = 0; i < header.fields().size(); i++) {
+        switch (header.fields().get(i).strip().toLowerCase(Locale.ROOT)) {
+          case "text", "query" -> text = text < 0 ? i : text;
+          case "count", "frequency" -> count = count < 0 ? i : count;
+          default -> {}
+        }
+      }
+    }
+    if (text < 0) {
+      throw new IllegalArgumentException(
+          file + ": a CSV query log needs a header naming a 'text' (or 'query') column");
+    }
+    csv.expectFields(header.fields().size());
+    for (CsvReader.Row row = csv.next(); row != null && out.size() < limit; row = csv.next()) {
+      String where = file + ":" + row.lineNumber();
+      if (row.error() != null || row.fields().size() != header.fields().size()) {
+        throw new IllegalArgumentException(
+            where + ": " + (row.error() != null ? row.error() : "wrong number of fields"));
+      }
+      String q = row.fields().get(text).strip();
+      if (q.isEmpty()) {
+        continue;
+      }
+      long n = 1;
+      if (count >= 0 && !row.fields().get(count).isBlank()) {
+        try {
+          n = Long.parseLong(row.fields().get(count).strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(where + ": count is not a whole number");
+        }
+        if (n < 1) {
+          throw new IllegalArgumentException(where + ": count must be at least 1");
+        }
+      }
+      once(q, n, where, out);
+    }
+  }
+
+  /** A JSON line's {@code count} (1 when absent): a whole number of at least 1. */
+  private static long count(JsonNode n, String where) {
+    if (n == null || n.isNull()) {
+      return 1;
+    }
+    if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 1) {
+      throw new IllegalArgumentException(where + ": count must be a whole number of at least 1");
+    }
+    return n.asLong();
+  }
+
+  /** Adds {@code text}, asked once; a count above 1 is a popularity row, refused. */
+  private static void once(String text, long count, String where, List<String> out) {
+    if (count > 1) {
+      throw new IllegalArgumentException(
+          where
+              + ": a count above 1 is a popularity row (for prewarm); the routing update needs"
+              + " the log as asked, one line per query, in order");
+    }
+    out.add(text);
   }
 
   /** Embeds texts in batches of 32, reporting progress every ~500. */

@@ -76,4 +76,12 @@ class QueryLogTest {
     assertThat(log.skipped()).isEqualTo(1);
     assertThatThrownBy(() -> read("bad.csv", "name,count", "a,1")).hasMessageContaining("'text'");
   }
+
+  /** Counts add up without overflowing: the most asked query stays the most asked. */
+  @Test
+  void countsSaturateInsteadOfOverflowing() {
+    assertThat(QueryLog.saturatedSum(Long.MAX_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+    assertThat(QueryLog.saturatedSum(Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
+    assertThat(QueryLog.saturatedSum(2, 3)).isEqualTo(5);
+  }
 }

@@ -209,9 +209,19 @@ final class EvalCommand extends CliCommand {
           knownItemSeed);
       return 0;
     }
-    List<RelevanceEvaluation.JudgedSet> sets = loadSets(config.get(EvalOptions.JUDGEMENTS), config);
+    Map<Path, String> setNames = new LinkedHashMap<>();
+    List<RelevanceEvaluation.JudgedSet> sets =
+        loadSets(config.get(EvalOptions.JUDGEMENTS), config, setNames);
     List<RelevanceEvaluation.JudgedSet> training =
-        loadSets(config.get(EvalOptions.TRAIN_JUDGEMENTS), config);
+        loadSets(config.get(EvalOptions.TRAIN_JUDGEMENTS), config, setNames);
+    Map<String, Object> judged = new LinkedHashMap<>();
+    for (var set : sets) {
+      judged.put(set.name(), checkAgainst(set, catalog, EvalOptions.JUDGEMENTS.key()));
+    }
+    for (var set : training) {
+      judged.putIfAbsent(
+          set.name(), checkAgainst(set, catalog, EvalOptions.TRAIN_JUDGEMENTS.key()));
+    }
     Judgements judgements = sets.get(0).judgements();
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
         Embedder embedder = model.newEmbedder()) {
@@ -280,6 +290,7 @@ final class EvalCommand extends CliCommand {
       Map<String, Object> all = new LinkedHashMap<>();
       all.put("relevance", rel);
       all.put("retrieval", r);
+      all.put("judgements", judged);
       Json.write(out.resolve("eval.json").toString(), all);
       System.out.println("report and charts written to " + out);
       if (markdownFile != null) {
@@ -290,22 +301,96 @@ final class EvalCommand extends CliCommand {
     return 0;
   }
 
-  /** Judged sets from a comma-separated list of CSV files, named by file name sans extension. */
-  static List<RelevanceEvaluation.JudgedSet> loadSets(String files, MoeSearchConfig config)
-      throws java.io.IOException {
+  /**
+   * Judged sets from a comma-separated list of CSV files, each named by its file name sans
+   * extension; a file named like another one (of another directory) by its directory too, and a
+   * file named before ({@code names}: by absolute path, shared by the evaluated and training lists)
+   * by that same name. Bad lines are reported (how many, the first few) and skipped, or fatal with
+   * {@code catalog.bad-lines: fail}.
+   *
+   * @throws ConfigException naming the setting when no file is given or a file holds no query with
+   *     a rating of 1 or more
+   */
+  static List<RelevanceEvaluation.JudgedSet> loadSets(
+      String files, MoeSearchConfig config, Map<Path, String> names) throws java.io.IOException {
     List<RelevanceEvaluation.JudgedSet> out = new ArrayList<>();
     for (String f : files.split(",")) {
       if (f.isBlank()) {
         continue;
       }
       Path p = Path.of(f.trim());
-      String name = p.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-      out.add(new RelevanceEvaluation.JudgedSet(name, Judgements.load(p, config.badLines())));
+      String name = names.computeIfAbsent(p.toAbsolutePath().normalize(), k -> newName(k, names));
+      Judgements j = Judgements.load(p, config.badLines());
+      if (!j.badLines().isEmpty()) {
+        System.out.printf(
+            Locale.ROOT,
+            "judgements %s: %d bad lines skipped, e.g. %s%n",
+            p,
+            j.badLines().size(),
+            j.badLines().subList(0, Math.min(3, j.badLines().size())));
+      }
+      if (j.queriesWithRelevant(1).isEmpty()) {
+        throw new ConfigException(
+            "eval.judgements / eval.train-judgements: "
+                + p
+                + " holds no judged query with a rating of 1 or more ("
+                + j.badLines().size()
+                + " bad lines skipped)");
+      }
+      out.add(new RelevanceEvaluation.JudgedSet(name, j));
     }
     if (out.isEmpty()) {
       throw new ConfigException("eval.judgements: no judgement file given");
     }
     return out;
+  }
+
+  /** A set name for {@code file} no other file has: its base name, else with its directory. */
+  private static String newName(Path file, Map<Path, String> names) {
+    String base = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    String name = base;
+    if (names.containsValue(name) && file.getParent() != null) {
+      name = file.getParent().getFileName() + "/" + base;
+    }
+    for (int n = 2; names.containsValue(name); n++) {
+      name = base + "#" + n;
+    }
+    return name;
+  }
+
+  /**
+   * Reports a judged set's products the catalogue does not hold (no ranking can find them: they
+   * only lower every variant's figures alike) and its bad lines; returns both counts for the JSON.
+   */
+  static Map<String, Object> checkAgainst(
+      RelevanceEvaluation.JudgedSet set, Catalog catalog, String setting) {
+    Map<String, Integer> ids = catalog.ordinalsById();
+    int judged = 0;
+    List<String> unknown = new ArrayList<>();
+    for (var byDoc : set.judgements().byQuery().values()) {
+      for (String id : byDoc.keySet()) {
+        judged++;
+        if (!ids.containsKey(id)) {
+          unknown.add(id);
+        }
+      }
+    }
+    if (!unknown.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %d of %d judged products of %s are not in the catalogue (e.g. %s): no ranking"
+              + " can find them%n",
+          setting,
+          unknown.size(),
+          judged,
+          set.name(),
+          unknown.subList(0, Math.min(5, unknown.size())));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("judgedProducts", judged);
+    m.put("notInCatalogue", unknown.size());
+    m.put("badLines", set.judgements().badLines().size());
+    return m;
   }
 
   static String relevanceMarkdown(RelevanceEvaluation.Report r) {

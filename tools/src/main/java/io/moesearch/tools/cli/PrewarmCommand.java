@@ -95,7 +95,9 @@ final class PrewarmCommand extends CliCommand {
         queryLog.distinct(),
         queryLog.total(),
         selected.size(),
-        100.0 * selected.stream().mapToLong(QueryLog.Entry::count).sum() / queryLog.total(),
+        100.0
+            * selected.stream().mapToLong(QueryLog.Entry::count).reduce(0, QueryLog::saturatedSum)
+            / Math.max(1, queryLog.total()),
         artifact.version());
     PrewarmJob.Result r =
         new PrewarmJob(config, artifact, System.out::println)

@@ -1,0 +1,53 @@
+package io.moesearch.jobs.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The routing update's query log, as logs come: in order, every repetition, a bad line named. */
+class RoutingQueryLogTest {
+
+  @Test
+  void aLogWithAByteOrderMarkGzippedOrCsvIsReadInOrder(@TempDir Path dir) throws Exception {
+    Path jsonl = dir.resolve("log.jsonl");
+    Files.writeString(jsonl, "\uFEFF{\"text\": \"usb cable\"}\nlaptop\n{\"query\": \"mouse\"}\n");
+    assertThat(RoutingData.readQueryLog(jsonl, 10)).containsExactly("usb cable", "laptop", "mouse");
+
+    Path gz = dir.resolve("log.txt.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("laptop\nlaptop\nmouse\n".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(RoutingData.readQueryLog(gz, 10)).containsExactly("laptop", "laptop", "mouse");
+
+    Path csv = dir.resolve("log.csv");
+    Files.writeString(csv, "Text , Count\n\"usb c cable, 2m\",1\nlaptop,\n");
+    assertThat(RoutingData.readQueryLog(csv, 10)).containsExactly("usb c cable, 2m", "laptop");
+    assertThat(RoutingData.readQueryLog(csv, 1)).containsExactly("usb c cable, 2m");
+  }
+
+  @Test
+  void aBadLineOrAPopularityRowIsRefusedNamingItsLine(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(bad, "laptop\n{not json\n");
+    assertThatThrownBy(() -> RoutingData.readQueryLog(bad, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad.jsonl:2")
+        .hasMessageContaining("malformed JSON");
+    Path counted = dir.resolve("counted.jsonl");
+    Files.writeString(counted, "{\"text\": \"laptop\", \"count\": 500}\n");
+    assertThatThrownBy(() -> RoutingData.readQueryLog(counted, 10))
+        .hasMessageContaining("counted.jsonl:1")
+        .hasMessageContaining("popularity row");
+    Path csv = dir.resolve("counted.csv");
+    Files.writeString(csv, "text,count\nlaptop,12\n");
+    assertThatThrownBy(() -> RoutingData.readQueryLog(csv, 10))
+        .hasMessageContaining("counted.csv:2");
+  }
+}
