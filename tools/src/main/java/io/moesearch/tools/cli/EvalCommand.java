@@ -219,8 +219,9 @@ final class EvalCommand extends CliCommand {
       judged.put(set.name(), checkAgainst(set, catalog, EvalOptions.JUDGEMENTS.key()));
     }
     for (var set : training) {
-      judged.putIfAbsent(
-          set.name(), checkAgainst(set, catalog, EvalOptions.TRAIN_JUDGEMENTS.key()));
+      if (!judged.containsKey(set.name())) { // a file evaluated too is checked once
+        judged.put(set.name(), checkAgainst(set, catalog, EvalOptions.TRAIN_JUDGEMENTS.key()));
+      }
     }
     Judgements judgements = sets.get(0).judgements();
     try (EmbeddingModel model = EmbeddingModel.load(config.embedder());
@@ -319,9 +320,10 @@ final class EvalCommand extends CliCommand {
         continue;
       }
       Path p = Path.of(f.trim());
+      boolean seen = names.containsKey(p.toAbsolutePath().normalize());
       String name = names.computeIfAbsent(p.toAbsolutePath().normalize(), k -> newName(k, names));
       Judgements j = Judgements.load(p, config.badLines());
-      if (!j.badLines().isEmpty()) {
+      if (!j.badLines().isEmpty() && !seen) {
         System.out.printf(
             Locale.ROOT,
             "judgements %s: %d bad lines skipped, e.g. %s%n",
