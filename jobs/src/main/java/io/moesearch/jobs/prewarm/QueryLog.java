@@ -121,9 +121,9 @@ public final class QueryLog {
       JsonNode topK = node.get("top_k");
       if (text == null || !text.isTextual() || text.textValue().isBlank()) {
         skip(where, "text must be a non-blank string");
-      } else if (count != null && (!count.canConvertToLong() || count.longValue() < 1)) {
+      } else if (count != null && !wholeAtLeastOne(count)) {
         skip(where, "count must be a positive integer");
-      } else if (topK != null && !topK.canConvertToInt()) {
+      } else if (topK != null && !(topK.canConvertToInt() && wholeNumber(topK))) {
         skip(where, "top_k must be an integer");
       } else {
         add(
@@ -168,7 +168,11 @@ public final class QueryLog {
       List<String> f = row.fields();
       try {
         String t = text < f.size() ? f.get(text) : "";
-        long c = count < 0 || count >= f.size() ? 1 : Long.parseLong(f.get(count).strip());
+        // An empty count cell counts once, as a row without the column does.
+        long c =
+            count < 0 || count >= f.size() || f.get(count).isBlank()
+                ? 1
+                : Long.parseLong(f.get(count).strip());
         int k =
             topK < 0 || topK >= f.size() || f.get(topK).isBlank()
                 ? SearchQuery.DEFAULT_TOP_K
@@ -243,6 +247,16 @@ public final class QueryLog {
     List<Entry> all = new ArrayList<>(byKey.values());
     all.sort(Comparator.comparingLong(Entry::count).reversed());
     return all.subList(0, Math.min(n, all.size()));
+  }
+
+  /** A JSON number without a fraction ("2" or "2.0", not "2.7"). */
+  private static boolean wholeNumber(JsonNode n) {
+    return n.isIntegralNumber() || n.isNumber() && n.asDouble() == Math.rint(n.asDouble());
+  }
+
+  /** A whole JSON number of at least 1 that fits a long. */
+  private static boolean wholeAtLeastOne(JsonNode n) {
+    return n.canConvertToLong() && wholeNumber(n) && n.longValue() >= 1;
   }
 
   /** {@code a + b} for counts of at least 1, {@link Long#MAX_VALUE} where it would overflow. */

@@ -84,4 +84,18 @@ class QueryLogTest {
     assertThat(QueryLog.saturatedSum(Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
     assertThat(QueryLog.saturatedSum(2, 3)).isEqualTo(5);
   }
+
+  /** A fractional count or top_k is a bad line, not truncated; an empty CSV count counts once. */
+  @Test
+  void fractionalCountsAreBadLinesAndAnEmptyCountCellCountsOnce() throws Exception {
+    QueryLog log =
+        read(
+            "log.jsonl",
+            "{\"text\": \"laptop\", \"count\": 2.7}",
+            "{\"text\": \"mouse\", \"top_k\": 10.9}",
+            "{\"text\": \"kettle\", \"count\": 3.0}");
+    assertThat(problems).hasSize(2);
+    assertThat(log.total()).isEqualTo(3);
+    assertThat(read("log.csv", "text,count", "mouse,", "laptop,2").total()).isEqualTo(3);
+  }
 }
