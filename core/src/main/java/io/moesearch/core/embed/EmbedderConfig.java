@@ -54,8 +54,18 @@ public record EmbedderConfig(
     return new EmbedderConfig(modelPath, tokenizerPath, pooling, normalize, maxTokens, threads);
   }
 
-  /** A stable identifier of the model, recorded in index manifests. */
+  /**
+   * A stable identifier of the model and everything that changes its vectors (pooling, truncation,
+   * normalisation), recorded in index manifests and keying cached embeddings: vectors of different
+   * ids are never compared. Unnormalised output adds {@code |unnormalized}, so the ids of the
+   * normalised default stay as they were.
+   */
   public String modelId() {
-    return (modelPath == null ? BUNDLED_MODEL_ID : modelPath) + "|" + pooling + "|" + maxTokens;
+    return (modelPath == null ? BUNDLED_MODEL_ID : modelPath)
+        + "|"
+        + pooling
+        + "|"
+        + maxTokens
+        + (normalize ? "" : "|unnormalized");
   }
 }
