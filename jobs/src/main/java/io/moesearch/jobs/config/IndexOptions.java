@@ -43,7 +43,10 @@ public final class IndexOptions {
           "A product also joins experts with probability >= ratio x its best.");
 
   public static final ConfigOption<Integer> MAX_COPIES =
-      integer("index.max-copies", 3, "At most this many experts per product.");
+      integer(
+          "index.max-copies",
+          3,
+          "At most this many experts per product (1..4096; more than index.experts means all).");
 
   public static final ConfigOption<String> ENCODING =
       string("index.encoding", "float32", "HNSW vectors: float32, int8, int7, int4 or bit1.");

@@ -221,7 +221,9 @@ public final class MoeSearchConfig implements Serializable {
                 get(IndexOptions.SEED),
                 get(IndexOptions.TEMPERATURE),
                 get(IndexOptions.REPLICATION_RATIO),
-                get(IndexOptions.MAX_COPIES),
+                // "At most" this many: a catalogue small enough for fewer experts than copies (a
+                // 50-product shop with 2 experts) builds with the default, every product in both.
+                Math.min(get(IndexOptions.MAX_COPIES), get(IndexOptions.EXPERTS)),
                 enc,
                 get(IndexOptions.HNSW_M),
                 get(IndexOptions.HNSW_BEAM_WIDTH),

@@ -102,7 +102,9 @@ public final class IndexBuildJob {
               + s.experts()
               + ") exceeds the catalogue's "
               + catalog.size()
-              + " products");
+              + " products: set --experts (index.experts) to at most "
+              + catalog.size()
+              + "; the shipped 128 hold about 150 products each");
     }
     log.accept(
         "catalogue "

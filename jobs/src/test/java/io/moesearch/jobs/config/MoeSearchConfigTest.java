@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.kafka.KafkaOptions;
+import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
@@ -103,8 +104,8 @@ class MoeSearchConfigTest {
   void rangesAreCheckedOnceNamingTheSetting() {
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.parallelism", "0")))
         .hasMessage("index.parallelism must be in 1..256, got 0");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.max-copies", "129")))
-        .hasMessage("index.max-copies must be in 1..experts, got 129");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.max-copies", "0")))
+        .hasMessage("index.max-copies must be in 1..experts, got 0");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.dense-depth", "1001")))
         .hasMessage("ranking.dense-depth must be in 1..1000, got 1001");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("cache.coalesce-wait-ms", "0")))
@@ -127,6 +128,14 @@ class MoeSearchConfigTest {
         .hasMessage("catalog.bad-lines must be one of skip, fail, got 'ignore'");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("catalog.path", "")))
         .hasMessage("catalog.path must be set");
+  }
+
+  @Test
+  void maxCopiesIsAnUpperBoundSoFewerExpertsThanCopiesBuildWithEveryProductInAll() {
+    assertThat(MoeSearchConfig.defaultsWith(Map.of("index.experts", "2")).buildSettings())
+        .extracting(IndexBuildSettings::experts, IndexBuildSettings::maxCopies)
+        .containsExactly(2, 2);
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).buildSettings().maxCopies()).isEqualTo(3);
   }
 
   @Test
