@@ -12,7 +12,7 @@ import org.apache.flink.configuration.ConfigOption;
 /**
  * Every setting: the {@code public static final ConfigOption} fields of the option classes of each
  * area. Adding a setting means adding one such field (and using it); {@code conf/moe-search.yaml}
- * and the README's configuration table are tested against this list.
+ * and docs/configuration.md's table are tested against this list.
  */
 public final class AllOptions {
   private AllOptions() {}

@@ -112,7 +112,7 @@ public final class MoeSearchConfig implements Serializable {
       out.put(key, value.trim());
     } else {
       throw new ConfigException(
-          source + ": unknown setting '" + key + "' (see the README's configuration reference)");
+          source + ": unknown setting '" + key + "' (every setting: docs/configuration.md)");
     }
   }
 

@@ -32,7 +32,7 @@ final class CommonOptions {
       paramLabel = "KEY=VALUE",
       order = 1001,
       parameterConsumer = Setting.class,
-      description = "Override any setting (repeatable; see the README's configuration reference).")
+      description = "Override any setting (repeatable; every setting: docs/configuration.md).")
   private List<String> set; // filled in by Setting, into overrides
 
   @Option(
