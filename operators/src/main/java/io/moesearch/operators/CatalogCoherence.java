@@ -306,6 +306,9 @@ final class CatalogCoherence {
     }
     int[] queryTerms = null;
     boolean inexact = false;
+    // Upserts are scored with an index version's BM25 statistics; a result's version also names
+    // the settings that ranked it (index version#fingerprint).
+    String indexVersion = CacheFill.indexVersionOf(r.version());
     for (Map.Entry<String, UpsertSignature> e : v.upserts().immutableEntries()) {
       UpsertSignature u = e.getValue();
       if (u.appliedAtMillis() < since) {
@@ -320,10 +323,10 @@ final class CatalogCoherence {
         inexact = queryTermsOf.inexact(text);
       }
       // A typo-tolerant query may match any product's near spelling: shared, its score unknown.
-      if (!inexact && !u.mayEnterLexically(queryTerms, r.lexicalFloor(), r.version())) {
+      if (!inexact && !u.mayEnterLexically(queryTerms, r.lexicalFloor(), indexVersion)) {
         continue; // no shared term, or its BM25 score stays below the answer's last lexical hit
       }
-      boolean scored = !inexact && u.scoredFor(r.lexicalFloor(), r.version());
+      boolean scored = !inexact && u.scoredFor(r.lexicalFloor(), indexVersion);
       if (scored || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
         staleNewLexical.inc();
         return INCOHERENT;

@@ -647,12 +647,22 @@ class CacheLookupTest {
 
   private static CacheFill resultFillAt(
       String text, long computedAt, Float denseFloor, Float lexicalFloor, int... experts) {
+    return resultFillAt(text, computedAt, VERSION, denseFloor, lexicalFloor, experts);
+  }
+
+  private static CacheFill resultFillAt(
+      String text,
+      long computedAt,
+      String version,
+      Float denseFloor,
+      Float lexicalFloor,
+      int... experts) {
     return new CacheFill(
         CacheFill.Kind.RESULT,
         text,
         10,
         "",
-        VERSION,
+        version,
         ITEMS,
         experts,
         null,
@@ -776,6 +786,27 @@ class CacheLookupTest {
     send(query("q2", "vga cable"));
     send(query("q3", "dvi cable"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2", "q3");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+  }
+
+  /**
+   * The same rule in a job that ranks with a settings fingerprint, as the streaming job always
+   * does: its answers' version is {@code index version#fingerprint} and upserts are scored with the
+   * index version's statistics, so the score still decides (before, the versions never matched and
+   * a new product reaching the floor waited out the lexical delay).
+   */
+  @Test
+  void theBm25RuleDecidesForAnswersRankedWithASettingsFingerprint() throws Exception {
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).rankedBy("rAAAA"), null, null);
+    String ranked = CacheFill.resultVersion(VERSION, "rAAAA");
+    fill(resultFillAt("hdmi cable", T, ranked, 0.5f, 3.0f, 6));
+    fill(resultFillAt("vga cable", T, ranked, 0.5f, 9.0f, 6));
+    change(upsertWeighing("a1", T + 500, "HDMI adapters", 4f, VERSION, 9));
+    change(upsertWeighing("a2", T + 500, "VGA adapters", 4f, VERSION, 9));
+    send(query("q1", "hdmi cable"));
+    send(query("q2", "vga cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
   }
 
