@@ -219,15 +219,17 @@ public final class ApplyCatalogUpdates
         List<CatalogChanges.SlotEntry> slots = changes.fanOut(next);
         state.update(next);
         applied.inc();
+        // Live price and stock with every change but a delete: also an upsert's, and a patch of
+        // an upserted product's, which the merge must show before the slots apply them.
         ctx.output(
             CHANGES,
             new CatalogChange(
                 u.productId(),
                 appliedAt,
                 upsert,
-                next.kind() == DeltaEntry.Kind.PATCHED
-                    ? new LivePatch(appliedAt, next.price(), next.inStock())
-                    : null));
+                next.kind() == DeltaEntry.Kind.HIDDEN
+                    ? null
+                    : new LivePatch(appliedAt, next.price(), next.inStock())));
         for (CatalogChanges.SlotEntry e : slots) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }

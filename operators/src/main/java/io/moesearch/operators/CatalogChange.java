@@ -9,10 +9,12 @@ import io.moesearch.core.live.UpsertSignature;
  *
  * @param productId the changed product
  * @param appliedAtMillis wall time the update was applied (epoch millis)
- * @param upsert for an upserted product, the experts it joined, its embedding and BM25 terms (what
- *     decides which cached answers it could enter); {@code null} for patches and deletes
- * @param patch for a patched catalogue product, its live price and stock (cached answers holding it
- *     are served with them); {@code null} for upserts and deletes
+ * @param upsert for an upserted product (also when a later patch changed its price or stock), the
+ *     experts it joined, its embedding and BM25 terms (what decides which cached answers it could
+ *     enter); {@code null} for patches of catalogue products and for deletes
+ * @param patch the product's live price and stock after the change, for every change but a delete
+ *     (answers holding it are served with them, by the cache and by the merge before the serving
+ *     slots have applied the change); {@code null} for deletes
  */
 public record CatalogChange(
     String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch) {
@@ -21,9 +23,6 @@ public record CatalogChange(
   public CatalogChange {
     if (productId == null) {
       throw new IllegalArgumentException("productId is required");
-    }
-    if (upsert != null && patch != null) {
-      throw new IllegalArgumentException("a change is an upsert or a patch, not both");
     }
   }
 

@@ -162,11 +162,16 @@ final class CatalogCoherence {
       // Price and stock do not rank: cached answers holding it are served with the live values.
       patches.put(c.productId(), c.patch());
     } else {
-      changes.put("p:" + c.productId(), c.appliedAtMillis());
       patches.remove(c.productId());
     }
+    if (c.upsert() != null || c.patch() == null) {
+      // An upsert (its text may have changed) or a delete: answers holding it are stale.
+      changes.put("p:" + c.productId(), c.appliedAtMillis());
+    }
     for (int e : c.experts()) {
-      changes.put("e:" + e, c.appliedAtMillis());
+      // The newest: changes of other apply subtasks may arrive out of order.
+      Long last = changes.get("e:" + e);
+      changes.put("e:" + e, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
     }
     if (c.upsert() != null) {
       UpsertSignature u = c.upsert();

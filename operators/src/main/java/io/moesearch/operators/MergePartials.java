@@ -426,9 +426,9 @@ public final class MergePartials
 
   /**
    * Records a catalogue change in the fence ({@link ChangeFence}): a delete until the product is
-   * upserted again, a patch's live price and stock until the next upsert or delete; pruned after
-   * the fence retention. A change that cannot be recorded (any runtime error) is counted ({@code
-   * mergeFailures}) and logged, not allowed to fail the task.
+   * upserted again, the live price and stock a patch or upsert left until the next change; pruned
+   * after the fence retention. A change that cannot be recorded (any runtime error) is counted
+   * ({@code mergeFailures}) and logged, not allowed to fail the task.
    */
   @Override
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<SearchResult> out)
@@ -436,7 +436,7 @@ public final class MergePartials
     try {
       BroadcastState<String, Long> removed = ctx.getBroadcastState(FENCE_REMOVED);
       BroadcastState<String, LivePatch> patches = ctx.getBroadcastState(FENCE_PATCHES);
-      if (c.patch() != null) {
+      if (c.patch() != null) { // a patch or an upsert: its live price and stock
         patches.put(c.productId(), c.patch());
         removed.remove(c.productId());
       } else if (c.upsert() != null) {

@@ -17,6 +17,7 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.RecentMax;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.rank.LinearFusion;
@@ -206,6 +207,35 @@ class LiveCatalogTest {
         assertThat(ids(search("zyxwq turbo blender 900", e, null))).doesNotContain("new-1");
       }
     }
+  }
+
+  /**
+   * Every change but a delete tells the cache and the merge the product's live price and stock:
+   * also an upsert, and a patch of an upserted product (which keeps its upsert signature: its text
+   * is the upsert's). Before, those carried no live values, so the merge's fence let a slot that
+   * had not applied them serve the old price or stock.
+   */
+  @Test
+  void everyChangeButADeleteCarriesTheLivePriceAndStock() throws Exception {
+    Product p = new Product("new-2", "qwzzy kettle 1.7 l", "Quuxco", "KT17", "", 30.0, null);
+    send(upsert(p, null, 10));
+    send(patch("new-2", 25.0, false, 11));
+    send(delete("new-2", 12));
+    List<CatalogChange> changes =
+        apply.getSideOutput(ApplyCatalogUpdates.CHANGES).stream()
+            .map(StreamRecord::getValue)
+            .toList();
+    assertThat(changes).hasSize(3);
+    assertThat(changes.get(0).upsert()).isNotNull();
+    assertThat(changes.get(0).patch())
+        .extracting(LivePatch::price, LivePatch::inStock)
+        .containsExactly(30.0, true);
+    assertThat(changes.get(1).upsert()).as("the upserted text still describes it").isNotNull();
+    assertThat(changes.get(1).patch())
+        .extracting(LivePatch::price, LivePatch::inStock)
+        .containsExactly(25.0, false);
+    assertThat(changes.get(2).upsert()).isNull();
+    assertThat(changes.get(2).patch()).isNull();
   }
 
   @Test

@@ -452,6 +452,45 @@ class MergePartialsTest {
                     .containsExactly("p-b", "p-a"));
   }
 
+  /**
+   * A product upserted live and then patched out of stock, as the apply operator announces it (an
+   * upsert signature and the live values): a slot that has not applied the patch still returns it
+   * in stock, and the merge drops it under {@code in_stock} and shows the live price otherwise.
+   */
+  @Test
+  void aPatchOfAnUpsertedProductIsFencedLikeAPatchOfACatalogueProduct() throws Exception {
+    long now = System.currentTimeMillis();
+    var signature =
+        new io.moesearch.core.live.UpsertSignature(
+            now, new int[] {2}, new float[] {1f}, new int[0]);
+    change(new CatalogChange("p-b", now, signature, new LivePatch(now, 100.0, true)));
+    change(new CatalogChange("p-b", now + 1, signature, new LivePatch(now + 1, 80.0, false)));
+    SearchQuery inStock =
+        new SearchQuery("q-2", "usb c cable", 4, new Filters(null, null, null, true), 0, null);
+    process(partial(inStock, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
+    process(partial(inStock, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
+    process(partial(inStock, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
+    assertThat(harness.extractOutputValues())
+        .last()
+        .satisfies(
+            r -> assertThat(r.items()).extracting(RankedItem::productId).doesNotContain("p-b"));
+
+    process(partial(QUERY, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
+    process(partial(QUERY, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
+    process(partial(QUERY, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
+    assertThat(harness.extractOutputValues())
+        .last()
+        .satisfies(
+            r ->
+                assertThat(Arrays.stream(r.items()).filter(i -> i.productId().equals("p-b")))
+                    .singleElement()
+                    .satisfies(
+                        i -> {
+                          assertThat(i.price()).isEqualTo(80.0);
+                          assertThat(i.inStock()).isFalse();
+                        }));
+  }
+
   @Test
   void theFenceForgetsChangesOlderThanItsRetention() throws Exception {
     change(
