@@ -35,6 +35,12 @@ final class CatalogCoherence {
    */
   private static final String UPSERTS_COMPLETE_SINCE = "u:complete-since";
 
+  /**
+   * {@link CacheLookup#CHANGES} key: the newest change pruned (by age); a result computed before it
+   * cannot be checked against every change since.
+   */
+  private static final String PRUNED_UNTIL = "u:pruned-until";
+
   /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
   static final long INCOHERENT = Long.MIN_VALUE;
 
@@ -110,6 +116,7 @@ final class CatalogCoherence {
   final Counter stalePatchedItem;
   final Counter servedLivePrices;
   final Counter upsertTermsNotKept;
+  final Counter staleBeyondHorizon;
   private long lastPrune;
   private int upsertsSincePrune;
 
@@ -128,6 +135,7 @@ final class CatalogCoherence {
     stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
     servedLivePrices = metrics.counter("servedWithLivePrices");
     upsertTermsNotKept = metrics.counter("upsertTermsNotKept");
+    staleBeyondHorizon = metrics.counter("staleBeyondChangeHorizon");
   }
 
   /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
@@ -139,7 +147,8 @@ final class CatalogCoherence {
         "cache coherence: %d entries not served or fills not cached after catalogue changes"
             + " (%d of them fills): %d changed item, %d new product its dense branch would"
             + " return, %d its BM25 branch would find, %d the per-expert rule, %d a patched item"
-            + " failing its filter; %d re-dated, %d served with live prices",
+            + " failing its filter, %d older than the changes kept; %d re-dated, %d served with"
+            + " live prices",
         staleByCatalog.getCount(),
         fillsStale.getCount(),
         staleChangedItem.getCount(),
@@ -147,6 +156,7 @@ final class CatalogCoherence {
         staleNewLexical.getCount(),
         staleExpertRule.getCount(),
         stalePatchedItem.getCount(),
+        staleBeyondHorizon.getCount(),
         coherenceRechecked.getCount(),
         servedLivePrices.getCount());
   }
@@ -198,10 +208,12 @@ final class CatalogCoherence {
           now
               - Math.max(settings.l1TtlMillis(), settings.l2TtlMillis())
               - CacheLookup.COHERENCE_MARGIN_MS;
+      long pruned = Long.MIN_VALUE;
       List<String> old = new ArrayList<>();
       for (Map.Entry<String, Long> e : changes.entries()) {
         if (e.getValue() < horizon && !e.getKey().startsWith("u:")) {
           old.add(e.getKey());
+          pruned = Math.max(pruned, e.getValue());
         }
       }
       for (String k : old) {
@@ -211,29 +223,38 @@ final class CatalogCoherence {
       for (Map.Entry<String, LivePatch> e : patches.entries()) {
         if (e.getValue().appliedAtMillis() < horizon) {
           oldPatches.add(e.getKey());
+          pruned = Math.max(pruned, e.getValue().appliedAtMillis());
         }
       }
       for (String k : oldPatches) {
         patches.remove(k);
       }
-      pruneUpserts(upserts, changes, horizon);
+      pruned = Math.max(pruned, pruneUpserts(upserts, changes, horizon));
+      if (pruned != Long.MIN_VALUE) {
+        Long before = changes.get(PRUNED_UNTIL);
+        changes.put(PRUNED_UNTIL, Math.max(before == null ? pruned : before, pruned));
+      }
     }
   }
 
   /**
    * Drops signatures older than {@code horizon} (no cached result predates it), then the oldest
    * beyond {@link CacheLookup#UPSERTS_KEPT}, recording from when on the kept ones are complete.
+   *
+   * @return the newest signature dropped for its age, {@link Long#MIN_VALUE} when none was
    */
-  private static void pruneUpserts(
+  private static long pruneUpserts(
       BroadcastState<String, UpsertSignature> upserts,
       BroadcastState<String, Long> changes,
       long horizon)
       throws Exception {
+    long pruned = Long.MIN_VALUE;
     List<Map.Entry<String, Long>> kept = new ArrayList<>();
     List<String> old = new ArrayList<>();
     for (Map.Entry<String, UpsertSignature> e : upserts.entries()) {
       if (e.getValue().appliedAtMillis() < horizon) {
         old.add(e.getKey());
+        pruned = Math.max(pruned, e.getValue().appliedAtMillis());
       } else {
         kept.add(Map.entry(e.getKey(), e.getValue().appliedAtMillis()));
       }
@@ -251,6 +272,7 @@ final class CatalogCoherence {
     for (String k : old) {
       upserts.remove(k);
     }
+    return pruned;
   }
 
   /**
@@ -273,6 +295,13 @@ final class CatalogCoherence {
     }
     long checked = Math.min(now, lastChange) - CacheLookup.COHERENCE_MARGIN_MS;
     long since = r.createdAt() - CacheLookup.COHERENCE_MARGIN_MS;
+    Long prunedUntil = changes.get(PRUNED_UNTIL);
+    if (prunedUntil != null && since <= prunedUntil) {
+      // Older than the changes kept (a fill re-read long after it was computed, as after a restore
+      // following an outage longer than the TTLs): one it would be checked against may be pruned.
+      staleBeyondHorizon.inc();
+      return INCOHERENT;
+    }
     for (var item : r.items()) {
       Long t = changes.get("p:" + item.productId());
       if (t != null && t >= since) {

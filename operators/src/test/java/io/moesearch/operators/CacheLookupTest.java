@@ -686,6 +686,28 @@ class CacheLookupTest {
     return new CatalogChange(id, at, null, null);
   }
 
+  /**
+   * A fill computed before a delete but read only after a restore long after it (the job was down
+   * longer than the cache's TTLs): the restored record of the delete is pruned by the next change,
+   * so the fill cannot be checked against it and is not cached; a fill computed now is.
+   */
+  @Test
+  void aFillOlderThanTheChangesKeptIsNotCached() throws Exception {
+    long old = System.currentTimeMillis() - L2_TTL_MS - 10_000;
+    change(upsertWeighing("u1", old - 5_000, "garden hose", 1f, VERSION, 9)); // before both
+    change(removal("p1", old));
+    OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+    harness.close();
+    harness = open(VERSION, snapshot);
+    change(removal("p9", System.currentTimeMillis())); // prunes the record of p1's delete
+    fill(resultFillAt("usb cable", old - 1_000, 4));
+    fill(resultFillAt("hdmi cable", System.currentTimeMillis(), 4));
+    send(query("q1", "usb cable"));
+    send(query("q2", "hdmi cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+  }
+
   /** A cached result one of whose items changed (deleted, re-priced) after it was computed. */
   @Test
   void anEntryWithAChangedItemIsNotServed() throws Exception {
