@@ -259,7 +259,8 @@ public final class IndexCompaction {
             updatesRead,
             fold.count(CatalogChanges.Outcome.APPLIED),
             fold.productsChanged(),
-            p.embedded());
+            p.embedded(),
+            null);
     finish(p, base, root, experts, c, Map.of());
     return IndexArtifact.load(p.dir(), 0);
   }

@@ -1,5 +1,6 @@
 package io.moesearch.core.artifact;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,9 @@ public record Manifest(
    *     or malformed)
    * @param productsChanged products whose state differs from the base's
    * @param embedded products embedded anew (new, or text changed)
+   * @param offsetsReadAtMillis wall time (epoch millis) at which {@code endOffsets} were read:
+   *     every update appended after it is not folded ({@code null} in versions written before it
+   *     was recorded)
    */
   public record Compaction(
       String baseVersion,
@@ -72,7 +76,21 @@ public record Manifest(
       int updatesRead,
       int updatesFolded,
       int productsChanged,
-      int embedded) {}
+      int embedded,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long offsetsReadAtMillis) {}
+
+  /**
+   * The time this version's catalogue is known to reflect the live catalogue-update topic as of
+   * (epoch millis): for a compacted version, when it read the topic's end offsets; {@code 0} for a
+   * built one, which folds no live update. An answer computed on it reflects no change applied
+   * after that time.
+   */
+  @JsonIgnore
+  public long catalogueAsOfMillis() {
+    return compaction != null && compaction.offsetsReadAtMillis() != null
+        ? compaction.offsetsReadAtMillis()
+        : 0;
+  }
 
   /** The gate file and the settings the products were assigned with. */
   public record GateInfo(

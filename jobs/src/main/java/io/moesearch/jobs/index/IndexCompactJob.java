@@ -83,6 +83,7 @@ public final class IndexCompactJob {
         previous != null && previous.topic().equals(kafka.catalogTopic())
             ? previous.endOffsets()
             : Map.of();
+    long offsetsReadAt = System.currentTimeMillis(); // before: an update appended now is later
     Map<Integer, Long> to = KafkaIO.catalogEndOffsets(kafka, ADMIN_TIMEOUT);
     log.accept(
         "base "
@@ -187,7 +188,8 @@ public final class IndexCompactJob {
             records.size(),
             applied,
             fold.productsChanged(),
-            p.embedded());
+            p.embedded(),
+            offsetsReadAt);
     Manifest m = IndexCompaction.finish(p, base, root, infos, compaction, seconds);
     log.accept(
         String.format(

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,6 +33,12 @@ import org.apache.flink.util.Collector;
  * streaming job's own path ({@link SearchJob#compute}: embed, route, retrieve, rank) and writes
  * them, with their embeddings, as cache fills. A running search job consumes the fills into its
  * caches, so it answers those queries from cache from the first time they are asked.
+ *
+ * <p>The job searches the artifact without the live catalogue's changes, so its result fills are
+ * dated at the artifact's {@link io.moesearch.core.artifact.Manifest#catalogueAsOfMillis} (0 for a
+ * built version, the topic's end offsets' reading for a compacted one): the running job's cache
+ * keeps one only when no change it knows of since then concerns it (no item changed, no new product
+ * would enter it), and drops it once changes that old are pruned.
  */
 public final class PrewarmJob {
   static final String PROGRESS_ACCUMULATOR = "prewarmed";
@@ -78,7 +85,14 @@ public final class PrewarmJob {
             source,
             null,
             true);
-    computed.fills().sinkTo(fills).name("cache-fill-sink");
+    // Computed on the artifact alone, without the live catalogue's changes: dated when the
+    // artifact's catalogue was current, so the job's cache checks them against every change since.
+    computed
+        .fills()
+        .map(new DateAt(artifact.manifest().catalogueAsOfMillis()))
+        .name("date-at-catalogue")
+        .sinkTo(fills)
+        .name("cache-fill-sink");
     computed
         .results()
         .flatMap(new CountResults())
@@ -125,6 +139,35 @@ public final class PrewarmJob {
     @Override
     public void flatMap(SearchResult r, Collector<Long> out) {
       counter.add(1);
+    }
+  }
+
+  /** Dates result fills no later than {@code asOfMillis}; other fills pass unchanged. */
+  static final class DateAt implements MapFunction<CacheFill, CacheFill> {
+    private final long asOfMillis;
+
+    DateAt(long asOfMillis) {
+      this.asOfMillis = asOfMillis;
+    }
+
+    @Override
+    public CacheFill map(CacheFill f) {
+      if (f.kind() != CacheFill.Kind.RESULT || f.ts() <= asOfMillis) {
+        return f;
+      }
+      return new CacheFill(
+          f.kind(),
+          f.text(),
+          f.topK(),
+          f.filters(),
+          f.version(),
+          f.items(),
+          f.experts(),
+          f.embedding(),
+          asOfMillis,
+          f.denseFloor(),
+          f.lexicalFloor(),
+          f.degraded());
     }
   }
 }
