@@ -21,6 +21,9 @@ final class Checked {
 
   /** Applies the option's check (if it has one) to its parsed value. */
   static void check(ConfigOption<?> option, Object value) {
+    if (value instanceof Double d && !Double.isFinite(d)) {
+      throw new ConfigException(option.key() + " must be a finite number, got " + d);
+    }
     try {
       CHECKS.getOrDefault(option.key(), v -> {}).accept(value);
     } catch (IllegalArgumentException e) {

@@ -44,6 +44,10 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class MoeSearchConfig implements Serializable {
 
+  /** A decimal number as people write one: sign, digits, an optional fraction and exponent. */
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
   private final Map<String, String> values;
   private final Map<String, String> kafkaProperties;
   private final Configuration conf;
@@ -64,7 +68,14 @@ public final class MoeSearchConfig implements Serializable {
         throw new ConfigException("--config: no such file " + file);
       }
       try {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        // A key written twice is a mistake whichever value was meant: refused, not the last kept.
+        JsonNode root =
+            new ObjectMapper(
+                    YAMLFactory.builder()
+                        .enable(
+                            com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build())
+                .readTree(file.toFile());
         if (root != null && !root.isNull()) {
           if (!root.isObject()) {
             throw new ConfigException(file + ": the config file must be a YAML mapping");
@@ -77,6 +88,12 @@ public final class MoeSearchConfig implements Serializable {
     }
     overrides.forEach((k, v) -> put(k, v, merged, kafka, "--set"));
     return new MoeSearchConfig(merged, kafka);
+  }
+
+  private static String stripKafka(String key) {
+    return key.startsWith(KafkaSettings.PROPERTIES_PREFIX)
+        ? key.substring(KafkaSettings.PROPERTIES_PREFIX.length())
+        : "\u0000" + key;
   }
 
   public static MoeSearchConfig defaultsWith(Map<String, String> overrides) {
@@ -94,8 +111,19 @@ public final class MoeSearchConfig implements Serializable {
         .forEach(
             e -> {
               String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+              if (out.containsKey(key) || kafka.containsKey(stripKafka(key))) {
+                // Nested and dotted in one file ("retrieval: {oversample: 5}" beside
+                // "retrieval.oversample: 9"): refused, as a key written twice is.
+                throw new ConfigException(source + ": " + key + " is set twice");
+              }
               if (e.getValue().isObject()) {
                 flatten(key, e.getValue(), out, kafka, source);
+              } else if (e.getValue().isArray()) {
+                throw new ConfigException(
+                    source
+                        + ": "
+                        + key
+                        + " is a list; write the values as one comma-separated string");
               } else if (e.getValue().isNull()) {
                 put(key, "", out, kafka, source);
               } else {
@@ -316,11 +344,16 @@ public final class MoeSearchConfig implements Serializable {
     }
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
-      try {
-        w[i] = Double.parseDouble(parts[i].trim());
-      } catch (NumberFormatException e) {
+      String part = parts[i].trim();
+      // Plain decimals only: Java also reads "NaN", "Infinity", "0x1p3" and "1d" as numbers.
+      if (!DECIMAL.matcher(part).matches()) {
         throw new ConfigException(
-            RankingOptions.WEIGHTS.key() + ": '" + parts[i].trim() + "' is not a number");
+            RankingOptions.WEIGHTS.key() + ": '" + part + "' is not a finite decimal number");
+      }
+      w[i] = Double.parseDouble(part);
+      if (!Double.isFinite(w[i])) {
+        throw new ConfigException(
+            RankingOptions.WEIGHTS.key() + ": '" + part + "' is not a finite decimal number");
       }
     }
     Synonyms synonyms = synonyms();

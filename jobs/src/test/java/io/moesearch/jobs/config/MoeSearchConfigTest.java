@@ -9,6 +9,7 @@ import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
@@ -259,6 +260,64 @@ class MoeSearchConfigTest {
         .hasMessageContaining("'x'");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.mode", "fancy")))
         .hasMessageContaining("ranking.mode");
+  }
+
+  /** "NaN" or "Infinity" parse as Java doubles; as a weight or a temperature they wreck the run. */
+  @Test
+  void numbersMustBeFiniteDecimals() {
+    for (String bad : List.of("NaN", "-Infinity", "1e999", "0x1p3", "1d")) {
+      assertThatThrownBy(
+              () ->
+                  MoeSearchConfig.defaultsWith(
+                      Map.of("ranking.weights", bad + ",2,3,4,5,6,7,8,9,10,11,12,13,14")))
+          .as(bad)
+          .hasMessage("ranking.weights: '" + bad + "' is not a finite decimal number");
+    }
+    assertThat(
+            MoeSearchConfig.defaultsWith(
+                    Map.of("ranking.weights", "-1.5e-3,.5,3.,+4,5,6,7,8,9,10,11,12,13,14"))
+                .ranking()
+                .fusion()
+                .weights())
+        .startsWith(-1.5e-3, 0.5, 3, 4);
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("routing.temperature", "Infinity")))
+        .hasMessage("routing.temperature must be a finite number, got Infinity");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.temperature", "Infinity")))
+        .hasMessageContaining("index.temperature must be a finite number");
+  }
+
+  /** A YAML list, a key written twice, or nested and dotted at once, fails naming the key. */
+  @Test
+  void aConfigFileWithAListOrAKeySetTwiceFailsNamingTheKey(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("list.yaml");
+    Files.writeString(list, "kafka:\n  bootstrap-servers: [h:1, h:2]\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(list, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.bootstrap-servers is a list");
+    Path twice = dir.resolve("twice.yaml");
+    Files.writeString(twice, "retrieval:\n  oversample: abc\n  oversample: 50\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(twice, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("oversample");
+    Path sections = dir.resolve("sections.yaml");
+    Files.writeString(
+        sections, "ranking:\n  mode: abc\nrouting:\n  activation: 0.8\nranking:\n  mode: dense\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(sections, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ranking");
+    Path both = dir.resolve("both.yaml");
+    Files.writeString(both, "retrieval.oversample: abc\nretrieval:\n  oversample: 50\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(both, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("retrieval.oversample is set twice");
+    Path once = dir.resolve("once.yaml");
+    Files.writeString(once, "retrieval:\n  oversample: 50\n");
+    assertThat(
+            MoeSearchConfig.load(once, Map.of("retrieval.oversample", "9"))
+                .get(RoutingOptions.OVERSAMPLE))
+        .as("a flag overrides the file")
+        .isEqualTo(9);
   }
 
   @Test
