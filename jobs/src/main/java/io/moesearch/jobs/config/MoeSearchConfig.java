@@ -290,6 +290,16 @@ public final class MoeSearchConfig implements Serializable {
   public LoadAwareRoutingConfig loadAwareRouting() {
     RoutingConfig base = routing();
     int fastMax = get(RoutingOptions.FAST_MAX_EXPERTS);
+    double fastActivation = get(RoutingOptions.FAST_ACTIVATION);
+    // The fast path is an ActivationRule too, whose own messages name the main rule's settings.
+    if (fastMax < 1) {
+      throw new ConfigException(
+          RoutingOptions.FAST_MAX_EXPERTS.key() + " must be >= 1, got " + fastMax);
+    }
+    if (!(fastActivation > 0 && fastActivation <= 1)) {
+      throw new ConfigException(
+          RoutingOptions.FAST_ACTIVATION.key() + " must be in (0, 1], got " + fastActivation);
+    }
     return wrap(
         () ->
             new LoadAwareRoutingConfig(
@@ -298,9 +308,7 @@ public final class MoeSearchConfig implements Serializable {
                 get(RoutingOptions.LOAD_HALF_LIFE_MS),
                 get(RoutingOptions.COMPLEXITY_THRESHOLD),
                 new ActivationRule(
-                    get(RoutingOptions.FAST_ACTIVATION),
-                    Math.min(base.activation().minExperts(), fastMax),
-                    fastMax),
+                    fastActivation, Math.min(base.activation().minExperts(), fastMax), fastMax),
                 get(RoutingOptions.OVERSAMPLE),
                 get(RoutingOptions.FAST_OVERSAMPLE)));
   }

@@ -105,6 +105,10 @@ class MoeSearchConfigTest {
   void rangesAreCheckedOnceNamingTheSetting() {
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.parallelism", "0")))
         .hasMessage("index.parallelism must be in 1..256, got 0");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.fast-max-experts", "0")))
+        .hasMessage("routing.fast-max-experts must be >= 1, got 0");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.fast-activation", "1.5")))
+        .hasMessage("routing.fast-activation must be in (0, 1], got 1.5");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.max-copies", "0")))
         .hasMessage("index.max-copies must be in 1..experts, got 0");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.dense-depth", "1001")))
