@@ -59,6 +59,29 @@ public final class MoeSearchConfig implements Serializable {
     validate();
   }
 
+  /**
+   * System property naming the project directory ({@code bin/moe-search} sets it): the default
+   * paths ({@link #PROJECT_PATHS}: the shipped catalogue, judgements, index root and fill key) are
+   * resolved against it, so a command run from any directory finds them; paths a user gives are
+   * relative to the working directory, as on any command line. Unset (tests, a cluster): as given.
+   */
+  public static final String HOME_PROPERTY = "moe.search.home";
+
+  /** The settings whose defaults name files of the project (comma-separated lists allowed). */
+  static final List<ConfigOption<String>> PROJECT_PATHS =
+      List.of(
+          CatalogOptions.PATH,
+          IndexOptions.ROOT,
+          CacheOptions.FILL_KEY_FILE,
+          EvalOptions.JUDGEMENTS,
+          EvalOptions.TRAIN_JUDGEMENTS);
+
+  /** The project directory ({@link #HOME_PROPERTY}), or the working directory when unset. */
+  public static Path home() {
+    String home = System.getProperty(HOME_PROPERTY, "");
+    return Path.of(home.isBlank() ? "" : home);
+  }
+
   /** Defaults, then the file (if any), then the overrides. */
   public static MoeSearchConfig load(Path file, Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>();
@@ -87,7 +110,25 @@ public final class MoeSearchConfig implements Serializable {
       }
     }
     overrides.forEach((k, v) -> put(k, v, merged, kafka, "--set"));
+    String home = System.getProperty(HOME_PROPERTY, "");
+    if (!home.isBlank()) {
+      for (ConfigOption<String> option : PROJECT_PATHS) {
+        if (!merged.containsKey(option.key())) {
+          merged.put(option.key(), inHome(Path.of(home), option.defaultValue()));
+        }
+      }
+    }
     return new MoeSearchConfig(merged, kafka);
+  }
+
+  /** Each comma-separated relative path of {@code paths} resolved against {@code home}. */
+  static String inHome(Path home, String paths) {
+    List<String> out = new ArrayList<>();
+    for (String p : paths.split(",")) {
+      String t = p.trim();
+      out.add(t.isEmpty() || Path.of(t).isAbsolute() ? t : home.resolve(t).toString());
+    }
+    return String.join(",", out);
   }
 
   private static String stripKafka(String key) {

@@ -324,6 +324,34 @@ class MoeSearchConfigTest {
         .isEqualTo(9);
   }
 
+  /**
+   * bin/moe-search runs in the caller's directory: the defaults naming the project's files resolve
+   * against the project, paths the user gives stay relative to where the user is (before, every
+   * relative path was the project's: "--config conf/x.yaml" silently read the project's file).
+   */
+  @Test
+  void theProjectsDefaultPathsResolveAgainstItsHomeAndTheUsersPathsDoNot(@TempDir Path home) {
+    String before = System.getProperty(MoeSearchConfig.HOME_PROPERTY);
+    System.setProperty(MoeSearchConfig.HOME_PROPERTY, home.toString());
+    try {
+      MoeSearchConfig c = MoeSearchConfig.defaultsWith(Map.of("index.root", "my/index"));
+      assertThat(c.catalogPath()).isEqualTo(home.resolve("data/icecat/products_core.jsonl.gz"));
+      assertThat(c.indexRoot()).isEqualTo(Path.of("my/index"));
+      assertThat(c.judgements()).hasSize(4).allMatch(p -> p.startsWith(home));
+      assertThat(c.get(CacheOptions.FILL_KEY_FILE))
+          .isEqualTo(home.resolve("artifacts/cache-fill.key").toString());
+    } finally {
+      if (before == null) {
+        System.clearProperty(MoeSearchConfig.HOME_PROPERTY);
+      } else {
+        System.setProperty(MoeSearchConfig.HOME_PROPERTY, before);
+      }
+    }
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).catalogPath())
+        .as("no home: as given")
+        .isEqualTo(Path.of("data/icecat/products_core.jsonl.gz"));
+  }
+
   @Test
   void kafkaSettingsRequireBootstrapServers() {
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka())

@@ -68,7 +68,7 @@ final class BenchChaosCommand extends CliCommand {
   @Option(
       names = "--work-dir",
       paramLabel = "DIR",
-      defaultValue = "artifacts/chaos",
+      defaultValue = "${sys:moe.search.home:-.}/artifacts/chaos",
       description = "The clusters' logs, checkpoints and broker data.")
   Path work;
 
@@ -90,7 +90,8 @@ final class BenchChaosCommand extends CliCommand {
         "cache.fill-key-file=" + Path.of(config.get(CacheOptions.FILL_KEY_FILE)).toAbsolutePath());
     PrintWriter out = spec.commandLine().getOut();
     ChaosRun chaos =
-        new ChaosRun(ClusterLayout.of(Path.of("")), work.toAbsolutePath(), texts, settings, out);
+        new ChaosRun(
+            ClusterLayout.of(MoeSearchConfig.home()), work.toAbsolutePath(), texts, settings, out);
     Map<String, Object> figures = new LinkedHashMap<>();
     List<ChaosRun.Report> reports = new ArrayList<>();
     for (String mode : modes) {

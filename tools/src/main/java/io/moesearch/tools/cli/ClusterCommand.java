@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
 final class ClusterCommand {
   private ClusterCommand() {}
 
-  static final String DEFAULT_WORK = "artifacts/cluster";
+  static final String DEFAULT_WORK = "${sys:moe.search.home:-.}/artifacts/cluster";
   static final String STATE_FILE = "cluster.properties";
   static final String SEARCH_JOB = "io.moesearch.jobs.search.SearchJob";
 
@@ -90,7 +90,7 @@ final class ClusterCommand {
               config.get(KafkaOptions.CATALOG_TOPIC));
       String fills = config.get(KafkaOptions.CACHE_FILL_TOPIC);
       deleteRecursively(work);
-      ClusterLayout layout = ClusterLayout.of(Path.of(""));
+      ClusterLayout layout = ClusterLayout.of(MoeSearchConfig.home());
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           "starting a Kafka broker, a JobManager and " + taskManagers + " TaskManagers ...");
@@ -199,9 +199,9 @@ final class ClusterCommand {
       config();
       JobID job =
           LocalCluster.submit(
-              ClusterLayout.of(Path.of("")),
+              ClusterLayout.of(MoeSearchConfig.home()),
               Integer.parseInt(state.getProperty("rest.port")),
-              ClusterLayout.of(Path.of("")).jobJar(),
+              ClusterLayout.of(MoeSearchConfig.home()).jobJar(),
               SEARCH_JOB,
               args,
               savepoint);

@@ -130,7 +130,7 @@ final class EvalCommand extends CliCommand {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      defaultValue = "artifacts/eval",
+      defaultValue = "${sys:moe.search.home:-.}/artifacts/eval",
       description = "Write eval.md, eval.json and the SVG charts here.")
   private Path outDir;
 
