@@ -2,6 +2,8 @@ package io.moesearch.tools.cli;
 
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -17,7 +19,40 @@ abstract class CliCommand implements Callable<Integer> {
    * The configuration: defaults, {@code --config FILE}, then the overrides in command-line order.
    */
   MoeSearchConfig config() {
-    return common.config();
+    MoeSearchConfig config = common.config();
+    if (common.json != null) {
+      writableFile("--json", Path.of(common.json));
+    }
+    return config;
+  }
+
+  /**
+   * Fails at once, naming {@code flag}, when {@code file} could not be written at the end of a
+   * command (a directory, or under a file): before the minutes of work whose figures it holds.
+   */
+  static void writableFile(String flag, Path file) {
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(flag + ": " + file + " is a directory");
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    writableDirectory(flag, parent == null ? Path.of("/") : parent);
+  }
+
+  /**
+   * Fails at once, naming {@code flag}, when {@code dir} is not a directory that exists or can be
+   * created and written (a file, or a path under one).
+   */
+  static void writableDirectory(String flag, Path dir) {
+    Path p = dir.toAbsolutePath();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null || !Files.isDirectory(p)) {
+      throw new ConfigException(flag + ": " + dir + " is not a directory (" + p + " is a file)");
+    }
+    if (!Files.isWritable(p)) {
+      throw new ConfigException(flag + ": cannot write under " + p);
+    }
   }
 
   /** The {@code --json FILE} to write the figures to, or null. */

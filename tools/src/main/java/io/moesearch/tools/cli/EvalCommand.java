@@ -143,6 +143,10 @@ final class EvalCommand extends CliCommand {
   @Override
   public Integer call() throws Exception {
     MoeSearchConfig config = config();
+    writableDirectory("--out", outDir);
+    if (markdownFile != null) {
+      writableFile("--markdown", markdownFile);
+    }
     Catalog catalog =
         new CatalogLoader(config.badLines(), b -> System.out.println("bad catalogue line " + b))
             .load(config.catalogPath());

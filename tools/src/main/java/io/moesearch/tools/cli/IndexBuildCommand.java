@@ -4,6 +4,7 @@ import io.moesearch.jobs.config.CacheOptions;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.index.IndexBuildJob;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +63,8 @@ final class IndexBuildCommand extends CliCommand {
   @Override
   public Integer call() throws Exception {
     MoeSearchConfig config = config();
+    writableDirectory("--out (index.root)", config.indexRoot());
+    writableFile(CacheOptions.FILL_KEY_FILE.key(), Path.of(config.get(CacheOptions.FILL_KEY_FILE)));
     IndexBuildJob.Result r =
         new IndexBuildJob(config, System.out::println)
             .run(Environments.local(config.get(IndexOptions.PARALLELISM)));

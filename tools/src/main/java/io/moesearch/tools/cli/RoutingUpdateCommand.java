@@ -1,5 +1,6 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.routing.RoutingUpdateJob;
 import java.nio.file.Path;
 import java.util.Map;
@@ -86,9 +87,13 @@ final class RoutingUpdateCommand extends CliCommand {
 
   @Override
   public Integer call() throws Exception {
+    MoeSearchConfig config = config();
+    if (outRoot != null) {
+      writableDirectory("--out-root", outRoot);
+    }
     Map<String, Object> out =
         RoutingUpdateJob.run(
-            config(),
+            config,
             new RoutingUpdateJob.Options(queries, outRoot, layoutOnly, dryRun),
             System.out::println);
     Json.write(json(), out);

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,30 @@ class MoeSearchTest {
               }
             });
     return names;
+  }
+
+  /**
+   * An output that could not be written fails before the work, naming its flag (it failed with a
+   * stack trace after the build or evaluation, with the index version already written).
+   */
+  @Test
+  void anUnwritableOutputFailsAtOnceNamingItsFlag(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("afile"), "x");
+    String[][] runs = {
+      {"index", "build", "--json", dir.toString()},
+      {"index", "build", "--out", file.resolve("idx").toString()},
+      {"eval", "--out", file.toString()},
+      {"routing", "update", "--queries", file.toString(), "--out-root", file.toString()}
+    };
+    String[] flags = {"--json", "--out (index.root)", "--out", "--out-root"};
+    for (int i = 0; i < runs.length; i++) {
+      err.reset();
+      assertThat(MoeSearch.run(runs[i])).as(String.join(" ", runs[i])).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .startsWith("moe-search " + runs[i][0])
+          .contains(flags[i] + ": ")
+          .doesNotContain("Exception");
+    }
   }
 
   @Test
