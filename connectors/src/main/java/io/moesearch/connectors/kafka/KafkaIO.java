@@ -89,6 +89,43 @@ public final class KafkaIO {
    * @throws IllegalStateException if the broker does not answer within {@code timeout} or the topic
    *     does not exist
    */
+  /**
+   * Fails within about {@code timeout}, naming {@code kafka.bootstrap-servers}, when no broker of
+   * {@code settings} answers (unreachable, unresolvable, or not a Kafka broker): what a command
+   * that needs the broker checks before its work, instead of a client's minute-long retries and a
+   * stack trace at the end.
+   *
+   * @throws IllegalArgumentException when no broker answered
+   */
+  public static void requireBroker(KafkaSettings settings, Duration timeout) {
+    requireSettings(settings);
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    String where = "kafka.bootstrap-servers " + settings.bootstrapServers();
+    Admin admin;
+    try {
+      admin = Admin.create(props);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalArgumentException(where + ": " + cause.getMessage());
+    }
+    try {
+      admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + where, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalArgumentException(
+          where + ": no broker answered within " + Math.round(ms / 1000.0) + " s");
+    } finally {
+      admin.close(Duration.ofSeconds(1));
+    }
+  }
+
   public static Map<Integer, Long> catalogEndOffsets(KafkaSettings settings, Duration timeout) {
     requireSettings(settings);
     Properties props = new Properties();

@@ -143,4 +143,28 @@ class KafkaIOTest {
     assertThat(record.timestamp()).isEqualTo(5L);
     assertThat(json.decodeDeadLetter(record.value())).isEqualTo(letter);
   }
+
+  /**
+   * A command that needs the broker fails fast naming the setting when none answers (prewarm waited
+   * a minute for topic metadata and then printed a stack trace; compact said "null").
+   */
+  @Test
+  void aBrokerThatDoesNotAnswerFailsFastNamingTheSetting() throws Exception {
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      int port = closed.getLocalPort();
+      closed.close(); // nothing listens there now
+      KafkaSettings nobody = KafkaSettings.builder().bootstrapServers("localhost:" + port).build();
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> KafkaIO.requireBroker(nobody, java.time.Duration.ofSeconds(1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "kafka.bootstrap-servers localhost:" + port + ": no broker answered within 1 s");
+      assertThat((System.nanoTime() - t0) / 1e9).as("seconds").isLessThan(20);
+    }
+    KafkaSettings unresolvable =
+        KafkaSettings.builder().bootstrapServers("nohost.invalid:9092").build();
+    assertThatThrownBy(() -> KafkaIO.requireBroker(unresolvable, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("kafka.bootstrap-servers nohost.invalid:9092: ");
+  }
 }

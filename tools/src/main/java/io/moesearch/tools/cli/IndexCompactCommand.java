@@ -1,5 +1,6 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.IndexOptions;
@@ -49,6 +50,7 @@ final class IndexCompactCommand extends CliCommand {
       throw new ConfigException(
           "kafka.bootstrap-servers must be set: the updates are read from kafka.catalog-topic");
     }
+    KafkaIO.requireBroker(config.kafka(), PrewarmCommand.BROKER_TIMEOUT);
     IndexCompactJob.Result r =
         new IndexCompactJob(config, System.out::println)
             .run(Environments.local(config.get(IndexOptions.PARALLELISM)));

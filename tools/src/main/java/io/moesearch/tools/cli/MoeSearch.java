@@ -180,6 +180,31 @@ public final class MoeSearch implements Callable<Integer> {
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
+  /**
+   * A file the user named that cannot be read as one (missing, a directory, not permitted, not gzip
+   * though named so), as one line; {@code null} for any other failure.
+   */
+  static String inputProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.NoSuchFileException n) {
+        return "no such file " + n.getFile();
+      }
+      if (t instanceof java.nio.file.AccessDeniedException a) {
+        return "not permitted to read or write " + a.getFile();
+      }
+      if (t instanceof java.nio.file.FileSystemException f) {
+        return f.getFile() + ": " + f.getReason();
+      }
+      if (t instanceof java.io.FileNotFoundException f) {
+        return f.getMessage(); // "PATH (Is a directory)", "PATH (No such file or directory)"
+      }
+      if (t instanceof java.util.zip.ZipException z) {
+        return "not a valid gzip file: " + z.getMessage();
+      }
+    }
+    return null;
+  }
+
   /** Configuration and input errors name the setting (exit code 2); anything else is a failure. */
   private static int failure(Exception e, CommandLine cmd, ParseResult parsed) {
     String name = cmd.getCommandSpec().qualifiedName();
@@ -187,6 +212,11 @@ public final class MoeSearch implements Callable<Integer> {
         || e instanceof ArtifactException
         || e instanceof CatalogFormatException) {
       cmd.getErr().println(name + ": " + e.getMessage());
+      return 2;
+    }
+    String file = inputProblem(e);
+    if (file != null) {
+      cmd.getErr().println(name + ": " + file);
       return 2;
     }
     cmd.getErr().println(name + " failed: " + e);

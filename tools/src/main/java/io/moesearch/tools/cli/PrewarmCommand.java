@@ -54,6 +54,9 @@ final class PrewarmCommand extends CliCommand {
       description = "Or this fraction of the distinct queries (e.g. 0.01).")
   private Double fraction;
 
+  /** How long a command that needs the broker waits for it to answer before failing. */
+  static final java.time.Duration BROKER_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   @Override
   public Integer call() throws Exception {
     MoeSearchConfig config = config();
@@ -64,6 +67,7 @@ final class PrewarmCommand extends CliCommand {
       throw new ConfigException(
           "kafka.bootstrap-servers must be set: the results go to the cache-fill topic");
     }
+    KafkaIO.requireBroker(config.kafka(), BROKER_TIMEOUT);
     IndexArtifact artifact = SearchJob.resolveArtifact(config);
     QueryCodec codec =
         new QueryCodec(config.get(QueryOptions.MAX_CHARS), config.get(QueryOptions.MAX_BYTES));

@@ -1,5 +1,6 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
@@ -66,7 +67,12 @@ final class QueryCommand extends CliCommand {
   @Override
   public Integer call() throws Exception {
     atLeast("--timeout-ms", (double) timeoutMs, 1);
+    if (timeoutMs > 3_600_000) {
+      throw new IllegalArgumentException(
+          "--timeout-ms must be <= 3600000 (an hour), got " + timeoutMs);
+    }
     KafkaSettings kafka = config().kafka();
+    KafkaIO.requireBroker(kafka, PrewarmCommand.BROKER_TIMEOUT);
     Filters filters =
         brands == null && !inStock
             ? null

@@ -90,6 +90,16 @@ class MoeSearchTest {
     }
   }
 
+  /** A missing or unreadable input file is one line naming it, not a stack trace. */
+  @Test
+  void aMissingInputFileIsNamedInOneLine(@TempDir Path dir) {
+    Path missing = dir.resolve("missing.jsonl");
+    assertThat(MoeSearch.run(new String[] {"index", "build", "--catalog", missing.toString()}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("moe-search index build: no such file " + missing.toAbsolutePath());
+  }
+
   @Test
   void updateRoutingIsAnAliasOfRoutingUpdate() {
     assertThat(MoeSearch.run(new String[] {"--update-routing", "--help"})).isZero();
