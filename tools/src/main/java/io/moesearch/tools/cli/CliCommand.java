@@ -1,9 +1,11 @@
 package io.moesearch.tools.cli;
 
 import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.jobs.config.EmbedderOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -23,7 +25,22 @@ abstract class CliCommand implements Callable<Integer> {
     if (common.json != null) {
       writableFile("--json", Path.of(common.json));
     }
+    if (embedsHere()) {
+      // Checked here, where the model is loaded, not when the settings are read: a job submitted
+      // to a cluster loads it from its TaskManagers' file systems.
+      for (var option : List.of(EmbedderOptions.MODEL_PATH, EmbedderOptions.TOKENIZER_PATH)) {
+        String file = config.get(option);
+        if (!file.isEmpty() && !Files.isRegularFile(Path.of(file))) {
+          throw new ConfigException(option.key() + ": no such file " + file);
+        }
+      }
+    }
     return config;
+  }
+
+  /** Whether this command loads the embedding model in this JVM (all but cluster submission). */
+  boolean embedsHere() {
+    return true;
   }
 
   /**

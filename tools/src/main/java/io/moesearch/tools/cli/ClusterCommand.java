@@ -151,6 +151,11 @@ final class ClusterCommand {
             (unless set). Prints the job id."""
       })
   static final class Submit extends CliCommand {
+    @Override
+    boolean embedsHere() {
+      return false; // the TaskManagers load the model, from their file systems
+    }
+
     @Option(
         names = "--work-dir",
         paramLabel = "DIR",

@@ -98,6 +98,22 @@ class MoeSearchTest {
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).strip())
         .isEqualTo("moe-search index build: no such file " + missing.toAbsolutePath());
+    err.reset();
+    String model = dir.resolve("model.onnx").toString();
+    assertThat(
+            MoeSearch.run(
+                new String[] {
+                  "index",
+                  "build",
+                  "--set",
+                  "embedder.model-path=" + model,
+                  "--set",
+                  "embedder.tokenizer-path=" + model
+                }))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .as("before a Flink task fails on it")
+        .isEqualTo("moe-search index build: embedder.model-path: no such file " + model);
   }
 
   @Test
