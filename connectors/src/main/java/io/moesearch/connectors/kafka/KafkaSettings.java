@@ -309,7 +309,7 @@ public record KafkaSettings(
       }
     }
     throw new IllegalArgumentException(
-        DELIVERY_GUARANTEE + " must be one of EXACTLY_ONCE, AT_LEAST_ONCE, NONE, got " + value);
+        DELIVERY_GUARANTEE + " must be one of exactly-once, at-least-once, none, got " + value);
   }
 
   /** Mutable builder; {@link #build()} validates. */
