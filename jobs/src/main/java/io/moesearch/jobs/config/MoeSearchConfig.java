@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -45,8 +46,8 @@ import org.apache.flink.configuration.Configuration;
 public final class MoeSearchConfig implements Serializable {
 
   /** A decimal number as people write one: sign, digits, an optional fraction and exponent. */
-  private static final java.util.regex.Pattern DECIMAL =
-      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private final Map<String, String> values;
   private final Map<String, String> kafkaProperties;
@@ -62,12 +63,16 @@ public final class MoeSearchConfig implements Serializable {
   /**
    * System property naming the project directory ({@code bin/moe-search} sets it): the default
    * paths ({@link #PROJECT_PATHS}: the shipped catalogue, judgements, index root and fill key) are
-   * resolved against it, so a command run from any directory finds them; paths a user gives are
-   * relative to the working directory, as on any command line. Unset (tests, a cluster): as given.
+   * resolved against it, so a command run from any directory finds them; paths a user gives on the
+   * command line are relative to the working directory, as on any command line, and paths in a
+   * config file are relative to that file's directory ({@link #FILE_PATHS}). Unset (tests, a
+   * cluster): the defaults as given.
    */
   public static final String HOME_PROPERTY = "moe.search.home";
 
   /** The settings whose defaults name files of the project (comma-separated lists allowed). */
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
+
   static final List<ConfigOption<String>> PROJECT_PATHS =
       List.of(
           CatalogOptions.PATH,
@@ -75,6 +80,24 @@ public final class MoeSearchConfig implements Serializable {
           CacheOptions.FILL_KEY_FILE,
           EvalOptions.JUDGEMENTS,
           EvalOptions.TRAIN_JUDGEMENTS);
+
+  /**
+   * The settings naming files or directories. A relative path written in a config file is resolved
+   * against the file's directory (as docker-compose and Cargo do), so a file means the same
+   * wherever it is used from; a URI ({@code file:///…}, {@code s3://…}) is kept as written.
+   */
+  static final List<ConfigOption<String>> FILE_PATHS =
+      List.of(
+          CatalogOptions.PATH,
+          IndexOptions.ROOT,
+          IndexOptions.PATH,
+          CacheOptions.FILL_KEY_FILE,
+          EvalOptions.JUDGEMENTS,
+          EvalOptions.TRAIN_JUDGEMENTS,
+          EmbedderOptions.MODEL_PATH,
+          EmbedderOptions.TOKENIZER_PATH,
+          RankingOptions.SYNONYMS_PATH,
+          JobOptions.CHECKPOINT_DIR);
 
   /** The project directory ({@link #HOME_PROPERTY}), or the working directory when unset. */
   public static Path home() {
@@ -104,6 +127,10 @@ public final class MoeSearchConfig implements Serializable {
             throw new ConfigException(file + ": the config file must be a YAML mapping");
           }
           flatten("", root, merged, kafka, file.toString());
+          Path dir = file.toAbsolutePath().normalize().getParent();
+          for (ConfigOption<String> option : FILE_PATHS) {
+            merged.computeIfPresent(option.key(), (k, v) -> inHome(dir, v));
+          }
         }
       } catch (IOException e) {
         throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
@@ -121,12 +148,18 @@ public final class MoeSearchConfig implements Serializable {
     return new MoeSearchConfig(merged, kafka);
   }
 
-  /** Each comma-separated relative path of {@code paths} resolved against {@code home}. */
+  /**
+   * Each comma-separated relative path of {@code paths} resolved against {@code home}; empty
+   * entries, absolute paths and URIs ({@code scheme:…}) as written.
+   */
   static String inHome(Path home, String paths) {
     List<String> out = new ArrayList<>();
     for (String p : paths.split(",")) {
       String t = p.trim();
-      out.add(t.isEmpty() || Path.of(t).isAbsolute() ? t : home.resolve(t).toString());
+      out.add(
+          t.isEmpty() || URI_SCHEME.matcher(t).lookingAt() || Path.of(t).isAbsolute()
+              ? t
+              : home.resolve(t).normalize().toString());
     }
     return String.join(",", out);
   }

@@ -41,8 +41,18 @@ class ConfigReferenceTest {
     MoeSearchConfig.flatten(
         "", new ObjectMapper(new YAMLFactory()).readTree(CONF.toFile()), flat, kafka, "conf");
     assertSameKeys(flat.keySet(), CONF.toString());
-    MoeSearchConfig defaults = MoeSearchConfig.defaultsWith(Map.of());
-    MoeSearchConfig example = MoeSearchConfig.defaultsWith(flat);
+    // Its paths are relative to conf/: loaded, they are the defaults of bin/moe-search (the
+    // project's files).
+    Map<ConfigOption<?>, Object> defaults = new LinkedHashMap<>();
+    Map<ConfigOption<?>, Object> example = new LinkedHashMap<>();
+    MoeSearchConfigTest.inHome(
+        Path.of("..").toAbsolutePath().normalize(),
+        () -> {
+          MoeSearchConfig d = MoeSearchConfig.defaultsWith(Map.of());
+          MoeSearchConfig e = MoeSearchConfig.load(CONF, Map.of());
+          AllOptions.BY_KEY.values().forEach(o -> defaults.put(o, d.get(o)));
+          AllOptions.BY_KEY.values().forEach(o -> example.put(o, e.get(o)));
+        });
     for (ConfigOption<?> o : AllOptions.BY_KEY.values()) {
       assertThat(example.get(o)).as(o.key() + " in " + CONF).isEqualTo(defaults.get(o));
     }

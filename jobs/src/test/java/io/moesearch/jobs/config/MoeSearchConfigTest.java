@@ -331,15 +331,63 @@ class MoeSearchConfigTest {
    */
   @Test
   void theProjectsDefaultPathsResolveAgainstItsHomeAndTheUsersPathsDoNot(@TempDir Path home) {
+    inHome(
+        home,
+        () -> {
+          MoeSearchConfig c = MoeSearchConfig.defaultsWith(Map.of("index.root", "my/index"));
+          assertThat(c.catalogPath()).isEqualTo(home.resolve("data/icecat/products_core.jsonl.gz"));
+          assertThat(c.indexRoot()).isEqualTo(Path.of("my/index"));
+          assertThat(c.judgements()).hasSize(4).allMatch(p -> p.startsWith(home));
+          assertThat(c.get(CacheOptions.FILL_KEY_FILE))
+              .isEqualTo(home.resolve("artifacts/cache-fill.key").toString());
+        });
+    assertThat(MoeSearchConfig.defaultsWith(Map.of()).catalogPath())
+        .as("no home: as given")
+        .isEqualTo(Path.of("data/icecat/products_core.jsonl.gz"));
+  }
+
+  /**
+   * A relative path in a config file is relative to the file, so "--config conf/moe-search.yaml"
+   * means the same from any directory (resolved against the working directory, it read no catalogue
+   * and created a second fill key, whose fills the job then rejected). Flags stay relative to the
+   * working directory; absolute paths and URIs are kept.
+   */
+  @Test
+  void relativePathsInAConfigFileAreRelativeToTheFile(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("conf/m"));
+    Files.writeString(dir.resolve("conf/m/syn.txt"), "laptop, notebook\n");
+    Path conf = Files.createDirectories(dir.resolve("conf")).resolve("shop.yaml");
+    Files.writeString(
+        conf,
+        """
+        catalog: {path: ../data/shop.csv}
+        cache: {fill-key-file: /keys/fill.key}
+        job: {checkpoint-dir: "file:///ck"}
+        eval: {judgements: "a.csv, /b.csv"}
+        embedder: {model-path: m/model.onnx, tokenizer-path: /m/tokenizer.json}
+        ranking: {synonyms-path: m/syn.txt}
+        """);
+    MoeSearchConfig c = MoeSearchConfig.load(conf, Map.of("index.root", "idx"));
+    assertThat(c.catalogPath()).isEqualTo(dir.resolve("data/shop.csv").toAbsolutePath());
+    assertThat(c.get(CacheOptions.FILL_KEY_FILE)).isEqualTo("/keys/fill.key");
+    assertThat(c.get(JobOptions.CHECKPOINT_DIR)).isEqualTo("file:///ck");
+    assertThat(c.judgements())
+        .containsExactly(dir.resolve("conf/a.csv").toAbsolutePath(), Path.of("/b.csv"));
+    assertThat(c.get(EmbedderOptions.MODEL_PATH))
+        .isEqualTo(dir.resolve("conf/m/model.onnx").toAbsolutePath().toString());
+    assertThat(c.get(EmbedderOptions.TOKENIZER_PATH)).isEqualTo("/m/tokenizer.json");
+    assertThat(c.get(RankingOptions.SYNONYMS_PATH))
+        .isEqualTo(dir.resolve("conf/m/syn.txt").toAbsolutePath().toString());
+    assertThat(c.get(IndexOptions.PATH)).as("empty stays empty").isEmpty();
+    assertThat(c.indexRoot()).as("a flag: the working directory's").isEqualTo(Path.of("idx"));
+  }
+
+  /** Runs {@code body} with {@link MoeSearchConfig#HOME_PROPERTY} set to {@code home}. */
+  static void inHome(Path home, Runnable body) {
     String before = System.getProperty(MoeSearchConfig.HOME_PROPERTY);
     System.setProperty(MoeSearchConfig.HOME_PROPERTY, home.toString());
     try {
-      MoeSearchConfig c = MoeSearchConfig.defaultsWith(Map.of("index.root", "my/index"));
-      assertThat(c.catalogPath()).isEqualTo(home.resolve("data/icecat/products_core.jsonl.gz"));
-      assertThat(c.indexRoot()).isEqualTo(Path.of("my/index"));
-      assertThat(c.judgements()).hasSize(4).allMatch(p -> p.startsWith(home));
-      assertThat(c.get(CacheOptions.FILL_KEY_FILE))
-          .isEqualTo(home.resolve("artifacts/cache-fill.key").toString());
+      body.run();
     } finally {
       if (before == null) {
         System.clearProperty(MoeSearchConfig.HOME_PROPERTY);
@@ -347,9 +395,6 @@ class MoeSearchConfigTest {
         System.setProperty(MoeSearchConfig.HOME_PROPERTY, before);
       }
     }
-    assertThat(MoeSearchConfig.defaultsWith(Map.of()).catalogPath())
-        .as("no home: as given")
-        .isEqualTo(Path.of("data/icecat/products_core.jsonl.gz"));
   }
 
   @Test
@@ -366,8 +411,11 @@ class MoeSearchConfigTest {
 
   @Test
   void theShippedExampleConfigsLoad() {
-    assertThat(MoeSearchConfig.load(Path.of("../conf/moe-search.yaml"), Map.of()).asMap())
-        .isEqualTo(MoeSearchConfig.defaultsWith(Map.of()).asMap());
+    inHome(
+        Path.of("..").toAbsolutePath().normalize(),
+        () ->
+            assertThat(MoeSearchConfig.load(Path.of("../conf/moe-search.yaml"), Map.of()).asMap())
+                .isEqualTo(MoeSearchConfig.defaultsWith(Map.of()).asMap()));
     MoeSearchConfig cluster = MoeSearchConfig.load(Path.of("../conf/cluster.yaml"), Map.of());
     assertThat(cluster.kafka().bootstrapServers()).isEqualTo("kafka:9092");
     // The fill key lives in the artifact directory the containers mount (docker-compose.yml), not
