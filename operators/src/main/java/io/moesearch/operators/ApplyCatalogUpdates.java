@@ -227,9 +227,13 @@ public final class ApplyCatalogUpdates
                 u.productId(),
                 appliedAt,
                 upsert,
-                next.kind() == DeltaEntry.Kind.HIDDEN
-                    ? null
-                    : new LivePatch(appliedAt, next.price(), next.inStock())));
+                switch (next.kind()) {
+                  case HIDDEN -> null;
+                  // A patch of a catalogue product: a null price keeps the catalogue's.
+                  case PATCHED -> new LivePatch(appliedAt, next.price(), next.inStock());
+                  // The whole product: a null price is none (an upsert without one).
+                  case LIVE -> LivePatch.ofProduct(appliedAt, next.price(), next.inStock());
+                }));
         for (CatalogChanges.SlotEntry e : slots) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }

@@ -26,7 +26,10 @@ public record CatalogChange(
     }
   }
 
-  /** The experts an upserted product joined (empty for patches and deletes). */
+  /**
+   * The experts an upserted product joined (also for a patch of an upserted product, whose change
+   * carries its signature); empty for patches of catalogue products and for deletes.
+   */
   public int[] experts() {
     return upsert == null ? NONE : upsert.experts();
   }

@@ -391,7 +391,7 @@ final class CatalogCoherence {
       if (lp == null || lp.appliedAtMillis() < since) {
         continue;
       }
-      Double price = lp.price() != null ? lp.price() : item.price();
+      Double price = lp.priceOver(item.price());
       if (!filtersKnown) {
         return null;
       }

@@ -44,7 +44,7 @@ final class ChangeFence {
       } else {
         LivePatch lp = patches.apply(item.productId());
         if (lp != null) {
-          Double price = lp.price() != null ? lp.price() : item.price();
+          Double price = lp.priceOver(item.price());
           now =
               LiveValues.pass(filters, price, lp.inStock())
                   ? item.withLive(price, lp.inStock())

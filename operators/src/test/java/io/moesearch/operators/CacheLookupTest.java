@@ -721,6 +721,23 @@ class CacheLookupTest {
   }
 
   /**
+   * An upsert of an item of a cached answer, as the apply operator sends it (its signature and its
+   * live price and stock): its text may have changed, so the answer is recomputed, not served with
+   * the live values as a patch's would be; even when the upsert joins no expert the answer searched
+   * and shares none of its terms.
+   */
+  @Test
+  void anUpsertOfAnItemIsNotServedWithItsLiveValuesButRecomputed() throws Exception {
+    fill(resultFillAt("usb cable", T, 0.5f, 4));
+    CatalogChange upsert = upsert("p2", T + 500, "garden hose", new float[] {0, 0, 1}, 9);
+    change(
+        new CatalogChange("p2", T + 500, upsert.upsert(), LivePatch.ofProduct(T + 500, 2.0, true)));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).isEmpty();
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+  }
+
+  /**
    * Without a dense floor (a fill from before it was recorded), a new product in one of the experts
    * a cached result searched invalidates it; others not.
    */

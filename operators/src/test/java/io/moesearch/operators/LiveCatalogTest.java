@@ -236,6 +236,20 @@ class LiveCatalogTest {
         .containsExactly(25.0, false);
     assertThat(changes.get(2).upsert()).isNull();
     assertThat(changes.get(2).patch()).isNull();
+
+    // Without a price: an upserted product has none; a patch of a catalogue product keeps its own.
+    send(upsert(new Product("new-3", "qwzzy toaster", "Quuxco", "TS2", "", null, null), null, 20));
+    Product base = catalog.products().get(0);
+    send(patch(base.id(), null, false, 21));
+    List<LivePatch> more =
+        apply.getSideOutput(ApplyCatalogUpdates.CHANGES).stream()
+            .skip(3)
+            .map(r -> r.getValue().patch())
+            .toList();
+    assertThat(more)
+        .extracting(lp -> lp.priceOver(12.5))
+        .as("the price served for an item ranked at 12.5")
+        .containsExactly(null, 12.5);
   }
 
   @Test

@@ -491,6 +491,40 @@ class MergePartialsTest {
                         }));
   }
 
+  /**
+   * An upsert without a price (the product has none now) reaches the merge before a slot that still
+   * returns the product at its old price: the merge serves it without a price, and a price filter
+   * drops it (the old price was kept: a null live price meant "the catalogue's").
+   */
+  @Test
+  void anUpsertWithoutAPriceIsServedWithoutTheOldPrice() throws Exception {
+    long now = System.currentTimeMillis();
+    var signature =
+        new io.moesearch.core.live.UpsertSignature(
+            now, new int[] {2}, new float[] {1f}, new int[0]);
+    change(new CatalogChange("p-b", now, signature, LivePatch.ofProduct(now, null, true)));
+    SearchQuery underHundred =
+        new SearchQuery("q-3", "usb c cable", 4, new Filters(null, null, 150.0, null), 0, null);
+    process(partial(underHundred, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
+    process(partial(underHundred, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
+    process(partial(underHundred, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
+    assertThat(harness.extractOutputValues())
+        .last()
+        .satisfies(
+            r -> assertThat(r.items()).extracting(RankedItem::productId).doesNotContain("p-b"));
+
+    process(partial(QUERY, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
+    process(partial(QUERY, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
+    process(partial(QUERY, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
+    assertThat(harness.extractOutputValues())
+        .last()
+        .satisfies(
+            r ->
+                assertThat(Arrays.stream(r.items()).filter(i -> i.productId().equals("p-b")))
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.price()).isNull()));
+  }
+
   @Test
   void theFenceForgetsChangesOlderThanItsRetention() throws Exception {
     change(

@@ -247,8 +247,8 @@ public final class StateDescriptors {
 
   /**
    * The merge's fence of recent patches, broadcast state: product id → its live price and stock
-   * after its newest patch (dropped when it is upserted or deleted). Pruned by the merge (older
-   * than its fence retention).
+   * after its newest change (an upsert's too; dropped when it is deleted). Pruned by the merge
+   * (older than its fence retention).
    */
   public static MapStateDescriptor<String, LivePatch> mergeFencePatches() {
     return new MapStateDescriptor<>(
@@ -257,8 +257,8 @@ public final class StateDescriptors {
 
   /**
    * The query cache's recent patches, broadcast state: product id → its live price and stock after
-   * its newest patch (dropped when it is upserted or deleted), with which cached answers holding it
-   * are served. Pruned after the L1/L2 TTL, which no cached result can predate.
+   * its newest change (an upsert's too; dropped when it is deleted), with which cached answers
+   * holding it are served. Pruned after the L1/L2 TTL, which no cached result can predate.
    */
   public static MapStateDescriptor<String, LivePatch> catalogPatches() {
     return new MapStateDescriptor<>(

@@ -83,13 +83,6 @@ public final class KafkaIO {
   }
 
   /**
-   * The catalogue topic's end offsets as a {@code read_committed} consumer sees them now: partition
-   * → the offset after its last committed record (what {@code index compact} folds up to).
-   *
-   * @throws IllegalStateException if the broker does not answer within {@code timeout} or the topic
-   *     does not exist
-   */
-  /**
    * Fails within about {@code timeout}, naming {@code kafka.bootstrap-servers}, when no broker of
    * {@code settings} answers (unreachable, unresolvable, or not a Kafka broker): what a command
    * that needs the broker checks before its work, instead of a client's minute-long retries and a
@@ -126,6 +119,13 @@ public final class KafkaIO {
     }
   }
 
+  /**
+   * The catalogue topic's end offsets as a {@code read_committed} consumer sees them now: partition
+   * → the offset after its last committed record (what {@code index compact} folds up to).
+   *
+   * @throws IllegalStateException if the broker does not answer within {@code timeout} or the topic
+   *     does not exist
+   */
   public static Map<Integer, Long> catalogEndOffsets(KafkaSettings settings, Duration timeout) {
     requireSettings(settings);
     Properties props = new Properties();

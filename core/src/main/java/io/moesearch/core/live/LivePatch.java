@@ -1,18 +1,41 @@
 package io.moesearch.core.live;
 
 /**
- * A product's live price and stock after a patch, as the query cache keeps it to serve cached
- * answers holding the product with the live values instead of recomputing them: price and stock do
- * not rank, so only a filter they now fail changes an answer.
+ * A product's live price and stock after a change, as the query cache and the merge keep it to
+ * serve answers holding the product with the live values instead of recomputing them: price and
+ * stock do not rank, so only a filter they now fail changes an answer.
  *
- * @param appliedAtMillis when the patch was applied (epoch millis)
- * @param price the live price, {@code null} when the catalogue's (never patched)
+ * @param appliedAtMillis when the change was applied (epoch millis)
+ * @param price the live price; {@code null}: the catalogue's (never patched), or none when {@code
+ *     unpriced}
  * @param inStock the live stock
+ * @param unpriced the product has no price now (an upsert without one); {@code price} is then null
  */
-public record LivePatch(long appliedAtMillis, Double price, boolean inStock) {
+public record LivePatch(long appliedAtMillis, Double price, boolean inStock, boolean unpriced) {
   public LivePatch {
     if (price != null && !(price >= 0 && Double.isFinite(price))) {
       throw new IllegalArgumentException("price must be finite and >= 0, got " + price);
     }
+    if (unpriced && price != null) {
+      throw new IllegalArgumentException("an unpriced product has no price, got " + price);
+    }
+  }
+
+  /** A patch's live values: {@code price} null keeps the catalogue's. */
+  public LivePatch(long appliedAtMillis, Double price, boolean inStock) {
+    this(appliedAtMillis, price, inStock, false);
+  }
+
+  /**
+   * The live values of a change whose result is the whole product (an upsert, or a patch of an
+   * upserted product): a null {@code price} means it has none.
+   */
+  public static LivePatch ofProduct(long appliedAtMillis, Double price, boolean inStock) {
+    return new LivePatch(appliedAtMillis, price, inStock, price == null);
+  }
+
+  /** The price to serve for an item that was ranked showing {@code ranked}. */
+  public Double priceOver(Double ranked) {
+    return unpriced ? null : price != null ? price : ranked;
   }
 }
