@@ -38,7 +38,10 @@ abstract class CliCommand implements Callable<Integer> {
     return config;
   }
 
-  /** Whether this command loads the embedding model in this JVM (all but cluster submission). */
+  /**
+   * Whether this command loads the embedding model in this JVM: all but those that only talk to a
+   * broker or a cluster ({@code query}, {@code cluster up} and {@code submit}).
+   */
   boolean embedsHere() {
     return true;
   }
@@ -53,6 +56,20 @@ abstract class CliCommand implements Callable<Integer> {
     }
     Path parent = file.toAbsolutePath().getParent();
     writableDirectory(flag, parent == null ? Path.of("/") : parent);
+  }
+
+  /**
+   * Fails at once, naming {@code flag}, when {@code file} can neither be read (it exists) nor be
+   * created: a file such as the cache-fill key, read when present and written when not.
+   */
+  static void readableOrCreatable(String flag, Path file) {
+    if (!Files.exists(file)) {
+      writableFile(flag, file);
+    } else if (!Files.isRegularFile(file)) {
+      throw new ConfigException(flag + ": " + file + " is not a file");
+    } else if (!Files.isReadable(file)) {
+      throw new ConfigException(flag + ": cannot read " + file);
+    }
   }
 
   /**

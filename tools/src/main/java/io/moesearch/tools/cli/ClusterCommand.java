@@ -71,6 +71,11 @@ final class ClusterCommand {
     @Spec CommandSpec spec;
 
     @Override
+    boolean embedsHere() {
+      return false; // a job submitted later loads the model, in the TaskManagers
+    }
+
+    @Override
     public Integer call() throws Exception {
       atLeast("--task-managers", taskManagers, 1);
       MoeSearchConfig config = config();

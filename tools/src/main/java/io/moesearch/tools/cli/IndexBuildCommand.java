@@ -64,7 +64,9 @@ final class IndexBuildCommand extends CliCommand {
   public Integer call() throws Exception {
     MoeSearchConfig config = config();
     writableDirectory("--out (index.root)", config.indexRoot());
-    writableFile(CacheOptions.FILL_KEY_FILE.key(), Path.of(config.get(CacheOptions.FILL_KEY_FILE)));
+    // An existing key is only read (it may sit in a directory this user cannot write).
+    readableOrCreatable(
+        CacheOptions.FILL_KEY_FILE.key(), Path.of(config.get(CacheOptions.FILL_KEY_FILE)));
     IndexBuildJob.Result r =
         new IndexBuildJob(config, System.out::println)
             .run(Environments.local(config.get(IndexOptions.PARALLELISM)));

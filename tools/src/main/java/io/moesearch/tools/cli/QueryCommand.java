@@ -65,6 +65,11 @@ final class QueryCommand extends CliCommand {
   long timeoutMs;
 
   @Override
+  boolean embedsHere() {
+    return false; // the job embeds the query
+  }
+
+  @Override
   public Integer call() throws Exception {
     atLeast("--timeout-ms", (double) timeoutMs, 1);
     if (timeoutMs > 3_600_000) {

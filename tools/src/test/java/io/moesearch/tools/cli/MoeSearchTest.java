@@ -116,6 +116,68 @@ class MoeSearchTest {
         .isEqualTo("moe-search index build: embedder.model-path: no such file " + model);
   }
 
+  /**
+   * The model's files are checked only where the model is loaded: {@code query} sends the text to
+   * the job, so a model path of the job's machine is not this one's business (it failed naming the
+   * model before saying the broker was not set).
+   */
+  @Test
+  void aCommandThatLoadsNoModelDoesNotCheckItsFiles(@TempDir Path dir) {
+    String model = dir.resolve("model.onnx").toString();
+    assertThat(
+            MoeSearch.run(
+                new String[] {
+                  "query",
+                  "usb cable",
+                  "--set",
+                  "embedder.model-path=" + model,
+                  "--set",
+                  "embedder.tokenizer-path=" + model
+                }))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("kafka.bootstrap-servers")
+        .doesNotContain("embedder.model-path");
+  }
+
+  /**
+   * An existing cache-fill key is only read: a build whose key sits in a directory it cannot write
+   * gets past the check (it failed "cannot write under"); a key that is a directory fails naming
+   * the setting.
+   */
+  @Test
+  void anExistingFillKeyNeedsOnlyToBeReadable(@TempDir Path dir) throws Exception {
+    Path keys = Files.createDirectories(dir.resolve("keys"));
+    Path key = Files.writeString(keys.resolve("fill.key"), "00".repeat(32));
+    assertThat(
+            MoeSearch.run(new String[] {"index", "build", "--set", "cache.fill-key-file=" + keys}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("cache.fill-key-file: " + keys);
+    err.reset();
+    Path missing = dir.resolve("missing.jsonl");
+    assertThat(keys.toFile().setWritable(false)).isTrue();
+    try {
+      // Root writes anywhere: the unwritable directory proves nothing there.
+      org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(keys), "running as root");
+      assertThat(
+              MoeSearch.run(
+                  new String[] {
+                    "index",
+                    "build",
+                    "--catalog",
+                    missing.toString(),
+                    "--set",
+                    "cache.fill-key-file=" + key
+                  }))
+          .isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8).strip())
+          .as("past the key, on to the catalogue")
+          .isEqualTo("moe-search index build: no such file " + missing.toAbsolutePath());
+    } finally {
+      keys.toFile().setWritable(true);
+    }
+  }
+
   @Test
   void updateRoutingIsAnAliasOfRoutingUpdate() {
     assertThat(MoeSearch.run(new String[] {"--update-routing", "--help"})).isZero();
