@@ -41,6 +41,13 @@ final class CatalogCoherence {
    */
   private static final String PRUNED_UNTIL = "u:pruned-until";
 
+  /**
+   * {@link CacheLookup#CHANGES} key: when this state recorded its first change, every upsert since
+   * recorded under {@link #LAST_UPSERT} (absent in state written before it was kept: there an
+   * absent {@link #LAST_UPSERT} proves nothing).
+   */
+  private static final String TRACKED_SINCE = "u:tracked-since";
+
   /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
   static final long INCOHERENT = Long.MIN_VALUE;
 
@@ -167,6 +174,9 @@ final class CatalogCoherence {
     BroadcastState<String, LivePatch> patches = states.getBroadcastState(CacheLookup.PATCHES);
     BroadcastState<String, UpsertSignature> upserts = states.getBroadcastState(CacheLookup.UPSERTS);
     Long any = changes.get(LAST_CHANGE);
+    if (any == null) {
+      changes.put(TRACKED_SINCE, c.appliedAtMillis());
+    }
     changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
     if (c.patch() != null) {
       // Price and stock do not rank: cached answers holding it are served with the live values.
@@ -312,6 +322,13 @@ final class CatalogCoherence {
     Long lastUpsert = changes.get(LAST_UPSERT);
     if (lastUpsert != null && lastUpsert < since) {
       return checked; // no upsert since: nothing new can have come in
+    }
+    Long trackedSince = changes.get(TRACKED_SINCE);
+    if (lastUpsert == null && trackedSince != null && trackedSince <= since) {
+      // Only patches and deletes since this state began (a shop changing prices and stock, adding
+      // nothing): nothing new can have come in. Before, such a result was dropped 30 s after it
+      // was computed, as if an upsert might have been lost.
+      return checked;
     }
     boolean expertReceived = false;
     for (int e : r.experts()) {

@@ -1037,6 +1037,24 @@ class CacheLookupTest {
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 
+  /**
+   * A catalogue fed only patches and deletes (prices and stock change all day, nothing is added):
+   * nothing new can enter a cached answer, so one older than the lexical delay is still served (it
+   * was dropped 30 s after it was computed, as if an upsert might have been lost).
+   */
+  @Test
+  void withOnlyPatchesAndDeletesAnOldAnswerIsStillServed() throws Exception {
+    long now = System.currentTimeMillis();
+    long old = now - CacheLookup.LEXICAL_ENTRY_DELAY_MS - 20_000;
+    change(pricePatch("p-other", old - 5_000, 3.0, true)); // the state's first change
+    fill(resultFillAt("usb cable", old, 0.5f, 4));
+    change(removal("p-gone", now - 1_000));
+    change(pricePatch("p-else", now - 500, 4.0, true));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(misses()).isEmpty();
+  }
+
   /** A fill computed before a patch of one of its items is cached with the live values. */
   @Test
   void aFillThatPredatesAPatchIsCachedWithTheLivePrice() throws Exception {
