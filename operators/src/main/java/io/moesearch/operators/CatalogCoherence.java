@@ -42,9 +42,9 @@ final class CatalogCoherence {
   private static final String PRUNED_UNTIL = "u:pruned-until";
 
   /**
-   * {@link CacheLookup#CHANGES} key: when this state recorded its first change, every upsert since
-   * recorded under {@link #LAST_UPSERT} (absent in state written before it was kept: there an
-   * absent {@link #LAST_UPSERT} proves nothing).
+   * {@link CacheLookup#CHANGES} key: when this state recorded its first change (restored from a
+   * build that did not keep this key: its first change since), every upsert since recorded under
+   * {@link #LAST_UPSERT}; without it an absent {@link #LAST_UPSERT} proves nothing.
    */
   private static final String TRACKED_SINCE = "u:tracked-since";
 
@@ -173,10 +173,16 @@ final class CatalogCoherence {
     BroadcastState<String, Long> changes = states.getBroadcastState(CacheLookup.CHANGES);
     BroadcastState<String, LivePatch> patches = states.getBroadcastState(CacheLookup.PATCHES);
     BroadcastState<String, UpsertSignature> upserts = states.getBroadcastState(CacheLookup.UPSERTS);
-    Long any = changes.get(LAST_CHANGE);
-    if (any == null) {
+    if (c.upsert() != null) {
+      // First: whatever fails below, no upsert goes unrecorded in LAST_UPSERT.
+      Long last = changes.get(LAST_UPSERT);
+      changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
+    }
+    if (changes.get(TRACKED_SINCE) == null) {
+      // Also in state restored from a build that did not keep it: every upsert from now on is.
       changes.put(TRACKED_SINCE, c.appliedAtMillis());
     }
+    Long any = changes.get(LAST_CHANGE);
     changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
     if (c.patch() != null) {
       // Price and stock do not rank: cached answers holding it are served with the live values.
@@ -203,8 +209,6 @@ final class CatalogCoherence {
       }
       upserts.put(c.productId(), u);
       upsertsSincePrune++;
-      Long last = changes.get(LAST_UPSERT);
-      changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
     } else {
       // A patch or delete: the product's earlier upsert no longer describes it (and a delete
       // cannot enter anything).
@@ -327,8 +331,9 @@ final class CatalogCoherence {
     if (lastUpsert == null && trackedSince != null && trackedSince <= since) {
       // Only patches and deletes since this state began (a shop changing prices and stock, adding
       // nothing): nothing new can have come in. Before, such a result was dropped 30 s after it
-      // was computed, as if an upsert might have been lost.
-      return checked;
+      // was computed, as if an upsert might have been lost. Not re-dated: an upsert of another
+      // apply subtask, applied before the newest change received, may still be on its way.
+      return r.createdAt();
     }
     boolean expertReceived = false;
     for (int e : r.experts()) {

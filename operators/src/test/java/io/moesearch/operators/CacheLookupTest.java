@@ -1055,6 +1055,28 @@ class CacheLookupTest {
     assertThat(misses()).isEmpty();
   }
 
+  /**
+   * The same in state restored from a build that did not record when it began tracking upserts:
+   * tracking starts at the first change after the restore (it never did: the answer was dropped 30
+   * s after it was computed for as long as the state lived).
+   */
+  @Test
+  void withOnlyPatchesAndDeletesSinceARestoreFromAnOlderBuildAnOldAnswerIsStillServed()
+      throws Exception {
+    long now = System.currentTimeMillis();
+    long old = now - CacheLookup.LEXICAL_ENTRY_DELAY_MS - 20_000;
+    // What the older build kept: the newest change, no record of when tracking began.
+    harness.getBroadcastState(CacheLookup.CHANGES).put("u:any", old - 60_000);
+    change(pricePatch("p-other", old - 5_000, 3.0, true)); // the first change after the restore
+    fill(resultFillAt("usb cable", old, 0.5f, 4));
+    fill(resultFillAt("hdmi cable", old - 10_000, 0.5f, 4)); // before tracking began
+    change(pricePatch("p-else", now - 500, 4.0, true));
+    send(query("q1", "usb cable"));
+    send(query("q2", "hdmi cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
   /** A fill computed before a patch of one of its items is cached with the live values. */
   @Test
   void aFillThatPredatesAPatchIsCachedWithTheLivePrice() throws Exception {

@@ -71,7 +71,11 @@ public final class MoeSearchConfig implements Serializable {
   public static final String HOME_PROPERTY = "moe.search.home";
 
   /** The settings whose defaults name files of the project (comma-separated lists allowed). */
-  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:/");
+
+  /** The path settings that hold a comma-separated list of paths. */
+  private static final List<ConfigOption<String>> PATH_LISTS =
+      List.of(EvalOptions.JUDGEMENTS, EvalOptions.TRAIN_JUDGEMENTS);
 
   static final List<ConfigOption<String>> PROJECT_PATHS =
       List.of(
@@ -127,9 +131,9 @@ public final class MoeSearchConfig implements Serializable {
             throw new ConfigException(file + ": the config file must be a YAML mapping");
           }
           flatten("", root, merged, kafka, file.toString());
-          Path dir = file.toAbsolutePath().normalize().getParent();
+          Path dir = file.toRealPath().getParent();
           for (ConfigOption<String> option : FILE_PATHS) {
-            merged.computeIfPresent(option.key(), (k, v) -> inHome(dir, v));
+            merged.computeIfPresent(option.key(), (k, v) -> resolved(option, dir, v));
           }
         }
       } catch (IOException e) {
@@ -141,7 +145,7 @@ public final class MoeSearchConfig implements Serializable {
     if (!home.isBlank()) {
       for (ConfigOption<String> option : PROJECT_PATHS) {
         if (!merged.containsKey(option.key())) {
-          merged.put(option.key(), inHome(Path.of(home), option.defaultValue()));
+          merged.put(option.key(), resolved(option, Path.of(home), option.defaultValue()));
         }
       }
     }
@@ -149,19 +153,25 @@ public final class MoeSearchConfig implements Serializable {
   }
 
   /**
-   * Each comma-separated relative path of {@code paths} resolved against {@code home}; empty
-   * entries, absolute paths and URIs ({@code scheme:…}) as written.
+   * {@code value} of the path setting {@code option} resolved against {@code dir}: each entry of a
+   * comma-separated list ({@link #PATH_LISTS}), else the whole value; empty values, absolute paths
+   * and URIs ({@code scheme:/…}) as written.
    */
-  static String inHome(Path home, String paths) {
+  static String resolved(ConfigOption<String> option, Path dir, String value) {
+    if (!PATH_LISTS.contains(option)) {
+      return resolved(dir, value.trim());
+    }
     List<String> out = new ArrayList<>();
-    for (String p : paths.split(",")) {
-      String t = p.trim();
-      out.add(
-          t.isEmpty() || URI_SCHEME.matcher(t).lookingAt() || Path.of(t).isAbsolute()
-              ? t
-              : home.resolve(t).normalize().toString());
+    for (String p : value.split(",")) {
+      out.add(resolved(dir, p.trim()));
     }
     return String.join(",", out);
+  }
+
+  private static String resolved(Path dir, String path) {
+    return path.isEmpty() || URI_SCHEME.matcher(path).lookingAt() || Path.of(path).isAbsolute()
+        ? path
+        : dir.resolve(path).normalize().toString();
   }
 
   private static String stripKafka(String key) {

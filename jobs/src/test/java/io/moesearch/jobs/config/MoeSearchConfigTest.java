@@ -360,7 +360,8 @@ class MoeSearchConfigTest {
     Files.writeString(
         conf,
         """
-        catalog: {path: ../data/shop.csv}
+        catalog: {path: "../data/shop,2024.csv"}
+        index: {path: "snapshots/v2:10.00"}
         cache: {fill-key-file: /keys/fill.key}
         job: {checkpoint-dir: "file:///ck"}
         eval: {judgements: "a.csv, /b.csv"}
@@ -368,17 +369,21 @@ class MoeSearchConfigTest {
         ranking: {synonyms-path: m/syn.txt}
         """);
     MoeSearchConfig c = MoeSearchConfig.load(conf, Map.of("index.root", "idx"));
-    assertThat(c.catalogPath()).isEqualTo(dir.resolve("data/shop.csv").toAbsolutePath());
+    Path real = dir.toRealPath();
+    assertThat(c.catalogPath())
+        .as("one path, its comma kept")
+        .isEqualTo(real.resolve("data/shop,2024.csv"));
+    assertThat(c.get(IndexOptions.PATH))
+        .as("a colon is not a URI")
+        .isEqualTo(real.resolve("conf/snapshots/v2:10.00").toString());
     assertThat(c.get(CacheOptions.FILL_KEY_FILE)).isEqualTo("/keys/fill.key");
     assertThat(c.get(JobOptions.CHECKPOINT_DIR)).isEqualTo("file:///ck");
-    assertThat(c.judgements())
-        .containsExactly(dir.resolve("conf/a.csv").toAbsolutePath(), Path.of("/b.csv"));
+    assertThat(c.judgements()).containsExactly(real.resolve("conf/a.csv"), Path.of("/b.csv"));
     assertThat(c.get(EmbedderOptions.MODEL_PATH))
-        .isEqualTo(dir.resolve("conf/m/model.onnx").toAbsolutePath().toString());
+        .isEqualTo(real.resolve("conf/m/model.onnx").toString());
     assertThat(c.get(EmbedderOptions.TOKENIZER_PATH)).isEqualTo("/m/tokenizer.json");
     assertThat(c.get(RankingOptions.SYNONYMS_PATH))
-        .isEqualTo(dir.resolve("conf/m/syn.txt").toAbsolutePath().toString());
-    assertThat(c.get(IndexOptions.PATH)).as("empty stays empty").isEmpty();
+        .isEqualTo(real.resolve("conf/m/syn.txt").toString());
     assertThat(c.indexRoot()).as("a flag: the working directory's").isEqualTo(Path.of("idx"));
   }
 
