@@ -46,15 +46,29 @@ public final class ExpertIndex implements AutoCloseable {
   /** This index's BM25 statistics, made on first use ({@link #statistics}). */
   private volatile LexicalStatistics statistics;
 
+  /**
+   * Each document's stored values, by top-level id, read from the doc values on its first retrieval
+   * (a reader's documents never change): decoding a candidate's four strings took about a tenth of
+   * the retrieval thread's time. Shared with the {@link #without} views (same ids); racy writes are
+   * benign (an entry is immutable, and the same whoever reads it first).
+   */
+  private final DocValuesRow[] rows;
+
+  /** One document's stored values as candidates carry them. */
+  private record DocValuesRow(
+      int ordinal, String productId, String title, String brand, String model, Double price) {}
+
   private ExpertIndex(Directory directory, DirectoryReader reader) {
-    this(directory, reader, new IndexSearcher(reader));
+    this(directory, reader, new IndexSearcher(reader), new DocValuesRow[reader.maxDoc()]);
   }
 
-  private ExpertIndex(Directory directory, DirectoryReader reader, IndexSearcher searcher) {
+  private ExpertIndex(
+      Directory directory, DirectoryReader reader, IndexSearcher searcher, DocValuesRow[] rows) {
     this.directory = directory;
     this.reader = reader;
     this.searcher = searcher;
     this.searcher.setQueryCache(null);
+    this.rows = rows;
   }
 
   /**
@@ -70,7 +84,8 @@ public final class ExpertIndex implements AutoCloseable {
    * (another index's: {@link LexicalStatistics}) instead of the reader's own.
    */
   public static ExpertIndex over(DirectoryReader reader, LexicalStatistics statistics) {
-    return new ExpertIndex(null, reader, statistics.searcherOf(reader));
+    return new ExpertIndex(
+        null, reader, statistics.searcherOf(reader), new DocValuesRow[reader.maxDoc()]);
   }
 
   /**
@@ -274,7 +289,8 @@ public final class ExpertIndex implements AutoCloseable {
    */
   public ExpertIndex without(FixedBitSet hidden) {
     try {
-      return new ExpertIndex(null, new HidingDirectoryReader(reader, hidden.clone()));
+      DirectoryReader hiding = new HidingDirectoryReader(reader, hidden.clone());
+      return new ExpertIndex(null, hiding, new IndexSearcher(hiding), rows);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -312,12 +328,23 @@ public final class ExpertIndex implements AutoCloseable {
    * doc values iterate forwards), keeping the hits' order and scores.
    */
   private List<Candidate> candidates(ScoreDoc[] hits) throws IOException {
-    Integer[] byDoc = new Integer[hits.length];
-    for (int i = 0; i < hits.length; i++) {
-      byDoc[i] = i;
-    }
-    Arrays.sort(byDoc, Comparator.comparingInt(i -> hits[i].doc));
     Candidate[] out = new Candidate[hits.length];
+    List<Integer> unread = null;
+    for (int i = 0; i < hits.length; i++) {
+      DocValuesRow row = rows[hits[i].doc];
+      if (row != null) {
+        out[i] = candidate(row, hits[i].score);
+      } else {
+        if (unread == null) {
+          unread = new ArrayList<>();
+        }
+        unread.add(i);
+      }
+    }
+    if (unread == null) {
+      return Arrays.asList(out);
+    }
+    unread.sort(Comparator.comparingInt(i -> hits[i].doc)); // doc values read forward
     List<LeafReaderContext> leaves = reader.leaves();
     int leafIdx = -1;
     NumericDocValues ords = null;
@@ -326,7 +353,7 @@ public final class ExpertIndex implements AutoCloseable {
     BinaryDocValues brands = null;
     BinaryDocValues models = null;
     SortedNumericDocValues prices = null;
-    for (int i : byDoc) {
+    for (int i : unread) {
       int doc = hits[i].doc;
       int leaf = ReaderUtil.subIndex(doc, leaves);
       if (leaf != leafIdx) {
@@ -340,20 +367,29 @@ public final class ExpertIndex implements AutoCloseable {
         prices = r.getSortedNumericDocValues(IndexFields.PRICE);
       }
       int local = doc - leaves.get(leaf).docBase;
-      ords.advanceExact(local);
-      out[i] =
-          new Candidate(
-              (int) ords.longValue(),
-              text(ids, local),
-              text(titles, local),
-              text(brands, local),
-              text(models, local),
-              hits[i].score,
-              prices != null && prices.advanceExact(local)
-                  ? NumericUtils.sortableLongToDouble(prices.nextValue())
-                  : null);
+      DocValuesRow row = rows[doc];
+      if (row == null) { // not read yet, nor by an earlier hit of the same document
+        ords.advanceExact(local);
+        row =
+            new DocValuesRow(
+                (int) ords.longValue(),
+                text(ids, local),
+                text(titles, local),
+                text(brands, local),
+                text(models, local),
+                prices != null && prices.advanceExact(local)
+                    ? NumericUtils.sortableLongToDouble(prices.nextValue())
+                    : null);
+        rows[doc] = row;
+      }
+      out[i] = candidate(row, hits[i].score);
     }
     return Arrays.asList(out);
+  }
+
+  private static Candidate candidate(DocValuesRow row, float score) {
+    return new Candidate(
+        row.ordinal(), row.productId(), row.title(), row.brand(), row.model(), score, row.price());
   }
 
   private static String text(BinaryDocValues values, int doc) throws IOException {

@@ -84,6 +84,19 @@ class VectorsExactDotTest {
           .isCloseTo(VectorUtil.dotProduct(a[i], b[i]), org.assertj.core.data.Offset.offset(1e-5f));
     }
     assertThat(Vectors.exactDot(new float[] {1, 2, 3}, new float[] {4, 5, 6})).isEqualTo(32f);
+    // Every length, the four partial sums and the tail: the exact sum, rounded once.
+    Random random = new Random(5);
+    for (int n = 0; n <= 11; n++) {
+      float[] x = new float[n];
+      float[] y = new float[n];
+      java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+      for (int i = 0; i < n; i++) {
+        x[i] = random.nextInt(2001) - 1000;
+        y[i] = random.nextInt(2001) - 1000;
+        exact = exact.add(java.math.BigDecimal.valueOf((double) x[i] * y[i]));
+      }
+      assertThat(Vectors.exactDot(x, y)).as("length " + n).isEqualTo(exact.floatValue());
+    }
   }
 
   @Test
