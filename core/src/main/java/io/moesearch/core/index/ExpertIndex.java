@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
@@ -49,26 +50,55 @@ public final class ExpertIndex implements AutoCloseable {
   /**
    * Each document's stored values, by top-level id, read from the doc values on its first retrieval
    * (a reader's documents never change): decoding a candidate's four strings took about a tenth of
-   * the retrieval thread's time. Shared with the {@link #without} views (same ids); racy writes are
-   * benign (an entry is immutable, and the same whoever reads it first).
+   * the retrieval thread's time. Only for an index this instance opened ({@link #open}), shared
+   * with its {@link #without} views (same ids); {@code null} (read every time) for a searcher over
+   * another's reader, such as the live delta's, reopened all the time. Racy writes are benign (an
+   * entry is immutable, and the same whoever reads it first). Bounded by {@link #ROW_BUDGET_CHARS}
+   * over all open indexes.
    */
   private final DocValuesRow[] rows;
 
+  /** Characters this index's {@link #rows} keep (counted in {@link #ROW_CHARS}; 0 for a view). */
+  private final AtomicLong rowChars;
+
+  /**
+   * Characters of stored values the open indexes keep at most, together: 32 Mi (some 64 MB of
+   * strings; the 19,406 Icecat products, each in about three indexes, need about 6 Mi). Beyond it,
+   * documents are read from the doc values every time, as before.
+   */
+  static final long ROW_BUDGET_CHARS = 32L << 20;
+
+  private static final AtomicLong ROW_CHARS = new AtomicLong();
+
   /** One document's stored values as candidates carry them. */
   private record DocValuesRow(
-      int ordinal, String productId, String title, String brand, String model, Double price) {}
+      int ordinal, String productId, String title, String brand, String model, Double price) {
+    long chars() {
+      return productId.length() + title.length() + brand.length() + model.length();
+    }
+  }
 
   private ExpertIndex(Directory directory, DirectoryReader reader) {
-    this(directory, reader, new IndexSearcher(reader), new DocValuesRow[reader.maxDoc()]);
+    this(
+        directory,
+        reader,
+        new IndexSearcher(reader),
+        directory == null ? null : new DocValuesRow[reader.maxDoc()],
+        new AtomicLong());
   }
 
   private ExpertIndex(
-      Directory directory, DirectoryReader reader, IndexSearcher searcher, DocValuesRow[] rows) {
+      Directory directory,
+      DirectoryReader reader,
+      IndexSearcher searcher,
+      DocValuesRow[] rows,
+      AtomicLong rowChars) {
     this.directory = directory;
     this.reader = reader;
     this.searcher = searcher;
     this.searcher.setQueryCache(null);
     this.rows = rows;
+    this.rowChars = rowChars;
   }
 
   /**
@@ -84,8 +114,7 @@ public final class ExpertIndex implements AutoCloseable {
    * (another index's: {@link LexicalStatistics}) instead of the reader's own.
    */
   public static ExpertIndex over(DirectoryReader reader, LexicalStatistics statistics) {
-    return new ExpertIndex(
-        null, reader, statistics.searcherOf(reader), new DocValuesRow[reader.maxDoc()]);
+    return new ExpertIndex(null, reader, statistics.searcherOf(reader), null, new AtomicLong());
   }
 
   /**
@@ -290,7 +319,7 @@ public final class ExpertIndex implements AutoCloseable {
   public ExpertIndex without(FixedBitSet hidden) {
     try {
       DirectoryReader hiding = new HidingDirectoryReader(reader, hidden.clone());
-      return new ExpertIndex(null, hiding, new IndexSearcher(hiding), rows);
+      return new ExpertIndex(null, hiding, new IndexSearcher(hiding), rows, rowChars);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -331,7 +360,7 @@ public final class ExpertIndex implements AutoCloseable {
     Candidate[] out = new Candidate[hits.length];
     List<Integer> unread = null;
     for (int i = 0; i < hits.length; i++) {
-      DocValuesRow row = rows[hits[i].doc];
+      DocValuesRow row = rows == null ? null : rows[hits[i].doc];
       if (row != null) {
         out[i] = candidate(row, hits[i].score);
       } else {
@@ -367,7 +396,7 @@ public final class ExpertIndex implements AutoCloseable {
         prices = r.getSortedNumericDocValues(IndexFields.PRICE);
       }
       int local = doc - leaves.get(leaf).docBase;
-      DocValuesRow row = rows[doc];
+      DocValuesRow row = rows == null ? null : rows[doc];
       if (row == null) { // not read yet, nor by an earlier hit of the same document
         ords.advanceExact(local);
         row =
@@ -380,11 +409,30 @@ public final class ExpertIndex implements AutoCloseable {
                 prices != null && prices.advanceExact(local)
                     ? NumericUtils.sortableLongToDouble(prices.nextValue())
                     : null);
-        rows[doc] = row;
+        keep(doc, row);
       }
       out[i] = candidate(row, hits[i].score);
     }
     return Arrays.asList(out);
+  }
+
+  /** Characters of stored values the open indexes keep now (of {@link #ROW_BUDGET_CHARS}). */
+  static long rowCharsKept() {
+    return ROW_CHARS.get();
+  }
+
+  /** Keeps {@code row} for {@code doc} while the budget allows. */
+  private void keep(int doc, DocValuesRow row) {
+    if (rows == null) {
+      return;
+    }
+    long chars = row.chars();
+    if (ROW_CHARS.addAndGet(chars) > ROW_BUDGET_CHARS) {
+      ROW_CHARS.addAndGet(-chars);
+      return;
+    }
+    rowChars.addAndGet(chars);
+    rows[doc] = row; // a racing reader of the same document may keep its own: counted twice, safe
   }
 
   private static Candidate candidate(DocValuesRow row, float score) {
@@ -401,6 +449,7 @@ public final class ExpertIndex implements AutoCloseable {
     if (directory == null) {
       return;
     }
+    ROW_CHARS.addAndGet(-rowChars.getAndSet(0));
     try {
       reader.close();
       directory.close();

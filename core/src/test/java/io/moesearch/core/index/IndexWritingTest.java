@@ -125,4 +125,40 @@ class IndexWritingTest {
           .containsExactly("1");
     }
   }
+
+  /**
+   * A document's stored values are read once and kept: a second search, and a view hiding other
+   * documents, answer with the same values; closing the index gives back what it kept.
+   */
+  @Test
+  void storedValuesReadOnceAreTheSameLaterAndInViews(@TempDir Path dir) throws Exception {
+    Catalog catalog =
+        new Catalog(
+            List.of(
+                new Product("a", "garden hose basic", "Acme", "GH-1", "", 3.5, null),
+                new Product("b", "garden hose pro", "Gardena", "GH-25", "", 9.0, null),
+                new Product("c", "garden hose reel", "", "", "", null, null)),
+            List.of());
+    IndexWriting.write(dir, catalog, new int[] {0, 1, 2}, null, VectorEncoding.FLOAT32, 16, 100);
+    long before = ExpertIndex.rowCharsKept();
+    List<Candidate> first;
+    try (ExpertIndex index = ExpertIndex.open(dir)) {
+      first = index.search(new Bm25Queries().query("hose"), 10);
+      assertThat(ExpertIndex.rowCharsKept()).isGreaterThan(before);
+      assertThat(index.search(new Bm25Queries().query("hose"), 10)).isEqualTo(first);
+      org.apache.lucene.util.FixedBitSet hidden =
+          new org.apache.lucene.util.FixedBitSet(index.maxDoc());
+      hidden.set(index.docsOf("b")[0]);
+      assertThat(index.without(hidden).search(new Bm25Queries().query("hose"), 10))
+          .containsExactlyInAnyOrderElementsOf(
+              first.stream().filter(c -> !c.productId().equals("b")).toList());
+    }
+    assertThat(first)
+        .extracting(Candidate::productId, Candidate::brand, Candidate::model, Candidate::price)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("a", "Acme", "GH-1", 3.5),
+            org.assertj.core.groups.Tuple.tuple("b", "Gardena", "GH-25", 9.0),
+            org.assertj.core.groups.Tuple.tuple("c", "", "", null));
+    assertThat(ExpertIndex.rowCharsKept()).as("given back on close").isEqualTo(before);
+  }
 }
