@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KeywordField;
@@ -247,6 +248,9 @@ public final class LiveSlot implements AutoCloseable {
      */
     private final Map<String, int[]> docs = new HashMap<>();
 
+    /** The products {@link #base} holds: a change of any other concerns it not. */
+    private final Set<String> held;
+
     /** Documents of products the delta hides or replaces. */
     private final FixedBitSet hidden;
 
@@ -264,6 +268,7 @@ public final class LiveSlot implements AutoCloseable {
 
     View(ExpertIndex base) {
       this.base = base;
+      this.held = base.productIds();
       int bits = Math.max(1, base.maxDoc());
       this.hidden = new FixedBitSet(bits);
       this.artifactOut =
@@ -280,6 +285,9 @@ public final class LiveSlot implements AutoCloseable {
     void update(String productId) {
       int[] ds = docs.get(productId);
       if (ds == null) {
+        if (!held.contains(productId)) {
+          return; // most changes, for an expert's view: no term lookup
+        }
         ds = base.docsOf(productId); // one term lookup
         if (ds.length == 0) {
           return;

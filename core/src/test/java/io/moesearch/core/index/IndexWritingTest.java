@@ -143,6 +143,7 @@ class IndexWritingTest {
     long before = ExpertIndex.rowCharsKept();
     List<Candidate> first;
     try (ExpertIndex index = ExpertIndex.open(dir)) {
+      assertThat(index.productIds()).containsExactlyInAnyOrder("a", "b", "c");
       first = index.search(new Bm25Queries().query("hose"), 10);
       assertThat(ExpertIndex.rowCharsKept()).isGreaterThan(before);
       assertThat(index.search(new Bm25Queries().query("hose"), 10)).isEqualTo(first);
