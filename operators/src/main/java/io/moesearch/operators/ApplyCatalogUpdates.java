@@ -233,7 +233,8 @@ public final class ApplyCatalogUpdates
                   case PATCHED -> new LivePatch(appliedAt, next.price(), next.inStock());
                   // The whole product: a null price is none (an upsert without one).
                   case LIVE -> LivePatch.ofProduct(appliedAt, next.price(), next.inStock());
-                }));
+                },
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
         for (CatalogChanges.SlotEntry e : slots) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }

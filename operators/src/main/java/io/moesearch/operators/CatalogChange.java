@@ -15,15 +15,26 @@ import io.moesearch.core.live.UpsertSignature;
  * @param patch the product's live price and stock after the change, for every change but a delete
  *     (answers holding it are served with them, by the cache and by the merge before the serving
  *     slots have applied the change); {@code null} for deletes
+ * @param source the index of the apply subtask that applied it: the changes of one source reach a
+ *     cache subtask in the order they were applied, those of two sources need not
  */
 public record CatalogChange(
-    String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch) {
+    String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch, int source) {
   private static final int[] NONE = new int[0];
 
   public CatalogChange {
     if (productId == null) {
       throw new IllegalArgumentException("productId is required");
     }
+    if (source < 0) {
+      throw new IllegalArgumentException("source must be >= 0, got " + source);
+    }
+  }
+
+  /** A change applied by the first (or only) apply subtask. */
+  public CatalogChange(
+      String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch) {
+    this(productId, appliedAtMillis, upsert, patch, 0);
   }
 
   /**

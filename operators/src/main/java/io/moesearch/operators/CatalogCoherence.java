@@ -7,6 +7,7 @@ import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.CachedResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -127,6 +128,25 @@ final class CatalogCoherence {
   private long lastPrune;
   private int upsertsSincePrune;
 
+  /**
+   * When each apply subtask ({@link CatalogChange#source}) was last heard from (wall time here;
+   * since this instance was made: after a restore the sources count as idle until heard again).
+   */
+  private final Map<Integer, Long> heardFrom = new HashMap<>();
+
+  /**
+   * {@link CacheLookup#CHANGES} key prefix: the newest change applied by each apply subtask. Its
+   * changes arrive in order, so every change it applied until then has been received.
+   */
+  private static final String SOURCE_NEWEST = "u:source:";
+
+  /**
+   * A source not heard from for this long no longer holds back the time results are re-dated to (as
+   * an idle input does not hold back a Flink watermark): with nothing in its channel, its next
+   * change arrives at once.
+   */
+  static final long SOURCE_IDLE_MS = 10_000;
+
   /** Registers its counters in {@code metrics} (the operator's {@code cache} group). */
   CatalogCoherence(
       CacheSettings settings, CacheLookup.QueryTerms queryTermsOf, MetricGroup metrics) {
@@ -184,6 +204,11 @@ final class CatalogCoherence {
     }
     Long any = changes.get(LAST_CHANGE);
     changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
+    Long sourceNewest = changes.get(SOURCE_NEWEST + c.source());
+    changes.put(
+        SOURCE_NEWEST + c.source(),
+        Math.max(sourceNewest == null ? 0 : sourceNewest, c.appliedAtMillis()));
+    heardFrom.put(c.source(), System.currentTimeMillis());
     if (c.patch() != null) {
       // Price and stock do not rank: cached answers holding it are served with the live values.
       patches.put(c.productId(), c.patch());
@@ -307,7 +332,8 @@ final class CatalogCoherence {
     if (lastChange == null) {
       return r.createdAt(); // no change received (or state from before this key): nothing to do
     }
-    long checked = Math.min(now, lastChange) - CacheLookup.COHERENCE_MARGIN_MS;
+    long checked =
+        Math.min(now, receivedUntil(changes, lastChange, now)) - CacheLookup.COHERENCE_MARGIN_MS;
     long since = r.createdAt() - CacheLookup.COHERENCE_MARGIN_MS;
     Long prunedUntil = changes.get(PRUNED_UNTIL);
     if (prunedUntil != null && since <= prunedUntil) {
@@ -392,6 +418,26 @@ final class CatalogCoherence {
       checked = Math.min(checked, u.appliedAtMillis() + CacheLookup.COHERENCE_MARGIN_MS);
     }
     return checked;
+  }
+
+  /**
+   * The time until which every change has been received: the newest change of the apply subtask
+   * furthest behind among those heard from in the last {@link #SOURCE_IDLE_MS} ({@code lastChange}
+   * when none was). Re-dating a result past the newest change of all would skip a change a
+   * backlogged subtask applied earlier but delivers later: a deleted product served from the cache.
+   */
+  private long receivedUntil(
+      ReadOnlyBroadcastState<String, Long> changes, long lastChange, long now) throws Exception {
+    long until = lastChange;
+    for (Map.Entry<Integer, Long> h : heardFrom.entrySet()) {
+      if (now - h.getValue() <= SOURCE_IDLE_MS) {
+        Long newest = changes.get(SOURCE_NEWEST + h.getKey());
+        if (newest != null) {
+          until = Math.min(until, newest);
+        }
+      }
+    }
+    return until;
   }
 
   /**

@@ -1056,6 +1056,33 @@ class CacheLookupTest {
   }
 
   /**
+   * Two apply subtasks, one backlogged: a result checked once the other's newer changes arrived is
+   * re-dated only to what the backlogged one had delivered, so a delete it applied earlier but
+   * delivers later still drops the answer holding the product (re-dated past it, the deleted
+   * product was served from the cache until the TTL).
+   */
+  @Test
+  void aDeleteDeliveredLateByABackloggedApplySubtaskStillDropsTheAnswer() throws Exception {
+    long t0 = System.currentTimeMillis() - 60_000;
+    change(
+        new CatalogChange(
+            "u1",
+            t0 - 10_000,
+            upsert("u1", t0 - 10_000, "garden hose", new float[] {0, 0, 1}, 9).upsert(),
+            null,
+            0));
+    fill(resultFillAt("usb cable", t0, 0.5f, 4));
+    change(new CatalogChange("p-x", t0 + 1, null, new LivePatch(t0 + 1, 1.0, true), 0));
+    change(new CatalogChange("p-y", t0 + 10_000, null, new LivePatch(t0 + 10_000, 1.0, true), 1));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    change(new CatalogChange("p2", t0 + 5_000, null, null, 0)); // applied before p-y, late
+    send(query("q2", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
+  }
+
+  /**
    * The same in state restored from a build that did not record when it began tracking upserts:
    * tracking starts at the first change after the restore (it never did: the answer was dropped 30
    * s after it was computed for as long as the state lived).
