@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
@@ -63,13 +64,17 @@ public final class ExpertIndex implements AutoCloseable {
    */
   private final DocValuesRow[] rows;
 
+  /** Set by {@link #close} (shared with the views): nothing more is kept. */
+  private final AtomicBoolean closed;
+
   /** Characters this index's {@link #rows} keep (counted in {@link #ROW_CHARS}; 0 for a view). */
   private final AtomicLong rowChars;
 
   /**
    * Characters of stored values the open indexes keep at most, together: 32 Mi (some 64 MB of
-   * strings; the 19,406 Icecat products, each in about three indexes, need about 6 Mi). Beyond it,
-   * documents are read from the doc values every time, as before.
+   * strings and rows, each row counted with its overhead; the 19,406 Icecat products, each in about
+   * three indexes, need about 8 Mi). Beyond it, documents are read from the doc values every time,
+   * as before.
    */
   static final long ROW_BUDGET_CHARS = 32L << 20;
 
@@ -78,9 +83,13 @@ public final class ExpertIndex implements AutoCloseable {
   /** One document's stored values as candidates carry them. */
   private record DocValuesRow(
       int ordinal, String productId, String title, String brand, String model, Double price) {
+    /** Its size in characters, with a row's object overhead counted as {@value #OVERHEAD}. */
     long chars() {
-      return productId.length() + title.length() + brand.length() + model.length();
+      return OVERHEAD + productId.length() + title.length() + brand.length() + model.length();
     }
+
+    /** About 200 bytes of headers (the record, four strings and their arrays, a Double). */
+    static final int OVERHEAD = 100;
   }
 
   private ExpertIndex(Directory directory, DirectoryReader reader) {
@@ -89,7 +98,8 @@ public final class ExpertIndex implements AutoCloseable {
         reader,
         new IndexSearcher(reader),
         directory == null ? null : new DocValuesRow[reader.maxDoc()],
-        new AtomicLong());
+        new AtomicLong(),
+        new AtomicBoolean());
   }
 
   private ExpertIndex(
@@ -97,13 +107,15 @@ public final class ExpertIndex implements AutoCloseable {
       DirectoryReader reader,
       IndexSearcher searcher,
       DocValuesRow[] rows,
-      AtomicLong rowChars) {
+      AtomicLong rowChars,
+      AtomicBoolean closed) {
     this.directory = directory;
     this.reader = reader;
     this.searcher = searcher;
     this.searcher.setQueryCache(null);
     this.rows = rows;
     this.rowChars = rowChars;
+    this.closed = closed;
   }
 
   /**
@@ -119,7 +131,8 @@ public final class ExpertIndex implements AutoCloseable {
    * (another index's: {@link LexicalStatistics}) instead of the reader's own.
    */
   public static ExpertIndex over(DirectoryReader reader, LexicalStatistics statistics) {
-    return new ExpertIndex(null, reader, statistics.searcherOf(reader), null, new AtomicLong());
+    return new ExpertIndex(
+        null, reader, statistics.searcherOf(reader), null, new AtomicLong(), new AtomicBoolean());
   }
 
   /**
@@ -349,7 +362,7 @@ public final class ExpertIndex implements AutoCloseable {
   public ExpertIndex without(FixedBitSet hidden) {
     try {
       DirectoryReader hiding = new HidingDirectoryReader(reader, hidden.clone());
-      return new ExpertIndex(null, hiding, new IndexSearcher(hiding), rows, rowChars);
+      return new ExpertIndex(null, hiding, new IndexSearcher(hiding), rows, rowChars, closed);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -451,9 +464,9 @@ public final class ExpertIndex implements AutoCloseable {
     return ROW_CHARS.get();
   }
 
-  /** Keeps {@code row} for {@code doc} while the budget allows. */
+  /** Keeps {@code row} for {@code doc} while the budget allows, and never once closed. */
   private void keep(int doc, DocValuesRow row) {
-    if (rows == null) {
+    if (rows == null || closed.get()) {
       return;
     }
     long chars = row.chars();
@@ -462,6 +475,10 @@ public final class ExpertIndex implements AutoCloseable {
       return;
     }
     rowChars.addAndGet(chars);
+    if (closed.get()) { // closed meanwhile: give back what close() did not see
+      ROW_CHARS.addAndGet(-rowChars.getAndSet(0));
+      return;
+    }
     rows[doc] = row; // a racing reader of the same document may keep its own: counted twice, safe
   }
 
@@ -479,6 +496,7 @@ public final class ExpertIndex implements AutoCloseable {
     if (directory == null) {
       return;
     }
+    closed.set(true);
     ROW_CHARS.addAndGet(-rowChars.getAndSet(0));
     try {
       reader.close();

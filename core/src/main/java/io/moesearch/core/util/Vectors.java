@@ -21,13 +21,14 @@ public final class Vectors {
   /**
    * The dot product by plain scalar arithmetic in one fixed order: each product exact in double
    * (two floats' product fits a double's mantissa), summed into four partial sums (dimension {@code
-   * i} into sum {@code i mod 4}, first to last), added as {@code (s0 + s1) + (s2 + s3)} and rounded
-   * to float once. Java's floating point is strict (no fused multiply-add, no reordered sums, in
-   * every JIT tier), so the result is the same bits on every JVM, tier and CPU: a query replayed
-   * after a failure is scored, ranked and routed as the first time. The four independent sums let
-   * the CPU overlap the additions: about 0.17 µs for 384 dimensions against 0.30 µs for one running
-   * sum (measured on this project's 2-vCPU machine, JDK 25; Lucene's SIMD product, 0.034 µs, may
-   * differ in its last bits between CPUs and JIT tiers). Paid by exact rescoring and routing only.
+   * i} into sum {@code i mod 4}, first to last; the last {@code n mod 4} dimensions into {@code
+   * s0}), added as {@code (s0 + s1) + (s2 + s3)} and rounded to float once. Java's floating point
+   * is strict (no fused multiply-add, no reordered sums, in every JIT tier), so the result is the
+   * same bits on every JVM, tier and CPU: a query replayed after a failure is scored, ranked and
+   * routed as the first time. The four independent sums let the CPU overlap the additions: about
+   * 0.17 µs for 384 dimensions against 0.30 µs for one running sum (measured on this project's
+   * 2-vCPU machine, JDK 25; Lucene's SIMD product, 0.034 µs, may differ in its last bits between
+   * CPUs and JIT tiers). Paid by exact rescoring and routing only.
    *
    * @throws IllegalArgumentException if the lengths differ
    */
