@@ -188,6 +188,15 @@ final class CatalogCoherence {
         servedLivePrices.getCount());
   }
 
+  /** Sets {@code key} to {@code time} unless it holds a later one. */
+  private static void putNewest(BroadcastState<String, Long> changes, String key, long time)
+      throws Exception {
+    Long before = changes.get(key);
+    if (before == null || before < time) {
+      changes.put(key, time);
+    }
+  }
+
   /** Records an applied catalogue change; prunes changes no cached result can predate. */
   void record(CatalogChange c, WritableStates states) throws Exception {
     BroadcastState<String, Long> changes = states.getBroadcastState(CacheLookup.CHANGES);
@@ -195,19 +204,14 @@ final class CatalogCoherence {
     BroadcastState<String, UpsertSignature> upserts = states.getBroadcastState(CacheLookup.UPSERTS);
     if (c.upsert() != null) {
       // First: whatever fails below, no upsert goes unrecorded in LAST_UPSERT.
-      Long last = changes.get(LAST_UPSERT);
-      changes.put(LAST_UPSERT, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
+      putNewest(changes, LAST_UPSERT, c.appliedAtMillis());
     }
     if (changes.get(TRACKED_SINCE) == null) {
       // Also in state restored from a build that did not keep it: every upsert from now on is.
       changes.put(TRACKED_SINCE, c.appliedAtMillis());
     }
-    Long any = changes.get(LAST_CHANGE);
-    changes.put(LAST_CHANGE, Math.max(any == null ? 0 : any, c.appliedAtMillis()));
-    Long sourceNewest = changes.get(SOURCE_NEWEST + c.source());
-    changes.put(
-        SOURCE_NEWEST + c.source(),
-        Math.max(sourceNewest == null ? 0 : sourceNewest, c.appliedAtMillis()));
+    putNewest(changes, LAST_CHANGE, c.appliedAtMillis());
+    putNewest(changes, SOURCE_NEWEST + c.source(), c.appliedAtMillis());
     heardFrom.put(c.source(), System.currentTimeMillis());
     if (c.patch() != null) {
       // Price and stock do not rank: cached answers holding it are served with the live values.
@@ -221,8 +225,7 @@ final class CatalogCoherence {
     }
     for (int e : c.experts()) {
       // The newest: changes of other apply subtasks may arrive out of order.
-      Long last = changes.get("e:" + e);
-      changes.put("e:" + e, Math.max(last == null ? 0 : last, c.appliedAtMillis()));
+      putNewest(changes, "e:" + e, c.appliedAtMillis());
     }
     if (c.upsert() != null) {
       UpsertSignature u = c.upsert();
@@ -270,8 +273,7 @@ final class CatalogCoherence {
       }
       pruned = Math.max(pruned, pruneUpserts(upserts, changes, horizon));
       if (pruned != Long.MIN_VALUE) {
-        Long before = changes.get(PRUNED_UNTIL);
-        changes.put(PRUNED_UNTIL, Math.max(before == null ? pruned : before, pruned));
+        putNewest(changes, PRUNED_UNTIL, pruned);
       }
     }
   }
@@ -305,8 +307,7 @@ final class CatalogCoherence {
       for (int i = 0; i < drop; i++) {
         old.add(kept.get(i).getKey());
       }
-      Long before = changes.get(UPSERTS_COMPLETE_SINCE);
-      changes.put(UPSERTS_COMPLETE_SINCE, Math.max(before == null ? 0 : before, completeSince));
+      putNewest(changes, UPSERTS_COMPLETE_SINCE, completeSince);
     }
     for (String k : old) {
       upserts.remove(k);

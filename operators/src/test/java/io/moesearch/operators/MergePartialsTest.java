@@ -452,6 +452,33 @@ class MergePartialsTest {
                     .containsExactly("p-b", "p-a"));
   }
 
+  /** The signature of an upsert of a product joining expert 2. */
+  private static io.moesearch.core.live.UpsertSignature upsertedInto2(long now) {
+    return new io.moesearch.core.live.UpsertSignature(
+        now, new int[] {2}, new float[] {1f}, new int[0]);
+  }
+
+  /**
+   * Merges {@code q} from three slots, slot 2 not yet having applied the changes of p-b (it returns
+   * it in stock at 100.0); returns the merged result.
+   */
+  private SearchResult mergeWithPbStaleInSlot2(SearchQuery q) throws Exception {
+    process(partial(q, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
+    process(partial(q, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
+    process(partial(q, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
+    List<SearchResult> out = harness.extractOutputValues();
+    return out.get(out.size() - 1);
+  }
+
+  private static RankedItem theItem(SearchResult r, String productId) {
+    RankedItem[] found =
+        Arrays.stream(r.items())
+            .filter(i -> i.productId().equals(productId))
+            .toArray(RankedItem[]::new);
+    assertThat(found).hasSize(1);
+    return found[0];
+  }
+
   /**
    * A product upserted live and then patched out of stock, as the apply operator announces it (an
    * upsert signature and the live values): a slot that has not applied the patch still returns it
@@ -460,35 +487,18 @@ class MergePartialsTest {
   @Test
   void aPatchOfAnUpsertedProductIsFencedLikeAPatchOfACatalogueProduct() throws Exception {
     long now = System.currentTimeMillis();
-    var signature =
-        new io.moesearch.core.live.UpsertSignature(
-            now, new int[] {2}, new float[] {1f}, new int[0]);
-    change(new CatalogChange("p-b", now, signature, new LivePatch(now, 100.0, true)));
-    change(new CatalogChange("p-b", now + 1, signature, new LivePatch(now + 1, 80.0, false)));
+    change(new CatalogChange("p-b", now, upsertedInto2(now), new LivePatch(now, 100.0, true)));
+    change(
+        new CatalogChange("p-b", now + 1, upsertedInto2(now), new LivePatch(now + 1, 80.0, false)));
     SearchQuery inStock =
         new SearchQuery("q-2", "usb c cable", 4, new Filters(null, null, null, true), 0, null);
-    process(partial(inStock, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
-    process(partial(inStock, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
-    process(partial(inStock, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
-    assertThat(harness.extractOutputValues())
-        .last()
-        .satisfies(
-            r -> assertThat(r.items()).extracting(RankedItem::productId).doesNotContain("p-b"));
+    assertThat(mergeWithPbStaleInSlot2(inStock).items())
+        .extracting(RankedItem::productId)
+        .doesNotContain("p-b");
 
-    process(partial(QUERY, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
-    process(partial(QUERY, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
-    process(partial(QUERY, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
-    assertThat(harness.extractOutputValues())
-        .last()
-        .satisfies(
-            r ->
-                assertThat(Arrays.stream(r.items()).filter(i -> i.productId().equals("p-b")))
-                    .singleElement()
-                    .satisfies(
-                        i -> {
-                          assertThat(i.price()).isEqualTo(80.0);
-                          assertThat(i.inStock()).isFalse();
-                        }));
+    RankedItem pb = theItem(mergeWithPbStaleInSlot2(QUERY), "p-b");
+    assertThat(pb.price()).isEqualTo(80.0);
+    assertThat(pb.inStock()).isFalse();
   }
 
   /**
@@ -499,30 +509,14 @@ class MergePartialsTest {
   @Test
   void anUpsertWithoutAPriceIsServedWithoutTheOldPrice() throws Exception {
     long now = System.currentTimeMillis();
-    var signature =
-        new io.moesearch.core.live.UpsertSignature(
-            now, new int[] {2}, new float[] {1f}, new int[0]);
-    change(new CatalogChange("p-b", now, signature, LivePatch.ofProduct(now, null, true)));
+    change(new CatalogChange("p-b", now, upsertedInto2(now), LivePatch.ofProduct(now, null, true)));
     SearchQuery underHundred =
         new SearchQuery("q-3", "usb c cable", 4, new Filters(null, null, 150.0, null), 0, null);
-    process(partial(underHundred, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
-    process(partial(underHundred, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
-    process(partial(underHundred, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
-    assertThat(harness.extractOutputValues())
-        .last()
-        .satisfies(
-            r -> assertThat(r.items()).extracting(RankedItem::productId).doesNotContain("p-b"));
+    assertThat(mergeWithPbStaleInSlot2(underHundred).items())
+        .extracting(RankedItem::productId)
+        .doesNotContain("p-b");
 
-    process(partial(QUERY, 2, EXPERTS, 1.0, item("p-b", 0.9f).withLive(100.0, true)));
-    process(partial(QUERY, 0, EXPERTS, 1.0, item("p-a", 0.7f)));
-    process(partial(QUERY, 5, EXPERTS, 1.0, item("p-c", 0.8f)));
-    assertThat(harness.extractOutputValues())
-        .last()
-        .satisfies(
-            r ->
-                assertThat(Arrays.stream(r.items()).filter(i -> i.productId().equals("p-b")))
-                    .singleElement()
-                    .satisfies(i -> assertThat(i.price()).isNull()));
+    assertThat(theItem(mergeWithPbStaleInSlot2(QUERY), "p-b").price()).isNull();
   }
 
   @Test
