@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
+import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.catalog.Product;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,9 +42,11 @@ import java.util.Set;
  *   <li>delete: {@code id}.
  * </ul>
  *
- * The record key, when present, must be the product id's UTF-8 bytes; {@code price_usd} and {@code
- * short_description} are not allowed in a product (a catalogue file reads them as price and
- * description). Text fields are limited to {@link #MAX_TEXT_CHARS} code points, ids to {@value
+ * The record key, when present, must be the product id's UTF-8 bytes; the names a catalogue file
+ * reads as our fields ({@link CatalogLoader#ALIASES}: {@code name}, {@code manufacturer}, {@code
+ * mpn}, {@code short_description}, {@code price_usd}) are not allowed in a product, and a product
+ * without {@code in_stock} takes its stock from {@code availability} as a catalogue file does. Text
+ * fields are limited to {@link #MAX_TEXT_CHARS} code points, ids to {@value
  * SearchQuery#MAX_ID_CHARS}; strings with an unpaired surrogate, duplicate keys and trailing
  * content are rejected; JSON {@code null} counts as absent. Never throws for bad content.
  * Thread-safe; the mapper is created lazily.
@@ -60,12 +63,13 @@ public final class CatalogUpdateCodec implements Serializable {
       Set.of("id", "title", "brand", "model", "description", "price", "in_stock");
 
   /**
-   * Names a catalogue file reads as other fields ({@code CatalogLoader}: {@code price_usd} is the
-   * price, {@code short_description} the description): as free attributes they would change the
-   * product when the compaction writes its catalogue and reads it back (a {@code price_usd} of
-   * {@code "abc"} made that file unreadable, one of {@code "Infinity"} an unservable price).
+   * Names a catalogue file reads as our fields ({@link CatalogLoader#ALIASES}: {@code mpn} is the
+   * model, {@code price_usd} the price, ...): as free attributes they would change the product when
+   * the compaction writes its catalogue and reads it back (a {@code manufacturer} became the brand
+   * of a product sent without one; a {@code price_usd} of {@code "abc"} made that file unreadable),
+   * so a product must not carry them.
    */
-  private static final Set<String> RESERVED_FIELDS = Set.of("price_usd", "short_description");
+  private static final Map<String, String> RESERVED_FIELDS = CatalogLoader.ALIASES;
 
   private final int maxMessageBytes;
   private transient volatile ObjectMapper mapper;
@@ -199,7 +203,7 @@ public final class CatalogUpdateCodec implements Serializable {
               "product must be an object, got " + StrictJson.typeOf(p));
         }
         Product product = product(p);
-        yield CatalogUpdate.upsert(product, bool(p.get("in_stock"), "product.in_stock"), ts);
+        yield CatalogUpdate.upsert(product, inStock(p), ts);
       }
       case PATCH -> {
         noProduct(root, op);
@@ -235,6 +239,23 @@ public final class CatalogUpdateCodec implements Serializable {
     }
   }
 
+  /**
+   * A product's stock: {@code in_stock}, else a merchant feed's {@code availability} read as the
+   * catalogue loader reads it ({@link CatalogLoader#outOfStock}; the field stays an attribute, as
+   * in a catalogue file), else {@code null} (in stock).
+   */
+  private static Boolean inStock(JsonNode p) {
+    Boolean inStock = bool(p.get("in_stock"), "product.in_stock");
+    JsonNode availability = p.get(CatalogLoader.AVAILABILITY);
+    if (inStock == null
+        && availability != null
+        && availability.isValueNode()
+        && !availability.isNull()) {
+      return !CatalogLoader.outOfStock(availability.asText());
+    }
+    return inStock;
+  }
+
   private static Product product(JsonNode p) {
     String id = id(p.get("id"), "product.id");
     String title = text(p.get("title"), "product.title", true);
@@ -247,14 +268,15 @@ public final class CatalogUpdateCodec implements Serializable {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       JsonNode v = f.getValue();
-      if (RESERVED_FIELDS.contains(f.getKey())) {
+      String ours = RESERVED_FIELDS.get(f.getKey());
+      if (ours != null) {
         throw new IllegalArgumentException(
             "product."
                 + f.getKey()
                 + " is not allowed (a catalogue file reads it as "
-                + (f.getKey().equals("price_usd") ? "price" : "description")
+                + ours
                 + "): send product."
-                + (f.getKey().equals("price_usd") ? "price" : "description"));
+                + ours);
       }
       if (PRODUCT_FIELDS.contains(f.getKey()) || !v.isValueNode() || v.isNull()) {
         continue;

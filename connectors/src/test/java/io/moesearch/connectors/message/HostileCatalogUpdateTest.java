@@ -6,10 +6,15 @@ import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.catalog.CatalogWriter;
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.Gate;
+import io.moesearch.core.live.CatalogFold;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +102,9 @@ class HostileCatalogUpdateTest {
         Arguments.of(upsert(",\"price_usd\":\"abc\""), "product.price_usd"),
         Arguments.of(upsert(",\"price_usd\":\"Infinity\""), "product.price_usd"),
         Arguments.of(upsert(",\"short_description\":\"other text\""), "product.short_description"),
+        Arguments.of(upsert(",\"manufacturer\":\"Acme\""), "product.manufacturer"),
+        Arguments.of(upsert(",\"mpn\":\"AC-1\""), "product.mpn"),
+        Arguments.of(upsert(",\"name\":\"another title\""), "product.name"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"p\",\"id\":\"q\"}", "Duplicate field"),
         Arguments.of("\ufeff{\"op\":\"delete\",\"ts\":1,\"id\":\"p\"}", "malformed JSON"),
         Arguments.of("[" + "[".repeat(100) + "]".repeat(100) + "]", "malformed JSON"),
@@ -168,5 +176,51 @@ class HostileCatalogUpdateTest {
     Path file = CatalogWriter.writeJsonl(products, dir.resolve("catalog.jsonl.gz"));
     List<Product> read = new CatalogLoader(BadLinePolicy.FAIL, b -> {}).load(file).products();
     assertThat(read).containsExactlyElementsOf(products);
+  }
+
+  /**
+   * A compaction writes the folded catalogue and the next one reads it back: a product the topic
+   * sent must come back as it was served (an {@code availability} without {@code in_stock} used to
+   * be served in stock and read back out of stock, and {@code in_stock: true} beside {@code
+   * availability: "discontinued"} read back out of stock too).
+   */
+  @Test
+  void aProductSentOnTheTopicIsServedAsACompactionReadsItBack(@TempDir Path dir) throws Exception {
+    CatalogFold fold =
+        new CatalogFold(
+            List.of(),
+            Map.of(),
+            new ExpertAssigner(new Gate(new float[][] {{1, 0}, {0, 1}}), 0.05, 0.5, 1),
+            ExpertPlacement.identity(2));
+    String[] fields = {
+      ",\"availability\":\"soldout\"",
+      ",\"in_stock\":true,\"availability\":\"discontinued\"",
+      ",\"availability\":\"in stock\",\"colour\":\"blue\"",
+      ",\"in_stock\":false"
+    };
+    List<Boolean> served = new ArrayList<>();
+    for (int i = 0; i < fields.length; i++) {
+      CatalogUpdate u =
+          accepted(upsert(fields[i]).replace("\"id\":\"p\"", "\"id\":\"p" + i + "\""));
+      served.add(u.inStock() == null || u.inStock());
+      fold.upsert(u.product(), u.inStock(), 1);
+    }
+    assertThat(served).containsExactly(false, true, true, false);
+    List<Product> written = fold.products();
+    for (int round = 0; round < 2; round++) {
+      Path file = CatalogWriter.writeJsonl(written, dir.resolve("catalog-" + round + ".jsonl"));
+      List<Product> read = new CatalogLoader(BadLinePolicy.FAIL, b -> {}).load(file).products();
+      assertThat(read).extracting(Product::inStock).containsExactlyElementsOf(served);
+      assertThat(read)
+          .extracting(Product::searchableText, Product::brand, Product::model, Product::price)
+          .containsExactlyElementsOf(
+              written.stream()
+                  .map(
+                      p ->
+                          org.assertj.core.groups.Tuple.tuple(
+                              p.searchableText(), p.brand(), p.model(), p.price()))
+                  .toList());
+      written = read;
+    }
   }
 }

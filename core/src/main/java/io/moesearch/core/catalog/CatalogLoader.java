@@ -30,23 +30,28 @@ import java.util.regex.Pattern;
  */
 public final class CatalogLoader {
 
+  /**
+   * The names merchant feeds use for our fields, each read as that field when the file does not
+   * give ours: alias to field. The one home of the aliases: the catalogue-update codec refuses them
+   * in a product, so a compaction's catalogue file reads back the product the topic sent.
+   */
+  public static final Map<String, String> ALIASES =
+      Map.of(
+          "name", "title",
+          "manufacturer", "brand",
+          "mpn", "model",
+          "short_description", "description",
+          "price_usd", "price");
+
+  /** A merchant feed's stock field, read as {@value Product#IN_STOCK} when that is absent. */
+  public static final String AVAILABILITY = "availability";
+
   private static final Set<String> KNOWN =
-      Set.of(
-          "id",
-          "title",
-          "name",
-          "brand",
-          "manufacturer",
-          "model",
-          "mpn",
-          "description",
-          "short_description",
-          "price",
-          "price_usd");
+      union(Set.of("id", "title", "brand", "model", "description", "price"), ALIASES.keySet());
 
   /** Every field name read as a product's own (not a free attribute's), in lower case. */
   private static final Set<String> RECOGNISED =
-      union(KNOWN, Set.of(Product.IN_STOCK, "availability"));
+      union(KNOWN, Set.of(Product.IN_STOCK, AVAILABILITY));
 
   private static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> u = new HashSet<>(a);
@@ -224,7 +229,7 @@ public final class CatalogLoader {
             attrs.put(k, v);
           }
         });
-    String stock = f.getOrDefault(Product.IN_STOCK, f.get("availability"));
+    String stock = f.getOrDefault(Product.IN_STOCK, f.get(AVAILABILITY));
     if (stock != null) {
       attrs.put(Product.IN_STOCK, outOfStock(stock) ? "false" : "true");
     }
@@ -244,7 +249,7 @@ public final class CatalogLoader {
    * sold out}, {@code unavailable}, {@code discontinued}, in any case. Anything else ({@code true},
    * {@code in stock}, {@code preorder}, {@code backorder}, a count) is in stock.
    */
-  static boolean outOfStock(String value) {
+  public static boolean outOfStock(String value) {
     if (value.length() > 64) {
       return false;
     }

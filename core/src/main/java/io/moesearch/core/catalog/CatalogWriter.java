@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes a catalogue as JSONL that {@link CatalogLoader} reads back into equal products: the known
- * fields, then every attribute as a text field ({@value Product#IN_STOCK} {@code "false"} as the
- * boolean {@code false}). Gzipped when the name ends in {@code .gz}.
+ * Writes a catalogue as JSONL that {@link CatalogLoader} reads back into equal products: our own
+ * fields (empty ones too), {@value Product#IN_STOCK} as a boolean (when the product has it, or an
+ * {@code availability} attribute the loader would read as it), then every attribute as a text
+ * field. Gzipped when the name ends in {@code .gz}.
  */
 public final class CatalogWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,23 +44,23 @@ public final class CatalogWriter {
 
   static ObjectNode toJson(Product p) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("id", p.id()).put("title", p.title());
-    if (!p.brand().isEmpty()) {
-      node.put("brand", p.brand());
-    }
-    if (!p.model().isEmpty()) {
-      node.put("model", p.model());
-    }
-    if (!p.description().isEmpty()) {
-      node.put("description", p.description());
-    }
+    // Every field of ours is written, empty or not, and the stock whenever an availability
+    // attribute could decide it: a field left out would let an attribute the loader reads as its
+    // alias (mpn, manufacturer, availability) fill it in.
+    node.put("id", p.id())
+        .put("title", p.title())
+        .put("brand", p.brand())
+        .put("model", p.model())
+        .put("description", p.description());
     if (p.price() != null) {
       node.put("price", p.price());
     }
+    if (p.attributes().containsKey(Product.IN_STOCK)
+        || p.attributes().containsKey(CatalogLoader.AVAILABILITY)) {
+      node.put(Product.IN_STOCK, p.inStock());
+    }
     for (Map.Entry<String, String> a : p.attributes().entrySet()) {
-      if (a.getKey().equals(Product.IN_STOCK)) {
-        node.put(Product.IN_STOCK, p.inStock());
-      } else {
+      if (!a.getKey().equals(Product.IN_STOCK)) {
         node.put(a.getKey(), a.getValue());
       }
     }
