@@ -3,17 +3,21 @@ package io.moesearch.connectors.kafka;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Immutable, validated Kafka settings shared by the query source and the result and dead-letter
@@ -87,26 +91,14 @@ public record KafkaSettings(
 
   public KafkaSettings {
     bootstrapServers = validateBootstrapServers(bootstrapServers);
-    validateTopic(queryTopic, QUERY_TOPIC);
-    validateTopic(resultTopic, RESULT_TOPIC);
-    validateTopic(deadLetterTopic, DEAD_LETTER_TOPIC);
-    if (resultTopic.equals(queryTopic)) {
-      throw new IllegalArgumentException(RESULT_TOPIC + " must differ from " + QUERY_TOPIC);
-    }
-    if (deadLetterTopic.equals(queryTopic)) {
-      throw new IllegalArgumentException(DEAD_LETTER_TOPIC + " must differ from " + QUERY_TOPIC);
-    }
-    validateTopic(cacheFillTopic, CACHE_FILL_TOPIC);
-    validateTopic(expertStatsTopic, EXPERT_STATS_TOPIC);
-    if (Set.of(queryTopic, resultTopic, deadLetterTopic).contains(cacheFillTopic)) {
-      throw new IllegalArgumentException(
-          CACHE_FILL_TOPIC + " must differ from the query, result and dead-letter topics");
-    }
-    validateTopic(catalogTopic, CATALOG_TOPIC);
-    if (Set.of(queryTopic, resultTopic, deadLetterTopic, cacheFillTopic).contains(catalogTopic)) {
-      throw new IllegalArgumentException(
-          CATALOG_TOPIC + " must differ from the query, result, dead-letter and cache-fill topics");
-    }
+    Map<String, String> topics = new LinkedHashMap<>();
+    topics.put(QUERY_TOPIC, queryTopic);
+    topics.put(RESULT_TOPIC, resultTopic);
+    topics.put(DEAD_LETTER_TOPIC, deadLetterTopic);
+    topics.put(CACHE_FILL_TOPIC, cacheFillTopic);
+    topics.put(EXPERT_STATS_TOPIC, expertStatsTopic);
+    topics.put(CATALOG_TOPIC, catalogTopic);
+    requireDistinctTopics(topics);
     if (groupId == null || groupId.isBlank()) {
       throw new IllegalArgumentException(GROUP_ID + " must be set");
     }
@@ -144,7 +136,56 @@ public record KafkaSettings(
       }
       props.put(key, e.getValue());
     }
+    validateClientProperties(props);
     clientProperties = Collections.unmodifiableMap(props);
+  }
+
+  /**
+   * Every topic setting names a valid topic of its own: the job reads and writes each with one
+   * meaning (its stats in its query topic would be dead letters, its results in the dead-letter
+   * topic unreadable).
+   *
+   * @param topics setting key to topic, in the order the errors name them
+   * @throws IllegalArgumentException naming the setting, or both settings of a shared topic
+   */
+  private static void requireDistinctTopics(Map<String, String> topics) {
+    Map<String, String> settingOf = new HashMap<>();
+    for (Map.Entry<String, String> t : topics.entrySet()) {
+      validateTopic(t.getValue(), t.getKey());
+      String other = settingOf.putIfAbsent(t.getValue(), t.getKey());
+      if (other != null) {
+        throw new IllegalArgumentException(
+            t.getKey() + " must differ from " + other + " (both are '" + t.getValue() + "')");
+      }
+    }
+  }
+
+  /**
+   * The values of {@code kafka.properties.*} as the Kafka clients will read them (their own config
+   * definitions: types, ranges, enumerations), so a bad one fails at start-up naming the setting
+   * instead of in the job's sources and sinks. Keys the clients do not define, and class names
+   * (which may be on the cluster's class path only), are passed through unchecked.
+   *
+   * @throws IllegalArgumentException naming {@code kafka.properties.<key>}
+   */
+  private static void validateClientProperties(Map<String, String> props) {
+    for (ConfigDef def : new ConfigDef[] {ConsumerConfig.configDef(), ProducerConfig.configDef()}) {
+      for (Map.Entry<String, String> e : props.entrySet()) {
+        ConfigDef.ConfigKey key = def.configKeys().get(e.getKey());
+        if (key == null || key.type == ConfigDef.Type.CLASS) {
+          continue; // a class may be on the cluster's class path only
+        }
+        try {
+          Object value = ConfigDef.parseType(key.name, e.getValue(), key.type);
+          if (key.validator != null) {
+            key.validator.ensureValid(key.name, value);
+          }
+        } catch (ConfigException | IllegalArgumentException ex) {
+          throw new IllegalArgumentException(
+              PROPERTIES_PREFIX + e.getKey() + ": " + ex.getMessage(), ex);
+        }
+      }
+    }
   }
 
   public static Builder builder() {

@@ -59,9 +59,43 @@ class KafkaSettingsTest {
     assertThatThrownBy(() -> valid().queryTopic("..").build())
         .hasMessageStartingWith("kafka.query-topic");
     assertThatThrownBy(() -> valid().resultTopic("search-queries").build())
-        .hasMessage("kafka.result-topic must differ from kafka.query-topic");
+        .hasMessageStartingWith("kafka.result-topic must differ from kafka.query-topic");
     assertThatThrownBy(() -> valid().deadLetterTopic("search-queries").build())
-        .hasMessage("kafka.dead-letter-topic must differ from kafka.query-topic");
+        .hasMessage(
+            "kafka.dead-letter-topic must differ from kafka.query-topic (both are 'search-queries')");
+  }
+
+  @Test
+  void everyTopicSettingNamesATopicOfItsOwn() {
+    assertThatThrownBy(() -> valid().resultTopic("search-dead-letters").build())
+        .hasMessage(
+            "kafka.dead-letter-topic must differ from kafka.result-topic (both are"
+                + " 'search-dead-letters')");
+    assertThatThrownBy(() -> valid().expertStatsTopic("search-queries").build())
+        .hasMessageStartingWith("kafka.expert-stats-topic must differ from kafka.query-topic");
+    assertThatThrownBy(() -> valid().expertStatsTopic("search-catalog-updates").build())
+        .hasMessageStartingWith("kafka.catalog-topic must differ from kafka.expert-stats-topic");
+    assertThatThrownBy(() -> valid().expertStatsTopic("search-cache-fill").build())
+        .hasMessageStartingWith("kafka.expert-stats-topic must differ from kafka.cache-fill-topic");
+  }
+
+  @Test
+  void clientPropertiesAreCheckedAsTheKafkaClientsReadThem() {
+    assertThatThrownBy(() -> valid().property("security.protocol", "BOGUS").build())
+        .hasMessageStartingWith("kafka.properties.security.protocol: ")
+        .hasMessageContaining("BOGUS");
+    assertThatThrownBy(() -> valid().property("max.request.size", "abc").build())
+        .hasMessageStartingWith("kafka.properties.max.request.size: ");
+    assertThatThrownBy(() -> valid().property("fetch.min.bytes", "-5").build())
+        .hasMessageStartingWith("kafka.properties.fetch.min.bytes: ");
+    KafkaSettings s =
+        valid()
+            .property("security.protocol", "SASL_SSL")
+            .property("max.request.size", "2097152")
+            .property("a.key.no.client.defines", "anything")
+            .property("sasl.login.callback.handler.class", "com.example.OnTheClusterOnly")
+            .build();
+    assertThat(s.clientProperties()).containsEntry("security.protocol", "SASL_SSL");
   }
 
   @Test
