@@ -252,9 +252,9 @@ public final class MoeSearchConfig implements Serializable {
               + "), got "
               + get(BatchOptions.MODEL_BATCH_SIZE));
     }
-    if (!get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty()) {
-      kafka();
-    }
+    // Every other kafka.* setting is checked now even when the embedded broker's address comes
+    // later (the demo and the benchmarks), so a bad topic or client property fails before it.
+    kafka(get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty() ? "localhost:9092" : null);
   }
 
   /**
@@ -634,12 +634,20 @@ public final class MoeSearchConfig implements Serializable {
    * every client); {@code kafka.bootstrap-servers} must be set.
    */
   public KafkaSettings kafka() {
+    return kafka(null);
+  }
+
+  /** {@link #kafka()}, with {@code bootstrap} for an unset {@code kafka.bootstrap-servers}. */
+  private KafkaSettings kafka(String bootstrap) {
     Map<String, String> m = new LinkedHashMap<>();
     for (ConfigOption<String> option : KafkaOptions.ALL) {
       String v = get(option);
       if (!v.isEmpty()) {
         m.put(option.key(), v);
       }
+    }
+    if (bootstrap != null) {
+      m.putIfAbsent(KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
     }
     kafkaProperties.forEach((k, v) -> m.put(KafkaSettings.PROPERTIES_PREFIX + k, v));
     return wrap(() -> KafkaSettings.fromMap(m));

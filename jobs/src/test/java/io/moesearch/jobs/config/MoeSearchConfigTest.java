@@ -409,6 +409,19 @@ class MoeSearchConfigTest {
   }
 
   @Test
+  void kafkaSettingsAreCheckedAtStartUpEvenForTheEmbeddedBroker() {
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("kafka.properties.security.protocol", "X")))
+        .hasMessageContaining("kafka.properties.security.protocol");
+    assertThatThrownBy(
+            () ->
+                MoeSearchConfig.defaultsWith(Map.of("kafka.expert-stats-topic", "search-queries")))
+        .hasMessageContaining("kafka.expert-stats-topic");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka())
+        .hasMessageContaining("kafka.bootstrap-servers");
+  }
+
+  @Test
   void missingConfigFileIsNamed() {
     assertThatThrownBy(() -> MoeSearchConfig.load(Path.of("/no/such.yaml"), Map.of()))
         .hasMessageContaining("/no/such.yaml");
