@@ -232,7 +232,8 @@ public final class ApplyCatalogUpdates
                   // A patch of a catalogue product: a null price keeps the catalogue's.
                   case PATCHED -> new LivePatch(appliedAt, next.price(), next.inStock());
                   // The whole product: a null price is none (an upsert without one).
-                  case LIVE -> LivePatch.ofProduct(appliedAt, next.price(), next.inStock());
+                  case LIVE ->
+                      LivePatch.ofProduct(appliedAt, next.price(), next.inStock(), next.brand());
                 },
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
         for (CatalogChanges.SlotEntry e : slots) {

@@ -76,13 +76,16 @@ final class CatalogCoherence {
         states.getBroadcastState(CacheLookup.UPSERTS));
   }
 
-  /** A result fill as a cache entry (not yet checked against the catalogue). */
+  /**
+   * A result fill as a cache entry (not yet checked against the catalogue), dated no later than
+   * now: an entry dated ahead would be checked against no change applied until then.
+   */
   static CachedResult cached(CacheFill fill) {
     return new CachedResult(
         fill.version(),
         fill.items(),
         fill.experts(),
-        fill.ts(),
+        Math.min(fill.ts(), System.currentTimeMillis()),
         fill.denseFloor() == null ? Float.NaN : fill.denseFloor(),
         fill.lexicalFloor() == null ? Float.NaN : fill.lexicalFloor());
   }

@@ -12,8 +12,8 @@ import java.util.function.Predicate;
  * times, and a slot that has not yet would return a deleted product, or an old price or stock. The
  * merge hears of every change as it is applied upstream of the slots ({@link CatalogChange}), so
  * before ranking it drops the candidates deleted since, gives patched ones their live price and
- * stock, and drops those the query's filters now exclude; the page is then filled from the other
- * candidates.
+ * stock, and drops those the query's filters now exclude (by an upsert's live brand too); the page
+ * is then filled from the other candidates.
  */
 final class ChangeFence {
   private ChangeFence() {}
@@ -47,6 +47,7 @@ final class ChangeFence {
           Double price = lp.priceOver(item.price());
           now =
               LiveValues.pass(filters, price, lp.inStock())
+                      && (filters == null || lp.passesBrands(filters.brands()))
                   ? item.withLive(price, lp.inStock())
                   : null;
         }

@@ -124,6 +124,15 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
       }
       return null;
     }
+    if (fill.ts() > System.currentTimeMillis() + CacheLookup.COHERENCE_MARGIN_MS) {
+      // Coherence checks an answer against the changes applied after it was computed: one dated
+      // ahead (a writer's clock running fast) would ignore every change until then.
+      return "invalid cache fill: ts "
+          + fill.ts()
+          + " is more than "
+          + CacheLookup.COHERENCE_MARGIN_MS
+          + " ms ahead of this task's clock";
+    }
     if (fill.items().length > fill.topK()) {
       return "invalid cache fill: " + fill.items().length + " items for top_k " + fill.topK();
     }

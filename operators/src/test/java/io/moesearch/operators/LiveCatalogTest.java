@@ -228,12 +228,12 @@ class LiveCatalogTest {
     assertThat(changes).hasSize(3);
     assertThat(changes.get(0).upsert()).isNotNull();
     assertThat(changes.get(0).patch())
-        .extracting(LivePatch::price, LivePatch::inStock)
-        .containsExactly(30.0, true);
+        .extracting(LivePatch::price, LivePatch::inStock, LivePatch::brand)
+        .containsExactly(30.0, true, "quuxco");
     assertThat(changes.get(1).upsert()).as("the upserted text still describes it").isNotNull();
     assertThat(changes.get(1).patch())
-        .extracting(LivePatch::price, LivePatch::inStock)
-        .containsExactly(25.0, false);
+        .extracting(LivePatch::price, LivePatch::inStock, LivePatch::brand)
+        .containsExactly(25.0, false, "quuxco");
     assertThat(changes.get(2).upsert()).isNull();
     assertThat(changes.get(2).patch()).isNull();
 

@@ -502,6 +502,35 @@ class MergePartialsTest {
   }
 
   /**
+   * An upsert that re-brands a product reaches the merge before a slot that still returns it under
+   * its old brand: a query filtering on the old brand does not get it, one on the new brand does.
+   */
+  @Test
+  void anUpsertThatChangesTheBrandIsFencedUnderABrandFilter() throws Exception {
+    long now = System.currentTimeMillis();
+    change(
+        new CatalogChange(
+            "p-b", now, upsertedInto2(now), LivePatch.ofProduct(now, 100.0, true, "Other Co")));
+    SearchQuery oldBrand =
+        new SearchQuery(
+            "q-4", "usb c cable", 4, new Filters(new String[] {"acme"}, null, null, null), 0, null);
+    assertThat(mergeWithPbStaleInSlot2(oldBrand).items())
+        .extracting(RankedItem::productId)
+        .doesNotContain("p-b");
+    SearchQuery newBrand =
+        new SearchQuery(
+            "q-5",
+            "usb c cable",
+            4,
+            new Filters(new String[] {"OTHER CO"}, null, null, null),
+            0,
+            null);
+    assertThat(mergeWithPbStaleInSlot2(newBrand).items())
+        .extracting(RankedItem::productId)
+        .contains("p-b");
+  }
+
+  /**
    * An upsert without a price (the product has none now) reaches the merge before a slot that still
    * returns the product at its old price: the merge serves it without a price, and a price filter
    * drops it (the old price was kept: a null live price meant "the catalogue's").

@@ -115,6 +115,24 @@ class ParseCacheFillsTest {
       h.processElement(
           new StreamRecord<>(signed(6, result("X  y", 5, new String[] {"a"}, new int[] {1}))));
       h.processElement(new StreamRecord<>(signed(7, CacheFill.embedding("ok", "m", unit(4)))));
+      // Dated an hour ahead (a writer's clock running fast): it would ignore every catalogue change
+      // until then, a deleted product served from it.
+      CacheFill now = result("x", 5, new String[] {"a"}, new int[] {1});
+      CacheFill ahead =
+          new CacheFill(
+              now.kind(),
+              now.text(),
+              now.topK(),
+              now.filters(),
+              now.version(),
+              now.items(),
+              now.experts(),
+              null,
+              System.currentTimeMillis() + 3_600_000L,
+              null,
+              null,
+              null);
+      h.processElement(new StreamRecord<>(signed(8, ahead)));
       assertThat(h.extractOutputValues()).extracting(CacheFill::text).containsExactly("ok");
       assertThat(reasons(h))
           .containsExactly(
@@ -123,7 +141,10 @@ class ParseCacheFillsTest {
               "3: invalid cache fill: 2 items for top_k 1",
               "4: invalid cache fill: product a is listed twice",
               "5: invalid cache fill: expert ids must be distinct and >= 0",
-              "6: invalid cache fill: text is not in normal form");
+              "6: invalid cache fill: text is not in normal form",
+              "8: invalid cache fill: ts "
+                  + ahead.ts()
+                  + " is more than 2000 ms ahead of this task's clock");
     }
   }
 

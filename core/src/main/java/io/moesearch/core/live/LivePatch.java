@@ -1,5 +1,7 @@
 package io.moesearch.core.live;
 
+import io.moesearch.core.cache.QueryNormalizer;
+
 /**
  * A product's live price and stock after a change, as the query cache and the merge keep it to
  * serve answers holding the product with the live values instead of recomputing them: price and
@@ -10,8 +12,11 @@ package io.moesearch.core.live;
  *     unpriced}
  * @param inStock the live stock
  * @param unpriced the product has no price now (an upsert without one); {@code price} is then null
+ * @param brand the live brand in {@link QueryNormalizer} form (as brand filters compare it) when
+ *     the change gave the whole product (an upsert may change it); {@code null}: the catalogue's
  */
-public record LivePatch(long appliedAtMillis, Double price, boolean inStock, boolean unpriced) {
+public record LivePatch(
+    long appliedAtMillis, Double price, boolean inStock, boolean unpriced, String brand) {
   public LivePatch {
     if (price != null && !(price >= 0 && Double.isFinite(price))) {
       throw new IllegalArgumentException("price must be finite and >= 0, got " + price);
@@ -23,7 +28,12 @@ public record LivePatch(long appliedAtMillis, Double price, boolean inStock, boo
 
   /** A patch's live values: {@code price} null keeps the catalogue's. */
   public LivePatch(long appliedAtMillis, Double price, boolean inStock) {
-    this(appliedAtMillis, price, inStock, false);
+    this(appliedAtMillis, price, inStock, false, null);
+  }
+
+  /** Live values without a brand (the catalogue's). */
+  public LivePatch(long appliedAtMillis, Double price, boolean inStock, boolean unpriced) {
+    this(appliedAtMillis, price, inStock, unpriced, null);
   }
 
   /**
@@ -31,7 +41,34 @@ public record LivePatch(long appliedAtMillis, Double price, boolean inStock, boo
    * upserted product): a null {@code price} means it has none.
    */
   public static LivePatch ofProduct(long appliedAtMillis, Double price, boolean inStock) {
-    return new LivePatch(appliedAtMillis, price, inStock, price == null);
+    return new LivePatch(appliedAtMillis, price, inStock, price == null, null);
+  }
+
+  /** {@link #ofProduct(long, Double, boolean)} with the product's live brand (as written). */
+  public static LivePatch ofProduct(
+      long appliedAtMillis, Double price, boolean inStock, String brand) {
+    return new LivePatch(
+        appliedAtMillis,
+        price,
+        inStock,
+        price == null,
+        brand == null ? null : QueryNormalizer.normalize(brand));
+  }
+
+  /**
+   * Whether the live brand is among {@code brands} (a query's brand filter, as sent; {@code null}
+   * or empty: any brand); true when the live brand is the catalogue's (not known here).
+   */
+  public boolean passesBrands(String[] brands) {
+    if (brand == null || brands == null || brands.length == 0) {
+      return true;
+    }
+    for (String b : brands) {
+      if (QueryNormalizer.normalize(b).equals(brand)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The price to serve for an item that was ranked showing {@code ranked}. */
