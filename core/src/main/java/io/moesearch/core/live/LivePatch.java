@@ -31,17 +31,12 @@ public record LivePatch(
     this(appliedAtMillis, price, inStock, false, null);
   }
 
-  /** Live values without a brand (the catalogue's). */
-  public LivePatch(long appliedAtMillis, Double price, boolean inStock, boolean unpriced) {
-    this(appliedAtMillis, price, inStock, unpriced, null);
-  }
-
   /**
    * The live values of a change whose result is the whole product (an upsert, or a patch of an
    * upserted product): a null {@code price} means it has none.
    */
   public static LivePatch ofProduct(long appliedAtMillis, Double price, boolean inStock) {
-    return new LivePatch(appliedAtMillis, price, inStock, price == null, null);
+    return ofProduct(appliedAtMillis, price, inStock, null);
   }
 
   /** {@link #ofProduct(long, Double, boolean)} with the product's live brand (as written). */
