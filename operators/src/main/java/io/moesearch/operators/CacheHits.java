@@ -5,6 +5,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.state.CachedEmbedding;
 import io.moesearch.state.CachedResult;
@@ -55,6 +56,7 @@ public final class CacheHits
   private final CacheSettings settings;
   private final QueryFailures failures = new QueryFailures("cache-hits", null);
   private CacheLookup.QueryTerms queryTermsOf = UpsertSignature::queryTerms;
+  private LinearFusion fusion;
 
   private transient ServedIndex served;
   private transient HeapCache<CachedResult> l1;
@@ -101,6 +103,17 @@ public final class CacheHits
     return this;
   }
 
+  /**
+   * Judges whether a product upserted after a cached answer could reach its top k with {@code
+   * fusion}, the fusion that ranked it ({@code ranking.weights}; the answer's {@link
+   * io.moesearch.core.rank.EntryCut}). Without, a new product that would enter an answer's BM25
+   * candidates makes it stale, as one sharing a term with the query once did.
+   */
+  public CacheHits fusedWith(LinearFusion fusion) {
+    this.fusion = fusion;
+    return this;
+  }
+
   /** As {@link CacheLookup#expandingQueries}: judged by the terms the lexical branch searches. */
   public CacheHits expandingQueries(QueryExpansion expansion) {
     queryTermsOf = new CacheLookup.SearchedTerms(expansion);
@@ -118,7 +131,7 @@ public final class CacheHits
             Duration.ofMillis(settings.l1TtlMillis()),
             e -> 64 + 16 + 4L * e.vector().length);
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
-    coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
+    coherence = new CatalogCoherence(settings, queryTermsOf, fusion, metrics);
     l1Hits = metrics.counter("l1Hits");
     forwarded = metrics.counter("forwarded");
     l1Latency = metrics.histogram("l1LatencyMs", new DescriptiveStatisticsHistogram(1000));

@@ -13,6 +13,7 @@ import io.moesearch.core.cache.PressureDoorkeeper;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.state.CachedEmbedding;
@@ -233,6 +234,7 @@ public final class CacheLookup
   private final CacheSettings settings;
   private QueryFailures failures = new QueryFailures("cache-lookup", null);
   private QueryTerms queryTermsOf = UpsertSignature::queryTerms;
+  private LinearFusion fusion;
   private boolean fillsToL1 = true;
 
   private transient ServedIndex served;
@@ -339,6 +341,17 @@ public final class CacheLookup
   }
 
   /**
+   * Judges whether a product upserted after a cached answer could reach its top k with {@code
+   * fusion}, the fusion that ranked it ({@code ranking.weights}; the answer's {@link
+   * io.moesearch.core.rank.EntryCut}). Without, a new product that would enter an answer's BM25
+   * candidates makes it stale, as one sharing a term with the query once did.
+   */
+  public CacheLookup fusedWith(LinearFusion fusion) {
+    this.fusion = fusion;
+    return this;
+  }
+
+  /**
    * Judges which cached answers an upsert could enter by the terms the lexical branch searches when
    * it widens queries by {@code expansion} ({@code ranking.synonyms-path}, {@code
    * ranking.typo-min-chars}); without, by the query's own terms.
@@ -399,7 +412,7 @@ public final class CacheLookup
     coalesceReleased = metrics.counter("coalesceReleased");
     coalescedDegraded = metrics.counter("coalescedDegraded");
     fillsRejected = metrics.counter("fillsRejected");
-    coherence = new CatalogCoherence(settings, queryTermsOf, metrics);
+    coherence = new CatalogCoherence(settings, queryTermsOf, fusion, metrics);
     keyedVector =
         () -> {
           CachedEmbedding e = embedding.value();
@@ -625,7 +638,8 @@ public final class CacheLookup
               r.experts(),
               r.createdAt(),
               Float.isNaN(r.denseFloor()) ? null : r.denseFloor(),
-              Float.isNaN(r.lexicalFloor()) ? null : r.lexicalFloor()));
+              Float.isNaN(r.lexicalFloor()) ? null : r.lexicalFloor(),
+              r.entryCut()));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the promotion of \"" + text + "\"", e);

@@ -5,6 +5,9 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.rank.HybridRanker;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.state.CachedResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +90,8 @@ final class CatalogCoherence {
         fill.experts(),
         Math.min(fill.ts(), System.currentTimeMillis()),
         fill.denseFloor() == null ? Float.NaN : fill.denseFloor(),
-        fill.lexicalFloor() == null ? Float.NaN : fill.lexicalFloor());
+        fill.lexicalFloor() == null ? Float.NaN : fill.lexicalFloor(),
+        fill.entryCut());
   }
 
   /** The broadcast state a check reads. */
@@ -117,6 +121,10 @@ final class CatalogCoherence {
 
   private final CacheSettings settings;
   private final CacheLookup.QueryTerms queryTermsOf;
+
+  /** The fusion that ranked the cached answers ({@code null}: their entry cuts are not used). */
+  private final LinearFusion fusion;
+
   final Counter staleByCatalog;
   final Counter coherenceRechecked;
   final Counter staleChangedItem;
@@ -128,6 +136,7 @@ final class CatalogCoherence {
   final Counter servedLivePrices;
   final Counter upsertTermsNotKept;
   final Counter staleBeyondHorizon;
+  final Counter keptBelowCut;
   private long lastPrune;
   private int upsertsSincePrune;
 
@@ -150,11 +159,19 @@ final class CatalogCoherence {
    */
   static final long SOURCE_IDLE_MS = 10_000;
 
-  /** Registers its counters in {@code metrics} (the operator's {@code cache} group). */
+  /**
+   * Registers its counters in {@code metrics} (the operator's {@code cache} group); {@code fusion}
+   * is the fusion that ranked the answers ({@code null}: a new product that could enter an answer's
+   * BM25 candidates makes it stale, whether or not it could reach its top k).
+   */
   CatalogCoherence(
-      CacheSettings settings, CacheLookup.QueryTerms queryTermsOf, MetricGroup metrics) {
+      CacheSettings settings,
+      CacheLookup.QueryTerms queryTermsOf,
+      LinearFusion fusion,
+      MetricGroup metrics) {
     this.settings = settings;
     this.queryTermsOf = queryTermsOf;
+    this.fusion = fusion;
     staleByCatalog = metrics.counter("staleByCatalog");
     coherenceRechecked = metrics.counter("coherenceRechecked");
     staleChangedItem = metrics.counter("staleByChangedItem");
@@ -166,6 +183,7 @@ final class CatalogCoherence {
     servedLivePrices = metrics.counter("servedWithLivePrices");
     upsertTermsNotKept = metrics.counter("upsertTermsNotKept");
     staleBeyondHorizon = metrics.counter("staleBeyondChangeHorizon");
+    keptBelowCut = metrics.counter("keptNewProductBelowCut");
   }
 
   /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
@@ -178,7 +196,8 @@ final class CatalogCoherence {
             + " (%d of them fills): %d changed item, %d new product its dense branch would"
             + " return, %d its BM25 branch would find, %d the per-expert rule, %d a patched item"
             + " failing its filter, %d older than the changes kept; %d re-dated, %d served with"
-            + " live prices",
+            + " live prices; %d times a new product its BM25 branch would find could not reach"
+            + " the top k",
         staleByCatalog.getCount(),
         fillsStale.getCount(),
         staleChangedItem.getCount(),
@@ -188,7 +207,8 @@ final class CatalogCoherence {
         stalePatchedItem.getCount(),
         staleBeyondHorizon.getCount(),
         coherenceRechecked.getCount(),
-        servedLivePrices.getCount());
+        servedLivePrices.getCount(),
+        keptBelowCut.getCount());
   }
 
   /** Sets {@code key} to {@code time} unless it holds a later one. */
@@ -392,6 +412,8 @@ final class CatalogCoherence {
     }
     int[] queryTerms = null;
     boolean inexact = false;
+    boolean vectorRead = expertReceived;
+    RankingFeatures.QueryTerms analysed = null;
     // Upserts are scored with an index version's BM25 statistics; a result's version also names
     // the settings that ranked it (index version#fingerprint).
     String indexVersion = CacheFill.indexVersionOf(r.version());
@@ -413,6 +435,23 @@ final class CatalogCoherence {
         continue; // no shared term, or its BM25 score stays below the answer's last lexical hit
       }
       boolean scored = !inexact && u.scoredFor(r.lexicalFloor(), indexVersion);
+      if (scored && r.entryCut() != null && fusion != null) {
+        // It enters the BM25 candidates: it changes the answer only if it can reach its top k.
+        if (!vectorRead) {
+          queryVector = query.vector();
+          vectorRead = true;
+        }
+        if (queryVector == UNAVAILABLE) {
+          return UNDECIDED;
+        }
+        if (analysed == null) {
+          analysed = HybridRanker.features().query(text);
+        }
+        if (!u.mayReach(e.getKey(), r.entryCut(), fusion, analysed, queryTerms, queryVector)) {
+          keptBelowCut.inc();
+          continue;
+        }
+      }
       if (scored || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
         staleNewLexical.inc();
         return INCOHERENT;
@@ -475,10 +514,7 @@ final class CatalogCoherence {
       }
       items[i] = item.withLive(price, lp.inStock());
     }
-    return items == null
-        ? r
-        : new CachedResult(
-            r.version(), items, r.experts(), r.createdAt(), r.denseFloor(), r.lexicalFloor());
+    return items == null ? r : r.withItems(items);
   }
 
   /** {@link #current}'s answer when only the query's embedding could decide. */

@@ -13,6 +13,7 @@ import io.moesearch.core.index.Candidate;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.ReplayWindow;
+import io.moesearch.core.rank.EntryCut;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.ExactReranker;
@@ -341,8 +342,17 @@ public final class MergePartials
     return all;
   }
 
-  /** An emitted answer and the partials it was ranked from (after the {@link ChangeFence}). */
-  private record Answered(SearchResult result, List<PartialResult> ranked) {}
+  /**
+   * An emitted answer, the partials it was ranked from (after the {@link ChangeFence}) and its
+   * {@link EntryCut} ({@code null}: none).
+   */
+  private record Answered(SearchResult result, List<PartialResult> ranked, EntryCut cut) {}
+
+  /** A merged answer and its {@link EntryCut} ({@code null}: none). */
+  private record Merged(SearchResult result, EntryCut cut) {}
+
+  /** Ranked items and, for a hybrid answer, its {@link EntryCut} ({@code null}: none). */
+  private record Fused(RankedItem[] items, EntryCut cut) {}
 
   /**
    * Emits the answer merged from {@code all} ({@code received}: as in {@link #merged}) and returns
@@ -356,17 +366,17 @@ public final class MergePartials
       ReadOnlyContext ctx,
       Collector<SearchResult> out) {
     List<PartialResult> ranked;
-    SearchResult result;
+    Merged merged;
     try {
       ranked = fenced(sample, all, ctx);
-      result = merged(sample, ranked, received);
+      merged = merged(sample, ranked, received);
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       fail(sample, e, ctx, out);
       return null;
     }
-    out.collect(result);
-    return new Answered(result, ranked);
+    out.collect(merged.result());
+    return new Answered(merged.result(), ranked, merged.cut());
   }
 
   /** How many dense candidates the ranking of a {@code topK} answer takes, by cosine. */
@@ -550,7 +560,8 @@ public final class MergePartials
               asOf(p.tsInMillis(), all),
               denseFloor(answered.ranked(), denseDepth(q.topK())),
               lexicalFloor(answered.ranked()),
-              full ? null : p.degradation().wireName()));
+              full ? null : p.degradation().wireName(),
+              full ? answered.cut() : null));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
@@ -766,12 +777,18 @@ public final class MergePartials
    * fusion keeps ({@link HybridRanker#denseTop}). A partial with features (written by an earlier
    * version, restored from its state) is fused with them.
    */
-  private RankedItem[] fused(PartialResult sample, Iterable<PartialResult> all, boolean explain) {
+  private Fused fused(PartialResult sample, Iterable<PartialResult> all, boolean explain) {
     List<HybridRanker.Scored> dense = new ArrayList<>();
     List<Candidate> pending = new ArrayList<>();
     List<HybridRanker.Scored> lexical = new ArrayList<>();
+    int lexicalPartials = 0;
+    float lexicalFloor = 0;
     for (PartialResult p : all) {
       boolean isLexical = ExpertRequest.isLexical(p.expert());
+      if (isLexical) {
+        lexicalPartials++;
+        lexicalFloor = p.floor();
+      }
       for (int i = 0; i < p.items().length; i++) {
         RankedItem item = p.items()[i];
         if (p.features() != null) {
@@ -802,7 +819,13 @@ public final class MergePartials
         items[i] = items[i].withExplain(explanation(c.features(), ranking.fusion().weights()));
       }
     }
-    return items;
+    // One full BM25 list (none of its hits fenced out), whose floor is its last hit's raw score:
+    // the cut can be drawn.
+    EntryCut cut =
+        lexicalPartials == 1 && lexical.size() == ranking.lexicalDepth()
+            ? EntryCut.of(lexical, lexicalFloor, top, ranking.fusion(), k)
+            : null;
+    return new Fused(items, cut);
   }
 
   /**
@@ -858,7 +881,7 @@ public final class MergePartials
    *
    * @param received the experts heard from when the query timed out, {@code null} when complete
    */
-  private SearchResult merged(PartialResult sample, Iterable<PartialResult> all, int[] received) {
+  private Merged merged(PartialResult sample, Iterable<PartialResult> all, int[] received) {
     long t0 = System.nanoTime();
     List<List<Candidate>> lists = new ArrayList<>();
     double retrieveMs = 0;
@@ -871,12 +894,13 @@ public final class MergePartials
       retrieveMs = Math.max(retrieveMs, p.retrieveMs());
     }
     boolean explain = sample.query().explain();
-    RankedItem[] items =
+    Fused fused =
         matched(sample, all)
             ? ranking.hybrid()
                 ? fused(sample, all, explain)
-                : exact(lists, sample.query().topK(), explain)
-            : new RankedItem[0];
+                : new Fused(exact(lists, sample.query().topK(), explain), null)
+            : new Fused(new RankedItem[0], null);
+    RankedItem[] items = fused.items();
     withLiveValues(items, all);
     double rerankMs = (System.nanoTime() - t0) / 1e6;
     long now = System.currentTimeMillis();
@@ -906,6 +930,6 @@ public final class MergePartials
                 : Arrays.stream(experts).filter(e -> contains(received, e)).toArray(),
             sample.degradation().wireName());
     (sample.embeddingCached() ? embeddingHitLatency : missLatency).update((long) latency.totalMs());
-    return result;
+    return new Merged(result, fused.cut());
   }
 }

@@ -10,6 +10,8 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
+import io.moesearch.core.rank.EntryCut;
+import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.state.StateDescriptors;
@@ -847,6 +849,81 @@ class CacheLookupTest {
     send(query("q2", "vga cable"));
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+  }
+
+  /** A result fill of {@code text} computed at {@code at} in expert 6, with lexical floor 3. */
+  private static CacheFill cutFill(String text, long at, EntryCut cut) {
+    return new CacheFill(
+        CacheFill.Kind.RESULT,
+        text,
+        10,
+        "",
+        VERSION,
+        ITEMS,
+        new int[] {6},
+        null,
+        at,
+        0.5f,
+        3.0f,
+        null,
+        cut);
+  }
+
+  /**
+   * An upsert into {@code experts} whose terms each add {@code score} to a BM25 score in the index
+   * of {@link #VERSION}, with its title kept for the ranking features; its embedding is orthogonal
+   * to the queries' here.
+   */
+  private static CatalogChange upsertRanked(
+      String id, long at, String title, float score, int... experts) {
+    int[] terms = UpsertSignature.productTerms(new Product(id, title, "", "", "", 1.0, null));
+    float[] scores = new float[terms.length];
+    java.util.Arrays.fill(scores, score);
+    return new CatalogChange(
+        id,
+        at,
+        new UpsertSignature(
+            at, experts, new float[] {0, 0, 1}, terms, scores, VERSION, title, "", ""),
+        null);
+  }
+
+  /**
+   * With the fusion that ranked the answers ({@link CacheLookup#fusedWith}), a new product whose
+   * BM25 score for the query reaches an answer's lexical floor (it would enter the BM25 candidates)
+   * invalidates the answer only if it could reach its top k ({@link EntryCut}). Under RRF a new hit
+   * ranked below the 10th scores at most 1/71 plus its dense part (weight 0.1 × cosine 0 ± 0.02):
+   * 0.016. Below a last item's fused score of 0.02 the answer is served; at 0.015 it is recomputed,
+   * as it is when the product's BM25 score reaches the bar, and without the fusion.
+   */
+  @Test
+  void aNewBm25CandidateInvalidatesAnAnswerOnlyIfItCouldReachItsTopK() throws Exception {
+    harness.close();
+    harness =
+        open(new CacheLookup(VERSION, MODEL, SETTINGS).fusedWith(LinearFusion.rrf()), null, null);
+    for (String text : List.of("hdmi cable", "vga cable", "dvi cable")) {
+      fill(CacheFill.embedding(text, MODEL, new float[] {1, 0, 0}));
+    }
+    fill(cutFill("hdmi cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.02f)));
+    fill(cutFill("vga cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.015f)));
+    fill(cutFill("dvi cable", T, new EntryCut(0.1f, 20f, 3.5f, 9, 0.02f)));
+    // Each shares one term with its query, weighing 4: above the floor (3).
+    change(upsertRanked("a1", T + 500, "HDMI adapters", 4f, 9));
+    change(upsertRanked("a2", T + 500, "VGA adapters", 4f, 9));
+    change(upsertRanked("a3", T + 500, "DVI adapters", 4f, 9));
+    send(query("q1", "hdmi cable"));
+    send(query("q2", "vga cable"));
+    send(query("q3", "dvi cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(embedded()).containsExactly("q2", "q3");
+
+    harness.close();
+    harness = open(VERSION, null); // without the fusion
+    fill(CacheFill.embedding("hdmi cable", MODEL, new float[] {1, 0, 0}));
+    fill(cutFill("hdmi cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.02f)));
+    change(upsertRanked("a1", T + 500, "HDMI adapters", 4f, 9));
+    send(query("q4", "hdmi cable"));
+    assertThat(answers()).isEmpty();
+    assertThat(embedded()).containsExactly("q4");
   }
 
   /**

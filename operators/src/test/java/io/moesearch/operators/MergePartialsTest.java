@@ -13,6 +13,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.overload.DegradationLevel;
+import io.moesearch.core.rank.EntryCut;
 import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
@@ -1118,6 +1119,79 @@ class MergePartialsTest {
         Float.NaN,
         Arrays.stream(candidates).map(Candidate::brand).toArray(String[]::new),
         Arrays.stream(candidates).map(Candidate::model).toArray(String[]::new));
+  }
+
+  /**
+   * A full hybrid answer's fill carries its {@link EntryCut}: the BM25 scale from the lexical
+   * branch's floor (the raw score of its last hit) over that hit's normalised score, the bar at the
+   * 10th hit (every item ranks above it here), the last item's fused score; a lexical list shorter
+   * than its depth (as one the fence cut) gives none.
+   */
+  @Test
+  void aFullHybridAnswersFillCarriesItsEntryCut() throws Exception {
+    harness.close();
+    harness =
+        newHarness(
+            new MergePartials(
+                VERSION, TIMEOUT_MS, new RankingSettings(true, 20, 12, LinearFusion.rrf()), true));
+    harness.open();
+    harness.setProcessingTime(T0);
+    for (int hitsSent : new int[] {12, 11}) {
+      SearchQuery q = new SearchQuery("q-" + hitsSent, "usb c cable", 4, null, 0, null);
+      int lex = ExpertRequest.lexical(q.queryId());
+      int[] fanOut = {3, lex};
+      RankedItem[] hits = new RankedItem[hitsSent];
+      double[][] f = new double[hitsSent][];
+      for (int i = 0; i < hitsSent; i++) {
+        hits[i] = item("l-" + i, 0.5f);
+        f[i] = features(0.5, (12.0 - i) / 12); // raw BM25 2 × (12 - i): the last, 2
+      }
+      process(
+          new PartialResult(
+              q,
+              3,
+              fanOut,
+              new RankedItem[] {item("d-1", 0.9f)},
+              TS_IN,
+              1,
+              1,
+              1,
+              new double[][] {features(0.9, 0)},
+              false,
+              null,
+              io.moesearch.core.overload.DegradationLevel.NONE,
+              true,
+              0,
+              0.5f));
+      process(
+          new PartialResult(
+              q,
+              lex,
+              fanOut,
+              hits,
+              TS_IN,
+              1,
+              1,
+              1,
+              f,
+              false,
+              null,
+              io.moesearch.core.overload.DegradationLevel.NONE,
+              true,
+              0,
+              2f));
+    }
+    var fills = harness.getSideOutput(MergePartials.FILLS).stream().toList();
+    assertThat(fills).hasSize(2);
+    EntryCut cut = fills.get(0).getValue().entryCut();
+    assertThat(cut).isNotNull();
+    assertThat(cut.bm25Top()).isCloseTo(24f, org.assertj.core.data.Offset.offset(1e-3f));
+    assertThat(cut.barRank()).isEqualTo(9);
+    assertThat(cut.bm25Bar()).isCloseTo(6f, org.assertj.core.data.Offset.offset(1e-3f));
+    RankedItem[] answered = harness.extractOutputValues().get(0).items();
+    assertThat(answered).hasSize(4);
+    assertThat(cut.kthScore()).isEqualTo(answered[3].score());
+    assertThat(fills.get(1).getValue().entryCut()).as("a list shorter than its depth").isNull();
   }
 
   @Test

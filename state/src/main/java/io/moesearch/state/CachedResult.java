@@ -1,8 +1,10 @@
 package io.moesearch.state;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.cache.HeapCache;
 import io.moesearch.core.cache.Versioned;
+import io.moesearch.core.rank.EntryCut;
 
 /**
  * A final result in the result caches (L1 and L2): the ranked items and experts, and the index
@@ -16,6 +18,9 @@ import io.moesearch.core.cache.Versioned;
  *     ({@code 0}: any match), NaN when unknown ({@link
  *     io.moesearch.core.live.UpsertSignature#mayEnterLexically}); state written before it was
  *     recorded restores as {@code 0}, which admits any match
+ * @param entryCut what its top k asked of a product outside its candidates ({@link
+ *     CacheFill#entryCut}), {@code null} when none (state written before it was recorded restores
+ *     so)
  */
 public record CachedResult(
     String version,
@@ -23,12 +28,30 @@ public record CachedResult(
     int[] experts,
     long createdAt,
     float denseFloor,
-    float lexicalFloor)
+    float lexicalFloor,
+    EntryCut entryCut)
     implements Versioned {
   public CachedResult {
     if (version == null || items == null || experts == null) {
       throw new IllegalArgumentException("version, items and experts are required");
     }
+  }
+
+  /** A result without an {@link EntryCut}. */
+  public CachedResult(
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      long createdAt,
+      float denseFloor,
+      float lexicalFloor) {
+    this(version, items, experts, createdAt, denseFloor, lexicalFloor, null);
+  }
+
+  /** This result with other items (live prices and stock), everything else as it is. */
+  public CachedResult withItems(RankedItem[] newItems) {
+    return new CachedResult(
+        version, newItems, experts, createdAt, denseFloor, lexicalFloor, entryCut);
   }
 
   /**
@@ -38,7 +61,8 @@ public record CachedResult(
    * counted.
    */
   public long estimatedBytes() {
-    long bytes = 64 + 16 + 4L * experts.length + 16 + 8L * items.length;
+    long bytes =
+        64 + 16 + 4L * experts.length + 16 + 8L * items.length + (entryCut == null ? 0 : 40);
     for (RankedItem item : items) {
       bytes += 48 + HeapCache.stringBytes(item.productId()) + HeapCache.stringBytes(item.title());
       if (item.price() != null) {
@@ -54,6 +78,6 @@ public record CachedResult(
   /** The same result, known to reflect the catalogue as of {@code at}. */
   public CachedResult checkedAt(long at) {
     return new CachedResult(
-        version, items, experts, Math.max(createdAt, at), denseFloor, lexicalFloor);
+        version, items, experts, Math.max(createdAt, at), denseFloor, lexicalFloor, entryCut);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.moesearch.core.rank.EntryCut;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +50,10 @@ import java.util.Objects;
  *     release shares that answer (its items and experts, as of {@code ts}) with the queries waiting
  *     for it: they are answered with it, flagged so, and it is never cached; {@code null} when the
  *     release carries no answer and the waiters are computed
+ * @param entryCut a result only: what its top k asked of a product outside its candidates ({@link
+ *     EntryCut}); the cache lets a new product that cannot reach its top k keep the result valid
+ *     although the product would enter its lexical branch's candidates. {@code null} when none was
+ *     drawn (dense-only ranking, a lexical list cut short, fewer items than asked) or unknown
  */
 public record CacheFill(
     Kind kind,
@@ -66,7 +71,38 @@ public record CacheFill(
     long ts,
     @JsonProperty("dense_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float denseFloor,
     @JsonProperty("lexical_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float lexicalFloor,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String degraded) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String degraded,
+    @JsonProperty("entry_cut") @JsonInclude(JsonInclude.Include.NON_NULL) EntryCut entryCut) {
+
+  /** A fill without an {@link EntryCut}. */
+  public CacheFill(
+      Kind kind,
+      String text,
+      int topK,
+      String filters,
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      float[] embedding,
+      long ts,
+      Float denseFloor,
+      Float lexicalFloor,
+      String degraded) {
+    this(
+        kind,
+        text,
+        topK,
+        filters,
+        version,
+        items,
+        experts,
+        embedding,
+        ts,
+        denseFloor,
+        lexicalFloor,
+        degraded,
+        null);
+  }
 
   /** What a fill carries. */
   public enum Kind {
@@ -93,6 +129,9 @@ public record CacheFill(
     if (lexicalFloor != null && !(lexicalFloor >= 0f && lexicalFloor < Float.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(
           "lexical_floor must be finite and non-negative, got " + lexicalFloor);
+    }
+    if (entryCut != null && kind != Kind.RESULT) {
+      throw new IllegalArgumentException("entry_cut belongs to a result");
     }
     if (kind != Kind.EMBEDDING) {
       if (topK < SearchQuery.MIN_TOP_K || topK > SearchQuery.MAX_TOP_K) {
@@ -211,6 +250,25 @@ public record CacheFill(
       long computedAt,
       Float denseFloor,
       Float lexicalFloor) {
+    return result(
+        text, topK, filters, version, items, experts, computedAt, denseFloor, lexicalFloor, null);
+  }
+
+  /**
+   * A result fill stamped {@code computedAt} with its dense and lexical floors and its entry cut
+   * ({@code null}: unknown, none).
+   */
+  public static CacheFill result(
+      String text,
+      int topK,
+      String filters,
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      long computedAt,
+      Float denseFloor,
+      Float lexicalFloor,
+      EntryCut entryCut) {
     return new CacheFill(
         Kind.RESULT,
         text,
@@ -223,7 +281,8 @@ public record CacheFill(
         computedAt,
         denseFloor,
         lexicalFloor,
-        null);
+        null,
+        entryCut);
   }
 
   public static CacheFill embedding(String text, String modelId, float[] vector) {
@@ -312,7 +371,8 @@ public record CacheFill(
         && ts == f.ts
         && Objects.equals(denseFloor, f.denseFloor)
         && Objects.equals(lexicalFloor, f.lexicalFloor)
-        && Objects.equals(degraded, f.degraded);
+        && Objects.equals(degraded, f.degraded)
+        && Objects.equals(entryCut, f.entryCut);
   }
 
   @Override
@@ -329,7 +389,8 @@ public record CacheFill(
         ts,
         denseFloor,
         lexicalFloor,
-        degraded);
+        degraded,
+        entryCut);
   }
 
   @Override
@@ -356,6 +417,8 @@ public record CacheFill(
         + lexicalFloor
         + ", degraded="
         + degraded
+        + ", entryCut="
+        + entryCut
         + "]";
   }
 }

@@ -130,6 +130,9 @@ public final class MessageJson implements Serializable {
     if (!root.has("lexical_floor")) {
       root.putNull("lexical_floor");
     }
+    if (!root.has("entry_cut")) {
+      root.putNull("entry_cut"); // none drawn, or a fill written before the cut was recorded
+    }
     optionalItemFields(root);
     return decode(root, CacheFill.class);
   }

@@ -26,6 +26,19 @@ class CacheFillTest {
             7.5f,
             null);
     assertThat(json.decodeCacheFill(json.encodeCacheFill(result))).isEqualTo(result);
+    CacheFill cut =
+        CacheFill.result(
+            "usb cable",
+            10,
+            "",
+            "v1",
+            result.items(),
+            result.experts(),
+            42,
+            0.25f,
+            7.5f,
+            new io.moesearch.core.rank.EntryCut(0.12f, 21.5f, 9.25f, 14, 0.031f));
+    assertThat(json.decodeCacheFill(json.encodeCacheFill(cut))).isEqualTo(cut);
     float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-7f};
     CacheFill emb =
         new CacheFill(
@@ -182,5 +195,38 @@ class CacheFillTest {
         .hasMessageContaining("ranking fingerprint");
     assertThatThrownBy(() -> CacheFill.resultVersion(" ", "r1"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** An entry cut no fusion could give, or on anything but a result, is rejected naming it. */
+  @Test
+  void aBadEntryCutIsRejectedNamingTheField() {
+    String base =
+        "{\"kind\":\"result\",\"text\":\"usb\",\"top_k\":10,\"filters\":\"\","
+            + "\"version\":\"v1\",\"items\":[],\"experts\":[],\"ts\":5,";
+    assertThatThrownBy(
+            () ->
+                json.decodeCacheFill(
+                    (base
+                            + "\"entry_cut\":{\"dense_weight\":0.1,\"bm25_top\":1,"
+                            + "\"bm25_bar\":2,\"bar_rank\":9,\"kth_score\":0}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bm25_bar");
+    assertThatThrownBy(
+            () ->
+                json.decodeCacheFill(
+                    (base + "\"entry_cut\":{\"dense_weight\":0.1}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("entry_cut");
+    assertThatThrownBy(
+            () ->
+                json.decodeCacheFill(
+                    (base.replace("\"result\"", "\"release\"")
+                            + "\"entry_cut\":{\"dense_weight\":0.1,\"bm25_top\":1,"
+                            + "\"bm25_bar\":1,\"bar_rank\":9,\"kth_score\":0}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("entry_cut");
   }
 }

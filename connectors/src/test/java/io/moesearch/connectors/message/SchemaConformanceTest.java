@@ -70,7 +70,19 @@ class SchemaConformanceTest {
             "usb cable", 10, "", "v1", items, new int[] {2}, 7L, 0.3f, 12.5f, "fewer_experts");
     CacheFill floors =
         CacheFill.result("usb cable", 10, "", "v1", items, new int[] {2}, 7L, -1f, Float.MAX_VALUE);
-    for (CacheFill f : List.of(result, embedding, release, shared, floors)) {
+    CacheFill cut =
+        CacheFill.result(
+            "usb cable",
+            10,
+            "",
+            "v1",
+            items,
+            new int[] {2},
+            7L,
+            0.4f,
+            3f,
+            new io.moesearch.core.rank.EntryCut(0.1f, 20f, 6.5f, 12, 0.02f));
+    for (CacheFill f : List.of(result, embedding, release, shared, floors, cut)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
     }

@@ -5,7 +5,12 @@ import io.moesearch.core.index.Analyzers;
 import io.moesearch.core.index.IndexFields;
 import io.moesearch.core.index.LexicalStatistics;
 import io.moesearch.core.index.ProductDocuments;
+import io.moesearch.core.rank.EntryCut;
+import io.moesearch.core.rank.HybridRanker;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.Bm25Queries;
+import io.moesearch.core.util.Texts;
 import io.moesearch.core.util.Vectors;
 import java.util.Arrays;
 import java.util.Collection;
@@ -53,6 +58,10 @@ import org.apache.lucene.analysis.Analyzer;
  * @param bm25Version the artifact version whose statistics {@code bm25} was scored with; {@code
  *     null} exactly when {@code bm25} is (an answer of another version is judged as if the scores
  *     were unknown)
+ * @param title its title as the ranking features read it (cut to {@link
+ *     RankingFeatures#MAX_TITLE_CHARS}), or {@code null} when not kept (then {@link #mayReach} is
+ *     always true); {@code brand} and {@code model} likewise (cut to {@link
+ *     RankingFeatures#MAX_FIELD_CHARS}), non-null exactly when {@code title} is
  */
 public record UpsertSignature(
     long appliedAtMillis,
@@ -60,7 +69,10 @@ public record UpsertSignature(
     float[] vector,
     int[] terms,
     float[] bm25,
-    String bm25Version) {
+    String bm25Version,
+    String title,
+    String brand,
+    String model) {
   /**
    * Slack on the dense floor, in cosine: the cached query's embedding may come from another
    * spelling of the same normalised text than the one that computed the answer.
@@ -101,6 +113,9 @@ public record UpsertSignature(
         throw new IllegalArgumentException("terms must be sorted and distinct");
       }
     }
+    if ((title == null) != (brand == null) || (title == null) != (model == null)) {
+      throw new IllegalArgumentException("title, brand and model go together");
+    }
     if ((bm25 == null) != (bm25Version == null)) {
       throw new IllegalArgumentException("bm25 and bm25Version go together");
     }
@@ -128,6 +143,17 @@ public record UpsertSignature(
   /** A signature whose terms' BM25 scores are unknown. */
   public UpsertSignature(long appliedAtMillis, int[] experts, float[] vector, int[] terms) {
     this(appliedAtMillis, experts, vector, terms, null, null);
+  }
+
+  /** A signature that keeps none of the product's ranked fields ({@link #mayReach} is true). */
+  public UpsertSignature(
+      long appliedAtMillis,
+      int[] experts,
+      float[] vector,
+      int[] terms,
+      float[] bm25,
+      String bm25Version) {
+    this(appliedAtMillis, experts, vector, terms, bm25, bm25Version, null, null, null);
   }
 
   /**
@@ -174,7 +200,17 @@ public record UpsertSignature(
       terms[i] = e.getKey();
       bm25[i++] = e.getValue();
     }
-    return bounded(new UpsertSignature(appliedAtMillis, experts, vector, terms, bm25, version));
+    return bounded(
+        new UpsertSignature(
+            appliedAtMillis,
+            experts,
+            vector,
+            terms,
+            bm25,
+            version,
+            Texts.cut(product.title(), RankingFeatures.MAX_TITLE_CHARS),
+            Texts.cut(product.brand(), RankingFeatures.MAX_FIELD_CHARS),
+            Texts.cut(product.model(), RankingFeatures.MAX_FIELD_CHARS)));
   }
 
   /** The hashes of {@code product}'s BM25 terms. */
@@ -261,6 +297,43 @@ public record UpsertSignature(
   }
 
   /**
+   * Whether it could be among the top k of a fresh computation of an answer whose {@link EntryCut}
+   * is {@code cut} ({@link EntryCut#mayReach}), when it is not among the answer's dense candidates
+   * ({@link #mayEnterDensely} is false for it): always when its ranked fields or its BM25 scores
+   * are not kept, or the query's embedding is unknown. Call it for an answer of the artifact
+   * version its scores are of ({@link #scoredFor}).
+   *
+   * @param productId its id
+   * @param fusion the fusion that ranked the answer
+   * @param query the query text analysed by {@link HybridRanker#features}
+   * @param queryTerms the query's term hashes ({@link #queryTerms}), sorted
+   * @param queryVector the query's embedding, or {@code null} when unknown
+   */
+  public boolean mayReach(
+      String productId,
+      EntryCut cut,
+      LinearFusion fusion,
+      RankingFeatures.QueryTerms query,
+      int[] queryTerms,
+      float[] queryVector) {
+    if (title == null
+        || bm25 == null
+        || queryVector == null
+        || queryVector.length != vector.length) {
+      return true;
+    }
+    return cut.mayReach(
+        fusion,
+        HybridRanker.features(),
+        query,
+        HybridRanker.rankedProduct(productId, title, brand, model),
+        Vectors.exactDot(queryVector, vector),
+        DENSE_SLACK,
+        lexicalScore(queryTerms),
+        LEXICAL_SLACK);
+  }
+
+  /**
    * Whether the dense branch could return it: it joined one of {@code answerExperts} and scores at
    * least {@code denseFloor} (less {@link #DENSE_SLACK}) for {@code queryVector}; with the floor or
    * the vector unknown, joining one is enough.
@@ -309,7 +382,10 @@ public record UpsertSignature(
         && Arrays.equals(vector, s.vector)
         && Arrays.equals(terms, s.terms)
         && Arrays.equals(bm25, s.bm25)
-        && Objects.equals(bm25Version, s.bm25Version);
+        && Objects.equals(bm25Version, s.bm25Version)
+        && Objects.equals(title, s.title)
+        && Objects.equals(brand, s.brand)
+        && Objects.equals(model, s.model);
   }
 
   @Override

@@ -38,6 +38,12 @@ public final class HybridRanker {
   private static final RankingFeatures SHARED_FEATURES = new RankingFeatures(Analyzers.allText());
 
   private final RankingFeatures features = SHARED_FEATURES;
+
+  /** The features every ranker of this JVM computes (thread-safe). */
+  public static RankingFeatures features() {
+    return SHARED_FEATURES;
+  }
+
   private final Bm25Queries bm25;
 
   /** A ranker whose BM25 branch searches the query's own terms. */
@@ -282,7 +288,21 @@ public final class HybridRanker {
    * has no terms, codes, quantities or colours, and a product needs a title.
    */
   private static Product product(Candidate c) {
-    String title = c.title().isBlank() ? "-" : c.title();
-    return new Product(c.productId(), title, c.brand(), c.model(), "", null, null);
+    return rankedProduct(c.productId(), c.title(), c.brand(), c.model());
+  }
+
+  /**
+   * A product as the ranking reads a candidate of it: its id, title, brand and model (a blank title
+   * read as "-"; null brand or model as ""), no description, price or attributes.
+   */
+  public static Product rankedProduct(String id, String title, String brand, String model) {
+    return new Product(
+        id,
+        title.isBlank() ? "-" : title,
+        brand == null ? "" : brand,
+        model == null ? "" : model,
+        "",
+        null,
+        null);
   }
 }

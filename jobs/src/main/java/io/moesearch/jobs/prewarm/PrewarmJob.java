@@ -167,7 +167,8 @@ public final class PrewarmJob {
           asOfMillis,
           f.denseFloor(),
           f.lexicalFloor(),
-          f.degraded());
+          f.degraded(),
+          f.entryCut());
     }
   }
 }

@@ -245,7 +245,8 @@ public final class SearchJob {
                         watchRoot(config),
                         config.indexWatchIntervalMillis())
                     .expandingQueries(config.ranking().expansion())
-                    .rankedBy(config.rankingFingerprint()))
+                    .rankedBy(config.rankingFingerprint())
+                    .fusedWith(config.ranking().fusion()))
             .name("cache-hits")
             .uid("cache-hits")
             .setBufferTimeout(hitFlush);
@@ -267,6 +268,7 @@ public final class SearchJob {
                     .deadLettersFrom(config.kafka().queryTopic())
                     .expandingQueries(config.ranking().expansion())
                     .rankedBy(config.rankingFingerprint())
+                    .fusedWith(config.ranking().fusion())
                     .behindHits())
             .name("cache-lookup")
             .uid("cache-lookup")
