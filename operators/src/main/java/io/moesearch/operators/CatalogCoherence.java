@@ -196,7 +196,7 @@ final class CatalogCoherence {
             + " (%d of them fills): %d changed item, %d new product its dense branch would"
             + " return, %d its BM25 branch would find, %d the per-expert rule, %d a patched item"
             + " failing its filter, %d older than the changes kept; %d re-dated, %d served with"
-            + " live prices; %d times a new product its BM25 branch would find could not reach"
+            + " live prices; %d times a new product a candidate list would take could not reach"
             + " the top k",
         staleByCatalog.getCount(),
         fillsStale.getCount(),
@@ -422,21 +422,19 @@ final class CatalogCoherence {
       if (u.appliedAtMillis() < since) {
         continue;
       }
-      if (u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector)) {
-        staleNewDense.inc();
-        return INCOHERENT;
-      }
+      boolean dense = u.mayEnterDensely(r.experts(), r.denseFloor(), queryVector);
       if (queryTerms == null) {
         queryTerms = queryTermsOf.of(text);
         inexact = queryTermsOf.inexact(text);
       }
       // A typo-tolerant query may match any product's near spelling: shared, its score unknown.
-      if (!inexact && !u.mayEnterLexically(queryTerms, r.lexicalFloor(), indexVersion)) {
+      boolean lexical = inexact || u.mayEnterLexically(queryTerms, r.lexicalFloor(), indexVersion);
+      if (!dense && !lexical) {
         continue; // no shared term, or its BM25 score stays below the answer's last lexical hit
       }
       boolean scored = !inexact && u.scoredFor(r.lexicalFloor(), indexVersion);
       if (scored && r.entryCut() != null && fusion != null) {
-        // It enters the BM25 candidates: it changes the answer only if it can reach its top k.
+        // It may enter a candidate list: it changes the answer only if it can reach its top k.
         if (!vectorRead) {
           queryVector = query.vector();
           vectorRead = true;
@@ -447,10 +445,15 @@ final class CatalogCoherence {
         if (analysed == null) {
           analysed = HybridRanker.features().query(text);
         }
-        if (!u.mayReach(e.getKey(), r.entryCut(), fusion, analysed, queryTerms, queryVector)) {
+        if (!u.mayReach(
+            e.getKey(), r.entryCut(), fusion, analysed, queryTerms, queryVector, dense, lexical)) {
           keptBelowCut.inc();
           continue;
         }
+      }
+      if (dense) {
+        staleNewDense.inc();
+        return INCOHERENT;
       }
       if (scored || now - u.appliedAtMillis() >= CacheLookup.LEXICAL_ENTRY_DELAY_MS) {
         staleNewLexical.inc();

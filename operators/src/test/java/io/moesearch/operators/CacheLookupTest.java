@@ -797,13 +797,12 @@ class CacheLookupTest {
    */
   private static CatalogChange upsertWeighing(
       String id, long at, String title, float score, String version, int... experts) {
-    int[] terms = UpsertSignature.productTerms(new Product(id, title, "", "", "", 1.0, null));
-    float[] scores = new float[terms.length];
-    java.util.Arrays.fill(scores, score);
+    UpsertSignature ranked = upsertRanked(id, at, title, score, experts).upsert();
     return new CatalogChange(
         id,
         at,
-        new UpsertSignature(at, experts, new float[] {0, 0, 1}, terms, scores, version),
+        new UpsertSignature(
+            at, experts, ranked.vector(), ranked.terms(), ranked.bm25(), version), // no title
         null);
   }
 
@@ -876,14 +875,19 @@ class CacheLookupTest {
    */
   private static CatalogChange upsertRanked(
       String id, long at, String title, float score, int... experts) {
+    return upsertRanked(id, at, title, score, new float[] {0, 0, 1}, experts);
+  }
+
+  /** {@link #upsertRanked} with the embedding {@code vector}. */
+  private static CatalogChange upsertRanked(
+      String id, long at, String title, float score, float[] vector, int... experts) {
     int[] terms = UpsertSignature.productTerms(new Product(id, title, "", "", "", 1.0, null));
     float[] scores = new float[terms.length];
     java.util.Arrays.fill(scores, score);
     return new CatalogChange(
         id,
         at,
-        new UpsertSignature(
-            at, experts, new float[] {0, 0, 1}, terms, scores, VERSION, title, "", ""),
+        new UpsertSignature(at, experts, vector, terms, scores, VERSION, title, "", ""),
         null);
   }
 
@@ -893,19 +897,20 @@ class CacheLookupTest {
    * invalidates the answer only if it could reach its top k ({@link EntryCut}). Under RRF a new hit
    * ranked below the 10th scores at most 1/71 plus its dense part (weight 0.1 × cosine 0 ± 0.02):
    * 0.016. Below a last item's fused score of 0.02 the answer is served; at 0.015 it is recomputed,
-   * as it is when the product's BM25 score reaches the bar, and without the fusion.
+   * as it is when the product's BM25 score reaches the bar, and without the fusion. The same holds
+   * for a product its dense branch would take.
    */
   @Test
-  void aNewBm25CandidateInvalidatesAnAnswerOnlyIfItCouldReachItsTopK() throws Exception {
+  void aNewCandidateInvalidatesAnAnswerOnlyIfItCouldReachItsTopK() throws Exception {
     harness.close();
     harness =
         open(new CacheLookup(VERSION, MODEL, SETTINGS).fusedWith(LinearFusion.rrf()), null, null);
     for (String text : List.of("hdmi cable", "vga cable", "dvi cable")) {
       fill(CacheFill.embedding(text, MODEL, new float[] {1, 0, 0}));
     }
-    fill(cutFill("hdmi cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.02f)));
-    fill(cutFill("vga cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.015f)));
-    fill(cutFill("dvi cable", T, new EntryCut(0.1f, 20f, 3.5f, 9, 0.02f)));
+    fill(cutFill("hdmi cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.02f, 0.8f, 9)));
+    fill(cutFill("vga cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.015f, 0.8f, 9)));
+    fill(cutFill("dvi cable", T, new EntryCut(0.1f, 20f, 3.5f, 9, 0.02f, 0.8f, 9)));
     // Each shares one term with its query, weighing 4: above the floor (3).
     change(upsertRanked("a1", T + 500, "HDMI adapters", 4f, 9));
     change(upsertRanked("a2", T + 500, "VGA adapters", 4f, 9));
@@ -916,10 +921,23 @@ class CacheLookupTest {
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
     assertThat(embedded()).containsExactly("q2", "q3");
 
+    // A product in the answer's expert whose cosine (0.6) reaches the dense floor (0.5) but not the
+    // dense bar (0.8): at most 1/71 + 0.1 × 0.62 = 0.076, below 0.1: kept. At 0.9, past the bar.
+    for (String text : List.of("usb hub", "usb port")) {
+      fill(CacheFill.embedding(text, MODEL, new float[] {1, 0, 0}));
+      fill(cutFill(text, T, new EntryCut(0.1f, 20f, 10f, 9, 0.1f, 0.8f, 9)));
+    }
+    change(upsertRanked("h1", T + 500, "garden hose", 4f, new float[] {0.6f, 0.8f, 0}, 6));
+    send(query("q5", "usb hub"));
+    change(upsertRanked("h2", T + 600, "garden rake", 4f, new float[] {0.9f, 0.436f, 0}, 6));
+    send(query("q6", "usb port"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q5");
+    assertThat(embedded()).containsExactly("q2", "q3", "q6");
+
     harness.close();
     harness = open(VERSION, null); // without the fusion
     fill(CacheFill.embedding("hdmi cable", MODEL, new float[] {1, 0, 0}));
-    fill(cutFill("hdmi cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.02f)));
+    fill(cutFill("hdmi cable", T, new EntryCut(0.1f, 20f, 10f, 9, 0.02f, 0.8f, 9)));
     change(upsertRanked("a1", T + 500, "HDMI adapters", 4f, 9));
     send(query("q4", "hdmi cable"));
     assertThat(answers()).isEmpty();

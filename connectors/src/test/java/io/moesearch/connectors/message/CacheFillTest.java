@@ -37,7 +37,7 @@ class CacheFillTest {
             42,
             0.25f,
             7.5f,
-            new io.moesearch.core.rank.EntryCut(0.12f, 21.5f, 9.25f, 14, 0.031f));
+            new io.moesearch.core.rank.EntryCut(0.12f, 21.5f, 9.25f, 14, 0.031f, 0.71f, 11));
     assertThat(json.decodeCacheFill(json.encodeCacheFill(cut))).isEqualTo(cut);
     float[] v = {0.1f, -0.25f, Float.MIN_VALUE, 1e-7f};
     CacheFill emb =
@@ -208,7 +208,7 @@ class CacheFillTest {
                 json.decodeCacheFill(
                     (base
                             + "\"entry_cut\":{\"dense_weight\":0.1,\"bm25_top\":1,"
-                            + "\"bm25_bar\":2,\"bar_rank\":9,\"kth_score\":0}}")
+                            + "\"bm25_bar\":2,\"bar_rank\":9,\"kth_score\":0,\"dense_bar\":0.5,\"dense_bar_rank\":9}}")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bm25_bar");
@@ -224,7 +224,7 @@ class CacheFillTest {
                 json.decodeCacheFill(
                     (base.replace("\"result\"", "\"release\"")
                             + "\"entry_cut\":{\"dense_weight\":0.1,\"bm25_top\":1,"
-                            + "\"bm25_bar\":1,\"bar_rank\":9,\"kth_score\":0}}")
+                            + "\"bm25_bar\":1,\"bar_rank\":9,\"kth_score\":0,\"dense_bar\":0.5,\"dense_bar_rank\":9}}")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("entry_cut");

@@ -81,7 +81,7 @@ class SchemaConformanceTest {
             7L,
             0.4f,
             3f,
-            new io.moesearch.core.rank.EntryCut(0.1f, 20f, 6.5f, 12, 0.02f));
+            new io.moesearch.core.rank.EntryCut(0.1f, 20f, 6.5f, 12, 0.02f, -1f, 9));
     for (CacheFill f : List.of(result, embedding, release, shared, floors, cut)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();

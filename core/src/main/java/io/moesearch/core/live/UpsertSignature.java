@@ -298,10 +298,11 @@ public record UpsertSignature(
 
   /**
    * Whether it could be among the top k of a fresh computation of an answer whose {@link EntryCut}
-   * is {@code cut} ({@link EntryCut#mayReach}), when it is not among the answer's dense candidates
-   * ({@link #mayEnterDensely} is false for it): always when its ranked fields or its BM25 scores
-   * are not kept, or the query's embedding is unknown. Call it for an answer of the artifact
-   * version its scores are of ({@link #scoredFor}).
+   * is {@code cut} ({@link EntryCut#mayReach}), given whether it may enter the answer's dense
+   * candidates ({@code dense}: {@link #mayEnterDensely}) and its BM25 hits ({@code lexical}: {@link
+   * #mayEnterLexically}): always when its ranked fields or its BM25 scores are not kept, or the
+   * query's embedding is unknown. Call it for an answer of the artifact version its scores are of
+   * ({@link #scoredFor}).
    *
    * @param productId its id
    * @param fusion the fusion that ranked the answer
@@ -315,7 +316,9 @@ public record UpsertSignature(
       LinearFusion fusion,
       RankingFeatures.QueryTerms query,
       int[] queryTerms,
-      float[] queryVector) {
+      float[] queryVector,
+      boolean dense,
+      boolean lexical) {
     if (title == null
         || bm25 == null
         || queryVector == null
@@ -329,8 +332,10 @@ public record UpsertSignature(
         HybridRanker.rankedProduct(productId, title, brand, model),
         Vectors.exactDot(queryVector, vector),
         DENSE_SLACK,
+        dense,
         lexicalScore(queryTerms),
-        LEXICAL_SLACK);
+        LEXICAL_SLACK,
+        lexical);
   }
 
   /**

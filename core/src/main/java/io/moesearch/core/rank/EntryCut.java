@@ -9,15 +9,16 @@ import java.util.Map;
 /**
  * What a hybrid answer's top k asked of a product that was not among its candidates, so that the
  * query cache can tell whether a product upserted later could change the answer ({@link #mayReach})
- * instead of dropping the answer whenever the product would merely enter the lexical branch's
- * candidates: a new product matching a common query word ranks among the 100 BM25 hits of many
- * cached answers, but in the top 10 of few.
+ * instead of dropping the answer whenever the product would merely enter one of its candidate
+ * lists: a new product matching a common query word ranks among the 100 BM25 hits of many cached
+ * answers, one close to a query among the 20 dense candidates of several, but in the top 10 of few.
  *
  * <p>A new product scoring below {@link #bm25Bar} ranks in the BM25 list below every item of the
- * answer and below the list's {@value HybridRanker#SIGNAL_DEPTH}th hit, so it changes neither the
- * items' features (their ranks, the normaliser, the query signals of {@link HybridRanker#fuse})
- * nor, outside the dense list, anything but its own score; its fused score is then at most what
- * {@link #mayReach} bounds, and below {@link #kthScore} it leaves the answer's top k as they were.
+ * answer and below the list's {@value HybridRanker#SIGNAL_DEPTH}th hit; one whose cosine is below
+ * {@link #denseBar} ranks likewise in the dense list. So it changes neither the items' features
+ * (their ranks, the BM25 normaliser, the query signals of {@link HybridRanker#fuse}) nor anything
+ * but its own score; its fused score is then at most what {@link #mayReach} bounds, and below
+ * {@link #kthScore} it leaves the answer's top k as they were.
  *
  * @param denseWeight the fusion's weight of the dense cosine for the query ({@link
  *     LinearFusion#denseWeight} of its signals), finite
@@ -27,13 +28,21 @@ import java.util.Map;
  * @param barRank the 0-based rank in the BM25 list of the lowest-ranked hit that is the {@value
  *     HybridRanker#SIGNAL_DEPTH}th or one of the answer's items, at least {@code SIGNAL_DEPTH - 1}
  * @param kthScore the fused score of the answer's last ({@code k}th) item, finite
+ * @param denseBar the cosine of the dense candidate at {@link #denseBarRank}, in [-1, 1]; -1 when
+ *     the dense list held fewer than {@value HybridRanker#SIGNAL_DEPTH} (then no product entering
+ *     it is below the bar)
+ * @param denseBarRank the 0-based rank in the dense list (by cosine) of the lowest-ranked candidate
+ *     that is the {@value HybridRanker#SIGNAL_DEPTH}th or one of the answer's items, at least
+ *     {@code SIGNAL_DEPTH - 1}
  */
 public record EntryCut(
     @JsonProperty("dense_weight") float denseWeight,
     @JsonProperty("bm25_top") float bm25Top,
     @JsonProperty("bm25_bar") float bm25Bar,
     @JsonProperty("bar_rank") int barRank,
-    @JsonProperty("kth_score") float kthScore) {
+    @JsonProperty("kth_score") float kthScore,
+    @JsonProperty("dense_bar") float denseBar,
+    @JsonProperty("dense_bar_rank") int denseBarRank) {
 
   /** The most {@link #barRank} can be: the largest {@code ranking.lexical-depth}. */
   public static final int MAX_BAR_RANK = 100_000;
@@ -53,15 +62,46 @@ public record EntryCut(
       throw new IllegalArgumentException(
           "bm25_bar must be between 0 and bm25_top (" + bm25Top + "), got " + bm25Bar);
     }
-    if (barRank < HybridRanker.SIGNAL_DEPTH - 1 || barRank > MAX_BAR_RANK) {
+    requireRank(barRank, "bar_rank");
+    if (!(denseBar >= -1f && denseBar <= 1f)) {
+      throw new IllegalArgumentException("dense_bar must be between -1 and 1, got " + denseBar);
+    }
+    requireRank(denseBarRank, "dense_bar_rank");
+  }
+
+  private static void requireRank(int rank, String name) {
+    if (rank < HybridRanker.SIGNAL_DEPTH - 1 || rank > MAX_BAR_RANK) {
       throw new IllegalArgumentException(
-          "bar_rank must be between "
+          name
+              + " must be between "
               + (HybridRanker.SIGNAL_DEPTH - 1)
               + " and "
               + MAX_BAR_RANK
               + ", got "
-              + barRank);
+              + rank);
     }
+  }
+
+  /** {@code x} as a float no larger than it (a bar must not rise by rounding). */
+  private static float down(double x) {
+    float f = (float) x;
+    return f > x ? Math.nextDown(f) : f;
+  }
+
+  /**
+   * The rank of the bar in a list ranked as {@code ids}: the lowest-ranked of the {@value
+   * HybridRanker#SIGNAL_DEPTH}th and the answer's items found in it.
+   */
+  private static int barRank(List<String> ids, List<HybridRanker.Scored> top) {
+    Map<String, Integer> rank = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      rank.putIfAbsent(ids.get(i), i);
+    }
+    int bar = HybridRanker.SIGNAL_DEPTH - 1;
+    for (HybridRanker.Scored s : top) {
+      bar = Math.max(bar, rank.getOrDefault(s.productId(), -1));
+    }
+    return bar;
   }
 
   /**
@@ -70,6 +110,8 @@ public record EntryCut(
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
    * not known), or no item with a non-zero cosine (the query signals are not known).
    *
+   * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
+   * @param denseDepth the dense depth fused
    * @param lexical the BM25 hits fused, best first, with their normalised {@code bm25} features
    * @param lexicalFloor the raw BM25 score of the last of {@code lexical} (0 when unknown)
    * @param top the fused answer, best first, with complete features ({@link HybridRanker#fuse})
@@ -77,6 +119,8 @@ public record EntryCut(
    * @param k the answer's size asked for
    */
   public static EntryCut of(
+      List<HybridRanker.Scored> dense,
+      int denseDepth,
       List<HybridRanker.Scored> lexical,
       float lexicalFloor,
       List<HybridRanker.Scored> top,
@@ -91,39 +135,59 @@ public record EntryCut(
     }
     // The normaliser: the first hit's raw score, which divided every hit's (HybridRanker.lexical).
     double bm25Top = lexicalFloor / last;
-    Map<String, Integer> lexicalRank = new HashMap<>();
-    for (int i = 0; i < lexical.size(); i++) {
-      lexicalRank.putIfAbsent(lexical.get(i).productId(), i);
-    }
-    int barRank = HybridRanker.SIGNAL_DEPTH - 1;
     RankingFeatures.QuerySignals signals = null;
     for (HybridRanker.Scored s : top) {
-      barRank = Math.max(barRank, lexicalRank.getOrDefault(s.productId(), -1));
-      if (signals == null && s.features()[RankingFeatures.DENSE] != 0) {
+      if (s.features()[RankingFeatures.DENSE] != 0) {
         signals = RankingFeatures.signals(s.features());
+        break;
       }
     }
     if (signals == null) {
       return null;
     }
+    int barRank = barRank(lexical.stream().map(HybridRanker.Scored::productId).toList(), top);
+    List<HybridRanker.Scored> denseRanked =
+        HybridRanker.bestDistinct(
+            dense,
+            c -> c.features()[RankingFeatures.DENSE],
+            HybridRanker.Scored::productId,
+            denseDepth);
+    int denseBarRank = HybridRanker.SIGNAL_DEPTH - 1;
+    float denseBar = -1f;
+    if (denseRanked.size() >= HybridRanker.SIGNAL_DEPTH) {
+      denseBarRank =
+          barRank(denseRanked.stream().map(HybridRanker.Scored::productId).toList(), top);
+      denseBar =
+          Math.max(
+              -1f,
+              Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
+    }
     float top1 = (float) bm25Top;
-    float bar = (float) (bm25Top * lexical.get(barRank).features()[RankingFeatures.BM25]);
+    float bar = down(bm25Top * lexical.get(barRank).features()[RankingFeatures.BM25]);
     float kth = (float) model.score(top.get(k - 1).features());
     float w = (float) model.denseWeight(signals);
     if (!(top1 > 0 && top1 < Float.POSITIVE_INFINITY) || !Float.isFinite(w)) {
       return null;
     }
-    return new EntryCut(w, top1, Math.min(bar, top1), barRank, kth);
+    return new EntryCut(
+        w, top1, Math.max(0f, Math.min(bar, top1)), barRank, kth, denseBar, denseBarRank);
   }
 
   /**
-   * Whether a product outside the answer's dense candidates could be among its top k if it were
-   * ranked now: its BM25 score (up to the relative {@code bm25Slack}) reaches {@link #bm25Bar}, or
-   * it carries one of the query's codes (the {@code code_exact} normalisation of {@link
-   * HybridRanker#fuse} then moves other candidates), or its fused score with every feature read
-   * from the product and the query, the BM25 rank feature at its best ({@code barRank + 1}) and the
-   * cosine within {@code cosineSlack}, reaches {@link #kthScore}. Only an answer whose other items
-   * keep their scores can be judged by one product's score: the bar guarantees that.
+   * Whether a new product could be among the answer's top k if it were ranked now, given which of
+   * its candidate lists it may enter ({@code dense}: it joined one of the answer's experts and its
+   * cosine reaches the answer's dense floor; {@code lexical}: its BM25 score reaches the lexical
+   * floor; in neither it cannot change the answer): it may when, in a list it may enter, it reaches
+   * the bar ({@link #bm25Bar} up to the relative {@code bm25Slack}, {@link #denseBar} up to {@code
+   * cosineSlack}); when it carries one of the query's codes (the {@code code_exact} normalisation
+   * of {@link HybridRanker#fuse} then moves other candidates); or when its fused score reaches
+   * {@link #kthScore}, bounded with every feature read from the product and the query, its rank
+   * features at their best below the bars ({@code bar + 1}), its cosine within {@code cosineSlack}
+   * and its BM25 score within {@code bm25Slack}. The candidates ranked below it in a list it enters
+   * lose rank (and the last one its place and its BM25 score): that leaves the answer as it was
+   * only while the fusion weighs those features non-negatively, as every fit so far has; with a
+   * negative weight on the rank features or the BM25 score of a list it enters, it may always
+   * reach.
    *
    * @param features the features the fusion read ({@link HybridRanker#features})
    * @param query the query, analysed by {@code features}
@@ -138,9 +202,17 @@ public record EntryCut(
       Product product,
       double cosine,
       double cosineSlack,
+      boolean dense,
       double bm25,
-      double bm25Slack) {
-    if (bm25 * (1 + bm25Slack) >= bm25Bar) {
+      double bm25Slack,
+      boolean lexical) {
+    if (!dense && !lexical) {
+      return false;
+    }
+    if (lexical && bm25 * (1 + bm25Slack) >= bm25Bar) {
+      return true;
+    }
+    if (dense && cosine + cosineSlack >= denseBar) {
       return true;
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);
@@ -148,14 +220,22 @@ public record EntryCut(
       return true;
     }
     double[] w = model.weights();
-    double bm25Hi = bm25 * (1 + bm25Slack) / bm25Top;
-    double bm25Lo = Math.max(0, bm25 * (1 - bm25Slack)) / bm25Top;
-    double rrHi = 1.0 / (RankingFeatures.RRF_K + barRank + 2);
-    double bound =
-        model.score(f) // every feature that does not depend on its ranks, cosine or BM25 score
-            + Math.max(w[RankingFeatures.BM25] * bm25Hi, w[RankingFeatures.BM25] * bm25Lo)
-            + Math.max(w[RankingFeatures.BM25_RR] * rrHi, 0)
-            + Math.max(denseWeight * (cosine + cosineSlack), denseWeight * (cosine - cosineSlack));
+    // Below it in a list, and the candidate it pushes off the list's end, lose rank features (and
+    // that candidate its BM25 score): they fall back only when those weigh non-negatively.
+    if (lexical && (w[RankingFeatures.BM25_RR] < 0 || w[RankingFeatures.BM25] < 0)
+        || dense && w[RankingFeatures.DENSE_RR] < 0) {
+      return true;
+    }
+    // Every feature that does not depend on its ranks, its cosine or its BM25 score.
+    double bound = model.score(f);
+    if (lexical) {
+      bound += w[RankingFeatures.BM25] * bm25 * (1 + bm25Slack) / bm25Top;
+      bound += w[RankingFeatures.BM25_RR] / (RankingFeatures.RRF_K + barRank + 2);
+    }
+    if (dense) {
+      bound += w[RankingFeatures.DENSE_RR] / (RankingFeatures.RRF_K + denseBarRank + 2);
+    }
+    bound += Math.max(denseWeight * (cosine + cosineSlack), denseWeight * (cosine - cosineSlack));
     return bound >= kthScore - SCORE_SLACK * Math.max(1, Math.abs(kthScore));
   }
 }

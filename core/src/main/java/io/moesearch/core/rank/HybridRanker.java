@@ -204,7 +204,7 @@ public final class HybridRanker {
    * products by cosine (ties by product id), each product once (a product replicated into two
    * experts appears in both, with the same cosine).
    */
-  private static <T> List<T> bestDistinct(
+  static <T> List<T> bestDistinct(
       List<T> candidates, ToDoubleFunction<T> cosine, Function<T, String> id, int depth) {
     List<T> sorted = new ArrayList<>(candidates);
     sorted.sort(Comparator.<T>comparingDouble(c -> -cosine.applyAsDouble(c)).thenComparing(id));
