@@ -345,7 +345,9 @@ final class CatalogCoherence {
    * lexical floor ({@link UpsertSignature#mayEnterLexically}; with the floor or the product's BM25
    * scores unknown: that shares a BM25 term with its query, at least {@link
    * CacheLookup#LEXICAL_ENTRY_DELAY_MS} ago, as any new product counts for a query with a
-   * typo-tolerant term, {@link CacheLookup.QueryTerms#inexact}); {@link #UNDECIDED} when only the
+   * typo-tolerant term, {@link CacheLookup.QueryTerms#inexact}), unless the result's {@link
+   * io.moesearch.core.rank.EntryCut} shows that product cannot reach its top k (with this
+   * operator's fusion and the product's BM25 scores known); {@link #UNDECIDED} when only the
    * query's embedding could tell and {@code query} cannot give it; else the time it can be re-dated
    * to (every change before it was checked). {@code text} is the result's normalised query text.
    */
