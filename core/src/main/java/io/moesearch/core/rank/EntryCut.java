@@ -215,25 +215,25 @@ public record EntryCut(
     if (dense && cosine + cosineSlack >= denseBar) {
       return true;
     }
-    double[] f = features.of(query, product, 0, 0, -1, -1);
-    if (f[RankingFeatures.CODE_EXACT] > 0) {
-      return true;
-    }
-    double[] w = model.weights();
     // Below it in a list, and the candidate it pushes off the list's end, lose rank features (and
     // that candidate its BM25 score): they fall back only when those weigh non-negatively.
-    if (lexical && (w[RankingFeatures.BM25_RR] < 0 || w[RankingFeatures.BM25] < 0)
-        || dense && w[RankingFeatures.DENSE_RR] < 0) {
+    if (lexical
+            && (model.weight(RankingFeatures.BM25_RR) < 0 || model.weight(RankingFeatures.BM25) < 0)
+        || dense && model.weight(RankingFeatures.DENSE_RR) < 0) {
+      return true;
+    }
+    double[] f = features.of(query, product, 0, 0, -1, -1);
+    if (f[RankingFeatures.CODE_EXACT] > 0) {
       return true;
     }
     // Every feature that does not depend on its ranks, its cosine or its BM25 score.
     double bound = model.score(f);
     if (lexical) {
-      bound += w[RankingFeatures.BM25] * bm25 * (1 + bm25Slack) / bm25Top;
-      bound += w[RankingFeatures.BM25_RR] / (RankingFeatures.RRF_K + barRank + 2);
+      bound += model.weight(RankingFeatures.BM25) * bm25 * (1 + bm25Slack) / bm25Top;
+      bound += model.weight(RankingFeatures.BM25_RR) / (RankingFeatures.RRF_K + barRank + 2);
     }
     if (dense) {
-      bound += w[RankingFeatures.DENSE_RR] / (RankingFeatures.RRF_K + denseBarRank + 2);
+      bound += model.weight(RankingFeatures.DENSE_RR) / (RankingFeatures.RRF_K + denseBarRank + 2);
     }
     bound += Math.max(denseWeight * (cosine + cosineSlack), denseWeight * (cosine - cosineSlack));
     return bound >= kthScore - SCORE_SLACK * Math.max(1, Math.abs(kthScore));

@@ -54,6 +54,11 @@ public record LinearFusion(double[] weights) implements Serializable {
     return c;
   }
 
+  /** The weight of feature {@code i} of {@link RankingFeatures#NAMES} (no copy of the array). */
+  public double weight(int i) {
+    return weights[i];
+  }
+
   @Override
   public double[] weights() {
     return weights.clone();
