@@ -49,5 +49,7 @@ public final class JobOptions {
               + " checkpoint, and with exactly-once delivery the answers it commits, does not wait"
               + " for a backlog to drain. Off by default: on 2 cores it made the first checkpoint"
               + " after a restart shorter but the catch-up slower (docs/configuration.md)."
-              + " Savepoints stay aligned.");
+              + " Savepoints stay aligned. Forced past Flink's refusal for graphs with a custom"
+              + " partitioner: the hit path's is deterministic, which a rescale from an unaligned"
+              + " checkpoint needs.");
 }

@@ -88,7 +88,13 @@ public final class SearchJob {
         config.get(JobOptions.STATE_BACKEND),
         config.get(JobOptions.CHECKPOINT_DIR),
         Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
-    conf.set(CheckpointingOptions.ENABLE_UNALIGNED, config.get(JobOptions.UNALIGNED_CHECKPOINTS));
+    boolean unaligned = config.get(JobOptions.UNALIGNED_CHECKPOINTS);
+    conf.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
+    // Flink refuses unaligned checkpoints in a job with a custom partitioner unless forced: on a
+    // rescale it restores such an edge's in-flight records to every subtask, each keeping those the
+    // partitioner sends it, which is right only for a deterministic partitioner. The job's one is
+    // the hit path's (CacheHits.PARTITIONER: the text's hash modulo the subtasks), deterministic.
+    conf.set(CheckpointingOptions.FORCE_UNALIGNED, unaligned);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     // Network buffers are flushed at least this often: the latency floor of each keyBy hop.
     conf.set(

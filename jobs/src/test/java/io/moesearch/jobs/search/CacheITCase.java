@@ -138,6 +138,29 @@ class CacheITCase {
         .anySatisfy(t -> assertThat(t).contains("cache-lookup"));
   }
 
+  /**
+   * {@code job.unaligned-checkpoints: true} starts the job: Flink refuses unaligned checkpoints for
+   * a graph with a custom partitioner (the hit path's) unless they are forced, and the job then
+   * failed at submission with Flink's message instead of running.
+   */
+  @Test
+  void unalignedCheckpointsBuildAJobGraphDespiteTheHitPathsPartitioner(@TempDir Path dir) {
+    MoeSearchConfig config =
+        fixture.config(
+            dir.resolve("checkpoints"),
+            Map.of("kafka.bootstrap-servers", "localhost:1", "job.unaligned-checkpoints", "true"));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(SearchJob.flinkConfiguration(config));
+    SearchJob.buildForKafka(env, config, fixture.artifact);
+    var graph = env.getStreamGraph();
+    assertThat(graph.getJobGraph().getCheckpointingSettings()).isNotNull();
+    assertThat(
+            graph.getStreamNodes().stream()
+                .flatMap(n -> n.getInEdges().stream())
+                .map(e -> e.getPartitioner().getClass().getSimpleName()))
+        .contains("CustomPartitionerWrapper");
+  }
+
   @Test
   void resultCacheSurvivesAStopWithSavepointAndRestart(@TempDir Path dir) throws Exception {
     MoeSearchConfig config = fixture.config(dir.resolve("checkpoints"), Map.of());

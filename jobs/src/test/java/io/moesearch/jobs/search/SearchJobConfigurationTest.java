@@ -26,6 +26,8 @@ class SearchJobConfigurationTest {
         SearchJob.flinkConfiguration(
             MoeSearchConfig.defaultsWith(Map.of("job.unaligned-checkpoints", "true")));
     assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
+    assertThat(unaligned.get(CheckpointingOptions.FORCE_UNALIGNED)).isTrue();
+    assertThat(defaults.get(CheckpointingOptions.FORCE_UNALIGNED)).isFalse();
   }
 
   /**
