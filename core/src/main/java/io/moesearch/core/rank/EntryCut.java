@@ -3,8 +3,10 @@ package io.moesearch.core.rank;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.moesearch.core.catalog.Product;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a hybrid answer's top k asked of a product that was not among its candidates, so that the
@@ -108,7 +110,9 @@ public record EntryCut(
    * The cut of an answer fused by {@link HybridRanker#fuse}, or {@code null} when it cannot bound
    * what a new product does: fewer than {@code k} items (anything could join them), fewer than
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
-   * not known), or no item with a non-zero cosine (the query signals are not known).
+   * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
+   * code_exact} weight, a list's last candidate carrying a share of the query's codes that a new
+   * product could push out of the candidates ({@link #codeCarrierMayLeave}).
    *
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
    * @param denseDepth the dense depth fused
@@ -152,6 +156,10 @@ public record EntryCut(
             c -> c.features()[RankingFeatures.DENSE],
             HybridRanker.Scored::productId,
             denseDepth);
+    if (model.weight(RankingFeatures.CODE_EXACT) != 0
+        && codeCarrierMayLeave(denseRanked, denseRanked.size() >= denseDepth, lexical)) {
+      return null;
+    }
     int denseBarRank = HybridRanker.SIGNAL_DEPTH - 1;
     float denseBar = -1f;
     if (denseRanked.size() >= HybridRanker.SIGNAL_DEPTH) {
@@ -171,6 +179,36 @@ public record EntryCut(
     }
     return new EntryCut(
         w, top1, Math.max(0f, Math.min(bar, top1)), barRank, kth, denseBar, denseBarRank);
+  }
+
+  /**
+   * Whether a candidate a new product pushes off the end of a full list (the last BM25 hit; the
+   * last dense candidate when the dense list is full; the last of both when it enters both) may
+   * leave the fused union while carrying a share of the query's codes. Its {@code code_exact} may
+   * then be the union's largest, the normaliser of every other candidate's ({@link
+   * RankingFeatures#normaliseCodeShare}), and its leaving raise theirs: a change to items the cut's
+   * bound on the new product's own score does not see. The lists' features are the raw shares, as
+   * {@link HybridRanker#fuse} receives them.
+   */
+  private static boolean codeCarrierMayLeave(
+      List<HybridRanker.Scored> denseRanked, boolean denseFull, List<HybridRanker.Scored> lexical) {
+    HybridRanker.Scored lastHit = lexical.get(lexical.size() - 1);
+    HybridRanker.Scored lastDense =
+        denseFull && !denseRanked.isEmpty() ? denseRanked.get(denseRanked.size() - 1) : null;
+    Set<String> denseIds = new HashSet<>();
+    denseRanked.forEach(s -> denseIds.add(s.productId()));
+    Set<String> hitIds = new HashSet<>();
+    lexical.forEach(s -> hitIds.add(s.productId()));
+    if (carriesCode(lastHit)
+        && (!denseIds.contains(lastHit.productId())
+            || lastDense != null && lastDense.productId().equals(lastHit.productId()))) {
+      return true;
+    }
+    return lastDense != null && carriesCode(lastDense) && !hitIds.contains(lastDense.productId());
+  }
+
+  private static boolean carriesCode(HybridRanker.Scored s) {
+    return !(s.features()[RankingFeatures.CODE_EXACT] == 0);
   }
 
   /**
