@@ -197,10 +197,13 @@ public final class RankingFeatures {
 
   /**
    * Where a list of words breaks: a code is never joined across these ("Cat5E, 7.62 m" names no
-   * code "cat5e7"). Separators inside a word ({@code - . _ /}) are not among them.
+   * code "cat5e7"). Separators inside a word ({@code - . _ /}) are not among them. The run is
+   * possessive ({@code ++}): Java matches a greedy repeated group of alternatives one stack frame
+   * per repetition, and a query of a few thousand commas then overflowed a task thread's stack; a
+   * possessive one loops in constant stack, and nothing after the run can need it shorter.
    */
   private static final Pattern LIST_BREAK =
-      Pattern.compile("(?:[;:|()\\[\\]{}\"+*!?&]|(?<!\\d),|,(?!\\d))+|\\s[-–/]\\s");
+      Pattern.compile("(?:[;:|()\\[\\]{}\"+*!?&]|(?<!\\d),|,(?!\\d))++|\\s[-–/]\\s");
 
   /** A per-unit ("g/m²", "km/h", "MB/s"), as written apart from its number ("5 MB/s"). */
   private static final Pattern PER_UNIT = Pattern.compile("\\p{L}{1,3}/\\p{L}{1,3}\\p{N}?");
