@@ -137,7 +137,18 @@ final class CatalogCoherence {
   final Counter upsertTermsNotKept;
   final Counter staleBeyondHorizon;
   final Counter keptBelowCut;
+  final Counter lateChanges;
   private long lastPrune;
+
+  /**
+   * The latest time a result was re-dated to here ({@link CachedResult#checkedAt}; {@link
+   * Long#MIN_VALUE}: none since this instance was made). Results re-dated before a restore are not
+   * covered: with aligned checkpoints (the default) every change applied before the checkpoint was
+   * received before it; with unaligned ones, a change restored from the channel state keeps its
+   * stamp.
+   */
+  private long redatedUntil = Long.MIN_VALUE;
+
   private int upsertsSincePrune;
 
   /**
@@ -184,6 +195,7 @@ final class CatalogCoherence {
     upsertTermsNotKept = metrics.counter("upsertTermsNotKept");
     staleBeyondHorizon = metrics.counter("staleBeyondChangeHorizon");
     keptBelowCut = metrics.counter("keptNewProductBelowCut");
+    lateChanges = metrics.counter("catalogChangesAfterRedating");
   }
 
   /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
@@ -220,8 +232,21 @@ final class CatalogCoherence {
     }
   }
 
-  /** Records an applied catalogue change; prunes changes no cached result can predate. */
+  /**
+   * Records an applied catalogue change; prunes changes no cached result can predate. A change
+   * stamped before a result this instance re-dated could have been checked against it (before
+   * {@link #redatedUntil} less {@link CacheLookup#COHERENCE_MARGIN_MS}) counts as applied then: its
+   * subtask was idle, so it did not hold back the re-dating ({@link #receivedUntil}), and the
+   * change was held up on its way longer than the margin (queued behind a backlog). Recorded at its
+   * stamp, no re-dated result would ever see it: a deleted product served from the cache until the
+   * entry expires. Its subtask's progress ({@link #SOURCE_NEWEST}) keeps the stamp.
+   */
   void record(CatalogChange c, WritableStates states) throws Exception {
+    long stamp = c.appliedAtMillis();
+    if (redatedUntil != Long.MIN_VALUE && stamp < redatedUntil - CacheLookup.COHERENCE_MARGIN_MS) {
+      lateChanges.inc();
+      c = late(c, redatedUntil - CacheLookup.COHERENCE_MARGIN_MS);
+    }
     BroadcastState<String, Long> changes = states.getBroadcastState(CacheLookup.CHANGES);
     BroadcastState<String, LivePatch> patches = states.getBroadcastState(CacheLookup.PATCHES);
     BroadcastState<String, UpsertSignature> upserts = states.getBroadcastState(CacheLookup.UPSERTS);
@@ -234,7 +259,7 @@ final class CatalogCoherence {
       changes.put(TRACKED_SINCE, c.appliedAtMillis());
     }
     putNewest(changes, LAST_CHANGE, c.appliedAtMillis());
-    putNewest(changes, SOURCE_NEWEST + c.source(), c.appliedAtMillis());
+    putNewest(changes, SOURCE_NEWEST + c.source(), stamp);
     heardFrom.put(c.source(), System.currentTimeMillis());
     if (c.patch() != null) {
       // Price and stock do not rank: cached answers holding it are served with the live values.
@@ -299,6 +324,17 @@ final class CatalogCoherence {
         putNewest(changes, PRUNED_UNTIL, pruned);
       }
     }
+  }
+
+  /** {@code c} as applied at {@code at}, its signature and live values dated alike. */
+  private static CatalogChange late(CatalogChange c, long at) {
+    LivePatch p = c.patch();
+    return new CatalogChange(
+        c.productId(),
+        at,
+        c.upsert() == null ? null : c.upsert().dated(at),
+        p == null ? null : new LivePatch(at, p.price(), p.inStock(), p.unpriced(), p.brand()),
+        c.source());
   }
 
   /**
@@ -559,6 +595,7 @@ final class CatalogCoherence {
       // Checked against every change received until then: as good as computed then.
       coherenceRechecked.inc();
       live = live.checkedAt(asOf);
+      redatedUntil = Math.max(redatedUntil, asOf);
     }
     return live;
   }

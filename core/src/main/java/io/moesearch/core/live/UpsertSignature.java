@@ -132,6 +132,12 @@ public record UpsertSignature(
     }
   }
 
+  /** This signature as if applied at {@code appliedAtMillis} (arrays shared, not copied). */
+  public UpsertSignature dated(long appliedAtMillis) {
+    return new UpsertSignature(
+        appliedAtMillis, experts, vector, terms, bm25, bm25Version, title, brand, model);
+  }
+
   /**
    * This signature without its terms (nor their scores): it shares a term with every query, its
    * BM25 score unknown. What the query cache keeps of a product of more than {@link #MAX_TERMS}.
