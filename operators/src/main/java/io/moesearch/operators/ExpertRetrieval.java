@@ -487,9 +487,11 @@ public final class ExpertRetrieval
   /**
    * Searches the request's expert and emits its partial. A request that fails here (an expert the
    * index does not have, a vector of another dimension, any runtime error of the search, a stack
-   * overflow on a hostile text) is counted ({@code retrievalFailures}) and logged, and no partial
-   * is emitted: the merge then answers the query without this expert when its timeout fires ({@code
-   * partial: true}), rather than the request failing the task on every replay.
+   * overflow on a hostile text) is counted ({@code retrievalFailures}) and logged, and a failed
+   * partial is emitted ({@link PartialResult#failed(ExpertRequest)}): the merge answers the query
+   * without this expert ({@code partial: true}) once it heard from every request, rather than the
+   * request failing the task on every replay (a query whose only request failed was never answered
+   * while nothing was emitted).
    */
   @Override
   public void processElement1(ExpertRequest req, Context ctx, Collector<PartialResult> out)
@@ -516,6 +518,8 @@ public final class ExpertRetrieval
             retrievalFailures.getCount(),
             e);
       }
+      // The merge must hear of it: a query whose every request failed is otherwise never answered.
+      out.collect(PartialResult.failed(req));
     }
   }
 

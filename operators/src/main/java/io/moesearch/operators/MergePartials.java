@@ -317,9 +317,12 @@ public final class MergePartials
     }
     List<PartialResult> all = held();
     all.add(p);
-    Answered answered = answer(p, all, null, ctx, out);
+    // A request whose search failed: the answer is partial, without that expert, and not cached.
+    int[] answeredBy = answeredBy(received, all);
+    Answered answered = answer(p, all, answeredBy, ctx, out);
     // An explained answer is not cached: its items carry explanations other askers did not want.
     if (answered != null
+        && answeredBy == null
         && emitFills
         && p.cacheFill()
         && (p.degradation() == DegradationLevel.NONE
@@ -330,6 +333,19 @@ public final class MergePartials
       release(p, ctx);
     }
     finish(ctx.timerService(), st);
+  }
+
+  /**
+   * The experts of {@code received} whose search did not fail ({@link PartialResult#failed()}), or
+   * {@code null} when none of {@code partials} failed.
+   */
+  private static int[] answeredBy(int[] received, List<PartialResult> partials) {
+    int[] failed =
+        partials.stream().filter(PartialResult::failed).mapToInt(PartialResult::expert).toArray();
+    if (failed.length == 0) {
+      return null;
+    }
+    return Arrays.stream(received).filter(e -> !contains(failed, e)).toArray();
   }
 
   /** The partials this key holds, in a list of its own. */
@@ -705,7 +721,8 @@ public final class MergePartials
         return;
       }
       timeouts.inc();
-      answer(got.get(0), got, st.received(), ctx, out);
+      int[] answeredBy = answeredBy(st.received(), got);
+      answer(got.get(0), got, answeredBy == null ? st.received() : answeredBy, ctx, out);
       release(got.get(0), ctx); // a partial answer is never cached
     }
     finish(ctx.timerService(), new MergeStatus(st.received(), Long.MIN_VALUE, false));
@@ -891,7 +908,9 @@ public final class MergePartials
         c.add(new Candidate(-1, item.productId(), item.title(), item.score()));
       }
       lists.add(c);
-      retrieveMs = Math.max(retrieveMs, p.retrieveMs());
+      if (!p.failed()) {
+        retrieveMs = Math.max(retrieveMs, p.retrieveMs());
+      }
     }
     boolean explain = sample.query().explain();
     Fused fused =

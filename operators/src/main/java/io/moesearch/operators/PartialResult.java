@@ -149,6 +149,39 @@ public record PartialResult(
         newModels);
   }
 
+  /**
+   * The partial of a request whose search failed (an error of the expert's index, a vector it
+   * cannot search): no items, its {@code retrieveMs} NaN ({@link #failed()}). Sent instead of
+   * nothing so that the merge hears from every request it waits for: a query whose only request
+   * failed would otherwise never be answered (the merge learns of a query from its first partial).
+   * The merge answers such a query {@code partial}, without the failed expert, and caches nothing.
+   */
+  static PartialResult failed(ExpertRequest req) {
+    return new PartialResult(
+        req.query(),
+        req.expert(),
+        req.experts(),
+        new RankedItem[0],
+        req.tsInMillis(),
+        req.embedMs(),
+        req.routeMs(),
+        Double.NaN,
+        null,
+        req.embeddingCached(),
+        req.indexVersion(),
+        req.degradation(),
+        false,
+        0,
+        Float.NaN);
+  }
+
+  /**
+   * Whether this is the partial of a request whose search failed ({@link #failed(ExpertRequest)}).
+   */
+  public boolean failed() {
+    return Double.isNaN(retrieveMs);
+  }
+
   /** A partial of a query whose answer may be cached, without lag or floor. */
   public PartialResult(
       SearchQuery query,

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.connectors.message.ExpertStats;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
@@ -43,6 +45,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.junit.jupiter.api.AfterAll;
@@ -628,11 +631,11 @@ class ExpertRetrievalTest {
 
   /**
    * A request the slot cannot serve (an expert the index does not have, a vector of another
-   * dimension) emits no partial and does not fail the task: the merge answers without it at its
-   * timeout, and the next request is served as usual.
+   * dimension) emits a failed partial (no items) and does not fail the task: the merge answers
+   * without it, and the next request is served as usual.
    */
   @Test
-  void aRequestTheSlotCannotServeEmitsNothingAndDoesNotFailTheTask() throws Exception {
+  void aRequestTheSlotCannotServeEmitsAFailedPartialAndDoesNotFailTheTask() throws Exception {
     ExpertRequest outside = request("toner", EXPERTS + 5, 5, null);
     ExpertRequest good = request("toner", 0, 5, null);
     ExpertRequest shortVector =
@@ -640,12 +643,24 @@ class ExpertRetrievalTest {
             good.query(), new float[] {1f, 0f, 0f}, 0, good.experts(), 5_000L, 1.5, 0.5);
     harness.processElement1(new StreamRecord<>(outside));
     harness.processElement1(new StreamRecord<>(shortVector));
-    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.extractOutputValues())
+        .hasSize(2)
+        .allSatisfy(
+            p -> {
+              assertThat(p.failed()).isTrue();
+              assertThat(p.items()).isEmpty();
+              assertThat(p.cacheFill()).isFalse();
+            });
 
     harness.processElement1(new StreamRecord<>(good));
     assertThat(harness.extractOutputValues())
-        .singleElement()
-        .satisfies(p -> assertThat(p.items()).isNotEmpty());
+        .hasSize(3)
+        .last()
+        .satisfies(
+            p -> {
+              assertThat(p.failed()).isFalse();
+              assertThat(p.items()).isNotEmpty();
+            });
   }
 
   @Test
@@ -653,5 +668,58 @@ class ExpertRetrievalTest {
     assertThatThrownBy(() -> new ExpertRetrieval(dir.toString(), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("oversample must be >= 1");
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<
+          String, PartialResult, CatalogChange, SearchResult>
+      merge() throws Exception {
+    var m =
+        Harnesses.withoutGenericTypes(
+            new KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                    new MergePartials("v", 1_000, RankingSettings.denseOnly(), true),
+                    List.of(MergePartials.FENCE_REMOVED, MergePartials.FENCE_PATCHES)),
+                MergePartials::key,
+                Types.STRING,
+                128,
+                1,
+                0));
+    m.open();
+    m.setProcessingTime(1_000);
+    return m;
+  }
+
+  /**
+   * A query routed to one expert (the fast path, or FAST_PATH degradation) whose only request the
+   * slot cannot serve is answered, once, flagged partial without that expert: the slot sends a
+   * failed partial, where it sent nothing and the merge, which learns of a query from its first
+   * partial, never answered it (found by an adversarial review).
+   */
+  @Test
+  void aQueryWhoseOnlyRequestFailsIsAnsweredPartial() throws Exception {
+    ExpertRequest base = request("toner", 0, 5, null);
+    ExpertRequest only =
+        new ExpertRequest(
+            base.query(), base.vector(), EXPERTS + 5, new int[] {EXPERTS + 5}, 5_000L, 1.5, 0.5);
+    harness.processElement1(new StreamRecord<>(only));
+    try (var merge = merge()) {
+      for (PartialResult p : harness.extractOutputValues()) {
+        merge.processElement(new StreamRecord<>(p));
+      }
+      merge.setProcessingTime(10_000_000);
+      assertThat(merge.extractOutputValues())
+          .as("the query is answered once")
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.partial()).isTrue();
+                assertThat(r.items()).isEmpty();
+                assertThat(r.answeredExperts()).isEmpty();
+              });
+      var fills = merge.getSideOutput(MergePartials.FILLS);
+      assertThat(fills == null ? List.<StreamRecord<CacheFill>>of() : fills)
+          .as("a partial answer is not cached")
+          .allSatisfy(f -> assertThat(f.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE));
+    }
   }
 }

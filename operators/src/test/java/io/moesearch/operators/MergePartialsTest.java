@@ -208,6 +208,49 @@ class MergePartialsTest {
     assertThat(harness.extractOutputValues()).hasSize(1);
   }
 
+  /**
+   * A failed request's partial ({@link PartialResult#failed}) completes the query at once, without
+   * waiting for the timeout: the answer is flagged partial, names only the experts that searched,
+   * takes no latency from the failed one, and writes no result fill (the cache's waiters get a
+   * release).
+   */
+  @Test
+  void aFailedRequestAnswersTheQueryPartialAtOnceAndCachesNothing() throws Exception {
+    reopenWithFills();
+    process(fromExpert2());
+    process(fromExpert5());
+    ExpertRequest failedRequest =
+        new ExpertRequest(
+            QUERY,
+            new float[] {1f, 0f, 0f},
+            0,
+            EXPERTS,
+            TS_IN,
+            2.5,
+            0.25,
+            false,
+            null,
+            null,
+            0,
+            0,
+            DegradationLevel.NONE,
+            true);
+    process(PartialResult.failed(failedRequest));
+    assertThat(harness.extractOutputValues())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.partial()).isTrue();
+              assertThat(r.answeredExperts()).containsExactly(2, 5);
+              assertThat(r.latency().retrieveMs()).isEqualTo(2.0);
+              assertThat(r.items()).extracting(RankedItem::productId).doesNotContain("p-a");
+            });
+    var fills = harness.getSideOutput(MergePartials.FILLS);
+    assertThat(fills == null ? List.<StreamRecord<CacheFill>>of() : fills)
+        .allSatisfy(f -> assertThat(f.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE));
+    assertNoStateOrTimersLeft();
+  }
+
   @Test
   void replayedPartialFromTheSameExpertDoesNotCompleteTheQueryEarly() throws Exception {
     process(fromExpert2());
