@@ -523,7 +523,12 @@ public final class ExpertRetrieval
     }
   }
 
-  /** The partial of a request not searched because its query waited too long: no items. */
+  /**
+   * The partial of a request not searched because its query waited too long: no items. It keeps the
+   * request's {@code cacheFill}, so the merge releases the identical queries the cache holds back
+   * for this computation (as the router does for a query it turns away) instead of leaving them to
+   * wait out {@code cache.coalesce-wait-ms}.
+   */
   private static PartialResult shedPartial(ExpertRequest req) {
     return new PartialResult(
         req.query(),
@@ -538,7 +543,7 @@ public final class ExpertRetrieval
         req.embeddingCached(),
         req.indexVersion(),
         DegradationLevel.OVERLOADED,
-        false,
+        req.cacheFill(),
         0,
         Float.POSITIVE_INFINITY);
   }

@@ -154,7 +154,8 @@ public record PartialResult(
    * cannot search): no items, its {@code retrieveMs} NaN ({@link #failed()}). Sent instead of
    * nothing so that the merge hears from every request it waits for: a query whose only request
    * failed would otherwise never be answered (the merge learns of a query from its first partial).
-   * The merge answers such a query {@code partial}, without the failed expert, and caches nothing.
+   * The merge answers such a query {@code partial}, without the failed expert, and caches nothing
+   * (it keeps the request's {@code cacheFill}: the cache's waiting queries are then released).
    */
   static PartialResult failed(ExpertRequest req) {
     return new PartialResult(
@@ -170,7 +171,7 @@ public record PartialResult(
         req.embeddingCached(),
         req.indexVersion(),
         req.degradation(),
-        false,
+        req.cacheFill(),
         0,
         Float.NaN);
   }

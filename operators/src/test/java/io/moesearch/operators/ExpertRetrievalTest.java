@@ -649,7 +649,7 @@ class ExpertRetrievalTest {
             p -> {
               assertThat(p.failed()).isTrue();
               assertThat(p.items()).isEmpty();
-              assertThat(p.cacheFill()).isFalse();
+              assertThat(p.cacheFill()).isEqualTo(good.cacheFill());
             });
 
     harness.processElement1(new StreamRecord<>(good));
@@ -720,6 +720,54 @@ class ExpertRetrievalTest {
       assertThat(fills == null ? List.<StreamRecord<CacheFill>>of() : fills)
           .as("a partial answer is not cached")
           .allSatisfy(f -> assertThat(f.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE));
+    }
+  }
+
+  /**
+   * An expert shed under overload: the merge answers "overloaded" at once and releases the
+   * identical queries the cache holds back for this computation (its cache asked for a fill), as
+   * the router does for a query it turns away; the shed partial used to drop the request's {@code
+   * cacheFill}, and they waited out {@code cache.coalesce-wait-ms} (found by an adversarial
+   * review).
+   */
+  @Test
+  void aShedRequestReleasesTheCachesWaiters() throws Exception {
+    ExpertRequest base = request(catalog.get(3).title(), 0, 5, null);
+    long t0 = System.currentTimeMillis();
+    try (var h = shedding(0);
+        var merge = merge()) {
+      h.open();
+      PartialResult last = null;
+      for (long t = t0 + 500; t <= t0 + 1_000; t += 50) {
+        h.setProcessingTime(t);
+        h.processElement1(
+            new StreamRecord<>(
+                new ExpertRequest(
+                    base.query(),
+                    base.vector(),
+                    0,
+                    new int[] {0},
+                    t - 10_000,
+                    5,
+                    0.5,
+                    false,
+                    null,
+                    null,
+                    0,
+                    0,
+                    DegradationLevel.NONE,
+                    true)));
+        List<PartialResult> out = h.extractOutputValues();
+        last = out.get(out.size() - 1);
+      }
+      assertThat(last.degradation()).isEqualTo(DegradationLevel.OVERLOADED);
+      merge.processElement(new StreamRecord<>(last));
+      assertThat(merge.extractOutputValues()).hasSize(1);
+      assertThat(merge.getSideOutput(MergePartials.FILLS))
+          .as("a release for the cache's waiters")
+          .isNotNull()
+          .singleElement()
+          .satisfies(r -> assertThat(r.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE));
     }
   }
 }

@@ -245,9 +245,10 @@ class MergePartialsTest {
               assertThat(r.latency().retrieveMs()).isEqualTo(2.0);
               assertThat(r.items()).extracting(RankedItem::productId).doesNotContain("p-a");
             });
-    var fills = harness.getSideOutput(MergePartials.FILLS);
-    assertThat(fills == null ? List.<StreamRecord<CacheFill>>of() : fills)
-        .allSatisfy(f -> assertThat(f.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE));
+    assertThat(harness.getSideOutput(MergePartials.FILLS))
+        .as("no result fill: the cache's waiters are released")
+        .singleElement()
+        .satisfies(f -> assertThat(f.getValue().kind()).isEqualTo(CacheFill.Kind.RELEASE));
     assertNoStateOrTimersLeft();
   }
 
