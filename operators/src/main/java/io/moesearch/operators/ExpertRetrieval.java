@@ -361,6 +361,27 @@ public final class ExpertRetrieval
     return f;
   }
 
+  /**
+   * Whether the compacted version this slot has swapped to ({@link #compacted}) folded a state of
+   * {@code e}'s product at least as new as {@code e}: {@code e} then arrives late (the compaction
+   * read updates this job had not yet brought here), and applying it would bring back an older
+   * state, a deleted product among them. The slot forgot its folded entries at the swap ({@link
+   * LiveSlot#dropFolded}); the version's folded list remembers them.
+   */
+  private boolean alreadyFolded(int slot, DeltaEntry e) throws Exception {
+    FoldedInto f =
+        ExpertRequest.isLexical(slot) && lexicalFolded != null ? lexicalFolded : foldedInto(slot);
+    if (f.dir() == null) {
+      return false;
+    }
+    try {
+      Long ts = version(f.dir()).artifact.folded().get(e.productId());
+      return ts != null && e.ts() <= ts;
+    } catch (ArtifactException gone) {
+      return false; // removed since: the slot serves a newer version, whose swap folded it again
+    }
+  }
+
   private static Set<String> lineageOf(String dir) {
     try {
       Manifest.Compaction c = IndexArtifact.readManifest(Path.of(dir)).compaction();
@@ -440,6 +461,12 @@ public final class ExpertRetrieval
       deltaLag.record(now, now - d.appliedAtMillis());
     }
     DeltaEntry e = d.entry();
+    if (alreadyFolded(ctx.getCurrentKey(), e)) {
+      // Older than what the compacted version this slot serves folded for the product (index
+      // compact read further than this job had applied): the version already holds a newer state.
+      deltaIgnored.inc();
+      return;
+    }
     if (s.apply(e)) {
       delta.put(e.productId(), e);
       deltaApplied.inc();

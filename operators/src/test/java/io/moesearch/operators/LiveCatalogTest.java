@@ -499,6 +499,41 @@ class LiveCatalogTest {
   }
 
   /**
+   * {@code index compact} reads the topic to its current end, so it can fold updates the job has
+   * not yet brought to a slot (its embedding stage lags). After the slot swapped to the compacted
+   * version, an update older than what the version folded for its product is ignored: the lagging
+   * upsert of a product the version folded as deleted does not bring it back (it did, until its
+   * delete arrived too: found by an adversarial review).
+   */
+  @Test
+  void aLaggingUpsertOlderThanTheFoldIsIgnoredAfterTheSwap() throws Exception {
+    Product fresh = new Product("new-9", "qqzv copper kettle", "Quuxco", "", "", 8.0, null);
+    Path compactRoot = root.resolve("compacted-lag-" + System.nanoTime());
+    Files.createDirectories(compactRoot);
+    var g = artifact.manifest().gate();
+    CatalogFold fold =
+        new CatalogFold(
+            catalog.products(),
+            Map.of(),
+            new ExpertAssigner(
+                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+            artifact.placement());
+    fold.upsert(fresh, true, 5);
+    fold.delete(fresh.id(), 7);
+    IndexArtifact next =
+        IndexCompaction.compactLocally(
+            artifact, catalog.products(), fold, embedder, compactRoot, 16, "t", Map.of(0, 2L), 2);
+    int home = expertsOf(fresh.searchableText())[0];
+    // the slot's first request for the compacted version: the swap
+    assertThat(ids(searchIn(next.dir(), "qqzv copper kettle", home, null))).doesNotContain("new-9");
+    // the job catches up: the upsert (ts 5) reaches the slots, the delete (ts 7) not yet
+    send(upsert(fresh, true, 5));
+    assertThat(ids(searchIn(next.dir(), "qqzv copper kettle", home, null)))
+        .as("the compacted version folded new-9 as deleted at ts 7; its ts-5 upsert is older")
+        .doesNotContain("new-9");
+  }
+
+  /**
    * A catalogue upsert whose title starts with one 16 Ki-character word of digit groups ("1-1-1-…",
    * which the codec accepts) is found by a query naming a part number without failing the retrieval
    * task: reading the title's codes overflowed the stack (an Error that no catch-all took), so
