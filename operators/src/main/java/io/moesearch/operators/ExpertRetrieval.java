@@ -557,22 +557,7 @@ public final class ExpertRetrieval
    * wait out {@code cache.coalesce-wait-ms}.
    */
   private static PartialResult shedPartial(ExpertRequest req) {
-    return new PartialResult(
-        req.query(),
-        req.expert(),
-        req.experts(),
-        new RankedItem[0],
-        req.tsInMillis(),
-        req.embedMs(),
-        req.routeMs(),
-        0,
-        null,
-        req.embeddingCached(),
-        req.indexVersion(),
-        DegradationLevel.OVERLOADED,
-        req.cacheFill(),
-        0,
-        Float.POSITIVE_INFINITY);
+    return PartialResult.empty(req, 0, DegradationLevel.OVERLOADED, Float.POSITIVE_INFINITY);
   }
 
   private void retrieve(ExpertRequest req, Context ctx, Collector<PartialResult> out)

@@ -158,6 +158,16 @@ public record PartialResult(
    * (it keeps the request's {@code cacheFill}: the cache's waiting queries are then released).
    */
   static PartialResult failed(ExpertRequest req) {
+    return empty(req, Double.NaN, req.degradation(), Float.NaN);
+  }
+
+  /**
+   * A partial of {@code req} without items: a failed or a shed request's ({@code level}
+   * overloaded), keeping the request's {@code cacheFill} so that the merge releases the identical
+   * queries the cache holds back.
+   */
+  static PartialResult empty(
+      ExpertRequest req, double retrieveMs, DegradationLevel level, float floor) {
     return new PartialResult(
         req.query(),
         req.expert(),
@@ -166,14 +176,14 @@ public record PartialResult(
         req.tsInMillis(),
         req.embedMs(),
         req.routeMs(),
-        Double.NaN,
+        retrieveMs,
         null,
         req.embeddingCached(),
         req.indexVersion(),
-        req.degradation(),
+        level,
         req.cacheFill(),
         0,
-        Float.NaN);
+        floor);
   }
 
   /**

@@ -236,4 +236,87 @@ class CacheHitsTest {
     assertThatThrownBy(() -> new CacheHits(VERSION, "m", SETTINGS, null, "/idx", 1000))
         .hasMessageContaining("watching");
   }
+
+  /**
+   * An upsert applied before an entry computed at {@code computed}: upserts are tracked from it.
+   */
+  private void upsertBefore(long computed) throws Exception {
+    long at = computed - 5_000;
+    change(
+        new CatalogChange(
+            "old",
+            at,
+            UpsertSignature.of(
+                at,
+                new int[] {9},
+                new float[] {0, 1, 0},
+                new Product("old", "garden hose", "", "", "", 1.0, null)),
+            LivePatch.ofProduct(at, 1.0, true),
+            0));
+  }
+
+  private List<String> answered() {
+    return answers().stream().map(SearchResult::queryId).toList();
+  }
+
+  /**
+   * A catalogue change from an apply subtask the cache had not heard from lately, held up on its
+   * way longer than the coherence margin, still reaches the entries re-dated meanwhile: an entry
+   * served (and re-dated to the newest change of the only subtask heard from, less the margin) is
+   * not served again once a delete of one of its items arrives, applied after the entry was
+   * computed but before its new date. The delete was recorded at its stamp, before the re-dated
+   * entry's window, and the deleted product served until the entry expired (found by an adversarial
+   * review).
+   */
+  @Test
+  void aLateDeleteFromAnIdleSubtaskStillReachesAReDatedEntry() throws Exception {
+    long now = System.currentTimeMillis();
+    long computed = now - 20_000;
+    upsertBefore(computed);
+    send(fill("usb cable", VERSION, computed, 0.5f));
+    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+    send(query("q1", "usb cable")); // served, re-dated to now - 2100
+    change(new CatalogChange("p2", now - 6_000, null, null, 1)); // subtask 1, idle until now
+    send(query("q2", "usb cable"));
+    assertThat(answered()).as("q2 must not be served: p2 is deleted").containsExactly("q1");
+  }
+
+  /** The same sequence without the served q1 (no re-date): the late delete drops the entry too. */
+  @Test
+  void withoutAReDateALateDeleteDropsTheEntry() throws Exception {
+    long now = System.currentTimeMillis();
+    long computed = now - 20_000;
+    upsertBefore(computed);
+    send(fill("usb cable", VERSION, computed, 0.5f));
+    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+    change(new CatalogChange("p2", now - 6_000, null, null, 1));
+    send(query("q2", "usb cable"));
+    assertThat(answered()).isEmpty();
+  }
+
+  /** The same for a late upsert of a new product into the entry's expert (it may enter it). */
+  @Test
+  void aLateUpsertIntoTheEntrysExpertStillReachesAReDatedEntry() throws Exception {
+    long now = System.currentTimeMillis();
+    long computed = now - 20_000;
+    upsertBefore(computed);
+    send(fill("usb cable", VERSION, computed, 0.5f));
+    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+    send(query("q1", "usb cable")); // served, re-dated to now - 2100
+    change(
+        new CatalogChange(
+            "new",
+            now - 6_000,
+            UpsertSignature.of(
+                now - 6_000,
+                new int[] {4},
+                new float[] {1, 0, 0},
+                new Product("new", "usb cable", "Anker", "", "", 2.0, null)),
+            LivePatch.ofProduct(now - 6_000, 2.0, true),
+            1));
+    send(query("q2", "usb cable"));
+    assertThat(answered())
+        .as("q2 must not be served: a new usb cable joined expert 4")
+        .containsExactly("q1");
+  }
 }
