@@ -141,11 +141,11 @@ final class CatalogCoherence {
   private long lastPrune;
 
   /**
-   * The latest time a result was re-dated to here ({@link CachedResult#checkedAt}; {@link
-   * Long#MIN_VALUE}: none since this instance was made). Results re-dated before a restore are not
-   * covered: with aligned checkpoints (the default) every change applied before the checkpoint was
-   * received before it; with unaligned ones, a change restored from the channel state keeps its
-   * stamp.
+   * The latest date of a result served or cached here, re-dated here ({@link
+   * CachedResult#checkedAt}) or elsewhere (a promoted L2 answer); {@link Long#MIN_VALUE}: none
+   * since this instance was made. Results re-dated before a restore are not covered: with aligned
+   * checkpoints (the default) every change applied before the checkpoint was received before it;
+   * with unaligned ones, a change restored from the channel state keeps its stamp.
    */
   private long redatedUntil = Long.MIN_VALUE;
 
@@ -595,8 +595,10 @@ final class CatalogCoherence {
       // Checked against every change received until then: as good as computed then.
       coherenceRechecked.inc();
       live = live.checkedAt(asOf);
-      redatedUntil = Math.max(redatedUntil, asOf);
     }
+    // Also an entry dated elsewhere: the lookup's re-dated L2 answers reach the hit path's L1 as
+    // fills (promotions) dated so, past changes this instance may not have received yet.
+    redatedUntil = Math.max(redatedUntil, live.createdAt());
     return live;
   }
 }

@@ -319,4 +319,19 @@ class CacheHitsTest {
         .as("q2 must not be served: a new usb cable joined expert 4")
         .containsExactly("q1");
   }
+
+  /**
+   * The same for an answer the lookup re-dated and promoted to this L1 (a fill dated with its new
+   * date): a late delete of one of its items still drops it, although this instance re-dated
+   * nothing itself (found in review).
+   */
+  @Test
+  void aLateDeleteStillReachesAnAnswerTheLookupReDatedAndPromoted() throws Exception {
+    long now = System.currentTimeMillis();
+    upsertBefore(now - 20_000);
+    send(fill("usb cable", VERSION, now - 2_100, 0.5f)); // a promotion, re-dated by the lookup
+    change(new CatalogChange("p2", now - 6_000, null, null, 1)); // late, from an idle subtask
+    send(query("q1", "usb cable"));
+    assertThat(answered()).as("q1 must not be served: p2 is deleted").isEmpty();
+  }
 }

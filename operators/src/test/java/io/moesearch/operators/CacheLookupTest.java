@@ -982,11 +982,13 @@ class CacheLookupTest {
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
 
     reopenExpanding(new QueryExpansion(Synonyms.NONE, 5));
+    // The changes first, as they arrive in the job: a change stamped before an answer the cache
+    // has already taken in counts as late (applied when that answer's window begins).
+    change(upsertWeighing("k1", T - 40_000, "Logitech keyboard", 4f, VERSION, 9));
+    change(upsertWeighing("m1", T - 10_000, "Logitech trackball", 4f, VERSION, 9));
     fill(resultFillAt("keybaord", T - 50_000, 0.5f, 3.0f, 6));
     fill(resultFillAt("usb hub", T - 50_000, 0.5f, 3.0f, 6));
     fill(resultFillAt("mouse", T - 35_000, 0.5f, 3.0f, 6)); // computed after k1
-    change(upsertWeighing("k1", T - 40_000, "Logitech keyboard", 4f, VERSION, 9));
-    change(upsertWeighing("m1", T - 10_000, "Logitech trackball", 4f, VERSION, 9));
     send(query("q2", "keybaord"));
     send(query("q3", "usb hub")); // no typo-tolerant word (all under 5 letters): exact terms
     send(query("q4", "mouse")); // typo-tolerant; the one upsert since it is not yet due
