@@ -3,10 +3,8 @@ package io.moesearch.core.rank;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.moesearch.core.catalog.Product;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What a hybrid answer's top k asked of a product that was not among its candidates, so that the
@@ -111,8 +109,8 @@ public record EntryCut(
    * what a new product does: fewer than {@code k} items (anything could join them), fewer than
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
    * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
-   * code_exact} weight, a list's last candidate carrying a share of the query's codes that a new
-   * product could push out of the candidates ({@link #codeCarrierMayLeave}).
+   * code_exact} weight, a candidate below a full list's bar carrying a share of the query's codes,
+   * which new products could push out of the candidates ({@link #codeCarrierMayLeave}).
    *
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
    * @param denseDepth the dense depth fused
@@ -156,10 +154,6 @@ public record EntryCut(
             c -> c.features()[RankingFeatures.DENSE],
             HybridRanker.Scored::productId,
             denseDepth);
-    if (model.weight(RankingFeatures.CODE_EXACT) != 0
-        && codeCarrierMayLeave(denseRanked, denseRanked.size() >= denseDepth, lexical)) {
-      return null;
-    }
     int denseBarRank = HybridRanker.SIGNAL_DEPTH - 1;
     float denseBar = -1f;
     if (denseRanked.size() >= HybridRanker.SIGNAL_DEPTH) {
@@ -169,6 +163,11 @@ public record EntryCut(
           Math.max(
               -1f,
               Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
+    }
+    if (model.weight(RankingFeatures.CODE_EXACT) != 0
+        && codeCarrierMayLeave(
+            denseRanked, denseRanked.size() >= denseDepth, denseBarRank, lexical, barRank)) {
+      return null;
     }
     float top1 = (float) bm25Top;
     float bar = down(bm25Top * lexical.get(barRank).features()[RankingFeatures.BM25]);
@@ -182,29 +181,34 @@ public record EntryCut(
   }
 
   /**
-   * Whether a candidate a new product pushes off the end of a full list (the last BM25 hit; the
-   * last dense candidate when the dense list is full; the last of both when it enters both) may
-   * leave the fused union while carrying a share of the query's codes. Its {@code code_exact} may
-   * then be the union's largest, the normaliser of every other candidate's ({@link
-   * RankingFeatures#normaliseCodeShare}), and its leaving raise theirs: a change to items the cut's
-   * bound on the new product's own score does not see. The lists' features are the raw shares, as
-   * {@link HybridRanker#fuse} receives them.
+   * Whether a candidate new products push off the end of a full list may carry a share of the
+   * query's codes. Every new product the cut keeps ranks below the list's bar, so the candidates
+   * below the bar of a full list (the BM25 hits; the dense candidates when the dense list is full)
+   * are the ones that several of them together can push off, and out of the fused candidates. One
+   * carrying the union's largest share is the normaliser of every other candidate's {@code
+   * code_exact} ({@link RankingFeatures#normaliseCodeShare}), and its leaving raises theirs: a
+   * change to items the bound on a new product's own score does not see. The lists' features are
+   * the raw shares, as {@link HybridRanker#fuse} receives them.
    */
   private static boolean codeCarrierMayLeave(
-      List<HybridRanker.Scored> denseRanked, boolean denseFull, List<HybridRanker.Scored> lexical) {
-    HybridRanker.Scored lastHit = lexical.get(lexical.size() - 1);
-    HybridRanker.Scored lastDense =
-        denseFull && !denseRanked.isEmpty() ? denseRanked.get(denseRanked.size() - 1) : null;
-    Set<String> denseIds = new HashSet<>();
-    denseRanked.forEach(s -> denseIds.add(s.productId()));
-    Set<String> hitIds = new HashSet<>();
-    lexical.forEach(s -> hitIds.add(s.productId()));
-    if (carriesCode(lastHit)
-        && (!denseIds.contains(lastHit.productId())
-            || lastDense != null && lastDense.productId().equals(lastHit.productId()))) {
-      return true;
+      List<HybridRanker.Scored> denseRanked,
+      boolean denseFull,
+      int denseBarRank,
+      List<HybridRanker.Scored> lexical,
+      int barRank) {
+    for (int i = barRank + 1; i < lexical.size(); i++) {
+      if (carriesCode(lexical.get(i))) {
+        return true;
+      }
     }
-    return lastDense != null && carriesCode(lastDense) && !hitIds.contains(lastDense.productId());
+    if (denseFull) {
+      for (int i = denseBarRank + 1; i < denseRanked.size(); i++) {
+        if (carriesCode(denseRanked.get(i))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean carriesCode(HybridRanker.Scored s) {

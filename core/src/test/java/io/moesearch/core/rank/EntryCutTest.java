@@ -331,6 +331,44 @@ class EntryCutTest {
     assertThat(mayReach).as("the product may change the answer").isTrue();
   }
 
+  /**
+   * The same pushed off by two new products together, each of which alone pushes off only a
+   * candidate without codes: the cache checks upserts one at a time, so no answer may keep a cut
+   * while a code carrier sits anywhere below a full list's bar (found in review).
+   */
+  @Test
+  void twoNewProductsTogetherPushingOffTheCodeCarrierAreNotKept() throws Exception {
+    String query = "abc1234 xyz789";
+    List<Candidate> hits = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hits.add(hit("a" + i, "plain gadget", 10f - 0.01f * i));
+    }
+    hits.add(hit("y", "xyz789 gadget", 9.45f)); // rank 10: 6/26 of the codes
+    for (int i = 11; i < 98; i++) {
+      hits.add(hit("b" + i, "plain gadget", 5f - 0.04f * (i - 11)));
+    }
+    hits.add(hit("x", "abc1234 gadget", 1.1f)); // rank 98: 7/26, the largest share
+    hits.add(hit("z", "plain gadget", 1f)); // rank 99, the floor
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BM25] = 1;
+    w[RankingFeatures.CODE_EXACT] = 0.05;
+    LinearFusion fusion = new LinearFusion(w);
+    List<HybridRanker.Scored> dense = List.of();
+    List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
+    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, fusion, DENSE_DEPTH, K);
+    EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
+
+    List<Candidate> withNew = new ArrayList<>(hits);
+    withNew.add(hit("new1", "plain gadget", 2f));
+    withNew.add(hit("new2", "plain gadget", 2.1f));
+    withNew.sort(Comparator.comparingDouble(c -> -c.score()));
+    List<HybridRanker.Scored> lexical2 =
+        ranker.lexical(query, withNew.subList(0, LEXICAL_DEPTH), c -> 0.5);
+    List<HybridRanker.Scored> top2 = HybridRanker.fuse(dense, lexical2, fusion, DENSE_DEPTH, K);
+    assertThat(ids(top2)).as("the recomputed top k").isNotEqualTo(ids(top));
+    assertThat(cut).as("no cut: a code carrier sits below the bar of the full BM25 list").isNull();
+  }
+
   /** The served weights (conf, docs/eval/eval.md). */
   private static final LinearFusion SERVED =
       new LinearFusion(
