@@ -143,6 +143,12 @@ public final class ExpertRetrieval
   private transient RecentMax deltaLag;
   private transient ValueState<String> foldedInto;
   private transient Map<Integer, FoldedInto> foldedBySlot;
+
+  /**
+   * What each compacted version a slot swapped to folded ({@link IndexArtifact#folded}), by dir.
+   */
+  private transient Map<String, Map<String, Long>> foldedByDir;
+
   private transient Counter deltaFolded;
   private transient Counter servedByCompacted;
 
@@ -292,6 +298,7 @@ public final class ExpertRetrieval
         metrics.histogram("updateToSearchableMs", new DescriptiveStatisticsHistogram(1000));
     foldedInto = getRuntimeContext().getState(StateDescriptors.liveDeltaFoldedInto());
     foldedBySlot = new HashMap<>();
+    foldedByDir = new HashMap<>();
     deltaLag = new RecentMax(DELTA_LAG_WINDOW_MS, 6);
     metrics.gauge("liveDeltaLagMs", () -> deltaLag.max(System.currentTimeMillis()));
     deltaFolded = metrics.counter("liveDeltaEntriesFolded");
@@ -322,6 +329,7 @@ public final class ExpertRetrieval
     Manifest.Compaction c = v.artifact.manifest().compaction();
     if (c != null && !v.dir.equals(own.dir())) {
       Map<String, Long> folded = v.artifact.folded();
+      foldedByDir.put(v.dir, folded);
       live.dropFolded(folded); // nothing left to drop when another lexical shard did it first
       // The slot's state drops the same entries (LiveSlot#dropFolded's rule).
       List<String> dropped = new ArrayList<>();
@@ -374,12 +382,18 @@ public final class ExpertRetrieval
     if (f.dir() == null) {
       return false;
     }
-    try {
-      Long ts = version(f.dir()).artifact.folded().get(e.productId());
-      return ts != null && e.ts() <= ts;
-    } catch (ArtifactException gone) {
-      return false; // removed since: the slot serves a newer version, whose swap folded it again
+    Map<String, Long> folded = foldedByDir.get(f.dir());
+    if (folded == null) {
+      // Read once per version, not through the open versions (their LRU would keep it open).
+      try {
+        folded = version(f.dir()).artifact.folded();
+      } catch (RuntimeException gone) {
+        folded = Map.of(); // removed since: the slot serves a newer version, whose swap re-folds
+      }
+      foldedByDir.put(f.dir(), folded);
     }
+    Long ts = folded.get(e.productId());
+    return ts != null && e.ts() <= ts;
   }
 
   private static Set<String> lineageOf(String dir) {
