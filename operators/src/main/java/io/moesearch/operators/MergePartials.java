@@ -340,11 +340,11 @@ public final class MergePartials
    * {@code null} when none of {@code partials} failed.
    */
   private static int[] answeredBy(int[] received, List<PartialResult> partials) {
+    if (partials.stream().noneMatch(PartialResult::failed)) {
+      return null; // every query but a failed one's: nothing to work out
+    }
     int[] failed =
         partials.stream().filter(PartialResult::failed).mapToInt(PartialResult::expert).toArray();
-    if (failed.length == 0) {
-      return null;
-    }
     return Arrays.stream(received).filter(e -> !contains(failed, e)).toArray();
   }
 

@@ -255,6 +255,17 @@ class CacheHitsTest {
             0));
   }
 
+  /**
+   * An answer for "usb cable" computed 20 s before {@code now} (after an older upsert, so upserts
+   * are tracked), then a patch of another product by apply subtask 0 100 ms before {@code now}.
+   */
+  private void cachedBeforeARecentChange(long now) throws Exception {
+    long computed = now - 20_000;
+    upsertBefore(computed);
+    send(fill("usb cable", VERSION, computed, 0.5f));
+    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+  }
+
   private List<String> answered() {
     return answers().stream().map(SearchResult::queryId).toList();
   }
@@ -271,10 +282,7 @@ class CacheHitsTest {
   @Test
   void aLateDeleteFromAnIdleSubtaskStillReachesAReDatedEntry() throws Exception {
     long now = System.currentTimeMillis();
-    long computed = now - 20_000;
-    upsertBefore(computed);
-    send(fill("usb cable", VERSION, computed, 0.5f));
-    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+    cachedBeforeARecentChange(now);
     send(query("q1", "usb cable")); // served, re-dated to now - 2100
     change(new CatalogChange("p2", now - 6_000, null, null, 1)); // subtask 1, idle until now
     send(query("q2", "usb cable"));
@@ -285,10 +293,7 @@ class CacheHitsTest {
   @Test
   void withoutAReDateALateDeleteDropsTheEntry() throws Exception {
     long now = System.currentTimeMillis();
-    long computed = now - 20_000;
-    upsertBefore(computed);
-    send(fill("usb cable", VERSION, computed, 0.5f));
-    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+    cachedBeforeARecentChange(now);
     change(new CatalogChange("p2", now - 6_000, null, null, 1));
     send(query("q2", "usb cable"));
     assertThat(answered()).isEmpty();
@@ -298,10 +303,7 @@ class CacheHitsTest {
   @Test
   void aLateUpsertIntoTheEntrysExpertStillReachesAReDatedEntry() throws Exception {
     long now = System.currentTimeMillis();
-    long computed = now - 20_000;
-    upsertBefore(computed);
-    send(fill("usb cable", VERSION, computed, 0.5f));
-    change(new CatalogChange("z", now - 100, null, new LivePatch(now - 100, 3.0, true), 0));
+    cachedBeforeARecentChange(now);
     send(query("q1", "usb cable")); // served, re-dated to now - 2100
     change(
         new CatalogChange(

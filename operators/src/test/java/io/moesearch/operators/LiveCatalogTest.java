@@ -446,6 +446,32 @@ class LiveCatalogTest {
     return retrieval.extractOutputValues().get(before);
   }
 
+  /** A fold of updates over the served catalogue, with its gate and layout (as index compact). */
+  private CatalogFold fold() {
+    var g = artifact.manifest().gate();
+    return new CatalogFold(
+        catalog.products(),
+        Map.of(),
+        new ExpertAssigner(artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+        artifact.placement());
+  }
+
+  /** {@code fold} compacted into a new version, as if read from its {@code updates} records. */
+  private IndexArtifact compact(CatalogFold fold, int updates) throws Exception {
+    Path compactRoot = root.resolve("compacted-" + System.nanoTime());
+    Files.createDirectories(compactRoot);
+    return IndexCompaction.compactLocally(
+        artifact,
+        catalog.products(),
+        fold,
+        embedder,
+        compactRoot,
+        16,
+        "t",
+        Map.of(0, (long) updates),
+        updates);
+  }
+
   @Test
   void aCompactedVersionTakesOverTheFoldedDeltaAndServesRequestsOfOlderVersions() throws Exception {
     Product gone = catalog.products().get(6);
@@ -456,22 +482,11 @@ class LiveCatalogTest {
     send(patch(sold.id(), null, false, 7));
 
     // index compact: the same updates folded into a new version with the base's gate and layout
-    Path compactRoot = root.resolve("compacted-" + System.nanoTime());
-    Files.createDirectories(compactRoot);
-    var g = artifact.manifest().gate();
-    CatalogFold fold =
-        new CatalogFold(
-            catalog.products(),
-            Map.of(),
-            new ExpertAssigner(
-                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
-            artifact.placement());
+    CatalogFold fold = fold();
     fold.delete(gone.id(), 5);
     fold.upsert(fresh, true, 6);
     fold.patch(sold.id(), null, false, 7);
-    IndexArtifact next =
-        IndexCompaction.compactLocally(
-            artifact, catalog.products(), fold, embedder, compactRoot, 16, "t", Map.of(0, 3L), 3);
+    IndexArtifact next = compact(fold, 3);
 
     int home = expertsOf(fresh.searchableText())[0];
     Filters inStock = new Filters(null, null, null, true);
@@ -508,21 +523,10 @@ class LiveCatalogTest {
   @Test
   void aLaggingUpsertOlderThanTheFoldIsIgnoredAfterTheSwap() throws Exception {
     Product fresh = new Product("new-9", "qqzv copper kettle", "Quuxco", "", "", 8.0, null);
-    Path compactRoot = root.resolve("compacted-lag-" + System.nanoTime());
-    Files.createDirectories(compactRoot);
-    var g = artifact.manifest().gate();
-    CatalogFold fold =
-        new CatalogFold(
-            catalog.products(),
-            Map.of(),
-            new ExpertAssigner(
-                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
-            artifact.placement());
+    CatalogFold fold = fold();
     fold.upsert(fresh, true, 5);
     fold.delete(fresh.id(), 7);
-    IndexArtifact next =
-        IndexCompaction.compactLocally(
-            artifact, catalog.products(), fold, embedder, compactRoot, 16, "t", Map.of(0, 2L), 2);
+    IndexArtifact next = compact(fold, 2);
     int home = expertsOf(fresh.searchableText())[0];
     // the slot's first request for the compacted version: the swap
     assertThat(ids(searchIn(next.dir(), "qqzv copper kettle", home, null))).doesNotContain("new-9");

@@ -72,6 +72,23 @@ class EntryCutTest {
     return new Candidate(-1, id, title, "", "", score);
   }
 
+  /**
+   * A full BM25 list for the query "abc1234 xyz789": ten plain hits (10.00 .. 9.91), y at rank 10
+   * carrying 6/26 of the query's codes, plain hits from 5.00 down by 0.04, and {@code tail} last.
+   */
+  private static List<Candidate> codeQueryHits(Candidate... tail) {
+    List<Candidate> hits = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hits.add(hit("a" + i, "plain gadget", 10f - 0.01f * i));
+    }
+    hits.add(hit("y", "xyz789 gadget", 9.45f));
+    for (int i = 11; i < LEXICAL_DEPTH - tail.length; i++) {
+      hits.add(hit("b" + i, "plain gadget", 5f - 0.04f * (i - 11)));
+    }
+    hits.addAll(List.of(tail));
+    return hits;
+  }
+
   private static List<String> ids(List<HybridRanker.Scored> list) {
     return list.stream().map(HybridRanker.Scored::productId).toList();
   }
@@ -284,15 +301,8 @@ class EntryCutTest {
   @Test
   void aPushedOffHitCarryingTheLargestCodeShareRaisesTheOthers() {
     String query = "abc1234 xyz789";
-    List<Candidate> hits = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      hits.add(hit("a" + i, "plain gadget", 10f - 0.01f * i)); // 10.00 .. 9.91
-    }
-    hits.add(hit("y", "xyz789 gadget", 9.45f)); // rank 10: carries 6/26 of the codes
-    for (int i = 11; i < 99; i++) {
-      hits.add(hit("b" + i, "plain gadget", 5f - 0.04f * (i - 11))); // 5.00 .. 1.52
-    }
-    hits.add(hit("x", "abc1234 gadget", 1f)); // rank 99, the floor: carries 7/26
+    List<Candidate> hits =
+        codeQueryHits(hit("x", "abc1234 gadget", 1f)); // rank 99, the floor: carries 7/26
     double[] w = new double[RankingFeatures.NAMES.size()];
     w[RankingFeatures.BM25] = 1;
     w[RankingFeatures.CODE_EXACT] = 0.05;
@@ -339,16 +349,10 @@ class EntryCutTest {
   @Test
   void twoNewProductsTogetherPushingOffTheCodeCarrierAreNotKept() throws Exception {
     String query = "abc1234 xyz789";
-    List<Candidate> hits = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      hits.add(hit("a" + i, "plain gadget", 10f - 0.01f * i));
-    }
-    hits.add(hit("y", "xyz789 gadget", 9.45f)); // rank 10: 6/26 of the codes
-    for (int i = 11; i < 98; i++) {
-      hits.add(hit("b" + i, "plain gadget", 5f - 0.04f * (i - 11)));
-    }
-    hits.add(hit("x", "abc1234 gadget", 1.1f)); // rank 98: 7/26, the largest share
-    hits.add(hit("z", "plain gadget", 1f)); // rank 99, the floor
+    List<Candidate> hits =
+        codeQueryHits(
+            hit("x", "abc1234 gadget", 1.1f), // rank 98: 7/26, the largest share
+            hit("z", "plain gadget", 1f)); // rank 99, the floor
     double[] w = new double[RankingFeatures.NAMES.size()];
     w[RankingFeatures.BM25] = 1;
     w[RankingFeatures.CODE_EXACT] = 0.05;
