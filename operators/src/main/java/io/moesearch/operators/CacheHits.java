@@ -210,7 +210,7 @@ public final class CacheHits
       return false;
     }
     if (live != hit) {
-      l1.put(full, live);
+      l1.replace(full, live); // re-dated or livened: the same answer, its expiry kept
     }
     l1Hits.inc();
     CacheLookup.answer(q, live, SearchResult.CACHE_L1, out, l1Latency);

@@ -566,7 +566,7 @@ public final class CacheLookup
     }
     if (live != null) {
       if (live != hit) {
-        l1.put(full, live);
+        l1.replace(full, live); // re-dated or livened: the same answer, its expiry kept
       }
       l1Hits.inc();
       answer(q, live, SearchResult.CACHE_L1, out, l1Latency);
@@ -583,9 +583,8 @@ public final class CacheLookup
     if (stored != null) {
       if (stored.version().equals(served.version())) {
         l2Hits.inc();
-        if (storedLive.items() != stored.items()) {
-          results.put(variant, storedLive); // served with live prices from now on
-        }
+        // Not written back with its live values: rewriting it would restart its L2 lifetime (the
+        // live values are applied at every read, and the patches outlive the entry).
         l1.put(full, storedLive);
         answer(q, storedLive, SearchResult.CACHE_L2, out, l2Latency);
         if (!fillsToL1) {

@@ -336,4 +336,53 @@ class CacheHitsTest {
     send(query("q1", "usb cable"));
     assertThat(answered()).as("q1 must not be served: p2 is deleted").isEmpty();
   }
+
+  /**
+   * An answer served again and again while the catalogue keeps changing still expires from L1 its
+   * TTL after it was cached: each hit re-dates it, and re-putting it restarted its lifetime, so a
+   * hot answer to an {@code in_stock} query never showed a product back in stock (found by an
+   * adversarial review).
+   */
+  @Test
+  void aHotAnswerReDatedOnEveryHitStillExpiresAfterItsTtl() throws Exception {
+    harness.close();
+    long ttl = 1_000;
+    harness =
+        Harnesses.withoutGenericTypes(
+            new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(
+                    new CacheHits(
+                        VERSION,
+                        "model-a",
+                        new CacheSettings(1000, ttl, 60_000, 120_000, 500),
+                        null,
+                        null,
+                        0),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+                128,
+                1,
+                0));
+    harness.setup();
+    harness.open();
+    long now = System.currentTimeMillis();
+    upsertBefore(now - 5_000);
+    send(fill("usb cable", VERSION, now - 5_000, 0.5f));
+    long cached = System.currentTimeMillis();
+    List<String> late = new java.util.ArrayList<>();
+    for (int i = 0; System.currentTimeMillis() - cached < 3 * ttl; i++) {
+      long t = System.currentTimeMillis();
+      // Another product's price changes between hits: every hit re-dates the answer.
+      change(new CatalogChange("other-" + i, t, null, new LivePatch(t, 5.0, true), 0));
+      send(query("q" + i, "usb cable"));
+      if (t - cached > ttl) {
+        late.add("q" + i);
+      }
+      Thread.sleep(ttl / 5);
+    }
+    assertThat(late).isNotEmpty();
+    assertThat(answered())
+        .as("re-dated hits served from L1")
+        .isNotEmpty()
+        .doesNotContainAnyElementsOf(late);
+  }
 }

@@ -2,7 +2,11 @@ package io.moesearch.core.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
@@ -20,15 +24,22 @@ import java.util.function.ToLongFunction;
  */
 public final class HeapCache<V extends Versioned> {
   private final Cache<String, V> cache;
+  private final Policy.VarExpiration<String, V> expiry;
 
   /**
    * @param maxEntries at most this many entries ({@code cache.l1-max-entries}), at least 1
    * @param maxBytes at most this many estimated bytes of keys and values ({@code
    *     cache.l1-max-bytes}), at least 1
-   * @param ttl entries expire this long after they were written ({@code cache.l1-ttl-ms})
+   * @param ttl entries expire this long after they were put ({@code cache.l1-ttl-ms}); {@link
+   *     #replace} keeps an entry's expiry
    * @param bytes an estimate of the heap a value retains, in bytes (its key is counted here)
    */
   public HeapCache(long maxEntries, long maxBytes, Duration ttl, ToLongFunction<V> bytes) {
+    this(maxEntries, maxBytes, ttl, bytes, Ticker.systemTicker());
+  }
+
+  /** As above, timed by {@code ticker} (tests). */
+  HeapCache(long maxEntries, long maxBytes, Duration ttl, ToLongFunction<V> bytes, Ticker ticker) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
     }
@@ -51,8 +62,10 @@ public final class HeapCache<V extends Versioned> {
                         Math.min(
                             Integer.MAX_VALUE,
                             Math.max(minWeight, stringBytes(k) + bytes.applyAsLong(v))))
-            .expireAfterWrite(ttl)
+            .expireAfter(Expiry.<String, V>writing((k, v) -> ttl))
+            .ticker(ticker)
             .build();
+    expiry = cache.policy().expireVariably().orElseThrow();
   }
 
   /**
@@ -81,6 +94,23 @@ public final class HeapCache<V extends Versioned> {
       throw new IllegalArgumentException("key and value are required");
     }
     cache.put(key, value);
+  }
+
+  /**
+   * Replaces the value of a present entry keeping its expiry: the same answer re-dated or served
+   * with live values (CatalogCoherence) is not a new entry, so that an answer asked again and again
+   * while the catalogue changes still expires {@code ttl} after it was put. Does nothing when the
+   * entry is absent or expired. Not atomic with a concurrent {@link #put} of the same key (each
+   * operator subtask owns its cache).
+   */
+  public void replace(String key, V value) {
+    if (key == null || value == null) {
+      throw new IllegalArgumentException("key and value are required");
+    }
+    Optional<Duration> left = expiry.getExpiresAfter(key);
+    if (left.isPresent() && left.get().isPositive() && cache.getIfPresent(key) != null) {
+      expiry.put(key, value, left.get());
+    }
   }
 
   public void invalidate(String key) {

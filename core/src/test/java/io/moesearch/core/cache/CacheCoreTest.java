@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CacheCoreTest {
@@ -44,6 +46,30 @@ class CacheCoreTest {
     assertThat(cache.get("k", "v2")).isNull();
     // The stale entry is gone, even for its own version.
     assertThat(cache.get("k", "v1")).isNull();
+  }
+
+  @Test
+  void aReplacedEntryKeepsItsExpiryAndAPutOneStartsAfresh() {
+    AtomicLong nanos = new AtomicLong();
+    HeapCache<Entry> cache =
+        new HeapCache<>(100, 1 << 20, Duration.ofSeconds(10), e -> 64, nanos::get);
+    cache.put("replaced", new Entry("v", "computed"));
+    cache.put("put", new Entry("v", "computed"));
+    // Re-dated every 3 s, as a hot answer is while the catalogue changes: it still expires 10 s
+    // after it was put.
+    for (int s = 3; s <= 9; s += 3) {
+      nanos.set(TimeUnit.SECONDS.toNanos(s));
+      cache.replace("replaced", new Entry("v", "re-dated at " + s));
+      cache.put("put", new Entry("v", "put at " + s));
+    }
+    nanos.set(TimeUnit.SECONDS.toNanos(9) + 1);
+    assertThat(cache.get("replaced", "v").value()).isEqualTo("re-dated at 9");
+    nanos.set(TimeUnit.SECONDS.toNanos(10) + 1);
+    assertThat(cache.get("replaced", "v")).isNull();
+    assertThat(cache.get("put", "v").value()).isEqualTo("put at 9");
+    // Replacing adds nothing that is not there.
+    cache.replace("absent", new Entry("v", "x"));
+    assertThat(cache.get("absent", "v")).isNull();
   }
 
   @Test
