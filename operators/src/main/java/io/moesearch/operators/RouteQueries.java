@@ -13,6 +13,10 @@ import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.LoadStats;
 import io.moesearch.core.gate.Route;
 import io.moesearch.core.gate.RoutingConfig;
+import io.moesearch.core.live.FilterListing;
+import io.moesearch.core.live.ListingChange;
+import io.moesearch.core.live.LiveFilter;
+import io.moesearch.core.live.LiveMatchCounts;
 import io.moesearch.core.overload.DegradationLevel;
 import io.moesearch.core.overload.DegradationPolicy;
 import io.moesearch.core.overload.ReplayWindow;
@@ -26,9 +30,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -36,10 +46,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.apache.lucene.search.Query;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * activated expert, plus one to the lexical branch when ranking is hybrid. A query with brand or
  * price filters goes to the routed experts that hold matches, widened in gate order until they hold
  * {@code top_k} ({@link LoadAwareRouter#routeFiltered}; matches per expert are counted once per
- * filter and version, {@link FilterMatchCounts}).
+ * filter and version, {@link FilterMatchCounts}, with the live catalogue's changes on top, {@link
+ * LiveMatchCounts}: the applied catalogue changes arrive broadcast, {@link #LISTINGS}).
  *
  * <p><b>Load-aware.</b> Routing scores are {@code logit − α · load} ({@link LoadAwareRouter}, the
  * router {@code eval} and {@code bench routing} also route through, so they measure this); the
@@ -83,8 +93,16 @@ import org.slf4j.LoggerFactory;
  * the queries it raised). In the {@link ReplayWindow} after a restore nothing is raised. Metrics
  * count the queries per level ({@code degradedQueries_<level>}).
  */
-public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertRequest>
+public final class RouteQueries
+    extends BroadcastProcessFunction<EmbeddedQuery, CatalogChange, ExpertRequest>
     implements CheckpointedFunction {
+  /**
+   * The applied catalogue changes, broadcast state (product id → its newest change): what a
+   * filtered query's matches are counted live with.
+   */
+  public static final MapStateDescriptor<String, ListingChange> LISTINGS =
+      StateDescriptors.routeListings();
+
   /**
    * Immediate answers: to queries turned away because the job was overloaded, and to queries that
    * could not be routed ({@link QueryFailures}: no items, {@code partial}).
@@ -126,6 +144,12 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   private transient DegradationPolicy sojourn;
   private transient SojournBound bound;
   private transient Counter sojournDegraded;
+
+  /** The changes in {@link #LISTINGS} against the version served; null until built. */
+  private transient LiveMatchCounts live;
+
+  /** Products whose change the version served lists as it is: removed from {@link #LISTINGS}. */
+  private transient Set<String> folded;
 
   /** The version being served and its router (which holds this subtask's load tracker). */
   private record Serving(
@@ -292,6 +316,7 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     if (next != null) {
       serving.matches().close();
       serving = serve(next);
+      live = null; // listed again against the new version
       swaps.inc();
       LOG.info("now routing with index version {}", serving.version());
     }
@@ -304,8 +329,12 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
    * query never fails the task, and no request of it is sent, so the merge holds nothing for it.
    */
   @Override
-  public void processElement(EmbeddedQuery q, Context ctx, Collector<ExpertRequest> out) {
+  public void processElement(EmbeddedQuery q, ReadOnlyContext ctx, Collector<ExpertRequest> out)
+      throws Exception {
     maybeSwap();
+    if (live == null) {
+      live = listings(ctx.getBroadcastState(LISTINGS));
+    }
     List<ExpertRequest> requests;
     try {
       requests = route(q, ctx);
@@ -326,8 +355,71 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     }
   }
 
+  /** The matches of {@code f} per expert: the artifact's, with the applied changes counted. */
+  private int[] liveMatches(Filters f) {
+    boolean inStock = Boolean.TRUE.equals(f.inStock());
+    int[] counts =
+        serving
+            .matches()
+            .counts(
+                f.canonical(),
+                () -> FilterQueries.of(f.brands(), f.priceMin(), f.priceMax(), inStock));
+    return live.counts(counts, new LiveFilter(f.brands(), f.priceMin(), f.priceMax(), inStock));
+  }
+
   /** Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it. */
-  private void release(EmbeddedQuery q, Context ctx) {
+  /**
+   * Keeps an applied catalogue change: a filtered query's matches are counted with it from now on
+   * ({@link LiveMatchCounts}); the changes the version served lists as they are are dropped.
+   */
+  @Override
+  public void processBroadcastElement(CatalogChange c, Context ctx, Collector<ExpertRequest> out)
+      throws Exception {
+    BroadcastState<String, ListingChange> listings = ctx.getBroadcastState(LISTINGS);
+    if (live == null) {
+      live = listings(listings);
+    }
+    for (String id : folded) {
+      if (!id.equals(c.productId())) {
+        listings.remove(id);
+      }
+    }
+    folded.clear();
+    ListingChange change =
+        new ListingChange(c.patch(), c.upsert() == null ? null : c.upsert().experts());
+    listings.put(c.productId(), change);
+    try {
+      list(c.productId(), change);
+    } catch (RuntimeException e) {
+      Cancellation.rethrow(e);
+      // Routing goes on with the artifact's counts for this product.
+      failures.record(LOG, "the catalogue change of product " + c.productId(), e);
+    }
+  }
+
+  /** {@link #live} over {@code listings}, listed against the version served. */
+  private LiveMatchCounts listings(ReadOnlyBroadcastState<String, ListingChange> listings)
+      throws Exception {
+    live = new LiveMatchCounts();
+    folded = new HashSet<>();
+    for (Map.Entry<String, ListingChange> e : listings.immutableEntries()) {
+      list(e.getKey(), e.getValue());
+    }
+    return live;
+  }
+
+  private void list(String id, ListingChange change) {
+    FilterListing artifact = serving.matches().listingOf(id);
+    FilterListing now = FilterListing.after(artifact, change.patch(), change.experts());
+    live.put(id, artifact, now);
+    if (java.util.Objects.equals(artifact, now)) {
+      folded.add(id);
+    } else {
+      folded.remove(id);
+    }
+  }
+
+  private void release(EmbeddedQuery q, ReadOnlyContext ctx) {
     if (!q.cacheFill()) {
       return;
     }
@@ -341,8 +433,8 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
   }
 
   /** The requests of {@code q} (none when it is answered here, overloaded). */
-  private List<ExpertRequest> route(EmbeddedQuery q, Context ctx) {
-    DegradationLevel level = level(q, ctx.timerService().currentProcessingTime());
+  private List<ExpertRequest> route(EmbeddedQuery q, ReadOnlyContext ctx) {
+    DegradationLevel level = level(q, ctx.currentProcessingTime());
     degraded.get(level).inc();
     if (level == DegradationLevel.OVERLOADED) {
       ctx.output(
@@ -361,18 +453,18 @@ public final class RouteQueries extends ProcessFunction<EmbeddedQuery, ExpertReq
     // A filter can be selective enough that the routed experts hold too few matches: a filtered
     // query goes as far as it needs to find top_k matches (each a filtered search, exact when
     // selective), and a filter most products pass costs what an unfiltered query costs. Matches are
-    // counted on the artifact's brands and prices; live stock (in_stock) and live price changes are
-    // applied inside each expert's search, so an in_stock-only filter routes like an unfiltered
-    // query.
-    Query staticFilter =
-        f == null ? null : FilterQueries.of(f.brands(), f.priceMin(), f.priceMax());
+    // counted live: the artifact's (brand, price and stock) with the applied catalogue changes on
+    // top. An in_stock-only filter routes like an unfiltered query (the searches apply live stock,
+    // and the routed experts hold far more than top_k products).
+    boolean filtered =
+        f != null
+            && ((f.brands() != null && f.brands().length > 0)
+                || f.priceMin() != null
+                || f.priceMax() != null);
     Route route =
-        staticFilter != null
+        filtered
             ? router.routeFiltered(
-                q.vector(),
-                eventTime,
-                serving.matches().counts(f.canonical(), () -> staticFilter),
-                Math.max(q.query().topK(), 1))
+                q.vector(), eventTime, liveMatches(f), Math.max(q.query().topK(), 1))
             : router.route(q.vector(), eventTime);
     route = level.apply(route, routing.fastOversample());
     int[] experts = route.experts();

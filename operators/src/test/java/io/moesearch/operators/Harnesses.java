@@ -1,9 +1,12 @@
 package io.moesearch.operators;
 
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 
 /** Shared set-up of the operator test harnesses. */
 final class Harnesses {
@@ -24,5 +27,19 @@ final class Harnesses {
     SerializerConfigImpl config = new SerializerConfigImpl();
     config.setGenericTypes(false);
     return TypeInformation.of(type).createSerializer(config);
+  }
+
+  /**
+   * A harness of {@code router} (queries, and the catalogue changes broadcast) without generic
+   * types.
+   */
+  static BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> router(
+      RouteQueries router) throws Exception {
+    return withoutGenericTypes(
+        new BroadcastOperatorTestHarness<>(
+            new CoBroadcastWithNonKeyedOperator<>(router, List.of(RouteQueries.LISTINGS)),
+            1,
+            1,
+            0));
   }
 }

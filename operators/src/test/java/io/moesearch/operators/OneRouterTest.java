@@ -29,9 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,11 +113,8 @@ class OneRouterTest {
       Map<String, int[]> jobExperts = new LinkedHashMap<>();
       Map<String, List<Integer>> jobSlots = new LinkedHashMap<>();
       Map<String, Boolean> jobFast = new LinkedHashMap<>();
-      try (OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h =
-          Harnesses.withoutGenericTypes(
-              new OneInputStreamOperatorTestHarness<>(
-                  new ProcessOperator<>(
-                      new RouteQueries(dir.toString(), routing, false, null, 0))))) {
+      try (BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> h =
+          Harnesses.router(new RouteQueries(dir.toString(), routing, false, null, 0))) {
         h.open();
         for (int i = 0; i < QUERIES; i++) {
           long ts = i * Retriever.REPLAY_INTERVAL_MS;

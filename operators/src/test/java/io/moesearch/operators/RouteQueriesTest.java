@@ -35,9 +35,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,10 +99,8 @@ class RouteQueriesTest {
   }
 
   private static List<ExpertRequest> route(RoutingConfig routing) throws Exception {
-    try (OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h =
-        Harnesses.withoutGenericTypes(
-            new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new RouteQueries(dir.toString(), routing))))) {
+    try (BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> h =
+        Harnesses.router(new RouteQueries(dir.toString(), routing))) {
       h.open();
       for (EmbeddedQuery q : queries) {
         h.processElement(new StreamRecord<>(q));
@@ -165,10 +163,9 @@ class RouteQueriesTest {
     assertThat(firstChoices).as("top expert across queries").hasSizeGreaterThan(1);
   }
 
-  private static OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> harness(
+  private static BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> harness(
       RouteQueries fn) throws Exception {
-    return Harnesses.withoutGenericTypes(
-        new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn)));
+    return Harnesses.router(fn);
   }
 
   private static LoadAwareRoutingConfig balanced(double alpha) {
@@ -184,7 +181,7 @@ class RouteQueriesTest {
 
   /** Routes one query at event time {@code ts} (its client timestamp) and returns its experts. */
   private static int[] routeOne(
-      OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h, int i, long ts)
+      BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> h, int i, long ts)
       throws Exception {
     EmbeddedQuery base = queries.get(i % queries.size());
     SearchQuery q = new SearchQuery("r-" + i, base.query().text(), 10, null, ts, null);
@@ -305,7 +302,7 @@ class RouteQueriesTest {
    * at ({@code OVERLOADED}: answered at once, unsearched).
    */
   private static DegradationLevel routeWaited(
-      OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> h,
+      BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> h,
       long now,
       long ageMillis,
       double embedMillis,
@@ -567,7 +564,9 @@ class RouteQueriesTest {
           .contains("marks", "rtl", "nfkc", "brands", "empty-range", "max-ts");
       assertThat(h.getSideOutput(RouteQueries.DEAD_LETTERS)).isNullOrEmpty();
       assertThat(
-              ((RouteQueries) ((ProcessOperator<?, ?>) h.getOperator()).getUserFunction())
+              ((RouteQueries)
+                      ((CoBroadcastWithNonKeyedOperator<?, ?, ?>) h.getOperator())
+                          .getUserFunction())
                   .failures())
           .isZero();
     }

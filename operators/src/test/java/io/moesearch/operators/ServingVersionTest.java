@@ -26,13 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,10 +101,9 @@ class ServingVersionTest {
     return LoadAwareRoutingConfig.plain(new RoutingConfig(0.05, new ActivationRule(0.5, 1, 2)), 1);
   }
 
-  private static OneInputStreamOperatorTestHarness<EmbeddedQuery, ExpertRequest> router(
+  private static BroadcastOperatorTestHarness<EmbeddedQuery, CatalogChange, ExpertRequest> router(
       RouteQueries fn) throws Exception {
-    return Harnesses.withoutGenericTypes(
-        new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn)));
+    return Harnesses.router(fn);
   }
 
   private static KeyedTwoInputStreamOperatorTestHarness<

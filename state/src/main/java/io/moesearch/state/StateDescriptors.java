@@ -2,6 +2,7 @@ package io.moesearch.state;
 
 import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.ListingChange;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import java.time.Duration;
@@ -68,6 +69,8 @@ public final class StateDescriptors {
 
   /** Merge: recent patches' live price and stock (broadcast state). */
   public static final String MERGE_FENCE_PATCHES = "merge-fence-patches";
+
+  public static final String ROUTE_LISTINGS = "route-listings";
 
   /** Expert retrieval: the live delta of a serving slot, by product id (keyed by slot). */
   public static final String LIVE_DELTA = "live-delta";
@@ -274,5 +277,16 @@ public final class StateDescriptors {
   public static MapStateDescriptor<String, UpsertSignature> catalogUpserts() {
     return new MapStateDescriptor<>(
         CATALOG_UPSERTS, Types.STRING, TypeInformation.of(UpsertSignature.class));
+  }
+
+  /**
+   * The router's view of the live catalogue, broadcast state: product id → its newest change (live
+   * brand, price and stock; the experts an upsert assigned it to), with which a filtered query's
+   * matches per expert are counted live. No TTL: a change counts until an artifact folds it in; the
+   * router forgets the changes a new version lists as they are when it swaps it in.
+   */
+  public static MapStateDescriptor<String, ListingChange> routeListings() {
+    return new MapStateDescriptor<>(
+        ROUTE_LISTINGS, Types.STRING, TypeInformation.of(ListingChange.class));
   }
 }

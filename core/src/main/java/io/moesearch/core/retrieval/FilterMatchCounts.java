@@ -1,13 +1,20 @@
 package io.moesearch.core.retrieval;
 
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.cache.QueryNormalizer;
+import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.IndexFields;
+import io.moesearch.core.live.FilterListing;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
 
 /**
  * How many products of each expert of an artifact match a filter: what a router needs to send a
@@ -60,6 +67,39 @@ public final class FilterMatchCounts implements AutoCloseable {
       cache.put(key, c);
     }
     return c;
+  }
+
+  /**
+   * The artifact's listing of product {@code id} ({@code null} when it holds none): the experts
+   * holding it, its brand in normal form, its price and stock, as the artifact's filter queries see
+   * them. One term lookup per expert.
+   */
+  public FilterListing listingOf(String id) {
+    if (experts == null) {
+      experts = new ArrayList<>(artifact.openExperts());
+    }
+    int[] holding = new int[0];
+    Candidate first = null;
+    for (int e = 0; e < experts.size(); e++) {
+      ExpertIndex x = experts.get(e);
+      if (x.size() == 0 || !x.holds(id)) {
+        continue;
+      }
+      holding = Arrays.copyOf(holding, holding.length + 1);
+      holding[holding.length - 1] = e;
+      if (first == null) {
+        List<Candidate> found = x.search(new TermQuery(new Term(IndexFields.ID, id)), 1);
+        first = found.isEmpty() ? null : found.get(0);
+      }
+    }
+    if (first == null) {
+      return null;
+    }
+    return new FilterListing(
+        holding,
+        first.brand().isEmpty() ? "" : QueryNormalizer.normalize(first.brand()),
+        first.price(),
+        !artifact.outOfStock().contains(id));
   }
 
   @Override

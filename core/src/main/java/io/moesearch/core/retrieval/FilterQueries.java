@@ -6,6 +6,7 @@ import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 
@@ -24,8 +25,21 @@ public final class FilterQueries {
    * @return the filter, or {@code null} when nothing is constrained
    */
   public static Query of(String[] brands, Double priceMin, Double priceMax) {
+    return of(brands, priceMin, priceMax, false);
+  }
+
+  /**
+   * {@link #of(String[], Double, Double)} counting stock too: with {@code inStock}, products the
+   * artifact lists out of stock do not match (what a router counts; the searches apply live stock
+   * themselves).
+   */
+  public static Query of(String[] brands, Double priceMin, Double priceMax, boolean inStock) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
     boolean any = false;
+    if (inStock) {
+      b.add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER);
+      b.add(new TermQuery(new Term(IndexFields.IN_STOCK, "false")), BooleanClause.Occur.MUST_NOT);
+    }
     if (brands != null && brands.length > 0) {
       BooleanQuery.Builder anyBrand = new BooleanQuery.Builder();
       for (String brand : brands) {
@@ -42,6 +56,6 @@ public final class FilterQueries {
       b.add(DoubleField.newRangeQuery(IndexFields.PRICE, lo, hi), BooleanClause.Occur.FILTER);
       any = true;
     }
-    return any ? b.build() : null;
+    return any || inStock ? b.build() : null;
   }
 }

@@ -435,8 +435,21 @@ public final class SearchJob {
       router.overloadAfter(maxSojourn, replayFullQuality);
       retrieval.shedAfter(maxSojourn, replayFullQuality);
     }
+    // The router counts a filtered query's matches with the applied catalogue changes.
     SingleOutputStreamOperator<ExpertRequest> routed =
-        toRoute.process(router).name("route").uid("route");
+        toRoute
+            .connect(
+                (changes != null
+                        ? changes
+                        : toRoute
+                            .flatMap(new NoChanges<EmbeddedQuery>())
+                            .returns(CatalogChange.class)
+                            .name("no-catalog-changes-to-route")
+                            .uid("no-catalog-changes-to-route"))
+                    .broadcast(RouteQueries.LISTINGS))
+            .process(router)
+            .name("route")
+            .uid("route");
     DataStream<SlotDelta> slotDeltas =
         deltas != null
             ? deltas
