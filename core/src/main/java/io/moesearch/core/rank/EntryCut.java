@@ -164,7 +164,8 @@ public record EntryCut(
               -1f,
               Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
     }
-    if (model.weight(RankingFeatures.CODE_EXACT) != 0
+    if ((model.weight(RankingFeatures.CODE_EXACT) != 0
+            || model.weight(RankingFeatures.CODE_NEAR) != 0)
         && codeCarrierMayLeave(
             denseRanked, denseRanked.size() >= denseDepth, denseBarRank, lexical, barRank)) {
       return null;
@@ -186,9 +187,10 @@ public record EntryCut(
    * below the bar of a full list (the BM25 hits; the dense candidates when the dense list is full)
    * are the ones that several of them together can push off, and out of the fused candidates. One
    * carrying the union's largest share is the normaliser of every other candidate's {@code
-   * code_exact} ({@link RankingFeatures#normaliseCodeShare}), and its leaving raises theirs: a
-   * change to items the bound on a new product's own score does not see. The lists' features are
-   * the raw shares, as {@link HybridRanker#fuse} receives them.
+   * code_exact} ({@link RankingFeatures#normaliseCodeShare}), and its leaving raises theirs (the
+   * last one leaving also takes every candidate's {@code code_near} away): a change to items the
+   * bound on a new product's own score does not see. The lists' features are the raw shares, as
+   * {@link HybridRanker#fuse} receives them.
    */
   private static boolean codeCarrierMayLeave(
       List<HybridRanker.Scored> denseRanked,
@@ -267,6 +269,10 @@ public record EntryCut(
     double[] f = features.of(query, product, 0, 0, -1, -1);
     if (f[RankingFeatures.CODE_EXACT] > 0) {
       return true;
+    }
+    if (model.weight(RankingFeatures.CODE_NEAR) < 0) {
+      // 0 in a list without the query's code (RankingFeatures.normaliseCodeShare): the bound.
+      f[RankingFeatures.CODE_NEAR] = 0;
     }
     // Every feature that does not depend on its ranks, its cosine or its BM25 score.
     double bound = model.score(f);

@@ -40,7 +40,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       near-identical to one of the query's ({@link #nearCode}): "dxoc47c3" or "dxoc68c3b" for a
  *       query naming "dxoc67c3", "g5s" for "g5". Dense similarity cannot tell such codes apart
  *       (their cosines are nearly equal), so this is the signal that the candidate names another
- *       product;
+ *       product. Only while a candidate carries the query's code: when none does, the query names
+ *       no product exactly (a code cut short, a suffix dropped or added, a typo: "C500S2" for
+ *       C500S2CG, "RBC18-UK" for RBC18), and the near-identical ones are the likeliest answer, not
+ *       the wrong one ({@link #normaliseCodeShare});
  *   <li>query-adaptive terms, {@code dense × q} for a query signal {@code q} (see {@link
  *       QuerySignals}): {@code dense_x_code}, {@code dense_x_agreement}, {@code dense_x_gap},
  *       {@code dense_x_length}. With them a linear model's weight of the dense cosine is {@code
@@ -885,12 +888,19 @@ public final class RankingFeatures {
    * runs of its words ("origin hp-nc8200 bti battery" names hpnc8200 but also originhpnc8200bti,
    * hpnc8200btibattery, ...) that no offer carries, and the named offer's share would otherwise be
    * as low as a third, below the 1 a model field gives. Products with a model field have 1 or 0
-   * already.
+   * already. When no candidate carries a code of the query, {@code code_near} is 0 for every
+   * candidate: a near-identical code is then what the shopper most likely meant ("Lexmark C500S2"
+   * names no product; the C500S2CG it was cut from is near it), not a sibling of the named one.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double best = 0;
     for (double[] f : candidates) {
       best = Math.max(best, f[CODE_EXACT]);
+    }
+    if (best == 0) {
+      for (double[] f : candidates) {
+        f[CODE_NEAR] = 0;
+      }
     }
     if (best > 0 && best < 1) {
       for (double[] f : candidates) {

@@ -73,6 +73,35 @@ class HybridRankerTest {
     assertThat(named.features()[RankingFeatures.CODE_EXACT]).as("input kept").isEqualTo(1.0 / 3);
   }
 
+  /**
+   * A near-identical code is a sibling of the named product only while a candidate carries the
+   * query's code: when none does (the shopper cut the code short, dropped a suffix, made a typo),
+   * the near one is the likeliest answer and is not held back ("Lexmark C500S2": C500S2CG, the
+   * product meant, ranked below products with no code at all; found by an adversarial review).
+   */
+  @Test
+  void aNearCodeIsPenalisedOnlyWhileACandidateCarriesTheQuerysCode() {
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BM25] = 1;
+    w[RankingFeatures.CODE_EXACT] = 1;
+    w[RankingFeatures.CODE_NEAR] = -1;
+    HybridRanker.Scored near = scored("c500s2cg", 0.5, 1.0);
+    near.features()[RankingFeatures.CODE_NEAR] = 1;
+    HybridRanker.Scored other = scored("other", 0.5, 0.6);
+    assertThat(
+            HybridRanker.fuse(List.of(), List.of(near, other), new LinearFusion(w), 5, 5).stream()
+                .map(HybridRanker.Scored::productId))
+        .containsExactly("c500s2cg", "other");
+    HybridRanker.Scored named = scored("c500s2", 0.5, 0.4);
+    named.features()[RankingFeatures.CODE_EXACT] = 1;
+    assertThat(
+            HybridRanker.fuse(List.of(), List.of(near, other, named), new LinearFusion(w), 5, 5)
+                .stream()
+                .map(HybridRanker.Scored::productId))
+        .containsExactly("c500s2", "other", "c500s2cg");
+    assertThat(near.features()[RankingFeatures.CODE_NEAR]).as("input kept").isEqualTo(1);
+  }
+
   @Test
   void inputFeaturesAreNotModified() {
     HybridRanker.Scored a = scored("a", 0.9, 0);
