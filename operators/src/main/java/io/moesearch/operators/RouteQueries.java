@@ -388,13 +388,7 @@ public final class RouteQueries
     ListingChange change =
         new ListingChange(c.patch(), c.upsert() == null ? null : c.upsert().experts());
     listings.put(c.productId(), change);
-    try {
-      list(c.productId(), change);
-    } catch (RuntimeException e) {
-      Cancellation.rethrow(e);
-      // Routing goes on with the artifact's counts for this product.
-      failures.record(LOG, "the catalogue change of product " + c.productId(), e);
-    }
+    list(c.productId(), change);
   }
 
   /** {@link #live} over {@code listings}, listed against the version served. */
@@ -408,14 +402,24 @@ public final class RouteQueries
     return live;
   }
 
+  /**
+   * Counts {@code id}'s change live; one that cannot be listed (any runtime error of the artifact's
+   * lookup) is counted ({@code routingFailures}) and left out: filtered queries then count that
+   * product as the artifact lists it.
+   */
   private void list(String id, ListingChange change) {
-    FilterListing artifact = serving.matches().listingOf(id);
-    FilterListing now = FilterListing.after(artifact, change.patch(), change.experts());
-    live.put(id, artifact, now);
-    if (java.util.Objects.equals(artifact, now)) {
-      folded.add(id);
-    } else {
-      folded.remove(id);
+    try {
+      FilterListing artifact = serving.matches().listingOf(id);
+      FilterListing now = FilterListing.after(artifact, change.patch(), change.experts());
+      live.put(id, artifact, now);
+      if (java.util.Objects.equals(artifact, now)) {
+        folded.add(id);
+      } else {
+        folded.remove(id);
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(LOG, "the catalogue change of product " + id, e);
     }
   }
 

@@ -110,15 +110,7 @@ class LiveFilteredRoutingTest {
                 Types.INT));
     retrieval.open();
     retrieval.setProcessingTime(1_000);
-    route =
-        Harnesses.router(
-            new RouteQueries(
-                dir.toString(),
-                LoadAwareRoutingConfig.plain(
-                    new RoutingConfig(0.05, new ActivationRule(0.7, 1, EXPERTS)), 1),
-                true,
-                null,
-                0));
+    route = Harnesses.router(router());
     route.open();
     merge =
         Harnesses.withoutGenericTypes(
@@ -133,6 +125,16 @@ class LiveFilteredRoutingTest {
                 0));
     merge.open();
     merge.setProcessingTime(1_000);
+  }
+
+  private static RouteQueries router() {
+    return new RouteQueries(
+        dir.toString(),
+        LoadAwareRoutingConfig.plain(
+            new RoutingConfig(0.05, new ActivationRule(0.7, 1, EXPERTS)), 1),
+        true,
+        null,
+        0);
   }
 
   @AfterEach
@@ -199,10 +201,10 @@ class LiveFilteredRoutingTest {
   }
 
   /**
-   * Brand + in_stock: the router counts the brand's products per expert including those out of
-   * stock, so it stops widening once the routed experts "hold" top_k; after the brand's products in
-   * those experts go out of stock, the page is not filled (here: empty, no_match) although in-stock
-   * products of the brand exist in experts the router did not search.
+   * Brand + in_stock: after the brand's products in the experts the query was routed to go out of
+   * stock, the router widens it to the experts holding in-stock ones, and the page fills; also
+   * after the router is restored from a checkpoint (its view of the changes is broadcast state).
+   * Counting the artifact's matches, it stopped at the first experts and answered no_match.
    */
   @Test
   void brandInStockQueryFillsItsPageWhenTheRoutedExpertsMatchesAreOutOfStock() throws Exception {
@@ -240,6 +242,11 @@ class LiveFilteredRoutingTest {
       for (Product p : inSearched) {
         patch(p.id(), null, false);
       }
+      var snapshot = route.snapshot(1, 1);
+      route.close();
+      route = Harnesses.router(router());
+      route.initializeState(snapshot);
+      route.open();
       Answer a = ask("real-" + brand, text, topK, f);
       System.out.printf(
           "brand %s: searched experts %s (of %d); %d in-stock products of the brand held only by"
