@@ -2,20 +2,28 @@ package io.moesearch.connectors.kafka;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -161,15 +169,68 @@ public record KafkaSettings(
   }
 
   /**
-   * The values of {@code kafka.properties.*} as the Kafka clients will read them (their own config
-   * definitions: types, ranges, enumerations), so a bad one fails at start-up naming the setting
-   * instead of in the job's sources and sinks. Keys the clients do not define, and class names
-   * (which may be on the cluster's class path only), are passed through unchecked.
+   * The Flink Kafka connector's own keys among the client properties, with their types: the
+   * source's {@link KafkaSourceOptions} (read by its split enumerator on the JobManager) and the
+   * sink's two metric switches (plain strings in its {@code KafkaWriter}).
+   */
+  static final Map<String, ConfigOption<?>> FLINK_OPTIONS = flinkOptions();
+
+  private static Map<String, ConfigOption<?>> flinkOptions() {
+    Map<String, ConfigOption<?>> out = new TreeMap<>();
+    for (Field f : KafkaSourceOptions.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+        try {
+          ConfigOption<?> o = (ConfigOption<?>) f.get(null);
+          out.put(o.key(), o);
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    for (String sinkKey : new String[] {"flink.disable-metrics", "register.producer.metrics"}) {
+      out.put(sinkKey, ConfigOptions.key(sinkKey).booleanType().noDefaultValue());
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The keys the Kafka clients define. */
+  private static final Set<String> CLIENT_KEYS = clientKeys();
+
+  private static Set<String> clientKeys() {
+    Set<String> keys = new TreeSet<>(ConsumerConfig.configNames());
+    keys.addAll(ProducerConfig.configNames());
+    keys.addAll(AdminClientConfig.configNames());
+    return Collections.unmodifiableSet(keys);
+  }
+
+  /**
+   * The keys and values of {@code kafka.properties.*} as their readers will take them, so a bad one
+   * fails at start-up naming the setting instead of in the job's sources and sinks: each key must
+   * be a setting of a Kafka client (consumer, producer or admin: their {@code configNames()}) or of
+   * the Flink Kafka connector ({@link #FLINK_OPTIONS}), so a misspelt key is not silently ignored;
+   * a client's value is parsed by the client's own config definitions (types, ranges,
+   * enumerations), class names excepted (they may be on the cluster's class path only); a connector
+   * option's is parsed as a Flink {@link Configuration} parses its type.
    *
    * @throws IllegalArgumentException naming {@code kafka.properties.<key>}
    */
   private static void validateClientProperties(Map<String, String> props) {
-    for (ConfigDef def : new ConfigDef[] {ConsumerConfig.configDef(), ProducerConfig.configDef()}) {
+    for (String key : props.keySet()) {
+      if (!CLIENT_KEYS.contains(key)
+          && !FLINK_OPTIONS.containsKey(key)
+          // A config provider's own keys: config.providers.<name>.class, .param.<param>.
+          && !key.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG + ".")) {
+        throw new IllegalArgumentException(
+            PROPERTIES_PREFIX
+                + key
+                + " is unknown: not a setting of the Kafka consumer, producer or admin client nor"
+                + " of the Flink Kafka connector");
+      }
+    }
+    for (ConfigDef def :
+        new ConfigDef[] {
+          ConsumerConfig.configDef(), ProducerConfig.configDef(), AdminClientConfig.configDef()
+        }) {
       for (Map.Entry<String, String> e : props.entrySet()) {
         ConfigDef.ConfigKey key = def.configKeys().get(e.getKey());
         if (key == null || key.type == ConfigDef.Type.CLASS) {
@@ -184,6 +245,15 @@ public record KafkaSettings(
           throw new IllegalArgumentException(
               PROPERTIES_PREFIX + e.getKey() + ": " + ex.getMessage(), ex);
         }
+      }
+    }
+    Configuration flink = Configuration.fromMap(props);
+    for (ConfigOption<?> option : FLINK_OPTIONS.values()) {
+      try {
+        flink.get(option);
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException(
+            PROPERTIES_PREFIX + option.key() + ": " + ex.getMessage(), ex);
       }
     }
   }

@@ -92,10 +92,51 @@ class KafkaSettingsTest {
         valid()
             .property("security.protocol", "SASL_SSL")
             .property("max.request.size", "2097152")
-            .property("a.key.no.client.defines", "anything")
             .property("sasl.login.callback.handler.class", "com.example.OnTheClusterOnly")
             .build();
     assertThat(s.clientProperties()).containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void aClientPropertyKeyNoKafkaClientNorTheConnectorDefinesIsRejected() {
+    for (String typo : new String[] {"securty.protocol", "sasl.mechanizm", "a.key.nobody.reads"}) {
+      assertThatThrownBy(() -> valid().property(typo, "x").build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("kafka.properties." + typo + " is unknown");
+    }
+    KafkaSettings s =
+        valid()
+            .property("isolation.level", "read_uncommitted") // consumer
+            .property("linger.ms", "5") // producer
+            .property("bootstrap.controllers", "c:9093") // admin client
+            .property("partition.discovery.interval.ms", "60000") // Flink's Kafka source
+            .property("register.producer.metrics", "false") // Flink's Kafka sink
+            .property("config.providers", "file") // a config provider and its own keys
+            .property(
+                "config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider")
+            .build();
+    assertThat(s.clientProperties()).hasSize(7);
+  }
+
+  @Test
+  void theFlinkConnectorsOptionsAreParsedAsFlinkParsesThem() {
+    assertThatThrownBy(
+            () -> valid().property("partition.discovery.interval.ms", "ten-seconds").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("kafka.properties.partition.discovery.interval.ms: ")
+        .hasMessageContaining("ten-seconds");
+    assertThatThrownBy(() -> valid().property("commit.offsets.on.checkpoint", "yes").build())
+        .hasMessageStartingWith("kafka.properties.commit.offsets.on.checkpoint: ");
+    assertThatThrownBy(() -> valid().property("flink.disable-metrics", "maybe").build())
+        .hasMessageStartingWith("kafka.properties.flink.disable-metrics: ");
+    assertThat(
+            valid()
+                .property("partition.discovery.interval.ms", "-1")
+                .property("client.id.prefix", "moe")
+                .build()
+                .clientProperties())
+        .containsEntry("partition.discovery.interval.ms", "-1");
   }
 
   @Test

@@ -414,6 +414,16 @@ class MoeSearchConfigTest {
             () -> MoeSearchConfig.defaultsWith(Map.of("kafka.properties.security.protocol", "X")))
         .hasMessageContaining("kafka.properties.security.protocol");
     assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("kafka.properties.securty.protocol", "SSL")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.properties.securty.protocol");
+    assertThatThrownBy(
+            () ->
+                MoeSearchConfig.defaultsWith(
+                    Map.of("kafka.properties.partition.discovery.interval.ms", "ten")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.properties.partition.discovery.interval.ms");
+    assertThatThrownBy(
             () ->
                 MoeSearchConfig.defaultsWith(Map.of("kafka.expert-stats-topic", "search-queries")))
         .hasMessageContaining("kafka.expert-stats-topic");
