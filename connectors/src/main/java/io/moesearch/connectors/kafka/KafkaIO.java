@@ -315,11 +315,17 @@ public final class KafkaIO {
 
   /** Producer properties used by the sinks (exposed for inspection and tests). */
   static Properties producerProperties(KafkaSettings settings) {
+    return producerProperties(settings.clientProperties(), settings.deliveryGuarantee());
+  }
+
+  /** {@link #producerProperties(KafkaSettings)} of these client properties and guarantee. */
+  static Properties producerProperties(
+      Map<String, String> clientProperties, DeliveryGuarantee guarantee) {
     Properties props = new Properties();
-    props.putAll(settings.clientProperties());
+    props.putAll(clientProperties);
     // A result feed is latency-bound: batch for at most 1 ms (Kafka 4's default is 5 ms).
     props.putIfAbsent("linger.ms", "1");
-    if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       props.putIfAbsent("transaction.timeout.ms", DEFAULT_TRANSACTION_TIMEOUT_MS);
     }
     return props;

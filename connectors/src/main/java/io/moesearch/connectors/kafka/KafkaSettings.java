@@ -7,6 +7,7 @@ import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Immutable, validated Kafka settings shared by the query source and the result and dead-letter
@@ -145,6 +147,7 @@ public record KafkaSettings(
       props.put(key, e.getValue());
     }
     validateClientProperties(props);
+    validateProducer(props, deliveryGuarantee, transactionalIdPrefix, bootstrapServers);
     clientProperties = Collections.unmodifiableMap(props);
   }
 
@@ -255,6 +258,73 @@ public record KafkaSettings(
         throw new IllegalArgumentException(
             PROPERTIES_PREFIX + option.key() + ": " + ex.getMessage(), ex);
       }
+    }
+  }
+
+  /** The producer settings whose combination the producer checks (with a transactional id). */
+  private static final List<String> PRODUCER_COMBINATION =
+      List.of(
+          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+          ProducerConfig.ACKS_CONFIG,
+          ProducerConfig.RETRIES_CONFIG,
+          ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+
+  /**
+   * The Kafka producer's own combined checks (idempotence against acks, retries and requests in
+   * flight, and with exactly-once a transactional id, which needs idempotence), run by its {@link
+   * ProducerConfig} on the properties the sinks' producers get ({@link KafkaIO}), so a combination
+   * it refuses fails at start-up naming the settings instead of in the running sink.
+   *
+   * @throws IllegalArgumentException naming {@code kafka.delivery-guarantee} and the {@code
+   *     kafka.properties.*} the producer combines
+   */
+  private static void validateProducer(
+      Map<String, String> props,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix,
+      String bootstrapServers) {
+    Properties p = KafkaIO.producerProperties(props, guarantee);
+    // Classes may be on the cluster's class path only; config providers would be instantiated.
+    ProducerConfig.configDef()
+        .configKeys()
+        .forEach(
+            (k, key) -> {
+              if (key.type == ConfigDef.Type.CLASS) {
+                p.remove(k);
+              }
+            });
+    p.keySet().removeIf(k -> k.toString().startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG));
+    p.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.setProperty(
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+      // As the sink names its producers: <prefix>-results-<subtask>-<checkpoint>.
+      p.setProperty(
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+          transactionalIdPrefix + KafkaIO.RESULTS_TRANSACTION_SUFFIX + "-0-1");
+    }
+    try {
+      new ProducerConfig(p);
+    } catch (ConfigException e) {
+      StringBuilder set = new StringBuilder();
+      for (String key : PRODUCER_COMBINATION) {
+        if (props.containsKey(key)) {
+          set.append(set.isEmpty() ? " with " : ", ")
+              .append(PROPERTIES_PREFIX)
+              .append(key)
+              .append('=')
+              .append(props.get(key));
+        }
+      }
+      throw new IllegalArgumentException(
+          DELIVERY_GUARANTEE
+              + " "
+              + guarantee.name().toLowerCase(Locale.ROOT).replace('_', '-')
+              + set
+              + ": the Kafka producer refuses this combination: "
+              + e.getMessage(),
+          e);
     }
   }
 

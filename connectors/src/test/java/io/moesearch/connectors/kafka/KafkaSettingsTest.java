@@ -140,6 +140,49 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void producerSettingsTheProducerRefusesTogetherFailNamingThem() {
+    KafkaSettings.Builder exactlyOnce =
+        valid().deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).transactionalIdPrefix("moe");
+    assertThatThrownBy(() -> exactlyOnce.property("enable.idempotence", "false").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "kafka.delivery-guarantee exactly-once with kafka.properties.enable.idempotence=false:")
+        .hasMessageContaining("transactional.id");
+    assertThatThrownBy(
+            () ->
+                valid()
+                    .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .transactionalIdPrefix("moe")
+                    .property("acks", "1")
+                    .build())
+        .hasMessageStartingWith(
+            "kafka.delivery-guarantee exactly-once with kafka.properties.acks=1");
+    assertThatThrownBy(
+            () ->
+                valid()
+                    .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .transactionalIdPrefix("moe")
+                    .property("max.in.flight.requests.per.connection", "10")
+                    .build())
+        .hasMessageContaining("kafka.properties.max.in.flight.requests.per.connection=10");
+    // At least once, idempotence asked for explicitly conflicts with acks=1 as well.
+    assertThatThrownBy(
+            () -> valid().property("enable.idempotence", "true").property("acks", "1").build())
+        .hasMessageStartingWith("kafka.delivery-guarantee at-least-once with");
+    // Without transactions the producer turns idempotence off by itself for acks=1.
+    assertThat(valid().property("acks", "1").build().clientProperties()).containsEntry("acks", "1");
+    assertThat(
+            valid()
+                .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .transactionalIdPrefix("moe")
+                .property("acks", "all")
+                .property("partitioner.class", "com.example.OnTheClusterOnly")
+                .build()
+                .deliveryGuarantee())
+        .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+  }
+
+  @Test
   void groupIdGuaranteeAndOffsetsMustBeSet() {
     assertThatThrownBy(() -> valid().groupId(" ").build()).hasMessage("kafka.group-id must be set");
     assertThatThrownBy(() -> valid().deliveryGuarantee(null).build())

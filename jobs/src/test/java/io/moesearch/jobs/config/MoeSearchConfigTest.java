@@ -425,6 +425,15 @@ class MoeSearchConfigTest {
         .hasMessageContaining("kafka.properties.partition.discovery.interval.ms");
     assertThatThrownBy(
             () ->
+                MoeSearchConfig.defaultsWith(
+                    Map.of(
+                        "kafka.delivery-guarantee", "exactly-once",
+                        "kafka.properties.enable.idempotence", "false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.delivery-guarantee")
+        .hasMessageContaining("kafka.properties.enable.idempotence=false");
+    assertThatThrownBy(
+            () ->
                 MoeSearchConfig.defaultsWith(Map.of("kafka.expert-stats-topic", "search-queries")))
         .hasMessageContaining("kafka.expert-stats-topic");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka())
