@@ -313,6 +313,19 @@ public final class KafkaIO {
         DEAD_LETTERS_TRANSACTION_SUFFIX);
   }
 
+  /**
+   * The producer {@code transaction.timeout.ms} of the exactly-once sinks: {@code
+   * kafka.properties.transaction.timeout.ms}, else {@link #DEFAULT_TRANSACTION_TIMEOUT_MS}. A
+   * transaction stays open from one checkpoint until the next one completes and commits it.
+   */
+  public static long transactionTimeoutMs(KafkaSettings settings) {
+    requireSettings(settings);
+    return Long.parseLong(
+        producerProperties(settings.clientProperties(), DeliveryGuarantee.EXACTLY_ONCE)
+            .getProperty("transaction.timeout.ms")
+            .strip());
+  }
+
   /** Producer properties used by the sinks (exposed for inspection and tests). */
   static Properties producerProperties(KafkaSettings settings) {
     return producerProperties(settings.clientProperties(), settings.deliveryGuarantee());

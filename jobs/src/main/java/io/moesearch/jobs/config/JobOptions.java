@@ -26,7 +26,13 @@ public final class JobOptions {
           "Checkpoint storage; empty = <java.io.tmpdir>/moe-search-checkpoints.");
 
   public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS =
-      longIn("job.checkpoint-interval-ms", 10_000, 100, 86_400_000L, "Checkpoint interval.");
+      longIn(
+          "job.checkpoint-interval-ms",
+          10_000,
+          100,
+          86_400_000L,
+          "Checkpoint interval; with exactly-once delivery below the sinks' transaction timeout"
+              + " (kafka.properties.transaction.timeout.ms, 600000 unless set).");
 
   public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
       longIn(

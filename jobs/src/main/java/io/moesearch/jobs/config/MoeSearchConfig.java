@@ -3,6 +3,7 @@ package io.moesearch.jobs.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.kafka.KafkaSettings;
 import io.moesearch.connectors.message.FillSigner;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * The one configuration of every job and command: flat dotted keys, loaded from a YAML file (nested
@@ -254,7 +256,24 @@ public final class MoeSearchConfig implements Serializable {
     }
     // Every other kafka.* setting is checked now even when the embedded broker's address comes
     // later (the demo and the benchmarks), so a bad topic or client property fails before it.
-    kafka(get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty() ? "localhost:9092" : null);
+    KafkaSettings kafka =
+        kafka(get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty() ? "localhost:9092" : null);
+    // Exactly-once: a transaction is open from one checkpoint until the next commits it; the
+    // broker aborts it after the producer's transaction timeout, losing its answers.
+    long interval = get(JobOptions.CHECKPOINT_INTERVAL_MS);
+    if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE
+        && interval >= KafkaIO.transactionTimeoutMs(kafka)) {
+      throw new ConfigException(
+          JobOptions.CHECKPOINT_INTERVAL_MS.key()
+              + " ("
+              + interval
+              + ") must be below kafka.properties.transaction.timeout.ms ("
+              + KafkaIO.transactionTimeoutMs(kafka)
+              + ") with "
+              + KafkaOptions.DELIVERY_GUARANTEE.key()
+              + " exactly-once: a transaction stays open until the next checkpoint commits it,"
+              + " and the broker aborts it after that timeout");
+    }
   }
 
   /**

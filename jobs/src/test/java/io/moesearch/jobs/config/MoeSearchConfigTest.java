@@ -9,6 +9,7 @@ import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -400,6 +401,28 @@ class MoeSearchConfigTest {
         System.setProperty(MoeSearchConfig.HOME_PROPERTY, before);
       }
     }
+  }
+
+  @Test
+  void exactlyOnceCheckpointsMustCommitWithinTheTransactionTimeout() {
+    Map<String, String> m = new HashMap<>();
+    m.put("kafka.delivery-guarantee", "exactly-once");
+    m.put("job.checkpoint-interval-ms", "600000"); // the sinks' default transaction timeout
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(m))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.checkpoint-interval-ms")
+        .hasMessageContaining("kafka.properties.transaction.timeout.ms (600000)");
+    m.put("kafka.properties.transaction.timeout.ms", "900000");
+    assertThat(MoeSearchConfig.defaultsWith(m).get(JobOptions.CHECKPOINT_INTERVAL_MS))
+        .isEqualTo(600_000L);
+    m.put("job.checkpoint-interval-ms", "900000");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(m))
+        .hasMessageContaining("kafka.properties.transaction.timeout.ms (900000)");
+    // Without transactions the interval is not bounded by it.
+    m.put("kafka.delivery-guarantee", "at-least-once");
+    m.put("job.checkpoint-interval-ms", "3600000");
+    assertThat(MoeSearchConfig.defaultsWith(m).get(JobOptions.CHECKPOINT_INTERVAL_MS))
+        .isEqualTo(3_600_000L);
   }
 
   @Test
