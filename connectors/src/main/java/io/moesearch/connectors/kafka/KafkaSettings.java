@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +26,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Immutable, validated Kafka settings shared by the query source and the result and dead-letter
@@ -154,20 +155,41 @@ public record KafkaSettings(
   /**
    * Every topic setting names a valid topic of its own: the job reads and writes each with one
    * meaning (its stats in its query topic would be dead letters, its results in the dead-letter
-   * topic unreadable).
+   * topic unreadable). Two names Kafka holds to collide ({@link Topic#hasCollision}: {@code .} and
+   * {@code _} are one character in its metric names, so a broker refuses to create the second) are
+   * one topic too.
    *
    * @param topics setting key to topic, in the order the errors name them
    * @throws IllegalArgumentException naming the setting, or both settings of a shared topic
    */
   private static void requireDistinctTopics(Map<String, String> topics) {
-    Map<String, String> settingOf = new HashMap<>();
+    Map<String, String> settingOf = new LinkedHashMap<>();
     for (Map.Entry<String, String> t : topics.entrySet()) {
       validateTopic(t.getValue(), t.getKey());
-      String other = settingOf.putIfAbsent(t.getValue(), t.getKey());
-      if (other != null) {
-        throw new IllegalArgumentException(
-            t.getKey() + " must differ from " + other + " (both are '" + t.getValue() + "')");
+      for (Map.Entry<String, String> seen : settingOf.entrySet()) {
+        if (seen.getKey().equals(t.getValue())) {
+          throw new IllegalArgumentException(
+              t.getKey()
+                  + " must differ from "
+                  + seen.getValue()
+                  + " (both are '"
+                  + t.getValue()
+                  + "')");
+        }
+        if (Topic.hasCollision(seen.getKey(), t.getValue())) {
+          throw new IllegalArgumentException(
+              t.getKey()
+                  + " '"
+                  + t.getValue()
+                  + "' collides with "
+                  + seen.getValue()
+                  + " '"
+                  + seen.getKey()
+                  + "' in Kafka ('.' and '_' are the same in its metric names): name topics"
+                  + " that differ otherwise");
+        }
       }
+      settingOf.put(t.getValue(), t.getKey());
     }
   }
 
@@ -450,13 +472,15 @@ public record KafkaSettings(
         throw new IllegalArgumentException(
             BOOTSTRAP_SERVERS + " entries must look like host:port, got '" + server + "'");
       }
-      int port;
+      // Parsed as the Kafka clients parse bootstrap.servers (ASCII digits only: Java's parseInt
+      // would also take "+9092" or full-width digits, which the clients refuse).
+      Integer port;
       try {
-        port = Integer.parseInt(server.substring(colon + 1));
+        port = Utils.getHost(server) == null ? null : Utils.getPort(server);
       } catch (NumberFormatException e) {
-        port = -1;
+        port = null;
       }
-      if (port < 1 || port > 65535) {
+      if (port == null || port < 1 || port > 65535) {
         throw new IllegalArgumentException(
             BOOTSTRAP_SERVERS + " has an invalid port in '" + server + "'");
       }

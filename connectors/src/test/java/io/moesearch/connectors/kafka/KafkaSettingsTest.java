@@ -41,7 +41,18 @@ class KafkaSettingsTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"localhost", "localhost:", ":9092", "host:port", "host:70000", "a:1,,b:2"})
+      strings = {
+        "localhost",
+        "localhost:",
+        ":9092",
+        "host:port",
+        "host:70000",
+        "a:1,,b:2",
+        "broker:+9092",
+        "broker:\uff19\uff10\uff19\uff12", // full-width digits
+        "broker:99999999999",
+        "bad host:9092"
+      })
   void bootstrapServersMustBeHostPortList(String servers) {
     assertThatThrownBy(() -> KafkaSettings.builder().bootstrapServers(servers).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -77,6 +88,18 @@ class KafkaSettingsTest {
         .hasMessageStartingWith("kafka.catalog-topic must differ from kafka.expert-stats-topic");
     assertThatThrownBy(() -> valid().expertStatsTopic("search-cache-fill").build())
         .hasMessageStartingWith("kafka.expert-stats-topic must differ from kafka.cache-fill-topic");
+  }
+
+  @Test
+  void topicNamesThatCollideInKafkaAreOneTopic() {
+    assertThatThrownBy(
+            () -> valid().resultTopic("search.results").deadLetterTopic("search_results").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "kafka.dead-letter-topic 'search_results' collides with kafka.result-topic"
+                + " 'search.results'");
+    assertThat(valid().resultTopic("search.results").build().resultTopic())
+        .isEqualTo("search.results");
   }
 
   @Test
