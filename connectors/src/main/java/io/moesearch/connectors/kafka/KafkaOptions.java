@@ -6,7 +6,8 @@ import org.apache.flink.configuration.ConfigOptions;
 
 /**
  * The {@code kafka.*} settings: each key with its type, default and meaning, read by {@link
- * KafkaSettings#fromMap}. An empty string means unset. Extra client properties come from {@code
+ * KafkaSettings#fromMap}. An empty value is an error, except for {@link #BOOTSTRAP_SERVERS}, whose
+ * default it is (unset). Extra client properties come from {@code
  * kafka.properties.<client-property>} ({@link KafkaSettings#PROPERTIES_PREFIX}).
  */
 public final class KafkaOptions {

@@ -12,7 +12,7 @@ public final class IndexOptions {
   private IndexOptions() {}
 
   public static final ConfigOption<String> ROOT =
-      string("index.root", "artifacts/index", "Where builds write <version>/ and LATEST.");
+      required("index.root", "artifacts/index", "Where builds write <version>/ and LATEST.");
 
   public static final ConfigOption<String> PATH =
       string("index.path", "", "Serve/evaluate this artifact instead of <root>/LATEST.");

@@ -661,7 +661,9 @@ public final class MoeSearchConfig implements Serializable {
     Map<String, String> m = new LinkedHashMap<>();
     for (ConfigOption<String> option : KafkaOptions.ALL) {
       String v = get(option);
-      if (!v.isEmpty()) {
+      // Empty means unset only where that is the default (kafka.bootstrap-servers); another
+      // setting written empty is refused by KafkaSettings naming it, not read as its default.
+      if (!v.isEmpty() || !option.defaultValue().isEmpty()) {
         m.put(option.key(), v);
       }
     }

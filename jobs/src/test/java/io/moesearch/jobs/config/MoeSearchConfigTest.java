@@ -426,6 +426,33 @@ class MoeSearchConfigTest {
   }
 
   @Test
+  void anEmptyValueIsAnErrorNotTheDefault() {
+    for (String key :
+        List.of(
+            "kafka.query-topic",
+            "kafka.result-topic",
+            "kafka.dead-letter-topic",
+            "kafka.cache-fill-topic",
+            "kafka.expert-stats-topic",
+            "kafka.catalog-topic",
+            "kafka.group-id",
+            "kafka.starting-offsets",
+            "kafka.delivery-guarantee",
+            "kafka.transactional-id-prefix",
+            "index.root")) {
+      assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of(key, "")))
+          .as(key)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key);
+    }
+    // Its default is empty: unset, the embedded broker's (the demo) or a failure when needed.
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("kafka.bootstrap-servers", ""))
+                .get(KafkaOptions.BOOTSTRAP_SERVERS))
+        .isEmpty();
+  }
+
+  @Test
   void kafkaSettingsRequireBootstrapServers() {
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of()).kafka())
         .hasMessageContaining("kafka.bootstrap-servers");
