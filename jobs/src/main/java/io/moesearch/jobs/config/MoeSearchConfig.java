@@ -1,5 +1,7 @@
 package io.moesearch.jobs.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -111,6 +113,11 @@ public final class MoeSearchConfig implements Serializable {
     return Path.of(home.isBlank() ? "" : home);
   }
 
+  /** Reads config files: a key written twice is a mistake whichever value was meant, refused. */
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
   /** Defaults, then the file (if any), then the overrides. */
   public static MoeSearchConfig load(Path file, Map<String, String> overrides) {
     Map<String, String> merged = new LinkedHashMap<>();
@@ -119,15 +126,13 @@ public final class MoeSearchConfig implements Serializable {
       if (!Files.isRegularFile(file)) {
         throw new ConfigException("--config: no such file " + file);
       }
-      try {
-        // A key written twice is a mistake whichever value was meant: refused, not the last kept.
-        JsonNode root =
-            new ObjectMapper(
-                    YAMLFactory.builder()
-                        .enable(
-                            com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                        .build())
-                .readTree(file.toFile());
+      try (JsonParser parser = YAML.createParser(file.toFile())) {
+        JsonNode root = YAML.readTree(parser);
+        if (parser.nextToken() != null) {
+          // Only the first document would be read: the settings after "---" silently ignored.
+          throw new ConfigException(
+              file + ": holds more than one YAML document ('---'); write one mapping");
+        }
         if (root != null && !root.isNull()) {
           if (!root.isObject()) {
             throw new ConfigException(file + ": the config file must be a YAML mapping");

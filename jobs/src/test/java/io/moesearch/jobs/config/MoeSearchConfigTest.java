@@ -70,6 +70,18 @@ class MoeSearchConfigTest {
   }
 
   @Test
+  void aFileOfMoreThanOneYamlDocumentIsRefused(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, "index:\n  experts: 64\n---\nindex:\n  experts: 32\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("more than one YAML document");
+    // A document start marker before the one document is fine.
+    Files.writeString(f, "---\nindex:\n  experts: 64\n");
+    assertThat(MoeSearchConfig.load(f, Map.of()).get(IndexOptions.EXPERTS)).isEqualTo(64);
+  }
+
+  @Test
   void unknownKeysFailNamingTheKey(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("c.yaml");
     Files.writeString(f, "routing:\n  activaton: 0.8\n");
