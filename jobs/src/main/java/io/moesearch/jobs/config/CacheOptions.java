@@ -65,9 +65,11 @@ public final class CacheOptions {
       intIn(
           "cache.fill-max-bytes",
           1_048_576,
-          1024,
+          65_536,
           64 << 20,
-          "Larger cache-fill records are dead-lettered.");
+          "Larger cache-fill records are dead-lettered; at least 65536, which holds an embedding"
+              + " fill of any model the index can serve (Lucene's at most 1024 dimensions) for a"
+              + " text of query.max-chars' largest 10000 characters.");
 
   public static final ConfigOption<String> FILL_KEY_FILE =
       string(

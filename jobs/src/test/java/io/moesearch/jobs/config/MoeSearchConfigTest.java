@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.kafka.KafkaOptions;
+import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.MessageJson;
+import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
@@ -13,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -435,6 +439,27 @@ class MoeSearchConfigTest {
     m.put("job.checkpoint-interval-ms", "3600000");
     assertThat(MoeSearchConfig.defaultsWith(m).get(JobOptions.CHECKPOINT_INTERVAL_MS))
         .isEqualTo(3_600_000L);
+  }
+
+  @Test
+  void theLeastFillSizeHoldsAnyEmbeddingFill() {
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("cache.fill-max-bytes", "65535")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cache.fill-max-bytes");
+    int least =
+        MoeSearchConfig.defaultsWith(Map.of("cache.fill-max-bytes", "65536"))
+            .get(CacheOptions.FILL_MAX_BYTES);
+    // The largest embedding fill: Lucene's most dimensions, the longest text of 3-byte characters.
+    float[] v = new float[KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS];
+    java.util.Arrays.fill(v, (float) (1 / Math.sqrt(v.length)));
+    byte[] fill =
+        new MessageJson()
+            .encodeCacheFill(
+                CacheFill.embedding(
+                    "\u20ac".repeat(QueryCodec.MAX_QUERY_CHARS_LIMIT),
+                    "/opt/models/some-sentence-model/model.onnx|mean|512",
+                    v));
+    assertThat(fill.length).isLessThanOrEqualTo(least);
   }
 
   @Test
