@@ -19,7 +19,8 @@ import java.io.Serializable;
  * product (DXOC47C3 for DXOC67C3), as a quantity does.
  *
  * @param synonyms the rules ({@link Synonyms#NONE}: none)
- * @param typoMinChars 0 (off) or {@value #MIN_TYPO_CHARS}..{@value #MAX_TYPO_CHARS}
+ * @param typoMinChars 0 (off) or {@value #MIN_TYPO_CHARS}..{@value #MAX_TYPO_TERM_CHARS} (a longer
+ *     minimum would leave no term typo-tolerant)
  */
 public record QueryExpansion(Synonyms synonyms, int typoMinChars) implements Serializable {
   /** Neither synonyms nor typo tolerance: a query searches its own terms. */
@@ -27,8 +28,6 @@ public record QueryExpansion(Synonyms synonyms, int typoMinChars) implements Ser
 
   /** Shortest words made typo-tolerant when on: one edit in a shorter word is another word. */
   public static final int MIN_TYPO_CHARS = 4;
-
-  public static final int MAX_TYPO_CHARS = 64;
 
   /** Longest typo-tolerant term: a longer "word" is no shopper's misspelling. */
   public static final int MAX_TYPO_TERM_CHARS = 32;
@@ -40,12 +39,13 @@ public record QueryExpansion(Synonyms synonyms, int typoMinChars) implements Ser
     if (synonyms == null) {
       throw new IllegalArgumentException("synonyms are required (Synonyms.NONE for none)");
     }
-    if (typoMinChars != 0 && (typoMinChars < MIN_TYPO_CHARS || typoMinChars > MAX_TYPO_CHARS)) {
+    if (typoMinChars != 0
+        && (typoMinChars < MIN_TYPO_CHARS || typoMinChars > MAX_TYPO_TERM_CHARS)) {
       throw new IllegalArgumentException(
           "ranking.typo-min-chars must be 0 (off) or in "
               + MIN_TYPO_CHARS
               + ".."
-              + MAX_TYPO_CHARS
+              + MAX_TYPO_TERM_CHARS
               + ", got "
               + typoMinChars);
     }

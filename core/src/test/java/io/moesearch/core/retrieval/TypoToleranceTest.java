@@ -129,6 +129,17 @@ class TypoToleranceTest {
         .hasMessageContaining("ranking.typo-min-chars");
   }
 
+  @Test
+  void aMinimumNoTypoTolerantWordReachesIsRefused() {
+    int longest = QueryExpansion.MAX_TYPO_TERM_CHARS;
+    assertThat(new QueryExpansion(Synonyms.NONE, longest).editsFor("a".repeat(longest)))
+        .isEqualTo(1);
+    assertThatThrownBy(() -> new QueryExpansion(Synonyms.NONE, longest + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ranking.typo-min-chars")
+        .hasMessageContaining("4.." + longest);
+  }
+
   /**
    * Without a vocabulary every term is searched exactly; the fuzzy terms of one query are capped.
    */

@@ -51,10 +51,14 @@ public final class RankingOptions {
           "ranking.typo-min-chars",
           0,
           0,
-          QueryExpansion.MAX_TYPO_CHARS,
+          QueryExpansion.MAX_TYPO_TERM_CHARS,
           "Typo tolerance of the BM25 branch: a query word of at least this many letters (no"
-              + " digits) also matches indexed words one edit away (two from twice as many);"
-              + " 0 = off, else at least "
+              + " digits, at most "
+              + QueryExpansion.MAX_TYPO_TERM_CHARS
+              + ") also matches indexed words one edit away (two from twice as many);"
+              + " 0 = off, else "
               + QueryExpansion.MIN_TYPO_CHARS
+              + " to "
+              + QueryExpansion.MAX_TYPO_TERM_CHARS
               + ".");
 }

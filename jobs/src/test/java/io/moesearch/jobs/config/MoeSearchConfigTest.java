@@ -255,7 +255,14 @@ class MoeSearchConfigTest {
                 .expansion()
                 .typoMinChars())
         .isEqualTo(5);
-    for (String bad : new String[] {"2", "-1", "65", "many"}) {
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.typo-min-chars", "32"))
+                .ranking()
+                .expansion()
+                .typoMinChars())
+        .isEqualTo(32);
+    // Only words of at most 32 characters are typo-tolerant: a longer minimum would do nothing.
+    for (String bad : new String[] {"2", "-1", "33", "64", "65", "many"}) {
       assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.typo-min-chars", bad)))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("ranking.typo-min-chars");
