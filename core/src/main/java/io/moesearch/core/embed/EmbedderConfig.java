@@ -10,7 +10,8 @@ import java.util.Set;
  * @param tokenizerPath a Hugging Face {@code tokenizer.json}; {@code null} only with the bundled
  *     model
  * @param pooling {@code mean}, {@code cls}, {@code max} (DJL pooling modes)
- * @param normalize L2-normalise the output (required for cosine = dot product)
+ * @param normalize L2-normalise the output; must be true: the index and every score assume unit
+ *     vectors
  * @param maxTokens truncation length in word pieces
  * @param intraOpThreads ONNX Runtime threads per inference call
  */
@@ -35,6 +36,14 @@ public record EmbedderConfig(
           "embedder.pooling must be one of mean, cls, max, mean_sqrt_len, weightedmean; got "
               + pooling);
     }
+    if (!normalize) {
+      // Cosine is read as a dot product everywhere: the HNSW graphs, the exact rescoring,
+      // ranking.min-similarity's -1..1, the fitted fusion weights and the cache-fill check.
+      throw new IllegalArgumentException(
+          "embedder.normalize must be true: the index and every score assume unit vectors"
+              + " (cosine computed as a dot product, ranking.min-similarity in -1..1, fusion"
+              + " weights fitted on cosines)");
+    }
     if (maxTokens < 8 || maxTokens > 8192) {
       throw new IllegalArgumentException(
           "embedder.max-tokens must be in 8..8192, got " + maxTokens);
@@ -55,17 +64,11 @@ public record EmbedderConfig(
   }
 
   /**
-   * A stable identifier of the model and everything that changes its vectors (pooling, truncation,
-   * normalisation), recorded in index manifests and keying cached embeddings: vectors of different
-   * ids are never compared. Unnormalised output adds {@code |unnormalized}, so the ids of the
-   * normalised default stay as they were.
+   * A stable identifier of the model and everything that changes its vectors (pooling, truncation),
+   * recorded in index manifests and keying cached embeddings: vectors of different ids are never
+   * compared.
    */
   public String modelId() {
-    return (modelPath == null ? BUNDLED_MODEL_ID : modelPath)
-        + "|"
-        + pooling
-        + "|"
-        + maxTokens
-        + (normalize ? "" : "|unnormalized");
+    return (modelPath == null ? BUNDLED_MODEL_ID : modelPath) + "|" + pooling + "|" + maxTokens;
   }
 }

@@ -18,7 +18,11 @@ public final class EmbedderOptions {
       string("embedder.pooling", "mean", "Pooling: mean, cls, max, mean_sqrt_len, weightedmean.");
 
   public static final ConfigOption<Boolean> NORMALIZE =
-      bool("embedder.normalize", true, "L2-normalise the embeddings.");
+      bool(
+          "embedder.normalize",
+          true,
+          "L2-normalise the embeddings; must be true: the index and every score assume unit"
+              + " vectors.");
 
   public static final ConfigOption<Integer> MAX_TOKENS =
       integer("embedder.max-tokens", 128, "Truncation length in word pieces.");

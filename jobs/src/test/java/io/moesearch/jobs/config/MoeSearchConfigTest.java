@@ -108,6 +108,9 @@ class MoeSearchConfigTest {
         .hasMessageContaining("job.state-backend");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.normalize", "yes")))
         .hasMessageContaining("embedder.normalize");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("embedder.normalize", "false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("embedder.normalize must be true");
     assertThatThrownBy(
             () ->
                 MoeSearchConfig.defaultsWith(
