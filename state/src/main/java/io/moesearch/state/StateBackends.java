@@ -1,8 +1,12 @@
 package io.moesearch.state;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -34,12 +38,69 @@ public final class StateBackends {
     return backend;
   }
 
+  /** A URI scheme ({@code file:}, {@code s3:}, {@code hdfs:}); one letter is a Windows drive. */
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
+
+  /**
+   * The checkpoint directory as Flink takes it: a value with a URI scheme as written, a path as an
+   * absolute {@code file:} URI. A local directory (a path or a {@code file:} URI) is checked now,
+   * so a job does not die later with a stack trace that does not name the setting.
+   *
+   * @param checkpointDir a URI or a path; empty for {@code <java.io.tmpdir>/moe-search-checkpoints}
+   * @throws IllegalArgumentException naming {@code job.checkpoint-dir} when a local directory
+   *     neither exists nor can be created and written (a regular file, or a path under one)
+   */
+  static String checkpointUri(String checkpointDir) {
+    String dir =
+        checkpointDir == null || checkpointDir.isBlank()
+            ? Path.of(System.getProperty("java.io.tmpdir"), "moe-search-checkpoints").toString()
+            : checkpointDir.strip();
+    Path local; // the directory on this machine's file system, or null
+    String uri;
+    try {
+      if (URI_SCHEME.matcher(dir).lookingAt()) {
+        URI parsed = new URI(dir);
+        local = "file".equalsIgnoreCase(parsed.getScheme()) ? Path.of(parsed) : null;
+        uri = dir;
+      } else {
+        local = Path.of(dir).toAbsolutePath();
+        uri = local.toUri().toString();
+      }
+    } catch (URISyntaxException | IllegalArgumentException e) { // InvalidPathException included
+      throw new IllegalArgumentException(
+          CHECKPOINT_DIR + ": '" + dir + "' is not a valid path or URI: " + e.getMessage(), e);
+    }
+    if (local != null) {
+      requireWritableDirectory(local);
+    }
+    return uri;
+  }
+
+  private static final String CHECKPOINT_DIR = "job.checkpoint-dir";
+
+  /** Fails naming the setting unless {@code dir} is a directory that exists or can be created. */
+  private static void requireWritableDirectory(Path dir) {
+    Path p = dir;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null || !Files.isDirectory(p)) {
+      throw new IllegalArgumentException(
+          CHECKPOINT_DIR + ": " + dir + " cannot be a directory: " + p + " is a file");
+    }
+    if (!Files.isWritable(p)) {
+      throw new IllegalArgumentException(CHECKPOINT_DIR + ": cannot write under " + p);
+    }
+  }
+
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
    * @param checkpointDir a URI or path for checkpoints; empty for a directory under the system temp
    *     dir (fine on one machine; a cluster needs shared storage). Not JobManager memory: its 5 MB
    *     cap is soon exceeded by the caches' state, and the checkpoints would fail.
    * @param interval checkpoint interval
+   * @throws IllegalArgumentException naming {@code job.state-backend} or {@code job.checkpoint-dir}
+   *     ({@link #checkpointUri})
    */
   public static Configuration configure(
       Configuration conf, String backend, String checkpointDir, Duration interval) {
@@ -47,12 +108,7 @@ public final class StateBackends {
     if (backend.equals("rocksdb")) {
       conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
-    String dir =
-        checkpointDir == null || checkpointDir.isBlank()
-            ? Path.of(System.getProperty("java.io.tmpdir"), "moe-search-checkpoints").toString()
-            : checkpointDir;
-    String uri = dir.contains("://") ? dir : Path.of(dir).toAbsolutePath().toUri().toString();
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, uri);
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(checkpointDir));
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
     // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.
     conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);

@@ -3,9 +3,12 @@ package io.moesearch.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StateBackendsTest {
   @Test
@@ -26,5 +29,35 @@ class StateBackendsTest {
     assertThatThrownBy(
             () -> StateBackends.configure(new Configuration(), "memory", "", Duration.ofSeconds(1)))
         .hasMessageContaining("job.state-backend");
+  }
+
+  @Test
+  void aLocalCheckpointDirectoryMustExistOrBeCreatable(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("f"), "x");
+    for (String bad :
+        new String[] {file.toString(), file.resolve("sub").toString(), file.toUri() + "/sub"}) {
+      assertThatThrownBy(
+              () ->
+                  StateBackends.configure(
+                      new Configuration(), "hashmap", bad, Duration.ofSeconds(1)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("job.checkpoint-dir: ")
+          .hasMessageContaining(file.toString());
+    }
+    String fresh = dir.resolve("a/b/checkpoints").toString();
+    assertThat(StateBackends.checkpointUri(fresh))
+        .isEqualTo(dir.resolve("a/b/checkpoints").toUri().toString());
+    assertThat(Files.exists(dir.resolve("a"))).as("checked, not created").isFalse();
+  }
+
+  @Test
+  void everyValueWithAUriSchemeIsAUri(@TempDir Path dir) {
+    // "file:/x" has no "//" but is a URI all the same, not a relative directory named "file:".
+    String fileUri = "file:" + dir.resolve("ck").toAbsolutePath();
+    assertThat(StateBackends.checkpointUri(fileUri)).isEqualTo(fileUri);
+    for (String remote : new String[] {"s3://bucket/ck", "s3:/bucket/ck", "hdfs:/ck"}) {
+      assertThat(StateBackends.checkpointUri(remote)).isEqualTo(remote);
+    }
   }
 }

@@ -23,7 +23,9 @@ public final class JobOptions {
       string(
           "job.checkpoint-dir",
           "",
-          "Checkpoint storage; empty = <java.io.tmpdir>/moe-search-checkpoints.");
+          "Checkpoint storage, a path or a URI (file:, s3:, hdfs: ...); a local one must be a"
+              + " directory that exists or can be created; empty ="
+              + " <java.io.tmpdir>/moe-search-checkpoints.");
 
   public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS =
       longIn(

@@ -1,14 +1,18 @@
 package io.moesearch.jobs.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.jobs.config.MoeSearchConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job sets its own checkpointing (a cluster's {@code config.yaml} keys do not reach a job
@@ -28,6 +32,23 @@ class SearchJobConfigurationTest {
     assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
     assertThat(unaligned.get(CheckpointingOptions.FORCE_UNALIGNED)).isTrue();
     assertThat(defaults.get(CheckpointingOptions.FORCE_UNALIGNED)).isFalse();
+  }
+
+  /** A local checkpoint directory that cannot be created fails as the job starts, naming it. */
+  @Test
+  void aCheckpointDirectoryUnderAFileFailsNamingTheSetting(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("f"), "x");
+    MoeSearchConfig config =
+        MoeSearchConfig.defaultsWith(Map.of("job.checkpoint-dir", file.resolve("ck").toString()));
+    assertThatThrownBy(() -> SearchJob.flinkConfiguration(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("job.checkpoint-dir");
+    String uri = "file:" + dir.resolve("ck");
+    assertThat(
+            SearchJob.flinkConfiguration(
+                    MoeSearchConfig.defaultsWith(Map.of("job.checkpoint-dir", uri)))
+                .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+        .isEqualTo(uri);
   }
 
   /**
