@@ -13,6 +13,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.jobs.config.BatchOptions;
 import io.moesearch.jobs.config.CacheOptions;
+import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MergeOptions;
@@ -571,6 +572,14 @@ public final class SearchJob {
         KafkaIO.catalogSource(kafka));
   }
 
+  /** {@code args[i]}, the value of the flag before it, or a failure naming the flag. */
+  private static String flagValue(String[] args, int i, String flag, String value) {
+    if (i >= args.length) {
+      throw new ConfigException(flag + " must be followed by " + value);
+    }
+    return args[i];
+  }
+
   /**
    * Cluster entry point ({@code flink run -c io.moesearch.jobs.search.SearchJob job.jar --config
    * FILE [--set key=value ...]}).
@@ -580,9 +589,9 @@ public final class SearchJob {
     Map<String, String> overrides = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--config" -> configFile = Path.of(args[++i]);
+        case "--config" -> configFile = Path.of(flagValue(args, ++i, "--config", "FILE"));
         case "--set" -> {
-          String kv = args[++i];
+          String kv = flagValue(args, ++i, "--set", "key=value");
           int eq = kv.indexOf('=');
           if (eq <= 0) {
             throw new IllegalArgumentException("--set takes key=value, got '" + kv + "'");

@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,17 @@ class SearchJobConfigurationTest {
     assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
     assertThat(unaligned.get(CheckpointingOptions.FORCE_UNALIGNED)).isTrue();
     assertThat(defaults.get(CheckpointingOptions.FORCE_UNALIGNED)).isFalse();
+  }
+
+  /** A flag without its value, last on the command line, fails naming the flag. */
+  @Test
+  void aFlagWithoutItsValueFailsNamingIt() {
+    assertThatThrownBy(() -> SearchJob.main(new String[] {"--config"}))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--config must be followed by FILE");
+    assertThatThrownBy(() -> SearchJob.main(new String[] {"--set", "job.parallelism=1", "--set"}))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--set must be followed by key=value");
   }
 
   /** A local checkpoint directory that cannot be created fails as the job starts, naming it. */
