@@ -41,17 +41,19 @@ final class PrewarmCommand extends CliCommand {
   @Option(names = "--log", paramLabel = "FILE", required = true, description = "The query log.")
   private Path log;
 
+  /** How many queries are pre-warmed without {@code --top} or {@code --top-fraction}. */
+  static final int DEFAULT_TOP = 1000;
+
   @Option(
       names = "--top",
       paramLabel = "N",
-      defaultValue = "1000",
-      description = "Pre-warm the N most frequent distinct queries.")
-  private int topOption;
+      description = "Pre-warm the N most frequent distinct queries (default " + DEFAULT_TOP + ").")
+  private Integer topOption;
 
   @Option(
       names = "--top-fraction",
       paramLabel = "F",
-      description = "Or this fraction of the distinct queries (e.g. 0.01).")
+      description = "Or this fraction of the distinct queries (e.g. 0.01); not with --top.")
   private Double fraction;
 
   /** How long a command that needs the broker waits for it to answer before failing. */
@@ -59,6 +61,10 @@ final class PrewarmCommand extends CliCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (topOption != null && fraction != null) {
+      throw new ConfigException(
+          "--top and --top-fraction both choose how many queries to pre-warm: give one");
+    }
     MoeSearchConfig config = config();
     if (!Files.isRegularFile(log)) {
       throw new ConfigException("--log: no such file " + log);
@@ -81,7 +87,7 @@ final class PrewarmCommand extends CliCommand {
                 System.out.println(p);
               }
             });
-    int top = atLeast("--top", topOption, 1);
+    int top = atLeast("--top", topOption == null ? DEFAULT_TOP : topOption, 1);
     if (fraction != null) {
       double f = atLeast("--top-fraction", fraction, 0);
       if (f > 1) {

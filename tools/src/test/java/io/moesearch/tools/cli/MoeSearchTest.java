@@ -382,6 +382,17 @@ class MoeSearchTest {
   }
 
   @Test
+  void prewarmTakesEitherTopOrTopFraction(@TempDir Path dir) {
+    String log = dir.resolve("queries.txt").toString();
+    assertThat(
+            MoeSearch.run(
+                new String[] {"prewarm", "--log", log, "--top", "50", "--top-fraction", "0.1"}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--top and --top-fraction both choose how many queries to pre-warm");
+  }
+
+  @Test
   void badSettingsFailFastNamingTheSetting() {
     assertThat(MoeSearch.run(new String[] {"eval", "--set", "routing.activation=2"})).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("routing.activation");
