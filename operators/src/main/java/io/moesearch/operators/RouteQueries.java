@@ -67,11 +67,13 @@ import org.slf4j.LoggerFactory;
  * waiting: each subtask sees a random share of the traffic (Kafka partitions), so its relative
  * loads track the global ones. They decay on the query's client timestamp ({@code ts}) when it has
  * one, else on its acceptance time; replayed queries that carry {@code ts} are routed exactly as
- * before from the restored counts. With a replicated expert layout ({@link ExpertPlacement}, from
- * {@code routing update} with {@code routing.replica-slots}) the counts are per serving slot and
- * each activated expert is sent to its least-loaded replica's slot, the retrieval operator's key. A
- * confident query (low gate entropy) takes the fast path: fewer experts and a smaller HNSW
- * candidate count.
+ * before from the restored counts. One query moves that clock by a few half-lives at most ({@link
+ * ExpertLoadTracker#MAX_STEP_HALF_LIVES}), so a client {@code ts} far ahead (the parser accepts up
+ * to an hour) cannot make every later query's activation count for nothing. With a replicated
+ * expert layout ({@link ExpertPlacement}, from {@code routing update} with {@code
+ * routing.replica-slots}) the counts are per serving slot and each activated expert is sent to its
+ * least-loaded replica's slot, the retrieval operator's key. A confident query (low gate entropy)
+ * takes the fast path: fewer experts and a smaller HNSW candidate count.
  *
  * <p><b>Version swaps.</b> With a watched index root, a new {@code LATEST} (a re-learned gate or a
  * rebuilt index) is loaded and verified in the background and swapped in between two queries; every
@@ -276,12 +278,12 @@ public final class RouteQueries
               });
     }
     var routingGroup = metrics.addGroup("routing");
+    // Read at the tracker's own clock: both are scale-free, and a read at the wall clock would move
+    // the clock the routing decays on (from the reporter's thread, at no event).
     routingGroup.gauge(
-        "utilisation",
-        () -> LoadStats.utilisation(tracker.activations(System.currentTimeMillis())));
+        "utilisation", () -> LoadStats.utilisation(tracker.snapshot().activations()));
     routingGroup.gauge(
-        "loadEntropy",
-        () -> LoadStats.normalisedEntropy(tracker.activations(System.currentTimeMillis())));
+        "loadEntropy", () -> LoadStats.normalisedEntropy(tracker.snapshot().activations()));
     routingGroup.gauge("indexVersion", () -> serving.version());
   }
 

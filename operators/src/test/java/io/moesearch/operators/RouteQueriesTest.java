@@ -222,6 +222,33 @@ class RouteQueriesTest {
     }
   }
 
+  /**
+   * A client {@code ts} 59 minutes ahead of its record passes the parser (the skew bound is an
+   * hour); it must not move the router's load clock there, or every later query's activation would
+   * count ~2^-59 against it and the popular query would stay on one expert for an hour.
+   */
+  @Test
+  void oneQueryDatedAnHourAheadDoesNotSwitchBalancingOff() throws Exception {
+    long t0 = 1_800_000_000_000L;
+    String json = "{\"query_id\":\"evil\",\"text\":\"x\",\"ts\":" + (t0 + 3_540_000) + "}";
+    RawMessage raw =
+        new RawMessage("search-queries", 0, 0, t0, null, json.getBytes(StandardCharsets.UTF_8));
+    SearchQuery parsed =
+        ParseQueries.withEventTime(
+            ((ParseOutcome.Accepted) QueryCodec.withDefaults().parse(raw, t0)).query(), raw, t0);
+    assertThat(parsed.ts()).as("accepted with the client's ts").isEqualTo(t0 + 3_540_000);
+    Set<Integer> choices = new HashSet<>();
+    try (var h = harness(new RouteQueries(dir.toString(), balanced(5.0), false, null, 0))) {
+      h.open();
+      routeOne(h, 0, parsed.ts());
+      for (int i = 1; i <= 40; i++) {
+        // The same popular query, 40 times within 40 ms of its record time.
+        choices.add(routeOne(h, queries.size(), t0 + i)[0]);
+      }
+    }
+    assertThat(choices).as("the popular query's load still spreads").hasSizeGreaterThan(1);
+  }
+
   @Test
   void degradedQueriesAreRoutedWithTheirCutAndOverloadedOnesAnsweredAtOnceUnsearched()
       throws Exception {

@@ -57,6 +57,57 @@ class ExpertLoadTrackerTest {
     assertThat(a[1]).isCloseTo(1.0, within(1e-12));
   }
 
+  /**
+   * One timestamp an hour ahead (a client's ts) moves the clock by at most {@link
+   * ExpertLoadTracker#MAX_STEP_HALF_LIVES} half-lives: the genuine events after it still count (16
+   * of them weigh as much as it), so their loads still steer routing.
+   */
+  @Test
+  void oneTimestampFarAheadMovesTheClockByABoundedStep() {
+    ExpertLoadTracker t = new ExpertLoadTracker(2, 1000);
+    t.recordActivations(new int[] {0}, 10_000);
+    t.recordActivations(new int[] {1}, 10_000 + 3_600_000);
+    assertThat(t.snapshot().timestampMs()).isEqualTo(10_000 + 4 * 1000);
+    for (int i = 1; i <= 32; i++) {
+      t.recordActivations(new int[] {0}, 10_000 + i);
+    }
+    double[] a = t.snapshot().activations();
+    assertThat(a[1]).isCloseTo(1.0, within(1e-12));
+    assertThat(a[0]).as("32 genuine events, each at about 2^-4, and the first").isBetween(2.0, 2.2);
+    assertThat(t.loads(10_000 + 4 * 1000)[0]).isGreaterThan(1.0);
+  }
+
+  /**
+   * A fresh tracker's clock starts at its first event: when that is an hour ahead, the events after
+   * it still weigh 2^-4 each, not 2^-3600 (nothing).
+   */
+  @Test
+  void eventsFarBehindTheClockStillCount() {
+    ExpertLoadTracker t = new ExpertLoadTracker(2, 1000);
+    t.recordActivations(new int[] {1}, 10_000 + 3_600_000);
+    for (int i = 1; i <= 32; i++) {
+      t.recordActivations(new int[] {0}, 10_000 + i);
+    }
+    double[] a = t.snapshot().activations();
+    assertThat(a[1]).isCloseTo(1.0, within(1e-12));
+    assertThat(a[0]).isCloseTo(32.0 / 16, within(1e-12));
+  }
+
+  /** After an idle gap, genuine events catch the clock up, a bounded step each. */
+  @Test
+  void theClockCatchesUpAfterAGapByBoundedSteps() {
+    ExpertLoadTracker t = new ExpertLoadTracker(1, 1000);
+    t.recordActivations(new int[] {0}, 0);
+    t.recordActivations(new int[] {0}, 10_000);
+    assertThat(t.snapshot().timestampMs()).isEqualTo(4_000);
+    t.recordActivations(new int[] {0}, 10_000);
+    assertThat(t.snapshot().timestampMs()).isEqualTo(8_000);
+    t.recordActivations(new int[] {0}, 10_000);
+    assertThat(t.snapshot().timestampMs()).isEqualTo(10_000);
+    assertThat(t.activations(10_000)[0])
+        .isCloseTo(((1.0 / 16 + 1) / 16 + 1) / 4 + 1, within(1e-12));
+  }
+
   @Test
   void snapshotAndRestoreRoundTrip() {
     ExpertLoadTracker t = new ExpertLoadTracker(3, 2000);
