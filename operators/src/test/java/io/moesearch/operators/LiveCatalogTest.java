@@ -215,6 +215,21 @@ class LiveCatalogTest {
    * is the upsert's). Before, those carried no live values, so the merge's fence let a slot that
    * had not applied them serve the old price or stock.
    */
+  /**
+   * The live brand broadcast with an upsert to every cache and merge subtask (and kept in their
+   * state) is bounded by what a filter can name: 16,000 × U+FDFA (48 KB on the wire) is 288,000
+   * characters in normal form, longer than any brand filter, so it goes as no brand.
+   */
+  @Test
+  void aBrandNoFilterCanNameIsBroadcastAsNone() throws Exception {
+    String brand = "\ufdfa".repeat(16_000);
+    send(upsert(new Product("new-9", "qwzzy kettle", brand, "", "", 9.0, null), null, 10));
+    LivePatch live =
+        List.copyOf(apply.getSideOutput(ApplyCatalogUpdates.CHANGES)).getLast().getValue().patch();
+    assertThat(live.brand()).isEmpty();
+    assertThat(live.passesBrands(new String[] {"\ufdfa"})).isFalse();
+  }
+
   @Test
   void everyChangeButADeleteCarriesTheLivePriceAndStock() throws Exception {
     Product p = new Product("new-2", "qwzzy kettle 1.7 l", "Quuxco", "KT17", "", 30.0, null);

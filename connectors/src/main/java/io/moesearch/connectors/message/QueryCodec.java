@@ -58,7 +58,7 @@ public final class QueryCodec implements Serializable {
    * Longest brand in a brand filter, in code points after normalisation (brands are names; the
    * shipped catalogue's longest has 19): the brands are part of the result's cache-fill key.
    */
-  public static final int MAX_BRAND_CHARS = 128;
+  public static final int MAX_BRAND_CHARS = QueryNormalizer.MAX_BRAND_CHARS;
 
   private static final Set<String> FILTER_FIELDS =
       Set.of("brands", "price_min", "price_max", "in_stock");

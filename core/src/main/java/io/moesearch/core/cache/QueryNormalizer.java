@@ -38,6 +38,13 @@ public final class QueryNormalizer {
    */
   public static final int MAX_COMBINING_RUN = 30;
 
+  /**
+   * The longest brand a brand filter can name, in code points of normal form (brands are names; the
+   * shipped catalogue's longest has 19). A product's longer brand is selected by no filter ({@link
+   * #brandKey}).
+   */
+  public static final int MAX_BRAND_CHARS = 128;
+
   /** The longest text {@link #lowerCase} leaves to {@link String#toLowerCase(Locale)}. */
   static final int JDK_LOWER_CASE_CHARS = 256;
 
@@ -212,6 +219,27 @@ public final class QueryNormalizer {
       }
     }
     return true;
+  }
+
+  /**
+   * A product's brand as brand filters compare it: its normal form, or {@code ""} (as for no brand)
+   * when no filter can name it: longer than {@link #MAX_BRAND_CHARS} code points in normal form, or
+   * than four times that as written (the query codec refuses such a filter brand unread; this
+   * bounds the work and the memory, since NFKC makes 18 characters of U+FDFA). The index's
+   * exact-brand keyword, the artifact's and the live catalogue's filter listings and the live brand
+   * broadcast with a change all hold this, so they agree, and none holds more than a filter can
+   * name.
+   */
+  public static String brandKey(String brand) {
+    if (brand.length() > 4 * MAX_BRAND_CHARS
+        && brand.codePointCount(0, brand.length()) > 4 * MAX_BRAND_CHARS) {
+      return "";
+    }
+    String normal = normalize(brand);
+    return normal.length() > MAX_BRAND_CHARS
+            && normal.codePointCount(0, normal.length()) > MAX_BRAND_CHARS
+        ? ""
+        : normal;
   }
 
   /** True when {@code text} normalises to nothing (only spaces, controls, invisible characters). */

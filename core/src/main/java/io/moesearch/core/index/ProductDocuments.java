@@ -12,10 +12,8 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.UnicodeUtil;
 
 /** Maps a product (and optionally its vector) to a Lucene document. */
 public final class ProductDocuments {
@@ -46,14 +44,11 @@ public final class ProductDocuments {
     // a brand, or a live upsert without a model into a delta that holds one with). An empty value
     // adds no term, so it changes no score.
     doc.add(new TextField(IndexFields.BRAND, p.brand(), Field.Store.YES));
-    if (!p.brand().isEmpty()) {
-      String exact = QueryNormalizer.normalize(p.brand());
-      // A brand beyond Lucene's term limit cannot be indexed as one term (the document would fail):
-      // no brand filter can select it, the text fields still find it.
-      if (UnicodeUtil.calcUTF16toUTF8Length(exact, 0, exact.length())
-          <= IndexWriter.MAX_TERM_LENGTH) {
-        doc.add(new KeywordField(IndexFields.BRAND_EXACT, exact, Field.Store.NO));
-      }
+    // A brand longer than any filter can name has no keyword (the key is ""): no brand filter
+    // selects it, as the filter listings agree, and it stays far below Lucene's term limit.
+    String exact = QueryNormalizer.brandKey(p.brand());
+    if (!exact.isEmpty()) {
+      doc.add(new KeywordField(IndexFields.BRAND_EXACT, exact, Field.Store.NO));
     }
     doc.add(new TextField(IndexFields.MODEL, p.model(), Field.Store.YES));
     if (!p.description().isEmpty()) {

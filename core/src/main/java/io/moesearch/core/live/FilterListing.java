@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * What a brand, price or stock filter reads of one product, and where it is searched: the experts
- * holding it, its brand in {@link QueryNormalizer} form ({@code ""}: none), its price ({@code
- * null}: none) and its stock. The artifact's listing and the live one of a changed product differ
- * by what the change did; {@link LiveMatchCounts} counts the difference.
+ * holding it, its brand as filters compare it ({@link QueryNormalizer#brandKey}; {@code ""}: none,
+ * or one longer than any filter can name), its price ({@code null}: none) and its stock. The
+ * artifact's listing and the live one of a changed product differ by what the change did; {@link
+ * LiveMatchCounts} counts the difference.
  *
  * @param experts the experts holding the product (gate experts, not serving slots), not {@code
  *     null}

@@ -12,8 +12,9 @@ import io.moesearch.core.cache.QueryNormalizer;
  *     unpriced}
  * @param inStock the live stock
  * @param unpriced the product has no price now (an upsert without one); {@code price} is then null
- * @param brand the live brand in {@link QueryNormalizer} form (as brand filters compare it) when
- *     the change gave the whole product (an upsert may change it); {@code null}: the catalogue's
+ * @param brand the live brand as brand filters compare it ({@link QueryNormalizer#brandKey}: its
+ *     normal form, {@code ""} when none or longer than any filter can name) when the change gave
+ *     the whole product (an upsert may change it); {@code null}: the catalogue's
  */
 public record LivePatch(
     long appliedAtMillis, Double price, boolean inStock, boolean unpriced, String brand) {
@@ -47,7 +48,7 @@ public record LivePatch(
         price,
         inStock,
         price == null,
-        brand == null ? null : QueryNormalizer.normalize(brand));
+        brand == null ? null : QueryNormalizer.brandKey(brand));
   }
 
   /**
@@ -57,6 +58,9 @@ public record LivePatch(
   public boolean passesBrands(String[] brands) {
     if (brand == null || brands == null || brands.length == 0) {
       return true;
+    }
+    if (brand.isEmpty()) {
+      return false; // no brand, or one no filter can name
     }
     for (String b : brands) {
       if (QueryNormalizer.normalize(b).equals(brand)) {

@@ -97,7 +97,7 @@ public final class FilterMatchCounts implements AutoCloseable {
     }
     return new FilterListing(
         holding,
-        first.brand().isEmpty() ? "" : QueryNormalizer.normalize(first.brand()),
+        QueryNormalizer.brandKey(first.brand()),
         first.price(),
         !artifact.outOfStock().contains(id));
   }

@@ -3,6 +3,7 @@ package io.moesearch.core.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
 import io.moesearch.core.index.Candidate;
@@ -113,6 +114,35 @@ class HostileProductTest {
       assertThat(slot.denseTopK(null, V, 5, 2, f)).isEmpty();
       assertThat(slot.lexicalTopK(base, new Bm25Queries().query("kettle"), 5, f)).isEmpty();
     }
+  }
+
+  /**
+   * A brand longer than any filter can name (128 code points in normal form) is no brand wherever
+   * filters compare brands: the index's keyword (a filter naming it selects nothing), the live
+   * brand broadcast with the change (bounded: 16,000 × U+FDFA is 288,000 characters in normal form)
+   * and the filter listings; a brand of 128 stays selectable everywhere.
+   */
+  @Test
+  void aBrandNoFilterCanNameIsNoBrandWherever() {
+    String named = "b".repeat(QueryNormalizer.MAX_BRAND_CHARS);
+    String tooLong = named + "b";
+    for (String brand : List.of(named, tooLong)) {
+      boolean selectable = brand.equals(named);
+      Product p = new Product("p8", "kettle", brand, "", "", null, null);
+      LiveFilter f = new LiveFilter(new String[] {brand}, null, null, false);
+      LivePatch live = LivePatch.ofProduct(1, null, true, brand);
+      try (LiveSlot slot = new LiveSlot()) {
+        slot.apply(DeltaEntry.live(p, 1, true, V));
+        assertThat(slot.lexicalTopK(base, new Bm25Queries().query("kettle"), 5, f))
+            .as("index, brand of %d", brand.length())
+            .hasSize(selectable ? 1 : 0);
+      }
+      assertThat(live.passesBrands(f.brands())).isEqualTo(selectable);
+      assertThat(FilterListing.after(null, live, new int[] {0}).matches(f)).isEqualTo(selectable);
+    }
+    String expanding = "\ufdfa".repeat(16_000);
+    assertThat(LivePatch.ofProduct(1, null, true, expanding).brand()).isEmpty();
+    assertThat(QueryNormalizer.brandKey(expanding)).isEmpty();
   }
 
   @Test
