@@ -98,6 +98,10 @@ public final class CatalogUpdateCodec implements Serializable {
 
   /**
    * Parses {@code record}; a dead letter is stamped {@code nowMillis}. Never throws for content.
+   * Whether a record is accepted is a function of the record alone, never of {@code nowMillis}, so
+   * the running job, a replay and the compaction decide it alike: its {@code ts} may be at most
+   * {@link RawMessage#MAX_CLOCK_SKEW_MS} ahead of the record's Kafka timestamp, and a record
+   * without one ({@code <= 0}) is a dead letter (nothing else bounds its {@code ts}).
    */
   public Outcome parse(RawMessage record, long nowMillis) {
     byte[] value = record.value();
@@ -149,7 +153,15 @@ public final class CatalogUpdateCodec implements Serializable {
         throw new IllegalArgumentException(
             "record key must be the product id " + update.productId() + ", got " + cut(key));
       }
-      if (record.tsTooFarAhead(update.ts(), nowMillis)) {
+      if (record.timestamp() <= 0) {
+        // Nothing in the record bounds its ts, and the clock of whoever reads it would decide the
+        // running job, a replay and the compaction differently: the decision is the record's own.
+        throw new IllegalArgumentException(
+            "record has no timestamp ("
+                + record.timestamp()
+                + "): its ts cannot be bounded, so it is not applied");
+      }
+      if (record.tsTooFarAhead(update.ts(), record.timestamp())) {
         // Updates of a product apply in ts order: one at the end of time would make every later
         // update of it stale, freezing the product.
         throw new IllegalArgumentException(
@@ -157,10 +169,8 @@ public final class CatalogUpdateCodec implements Serializable {
                 + update.ts()
                 + " is more than "
                 + RawMessage.MAX_CLOCK_SKEW_MS / 60_000
-                + " min ahead of "
-                + (record.timestamp() > 0
-                    ? "the record's timestamp " + record.timestamp()
-                    : "the time it was read " + nowMillis));
+                + " min ahead of the record's timestamp "
+                + record.timestamp());
       }
       return new Outcome.Accepted(update);
     } catch (IllegalArgumentException e) {

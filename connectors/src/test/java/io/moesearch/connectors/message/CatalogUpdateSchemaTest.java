@@ -29,7 +29,7 @@ class CatalogUpdateSchemaTest {
 
   private static boolean codecAccepts(String json) {
     return CatalogUpdateCodec.withDefaults()
-            .parse(new RawMessage("c", 0, 0, 0, null, json.getBytes(StandardCharsets.UTF_8)), 0)
+            .parse(new RawMessage("c", 0, 0, 1, null, json.getBytes(StandardCharsets.UTF_8)), 1)
         instanceof CatalogUpdateCodec.Outcome.Accepted;
   }
 

@@ -32,7 +32,7 @@ class HostileCatalogUpdateTest {
   private final MessageJson json = new MessageJson();
 
   private static CatalogUpdateCodec.Outcome parse(byte[] value, byte[] key) {
-    return CODEC.parse(new RawMessage("cat", 0, 7, -1, key, value), 5);
+    return CODEC.parse(new RawMessage("cat", 0, 7, 5, key, value), 5);
   }
 
   private static CatalogUpdateCodec.Outcome parse(String value) {
