@@ -320,33 +320,8 @@ public final class RankingFeatures {
           }
         }
       }
-      for (String word : words) {
-        String base = variantBase(word);
-        if (base != null) {
-          r.add(base);
-          cr.add(base);
-        }
-      }
       this.runs = Set.copyOf(r);
       this.codeRuns = Set.copyOf(cr);
-    }
-
-    /**
-     * The code a word names with a regional or variant suffix after a separator: "RBC18-UK",
-     * "Q1445A#ABA", "PC1300NC/00" name RBC18, Q1445A and PC1300NC as a model field writes them (the
-     * suffix: 1 to {@value #MAX_VARIANT_SUFFIX} letters or digits after the code's one separator);
-     * {@code null} for any other word ("DXOC-67C3": its second piece is no suffix).
-     */
-    private static String variantBase(String word) {
-      String[] pieces = NON_ALNUM.split(trimToLettersAndNumbers(word));
-      if (pieces.length != 2) {
-        return null;
-      }
-      String base = pieces[0];
-      String suffix = pieces[1];
-      return suffix.length() >= 1 && suffix.length() <= MAX_VARIANT_SUFFIX && isCode(base)
-          ? base
-          : null;
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -675,9 +650,6 @@ public final class RankingFeatures {
     }
     return n == 0 ? 0 : (double) hit / n;
   }
-
-  /** Longest regional or variant suffix a query's code may carry ("-UK", "#ABA", "/00"). */
-  private static final int MAX_VARIANT_SUFFIX = 3;
 
   /** Longest run of neighbouring words joined into one code candidate. */
   private static final int MAX_JOIN = 3;

@@ -34,23 +34,6 @@ class CodeMatchTest {
     assertThat(RankingFeatures.codes("Moto G5 2GB RAM")).contains("motog5").doesNotContain("2gb");
   }
 
-  /**
-   * A code written with a regional or variant suffix after its separator names the product whose
-   * model field is the code alone: "APC RBC18-UK" is the RBC18 battery (the queries of that kind
-   * ranked other RBC batteries first: 0.943 vs BM25 0.978 nDCG@10 before, 0.969 with this), while a
-   * code split in two longer pieces names no piece of it.
-   */
-  @Test
-  void aCodeWithARegionalSuffixNamesTheModelWithoutIt() {
-    Product rbc18 =
-        new Product("1", "APC Replacement Battery Cartridge #18", "APC", "RBC18", "", null, null);
-    Product q1445a = new Product("2", "HP 1445A printer paper", "HP", "Q1445A", "", null, null);
-    Product dxoc = new Product("3", "Hoover washer", "Hoover", "DXOC", "", null, null);
-    assertThat(f("APC RBC18-UK", rbc18)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(f("hp q1445a#aba", q1445a)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(f("hoover dxoc-67c3", dxoc)[RankingFeatures.CODE_EXACT]).isZero();
-  }
-
   @Test
   void quantitiesAndPlainWordsAreNotCodes() {
     assertThat(RankingFeatures.codes("usb cable 3m 16GB black")).isEmpty();
