@@ -30,10 +30,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -149,9 +147,6 @@ public final class RouteQueries
 
   /** The changes in {@link #LISTINGS} against the version served; null until built. */
   private transient LiveMatchCounts live;
-
-  /** Products whose change the version served lists as it is: removed from {@link #LISTINGS}. */
-  private transient Set<String> folded;
 
   /** The version being served and its router (which holds this subtask's load tracker). */
   private record Serving(
@@ -372,7 +367,9 @@ public final class RouteQueries
   /** Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it. */
   /**
    * Keeps an applied catalogue change: a filtered query's matches are counted with it from now on
-   * ({@link LiveMatchCounts}); the changes the version served lists as they are are dropped.
+   * ({@link LiveMatchCounts}). Every product's newest change is kept (one entry per product ever
+   * changed since the job started), also once a version lists it as it is: a compaction may fold an
+   * older change of it and not the newest, which equality with the version cannot tell.
    */
   @Override
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<ExpertRequest> out)
@@ -381,23 +378,21 @@ public final class RouteQueries
     if (live == null) {
       live = listings(listings);
     }
-    for (String id : folded) {
-      if (!id.equals(c.productId())) {
-        listings.remove(id);
-      }
-    }
-    folded.clear();
     ListingChange change =
         new ListingChange(c.patch(), c.upsert() == null ? null : c.upsert().experts());
     listings.put(c.productId(), change);
     list(c.productId(), change);
   }
 
+  /** Changed products whose live listing differs from the served version's (for tests). */
+  int liveChanges() {
+    return live == null ? -1 : live.size();
+  }
+
   /** {@link #live} over {@code listings}, listed against the version served. */
   private LiveMatchCounts listings(ReadOnlyBroadcastState<String, ListingChange> listings)
       throws Exception {
     live = new LiveMatchCounts();
-    folded = new HashSet<>();
     for (Map.Entry<String, ListingChange> e : listings.immutableEntries()) {
       list(e.getKey(), e.getValue());
     }
@@ -414,11 +409,6 @@ public final class RouteQueries
       FilterListing artifact = serving.matches().listingOf(id);
       FilterListing now = FilterListing.after(artifact, change.patch(), change.experts());
       live.put(id, artifact, now);
-      if (java.util.Objects.equals(artifact, now)) {
-        folded.add(id);
-      } else {
-        folded.remove(id);
-      }
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the catalogue change of product " + id, e);

@@ -8,17 +8,21 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ActivationRule;
+import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -348,5 +352,63 @@ class LiveFilteredRoutingTest {
     assertThat(ids(a.result()))
         .as("the 4 products of brand zenthra (%s)", added)
         .containsExactlyInAnyOrderElementsOf(added);
+  }
+
+  /**
+   * A compaction may fold an older change of a product and not its newest: out of stock (ts 1, in
+   * the compacted version), then back in stock (ts 2, after it). Before the swap the product's
+   * newest listing equals the first version's, and the router dropped it as folded; restored on the
+   * compacted version it then counted the product out of stock for good (found in review). It keeps
+   * every product's newest change, so the product counts as the version it serves lists it.
+   */
+  @Test
+  void aChangeNewerThanTheCompactionCountsAfterTheSwapAlthoughTheOldVersionListedItSo()
+      throws Exception {
+    Product p = catalog.products().get(3);
+    Product other = catalog.products().get(4);
+    patch(p.id(), null, false); // ts 100
+    patch(p.id(), null, true); // ts 101: as the first version lists it
+    patch(other.id(), 0.25, null); // another change after it
+    var snapshot = route.snapshot(1, 1);
+
+    var g = artifact.manifest().gate();
+    CatalogFold fold =
+        new CatalogFold(
+            catalog.products(),
+            Map.of(),
+            new ExpertAssigner(
+                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+            artifact.placement());
+    fold.patch(p.id(), null, false, 100); // the compaction read up to the first patch only
+    Path compactRoot = Files.createDirectories(root.resolve("compacted-" + System.nanoTime()));
+    IndexArtifact next =
+        IndexCompaction.compactLocally(
+            artifact, catalog.products(), fold, embedder, compactRoot, 16, "t", Map.of(0, 1L), 1);
+    assertThat(next.outOfStock()).contains(p.id());
+
+    RouteQueries restored =
+        new RouteQueries(
+            next.dir().toString(),
+            LoadAwareRoutingConfig.plain(
+                new RoutingConfig(0.05, new ActivationRule(0.7, 1, EXPERTS)), 1),
+            true,
+            null,
+            0);
+    try (var h = Harnesses.router(restored)) {
+      h.initializeState(snapshot);
+      h.open();
+      h.processElement(
+          new StreamRecord<>(
+              new EmbeddedQuery(
+                  new SearchQuery("q", "usb cable", 3, null, 0, null),
+                  embedder.embed("usb cable"),
+                  500,
+                  1)));
+      assertThat(restored.liveChanges())
+          .as(
+              "%s back in stock against the compacted version's out of stock, and %s's price",
+              p.id(), other.id())
+          .isEqualTo(2);
+    }
   }
 }

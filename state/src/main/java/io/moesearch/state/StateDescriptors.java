@@ -282,8 +282,9 @@ public final class StateDescriptors {
   /**
    * The router's view of the live catalogue, broadcast state: product id → its newest change (live
    * brand, price and stock; the experts an upsert assigned it to), with which a filtered query's
-   * matches per expert are counted live. No TTL: a change counts until an artifact folds it in; the
-   * router forgets the changes a new version lists as they are when it swaps it in.
+   * matches per expert are counted live. No TTL: one entry per product changed since the job
+   * started (its newest change counts against each version swapped in; one that lists it so counts
+   * nothing), at most one per product of the catalogue and its upserts.
    */
   public static MapStateDescriptor<String, ListingChange> routeListings() {
     return new MapStateDescriptor<>(

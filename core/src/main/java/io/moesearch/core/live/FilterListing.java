@@ -26,6 +26,18 @@ public record FilterListing(int[] experts, String brand, Double price, boolean i
    * the filter asks.
    */
   public boolean matches(LiveFilter f) {
+    if (f.brands() == null || f.brands().length == 0) {
+      return matchesKeyed(f);
+    }
+    String[] keys = new String[f.brands().length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = QueryNormalizer.normalize(f.brands()[i]);
+    }
+    return matchesKeyed(new LiveFilter(keys, f.priceMin(), f.priceMax(), f.inStock()));
+  }
+
+  /** {@link #matches} for a filter whose brands are in normal form already. */
+  boolean matchesKeyed(LiveFilter f) {
     if (f.inStock() && !inStock) {
       return false;
     }
@@ -39,7 +51,7 @@ public record FilterListing(int[] experts, String brand, Double price, boolean i
       return false;
     }
     for (String b : f.brands()) {
-      if (QueryNormalizer.normalize(b).equals(brand)) {
+      if (b.equals(brand)) {
         return true;
       }
     }

@@ -50,4 +50,57 @@ class LiveMatchCountsTest {
     assertThat(unpriced.matches(UP_TO_10)).isFalse();
     assertThat(unpriced.matches(HP_IN_STOCK)).isTrue();
   }
+
+  /**
+   * A brand filter visits only the changes listed with one of its brands (it walked every change,
+   * normalising the filter's brands for each: 90 ms a query at 100,000 changes; found in review),
+   * and counts exactly what a walk over all of them counts, a product re-branded included.
+   */
+  @Test
+  void aBrandFilterCountsItsBrandsChangesAsAWalkOverAllWould() {
+    LiveMatchCounts live = new LiveMatchCounts();
+    java.util.Random random = new java.util.Random(7);
+    String[] brands = {"hp", "acme", "", "zeta"};
+    java.util.Map<String, FilterListing[]> truth = new java.util.HashMap<>();
+    for (int i = 0; i < 2_000; i++) {
+      String id = "p" + random.nextInt(500);
+      FilterListing a =
+          random.nextInt(4) == 0
+              ? null
+              : new FilterListing(
+                  new int[] {random.nextInt(8)},
+                  brands[random.nextInt(4)],
+                  random.nextBoolean() ? null : random.nextDouble() * 20,
+                  random.nextBoolean());
+      FilterListing now =
+          random.nextInt(5) == 0
+              ? null
+              : new FilterListing(
+                  new int[] {random.nextInt(8), random.nextInt(8)},
+                  brands[random.nextInt(4)],
+                  random.nextDouble() * 20,
+                  random.nextBoolean());
+      live.put(id, a, now);
+      truth.put(id, new FilterListing[] {a, now});
+    }
+    LiveFilter f = new LiveFilter(new String[] {"HP", " Acme "}, 2.0, 15.0, true);
+    int[] expected = new int[8];
+    for (FilterListing[] c : truth.values()) {
+      if (!java.util.Objects.equals(c[0], c[1])) {
+        for (int side = 0; side < 2; side++) {
+          if (c[side] != null && c[side].matches(f)) {
+            for (int e : c[side].experts()) {
+              expected[e] += side == 0 ? -1 : 1;
+            }
+          }
+        }
+      }
+    }
+    int[] base = new int[8];
+    java.util.Arrays.fill(base, 1_000);
+    int[] got = live.counts(base, f);
+    for (int e = 0; e < 8; e++) {
+      assertThat(got[e]).as("expert %d", e).isEqualTo(1_000 + expected[e]);
+    }
+  }
 }
