@@ -243,6 +243,11 @@ public final class IndexBuilder {
     VectorStore.writeMatrix(w, artifact.resolve(ArtifactLayout.GATE));
     List<String> ids = catalog.products().stream().map(p -> p.id()).toList();
     Files.write(artifact.resolve(ArtifactLayout.IDS), ids, StandardCharsets.UTF_8);
+    // The products the index excludes from in_stock filters, for the live catalogue's stock.
+    Files.write(
+        artifact.resolve(ArtifactLayout.OUT_OF_STOCK),
+        catalog.products().stream().filter(p -> !p.inStock()).map(p -> p.id()).toList(),
+        StandardCharsets.UTF_8);
     Path lexical = artifact.resolve(ArtifactLayout.LEXICAL);
     Files.createDirectories(lexical);
     IndexWriting.write(
@@ -259,6 +264,7 @@ public final class IndexBuilder {
             ArtifactLayout.VECTORS,
             ArtifactLayout.GATE,
             ArtifactLayout.IDS,
+            ArtifactLayout.OUT_OF_STOCK,
             ArtifactLayout.MEMBERS)) {
       files.put(f, Files2.sha256(artifact.resolve(f)));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.testing.SmallIndex;
@@ -11,6 +12,9 @@ import io.moesearch.core.util.Files2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexArtifactTest {
   @TempDir static Path built;
   static Path pristine;
+  static String soldOut;
   @TempDir Path copy;
   Path dir;
 
@@ -26,7 +31,20 @@ class IndexArtifactTest {
   static void build() {
     try (EmbeddingModel model = SmallIndex.model()) {
       Catalog c = SmallIndex.catalogue(120);
-      pristine = SmallIndex.build(c, model, 4, built);
+      List<Product> products = new ArrayList<>(c.products());
+      Product p = products.get(0);
+      products.set(
+          0,
+          new Product(
+              p.id(),
+              p.title(),
+              p.brand(),
+              p.model(),
+              p.description(),
+              p.price(),
+              Map.of(Product.IN_STOCK, "false")));
+      soldOut = p.id();
+      pristine = SmallIndex.build(new Catalog(products, List.of()), model, 4, built);
     }
   }
 
@@ -43,6 +61,16 @@ class IndexArtifactTest {
         }
       }
     }
+  }
+
+  /**
+   * A built artifact lists its out-of-stock products as a compacted one does: the live catalogue
+   * and the router took every product of a built version as in stock, while its index excluded the
+   * out-of-stock ones from in_stock filters (found in review).
+   */
+  @Test
+  void aBuiltArtifactListsItsOutOfStockProducts() {
+    assertThat(IndexArtifact.load(dir, 384).outOfStock()).containsExactly(soldOut);
   }
 
   @Test
