@@ -132,8 +132,13 @@ class LiveFilteredRoutingTest {
   }
 
   private static RouteQueries router() {
+    return router(dir);
+  }
+
+  /** The hybrid router the tests use, over the artifact in {@code artifactDir}. */
+  private static RouteQueries router(Path artifactDir) {
     return new RouteQueries(
-        dir.toString(),
+        artifactDir.toString(),
         LoadAwareRoutingConfig.plain(
             new RoutingConfig(0.05, new ActivationRule(0.7, 1, EXPERTS)), 1),
         true,
@@ -386,14 +391,7 @@ class LiveFilteredRoutingTest {
             artifact, catalog.products(), fold, embedder, compactRoot, 16, "t", Map.of(0, 1L), 1);
     assertThat(next.outOfStock()).contains(p.id());
 
-    RouteQueries restored =
-        new RouteQueries(
-            next.dir().toString(),
-            LoadAwareRoutingConfig.plain(
-                new RoutingConfig(0.05, new ActivationRule(0.7, 1, EXPERTS)), 1),
-            true,
-            null,
-            0);
+    RouteQueries restored = router(next.dir());
     try (var h = Harnesses.router(restored)) {
       h.initializeState(snapshot);
       h.open();
