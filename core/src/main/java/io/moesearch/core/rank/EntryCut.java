@@ -109,8 +109,9 @@ public record EntryCut(
    * what a new product does: fewer than {@code k} items (anything could join them), fewer than
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
    * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
-   * code_exact} weight, a candidate below a full list's bar carrying a share of the query's codes,
-   * which new products could push out of the candidates ({@link #codeCarrierMayLeave}).
+   * code_exact}, {@code code_near} or {@code code_partial} weight, a candidate below a full list's
+   * bar carrying a share of the query's codes, which new products could push out of the candidates
+   * ({@link #codeCarrierMayLeave}).
    *
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
    * @param denseDepth the dense depth fused
@@ -165,7 +166,8 @@ public record EntryCut(
               Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
     }
     if ((model.weight(RankingFeatures.CODE_EXACT) != 0
-            || model.weight(RankingFeatures.CODE_NEAR) != 0)
+            || model.weight(RankingFeatures.CODE_NEAR) != 0
+            || model.weight(RankingFeatures.CODE_PARTIAL) != 0)
         && codeCarrierMayLeave(
             denseRanked, denseRanked.size() >= denseDepth, denseBarRank, lexical, barRank)) {
       return null;
@@ -188,9 +190,9 @@ public record EntryCut(
    * are the ones that several of them together can push off, and out of the fused candidates. One
    * carrying the union's largest share is the normaliser of every other candidate's {@code
    * code_exact} ({@link RankingFeatures#normaliseCodeShare}), and its leaving raises theirs (the
-   * last one leaving also takes every candidate's {@code code_near} away): a change to items the
-   * bound on a new product's own score does not see. The lists' features are the raw shares, as
-   * {@link HybridRanker#fuse} receives them.
+   * last one leaving also takes every candidate's {@code code_near} away and gives them their
+   * {@code code_partial}): a change to items the bound on a new product's own score does not see.
+   * The lists' features are the raw shares, as {@link HybridRanker#fuse} receives them.
    */
   private static boolean codeCarrierMayLeave(
       List<HybridRanker.Scored> denseRanked,
@@ -273,6 +275,10 @@ public record EntryCut(
     if (model.weight(RankingFeatures.CODE_NEAR) < 0) {
       // 0 in a list without the query's code (RankingFeatures.normaliseCodeShare): the bound.
       f[RankingFeatures.CODE_NEAR] = 0;
+    }
+    if (model.weight(RankingFeatures.CODE_PARTIAL) < 0) {
+      // 0 in a list with the query's code (RankingFeatures.normaliseCodeShare): the bound.
+      f[RankingFeatures.CODE_PARTIAL] = 0;
     }
     // Every feature that does not depend on its ranks, its cosine or its BM25 score.
     double bound = model.score(f);

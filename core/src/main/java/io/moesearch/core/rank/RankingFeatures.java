@@ -55,7 +55,14 @@ import org.apache.lucene.analysis.Analyzer;
  *       rewards the matching number, never penalises the other;
  *   <li>{@code colour_conflict}: 1 if the query names a colour and the product's title names
  *       colours, none of them that one ({@link #colourConflict}): the blue variant of a cable for a
- *       query naming the black one, the magenta cartridge for "HP 90 Original Cyan".
+ *       query naming the black one, the magenta cartridge for "HP 90 Original Cyan";
+ *   <li>{@code code_partial}: 1 if the product's code extends one of the query's codes or is
+ *       extended by one ({@link #extendsCode}: a code cut short, a suffix dropped, glued or
+ *       separated: "Lexmark C500S" and C500S2CG, "HP C8563" and C8563A, "Sharp DR-450-UK" and
+ *       DR-450), while no candidate carries a code of the query exactly ({@link
+ *       #normaliseCodeShare}); 0 otherwise. The query then names no product as written, and the
+ *       product whose code it names in part is what the shopper most likely meant; the dense cosine
+ *       cannot see that (a cut code and a whole one read alike), BM25 only in pieces.
  * </ol>
  *
  * The code and length signals come from the query text ({@link #of}); agreement and gap need both
@@ -77,7 +84,8 @@ public final class RankingFeatures {
           "dense_x_gap",
           "dense_x_length",
           "quantity_conflict",
-          "colour_conflict");
+          "colour_conflict",
+          "code_partial");
 
   public static final int DENSE = 0;
   public static final int BM25 = 1;
@@ -93,6 +101,7 @@ public final class RankingFeatures {
   public static final int DENSE_X_LENGTH = 11;
   public static final int QUANTITY_CONFLICT = 12;
   public static final int COLOUR_CONFLICT = 13;
+  public static final int CODE_PARTIAL = 14;
 
   /**
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
@@ -276,6 +285,12 @@ public final class RankingFeatures {
     /** The runs that hold a code word ("Cat5E, 75ft", not "cable 25ft"): near-code candidates. */
     final Set<String> codeRuns;
 
+    /** The codes of the query's words, word by word ({@link #wordCodes}). */
+    final Set<String> wordCodes;
+
+    /** The query's words (split at white space and commas), each normalised ({@link #alnum}). */
+    final List<String> words;
+
     /** The query's quantities by unit ({@link #quantities}). */
     final Map<String, Set<String>> quantities;
 
@@ -296,12 +311,22 @@ public final class RankingFeatures {
       this.code = hasModelCode(text);
       // A model code says as much as a long query: the query is as specific as the signal goes.
       this.length = code ? 1.0 : Math.min(1.0, (double) rawTokens.size() / MAX_LENGTH);
-      this.codes = codes(text);
+      // Every candidate is compared with each code and run: read them from the query's first
+      // MAX_TITLE_CHARS, as a title's, so that their number is bounded (a 10,000-character query
+      // of short distinct codes held 7,497).
+      String head = Texts.cut(text, MAX_TITLE_CHARS);
+      this.codes = codes(head);
+      this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
+      List<String> ws = new ArrayList<>();
+      for (String w : WORD_BREAK.split(head.toLowerCase(Locale.ROOT).trim())) {
+        ws.add(alnum(w));
+      }
+      this.words = List.copyOf(ws);
       this.quantities = quantities(text);
       this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
-      String[] words = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
+      String[] words = WHITESPACE.split(head.toLowerCase(Locale.ROOT).trim());
       for (int i = 0; i < words.length; i++) {
         StringBuilder run = new StringBuilder();
         boolean hasCode = false;
@@ -373,6 +398,7 @@ public final class RankingFeatures {
     int code = codeMatch(q, n);
     f[CODE_EXACT] = code == 2 ? codeShare(q, n) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
+    f[CODE_PARTIAL] = code != 2 && partialCode(q, n) ? 1 : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title()) ? 1 : 0;
     f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
     return f;
@@ -611,6 +637,98 @@ public final class RankingFeatures {
       }
     }
     return 0;
+  }
+
+  /**
+   * Whether a code of one of the product's words extends a code of one of the query's words or is
+   * extended by one ({@link #extendsCode}). Words, not runs: "Cat5E, 7ft" names no code "cat5e7ft"
+   * extending the query's "cat5e", and "phaser 7500" no "phaser7500" that "Phaser 7500DN" would
+   * extend. The product's words are its model field's, or, without one, its first {@value
+   * #TITLE_CODE_WORDS} title words ({@link #wordCodes}). The product's brand is not a code of it.
+   */
+  private boolean partialCode(QueryTerms q, Named p) {
+    if (q.wordCodes.isEmpty()) {
+      return false;
+    }
+    Set<String> own =
+        p.model().isBlank()
+            ? titleWordCodes.get(p.title(), t -> wordCodes(t, TITLE_CODE_WORDS))
+            : wordCodes(p.model(), MAX_JOIN);
+    String brand = alnum(p.brand());
+    int others = 0;
+    for (String w : q.words) {
+      if (!w.isEmpty() && !w.equals(brand) && !q.wordCodes.contains(w)) {
+        others++;
+      }
+    }
+    if (others > MAX_PARTIAL_OTHER_WORDS) {
+      return false;
+    }
+    for (String c : q.wordCodes) {
+      for (String t : own) {
+        if (!c.equals(brand) && !t.equals(brand) && (extendsCode(t, c) || extendsCode(c, t))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Most words a query may hold beside the product's brand and its codes for {@code code_partial}
+   * to read a code it names in part: "Lexmark C500S", "HP C8563 toner", "Samsung UE55MU7000 55
+   * inch" name their code as their subject; in "hp pc2-5300 0.5 gb memory module" or a pasted title
+   * the other words name the product, and another module whose code extends "pc2-5300" is no
+   * likelier the one meant.
+   */
+  static final int MAX_PARTIAL_OTHER_WORDS = 2;
+
+  /** Codes of the leading title words, word by word ({@link #wordCodes}), by title. */
+  private final TitleCache<Set<String>> titleWordCodes = new TitleCache<>();
+
+  /**
+   * The codes of a text's first {@code words} words, each word on its own (split at white space and
+   * commas), normalised ({@link #alnum}): a word that reads as a code ({@link #isCode}) or a part
+   * number ({@link #isNumericCode}) once its separators are dropped ("DR-450-UK" → dr450uk,
+   * "42804505-UK" → 42804505uk, "50030764").
+   */
+  static Set<String> wordCodes(String text, int words) {
+    Set<String> out = new HashSet<>();
+    String[] ws = WORD_BREAK.split(text.toLowerCase(Locale.ROOT).trim());
+    for (int i = 0; i < Math.min(words, ws.length); i++) {
+      String w = alnum(ws[i]);
+      if (isCode(w) || isNumericCode(ws[i])) {
+        out.add(w);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  private static final Pattern WORD_BREAK = Pattern.compile("[\\s,]+");
+
+  /**
+   * Shortest code another may extend ({@link #extendsCode}): "c500s" of "C500S2CG"; not "cat6" of
+   * "Cat6a" or "rj45" of "RJ45-8P8C", 4-character codes that name a standard more often than a
+   * product cut short.
+   */
+  static final int MIN_EXTENDED_CODE = 5;
+
+  /** Most characters one code may add to another it extends ({@link #extendsCode}). */
+  static final int MAX_CODE_EXTENSION = 6;
+
+  /**
+   * Whether normalised code {@code longer} is {@code shorter} followed by 1 to {@value
+   * #MAX_CODE_EXTENSION} more letters or digits, {@code shorter} having at least {@value
+   * #MIN_EXTENDED_CODE} and a digit: "c500s2cg" extends "c500s", "dr450uk" extends "dr450",
+   * "c8563a" extends "c8563"; "g5s" does not extend "g5" (too short to name a product alone).
+   */
+  static boolean extendsCode(String longer, String shorter) {
+    int extra = longer.length() - shorter.length();
+    return extra >= 1
+        && extra <= MAX_CODE_EXTENSION
+        && shorter.length() >= MIN_EXTENDED_CODE
+        && shorter.chars().anyMatch(Character::isDigit)
+        && longer.startsWith(shorter);
   }
 
   /**
@@ -891,15 +1009,19 @@ public final class RankingFeatures {
    * already. When no candidate carries a code of the query, {@code code_near} is 0 for every
    * candidate: a near-identical code is then what the shopper most likely meant ("Lexmark C500S2"
    * names no product; the C500S2CG it was cut from is near it), not a sibling of the named one.
+   * When one does, {@code code_partial} is 0 for every candidate: the query names a product as
+   * written, and a code extending its code names another ("LC3219" for "LC3219XL").
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double best = 0;
     for (double[] f : candidates) {
       best = Math.max(best, f[CODE_EXACT]);
     }
-    if (best == 0) {
-      for (double[] f : candidates) {
+    for (double[] f : candidates) {
+      if (best == 0) {
         f[CODE_NEAR] = 0;
+      } else {
+        f[CODE_PARTIAL] = 0;
       }
     }
     if (best > 0 && best < 1) {

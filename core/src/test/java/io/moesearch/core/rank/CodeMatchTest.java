@@ -344,4 +344,55 @@ class CodeMatchTest {
       assertThat(RankingFeatures.isNumericCode(w)).as(w).isEqualTo(numericCodeByRegex(w));
     }
   }
+
+  private static Product product(String id, String title, String brand, String model) {
+    return new Product(id, title, brand, model, "", null, null);
+  }
+
+  /**
+   * {@code code_partial}: a code cut short, or with a suffix dropped, glued or separated, names the
+   * product whose code it is part of, whether the code is in the model field or, for an offer, in
+   * the title; never a code equal to the query's (that is {@code code_exact}), never across words
+   * of the model field, never a code of fewer than 5 characters cut short.
+   */
+  @Test
+  void aCodeCutShortOrWithASuffixNamesTheProductInPart() {
+    Product c500 = product("c", "Lexmark C500S2CG toner cyan", "Lexmark", "C500S2CG");
+    assertThat(f("Lexmark C500S", c500)[RankingFeatures.CODE_PARTIAL]).as("cut short").isEqualTo(1);
+    assertThat(f("C500S2CG", c500)[RankingFeatures.CODE_PARTIAL]).as("exact: not partial").isZero();
+    assertThat(f("C500S2CG", c500)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    Product dr = product("d", "Sharp DR-450 drum", "Sharp", "DR-450");
+    assertThat(f("Sharp DR-450-UK", dr)[RankingFeatures.CODE_PARTIAL]).as("suffix").isEqualTo(1);
+    assertThat(f("dr450uk", dr)[RankingFeatures.CODE_PARTIAL]).as("glued").isEqualTo(1);
+    Product tv = offer("o", "Samsung UE55MU7000TXXU 55\" 4K TV");
+    assertThat(f("samsung ue55mu7000", tv)[RankingFeatures.CODE_PARTIAL]).as("offer").isEqualTo(1);
+  }
+
+  @Test
+  void aPartialCodeIsReadWordByWordAndNeedsAFiveCharacterCodeAndAShortQuery() {
+    Product cable = product("k", "C2G Cat5E patch cable 7ft", "C2G", "Cat5E, 7ft");
+    assertThat(f("c2g cat5e patch cable", cable)[RankingFeatures.CODE_PARTIAL])
+        .as("\"Cat5E, 7ft\" is two words, no code cat5e7ft extending cat5e")
+        .isZero();
+    Product cat6a = product("a", "Cat6a cable", "C2G", "Cat6a");
+    assertThat(f("cat6", cat6a)[RankingFeatures.CODE_PARTIAL]).as("4 characters").isZero();
+    Product printer = product("p", "Xerox Phaser 7500DN", "Xerox", "7500DN");
+    assertThat(f("phaser 7500", printer)[RankingFeatures.CODE_PARTIAL])
+        .as("a run of words is no code here")
+        .isZero();
+    Product module = product("m", "HP PC2-5300F memory", "HP", "PC2-5300F");
+    assertThat(f("HP PC2-5300", module)[RankingFeatures.CODE_PARTIAL]).isEqualTo(1);
+    assertThat(f("hp pc2-5300 0.5 gb memory module", module)[RankingFeatures.CODE_PARTIAL])
+        .as("the other words name the product")
+        .isZero();
+  }
+
+  @Test
+  void extendsCodeIsAPrefixOfOneToSixMoreCharacters() {
+    assertThat(RankingFeatures.extendsCode("c500s2cg", "c500s")).isTrue();
+    assertThat(RankingFeatures.extendsCode("c500s", "c500s")).isFalse();
+    assertThat(RankingFeatures.extendsCode("c500s2cgxyz1", "c500s")).isFalse();
+    assertThat(RankingFeatures.extendsCode("g5splus", "g5s")).isFalse();
+    assertThat(RankingFeatures.extendsCode("abcdef", "abcde")).as("no digit").isFalse();
+  }
 }

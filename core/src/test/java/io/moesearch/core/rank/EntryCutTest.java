@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EntryCutTest {
   private static final String[] WORDS = {
@@ -16,7 +20,14 @@ class EntryCutTest {
     "charger", "2m", "samsung", "case", "blue", "memory", "card", "washer", "mouse", "red"
   };
   private static final String[] BRANDS = {"", "Hoover", "Samsung", "Belkin"};
-  private static final String[] MODELS = {"", "DXOC67C3", "DXOC47C3", "EVO-16"};
+  private static final String[] MODELS = {"", "DXOC67C3", "DXOC47C3", "EVO-16", "DXOC67C3-UK"};
+
+  /**
+   * Models of which none is a query's code ("dxoc67c3" names DXOC67C3-UK in part): the fusion then
+   * weighs {@code code_partial} and {@code code_near} is 0.
+   */
+  private static final String[] MODELS_PARTIAL = {"", "DXOC47C3", "EVO-16", "DXOC67C3-UK"};
+
   private static final int K = 10;
   private static final int DENSE_DEPTH = 20;
   private static final int LEXICAL_DEPTH = 100;
@@ -33,12 +44,16 @@ class EntryCutTest {
   }
 
   private static Candidate candidate(Random r, String id, float score) {
+    return candidate(r, MODELS, id, score);
+  }
+
+  private static Candidate candidate(Random r, String[] models, String id, float score) {
     return new Candidate(
         -1,
         id,
         title(r),
         BRANDS[r.nextInt(BRANDS.length)],
-        MODELS[r.nextInt(MODELS.length)],
+        models[r.nextInt(models.length)],
         score);
   }
 
@@ -52,7 +67,7 @@ class EntryCutTest {
         return new LinearFusion(
             new double[] {
               0.0085, 0.021, -0.0064, 0.015, 0.024, 0.11, 0.59, -0.012, -0.0005, 0.054, 0.099,
-              -0.036, -0.0045, -0.015
+              -0.036, -0.0045, -0.015, 0.024
             });
       }
       default -> {}
@@ -101,8 +116,15 @@ class EntryCutTest {
    * same top k in the same order; and the cut does keep many answers (it is not {@code true}
    * everywhere) while the products that did change a top k test it.
    */
-  @Test
-  void aNewProductTheCutRejectsLeavesTheFusedTopKAsItWas() {
+  static Stream<Arguments> modelSets() {
+    return Stream.of(
+        Arguments.of("models carrying a query's code", MODELS),
+        Arguments.of("models carrying a query's code in part only", MODELS_PARTIAL));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modelSets")
+  void aNewProductTheCutRejectsLeavesTheFusedTopKAsItWas(String name, String[] models) {
     Random r = new Random(42);
     int kept = 0;
     int keptDense = 0;
@@ -113,7 +135,7 @@ class EntryCutTest {
       LinearFusion fusion = randomFusion(r);
       List<Candidate> hits = new ArrayList<>();
       for (int i = 0; i < LEXICAL_DEPTH; i++) {
-        hits.add(candidate(r, "l" + i, 1 + r.nextFloat() * 20));
+        hits.add(candidate(r, models, "l" + i, 1 + r.nextFloat() * 20));
       }
       hits.sort(Comparator.comparingDouble(c -> -c.score()));
       double[] cosines = new double[LEXICAL_DEPTH];
@@ -130,7 +152,7 @@ class EntryCutTest {
               new Candidate(
                   -1, hit.productId(), hit.title(), hit.brand(), hit.model(), (float) cosines[at]));
         } else {
-          denseCandidates.add(candidate(r, "d" + i, 0.3f + r.nextFloat() * 0.6f));
+          denseCandidates.add(candidate(r, models, "d" + i, 0.3f + r.nextFloat() * 0.6f));
         }
       }
       List<HybridRanker.Scored> dense = ranker.denseTop(query, denseCandidates, DENSE_DEPTH);
@@ -162,7 +184,7 @@ class EntryCutTest {
         }
         boolean inDense = cosine >= denseCut;
         boolean inLexical = bm25 >= floor;
-        Candidate drawn = candidate(r, "new" + n, bm25);
+        Candidate drawn = candidate(r, models, "new" + n, bm25);
         String title = r.nextBoolean() ? drawn.title() : query;
         Candidate u =
             new Candidate(-1, drawn.productId(), title, drawn.brand(), drawn.model(), bm25);
@@ -222,6 +244,25 @@ class EntryCutTest {
     assertThat(keptDense).isGreaterThan(200);
     assertThat(changedTopK).isGreaterThan(50);
     assertThat(voided).as("answers without a cut").isLessThan(100);
+  }
+
+  /**
+   * A new product's {@code code_partial} is 0 in a list where a candidate carries the query's code
+   * ({@link RankingFeatures#normaliseCodeShare}), so with a negative weight the bound on its score
+   * must not count it: "Hoover DXOC67C3-UK" for "hoover dxoc67c3" reaches a k-th score of 0.5 by
+   * its brand alone.
+   */
+  @Test
+  void aNegativePartialCodeWeightDoesNotLowerTheBound() {
+    EntryCut cut = new EntryCut(0.1f, 20f, 10f, 9, 0.5f, 0.8f, 9);
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BRAND_MATCH] = 1;
+    w[RankingFeatures.CODE_PARTIAL] = -1;
+    RankingFeatures f = HybridRanker.features();
+    var q = f.query("hoover dxoc67c3");
+    var suffixed = HybridRanker.rankedProduct("s", "hoover washer", "Hoover", "DXOC67C3-UK");
+    assertThat(f.of(q, suffixed, 0, 0, -1, -1)[RankingFeatures.CODE_PARTIAL]).isEqualTo(1);
+    assertThat(cut.mayReach(new LinearFusion(w), f, q, suffixed, 0, 0, false, 1, 0, true)).isTrue();
   }
 
   /**
@@ -378,7 +419,7 @@ class EntryCutTest {
       new LinearFusion(
           new double[] {
             0.008534, 0.02082, -0.006382, 0.01495, 0.02385, 0.114, 0.5909, -0.01167, -4.667E-4,
-            0.05409, 0.09852, -0.03641, -0.004484, -0.01495
+            0.05409, 0.09852, -0.03641, -0.004484, -0.01495, 0.02385
           });
 
   /**

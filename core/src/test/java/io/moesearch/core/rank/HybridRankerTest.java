@@ -103,6 +103,30 @@ class HybridRankerTest {
   }
 
   @Test
+  void aPartialCodeCountsOnlyWhileNoCandidateCarriesTheQuerysCode() {
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BM25] = 1;
+    w[RankingFeatures.CODE_EXACT] = 1;
+    w[RankingFeatures.CODE_PARTIAL] = 1;
+    HybridRanker.Scored partial = scored("c500s2cg", 0.5, 0.4);
+    partial.features()[RankingFeatures.CODE_PARTIAL] = 1;
+    HybridRanker.Scored other = scored("other", 0.5, 1.0);
+    assertThat(
+            HybridRanker.fuse(List.of(), List.of(other, partial), new LinearFusion(w), 5, 5)
+                .stream()
+                .map(HybridRanker.Scored::productId))
+        .containsExactly("c500s2cg", "other");
+    HybridRanker.Scored named = scored("c500s", 0.5, 0.2);
+    named.features()[RankingFeatures.CODE_EXACT] = 1;
+    assertThat(
+            HybridRanker.fuse(List.of(), List.of(other, partial, named), new LinearFusion(w), 5, 5)
+                .stream()
+                .map(HybridRanker.Scored::productId))
+        .containsExactly("c500s", "other", "c500s2cg");
+    assertThat(partial.features()[RankingFeatures.CODE_PARTIAL]).as("input kept").isEqualTo(1);
+  }
+
+  @Test
   void inputFeaturesAreNotModified() {
     HybridRanker.Scored a = scored("a", 0.9, 0);
     HybridRanker.fuse(List.of(a), List.of(scored("a", 0.9, 0.4)), LinearFusion.rrf(), 5, 5);
