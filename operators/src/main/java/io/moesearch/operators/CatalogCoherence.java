@@ -134,7 +134,7 @@ final class CatalogCoherence {
   final Counter fillsStale;
   final Counter stalePatchedItem;
   final Counter servedLivePrices;
-  final Counter upsertTermsNotKept;
+  final Counter upsertTermsFolded;
   final Counter staleBeyondHorizon;
   final Counter keptBelowCut;
   final Counter lateChanges;
@@ -192,7 +192,7 @@ final class CatalogCoherence {
     fillsStale = metrics.counter("fillsStaleByCatalog");
     stalePatchedItem = metrics.counter("staleByPatchedItemFilter");
     servedLivePrices = metrics.counter("servedWithLivePrices");
-    upsertTermsNotKept = metrics.counter("upsertTermsNotKept");
+    upsertTermsFolded = metrics.counter("upsertTermsFolded");
     staleBeyondHorizon = metrics.counter("staleBeyondChangeHorizon");
     keptBelowCut = metrics.counter("keptNewProductBelowCut");
     lateChanges = metrics.counter("catalogChangesAfterRedating");
@@ -276,12 +276,10 @@ final class CatalogCoherence {
       putNewest(changes, "e:" + e, c.appliedAtMillis());
     }
     if (c.upsert() != null) {
-      UpsertSignature u = c.upsert();
-      if (u.terms() != null && u.terms().length > UpsertSignature.MAX_TERMS) {
-        u = u.withoutTerms(); // as UpsertSignature.of signs one: never kept in full here either
-      }
-      if (u.terms() == null) {
-        upsertTermsNotKept.inc();
+      // As UpsertSignature.of signs one: never kept in full here either.
+      UpsertSignature u = c.upsert().bounded();
+      if (u.folded() != null) {
+        upsertTermsFolded.inc();
       }
       upserts.put(c.productId(), u);
       upsertsSincePrune++;

@@ -1041,13 +1041,12 @@ class CacheLookupTest {
   }
 
   /**
-   * A product with more terms than a signature keeps (a hostile text) keeps its experts and
-   * embedding but not its terms: it counts as sharing a term with every query, its BM25 score
-   * unknown, so an answer computed before it is recomputed once it is {@code
-   * LEXICAL_ENTRY_DELAY_MS} old, and served until then; other upserts are judged as before.
+   * A product with more terms than a signature keeps (a hostile text) keeps its experts, its
+   * embedding, that many terms and the rest folded into a bit set: an answer whose query names none
+   * of its words is served whatever its age, and other upserts are judged as before.
    */
   @Test
-  void anUpsertWithMoreTermsThanASignatureKeepsSharesATermWithEveryQuery() throws Exception {
+  void anUpsertWithMoreTermsThanASignatureKeepsIsFoldedByTheCache() throws Exception {
     for (String text : List.of("usb cable", "mouse pad", "hdmi cable")) {
       fill(CacheFill.embedding(text, MODEL, new float[] {1, 0, 0}));
       fill(resultFillAt(text, T - 60_000, 0.5f, 4));
@@ -1061,7 +1060,7 @@ class CacheLookupTest {
     for (int i = 0; i <= UpsertSignature.MAX_TERMS; i++) {
       words.append(" word").append(Integer.toString(i, 26).replace('0', 'z'));
     }
-    // A signature of all its terms (as no signer sends it: the cache cuts it itself) ...
+    // A signature of all its terms (as no signer sends it: the cache bounds it itself) ...
     long at = T - 5_000;
     int[] all =
         UpsertSignature.productTerms(new Product("huge1", words.toString(), "", "", "", 1.0, null));
@@ -1070,30 +1069,39 @@ class CacheLookupTest {
             "huge1", at, new UpsertSignature(at, new int[] {9}, new float[] {0, 1, 0}, all), null);
     assertThat(recent.upsert().terms()).hasSizeGreaterThan(UpsertSignature.MAX_TERMS);
     change(recent);
-    send(query("q2", "mouse pad")); // computed before "huge1", which is 5 s old: served
+    send(query("q2", "mouse pad")); // computed before "huge1", which names neither word: served
     assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1", "q2");
   }
 
   /**
-   * The same product as signed (without its terms) counts as sharing a term with every query. Its
-   * own test: an upsert stamped 40 s ago arriving after the other test's answers were re-dated past
-   * it would count as late (applied when it arrived), as in the job a subtask's changes arrive in
-   * their order.
+   * The same product as signed (its terms beyond {@link UpsertSignature#MAX_TERMS} folded) shares
+   * no term with a query naming none of its words: an answer computed before it is served even once
+   * it is {@code LEXICAL_ENTRY_DELAY_MS} old (before, it counted as sharing a term with every
+   * query, and every cached answer was recomputed), while one naming its last word is recomputed.
+   * Its own test: an upsert stamped 40 s ago arriving after the other test's answers were re-dated
+   * past it would count as late (applied when it arrived), as in the job a subtask's changes arrive
+   * in their order.
    */
   @Test
-  void anUpsertSignedWithoutItsTermsSharesATermWithEveryQuery() throws Exception {
-    fill(CacheFill.embedding("hdmi cable", MODEL, new float[] {1, 0, 0}));
-    fill(resultFillAt("hdmi cable", T - 60_000, 0.5f, 4));
+  void anUpsertSignedWithFoldedTermsSharesNoTermWithAQueryNamingNoneOfItsWords() throws Exception {
+    String last = "word" + Integer.toString(UpsertSignature.MAX_TERMS, 26).replace('0', 'z');
+    for (String text : List.of("hdmi cable", last + " cable")) {
+      fill(CacheFill.embedding(text, MODEL, new float[] {1, 0, 0}));
+      fill(resultFillAt(text, T - 60_000, 0.5f, 4));
+    }
     StringBuilder words = new StringBuilder();
     for (int i = 0; i <= UpsertSignature.MAX_TERMS; i++) {
       words.append(" word").append(Integer.toString(i, 26).replace('0', 'z'));
     }
     CatalogChange signed = upsert("huge2", T - 40_000, words.toString(), new float[] {0, 1, 0}, 9);
-    assertThat(signed.upsert().terms()).isNull();
+    assertThat(signed.upsert().terms()).hasSize(UpsertSignature.MAX_TERMS);
+    assertThat(signed.upsert().folded()).isNotNull();
     change(signed);
-    send(query("q3", "hdmi cable")); // computed before "huge2", which is 40 s old: recomputed
-    assertThat(answers()).isEmpty();
-    assertThat(embedded()).containsExactly("q3");
+    send(query("q3", "hdmi cable")); // computed before "huge2", which is 40 s old: served
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3");
+    send(query("q4", last + " cable")); // it names one of its words: recomputed
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q3");
+    assertThat(embedded()).containsExactly("q4");
   }
 
   /** Queries sent on to be computed from their cached embedding. */

@@ -43,14 +43,20 @@ import org.apache.lucene.analysis.Analyzer;
  * LexicalStatistics#termScores}).
  *
  * <p>Terms are compared by 32-bit hash: a collision can only make a product look like a match (the
- * answer is recomputed), never hide one. Arrays are not copied.
+ * answer is recomputed), never hide one. A product of more than {@link #MAX_TERMS} term hashes
+ * keeps that many exactly (the highest-scoring, when their scores are known) and folds the rest
+ * into a bit set ({@code folded}) whose bits stand for hashes: a query term whose bit is set counts
+ * as shared and as adding at most the largest score of a folded term ({@code foldedBm25}). So the
+ * signature stays bounded in size and sound (it only ever over-counts), and an answer whose query
+ * names none of its terms is left alone even so. Arrays are not copied.
  *
  * @param appliedAtMillis when the upsert was applied (epoch millis)
  * @param experts the experts the product joined, non-null
  * @param vector its unit-length embedding, non-null
- * @param terms the sorted, distinct hashes of its BM25 terms ({@link #termHashes}), or {@code null}
- *     when they are not kept ({@link #withoutTerms}: then it shares a term with every query, its
- *     score unknown)
+ * @param terms the sorted, distinct hashes of its BM25 terms ({@link #termHashes}) kept exactly, at
+ *     most {@link #MAX_TERMS} once {@link #bounded}, or {@code null} when none is kept (a signature
+ *     restored from a build that dropped them: it shares a term with every query, its score
+ *     unknown)
  * @param bm25 per hash in {@code terms} (which it then requires), the BM25 score its terms add to a
  *     matching query's in the lexical branch serving artifact version {@code bm25Version} (summed
  *     over terms sharing a hash), or {@code null} when unknown (a signature from before it was
@@ -62,6 +68,12 @@ import org.apache.lucene.analysis.Analyzer;
  *     RankingFeatures#MAX_TITLE_CHARS}), or {@code null} when not kept (then {@link #mayReach} is
  *     always true); {@code brand} and {@code model} likewise (cut to {@link
  *     RankingFeatures#MAX_FIELD_CHARS}), non-null exactly when {@code title} is
+ * @param folded the bit set ({@link #foldedBit}) of the hashes of its terms beyond {@code terms},
+ *     whose length is a power of two of at most {@link #MAX_FOLDED_WORDS} words, or {@code null}
+ *     when every term is in {@code terms} (also in state from before it was recorded); requires
+ *     {@code terms}
+ * @param foldedBm25 when {@code folded} and {@code bm25} are both kept, the largest score a folded
+ *     hash adds (at most each score in {@code bm25}); otherwise ignored (0)
  */
 public record UpsertSignature(
     long appliedAtMillis,
@@ -72,7 +84,9 @@ public record UpsertSignature(
     String bm25Version,
     String title,
     String brand,
-    String model) {
+    String model,
+    long[] folded,
+    float foldedBm25) {
   /**
    * Slack on the dense floor, in cosine: the cached query's embedding may come from another
    * spelling of the same normalised text than the one that computed the answer.
@@ -89,14 +103,20 @@ public record UpsertSignature(
   public static final float LEXICAL_SLACK = 1e-3f;
 
   /**
-   * Most terms of a signature the query cache keeps. A catalogue product has far fewer (the 19,406
+   * Most term hashes a signature keeps exactly. A catalogue product has far fewer (the 19,406
    * Icecat products at most 98 distinct words); one with more (a hostile 64 KB text of distinct
-   * words has some 15,000) is signed {@link #withoutTerms} ({@link #of}): it then shares a term
-   * with every query, its score unknown, so the cache judges the answers it could enter lexically
-   * by their age ({@code LEXICAL_ENTRY_DELAY_MS}). So the kept signatures, held by every cache
-   * subtask and scanned on every check, stay bounded in size.
+   * words has some 15,000) keeps this many and folds the rest into a bit set ({@link #bounded}). So
+   * the kept signatures, held by every cache subtask and scanned on every check, stay bounded in
+   * size: at most 4 KB of terms and scores and {@link #MAX_FOLDED_WORDS} × 8 bytes of bits.
    */
   public static final int MAX_TERMS = 512;
+
+  /**
+   * Most 64-bit words of a folded bit set: 32,768 bits. A set has some 8 bits per folded hash up to
+   * this size (a query term of a product it does not name then has its bit set about once in 8);
+   * the 15,000 terms of a 64 KB text set about a third of them.
+   */
+  public static final int MAX_FOLDED_WORDS = 512;
 
   /** The lexical branch's analysis (thread-safe: Lucene reuses components per thread). */
   private static final Analyzer ANALYZER = Analyzers.allText();
@@ -105,8 +125,24 @@ public record UpsertSignature(
     if (experts == null || vector == null) {
       throw new IllegalArgumentException("experts and vector are required");
     }
-    if (terms == null && bm25 != null) {
-      throw new IllegalArgumentException("bm25 scores need their terms");
+    if (terms == null && (bm25 != null || folded != null)) {
+      throw new IllegalArgumentException("bm25 scores and folded terms need their terms");
+    }
+    if (folded != null
+        && (folded.length == 0
+            || folded.length > MAX_FOLDED_WORDS
+            || Integer.bitCount(folded.length) != 1)) {
+      throw new IllegalArgumentException(
+          "folded terms take a power of two of at most "
+              + MAX_FOLDED_WORDS
+              + " words, got "
+              + folded.length);
+    }
+    if (folded == null || bm25 == null) {
+      foldedBm25 = 0f;
+    } else if (!(foldedBm25 >= 0 && foldedBm25 < Float.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(
+          "the folded terms' bm25 score must be finite and non-negative, got " + foldedBm25);
     }
     for (int i = 1; terms != null && i < terms.length; i++) {
       if (terms[i - 1] >= terms[i]) {
@@ -132,18 +168,124 @@ public record UpsertSignature(
     }
   }
 
+  /** A signature of every term kept exactly (none folded). */
+  public UpsertSignature(
+      long appliedAtMillis,
+      int[] experts,
+      float[] vector,
+      int[] terms,
+      float[] bm25,
+      String bm25Version,
+      String title,
+      String brand,
+      String model) {
+    this(appliedAtMillis, experts, vector, terms, bm25, bm25Version, title, brand, model, null, 0f);
+  }
+
   /** This signature as if applied at {@code appliedAtMillis} (arrays shared, not copied). */
   public UpsertSignature dated(long appliedAtMillis) {
     return new UpsertSignature(
-        appliedAtMillis, experts, vector, terms, bm25, bm25Version, title, brand, model);
+        appliedAtMillis,
+        experts,
+        vector,
+        terms,
+        bm25,
+        bm25Version,
+        title,
+        brand,
+        model,
+        folded,
+        foldedBm25);
   }
 
   /**
-   * This signature without its terms (nor their scores): it shares a term with every query, its
-   * BM25 score unknown. What the query cache keeps of a product of more than {@link #MAX_TERMS}.
+   * This signature with at most {@link #MAX_TERMS} term hashes kept exactly (itself when it has no
+   * more): the highest-scoring ones when their scores are known (ties and unknown scores: the
+   * lowest hashes), the others folded into the bit set with the largest of their scores. It shares
+   * a term with every query it shared one with, and its {@link #lexicalScore} for any query is at
+   * least what it was: the cache judges it as soundly, in bounded space.
    */
-  public UpsertSignature withoutTerms() {
-    return new UpsertSignature(appliedAtMillis, experts, vector, null, null, null);
+  public UpsertSignature bounded() {
+    if (terms == null || terms.length <= MAX_TERMS) {
+      return this;
+    }
+    Integer[] order = new Integer[terms.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    if (bm25 != null) {
+      // Highest score first; the sort is stable, so ties keep the lower hash.
+      Arrays.sort(order, (a, b) -> Float.compare(bm25[b], bm25[a]));
+    }
+    int foldedCount = terms.length - MAX_TERMS;
+    long[] bits = folded != null ? folded.clone() : new long[foldedWords(foldedCount)];
+    float foldedMax = folded != null ? foldedBm25 : 0f;
+    boolean[] keep = new boolean[terms.length];
+    for (int r = 0; r < order.length; r++) {
+      int i = order[r];
+      if (r < MAX_TERMS) {
+        keep[i] = true;
+      } else {
+        int bit = foldedBit(terms[i], bits.length);
+        bits[bit >>> 6] |= 1L << bit;
+        if (bm25 != null) {
+          foldedMax = Math.max(foldedMax, bm25[i]);
+        }
+      }
+    }
+    int[] keptTerms = new int[MAX_TERMS];
+    float[] keptBm25 = bm25 == null ? null : new float[MAX_TERMS];
+    for (int i = 0, k = 0; i < terms.length; i++) {
+      if (keep[i]) {
+        keptTerms[k] = terms[i];
+        if (keptBm25 != null) {
+          keptBm25[k] = bm25[i];
+        }
+        k++;
+      }
+    }
+    return new UpsertSignature(
+        appliedAtMillis,
+        experts,
+        vector,
+        keptTerms,
+        keptBm25,
+        bm25Version,
+        title,
+        brand,
+        model,
+        bits,
+        foldedMax);
+  }
+
+  /** The words of the bit set {@link #bounded} folds {@code count} hashes into. */
+  private static int foldedWords(int count) {
+    long bits = Math.max(64L, 8L * count);
+    int words = (int) Math.min(MAX_FOLDED_WORDS, (bits + 63) / 64);
+    return Integer.highestOneBit(words) == words ? words : Integer.highestOneBit(words) << 1;
+  }
+
+  /**
+   * The bit of a bit set of {@code words} 64-bit words (a power of two) that term hash {@code hash}
+   * sets: its bits mixed (MurmurHash3's finaliser), so that hashes differing in high bits spread.
+   */
+  public static int foldedBit(int hash, int words) {
+    int h = hash;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h & (words * 64 - 1);
+  }
+
+  /** Whether the bit set holds {@code hash}'s bit (a folded term, or a collision). */
+  private boolean foldedHolds(int hash) {
+    if (folded == null) {
+      return false;
+    }
+    int bit = foldedBit(hash, folded.length);
+    return (folded[bit >>> 6] & (1L << bit)) != 0;
   }
 
   /** A signature whose terms' BM25 scores are unknown. */
@@ -159,7 +301,7 @@ public record UpsertSignature(
       int[] terms,
       float[] bm25,
       String bm25Version) {
-    this(appliedAtMillis, experts, vector, terms, bm25, bm25Version, null, null, null);
+    this(appliedAtMillis, experts, vector, terms, bm25, bm25Version, null, null, null, null, 0f);
   }
 
   /**
@@ -172,11 +314,11 @@ public record UpsertSignature(
   }
 
   /**
-   * {@code s}, or {@link #withoutTerms} if it has more than {@link #MAX_TERMS}: a hostile text is
-   * cut where it is signed, so it is never broadcast to the caches in full.
+   * {@code s} {@link #bounded}: a hostile text is folded where it is signed, so it is never
+   * broadcast to the caches in full.
    */
   private static UpsertSignature bounded(UpsertSignature s) {
-    return s.terms != null && s.terms.length > MAX_TERMS ? s.withoutTerms() : s;
+    return s.bounded();
   }
 
   /**
@@ -249,30 +391,42 @@ public record UpsertSignature(
   }
 
   /**
-   * Whether the lexical branch could find it: it shares an analysed term with the query (always,
-   * when its terms are not kept).
+   * Whether the lexical branch could find it: it shares an analysed term with the query, or a query
+   * term's bit is set in its folded terms (always, when no term is kept).
    */
   public boolean sharesTerm(int[] queryTerms) {
-    return terms == null || intersects(terms, queryTerms);
+    if (terms == null || intersects(terms, queryTerms)) {
+      return true;
+    }
+    for (int q : queryTerms) {
+      if (foldedHolds(q)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * Its BM25 score in the lexical branch for a query of {@code queryTerms} (sorted hashes, {@link
-   * #queryTerms}): the sum of what the terms they share add ({@link LexicalStatistics#termScores}),
-   * up to float rounding; NaN when unknown. A hash collision can only raise it.
+   * #queryTerms}), or more: the sum of what the terms they share add ({@link
+   * LexicalStatistics#termScores}), up to float rounding, plus the folded terms' largest score for
+   * each other query term whose bit is set; NaN when unknown. A hash collision can only raise it.
    */
   public double lexicalScore(int[] queryTerms) {
     if (bm25 == null) {
       return Double.NaN;
     }
     double score = 0;
+    int foldedHits = 0;
     for (int q : queryTerms) { // ascending, as the terms: the sum's order is the terms'
       int i = Arrays.binarySearch(terms, q);
       if (i >= 0) {
         score += bm25[i];
+      } else if (foldedHolds(q)) {
+        foldedHits++;
       }
     }
-    return score;
+    return score + (double) foldedHits * foldedBm25;
   }
 
   /**
@@ -396,7 +550,9 @@ public record UpsertSignature(
         && Objects.equals(bm25Version, s.bm25Version)
         && Objects.equals(title, s.title)
         && Objects.equals(brand, s.brand)
-        && Objects.equals(model, s.model);
+        && Objects.equals(model, s.model)
+        && Arrays.equals(folded, s.folded)
+        && Float.compare(foldedBm25, s.foldedBm25) == 0;
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
 import io.moesearch.core.index.Candidate;
 import io.moesearch.core.index.ExpertIndex;
+import io.moesearch.core.index.LexicalStatistics;
 import io.moesearch.core.index.ProductDocuments;
 import io.moesearch.core.retrieval.Bm25Queries;
 import org.apache.lucene.index.DirectoryReader;
@@ -17,21 +18,126 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.Test;
 
 class UpsertSignatureTest {
-  /** A text of more distinct terms than a signature keeps is signed without them, at the source. */
-  @Test
-  void aProductOfMoreTermsThanASignatureKeepsIsSignedWithoutThem() {
+  /** A product of {@code n} distinct words that no ordinary query names. */
+  private static Product manyWords(int n) {
     StringBuilder words = new StringBuilder();
-    for (int i = 0; i <= UpsertSignature.MAX_TERMS; i++) {
+    for (int i = 0; i < n; i++) {
       words.append(" word").append(Integer.toString(i, 26).replace('0', 'z'));
     }
-    Product hostile = new Product("h", words.toString(), "", "", "", 1.0, null);
+    return new Product("huge", words.toString().trim(), "", "", "", 1.0, null);
+  }
+
+  /**
+   * A text of more distinct terms than a signature keeps is bounded at the source: that many kept
+   * exactly, the rest folded into a bit set, its experts and embedding kept.
+   */
+  @Test
+  void aProductOfMoreTermsThanASignatureKeepsIsSignedWithTheRestFolded() {
+    Product hostile = manyWords(UpsertSignature.MAX_TERMS + 1);
     assertThat(UpsertSignature.productTerms(hostile)).hasSizeGreaterThan(UpsertSignature.MAX_TERMS);
     UpsertSignature s = UpsertSignature.of(1L, new int[] {3}, X, hostile);
-    assertThat(s.terms()).isNull();
+    assertThat(s.terms()).hasSize(UpsertSignature.MAX_TERMS);
+    assertThat(s.folded()).isNotNull();
     assertThat(s.experts()).containsExactly(3);
     assertThat(s.vector()).containsExactly(X);
     Product small = new Product("s", "washing machine", "", "", "", 1.0, null);
     assertThat(UpsertSignature.of(1L, new int[] {3}, X, small).terms()).hasSize(2);
+    assertThat(UpsertSignature.of(1L, new int[] {3}, X, small).folded()).isNull();
+    // 64 KB of distinct words (some 15,000 terms): still bounded.
+    UpsertSignature huge = UpsertSignature.of(1L, new int[] {3}, X, manyWords(12_000));
+    assertThat(huge.terms()).hasSize(UpsertSignature.MAX_TERMS);
+    assertThat(huge.folded()).hasSizeLessThanOrEqualTo(UpsertSignature.MAX_FOLDED_WORDS);
+  }
+
+  /**
+   * Such a product does not share a term with a query naming none of its words (before, its terms
+   * were dropped and it shared one with every query: every cached answer recomputed), and does with
+   * one naming any of them, kept or folded.
+   */
+  @Test
+  void aProductOfMoreTermsThanKeptSharesNoTermWithAQueryItDoesNotContain() {
+    Product huge = manyWords(UpsertSignature.MAX_TERMS + 1);
+    UpsertSignature s = UpsertSignature.of(1, new int[] {9}, X, huge);
+    assertThat(s.sharesTerm(UpsertSignature.queryTerms("hdmi cable")))
+        .as(
+            "an upsert of %d words none of which is 'hdmi' or 'cable'",
+            UpsertSignature.MAX_TERMS + 1)
+        .isFalse();
+    for (String word : huge.title().split(" ")) {
+      assertThat(s.sharesTerm(UpsertSignature.queryTerms(word + " cable"))).as(word).isTrue();
+    }
+  }
+
+  /** Likewise signed with the lexical index's statistics, as the apply operator signs it. */
+  @Test
+  void soSignedWithTheLexicalIndexStatisticsAsTheApplyOperatorSignsIt() throws Exception {
+    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(Analyzers.forIndexing()))) {
+      w.addDocument(
+          ProductDocuments.toDocument(
+              0, new Product("1", "hdmi cable", "Anker", "", "", 5.0, null), null));
+    }
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      UpsertSignature s =
+          UpsertSignature.of(
+              1,
+              new int[] {9},
+              X,
+              manyWords(UpsertSignature.MAX_TERMS + 1),
+              new LexicalStatistics(reader),
+              "v1");
+      int[] query = UpsertSignature.queryTerms("hdmi cable");
+      assertThat(s.sharesTerm(query)).isFalse();
+      assertThat(s.mayEnterLexically(query, 0f, "v1")).isFalse();
+    }
+  }
+
+  /**
+   * A bounded signature is sound: it shares a term with every query the full one does, and scores
+   * at least as high for it (so a cached answer the product could enter is still recomputed); it
+   * keeps the highest-scoring terms exactly.
+   */
+  @Test
+  void aBoundedSignatureSharesEveryTermOfTheFullOneAndScoresAtLeastAsHigh() {
+    java.util.Random random = new java.util.Random(42);
+    int n = 3_000;
+    int[] terms = random.ints().distinct().limit(n).sorted().toArray();
+    float[] bm25 = new float[n];
+    for (int i = 0; i < n; i++) {
+      bm25[i] = random.nextFloat() * 3;
+    }
+    UpsertSignature full = new UpsertSignature(1, new int[] {1}, X, terms, bm25, "v1");
+    UpsertSignature bounded = full.bounded();
+    assertThat(bounded.terms()).hasSize(UpsertSignature.MAX_TERMS);
+    float[] sorted = bm25.clone();
+    java.util.Arrays.sort(sorted);
+    float lowestKept = sorted[n - UpsertSignature.MAX_TERMS];
+    for (float kept : bounded.bm25()) {
+      assertThat(kept).isGreaterThanOrEqualTo(lowestKept);
+    }
+    assertThat(bounded.foldedBm25()).isLessThanOrEqualTo(lowestKept);
+    int misses = 0;
+    for (int trial = 0; trial < 2_000; trial++) {
+      int[] query =
+          java.util.stream.IntStream.concat(
+                  random.ints(2),
+                  java.util.stream.IntStream.of(terms[random.nextInt(n)]).limit(trial % 2))
+              .sorted()
+              .distinct()
+              .toArray();
+      if (full.sharesTerm(query)) {
+        assertThat(bounded.sharesTerm(query)).isTrue();
+      } else if (!bounded.sharesTerm(query)) {
+        misses++;
+      }
+      assertThat(bounded.lexicalScore(query))
+          .isGreaterThanOrEqualTo(full.lexicalScore(query) * (1 - 1e-6));
+    }
+    // Most queries sharing no term with it are still told apart (a bit set of ~8 bits per hash).
+    assertThat(misses).isGreaterThan(700);
+    assertThat(bounded.bounded()).isSameAs(bounded);
+    assertThat(new UpsertSignature(1, new int[] {1}, X, terms).bounded().sharesTerm(terms))
+        .isTrue();
   }
 
   private static final float[] X = {1, 0, 0};
