@@ -55,6 +55,9 @@ public final class StateDescriptors {
   /** Catalogue updates: each changed product's newest applied state (keyed by product id). */
   public static final String CATALOG_PRODUCT = "catalog-product";
 
+  /** Catalogue updates: an upserted product's query-cache signature (keyed by product id). */
+  public static final String CATALOG_SIGNATURE = "catalog-signature";
+
   /** Query cache: recent catalogue changes (broadcast state). */
   public static final String CATALOG_CHANGES = "catalog-changes";
 
@@ -195,6 +198,16 @@ public final class StateDescriptors {
    */
   public static ValueStateDescriptor<Long> catalogNumbered() {
     return new ValueStateDescriptor<>(CATALOG_NUMBERED, Types.LONG);
+  }
+
+  /**
+   * The signature of a product's newest applied upsert ({@code ApplyCatalogUpdates}), which a patch
+   * of it re-sends re-dated rather than analysing its text again (price and stock do not change
+   * it). Cleared when the product is deleted; absent in state from before it was kept (a patch then
+   * signs the product again). One entry per upserted product, bounded as its signature is.
+   */
+  public static ValueStateDescriptor<UpsertSignature> catalogSignature() {
+    return new ValueStateDescriptor<>(CATALOG_SIGNATURE, TypeInformation.of(UpsertSignature.class));
   }
 
   /** The number of the last update applied for a product ({@code ApplyCatalogUpdates}). */
