@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.core.util.Utf8LineReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +64,9 @@ public final class CatalogLoader {
   private static final Set<String> OUT_OF_STOCK =
       Set.of("false", "0", "no", "n", "outofstock", "soldout", "unavailable", "discontinued");
 
+  /** A bad line's reason when its bytes are not UTF-8. */
+  static final String NOT_UTF8 = "not valid UTF-8";
+
   private final BadLinePolicy policy;
   private final Consumer<BadLine> reporter;
   private final ObjectMapper json = new ObjectMapper();
@@ -95,9 +99,19 @@ public final class CatalogLoader {
     List<Product> products = new ArrayList<>();
     List<BadLine> bad = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    String line;
     long n = 0;
-    while ((line = in.readLine()) != null) {
+    while (true) {
+      String line;
+      try {
+        line = in.readLine();
+      } catch (Utf8LineReader.MalformedLineException e) {
+        n++;
+        reject(new BadLine(source, n, NOT_UTF8), bad);
+        continue;
+      }
+      if (line == null) {
+        break;
+      }
       n++;
       if (line.isBlank()) {
         continue;

@@ -67,8 +67,12 @@ public final class CsvReader {
             : "unterminated quoted field");
   }
 
-  /** The next record, or {@code null} at the end of input. Blank lines are skipped. */
+  /**
+   * The next record, or {@code null} at the end of input. Blank lines are skipped; a record with a
+   * line that is not UTF-8 ({@link Utf8LineReader}) is malformed.
+   */
   public Row next() {
+    long start = -1;
     try {
       String text = readLine();
       line++;
@@ -79,7 +83,7 @@ public final class CsvReader {
       if (text == null) {
         return null;
       }
-      long start = line;
+      start = line;
       List<String> lines = new ArrayList<>();
       lines.add(text);
       List<String> fields = new ArrayList<>();
@@ -136,6 +140,13 @@ public final class CsvReader {
           field.append(c);
         }
       }
+    } catch (Utf8LineReader.MalformedLineException e) {
+      // The record is bad; the lines of it read so far are not read again.
+      line++;
+      return new Row(
+          start < 0 ? line : start,
+          List.of(),
+          start < 0 ? "not valid UTF-8" : "line " + line + " is not valid UTF-8");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,10 +1,7 @@
 package io.moesearch.core.util;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,22 +15,21 @@ public final class Files2 {
   private Files2() {}
 
   /**
-   * A UTF-8 reader over {@code path}, transparently gunzipping files that end in {@code .gz}, past
-   * a leading byte-order mark.
+   * A UTF-8 line reader over {@code path}, transparently gunzipping files that end in {@code .gz},
+   * past a leading byte-order mark; a line that is not UTF-8 is reported, not decoded with U+FFFD
+   * ({@link Utf8LineReader}).
    */
-  public static BufferedReader openText(Path path) throws IOException {
+  public static Utf8LineReader openText(Path path) throws IOException {
     InputStream in = Files.newInputStream(path);
-    if (path.getFileName().toString().endsWith(".gz")) {
-      in = new GZIPInputStream(in, 1 << 16);
+    try {
+      if (path.getFileName().toString().endsWith(".gz")) {
+        in = new GZIPInputStream(in, 1 << 16);
+      }
+    } catch (IOException e) {
+      in.close();
+      throw e;
     }
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-    // A UTF-8 byte-order mark (spreadsheet exports write one) is no part of the text.
-    reader.mark(1);
-    if (reader.read() != '\uFEFF') {
-      reader.reset();
-    }
-    return reader;
+    return new Utf8LineReader(in);
   }
 
   /** Hex SHA-256 of a file's bytes. */

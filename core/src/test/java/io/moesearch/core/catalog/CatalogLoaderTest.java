@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -256,5 +258,41 @@ class CatalogLoaderTest {
         .containsExactly(false, true, false, true, true);
     assertThat(CatalogLoader.outOfStock("Sold-Out")).isTrue();
     assertThat(CatalogLoader.outOfStock("backorder")).isFalse();
+  }
+
+  /**
+   * A line whose bytes are not UTF-8 is a bad line: its product is not indexed under an id with
+   * U+FFFD in place of the bytes (one nobody sent, which the catalogue topic refuses as "not valid
+   * UTF-8"), and the lines after it are read.
+   */
+  @Test
+  void aJsonlLineThatIsNotUtf8IsABadLine(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes("{\"id\":\"p-".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xFF); // never valid in UTF-8
+    bytes.writeBytes(
+        "1\",\"title\":\"USB-C cable\"}\n{\"id\":\"p-2\",\"title\":\"HDMI cable\"}\n"
+            .getBytes(StandardCharsets.UTF_8));
+    Path file = Files.write(dir.resolve("catalog.jsonl"), bytes.toByteArray());
+
+    Catalog c = new CatalogLoader(BadLinePolicy.SKIP, reported::add).load(file);
+
+    assertThat(c.products()).extracting(Product::id).containsExactly("p-2");
+    assertThat(reported).containsExactly(new BadLine("catalog.jsonl", 1, "not valid UTF-8"));
+  }
+
+  /** In a CSV catalogue too, a record with bytes that are not UTF-8 is a bad line. */
+  @Test
+  void aCsvRecordThatIsNotUtf8IsABadLine(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes("id,title\np-1,USB-C cable ".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xC3); // a lead byte without its continuation
+    bytes.writeBytes("\np-2,HDMI cable\n".getBytes(StandardCharsets.UTF_8));
+    Path file = Files.write(dir.resolve("catalog.csv"), bytes.toByteArray());
+
+    Catalog c = new CatalogLoader(BadLinePolicy.SKIP, reported::add).load(file);
+
+    assertThat(c.products()).extracting(Product::id).containsExactly("p-2");
+    assertThat(reported).containsExactly(new BadLine("catalog.csv", 2, "not valid UTF-8"));
   }
 }

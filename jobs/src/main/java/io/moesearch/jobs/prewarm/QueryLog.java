@@ -11,6 +11,7 @@ import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.core.util.Utf8LineReader;
 import io.moesearch.jobs.routing.RoutingData;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,8 +73,7 @@ public final class QueryLog {
         log.readCsv(in, file.toString());
       } else {
         String line;
-        while ((line = in.readLine()) != null) {
-          log.lines++;
+        while ((line = log.nextLine(in, file.toString())) != null) {
           if (!line.isBlank()) {
             log.add(line.strip(), 1, SearchQuery.DEFAULT_TOP_K, null, file + ":" + log.lines);
           }
@@ -83,11 +83,25 @@ public final class QueryLog {
     return log;
   }
 
+  /** The next line, counted; a line that is not UTF-8 is reported and read as a blank one. */
+  private String nextLine(BufferedReader in, String source) throws IOException {
+    try {
+      String line = in.readLine();
+      if (line != null) {
+        lines++;
+      }
+      return line;
+    } catch (Utf8LineReader.MalformedLineException e) {
+      lines++;
+      skip(source + ":" + lines, "not valid UTF-8");
+      return "";
+    }
+  }
+
   private void readJsonLines(BufferedReader in, String source) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     String line;
-    while ((line = in.readLine()) != null) {
-      lines++;
+    while ((line = nextLine(in, source)) != null) {
       if (line.isBlank()) {
         continue;
       }

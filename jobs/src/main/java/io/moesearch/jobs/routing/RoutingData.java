@@ -10,6 +10,7 @@ import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.core.util.Utf8LineReader;
 import io.moesearch.jobs.prewarm.QueryLog;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -60,7 +61,9 @@ public final class RoutingData {
         readCsvLog(in, file, limit, out);
       } else {
         int line = 0;
-        for (String raw = in.readLine(); raw != null && out.size() < limit; raw = in.readLine()) {
+        for (String raw = nextLine(in, file);
+            raw != null && out.size() < limit;
+            raw = nextLine(in, file)) {
           line++;
           String s = raw.strip();
           if (s.isEmpty() || s.startsWith("#")) {
@@ -94,6 +97,15 @@ public final class RoutingData {
       throw new IllegalArgumentException(file + ": the query log holds no queries");
     }
     return out;
+  }
+
+  /** The next line, or {@code null} at the end; a line that is not UTF-8 is a bad line. */
+  private static String nextLine(BufferedReader in, Path file) throws IOException {
+    try {
+      return in.readLine();
+    } catch (Utf8LineReader.MalformedLineException e) {
+      throw new IllegalArgumentException(file + ":" + e.lineNumber() + ": not valid UTF-8");
+    }
   }
 
   /** A CSV log: a header naming {@code text} (or {@code query}), optionally {@code count}. */

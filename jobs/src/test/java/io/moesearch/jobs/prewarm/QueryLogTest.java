@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.QueryCodec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,5 +98,28 @@ class QueryLogTest {
     assertThat(problems).hasSize(2);
     assertThat(log.total()).isEqualTo(3);
     assertThat(read("log.csv", "text,count", "mouse,", "laptop,2").total()).isEqualTo(3);
+  }
+
+  /**
+   * A line that is not UTF-8 is skipped with that reason, in every format: decoded with U+FFFD it
+   * was pre-warmed under a text the job never sees (it dead-letters the same bytes).
+   */
+  @Test
+  void aLineThatIsNotUtf8IsSkipped() throws Exception {
+    for (String name : List.of("log.txt", "log.jsonl", "log.csv")) {
+      problems.clear();
+      String header = name.endsWith(".csv") ? "text\n" : "";
+      boolean json = name.endsWith(".jsonl");
+      String mouse = json ? "{\"text\": \"mouse \u00FF\"}" : "mouse \u00FF";
+      String keyboard = json ? "{\"text\": \"keyboard\"}" : "keyboard";
+      byte[] bytes =
+          (header + mouse + "\n" + keyboard + "\n").getBytes(StandardCharsets.ISO_8859_1);
+      QueryLog log = QueryLog.read(Files.write(dir.resolve(name), bytes), codec, problems::add);
+      assertThat(texts(log.top(5))).as(name).containsExactly("keyboard=1");
+      int line = header.isEmpty() ? 1 : 2;
+      assertThat(problems)
+          .as(name)
+          .containsExactly(dir.resolve(name) + ":" + line + ": skipped (not valid UTF-8)");
+    }
   }
 }

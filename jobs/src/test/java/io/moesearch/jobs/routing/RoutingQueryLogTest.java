@@ -50,4 +50,15 @@ class RoutingQueryLogTest {
     assertThatThrownBy(() -> RoutingData.readQueryLog(csv, 10))
         .hasMessageContaining("counted.csv:2");
   }
+
+  /** A line that is not UTF-8 is a bad line, named, not a query with U+FFFD in it. */
+  @Test
+  void aLineThatIsNotUtf8IsRefusedNamingItsLine(@TempDir Path dir) throws Exception {
+    Path log =
+        Files.write(
+            dir.resolve("log.txt"), "laptop\nmouse \u00FF\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> RoutingData.readQueryLog(log, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(log + ":2: not valid UTF-8");
+  }
 }
