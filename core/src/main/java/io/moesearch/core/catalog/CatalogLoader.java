@@ -3,6 +3,7 @@ package io.moesearch.core.catalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
 import io.moesearch.core.util.Utf8LineReader;
@@ -223,6 +224,16 @@ public final class CatalogLoader {
   }
 
   private Product toProduct(Map<String, String> f) {
+    f.forEach(
+        (k, v) -> {
+          // JSON's "\ud800": a string with no UTF-8 form, which no artifact file can hold.
+          if (QueryNormalizer.firstUnpairedSurrogate(k) >= 0) {
+            throw new IllegalArgumentException("a field name has an unpaired UTF-16 surrogate");
+          }
+          if (QueryNormalizer.firstUnpairedSurrogate(v) >= 0) {
+            throw new IllegalArgumentException(k + " has an unpaired UTF-16 surrogate");
+          }
+        });
     String id = f.get("id");
     if (id != null && id.chars().anyMatch(c -> Character.isISOControl(c))) {
       throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package io.moesearch.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -294,5 +295,32 @@ class CatalogLoaderTest {
 
     assertThat(c.products()).extracting(Product::id).containsExactly("p-2");
     assertThat(reported).containsExactly(new BadLine("catalog.csv", 2, "not valid UTF-8"));
+  }
+
+  /**
+   * A field with an unpaired surrogate (JSON's {@code "\ud800"}: no UTF-8 form, which the catalogue
+   * topic refuses) is a bad line; kept, it ended the build late, writing the artifact's id list,
+   * with a bare MalformedInputException.
+   */
+  @Test
+  void aFieldWithAnUnpairedSurrogateIsABadLine() throws Exception {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
+            .loadJsonl(
+                text(
+                    """
+                    {"id": "p-\\ud800", "title": "USB-C cable"}
+                    {"id": "p-2", "title": "HDMI \\udc00 cable"}
+                    {"id": "p-3", "title": "Mouse", "colour\\ud83d": "black"}
+                    {"id": "p-4", "title": "Keyboard \\ud83d\\ude00"}
+                    """),
+                "t.jsonl");
+    assertThat(c.products()).extracting(Product::id).containsExactly("p-4");
+    assertThat(reported)
+        .extracting(BadLine::lineNumber, BadLine::reason)
+        .containsExactly(
+            tuple(1L, "id has an unpaired UTF-16 surrogate"),
+            tuple(2L, "title has an unpaired UTF-16 surrogate"),
+            tuple(3L, "a field name has an unpaired UTF-16 surrogate"));
   }
 }
