@@ -86,14 +86,21 @@ public final class CatalogLoader {
 
   /**
    * Loads {@code path}; the format follows the name: {@code .csv[.gz]} is CSV, anything else JSONL.
+   *
+   * @throws CatalogFormatException naming the file and the line reached if it cannot be read to its
+   *     end (not gzip though named so, gzip data that ends early), or at a bad line under {@link
+   *     BadLinePolicy#FAIL}
+   * @throws IOException if the file cannot be opened
    */
   public Catalog load(Path path) throws IOException {
     String name = path.getFileName().toString();
-    try (BufferedReader in = Files2.openText(path)) {
-      return name.endsWith(".csv") || name.endsWith(".csv.gz")
-          ? loadCsv(in, name)
-          : loadJsonl(in, name);
-    }
+    return Files2.readText(
+        path,
+        in ->
+            name.endsWith(".csv") || name.endsWith(".csv.gz")
+                ? loadCsv(in, name)
+                : loadJsonl(in, name),
+        CatalogFormatException::new);
   }
 
   public Catalog loadJsonl(BufferedReader in, String source) throws IOException {

@@ -1,14 +1,20 @@
 package io.moesearch.core.util;
 
+import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** File helpers shared by the loaders and the artifact code. */
 public final class Files2 {
@@ -30,6 +36,56 @@ public final class Files2 {
       throw e;
     }
     return new Utf8LineReader(in);
+  }
+
+  /** What {@link #readText} does with the open file. */
+  @FunctionalInterface
+  public interface LineReading<T> {
+    T read(Utf8LineReader in) throws IOException;
+  }
+
+  /**
+   * {@code reading} over {@link #openText}{@code (path)}. A file that cannot be read to its end
+   * (not gzip though named so, gzip data that ends early or is corrupt, an I/O error) fails with
+   * {@code failure} of one line naming the file and the last line read, such as {@code "<path>:
+   * gzip data ends early after line 120"}; a missing or unreadable file fails with the {@link
+   * FileSystemException} that names it.
+   *
+   * @throws FileSystemException if {@code path} cannot be opened
+   */
+  public static <T> T readText(
+      Path path, LineReading<T> reading, Function<String, ? extends RuntimeException> failure)
+      throws IOException {
+    Utf8LineReader in = null;
+    try {
+      in = openText(path);
+      try (Utf8LineReader open = in) {
+        return reading.read(open);
+      }
+    } catch (FileSystemException | FileNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      throw failure.apply(readFailure(path, in == null ? 0 : in.lineNumber(), e));
+    } catch (UncheckedIOException e) {
+      throw failure.apply(readFailure(path, in == null ? 0 : in.lineNumber(), e.getCause()));
+    }
+  }
+
+  private static String readFailure(Path path, long lines, IOException e) {
+    boolean gzip = path.getFileName().toString().endsWith(".gz");
+    if (e instanceof EOFException && gzip) {
+      return path + ": gzip data ends early after line " + lines;
+    }
+    if (e instanceof ZipException && lines == 0) {
+      return path + ": not gzip data (" + e.getMessage() + ")";
+    }
+    if (e instanceof ZipException) {
+      return path + ": corrupt gzip data after line " + lines + " (" + e.getMessage() + ")";
+    }
+    if (e instanceof Utf8LineReader.MalformedLineException m) {
+      return path + ":" + m.lineNumber() + ": not valid UTF-8";
+    }
+    return path + ": cannot be read after line " + lines + ": " + e;
   }
 
   /** Hex SHA-256 of a file's bytes. */

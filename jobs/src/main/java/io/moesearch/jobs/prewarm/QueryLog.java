@@ -58,7 +58,13 @@ public final class QueryLog {
     this.problems = problems;
   }
 
-  /** Reads and counts a log file; {@code problems} hears about each skipped line. */
+  /**
+   * Reads and counts a log file; {@code problems} hears about each skipped line.
+   *
+   * @throws IllegalArgumentException naming the file and the line reached if it cannot be read to
+   *     its end (not gzip though named so, gzip data that ends early), or has no CSV header
+   * @throws IOException if the file cannot be opened
+   */
   public static QueryLog read(Path file, QueryCodec codec, Consumer<String> problems)
       throws IOException {
     QueryLog log = new QueryLog(codec, problems);
@@ -66,21 +72,25 @@ public final class QueryLog {
     if (name.endsWith(".gz")) {
       name = name.substring(0, name.length() - 3);
     }
-    try (BufferedReader in = Files2.openText(file)) {
-      if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
-        log.readJsonLines(in, file.toString());
-      } else if (name.endsWith(".csv")) {
-        log.readCsv(in, file.toString());
-      } else {
-        String line;
-        while ((line = log.nextLine(in, file.toString())) != null) {
-          if (!line.isBlank()) {
-            log.add(line.strip(), 1, SearchQuery.DEFAULT_TOP_K, null, file + ":" + log.lines);
+    String format = name;
+    return Files2.readText(
+        file,
+        in -> {
+          if (format.endsWith(".jsonl") || format.endsWith(".ndjson")) {
+            log.readJsonLines(in, file.toString());
+          } else if (format.endsWith(".csv")) {
+            log.readCsv(in, file.toString());
+          } else {
+            String line;
+            while ((line = log.nextLine(in, file.toString())) != null) {
+              if (!line.isBlank()) {
+                log.add(line.strip(), 1, SearchQuery.DEFAULT_TOP_K, null, file + ":" + log.lines);
+              }
+            }
           }
-        }
-      }
-    }
-    return log;
+          return log;
+        },
+        IllegalArgumentException::new);
   }
 
   /** The next line, counted; a line that is not UTF-8 is reported and read as a blank one. */

@@ -50,49 +50,54 @@ public final class RoutingData {
    * name, and stops at a bad line (naming it) rather than skipping it. A {@code .csv} log has a
    * header naming a {@code text} (or {@code query}) column; {@code .gz} and a byte-order mark are
    * read. A popularity row ({@code count} above 1, JSON or CSV) is refused: it says how often a
-   * query was asked, not when, and the layout needs the order.
+   * query was asked, not when, and the layout needs the order. A file that cannot be read to its
+   * end (not gzip though named so, gzip data that ends early) fails naming it and the line reached.
    */
   public static List<String> readQueryLog(Path file, int limit) throws IOException {
     var json = new ObjectMapper();
     List<String> out = new ArrayList<>();
     String name = file.getFileName().toString();
-    try (BufferedReader in = Files2.openText(file)) {
-      if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
-        readCsvLog(in, file, limit, out);
-      } else {
-        int line = 0;
-        for (String raw = nextLine(in, file);
-            raw != null && out.size() < limit;
-            raw = nextLine(in, file)) {
-          line++;
-          String s = raw.strip();
-          if (s.isEmpty() || s.startsWith("#")) {
-            continue;
-          }
-          long count = 1;
-          if (s.startsWith("{")) {
-            JsonNode node;
-            try {
-              node = json.readTree(s);
-            } catch (JsonProcessingException e) {
-              throw new IllegalArgumentException(
-                  file + ":" + line + ": malformed JSON: " + e.getOriginalMessage());
+    Files2.readText(
+        file,
+        in -> {
+          if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+            readCsvLog(in, file, limit, out);
+          } else {
+            int line = 0;
+            for (String raw = nextLine(in, file);
+                raw != null && out.size() < limit;
+                raw = nextLine(in, file)) {
+              line++;
+              String s = raw.strip();
+              if (s.isEmpty() || s.startsWith("#")) {
+                continue;
+              }
+              long count = 1;
+              if (s.startsWith("{")) {
+                JsonNode node;
+                try {
+                  node = json.readTree(s);
+                } catch (JsonProcessingException e) {
+                  throw new IllegalArgumentException(
+                      file + ":" + line + ": malformed JSON: " + e.getOriginalMessage());
+                }
+                var text = node.hasNonNull("text") ? node.get("text") : node.get("query");
+                if (text == null || !text.isTextual() || text.asText().isBlank()) {
+                  throw new IllegalArgumentException(
+                      file
+                          + ":"
+                          + line
+                          + ": a JSON query line needs a non-empty \"text\" or \"query\"");
+                }
+                s = text.asText();
+                count = count(node.get("count"), file + ":" + line);
+              }
+              once(s, count, file + ":" + line, out);
             }
-            var text = node.hasNonNull("text") ? node.get("text") : node.get("query");
-            if (text == null || !text.isTextual() || text.asText().isBlank()) {
-              throw new IllegalArgumentException(
-                  file
-                      + ":"
-                      + line
-                      + ": a JSON query line needs a non-empty \"text\" or \"query\"");
-            }
-            s = text.asText();
-            count = count(node.get("count"), file + ":" + line);
           }
-          once(s, count, file + ":" + line, out);
-        }
-      }
-    }
+          return null;
+        },
+        IllegalArgumentException::new);
     if (out.isEmpty()) {
       throw new IllegalArgumentException(file + ": the query log holds no queries");
     }

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.QueryCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,5 +125,23 @@ class QueryLogTest {
           .as(name)
           .containsExactly(dir.resolve(name) + ":" + line + ": skipped (not valid UTF-8)");
     }
+  }
+
+  /** A gzipped log cut short fails naming the file and the line reached, not with a bare EOF. */
+  @Test
+  void aTruncatedGzipLogFailsNamingTheFile() throws Exception {
+    Path file = dir.resolve("log.txt.gz");
+    Files.write(file, Arrays.copyOf(gzip("mouse\n".repeat(5000)), 40));
+    assertThatThrownBy(() -> QueryLog.read(file, codec, problems::add))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(file + ": gzip data ends early after line ");
+  }
+
+  static byte[] gzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(bytes)) {
+      z.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
   }
 }

@@ -61,4 +61,13 @@ class RoutingQueryLogTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(log + ":2: not valid UTF-8");
   }
+
+  /** A log named .gz that is not gzip fails naming the file, not with a bare ZipException. */
+  @Test
+  void aLogThatIsNotGzipFailsNamingTheFile(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(dir.resolve("log.txt.gz"), "laptop\n");
+    assertThatThrownBy(() -> RoutingData.readQueryLog(log, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(log + ": not gzip data (Not in GZIP format)");
+  }
 }

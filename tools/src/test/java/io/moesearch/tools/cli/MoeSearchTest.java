@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,61 @@ class MoeSearchTest {
     assertThat(err.toString(StandardCharsets.UTF_8).strip())
         .as("before a Flink task fails on it")
         .isEqualTo("moe-search index build: embedder.model-path: no such file " + model);
+  }
+
+  /**
+   * A gzipped catalogue cut short (a copy interrupted, a disk filled) is named in one line with the
+   * line reached, as a missing file is; it failed with a stack trace and {@code EOFException:
+   * Unexpected end of ZLIB input stream}, naming no file.
+   */
+  @Test
+  void aTruncatedGzipCatalogueIsNamedInOneLine(@TempDir Path dir) throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      lines.append("{\"id\":\"p-").append(i).append("\",\"title\":\"cable ");
+      lines.append(i * 7919L).append("\"}\n");
+    }
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] whole = gz.toByteArray();
+    Path catalogue =
+        Files.write(dir.resolve("catalog.jsonl.gz"), Arrays.copyOf(whole, whole.length / 2));
+
+    assertThat(indexBuild(catalogue, dir)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .matches(
+            "moe-search index build: "
+                + Pattern.quote(catalogue.toAbsolutePath().toString())
+                + ": gzip data ends early after line [0-9]+");
+  }
+
+  /** A catalogue named .gz that is not gzip is named in one line. */
+  @Test
+  void aCatalogueThatIsNotGzipIsNamedInOneLine(@TempDir Path dir) throws Exception {
+    Path catalogue =
+        Files.writeString(dir.resolve("catalog.jsonl.gz"), "{\"id\":\"p\",\"title\":\"t\"}\n");
+    assertThat(indexBuild(catalogue, dir)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "moe-search index build: "
+                + catalogue.toAbsolutePath()
+                + ": not gzip data (Not in GZIP format)");
+  }
+
+  private static int indexBuild(Path catalogue, Path dir) {
+    return MoeSearch.run(
+        new String[] {
+          "index",
+          "build",
+          "--catalog",
+          catalogue.toString(),
+          "--out",
+          dir.resolve("idx").toString(),
+          "--set",
+          "cache.fill-key-file=" + dir.resolve("fill.key")
+        });
   }
 
   /**
