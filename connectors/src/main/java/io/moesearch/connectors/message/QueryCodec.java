@@ -178,20 +178,16 @@ public final class QueryCodec implements Serializable {
     }
   }
 
-  private SearchQuery toQuery(JsonNode root) {
-    String queryId = requiredString(root, "query_id");
-    requireWellFormed(queryId, "query_id");
-    if (queryId.isBlank()) {
-      throw new IllegalArgumentException("query_id must not be blank");
-    }
-    if (SearchQuery.codePoints(queryId) > SearchQuery.MAX_ID_CHARS) {
-      throw new IllegalArgumentException(
-          "query_id must be at most "
-              + SearchQuery.MAX_ID_CHARS
-              + " characters, got "
-              + SearchQuery.codePoints(queryId));
-    }
-    String raw = requiredString(root, "text");
+  /**
+   * A query text as the job searches, caches and echoes it: its {@link QueryNormalizer} form, of
+   * 1..{@code maxQueryChars} code points. For every reader of query texts (the codec, the prewarm
+   * and routing logs), so a text passes them all or none.
+   *
+   * @throws IllegalArgumentException (the reason a query is refused) if {@code raw} has an unpaired
+   *     surrogate, is blank in normal form, or is longer than {@code maxQueryChars} after
+   *     normalisation (or four times that before, which bounds the work)
+   */
+  public static String normalText(String raw, int maxQueryChars) {
     requireWellFormed(raw, "text");
     if (SearchQuery.codePoints(raw) > 4 * maxQueryChars) {
       // Bounds the normalisation work; a text this long cannot normalise to an allowed one.
@@ -217,6 +213,23 @@ public final class QueryCodec implements Serializable {
               + " characters after normalisation, got "
               + textChars);
     }
+    return text;
+  }
+
+  private SearchQuery toQuery(JsonNode root) {
+    String queryId = requiredString(root, "query_id");
+    requireWellFormed(queryId, "query_id");
+    if (queryId.isBlank()) {
+      throw new IllegalArgumentException("query_id must not be blank");
+    }
+    if (SearchQuery.codePoints(queryId) > SearchQuery.MAX_ID_CHARS) {
+      throw new IllegalArgumentException(
+          "query_id must be at most "
+              + SearchQuery.MAX_ID_CHARS
+              + " characters, got "
+              + SearchQuery.codePoints(queryId));
+    }
+    String text = normalText(requiredString(root, "text"), maxQueryChars);
     int topK = topK(root.get("top_k"));
     Filters filters = filters(root.get("filters"));
     long ts = timestamp(root.get("ts"));

@@ -8,7 +8,6 @@ import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.cache.CacheKey;
-import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
 import io.moesearch.core.util.Utf8LineReader;
@@ -219,14 +218,8 @@ public final class QueryLog {
     String key;
     try {
       q = new SearchQuery("prewarm", text, topK, f, 0, null);
-      if (text.codePointCount(0, text.length()) > codec.maxQueryChars()) {
-        throw new IllegalArgumentException(
-            "text longer than " + codec.maxQueryChars() + " characters");
-      }
-      if (QueryNormalizer.normalize(text).isEmpty()) {
-        // Only invisible or control characters (a zero-width space): no cache key, a bad line.
-        throw new IllegalArgumentException("text is blank in normal form");
-      }
+      // The job's bounds, after normalisation (NFKC can make 18 characters of one).
+      QueryCodec.normalText(text, codec.maxQueryChars());
       key = CacheKey.of(text, topK, f == null ? "" : f.canonical()).full();
     } catch (IllegalArgumentException e) {
       skip(where, e.getMessage());

@@ -2,8 +2,11 @@ package io.moesearch.jobs.prewarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import io.moesearch.connectors.message.ParseOutcome;
 import io.moesearch.connectors.message.QueryCodec;
+import io.moesearch.connectors.message.RawMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +52,7 @@ class QueryLogTest {
     assertThat(texts(rows.top(5))).containsExactly("ink=1");
     QueryLog csv = read("q.csv", "text,count", "\u2060,4", "paper,1");
     assertThat(texts(csv.top(5))).containsExactly("paper=1");
-    assertThat(problems).anyMatch(p -> p.contains("blank in normal form"));
+    assertThat(problems).anyMatch(p -> p.contains("text must not be blank"));
   }
 
   @Test
@@ -143,5 +146,28 @@ class QueryLogTest {
       z.write(text.getBytes(StandardCharsets.UTF_8));
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * A text is bounded after normalisation, as the job bounds it: NFKC makes 18 characters of
+   * U+FDFA, so a line of {@code query.max-chars} of them, which the job refuses, was pre-warmed
+   * under a key no query reaches, its fill records 18 times the size the bound allows.
+   */
+  @Test
+  void aTextLongerThanTheJobAcceptsOnceNormalisedIsSkipped() throws Exception {
+    String text = "\uFDFA".repeat(codec.maxQueryChars());
+    byte[] event =
+        ("{\"query_id\":\"q\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+    assertThat(codec.parse(new RawMessage("t", 0, 0, 0L, null, event)))
+        .as("the job's verdict on the same text")
+        .isInstanceOf(ParseOutcome.Rejected.class);
+
+    QueryLog log = read("log.txt", text, "mouse");
+
+    assertThat(texts(log.top(5))).containsExactly("mouse=1");
+    assertThat(problems)
+        .singleElement(STRING)
+        .contains("log.txt:1")
+        .contains("at most " + codec.maxQueryChars() + " characters after normalisation");
   }
 }
