@@ -3,6 +3,7 @@ package io.moesearch.jobs.routing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.gate.Gate;
@@ -52,8 +53,13 @@ public final class RoutingData {
    * read. A popularity row ({@code count} above 1, JSON or CSV) is refused: it says how often a
    * query was asked, not when, and the layout needs the order. A file that cannot be read to its
    * end (not gzip though named so, gzip data that ends early) fails naming it and the line reached.
+   *
+   * <p>Each text is kept in the form the job routes ({@link QueryCodec#normalText}); one the job
+   * refuses (blank in that form, or longer than {@code maxQueryChars}) is skipped, and does not
+   * count towards {@code limit}.
    */
-  public static List<String> readQueryLog(Path file, int limit) throws IOException {
+  public static List<String> readQueryLog(Path file, int limit, int maxQueryChars)
+      throws IOException {
     var json = new ObjectMapper();
     List<String> out = new ArrayList<>();
     String name = file.getFileName().toString();
@@ -61,7 +67,7 @@ public final class RoutingData {
         file,
         in -> {
           if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
-            readCsvLog(in, file, limit, out);
+            readCsvLog(in, file, limit, maxQueryChars, out);
           } else {
             int line = 0;
             for (String raw = nextLine(in, file);
@@ -92,7 +98,7 @@ public final class RoutingData {
                 s = text.asText();
                 count = count(node.get("count"), file + ":" + line);
               }
-              once(s, count, file + ":" + line, out);
+              once(s, count, file + ":" + line, maxQueryChars, out);
             }
           }
           return null;
@@ -114,7 +120,8 @@ public final class RoutingData {
   }
 
   /** A CSV log: a header naming {@code text} (or {@code query}), optionally {@code count}. */
-  private static void readCsvLog(BufferedReader in, Path file, int limit, List<String> out) {
+  private static void readCsvLog(
+      BufferedReader in, Path file, int limit, int maxQueryChars, List<String> out) {
     CsvReader csv = new CsvReader(in);
     CsvReader.Row header = csv.next();
     int text = -1;
@@ -154,7 +161,7 @@ public final class RoutingData {
           throw new IllegalArgumentException(where + ": count must be at least 1");
         }
       }
-      once(q, n, where, out);
+      once(q, n, where, maxQueryChars, out);
     }
   }
 
@@ -169,15 +176,25 @@ public final class RoutingData {
     return n.asLong();
   }
 
-  /** Adds {@code text}, asked once; a count above 1 is a popularity row, refused. */
-  private static void once(String text, long count, String where, List<String> out) {
+  /**
+   * Adds {@code text}'s normal form, asked once, unless the job refuses the text; a count above 1
+   * is a popularity row, refused.
+   */
+  private static void once(
+      String text, long count, String where, int maxQueryChars, List<String> out) {
     if (count > 1) {
       throw new IllegalArgumentException(
           where
               + ": a count above 1 is a popularity row (for prewarm); the routing update needs"
               + " the log as asked, one line per query, in order");
     }
-    out.add(text);
+    String normal;
+    try {
+      normal = QueryCodec.normalText(text, maxQueryChars);
+    } catch (IllegalArgumentException refused) {
+      return; // never routed by the job, so no part of what the gate learns
+    }
+    out.add(normal);
   }
 
   /** Embeds texts in batches of 32, reporting progress every ~500. */

@@ -15,6 +15,7 @@ import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.jobs.config.RoutingOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -66,7 +67,8 @@ public final class RoutingUpdateJob {
       List<String> texts;
       if (options.queryLog() != null) {
         source = options.queryLog().toString();
-        texts = RoutingData.readQueryLog(options.queryLog(), limit);
+        texts =
+            RoutingData.readQueryLog(options.queryLog(), limit, config.get(QueryOptions.MAX_CHARS));
       } else {
         source = "product titles (seed " + settings.seed() + ")";
         texts = RoutingData.titleQueries(catalog, limit, settings.seed());
