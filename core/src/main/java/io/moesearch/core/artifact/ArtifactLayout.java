@@ -17,8 +17,8 @@ public final class ArtifactLayout {
   public static final String LEXICAL = "lexical";
 
   /**
-   * A compacted version's catalogue (JSONL, gzipped; {@code in_stock: false} marks a product out of
-   * stock): what the next compaction starts from.
+   * A version's catalogue (JSONL, gzipped; {@code in_stock: false} marks a product out of stock),
+   * in ordinal order: what its build tasks and the next compaction read.
    */
   public static final String CATALOG = "catalog.jsonl.gz";
 

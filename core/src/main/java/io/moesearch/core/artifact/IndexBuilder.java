@@ -2,7 +2,10 @@ package io.moesearch.core.artifact;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.CatalogLoader;
+import io.moesearch.core.catalog.CatalogWriter;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
@@ -227,13 +230,47 @@ public final class IndexBuilder {
   }
 
   /**
+   * Writes a new version's copy of its catalogue ({@value ArtifactLayout#CATALOG}), the first step
+   * of a build or a compaction: the version's build tasks and every later compaction read this copy
+   * ({@link #readCatalog}), never the input file, which may change meanwhile.
+   *
+   * @return the copy
+   */
+  public static Path writeCatalog(Path artifact, Catalog catalog) throws IOException {
+    Files.createDirectories(artifact);
+    return CatalogWriter.writeJsonl(catalog.products(), artifact.resolve(ArtifactLayout.CATALOG));
+  }
+
+  /**
+   * A version's catalogue, in ordinal order: the copy {@link #writeCatalog} wrote.
+   *
+   * @throws ArtifactException if the version holds no copy (it was built before versions kept one)
+   * @throws IOException if it cannot be read
+   */
+  public static Catalog readCatalog(Path artifact) throws IOException {
+    Path copy = artifact.resolve(ArtifactLayout.CATALOG);
+    if (!Files.exists(copy)) {
+      throw new ArtifactException(
+          "index "
+              + artifact
+              + " holds no "
+              + ArtifactLayout.CATALOG
+              + " (it was built before versions kept their catalogue): build a new version with"
+              + " index build");
+    }
+    return new CatalogLoader(BadLinePolicy.FAIL, b -> {}).load(copy);
+  }
+
+  /**
    * Writes the vectors, ids, gate and lexical index; returns their checksums (relative path →
-   * SHA-256).
+   * SHA-256) and that of the catalogue copy, which {@link #writeCatalog} must have written.
    */
   public static Map<String, String> writeShared(
       Path artifact, Catalog catalog, VectorStore vectors, Gate gate, int[][] members)
       throws IOException {
-    Files.createDirectories(artifact);
+    if (!Files.exists(artifact.resolve(ArtifactLayout.CATALOG))) {
+      throw new IllegalStateException("write the catalogue copy (writeCatalog) first");
+    }
     writeMembers(artifact, members);
     vectors.write(artifact.resolve(ArtifactLayout.VECTORS));
     float[][] w = new float[gate.experts()][];
@@ -261,6 +298,7 @@ public final class IndexBuilder {
     Map<String, String> files = new TreeMap<>();
     for (String f :
         List.of(
+            ArtifactLayout.CATALOG,
             ArtifactLayout.VECTORS,
             ArtifactLayout.GATE,
             ArtifactLayout.IDS,
@@ -421,6 +459,7 @@ public final class IndexBuilder {
       long t2 = System.nanoTime();
       String version = newVersion();
       Path dir = root.resolve(version);
+      writeCatalog(dir, catalog);
       Map<String, String> shared = writeShared(dir, catalog, store, gate, members);
       List<Manifest.ExpertInfo> experts = new ArrayList<>();
       for (int e = 0; e < members.length; e++) {

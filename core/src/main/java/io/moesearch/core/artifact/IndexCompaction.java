@@ -1,9 +1,6 @@
 package io.moesearch.core.artifact;
 
-import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.Catalog;
-import io.moesearch.core.catalog.CatalogLoader;
-import io.moesearch.core.catalog.CatalogWriter;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.gate.ExpertPlacement;
@@ -29,12 +26,12 @@ import java.util.TreeMap;
  * with the live updates folded in ({@link CatalogFold}). The version keeps the base's gate, build
  * settings and layout, so every product lands in the experts the running job assigned it live;
  * vectors of products whose text is unchanged are reused and only new or re-worded products are
- * embedded. Besides the built files it holds {@value ArtifactLayout#CATALOG} (what the next
- * compaction starts from), {@value ArtifactLayout#FOLDED} and {@value ArtifactLayout#OUT_OF_STOCK}.
+ * embedded. Besides a built version's files (its catalogue, {@value ArtifactLayout#CATALOG}, what
+ * the next compaction starts from, among them) it holds {@value ArtifactLayout#FOLDED}.
  *
  * <p>Order: {@link #prepare} (shared files), then each expert's index ({@link
- * IndexBuilder#writeExpert} over {@link Prepared#catalogFile}), then {@link #finish} (the manifest,
- * last, and {@code LATEST}).
+ * IndexBuilder#writeExpert} over {@link IndexBuilder#readCatalog} of {@link Prepared#dir}), then
+ * {@link #finish} (the manifest, last, and {@code LATEST}).
  */
 public final class IndexCompaction {
   private IndexCompaction() {}
@@ -57,48 +54,17 @@ public final class IndexCompaction {
       int[][] members,
       VectorStore vectors,
       Map<String, String> sharedFiles,
-      int embedded) {
-
-    /** The folded catalogue, which the expert indexes are written from. */
-    public Path catalogFile() {
-      return dir.resolve(ArtifactLayout.CATALOG);
-    }
-  }
+      int embedded) {}
 
   /**
-   * The base version's catalogue: its own {@value ArtifactLayout#CATALOG} when it is compacted,
-   * else the products of {@code catalogPath} (the catalogue it was built from) in its ordinal
-   * order.
+   * The base version's catalogue, in its ordinal order: the copy it holds, written when it was
+   * built or compacted ({@link IndexBuilder#readCatalog}).
    *
-   * @throws ArtifactException if {@code catalogPath} lacks a product of the base
-   * @throws IOException if a catalogue cannot be read
+   * @throws ArtifactException if it holds none (it was built before versions kept one)
+   * @throws IOException if the copy cannot be read
    */
-  public static List<Product> baseCatalogue(IndexArtifact base, Path catalogPath)
-      throws IOException {
-    CatalogLoader loader = new CatalogLoader(BadLinePolicy.SKIP, b -> {});
-    if (base.manifest().files().containsKey(ArtifactLayout.CATALOG)) {
-      return loader.load(base.dir().resolve(ArtifactLayout.CATALOG)).products();
-    }
-    Map<String, Product> byId = new HashMap<>();
-    for (Product p : loader.load(catalogPath).products()) {
-      byId.put(p.id(), p);
-    }
-    List<Product> out = new ArrayList<>(base.ids().size());
-    for (String id : base.ids()) {
-      Product p = byId.get(id);
-      if (p == null) {
-        throw new ArtifactException(
-            "the catalogue "
-                + catalogPath
-                + " does not hold product "
-                + id
-                + " of index "
-                + base.version()
-                + " (catalog.path must name the catalogue the index was built from)");
-      }
-      out.add(p);
-    }
-    return out;
+  public static List<Product> baseCatalogue(IndexArtifact base) throws IOException {
+    return IndexBuilder.readCatalog(base.dir()).products();
   }
 
   /** The build settings the base version was written with. */
@@ -120,8 +86,8 @@ public final class IndexCompaction {
   /**
    * Writes the new version's shared files under {@code root}: vectors (reused or embedded with
    * {@code embedder}, which must be the base's model), ids, gate (the base's), members (assigned
-   * with the base's gate and settings), the lexical index, the layout, and the three compaction
-   * files.
+   * with the base's gate and settings), the lexical index, the layout, the folded catalogue's copy,
+   * its out-of-stock products and the folded updates.
    *
    * @param baseProducts the base's catalogue ({@link #baseCatalogue}), whose texts decide which
    *     vectors are reused
@@ -170,6 +136,7 @@ public final class IndexCompaction {
     int[][] members = IndexBuilder.expertMembers(base.gate(), store, s);
     String version = IndexBuilder.newVersion();
     Path dir = root.resolve(version);
+    IndexBuilder.writeCatalog(dir, catalog);
     Map<String, String> files =
         new TreeMap<>(IndexBuilder.writeShared(dir, catalog, store, base.gate(), members));
     if (base.manifest().files().containsKey(ExpertPlacement.FILE)) {
@@ -179,18 +146,10 @@ public final class IndexCompaction {
           StandardCopyOption.REPLACE_EXISTING);
       files.put(ExpertPlacement.FILE, Files2.sha256(dir.resolve(ExpertPlacement.FILE)));
     }
-    CatalogWriter.writeJsonl(products, dir.resolve(ArtifactLayout.CATALOG));
     List<String> folded = new ArrayList<>();
     new TreeMap<>(fold.folded()).forEach((id, ts) -> folded.add(id + "\t" + ts));
     Files.write(dir.resolve(ArtifactLayout.FOLDED), folded, StandardCharsets.UTF_8);
-    Files.write(
-        dir.resolve(ArtifactLayout.OUT_OF_STOCK),
-        products.stream().filter(p -> !p.inStock()).map(Product::id).toList(),
-        StandardCharsets.UTF_8);
-    for (String f :
-        List.of(ArtifactLayout.CATALOG, ArtifactLayout.FOLDED, ArtifactLayout.OUT_OF_STOCK)) {
-      files.put(f, Files2.sha256(dir.resolve(f)));
-    }
+    files.put(ArtifactLayout.FOLDED, Files2.sha256(dir.resolve(ArtifactLayout.FOLDED)));
     return new Prepared(dir, version, s, members, store, files, toEmbed.size());
   }
 
@@ -244,7 +203,7 @@ public final class IndexCompaction {
       int updatesRead)
       throws IOException {
     Prepared p = prepare(base, baseProducts, fold, embedder, root, embedBatchSize);
-    Catalog folded = new CatalogLoader(BadLinePolicy.FAIL, b -> {}).load(p.catalogFile());
+    Catalog folded = IndexBuilder.readCatalog(p.dir());
     List<Manifest.ExpertInfo> experts = new ArrayList<>();
     for (int e = 0; e < p.members().length; e++) {
       experts.add(

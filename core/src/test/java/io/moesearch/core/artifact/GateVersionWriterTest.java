@@ -39,6 +39,7 @@ class GateVersionWriterTest {
     Gate gate = IndexBuilder.trainGate(store, s);
     int[][] members = IndexBuilder.expertMembers(gate, store, s);
     Path dir = root.resolve("v1");
+    IndexBuilder.writeCatalog(dir, catalog);
     Map<String, String> shared = IndexBuilder.writeShared(dir, catalog, store, gate, members);
     List<Manifest.ExpertInfo> experts = new ArrayList<>();
     for (int e = 0; e < members.length; e++) {

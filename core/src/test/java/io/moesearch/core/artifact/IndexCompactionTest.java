@@ -3,6 +3,8 @@ package io.moesearch.core.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
@@ -14,6 +16,7 @@ import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.Term;
@@ -66,7 +69,7 @@ class IndexCompactionTest {
 
   @Test
   void aCompactedVersionHoldsTheFoldedCatalogue() throws Exception {
-    List<Product> products = IndexCompaction.baseCatalogue(base, catalogFile);
+    List<Product> products = IndexCompaction.baseCatalogue(base);
     assertThat(products).hasSize(120);
     CatalogFold f = fold(base, products);
     Product reworded = products.get(1);
@@ -115,7 +118,7 @@ class IndexCompactionTest {
     assertThat(found).as("the new product is in its expert's HNSW graph").isTrue();
 
     // A second compaction starts from the first's catalogue and timestamps.
-    List<Product> again = IndexCompaction.baseCatalogue(next, Path.of("unused"));
+    List<Product> again = IndexCompaction.baseCatalogue(next);
     assertThat(again).extracting(Product::id).containsExactlyElementsOf(next.ids());
     CatalogFold f2 = fold(next, again);
     assertThat(f2.patch(products.get(2).id(), 2.0, null, 12))
@@ -130,15 +133,50 @@ class IndexCompactionTest {
         .containsExactly(base.version(), next.version());
   }
 
+  /**
+   * A built version's catalogue is the copy it holds, not {@code catalog.path} read again: the file
+   * may have been re-exported since the build (same ids, a title re-worded), and taking its text as
+   * the base's counted the product as unchanged, so its vector, embedded from the old text, was
+   * reused beside the new text's terms, in this version and every later one.
+   */
   @Test
-  void aCatalogueThatLacksABaseProductIsRefused() throws Exception {
-    Path partial =
-        SmallIndex.writeJsonl(
-            new Catalog(catalog.products().subList(1, 120), List.of()),
-            root.resolve("partial.jsonl.gz"));
-    assertThatThrownBy(() -> IndexCompaction.baseCatalogue(base, partial))
+  void aBuiltVersionsCatalogueIsTheCopyItHoldsNotTheFileReExportedSince() throws Exception {
+    List<Product> reworded = new ArrayList<>(catalog.products());
+    Product p = reworded.get(0);
+    reworded.set(
+        0,
+        new Product(p.id(), "Garden hose 25 m, green", p.brand(), p.model(), "", p.price(), null));
+    SmallIndex.writeJsonl(new Catalog(reworded, List.of()), catalogFile);
+
+    assertThat(base.manifest().files()).containsKey(ArtifactLayout.CATALOG);
+    assertThat(IndexCompaction.baseCatalogue(base))
+        .as("the catalogue %s was built from", base.version())
+        .containsExactlyElementsOf(catalog.products());
+  }
+
+  /** A version built before versions kept their catalogue is refused, saying what to do. */
+  @Test
+  void aVersionWithoutACatalogueCopyIsRefused() throws Exception {
+    Path dir = base.dir().resolveSibling("without-copy");
+    try (var files = Files.walk(base.dir())) {
+      for (Path f : files.toList()) {
+        Path to = dir.resolve(base.dir().relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else if (!f.getFileName().toString().equals(ArtifactLayout.CATALOG)) {
+          Files.copy(f, to);
+        }
+      }
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(dir.resolve(ArtifactLayout.MANIFEST).toFile());
+    ((ObjectNode) manifest.get("files")).remove(ArtifactLayout.CATALOG);
+    json.writeValue(dir.resolve(ArtifactLayout.MANIFEST).toFile(), manifest);
+    IndexArtifact old = IndexArtifact.load(dir, 0);
+
+    assertThatThrownBy(() -> IndexCompaction.baseCatalogue(old))
         .isInstanceOf(ArtifactException.class)
-        .hasMessageContaining("catalog.path");
-    assertThat(Files.exists(partial)).isTrue();
+        .hasMessageContaining("holds no " + ArtifactLayout.CATALOG)
+        .hasMessageContaining("index build");
   }
 }

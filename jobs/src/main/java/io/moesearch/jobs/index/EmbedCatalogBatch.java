@@ -1,12 +1,11 @@
 package io.moesearch.jobs.index;
 
 import io.moesearch.core.artifact.IndexBuilder;
-import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.Catalog;
-import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.embed.EmbeddingModel;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.flink.api.common.accumulators.IntCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Embeds one length-sorted batch of the catalogue and writes it to the build's work directory;
- * emits the number of products embedded. Each subtask loads the catalogue and its own model in
- * {@code open()}; batch numbers index {@link IndexBuilder#embeddingBatches}, which is
- * deterministic, so every subtask agrees on what batch {@code b} holds. Progress is logged per
- * subtask.
+ * emits the number of products embedded. Each subtask loads the version's catalogue copy ({@link
+ * IndexBuilder#readCatalog}) and its own model in {@code open()}; batch numbers index {@link
+ * IndexBuilder#embeddingBatches}, which is deterministic, so every subtask agrees on what batch
+ * {@code b} holds. Progress is logged per subtask.
  */
 public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EmbedCatalogBatch.class);
@@ -27,7 +26,7 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   /** Accumulator with the number of products embedded so far, polled by the client for progress. */
   public static final String PROGRESS_ACCUMULATOR = "products-embedded";
 
-  private final String catalogPath;
+  private final String artifactDir;
   private final String workDir;
   private final EmbedderConfig embedderConfig;
   private final int batchSize;
@@ -41,17 +40,21 @@ public final class EmbedCatalogBatch extends RichMapFunction<Integer, Integer> {
   private transient long lastLog;
   private transient String subtask;
 
+  /**
+   * @param artifactDir the version being built, which holds its catalogue copy
+   * @param workDir where the embedded batches go
+   */
   public EmbedCatalogBatch(
-      String catalogPath, String workDir, EmbedderConfig embedderConfig, int batchSize) {
-    this.catalogPath = catalogPath;
+      String artifactDir, String workDir, EmbedderConfig embedderConfig, int batchSize) {
+    this.artifactDir = artifactDir;
     this.workDir = workDir;
     this.embedderConfig = embedderConfig;
     this.batchSize = batchSize;
   }
 
   @Override
-  public void open(OpenContext ctx) {
-    catalog = new CatalogLoader(BadLinePolicy.SKIP, b -> {}).loadUnchecked(Path.of(catalogPath));
+  public void open(OpenContext ctx) throws IOException {
+    catalog = IndexBuilder.readCatalog(Path.of(artifactDir));
     batches = IndexBuilder.embeddingBatches(catalog, batchSize);
     model = EmbeddingModel.load(embedderConfig);
     embedder = model.newEmbedder();

@@ -32,6 +32,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * The index build, as two Flink batch jobs around a client-side gate training step:
  *
  * <ol>
+ *   <li>copy the loaded catalogue into the new version, which the tasks read;
  *   <li>embed the catalogue in parallel, in length-sorted batches;
  *   <li>train the gate (spherical k-means) and write vectors, gate, ids and the lexical index;
  *   <li>write one HNSW index per expert, keyed by expert so experts build in parallel;
@@ -126,13 +127,16 @@ public final class IndexBuildJob {
     Path dir = root.resolve(version);
     Path work = root.resolve(".build-" + version);
     Files.createDirectories(work);
+    boolean written = false;
     try {
+      // The tasks read this copy, not catalog.path, which may change while the build runs.
+      IndexBuilder.writeCatalog(dir, catalog);
       env.fromData(IntStream.range(0, batches).boxed().toList())
           .name("catalogue-batches")
           .rebalance()
           .map(
               new EmbedCatalogBatch(
-                  catalogPath.toString(), work.toString(), config.embedder(), s.embedBatchSize()))
+                  dir.toString(), work.toString(), config.embedder(), s.embedBatchSize()))
           .setParallelism(parallelism)
           .name("embed")
           .uid("embed")
@@ -158,7 +162,7 @@ public final class IndexBuildJob {
       env.fromData(IntStream.range(0, s.experts()).boxed().toList())
           .name("experts")
           .keyBy(e -> e)
-          .map(new WriteExpertIndex(catalogPath.toString(), dir.toString(), s))
+          .map(new WriteExpertIndex(dir.toString(), s))
           .setParallelism(parallelism)
           .name("write-expert-index")
           .uid("write-expert-index")
@@ -179,10 +183,14 @@ public final class IndexBuildJob {
           IndexBuilder.writeManifest(
               dir, version, config.embedder().modelId(), store, s, shared, experts, seconds);
       IndexBuilder.markLatest(root, version);
+      written = true;
       log.accept(String.format("index %s written to %s in %.1f s", version, dir, (t3 - t0) / 1e9));
       return new Result(dir, m, catalog.badLines().size());
     } finally {
       Files2.deleteRecursively(work);
+      if (!written) {
+        Files2.deleteRecursively(dir); // no manifest: not a version
+      }
     }
   }
 }

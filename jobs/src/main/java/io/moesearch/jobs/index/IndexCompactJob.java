@@ -50,8 +50,8 @@ import org.apache.flink.util.CloseableIterator;
  *       drops the delta entries it folded.
  * </ol>
  *
- * The base is {@code LATEST} under {@code index.root}; a built base's catalogue is read from {@code
- * catalog.path} (which must hold every product of the base).
+ * The base is {@code LATEST} under {@code index.root}; its catalogue is the copy it holds ({@link
+ * IndexCompaction#baseCatalogue}).
  */
 public final class IndexCompactJob {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
@@ -111,7 +111,7 @@ public final class IndexCompactJob {
         Comparator.comparingInt(RawMessage::partition).thenComparingLong(RawMessage::offset));
     long t1 = System.nanoTime();
 
-    List<Product> baseProducts = IndexCompaction.baseCatalogue(base, config.catalogPath());
+    List<Product> baseProducts = IndexCompaction.baseCatalogue(base);
     Manifest.GateInfo g = base.manifest().gate();
     CatalogFold fold =
         new CatalogFold(
@@ -162,7 +162,7 @@ public final class IndexCompactJob {
     env.fromData(IntStream.range(0, experts).boxed().toList())
         .name("experts")
         .keyBy(e -> e)
-        .map(new WriteExpertIndex(p.catalogFile().toString(), p.dir().toString(), p.settings()))
+        .map(new WriteExpertIndex(p.dir().toString(), p.settings()))
         .setParallelism(config.get(IndexOptions.PARALLELISM))
         .name("write-expert-index")
         .uid("write-expert-index")

@@ -2,9 +2,7 @@ package io.moesearch.jobs.index;
 
 import io.moesearch.core.artifact.ArtifactLayout;
 import io.moesearch.core.artifact.IndexBuilder;
-import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.catalog.Catalog;
-import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorStore;
 import java.nio.file.Path;
@@ -13,10 +11,9 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 
 /**
  * Writes one expert's Lucene HNSW index into the artifact directory; emits the expert id. The
- * shared files (vectors and the expert membership) must already be written.
+ * shared files (the catalogue copy, vectors and the expert membership) must already be written.
  */
 public final class WriteExpertIndex extends RichMapFunction<Integer, Integer> {
-  private final String catalogPath;
   private final String artifactDir;
   private final IndexBuildSettings settings;
 
@@ -24,8 +21,7 @@ public final class WriteExpertIndex extends RichMapFunction<Integer, Integer> {
   private transient VectorStore vectors;
   private transient int[][] members;
 
-  public WriteExpertIndex(String catalogPath, String artifactDir, IndexBuildSettings settings) {
-    this.catalogPath = catalogPath;
+  public WriteExpertIndex(String artifactDir, IndexBuildSettings settings) {
     this.artifactDir = artifactDir;
     this.settings = settings;
   }
@@ -33,7 +29,7 @@ public final class WriteExpertIndex extends RichMapFunction<Integer, Integer> {
   @Override
   public void open(OpenContext ctx) throws Exception {
     Path dir = Path.of(artifactDir);
-    catalog = new CatalogLoader(BadLinePolicy.SKIP, b -> {}).load(Path.of(catalogPath));
+    catalog = IndexBuilder.readCatalog(dir);
     vectors = VectorStore.read(dir.resolve(ArtifactLayout.VECTORS));
     members = IndexBuilder.readMembers(dir);
   }

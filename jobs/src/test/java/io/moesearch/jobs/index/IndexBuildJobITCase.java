@@ -3,6 +3,7 @@ package io.moesearch.jobs.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.testing.SmallIndex;
@@ -51,6 +52,9 @@ class IndexBuildJobITCase {
         .isGreaterThanOrEqualTo(250);
     assertThat(a.ids())
         .containsExactlyElementsOf(catalog.products().stream().map(p -> p.id()).toList());
+    assertThat(IndexCompaction.baseCatalogue(a))
+        .as("the version's own copy of the catalogue it was built from")
+        .containsExactlyElementsOf(catalog.products());
     assertThat(log).anyMatch(l -> l.contains("embedded 250 products"));
     assertThat(dir.resolve("index"))
         .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".build-"));

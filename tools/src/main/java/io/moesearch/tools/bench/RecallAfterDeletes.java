@@ -162,6 +162,7 @@ public final class RecallAfterDeletes {
     try {
       Gate gate = IndexBuilder.trainGate(vectors, s);
       int[][] members = IndexBuilder.expertMembers(gate, vectors, s);
+      IndexBuilder.writeCatalog(dir, catalog);
       Map<String, String> shared = IndexBuilder.writeShared(dir, catalog, vectors, gate, members);
       List<Manifest.ExpertInfo> experts =
           IntStream.range(0, members.length)

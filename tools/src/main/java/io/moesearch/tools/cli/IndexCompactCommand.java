@@ -25,17 +25,11 @@ import picocli.CommandLine.Option;
             and writes a new version with the same gate, settings and expert layout (Flink batch jobs
             on a local MiniCluster), its manifest recording the offsets it folded up to; then points
             <index.root>/LATEST at it. A running job that follows index.root swaps it in and drops the
-            delta entries it holds. A built base's catalogue is read from catalog.path. Needs
+            delta entries it holds. The base's catalogue is the copy the version holds
+            (catalog.jsonl.gz, written by index build and index compact). Needs
             kafka.bootstrap-servers."""
     })
 final class IndexCompactCommand extends CliCommand {
-  @Option(
-      names = "--catalog",
-      paramLabel = "PATH",
-      descriptionKey = "catalog.path",
-      parameterConsumer = CommonOptions.Setting.class)
-  private String catalog;
-
   @Option(
       names = "--out",
       paramLabel = "DIR",
