@@ -33,14 +33,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -81,7 +84,11 @@ import org.slf4j.LoggerFactory;
  * the first request a slot serves with it drops those entries from the slot's delta ({@link
  * StateDescriptors#liveDeltaFoldedInto} records which version; {@code liveDeltaEntriesFolded}), and
  * later requests routed with an older version of the same line are served with the compacted one
- * ({@code requestsServedByCompactedVersion}), which holds what was dropped.
+ * ({@code requestsServedByCompactedVersion}), which holds what was dropped. A restart fails, naming
+ * it, when a slot's compacted version was removed while the job was down and the version it opens
+ * was not compacted from it ({@link ServingVersions#requireFoldedKept}): it would serve without the
+ * dropped entries (a deleted product back). Every slot's version is also in operator union state
+ * ({@link StateDescriptors#liveDeltaFoldedSlots}), so this is checked in {@code open()}.
  *
  * <p>Overload ({@link #shedAfter}): a request whose query has waited {@code
  * overload.max-sojourn-ms} or longer since its embedding ({@link Sojourn}: here, the queue in front
@@ -143,6 +150,15 @@ public final class ExpertRetrieval
   private transient RecentMax deltaLag;
   private transient ValueState<String> foldedInto;
   private transient Map<Integer, FoldedInto> foldedBySlot;
+
+  /**
+   * Every slot's {@link #foldedInto} this subtask knows of, by slot: restored from operator union
+   * state (all subtasks'), checked before serving ({@link #open}), then the owned slots' kept and
+   * written back on each checkpoint.
+   */
+  private transient ListState<Tuple2<Integer, String>> foldedSlotsState;
+
+  private transient Map<Integer, String> foldedSlots;
 
   /**
    * What each compacted version a slot swapped to folded ({@link IndexArtifact#folded}), by dir.
@@ -254,9 +270,18 @@ public final class ExpertRetrieval
     return this;
   }
 
-  /** Notes whether this subtask restarts from a checkpoint or savepoint (its state is keyed). */
+  /**
+   * Notes whether this subtask restarts from a checkpoint or savepoint, and restores every slot's
+   * {@link StateDescriptors#liveDeltaFoldedSlots} for {@link #open} to check.
+   */
   @Override
-  public void initializeState(FunctionInitializationContext ctx) {
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    foldedSlotsState =
+        ctx.getOperatorStateStore().getUnionListState(StateDescriptors.liveDeltaFoldedSlots());
+    foldedSlots = new HashMap<>();
+    for (Tuple2<Integer, String> e : foldedSlotsState.get()) {
+      foldedSlots.put(e.f0, e.f1);
+    }
     bound =
         shedAfterMillis == 0
             ? null
@@ -267,7 +292,11 @@ public final class ExpertRetrieval
   }
 
   @Override
-  public void snapshotState(FunctionSnapshotContext ctx) {}
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    List<Tuple2<Integer, String>> owned = new ArrayList<>(foldedSlots.size());
+    foldedSlots.forEach((slot, dir) -> owned.add(Tuple2.of(slot, dir)));
+    foldedSlotsState.update(owned);
+  }
 
   @Override
   public void open(OpenContext ctx) {
@@ -276,6 +305,7 @@ public final class ExpertRetrieval
     IndexArtifact start =
         ServingVersions.current(
             Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
+    requireFoldedKept(start);
     lastDir = start.dir().toAbsolutePath().normalize().toString();
     versions.put(lastDir, new Version(lastDir, start));
     lastVersion = start.version();
@@ -303,6 +333,31 @@ public final class ExpertRetrieval
     metrics.gauge("liveDeltaLagMs", () -> deltaLag.max(System.currentTimeMillis()));
     deltaFolded = metrics.counter("liveDeltaEntriesFolded");
     servedByCompacted = metrics.counter("requestsServedByCompactedVersion");
+  }
+
+  /**
+   * Fails the (re)start, naming the directory, when a slot's delta was pruned for a compacted
+   * version that can no longer be opened and {@code start} does not hold what it folded ({@link
+   * ServingVersions#requireFoldedKept}): served with {@code start}, the slot would bring back the
+   * products deleted before that compaction. Every slot's is checked (the restored union state
+   * holds all subtasks'), as every subtask opens the same version; afterwards only the slots this
+   * subtask owns are kept. Depends on the restored state and the index root only, never on a
+   * record.
+   */
+  private void requireFoldedKept(IndexArtifact start) {
+    for (Map.Entry<Integer, String> e : foldedSlots.entrySet()) {
+      ServingVersions.requireFoldedKept(Path.of(e.getValue()), start, "slot " + e.getKey());
+    }
+    var task = getRuntimeContext().getTaskInfo();
+    foldedSlots
+        .keySet()
+        .removeIf(
+            slot ->
+                KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                        slot,
+                        task.getMaxNumberOfParallelSubtasks(),
+                        task.getNumberOfParallelSubtasks())
+                    != task.getIndexOfThisSubtask());
   }
 
   /**
@@ -344,6 +399,7 @@ public final class ExpertRetrieval
       }
       deltaFolded.inc(dropped.size());
       foldedInto.update(v.dir);
+      foldedSlots.put(slot, v.dir);
       FoldedInto now = new FoldedInto(v.dir, Set.copyOf(c.lineage()));
       foldedBySlot.put(slot, now);
       if (ExpertRequest.isLexical(slot)) {
@@ -365,6 +421,9 @@ public final class ExpertRetrieval
       String dir = foldedInto.value();
       f = dir == null ? FoldedInto.NONE : new FoldedInto(dir, lineageOf(dir));
       foldedBySlot.put(slot, f);
+      if (dir != null) {
+        foldedSlots.put(slot, dir); // new here only after a restore from an older build
+      }
     }
     return f;
   }

@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.connectors.message.CatalogUpdateCodec;
@@ -8,8 +9,11 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.ArtifactException;
+import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
+import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
@@ -22,6 +26,7 @@ import io.moesearch.core.live.RecentMax;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
+import io.moesearch.core.util.Files2;
 import io.moesearch.state.StateDescriptors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -600,6 +605,156 @@ class LiveCatalogTest {
     assertThat(ids(searchIn(next.dir(), "qqzv copper kettle", home, null)))
         .as("the compacted version folded new-9 as deleted at ts 7; its ts-5 upsert is older")
         .doesNotContain("new-9");
+  }
+
+  /**
+   * Both operators over their own index root, following its {@code LATEST} as the job does: the
+   * version built there, with a delete applied.
+   */
+  private final class Watched {
+    final Path watchRoot;
+    final Path base;
+    final IndexArtifact baseArtifact;
+
+    Watched(String name) throws Exception {
+      watchRoot = root.resolve(name);
+      Files.createDirectories(watchRoot);
+      base = SmallIndex.build(catalog, model, EXPERTS, watchRoot);
+      baseArtifact = IndexArtifact.load(base, 384);
+      apply.close();
+      retrieval.close();
+      apply = newApply();
+      apply.open();
+      retrieval = newRetrieval();
+      retrieval.open();
+      retrieval.setProcessingTime(1_000);
+    }
+
+    KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> newApply()
+        throws Exception {
+      return Harnesses.withoutGenericTypes(
+          new KeyedOneInputStreamOperatorTestHarness<>(
+              new KeyedProcessOperator<>(
+                  new ApplyCatalogUpdates(base.toString(), watchRoot.toString())),
+              ProductUpdate::productId,
+              Types.STRING));
+    }
+
+    KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult>
+        newRetrieval() throws Exception {
+      return Harnesses.withoutGenericTypes(
+          new KeyedTwoInputStreamOperatorTestHarness<>(
+              new KeyedCoProcessOperator<>(
+                  new ExpertRetrieval(
+                      base.toString(),
+                      3,
+                      new RankingSettings(true, 20, 50, LinearFusion.rrf()),
+                      60_000,
+                      10_000,
+                      watchRoot.toString())),
+              ExpertRequest::slot,
+              SlotDelta::slot,
+              Types.INT));
+    }
+
+    int home(Product p) {
+      var g = baseArtifact.manifest().gate();
+      return new ExpertAssigner(
+              baseArtifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies())
+          .assign(embedder.embed(p.searchableText()))[0];
+    }
+
+    /** {@code index compact} of the base with {@code gone} deleted at ts 5; moves LATEST. */
+    IndexArtifact compactDeleting(Product gone) throws Exception {
+      var g = baseArtifact.manifest().gate();
+      CatalogFold fold =
+          new CatalogFold(
+              catalog.products(),
+              Map.of(),
+              new ExpertAssigner(
+                  baseArtifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+              baseArtifact.placement());
+      fold.delete(gone.id(), 5);
+      return IndexCompaction.compactLocally(
+          baseArtifact, catalog.products(), fold, embedder, watchRoot, 16, "t", Map.of(0, 1L), 1);
+    }
+
+    /**
+     * Snapshots both operators and restores new ones after {@code whileDown}.
+     *
+     * @throws ArtifactException from a restored operator's {@code open()}
+     */
+    void restart(ThrowingRunnable whileDown) throws Exception {
+      OperatorSubtaskState a = apply.snapshot(1, 1);
+      OperatorSubtaskState r = retrieval.snapshot(1, 1);
+      apply.close();
+      retrieval.close();
+      whileDown.run();
+      apply = newApply();
+      apply.setup();
+      apply.initializeState(a);
+      apply.open();
+      retrieval = newRetrieval();
+      retrieval.setup();
+      retrieval.initializeState(r);
+      retrieval.open();
+    }
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /**
+   * A slot swapped to a compacted version and dropped the delete it folded; while the job is down
+   * that version is removed and {@code LATEST} still names it, so the operators open the submitted
+   * version ({@code ServingVersions#current}), which never saw the delete. The restart fails naming
+   * the removed directory (it served the deleted product again).
+   */
+  @Test
+  void aRestartFailsNamingTheRemovedCompactedVersionASlotsDeltaWasFoldedInto() throws Exception {
+    Watched w = new Watched("folded-removed");
+    Product gone = catalog.products().get(6);
+    int home = w.home(gone);
+    send(delete(gone.id(), 5));
+    IndexArtifact c = w.compactDeleting(gone);
+    assertThat(IndexArtifact.resolve(w.watchRoot)).isEqualTo(c.dir());
+    assertThat(ids(searchIn(c.dir(), gone.title(), home, null))).doesNotContain(gone.id());
+
+    assertThatThrownBy(() -> w.restart(() -> Files2.deleteRecursively(c.dir())))
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("slot " + home)
+        .hasMessageContaining(c.dir().toString())
+        .hasMessageContaining("point LATEST at a version compacted from it");
+  }
+
+  /**
+   * The same removal when {@code LATEST} names a version made from the removed one (here a gate
+   * update of it, which shares its files): that version holds what the slot dropped, so the restart
+   * serves it and the deleted product stays deleted.
+   */
+  @Test
+  void aRestartServesAVersionMadeFromTheRemovedCompactedVersion() throws Exception {
+    Watched w = new Watched("folded-descendant");
+    Product gone = catalog.products().get(6);
+    int home = w.home(gone);
+    send(delete(gone.id(), 5));
+    IndexArtifact c = w.compactDeleting(gone);
+    assertThat(ids(searchIn(c.dir(), gone.title(), home, null))).doesNotContain(gone.id());
+    Path[] g = new Path[1];
+    w.restart(
+        () -> {
+          g[0] =
+              GateVersionWriter.write(
+                      c.dir(),
+                      c.gate(),
+                      new Manifest.GateUpdate(c.version(), "test", Map.of()),
+                      w.watchRoot)
+                  .dir();
+          Files2.deleteRecursively(c.dir());
+        });
+    assertThat(ids(searchIn(g[0], gone.title(), home, null))).doesNotContain(gone.id());
+    assertThat(ids(searchIn(w.base, gone.title(), home, null))).doesNotContain(gone.id());
   }
 
   /**

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 
 /**
  * Every state descriptor of the streaming job, with its name and its TTL policy: the one place to
@@ -83,6 +84,12 @@ public final class StateDescriptors {
    * (keyed by slot).
    */
   public static final String LIVE_DELTA_FOLDED_INTO = "live-delta-folded-into";
+
+  /**
+   * Expert retrieval: every slot's {@link #LIVE_DELTA_FOLDED_INTO}, as operator union state, so a
+   * restarted subtask can check them all before it serves.
+   */
+  public static final String LIVE_DELTA_FOLDED_SLOTS = "live-delta-folded-slots";
 
   /**
    * The TTL of the query cache's L2 and L3: counted from creation or last write (a read does not
@@ -239,6 +246,16 @@ public final class StateDescriptors {
    */
   public static ValueStateDescriptor<String> liveDeltaFoldedInto() {
     return new ValueStateDescriptor<>(LIVE_DELTA_FOLDED_INTO, Types.STRING);
+  }
+
+  /**
+   * The {@link #liveDeltaFoldedInto} of every slot a subtask owns, as (slot, directory) pairs:
+   * operator union state, so after a restore (also at another parallelism) every subtask sees every
+   * slot's, which keyed state cannot list. No TTL: one pair per slot, replaced by the next
+   * compaction.
+   */
+  public static ListStateDescriptor<Tuple2<Integer, String>> liveDeltaFoldedSlots() {
+    return new ListStateDescriptor<>(LIVE_DELTA_FOLDED_SLOTS, Types.TUPLE(Types.INT, Types.STRING));
   }
 
   /**

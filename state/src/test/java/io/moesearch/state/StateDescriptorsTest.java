@@ -23,6 +23,8 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.mergeFencePatches().getName()).isEqualTo("merge-fence-patches");
     assertThat(StateDescriptors.liveDeltaFoldedInto().getName())
         .isEqualTo("live-delta-folded-into");
+    assertThat(StateDescriptors.liveDeltaFoldedSlots().getName())
+        .isEqualTo("live-delta-folded-slots");
   }
 
   @Test

@@ -1,14 +1,19 @@
 package io.moesearch.core.artifact;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Which index version a serving operator may use. The router, the expert retrieval and the cache
- * all decide through these two routines, so they cannot disagree about a version: one that fails
- * {@link #verify} is served by none of them, and one that passes is the one each of them switches
- * to.
+ * all decide through these routines, so they cannot disagree about a version: one that fails {@link
+ * #verify} is served by none of them, and one that passes is the one each of them switches to.
  */
 public final class ServingVersions {
   private static final Logger LOG = LoggerFactory.getLogger(ServingVersions.class);
@@ -76,5 +81,90 @@ public final class ServingVersions {
               + ")",
           e);
     }
+  }
+
+  /**
+   * Checks that serving {@code serving} keeps the updates a live delta dropped when it was folded
+   * into the compacted version at {@code foldedInto} ({@code index compact}): they are then only in
+   * that version's files and in the versions descended from it ({@link #descendsFrom}). A restarted
+   * operator whose state was pruned for {@code foldedInto} calls this with the version it opened
+   * ({@link #current}), which falls back to the submitted version when {@code LATEST} names a
+   * removed one: serving that with the pruned delta would bring back every product deleted (and
+   * lose every upsert) the removed version folded.
+   *
+   * @param foldedInto the compacted version's directory the delta was pruned for
+   * @param serving the version about to be served
+   * @param holder whose delta it is, for the message (e.g. {@code "slot 3"})
+   * @throws ArtifactException naming {@code foldedInto} when it cannot be opened and {@code
+   *     serving} is neither it nor descended from it
+   */
+  public static void requireFoldedKept(Path foldedInto, IndexArtifact serving, String holder) {
+    Path folded = foldedInto.toAbsolutePath().normalize();
+    if (folded.getFileName() == null
+        || folded.equals(serving.dir().toAbsolutePath().normalize())
+        || descendsFrom(serving, folded.getFileName().toString())) {
+      return;
+    }
+    try {
+      IndexArtifact.readManifest(folded);
+    } catch (ArtifactException e) {
+      throw new ArtifactException(
+          holder
+              + "'s live delta was folded into "
+              + folded
+              + ", which cannot be opened ("
+              + e.getMessage()
+              + "), and the version to serve, "
+              + serving.dir()
+              + ", is not compacted from it: it would serve without the updates folded there."
+              + " Restore "
+              + folded
+              + " or point LATEST at a version compacted from it",
+          e);
+    }
+  }
+
+  /**
+   * Whether {@code serving} is {@code version} or was made from it, so holds what it folded:
+   * through compactions (each folds its base's catalogue and names its line in {@link
+   * Manifest.Compaction#lineage}) and gate updates (which share every file but the gate). A
+   * version's directory is its name in its root; ancestors are read from {@code serving}'s root,
+   * and one that cannot be read ends that path.
+   */
+  static boolean descendsFrom(IndexArtifact serving, String version) {
+    Path root = serving.dir().toAbsolutePath().normalize().getParent();
+    ArrayDeque<Manifest> todo = new ArrayDeque<>();
+    Set<String> seen = new HashSet<>();
+    todo.add(serving.manifest());
+    while (!todo.isEmpty() && seen.size() < 10_000) {
+      Manifest m = todo.poll();
+      if (version.equals(m.indexVersion())) {
+        return true;
+      }
+      List<String> parents = new ArrayList<>(2);
+      if (m.compaction() != null) {
+        if (m.compaction().lineage().contains(version)) {
+          return true;
+        }
+        parents.add(m.compaction().baseVersion());
+      }
+      if (m.gateUpdate() != null) {
+        parents.add(m.gateUpdate().parentVersion());
+      }
+      for (String p : parents) {
+        if (p == null || root == null || !seen.add(p)) {
+          continue;
+        }
+        if (version.equals(p)) {
+          return true;
+        }
+        try {
+          todo.add(IndexArtifact.readManifest(root.resolve(p)));
+        } catch (ArtifactException | InvalidPathException gone) {
+          // removed: nothing further up this path
+        }
+      }
+    }
+    return false;
   }
 }
