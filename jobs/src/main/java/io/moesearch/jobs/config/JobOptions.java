@@ -13,7 +13,31 @@ public final class JobOptions {
       string("job.name", "moe-search", "Job name (prefix of every Flink job name).");
 
   public static final ConfigOption<Integer> PARALLELISM =
-      intIn("job.parallelism", 2, 1, 1024, "Default parallelism of the jobs.");
+      intIn(
+          "job.parallelism",
+          2,
+          1,
+          1024,
+          "Default parallelism of the jobs; at most job.max-parallelism.");
+
+  /**
+   * Flink's {@code pipeline.max-parallelism}: keyed state is split into this many key groups, fixed
+   * by the first checkpoint, so it bounds every later parallelism, and a savepoint restores only
+   * with the value it was taken with. 128 is what Flink derives for up to 85 subtasks when it is
+   * unset, which is how every savepoint before this setting was taken.
+   */
+  public static final ConfigOption<Integer> MAX_PARALLELISM =
+      intIn(
+          "job.max-parallelism",
+          128,
+          1,
+          32_768,
+          "Flink's pipeline.max-parallelism: the number of key groups keyed state is split into,"
+              + " the highest parallelism a savepoint can ever be rescaled to. Fixed by the first"
+              + " checkpoint: a savepoint restores only with the value it was taken with (128 for"
+              + " savepoints of builds before this setting). Set it before the job's first run,"
+              + " to at least the largest parallelism it may need; a higher one costs a little"
+              + " per-key-group overhead in state snapshots.");
 
   public static final ConfigOption<String> STATE_BACKEND =
       checkedString(

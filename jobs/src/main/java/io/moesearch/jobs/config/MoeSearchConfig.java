@@ -249,6 +249,18 @@ public final class MoeSearchConfig implements Serializable {
     badLines();
     ranking();
     cache();
+    if (get(JobOptions.PARALLELISM) > get(JobOptions.MAX_PARALLELISM)) {
+      throw new ConfigException(
+          JobOptions.PARALLELISM.key()
+              + " ("
+              + get(JobOptions.PARALLELISM)
+              + ") must be at most "
+              + JobOptions.MAX_PARALLELISM.key()
+              + " ("
+              + get(JobOptions.MAX_PARALLELISM)
+              + "): keyed state has that many key groups. Raising it makes the job's existing"
+              + " savepoints unrestorable");
+    }
     if (get(BatchOptions.MODEL_BATCH_SIZE) > get(BatchOptions.MAX_SIZE)) {
       throw new ConfigException(
           BatchOptions.MODEL_BATCH_SIZE.key()

@@ -81,7 +81,10 @@ public final class SearchJob {
         .requireModel(config.embedder().modelId());
   }
 
-  /** Flink configuration for the job: state backend, checkpointing, no Kryo fallback. */
+  /**
+   * Flink configuration for the job: state backend, checkpointing, no Kryo fallback, parallelism
+   * and max parallelism ({@code job.max-parallelism}).
+   */
   public static Configuration flinkConfiguration(MoeSearchConfig config) {
     Configuration conf = new Configuration();
     StateBackends.configure(
@@ -102,6 +105,9 @@ public final class SearchJob {
         ExecutionOptions.BUFFER_TIMEOUT,
         Duration.ofMillis(config.get(JobOptions.BUFFER_TIMEOUT_MS)));
     conf.set(CoreOptions.DEFAULT_PARALLELISM, config.get(JobOptions.PARALLELISM));
+    // Set, not derived from the first run's parallelism: a savepoint restores only with the key
+    // groups it was taken with, and they bound every parallelism it can be rescaled to.
+    conf.set(PipelineOptions.MAX_PARALLELISM, config.get(JobOptions.MAX_PARALLELISM));
     return conf;
   }
 

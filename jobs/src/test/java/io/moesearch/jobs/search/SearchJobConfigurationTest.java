@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,33 @@ class SearchJobConfigurationTest {
     assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
     assertThat(unaligned.get(CheckpointingOptions.FORCE_UNALIGNED)).isTrue();
     assertThat(defaults.get(CheckpointingOptions.FORCE_UNALIGNED)).isFalse();
+  }
+
+  /**
+   * Keyed state is split into max-parallelism key groups, fixed by the first checkpoint. Left
+   * unset, Flink derived it from the first run's parallelism (128 up to 85 subtasks), so a
+   * savepoint of the default job could never be rescaled above 128 although {@code job.parallelism}
+   * accepts 1024. The job sets it: 128 by default (what earlier savepoints were taken with), or
+   * {@code job.max-parallelism}, which bounds {@code job.parallelism}.
+   */
+  @Test
+  void theJobSetsItsMaxParallelismWhichBoundsTheParallelism() {
+    var defaults = SearchJob.flinkConfiguration(MoeSearchConfig.defaultsWith(Map.of()));
+    assertThat(defaults.getOptional(PipelineOptions.MAX_PARALLELISM))
+        .as("pipeline.max-parallelism set by the job, as earlier savepoints were taken")
+        .contains(128);
+    var wide =
+        SearchJob.flinkConfiguration(
+            MoeSearchConfig.defaultsWith(
+                Map.of("job.max-parallelism", "4096", "job.parallelism", "1024")));
+    assertThat(wide.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(4096);
+    assertThat(wide.get(CoreOptions.DEFAULT_PARALLELISM)).isEqualTo(1024);
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.parallelism", "200")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("job.parallelism (200) must be at most job.max-parallelism (128)");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("job.max-parallelism", "32769")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("job.max-parallelism must be in 1..32768, got 32769");
   }
 
   /** A flag without its value, last on the command line, fails naming the flag. */
