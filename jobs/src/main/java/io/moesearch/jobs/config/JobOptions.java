@@ -18,7 +18,7 @@ public final class JobOptions {
           2,
           1,
           1024,
-          "Default parallelism of the jobs; at most job.max-parallelism.");
+          "Default parallelism of the jobs (≤ job.max-parallelism).");
 
   /**
    * Flink's {@code pipeline.max-parallelism}: keyed state is split into this many key groups, fixed
