@@ -510,7 +510,8 @@ public final class ExpertRetrieval
   /**
    * Applies one slot's share of a catalogue update, unless the slot already holds a newer one. A
    * lexical shard keeps the entry in its state also when the shared live slot already applied it
-   * for another shard.
+   * for another shard. A {@linkplain SlotDelta#relaid re-laid} entry (a layout change) also
+   * replaces one of the same {@code ts} and another kind.
    */
   @Override
   public void processElement2(SlotDelta d, Context ctx, Collector<PartialResult> out)
@@ -540,10 +541,12 @@ public final class ExpertRetrieval
       deltaIgnored.inc();
       return;
     }
-    if (s.apply(e)) {
+    if (s.apply(e, d.relaid())) {
       delta.put(e.productId(), e);
       deltaApplied.inc();
-      updateToSearchable.update(Math.max(0, now - d.producedAtMillis()));
+      if (!d.relaid()) {
+        updateToSearchable.update(Math.max(0, now - d.producedAtMillis()));
+      }
     } else if (s == lexicalLive && s.entry(e.productId()).ts() == e.ts()) {
       delta.put(e.productId(), e);
     } else {

@@ -151,11 +151,44 @@ public final class CatalogChanges {
   /** Every slot's entry for a product's new state. */
   public List<SlotEntry> fanOut(DeltaEntry next) {
     List<SlotEntry> out = new ArrayList<>(placement.slots() + lexicalShards);
+    expertSlots(next, next.kind() == DeltaEntry.Kind.LIVE ? experts(next.vector()) : null, out);
+    for (int l = 1; l <= lexicalShards; l++) {
+      out.add(new SlotEntry(-l, next));
+    }
+    return out;
+  }
+
+  /**
+   * The expert slots' entries for a product's kept state under this layout, for a layout change: an
+   * upserted product goes to the slots of {@code experts} (the experts it was assigned when
+   * applied, so a layout change moves no product between experts; {@code null}: assigned now) and
+   * is hidden in every other slot; a patched or deleted one goes to every slot. The lexical shards
+   * do not depend on the layout and get nothing.
+   */
+  public List<SlotEntry> relayout(DeltaEntry kept, int[] experts) {
+    List<SlotEntry> out = new ArrayList<>(placement.slots());
+    expertSlots(
+        kept,
+        kept.kind() != DeltaEntry.Kind.LIVE
+            ? null
+            : experts != null ? experts : experts(kept.vector()),
+        out);
+    return out;
+  }
+
+  /** The layout the expert slots' entries are fanned out over. */
+  public ExpertPlacement placement() {
+    return placement;
+  }
+
+  private void expertSlots(DeltaEntry next, int[] experts, List<SlotEntry> out) {
     if (next.kind() == DeltaEntry.Kind.LIVE) {
       boolean[] holds = new boolean[placement.slots()];
-      for (int e : experts(next.vector())) {
-        for (int s : placement.replicas(e)) {
-          holds[s] = true;
+      for (int e : experts) {
+        if (e >= 0 && e < placement.experts()) {
+          for (int s : placement.replicas(e)) {
+            holds[s] = true;
+          }
         }
       }
       DeltaEntry hidden = DeltaEntry.hidden(next.productId(), next.ts());
@@ -167,9 +200,5 @@ public final class CatalogChanges {
         out.add(new SlotEntry(s, next));
       }
     }
-    for (int l = 1; l <= lexicalShards; l++) {
-      out.add(new SlotEntry(-l, next));
-    }
-    return out;
   }
 }

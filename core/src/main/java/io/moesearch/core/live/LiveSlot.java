@@ -102,8 +102,21 @@ public final class LiveSlot implements AutoCloseable {
    * @return whether it was applied
    */
   public boolean apply(DeltaEntry e) {
+    return apply(e, false);
+  }
+
+  /**
+   * Applies {@code e} as {@link #apply(DeltaEntry)}; with {@code relaid}, {@code e} is the
+   * product's held state fanned out again over a new serving layout, and replaces an entry of the
+   * same {@code ts} and another kind (the same update, which the old layout gave this slot as
+   * hidden and the new one as upserted, or the reverse). A newer entry is never replaced.
+   *
+   * @return whether it was applied
+   */
+  public boolean apply(DeltaEntry e, boolean relaid) {
     DeltaEntry old = entries.get(e.productId());
-    if (old != null && old.ts() >= e.ts()) {
+    if (old != null
+        && (old.ts() > e.ts() || (old.ts() == e.ts() && (!relaid || old.kind() == e.kind())))) {
       return false;
     }
     boolean wasLive = old != null && old.kind() == DeltaEntry.Kind.LIVE;
