@@ -5,16 +5,22 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -40,6 +46,15 @@ import org.slf4j.LoggerFactory;
  * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
  * embedding, BM25 terms and their scores under the assigning version's lexical statistics; for a
  * patch its {@link LivePatch}: live price and stock) for the query cache.
+ *
+ * <p>Versions: a (re)started subtask assigns and fans out with the version the router opens, and
+ * with a watched root it follows {@code LATEST} as the router does ({@link #follow}): a verified
+ * new version is adopted between two updates (its gate, settings, layout, product ids and lexical
+ * statistics). The delta is keyed by serving slot, so when the adopted version's serving layout
+ * differs from the one the kept states were fanned out under, every kept state must be fanned out
+ * again over the new layout ({@link #relayout}, driven over all keys by {@link
+ * ApplyCatalogUpdatesOperator}, which must run this function): otherwise a new replica's slot would
+ * hold no delta, and serve deleted products. Counts {@code catalogIndexVersionsRejected}.
  */
 public final class ApplyCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, SlotDelta> {
@@ -51,6 +66,12 @@ public final class ApplyCatalogUpdates
   private final String artifactDir;
   private final String watchRoot;
   private final String modelId;
+  private final long watchIntervalMillis;
+
+  /** Follows the watched root's {@code LATEST} ({@code null}: no watched root). */
+  private transient LatestVersionWatcher watcher;
+
+  private transient Counter versionsRejected;
 
   private transient CatalogChanges changes;
 
@@ -86,6 +107,23 @@ public final class ApplyCatalogUpdates
    *     ServingVersions#current}), so a removed submitted version does not stop a restart
    */
   public ApplyCatalogUpdates(String artifactDir, String watchRoot) {
+    this(artifactDir, watchRoot, DEFAULT_WATCH_INTERVAL_MS);
+  }
+
+  /**
+   * How often {@code LATEST} is read by default (the job passes {@code index.watch-interval-ms}).
+   */
+  public static final long DEFAULT_WATCH_INTERVAL_MS = 5_000;
+
+  /**
+   * @param watchIntervalMillis how often {@code LATEST} is read, >= 1 (with a watched root)
+   */
+  public ApplyCatalogUpdates(String artifactDir, String watchRoot, long watchIntervalMillis) {
+    if (watchRoot != null && watchIntervalMillis < 1) {
+      throw new IllegalArgumentException(
+          "watchIntervalMillis must be >= 1, got " + watchIntervalMillis);
+    }
+    this.watchIntervalMillis = watchIntervalMillis;
     if (artifactDir == null) {
       throw new IllegalArgumentException("artifactDir is required");
     }
@@ -102,19 +140,10 @@ public final class ApplyCatalogUpdates
     IndexArtifact artifact =
         ServingVersions.current(
             Path.of(artifactDir), watchRoot == null ? null : Path.of(watchRoot), modelId);
-    Manifest.GateInfo g = artifact.manifest().gate();
-    lexical = artifact.openLexical();
-    version = artifact.version();
-    Set<String> ids = new HashSet<>(artifact.ids());
-    Set<String> outOfStock = artifact.outOfStock();
-    changes =
-        new CatalogChanges(
-            new ExpertAssigner(
-                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
-            artifact.placement(),
-            ExpertRequest.LEXICAL_SHARDS,
-            ids::contains,
-            id -> !outOfStock.contains(id));
+    adopt(artifact);
+    if (watchRoot != null) {
+      watcher = new LatestVersionWatcher(Path.of(watchRoot), watchIntervalMillis, artifact.dir());
+    }
     state = getRuntimeContext().getState(StateDescriptors.catalogProduct());
     signature = getRuntimeContext().getState(StateDescriptors.catalogSignature());
     appliedSeq = getRuntimeContext().getState(StateDescriptors.catalogAppliedSeq());
@@ -127,6 +156,114 @@ public final class ApplyCatalogUpdates
     duplicates = metrics.counter("catalogUpdatesIgnoredDuplicate");
     heldBack = metrics.counter("catalogUpdatesHeldBack");
     failed = metrics.counter("catalogUpdatesFailed");
+    versionsRejected = metrics.counter("catalogIndexVersionsRejected");
+  }
+
+  /** Assigns, fans out and signs with {@code artifact} from now on. */
+  private void adopt(IndexArtifact artifact) {
+    Manifest.GateInfo g = artifact.manifest().gate();
+    ExpertIndex previous = lexical;
+    lexical = artifact.openLexical();
+    if (previous != null) {
+      previous.close();
+    }
+    version = artifact.version();
+    Set<String> ids = new HashSet<>(artifact.ids());
+    Set<String> outOfStock = artifact.outOfStock();
+    changes =
+        new CatalogChanges(
+            new ExpertAssigner(
+                artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+            artifact.placement(),
+            ExpertRequest.LEXICAL_SHARDS,
+            ids::contains,
+            id -> !outOfStock.contains(id));
+  }
+
+  /** How often {@link #follow} reads {@code LATEST}; 0 without a watched root. */
+  long watchIntervalMillis() {
+    return watchRoot == null ? 0 : watchIntervalMillis;
+  }
+
+  /**
+   * Adopts the version the watched root's {@code LATEST} names, if it names another one (read at
+   * most once per interval) and it verifies ({@link ServingVersions#verify}, as the router does: a
+   * version that fails is adopted by neither; counted {@code catalogIndexVersionsRejected} and
+   * logged, and this subtask stays on its version). Loads it synchronously, between two updates.
+   *
+   * @return whether the serving layout changed, so every kept state must be {@linkplain #relayout
+   *     fanned out again}
+   */
+  boolean follow(long nowMillis) {
+    Path next = watcher == null ? null : watcher.poll(nowMillis);
+    if (next == null) {
+      return false;
+    }
+    IndexArtifact artifact;
+    try {
+      artifact = ServingVersions.verify(next, modelId);
+    } catch (RuntimeException e) {
+      Cancellation.rethrow(e);
+      versionsRejected.inc();
+      LOG.warn("catalogue updates not applied with index version {}: {}", next, e.getMessage());
+      return false;
+    }
+    String before = layout();
+    adopt(artifact);
+    boolean moved = !before.equals(layout());
+    LOG.info(
+        "applying catalogue updates with index version {}{}",
+        version,
+        moved ? " (a new serving layout: the live delta is fanned out over it again)" : "");
+    return moved;
+  }
+
+  /**
+   * The serving layout the expert slots' entries are fanned out over now, as a fingerprint: equal
+   * fingerprints mean the same slots hold the same experts' replicas.
+   */
+  String layout() {
+    return fingerprint(changes.placement());
+  }
+
+  static String fingerprint(ExpertPlacement p) {
+    StringBuilder b = new StringBuilder().append(p.slots());
+    for (int e = 0; e < p.experts(); e++) {
+      b.append(';');
+      for (int r : p.replicas(e)) {
+        b.append(r).append(',');
+      }
+    }
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return p.experts() + "x" + p.slots() + ":" + HexFormat.of().formatHex(h);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Fans the current key's kept state out again over the serving layout, to the expert slots only
+   * (the lexical shards do not depend on it), as {@linkplain SlotDelta#relaid re-laid} entries: a
+   * slot that already holds the product at a newer {@code ts} keeps it, one that holds the same
+   * update under the old layout takes the new layout's kind, a new slot takes it. An upserted
+   * product keeps the experts it was assigned when applied (its signature's), so the query cache's
+   * view of it stays right. Must be called with {@code kept} the current key's {@link
+   * StateDescriptors#catalogProduct}.
+   *
+   * @return whether the product had a kept state
+   */
+  boolean relayout(DeltaEntry kept, long nowMillis, Consumer<SlotDelta> out) throws Exception {
+    if (kept == null) {
+      return false;
+    }
+    UpsertSignature s = kept.kind() == DeltaEntry.Kind.LIVE ? signature.value() : null;
+    for (CatalogChanges.SlotEntry e : changes.relayout(kept, s == null ? null : s.experts())) {
+      out.accept(new SlotDelta(e.slot(), e.entry(), 0, nowMillis, true));
+    }
+    return true;
   }
 
   @Override

@@ -59,6 +59,9 @@ public final class StateDescriptors {
   /** Catalogue updates: an upserted product's query-cache signature (keyed by product id). */
   public static final String CATALOG_SIGNATURE = "catalog-signature";
 
+  /** Catalogue updates: the serving layout the kept states were fanned out under (operator). */
+  public static final String CATALOG_LAYOUT = "catalog-layout";
+
   /** Query cache: recent catalogue changes (broadcast state). */
   public static final String CATALOG_CHANGES = "catalog-changes";
 
@@ -215,6 +218,15 @@ public final class StateDescriptors {
    */
   public static ValueStateDescriptor<UpsertSignature> catalogSignature() {
     return new ValueStateDescriptor<>(CATALOG_SIGNATURE, TypeInformation.of(UpsertSignature.class));
+  }
+
+  /**
+   * The fingerprint of the serving layout each {@code apply-catalog-updates} subtask had fanned its
+   * kept states out under (union operator state, so a rescaled subtask sees every one): a restore
+   * under another layout fans them out again. One value per subtask, replaced at every snapshot.
+   */
+  public static ListStateDescriptor<String> catalogLayout() {
+    return new ListStateDescriptor<>(CATALOG_LAYOUT, Types.STRING);
   }
 
   /** The number of the last update applied for a product ({@code ApplyCatalogUpdates}). */

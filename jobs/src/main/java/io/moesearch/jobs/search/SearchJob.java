@@ -22,6 +22,7 @@ import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.ApplyCatalogUpdates;
+import io.moesearch.operators.ApplyCatalogUpdatesOperator;
 import io.moesearch.operators.CacheHits;
 import io.moesearch.operators.CacheInput;
 import io.moesearch.operators.CacheLookup;
@@ -49,6 +50,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -341,7 +343,14 @@ public final class SearchJob {
     return embedded
         .union(numbered.getSideOutput(SequenceCatalogUpdates.NO_EMBEDDING))
         .keyBy(ProductUpdate::productId)
-        .process(new ApplyCatalogUpdates(artifact.dir().toString(), watchRoot(config)))
+        .transform(
+            "apply-catalog-updates",
+            TypeInformation.of(SlotDelta.class),
+            new ApplyCatalogUpdatesOperator(
+                new ApplyCatalogUpdates(
+                    artifact.dir().toString(),
+                    watchRoot(config),
+                    Math.max(1, config.indexWatchIntervalMillis()))))
         .name("apply-catalog-updates")
         .uid("apply-catalog-updates");
   }
