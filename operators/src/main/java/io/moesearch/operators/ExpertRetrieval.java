@@ -25,6 +25,7 @@ import io.moesearch.core.util.Texts;
 import io.moesearch.core.util.Vectors;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -346,7 +347,10 @@ public final class ExpertRetrieval
    */
   private void requireFoldedKept(IndexArtifact start) {
     for (Map.Entry<Integer, String> e : foldedSlots.entrySet()) {
-      ServingVersions.requireFoldedKept(Path.of(e.getValue()), start, "slot " + e.getKey());
+      String[] folded = e.getValue().split("\n", 2);
+      Set<String> from =
+          folded.length < 2 || folded[1].isEmpty() ? Set.of() : Set.of(folded[1].split(","));
+      ServingVersions.requireFoldedKept(Path.of(folded[0]), from, start, "slot " + e.getKey());
     }
     var task = getRuntimeContext().getTaskInfo();
     foldedSlots
@@ -399,7 +403,7 @@ public final class ExpertRetrieval
       }
       deltaFolded.inc(dropped.size());
       foldedInto.update(v.dir);
-      foldedSlots.put(slot, v.dir);
+      foldedSlots.put(slot, foldedRecord(v.dir, ServingVersions.ancestors(v.artifact)));
       FoldedInto now = new FoldedInto(v.dir, Set.copyOf(c.lineage()));
       foldedBySlot.put(slot, now);
       if (ExpertRequest.isLexical(slot)) {
@@ -408,6 +412,15 @@ public final class ExpertRetrieval
       LOG.info("{} delta entries of a slot folded into {}", dropped.size(), v.artifact.version());
     }
     return v;
+  }
+
+  /**
+   * A slot's entry of {@link StateDescriptors#liveDeltaFoldedSlots}: the compacted version's
+   * directory, a line break, and the versions it was made from ({@link ServingVersions#ancestors}),
+   * comma-separated (version names hold neither).
+   */
+  static String foldedRecord(String dir, Set<String> from) {
+    return dir + "\n" + String.join(",", from);
   }
 
   /**
@@ -422,7 +435,14 @@ public final class ExpertRetrieval
       f = dir == null ? FoldedInto.NONE : new FoldedInto(dir, lineageOf(dir));
       foldedBySlot.put(slot, f);
       if (dir != null) {
-        foldedSlots.put(slot, dir); // new here only after a restore from an older build
+        // new here only after a restore from an older build
+        Set<String> from;
+        try {
+          from = ServingVersions.ancestors(Path.of(dir), IndexArtifact.readManifest(Path.of(dir)));
+        } catch (ArtifactException | InvalidPathException gone) {
+          from = Set.of();
+        }
+        foldedSlots.put(slot, foldedRecord(dir, from));
       }
     }
     return f;

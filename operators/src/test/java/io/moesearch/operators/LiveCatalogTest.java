@@ -729,6 +729,32 @@ class LiveCatalogTest {
   }
 
   /**
+   * A full rebuild from the compacted version's own catalogue (a new line, as docs/architecture.md
+   * suggests after compactions) is served, and the compacted version removed while the job is down:
+   * the restart serves the rebuild (it names none of the removed version's ancestors) rather than
+   * fail for good.
+   */
+  @Test
+  void aRestartAfterARebuildFromTheCompactedCatalogueServesIt() throws Exception {
+    Watched w = new Watched("folded-rebuilt");
+    Product gone = catalog.products().get(6);
+    int home = w.home(gone);
+    send(delete(gone.id(), 5));
+    IndexArtifact c = w.compactDeleting(gone);
+    assertThat(ids(searchIn(c.dir(), gone.title(), home, null))).doesNotContain(gone.id());
+    Path v2 =
+        SmallIndex.build(
+            io.moesearch.core.artifact.IndexBuilder.readCatalog(c.dir()),
+            model,
+            EXPERTS,
+            w.watchRoot);
+    assertThat(IndexArtifact.resolve(w.watchRoot)).isEqualTo(v2);
+    assertThat(ids(searchIn(v2, gone.title(), home, null))).doesNotContain(gone.id());
+    w.restart(() -> Files2.deleteRecursively(c.dir()));
+    assertThat(ids(searchIn(v2, gone.title(), home, null))).doesNotContain(gone.id());
+  }
+
+  /**
    * The same removal when {@code LATEST} names a version made from the removed one (here a gate
    * update of it, which shares its files): that version holds what the slot dropped, so the restart
    * serves it and the deleted product stays deleted.

@@ -261,10 +261,10 @@ public final class StateDescriptors {
   }
 
   /**
-   * The {@link #liveDeltaFoldedInto} of every slot a subtask owns, as (slot, directory) pairs:
-   * operator union state, so after a restore (also at another parallelism) every subtask sees every
-   * slot's, which keyed state cannot list. No TTL: one pair per slot, replaced by the next
-   * compaction.
+   * The {@link #liveDeltaFoldedInto} of every slot a subtask owns, as (slot, directory, a line
+   * break and the comma-separated versions it was made from) pairs: operator union state, so after
+   * a restore (also at another parallelism) every subtask sees every slot's, which keyed state
+   * cannot list. No TTL: one pair per slot, replaced by the next compaction.
    */
   public static ListStateDescriptor<Tuple2<Integer, String>> liveDeltaFoldedSlots() {
     return new ListStateDescriptor<>(LIVE_DELTA_FOLDED_SLOTS, Types.TUPLE(Types.INT, Types.STRING));

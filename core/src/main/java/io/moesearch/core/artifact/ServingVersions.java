@@ -89,16 +89,21 @@ public final class ServingVersions {
    * that version's files and in the versions descended from it ({@link #descendsFrom}). A restarted
    * operator whose state was pruned for {@code foldedInto} calls this with the version it opened
    * ({@link #current}), which falls back to the submitted version when {@code LATEST} names a
-   * removed one: serving that with the pruned delta would bring back every product deleted (and
-   * lose every upsert) the removed version folded.
+   * removed one: serving that older version of the line with the pruned delta would bring back
+   * every product deleted (and lose every upsert) the removed version folded. A version of another
+   * line (a full {@code index build}, for example from the compacted version's own catalogue) is
+   * the operator's choice and served: whether it holds the folded updates is not recorded.
    *
    * @param foldedInto the compacted version's directory the delta was pruned for
+   * @param foldedFrom the versions {@code foldedInto} was made from ({@link #ancestors}), recorded
+   *     while it could be read
    * @param serving the version about to be served
    * @param holder whose delta it is, for the message (e.g. {@code "slot 3"})
    * @throws ArtifactException naming {@code foldedInto} when it cannot be opened and {@code
-   *     serving} is neither it nor descended from it
+   *     serving} is one of the versions it was made from
    */
-  public static void requireFoldedKept(Path foldedInto, IndexArtifact serving, String holder) {
+  public static void requireFoldedKept(
+      Path foldedInto, Set<String> foldedFrom, IndexArtifact serving, String holder) {
     Path folded = foldedInto.toAbsolutePath().normalize();
     if (folded.getFileName() == null
         || folded.equals(serving.dir().toAbsolutePath().normalize())
@@ -108,6 +113,15 @@ public final class ServingVersions {
     try {
       IndexArtifact.readManifest(folded);
     } catch (ArtifactException e) {
+      if (!foldedFrom.contains(serving.manifest().indexVersion())) {
+        LOG.warn(
+            "{}'s live delta was folded into {}, which cannot be opened; serving {}, a version"
+                + " of another line",
+            holder,
+            folded,
+            serving.dir());
+        return;
+      }
       throw new ArtifactException(
           holder
               + "'s live delta was folded into "
@@ -116,7 +130,7 @@ public final class ServingVersions {
               + e.getMessage()
               + "), and the version to serve, "
               + serving.dir()
-              + ", is not compacted from it: it would serve without the updates folded there."
+              + ", is one it was compacted from: it would serve without the updates folded there."
               + " Restore "
               + folded
               + " or point LATEST at a version compacted from it",
@@ -125,38 +139,50 @@ public final class ServingVersions {
   }
 
   /**
-   * Whether {@code serving} is {@code version} or was made from it, so holds what it folded:
-   * through compactions (each folds its base's catalogue and names its line in {@link
-   * Manifest.Compaction#lineage}) and gate updates (which share every file but the gate). A
-   * version's directory is its name in its root; ancestors are read from {@code serving}'s root,
-   * and one that cannot be read ends that path.
+   * Whether {@code serving} is {@code version} or was made from it, so holds what it folded.
+   *
+   * @see #ancestors
    */
   static boolean descendsFrom(IndexArtifact serving, String version) {
-    Path root = serving.dir().toAbsolutePath().normalize().getParent();
+    return version.equals(serving.manifest().indexVersion())
+        || ancestors(serving).contains(version);
+  }
+
+  /**
+   * The versions {@code artifact} was made from: through compactions (each folds its base's
+   * catalogue and names its line in {@link Manifest.Compaction#lineage}) and gate updates (which
+   * share every file but the gate). A version's directory is its name in its root; ancestors are
+   * read from {@code artifact}'s root, and one that cannot be read ends that path (its own lineage
+   * is still named).
+   */
+  public static Set<String> ancestors(IndexArtifact artifact) {
+    return ancestors(artifact.dir(), artifact.manifest());
+  }
+
+  /** {@link #ancestors(IndexArtifact)} of the version at {@code dir} with {@code manifest}. */
+  public static Set<String> ancestors(Path dir, Manifest manifest) {
+    Path root = dir.toAbsolutePath().normalize().getParent();
     ArrayDeque<Manifest> todo = new ArrayDeque<>();
-    Set<String> seen = new HashSet<>();
-    todo.add(serving.manifest());
-    while (!todo.isEmpty() && seen.size() < 10_000) {
+    Set<String> out = new HashSet<>();
+    Set<String> walked = new HashSet<>();
+    todo.add(manifest);
+    while (!todo.isEmpty() && walked.size() < 10_000) {
       Manifest m = todo.poll();
-      if (version.equals(m.indexVersion())) {
-        return true;
-      }
       List<String> parents = new ArrayList<>(2);
       if (m.compaction() != null) {
-        if (m.compaction().lineage().contains(version)) {
-          return true;
-        }
+        out.addAll(m.compaction().lineage());
         parents.add(m.compaction().baseVersion());
       }
       if (m.gateUpdate() != null) {
         parents.add(m.gateUpdate().parentVersion());
       }
       for (String p : parents) {
-        if (p == null || root == null || !seen.add(p)) {
+        if (p == null) {
           continue;
         }
-        if (version.equals(p)) {
-          return true;
+        out.add(p);
+        if (root == null || !walked.add(p)) {
+          continue;
         }
         try {
           todo.add(IndexArtifact.readManifest(root.resolve(p)));
@@ -165,6 +191,6 @@ public final class ServingVersions {
         }
       }
     }
-    return false;
+    return Set.copyOf(out);
   }
 }
