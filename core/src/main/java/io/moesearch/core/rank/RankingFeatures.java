@@ -288,8 +288,12 @@ public final class RankingFeatures {
     /** The codes of the query's words, word by word ({@link #wordCodes}). */
     final Set<String> wordCodes;
 
-    /** The query's words (split at white space and commas), each normalised ({@link #alnum}). */
-    final List<String> words;
+    /**
+     * The query's words (split at white space and commas), each normalised ({@link #alnum}), that
+     * are not codes ({@link #wordCodes}) nor empty: what {@code code_partial} counts beside the
+     * brand.
+     */
+    final List<String> otherWords;
 
     /** The query's quantities by unit ({@link #quantities}). */
     final Map<String, Set<String>> quantities;
@@ -319,9 +323,12 @@ public final class RankingFeatures {
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       List<String> ws = new ArrayList<>();
       for (String w : WORD_BREAK.split(head.toLowerCase(Locale.ROOT).trim())) {
-        ws.add(alnum(w));
+        String a = alnum(w);
+        if (!a.isEmpty() && !wordCodes.contains(a)) {
+          ws.add(a);
+        }
       }
-      this.words = List.copyOf(ws);
+      this.otherWords = List.copyOf(ws);
       this.quantities = quantities(text);
       this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
@@ -650,20 +657,20 @@ public final class RankingFeatures {
     if (q.wordCodes.isEmpty()) {
       return false;
     }
-    Set<String> own =
-        p.model().isBlank()
-            ? titleWordCodes.get(p.title(), t -> wordCodes(t, TITLE_CODE_WORDS))
-            : wordCodes(p.model(), MAX_JOIN);
     String brand = alnum(p.brand());
     int others = 0;
-    for (String w : q.words) {
-      if (!w.isEmpty() && !w.equals(brand) && !q.wordCodes.contains(w)) {
+    for (String w : q.otherWords) {
+      if (!w.equals(brand)) {
         others++;
       }
     }
     if (others > MAX_PARTIAL_OTHER_WORDS) {
       return false;
     }
+    Set<String> own =
+        p.model().isBlank()
+            ? titleWordCodes.get(p.title(), t -> wordCodes(t, TITLE_CODE_WORDS))
+            : modelWordCodes.get(p.model(), m -> wordCodes(m, MAX_JOIN));
     for (String c : q.wordCodes) {
       for (String t : own) {
         if (!c.equals(brand) && !t.equals(brand) && (extendsCode(t, c) || extendsCode(c, t))) {
@@ -685,6 +692,9 @@ public final class RankingFeatures {
 
   /** Codes of the leading title words, word by word ({@link #wordCodes}), by title. */
   private final TitleCache<Set<String>> titleWordCodes = new TitleCache<>();
+
+  /** Codes of a model field's words ({@link #wordCodes}), by model: models repeat too. */
+  private final TitleCache<Set<String>> modelWordCodes = new TitleCache<>();
 
   /**
    * The codes of a text's first {@code words} words, each word on its own (split at white space and

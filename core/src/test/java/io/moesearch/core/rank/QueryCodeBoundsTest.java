@@ -42,7 +42,7 @@ class QueryCodeBoundsTest {
     assertThat(q.runs).as("query runs").hasSizeLessThanOrEqualTo(Bm25Queries.MAX_TERMS);
     assertThat(q.codeRuns).as("query code runs").hasSizeLessThanOrEqualTo(Bm25Queries.MAX_TERMS);
     assertThat(q.wordCodes).as("query word codes").hasSizeLessThanOrEqualTo(Bm25Queries.MAX_TERMS);
-    assertThat(q.words).as("query words").hasSizeLessThanOrEqualTo(Bm25Queries.MAX_TERMS);
+    assertThat(q.otherWords).as("query words").hasSizeLessThanOrEqualTo(Bm25Queries.MAX_TERMS);
   }
 
   @Test
