@@ -79,6 +79,14 @@ public final class ApplyCatalogUpdates
   private transient ExpertIndex lexical;
 
   private transient String version;
+
+  /**
+   * The versions {@link #version} was made from ({@link ServingVersions#ancestors}): compactions
+   * and gate updates keep their base's experts, so an upsert signed under one of them keeps its
+   * experts at a {@link #relayout}.
+   */
+  private transient Set<String> versionAncestors;
+
   private transient ValueState<DeltaEntry> state;
 
   /** The signature of the product's newest applied upsert ({@link #signed}). */
@@ -168,6 +176,7 @@ public final class ApplyCatalogUpdates
       previous.close();
     }
     version = artifact.version();
+    versionAncestors = ServingVersions.ancestors(artifact);
     Set<String> ids = new HashSet<>(artifact.ids());
     Set<String> outOfStock = artifact.outOfStock();
     changes =
@@ -249,9 +258,10 @@ public final class ApplyCatalogUpdates
    * (the lexical shards do not depend on it), as {@linkplain SlotDelta#relaid re-laid} entries: a
    * slot that already holds the product at a newer {@code ts} keeps it, one that holds the same
    * update under the old layout takes the new layout's kind, a new slot takes it. An upserted
-   * product keeps the experts it was assigned when applied (its signature's), so the query cache's
-   * view of it stays right. Must be called with {@code kept} the current key's {@link
-   * StateDescriptors#catalogProduct}.
+   * product keeps the experts it was assigned when applied (its signature's) while the version
+   * keeps them (the one it was signed under, or a compaction or gate update of it), so the query
+   * cache's view of it stays right; after a full rebuild (other experts) the new gate assigns it.
+   * Must be called with {@code kept} the current key's {@link StateDescriptors#catalogProduct}.
    *
    * @return whether the product had a kept state
    */
@@ -260,7 +270,13 @@ public final class ApplyCatalogUpdates
       return false;
     }
     UpsertSignature s = kept.kind() == DeltaEntry.Kind.LIVE ? signature.value() : null;
-    for (CatalogChanges.SlotEntry e : changes.relayout(kept, s == null ? null : s.experts())) {
+    // Its signature's experts while the version keeps the experts it was signed under (the same
+    // version, a compaction or a gate update of it); after a rebuild, the new gate's.
+    boolean sameExperts =
+        s != null
+            && s.bm25Version() != null
+            && (s.bm25Version().equals(version) || versionAncestors.contains(s.bm25Version()));
+    for (CatalogChanges.SlotEntry e : changes.relayout(kept, sameExperts ? s.experts() : null)) {
       out.accept(new SlotDelta(e.slot(), e.entry(), 0, nowMillis, true));
     }
     return true;

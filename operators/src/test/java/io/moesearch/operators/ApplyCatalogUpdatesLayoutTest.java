@@ -14,6 +14,7 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
@@ -363,6 +364,43 @@ class ApplyCatalogUpdatesLayoutTest {
         .contains(gone.id());
     assertThat(search(IndexArtifact.resolve(root), later.title(), laterHome, laterHome))
         .doesNotContain(later.id());
+  }
+
+  /**
+   * A full rebuild with other experts (here 2 instead of 4) moves LATEST: an upserted product is
+   * fanned out by the new gate, not by the experts its signature was given under the old one (which
+   * the new layout may not have: expert 3 of 4 would leave it searchable in no slot).
+   */
+  @Test
+  void aRebuildWithOtherExpertsAssignsAnUpsertedProductByItsNewGate() throws Exception {
+    buildRoot("rebuild");
+    start();
+    Product fresh = null;
+    for (Product p : catalog.products()) {
+      Product copy = new Product("new-" + p.id(), p.title(), p.brand(), p.model(), "", 10.0, null);
+      if (home(copy) >= 2) {
+        fresh = copy;
+        break;
+      }
+    }
+    assertThat(fresh).as("a product the old gate puts in expert 2 or 3").isNotNull();
+    send(upsert(fresh, 6));
+    Path v2 = SmallIndex.build(catalog, model, 2, root);
+    IndexArtifact b = IndexArtifact.load(v2, 384);
+    var g = b.manifest().gate();
+    int newHome =
+        new ExpertAssigner(b.gate(), g.temperature(), g.replicationRatio(), g.maxCopies())
+            .assign(embedder.embed(fresh.searchableText()))[0];
+    int before = apply.extractOutputValues().size();
+    apply.setProcessingTime(ApplyCatalogUpdates.DEFAULT_WATCH_INTERVAL_MS + 1);
+    String id = fresh.id();
+    List<Integer> live =
+        apply.extractOutputValues().subList(before, apply.extractOutputValues().size()).stream()
+            .filter(d -> d.relaid() && d.entry().productId().equals(id))
+            .filter(d -> d.entry().kind() == DeltaEntry.Kind.LIVE)
+            .map(SlotDelta::slot)
+            .toList();
+    assertThat(live).as("slots the upsert is searchable in after the rebuild").contains(newHome);
   }
 
   /** {@code replicas} with every slot 0..3 given to the expert of the same number as well. */
