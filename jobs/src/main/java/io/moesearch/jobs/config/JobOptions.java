@@ -35,7 +35,7 @@ public final class JobOptions {
           "Flink's pipeline.max-parallelism: the number of key groups keyed state is split into,"
               + " the highest parallelism a savepoint can ever be rescaled to. Fixed by the first"
               + " checkpoint: a savepoint restores only with the value it was taken with (128 for"
-              + " savepoints of builds before this setting). Set it before the job's first run,"
+              + " savepoints of builds before this setting run at up to 85 subtasks). Set it before the job's first run,"
               + " to at least the largest parallelism it may need; a higher one costs a little"
               + " per-key-group overhead in state snapshots.");
 
