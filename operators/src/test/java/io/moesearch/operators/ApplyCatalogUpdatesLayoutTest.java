@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -226,21 +227,8 @@ class ApplyCatalogUpdatesLayoutTest {
     assertThat(search(dirA, gone.title(), goneHome, goneHome)).doesNotContain(gone.id());
     assertThat(search(dirA, fresh.title(), freshHome, freshHome)).contains(fresh.id());
 
-    int[][] replicas = new int[EXPERTS][];
-    for (int e = 0; e < EXPERTS; e++) {
-      replicas[e] = new int[] {e, e + EXPERTS};
-    }
     Path[] g = new Path[1];
-    restart(
-        () ->
-            g[0] =
-                GateVersionWriter.write(
-                        dirA,
-                        a.gate(),
-                        new ExpertPlacement(2 * EXPERTS, replicas),
-                        new Manifest.GateUpdate(a.version(), "replicated layout", Map.of()),
-                        root)
-                    .dir());
+    restart(() -> g[0] = writeLayout("replicated layout", e -> new int[] {e, e + EXPERTS}));
 
     assertThat(search(g[0], gone.title(), goneHome, goneHome))
         .as("the old replica still holds the delete")
@@ -266,18 +254,7 @@ class ApplyCatalogUpdatesLayoutTest {
   void aLayoutChangeWhileRunningSendsLaterUpdatesToTheNewSlots() throws Exception {
     buildRoot("layout-live");
     start();
-    int[][] replicas = new int[EXPERTS][];
-    for (int e = 0; e < EXPERTS; e++) {
-      replicas[e] = new int[] {e, e + EXPERTS};
-    }
-    Path g =
-        GateVersionWriter.write(
-                dirA,
-                a.gate(),
-                new ExpertPlacement(2 * EXPERTS, replicas),
-                new Manifest.GateUpdate(a.version(), "replicated layout", Map.of()),
-                root)
-            .dir();
+    Path g = writeLayout("replicated layout", e -> new int[] {e, e + EXPERTS});
     Product gone = catalog.products().get(2);
     int goneHome = home(gone);
     send(delete(gone.id(), 5)); // after the swap
@@ -312,18 +289,7 @@ class ApplyCatalogUpdatesLayoutTest {
     assertThat(search(dirA, fresh.title(), neighbour, neighbour)).doesNotContain(fresh.id());
 
     // every expert e gains a replica at slot (e + 1) % 4 and one at the new slot e + 4
-    int[][] replicas = new int[EXPERTS][];
-    for (int e = 0; e < EXPERTS; e++) {
-      replicas[e] = new int[] {e, (e + 1) % EXPERTS, e + EXPERTS};
-    }
-    Path g =
-        GateVersionWriter.write(
-                dirA,
-                a.gate(),
-                new ExpertPlacement(2 * EXPERTS, replicas),
-                new Manifest.GateUpdate(a.version(), "replicated layout", Map.of()),
-                root)
-            .dir();
+    Path g = writeLayout("replicated layout", e -> new int[] {e, (e + 1) % EXPERTS, e + EXPERTS});
     // no update comes: the apply reads LATEST every watch interval and fans out over the new layout
     int before = apply.extractOutputValues().size();
     apply.setProcessingTime(ApplyCatalogUpdates.DEFAULT_WATCH_INTERVAL_MS + 1);
@@ -347,18 +313,8 @@ class ApplyCatalogUpdatesLayoutTest {
 
     // the kept states are fanned out once more at a restore under a third layout
     send(upsert(gone, 8));
-    int[][] shifted = new int[EXPERTS][];
-    for (int e = 0; e < EXPERTS; e++) {
-      shifted[e] = new int[] {e + EXPERTS};
-    }
-    restart(
-        () ->
-            GateVersionWriter.write(
-                dirA,
-                a.gate(),
-                new ExpertPlacement(2 * EXPERTS, withAll(shifted)),
-                new Manifest.GateUpdate(a.version(), "another layout", Map.of()),
-                root));
+    // every slot 0..3 also given to the expert of the same number
+    restart(() -> writeLayout("another layout", e -> new int[] {e, e + EXPERTS}));
     assertThat(search(IndexArtifact.resolve(root), gone.title(), goneHome, goneHome + EXPERTS))
         .as("upserted again after its delete")
         .contains(gone.id());
@@ -403,12 +359,21 @@ class ApplyCatalogUpdatesLayoutTest {
     assertThat(live).as("slots the upsert is searchable in after the rebuild").contains(newHome);
   }
 
-  /** {@code replicas} with every slot 0..3 given to the expert of the same number as well. */
-  private static int[][] withAll(int[][] replicas) {
-    int[][] r = new int[replicas.length][];
-    for (int e = 0; e < replicas.length; e++) {
-      r[e] = new int[] {e, replicas[e][0]};
+  /**
+   * Writes a gate update of version A with a layout of {@code 2 × EXPERTS} slots, expert {@code e}
+   * replicated at {@code replicasOf(e)}, and moves LATEST to it.
+   */
+  private Path writeLayout(String why, IntFunction<int[]> replicasOf) {
+    int[][] replicas = new int[EXPERTS][];
+    for (int e = 0; e < EXPERTS; e++) {
+      replicas[e] = replicasOf.apply(e);
     }
-    return r;
+    return GateVersionWriter.write(
+            dirA,
+            a.gate(),
+            new ExpertPlacement(2 * EXPERTS, replicas),
+            new Manifest.GateUpdate(a.version(), why, Map.of()),
+            root)
+        .dir();
   }
 }
