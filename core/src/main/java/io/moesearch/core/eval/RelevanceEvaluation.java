@@ -63,10 +63,12 @@ public final class RelevanceEvaluation {
 
   /**
    * One result of a ranked list as the loss report shows it: the product, its title, its judged
-   * grade (0 unjudged) and, for the served ranking, its features by name.
+   * grade (0 unjudged), its rank in the served ranking (1-based; 0: not a candidate of it) and its
+   * features there by name ({@code null} when not a candidate), so a BM25 hit the fusion pushed
+   * down shows the features that did it.
    */
   public record ShownItem(
-      String productId, String title, int rating, Map<String, Double> features) {}
+      String productId, String title, int rating, int servedRank, Map<String, Double> features) {}
 
   /**
    * A query whose served ranking scores below BM25's: both top {@value #LOSS_TOP} lists, so the
@@ -270,7 +272,9 @@ public final class RelevanceEvaluation {
         }
         report.perQuery.add(new QueryRow(s.name(), p.ranked().query(), p.type(), row));
         if (row.get("served") < row.get("bm25")) {
-          report.lossesToBm25.add(loss(s.name(), p, row, servedTop));
+          List<HybridRanker.Scored> fused =
+              HybridRanker.fuse(p.dense(), p.lexical(), served, denseDepth, Integer.MAX_VALUE);
+          report.lossesToBm25.add(loss(s.name(), p, row, fused));
         }
       }
       Map<String, Figures> figs = new LinkedHashMap<>();
@@ -318,7 +322,7 @@ public final class RelevanceEvaluation {
   }
 
   private static Loss loss(
-      String set, Prepared p, Map<String, Double> row, List<HybridRanker.Scored> servedTop) {
+      String set, Prepared p, Map<String, Double> row, List<HybridRanker.Scored> fused) {
     Map<String, String> titles = new HashMap<>();
     p.lexical().forEach(c -> titles.put(c.productId(), c.title()));
     return loss(
@@ -328,15 +332,16 @@ public final class RelevanceEvaluation {
         p.ranked().ratings(),
         row.get("bm25"),
         row.get("served"),
-        servedTop,
+        fused,
         p.bm25(),
         titles);
   }
 
   /**
    * The loss report of one query: the first {@value #LOSS_TOP} of each list, each item with its
-   * grade (0 unjudged), the served ones with their features by name.
+   * grade (0 unjudged), its served rank and its features in the served fusion by name.
    *
+   * @param fused every candidate of the served fusion, best first
    * @param titles titles of the BM25 hits by product id
    */
   static Loss loss(
@@ -346,23 +351,44 @@ public final class RelevanceEvaluation {
       Map<String, Integer> ratings,
       double bm25Ndcg,
       double servedNdcg,
-      List<HybridRanker.Scored> servedTop,
+      List<HybridRanker.Scored> fused,
       List<String> bm25Top,
       Map<String, String> titles) {
+    Map<String, Integer> rankOf = new HashMap<>();
+    for (int i = 0; i < fused.size(); i++) {
+      rankOf.putIfAbsent(fused.get(i).productId(), i);
+    }
     List<ShownItem> served = new ArrayList<>();
-    for (HybridRanker.Scored c : servedTop.subList(0, Math.min(LOSS_TOP, servedTop.size()))) {
-      Map<String, Double> f = new LinkedHashMap<>();
-      for (int i = 0; i < RankingFeatures.NAMES.size(); i++) {
-        f.put(RankingFeatures.NAMES.get(i), c.features()[i]);
-      }
+    for (int i = 0; i < Math.min(LOSS_TOP, fused.size()); i++) {
+      HybridRanker.Scored c = fused.get(i);
       served.add(
-          new ShownItem(c.productId(), c.title(), ratings.getOrDefault(c.productId(), 0), f));
+          new ShownItem(
+              c.productId(),
+              c.title(),
+              ratings.getOrDefault(c.productId(), 0),
+              i + 1,
+              named(c.features())));
     }
     List<ShownItem> bm25 = new ArrayList<>();
     for (String id : bm25Top.subList(0, Math.min(LOSS_TOP, bm25Top.size()))) {
-      bm25.add(new ShownItem(id, titles.get(id), ratings.getOrDefault(id, 0), null));
+      Integer r = rankOf.get(id);
+      bm25.add(
+          new ShownItem(
+              id,
+              titles.get(id),
+              ratings.getOrDefault(id, 0),
+              r == null ? 0 : r + 1,
+              r == null ? null : named(fused.get(r).features())));
     }
     return new Loss(set, query, type, bm25Ndcg, servedNdcg, served, bm25);
+  }
+
+  private static Map<String, Double> named(double[] features) {
+    Map<String, Double> f = new LinkedHashMap<>();
+    for (int i = 0; i < RankingFeatures.NAMES.size(); i++) {
+      f.put(RankingFeatures.NAMES.get(i), features[i]);
+    }
+    return f;
   }
 
   private Prepared prepare(HybridRanker hybrid, JudgedSet s, String text) {

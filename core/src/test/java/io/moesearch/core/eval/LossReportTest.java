@@ -18,8 +18,9 @@ class LossReportTest {
   }
 
   /**
-   * A loss shows the first five of each list with grades and titles, and the served items' features
-   * by name, so the product the fusion lifted and the feature that lifted it can be read.
+   * A loss shows the first five of each list with grades and titles, and every shown item's served
+   * rank and features by name (a BM25 hit too), so the product the fusion lifted, the one it pushed
+   * down and the features that did both can be read.
    */
   @Test
   void aLossShowsBothListsTopFiveWithGradesTitlesAndServedFeatures() {
@@ -29,6 +30,7 @@ class LossReportTest {
       served.add(scored("s" + i, 0.9 - i / 10.0));
       bm25.add("b" + i);
     }
+    served.add(scored("b0", 0.05)); // the judged BM25 hit, pushed down to rank 9
     var loss =
         RelevanceEvaluation.loss(
             "set",
@@ -47,9 +49,16 @@ class LossReportTest {
     assertThat(loss.served().get(0).features())
         .containsKeys(RankingFeatures.NAMES.toArray(String[]::new))
         .containsEntry("dense", 0.9);
+    assertThat(loss.served().get(0).servedRank()).isEqualTo(1);
     assertThat(loss.bm25()).hasSize(5);
-    assertThat(loss.bm25().get(0))
-        .isEqualTo(new RelevanceEvaluation.ShownItem("b0", "hp q7456a print head inkjet", 1, null));
+    RelevanceEvaluation.ShownItem pushedDown = loss.bm25().get(0);
+    assertThat(pushedDown.title()).isEqualTo("hp q7456a print head inkjet");
+    assertThat(pushedDown.rating()).isEqualTo(1);
+    assertThat(pushedDown.servedRank()).isEqualTo(9);
+    assertThat(pushedDown.features()).containsEntry("dense", 0.05);
+    // Not a candidate of the served fusion: no rank, no features.
     assertThat(loss.bm25().get(1).rating()).isZero();
+    assertThat(loss.bm25().get(1).servedRank()).isZero();
+    assertThat(loss.bm25().get(1).features()).isNull();
   }
 }
