@@ -318,7 +318,7 @@ public final class RankingFeatures {
       // Every candidate is compared with each code and run: read them from the query's first
       // MAX_TITLE_CHARS, as a title's, so that their number is bounded (a 10,000-character query
       // of short distinct codes held 7,497).
-      String head = Texts.cut(text, MAX_TITLE_CHARS);
+      String head = productPart(Texts.cut(text, MAX_TITLE_CHARS));
       this.codes = codes(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       List<String> ws = new ArrayList<>();
@@ -368,6 +368,23 @@ public final class RankingFeatures {
 
   public QueryTerms query(String text) {
     return new QueryTerms(text);
+  }
+
+  /** A word after which a query names what the product fits, not the product. */
+  private static final Pattern COMPATIBILITY_MARKER =
+      Pattern.compile("(?iu)(?:^|\\s)(?:for|fits|compatible)(?:\\s|$)");
+
+  /**
+   * The part of a query that names the product sought: the text before its first compatibility
+   * marker ("for", "fits", "compatible"), or all of it. After one the query names the device the
+   * product serves ("C734X24G for Lexmark C736", "42126665 for OKI C3200", "toner for HP 1020"),
+   * whose code the device itself and every accessory of it carry: it says nothing about which
+   * candidate is meant, and counted as a code of the query it made the device and its other parts
+   * carry "the query's code" as fully as the product named.
+   */
+  static String productPart(String query) {
+    Matcher m = COMPATIBILITY_MARKER.matcher(query);
+    return m.find() ? query.substring(0, m.start()) : query;
   }
 
   /** Whether {@code text} holds a model-code-like token (see {@link QuerySignals#code}). */

@@ -209,6 +209,27 @@ class CodeMatchTest {
     assertThat(f("43865721", sibling)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
   }
 
+  /**
+   * Codes after a compatibility marker name the device the product fits, which the device and all
+   * its parts carry: they are not the query's codes ("C734X24G for Lexmark C736" named every C736
+   * part as fully as the imaging unit; "toner for HP 1020" named the printer).
+   */
+  @Test
+  void codesAfterACompatibilityMarkerNameTheDeviceNotTheProduct() {
+    String q = "C734X24G for Lexmark C736";
+    Product unit = offer("unit", "Lexmark C734X24G imaging unit 20000 pages");
+    Product part = offer("part", "Lexmark C736, X736, X738 Original Cyan");
+    assertThat(f(q, unit)[RankingFeatures.CODE_EXACT]).isPositive();
+    assertThat(f(q, part)[RankingFeatures.CODE_EXACT]).isZero();
+    Product printer = offer("printer", "HP LaserJet 1020 printer");
+    assertThat(f("toner for HP LaserJet 1020", printer)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(RankingFeatures.productPart("42126665 fits OKI C3200")).isEqualTo("42126665");
+    assertThat(RankingFeatures.productPart("X compatible with Y")).isEqualTo("X");
+    assertThat(RankingFeatures.productPart("Forte 3000 comfort")).isEqualTo("Forte 3000 comfort");
+    // without a marker the query names the product: its codes all count
+    assertThat(f("Lexmark C736 cyan", part)[RankingFeatures.CODE_EXACT]).isPositive();
+  }
+
   @Test
   void anOfferCarryingMoreOfTheQuerysCodesHasTheLargerCodeShare() {
     Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
