@@ -1,10 +1,10 @@
 package io.moesearch.jobs.config;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.kafka.KafkaSettings;
@@ -114,9 +114,8 @@ public final class MoeSearchConfig implements Serializable {
   }
 
   /** Reads config files: a key written twice is a mistake whichever value was meant, refused. */
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  private static final YAMLFactory YAML =
+      YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /** Defaults, then the file (if any), then the overrides. */
   public static MoeSearchConfig load(Path file, Map<String, String> overrides) {
@@ -126,25 +125,16 @@ public final class MoeSearchConfig implements Serializable {
       if (!Files.isRegularFile(file)) {
         throw new ConfigException("--config: no such file " + file);
       }
-      try (JsonParser parser = YAML.createParser(file.toFile())) {
-        JsonNode root = YAML.readTree(parser);
-        if (parser.nextToken() != null) {
-          // Only the first document would be read: the settings after "---" silently ignored.
-          throw new ConfigException(
-              file + ": holds more than one YAML document ('---'); write one mapping");
+      if (read(file, merged, kafka)) {
+        Path dir;
+        try {
+          dir = file.toRealPath().getParent();
+        } catch (IOException e) {
+          throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
         }
-        if (root != null && !root.isNull()) {
-          if (!root.isObject()) {
-            throw new ConfigException(file + ": the config file must be a YAML mapping");
-          }
-          flatten("", root, merged, kafka, file.toString());
-          Path dir = file.toRealPath().getParent();
-          for (ConfigOption<String> option : FILE_PATHS) {
-            merged.computeIfPresent(option.key(), (k, v) -> resolved(option, dir, v));
-          }
+        for (ConfigOption<String> option : FILE_PATHS) {
+          merged.computeIfPresent(option.key(), (k, v) -> resolved(option, dir, v));
         }
-      } catch (IOException e) {
-        throw new ConfigException(file + ": cannot read the config: " + e.getMessage());
       }
     }
     overrides.forEach((k, v) -> put(k, v, merged, kafka, "--set"));
@@ -191,36 +181,80 @@ public final class MoeSearchConfig implements Serializable {
     return load(null, overrides);
   }
 
-  /** Flattens a YAML mapping to dotted keys ({@code routing: {activation: 0.9}}). */
-  static void flatten(
+  /**
+   * Reads the settings of the config file {@code file} into {@code out} (and {@code
+   * kafka.properties.*} into {@code kafka}) as flat dotted keys; false when the file holds no
+   * mapping (empty).
+   *
+   * @throws ConfigException naming the file (and the key) when it is not one YAML mapping of
+   *     settings
+   */
+  static boolean read(Path file, Map<String, String> out, Map<String, String> kafka) {
+    String source = file.toString();
+    try (JsonParser parser = YAML.createParser(file.toFile())) {
+      JsonToken first = parser.nextToken();
+      if (first == null || first == JsonToken.VALUE_NULL) {
+        return false;
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new ConfigException(source + ": the config file must be a YAML mapping");
+      }
+      flatten("", parser, out, kafka, source);
+      if (parser.nextToken() != null) {
+        // Only the first document would be read: the settings after "---" silently ignored.
+        throw new ConfigException(
+            source + ": holds more than one YAML document ('---'); write one mapping");
+      }
+      return true;
+    } catch (IOException e) {
+      throw new ConfigException(source + ": cannot read the config: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Flattens the YAML mapping whose {@code START_OBJECT} is the parser's current token to dotted
+   * keys ({@code routing: {activation: 0.9}}). Every scalar is read as written (the parser's text,
+   * not the value YAML would type it as: {@code 1.10} stays "1.10", {@code 007} "007", {@code 010}
+   * "010" rather than octal 8, {@code yes} "yes"), so a value means the same in a file as with
+   * {@code --set}, where Flink's parser reads it.
+   */
+  private static void flatten(
       String prefix,
-      JsonNode node,
+      JsonParser parser,
       Map<String, String> out,
       Map<String, String> kafka,
-      String source) {
-    node.properties()
-        .forEach(
-            e -> {
-              String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-              if (out.containsKey(key) || kafka.containsKey(stripKafka(key))) {
-                // Nested and dotted in one file ("retrieval: {oversample: 5}" beside
-                // "retrieval.oversample: 9"): refused, as a key written twice is.
-                throw new ConfigException(source + ": " + key + " is set twice");
-              }
-              if (e.getValue().isObject()) {
-                flatten(key, e.getValue(), out, kafka, source);
-              } else if (e.getValue().isArray()) {
-                throw new ConfigException(
-                    source
-                        + ": "
-                        + key
-                        + " is a list; write the values as one comma-separated string");
-              } else if (e.getValue().isNull()) {
-                put(key, "", out, kafka, source);
-              } else {
-                put(key, e.getValue().asText(), out, kafka, source);
-              }
-            });
+      String source)
+      throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      String key = prefix.isEmpty() ? name : prefix + "." + name;
+      if (out.containsKey(key) || kafka.containsKey(stripKafka(key))) {
+        // Nested and dotted in one file ("retrieval: {oversample: 5}" beside
+        // "retrieval.oversample: 9"): refused, as a key written twice is.
+        throw new ConfigException(source + ": " + key + " is set twice");
+      }
+      JsonToken value = parser.nextToken();
+      if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+        // Jackson hands an alias over as the anchor's name ("*g" would read "g").
+        throw new ConfigException(
+            source
+                + ": "
+                + key
+                + " is a YAML alias (*"
+                + parser.getText()
+                + "); anchors and aliases are not supported, write the value");
+      }
+      if (value == JsonToken.START_OBJECT) {
+        flatten(key, parser, out, kafka, source);
+      } else if (value == JsonToken.START_ARRAY) {
+        throw new ConfigException(
+            source + ": " + key + " is a list; write the values as one comma-separated string");
+      } else if (value != null && value.isScalarValue()) {
+        put(key, parser.getText(), out, kafka, source);
+      } else {
+        throw new ConfigException(source + ": " + key + " has no value");
+      }
+    }
   }
 
   private static void put(

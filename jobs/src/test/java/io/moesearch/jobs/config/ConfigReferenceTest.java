@@ -2,8 +2,6 @@ package io.moesearch.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +36,7 @@ class ConfigReferenceTest {
   void theExampleConfigListsExactlyTheOptionsWithTheirDefaults() throws Exception {
     Map<String, String> flat = new LinkedHashMap<>();
     Map<String, String> kafka = new LinkedHashMap<>();
-    MoeSearchConfig.flatten(
-        "", new ObjectMapper(new YAMLFactory()).readTree(CONF.toFile()), flat, kafka, "conf");
+    MoeSearchConfig.read(CONF, flat, kafka);
     assertSameKeys(flat.keySet(), CONF.toString());
     // Its paths are relative to conf/: loaded, they are the defaults of bin/moe-search (the
     // project's files).
