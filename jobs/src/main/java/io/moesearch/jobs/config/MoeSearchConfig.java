@@ -336,17 +336,30 @@ public final class MoeSearchConfig implements Serializable {
     if (!AllOptions.BY_KEY.containsKey(option.key())) {
       throw new ConfigException("unknown setting '" + option.key() + "'");
     }
+    Object def = option.defaultValue();
+    String raw = values.get(option.key());
     try {
+      if (raw != null && def instanceof Number && !isDecimal(raw)) {
+        // Flink parses numbers with Java, which also reads "0x1p-1", "0.5f" and "NaN".
+        throw new IllegalArgumentException(raw);
+      }
       return conf.get(option);
     } catch (IllegalArgumentException e) {
-      Object def = option.defaultValue();
       String type =
           def instanceof Integer || def instanceof Long
               ? "an integer"
-              : def instanceof Boolean ? "true or false" : "a number";
-      throw new ConfigException(
-          option.key() + " must be " + type + ", got '" + values.get(option.key()) + "'");
+              : def instanceof Boolean ? "true or false" : "a decimal number";
+      throw new ConfigException(option.key() + " must be " + type + ", got '" + raw + "'");
     }
+  }
+
+  /**
+   * Whether {@code text} is a plain decimal number ({@link #DECIMAL}): the one form every number
+   * setting and each of {@code ranking.weights} takes. Java also reads "NaN", "Infinity", "0x1p3"
+   * and "1d" as numbers.
+   */
+  static boolean isDecimal(String text) {
+    return DECIMAL.matcher(text.trim()).matches();
   }
 
   private static <T> T wrap(Supplier<T> s) {
@@ -507,8 +520,7 @@ public final class MoeSearchConfig implements Serializable {
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
       String part = parts[i].trim();
-      // Plain decimals only: Java also reads "NaN", "Infinity", "0x1p3" and "1d" as numbers.
-      if (!DECIMAL.matcher(part).matches()) {
+      if (!isDecimal(part)) {
         throw new ConfigException(
             RankingOptions.WEIGHTS.key() + ": '" + part + "' is not a finite decimal number");
       }

@@ -317,9 +317,9 @@ class MoeSearchConfigTest {
         .startsWith(-1.5e-3, 0.5, 3, 4);
     assertThatThrownBy(
             () -> MoeSearchConfig.defaultsWith(Map.of("routing.temperature", "Infinity")))
-        .hasMessage("routing.temperature must be a finite number, got Infinity");
-    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.temperature", "Infinity")))
-        .hasMessageContaining("index.temperature must be a finite number");
+        .hasMessage("routing.temperature must be a decimal number, got 'Infinity'");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.temperature", "1e999")))
+        .hasMessage("index.temperature must be a finite number, got Infinity");
   }
 
   /** A YAML list, a key written twice, or nested and dotted at once, fails naming the key. */
