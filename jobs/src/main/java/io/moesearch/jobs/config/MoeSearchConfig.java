@@ -504,8 +504,22 @@ public final class MoeSearchConfig implements Serializable {
   /** The ranking settings: hybrid (dense + BM25 fused) or dense only, depths and fusion weights. */
   public RankingSettings ranking() {
     String weights = get(RankingOptions.WEIGHTS);
-    String[] parts = weights.split(",");
+    // -1: trailing empty entries ("w1,...,w15,,,") are kept, and refused, not dropped.
+    String[] parts = weights.split(",", -1);
     int n = RankingFeatures.NAMES.size();
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i].isBlank()) {
+        throw new ConfigException(
+            RankingOptions.WEIGHTS.key()
+                + ": entry "
+                + (i + 1)
+                + " of "
+                + parts.length
+                + " is empty; write "
+                + n
+                + " comma-separated numbers");
+      }
+    }
     if (parts.length != n) {
       throw new ConfigException(
           RankingOptions.WEIGHTS.key()
