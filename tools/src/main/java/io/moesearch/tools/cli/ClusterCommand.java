@@ -35,6 +35,12 @@ final class ClusterCommand {
   static final String STATE_FILE = "cluster.properties";
   static final String SEARCH_JOB = "io.moesearch.jobs.search.SearchJob";
 
+  /**
+   * The file {@code cluster up} writes into its work directory: only a directory holding it (or an
+   * empty one) is cleared by the next {@code cluster up}, never one of the user's own.
+   */
+  static final String MARKER = ".moe-search-cluster";
+
   @Command(
       name = "up",
       description = {
@@ -62,7 +68,9 @@ final class ClusterCommand {
         names = "--work-dir",
         paramLabel = "DIR",
         defaultValue = DEFAULT_WORK,
-        description = "Logs, checkpoints, savepoints, broker data and the state file.")
+        description =
+            "Logs, checkpoints, savepoints, broker data and the state file; cleared on start, so"
+                + " it must be new, empty or an earlier cluster up's.")
     Path work;
 
     @Option(names = "--detach", description = "Return once started; stop it with `cluster down`.")
@@ -94,7 +102,7 @@ final class ClusterCommand {
               config.get(KafkaOptions.EXPERT_STATS_TOPIC),
               config.get(KafkaOptions.CATALOG_TOPIC));
       String fills = config.get(KafkaOptions.CACHE_FILL_TOPIC);
-      deleteRecursively(work);
+      clearWorkDir(work);
       ClusterLayout layout = ClusterLayout.of(MoeSearchConfig.home());
       PrintWriter out = spec.commandLine().getOut();
       out.println(
@@ -244,10 +252,39 @@ final class ClusterCommand {
     }
   }
 
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
+  /**
+   * Makes {@code work} an empty directory marked ({@link #MARKER}) as {@code cluster up}'s own:
+   * creates it, or clears it when it is empty or marked.
+   *
+   * @throws ConfigException naming {@code --work-dir} when it is a file, or a directory with files
+   *     {@code cluster up} did not write (a typo such as {@code --work-dir .} must not wipe them)
+   */
+  static void clearWorkDir(Path work) throws IOException {
+    if (Files.exists(work)) {
+      if (!Files.isDirectory(work)) {
+        throw new ConfigException("--work-dir: " + work + " is not a directory");
+      }
+      boolean empty;
+      try (Stream<Path> entries = Files.list(work)) {
+        empty = entries.findAny().isEmpty();
+      }
+      if (!empty && !Files.isRegularFile(work.resolve(MARKER))) {
+        throw new ConfigException(
+            "--work-dir: "
+                + work
+                + " holds files cluster up did not write (no "
+                + MARKER
+                + "); give a new or empty directory, it is cleared on every cluster up");
+      }
+      deleteRecursively(work);
     }
+    Files.createDirectories(work);
+    Files.writeString(
+        work.resolve(MARKER),
+        "Written by `moe-search cluster up`: this directory is cleared on the next one.\n");
+  }
+
+  private static void deleteRecursively(Path root) {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
