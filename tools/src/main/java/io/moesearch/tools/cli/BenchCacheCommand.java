@@ -142,7 +142,7 @@ final class BenchCacheCommand extends CliCommand {
     double s = atLeast("--zipf", zipfExponent, 0);
     int q = atLeast("--queries", queries, 1);
     double rate = atLeast("--rate", rateOption, 0);
-    double fraction = atLeast("--prewarm-fraction", prewarmFraction, 0);
+    double fraction = within("--prewarm-fraction", prewarmFraction, 0, 1);
     int window = atLeast("--window", windowOption, 1);
     int hits = atLeast("--hits", hitsOption, 0);
     double hitsRate = atLeast("--hits-rate", hitsRateOption, 0);

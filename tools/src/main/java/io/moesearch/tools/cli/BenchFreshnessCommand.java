@@ -227,9 +227,7 @@ final class BenchFreshnessCommand extends CliCommand {
       throw new ConfigException("--tracked-share must be in [0, 1] and --probe-share in (0, 1]");
     }
     atLeast("--popular", popular, 1);
-    if (!(hitShare >= 0 && hitShare <= 0.95)) {
-      throw new ConfigException("--hit-share must be in [0, 0.95], got " + hitShare);
-    }
+    within("--hit-share", hitShare, 0, 0.95);
     if (!(deleteShare >= 0 && deleteShare < 1)) {
       throw new ConfigException("--delete-share must be in [0, 1), got " + deleteShare);
     }

@@ -8,7 +8,6 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.eval.LatencyStats;
 import io.moesearch.core.util.Zipf;
-import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.OverloadOptions;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
@@ -146,9 +145,8 @@ final class BenchOverloadCommand extends CliCommand {
     atLeast("--seconds", seconds, 1);
     jitWarmUp.check();
     atLeast("--popular", popular, 1);
-    if (!(hitShare >= 0 && hitShare <= 0.95)) {
-      throw new ConfigException("--hit-share must be in [0, 0.95], got " + hitShare);
-    }
+    within("--hit-share", hitShare, 0, 0.95);
+    atLeast("--recall-sample", recallSample, 0);
     for (double f : factors) {
       atLeast("--factors", f, 0.01);
     }

@@ -102,10 +102,33 @@ abstract class CliCommand implements Callable<Integer> {
     return value;
   }
 
+  /** {@code value}, or a failure naming the flag when it is below {@code min}, NaN or infinite. */
   static double atLeast(String flag, double value, double min) {
-    if (!(value >= min)) {
-      throw new ConfigException(flag + " must be >= " + min + ", got " + value);
+    return within(flag, value, min, Double.MAX_VALUE);
+  }
+
+  /**
+   * {@code value}, or a failure naming the flag when it is outside {@code [min, max]}, NaN or
+   * infinite (a rate or a share of "Infinity" is a typo, not a setting).
+   */
+  static double within(String flag, double value, double min, double max) {
+    if (!Double.isFinite(value)) {
+      throw new ConfigException(flag + " must be a finite number, got " + value);
+    }
+    if (!(value >= min && value <= max)) {
+      throw new ConfigException(
+          flag
+              + (max == Double.MAX_VALUE
+                  ? " must be >= " + min
+                  : " must be in [" + plain(min) + ", " + plain(max) + "]")
+              + ", got "
+              + value);
     }
     return value;
+  }
+
+  /** {@code 1} rather than {@code 1.0}. */
+  private static String plain(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
   }
 }

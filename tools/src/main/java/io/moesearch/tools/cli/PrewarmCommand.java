@@ -89,10 +89,7 @@ final class PrewarmCommand extends CliCommand {
             });
     int top = atLeast("--top", topOption == null ? DEFAULT_TOP : topOption, 1);
     if (fraction != null) {
-      double f = atLeast("--top-fraction", fraction, 0);
-      if (f > 1) {
-        throw new ConfigException("--top-fraction must be in [0, 1], got " + f);
-      }
+      double f = within("--top-fraction", fraction, 0, 1);
       top = (int) Math.ceil(f * queryLog.distinct());
     }
     List<QueryLog.Entry> selected = queryLog.top(top);
