@@ -53,6 +53,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * window (fault start to recovery + 5 s).
  */
 public final class ChaosRun {
+  /** The delivery modes a run takes ({@code kafka.delivery-guarantee} values), in report order. */
+  public static final List<String> MODES = List.of("exactly-once", "at-least-once");
+
   /** The kinds of injected faults. */
   public enum Fault {
     TASK_MANAGER_KILL,
@@ -183,6 +186,9 @@ public final class ChaosRun {
    * of them the rescale) at {@code rate} queries per second.
    */
   public Report run(String mode, int faults, double rate, long seed) throws Exception {
+    if (!MODES.contains(mode)) {
+      throw new IllegalArgumentException("mode must be one of " + MODES + ", got " + mode);
+    }
     if (faults < 1) {
       throw new IllegalArgumentException("faults must be >= 1, got " + faults);
     }

@@ -4,6 +4,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.jobs.config.CacheOptions;
+import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.tools.bench.ChaosRun;
@@ -62,7 +63,7 @@ final class BenchChaosCommand extends CliCommand {
       names = "--modes",
       split = ",",
       defaultValue = "exactly-once,at-least-once",
-      description = "Delivery modes to run.")
+      description = "Delivery modes to run: exactly-once, at-least-once or both.")
   List<String> modes;
 
   @Option(
@@ -78,6 +79,16 @@ final class BenchChaosCommand extends CliCommand {
   public Integer call() throws Exception {
     atLeast("--faults", faults, 2);
     atLeast("--rate", rate, 0.1);
+    for (String mode : modes) {
+      if (!ChaosRun.MODES.contains(mode) || modes.indexOf(mode) != modes.lastIndexOf(mode)) {
+        throw new ConfigException(
+            "--modes must list some of "
+                + String.join(", ", ChaosRun.MODES)
+                + ", each once, got '"
+                + String.join(",", modes)
+                + "'");
+      }
+    }
     MoeSearchConfig config = config();
     IndexArtifact artifact = SearchJob.resolveArtifact(config);
     List<String> texts =
