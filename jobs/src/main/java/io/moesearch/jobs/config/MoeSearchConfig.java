@@ -9,6 +9,7 @@ import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.kafka.KafkaSettings;
 import io.moesearch.connectors.message.FillSigner;
+import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.embed.EmbedderConfig;
 import io.moesearch.core.gate.ActivationRule;
@@ -673,6 +674,14 @@ public final class MoeSearchConfig implements Serializable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The job's parser of query messages, with the {@code query.*} limits: every reader of query
+   * texts (the job, {@code prewarm}, {@code query}) checks them with it.
+   */
+  public QueryCodec queryCodec() {
+    return new QueryCodec(get(QueryOptions.MAX_CHARS), get(QueryOptions.MAX_BYTES));
   }
 
   /** How often the job reads {@code index.root/LATEST} for a new version; 0 = never. */

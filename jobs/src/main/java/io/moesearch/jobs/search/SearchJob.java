@@ -19,7 +19,6 @@ import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MergeOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.OverloadOptions;
-import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.operators.AcceptedQuery;
 import io.moesearch.operators.ApplyCatalogUpdates;
 import io.moesearch.operators.ApplyCatalogUpdatesOperator;
@@ -179,8 +178,7 @@ public final class SearchJob {
       CacheIo cache,
       Sink<ExpertStats> stats,
       Source<RawMessage, ?, ?> catalog) {
-    QueryCodec codec =
-        new QueryCodec(config.get(QueryOptions.MAX_CHARS), config.get(QueryOptions.MAX_BYTES));
+    QueryCodec codec = config.queryCodec();
     DataStream<RawMessage> raw =
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "queries").uid("queries-source");
     SingleOutputStreamOperator<AcceptedQuery> parsed =

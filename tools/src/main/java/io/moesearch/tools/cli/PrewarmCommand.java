@@ -7,7 +7,6 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
-import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.jobs.prewarm.PrewarmJob;
 import io.moesearch.jobs.prewarm.QueryLog;
 import io.moesearch.jobs.search.SearchJob;
@@ -75,8 +74,7 @@ final class PrewarmCommand extends CliCommand {
     }
     KafkaIO.requireBroker(config.kafka(), BROKER_TIMEOUT);
     IndexArtifact artifact = SearchJob.resolveArtifact(config);
-    QueryCodec codec =
-        new QueryCodec(config.get(QueryOptions.MAX_CHARS), config.get(QueryOptions.MAX_BYTES));
+    QueryCodec codec = config.queryCodec();
     int[] problems = {0};
     QueryLog queryLog =
         QueryLog.read(

@@ -2,12 +2,16 @@ package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaSettings;
+import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.jobs.config.MoeSearchConfig;
+import io.moesearch.jobs.config.QueryOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +80,8 @@ final class QueryCommand extends CliCommand {
       throw new IllegalArgumentException(
           "--timeout-ms must be <= 3600000 (an hour), got " + timeoutMs);
     }
-    KafkaSettings kafka = config().kafka();
-    KafkaIO.requireBroker(kafka, PrewarmCommand.BROKER_TIMEOUT);
+    MoeSearchConfig config = config();
+    KafkaSettings kafka = config.kafka();
     Filters filters =
         brands == null && !inStock
             ? null
@@ -94,7 +98,29 @@ final class QueryCommand extends CliCommand {
       throw new ConfigException("query: " + e.getMessage());
     }
     MessageJson json = new MessageJson();
-    SearchResult result = ask(kafka, query, json.encodeQuery(query), json);
+    byte[] message = json.encodeQuery(query);
+    // Checked as the job will (its codec, its query.* limits) before the broker is contacted: a
+    // message the job dead-letters gets no answer, only the --timeout-ms wait.
+    DeadLetter refused =
+        config
+            .queryCodec()
+            .parse(new RawMessage(kafka.queryTopic(), 0, 0, 0, null, message))
+            .deadLetterOrNull();
+    if (refused != null) {
+      throw new ConfigException(
+          "the job would refuse this query ("
+              + QueryOptions.MAX_CHARS.key()
+              + "="
+              + config.get(QueryOptions.MAX_CHARS)
+              + ", "
+              + QueryOptions.MAX_BYTES.key()
+              + "="
+              + config.get(QueryOptions.MAX_BYTES)
+              + "): "
+              + refused.reason());
+    }
+    KafkaIO.requireBroker(kafka, PrewarmCommand.BROKER_TIMEOUT);
+    SearchResult result = ask(kafka, query, message, json);
     if (result == null) {
       System.err.println(
           "no answer to " + id + " within " + timeoutMs + " ms on " + kafka.resultTopic());
