@@ -562,4 +562,82 @@ class MoeSearchConfigTest {
         .isEqualTo("/data/artifacts/cache-fill.key")
         .startsWith(Path.of(cluster.get(IndexOptions.ROOT)).getParent().toString());
   }
+
+  /**
+   * A file value is read as written (1.10, 007, 2024.10, yes), not as the YAML number or boolean.
+   */
+  @Test
+  void aStringSettingThatLooksLikeANumberIsReadAsWritten(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(
+        f,
+        """
+        job:
+          name: 1.10
+        kafka:
+          group-id: 007
+        index:
+          path: 2024.10
+        """);
+    MoeSearchConfig c = MoeSearchConfig.load(f, Map.of());
+    assertThat(c.get(JobOptions.NAME)).isEqualTo("1.10");
+    assertThat(c.get(KafkaOptions.GROUP_ID)).isEqualTo("007");
+    assertThat(c.get(IndexOptions.PATH)).endsWith("2024.10");
+    Files.writeString(f, "embedder:\n  normalize: yes\n");
+    assertThatThrownBy(() -> MoeSearchConfig.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("embedder.normalize must be true or false, got 'yes'");
+  }
+
+  /** "010" is 10 experts in a config file as with --set, not YAML 1.1's octal 8. */
+  @Test
+  void aNumberMeansTheSameInTheFileAndOnTheCommandLine(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(f, "index:\n  experts: 010\n");
+    int fromFlag =
+        MoeSearchConfig.defaultsWith(Map.of("index.experts", "010")).get(IndexOptions.EXPERTS);
+    int fromFile = MoeSearchConfig.load(f, Map.of()).get(IndexOptions.EXPERTS);
+    assertThat(fromFile).isEqualTo(fromFlag);
+  }
+
+  /** A YAML alias (*g) is refused naming its key, not read as the anchor's name "g". */
+  @Test
+  void aYamlAliasIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.yaml");
+    Files.writeString(
+        f,
+        """
+        kafka:
+          group-id: &g shop
+          transactional-id-prefix: *g
+        """);
+    assertThatThrownBy(() -> MoeSearchConfig.load(f, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.transactional-id-prefix is a YAML alias");
+  }
+
+  /**
+   * Every number setting takes plain decimals only, as ranking.weights does (0x1p-1, 0.5f, 0.5d).
+   */
+  @Test
+  void numberSettingsTakePlainDecimalsOnlyAsTheWeightsDo() {
+    for (String bad : new String[] {"0x1p-1", "0.5f", "0.5d"}) {
+      assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.activation", bad)))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("routing.activation");
+    }
+  }
+
+  /** ranking.weights with an empty entry, leading or trailing, is refused naming the setting. */
+  @Test
+  void rankingWeightsWithTrailingEmptyEntriesAreRefused() {
+    String fifteen = RankingOptions.WEIGHTS.defaultValue();
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", "," + fifteen)))
+        .hasMessageContaining("ranking.weights");
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", fifteen + ",,,")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ranking.weights");
+  }
 }

@@ -455,4 +455,134 @@ class MoeSearchTest {
     assertThat(MoeSearch.run(new String[] {"eval", "--set", "routing.activation=2"})).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("routing.activation");
   }
+
+  /**
+   * cluster up refuses a --work-dir holding files it did not write, naming the flag, and deletes
+   * none.
+   */
+  @Test
+  void clusterUpDoesNotDeleteAWorkDirItDidNotCreate(@TempDir Path dir) throws Exception {
+    Path work = Files.createDirectories(dir.resolve("my-data"));
+    Path precious = Files.writeString(work.resolve("thesis.tex"), "two years of work");
+    Path home = Files.createDirectories(dir.resolve("empty-home"));
+    String old = System.getProperty("moe.search.home");
+    System.setProperty("moe.search.home", home.toString());
+    int code;
+    try {
+      code = MoeSearch.run(new String[] {"cluster", "up", "--work-dir", work.toString()});
+    } finally {
+      if (old == null) {
+        System.clearProperty("moe.search.home");
+      } else {
+        System.setProperty("moe.search.home", old);
+      }
+    }
+    assertThat(precious).as("a file the cluster did not write").exists();
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--work-dir");
+  }
+
+  /** bench cache refuses a --prewarm-fraction above 1 before any work, naming the option. */
+  @Test
+  void benchCacheRefusesAPrewarmFractionAboveOneUpFront(@TempDir Path dir) {
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "bench",
+              "cache",
+              "--prewarm-fraction",
+              "2",
+              "--set",
+              "index.path=" + dir.resolve("no-index")
+            });
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--prewarm-fraction");
+  }
+
+  /** bench overload refuses a negative --recall-sample before any work, naming the option. */
+  @Test
+  void benchOverloadRefusesANegativeRecallSampleUpFront(@TempDir Path dir) {
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "bench",
+              "overload",
+              "--recall-sample",
+              "-1",
+              "--set",
+              "index.path=" + dir.resolve("no-index")
+            });
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--recall-sample");
+  }
+
+  /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
+  @Test
+  void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "bench",
+              "chaos",
+              "--modes",
+              "at-least-once,twice",
+              "--set",
+              "index.path=" + dir.resolve("no-index")
+            });
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--modes");
+  }
+
+  /**
+   * query refuses a text over query.max-chars with the job's codec before contacting the broker.
+   */
+  @Test
+  void queryRefusesATextOverTheConfiguredLimitBeforeSendingIt() {
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "query",
+              "x".repeat(600),
+              "--set",
+              "query.max-chars=512",
+              "--set",
+              "kafka.bootstrap-servers=127.0.0.1:1"
+            });
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("query.max-chars");
+  }
+
+  /** cluster up clears a work directory that carries its marker file (an earlier run's). */
+  @Test
+  void clusterUpClearsAWorkDirItMarked(@TempDir Path dir) throws Exception {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Files.writeString(work.resolve(ClusterCommand.MARKER), "");
+    Path stale = Files.writeString(work.resolve("stale.log"), "an earlier run's");
+    ClusterCommand.clearWorkDir(work);
+    assertThat(stale).doesNotExist();
+    assertThat(work.resolve(ClusterCommand.MARKER)).exists();
+    Path fresh = dir.resolve("new/work");
+    ClusterCommand.clearWorkDir(fresh);
+    assertThat(fresh.resolve(ClusterCommand.MARKER)).exists();
+  }
+
+  /** A rate or share of NaN or Infinity is refused up front, naming the option. */
+  @Test
+  void benchOptionsRefuseNaNAndInfinity(@TempDir Path dir) {
+    String[][] runs = {
+      {"bench", "cache", "--rate", "Infinity"},
+      {"bench", "cache", "--prewarm-fraction", "NaN"},
+      {"bench", "pipeline", "--rate", "Infinity"},
+    };
+    for (String[] run : runs) {
+      err.reset();
+      String[] args = Arrays.copyOf(run, run.length + 2);
+      args[run.length] = "--set";
+      args[run.length + 1] = "index.path=" + dir.resolve("no-index");
+      assertThat(MoeSearch.run(args)).as(String.join(" ", run)).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .as(String.join(" ", run))
+          .contains(run[2] + " must be a finite number");
+    }
+  }
 }
