@@ -1,0 +1,246 @@
+package io.moesearch.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.Filters;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.rank.LinearFusion;
+import io.moesearch.core.testing.SmallIndex;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Adversarial review (attack-catalog): sequences of one product's catalogue updates through the
+ * job's own chain, {@link SequenceCatalogUpdates} → (embedding) → {@link ApplyCatalogUpdates} →
+ * {@link ExpertRetrieval}, on the small real index {@link LiveCatalogTest} uses. The promise
+ * under attack: "applied per product in ts order (older ts ignored and counted, so replays
+ * converge)", "never a deleted product served, nor an out-of-stock one under in_stock, nor a stale
+ * price". An update whose product is unknown or deleted when it arrives is dropped without
+ * recording its ts, so an older update arriving after it wins.
+ */
+class CatalogSequenceAttackTest {
+  private static final int PRODUCTS = 300;
+  private static final int EXPERTS = 4;
+
+  @TempDir static Path root;
+  static EmbeddingModel model;
+  static Embedder embedder;
+  static Catalog catalog;
+  static Path dir;
+  static IndexArtifact artifact;
+
+  private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, ProductUpdate> sequence;
+  private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> apply;
+  private KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult>
+      retrieval;
+  private int sequenced;
+  private int sequencedAside;
+
+  @BeforeAll
+  static void buildIndex() {
+    model = SmallIndex.model();
+    embedder = model.newEmbedder();
+    catalog = SmallIndex.catalogue(PRODUCTS);
+    dir = SmallIndex.build(catalog, model, EXPERTS, root);
+    artifact = IndexArtifact.load(dir, 384);
+  }
+
+  @AfterAll
+  static void close() {
+    embedder.close();
+    model.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    sequence =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new SequenceCatalogUpdates()),
+                ProductUpdate::productId,
+                Types.STRING));
+    sequence.open();
+    apply =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ApplyCatalogUpdates(dir.toString())),
+                ProductUpdate::productId,
+                Types.STRING));
+    apply.open();
+    retrieval =
+        Harnesses.withoutGenericTypes(
+            new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(
+                    new ExpertRetrieval(
+                        dir.toString(), 3, new RankingSettings(true, 20, 50, LinearFusion.rrf()))),
+                ExpertRequest::slot,
+                SlotDelta::slot,
+                Types.INT));
+    retrieval.open();
+    retrieval.setProcessingTime(1_000);
+    sequenced = 0;
+    sequencedAside = 0;
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    sequence.close();
+    apply.close();
+    retrieval.close();
+  }
+
+  private static ProductUpdate upsert(Product p, Boolean inStock, long ts) {
+    return ProductUpdate.of(CatalogUpdate.upsert(p, inStock, ts), 1);
+  }
+
+  private static ProductUpdate patch(String id, Double price, Boolean inStock, long ts) {
+    return ProductUpdate.of(CatalogUpdate.patch(id, price, inStock, ts), 1);
+  }
+
+  private static ProductUpdate delete(String id, long ts) {
+    return ProductUpdate.of(CatalogUpdate.delete(id, ts), 1);
+  }
+
+  /**
+   * One record of the topic through the job's chain: numbered, embedded (upserts; at once here, as
+   * the embedding stage does when it is not backlogged), applied, and its deltas to the slots.
+   */
+  private void send(ProductUpdate u) throws Exception {
+    sequence.processElement(new StreamRecord<>(u));
+    List<ProductUpdate> next = new ArrayList<>();
+    List<ProductUpdate> main = sequence.extractOutputValues();
+    for (ProductUpdate n : main.subList(sequenced, main.size())) {
+      next.add(n.withVector(embedder.embed(n.product().searchableText())));
+    }
+    sequenced = main.size();
+    var aside = sequence.getSideOutput(SequenceCatalogUpdates.NO_EMBEDDING);
+    if (aside != null) {
+      List<ProductUpdate> straight = aside.stream().map(StreamRecord::getValue).toList();
+      next.addAll(straight.subList(sequencedAside, straight.size()));
+      sequencedAside = straight.size();
+    }
+    for (ProductUpdate n : next) {
+      int before = apply.extractOutputValues().size();
+      apply.processElement(new StreamRecord<>(n));
+      List<SlotDelta> out = apply.extractOutputValues();
+      for (SlotDelta d : List.copyOf(out.subList(before, out.size()))) {
+        retrieval.processElement2(new StreamRecord<>(d));
+      }
+    }
+  }
+
+  private PartialResult search(String text, int slot, Filters filters) throws Exception {
+    SearchQuery q = new SearchQuery("q" + text.hashCode(), text, 10, filters, 0, null);
+    ExpertRequest r =
+        new ExpertRequest(q, embedder.embed(text), slot, new int[] {slot}, 0, 0, 0);
+    int before = retrieval.extractOutputValues().size();
+    retrieval.processElement1(new StreamRecord<>(r));
+    return retrieval.extractOutputValues().get(before);
+  }
+
+  /** What every slot (each expert and a lexical shard) returns for {@code text}. */
+  private List<RankedItem> everywhere(String text, Filters filters) throws Exception {
+    List<RankedItem> all = new ArrayList<>();
+    for (int e = 0; e < EXPERTS; e++) {
+      all.addAll(Arrays.asList(search(text, e, filters).items()));
+    }
+    all.addAll(Arrays.asList(search(text, ExpertRequest.lexical("x"), filters).items()));
+    return all;
+  }
+
+  private static int[] expertsOf(String text) {
+    var g = artifact.manifest().gate();
+    return new ExpertAssigner(artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies())
+        .assign(embedder.embed(text));
+  }
+
+  /**
+   * A new product is upserted at ts 100 and deleted at ts 300; the delete record reaches the job
+   * first (an out-of-order producer: two producer instances, or a retried upsert send). The delete
+   * goes on unnumbered (no upsert yet), is UNKNOWN and dropped without keeping its ts; the older
+   * upsert is then applied and the product, deleted at ts 300, is served from every slot of its
+   * experts and the lexical shards, for ever (nothing newer will come). In ts order it is
+   * deleted.
+   */
+  @Test
+  void aDeleteThatOvertookTheOlderUpsertOfANewProductStillDeletesIt() throws Exception {
+    Product p = new Product("new-del", "qzxv cordless drill 18v", "Quuxco", "CD18", "", 59.0, null);
+    send(delete(p.id(), 300));
+    send(upsert(p, true, 100));
+    assertThat(everywhere("qzxv cordless drill 18v", null))
+        .extracting(RankedItem::productId)
+        .as("deleted at ts 300, after its only upsert (ts 100)")
+        .doesNotContain(p.id());
+  }
+
+  /**
+   * A new product upserted in stock at 59.0 (ts 100) is stocked out and re-priced to 5.0 (ts 300);
+   * the patch arrives first, is UNKNOWN and dropped: the product is served in stock under an
+   * {@code in_stock} filter, at its old price.
+   */
+  @Test
+  void aStockOutThatOvertookTheOlderUpsertOfANewProductIsApplied() throws Exception {
+    Product p = new Product("new-oos", "qzxv cordless sander", "Quuxco", "CS3", "", 59.0, null);
+    send(patch(p.id(), 5.0, false, 300));
+    send(upsert(p, true, 100));
+    Filters inStock = new Filters(null, null, null, true);
+    assertThat(everywhere("qzxv cordless sander", inStock))
+        .extracting(RankedItem::productId)
+        .as("out of stock since ts 300")
+        .doesNotContain(p.id());
+    assertThat(everywhere("qzxv cordless sander", null))
+        .filteredOn(i -> i.productId().equals(p.id()))
+        .allSatisfy(
+            i -> {
+              assertThat(i.inStock()).as("stock").isFalse();
+              assertThat(i.price()).as("price of ts 300").isEqualTo(5.0);
+            });
+  }
+
+  /**
+   * A catalogue product is deleted (ts 100), re-listed by an upsert (ts 200) and then stocked out
+   * at 1.0 (ts 300); the stock-out overtakes the re-listing. It arrives while the product is
+   * deleted: DELETED, dropped without keeping its ts; the older upsert then applies and the product
+   * is served in stock at its upsert's price. In ts order it is out of stock at 1.0.
+   */
+  @Test
+  void aStockOutNewerThanAReListingIsNotLostWhenItArrivesWhileDeleted() throws Exception {
+    Product base = catalog.products().get(11);
+    Product relisted =
+        new Product(base.id(), base.title(), base.brand(), base.model(), "", 40.0, null);
+    send(delete(base.id(), 100));
+    send(patch(base.id(), 1.0, false, 300));
+    send(upsert(relisted, true, 200));
+    int home = expertsOf(relisted.searchableText())[0];
+    Filters inStock = new Filters(null, null, null, true);
+    assertThat(search(base.title(), home, inStock).items())
+        .extracting(RankedItem::productId)
+        .as("out of stock since ts 300")
+        .doesNotContain(base.id());
+    assertThat(search(base.title(), home, null).items())
+        .filteredOn(i -> i.productId().equals(base.id()))
+        .allSatisfy(i -> assertThat(i.price()).as("price of ts 300").isEqualTo(1.0));
+  }
+}
