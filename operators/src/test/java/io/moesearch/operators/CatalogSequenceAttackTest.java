@@ -3,8 +3,10 @@ package io.moesearch.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.CatalogUpdateCodec;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
@@ -14,6 +16,7 @@ import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -242,5 +245,45 @@ class CatalogSequenceAttackTest {
     assertThat(search(base.title(), home, null).items())
         .filteredOn(i -> i.productId().equals(base.id()))
         .allSatisfy(i -> assertThat(i.price()).as("price of ts 300").isEqualTo(1.0));
+  }
+
+  /** A topic record of {@code u} (key = id) produced at {@code producedAt}, through the codec. */
+  private static ProductUpdate viaTopic(CatalogUpdate u, long producedAt) {
+    CatalogUpdateCodec codec = CatalogUpdateCodec.withDefaults();
+    RawMessage raw =
+        new RawMessage(
+            "search-catalog-updates",
+            0,
+            producedAt,
+            producedAt,
+            u.productId().getBytes(StandardCharsets.UTF_8),
+            codec.encode(u),
+            null);
+    var outcome = codec.parse(raw, producedAt);
+    assertThat(outcome)
+        .as("accepted by the codec")
+        .isInstanceOf(CatalogUpdateCodec.Outcome.Accepted.class);
+    return ProductUpdate.of(((CatalogUpdateCodec.Outcome.Accepted) outcome).update(), producedAt);
+  }
+
+  /**
+   * "ts at most one hour ahead of the record's Kafka timestamp, so that no update can freeze a
+   * product" (docs/messages.md). One producer with a clock 59 min fast upserts a new product; 10
+   * min later a correct producer deletes it (ts = its record time). Both pass the codec. The delete
+   * is STALE (10 min &lt; 59 min) and is dropped for good, not merely delayed: no update of a deleted
+   * product follows, so the product deleted 10 min after it was listed is served for ever. The
+   * skew bound limits how far ahead a ts may be, not what a skewed ts destroys.
+   */
+  @Test
+  void aDeleteSentWithinTheClockSkewBoundOfAFastUpsertIsNotLostForEver() throws Exception {
+    long t = 1_732_300_000_000L;
+    Product p =
+        new Product("new-skew", "qzxv bench grinder 250w", "Quuxco", "BG250", "", 89.0, null);
+    send(viaTopic(CatalogUpdate.upsert(p, true, t + 59 * 60_000L), t));
+    send(viaTopic(CatalogUpdate.delete(p.id(), t + 10 * 60_000L), t + 10 * 60_000L));
+    assertThat(everywhere("qzxv bench grinder 250w", null))
+        .extracting(RankedItem::productId)
+        .as("deleted by the newest record of its topic; nothing else will ever update it")
+        .doesNotContain(p.id());
   }
 }
