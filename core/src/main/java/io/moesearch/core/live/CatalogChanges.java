@@ -32,8 +32,11 @@ public final class CatalogChanges {
     DELETED
   }
 
-  /** The outcome and, when applied, the product's new state. */
-  public record Result(Outcome outcome, DeltaEntry next) {}
+  /**
+   * The outcome, when applied the product's new state, and what the product's state remembers of
+   * updates not applied from now on ({@code null}: nothing; it replaces the one passed in).
+   */
+  public record Result(Outcome outcome, DeltaEntry next, Unapplied unapplied) {}
 
   /** One slot's entry. */
   public record SlotEntry(int slot, DeltaEntry entry) {}
@@ -85,30 +88,71 @@ public final class CatalogChanges {
     return ids::contains;
   }
 
-  private static boolean stale(DeltaEntry current, long ts) {
-    return current != null && ts <= current.ts();
+  private static boolean stale(DeltaEntry current, Unapplied unapplied, long ts) {
+    return (current != null && ts <= current.ts())
+        || (unapplied != null && unapplied.deletedAfter(ts));
   }
 
-  public Result upsert(DeltaEntry current, Product p, Boolean inStock, long ts, float[] vector) {
-    if (stale(current, ts)) {
-      return new Result(Outcome.STALE, null);
-    }
-    return new Result(Outcome.APPLIED, DeltaEntry.live(p, ts, inStock == null || inStock, vector));
+  /** Whether a patch or delete of the product cannot be applied: it is unknown or deleted. */
+  private boolean unappliable(DeltaEntry current, String id) {
+    return current == null ? !inArtifact.test(id) : current.kind() == DeltaEntry.Kind.HIDDEN;
   }
 
   /**
+   * {@link #upsert(DeltaEntry, Unapplied, Product, Boolean, long, float[])} with nothing
+   * remembered.
+   */
+  public Result upsert(DeltaEntry current, Product p, Boolean inStock, long ts, float[] vector) {
+    return upsert(current, null, p, inStock, ts, vector);
+  }
+
+  /**
+   * An upsert: stale when not newer than the applied state or a remembered delete; else applied,
+   * with the remembered patched values newer than it over it (and their {@code ts}).
+   *
+   * @param unapplied what the product's state remembers of updates not applied ({@code null}:
+   *     nothing)
+   */
+  public Result upsert(
+      DeltaEntry current,
+      Unapplied unapplied,
+      Product p,
+      Boolean inStock,
+      long ts,
+      float[] vector) {
+    if (stale(current, unapplied, ts)) {
+      return new Result(Outcome.STALE, null, unapplied);
+    }
+    DeltaEntry live = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
+    return new Result(Outcome.APPLIED, Unapplied.over(unapplied, live), null);
+  }
+
+  /**
+   * {@link #patch(DeltaEntry, Unapplied, String, Double, Boolean, long)} with nothing remembered.
+   */
+  public Result patch(DeltaEntry current, String id, Double price, Boolean inStock, long ts) {
+    return patch(current, null, id, price, inStock, ts);
+  }
+
+  /**
+   * A patch: stale when not newer than the applied state or a remembered delete; of an unknown or
+   * deleted product it is not applied ({@link Outcome#UNKNOWN}, {@link Outcome#DELETED}) but
+   * remembered in the result's {@link Result#unapplied} (stale when it changes nothing remembered),
+   * so an older upsert arriving later takes its values.
+   *
    * @param price new price, {@code null} = unchanged
    * @param inStock new stock, {@code null} = unchanged
    */
-  public Result patch(DeltaEntry current, String id, Double price, Boolean inStock, long ts) {
-    if (stale(current, ts)) {
-      return new Result(Outcome.STALE, null);
+  public Result patch(
+      DeltaEntry current, Unapplied unapplied, String id, Double price, Boolean inStock, long ts) {
+    if (stale(current, unapplied, ts)) {
+      return new Result(Outcome.STALE, null, unapplied);
     }
-    if (current == null && !inArtifact.test(id)) {
-      return new Result(Outcome.UNKNOWN, null);
-    }
-    if (current != null && current.kind() == DeltaEntry.Kind.HIDDEN) {
-      return new Result(Outcome.DELETED, null);
+    if (unappliable(current, id)) {
+      Unapplied next = Unapplied.withPatch(unapplied, price, inStock, ts);
+      return next == null
+          ? new Result(Outcome.STALE, null, unapplied)
+          : new Result(current == null ? Outcome.UNKNOWN : Outcome.DELETED, null, next);
     }
     Double newPrice = price != null ? price : current == null ? null : current.price();
     boolean newStock =
@@ -128,19 +172,33 @@ public final class CatalogChanges {
               current.description(),
               newPrice,
               newStock,
-              current.vector()));
+              current.vector()),
+          Unapplied.after(unapplied, ts));
     }
-    return new Result(Outcome.APPLIED, DeltaEntry.patched(id, ts, newPrice, newStock));
+    return new Result(
+        Outcome.APPLIED,
+        DeltaEntry.patched(id, ts, newPrice, newStock),
+        Unapplied.after(unapplied, ts));
   }
 
+  /** {@link #delete(DeltaEntry, Unapplied, String, long)} with nothing remembered. */
   public Result delete(DeltaEntry current, String id, long ts) {
-    if (stale(current, ts)) {
-      return new Result(Outcome.STALE, null);
+    return delete(current, null, id, ts);
+  }
+
+  /**
+   * A delete: stale when not newer than the applied state or a remembered delete; of a product
+   * never known it is not applied ({@link Outcome#UNKNOWN}: no slot holds it) but remembered as a
+   * tombstone in the result's {@link Result#unapplied}, so an older upsert arriving later is stale.
+   */
+  public Result delete(DeltaEntry current, Unapplied unapplied, String id, long ts) {
+    if (stale(current, unapplied, ts)) {
+      return new Result(Outcome.STALE, null, unapplied);
     }
     if (current == null && !inArtifact.test(id)) {
-      return new Result(Outcome.UNKNOWN, null);
+      return new Result(Outcome.UNKNOWN, null, Unapplied.withDelete(unapplied, ts));
     }
-    return new Result(Outcome.APPLIED, DeltaEntry.hidden(id, ts));
+    return new Result(Outcome.APPLIED, DeltaEntry.hidden(id, ts), Unapplied.after(unapplied, ts));
   }
 
   /** The experts an upserted product joins, best first (the index build's assignment). */

@@ -15,8 +15,12 @@ import java.util.Set;
  * Folds catalogue updates into a catalogue, Flink-free: what {@code index compact} writes as the
  * next artifact version. Each update is decided by the running job's own rule ({@link
  * CatalogChanges}: {@code ts} order per product, stale, unknown and patches of deleted products
- * ignored), so the folded catalogue is the one the job serves. Updates must be given in the order
- * the job applies them: per product, topic offset order.
+ * ignored but remembered, so an older upsert read after them is stale or takes the newer patch's
+ * values), so the folded catalogue is the one the job serves. What is remembered of unapplied
+ * updates lasts for this fold (the job keeps it for {@code catalog.tombstone-ttl-ms}); it is not
+ * written into the version, so an older upsert that the next compaction reads is not recognised as
+ * older than an unapplied update this one read. Updates must be given in the order the job applies
+ * them: per product, topic offset order.
  *
  * <p>A product folded by an earlier compaction starts at its folded {@code ts} (an update must be
  * newer to apply), as deleted when the base catalogue no longer holds it.
@@ -31,6 +35,13 @@ public final class CatalogFold {
   private final CatalogChanges rule;
   private final LinkedHashMap<String, Product> products;
   private final Map<String, DeltaEntry> current = new HashMap<>();
+
+  /**
+   * What the rule remembers of updates it did not apply (unknown or deleted products), for the
+   * fold's length, as the running job keeps it for {@code catalog.tombstone-ttl-ms}.
+   */
+  private final Map<String, Unapplied> unapplied = new HashMap<>();
+
   private final Map<String, Long> folded;
   private final Map<CatalogChanges.Outcome, Integer> outcomes = new HashMap<>();
   private final Set<String> changed = new HashSet<>();
@@ -72,17 +83,30 @@ public final class CatalogFold {
 
   /** A new or re-worded product; {@code inStock} {@code null} means in stock. */
   public CatalogChanges.Outcome upsert(Product p, Boolean inStock, long ts) {
-    CatalogChanges.Result r = rule.upsert(current.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
+    CatalogChanges.Result r =
+        rule.upsert(current.get(p.id()), unapplied.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
       products.remove(p.id()); // a re-upserted product moves to the end, as a new one
-      products.put(p.id(), withStock(p, r.next().inStock()));
+      Product priced =
+          Objects.equals(p.price(), r.next().price())
+              ? p
+              : new Product(
+                  p.id(),
+                  p.title(),
+                  p.brand(),
+                  p.model(),
+                  p.description(),
+                  r.next().price(), // a newer patch's, remembered before the upsert came
+                  p.attributes());
+      products.put(p.id(), withStock(priced, r.next().inStock()));
     }
     return record(p.id(), r);
   }
 
   /** A price and/or stock change ({@code null}: unchanged). */
   public CatalogChanges.Outcome patch(String id, Double price, Boolean inStock, long ts) {
-    CatalogChanges.Result r = rule.patch(current.get(id), id, price, inStock, ts);
+    CatalogChanges.Result r =
+        rule.patch(current.get(id), unapplied.get(id), id, price, inStock, ts);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
       Product p = products.get(id);
       Double newPrice = price != null ? price : p.price();
@@ -97,7 +121,7 @@ public final class CatalogFold {
   }
 
   public CatalogChanges.Outcome delete(String id, long ts) {
-    CatalogChanges.Result r = rule.delete(current.get(id), id, ts);
+    CatalogChanges.Result r = rule.delete(current.get(id), unapplied.get(id), id, ts);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
       products.remove(id);
     }
@@ -106,6 +130,11 @@ public final class CatalogFold {
 
   private CatalogChanges.Outcome record(String id, CatalogChanges.Result r) {
     outcomes.merge(r.outcome(), 1, Integer::sum);
+    if (r.unapplied() == null) {
+      unapplied.remove(id);
+    } else {
+      unapplied.put(id, r.unapplied());
+    }
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
       current.put(id, r.next());
       folded.put(id, r.next().ts());

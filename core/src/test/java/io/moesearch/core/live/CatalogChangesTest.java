@@ -48,6 +48,67 @@ class CatalogChangesTest {
         .isEqualTo(CatalogChanges.Outcome.APPLIED);
   }
 
+  private static final float[] V = {1, 0, 0};
+
+  /**
+   * A delete of an id never known is not applied but kept as a tombstone: older upserts are stale.
+   */
+  @Test
+  void aDeleteOfAnUnknownIdIsRememberedAsATombstone() {
+    CatalogChanges.Result del = CHANGES.delete(null, null, "n", 300);
+    assertThat(del.outcome()).isEqualTo(CatalogChanges.Outcome.UNKNOWN);
+    assertThat(del.next()).isNull();
+    assertThat(del.unapplied().deletedTs()).isEqualTo(300);
+    assertThat(CHANGES.delete(null, del.unapplied(), "n", 300).outcome())
+        .as("a replayed delete")
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+    assertThat(CHANGES.upsert(null, del.unapplied(), NEW, true, 300, V).outcome())
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+    CatalogChanges.Result relisted = CHANGES.upsert(null, del.unapplied(), NEW, true, 301, V);
+    assertThat(relisted.outcome()).isEqualTo(CatalogChanges.Outcome.APPLIED);
+    assertThat(relisted.next().ts()).isEqualTo(301);
+    assertThat(relisted.unapplied()).as("nothing newer left to remember").isNull();
+  }
+
+  /** Remembered patch values each keep their ts: an upsert takes only those newer than it. */
+  @Test
+  void anUpsertTakesOnlyTheRememberedPatchValuesNewerThanIt() {
+    Unapplied u = CHANGES.patch(null, null, "n", 2.0, null, 200).unapplied();
+    u = CHANGES.patch(null, u, "n", null, false, 300).unapplied();
+    assertThat(CHANGES.patch(null, u, "n", 7.0, false, 250).unapplied().price())
+        .as("a price newer than the remembered one, stock older")
+        .isEqualTo(7.0);
+    assertThat(CHANGES.patch(null, u, "n", null, true, 250).outcome())
+        .as("changes nothing remembered")
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+    DeltaEntry next = CHANGES.upsert(null, u, NEW, true, 250, V).next();
+    assertThat(next.price()).as("the upsert's: the patch at 200 came before it").isEqualTo(3.0);
+    assertThat(next.inStock()).as("the patch at 300 came after it").isFalse();
+    assertThat(next.ts()).as("a patch between 250 and 300 is now stale").isEqualTo(300);
+  }
+
+  /**
+   * A deleted product with a remembered newer patch: a delete between them is applied and an upsert
+   * before that delete is stale, one after it takes the patch.
+   */
+  @Test
+  void aDeleteBetweenADeletionAndARememberedPatchStillDeletes() {
+    DeltaEntry gone = DeltaEntry.hidden("a", 100);
+    CatalogChanges.Result patch = CHANGES.patch(gone, null, "a", 1.0, false, 300);
+    assertThat(patch.outcome()).isEqualTo(CatalogChanges.Outcome.DELETED);
+    CatalogChanges.Result del = CHANGES.delete(gone, patch.unapplied(), "a", 250);
+    assertThat(del.outcome()).isEqualTo(CatalogChanges.Outcome.APPLIED);
+    assertThat(del.unapplied()).as("the patch at 300 is still newer").isEqualTo(patch.unapplied());
+    assertThat(CHANGES.upsert(del.next(), del.unapplied(), NEW, true, 200, V).outcome())
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+    DeltaEntry relisted = CHANGES.upsert(del.next(), del.unapplied(), NEW, true, 275, V).next();
+    assertThat(relisted.inStock()).isFalse();
+    assertThat(relisted.price()).isEqualTo(1.0);
+    assertThat(CHANGES.delete(gone, patch.unapplied(), "a", 400).unapplied())
+        .as("a delete newer than the patch forgets it")
+        .isNull();
+  }
+
   @Test
   void aPatchOfAnUpsertedProductKeepsItsTextAndVector() {
     DeltaEntry live = CHANGES.upsert(null, NEW, null, 1, new float[] {1, 0, 0}).next();

@@ -81,4 +81,27 @@ class CatalogFoldTest {
         .isEqualTo(Outcome.APPLIED);
     assertThat(byId(f)).containsKey("b");
   }
+
+  /**
+   * The fold remembers unapplied updates as the job does: an upsert older than a patch of its
+   * deleted product takes the patch's price and stock, one older than a delete of an unknown id is
+   * stale; the tombstone is not written into the version.
+   */
+  @Test
+  void unappliedUpdatesOrderOlderUpsertsReadAfterThem() {
+    CatalogFold f = fold(Map.of());
+    assertThat(f.delete("b", 3)).isEqualTo(Outcome.APPLIED);
+    assertThat(f.patch("b", 1.0, false, 9)).isEqualTo(Outcome.DELETED);
+    assertThat(f.upsert(new Product("b", "hdmi cable 2", "", "", "", 40.0, null), true, 5))
+        .isEqualTo(Outcome.APPLIED);
+    assertThat(f.delete("zz", 9)).isEqualTo(Outcome.UNKNOWN);
+    assertThat(f.upsert(new Product("zz", "usb hub", "", "", "", 7.0, null), true, 5))
+        .isEqualTo(Outcome.STALE);
+
+    Map<String, Product> out = byId(f);
+    assertThat(out).doesNotContainKey("zz");
+    assertThat(out.get("b").price()).isEqualTo(1.0);
+    assertThat(out.get("b").inStock()).isFalse();
+    assertThat(f.folded()).containsEntry("b", 9L).doesNotContainKey("zz");
+  }
 }

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Adversarial review (attack-catalog): the per-product rule must make an out-of-order producer
- * converge on the state of the update with the newest {@code ts} ("applied in ts order per key;
- * an older ts than the one applied is ignored, so replays and out-of-order producers converge").
- * An update the rule does not apply because its product is not (yet) known ({@code UNKNOWN}) or
- * is deleted ({@code DELETED}) leaves no trace of its {@code ts}, so an OLDER update arriving
- * after it is applied as if the newer one had never been sent.
+ * converge on the state of the update with the newest {@code ts} ("applied in ts order per key; an
+ * older ts than the one applied is ignored, so replays and out-of-order producers converge"). An
+ * update the rule does not apply because its product is not (yet) known ({@code UNKNOWN}) or is
+ * deleted ({@code DELETED}) leaves no trace of its {@code ts}, so an OLDER update arriving after it
+ * is applied as if the newer one had never been sent.
  */
 class CatalogSequenceConvergenceTest {
   private static final Gate GATE = new Gate(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
@@ -32,17 +32,22 @@ class CatalogSequenceConvergenceTest {
   private static final Product A2 = new Product("a", "re-worded a", "", "", "", 40.0, null);
 
   private interface Step {
-    CatalogChanges.Result on(DeltaEntry current);
+    CatalogChanges.Result on(DeltaEntry current, Unapplied unapplied);
   }
 
-  /** The product's state after {@code steps} in this arrival order (null: no state kept). */
+  /**
+   * The product's applied state after {@code steps} in this arrival order (null: none), keeping
+   * what the rule remembers of unapplied updates between steps as the job's state does.
+   */
   private static DeltaEntry run(List<Step> steps) {
     DeltaEntry cur = null;
+    Unapplied unapplied = null;
     for (Step s : steps) {
-      CatalogChanges.Result r = s.on(cur);
+      CatalogChanges.Result r = s.on(cur, unapplied);
       if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
         cur = r.next();
       }
+      unapplied = r.unapplied();
     }
     return cur;
   }
@@ -52,15 +57,15 @@ class CatalogSequenceConvergenceTest {
   }
 
   /**
-   * A new product, upserted at ts 100 and deleted at ts 300; the delete reaches the job first
-   * (two producers, or a retried upsert). In ts order the product is deleted; in this arrival order
-   * the delete is UNKNOWN (dropped without a trace) and the older upsert then brings the product
-   * in: a product deleted at ts 300 is served for ever (no later update will come).
+   * A new product, upserted at ts 100 and deleted at ts 300; the delete reaches the job first (two
+   * producers, or a retried upsert). In ts order the product is deleted; in this arrival order the
+   * delete is UNKNOWN (dropped without a trace) and the older upsert then brings the product in: a
+   * product deleted at ts 300 is served for ever (no later update will come).
    */
   @Test
   void aDeleteOfANewProductThatOvertookItsOlderUpsertStillDeletesIt() {
-    Step upsert = c -> RULE.upsert(c, NEW, true, 100, V);
-    Step delete = c -> RULE.delete(c, "n", 300);
+    Step upsert = (c, u) -> RULE.upsert(c, u, NEW, true, 100, V);
+    Step delete = (c, u) -> RULE.delete(c, u, "n", 300);
     DeltaEntry inTsOrder = run(List.of(upsert, delete));
     DeltaEntry overtaken = run(List.of(delete, upsert));
     assertThat(served(inTsOrder)).as("in ts order: deleted").isFalse();
@@ -71,13 +76,13 @@ class CatalogSequenceConvergenceTest {
 
   /**
    * A new product upserted in stock at ts 100, then stocked out (and re-priced) at ts 300; the
-   * patch arrives first. It is UNKNOWN and dropped: the product is served in stock at its old
-   * price although its newest update says out of stock at 5.0.
+   * patch arrives first. It is UNKNOWN and dropped: the product is served in stock at its old price
+   * although its newest update says out of stock at 5.0.
    */
   @Test
   void aStockOutOfANewProductThatOvertookItsOlderUpsertIsNotLost() {
-    Step upsert = c -> RULE.upsert(c, NEW, true, 100, V);
-    Step stockOut = c -> RULE.patch(c, "n", 5.0, false, 300);
+    Step upsert = (c, u) -> RULE.upsert(c, u, NEW, true, 100, V);
+    Step stockOut = (c, u) -> RULE.patch(c, u, "n", 5.0, false, 300);
     DeltaEntry inTsOrder = run(List.of(upsert, stockOut));
     DeltaEntry overtaken = run(List.of(stockOut, upsert));
     assertThat(inTsOrder.inStock()).isFalse();
@@ -95,9 +100,9 @@ class CatalogSequenceConvergenceTest {
    */
   @Test
   void aPatchNewerThanAReUpsertIsNotLostWhenItArrivesWhileTheProductIsDeleted() {
-    Step delete = c -> RULE.delete(c, "a", 100);
-    Step reUpsert = c -> RULE.upsert(c, A2, true, 200, V);
-    Step stockOut = c -> RULE.patch(c, "a", 1.0, false, 300);
+    Step delete = (c, u) -> RULE.delete(c, u, "a", 100);
+    Step reUpsert = (c, u) -> RULE.upsert(c, u, A2, true, 200, V);
+    Step stockOut = (c, u) -> RULE.patch(c, u, "a", 1.0, false, 300);
     DeltaEntry inTsOrder = run(List.of(delete, reUpsert, stockOut));
     DeltaEntry overtaken = run(List.of(delete, stockOut, reUpsert));
     assertThat(inTsOrder.inStock()).isFalse();
@@ -108,10 +113,10 @@ class CatalogSequenceConvergenceTest {
   }
 
   /**
-   * The compaction folds with the same rule, so the overtaken delete of a new product is baked
-   * into the next artifact version: the product deleted at ts 300 is in the folded catalogue, and
-   * its folded ts (100) is older than the delete, which a replay of the topic can no longer apply
-   * after the delete was read once already (the compaction starts after the offsets it folded).
+   * The compaction folds with the same rule, so the overtaken delete of a new product is baked into
+   * the next artifact version: the product deleted at ts 300 is in the folded catalogue, and its
+   * folded ts (100) is older than the delete, which a replay of the topic can no longer apply after
+   * the delete was read once already (the compaction starts after the offsets it folded).
    */
   @Test
   void theCompactionFoldsInTheProductWhoseDeleteOvertookItsUpsert() {
