@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import io.moesearch.connectors.message.CatalogUpdate;
+import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.artifact.ServingVersions;
@@ -10,6 +11,7 @@ import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.LivePatch;
+import io.moesearch.core.live.Unapplied;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
 import java.nio.charset.StandardCharsets;
@@ -40,12 +42,15 @@ import org.slf4j.LoggerFactory;
  * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
  * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
  * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
- * patch of a deleted product), {@code catalogUpdatesHeldBack} (an update that arrived before an
- * earlier one of its product, see {@link #processElement}) and {@code
- * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
- * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
- * embedding, BM25 terms and their scores under the assigning version's lexical statistics; for a
- * patch its {@link LivePatch}: live price and stock) for the query cache.
+ * patch of a deleted product): these two are not applied but remembered ({@link
+ * StateDescriptors#catalogUnapplied}, for {@code catalog.tombstone-ttl-ms}), so an older upsert
+ * arriving after them is stale or takes the newer patch's price and stock; {@code
+ * catalogUpdatesHeldBack} (an update that arrived before an earlier one of its product, see {@link
+ * #processElement}) and {@code catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each
+ * applied update also goes to {@link #CHANGES} (product, time, and for an upsert its {@link
+ * UpsertSignature}: experts joined, embedding, BM25 terms and their scores under the assigning
+ * version's lexical statistics; for a patch its {@link LivePatch}: live price and stock) for the
+ * query cache.
  *
  * <p>Versions: a (re)started subtask assigns and fans out with the version the router opens, and
  * with a watched root it follows {@code LATEST} as the router does ({@link #follow}): a verified
@@ -67,6 +72,7 @@ public final class ApplyCatalogUpdates
   private final String watchRoot;
   private final String modelId;
   private final long watchIntervalMillis;
+  private final long tombstoneTtlMillis;
 
   /** Follows the watched root's {@code LATEST} ({@code null}: no watched root). */
   private transient LatestVersionWatcher watcher;
@@ -88,6 +94,9 @@ public final class ApplyCatalogUpdates
   private transient Set<String> versionAncestors;
 
   private transient ValueState<DeltaEntry> state;
+
+  /** What the product's state remembers of updates not applied (with a TTL). */
+  private transient ValueState<Unapplied> unapplied;
 
   /** The signature of the product's newest applied upsert ({@link #signed}). */
   private transient ValueState<UpsertSignature> signature;
@@ -127,6 +136,26 @@ public final class ApplyCatalogUpdates
    * @param watchIntervalMillis how often {@code LATEST} is read, >= 1 (with a watched root)
    */
   public ApplyCatalogUpdates(String artifactDir, String watchRoot, long watchIntervalMillis) {
+    this(artifactDir, watchRoot, watchIntervalMillis, DEFAULT_TOMBSTONE_TTL_MS);
+  }
+
+  /**
+   * How long an unapplied update is remembered by default ({@link RawMessage#MAX_CLOCK_SKEW_MS};
+   * the job passes {@code catalog.tombstone-ttl-ms}).
+   */
+  public static final long DEFAULT_TOMBSTONE_TTL_MS = RawMessage.MAX_CLOCK_SKEW_MS;
+
+  /**
+   * @param tombstoneTtlMillis how long a product's state remembers an update not applied because
+   *     the product was unknown or deleted ({@link StateDescriptors#catalogUnapplied}), >= 1
+   */
+  public ApplyCatalogUpdates(
+      String artifactDir, String watchRoot, long watchIntervalMillis, long tombstoneTtlMillis) {
+    if (tombstoneTtlMillis < 1) {
+      throw new IllegalArgumentException(
+          "tombstoneTtlMillis must be >= 1, got " + tombstoneTtlMillis);
+    }
+    this.tombstoneTtlMillis = tombstoneTtlMillis;
     if (watchRoot != null && watchIntervalMillis < 1) {
       throw new IllegalArgumentException(
           "watchIntervalMillis must be >= 1, got " + watchIntervalMillis);
@@ -153,6 +182,7 @@ public final class ApplyCatalogUpdates
       watcher = new LatestVersionWatcher(Path.of(watchRoot), watchIntervalMillis, artifact.dir());
     }
     state = getRuntimeContext().getState(StateDescriptors.catalogProduct());
+    unapplied = getRuntimeContext().getState(StateDescriptors.catalogUnapplied(tombstoneTtlMillis));
     signature = getRuntimeContext().getState(StateDescriptors.catalogSignature());
     appliedSeq = getRuntimeContext().getState(StateDescriptors.catalogAppliedSeq());
     pending = getRuntimeContext().getMapState(StateDescriptors.catalogPending(ProductUpdate.class));
@@ -369,19 +399,41 @@ public final class ApplyCatalogUpdates
         version);
   }
 
+  /** Keeps what the rule remembers of unapplied updates, written only when it changed. */
+  private void remember(Unapplied before, Unapplied after) throws Exception {
+    if (after == null) {
+      if (before != null) {
+        unapplied.clear();
+      }
+    } else if (!after.equals(before)) {
+      unapplied.update(after);
+    }
+  }
+
   private void applyOrThrow(ProductUpdate u, Context ctx, Collector<SlotDelta> out)
       throws Exception {
     DeltaEntry current = state.value();
+    Unapplied remembered = unapplied.value();
     CatalogChanges.Result r =
         switch (u.op()) {
-          case UPSERT -> changes.upsert(current, u.product(), u.inStock(), u.ts(), u.vector());
-          case PATCH -> changes.patch(current, u.productId(), u.price(), u.inStock(), u.ts());
-          case DELETE -> changes.delete(current, u.productId(), u.ts());
+          case UPSERT ->
+              changes.upsert(current, remembered, u.product(), u.inStock(), u.ts(), u.vector());
+          case PATCH ->
+              changes.patch(current, remembered, u.productId(), u.price(), u.inStock(), u.ts());
+          case DELETE -> changes.delete(current, remembered, u.productId(), u.ts());
         };
     switch (r.outcome()) {
       case STALE -> stale.inc();
-      case UNKNOWN -> unknown.inc();
-      case DELETED -> deleted.inc();
+      // Not applied (no slot gets anything) but remembered, with a TTL: a tombstone of an id
+      // nobody serves costs one small entry for catalog.tombstone-ttl-ms.
+      case UNKNOWN -> {
+        unknown.inc();
+        remember(remembered, r.unapplied());
+      }
+      case DELETED -> {
+        deleted.inc();
+        remember(remembered, r.unapplied());
+      }
       case APPLIED -> {
         DeltaEntry next = r.next();
         long appliedAt = System.currentTimeMillis();
@@ -392,6 +444,7 @@ public final class ApplyCatalogUpdates
         List<CatalogChanges.SlotEntry> slots = changes.fanOut(next);
         state.update(next);
         signature.update(upsert);
+        remember(remembered, r.unapplied());
         applied.inc();
         // Live price and stock with every change but a delete: also an upsert's, and a patch of
         // an upserted product's, which the merge must show before the slots apply them.

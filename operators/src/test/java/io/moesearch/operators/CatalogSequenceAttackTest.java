@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -37,11 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Adversarial review (attack-catalog): sequences of one product's catalogue updates through the
  * job's own chain, {@link SequenceCatalogUpdates} → (embedding) → {@link ApplyCatalogUpdates} →
- * {@link ExpertRetrieval}, on the small real index {@link LiveCatalogTest} uses. The promise
- * under attack: "applied per product in ts order (older ts ignored and counted, so replays
- * converge)", "never a deleted product served, nor an out-of-stock one under in_stock, nor a stale
- * price". An update whose product is unknown or deleted when it arrives is dropped without
- * recording its ts, so an older update arriving after it wins.
+ * {@link ExpertRetrieval}, on the small real index {@link LiveCatalogTest} uses. The promise under
+ * attack: "applied per product in ts order (older ts ignored and counted, so replays converge)",
+ * "never a deleted product served, nor an out-of-stock one under in_stock, nor a stale price". An
+ * update whose product is unknown or deleted when it arrives is dropped without recording its ts,
+ * so an older update arriving after it wins.
  */
 class CatalogSequenceAttackTest {
   private static final int PRODUCTS = 300;
@@ -85,12 +86,7 @@ class CatalogSequenceAttackTest {
                 ProductUpdate::productId,
                 Types.STRING));
     sequence.open();
-    apply =
-        Harnesses.withoutGenericTypes(
-            new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ApplyCatalogUpdates(dir.toString())),
-                ProductUpdate::productId,
-                Types.STRING));
+    apply = newApply();
     apply.open();
     retrieval =
         Harnesses.withoutGenericTypes(
@@ -105,6 +101,15 @@ class CatalogSequenceAttackTest {
     retrieval.setProcessingTime(1_000);
     sequenced = 0;
     sequencedAside = 0;
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> newApply()
+      throws Exception {
+    return Harnesses.withoutGenericTypes(
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new ApplyCatalogUpdates(dir.toString())),
+            ProductUpdate::productId,
+            Types.STRING));
   }
 
   @AfterEach
@@ -156,8 +161,7 @@ class CatalogSequenceAttackTest {
 
   private PartialResult search(String text, int slot, Filters filters) throws Exception {
     SearchQuery q = new SearchQuery("q" + text.hashCode(), text, 10, filters, 0, null);
-    ExpertRequest r =
-        new ExpertRequest(q, embedder.embed(text), slot, new int[] {slot}, 0, 0, 0);
+    ExpertRequest r = new ExpertRequest(q, embedder.embed(text), slot, new int[] {slot}, 0, 0, 0);
     int before = retrieval.extractOutputValues().size();
     retrieval.processElement1(new StreamRecord<>(r));
     return retrieval.extractOutputValues().get(before);
@@ -184,8 +188,7 @@ class CatalogSequenceAttackTest {
    * first (an out-of-order producer: two producer instances, or a retried upsert send). The delete
    * goes on unnumbered (no upsert yet), is UNKNOWN and dropped without keeping its ts; the older
    * upsert is then applied and the product, deleted at ts 300, is served from every slot of its
-   * experts and the lexical shards, for ever (nothing newer will come). In ts order it is
-   * deleted.
+   * experts and the lexical shards, for ever (nothing newer will come). In ts order it is deleted.
    */
   @Test
   void aDeleteThatOvertookTheOlderUpsertOfANewProductStillDeletesIt() throws Exception {
@@ -200,8 +203,8 @@ class CatalogSequenceAttackTest {
 
   /**
    * A new product upserted in stock at 59.0 (ts 100) is stocked out and re-priced to 5.0 (ts 300);
-   * the patch arrives first, is UNKNOWN and dropped: the product is served in stock under an
-   * {@code in_stock} filter, at its old price.
+   * the patch arrives first, is UNKNOWN and dropped: the product is served in stock under an {@code
+   * in_stock} filter, at its old price.
    */
   @Test
   void aStockOutThatOvertookTheOlderUpsertOfANewProductIsApplied() throws Exception {
@@ -245,6 +248,68 @@ class CatalogSequenceAttackTest {
     assertThat(search(base.title(), home, null).items())
         .filteredOn(i -> i.productId().equals(base.id()))
         .allSatisfy(i -> assertThat(i.price()).as("price of ts 300").isEqualTo(1.0));
+  }
+
+  /**
+   * A delete of an id nobody serves sends nothing to the slots; its tombstone (keyed state with
+   * {@code catalog.tombstone-ttl-ms}, one hour by default) makes an older upsert arriving within
+   * the TTL stale.
+   */
+  @Test
+  void aTombstoneOfAnUnknownIdReachesNoSlotAndMakesAnOlderUpsertStaleWithinItsTtl()
+      throws Exception {
+    Product p = new Product("new-ttl", "qzxv angle grinder", "Quuxco", "AG1", "", 49.0, null);
+    apply.setStateTtlProcessingTime(0);
+    int before = apply.extractOutputValues().size();
+    send(delete(p.id(), 300));
+    assertThat(apply.extractOutputValues()).as("no slot delta for the tombstone").hasSize(before);
+    apply.setStateTtlProcessingTime(ApplyCatalogUpdates.DEFAULT_TOMBSTONE_TTL_MS - 1);
+    send(upsert(p, true, 100));
+    assertThat(apply.extractOutputValues()).as("the older upsert is stale").hasSize(before);
+    assertThat(everywhere("qzxv angle grinder", null))
+        .extracting(RankedItem::productId)
+        .doesNotContain(p.id());
+  }
+
+  /**
+   * What the TTL bounds: an older upsert arriving more than {@code catalog.tombstone-ttl-ms} after
+   * the newer delete of an unknown id is no longer recognised as older and is applied.
+   */
+  @Test
+  void anOlderUpsertArrivingAfterTheTombstoneTtlIsApplied() throws Exception {
+    Product p = new Product("new-late", "qzxv belt sander", "Quuxco", "BS2", "", 69.0, null);
+    apply.setStateTtlProcessingTime(0);
+    send(delete(p.id(), 300));
+    apply.setStateTtlProcessingTime(ApplyCatalogUpdates.DEFAULT_TOMBSTONE_TTL_MS + 1);
+    send(upsert(p, true, 100));
+    assertThat(everywhere("qzxv belt sander", null))
+        .extracting(RankedItem::productId)
+        .contains(p.id());
+  }
+
+  /** The remembered patch is checkpointed: after a restore an older re-listing still takes it. */
+  @Test
+  void aRememberedPatchSurvivesARestore() throws Exception {
+    Product base = catalog.products().get(12);
+    Product relisted =
+        new Product(base.id(), base.title(), base.brand(), base.model(), "", 40.0, null);
+    send(delete(base.id(), 100));
+    send(patch(base.id(), 1.0, false, 300));
+    OperatorSubtaskState snapshot = apply.snapshot(1, 1);
+    apply.close();
+    apply = newApply();
+    apply.initializeState(snapshot);
+    apply.open();
+    send(upsert(relisted, true, 200));
+    int home = expertsOf(relisted.searchableText())[0];
+    assertThat(search(base.title(), home, null).items())
+        .filteredOn(i -> i.productId().equals(base.id()))
+        .isNotEmpty()
+        .allSatisfy(
+            i -> {
+              assertThat(i.inStock()).as("stock of ts 300").isFalse();
+              assertThat(i.price()).as("price of ts 300").isEqualTo(1.0);
+            });
   }
 
   /** A topic record of {@code u} (key = id) produced at {@code producedAt}, through the codec. */

@@ -4,6 +4,7 @@ import io.moesearch.core.gate.ExpertLoadTracker;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.ListingChange;
 import io.moesearch.core.live.LivePatch;
+import io.moesearch.core.live.Unapplied;
 import io.moesearch.core.live.UpsertSignature;
 import java.time.Duration;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -58,6 +59,12 @@ public final class StateDescriptors {
 
   /** Catalogue updates: an upserted product's query-cache signature (keyed by product id). */
   public static final String CATALOG_SIGNATURE = "catalog-signature";
+
+  /**
+   * Catalogue updates: what a product's state remembers of updates not applied because it was
+   * unknown or deleted (a tombstone, newer patched values; keyed by product id, with a TTL).
+   */
+  public static final String CATALOG_UNAPPLIED = "catalog-unapplied";
 
   /** Catalogue updates: the serving layout the kept states were fanned out under (operator). */
   public static final String CATALOG_LAYOUT = "catalog-layout";
@@ -191,6 +198,29 @@ public final class StateDescriptors {
    */
   public static ValueStateDescriptor<DeltaEntry> catalogProduct() {
     return new ValueStateDescriptor<>(CATALOG_PRODUCT, TypeInformation.of(DeltaEntry.class));
+  }
+
+  /**
+   * What a product's state remembers of the catalogue updates not applied because the product was
+   * unknown or deleted ({@code Unapplied}: the newest such delete's {@code ts}, newer patched price
+   * and stock), so that an older upsert arriving later is stale or takes them. Expires {@code
+   * ttlMillis} after its last write ({@code catalog.tombstone-ttl-ms}; processing time, never
+   * returned once expired): a delete or patch of an id nobody serves cannot grow the state for
+   * ever, and an older update arriving more than that after the newest unapplied one is no longer
+   * recognised as older. Cleared when an update of the product is applied and nothing newer is left
+   * to remember.
+   */
+  public static ValueStateDescriptor<Unapplied> catalogUnapplied(long ttlMillis) {
+    ValueStateDescriptor<Unapplied> d =
+        new ValueStateDescriptor<>(CATALOG_UNAPPLIED, TypeInformation.of(Unapplied.class));
+    d.enableTimeToLive(
+        StateTtlConfig.newBuilder(Duration.ofMillis(ttlMillis))
+            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+            .cleanupInRocksdbCompactFilter(1000)
+            .cleanupIncrementally(5, false)
+            .build());
+    return d;
   }
 
   /** Catalogue updates: how many updates of the product were numbered (keyed by product id). */

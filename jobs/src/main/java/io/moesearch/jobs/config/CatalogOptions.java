@@ -2,6 +2,7 @@ package io.moesearch.jobs.config;
 
 import static io.moesearch.jobs.config.Checked.*;
 
+import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.core.catalog.BadLinePolicy;
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,4 +26,21 @@ public final class CatalogOptions {
           Arrays.stream(BadLinePolicy.values())
               .map(p -> p.name().toLowerCase(Locale.ROOT))
               .toArray(String[]::new));
+
+  /**
+   * How long the live catalogue remembers an update it did not apply because its product was
+   * unknown or deleted (a delete's tombstone, a patch's price and stock). Default: the clock-skew
+   * bound a record's {@code ts} may be ahead of its Kafka timestamp.
+   */
+  public static final ConfigOption<Long> TOMBSTONE_TTL_MS =
+      longIn(
+          "catalog.tombstone-ttl-ms",
+          RawMessage.MAX_CLOCK_SKEW_MS,
+          1,
+          7L * 24 * 3_600_000,
+          "How long apply-catalog-updates remembers a patch or delete it did not apply because the"
+              + " product was unknown or deleted (keyed state with this TTL, processing time,"
+              + " from the last such update of the product): an older upsert arriving within it"
+              + " is ignored as stale (after a delete) or takes the newer patch's price and"
+              + " stock; one arriving later is applied as if they had never been sent.");
 }

@@ -13,6 +13,7 @@ import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.jobs.config.BatchOptions;
 import io.moesearch.jobs.config.CacheOptions;
+import io.moesearch.jobs.config.CatalogOptions;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.JobOptions;
@@ -348,7 +349,8 @@ public final class SearchJob {
                 new ApplyCatalogUpdates(
                     artifact.dir().toString(),
                     watchRoot(config),
-                    Math.max(1, config.indexWatchIntervalMillis()))))
+                    Math.max(1, config.indexWatchIntervalMillis()),
+                    config.get(CatalogOptions.TOMBSTONE_TTL_MS))))
         .name("apply-catalog-updates")
         .uid("apply-catalog-updates");
   }
