@@ -19,7 +19,8 @@ import org.apache.flink.util.OutputTag;
  * <p>Numbering starts with a product's first upsert. A patch or delete of a product never upserted
  * here goes on unnumbered ({@code seq} 0: applied at once, ordered by its {@code ts}) and leaves no
  * state: no earlier update of the product can be in the embedding stage, and a stream of patches or
- * deletes naming random ids (unknown products, ignored downstream) cannot grow the keyed state.
+ * deletes naming random ids (unknown products: not applied downstream, only remembered there for
+ * {@code catalog.tombstone-ttl-ms}) cannot grow this keyed state.
  */
 public final class SequenceCatalogUpdates
     extends KeyedProcessFunction<String, ProductUpdate, ProductUpdate> {
