@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ExpertRetrieval}, on the small real index {@link LiveCatalogTest} uses. The promise under
  * attack: "applied per product in ts order (older ts ignored and counted, so replays converge)",
  * "never a deleted product served, nor an out-of-stock one under in_stock, nor a stale price". An
- * update whose product is unknown or deleted when it arrives is dropped without recording its ts,
- * so an older update arriving after it wins.
+ * update whose product is unknown or deleted when it arrives was dropped without recording its ts,
+ * so an older update arriving after it won; it is now remembered in keyed state with a TTL ({@code
+ * catalog.tombstone-ttl-ms}).
  */
 class CatalogSequenceAttackTest {
   private static final int PRODUCTS = 300;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * converge on the state of the update with the newest {@code ts} ("applied in ts order per key; an
  * older ts than the one applied is ignored, so replays and out-of-order producers converge"). An
  * update the rule does not apply because its product is not (yet) known ({@code UNKNOWN}) or is
- * deleted ({@code DELETED}) leaves no trace of its {@code ts}, so an OLDER update arriving after it
- * is applied as if the newer one had never been sent.
+ * deleted ({@code DELETED}) left no trace of its {@code ts}, so an OLDER update arriving after it
+ * was applied as if the newer one had never been sent; it is now remembered ({@link Unapplied}).
  */
 class CatalogSequenceConvergenceTest {
   private static final Gate GATE = new Gate(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
