@@ -3,11 +3,14 @@ package io.moesearch.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.moesearch.connectors.kafka.KafkaOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +56,27 @@ class DockerComposeConfigTest {
    * exercise the compose path apart from the container runtime; and its metrics go to Prometheus
    * and a Grafana dashboard kept in the repository.
    */
+  /**
+   * The compose file creates every topic the job reads or writes (each {@code kafka.*-topic}
+   * default): the job's Kafka sources look their topics up and do not create them, so a missing one
+   * (the catalogue-update topic was) fails the job at start.
+   */
+  @Test
+  void composeCreatesEveryTopicOfTheJob() throws Exception {
+    String compose = Files.readString(Path.of("../docker-compose.yml"));
+    List<String> topics =
+        KafkaOptions.ALL.stream()
+            .filter(o -> o.key().endsWith("-topic"))
+            .map(ConfigOption::defaultValue)
+            .toList();
+    assertThat(topics).hasSize(6);
+    for (String t : topics) {
+      assertThat(compose)
+          .as(t)
+          .containsPattern("(for t in [^;]*\\b" + t + "\\b|--topic " + t + " )");
+    }
+  }
+
   @Test
   void composeRunsTheLocalClustersJarLibAndConfigurationWithMetrics() throws Exception {
     String compose = Files.readString(Path.of("../docker-compose.yml"));
