@@ -644,13 +644,13 @@ public final class RankingFeatures {
     String brand = alnum(p.brand());
     boolean model = !p.model().isBlank();
     for (String c : model ? q.runs : q.codes) {
-      if (!c.equals(brand) && own.contains(c)) {
+      if (!brandOnly(c, brand) && own.contains(c)) {
         return 2;
       }
     }
     for (Set<String> candidates : model ? List.of(q.codeRuns, q.codes) : List.of(q.codes)) {
       for (String c : candidates) {
-        if (c.equals(brand)) {
+        if (brandOnly(c, brand)) {
           continue;
         }
         for (String t : own) {
@@ -777,14 +777,14 @@ public final class RankingFeatures {
     String brand = alnum(p.brand());
     List<String> carried = new ArrayList<>();
     for (String c : q.codes) {
-      if (!c.equals(brand) && own.contains(c)) {
+      if (!brandOnly(c, brand) && own.contains(c)) {
         carried.add(c);
       }
     }
     int n = 0;
     int hit = 0;
     for (String c : q.codes) {
-      if (!c.equals(brand)) {
+      if (!brandOnly(c, brand)) {
         n += c.length();
         boolean implied = false;
         for (String k : carried) {
@@ -794,6 +794,26 @@ public final class RankingFeatures {
       }
     }
     return n == 0 ? 0 : (double) hit / n;
+  }
+
+  /**
+   * Whether a code of the query is only the product's brand: the brand itself, or a run of it and
+   * plain words ("C2G USB" reads as the code "c2gusb" because the brand has a digit, and every "C2G
+   * USB ..." title carries it, the "C2G 3m USB ..." one asked for not). A run of the brand and a
+   * code ("hp650a", "apcsybt2") is a code of the product.
+   */
+  static boolean brandOnly(String code, String brand) {
+    if (brand.isEmpty() || !code.contains(brand)) {
+      return false;
+    }
+    if (code.equals(brand)) {
+      return true;
+    }
+    String rest =
+        code.startsWith(brand)
+            ? code.substring(brand.length())
+            : code.endsWith(brand) ? code.substring(0, code.length() - brand.length()) : null;
+    return rest != null && rest.chars().noneMatch(Character::isDigit);
   }
 
   /** Longest run of neighbouring words joined into one code candidate. */

@@ -230,6 +230,26 @@ class CodeMatchTest {
     assertThat(f("Lexmark C736 cyan", part)[RankingFeatures.CODE_EXACT]).isPositive();
   }
 
+  /**
+   * A brand with a digit makes every run of it and a plain word read as a code ("C2G USB" as
+   * c2gusb): such a run is the brand, not a code of the query; a run of the brand and a code still
+   * is one ("HP 650A" names hp650a).
+   */
+  @Test
+  void aRunOfADigitBrandAndPlainWordsIsNoCodeOfTheQuery() {
+    Product other =
+        new Product("o", "C2G USB A Male to A Male Cable, Black 2m", "C2G", "", "", null, null);
+    assertThat(f("C2G usb male 3m black", other)[RankingFeatures.CODE_EXACT]).isZero();
+    Product named = new Product("n", "HP 650A Original Yellow 1 pc(s)", "HP", "", "", null, null);
+    assertThat(f("HP 650A yellow", named)[RankingFeatures.CODE_EXACT]).isPositive();
+    assertThat(RankingFeatures.brandOnly("c2gusb", "c2g")).isTrue();
+    assertThat(RankingFeatures.brandOnly("usbc2g", "c2g")).isTrue();
+    assertThat(RankingFeatures.brandOnly("c2g", "c2g")).isTrue();
+    assertThat(RankingFeatures.brandOnly("c2g40505", "c2g")).isFalse();
+    assertThat(RankingFeatures.brandOnly("hp650a", "hp")).isFalse();
+    assertThat(RankingFeatures.brandOnly("c2gusb", "")).isFalse();
+  }
+
   @Test
   void anOfferCarryingMoreOfTheQuerysCodesHasTheLargerCodeShare() {
     Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
