@@ -313,6 +313,48 @@ class CatalogSequenceAttackTest {
             });
   }
 
+  /**
+   * Final review: a new product upserted at ts 100, deleted at ts 200 and re-priced at ts 300 (a
+   * patch never resurrects a deleted product): in ts order it is deleted. The patch arrives first
+   * (UNKNOWN, remembered), then the upsert, applied with the patch over it AT THE PATCH'S TS (300),
+   * then the delete: 200 <= 300, stale. The deleted product is served from every slot for ever.
+   * Before the change the patch was dropped and the delete applied.
+   */
+  @Test
+  void finalReviewADeleteBetweenTheUpsertAndANewerRememberedPatchStillDeletes() throws Exception {
+    Product p = new Product("new-mid", "qzxv rotary hammer", "Quuxco", "RH7", "", 79.0, null);
+    send(patch(p.id(), 5.0, null, 300));
+    send(upsert(p, true, 100));
+    send(delete(p.id(), 200));
+    assertThat(everywhere("qzxv rotary hammer", null))
+        .extracting(RankedItem::productId)
+        .as("deleted at ts 200, after its only upsert (ts 100)")
+        .doesNotContain(p.id());
+  }
+
+  /**
+   * Final review: a catalogue product deleted (ts 100), re-listed in stock (ts 200), stocked out
+   * (ts 250), re-priced (ts 300). In ts order it is out of stock. Arrival: delete, re-price
+   * (remembered), re-listing (applied at ts 300), stock-out: stale. Served under in_stock. Before
+   * the change the stock-out applied.
+   */
+  @Test
+  void finalReviewAStockOutBetweenTheReListingAndANewerRememberedPatchIsApplied() throws Exception {
+    Product base = catalog.products().get(13);
+    Product relisted =
+        new Product(base.id(), base.title(), base.brand(), base.model(), "", 40.0, null);
+    send(delete(base.id(), 100));
+    send(patch(base.id(), 5.0, null, 300));
+    send(upsert(relisted, true, 200));
+    send(patch(base.id(), null, false, 250));
+    int home = expertsOf(relisted.searchableText())[0];
+    Filters inStock = new Filters(null, null, null, true);
+    assertThat(search(base.title(), home, inStock).items())
+        .extracting(RankedItem::productId)
+        .as("out of stock since ts 250")
+        .doesNotContain(base.id());
+  }
+
   /** A topic record of {@code u} (key = id) produced at {@code producedAt}, through the codec. */
   private static ProductUpdate viaTopic(CatalogUpdate u, long producedAt) {
     CatalogUpdateCodec codec = CatalogUpdateCodec.withDefaults();

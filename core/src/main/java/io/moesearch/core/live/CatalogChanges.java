@@ -107,8 +107,10 @@ public final class CatalogChanges {
   }
 
   /**
-   * An upsert: stale when not newer than the applied state or a remembered delete; else applied,
-   * with the remembered patched values newer than it over it (and their {@code ts}).
+   * An upsert: stale when not newer than the applied state or a remembered delete; else applied at
+   * its {@code ts}, with the remembered patched values newer than it over it; those stay remembered
+   * (and laid over every later applied state older than them) until an update at least as new is
+   * applied.
    *
    * @param unapplied what the product's state remembers of updates not applied ({@code null}:
    *     nothing)
@@ -124,7 +126,8 @@ public final class CatalogChanges {
       return new Result(Outcome.STALE, null, unapplied);
     }
     DeltaEntry live = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
-    return new Result(Outcome.APPLIED, Unapplied.over(unapplied, live), null);
+    return new Result(
+        Outcome.APPLIED, Unapplied.over(unapplied, live), Unapplied.after(unapplied, ts));
   }
 
   /**
@@ -162,22 +165,24 @@ public final class CatalogChanges {
     if (current != null && current.kind() == DeltaEntry.Kind.LIVE) {
       return new Result(
           Outcome.APPLIED,
-          new DeltaEntry(
-              id,
-              ts,
-              DeltaEntry.Kind.LIVE,
-              current.title(),
-              current.brand(),
-              current.model(),
-              current.description(),
-              newPrice,
-              newStock,
-              current.vector()),
+          Unapplied.over(
+              unapplied,
+              new DeltaEntry(
+                  id,
+                  ts,
+                  DeltaEntry.Kind.LIVE,
+                  current.title(),
+                  current.brand(),
+                  current.model(),
+                  current.description(),
+                  newPrice,
+                  newStock,
+                  current.vector())),
           Unapplied.after(unapplied, ts));
     }
     return new Result(
         Outcome.APPLIED,
-        DeltaEntry.patched(id, ts, newPrice, newStock),
+        Unapplied.over(unapplied, DeltaEntry.patched(id, ts, newPrice, newStock)),
         Unapplied.after(unapplied, ts));
   }
 

@@ -103,25 +103,27 @@ public record Unapplied(long deletedTs, Double price, long priceTs, Boolean inSt
   }
 
   /**
-   * An applied upsert ({@code LIVE}) with the remembered values newer than it over it, at the
-   * newest {@code ts} among them and its own (so an update older than a merged patch is stale, as
-   * after the patch applied in {@code ts} order).
+   * An applied state ({@code LIVE} or patched) with the remembered values newer than it over it, at
+   * its own {@code ts}: the newer values stay remembered ({@link #after}) and are laid over every
+   * state applied before their {@code ts}, so an update between the two (a delete, a stock-out, a
+   * re-wording) is applied in its {@code ts} order, not stale behind a merged value. A hidden state
+   * is returned as it is.
    */
-  static DeltaEntry over(Unapplied u, DeltaEntry live) {
-    Unapplied newer = after(u, live.ts());
-    if (newer == null) {
-      return live;
+  static DeltaEntry over(Unapplied u, DeltaEntry applied) {
+    Unapplied newer = after(u, applied.ts());
+    if (newer == null || applied.kind() == DeltaEntry.Kind.HIDDEN) {
+      return applied;
     }
     return new DeltaEntry(
-        live.productId(),
-        Math.max(live.ts(), newer.newestTs()),
-        live.kind(),
-        live.title(),
-        live.brand(),
-        live.model(),
-        live.description(),
-        newer.price != null ? newer.price : live.price(),
-        newer.inStock != null ? newer.inStock : live.inStock(),
-        live.vector());
+        applied.productId(),
+        applied.ts(),
+        applied.kind(),
+        applied.title(),
+        applied.brand(),
+        applied.model(),
+        applied.description(),
+        newer.price != null ? newer.price : applied.price(),
+        newer.inStock != null ? newer.inStock : applied.inStock(),
+        applied.vector());
   }
 }

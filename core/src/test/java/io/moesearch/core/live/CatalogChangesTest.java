@@ -81,10 +81,15 @@ class CatalogChangesTest {
     assertThat(CHANGES.patch(null, u, "n", null, true, 250).outcome())
         .as("changes nothing remembered")
         .isEqualTo(CatalogChanges.Outcome.STALE);
-    DeltaEntry next = CHANGES.upsert(null, u, NEW, true, 250, V).next();
+    CatalogChanges.Result up = CHANGES.upsert(null, u, NEW, true, 250, V);
+    DeltaEntry next = up.next();
     assertThat(next.price()).as("the upsert's: the patch at 200 came before it").isEqualTo(3.0);
     assertThat(next.inStock()).as("the patch at 300 came after it").isFalse();
-    assertThat(next.ts()).as("a patch between 250 and 300 is now stale").isEqualTo(300);
+    // At its own ts: an update between 250 and 300 is applied in its order (a delete deletes), and
+    // the patch at 300 stays remembered, laid over every state applied before it.
+    assertThat(next.ts()).isEqualTo(250);
+    assertThat(up.unapplied().inStock()).isFalse();
+    assertThat(up.unapplied().stockTs()).isEqualTo(300);
   }
 
   /**
