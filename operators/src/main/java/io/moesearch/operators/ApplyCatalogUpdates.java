@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * SlotDelta}): an upserted product to the slots of its experts (the index build's assignment with
  * the served artifact's gate and settings, boundary replication included) and the lexical shards,
  * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
- * (an older {@code ts} than the applied one), {@code catalogUpdatesIgnoredUnknown} (a patch or
- * delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
+ * (an older {@code ts} than the applied one or a remembered delete, or a patch of an unknown or
+ * deleted product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch
+ * or delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
  * patch of a deleted product): these two are not applied but remembered ({@link
  * StateDescriptors#catalogUnapplied}, for {@code catalog.tombstone-ttl-ms}), so an older upsert
  * arriving after them is stale or takes the newer patch's price and stock; {@code

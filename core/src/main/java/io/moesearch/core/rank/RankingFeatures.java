@@ -376,15 +376,21 @@ public final class RankingFeatures {
 
   /**
    * The part of a query that names the product sought: the text before its first compatibility
-   * marker ("for", "fits", "compatible"), or all of it. After one the query names the device the
-   * product serves ("C734X24G for Lexmark C736", "42126665 for OKI C3200", "toner for HP 1020"),
-   * whose code the device itself and every accessory of it carry: it says nothing about which
-   * candidate is meant, and counted as a code of the query it made the device and its other parts
-   * carry "the query's code" as fully as the product named.
+   * marker ("for", "fits", "compatible") that something precedes, or all of it. After one the query
+   * names the device the product serves ("C734X24G for Lexmark C736", "42126665 for OKI C3200",
+   * "toner for HP 1020"), whose code the device itself and every accessory of it carry: it says
+   * nothing about which candidate is meant, and counted as a code of the query it made the device
+   * and its other parts carry "the query's code" as fully as the product named.
    */
   static String productPart(String query) {
     Matcher m = COMPATIBILITY_MARKER.matcher(query);
-    return m.find() ? query.substring(0, m.start()) : query;
+    while (m.find()) {
+      // A marker the query opens with ("compatible CE285A toner") names no device after it.
+      if (!query.substring(0, m.start()).isBlank()) {
+        return query.substring(0, m.start());
+      }
+    }
+    return query;
   }
 
   /** Whether {@code text} holds a model-code-like token (see {@link QuerySignals#code}). */

@@ -250,6 +250,18 @@ class CodeMatchTest {
     assertThat(RankingFeatures.brandOnly("c2gusb", "")).isFalse();
   }
 
+  /**
+   * A query that opens with a compatibility word ("compatible CE285A toner") names the product
+   * after it: its codes count (cut at the first marker anywhere, it kept none).
+   */
+  @Test
+  void aLeadingCompatibilityWordDoesNotDropTheProductsCode() {
+    Product toner = offer("t", "CE285A black toner cartridge");
+    assertThat(f("compatible CE285A toner", toner)[RankingFeatures.CODE_EXACT]).isPositive();
+    assertThat(RankingFeatures.productPart("compatible CE285A toner for HP P1102"))
+        .isEqualTo("compatible CE285A toner");
+  }
+
   @Test
   void anOfferCarryingMoreOfTheQuerysCodesHasTheLargerCodeShare() {
     Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
