@@ -12,12 +12,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Adversarial review (attack-catalog): the per-product rule must make an out-of-order producer
- * converge on the state of the update with the newest {@code ts} ("applied in ts order per key; an
- * older ts than the one applied is ignored, so replays and out-of-order producers converge"). An
- * update the rule does not apply because its product is not (yet) known ({@code UNKNOWN}) or is
- * deleted ({@code DELETED}) left no trace of its {@code ts}, so an OLDER update arriving after it
- * was applied as if the newer one had never been sent; it is now remembered ({@link Unapplied}).
+ * The per-product rule makes an out-of-order producer converge on the state the updates give in
+ * {@code ts} order ("applied in ts order per key; an older ts than the one applied is ignored, so
+ * replays and out-of-order producers converge"). An update not applied because its product is not
+ * (yet) known ({@code UNKNOWN}) or is deleted ({@code DELETED}) is remembered ({@link Unapplied}),
+ * so an older update arriving after it is not applied as if it had never been sent (an adversarial
+ * review found it left no trace); an upsert merged over a remembered newer patch keeps its own
+ * {@code ts}, so an update between the two still applies in its order (a final review found it took
+ * the patch's).
  */
 class CatalogSequenceConvergenceTest {
   private static final Gate GATE = new Gate(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
@@ -28,6 +30,7 @@ class CatalogSequenceConvergenceTest {
           2,
           CatalogChanges.ids(Set.of("a", "b")));
   private static final float[] V = {1, 0, 0};
+  private static final Product A1 = new Product("a", "re-listed a", "", "", "", 40.0, null);
   private static final Product NEW = new Product("n", "new thing", "", "", "", 3.0, null);
   private static final Product A2 = new Product("a", "re-worded a", "", "", "", 40.0, null);
 
@@ -132,5 +135,76 @@ class CatalogSequenceConvergenceTest {
         .extracting(Product::id)
         .as("n was deleted at ts 300, after its only upsert (ts 100)")
         .doesNotContain("n");
+  }
+
+  /**
+   * A new product: upserted at ts 100, deleted at ts 200, patched at ts 300 (a patch of a deleted
+   * product never resurrects it). In ts order it is deleted. The patch arrives first (UNKNOWN,
+   * remembered), then the upsert (applied at its own ts 100 with the patch over it), then the
+   * delete at 200, which must still apply (it was stale behind the merged patch's ts 300: the
+   * deleted product served for ever, and folded in by the compaction).
+   */
+  @Test
+  void aDeleteBetweenAnUpsertAndANewerRememberedPatchStillDeletes() {
+    Step upsert = (c, u) -> RULE.upsert(c, u, NEW, true, 100, V);
+    Step delete = (c, u) -> RULE.delete(c, u, "n", 200);
+    Step patch = (c, u) -> RULE.patch(c, u, "n", 5.0, null, 300);
+    assertThat(served(run(List.of(upsert, delete, patch)))).as("in ts order: deleted").isFalse();
+    assertThat(served(run(List.of(patch, upsert, delete))))
+        .as("patch (300) first, then upsert (100), then delete (200): deleted at 200")
+        .isFalse();
+
+    CatalogFold f =
+        new CatalogFold(
+            List.of(new Product("a", "usb cable", "", "", "", 10.0, null)),
+            Map.of(),
+            new ExpertAssigner(GATE, 0.05, 0.5, 2),
+            ExpertPlacement.identity(3));
+    f.patch("n", 5.0, null, 300);
+    f.upsert(NEW, true, 100);
+    f.delete("n", 200);
+    assertThat(f.products())
+        .extracting(Product::id)
+        .as("the compaction must not fold in a product deleted after its only upsert")
+        .doesNotContain("n");
+  }
+
+  /**
+   * A catalogue product: deleted at ts 10, re-listed in stock at ts 20, stocked out at ts 25,
+   * re-priced at ts 30. In ts order it is out of stock at 5.0. Arrival order: delete, re-price
+   * (DELETED, remembered), re-listing (applied at ts 30), stock-out: ts 25 <= 30, STALE: served in
+   * stock (under an in_stock filter too). Before the change the stock-out applied.
+   */
+  @Test
+  void aStockOutBetweenAReListingAndANewerRememberedPatchIsNotLost() {
+    Step delete = (c, u) -> RULE.delete(c, u, "a", 10);
+    Step relist = (c, u) -> RULE.upsert(c, u, A1, true, 20, V);
+    Step stockOut = (c, u) -> RULE.patch(c, u, "a", null, false, 25);
+    Step reprice = (c, u) -> RULE.patch(c, u, "a", 5.0, null, 30);
+    DeltaEntry inTsOrder = run(List.of(delete, relist, stockOut, reprice));
+    assertThat(inTsOrder.inStock()).isFalse();
+    assertThat(inTsOrder.price()).isEqualTo(5.0);
+    DeltaEntry arrived = run(List.of(delete, reprice, relist, stockOut));
+    assertThat(arrived.inStock()).as("stocked out at ts 25, after the re-listing").isFalse();
+    assertThat(arrived.price()).isEqualTo(5.0);
+  }
+
+  /**
+   * As above with a re-wording (upsert at ts 25) in between: it is STALE against the merged ts 30
+   * and its text is lost; in ts order the product is served with the re-worded title.
+   */
+  @Test
+  void aReWordingBetweenAReListingAndANewerRememberedPatchIsNotLost() {
+    Step delete = (c, u) -> RULE.delete(c, u, "a", 10);
+    Step relist = (c, u) -> RULE.upsert(c, u, A1, true, 20, V);
+    Step reword = (c, u) -> RULE.upsert(c, u, A2, true, 25, V);
+    Step reprice = (c, u) -> RULE.patch(c, u, "a", 5.0, null, 30);
+    DeltaEntry inTsOrder = run(List.of(delete, relist, reword, reprice));
+    assertThat(inTsOrder.title()).isEqualTo("re-worded a");
+    DeltaEntry arrived = run(List.of(delete, reprice, relist, reword));
+    assertThat(arrived.title())
+        .as("the re-wording at ts 25 is newer than the re-listing")
+        .isEqualTo("re-worded a");
+    assertThat(arrived.price()).isEqualTo(5.0);
   }
 }
