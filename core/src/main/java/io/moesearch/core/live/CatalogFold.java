@@ -87,18 +87,7 @@ public final class CatalogFold {
         rule.upsert(current.get(p.id()), unapplied.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
       products.remove(p.id()); // a re-upserted product moves to the end, as a new one
-      Product priced =
-          Objects.equals(p.price(), r.next().price())
-              ? p
-              : new Product(
-                  p.id(),
-                  p.title(),
-                  p.brand(),
-                  p.model(),
-                  p.description(),
-                  r.next().price(), // a newer patch's, remembered before the upsert came
-                  p.attributes());
-      products.put(p.id(), withStock(priced, r.next().inStock()));
+      products.put(p.id(), asApplied(p, r.next()));
     }
     return record(p.id(), r);
   }
@@ -108,14 +97,7 @@ public final class CatalogFold {
     CatalogChanges.Result r =
         rule.patch(current.get(id), unapplied.get(id), id, price, inStock, ts);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
-      Product p = products.get(id);
-      Double newPrice = price != null ? price : p.price();
-      products.put(
-          id,
-          withStock(
-              new Product(
-                  id, p.title(), p.brand(), p.model(), p.description(), newPrice, p.attributes()),
-              r.next().inStock()));
+      products.put(id, asApplied(products.get(id), r.next()));
     }
     return record(id, r);
   }
@@ -141,6 +123,21 @@ public final class CatalogFold {
       changed.add(id);
     }
     return r.outcome();
+  }
+
+  /**
+   * {@code p} with the price and stock of the state the rule applied ({@code next}: the update's,
+   * with remembered newer patched values laid over it); a patched state without a price keeps
+   * {@code p}'s.
+   */
+  private static Product asApplied(Product p, DeltaEntry next) {
+    Double price = next.price() != null ? next.price() : p.price();
+    Product priced =
+        Objects.equals(p.price(), price)
+            ? p
+            : new Product(
+                p.id(), p.title(), p.brand(), p.model(), p.description(), price, p.attributes());
+    return withStock(priced, next.inStock());
   }
 
   private static Product withStock(Product p, boolean inStock) {

@@ -105,4 +105,19 @@ class CatalogFoldTest {
     // b's state is the upsert's (ts 5) with the newer patch's values laid over it
     assertThat(f.folded()).containsEntry("b", 5L).doesNotContainKey("zz");
   }
+
+  /**
+   * A patch applied while a newer patched price is remembered folds the remembered price, as the
+   * job serves it (the rule lays it over the applied state); the fold took the patch's own price.
+   */
+  @Test
+  void anAppliedPatchOlderThanARememberedPriceFoldsTheRememberedOne() {
+    CatalogFold f = fold(Map.of());
+    assertThat(f.delete("b", 3)).isEqualTo(Outcome.APPLIED);
+    assertThat(f.patch("b", 1.0, null, 9)).isEqualTo(Outcome.DELETED);
+    assertThat(f.upsert(new Product("b", "hdmi cable 2", "", "", "", 40.0, null), true, 5))
+        .isEqualTo(Outcome.APPLIED);
+    assertThat(f.patch("b", 2.0, null, 7)).isEqualTo(Outcome.APPLIED);
+    assertThat(byId(f).get("b").price()).isEqualTo(1.0);
+  }
 }
