@@ -482,55 +482,34 @@ class MoeSearchTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--work-dir");
   }
 
+  /**
+   * {@code args} (with an index path that does not exist, so any work past the option checks would
+   * fail naming the index) exit 2 naming {@code flag}: the option is checked up front.
+   */
+  private void assertRefusedUpFront(Path dir, String flag, String... args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(List.of("--set", "index.path=" + dir.resolve("no-index")));
+    int code = MoeSearch.run(all.toArray(String[]::new));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(flag);
+  }
+
   /** bench cache refuses a --prewarm-fraction above 1 before any work, naming the option. */
   @Test
   void benchCacheRefusesAPrewarmFractionAboveOneUpFront(@TempDir Path dir) {
-    int code =
-        MoeSearch.run(
-            new String[] {
-              "bench",
-              "cache",
-              "--prewarm-fraction",
-              "2",
-              "--set",
-              "index.path=" + dir.resolve("no-index")
-            });
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--prewarm-fraction");
+    assertRefusedUpFront(dir, "--prewarm-fraction", "bench", "cache", "--prewarm-fraction", "2");
   }
 
   /** bench overload refuses a negative --recall-sample before any work, naming the option. */
   @Test
   void benchOverloadRefusesANegativeRecallSampleUpFront(@TempDir Path dir) {
-    int code =
-        MoeSearch.run(
-            new String[] {
-              "bench",
-              "overload",
-              "--recall-sample",
-              "-1",
-              "--set",
-              "index.path=" + dir.resolve("no-index")
-            });
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--recall-sample");
+    assertRefusedUpFront(dir, "--recall-sample", "bench", "overload", "--recall-sample", "-1");
   }
 
   /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
   @Test
   void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
-    int code =
-        MoeSearch.run(
-            new String[] {
-              "bench",
-              "chaos",
-              "--modes",
-              "at-least-once,twice",
-              "--set",
-              "index.path=" + dir.resolve("no-index")
-            });
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--modes");
+    assertRefusedUpFront(dir, "--modes", "bench", "chaos", "--modes", "at-least-once,twice");
   }
 
   /**
