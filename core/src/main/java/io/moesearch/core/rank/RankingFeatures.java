@@ -62,7 +62,12 @@ import org.apache.lucene.analysis.Analyzer;
  *       DR-450), while no candidate carries a code of the query exactly ({@link
  *       #normaliseCodeShare}); 0 otherwise. The query then names no product as written, and the
  *       product whose code it names in part is what the shopper most likely meant; the dense cosine
- *       cannot see that (a cut code and a whole one read alike), BM25 only in pieces.
+ *       cannot see that (a cut code and a whole one read alike), BM25 only in pieces;
+ *   <li>{@code number_missing}: the share of the query's bare numbers ({@link #numbers}: "Eaton
+ *       Protection Box 6", "HP Photosmart 7660", "matte 914") that neither the product's title nor
+ *       its model field holds as a number ({@link #holdsNumber}). A product line and a number name
+ *       one product of the line; the dense cosine reads "Protection Box 1" and "Protection Box 6"
+ *       alike, and BM25 rewards the number only as one term among the line's words.
  * </ol>
  *
  * The code and length signals come from the query text ({@link #of}); agreement and gap need both
@@ -85,7 +90,8 @@ public final class RankingFeatures {
           "dense_x_length",
           "quantity_conflict",
           "colour_conflict",
-          "code_partial");
+          "code_partial",
+          "number_missing");
 
   public static final int DENSE = 0;
   public static final int BM25 = 1;
@@ -102,6 +108,7 @@ public final class RankingFeatures {
   public static final int QUANTITY_CONFLICT = 12;
   public static final int COLOUR_CONFLICT = 13;
   public static final int CODE_PARTIAL = 14;
+  public static final int NUMBER_MISSING = 15;
 
   /**
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
@@ -114,7 +121,7 @@ public final class RankingFeatures {
    * no model field, where only these signals separate DXOC67C3 from DXOC47C3, would pay for it.
    */
   public static final Set<Integer> NON_POSITIVE =
-      Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT, COLOUR_CONFLICT);
+      Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT, COLOUR_CONFLICT, NUMBER_MISSING);
 
   /**
    * Whether fusion weights keep the contracts a fit must keep ({@link CoordinateAscent}): every
@@ -301,6 +308,9 @@ public final class RankingFeatures {
     /** The colours the query names ({@link #colours}). */
     final Set<String> colours;
 
+    /** The query's bare numbers ({@link #numbers}). */
+    final List<String> numbers;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
@@ -329,6 +339,7 @@ public final class RankingFeatures {
         }
       }
       this.otherWords = List.copyOf(ws);
+      this.numbers = numbers(head);
       this.quantities = quantities(text);
       this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
@@ -431,6 +442,7 @@ public final class RankingFeatures {
     f[CODE_PARTIAL] = code != 2 && partialCode(q, n) ? 1 : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title()) ? 1 : 0;
     f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
+    f[NUMBER_MISSING] = numberMissing(q, n);
     return f;
   }
 
@@ -524,6 +536,96 @@ public final class RankingFeatures {
       }
     }
     return false;
+  }
+
+  /**
+   * A length's unit spelled out ("3 feet", "17 inches", "2 metres"): the number is a length, which
+   * a title may give in another unit ("0.9 m", "6-ft."), not a number the title must hold.
+   */
+  private static final Pattern LENGTH_WORD =
+      Pattern.compile("feet|foot|inch(?:es)?|yards?|(?:centi|milli)?met(?:er|re)s?");
+
+  /** Most bare numbers read from a query ({@link #numbers}). */
+  static final int MAX_NUMBERS = 8;
+
+  /** Most digits of a bare number; longer ones are part numbers ({@link #isNumericCode}). */
+  static final int MAX_NUMBER_DIGITS = MIN_NUMERIC_CODE - 1;
+
+  /**
+   * The bare numbers of a text, in order, at most {@value #MAX_NUMBERS}: its whitespace-separated
+   * words that are 1 to {@value #MAX_NUMBER_DIGITS} ASCII digits once leading and trailing
+   * punctuation are dropped ("6", "914", "7660", "(1024)"), and not the number of a quantity spaced
+   * from its unit ("25 ft", "16 GB", "5 MB/s", "3 feet": {@link #quantities} reads most). Not a
+   * decimal ("2.0"), a code ("C6980A", "5y") or a part number of 5+ digits, which the code features
+   * read.
+   */
+  static List<String> numbers(String text) {
+    List<String> out = new ArrayList<>();
+    String[] ws = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
+    for (int k = 0; k < ws.length && out.size() < MAX_NUMBERS; k++) {
+      String w = trimToLettersAndNumbers(ws[k]);
+      if (w.isEmpty()
+          || w.length() > MAX_NUMBER_DIGITS
+          || !w.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        continue;
+      }
+      if (k + 1 < ws.length
+          && (isQuantity(w + alnum(ws[k + 1]))
+              || PER_UNIT.matcher(trimToLettersAndNumbers(ws[k + 1])).matches()
+              || LENGTH_WORD.matcher(alnum(ws[k + 1])).matches())) {
+        k++; // "25 ft", "3 feet": a quantity, not a bare number
+        continue;
+      }
+      out.add(w);
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code text} (lower case) holds {@code number} as a number: not preceded by a letter or
+   * digit, not followed by a digit ("Box 6 DIN", "110-volt", "1024MB", "914 mm" hold 6, 110, 1024
+   * and 914; "C-EXV14" holds no 14, "16" no 6, the decimal "1.6" neither 1 nor 6).
+   */
+  static boolean holdsNumber(String text, String number) {
+    for (int i = text.indexOf(number); i >= 0; i = text.indexOf(number, i + 1)) {
+      int end = i + number.length();
+      boolean before =
+          i > 0 && isLetterOrNumber(text.codePointBefore(i)) || decimalMark(text, i - 1, -1);
+      boolean after =
+          end < text.length() && Character.isDigit(text.charAt(end)) || decimalMark(text, end, 1);
+      if (!before && !after) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code text[i]} is a '.' or ',' with an ASCII digit at {@code i + step}. */
+  private static boolean decimalMark(String text, int i, int step) {
+    int j = i + step;
+    return i >= 0
+        && i < text.length()
+        && (text.charAt(i) == '.' || text.charAt(i) == ',')
+        && j >= 0
+        && j < text.length()
+        && text.charAt(j) >= '0'
+        && text.charAt(j) <= '9';
+  }
+
+  /** The share of the query's bare numbers the product's title and model field do not hold. */
+  private static double numberMissing(QueryTerms q, Named p) {
+    if (q.numbers.isEmpty()) {
+      return 0;
+    }
+    String title = p.title().toLowerCase(Locale.ROOT);
+    String model = p.model().toLowerCase(Locale.ROOT);
+    int missing = 0;
+    for (String number : q.numbers) {
+      if (!holdsNumber(title, number) && !holdsNumber(model, number)) {
+        missing++;
+      }
+    }
+    return (double) missing / q.numbers.size();
   }
 
   /**

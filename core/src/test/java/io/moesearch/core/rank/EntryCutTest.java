@@ -15,10 +15,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class EntryCutTest {
-  private static final String[] WORDS = {
-    "hoover", "black", "cable", "usb", "16gb", "adapter", "white", "dxoc67c3", "dxoc47c3", "hdmi",
-    "charger", "2m", "samsung", "case", "blue", "memory", "card", "washer", "mouse", "red"
-  };
+  private static final String[] WORDS =
+      ("hoover black cable usb 16gb adapter white dxoc67c3 dxoc47c3 hdmi charger 2m samsung"
+              + " case blue memory card washer mouse red 6 914")
+          .split(" ");
   private static final String[] BRANDS = {"", "Hoover", "Samsung", "Belkin"};
   private static final String[] MODELS = {"", "DXOC67C3", "DXOC47C3", "EVO-16", "DXOC67C3-UK"};
 
@@ -67,7 +67,7 @@ class EntryCutTest {
         return new LinearFusion(
             new double[] {
               0.0085, 0.021, -0.0064, 0.015, 0.024, 0.11, 0.59, -0.012, -0.0005, 0.054, 0.099,
-              -0.036, -0.0045, -0.015, 0.024
+              -0.036, -0.0045, -0.015, 0.024, -0.015
             });
       }
       default -> {}
@@ -419,7 +419,7 @@ class EntryCutTest {
       new LinearFusion(
           new double[] {
             0.008534, 0.02082, -0.006382, 0.01495, 0.02385, 0.114, 0.5909, -0.01167, -4.667E-4,
-            0.05409, 0.09852, -0.03641, -0.004484, -0.01495, 0.02385
+            0.05409, 0.09852, -0.03641, -0.004484, -0.01495, 0.02385, -0.01495
           });
 
   /**

@@ -1,0 +1,74 @@
+package io.moesearch.core.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code number_missing} feature: a query naming a product line and a number ("Eaton Protection
+ * Box 6") marks the products of the line whose title and model field do not hold that number, and
+ * only bare numbers count: not quantities, decimals, codes or part numbers.
+ */
+class NumberMissingTest {
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+
+  private static Product product(String title, String model) {
+    return new Product("p", title, "Eaton", model, "", null, null);
+  }
+
+  private double missing(String query, Product p) {
+    return features.of(features.query(query), p, 0.8, 0.5, -1, -1)[RankingFeatures.NUMBER_MISSING];
+  }
+
+  @Test
+  void aQuerysBareNumbersAreItsWordsOfOneToFourDigits() {
+    assertThat(RankingFeatures.numbers("Eaton Protection Box 6")).containsExactly("6");
+    assertThat(RankingFeatures.numbers("HP Photosmart 7660 (1024)"))
+        .containsExactly("7660", "1024");
+    // a quantity spaced from its unit, abbreviated or spelled out, is a length or a size
+    assertThat(RankingFeatures.numbers("cable 25 ft 16 GB 3 feet 17 inches 2 metres")).isEmpty();
+    // a decimal, a code, a number glued to a unit and a part number are read by other features
+    assertThat(RankingFeatures.numbers("USB 2.0 hp 5y nbd 6in hook OKI 43872305")).isEmpty();
+  }
+
+  @Test
+  void aNumberIsHeldAsAWholeNumberNotAsPartOfAnother() {
+    assertThat(RankingFeatures.holdsNumber("eaton protection box 6 din", "6")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("hp 110-volt maintenance kit", "110")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("memory 1024mb", "1024")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("canon ir c-exv14 original", "14")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("box 16", "6")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("box 61", "6")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("cable 1.6 m", "6")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("cable 1.6 m", "1")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("cable 1,6 m", "6")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("page 1, 6 copies", "6")).isTrue();
+  }
+
+  @Test
+  void theFeatureIsTheShareOfTheQuerysNumbersTheProductDoesNotHold() {
+    assertThat(missing("Eaton Protection Box 6", product("Eaton Protection Box 1 FR", "")))
+        .isEqualTo(1.0);
+    assertThat(missing("Eaton Protection Box 6", product("Eaton Protection Box 6 DIN", "")))
+        .isZero();
+    // the model field counts as the title does
+    assertThat(missing("Eaton Protection Box 6", product("Eaton Protection Box", "PB 6 DIN")))
+        .isZero();
+    assertThat(missing("Photosmart 7660 1024", product("HP Photosmart 7660 printer", "")))
+        .isEqualTo(0.5);
+    // no bare number, no signal
+    assertThat(missing("Eaton Protection Box", product("Eaton Protection Box 1 FR", ""))).isZero();
+  }
+
+  @Test
+  void aFitNeverRewardsAMissingNumber() {
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.DENSE_X_CODE] = -0.5;
+    w[RankingFeatures.NUMBER_MISSING] = 0.01;
+    assertThat(RankingFeatures.admissible(w)).isFalse();
+    w[RankingFeatures.NUMBER_MISSING] = -0.01;
+    assertThat(RankingFeatures.admissible(w)).isTrue();
+  }
+}
