@@ -9,6 +9,7 @@ import io.moesearch.core.gate.ExpertPlacementPlanner;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
+import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.tools.bench.RoutingDatasets;
 import io.moesearch.tools.bench.RoutingDatasets.Dataset;
@@ -242,10 +243,15 @@ final class BenchRoutingCommand extends CliCommand {
     int grain = atLeast("--grain", grainOption, 1);
     double zipf = atLeast("--zipf", zipfOption, 0);
     int slotOption = atLeast("--slots", slotsOption, 0);
-    int[] minReplicas =
-        Arrays.stream(parseList("--min-replicas", minReplicasOption))
-            .mapToInt(x -> Math.max(1, (int) x))
-            .toArray();
+    double[] minReplicaList = parseList("--min-replicas", minReplicasOption);
+    for (double m : minReplicaList) {
+      if (!(m >= 1 && m == Math.rint(m) && m <= Integer.MAX_VALUE)) {
+        // 2.5 read as 2 and 0 as 1 measured a layout nobody asked for
+        throw new ConfigException(
+            "--min-replicas: each value must be a whole number >= 1, got " + m);
+      }
+    }
+    int[] minReplicas = Arrays.stream(minReplicaList).mapToInt(x -> (int) x).toArray();
     int logEvents = atLeast("--log-events", logEventsOption, 1);
     double headroom = config.replicaHeadroom();
     boolean replicas = !skipReplicas;

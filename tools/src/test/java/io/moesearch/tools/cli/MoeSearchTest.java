@@ -506,6 +506,19 @@ class MoeSearchTest {
     assertRefusedUpFront(dir, "--recall-sample", "bench", "overload", "--recall-sample", "-1");
   }
 
+  /** bench freshness refuses a negative --target-ms before any work, naming the option. */
+  @Test
+  void benchFreshnessRefusesANegativeTargetUpFront(@TempDir Path dir) {
+    assertRefusedUpFront(dir, "--target-ms", "bench", "freshness", "--target-ms", "-5");
+  }
+
+  /** bench routing refuses a replica count that is not a whole number >= 1 (2.5 ran as 2). */
+  @Test
+  void benchRoutingRefusesAFractionalReplicaCountUpFront(@TempDir Path dir) {
+    assertRefusedUpFront(dir, "--min-replicas", "bench", "routing", "--min-replicas", "1,2.5");
+    assertRefusedUpFront(dir, "--min-replicas", "bench", "routing", "--min-replicas", "0");
+  }
+
   /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
   @Test
   void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
