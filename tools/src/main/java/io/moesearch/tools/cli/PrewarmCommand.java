@@ -64,6 +64,9 @@ final class PrewarmCommand extends CliCommand {
       throw new ConfigException(
           "--top and --top-fraction both choose how many queries to pre-warm: give one");
     }
+    // Both checked before the broker is asked or the log read (a typo must not cost a minute).
+    int top = atLeast("--top", topOption == null ? DEFAULT_TOP : topOption, 1);
+    Double share = fraction == null ? null : within("--top-fraction", fraction, 0, 1);
     MoeSearchConfig config = config();
     if (!Files.isRegularFile(log)) {
       throw new ConfigException("--log: no such file " + log);
@@ -85,10 +88,8 @@ final class PrewarmCommand extends CliCommand {
                 System.out.println(p);
               }
             });
-    int top = atLeast("--top", topOption == null ? DEFAULT_TOP : topOption, 1);
-    if (fraction != null) {
-      double f = within("--top-fraction", fraction, 0, 1);
-      top = (int) Math.ceil(f * queryLog.distinct());
+    if (share != null) {
+      top = (int) Math.ceil(share * queryLog.distinct());
     }
     List<QueryLog.Entry> selected = queryLog.top(top);
     System.out.printf(

@@ -519,6 +519,22 @@ class MoeSearchTest {
     assertRefusedUpFront(dir, "--min-replicas", "bench", "routing", "--min-replicas", "0");
   }
 
+  /** prewarm refuses a --top-fraction above 1 before it asks the broker or reads the log. */
+  @Test
+  void prewarmRefusesATopFractionAboveOneUpFront(@TempDir Path dir) throws Exception {
+    Path log = Files.writeString(dir.resolve("log.txt"), "usb cable\n");
+    assertRefusedUpFront(
+        dir,
+        "--top-fraction",
+        "prewarm",
+        "--log",
+        log.toString(),
+        "--top-fraction",
+        "7",
+        "--set",
+        "kafka.bootstrap-servers=127.0.0.1:1");
+  }
+
   /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
   @Test
   void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
