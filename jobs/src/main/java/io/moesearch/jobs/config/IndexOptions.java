@@ -46,7 +46,7 @@ public final class IndexOptions {
       integer(
           "index.max-copies",
           3,
-          "At most this many experts per product (1..4096; more than index.experts means all).");
+          "At most this many experts per product (at least 1; more than index.experts means all).");
 
   public static final ConfigOption<String> ENCODING =
       string("index.encoding", "float32", "HNSW vectors: float32, int8, int7, int4 or bit1.");
