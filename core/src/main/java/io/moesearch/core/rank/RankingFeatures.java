@@ -570,6 +570,7 @@ public final class RankingFeatures {
         continue;
       }
       if (k + 1 < ws.length
+          && startsWithLetter(ws[k + 1])
           && (isQuantity(w + alnum(ws[k + 1]))
               || PER_UNIT.matcher(trimToLettersAndNumbers(ws[k + 1])).matches()
               || LENGTH_WORD.matcher(alnum(ws[k + 1])).matches())) {
@@ -581,16 +582,24 @@ public final class RankingFeatures {
     return out;
   }
 
+  /** Whether {@code word}'s first letter or digit is a letter ("ft", "\"gb": a unit may follow). */
+  private static boolean startsWithLetter(String word) {
+    String t = trimToLettersAndNumbers(word);
+    return !t.isEmpty() && Character.isLetter(t.codePointAt(0));
+  }
+
   /**
    * Whether {@code text} (lower case) holds {@code number} as a number: not preceded by a letter or
-   * digit, not followed by a digit ("Box 6 DIN", "110-volt", "1024MB", "914 mm" hold 6, 110, 1024
-   * and 914; "C-EXV14" holds no 14, "16" no 6, the decimal "1.6" neither 1 nor 6).
+   * digit (but for a generation's "g" or "gen" opening a word: "ProBook 455R G6", "Gen2" hold 6 and
+   * 2), not followed by a digit ("Box 6 DIN", "110-volt", "1024MB", "914 mm" hold 6, 110, 1024 and
+   * 914; "C-EXV14" holds no 14, "16" no 6, the decimal "1.6" neither 1 nor 6).
    */
   static boolean holdsNumber(String text, String number) {
     for (int i = text.indexOf(number); i >= 0; i = text.indexOf(number, i + 1)) {
       int end = i + number.length();
       boolean before =
-          i > 0 && isLetterOrNumber(text.codePointBefore(i)) || decimalMark(text, i - 1, -1);
+          i > 0 && isLetterOrNumber(text.codePointBefore(i)) && !afterGeneration(text, i)
+              || decimalMark(text, i - 1, -1);
       boolean after =
           end < text.length() && Character.isDigit(text.charAt(end)) || decimalMark(text, end, 1);
       if (!before && !after) {
@@ -599,6 +608,22 @@ public final class RankingFeatures {
     }
     return false;
   }
+
+  /** Whether {@code text} has "g" or "gen" opening a word right before index {@code i}. */
+  private static boolean afterGeneration(String text, int i) {
+    for (String prefix : GENERATION_PREFIXES) {
+      int start = i - prefix.length();
+      if (start >= 0
+          && text.startsWith(prefix, start)
+          && (start == 0 || !isLetterOrNumber(text.codePointBefore(start)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How titles write a generation before its number ("G6", "Gen2"). */
+  private static final List<String> GENERATION_PREFIXES = List.of("g", "gen");
 
   /** Whether {@code text[i]} is a '.' or ',' with an ASCII digit at {@code i + step}. */
   private static boolean decimalMark(String text, int i, int step) {
@@ -720,7 +745,8 @@ public final class RankingFeatures {
   /**
    * A model field that reads as one code as a whole, normalised: 4–30 letters/digits with a digit,
    * in at most {@value #MAX_JOIN} words ("DXOC67C3", "DXOC 67C3", "Cat5E, 25ft"); else null (a
-   * product name such as "100ft Cat5E 350MHz Snagless Patch Cable", or no model).
+   * product name such as "100ft Cat5E 350MHz Snagless Patch Cable", or no model). A model that
+   * reads as a quantity is still a code: "8740w", "701L" and "120W" name products.
    */
   static String fullModel(String model) {
     String m = alnum(model);

@@ -31,6 +31,8 @@ class NumberMissingTest {
     assertThat(RankingFeatures.numbers("cable 25 ft 16 GB 3 feet 17 inches 2 metres")).isEmpty();
     // a decimal, a code, a number glued to a unit and a part number are read by other features
     assertThat(RankingFeatures.numbers("USB 2.0 hp 5y nbd 6in hook OKI 43872305")).isEmpty();
+    // a number before a word that opens with a digit is no quantity ("4307th" is no unit)
+    assertThat(RankingFeatures.numbers("hp probook 430 7th gen")).containsExactly("430");
   }
 
   @Test
@@ -45,6 +47,11 @@ class NumberMissingTest {
     assertThat(RankingFeatures.holdsNumber("cable 1.6 m", "1")).isFalse();
     assertThat(RankingFeatures.holdsNumber("cable 1,6 m", "6")).isFalse();
     assertThat(RankingFeatures.holdsNumber("page 1, 6 copies", "6")).isTrue();
+    // a generation written before its number
+    assertThat(RankingFeatures.holdsNumber("hp probook 455r g6 notebook", "6")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("lenovo p330 tower gen2", "2")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("hp 455r g6", "55")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("moto eg6", "6")).isFalse();
   }
 
   @Test
