@@ -582,11 +582,26 @@ public final class ExpertRetrieval
       versions.put(dir, v);
       if (versions.size() > OPEN_VERSIONS) {
         var eldest = versions.entrySet().iterator().next();
-        eldest.getValue().close();
+        retire(eldest.getValue());
         versions.remove(eldest.getKey());
       }
     }
     return v;
+  }
+
+  /**
+   * Closes {@code v}, the live slots forgetting their views of its indexes first ({@link
+   * LiveSlot#forget}): each view holds the ids of every product its index holds (the lexical one's,
+   * the whole catalogue) and the closed index's cached rows.
+   */
+  private void retire(Version v) {
+    for (LiveSlot s : liveSlots.values()) {
+      v.experts.values().forEach(s::forget);
+      if (v.lexical != null) {
+        s.forget(v.lexical);
+      }
+    }
+    v.close();
   }
 
   /**

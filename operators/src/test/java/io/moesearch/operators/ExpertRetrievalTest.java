@@ -31,12 +31,14 @@ import io.moesearch.core.retrieval.Synonyms;
 import io.moesearch.core.testing.SmallIndex;
 import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -627,6 +629,65 @@ class ExpertRetrievalTest {
     PartialResult p = retrieve(req);
     assertThat(p.indexVersion()).isEqualTo(version).isNotEqualTo(artifact.version());
     assertThat(ids(p.items())).isEqualTo(ids(retrieve(base).items()));
+  }
+
+  /**
+   * A version the retrieval closes (the least recently used of three) leaves no view of its indexes
+   * in the live slots: each would keep the closed index's product ids and cached rows reachable.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theLiveSlotsForgetTheViewsOfTheIndexesOfAClosedVersion() throws Exception {
+    ExpertRetrieval fn =
+        new ExpertRetrieval(
+            dir.toString(),
+            OVERSAMPLE,
+            RankingSettings.denseOnly(),
+            HALF_LIFE_MS,
+            STATS_INTERVAL_MS);
+    try (var h = newHarness(fn)) {
+      h.open();
+      h.setProcessingTime(1_000);
+      ExpertRequest base = request("toner", 1, 5, null);
+      for (int n = 0; n < 3; n++) {
+        Path version =
+            n == 0
+                ? dir
+                : GateVersionWriter.write(
+                        dir,
+                        artifact.gate(),
+                        new Manifest.GateUpdate(artifact.version(), "test copy", Map.of()),
+                        root.resolve("forget-" + n))
+                    .dir();
+        h.processElement1(
+            new StreamRecord<>(
+                new ExpertRequest(
+                    base.query(),
+                    base.vector(),
+                    1,
+                    base.experts(),
+                    base.tsInMillis(),
+                    base.embedMs(),
+                    base.routeMs(),
+                    false,
+                    version.toAbsolutePath().normalize().toString(),
+                    null,
+                    0,
+                    1)));
+      }
+      Map<Integer, ?> slots = (Map<Integer, ?>) field(fn, "liveSlots");
+      Map<ExpertIndex, ?> views = (Map<ExpertIndex, ?>) field(slots.get(1), "views");
+      assertThat(views).as("views of the two open versions' indexes").hasSize(2);
+      for (ExpertIndex viewed : views.keySet()) {
+        assertThat(((AtomicBoolean) field(viewed, "closed")).get()).as("closed").isFalse();
+      }
+    }
+  }
+
+  private static Object field(Object o, String name) throws Exception {
+    Field f = o.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(o);
   }
 
   /**

@@ -90,7 +90,10 @@ public final class LiveSlot implements AutoCloseable {
     return new LiveSlot(false);
   }
 
-  /** Per artifact index searched here, its view of the delta (identity: an index is immutable). */
+  /**
+   * Per artifact index searched here, its view of the delta (identity: an index is immutable),
+   * until the index is closed ({@link #forget}).
+   */
   private final Map<ExpertIndex, View> views = new IdentityHashMap<>();
 
   /** The artifact indexes a slot may search at once (versions × experts); beyond it, forget. */
@@ -237,6 +240,16 @@ public final class LiveSlot implements AutoCloseable {
    */
   public Query baseFilter(ExpertIndex base, LiveFilter f) {
     return view(base).filter(f);
+  }
+
+  /**
+   * Forgets this slot's view of {@code base} (its id set, document map and bit sets), for when
+   * {@code base} is closed: the view would keep them, and the closed index, reachable for as long
+   * as the slot lives. Nothing when the slot has no view of it; a later search of {@code base}
+   * builds one again.
+   */
+  public void forget(ExpertIndex base) {
+    views.remove(base);
   }
 
   private View view(ExpertIndex base) {
