@@ -162,7 +162,9 @@ public final class ExpertRetrieval
   private transient Map<Integer, String> foldedSlots;
 
   /**
-   * What each compacted version a slot swapped to folded ({@link IndexArtifact#folded}), by dir.
+   * What each compacted version a slot of this subtask is folded into folded ({@link
+   * IndexArtifact#folded}), by dir: read on the slot's swap or its first late update, dropped once
+   * no slot is folded into it any more ({@link #forgetFoldedUnlessRead}).
    */
   private transient Map<String, Map<String, Long>> foldedByDir;
 
@@ -409,9 +411,29 @@ public final class ExpertRetrieval
       if (ExpertRequest.isLexical(slot)) {
         lexicalFolded = now;
       }
+      forgetFoldedUnlessRead(own.dir());
       LOG.info("{} delta entries of a slot folded into {}", dropped.size(), v.artifact.version());
     }
     return v;
+  }
+
+  /**
+   * Drops {@code dir}'s folded map from {@link #foldedByDir} unless a slot of this subtask is still
+   * folded into it ({@link #alreadyFolded} reads no other): a slot that swapped to a newer
+   * compacted version never reads its old one's again, and a compaction's map holds every update
+   * folded since the build (its base's too), so keeping each version's grew with the number of
+   * compactions. Nothing for {@code null} (the slot was folded into none).
+   */
+  private void forgetFoldedUnlessRead(String dir) {
+    if (dir == null || (lexicalFolded != null && dir.equals(lexicalFolded.dir()))) {
+      return;
+    }
+    for (FoldedInto f : foldedBySlot.values()) {
+      if (dir.equals(f.dir())) {
+        return;
+      }
+    }
+    foldedByDir.remove(dir);
   }
 
   /**
