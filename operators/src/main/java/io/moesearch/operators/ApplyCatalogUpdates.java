@@ -463,7 +463,8 @@ public final class ApplyCatalogUpdates
                   case LIVE ->
                       LivePatch.ofProduct(appliedAt, next.price(), next.inStock(), next.brand());
                 },
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                next.ts()));
         for (CatalogChanges.SlotEntry e : slots) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }

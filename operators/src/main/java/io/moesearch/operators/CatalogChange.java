@@ -17,9 +17,18 @@ import io.moesearch.core.live.UpsertSignature;
  *     slots have applied the change); {@code null} for deletes
  * @param source the index of the apply subtask that applied it: the changes of one source reach a
  *     cache subtask in the order they were applied, those of two sources need not
+ * @param ts the {@code ts} of the product's state after the change (the applied update's, as {@code
+ *     index compact} folds it, {@code CatalogFold}): the router drops the change once the version
+ *     it serves folded the product at this {@code ts} or a newer one ({@link RouteQueries}); 0 when
+ *     not known (the oldest)
  */
 public record CatalogChange(
-    String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch, int source) {
+    String productId,
+    long appliedAtMillis,
+    UpsertSignature upsert,
+    LivePatch patch,
+    int source,
+    long ts) {
   private static final int[] NONE = new int[0];
 
   public CatalogChange {
@@ -31,7 +40,13 @@ public record CatalogChange(
     }
   }
 
-  /** A change applied by the first (or only) apply subtask. */
+  /** A change whose {@code ts} is not known (0): for consumers that do not read it. */
+  public CatalogChange(
+      String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch, int source) {
+    this(productId, appliedAtMillis, upsert, patch, source, 0);
+  }
+
+  /** A change applied by the first (or only) apply subtask, its {@code ts} not known (0). */
   public CatalogChange(
       String productId, long appliedAtMillis, UpsertSignature upsert, LivePatch patch) {
     this(productId, appliedAtMillis, upsert, patch, 0);

@@ -332,7 +332,8 @@ final class CatalogCoherence {
         at,
         c.upsert() == null ? null : c.upsert().dated(at),
         p == null ? null : new LivePatch(at, p.price(), p.inStock(), p.unpriced(), p.brand()),
-        c.source());
+        c.source(),
+        c.ts());
   }
 
   /**

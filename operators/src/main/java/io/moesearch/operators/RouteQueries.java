@@ -36,7 +36,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -56,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * price filters goes to the routed experts that hold matches, widened in gate order until they hold
  * {@code top_k} ({@link LoadAwareRouter#routeFiltered}; matches per expert are counted once per
  * filter and version, {@link FilterMatchCounts}, with the live catalogue's changes on top, {@link
- * LiveMatchCounts}: the applied catalogue changes arrive broadcast, {@link #LISTINGS}).
+ * LiveMatchCounts}: the applied catalogue changes arrive broadcast, {@link #LISTINGS}, and are kept
+ * until the version served folds them, as the slots keep their live delta).
  *
  * <p><b>Load-aware.</b> Routing scores are {@code logit − α · load} ({@link LoadAwareRouter}, the
  * router {@code eval} and {@code bench routing} also route through, so they measure this); the
@@ -98,7 +98,8 @@ public final class RouteQueries
     implements CheckpointedFunction {
   /**
    * The applied catalogue changes, broadcast state (product id → its newest change): what a
-   * filtered query's matches are counted live with.
+   * filtered query's matches are counted live with. A change the version served folded ({@link
+   * #prune}) is not kept.
    */
   public static final MapStateDescriptor<String, ListingChange> LISTINGS =
       StateDescriptors.routeListings();
@@ -148,13 +149,25 @@ public final class RouteQueries
   /** The changes in {@link #LISTINGS} against the version served; null until built. */
   private transient LiveMatchCounts live;
 
-  /** The version being served and its router (which holds this subtask's load tracker). */
+  /**
+   * {@link #LISTINGS}, writable: also pruned where the version served changes ({@link #prune}),
+   * outside {@link #processBroadcastElement}.
+   */
+  private transient BroadcastState<String, ListingChange> listingState;
+
+  /**
+   * The version being served and its router (which holds this subtask's load tracker).
+   *
+   * @param folded the products the version folded → the {@code ts} it folded ({@link
+   *     IndexArtifact#folded}; empty for a version that is not compacted)
+   */
   private record Serving(
       String dir,
       String version,
       String modelId,
       LoadAwareRouter router,
-      FilterMatchCounts matches) {}
+      FilterMatchCounts matches,
+      Map<String, Long> folded) {}
 
   /** Filters whose per-expert match counts a router subtask remembers. */
   static final int REMEMBERED_FILTERS = 4096;
@@ -229,6 +242,7 @@ public final class RouteQueries
                 ReplayWindow.starting(
                     replayFullQualityMillis, ctx.isRestored(), System.currentTimeMillis()));
     trackerState = ctx.getOperatorStateStore().getListState(StateDescriptors.routerLoads());
+    listingState = ctx.getOperatorStateStore().getBroadcastState(LISTINGS);
     for (ExpertLoadTracker.Snapshot s : trackerState.get()) {
       // After a rescale a subtask may get several subtasks' counts: any one is a fair sample.
       if (tracker == null) {
@@ -296,7 +310,8 @@ public final class RouteQueries
         a.version(),
         a.manifest().modelId(),
         LoadAwareRouter.serving(a.gate(), routing, placement, tracker),
-        new FilterMatchCounts(a, REMEMBERED_FILTERS));
+        new FilterMatchCounts(a, REMEMBERED_FILTERS),
+        a.folded());
   }
 
   /** Records this subtask failed on and went on without (for tests). */
@@ -313,7 +328,7 @@ public final class RouteQueries
     if (next != null) {
       serving.matches().close();
       serving = serve(next);
-      live = null; // listed again against the new version
+      live = null; // pruned for and listed again against the new version
       swaps.inc();
       LOG.info("now routing with index version {}", serving.version());
     }
@@ -330,7 +345,7 @@ public final class RouteQueries
       throws Exception {
     maybeSwap();
     if (live == null) {
-      live = listings(ctx.getBroadcastState(LISTINGS));
+      live = listings();
     }
     List<ExpertRequest> requests;
     try {
@@ -352,8 +367,11 @@ public final class RouteQueries
     }
   }
 
-  /** The matches of {@code f} per expert: the artifact's, with the applied changes counted. */
-  private int[] liveMatches(Filters f) {
+  /**
+   * The matches of {@code f} per expert: the artifact's, with the applied changes counted. Only
+   * once the listings are built (after the first element; for tests).
+   */
+  int[] liveMatches(Filters f) {
     boolean inStock = Boolean.TRUE.equals(f.inStock());
     int[] counts =
         serving
@@ -364,22 +382,29 @@ public final class RouteQueries
     return live.counts(counts, new LiveFilter(f.brands(), f.priceMin(), f.priceMax(), inStock));
   }
 
-  /** Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it. */
   /**
    * Keeps an applied catalogue change: a filtered query's matches are counted with it from now on
-   * ({@link LiveMatchCounts}). Every product's newest change is kept (one entry per product ever
-   * changed since the job started), also once a version lists it as it is: a compaction may fold an
-   * older change of it and not the newest, which equality with the version cannot tell.
+   * ({@link LiveMatchCounts}). Each product's newest change is kept until the version served folded
+   * the product at its {@code ts} or a newer one ({@link #prune}); one that arrives no newer than
+   * that (the compaction read further than this job had applied) is not kept, as the slots ignore
+   * it ({@code ExpertRetrieval}). Not by equality with the version's listing: a compaction may fold
+   * an older change of a product that the newest one undid, and a later compaction its newer one.
    */
   @Override
   public void processBroadcastElement(CatalogChange c, Context ctx, Collector<ExpertRequest> out)
       throws Exception {
-    BroadcastState<String, ListingChange> listings = ctx.getBroadcastState(LISTINGS);
     if (live == null) {
-      live = listings(listings);
+      live = listings();
     }
+    BroadcastState<String, ListingChange> listings = ctx.getBroadcastState(LISTINGS);
     ListingChange change =
-        new ListingChange(c.patch(), c.upsert() == null ? null : c.upsert().experts());
+        new ListingChange(c.patch(), c.upsert() == null ? null : c.upsert().experts(), c.ts());
+    if (folded(c.productId(), change)) {
+      // Per product, changes come in ts order: none kept is newer. Counted as the version lists it.
+      listings.remove(c.productId());
+      live.put(c.productId(), null, null);
+      return;
+    }
     listings.put(c.productId(), change);
     list(c.productId(), change);
   }
@@ -389,14 +414,46 @@ public final class RouteQueries
     return live == null ? -1 : live.size();
   }
 
-  /** {@link #live} over {@code listings}, listed against the version served. */
-  private LiveMatchCounts listings(ReadOnlyBroadcastState<String, ListingChange> listings)
-      throws Exception {
+  /**
+   * {@link #live} over {@link #LISTINGS}, {@linkplain #prune pruned} for and listed against the
+   * version served: built at the first element after {@code open()} (a start or restore) and after
+   * each version swap.
+   */
+  private LiveMatchCounts listings() throws Exception {
+    prune();
     live = new LiveMatchCounts();
-    for (Map.Entry<String, ListingChange> e : listings.immutableEntries()) {
+    for (Map.Entry<String, ListingChange> e : listingState.immutableEntries()) {
       list(e.getKey(), e.getValue());
     }
     return live;
+  }
+
+  /**
+   * Drops from {@link #LISTINGS} every change the version served {@linkplain #folded folded}: it
+   * lists the product as the change left it or newer, so the change counts nothing with it, nor
+   * with a version compacted from it (whose folded {@code ts} are never older), and the slots
+   * dropped it from their live delta too. What is kept is a function of the changes received and
+   * the version served only, so every subtask serving a version holds the same listings, and a
+   * restored copy of a subtask still on an older version of the line is pruned to them here.
+   */
+  private void prune() throws Exception {
+    if (serving.folded().isEmpty()) {
+      return;
+    }
+    List<String> dropped = new ArrayList<>();
+    for (Map.Entry<String, ListingChange> e : listingState.immutableEntries()) {
+      if (folded(e.getKey(), e.getValue())) {
+        dropped.add(e.getKey());
+      }
+    }
+    for (String id : dropped) {
+      listingState.remove(id);
+    }
+  }
+
+  /** Whether the version served folded product {@code id} at {@code change}'s ts or a newer one. */
+  private boolean folded(String id, ListingChange change) {
+    return change.foldedAt(serving.folded().get(id));
   }
 
   /**
@@ -415,6 +472,7 @@ public final class RouteQueries
     }
   }
 
+  /** Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it. */
   private void release(EmbeddedQuery q, ReadOnlyContext ctx) {
     if (!q.cacheFill()) {
       return;

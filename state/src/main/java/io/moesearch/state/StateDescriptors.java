@@ -353,10 +353,12 @@ public final class StateDescriptors {
 
   /**
    * The router's view of the live catalogue, broadcast state: product id → its newest change (live
-   * brand, price and stock; the experts an upsert assigned it to), with which a filtered query's
-   * matches per expert are counted live. No TTL: one entry per product changed since the job
-   * started (its newest change counts against each version swapped in; one that lists it so counts
-   * nothing), at most one per product of the catalogue and its upserts.
+   * brand, price and stock; the experts an upsert assigned it to; its {@code ts}), with which a
+   * filtered query's matches per expert are counted live. No TTL: a change is kept until the
+   * version the router serves folded its product at its {@code ts} or a newer one ({@code index
+   * compact}, then the swap), as the slots keep their live delta, so one entry per product changed
+   * since the last compaction served. Pruned from the changes received and the version served only,
+   * so every subtask serving a version holds the same entries.
    */
   public static MapStateDescriptor<String, ListingChange> routeListings() {
     return new MapStateDescriptor<>(
