@@ -555,9 +555,9 @@ public final class RankingFeatures {
    * The bare numbers of a text, in order, at most {@value #MAX_NUMBERS}: its whitespace-separated
    * words that are 1 to {@value #MAX_NUMBER_DIGITS} ASCII digits once leading and trailing
    * punctuation are dropped ("6", "914", "7660", "(1024)"), and not the number of a quantity spaced
-   * from its unit ("25 ft", "16 GB", "5 MB/s", "3 feet": {@link #quantities} reads most). Not a
-   * decimal ("2.0"), a code ("C6980A", "5y") or a part number of 5+ digits, which the code features
-   * read.
+   * from its unit ("25 ft", "16 GB", "5 MB/s", "3 feet": {@link #quantities} reads most) or marked
+   * as one (5", 100%). Not a decimal ("2.0"), a code ("C6980A", "5y") or a part number of 5+
+   * digits, which the code features read.
    */
   static List<String> numbers(String text) {
     List<String> out = new ArrayList<>();
@@ -566,7 +566,8 @@ public final class RankingFeatures {
       String w = trimToLettersAndNumbers(ws[k]);
       if (w.isEmpty()
           || w.length() > MAX_NUMBER_DIGITS
-          || !w.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          || !w.chars().allMatch(c -> c >= '0' && c <= '9')
+          || markedQuantity(ws[k], w)) {
         continue;
       }
       if (k + 1 < ws.length
@@ -588,13 +589,37 @@ public final class RankingFeatures {
     return !t.isEmpty() && Character.isLetter(t.codePointAt(0));
   }
 
+  /** Marks written right after a number that make it a quantity: inches, feet, a percentage. */
+  private static final String QUANTITY_MARKS = "\"'%\u2033\u2032\u201d\u2019";
+
+  /**
+   * Whether the number {@code digits} of {@code word} is followed in it by a quantity mark (an inch
+   * or foot mark, straight or typographic, or a percent sign: 5" is 5 inches, as {@link
+   * #quantities} reads it, and 100% a percentage).
+   */
+  private static boolean markedQuantity(String word, String digits) {
+    int end = word.indexOf(digits) + digits.length();
+    return end < word.length() && QUANTITY_MARKS.indexOf(word.charAt(end)) >= 0;
+  }
+
+  /** Roman numerals 2 to 10, by value: how titles write a generation ("EF 50mm f/1.8 II"). */
+  private static final List<String> ROMAN =
+      List.of("", "", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x");
+
   /**
    * Whether {@code text} (lower case) holds {@code number} as a number: not preceded by a letter or
    * digit (but for a generation's "g" or "gen" opening a word: "ProBook 455R G6", "Gen2" hold 6 and
    * 2), not followed by a digit ("Box 6 DIN", "110-volt", "1024MB", "914 mm" hold 6, 110, 1024 and
-   * 914; "C-EXV14" holds no 14, "16" no 6, the decimal "1.6" neither 1 nor 6).
+   * 914; "C-EXV14" holds no 14, "16" no 6, the decimal "1.6" neither 1 nor 6); a number from 2 to
+   * 10 is also held as a Roman numeral word ("EF 50mm f/1.8 II" holds 2).
    */
   static boolean holdsNumber(String text, String number) {
+    if (number.length() <= 2) {
+      int n = Integer.parseInt(number);
+      if (n >= 2 && n < ROMAN.size() && holdsWord(text, ROMAN.get(n))) {
+        return true;
+      }
+    }
     for (int i = text.indexOf(number); i >= 0; i = text.indexOf(number, i + 1)) {
       int end = i + number.length();
       boolean before =
@@ -603,6 +628,20 @@ public final class RankingFeatures {
       boolean after =
           end < text.length() && Character.isDigit(text.charAt(end)) || decimalMark(text, end, 1);
       if (!before && !after) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code text} holds {@code word} as a whole word (no letter or digit on either side).
+   */
+  private static boolean holdsWord(String text, String word) {
+    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      int end = i + word.length();
+      if ((i == 0 || !isLetterOrNumber(text.codePointBefore(i)))
+          && (end == text.length() || !isLetterOrNumber(text.codePointAt(end)))) {
         return true;
       }
     }

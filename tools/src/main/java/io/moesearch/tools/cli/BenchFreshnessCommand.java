@@ -223,7 +223,9 @@ final class BenchFreshnessCommand extends CliCommand {
     atLeast("--warmup-updates", warmupUpdates, -1);
     jitWarmUp.check();
     atLeast("--recall-queries", recallQueries, 1);
-    atLeast("--target-ms", targetMs, 0);
+    if (targetMs < 0) {
+      throw new ConfigException("--target-ms must be >= 0, got " + targetMs);
+    }
     if (!(trackedShare >= 0 && trackedShare <= 1) || !(probeShare > 0 && probeShare <= 1)) {
       throw new ConfigException("--tracked-share must be in [0, 1] and --probe-share in (0, 1]");
     }
