@@ -193,7 +193,16 @@ final class ClusterCommand {
 
     @Override
     public Integer call() {
-      Properties state = LocalCluster.readState(work.resolve(STATE_FILE));
+      Path stateFile = work.resolve(STATE_FILE);
+      if (!Files.isRegularFile(stateFile)) {
+        throw new ConfigException(
+            "--work-dir: no running cluster recorded in " + stateFile + " (cluster up first)");
+      }
+      if (savepoint != null && !savepoint.contains(":") && !Files.exists(Path.of(savepoint))) {
+        // A local path the cluster's processes share with this one (cluster up runs them here).
+        throw new ConfigException("--from-savepoint: no such savepoint " + savepoint);
+      }
+      Properties state = LocalCluster.readState(stateFile);
       Map<String, String> overrides = common.overrides;
       List<String> args = new ArrayList<>();
       if (common.configFile != null) {

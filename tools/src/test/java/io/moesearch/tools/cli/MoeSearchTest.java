@@ -535,6 +535,36 @@ class MoeSearchTest {
         "kafka.bootstrap-servers=127.0.0.1:1");
   }
 
+  /** cluster submit without a running cluster is a usage error naming the cause, no stack trace. */
+  @Test
+  void clusterSubmitWithoutARunningClusterNamesTheCause(@TempDir Path dir) {
+    int code =
+        MoeSearch.run(
+            new String[] {"cluster", "submit", "--work-dir", dir.resolve("none").toString()});
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("no running cluster recorded")
+        .doesNotContain("failed:");
+  }
+
+  /** cluster submit refuses a local savepoint path that does not exist before submitting. */
+  @Test
+  void clusterSubmitRefusesAMissingLocalSavepoint(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve(ClusterCommand.STATE_FILE), "");
+    int code =
+        MoeSearch.run(
+            new String[] {
+              "cluster",
+              "submit",
+              "--work-dir",
+              dir.toString(),
+              "--from-savepoint",
+              dir.resolve("no-savepoint").toString()
+            });
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--from-savepoint");
+  }
+
   /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
   @Test
   void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
