@@ -8,16 +8,10 @@ import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchQuery;
-import io.moesearch.core.artifact.IndexArtifact;
-import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
-import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.rank.LinearFusion;
-import io.moesearch.core.testing.SmallIndex;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,12 +22,9 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Adversarial review (attack-catalog): sequences of one product's catalogue updates through the
@@ -45,16 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * so an older update arriving after it won; it is now remembered in keyed state with a TTL ({@code
  * catalog.tombstone-ttl-ms}).
  */
-class CatalogSequenceAttackTest {
-  private static final int PRODUCTS = 300;
-  private static final int EXPERTS = 4;
-
-  @TempDir static Path root;
-  static EmbeddingModel model;
-  static Embedder embedder;
-  static Catalog catalog;
-  static Path dir;
-  static IndexArtifact artifact;
+class CatalogSequenceAttackTest extends SmallIndexTestBase {
 
   private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, ProductUpdate> sequence;
   private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> apply;
@@ -62,21 +44,6 @@ class CatalogSequenceAttackTest {
       retrieval;
   private int sequenced;
   private int sequencedAside;
-
-  @BeforeAll
-  static void buildIndex() {
-    model = SmallIndex.model();
-    embedder = model.newEmbedder();
-    catalog = SmallIndex.catalogue(PRODUCTS);
-    dir = SmallIndex.build(catalog, model, EXPERTS, root);
-    artifact = IndexArtifact.load(dir, 384);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-    model.close();
-  }
 
   @BeforeEach
   void setUp() throws Exception {

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
-import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
-import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.rank.LinearFusion;
-import io.moesearch.core.testing.SmallIndex;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Adversarial (unbounded growth, multiplied by the version count): {@code
@@ -36,32 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * changed since the base build: O(K × changed products), quadratic in the job's age, although only
  * the version each slot is folded into is ever read ({@code alreadyFolded}).
  */
-class FoldedByDirGrowthTest {
-  private static final int PRODUCTS = 300;
-  private static final int EXPERTS = 4;
+class FoldedByDirGrowthTest extends SmallIndexTestBase {
   private static final int COMPACTIONS = 5;
-
-  @TempDir static Path root;
-  static EmbeddingModel model;
-  static Embedder embedder;
-  static Catalog catalog;
-  static Path dir;
-  static IndexArtifact artifact;
-
-  @BeforeAll
-  static void buildIndex() {
-    model = SmallIndex.model();
-    embedder = model.newEmbedder();
-    catalog = SmallIndex.catalogue(PRODUCTS);
-    dir = SmallIndex.build(catalog, model, EXPERTS, root);
-    artifact = IndexArtifact.load(dir, 384);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-    model.close();
-  }
 
   private static PartialResult searchIn(
       KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult> h,

@@ -14,10 +14,7 @@ import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.artifact.Manifest;
-import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
-import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.live.DeltaEntry;
@@ -46,12 +43,9 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The live catalogue's two operators on a small real index: {@link ApplyCatalogUpdates} (order by
@@ -59,35 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshot) and the delta inside {@link ExpertRetrieval} (a deleted product is never returned, a
  * new one is found by its text, live price and stock, the delta restored from a snapshot).
  */
-class LiveCatalogTest {
-  private static final int PRODUCTS = 300;
-  private static final int EXPERTS = 4;
-
-  @TempDir static Path root;
-  static EmbeddingModel model;
-  static Embedder embedder;
-  static Catalog catalog;
-  static Path dir;
-  static IndexArtifact artifact;
+class LiveCatalogTest extends SmallIndexTestBase {
 
   private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> apply;
   private KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult>
       retrieval;
-
-  @BeforeAll
-  static void buildIndex() {
-    model = SmallIndex.model();
-    embedder = model.newEmbedder();
-    catalog = SmallIndex.catalogue(PRODUCTS);
-    dir = SmallIndex.build(catalog, model, EXPERTS, root);
-    artifact = IndexArtifact.load(dir, 384);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-    model.close();
-  }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> newApply()
       throws Exception {

@@ -10,10 +10,7 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.cache.QueryNormalizer;
-import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
-import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.LoadAwareRoutingConfig;
@@ -21,7 +18,6 @@ import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.rank.LinearFusion;
-import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +37,10 @@ import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A filtered query is routed by the live catalogue's matches, not the artifact's: the router hears
@@ -55,19 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
  * answered {@code no_match}, or missed new products (found by an adversarial review). The whole
  * computed path, route → retrieval (with the live delta) → merge, on a small real index.
  */
-class LiveFilteredRoutingTest {
-  private static final int PRODUCTS = 300;
-  private static final int EXPERTS = 4;
+class LiveFilteredRoutingTest extends SmallIndexTestBase {
   private static final RankingSettings RANKING =
       new RankingSettings(true, 20, 50, LinearFusion.rrf());
 
-  @TempDir static Path root;
-  static EmbeddingModel model;
-  static Embedder embedder;
-  static Catalog catalog;
-  static Path dir;
-  static IndexArtifact artifact;
-  static List<Set<String>> expertIds = new ArrayList<>();
+  static final List<Set<String>> expertIds = new ArrayList<>();
 
   private KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> apply;
   private KeyedTwoInputStreamOperatorTestHarness<Integer, ExpertRequest, SlotDelta, PartialResult>
@@ -78,22 +64,11 @@ class LiveFilteredRoutingTest {
   private long ts = 100;
 
   @BeforeAll
-  static void buildIndex() {
-    model = SmallIndex.model();
-    embedder = model.newEmbedder();
-    catalog = SmallIndex.catalogue(PRODUCTS);
-    dir = SmallIndex.build(catalog, model, EXPERTS, root);
-    artifact = IndexArtifact.load(dir, 384);
+  static void listExpertIds() {
     for (ExpertIndex e : artifact.openExperts()) {
       expertIds.add(new HashSet<>(e.productIds()));
       e.close();
     }
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-    model.close();
   }
 
   @BeforeEach

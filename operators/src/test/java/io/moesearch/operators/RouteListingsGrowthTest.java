@@ -8,10 +8,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.cache.QueryNormalizer;
-import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
-import io.moesearch.core.embed.Embedder;
-import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ActivationRule;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.LoadAwareRouter;
@@ -24,7 +21,6 @@ import io.moesearch.core.live.LiveFilter;
 import io.moesearch.core.live.LiveMatchCounts;
 import io.moesearch.core.retrieval.FilterMatchCounts;
 import io.moesearch.core.retrieval.FilterQueries;
-import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,10 +34,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Adversarial (unbounded growth): the router's {@code route-listings} broadcast state ({@link
@@ -55,34 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the slots drop their delta); the first test fails without it, the second shows the pruning
  * changes no route.
  */
-class RouteListingsGrowthTest {
-  private static final int PRODUCTS = 300;
-  private static final int EXPERTS = 4;
+class RouteListingsGrowthTest extends SmallIndexTestBase {
   private static final int CHURNED = 200;
   private static final LoadAwareRoutingConfig ROUTING =
       LoadAwareRoutingConfig.plain(new RoutingConfig(0.05, new ActivationRule(0.7, 1, EXPERTS)), 1);
-
-  @TempDir static Path root;
-  static EmbeddingModel model;
-  static Embedder embedder;
-  static Catalog catalog;
-  static Path dir;
-  static IndexArtifact artifact;
-
-  @BeforeAll
-  static void buildIndex() {
-    model = SmallIndex.model();
-    embedder = model.newEmbedder();
-    catalog = SmallIndex.catalogue(PRODUCTS);
-    dir = SmallIndex.build(catalog, model, EXPERTS, root);
-    artifact = IndexArtifact.load(dir, 384);
-  }
-
-  @AfterAll
-  static void close() {
-    embedder.close();
-    model.close();
-  }
 
   private static RouteQueries router(Path artifactDir) {
     return new RouteQueries(artifactDir.toString(), ROUTING, true, null, 0);
