@@ -49,9 +49,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       {@code dense_x_length}. With them a linear model's weight of the dense cosine is {@code
  *       w_dense + Σ w_q · q}: it depends on the query ({@link LinearFusion#denseWeight});
  *   <li>{@code quantity_conflict}: 1 if the query names a quantity ("512MB", "1 GB", "55\"", "7kg")
- *       and the product's title names quantities of that unit but not that one ({@link
- *       #quantities}): "Lexmark 128 MB DDR-DRAM" for a query naming 512MB, the 3 GB variant of a
- *       phone for "2GB RAM". Dense similarity cannot tell such variants apart, and BM25 only
+ *       and the product's title names quantities of that unit (of that dimension for lengths,
+ *       weights and volumes: "10ft" for "6in") but not that one ({@link #quantities}, {@link
+ *       #quantityConflict}): "Lexmark 128 MB DDR-DRAM" for a query naming 512MB, the 3 GB variant
+ *       of a phone for "2GB RAM". Dense similarity cannot tell such variants apart, and BM25 only
  *       rewards the matching number, never penalises the other;
  *   <li>{@code colour_conflict}: 1 if the query names a colour and the product's title names
  *       colours, none of them that one ({@link #colourConflict}): the blue variant of a cable for a
@@ -520,9 +521,14 @@ public final class RankingFeatures {
   private final TitleCache<Map<String, Set<String>>> titleQuantities = new TitleCache<>();
 
   /**
-   * Whether the query names a quantity whose unit the title also names, but never with the query's
-   * value: "512MB" against "Lexmark 128 MB DDR-DRAM" (true), against "HP 512MB DDR 0.5 GB" (false),
-   * against a title naming no MB (false: nothing contradicts it).
+   * Whether the query names a quantity whose dimension the title also names, but never with the
+   * query's value: "512MB" against "Lexmark 128 MB DDR-DRAM" (true), against "HP 512MB DDR 0.5 GB"
+   * (false), against a title naming no MB (false: nothing contradicts it); "6in" against "C2G 10ft
+   * Hook" (true: both lengths), against "15cm strap" (false: the same length). Values of one unit
+   * are compared exactly; a length, weight or volume the title gives only in other units of its
+   * dimension is converted ({@link #SAME_QUANTITY_TOLERANCE}). Data sizes and frequencies are
+   * compared per unit only: a title naming memory in GB and storage in TB names two things, not one
+   * in two units.
    */
   boolean quantityConflict(QueryTerms q, String title) {
     if (q.quantities.isEmpty()) {
@@ -530,12 +536,68 @@ public final class RankingFeatures {
     }
     Map<String, Set<String>> t = titleQuantities.get(title, RankingFeatures::quantities);
     for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
-      Set<String> values = t.get(e.getKey());
-      if (values != null && Collections.disjoint(values, e.getValue())) {
+      if (conflicts(e.getKey(), e.getValue(), t)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Relative difference under which two quantities of one dimension in different units are the
+   * same: a shop's "10ft" cable is "3 m" (3.048 m), "6in" is "15 cm" (15.24 cm), "2 lbs" "0.9 kg"
+   * (0.907 kg); rounding to one figure less moves a value by under 2% in these.
+   */
+  static final double SAME_QUANTITY_TOLERANCE = 0.03;
+
+  /**
+   * Units convertible to one another, to the base unit of their dimension (mm, g, ml). Only the
+   * units {@link #quantities} reads, in its spelling.
+   */
+  private static final Map<String, Double> TO_BASE_UNIT =
+      Map.of(
+          "mm", 1.0, "cm", 10.0, "m", 1000.0, "in", 25.4, "ft", 304.8, "g", 1.0, "kg", 1000.0, "lb",
+          453.59237, "ml", 1.0, "l", 1000.0);
+
+  private static final Map<String, String> DIMENSION =
+      Map.of(
+          "mm", "length", "cm", "length", "m", "length", "in", "length", "ft", "length", "g",
+          "mass", "kg", "mass", "lb", "mass", "ml", "volume", "l", "volume");
+
+  /**
+   * Whether a title's quantities {@code title} contradict the query's {@code values} of {@code
+   * unit}: the title names quantities of that unit and none equal to one of the query's; or, naming
+   * none of that unit, names lengths, weights or volumes of the unit's dimension in other units and
+   * none converts to one of the query's. A title that names both units ("40.6 cm (16")") is read in
+   * the query's: conversions of close sizes (16" and 16.1") fall within the tolerance.
+   */
+  private static boolean conflicts(
+      String unit, Set<String> values, Map<String, Set<String>> title) {
+    Set<String> same = title.get(unit);
+    if (same != null) {
+      return Collections.disjoint(same, values);
+    }
+    String dimension = DIMENSION.get(unit);
+    if (dimension == null) {
+      return false;
+    }
+    boolean named = false;
+    for (Map.Entry<String, Set<String>> e : title.entrySet()) {
+      if (!dimension.equals(DIMENSION.get(e.getKey()))) {
+        continue;
+      }
+      named = true;
+      for (String v : values) {
+        double a = Double.parseDouble(v) * TO_BASE_UNIT.get(unit);
+        for (String w : e.getValue()) {
+          double b = Double.parseDouble(w) * TO_BASE_UNIT.get(e.getKey());
+          if (Math.abs(a - b) <= SAME_QUANTITY_TOLERANCE * Math.max(a, b)) {
+            return false;
+          }
+        }
+      }
+    }
+    return named;
   }
 
   /**
@@ -706,20 +768,25 @@ public final class RankingFeatures {
   /**
    * The quantities a text names, by unit: value in plain decimal form ("0,50" → "0.5", "16.0" →
    * "16"), units in one spelling ({@code inch} and {@code "} → {@code in}, {@code pcs}, {@code
-   * pc(s)}, {@code pack}, {@code pk} → {@code pc}, {@code lb(s)} → {@code lb}). Units are compared
-   * as written (no conversion: "0.5 GB" and "512 MB" are two quantities). "in" counts only glued to
-   * its number ("55in"); a spaced "5 in 1" is no quantity. A number of more than {@value
-   * #MAX_QUANTITY_CHARS} characters is none either.
+   * pc(s)}, {@code pack}, {@code pk} → {@code pc}, {@code lb(s)} → {@code lb}). Units are kept as
+   * written (no conversion here: "0.5 GB" and "512 MB" are two entries; {@link #quantityConflict}
+   * converts lengths, weights and volumes). "in" counts only glued to its number ("55in"); a spaced
+   * "5 in 1" is no quantity. A number of more than {@value #MAX_QUANTITY_CHARS} characters is none
+   * either.
    */
   /** Longest number read as a quantity's value, in characters. */
   static final int MAX_QUANTITY_CHARS = 16;
 
   public static Map<String, Set<String>> quantities(String text) {
-    Matcher m = QUANTITY.matcher(text.toLowerCase(Locale.ROOT));
+    String lower = text.toLowerCase(Locale.ROOT);
+    Matcher m = QUANTITY.matcher(lower);
     Map<String, Set<String>> out = new HashMap<>();
     while (m.find()) {
       if (m.group(2).equals("in") && m.end(1) < m.start(2)) {
         continue; // "5 in 1": a word, not inches
+      }
+      if (denominatorOfFraction(lower, m)) {
+        continue; // "3/8 inch": not 8 inches
       }
       String unit =
           switch (m.group(2)) {
@@ -741,6 +808,32 @@ public final class RankingFeatures {
     }
     out.replaceAll((u, v) -> Set.copyOf(v));
     return Map.copyOf(out);
+  }
+
+  /** A proper fraction as imperial sizes write it: "3/8", "1/2", "15/16"; not "110/120". */
+  private static final Pattern FRACTION_NUMERATOR = Pattern.compile("(?<![\\p{N}.,])(\\d{1,2})/$");
+
+  /**
+   * Whether the number of a {@link #QUANTITY} match is the denominator (2, 4, 8, 16, 32 or 64) of a
+   * proper fraction ("3/8 inch"), whose value is not the number's; a list of values ("110/120V") is
+   * read as before.
+   */
+  private static boolean denominatorOfFraction(String text, Matcher m) {
+    int start = m.start(1);
+    if (start < 2 || m.group(1).length() > 2 || text.charAt(start - 1) != '/') {
+      return false;
+    }
+    Matcher n =
+        FRACTION_NUMERATOR
+            .matcher(text)
+            .region(Math.max(0, start - 3), start)
+            .useTransparentBounds(true);
+    if (!n.find()) {
+      return false;
+    }
+    int denominator = Integer.parseInt(m.group(1));
+    int numerator = Integer.parseInt(n.group(1));
+    return Integer.bitCount(denominator) == 1 && denominator >= 2 && numerator < denominator;
   }
 
   /** Title words read for a product's own code when it has no model field. */

@@ -39,6 +39,13 @@ class QuantityConflictTest {
     assertThat(RankingFeatures.quantities("5 in 1 card reader")).isEmpty();
     assertThat(RankingFeatures.quantities("DXOC67C3 washing machine")).isEmpty();
     assertThat(RankingFeatures.quantities("16ms response, 4K")).isEmpty();
+    assertThat(RankingFeatures.quantities("labelling tape 3/8 inch")).isEmpty();
+    assertThat(RankingFeatures.quantities("a 15/16in bolt, a 1/2\" one")).isEmpty();
+    // not fractions: a list of values, an improper or non-binary "fraction"
+    assertThat(RankingFeatures.quantities("SmartPro 100/110/120V"))
+        .isEqualTo(Map.of("v", Set.of("120")));
+    assertThat(RankingFeatures.quantities("113/16in")).isEqualTo(Map.of("in", Set.of("16")));
+    assertThat(RankingFeatures.quantities("1/3m")).isEqualTo(Map.of("m", Set.of("3")));
   }
 
   @Test
@@ -60,12 +67,49 @@ class QuantityConflictTest {
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "512 mb ddr-dram")).isZero();
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "HP 512MB DDR 0.5 GB")).isZero();
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "Lexmark DDR-DRAM memory")).isZero();
+    // memory and storage are often named in different units: data sizes compare per unit only
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "Lexmark 1 GB DDR-DRAM")).isZero();
+    assertThat(conflict("Lenovo laptop 16GB", "Lenovo laptop 1TB HDD")).isZero();
     assertThat(conflict("Lexmark DDR-DRAM", "Lexmark 128 MB DDR-DRAM")).isZero();
   }
 
   @Test
   void aTitleNamingTheQuerysQuantityAmongOthersDoesNotConflict() {
     assertThat(conflict("HP notebook 4GB", "HP Pavilion 4 GB DDR2-SDRAM 250 GB HDD")).isZero();
+  }
+
+  @Test
+  void anotherLengthWeightOrVolumeInAnotherUnitConflicts() {
+    assertThat(conflict("6in hook", "C2G 10ft Hook / Loop Cable Wrap")).isEqualTo(1);
+    assertThat(conflict("hdmi cable 3m", "HDMI cable 15ft black")).isEqualTo(1);
+    assertThat(conflict("scale 2kg", "kitchen scale 10 lbs")).isEqualTo(1);
+    assertThat(conflict("bottle 500ml", "bottle 1 l")).isEqualTo(1);
+  }
+
+  @Test
+  void theSameLengthWeightOrVolumeInAnotherUnitDoesNotConflict() {
+    // shops round conversions: 10 ft is 3.048 m, 6 in 15.24 cm, 2 lb 0.907 kg
+    assertThat(conflict("hdmi cable 3m", "HDMI cable 10ft black")).isZero();
+    assertThat(conflict("6in hook", "hook and loop strap 15cm")).isZero();
+    assertThat(conflict("scale 2 lbs", "kitchen scale 0.9 kg")).isZero();
+    assertThat(conflict("TV 140 cm", "TV 55\" LED")).isZero();
+    assertThat(conflict("bottle 1000ml", "bottle 1 l")).isZero();
+    // a length is not contradicted by a weight or by a title naming no length
+    assertThat(conflict("6in hook", "hook 200 g")).isZero();
+    assertThat(conflict("6in hook", "hook and loop strap")).isZero();
+  }
+
+  @Test
+  void aTitleNamingTheQuerysUnitIsReadInIt() {
+    // 16.1" is 40.9 cm, within the tolerance of 40.6 cm: the title's own 16" decides
+    assertThat(conflict("HP 16.1 inch laptop bag", "HP notebook case 40.6 cm (16\")")).isEqualTo(1);
+    assertThat(conflict("Huawei 15.5 cm black", "Huawei P40 lite E 16.2 cm (6.39\")")).isEqualTo(1);
+  }
+
+  @Test
+  void aLengthIsMatchedAgainstEachOfTheTitlesLengths() {
+    assertThat(conflict("cable 1m", "cable 3ft (0.9 m) and 6ft (1.8 m)")).isEqualTo(1);
+    assertThat(conflict("cable 6ft", "cable 3ft (0.9 m) and 6ft (1.8 m)")).isZero();
+    assertThat(conflict("cable 1.8m", "cable 3ft and 6ft")).isZero();
   }
 }
