@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * misses, queries asking for an explanation, entries the catalogue changed under (dropped from L1),
  * entries only the query's embedding could check (a product was upserted into one of its experts)
  * when this subtask has not seen that embedding, and every fill, after caching it: a result fill in
- * L1 when it is of the served version, names only served products and is coherent; an embedding
- * fill of the serving model for those checks (bounded like L1). No record fails the task: one this
- * operator fails on is counted ({@code cache.failures}), logged and forwarded.
+ * L1 when it is of the served version, names only served products and is coherent; an embedding of
+ * the serving model (an embedding fill's, or the one a result fill carries) for those checks
+ * (bounded like L1). No record fails the task: one this operator fails on is counted ({@code
+ * cache.failures}), logged and forwarded.
  */
 public final class CacheHits
     extends BroadcastProcessFunction<CacheInput, CatalogChange, SearchResult> {
@@ -224,14 +225,17 @@ public final class CacheHits
   }
 
   /**
-   * Caches a result fill in L1 when it may be served, an embedding fill of the serving model for
-   * the coherence check; never answers (always forwarded).
+   * Caches a result fill in L1 when it may be served, and an embedding of the serving model (an
+   * embedding fill's, or the one a result fill carries) for the coherence check; never answers
+   * (always forwarded).
    */
   private boolean cacheFill(CacheFill fill, ReadOnlyContext ctx) throws Exception {
+    // An embedding fill, or a result carrying its query's embedding: kept first, so that the
+    // result's coherence check below has it.
+    if (fill.carriesEmbedding() && serving.modelId().equals(fill.embeddingModelId())) {
+      vectors.put(fill.text(), new CachedEmbedding(fill.embeddingModelId(), fill.embedding()));
+    }
     if (fill.kind() == CacheFill.Kind.EMBEDDING) {
-      if (fill.version().equals(serving.modelId())) {
-        vectors.put(fill.text(), new CachedEmbedding(fill.version(), fill.embedding()));
-      }
       return false;
     }
     if (fill.kind() != CacheFill.Kind.RESULT

@@ -716,12 +716,17 @@ public final class CacheLookup
   private void fill(CacheFill fill, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
     served.poll();
-    if (fill.kind() == CacheFill.Kind.EMBEDDING) {
-      if (fill.version().equals(serving.modelId())) {
-        embedding.update(new CachedEmbedding(fill.version(), fill.embedding()));
+    if (fill.carriesEmbedding()) {
+      // An embedding fill, or a result carrying its query's embedding (one record for both
+      // caches): L3 first, whatever becomes of the result, and before the result's coherence check,
+      // which reads it.
+      if (serving.modelId().equals(fill.embeddingModelId())) {
+        embedding.update(new CachedEmbedding(fill.embeddingModelId(), fill.embedding()));
       } else {
         staleDropped.inc();
       }
+    }
+    if (fill.kind() == CacheFill.Kind.EMBEDDING) {
       return;
     }
     if (fill.kind() == CacheFill.Kind.RELEASE) {

@@ -20,9 +20,10 @@ import org.apache.flink.util.Collector;
  * payload) when it has no value, is larger than {@code maxBytes}, lacks a valid {@link FillSigner}
  * tag, is not valid fill JSON, or breaks a rule the served job relies on: text in {@link
  * QueryNormalizer} form; a result with at most {@code top_k} items, distinct product ids and
- * distinct non-negative expert ids; an embedding of the model's dimension with unit L2 norm (within
- * {@value #NORM_TOLERANCE}). Whether a result's products exist in the served index version is
- * checked by {@link CacheLookup}, which knows that version. Never throws on input.
+ * distinct non-negative expert ids; an embedding (of an embedding fill, or carried by a result) of
+ * the model's dimension with unit L2 norm (within {@value #NORM_TOLERANCE}). Whether a result's
+ * products exist in the served index version is checked by {@link CacheLookup}, which knows that
+ * version. Never throws on input.
  */
 public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill> {
   /** How far an embedding's L2 norm may be from 1 (the model's vectors are normalised). */
@@ -106,10 +107,11 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
     if (!QueryNormalizer.normalize(fill.text()).equals(fill.text())) {
       return "invalid cache fill: text is not in normal form";
     }
-    if (fill.kind() == CacheFill.Kind.EMBEDDING) {
+    if (fill.carriesEmbedding()) {
+      // An embedding, or a result carrying its query's: the embedding cache takes either.
       float[] v = fill.embedding();
       if (v.length != dimension) {
-        return "invalid cache fill: embedding has dimension "
+        return "invalid cache fill: embedding_f32le has dimension "
             + v.length
             + ", the model's is "
             + dimension;
@@ -120,8 +122,10 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
       }
       norm = Math.sqrt(norm);
       if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) { // NaN fails too
-        return "invalid cache fill: embedding has L2 norm " + norm + ", expected 1";
+        return "invalid cache fill: embedding_f32le has L2 norm " + norm + ", expected 1";
       }
+    }
+    if (fill.kind() == CacheFill.Kind.EMBEDDING) {
       return null;
     }
     if (fill.ts() > System.currentTimeMillis() + CacheLookup.COHERENCE_MARGIN_MS) {

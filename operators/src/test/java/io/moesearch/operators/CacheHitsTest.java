@@ -218,6 +218,66 @@ class CacheHitsTest {
     assertThat(forwarded()).containsExactly("fill:usb cable", "fill:usb cable", "q2", "q3");
   }
 
+  /**
+   * The job's one fill per computed query, a result carrying its query embedding, gives the hit
+   * path the embedding too: an upsert into one of the entry's experts is judged here, as with an
+   * embedding fill of its own.
+   */
+  @Test
+  void aResultFillCarryingItsEmbeddingLetsTheHitPathJudgeAnUpsertIntoItsExperts() throws Exception {
+    send(fill("usb cable", VERSION, T, 0.5f).withEmbedding("model-a", new float[] {1, 0, 0}));
+    change(upsertInto4("far-1", new float[] {0, 1, 0}, "garden hose"));
+    send(query("q1", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    change(upsertInto4("near-1", new float[] {1, 0, 0}, "garden hose"));
+    send(query("q2", "usb cable"));
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q1");
+    assertThat(forwarded()).containsExactly("fill:usb cable", "q2");
+  }
+
+  /**
+   * As in the job: the hit path in front of the lookup (behind it), the fills reaching the lookup
+   * through the hit path. One result fill carrying the query embedding answers a later identical
+   * query here, and a later query with the same text and another {@code top_k} or filter is
+   * computed from the embedding the lookup took from that fill, without the model.
+   */
+  @Test
+  void oneCombinedFillAnswersTheTextHereAndSparesTheModelItsOtherVariants() throws Exception {
+    float[] v = {0.6f, 0.8f};
+    try (var lookup =
+        Harnesses.withoutGenericTypes(
+            new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                    new CacheLookup(VERSION, "model-a", SETTINGS).behindHits(),
+                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+                CacheInput::key,
+                org.apache.flink.api.common.typeinfo.Types.STRING,
+                128,
+                1,
+                0))) {
+      lookup.open();
+      send(fill("usb cable", VERSION, T, 0.5f).withEmbedding("model-a", v));
+      send(query("q1", "USB cable"));
+      send(
+          new AcceptedQuery(
+              new SearchQuery("q2", "usb cable", 5, null, 0, null), System.currentTimeMillis()));
+      send(query("q3", "usb cable", new Filters(new String[] {"anker"}, null, null), false));
+      for (var forwarded : harness.getSideOutput(CacheHits.FORWARD)) {
+        lookup.processElement(new StreamRecord<>(forwarded.getValue()));
+      }
+      assertThat(answers())
+          .extracting(SearchResult::queryId, SearchResult::cache)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("q1", SearchResult.CACHE_L1));
+      assertThat(lookup.extractOutputValues()).isEmpty();
+      assertThat(lookup.getSideOutput(CacheLookup.MISSES)).as("nothing sent to the model").isNull();
+      assertThat(lookup.getSideOutput(CacheLookup.EMBEDDED))
+          .extracting(r -> r.getValue().query().queryId(), r -> r.getValue().vector())
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("q2", v),
+              org.assertj.core.groups.Tuple.tuple("q3", v));
+    }
+  }
+
   private static CatalogChange upsertInto4(String id, float[] vector, String title) {
     return new CatalogChange(
         id,

@@ -635,6 +635,78 @@ class CacheLookupTest {
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 
+  /**
+   * The job writes one fill per computed query: its result carrying the query embedding. It fills
+   * both caches: an identical query is answered from the result cache, and a query with the same
+   * text but another {@code top_k} or filter is computed from the cached embedding (never sent to
+   * the model); after a restore, from L2 and L3 alike.
+   */
+  @Test
+  void oneResultFillCarryingItsEmbeddingServesTheTextAndSkipsTheModelForItsOtherVariants()
+      throws Exception {
+    float[] v = {0.6f, 0.8f};
+    fill(resultFill("usb cable", VERSION).withEmbedding(MODEL, v));
+    send(query("q1", "USB  cable"));
+    send(new AcceptedQuery(new SearchQuery("q2", "usb cable", 5, null, 0, null), 1_000L));
+    send(query("q3", "usb cable", new Filters(new String[] {"anker"}, null, null)));
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(Tuple.tuple("q1", SearchResult.CACHE_L1));
+    assertThat(harness.getSideOutput(CacheLookup.EMBEDDED))
+        .extracting(r -> r.getValue().query().queryId(), r -> r.getValue().embeddingCached())
+        .containsExactly(Tuple.tuple("q2", true), Tuple.tuple("q3", true));
+    assertThat(harness.getSideOutput(CacheLookup.EMBEDDED))
+        .allSatisfy(r -> assertThat(r.getValue().vector()).containsExactly(v));
+    assertThat(misses()).as("nothing sent to the model").isEmpty();
+
+    OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+    harness.close();
+    harness = open(new CacheLookup(VERSION, MODEL, SETTINGS).behindHits(), snapshot, null);
+    send(query("q4", "usb cable"));
+    send(new AcceptedQuery(new SearchQuery("q5", "usb cable", 3, null, 0, null), 1_000L));
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(Tuple.tuple("q4", SearchResult.CACHE_L2));
+    assertThat(embedded()).containsExactly("q5");
+    assertThat(misses()).isEmpty();
+  }
+
+  /**
+   * The embedding a result fill carries is cached whatever becomes of the result (here one of
+   * another index version, not served), and only when the serving model computed it.
+   */
+  @Test
+  void theEmbeddingAResultFillCarriesIsCachedWhateverBecomesOfTheResult() throws Exception {
+    float[] v = {0.6f, 0.8f};
+    fill(resultFill("keyboard", "idx-0").withEmbedding(MODEL, v));
+    fill(resultFill("mouse", VERSION).withEmbedding("another-model", v));
+    send(query("q1", "keyboard"));
+    send(query("q2", "mouse"));
+    send(new AcceptedQuery(new SearchQuery("q3", "mouse", 5, null, 0, null), 1_000L));
+    assertThat(embedded()).as("computed from the cached embedding").containsExactly("q1");
+    assertThat(answers()).extracting(SearchResult::queryId).containsExactly("q2");
+    assertThat(misses())
+        .as("another model's embedding is not used")
+        .extracting(a -> a.query().queryId())
+        .containsExactly("q3");
+  }
+
+  /**
+   * A release carrying the computation's query embedding (a query turned away or cut short after
+   * the model embedded it) caches the embedding before it releases the waiters: they are computed
+   * from it, never sent to the model again.
+   */
+  @Test
+  void aReleaseCarryingTheEmbeddingComputesTheWaitersFromIt() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "monitor"));
+    send(query("q2", "monitor"));
+    fill(CacheFill.release("monitor", 10, "", VERSION, 150).withEmbedding(MODEL, new float[] {1f}));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q1");
+    assertThat(embedded()).containsExactly("q2");
+    assertThat(answers()).isEmpty();
+  }
+
   /** A wall-clock base: the cache prunes changes older than its TTLs by the wall clock. */
   private static final long T = System.currentTimeMillis();
 

@@ -57,6 +57,18 @@ class HostileCacheFillTest {
         + "],\"ts\":1}";
   }
 
+  /** A result carrying {@code f32} as its query's embedding, with {@code model} (raw JSON). */
+  private static String resultWithEmbedding(String f32, String model) {
+    return result("toner", 5, item("a"), "1")
+        .replace(
+            "\"ts\":1}",
+            "\"ts\":1,\"embedding_f32le\":\""
+                + f32
+                + "\""
+                + (model == null ? "" : ",\"embedding_model\":" + model)
+                + "}");
+  }
+
   private static String item(String id) {
     return "{\"product_id\":\"" + id + "\",\"title\":\"t\",\"score\":1.0}";
   }
@@ -90,6 +102,20 @@ class HostileCacheFillTest {
             result("toner", 5, item("a"), "1").replace("\"ts\":1", "\"ts\":-1"),
             result("toner", 5, item("a"), "1").replace("\"version\":\"v\"", "\"version\":\"\""),
             result("toner", 5, item("a"), "1").replace("\"ts\":1", "\"ts\":1,\"ts\":2"),
+            // A result carrying its query's embedding: every way the embedding part can be bad.
+            resultWithEmbedding(f32(Float.NaN, 0, 0, 0), "\"m\""),
+            resultWithEmbedding(f32(Float.NEGATIVE_INFINITY, 0, 0, 0), "\"m\""),
+            resultWithEmbedding(f32(1, 0, 0), "\"m\""),
+            resultWithEmbedding(f32(1, 0, 0, 0, 0), "\"m\""),
+            resultWithEmbedding(f32(0, 0, 0, 0), "\"m\""),
+            resultWithEmbedding("not base64!", "\"m\""),
+            resultWithEmbedding(f32(1, 0, 0, 0), null),
+            resultWithEmbedding(f32(1, 0, 0, 0), "\"\""),
+            resultWithEmbedding(f32(1, 0, 0, 0), "null"),
+            resultWithEmbedding(f32(1, 0, 0, 0), "[\"m\"]"),
+            result("toner", 5, item("a"), "1")
+                .replace("\"ts\":1}", "\"ts\":1,\"embedding_model\":\"m\"}"),
+            embedding(f32(1, 0, 0, 0)).replace("\"ts\":1}", "\"ts\":1,\"embedding_model\":\"m\"}"),
             "[" + "[".repeat(500) + "]".repeat(500) + "]",
             "\"fill\"",
             "{");
@@ -108,6 +134,14 @@ class HostileCacheFillTest {
       byte[] big = new byte[(1 << 20) + 1];
       h.processElement(
           new StreamRecord<>(new RawMessage("fills", 0, offset++, 1, null, big, SIGNER.sign(big))));
+      // A well-formed result carrying an embedding too long for the record limit (300,000 floats).
+      float[] huge = new float[300_000];
+      huge[0] = 1;
+      byte[] oversized = resultWithEmbedding(f32(huge), "\"m\"").getBytes(StandardCharsets.UTF_8);
+      assertThat(oversized.length).isGreaterThan(1 << 20);
+      h.processElement(
+          new StreamRecord<>(
+              new RawMessage("fills", 0, offset++, 1, null, oversized, SIGNER.sign(oversized))));
       byte[] ok = embedding(f32(1, 0, 0, 0)).getBytes(StandardCharsets.UTF_8);
       for (byte[] tag : new byte[][] {new byte[0], new byte[1], new byte[64]}) {
         h.processElement(
@@ -118,11 +152,17 @@ class HostileCacheFillTest {
               new RawMessage("fills", 0, offset++, 1, null, null, SIGNER.sign(new byte[0]))));
       h.processElement(
           new StreamRecord<>(new RawMessage("fills", 0, offset++, 1, null, ok, SIGNER.sign(ok))));
+      byte[] okBoth =
+          resultWithEmbedding(f32(1, 0, 0, 0), "\"m\"").getBytes(StandardCharsets.UTF_8);
+      h.processElement(
+          new StreamRecord<>(
+              new RawMessage("fills", 0, offset++, 1, null, okBoth, SIGNER.sign(okBoth))));
 
-      assertThat(h.extractOutputValues()).hasSize(1); // only the last, well-formed and signed
+      // only the last two, well-formed and signed
+      assertThat(h.extractOutputValues()).hasSize(2);
       List<DeadLetter> dead =
           h.getSideOutput(ParseQueries.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
-      assertThat(dead).hasSize((int) offset - 1);
+      assertThat(dead).hasSize((int) offset - 2);
       for (DeadLetter d : dead) {
         assertThat(d.reason()).isNotBlank();
         assertThat(json.encodeDeadLetter(d).length)

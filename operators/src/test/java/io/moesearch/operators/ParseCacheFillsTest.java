@@ -136,8 +136,8 @@ class ParseCacheFillsTest {
       assertThat(h.extractOutputValues()).extracting(CacheFill::text).containsExactly("ok");
       assertThat(reasons(h))
           .containsExactly(
-              "1: invalid cache fill: embedding has dimension 1, the model's is 4",
-              "2: invalid cache fill: embedding has L2 norm 1.4142135623730951, expected 1",
+              "1: invalid cache fill: embedding_f32le has dimension 1, the model's is 4",
+              "2: invalid cache fill: embedding_f32le has L2 norm 1.4142135623730951, expected 1",
               "3: invalid cache fill: 2 items for top_k 1",
               "4: invalid cache fill: product a is listed twice",
               "5: invalid cache fill: expert ids must be distinct and >= 0",
@@ -176,5 +176,39 @@ class ParseCacheFillsTest {
               assertThat(f.version()).isEqualTo("m1");
               assertThat(f.embedding()).containsExactly(1f);
             });
+  }
+
+  /**
+   * A result or release carrying its query's embedding passes the embedding's checks too (the
+   * model's dimension, unit norm): one the embedding cache could not take is a dead letter, result
+   * and all, naming the field.
+   */
+  @Test
+  void aResultCarryingAnEmbeddingPassesTheEmbeddingsChecksToo() throws Exception {
+    CacheFill ok = result("x", 5, new String[] {"a"}, new int[] {1});
+    float[] notUnit = unit(4);
+    notUnit[1] = 1f;
+    try (var h = harness(1 << 20)) {
+      h.open();
+      h.processElement(new StreamRecord<>(signed(1, ok.withEmbedding("m", unit(1)))));
+      h.processElement(new StreamRecord<>(signed(2, ok.withEmbedding("m", notUnit))));
+      h.processElement(
+          new StreamRecord<>(
+              signed(3, CacheFill.release("x", 5, "", "v1", 1).withEmbedding("m", unit(3)))));
+      h.processElement(new StreamRecord<>(signed(4, ok.withEmbedding("m", unit(4)))));
+      h.processElement(
+          new StreamRecord<>(
+              signed(5, CacheFill.release("x", 5, "", "v1", 1).withEmbedding("m", unit(4)))));
+      assertThat(h.extractOutputValues())
+          .extracting(CacheFill::kind, f -> f.embedding().length, CacheFill::embeddingModelId)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(CacheFill.Kind.RESULT, 4, "m"),
+              org.assertj.core.groups.Tuple.tuple(CacheFill.Kind.RELEASE, 4, "m"));
+      assertThat(reasons(h))
+          .containsExactly(
+              "1: invalid cache fill: embedding_f32le has dimension 1, the model's is 4",
+              "2: invalid cache fill: embedding_f32le has L2 norm 1.4142135623730951, expected 1",
+              "3: invalid cache fill: embedding_f32le has dimension 3, the model's is 4");
+    }
   }
 }

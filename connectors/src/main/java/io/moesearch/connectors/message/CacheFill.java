@@ -7,17 +7,22 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.moesearch.core.rank.EntryCut;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * A message on the cache-fill topic: a computed result for one cache key, a query embedding for one
- * normalised text, or the release of one cache key's computation. The streaming job writes one for
- * every result it computes (and every embedding it computes), the prewarm job writes them ahead of
- * time; the job's cache operator consumes them into its result (L1/L2) and embedding (L3) caches. A
- * computation the cache made for a key it will coalesce identical queries on that ends without a
- * cacheable result (degraded or turned away under overload, cut short by the merge timeout) is
- * answered by a {@link Kind#RELEASE}: the queries waiting for it are computed at once instead of
- * after {@code cache.coalesce-wait-ms}. Arrays are not copied.
+ * normalised text, or the release of one cache key's computation. The streaming job writes one
+ * record for every query it computes for the cache: its result or release, carrying the query
+ * embedding too when the model computed it for this query ({@link #embeddingModel}), so one record
+ * fills both caches; an embedding alone only where there is neither (an explained query) or the two
+ * would not fit in one record. The prewarm job writes them ahead of time (older writers wrote a
+ * result and an embedding apart: both kinds stay accepted); the job's cache operator consumes them
+ * into its result (L1/L2) and embedding (L3) caches. A computation the cache made for a key it will
+ * coalesce identical queries on that ends without a cacheable result (degraded or turned away under
+ * overload, cut short by the merge timeout) is answered by a {@link Kind#RELEASE}: the queries
+ * waiting for it are computed at once instead of after {@code cache.coalesce-wait-ms}. Arrays are
+ * not copied.
  *
  * @param kind {@link Kind#RESULT}, {@link Kind#EMBEDDING} or {@link Kind#RELEASE}
  * @param text normalised query text, non-blank
@@ -29,7 +34,9 @@ import java.util.Objects;
  *     embedding: the model id; non-blank
  * @param items ranked items of a result (empty for embeddings)
  * @param experts experts that served a result (empty for embeddings)
- * @param embedding the query embedding (embeddings only, else {@code null})
+ * @param embedding the query embedding: of an embedding, required; of a result or a release,
+ *     optional (the embedding of its text, computed by the model {@link #embeddingModel} names,
+ *     cached as an embedding fill would be)
  * @param ts epoch millis the result reflects the catalogue as of (when its query was accepted,
  *     dated back by the slots' recent catalogue delta lag; the cache's coherence check compares
  *     catalogue changes with it), non-negative
@@ -54,6 +61,10 @@ import java.util.Objects;
  *     EntryCut}); the cache lets a new product that cannot reach its top k keep the result valid
  *     although the product would enter its lexical branch's candidates. {@code null} when none was
  *     drawn (dense-only ranking, a lexical list cut short, fewer items than asked) or unknown
+ * @param embeddingModel a result or release that carries its query's {@code embedding}: the id of
+ *     the model that computed it (their {@code version} names the index and ranking, not the
+ *     model); {@code null} for one without an embedding, and always for an embedding (whose {@code
+ *     version} is its model id)
  */
 public record CacheFill(
     Kind kind,
@@ -72,7 +83,41 @@ public record CacheFill(
     @JsonProperty("dense_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float denseFloor,
     @JsonProperty("lexical_floor") @JsonInclude(JsonInclude.Include.NON_NULL) Float lexicalFloor,
     @JsonInclude(JsonInclude.Include.NON_NULL) String degraded,
-    @JsonProperty("entry_cut") @JsonInclude(JsonInclude.Include.NON_NULL) EntryCut entryCut) {
+    @JsonProperty("entry_cut") @JsonInclude(JsonInclude.Include.NON_NULL) EntryCut entryCut,
+    @JsonProperty("embedding_model") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String embeddingModel) {
+
+  /** A fill without an embedding model (an embedding, a release, a result without embedding). */
+  public CacheFill(
+      Kind kind,
+      String text,
+      int topK,
+      String filters,
+      String version,
+      RankedItem[] items,
+      int[] experts,
+      float[] embedding,
+      long ts,
+      Float denseFloor,
+      Float lexicalFloor,
+      String degraded,
+      EntryCut entryCut) {
+    this(
+        kind,
+        text,
+        topK,
+        filters,
+        version,
+        items,
+        experts,
+        embedding,
+        ts,
+        denseFloor,
+        lexicalFloor,
+        degraded,
+        entryCut,
+        null);
+  }
 
   /** A fill without an {@link EntryCut}. */
   public CacheFill(
@@ -133,6 +178,22 @@ public record CacheFill(
     if (entryCut != null && kind != Kind.RESULT) {
       throw new IllegalArgumentException("entry_cut belongs to a result");
     }
+    if (kind == Kind.EMBEDDING) {
+      if (embeddingModel != null) {
+        throw new IllegalArgumentException(
+            "embedding_model belongs to a result or release carrying its query's embedding (an"
+                + " embedding's model is its version)");
+      }
+    } else if ((embedding == null) != (embeddingModel == null)) {
+      throw new IllegalArgumentException(
+          "a "
+              + kind.name().toLowerCase(Locale.ROOT)
+              + " carries embedding_f32le and embedding_model together or neither, got "
+              + (embedding == null ? "embedding_model alone" : "embedding_f32le alone"));
+    }
+    if (embeddingModel != null) {
+      Checks.requireNonBlank(embeddingModel, "embedding_model");
+    }
     if (kind != Kind.EMBEDDING) {
       if (topK < SearchQuery.MIN_TOP_K || topK > SearchQuery.MAX_TOP_K) {
         throw new IllegalArgumentException(
@@ -146,10 +207,10 @@ public record CacheFill(
       for (int i = 0; i < items.length; i++) {
         Checks.requireNonNull(items[i], "items[" + i + "]");
       }
+      if (embedding != null) {
+        requireEmbedding(embedding);
+      }
       if (kind == Kind.RELEASE) {
-        if (embedding != null) {
-          throw new IllegalArgumentException("a release carries no embedding");
-        }
         if (degraded == null && (items.length > 0 || experts.length > 0)) {
           throw new IllegalArgumentException(
               "a release carries items and experts only with the degraded level they were served at");
@@ -168,15 +229,95 @@ public record CacheFill(
       if (topK < 0 || topK > SearchQuery.MAX_TOP_K) {
         throw new IllegalArgumentException("top_k out of range: " + topK);
       }
-      if (embedding == null || embedding.length == 0) {
-        throw new IllegalArgumentException("embedding must be a non-empty array");
+      requireEmbedding(embedding);
+    }
+  }
+
+  /** Checks an embedding's shape; the dimension is the reader's to check (it knows the model). */
+  private static void requireEmbedding(float[] embedding) {
+    if (embedding == null || embedding.length == 0) {
+      throw new IllegalArgumentException("embedding_f32le must be a non-empty array");
+    }
+    for (float x : embedding) {
+      if (!Float.isFinite(x)) {
+        throw new IllegalArgumentException("embedding_f32le values must be finite");
       }
-      for (float x : embedding) {
-        if (!Float.isFinite(x)) {
-          throw new IllegalArgumentException("embedding values must be finite");
+    }
+  }
+
+  /**
+   * Whether this fill carries a query embedding for the embedding cache: an embedding, or a result
+   * or release that carries its query's ({@link #embeddingModel}).
+   */
+  public boolean carriesEmbedding() {
+    return embedding != null;
+  }
+
+  /**
+   * The id of the model that computed the embedding this fill carries: an embedding's {@link
+   * #version}, a result's or release's {@link #embeddingModel}; {@code null} when it carries none.
+   */
+  public String embeddingModelId() {
+    return kind == Kind.EMBEDDING ? version : embeddingModel;
+  }
+
+  /**
+   * This result or release with its query's embedding {@code vector}, computed by the model {@code
+   * modelId}: one record that fills (or releases) the result cache and fills the embedding cache.
+   *
+   * @throws IllegalArgumentException when this is an embedding, or the vector is empty or not
+   *     finite, or the model id blank
+   */
+  public CacheFill withEmbedding(String modelId, float[] vector) {
+    if (kind == Kind.EMBEDDING) {
+      throw new IllegalArgumentException("an embedding fill is an embedding already");
+    }
+    return new CacheFill(
+        kind,
+        text,
+        topK,
+        filters,
+        version,
+        items,
+        experts,
+        vector,
+        ts,
+        denseFloor,
+        lexicalFloor,
+        degraded,
+        entryCut,
+        modelId);
+  }
+
+  /**
+   * An upper bound of the size of this fill's {@link MessageJson} encoding, in bytes, computed from
+   * the lengths of its strings and arrays (nothing is encoded): every character counted at the six
+   * bytes of a JSON escape, every number at its longest form. A writer compares it with the
+   * readers' {@code cache.fill-max-bytes} to decide whether a result and its embedding fit in one
+   * record.
+   */
+  public long encodedSizeBound() {
+    long n = 512; // field names, punctuation, kind, top_k, ts, floors, degraded
+    n += 6L * (text.length() + filters.length() + version.length());
+    for (RankedItem item : items) {
+      n += 160 + 6L * (item.productId().length() + item.title().length());
+      if (item.explain() != null) {
+        for (FeatureContribution c : item.explain()) {
+          n += 128 + 6L * c.feature().length();
         }
       }
     }
+    n += 12L * experts.length;
+    if (embedding != null) {
+      n += 4L * ((4L * embedding.length + 2) / 3) + 32;
+    }
+    if (entryCut != null) {
+      n += 512;
+    }
+    if (embeddingModel != null) {
+      n += 32 + 6L * embeddingModel.length();
+    }
+    return n;
   }
 
   /** Separates the index version from the ranking fingerprint in a result's {@link #version}. */
@@ -372,7 +513,8 @@ public record CacheFill(
         && Objects.equals(denseFloor, f.denseFloor)
         && Objects.equals(lexicalFloor, f.lexicalFloor)
         && Objects.equals(degraded, f.degraded)
-        && Objects.equals(entryCut, f.entryCut);
+        && Objects.equals(entryCut, f.entryCut)
+        && Objects.equals(embeddingModel, f.embeddingModel);
   }
 
   @Override
@@ -390,7 +532,8 @@ public record CacheFill(
         denseFloor,
         lexicalFloor,
         degraded,
-        entryCut);
+        entryCut,
+        embeddingModel);
   }
 
   @Override
@@ -419,6 +562,8 @@ public record CacheFill(
         + degraded
         + ", entryCut="
         + entryCut
+        + ", embeddingModel="
+        + embeddingModel
         + "]";
   }
 }

@@ -133,6 +133,9 @@ public final class MessageJson implements Serializable {
     if (!root.has("entry_cut")) {
       root.putNull("entry_cut"); // none drawn, or a fill written before the cut was recorded
     }
+    if (!root.has("embedding_model")) {
+      root.putNull("embedding_model"); // an embedding, a release, a result without its embedding
+    }
     optionalItemFields(root);
     return decode(root, CacheFill.class);
   }

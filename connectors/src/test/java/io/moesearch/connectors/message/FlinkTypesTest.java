@@ -27,7 +27,22 @@ class FlinkTypesTest {
         Arguments.of(MessageJsonTest.explainedResult()),
         Arguments.of(DeadLetter.ofBytes("t", 1, 2, new byte[] {(byte) 0x80}, "bad", 3L)),
         Arguments.of(new RawMessage("t", 0, 9, -1, null, new byte[] {1, 2, 3})),
-        Arguments.of(new RawMessage("t", 0, 9, 5, new byte[] {7}, null)));
+        Arguments.of(new RawMessage("t", 0, 9, 5, new byte[] {7}, null)),
+        Arguments.of(CacheFill.embedding("usb", "m", new float[] {0.6f, 0.8f})),
+        // A result carrying its query's embedding: the job's one fill per computed query.
+        Arguments.of(
+            CacheFill.result(
+                    "usb",
+                    10,
+                    "",
+                    "v1",
+                    new RankedItem[] {new RankedItem("p", "t", 0.5f)},
+                    new int[] {3},
+                    7L,
+                    0.25f,
+                    3f,
+                    new io.moesearch.core.rank.EntryCut(0.1f, 20f, 6.5f, 12, 0.02f, -1f, 9))
+                .withEmbedding("m", new float[] {0.6f, 0.8f})));
   }
 
   @ParameterizedTest

@@ -82,11 +82,57 @@ class SchemaConformanceTest {
             0.4f,
             3f,
             new io.moesearch.core.rank.EntryCut(0.1f, 20f, 6.5f, 12, 0.02f, -1f, 9));
-    for (CacheFill f : List.of(result, embedding, release, shared, floors, cut)) {
+    // One record for a computed query: its result (or release) with the query embedding.
+    float[] v = {0.6f, -0.8f};
+    CacheFill resultWithEmbedding = cut.withEmbedding("m", v);
+    CacheFill releaseWithEmbedding = release.withEmbedding("m", v);
+    CacheFill sharedWithEmbedding = shared.withEmbedding("m", v);
+    for (CacheFill f :
+        List.of(
+            result,
+            embedding,
+            release,
+            shared,
+            floors,
+            cut,
+            resultWithEmbedding,
+            releaseWithEmbedding,
+            sharedWithEmbedding)) {
       String json = new String(JSON.encodeCacheFill(f), StandardCharsets.UTF_8);
       assertThat(validate(CACHE_FILL, json)).as(json).isEmpty();
     }
     assertThat(validate(CACHE_FILL, "{\"kind\":\"result\"}")).isNotEmpty();
+  }
+
+  /**
+   * The schema refuses what the codec refuses of a carried embedding: half of it (the vector
+   * without its model, the model without its vector), and a model beside an embedding's own.
+   */
+  @Test
+  void theSchemaRefusesHalfACarriedEmbeddingAsTheCodecDoes() throws Exception {
+    RankedItem[] items = {new RankedItem("p", "t", 1f)};
+    String both =
+        new String(
+            JSON.encodeCacheFill(
+                CacheFill.result("usb cable", 10, "", "v1", items, new int[] {2})
+                    .withEmbedding("m", new float[] {0.6f, 0.8f})),
+            StandardCharsets.UTF_8);
+    assertThat(both).contains("\"embedding_model\":\"m\"").contains("\"embedding_f32le\":");
+    String vectorAlone = both.replace(",\"embedding_model\":\"m\"", "");
+    String modelAlone = both.replaceAll(",?\"embedding_f32le\":\"[^\"]*\"", "");
+    String embeddingWithModel =
+        new String(
+                JSON.encodeCacheFill(CacheFill.embedding("usb cable", "m", new float[] {1f})),
+                StandardCharsets.UTF_8)
+            .replace("}", ",\"embedding_model\":\"m\"}");
+    for (String bad : List.of(vectorAlone, modelAlone, embeddingWithModel)) {
+      assertThat(bad).isNotEqualTo(both);
+      assertThat(validate(CACHE_FILL, bad)).as(bad).isNotEmpty();
+      Assertions.assertThatThrownBy(
+              () -> JSON.decodeCacheFill(bad.getBytes(StandardCharsets.UTF_8)))
+          .as(bad)
+          .hasMessageContaining("embedding_model");
+    }
   }
 
   private static Set<ValidationMessage> validate(JsonSchema schema, String json) throws Exception {

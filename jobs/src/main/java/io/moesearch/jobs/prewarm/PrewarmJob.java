@@ -168,7 +168,8 @@ public final class PrewarmJob {
           f.denseFloor(),
           f.lexicalFloor(),
           f.degraded(),
-          f.entryCut());
+          f.entryCut(),
+          f.embeddingModel());
     }
   }
 }
