@@ -127,6 +127,7 @@ public final class ExpertRetrieval
   private final String modelId;
   private long shedAfterMillis;
   private long replayFullQualityMillis;
+  private boolean carryVectors;
 
   private transient SojournBound bound;
   private transient Counter shed;
@@ -271,6 +272,31 @@ public final class ExpertRetrieval
     this.shedAfterMillis = SojournBound.checked(maxSojournMillis);
     this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
     return this;
+  }
+
+  /**
+   * Makes one partial of each query whose answer the cache awaits and whose embedding the model
+   * computed carry the query's vector ({@link PartialResult#queryVector}): the partial of the first
+   * request of its fan-out, so the merge writes the embedding to the cache with the answer, in one
+   * fill. Only where the job writes cache fills: elsewhere the vector would cross the network for
+   * nothing.
+   */
+  public ExpertRetrieval carryingQueryVectors() {
+    this.carryVectors = true;
+    return this;
+  }
+
+  /**
+   * The query vector {@code req}'s partial carries ({@link #carryingQueryVectors}), {@code null}
+   * for every request of a query but the first of its fan-out.
+   */
+  private float[] carried(ExpertRequest req) {
+    return carryVectors
+            && req.cacheFill()
+            && !req.embeddingCached()
+            && req.expert() == req.experts()[0]
+        ? req.vector()
+        : null;
   }
 
   /**
@@ -661,7 +687,7 @@ public final class ExpertRetrieval
       // The standing wait is at most this request's own: both are at least the bound.
       if (bound.standingWait(now, req.tsInMillis(), req.embedMs()) >= bound.boundMillis()) {
         shed.inc();
-        out.collect(shedPartial(req));
+        out.collect(shedPartial(req).carrying(carried(req)));
         return;
       }
     }
@@ -679,7 +705,7 @@ public final class ExpertRetrieval
             e);
       }
       // The merge must hear of it: a query whose every request failed is otherwise never answered.
-      out.collect(PartialResult.failed(req));
+      out.collect(PartialResult.failed(req).carrying(carried(req)));
     }
   }
 
@@ -751,7 +777,8 @@ public final class ExpertRetrieval
             lagBeforeAcceptance(deltaLag, System.currentTimeMillis(), req.tsInMillis()),
             found.floor(),
             found.brands(),
-            found.models()));
+            found.models(),
+            carried(req)));
   }
 
   /**

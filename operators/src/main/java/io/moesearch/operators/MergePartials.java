@@ -62,6 +62,11 @@ import org.slf4j.LoggerFactory;
  * either time, or the two would differ. That holds for a query restored waiting too: its wait
  * timer, restored with the checkpoint, is re-armed instead of answering it partial.
  *
+ * <p>With {@link #writingEmbeddings}, the query's embedding, computed by the model for it and
+ * carried by one of its partials, goes to the cache in the same record as its answer's fill or
+ * release ({@link CarriedEmbeddings}): one record per computed query instead of a result and an
+ * embedding apart.
+ *
  * <p>The broadcast input carries the catalogue changes as {@code apply-catalog-updates} applies
  * them, before the serving slots do; every answer is checked against them before it is ranked
  * ({@link ChangeFence}), so a slot that has not yet applied a delete or a patch cannot put the
@@ -77,11 +82,14 @@ public final class MergePartials
   private final boolean emitFills;
   private final long answeredRetentionMillis;
   private final long replayWindowMillis;
+  private CarriedEmbeddings embeddings;
 
   /**
    * Complete results as cache fills (only when enabled, and never for a result cut short by the
    * timeout, which may lack an expert's candidates, nor for one degraded under overload, which
-   * searched less than the configuration asks: a cache serves undegraded answers only).
+   * searched less than the configuration asks: a cache serves undegraded answers only); releases of
+   * the computations the cache awaits that leave nothing to cache; each carrying the query's
+   * embedding when a partial carried it ({@link #writingEmbeddings}), or that embedding alone.
    */
   public static final OutputTag<CacheFill> FILLS = new OutputTag<>("cache-fills") {};
 
@@ -209,6 +217,22 @@ public final class MergePartials
   }
 
   /**
+   * Writes the query embeddings the partials carry ({@link PartialResult#queryVector}, {@link
+   * ExpertRetrieval#carryingQueryVectors}) to the cache with the answers: in the query's result
+   * fill or release, one record for both ({@link CarriedEmbeddings}); as an embedding fill of its
+   * own where the answer writes neither (an explained query; a partial carrying it that arrived
+   * after its query was answered) or where the two would not fit in one record of {@code
+   * fillMaxBytes}. Only with {@code emitFills}.
+   *
+   * @param modelId the id of the model that computed them ({@code artifact.manifest().modelId()})
+   * @param fillMaxBytes {@code cache.fill-max-bytes}: the readers dead-letter larger records
+   */
+  public MergePartials writingEmbeddings(String modelId, long fillMaxBytes) {
+    this.embeddings = new CarriedEmbeddings(modelId, fillMaxBytes);
+    return this;
+  }
+
+  /**
    * How long an answered query is remembered by default: ten merge timeouts, and at least a minute,
    * so that partials held up well past the timeout (a slow expert, backpressure) still find it.
    */
@@ -289,6 +313,11 @@ public final class MergePartials
     MergeStatus st = status.value();
     if (st != null && (st.done() || contains(st.received(), p.expert()))) {
       lateDropped.inc(); // answered already, or a replayed partial of an expert we have
+      if (st.done()) {
+        // The query's embedding, carried by a partial its answer did not wait for (shed, timed
+        // out): the answer's fill went without it.
+        embeddingAlone(p, p.queryVector(), ctx);
+      }
       return;
     }
     if (p.degradation() == DegradationLevel.OVERLOADED) {
@@ -296,7 +325,7 @@ public final class MergePartials
       shedAnswers.inc();
       out.collect(
           QueryFailures.overloadedAnswer(p.query(), p.tsInMillis(), p.embedMs(), p.indexVersion()));
-      release(p, ctx);
+      release(p, vectorOf(p, st), ctx);
       finish(ctx.timerService(), st);
       return;
     }
@@ -320,6 +349,7 @@ public final class MergePartials
     // A request whose search failed: the answer is partial, without that expert, and not cached.
     int[] answeredBy = answeredBy(received, all);
     Answered answered = answer(p, all, answeredBy, ctx, out);
+    float[] vector = carriedVector(all);
     // An explained answer is not cached: its items carry explanations other askers did not want.
     if (answered != null
         && answeredBy == null
@@ -328,11 +358,37 @@ public final class MergePartials
         && (p.degradation() == DegradationLevel.NONE
             || CacheFill.SHARED_LEVELS.contains(p.degradation().wireName()))
         && !p.query().explain()) {
-      fill(p, answered, all, ctx);
+      fill(p, answered, all, vector, ctx);
     } else {
-      release(p, ctx);
+      release(p, vector, ctx);
     }
     finish(ctx.timerService(), st);
+  }
+
+  /** The query vector one of {@code partials} carries, {@code null} when none does. */
+  private static float[] carriedVector(Iterable<PartialResult> partials) {
+    for (PartialResult p : partials) {
+      if (p.queryVector() != null) {
+        return p.queryVector();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The query vector of {@code p}'s query, answered now before all its partials arrived: {@code
+   * p}'s, or one a partial held ({@code st}: the query's status) carries; {@code null} when none
+   * does yet (the partial carrying it is then late, and writes it alone) or embeddings are not
+   * written.
+   */
+  private float[] vectorOf(PartialResult p, MergeStatus st) throws Exception {
+    if (p.queryVector() != null) {
+      return p.queryVector();
+    }
+    if (!emitFills || embeddings == null || st == null || !p.cacheFill() || p.embeddingCached()) {
+      return null; // no partial of this query carries one: nothing to read
+    }
+    return carriedVector(held());
   }
 
   /**
@@ -519,23 +575,63 @@ public final class MergePartials
   /**
    * Writes a {@link CacheFill.Kind#RELEASE} of {@code p}'s query to {@link #FILLS} when the cache
    * asked for a fill ({@link PartialResult#cacheFill}) and gets none: identical queries the cache
-   * holds back for this computation are computed at once. A release that cannot be made is counted,
-   * not sent (the cache's coalescing timeout then frees them).
+   * holds back for this computation are computed at once. It carries the query's {@code vector}
+   * ({@code null}: none), so the embedding cache learns it and those queries skip the model; an
+   * explained query, never coalesced, writes the vector alone. A release that cannot be made is
+   * counted, not sent (the cache's coalescing timeout then frees them).
    */
-  private void release(PartialResult p, ReadOnlyContext ctx) {
-    if (!emitFills || !p.cacheFill() || p.query().explain()) {
-      return; // explained queries are never coalesced
+  private void release(PartialResult p, float[] vector, ReadOnlyContext ctx) {
+    if (!emitFills || !p.cacheFill()) {
+      return; // the cache did not ask for this query's answer, nor for its embedding
     }
+    if (p.query().explain()) {
+      embeddingAlone(p, vector, ctx); // explained queries are never coalesced
+      return;
+    }
+    CacheFill release;
     try {
-      ctx.output(
-          FILLS,
+      release =
           releaseOf(
               p.query(),
               CacheFill.resultVersion(
-                  p.indexVersion() == null ? indexVersion : p.indexVersion(), rankingFingerprint)));
+                  p.indexVersion() == null ? indexVersion : p.indexVersion(), rankingFingerprint));
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache release of query " + p.query().queryId(), e);
+      embeddingAlone(p, vector, ctx);
+      return;
+    }
+    send(p, release, vector, ctx);
+  }
+
+  /**
+   * Writes {@code fill} (a result or release of {@code p}'s query; {@code null}: none) to {@link
+   * #FILLS} with the query's {@code vector} ({@link CarriedEmbeddings}); a vector that cannot be
+   * cached is counted and logged, {@code fill} written without it.
+   */
+  private void send(PartialResult p, CacheFill fill, float[] vector, ReadOnlyContext ctx) {
+    if (embeddings == null || vector == null) {
+      if (fill != null) {
+        ctx.output(FILLS, fill);
+      }
+      return;
+    }
+    try {
+      embeddings.send(
+          fill, QueryNormalizer.normalize(p.query().text()), vector, f -> ctx.output(FILLS, f));
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      failures.record(LOG, "the embedding fill of query " + p.query().queryId(), e);
+    }
+  }
+
+  /**
+   * Writes {@code p}'s query's {@code vector} ({@code null}: none) as an embedding fill, if the
+   * cache asked for the query's fills.
+   */
+  private void embeddingAlone(PartialResult p, float[] vector, ReadOnlyContext ctx) {
+    if (emitFills && vector != null && p.cacheFill()) {
+      send(p, null, vector, ctx);
     }
   }
 
@@ -552,18 +648,23 @@ public final class MergePartials
   /**
    * Writes {@code answered} to {@link #FILLS}: a result fill when it was served as configured, else
    * (degraded under overload) a release that shares it with the identical queries the cache holds
-   * back for it, never cached. A fill that cannot be made is counted, not sent.
+   * back for it, never cached; either carries the query's {@code vector} ({@code null}: none). A
+   * fill that cannot be made is counted, not sent (the vector is then written alone).
    */
   private void fill(
-      PartialResult p, Answered answered, List<PartialResult> all, ReadOnlyContext ctx) {
+      PartialResult p,
+      Answered answered,
+      List<PartialResult> all,
+      float[] vector,
+      ReadOnlyContext ctx) {
+    CacheFill fill;
     try {
       SearchResult result = answered.result();
       SearchQuery q = p.query();
       String text = QueryNormalizer.normalize(q.text());
       String filters = q.filters() == null ? "" : q.filters().canonical();
       boolean full = p.degradation() == DegradationLevel.NONE;
-      ctx.output(
-          FILLS,
+      fill =
           new CacheFill(
               full ? CacheFill.Kind.RESULT : CacheFill.Kind.RELEASE,
               text,
@@ -577,11 +678,14 @@ public final class MergePartials
               denseFloor(answered.ranked(), denseDepth(q.topK())),
               lexicalFloor(answered.ranked()),
               full ? null : p.degradation().wireName(),
-              full ? answered.cut() : null));
+              full ? answered.cut() : null);
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       failures.record(LOG, "the cache fill of query " + p.query().queryId(), e);
+      embeddingAlone(p, vector, ctx);
+      return;
     }
+    send(p, fill, vector, ctx);
   }
 
   /** Answers {@code sample}'s query as failed with {@code e}, and dead-letters it. */
@@ -723,7 +827,7 @@ public final class MergePartials
       timeouts.inc();
       int[] answeredBy = answeredBy(st.received(), got);
       answer(got.get(0), got, answeredBy == null ? st.received() : answeredBy, ctx, out);
-      release(got.get(0), ctx); // a partial answer is never cached
+      release(got.get(0), carriedVector(got), ctx); // a partial answer is never cached
     }
     finish(ctx.timerService(), new MergeStatus(st.received(), Long.MIN_VALUE, false));
   }

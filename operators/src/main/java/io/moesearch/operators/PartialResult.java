@@ -29,6 +29,14 @@ import java.util.Arrays;
  * io.moesearch.core.rank.HybridRanker#denseTop}), a tenth of those the experts return. The lexical
  * branch's partial carries {@code features} (every BM25 hit is fused); {@code null} arrays where
  * unused.
+ *
+ * <p>{@code queryVector} is the query's embedding, carried by one partial of a query whose
+ * embedding the model computed for it (not {@code embeddingCached}) and whose answer the cache
+ * awaits ({@code cacheFill}), when the job writes cache fills ({@link
+ * ExpertRetrieval#carryingQueryVectors}): the partial of the first request of its fan-out ({@link
+ * ExpertRequest#experts}{@code [0]}), whatever it is (searched, failed or shed). The merge writes
+ * it to the cache with the answer, in one fill ({@link MergePartials}). {@code null} on every other
+ * partial, so the vector crosses the network once per query.
  */
 public record PartialResult(
     SearchQuery query,
@@ -47,7 +55,8 @@ public record PartialResult(
     long deltaLagMs,
     float floor,
     String[] brands,
-    String[] models) {
+    String[] models,
+    float[] queryVector) {
   public PartialResult {
     if (query == null || experts == null || items == null) {
       throw new IllegalArgumentException("query, experts and items are required");
@@ -62,6 +71,49 @@ public record PartialResult(
         || brands != null && (brands.length != items.length || models.length != items.length)) {
       throw new IllegalArgumentException("brands and models: both or neither, one per item");
     }
+    if (queryVector != null && queryVector.length == 0) {
+      throw new IllegalArgumentException("a query vector carried is non-empty");
+    }
+  }
+
+  /** A partial carrying no query vector. */
+  public PartialResult(
+      SearchQuery query,
+      int expert,
+      int[] experts,
+      RankedItem[] items,
+      long tsInMillis,
+      double embedMs,
+      double routeMs,
+      double retrieveMs,
+      double[][] features,
+      boolean embeddingCached,
+      String indexVersion,
+      DegradationLevel degradation,
+      boolean cacheFill,
+      long deltaLagMs,
+      float floor,
+      String[] brands,
+      String[] models) {
+    this(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        cacheFill,
+        deltaLagMs,
+        floor,
+        brands,
+        models,
+        null);
   }
 
   /** A partial without brands and models (the lexical branch's, or with dense-only ranking). */
@@ -146,7 +198,34 @@ public record PartialResult(
         deltaLagMs,
         floor,
         newBrands,
-        newModels);
+        newModels,
+        queryVector);
+  }
+
+  /** This partial carrying {@code vector}, the query's embedding ({@code null}: none). */
+  public PartialResult carrying(float[] vector) {
+    if (vector == queryVector) {
+      return this;
+    }
+    return new PartialResult(
+        query,
+        expert,
+        experts,
+        items,
+        tsInMillis,
+        embedMs,
+        routeMs,
+        retrieveMs,
+        features,
+        embeddingCached,
+        indexVersion,
+        degradation,
+        cacheFill,
+        deltaLagMs,
+        floor,
+        brands,
+        models,
+        vector);
   }
 
   /**

@@ -116,7 +116,10 @@ public final class RouteQueries
 
   /**
    * A {@link CacheFill.Kind#RELEASE} for each query answered here whose answer the cache asked for
-   * ({@link EmbeddedQuery#cacheFill}): identical queries it holds back are computed at once.
+   * ({@link EmbeddedQuery#cacheFill}): identical queries it holds back are computed at once. With
+   * {@link #writingEmbeddings}, it carries the query's embedding when the model computed it (so the
+   * embedding cache learns it, and those queries skip the model), or is preceded by that embedding
+   * alone when the two would not fit in one record.
    */
   public static final OutputTag<CacheFill> RELEASES =
       new OutputTag<>("cache-releases", TypeInformation.of(CacheFill.class)) {};
@@ -142,6 +145,7 @@ public final class RouteQueries
   private QueryFailures failures = new QueryFailures("route", null);
   private long sojournBoundMillis;
   private long replayFullQualityMillis;
+  private CarriedEmbeddings embeddings;
   private transient DegradationPolicy sojourn;
   private transient SojournBound bound;
   private transient Counter sojournDegraded;
@@ -229,6 +233,19 @@ public final class RouteQueries
   public RouteQueries overloadAfter(long maxSojournMillis, long replayFullQualityMillis) {
     this.sojournBoundMillis = SojournBound.checked(maxSojournMillis);
     this.replayFullQualityMillis = ReplayWindow.checked(replayFullQualityMillis);
+    return this;
+  }
+
+  /**
+   * Writes the embedding of each query answered here that the model computed for it, with the
+   * query's release ({@link #RELEASES}): a query turned away here (or one that could not be routed)
+   * was embedded, and the embedding cache learns it as it learns every computed one.
+   *
+   * @param modelId the id of the model that computed the embeddings
+   * @param fillMaxBytes {@code cache.fill-max-bytes}: the readers dead-letter larger records
+   */
+  public RouteQueries writingEmbeddings(String modelId, long fillMaxBytes) {
+    this.embeddings = new CarriedEmbeddings(modelId, fillMaxBytes);
     return this;
   }
 
@@ -472,17 +489,33 @@ public final class RouteQueries
     }
   }
 
-  /** Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it. */
+  /**
+   * Emits the {@link #RELEASES release} of {@code q}, answered here, if the cache awaits it, with
+   * its embedding when the model computed it ({@link #writingEmbeddings}).
+   */
   private void release(EmbeddedQuery q, ReadOnlyContext ctx) {
     if (!q.cacheFill()) {
       return;
     }
+    CacheFill release;
     try {
-      ctx.output(RELEASES, MergePartials.releaseOf(q.query(), serving.version()));
+      release = MergePartials.releaseOf(q.query(), serving.version());
     } catch (RuntimeException | StackOverflowError e) {
       Cancellation.rethrow(e);
       // The query is answered already; the cache's coalescing timeout frees its waiters.
       failures.record(LOG, "the cache release of query " + q.query().queryId(), e);
+      return;
+    }
+    if (embeddings == null || q.embeddingCached() || q.isOverloaded()) {
+      ctx.output(RELEASES, release);
+      return;
+    }
+    try {
+      embeddings.send(release, release.text(), q.vector(), f -> ctx.output(RELEASES, f));
+    } catch (RuntimeException | StackOverflowError e) {
+      Cancellation.rethrow(e);
+      // The release went without it (CarriedEmbeddings#send): only the embedding is not cached.
+      failures.record(LOG, "the embedding fill of query " + q.query().queryId(), e);
     }
   }
 

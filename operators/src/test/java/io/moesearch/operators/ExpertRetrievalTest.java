@@ -724,6 +724,88 @@ class ExpertRetrievalTest {
             });
   }
 
+  /** {@code r} as a request of a query embedded from the cache or not, its fill asked or not. */
+  private static ExpertRequest with(ExpertRequest r, int[] experts, boolean cached, boolean fill) {
+    return new ExpertRequest(
+        r.query(),
+        r.vector(),
+        r.expert(),
+        experts,
+        r.tsInMillis(),
+        r.embedMs(),
+        r.routeMs(),
+        cached,
+        null,
+        null,
+        0,
+        r.expert(),
+        DegradationLevel.NONE,
+        fill);
+  }
+
+  /**
+   * Where the job writes cache fills, the partial of the first request of a query's fan-out carries
+   * the query vector to the merge, which writes it with the answer (one fill per query); every
+   * other partial, and every partial of a query embedded from the cache or whose answer the cache
+   * did not ask for, carries none. So does every partial where fills are not written.
+   */
+  @Test
+  void thePartialOfTheFirstRequestCarriesTheQueryVectorWhereFillsAreWritten() throws Exception {
+    ExpertRequest first = request("toner", 0, 5, null);
+    ExpertRequest second = with(request("toner", 1, 5, null), first.experts(), false, true);
+    assertThat(retrieve(first).queryVector()).as("fills not written").isNull();
+    harness.close();
+    harness =
+        newHarness(
+            new ExpertRetrieval(
+                    dir.toString(),
+                    OVERSAMPLE,
+                    RankingSettings.denseOnly(),
+                    HALF_LIFE_MS,
+                    STATS_INTERVAL_MS)
+                .carryingQueryVectors());
+    harness.open();
+    harness.setProcessingTime(1_000);
+    assertThat(retrieve(first).queryVector()).containsExactly(first.vector());
+    assertThat(retrieve(second).queryVector()).as("not the first of the fan-out").isNull();
+    assertThat(retrieve(with(first, first.experts(), true, true)).queryVector())
+        .as("embedded from the cache")
+        .isNull();
+    assertThat(retrieve(with(first, first.experts(), false, false)).queryVector())
+        .as("the cache did not ask")
+        .isNull();
+    // A first request the slot cannot serve: its failed partial carries the vector all the same.
+    ExpertRequest outside = request("toner", EXPERTS + 5, 5, null);
+    PartialResult failed = retrieve(outside);
+    assertThat(failed.failed()).isTrue();
+    assertThat(failed.queryVector()).containsExactly(outside.vector());
+  }
+
+  /** A shed partial of the first request of a fan-out carries the vector too. */
+  @Test
+  void aShedPartialOfTheFirstRequestCarriesTheQueryVector() throws Exception {
+    ExpertRequest base = request(catalog.get(3).title(), 0, 5, null);
+    long t0 = System.currentTimeMillis();
+    try (var h =
+        newHarness(
+            new ExpertRetrieval(
+                    dir.toString(),
+                    OVERSAMPLE,
+                    RankingSettings.denseOnly(),
+                    HALF_LIFE_MS,
+                    STATS_INTERVAL_MS)
+                .shedAfter(200, 0)
+                .carryingQueryVectors())) {
+      h.open();
+      PartialResult last = null;
+      for (long t = t0 + 500; t <= t0 + 1_000; t += 50) {
+        last = retrieveWaited(h, base, t, 10_000);
+      }
+      assertThat(last.degradation()).isEqualTo(DegradationLevel.OVERLOADED);
+      assertThat(last.queryVector()).containsExactly(base.vector());
+    }
+  }
+
   @Test
   void oversampleBelowOneIsRejected() {
     assertThatThrownBy(() -> new ExpertRetrieval(dir.toString(), 0))

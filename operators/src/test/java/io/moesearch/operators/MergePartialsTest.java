@@ -804,6 +804,236 @@ class MergePartialsTest {
             });
   }
 
+  // ---- The query's embedding goes to the cache in the record of its answer ----
+
+  private static final String MODEL = "model-a";
+  private static final float[] V = {0.6f, 0.8f};
+
+  /** Replaces the harness by one whose merge writes fills with the embeddings, open, at T0. */
+  private void reopenWritingEmbeddings(long fillMaxBytes) throws Exception {
+    harness.close();
+    harness =
+        newHarness(
+            new MergePartials(VERSION, TIMEOUT_MS, RankingSettings.denseOnly(), true)
+                .writingEmbeddings(MODEL, fillMaxBytes));
+    harness.open();
+    harness.setProcessingTime(T0);
+  }
+
+  private List<CacheFill> fills() {
+    var out = harness.getSideOutput(MergePartials.FILLS);
+    return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+  }
+
+  /**
+   * A computed query whose answer is cached writes one record: the result, carrying the query
+   * embedding one of its partials brought (held in state until the last partial arrived) and the
+   * model's id. Before, the embedding went as a second record of its own.
+   */
+  @Test
+  void aComputedQueryWritesOneFillCarryingItsResultAndItsEmbedding() throws Exception {
+    reopenWritingEmbeddings(1 << 20);
+    process(fromExpert2().carrying(V)); // the first of the fan-out: held until the last arrives
+    process(fromExpert0());
+    process(fromExpert5());
+    SearchResult answered = harness.extractOutputValues().get(0);
+    assertThat(fills())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(CacheFill.Kind.RESULT);
+              assertThat(f.text()).isEqualTo("usb c cable");
+              assertThat(f.version()).isEqualTo(VERSION);
+              assertThat(f.items()).containsExactly(answered.items());
+              assertThat(f.embedding()).containsExactly(V);
+              assertThat(f.embeddingModelId()).isEqualTo(MODEL);
+            });
+    assertNoStateOrTimersLeft();
+  }
+
+  /**
+   * A query embedded from the cache brings no vector (its partials carry none): its result fill
+   * carries no embedding, and nothing else is written.
+   */
+  @Test
+  void aQueryEmbeddedFromTheCacheWritesItsResultWithoutAnEmbedding() throws Exception {
+    reopenWritingEmbeddings(1 << 20);
+    process(fromExpert2());
+    process(fromExpert0());
+    process(fromExpert5());
+    assertThat(fills())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(CacheFill.Kind.RESULT);
+              assertThat(f.carriesEmbedding()).isFalse();
+            });
+  }
+
+  /**
+   * A computed query whose answer is not cached still caches its embedding, as every computed
+   * embedding was: in the release its answer writes (cut short by the timeout, a failed request,
+   * degraded and shared), so one record still; an explained query, never coalesced and never
+   * cached, writes its embedding alone.
+   */
+  @Test
+  void aComputedQueryWhoseAnswerIsNotCachedCarriesItsEmbeddingInItsRelease() throws Exception {
+    reopenWritingEmbeddings(1 << 20);
+    // Timed out: expert 5 never answers.
+    process(fromExpert2().carrying(V));
+    process(fromExpert0());
+    harness.setProcessingTime(T0 + TIMEOUT_MS);
+    // A failed request.
+    SearchQuery failing = new SearchQuery("q-f", "toner", 4, null, 0, null);
+    process(partial(failing, 2, new int[] {2, 0}, 1.0, item("p-t", 0.5f)).carrying(V));
+    process(
+        PartialResult.failed(new ExpertRequest(failing, V, 0, new int[] {2, 0}, TS_IN, 2.5, 0.25)));
+    // Degraded under overload: its answer is shared with the waiters, not cached.
+    SearchQuery degraded = new SearchQuery("q-d", "mouse", 4, null, 0, null);
+    process(
+        new PartialResult(
+                degraded,
+                2,
+                new int[] {2},
+                new RankedItem[] {item("p-b", 0.9f)},
+                TS_IN,
+                2.5,
+                0.25,
+                1,
+                null,
+                false,
+                VERSION,
+                DegradationLevel.FEWER_EXPERTS,
+                true,
+                0,
+                Float.POSITIVE_INFINITY)
+            .carrying(V));
+    // Explained.
+    SearchQuery explained = new SearchQuery("q-x", "HDMI  cable", 4, null, 0, null, true);
+    process(partial(explained, 2, new int[] {2}, 1.0, item("p-h", 0.5f)).carrying(V));
+
+    assertThat(harness.extractOutputValues()).hasSize(4);
+    assertThat(fills())
+        .extracting(CacheFill::kind, CacheFill::text, CacheFill::degraded)
+        .containsExactly(
+            Tuple.tuple(CacheFill.Kind.RELEASE, "usb c cable", null),
+            Tuple.tuple(CacheFill.Kind.RELEASE, "toner", null),
+            Tuple.tuple(CacheFill.Kind.RELEASE, "mouse", "fewer_experts"),
+            Tuple.tuple(CacheFill.Kind.EMBEDDING, "hdmi cable", null));
+    assertThat(fills())
+        .allSatisfy(
+            f -> {
+              assertThat(f.embedding()).containsExactly(V);
+              assertThat(f.embeddingModelId()).isEqualTo(MODEL);
+            });
+  }
+
+  /**
+   * A shed partial answers its query at once. The embedding rides with the release when a partial
+   * already held carries it; when the partial carrying it arrives after the answer (late), it is
+   * written alone then, so the embedding cache learns it either way, once.
+   */
+  @Test
+  void aShedQueryWritesItsEmbeddingWithItsReleaseOrAloneWhenItArrivesLate() throws Exception {
+    reopenWritingEmbeddings(1 << 20);
+    process(fromExpert2().carrying(V));
+    process(shed(0));
+    assertThat(fills())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(CacheFill.Kind.RELEASE);
+              assertThat(f.embedding()).containsExactly(V);
+            });
+    process(fromExpert5());
+    assertThat(fills()).as("a late partial without the vector writes nothing").hasSize(1);
+
+    SearchQuery other = new SearchQuery("q-2", "toner", 4, null, 0, null);
+    process(
+        new PartialResult(
+            other,
+            5,
+            EXPERTS,
+            new RankedItem[0],
+            TS_IN,
+            2.5,
+            0.25,
+            0,
+            null,
+            false,
+            VERSION,
+            DegradationLevel.OVERLOADED,
+            true,
+            0,
+            Float.POSITIVE_INFINITY));
+    process(partial(other, 0, EXPERTS, 1.0, item("p-t", 0.5f)));
+    process(partial(other, 2, EXPERTS, 1.0, item("p-t", 0.5f)).carrying(V));
+    assertThat(fills().subList(1, fills().size()))
+        .extracting(CacheFill::kind, CacheFill::carriesEmbedding)
+        .containsExactly(
+            Tuple.tuple(CacheFill.Kind.RELEASE, false),
+            Tuple.tuple(CacheFill.Kind.EMBEDDING, true));
+    assertThat(fills().get(2).text()).isEqualTo("toner");
+    assertThat(mergeFunction().latePartialsDropped()).isEqualTo(3);
+    assertNoStateOrTimersLeft();
+  }
+
+  private MergePartials mergeFunction() {
+    return (MergePartials)
+        ((CoBroadcastWithKeyedOperator<String, PartialResult, CatalogChange, SearchResult>)
+                harness.getOperator())
+            .getUserFunction();
+  }
+
+  /**
+   * A result and its embedding that would not fit in one record of {@code cache.fill-max-bytes}
+   * (here set very low) go as two: the embedding first, then the result, which the readers take as
+   * before.
+   */
+  @Test
+  void aResultAndEmbeddingTooLargeForOneRecordGoAsTwo() throws Exception {
+    reopenWritingEmbeddings(700);
+    process(fromExpert2().carrying(V));
+    process(fromExpert0());
+    process(fromExpert5());
+    assertThat(fills())
+        .extracting(CacheFill::kind, CacheFill::carriesEmbedding)
+        .containsExactly(
+            Tuple.tuple(CacheFill.Kind.EMBEDDING, true), Tuple.tuple(CacheFill.Kind.RESULT, false));
+    assertThat(fills().get(1).withEmbedding(MODEL, V).encodedSizeBound()).isGreaterThan(700);
+    assertThat(fills().get(0).embedding()).containsExactly(V);
+  }
+
+  /**
+   * An embedding no fill can carry (a value that is not finite) is not cached and is counted; the
+   * result is written without it, and the task goes on.
+   */
+  @Test
+  void anEmbeddingNoFillCanCarryIsNotCachedAndFailsNothing() throws Exception {
+    reopenWritingEmbeddings(1 << 20);
+    process(fromExpert2().carrying(new float[] {Float.NaN, 1f}));
+    process(fromExpert0());
+    process(fromExpert5());
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(fills())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(CacheFill.Kind.RESULT);
+              assertThat(f.carriesEmbedding()).isFalse();
+            });
+    assertThat(mergeFunction().failures()).isOne();
+  }
+
+  /** A query the cache did not admit writes nothing, its embedding neither. */
+  @Test
+  void aQueryTheCacheDidNotAdmitWritesNoEmbedding() throws Exception {
+    reopenWritingEmbeddings(1 << 20);
+    process(single(3, new RankedItem[] {item("p-a", 0.9f)}, false, 0, Float.NaN).carrying(V));
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(fills()).isEmpty();
+  }
+
   @Test
   void aReplayedPartialAfterCompletionGivesNoSecondAnswer() throws Exception {
     process(fromExpert2());

@@ -8,12 +8,9 @@ import io.moesearch.connectors.message.FillSigner;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.RawMessage;
-import io.moesearch.connectors.message.SearchQuery;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -158,24 +155,6 @@ class ParseCacheFillsTest {
       assertThat(JSON.encodeDeadLetter(dead).length).isLessThan(DeadLetter.MAX_ENCODED_BYTES);
       assertThat(dead.reason()).startsWith("cache fill of 200000 bytes exceeds 1024 bytes");
     }
-  }
-
-  @Test
-  void modelEmbeddingsBecomeFillsButCachedOnesDoNot() {
-    var fills = new ArrayList<CacheFill>();
-    var out = new ListCollector<>(fills);
-    var q = new SearchQuery("q", " HP  Toner", 10, null, 0, null);
-    EmbeddingFills fn = new EmbeddingFills("m1");
-    fn.flatMap(new EmbeddedQuery(q, new float[] {1f}, 5, 1.0), out);
-    fn.flatMap(new EmbeddedQuery(q, new float[] {1f}, 5, 0.0, true), out);
-    assertThat(fills)
-        .singleElement()
-        .satisfies(
-            f -> {
-              assertThat(f.text()).isEqualTo("hp toner");
-              assertThat(f.version()).isEqualTo("m1");
-              assertThat(f.embedding()).containsExactly(1f);
-            });
   }
 
   /**

@@ -397,6 +397,49 @@ class RouteQueriesTest {
     }
   }
 
+  /**
+   * A query the router answers itself after the model embedded it (turned away by its standing wait
+   * after the embedding) cached its embedding as every computed one is: with {@link
+   * RouteQueries#writingEmbeddings} its release carries it, one record for the cache. A query
+   * embedded from the cache, or turned away before the model (no vector), releases without one.
+   */
+  @Test
+  void theReleaseOfAQueryTurnedAwayAfterTheModelCarriesItsEmbedding() throws Exception {
+    long t0 = System.currentTimeMillis();
+    try (var h =
+        harness(
+            new RouteQueries(dir.toString(), balanced(0), true, null, 0)
+                .overloadAfter(200, 0)
+                .writingEmbeddings("model-a", 1 << 20))) {
+      h.open();
+      DegradationLevel level = DegradationLevel.NONE;
+      long t = t0;
+      for (; t < t0 + 1_000 && level != DegradationLevel.OVERLOADED; t += 20) {
+        level = routeWaited(h, t, 5_000, 0.1, true);
+      }
+      assertThat(level).isEqualTo(DegradationLevel.OVERLOADED);
+      int before = h.getSideOutput(RouteQueries.RELEASES).size();
+      assertThat(h.getSideOutput(RouteQueries.RELEASES))
+          .as("embedded from the cache: nothing to write back")
+          .allSatisfy(r -> assertThat(r.getValue().carriesEmbedding()).isFalse());
+      assertThat(routeWaited(h, t, 5_000, 0.1, false)).isEqualTo(DegradationLevel.OVERLOADED);
+      h.processElement(
+          new StreamRecord<>(EmbeddedQuery.overloaded(queries.get(1).query(), t0, 0.1)));
+      List<CacheFill> fills =
+          h.getSideOutput(RouteQueries.RELEASES).stream()
+              .skip(before)
+              .map(StreamRecord::getValue)
+              .toList();
+      assertThat(fills)
+          .extracting(CacheFill::kind, CacheFill::carriesEmbedding)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(CacheFill.Kind.RELEASE, true),
+              org.assertj.core.groups.Tuple.tuple(CacheFill.Kind.RELEASE, false));
+      assertThat(fills.get(0).embedding()).containsExactly(queries.get(0).vector());
+      assertThat(fills.get(0).embeddingModelId()).isEqualTo("model-a");
+    }
+  }
+
   @Test
   void confidentQueriesTakeTheFastPathWithASmallerCandidateCount() throws Exception {
     LoadAwareRoutingConfig fastForAll =

@@ -69,7 +69,9 @@ public final class CacheOptions {
           64 << 20,
           "Larger cache-fill records are dead-lettered; at least 65536, which holds an embedding"
               + " fill of any model the index can serve (Lucene's at most 1024 dimensions) for a"
-              + " text of query.max-chars' largest 10000 characters.");
+              + " text of query.max-chars' largest 10000 characters. A computed query's result (or"
+              + " release) and its embedding go in one record when a bound of its size is within"
+              + " this, else in two; the default holds the largest result with its embedding.");
 
   public static final ConfigOption<String> FILL_KEY_FILE =
       string(

@@ -30,7 +30,6 @@ import io.moesearch.operators.CatalogChange;
 import io.moesearch.operators.EmbedProducts;
 import io.moesearch.operators.EmbedQueries;
 import io.moesearch.operators.EmbeddedQuery;
-import io.moesearch.operators.EmbeddingFills;
 import io.moesearch.operators.ExpertRequest;
 import io.moesearch.operators.ExpertRetrieval;
 import io.moesearch.operators.MergePartials;
@@ -149,8 +148,9 @@ public final class SearchJob {
   /**
    * Builds the query → result graph and returns the result stream (the caller attaches the sink).
    * With {@code cache} (and {@code cache.enabled}), queries go through the {@link CacheLookup}
-   * first, and every computed result and embedding is written to the cache-fill sink, which the
-   * lookup reads back from the fill source.
+   * first, and every computed result and embedding is written to the cache-fill sink (one record
+   * per computed query: the embedding rides with the result or release), which the lookup reads
+   * back from the fill source.
    */
   public static DataStream<SearchResult> results(
       StreamExecutionEnvironment env,
@@ -445,6 +445,15 @@ public final class SearchJob {
             routing.loadHalfLifeMs(),
             config.statsIntervalMillis(),
             watchRoot(config));
+    String modelId = artifact.manifest().modelId();
+    int fillMaxBytes = config.get(CacheOptions.FILL_MAX_BYTES);
+    if (fills) {
+      // One record per computed query: its embedding rides with its answer's result fill or
+      // release (one partial carries it to the merge), or with the router's release of a query
+      // it answers itself.
+      router.writingEmbeddings(modelId, fillMaxBytes);
+      retrieval.carryingQueryVectors();
+    }
     long maxSojourn = overload ? config.get(OverloadOptions.MAX_SOJOURN_MS) : 0;
     if (maxSojourn > 0) {
       // EmbedQueries bounds the model's queue; these bound the wait after it (Sojourn).
@@ -481,6 +490,19 @@ public final class SearchJob {
             .process(retrieval)
             .name("expert-retrieval")
             .uid("expert-retrieval");
+    MergePartials merge =
+        new MergePartials(
+                artifact.version(),
+                config.get(MergeOptions.TIMEOUT_MS),
+                config.ranking(),
+                fills,
+                MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
+                replayFullQuality)
+            .rankedBy(config.rankingFingerprint())
+            .deadLettersFrom(config.kafka().queryTopic());
+    if (fills) {
+      merge.writingEmbeddings(modelId, fillMaxBytes);
+    }
     SingleOutputStreamOperator<SearchResult> results =
         partials
             .keyBy(MergePartials::key)
@@ -493,16 +515,7 @@ public final class SearchJob {
                             .name("no-catalog-changes-to-merge")
                             .uid("no-catalog-changes-to-merge"))
                     .broadcast(MergePartials.FENCE_REMOVED, MergePartials.FENCE_PATCHES))
-            .process(
-                new MergePartials(
-                        artifact.version(),
-                        config.get(MergeOptions.TIMEOUT_MS),
-                        config.ranking(),
-                        fills,
-                        MergePartials.defaultAnsweredRetention(config.get(MergeOptions.TIMEOUT_MS)),
-                        replayFullQuality)
-                    .rankedBy(config.rankingFingerprint())
-                    .deadLettersFrom(config.kafka().queryTopic()))
+            .process(merge)
             .name("merge-rerank")
             .uid("merge-rerank");
     DataStream<ExpertStats> stats = partials.getSideOutput(ExpertRetrieval.STATS);
@@ -514,16 +527,14 @@ public final class SearchJob {
     if (!fills) {
       return new Computed(answers, null, stats, dead);
     }
-    DataStream<CacheFill> embeddingFills =
-        embedded
-            .flatMap(new EmbeddingFills(artifact.manifest().modelId()))
-            .name("embedding-fills")
-            .uid("embedding-fills");
+    // No operator of its own writes embedding fills any more (the stateless "embedding-fills",
+    // removed: a savepoint holds no state of it): every embedding the model computes for the cache
+    // reaches either the router's release or the merge, and goes in the same record.
     return new Computed(
         answers,
         results
             .getSideOutput(MergePartials.FILLS)
-            .union(routed.getSideOutput(RouteQueries.RELEASES), embeddingFills),
+            .union(routed.getSideOutput(RouteQueries.RELEASES)),
         stats,
         dead);
   }

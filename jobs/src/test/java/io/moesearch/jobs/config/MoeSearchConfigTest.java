@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.message.CacheFill;
+import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.QueryCodec;
+import io.moesearch.connectors.message.RankedItem;
+import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.rank.EntryCut;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.junit.jupiter.api.Test;
@@ -474,6 +479,52 @@ class MoeSearchConfigTest {
                     "/opt/models/some-sentence-model/model.onnx|mean|512",
                     v));
     assertThat(fill.length).isLessThanOrEqualTo(least);
+  }
+
+  /**
+   * The job writes a computed query's result and its embedding as one record when the record's
+   * {@link CacheFill#encodedSizeBound} is within {@code cache.fill-max-bytes}, else as two. At the
+   * default even the largest result (100 items with the longest ids and titles, the longest text,
+   * the most brands in its filter, an entry cut) with the largest embedding (Lucene's most
+   * dimensions) is one record, whatever its characters.
+   */
+  @Test
+  void theDefaultFillSizeHoldsTheLargestResultWithItsEmbeddingInOneRecord() {
+    int byDefault = MoeSearchConfig.defaultsWith(Map.of()).get(CacheOptions.FILL_MAX_BYTES);
+    RankedItem[] items = new RankedItem[SearchQuery.MAX_TOP_K];
+    for (int i = 0; i < items.length; i++) {
+      items[i] =
+          new RankedItem(
+              i + "\u20ac".repeat(SearchQuery.MAX_ID_CHARS - 3),
+              "\u20ac".repeat(RankedItem.MAX_TITLE_CHARS),
+              -1.2345678e-20f,
+              123_456_789.123,
+              true);
+    }
+    String[] brands = new String[QueryCodec.MAX_BRANDS];
+    for (int i = 0; i < brands.length; i++) {
+      brands[i] = i + "\u20ac".repeat(QueryCodec.MAX_BRAND_CHARS - 3);
+    }
+    String filters = new Filters(brands, 1.5e-7, 9.87654321e12, true).canonical();
+    float[] v = new float[KnnVectorsFormat.DEFAULT_MAX_DIMENSIONS];
+    java.util.Arrays.fill(v, (float) (1 / Math.sqrt(v.length)));
+    CacheFill largest =
+        CacheFill.result(
+                "\u20ac".repeat(QueryCodec.MAX_QUERY_CHARS_LIMIT),
+                items.length,
+                filters,
+                "v20261203-140437-f913-some-long-version-name#r0123456789abcdef",
+                items,
+                IntStream.range(0, 128).toArray(),
+                Long.MAX_VALUE,
+                -1e-20f,
+                Float.MAX_VALUE,
+                new EntryCut(
+                    -1.2345678e-20f, 3.4e38f, 1.1754944e-38f, 99_999, -1.2345678e-20f, -1f, 99_999))
+            .withEmbedding("/opt/models/some-sentence-model/model.onnx|mean|512", v);
+    assertThat(largest.encodedSizeBound()).isLessThanOrEqualTo(byDefault);
+    assertThat((long) new MessageJson().encodeCacheFill(largest).length)
+        .isLessThanOrEqualTo(largest.encodedSizeBound());
   }
 
   @Test

@@ -63,8 +63,14 @@ class CacheITCase {
   /** Sends the texts as new queries ({@code prefix}-i) and waits for all their answers. */
   private static Map<String, SearchResult> ask(
       EmbeddedPipeline pipeline, List<String> texts, String prefix) {
+    return ask(pipeline, texts, prefix, 10);
+  }
+
+  /** As {@link #ask(EmbeddedPipeline, List, String)}, each query asking {@code topK} items. */
+  private static Map<String, SearchResult> ask(
+      EmbeddedPipeline pipeline, List<String> texts, String prefix, int topK) {
     for (int i = 0; i < texts.size(); i++) {
-      SearchQuery q = new SearchQuery(prefix + i, texts.get(i), 10, null, 0, null);
+      SearchQuery q = new SearchQuery(prefix + i, texts.get(i), topK, null, 0, null);
       pipeline.send(q.queryId(), PipelineFixture.encode(q));
     }
     pipeline.flush();
@@ -176,6 +182,21 @@ class CacheITCase {
       assertThat(second.values())
           .extracting(SearchResult::cache)
           .allMatch(c -> List.of("l1", "l2", "coalesced").contains(c));
+      // Each computed answer went to the cache as one record, its result carrying its query
+      // embedding (it was two: a result fill and an embedding fill). Every one of them was
+      // written before the second round, which the hit path answered from them; an answer the
+      // lookup served from L2 would have written one more (a promotion).
+      long computed = first.values().stream().filter(r -> r.cache().equals("miss")).count();
+      long promoted = second.values().stream().filter(r -> r.cache().equals("l2")).count();
+      if (promoted == 0) {
+        assertThat(pipeline.cacheFillRecords()).as("cache-fill records").isEqualTo(computed);
+      }
+      // Another top_k of the same texts: no answer is cached for it, but each text's embedding
+      // came in its result's fill (one record per computed query), so none goes to the model.
+      Map<String, SearchResult> otherTopK = ask(pipeline, texts, "k-", 5);
+      assertThat(otherTopK.values())
+          .extracting(SearchResult::cache)
+          .allMatch(c -> List.of("embedding", "coalesced").contains(c));
 
       String savepoint = pipeline.stopWithSavepoint(dir.resolve("savepoints"));
       pipeline.restart(env(config, savepoint));
