@@ -441,7 +441,7 @@ public final class RankingFeatures {
     f[CODE_EXACT] = code == 2 ? codeShare(q, n) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     f[CODE_PARTIAL] = code != 2 && partialCode(q, n) ? 1 : 0;
-    f[QUANTITY_CONFLICT] = quantityConflict(q, n.title()) ? 1 : 0;
+    f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
     f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
     f[NUMBER_MISSING] = numberMissing(q, n);
     return f;
@@ -531,12 +531,30 @@ public final class RankingFeatures {
    * in two units.
    */
   boolean quantityConflict(QueryTerms q, String title) {
+    return quantityConflict(q, title, "");
+  }
+
+  /**
+   * {@link #quantityConflict(QueryTerms, String)} for a product of {@code brand}: a quantity of the
+   * query that the brand spells ("3M") names the brand, not a size, and is not compared.
+   */
+  boolean quantityConflict(QueryTerms q, String title, String brand) {
     if (q.quantities.isEmpty()) {
       return false;
     }
     Map<String, Set<String>> t = titleQuantities.get(title, RankingFeatures::quantities);
+    Map<String, Set<String>> b = brand.isBlank() ? Map.of() : quantities(brand);
     for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
-      if (conflicts(e.getKey(), e.getValue(), t)) {
+      Set<String> values = e.getValue();
+      Set<String> spelt = b.get(e.getKey());
+      if (spelt != null) {
+        values = new HashSet<>(values);
+        values.removeAll(spelt);
+        if (values.isEmpty()) {
+          continue;
+        }
+      }
+      if (conflicts(e.getKey(), values, t)) {
         return true;
       }
     }
@@ -546,9 +564,10 @@ public final class RankingFeatures {
   /**
    * Relative difference under which two quantities of one dimension in different units are the
    * same: a shop's "10ft" cable is "3 m" (3.048 m), "6in" is "15 cm" (15.24 cm), "2 lbs" "0.9 kg"
-   * (0.907 kg); rounding to one figure less moves a value by under 2% in these.
+   * (0.907 kg), and shops sell 3 ft as "1 m" and 6 ft as "2 m" (8.6% apart), 2 lb as "1 kg" (9%).
+   * Sizes of one line closer than that ("16 in" and "16.1 in") are told apart only in one unit.
    */
-  static final double SAME_QUANTITY_TOLERANCE = 0.03;
+  static final double SAME_QUANTITY_TOLERANCE = 0.1;
 
   /**
    * Units convertible to one another, to the base unit of their dimension (mm, g, ml). Only the
@@ -581,16 +600,20 @@ public final class RankingFeatures {
     if (dimension == null) {
       return false;
     }
+    double[] query = new double[values.size()];
+    int k = 0;
+    for (String v : values) {
+      query[k++] = Double.parseDouble(v) * TO_BASE_UNIT.get(unit);
+    }
     boolean named = false;
     for (Map.Entry<String, Set<String>> e : title.entrySet()) {
       if (!dimension.equals(DIMENSION.get(e.getKey()))) {
         continue;
       }
       named = true;
-      for (String v : values) {
-        double a = Double.parseDouble(v) * TO_BASE_UNIT.get(unit);
-        for (String w : e.getValue()) {
-          double b = Double.parseDouble(w) * TO_BASE_UNIT.get(e.getKey());
+      for (String w : e.getValue()) {
+        double b = Double.parseDouble(w) * TO_BASE_UNIT.get(e.getKey());
+        for (double a : query) {
           if (Math.abs(a - b) <= SAME_QUANTITY_TOLERANCE * Math.max(a, b)) {
             return false;
           }
@@ -785,9 +808,6 @@ public final class RankingFeatures {
       if (m.group(2).equals("in") && m.end(1) < m.start(2)) {
         continue; // "5 in 1": a word, not inches
       }
-      if (denominatorOfFraction(lower, m)) {
-        continue; // "3/8 inch": not 8 inches
-      }
       String unit =
           switch (m.group(2)) {
             case "inch", "in", "\"", "''" -> "in";
@@ -795,6 +815,9 @@ public final class RankingFeatures {
             case "lbs" -> "lb";
             default -> m.group(2);
           };
+      if (FRACTION_UNITS.contains(unit) && denominatorOfFraction(lower, m)) {
+        continue; // "3/8 inch": not 8 inches
+      }
       if (m.group(1).length() > MAX_QUANTITY_CHARS) {
         continue; // no quantity has that many digits; a hostile title may (parsing is superlinear)
       }
@@ -809,6 +832,12 @@ public final class RankingFeatures {
     out.replaceAll((u, v) -> Set.copyOf(v));
     return Map.copyOf(out);
   }
+
+  /**
+   * Units written after an imperial fraction ("3/8 inch", "1/2 lb"); a phone's "2/32GB" is RAM and
+   * storage, 32 GB a quantity.
+   */
+  private static final Set<String> FRACTION_UNITS = Set.of("in", "ft", "lb");
 
   /** A proper fraction as imperial sizes write it: "3/8", "1/2", "15/16"; not "110/120". */
   private static final Pattern FRACTION_NUMERATOR = Pattern.compile("(?<![\\p{N}.,])(\\d{1,2})/$");
