@@ -171,16 +171,20 @@ public record PartialResult(
         m[j] = models[from[j]];
       }
     }
-    return with(Arrays.copyOf(kept, n), f, b, m);
+    return with(Arrays.copyOf(kept, n), f, b, m, queryVector);
   }
 
   /** This partial with other items, {@code features} one row per item ({@code null}: none). */
   public PartialResult withItems(RankedItem[] newItems, double[][] newFeatures) {
-    return with(newItems, newFeatures, brands, models);
+    return with(newItems, newFeatures, brands, models, queryVector);
   }
 
   private PartialResult with(
-      RankedItem[] newItems, double[][] newFeatures, String[] newBrands, String[] newModels) {
+      RankedItem[] newItems,
+      double[][] newFeatures,
+      String[] newBrands,
+      String[] newModels,
+      float[] newQueryVector) {
     return new PartialResult(
         query,
         expert,
@@ -199,33 +203,12 @@ public record PartialResult(
         floor,
         newBrands,
         newModels,
-        queryVector);
+        newQueryVector);
   }
 
   /** This partial carrying {@code vector}, the query's embedding ({@code null}: none). */
   public PartialResult carrying(float[] vector) {
-    if (vector == queryVector) {
-      return this;
-    }
-    return new PartialResult(
-        query,
-        expert,
-        experts,
-        items,
-        tsInMillis,
-        embedMs,
-        routeMs,
-        retrieveMs,
-        features,
-        embeddingCached,
-        indexVersion,
-        degradation,
-        cacheFill,
-        deltaLagMs,
-        floor,
-        brands,
-        models,
-        vector);
+    return vector == queryVector ? this : with(items, features, brands, models, vector);
   }
 
   /**

@@ -517,7 +517,7 @@ public final class RankingFeatures {
     return !t.isEmpty() && Collections.disjoint(t, q.colours);
   }
 
-  /** Quantities of a title by unit, by title: titles repeat across queries. */
+  /** Quantities of a title (or brand) by unit, by text: titles repeat across queries. */
   private final TitleCache<Map<String, Set<String>>> titleQuantities = new TitleCache<>();
 
   /**
@@ -528,22 +528,16 @@ public final class RankingFeatures {
    * are compared exactly; a length, weight or volume the title gives only in other units of its
    * dimension is converted ({@link #SAME_QUANTITY_TOLERANCE}). Data sizes and frequencies are
    * compared per unit only: a title naming memory in GB and storage in TB names two things, not one
-   * in two units.
-   */
-  boolean quantityConflict(QueryTerms q, String title) {
-    return quantityConflict(q, title, "");
-  }
-
-  /**
-   * {@link #quantityConflict(QueryTerms, String)} for a product of {@code brand}: a quantity of the
-   * query that the brand spells ("3M") names the brand, not a size, and is not compared.
+   * in two units. A quantity of the query that the product's {@code brand} spells ("3M") names the
+   * brand, not a size, and is not compared.
    */
   boolean quantityConflict(QueryTerms q, String title, String brand) {
     if (q.quantities.isEmpty()) {
       return false;
     }
     Map<String, Set<String>> t = titleQuantities.get(title, RankingFeatures::quantities);
-    Map<String, Set<String>> b = brand.isBlank() ? Map.of() : quantities(brand);
+    Map<String, Set<String>> b =
+        brand.isBlank() ? Map.of() : titleQuantities.get(brand, RankingFeatures::quantities);
     for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
       Set<String> values = e.getValue();
       Set<String> spelt = b.get(e.getKey());
