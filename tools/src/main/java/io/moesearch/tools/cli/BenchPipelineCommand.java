@@ -285,7 +285,8 @@ final class BenchPipelineCommand extends CliCommand {
    * Each pipeline is fresh but the JVM is not: code the first pipeline made the JIT compile serves
    * the later ones, so whichever mode ran first was measured colder (measured: cache off ran 10-15%
    * faster second than first). In ABBA order both modes sit at the same mean position, which
-   * cancels such a drift if it is linear.
+   * cancels such a drift if it is linear; the one the ceiling causes is not, and the JIT is settled
+   * again after it, before the first of these runs.
    */
   static List<Boolean> cacheOrder(List<Boolean> modes) {
     return modes.size() == 1 ? modes : List.of(true, false, false, true);
