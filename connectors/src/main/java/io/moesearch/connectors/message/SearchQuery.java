@@ -8,8 +8,7 @@ package io.moesearch.connectors.message;
  *
  * <p>Character limits count Unicode code points, as JSON Schema {@code maxLength} does.
  *
- * @param queryId caller-chosen id, non-blank, at most {@value #MAX_ID_CHARS} characters, no control
- *     characters (U+0000–U+001F, U+007F–U+009F)
+ * @param queryId caller-chosen id, non-blank, at most {@value #MAX_ID_CHARS} characters
  * @param text query text, non-blank
  * @param topK number of results wanted, {@value #MIN_TOP_K}..{@value #MAX_TOP_K}
  * @param filters optional constraints, may be {@code null}
@@ -38,11 +37,6 @@ public record SearchQuery(
     if (codePoints(queryId) > MAX_ID_CHARS) {
       throw new IllegalArgumentException(
           "query_id must be at most " + MAX_ID_CHARS + " characters, got " + codePoints(queryId));
-    }
-    if (queryId.chars().anyMatch(Character::isISOControl)) {
-      // Echoed in logs and results: a line break would forge a log line.
-      throw new IllegalArgumentException(
-          "query_id must not contain control characters (line breaks, tabs, NUL)");
     }
     Checks.requireNonBlank(text, "text");
     if (topK < MIN_TOP_K || topK > MAX_TOP_K) {

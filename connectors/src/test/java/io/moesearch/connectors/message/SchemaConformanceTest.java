@@ -172,8 +172,6 @@ class SchemaConformanceTest {
         "{\"text\":\"tv\"}",
         "{\"query_id\":7,\"text\":\"tv\"}",
         "{\"query_id\":\"  \",\"text\":\"tv\"}",
-        "{\"query_id\":\"q\\nforged log line\",\"text\":\"tv\"}",
-        "{\"query_id\":\"q\\u0000\",\"text\":\"tv\"}",
         "{\"query_id\":\"q\"}",
         "{\"query_id\":\"q\",\"text\":[\"tv\"]}",
         "{\"query_id\":\"q\",\"text\":\" \"}",
