@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.StageLatency;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
@@ -53,13 +54,44 @@ final class QueryFailures implements Serializable {
     return failures == null ? 0 : failures.getCount();
   }
 
-  /** Counts a failure of any record (not only a query) and logs it, rate-limited. */
+  /**
+   * Counts a failure of any record (not only a query) and logs it, rate-limited; {@code what}
+   * (which may quote a client's query id or text) is logged {@linkplain #printable printable}.
+   */
   void record(Logger log, String what, Throwable e) {
     failures.inc();
     long n = failures.getCount();
     if (FailureLogging.logs(n)) {
-      log.warn("{}: {} failed ({} so far); went on without it", stage, what, n, e);
+      log.warn("{}: {} failed ({} so far); went on without it", stage, printable(what), n, e);
     }
+  }
+
+  /** Characters of a client's value a log line quotes; the rest is cut ("…"). */
+  static final int MAX_LOGGED_CHARS = 512;
+
+  /**
+   * {@code s} as one log line: control characters (U+0000–U+001F, U+007F–U+009F: line breaks, tabs,
+   * NUL, escape sequences) written as a backslash, "u" and four hex digits, so a query id cannot
+   * forge log lines or terminal output; at most {@value #MAX_LOGGED_CHARS} of its characters.
+   */
+  static String printable(String s) {
+    if (s == null) {
+      return "null";
+    }
+    int n = Math.min(s.length(), MAX_LOGGED_CHARS);
+    if (n < s.length() && Character.isHighSurrogate(s.charAt(n - 1))) {
+      n--; // never half a character
+    }
+    StringBuilder b = new StringBuilder(n + 16);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c)) {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return n < s.length() ? b.append('…').toString() : b.toString();
   }
 
   /** The dead letter of {@code q}, failed with {@code e}. */
