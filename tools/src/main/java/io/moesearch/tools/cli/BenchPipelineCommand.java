@@ -85,9 +85,9 @@ final class BenchPipelineCommand extends CliCommand {
   @Option(
       names = "--skip-jvm-warmup",
       description =
-          "No unmeasured pipeline first (by default one runs, cache on, rounds of never-seen"
+          "No unmeasured pipelines (by default one runs first, cache on, rounds of never-seen"
               + " queries until the JIT compiler has settled, so that no measured run is the"
-              + " JVM's warm-up).")
+              + " JVM's warm-up, and another after the ceiling).")
   private boolean skipJvmWarmup;
 
   @Mixin private JitWarmUpOptions jitWarmUp;
