@@ -150,8 +150,7 @@ final class BenchPipelineCommand extends CliCommand {
       // changed on the next pipeline (measured: JIT compiler threads 2.7 s of CPU in the first
       // measured run after it, 1.5, 0.7 and 0.5 s in the three after that, ~14% of the first run's
       // CPU). That drift is not linear, so ABBA would charge most of it to the mode that runs
-      // first.
-      // A second unmeasured pipeline settles the JIT again; the ABBA order takes what is left.
+      // first. A second unmeasured pipeline settles the JIT again; ABBA takes what is left.
       System.out.println("JIT re-settle pipeline after the ceiling (not measured)");
       report.warmUpAfterCeiling = settleJit(config, artifact, warmTexts, rate, "jit-resettle");
     }
