@@ -7,6 +7,7 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
+import io.moesearch.core.util.Texts;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -78,20 +79,17 @@ final class QueryFailures implements Serializable {
     if (s == null) {
       return "null";
     }
-    int n = Math.min(s.length(), MAX_LOGGED_CHARS);
-    if (n < s.length() && Character.isHighSurrogate(s.charAt(n - 1))) {
-      n--; // never half a character
-    }
-    StringBuilder b = new StringBuilder(n + 16);
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+    String kept = Texts.cut(s, MAX_LOGGED_CHARS);
+    StringBuilder b = new StringBuilder(kept.length() + 16);
+    for (int i = 0; i < kept.length(); i++) {
+      char c = kept.charAt(i);
       if (Character.isISOControl(c)) {
         b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);
       }
     }
-    return n < s.length() ? b.append('…').toString() : b.toString();
+    return kept.length() < s.length() ? b.append('…').toString() : b.toString();
   }
 
   /** The dead letter of {@code q}, failed with {@code e}. */
