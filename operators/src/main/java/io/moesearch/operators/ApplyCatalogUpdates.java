@@ -3,6 +3,7 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.IndexBuilder;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.gate.ExpertAssigner;
@@ -10,14 +11,17 @@ import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.DeltaEntry;
+import io.moesearch.core.live.ExpertMembership;
 import io.moesearch.core.live.LivePatch;
 import io.moesearch.core.live.Unapplied;
 import io.moesearch.core.live.UpsertSignature;
 import io.moesearch.state.StateDescriptors;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,14 +40,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies catalogue updates, keyed by product id, in {@code ts} order ({@link CatalogChanges}):
  * keeps each changed product's newest state in keyed state ({@link
- * StateDescriptors#catalogProduct}) and emits its new state to every serving slot ({@link
- * SlotDelta}): an upserted product to the slots of its experts (the index build's assignment with
- * the served artifact's gate and settings, boundary replication included) and the lexical shards,
- * hidden everywhere else. Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale}
- * (an older {@code ts} than the applied one or a remembered delete, or a patch of an unknown or
- * deleted product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch
- * or delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
- * patch of a deleted product): these two are not applied but remembered ({@link
+ * StateDescriptors#catalogProduct}) and emits its new state to the serving slots that may hold it
+ * ({@link SlotDelta}): an upserted product to the slots of its experts (the index build's
+ * assignment with the served artifact's gate and settings, boundary replication included) and the
+ * lexical shards, hidden in the other expert slots that may hold an older state of it (their
+ * artifact index holds it, in this version or the one before, or it was last sent upserted there:
+ * {@link StateDescriptors#catalogLiveSlots}); a patch or delete to those slots and the lexical
+ * shards. Every other expert slot gets its entry too (a version swapped in later may hold the
+ * product there), gathered in bulk by {@link ApplyCatalogUpdatesOperator} (at once, one record
+ * each, without it). Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale} (an
+ * older {@code ts} than the applied one or a remembered delete, or a patch of an unknown or deleted
+ * product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch or delete
+ * of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a patch of a
+ * deleted product): these two are not applied but remembered ({@link
  * StateDescriptors#catalogUnapplied}, for {@code catalog.tombstone-ttl-ms}), so an older upsert
  * arriving after them is stale or takes the newer patch's price and stock; {@code
  * catalogUpdatesHeldBack} (an update that arrived before an earlier one of its product, see {@link
@@ -80,7 +89,31 @@ public final class ApplyCatalogUpdates
 
   private transient Counter versionsRejected;
 
+  /**
+   * Takes the entries of the expert slots that do not hold a product, to send them in bulk.
+   *
+   * @see ApplyCatalogUpdatesOperator
+   */
+  interface Completion {
+    void add(int slot, DeltaEntry entry, long appliedAtMillis);
+  }
+
+  /** {@code null}: every entry goes out at once, one record each. */
+  private transient Completion completion;
+
+  /** Sends the entries of the slots that do not hold a product through {@code c}. */
+  void completeThrough(Completion c) {
+    this.completion = c;
+  }
+
   private transient CatalogChanges changes;
+
+  /**
+   * The version adopted before {@link #changes}' ({@code null}: none since this subtask started):
+   * requests routed with it may still be searched, so its slots that hold a product get the
+   * product's updates too.
+   */
+  private transient CatalogChanges previous;
 
   /** The assigning version's lexical index, for the BM25 scores in upserts' signatures. */
   private transient ExpertIndex lexical;
@@ -103,6 +136,14 @@ public final class ApplyCatalogUpdates
   private transient ValueState<UpsertSignature> signature;
 
   private transient ValueState<Long> appliedSeq;
+
+  /**
+   * The expert slots the product's state was last sent upserted to ({@link
+   * StateDescriptors#catalogLiveSlots}; empty when it is not upserted, {@code null} for a product
+   * applied before the state existed: any slot may hold it).
+   */
+  private transient ValueState<int[]> liveSlots;
+
   private transient MapState<Long, ProductUpdate> pending;
   private transient Counter duplicates;
   private transient Counter heldBack;
@@ -186,6 +227,7 @@ public final class ApplyCatalogUpdates
     unapplied = getRuntimeContext().getState(StateDescriptors.catalogUnapplied(tombstoneTtlMillis));
     signature = getRuntimeContext().getState(StateDescriptors.catalogSignature());
     appliedSeq = getRuntimeContext().getState(StateDescriptors.catalogAppliedSeq());
+    liveSlots = getRuntimeContext().getState(StateDescriptors.catalogLiveSlots());
     pending = getRuntimeContext().getMapState(StateDescriptors.catalogPending(ProductUpdate.class));
     var metrics = getRuntimeContext().getMetricGroup();
     applied = metrics.counter("catalogUpdatesApplied");
@@ -201,15 +243,16 @@ public final class ApplyCatalogUpdates
   /** Assigns, fans out and signs with {@code artifact} from now on. */
   private void adopt(IndexArtifact artifact) {
     Manifest.GateInfo g = artifact.manifest().gate();
-    ExpertIndex previous = lexical;
+    ExpertIndex previousLexical = lexical;
     lexical = artifact.openLexical();
-    if (previous != null) {
-      previous.close();
+    if (previousLexical != null) {
+      previousLexical.close();
     }
     version = artifact.version();
     versionAncestors = ServingVersions.ancestors(artifact);
     Set<String> ids = new HashSet<>(artifact.ids());
     Set<String> outOfStock = artifact.outOfStock();
+    this.previous = changes;
     changes =
         new CatalogChanges(
             new ExpertAssigner(
@@ -217,7 +260,24 @@ public final class ApplyCatalogUpdates
             artifact.placement(),
             ExpertRequest.LEXICAL_SHARDS,
             ids::contains,
-            id -> !outOfStock.contains(id));
+            id -> !outOfStock.contains(id),
+            membership(artifact));
+  }
+
+  /**
+   * Which experts hold a product in {@code artifact} ({@code members.bin}); {@code null} (every
+   * slot gets every update, as before targeted fan-out) when the file cannot be read.
+   */
+  private static ExpertMembership membership(IndexArtifact artifact) {
+    try {
+      return ExpertMembership.of(artifact.ids(), IndexBuilder.readMembers(artifact.dir()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "expert membership of {} not read: every catalogue update goes to every expert slot",
+          artifact.dir(),
+          e);
+      return null;
+    }
   }
 
   /** How often {@link #follow} reads {@code LATEST}; 0 without a watched root. */
@@ -285,14 +345,14 @@ public final class ApplyCatalogUpdates
   }
 
   /**
-   * Fans the current key's kept state out again over the serving layout, to the expert slots only
-   * (the lexical shards do not depend on it), as {@linkplain SlotDelta#relaid re-laid} entries: a
-   * slot that already holds the product at a newer {@code ts} keeps it, one that holds the same
-   * update under the old layout takes the new layout's kind, a new slot takes it. An upserted
-   * product keeps the experts it was assigned when applied (its signature's) while the version
-   * keeps them (the one it was signed under, or a compaction or gate update of it), so the query
-   * cache's view of it stays right; after a full rebuild (other experts) the new gate assigns it.
-   * Must be called with {@code kept} the current key's {@link StateDescriptors#catalogProduct}.
+   * Fans the current key's kept state out again over the serving layout, to every expert slot at
+   * once (the lexical shards do not depend on it), as {@linkplain SlotDelta#relaid re-laid}
+   * entries: a slot that already holds the product at a newer {@code ts} keeps it, one that holds
+   * the same update under the old layout takes the new layout's kind, a new slot takes it. An
+   * upserted product keeps the experts it was assigned when applied (its signature's) while the
+   * version keeps them (the one it was signed under, or a compaction or gate update of it), so the
+   * query cache's view of it stays right; after a full rebuild (other experts) the new gate assigns
+   * it. Must be called with {@code kept} the current key's {@link StateDescriptors#catalogProduct}.
    *
    * @return whether the product had a kept state
    */
@@ -307,10 +367,43 @@ public final class ApplyCatalogUpdates
         s != null
             && s.bm25Version() != null
             && (s.bm25Version().equals(version) || versionAncestors.contains(s.bm25Version()));
-    for (CatalogChanges.SlotEntry e : changes.relayout(kept, sameExperts ? s.experts() : null)) {
+    int[] experts =
+        kept.kind() != DeltaEntry.Kind.LIVE
+            ? null
+            : sameExperts ? s.experts() : changes.experts(kept.vector());
+    for (CatalogChanges.SlotEntry e : changes.relayout(kept, experts)) {
       out.accept(new SlotDelta(e.slot(), e.entry(), 0, nowMillis, true));
     }
+    liveSlots.update(experts == null ? new int[0] : changes.slotsOf(experts));
     return true;
+  }
+
+  /**
+   * The expert slots that may hold an older state of the current key's product: those whose
+   * artifact index holds it in the version applied with and the one before it, and those it was
+   * last sent upserted to; every slot of both layouts when that is not recorded (a product applied
+   * before {@link #liveSlots} existed).
+   *
+   * @param current the product's applied state ({@code null}: none, so no slot holds an upserted
+   *     copy)
+   */
+  private BitSet mayHold(String productId, DeltaEntry current) throws Exception {
+    BitSet slots = new BitSet();
+    for (CatalogChanges c : previous == null ? List.of(changes) : List.of(changes, previous)) {
+      c.markArtifactSlots(productId, slots);
+    }
+    int[] before = current == null ? new int[0] : liveSlots.value();
+    if (before == null) {
+      slots.set(0, changes.placement().slots());
+      if (previous != null) {
+        slots.set(0, previous.placement().slots());
+      }
+    } else {
+      for (int s : before) {
+        slots.set(s);
+      }
+    }
+    return slots;
   }
 
   @Override
@@ -442,8 +535,14 @@ public final class ApplyCatalogUpdates
         // failed update leaves the product's state as it was.
         UpsertSignature upsert =
             next.kind() == DeltaEntry.Kind.LIVE ? signed(u.op(), next, appliedAt) : null;
-        List<CatalogChanges.SlotEntry> slots = changes.fanOut(next);
+        int[] live =
+            next.kind() == DeltaEntry.Kind.LIVE
+                ? changes.slotsOf(changes.experts(next.vector()))
+                : new int[0];
+        BitSet mayHold = mayHold(u.productId(), current);
+        List<CatalogChanges.SlotEntry> slots = changes.fanOut(next, live, mayHold, true);
         state.update(next);
+        liveSlots.update(live);
         signature.update(upsert);
         remember(remembered, r.unapplied());
         applied.inc();
@@ -467,6 +566,26 @@ public final class ApplyCatalogUpdates
                 next.ts()));
         for (CatalogChanges.SlotEntry e : slots) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
+        }
+        // Every other expert slot gets the entry too (a version swapped in later may hold the
+        // product there), in bulk through the operator: one record per slot and interval.
+        BitSet rest = new BitSet();
+        rest.set(0, changes.placement().slots());
+        for (CatalogChanges.SlotEntry e : slots) {
+          if (e.slot() >= 0) {
+            rest.clear(e.slot());
+          }
+        }
+        DeltaEntry elsewhere =
+            next.kind() == DeltaEntry.Kind.LIVE
+                ? DeltaEntry.hidden(next.productId(), next.ts())
+                : next;
+        for (int s = rest.nextSetBit(0); s >= 0; s = rest.nextSetBit(s + 1)) {
+          if (completion == null) {
+            out.collect(new SlotDelta(s, elsewhere, u.producedAtMillis(), appliedAt));
+          } else {
+            completion.add(s, elsewhere, appliedAt);
+          }
         }
       }
     }

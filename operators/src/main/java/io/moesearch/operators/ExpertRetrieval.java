@@ -584,25 +584,26 @@ public final class ExpertRetrieval
   @Override
   public void processElement2(SlotDelta d, Context ctx, Collector<PartialResult> out)
       throws Exception {
-    try {
-      applyDelta(d, ctx);
-    } catch (RuntimeException | StackOverflowError e) {
-      Cancellation.rethrow(e);
-      // An entry this slot cannot index would fail the task on every replay: count it and go on.
-      deltaFailures.inc();
-      if (FailureLogging.logs(deltaFailures.getCount())) {
-        LOG.warn("delta of product {} not applied to slot {}", d.entry().productId(), d.slot(), e);
-      }
-    }
-  }
-
-  private void applyDelta(SlotDelta d, Context ctx) throws Exception {
-    LiveSlot s = liveSlot(ctx.getCurrentKey());
     long now = System.currentTimeMillis();
     if (d.appliedAtMillis() > 0) {
       deltaLag.record(now, now - d.appliedAtMillis());
     }
-    DeltaEntry e = d.entry();
+    for (DeltaEntry e : d.entries()) {
+      try {
+        applyDelta(d, e, now, ctx);
+      } catch (RuntimeException | StackOverflowError x) {
+        Cancellation.rethrow(x);
+        // An entry this slot cannot index would fail the task on every replay: count it, go on.
+        deltaFailures.inc();
+        if (FailureLogging.logs(deltaFailures.getCount())) {
+          LOG.warn("delta of product {} not applied to slot {}", e.productId(), d.slot(), x);
+        }
+      }
+    }
+  }
+
+  private void applyDelta(SlotDelta d, DeltaEntry e, long now, Context ctx) throws Exception {
+    LiveSlot s = liveSlot(ctx.getCurrentKey());
     if (alreadyFolded(ctx.getCurrentKey(), e)) {
       // Older than what the compacted version this slot serves folded for the product (index
       // compact read further than this job had applied): the version already holds a newer state.
@@ -612,7 +613,7 @@ public final class ExpertRetrieval
     if (s.apply(e, d.relaid())) {
       delta.put(e.productId(), e);
       deltaApplied.inc();
-      if (!d.relaid()) {
+      if (!d.relaid() && d.producedAtMillis() > 0) {
         updateToSearchable.update(Math.max(0, now - d.producedAtMillis()));
       }
     } else if (s == lexicalLive && s.entry(e.productId()).ts() == e.ts()) {

@@ -1,6 +1,9 @@
 package io.moesearch.operators;
 
 import io.moesearch.core.live.DeltaEntry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One serving slot's share of an applied catalogue update: what the slot does with the product from
@@ -15,16 +18,62 @@ import io.moesearch.core.live.DeltaEntry;
  * @param relaid whether this is a product's kept state fanned out again over a new serving layout
  *     (not a new update): it replaces the slot's entry of the same {@code ts} if that is of another
  *     kind ({@link io.moesearch.core.live.LiveSlot#apply(DeltaEntry, boolean)})
+ * @param more further entries for the same slot, applied after {@code entry} in order (a bulk
+ *     record: the entries of products the slot does not hold, {@link ApplyCatalogUpdatesOperator});
+ *     {@code producedAtMillis} is then 0 and {@code appliedAtMillis} the oldest entry's
  */
 public record SlotDelta(
-    int slot, DeltaEntry entry, long producedAtMillis, long appliedAtMillis, boolean relaid) {
+    int slot,
+    DeltaEntry entry,
+    long producedAtMillis,
+    long appliedAtMillis,
+    boolean relaid,
+    DeltaEntry[] more) {
   public SlotDelta {
-    if (entry == null) {
-      throw new IllegalArgumentException("entry is required");
+    if (entry == null || more == null) {
+      throw new IllegalArgumentException("entry and more are required");
+    }
+    for (DeltaEntry e : more) {
+      if (e == null) {
+        throw new IllegalArgumentException("more holds no null entry");
+      }
     }
     if (slot < -ExpertRequest.LEXICAL_SHARDS) {
       throw new IllegalArgumentException("slot must be >= " + -ExpertRequest.LEXICAL_SHARDS);
     }
+  }
+
+  private static final DeltaEntry[] NONE = new DeltaEntry[0];
+
+  /** One entry. */
+  public SlotDelta(
+      int slot, DeltaEntry entry, long producedAtMillis, long appliedAtMillis, boolean relaid) {
+    this(slot, entry, producedAtMillis, appliedAtMillis, relaid, NONE);
+  }
+
+  /**
+   * A bulk record: {@code entries} (at least one) in order, the oldest applied at {@code
+   * appliedAtMillis}.
+   */
+  public static SlotDelta bulk(int slot, List<DeltaEntry> entries, long appliedAtMillis) {
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException("a bulk record holds at least one entry");
+    }
+    return new SlotDelta(
+        slot,
+        entries.get(0),
+        0,
+        appliedAtMillis,
+        false,
+        entries.subList(1, entries.size()).toArray(DeltaEntry[]::new));
+  }
+
+  /** Every entry of this record, in order. */
+  public List<DeltaEntry> entries() {
+    List<DeltaEntry> all = new ArrayList<>(1 + more.length);
+    all.add(entry);
+    all.addAll(Arrays.asList(more));
+    return all;
   }
 
   /** A new update's delta. */

@@ -7,6 +7,7 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.artifact.IndexBuilder;
 import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
@@ -14,6 +15,8 @@ import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.index.IndexBuildSettings;
+import io.moesearch.core.index.VectorEncoding;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.testing.SmallIndex;
@@ -357,6 +360,71 @@ class ApplyCatalogUpdatesLayoutTest {
             .map(SlotDelta::slot)
             .toList();
     assertThat(live).as("slots the upsert is searchable in after the rebuild").contains(newHome);
+  }
+
+  /**
+   * A full rebuild with the same layout (4 experts, 4 slots) but another gate (another seed), so
+   * its experts hold other products: an update reaches only the slots whose artifact index holds
+   * its product, so a product deleted before the swap was hidden only on the old version's slots.
+   * apply-catalog-updates follows LATEST and fans every kept state out over the new version's
+   * experts too, so the deleted product stays hidden on the slots that hold it in the rebuild, also
+   * after a restart on it.
+   */
+  @Test
+  void aRebuildWithOtherMembersHidesWhatWasDeletedBeforeItOnItsNewExperts() throws Exception {
+    buildRoot("members");
+    start();
+    Path v2 =
+        IndexBuilder.buildLocally(
+            catalog,
+            model,
+            new IndexBuildSettings(
+                EXPERTS, 10, 7L, 0.05, 0.5, 2, VectorEncoding.FLOAT32, 16, 100, 32),
+            tmp.resolve("members-staging"),
+            2,
+            n -> {});
+    int[][] membersA = IndexBuilder.readMembers(dirA);
+    int[][] membersB = IndexBuilder.readMembers(v2);
+    List<String> ids = IndexArtifact.load(v2, 384).ids();
+    assertThat(ids).isEqualTo(a.ids());
+    // Products the rebuild places in an expert
+    // whose index in A does not hold them.
+    List<int[]> moved = new java.util.ArrayList<>(); // {ordinal, new expert}
+    for (int e = 0; e < EXPERTS && moved.size() < 2; e++) {
+      for (int ord : membersB[e]) {
+        int o = ord;
+        if (Arrays.stream(membersA[e]).noneMatch(x -> x == o)) {
+          moved.add(new int[] {ord, e});
+          if (moved.size() == 2) {
+            break;
+          }
+        }
+      }
+    }
+    assertThat(moved).as("the rebuild moves products between experts").hasSize(2);
+    Product deleted = catalog.products().get(moved.get(0)[0]);
+    Product patched = catalog.products().get(moved.get(1)[0]);
+    assertThat(deleted.id()).isEqualTo(ids.get(moved.get(0)[0]));
+    send(delete(deleted.id(), 5));
+    // The rebuild goes live after the delete: moved under the root, LATEST pointed at it.
+    Path dirB = root.resolve(v2.getFileName());
+    Files.move(v2, dirB);
+    IndexBuilder.markLatest(root, dirB.getFileName().toString());
+    int before = apply.extractOutputValues().size();
+    apply.setProcessingTime(ApplyCatalogUpdates.DEFAULT_WATCH_INTERVAL_MS + 1);
+    forward(before);
+    int eDeleted = moved.get(0)[1];
+    int ePatched = moved.get(1)[1];
+    assertThat(search(dirB, deleted.title(), eDeleted, eDeleted))
+        .as("the rebuild's expert of a product deleted before it")
+        .doesNotContain(deleted.id());
+    assertThat(search(dirB, patched.title(), ePatched, ePatched))
+        .as("control: the rebuild's expert finds a product by its title")
+        .contains(patched.id());
+    restart(() -> {});
+    assertThat(search(dirB, deleted.title(), eDeleted, eDeleted))
+        .as("after a restart on the rebuild")
+        .doesNotContain(deleted.id());
   }
 
   /**

@@ -189,6 +189,115 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * An update goes at once only to the expert slots that may hold its product, and to the lexical
+   * shards: an artifact product whose text changed goes upserted to its new experts' slots and
+   * hidden to those whose artifact index holds it; every other expert slot gets its entry in bulk
+   * (one record per slot, every {@link ApplyCatalogUpdatesOperator#BULK_INTERVAL_MS} ms, and before
+   * a checkpoint barrier). Before, each update went to every slot at once (144 records with the
+   * shipped index), and the retrieval task, which reads its two inputs in turn, applied them one
+   * per request under load.
+   */
+  @Test
+  void anUpdateGoesAtOnceOnlyToTheSlotsThatMayHoldItsProductAndInBulkToTheRest() throws Exception {
+    apply.close();
+    apply =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new ApplyCatalogUpdatesOperator(new ApplyCatalogUpdates(dir.toString())),
+                ProductUpdate::productId,
+                Types.STRING));
+    apply.open();
+    Product original = catalog.products().get(0);
+    String id = original.id();
+    assertThat(artifact.ids().get(0)).isEqualTo(id);
+    int[][] members = io.moesearch.core.artifact.IndexBuilder.readMembers(artifact.dir());
+    Set<Integer> home = new java.util.TreeSet<>();
+    for (int e = 0; e < members.length; e++) {
+      if (Arrays.stream(members[e]).anyMatch(ord -> ord == 0)) {
+        home.add(e);
+      }
+    }
+    assertThat(home).as("the artifact places it").isNotEmpty();
+    Product moved = new Product(id, "qqzzv hovercraft skates deluxe", "Zed", "HS1", "", 12.0, null);
+    Set<Integer> live =
+        Arrays.stream(expertsOf(moved.searchableText())).boxed().collect(Collectors.toSet());
+    Set<Integer> mayHold = new java.util.TreeSet<>(home);
+    mayHold.addAll(live);
+    assertThat(mayHold)
+        .as("a product the change moves: a slot that holds none of it")
+        .hasSizeLessThan(EXPERTS);
+
+    List<SlotDelta> now = send(upsert(moved, null, 10));
+    assertThat(now.stream().filter(d -> d.slot() < 0)).hasSize(ExpertRequest.LEXICAL_SHARDS);
+    assertThat(now.stream().filter(d -> d.slot() >= 0).map(SlotDelta::slot))
+        .as("at once: its artifact experts' slots and its new ones, nothing else")
+        .containsExactlyInAnyOrderElementsOf(mayHold);
+    for (SlotDelta d : now) {
+      if (d.slot() >= 0) {
+        assertThat(d.entry().kind())
+            .as("slot " + d.slot())
+            .isEqualTo(live.contains(d.slot()) ? DeltaEntry.Kind.LIVE : DeltaEntry.Kind.HIDDEN);
+      }
+    }
+    for (int e : home) {
+      if (!live.contains(e)) {
+        assertThat(ids(search(original.title(), e, null)))
+            .as("hidden at once where the artifact holds it")
+            .doesNotContain(id);
+      }
+    }
+
+    List<SlotDelta> bulk =
+        forwardNew(() -> apply.setProcessingTime(ApplyCatalogUpdatesOperator.BULK_INTERVAL_MS));
+    Set<Integer> rest = new java.util.TreeSet<>();
+    for (int e = 0; e < EXPERTS; e++) {
+      if (!mayHold.contains(e)) {
+        rest.add(e);
+      }
+    }
+    assertThat(bulk)
+        .extracting(SlotDelta::slot)
+        .as("then every other expert slot, one record each")
+        .containsExactlyElementsOf(rest);
+    assertThat(bulk)
+        .allSatisfy(
+            d ->
+                assertThat(d.entries())
+                    .extracting(DeltaEntry::kind, DeltaEntry::productId)
+                    .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(DeltaEntry.Kind.HIDDEN, id)));
+
+    List<SlotDelta> deleted = send(delete(id, 20));
+    assertThat(deleted.stream().filter(d -> d.slot() >= 0).map(SlotDelta::slot))
+        .as("a delete reaches at once the artifact's slots and those it was upserted into")
+        .containsExactlyInAnyOrderElementsOf(mayHold);
+    assertThat(deleted).allMatch(d -> d.entry().kind() == DeltaEntry.Kind.HIDDEN);
+    for (int e : live) {
+      assertThat(ids(search(moved.title(), e, null))).doesNotContain(id);
+    }
+    assertThat(forwardNew(() -> apply.prepareSnapshotPreBarrier(2)))
+        .extracting(SlotDelta::slot)
+        .as("a checkpoint barrier sends the gathered entries first")
+        .containsExactlyElementsOf(rest);
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code step} and forwards what the apply emitted meanwhile to the retrieval. */
+  private List<SlotDelta> forwardNew(Step step) throws Exception {
+    int before = apply.extractOutputValues().size();
+    step.run();
+    List<SlotDelta> out = apply.extractOutputValues();
+    List<SlotDelta> fresh = List.copyOf(out.subList(before, out.size()));
+    for (SlotDelta d : fresh) {
+      retrieval.processElement2(new StreamRecord<>(d));
+    }
+    return fresh;
+  }
+
+  /**
    * Every change but a delete tells the cache and the merge the product's live price and stock:
    * also an upsert, and a patch of an upserted product (which keeps its upsert signature: its text
    * is the upsert's). Before, those carried no live values, so the merge's fence let a slot that

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -229,6 +230,8 @@ public final class StateDescriptors {
   /** Catalogue updates: how many numbered updates of the product were applied (keyed by id). */
   public static final String CATALOG_APPLIED_SEQ = "catalog-applied-seq";
 
+  public static final String CATALOG_LIVE_SLOTS = "catalog-live-slots";
+
   /** Catalogue updates: numbered updates that came before an earlier one (keyed by id). */
   public static final String CATALOG_PENDING = "catalog-pending";
 
@@ -257,6 +260,16 @@ public final class StateDescriptors {
    */
   public static ListStateDescriptor<String> catalogLayout() {
     return new ListStateDescriptor<>(CATALOG_LAYOUT, Types.STRING);
+  }
+
+  /**
+   * The expert slots a product's state was last sent upserted to ({@code ApplyCatalogUpdates}): its
+   * later updates go there too, wherever the version's experts hold it. Empty when the product is
+   * not upserted; absent for a product applied before this state existed (every slot then).
+   */
+  public static ValueStateDescriptor<int[]> catalogLiveSlots() {
+    return new ValueStateDescriptor<>(
+        CATALOG_LIVE_SLOTS, PrimitiveArrayTypeInfo.INT_PRIMITIVE_ARRAY_TYPE_INFO);
   }
 
   /** The number of the last update applied for a product ({@code ApplyCatalogUpdates}). */

@@ -4,6 +4,7 @@ import io.moesearch.core.catalog.Product;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -18,10 +19,16 @@ import java.util.function.Predicate;
  * upserted is {@link Outcome#UNKNOWN}; a patch of a deleted product is {@link Outcome#DELETED} (a
  * patch never resurrects a product).
  *
- * <p>Fan-out ({@link #fanOut}): an upserted product goes to the slots of the experts the {@link
- * ExpertAssigner} gives its embedding (the index build's rule, boundary replication included) and
- * every lexical shard; every other expert slot hides it, so a moved product leaves the experts it
- * no longer belongs to. Patches and deletes go to every slot.
+ * <p>Fan-out ({@link #fanOut(DeltaEntry)}): an upserted product goes to the slots of the experts
+ * the {@link ExpertAssigner} gives its embedding (the index build's rule, boundary replication
+ * included) and every lexical shard; every other expert slot hides it, so a moved product leaves
+ * the experts it no longer belongs to. Patches and deletes go to every slot.
+ *
+ * <p>Targeted fan-out ({@link #fanOut(DeltaEntry, int[], BitSet, boolean)}): the same entries, but
+ * only to the expert slots that may hold the product, which the caller names: the slots whose
+ * artifact index holds it ({@link #markArtifactSlots}, from the artifact's expert membership) and
+ * the slots it was upserted into before. A slot that holds none of it needs no entry (searching it
+ * cannot return the product), so an update reaches a few expert slots instead of every one.
  */
 public final class CatalogChanges {
   /** What became of one update. */
@@ -47,6 +54,9 @@ public final class CatalogChanges {
   private final Predicate<String> inArtifact;
   private final Predicate<String> inStockInArtifact;
 
+  /** The artifact's experts of each product; {@code null}: unknown (every slot may hold it). */
+  private final ExpertMembership membership;
+
   /** Over an artifact whose products are all in stock (a built one). */
   public CatalogChanges(
       ExpertAssigner assigner,
@@ -68,6 +78,20 @@ public final class CatalogChanges {
       int lexicalShards,
       Predicate<String> inArtifact,
       Predicate<String> inStockInArtifact) {
+    this(assigner, placement, lexicalShards, inArtifact, inStockInArtifact, null);
+  }
+
+  /**
+   * @param membership the experts whose artifact index holds each product; {@code null} when
+   *     unknown: then {@link #markArtifactSlots} marks every expert slot
+   */
+  public CatalogChanges(
+      ExpertAssigner assigner,
+      ExpertPlacement placement,
+      int lexicalShards,
+      Predicate<String> inArtifact,
+      Predicate<String> inStockInArtifact,
+      ExpertMembership membership) {
     if (assigner == null
         || placement == null
         || inArtifact == null
@@ -81,6 +105,7 @@ public final class CatalogChanges {
     this.lexicalShards = lexicalShards;
     this.inArtifact = inArtifact;
     this.inStockInArtifact = inStockInArtifact;
+    this.membership = membership;
   }
 
   /** For tests: membership in a fixed set. */
@@ -236,6 +261,75 @@ public final class CatalogChanges {
             ? null
             : experts != null ? experts : experts(kept.vector()),
         out);
+    return out;
+  }
+
+  /**
+   * Marks in {@code slots} the expert slots whose artifact index holds {@code productId} under this
+   * layout (every replica of its experts); every expert slot when the membership is unknown.
+   */
+  public void markArtifactSlots(String productId, BitSet slots) {
+    if (membership == null) {
+      slots.set(0, placement.slots());
+    } else {
+      markSlots(membership.experts(productId), slots);
+    }
+  }
+
+  /** The artifact's experts of each product; {@code null} when unknown. */
+  public ExpertMembership membership() {
+    return membership;
+  }
+
+  /**
+   * The slots of {@code experts}' replicas under this layout, ascending (unknown experts: none).
+   */
+  public int[] slotsOf(int[] experts) {
+    BitSet slots = new BitSet(placement.slots());
+    markSlots(experts, slots);
+    return slots.stream().toArray();
+  }
+
+  private void markSlots(int[] experts, BitSet slots) {
+    for (int e : experts) {
+      if (e >= 0 && e < placement.experts()) {
+        for (int s : placement.replicas(e)) {
+          slots.set(s);
+        }
+      }
+    }
+  }
+
+  /**
+   * A product's new state for the expert slots that may hold it and, with {@code lexical}, every
+   * lexical shard: an upserted ({@code LIVE}) {@code next} goes as it is to {@code liveSlots} and
+   * hidden to the other slots of {@code mayHold}; any other {@code next} goes to {@code liveSlots}
+   * and {@code mayHold} alike. Expert slots in ascending order, then the lexical shards.
+   *
+   * @param liveSlots the slots of the experts an upserted product joins ({@link #slotsOf}); empty
+   *     otherwise
+   * @param mayHold the other slots that may hold an older state of it: those whose artifact index
+   *     holds it ({@link #markArtifactSlots}, of every version still served) and those it was
+   *     upserted into before
+   */
+  public List<SlotEntry> fanOut(DeltaEntry next, int[] liveSlots, BitSet mayHold, boolean lexical) {
+    BitSet live = new BitSet();
+    for (int s : liveSlots) {
+      live.set(s);
+    }
+    BitSet all = (BitSet) mayHold.clone();
+    all.or(live);
+    List<SlotEntry> out = new ArrayList<>(all.cardinality() + (lexical ? lexicalShards : 0));
+    DeltaEntry elsewhere =
+        next.kind() == DeltaEntry.Kind.LIVE ? DeltaEntry.hidden(next.productId(), next.ts()) : next;
+    for (int s = all.nextSetBit(0); s >= 0; s = all.nextSetBit(s + 1)) {
+      out.add(new SlotEntry(s, live.get(s) ? next : elsewhere));
+    }
+    if (lexical) {
+      for (int l = 1; l <= lexicalShards; l++) {
+        out.add(new SlotEntry(-l, next));
+      }
+    }
     return out;
   }
 

@@ -270,7 +270,8 @@ public final class LiveSlot implements AutoCloseable {
 
     /**
      * Product id → its documents in {@link #base}, for the changed products it holds (the index is
-     * immutable); bounded by the index's size, since every slot sees every catalogue change.
+     * immutable); bounded by the index's size (a slot gets the changes of the products it may hold,
+     * and a lexical shard every change).
      */
     private final Map<String, int[]> docs = new HashMap<>();
 

@@ -125,6 +125,55 @@ class CatalogChangesTest {
     assertThat(patched.inStock()).isFalse();
   }
 
+  /**
+   * Targeted fan-out: with the artifact's membership known ("a" in expert 2, "b" in experts 0 and
+   * 1), an update reaches only the slots that may hold its product (the artifact's, those named as
+   * holding an upserted copy) and, unless re-laid, the lexical shards; every other slot holds none
+   * of it and gets nothing. Unknown membership marks every slot.
+   */
+  @Test
+  void aTargetedFanOutReachesOnlyTheSlotsThatMayHoldTheProduct() {
+    ExpertMembership members =
+        ExpertMembership.of(List.of("a", "b"), new int[][] {{1}, {1}, {0}, {}});
+    assertThat(members.experts("b")).containsExactly(0, 1);
+    assertThat(members.experts("zzz")).isEmpty();
+    CatalogChanges changes =
+        new CatalogChanges(
+            new ExpertAssigner(
+                new Gate(new float[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}),
+                0.05,
+                0.5,
+                2),
+            ExpertPlacement.identity(4),
+            1,
+            CatalogChanges.ids(Set.of("a", "b")),
+            id -> true,
+            members);
+    Product a = new Product("a", "re-worded", "", "", "", 1.0, null);
+    DeltaEntry moved = changes.upsert(null, a, null, 1, new float[] {0, 0, 0, 1}).next();
+    java.util.BitSet mayHold = new java.util.BitSet();
+    changes.markArtifactSlots("a", mayHold);
+    int[] live = changes.slotsOf(changes.experts(moved.vector()));
+    assertThat(changes.fanOut(moved, live, mayHold, true))
+        .extracting(e -> e.slot() + ":" + e.entry().kind())
+        .as("live in its new expert, hidden in its artifact expert, nothing elsewhere")
+        .containsExactly("2:HIDDEN", "3:LIVE", "-1:LIVE");
+    java.util.BitSet before = (java.util.BitSet) mayHold.clone();
+    before.set(3); // upserted there
+    assertThat(changes.fanOut(DeltaEntry.hidden("a", 2), new int[0], before, false))
+        .extracting(e -> e.slot() + ":" + e.entry().kind())
+        .as("a delete reaches the artifact's slot and the one it was upserted into; re-laid")
+        .containsExactly("2:HIDDEN", "3:HIDDEN");
+    java.util.BitSet b = new java.util.BitSet();
+    changes.markArtifactSlots("b", b);
+    assertThat(changes.fanOut(DeltaEntry.patched("b", 3, 2.0, true), new int[0], b, true))
+        .extracting(e -> e.slot() + ":" + e.entry().kind())
+        .containsExactly("0:PATCHED", "1:PATCHED", "-1:PATCHED");
+    java.util.BitSet unknown = new java.util.BitSet();
+    CHANGES.markArtifactSlots("a", unknown);
+    assertThat(unknown.cardinality()).as("membership unknown: every slot").isEqualTo(3);
+  }
+
   @Test
   void anUpsertGoesToItsExpertsWithBoundaryReplicationAndIsHiddenElsewhere() {
     float s = (float) Math.sqrt(0.5);
