@@ -280,6 +280,11 @@ public final class ApplyCatalogUpdates
     }
   }
 
+  /** The version applied with. */
+  String version() {
+    return version;
+  }
+
   /** How often {@link #follow} reads {@code LATEST}; 0 without a watched root. */
   long watchIntervalMillis() {
     return watchRoot == null ? 0 : watchIntervalMillis;

@@ -40,11 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p>Bulk entries: an update goes at once to the expert slots that may hold its product and to the
  * lexical shards (the few records a query waits for); every other expert slot gets its entry too,
  * since a version swapped in later may hold the product there, but gathered per slot and sent as
- * one record per slot every {@value #BULK_INTERVAL_MS} ms ({@link SlotDelta#bulk}; at most {@value
- * #BULK_MAX} entries each), and before every checkpoint barrier, so a checkpoint never holds an
- * applied update whose entries were not sent. The retrieval task reads its two inputs in turn, one
- * record each, so under a backlog of requests this is what keeps the delta from queueing: about 20
- * records per update instead of one per expert slot (144 with the shipped index).
+ * one record per slot every {@value #BULK_INTERVAL_MS} ms (a timer on the task's thread, so later
+ * while the task is busy; {@link SlotDelta#bulk}; at most {@value #BULK_MAX} entries each), at
+ * every version swap, and before every checkpoint barrier, so a checkpoint never holds an applied
+ * update whose entries were not sent. The retrieval task reads its two inputs in turn, one record
+ * each, so under a backlog of requests this is what keeps the delta from queueing: about 20 records
+ * per update instead of one per expert slot (144 with the shipped index).
  */
 public final class ApplyCatalogUpdatesOperator
     extends KeyedProcessOperator<String, ProductUpdate, SlotDelta> {
@@ -64,7 +65,7 @@ public final class ApplyCatalogUpdatesOperator
   private transient Counter relayFailures;
 
   /** How often the gathered bulk entries are sent (and before every checkpoint barrier). */
-  static final long BULK_INTERVAL_MS = 200;
+  static final long BULK_INTERVAL_MS = 1_000;
 
   /** A slot's gathered entries are sent at once when they reach this many. */
   static final int BULK_MAX = 512;
@@ -127,8 +128,14 @@ public final class ApplyCatalogUpdatesOperator
 
   /** Follows {@code LATEST} and, at a new serving layout, fans every kept state out over it. */
   private void follow() throws Exception {
-    if (function.follow(getProcessingTimeService().getCurrentProcessingTime())) {
-      sendBulk(); // the older entries first
+    String before = function.version();
+    boolean moved = function.follow(getProcessingTimeService().getCurrentProcessingTime());
+    if (!function.version().equals(before)) {
+      // Entries gathered for slots that may hold their products only in the version swapped in:
+      // out now, not a timer tick later (and before a relay's newer ones).
+      sendBulk();
+    }
+    if (moved) {
       relayAll("a version swap to serving layout " + function.layout());
     }
   }

@@ -12,7 +12,6 @@ import java.util.Map;
  * experts for all products (4 bytes per membership) plus the id map. Immutable.
  */
 public final class ExpertMembership {
-  private final List<String> ids;
   private final Map<String, Integer> ordinals;
 
   /** Product {@code o}'s experts are {@code experts[start[o] .. start[o + 1])}, ascending. */
@@ -20,9 +19,7 @@ public final class ExpertMembership {
 
   private final int[] experts;
 
-  private ExpertMembership(
-      List<String> ids, Map<String, Integer> ordinals, int[] start, int[] experts) {
-    this.ids = ids;
+  private ExpertMembership(Map<String, Integer> ordinals, int[] start, int[] experts) {
     this.ordinals = ordinals;
     this.start = start;
     this.experts = experts;
@@ -58,7 +55,7 @@ public final class ExpertMembership {
         experts[fill[ord]++] = e;
       }
     }
-    return new ExpertMembership(List.copyOf(ids), ordinals, start, experts);
+    return new ExpertMembership(ordinals, start, experts);
   }
 
   /** The experts whose index holds {@code productId}, ascending; empty when none does. */

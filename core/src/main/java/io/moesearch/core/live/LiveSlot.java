@@ -270,8 +270,8 @@ public final class LiveSlot implements AutoCloseable {
 
     /**
      * Product id → its documents in {@link #base}, for the changed products it holds (the index is
-     * immutable); bounded by the index's size (a slot gets the changes of the products it may hold,
-     * and a lexical shard every change).
+     * immutable); bounded by the index's size, since every slot sees every catalogue change (those
+     * of products it does not hold in bulk, a little later).
      */
     private final Map<String, int[]> docs = new HashMap<>();
 
