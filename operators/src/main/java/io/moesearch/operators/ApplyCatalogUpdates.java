@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
@@ -250,7 +251,10 @@ public final class ApplyCatalogUpdates
     }
     version = artifact.version();
     versionAncestors = ServingVersions.ancestors(artifact);
-    Set<String> ids = new HashSet<>(artifact.ids());
+    ExpertMembership membership = membership(artifact);
+    // The membership's id map when read: not a second set of every id.
+    Predicate<String> inArtifact =
+        membership != null ? membership::contains : new HashSet<>(artifact.ids())::contains;
     Set<String> outOfStock = artifact.outOfStock();
     this.previous = changes;
     changes =
@@ -259,9 +263,9 @@ public final class ApplyCatalogUpdates
                 artifact.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
             artifact.placement(),
             ExpertRequest.LEXICAL_SHARDS,
-            ids::contains,
+            inArtifact,
             id -> !outOfStock.contains(id),
-            membership(artifact));
+            membership);
   }
 
   /**
@@ -576,20 +580,15 @@ public final class ApplyCatalogUpdates
         // product there), in bulk through the operator: one record per slot and interval.
         BitSet rest = new BitSet();
         rest.set(0, changes.placement().slots());
-        for (CatalogChanges.SlotEntry e : slots) {
-          if (e.slot() >= 0) {
-            rest.clear(e.slot());
-          }
+        rest.andNot(mayHold);
+        for (int s : live) {
+          rest.clear(s);
         }
-        DeltaEntry elsewhere =
-            next.kind() == DeltaEntry.Kind.LIVE
-                ? DeltaEntry.hidden(next.productId(), next.ts())
-                : next;
-        for (int s = rest.nextSetBit(0); s >= 0; s = rest.nextSetBit(s + 1)) {
+        for (CatalogChanges.SlotEntry e : changes.fanOut(next, new int[0], rest, false)) {
           if (completion == null) {
-            out.collect(new SlotDelta(s, elsewhere, u.producedAtMillis(), appliedAt));
+            out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
           } else {
-            completion.add(s, elsewhere, appliedAt);
+            completion.add(e.slot(), e.entry(), appliedAt);
           }
         }
       }

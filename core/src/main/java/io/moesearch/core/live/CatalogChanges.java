@@ -238,12 +238,7 @@ public final class CatalogChanges {
 
   /** Every slot's entry for a product's new state. */
   public List<SlotEntry> fanOut(DeltaEntry next) {
-    List<SlotEntry> out = new ArrayList<>(placement.slots() + lexicalShards);
-    expertSlots(next, next.kind() == DeltaEntry.Kind.LIVE ? experts(next.vector()) : null, out);
-    for (int l = 1; l <= lexicalShards; l++) {
-      out.add(new SlotEntry(-l, next));
-    }
-    return out;
+    return fanOut(next, liveSlots(next, null), everySlot(), true);
   }
 
   /**
@@ -254,14 +249,24 @@ public final class CatalogChanges {
    * do not depend on the layout and get nothing.
    */
   public List<SlotEntry> relayout(DeltaEntry kept, int[] experts) {
-    List<SlotEntry> out = new ArrayList<>(placement.slots());
-    expertSlots(
-        kept,
-        kept.kind() != DeltaEntry.Kind.LIVE
-            ? null
-            : experts != null ? experts : experts(kept.vector()),
-        out);
-    return out;
+    return fanOut(kept, liveSlots(kept, experts), everySlot(), false);
+  }
+
+  /**
+   * The slots an upserted {@code e} is served from: of {@code experts} ({@code null}: assigned
+   * now).
+   */
+  private int[] liveSlots(DeltaEntry e, int[] experts) {
+    if (e.kind() != DeltaEntry.Kind.LIVE) {
+      return new int[0];
+    }
+    return slotsOf(experts != null ? experts : experts(e.vector()));
+  }
+
+  private BitSet everySlot() {
+    BitSet all = new BitSet(placement.slots());
+    all.set(0, placement.slots());
+    return all;
   }
 
   /**
@@ -336,26 +341,5 @@ public final class CatalogChanges {
   /** The layout the expert slots' entries are fanned out over. */
   public ExpertPlacement placement() {
     return placement;
-  }
-
-  private void expertSlots(DeltaEntry next, int[] experts, List<SlotEntry> out) {
-    if (next.kind() == DeltaEntry.Kind.LIVE) {
-      boolean[] holds = new boolean[placement.slots()];
-      for (int e : experts) {
-        if (e >= 0 && e < placement.experts()) {
-          for (int s : placement.replicas(e)) {
-            holds[s] = true;
-          }
-        }
-      }
-      DeltaEntry hidden = DeltaEntry.hidden(next.productId(), next.ts());
-      for (int s = 0; s < holds.length; s++) {
-        out.add(new SlotEntry(s, holds[s] ? next : hidden));
-      }
-    } else {
-      for (int s = 0; s < placement.slots(); s++) {
-        out.add(new SlotEntry(s, next));
-      }
-    }
   }
 }

@@ -58,6 +58,11 @@ public final class ExpertMembership {
     return new ExpertMembership(ordinals, start, experts);
   }
 
+  /** Whether the version holds {@code productId} (in an expert or not). */
+  public boolean contains(String productId) {
+    return ordinals.containsKey(productId);
+  }
+
   /** The experts whose index holds {@code productId}, ascending; empty when none does. */
   public int[] experts(String productId) {
     Integer ord = ordinals.get(productId);
