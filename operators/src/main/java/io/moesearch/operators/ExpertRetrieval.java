@@ -608,6 +608,13 @@ public final class ExpertRetrieval
       // Older than what the compacted version this slot serves folded for the product (index
       // compact read further than this job had applied): the version already holds a newer state.
       deltaIgnored.inc();
+      DeltaEntry kept = delta.get(e.productId());
+      if (kept != null && alreadyFolded(ctx.getCurrentKey(), kept)) {
+        // A lexical shard whose shared live slot swapped for another shard keeps, until it serves
+        // the version itself, what the version folded: drop it here too, as the swap would, so a
+        // restore cannot bring back an older state of the product.
+        delta.remove(e.productId());
+      }
       return;
     }
     if (s.apply(e, d.relaid())) {

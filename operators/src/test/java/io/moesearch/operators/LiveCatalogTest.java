@@ -687,6 +687,38 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * A lexical shard of a subtask whose shared live slot swapped to a compacted version (for another
+   * shard) drops from its own state what the version folded when the product's next entry reaches
+   * it, as the swap would: a restore, in which each shard's state is merged into the shared slot,
+   * does not bring back a product the version folded as deleted (it did when the shard kept its
+   * older entry: found by a review).
+   */
+  @Test
+  void aLexicalShardKeepsNothingTheCompactedVersionFoldedThroughARestore() throws Exception {
+    Product fresh = new Product("new-10", "qqzw copper teapot", "Quuxco", "", "", 8.0, null);
+    send(upsert(fresh, true, 5));
+    CatalogFold fold = fold();
+    fold.upsert(fresh, true, 5);
+    fold.delete(fresh.id(), 7);
+    IndexArtifact next = compact(fold, 2);
+    assertThat(ids(searchIn(next.dir(), "qqzw copper teapot", -1, null)))
+        .as("shard -1 swaps the subtask's shared live slot to the compacted version")
+        .doesNotContain("new-10");
+    send(delete(fresh.id(), 7));
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    retrieval.close();
+    retrieval = newRetrieval();
+    retrieval.setup();
+    retrieval.initializeState(r);
+    retrieval.open();
+    // Every shard's first use after the restore is a delta: each merges its state into the slot.
+    send(upsert(new Product("new-11", "qqzw tin mug", "Quuxco", "", "", 4.0, null), true, 9));
+    assertThat(ids(searchIn(next.dir(), "qqzw copper teapot", -1, null)))
+        .as("folded as deleted at ts 7: no shard's state brings it back")
+        .doesNotContain("new-10");
+  }
+
+  /**
    * Both operators over their own index root, following its {@code LATEST} as the job does: the
    * version built there, with a delete applied.
    */
