@@ -544,10 +544,8 @@ public final class ApplyCatalogUpdates
         // failed update leaves the product's state as it was.
         UpsertSignature upsert =
             next.kind() == DeltaEntry.Kind.LIVE ? signed(u.op(), next, appliedAt) : null;
-        int[] live =
-            next.kind() == DeltaEntry.Kind.LIVE
-                ? changes.slotsOf(changes.experts(next.vector()))
-                : new int[0];
+        // The signature's experts: the gate is scored once per update, not again here.
+        int[] live = upsert != null ? changes.slotsOf(upsert.experts()) : new int[0];
         BitSet mayHold = mayHold(u.productId(), current);
         List<CatalogChanges.SlotEntry> slots = changes.fanOut(next, live, mayHold, true);
         state.update(next);

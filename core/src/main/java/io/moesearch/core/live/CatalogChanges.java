@@ -281,11 +281,6 @@ public final class CatalogChanges {
     }
   }
 
-  /** The artifact's experts of each product; {@code null} when unknown. */
-  public ExpertMembership membership() {
-    return membership;
-  }
-
   /**
    * The slots of {@code experts}' replicas under this layout, ascending (unknown experts: none).
    */
