@@ -30,10 +30,11 @@ import org.apache.lucene.analysis.Analyzer;
  *       model field or its title, compared after normalising case and separators ({@link #codes}):
  *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
  *       dxoc67c3 washing machine" that has no model field (a shop's offers often have none; a
- *       feature reading only the model field then never fires). For such an offer the value is the
- *       share of the query's codes its title carries ({@link #codeShare}), divided by the largest
- *       share in the candidate list ({@link #normaliseCodeShare}, by {@link HybridRanker#fuse}):
- *       "Canon CLI-521 M" gives the magenta cartridge 1 and "CLI-521 BK" 0.5;
+ *       feature reading only the model field then never fires). The value is the share of the
+ *       query's codes the product carries ({@link #codeShare}), divided by the largest share in the
+ *       candidate list ({@link #normaliseCodeShare}, by {@link HybridRanker#fuse}): the longest
+ *       match has 1, so "Canon CLI-521 M" gives the magenta cartridge 1 and the cyan one (model
+ *       CLI-521), which the query names only in part, 0.5;
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
@@ -293,6 +294,16 @@ public final class RankingFeatures {
     /** The runs that hold a code word ("Cat5E, 75ft", not "cable 25ft"): near-code candidates. */
     final Set<String> codeRuns;
 
+    /**
+     * Each run's depth: how many runs its first word begins, up to and including it ("Canon CLI-521
+     * M": cli521 1, cli521m 2, canoncli521 1, canoncli521m 2), not counting past a list break
+     * ("T650, T652, T654": 1); the largest over the run's occurrences.
+     */
+    final Map<String, Integer> runDepth;
+
+    /** The largest {@link #runDepth}, 0 without runs. */
+    final int maxRunDepth;
+
     /** The codes of the query's words, word by word ({@link #wordCodes}). */
     final Set<String> wordCodes;
 
@@ -345,19 +356,27 @@ public final class RankingFeatures {
       this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
+      Map<String, Integer> depths = new HashMap<>();
+      int maxDepth = 0;
       String[] words = WHITESPACE.split(head.toLowerCase(Locale.ROOT).trim());
       for (int i = 0; i < words.length; i++) {
         StringBuilder run = new StringBuilder();
         boolean hasCode = false;
+        int depth = 0;
+        boolean listed = false; // past a list break: "T650, T652, T654" is a list, not one code
         for (int j = i; j < Math.min(words.length, i + MAX_JOIN); j++) {
           if (isDecimal(words[j])) {
             break;
           }
+          listed |= j > i && LIST_BREAK.matcher(words[j - 1] + " " + words[j]).find();
           String w = alnum(words[j]);
           run.append(w);
           hasCode |= isCode(w);
           if (run.length() >= 4 && run.chars().anyMatch(Character::isDigit)) {
             r.add(run.toString());
+            depth += listed && depth > 0 ? 0 : 1;
+            depths.merge(run.toString(), depth, Math::max);
+            maxDepth = Math.max(maxDepth, depth);
             if (hasCode) {
               cr.add(run.toString());
             }
@@ -366,6 +385,8 @@ public final class RankingFeatures {
       }
       this.runs = Set.copyOf(r);
       this.codeRuns = Set.copyOf(cr);
+      this.runDepth = Map.copyOf(depths);
+      this.maxRunDepth = maxDepth;
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -1049,18 +1070,31 @@ public final class RankingFeatures {
 
   /**
    * How fully a product that {@link #codeMatch names} a code of the query carries the query's
-   * codes: 1 for a product with a model field (the query names it as written); for one without (an
-   * offer, whose title's codes are compared), the share of the query's codes ({@link #codes}, its
-   * brand excluded) among the title's, each weighed by its length. A code counts as carried when
-   * the title carries it or a code containing it (its piece). The named offer carries the most
-   * specific of them: "Canon CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in
-   * "Canon CLI-521 M Original Magenta", 17 of their 36 characters in "Canon CLI-521 BK Original
-   * Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code of another product ("HP
-   * 823A Original Black").
+   * codes; {@link #normaliseCodeShare} gives the list's best 1, so the longest match wins, as in
+   * dictionary-based entity linking.
+   *
+   * <p>A product with a model field: the depth of the run of query words its model code is ({@link
+   * QueryTerms#runDepth}: how many runs its first word begins, up to and including it) over the
+   * query's deepest. "Canon CLI-521 M" names the magenta cartridge (model field "CLI-521 M", depth
+   * 2) and the cyan one (CLI-521, depth 1) only in part; "DYMO RHINO 5200 Kit" names the kit, not
+   * the printer alone (model 5200). Words before the code are not counted: "Intel Xeon X5260" and
+   * "X5260" are one processor.
+   *
+   * <p>A product without (an offer, whose title's codes are compared): the share of the query's
+   * codes ({@link #codes}, its brand excluded) among the title's, each weighed by its length. A
+   * code counts as carried when the title carries it or a code containing it (its piece). The named
+   * offer carries the most specific of them: "Canon CLI-521 M" names cli521, cli521m, canoncli521
+   * and canoncli521m, all in "Canon CLI-521 M Original Magenta", 17 of their 36 characters in
+   * "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code
+   * of another product ("HP 823A Original Black").
    */
   private double codeShare(QueryTerms q, Named p) {
     if (!p.model().isBlank()) {
-      return 1;
+      int depth = 0;
+      for (String c : productCodes(p)) {
+        depth = Math.max(depth, q.runDepth.getOrDefault(c, 0));
+      }
+      return q.maxRunDepth == 0 ? 0 : (double) depth / q.maxRunDepth;
     }
     Set<String> own = productCodes(p);
     String brand = alnum(p.brand());
@@ -1341,12 +1375,13 @@ public final class RankingFeatures {
    * carrying the most of the query's codes ({@link #codeShare}) have 1: a query's codes include
    * runs of its words ("origin hp-nc8200 bti battery" names hpnc8200 but also originhpnc8200bti,
    * hpnc8200btibattery, ...) that no offer carries, and the named offer's share would otherwise be
-   * as low as a third, below the 1 a model field gives. Products with a model field have 1 or 0
-   * already. When no candidate carries a code of the query, {@code code_near} is 0 for every
-   * candidate: a near-identical code is then what the shopper most likely meant ("Lexmark C500S2"
-   * names no product; the C500S2CG it was cut from is near it), not a sibling of the named one.
-   * When one does, {@code code_partial} is 0 for every candidate: the query names a product as
-   * written, and a code extending its code names another ("LC3219" for "LC3219XL").
+   * as low as a third; and the product whose code is the longest the query names has 1, one whose
+   * code the query names only in part less ("CLI-521" for "Canon CLI-521 M"). When no candidate
+   * carries a code of the query, {@code code_near} is 0 for every candidate: a near-identical code
+   * is then what the shopper most likely meant ("Lexmark C500S2" names no product; the C500S2CG it
+   * was cut from is near it), not a sibling of the named one. When one does, {@code code_partial}
+   * is 0 for every candidate: the query names a product as written, and a code extending its code
+   * names another ("LC3219" for "LC3219XL").
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double best = 0;

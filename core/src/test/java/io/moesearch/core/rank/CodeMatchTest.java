@@ -99,9 +99,12 @@ class CodeMatchTest {
     Product named = cable("named", "Cat5E, 25ft");
     Product sibling = cable("sibling", "Cat5E, 75ft");
     for (String q : List.of("C2G Cat5E, 25ft", "c2g cat5e,25ft", "Cat5E 25ft cable")) {
-      assertThat(f(q, named)[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
-      assertThat(f(q, sibling)[RankingFeatures.CODE_EXACT]).as(q).isZero();
-      assertThat(f(q, sibling)[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
+      double[] n = f(q, named);
+      double[] s = f(q, sibling);
+      RankingFeatures.normaliseCodeShare(List.of(n, s)); // as the fusion does
+      assertThat(n[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(s[RankingFeatures.CODE_EXACT]).as(q).isZero();
+      assertThat(s[RankingFeatures.CODE_NEAR]).as(q).isEqualTo(1);
     }
     assertThat(f("C2G Cat5E cable", named)[RankingFeatures.CODE_EXACT]).isZero();
   }
@@ -296,7 +299,59 @@ class CodeMatchTest {
   void aModelFieldNamedAsWrittenIsAFullCodeMatch() {
     Product p =
         new Product("p", "Canon CLI-521 BK ink cartridge", "Canon", "2933B001", "", null, null);
-    assertThat(f("canon 2933B001 black ink", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    // the query's runs "2933b001black", ... name no product: the list's best share is this one's
+    double[] named = f("canon 2933B001 black ink", p);
+    assertThat(named[RankingFeatures.CODE_EXACT]).isPositive();
+    RankingFeatures.normaliseCodeShare(List.of(named));
+    assertThat(named[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
+  /**
+   * Two model fields the query names, one inside the other: the longer one is the product named
+   * ("Canon CLI-521 M" names the magenta cartridge, model CLI-521 M), the shorter one a sibling
+   * whose code the query holds only in part (the cyan one, model CLI-521), whatever their cosines.
+   */
+  @Test
+  void theLongestModelCodeTheQueryNamesWins() {
+    Product magenta =
+        new Product("m", "Canon CLI-521 M Original Magenta", "Canon", "CLI-521 M", "", null, null);
+    Product cyan =
+        new Product("c", "Canon CLI-521 Original Cyan", "Canon", "CLI-521", "", null, null);
+    double[] m = f("Canon CLI-521 M", magenta);
+    double[] c = f("Canon CLI-521 M", cyan);
+    // the query's runs from "CLI-521" on: cli521, cli521m; the cyan model is the first of them
+    RankingFeatures.normaliseCodeShare(List.of(m, c));
+    assertThat(m[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(c[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
+    assertThat(f("Canon CLI-521", cyan)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    // "DYMO RHINO 5200 Kit" names the kit (model 5200 Kit), the printer (5200) in part
+    Product kit = new Product("k", "DYMO RHINO 5200 Kit", "DYMO", "5200 Kit", "", null, null);
+    Product printer = new Product("p", "DYMO RHINO 5200", "DYMO", "5200", "", null, null);
+    assertThat(f("DYMO RHINO 5200 Kit", kit)[RankingFeatures.CODE_EXACT])
+        .isEqualTo(2 * f("DYMO RHINO 5200 Kit", printer)[RankingFeatures.CODE_EXACT]);
+  }
+
+  /**
+   * Words before a model code do not make it longer: "Intel Xeon X5260" and X5260 tie; nor do the
+   * codes of a list.
+   */
+  @Test
+  void wordsBeforeTheCodeDoNotMakeAModelMoreSpecific() {
+    Product hp = new Product("h", "HP Intel Xeon X5260", "HP", "Intel Xeon X5260", "", null, null);
+    Product intel = new Product("i", "Intel Xeon X5260", "Intel", "X5260", "", null, null);
+    String q = "Intel Xeon X5260 processor 3330 MHz 6 MB L2";
+    assertThat(f(q, hp)[RankingFeatures.CODE_EXACT])
+        .isPositive()
+        .isEqualTo(f(q, intel)[RankingFeatures.CODE_EXACT]);
+    // nor does a list of codes after it: a model field "T650, T652, T654" names three printers
+    Product list =
+        new Product("l", "Lexmark T650, T652, T654", "Lexmark", "T650, T652, T654", "", null, null);
+    Product toner =
+        new Product("t", "Lexmark T650H04E toner", "Lexmark", "T650H04E", "", null, null);
+    String pasted = "Lexmark T650H04E toner cartridge - T650, T652, T654 Print Cartridge";
+    assertThat(f(pasted, list)[RankingFeatures.CODE_EXACT])
+        .isPositive()
+        .isEqualTo(f(pasted, toner)[RankingFeatures.CODE_EXACT]);
   }
 
   @Test
