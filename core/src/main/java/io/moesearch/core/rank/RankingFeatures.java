@@ -368,13 +368,15 @@ public final class RankingFeatures {
           if (isDecimal(words[j])) {
             break;
           }
-          listed |= j > i && LIST_BREAK.matcher(words[j - 1] + " " + words[j]).find();
           String w = alnum(words[j]);
+          listed |= j > i && listBreakBefore(words[j - 1], words[j]);
           run.append(w);
           hasCode |= isCode(w);
           if (run.length() >= 4 && run.chars().anyMatch(Character::isDigit)) {
             r.add(run.toString());
-            depth += listed && depth > 0 ? 0 : 1;
+            if (depth == 0 || !w.isEmpty() && !listed) {
+              depth++;
+            }
             depths.merge(run.toString(), depth, Math::max);
             maxDepth = Math.max(maxDepth, depth);
             if (hasCode) {
@@ -401,6 +403,35 @@ public final class RankingFeatures {
 
   public QueryTerms query(String text) {
     return new QueryTerms(text);
+  }
+
+  /**
+   * Whether a list break ({@code LIST_BREAK}) separates two neighbouring words: the punctuation
+   * that ends the first or opens the second ("M," "(CLI-521"), or the second being punctuation of
+   * its own ("T0711 - T0714"). Punctuation inside a word ("30,5m", "pc(s)") is none.
+   */
+  static boolean listBreakBefore(String previous, String word) {
+    if (alnum(word).isEmpty()) {
+      return LIST_BREAK.matcher(" " + word + " ").find();
+    }
+    return LIST_BREAK.matcher(trailingMarks(previous) + " " + leadingMarks(word)).find();
+  }
+
+  private static String trailingMarks(String word) {
+    int end = word.length();
+    int i = end;
+    while (i > 0 && !isLetterOrNumber(word.codePointBefore(i))) {
+      i -= Character.charCount(word.codePointBefore(i));
+    }
+    return word.substring(i, end);
+  }
+
+  private static String leadingMarks(String word) {
+    int i = 0;
+    while (i < word.length() && !isLetterOrNumber(word.codePointAt(i))) {
+      i += Character.charCount(word.codePointAt(i));
+    }
+    return word.substring(0, i);
   }
 
   /** A word after which a query names what the product fits, not the product. */
@@ -1075,10 +1106,10 @@ public final class RankingFeatures {
    *
    * <p>A product with a model field: the depth of the run of query words its model code is ({@link
    * QueryTerms#runDepth}: how many runs its first word begins, up to and including it) over the
-   * query's deepest. "Canon CLI-521 M" names the magenta cartridge (model field "CLI-521 M", depth
-   * 2) and the cyan one (CLI-521, depth 1) only in part; "DYMO RHINO 5200 Kit" names the kit, not
-   * the printer alone (model 5200). Words before the code are not counted: "Intel Xeon X5260" and
-   * "X5260" are one processor.
+   * query's deepest, plus {@link #MODEL_MARK}. "Canon CLI-521 M" names the magenta cartridge (model
+   * field "CLI-521 M", depth 2) and the cyan one (CLI-521, depth 1) only in part; "DYMO RHINO 5200
+   * Kit" names the kit, not the printer alone (model 5200). Words before the code are not counted:
+   * "Intel Xeon X5260" and "X5260" are one processor.
    *
    * <p>A product without (an offer, whose title's codes are compared): the share of the query's
    * codes ({@link #codes}, its brand excluded) among the title's, each weighed by its length. A
@@ -1088,13 +1119,19 @@ public final class RankingFeatures {
    * "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code
    * of another product ("HP 823A Original Black").
    */
+  /**
+   * Added to a model field's raw {@code code_exact} ({@link #codeShare}): its values lie in (1, 2],
+   * above any offer's share, so that {@link #normaliseCodeShare} scales the two kinds apart.
+   */
+  static final double MODEL_MARK = 1;
+
   private double codeShare(QueryTerms q, Named p) {
     if (!p.model().isBlank()) {
       int depth = 0;
       for (String c : productCodes(p)) {
         depth = Math.max(depth, q.runDepth.getOrDefault(c, 0));
       }
-      return q.maxRunDepth == 0 ? 0 : (double) depth / q.maxRunDepth;
+      return q.maxRunDepth == 0 ? 0 : MODEL_MARK + (double) depth / q.maxRunDepth;
     }
     Set<String> own = productCodes(p);
     String brand = alnum(p.brand());
@@ -1371,33 +1408,46 @@ public final class RankingFeatures {
   }
 
   /**
-   * Divides every candidate's {@code code_exact} by the largest in the list, so that the candidates
-   * carrying the most of the query's codes ({@link #codeShare}) have 1: a query's codes include
-   * runs of its words ("origin hp-nc8200 bti battery" names hpnc8200 but also originhpnc8200bti,
-   * hpnc8200btibattery, ...) that no offer carries, and the named offer's share would otherwise be
-   * as low as a third; and the product whose code is the longest the query names has 1, one whose
-   * code the query names only in part less ("CLI-521" for "Canon CLI-521 M"). When no candidate
-   * carries a code of the query, {@code code_near} is 0 for every candidate: a near-identical code
-   * is then what the shopper most likely meant ("Lexmark C500S2" names no product; the C500S2CG it
-   * was cut from is near it), not a sibling of the named one. When one does, {@code code_partial}
-   * is 0 for every candidate: the query names a product as written, and a code extending its code
-   * names another ("LC3219" for "LC3219XL").
+   * Scales every candidate's raw {@code code_exact} ({@link #codeShare}) to the list: among the
+   * model fields (raw values above {@link #MODEL_MARK}) the one whose code is the longest the query
+   * names has 1, one whose code the query names only in part less ("CLI-521" for "Canon CLI-521
+   * M"); the offers without one are divided by the largest offer's share, so that the offers
+   * carrying the most of the query's codes have 1 (a query's codes include runs of its words,
+   * "origin hp-nc8200 bti battery" names hpnc8200 but also originhpnc8200bti, hpnc8200btibattery,
+   * ..., that no offer carries, and the named offer's share would otherwise be as low as a third),
+   * or by 1 when a model field is named (the query then names a product as written, and an offer
+   * that carries part of its codes ranks below it). When no candidate carries a code of the query,
+   * {@code code_near} is 0 for every candidate: a near-identical code is then what the shopper most
+   * likely meant ("Lexmark C500S2" names no product; the C500S2CG it was cut from is near it), not
+   * a sibling of the named one. When one does, {@code code_partial} is 0 for every candidate: the
+   * query names a product as written, and a code extending its code names another ("LC3219" for
+   * "LC3219XL").
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
-    double best = 0;
+    double bestOffer = 0;
+    double bestModel = 0;
     for (double[] f : candidates) {
-      best = Math.max(best, f[CODE_EXACT]);
-    }
-    for (double[] f : candidates) {
-      if (best == 0) {
-        f[CODE_NEAR] = 0;
+      double v = f[CODE_EXACT];
+      if (v > MODEL_MARK) {
+        bestModel = Math.max(bestModel, v - MODEL_MARK);
       } else {
-        f[CODE_PARTIAL] = 0;
+        bestOffer = Math.max(bestOffer, v);
       }
     }
-    if (best > 0 && best < 1) {
-      for (double[] f : candidates) {
-        f[CODE_EXACT] /= best;
+    boolean carried = bestOffer > 0 || bestModel > 0;
+    // Offers by the best share, or by 1 (a model field's) when a model field is named.
+    double offerScale = bestModel > 0 ? 1 : bestOffer;
+    for (double[] f : candidates) {
+      if (!carried) {
+        f[CODE_NEAR] = 0;
+        continue;
+      }
+      f[CODE_PARTIAL] = 0;
+      double v = f[CODE_EXACT];
+      if (v > MODEL_MARK) {
+        f[CODE_EXACT] = (v - MODEL_MARK) / bestModel;
+      } else if (v > 0) {
+        f[CODE_EXACT] = Math.min(1, v / offerScale);
       }
     }
   }

@@ -24,6 +24,28 @@ class CodeMatchTest {
     return features.of(features.query(query), p, 0.8, 0.5, -1, -1);
   }
 
+  private static final Product MAGENTA =
+      new Product("m", "Canon CLI-521 M Original Magenta", "Canon", "CLI-521 M", "", null, null);
+  private static final Product CYAN =
+      new Product("c", "Canon CLI-521 Original Cyan", "Canon", "CLI-521", "", null, null);
+
+  /** The products' {@code code_exact} as the fusion scales them in a list of their own. */
+  private double[] exactScaled(String query, Product... products) {
+    List<double[]> fs = new java.util.ArrayList<>();
+    for (Product p : products) {
+      fs.add(f(query, p));
+    }
+    RankingFeatures.normaliseCodeShare(fs);
+    return fs.stream().mapToDouble(x -> x[RankingFeatures.CODE_EXACT]).toArray();
+  }
+
+  /** A product's {@code code_exact} as the fusion scales it in a list of its own. */
+  private double exactAlone(String query, Product p) {
+    double[] f = f(query, p);
+    RankingFeatures.normaliseCodeShare(List.of(f));
+    return f[RankingFeatures.CODE_EXACT];
+  }
+
   @Test
   void codesAreNormalisedAcrossCaseAndSeparatorsAndSplitCodesAreJoined() {
     assertThat(RankingFeatures.codes("Hoover DXOC67C3")).contains("dxoc67c3");
@@ -169,7 +191,7 @@ class CodeMatchTest {
   void theModelFieldCountsToo() {
     Product p =
         new Product("p", "Xerox toner cartridge black", "Xerox", "006R90321", "", null, null);
-    assertThat(f("xerox 006r90321", p)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(exactAlone("xerox 006r90321", p)).isEqualTo(1);
     assertThat(f("xerox 006r90322", p)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
   }
 
@@ -313,22 +335,61 @@ class CodeMatchTest {
    */
   @Test
   void theLongestModelCodeTheQueryNamesWins() {
-    Product magenta =
-        new Product("m", "Canon CLI-521 M Original Magenta", "Canon", "CLI-521 M", "", null, null);
-    Product cyan =
-        new Product("c", "Canon CLI-521 Original Cyan", "Canon", "CLI-521", "", null, null);
-    double[] m = f("Canon CLI-521 M", magenta);
-    double[] c = f("Canon CLI-521 M", cyan);
     // the query's runs from "CLI-521" on: cli521, cli521m; the cyan model is the first of them
-    RankingFeatures.normaliseCodeShare(List.of(m, c));
-    assertThat(m[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(c[RankingFeatures.CODE_EXACT]).isEqualTo(0.5);
-    assertThat(f("Canon CLI-521", cyan)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(exactScaled("Canon CLI-521 M", MAGENTA, CYAN)).containsExactly(1, 0.5);
+    assertThat(exactAlone("Canon CLI-521", CYAN)).isEqualTo(1);
     // "DYMO RHINO 5200 Kit" names the kit (model 5200 Kit), the printer (5200) in part
     Product kit = new Product("k", "DYMO RHINO 5200 Kit", "DYMO", "5200 Kit", "", null, null);
     Product printer = new Product("p", "DYMO RHINO 5200", "DYMO", "5200", "", null, null);
-    assertThat(f("DYMO RHINO 5200 Kit", kit)[RankingFeatures.CODE_EXACT])
-        .isEqualTo(2 * f("DYMO RHINO 5200 Kit", printer)[RankingFeatures.CODE_EXACT]);
+    assertThat(exactScaled("DYMO RHINO 5200 Kit", kit, printer)).containsExactly(1, 0.5);
+  }
+
+  /**
+   * Punctuation around the query's words ends a list only between words: a comma, quotes or
+   * brackets around "CLI-521 M" leave it the longest match, and a dash or slash standing between
+   * two codes neither joins them nor makes the first one longer.
+   */
+  @Test
+  void punctuationBetweenWordsNotAroundThemEndsTheLongestMatch() {
+    for (String q :
+        List.of(
+            "Canon CLI-521 M, magenta",
+            "\"Canon CLI-521 M\"",
+            "Canon (CLI-521 M)",
+            "Canon CLI-521 M!")) {
+      assertThat(exactScaled(q, MAGENTA, CYAN)).as(q).containsExactly(1, 0.5);
+    }
+    Product t0711 = new Product("a", "Epson T0711 black", "Epson", "T0711", "", null, null);
+    Product t0714 = new Product("b", "Epson T0714 yellow", "Epson", "T0714", "", null, null);
+    for (String q : List.of("Epson T0711 - T0714 multipack", "Epson T0711 / T0714")) {
+      assertThat(f(q, t0711)[RankingFeatures.CODE_EXACT])
+          .as(q)
+          .isEqualTo(f(q, t0714)[RankingFeatures.CODE_EXACT]);
+    }
+  }
+
+  /**
+   * A model field and an offer without one are scaled apart: the product whose model field the
+   * query names is not scaled down by an offer whose title carries more of the query's word runs
+   * ("canon 2933B001 black ink" names 2933b001black, ... too), and an offer carrying part of the
+   * codes of a query that names a model field keeps its share.
+   */
+  @Test
+  void aModelFieldAndAnOfferAreScaledApart() {
+    Product model =
+        new Product("p", "Canon CLI-521 BK ink cartridge", "Canon", "2933B001", "", null, null);
+    Product offer = offer("o", "Canon 2933B001 Black Ink Cartridge");
+    Product part = offer("q", "Canon 2933B001");
+    String q = "canon 2933B001 black ink";
+    double[] m = f(q, model);
+    double[] o = f(q, offer);
+    double[] pt = f(q, part);
+    assertThat(pt[RankingFeatures.CODE_EXACT]).isLessThan(o[RankingFeatures.CODE_EXACT]);
+    double share = pt[RankingFeatures.CODE_EXACT];
+    RankingFeatures.normaliseCodeShare(List.of(m, o, pt));
+    assertThat(m[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(o[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(pt[RankingFeatures.CODE_EXACT]).isEqualTo(share);
   }
 
   /**
@@ -468,7 +529,7 @@ class CodeMatchTest {
     Product c500 = product("c", "Lexmark C500S2CG toner cyan", "Lexmark", "C500S2CG");
     assertThat(f("Lexmark C500S", c500)[RankingFeatures.CODE_PARTIAL]).as("cut short").isEqualTo(1);
     assertThat(f("C500S2CG", c500)[RankingFeatures.CODE_PARTIAL]).as("exact: not partial").isZero();
-    assertThat(f("C500S2CG", c500)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(exactAlone("C500S2CG", c500)).isEqualTo(1);
     Product dr = product("d", "Sharp DR-450 drum", "Sharp", "DR-450");
     assertThat(f("Sharp DR-450-UK", dr)[RankingFeatures.CODE_PARTIAL]).as("suffix").isEqualTo(1);
     assertThat(f("dr450uk", dr)[RankingFeatures.CODE_PARTIAL]).as("glued").isEqualTo(1);

@@ -24,6 +24,7 @@ class RankingTest {
   @Test
   void lexicalFeaturesSeeModelNumbersAndBrands() {
     double[] f = features.of(features.query("xerox 006r90321"), toner, 0.4, 0.8, 3, 0);
+    RankingFeatures.normaliseCodeShare(List.of(f)); // as the fusion does
     assertThat(f[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(f[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
     assertThat(f[RankingFeatures.TITLE_COVERAGE]).isEqualTo(1);
