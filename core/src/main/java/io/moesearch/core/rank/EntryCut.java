@@ -188,11 +188,12 @@ public record EntryCut(
    * query's codes. Every new product the cut keeps ranks below the list's bar, so the candidates
    * below the bar of a full list (the BM25 hits; the dense candidates when the dense list is full)
    * are the ones that several of them together can push off, and out of the fused candidates. One
-   * carrying the union's largest share is the normaliser of every other candidate's {@code
-   * code_exact} ({@link RankingFeatures#normaliseCodeShare}), and its leaving raises theirs (the
-   * last one leaving also takes every candidate's {@code code_near} away and gives them their
-   * {@code code_partial}): a change to items the bound on a new product's own score does not see.
-   * The lists' features are the raw shares, as {@link HybridRanker#fuse} receives them.
+   * carrying the union's largest share (of the model fields or of the offers), or the only model
+   * field among offers, is the normaliser of other candidates' {@code code_exact} ({@link
+   * RankingFeatures#normaliseCodeShare}), and its leaving raises theirs (the last one leaving also
+   * takes every candidate's {@code code_near} away and gives them their {@code code_partial}): a
+   * change to items the bound on a new product's own score does not see. The lists' features are
+   * the raw shares, as {@link HybridRanker#fuse} receives them.
    */
   private static boolean codeCarrierMayLeave(
       List<HybridRanker.Scored> denseRanked,

@@ -412,7 +412,7 @@ public final class RankingFeatures {
    */
   static boolean listBreakBefore(String previous, String word) {
     if (alnum(word).isEmpty()) {
-      return LIST_BREAK.matcher(" " + word + " ").find();
+      return LIST_BREAK.matcher(trailingMarks(previous) + " " + word + " ").find();
     }
     return LIST_BREAK.matcher(trailingMarks(previous) + " " + leadingMarks(word)).find();
   }
@@ -1100,6 +1100,12 @@ public final class RankingFeatures {
   }
 
   /**
+   * Added to a model field's raw {@code code_exact} ({@link #codeShare}): its values lie in (1, 2],
+   * above any offer's share, so that {@link #normaliseCodeShare} scales the two kinds apart.
+   */
+  static final double MODEL_MARK = 1;
+
+  /**
    * How fully a product that {@link #codeMatch names} a code of the query carries the query's
    * codes; {@link #normaliseCodeShare} gives the list's best 1, so the longest match wins, as in
    * dictionary-based entity linking.
@@ -1119,12 +1125,6 @@ public final class RankingFeatures {
    * "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code
    * of another product ("HP 823A Original Black").
    */
-  /**
-   * Added to a model field's raw {@code code_exact} ({@link #codeShare}): its values lie in (1, 2],
-   * above any offer's share, so that {@link #normaliseCodeShare} scales the two kinds apart.
-   */
-  static final double MODEL_MARK = 1;
-
   private double codeShare(QueryTerms q, Named p) {
     if (!p.model().isBlank()) {
       int depth = 0;

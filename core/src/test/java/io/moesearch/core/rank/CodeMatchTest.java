@@ -361,10 +361,12 @@ class CodeMatchTest {
     }
     Product t0711 = new Product("a", "Epson T0711 black", "Epson", "T0711", "", null, null);
     Product t0714 = new Product("b", "Epson T0714 yellow", "Epson", "T0714", "", null, null);
-    for (String q : List.of("Epson T0711 - T0714 multipack", "Epson T0711 / T0714")) {
+    for (String q :
+        List.of("Epson T0711 - T0714 multipack", "Epson T0711 / T0714", "Epson T0711, . T0714")) {
       assertThat(f(q, t0711)[RankingFeatures.CODE_EXACT])
           .as(q)
           .isEqualTo(f(q, t0714)[RankingFeatures.CODE_EXACT]);
+      assertThat(features.query(q).runDepth).as(q).containsEntry("t0711t0714", 1);
     }
   }
 
@@ -390,6 +392,9 @@ class CodeMatchTest {
     assertThat(m[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(o[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(pt[RankingFeatures.CODE_EXACT]).isEqualTo(share);
+    // without the offer carrying them all, the part offer is still below the model field named
+    assertThat(exactScaled(q, model, part)).containsExactly(1, share);
+    assertThat(share).isLessThan(1);
   }
 
   /**
