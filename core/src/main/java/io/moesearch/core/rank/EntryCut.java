@@ -110,8 +110,8 @@ public record EntryCut(
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
    * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
    * code_exact}, {@code code_near} or {@code code_partial} weight, a candidate below a full list's
-   * bar carrying a share of the query's codes, which new products could push out of the candidates
-   * ({@link #codeCarrierMayLeave}).
+   * bar carrying a share of the query's codes or a partial code match, which new products could
+   * push out of the candidates ({@link #codeCarrierMayLeave}).
    *
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
    * @param denseDepth the dense depth fused
@@ -191,9 +191,10 @@ public record EntryCut(
    * carrying the union's largest share (of the model fields or of the offers), or the only model
    * field among offers, is the normaliser of other candidates' {@code code_exact} ({@link
    * RankingFeatures#normaliseCodeShare}), and its leaving raises theirs (the last one leaving also
-   * takes every candidate's {@code code_near} away and gives them their {@code code_partial}): a
-   * change to items the bound on a new product's own score does not see. The lists' features are
-   * the raw shares, as {@link HybridRanker#fuse} receives them.
+   * takes every candidate's {@code code_near} away and gives them their {@code code_partial}); the
+   * nearest partial match likewise scales the others' {@code code_partial}: a change to items the
+   * bound on a new product's own score does not see. The lists' features are the raw shares, as
+   * {@link HybridRanker#fuse} receives them.
    */
   private static boolean codeCarrierMayLeave(
       List<HybridRanker.Scored> denseRanked,
@@ -217,7 +218,8 @@ public record EntryCut(
   }
 
   private static boolean carriesCode(HybridRanker.Scored s) {
-    return !(s.features()[RankingFeatures.CODE_EXACT] == 0);
+    return !(s.features()[RankingFeatures.CODE_EXACT] == 0)
+        || !(s.features()[RankingFeatures.CODE_PARTIAL] == 0);
   }
 
   /**
@@ -226,15 +228,15 @@ public record EntryCut(
    * cosine reaches the answer's dense floor; {@code lexical}: its BM25 score reaches the lexical
    * floor; in neither it cannot change the answer): it may when, in a list it may enter, it reaches
    * the bar ({@link #bm25Bar} up to the relative {@code bm25Slack}, {@link #denseBar} up to {@code
-   * cosineSlack}); when it carries one of the query's codes (the {@code code_exact} normalisation
-   * of {@link HybridRanker#fuse} then moves other candidates); or when its fused score reaches
-   * {@link #kthScore}, bounded with every feature read from the product and the query, its rank
-   * features at their best below the bars ({@code bar + 1}), its cosine within {@code cosineSlack}
-   * and its BM25 score within {@code bm25Slack}. The candidates ranked below it in a list it enters
-   * lose rank (and the last one its place and its BM25 score): that leaves the answer as it was
-   * only while the fusion weighs those features non-negatively, as every fit so far has; with a
-   * negative weight on the rank features or the BM25 score of a list it enters, it may always
-   * reach.
+   * cosineSlack}); when it carries one of the query's codes, or names one in part while {@code
+   * code_partial} weighs (the {@code code_exact} and {@code code_partial} normalisation of {@link
+   * HybridRanker#fuse} then moves other candidates); or when its fused score reaches {@link
+   * #kthScore}, bounded with every feature read from the product and the query, its rank features
+   * at their best below the bars ({@code bar + 1}), its cosine within {@code cosineSlack} and its
+   * BM25 score within {@code bm25Slack}. The candidates ranked below it in a list it enters lose
+   * rank (and the last one its place and its BM25 score): that leaves the answer as it was only
+   * while the fusion weighs those features non-negatively, as every fit so far has; with a negative
+   * weight on the rank features or the BM25 score of a list it enters, it may always reach.
    *
    * @param features the features the fusion read ({@link HybridRanker#features})
    * @param query the query, analysed by {@code features}
@@ -270,7 +272,9 @@ public record EntryCut(
       return true;
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);
-    if (f[RankingFeatures.CODE_EXACT] > 0) {
+    if (f[RankingFeatures.CODE_EXACT] > 0
+        || f[RankingFeatures.CODE_PARTIAL] > 0 && model.weight(RankingFeatures.CODE_PARTIAL) != 0) {
+      // a code carrier rescales the others' code_exact, a nearer partial match their code_partial
       return true;
     }
     if (model.weight(RankingFeatures.CODE_NEAR) < 0) {

@@ -58,13 +58,16 @@ import org.apache.lucene.analysis.Analyzer;
  *   <li>{@code colour_conflict}: 1 if the query names a colour and the product's title names
  *       colours, none of them that one ({@link #colourConflict}): the blue variant of a cable for a
  *       query naming the black one, the magenta cartridge for "HP 90 Original Cyan";
- *   <li>{@code code_partial}: 1 if the product's code extends one of the query's codes or is
+ *   <li>{@code code_partial}: positive if the product's code extends one of the query's codes or is
  *       extended by one ({@link #extendsCode}: a code cut short, a suffix dropped, glued or
  *       separated: "Lexmark C500S" and C500S2CG, "HP C8563" and C8563A, "Sharp DR-450-UK" and
  *       DR-450), while no candidate carries a code of the query exactly ({@link
- *       #normaliseCodeShare}); 0 otherwise. The query then names no product as written, and the
- *       product whose code it names in part is what the shopper most likely meant; the dense cosine
- *       cannot see that (a cut code and a whole one read alike), BM25 only in pieces;
+ *       #normaliseCodeShare}); 0 otherwise. Its value is the shorter code's share of the longer
+ *       one's characters, scaled so the list's best has 1: the nearest partial match wins,
+ *       PET723/12 over PET723 for "Philips PET723/12#ABA". The query then names no product as
+ *       written, and the product whose code it names in part is what the shopper most likely meant;
+ *       the dense cosine cannot see that (a cut code and a whole one read alike), BM25 only in
+ *       pieces;
  *   <li>{@code number_missing}: the share of the query's bare numbers ({@link #numbers}: "Eaton
  *       Protection Box 6", "HP Photosmart 7660", "matte 914") that neither the product's title nor
  *       its model field holds as a number ({@link #holdsNumber}). A product line and a number name
@@ -492,7 +495,7 @@ public final class RankingFeatures {
     int code = codeMatch(q, n);
     f[CODE_EXACT] = code == 2 ? codeShare(q, n) : 0;
     f[CODE_NEAR] = code == 1 ? 1 : 0;
-    f[CODE_PARTIAL] = code != 2 && partialCode(q, n) ? 1 : 0;
+    f[CODE_PARTIAL] = code != 2 ? partialCode(q, n) : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
     f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
     f[NUMBER_MISSING] = numberMissing(q, n);
@@ -1005,15 +1008,16 @@ public final class RankingFeatures {
   }
 
   /**
-   * Whether a code of one of the product's words extends a code of one of the query's words or is
-   * extended by one ({@link #extendsCode}). Words, not runs: "Cat5E, 7ft" names no code "cat5e7ft"
+   * How nearly a code of one of the product's words extends a code of one of the query's words or
+   * is extended by one ({@link #extendsCode}): the shorter code's length over the longer one's, the
+   * largest over such pairs; 0 for none. Words, not runs: "Cat5E, 7ft" names no code "cat5e7ft"
    * extending the query's "cat5e", and "phaser 7500" no "phaser7500" that "Phaser 7500DN" would
    * extend. The product's words are its model field's, or, without one, its first {@value
    * #TITLE_CODE_WORDS} title words ({@link #wordCodes}). The product's brand is not a code of it.
    */
-  private boolean partialCode(QueryTerms q, Named p) {
+  private double partialCode(QueryTerms q, Named p) {
     if (q.wordCodes.isEmpty()) {
-      return false;
+      return 0;
     }
     String brand = alnum(p.brand());
     int others = 0;
@@ -1023,20 +1027,24 @@ public final class RankingFeatures {
       }
     }
     if (others > MAX_PARTIAL_OTHER_WORDS) {
-      return false;
+      return 0;
     }
     Set<String> own =
         p.model().isBlank()
             ? titleWordCodes.get(p.title(), t -> wordCodes(t, TITLE_CODE_WORDS))
             : modelWordCodes.get(p.model(), m -> wordCodes(m, MAX_JOIN));
+    double best = 0;
     for (String c : q.wordCodes) {
       for (String t : own) {
         if (!c.equals(brand) && !t.equals(brand) && (extendsCode(t, c) || extendsCode(c, t))) {
-          return true;
+          best =
+              Math.max(
+                  best,
+                  (double) Math.min(c.length(), t.length()) / Math.max(c.length(), t.length()));
         }
       }
     }
-    return false;
+    return best;
   }
 
   /**
@@ -1419,7 +1427,8 @@ public final class RankingFeatures {
    * that carries part of its codes ranks below it). When no candidate carries a code of the query,
    * {@code code_near} is 0 for every candidate: a near-identical code is then what the shopper most
    * likely meant ("Lexmark C500S2" names no product; the C500S2CG it was cut from is near it), not
-   * a sibling of the named one. When one does, {@code code_partial} is 0 for every candidate: the
+   * a sibling of the named one, and {@code code_partial} is divided by the list's largest (the
+   * nearest partial match has 1). When one does, {@code code_partial} is 0 for every candidate: the
    * query names a product as written, and a code extending its code names another ("LC3219" for
    * "LC3219XL").
    */
@@ -1437,9 +1446,16 @@ public final class RankingFeatures {
     boolean carried = bestOffer > 0 || bestModel > 0;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
     double offerScale = bestModel > 0 ? 1 : bestOffer;
+    double bestPartial = 0;
+    for (double[] f : candidates) {
+      bestPartial = Math.max(bestPartial, f[CODE_PARTIAL]);
+    }
     for (double[] f : candidates) {
       if (!carried) {
         f[CODE_NEAR] = 0;
+        if (bestPartial > 0) {
+          f[CODE_PARTIAL] /= bestPartial;
+        }
         continue;
       }
       f[CODE_PARTIAL] = 0;

@@ -532,14 +532,36 @@ class CodeMatchTest {
   @Test
   void aCodeCutShortOrWithASuffixNamesTheProductInPart() {
     Product c500 = product("c", "Lexmark C500S2CG toner cyan", "Lexmark", "C500S2CG");
-    assertThat(f("Lexmark C500S", c500)[RankingFeatures.CODE_PARTIAL]).as("cut short").isEqualTo(1);
+    assertThat(f("Lexmark C500S", c500)[RankingFeatures.CODE_PARTIAL]).as("cut short").isPositive();
     assertThat(f("C500S2CG", c500)[RankingFeatures.CODE_PARTIAL]).as("exact: not partial").isZero();
     assertThat(exactAlone("C500S2CG", c500)).isEqualTo(1);
     Product dr = product("d", "Sharp DR-450 drum", "Sharp", "DR-450");
-    assertThat(f("Sharp DR-450-UK", dr)[RankingFeatures.CODE_PARTIAL]).as("suffix").isEqualTo(1);
-    assertThat(f("dr450uk", dr)[RankingFeatures.CODE_PARTIAL]).as("glued").isEqualTo(1);
+    assertThat(f("Sharp DR-450-UK", dr)[RankingFeatures.CODE_PARTIAL]).as("suffix").isPositive();
+    assertThat(f("dr450uk", dr)[RankingFeatures.CODE_PARTIAL]).as("glued").isPositive();
     Product tv = offer("o", "Samsung UE55MU7000TXXU 55\" 4K TV");
-    assertThat(f("samsung ue55mu7000", tv)[RankingFeatures.CODE_PARTIAL]).as("offer").isEqualTo(1);
+    assertThat(f("samsung ue55mu7000", tv)[RankingFeatures.CODE_PARTIAL]).as("offer").isPositive();
+  }
+
+  /**
+   * The nearest partial match wins: "Philips PET723/12#ABA" names PET723/12 with a suffix added and
+   * PET723 with a longer one; "Lexmark C500S" is cut from both C500S2 and C500S2CG, the first
+   * nearer. Each code_partial is the shorter code's share of the longer one, scaled to the list.
+   */
+  @Test
+  void theNearestPartialCodeMatchWins() {
+    Product named = product("n", "Philips PET723/12 DVD player", "Philips", "PET723/12");
+    Product shorter = product("s", "Philips PET723 DVD player", "Philips", "PET723");
+    double[] n = f("Philips PET723/12#ABA", named);
+    double[] sh = f("Philips PET723/12#ABA", shorter);
+    assertThat(n[RankingFeatures.CODE_PARTIAL]).isCloseTo(8.0 / 11, within(1e-9));
+    assertThat(sh[RankingFeatures.CODE_PARTIAL]).isCloseTo(6.0 / 11, within(1e-9));
+    RankingFeatures.normaliseCodeShare(List.of(n, sh));
+    assertThat(n[RankingFeatures.CODE_PARTIAL]).isEqualTo(1);
+    assertThat(sh[RankingFeatures.CODE_PARTIAL]).isCloseTo(0.75, within(1e-9));
+    Product c500s2 = product("a", "Lexmark C500S2 toner", "Lexmark", "C500S2");
+    Product c500s2cg = product("b", "Lexmark C500S2CG toner", "Lexmark", "C500S2CG");
+    assertThat(f("Lexmark C500S", c500s2)[RankingFeatures.CODE_PARTIAL])
+        .isGreaterThan(f("Lexmark C500S", c500s2cg)[RankingFeatures.CODE_PARTIAL]);
   }
 
   @Test
@@ -555,7 +577,7 @@ class CodeMatchTest {
         .as("a run of words is no code here")
         .isZero();
     Product module = product("m", "HP PC2-5300F memory", "HP", "PC2-5300F");
-    assertThat(f("HP PC2-5300", module)[RankingFeatures.CODE_PARTIAL]).isEqualTo(1);
+    assertThat(f("HP PC2-5300", module)[RankingFeatures.CODE_PARTIAL]).isPositive();
     assertThat(f("hp pc2-5300 0.5 gb memory module", module)[RankingFeatures.CODE_PARTIAL])
         .as("the other words name the product")
         .isZero();

@@ -261,7 +261,7 @@ class EntryCutTest {
     RankingFeatures f = HybridRanker.features();
     var q = f.query("hoover dxoc67c3");
     var suffixed = HybridRanker.rankedProduct("s", "hoover washer", "Hoover", "DXOC67C3-UK");
-    assertThat(f.of(q, suffixed, 0, 0, -1, -1)[RankingFeatures.CODE_PARTIAL]).isEqualTo(1);
+    assertThat(f.of(q, suffixed, 0, 0, -1, -1)[RankingFeatures.CODE_PARTIAL]).isPositive();
     assertThat(cut.mayReach(new LinearFusion(w), f, q, suffixed, 0, 0, false, 1, 0, true)).isTrue();
   }
 
