@@ -281,10 +281,6 @@ public record EntryCut(
       // 0 in a list without the query's code (RankingFeatures.normaliseCodeShare): the bound.
       f[RankingFeatures.CODE_NEAR] = 0;
     }
-    if (model.weight(RankingFeatures.CODE_PARTIAL) < 0) {
-      // 0 in a list with the query's code (RankingFeatures.normaliseCodeShare): the bound.
-      f[RankingFeatures.CODE_PARTIAL] = 0;
-    }
     // Every feature that does not depend on its ranks, its cosine or its BM25 score.
     double bound = model.score(f);
     if (lexical) {

@@ -247,11 +247,29 @@ class EntryCutTest {
   }
 
   /**
-   * A new product's {@code code_partial} is 0 in a list where a candidate carries the query's code
-   * ({@link RankingFeatures#normaliseCodeShare}), so with a negative weight the bound on its score
-   * must not count it: "Hoover DXOC67C3-UK" for "hoover dxoc67c3" reaches a k-th score of 0.5 by
-   * its brand alone.
+   * A new product naming the query's code in part ({@code code_partial} positive) may always reach
+   * while that feature weighs, whatever the sign: in a list where a candidate carries the query's
+   * code its {@code code_partial} is 0, and where none does the nearest partial match rescales the
+   * others' ({@link RankingFeatures#normaliseCodeShare}): "Hoover DXOC67C3-UK" for "hoover
+   * dxoc67c3" reaches a k-th score of 0.5 by its brand alone.
    */
+  /**
+   * A new product nearer the query's code than the answer's partial matches lowers their scaled
+   * {@code code_partial}, a change its own bound does not see: it may reach though its score is far
+   * below the k-th ("PET723/12" beside an answer whose best partial match was PET723).
+   */
+  @Test
+  void aNearerPartialCodeMatchMayAlwaysReach() {
+    EntryCut cut = new EntryCut(0.1f, 20f, 10f, 9, 5f, 0.8f, 9);
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.CODE_PARTIAL] = 0.02;
+    RankingFeatures f = HybridRanker.features();
+    var q = f.query("Philips PET723/12#ABA");
+    var nearer = HybridRanker.rankedProduct("n", "Philips DVD player", "Philips", "PET723/12");
+    assertThat(f.of(q, nearer, 0, 0, -1, -1)[RankingFeatures.CODE_PARTIAL]).isPositive();
+    assertThat(cut.mayReach(new LinearFusion(w), f, q, nearer, 0, 0, false, 1, 0, true)).isTrue();
+  }
+
   @Test
   void aNegativePartialCodeWeightDoesNotLowerTheBound() {
     EntryCut cut = new EntryCut(0.1f, 20f, 10f, 9, 0.5f, 0.8f, 9);
