@@ -362,6 +362,10 @@ public final class RankingFeatures {
       Map<String, Integer> depths = new HashMap<>();
       int maxDepth = 0;
       String[] words = WHITESPACE.split(head.toLowerCase(Locale.ROOT).trim());
+      boolean[] breakBefore = new boolean[words.length]; // read once per gap, not once per run
+      for (int j = 1; j < words.length; j++) {
+        breakBefore[j] = listBreakBefore(words[j - 1], words[j]);
+      }
       for (int i = 0; i < words.length; i++) {
         StringBuilder run = new StringBuilder();
         boolean hasCode = false;
@@ -372,7 +376,7 @@ public final class RankingFeatures {
             break;
           }
           String w = alnum(words[j]);
-          listed |= j > i && listBreakBefore(words[j - 1], words[j]);
+          listed |= j > i && breakBefore[j];
           run.append(w);
           hasCode |= isCode(w);
           if (run.length() >= 4 && run.chars().anyMatch(Character::isDigit)) {

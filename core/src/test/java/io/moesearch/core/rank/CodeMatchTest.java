@@ -41,9 +41,7 @@ class CodeMatchTest {
 
   /** A product's {@code code_exact} as the fusion scales it in a list of its own. */
   private double exactAlone(String query, Product p) {
-    double[] f = f(query, p);
-    RankingFeatures.normaliseCodeShare(List.of(f));
-    return f[RankingFeatures.CODE_EXACT];
+    return exactScaled(query, p)[0];
   }
 
   @Test
