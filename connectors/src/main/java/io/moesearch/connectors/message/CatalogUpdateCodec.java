@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Parses catalogue-update records ({@code docs/schemas/catalog-update.schema.json}) into {@link
@@ -35,9 +36,11 @@ import java.util.Set;
  * <ul>
  *   <li>upsert: {@code product}, an object with {@code id} and {@code title} (non-blank strings),
  *       optional {@code brand}, {@code model}, {@code description} (strings), {@code price}
- *       (non-negative number), {@code in_stock} (boolean, default true) and any other scalar field
- *       (kept as a text attribute; arrays and objects among them are ignored, as the catalogue
- *       loader ignores them);
+ *       (non-negative number), {@code in_stock} (boolean, default true) and any other field that is
+ *       a scalar or an array of scalars (kept as a text attribute, an array's values joined by a
+ *       space, as the catalogue loader reads them; objects are ignored): {@code gtin}, {@code ean}
+ *       or {@code upc} are the product's trade item numbers, indexed for search ({@code
+ *       Product#tradeItemNumbers});
  *   <li>patch: {@code id}, and {@code price} and/or {@code in_stock};
  *   <li>delete: {@code id}.
  * </ul>
@@ -266,6 +269,32 @@ public final class CatalogUpdateCodec implements Serializable {
     return inStock;
   }
 
+  /**
+   * An attribute's text: a scalar's, or an array's scalars joined by a space (a feed's list of
+   * EANs), as the catalogue loader reads them; {@code null} for null, an object, or an array with
+   * no scalar.
+   */
+  private static String attributeText(JsonNode v) {
+    if (v.isNull()) {
+      return null;
+    }
+    if (v.isValueNode()) {
+      return v.asText();
+    }
+    if (!v.isArray()) {
+      return null;
+    }
+    StringJoiner parts = new StringJoiner(" ");
+    int n = 0;
+    for (JsonNode x : v) {
+      if (x.isValueNode() && !x.isNull()) {
+        parts.add(x.asText());
+        n++;
+      }
+    }
+    return n == 0 ? null : parts.toString();
+  }
+
   private static Product product(JsonNode p) {
     String id = id(p.get("id"), "product.id");
     String title = text(p.get("title"), "product.title", true);
@@ -288,12 +317,12 @@ public final class CatalogUpdateCodec implements Serializable {
                 + "): send product."
                 + ours);
       }
-      if (PRODUCT_FIELDS.contains(f.getKey()) || !v.isValueNode() || v.isNull()) {
+      String value = PRODUCT_FIELDS.contains(f.getKey()) ? null : attributeText(v);
+      if (value == null) {
         continue;
       }
       String name = "product." + cut(f.getKey());
       wellFormed(f.getKey(), name);
-      String value = v.asText();
       wellFormed(value, name);
       limit(value, name);
       attributes.put(f.getKey(), value);

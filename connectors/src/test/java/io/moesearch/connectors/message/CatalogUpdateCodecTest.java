@@ -46,13 +46,18 @@ class CatalogUpdateCodecTest {
         accepted(
             "{\"op\":\"upsert\",\"ts\":10,\"product\":{\"id\":\"p1\",\"title\":\"USB cable\","
                 + "\"brand\":\"Anker\",\"price\":9.5,\"in_stock\":false,\"colour\":\"red\","
-                + "\"ean\":[\"1\"]}}");
+                + "\"ean\":[\"0095205603217\",4006381333931,null],\"dims\":{\"w\":1},"
+                + "\"tags\":[{\"a\":1}]}}");
     assertThat(up.op()).isEqualTo(CatalogUpdate.Op.UPSERT);
     assertThat(up.productId()).isEqualTo("p1");
     assertThat(up.product().brand()).isEqualTo("Anker");
     assertThat(up.price()).isEqualTo(9.5);
     assertThat(up.inStock()).isFalse();
-    assertThat(up.product().attributes()).isEqualTo(Map.of("colour", "red"));
+    // A list of scalars is one attribute of its values (a feed's EANs, as a catalogue file reads
+    // them); an object, or a list of none, is ignored.
+    assertThat(up.product().attributes())
+        .isEqualTo(Map.of("colour", "red", "ean", "0095205603217 4006381333931"));
+    assertThat(up.product().tradeItemNumbers()).isEqualTo("0095205603217 4006381333931");
     assertThat(up.ts()).isEqualTo(10);
 
     CatalogUpdate patch = accepted("{\"op\":\"patch\",\"id\":\"p1\",\"price\":3,\"ts\":11}");

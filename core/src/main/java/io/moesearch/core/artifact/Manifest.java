@@ -29,12 +29,14 @@ public record Manifest(
     @JsonInclude(JsonInclude.Include.NON_NULL) Compaction compaction) {
 
   /**
-   * Version 3: the BM25 field is analysed for e-commerce text ({@code Analyzers}: units, model
-   * codes across separators, Krovetz stemming); a version-2 index was analysed with the English
-   * analyzer and would not match the queries, so it is rejected and must be rebuilt. {@link
-   * #gateUpdate} and {@link #compaction} are optional (absent in built artifacts).
+   * Version 4: the BM25 field holds the products' trade item numbers (GTIN, EAN, UPC), every such
+   * number in its 14-digit form ({@code GtinNormalizationFilter}). Version 3 analysed it for
+   * e-commerce text (units, model codes across separators, plural stemming), version 2 with the
+   * English analyzer. An index of an older version would not match the queries as analysed now, so
+   * it is rejected and must be rebuilt. {@link #gateUpdate} and {@link #compaction} are optional
+   * (absent in built artifacts).
    */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   /**
    * Provenance of a gate re-learned by {@code routing update}: this version shares every file but

@@ -1,7 +1,10 @@
 package io.moesearch.core.catalog;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One catalogue product. {@code id} and {@code title} are required; {@code price} is {@code null}
@@ -58,6 +61,29 @@ public record Product(
     model = Objects.requireNonNullElse(model, "");
     description = Objects.requireNonNullElse(description, "");
     attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+  }
+
+  /**
+   * The attributes that hold a product's trade item numbers (GTIN, EAN-13 / EAN-8, UPC-A), under
+   * the names merchant feeds give them (Google's {@code gtin}, Icecat's {@code ean}), in lower
+   * case. A list of numbers is one attribute of space-separated numbers ({@code CatalogLoader}).
+   */
+  public static final List<String> TRADE_ITEM_NUMBER_ATTRIBUTES = List.of("gtin", "ean", "upc");
+
+  /**
+   * The values of the attributes named one of {@link #TRADE_ITEM_NUMBER_ATTRIBUTES} (whatever the
+   * name's case: a CSV header may say {@code EAN}), in the names' order, space-separated ("" if
+   * none): the text by which the lexical index finds a product by its barcode.
+   */
+  public String tradeItemNumbers() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> a : new TreeMap<>(attributes).entrySet()) {
+      if (TRADE_ITEM_NUMBER_ATTRIBUTES.contains(a.getKey().toLowerCase(Locale.ROOT))
+          && !a.getValue().isBlank()) {
+        sb.append(sb.isEmpty() ? "" : " ").append(a.getValue());
+      }
+    }
+    return sb.toString();
   }
 
   /** Whether the product can be bought: not marked {@code in_stock: false}. */

@@ -43,6 +43,10 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
  *       dxoc-67c3} and {@code Dxoc67c3} all index the term {@code dxoc67c3} (plus its parts {@code
  *       dxoc 67 c 3}); English possessives are removed;
  *   <li>lower case, ASCII folding, English stop words;
+ *   <li>trade item numbers: an EAN-8, UPC-A, EAN-13 or GTIN-14 is written in its 14-digit form
+ *       ({@link GtinNormalizationFilter}), so a UPC-A {@code 882780756373} finds the EAN-13 {@code
+ *       0882780756373} a feed gives (products' GTINs are indexed in this field: {@link
+ *       ProductDocuments#allText}); indexed stacked, adding nothing to a document's length;
  *   <li>plural stemming only: the sibilant plurals {@code -ches -shes -xes -sses -zzes} lose their
  *       {@code es} ({@link PatternReplaceFilter}: {@code watches → watch}, {@code boxes → box}),
  *       then {@link EnglishMinimalStemFilter} (the "S" stemmer: {@code loafers → loafer}, {@code
@@ -86,10 +90,12 @@ public final class Analyzers {
   private static final class ProductText extends Analyzer {
     private final SynonymMap synonyms;
     private final int wordDelimiterFlags;
+    private final boolean stackTradeItemNumbers;
 
-    ProductText(SynonymMap synonyms, int wordDelimiterFlags) {
+    ProductText(SynonymMap synonyms, int wordDelimiterFlags, boolean stackTradeItemNumbers) {
       this.synonyms = synonyms;
       this.wordDelimiterFlags = wordDelimiterFlags;
+      this.stackTradeItemNumbers = stackTradeItemNumbers;
     }
 
     @Override
@@ -105,6 +111,7 @@ public final class Analyzers {
       ts = new LowerCaseFilter(ts);
       ts = new ASCIIFoldingFilter(ts);
       ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+      ts = new GtinNormalizationFilter(ts, stackTradeItemNumbers);
       ts = new PatternReplaceFilter(ts, SIBILANT_PLURAL, "$1", false);
       ts = new EnglishMinimalStemFilter(ts);
       ts = new FlattenGraphFilter(ts);
@@ -122,13 +129,25 @@ public final class Analyzers {
 
   public static Analyzer forIndexing() {
     return new PerFieldAnalyzerWrapper(
-        new StandardAnalyzer(),
-        Map.of(IndexFields.ALL_TEXT, new ProductText(null, WORD_DELIMITER_FLAGS)));
+        new StandardAnalyzer(), Map.of(IndexFields.ALL_TEXT, allTextIndexed()));
   }
 
-  /** The analyzer of {@link IndexFields#ALL_TEXT}. */
+  /**
+   * The analyzer of {@link IndexFields#ALL_TEXT} for queries and features: the index's terms, at
+   * the text's own positions.
+   */
   public static Analyzer allText() {
-    return new ProductText(null, WORD_DELIMITER_FLAGS);
+    return new ProductText(null, WORD_DELIMITER_FLAGS, false);
+  }
+
+  /**
+   * The analyzer that indexes {@link IndexFields#ALL_TEXT}: {@link #allText}'s terms, with trade
+   * item numbers stacked so that they add nothing to a document's BM25 length ({@link
+   * GtinNormalizationFilter}). What computes a document's BM25 score outside the index (the live
+   * delta's signatures) must analyse with this one.
+   */
+  public static Analyzer allTextIndexed() {
+    return new ProductText(null, WORD_DELIMITER_FLAGS, true);
   }
 
   /**
@@ -140,7 +159,8 @@ public final class Analyzers {
   public static Analyzer synonymEntries() {
     return new ProductText(
         null,
-        WordDelimiterGraphFilter.CATENATE_ALL | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE);
+        WordDelimiterGraphFilter.CATENATE_ALL | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE,
+        false);
   }
 
   /**
@@ -151,6 +171,6 @@ public final class Analyzers {
    * @param synonyms compiled rules, or {@code null} for none ({@link #allText})
    */
   public static Analyzer allTextQuery(SynonymMap synonyms) {
-    return new ProductText(synonyms, WORD_DELIMITER_FLAGS);
+    return new ProductText(synonyms, WORD_DELIMITER_FLAGS, false);
   }
 }

@@ -20,11 +20,17 @@ public final class ProductDocuments {
   private ProductDocuments() {}
 
   /**
-   * The text of the combined BM25 field ({@link IndexFields#ALL_TEXT}): title, brand, model and
-   * description, as indexed (the lexical branch matches query terms against its analysis).
+   * The text of the combined BM25 field ({@link IndexFields#ALL_TEXT}): title, brand, model,
+   * description and the product's trade item numbers ({@link Product#tradeItemNumbers}), as indexed
+   * (the lexical branch matches query terms against its analysis, which writes every GTIN in its
+   * 14-digit form: {@link GtinNormalizationFilter}). Only this field holds the numbers: the
+   * embedded text ({@link Product#searchableText}) does not, a barcode being no words for the
+   * model.
    */
   public static String allText(Product p) {
-    return p.title() + " " + p.brand() + " " + p.model() + " " + p.description();
+    String text = p.title() + " " + p.brand() + " " + p.model() + " " + p.description();
+    String numbers = p.tradeItemNumbers();
+    return numbers.isEmpty() ? text : text + " " + numbers;
   }
 
   public static Document toDocument(int ordinal, Product p, float[] vector) {

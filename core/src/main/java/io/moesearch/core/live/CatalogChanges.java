@@ -190,19 +190,7 @@ public final class CatalogChanges {
     if (current != null && current.kind() == DeltaEntry.Kind.LIVE) {
       return new Result(
           Outcome.APPLIED,
-          Unapplied.over(
-              unapplied,
-              new DeltaEntry(
-                  id,
-                  ts,
-                  DeltaEntry.Kind.LIVE,
-                  current.title(),
-                  current.brand(),
-                  current.model(),
-                  current.description(),
-                  newPrice,
-                  newStock,
-                  current.vector())),
+          Unapplied.over(unapplied, current.withOffer(ts, newPrice, newStock)),
           Unapplied.after(unapplied, ts));
     }
     return new Result(

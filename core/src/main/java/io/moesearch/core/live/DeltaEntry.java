@@ -1,6 +1,7 @@
 package io.moesearch.core.live;
 
 import io.moesearch.core.catalog.Product;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param brand brand ({@code LIVE}), else {@code null}
  * @param model model ({@code LIVE}), else {@code null}
  * @param description description ({@code LIVE}), else {@code null}
+ * @param tradeItemNumbers the product's trade item numbers ({@link Product#tradeItemNumbers},
+ *     {@code LIVE}; {@code null} or empty: none), which its lexical document holds
  * @param price live price, or {@code null} when unknown / unchanged
  * @param inStock live stock ({@code HIDDEN}: false)
  * @param vector unit-length embedding ({@code LIVE}), else {@code null}
@@ -36,6 +39,7 @@ public record DeltaEntry(
     String brand,
     String model,
     String description,
+    String tradeItemNumbers,
     Double price,
     boolean inStock,
     float[] vector) {
@@ -64,11 +68,11 @@ public record DeltaEntry(
   }
 
   public static DeltaEntry hidden(String id, long ts) {
-    return new DeltaEntry(id, ts, Kind.HIDDEN, null, null, null, null, null, false, null);
+    return new DeltaEntry(id, ts, Kind.HIDDEN, null, null, null, null, null, null, false, null);
   }
 
   public static DeltaEntry patched(String id, long ts, Double price, boolean inStock) {
-    return new DeltaEntry(id, ts, Kind.PATCHED, null, null, null, null, price, inStock, null);
+    return new DeltaEntry(id, ts, Kind.PATCHED, null, null, null, null, null, price, inStock, null);
   }
 
   public static DeltaEntry live(Product p, long ts, boolean inStock, float[] vector) {
@@ -80,8 +84,25 @@ public record DeltaEntry(
         p.brand(),
         p.model(),
         p.description(),
+        p.tradeItemNumbers(),
         p.price(),
         inStock,
+        vector);
+  }
+
+  /** This state at {@code newTs} with a new price and stock (the text and embedding kept). */
+  public DeltaEntry withOffer(long newTs, Double newPrice, boolean newInStock) {
+    return new DeltaEntry(
+        productId,
+        newTs,
+        kind,
+        title,
+        brand,
+        model,
+        description,
+        tradeItemNumbers,
+        newPrice,
+        newInStock,
         vector);
   }
 
@@ -90,7 +111,17 @@ public record DeltaEntry(
     return newKind == Kind.HIDDEN
         ? hidden(productId, ts)
         : new DeltaEntry(
-            productId, ts, newKind, title, brand, model, description, price, inStock, vector);
+            productId,
+            ts,
+            newKind,
+            title,
+            brand,
+            model,
+            description,
+            tradeItemNumbers,
+            price,
+            inStock,
+            vector);
   }
 
   /** The upserted product ({@code LIVE} only). */
@@ -98,6 +129,10 @@ public record DeltaEntry(
     if (kind != Kind.LIVE) {
       throw new IllegalStateException(productId + " is " + kind + ", not LIVE");
     }
-    return new Product(productId, title, brand, model, description, price, null);
+    Map<String, String> attributes =
+        tradeItemNumbers == null || tradeItemNumbers.isBlank()
+            ? null
+            : Map.of(Product.TRADE_ITEM_NUMBER_ATTRIBUTES.get(0), tradeItemNumbers);
+    return new Product(productId, title, brand, model, description, price, attributes);
   }
 }

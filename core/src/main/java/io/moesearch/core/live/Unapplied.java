@@ -114,16 +114,9 @@ public record Unapplied(long deletedTs, Double price, long priceTs, Boolean inSt
     if (newer == null || applied.kind() == DeltaEntry.Kind.HIDDEN) {
       return applied;
     }
-    return new DeltaEntry(
-        applied.productId(),
+    return applied.withOffer(
         applied.ts(),
-        applied.kind(),
-        applied.title(),
-        applied.brand(),
-        applied.model(),
-        applied.description(),
         newer.price != null ? newer.price : applied.price(),
-        newer.inStock != null ? newer.inStock : applied.inStock(),
-        applied.vector());
+        newer.inStock != null ? newer.inStock : applied.inStock());
   }
 }

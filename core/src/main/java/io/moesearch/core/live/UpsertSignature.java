@@ -118,8 +118,11 @@ public record UpsertSignature(
    */
   public static final int MAX_FOLDED_WORDS = 512;
 
-  /** The lexical branch's analysis (thread-safe: Lucene reuses components per thread). */
-  private static final Analyzer ANALYZER = Analyzers.allText();
+  /**
+   * The lexical index's analysis, positions included (a product's BM25 length is the index's); its
+   * terms are the query side's too. Thread-safe: Lucene reuses components per thread.
+   */
+  private static final Analyzer ANALYZER = Analyzers.allTextIndexed();
 
   public UpsertSignature {
     if (experts == null || vector == null) {

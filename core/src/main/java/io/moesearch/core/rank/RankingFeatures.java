@@ -1,6 +1,7 @@
 package io.moesearch.core.rank;
 
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.GtinNormalizationFilter;
 import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.util.Texts;
 import java.math.BigDecimal;
@@ -22,7 +23,9 @@ import org.apache.lucene.analysis.Analyzer;
  * numbers and brands, where dense retrieval is weak (it places DXOC47C3 next to DXOC67C3).
  *
  * <ol>
- *   <li>{@code dense}: exact cosine of query and product embeddings;
+ *   <li>{@code dense}: exact cosine of query and product embeddings; 0 when the query names a trade
+ *       item number ({@link #namesTradeItem}: a barcode means nothing to the embedding model, so
+ *       the cosine and every feature scaled by it are switched off for the query);
  *   <li>{@code bm25}: BM25 score divided by the query's best BM25 score (0 if no term matches);
  *   <li>{@code title_coverage}: share of the query's analysed terms found in the title;
  *   <li>{@code brand_match}: 1 if the product's brand occurs in the query;
@@ -326,9 +329,13 @@ public final class RankingFeatures {
     /** The query's bare numbers ({@link #numbers}). */
     final List<String> numbers;
 
+    /** Whether the query names a trade item number ({@link #namesTradeItem}). */
+    final boolean tradeItem;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
+      this.tradeItem = namesTradeItem(terms);
       List<String> raw = new ArrayList<>();
       for (String t : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
         if (!t.isEmpty()) {
@@ -464,6 +471,23 @@ public final class RankingFeatures {
     return query;
   }
 
+  /**
+   * Whether analysed query terms name a trade item number: a UPC-A, EAN-13 or GTIN-14 in the
+   * 14-digit form the analysis writes ({@link GtinNormalizationFilter}). An EAN-8 (six leading
+   * zeros in that form) does not count: eight-digit part numbers are common ("OKI 44289103"), and
+   * one in ten carries a valid check digit.
+   */
+  static boolean namesTradeItem(Set<String> terms) {
+    for (String t : terms) {
+      if (t.length() == GtinNormalizationFilter.GTIN_DIGITS
+          && !t.startsWith("000000")
+          && GtinNormalizationFilter.isGtin(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code text} holds a model-code-like token (see {@link QuerySignals#code}). */
   public static boolean hasModelCode(String text) {
     for (String t : TOKEN_BREAK.split(text.toLowerCase(Locale.ROOT))) {
@@ -486,6 +510,11 @@ public final class RankingFeatures {
    */
   public double[] of(
       QueryTerms q, Product p, double dense, double bm25Normalized, int denseRank, int bm25Rank) {
+    if (q.tradeItem) {
+      // A barcode means nothing to the embedding model (dense alone finds none of the products a
+      // GTIN names): its cosine, and every feature scaled by it, say nothing of the candidate.
+      dense = 0;
+    }
     double[] f = new double[NAMES.size()];
     f[DENSE] = dense;
     f[BM25] = bm25Normalized;

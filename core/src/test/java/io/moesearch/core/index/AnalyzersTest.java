@@ -3,8 +3,12 @@ package io.moesearch.core.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.core.retrieval.Bm25Queries;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.junit.jupiter.api.Test;
 
 /** The BM25 field's e-commerce analysis: each case of issue #17 item 3 as input → terms. */
@@ -23,6 +27,83 @@ class AnalyzersTest {
     assertThat(terms("dxoc67c3/dxoc67c3")).contains("dxoc67c3").doesNotContain("dxoc67c3dxoc67c3");
     assertThat(terms("i9-7940X")).contains("i97940x", "7940");
     assertThat(terms("I9-7940x")).isEqualTo(terms("i9-7940X"));
+  }
+
+  @Test
+  void aTradeItemNumberIsOneTermInEachOfItsLengths() {
+    // UPC-A, EAN-13 and GTIN-14 of one item; an EAN-8 padded alike
+    assertThat(terms("882780756373")).containsExactly("00882780756373");
+    assertThat(terms("0882780756373")).containsExactly("00882780756373");
+    assertThat(terms("00882780756373")).containsExactly("00882780756373");
+    assertThat(terms("96385074")).containsExactly("00000096385074");
+    // A wrong check digit, or a length no GTIN has, leaves the number as typed
+    assertThat(terms("882780756374")).containsExactly("882780756374");
+    assertThat(terms("12345")).containsExactly("12345");
+    // A barcode written with separators is caught by its catenation
+    assertThat(terms("0-882780-75637-3")).contains("00882780756373");
+  }
+
+  /**
+   * The indexing analysis stacks trade item numbers (no part of a document's length) and keeps a
+   * valid token stream whatever surrounds them: separated barcodes (a graph of parts), a barcode
+   * first, stop words before it, long lists.
+   */
+  @Test
+  void theIndexedStreamStacksTradeItemNumbersAndStaysValid() throws Exception {
+    Analyzer indexed = Analyzers.allTextIndexed();
+    java.util.Random random = new java.util.Random(17);
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "Epson ink 0882780756373",
+                "0882780756373 Epson ink",
+                "the 0882780756373",
+                "Epson 0-882780-75637-3 ink",
+                "0-882780-75637-3",
+                "ink 882780756373/0882780756373 96385074 12345670"));
+    for (int i = 0; i < 200; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int w = 0; w < 1 + random.nextInt(8); w++) {
+        sb.append(random.nextBoolean() ? "0882780756373" : random.nextBoolean() ? "the" : "ink")
+            .append("- /.".charAt(random.nextInt(4)));
+      }
+      texts.add(sb.toString());
+    }
+    for (String text : texts) {
+      int length = 0;
+      int stacked = 0;
+      int position = -1;
+      try (TokenStream ts = indexed.tokenStream(IndexFields.ALL_TEXT, text)) {
+        PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
+        ts.reset();
+        while (ts.incrementToken()) {
+          assertThat(position + inc.getPositionIncrement()).as(text).isGreaterThanOrEqualTo(0);
+          position += inc.getPositionIncrement();
+          length++;
+          if (inc.getPositionIncrement() == 0) {
+            stacked++;
+          }
+        }
+        ts.end();
+      }
+      assertThat(terms(text)).as(text).isEqualTo(Bm25Queries.terms(indexed, text));
+      if (text.equals("Epson ink 0882780756373")) {
+        assertThat(length - stacked).as("counted in the length: epson, ink").isEqualTo(2);
+      }
+    }
+    // Lucene's indexer accepts every one of them (it refuses a stream whose positions go back).
+    try (var dir = new org.apache.lucene.store.ByteBuffersDirectory();
+        var w =
+            new org.apache.lucene.index.IndexWriter(
+                dir, new org.apache.lucene.index.IndexWriterConfig(Analyzers.forIndexing()))) {
+      for (String text : texts) {
+        var doc = new org.apache.lucene.document.Document();
+        doc.add(
+            new org.apache.lucene.document.TextField(
+                IndexFields.ALL_TEXT, text, org.apache.lucene.document.Field.Store.NO));
+        w.addDocument(doc);
+      }
+    }
   }
 
   @Test

@@ -214,9 +214,16 @@ class UpsertSignatureTest {
         w.addDocument(ProductDocuments.toDocument(i, p, X));
       }
     }
+    // Its trade item numbers are indexed stacked (no part of its BM25 length): the signature too.
     Product washer =
         new Product(
-            "p1", "Hoover DXOC67C3 washing machines usb", "Hoover", "DXOC67C3", "", 1.0, null);
+            "p1",
+            "Hoover DXOC67C3 washing machines usb",
+            "Hoover",
+            "DXOC67C3",
+            "",
+            1.0,
+            java.util.Map.of("ean", "0095205603217 4006381333931 8715946625836"));
     try (DirectoryReader reader = DirectoryReader.open(dir);
         LiveSlot slot = LiveSlot.lexicalOnly()) {
       ExpertIndex base = ExpertIndex.over(reader);
@@ -224,13 +231,20 @@ class UpsertSignatureTest {
       UpsertSignature s = UpsertSignature.of(1, new int[] {2}, X, washer, base.statistics(), "v1");
       for (String q :
           new String[] {
-            "usb", "hoover washing machine", "dxoc67c3", "dxoc-67c3 hoover", "usb cable", "hoover"
+            "usb",
+            "hoover washing machine",
+            "dxoc67c3",
+            "dxoc-67c3 hoover",
+            "usb cable",
+            "hoover",
+            "095205603217",
+            "hoover 4006381333931"
           }) {
         Candidate c =
             slot.lexicalTopK(base, new Bm25Queries().query(q), 20, LiveFilter.NONE).stream()
                 .filter(x -> x.productId().equals("p1"))
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow(() -> new AssertionError("not found: " + q));
         int[] terms = UpsertSignature.queryTerms(q);
         assertThat(s.lexicalScore(terms)).as(q).isCloseTo(c.score(), withinPercentage(0.01));
         assertThat(s.mayEnterLexically(terms, c.score(), "v1")).as(q).isTrue();

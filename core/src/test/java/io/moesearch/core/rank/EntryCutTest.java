@@ -432,8 +432,8 @@ class EntryCutTest {
     assertThat(cut).as("no cut: a code carrier sits below the bar of the full BM25 list").isNull();
   }
 
-  /** The served weights (conf, docs/eval/eval.md). */
-  private static final LinearFusion SERVED =
+  /** The served weights (conf, docs/eval/eval.md); other tests of the package read them here. */
+  static final LinearFusion SERVED =
       new LinearFusion(
           new double[] {
             0.008534, 0.02082, -0.006382, 0.01495, 0.02385, 0.114, 0.5909, -0.01167, -4.667E-4,
