@@ -4,8 +4,9 @@ import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.core.catalog.Product;
 
 /**
- * A validated catalogue update in the job, flat (the product's free attributes, which no index
- * uses, are dropped) so that Flink serialises it without Kryo.
+ * A validated catalogue update in the job, flat so that Flink serialises it without Kryo: of the
+ * product's free attributes only its trade item numbers, which the lexical index holds, are kept
+ * ({@link Product#tradeItemNumbers}); the others no index uses.
  *
  * @param op what changes
  * @param productId the product
@@ -13,6 +14,8 @@ import io.moesearch.core.catalog.Product;
  * @param brand upsert: the product's fields; otherwise {@code null}
  * @param model upsert: the product's fields; otherwise {@code null}
  * @param description upsert: the product's fields; otherwise {@code null}
+ * @param tradeItemNumbers upsert: the product's trade item numbers ({@code null} or empty: none);
+ *     otherwise {@code null}
  * @param price upsert: the product's price; patch: the new price ({@code null}: unchanged)
  * @param inStock upsert: in stock ({@code null}: yes); patch: new stock ({@code null}: unchanged)
  * @param ts the producer's timestamp of the change
@@ -30,6 +33,7 @@ public record ProductUpdate(
     String brand,
     String model,
     String description,
+    String tradeItemNumbers,
     Double price,
     Boolean inStock,
     long ts,
@@ -58,6 +62,7 @@ public record ProductUpdate(
         p == null ? null : p.brand(),
         p == null ? null : p.model(),
         p == null ? null : p.description(),
+        p == null ? null : p.tradeItemNumbers(),
         u.price(),
         u.inStock(),
         u.ts(),
@@ -66,9 +71,16 @@ public record ProductUpdate(
         0);
   }
 
-  /** The upserted product (attributes dropped). */
+  /** The upserted product: of its attributes, its trade item numbers only. */
   public Product product() {
-    return new Product(productId, title, brand, model, description, price, null);
+    return new Product(
+        productId,
+        title,
+        brand,
+        model,
+        description,
+        price,
+        Product.tradeItemNumberAttributes(tradeItemNumbers));
   }
 
   public ProductUpdate withVector(float[] v) {
@@ -88,6 +100,7 @@ public record ProductUpdate(
         brand,
         model,
         description,
+        tradeItemNumbers,
         price,
         inStock,
         ts,

@@ -148,6 +148,29 @@ class LiveCatalogTest extends SmallIndexTestBase {
         .assign(embedder.embed(text));
   }
 
+  /**
+   * An upsert's trade item numbers reach the live delta through the job's flat update: the BM25
+   * branch finds the product by its EAN typed as a UPC-A, and still after a price patch.
+   */
+  @Test
+  void anUpsertIsFoundByItsBarcodeAlsoAfterAPatch() throws Exception {
+    Product p =
+        new Product(
+            "new-ean",
+            "zyxwq steam iron",
+            "Quuxco",
+            "SI2",
+            "",
+            19.0,
+            Map.of("ean", "0036000291452"));
+    send(upsert(p, null, 10));
+    assertThat(ids(search("036000291452", ExpertRequest.lexical("x"), null)))
+        .containsExactly("new-ean");
+    send(patch("new-ean", 17.0, null, 11));
+    assertThat(ids(search("0036000291452", ExpertRequest.lexical("y"), null)))
+        .containsExactly("new-ean");
+  }
+
   @Test
   void anUpsertGoesToItsExpertsAndTheLexicalShardsAndIsHiddenElsewhere() throws Exception {
     Product p = new Product("new-1", "zyxwq turbo blender 900", "Quuxco", "TB900", "", 49.0, null);

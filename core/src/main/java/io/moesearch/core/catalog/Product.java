@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One catalogue product. {@code id} and {@code title} are required; {@code price} is {@code null}
@@ -72,18 +73,54 @@ public record Product(
 
   /**
    * The values of the attributes named one of {@link #TRADE_ITEM_NUMBER_ATTRIBUTES} (whatever the
-   * name's case: a CSV header may say {@code EAN}), in the names' order, space-separated ("" if
-   * none): the text by which the lexical index finds a product by its barcode.
+   * name's case: a CSV header may say {@code EAN}), in the names' sorted order, space-separated (""
+   * if none): the text by which the lexical index finds a product by its barcode. A number that
+   * lost its leading zeros on the way (a JSON number, a spreadsheet cell: UPC-A {@code
+   * 036000291452} as {@code 36000291452}) is written back with them, in its 14-digit form, when
+   * that form carries a valid check digit and it kept at least {@value #MIN_STRIPPED_DIGITS}
+   * digits.
    */
   public String tradeItemNumbers() {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, String> a : new TreeMap<>(attributes).entrySet()) {
-      if (TRADE_ITEM_NUMBER_ATTRIBUTES.contains(a.getKey().toLowerCase(Locale.ROOT))
-          && !a.getValue().isBlank()) {
-        sb.append(sb.isEmpty() ? "" : " ").append(a.getValue());
+      if (!TRADE_ITEM_NUMBER_ATTRIBUTES.contains(a.getKey().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      for (String number : WHITESPACE.split(a.getValue().strip())) {
+        if (!number.isEmpty()) {
+          sb.append(sb.isEmpty() ? "" : " ").append(withLeadingZeros(number));
+        }
       }
     }
     return sb.toString();
+  }
+
+  /** Fewest digits a number keeps when it lost leading zeros ({@link #tradeItemNumbers}). */
+  static final int MIN_STRIPPED_DIGITS = 6;
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+  /**
+   * {@code number} in its 14-digit GTIN form if it is a GTIN short of leading zeros, else as is.
+   */
+  private static String withLeadingZeros(String number) {
+    int n = number.length();
+    if (n < MIN_STRIPPED_DIGITS || n >= Gtin.DIGITS || !number.chars().allMatch(Gtin::isDigit)) {
+      return number;
+    }
+    String padded = "0".repeat(Gtin.DIGITS - n) + number;
+    return Gtin.isValid(padded) && !Gtin.isValid(number) ? padded : number;
+  }
+
+  /**
+   * The attributes that give a product the trade item numbers {@code numbers} (as {@link
+   * #tradeItemNumbers} returns them; {@code null} or blank: none, an empty map): what a flattened
+   * copy of a product keeps of its attributes for the lexical index.
+   */
+  public static Map<String, String> tradeItemNumberAttributes(String numbers) {
+    return numbers == null || numbers.isBlank()
+        ? Map.of()
+        : Map.of(TRADE_ITEM_NUMBER_ATTRIBUTES.get(0), numbers);
   }
 
   /** Whether the product can be bought: not marked {@code in_stock: false}. */

@@ -1,5 +1,6 @@
 package io.moesearch.core.index;
 
+import io.moesearch.core.catalog.Gtin;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.lucene.analysis.TokenFilter;
@@ -14,7 +15,7 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  * searched as {@code 00882780756373}.
  *
  * <p>A term is rewritten when it is 8, 12, 13 or 14 ASCII digits and its last digit is the GS1
- * check digit of the others ({@link #isGtin}): left zeros pad it to 14 digits, which keeps the
+ * check digit of the others ({@link Gtin#isValid}): left zeros pad it to 14 digits, which keeps the
  * check digit valid (GS1 General Specifications, section 7.9: GTINs are compared in their 14-digit
  * form). Every other term passes unchanged; a number of those lengths that happens to carry a valid
  * check digit (one in ten) is padded alike on both sides of the search, so matching stays the same
@@ -28,9 +29,6 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  * stacked token would read as a synonym of the word before it).
  */
 public final class GtinNormalizationFilter extends TokenFilter {
-  /** Digits of the normal form. */
-  public static final int GTIN_DIGITS = 14;
-
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
   private final PositionIncrementAttribute increment =
       addAttribute(PositionIncrementAttribute.class);
@@ -58,13 +56,13 @@ public final class GtinNormalizationFilter extends TokenFilter {
       return false;
     }
     int n = term.length();
-    if (isGtin(term.buffer(), n)) {
-      if (n < GTIN_DIGITS) {
-        char[] padded = new char[GTIN_DIGITS];
-        int pad = GTIN_DIGITS - n;
+    if (Gtin.isValid(term.buffer(), n)) {
+      if (n < Gtin.DIGITS) {
+        char[] padded = new char[Gtin.DIGITS];
+        int pad = Gtin.DIGITS - n;
         Arrays.fill(padded, 0, pad, '0');
         System.arraycopy(term.buffer(), 0, padded, pad, n);
-        term.copyBuffer(padded, 0, GTIN_DIGITS);
+        term.copyBuffer(padded, 0, Gtin.DIGITS);
       }
       if (stacked && !first) {
         increment.setPositionIncrement(0);
@@ -72,33 +70,5 @@ public final class GtinNormalizationFilter extends TokenFilter {
     }
     first = false;
     return true;
-  }
-
-  /**
-   * Whether the first {@code length} chars of {@code digits} are a GTIN: 8, 12, 13 or 14 ASCII
-   * digits whose last is the GS1 mod-10 check digit of the others (weights 3, 1, 3, ... from the
-   * digit left of it).
-   */
-  public static boolean isGtin(char[] digits, int length) {
-    if (length != 8 && length != 12 && length != 13 && length != GTIN_DIGITS) {
-      return false;
-    }
-    int sum = 0;
-    for (int i = 0; i < length; i++) {
-      char c = digits[i];
-      if (c < '0' || c > '9') {
-        return false;
-      }
-      if (i < length - 1) {
-        // Weight 3 for the digit left of the check digit, then alternating 1, 3, ...
-        sum += (c - '0') * ((length - 1 - i) % 2 == 1 ? 3 : 1);
-      }
-    }
-    return (10 - sum % 10) % 10 == digits[length - 1] - '0';
-  }
-
-  /** {@link #isGtin(char[], int)} of a whole string. */
-  public static boolean isGtin(String s) {
-    return isGtin(s.toCharArray(), s.length());
   }
 }

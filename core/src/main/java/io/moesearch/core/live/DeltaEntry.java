@@ -1,7 +1,6 @@
 package io.moesearch.core.live;
 
 import io.moesearch.core.catalog.Product;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -129,10 +128,13 @@ public record DeltaEntry(
     if (kind != Kind.LIVE) {
       throw new IllegalStateException(productId + " is " + kind + ", not LIVE");
     }
-    Map<String, String> attributes =
-        tradeItemNumbers == null || tradeItemNumbers.isBlank()
-            ? null
-            : Map.of(Product.TRADE_ITEM_NUMBER_ATTRIBUTES.get(0), tradeItemNumbers);
-    return new Product(productId, title, brand, model, description, price, attributes);
+    return new Product(
+        productId,
+        title,
+        brand,
+        model,
+        description,
+        price,
+        Product.tradeItemNumberAttributes(tradeItemNumbers));
   }
 }

@@ -157,11 +157,18 @@ public final class HybridRanker {
     Map<String, double[]> union = new LinkedHashMap<>();
     Map<String, String> titles = new HashMap<>();
     int rank = 0;
-    for (Scored s :
+    List<Scored> denseKept =
         bestDistinct(
-            dense, c -> c.features()[RankingFeatures.DENSE], Scored::productId, denseDepth)) {
+            dense, c -> c.features()[RankingFeatures.DENSE], Scored::productId, denseDepth);
+    // A list whose cosines are all 0 (a query the embedding cannot serve, whose cosine the
+    // features switch off: RankingFeatures#namesTradeItem) has no order, so no ranks.
+    boolean ordered = false;
+    for (Scored s : denseKept) {
+      ordered |= s.features()[RankingFeatures.DENSE] != 0;
+    }
+    for (Scored s : denseKept) {
       double[] f = s.features().clone();
-      f[RankingFeatures.DENSE_RR] = 1.0 / (RankingFeatures.RRF_K + rank + 1);
+      f[RankingFeatures.DENSE_RR] = ordered ? 1.0 / (RankingFeatures.RRF_K + rank + 1) : 0;
       union.put(s.productId(), f);
       titles.put(s.productId(), s.title());
       rank++;

@@ -1,5 +1,6 @@
 package io.moesearch.core.rank;
 
+import io.moesearch.core.catalog.Gtin;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.GtinNormalizationFilter;
 import io.moesearch.core.retrieval.Bm25Queries;
@@ -25,7 +26,8 @@ import org.apache.lucene.analysis.Analyzer;
  * <ol>
  *   <li>{@code dense}: exact cosine of query and product embeddings; 0 when the query names a trade
  *       item number ({@link #namesTradeItem}: a barcode means nothing to the embedding model, so
- *       the cosine and every feature scaled by it are switched off for the query);
+ *       the cosine, every feature scaled by it and the dense list's ranks, {@code dense_rr}, are
+ *       switched off for the query);
  *   <li>{@code bm25}: BM25 score divided by the query's best BM25 score (0 if no term matches);
  *   <li>{@code title_coverage}: share of the query's analysed terms found in the title;
  *   <li>{@code brand_match}: 1 if the product's brand occurs in the query;
@@ -479,9 +481,7 @@ public final class RankingFeatures {
    */
   static boolean namesTradeItem(Set<String> terms) {
     for (String t : terms) {
-      if (t.length() == GtinNormalizationFilter.GTIN_DIGITS
-          && !t.startsWith("000000")
-          && GtinNormalizationFilter.isGtin(t)) {
+      if (t.length() == Gtin.DIGITS && !t.startsWith("000000") && Gtin.isValid(t)) {
         return true;
       }
     }

@@ -60,5 +60,8 @@ class TradeItemQueryTest {
                 named.id(), named.title(), features.of(qt, named, -0.01, 1, -1, -1)));
     List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, EntryCutTest.SERVED, 20, 10);
     assertThat(top.get(0).productId()).isEqualTo("n");
+    assertThat(top)
+        .as("a dense list without cosines gives no ranks")
+        .allSatisfy(s -> assertThat(s.features()[RankingFeatures.DENSE_RR]).isZero());
   }
 }

@@ -107,6 +107,17 @@ class TradeItemNumberSearchTest {
   }
 
   @Test
+  void aNumberThatLostItsLeadingZerosIsWrittenWithThem() {
+    // A UPC-A sent as a JSON number or kept in a spreadsheet cell: 036000291452 -> 36000291452
+    assertThat(product("8", "x", Map.of("upc", "36000291452")).tradeItemNumbers())
+        .isEqualTo("00036000291452");
+    // A GTIN as it is, a wrong check digit, a short number: as given
+    assertThat(
+            product("9", "x", Map.of("gtin", "036000291452 36000291453 1234")).tradeItemNumbers())
+        .isEqualTo("036000291452 36000291453 1234");
+  }
+
+  @Test
   void tradeItemNumbersAddNothingToAProductsBm25Length() throws Exception {
     // Products 6 and 7 share their words; 7 lists four EANs. BM25 normalises by a document's
     // length: counted, the numbers would rank 7 below 6 for every word query.
