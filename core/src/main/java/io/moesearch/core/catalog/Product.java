@@ -75,10 +75,10 @@ public record Product(
    * The values of the attributes named one of {@link #TRADE_ITEM_NUMBER_ATTRIBUTES} (whatever the
    * name's case: a CSV header may say {@code EAN}), in the names' sorted order, space-separated (""
    * if none): the text by which the lexical index finds a product by its barcode. A number that
-   * lost its leading zeros on the way (a JSON number, a spreadsheet cell: UPC-A {@code
-   * 036000291452} as {@code 36000291452}) is written back with them, in its 14-digit form, when
-   * that form carries a valid check digit and it kept at least {@value #MIN_STRIPPED_DIGITS}
-   * digits.
+   * lost its leading zeros on the way (a JSON integer, a spreadsheet cell: UPC-A {@code
+   * 036000291452} as {@code 36000291452}) is followed by its 14-digit form with them, when that
+   * form carries a valid check digit and it kept at least {@value #MIN_STRIPPED_DIGITS} digits (the
+   * number as given stays searchable: it may be a code of another kind).
    */
   public String tradeItemNumbers() {
     StringBuilder sb = new StringBuilder();
@@ -100,16 +100,14 @@ public record Product(
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-  /**
-   * {@code number} in its 14-digit GTIN form if it is a GTIN short of leading zeros, else as is.
-   */
+  /** {@code number}, followed by its 14-digit GTIN form if it is a GTIN short of leading zeros. */
   private static String withLeadingZeros(String number) {
     int n = number.length();
     if (n < MIN_STRIPPED_DIGITS || n >= Gtin.DIGITS || !number.chars().allMatch(Gtin::isDigit)) {
       return number;
     }
     String padded = "0".repeat(Gtin.DIGITS - n) + number;
-    return Gtin.isValid(padded) && !Gtin.isValid(number) ? padded : number;
+    return Gtin.isValid(padded) && !Gtin.isValid(number) ? number + " " + padded : number;
   }
 
   /**

@@ -37,7 +37,8 @@ class TradeItemNumberSearchTest {
           product(
               "7",
               "Sony headphones",
-              Map.of("ean", "4006381333931 8715946625836 8715946625843 0095205603217")));
+              Map.of("ean", "4006381333931 8715946625836 8715946625843 0095205603217")),
+          product("8", "Kettle", Map.of("upc", "36000291452")));
 
   private static Product product(String id, String title, Map<String, String> attributes) {
     return new Product(id, title, "", "", "", null, attributes);
@@ -110,11 +111,17 @@ class TradeItemNumberSearchTest {
   void aNumberThatLostItsLeadingZerosIsWrittenWithThem() {
     // A UPC-A sent as a JSON number or kept in a spreadsheet cell: 036000291452 -> 36000291452
     assertThat(product("8", "x", Map.of("upc", "36000291452")).tradeItemNumbers())
-        .isEqualTo("00036000291452");
+        .isEqualTo("36000291452 00036000291452");
     // A GTIN as it is, a wrong check digit, a short number: as given
     assertThat(
             product("9", "x", Map.of("gtin", "036000291452 36000291453 1234")).tradeItemNumbers())
         .isEqualTo("036000291452 36000291453 1234");
+  }
+
+  @Test
+  void aProductWhoseNumberLostItsLeadingZerosIsFoundByItAndByTheWholeNumber() throws Exception {
+    assertThat(search("036000291452")).containsExactly("8");
+    assertThat(search("36000291452")).containsExactly("8");
   }
 
   @Test
