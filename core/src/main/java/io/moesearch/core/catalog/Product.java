@@ -1,9 +1,11 @@
 package io.moesearch.core.catalog;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -81,18 +83,24 @@ public record Product(
    * number as given stays searchable: it may be a code of another kind).
    */
   public String tradeItemNumbers() {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> a : new TreeMap<>(attributes).entrySet()) {
-      if (!TRADE_ITEM_NUMBER_ATTRIBUTES.contains(a.getKey().toLowerCase(Locale.ROOT))) {
-        continue;
-      }
-      for (String number : WHITESPACE.split(a.getValue().strip())) {
+    TreeMap<String, String> named = new TreeMap<>();
+    attributes.forEach(
+        (name, value) -> {
+          if (TRADE_ITEM_NUMBER_ATTRIBUTES.contains(name.toLowerCase(Locale.ROOT))) {
+            named.put(name, value);
+          }
+        });
+    // Each number once, so that the numbers of a product rebuilt from them read the same.
+    Set<String> numbers = new LinkedHashSet<>();
+    for (String value : named.values()) {
+      for (String number : WHITESPACE.split(value.strip())) {
         if (!number.isEmpty()) {
-          sb.append(sb.isEmpty() ? "" : " ").append(withLeadingZeros(number));
+          numbers.add(number);
+          numbers.add(withLeadingZeros(number));
         }
       }
     }
-    return sb.toString();
+    return String.join(" ", numbers);
   }
 
   /** Fewest digits a number keeps when it lost leading zeros ({@link #tradeItemNumbers}). */
@@ -100,14 +108,14 @@ public record Product(
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-  /** {@code number}, followed by its 14-digit GTIN form if it is a GTIN short of leading zeros. */
+  /** The 14-digit GTIN form of {@code number} if it is a GTIN short of leading zeros, else it. */
   private static String withLeadingZeros(String number) {
     int n = number.length();
     if (n < MIN_STRIPPED_DIGITS || n >= Gtin.DIGITS || !number.chars().allMatch(Gtin::isDigit)) {
       return number;
     }
     String padded = "0".repeat(Gtin.DIGITS - n) + number;
-    return Gtin.isValid(padded) && !Gtin.isValid(number) ? number + " " + padded : number;
+    return Gtin.isValid(padded) && !Gtin.isValid(number) ? padded : number;
   }
 
   /**

@@ -112,6 +112,11 @@ class TradeItemNumberSearchTest {
     // A UPC-A sent as a JSON number or kept in a spreadsheet cell: 036000291452 -> 36000291452
     assertThat(product("8", "x", Map.of("upc", "36000291452")).tradeItemNumbers())
         .isEqualTo("36000291452 00036000291452");
+    // A product rebuilt from its numbers (the job's flat copies) reads the same numbers.
+    Product kept = product("8", "x", Map.of("upc", "36000291452 36000291452"));
+    assertThat(product("8", "x", Map.of("gtin", kept.tradeItemNumbers())).tradeItemNumbers())
+        .isEqualTo(kept.tradeItemNumbers())
+        .isEqualTo("36000291452 00036000291452");
     // A GTIN as it is, a wrong check digit, a short number: as given
     assertThat(
             product("9", "x", Map.of("gtin", "036000291452 36000291453 1234")).tradeItemNumbers())
