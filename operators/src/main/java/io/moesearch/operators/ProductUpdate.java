@@ -73,14 +73,7 @@ public record ProductUpdate(
 
   /** The upserted product: of its attributes, its trade item numbers only. */
   public Product product() {
-    return new Product(
-        productId,
-        title,
-        brand,
-        model,
-        description,
-        price,
-        Product.tradeItemNumberAttributes(tradeItemNumbers));
+    return Product.flattened(productId, title, brand, model, description, price, tradeItemNumbers);
   }
 
   public ProductUpdate withVector(float[] v) {

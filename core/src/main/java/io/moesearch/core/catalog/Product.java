@@ -119,14 +119,28 @@ public record Product(
   }
 
   /**
-   * The attributes that give a product the trade item numbers {@code numbers} (as {@link
-   * #tradeItemNumbers} returns them; {@code null} or blank: none, an empty map): what a flattened
-   * copy of a product keeps of its attributes for the lexical index.
+   * A product as a flattened copy keeps it (the job's updates, the live delta): its own fields and,
+   * of its attributes, the trade item numbers {@code tradeItemNumbers} (as {@link
+   * #tradeItemNumbers} returns them; {@code null} or blank: none) that the lexical index holds.
    */
-  public static Map<String, String> tradeItemNumberAttributes(String numbers) {
-    return numbers == null || numbers.isBlank()
-        ? Map.of()
-        : Map.of(TRADE_ITEM_NUMBER_ATTRIBUTES.get(0), numbers);
+  public static Product flattened(
+      String id,
+      String title,
+      String brand,
+      String model,
+      String description,
+      Double price,
+      String tradeItemNumbers) {
+    return new Product(
+        id,
+        title,
+        brand,
+        model,
+        description,
+        price,
+        tradeItemNumbers == null || tradeItemNumbers.isBlank()
+            ? Map.of()
+            : Map.of(TRADE_ITEM_NUMBER_ATTRIBUTES.get(0), tradeItemNumbers));
   }
 
   /** Whether the product can be bought: not marked {@code in_stock: false}. */

@@ -128,13 +128,6 @@ public record DeltaEntry(
     if (kind != Kind.LIVE) {
       throw new IllegalStateException(productId + " is " + kind + ", not LIVE");
     }
-    return new Product(
-        productId,
-        title,
-        brand,
-        model,
-        description,
-        price,
-        Product.tradeItemNumberAttributes(tradeItemNumbers));
+    return Product.flattened(productId, title, brand, model, description, price, tradeItemNumbers);
   }
 }
