@@ -930,7 +930,8 @@ public final class MergePartials
       dense.addAll(hybrid.denseTop(sample.query().text(), pending, depth));
     }
     int k = sample.query().topK();
-    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, ranking.fusion(), depth, k);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(sample.query().text(), dense, lexical, ranking.fusion(), depth, k);
     RankedItem[] items = new RankedItem[top.size()];
     for (int i = 0; i < items.length; i++) {
       HybridRanker.Scored c = top.get(i);

@@ -1361,7 +1361,8 @@ class MergePartialsTest {
     List<Candidate> all = new java.util.ArrayList<>(List.of(expert3));
     all.addAll(List.of(expert4));
     List<String> expected =
-        HybridRanker.fuse(hybrid.dense(q.text(), all), lexical, model, depth, q.topK()).stream()
+        HybridRanker.fuse(q.text(), hybrid.dense(q.text(), all), lexical, model, depth, q.topK())
+            .stream()
             .map(s -> s.productId() + "=" + (float) model.score(s.features()))
             .toList();
     SearchResult r = harness.extractOutputValues().get(0);
@@ -1875,7 +1876,9 @@ class MergePartialsTest {
                     p.items()[i].productId(), p.items()[i].title(), p.features()[i]));
       }
     }
-    return io.moesearch.core.rank.HybridRanker.fuse(dense, lexical, model, depth, k).stream()
+    return io.moesearch.core.rank.HybridRanker.fuse(
+            partials.get(0).query().text(), dense, lexical, model, depth, k)
+        .stream()
         .map(s -> s.productId() + "=" + model.score(s.features()))
         .toList();
   }

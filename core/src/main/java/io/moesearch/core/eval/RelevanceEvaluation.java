@@ -254,7 +254,7 @@ public final class RelevanceEvaluation {
         ranked.put("dense", p.denseTop());
         ranked.put("rrf", top(CoordinateAscent.rank(LinearFusion.rrf(), p.ranked())));
         List<HybridRanker.Scored> servedTop =
-            HybridRanker.fuse(p.dense(), p.lexical(), served, denseDepth, 10);
+            HybridRanker.fuse(p.ranked().query(), p.dense(), p.lexical(), served, denseDepth, 10);
         ranked.put("served", servedTop.stream().map(HybridRanker.Scored::productId).toList());
         ranked.put("refit", refit.get(p));
         Map<String, Double> row = new LinkedHashMap<>();
@@ -273,7 +273,13 @@ public final class RelevanceEvaluation {
         report.perQuery.add(new QueryRow(s.name(), p.ranked().query(), p.type(), row));
         if (row.get("served") < row.get("bm25")) {
           List<HybridRanker.Scored> fused =
-              HybridRanker.fuse(p.dense(), p.lexical(), served, denseDepth, Integer.MAX_VALUE);
+              HybridRanker.fuse(
+                  p.ranked().query(),
+                  p.dense(),
+                  p.lexical(),
+                  served,
+                  denseDepth,
+                  Integer.MAX_VALUE);
           report.lossesToBm25.add(loss(s.name(), p, row, fused));
         }
       }
@@ -421,7 +427,7 @@ public final class RelevanceEvaluation {
       List<HybridRanker.Scored> lex,
       Map<String, Integer> ratings) {
     List<HybridRanker.Scored> union =
-        HybridRanker.fuse(dense, lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
+        HybridRanker.fuse(text, dense, lex, LinearFusion.rrf(), denseDepth, Integer.MAX_VALUE);
     return new RankedQuery(
         text,
         union.stream().map(HybridRanker.Scored::productId).toList(),

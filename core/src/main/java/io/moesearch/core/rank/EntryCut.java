@@ -228,7 +228,8 @@ public record EntryCut(
    * cosine reaches the answer's dense floor; {@code lexical}: its BM25 score reaches the lexical
    * floor; in neither it cannot change the answer): it may when, in a list it may enter, it reaches
    * the bar ({@link #bm25Bar} up to the relative {@code bm25Slack}, {@link #denseBar} up to {@code
-   * cosineSlack}); when it carries one of the query's codes, or names one in part while {@code
+   * cosineSlack}); when it carries one of the query's codes, is the accessory the query asks for of
+   * a device it names ({@link RankingFeatures#fitsDevice}), or names a code in part while {@code
    * code_partial} weighs (the {@code code_exact} and {@code code_partial} normalisation of {@link
    * HybridRanker#fuse} then moves other candidates); or when its fused score reaches {@link
    * #kthScore}, bounded with every feature read from the product and the query, its rank features
@@ -269,6 +270,11 @@ public record EntryCut(
     if (lexical
             && (model.weight(RankingFeatures.BM25_RR) < 0 || model.weight(RankingFeatures.BM25) < 0)
         || dense && model.weight(RankingFeatures.DENSE_RR) < 0) {
+      return true;
+    }
+    if (query.deviceFit != null && features.fitsDevice(query.deviceFit, product.title())) {
+      // the accessory the query asks for: the fusion gives it code_exact 1
+      // (RankingFeatures#promoteDeviceFits)
       return true;
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);

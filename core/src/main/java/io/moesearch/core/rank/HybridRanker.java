@@ -151,9 +151,17 @@ public final class HybridRanker {
    * Unions the two lists and ranks them: dense candidates are ordered by cosine and cut to {@code
    * denseDepth}; the lexical list keeps its BM25 order. Returns every candidate with complete
    * features, best first by {@code model} (ties by product id), cut to {@code k}.
+   *
+   * @param text the query's text: the list-level features read it besides the candidates' (the
+   *     accessory a query asks for of a device it names, {@link RankingFeatures#promoteDeviceFits})
    */
   public static List<Scored> fuse(
-      List<Scored> dense, List<Scored> lexical, LinearFusion model, int denseDepth, int k) {
+      String text,
+      List<Scored> dense,
+      List<Scored> lexical,
+      LinearFusion model,
+      int denseDepth,
+      int k) {
     Map<String, double[]> union = new LinkedHashMap<>();
     Map<String, String> titles = new HashMap<>();
     int rank = 0;
@@ -196,6 +204,12 @@ public final class HybridRanker {
     double[] signals = listSignals(denseTop, lexical);
     union.values().forEach(f -> RankingFeatures.setListSignals(f, signals[0], signals[1]));
     RankingFeatures.normaliseCodeShare(union.values());
+    RankingFeatures.DeviceFit fit = SHARED_FEATURES.deviceFit(text);
+    if (fit != null) {
+      List<String> ts = new ArrayList<>(union.size());
+      union.keySet().forEach(id -> ts.add(titles.get(id)));
+      SHARED_FEATURES.promoteDeviceFits(fit, ts, new ArrayList<>(union.values()));
+    }
     List<Scored> all = new ArrayList<>(union.size());
     union.forEach((id, f) -> all.add(new Scored(id, titles.get(id), f)));
     Map<String, Double> score = new HashMap<>();
@@ -282,6 +296,7 @@ public final class HybridRanker {
     int depth = denseDepth(denseDepth, k);
     List<Candidate> dense = retriever.search(vector, depth, filter).items();
     return fuse(
+        text,
         dense(text, dense),
         lexical(lexicalIndex, vectors, text, vector, lexicalDepth, filter),
         model,

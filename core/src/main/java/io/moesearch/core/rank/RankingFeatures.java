@@ -39,7 +39,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       query's codes the product carries ({@link #codeShare}), divided by the largest share in the
  *       candidate list ({@link #normaliseCodeShare}, by {@link HybridRanker#fuse}): the longest
  *       match has 1, so "Canon CLI-521 M" gives the magenta cartridge 1 and the cyan one (model
- *       CLI-521), which the query names only in part, 0.5;
+ *       CLI-521), which the query names only in part, 0.5. The accessory a query asks for of a
+ *       device it names by code ("epson lq-690 ribbon": the "Black Ribbon Cartridge for LQ-690")
+ *       has 1 too, when the device's title lacks a word the query asks for ({@link
+ *       #promoteDeviceFits});
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
@@ -334,10 +337,14 @@ public final class RankingFeatures {
     /** Whether the query names a trade item number ({@link #namesTradeItem}). */
     final boolean tradeItem;
 
+    /** What the query asks of a device's accessories ({@link #deviceFit}), or null. */
+    final DeviceFit deviceFit;
+
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
+      this.deviceFit = deviceFit(text);
       List<String> raw = new ArrayList<>();
       for (String t : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
         if (!t.isEmpty()) {
@@ -1497,6 +1504,170 @@ public final class RankingFeatures {
         f[CODE_EXACT] = (v - MODEL_MARK) / bestModel;
       } else if (v > 0) {
         f[CODE_EXACT] = Math.min(1, v / offerScale);
+      }
+    }
+  }
+
+  /**
+   * What a query naming a device by its code asks of the device's accessories ({@link
+   * #promoteDeviceFits}): the codes it names the device by, and its other words, each as its
+   * analysed terms. "epson lq-690 ribbon" names the LQ-690 printer by its code and asks for a
+   * ribbon; "drum for oki C7100" names the device after its compatibility marker.
+   *
+   * @param deviceCodes the codes ({@link #codes}) of the text after the query's compatibility
+   *     marker ({@link #productPart}), or of the whole query without one; not empty
+   * @param words the analysed terms of each word of the query's product part that is not a code
+   *     ({@link #wordCodes}) and not a stop word, at most {@value #MAX_FIT_WORDS}; not empty
+   * @param marked whether the query names the device after a compatibility marker ("drum for oki
+   *     C7100"); without one ("epson lq-690 ribbon") it names a device only when a candidate
+   *     carries its code ("kingston 2 gb ddr2 memory" names no device: DDR2 is a standard that
+   *     memory modules "for HP Pavilion ... DDR2" name too)
+   */
+  public record DeviceFit(Set<String> deviceCodes, List<Set<String>> words, boolean marked) {
+    public DeviceFit {
+      deviceCodes = Set.copyOf(deviceCodes);
+      words = List.copyOf(words);
+      if (deviceCodes.isEmpty() || words.isEmpty()) {
+        throw new IllegalArgumentException("a device fit needs codes and words");
+      }
+    }
+  }
+
+  /** Most words a query may hold beside its codes for {@link #deviceFit} to read it. */
+  static final int MAX_FIT_WORDS = 12;
+
+  /**
+   * The device fit of a query ({@link DeviceFit}), or null when it names no code or nothing beside
+   * its codes, or more than {@value #MAX_FIT_WORDS} words beside them. Reads the query's first
+   * {@value #MAX_TITLE_CHARS} characters, as {@link QueryTerms} does.
+   */
+  public DeviceFit deviceFit(String text) {
+    String head = Texts.cut(text, MAX_TITLE_CHARS);
+    String product = productPart(head);
+    Set<String> device =
+        codes(product.length() < head.length() ? afterMarker(head, product) : head);
+    if (device.isEmpty()) {
+      return null;
+    }
+    Set<String> codeWords = wordCodes(product, Integer.MAX_VALUE);
+    List<Set<String>> words = new ArrayList<>();
+    for (String w : WORD_BREAK.split(product.toLowerCase(Locale.ROOT).trim())) {
+      String a = alnum(w);
+      if (a.isEmpty() || codeWords.contains(a)) {
+        continue;
+      }
+      Set<String> terms = Bm25Queries.terms(analyzer, w);
+      if (!terms.isEmpty()) {
+        if (words.size() == MAX_FIT_WORDS) {
+          return null;
+        }
+        words.add(Set.copyOf(terms));
+      }
+    }
+    return words.isEmpty() ? null : new DeviceFit(device, words, product.length() < head.length());
+  }
+
+  /** The text after the compatibility marker that ends {@code product}, its product part. */
+  private static String afterMarker(String text, String product) {
+    Matcher m = COMPATIBILITY_MARKER.matcher(text);
+    return m.find(product.length()) ? text.substring(m.end()) : "";
+  }
+
+  /**
+   * Codes a title names the devices it fits by: those of its text after its compatibility marker
+   * ({@link #productPart}: "Epson SIDM Black Ribbon Cartridge for LQ-690 (C13S015610)" fits the
+   * LQ-690), read also with a slash as a space ("for DFX-5000/+/8000/8500" fits the DFX-5000). By
+   * title: titles repeat across queries.
+   */
+  private final TitleCache<Set<String>> titleFitCodes = new TitleCache<>();
+
+  private Set<String> fitCodes(String title) {
+    return titleFitCodes.get(
+        title,
+        t -> {
+          String product = productPart(t);
+          if (product.length() == t.length()) {
+            return Set.of();
+          }
+          String part = afterMarker(t, product);
+          Set<String> out = new HashSet<>(codes(part));
+          out.addAll(codes(part.replace('/', ' ')));
+          return Set.copyOf(out);
+        });
+  }
+
+  /** Whether a title's analysed terms hold every term of a word. */
+  private boolean holds(String title, Set<String> word) {
+    return titleTerms.get(title, x -> Set.copyOf(Bm25Queries.terms(analyzer, x))).containsAll(word);
+  }
+
+  /**
+   * Whether a product fits the device a query names as the query asks: its title names one of the
+   * query's device codes after its compatibility marker ({@link #fitCodes}) and holds every word of
+   * the query beside its codes ({@link DeviceFit#words}).
+   */
+  public boolean fitsDevice(DeviceFit fit, String title) {
+    String t = Texts.cut(title, MAX_TITLE_CHARS);
+    if (Collections.disjoint(fitCodes(t), fit.deviceCodes())) {
+      return false;
+    }
+    for (Set<String> w : fit.words()) {
+      if (!holds(t, w)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Gives {@code code_exact} 1 to the candidates that are the accessory a query asks for of a
+   * device it names by code ({@link #fitsDevice}), when a word of the query is in none of the
+   * titles of the candidates carrying its code ({@code code_exact} above 0; all the words when none
+   * does): "epson lq-690 ribbon" names the LQ-690 printers by their model code, but asks for a
+   * ribbon, which their titles do not name, and the "Black Ribbon Cartridge for LQ-690" does; the
+   * ribbon then carries the query's code as fully as the printers, and the other features (BM25,
+   * which reads "ribbon") rank them. For "canon eos 5d mark iii body" the camera's title holds
+   * every word: the battery grip "for EOS 5D Mark III" is not promoted. A query without a
+   * compatibility marker names a device only when a candidate carries its code ({@link
+   * DeviceFit#marked}). Called after {@link #normaliseCodeShare}, on the candidates' normalised
+   * features.
+   *
+   * @param fit the query's device fit, or null (then nothing changes)
+   * @param titles the candidates' titles, in the order of {@code features}
+   */
+  public void promoteDeviceFits(DeviceFit fit, List<String> titles, List<double[]> features) {
+    if (fit == null) {
+      return;
+    }
+    if (titles.size() != features.size()) {
+      throw new IllegalArgumentException(
+          titles.size() + " titles for " + features.size() + " candidates");
+    }
+    boolean[] heldByCarrier = new boolean[fit.words().size()];
+    boolean carried = false;
+    for (int i = 0; i < titles.size(); i++) {
+      if (features.get(i)[CODE_EXACT] > 0) {
+        carried = true;
+        String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
+        for (int w = 0; w < heldByCarrier.length; w++) {
+          heldByCarrier[w] |= holds(t, fit.words().get(w));
+        }
+      }
+    }
+    if (!carried && !fit.marked()) {
+      return;
+    }
+    boolean asksMore = !carried;
+    for (boolean h : heldByCarrier) {
+      asksMore |= !h;
+    }
+    if (!asksMore) {
+      return;
+    }
+    for (int i = 0; i < titles.size(); i++) {
+      double[] f = features.get(i);
+      if (f[CODE_EXACT] == 0 && fitsDevice(fit, titles.get(i))) {
+        f[CODE_EXACT] = 1;
       }
     }
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EntryCutTest {
   private static final String[] WORDS =
       ("hoover black cable usb 16gb adapter white dxoc67c3 dxoc47c3 hdmi charger 2m samsung"
-              + " case blue memory card washer mouse red 6 914")
+              + " case blue memory card washer mouse red 6 914 for")
           .split(" ");
   private static final String[] BRANDS = {"", "Hoover", "Samsung", "Belkin"};
   private static final String[] MODELS = {"", "DXOC67C3", "DXOC47C3", "EVO-16", "DXOC67C3-UK"};
@@ -130,6 +130,7 @@ class EntryCutTest {
     int keptDense = 0;
     int changedTopK = 0;
     int voided = 0;
+    int accessories = 0; // new products that are the accessory the query asks for of its device
     for (int scenario = 0; scenario < 400; scenario++) {
       String query = title(r);
       LinearFusion fusion = randomFusion(r);
@@ -160,7 +161,8 @@ class EntryCutTest {
           dense.stream().mapToDouble(s -> s.features()[RankingFeatures.DENSE]).min().orElse(0);
       List<HybridRanker.Scored> lexical =
           ranker.lexical(query, hits, c -> cosines[Integer.parseInt(c.productId().substring(1))]);
-      List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, fusion, DENSE_DEPTH, K);
+      List<HybridRanker.Scored> top =
+          HybridRanker.fuse(query, dense, lexical, fusion, DENSE_DEPTH, K);
       float floor = hits.get(hits.size() - 1).score();
       EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, floor, top, fusion, K);
       if (cut == null) {
@@ -221,7 +223,7 @@ class EntryCutTest {
         }
         List<HybridRanker.Scored> dense2 = ranker.denseTop(query, denseWithNew, DENSE_DEPTH);
         List<HybridRanker.Scored> top2 =
-            HybridRanker.fuse(dense2, lexical2, fusion, DENSE_DEPTH, K);
+            HybridRanker.fuse(query, dense2, lexical2, fusion, DENSE_DEPTH, K);
         if (!ids(top2).equals(ids(top))) {
           assertThat(mayReach)
               .as(
@@ -229,6 +231,10 @@ class EntryCutTest {
                   scenario, n, inDense, inLexical)
               .isTrue();
           changedTopK++;
+        }
+        RankingFeatures.DeviceFit fit = HybridRanker.features().deviceFit(query);
+        if (fit != null && HybridRanker.features().fitsDevice(fit, title)) {
+          accessories++;
         }
         if (!mayReach && inDense) {
           keptDense++;
@@ -244,6 +250,7 @@ class EntryCutTest {
     assertThat(keptDense).isGreaterThan(200);
     assertThat(changedTopK).isGreaterThan(50);
     assertThat(voided).as("answers without a cut").isLessThan(100);
+    assertThat(accessories).as("accessories of a device the query names").isGreaterThan(20);
   }
 
   /**
@@ -322,7 +329,7 @@ class EntryCutTest {
     }
     List<HybridRanker.Scored> lexical = ranker.lexical("usb cable", hits, c -> 0.5);
     List<HybridRanker.Scored> top =
-        HybridRanker.fuse(List.of(), lexical, LinearFusion.rrf(), DENSE_DEPTH, K);
+        HybridRanker.fuse("usb cable", List.of(), lexical, LinearFusion.rrf(), DENSE_DEPTH, K);
     LinearFusion rrf = LinearFusion.rrf();
     assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, K)).isNotNull();
     assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, 13)).isNull();
@@ -369,7 +376,8 @@ class EntryCutTest {
 
     List<HybridRanker.Scored> dense = List.of();
     List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
-    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, fusion, DENSE_DEPTH, K);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(query, dense, lexical, fusion, DENSE_DEPTH, K);
     EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
     assertThat(ids(top)).doesNotContain("y");
 
@@ -394,7 +402,8 @@ class EntryCutTest {
     withNew.sort(Comparator.comparingDouble(c -> -c.score()));
     List<HybridRanker.Scored> lexical2 =
         ranker.lexical(query, withNew.subList(0, LEXICAL_DEPTH), c -> 0.5);
-    List<HybridRanker.Scored> top2 = HybridRanker.fuse(dense, lexical2, fusion, DENSE_DEPTH, K);
+    List<HybridRanker.Scored> top2 =
+        HybridRanker.fuse(query, dense, lexical2, fusion, DENSE_DEPTH, K);
 
     assertThat(ids(top2)).as("the recomputed top k").isNotEqualTo(ids(top));
     assertThat(mayReach).as("the product may change the answer").isTrue();
@@ -418,7 +427,8 @@ class EntryCutTest {
     LinearFusion fusion = new LinearFusion(w);
     List<HybridRanker.Scored> dense = List.of();
     List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
-    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, fusion, DENSE_DEPTH, K);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(query, dense, lexical, fusion, DENSE_DEPTH, K);
     EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
 
     List<Candidate> withNew = new ArrayList<>(hits);
@@ -427,7 +437,8 @@ class EntryCutTest {
     withNew.sort(Comparator.comparingDouble(c -> -c.score()));
     List<HybridRanker.Scored> lexical2 =
         ranker.lexical(query, withNew.subList(0, LEXICAL_DEPTH), c -> 0.5);
-    List<HybridRanker.Scored> top2 = HybridRanker.fuse(dense, lexical2, fusion, DENSE_DEPTH, K);
+    List<HybridRanker.Scored> top2 =
+        HybridRanker.fuse(query, dense, lexical2, fusion, DENSE_DEPTH, K);
     assertThat(ids(top2)).as("the recomputed top k").isNotEqualTo(ids(top));
     assertThat(cut).as("no cut: a code carrier sits below the bar of the full BM25 list").isNull();
   }
@@ -468,7 +479,8 @@ class EntryCutTest {
         }
         List<HybridRanker.Scored> dense = ranker.denseTop(query, denseCands, DENSE_DEPTH);
         List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.6);
-        List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, SERVED, DENSE_DEPTH, K);
+        List<HybridRanker.Scored> top =
+            HybridRanker.fuse(query, dense, lexical, SERVED, DENSE_DEPTH, K);
         EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, floor, top, SERVED, K);
         // The new product: no code; via the BM25 list just above its floor, or via the dense list
         // just above its 20th cosine (0.52), far below either bar.
@@ -504,7 +516,7 @@ class EntryCutTest {
                   c -> c.productId().equals("new") ? cosine : 0.6);
         }
         List<HybridRanker.Scored> top2 =
-            HybridRanker.fuse(dense2, lexical2, SERVED, DENSE_DEPTH, K);
+            HybridRanker.fuse(query, dense2, lexical2, SERVED, DENSE_DEPTH, K);
         if (!ids(top2).equals(ids(top))) {
           changed++;
         }

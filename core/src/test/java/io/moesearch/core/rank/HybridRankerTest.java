@@ -22,7 +22,8 @@ class HybridRankerTest {
     List<HybridRanker.Scored> dense =
         List.of(scored("b", 0.7, 0), scored("a", 0.9, 0), scored("a", 0.9, 0), scored("z", 0.1, 0));
     List<HybridRanker.Scored> lexical = List.of(scored("c", 0.2, 1.0), scored("b", 0.7, 0.5));
-    List<HybridRanker.Scored> all = HybridRanker.fuse(dense, lexical, LinearFusion.rrf(), 2, 10);
+    List<HybridRanker.Scored> all =
+        HybridRanker.fuse("", dense, lexical, LinearFusion.rrf(), 2, 10);
 
     assertThat(all).extracting(HybridRanker.Scored::productId).containsExactly("b", "a", "c");
     HybridRanker.Scored b = all.get(0);
@@ -40,10 +41,10 @@ class HybridRankerTest {
   void denseDepthCutsTheDenseListAndKCutsTheResult() {
     List<HybridRanker.Scored> dense =
         List.of(scored("a", 0.9, 0), scored("b", 0.8, 0), scored("c", 0.7, 0));
-    assertThat(HybridRanker.fuse(dense, List.of(), LinearFusion.rrf(), 2, 10))
+    assertThat(HybridRanker.fuse("", dense, List.of(), LinearFusion.rrf(), 2, 10))
         .extracting(HybridRanker.Scored::productId)
         .containsExactly("a", "b");
-    assertThat(HybridRanker.fuse(dense, List.of(), LinearFusion.rrf(), 3, 1))
+    assertThat(HybridRanker.fuse("", dense, List.of(), LinearFusion.rrf(), 3, 1))
         .extracting(HybridRanker.Scored::productId)
         .containsExactly("a");
   }
@@ -67,7 +68,7 @@ class HybridRankerTest {
     double[] w = new double[RankingFeatures.NAMES.size()];
     w[RankingFeatures.CODE_EXACT] = 1;
     List<HybridRanker.Scored> all =
-        HybridRanker.fuse(List.of(other), List.of(named), new LinearFusion(w), 5, 5);
+        HybridRanker.fuse("", List.of(other), List.of(named), new LinearFusion(w), 5, 5);
     assertThat(all.get(0).productId()).isEqualTo("named");
     assertThat(all.get(0).features()[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(named.features()[RankingFeatures.CODE_EXACT]).as("input kept").isEqualTo(1.0 / 3);
@@ -89,13 +90,14 @@ class HybridRankerTest {
     near.features()[RankingFeatures.CODE_NEAR] = 1;
     HybridRanker.Scored other = scored("other", 0.5, 0.6);
     assertThat(
-            HybridRanker.fuse(List.of(), List.of(near, other), new LinearFusion(w), 5, 5).stream()
+            HybridRanker.fuse("", List.of(), List.of(near, other), new LinearFusion(w), 5, 5)
+                .stream()
                 .map(HybridRanker.Scored::productId))
         .containsExactly("c500s2cg", "other");
     HybridRanker.Scored named = scored("c500s2", 0.5, 0.4);
     named.features()[RankingFeatures.CODE_EXACT] = 1;
     assertThat(
-            HybridRanker.fuse(List.of(), List.of(near, other, named), new LinearFusion(w), 5, 5)
+            HybridRanker.fuse("", List.of(), List.of(near, other, named), new LinearFusion(w), 5, 5)
                 .stream()
                 .map(HybridRanker.Scored::productId))
         .containsExactly("c500s2", "other", "c500s2cg");
@@ -112,14 +114,15 @@ class HybridRankerTest {
     partial.features()[RankingFeatures.CODE_PARTIAL] = 1;
     HybridRanker.Scored other = scored("other", 0.5, 1.0);
     assertThat(
-            HybridRanker.fuse(List.of(), List.of(other, partial), new LinearFusion(w), 5, 5)
+            HybridRanker.fuse("", List.of(), List.of(other, partial), new LinearFusion(w), 5, 5)
                 .stream()
                 .map(HybridRanker.Scored::productId))
         .containsExactly("c500s2cg", "other");
     HybridRanker.Scored named = scored("c500s", 0.5, 0.2);
     named.features()[RankingFeatures.CODE_EXACT] = 1;
     assertThat(
-            HybridRanker.fuse(List.of(), List.of(other, partial, named), new LinearFusion(w), 5, 5)
+            HybridRanker.fuse(
+                    "", List.of(), List.of(other, partial, named), new LinearFusion(w), 5, 5)
                 .stream()
                 .map(HybridRanker.Scored::productId))
         .containsExactly("c500s", "other", "c500s2cg");
@@ -129,7 +132,7 @@ class HybridRankerTest {
   @Test
   void inputFeaturesAreNotModified() {
     HybridRanker.Scored a = scored("a", 0.9, 0);
-    HybridRanker.fuse(List.of(a), List.of(scored("a", 0.9, 0.4)), LinearFusion.rrf(), 5, 5);
+    HybridRanker.fuse("", List.of(a), List.of(scored("a", 0.9, 0.4)), LinearFusion.rrf(), 5, 5);
     assertThat(a.features()[RankingFeatures.DENSE_RR]).isZero();
     assertThat(a.features()[RankingFeatures.BM25]).isZero();
   }
@@ -186,10 +189,12 @@ class HybridRankerTest {
 
       List<HybridRanker.Scored> kept = hybrid.denseTop(text, all, depth);
       assertThat(kept.size()).as("features computed").isLessThanOrEqualTo(depth);
-      assertThat(ranked(HybridRanker.fuse(kept, lexical, model, depth, k), model))
+      assertThat(ranked(HybridRanker.fuse(text, kept, lexical, model, depth, k), model))
           .as("trial %d", trial)
           .isEqualTo(
-              ranked(HybridRanker.fuse(hybrid.dense(text, all), lexical, model, depth, k), model));
+              ranked(
+                  HybridRanker.fuse(text, hybrid.dense(text, all), lexical, model, depth, k),
+                  model));
     }
   }
 

@@ -58,7 +58,8 @@ class TradeItemQueryTest {
         List.of(
             new HybridRanker.Scored(
                 named.id(), named.title(), features.of(qt, named, -0.01, 1, -1, -1)));
-    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, EntryCutTest.SERVED, 20, 10);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(q, dense, lexical, EntryCutTest.SERVED, 20, 10);
     assertThat(top.get(0).productId()).isEqualTo("n");
     assertThat(top)
         .as("a dense list without cosines gives no ranks")

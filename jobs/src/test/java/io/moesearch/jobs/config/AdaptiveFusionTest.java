@@ -56,7 +56,8 @@ class AdaptiveFusionTest {
             new HybridRanker.Scored("named", named.title(), features.of(q, named, 0.80, 1, -1, -1)),
             new HybridRanker.Scored(
                 "near", near.title(), features.of(q, near, 0.83, 0.55, -1, -1)));
-    List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, shipped, 20, 10);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse("hoover dxoc67c3", dense, lexical, shipped, 20, 10);
     assertThat(top).extracting(HybridRanker.Scored::productId).containsExactly("named", "near");
   }
 
@@ -75,7 +76,7 @@ class AdaptiveFusionTest {
               scored(q, named, 0.80, 1),
               scored(q, digit, 0.86, 0.8),
               scored(q, longer, 0.85, 0.75));
-      List<HybridRanker.Scored> top = HybridRanker.fuse(dense, lexical, shipped, 20, 10);
+      List<HybridRanker.Scored> top = HybridRanker.fuse(query, dense, lexical, shipped, 20, 10);
       assertThat(top)
           .extracting(HybridRanker.Scored::productId)
           .first()
@@ -100,10 +101,12 @@ class AdaptiveFusionTest {
     }
     double[] without = shipped.weights();
     without[RankingFeatures.QUANTITY_CONFLICT] = 0;
-    assertThat(HybridRanker.fuse(dense, lexical, new LinearFusion(without), 20, 2))
+    assertThat(
+            HybridRanker.fuse(
+                "Lexmark 512MB DDR-DRAM", dense, lexical, new LinearFusion(without), 20, 2))
         .extracting(HybridRanker.Scored::productId)
         .containsExactly("other", "named");
-    assertThat(HybridRanker.fuse(dense, lexical, shipped, 20, 2))
+    assertThat(HybridRanker.fuse("Lexmark 512MB DDR-DRAM", dense, lexical, shipped, 20, 2))
         .extracting(HybridRanker.Scored::productId)
         .containsExactly("named", "other");
   }

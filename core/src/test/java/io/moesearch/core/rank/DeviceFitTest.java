@@ -1,0 +1,157 @@
+package io.moesearch.core.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A query naming a device by its code and asking for something the device's own title does not name
+ * ("epson lq-690 ribbon") asks for an accessory of the device: the accessory whose title names the
+ * device after "for" and holds the query's other words carries the query's code as fully as the
+ * device, and BM25 (which reads "ribbon") ranks it first.
+ */
+class DeviceFitTest {
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+
+  private static final Product PRINTER =
+      new Product("p", "Epson LQ-690 dot matrix printer", "Epson", "LQ-690", "", null, null);
+  private static final Product RIBBON =
+      new Product(
+          "r",
+          "Epson SIDM Black Ribbon Cartridge for LQ-690 (C13S015610)",
+          "Epson",
+          "SIDM Black Ribbon Cartridge for LQ-690 (C13S015610)",
+          "",
+          null,
+          null);
+  private static final Product OTHER_RIBBON =
+      new Product(
+          "o",
+          "Epson SIDM Black Ribbon Cartridge for LQ-630 (C13S015307)",
+          "Epson",
+          "SIDM Black Ribbon Cartridge for LQ-630 (C13S015307)",
+          "",
+          null,
+          null);
+
+  @Test
+  void aQueryReadsItsDeviceCodesAndItsOtherWords() {
+    RankingFeatures.DeviceFit fit = features.deviceFit("epson lq-690 ribbon");
+    assertThat(fit.deviceCodes()).contains("lq690");
+    assertThat(fit.words()).containsExactly(Set.of("epson"), Set.of("ribbon"));
+    RankingFeatures.DeviceFit after = features.deviceFit("drum for oki C7100");
+    assertThat(after.deviceCodes()).as("the device after the marker").contains("c7100");
+    assertThat(after.words()).as("only the product part's words").hasSize(1);
+    assertThat(features.deviceFit("epson ribbon")).as("no code").isNull();
+    assertThat(features.deviceFit("DXOC-67C3")).as("nothing beside the code").isNull();
+    assertThat(features.deviceFit("C734X24G for Lexmark C736"))
+        .as("a code and its device, no other word")
+        .isNull();
+  }
+
+  @Test
+  void anAccessoryFitsWhenItsTitleNamesTheDeviceAfterForAndHoldsTheWords() {
+    RankingFeatures.DeviceFit fit = features.deviceFit("epson lq-690 ribbon");
+    assertThat(features.fitsDevice(fit, RIBBON.title())).isTrue();
+    assertThat(features.fitsDevice(fit, OTHER_RIBBON.title())).as("another device").isFalse();
+    assertThat(features.fitsDevice(fit, PRINTER.title())).as("the device itself").isFalse();
+    assertThat(features.fitsDevice(features.deviceFit("epson lq-690 paper tray"), RIBBON.title()))
+        .as("a word the title lacks")
+        .isFalse();
+    assertThat(
+            features.fitsDevice(
+                features.deviceFit("epson dfx-5000 ribbon"),
+                "Epson SIDM Black Ribbon Cartridge for DFX-5000/+/8000/8500 (C13S015055)"))
+        .as("a device listed with slashes")
+        .isTrue();
+  }
+
+  @Test
+  void theAccessoryTheQueryAsksForRanksAboveTheDevice() {
+    String q = "epson lq-690 ribbon";
+    List<HybridRanker.Scored> fused = fuse(q);
+    assertThat(fused.get(0).productId()).isEqualTo("r");
+    assertThat(byId(fused, "r")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(byId(fused, "p")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(byId(fused, "o")[RankingFeatures.CODE_EXACT]).isZero();
+    // The fusion reads the fit from the query's text: told another, the ribbon carries no code.
+    assertThat(byId(fuse("epson lq-690", q), "r")[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  @Test
+  void aDeviceWhoseTitleHoldsEveryWordKeepsItsAccessoriesUnpromoted() {
+    // The printer's title holds "printer": the query names the printer, not an accessory of it.
+    assertThat(byId(fuse("epson lq-690 printer"), "r")[RankingFeatures.CODE_EXACT]).isZero();
+    // A brand alone asks for nothing the printer lacks.
+    assertThat(byId(fuse("epson lq-690"), "r")[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  @Test
+  void withoutACarrierOnlyAQueryNamingTheDeviceAfterForAsksForItsAccessory() {
+    Product drum =
+        new Product(
+            "d",
+            "OKI Cyan Image Drum for C7100/C7300/C7500 Series 'Type C4' Original",
+            "OKI",
+            "Cyan Image Drum for C7100/C7300/C7500 Series 'Type C4'",
+            "",
+            null,
+            null);
+    assertThat(byId(fuseOne("drum for oki C7100", drum), "d")[RankingFeatures.CODE_EXACT])
+        .isEqualTo(1);
+    // No candidate carries "ddr2": a standard the query names, not a device.
+    Product module =
+        new Product(
+            "m",
+            "Kingston System Specific Memory 256 MB, SO DIMM 200-pin, DDR II, 400 MHz for HP"
+                + " Pavilion Presario Notebook memory module 0.25 GB DDR2",
+            "Kingston",
+            "KTH-ZD8000A/256",
+            "",
+            null,
+            null);
+    assertThat(byId(fuseOne("kingston 2 gb ddr2 memory", module), "m")[RankingFeatures.CODE_EXACT])
+        .isZero();
+  }
+
+  private List<HybridRanker.Scored> fuseOne(String q, Product p) {
+    RankingFeatures.QueryTerms qt = features.query(q);
+    return HybridRanker.fuse(
+        q,
+        List.of(),
+        List.of(new HybridRanker.Scored(p.id(), p.title(), features.of(qt, p, 0.5, 1, -1, -1))),
+        EntryCutTest.SERVED,
+        20,
+        10);
+  }
+
+  private List<HybridRanker.Scored> fuse(String q) {
+    return fuse(q, q);
+  }
+
+  /** The three products fused for query {@code q}, the fusion told {@code text}. */
+  private List<HybridRanker.Scored> fuse(String text, String q) {
+    RankingFeatures.QueryTerms qt = features.query(q);
+    List<HybridRanker.Scored> lexical = new ArrayList<>();
+    double bm25 = 1;
+    for (Product p : List.of(RIBBON, PRINTER, OTHER_RIBBON)) {
+      lexical.add(
+          new HybridRanker.Scored(p.id(), p.title(), features.of(qt, p, 0.5, bm25, -1, -1)));
+      bm25 -= 0.1;
+    }
+    return HybridRanker.fuse(text, List.of(), lexical, EntryCutTest.SERVED, 20, 10);
+  }
+
+  private static double[] byId(List<HybridRanker.Scored> fused, String id) {
+    return fused.stream()
+        .filter(s -> s.productId().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .features();
+  }
+}
