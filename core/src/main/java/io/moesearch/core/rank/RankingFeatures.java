@@ -252,7 +252,7 @@ public final class RankingFeatures {
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern NON_ALNUM = Pattern.compile("[^\\p{L}\\p{N}]+");
   private static final Pattern TOKEN_BREAK = Pattern.compile("[\\s,;:|()\\[\\]{}\"+*!?]+");
-  private static final Pattern CODE_SEPARATORS = Pattern.compile("[-._/']");
+  private static final Pattern CODE_SEPARATORS = Pattern.compile("[-._/'#]");
 
   /** Shortest code: "g5" or "i7" alone name too many products; "moto g5" reads as "motog5". */
   static final int MIN_CODE = 3;
@@ -261,8 +261,9 @@ public final class RankingFeatures {
    * Query-level signals that set the dense weight, each in [0, 1].
    *
    * @param code 1 when the query contains a model-code-like token (letters and digits mixed, 4+
-   *     characters after removing {@code - . _ /}, not a number with a unit such as "16gb"; or a
-   *     part number of {@value #MIN_NUMERIC_CODE}+ digits such as "50030764")
+   *     characters after removing {@code - . _ / ' #}, "Q5543A#ABA" with its option suffix; not a
+   *     number with a unit such as "16gb"; or a part number of {@value #MIN_NUMERIC_CODE}+ digits
+   *     such as "50030764")
    * @param length query tokens / {@value #MAX_LENGTH}, capped at 1; 1 when {@code code} is (a query
    *     naming a model code is as specific as the longest)
    * @param agreement share of the BM25 top 10 also in the dense top 10

@@ -217,6 +217,16 @@ class CodeMatchTest {
   }
 
   @Test
+  void anOptionSuffixAfterAHashMakesNoCodeUnreadable() {
+    // HP writes a localisation option after "#" ("Q6275A#UUS"); the code signal reads the code as
+    // the code features do, so the dense cosine is trusted as little as for any code query.
+    assertThat(RankingFeatures.hasModelCode("5543#ABA")).isTrue();
+    assertThat(RankingFeatures.hasModelCode("HP Q6275A#UUS")).isTrue();
+    assertThat(RankingFeatures.codes("5543#ABA")).contains("5543aba");
+    assertThat(RankingFeatures.hasModelCode("Lexmark #41 cartridge")).as("a number").isFalse();
+  }
+
+  @Test
   void aPartNumberInDigitsOnlyIsACodeOfAWholeWord() {
     assertThat(RankingFeatures.codes("NEC 50030764 projector lamp")).contains("50030764");
     assertThat(RankingFeatures.codes("Crayola 81-7958 finger paint")).contains("817958");
