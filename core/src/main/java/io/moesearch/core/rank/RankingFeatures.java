@@ -1575,10 +1575,12 @@ public final class RankingFeatures {
   }
 
   /**
-   * Codes a title names the devices it fits by: those of its text after its compatibility marker
-   * ({@link #productPart}: "Epson SIDM Black Ribbon Cartridge for LQ-690 (C13S015610)" fits the
-   * LQ-690), read also with a slash as a space ("for DFX-5000/+/8000/8500" fits the DFX-5000). By
-   * title: titles repeat across queries.
+   * Codes a title names a device or a product line by: those of its first {@value
+   * #TITLE_CODE_WORDS} words ({@link #titleCodes}: "Lexmark E450 High Yield Toner Cartridge" names
+   * the E450), and those of its text after its compatibility marker ({@link #productPart}: "Epson
+   * SIDM Black Ribbon Cartridge for LQ-690 (C13S015610)" fits the LQ-690), read also with a slash
+   * as a space ("for DFX-5000/+/8000/8500" fits the DFX-5000). A product with a model field does
+   * not carry these codes ({@link #productCodes}). By title: titles repeat across queries.
    */
   private final TitleCache<Set<String>> titleFitCodes = new TitleCache<>();
 
@@ -1586,12 +1588,13 @@ public final class RankingFeatures {
     return titleFitCodes.get(
         title,
         t -> {
+          Set<String> out = new HashSet<>(titleCodes(t));
           String product = productPart(t);
           if (product.length() == t.length()) {
-            return Set.of();
+            return Set.copyOf(out);
           }
           String part = afterMarker(t, product);
-          Set<String> out = new HashSet<>(codes(part));
+          out.addAll(codes(part));
           out.addAll(codes(part.replace('/', ' ')));
           return Set.copyOf(out);
         });
@@ -1604,8 +1607,8 @@ public final class RankingFeatures {
 
   /**
    * Whether a product fits the device a query names as the query asks: its title names one of the
-   * query's device codes after its compatibility marker ({@link #fitCodes}) and holds every word of
-   * the query beside its codes ({@link DeviceFit#words}).
+   * query's device codes, among its first words or after its compatibility marker ({@link
+   * #fitCodes}), and holds every word of the query beside its codes ({@link DeviceFit#words}).
    */
   public boolean fitsDevice(DeviceFit fit, String title) {
     String t = Texts.cut(title, MAX_TITLE_CHARS);
@@ -1621,17 +1624,19 @@ public final class RankingFeatures {
   }
 
   /**
-   * Gives {@code code_exact} 1 to the candidates that are the accessory a query asks for of a
-   * device it names by code ({@link #fitsDevice}), when a word of the query is in none of the
-   * titles of the candidates carrying its code ({@code code_exact} above 0; all the words when none
-   * does): "epson lq-690 ribbon" names the LQ-690 printers by their model code, but asks for a
-   * ribbon, which their titles do not name, and the "Black Ribbon Cartridge for LQ-690" does; the
-   * ribbon then carries the query's code as fully as the printers, and the other features (BM25,
-   * which reads "ribbon") rank them. For "canon eos 5d mark iii body" the camera's title holds
-   * every word: the battery grip "for EOS 5D Mark III" is not promoted. A query without a
-   * compatibility marker names a device only when a candidate carries its code ({@link
-   * DeviceFit#marked}). Called after {@link #normaliseCodeShare}, on the candidates' normalised
-   * features.
+   * Gives {@code code_exact} 1 to the candidates that are the accessory or the variant a query asks
+   * for of a device or line it names by code ({@link #fitsDevice}), when a word of the query is in
+   * none of the titles of the candidates carrying its code ({@code code_exact} above 0; all the
+   * words when none does): "epson lq-690 ribbon" names the LQ-690 printers by their model code, but
+   * asks for a ribbon, which their titles do not name, and the "Black Ribbon Cartridge for LQ-690"
+   * does; the ribbon then carries the query's code as fully as the printers, and the other features
+   * (BM25, which reads "ribbon") rank them. Likewise "e450 high" names the Lexmark toner whose
+   * model field is E450, and asks for "high", which "Lexmark E450 High Yield Toner Cartridge" holds
+   * (its model field is a name, so it carried no code). For "canon eos 5d mark iii body" the
+   * camera's title holds every word: the battery grip "for EOS 5D Mark III" is not promoted. A
+   * query without a compatibility marker names a device only when a candidate carries its code
+   * ({@link DeviceFit#marked}). Called after {@link #normaliseCodeShare}, on the candidates'
+   * normalised features.
    *
    * @param fit the query's device fit, or null (then nothing changes)
    * @param titles the candidates' titles, in the order of {@code features}

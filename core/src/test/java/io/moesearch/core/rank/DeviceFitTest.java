@@ -119,6 +119,36 @@ class DeviceFitTest {
         .isZero();
   }
 
+  @Test
+  void aProductNamingTheCodeInItsFirstWordsAndHoldingTheWordsRanksWithTheCarrier() {
+    Product carrier =
+        new Product("c", "Lexmark E450 Original Black 1 pc(s)", "Lexmark", "E450", "", null, null);
+    Product highYield =
+        new Product(
+            "h",
+            "Lexmark E450 High Yield Toner Cartridge Original",
+            "Lexmark",
+            "E450 High Yield Toner Cartridge",
+            "",
+            null,
+            null);
+    RankingFeatures.QueryTerms qt = features.query("e450 high");
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            "e450 high",
+            List.of(),
+            List.of(
+                new HybridRanker.Scored(
+                    "c", carrier.title(), features.of(qt, carrier, 0.5, 0.8, -1, -1)),
+                new HybridRanker.Scored(
+                    "h", highYield.title(), features.of(qt, highYield, 0.5, 1, -1, -1))),
+            EntryCutTest.SERVED,
+            20,
+            10);
+    assertThat(byId(fused, "h")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fused.get(0).productId()).isEqualTo("h");
+  }
+
   private List<HybridRanker.Scored> fuseOne(String q, Product p) {
     RankingFeatures.QueryTerms qt = features.query(q);
     return HybridRanker.fuse(
