@@ -39,10 +39,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       query's codes the product carries ({@link #codeShare}), divided by the largest share in the
  *       candidate list ({@link #normaliseCodeShare}, by {@link HybridRanker#fuse}): the longest
  *       match has 1, so "Canon CLI-521 M" gives the magenta cartridge 1 and the cyan one (model
- *       CLI-521), which the query names only in part, 0.5. The accessory a query asks for of a
- *       device it names by code ("epson lq-690 ribbon": the "Black Ribbon Cartridge for LQ-690")
- *       has 1 too, when the device's title lacks a word the query asks for ({@link
- *       #promoteDeviceFits});
+ *       CLI-521), which the query names only in part, 0.5. The accessory or variant a query asks
+ *       for of a device or line it names by code ("epson lq-690 ribbon": the "Black Ribbon
+ *       Cartridge for LQ-690"; "e450 high": the "E450 High Yield Toner") has 1 too, when the
+ *       carriers' titles lack a word the query asks for ({@link #promoteDeviceFits});
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
