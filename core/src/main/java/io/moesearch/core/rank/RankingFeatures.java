@@ -1528,8 +1528,9 @@ public final class RankingFeatures {
     public DeviceFit {
       deviceCodes = Set.copyOf(deviceCodes);
       words = List.copyOf(words);
-      if (deviceCodes.isEmpty() || words.isEmpty()) {
-        throw new IllegalArgumentException("a device fit needs codes and words");
+      if (deviceCodes.isEmpty() || words.isEmpty() || words.size() > MAX_FIT_WORDS) {
+        throw new IllegalArgumentException(
+            "a device fit needs codes and 1 to " + MAX_FIT_WORDS + " words, got " + words.size());
       }
     }
   }
@@ -1539,14 +1540,18 @@ public final class RankingFeatures {
 
   /**
    * The device fit of a query ({@link DeviceFit}), or null when it names no code or nothing beside
-   * its codes, or more than {@value #MAX_FIT_WORDS} words beside them. Reads the query's first
-   * {@value #MAX_TITLE_CHARS} characters, as {@link QueryTerms} does.
+   * its codes, or more than {@value #MAX_FIT_WORDS} words beside them, or names a code before its
+   * compatibility marker (the product sought, by its own code: "toner C734X24G for Lexmark C736").
+   * Reads the query's first {@value #MAX_TITLE_CHARS} characters, as {@link QueryTerms} does.
    */
   public DeviceFit deviceFit(String text) {
     String head = Texts.cut(text, MAX_TITLE_CHARS);
     String product = productPart(head);
-    Set<String> device =
-        codes(product.length() < head.length() ? afterMarker(head, product) : head);
+    boolean marked = product.length() < head.length();
+    if (marked && !codes(product).isEmpty()) {
+      return null; // "toner C734X24G for Lexmark C736" names the product itself, by its code
+    }
+    Set<String> device = codes(marked ? afterMarker(head, product) : head);
     if (device.isEmpty()) {
       return null;
     }
@@ -1565,7 +1570,7 @@ public final class RankingFeatures {
         words.add(Set.copyOf(terms));
       }
     }
-    return words.isEmpty() ? null : new DeviceFit(device, words, product.length() < head.length());
+    return words.isEmpty() ? null : new DeviceFit(device, words, marked);
   }
 
   /** The text after the compatibility marker that ends {@code product}, its product part. */
@@ -1624,19 +1629,19 @@ public final class RankingFeatures {
   }
 
   /**
-   * Gives {@code code_exact} 1 to the candidates that are the accessory or the variant a query asks
-   * for of a device or line it names by code ({@link #fitsDevice}), when a word of the query is in
-   * none of the titles of the candidates carrying its code ({@code code_exact} above 0; all the
-   * words when none does): "epson lq-690 ribbon" names the LQ-690 printers by their model code, but
-   * asks for a ribbon, which their titles do not name, and the "Black Ribbon Cartridge for LQ-690"
-   * does; the ribbon then carries the query's code as fully as the printers, and the other features
-   * (BM25, which reads "ribbon") rank them. Likewise "e450 high" names the Lexmark toner whose
-   * model field is E450, and asks for "high", which "Lexmark E450 High Yield Toner Cartridge" holds
-   * (its model field is a name, so it carried no code). For "canon eos 5d mark iii body" the
-   * camera's title holds every word: the battery grip "for EOS 5D Mark III" is not promoted. A
-   * query without a compatibility marker names a device only when a candidate carries its code
-   * ({@link DeviceFit#marked}). Called after {@link #normaliseCodeShare}, on the candidates'
-   * normalised features.
+   * Gives {@code code_exact} 1 (and {@code code_near} and {@code code_partial} 0) to the candidates
+   * that are the accessory or the variant a query asks for of a device or line it names by code
+   * ({@link #fitsDevice}), when a word of the query is in none of the titles of the candidates
+   * carrying its code ({@code code_exact} above 0; all the words when none does): "epson lq-690
+   * ribbon" names the LQ-690 printers by their model code, but asks for a ribbon, which their
+   * titles do not name, and the "Black Ribbon Cartridge for LQ-690" does; the ribbon then carries
+   * the query's code as fully as the printers, and the other features (BM25, which reads "ribbon")
+   * rank them. Likewise "e450 high" names the Lexmark toner whose model field is E450, and asks for
+   * "high", which "Lexmark E450 High Yield Toner Cartridge" holds (its model field is a name, so it
+   * carried no code). For "canon eos 5d mark iii body" the camera's title holds every word: the
+   * battery grip "for EOS 5D Mark III" is not promoted. A query without a compatibility marker
+   * names a device only when a candidate carries its code ({@link DeviceFit#marked}). Called after
+   * {@link #normaliseCodeShare}, on the candidates' normalised features.
    *
    * @param fit the query's device fit, or null (then nothing changes)
    * @param titles the candidates' titles, in the order of {@code features}
@@ -1673,7 +1678,10 @@ public final class RankingFeatures {
     for (int i = 0; i < titles.size(); i++) {
       double[] f = features.get(i);
       if (f[CODE_EXACT] == 0 && fitsDevice(fit, titles.get(i))) {
+        // It carries the query's code now: no near-identical or partial code of it counts.
         f[CODE_EXACT] = 1;
+        f[CODE_NEAR] = 0;
+        f[CODE_PARTIAL] = 0;
       }
     }
   }

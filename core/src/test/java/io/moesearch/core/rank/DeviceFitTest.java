@@ -52,6 +52,9 @@ class DeviceFitTest {
     assertThat(features.deviceFit("C734X24G for Lexmark C736"))
         .as("a code and its device, no other word")
         .isNull();
+    assertThat(features.deviceFit("toner C734X24G for Lexmark C736"))
+        .as("the product named by its own code")
+        .isNull();
   }
 
   @Test
@@ -81,6 +84,38 @@ class DeviceFitTest {
     assertThat(byId(fused, "o")[RankingFeatures.CODE_EXACT]).isZero();
     // The fusion reads the fit from the query's text: told another, the ribbon carries no code.
     assertThat(byId(fuse("epson lq-690", q), "r")[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  @Test
+  void aPromotedAccessoryCarriesNoNearCode() {
+    // An offer (no model field) whose own code, LQ-680, is near the query's: code_near until it
+    // is promoted as the LQ-690's ribbon.
+    Product offer =
+        new Product(
+            "n",
+            "Epson LQ-680 Black Nylon Ribbon Cartridge Original Pack for LQ-690",
+            "Epson",
+            "",
+            "",
+            null,
+            null);
+    String q = "epson lq-690 ribbon";
+    RankingFeatures.QueryTerms qt = features.query(q);
+    assertThat(features.of(qt, offer, 0.5, 1, -1, -1)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            q,
+            List.of(),
+            List.of(
+                new HybridRanker.Scored(
+                    "p", PRINTER.title(), features.of(qt, PRINTER, 0.5, 0.9, -1, -1)),
+                new HybridRanker.Scored(
+                    "n", offer.title(), features.of(qt, offer, 0.5, 1, -1, -1))),
+            EntryCutTest.SERVED,
+            20,
+            10);
+    assertThat(byId(fused, "n")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(byId(fused, "n")[RankingFeatures.CODE_NEAR]).isZero();
   }
 
   @Test
