@@ -102,18 +102,7 @@ class DeviceFitTest {
     String q = "epson lq-690 ribbon";
     RankingFeatures.QueryTerms qt = features.query(q);
     assertThat(features.of(qt, offer, 0.5, 1, -1, -1)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
-    List<HybridRanker.Scored> fused =
-        HybridRanker.fuse(
-            q,
-            List.of(),
-            List.of(
-                new HybridRanker.Scored(
-                    "p", PRINTER.title(), features.of(qt, PRINTER, 0.5, 0.9, -1, -1)),
-                new HybridRanker.Scored(
-                    "n", offer.title(), features.of(qt, offer, 0.5, 1, -1, -1))),
-            EntryCutTest.SERVED,
-            20,
-            10);
+    List<HybridRanker.Scored> fused = fuseLexical(q, PRINTER, 0.9, offer, 1);
     assertThat(byId(fused, "n")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(byId(fused, "n")[RankingFeatures.CODE_NEAR]).isZero();
   }
@@ -167,21 +156,24 @@ class DeviceFitTest {
             "",
             null,
             null);
-    RankingFeatures.QueryTerms qt = features.query("e450 high");
-    List<HybridRanker.Scored> fused =
-        HybridRanker.fuse(
-            "e450 high",
-            List.of(),
-            List.of(
-                new HybridRanker.Scored(
-                    "c", carrier.title(), features.of(qt, carrier, 0.5, 0.8, -1, -1)),
-                new HybridRanker.Scored(
-                    "h", highYield.title(), features.of(qt, highYield, 0.5, 1, -1, -1))),
-            EntryCutTest.SERVED,
-            20,
-            10);
+    List<HybridRanker.Scored> fused = fuseLexical("e450 high", carrier, 0.8, highYield, 1);
     assertThat(byId(fused, "h")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(fused.get(0).productId()).isEqualTo("h");
+  }
+
+  /** Two BM25 hits with normalised scores {@code bm25a}, {@code bm25b} (cosine 0.5) fused for q. */
+  private List<HybridRanker.Scored> fuseLexical(
+      String q, Product a, double bm25a, Product b, double bm25b) {
+    RankingFeatures.QueryTerms qt = features.query(q);
+    return HybridRanker.fuse(
+        q,
+        List.of(),
+        List.of(
+            new HybridRanker.Scored(a.id(), a.title(), features.of(qt, a, 0.5, bm25a, -1, -1)),
+            new HybridRanker.Scored(b.id(), b.title(), features.of(qt, b, 0.5, bm25b, -1, -1))),
+        EntryCutTest.SERVED,
+        20,
+        10);
   }
 
   private List<HybridRanker.Scored> fuseOne(String q, Product p) {
