@@ -3,6 +3,7 @@ package io.moesearch.core.rank;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.core.index.Analyzers;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,21 @@ class HostileRankingTextTest {
   private static final int MAX_QUERY_CHARS = 10_000;
 
   @ParameterizedTest
-  @ValueSource(strings = {",", ";", "!?", "&(", ", ", "\"", " - ", "a,", "1,"})
+  @ValueSource(
+      strings = {
+        ",",
+        ";",
+        "!?",
+        "&(",
+        ", ",
+        "\"",
+        " - ",
+        "a,",
+        "1,",
+        " for",
+        "ribbon for a1b2 ",
+        "/a1"
+      })
   void aQueryOfTheLongestRunOfListBreaksIsAnalysedInBoundedStack(String unit) throws Exception {
     String text = unit.repeat(MAX_QUERY_CHARS / unit.length());
     RankingFeatures features = new RankingFeatures(Analyzers.allText());
@@ -31,6 +46,16 @@ class HostileRankingTextTest {
               try {
                 features.query(text);
                 RankingFeatures.codes(text + " dxoc67c3");
+                // the fusion reads the text and the candidates' titles too (device fits)
+                HybridRanker.fuse(
+                    text,
+                    List.of(),
+                    List.of(
+                        new HybridRanker.Scored(
+                            "t", text, new double[RankingFeatures.NAMES.size()])),
+                    LinearFusion.rrf(),
+                    20,
+                    10);
               } catch (Throwable e) {
                 failure.set(e);
               }
