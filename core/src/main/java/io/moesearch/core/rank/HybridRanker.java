@@ -39,6 +39,16 @@ public final class HybridRanker {
 
   private final RankingFeatures features = SHARED_FEATURES;
 
+  /**
+   * The revision of the ranking's code: raised with every change that ranks an answer otherwise on
+   * the same index with the same settings (a feature's definition, a list-level rule of {@link
+   * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
+   * so a build that ranks anew does not serve the answers an older build cached (restored from its
+   * savepoint). 2: the accessory and variant rule ({@link RankingFeatures#promoteDeviceFits}) and
+   * the "#" option suffix of a code ({@link RankingFeatures#hasModelCode}); 1: the builds before.
+   */
+  public static final int RANKING_REVISION = 2;
+
   /** The features every ranker of this JVM computes (thread-safe). */
   public static RankingFeatures features() {
     return SHARED_FEATURES;

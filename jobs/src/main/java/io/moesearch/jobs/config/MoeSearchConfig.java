@@ -18,6 +18,7 @@ import io.moesearch.core.gate.LoadAwareRoutingConfig;
 import io.moesearch.core.gate.RoutingConfig;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.rank.LinearFusion;
 import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.QueryExpansion;
@@ -598,15 +599,24 @@ public final class MoeSearchConfig implements Serializable {
 
   /**
    * A fingerprint of the settings that rank an answer on a given index version: every {@code
-   * ranking.*} value (for {@code ranking.synonyms-path}, the rules the file holds, not its path)
-   * and the {@link #ANSWER_ROUTING} values. The cache stamps its entries with it beside the index
-   * version and serves only those of the served pair, so a job restarted with other weights,
-   * synonyms or routing (its cache restored from a checkpoint) or a prewarm job configured apart
-   * never serves an answer ranked otherwise. "r" and the first 16 hex digits of the SHA-256 of the
-   * sorted {@code key=value} lines; equal configurations give equal fingerprints.
+   * ranking.*} value (for {@code ranking.synonyms-path}, the rules the file holds, not its path),
+   * the {@link #ANSWER_ROUTING} values and the ranking code's revision ({@link
+   * HybridRanker#RANKING_REVISION}). The cache stamps its entries with it beside the index version
+   * and serves only those of the served pair, so a job restarted with other weights, synonyms or
+   * routing (its cache restored from a checkpoint) or a prewarm job configured apart never serves
+   * an answer ranked otherwise. "r" and the first 16 hex digits of the SHA-256 of the sorted {@code
+   * key=value} lines; equal configurations give equal fingerprints.
    */
   public String rankingFingerprint() {
+    return rankingFingerprint(HybridRanker.RANKING_REVISION);
+  }
+
+  /**
+   * {@link #rankingFingerprint()} as a build of ranking code revision {@code revision} gives it.
+   */
+  String rankingFingerprint(int revision) {
     Map<String, String> shaping = new TreeMap<>();
+    shaping.put("ranking-code-revision", String.valueOf(revision));
     for (ConfigOption<?> o : AllOptions.BY_KEY.values()) {
       if (o.key().startsWith("ranking.") && o != RankingOptions.SYNONYMS_PATH) {
         shaping.put(o.key(), String.valueOf(get(o)));

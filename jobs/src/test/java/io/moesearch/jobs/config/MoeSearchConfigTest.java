@@ -12,6 +12,7 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.rank.EntryCut;
+import io.moesearch.core.rank.HybridRanker;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
@@ -185,6 +186,11 @@ class MoeSearchConfigTest {
     String base = MoeSearchConfig.defaultsWith(Map.of()).rankingFingerprint();
     assertThat(base).matches("r[0-9a-f]{16}");
     assertThat(MoeSearchConfig.defaultsWith(Map.of()).rankingFingerprint()).isEqualTo(base);
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of())
+                .rankingFingerprint(HybridRanker.RANKING_REVISION - 1))
+        .as("a build whose ranking code ranks otherwise")
+        .isNotEqualTo(base);
     Map<Map<String, String>, Boolean> ranksOtherwise =
         Map.of(
             Map.of("ranking.lexical-depth", "99"), true,
