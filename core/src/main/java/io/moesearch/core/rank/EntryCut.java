@@ -272,7 +272,8 @@ public record EntryCut(
         || dense && model.weight(RankingFeatures.DENSE_RR) < 0) {
       return true;
     }
-    if (query.deviceFit != null && features.fitsDevice(query.deviceFit, product.title())) {
+    RankingFeatures.DeviceFit fit = query.deviceFit();
+    if (fit != null && features.fitsDevice(fit, product.title())) {
       // the accessory the query asks for: the fusion gives it code_exact 1
       // (RankingFeatures#promoteDeviceFits)
       return true;

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -338,14 +339,17 @@ public final class RankingFeatures {
     /** Whether the query names a trade item number ({@link #namesTradeItem}). */
     final boolean tradeItem;
 
-    /** What the query asks of a device's accessories ({@link #deviceFit}), or null. */
-    final DeviceFit deviceFit;
+    /** The query's text, for what only some callers read ({@link #deviceFit()}). */
+    private final String text;
+
+    /** {@link #deviceFit()} once read: null until then, empty when the query has none. */
+    private volatile Optional<DeviceFit> deviceFit;
 
     QueryTerms(String text) {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
-      this.deviceFit = deviceFit(text);
+      this.text = text;
       List<String> raw = new ArrayList<>();
       for (String t : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
         if (!t.isEmpty()) {
@@ -413,6 +417,19 @@ public final class RankingFeatures {
       this.codeRuns = Set.copyOf(cr);
       this.runDepth = Map.copyOf(depths);
       this.maxRunDepth = maxDepth;
+    }
+
+    /**
+     * What the query asks of a device's accessories ({@link RankingFeatures#deviceFit}), or null;
+     * read on first use (the cache's {@link EntryCut#mayReach}), not for every ranked query.
+     */
+    DeviceFit deviceFit() {
+      Optional<DeviceFit> fit = deviceFit;
+      if (fit == null) {
+        fit = Optional.ofNullable(RankingFeatures.this.deviceFit(text));
+        deviceFit = fit;
+      }
+      return fit.orElse(null);
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -1593,21 +1610,26 @@ public final class RankingFeatures {
     return titleFitCodes.get(
         title,
         t -> {
-          Set<String> out = new HashSet<>(titleCodes(t));
           String product = productPart(t);
           if (product.length() == t.length()) {
-            return Set.copyOf(out);
+            return titleCodes(t);
           }
           String part = afterMarker(t, product);
+          Set<String> out = new HashSet<>(titleCodes(t));
           out.addAll(codes(part));
           out.addAll(codes(part.replace('/', ' ')));
           return Set.copyOf(out);
         });
   }
 
+  /** A title's analysed terms, by title. */
+  private Set<String> titleTerms(String title) {
+    return titleTerms.get(title, x -> Set.copyOf(Bm25Queries.terms(analyzer, x)));
+  }
+
   /** Whether a title's analysed terms hold every term of a word. */
   private boolean holds(String title, Set<String> word) {
-    return titleTerms.get(title, x -> Set.copyOf(Bm25Queries.terms(analyzer, x))).containsAll(word);
+    return titleTerms(title).containsAll(word);
   }
 
   /**
@@ -1702,7 +1724,7 @@ public final class RankingFeatures {
     if (queryTerms.isEmpty()) {
       return 0;
     }
-    Set<String> t = titleTerms.get(title, x -> Set.copyOf(Bm25Queries.terms(analyzer, x)));
+    Set<String> t = titleTerms(title);
     int hit = 0;
     for (String term : queryTerms) {
       if (t.contains(term)) {
