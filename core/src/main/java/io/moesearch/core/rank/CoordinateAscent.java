@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Fits a {@link LinearFusion} by coordinate ascent on mean nDCG@10 (as RankLib's CoordinateAscent
@@ -19,14 +20,26 @@ public final class CoordinateAscent {
   private final int restarts;
   private final int rounds;
   private final long seed;
+  private final int bags;
 
   public CoordinateAscent(int restarts, int rounds, long seed) {
-    if (restarts < 1 || rounds < 1) {
-      throw new IllegalArgumentException("restarts and rounds must be >= 1");
+    this(restarts, rounds, seed, 1);
+  }
+
+  /**
+   * @param bags 1: one fit on the training queries; more: the mean of that many fits, each on a
+   *     seeded bootstrap resample of the queries, every fit's weights scaled to unit L1 norm first
+   *     (bagging, Breiman 1996: a linear model's average is linear, and admissible where its fits
+   *     are, the admissible weights being a convex set)
+   */
+  public CoordinateAscent(int restarts, int rounds, long seed, int bags) {
+    if (restarts < 1 || rounds < 1 || bags < 1) {
+      throw new IllegalArgumentException("restarts, rounds and bags must be >= 1");
     }
     this.restarts = restarts;
     this.rounds = rounds;
     this.seed = seed;
+    this.bags = bags;
   }
 
   public LinearFusion fit(List<RankedQuery> training) {
@@ -46,6 +59,52 @@ public final class CoordinateAscent {
     if (queryWeights.length != training.size()) {
       throw new IllegalArgumentException("one weight per training query");
     }
+    if (bags == 1) {
+      return new LinearFusion(fitOnce(training, queryWeights, seed));
+    }
+    Random resample = new Random(seed ^ 0x5DEECE66DL);
+    List<int[]> draws = new ArrayList<>(bags);
+    for (int b = 0; b < bags; b++) {
+      int[] d = new int[training.size()];
+      for (int i = 0; i < d.length; i++) {
+        d[resample.nextInt(d.length)]++;
+      }
+      draws.add(d);
+    }
+    // The bags are independent: fit them in parallel, then average in bag order (the same sum,
+    // so the same weights, on any number of cores).
+    List<double[]> fits =
+        IntStream.range(0, bags)
+            .parallel()
+            .mapToObj(b -> fitBag(training, queryWeights, draws.get(b), seed + b))
+            .toList();
+    double[] mean = new double[RankingFeatures.NAMES.size()];
+    for (double[] w : fits) {
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] += w[i] / bags;
+      }
+    }
+    return new LinearFusion(mean);
+  }
+
+  /** One bag's fit: the queries drawn {@code draws[i]} times weigh that many times more. */
+  private double[] fitBag(
+      List<RankedQuery> training, double[] queryWeights, int[] draws, long bagSeed) {
+    List<RankedQuery> bag = new ArrayList<>();
+    List<Double> bagWeights = new ArrayList<>();
+    for (int i = 0; i < draws.length; i++) {
+      if (draws[i] > 0) {
+        bag.add(training.get(i));
+        bagWeights.add(queryWeights[i] * draws[i]);
+      }
+    }
+    double[] w =
+        fitOnce(bag, bagWeights.stream().mapToDouble(Double::doubleValue).toArray(), bagSeed);
+    normalise(w);
+    return w;
+  }
+
+  private double[] fitOnce(List<RankedQuery> training, double[] queryWeights, long seed) {
     List<Compiled> queries = new ArrayList<>(training.size());
     double total = 0;
     for (int i = 0; i < training.size(); i++) {
@@ -99,7 +158,7 @@ public final class CoordinateAscent {
         best = w;
       }
     }
-    return new LinearFusion(best);
+    return best;
   }
 
   /** Scales {@code w} to unit L1 norm (a linear model ranks alike at every positive scale). */

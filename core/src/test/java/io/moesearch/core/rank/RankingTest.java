@@ -2,9 +2,11 @@ package io.moesearch.core.rank;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,26 @@ class RankingTest {
     assertThat(CoordinateAscent.meanNdcg(fit, List.of(q1, q2))).isEqualTo(1.0);
     assertThat(fit.weights()[RankingFeatures.BM25])
         .isGreaterThan(fit.weights()[RankingFeatures.DENSE]);
+  }
+
+  @Test
+  void aBaggedFitAveragesAdmissibleFitsOfResamplesTheSameOnEveryRun() {
+    // Three queries want bm25 above dense, one the reverse: most resamples learn bm25, and the
+    // mean of unit-norm fits is admissible, of unit norm, and the same bits on every run (the bags
+    // fit in parallel, their mean is summed in bag order).
+    RankedQuery q1 = query("r1", new double[][] {{0.9, 0.1}, {0.1, 0.9}}, Map.of("r1-1", 3));
+    RankedQuery q2 = query("r2", new double[][] {{0.8, 0.2}, {0.3, 0.7}}, Map.of("r2-1", 2));
+    RankedQuery q3 = query("r3", new double[][] {{0.7, 0.4}, {0.2, 0.6}}, Map.of("r3-1", 1));
+    RankedQuery q4 = query("r4", new double[][] {{0.8, 0.2}, {0.3, 0.7}}, Map.of("r4-0", 1));
+    List<RankedQuery> training = List.of(q1, q2, q3, q4);
+    LinearFusion bagged = new CoordinateAscent(2, 20, 1, 16).fit(training);
+    assertThat(bagged.weights())
+        .containsExactly(new CoordinateAscent(2, 20, 1, 16).fit(training).weights());
+    assertThat(RankingFeatures.admissible(bagged.weights())).isTrue();
+    assertThat(Arrays.stream(bagged.weights()).map(Math::abs).sum()).isCloseTo(1.0, offset(1e-9));
+    assertThat(bagged.weights()[RankingFeatures.BM25])
+        .isGreaterThan(bagged.weights()[RankingFeatures.DENSE]);
+    assertThatThrownBy(() -> new CoordinateAscent(2, 20, 1, 0)).hasMessageContaining("bags");
   }
 
   @Test

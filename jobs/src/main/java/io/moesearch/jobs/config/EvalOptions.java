@@ -8,6 +8,8 @@ import org.apache.flink.configuration.ConfigOption;
 public final class EvalOptions {
   private EvalOptions() {}
 
+  private static final int BAGS_DEFAULT = 8;
+
   public static final ConfigOption<String> JUDGEMENTS =
       string(
           "eval.judgements",
@@ -33,4 +35,13 @@ public final class EvalOptions {
 
   public static final ConfigOption<Integer> FOLDS =
       intIn("eval.folds", 5, 2, 100, "Cross-validation folds of the learned fusion.");
+
+  public static final ConfigOption<Integer> BAGS =
+      intIn(
+          "eval.bags",
+          BAGS_DEFAULT,
+          1,
+          1000,
+          "Bootstrap resamples the fusion's refit averages (bagging; 1: one fit on all training"
+              + " queries). Every fit of the eval, the weights to ship and each fold's, is made so.");
 }

@@ -259,6 +259,7 @@ final class EvalCommand extends CliCommand {
                     config.get(RankingOptions.DENSE_DEPTH),
                     config.get(RankingOptions.LEXICAL_DEPTH),
                     config.get(EvalOptions.FOLDS),
+                    config.get(EvalOptions.BAGS),
                     config.get(EvalOptions.SEED),
                     System.out::println)
                 .withExpansion(config.ranking().expansion())
@@ -406,6 +407,10 @@ final class EvalCommand extends CliCommand {
                 + " `ranking.weights`, no refit; `refit` (labelled per set) is the fusion refit on the"
                 + " training sets ")
         .append(r.trainingSets)
+        .append(
+            r.bags > 1
+                ? " (the mean of " + r.bags + " fits on bootstrap resamples, `eval.bags`)"
+                : "")
         .append(" and never on the query scored. Relevant = rating >= 1.\n\n");
     for (var e : r.sets.entrySet()) {
       String set = e.getKey();
