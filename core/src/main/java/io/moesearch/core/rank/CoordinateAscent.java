@@ -2,6 +2,7 @@ package io.moesearch.core.rank;
 
 import io.moesearch.core.eval.Metrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -28,7 +29,8 @@ public final class CoordinateAscent {
 
   /**
    * @param bags 1: one fit on the training queries; more: the mean of that many fits, each on a
-   *     seeded bootstrap resample of the queries, every fit's weights scaled to unit L1 norm first
+   *     seeded bootstrap resample of the training list's entries (each drawn with replacement, an
+   *     entry drawn twice weighing twice), every fit's weights scaled to unit L1 norm first
    *     (bagging, Breiman 1996: a linear model's average is linear, and admissible where its fits
    *     are, the admissible weights being a convex set)
    */
@@ -59,6 +61,11 @@ public final class CoordinateAscent {
     if (queryWeights.length != training.size()) {
       throw new IllegalArgumentException("one weight per training query");
     }
+    for (double w : queryWeights) {
+      if (!(w > 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException("query weights must be positive and finite, got " + w);
+      }
+    }
     if (bags == 1) {
       return new LinearFusion(fitOnce(training, queryWeights, seed));
     }
@@ -83,6 +90,11 @@ public final class CoordinateAscent {
       for (int i = 0; i < mean.length; i++) {
         mean[i] += w[i] / bags;
       }
+    }
+    if (!RankingFeatures.admissible(mean)) {
+      // The mean of admissible weights is admissible (a convex set); rounding could only break
+      // that at the strict bound, which no fit reaches.
+      throw new IllegalStateException("the bags' mean is not admissible: " + Arrays.toString(mean));
     }
     return new LinearFusion(mean);
   }

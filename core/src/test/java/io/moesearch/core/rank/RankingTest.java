@@ -2,13 +2,12 @@ package io.moesearch.core.rank;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.offset;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 class RankingTest {
@@ -180,23 +179,34 @@ class RankingTest {
   }
 
   @Test
-  void aBaggedFitAveragesAdmissibleFitsOfResamplesTheSameOnEveryRun() {
-    // Three queries want bm25 above dense, one the reverse: most resamples learn bm25, and the
-    // mean of unit-norm fits is admissible, of unit norm, and the same bits on every run (the bags
-    // fit in parallel, their mean is summed in bag order).
+  void aBaggedFitAveragesFitsOfResamplesTheSameOnAnyNumberOfThreads() throws Exception {
+    // Three queries want bm25 above dense, one the reverse. The bagged fit is a different model
+    // from the one fit on all four (its resamples leave queries out), admissible, and the same
+    // bits whether its bags are fit on one thread or on four (summed in bag order either way).
     RankedQuery q1 = query("r1", new double[][] {{0.9, 0.1}, {0.1, 0.9}}, Map.of("r1-1", 3));
     RankedQuery q2 = query("r2", new double[][] {{0.8, 0.2}, {0.3, 0.7}}, Map.of("r2-1", 2));
     RankedQuery q3 = query("r3", new double[][] {{0.7, 0.4}, {0.2, 0.6}}, Map.of("r3-1", 1));
     RankedQuery q4 = query("r4", new double[][] {{0.8, 0.2}, {0.3, 0.7}}, Map.of("r4-0", 1));
     List<RankedQuery> training = List.of(q1, q2, q3, q4);
-    LinearFusion bagged = new CoordinateAscent(2, 20, 1, 16).fit(training);
-    assertThat(bagged.weights())
-        .containsExactly(new CoordinateAscent(2, 20, 1, 16).fit(training).weights());
-    assertThat(RankingFeatures.admissible(bagged.weights())).isTrue();
-    assertThat(Arrays.stream(bagged.weights()).map(Math::abs).sum()).isCloseTo(1.0, offset(1e-9));
-    assertThat(bagged.weights()[RankingFeatures.BM25])
-        .isGreaterThan(bagged.weights()[RankingFeatures.DENSE]);
+    CoordinateAscent bagging = new CoordinateAscent(2, 20, 1, 16);
+    double[] oneThread = fitIn(new ForkJoinPool(1), bagging, training);
+    double[] fourThreads = fitIn(new ForkJoinPool(4), bagging, training);
+    assertThat(fourThreads).containsExactly(oneThread);
+    assertThat(oneThread).isNotEqualTo(new CoordinateAscent(2, 20, 1).fit(training).weights());
+    assertThat(RankingFeatures.admissible(oneThread)).isTrue();
+    assertThat(oneThread[RankingFeatures.BM25]).isGreaterThan(oneThread[RankingFeatures.DENSE]);
     assertThatThrownBy(() -> new CoordinateAscent(2, 20, 1, 0)).hasMessageContaining("bags");
+    assertThatThrownBy(() -> bagging.fit(training, new double[] {1, 1, 0, 1}))
+        .hasMessageContaining("positive");
+  }
+
+  private static double[] fitIn(
+      ForkJoinPool pool, CoordinateAscent trainer, List<RankedQuery> training) throws Exception {
+    try {
+      return pool.submit(() -> trainer.fit(training).weights()).get();
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Test
