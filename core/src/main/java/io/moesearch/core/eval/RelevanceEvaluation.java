@@ -41,11 +41,12 @@ import java.util.function.Consumer;
  *
  * Fitting maximises the mean over training sets of each set's mean nDCG@10 (every set counts
  * alike); with {@code eval.bags} above 1 a fit is the mean of that many fits on bootstrap resamples
- * of the training queries ({@link CoordinateAscent}), which steadies the weights a small judged set
- * gives (the folds' fits of one coordinate ascent moved {@code bm25_rr} between 0.19 and 0.67). A
- * product is relevant when rated 1 or more; recall@10 is the share of a query's relevant products
- * in its top 10, MRR@10 the reciprocal rank of the first relevant one (0 beyond 10). A query's type
- * is its judgement file's {@code type} column, else {@link #queryType}.
+ * of the training list, each query in it twice (as indexed and as a shop's offer) ({@link
+ * CoordinateAscent}), which steadies the weights a small judged set gives (the folds' fits of one
+ * coordinate ascent moved {@code bm25_rr} between 0.19 and 0.67). A product is relevant when rated
+ * 1 or more; recall@10 is the share of a query's relevant products in its top 10, MRR@10 the
+ * reciprocal rank of the first relevant one (0 beyond 10). A query's type is its judgement file's
+ * {@code type} column, else {@link #queryType}.
  */
 public final class RelevanceEvaluation {
   public static final List<String> VARIANTS = List.of("bm25", "dense", "rrf", "served", "refit");

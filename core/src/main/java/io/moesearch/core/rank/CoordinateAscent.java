@@ -103,15 +103,14 @@ public final class CoordinateAscent {
   private double[] fitBag(
       List<RankedQuery> training, double[] queryWeights, int[] draws, long bagSeed) {
     List<RankedQuery> bag = new ArrayList<>();
-    List<Double> bagWeights = new ArrayList<>();
+    double[] bagWeights = new double[draws.length];
     for (int i = 0; i < draws.length; i++) {
       if (draws[i] > 0) {
+        bagWeights[bag.size()] = queryWeights[i] * draws[i];
         bag.add(training.get(i));
-        bagWeights.add(queryWeights[i] * draws[i]);
       }
     }
-    double[] w =
-        fitOnce(bag, bagWeights.stream().mapToDouble(Double::doubleValue).toArray(), bagSeed);
+    double[] w = fitOnce(bag, Arrays.copyOf(bagWeights, bag.size()), bagSeed);
     normalise(w);
     return w;
   }

@@ -8,8 +8,6 @@ import org.apache.flink.configuration.ConfigOption;
 public final class EvalOptions {
   private EvalOptions() {}
 
-  private static final int BAGS_DEFAULT = 8;
-
   public static final ConfigOption<String> JUDGEMENTS =
       string(
           "eval.judgements",
@@ -39,7 +37,7 @@ public final class EvalOptions {
   public static final ConfigOption<Integer> BAGS =
       intIn(
           "eval.bags",
-          BAGS_DEFAULT,
+          8,
           1,
           1000,
           "Bootstrap resamples the fusion's refit averages (bagging; 1: one fit on all training"
