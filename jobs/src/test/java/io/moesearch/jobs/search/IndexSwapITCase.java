@@ -80,9 +80,12 @@ class IndexSwapITCase {
         pipeline.send(queries.get(i).queryId(), PipelineFixture.encode(queries.get(i)));
         pipeline.flush();
         if (i == queries.size() / 3) {
-          // Wait for the first answers, so the swap happens mid-stream, then write a new gate.
+          // Wait for the first query's answer, so the swap happens mid-stream after it was served
+          // (any other answer may come first: the queries are spread over two partitions), then
+          // write a new gate.
+          String first = queries.get(0).queryId();
           long until = System.currentTimeMillis() + 60_000;
-          while (results.isEmpty() && System.currentTimeMillis() < until) {
+          while (!results.containsKey(first) && System.currentTimeMillis() < until) {
             record.accept(rc.poll(Duration.ofMillis(100)));
           }
           // The new version also serves every expert from two replicas (a replicated layout):
