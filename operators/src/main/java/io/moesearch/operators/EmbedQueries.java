@@ -240,31 +240,36 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
       for (Pending p : chunk) {
         texts.add(p.query().text());
       }
+      float[][] vectors;
+      long now;
       try {
         long start = System.nanoTime();
-        float[][] vectors = embedder.embed(texts);
-        long now = System.nanoTime();
+        vectors = embedder.embed(texts);
+        now = System.nanoTime();
         waitEstimate.record(chunk.size(), now - start);
-        for (int i = 0; i < chunk.size(); i++) {
-          Pending p = chunk.get(i);
-          p.future()
-              .complete(
-                  List.of(
-                      new EmbeddedQuery(
-                          p.query(),
-                          vectors[i],
-                          p.acceptedMillis(),
-                          (now - p.queuedNanos()) / 1e6,
-                          false,
-                          p.degradation(),
-                          p.cacheFill())));
-        }
       } catch (Throwable e) {
+        backlog.addAndGet(-chunk.size());
         for (Pending p : chunk) {
           p.future().completeExceptionally(e);
         }
-      } finally {
-        backlog.addAndGet(-chunk.size());
+        continue;
+      }
+      // The chunk leaves the backlog before its answers do: a query that follows one of them
+      // must not count it as still queued (and be turned away by a backlog that has drained).
+      backlog.addAndGet(-chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        Pending p = chunk.get(i);
+        p.future()
+            .complete(
+                List.of(
+                    new EmbeddedQuery(
+                        p.query(),
+                        vectors[i],
+                        p.acceptedMillis(),
+                        (now - p.queuedNanos()) / 1e6,
+                        false,
+                        p.degradation(),
+                        p.cacheFill())));
       }
     }
   }
