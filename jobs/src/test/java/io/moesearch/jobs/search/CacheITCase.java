@@ -177,7 +177,9 @@ class CacheITCase {
       assertThat(first.values())
           .extracting(SearchResult::cache)
           .allMatch(c -> c.equals("miss") || c.equals("coalesced"));
-      // Asked again, everything is a hit: proof that the fills reached the cache's state.
+      // Asked again once the fills were read back, everything is a hit: proof that the fills
+      // reached the cache's state.
+      assertThat(pipeline.awaitFillsConsumed(Duration.ofSeconds(60))).isTrue();
       Map<String, SearchResult> second = ask(pipeline, texts, "b-");
       assertThat(second.values())
           .extracting(SearchResult::cache)

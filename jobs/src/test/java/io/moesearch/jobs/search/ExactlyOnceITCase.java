@@ -88,7 +88,7 @@ class ExactlyOnceITCase {
           }
         }
         // The rest only once a checkpoint covering records has completed: the next record fails.
-        long armDeadline = System.currentTimeMillis() + 60_000;
+        long armDeadline = System.currentTimeMillis() + 180_000;
         while (FailOnceAfter.ARMED.get() == 0 && System.currentTimeMillis() < armDeadline) {
           poll.run();
         }

@@ -171,7 +171,7 @@ class LiveCatalogITCase {
         long t0 = System.currentTimeMillis();
         pipeline.sendUpdate(CatalogUpdate.delete(gone.id(), t0));
         pipeline.sendUpdate(CatalogUpdate.upsert(NEW, true, t0));
-        assertThat(pipeline.awaitUpdatesConsumed(Duration.ofSeconds(60)))
+        assertThat(pipeline.awaitUpdatesConsumed(Duration.ofSeconds(180)))
             .as("a checkpoint covering the updates completed")
             .isTrue();
         SearchResult before =
@@ -181,7 +181,7 @@ class LiveCatalogITCase {
         // Once a checkpoint after a result has completed, the next result fails the job: it
         // restarts from its latest checkpoint, taken after the updates, so the update source
         // resumes past them and only the restored delta can still apply them.
-        long armDeadline = System.currentTimeMillis() + 60_000;
+        long armDeadline = System.currentTimeMillis() + 180_000;
         while (FailOnceAfter.ARMED.get() == 0 && System.currentTimeMillis() < armDeadline) {
           rc.poll(Duration.ofMillis(100));
         }
@@ -190,7 +190,7 @@ class LiveCatalogITCase {
           pipeline.send(q.queryId(), PipelineFixture.encode(q));
         }
         pipeline.flush();
-        long failDeadline = System.currentTimeMillis() + 60_000;
+        long failDeadline = System.currentTimeMillis() + 180_000;
         while (FailOnceAfter.FAILURES.get() == 0 && System.currentTimeMillis() < failDeadline) {
           rc.poll(Duration.ofMillis(100));
         }
