@@ -165,25 +165,46 @@ class LocalClusterITCase {
       assertThat(counts).as("queries answered").hasSize(3 * PER_PHASE);
       assertThat(counts.values()).as("results per query: %s", counts).containsOnly(1);
 
-      // The reporter of the TaskManagers serves the job's own metrics.
-      StringBuilder scraped = new StringBuilder();
-      for (int tm : cluster.liveTaskManagers()) {
-        String body =
-            LocalCluster.get(
-                URI.create("http://127.0.0.1:" + cluster.prometheusPort(tm) + "/metrics"));
-        if (body != null) {
-          scraped.append(body);
+      // The reporter of the TaskManagers serves the job's own metrics (while the job runs: a late
+      // checkpoint failure after the broker's crash may still restart it, and a restarting job's
+      // operators have no metrics registered for a moment).
+      List<String> metrics =
+          List.of(
+              "flink_taskmanager_job_task_operator_cache_misses",
+              "flink_taskmanager_job_task_operator_cache_missLatencyMs",
+              "flink_taskmanager_job_task_operator_routing_utilisation",
+              "flink_taskmanager_job_task_operator_expertsActivated");
+      String scraped = "";
+      long scrapeDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (System.nanoTime() < scrapeDeadline) {
+        cluster.awaitRunning(job, Duration.ofMinutes(2));
+        scraped = scrapeTaskManagers(cluster);
+        if (metrics.stream().allMatch(scraped::contains)) {
+          break;
         }
+        Thread.sleep(1000);
       }
-      assertThat(scraped.toString())
-          .contains("flink_taskmanager_job_task_operator_cache_misses")
-          .contains("flink_taskmanager_job_task_operator_cache_missLatencyMs")
-          .contains("flink_taskmanager_job_task_operator_routing_utilisation")
-          .contains("flink_taskmanager_job_task_operator_expertsActivated");
+      for (String m : metrics) {
+        assertThat(scraped).contains(m);
+      }
       started = cluster.processes();
       assertThat(started).hasSize(5); // broker, JobManager, 3 TaskManagers (one killed)
     }
     assertThat(started).allSatisfy(p -> assertThat(p.alive()).as(p.name()).isFalse());
+  }
+
+  /** The Prometheus text of every live TaskManager, concatenated. */
+  private static String scrapeTaskManagers(LocalCluster cluster) {
+    StringBuilder scraped = new StringBuilder();
+    for (int tm : cluster.liveTaskManagers()) {
+      String body =
+          LocalCluster.get(
+              URI.create("http://127.0.0.1:" + cluster.prometheusPort(tm) + "/metrics"));
+      if (body != null) {
+        scraped.append(body);
+      }
+    }
+    return scraped.toString();
   }
 
   private static void awaitAnswers(
