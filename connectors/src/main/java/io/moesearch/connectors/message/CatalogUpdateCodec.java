@@ -62,6 +62,12 @@ public final class CatalogUpdateCodec implements Serializable {
   /** Longest title, brand, model, description or attribute value, in code points. */
   public static final int MAX_TEXT_CHARS = 16 * 1024;
 
+  /**
+   * The longest attribute name of a product, in code points ("ean", "colour", "screen_size": names
+   * are words; a 32,000-character one named nothing and cost seconds to read).
+   */
+  public static final int MAX_ATTRIBUTE_NAME_CHARS = 128;
+
   private static final Set<String> PRODUCT_FIELDS =
       Set.of("id", "title", "brand", "model", "description", "price", "in_stock");
 
@@ -115,7 +121,7 @@ public final class CatalogUpdateCodec implements Serializable {
     if (value.length > maxMessageBytes) {
       return reject(
           record,
-          Arrays.copyOf(value, maxMessageBytes),
+          DeadLetter.truncateUtf8(value, maxMessageBytes),
           "payload is "
               + value.length
               + " bytes, exceeds the maximum of "
@@ -322,6 +328,13 @@ public final class CatalogUpdateCodec implements Serializable {
         continue;
       }
       String name = "product." + cut(f.getKey());
+      if (SearchQuery.codePoints(f.getKey()) > MAX_ATTRIBUTE_NAME_CHARS) {
+        throw new IllegalArgumentException(
+            name
+                + ": an attribute's name must be at most "
+                + MAX_ATTRIBUTE_NAME_CHARS
+                + " characters");
+      }
       wellFormed(f.getKey(), name);
       wellFormed(value, name);
       limit(value, name);

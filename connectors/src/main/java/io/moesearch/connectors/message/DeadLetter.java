@@ -151,4 +151,20 @@ public record DeadLetter(
         ? Base64.getDecoder().decode(payload)
         : payload.getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * The first {@code limit} bytes of an oversized record ({@code value.length > limit}), cut back
+   * so that no UTF-8 sequence is split: a text payload's head stays text ({@link #ofBytes}), not
+   * base64.
+   */
+  static byte[] truncateUtf8(byte[] value, int limit) {
+    int end = limit;
+    // Back off over continuation bytes (10xxxxxx) so a multi-byte character is not split.
+    for (int i = 0; i < 3 && end > 0 && (value[end] & 0xC0) == 0x80; i++) {
+      end--;
+    }
+    byte[] out = new byte[end];
+    System.arraycopy(value, 0, out, 0, end);
+    return out;
+  }
 }

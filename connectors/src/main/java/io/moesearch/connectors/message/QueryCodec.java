@@ -132,7 +132,7 @@ public final class QueryCodec implements Serializable {
               message.topic(),
               message.partition(),
               message.offset(),
-              truncateUtf8(value, maxMessageBytes),
+              DeadLetter.truncateUtf8(value, maxMessageBytes),
               reason,
               nowMillis);
       return new ParseOutcome.Rejected(truncated);
@@ -453,18 +453,6 @@ public final class QueryCodec implements Serializable {
             encoding,
             reason,
             nowMillis));
-  }
-
-  /** The first {@code limit} bytes, cut back so that no UTF-8 sequence is split. */
-  private static byte[] truncateUtf8(byte[] value, int limit) {
-    int end = limit;
-    // Back off over continuation bytes (10xxxxxx) so a multi-byte character is not split.
-    for (int i = 0; i < 3 && end > 0 && (value[end] & 0xC0) == 0x80; i++) {
-      end--;
-    }
-    byte[] out = new byte[end];
-    System.arraycopy(value, 0, out, 0, end);
-    return out;
   }
 
   private ObjectMapper mapper() {

@@ -66,7 +66,11 @@ class CatalogUpdateSchemaTest {
         "{\"op\":\"upsert\",\"ts\":1,\"id\":\"a\",\"product\":{\"id\":\"a\",\"title\":\"t\"}}",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\"}}",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\" \"}}",
-        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"price\":\"1\"}}"
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"price\":\"1\"}}",
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\""
+            + "ΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣ"
+            + "ΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣ"
+            + "Σ\":\"x\"}}"
       })
   void updatesTheCodecRejectsForShapeAreSchemaInvalid(String json) throws Exception {
     assertThat(codecAccepts(json)).isFalse();

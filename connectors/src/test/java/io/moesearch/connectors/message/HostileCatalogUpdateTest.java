@@ -105,6 +105,10 @@ class HostileCatalogUpdateTest {
         Arguments.of(upsert(",\"manufacturer\":\"Acme\""), "product.manufacturer"),
         Arguments.of(upsert(",\"mpn\":\"AC-1\""), "product.mpn"),
         Arguments.of(upsert(",\"name\":\"another title\""), "product.name"),
+        // An attribute's name as long as a record allows (Σ: the JDK lower-cases a run of it in
+        // quadratic time, seconds for one record).
+        Arguments.of(upsert(",\"" + "Σ".repeat(129) + "\":\"x\""), "at most 128"),
+        Arguments.of(upsert(",\"" + "Σ".repeat(32_000) + "\":\"x\""), "at most 128"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"p\",\"id\":\"q\"}", "Duplicate field"),
         Arguments.of("\ufeff{\"op\":\"delete\",\"ts\":1,\"id\":\"p\"}", "malformed JSON"),
         Arguments.of("[" + "[".repeat(100) + "]".repeat(100) + "]", "malformed JSON"),
@@ -115,6 +119,25 @@ class HostileCatalogUpdateTest {
   @MethodSource("hostile")
   void isADeadLetterNamingTheField(String value, String field) {
     assertThat(rejected(parse(value))).contains(field);
+  }
+
+  /** An oversized record's dead letter keeps its head as text, cut between characters. */
+  @Test
+  void anOversizedTextRecordsDeadLetterKeepsItsHeadAsText() {
+    int max = CODEC.maxMessageBytes();
+    // 7 bytes before two-byte characters: the cut at max (even) falls inside one.
+    String value = "{\"ab\":\"" + "é".repeat(max / 2 + 8) + "\"}";
+    CatalogUpdateCodec.Outcome o = parse(value);
+    assertThat(rejected(o)).contains("exceeds");
+    DeadLetter d = ((CatalogUpdateCodec.Outcome.Rejected) o).deadLetter();
+    assertThat(d.payloadEncoding()).isEqualTo(DeadLetter.UTF8);
+  }
+
+  @Test
+  void anAttributeNameOfTheLongestLengthAllowedIsKept() {
+    String name = "Σ".repeat(CatalogUpdateCodec.MAX_ATTRIBUTE_NAME_CHARS);
+    assertThat(accepted(upsert(",\"" + name + "\":\"x\"")).product().attributes())
+        .containsEntry(name, "x");
   }
 
   /**

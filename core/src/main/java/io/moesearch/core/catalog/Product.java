@@ -2,7 +2,6 @@ package io.moesearch.core.catalog;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -86,7 +85,7 @@ public record Product(
     TreeMap<String, String> named = new TreeMap<>();
     attributes.forEach(
         (name, value) -> {
-          if (TRADE_ITEM_NUMBER_ATTRIBUTES.contains(name.toLowerCase(Locale.ROOT))) {
+          if (TRADE_ITEM_NUMBER_ATTRIBUTES.stream().anyMatch(name::equalsIgnoreCase)) {
             named.put(name, value);
           }
         });

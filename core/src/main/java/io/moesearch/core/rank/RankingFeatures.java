@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -351,7 +350,7 @@ public final class RankingFeatures {
       this.tradeItem = namesTradeItem(terms);
       this.text = text;
       List<String> raw = new ArrayList<>();
-      for (String t : NON_ALNUM.split(text.toLowerCase(Locale.ROOT))) {
+      for (String t : NON_ALNUM.split(Texts.lowerCase(text))) {
         if (!t.isEmpty()) {
           raw.add(t);
         }
@@ -368,7 +367,7 @@ public final class RankingFeatures {
       this.codes = codes(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       List<String> ws = new ArrayList<>();
-      for (String w : WORD_BREAK.split(head.toLowerCase(Locale.ROOT).trim())) {
+      for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
         String a = alnum(w);
         if (!a.isEmpty() && !wordCodes.contains(a)) {
           ws.add(a);
@@ -382,7 +381,7 @@ public final class RankingFeatures {
       Set<String> cr = new HashSet<>();
       Map<String, Integer> depths = new HashMap<>();
       int maxDepth = 0;
-      String[] words = WHITESPACE.split(head.toLowerCase(Locale.ROOT).trim());
+      String[] words = WHITESPACE.split(Texts.lowerCase(head).trim());
       boolean[] breakBefore = new boolean[words.length]; // read once per gap, not once per run
       for (int j = 1; j < words.length; j++) {
         breakBefore[j] = listBreakBefore(words[j - 1], words[j]);
@@ -515,7 +514,7 @@ public final class RankingFeatures {
 
   /** Whether {@code text} holds a model-code-like token (see {@link QuerySignals#code}). */
   public static boolean hasModelCode(String text) {
-    for (String t : TOKEN_BREAK.split(text.toLowerCase(Locale.ROOT))) {
+    for (String t : TOKEN_BREAK.split(Texts.lowerCase(text))) {
       String c = CODE_SEPARATORS.matcher(t).replaceAll("");
       if (c.length() >= 4
               && c.chars().allMatch(Character::isLetterOrDigit)
@@ -597,7 +596,7 @@ public final class RankingFeatures {
 
   /** The colours a text names, by their one spelling ({@link #COLOURS}); whole words only. */
   public static Set<String> colours(String text) {
-    return colours(Arrays.asList(NON_ALNUM.split(text.toLowerCase(Locale.ROOT))));
+    return colours(Arrays.asList(NON_ALNUM.split(Texts.lowerCase(text))));
   }
 
   /** The colours among lower-case words. */
@@ -753,7 +752,7 @@ public final class RankingFeatures {
    */
   static List<String> numbers(String text) {
     List<String> out = new ArrayList<>();
-    String[] ws = WHITESPACE.split(text.toLowerCase(Locale.ROOT).trim());
+    String[] ws = WHITESPACE.split(Texts.lowerCase(text).trim());
     for (int k = 0; k < ws.length && out.size() < MAX_NUMBERS; k++) {
       String w = trimToLettersAndNumbers(ws[k]);
       if (w.isEmpty()
@@ -873,8 +872,8 @@ public final class RankingFeatures {
     if (q.numbers.isEmpty()) {
       return 0;
     }
-    String title = p.title().toLowerCase(Locale.ROOT);
-    String model = p.model().toLowerCase(Locale.ROOT);
+    String title = Texts.lowerCase(p.title());
+    String model = Texts.lowerCase(p.model());
     int missing = 0;
     for (String number : q.numbers) {
       if (!holdsNumber(title, number) && !holdsNumber(model, number)) {
@@ -908,7 +907,7 @@ public final class RankingFeatures {
   static final int MAX_QUANTITY_CHARS = 16;
 
   public static Map<String, Set<String>> quantities(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
+    String lower = Texts.lowerCase(text);
     Matcher m = QUANTITY.matcher(lower);
     Map<String, Set<String>> out = new HashMap<>();
     while (m.find()) {
@@ -1128,7 +1127,7 @@ public final class RankingFeatures {
    */
   static Set<String> wordCodes(String text, int words) {
     Set<String> out = new HashSet<>();
-    String[] ws = WORD_BREAK.split(text.toLowerCase(Locale.ROOT).trim());
+    String[] ws = WORD_BREAK.split(Texts.lowerCase(text).trim());
     for (int i = 0; i < Math.min(words, ws.length); i++) {
       String w = alnum(ws[i]);
       if (isCode(w) || isNumericCode(ws[i])) {
@@ -1267,7 +1266,7 @@ public final class RankingFeatures {
    */
   public static Set<String> codes(String text) {
     Set<String> out = new HashSet<>();
-    for (String segment : LIST_BREAK.split(text.toLowerCase(Locale.ROOT))) {
+    for (String segment : LIST_BREAK.split(Texts.lowerCase(text))) {
       List<String> words = new ArrayList<>(); // null: a break (decimal number, quantity)
       String[] ws = WHITESPACE.split(segment.trim());
       for (int k = 0; k < ws.length; k++) {
@@ -1574,7 +1573,7 @@ public final class RankingFeatures {
     }
     Set<String> codeWords = wordCodes(product, Integer.MAX_VALUE);
     List<Set<String>> words = new ArrayList<>();
-    for (String w : WORD_BREAK.split(product.toLowerCase(Locale.ROOT).trim())) {
+    for (String w : WORD_BREAK.split(Texts.lowerCase(product).trim())) {
       String a = alnum(w);
       if (a.isEmpty() || codeWords.contains(a)) {
         continue;
@@ -1736,12 +1735,12 @@ public final class RankingFeatures {
 
   private static boolean brandMatch(QueryTerms q, String brand) {
     String b = alnum(brand);
-    return b.length() >= 2 && q.spaced.contains(" " + brand.toLowerCase(Locale.ROOT).trim() + " ")
+    return b.length() >= 2 && q.spaced.contains(" " + Texts.lowerCase(brand).trim() + " ")
         || (b.length() >= 4 && q.normalized.contains(b));
   }
 
   static String alnum(String s) {
-    String lower = s.toLowerCase(Locale.ROOT);
+    String lower = Texts.lowerCase(s);
     StringBuilder sb = new StringBuilder(lower.length());
     for (int i = 0; i < lower.length(); ) {
       int cp = lower.codePointAt(i);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.moesearch.core.testing.TextVariants;
+import io.moesearch.core.util.Texts;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.util.List;
@@ -117,8 +118,8 @@ class QueryNormalizerTest {
     }
     greek.append("e").append("\u0301".repeat(QueryNormalizer.MAX_COMBINING_RUN)).append(" Σ");
     String text = greek.toString();
-    assertThat(text.length()).isGreaterThan(QueryNormalizer.JDK_LOWER_CASE_CHARS);
-    assertThat(QueryNormalizer.lowerCase(text)).isEqualTo(text.toLowerCase(Locale.ROOT));
+    assertThat(text.length()).isGreaterThan(Texts.JDK_LOWER_CASE_CHARS);
+    assertThat(Texts.lowerCase(text)).isEqualTo(text.toLowerCase(Locale.ROOT));
     assertThat(QueryNormalizer.normalize(text)).isEqualTo(jdkNormalForm(text));
   }
 
