@@ -44,10 +44,12 @@ public final class HybridRanker {
    * the same index with the same settings (a feature's definition, a list-level rule of {@link
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
-   * savepoint). 2: the accessory and variant rule ({@link RankingFeatures#promoteDeviceFits}) and
-   * the "#" option suffix of a code ({@link RankingFeatures#hasModelCode}); 1: the builds before.
+   * savepoint). 3: a run of the brand and a code weighs its code's characters in an offer's code
+   * share ({@link RankingFeatures#brandRun}); 2: the accessory and variant rule ({@link
+   * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
+   * RankingFeatures#hasModelCode}); 1: the builds before.
    */
-  public static final int RANKING_REVISION = 2;
+  public static final int RANKING_REVISION = 3;
 
   /** The features every ranker of this JVM computes (thread-safe). */
   public static RankingFeatures features() {

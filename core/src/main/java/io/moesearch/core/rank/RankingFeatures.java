@@ -1183,12 +1183,13 @@ public final class RankingFeatures {
    * "Intel Xeon X5260" and "X5260" are one processor.
    *
    * <p>A product without (an offer, whose title's codes are compared): the share of the query's
-   * codes ({@link #codes}, its brand excluded) among the title's, each weighed by its length. A
-   * code counts as carried when the title carries it or a code containing it (its piece). The named
-   * offer carries the most specific of them: "Canon CLI-521 M" names cli521, cli521m, canoncli521
-   * and canoncli521m, all in "Canon CLI-521 M Original Magenta", 17 of their 36 characters in
-   * "Canon CLI-521 BK Original Black"; "HP CG-823A" names cg823a and, by its piece, 823a, the code
-   * of another product ("HP 823A Original Black").
+   * codes ({@link #codes}, its brand excluded) among the title's, each weighed by its length (a run
+   * of the product's brand and a code by the code's, {@link #brandRun}). A code counts as carried
+   * when the title carries it or a code containing it (its piece). The named offer carries the most
+   * specific of them: "Canon CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in
+   * "Canon CLI-521 M Original Magenta", 17 of their 36 characters in "Canon CLI-521 BK Original
+   * Black" (offers without a brand field); "HP CG-823A" names cg823a and, by its piece, 823a, the
+   * code of another product ("HP 823A Original Black").
    */
   private double codeShare(QueryTerms q, Named p) {
     if (!p.model().isBlank()) {
@@ -1210,15 +1211,29 @@ public final class RankingFeatures {
     int hit = 0;
     for (String c : q.codes) {
       if (!brandOnly(c, brand)) {
-        n += c.length();
+        int weight = brandRun(c, brand) ? c.length() - brand.length() : c.length();
+        n += weight;
         boolean implied = false;
         for (String k : carried) {
           implied |= k.contains(c);
         }
-        hit += implied ? c.length() : 0;
+        hit += implied ? weight : 0;
       }
     }
     return n == 0 ? 0 : (double) hit / n;
+  }
+
+  /**
+   * Whether a code of the query is the product's brand glued to a code ("lexmarkc935", "apcsybt2"):
+   * in {@link #codeShare} it weighs the code's characters, not the brand's too. An offer titled
+   * "Lexmark C935 ..." carries it besides "c935", and at its full length the brand counted as if it
+   * were code: for "Lexmark C935 C930H2MG" every C935 accessory carried 15 of the codes' characters
+   * and the cartridge named by its own code 8 (now 8 and 8, and the rarer code's BM25 weight tells
+   * them apart). The run still tells two offers of one code apart ("APC SYBT2" names the battery
+   * titled "APC SYBT2 UPS battery" before the frame "... w/4 SYBT2").
+   */
+  static boolean brandRun(String code, String brand) {
+    return brand.length() >= 2 && code.length() > brand.length() && code.startsWith(brand);
   }
 
   /**

@@ -312,6 +312,35 @@ class CodeMatchTest {
     assertThat(f("HP CG-823A", toner)[RankingFeatures.CODE_EXACT]).isPositive();
   }
 
+  /**
+   * A run of the brand and a code ("lexmarkc935") is that code next to the brand: in an offer's
+   * code share it weighs the code's characters, not the brand's too, so the accessories of a device
+   * the query names beside the brand carry no more of the query's codes than the offer named by its
+   * other code, twice as long (they carried 15 characters to its 8), and the brand next to a code
+   * still tells two offers of that code apart.
+   */
+  @Test
+  void aRunOfTheBrandAndACodeCountsAsTheCodeBesideTheBrand() {
+    String q = "Lexmark C935 C930H2MG";
+    Product stand = branded("s", "Lexmark C935 Cabinet Stand printer cabinet/stand", "Lexmark");
+    Product toner = branded("t", "Lexmark C930H2MG toner cartridge Original Magenta", "Lexmark");
+    assertThat(f(q, toner)[RankingFeatures.CODE_EXACT])
+        .isPositive()
+        .isGreaterThanOrEqualTo(f(q, stand)[RankingFeatures.CODE_EXACT]);
+    Product battery = branded("b", "APC SYBT2 UPS battery", "APC");
+    Product frame = branded("f", "APC Symmetra battery frame w/4 SYBT2", "APC");
+    assertThat(f("APC SYBT2", battery)[RankingFeatures.CODE_EXACT])
+        .isGreaterThan(f("APC SYBT2", frame)[RankingFeatures.CODE_EXACT]);
+    assertThat(RankingFeatures.brandRun("lexmarkc935", "lexmark")).isTrue();
+    assertThat(RankingFeatures.brandRun("c935", "lexmark")).isFalse();
+    assertThat(RankingFeatures.brandRun("lexmark", "lexmark")).isFalse();
+    assertThat(RankingFeatures.brandRun("hp650a", "")).isFalse();
+  }
+
+  private static Product branded(String id, String title, String brand) {
+    return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
+  }
+
   @Test
   void theWholeCodeOutweighsItsPiecesCarriedByASibling() {
     // "HP RL1-0542-000CN" names rl10542000cn and its pieces rl1 and 000cn; the sibling
