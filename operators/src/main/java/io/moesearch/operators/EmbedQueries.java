@@ -240,13 +240,25 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
       for (Pending p : chunk) {
         texts.add(p.query().text());
       }
-      float[][] vectors;
-      long now;
+      List<List<EmbeddedQuery>> answers = new ArrayList<>(chunk.size());
       try {
         long start = System.nanoTime();
-        vectors = embedder.embed(texts);
-        now = System.nanoTime();
+        float[][] vectors = embedder.embed(texts);
+        long now = System.nanoTime();
         waitEstimate.record(chunk.size(), now - start);
+        for (int i = 0; i < chunk.size(); i++) {
+          Pending p = chunk.get(i);
+          answers.add(
+              List.of(
+                  new EmbeddedQuery(
+                      p.query(),
+                      vectors[i],
+                      p.acceptedMillis(),
+                      (now - p.queuedNanos()) / 1e6,
+                      false,
+                      p.degradation(),
+                      p.cacheFill())));
+        }
       } catch (Throwable e) {
         backlog.addAndGet(-chunk.size());
         for (Pending p : chunk) {
@@ -258,18 +270,7 @@ public final class EmbedQueries extends RichAsyncFunction<AcceptedQuery, Embedde
       // must not count it as still queued (and be turned away by a backlog that has drained).
       backlog.addAndGet(-chunk.size());
       for (int i = 0; i < chunk.size(); i++) {
-        Pending p = chunk.get(i);
-        p.future()
-            .complete(
-                List.of(
-                    new EmbeddedQuery(
-                        p.query(),
-                        vectors[i],
-                        p.acceptedMillis(),
-                        (now - p.queuedNanos()) / 1e6,
-                        false,
-                        p.degradation(),
-                        p.cacheFill())));
+        chunk.get(i).future().complete(answers.get(i));
       }
     }
   }

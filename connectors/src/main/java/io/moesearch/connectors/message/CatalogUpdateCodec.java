@@ -323,10 +323,6 @@ public final class CatalogUpdateCodec implements Serializable {
                 + "): send product."
                 + ours);
       }
-      String value = PRODUCT_FIELDS.contains(f.getKey()) ? null : attributeText(v);
-      if (value == null) {
-        continue;
-      }
       String name = "product." + cut(f.getKey());
       if (SearchQuery.codePoints(f.getKey()) > MAX_ATTRIBUTE_NAME_CHARS) {
         throw new IllegalArgumentException(
@@ -334,6 +330,10 @@ public final class CatalogUpdateCodec implements Serializable {
                 + ": an attribute's name must be at most "
                 + MAX_ATTRIBUTE_NAME_CHARS
                 + " characters");
+      }
+      String value = PRODUCT_FIELDS.contains(f.getKey()) ? null : attributeText(v);
+      if (value == null) {
+        continue;
       }
       wellFormed(f.getKey(), name);
       wellFormed(value, name);

@@ -9,6 +9,7 @@ import com.networknt.schema.SpecVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -70,10 +71,28 @@ class CatalogUpdateSchemaTest {
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\""
             + "ΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣ"
             + "ΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣΣ"
-            + "Σ\":\"x\"}}"
+            + "Σ\":null}}"
       })
   void updatesTheCodecRejectsForShapeAreSchemaInvalid(String json) throws Exception {
     assertThat(codecAccepts(json)).isFalse();
     assertThat(SCHEMA.validate(MAPPER.readTree(json))).as(json).isNotEmpty();
+  }
+
+  /**
+   * The codec and the schema both bound an attribute's name in code points (not UTF-16 units): 128
+   * emoji (256 units) are accepted, 129 are not.
+   */
+  @Test
+  void anAttributeNameIsBoundedInCodePointsByBoth() throws Exception {
+    for (int n : new int[] {128, 129}) {
+      String json =
+          "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\""
+              + "\ud83d\ude00".repeat(n)
+              + "\":\"x\"}}";
+      assertThat(codecAccepts(json)).as("%d code points", n).isEqualTo(n == 128);
+      assertThat(SCHEMA.validate(MAPPER.readTree(json)).isEmpty())
+          .as("%d code points", n)
+          .isEqualTo(n == 128);
+    }
   }
 }

@@ -23,9 +23,9 @@ import java.text.Normalizer;
  * a second, and brands are normalised per index slot). So, as in Unicode's Stream-Safe Text Format
  * (UAX #15), a run of combining marks is cut after {@value #MAX_COMBINING_RUN}, before and after
  * normalising ({@link #streamSafe}): no real text has such a run, so their normal forms are
- * unchanged. The JDK's lower-casing is quadratic too, on İ and Σ; a long text is lower-cased
- * linearly to the same result ({@link Texts#lowerCase}). So the cost of any text is linear in its
- * length.
+ * unchanged. The JDK's lower-casing is quadratic too, on İ and Σ; a text of more than 32 chars is
+ * lower-cased linearly to the same result, but where a supplementary character stands next to a Σ
+ * in its word ({@link Texts#lowerCase}). So the cost of any text is linear in its length.
  *
  * <p>The model (all-MiniLM-L6-v2, an uncased WordPiece tokenizer) and the BM25 analyzer lower-case
  * anyway, so searching the normal form loses nothing.
