@@ -30,7 +30,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       switched off for the query);
  *   <li>{@code bm25}: BM25 score divided by the query's best BM25 score (0 if no term matches);
  *   <li>{@code title_coverage}: share of the query's analysed terms found in the title;
- *   <li>{@code brand_match}: 1 if the product's brand occurs in the query;
+ *   <li>{@code brand_match}: 1 if the product's brand occurs in the query, unless a few offers
+ *       carry the query's code and none of them is of a brand the query names ({@link
+ *       #normaliseCodeShare}: "KYOCERA Q8029A" names HP's photo paper Q8029A, and Kyocera's toner
+ *       kits earn nothing by the brand written beside its code);
  *   <li>{@code code_exact}: 1 if a model code of the query is a code the product carries, in its
  *       model field or its title, compared after normalising case and separators ({@link #codes}):
  *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
@@ -1502,8 +1505,20 @@ public final class RankingFeatures {
    * a sibling of the named one, and {@code code_partial} is divided by the list's largest (the
    * nearest partial match has 1). When one does, {@code code_partial} is 0 for every candidate: the
    * query names a product as written, and a code extending its code names another ("LC3219" for
-   * "LC3219XL").
+   * "LC3219XL"). And when offers carry a code of the query, at most {@value #MAX_NAMED_CARRIERS} of
+   * them, no model field does, and none of them has {@code brand_match}, {@code brand_match} is 0
+   * for every candidate: the brand the query names beside the code is not the named product's
+   * ("KYOCERA Q8029A" for HP's photo paper), and products of that brand are no nearer to what it
+   * names than any other. A code more candidates carry is a standard ("lexmark 512 mb ddr2 ram"),
+   * and a model field read by runs of query words is too weak a match to overrule the brand (both
+   * cost the shipped index's memory and cable kinds up to 0.007 nDCG@10).
    */
+  /**
+   * The most candidates that may carry a code of the query for it to name one product (its offers)
+   * rather than a standard many products carry ("ddr2", "cat6") ({@link #normaliseCodeShare}).
+   */
+  static final int MAX_NAMED_CARRIERS = 3;
+
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
     double bestModel = 0;
@@ -1516,6 +1531,15 @@ public final class RankingFeatures {
       }
     }
     boolean carried = bestOffer > 0 || bestModel > 0;
+    // Whether a carrier of the query's codes is of the brand the query names, and how many carry
+    // one: a code many candidates carry is a standard (DDR2, Cat6), not one product's code.
+    boolean carrierBranded = false;
+    int carriers = 0;
+    for (double[] f : candidates) {
+      carrierBranded |= f[CODE_EXACT] > 0 && f[BRAND_MATCH] > 0;
+      carriers += f[CODE_EXACT] > 0 ? 1 : 0;
+    }
+    boolean otherBrandsCarry = bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
     double offerScale = bestModel > 0 ? 1 : bestOffer;
     double bestPartial = 0;
@@ -1531,6 +1555,9 @@ public final class RankingFeatures {
         continue;
       }
       f[CODE_PARTIAL] = 0;
+      if (otherBrandsCarry) {
+        f[BRAND_MATCH] = 0;
+      }
       double v = f[CODE_EXACT];
       if (v > MODEL_MARK) {
         f[CODE_EXACT] = (v - MODEL_MARK) / bestModel;

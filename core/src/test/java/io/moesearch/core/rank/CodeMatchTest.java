@@ -337,6 +337,41 @@ class CodeMatchTest {
     assertThat(RankingFeatures.brandRun("hp650a", "")).isFalse();
   }
 
+  /**
+   * A query that names a code beside another brand than the few offers carrying it ("KYOCERA
+   * Q8029A" for HP's photo paper Q8029A): no candidate earns {@code brand_match} (Kyocera's toner
+   * kits ranked above the paper by it); with a carrier of the brand named, or more carriers than
+   * name one product, the others keep theirs.
+   */
+  @Test
+  void theBrandBesideACodeOnlyOtherBrandsCarryEarnsNothing() {
+    String q = "KYOCERA Q8029A";
+    Product paper = branded("p", "HP Q8029A photo paper High-gloss A6", "HP");
+    Product kit = branded("k", "KYOCERA MK-703", "KYOCERA");
+    double[] fp = f(q, paper);
+    double[] fk = f(q, kit);
+    assertThat(fk[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    RankingFeatures.normaliseCodeShare(List.of(fp, fk));
+    assertThat(fk[RankingFeatures.BRAND_MATCH]).isZero();
+    assertThat(fp[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    // A carrier of the brand named: the brand tells its products apart again.
+    Product own = branded("o", "KYOCERA Q8029A compatible photo paper", "KYOCERA");
+    double[] fo = f(q, own);
+    double[] fk2 = f(q, kit);
+    RankingFeatures.normaliseCodeShare(List.of(f(q, paper), fo, fk2));
+    assertThat(fo[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    assertThat(fk2[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    // A code more offers carry than name one product is a standard: the brand still counts.
+    List<double[]> many = new java.util.ArrayList<>();
+    for (int i = 0; i <= RankingFeatures.MAX_NAMED_CARRIERS; i++) {
+      many.add(f(q, branded("p" + i, "HP Q8029A photo paper " + i, "HP")));
+    }
+    double[] fk3 = f(q, kit);
+    many.add(fk3);
+    RankingFeatures.normaliseCodeShare(many);
+    assertThat(fk3[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
