@@ -1491,6 +1491,12 @@ public final class RankingFeatures {
   }
 
   /**
+   * The most candidates that may carry a code of the query for it to name one product (its offers)
+   * rather than a standard many products carry ("ddr2", "cat6") ({@link #normaliseCodeShare}).
+   */
+  static final int MAX_NAMED_CARRIERS = 3;
+
+  /**
    * Scales every candidate's raw {@code code_exact} ({@link #codeShare}) to the list: among the
    * model fields (raw values above {@link #MODEL_MARK}) the one whose code is the longest the query
    * names has 1, one whose code the query names only in part less ("CLI-521" for "Canon CLI-521
@@ -1513,15 +1519,13 @@ public final class RankingFeatures {
    * and a model field read by runs of query words is too weak a match to overrule the brand (both
    * cost the shipped index's memory and cable kinds up to 0.007 nDCG@10).
    */
-  /**
-   * The most candidates that may carry a code of the query for it to name one product (its offers)
-   * rather than a standard many products carry ("ddr2", "cat6") ({@link #normaliseCodeShare}).
-   */
-  static final int MAX_NAMED_CARRIERS = 3;
-
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
     double bestModel = 0;
+    // Whether a carrier of the query's codes is of the brand the query names, and how many carry
+    // one: a code many candidates carry is a standard (DDR2, Cat6), not one product's code.
+    boolean carrierBranded = false;
+    int carriers = 0;
     for (double[] f : candidates) {
       double v = f[CODE_EXACT];
       if (v > MODEL_MARK) {
@@ -1529,16 +1533,12 @@ public final class RankingFeatures {
       } else {
         bestOffer = Math.max(bestOffer, v);
       }
+      if (v > 0) {
+        carriers++;
+        carrierBranded |= f[BRAND_MATCH] > 0;
+      }
     }
     boolean carried = bestOffer > 0 || bestModel > 0;
-    // Whether a carrier of the query's codes is of the brand the query names, and how many carry
-    // one: a code many candidates carry is a standard (DDR2, Cat6), not one product's code.
-    boolean carrierBranded = false;
-    int carriers = 0;
-    for (double[] f : candidates) {
-      carrierBranded |= f[CODE_EXACT] > 0 && f[BRAND_MATCH] > 0;
-      carriers += f[CODE_EXACT] > 0 ? 1 : 0;
-    }
     boolean otherBrandsCarry = bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
     double offerScale = bestModel > 0 ? 1 : bestOffer;
