@@ -263,6 +263,9 @@ public final class CacheLookup
 
   private transient MapState<String, AcceptedQuery> waiting;
 
+  /** Tells apart waiters of one id and accept time ({@link #waiting}'s keys); from 0 per run. */
+  private transient long waiterSeq;
+
   private transient Counter l1Hits;
   private transient Counter l2Hits;
   private transient Counter coalesced;
@@ -596,7 +599,13 @@ public final class CacheLookup
       results.remove(variant);
     }
     if (inFlight.contains(variant)) {
-      waiting.put(variant + SEP + q.query().queryId() + '#' + q.tsInMillis(), q);
+      String key = variant + SEP + q.query().queryId() + '#' + q.tsInMillis();
+      if (waiting.contains(key)) {
+        // One id sent again in the same millisecond (a producer's retry) is another record to
+        // answer: told apart by a number this subtask never gave before.
+        key = key + '#' + (waiterSeq++);
+      }
+      waiting.put(key, q);
       return;
     }
     if (!admitted(ctx.timerService().currentProcessingTime())) {

@@ -531,6 +531,29 @@ class CacheLookupTest {
     assertThat(keyedEntries()).isEqualTo(1);
   }
 
+  /**
+   * A client may send one query several times under the same id (a producer's retries): each record
+   * is answered, even when they arrive in the same millisecond while the text is in flight.
+   */
+  @Test
+  void recordsRepeatingOneIdInOneMillisecondAreEachAnswered() throws Exception {
+    harness.setProcessingTime(100);
+    for (int i = 0; i < 4; i++) {
+      send(query("same", "usb hub"));
+    }
+    assertThat(misses()).hasSize(1);
+
+    fill(resultFill("usb hub", VERSION));
+    assertThat(answers())
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(
+            Tuple.tuple("same", "coalesced"),
+            Tuple.tuple("same", "coalesced"),
+            Tuple.tuple("same", "coalesced"));
+    harness.setProcessingTime(100 + WAIT_MS);
+    assertThat(keyedEntries()).isEqualTo(1);
+  }
+
   @Test
   void aWaiterComputesItselfWhenTheFirstNeverComesBack() throws Exception {
     harness.setProcessingTime(100);
