@@ -124,6 +124,16 @@ public final class RelevanceEvaluation {
 
     /** Every evaluated query whose served nDCG@10 is below BM25's, largest loss first. */
     public List<Loss> lossesToBm25 = new ArrayList<>();
+
+    /**
+     * set → served nDCG@10 minus BM25's over its queries: the mean, its 95% paired bootstrap
+     * interval ({@link PairedBootstrap}) and the queries won, lost and tied.
+     */
+    public Map<String, PairedBootstrap.Interval> servedMinusBm25 = new LinkedHashMap<>();
+
+    /** set → query type → as {@link #servedMinusBm25}. */
+    public Map<String, Map<String, PairedBootstrap.Interval>> servedMinusBm25ByType =
+        new LinkedHashMap<>();
   }
 
   private final VectorStore vectors;
@@ -261,6 +271,8 @@ public final class RelevanceEvaluation {
       }
       Map<String, Acc> setAcc = new LinkedHashMap<>();
       Map<String, Map<String, Acc>> typeAcc = new LinkedHashMap<>();
+      List<Double> setDeltas = new ArrayList<>();
+      Map<String, List<Double>> typeDeltas = new LinkedHashMap<>();
       for (Prepared p : prepared) {
         Map<String, Integer> ratings = p.ranked().ratings();
         Map<String, List<String>> ranked = new LinkedHashMap<>();
@@ -285,6 +297,9 @@ public final class RelevanceEvaluation {
               .add(ndcg, recall, mrr);
         }
         report.perQuery.add(new QueryRow(s.name(), p.ranked().query(), p.type(), row));
+        double delta = row.get("served") - row.get("bm25");
+        setDeltas.add(delta);
+        typeDeltas.computeIfAbsent(p.type(), k -> new ArrayList<>()).add(delta);
         if (row.get("served") < row.get("bm25")) {
           List<HybridRanker.Scored> fused =
               HybridRanker.fuse(
@@ -308,6 +323,14 @@ public final class RelevanceEvaluation {
             types.put(t, tf);
           });
       report.byType.put(s.name(), types);
+      PairedBootstrap bootstrap =
+          new PairedBootstrap(PairedBootstrap.DEFAULT_RESAMPLES, 0.95, seed);
+      if (!setDeltas.isEmpty()) {
+        report.servedMinusBm25.put(s.name(), bootstrap.of(toArray(setDeltas)));
+      }
+      Map<String, PairedBootstrap.Interval> byType = new LinkedHashMap<>();
+      typeDeltas.forEach((t, d) -> byType.put(t, bootstrap.of(toArray(d))));
+      report.servedMinusBm25ByType.put(s.name(), byType);
     }
 
     // Latency of the served search (the first evaluated set, at most 300 queries).
@@ -515,6 +538,10 @@ public final class RelevanceEvaluation {
       f.mrrAt10 = n == 0 ? Double.NaN : mrr / n;
       return f;
     }
+  }
+
+  private static double[] toArray(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static List<String> relevant(Map<String, Integer> ratings) {

@@ -10,6 +10,7 @@ import io.moesearch.core.eval.Charts;
 import io.moesearch.core.eval.Evaluator;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.core.eval.KnownItemQueries;
+import io.moesearch.core.eval.PairedBootstrap;
 import io.moesearch.core.eval.RelevanceEvaluation;
 import io.moesearch.core.eval.ShopOffers;
 import io.moesearch.core.index.ExpertIndex;
@@ -433,10 +434,16 @@ final class EvalCommand extends CliCommand {
                           f.ndcgAt10,
                           f.recallAt10,
                           f.mrrAt10)));
+      PairedBootstrap.Interval gain = r.servedMinusBm25.get(set);
+      if (gain != null) {
+        sb.append('\n').append(servedMinusBm25(gain)).append('\n');
+      }
       sb.append("\nnDCG@10 by query type:\n\n| type | queries |");
       RelevanceEvaluation.VARIANTS.forEach(v -> sb.append(' ').append(v).append(" |"));
+      sb.append(" served − bm25 (95% CI) |");
       sb.append("\n|---|---|");
       RelevanceEvaluation.VARIANTS.forEach(v -> sb.append("---|"));
+      sb.append("---|");
       sb.append('\n');
       r.byType
           .get(set)
@@ -449,6 +456,9 @@ final class EvalCommand extends CliCommand {
                     .append(" |");
                 RelevanceEvaluation.VARIANTS.forEach(
                     v -> sb.append(String.format(Locale.ROOT, " %.3f |", m.get(v).ndcgAt10)));
+                PairedBootstrap.Interval g =
+                    r.servedMinusBm25ByType.getOrDefault(set, Map.of()).get(t);
+                sb.append(g == null ? " |" : " " + interval(g) + " |");
                 sb.append('\n');
               });
       sb.append('\n');
@@ -465,6 +475,30 @@ final class EvalCommand extends CliCommand {
         .append(r.refitWeightsAllTraining)
         .append('\n');
     return sb.toString();
+  }
+
+  /** {@code +0.015 (+0.010 … +0.021)}: the mean difference and its interval. */
+  static String interval(PairedBootstrap.Interval g) {
+    return String.format(
+        Locale.ROOT, "%+.4f (%+.4f … %+.4f)", g.meanDelta(), g.ciLow(), g.ciHigh());
+  }
+
+  /** One line on a set's served nDCG@10 minus BM25's, the sign the sample supports and why. */
+  static String servedMinusBm25(PairedBootstrap.Interval g) {
+    return String.format(
+        Locale.ROOT,
+        "Served − BM25 nDCG@10: %s, %.0f%% paired bootstrap interval over the queries (%s); %d"
+            + " queries won, %d lost, %d tied.",
+        interval(g),
+        100 * g.confidence(),
+        switch (g.sign()) {
+          case 1 -> "served better";
+          case -1 -> "served worse";
+          default -> "no difference shown";
+        },
+        g.wins(),
+        g.losses(),
+        g.ties());
   }
 
   static String markdown(Evaluator.Report r) {
