@@ -1,5 +1,7 @@
 package io.moesearch.tools.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
@@ -15,6 +17,7 @@ import io.moesearch.jobs.index.IndexBuildJob;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.operators.CacheSettings;
+import io.moesearch.tools.bench.JitSettling;
 import io.moesearch.tools.demo.PipelineDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,12 +76,35 @@ final class DemoCommand extends CliCommand {
       description = "Then ask the first N queries again, answered from the cache.")
   private int repeatOption;
 
+  @Option(
+      names = "--max-warmup-seconds",
+      paramLabel = "S",
+      defaultValue = "90",
+      description =
+          "Warm the job up with other queries until the JIT compiler has settled, starting no"
+              + " warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
+  private int maxWarmUpSeconds;
+
   /**
-   * Queries the job answers before the demo's: enough to compile the hot paths and fill the
-   * ranking's title-term cache (with 40, the demo's 20 q/s stream ran at p50 ~0.8 s on 2 vCPUs;
-   * with 400, ~70 ms).
+   * Queries per warm-up round: never-seen texts, so that each is searched (a cached one would
+   * compile only the hit path).
    */
-  private static final int WARM_UP_QUERIES = 400;
+  static final int WARM_UP_ROUND = 150;
+
+  /**
+   * The warm-up rounds' pace, queries/s: the job searches them as they come instead of queueing
+   * them. Measured on 2 slow vCPUs (2026-12-06): 400 warm-up queries sent at full speed left the
+   * demo's 20 q/s stream at in-job p50 / p99 758 / 1,427 ms, the JIT compiling on 0.6 of the cores
+   * while it ran; rounds at this pace for 60 s gave 18 / 114 ms, for 120 s 16 / 26 and 17 / 88 ms
+   * (the compiler still on 17–38% of the cores in every round: not settled).
+   */
+  static final double WARM_UP_RATE = 40;
+
+  /**
+   * The compiler threads' share of the cores in a warm-up round at or below which the JIT counts as
+   * settled ({@link JitSettling}).
+   */
+  static final double JIT_SETTLED_SHARE = 0.05;
 
   /** Query texts of the configured judgement sets that are not among the demo's, in file order. */
   private static List<String> warmUpTexts(MoeSearchConfig config, List<String> demo)
@@ -97,6 +124,10 @@ final class DemoCommand extends CliCommand {
   @Override
   public Integer call() throws Exception {
     MoeSearchConfig config = config();
+    atLeast("--max-warmup-seconds", maxWarmUpSeconds, 1);
+    atLeast("--rate", rateOption, 0);
+    atLeast("--results", results, 0);
+    atLeast("--repeat", repeatOption, 0);
     IndexArtifact artifact = ensureIndex(config);
     List<String> texts =
         new ArrayList<>(
@@ -125,21 +156,49 @@ final class DemoCommand extends CliCommand {
     int repeat = atLeast("--repeat", repeatOption, 0);
     PipelineDriver.Figures f;
     PipelineDriver.Figures repeated = null;
+    JitSettling.Result warmed;
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.startLocal(config, artifact)) {
       // Let the job start and warm up (model sessions, JIT, the ranking's title-term cache, state)
       // so the latencies shown are the steady state, not start-up: a cold job answers its first
       // few hundred misses several times slower. The warm-up asks other queries than the demo's.
-      List<SearchQuery> warm = new ArrayList<>();
       List<String> others = warmUpTexts(config, texts);
-      for (int i = 0; i < WARM_UP_QUERIES; i++) {
-        String text = i < others.size() ? others.get(i) : "warm up " + texts.get(i % texts.size());
-        warm.add(new SearchQuery("warm-up-" + i, text, 10, null, 0, null));
-      }
       System.out.printf(
-          "broker at %s; warming the job up with %d other queries%n",
-          pipeline.bootstrapServers(), warm.size());
-      PipelineDriver.run(pipeline, warm, List.of(), 0, Duration.ofMinutes(5), r -> {});
-      // The warm-up runs as fast as possible, so its last answers queued: with cache.doorkeeper-ms
+          Locale.ROOT,
+          "broker at %s; warming the job up with other queries (%d a round at %.0f/s) until the JIT"
+              + " compiler has settled (at most %d s)%n",
+          pipeline.bootstrapServers(),
+          WARM_UP_ROUND,
+          WARM_UP_RATE,
+          maxWarmUpSeconds);
+      warmed =
+          new JitSettling(JIT_SETTLED_SHARE, Duration.ofSeconds(maxWarmUpSeconds))
+              .warm(
+                  round -> {
+                    List<SearchQuery> warm = new ArrayList<>();
+                    for (int i = 0; i < WARM_UP_ROUND; i++) {
+                      int k = round * WARM_UP_ROUND + i;
+                      String text =
+                          k < others.size()
+                              ? others.get(k)
+                              : "warm up " + k + " " + texts.get(k % texts.size());
+                      warm.add(new SearchQuery("warm-up-" + k, text, 10, null, 0, null));
+                    }
+                    PipelineDriver.run(
+                        pipeline, warm, List.of(), WARM_UP_RATE, Duration.ofMinutes(5), r -> {});
+                  });
+      System.out.printf(
+          Locale.ROOT,
+          "warm-up: %d rounds, %.0f s, %s; last round %s%n",
+          warmed.rounds(),
+          warmed.seconds(),
+          warmed.settled() ? "JIT settled" : "JIT not settled (time cap)",
+          warmed.lastRound().describe());
+      System.out.println(
+          "warm-up rounds' JIT share of the cores: "
+              + warmed.perRound().stream()
+                  .map(a -> String.format(Locale.ROOT, "%.2f", a.jitShareOfCores()))
+                  .toList());
+      // The warm-up's last answers may have queued: with cache.doorkeeper-ms
       // set, the cache then caches only repeated texts until it has heard of no computation for
       // two of its intervals (a computation given up on after the coalescing wait counts). Let it
       // see the job idle, as the demo's pace will keep it.
@@ -195,7 +254,11 @@ final class DemoCommand extends CliCommand {
     if (repeated != null) {
       System.out.println("cache paths of the repeated queries: " + cacheLine(repeated));
     }
-    Json.write(json(), f);
+    // The stream's figures, and how the job was warmed before it.
+    Map<String, Object> figures =
+        new ObjectMapper().convertValue(f, new TypeReference<LinkedHashMap<String, Object>>() {});
+    figures.put("warmUp", warmed);
+    Json.write(json(), figures);
     return f.timedOut || (repeated != null && repeated.timedOut) ? 1 : 0;
   }
 
