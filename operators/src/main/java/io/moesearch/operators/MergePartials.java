@@ -19,9 +19,13 @@ import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.ExactReranker;
 import io.moesearch.state.MergeStatus;
 import io.moesearch.state.StateDescriptors;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -288,16 +292,31 @@ public final class MergePartials
   }
 
   /**
-   * A hash of everything in {@code q} that changes its answer, defined by the specified {@link
-   * String#hashCode} and {@link Arrays#hashCode} only, so that every subtask computes the same one
-   * for the partials of one query.
+   * A hash of everything in {@code q} that changes its answer: the first 128 bits of SHA-256 over
+   * the text, {@code top_k}, the canonical filters and the explain flag, each string prefixed by
+   * its length (so no two requests encode alike), in hex. The same on every subtask and JVM; a
+   * client cannot make two requests share it (a 32-bit polynomial hash before let "aa" with top_k
+   * 40 and "ab" with top_k 9 under one id and millisecond take each other's partials).
    */
   static String fingerprint(SearchQuery q) {
-    int h = q.text().hashCode();
-    h = 31 * h + q.topK();
-    h = 31 * h + (q.filters() == null ? 0 : q.filters().canonical().hashCode());
-    h = 31 * h + (q.explain() ? 1 : 0);
-    return Integer.toHexString(h);
+    String filters = q.filters() == null ? "" : q.filters().canonical();
+    String encoded =
+        q.text().length()
+            + ":"
+            + q.text()
+            + "|"
+            + q.topK()
+            + "|"
+            + (q.filters() == null ? "-" : filters.length() + ":" + filters)
+            + "|"
+            + (q.explain() ? 1 : 0);
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256").digest(encoded.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**

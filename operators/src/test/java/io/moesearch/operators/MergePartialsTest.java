@@ -1731,6 +1731,26 @@ class MergePartialsTest {
   }
 
   /**
+   * The fingerprint tells apart requests a client can make collide under a 32-bit polynomial hash
+   * (a text one hash step up and a top_k 31 down), and any request differing in one field.
+   */
+  @Test
+  void requestsThatCollideUnderAPolynomialHashHaveDifferentKeys() {
+    SearchQuery aa = new SearchQuery("same-id", "aa", 40, null, 0, null);
+    SearchQuery ab = new SearchQuery("same-id", "ab", 9, null, 0, null);
+    assertThat(31 * "aa".hashCode() + 40).isEqualTo(31 * "ab".hashCode() + 9);
+    assertThat(MergePartials.fingerprint(aa)).isNotEqualTo(MergePartials.fingerprint(ab));
+    assertThat(MergePartials.fingerprint(aa))
+        .isEqualTo(MergePartials.fingerprint(new SearchQuery("other-id", "aa", 40, null, 0, null)))
+        .isNotEqualTo(
+            MergePartials.fingerprint(new SearchQuery("same-id", "aa", 40, null, 0, null, true)))
+        .isNotEqualTo(
+            MergePartials.fingerprint(
+                new SearchQuery(
+                    "same-id", "aa", 40, new Filters(null, null, null, true), 0, null)));
+  }
+
+  /**
    * The dense floor a computed answer is cached with is sound: a new product scoring just below it
    * in one of the answer's experts (entering that expert's candidates if it beats its last) leaves
    * the fused top k exactly as it was, for seeded random candidates, features and fusion weights
