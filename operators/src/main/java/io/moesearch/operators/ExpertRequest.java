@@ -138,9 +138,24 @@ public record ExpertRequest(
         query, vector, expert, experts, tsInMillis, embedMs, routeMs, false, null, null, 0, expert);
   }
 
-  /** The lexical-branch key of a query: negative, derived from its id. */
+  /** A lexical-branch key: negative, derived from {@code queryId}. */
   public static int lexical(String queryId) {
-    return -1 - Math.floorMod(queryId.hashCode(), LEXICAL_SHARDS);
+    return lexical(queryId, 0);
+  }
+
+  /**
+   * The lexical-branch key of a query: negative, derived from its id and the millisecond the job
+   * accepted it, mixed (the 64-bit finaliser of MurmurHash3), so that a client choosing ids cannot
+   * send every query's BM25 search to one shard.
+   */
+  public static int lexical(String queryId, long tsInMillis) {
+    long h = queryId.hashCode() * 0x9E3779B97F4A7C15L + tsInMillis;
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CEB9FE1A85EC53L;
+    h ^= h >>> 33;
+    return -1 - (int) Math.floorMod(h, (long) LEXICAL_SHARDS);
   }
 
   public static boolean isLexical(int expert) {

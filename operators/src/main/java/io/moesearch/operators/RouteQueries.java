@@ -566,7 +566,7 @@ public final class RouteQueries
     }
     activated.update(experts.length);
     if (lexicalBranch) {
-      int lexical = ExpertRequest.lexical(q.query().queryId());
+      int lexical = ExpertRequest.lexical(q.query().queryId(), q.tsInMillis());
       experts = Arrays.copyOf(experts, experts.length + 1);
       experts[experts.length - 1] = lexical;
       slots = Arrays.copyOf(slots, slots.length + 1);
