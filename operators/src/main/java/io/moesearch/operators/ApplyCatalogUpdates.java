@@ -502,6 +502,23 @@ public final class ApplyCatalogUpdates
         version);
   }
 
+  /**
+   * The filters a patch of a catalogue product may let it newly pass ({@link
+   * CatalogChange#widens}): back in stock, or a price other than the one applied before (any price,
+   * when none was: the catalogue's is not known here).
+   */
+  private int widens(DeltaEntry current, DeltaEntry next) {
+    int widens = 0;
+    if (next.inStock() && !changes.inStockBefore(current, next.productId())) {
+      widens |= CatalogChange.WIDENS_STOCK;
+    }
+    Double before = current == null ? null : current.price();
+    if (next.price() != null && !next.price().equals(before)) {
+      widens |= CatalogChange.WIDENS_PRICE;
+    }
+    return widens;
+  }
+
   /** Keeps what the rule remembers of unapplied updates, written only when it changed. */
   private void remember(Unapplied before, Unapplied after) throws Exception {
     if (after == null) {
@@ -570,7 +587,10 @@ public final class ApplyCatalogUpdates
                       LivePatch.ofProduct(appliedAt, next.price(), next.inStock(), next.brand());
                 },
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                next.ts()));
+                next.ts(),
+                upsert == null && next.kind() == DeltaEntry.Kind.PATCHED
+                    ? widens(current, next)
+                    : 0));
         for (CatalogChanges.SlotEntry e : slots) {
           out.collect(new SlotDelta(e.slot(), e.entry(), u.producedAtMillis(), appliedAt));
         }

@@ -104,8 +104,9 @@ import org.slf4j.LoggerFactory;
  * answer is checked only against what changed since. So a served cached result never shows a
  * deleted product, a stale price or stock; a new or re-worded product appears at once in the cached
  * answers whose dense branch would return it or whose BM25 branch would (within {@link
- * #LEXICAL_ENTRY_DELAY_MS} where the lexical floor or the scores are unknown); a product coming
- * back in stock or into a price range, within the L1/L2 TTL.
+ * #LEXICAL_ENTRY_DELAY_MS} where the lexical floor or the scores are unknown); a catalogue product
+ * coming back in stock or into a price range, within {@link #WIDENING_DELAY_MS} (an answer under
+ * such a filter computed before the patch is recomputed once that old, and not re-dated meanwhile).
  */
 public final class CacheLookup
     extends KeyedBroadcastProcessFunction<String, CacheInput, CatalogChange, SearchResult> {
@@ -133,6 +134,15 @@ public final class CacheLookup
    * cached answer with a common term (a brand, a number) on almost every upsert.
    */
   public static final long LEXICAL_ENTRY_DELAY_MS = 30_000;
+
+  /**
+   * How long a cached answer under an {@code in_stock} filter or a price range may go on after a
+   * patch brought some catalogue product back in stock or changed its price (which product would
+   * now pass, and whether it would rank, is not known to the cache): the answer is recomputed once
+   * it is this old. The same bound as {@link #LEXICAL_ENTRY_DELAY_MS}; without it such a product
+   * stayed out of the cached answers until their TTL (an hour in L2).
+   */
+  public static final long WIDENING_DELAY_MS = 30_000;
 
   /** The catalogue-patch broadcast state (its descriptor). */
   public static final MapStateDescriptor<String, LivePatch> PATCHES =

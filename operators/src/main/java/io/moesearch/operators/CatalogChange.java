@@ -21,6 +21,9 @@ import io.moesearch.core.live.UpsertSignature;
  *     index compact} folds it, {@code CatalogFold}): the router drops the change once the version
  *     it serves folded the product at this {@code ts} or a newer one ({@link RouteQueries}); 0 when
  *     not known (the oldest)
+ * @param widens for a patch of a catalogue product, the filters it may let the product newly pass
+ *     ({@link #WIDENS_STOCK}, {@link #WIDENS_PRICE}, or both): a cached answer under such a filter
+ *     may now lack it; 0 for every other change
  */
 public record CatalogChange(
     String productId,
@@ -28,8 +31,15 @@ public record CatalogChange(
     UpsertSignature upsert,
     LivePatch patch,
     int source,
-    long ts) {
+    long ts,
+    int widens) {
   private static final int[] NONE = new int[0];
+
+  /** {@link #widens}: the product came back in stock (an {@code in_stock} filter may now pass). */
+  public static final int WIDENS_STOCK = 1;
+
+  /** {@link #widens}: the product's price changed (a price range may now hold it). */
+  public static final int WIDENS_PRICE = 2;
 
   public CatalogChange {
     if (productId == null) {
@@ -38,6 +48,23 @@ public record CatalogChange(
     if (source < 0) {
       throw new IllegalArgumentException("source must be >= 0, got " + source);
     }
+    if ((widens & ~(WIDENS_STOCK | WIDENS_PRICE)) != 0) {
+      throw new IllegalArgumentException("widens has unknown bits: " + widens);
+    }
+    if (widens != 0 && (patch == null || upsert != null)) {
+      throw new IllegalArgumentException("only a patch of a catalogue product widens a filter");
+    }
+  }
+
+  /** A change that widens no filter. */
+  public CatalogChange(
+      String productId,
+      long appliedAtMillis,
+      UpsertSignature upsert,
+      LivePatch patch,
+      int source,
+      long ts) {
+    this(productId, appliedAtMillis, upsert, patch, source, ts, 0);
   }
 
   /** A change whose {@code ts} is not known (0): for consumers that do not read it. */

@@ -52,6 +52,18 @@ final class CatalogCoherence {
    */
   private static final String TRACKED_SINCE = "u:tracked-since";
 
+  /**
+   * {@link CacheLookup#CHANGES} key: when the newest patch was applied that brought a catalogue
+   * product back in stock ({@link CatalogChange#WIDENS_STOCK}).
+   */
+  private static final String WIDENED_STOCK = "w:stock";
+
+  /**
+   * {@link CacheLookup#CHANGES} key: when the newest patch was applied that changed a catalogue
+   * product's price ({@link CatalogChange#WIDENS_PRICE}).
+   */
+  private static final String WIDENED_PRICE = "w:price";
+
   /** {@link #coherentAsOf}'s answer for a result the catalogue changed under. */
   static final long INCOHERENT = Long.MIN_VALUE;
 
@@ -138,6 +150,7 @@ final class CatalogCoherence {
   final Counter staleBeyondHorizon;
   final Counter keptBelowCut;
   final Counter lateChanges;
+  final Counter staleWidenedFilter;
   private long lastPrune;
 
   /**
@@ -196,6 +209,7 @@ final class CatalogCoherence {
     staleBeyondHorizon = metrics.counter("staleBeyondChangeHorizon");
     keptBelowCut = metrics.counter("keptNewProductBelowCut");
     lateChanges = metrics.counter("catalogChangesAfterRedating");
+    staleWidenedFilter = metrics.counter("staleByWidenedFilter");
   }
 
   /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
@@ -207,9 +221,9 @@ final class CatalogCoherence {
         "cache coherence: %d entries not served or fills not cached after catalogue changes"
             + " (%d of them fills): %d changed item, %d new product its dense branch would"
             + " return, %d its BM25 branch would find, %d the per-expert rule, %d a patched item"
-            + " failing its filter, %d older than the changes kept; %d re-dated, %d served with"
-            + " live prices; %d times a new product a candidate list would take could not reach"
-            + " the top k",
+            + " failing its filter, %d older than the changes kept, %d a filter a patch may"
+            + " have widened; %d re-dated, %d served with live prices; %d times a new product a"
+            + " candidate list would take could not reach the top k",
         staleByCatalog.getCount(),
         fillsStale.getCount(),
         staleChangedItem.getCount(),
@@ -218,6 +232,7 @@ final class CatalogCoherence {
         staleExpertRule.getCount(),
         stalePatchedItem.getCount(),
         staleBeyondHorizon.getCount(),
+        staleWidenedFilter.getCount(),
         coherenceRechecked.getCount(),
         servedLivePrices.getCount(),
         keptBelowCut.getCount());
@@ -266,6 +281,12 @@ final class CatalogCoherence {
       patches.put(c.productId(), c.patch());
     } else {
       patches.remove(c.productId());
+    }
+    if ((c.widens() & CatalogChange.WIDENS_STOCK) != 0) {
+      putNewest(changes, WIDENED_STOCK, c.appliedAtMillis());
+    }
+    if ((c.widens() & CatalogChange.WIDENS_PRICE) != 0) {
+      putNewest(changes, WIDENED_PRICE, c.appliedAtMillis());
     }
     if (c.upsert() != null || c.patch() == null) {
       // An upsert (its text may have changed) or a delete: answers holding it are stale.
@@ -333,7 +354,8 @@ final class CatalogCoherence {
         c.upsert() == null ? null : c.upsert().dated(at),
         p == null ? null : new LivePatch(at, p.price(), p.inStock(), p.unpriced(), p.brand()),
         c.source(),
-        c.ts());
+        c.ts(),
+        c.widens());
   }
 
   /**
@@ -557,6 +579,46 @@ final class CatalogCoherence {
     return items == null ? r : r.withItems(items);
   }
 
+  /**
+   * When the newest patch was applied, at or after {@link CacheLookup#COHERENCE_MARGIN_MS} before
+   * {@code r} was computed, that may have let a catalogue product newly pass {@code filters} (back
+   * in stock under {@code in_stock}, a new price under a price range; {@code filtersKnown} false: a
+   * fill, any filter); {@link Long#MIN_VALUE} when none was, or the filters constrain neither.
+   * Which product and whether it would rank are not known here: the answer is bounded in time
+   * instead ({@link CacheLookup#WIDENING_DELAY_MS}).
+   */
+  private static long widenedSince(CachedResult r, Filters filters, boolean filtersKnown, Views v)
+      throws Exception {
+    var changes = v.changes();
+    if (changes == null) {
+      return Long.MIN_VALUE;
+    }
+    boolean stock;
+    boolean price;
+    if (filtersKnown) {
+      stock = filters != null && Boolean.TRUE.equals(filters.inStock());
+      price = filters != null && (filters.priceMin() != null || filters.priceMax() != null);
+    } else {
+      stock = true;
+      price = true;
+    }
+    long since = r.createdAt() - CacheLookup.COHERENCE_MARGIN_MS;
+    long widened = Long.MIN_VALUE;
+    if (stock) {
+      Long t = changes.get(WIDENED_STOCK);
+      if (t != null && t >= since) {
+        widened = t;
+      }
+    }
+    if (price) {
+      Long t = changes.get(WIDENED_PRICE);
+      if (t != null && t >= since) {
+        widened = Math.max(widened, t);
+      }
+    }
+    return widened;
+  }
+
   /** {@link #current}'s answer when only the query's embedding could decide. */
   static final CachedResult UNDECIDED_RESULT =
       new CachedResult("-", new RankedItem[0], new int[0], 0, Float.NaN, Float.NaN);
@@ -581,6 +643,17 @@ final class CatalogCoherence {
     }
     if (asOf == UNDECIDED) {
       return UNDECIDED_RESULT;
+    }
+    long widened = widenedSince(r, filters, filtersKnown, v);
+    if (widened != Long.MIN_VALUE) {
+      // A product may have come into its filter since: recomputed once the answer is
+      // WIDENING_DELAY_MS old, and not re-dated past its computation meanwhile (which would hide
+      // the patch from the next check).
+      if (now - r.createdAt() >= CacheLookup.WIDENING_DELAY_MS) {
+        staleWidenedFilter.inc();
+        return null;
+      }
+      asOf = Math.min(asOf, r.createdAt());
     }
     CachedResult live = livened(r, filters, filtersKnown, v);
     if (live == null) {

@@ -1251,6 +1251,72 @@ class CacheLookupTest {
     assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q2");
   }
 
+  private static CacheFill filteredFillAt(String text, long computedAt, Filters filters) {
+    return new CacheFill(
+        CacheFill.Kind.RESULT,
+        text,
+        10,
+        filters.canonical(),
+        VERSION,
+        ITEMS,
+        new int[] {4},
+        null,
+        computedAt,
+        0.5f,
+        null,
+        null);
+  }
+
+  /**
+   * A catalogue product back in stock may now pass the in_stock filter of answers computed before
+   * (which product, and whether it would rank, the cache cannot tell): such an answer is recomputed
+   * once it is {@link CacheLookup#WIDENING_DELAY_MS} old (it was served until its TTL, an hour in
+   * L2); a younger one is still served, and so are the answers the patch cannot change (no filter,
+   * a price range, computed after it). A new price bounds the price ranges' answers alike.
+   */
+  @Test
+  void aPatchThatMayLetAProductIntoAFilterBoundsTheAgeOfItsCachedAnswers() throws Exception {
+    long now = System.currentTimeMillis();
+    long old = now - CacheLookup.WIDENING_DELAY_MS - 10_000;
+    long young = now - 10_000;
+    Filters cheap = new Filters(null, null, 50.0);
+    change(pricePatch("p-first", old - 5_000, 3.0, true)); // the state's first change
+    fill(filteredFillAt("usb cable", old, inStockOnly()));
+    fill(filteredFillAt("hdmi cable", young, inStockOnly()));
+    fill(filteredFillAt("usb cable", old, cheap));
+    fill(resultFillAt("usb cable", old, 0.5f, 4));
+    change(
+        new CatalogChange(
+            "p-back",
+            now - 5_000,
+            null,
+            new LivePatch(now - 5_000, null, true),
+            0,
+            0,
+            CatalogChange.WIDENS_STOCK));
+
+    send(query("q-old", "usb cable", inStockOnly()));
+    send(query("q-young", "hdmi cable", inStockOnly()));
+    send(query("q-range", "usb cable", cheap));
+    send(query("q-plain", "usb cable"));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q-old");
+    assertThat(answers())
+        .extracting(SearchResult::queryId)
+        .containsExactly("q-young", "q-range", "q-plain");
+
+    change(
+        new CatalogChange(
+            "p-cheaper",
+            now - 4_000,
+            null,
+            new LivePatch(now - 4_000, 19.0, true),
+            0,
+            0,
+            CatalogChange.WIDENS_PRICE));
+    send(query("q-range-2", "usb cable", cheap));
+    assertThat(misses()).extracting(a -> a.query().queryId()).containsExactly("q-old", "q-range-2");
+  }
+
   /**
    * A catalogue fed only patches and deletes (prices and stock change all day, nothing is added):
    * nothing new can enter a cached answer, so one older than the lexical delay is still served (it

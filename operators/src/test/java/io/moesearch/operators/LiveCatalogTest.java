@@ -379,6 +379,36 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * A patch of a catalogue product says which filters it may let the product newly pass: back in
+   * stock after a stock-out, a new price (any price at its first patch: the catalogue's is not
+   * known there); a stock-out, the same price again and a patch of an upserted product widen
+   * nothing.
+   */
+  @Test
+  void aPatchSaysWhichFiltersItMayLetItsProductNewlyPass() throws Exception {
+    String id = catalog.products().get(1).id();
+    send(patch(id, null, false, 30)); // out of stock
+    send(patch(id, null, true, 31)); // back in stock
+    send(patch(id, 9.5, null, 32)); // a price
+    send(patch(id, 9.5, null, 33)); // the same price
+    send(patch(id, 8.0, false, 34)); // a price, out of stock
+    send(upsert(new Product("new-9", "qwzzy kettle", "Quuxco", "K9", "", 30.0, null), null, 40));
+    send(patch("new-9", 20.0, true, 41));
+    assertThat(
+            apply.getSideOutput(ApplyCatalogUpdates.CHANGES).stream()
+                .map(r -> r.getValue().widens())
+                .toList())
+        .containsExactly(
+            0,
+            CatalogChange.WIDENS_STOCK,
+            CatalogChange.WIDENS_PRICE,
+            0,
+            CatalogChange.WIDENS_PRICE,
+            0,
+            0);
+  }
+
+  /**
    * A patch of an upserted product re-sends the signature its upsert was given, re-dated: its text
    * did not change, so it is not analysed again (before, every patch signed it anew: tens of
    * milliseconds for a 64 KB product). The kept signature is marked here (another expert) to tell

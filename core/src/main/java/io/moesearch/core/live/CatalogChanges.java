@@ -199,6 +199,16 @@ public final class CatalogChanges {
         Unapplied.after(unapplied, ts));
   }
 
+  /**
+   * Whether {@code id} was in stock before a change: as {@code current} says, else as the artifact
+   * holds it.
+   *
+   * @param current the product's applied state, {@code null} when none
+   */
+  public boolean inStockBefore(DeltaEntry current, String id) {
+    return current == null ? inStockInArtifact.test(id) : current.inStock();
+  }
+
   /** {@link #delete(DeltaEntry, Unapplied, String, long)} with nothing remembered. */
   public Result delete(DeltaEntry current, String id, long ts) {
     return delete(current, null, id, ts);
