@@ -243,12 +243,13 @@ public final class CacheHits
         || !served.productsExist(fill)) {
       return false;
     }
+    var filters = CatalogCoherence.FillFilters.of(fill);
     CachedResult r =
         coherence.current(
             CatalogCoherence.cached(fill),
             fill.text(),
-            null,
-            fill.filters().isEmpty(),
+            filters.filters(),
+            filters.known(),
             CatalogCoherence.views(ctx::getBroadcastState),
             vectorOf(fill.text()),
             System.currentTimeMillis());

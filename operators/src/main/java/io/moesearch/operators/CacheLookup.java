@@ -529,11 +529,12 @@ public final class CacheLookup
    * boolean, ReadOnlyContext, long)}), {@code null} when a catalogue change since makes it stale.
    */
   private CachedResult current(CacheFill fill, ReadOnlyContext ctx) throws Exception {
+    var filters = CatalogCoherence.FillFilters.of(fill);
     return current(
         CatalogCoherence.cached(fill),
         fill.text(),
-        null,
-        fill.filters().isEmpty(),
+        filters.filters(),
+        filters.known(),
         ctx,
         System.currentTimeMillis());
   }

@@ -106,6 +106,21 @@ final class CatalogCoherence {
         fill.entryCut());
   }
 
+  /**
+   * The filters a fill's answer was computed under, as {@link #current} takes them: read back from
+   * its key ({@link Filters#ofCanonical}); {@code known} false (any filter) when the key cannot be
+   * read.
+   */
+  record FillFilters(Filters filters, boolean known) {
+    static FillFilters of(CacheFill fill) {
+      try {
+        return new FillFilters(Filters.ofCanonical(fill.filters()), true);
+      } catch (IllegalArgumentException e) {
+        return new FillFilters(null, false);
+      }
+    }
+  }
+
   /** The broadcast state a check reads. */
   record Views(
       ReadOnlyBroadcastState<String, Long> changes,
@@ -550,8 +565,8 @@ final class CatalogCoherence {
    * CacheLookup#COHERENCE_MARGIN_MS} before it was computed ({@code r} itself when none was), or
    * {@code null} when a patched item now fails {@code filters} (out of stock under {@code
    * in_stock}, or out of the price range): that answer must be recomputed. {@code filters}: the
-   * query's ({@code null}: none); {@code filtersKnown} false (a fill, which carries them only as a
-   * key) treats any filter as possibly failed.
+   * query's or a fill's ({@code null}: none); {@code filtersKnown} false (a fill whose key cannot
+   * be read back, {@link FillFilters}) treats any filter as possibly failed.
    */
   static CachedResult livened(CachedResult r, Filters filters, boolean filtersKnown, Views v)
       throws Exception {
@@ -583,9 +598,9 @@ final class CatalogCoherence {
    * When the newest patch was applied, at or after {@link CacheLookup#COHERENCE_MARGIN_MS} before
    * {@code r} was computed, that may have let a catalogue product newly pass {@code filters} (back
    * in stock under {@code in_stock}, a new price under a price range; {@code filtersKnown} false: a
-   * fill, any filter); {@link Long#MIN_VALUE} when none was, or the filters constrain neither.
-   * Which product and whether it would rank are not known here: the answer is bounded in time
-   * instead ({@link CacheLookup#WIDENING_DELAY_MS}).
+   * fill whose key cannot be read back, any filter); {@link Long#MIN_VALUE} when none was, or the
+   * filters constrain neither. Which product and whether it would rank are not known here: the
+   * answer is bounded in time instead ({@link CacheLookup#WIDENING_DELAY_MS}).
    */
   private static long widenedSince(CachedResult r, Filters filters, boolean filtersKnown, Views v)
       throws Exception {

@@ -1,6 +1,7 @@
 package io.moesearch.connectors.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -101,6 +102,66 @@ public record Filters(String[] brands, Double priceMin, Double priceMax, Boolean
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode filters " + this, e);
     }
+  }
+
+  /**
+   * The filters {@link #canonical()} encoded ({@code null} for {@code ""}): {@code
+   * ofCanonical(f.canonical()).canonical()} equals {@code f.canonical()}.
+   *
+   * @throws IllegalArgumentException if {@code canonical} is not such an encoding
+   */
+  public static Filters ofCanonical(String canonical) {
+    if (canonical.isEmpty()) {
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = CANONICAL.readTree(canonical);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a canonical filter encoding", e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("not a canonical filter encoding");
+    }
+    String[] brands = null;
+    Double priceMin = null;
+    Double priceMax = null;
+    Boolean inStock = null;
+    for (var field : node.properties()) {
+      JsonNode v = field.getValue();
+      switch (field.getKey()) {
+        case "brands" -> {
+          if (!v.isArray()) {
+            throw new IllegalArgumentException("canonical filter brands must be an array");
+          }
+          brands = new String[v.size()];
+          for (int i = 0; i < brands.length; i++) {
+            if (!v.get(i).isTextual()) {
+              throw new IllegalArgumentException("canonical filter brands must be strings");
+            }
+            brands[i] = v.get(i).asText();
+          }
+        }
+        case "price_min" -> priceMin = number(v);
+        case "price_max" -> priceMax = number(v);
+        case "in_stock" -> {
+          if (!v.isBoolean() || !v.booleanValue()) {
+            throw new IllegalArgumentException("canonical filter in_stock must be true");
+          }
+          inStock = true;
+        }
+        default ->
+            throw new IllegalArgumentException("unknown canonical filter key " + field.getKey());
+      }
+    }
+    return new Filters(brands, priceMin, priceMax, inStock);
+  }
+
+  private static double number(JsonNode v) {
+    if (!v.isNumber()) {
+      throw new IllegalArgumentException("canonical filter prices must be numbers");
+    }
+    return v.doubleValue();
   }
 
   @Override

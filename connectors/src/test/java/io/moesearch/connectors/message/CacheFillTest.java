@@ -377,6 +377,26 @@ class CacheFillTest {
   }
 
   @Test
+  void canonicalFiltersAreReadBackAsTheFiltersTheyEncode() {
+    Filters[] all = {
+      new Filters(new String[] {"Apple", "  dell "}, 1.5, 200.0, true),
+      new Filters(null, null, 5.0),
+      new Filters(null, 0.0, null, true),
+      new Filters(new String[] {"\"},{"}, null, null)
+    };
+    for (Filters f : all) {
+      assertThat(Filters.ofCanonical(f.canonical()).canonical()).isEqualTo(f.canonical());
+    }
+    assertThat(Filters.ofCanonical("")).isNull();
+    for (String bad :
+        new String[] {"[]", "{\"x\":1}", "{\"in_stock\":false}", "{\"brands\":\"a\"}", "{"}) {
+      assertThatThrownBy(() -> Filters.ofCanonical(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void canonicalFiltersIgnoreBrandCaseAndOrder() {
     Filters a = new Filters(new String[] {"Sony", "apple"}, 10.0, null);
     Filters b = new Filters(new String[] {"APPLE", "sony ", "Sony"}, 10.0, null);

@@ -103,16 +103,17 @@ public final class PairedBootstrap {
     return new Interval(
         n,
         sum / n,
-        means[lowIndex(tail)],
-        means[resamples - 1 - lowIndex(tail)],
+        means[rankIndex(tail)],
+        means[rankIndex(1 - tail)],
         confidence,
         wins,
         losses,
         n - wins - losses);
   }
 
-  /** The index of the {@code tail} quantile of the sorted resample means (nearest rank). */
-  private int lowIndex(double tail) {
-    return Math.max(0, Math.min(resamples - 1, (int) Math.ceil(tail * resamples) - 1));
+  /** The index of the {@code q} quantile of the sorted resample means (nearest rank). */
+  private int rankIndex(double q) {
+    // Less a rounding error: (1 - 0.95) / 2 * 10_000 is 250.00000000000023 in doubles.
+    return Math.max(0, Math.min(resamples - 1, (int) Math.ceil(q * resamples - 1e-9) - 1));
   }
 }

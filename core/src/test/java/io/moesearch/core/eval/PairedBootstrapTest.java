@@ -55,6 +55,31 @@ class PairedBootstrapTest {
         .isLessThan(i.ciHigh() - i.meanDelta());
   }
 
+  /**
+   * The ends are the nearest-rank percentiles of the resample means: with 10,000 resamples of
+   * deltas 0..n-1 the 95% interval's ends are the 250th and the 9,750th mean in order.
+   */
+  @Test
+  void theEndsAreTheNearestRankPercentilesOfTheResampleMeans() {
+    double[] d = new double[50];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = i;
+    }
+    PairedBootstrap.Interval i = new PairedBootstrap(10_000, 0.95, 5).of(d);
+    double[] means = new double[10_000];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int r = 0; r < means.length; r++) {
+      double sum = 0;
+      for (int k = 0; k < d.length; k++) {
+        sum += d[random.nextInt(d.length)];
+      }
+      means[r] = sum / d.length;
+    }
+    java.util.Arrays.sort(means);
+    assertThat(i.ciLow()).isEqualTo(means[249]);
+    assertThat(i.ciHigh()).isEqualTo(means[9_749]);
+  }
+
   @Test
   void theSameSeedGivesTheSameInterval() {
     double[] d = {0.3, -0.1, 0.2, 0, 0.05, -0.4, 0.1};
