@@ -273,7 +273,10 @@ public final class CacheLookup
 
   private transient MapState<String, AcceptedQuery> waiting;
 
-  /** Tells apart waiters of one id and accept time ({@link #waiting}'s keys); from 0 per run. */
+  /**
+   * Tells apart waiters of one id and accept time ({@link #waiting}'s keys); from 0 in each run (a
+   * waiter restored from before has an earlier accept time than any query accepted since).
+   */
   private transient long waiterSeq;
 
   private transient Counter l1Hits;
@@ -613,7 +616,9 @@ public final class CacheLookup
       String key = variant + SEP + q.query().queryId() + '#' + q.tsInMillis();
       if (waiting.contains(key)) {
         // One id sent again in the same millisecond (a producer's retry) is another record to
-        // answer: told apart by a number this subtask never gave before.
+        // answer from the computation in flight. (Should that bring no answer, the waiters are
+        // computed again under that id and millisecond, and the merge takes identical requests
+        // so made as one query: MergePartials.key.)
         key = key + '#' + (waiterSeq++);
       }
       waiting.put(key, q);

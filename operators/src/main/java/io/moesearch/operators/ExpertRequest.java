@@ -140,22 +140,16 @@ public record ExpertRequest(
 
   /** A lexical-branch key: negative, derived from {@code queryId}. */
   public static int lexical(String queryId) {
-    return lexical(queryId, 0);
+    return lexicalShard(queryId.hashCode());
   }
 
   /**
-   * The lexical-branch key of a query: negative, derived from its id and the millisecond the job
-   * accepted it, mixed (the 64-bit finaliser of MurmurHash3), so that a client choosing ids cannot
-   * send every query's BM25 search to one shard.
+   * The lexical-branch key of a router's {@code turn}-th query: the router takes the shards in turn
+   * (every shard searches the same BM25 index, so the choice changes no answer), so that no client
+   * can send every BM25 search to one shard, as it could when the key came from the query id.
    */
-  public static int lexical(String queryId, long tsInMillis) {
-    long h = queryId.hashCode() * 0x9E3779B97F4A7C15L + tsInMillis;
-    h ^= h >>> 33;
-    h *= 0xFF51AFD7ED558CCDL;
-    h ^= h >>> 33;
-    h *= 0xC4CEB9FE1A85EC53L;
-    h ^= h >>> 33;
-    return -1 - (int) Math.floorMod(h, (long) LEXICAL_SHARDS);
+  public static int lexicalShard(int turn) {
+    return -1 - Math.floorMod(turn, LEXICAL_SHARDS);
   }
 
   public static boolean isLexical(int expert) {

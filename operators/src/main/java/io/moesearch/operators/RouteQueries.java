@@ -134,6 +134,10 @@ public final class RouteQueries
   private final String modelId;
 
   private transient Serving serving;
+
+  /** How many queries this subtask sent to the lexical branch: it takes the shards in turn. */
+  private transient int lexicalTurn;
+
   private transient ExpertLoadTracker tracker;
   private transient ListState<ExpertLoadTracker.Snapshot> trackerState;
   private transient VersionFollower follower;
@@ -566,7 +570,7 @@ public final class RouteQueries
     }
     activated.update(experts.length);
     if (lexicalBranch) {
-      int lexical = ExpertRequest.lexical(q.query().queryId(), q.tsInMillis());
+      int lexical = ExpertRequest.lexicalShard(lexicalTurn++);
       experts = Arrays.copyOf(experts, experts.length + 1);
       experts[experts.length - 1] = lexical;
       slots = Arrays.copyOf(slots, slots.length + 1);

@@ -7,23 +7,22 @@ import org.junit.jupiter.api.Test;
 class ExpertRequestTest {
 
   /**
-   * A client that sends every query under one id does not send every BM25 search to one shard: the
-   * accept time spreads them over all shards, each within a fifth of an even share.
+   * The router takes the lexical shards in turn, whatever the query ids: consecutive turns visit
+   * every shard once per cycle, each key a lexical one.
    */
   @Test
-  void oneIdIsSpreadOverEveryLexicalShardByItsAcceptTime() {
-    int[] perShard = new int[ExpertRequest.LEXICAL_SHARDS];
-    int n = 16_000;
-    for (long ts = 1_765_000_000_000L; ts < 1_765_000_000_000L + n; ts++) {
-      int key = ExpertRequest.lexical("the-same-id", ts);
+  void consecutiveTurnsTakeEveryLexicalShardInTurn() {
+    java.util.Set<Integer> cycle = new java.util.HashSet<>();
+    for (int turn = 0; turn < ExpertRequest.LEXICAL_SHARDS; turn++) {
+      int key = ExpertRequest.lexicalShard(turn);
       assertThat(ExpertRequest.isLexical(key)).isTrue();
       assertThat(key).isBetween(-ExpertRequest.LEXICAL_SHARDS, -1);
-      perShard[-1 - key]++;
+      cycle.add(key);
     }
-    int even = n / ExpertRequest.LEXICAL_SHARDS;
-    for (int count : perShard) {
-      assertThat(count).isBetween(even * 4 / 5, even * 6 / 5);
-    }
-    assertThat(ExpertRequest.lexical("q", 5)).isEqualTo(ExpertRequest.lexical("q", 5));
+    assertThat(cycle).hasSize(ExpertRequest.LEXICAL_SHARDS);
+    assertThat(ExpertRequest.lexicalShard(Integer.MAX_VALUE))
+        .isBetween(-ExpertRequest.LEXICAL_SHARDS, -1);
+    assertThat(ExpertRequest.lexicalShard(Integer.MIN_VALUE))
+        .isBetween(-ExpertRequest.LEXICAL_SHARDS, -1);
   }
 }

@@ -249,6 +249,31 @@ class RouteQueriesTest {
     assertThat(choices).as("the popular query's load still spreads").hasSizeGreaterThan(1);
   }
 
+  /**
+   * Queries under one id (a client that reuses it, or one choosing ids to load one shard) are sent
+   * to every lexical shard in turn, not all to the shard the id would name.
+   */
+  @Test
+  void queriesUnderOneIdSpreadOverTheLexicalShards() throws Exception {
+    EmbeddedQuery base = queries.get(0);
+    Set<Integer> shards = new HashSet<>();
+    try (var h = harness(new RouteQueries(dir.toString(), balanced(0), true, null, 0))) {
+      h.open();
+      for (int i = 0; i < ExpertRequest.LEXICAL_SHARDS; i++) {
+        SearchQuery q = new SearchQuery("one-id", base.query().text(), 10, null, 0, null);
+        h.processElement(
+            new StreamRecord<>(
+                new EmbeddedQuery(q, base.vector(), 1_000, 0.1, false, DegradationLevel.NONE)));
+      }
+      for (ExpertRequest r : h.extractOutputValues()) {
+        if (ExpertRequest.isLexical(r.expert())) {
+          shards.add(r.expert());
+        }
+      }
+    }
+    assertThat(shards).hasSize(ExpertRequest.LEXICAL_SHARDS);
+  }
+
   @Test
   void degradedQueriesAreRoutedWithTheirCutAndOverloadedOnesAnsweredAtOnceUnsearched()
       throws Exception {
@@ -557,12 +582,15 @@ class RouteQueriesTest {
           routeOne(restored, 0, 2_000 + i);
           routeOne(h, 0, 2_000 + i);
         }
+        // The expert slots (the lexical shard is taken in turn, from the first after a restore).
         assertThat(restored.extractOutputValues())
+            .filteredOn(r -> !ExpertRequest.isLexical(r.expert()))
             .extracting(ExpertRequest::slot)
             .as("restored slot loads choose the same replicas")
             .containsExactlyElementsOf(
                 h.extractOutputValues().stream()
                     .skip(h.extractOutputValues().size() - restored.extractOutputValues().size())
+                    .filter(r -> !ExpertRequest.isLexical(r.expert()))
                     .map(ExpertRequest::slot)
                     .toList());
       }
