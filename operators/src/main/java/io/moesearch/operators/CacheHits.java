@@ -243,13 +243,9 @@ public final class CacheHits
         || !served.productsExist(fill)) {
       return false;
     }
-    var filters = CatalogCoherence.FillFilters.of(fill);
     CachedResult r =
         coherence.current(
-            CatalogCoherence.cached(fill),
-            fill.text(),
-            filters.filters(),
-            filters.known(),
+            fill,
             CatalogCoherence.views(ctx::getBroadcastState),
             vectorOf(fill.text()),
             System.currentTimeMillis());

@@ -528,17 +528,15 @@ public final class CacheLookup
   }
 
   /**
-   * {@code fill}'s answer as it may be served now ({@link #current(CachedResult, String, Filters,
-   * boolean, ReadOnlyContext, long)}), {@code null} when a catalogue change since makes it stale.
+   * {@code fill}'s answer as it may be served now ({@link CatalogCoherence#current(CacheFill,
+   * CatalogCoherence.Views, CatalogCoherence.QueryVector, long)}), {@code null} when a catalogue
+   * change since makes it stale.
    */
   private CachedResult current(CacheFill fill, ReadOnlyContext ctx) throws Exception {
-    var filters = CatalogCoherence.FillFilters.of(fill);
-    return current(
-        CatalogCoherence.cached(fill),
-        fill.text(),
-        filters.filters(),
-        filters.known(),
-        ctx,
+    return coherence.current(
+        fill,
+        CatalogCoherence.views(ctx::getBroadcastState),
+        keyedVector,
         System.currentTimeMillis());
   }
 

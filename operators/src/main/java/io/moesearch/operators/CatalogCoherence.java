@@ -106,21 +106,6 @@ final class CatalogCoherence {
         fill.entryCut());
   }
 
-  /**
-   * The filters a fill's answer was computed under, as {@link #current} takes them: read back from
-   * its key ({@link Filters#ofCanonical}); {@code known} false (any filter) when the key cannot be
-   * read.
-   */
-  record FillFilters(Filters filters, boolean known) {
-    static FillFilters of(CacheFill fill) {
-      try {
-        return new FillFilters(Filters.ofCanonical(fill.filters()), true);
-      } catch (IllegalArgumentException e) {
-        return new FillFilters(null, false);
-      }
-    }
-  }
-
   /** The broadcast state a check reads. */
   record Views(
       ReadOnlyBroadcastState<String, Long> changes,
@@ -566,7 +551,7 @@ final class CatalogCoherence {
    * {@code null} when a patched item now fails {@code filters} (out of stock under {@code
    * in_stock}, or out of the price range): that answer must be recomputed. {@code filters}: the
    * query's or a fill's ({@code null}: none); {@code filtersKnown} false (a fill whose key cannot
-   * be read back, {@link FillFilters}) treats any filter as possibly failed.
+   * be read back) treats any filter as possibly failed.
    */
   static CachedResult livened(CachedResult r, Filters filters, boolean filtersKnown, Views v)
       throws Exception {
@@ -595,43 +580,44 @@ final class CatalogCoherence {
   }
 
   /**
-   * When the newest patch was applied, at or after {@link CacheLookup#COHERENCE_MARGIN_MS} before
-   * {@code r} was computed, that may have let a catalogue product newly pass {@code filters} (back
-   * in stock under {@code in_stock}, a new price under a price range; {@code filtersKnown} false: a
-   * fill whose key cannot be read back, any filter); {@link Long#MIN_VALUE} when none was, or the
-   * filters constrain neither. Which product and whether it would rank are not known here: the
-   * answer is bounded in time instead ({@link CacheLookup#WIDENING_DELAY_MS}).
+   * Whether a patch was applied, at or after {@link CacheLookup#COHERENCE_MARGIN_MS} before {@code
+   * r} was computed, that may have let a catalogue product newly pass {@code filters} (back in
+   * stock under {@code in_stock}, a new price under a price range; {@code filtersKnown} false: a
+   * fill whose key cannot be read back, any filter). Which product and whether it would rank are
+   * not known here: the answer is bounded in time instead ({@link CacheLookup#WIDENING_DELAY_MS}).
    */
-  private static long widenedSince(CachedResult r, Filters filters, boolean filtersKnown, Views v)
-      throws Exception {
+  private static boolean mayHaveWidened(
+      CachedResult r, Filters filters, boolean filtersKnown, Views v) throws Exception {
     var changes = v.changes();
     if (changes == null) {
-      return Long.MIN_VALUE;
+      return false;
     }
-    boolean stock;
-    boolean price;
-    if (filtersKnown) {
-      stock = filters != null && Boolean.TRUE.equals(filters.inStock());
-      price = filters != null && (filters.priceMin() != null || filters.priceMax() != null);
-    } else {
-      stock = true;
-      price = true;
-    }
+    boolean stock = !filtersKnown || (filters != null && Boolean.TRUE.equals(filters.inStock()));
+    boolean price =
+        !filtersKnown
+            || (filters != null && (filters.priceMin() != null || filters.priceMax() != null));
     long since = r.createdAt() - CacheLookup.COHERENCE_MARGIN_MS;
-    long widened = Long.MIN_VALUE;
-    if (stock) {
-      Long t = changes.get(WIDENED_STOCK);
-      if (t != null && t >= since) {
-        widened = t;
-      }
+    return (stock && atOrAfter(changes.get(WIDENED_STOCK), since))
+        || (price && atOrAfter(changes.get(WIDENED_PRICE), since));
+  }
+
+  private static boolean atOrAfter(Long time, long since) {
+    return time != null && time >= since;
+  }
+
+  /**
+   * {@code fill}'s answer as it may be cached now ({@link #current}), its filters read back from
+   * its key ({@link Filters#ofCanonical}; a key that cannot be read counts as any filter).
+   */
+  CachedResult current(CacheFill fill, Views v, QueryVector query, long now) throws Exception {
+    Filters filters = null;
+    boolean known = true;
+    try {
+      filters = Filters.ofCanonical(fill.filters());
+    } catch (IllegalArgumentException e) {
+      known = false;
     }
-    if (price) {
-      Long t = changes.get(WIDENED_PRICE);
-      if (t != null && t >= since) {
-        widened = Math.max(widened, t);
-      }
-    }
-    return widened;
+    return current(cached(fill), fill.text(), filters, known, v, query, now);
   }
 
   /** {@link #current}'s answer when only the query's embedding could decide. */
@@ -659,8 +645,7 @@ final class CatalogCoherence {
     if (asOf == UNDECIDED) {
       return UNDECIDED_RESULT;
     }
-    long widened = widenedSince(r, filters, filtersKnown, v);
-    if (widened != Long.MIN_VALUE) {
+    if (mayHaveWidened(r, filters, filtersKnown, v)) {
       // A product may have come into its filter since: recomputed once the answer is
       // WIDENING_DELAY_MS old, and not re-dated past its computation meanwhile (which would hide
       // the patch from the next check).

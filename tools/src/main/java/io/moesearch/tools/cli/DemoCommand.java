@@ -100,12 +100,6 @@ final class DemoCommand extends CliCommand {
    */
   static final double WARM_UP_RATE = 40;
 
-  /**
-   * The compiler threads' share of the cores in a warm-up round at or below which the JIT counts as
-   * settled ({@link JitSettling}).
-   */
-  static final double JIT_SETTLED_SHARE = 0.05;
-
   /** Query texts of the configured judgement sets that are not among the demo's, in file order. */
   private static List<String> warmUpTexts(MoeSearchConfig config, List<String> demo)
       throws Exception {
@@ -171,33 +165,22 @@ final class DemoCommand extends CliCommand {
           WARM_UP_RATE,
           maxWarmUpSeconds);
       warmed =
-          new JitSettling(JIT_SETTLED_SHARE, Duration.ofSeconds(maxWarmUpSeconds))
-              .warm(
-                  round -> {
-                    List<SearchQuery> warm = new ArrayList<>();
-                    for (int i = 0; i < WARM_UP_ROUND; i++) {
-                      int k = round * WARM_UP_ROUND + i;
-                      String text =
-                          k < others.size()
-                              ? others.get(k)
-                              : "warm up " + k + " " + texts.get(k % texts.size());
-                      warm.add(new SearchQuery("warm-up-" + k, text, 10, null, 0, null));
-                    }
-                    PipelineDriver.run(
-                        pipeline, warm, List.of(), WARM_UP_RATE, Duration.ofMinutes(5), r -> {});
-                  });
-      System.out.printf(
-          Locale.ROOT,
-          "warm-up: %d rounds, %.0f s, %s; last round %s%n",
-          warmed.rounds(),
-          warmed.seconds(),
-          warmed.settled() ? "JIT settled" : "JIT not settled (time cap)",
-          warmed.lastRound().describe());
-      System.out.println(
-          "warm-up rounds' JIT share of the cores: "
-              + warmed.perRound().stream()
-                  .map(a -> String.format(Locale.ROOT, "%.2f", a.jitShareOfCores()))
-                  .toList());
+          JitWarmUpOptions.warm(
+              Double.parseDouble(JitWarmUpOptions.SETTLED_SHARE),
+              maxWarmUpSeconds,
+              round -> {
+                List<SearchQuery> warm = new ArrayList<>();
+                for (int i = 0; i < WARM_UP_ROUND; i++) {
+                  int k = round * WARM_UP_ROUND + i;
+                  String text =
+                      k < others.size()
+                          ? others.get(k)
+                          : "warm up " + k + " " + texts.get(k % texts.size());
+                  warm.add(new SearchQuery("warm-up-" + k, text, 10, null, 0, null));
+                }
+                PipelineDriver.run(
+                    pipeline, warm, List.of(), WARM_UP_RATE, Duration.ofMinutes(5), r -> {});
+              });
       // The warm-up's last answers may have queued: with cache.doorkeeper-ms
       // set, the cache then caches only repeated texts until it has heard of no computation for
       // two of its intervals (a computation given up on after the coalescing wait counts). Let it

@@ -13,10 +13,13 @@ import picocli.CommandLine.Option;
  * of warm-up traffic until the JIT compiler has settled ({@link JitSettling}).
  */
 final class JitWarmUpOptions {
+  /** The compiler's share of the cores in a round at or below which the JIT counts as settled. */
+  static final String SETTLED_SHARE = "0.05";
+
   @Option(
       names = "--jit-settled-share",
       paramLabel = "SHARE",
-      defaultValue = "0.05",
+      defaultValue = SETTLED_SHARE,
       description =
           "Warm up until a round's JIT compiler threads used at most this share of the cores, in"
               + " (0, 1] (default: ${DEFAULT-VALUE}).")
@@ -40,6 +43,14 @@ final class JitWarmUpOptions {
   /** Warms with {@code round} until the JIT settles; prints and returns how it ended. */
   JitSettling.Result warm(IntConsumer round) {
     check();
+    return warm(settledShare, maxSeconds, round);
+  }
+
+  /**
+   * Warms with {@code round} until the compiler used at most {@code settledShare} of the cores in a
+   * round, starting none after {@code maxSeconds}; prints each round and how it ended.
+   */
+  static JitSettling.Result warm(double settledShare, int maxSeconds, IntConsumer round) {
     JitSettling.Result r =
         new JitSettling(settledShare, Duration.ofSeconds(maxSeconds))
             .warm(
