@@ -23,6 +23,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +179,13 @@ public final class CacheLookup
    */
   static final int MAX_TIMED = 65_536;
 
+  /**
+   * The most variants (top_k, filters) of one text coalescing at once; a further variant's miss is
+   * computed without coalescing, so that a timer's or a fill's work per text stays bounded however
+   * many variants a client sends.
+   */
+  static final int MAX_VARIANTS_IN_FLIGHT = 64;
+
   /** How many coalescing waits a computation given up on keeps its key from being timed. */
   static final int ABANDONED_FOR_WAITS = 10;
 
@@ -271,13 +279,18 @@ public final class CacheLookup
    */
   private transient LinkedHashMap<String, Long> abandoned;
 
+  /** The queries waiting for an in-flight variant, keyed by variant and rank ({@link #rankKey}). */
   private transient MapState<String, AcceptedQuery> waiting;
 
+  /** How many queries wait for each in-flight variant: {@link #waiting}'s ranks. */
+  private transient MapState<String, Integer> waiterCounts;
+
   /**
-   * Tells apart waiters of one id and accept time ({@link #waiting}'s keys); from 0 in each run (a
-   * waiter restored from before has an earlier accept time than any query accepted since).
+   * Waiters restored from a savepoint of a build that keyed them by query id (read, never added).
    */
-  private transient long waiterSeq;
+  private transient MapState<String, AcceptedQuery> restoredWaiters;
+
+  private transient Counter uncoalesced;
 
   private transient Counter l1Hits;
   private transient Counter l2Hits;
@@ -409,11 +422,15 @@ public final class CacheLookup
     inFlight = getRuntimeContext().getMapState(StateDescriptors.inFlight());
     asked = getRuntimeContext().getState(StateDescriptors.asked(settings.l2TtlMillis()));
     waiting =
+        getRuntimeContext().getMapState(StateDescriptors.coalescedWaiterQueue(AcceptedQuery.class));
+    waiterCounts = getRuntimeContext().getMapState(StateDescriptors.coalescedWaiterCounts());
+    restoredWaiters =
         getRuntimeContext().getMapState(StateDescriptors.coalescedWaiters(AcceptedQuery.class));
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
     l1Hits = metrics.counter("l1Hits");
     l2Hits = metrics.counter("l2Hits");
     coalesced = metrics.counter("coalesced");
+    uncoalesced = metrics.counter("uncoalesced");
     embeddingHits = metrics.counter("embeddingHits");
     misses = metrics.counter("misses");
     notAdmitted = metrics.counter("notAdmitted");
@@ -611,21 +628,27 @@ public final class CacheLookup
       results.remove(variant);
     }
     if (inFlight.contains(variant)) {
-      String key = variant + SEP + q.query().queryId() + '#' + q.tsInMillis();
-      if (waiting.contains(key)) {
-        // One id sent again in the same millisecond (a producer's retry) is another record to
-        // answer from the computation in flight. (Should that bring no answer, the waiters are
-        // computed again under that id and millisecond, and the merge takes identical requests
-        // so made as one query: MergePartials.key.)
-        key = key + '#' + (waiterSeq++);
-      }
-      waiting.put(key, q);
+      // Every record waits under its own rank, a producer's retry (one id, one millisecond)
+      // included. (Should the computation bring no answer, the waiters are computed again, and the
+      // merge takes identical requests so made as one query: MergePartials.key.)
+      Integer waiters = waiterCounts.get(variant);
+      int rank = waiters == null ? 0 : waiters;
+      waiting.put(rankKey(variant, rank), q);
+      waiterCounts.put(variant, rank + 1);
       return;
     }
     if (!admitted(ctx.timerService().currentProcessingTime())) {
       // Not yet asked often enough to be cached: computed without fills, so nothing to wait for.
       notAdmitted.inc();
       compute(q.withCacheFill(false), ctx);
+      return;
+    }
+    if (inFlightAtLeast(MAX_VARIANTS_IN_FLIGHT)) {
+      // One text under many top_k / filter variants at once (a client varying them): this one is
+      // computed and cached but not coalesced, so that no timer of the text reads more than the
+      // bound's in-flight entries.
+      uncoalesced.inc();
+      compute(q, ctx);
       return;
     }
     long sent = ctx.timerService().currentProcessingTime();
@@ -956,18 +979,51 @@ public final class CacheLookup
     return text + SEP + variant;
   }
 
-  private List<AcceptedQuery> takeWaiters(String variant) throws Exception {
-    String prefix = variant + SEP;
-    List<String> keys = new ArrayList<>();
-    List<AcceptedQuery> found = new ArrayList<>();
-    for (Map.Entry<String, AcceptedQuery> e : waiting.entries()) {
-      if (e.getKey().startsWith(prefix)) {
-        keys.add(e.getKey());
-        found.add(e.getValue());
-      }
+  /** {@link #waiting}'s key of {@code variant}'s waiter of rank {@code rank}. */
+  private static String rankKey(String variant, int rank) {
+    return variant + SEP + rank;
+  }
+
+  /** Whether the current text has at least {@code bound} variants in flight; reads at most that. */
+  private boolean inFlightAtLeast(int bound) throws Exception {
+    int n = 0;
+    for (Iterator<String> it = inFlight.keys().iterator(); it.hasNext() && n < bound; it.next()) {
+      n++;
     }
-    for (String k : keys) {
-      waiting.remove(k);
+    return n >= bound;
+  }
+
+  /**
+   * Removes and returns the queries waiting for {@code variant} of the current text, oldest first:
+   * reads only that variant's waiters (and, while any are left, the waiters restored in the layout
+   * of a build before).
+   */
+  private List<AcceptedQuery> takeWaiters(String variant) throws Exception {
+    List<AcceptedQuery> found = new ArrayList<>();
+    Integer waiters = waiterCounts.get(variant);
+    if (waiters != null) {
+      for (int rank = 0; rank < waiters; rank++) {
+        String key = rankKey(variant, rank);
+        AcceptedQuery w = waiting.get(key);
+        if (w != null) {
+          found.add(w);
+          waiting.remove(key);
+        }
+      }
+      waiterCounts.remove(variant);
+    }
+    if (!restoredWaiters.isEmpty()) {
+      String prefix = variant + SEP;
+      List<String> keys = new ArrayList<>();
+      for (Map.Entry<String, AcceptedQuery> e : restoredWaiters.entries()) {
+        if (e.getKey().startsWith(prefix)) {
+          keys.add(e.getKey());
+          found.add(e.getValue());
+        }
+      }
+      for (String k : keys) {
+        restoredWaiters.remove(k);
+      }
     }
     found.sort(
         Comparator.comparingLong(AcceptedQuery::tsInMillis)

@@ -21,8 +21,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -552,6 +555,70 @@ class CacheLookupTest {
             Tuple.tuple("same", "coalesced"));
     harness.setProcessingTime(100 + WAIT_MS);
     assertThat(keyedEntries()).isEqualTo(1);
+  }
+
+  /**
+   * One text under more top_k variants at once than {@link CacheLookup#MAX_VARIANTS_IN_FLIGHT}: the
+   * variants past the bound are computed and cached but do not coalesce, so a timer or fill of the
+   * text reads a bounded number of in-flight entries; the variants within it still coalesce, and
+   * every record is answered or computed once.
+   */
+  @Test
+  void variantsPastTheBoundAreComputedWithoutCoalescing() throws Exception {
+    harness.setProcessingTime(100);
+    int bound = CacheLookup.MAX_VARIANTS_IN_FLIGHT;
+    for (int k = 1; k <= bound + 1; k++) {
+      send(new AcceptedQuery(new SearchQuery("v" + k, "usb hub", k, null, 0, null), 1_000L));
+    }
+    send(new AcceptedQuery(new SearchQuery("again-1", "usb hub", 1, null, 0, null), 1_000L));
+    send(
+        new AcceptedQuery(
+            new SearchQuery("again-" + (bound + 1), "usb hub", bound + 1, null, 0, null), 1_000L));
+    assertThat(misses())
+        .as("the first variant's repeat waits; the variant past the bound is computed again")
+        .extracting(a -> a.query().queryId())
+        .hasSize(bound + 2)
+        .endsWith("v" + (bound + 1), "again-" + (bound + 1))
+        .doesNotContain("again-1");
+    assertThat(harness.numProcessingTimeTimers()).as("one wait timer per text and time").isOne();
+
+    harness.setProcessingTime(100 + WAIT_MS);
+    assertThat(misses())
+        .as("the waiter is computed when its variant's computation never comes back")
+        .hasSize(bound + 3)
+        .last()
+        .extracting(a -> a.query().queryId())
+        .isEqualTo("again-1");
+    assertThat(keyedEntries()).isZero();
+  }
+
+  /**
+   * Waiters restored from a savepoint of a build that keyed them by query id and accept time (state
+   * {@code coalesced-waiters}) are still answered, and taken from that state.
+   */
+  @Test
+  void waitersInTheEarlierLayoutAreAnswered() throws Exception {
+    harness.setProcessingTime(100);
+    send(query("q1", "monitor"));
+    var operator = (AbstractStreamOperator<?>) harness.getOperator();
+    operator.setCurrentKey("monitor");
+    var restored =
+        operator.getPartitionedState(
+            VoidNamespace.INSTANCE,
+            VoidNamespaceSerializer.INSTANCE,
+            StateDescriptors.coalescedWaiters(AcceptedQuery.class));
+    // The earlier layout: variant, NUL, id '#' accept time; the variant as CacheLookup makes it.
+    String key =
+        CacheLookup.variant("monitor", query("q0", "monitor").query()) + '\u0000' + "q0#900";
+    restored.put(key, new AcceptedQuery(new SearchQuery("q0", "monitor", 10, null, 0, null), 900L));
+    send(query("q2", "monitor"));
+
+    fill(resultFill("monitor", VERSION));
+    assertThat(answers())
+        .as("oldest first: the restored waiter, then the one added since")
+        .extracting(SearchResult::queryId, SearchResult::cache)
+        .containsExactly(Tuple.tuple("q0", "coalesced"), Tuple.tuple("q2", "coalesced"));
+    assertThat(restored.isEmpty()).isTrue();
   }
 
   @Test

@@ -40,8 +40,20 @@ public final class StateDescriptors {
   /** Query cache coalescing: per query variant, when its first miss went downstream. */
   public static final String IN_FLIGHT = "in-flight";
 
-  /** Query cache coalescing: queries waiting for an identical query's result. */
+  /**
+   * Query cache coalescing, the layout before 2026-12-06: queries waiting for an identical query's
+   * result, keyed by variant, query id and acceptance time; only read (to answer such waiters
+   * restored from a savepoint of a build before), never written.
+   */
   public static final String COALESCED_WAITERS = "coalesced-waiters";
+
+  /**
+   * Query cache coalescing: queries waiting for an identical query's result, by variant and rank.
+   */
+  public static final String COALESCED_WAITER_QUEUE = "coalesced-waiter-queue";
+
+  /** Query cache coalescing: how many queries wait for each variant's result. */
+  public static final String COALESCED_WAITER_COUNTS = "coalesced-waiter-counts";
 
   /** Merge: the partial results received so far (keyed by merge key). */
   public static final String PARTIALS = "partials";
@@ -153,11 +165,31 @@ public final class StateDescriptors {
 
   /**
    * Queries waiting for an in-flight identical query, by query variant, query id and acceptance
-   * time. No TTL: removed once answered, or released to compute on their own when the wait times
-   * out.
+   * time: the layout before 2026-12-06, read only to answer waiters restored from a savepoint of a
+   * build before (taking one variant's waiters scanned every waiter of the text). No TTL: emptied
+   * as those waits end.
    */
   public static <Q> MapStateDescriptor<String, Q> coalescedWaiters(Class<Q> query) {
     return new MapStateDescriptor<>(COALESCED_WAITERS, Types.STRING, TypeInformation.of(query));
+  }
+
+  /**
+   * Queries waiting for an in-flight identical query, keyed by query variant and the waiter's rank
+   * among that variant's ({@code 0 .. n-1}, {@code n} in {@link #coalescedWaiterCounts}), so that
+   * one variant's waiters are taken without reading another's. No TTL: removed once answered, or
+   * released to compute on their own when the wait times out.
+   */
+  public static <Q> MapStateDescriptor<String, Q> coalescedWaiterQueue(Class<Q> query) {
+    return new MapStateDescriptor<>(
+        COALESCED_WAITER_QUEUE, Types.STRING, TypeInformation.of(query));
+  }
+
+  /**
+   * How many queries wait for each in-flight query variant ({@link #coalescedWaiterQueue}'s ranks).
+   * No TTL: removed with the variant's waiters.
+   */
+  public static MapStateDescriptor<String, Integer> coalescedWaiterCounts() {
+    return new MapStateDescriptor<>(COALESCED_WAITER_COUNTS, Types.STRING, Types.INT);
   }
 
   /** A query's partial results so far. No TTL: cleared once the query is answered. */

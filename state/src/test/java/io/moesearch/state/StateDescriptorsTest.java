@@ -13,6 +13,10 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.inFlight().getName()).isEqualTo("in-flight");
     assertThat(StateDescriptors.coalescedWaiters(String.class).getName())
         .isEqualTo("coalesced-waiters");
+    assertThat(StateDescriptors.coalescedWaiterQueue(String.class).getName())
+        .isEqualTo("coalesced-waiter-queue");
+    assertThat(StateDescriptors.coalescedWaiterCounts().getName())
+        .isEqualTo("coalesced-waiter-counts");
     assertThat(StateDescriptors.partials(String.class).getName()).isEqualTo("partials");
     assertThat(StateDescriptors.mergeStatus().getName()).isEqualTo("merge-status");
     assertThat(StateDescriptors.routerLoads().getName()).isEqualTo("router-loads");
