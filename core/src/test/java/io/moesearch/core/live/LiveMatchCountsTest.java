@@ -103,4 +103,102 @@ class LiveMatchCountsTest {
       assertThat(got[e]).as("expert %d", e).isEqualTo(1_000 + expected[e]);
     }
   }
+
+  /**
+   * Any filter, brands or none, price bounds open, closed, equal or crossed, in stock or not,
+   * counts exactly what a walk over every change counts, through re-listings, deletes, folds,
+   * unpriced listings and -0.0.
+   */
+  @Test
+  void everyFilterCountsAsAWalkOverAllChangesWould() {
+    LiveMatchCounts live = new LiveMatchCounts();
+    java.util.Random random = new java.util.Random(11);
+    String[] brands = {"hp", "acme", "", "zeta"};
+    double[] prices = {-0.0, 0.0, 1.0, 2.5, 5.0, 9.99, 10.0, 20.0};
+    java.util.Map<String, FilterListing[]> truth = new java.util.HashMap<>();
+    for (int round = 0; round < 40; round++) {
+      for (int i = 0; i < 200; i++) {
+        String id = "p" + random.nextInt(300);
+        FilterListing a = random.nextInt(4) == 0 ? null : listing(random, brands, prices);
+        FilterListing now = random.nextInt(5) == 0 ? null : listing(random, brands, prices);
+        if (random.nextInt(10) == 0) {
+          now = a; // folded: counts as the artifact lists it
+        }
+        live.put(id, a, now);
+        truth.put(id, new FilterListing[] {a, now});
+      }
+      for (int j = 0; j < 20; j++) {
+        String[] fb =
+            random.nextBoolean()
+                ? null
+                : new String[] {brands[random.nextInt(4)].toUpperCase(), " acme "};
+        Double min = random.nextInt(3) == 0 ? null : prices[random.nextInt(prices.length)];
+        Double max = random.nextInt(3) == 0 ? null : prices[random.nextInt(prices.length)];
+        LiveFilter f = new LiveFilter(fb, min, max, random.nextBoolean());
+        int[] expected = new int[8];
+        for (FilterListing[] c : truth.values()) {
+          if (!java.util.Objects.equals(c[0], c[1])) {
+            for (int side = 0; side < 2; side++) {
+              if (c[side] != null && c[side].matches(f)) {
+                for (int e : c[side].experts()) {
+                  expected[e] += side == 0 ? -1 : 1;
+                }
+              }
+            }
+          }
+        }
+        int[] base = new int[8];
+        java.util.Arrays.fill(base, 1_000);
+        int[] got = live.counts(base, f);
+        for (int e = 0; e < 8; e++) {
+          assertThat(got[e])
+              .as("round %d, filter %s, expert %d", round, f, e)
+              .isEqualTo(1_000 + expected[e]);
+        }
+      }
+    }
+  }
+
+  /**
+   * A filtered count reads a bounded number of sorted lists (four per expert holding a change),
+   * however many products changed: 50,000 changes cost one count what 50 do.
+   */
+  @Test
+  void aCountReadsAsManyListsForFiftyThousandChangesAsForFifty() {
+    LiveFilter f = new LiveFilter(null, 1.0, 100.0, false);
+    LiveFilter brand = new LiveFilter(new String[] {"hp", "acme"}, 1.0, 100.0, false);
+    long[] read = new long[2];
+    int[] sizes = {50, 50_000};
+    for (int s = 0; s < 2; s++) {
+      LiveMatchCounts live = new LiveMatchCounts();
+      java.util.Random random = new java.util.Random(3);
+      for (int i = 0; i < sizes[s]; i++) {
+        live.put(
+            "p" + i,
+            new FilterListing(new int[] {i % 8}, i % 2 == 0 ? "hp" : "acme", 10.0, true),
+            new FilterListing(
+                new int[] {random.nextInt(8)},
+                i % 2 == 0 ? "hp" : "acme",
+                random.nextDouble() * 200,
+                random.nextBoolean()));
+      }
+      long before = live.listsRead();
+      live.counts(new int[8], f);
+      live.counts(new int[8], brand);
+      read[s] = live.listsRead() - before;
+    }
+    assertThat(read[1]).isEqualTo(read[0]).isLessThanOrEqualTo(3L * 8 * 4);
+  }
+
+  private static FilterListing listing(java.util.Random random, String[] brands, double[] prices) {
+    int[] experts =
+        random.nextBoolean()
+            ? new int[] {random.nextInt(8)}
+            : new int[] {random.nextInt(8), random.nextInt(8)};
+    return new FilterListing(
+        experts,
+        brands[random.nextInt(4)],
+        random.nextInt(6) == 0 ? null : prices[random.nextInt(prices.length)],
+        random.nextBoolean());
+  }
 }
