@@ -72,8 +72,10 @@ final class QueryFailures implements Serializable {
 
   /**
    * {@code s} as one log line: control characters (U+0000–U+001F, U+007F–U+009F: line breaks, tabs,
-   * NUL, escape sequences) written as a backslash, "u" and four hex digits, so a query id cannot
-   * forge log lines or terminal output; at most {@value #MAX_LOGGED_CHARS} of its characters.
+   * NUL, escape sequences), the line and paragraph separators (U+2028, U+2029), format characters
+   * (bidirectional overrides and isolates such as U+202E, zero-width ones) and unpaired surrogates
+   * written as a backslash, "u" and four hex digits, so a query id can neither forge log lines nor
+   * reorder what a terminal shows; at most {@value #MAX_LOGGED_CHARS} of its characters.
    */
   static String printable(String s) {
     if (s == null) {
@@ -83,13 +85,28 @@ final class QueryFailures implements Serializable {
     StringBuilder b = new StringBuilder(kept.length() + 16);
     for (int i = 0; i < kept.length(); i++) {
       char c = kept.charAt(i);
-      if (Character.isISOControl(c)) {
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < kept.length()
+              && Character.isLowSurrogate(kept.charAt(i + 1));
+      if (paired) {
+        b.append(c).append(kept.charAt(++i));
+      } else if (escaped(c)) {
         b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);
       }
     }
     return kept.length() < s.length() ? b.append('…').toString() : b.toString();
+  }
+
+  private static boolean escaped(char c) {
+    int type = Character.getType(c);
+    return Character.isISOControl(c)
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.FORMAT
+        || type == Character.SURROGATE;
   }
 
   /** The dead letter of {@code q}, failed with {@code e}. */

@@ -25,4 +25,20 @@ class QueryFailuresTest {
 
     assertThat(logged).hasSize(QueryFailures.MAX_LOGGED_CHARS + 1).endsWith("…");
   }
+
+  /**
+   * Characters that reorder or split what a log viewer or terminal shows (a bidirectional override,
+   * isolates, the line and paragraph separators, a zero-width joiner, an unpaired surrogate) are
+   * escaped too; a surrogate pair (an emoji) is kept.
+   */
+  @Test
+  void aLoggedQueryIdCannotReorderOrSplitTheLine() {
+    String forged = "q-1\u202egnp.exe\u2066x\u2069\u2028INFO ok\u2029\u200d\ud800 \ud83d\ude00";
+
+    String logged = QueryFailures.printable(forged);
+
+    assertThat(logged)
+        .isEqualTo(
+            "q-1\\u202egnp.exe\\u2066x\\u2069\\u2028INFO ok\\u2029\\u200d\\ud800 \ud83d\ude00");
+  }
 }
