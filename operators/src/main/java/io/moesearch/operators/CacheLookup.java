@@ -620,7 +620,11 @@ public final class CacheLookup
         l1.put(full, storedLive);
         answer(q, storedLive, SearchResult.CACHE_L2, out, l2Latency);
         if (!fillsToL1) {
-          promote(text, q.query(), storedLive, ctx);
+          // Dated when it was computed (as L2 keeps it), not as re-dated here: a re-dated date
+          // holds
+          // only against the changes this subtask has received, and the hit path may hold one
+          // this subtask has not yet (a delete held up on its way here).
+          promote(text, q.query(), storedLive.datedAt(stored.createdAt()), ctx);
         }
         return;
       }
@@ -805,11 +809,14 @@ public final class CacheLookup
       release(fill, false, ctx, out);
       return;
     }
+    // L2 keeps the answer's computation date, not a re-dated one: it is promoted from there to
+    // the hit path, whose changes this subtask may not all have received (see query()).
+    CachedResult computed = r.datedAt(CatalogCoherence.cached(fill).createdAt());
     CachedResult stored = results.get(variant);
-    if (stored == null || stored.createdAt() < r.createdAt()) {
+    if (stored == null || stored.createdAt() < computed.createdAt()) {
       // Never replaced by an older or as old answer (a promotion of this entry, a duplicate fill):
       // rewriting it would restart its L2 lifetime, and a hot text would never be recomputed.
-      results.put(variant, r);
+      results.put(variant, computed);
     }
     if (fillsToL1) {
       l1.put(fill.text() + '\u0001' + variant, r);

@@ -75,6 +75,16 @@ public record CachedResult(
     return bytes;
   }
 
+  /**
+   * The same result dated {@code at}, earlier or later: its computation date where a date another
+   * instance re-dated ({@link #checkedAt}) must not travel.
+   */
+  public CachedResult datedAt(long at) {
+    return at == createdAt
+        ? this
+        : new CachedResult(version, items, experts, at, denseFloor, lexicalFloor, entryCut);
+  }
+
   /** The same result, known to reflect the catalogue as of {@code at}. */
   public CachedResult checkedAt(long at) {
     return new CachedResult(
