@@ -84,24 +84,7 @@ class LiveMatchCountsTest {
       truth.put(id, new FilterListing[] {a, now});
     }
     LiveFilter f = new LiveFilter(new String[] {"HP", " Acme "}, 2.0, 15.0, true);
-    int[] expected = new int[8];
-    for (FilterListing[] c : truth.values()) {
-      if (!java.util.Objects.equals(c[0], c[1])) {
-        for (int side = 0; side < 2; side++) {
-          if (c[side] != null && c[side].matches(f)) {
-            for (int e : c[side].experts()) {
-              expected[e] += side == 0 ? -1 : 1;
-            }
-          }
-        }
-      }
-    }
-    int[] base = new int[8];
-    java.util.Arrays.fill(base, 1_000);
-    int[] got = live.counts(base, f);
-    for (int e = 0; e < 8; e++) {
-      assertThat(got[e]).as("expert %d", e).isEqualTo(1_000 + expected[e]);
-    }
+    assertCountsAsAWalk(live, truth, f);
   }
 
   /**
@@ -135,26 +118,7 @@ class LiveMatchCountsTest {
         Double min = random.nextInt(3) == 0 ? null : prices[random.nextInt(prices.length)];
         Double max = random.nextInt(3) == 0 ? null : prices[random.nextInt(prices.length)];
         LiveFilter f = new LiveFilter(fb, min, max, random.nextBoolean());
-        int[] expected = new int[8];
-        for (FilterListing[] c : truth.values()) {
-          if (!java.util.Objects.equals(c[0], c[1])) {
-            for (int side = 0; side < 2; side++) {
-              if (c[side] != null && c[side].matches(f)) {
-                for (int e : c[side].experts()) {
-                  expected[e] += side == 0 ? -1 : 1;
-                }
-              }
-            }
-          }
-        }
-        int[] base = new int[8];
-        java.util.Arrays.fill(base, 1_000);
-        int[] got = live.counts(base, f);
-        for (int e = 0; e < 8; e++) {
-          assertThat(got[e])
-              .as("round %d, filter %s, expert %d", round, f, e)
-              .isEqualTo(1_000 + expected[e]);
-        }
+        assertCountsAsAWalk(live, truth, f);
       }
     }
   }
@@ -188,6 +152,30 @@ class LiveMatchCountsTest {
       read[s] = live.listsRead() - before;
     }
     assertThat(read[1]).isEqualTo(read[0]).isLessThanOrEqualTo(3L * 8 * 4);
+  }
+
+  /**
+   * Asserts that {@code live} counts {@code f} over 8 experts of 1,000 artifact matches each as a
+   * walk over every change in {@code truth} (id → artifact and live listing) would.
+   */
+  private static void assertCountsAsAWalk(
+      LiveMatchCounts live, java.util.Map<String, FilterListing[]> truth, LiveFilter f) {
+    int[] expected = new int[8];
+    java.util.Arrays.fill(expected, 1_000);
+    for (FilterListing[] c : truth.values()) {
+      if (!java.util.Objects.equals(c[0], c[1])) {
+        for (int side = 0; side < 2; side++) {
+          if (c[side] != null && c[side].matches(f)) {
+            for (int e : c[side].experts()) {
+              expected[e] += side == 0 ? -1 : 1;
+            }
+          }
+        }
+      }
+    }
+    int[] base = new int[8];
+    java.util.Arrays.fill(base, 1_000);
+    assertThat(live.counts(base, f)).as("filter %s", f).containsExactly(expected);
   }
 
   private static FilterListing listing(java.util.Random random, String[] brands, double[] prices) {
