@@ -27,6 +27,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -149,6 +150,7 @@ public record KafkaSettings(
     }
     validateClientProperties(props);
     validateProducer(props, deliveryGuarantee, transactionalIdPrefix, bootstrapServers);
+    validateConsumer(props, bootstrapServers);
     clientProperties = Collections.unmodifiableMap(props);
   }
 
@@ -326,8 +328,9 @@ public record KafkaSettings(
           ProducerConfig.TRANSACTIONAL_ID_CONFIG,
           transactionalIdPrefix + KafkaIO.RESULTS_TRANSACTION_SUFFIX + "-0-1");
     }
+    ProducerConfig config;
     try {
-      new ProducerConfig(p);
+      config = new ProducerConfig(p);
     } catch (ConfigException e) {
       StringBuilder set = new StringBuilder();
       for (String key : PRODUCER_COMBINATION) {
@@ -346,6 +349,83 @@ public record KafkaSettings(
               + set
               + ": the Kafka producer refuses this combination: "
               + e.getMessage(),
+          e);
+    }
+    // KafkaProducer's own check when it is constructed (in the running sink): an explicit delivery
+    // timeout must cover a batch's linger and one request.
+    if (props.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+      long delivery = config.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+      long needed =
+          config.getLong(ProducerConfig.LINGER_MS_CONFIG)
+              + config.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+      if (delivery < needed) {
+        throw new IllegalArgumentException(
+            PROPERTIES_PREFIX
+                + ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG
+                + " must be at least linger.ms + request.timeout.ms ("
+                + needed
+                + "), got "
+                + delivery);
+      }
+    }
+    // Every record the job writes must fit in a request and in the producer's buffer; a record
+    // that does not fails the sink, and its replay fails it again.
+    int maxRequest = config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    if (maxRequest < MIN_MAX_REQUEST_SIZE) {
+      throw new IllegalArgumentException(
+          PROPERTIES_PREFIX
+              + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
+              + " must be at least "
+              + MIN_MAX_REQUEST_SIZE
+              + " (the producer's default: results, cache fills and dead letters must fit), got "
+              + maxRequest);
+    }
+    long buffer = config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG);
+    if (buffer < maxRequest) {
+      throw new IllegalArgumentException(
+          PROPERTIES_PREFIX
+              + ProducerConfig.BUFFER_MEMORY_CONFIG
+              + " must be at least max.request.size ("
+              + maxRequest
+              + "), got "
+              + buffer);
+    }
+  }
+
+  /** The least {@code max.request.size}: the Kafka producer's default, 1 MiB. */
+  static final int MIN_MAX_REQUEST_SIZE = 1024 * 1024;
+
+  /**
+   * The Kafka consumer's own combined checks (for example {@code group.protocol=consumer} refuses
+   * {@code session.timeout.ms} and {@code partition.assignment.strategy}), run by its {@link
+   * ConsumerConfig} on the properties the sources' consumers get, so a combination it refuses fails
+   * at start-up instead of in the running source.
+   *
+   * @throws IllegalArgumentException naming {@code kafka.properties.*}
+   */
+  private static void validateConsumer(Map<String, String> props, String bootstrapServers) {
+    Properties p = new Properties();
+    ConsumerConfig.configDef()
+        .configKeys()
+        .forEach(
+            (k, key) -> {
+              // Only the consumer's own settings; classes may be on the cluster's class path only.
+              if (props.containsKey(k) && key.type != ConfigDef.Type.CLASS) {
+                p.setProperty(k, props.get(k));
+              }
+            });
+    p.keySet().removeIf(k -> k.toString().startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG));
+    p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.setProperty(
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.setProperty(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "moe-search-validation");
+    try {
+      new ConsumerConfig(p);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(
+          PROPERTIES_PREFIX + "*: the Kafka consumer refuses this combination: " + e.getMessage(),
           e);
     }
   }

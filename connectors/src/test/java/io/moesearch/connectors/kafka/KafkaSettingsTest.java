@@ -205,6 +205,39 @@ class KafkaSettingsTest {
         .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
   }
 
+  /**
+   * Checks the Kafka clients make only when the sink's producer or the source's consumer is
+   * constructed, in the running task (a restart loop), are made at start-up naming the setting.
+   */
+  @Test
+  void clientSettingsTheClientsRefuseWhenConstructedFailAtStartUp() {
+    assertThatThrownBy(() -> valid().property("delivery.timeout.ms", "1000").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "kafka.properties.delivery.timeout.ms must be at least linger.ms + request.timeout.ms");
+    assertThat(
+            valid()
+                .property("delivery.timeout.ms", "40000")
+                .property("request.timeout.ms", "30000")
+                .build()
+                .clientProperties())
+        .containsEntry("delivery.timeout.ms", "40000");
+    assertThatThrownBy(
+            () ->
+                valid()
+                    .property("group.protocol", "consumer")
+                    .property("session.timeout.ms", "45000")
+                    .build())
+        .hasMessageStartingWith("kafka.properties.*: the Kafka consumer refuses this combination")
+        .hasMessageContaining("session.timeout.ms");
+    assertThat(valid().property("group.protocol", "consumer").build().clientProperties())
+        .containsEntry("group.protocol", "consumer");
+    assertThatThrownBy(() -> valid().property("max.request.size", "1024").build())
+        .hasMessageStartingWith("kafka.properties.max.request.size must be at least 1048576");
+    assertThatThrownBy(() -> valid().property("buffer.memory", "1024").build())
+        .hasMessageStartingWith("kafka.properties.buffer.memory must be at least max.request.size");
+  }
+
   @Test
   void groupIdGuaranteeAndOffsetsMustBeSet() {
     assertThatThrownBy(() -> valid().groupId(" ").build()).hasMessage("kafka.group-id must be set");
