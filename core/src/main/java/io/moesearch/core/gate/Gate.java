@@ -12,7 +12,10 @@ public final class Gate {
   private final int dimension;
 
   /**
-   * @param weights one row per expert, all of the same dimension; copied
+   * @param weights one row per expert, all of the same dimension, every weight finite; copied
+   * @throws IllegalArgumentException on no experts, rows of different dimensions, or a weight that
+   *     is NaN or infinite (a training run that diverged: such a gate routes every query to the
+   *     first experts by id, so it is never built, written or swapped in)
    */
   public Gate(float[][] weights) {
     if (weights == null || weights.length == 0) {
@@ -22,6 +25,12 @@ public final class Gate {
     this.weights = new float[weights.length][];
     for (int e = 0; e < weights.length; e++) {
       Vectors.checkDimension(weights[e], dimension, "gate row " + e);
+      for (int d = 0; d < dimension; d++) {
+        if (!Float.isFinite(weights[e][d])) {
+          throw new IllegalArgumentException(
+              "gate weight [" + e + "][" + d + "] is not finite: " + weights[e][d]);
+        }
+      }
       this.weights[e] = weights[e].clone();
     }
   }

@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 class GateTest {
   private final Gate gate = new Gate(new float[][] {{1, 0}, {0, 1}, {-1, 0}});
 
+  /** A diverged training run's weights never make a gate (it would route by expert id alone). */
+  @Test
+  void aWeightThatIsNotFiniteIsRefused() {
+    assertThatThrownBy(() -> new Gate(new float[][] {{1, 0}, {Float.NaN, 1}}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[1][0]");
+    assertThatThrownBy(() -> new Gate(new float[][] {{Float.POSITIVE_INFINITY, 0}}))
+        .hasMessageContaining("not finite");
+  }
+
   @Test
   void probabilitiesAreASoftmaxOfLogitsOverTemperature() {
     double[] p = gate.probabilities(new float[] {1, 0}, 1.0);

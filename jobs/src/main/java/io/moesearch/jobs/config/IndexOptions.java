@@ -34,7 +34,12 @@ public final class IndexOptions {
   public static final ConfigOption<Long> SEED = longInt("index.seed", 42, "Gate training seed.");
 
   public static final ConfigOption<Double> TEMPERATURE =
-      number("index.temperature", 0.05, "Gate temperature used for boundary replication.");
+      doubleIn(
+          "index.temperature",
+          0.05,
+          0.001,
+          100,
+          "Gate temperature used for boundary replication (0.001..100).");
 
   public static final ConfigOption<Double> REPLICATION_RATIO =
       number(

@@ -13,7 +13,12 @@ public final class RoutingOptions {
   private RoutingOptions() {}
 
   public static final ConfigOption<Double> TEMPERATURE =
-      number("routing.temperature", 0.05, "Gate softmax temperature at serving time.");
+      doubleIn(
+          "routing.temperature",
+          0.05,
+          0.001,
+          100,
+          "Gate softmax temperature at serving time (0.001..100: below, the logits overflow).");
 
   public static final ConfigOption<Double> ACTIVATION =
       number("routing.activation", 0.9, "Cumulative gate probability the experts must reach.");
@@ -75,7 +80,12 @@ public final class RoutingOptions {
       number("routing.update-learning-rate", 0.0003, "Gate re-learning: Adam step size.");
 
   public static final ConfigOption<Double> UPDATE_L2 =
-      number("routing.update-l2", 0.001, "Pull of the re-learned gate towards the current one.");
+      doubleIn(
+          "routing.update-l2",
+          0.001,
+          0,
+          1000,
+          "Pull of the re-learned gate towards the current one (0..1000: above, training diverges).");
 
   public static final ConfigOption<Long> UPDATE_SEED =
       longInt("routing.update-seed", 17, "Gate re-learning seed.");

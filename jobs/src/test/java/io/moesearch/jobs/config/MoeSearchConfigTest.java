@@ -102,6 +102,26 @@ class MoeSearchConfigTest {
         .hasMessageContaining("job.paralelism");
   }
 
+  /**
+   * Values each check alone would pass but that break the work they feed fail at load: a gate
+   * temperature so small that training's logits overflow (a gate of NaN weights), an L2 pull so
+   * large that training diverges, an L1 byte bound per entry above the cache's int weights.
+   */
+  @Test
+  void valuesThatBreakTheirUseFailAtLoadNamingTheSetting() {
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.temperature", "1e-310")))
+        .hasMessageContaining("routing.temperature");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.temperature", "0")))
+        .hasMessageContaining("index.temperature");
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.update-l2", "1e308")))
+        .hasMessageContaining("routing.update-l2");
+    assertThatThrownBy(
+            () ->
+                MoeSearchConfig.defaultsWith(
+                    Map.of("cache.l1-max-entries", "10", "cache.l1-max-bytes", "1125899906842624")))
+        .hasMessageContaining("cache.l1-max-bytes / cache.l1-max-entries");
+  }
+
   @Test
   void badValuesFailAtLoadNamingTheSetting() {
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("index.experts", "many")))
