@@ -53,17 +53,28 @@ public final class FillSigner implements Serializable {
     this.key = key.clone();
   }
 
+  /** The largest key file read: a key is a few hundred hex digits at most. */
+  static final long MAX_KEY_FILE_BYTES = 64 * 1024;
+
   /**
    * Reads the key file (hex digits), first creating it with a random key and owner-only permissions
    * when it does not exist and {@code create} is set.
    *
-   * @throws IllegalArgumentException if the file is missing (and not created), unreadable, not hex
-   *     or too short
+   * @throws IllegalArgumentException if the file is missing (and not created), not a regular file,
+   *     larger than {@link #MAX_KEY_FILE_BYTES}, unreadable, not hex or too short
    */
   public static FillSigner fromKeyFile(Path file, boolean create) {
     try {
       if (create && !Files.exists(file)) {
         writeNewKey(file);
+      }
+      if (!Files.isRegularFile(file)) {
+        // A device (/dev/zero) would be read for ever, a directory or FIFO not at all.
+        throw new IllegalArgumentException("not a regular file");
+      }
+      if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+        throw new IllegalArgumentException(
+            "larger than " + MAX_KEY_FILE_BYTES + " bytes: not a key file");
       }
       String hex = Files.readString(file, StandardCharsets.US_ASCII).replaceAll("\\s+", "");
       return new FillSigner(HexFormat.of().parseHex(hex));
