@@ -122,6 +122,9 @@ final class DemoCommand extends CliCommand {
     atLeast("--rate", rateOption, 0);
     atLeast("--results", results, 0);
     atLeast("--repeat", repeatOption, 0);
+    if (queriesOption != null) {
+      atLeast("--queries", queriesOption, 1); // before the index is built, not after
+    }
     IndexArtifact artifact = ensureIndex(config);
     List<String> texts =
         new ArrayList<>(
