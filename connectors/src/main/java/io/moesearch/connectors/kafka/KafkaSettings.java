@@ -351,6 +351,20 @@ public record KafkaSettings(
               + e.getMessage(),
           e);
     }
+    if (guarantee != DeliveryGuarantee.NONE && "0".equals(props.get(ProducerConfig.ACKS_CONFIG))) {
+      // The producer would not wait for the broker: a checkpoint's flush would not make the answers
+      // durable, and records lost in a broker failure would be counted as delivered.
+      throw new IllegalArgumentException(
+          DELIVERY_GUARANTEE
+              + " "
+              + guarantee.name().toLowerCase(Locale.ROOT).replace('_', '-')
+              + " with "
+              + PROPERTIES_PREFIX
+              + "acks=0: the broker's acknowledgement is what the guarantee rests on; use acks=1 or"
+              + " all, or "
+              + DELIVERY_GUARANTEE
+              + " none");
+    }
     // KafkaProducer's own check when it is constructed (in the running sink): an explicit delivery
     // timeout must cover a batch's linger and one request.
     if (props.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {

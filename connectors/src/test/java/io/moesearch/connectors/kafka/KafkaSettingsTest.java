@@ -232,6 +232,16 @@ class KafkaSettingsTest {
         .hasMessageContaining("session.timeout.ms");
     assertThat(valid().property("group.protocol", "consumer").build().clientProperties())
         .containsEntry("group.protocol", "consumer");
+    assertThatThrownBy(() -> valid().property("acks", "0").build())
+        .hasMessageStartingWith(
+            "kafka.delivery-guarantee at-least-once with kafka.properties.acks=0");
+    assertThat(
+            valid()
+                .deliveryGuarantee(DeliveryGuarantee.NONE)
+                .property("acks", "0")
+                .build()
+                .clientProperties())
+        .containsEntry("acks", "0");
     assertThatThrownBy(() -> valid().property("max.request.size", "1024").build())
         .hasMessageStartingWith("kafka.properties.max.request.size must be at least 1048576");
     assertThatThrownBy(() -> valid().property("buffer.memory", "1024").build())
