@@ -44,16 +44,6 @@ public record CacheSettings(
   public CacheSettings {
     range(l1MaxEntries, 1L << 40, "cache.l1-max-entries");
     range(l1MaxBytes, 1L << 50, "cache.l1-max-bytes");
-    if (l1MaxBytes / l1MaxEntries > Integer.MAX_VALUE) {
-      // The entry bound weighs each entry at least l1MaxBytes / l1MaxEntries, an int weight.
-      throw new IllegalArgumentException(
-          "cache.l1-max-bytes / cache.l1-max-entries must be at most "
-              + Integer.MAX_VALUE
-              + " bytes an entry, got "
-              + l1MaxBytes
-              + " / "
-              + l1MaxEntries);
-    }
     range(l1TtlMillis, MAX_TTL_MILLIS, "cache.l1-ttl-ms");
     range(l2TtlMillis, MAX_TTL_MILLIS, "cache.l2-ttl-ms");
     range(l3TtlMillis, MAX_TTL_MILLIS, "cache.l3-ttl-ms");

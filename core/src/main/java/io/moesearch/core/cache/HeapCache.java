@@ -52,16 +52,23 @@ public final class HeapCache<V extends Versioned> {
     if (bytes == null) {
       throw new IllegalArgumentException("a size estimate is required");
     }
-    long minWeight = Math.max(1, (maxBytes + maxEntries - 1) / maxEntries);
+    // The entry bound: every entry weighs at least maxBytes / maxEntries. Caffeine's weights are
+    // ints, so weights are counted in units of `unit` bytes, enough for that least weight to fit
+    // (a byte bound of 2^50 over 10 entries would otherwise be clipped and keep ~2^19 entries).
+    long perEntry = Math.max(1, Math.ceilDiv(maxBytes, maxEntries));
+    long unit = Math.max(1, Math.ceilDiv(perEntry, 1L << 30));
+    long minWeight = Math.max(1, Math.ceilDiv(perEntry, unit));
     cache =
         Caffeine.newBuilder()
-            .maximumWeight(maxBytes)
+            .maximumWeight(Math.max(1, maxBytes / unit))
             .<String, V>weigher(
                 (k, v) ->
                     (int)
                         Math.min(
                             Integer.MAX_VALUE,
-                            Math.max(minWeight, stringBytes(k) + bytes.applyAsLong(v))))
+                            Math.max(
+                                minWeight,
+                                Math.ceilDiv(stringBytes(k) + bytes.applyAsLong(v), unit))))
             .expireAfter(Expiry.<String, V>writing((k, v) -> ttl))
             .ticker(ticker)
             .build();

@@ -94,6 +94,20 @@ class CacheCoreTest {
   }
 
   /**
+   * The entry bound holds whatever the byte bound: with 2^50 bytes over 10 entries each entry's
+   * least weight exceeds an int (it was clipped, and about 2^19 entries were kept).
+   */
+  @Test
+  void theEntryBoundHoldsUnderAByteBoundBeyondIntWeights() {
+    HeapCache<Entry> cache = new HeapCache<>(10, 1L << 50, Duration.ofMinutes(1), e -> 64);
+    for (int i = 0; i < 10_000; i++) {
+      cache.put("k" + i, new Entry("v", "x"));
+    }
+    cache.cleanUp();
+    assertThat(cache.size()).isLessThanOrEqualTo(20);
+  }
+
+  /**
    * Large values are bounded by their estimated bytes long before the entry count: 1,000 values of
    * about 100 kB under a 1 MB bound leave at most about ten, while small values fill the count.
    */

@@ -105,7 +105,7 @@ class MoeSearchConfigTest {
   /**
    * Values each check alone would pass but that break the work they feed fail at load: a gate
    * temperature so small that training's logits overflow (a gate of NaN weights), an L2 pull so
-   * large that training diverges, an L1 byte bound per entry above the cache's int weights.
+   * large that training diverges.
    */
   @Test
   void valuesThatBreakTheirUseFailAtLoadNamingTheSetting() {
@@ -115,11 +115,6 @@ class MoeSearchConfigTest {
         .hasMessageContaining("index.temperature");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("routing.update-l2", "1e308")))
         .hasMessageContaining("routing.update-l2");
-    assertThatThrownBy(
-            () ->
-                MoeSearchConfig.defaultsWith(
-                    Map.of("cache.l1-max-entries", "10", "cache.l1-max-bytes", "1125899906842624")))
-        .hasMessageContaining("cache.l1-max-bytes / cache.l1-max-entries");
   }
 
   @Test
