@@ -152,11 +152,13 @@ public record SearchResult(
    * True when no product matches the query: the filters exclude every product, or (for a query
    * without filters) the BM25 branch finds nothing and no candidate reaches the job's {@code
    * ranking.min-similarity}. Such a result has no items; on the wire it is {@code "no_match":
-   * true}.
+   * true}. An answer that searched nothing or not every expert ({@code degraded: overloaded}, or
+   * {@link #partial}: failed or cut short) says nothing about matches: {@code false}, items empty
+   * or not (a client must not show "no results" for "ask again").
    */
   @JsonProperty("no_match")
   public boolean noMatch() {
-    return items.length == 0;
+    return items.length == 0 && !partial && !OVERLOADED.equals(degraded);
   }
 
   @JsonIgnore // written by answeredExpertsOnWire()

@@ -67,6 +67,56 @@ class MessageRecordsTest {
         .hasMessageContaining("cache");
   }
 
+  /**
+   * {@code no_match} says the search found nothing, never that it did not search: an answer turned
+   * away ({@code overloaded}) or partial (failed, cut short) has no items but no {@code no_match}.
+   */
+  @Test
+  void noMatchOnlyWhenEveryExpertWasSearched() {
+    RankedItem[] none = new RankedItem[0];
+    int[] experts = {3};
+    assertThat(
+            new SearchResult("q", "t", none, experts, "v", StageLatency.ZERO, "miss", 0, 0)
+                .noMatch())
+        .isTrue();
+    assertThat(
+            new SearchResult(
+                    "q", "t", none, experts, "v", StageLatency.ZERO, "miss", 0, 0, true, new int[0])
+                .noMatch())
+        .as("partial")
+        .isFalse();
+    assertThat(
+            new SearchResult(
+                    "q",
+                    "t",
+                    none,
+                    experts,
+                    "v",
+                    StageLatency.ZERO,
+                    "miss",
+                    0,
+                    0,
+                    false,
+                    new int[0],
+                    SearchResult.OVERLOADED)
+                .noMatch())
+        .as("overloaded")
+        .isFalse();
+    assertThat(
+            new SearchResult(
+                    "q",
+                    "t",
+                    new RankedItem[] {new RankedItem("p", "t", 1f)},
+                    experts,
+                    "v",
+                    StageLatency.ZERO,
+                    "miss",
+                    0,
+                    0)
+                .noMatch())
+        .isFalse();
+  }
+
   @Test
   void deadLetterValidatesAndDecodesPayload() {
     assertThatThrownBy(() -> new DeadLetter("t", 0, 0, "p", "latin1", "r", 0))
