@@ -36,17 +36,7 @@ class CacheHitsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    harness =
-        Harnesses.withoutGenericTypes(
-            new BroadcastOperatorTestHarness<>(
-                new CoBroadcastWithNonKeyedOperator<>(
-                    new CacheHits(VERSION, "model-a", SETTINGS, null, null, 0),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
-                128,
-                1,
-                0));
-    harness.setup();
-    harness.open();
+    harness = Harnesses.cacheHits(new CacheHits(VERSION, "model-a", SETTINGS, null, null, 0));
   }
 
   @AfterEach

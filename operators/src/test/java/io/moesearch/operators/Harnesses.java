@@ -1,5 +1,6 @@
 package io.moesearch.operators;
 
+import io.moesearch.connectors.message.SearchResult;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,5 +42,24 @@ final class Harnesses {
             1,
             1,
             0));
+  }
+
+  /**
+   * An open harness of {@code hits} (queries and fills, and the catalogue changes broadcast)
+   * without generic types.
+   */
+  static BroadcastOperatorTestHarness<CacheInput, CatalogChange, SearchResult> cacheHits(
+      CacheHits hits) throws Exception {
+    var h =
+        withoutGenericTypes(
+            new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(
+                    hits, List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+                128,
+                1,
+                0));
+    h.setup();
+    h.open();
+    return h;
   }
 }

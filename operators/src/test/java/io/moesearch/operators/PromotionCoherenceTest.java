@@ -12,7 +12,6 @@ import io.moesearch.core.live.UpsertSignature;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -38,17 +37,7 @@ class PromotionCoherenceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    hits =
-        Harnesses.withoutGenericTypes(
-            new BroadcastOperatorTestHarness<>(
-                new CoBroadcastWithNonKeyedOperator<>(
-                    new CacheHits(VERSION, "model-a", SETTINGS, null, null, 0),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
-                128,
-                1,
-                0));
-    hits.setup();
-    hits.open();
+    hits = Harnesses.cacheHits(new CacheHits(VERSION, "model-a", SETTINGS, null, null, 0));
     lookup =
         Harnesses.withoutGenericTypes(
             new KeyedBroadcastOperatorTestHarness<>(
