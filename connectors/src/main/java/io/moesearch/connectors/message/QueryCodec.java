@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
 import java.io.Serial;
 import java.io.Serializable;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -261,7 +260,7 @@ public final class QueryCodec implements Serializable {
           "top_k must be an integer between " + range + ", got " + StrictJson.typeOf(node));
     }
     if (!node.isIntegralNumber()) {
-      throw new IllegalArgumentException("top_k must be an integer, got " + numberText(node));
+      throw new IllegalArgumentException("top_k must be an integer, got " + node.asText());
     }
     BigInteger value = node.bigIntegerValue();
     if (value.compareTo(BigInteger.valueOf(SearchQuery.MIN_TOP_K)) < 0
@@ -404,31 +403,12 @@ public final class QueryCodec implements Serializable {
       throw new IllegalArgumentException(
           field + " must be a number from 0 to " + Double.MAX_VALUE + ", got one out of range");
     }
-    if (value < 0 || (node.isBigDecimal() && node.decimalValue().signum() < 0)) {
-      throw new IllegalArgumentException(field + " must be >= 0, got " + numberText(node));
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0, got " + node.asText());
     }
-    if (node.isBigDecimal()) {
-      // The nearest double may lie on the other side of the bound written (price_max
-      // 9.99999999999999999 is 10.0 as a double, and would admit a price of 10): a lower bound
-      // rounds up, an upper bound down, so the filter never admits a price the client excluded.
-      BigDecimal written = node.decimalValue();
-      int side = new BigDecimal(value).compareTo(written);
-      boolean lower = field.endsWith("price_min");
-      if (lower && side < 0) {
-        value = Math.nextUp(value);
-      } else if (!lower && side > 0) {
-        value = Math.nextDown(value);
-      }
-    }
-    return value + 0.0; // -0.0 as 0.0
-  }
-
-  /**
-   * A number as error messages quote it: a fraction or exponent as its nearest double (the mapper
-   * keeps them exact, see {@link #price}), so {@code 1e1} reads "10.0".
-   */
-  private static String numberText(JsonNode node) {
-    return node.isBigDecimal() ? String.valueOf(node.doubleValue()) : node.asText();
+    // The nearest double, as the catalogue's prices are read (a bound of 9.99 matches a product
+    // priced 9.99); -0.0 as 0.0, one cache variant.
+    return value + 0.0;
   }
 
   /** Rejects strings with an unpaired surrogate: they have no UTF-8 form (keys, results). */
@@ -446,7 +426,7 @@ public final class QueryCodec implements Serializable {
   }
 
   private static String describeValue(JsonNode node) {
-    return node.isValueNode() && !node.isTextual() ? numberText(node) : StrictJson.typeOf(node);
+    return node.isValueNode() && !node.isTextual() ? node.asText() : StrictJson.typeOf(node);
   }
 
   private static String describe(JacksonException e) {
@@ -480,7 +460,7 @@ public final class QueryCodec implements Serializable {
   private ObjectMapper mapper() {
     ObjectMapper m = mapper;
     if (m == null) {
-      m = StrictJson.newMapper(true); // price bounds as written: see price()
+      m = StrictJson.newMapper();
       mapper = m;
     }
     return m;

@@ -16,15 +16,6 @@ final class StrictJson {
   private StrictJson() {}
 
   static JsonMapper newMapper() {
-    return newMapper(false);
-  }
-
-  /**
-   * @param exactDecimals read numbers with a fraction or exponent as written ({@link
-   *     JsonNode#decimalValue}), not rounded to the nearest double: for bounds that must not round
-   *     across a value (a price filter)
-   */
-  static JsonMapper newMapper(boolean exactDecimals) {
     JsonFactory factory =
         JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -33,7 +24,6 @@ final class StrictJson {
             .build();
     return JsonMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, exactDecimals)
         .build();
   }
 
