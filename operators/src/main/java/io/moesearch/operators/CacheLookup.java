@@ -622,8 +622,8 @@ public final class CacheLookup
         if (!fillsToL1) {
           // Dated when it was computed (as L2 keeps it), not as re-dated here: a re-dated date
           // holds
-          // only against the changes this subtask has received, and the hit path may hold one
-          // this subtask has not yet (a delete held up on its way here).
+          // only against the changes this subtask has received, and the hit path may hold one this
+          // subtask has not yet (a delete held up on its way here).
           promote(text, q.query(), storedLive.datedAt(stored.createdAt()), ctx);
         }
         return;

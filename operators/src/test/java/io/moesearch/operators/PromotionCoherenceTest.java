@@ -103,10 +103,10 @@ class PromotionCoherenceTest {
    * apply subtasks. The delete of p2 (subtask 1, idle before) reaches the hit path at once and is
    * recorded there at its stamp; on its way to the lookup it is held up (the case the late-change
    * rule is for). The lookup, which has heard only from subtask 0 lately, serves its L2 answer
-   * (allowed: the delete has not reached it) and re-dates and promotes it past the delete's stamp.
-   * The hit path takes the promotion: the delete it already holds is older than the promotion's
-   * window. The delete then reaches the lookup too; the hit path kept serving p2 from L1 until the
-   * entry expired (found by an attack review).
+   * (allowed: the delete has not reached it), re-dated past the delete's stamp in its own L1, and
+   * promotes it dated at its computation, so the hit path, which holds the delete, drops it. (A
+   * promotion carrying the re-dated date was taken, and p2 served from L1 until the entry expired;
+   * found by an attack review.)
    */
   @Test
   void aPromotionDoesNotBringADeletedProductBackToTheHitPath() throws Exception {

@@ -76,8 +76,9 @@ public record CachedResult(
   }
 
   /**
-   * The same result dated {@code at}, earlier or later: its computation date where a date another
-   * instance re-dated ({@link #checkedAt}) must not travel.
+   * The same result dated {@code at}, earlier or later (unlike {@link #checkedAt}, which never
+   * moves the date back): used to restore its computation date before it leaves the task that
+   * re-dated it, since a re-dated date holds only against the changes that task has received.
    */
   public CachedResult datedAt(long at) {
     return at == createdAt

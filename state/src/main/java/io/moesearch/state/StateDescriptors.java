@@ -41,9 +41,10 @@ public final class StateDescriptors {
   public static final String IN_FLIGHT = "in-flight";
 
   /**
-   * Query cache coalescing, the layout before 2026-12-06: queries waiting for an identical query's
-   * result, keyed by variant, query id and acceptance time; only read (to answer such waiters
-   * restored from a savepoint of a build before), never written.
+   * Query cache coalescing, the layout of builds up to {@code 9d13c10} (before {@code
+   * coalesced-waiter-queue}): queries waiting for an identical query's result, keyed by variant,
+   * query id and acceptance time; only read (to answer such waiters restored from a savepoint of a
+   * build before), never written.
    */
   public static final String COALESCED_WAITERS = "coalesced-waiters";
 
@@ -165,9 +166,9 @@ public final class StateDescriptors {
 
   /**
    * Queries waiting for an in-flight identical query, by query variant, query id and acceptance
-   * time: the layout before 2026-12-06, read only to answer waiters restored from a savepoint of a
-   * build before (taking one variant's waiters scanned every waiter of the text). No TTL: emptied
-   * as those waits end.
+   * time: the layout of builds up to {@code 9d13c10}, read only to answer waiters restored from a
+   * savepoint of such a build (taking one variant's waiters scanned every waiter of the text). No
+   * TTL: emptied as those waits end.
    */
   public static <Q> MapStateDescriptor<String, Q> coalescedWaiters(Class<Q> query) {
     return new MapStateDescriptor<>(COALESCED_WAITERS, Types.STRING, TypeInformation.of(query));

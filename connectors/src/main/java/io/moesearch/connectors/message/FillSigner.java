@@ -68,6 +68,9 @@ public final class FillSigner implements Serializable {
       if (create && !Files.exists(file)) {
         writeNewKey(file);
       }
+      if (!Files.exists(file)) {
+        throw new IllegalArgumentException("does not exist");
+      }
       if (!Files.isRegularFile(file)) {
         // A device (/dev/zero) would be read for ever, a directory or FIFO not at all.
         throw new IllegalArgumentException("not a regular file");

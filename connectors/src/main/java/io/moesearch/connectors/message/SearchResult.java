@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param queryId id of the answered query, non-blank
  * @param text query text as searched, non-null
  * @param items ranked items, best first, no {@code null} elements; empty when nothing matches
- *     ({@link #noMatch()})
+ *     ({@link #noMatch()}), and on an answer turned away or one that could not be routed or merged
  * @param experts ids of the experts the query was routed to
  * @param indexVersion version of the index that served the query, non-null
  * @param latency per-stage latency
@@ -152,9 +152,11 @@ public record SearchResult(
    * True when no product matches the query: the filters exclude every product, or (for a query
    * without filters) the BM25 branch finds nothing and no candidate reaches the job's {@code
    * ranking.min-similarity}. Such a result has no items; on the wire it is {@code "no_match":
-   * true}. An answer that searched nothing or not every expert ({@code degraded: overloaded}, or
-   * {@link #partial}: failed or cut short) says nothing about matches: {@code false}, items empty
-   * or not (a client must not show "no results" for "ask again").
+   * true}. An answer turned away ({@code degraded: overloaded}, not searched) or cut short ({@link
+   * #partial}: an expert or the lexical branch missing) says nothing about matches: {@code false},
+   * items empty or not (a client must not show "no results" for "ask again"); a degraded answer
+   * that searched ({@code fewer_experts}, {@code fewer_candidates}, {@code fast_path}) and found
+   * nothing says {@code true}.
    */
   @JsonProperty("no_match")
   public boolean noMatch() {

@@ -69,7 +69,8 @@ class MessageRecordsTest {
 
   /**
    * {@code no_match} says the search found nothing, never that it did not search: an answer turned
-   * away ({@code overloaded}) or partial (failed, cut short) has no items but no {@code no_match}.
+   * away ({@code overloaded}) or partial (failed, cut short) may have no items, and has no {@code
+   * no_match}.
    */
   @Test
   void noMatchOnlyWhenEveryExpertWasSearched() {

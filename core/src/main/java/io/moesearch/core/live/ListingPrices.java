@@ -7,9 +7,9 @@ import java.util.Map;
 /**
  * A signed multiset of filter listings ({@link FilterListing}): per expert, the prices of the
  * listings counted in ({@code +1}) and out ({@code -1}), in stock and out of stock apart, each kept
- * sorted, so the net count of a price range in one expert is four binary searches, whatever the
- * number of listings. {@link LiveMatchCounts} keeps one for every changed product and one per
- * brand. Not thread-safe.
+ * sorted, so the net count of a price range in one expert reads at most four lists, two binary
+ * searches each, whatever the number of listings. {@link LiveMatchCounts} keeps one for every
+ * changed product and one per brand. Not thread-safe.
  */
 final class ListingPrices {
   /**

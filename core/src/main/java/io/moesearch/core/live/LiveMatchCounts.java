@@ -17,10 +17,10 @@ import java.util.Set;
  * one not at all.
  *
  * <p>Cost: the changed listings are kept per expert in sorted price lists ({@link ListingPrices}),
- * all of them and per brand, so a filter is counted with four binary searches per expert holding a
- * change (per brand it names, for a brand filter), however many products changed since the
- * artifact; a change costs one insertion per expert it lists. (It walked every change for every
- * filtered query: 18 ms a query at 200,000 changes, found in review.) Not thread-safe.
+ * all of them and per brand, so a filter is counted by reading at most four sorted lists per expert
+ * holding a change (two under {@code in_stock}; per brand it names, for a brand filter), two binary
+ * searches each, however many products changed since the artifact; a change costs one insertion per
+ * expert it lists. Not thread-safe.
  */
 public final class LiveMatchCounts {
   /**

@@ -18,7 +18,7 @@ public final class RoutingOptions {
           0.05,
           0.001,
           100,
-          "Gate softmax temperature at serving time (0.001..100: below, the logits overflow).");
+          "Gate softmax temperature at serving time and in routing update training (0.001..100).");
 
   public static final ConfigOption<Double> ACTIVATION =
       number("routing.activation", 0.9, "Cumulative gate probability the experts must reach.");
