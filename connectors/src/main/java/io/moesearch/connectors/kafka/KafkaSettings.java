@@ -23,6 +23,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -391,23 +392,28 @@ public record KafkaSettings(
               + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
               + " must be at least "
               + MIN_MAX_REQUEST_SIZE
-              + " (the producer's default: results, cache fills and dead letters must fit), got "
+              + " (the largest result or cache fill the job writes is under 960 KiB, with its key and"
+              + " headers), got "
               + maxRequest);
     }
     long buffer = config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG);
-    if (buffer < maxRequest) {
+    if (buffer < MIN_MAX_REQUEST_SIZE) {
       throw new IllegalArgumentException(
           PROPERTIES_PREFIX
               + ProducerConfig.BUFFER_MEMORY_CONFIG
-              + " must be at least max.request.size ("
-              + maxRequest
-              + "), got "
+              + " must be at least "
+              + MIN_MAX_REQUEST_SIZE
+              + " (a record the job writes must fit in it), got "
               + buffer);
     }
   }
 
-  /** The least {@code max.request.size}: the Kafka producer's default, 1 MiB. */
-  static final int MIN_MAX_REQUEST_SIZE = 1024 * 1024;
+  /**
+   * The least {@code max.request.size} and {@code buffer.memory}: the largest record the job writes
+   * (a result or cache fill, under 1 MiB less 64 KiB whatever its inputs: {@code OutputBoundsTest})
+   * with its key, headers and framing; 1,000,000 bytes, as services such as Azure Event Hubs ask.
+   */
+  static final int MIN_MAX_REQUEST_SIZE = 1_000_000;
 
   /**
    * The Kafka consumer's own combined checks (for example {@code group.protocol=consumer} refuses
@@ -437,7 +443,8 @@ public record KafkaSettings(
     p.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "moe-search-validation");
     try {
       new ConsumerConfig(p);
-    } catch (ConfigException e) {
+    } catch (
+        KafkaException e) { // ConfigException, InvalidConfigurationException (group.instance.id)
       throw new IllegalArgumentException(
           PROPERTIES_PREFIX + "*: the Kafka consumer refuses this combination: " + e.getMessage(),
           e);

@@ -243,9 +243,15 @@ class KafkaSettingsTest {
                 .clientProperties())
         .containsEntry("acks", "0");
     assertThatThrownBy(() -> valid().property("max.request.size", "1024").build())
-        .hasMessageStartingWith("kafka.properties.max.request.size must be at least 1048576");
+        .hasMessageStartingWith("kafka.properties.max.request.size must be at least 1000000");
     assertThatThrownBy(() -> valid().property("buffer.memory", "1024").build())
-        .hasMessageStartingWith("kafka.properties.buffer.memory must be at least max.request.size");
+        .hasMessageStartingWith("kafka.properties.buffer.memory must be at least 1000000");
+    // Common settings stay accepted: an Event Hubs request size, a large-message request size
+    // above the default buffer.
+    assertThat(valid().property("max.request.size", "1000000").build().clientProperties())
+        .containsEntry("max.request.size", "1000000");
+    assertThat(valid().property("max.request.size", "52428800").build().clientProperties())
+        .containsEntry("max.request.size", "52428800");
   }
 
   @Test
