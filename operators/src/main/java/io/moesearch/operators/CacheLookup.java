@@ -290,6 +290,13 @@ public final class CacheLookup
    */
   private transient MapState<String, AcceptedQuery> restoredWaiters;
 
+  /**
+   * Until when (wall clock) {@link #restoredWaiters} may hold waiters: every restored wait ends by
+   * its in-flight timer within {@code cache.coalesce-wait-ms} of the restore; a minute of margin
+   * for clocks. After it, a take reads no more than its own variant's waiters.
+   */
+  private transient long restoredWaitersUntil;
+
   private transient Counter uncoalesced;
 
   private transient Counter l1Hits;
@@ -426,6 +433,7 @@ public final class CacheLookup
     waiterCounts = getRuntimeContext().getMapState(StateDescriptors.coalescedWaiterCounts());
     restoredWaiters =
         getRuntimeContext().getMapState(StateDescriptors.coalescedWaiters(AcceptedQuery.class));
+    restoredWaitersUntil = System.currentTimeMillis() + settings.coalesceWaitMillis() + 60_000;
     var metrics = getRuntimeContext().getMetricGroup().addGroup("cache");
     l1Hits = metrics.counter("l1Hits");
     l2Hits = metrics.counter("l2Hits");
@@ -1019,7 +1027,7 @@ public final class CacheLookup
       }
       waiterCounts.remove(variant);
     }
-    if (!restoredWaiters.isEmpty()) {
+    if (System.currentTimeMillis() < restoredWaitersUntil && !restoredWaiters.isEmpty()) {
       String prefix = variant + SEP;
       List<String> keys = new ArrayList<>();
       for (Map.Entry<String, AcceptedQuery> e : restoredWaiters.entries()) {

@@ -373,38 +373,36 @@ public record KafkaSettings(
       long needed =
           config.getLong(ProducerConfig.LINGER_MS_CONFIG)
               + config.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
-      if (delivery < needed) {
-        throw new IllegalArgumentException(
-            PROPERTIES_PREFIX
-                + ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG
-                + " must be at least linger.ms + request.timeout.ms ("
-                + needed
-                + "), got "
-                + delivery);
-      }
+      requireAtLeast(
+          ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+          delivery,
+          needed,
+          "linger.ms + request.timeout.ms (" + needed + ")");
     }
     // Every record the job writes must fit in a request and in the producer's buffer; a record
     // that does not fails the sink, and its replay fails it again.
-    int maxRequest = config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-    if (maxRequest < MIN_MAX_REQUEST_SIZE) {
+    requireAtLeast(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        config.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        MIN_MAX_REQUEST_SIZE,
+        MIN_MAX_REQUEST_SIZE
+            + " (the largest result or cache fill the job writes is under 960 KiB, with its key"
+            + " and headers)");
+    requireAtLeast(
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG),
+        MIN_MAX_REQUEST_SIZE,
+        MIN_MAX_REQUEST_SIZE + " (a record the job writes must fit in it)");
+  }
+
+  /**
+   * @throws IllegalArgumentException "kafka.properties.{@code key} must be at least {@code least},
+   *     got {@code value}" when {@code value < min}
+   */
+  private static void requireAtLeast(String key, long value, long min, String least) {
+    if (value < min) {
       throw new IllegalArgumentException(
-          PROPERTIES_PREFIX
-              + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
-              + " must be at least "
-              + MIN_MAX_REQUEST_SIZE
-              + " (the largest result or cache fill the job writes is under 960 KiB, with its key and"
-              + " headers), got "
-              + maxRequest);
-    }
-    long buffer = config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG);
-    if (buffer < MIN_MAX_REQUEST_SIZE) {
-      throw new IllegalArgumentException(
-          PROPERTIES_PREFIX
-              + ProducerConfig.BUFFER_MEMORY_CONFIG
-              + " must be at least "
-              + MIN_MAX_REQUEST_SIZE
-              + " (a record the job writes must fit in it), got "
-              + buffer);
+          PROPERTIES_PREFIX + key + " must be at least " + least + ", got " + value);
     }
   }
 
