@@ -23,7 +23,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -261,6 +260,10 @@ public final class CacheLookup
   private transient MapState<String, CachedResult> results;
   private transient ValueState<CachedEmbedding> embedding;
   private transient MapState<String, Long> inFlight;
+
+  /** How many of the current text's variants are in {@link #inFlight}. */
+  private transient ValueState<Integer> inFlightCount;
+
   private transient ValueState<Integer> asked;
   private transient Counter notAdmitted;
   private transient PressureDoorkeeper doorkeeper;
@@ -427,6 +430,7 @@ public final class CacheLookup
     embedding =
         getRuntimeContext().getState(StateDescriptors.cachedEmbedding(settings.l3TtlMillis()));
     inFlight = getRuntimeContext().getMapState(StateDescriptors.inFlight());
+    inFlightCount = getRuntimeContext().getState(StateDescriptors.inFlightCount());
     asked = getRuntimeContext().getState(StateDescriptors.asked(settings.l2TtlMillis()));
     waiting =
         getRuntimeContext().getMapState(StateDescriptors.coalescedWaiterQueue(AcceptedQuery.class));
@@ -655,7 +659,9 @@ public final class CacheLookup
       compute(q.withCacheFill(false), ctx);
       return;
     }
-    if (inFlightAtLeast(MAX_VARIANTS_IN_FLIGHT)) {
+    Integer inFlightNow = inFlightCount.value();
+    int variantsInFlight = inFlightNow == null ? 0 : inFlightNow;
+    if (variantsInFlight >= MAX_VARIANTS_IN_FLIGHT) {
       // One text under many top_k / filter variants at once (a client varying them): this one is
       // computed and cached but not coalesced, so that no timer of the text reads more than the
       // bound's in-flight entries.
@@ -666,6 +672,7 @@ public final class CacheLookup
     long sent = ctx.timerService().currentProcessingTime();
     long deadline = sent + settings.coalesceWaitMillis();
     inFlight.put(variant, deadline);
+    inFlightCount.update(variantsInFlight + 1);
     ctx.timerService().registerProcessingTimeTimer(deadline);
     if (compute(q, ctx) && sentToModel != null && !recentlyAbandoned(text, variant, sent)) {
       if (sentToModel.size() >= MAX_TIMED) {
@@ -862,7 +869,7 @@ public final class CacheLookup
   private void computeWaiters(
       String variant, Counter counter, ReadOnlyContext ctx, Collector<SearchResult> out)
       throws Exception {
-    inFlight.remove(variant);
+    forget(variant);
     for (AcceptedQuery w : takeWaiters(variant)) {
       counter.inc();
       try {
@@ -908,7 +915,7 @@ public final class CacheLookup
       ReadOnlyContext ctx,
       Collector<SearchResult> out)
       throws Exception {
-    inFlight.remove(variant);
+    forget(variant);
     int n = 0;
     for (AcceptedQuery w : takeWaiters(variant)) {
       try {
@@ -999,13 +1006,19 @@ public final class CacheLookup
     return variant + SEP + rank;
   }
 
-  /** Whether the current text has at least {@code bound} variants in flight; reads at most that. */
-  private boolean inFlightAtLeast(int bound) throws Exception {
-    int n = 0;
-    for (Iterator<String> it = inFlight.keys().iterator(); it.hasNext() && n < bound; it.next()) {
-      n++;
+  /**
+   * Forgets the computation of the current text's {@code variant}, in {@link #inFlight} (the
+   * callers found it there): the count of variants in flight drops by one, cleared at none.
+   */
+  private void forget(String variant) throws Exception {
+    inFlight.remove(variant);
+    Integer n = inFlightCount.value();
+    if (n == null || n <= 1) {
+      // Null or under the entries: variants restored from a build before the count.
+      inFlightCount.clear();
+    } else {
+      inFlightCount.update(n - 1);
     }
-    return n >= bound;
   }
 
   /**

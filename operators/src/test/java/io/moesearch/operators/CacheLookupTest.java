@@ -590,6 +590,17 @@ class CacheLookupTest {
         .extracting(a -> a.query().queryId())
         .isEqualTo("again-1");
     assertThat(keyedEntries()).isZero();
+
+    harness.setProcessingTime(200 + WAIT_MS);
+    for (String id : List.of("later-1", "later-2")) {
+      send(new AcceptedQuery(new SearchQuery(id, "usb hub", bound + 1, null, 0, null), 1_000L));
+    }
+    assertThat(misses())
+        .as("the waits ended, so the bound counts none of them: the repeat coalesces again")
+        .hasSize(bound + 4)
+        .last()
+        .extracting(a -> a.query().queryId())
+        .isEqualTo("later-1");
   }
 
   /**

@@ -40,6 +40,9 @@ public final class StateDescriptors {
   /** Query cache coalescing: per query variant, when its first miss went downstream. */
   public static final String IN_FLIGHT = "in-flight";
 
+  /** Query cache coalescing: how many of a text's variants are in {@link #IN_FLIGHT}. */
+  public static final String IN_FLIGHT_COUNT = "in-flight-count";
+
   /**
    * Query cache coalescing, the layout of builds up to {@code 9d13c10} (before {@code
    * coalesced-waiter-queue}): queries waiting for an identical query's result, keyed by variant,
@@ -162,6 +165,16 @@ public final class StateDescriptors {
    */
   public static MapStateDescriptor<String, Long> inFlight() {
     return new MapStateDescriptor<>(IN_FLIGHT, Types.STRING, Types.LONG);
+  }
+
+  /**
+   * How many of a text's variants are in {@link #inFlight}, so that the bound on them is one read,
+   * not a scan. No TTL: kept with the entries it counts, cleared with the last. Absent in a
+   * savepoint of a build before {@code in-flight-count}: the variants restored in flight are then
+   * not counted (the bound holds from the next ones on).
+   */
+  public static ValueStateDescriptor<Integer> inFlightCount() {
+    return new ValueStateDescriptor<>(IN_FLIGHT_COUNT, Types.INT);
   }
 
   /**

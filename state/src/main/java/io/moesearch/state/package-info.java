@@ -5,12 +5,12 @@
  * <ul>
  *   <li>{@link StateDescriptors}: every state descriptor the operators create (among them the query
  *       cache's {@code cached-results} (L2), {@code cached-embedding} (L3), {@code in-flight},
- *       {@code coalesced-waiter-queue} and {@code coalesced-waiter-counts}; the merge's {@code
- *       partials} and {@code merge-status}; the router's {@code router-loads}; expert retrieval's
- *       {@code replica-load}; the live catalogue's delta), with their TTL policies (L2, L3, the
- *       doorkeeper's {@code asked} counts and the {@code catalog-unapplied} tombstones expire;
- *       everything else is cleared by its operator). The names are in every savepoint and must not
- *       change.
+ *       {@code in-flight-count}, {@code coalesced-waiter-queue} and {@code
+ *       coalesced-waiter-counts}; the merge's {@code partials} and {@code merge-status}; the
+ *       router's {@code router-loads}; expert retrieval's {@code replica-load}; the live
+ *       catalogue's delta), with their TTL policies (L2, L3, the doorkeeper's {@code asked} counts
+ *       and the {@code catalog-unapplied} tombstones expire; everything else is cleared by its
+ *       operator). The names are in every savepoint and must not change.
  *   <li>The records kept only in state: {@link CachedResult} (L2, and the in-heap L1), {@link
  *       CachedEmbedding} (L3), {@link MergeStatus} and {@link ExpertLoad}. The router's load
  *       snapshot is {@code ExpertLoadTracker.Snapshot} of the Flink-free core, where the tracker

@@ -11,6 +11,7 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.cachedResults(1000).getName()).isEqualTo("cached-results");
     assertThat(StateDescriptors.cachedEmbedding(1000).getName()).isEqualTo("cached-embedding");
     assertThat(StateDescriptors.inFlight().getName()).isEqualTo("in-flight");
+    assertThat(StateDescriptors.inFlightCount().getName()).isEqualTo("in-flight-count");
     assertThat(StateDescriptors.coalescedWaiters(String.class).getName())
         .isEqualTo("coalesced-waiters");
     assertThat(StateDescriptors.coalescedWaiterQueue(String.class).getName())
@@ -37,6 +38,7 @@ class StateDescriptorsTest {
     assertThat(StateDescriptors.cachedEmbedding(2000).getTtlConfig().getTimeToLive())
         .hasMillis(2000);
     assertThat(StateDescriptors.inFlight().getTtlConfig().isEnabled()).isFalse();
+    assertThat(StateDescriptors.inFlightCount().getTtlConfig().isEnabled()).isFalse();
     assertThat(StateDescriptors.partials(String.class).getTtlConfig().isEnabled()).isFalse();
     assertThat(StateDescriptors.replicaLoad().getTtlConfig().isEnabled()).isFalse();
   }
