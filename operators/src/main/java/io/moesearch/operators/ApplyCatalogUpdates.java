@@ -473,9 +473,9 @@ public final class ApplyCatalogUpdates
         LOG.warn(
             "catalogue update {} of product {} not applied ({} so far)",
             u.op(),
-            u.productId(),
+            FailureLogging.printable(u.productId()),
             failed.getCount(),
-            e);
+            FailureLogging.printable(e));
       }
     }
   }

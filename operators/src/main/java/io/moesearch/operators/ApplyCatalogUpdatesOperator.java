@@ -159,7 +159,10 @@ public final class ApplyCatalogUpdatesOperator
                 // As an update that cannot be applied: counted, logged, the others go on.
                 Cancellation.rethrow(e);
                 failed[0]++;
-                LOG.warn("product {} not fanned out over the new serving layout", k, e);
+                LOG.warn(
+                    "product {} not fanned out over the new serving layout",
+                    FailureLogging.printable(String.valueOf(k)),
+                    FailureLogging.printable(e));
               }
             });
     if (key != null) {

@@ -596,7 +596,11 @@ public final class ExpertRetrieval
         // An entry this slot cannot index would fail the task on every replay: count it, go on.
         deltaFailures.inc();
         if (FailureLogging.logs(deltaFailures.getCount())) {
-          LOG.warn("delta of product {} not applied to slot {}", e.productId(), d.slot(), x);
+          LOG.warn(
+              "delta of product {} not applied to slot {}",
+              FailureLogging.printable(e.productId()),
+              d.slot(),
+              FailureLogging.printable(x));
         }
       }
     }
@@ -707,10 +711,10 @@ public final class ExpertRetrieval
       if (FailureLogging.logs(retrievalFailures.getCount())) {
         LOG.warn(
             "request of query {} for expert {} failed ({} so far); answered without it",
-            req.query().queryId(),
+            FailureLogging.printable(req.query().queryId()),
             req.expert(),
             retrievalFailures.getCount(),
-            e);
+            FailureLogging.printable(e));
       }
       // The merge must hear of it: a query whose every request failed is otherwise never answered.
       out.collect(PartialResult.failed(req).carrying(carried(req)));

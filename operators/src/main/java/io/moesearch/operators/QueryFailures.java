@@ -7,11 +7,9 @@ import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.connectors.message.StageLatency;
-import io.moesearch.core.util.Texts;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
@@ -57,56 +55,20 @@ final class QueryFailures implements Serializable {
 
   /**
    * Counts a failure of any record (not only a query) and logs it, rate-limited; {@code what}
-   * (which may quote a client's query id or text) is logged {@linkplain #printable printable}.
+   * (which may quote a client's query id or text) and {@code e} are logged {@linkplain
+   * FailureLogging#printable(String) printable}.
    */
   void record(Logger log, String what, Throwable e) {
     failures.inc();
     long n = failures.getCount();
     if (FailureLogging.logs(n)) {
-      log.warn("{}: {} failed ({} so far); went on without it", stage, printable(what), n, e);
+      log.warn(
+          "{}: {} failed ({} so far); went on without it",
+          stage,
+          FailureLogging.printable(what),
+          n,
+          FailureLogging.printable(e));
     }
-  }
-
-  /** Characters of a client's value a log line quotes; the rest is cut ("…"). */
-  static final int MAX_LOGGED_CHARS = 512;
-
-  /**
-   * {@code s} as one log line: control characters (U+0000–U+001F, U+007F–U+009F: line breaks, tabs,
-   * NUL, escape sequences), the line and paragraph separators (U+2028, U+2029), format characters
-   * (bidirectional overrides and isolates such as U+202E, zero-width ones) and unpaired surrogates
-   * written as a backslash, "u" and four hex digits, so a query id can neither forge log lines nor
-   * reorder what a terminal shows; at most {@value #MAX_LOGGED_CHARS} of its characters.
-   */
-  static String printable(String s) {
-    if (s == null) {
-      return "null";
-    }
-    String kept = Texts.cut(s, MAX_LOGGED_CHARS);
-    StringBuilder b = new StringBuilder(kept.length() + 16);
-    for (int i = 0; i < kept.length(); i++) {
-      char c = kept.charAt(i);
-      boolean paired =
-          Character.isHighSurrogate(c)
-              && i + 1 < kept.length()
-              && Character.isLowSurrogate(kept.charAt(i + 1));
-      if (paired) {
-        b.append(c).append(kept.charAt(++i));
-      } else if (escaped(c)) {
-        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return kept.length() < s.length() ? b.append('…').toString() : b.toString();
-  }
-
-  private static boolean escaped(char c) {
-    int type = Character.getType(c);
-    return Character.isISOControl(c)
-        || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR
-        || type == Character.FORMAT
-        || type == Character.SURROGATE;
   }
 
   /** The dead letter of {@code q}, failed with {@code e}. */
