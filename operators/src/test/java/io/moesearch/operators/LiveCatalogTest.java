@@ -460,13 +460,21 @@ class LiveCatalogTest extends SmallIndexTestBase {
     assertThat(send(patch(base.id(), 5.0, null, 20))).isNotEmpty();
     assertThat(send(patch(base.id(), 7.0, null, 19))).as("older ts: ignored").isEmpty();
     assertThat(send(patch(base.id(), 7.0, null, 20))).as("same ts: a replay").isEmpty();
-    assertThat(send(delete(base.id(), 18))).isEmpty();
     assertThat(send(patch("no-such-product", 1.0, null, 30))).as("unknown id").isEmpty();
     PartialResult r = search(base.title(), expertsOf(base.searchableText())[0], null);
     assertThat(r.items())
         .filteredOn(i -> i.productId().equals(base.id()))
         .singleElement()
         .satisfies(i -> assertThat(i.price()).isEqualTo(5.0));
+
+    // A delete older than the applied patch: in ts order the patch came to a deleted product, so
+    // the delete applies (it was ignored once, and the deleted product served for ever).
+    assertThat(send(delete(base.id(), 18))).isNotEmpty();
+    assertThat(send(delete(base.id(), 18))).as("a replay").isEmpty();
+    assertThat(send(patch(base.id(), 6.0, null, 25))).as("a patch of a deleted product").isEmpty();
+    assertThat(search(base.title(), expertsOf(base.searchableText())[0], null).items())
+        .extracting(RankedItem::productId)
+        .doesNotContain(base.id());
   }
 
   /**

@@ -13,11 +13,17 @@ import java.util.function.Predicate;
  * The rule that turns one product's catalogue updates into per-slot {@link DeltaEntry}s,
  * Flink-free.
  *
- * <p>Per product, updates apply in {@code ts} order: an update whose {@code ts} is not newer than
- * the applied one is {@link Outcome#STALE} (a replay or an out-of-order producer; ignored, so all
- * converge on the newest). A patch or delete of a product that is neither in the artifact nor
- * upserted is {@link Outcome#UNKNOWN}; a patch of a deleted product is {@link Outcome#DELETED} (a
- * patch never resurrects a product).
+ * <p>Per product, updates apply in {@code ts} order, whatever order they arrive in (a replay or an
+ * out-of-order producer; all converge on the state the updates give in {@code ts} order). The
+ * product's existence and text are set by upserts and deletes, its offer (price, stock) by patches
+ * and upserts, each part with the {@code ts} that set it ({@link DeltaEntry#existsTs}, {@link
+ * DeltaEntry#priceSetTs}, {@link DeltaEntry#stockSetTs}): an upsert or delete not newer than the
+ * upsert or delete applied is {@link Outcome#STALE}, and so is a patch that sets no part newer than
+ * the one applied. An upsert or delete older than an applied patch therefore still applies (the
+ * patch's newer values are kept over an upsert, and remembered past a delete). A patch or delete of
+ * a product that is neither in the artifact nor upserted is {@link Outcome#UNKNOWN}; a patch of a
+ * deleted product is {@link Outcome#DELETED} (a patch never resurrects a product). Both are
+ * remembered ({@link Unapplied}) so an older update arriving later takes them into account.
  *
  * <p>Fan-out ({@link #fanOut(DeltaEntry)}): an upserted product goes to the slots of the experts
  * the {@link ExpertAssigner} gives its embedding (the index build's rule, boundary replication
@@ -113,9 +119,25 @@ public final class CatalogChanges {
     return ids::contains;
   }
 
-  private static boolean stale(DeltaEntry current, Unapplied unapplied, long ts) {
-    return (current != null && ts <= current.ts())
+  /**
+   * Whether an upsert or delete at {@code ts} comes before the upsert or delete applied, or before
+   * a remembered delete.
+   */
+  private static boolean staleExistence(DeltaEntry current, Unapplied unapplied, long ts) {
+    return (current != null && ts <= current.existsTs())
         || (unapplied != null && unapplied.deletedAfter(ts));
+  }
+
+  /**
+   * The version of the state an update at {@code ts} makes: its {@code ts}, or one past the applied
+   * version when that is newer (an upsert or delete applied under a newer patch), so the serving
+   * slots, which keep the newest version, take it.
+   */
+  private static long version(DeltaEntry current, long ts) {
+    if (current == null || ts > current.ts()) {
+      return ts;
+    }
+    return current.ts() == Long.MAX_VALUE ? Long.MAX_VALUE : current.ts() + 1;
   }
 
   /** Whether a patch or delete of the product cannot be applied: it is unknown or deleted. */
@@ -132,10 +154,10 @@ public final class CatalogChanges {
   }
 
   /**
-   * An upsert: stale when not newer than the applied state or a remembered delete; else applied at
-   * its {@code ts}, with the remembered patched values newer than it over it; those stay remembered
-   * (and laid over every later applied state older than them) until an update at least as new is
-   * applied.
+   * An upsert: stale when not newer than the applied upsert or delete, or a remembered delete; else
+   * applied at its {@code ts}, with the price and stock set after it (by patches applied before it
+   * arrived, or remembered ones) over its own; the remembered ones stay remembered until an update
+   * at least as new is applied.
    *
    * @param unapplied what the product's state remembers of updates not applied ({@code null}:
    *     nothing)
@@ -147,12 +169,54 @@ public final class CatalogChanges {
       Boolean inStock,
       long ts,
       float[] vector) {
-    if (stale(current, unapplied, ts)) {
+    if (staleExistence(current, unapplied, ts)) {
       return new Result(Outcome.STALE, null, unapplied);
     }
-    DeltaEntry live = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
-    return new Result(
-        Outcome.APPLIED, Unapplied.over(unapplied, live), Unapplied.after(unapplied, ts));
+    DeltaEntry own = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
+    Double price = own.price();
+    long priceTs = ts;
+    boolean stock = own.inStock();
+    long stockTs = ts;
+    if (current != null && current.kind() != DeltaEntry.Kind.HIDDEN) {
+      // Patches newer than this upsert, applied before it arrived: in ts order they come after it.
+      if (current.priceSetTs() > priceTs && current.price() != null) {
+        price = current.price();
+        priceTs = current.priceSetTs();
+      }
+      if (current.stockSetTs() > stockTs) {
+        stock = current.inStock();
+        stockTs = current.stockSetTs();
+      }
+    }
+    if (unapplied != null) {
+      if (unapplied.price() != null && unapplied.priceTs() > priceTs) {
+        price = unapplied.price();
+        priceTs = unapplied.priceTs();
+      }
+      if (unapplied.inStock() != null && unapplied.stockTs() > stockTs) {
+        stock = unapplied.inStock();
+        stockTs = unapplied.stockTs();
+      }
+    }
+    DeltaEntry live =
+        new DeltaEntry(
+            own.productId(),
+            // At least the newest part's ts: the slots then never hold a newer version of an
+            // older state.
+            Math.max(version(current, ts), Math.max(priceTs, stockTs)),
+            DeltaEntry.Kind.LIVE,
+            own.title(),
+            own.brand(),
+            own.model(),
+            own.description(),
+            own.tradeItemNumbers(),
+            price,
+            stock,
+            own.vector(),
+            ts,
+            priceTs,
+            stockTs);
+    return new Result(Outcome.APPLIED, live, Unapplied.after(unapplied, ts));
   }
 
   /**
@@ -163,40 +227,58 @@ public final class CatalogChanges {
   }
 
   /**
-   * A patch: stale when not newer than the applied state or a remembered delete; of an unknown or
-   * deleted product it is not applied ({@link Outcome#UNKNOWN}, {@link Outcome#DELETED}) but
-   * remembered in the result's {@link Result#unapplied} (stale when it changes nothing remembered),
-   * so an older upsert arriving later takes its values.
+   * A patch: stale when it comes before a remembered delete or sets no part newer than the one
+   * applied (each of price and stock applies when newer than the update that set it); of an unknown
+   * or deleted product it is not applied ({@link Outcome#UNKNOWN}, {@link Outcome#DELETED}) but
+   * remembered in the result's {@link Result#unapplied} (stale when it is older than the delete or
+   * changes nothing remembered), so an older upsert arriving later takes its values.
    *
    * @param price new price, {@code null} = unchanged
    * @param inStock new stock, {@code null} = unchanged
    */
   public Result patch(
       DeltaEntry current, Unapplied unapplied, String id, Double price, Boolean inStock, long ts) {
-    if (stale(current, unapplied, ts)) {
+    if (unapplied != null && unapplied.deletedAfter(ts)) {
       return new Result(Outcome.STALE, null, unapplied);
     }
     if (unappliable(current, id)) {
-      Unapplied next = Unapplied.withPatch(unapplied, price, inStock, ts);
+      Unapplied next =
+          current != null && ts <= current.existsTs()
+              ? null // before the delete that hid it
+              : Unapplied.withPatch(unapplied, price, inStock, ts);
       return next == null
           ? new Result(Outcome.STALE, null, unapplied)
           : new Result(current == null ? Outcome.UNKNOWN : Outcome.DELETED, null, next);
     }
-    Double newPrice = price != null ? price : current == null ? null : current.price();
+    boolean newPrice =
+        price != null && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.priceSetTs());
     boolean newStock =
-        inStock != null
-            ? inStock
-            : current == null ? inStockInArtifact.test(id) : current.inStock();
-    if (current != null && current.kind() == DeltaEntry.Kind.LIVE) {
-      return new Result(
-          Outcome.APPLIED,
-          Unapplied.over(unapplied, current.withOffer(ts, newPrice, newStock)),
-          Unapplied.after(unapplied, ts));
+        inStock != null && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.stockSetTs());
+    if (!newPrice && !newStock) {
+      return new Result(Outcome.STALE, null, unapplied);
     }
-    return new Result(
-        Outcome.APPLIED,
-        Unapplied.over(unapplied, DeltaEntry.patched(id, ts, newPrice, newStock)),
-        Unapplied.after(unapplied, ts));
+    Double keptPrice = current == null ? null : current.price();
+    long keptPriceTs = current == null ? DeltaEntry.ARTIFACT_TS : current.priceSetTs();
+    boolean keptStock = current == null ? inStockInArtifact.test(id) : current.inStock();
+    long keptStockTs = current == null ? DeltaEntry.ARTIFACT_TS : current.stockSetTs();
+    long version = version(current, ts);
+    DeltaEntry next =
+        current != null && current.kind() == DeltaEntry.Kind.LIVE
+            ? current.withOffer(
+                version,
+                newPrice ? price : keptPrice,
+                newPrice ? ts : keptPriceTs,
+                newStock ? inStock : keptStock,
+                newStock ? ts : keptStockTs)
+            : DeltaEntry.patched(
+                id,
+                version,
+                current == null ? DeltaEntry.ARTIFACT_TS : current.existsTs(),
+                newPrice ? price : keptPrice,
+                newPrice ? ts : keptPriceTs,
+                newStock ? inStock : keptStock,
+                newStock ? ts : keptStockTs);
+    return new Result(Outcome.APPLIED, next, Unapplied.after(unapplied, ts));
   }
 
   /**
@@ -215,18 +297,36 @@ public final class CatalogChanges {
   }
 
   /**
-   * A delete: stale when not newer than the applied state or a remembered delete; of a product
-   * never known it is not applied ({@link Outcome#UNKNOWN}: no slot holds it) but remembered as a
-   * tombstone in the result's {@link Result#unapplied}, so an older upsert arriving later is stale.
+   * A delete: stale when not newer than the applied upsert or delete, or a remembered delete; of a
+   * product never known it is not applied ({@link Outcome#UNKNOWN}: no slot holds it) but
+   * remembered as a tombstone in the result's {@link Result#unapplied}, so an older upsert arriving
+   * later is stale. Applied under a newer patch, the patch's values are remembered, not applied (in
+   * {@code ts} order the patch came to a deleted product), so a re-listing between the two takes
+   * them.
    */
   public Result delete(DeltaEntry current, Unapplied unapplied, String id, long ts) {
-    if (stale(current, unapplied, ts)) {
+    if (staleExistence(current, unapplied, ts)) {
       return new Result(Outcome.STALE, null, unapplied);
     }
     if (current == null && !inArtifact.test(id)) {
       return new Result(Outcome.UNKNOWN, null, Unapplied.withDelete(unapplied, ts));
     }
-    return new Result(Outcome.APPLIED, DeltaEntry.hidden(id, ts), Unapplied.after(unapplied, ts));
+    Unapplied rest = Unapplied.after(unapplied, ts);
+    if (current != null && current.kind() != DeltaEntry.Kind.HIDDEN) {
+      if (current.price() != null && current.priceSetTs() > ts) {
+        rest = remembered(rest, current.price(), null, current.priceSetTs());
+      }
+      if (current.stockSetTs() > ts) {
+        rest = remembered(rest, null, current.inStock(), current.stockSetTs());
+      }
+    }
+    return new Result(Outcome.APPLIED, DeltaEntry.deleted(id, version(current, ts), ts), rest);
+  }
+
+  /** {@code u} with a patch at {@code ts} remembered (unchanged when it is not newer). */
+  private static Unapplied remembered(Unapplied u, Double price, Boolean inStock, long ts) {
+    Unapplied with = Unapplied.withPatch(u, price, inStock, ts);
+    return with == null ? u : with;
   }
 
   /** The experts an upserted product joins, best first (the index build's assignment). */

@@ -17,8 +17,16 @@ import java.util.Objects;
  *
  * Flat fields (no attribute map) so that Flink serialises it as a POJO without Kryo.
  *
+ * <p>Timestamps: {@code ts} is the state's version, which every applied update raises (to its own
+ * {@code ts}, or one past the version when it is older: an upsert or delete applied under a newer
+ * patch), so a slot keeps the newest state by it. Which updates still apply is decided by when each
+ * part was set ({@link #existsTs}, {@link #priceSetTs}, {@link #stockSetTs}): a patch moves the
+ * offer's, not the product's, so an upsert or delete older than an applied patch still applies in
+ * its {@code ts} order ({@link CatalogChanges}).
+ *
  * @param productId the product, non-blank
- * @param ts the applied update's timestamp (epoch millis), non-negative
+ * @param ts the state's version (epoch millis): the newest applied update's {@code ts}, or past it
+ *     (above), non-negative
  * @param kind what the slot does with the product
  * @param title title ({@code LIVE}), else {@code null}
  * @param brand brand ({@code LIVE}), else {@code null}
@@ -29,6 +37,11 @@ import java.util.Objects;
  * @param price live price, or {@code null} when unknown / unchanged
  * @param inStock live stock ({@code HIDDEN}: false)
  * @param vector unit-length embedding ({@code LIVE}), else {@code null}
+ * @param sinceTs the {@code ts} of the upsert or delete the state rests on; {@link #ARTIFACT_TS}
+ *     for a catalogue product only patched; {@link #UNKNOWN_TS} when not known (state of a build
+ *     before the field): read as {@code ts}
+ * @param priceTs the {@code ts} of the update that set {@code price} (same sentinels)
+ * @param stockTs the {@code ts} of the update that set {@code inStock} (same sentinels)
  */
 public record DeltaEntry(
     String productId,
@@ -41,7 +54,20 @@ public record DeltaEntry(
     String tradeItemNumbers,
     Double price,
     boolean inStock,
-    float[] vector) {
+    float[] vector,
+    long sinceTs,
+    long priceTs,
+    long stockTs) {
+
+  /** A part set by the artifact: older than every update. */
+  public static final long ARTIFACT_TS = -1;
+
+  /**
+   * A part's {@code ts} not known (the default of a field a savepoint of an earlier build lacks):
+   * read as the state's {@code ts}, the rule of that build. An update at {@code ts} 0 is read so
+   * too.
+   */
+  public static final long UNKNOWN_TS = 0;
 
   /** What a slot does with the product. */
   public enum Kind {
@@ -64,10 +90,110 @@ public record DeltaEntry(
     if (kind == Kind.LIVE && (title == null || title.isBlank() || vector == null)) {
       throw new IllegalArgumentException("a LIVE entry needs a title and a vector");
     }
+    for (long part : new long[] {sinceTs, priceTs, stockTs}) {
+      if (part < ARTIFACT_TS || part > ts) {
+        throw new IllegalArgumentException(
+            "a part's ts must be in " + ARTIFACT_TS + ".." + ts + " (the version), got " + part);
+      }
+    }
+  }
+
+  /** An entry whose parts were all set at {@code ts}. */
+  public DeltaEntry(
+      String productId,
+      long ts,
+      Kind kind,
+      String title,
+      String brand,
+      String model,
+      String description,
+      String tradeItemNumbers,
+      Double price,
+      boolean inStock,
+      float[] vector) {
+    this(
+        productId,
+        ts,
+        kind,
+        title,
+        brand,
+        model,
+        description,
+        tradeItemNumbers,
+        price,
+        inStock,
+        vector,
+        ts,
+        ts,
+        ts);
+  }
+
+  /** The {@code ts} of the upsert or delete the state rests on ({@link #ARTIFACT_TS}: none). */
+  public long existsTs() {
+    return sinceTs == UNKNOWN_TS ? ts : sinceTs;
+  }
+
+  /** The {@code ts} of the update that set the price ({@link #ARTIFACT_TS}: the artifact's). */
+  public long priceSetTs() {
+    return priceTs == UNKNOWN_TS ? ts : priceTs;
+  }
+
+  /** The {@code ts} of the update that set the stock ({@link #ARTIFACT_TS}: the artifact's). */
+  public long stockSetTs() {
+    return stockTs == UNKNOWN_TS ? ts : stockTs;
   }
 
   public static DeltaEntry hidden(String id, long ts) {
     return new DeltaEntry(id, ts, Kind.HIDDEN, null, null, null, null, null, null, false, null);
+  }
+
+  /** A product deleted at {@code deletedTs}, as version {@code version} (>= it). */
+  public static DeltaEntry deleted(String id, long version, long deletedTs) {
+    return new DeltaEntry(
+        id,
+        version,
+        Kind.HIDDEN,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        deletedTs,
+        deletedTs,
+        deletedTs);
+  }
+
+  /**
+   * A catalogue product with a live offer, as version {@code version}: {@code price} ({@code null}:
+   * the artifact's) set at {@code priceTs}, {@code inStock} at {@code stockTs}, resting on the
+   * product as of {@code sinceTs} ({@link #ARTIFACT_TS}: the artifact's).
+   */
+  public static DeltaEntry patched(
+      String id,
+      long version,
+      long sinceTs,
+      Double price,
+      long priceTs,
+      boolean inStock,
+      long stockTs) {
+    return new DeltaEntry(
+        id,
+        version,
+        Kind.PATCHED,
+        null,
+        null,
+        null,
+        null,
+        null,
+        price,
+        inStock,
+        null,
+        sinceTs,
+        priceTs,
+        stockTs);
   }
 
   public static DeltaEntry patched(String id, long ts, Double price, boolean inStock) {
@@ -89,11 +215,23 @@ public record DeltaEntry(
         vector);
   }
 
-  /** This state at {@code newTs} with a new price and stock (the text and embedding kept). */
+  /**
+   * This state at {@code newTs} with a new price and stock (the text and embedding kept), both set
+   * at {@code newTs}.
+   */
   public DeltaEntry withOffer(long newTs, Double newPrice, boolean newInStock) {
+    return withOffer(newTs, newPrice, newTs, newInStock, newTs);
+  }
+
+  /**
+   * This state as version {@code version} with {@code newPrice} set at {@code newPriceTs} and
+   * {@code newInStock} at {@code newStockTs} (the text, embedding and {@link #existsTs} kept).
+   */
+  public DeltaEntry withOffer(
+      long version, Double newPrice, long newPriceTs, boolean newInStock, long newStockTs) {
     return new DeltaEntry(
         productId,
-        newTs,
+        version,
         kind,
         title,
         brand,
@@ -102,7 +240,10 @@ public record DeltaEntry(
         tradeItemNumbers,
         newPrice,
         newInStock,
-        vector);
+        vector,
+        existsTs(),
+        newPriceTs,
+        newStockTs);
   }
 
   /** The same state at another slot-independent kind. */
@@ -120,7 +261,10 @@ public record DeltaEntry(
             tradeItemNumbers,
             price,
             inStock,
-            vector);
+            vector,
+            sinceTs,
+            priceTs,
+            stockTs);
   }
 
   /** The upserted product ({@code LIVE} only). */

@@ -101,22 +101,4 @@ public record Unapplied(long deletedTs, Double price, long priceTs, Boolean inSt
         stock ? u.inStock : null,
         stock ? u.stockTs : NONE);
   }
-
-  /**
-   * An applied state ({@code LIVE} or patched) with the remembered values newer than it over it, at
-   * its own {@code ts}: the newer values stay remembered ({@link #after}) and are laid over every
-   * state applied before their {@code ts}, so an update between the two (a delete, a stock-out, a
-   * re-wording) is applied in its {@code ts} order, not stale behind a merged value. A hidden state
-   * is returned as it is.
-   */
-  static DeltaEntry over(Unapplied u, DeltaEntry applied) {
-    Unapplied newer = after(u, applied.ts());
-    if (newer == null || applied.kind() == DeltaEntry.Kind.HIDDEN) {
-      return applied;
-    }
-    return applied.withOffer(
-        applied.ts(),
-        newer.price != null ? newer.price : applied.price(),
-        newer.inStock != null ? newer.inStock : applied.inStock());
-  }
 }

@@ -32,7 +32,8 @@ class CatalogChangesTest {
     assertThat(CHANGES.upsert(cur, NEW, null, 10, new float[] {1, 0, 0}).outcome())
         .isEqualTo(CatalogChanges.Outcome.STALE);
     assertThat(CHANGES.patch(cur, "a", null, false, 11).next())
-        .isEqualTo(DeltaEntry.patched("a", 11, 5.0, false));
+        .as("the stock set at 11, the price and the product as they were")
+        .isEqualTo(DeltaEntry.patched("a", 11, 10, 5.0, 10, false, 11));
   }
 
   @Test
@@ -85,9 +86,11 @@ class CatalogChangesTest {
     DeltaEntry next = up.next();
     assertThat(next.price()).as("the upsert's: the patch at 200 came before it").isEqualTo(3.0);
     assertThat(next.inStock()).as("the patch at 300 came after it").isFalse();
-    // At its own ts: an update between 250 and 300 is applied in its order (a delete deletes), and
-    // the patch at 300 stays remembered, laid over every state applied before it.
-    assertThat(next.ts()).isEqualTo(250);
+    // Resting on its own ts: an update between 250 and 300 is applied in its order (a delete
+    // deletes); the version is the newest part's, and the patch at 300 stays remembered.
+    assertThat(next.existsTs()).isEqualTo(250);
+    assertThat(next.stockSetTs()).isEqualTo(300);
+    assertThat(next.ts()).isEqualTo(300);
     assertThat(up.unapplied().inStock()).isFalse();
     assertThat(up.unapplied().stockTs()).isEqualTo(300);
   }
