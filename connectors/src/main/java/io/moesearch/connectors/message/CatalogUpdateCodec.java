@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.util.Texts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serial;
@@ -369,7 +370,7 @@ public final class CatalogUpdateCodec implements Serializable {
     }
     String value = node.textValue();
     wellFormed(value, field);
-    if (required && value.isBlank()) {
+    if (required && Texts.isBlank(value)) {
       throw new IllegalArgumentException(field + " must not be blank");
     }
     limit(value, field);

@@ -7,7 +7,7 @@ final class Checks {
   private Checks() {}
 
   static String requireNonBlank(String value, String name) {
-    if (value == null || value.isBlank()) {
+    if (value == null || Texts.isBlank(value)) {
       throw new IllegalArgumentException(name + " must be a non-blank string");
     }
     return value;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
+import io.moesearch.core.util.Texts;
 import java.io.Serial;
 import java.io.Serializable;
 import java.math.BigInteger;
@@ -219,7 +220,7 @@ public final class QueryCodec implements Serializable {
   private SearchQuery toQuery(JsonNode root) {
     String queryId = requiredString(root, "query_id");
     requireWellFormed(queryId, "query_id");
-    if (queryId.isBlank()) {
+    if (Texts.isBlank(queryId)) {
       throw new IllegalArgumentException("query_id must not be blank");
     }
     if (SearchQuery.codePoints(queryId) > SearchQuery.MAX_ID_CHARS) {
@@ -302,7 +303,7 @@ public final class QueryCodec implements Serializable {
     }
     String value = node.textValue();
     requireWellFormed(value, "session_id");
-    if (value.isBlank()) {
+    if (Texts.isBlank(value)) {
       return null;
     }
     if (SearchQuery.codePoints(value) > SearchQuery.MAX_ID_CHARS) {

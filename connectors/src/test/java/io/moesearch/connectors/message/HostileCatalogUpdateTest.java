@@ -72,6 +72,11 @@ class HostileCatalogUpdateTest {
         Arguments.of("{\"op\":\"delete\",\"ts\":9223372036854775807,\"id\":\"p\"}", "ts"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"" + "i".repeat(257) + "\"}", "id"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\" \"}", "id"),
+        // White space as the schema's \\S reads it (ECMA-262): no-break spaces, U+FEFF.
+        Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"\\u00a0\"}", "id"),
+        Arguments.of(
+            "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"p\",\"title\":\"\\u202f\\u2007\\ufeff\"}}",
+            "product.title"),
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":5}", "id"),
         // A compacted artifact lists its ids one per line.
         Arguments.of("{\"op\":\"delete\",\"ts\":1,\"id\":\"a\\nb\"}", "id"),

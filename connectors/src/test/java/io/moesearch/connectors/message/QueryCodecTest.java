@@ -205,6 +205,9 @@ class QueryCodecTest {
         .isEqualTo("query_id must be a string, got number");
     assertThat(reject("{\"query_id\":\"  \",\"text\":\"x\"}").reason())
         .isEqualTo("query_id must not be blank");
+    assertThat(reject("{\"query_id\":\"\\u00a0\\u202f\",\"text\":\"x\"}").reason())
+        .as("no-break spaces are white space to the schema's \\S (ECMA-262)")
+        .isEqualTo("query_id must not be blank");
     String longId = "i".repeat(SearchQuery.MAX_ID_CHARS + 1);
     assertThat(reject("{\"query_id\":\"" + longId + "\",\"text\":\"x\"}").reason())
         .contains("query_id must be at most 256 characters");

@@ -11,6 +11,17 @@ public final class Texts {
   public static final int JDK_LOWER_CASE_CHARS = 32;
 
   /**
+   * Whether {@code s} holds nothing but white space as JSON Schema's {@code \\S} pattern (ECMA-262)
+   * reads it: Java's {@link String#isBlank} white space and every Unicode space separator (U+00A0,
+   * U+2007, U+202F among them), the line and paragraph separators, and U+FEFF. An empty string is
+   * blank.
+   */
+  public static boolean isBlank(String s) {
+    return s.codePoints()
+        .allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0xFEFF);
+  }
+
+  /**
    * The first {@code max} UTF-16 units of {@code s}, fewer rather than split a surrogate pair;
    * {@code s} itself when it is no longer.
    *
