@@ -1,5 +1,6 @@
 package io.moesearch.state;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 
 /**
  * Applies the job's state backend choice to a Flink configuration: RocksDB (the default; embedded,
@@ -77,6 +80,33 @@ public final class StateBackends {
   }
 
   private static final String CHECKPOINT_DIR = "job.checkpoint-dir";
+
+  /**
+   * Fails naming {@code job.checkpoint-dir} unless this JVM has a Flink file system for the scheme
+   * of {@code checkpointDir} (as {@link #checkpointUri} reads it): built in ({@code file:}), on the
+   * class path, or from the {@code plugins/} directory of a Flink distribution that initialised its
+   * file systems ({@code flink run}, a cluster's entry points). Without it the job would fail only
+   * when its checkpoint storage is created, with a stack trace that does not name the setting. Only
+   * the scheme is checked: a store that cannot be reached fails when the job first writes to it.
+   *
+   * @throws IllegalArgumentException naming the setting and the scheme
+   */
+  public static void requireFileSystem(String checkpointDir) {
+    String uri = checkpointUri(checkpointDir);
+    try {
+      FileSystem.get(new URI(uri));
+    } catch (UnsupportedFileSystemSchemeException e) {
+      throw new IllegalArgumentException(
+          CHECKPOINT_DIR
+              + ": no file system for the scheme of '"
+              + uri
+              + "' in this JVM: "
+              + e.getMessage(),
+          e);
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      // Not a missing file system: left to the job's first checkpoint, which names the store.
+    }
+  }
 
   /** Fails naming the setting unless {@code dir} is a directory that exists or can be created. */
   private static void requireWritableDirectory(Path dir) {

@@ -60,4 +60,19 @@ class StateBackendsTest {
       assertThat(StateBackends.checkpointUri(remote)).isEqualTo(remote);
     }
   }
+
+  /**
+   * A scheme no file system of this JVM serves fails at start-up naming the setting (the job failed
+   * when it created its checkpoint storage, with a stack trace that did not name it).
+   */
+  @Test
+  void aSchemeWithoutAFileSystemFailsNamingTheSetting(@TempDir Path dir) {
+    assertThatThrownBy(() -> StateBackends.requireFileSystem("foo://x/y"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("job.checkpoint-dir: ")
+        .hasMessageContaining("foo://x/y");
+    StateBackends.requireFileSystem(dir.resolve("ck").toString());
+    StateBackends.requireFileSystem("file:" + dir.resolve("ck").toAbsolutePath());
+    StateBackends.requireFileSystem("");
+  }
 }

@@ -48,7 +48,8 @@ public final class JobOptions {
           "job.checkpoint-dir",
           "",
           "Checkpoint storage, a path or a URI (file:, s3:, hdfs: ...); a local one must be a"
-              + " directory that exists or can be created; empty ="
+              + " directory that exists or can be created, and the JVM that builds the job must"
+              + " have a Flink file system for the scheme (its plugins/ or class path); empty ="
               + " <java.io.tmpdir>/moe-search-checkpoints.");
 
   public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS =
