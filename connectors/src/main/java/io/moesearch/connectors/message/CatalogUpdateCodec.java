@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.catalog.CatalogLoader;
 import io.moesearch.core.catalog.Product;
+import io.moesearch.core.util.StrictJson;
 import io.moesearch.core.util.Texts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

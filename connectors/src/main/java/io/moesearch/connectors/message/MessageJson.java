@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.moesearch.core.util.StrictJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serial;

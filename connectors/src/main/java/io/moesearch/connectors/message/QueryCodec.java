@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
+import io.moesearch.core.util.StrictJson;
 import io.moesearch.core.util.Texts;
 import java.io.Serial;
 import java.io.Serializable;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.core.cache.QueryNormalizer;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.core.util.StrictJson;
 import io.moesearch.core.util.Utf8LineReader;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class CatalogLoader {
 
   private final BadLinePolicy policy;
   private final Consumer<BadLine> reporter;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = StrictJson.newMapper();
 
   /**
    * @param policy what to do with a bad line

@@ -77,6 +77,28 @@ class CatalogLoaderTest {
     assertThat(reported.get(3).reason()).contains("price ignored").contains("'cheap'");
   }
 
+  /**
+   * A line holding two objects, or one object naming a field twice, is a bad line: the lenient
+   * reader kept the first object and dropped the second product silently, and kept the last of two
+   * ids (found by an attack review; the catalogue topic's codec refuses both).
+   */
+  @Test
+  void aSecondObjectOrADuplicateFieldOnALineIsABadLine() throws Exception {
+    Catalog c =
+        new CatalogLoader(BadLinePolicy.SKIP, reported::add)
+            .loadJsonl(
+                text(
+                    """
+                    {"id": "1", "title": "first"}{"id": "2", "title": "second"}
+                    {"id": "3", "title": "x", "id": "4"}
+                    {"id": "5", "title": "ok"}
+                    """),
+                "t.jsonl");
+    assertThat(c.products()).extracting(Product::id).containsExactly("5");
+    assertThat(c.badLines()).extracting(BadLine::lineNumber).containsExactly(1L, 2L);
+    assertThat(c.badLines()).allSatisfy(b -> assertThat(b.reason()).startsWith("malformed JSON"));
+  }
+
   @Test
   void failPolicyStopsAtTheFirstBadLineNamingIt() {
     CatalogLoader loader = new CatalogLoader(BadLinePolicy.FAIL, reported::add);

@@ -10,6 +10,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.cache.CacheKey;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.core.util.StrictJson;
 import io.moesearch.core.util.Utf8LineReader;
 import io.moesearch.jobs.routing.RoutingData;
 import java.io.BufferedReader;
@@ -108,7 +109,7 @@ public final class QueryLog {
   }
 
   private void readJsonLines(BufferedReader in, String source) throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
+    ObjectMapper mapper = StrictJson.newMapper();
     String line;
     while ((line = nextLine(in, source)) != null) {
       if (line.isBlank()) {

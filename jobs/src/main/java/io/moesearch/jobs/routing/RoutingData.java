@@ -2,7 +2,6 @@ package io.moesearch.jobs.routing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.embed.Embedder;
@@ -11,6 +10,7 @@ import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.synth.BruteForce;
 import io.moesearch.core.util.CsvReader;
 import io.moesearch.core.util.Files2;
+import io.moesearch.core.util.StrictJson;
 import io.moesearch.core.util.Utf8LineReader;
 import io.moesearch.jobs.prewarm.QueryLog;
 import java.io.BufferedReader;
@@ -60,7 +60,7 @@ public final class RoutingData {
    */
   public static List<String> readQueryLog(Path file, int limit, int maxQueryChars)
       throws IOException {
-    var json = new ObjectMapper();
+    var json = StrictJson.newMapper();
     List<String> out = new ArrayList<>();
     String name = file.getFileName().toString();
     Files2.readText(

@@ -77,6 +77,22 @@ class QueryLogTest {
     assertThat(problems).anyMatch(p -> p.contains("q.jsonl:7") && p.contains("not JSON"));
   }
 
+  /**
+   * A second object on a line, or a field named twice, is a skipped line: the lenient reader kept
+   * the first object and dropped the second row (the most asked query here) without a word.
+   */
+  @Test
+  void aSecondObjectOrADuplicateFieldOnALineIsSkipped() throws Exception {
+    QueryLog log =
+        read(
+            "q.jsonl",
+            "{\"text\": \"usb cable\", \"count\": 5}{\"text\": \"hdmi cable\", \"count\": 900}",
+            "{\"text\": \"mouse\", \"text\": \"keyboard\"}",
+            "{\"text\": \"toner\"}");
+    assertThat(texts(log.top(5))).containsExactly("toner=1");
+    assertThat(log.skipped()).isEqualTo(2);
+  }
+
   @Test
   void csvNeedsATextColumnAndTakesCounts() throws Exception {
     QueryLog log = read("q.csv", "query,frequency", "toner,3", "\"usb, cable\",7", "mouse,x");

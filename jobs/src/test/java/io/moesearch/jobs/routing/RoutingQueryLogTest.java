@@ -56,6 +56,17 @@ class RoutingQueryLogTest {
   }
 
   /** A line that is not UTF-8 is a bad line, named, not a query with U+FFFD in it. */
+  /** A second object on a line is refused naming the line, not read as the first alone. */
+  @Test
+  void aSecondObjectOnALineIsRefusedNamingItsLine(@TempDir Path dir) throws Exception {
+    Path two = dir.resolve("two.jsonl");
+    Files.writeString(two, "laptop\n{\"text\": \"mouse\"}{\"text\": \"keyboard\"}\n");
+    assertThatThrownBy(() -> RoutingData.readQueryLog(two, 10, MAX_CHARS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("two.jsonl:2")
+        .hasMessageContaining("malformed JSON");
+  }
+
   @Test
   void aLineThatIsNotUtf8IsRefusedNamingItsLine(@TempDir Path dir) throws Exception {
     Path log =

@@ -1,4 +1,4 @@
-package io.moesearch.connectors.message;
+package io.moesearch.core.util;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -8,14 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Locale;
 
-/** Shared Jackson configuration: strict JSON, duplicate keys and trailing tokens rejected. */
-final class StrictJson {
+/**
+ * Shared Jackson configuration for everything the project reads (messages, catalogue and query-log
+ * lines): strict JSON, duplicate keys and trailing tokens (a second object on one line) rejected,
+ * nesting bounded.
+ */
+public final class StrictJson {
   /** Deepest JSON nesting accepted; messages are shallow, deep nesting is a sign of abuse. */
-  static final int MAX_NESTING_DEPTH = 32;
+  public static final int MAX_NESTING_DEPTH = 32;
 
   private StrictJson() {}
 
-  static JsonMapper newMapper() {
+  public static JsonMapper newMapper() {
     JsonFactory factory =
         JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -28,7 +32,7 @@ final class StrictJson {
   }
 
   /** JSON type name of a node for error messages ("string", "number", "array", ...). */
-  static String typeOf(JsonNode node) {
+  public static String typeOf(JsonNode node) {
     return node == null ? "missing" : node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }
