@@ -88,12 +88,43 @@ public final class IndexArtifact {
     }
   }
 
+  /**
+   * The manifest of the artifact in {@code dir}, with the fields every reader needs present.
+   *
+   * @throws ArtifactException naming the file: unreadable, not a manifest, or a required field
+   *     ({@code indexVersion}, {@code modelId}, {@code gate.file}, {@code files}, {@code
+   *     expertIndexes} and each entry's {@code dir} and {@code files}) missing
+   */
   public static Manifest readManifest(Path dir) {
     Path file = dir.resolve(ArtifactLayout.MANIFEST);
+    Manifest m;
     try {
-      return new ObjectMapper().readValue(file.toFile(), Manifest.class);
+      m = new ObjectMapper().readValue(file.toFile(), Manifest.class);
     } catch (IOException e) {
       throw new ArtifactException("cannot read manifest " + file + ": " + e.getMessage(), e);
+    }
+    if (m == null) {
+      throw new ArtifactException("cannot read manifest " + file + ": it is empty (null)");
+    }
+    requirePresent(file, "indexVersion", m.indexVersion());
+    requirePresent(file, "modelId", m.modelId());
+    requirePresent(file, "gate", m.gate());
+    requirePresent(file, "gate.file", m.gate().file());
+    requirePresent(file, "files", m.files());
+    requirePresent(file, "expertIndexes", m.expertIndexes());
+    for (int e = 0; e < m.expertIndexes().size(); e++) {
+      Manifest.ExpertInfo info = m.expertIndexes().get(e);
+      requirePresent(file, "expertIndexes[" + e + "]", info);
+      requirePresent(file, "expertIndexes[" + e + "].dir", info.dir());
+      requirePresent(file, "expertIndexes[" + e + "].files", info.files());
+    }
+    return m;
+  }
+
+  private static void requirePresent(Path manifest, String field, Object value) {
+    if (value == null) {
+      throw new ArtifactException(
+          manifest + ": field " + field + " is missing; rebuild the artifact or restore the file");
     }
   }
 

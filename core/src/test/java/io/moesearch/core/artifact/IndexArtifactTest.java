@@ -3,6 +3,8 @@ package io.moesearch.core.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.EmbedderConfig;
@@ -95,6 +97,32 @@ class IndexArtifactTest {
     Files2.deleteRecursively(dir.resolve(ArtifactLayout.expertDir(2)));
     assertThatThrownBy(() -> IndexArtifact.load(dir, 384))
         .hasMessageContaining("expert 2 is missing");
+  }
+
+  /**
+   * A manifest missing a field every reader needs fails naming the file and the field (it gave a
+   * NullPointerException trace; found by an attack review).
+   */
+  @Test
+  void aManifestMissingARequiredFieldIsNamed() throws Exception {
+    Path manifest = dir.resolve(ArtifactLayout.MANIFEST);
+    ObjectMapper json = new ObjectMapper();
+    String original = Files.readString(manifest);
+    for (String field : new String[] {"gate", "modelId", "files", "expertIndexes"}) {
+      ObjectNode m = (ObjectNode) json.readTree(original);
+      m.remove(field);
+      Files.writeString(manifest, json.writeValueAsString(m));
+      assertThatThrownBy(() -> IndexArtifact.load(dir, 384))
+          .as(field)
+          .isInstanceOf(ArtifactException.class)
+          .hasMessageContaining(manifest.toString())
+          .hasMessageContaining("field " + field + " is missing");
+    }
+    ObjectNode m = (ObjectNode) json.readTree(original);
+    ((ObjectNode) m.withArray("expertIndexes").get(1)).remove("dir");
+    Files.writeString(manifest, json.writeValueAsString(m));
+    assertThatThrownBy(() -> IndexArtifact.load(dir, 384))
+        .hasMessageContaining("field expertIndexes[1].dir is missing");
   }
 
   @Test
