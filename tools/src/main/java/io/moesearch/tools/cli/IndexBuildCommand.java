@@ -67,6 +67,10 @@ final class IndexBuildCommand extends CliCommand {
     // An existing key is only read (it may sit in a directory this user cannot write).
     readableOrCreatable(
         CacheOptions.FILL_KEY_FILE.key(), Path.of(config.get(CacheOptions.FILL_KEY_FILE)));
+    // The cache-fill key beside the artifacts (created when absent): a cluster that mounts the
+    // artifact directory read-only (docker-compose.yml) signs and checks fills with it. Read (or
+    // made) before the build, so a key that is not one fails before minutes of embedding.
+    config.fillSigner();
     IndexBuildJob.Result r =
         new IndexBuildJob(config, System.out::println)
             .run(Environments.local(config.get(IndexOptions.PARALLELISM)));
@@ -85,9 +89,6 @@ final class IndexBuildCommand extends CliCommand {
     figures.put("expert_size_max", sizes[sizes.length - 1]);
     figures.put("replicated_postings", Arrays.stream(sizes).sum());
     System.out.println(figures);
-    // The cache-fill key beside the artifacts (created when absent): a cluster that mounts the
-    // artifact directory read-only (docker-compose.yml) signs and checks fills with it.
-    config.fillSigner();
     System.out.println("cache-fill key: " + config.get(CacheOptions.FILL_KEY_FILE));
     Json.write(json(), figures);
     return 0;

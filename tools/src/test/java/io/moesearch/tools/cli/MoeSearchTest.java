@@ -236,6 +236,30 @@ class MoeSearchTest {
     }
   }
 
+  /**
+   * A cache-fill key file that holds no key fails before the build reads the catalogue (it failed
+   * after minutes of embedding, the version already written; found by an attack review).
+   */
+  @Test
+  void aFillKeyThatIsNotOneFailsBeforeTheBuild(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("fill.key"), "zz\n");
+    Path missing = dir.resolve("missing.jsonl");
+    assertThat(
+            MoeSearch.run(
+                new String[] {
+                  "index",
+                  "build",
+                  "--catalog",
+                  missing.toString(),
+                  "--set",
+                  "cache.fill-key-file=" + bad
+                }))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("cache.fill-key-file")
+        .doesNotContain("no such file");
+  }
+
   @Test
   void updateRoutingIsAnAliasOfRoutingUpdate() {
     assertThat(MoeSearch.run(new String[] {"--update-routing", "--help"})).isZero();
