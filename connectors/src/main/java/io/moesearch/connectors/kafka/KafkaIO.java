@@ -9,6 +9,7 @@ import io.moesearch.connectors.message.RawMessage;
 import io.moesearch.connectors.message.SearchResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +104,24 @@ public final class KafkaIO {
     try {
       admin = Admin.create(props);
     } catch (org.apache.kafka.common.KafkaException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalArgumentException(where + ": " + cause.getMessage());
+      // The client names only its own step ("Failed to create new NetworkClient"); the cause
+      // below it says what is wrong (an unresolvable host, a missing SSL store, a JAAS line).
+      List<String> causes = new ArrayList<>();
+      for (Throwable c = e; c != null && causes.size() < 4; c = c.getCause()) {
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        if (causes.isEmpty() || !causes.get(causes.size() - 1).contains(m)) {
+          causes.add(m);
+        }
+        if (c.getCause() == c) {
+          break;
+        }
+      }
+      String chain = String.join(": ", causes);
+      throw new IllegalArgumentException(
+          where
+              + (chain.contains("bootstrap") ? "" : " (with its kafka.properties)")
+              + ": "
+              + chain);
     }
     try {
       admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS);

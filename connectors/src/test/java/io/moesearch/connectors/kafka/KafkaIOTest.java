@@ -167,4 +167,23 @@ class KafkaIOTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("kafka.bootstrap-servers nohost.invalid:9092: ");
   }
+
+  /**
+   * A client that cannot be made for a reason in {@code kafka.properties} (an SSL trust store that
+   * does not exist) is reported with that reason, not as the client's own step alone ("Failed to
+   * create new NetworkClient", which named only the bootstrap servers; found by an attack review).
+   */
+  @Test
+  void aClientThatCannotBeMadeIsReportedWithItsCause() {
+    KafkaSettings ssl =
+        KafkaSettings.builder()
+            .bootstrapServers("localhost:9")
+            .property("security.protocol", "SSL")
+            .property("ssl.truststore.location", "/nonexistent/truststore.jks")
+            .build();
+    assertThatThrownBy(() -> KafkaIO.requireBroker(ssl, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("kafka.bootstrap-servers localhost:9 (with its kafka.properties): ")
+        .hasMessageContaining("/nonexistent/truststore.jks");
+  }
 }
