@@ -18,9 +18,9 @@ import java.util.Map;
 /**
  * Graded relevance judgements: query → (product id → rating). Read from a {@code
  * query,docid,rating} CSV (a header row naming those columns, in any case, {@code doc_id} or {@code
- * product_id} and {@code grade} or {@code relevance} too; integer grades, "2.0" read as 2; an
- * optional {@code type} column names the query's type, e.g. a known-item generator's kind; other
- * columns are ignored). Query order follows the file.
+ * product_id} and {@code grade} or {@code relevance} too; integer grades from 0 to {@value
+ * #MAX_RATING}, "2.0" read as 2; an optional {@code type} column names the query's type, e.g. a
+ * known-item generator's kind; other columns are ignored). Query order follows the file.
  *
  * @param types query → type, for the queries whose rows name one
  */
@@ -34,6 +34,12 @@ public record Judgements(
     types = Map.copyOf(types);
     badLines = List.copyOf(badLines);
   }
+
+  /**
+   * The largest grade: nDCG's gain {@code 2^rating - 1} stays exact and its sums finite (a grade of
+   * 1024 or more made them infinite, nDCG NaN). Graded sets use a handful of levels (Chorus 0..3).
+   */
+  public static final int MAX_RATING = 30;
 
   public Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine> badLines) {
     this(byQuery, Map.of(), badLines);
@@ -81,9 +87,15 @@ public record Judgements(
       int rating = 0;
       if (reason == null) {
         try {
-          rating = rating(row.fields().get(r).trim());
-          if (rating < 0) {
-            reason = "rating must be >= 0, got " + rating;
+          double value = rating(row.fields().get(r).trim());
+          if (value < 0 || value > MAX_RATING) {
+            reason =
+                "rating must be an integer from 0 to "
+                    + MAX_RATING
+                    + ", got "
+                    + row.fields().get(r).trim();
+          } else {
+            rating = (int) value;
           }
         } catch (NumberFormatException e) {
           reason = "rating is not an integer: " + row.fields().get(r);
@@ -118,17 +130,13 @@ public record Judgements(
           "relevance", "rating",
           "query_type", "type");
 
-  /** An integer grade, also written with a zero fraction ("2.0"). */
-  private static int rating(String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      double v = Double.parseDouble(text); // "2.0"; "2.5" and "x" are no grade
-      if (v != Math.rint(v) || Math.abs(v) > 1_000_000) {
-        throw new NumberFormatException(text);
-      }
-      return (int) v;
+  /** An integer grade, also written with a zero fraction ("2.0"), of any size. */
+  private static double rating(String text) {
+    double v = Double.parseDouble(text); // "2.0"; "2.5", "NaN" and "x" are no grade
+    if (v != Math.rint(v)) {
+      throw new NumberFormatException(text);
     }
+    return v;
   }
 
   /** Queries with at least one judgement of {@code minRating} or more. */

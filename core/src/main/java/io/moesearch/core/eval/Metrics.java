@@ -6,13 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Ranking metrics. Unjudged products count as rating 0. */
+/**
+ * Ranking metrics. Unjudged products count as rating 0; a rating is from 0 to {@link
+ * Judgements#MAX_RATING}, as judgement files are read.
+ */
 public final class Metrics {
   private Metrics() {}
 
   /**
    * nDCG@k with gain {@code 2^rating − 1} and discount {@code log2(rank + 1)}; the ideal ranking is
-   * the query's judgements sorted by rating. 0 when the query has no relevant judgement.
+   * the query's judgements sorted by rating. 0 when the query has no relevant judgement; never NaN.
+   *
+   * @throws IllegalArgumentException if a rating is outside 0..{@link Judgements#MAX_RATING}
    */
   public static double ndcg(List<String> ranked, Map<String, Integer> ratings, int k) {
     double dcg = 0;
@@ -60,7 +65,16 @@ public final class Metrics {
     return (double) judged / n;
   }
 
-  private static double gain(int rating) {
+  /**
+   * nDCG's gain of a rating, {@code 2^rating − 1}: exact, and finite summed over any ranking.
+   *
+   * @throws IllegalArgumentException if {@code rating} is outside 0..{@link Judgements#MAX_RATING}
+   */
+  public static double gain(int rating) {
+    if (rating < 0 || rating > Judgements.MAX_RATING) {
+      throw new IllegalArgumentException(
+          "a rating is from 0 to " + Judgements.MAX_RATING + ", got " + rating);
+    }
     return Math.pow(2, rating) - 1;
   }
 

@@ -169,6 +169,13 @@ public final class CoordinateAscent {
         best = w;
       }
     }
+    if (best == null) {
+      // Every restart scored NaN: gains and weights are finite, so only a broken invariant does.
+      throw new IllegalStateException(
+          "coordinate ascent: no restart scored a finite mean nDCG@10 on "
+              + training.size()
+              + " training queries");
+    }
     return best;
   }
 
@@ -232,7 +239,7 @@ public final class CoordinateAscent {
       scores = new double[n];
       gains = new double[n];
       for (int i = 0; i < n; i++) {
-        gains[i] = Math.pow(2, q.ratings().getOrDefault(q.ids().get(i), 0)) - 1;
+        gains[i] = Metrics.gain(q.ratings().getOrDefault(q.ids().get(i), 0));
       }
       List<Integer> byId = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -246,7 +253,7 @@ public final class CoordinateAscent {
       int[] ideal = q.ratings().values().stream().mapToInt(Integer::intValue).sorted().toArray();
       double d = 0;
       for (int i = 0; i < Math.min(10, ideal.length); i++) {
-        d += (Math.pow(2, ideal[ideal.length - 1 - i]) - 1) / (Math.log(i + 2) / Math.log(2));
+        d += Metrics.gain(ideal[ideal.length - 1 - i]) / (Math.log(i + 2) / Math.log(2));
       }
       idcg = d;
       this.weight = weight;

@@ -66,4 +66,26 @@ class JudgementsTest {
     assertThat(j.byQuery().get("laptop")).containsEntry("1", 3).containsEntry("2", 0);
     assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(4L);
   }
+
+  /**
+   * A grade above {@link Judgements#MAX_RATING} is a bad line naming the file and line (a grade of
+   * 1024 made nDCG's gains infinite and every nDCG NaN), under either policy.
+   */
+  @Test
+  void aGradeAboveTheRangeIsABadLine() {
+    String csv = "query,docid,rating\nlaptop,1,30\nlaptop,2,1024\nlaptop,3,31.0\nlaptop,4,1e9\n";
+    Judgements j =
+        Judgements.read(new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.SKIP);
+    assertThat(j.byQuery().get("laptop")).containsOnlyKeys("1").containsEntry("1", 30);
+    assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(3L, 4L, 5L);
+    assertThat(j.badLines().get(0).toString())
+        .contains("j.csv:3")
+        .contains("rating must be an integer from 0 to 30, got 1024");
+    assertThatThrownBy(
+            () ->
+                Judgements.read(
+                    new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.FAIL))
+        .hasMessageContaining("j.csv:3")
+        .hasMessageContaining("from 0 to 30");
+  }
 }

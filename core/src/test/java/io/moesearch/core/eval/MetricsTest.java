@@ -1,6 +1,7 @@
 package io.moesearch.core.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
@@ -24,6 +25,16 @@ class MetricsTest {
     Map<String, Integer> r = Map.of("a", 1);
     assertThat(Metrics.ndcg(List.of("x", "a"), r, 1)).isZero();
     assertThat(Metrics.ndcg(List.of("a"), Map.of("a", 0), 10)).isZero();
+  }
+
+  /** nDCG is finite at the largest grade, and a grade beyond it is refused rather than NaN. */
+  @Test
+  void ndcgIsFiniteForEveryValidGradeAndRefusesOthers() {
+    Map<String, Integer> top = Map.of("a", Judgements.MAX_RATING, "b", Judgements.MAX_RATING);
+    assertThat(Metrics.ndcg(List.of("b", "x", "a"), top, 10)).isFinite().isBetween(0.0, 1.0);
+    assertThatThrownBy(() -> Metrics.ndcg(List.of("a"), Map.of("a", 1024), 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("from 0 to 30, got 1024");
   }
 
   @Test

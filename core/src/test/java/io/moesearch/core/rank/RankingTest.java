@@ -153,6 +153,18 @@ class RankingTest {
     assertThat(CoordinateAscent.rank(fit, q2).get(0)).isEqualTo("r2-0");
   }
 
+  /**
+   * A rating beyond the judgement files' range fails the fit naming the rating; its infinite gain
+   * made every score NaN and the fit end in "a fusion needs 16 weights".
+   */
+  @Test
+  void aFitRefusesARatingBeyondTheRangeByName() {
+    RankedQuery q = query("r1", new double[][] {{0.9, 0.1}, {0.1, 0.9}}, Map.of("r1-1", 1024));
+    assertThatThrownBy(() -> new CoordinateAscent(2, 20, 1).fit(List.of(q)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 1024");
+  }
+
   @Test
   void rrfRanksByReciprocalRanks() {
     RankedQuery q =
