@@ -45,10 +45,18 @@ public record Judgements(
     this(byQuery, Map.of(), badLines);
   }
 
+  /**
+   * Reads {@code csv}, gunzipping a {@code .gz} file.
+   *
+   * @throws CatalogFormatException naming the file (and the line reached) if it cannot be read to
+   *     its end (not gzip though named so, gzip data that ends early), has no header naming the
+   *     columns, or at a bad line under {@link BadLinePolicy#FAIL}
+   * @throws IOException if the file cannot be opened (the {@link java.nio.file.FileSystemException}
+   *     names it)
+   */
   public static Judgements load(Path csv, BadLinePolicy policy) throws IOException {
-    try (BufferedReader in = Files2.openText(csv)) {
-      return read(in, csv.getFileName().toString(), policy);
-    }
+    return Files2.readText(
+        csv, in -> read(in, csv.getFileName().toString(), policy), CatalogFormatException::new);
   }
 
   public static Judgements read(BufferedReader in, String source, BadLinePolicy policy) {

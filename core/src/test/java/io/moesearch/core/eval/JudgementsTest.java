@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.core.catalog.BadLinePolicy;
+import io.moesearch.core.catalog.CatalogFormatException;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JudgementsTest {
 
@@ -87,5 +95,32 @@ class JudgementsTest {
                     new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.FAIL))
         .hasMessageContaining("j.csv:3")
         .hasMessageContaining("from 0 to 30");
+  }
+
+  /**
+   * A gzipped judgement file cut short, or named .gz but not gzip, fails in one line naming the
+   * file (and the line reached); the first was an UncheckedIOException of an EOFException, the
+   * second a message without the path.
+   */
+  @Test
+  void aJudgementFileThatIsNotWholeGzipIsNamed(@TempDir Path dir) throws Exception {
+    StringBuilder csv = new StringBuilder("query,docid,rating\n");
+    for (int i = 0; i < 5000; i++) {
+      csv.append("query ").append(i).append(',').append(i * 7919L).append(",1\n");
+    }
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    Path cut =
+        Files.write(dir.resolve("cut.csv.gz"), Arrays.copyOf(gz.toByteArray(), gz.size() / 2));
+    assertThatThrownBy(() -> Judgements.load(cut, BadLinePolicy.SKIP))
+        .isInstanceOf(CatalogFormatException.class)
+        .hasMessageMatching(
+            Pattern.quote(cut.toString()) + ": gzip data ends early after line \\d+");
+    Path plain = Files.writeString(dir.resolve("plain.csv.gz"), "query,docid,rating\na,1,1\n");
+    assertThatThrownBy(() -> Judgements.load(plain, BadLinePolicy.SKIP))
+        .isInstanceOf(CatalogFormatException.class)
+        .hasMessage(plain + ": not gzip data (Not in GZIP format)");
   }
 }
