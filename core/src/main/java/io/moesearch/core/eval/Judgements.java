@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,12 +21,19 @@ import java.util.Map;
  * query,docid,rating} CSV (a header row naming those columns, in any case, {@code doc_id} or {@code
  * product_id} and {@code grade} or {@code relevance} too; integer grades from 0 to {@value
  * #MAX_RATING}, "2.0" read as 2; an optional {@code type} column names the query's type, e.g. a
- * known-item generator's kind; other columns are ignored). Query order follows the file.
+ * known-item generator's kind; other columns are ignored). Query order follows the file. A (query,
+ * doc) pair is judged once: a later line repeating it with another rating, or giving a query
+ * another type than an earlier line, is a bad line; one repeating it word for word is skipped and
+ * counted.
  *
  * @param types query → type, for the queries whose rows name one
+ * @param duplicateLines lines skipped as repeating an earlier line's judgement (and type) exactly
  */
 public record Judgements(
-    Map<String, Map<String, Integer>> byQuery, Map<String, String> types, List<BadLine> badLines) {
+    Map<String, Map<String, Integer>> byQuery,
+    Map<String, String> types,
+    List<BadLine> badLines,
+    int duplicateLines) {
 
   public Judgements {
     Map<String, Map<String, Integer>> copy = new LinkedHashMap<>();
@@ -42,7 +50,7 @@ public record Judgements(
   public static final int MAX_RATING = 30;
 
   public Judgements(Map<String, Map<String, Integer>> byQuery, List<BadLine> badLines) {
-    this(byQuery, Map.of(), badLines);
+    this(byQuery, Map.of(), badLines, 0);
   }
 
   /**
@@ -86,6 +94,9 @@ public record Judgements(
     reader.expectFields(cols.size());
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     Map<String, String> types = new LinkedHashMap<>();
+    Map<Map.Entry<String, String>, Long> judgedAt = new HashMap<>();
+    Map<String, Long> typedAt = new HashMap<>();
+    int duplicates = 0;
     List<BadLine> bad = new ArrayList<>();
     for (CsvReader.Row row = reader.next(); row != null; row = reader.next()) {
       String reason = row.error();
@@ -112,6 +123,38 @@ public record Judgements(
       if (reason == null && (row.fields().get(q).isBlank() || row.fields().get(d).isBlank())) {
         reason = "query and docid must not be blank";
       }
+      String query = reason == null ? row.fields().get(q).trim() : null;
+      String doc = reason == null ? row.fields().get(d).trim() : null;
+      String type =
+          t < 0 || reason != null || row.fields().get(t).isBlank()
+              ? ""
+              : row.fields().get(t).trim();
+      if (!type.isEmpty() && typedAt.containsKey(query) && !types.get(query).equals(type)) {
+        reason =
+            "query '"
+                + query
+                + "' has type '"
+                + type
+                + "' here but '"
+                + types.get(query)
+                + "' at line "
+                + typedAt.get(query);
+      }
+      Long first = reason == null ? judgedAt.get(Map.entry(query, doc)) : null;
+      int earlier = first == null ? 0 : out.get(query).get(doc);
+      if (first != null && earlier != rating) {
+        reason =
+            "duplicate judgement of query '"
+                + query
+                + "', doc '"
+                + doc
+                + "' with rating "
+                + rating
+                + "; first at line "
+                + first
+                + " with rating "
+                + earlier;
+      }
       if (reason != null) {
         BadLine b = new BadLine(source, row.lineNumber(), reason);
         if (policy == BadLinePolicy.FAIL) {
@@ -120,13 +163,17 @@ public record Judgements(
         bad.add(b);
         continue;
       }
-      out.computeIfAbsent(row.fields().get(q).trim(), k -> new LinkedHashMap<>())
-          .put(row.fields().get(d).trim(), rating);
-      if (t >= 0 && !row.fields().get(t).isBlank()) {
-        types.put(row.fields().get(q).trim(), row.fields().get(t).trim());
+      if (!type.isEmpty() && typedAt.putIfAbsent(query, row.lineNumber()) == null) {
+        types.put(query, type);
       }
+      if (first != null) {
+        duplicates++; // the same judgement again
+        continue;
+      }
+      out.computeIfAbsent(query, k -> new LinkedHashMap<>()).put(doc, rating);
+      judgedAt.put(Map.entry(query, doc), row.lineNumber());
     }
-    return new Judgements(out, types, bad);
+    return new Judgements(out, types, bad, duplicates);
   }
 
   /** Other names of the columns, as judgement files write them. */

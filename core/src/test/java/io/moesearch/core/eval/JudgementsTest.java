@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -122,5 +123,44 @@ class JudgementsTest {
     assertThatThrownBy(() -> Judgements.load(plain, BadLinePolicy.SKIP))
         .isInstanceOf(CatalogFormatException.class)
         .hasMessage(plain + ": not gzip data (Not in GZIP format)");
+  }
+
+  /**
+   * A (query, doc) judged twice with different grades is a bad line naming the first; the last one
+   * silently won. The same judgement repeated is skipped and counted.
+   */
+  @Test
+  void aConflictingDuplicateIsABadLineAndARepeatIsCounted() {
+    String csv =
+        "query,docid,rating\nlaptop,1,3\nlaptop,2,0\nlaptop,1,1\nlaptop,2,0.0\nmouse,1,1\n";
+    Judgements j =
+        Judgements.read(new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.SKIP);
+    assertThat(j.byQuery().get("laptop")).isEqualTo(Map.of("1", 3, "2", 0));
+    assertThat(j.byQuery().get("mouse")).isEqualTo(Map.of("1", 1));
+    assertThat(j.badLines())
+        .extracting(Object::toString)
+        .containsExactly(
+            "j.csv:4: duplicate judgement of query 'laptop', doc '1' with rating 1; first at line"
+                + " 2 with rating 3");
+    assertThat(j.duplicateLines()).isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                Judgements.read(
+                    new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.FAIL))
+        .isInstanceOf(CatalogFormatException.class)
+        .hasMessageContaining("j.csv:4: duplicate judgement");
+  }
+
+  /** A query given two types is a bad line at the second; the last type silently won. */
+  @Test
+  void aConflictingQueryTypeIsABadLine() {
+    String csv = "query,docid,rating,type\nlaptop,1,3,brand\nlaptop,2,0,\nlaptop,3,1,code\n";
+    Judgements j =
+        Judgements.read(new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.SKIP);
+    assertThat(j.types()).isEqualTo(Map.of("laptop", "brand"));
+    assertThat(j.byQuery().get("laptop")).containsOnlyKeys("1", "2");
+    assertThat(j.badLines())
+        .extracting(Object::toString)
+        .containsExactly("j.csv:4: query 'laptop' has type 'code' here but 'brand' at line 2");
   }
 }

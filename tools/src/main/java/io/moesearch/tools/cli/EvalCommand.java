@@ -313,7 +313,7 @@ final class EvalCommand extends CliCommand {
    * extension; a file named like another one (of another directory) by its directory too, and a
    * file named before ({@code names}: by absolute path, shared by the evaluated and training lists)
    * by that same name. Bad lines are reported (how many, the first few) and skipped, or fatal with
-   * {@code catalog.bad-lines: fail}.
+   * {@code catalog.bad-lines: fail}; lines repeating a judgement are counted.
    *
    * @throws ConfigException naming the setting when no file is given or a file holds no query with
    *     a rating of 1 or more
@@ -336,6 +336,13 @@ final class EvalCommand extends CliCommand {
             p,
             j.badLines().size(),
             j.badLines().subList(0, Math.min(3, j.badLines().size())));
+      }
+      if (j.duplicateLines() > 0 && !seen) {
+        System.out.printf(
+            Locale.ROOT,
+            "judgements %s: %d lines skipped repeating an earlier line's judgement%n",
+            p,
+            j.duplicateLines());
       }
       if (j.queriesWithRelevant(1).isEmpty()) {
         throw new ConfigException(
@@ -398,6 +405,7 @@ final class EvalCommand extends CliCommand {
     m.put("judgedProducts", judged);
     m.put("notInCatalogue", unknown.size());
     m.put("badLines", set.judgements().badLines().size());
+    m.put("duplicateLines", set.judgements().duplicateLines());
     return m;
   }
 
