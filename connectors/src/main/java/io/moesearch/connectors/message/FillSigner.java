@@ -1,5 +1,6 @@
 package io.moesearch.connectors.message;
 
+import io.moesearch.core.util.Files2;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -68,12 +69,9 @@ public final class FillSigner implements Serializable {
       if (create && !Files.exists(file)) {
         writeNewKey(file);
       }
-      if (!Files.exists(file)) {
-        throw new IllegalArgumentException("does not exist");
-      }
-      if (!Files.isRegularFile(file)) {
-        // A device (/dev/zero) would be read for ever, a directory or FIFO not at all.
-        throw new IllegalArgumentException("not a regular file");
+      String notRegular = Files2.notRegularFile(file); // /dev/zero would be read for ever
+      if (notRegular != null) {
+        throw new IllegalArgumentException(notRegular);
       }
       if (Files.size(file) > MAX_KEY_FILE_BYTES) {
         throw new IllegalArgumentException(

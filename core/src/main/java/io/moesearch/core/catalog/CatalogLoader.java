@@ -66,9 +66,6 @@ public final class CatalogLoader {
   private static final Set<String> OUT_OF_STOCK =
       Set.of("false", "0", "no", "n", "outofstock", "soldout", "unavailable", "discontinued");
 
-  /** A bad line's reason when its bytes are not UTF-8. */
-  static final String NOT_UTF8 = "not valid UTF-8";
-
   private final BadLinePolicy policy;
   private final Consumer<BadLine> reporter;
   private final ObjectMapper json = StrictJson.newMapper();
@@ -113,9 +110,9 @@ public final class CatalogLoader {
       String line;
       try {
         line = in.readLine();
-      } catch (Utf8LineReader.MalformedLineException e) {
+      } catch (Utf8LineReader.BadLineException e) {
         n++;
-        reject(new BadLine(source, n, NOT_UTF8), bad);
+        reject(new BadLine(source, n, e.reason()), bad);
         continue;
       }
       if (line == null) {

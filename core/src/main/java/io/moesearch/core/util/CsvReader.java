@@ -27,6 +27,12 @@ public final class CsvReader {
    */
   public static final int MAX_RECORD_LINES = 10_000;
 
+  /**
+   * Most chars one record may span (its lines' together, as {@link Utf8LineReader#MAX_LINE_BYTES}
+   * bounds one line): a record past it is read as one whose quote is never closed.
+   */
+  public static final int MAX_RECORD_CHARS = Utf8LineReader.MAX_LINE_BYTES;
+
   private final BufferedReader in;
   private final Deque<String> readAgain = new ArrayDeque<>();
   private long line;
@@ -69,7 +75,8 @@ public final class CsvReader {
 
   /**
    * The next record, or {@code null} at the end of input. Blank lines are skipped; a record with a
-   * line that is not UTF-8 ({@link Utf8LineReader}) is malformed.
+   * line that is not UTF-8 or too long ({@link Utf8LineReader}) is malformed, and so is a quoted
+   * field that runs on past {@link #MAX_RECORD_LINES} lines or {@link #MAX_RECORD_CHARS} chars.
    */
   public Row next() {
     long start = -1;
@@ -86,6 +93,7 @@ public final class CsvReader {
       start = line;
       List<String> lines = new ArrayList<>();
       lines.add(text);
+      long chars = text.length();
       List<String> fields = new ArrayList<>();
       StringBuilder field = new StringBuilder();
       boolean quoted = false;
@@ -94,10 +102,12 @@ public final class CsvReader {
       while (true) {
         if (i >= text.length()) {
           if (quoted) {
-            String more = lines.size() < MAX_RECORD_LINES ? readLine() : null;
+            String more =
+                lines.size() < MAX_RECORD_LINES && chars < MAX_RECORD_CHARS ? readLine() : null;
             if (more == null) {
               return unclosed(start, lines, fields);
             }
+            chars += more.length();
             line++;
             lines.add(more);
             field.append('\n');
@@ -140,13 +150,13 @@ public final class CsvReader {
           field.append(c);
         }
       }
-    } catch (Utf8LineReader.MalformedLineException e) {
+    } catch (Utf8LineReader.BadLineException e) {
       // The record is bad; the lines of it read so far are not read again.
       line++;
       return new Row(
           start < 0 ? line : start,
           List.of(),
-          start < 0 ? "not valid UTF-8" : "line " + line + " is not valid UTF-8");
+          start < 0 ? e.reason() : "line " + line + " is " + e.reason());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

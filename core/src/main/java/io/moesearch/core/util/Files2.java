@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,11 +22,50 @@ public final class Files2 {
   private Files2() {}
 
   /**
-   * A UTF-8 line reader over {@code path}, transparently gunzipping files that end in {@code .gz},
-   * past a leading byte-order mark; a line that is not UTF-8 is reported, not decoded with U+FFFD
-   * ({@link Utf8LineReader}).
+   * Why {@code path} cannot be an input file, or {@code null} when it is a regular file (after
+   * symbolic links): {@code "no such file"}, {@code "not a regular file (a directory)"} or {@code
+   * "not a regular file (a device, FIFO or socket)"}. A device such as {@code /dev/zero} would be
+   * read for ever, a FIFO blocks its reader until a writer comes.
+   */
+  public static String notRegularFile(Path path) {
+    if (Files.isRegularFile(path)) {
+      return null;
+    }
+    if (!Files.exists(path)) {
+      return "no such file";
+    }
+    return Files.isDirectory(path)
+        ? "not a regular file (a directory)"
+        : "not a regular file (a device, FIFO or socket)";
+  }
+
+  /**
+   * Fails unless {@code path} is a regular file ({@link #notRegularFile}).
+   *
+   * @throws NoSuchFileException if there is nothing at {@code path}
+   * @throws FileSystemException naming {@code path} and why otherwise
+   */
+  public static void requireRegularFile(Path path) throws FileSystemException {
+    String problem = notRegularFile(path);
+    if (problem == null) {
+      return;
+    }
+    if (!Files.exists(path)) {
+      throw new NoSuchFileException(path.toString());
+    }
+    throw new FileSystemException(path.toString(), null, problem);
+  }
+
+  /**
+   * A UTF-8 line reader over the regular file {@code path} ({@link #requireRegularFile}),
+   * transparently gunzipping files that end in {@code .gz}, past a leading byte-order mark; a line
+   * that is not UTF-8 or longer than {@link Utf8LineReader#MAX_LINE_BYTES} is reported, not decoded
+   * with U+FFFD or held whole ({@link Utf8LineReader}).
+   *
+   * @throws FileSystemException if {@code path} is not a regular file or cannot be opened
    */
   public static Utf8LineReader openText(Path path) throws IOException {
+    requireRegularFile(path);
     InputStream in = Files.newInputStream(path);
     try {
       if (path.getFileName().toString().endsWith(".gz")) {
@@ -48,8 +88,9 @@ public final class Files2 {
    * {@code reading} over {@link #openText}{@code (path)}. A file that cannot be read to its end
    * (not gzip though named so, gzip data that ends early or is corrupt, an I/O error) fails with
    * {@code failure} of one line naming the file and the last line read, such as {@code "<path>:
-   * gzip data ends early after line 120"}; a missing or unreadable file fails with the {@link
-   * FileSystemException} that names it.
+   * gzip data ends early after line 120"}, or a line it does not handle itself that is not UTF-8 or
+   * is too long ({@code "<path>:7: longer than 16 MiB"}); a missing or unreadable file, or one that
+   * is not a regular file, fails with the {@link FileSystemException} that names it.
    *
    * @throws FileSystemException if {@code path} cannot be opened
    */
@@ -82,8 +123,8 @@ public final class Files2 {
     if (e instanceof ZipException) {
       return path + ": corrupt gzip data after line " + lines + " (" + e.getMessage() + ")";
     }
-    if (e instanceof Utf8LineReader.MalformedLineException m) {
-      return path + ":" + m.lineNumber() + ": not valid UTF-8";
+    if (e instanceof Utf8LineReader.BadLineException b) {
+      return path + ":" + b.lineNumber() + ": " + b.reason();
     }
     return path + ": cannot be read after line " + lines + ": " + e;
   }

@@ -16,23 +16,54 @@ import java.util.Arrays;
  * MalformedLineException} for a line whose bytes are not UTF-8 (where {@link
  * java.io.InputStreamReader} would put U+FFFD in their place), and the next call reads the line
  * after it. Lines end at {@code \n}, {@code \r\n} or {@code \r}, as {@link BufferedReader}'s do; a
- * byte-order mark before the first line is no part of it. Only {@link #readLine} (and {@link
- * #lines}) read: the {@code read} methods throw {@link UnsupportedOperationException}.
+ * byte-order mark before the first line is no part of it. A line longer than {@link
+ * #MAX_LINE_BYTES} throws {@link LineTooLongException} (a file with no line break, such as a
+ * device's endless zeros, is not held in memory). Only {@link #readLine} (and {@link #lines}) read:
+ * the {@code read} methods throw {@link UnsupportedOperationException}.
  */
 public final class Utf8LineReader extends BufferedReader {
 
-  /** A line whose bytes are not UTF-8; reading may go on with the next line. */
-  public static final class MalformedLineException extends IOException {
-    private final long lineNumber;
+  /** The longest line read by default, in bytes: 16 MiB. */
+  public static final int MAX_LINE_BYTES = 16 << 20;
 
-    MalformedLineException(long lineNumber) {
-      super("line " + lineNumber + " is not valid UTF-8");
+  /** A line that cannot be returned; it is consumed, and reading may go on with the next line. */
+  public abstract static sealed class BadLineException extends IOException
+      permits MalformedLineException, LineTooLongException {
+    private final long lineNumber;
+    private final String reason;
+
+    BadLineException(long lineNumber, String reason) {
+      super("line " + lineNumber + " is " + reason);
       this.lineNumber = lineNumber;
+      this.reason = reason;
     }
 
     /** The 1-based number of the line. */
     public long lineNumber() {
       return lineNumber;
+    }
+
+    /** Why, as a bad line's reason: {@code "not valid UTF-8"}. */
+    public String reason() {
+      return reason;
+    }
+  }
+
+  /** A line whose bytes are not UTF-8. */
+  public static final class MalformedLineException extends BadLineException {
+    MalformedLineException(long lineNumber) {
+      super(lineNumber, "not valid UTF-8");
+    }
+  }
+
+  /** A line longer than the reader's limit ({@link #MAX_LINE_BYTES} by default). */
+  public static final class LineTooLongException extends BadLineException {
+    LineTooLongException(long lineNumber, int maxBytes) {
+      super(lineNumber, "longer than " + size(maxBytes));
+    }
+
+    private static String size(int bytes) {
+      return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
   }
 
@@ -41,6 +72,7 @@ public final class Utf8LineReader extends BufferedReader {
   private int pos;
   private int end;
   private byte[] line = new byte[256];
+  private final int maxLineBytes;
   private boolean skipLf;
   private long lineNumber;
   private final CharsetDecoder decoder =
@@ -49,10 +81,19 @@ public final class Utf8LineReader extends BufferedReader {
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
 
-  /** Reads {@code in}, which it closes when closed. */
+  /** Reads {@code in}, which it closes when closed, in lines of up to {@link #MAX_LINE_BYTES}. */
   public Utf8LineReader(InputStream in) {
+    this(in, MAX_LINE_BYTES);
+  }
+
+  /** Reads {@code in}, which it closes when closed, in lines of up to {@code maxLineBytes}. */
+  public Utf8LineReader(InputStream in, int maxLineBytes) {
     super(Reader.nullReader(), 1);
+    if (maxLineBytes < 1) {
+      throw new IllegalArgumentException("maxLineBytes must be >= 1, got " + maxLineBytes);
+    }
     this.in = in;
+    this.maxLineBytes = maxLineBytes;
   }
 
   /** Lines read so far, the malformed ones included. */
@@ -64,12 +105,15 @@ public final class Utf8LineReader extends BufferedReader {
    * The next line without its terminator, or {@code null} at the end of the input.
    *
    * @throws MalformedLineException if the line's bytes are not UTF-8 (the line is consumed)
+   * @throws LineTooLongException if the line is longer than the limit (the line is consumed, its
+   *     bytes past the limit read and dropped)
    * @throws IOException if the input cannot be read
    */
   @Override
   public String readLine() throws IOException {
     int n = 0;
     boolean any = false;
+    boolean tooLong = false;
     while (true) {
       if (pos == end) {
         int read = in.read(buf);
@@ -98,12 +142,19 @@ public final class Utf8LineReader extends BufferedReader {
         skipLf = true;
         break;
       }
+      if (n == maxLineBytes) {
+        tooLong = true;
+        continue;
+      }
       if (n == line.length) {
-        line = Arrays.copyOf(line, 2 * n);
+        line = Arrays.copyOf(line, (int) Math.min(2L * n, maxLineBytes));
       }
       line[n++] = b;
     }
     lineNumber++;
+    if (tooLong) {
+      throw new LineTooLongException(lineNumber, maxLineBytes);
+    }
     int from =
         lineNumber == 1
                 && n >= 3

@@ -3,15 +3,21 @@ package io.moesearch.core.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.moesearch.core.util.Utf8LineReader;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -302,6 +308,62 @@ class CatalogLoaderTest {
 
     assertThat(c.products()).extracting(Product::id).containsExactly("p-2");
     assertThat(reported).containsExactly(new BadLine("catalog.jsonl", 1, "not valid UTF-8"));
+  }
+
+  /**
+   * A line longer than 16 MiB is a bad line with its number, in JSONL and in CSV, and the lines
+   * after it are read; it was read whole, and a file without line breaks ran the heap out.
+   */
+  @Test
+  void aLineLongerThanTheLimitIsABadLine(@TempDir Path dir) throws Exception {
+    String longTitle = "x".repeat(Utf8LineReader.MAX_LINE_BYTES);
+    Path jsonl =
+        Files.writeString(
+            dir.resolve("catalog.jsonl"),
+            "{\"id\":\"p-1\",\"title\":\""
+                + longTitle
+                + "\"}\n{\"id\":\"p-2\",\"title\":\"HDMI cable\"}\n");
+    Path csv =
+        Files.writeString(
+            dir.resolve("catalog.csv"), "id,title\np-1," + longTitle + "\np-2,HDMI\n");
+
+    Catalog c = new CatalogLoader(BadLinePolicy.SKIP, reported::add).load(jsonl);
+    Catalog fromCsv = new CatalogLoader(BadLinePolicy.SKIP, reported::add).load(csv);
+
+    assertThat(c.products()).extracting(Product::id).containsExactly("p-2");
+    assertThat(fromCsv.products()).extracting(Product::id).containsExactly("p-2");
+    assertThat(reported)
+        .containsExactly(
+            new BadLine("catalog.jsonl", 1, "longer than 16 MiB"),
+            new BadLine("catalog.csv", 2, "longer than 16 MiB"));
+  }
+
+  /**
+   * Only a regular file is read as a catalogue: a device (/dev/zero ran the heap out), a FIFO (its
+   * reader waited for a writer) or a directory fails at once naming the file.
+   */
+  @Test
+  void onlyARegularFileIsReadAsACatalogue(@TempDir Path dir) throws Exception {
+    CatalogLoader loader = new CatalogLoader(BadLinePolicy.SKIP, reported::add);
+    assertThatThrownBy(() -> loader.load(dir))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessage(dir + ": not a regular file (a directory)");
+    assertThatThrownBy(() -> loader.load(dir.resolve("missing.jsonl")))
+        .isInstanceOf(NoSuchFileException.class);
+    Path zero = Path.of("/dev/zero");
+    Assumptions.assumeTrue(Files.exists(zero), "a Unix system");
+    assertThatThrownBy(() -> loader.load(zero))
+        .isInstanceOf(FileSystemException.class)
+        .hasMessage("/dev/zero: not a regular file (a device, FIFO or socket)");
+    Path fifo = dir.resolve("catalog.jsonl");
+    Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () ->
+            assertThatThrownBy(() -> loader.load(fifo))
+                .isInstanceOf(FileSystemException.class)
+                .hasMessageContaining("not a regular file"));
   }
 
   /** In a CSV catalogue too, a record with bytes that are not UTF-8 is a bad line. */

@@ -39,4 +39,22 @@ class Utf8LineReaderTest {
       assertThat(in.readLine()).isNull();
     }
   }
+
+  /**
+   * A line longer than the limit is reported with its number and dropped without being held (a file
+   * with no line break, such as /dev/zero, ran the heap out), and the next line is read.
+   */
+  @Test
+  void aLineLongerThanTheLimitIsReportedAndReadingGoesOn() throws Exception {
+    byte[] text = "12345678\n123456789\r\nnext\n".getBytes(StandardCharsets.UTF_8);
+    try (Utf8LineReader in = new Utf8LineReader(new ByteArrayInputStream(text), 8)) {
+      assertThat(in.readLine()).isEqualTo("12345678");
+      assertThatThrownBy(in::readLine)
+          .isInstanceOf(Utf8LineReader.LineTooLongException.class)
+          .hasMessage("line 2 is longer than 8 bytes");
+      assertThat(in.readLine()).isEqualTo("next");
+      assertThat(in.readLine()).isNull();
+    }
+    assertThat(Utf8LineReader.MAX_LINE_BYTES).isEqualTo(16 << 20);
+  }
 }

@@ -93,7 +93,7 @@ public final class QueryLog {
         IllegalArgumentException::new);
   }
 
-  /** The next line, counted; a line that is not UTF-8 is reported and read as a blank one. */
+  /** The next line, counted; a line that is not UTF-8 or too long is reported and read as blank. */
   private String nextLine(BufferedReader in, String source) throws IOException {
     try {
       String line = in.readLine();
@@ -101,9 +101,9 @@ public final class QueryLog {
         lines++;
       }
       return line;
-    } catch (Utf8LineReader.MalformedLineException e) {
+    } catch (Utf8LineReader.BadLineException e) {
       lines++;
-      skip(source + ":" + lines, "not valid UTF-8");
+      skip(source + ":" + lines, e.reason());
       return "";
     }
   }

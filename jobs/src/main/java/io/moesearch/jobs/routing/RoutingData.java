@@ -110,12 +110,12 @@ public final class RoutingData {
     return out;
   }
 
-  /** The next line, or {@code null} at the end; a line that is not UTF-8 is a bad line. */
+  /** The next line, or {@code null} at the end; a line not UTF-8 or too long is a bad line. */
   private static String nextLine(BufferedReader in, Path file) throws IOException {
     try {
       return in.readLine();
-    } catch (Utf8LineReader.MalformedLineException e) {
-      throw new IllegalArgumentException(file + ":" + e.lineNumber() + ": not valid UTF-8");
+    } catch (Utf8LineReader.BadLineException e) {
+      throw new IllegalArgumentException(file + ":" + e.lineNumber() + ": " + e.reason());
     }
   }
 

@@ -4,13 +4,13 @@ import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.artifact.IndexArtifact;
+import io.moesearch.core.util.Files2;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.prewarm.PrewarmJob;
 import io.moesearch.jobs.prewarm.QueryLog;
 import io.moesearch.jobs.search.SearchJob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -68,8 +68,9 @@ final class PrewarmCommand extends CliCommand {
     int top = atLeast("--top", topOption == null ? DEFAULT_TOP : topOption, 1);
     Double share = fraction == null ? null : within("--top-fraction", fraction, 0, 1);
     MoeSearchConfig config = config();
-    if (!Files.isRegularFile(log)) {
-      throw new ConfigException("--log: no such file " + log);
+    String notRegular = Files2.notRegularFile(log);
+    if (notRegular != null) {
+      throw new ConfigException("--log: " + log + ": " + notRegular);
     }
     if (config.get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty()) {
       throw new ConfigException(

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +146,19 @@ class MoeSearchTest {
             "moe-search index build: "
                 + Pattern.quote(catalogue.toAbsolutePath().toString())
                 + ": gzip data ends early after line [0-9]+");
+  }
+
+  /**
+   * A catalogue that is not a regular file is named in one line before it is opened: /dev/zero was
+   * read as one endless line until the heap ran out.
+   */
+  @Test
+  void aCatalogueThatIsADeviceIsNamedInOneLine(@TempDir Path dir) {
+    Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "a Unix system");
+    assertThat(indexBuild(Path.of("/dev/zero"), dir)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "moe-search index build: /dev/zero: not a regular file (a device, FIFO or socket)");
   }
 
   /** A catalogue named .gz that is not gzip is named in one line. */
