@@ -1,5 +1,6 @@
 package io.moesearch.tools.cli;
 
+import io.moesearch.core.util.Files2;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.EmbedderOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
@@ -48,11 +49,16 @@ abstract class CliCommand implements Callable<Integer> {
 
   /**
    * Fails at once, naming {@code flag}, when {@code file} could not be written at the end of a
-   * command (a directory, or under a file): before the minutes of work whose figures it holds.
+   * command (a directory, under a file, or an existing file that is not a regular one: a FIFO would
+   * block the write with no reader, a device such as {@code /dev/full} fail it): before the minutes
+   * of work whose figures it holds.
    */
   static void writableFile(String flag, Path file) {
     if (Files.isDirectory(file)) {
       throw new ConfigException(flag + ": " + file + " is a directory");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new ConfigException(flag + ": " + file + ": " + Files2.notRegularFile(file));
     }
     Path parent = file.toAbsolutePath().getParent();
     writableDirectory(flag, parent == null ? Path.of("/") : parent);

@@ -298,7 +298,7 @@ final class EvalCommand extends CliCommand {
       all.put("relevance", rel);
       all.put("retrieval", r);
       all.put("judgements", judged);
-      Json.write(out.resolve("eval.json").toString(), all);
+      Json.write("--out", out.resolve("eval.json").toString(), all);
       System.out.println("report and charts written to " + out);
       if (markdownFile != null) {
         Files.writeString(markdownFile, md);

@@ -205,7 +205,10 @@ public final class MoeSearch implements Callable<Integer> {
     return null;
   }
 
-  /** Configuration and input errors name the setting (exit code 2); anything else is a failure. */
+  /**
+   * Configuration and input errors name the setting (exit code 2); an output file that could not be
+   * written is one line naming its flag (exit code 1); anything else is a failure with its trace.
+   */
   private static int failure(Exception e, CommandLine cmd, ParseResult parsed) {
     String name = cmd.getCommandSpec().qualifiedName();
     if (e instanceof IllegalArgumentException
@@ -213,6 +216,10 @@ public final class MoeSearch implements Callable<Integer> {
         || e instanceof CatalogFormatException) {
       cmd.getErr().println(name + ": " + e.getMessage());
       return 2;
+    }
+    if (e instanceof Json.OutputException) {
+      cmd.getErr().println(name + ": " + e.getMessage()); // the run's work is done, not saved
+      return 1;
     }
     String file = inputProblem(e);
     if (file != null) {

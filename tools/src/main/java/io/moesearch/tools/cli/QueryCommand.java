@@ -12,8 +12,6 @@ import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.QueryOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -128,11 +126,8 @@ final class QueryCommand extends CliCommand {
     }
     print(result);
     if (json() != null) {
-      Path file = Path.of(json());
-      if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
-      }
-      Files.write(file, json.encodeResult(result)); // the result message as the job wrote it
+      // The result message as the job wrote it.
+      Json.writeBytes("--json", json(), json.encodeResult(result));
     }
     return 0;
   }

@@ -149,6 +149,32 @@ class MoeSearchTest {
   }
 
   /**
+   * An existing --json target that is not a regular file is refused before the work: a FIFO made
+   * the command hang after its work, /dev/full failed it with a stack trace.
+   */
+  @Test
+  void aJsonTargetThatIsNotARegularFileIsRefusedUpFront(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("figures.json");
+    Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+    for (Path target : List.of(fifo, Path.of("/dev/full"))) {
+      err.reset();
+      Path missing = dir.resolve("missing.jsonl");
+      assertThat(
+              MoeSearch.run(
+                  new String[] {
+                    "index", "build", "--catalog", missing.toString(), "--json", target.toString()
+                  }))
+          .isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8).strip())
+          .isEqualTo(
+              "moe-search index build: --json: "
+                  + target
+                  + ": not a regular file (a device, FIFO or socket)");
+    }
+  }
+
+  /**
    * A catalogue that is not a regular file is named in one line before it is opened: /dev/zero was
    * read as one endless line until the heap ran out.
    */
