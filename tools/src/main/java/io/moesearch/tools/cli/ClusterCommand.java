@@ -4,6 +4,7 @@ import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.tools.cluster.ClusterLayout;
+import io.moesearch.tools.cluster.JvmProcess;
 import io.moesearch.tools.cluster.LocalCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,7 +56,7 @@ final class ClusterCommand {
             directories. Prints the Kafka bootstrap address and the Flink REST address, then runs
             until Ctrl-C or `cluster down` (with --detach it returns and leaves the cluster running
             for `cluster down`). Logs, checkpoints, savepoints and the broker's data are under
-            --work-dir."""
+            --work-dir. --json FILE: the addresses, ports and process ids, once started."""
       })
   static final class Up extends CliCommand {
     @Option(
@@ -133,6 +135,7 @@ final class ClusterCommand {
                 ? "stop: bin/moe-search cluster down"
                 : "stop: Ctrl-C or bin/moe-search cluster down");
         out.flush();
+        Json.write(json(), started(cluster, work, detach));
         if (detach) {
           cluster.detach();
           leaveRunning = true;
@@ -161,7 +164,7 @@ final class ClusterCommand {
             Submits jobs/target/*-flink.jar (io.moesearch.jobs.search.SearchJob) through Flink's REST
             API, as `flink run` would, with --config/--set passed on to the job, kafka.bootstrap-servers
             set to the cluster's broker and job.checkpoint-dir to its shared checkpoint directory
-            (unless set). Prints the job id."""
+            (unless set). Prints the job id (--json FILE: jobId, restAddress)."""
       })
   static final class Submit extends CliCommand {
     @Override
@@ -193,11 +196,7 @@ final class ClusterCommand {
 
     @Override
     public Integer call() {
-      Path stateFile = work.resolve(STATE_FILE);
-      if (!Files.isRegularFile(stateFile)) {
-        throw new ConfigException(
-            "--work-dir: no running cluster recorded in " + stateFile + " (cluster up first)");
-      }
+      Path stateFile = recordedState(work);
       if (savepoint != null && !savepoint.contains(":") && !Files.exists(Path.of(savepoint))) {
         // A local path the cluster's processes share with this one (cluster up runs them here).
         throw new ConfigException("--from-savepoint: no such savepoint " + savepoint);
@@ -235,13 +234,21 @@ final class ClusterCommand {
       PrintWriter out = spec.commandLine().getOut();
       out.println("submitted job " + job + " to " + state.getProperty("rest.address"));
       out.flush();
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("jobId", job.toHexString());
+      figures.put("restAddress", state.getProperty("rest.address"));
+      Json.write(json(), figures);
       return 0;
     }
   }
 
   @Command(
       name = "down",
-      description = "Stop every process of the local cluster started by `cluster up`.")
+      description = {
+        "Stop every process of the local cluster started by `cluster up`.",
+        "",
+        "--json FILE: stopped (how many processes), pids (the ones recorded)."
+      })
   static final class Down extends CliCommand {
     @Option(
         names = "--work-dir",
@@ -253,12 +260,72 @@ final class ClusterCommand {
     @Spec CommandSpec spec;
 
     @Override
+    boolean embedsHere() {
+      return false;
+    }
+
+    @Override
     public Integer call() {
-      int stopped = LocalCluster.down(work.resolve(STATE_FILE));
+      config(); // --config, --set and --json checked as every command's are
+      Path stateFile = recordedState(work);
+      String pids = LocalCluster.readState(stateFile).getProperty("pids", "");
+      int stopped = LocalCluster.down(stateFile);
       spec.commandLine().getOut().println("stopped " + stopped + " processes");
       spec.commandLine().getOut().flush();
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("stopped", stopped);
+      figures.put("pids", pids(pids));
+      Json.write(json(), figures);
       return 0;
     }
+  }
+
+  /**
+   * The state file {@code cluster up} wrote into {@code work}.
+   *
+   * @throws ConfigException naming {@code --work-dir} when there is none
+   */
+  static Path recordedState(Path work) {
+    Path stateFile = work.resolve(STATE_FILE);
+    if (!Files.isRegularFile(stateFile)) {
+      throw new ConfigException(
+          "--work-dir: no running cluster recorded in " + stateFile + " (cluster up first)");
+    }
+    return stateFile;
+  }
+
+  /** What {@code cluster up --json} writes once the cluster runs. */
+  private static Map<String, Object> started(LocalCluster cluster, Path work, boolean detach) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("kafkaBootstrapServers", cluster.bootstrapServers());
+    figures.put("restAddress", cluster.restAddress());
+    Map<String, Integer> prometheus = new LinkedHashMap<>();
+    for (int tm : cluster.liveTaskManagers()) {
+      prometheus.put("taskmanager-" + tm, cluster.prometheusPort(tm));
+    }
+    figures.put("prometheusPorts", prometheus);
+    Map<String, Long> pids = new LinkedHashMap<>();
+    for (JvmProcess p : cluster.processes()) {
+      if (p.alive()) {
+        pids.put(p.name(), p.pid());
+      }
+    }
+    figures.put("processes", pids);
+    figures.put("workDir", cluster.work().toString());
+    figures.put("stateFile", work.resolve(STATE_FILE).toAbsolutePath().toString());
+    figures.put("detached", detach);
+    return figures;
+  }
+
+  /** The recorded pids, {@code "1,2"}, as numbers. */
+  private static List<Long> pids(String recorded) {
+    List<Long> out = new ArrayList<>();
+    for (String pid : recorded.split(",")) {
+      if (!pid.isBlank()) {
+        out.add(Long.parseLong(pid.trim()));
+      }
+    }
+    return out;
   }
 
   /**

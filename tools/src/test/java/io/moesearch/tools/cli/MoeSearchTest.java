@@ -599,6 +599,48 @@ class MoeSearchTest {
         "kafka.bootstrap-servers=127.0.0.1:1");
   }
 
+  /**
+   * cluster down without a running cluster is one line naming --work-dir (it was an
+   * IllegalStateException with its stack trace), and a bad --set is refused as by every command
+   * (down never read its configuration).
+   */
+  @Test
+  void clusterDownNamesAMissingClusterAndChecksItsSettings(@TempDir Path dir) {
+    Path none = dir.resolve("none");
+    assertThat(MoeSearch.run(new String[] {"cluster", "down", "--work-dir", none.toString()}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "moe-search cluster down: --work-dir: no running cluster recorded in "
+                + none.resolve(ClusterCommand.STATE_FILE)
+                + " (cluster up first)");
+    err.reset();
+    assertThat(
+            MoeSearch.run(
+                new String[] {
+                  "cluster", "down", "--work-dir", none.toString(), "--set", "no.such=1"
+                }))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown setting 'no.such'");
+  }
+
+  /** cluster down --json writes what it stopped; it accepted --json and wrote nothing. */
+  @Test
+  void clusterDownWritesItsJson(@TempDir Path dir) throws Exception {
+    Path state = Files.writeString(dir.resolve(ClusterCommand.STATE_FILE), "pids=\n");
+    Path json = dir.resolve("down.json");
+    assertThat(
+            MoeSearch.run(
+                new String[] {
+                  "cluster", "down", "--work-dir", dir.toString(), "--json", json.toString()
+                }))
+        .isEqualTo(0);
+    JsonNode figures = new ObjectMapper().readTree(json.toFile());
+    assertThat(figures.get("stopped").asInt()).isZero();
+    assertThat(figures.get("pids").isArray()).isTrue();
+    assertThat(state).doesNotExist();
+  }
+
   /** cluster submit without a running cluster is a usage error naming the cause, no stack trace. */
   @Test
   void clusterSubmitWithoutARunningClusterNamesTheCause(@TempDir Path dir) {
