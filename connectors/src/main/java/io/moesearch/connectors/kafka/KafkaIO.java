@@ -28,6 +28,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Builds the Flink Kafka source and sinks of the search pipeline from {@link KafkaSettings}.
@@ -134,6 +136,77 @@ public final class KafkaIO {
     } finally {
       admin.close(Duration.ofSeconds(1));
     }
+  }
+
+  /** The broker setting that bounds a producer's {@code transaction.timeout.ms}. */
+  static final String TRANSACTION_MAX_TIMEOUT = "transaction.max.timeout.ms";
+
+  /**
+   * With exactly-once delivery, fails naming {@code kafka.properties.transaction.timeout.ms} when a
+   * broker of {@code settings} answers within {@code timeout} that its {@value
+   * #TRANSACTION_MAX_TIMEOUT} is below the sinks' transaction timeout ({@link
+   * #transactionTimeoutMs}): every sink's producer would be refused when the job starts it, and the
+   * job restart for ever. Best effort: a broker that does not answer in time, or does not tell, is
+   * not checked (the job needs it later anyway); other delivery guarantees are not checked.
+   *
+   * @return the broker's {@value #TRANSACTION_MAX_TIMEOUT}, or -1 when not checked
+   * @throws IllegalArgumentException when the broker refuses the timeout
+   */
+  public static long requireTransactionTimeoutAccepted(KafkaSettings settings, Duration timeout) {
+    requireSettings(settings);
+    if (settings.deliveryGuarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
+      return -1;
+    }
+    long wanted = transactionTimeoutMs(settings);
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    long max;
+    Admin admin = null;
+    try {
+      admin = Admin.create(props);
+      var node = admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).iterator().next();
+      ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+      ConfigEntry entry =
+          admin
+              .describeConfigs(List.of(broker))
+              .all()
+              .get(ms, TimeUnit.MILLISECONDS)
+              .get(broker)
+              .get(TRANSACTION_MAX_TIMEOUT);
+      if (entry == null || entry.value() == null) {
+        return -1;
+      }
+      max = Long.parseLong(entry.value().strip());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    } catch (ExecutionException
+        | TimeoutException
+        | RuntimeException e) { // KafkaException, NumberFormatException, NoSuchElementException
+      return -1;
+    } finally {
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(1));
+      }
+    }
+    if (wanted > max) {
+      throw new IllegalArgumentException(
+          "kafka.properties.transaction.timeout.ms ("
+              + wanted
+              + ") is above the broker's "
+              + TRANSACTION_MAX_TIMEOUT
+              + " ("
+              + max
+              + ") at "
+              + settings.bootstrapServers()
+              + ": the broker would refuse every exactly-once sink; lower it (and"
+              + " job.checkpoint-interval-ms below it) or raise the broker's bound");
+    }
+    return max;
   }
 
   /**

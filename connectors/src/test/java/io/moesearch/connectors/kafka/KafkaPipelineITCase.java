@@ -1,6 +1,7 @@
 package io.moesearch.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.DeadLetter;
 import io.moesearch.connectors.message.MessageJson;
@@ -86,6 +87,36 @@ class KafkaPipelineITCase {
         SearchResult.CACHE_MISS,
         Math.max(0, q.ts()),
         System.currentTimeMillis());
+  }
+
+  /**
+   * An exactly-once transaction timeout the broker would refuse ({@code transaction.max.timeout.ms}
+   * is 15 minutes by default) fails before the job starts, naming the setting: the sinks' producers
+   * were refused in the running job, which restarted for ever. A timeout it accepts passes.
+   */
+  @Test
+  void aTransactionTimeoutTheBrokerRefusesFailsBeforeTheJob() {
+    KafkaSettings.Builder exactlyOnce =
+        KafkaSettings.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .transactionalIdPrefix("it-timeout");
+    Duration wait = Duration.ofSeconds(20);
+    assertThat(KafkaIO.requireTransactionTimeoutAccepted(exactlyOnce.build(), wait))
+        .as("the broker's bound, above the default 600000")
+        .isEqualTo(900_000);
+    KafkaSettings tooLong = exactlyOnce.property("transaction.timeout.ms", "3600000").build();
+    assertThatThrownBy(() -> KafkaIO.requireTransactionTimeoutAccepted(tooLong, wait))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("kafka.properties.transaction.timeout.ms (3600000)")
+        .hasMessageContaining("transaction.max.timeout.ms (900000)");
+    KafkaSettings atLeastOnce =
+        KafkaSettings.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .property("transaction.timeout.ms", "3600000")
+            .build();
+    assertThat(KafkaIO.requireTransactionTimeoutAccepted(atLeastOnce, wait)).isEqualTo(-1);
   }
 
   @Test

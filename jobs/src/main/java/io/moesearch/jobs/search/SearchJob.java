@@ -632,6 +632,8 @@ public final class SearchJob {
     }
     MoeSearchConfig config = MoeSearchConfig.load(configFile, overrides);
     IndexArtifact artifact = resolveArtifact(config);
+    // Before the job: a transaction timeout the broker refuses fails every sink in the running job.
+    KafkaIO.requireTransactionTimeoutAccepted(config.kafka(), Duration.ofSeconds(10));
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
     buildForKafka(env, config, artifact);
