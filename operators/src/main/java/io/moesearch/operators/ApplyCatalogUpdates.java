@@ -50,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * shards. Every other expert slot gets its entry too (a version swapped in later may hold the
  * product there), gathered in bulk by {@link ApplyCatalogUpdatesOperator} (at once, one record
  * each, without it). Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale} (an
- * older {@code ts} than the applied one or a remembered delete, or a patch of an unknown or deleted
- * product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch or delete
- * of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a patch of a
- * deleted product): these two are not applied but remembered ({@link
+ * upsert or delete not newer than the applied upsert or delete or a remembered delete, a patch that
+ * sets nothing newer than the applied or remembered price and stock, or a patch of an unknown or
+ * deleted product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch
+ * or delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
+ * patch of a deleted product): these two are not applied but remembered ({@link
  * StateDescriptors#catalogUnapplied}, for {@code catalog.tombstone-ttl-ms}), so an older upsert
  * arriving after them is stale or takes the newer patch's price and stock; {@code
  * catalogUpdatesHeldBack} (an update that arrived before an earlier one of its product, see {@link

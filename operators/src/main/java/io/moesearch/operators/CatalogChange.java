@@ -17,10 +17,10 @@ import io.moesearch.core.live.UpsertSignature;
  *     slots have applied the change); {@code null} for deletes
  * @param source the index of the apply subtask that applied it: the changes of one source reach a
  *     cache subtask in the order they were applied, those of two sources need not
- * @param ts the {@code ts} of the product's state after the change (the applied update's, as {@code
- *     index compact} folds it, {@code CatalogFold}): the router drops the change once the version
- *     it serves folded the product at this {@code ts} or a newer one ({@link RouteQueries}); 0 when
- *     not known (the oldest)
+ * @param ts the version of the product's state after the change ({@code DeltaEntry.ts}: the newest
+ *     applied update's {@code ts} or past it, as {@code index compact} folds it, {@code
+ *     CatalogFold}): the router drops the change once the version it serves folded the product at
+ *     this {@code ts} or a newer one ({@link RouteQueries}); 0 when not known (the oldest)
  * @param widens for a patch of a catalogue product, the filters it may let the product newly pass
  *     ({@link #WIDENS_STOCK}, {@link #WIDENS_PRICE}, or both): a cached answer under such a filter
  *     may now lack it; 0 for every other change

@@ -28,6 +28,15 @@ public final class ArtifactLayout {
    */
   public static final String FOLDED = "folded.tsv";
 
+  /**
+   * A compacted version's folded products' parts: {@code <product id>\t<existsTs>\t<priceTs>\t
+   * <stockTs>\t<price>\t<inStock>}, when the upsert or delete it rests on, its price and its stock
+   * were set (-1: the artifact's), and its price (empty: none) and stock ({@code
+   * CatalogFold.Parts}), for the next compaction; a file of its own so that {@link #FOLDED} reads
+   * as before. Absent in versions compacted before it.
+   */
+  public static final String FOLDED_PARTS = "folded-parts.tsv";
+
   /** A compacted version's products that are out of stock, one id per line. */
   public static final String OUT_OF_STOCK = "out-of-stock.txt";
 

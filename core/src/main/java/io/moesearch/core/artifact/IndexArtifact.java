@@ -6,6 +6,7 @@ import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.gate.Gate;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.VectorStore;
+import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.util.Files2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ public final class IndexArtifact {
   private final ExpertPlacement placement;
   private VectorStore vectors;
   private Map<String, Long> folded;
+  private Map<String, CatalogFold.Parts> foldedParts;
   private Set<String> outOfStock;
 
   private IndexArtifact(
@@ -356,6 +358,38 @@ public final class IndexArtifact {
       folded = Map.copyOf(m);
     }
     return folded;
+  }
+
+  /**
+   * The parts of this version's folded products' states ({@value ArtifactLayout#FOLDED_PARTS}):
+   * product id → when its existence, price and stock were set; empty for a version that is not
+   * compacted or was compacted before the file. Read on first use.
+   */
+  public synchronized Map<String, CatalogFold.Parts> foldedParts() {
+    if (foldedParts == null) {
+      Map<String, CatalogFold.Parts> m = new HashMap<>();
+      for (String line : optionalLines(ArtifactLayout.FOLDED_PARTS)) {
+        String[] f = line.split("\t", -1);
+        try {
+          if (f.length != 6 || f[0].isEmpty() || !f[5].matches("true|false")) {
+            throw new IllegalArgumentException("6 tab-separated fields expected");
+          }
+          m.put(
+              f[0],
+              new CatalogFold.Parts(
+                  Long.parseLong(f[1]),
+                  Long.parseLong(f[2]),
+                  Long.parseLong(f[3]),
+                  f[4].isEmpty() ? null : Double.valueOf(f[4]),
+                  Boolean.parseBoolean(f[5])));
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+          throw new ArtifactException(
+              dir + ": bad line in " + ArtifactLayout.FOLDED_PARTS + ": " + line + " (" + e + ")");
+        }
+      }
+      foldedParts = Map.copyOf(m);
+    }
+    return foldedParts;
   }
 
   /**

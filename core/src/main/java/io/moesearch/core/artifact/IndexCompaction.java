@@ -150,6 +150,21 @@ public final class IndexCompaction {
     new TreeMap<>(fold.folded()).forEach((id, ts) -> folded.add(id + "\t" + ts));
     Files.write(dir.resolve(ArtifactLayout.FOLDED), folded, StandardCharsets.UTF_8);
     files.put(ArtifactLayout.FOLDED, Files2.sha256(dir.resolve(ArtifactLayout.FOLDED)));
+    List<String> parts = new ArrayList<>();
+    new TreeMap<>(fold.foldedParts())
+        .forEach(
+            (id, x) ->
+                parts.add(
+                    String.join(
+                        "\t",
+                        id,
+                        Long.toString(x.existsTs()),
+                        Long.toString(x.priceTs()),
+                        Long.toString(x.stockTs()),
+                        x.price() == null ? "" : Double.toString(x.price()),
+                        Boolean.toString(x.inStock()))));
+    Files.write(dir.resolve(ArtifactLayout.FOLDED_PARTS), parts, StandardCharsets.UTF_8);
+    files.put(ArtifactLayout.FOLDED_PARTS, Files2.sha256(dir.resolve(ArtifactLayout.FOLDED_PARTS)));
     return new Prepared(dir, version, s, members, store, files, toEmbed.size());
   }
 

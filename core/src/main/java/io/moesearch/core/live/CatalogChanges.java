@@ -177,8 +177,9 @@ public final class CatalogChanges {
     long priceTs = ts;
     boolean stock = own.inStock();
     long stockTs = ts;
-    if (current != null && current.kind() != DeltaEntry.Kind.HIDDEN) {
-      // Patches newer than this upsert, applied before it arrived: in ts order they come after it.
+    if (current != null) {
+      // Patches newer than this upsert, applied before it arrived (or kept by a delete older than
+      // them): in ts order they come after it.
       if (current.priceSetTs() > priceTs && current.price() != null) {
         price = current.price();
         priceTs = current.priceSetTs();
@@ -215,7 +216,8 @@ public final class CatalogChanges {
             own.vector(),
             ts,
             priceTs,
-            stockTs);
+            stockTs,
+            true);
     return new Result(Outcome.APPLIED, live, Unapplied.after(unapplied, ts));
   }
 
@@ -250,10 +252,16 @@ public final class CatalogChanges {
           ? new Result(Outcome.STALE, null, unapplied)
           : new Result(current == null ? Outcome.UNKNOWN : Outcome.DELETED, null, next);
     }
+    // Each part applies when newer than the one applied and than a remembered one (which state of
+    // an earlier build may not have laid over the applied one).
     boolean newPrice =
-        price != null && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.priceSetTs());
+        price != null
+            && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.priceSetTs())
+            && (unapplied == null || unapplied.price() == null || ts > unapplied.priceTs());
     boolean newStock =
-        inStock != null && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.stockSetTs());
+        inStock != null
+            && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.stockSetTs())
+            && (unapplied == null || unapplied.inStock() == null || ts > unapplied.stockTs());
     if (!newPrice && !newStock) {
       return new Result(Outcome.STALE, null, unapplied);
     }
@@ -300,7 +308,7 @@ public final class CatalogChanges {
    * A delete: stale when not newer than the applied upsert or delete, or a remembered delete; of a
    * product never known it is not applied ({@link Outcome#UNKNOWN}: no slot holds it) but
    * remembered as a tombstone in the result's {@link Result#unapplied}, so an older upsert arriving
-   * later is stale. Applied under a newer patch, the patch's values are remembered, not applied (in
+   * later is stale. Applied under a newer patch, the deleted state keeps the patch's values (in
    * {@code ts} order the patch came to a deleted product), so a re-listing between the two takes
    * them.
    */
@@ -311,22 +319,18 @@ public final class CatalogChanges {
     if (current == null && !inArtifact.test(id)) {
       return new Result(Outcome.UNKNOWN, null, Unapplied.withDelete(unapplied, ts));
     }
-    Unapplied rest = Unapplied.after(unapplied, ts);
-    if (current != null && current.kind() != DeltaEntry.Kind.HIDDEN) {
-      if (current.price() != null && current.priceSetTs() > ts) {
-        rest = remembered(rest, current.price(), null, current.priceSetTs());
-      }
-      if (current.stockSetTs() > ts) {
-        rest = remembered(rest, null, current.inStock(), current.stockSetTs());
-      }
-    }
-    return new Result(Outcome.APPLIED, DeltaEntry.deleted(id, version(current, ts), ts), rest);
-  }
-
-  /** {@code u} with a patch at {@code ts} remembered (unchanged when it is not newer). */
-  private static Unapplied remembered(Unapplied u, Double price, Boolean inStock, long ts) {
-    Unapplied with = Unapplied.withPatch(u, price, inStock, ts);
-    return with == null ? u : with;
+    boolean keepPrice = current != null && current.price() != null && current.priceSetTs() > ts;
+    boolean keepStock = current != null && current.stockSetTs() > ts;
+    DeltaEntry deleted =
+        DeltaEntry.deleted(
+            id,
+            version(current, ts),
+            ts,
+            keepPrice ? current.price() : null,
+            keepPrice ? current.priceSetTs() : ts,
+            keepStock && current.inStock(),
+            keepStock ? current.stockSetTs() : ts);
+    return new Result(Outcome.APPLIED, deleted, Unapplied.after(unapplied, ts));
   }
 
   /** The experts an upserted product joins, best first (the index build's assignment). */

@@ -22,8 +22,11 @@ import java.util.Set;
  * older than an unapplied update this one read. Updates must be given in the order the job applies
  * them: per product, topic offset order.
  *
- * <p>A product folded by an earlier compaction starts at its folded {@code ts} (an update must be
- * newer to apply), as deleted when the base catalogue no longer holds it.
+ * <p>A product folded by an earlier compaction starts at its folded state, as the job holds it: its
+ * version and, from a base that wrote them ({@link Parts}), the {@code ts} that set its existence,
+ * price and stock (an update must be newer than the part it sets); from a base that did not, every
+ * part at the version. Deleted when the base catalogue no longer holds it (the price and stock of
+ * patches newer than the delete are not carried across a compaction).
  */
 public final class CatalogFold {
   /**
@@ -58,6 +61,49 @@ public final class CatalogFold {
       Map<String, Long> baseFolded,
       ExpertAssigner assigner,
       ExpertPlacement placement) {
+    this(base, baseFolded, Map.of(), assigner, placement);
+  }
+
+  /**
+   * When the parts of a folded product's state were set: the {@code ts} of the upsert or delete it
+   * rests on, of its price and of its stock ({@link DeltaEntry#ARTIFACT_TS}: the artifact's); and
+   * for a deleted product the price ({@code null}: none) and stock that patches newer than the
+   * delete set (a re-listing older than them takes them), which no catalogue holds.
+   */
+  public record Parts(long existsTs, long priceTs, long stockTs, Double price, boolean inStock) {
+    public Parts {
+      if (existsTs < DeltaEntry.ARTIFACT_TS
+          || priceTs < DeltaEntry.ARTIFACT_TS
+          || stockTs < DeltaEntry.ARTIFACT_TS) {
+        throw new IllegalArgumentException(
+            "a part's ts must be >= " + DeltaEntry.ARTIFACT_TS + ": " + this);
+      }
+      if (price != null && !(price >= 0 && Double.isFinite(price))) {
+        throw new IllegalArgumentException("price must be finite and >= 0, got " + price);
+      }
+    }
+
+    /** Every part at {@code ts}, nothing kept. */
+    static Parts at(long ts) {
+      return new Parts(ts, ts, ts, null, false);
+    }
+
+    /** The parts of {@code e}. */
+    public static Parts of(DeltaEntry e) {
+      return new Parts(e.existsTs(), e.priceSetTs(), e.stockSetTs(), e.price(), e.inStock());
+    }
+  }
+
+  /**
+   * @param baseParts the parts of the base version's folded products ({@link #foldedParts}; a
+   *     product without them starts with every part at its folded {@code ts})
+   */
+  public CatalogFold(
+      List<Product> base,
+      Map<String, Long> baseFolded,
+      Map<String, Parts> baseParts,
+      ExpertAssigner assigner,
+      ExpertPlacement placement) {
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(baseFolded, "baseFolded");
     this.products = new LinkedHashMap<>(base.size() * 2);
@@ -70,14 +116,35 @@ public final class CatalogFold {
         new CatalogChanges(
             assigner, placement, 0, baseStock::containsKey, id -> baseStock.getOrDefault(id, true));
     this.folded = new HashMap<>(baseFolded);
+    Objects.requireNonNull(baseParts, "baseParts");
     baseFolded.forEach(
         (id, ts) -> {
           Product p = products.get(id);
+          Parts parts = baseParts.get(id);
+          if (parts == null
+              || Math.max(parts.existsTs(), Math.max(parts.priceTs(), parts.stockTs())) > ts) {
+            parts = Parts.at(ts);
+          }
           current.put(
               id,
               p == null
-                  ? DeltaEntry.hidden(id, ts)
-                  : DeltaEntry.patched(id, ts, null, p.inStock()));
+                  ? DeltaEntry.deleted(
+                      id,
+                      ts,
+                      parts.existsTs(),
+                      parts.priceTs() > parts.existsTs() ? parts.price() : null,
+                      Math.max(parts.priceTs(), parts.existsTs()),
+                      parts.stockTs() > parts.existsTs() && parts.inStock(),
+                      Math.max(parts.stockTs(), parts.existsTs()))
+                  // The base's price as of its part's ts: an older re-wording keeps it.
+                  : DeltaEntry.patched(
+                      id,
+                      ts,
+                      parts.existsTs(),
+                      p.price(),
+                      parts.priceTs(),
+                      p.inStock(),
+                      parts.stockTs()));
         });
   }
 
@@ -164,6 +231,16 @@ public final class CatalogFold {
    */
   public Map<String, Long> folded() {
     return Map.copyOf(folded);
+  }
+
+  /**
+   * The parts of every folded product's state ({@link #folded}'s ids), for the next compaction to
+   * start from ({@link #CatalogFold(List, Map, Map, ExpertAssigner, ExpertPlacement)}).
+   */
+  public Map<String, Parts> foldedParts() {
+    Map<String, Parts> out = new HashMap<>();
+    folded.keySet().forEach(id -> out.put(id, Parts.of(current.get(id))));
+    return Map.copyOf(out);
   }
 
   /** How many products this fold changed (applied at least one update of). */

@@ -18,11 +18,11 @@ import java.util.Objects;
  * Flat fields (no attribute map) so that Flink serialises it as a POJO without Kryo.
  *
  * <p>Timestamps: {@code ts} is the state's version, which every applied update raises (to its own
- * {@code ts}, or one past the version when it is older: an upsert or delete applied under a newer
- * patch), so a slot keeps the newest state by it. Which updates still apply is decided by when each
- * part was set ({@link #existsTs}, {@link #priceSetTs}, {@link #stockSetTs}): a patch moves the
- * offer's, not the product's, so an upsert or delete older than an applied patch still applies in
- * its {@code ts} order ({@link CatalogChanges}).
+ * {@code ts}, or one past the version when it is older: an update applied under a newer part), so a
+ * slot, the router and the compaction's folded map keep the newest state by it. Which updates still
+ * apply is decided by when each part was set ({@link #existsTs}, {@link #priceSetTs}, {@link
+ * #stockSetTs}): a patch moves the offer's, not the product's, so an upsert or delete older than an
+ * applied patch still applies in its {@code ts} order ({@link CatalogChanges}).
  *
  * @param productId the product, non-blank
  * @param ts the state's version (epoch millis): the newest applied update's {@code ts}, or past it
@@ -38,10 +38,14 @@ import java.util.Objects;
  * @param inStock live stock ({@code HIDDEN}: false)
  * @param vector unit-length embedding ({@code LIVE}), else {@code null}
  * @param sinceTs the {@code ts} of the upsert or delete the state rests on; {@link #ARTIFACT_TS}
- *     for a catalogue product only patched; {@link #UNKNOWN_TS} when not known (state of a build
- *     before the field): read as {@code ts}
- * @param priceTs the {@code ts} of the update that set {@code price} (same sentinels)
- * @param stockTs the {@code ts} of the update that set {@code inStock} (same sentinels)
+ *     for a catalogue product only patched
+ * @param priceTs the {@code ts} of the update that set {@code price} ({@link #ARTIFACT_TS}: the
+ *     artifact's); for a deleted product, of a patch newer than the delete (in {@code ts} order it
+ *     came to a deleted product: kept for a re-listing between the two)
+ * @param stockTs the same for {@code inStock}
+ * @param partsKnown whether the three part timestamps are set; {@code false} in state restored from
+ *     a build before them (Flink gives a record's new fields their defaults), read as that build's
+ *     rule: every part set at {@code ts}, a patched catalogue product resting on the artifact
  */
 public record DeltaEntry(
     String productId,
@@ -57,17 +61,11 @@ public record DeltaEntry(
     float[] vector,
     long sinceTs,
     long priceTs,
-    long stockTs) {
+    long stockTs,
+    boolean partsKnown) {
 
   /** A part set by the artifact: older than every update. */
   public static final long ARTIFACT_TS = -1;
-
-  /**
-   * A part's {@code ts} not known (the default of a field a savepoint of an earlier build lacks):
-   * read as the state's {@code ts}, the rule of that build. An update at {@code ts} 0 is read so
-   * too.
-   */
-  public static final long UNKNOWN_TS = 0;
 
   /** What a slot does with the product. */
   public enum Kind {
@@ -90,10 +88,12 @@ public record DeltaEntry(
     if (kind == Kind.LIVE && (title == null || title.isBlank() || vector == null)) {
       throw new IllegalArgumentException("a LIVE entry needs a title and a vector");
     }
-    for (long part : new long[] {sinceTs, priceTs, stockTs}) {
-      if (part < ARTIFACT_TS || part > ts) {
-        throw new IllegalArgumentException(
-            "a part's ts must be in " + ARTIFACT_TS + ".." + ts + " (the version), got " + part);
+    if (partsKnown) {
+      for (long part : new long[] {sinceTs, priceTs, stockTs}) {
+        if (part < ARTIFACT_TS || part > ts) {
+          throw new IllegalArgumentException(
+              "a part's ts must be in " + ARTIFACT_TS + ".." + ts + " (the version), got " + part);
+        }
       }
     }
   }
@@ -125,22 +125,27 @@ public record DeltaEntry(
         vector,
         ts,
         ts,
-        ts);
+        ts,
+        true);
   }
 
   /** The {@code ts} of the upsert or delete the state rests on ({@link #ARTIFACT_TS}: none). */
   public long existsTs() {
-    return sinceTs == UNKNOWN_TS ? ts : sinceTs;
+    if (partsKnown) {
+      return sinceTs;
+    }
+    // The earlier build's patched entries were catalogue products never upserted or deleted.
+    return kind == Kind.PATCHED ? ARTIFACT_TS : ts;
   }
 
   /** The {@code ts} of the update that set the price ({@link #ARTIFACT_TS}: the artifact's). */
   public long priceSetTs() {
-    return priceTs == UNKNOWN_TS ? ts : priceTs;
+    return partsKnown ? priceTs : ts;
   }
 
   /** The {@code ts} of the update that set the stock ({@link #ARTIFACT_TS}: the artifact's). */
   public long stockSetTs() {
-    return stockTs == UNKNOWN_TS ? ts : stockTs;
+    return partsKnown ? stockTs : ts;
   }
 
   public static DeltaEntry hidden(String id, long ts) {
@@ -149,6 +154,23 @@ public record DeltaEntry(
 
   /** A product deleted at {@code deletedTs}, as version {@code version} (>= it). */
   public static DeltaEntry deleted(String id, long version, long deletedTs) {
+    return deleted(id, version, deletedTs, null, deletedTs, false, deletedTs);
+  }
+
+  /**
+   * A product deleted at {@code deletedTs}, as version {@code version}, keeping the price and stock
+   * of patches newer than the delete ({@code price} set at {@code priceTs}, {@code inStock} at
+   * {@code stockTs}; a part not newer than the delete is not kept): a re-listing older than them
+   * takes them.
+   */
+  public static DeltaEntry deleted(
+      String id,
+      long version,
+      long deletedTs,
+      Double price,
+      long priceTs,
+      boolean inStock,
+      long stockTs) {
     return new DeltaEntry(
         id,
         version,
@@ -158,12 +180,13 @@ public record DeltaEntry(
         null,
         null,
         null,
-        null,
-        false,
+        price,
+        inStock,
         null,
         deletedTs,
-        deletedTs,
-        deletedTs);
+        priceTs,
+        stockTs,
+        true);
   }
 
   /**
@@ -193,7 +216,8 @@ public record DeltaEntry(
         null,
         sinceTs,
         priceTs,
-        stockTs);
+        stockTs,
+        true);
   }
 
   public static DeltaEntry patched(String id, long ts, Double price, boolean inStock) {
@@ -243,7 +267,8 @@ public record DeltaEntry(
         vector,
         existsTs(),
         newPriceTs,
-        newStockTs);
+        newStockTs,
+        true);
   }
 
   /** The same state at another slot-independent kind. */
@@ -264,7 +289,8 @@ public record DeltaEntry(
             vector,
             sinceTs,
             priceTs,
-            stockTs);
+            stockTs,
+            partsKnown);
   }
 
   /** The upserted product ({@code LIVE} only). */

@@ -13,6 +13,7 @@ import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.index.IndexFields;
 import io.moesearch.core.live.CatalogFold;
+import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,12 @@ class IndexCompactionTest {
     assertThat(next.manifest().compaction().lineage()).containsExactly(base.version());
     assertThat(next.outOfStock()).containsExactly(products.get(2).id());
     assertThat(next.folded()).containsEntry(products.get(0).id(), 10L).containsEntry("new-1", 13L);
+    assertThat(next.foldedParts())
+        .as("written for the next compaction, read back as folded")
+        .isEqualTo(f.foldedParts())
+        .containsEntry(
+            products.get(2).id(),
+            new CatalogFold.Parts(DeltaEntry.ARTIFACT_TS, 12, 12, 1.5, false));
     int unchanged = next.ids().indexOf(products.get(5).id());
     assertThat(next.vectors().get(unchanged))
         .as("an unchanged product keeps its vector")

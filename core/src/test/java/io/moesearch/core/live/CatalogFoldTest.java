@@ -111,7 +111,7 @@ class CatalogFoldTest {
    * remembered price, as the job serves it (the fold once took the patch's own price).
    */
   @Test
-  void anAppliedPatchOlderThanARememberedPriceFoldsTheRememberedOne() {
+  void aPatchOlderThanARememberedPriceLaidOverTheProductIsStale() {
     CatalogFold f = fold(Map.of());
     assertThat(f.delete("b", 3)).isEqualTo(Outcome.APPLIED);
     assertThat(f.patch("b", 1.0, null, 9)).isEqualTo(Outcome.DELETED);

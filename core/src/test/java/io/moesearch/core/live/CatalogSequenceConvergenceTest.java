@@ -334,4 +334,70 @@ class CatalogSequenceConvergenceTest {
       }
     }
   }
+
+  /**
+   * State restored from a savepoint of a build before the part timestamps ({@code partsKnown}
+   * false, as Flink fills the new fields) is read by that build's rule, with what it remembered: a
+   * patch older than a remembered newer one does not apply (the new rule compared only the applied
+   * part), and a delete older than a patch of a catalogue product applies (its patched entries were
+   * never upserted or deleted).
+   */
+  @Test
+  void stateOfAnEarlierBuildIsReadByItsRule() {
+    DeltaEntry restored =
+        new DeltaEntry(
+            "n",
+            100,
+            DeltaEntry.Kind.LIVE,
+            "new thing",
+            "",
+            "",
+            "",
+            null,
+            5.0,
+            true,
+            V,
+            0,
+            0,
+            0,
+            false);
+    Unapplied remembered = new Unapplied(Unapplied.NONE, 5.0, 300, null, Unapplied.NONE);
+    assertThat(RULE.patch(restored, remembered, "n", 7.0, null, 200).outcome())
+        .as("7.0 at 200 is older than the remembered 5.0 at 300")
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+    DeltaEntry patchedA =
+        new DeltaEntry(
+            "a",
+            300,
+            DeltaEntry.Kind.PATCHED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            4.0,
+            true,
+            null,
+            0,
+            0,
+            0,
+            false);
+    assertThat(served(RULE.delete(patchedA, null, "a", 200).next())).isFalse();
+    assertThat(RULE.upsert(restored, null, NEW, true, 100, V).outcome())
+        .as("an upsert not newer than the restored one")
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+  }
+
+  /**
+   * A genuine ts of 0 is a ts like any other (it was read as "not known" once the version moved).
+   */
+  @Test
+  void anUpdateAtTsZeroKeepsItsPlace() {
+    DeltaEntry up = RULE.upsert(null, null, NEW, true, 0, V).next();
+    DeltaEntry repriced = RULE.patch(up, null, "n", 5.0, null, 70).next();
+    assertThat(repriced.existsTs()).isZero();
+    assertThat(served(RULE.delete(repriced, null, "n", 60).next()))
+        .as("upsert 0, delete 60, patch 70: deleted")
+        .isFalse();
+  }
 }

@@ -117,6 +117,7 @@ public final class IndexCompactJob {
         new CatalogFold(
             baseProducts,
             base.folded(),
+            base.foldedParts(),
             new ExpertAssigner(base.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
             base.placement());
     CatalogUpdateCodec codec = CatalogUpdateCodec.withDefaults();

@@ -1,0 +1,358 @@
+package io.moesearch.core.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.gate.ExpertPlacement;
+import io.moesearch.core.gate.Gate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every arrival order of seeded mixes of a product's updates (upserts with and without price and
+ * stock, price, stock and combined patches, deletes, replays, ts 0, equal ts that do not conflict)
+ * ends in the state the ts order gives; and a compaction that folds the first part of an order and
+ * one that folds the rest from it (as {@code index compact} twice, the second from the first's
+ * folded parts) serve what the job serves, with the job's version never at or below the folded one
+ * when they differ (a slot would drop the job's entry at the swap). Found defects in review: the
+ * second compaction took every part at the folded version (a deleted product came back), a genuine
+ * ts 0 read as unknown, state of an earlier build ignored a remembered newer patch.
+ */
+class CatalogConvergenceFuzzTest {
+  static final Gate GATE = new Gate(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+  static final ExpertAssigner ASSIGNER = new ExpertAssigner(GATE, 0.05, 0.5, 2);
+  static final CatalogChanges RULE =
+      new CatalogChanges(ASSIGNER, ExpertPlacement.identity(3), 2, CatalogChanges.ids(Set.of("a")));
+  static final float[] V = {1, 0, 0};
+  static final Product BASE_A = new Product("a", "usb cable", "", "", "", 10.0, null);
+
+  enum K {
+    UPSERT,
+    PRICE,
+    STOCK,
+    PATCH,
+    DELETE
+  }
+
+  record U(K k, String id, long ts, String title, Double price, Boolean stock) {
+    @Override
+    public String toString() {
+      return k
+          + "@"
+          + ts
+          + (price != null ? " p=" + price : "")
+          + (stock != null ? " s=" + stock : "")
+          + (k == K.UPSERT ? " '" + title + "'" : "");
+    }
+  }
+
+  record Seen(String title, Double price, boolean inStock) {}
+
+  record Job(DeltaEntry cur, Unapplied un) {}
+
+  static Job step(Job j, U u) {
+    CatalogChanges.Result r =
+        switch (u.k) {
+          case UPSERT ->
+              RULE.upsert(
+                  j.cur,
+                  j.un,
+                  new Product(u.id, u.title, "", "", "", u.price, null),
+                  u.stock,
+                  u.ts,
+                  V);
+          case PRICE, STOCK, PATCH -> RULE.patch(j.cur, j.un, u.id, u.price, u.stock, u.ts);
+          case DELETE -> RULE.delete(j.cur, j.un, u.id, u.ts);
+        };
+    return new Job(r.outcome() == CatalogChanges.Outcome.APPLIED ? r.next() : j.cur, r.unapplied());
+  }
+
+  static Job run(List<U> us) {
+    Job j = new Job(null, null);
+    for (U u : us) {
+      j = step(j, u);
+    }
+    return j;
+  }
+
+  static Seen seen(String id, DeltaEntry e) {
+    if (e == null) {
+      return id.equals("a") ? new Seen(BASE_A.title(), BASE_A.price(), true) : null;
+    }
+    return switch (e.kind()) {
+      case HIDDEN -> null;
+      case PATCHED ->
+          new Seen(BASE_A.title(), e.price() != null ? e.price() : BASE_A.price(), e.inStock());
+      case LIVE -> new Seen(e.title(), e.price(), e.inStock());
+    };
+  }
+
+  static Seen seen(Product p) {
+    return p == null ? null : new Seen(p.title(), p.price(), p.inStock());
+  }
+
+  static List<U> mix(Random random, String id, int n, boolean zero, boolean ties) {
+    List<Long> times = new ArrayList<>();
+    for (long t = zero ? 0 : 1; t <= 10; t++) {
+      times.add(t * 10);
+    }
+    Collections.shuffle(times, random);
+    List<U> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long ts = ties ? times.get(random.nextInt(3)) : times.get(i);
+      K k = K.values()[random.nextInt(5)];
+      Boolean stock = random.nextBoolean();
+      Boolean upStock =
+          switch (random.nextInt(3)) {
+            case 0 -> null;
+            case 1 -> true;
+            default -> false;
+          };
+      out.add(
+          switch (k) {
+            case UPSERT ->
+                new U(
+                    k,
+                    id,
+                    ts,
+                    "title " + ts + "/" + i,
+                    random.nextBoolean() ? 1.0 * ts + i : null,
+                    upStock);
+            case PRICE -> new U(k, id, ts, null, 0.5 * ts + i, null);
+            case STOCK -> new U(k, id, ts, null, null, stock);
+            case PATCH -> new U(k, id, ts, null, 0.5 * ts + i, stock);
+            case DELETE -> new U(k, id, ts, null, null, null);
+          });
+    }
+    if (random.nextInt(3) == 0) {
+      out.add(out.get(random.nextInt(out.size()))); // a replay
+    }
+    return out;
+  }
+
+  static boolean sets(U u, String part) {
+    return switch (part) {
+      case "exists" -> u.k == K.UPSERT || u.k == K.DELETE;
+      case "price" -> u.k == K.UPSERT || u.price != null;
+      default -> u.k == K.UPSERT || u.stock != null;
+    };
+  }
+
+  /** Two different updates at one ts setting one part: no ts order to converge on. */
+  static boolean conflicting(List<U> us) {
+    for (int i = 0; i < us.size(); i++) {
+      for (int j = i + 1; j < us.size(); j++) {
+        U x = us.get(i);
+        U y = us.get(j);
+        if (x.ts == y.ts && !x.equals(y)) {
+          for (String part : List.of("exists", "price", "stock")) {
+            if (sets(x, part) && sets(y, part)) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  static List<List<U>> perms(List<U> us) {
+    List<List<U>> out = new ArrayList<>();
+    permute(new ArrayList<>(), new boolean[us.size()], us, out);
+    return out;
+  }
+
+  static void permute(List<U> prefix, boolean[] used, List<U> us, List<List<U>> out) {
+    if (prefix.size() == us.size()) {
+      out.add(List.copyOf(prefix));
+      return;
+    }
+    for (int i = 0; i < us.size(); i++) {
+      if (!used[i]) {
+        used[i] = true;
+        prefix.add(us.get(i));
+        permute(prefix, used, us, out);
+        prefix.remove(prefix.size() - 1);
+        used[i] = false;
+      }
+    }
+  }
+
+  static List<U> byTs(List<U> us) {
+    List<U> s = new ArrayList<>(us);
+    s.sort(java.util.Comparator.comparingLong(U::ts));
+    return s;
+  }
+
+  /** Shortest failing examples, by a key. */
+  final Map<String, String> EXAMPLES = new LinkedHashMap<>();
+
+  void record(String key, String msg) {
+    String old = EXAMPLES.get(key);
+    if (old == null || old.length() > msg.length()) {
+      EXAMPLES.put(key, msg);
+    }
+  }
+
+  int convergence(String label, boolean zero, boolean ties, int rounds, int maxN) {
+    Random random = new Random(7);
+    int fail = 0;
+    int orders = 0;
+    for (int round = 0; round < rounds; round++) {
+      String id = random.nextBoolean() ? "a" : "n";
+      List<U> us = mix(random, id, 2 + random.nextInt(maxN - 1), zero, ties);
+      if (ties && conflicting(us)) {
+        continue;
+      }
+      List<List<U>> ps = perms(us);
+      Seen expected = seen(id, run(byTs(us)).cur);
+      Seen first = null;
+      boolean differ = false;
+      for (List<U> p : ps) {
+        Seen got = seen(id, run(p).cur);
+        orders++;
+        if (!ties && !java.util.Objects.equals(got, expected)) {
+          fail++;
+          record(label + " " + id, id + ": " + p + " -> " + got + " ; ts order gives " + expected);
+        }
+        if (ties) {
+          if (first == null && !differ) {
+            first = got;
+          }
+          if (!java.util.Objects.equals(got, first)) {
+            differ = true;
+            fail++;
+            record(
+                label + " " + id,
+                id + ": " + ps.get(0) + " -> " + first + " vs " + p + " -> " + got);
+          }
+        }
+      }
+    }
+    assertThat(orders).as(label).isGreaterThan(rounds);
+    return fail;
+  }
+
+  @Test
+  void everyArrivalOrderConvergesOnTheTsOrder() {
+    int failed =
+        convergence("distinct ts > 0", false, false, 1500, 6)
+            + convergence("distinct ts, 0 among them", true, false, 1500, 5)
+            + convergence("equal ts that do not conflict", false, true, 1500, 4);
+    assertThat(EXAMPLES).as("shortest counterexamples").isEmpty();
+    assertThat(failed).isZero();
+  }
+
+  @Test
+  void twoCompactionsServeWhatTheJobServes() {
+    int failed = crossCompaction();
+    assertThat(EXAMPLES).as("shortest counterexamples").isEmpty();
+    assertThat(failed).isZero();
+  }
+
+  static CatalogFold fold(List<Product> base, Map<String, Long> folded) {
+    return new CatalogFold(base, folded, ASSIGNER, ExpertPlacement.identity(3));
+  }
+
+  static void applyFold(CatalogFold f, U u) {
+    switch (u.k) {
+      case UPSERT -> f.upsert(new Product(u.id, u.title, "", "", "", u.price, null), u.stock, u.ts);
+      case PRICE, STOCK, PATCH -> f.patch(u.id, u.price, u.stock, u.ts);
+      case DELETE -> f.delete(u.id, u.ts);
+    }
+  }
+
+  /**
+   * One arrival order, split in two compactions (the second starting from the first's products and
+   * folded map), against the job applying all of it: same served state? And does the job's version
+   * exceed the folded one whenever they differ (else the slot ignores the job's entry)?
+   */
+  int crossCompaction() {
+    Random random = new Random(11);
+    int disagree = 0;
+    int hidden = 0;
+    int singleDisagree = 0;
+    int total = 0;
+    for (int round = 0; round < 1500; round++) {
+      String id = random.nextBoolean() ? "a" : "n";
+      List<U> us = mix(random, id, 2 + random.nextInt(4), false, false);
+      for (List<U> p : perms(us)) {
+        Job job = run(p);
+        Seen jobSeen = seen(id, job.cur);
+        // one compaction of everything
+        CatalogFold one = fold(List.of(BASE_A), Map.of());
+        p.forEach(u -> applyFold(one, u));
+        Seen oneSeen = seen(byId(one).get(id));
+        if (!java.util.Objects.equals(oneSeen, jobSeen)) {
+          singleDisagree++;
+          record("single fold vs job " + id, p + " job " + jobSeen + " fold " + oneSeen);
+        }
+        for (int k = 1; k < p.size(); k++) {
+          total++;
+          CatalogFold f1 = fold(List.of(BASE_A), Map.of());
+          p.subList(0, k).forEach(u -> applyFold(f1, u));
+          CatalogFold f2 =
+              new CatalogFold(
+                  f1.products(),
+                  f1.folded(),
+                  f1.foldedParts(),
+                  ASSIGNER,
+                  ExpertPlacement.identity(3));
+          p.subList(k, p.size()).forEach(u -> applyFold(f2, u));
+          Seen foldSeen = seen(byId(f2).get(id));
+          boolean gap = run(p.subList(0, k)).un != null;
+          if (!java.util.Objects.equals(foldSeen, jobSeen) && !gap) {
+            disagree++;
+            Long v = f2.folded().get(id);
+            long jv = job.cur == null ? -1 : job.cur.ts();
+            record(
+                "two folds vs job " + id,
+                p.subList(0, k)
+                    + " | "
+                    + p.subList(k, p.size())
+                    + " job "
+                    + jobSeen
+                    + " v"
+                    + jv
+                    + " ; artifact "
+                    + foldSeen
+                    + " folded v"
+                    + v);
+            if (v != null && jv <= v) {
+              hidden++;
+              record(
+                  "job entry dropped by slot " + id,
+                  p.subList(0, k)
+                      + " | "
+                      + p.subList(k, p.size())
+                      + " job "
+                      + jobSeen
+                      + " v"
+                      + jv
+                      + " ; artifact "
+                      + foldSeen
+                      + " folded v"
+                      + v);
+            }
+          }
+        }
+      }
+    }
+    assertThat(total).isGreaterThan(1000);
+    return singleDisagree + disagree + hidden;
+  }
+
+  static Map<String, Product> byId(CatalogFold f) {
+    Map<String, Product> m = new HashMap<>();
+    f.products().forEach(p -> m.put(p.id(), p));
+    return m;
+  }
+}
