@@ -553,6 +553,11 @@ public final class ApplyCatalogUpdates
       }
       case DELETED -> {
         deleted.inc();
+        if (r.next() != null) {
+          // The deleted state keeps the patch for a re-listing older than it; the slots hide the
+          // product already, so nothing is sent.
+          state.update(r.next());
+        }
         remember(remembered, r.unapplied());
       }
       case APPLIED -> {

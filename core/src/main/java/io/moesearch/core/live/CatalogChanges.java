@@ -46,8 +46,11 @@ public final class CatalogChanges {
   }
 
   /**
-   * The outcome, when applied the product's new state, and what the product's state remembers of
-   * updates not applied from now on ({@code null}: nothing; it replaces the one passed in).
+   * The outcome; the product's new state ({@code null}: unchanged): when applied, and for a patch
+   * of a deleted product ({@link Outcome#DELETED}) the deleted state keeping the patch's values for
+   * a re-listing older than it (the slots need nothing: they hide the product already); and what
+   * the product's state remembers of updates not applied from now on ({@code null}: nothing; it
+   * replaces the one passed in).
    */
   public record Result(Outcome outcome, DeltaEntry next, Unapplied unapplied) {}
 
@@ -243,14 +246,31 @@ public final class CatalogChanges {
     if (unapplied != null && unapplied.deletedAfter(ts)) {
       return new Result(Outcome.STALE, null, unapplied);
     }
-    if (unappliable(current, id)) {
-      Unapplied next =
-          current != null && ts <= current.existsTs()
-              ? null // before the delete that hid it
-              : Unapplied.withPatch(unapplied, price, inStock, ts);
+    if (current != null && current.kind() == DeltaEntry.Kind.HIDDEN) {
+      // Not applied (a patch never resurrects a product) but kept in the deleted state, with no
+      // TTL and folded by the compaction as the job holds it, for a re-listing older than it.
+      boolean newPrice = price != null && ts > current.priceSetTs() && ts > current.existsTs();
+      boolean newStock = inStock != null && ts > current.stockSetTs() && ts > current.existsTs();
+      if (!newPrice && !newStock) {
+        return new Result(Outcome.STALE, null, unapplied);
+      }
+      boolean keptPrice = current.price() != null && current.priceSetTs() > current.existsTs();
+      DeltaEntry kept =
+          DeltaEntry.deleted(
+              id,
+              version(current, ts),
+              current.existsTs(),
+              newPrice ? price : keptPrice ? current.price() : null,
+              newPrice ? ts : current.priceSetTs(),
+              newStock ? inStock : current.inStock(),
+              newStock ? ts : current.stockSetTs());
+      return new Result(Outcome.DELETED, kept, Unapplied.after(unapplied, ts));
+    }
+    if (unappliable(current, id)) { // unknown: neither in the artifact nor upserted
+      Unapplied next = Unapplied.withPatch(unapplied, price, inStock, ts);
       return next == null
           ? new Result(Outcome.STALE, null, unapplied)
-          : new Result(current == null ? Outcome.UNKNOWN : Outcome.DELETED, null, next);
+          : new Result(Outcome.UNKNOWN, null, next);
     }
     // Each part applies when newer than the one applied and than a remembered one (which state of
     // an earlier build may not have laid over the applied one).

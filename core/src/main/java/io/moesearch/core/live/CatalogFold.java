@@ -184,7 +184,7 @@ public final class CatalogFold {
     } else {
       unapplied.put(id, r.unapplied());
     }
-    if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+    if (r.next() != null) { // applied, or a deleted product's state keeping a newer patch
       current.put(id, r.next());
       folded.put(id, r.next().ts());
       changed.add(id);

@@ -96,25 +96,29 @@ class CatalogChangesTest {
   }
 
   /**
-   * A deleted product with a remembered newer patch: a delete between them is applied and an upsert
-   * before that delete is stale, one after it takes the patch.
+   * A deleted product keeps a newer patch in its deleted state (not applied: DELETED; no TTL): a
+   * delete between them is applied and keeps it, an upsert before that delete is stale, one after
+   * it takes the patch, and a delete newer than the patch forgets it.
    */
   @Test
-  void aDeleteBetweenADeletionAndARememberedPatchStillDeletes() {
+  void aDeleteBetweenADeletionAndAKeptPatchStillDeletes() {
     DeltaEntry gone = DeltaEntry.hidden("a", 100);
     CatalogChanges.Result patch = CHANGES.patch(gone, null, "a", 1.0, false, 300);
     assertThat(patch.outcome()).isEqualTo(CatalogChanges.Outcome.DELETED);
-    CatalogChanges.Result del = CHANGES.delete(gone, patch.unapplied(), "a", 250);
+    assertThat(patch.next().kind()).isEqualTo(DeltaEntry.Kind.HIDDEN);
+    assertThat(patch.next().priceSetTs()).isEqualTo(300);
+    assertThat(patch.unapplied()).as("kept in the state, not remembered for a TTL").isNull();
+    CatalogChanges.Result del = CHANGES.delete(patch.next(), patch.unapplied(), "a", 250);
     assertThat(del.outcome()).isEqualTo(CatalogChanges.Outcome.APPLIED);
-    assertThat(del.unapplied()).as("the patch at 300 is still newer").isEqualTo(patch.unapplied());
+    assertThat(del.next().price()).as("the patch at 300 is still newer").isEqualTo(1.0);
     assertThat(CHANGES.upsert(del.next(), del.unapplied(), NEW, true, 200, V).outcome())
         .isEqualTo(CatalogChanges.Outcome.STALE);
     DeltaEntry relisted = CHANGES.upsert(del.next(), del.unapplied(), NEW, true, 275, V).next();
     assertThat(relisted.inStock()).isFalse();
     assertThat(relisted.price()).isEqualTo(1.0);
-    assertThat(CHANGES.delete(gone, patch.unapplied(), "a", 400).unapplied())
-        .as("a delete newer than the patch forgets it")
-        .isNull();
+    DeltaEntry forgot = CHANGES.delete(patch.next(), patch.unapplied(), "a", 400).next();
+    assertThat(forgot.price()).as("a delete newer than the patch forgets it").isNull();
+    assertThat(CHANGES.upsert(forgot, null, NEW, true, 500, V).next().price()).isEqualTo(3.0);
   }
 
   @Test

@@ -72,7 +72,7 @@ class CatalogConvergenceFuzzTest {
           case PRICE, STOCK, PATCH -> RULE.patch(j.cur, j.un, u.id, u.price, u.stock, u.ts);
           case DELETE -> RULE.delete(j.cur, j.un, u.id, u.ts);
         };
-    return new Job(r.outcome() == CatalogChanges.Outcome.APPLIED ? r.next() : j.cur, r.unapplied());
+    return new Job(r.next() != null ? r.next() : j.cur, r.unapplied());
   }
 
   static Job run(List<U> us) {
@@ -215,7 +215,7 @@ class CatalogConvergenceFuzzTest {
       List<List<U>> ps = perms(us);
       Seen expected = seen(id, run(byTs(us)).cur);
       Seen first = null;
-      boolean differ = false;
+      boolean haveFirst = false;
       for (List<U> p : ps) {
         Seen got = seen(id, run(p).cur);
         orders++;
@@ -224,11 +224,11 @@ class CatalogConvergenceFuzzTest {
           record(label + " " + id, id + ": " + p + " -> " + got + " ; ts order gives " + expected);
         }
         if (ties) {
-          if (first == null && !differ) {
+          // Equal ts that do not conflict: every order ends alike (a sort by ts is one of them).
+          if (!haveFirst) {
             first = got;
-          }
-          if (!java.util.Objects.equals(got, first)) {
-            differ = true;
+            haveFirst = true;
+          } else if (!java.util.Objects.equals(got, first)) {
             fail++;
             record(
                 label + " " + id,
@@ -252,7 +252,7 @@ class CatalogConvergenceFuzzTest {
   }
 
   @Test
-  void twoCompactionsServeWhatTheJobServes() {
+  void compactionsServeWhatTheJobServes() {
     int failed = crossCompaction();
     assertThat(EXAMPLES).as("shortest counterexamples").isEmpty();
     assertThat(failed).isZero();
@@ -271,83 +271,80 @@ class CatalogConvergenceFuzzTest {
   }
 
   /**
-   * One arrival order, split in two compactions (the second starting from the first's products and
-   * folded map), against the job applying all of it: same served state? And does the job's version
-   * exceed the folded one whenever they differ (else the slot ignores the job's entry)?
+   * One arrival order, folded by one, two or three compactions in turn (each from the one before's
+   * products, folded map and parts), against the job applying all of it: what is served after the
+   * last swap (the job's entry where its version is above the folded one, as the slots and the
+   * router keep it, else the version's product) is what the job serves. The one documented gap is
+   * left out: an update of a product unknown at a compaction's end, remembered by the job for its
+   * TTL but not written into the version.
    */
   int crossCompaction() {
     Random random = new Random(11);
-    int disagree = 0;
-    int hidden = 0;
-    int singleDisagree = 0;
+    int failed = 0;
     int total = 0;
-    for (int round = 0; round < 1500; round++) {
+    for (int round = 0; round < 1200; round++) {
       String id = random.nextBoolean() ? "a" : "n";
-      List<U> us = mix(random, id, 2 + random.nextInt(4), false, false);
+      List<U> us = mix(random, id, 2 + random.nextInt(4), random.nextInt(4) == 0, false);
       for (List<U> p : perms(us)) {
         Job job = run(p);
         Seen jobSeen = seen(id, job.cur);
-        // one compaction of everything
-        CatalogFold one = fold(List.of(BASE_A), Map.of());
-        p.forEach(u -> applyFold(one, u));
-        Seen oneSeen = seen(byId(one).get(id));
-        if (!java.util.Objects.equals(oneSeen, jobSeen)) {
-          singleDisagree++;
-          record("single fold vs job " + id, p + " job " + jobSeen + " fold " + oneSeen);
+        int n = p.size();
+        List<int[]> splits = new ArrayList<>();
+        splits.add(new int[] {});
+        for (int k = 1; k < n; k++) {
+          splits.add(new int[] {k});
+          for (int k2 = k + 1; k2 < n; k2++) {
+            splits.add(new int[] {k, k2});
+          }
         }
-        for (int k = 1; k < p.size(); k++) {
+        for (int[] cut : splits) {
           total++;
-          CatalogFold f1 = fold(List.of(BASE_A), Map.of());
-          p.subList(0, k).forEach(u -> applyFold(f1, u));
-          CatalogFold f2 =
-              new CatalogFold(
-                  f1.products(),
-                  f1.folded(),
-                  f1.foldedParts(),
-                  ASSIGNER,
-                  ExpertPlacement.identity(3));
-          p.subList(k, p.size()).forEach(u -> applyFold(f2, u));
-          Seen foldSeen = seen(byId(f2).get(id));
-          boolean gap = run(p.subList(0, k)).un != null;
-          if (!java.util.Objects.equals(foldSeen, jobSeen) && !gap) {
-            disagree++;
-            Long v = f2.folded().get(id);
-            long jv = job.cur == null ? -1 : job.cur.ts();
+          boolean gap = false;
+          CatalogFold f = fold(List.of(BASE_A), Map.of());
+          int from = 0;
+          for (int c = 0; c <= cut.length; c++) {
+            int to = c < cut.length ? cut[c] : n;
+            if (c > 0) {
+              Job before = run(p.subList(0, from));
+              gap |= before.cur == null && before.un != null;
+              f =
+                  new CatalogFold(
+                      f.products(),
+                      f.folded(),
+                      f.foldedParts(),
+                      ASSIGNER,
+                      ExpertPlacement.identity(3));
+            }
+            for (U u : p.subList(from, to)) {
+              applyFold(f, u);
+            }
+            from = to;
+          }
+          // The last version holds everything: served from it unless the job's entry is newer.
+          Long folded = f.folded().get(id);
+          Seen served =
+              job.cur != null && (folded == null || job.cur.ts() > folded)
+                  ? jobSeen
+                  : seen(byId(f).get(id));
+          if (!gap && !java.util.Objects.equals(served, jobSeen)) {
+            failed++;
             record(
-                "two folds vs job " + id,
-                p.subList(0, k)
-                    + " | "
-                    + p.subList(k, p.size())
+                "compactions at " + java.util.Arrays.toString(cut) + " vs job " + id,
+                p
                     + " job "
                     + jobSeen
                     + " v"
-                    + jv
-                    + " ; artifact "
-                    + foldSeen
+                    + (job.cur == null ? -1 : job.cur.ts())
+                    + " ; served "
+                    + served
                     + " folded v"
-                    + v);
-            if (v != null && jv <= v) {
-              hidden++;
-              record(
-                  "job entry dropped by slot " + id,
-                  p.subList(0, k)
-                      + " | "
-                      + p.subList(k, p.size())
-                      + " job "
-                      + jobSeen
-                      + " v"
-                      + jv
-                      + " ; artifact "
-                      + foldSeen
-                      + " folded v"
-                      + v);
-            }
+                    + folded);
           }
         }
       }
     }
     assertThat(total).isGreaterThan(1000);
-    return singleDisagree + disagree + hidden;
+    return failed;
   }
 
   static Map<String, Product> byId(CatalogFold f) {
