@@ -95,12 +95,8 @@ public final class KafkaIO {
    */
   public static void requireBroker(KafkaSettings settings, Duration timeout) {
     requireSettings(settings);
-    Properties props = new Properties();
-    props.putAll(settings.clientProperties());
-    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
-    props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    int ms = timeoutMs(timeout);
+    Properties props = adminProperties(settings, ms);
     String where = "kafka.bootstrap-servers " + settings.bootstrapServers();
     Admin admin;
     try {
@@ -138,6 +134,21 @@ public final class KafkaIO {
     }
   }
 
+  /** {@code timeout} in whole milliseconds, 1 .. {@link Integer#MAX_VALUE}. */
+  private static int timeoutMs(Duration timeout) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+  }
+
+  /** An admin client's properties for {@code settings}, each request bounded by {@code ms}. */
+  private static Properties adminProperties(KafkaSettings settings, int ms) {
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    return props;
+  }
+
   /** The broker setting that bounds a producer's {@code transaction.timeout.ms}. */
   static final String TRANSACTION_MAX_TIMEOUT = "transaction.max.timeout.ms";
 
@@ -158,12 +169,8 @@ public final class KafkaIO {
       return -1;
     }
     long wanted = transactionTimeoutMs(settings);
-    Properties props = new Properties();
-    props.putAll(settings.clientProperties());
-    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
-    props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+    int ms = timeoutMs(timeout);
+    Properties props = adminProperties(settings, ms);
     long max;
     Admin admin = null;
     try {
