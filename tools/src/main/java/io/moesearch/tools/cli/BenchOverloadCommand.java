@@ -147,6 +147,7 @@ final class BenchOverloadCommand extends CliCommand {
     atLeast("--popular", popular, 1);
     within("--hit-share", hitShare, 0, 0.95);
     atLeast("--recall-sample", recallSample, 0);
+    atLeast("--miss-capacity", missCapacityOption, 0); // NaN sent no query, Infinity failed late
     for (double f : factors) {
       atLeast("--factors", f, 0.01);
     }

@@ -73,10 +73,9 @@ final class QueryCommand extends CliCommand {
 
   @Override
   public Integer call() throws Exception {
-    atLeast("--timeout-ms", (double) timeoutMs, 1);
-    if (timeoutMs > 3_600_000) {
-      throw new IllegalArgumentException(
-          "--timeout-ms must be <= 3600000 (an hour), got " + timeoutMs);
+    if (timeoutMs < 1 || timeoutMs > 3_600_000) {
+      throw new ConfigException(
+          "--timeout-ms must be in [1, 3600000] (an hour at most), got " + timeoutMs);
     }
     MoeSearchConfig config = config();
     KafkaSettings kafka = config.kafka();

@@ -300,6 +300,28 @@ class MoeSearchTest {
         .doesNotContain("no such file");
   }
 
+  /**
+   * A benchmark's miss capacity that is no number of queries per second is refused before any
+   * pipeline starts (NaN sent no query and reported NaN figures; Infinity failed after the
+   * pipelines had started), and a query timeout names its range in the flag's units.
+   */
+  @Test
+  void aMissCapacityOrTimeoutOutOfRangeIsRefusedNamingTheFlag() {
+    for (String bad : new String[] {"NaN", "Infinity", "-1"}) {
+      err.reset();
+      assertThat(MoeSearch.run(new String[] {"bench", "overload", "--miss-capacity", bad}))
+          .as(bad)
+          .isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("--miss-capacity");
+    }
+    err.reset();
+    assertThat(MoeSearch.run(new String[] {"query", "usb cable", "--timeout-ms", "0"}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--timeout-ms must be in [1, 3600000]")
+        .contains("got 0");
+  }
+
   @Test
   void updateRoutingIsAnAliasOfRoutingUpdate() {
     assertThat(MoeSearch.run(new String[] {"--update-routing", "--help"})).isZero();
