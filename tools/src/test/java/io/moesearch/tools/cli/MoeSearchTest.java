@@ -303,7 +303,8 @@ class MoeSearchTest {
   /**
    * A benchmark's miss capacity that is no number of queries per second is refused before any
    * pipeline starts (NaN sent no query and reported NaN figures; Infinity failed after the
-   * pipelines had started), and a query timeout names its range in the flag's units.
+   * pipelines had started), routing update's query log is checked before the catalogue and model
+   * load, and a query timeout names its range in the flag's units.
    */
   @Test
   void aMissCapacityOrTimeoutOutOfRangeIsRefusedNamingTheFlag() {
@@ -314,6 +315,13 @@ class MoeSearchTest {
           .isEqualTo(2);
       assertThat(err.toString(StandardCharsets.UTF_8)).contains("--miss-capacity");
     }
+    err.reset();
+    assertThat(
+            MoeSearch.run(
+                new String[] {"routing", "update", "--queries", "/nonexistent/log.jsonl"}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--queries: /nonexistent/log.jsonl: no such file");
     err.reset();
     assertThat(MoeSearch.run(new String[] {"query", "usb cable", "--timeout-ms", "0"}))
         .isEqualTo(2);
