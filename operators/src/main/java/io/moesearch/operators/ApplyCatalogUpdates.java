@@ -53,16 +53,16 @@ import org.slf4j.LoggerFactory;
  * upsert or delete not newer than the applied upsert or delete or a remembered delete, a patch that
  * sets nothing newer than the applied or remembered price and stock, or a patch of an unknown or
  * deleted product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch
- * or delete of a product the catalogue does not hold) and {@code catalogUpdatesIgnoredDeleted} (a
- * patch of a deleted product): these two are not applied but remembered ({@link
- * StateDescriptors#catalogUnapplied}, for {@code catalog.tombstone-ttl-ms}), so an older upsert
- * arriving after them is stale or takes the newer patch's price and stock; {@code
- * catalogUpdatesHeldBack} (an update that arrived before an earlier one of its product, see {@link
- * #processElement}) and {@code catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each
- * applied update also goes to {@link #CHANGES} (product, time, and for an upsert its {@link
- * UpsertSignature}: experts joined, embedding, BM25 terms and their scores under the assigning
- * version's lexical statistics; for a patch its {@link LivePatch}: live price and stock) for the
- * query cache.
+ * or delete of a product the catalogue does not hold; not applied but remembered, {@link
+ * StateDescriptors#catalogUnapplied}, for {@code catalog.tombstone-ttl-ms}) and {@code
+ * catalogUpdatesIgnoredDeleted} (a patch of a deleted product; not applied, nothing sent to the
+ * slots, but kept by the deleted state), so an older upsert arriving after them is stale or takes
+ * the newer patch's price and stock; {@code catalogUpdatesHeldBack} (an update that arrived before
+ * an earlier one of its product, see {@link #processElement}) and {@code
+ * catalogUpdatesIgnoredDuplicate} (a replayed numbered update). Each applied update also goes to
+ * {@link #CHANGES} (product, time, and for an upsert its {@link UpsertSignature}: experts joined,
+ * embedding, BM25 terms and their scores under the assigning version's lexical statistics; for a
+ * patch its {@link LivePatch}: live price and stock) for the query cache.
  *
  * <p>Versions: a (re)started subtask assigns and fans out with the version the router opens, and
  * with a watched root it follows {@code LATEST} as the router does ({@link #follow}): a verified
@@ -191,7 +191,7 @@ public final class ApplyCatalogUpdates
 
   /**
    * @param tombstoneTtlMillis how long a product's state remembers an update not applied because
-   *     the product was unknown or deleted ({@link StateDescriptors#catalogUnapplied}), >= 1
+   *     the product was unknown ({@link StateDescriptors#catalogUnapplied}), >= 1
    */
   public ApplyCatalogUpdates(
       String artifactDir, String watchRoot, long watchIntervalMillis, long tombstoneTtlMillis) {

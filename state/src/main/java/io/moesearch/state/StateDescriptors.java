@@ -79,7 +79,8 @@ public final class StateDescriptors {
 
   /**
    * Catalogue updates: what a product's state remembers of updates not applied because it was
-   * unknown or deleted (a tombstone, newer patched values; keyed by product id, with a TTL).
+   * unknown (a tombstone, newer patched values; keyed by product id, with a TTL). A patch of a
+   * deleted product is kept by its {@link #CATALOG_PRODUCT} state.
    */
   public static final String CATALOG_UNAPPLIED = "catalog-unapplied";
 

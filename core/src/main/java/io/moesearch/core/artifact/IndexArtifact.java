@@ -336,8 +336,8 @@ public final class IndexArtifact {
 
   /**
    * The updates a compacted version folded ({@value ArtifactLayout#FOLDED}): product id → the
-   * {@code ts} of its newest applied update; empty for a version that is not compacted. Read on
-   * first use.
+   * version of its state ({@code DeltaEntry.ts}: the newest applied update's {@code ts} or past
+   * it); empty for a version that is not compacted. Read on first use.
    */
   public synchronized Map<String, Long> folded() {
     if (folded == null) {

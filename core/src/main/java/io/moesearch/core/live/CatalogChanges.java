@@ -20,10 +20,11 @@ import java.util.function.Predicate;
  * DeltaEntry#priceSetTs}, {@link DeltaEntry#stockSetTs}): an upsert or delete not newer than the
  * upsert or delete applied is {@link Outcome#STALE}, and so is a patch that sets no part newer than
  * the one applied. An upsert or delete older than an applied patch therefore still applies (the
- * patch's newer values are kept over an upsert, and remembered past a delete). A patch or delete of
- * a product that is neither in the artifact nor upserted is {@link Outcome#UNKNOWN}; a patch of a
- * deleted product is {@link Outcome#DELETED} (a patch never resurrects a product). Both are
- * remembered ({@link Unapplied}) so an older update arriving later takes them into account.
+ * patch's newer values are kept over an upsert, and by the deleted state past a delete). A patch or
+ * delete of a product that is neither in the artifact nor upserted is {@link Outcome#UNKNOWN},
+ * remembered ({@link Unapplied}, for a TTL in the job); a patch of a deleted product is {@link
+ * Outcome#DELETED} (a patch never resurrects a product), kept by the deleted state; so an older
+ * update arriving later takes them into account.
  *
  * <p>Fan-out ({@link #fanOut(DeltaEntry)}): an upserted product goes to the slots of the experts
  * the {@link ExpertAssigner} gives its embedding (the index build's rule, boundary replication
@@ -233,10 +234,11 @@ public final class CatalogChanges {
 
   /**
    * A patch: stale when it comes before a remembered delete or sets no part newer than the one
-   * applied (each of price and stock applies when newer than the update that set it); of an unknown
-   * or deleted product it is not applied ({@link Outcome#UNKNOWN}, {@link Outcome#DELETED}) but
-   * remembered in the result's {@link Result#unapplied} (stale when it is older than the delete or
-   * changes nothing remembered), so an older upsert arriving later takes its values.
+   * applied (each of price and stock applies when newer than the update that set it); of a deleted
+   * product it is not applied ({@link Outcome#DELETED}) but kept by the deleted state (the result's
+   * {@link Result#next}; stale when older than the delete or setting nothing newer), of an unknown
+   * one ({@link Outcome#UNKNOWN}) remembered in the result's {@link Result#unapplied} (stale when
+   * it changes nothing remembered); so an older upsert arriving later takes its values.
    *
    * @param price new price, {@code null} = unchanged
    * @param inStock new stock, {@code null} = unchanged

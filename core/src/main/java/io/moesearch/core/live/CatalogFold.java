@@ -14,19 +14,19 @@ import java.util.Set;
 /**
  * Folds catalogue updates into a catalogue, Flink-free: what {@code index compact} writes as the
  * next artifact version. Each update is decided by the running job's own rule ({@link
- * CatalogChanges}: {@code ts} order per product, stale, unknown and patches of deleted products
- * ignored but remembered, so an older upsert read after them is stale or takes the newer patch's
- * values), so the folded catalogue is the one the job serves. What is remembered of unapplied
- * updates lasts for this fold (the job keeps it for {@code catalog.tombstone-ttl-ms}); it is not
- * written into the version, so an older upsert that the next compaction reads is not recognised as
- * older than an unapplied update this one read. Updates must be given in the order the job applies
- * them: per product, topic offset order.
+ * CatalogChanges}: {@code ts} order per product, stale updates ignored, patches of deleted products
+ * kept by the deleted state, updates of unknown products ignored but remembered, so an older upsert
+ * read after them is stale or takes the newer patch's values), so the folded catalogue is the one
+ * the job serves. What is remembered of unknown products lasts for this fold (the job keeps it for
+ * {@code catalog.tombstone-ttl-ms}); it is not written into the version, so an older upsert that
+ * the next compaction reads is not recognised as older than such an update this one read. Updates
+ * must be given in the order the job applies them: per product, topic offset order.
  *
  * <p>A product folded by an earlier compaction starts at its folded state, as the job holds it: its
  * version and, from a base that wrote them ({@link Parts}), the {@code ts} that set its existence,
  * price and stock (an update must be newer than the part it sets); from a base that did not, every
- * part at the version. Deleted when the base catalogue no longer holds it (the price and stock of
- * patches newer than the delete are not carried across a compaction).
+ * part at the version. Deleted when the base catalogue no longer holds it, with the price and stock
+ * that patches newer than the delete left ({@link Parts}).
  */
 public final class CatalogFold {
   /**
@@ -40,8 +40,8 @@ public final class CatalogFold {
   private final Map<String, DeltaEntry> current = new HashMap<>();
 
   /**
-   * What the rule remembers of updates it did not apply (unknown or deleted products), for the
-   * fold's length, as the running job keeps it for {@code catalog.tombstone-ttl-ms}.
+   * What the rule remembers of updates it did not apply (unknown products), for the fold's length,
+   * as the running job keeps it for {@code catalog.tombstone-ttl-ms}.
    */
   private final Map<String, Unapplied> unapplied = new HashMap<>();
 

@@ -2,12 +2,13 @@ package io.moesearch.core.live;
 
 /**
  * What a product's state remembers of the updates {@link CatalogChanges} did not apply because the
- * product was unknown (neither in the artifact nor upserted) or deleted: the {@code ts} of the
- * newest such delete (a tombstone) and the newest price and stock a patch newer than it set, each
- * with its {@code ts}. An upsert not newer than the tombstone is then stale, and one older than a
- * remembered patch is applied with that patch's values over it: the product converges on the update
- * with the newest {@code ts} whichever order they arrive in (D1-D3 of the attack-catalog review).
- * Immutable; {@code null} stands for "nothing remembered".
+ * product was unknown (neither in the artifact nor upserted; a patch of a deleted product is kept
+ * by the deleted state instead, and states of earlier builds may hold such patches here): the
+ * {@code ts} of the newest such delete (a tombstone) and the newest price and stock a patch newer
+ * than it set, each with its {@code ts}. An upsert not newer than the tombstone is then stale, and
+ * one older than a remembered patch is applied with that patch's values over it: the product
+ * converges on the update with the newest {@code ts} whichever order they arrive in (D1-D3 of the
+ * attack-catalog review). Immutable; {@code null} stands for "nothing remembered".
  *
  * @param deletedTs the newest unapplied delete's {@code ts}; {@link #NONE}: none
  * @param price the newest unapplied patched price; {@code null}: none

@@ -29,8 +29,9 @@ public final class CatalogOptions {
 
   /**
    * How long the live catalogue remembers an update it did not apply because its product was
-   * unknown or deleted (a delete's tombstone, a patch's price and stock). Default: the clock-skew
-   * bound a record's {@code ts} may be ahead of its Kafka timestamp.
+   * unknown (a delete's tombstone, a patch's price and stock); a patch of a deleted product is kept
+   * by the deleted state, with no TTL. Default: the clock-skew bound a record's {@code ts} may be
+   * ahead of its Kafka timestamp.
    */
   public static final ConfigOption<Long> TOMBSTONE_TTL_MS =
       longIn(
@@ -39,8 +40,10 @@ public final class CatalogOptions {
           1,
           7L * 24 * 3_600_000,
           "How long apply-catalog-updates remembers a patch or delete it did not apply because the"
-              + " product was unknown or deleted (keyed state with this TTL, processing time,"
-              + " from the last such update of the product): an older upsert arriving within it"
+              + " product was unknown, neither upserted nor in the catalogue (keyed state with this"
+              + " TTL, processing time, from the last such update of the product; a patch of a"
+              + " deleted product is kept by the deleted state, with no TTL): an older upsert"
+              + " arriving within it"
               + " is ignored as stale (after a delete) or takes the newer patch's price and"
               + " stock; one arriving later is applied as if they had never been sent.");
 }
