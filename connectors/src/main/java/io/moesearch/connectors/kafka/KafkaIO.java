@@ -10,10 +10,13 @@ import io.moesearch.connectors.message.SearchResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -105,13 +108,11 @@ public final class KafkaIO {
       // The client names only its own step ("Failed to create new NetworkClient"); the cause
       // below it says what is wrong (an unresolvable host, a missing SSL store, a JAAS line).
       List<String> causes = new ArrayList<>();
-      for (Throwable c = e; c != null && causes.size() < 4; c = c.getCause()) {
+      Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Throwable c = e; c != null && causes.size() < 4 && seen.add(c); c = c.getCause()) {
         String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
         if (causes.isEmpty() || !causes.get(causes.size() - 1).contains(m)) {
           causes.add(m);
-        }
-        if (c.getCause() == c) {
-          break;
         }
       }
       String chain = String.join(": ", causes);

@@ -6,8 +6,14 @@ import io.moesearch.core.util.Texts;
 final class Checks {
   private Checks() {}
 
+  /**
+   * {@code value}, or a failure naming {@code name} when it is null or blank as {@link
+   * String#isBlank} reads it. The codecs refuse more at the input ({@link Texts#isBlank}: the
+   * schemas' white space); a record's constructor stays as lenient as the state and artifacts
+   * earlier builds wrote (Flink builds records kept in state through it), so that they read back.
+   */
   static String requireNonBlank(String value, String name) {
-    if (value == null || Texts.isBlank(value)) {
+    if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + " must be a non-blank string");
     }
     return value;

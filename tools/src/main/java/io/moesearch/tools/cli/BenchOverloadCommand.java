@@ -147,7 +147,8 @@ final class BenchOverloadCommand extends CliCommand {
     atLeast("--popular", popular, 1);
     within("--hit-share", hitShare, 0, 0.95);
     atLeast("--recall-sample", recallSample, 0);
-    atLeast("--miss-capacity", missCapacityOption, 0); // NaN sent no query, Infinity failed late
+    // NaN sent no query; Infinity (or 1e308 times a factor) failed after the pipelines started.
+    within("--miss-capacity", missCapacityOption, 0, 1_000_000);
     for (double f : factors) {
       atLeast("--factors", f, 0.01);
     }

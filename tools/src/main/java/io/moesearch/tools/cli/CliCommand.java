@@ -47,6 +47,10 @@ abstract class CliCommand implements Callable<Integer> {
     return true;
   }
 
+  /** Device paths an output flag may name though they are no regular files. */
+  static final java.util.Set<String> STANDARD_STREAMS =
+      java.util.Set.of("/dev/stdout", "/dev/stderr", "/dev/null");
+
   /**
    * Fails at once, naming {@code flag}, when {@code file} could not be written at the end of a
    * command (a directory, under a file, or an existing file that is not a regular one: a FIFO would
@@ -54,6 +58,9 @@ abstract class CliCommand implements Callable<Integer> {
    * of work whose figures it holds.
    */
   static void writableFile(String flag, Path file) {
+    if (STANDARD_STREAMS.contains(file.toString())) {
+      return; // written to, never waited on: the usual ways to print figures or drop them
+    }
     if (Files.isDirectory(file)) {
       throw new ConfigException(flag + ": " + file + " is a directory");
     }

@@ -56,4 +56,21 @@ class JsonTest {
       return 0;
     }
   }
+
+  /**
+   * The standard streams and the null device may take the figures though they are no regular files
+   * ("--json /dev/stdout | jq"); a FIFO is still refused before the work.
+   */
+  @Test
+  void theStandardStreamsAreWritableTargets(@TempDir Path dir) throws Exception {
+    for (String device : new String[] {"/dev/stdout", "/dev/null", "/dev/stderr"}) {
+      CliCommand.writableFile("--json", Path.of(device));
+    }
+    Path fifo = dir.resolve("fifo");
+    Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+    assertThatThrownBy(() -> CliCommand.writableFile("--json", fifo))
+        .hasMessageContaining("--json")
+        .hasMessageContaining("not a regular file");
+  }
 }
