@@ -144,9 +144,9 @@ public final class CatalogChanges {
     return current.ts() == Long.MAX_VALUE ? Long.MAX_VALUE : current.ts() + 1;
   }
 
-  /** Whether a patch or delete of the product cannot be applied: it is unknown or deleted. */
-  private boolean unappliable(DeltaEntry current, String id) {
-    return current == null ? !inArtifact.test(id) : current.kind() == DeltaEntry.Kind.HIDDEN;
+  /** Whether the product is unknown: no applied state, and not in the artifact. */
+  private boolean unknown(DeltaEntry current, String id) {
+    return current == null && !inArtifact.test(id);
   }
 
   /**
@@ -268,7 +268,7 @@ public final class CatalogChanges {
               newStock ? ts : current.stockSetTs());
       return new Result(Outcome.DELETED, kept, Unapplied.after(unapplied, ts));
     }
-    if (unappliable(current, id)) { // unknown: neither in the artifact nor upserted
+    if (unknown(current, id)) {
       Unapplied next = Unapplied.withPatch(unapplied, price, inStock, ts);
       return next == null
           ? new Result(Outcome.STALE, null, unapplied)
@@ -338,7 +338,7 @@ public final class CatalogChanges {
     if (staleExistence(current, unapplied, ts)) {
       return new Result(Outcome.STALE, null, unapplied);
     }
-    if (current == null && !inArtifact.test(id)) {
+    if (unknown(current, id)) {
       return new Result(Outcome.UNKNOWN, null, Unapplied.withDelete(unapplied, ts));
     }
     boolean keepPrice = current != null && current.price() != null && current.priceSetTs() > ts;

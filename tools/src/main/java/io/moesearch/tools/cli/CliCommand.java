@@ -72,6 +72,17 @@ abstract class CliCommand implements Callable<Integer> {
   }
 
   /**
+   * Fails at once, naming {@code flag}, unless {@code file} is a regular file ({@link
+   * Files2#notRegularFile}): an input checked before the work that reads it.
+   */
+  static void regularFile(String flag, Path file) {
+    String problem = Files2.notRegularFile(file);
+    if (problem != null) {
+      throw new ConfigException(flag + ": " + file + ": " + problem);
+    }
+  }
+
+  /**
    * Fails at once, naming {@code flag}, when {@code file} can neither be read (it exists) nor be
    * created: a file such as the cache-fill key, read when present and written when not.
    */

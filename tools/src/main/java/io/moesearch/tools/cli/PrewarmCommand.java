@@ -4,7 +4,6 @@ import io.moesearch.connectors.kafka.KafkaIO;
 import io.moesearch.connectors.kafka.KafkaOptions;
 import io.moesearch.connectors.message.QueryCodec;
 import io.moesearch.core.artifact.IndexArtifact;
-import io.moesearch.core.util.Files2;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
@@ -68,10 +67,7 @@ final class PrewarmCommand extends CliCommand {
     int top = atLeast("--top", topOption == null ? DEFAULT_TOP : topOption, 1);
     Double share = fraction == null ? null : within("--top-fraction", fraction, 0, 1);
     MoeSearchConfig config = config();
-    String notRegular = Files2.notRegularFile(log);
-    if (notRegular != null) {
-      throw new ConfigException("--log: " + log + ": " + notRegular);
-    }
+    regularFile("--log", log);
     if (config.get(KafkaOptions.BOOTSTRAP_SERVERS).isEmpty()) {
       throw new ConfigException(
           "kafka.bootstrap-servers must be set: the results go to the cache-fill topic");

@@ -1,7 +1,5 @@
 package io.moesearch.tools.cli;
 
-import io.moesearch.core.util.Files2;
-import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.routing.RoutingUpdateJob;
 import java.nio.file.Path;
@@ -93,9 +91,8 @@ final class RoutingUpdateCommand extends CliCommand {
     if (outRoot != null) {
       writableDirectory("--out-root", outRoot);
     }
-    if (queries != null && Files2.notRegularFile(queries) != null) {
-      // Before the catalogue and the model are loaded (seconds), not after.
-      throw new ConfigException("--queries: " + queries + ": " + Files2.notRegularFile(queries));
+    if (queries != null) {
+      regularFile("--queries", queries); // before the catalogue and the model load (seconds)
     }
     Map<String, Object> out =
         RoutingUpdateJob.run(
