@@ -92,7 +92,11 @@ public final class StateBackends {
    * @throws IllegalArgumentException naming the setting and the scheme
    */
   public static void requireFileSystem(String checkpointDir) {
-    String uri = checkpointUri(checkpointDir);
+    requireFileSystemOf(checkpointUri(checkpointDir));
+  }
+
+  /** {@link #requireFileSystem} of a URI {@link #checkpointUri} made. */
+  private static String requireFileSystemOf(String uri) {
     try {
       FileSystem.get(new URI(uri));
     } catch (UnsupportedFileSystemSchemeException e) {
@@ -106,6 +110,7 @@ public final class StateBackends {
     } catch (IOException | URISyntaxException | RuntimeException e) {
       // Not a missing file system: left to the job's first checkpoint, which names the store.
     }
+    return uri;
   }
 
   /** Fails naming the setting unless {@code dir} is a directory that exists or can be created. */
@@ -130,7 +135,7 @@ public final class StateBackends {
    *     cap is soon exceeded by the caches' state, and the checkpoints would fail.
    * @param interval checkpoint interval
    * @throws IllegalArgumentException naming {@code job.state-backend} or {@code job.checkpoint-dir}
-   *     ({@link #checkpointUri})
+   *     ({@link #checkpointUri}, {@link #requireFileSystem})
    */
   public static Configuration configure(
       Configuration conf, String backend, String checkpointDir, Duration interval) {
@@ -138,7 +143,9 @@ public final class StateBackends {
     if (backend.equals("rocksdb")) {
       conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(checkpointDir));
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        requireFileSystemOf(checkpointUri(checkpointDir)));
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
     // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.
     conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);

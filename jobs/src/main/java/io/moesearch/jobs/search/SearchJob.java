@@ -88,7 +88,6 @@ public final class SearchJob {
    */
   public static Configuration flinkConfiguration(MoeSearchConfig config) {
     Configuration conf = new Configuration();
-    StateBackends.requireFileSystem(config.get(JobOptions.CHECKPOINT_DIR));
     StateBackends.configure(
         conf,
         config.get(JobOptions.STATE_BACKEND),
