@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * shards. Every other expert slot gets its entry too (a version swapped in later may hold the
  * product there), gathered in bulk by {@link ApplyCatalogUpdatesOperator} (at once, one record
  * each, without it). Counts {@code catalogUpdatesApplied}, {@code catalogUpdatesIgnoredStale} (an
- * upsert or delete not newer than the applied upsert or delete or a remembered delete, a patch that
+ * upsert or delete older than the applied upsert or delete or not newer than a delete, a patch that
  * sets nothing newer than the applied or remembered price and stock, or a patch of an unknown or
  * deleted product that changes nothing remembered), {@code catalogUpdatesIgnoredUnknown} (a patch
  * or delete of a product the catalogue does not hold; not applied but remembered, {@link

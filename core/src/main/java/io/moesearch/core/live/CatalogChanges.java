@@ -5,7 +5,9 @@ import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -17,14 +19,20 @@ import java.util.function.Predicate;
  * out-of-order producer; all converge on the state the updates give in {@code ts} order). The
  * product's existence and text are set by upserts and deletes, its offer (price, stock) by patches
  * and upserts, each part with the {@code ts} that set it ({@link DeltaEntry#existsTs}, {@link
- * DeltaEntry#priceSetTs}, {@link DeltaEntry#stockSetTs}): an upsert or delete not newer than the
- * upsert or delete applied is {@link Outcome#STALE}, and so is a patch that sets no part newer than
- * the one applied. An upsert or delete older than an applied patch therefore still applies (the
- * patch's newer values are kept over an upsert, and by the deleted state past a delete). A patch or
- * delete of a product that is neither in the artifact nor upserted is {@link Outcome#UNKNOWN},
- * remembered ({@link Unapplied}, for a TTL in the job); a patch of a deleted product is {@link
- * Outcome#DELETED} (a patch never resurrects a product), kept by the deleted state; so an older
- * update arriving later takes them into account.
+ * DeltaEntry#priceSetTs}, {@link DeltaEntry#stockSetTs}): an upsert or delete older than the upsert
+ * or delete applied is {@link Outcome#STALE}, and so is a patch that sets no part newer than the
+ * one applied (at equal {@code ts}, see below). An upsert or delete older than an applied patch
+ * therefore still applies (the patch's newer values are kept over an upsert, and by the deleted
+ * state past a delete). A patch or delete of a product that is neither in the artifact nor upserted
+ * is {@link Outcome#UNKNOWN}, remembered ({@link Unapplied}, for a TTL in the job); a patch of a
+ * deleted product is {@link Outcome#DELETED} (a patch never resurrects a product), kept by the
+ * deleted state; so an older update arriving later takes them into account.
+ *
+ * <p>Updates at the same {@code ts} have no {@code ts} order; a fixed order over what they set
+ * stands in for it, so they too end alike in every arrival order: a delete comes after an upsert,
+ * of two upserts the greater text ({@link #compareText}), of two prices the higher ({@link
+ * #PRICE_AT_EQUAL_TS}), out of stock after in stock ({@link #STOCK_AT_EQUAL_TS}). An upsert at the
+ * {@code ts} of the applied one whose text comes first still sets a price or stock that comes last.
  *
  * <p>Fan-out ({@link #fanOut(DeltaEntry)}): an upserted product goes to the slots of the experts
  * the {@link ExpertAssigner} gives its embedding (the index build's rule, boundary replication
@@ -125,11 +133,52 @@ public final class CatalogChanges {
 
   /**
    * Whether an upsert or delete at {@code ts} comes before the upsert or delete applied, or before
-   * a remembered delete.
+   * a remembered delete. At the same {@code ts} a delete comes last: an upsert or delete at the
+   * {@code ts} of a delete is stale, a delete at the {@code ts} of an upsert applies.
    */
   private static boolean staleExistence(DeltaEntry current, Unapplied unapplied, long ts) {
-    return (current != null && ts <= current.existsTs())
-        || (unapplied != null && unapplied.deletedAfter(ts));
+    if (unapplied != null && unapplied.deletedAfter(ts)) {
+      return true;
+    }
+    return current != null
+        && (ts < current.existsTs()
+            || (ts == current.existsTs() && current.kind() == DeltaEntry.Kind.HIDDEN));
+  }
+
+  /**
+   * Whether a part set to {@code value} at {@code ts} comes after the same part set to {@code held}
+   * at {@code heldTs}: when newer, or at the same {@code ts} when {@code value} is the greater
+   * ({@link #PRICE_AT_EQUAL_TS}, {@link #STOCK_AT_EQUAL_TS}). Updates at one {@code ts} have no
+   * order of their own; a fixed order over their values lets every arrival order end alike.
+   */
+  static <T> boolean after(long ts, T value, long heldTs, T held, Comparator<T> atEqualTs) {
+    return ts > heldTs || (ts == heldTs && atEqualTs.compare(value, held) > 0);
+  }
+
+  /** Of two prices set at one {@code ts}, the higher comes last; none ({@code null}) first. */
+  static final Comparator<Double> PRICE_AT_EQUAL_TS =
+      Comparator.nullsFirst(Comparator.naturalOrder());
+
+  /** Of two stocks set at one {@code ts}, out of stock comes last (never sold by a tie). */
+  static final Comparator<Boolean> STOCK_AT_EQUAL_TS =
+      Comparator.nullsFirst(Comparator.<Boolean>reverseOrder());
+
+  /**
+   * Of two upserts at one {@code ts}, the one whose text (title, brand, model, description, trade
+   * item numbers, compared in that order as strings, none as empty) is the greater comes last.
+   */
+  static int compareText(Product p, DeltaEntry held) {
+    int c = 0;
+    String[] mine = {p.title(), p.brand(), p.model(), p.description(), p.tradeItemNumbers()};
+    String[] theirs = {
+      held.title(), held.brand(), held.model(), held.description(), held.tradeItemNumbers()
+    };
+    for (int i = 0; i < mine.length && c == 0; i++) {
+      c =
+          Objects.requireNonNullElse(mine[i], "")
+              .compareTo(Objects.requireNonNullElse(theirs[i], ""));
+    }
+    return c;
   }
 
   /**
@@ -158,10 +207,12 @@ public final class CatalogChanges {
   }
 
   /**
-   * An upsert: stale when not newer than the applied upsert or delete, or a remembered delete; else
-   * applied at its {@code ts}, with the price and stock set after it (by patches applied before it
-   * arrived, or remembered ones) over its own; the remembered ones stay remembered until an update
-   * at least as new is applied.
+   * An upsert: stale when older than the applied upsert or delete, or not newer than a delete
+   * (applied or remembered); at the {@code ts} of the applied upsert, its text replaces the applied
+   * one only when greater and its price and stock apply as a patch's would (stale when neither
+   * changes anything); else applied at its {@code ts}, with the price and stock set after it (by
+   * patches applied before it arrived, or remembered ones) over its own; the remembered ones stay
+   * remembered until an update at least as new is applied.
    *
    * @param unapplied what the product's state remembers of updates not applied ({@code null}:
    *     nothing)
@@ -177,6 +228,10 @@ public final class CatalogChanges {
       return new Result(Outcome.STALE, null, unapplied);
     }
     DeltaEntry own = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
+    // An upsert at the ts of the applied one: the greater text stays, each part of the offer the
+    // greater value (the order at equal ts), whichever came first.
+    boolean tie = current != null && ts == current.existsTs();
+    boolean text = !tie || current.kind() != DeltaEntry.Kind.LIVE || compareText(p, current) > 0;
     Double price = own.price();
     long priceTs = ts;
     boolean stock = own.inStock();
@@ -184,24 +239,40 @@ public final class CatalogChanges {
     if (current != null) {
       // Patches newer than this upsert, applied before it arrived (or kept by a delete older than
       // them): in ts order they come after it.
-      if (current.priceSetTs() > priceTs && current.price() != null) {
+      if (current.price() != null
+          && after(current.priceSetTs(), current.price(), priceTs, price, PRICE_AT_EQUAL_TS)) {
         price = current.price();
         priceTs = current.priceSetTs();
       }
-      if (current.stockSetTs() > stockTs) {
+      if (after(current.stockSetTs(), current.inStock(), stockTs, stock, STOCK_AT_EQUAL_TS)) {
         stock = current.inStock();
         stockTs = current.stockSetTs();
       }
     }
     if (unapplied != null) {
-      if (unapplied.price() != null && unapplied.priceTs() > priceTs) {
+      if (unapplied.price() != null
+          && after(unapplied.priceTs(), unapplied.price(), priceTs, price, PRICE_AT_EQUAL_TS)) {
         price = unapplied.price();
         priceTs = unapplied.priceTs();
       }
-      if (unapplied.inStock() != null && unapplied.stockTs() > stockTs) {
+      if (unapplied.inStock() != null
+          && after(unapplied.stockTs(), unapplied.inStock(), stockTs, stock, STOCK_AT_EQUAL_TS)) {
         stock = unapplied.inStock();
         stockTs = unapplied.stockTs();
       }
+    }
+    if (!text) {
+      // The applied text stays; the offer may still change (a higher price at this ts).
+      if (Objects.equals(price, current.price())
+          && priceTs == current.priceSetTs()
+          && stock == current.inStock()
+          && stockTs == current.stockSetTs()) {
+        return new Result(Outcome.STALE, null, unapplied);
+      }
+      return new Result(
+          Outcome.APPLIED,
+          current.withOffer(version(current, ts), price, priceTs, stock, stockTs),
+          Unapplied.after(unapplied, ts));
     }
     DeltaEntry live =
         new DeltaEntry(
@@ -251,8 +322,14 @@ public final class CatalogChanges {
     if (current != null && current.kind() == DeltaEntry.Kind.HIDDEN) {
       // Not applied (a patch never resurrects a product) but kept in the deleted state, with no
       // TTL and folded by the compaction as the job holds it, for a re-listing older than it.
-      boolean newPrice = price != null && ts > current.priceSetTs() && ts > current.existsTs();
-      boolean newStock = inStock != null && ts > current.stockSetTs() && ts > current.existsTs();
+      boolean newPrice =
+          price != null
+              && ts > current.existsTs()
+              && after(ts, price, current.priceSetTs(), current.price(), PRICE_AT_EQUAL_TS);
+      boolean newStock =
+          inStock != null
+              && ts > current.existsTs()
+              && after(ts, inStock, current.stockSetTs(), current.inStock(), STOCK_AT_EQUAL_TS);
       if (!newPrice && !newStock) {
         return new Result(Outcome.STALE, null, unapplied);
       }
@@ -276,21 +353,25 @@ public final class CatalogChanges {
     }
     // Each part applies when newer than the one applied and than a remembered one (which state of
     // an earlier build may not have laid over the applied one).
-    boolean newPrice =
-        price != null
-            && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.priceSetTs())
-            && (unapplied == null || unapplied.price() == null || ts > unapplied.priceTs());
-    boolean newStock =
-        inStock != null
-            && ts > (current == null ? DeltaEntry.ARTIFACT_TS : current.stockSetTs())
-            && (unapplied == null || unapplied.inStock() == null || ts > unapplied.stockTs());
-    if (!newPrice && !newStock) {
-      return new Result(Outcome.STALE, null, unapplied);
-    }
     Double keptPrice = current == null ? null : current.price();
     long keptPriceTs = current == null ? DeltaEntry.ARTIFACT_TS : current.priceSetTs();
     boolean keptStock = current == null ? inStockInArtifact.test(id) : current.inStock();
     long keptStockTs = current == null ? DeltaEntry.ARTIFACT_TS : current.stockSetTs();
+    boolean newPrice =
+        price != null
+            && after(ts, price, keptPriceTs, keptPrice, PRICE_AT_EQUAL_TS)
+            && (unapplied == null
+                || unapplied.price() == null
+                || after(ts, price, unapplied.priceTs(), unapplied.price(), PRICE_AT_EQUAL_TS));
+    boolean newStock =
+        inStock != null
+            && after(ts, inStock, keptStockTs, keptStock, STOCK_AT_EQUAL_TS)
+            && (unapplied == null
+                || unapplied.inStock() == null
+                || after(ts, inStock, unapplied.stockTs(), unapplied.inStock(), STOCK_AT_EQUAL_TS));
+    if (!newPrice && !newStock) {
+      return new Result(Outcome.STALE, null, unapplied);
+    }
     long version = version(current, ts);
     DeltaEntry next =
         current != null && current.kind() == DeltaEntry.Kind.LIVE
@@ -327,12 +408,12 @@ public final class CatalogChanges {
   }
 
   /**
-   * A delete: stale when not newer than the applied upsert or delete, or a remembered delete; of a
-   * product never known it is not applied ({@link Outcome#UNKNOWN}: no slot holds it) but
-   * remembered as a tombstone in the result's {@link Result#unapplied}, so an older upsert arriving
-   * later is stale. Applied under a newer patch, the deleted state keeps the patch's values (in
-   * {@code ts} order the patch came to a deleted product), so a re-listing between the two takes
-   * them.
+   * A delete: stale when older than the applied upsert or not newer than a delete (applied or
+   * remembered); of a product never known it is not applied ({@link Outcome#UNKNOWN}: no slot holds
+   * it) but remembered as a tombstone in the result's {@link Result#unapplied}, so an older upsert
+   * arriving later is stale. Applied under a newer patch, the deleted state keeps the patch's
+   * values (in {@code ts} order the patch came to a deleted product), so a re-listing between the
+   * two takes them.
    */
   public Result delete(DeltaEntry current, Unapplied unapplied, String id, long ts) {
     if (staleExistence(current, unapplied, ts)) {

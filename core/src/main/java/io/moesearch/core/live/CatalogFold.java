@@ -136,15 +136,34 @@ public final class CatalogFold {
                       Math.max(parts.priceTs(), parts.existsTs()),
                       parts.stockTs() > parts.existsTs() && parts.inStock(),
                       Math.max(parts.stockTs(), parts.existsTs()))
-                  // The base's price as of its part's ts: an older re-wording keeps it.
-                  : DeltaEntry.patched(
-                      id,
-                      ts,
-                      parts.existsTs(),
-                      p.price(),
-                      parts.priceTs(),
-                      p.inStock(),
-                      parts.stockTs()));
+                  : parts.existsTs() == DeltaEntry.ARTIFACT_TS
+                      // The base's price as of its part's ts: an older re-wording keeps it.
+                      ? DeltaEntry.patched(
+                          id,
+                          ts,
+                          parts.existsTs(),
+                          p.price(),
+                          parts.priceTs(),
+                          p.inStock(),
+                          parts.stockTs())
+                      // Upserted: its text decides against an upsert at the same ts, as the
+                      // job's state does.
+                      : new DeltaEntry(
+                          id,
+                          ts,
+                          DeltaEntry.Kind.LIVE,
+                          p.title(),
+                          p.brand(),
+                          p.model(),
+                          p.description(),
+                          p.tradeItemNumbers(),
+                          p.price(),
+                          p.inStock(),
+                          NOT_EMBEDDED,
+                          parts.existsTs(),
+                          parts.priceTs(),
+                          parts.stockTs(),
+                          true));
         });
   }
 
@@ -153,8 +172,14 @@ public final class CatalogFold {
     CatalogChanges.Result r =
         rule.upsert(current.get(p.id()), unapplied.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
-      products.remove(p.id()); // a re-upserted product moves to the end, as a new one
-      products.put(p.id(), asApplied(p, r.next()));
+      Product kept = products.get(p.id());
+      if (kept != null && !sameText(p, r.next())) {
+        // An upsert at the ts of the applied one, whose text lost: its price or stock won.
+        products.put(p.id(), asApplied(kept, r.next()));
+      } else {
+        products.remove(p.id()); // a re-upserted product moves to the end, as a new one
+        products.put(p.id(), asApplied(p, r.next()));
+      }
     }
     return record(p.id(), r);
   }
@@ -190,6 +215,10 @@ public final class CatalogFold {
       changed.add(id);
     }
     return r.outcome();
+  }
+
+  private static boolean sameText(Product p, DeltaEntry e) {
+    return e.kind() == DeltaEntry.Kind.LIVE && CatalogChanges.compareText(p, e) == 0;
   }
 
   /**

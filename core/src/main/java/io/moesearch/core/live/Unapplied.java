@@ -68,8 +68,14 @@ public record Unapplied(long deletedTs, Double price, long priceTs, Boolean inSt
     if (base.deletedAfter(ts)) {
       return null;
     }
-    boolean newPrice = price != null && ts > base.priceTs;
-    boolean newStock = inStock != null && ts > base.stockTs;
+    boolean newPrice =
+        price != null
+            && CatalogChanges.after(
+                ts, price, base.priceTs, base.price, CatalogChanges.PRICE_AT_EQUAL_TS);
+    boolean newStock =
+        inStock != null
+            && CatalogChanges.after(
+                ts, inStock, base.stockTs, base.inStock, CatalogChanges.STOCK_AT_EQUAL_TS);
     if (!newPrice && !newStock) {
       return null;
     }

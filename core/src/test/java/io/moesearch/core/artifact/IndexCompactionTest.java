@@ -128,8 +128,11 @@ class IndexCompactionTest {
     List<Product> again = IndexCompaction.baseCatalogue(next);
     assertThat(again).extracting(Product::id).containsExactlyElementsOf(next.ids());
     CatalogFold f2 = fold(next, again);
-    assertThat(f2.patch(products.get(2).id(), 2.0, null, 12))
+    assertThat(f2.patch(products.get(2).id(), 1.5, false, 12))
         .as("a replay of a folded update")
+        .isEqualTo(io.moesearch.core.live.CatalogChanges.Outcome.STALE);
+    assertThat(f2.patch(products.get(2).id(), 1.0, true, 12))
+        .as("a lower price and in stock at the folded ts: the folded values come last")
         .isEqualTo(io.moesearch.core.live.CatalogChanges.Outcome.STALE);
     f2.patch(products.get(2).id(), 2.0, null, 14);
     IndexArtifact third = compact(next, again, f2);

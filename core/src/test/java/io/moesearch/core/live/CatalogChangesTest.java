@@ -24,16 +24,57 @@ class CatalogChangesTest {
   private static final Product NEW = new Product("n", "new thing", "", "", "", 3.0, null);
 
   @Test
-  void olderOrEqualTimestampsAreStale() {
+  void olderTimestampsAreStale() {
     DeltaEntry cur = DeltaEntry.patched("a", 10, 5.0, true);
     assertThat(CHANGES.patch(cur, "a", 1.0, null, 9).outcome())
         .isEqualTo(CatalogChanges.Outcome.STALE);
-    assertThat(CHANGES.delete(cur, "a", 10).outcome()).isEqualTo(CatalogChanges.Outcome.STALE);
-    assertThat(CHANGES.upsert(cur, NEW, null, 10, new float[] {1, 0, 0}).outcome())
+    assertThat(CHANGES.delete(cur, "a", 9).outcome()).isEqualTo(CatalogChanges.Outcome.STALE);
+    assertThat(CHANGES.upsert(cur, NEW, null, 9, new float[] {1, 0, 0}).outcome())
         .isEqualTo(CatalogChanges.Outcome.STALE);
     assertThat(CHANGES.patch(cur, "a", null, false, 11).next())
         .as("the stock set at 11, the price and the product as they were")
         .isEqualTo(DeltaEntry.patched("a", 11, 10, 5.0, 10, false, 11));
+  }
+
+  /**
+   * Updates at one ts have no ts order: a fixed one over their content decides, so every arrival
+   * order ends alike (a delete last; of two upserts the greater text; of two prices the higher; out
+   * of stock after in stock). Before, the first to arrive stayed: an upsert and a delete sent in
+   * one millisecond left the product served.
+   */
+  @Test
+  void updatesAtOneTsEndAlikeInEitherOrder() {
+    float[] v = {1, 0, 0};
+    CatalogChanges.Result up = CHANGES.upsert(null, NEW, null, 10, v);
+    assertThat(CHANGES.delete(up.next(), "n", 10).next().kind())
+        .as("a delete at the upsert's ts applies")
+        .isEqualTo(DeltaEntry.Kind.HIDDEN);
+    DeltaEntry deleted =
+        CHANGES.delete(CHANGES.upsert(null, NEW, null, 5, v).next(), "n", 10).next();
+    assertThat(CHANGES.upsert(deleted, NEW, null, 10, v).outcome())
+        .as("an upsert at the delete's ts is stale")
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+
+    Product other = new Product("n", "other thing", "", "", "", 2.0, null);
+    DeltaEntry oneWay = CHANGES.upsert(up.next(), other, false, 10, v).next();
+    CatalogChanges.Result otherFirst = CHANGES.upsert(null, other, false, 10, v);
+    CatalogChanges.Result back = CHANGES.upsert(otherFirst.next(), NEW, null, 10, v);
+    assertThat(oneWay.title()).isEqualTo("other thing");
+    assertThat(back.next())
+        .as("the greater title, the higher price, out of stock: in either order")
+        .isEqualTo(oneWay.withOffer(back.next().ts(), 3.0, 10, false, 10));
+    assertThat(oneWay.price()).isEqualTo(3.0);
+    assertThat(oneWay.inStock()).isFalse();
+    assertThat(CHANGES.upsert(oneWay, NEW, null, 10, v).outcome())
+        .as("a replay changes nothing")
+        .isEqualTo(CatalogChanges.Outcome.STALE);
+
+    DeltaEntry cur = DeltaEntry.patched("a", 5, 5.0, true);
+    DeltaEntry low = CHANGES.patch(cur, "a", 1.0, true, 10).next();
+    DeltaEntry high = CHANGES.patch(cur, "a", 2.0, false, 10).next();
+    assertThat(CHANGES.patch(low, "a", 2.0, false, 10).next().price()).isEqualTo(2.0);
+    assertThat(CHANGES.patch(high, "a", 1.0, true, 10).outcome())
+        .isEqualTo(CatalogChanges.Outcome.STALE);
   }
 
   @Test

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every arrival order of seeded mixes of a product's updates (upserts with and without price and
- * stock, price, stock and combined patches, deletes, replays, ts 0, equal ts that do not conflict)
- * ends in the state the ts order gives; and a compaction that folds the first part of an order and
- * one that folds the rest from it (as {@code index compact} twice, the second from the first's
- * folded parts) serve what the job serves, with the job's version never at or below the folded one
- * when they differ (a slot would drop the job's entry at the swap). Found defects in review: the
- * second compaction took every part at the folded version (a deleted product came back), a genuine
- * ts 0 read as unknown, state of an earlier build ignored a remembered newer patch.
+ * stock, price, stock and combined patches, deletes, replays, ts 0) ends in the state the ts order
+ * gives, and with updates at equal ts (an upsert and a delete, two upserts, two prices) in one
+ * state whatever the order; and a compaction that folds the first part of an order and one that
+ * folds the rest from it (as {@code index compact} twice, the second from the first's folded parts)
+ * serve what the job serves, with the job's version never at or below the folded one when they
+ * differ (a slot would drop the job's entry at the swap). Found defects in review: the second
+ * compaction took every part at the folded version (a deleted product came back), a genuine ts 0
+ * read as unknown, state of an earlier build ignored a remembered newer patch.
  */
 class CatalogConvergenceFuzzTest {
   static final Gate GATE = new Gate(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
@@ -138,32 +139,6 @@ class CatalogConvergenceFuzzTest {
     return out;
   }
 
-  static boolean sets(U u, String part) {
-    return switch (part) {
-      case "exists" -> u.k == K.UPSERT || u.k == K.DELETE;
-      case "price" -> u.k == K.UPSERT || u.price != null;
-      default -> u.k == K.UPSERT || u.stock != null;
-    };
-  }
-
-  /** Two different updates at one ts setting one part: no ts order to converge on. */
-  static boolean conflicting(List<U> us) {
-    for (int i = 0; i < us.size(); i++) {
-      for (int j = i + 1; j < us.size(); j++) {
-        U x = us.get(i);
-        U y = us.get(j);
-        if (x.ts == y.ts && !x.equals(y)) {
-          for (String part : List.of("exists", "price", "stock")) {
-            if (sets(x, part) && sets(y, part)) {
-              return true;
-            }
-          }
-        }
-      }
-    }
-    return false;
-  }
-
   static List<List<U>> perms(List<U> us) {
     List<List<U>> out = new ArrayList<>();
     permute(new ArrayList<>(), new boolean[us.size()], us, out);
@@ -209,9 +184,6 @@ class CatalogConvergenceFuzzTest {
     for (int round = 0; round < rounds; round++) {
       String id = random.nextBoolean() ? "a" : "n";
       List<U> us = mix(random, id, 2 + random.nextInt(maxN - 1), zero, ties);
-      if (ties && conflicting(us)) {
-        continue;
-      }
       List<List<U>> ps = perms(us);
       Seen expected = seen(id, run(byTs(us)).cur);
       Seen first = null;
@@ -224,7 +196,7 @@ class CatalogConvergenceFuzzTest {
           record(label + " " + id, id + ": " + p + " -> " + got + " ; ts order gives " + expected);
         }
         if (ties) {
-          // Equal ts that do not conflict: every order ends alike (a sort by ts is one of them).
+          // Equal ts: every order ends alike (a sort by ts is one of them).
           if (!haveFirst) {
             first = got;
             haveFirst = true;
@@ -246,7 +218,7 @@ class CatalogConvergenceFuzzTest {
     int failed =
         convergence("distinct ts > 0", false, false, 1500, 6)
             + convergence("distinct ts, 0 among them", true, false, 1500, 5)
-            + convergence("equal ts that do not conflict", false, true, 1500, 4);
+            + convergence("equal ts", false, true, 3000, 5);
     assertThat(EXAMPLES).as("shortest counterexamples").isEmpty();
     assertThat(failed).isZero();
   }
@@ -284,7 +256,8 @@ class CatalogConvergenceFuzzTest {
     int total = 0;
     for (int round = 0; round < 1200; round++) {
       String id = random.nextBoolean() ? "a" : "n";
-      List<U> us = mix(random, id, 2 + random.nextInt(4), random.nextInt(4) == 0, false);
+      List<U> us =
+          mix(random, id, 2 + random.nextInt(4), random.nextInt(4) == 0, random.nextInt(3) == 0);
       for (List<U> p : perms(us)) {
         Job job = run(p);
         Seen jobSeen = seen(id, job.cur);
