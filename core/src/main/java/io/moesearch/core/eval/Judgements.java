@@ -185,13 +185,19 @@ public record Judgements(
           "relevance", "rating",
           "query_type", "type");
 
-  /** An integer grade, also written with a zero fraction ("2.0"), of any size. */
+  /** A grade as decimal digits, optionally signed, with an optional zero fraction ("2.0"). */
+  private static final java.util.regex.Pattern GRADE =
+      java.util.regex.Pattern.compile("[+-]?[0-9]{1,9}(\\.0*)?");
+
+  /**
+   * An integer grade, also written with a zero fraction ("2.0"); "2.5", "NaN", "2f", "0x1p1" and
+   * "x" are no grade (Java's number syntax would take the last three).
+   */
   private static double rating(String text) {
-    double v = Double.parseDouble(text); // "2.0"; "2.5", "NaN" and "x" are no grade
-    if (v != Math.rint(v)) {
+    if (!GRADE.matcher(text).matches()) {
       throw new NumberFormatException(text);
     }
-    return v;
+    return Double.parseDouble(text);
   }
 
   /** Queries with at least one judgement of {@code minRating} or more. */

@@ -80,8 +80,9 @@ public final class Synonyms implements Serializable {
    */
   public static Synonyms read(Path file) {
     try {
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("no such file: " + file);
+      String problem = io.moesearch.core.util.Files2.notRegularFile(file);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem + ": " + file);
       }
       if (Files.size(file) > 4L * MAX_CHARS) {
         throw new IllegalArgumentException("larger than " + 4L * MAX_CHARS + " bytes: " + file);

@@ -76,6 +76,18 @@ class JudgementsTest {
     assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(4L);
   }
 
+  /** A grade is decimal digits: Java's other number forms ("2f", "0x1p1", "2d") are bad lines. */
+  @Test
+  void aGradeInJavasNumberSyntaxIsABadLine() {
+    String csv =
+        "query,docid,rating\nlaptop,1,2\nlaptop,2,2f\nlaptop,3,0x1p1\nlaptop,4,2d\nlaptop,5,+1.00\n";
+    Judgements j =
+        Judgements.read(new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.SKIP);
+    assertThat(j.byQuery().get("laptop")).containsOnlyKeys("1", "5").containsEntry("5", 1);
+    assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(3L, 4L, 5L);
+    assertThat(j.badLines().get(0).toString()).contains("rating is not an integer: 2f");
+  }
+
   /**
    * A grade above {@link Judgements#MAX_RATING} is a bad line naming the file and line (a grade of
    * 1024 made nDCG's gains infinite and every nDCG NaN), under either policy.

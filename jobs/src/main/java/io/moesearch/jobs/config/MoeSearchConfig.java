@@ -27,7 +27,6 @@ import io.moesearch.operators.CacheSettings;
 import io.moesearch.operators.RankingSettings;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -124,8 +123,9 @@ public final class MoeSearchConfig implements Serializable {
     Map<String, String> merged = new LinkedHashMap<>();
     Map<String, String> kafka = new LinkedHashMap<>();
     if (file != null) {
-      if (!Files.isRegularFile(file)) {
-        throw new ConfigException("--config: no such file " + file);
+      String problem = io.moesearch.core.util.Files2.notRegularFile(file);
+      if (problem != null) {
+        throw new ConfigException("--config: " + problem + ": " + file);
       }
       if (read(file, merged, kafka)) {
         Path dir;

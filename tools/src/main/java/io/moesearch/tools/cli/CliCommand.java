@@ -31,8 +31,9 @@ abstract class CliCommand implements Callable<Integer> {
       // to a cluster loads it from its TaskManagers' file systems.
       for (var option : List.of(EmbedderOptions.MODEL_PATH, EmbedderOptions.TOKENIZER_PATH)) {
         String file = config.get(option);
-        if (!file.isEmpty() && !Files.isRegularFile(Path.of(file))) {
-          throw new ConfigException(option.key() + ": no such file " + file);
+        String problem = file.isEmpty() ? null : Files2.notRegularFile(Path.of(file));
+        if (problem != null) {
+          throw new ConfigException(option.key() + ": " + problem + ": " + file);
         }
       }
     }

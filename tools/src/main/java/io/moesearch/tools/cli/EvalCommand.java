@@ -272,11 +272,11 @@ final class EvalCommand extends CliCommand {
       System.out.println();
       System.out.println(md);
       Path out = outDir;
-      Files.createDirectories(out);
       String first = sets.get(0).name();
       Map<String, Double> ndcg = new LinkedHashMap<>();
       rel.sets.get(first).forEach((k, v) -> ndcg.put(k, v.ndcgAt10));
-      Files.writeString(
+      writeText(
+          "--out",
           out.resolve("ndcg-by-variant.svg"),
           Charts.bars(
               "nDCG@10 on "
@@ -290,10 +290,11 @@ final class EvalCommand extends CliCommand {
               .filter(q -> q.set().equals(first))
               .map(q -> q.ndcgAt10().get("served") - q.ndcgAt10().get("bm25"))
               .toList();
-      Files.writeString(
+      writeText(
+          "--out",
           out.resolve("per-query-hybrid-vs-bm25.svg"),
           Charts.winLoss("served hybrid vs bm25, per query (" + first + ")", deltas));
-      Files.writeString(out.resolve("eval.md"), md);
+      writeText("--out", out.resolve("eval.md"), md);
       Map<String, Object> all = new LinkedHashMap<>();
       all.put("relevance", rel);
       all.put("retrieval", r);
@@ -301,11 +302,16 @@ final class EvalCommand extends CliCommand {
       Json.write("--out", out.resolve("eval.json").toString(), all);
       System.out.println("report and charts written to " + out);
       if (markdownFile != null) {
-        Files.writeString(markdownFile, md);
+        writeText("--markdown", markdownFile, md);
       }
       Json.write(json(), all);
     }
     return 0;
+  }
+
+  /** Writes UTF-8 {@code text}; a failed write is one line naming {@code flag} and the file. */
+  private static void writeText(String flag, Path file, String text) {
+    Json.writeBytes(flag, file.toString(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

@@ -117,7 +117,13 @@ class MoeSearchTest {
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).strip())
         .as("before a Flink task fails on it")
-        .isEqualTo("moe-search index build: embedder.model-path: no such file " + model);
+        .isEqualTo("moe-search index build: embedder.model-path: no such file: " + model);
+    err.reset();
+    assertThat(MoeSearch.run(new String[] {"index", "build", "--config", dir.toString()}))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .as("a directory (or a FIFO) named as the config is not called missing")
+        .isEqualTo("moe-search index build: --config: not a regular file (a directory): " + dir);
   }
 
   /**
