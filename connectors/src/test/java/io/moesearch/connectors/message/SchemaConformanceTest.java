@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.assertj.core.api.Assertions;
@@ -18,7 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** docs/schemas/*.schema.json must describe exactly what the codecs accept and write. */
 class SchemaConformanceTest {
-  private static final Path SCHEMAS = Path.of("..", "docs", "schemas");
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final QueryCodec CODEC = QueryCodec.withDefaults();
   private static final MessageJson JSON = new MessageJson();
