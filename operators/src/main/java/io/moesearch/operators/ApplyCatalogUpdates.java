@@ -10,6 +10,7 @@ import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.index.ExpertIndex;
 import io.moesearch.core.live.CatalogChanges;
+import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.live.DeltaEntry;
 import io.moesearch.core.live.ExpertMembership;
 import io.moesearch.core.live.LivePatch;
@@ -25,6 +26,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -130,6 +132,16 @@ public final class ApplyCatalogUpdates
   private transient Set<String> versionAncestors;
 
   private transient ValueState<DeltaEntry> state;
+
+  /**
+   * The adopted version's folded products: version and parts by id (empty unless compacted), and
+   * whether it holds a product; a product this subtask holds no state for starts from them ({@link
+   * CatalogFold#foldedState}).
+   */
+  private transient Map<String, Long> folded;
+
+  private transient Map<String, CatalogFold.Parts> foldedParts;
+  private transient Predicate<String> held;
 
   /** What the product's state remembers of updates not applied (with a TTL). */
   private transient ValueState<Unapplied> unapplied;
@@ -257,6 +269,9 @@ public final class ApplyCatalogUpdates
     Predicate<String> inArtifact =
         membership != null ? membership::contains : new HashSet<>(artifact.ids())::contains;
     Set<String> outOfStock = artifact.outOfStock();
+    folded = artifact.folded();
+    foldedParts = artifact.foldedParts();
+    held = inArtifact;
     this.previous = changes;
     changes =
         new CatalogChanges(
@@ -531,9 +546,26 @@ public final class ApplyCatalogUpdates
     }
   }
 
+  /**
+   * The state a product starts from when this subtask holds none: as the adopted version folded it
+   * ({@code null}: it folded nothing of it). A job started without state on a compacted version (or
+   * lagging behind the compaction) then ignores what is older than the fold, as the compaction did:
+   * a late or replayed upsert older than a folded delete, a patch older than a folded patch.
+   */
+  private DeltaEntry foldedState(String productId) {
+    Long version = folded.get(productId);
+    return version == null
+        ? null
+        : CatalogFold.foldedState(
+            productId, version, foldedParts.get(productId), held.test(productId));
+  }
+
   private void applyOrThrow(ProductUpdate u, Context ctx, Collector<SlotDelta> out)
       throws Exception {
-    DeltaEntry current = state.value();
+    DeltaEntry kept = state.value();
+    // The rule's view: the kept state, else the folded one. Which slots were sent the product
+    // upserted is known only from what this subtask kept.
+    DeltaEntry current = kept != null ? kept : foldedState(u.productId());
     Unapplied remembered = unapplied.value();
     CatalogChanges.Result r =
         switch (u.op()) {
@@ -569,7 +601,7 @@ public final class ApplyCatalogUpdates
             next.kind() == DeltaEntry.Kind.LIVE ? signed(u.op(), next, appliedAt) : null;
         // The signature's experts: the gate is scored once per update, not again here.
         int[] live = upsert != null ? changes.slotsOf(upsert.experts()) : new int[0];
-        BitSet mayHold = mayHold(u.productId(), current);
+        BitSet mayHold = mayHold(u.productId(), kept);
         List<CatalogChanges.SlotEntry> slots = changes.fanOut(next, live, mayHold, true);
         state.update(next);
         liveSlots.update(live);

@@ -459,7 +459,10 @@ class LiveCatalogTest extends SmallIndexTestBase {
     Product base = catalog.products().get(0);
     assertThat(send(patch(base.id(), 5.0, null, 20))).isNotEmpty();
     assertThat(send(patch(base.id(), 7.0, null, 19))).as("older ts: ignored").isEmpty();
-    assertThat(send(patch(base.id(), 7.0, null, 20))).as("same ts: a replay").isEmpty();
+    assertThat(send(patch(base.id(), 5.0, null, 20))).as("same ts: a replay").isEmpty();
+    assertThat(send(patch(base.id(), 4.0, null, 20)))
+        .as("same ts, a lower price: the higher comes last at one ts")
+        .isEmpty();
     assertThat(send(patch("no-such-product", 1.0, null, 30))).as("unknown id").isEmpty();
     PartialResult r = search(base.title(), expertsOf(base.searchableText())[0], null);
     assertThat(r.items())
@@ -745,6 +748,51 @@ class LiveCatalogTest extends SmallIndexTestBase {
     assertThat(ids(searchIn(next.dir(), "qqzv copper kettle", home, null)))
         .as("the compacted version folded new-9 as deleted at ts 7; its ts-5 upsert is older")
         .doesNotContain("new-9");
+  }
+
+  /**
+   * A job started without state on a compacted version (no savepoint; or its applier lagging behind
+   * the compaction) starts each product the version folded from its folded state: the late upsert
+   * (ts 5) of a product the version folded as deleted at 7 is ignored, and a patch after it (ts 8)
+   * does not bring it back; a price patch older than the folded one changes nothing, not even the
+   * merge's live price. Before, the upsert was applied (its entry older than the fold, so the slots
+   * dropped it) and the patch then served the deleted product again.
+   */
+  @Test
+  void aStatelessStartOnACompactedVersionKeepsWhatItFolded() throws Exception {
+    Product fresh = new Product("new-11", "qqzx enamel casserole", "Quuxco", "", "", 8.0, null);
+    Product sold = catalog.products().get(9);
+    CatalogFold fold = fold();
+    fold.upsert(fresh, true, 5);
+    fold.delete(fresh.id(), 7);
+    fold.patch(sold.id(), 3.0, null, 9);
+    IndexArtifact next = compact(fold, 3);
+    apply.close();
+    apply =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ApplyCatalogUpdates(next.dir().toString())),
+                ProductUpdate::productId,
+                Types.STRING));
+    apply.open();
+
+    assertThat(send(upsert(fresh, true, 5))).as("older than the folded delete").isEmpty();
+    assertThat(send(patch(fresh.id(), 6.0, true, 8))).as("a patch never resurrects").isEmpty();
+    int home = expertsOf(fresh.searchableText())[0];
+    assertThat(ids(searchIn(next.dir(), "qqzx enamel casserole", home, null)))
+        .doesNotContain(fresh.id());
+    assertThat(send(patch(sold.id(), 2.0, null, 6))).as("older than the folded price").isEmpty();
+    assertThat(apply.getSideOutput(ApplyCatalogUpdates.CHANGES)).isNullOrEmpty();
+
+    List<SlotDelta> newer = send(patch(sold.id(), 4.0, null, 10));
+    assertThat(newer).isNotEmpty();
+    assertThat(newer.get(0).entry().ts())
+        .as("above the folded version, so the slots take it")
+        .isGreaterThan(next.folded().get(sold.id()));
+    send(upsert(fresh, true, 11));
+    assertThat(ids(searchIn(next.dir(), "qqzx enamel casserole", home, null)))
+        .as("a re-listing newer than the delete")
+        .contains(fresh.id());
   }
 
   /**

@@ -229,9 +229,11 @@ public final class CatalogChanges {
     }
     DeltaEntry own = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
     // An upsert at the ts of the applied one: the greater text stays, each part of the offer the
-    // greater value (the order at equal ts), whichever came first.
+    // greater value (the order at equal ts), whichever came first. A patched entry resting on an
+    // upsert at this ts (a compacted version's product, CatalogFold#foldedState) holds no text to
+    // compare: the version's stays, so a replay of its upsert changes nothing.
     boolean tie = current != null && ts == current.existsTs();
-    boolean text = !tie || current.kind() != DeltaEntry.Kind.LIVE || compareText(p, current) > 0;
+    boolean text = !tie || (current.kind() == DeltaEntry.Kind.LIVE && compareText(p, current) > 0);
     Double price = own.price();
     long priceTs = ts;
     boolean stock = own.inStock();

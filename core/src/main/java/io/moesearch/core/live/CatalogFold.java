@@ -92,6 +92,47 @@ public final class CatalogFold {
     public static Parts of(DeltaEntry e) {
       return new Parts(e.existsTs(), e.priceSetTs(), e.stockSetTs(), e.price(), e.inStock());
     }
+
+    /**
+     * {@code parts} of a product folded at version {@code ts}, or every part at {@code ts} when
+     * there are none (a version compacted before they were written) or they are newer than it.
+     */
+    static Parts orAt(Parts parts, long ts) {
+      return parts == null || Math.max(parts.existsTs, Math.max(parts.priceTs, parts.stockTs)) > ts
+          ? at(ts)
+          : parts;
+    }
+
+    /** The state of a product folded as deleted at version {@code ts}, with these parts. */
+    DeltaEntry deleted(String id, long ts) {
+      return DeltaEntry.deleted(
+          id,
+          ts,
+          existsTs,
+          priceTs > existsTs ? price : null,
+          Math.max(priceTs, existsTs),
+          stockTs > existsTs && inStock,
+          Math.max(stockTs, existsTs));
+    }
+  }
+
+  /**
+   * The state the running job starts a product from when it holds none, on a version that folded
+   * it: what the compaction held, so an update older than what it folded stays ignored (a late or
+   * replayed upsert older than a folded delete does not bring the product back) and a newer one
+   * gets a version above the folded one. A product the version holds is a patched catalogue product
+   * resting on its folded parts (its text and embedding are the version's; an upsert at the {@code
+   * ts} of its folded upsert is a replay); one it does not hold is deleted.
+   *
+   * @param ts the product's folded version (the version's {@code folded.tsv})
+   * @param parts its folded parts ({@code null}: none written)
+   * @param held whether the version holds the product
+   */
+  public static DeltaEntry foldedState(String id, long ts, Parts parts, boolean held) {
+    Parts p = Parts.orAt(parts, ts);
+    return held
+        ? DeltaEntry.patched(id, ts, p.existsTs(), p.price(), p.priceTs(), p.inStock(), p.stockTs())
+        : p.deleted(id, ts);
   }
 
   /**
@@ -120,22 +161,11 @@ public final class CatalogFold {
     baseFolded.forEach(
         (id, ts) -> {
           Product p = products.get(id);
-          Parts parts = baseParts.get(id);
-          if (parts == null
-              || Math.max(parts.existsTs(), Math.max(parts.priceTs(), parts.stockTs())) > ts) {
-            parts = Parts.at(ts);
-          }
+          Parts parts = Parts.orAt(baseParts.get(id), ts);
           current.put(
               id,
               p == null
-                  ? DeltaEntry.deleted(
-                      id,
-                      ts,
-                      parts.existsTs(),
-                      parts.priceTs() > parts.existsTs() ? parts.price() : null,
-                      Math.max(parts.priceTs(), parts.existsTs()),
-                      parts.stockTs() > parts.existsTs() && parts.inStock(),
-                      Math.max(parts.stockTs(), parts.existsTs()))
+                  ? parts.deleted(id, ts)
                   : parts.existsTs() == DeltaEntry.ARTIFACT_TS
                       // The base's price as of its part's ts: an older re-wording keeps it.
                       ? DeltaEntry.patched(

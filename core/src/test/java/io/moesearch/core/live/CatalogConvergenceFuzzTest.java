@@ -230,6 +230,92 @@ class CatalogConvergenceFuzzTest {
     assertThat(failed).isZero();
   }
 
+  /**
+   * A job restarted without state on a compacted version (its first part folded) starts each folded
+   * product from its folded state ({@link CatalogFold#foldedState}) and reads the topic again, from
+   * the start (a replay of every update) or only the rest: it serves what the job that kept its
+   * state serves. The one documented gap (updates of a product unknown at the compaction's end) is
+   * left out, and so are upserts at the ts of the folded one with another text (the restarted job
+   * keeps the version's text).
+   */
+  @Test
+  void aStatelessRestartOnACompactedVersionServesWhatTheJobServes() {
+    Random random = new Random(13);
+    int failed = 0;
+    int total = 0;
+    for (int round = 0; round < 1200; round++) {
+      String id = random.nextBoolean() ? "a" : "n";
+      List<U> us =
+          mix(random, id, 2 + random.nextInt(4), random.nextInt(4) == 0, random.nextInt(3) == 0);
+      for (List<U> p : perms(us)) {
+        Job job = run(p);
+        Seen jobSeen = seen(id, job.cur);
+        for (int cut = 1; cut <= p.size(); cut++) {
+          Job before = run(p.subList(0, cut));
+          if (before.cur == null && before.un != null) {
+            continue; // the documented gap
+          }
+          if (equalTsUpserts(p)) {
+            continue;
+          }
+          CatalogFold f = fold(List.of(BASE_A), Map.of());
+          p.subList(0, cut).forEach(u -> applyFold(f, u));
+          Long folded = f.folded().get(id);
+          DeltaEntry start =
+              folded == null
+                  ? null
+                  : CatalogFold.foldedState(
+                      id, folded, f.foldedParts().get(id), byId(f).containsKey(id));
+          for (List<U> read : List.of(p, p.subList(cut, p.size()))) {
+            total++;
+            Job restarted = new Job(start, null);
+            for (U u : read) {
+              restarted = step(restarted, u);
+            }
+            // Served: the restarted job's entry where its version is above the folded one, else
+            // the version's product.
+            DeltaEntry e = restarted.cur;
+            Product version = byId(f).get(id);
+            Seen served =
+                e != null && e != start && (folded == null || e.ts() > folded)
+                    ? (e.kind() == DeltaEntry.Kind.PATCHED && version != null
+                        // a patched entry rests on the version's product
+                        ? new Seen(
+                            version.title(),
+                            e.price() != null ? e.price() : version.price(),
+                            e.inStock())
+                        : seen(id, e))
+                    : seen(version);
+            if (!java.util.Objects.equals(served, jobSeen)) {
+              failed++;
+              record(
+                  "stateless restart after " + cut + (read == p ? ", replaying all" : ""),
+                  p + " job " + jobSeen + " ; restarted serves " + served);
+            }
+          }
+        }
+      }
+    }
+    assertThat(total).isGreaterThan(1000);
+    assertThat(EXAMPLES).as("shortest counterexamples").isEmpty();
+    assertThat(failed).isZero();
+  }
+
+  /** Whether two upserts with different texts share a ts. */
+  static boolean equalTsUpserts(List<U> us) {
+    for (U x : us) {
+      for (U y : us) {
+        if (x.k == K.UPSERT
+            && y.k == K.UPSERT
+            && x.ts == y.ts
+            && !java.util.Objects.equals(x.title, y.title)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static CatalogFold fold(List<Product> base, Map<String, Long> folded) {
     return new CatalogFold(base, folded, ASSIGNER, ExpertPlacement.identity(3));
   }
