@@ -271,9 +271,15 @@ public final class CatalogChanges {
           && stockTs == current.stockSetTs()) {
         return new Result(Outcome.STALE, null, unapplied);
       }
+      // At least the newest part's ts, as below: a remembered patch laid over may be newer.
       return new Result(
           Outcome.APPLIED,
-          current.withOffer(version(current, ts), price, priceTs, stock, stockTs),
+          current.withOffer(
+              Math.max(version(current, ts), Math.max(priceTs, stockTs)),
+              price,
+              priceTs,
+              stock,
+              stockTs),
           Unapplied.after(unapplied, ts));
     }
     DeltaEntry live =
@@ -306,12 +312,15 @@ public final class CatalogChanges {
   }
 
   /**
-   * A patch: stale when it comes before a remembered delete or sets no part newer than the one
-   * applied (each of price and stock applies when newer than the update that set it); of a deleted
-   * product it is not applied ({@link Outcome#DELETED}) but kept by the deleted state (the result's
-   * {@link Result#next}; stale when older than the delete or setting nothing newer), of an unknown
-   * one ({@link Outcome#UNKNOWN}) remembered in the result's {@link Result#unapplied} (stale when
-   * it changes nothing remembered); so an older upsert arriving later takes its values.
+   * A patch: stale when it comes before a remembered delete or sets no part that comes after the
+   * one applied (each of price and stock applies when newer than the update that set it, or at its
+   * {@code ts} when the greater value); applied, or kept by a deleted state, it takes the
+   * remembered parts that come after its own (which state of an earlier build, or of a product
+   * unknown to the version it was remembered under, may not have laid over the applied one); of a
+   * deleted product it is not applied ({@link Outcome#DELETED}) but kept by the deleted state (the
+   * result's {@link Result#next}; stale when older than the delete or setting nothing newer), of an
+   * unknown one ({@link Outcome#UNKNOWN}) remembered in the result's {@link Result#unapplied}
+   * (stale when it changes nothing remembered); so an older upsert arriving later takes its values.
    *
    * @param price new price, {@code null} = unchanged
    * @param inStock new stock, {@code null} = unchanged
@@ -336,15 +345,44 @@ public final class CatalogChanges {
         return new Result(Outcome.STALE, null, unapplied);
       }
       boolean keptPrice = current.price() != null && current.priceSetTs() > current.existsTs();
+      Double nextPrice = newPrice ? price : keptPrice ? current.price() : null;
+      long nextPriceTs = newPrice ? ts : current.priceSetTs();
+      boolean nextStock = newStock ? inStock : current.inStock();
+      long nextStockTs = newStock ? ts : current.stockSetTs();
+      // Remembered patches newer than the delete, as an applied patch lays them over (below).
+      if (unapplied != null) {
+        if (unapplied.price() != null
+            && unapplied.priceTs() > current.existsTs()
+            && after(
+                unapplied.priceTs(),
+                unapplied.price(),
+                nextPriceTs,
+                nextPrice,
+                PRICE_AT_EQUAL_TS)) {
+          nextPrice = unapplied.price();
+          nextPriceTs = unapplied.priceTs();
+        }
+        if (unapplied.inStock() != null
+            && unapplied.stockTs() > current.existsTs()
+            && after(
+                unapplied.stockTs(),
+                unapplied.inStock(),
+                nextStockTs,
+                nextStock,
+                STOCK_AT_EQUAL_TS)) {
+          nextStock = unapplied.inStock();
+          nextStockTs = unapplied.stockTs();
+        }
+      }
       DeltaEntry kept =
           DeltaEntry.deleted(
               id,
-              version(current, ts),
+              Math.max(version(current, ts), Math.max(nextPriceTs, nextStockTs)),
               current.existsTs(),
-              newPrice ? price : keptPrice ? current.price() : null,
-              newPrice ? ts : current.priceSetTs(),
-              newStock ? inStock : current.inStock(),
-              newStock ? ts : current.stockSetTs());
+              nextPrice,
+              nextPriceTs,
+              nextStock,
+              nextStockTs);
       return new Result(Outcome.DELETED, kept, Unapplied.after(unapplied, ts));
     }
     if (unknown(current, id)) {
@@ -374,23 +412,43 @@ public final class CatalogChanges {
     if (!newPrice && !newStock) {
       return new Result(Outcome.STALE, null, unapplied);
     }
-    long version = version(current, ts);
+    Double nextPrice = newPrice ? price : keptPrice;
+    long nextPriceTs = newPrice ? ts : keptPriceTs;
+    boolean nextStock = newStock ? inStock : keptStock;
+    long nextStockTs = newStock ? ts : keptStockTs;
+    // A remembered part that comes after the one applied (which state of an earlier build, or of
+    // a product unknown to the version it was remembered under, did not lay over it) is laid over
+    // now, as an upsert does: Unapplied.after forgets those at this ts.
+    if (unapplied != null) {
+      if (unapplied.price() != null
+          && after(
+              unapplied.priceTs(), unapplied.price(), nextPriceTs, nextPrice, PRICE_AT_EQUAL_TS)) {
+        nextPrice = unapplied.price();
+        nextPriceTs = unapplied.priceTs();
+      }
+      if (unapplied.inStock() != null
+          && after(
+              unapplied.stockTs(),
+              unapplied.inStock(),
+              nextStockTs,
+              nextStock,
+              STOCK_AT_EQUAL_TS)) {
+        nextStock = unapplied.inStock();
+        nextStockTs = unapplied.stockTs();
+      }
+    }
+    long version = Math.max(version(current, ts), Math.max(nextPriceTs, nextStockTs));
     DeltaEntry next =
         current != null && current.kind() == DeltaEntry.Kind.LIVE
-            ? current.withOffer(
-                version,
-                newPrice ? price : keptPrice,
-                newPrice ? ts : keptPriceTs,
-                newStock ? inStock : keptStock,
-                newStock ? ts : keptStockTs)
+            ? current.withOffer(version, nextPrice, nextPriceTs, nextStock, nextStockTs)
             : DeltaEntry.patched(
                 id,
                 version,
                 current == null ? DeltaEntry.ARTIFACT_TS : current.existsTs(),
-                newPrice ? price : keptPrice,
-                newPrice ? ts : keptPriceTs,
-                newStock ? inStock : keptStock,
-                newStock ? ts : keptStockTs);
+                nextPrice,
+                nextPriceTs,
+                nextStock,
+                nextStockTs);
     return new Result(Outcome.APPLIED, next, Unapplied.after(unapplied, ts));
   }
 

@@ -46,6 +46,15 @@ public final class CatalogFold {
   private final Map<String, Unapplied> unapplied = new HashMap<>();
 
   private final Map<String, Long> folded;
+
+  /**
+   * Base products folded without their parts (a base written before {@link Parts}): every part is
+   * read at the folded version, so whether the product was upserted there is not known. An upsert
+   * at that {@code ts} is stale for them, as before the order at equal {@code ts}: the job's state,
+   * if it applied it, is then of a newer version than the folded one and is served.
+   */
+  private final Set<String> partsUnknown = new HashSet<>();
+
   private final Map<CatalogChanges.Outcome, Integer> outcomes = new HashMap<>();
   private final Set<String> changed = new HashSet<>();
 
@@ -161,7 +170,11 @@ public final class CatalogFold {
     baseFolded.forEach(
         (id, ts) -> {
           Product p = products.get(id);
-          Parts parts = Parts.orAt(baseParts.get(id), ts);
+          Parts given = baseParts.get(id);
+          Parts parts = Parts.orAt(given, ts);
+          if (parts != given) {
+            partsUnknown.add(id);
+          }
           current.put(
               id,
               p == null
@@ -199,9 +212,13 @@ public final class CatalogFold {
 
   /** A new or re-worded product; {@code inStock} {@code null} means in stock. */
   public CatalogChanges.Outcome upsert(Product p, Boolean inStock, long ts) {
+    DeltaEntry before = current.get(p.id());
     CatalogChanges.Result r =
-        rule.upsert(current.get(p.id()), unapplied.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
+        before != null && before.existsTs() == ts && partsUnknown.contains(p.id())
+            ? new CatalogChanges.Result(CatalogChanges.Outcome.STALE, null, unapplied.get(p.id()))
+            : rule.upsert(before, unapplied.get(p.id()), p, inStock, ts, NOT_EMBEDDED);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+      partsUnknown.remove(p.id());
       Product kept = products.get(p.id());
       if (kept != null && !sameText(p, r.next())) {
         // An upsert at the ts of the applied one, whose text lost: its price or stock won.
@@ -227,6 +244,7 @@ public final class CatalogFold {
   public CatalogChanges.Outcome delete(String id, long ts) {
     CatalogChanges.Result r = rule.delete(current.get(id), unapplied.get(id), id, ts);
     if (r.outcome() == CatalogChanges.Outcome.APPLIED) {
+      partsUnknown.remove(id);
       products.remove(id);
     }
     return record(id, r);

@@ -45,7 +45,8 @@ import java.util.Objects;
  * @param stockTs the same for {@code inStock}
  * @param partsKnown whether the three part timestamps are set; {@code false} in state restored from
  *     a build before them (Flink gives a record's new fields their defaults), read as that build's
- *     rule: every part set at {@code ts}, a patched catalogue product resting on the artifact
+ *     rule: every part set at {@code ts}, a patched catalogue product resting on the artifact (and
+ *     its price, when it has none, the artifact's: no patch set one)
  */
 public record DeltaEntry(
     String productId,
@@ -140,7 +141,11 @@ public record DeltaEntry(
 
   /** The {@code ts} of the update that set the price ({@link #ARTIFACT_TS}: the artifact's). */
   public long priceSetTs() {
-    return partsKnown ? priceTs : ts;
+    if (partsKnown) {
+      return priceTs;
+    }
+    // The earlier build's patched entry without a price kept the artifact's: no patch set it.
+    return kind == Kind.PATCHED && price == null ? ARTIFACT_TS : ts;
   }
 
   /** The {@code ts} of the update that set the stock ({@link #ARTIFACT_TS}: the artifact's). */

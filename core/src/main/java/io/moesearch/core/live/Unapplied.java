@@ -59,9 +59,9 @@ public record Unapplied(long deletedTs, Double price, long priceTs, Boolean inSt
 
   /**
    * With an unapplied patch at {@code ts} added to {@code u} ({@code null}: nothing remembered):
-   * each value it sets replaces an older remembered one; {@code null} when it replaces none (it
-   * comes before the remembered delete, or each value it sets is remembered at a newer {@code ts}:
-   * stale).
+   * each value it sets replaces a remembered one it comes after ({@link CatalogChanges#after}:
+   * older, or at its {@code ts} the lesser); {@code null} when it replaces none (it comes before
+   * the remembered delete, or no value it sets comes after the remembered one: stale).
    */
   static Unapplied withPatch(Unapplied u, Double price, Boolean inStock, long ts) {
     Unapplied base = u == null ? new Unapplied(NONE, null, NONE, null, NONE) : u;
