@@ -182,6 +182,46 @@ public final class CatalogChanges {
   }
 
   /**
+   * A price ({@code null}: none) and a stock, each with the {@code ts} of the update that set it.
+   */
+  private record Offer(Double price, long priceTs, boolean inStock, long stockTs) {
+    /**
+     * This offer with each given part that comes after ours ({@link #after}) and is newer than
+     * {@code floorTs} laid over it; a {@code null} part is none.
+     */
+    Offer laidOver(Double p, long pTs, Boolean s, long sTs, long floorTs) {
+      boolean price =
+          p != null && pTs > floorTs && after(pTs, p, priceTs, this.price, PRICE_AT_EQUAL_TS);
+      boolean stock =
+          s != null && sTs > floorTs && after(sTs, s, stockTs, inStock, STOCK_AT_EQUAL_TS);
+      return price || stock
+          ? new Offer(
+              price ? p : this.price,
+              price ? pTs : priceTs,
+              stock ? s : inStock,
+              stock ? sTs : stockTs)
+          : this;
+    }
+
+    /** This offer with the parts {@code u} remembers laid over where they come after ours. */
+    Offer laidOver(Unapplied u, long floorTs) {
+      return u == null ? this : laidOver(u.price(), u.priceTs(), u.inStock(), u.stockTs(), floorTs);
+    }
+
+    /** The {@code ts} of the newest part. */
+    long newestTs() {
+      return Math.max(priceTs, stockTs);
+    }
+
+    boolean sameAs(DeltaEntry e) {
+      return Objects.equals(price, e.price())
+          && priceTs == e.priceSetTs()
+          && inStock == e.inStock()
+          && stockTs == e.stockSetTs();
+    }
+  }
+
+  /**
    * The version of the state an update at {@code ts} makes: its {@code ts}, or one past the applied
    * version when that is newer (an upsert or delete applied under a newer patch), so the serving
    * slots, which keep the newest version, take it.
@@ -234,72 +274,48 @@ public final class CatalogChanges {
     // compare: the version's stays, so a replay of its upsert changes nothing.
     boolean tie = current != null && ts == current.existsTs();
     boolean text = !tie || (current.kind() == DeltaEntry.Kind.LIVE && compareText(p, current) > 0);
-    Double price = own.price();
-    long priceTs = ts;
-    boolean stock = own.inStock();
-    long stockTs = ts;
+    Offer offer = new Offer(own.price(), ts, own.inStock(), ts);
     if (current != null) {
       // Patches newer than this upsert, applied before it arrived (or kept by a delete older than
       // them): in ts order they come after it.
-      if (current.price() != null
-          && after(current.priceSetTs(), current.price(), priceTs, price, PRICE_AT_EQUAL_TS)) {
-        price = current.price();
-        priceTs = current.priceSetTs();
-      }
-      if (after(current.stockSetTs(), current.inStock(), stockTs, stock, STOCK_AT_EQUAL_TS)) {
-        stock = current.inStock();
-        stockTs = current.stockSetTs();
-      }
+      offer =
+          offer.laidOver(
+              current.price(),
+              current.priceSetTs(),
+              current.inStock(),
+              current.stockSetTs(),
+              Long.MIN_VALUE);
     }
-    if (unapplied != null) {
-      if (unapplied.price() != null
-          && after(unapplied.priceTs(), unapplied.price(), priceTs, price, PRICE_AT_EQUAL_TS)) {
-        price = unapplied.price();
-        priceTs = unapplied.priceTs();
-      }
-      if (unapplied.inStock() != null
-          && after(unapplied.stockTs(), unapplied.inStock(), stockTs, stock, STOCK_AT_EQUAL_TS)) {
-        stock = unapplied.inStock();
-        stockTs = unapplied.stockTs();
-      }
-    }
+    offer = offer.laidOver(unapplied, Long.MIN_VALUE);
+    // At least the newest part's ts: the slots then never hold a newer version of an older state.
+    long version = Math.max(version(current, ts), offer.newestTs());
     if (!text) {
       // The applied text stays; the offer may still change (a higher price at this ts).
-      if (Objects.equals(price, current.price())
-          && priceTs == current.priceSetTs()
-          && stock == current.inStock()
-          && stockTs == current.stockSetTs()) {
+      if (offer.sameAs(current)) {
         return new Result(Outcome.STALE, null, unapplied);
       }
-      // At least the newest part's ts, as below: a remembered patch laid over may be newer.
       return new Result(
           Outcome.APPLIED,
           current.withOffer(
-              Math.max(version(current, ts), Math.max(priceTs, stockTs)),
-              price,
-              priceTs,
-              stock,
-              stockTs),
+              version, offer.price(), offer.priceTs(), offer.inStock(), offer.stockTs()),
           Unapplied.after(unapplied, ts));
     }
     DeltaEntry live =
         new DeltaEntry(
             own.productId(),
-            // At least the newest part's ts: the slots then never hold a newer version of an
-            // older state.
-            Math.max(version(current, ts), Math.max(priceTs, stockTs)),
+            version,
             DeltaEntry.Kind.LIVE,
             own.title(),
             own.brand(),
             own.model(),
             own.description(),
             own.tradeItemNumbers(),
-            price,
-            stock,
+            offer.price(),
+            offer.inStock(),
             own.vector(),
             ts,
-            priceTs,
-            stockTs,
+            offer.priceTs(),
+            offer.stockTs(),
             true);
     return new Result(Outcome.APPLIED, live, Unapplied.after(unapplied, ts));
   }
@@ -345,44 +361,23 @@ public final class CatalogChanges {
         return new Result(Outcome.STALE, null, unapplied);
       }
       boolean keptPrice = current.price() != null && current.priceSetTs() > current.existsTs();
-      Double nextPrice = newPrice ? price : keptPrice ? current.price() : null;
-      long nextPriceTs = newPrice ? ts : current.priceSetTs();
-      boolean nextStock = newStock ? inStock : current.inStock();
-      long nextStockTs = newStock ? ts : current.stockSetTs();
-      // Remembered patches newer than the delete, as an applied patch lays them over (below).
-      if (unapplied != null) {
-        if (unapplied.price() != null
-            && unapplied.priceTs() > current.existsTs()
-            && after(
-                unapplied.priceTs(),
-                unapplied.price(),
-                nextPriceTs,
-                nextPrice,
-                PRICE_AT_EQUAL_TS)) {
-          nextPrice = unapplied.price();
-          nextPriceTs = unapplied.priceTs();
-        }
-        if (unapplied.inStock() != null
-            && unapplied.stockTs() > current.existsTs()
-            && after(
-                unapplied.stockTs(),
-                unapplied.inStock(),
-                nextStockTs,
-                nextStock,
-                STOCK_AT_EQUAL_TS)) {
-          nextStock = unapplied.inStock();
-          nextStockTs = unapplied.stockTs();
-        }
-      }
+      Offer offer =
+          new Offer(
+                  newPrice ? price : keptPrice ? current.price() : null,
+                  newPrice ? ts : current.priceSetTs(),
+                  newStock ? inStock : current.inStock(),
+                  newStock ? ts : current.stockSetTs())
+              // Remembered patches newer than the delete, as an applied patch lays them over.
+              .laidOver(unapplied, current.existsTs());
       DeltaEntry kept =
           DeltaEntry.deleted(
               id,
-              Math.max(version(current, ts), Math.max(nextPriceTs, nextStockTs)),
+              Math.max(version(current, ts), offer.newestTs()),
               current.existsTs(),
-              nextPrice,
-              nextPriceTs,
-              nextStock,
-              nextStockTs);
+              offer.price(),
+              offer.priceTs(),
+              offer.inStock(),
+              offer.stockTs());
       return new Result(Outcome.DELETED, kept, Unapplied.after(unapplied, ts));
     }
     if (unknown(current, id)) {
@@ -412,43 +407,29 @@ public final class CatalogChanges {
     if (!newPrice && !newStock) {
       return new Result(Outcome.STALE, null, unapplied);
     }
-    Double nextPrice = newPrice ? price : keptPrice;
-    long nextPriceTs = newPrice ? ts : keptPriceTs;
-    boolean nextStock = newStock ? inStock : keptStock;
-    long nextStockTs = newStock ? ts : keptStockTs;
     // A remembered part that comes after the one applied (which state of an earlier build, or of
     // a product unknown to the version it was remembered under, did not lay over it) is laid over
     // now, as an upsert does: Unapplied.after forgets those at this ts.
-    if (unapplied != null) {
-      if (unapplied.price() != null
-          && after(
-              unapplied.priceTs(), unapplied.price(), nextPriceTs, nextPrice, PRICE_AT_EQUAL_TS)) {
-        nextPrice = unapplied.price();
-        nextPriceTs = unapplied.priceTs();
-      }
-      if (unapplied.inStock() != null
-          && after(
-              unapplied.stockTs(),
-              unapplied.inStock(),
-              nextStockTs,
-              nextStock,
-              STOCK_AT_EQUAL_TS)) {
-        nextStock = unapplied.inStock();
-        nextStockTs = unapplied.stockTs();
-      }
-    }
-    long version = Math.max(version(current, ts), Math.max(nextPriceTs, nextStockTs));
+    Offer offer =
+        new Offer(
+                newPrice ? price : keptPrice,
+                newPrice ? ts : keptPriceTs,
+                newStock ? inStock : keptStock,
+                newStock ? ts : keptStockTs)
+            .laidOver(unapplied, Long.MIN_VALUE);
+    long version = Math.max(version(current, ts), offer.newestTs());
     DeltaEntry next =
         current != null && current.kind() == DeltaEntry.Kind.LIVE
-            ? current.withOffer(version, nextPrice, nextPriceTs, nextStock, nextStockTs)
+            ? current.withOffer(
+                version, offer.price(), offer.priceTs(), offer.inStock(), offer.stockTs())
             : DeltaEntry.patched(
                 id,
                 version,
                 current == null ? DeltaEntry.ARTIFACT_TS : current.existsTs(),
-                nextPrice,
-                nextPriceTs,
-                nextStock,
-                nextStockTs);
+                offer.price(),
+                offer.priceTs(),
+                offer.inStock(),
+                offer.stockTs());
     return new Result(Outcome.APPLIED, next, Unapplied.after(unapplied, ts));
   }
 
