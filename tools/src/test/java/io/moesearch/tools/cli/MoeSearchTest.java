@@ -707,6 +707,16 @@ class MoeSearchTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--from-savepoint");
   }
 
+  /**
+   * bench pipeline refuses an unknown --cache mode before any work: it was checked only after the
+   * unmeasured JIT warm-up pipeline and the ceiling (minutes of work, an embedded broker and a
+   * MiniCluster), then failed as a usage error.
+   */
+  @Test
+  void benchPipelineRefusesAnUnknownCacheModeUpFront(@TempDir Path dir) {
+    assertRefusedUpFront(dir, "--cache", "bench", "pipeline", "--cache", "sometimes");
+  }
+
   /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
   @Test
   void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
