@@ -26,8 +26,8 @@ class EmbedProductsTimeoutTest {
   void aLoneUpsertWaitingTheAcceptedMaximumBatchWaitFailsTheTask() throws Exception {
     ProductUpdate upsert =
         ProductUpdate.of(
-            CatalogUpdate.upsert(new Product("p-1", "Acme toner", "Acme", "X-1", "", 9.5, null),
-                true, 1),
+            CatalogUpdate.upsert(
+                new Product("p-1", "Acme toner", "Acme", "X-1", "", 9.5, null), true, 1),
             1);
     try (var h =
         Harnesses.withoutGenericTypes(

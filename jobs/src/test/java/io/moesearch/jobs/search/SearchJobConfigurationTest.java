@@ -65,13 +65,13 @@ class SearchJobConfigurationTest {
 
   /** A flag without its value, last on the command line, fails naming the flag. */
   /**
-   * The product embedder ({@code embed-products}) and the query embedder run under a 60 s async
-   * I/O timeout; the product embedder fails its task when it fires, on purpose (no update is
-   * dropped). A micro-batch wait the configuration accepts must leave that timeout room for the
-   * queue and the model: {@code batch.max-wait-ms} of 60,000 made a lone catalogue upsert wait
-   * out the whole timeout for its batch to fill, failing the task on every upsert, the job
-   * restarting and replaying it for ever (EmbedProductsTimeoutTest in the operators shows the
-   * failure). It must fail at start-up, naming the setting.
+   * The product embedder ({@code embed-products}) and the query embedder run under a 60 s async I/O
+   * timeout; the product embedder fails its task when it fires, on purpose (no update is dropped).
+   * A micro-batch wait the configuration accepts must leave that timeout room for the queue and the
+   * model: {@code batch.max-wait-ms} of 60,000 made a lone catalogue upsert wait out the whole
+   * timeout for its batch to fill, failing the task on every upsert, the job restarting and
+   * replaying it for ever (EmbedProductsTimeoutTest in the operators shows the failure). It must
+   * fail at start-up, naming the setting.
    */
   @Test
   void aBatchWaitThatFillsTheEmbeddersTimeoutIsRefusedNamingTheSetting() {

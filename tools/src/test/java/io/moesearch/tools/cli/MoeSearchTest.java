@@ -717,6 +717,39 @@ class MoeSearchTest {
     assertRefusedUpFront(dir, "--cache", "bench", "pipeline", "--cache", "sometimes");
   }
 
+  /**
+   * cluster up refuses more TaskManagers than the machine can hold, naming --task-managers, before
+   * anything starts. Only a lower bound was checked: --task-managers 100000 started a broker, a
+   * JobManager and TaskManager JVMs of 2 GiB each (81 within 40 s on a 2-core, 23 GiB machine)
+   * until it was killed or the machine ran out of memory. (A cluster recorded in the work directory
+   * stops the command before it starts anything, should the flag pass.)
+   */
+  @Test
+  void clusterUpRefusesMoreTaskManagersThanTheMachineHolds(@TempDir Path dir) throws Exception {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Files.writeString(work.resolve(ClusterCommand.MARKER), "");
+    Files.writeString(work.resolve(ClusterCommand.STATE_FILE), "");
+    // The repository as bin/moe-search sets it (its conf/flink/config.yaml: 2 GiB TaskManagers).
+    String old = System.getProperty("moe.search.home");
+    System.setProperty("moe.search.home", Path.of("..").toAbsolutePath().normalize().toString());
+    int code;
+    try {
+      code =
+          MoeSearch.run(
+              new String[] {
+                "cluster", "up", "--task-managers", "100000", "--work-dir", work.toString()
+              });
+    } finally {
+      if (old == null) {
+        System.clearProperty("moe.search.home");
+      } else {
+        System.setProperty("moe.search.home", old);
+      }
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--task-managers");
+  }
+
   /** bench chaos refuses an unknown delivery mode in --modes before any cluster starts. */
   @Test
   void benchChaosRefusesAnUnknownModeUpFront(@TempDir Path dir) {
