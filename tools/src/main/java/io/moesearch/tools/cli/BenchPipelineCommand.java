@@ -100,6 +100,7 @@ final class BenchPipelineCommand extends CliCommand {
     int q = atLeast("--queries", queries, 1);
     double rate = atLeast("--rate", rateOption, 0);
     int warmup = atLeast("--warmup", warmupOption, 0);
+    List<Boolean> modes = cacheModes(); // before the warm-up and the ceiling, not after
     jitWarmUp.check();
     IndexArtifact artifact = DemoCommand.ensureIndex(config);
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
@@ -156,7 +157,7 @@ final class BenchPipelineCommand extends CliCommand {
     }
     boolean timedOut = false;
     Map<Boolean, List<PipelineDriver.Figures>> byMode = new LinkedHashMap<>();
-    for (boolean cacheOn : cacheOrder(cacheModes())) {
+    for (boolean cacheOn : cacheOrder(modes)) {
       PipelineDriver.Figures f = drive(config, artifact, cacheOn, warm, measured, rate);
       System.out.printf(
           Locale.ROOT,

@@ -88,6 +88,7 @@ final class ClusterCommand {
     @Override
     public Integer call() throws Exception {
       atLeast("--task-managers", taskManagers, 1);
+      requireRoomFor(taskManagers);
       MoeSearchConfig config = config();
       Path state = work.resolve(STATE_FILE);
       if (Files.exists(state)) {
@@ -152,6 +153,36 @@ final class ClusterCommand {
           Files.deleteIfExists(state);
         }
       }
+    }
+  }
+
+  /**
+   * Refuses, naming {@code --task-managers}, more TaskManagers than this machine's physical memory
+   * holds at the cluster configuration's process size (2 GiB): each is a JVM of its own, started
+   * one after the other, so a count of 100000 started processes until the machine ran out of
+   * memory. A home without a cluster configuration is reported when the cluster starts.
+   */
+  static void requireRoomFor(int taskManagers) {
+    Path conf = MoeSearchConfig.home().resolve("conf/flink");
+    if (!Files.isRegularFile(conf.resolve("config.yaml"))
+        || !(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os)) {
+      return;
+    }
+    long each = LocalCluster.taskManagerProcessBytes(conf);
+    long most = Math.max(1, os.getTotalMemorySize() / Math.max(1, each));
+    if (taskManagers > most) {
+      throw new ConfigException(
+          "--task-managers must be at most "
+              + most
+              + " on this machine ("
+              + (os.getTotalMemorySize() >> 20)
+              + " MiB of memory, "
+              + (each >> 20)
+              + " MiB per TaskManager by "
+              + conf.resolve("config.yaml")
+              + "), got "
+              + taskManagers);
     }
   }
 

@@ -154,6 +154,15 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * The memory one TaskManager process of the cluster configuration in {@code flinkConfDir} takes
+   * ({@code taskmanager.memory.process.size} and what Flink derives from it), in bytes.
+   */
+  public static long taskManagerProcessBytes(Path flinkConfDir) {
+    Configuration c = GlobalConfiguration.loadConfiguration(flinkConfDir.toString());
+    return TaskExecutorProcessUtils.processSpecFromConfig(c).getTotalProcessMemorySize().getBytes();
+  }
+
+  /**
    * What the local cluster changes in the cluster configuration: loopback addresses and free ports
    * instead of container names and fixed ports, and directories under {@code work}. Failure
    * detection, slots and the restart backoff come from the cluster configuration as they are, the
