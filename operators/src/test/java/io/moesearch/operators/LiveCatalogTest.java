@@ -796,6 +796,42 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * Review: a version compacted before folded-parts.tsv was written (emulated by removing it) holds
+   * a catalogue product in stock, folded at 9 (a price patch). A job started without state on it
+   * applies a price-only patch at 10: the product stays in stock, as the job that kept its state
+   * and the next compaction hold it. The folded state took every part at the version with stock
+   * false, so the patch served it sold out (hidden by an in-stock filter).
+   */
+  @Test
+  void aPricePatchOnAVersionCompactedWithoutFoldedPartsKeepsTheStock() throws Exception {
+    Product sold = catalog.products().get(9);
+    CatalogFold fold = fold();
+    fold.patch(sold.id(), 3.0, null, 9);
+    IndexArtifact next = compact(fold, 1);
+    Path manifest = next.dir().resolve("manifest.json");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files")).remove("folded-parts.tsv");
+    json.writeValue(manifest.toFile(), tree);
+    Files.delete(next.dir().resolve("folded-parts.tsv"));
+    apply.close();
+    apply =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ApplyCatalogUpdates(next.dir().toString())),
+                ProductUpdate::productId,
+                Types.STRING));
+    apply.open();
+
+    List<SlotDelta> out = send(patch(sold.id(), 4.0, null, 10));
+    assertThat(out).isNotEmpty();
+    assertThat(out.get(0).entry().inStock()).as("a price-only patch keeps the stock").isTrue();
+    int home = expertsOf(sold.searchableText())[0];
+    assertThat(ids(searchIn(next.dir(), sold.title(), home, new Filters(null, null, null, true))))
+        .contains(sold.id());
+  }
+
+  /**
    * A lexical shard of a subtask whose shared live slot swapped to a compacted version (for another
    * shard) drops from its own state what the version folded when the product's next entry reaches
    * it, as the swap would: a restore, in which each shard's state is merged into the shared slot,
