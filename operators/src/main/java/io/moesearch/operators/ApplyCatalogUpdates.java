@@ -557,7 +557,11 @@ public final class ApplyCatalogUpdates
     return version == null
         ? null
         : CatalogFold.foldedState(
-            productId, version, foldedParts.get(productId), held.test(productId));
+            productId,
+            version,
+            foldedParts.get(productId),
+            held.test(productId),
+            changes.inStockBefore(null, productId));
   }
 
   private void applyOrThrow(ProductUpdate u, Context ctx, Collector<SlotDelta> out)

@@ -136,11 +136,21 @@ public final class CatalogFold {
    * @param ts the product's folded version (the version's {@code folded.tsv})
    * @param parts its folded parts ({@code null}: none written)
    * @param held whether the version holds the product
+   * @param inStock whether the version holds it in stock (a held product's stock when its parts are
+   *     not written: {@link Parts#at} holds none)
    */
-  public static DeltaEntry foldedState(String id, long ts, Parts parts, boolean held) {
+  public static DeltaEntry foldedState(
+      String id, long ts, Parts parts, boolean held, boolean inStock) {
     Parts p = Parts.orAt(parts, ts);
     return held
-        ? DeltaEntry.patched(id, ts, p.existsTs(), p.price(), p.priceTs(), p.inStock(), p.stockTs())
+        ? DeltaEntry.patched(
+            id,
+            ts,
+            p.existsTs(),
+            p.price(),
+            p.priceTs(),
+            p == parts ? p.inStock() : inStock,
+            p.stockTs())
         : p.deleted(id, ts);
   }
 

@@ -265,7 +265,11 @@ class CatalogConvergenceFuzzTest {
               folded == null
                   ? null
                   : CatalogFold.foldedState(
-                      id, folded, f.foldedParts().get(id), byId(f).containsKey(id));
+                      id,
+                      folded,
+                      f.foldedParts().get(id),
+                      byId(f).containsKey(id),
+                      byId(f).containsKey(id) && byId(f).get(id).inStock());
           for (List<U> read : List.of(p, p.subList(cut, p.size()))) {
             total++;
             Job restarted = new Job(start, null);
