@@ -593,6 +593,9 @@ public final class ApplyCatalogUpdates
           // The deleted state keeps the patch for a re-listing older than it; the slots hide the
           // product already, so nothing is sent.
           state.update(r.next());
+          if (kept == null) {
+            liveSlots.update(new int[0]); // from the folded state: sent upserted to no slot
+          }
         }
         remember(remembered, r.unapplied());
       }
