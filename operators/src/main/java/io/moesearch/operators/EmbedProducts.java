@@ -3,6 +3,7 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbedderConfig;
+import io.moesearch.core.embed.LengthSortedChunks;
 import io.moesearch.core.embed.SharedEmbeddingModels;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, ProductUpdate> {
   private final EmbedderConfig embedderConfig;
   private final int maxBatch;
+  private final int modelBatch;
   private final long maxWaitMillis;
 
   private transient SharedEmbeddingModels.Lease model;
@@ -39,12 +41,32 @@ public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, Produc
 
   private record Pending(ProductUpdate update, ResultFuture<ProductUpdate> future) {}
 
+  /** With each batch run through the model whole ({@code modelBatch} = {@code maxBatch}). */
   public EmbedProducts(EmbedderConfig embedderConfig, int maxBatch, long maxWaitMillis) {
-    if (maxBatch < 1 || maxWaitMillis < 0) {
-      throw new IllegalArgumentException("maxBatch must be >= 1 and maxWaitMillis >= 0");
+    this(embedderConfig, maxBatch, maxBatch, maxWaitMillis);
+  }
+
+  /**
+   * @param maxBatch upserts per batch ({@code batch.max-size}), >= 1
+   * @param modelBatch texts per model call ({@code batch.model-batch-size}), 1..maxBatch: a batch
+   *     is length-sorted and run in chunks of this size, as {@link EmbedQueries} does (one call of
+   *     thousands of product texts padded to the longest took memory and time in proportion)
+   * @param maxWaitMillis how long a batch waits to fill, >= 0
+   */
+  public EmbedProducts(
+      EmbedderConfig embedderConfig, int maxBatch, int modelBatch, long maxWaitMillis) {
+    if (maxBatch < 1 || maxWaitMillis < 0 || modelBatch < 1 || modelBatch > maxBatch) {
+      throw new IllegalArgumentException(
+          "maxBatch must be >= 1, modelBatch in 1..maxBatch and maxWaitMillis >= 0, got "
+              + maxBatch
+              + ", "
+              + modelBatch
+              + ", "
+              + maxWaitMillis);
     }
     this.embedderConfig = embedderConfig;
     this.maxBatch = maxBatch;
+    this.modelBatch = modelBatch;
     this.maxWaitMillis = maxWaitMillis;
   }
 
@@ -70,18 +92,21 @@ public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, Produc
   }
 
   private void embedBatch(List<Pending> batch) {
-    List<String> texts = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      texts.add(p.update().product().searchableText());
-    }
-    try {
-      float[][] vectors = embedder.embed(texts);
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).future().complete(List.of(batch.get(i).update().withVector(vectors[i])));
+    for (List<Pending> chunk :
+        LengthSortedChunks.of(batch, p -> p.update().product().searchableText(), modelBatch)) {
+      List<String> texts = new ArrayList<>(chunk.size());
+      for (Pending p : chunk) {
+        texts.add(p.update().product().searchableText());
       }
-    } catch (Throwable e) {
-      for (Pending p : batch) {
-        p.future().completeExceptionally(e);
+      try {
+        float[][] vectors = embedder.embed(texts);
+        for (int i = 0; i < chunk.size(); i++) {
+          chunk.get(i).future().complete(List.of(chunk.get(i).update().withVector(vectors[i])));
+        }
+      } catch (Throwable e) {
+        for (Pending p : chunk) {
+          p.future().completeExceptionally(e);
+        }
       }
     }
   }

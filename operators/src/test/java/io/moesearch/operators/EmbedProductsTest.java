@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.moesearch.connectors.message.CatalogUpdate;
 import io.moesearch.core.catalog.Product;
@@ -58,6 +59,45 @@ class EmbedProductsTest {
           out.stream().filter(x -> x.productId().equals("p-2")).findFirst().orElseThrow();
       assertThat(passed.vector()).as("a patch is not embedded").isNull();
     }
+  }
+
+  /**
+   * A batch larger than the model batch is embedded in length-sorted chunks, and each upsert gets
+   * its own text's vector back (sorting reorders the batch).
+   */
+  @Test
+  void aBatchIsEmbeddedInChunksEachUpsertWithItsOwnVector() throws Exception {
+    List<ProductUpdate> us =
+        List.of(
+            upsert("p-1", "Acme X-1 toner cartridge black extra large capacity for offices"),
+            upsert("p-2", "usb cable"),
+            upsert("p-3", "Acme 27 inch monitor"),
+            upsert("p-4", "hdmi"),
+            upsert("p-5", "Acme wireless keyboard and mouse set"));
+    java.util.Map<String, float[]> expected = new java.util.HashMap<>();
+    try (EmbeddingModel m = EmbeddingModel.load(CONFIG);
+        Embedder e = m.newEmbedder()) {
+      for (ProductUpdate u : us) {
+        expected.put(u.productId(), e.embed(u.product().searchableText()));
+      }
+    }
+    try (var h = harness(new EmbedProducts(CONFIG, 5, 2, 10_000), ProductUpdate.class)) {
+      h.open();
+      for (ProductUpdate u : us) {
+        h.processElement(new StreamRecord<>(u, 1));
+      }
+      h.endInput();
+      List<ProductUpdate> out = h.extractOutputValues();
+      assertThat(out).hasSize(us.size());
+      for (ProductUpdate u : out) {
+        assertThat(u.vector())
+            .as(u.productId())
+            .containsExactly(
+                expected.get(u.productId()), org.assertj.core.data.Offset.offset(1e-4f));
+      }
+    }
+    assertThatThrownBy(() -> new EmbedProducts(CONFIG, 4, 5, 5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -333,7 +333,10 @@ public final class SearchJob {
         AsyncDataStream.unorderedWait(
                 numbered,
                 new EmbedProducts(
-                    config.embedder(), maxBatch, config.get(BatchOptions.MAX_WAIT_MS)),
+                    config.embedder(),
+                    maxBatch,
+                    config.get(BatchOptions.MODEL_BATCH_SIZE),
+                    config.get(BatchOptions.MAX_WAIT_MS)),
                 60,
                 TimeUnit.SECONDS,
                 maxBatch * 4)
