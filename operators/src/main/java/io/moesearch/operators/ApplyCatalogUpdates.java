@@ -140,7 +140,9 @@ public final class ApplyCatalogUpdates
    */
   private transient Map<String, Long> folded;
 
-  private transient Map<String, CatalogFold.Parts> foldedParts;
+  /** The adopted version, whose folded parts are read when first needed. */
+  private transient IndexArtifact adopted;
+
   private transient Predicate<String> held;
 
   /** What the product's state remembers of updates not applied (with a TTL). */
@@ -270,7 +272,7 @@ public final class ApplyCatalogUpdates
         membership != null ? membership::contains : new HashSet<>(artifact.ids())::contains;
     Set<String> outOfStock = artifact.outOfStock();
     folded = artifact.folded();
-    foldedParts = artifact.foldedParts();
+    adopted = artifact;
     held = inArtifact;
     this.previous = changes;
     changes =
@@ -559,7 +561,7 @@ public final class ApplyCatalogUpdates
         : CatalogFold.foldedState(
             productId,
             version,
-            foldedParts.get(productId),
+            adopted.foldedParts().get(productId),
             held.test(productId),
             changes.inStockBefore(null, productId));
   }
