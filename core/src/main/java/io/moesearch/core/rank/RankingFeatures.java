@@ -378,7 +378,10 @@ public final class RankingFeatures {
       }
       this.otherWords = List.copyOf(ws);
       this.numbers = numbers(head);
-      this.quantities = quantities(text);
+      // Each candidate converts every quantity of the query (quantityConflict): read from the
+      // first MAX_TITLE_CHARS too (the marker's device part included, as before), so that their
+      // number is bounded (a 10,000-character query of distinct quantities held 1,585).
+      this.quantities = quantities(Texts.cut(text, MAX_TITLE_CHARS));
       this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
