@@ -61,13 +61,17 @@ class LiveCatalogTest extends SmallIndexTestBase {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> newApply()
       throws Exception {
-    var h =
-        Harnesses.withoutGenericTypes(
-            new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ApplyCatalogUpdates(dir.toString())),
-                ProductUpdate::productId,
-                Types.STRING));
-    return h;
+    return newApply(dir);
+  }
+
+  /** An applier on {@code version}, without state. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, ProductUpdate, SlotDelta> newApply(
+      Path version) throws Exception {
+    return Harnesses.withoutGenericTypes(
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new ApplyCatalogUpdates(version.toString())),
+            ProductUpdate::productId,
+            Types.STRING));
   }
 
   private static KeyedTwoInputStreamOperatorTestHarness<
@@ -768,12 +772,7 @@ class LiveCatalogTest extends SmallIndexTestBase {
     fold.patch(sold.id(), 3.0, null, 9);
     IndexArtifact next = compact(fold, 3);
     apply.close();
-    apply =
-        Harnesses.withoutGenericTypes(
-            new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ApplyCatalogUpdates(next.dir().toString())),
-                ProductUpdate::productId,
-                Types.STRING));
+    apply = newApply(next.dir());
     apply.open();
 
     assertThat(send(upsert(fresh, true, 5))).as("older than the folded delete").isEmpty();
@@ -815,12 +814,7 @@ class LiveCatalogTest extends SmallIndexTestBase {
     json.writeValue(manifest.toFile(), tree);
     Files.delete(next.dir().resolve("folded-parts.tsv"));
     apply.close();
-    apply =
-        Harnesses.withoutGenericTypes(
-            new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ApplyCatalogUpdates(next.dir().toString())),
-                ProductUpdate::productId,
-                Types.STRING));
+    apply = newApply(next.dir());
     apply.open();
 
     List<SlotDelta> out = send(patch(sold.id(), 4.0, null, 10));
