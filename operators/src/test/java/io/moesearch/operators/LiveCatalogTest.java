@@ -795,6 +795,36 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * Final review (dd8d10e, untested): a patch of a product a compacted version folded as deleted,
+   * applied by a job without state for it, is kept by the deleted state and records that it was
+   * sent upserted to no slot; a later re-listing then goes at once only to its own experts' slots
+   * (the version holds none of it), not hidden to every expert slot of the layout.
+   */
+  @Test
+  void aRelistingAfterAPatchKeptFromTheFoldedDeleteGoesOnlyToItsOwnSlots() throws Exception {
+    Product fresh = new Product("new-12", "qqzw slate cheese board", "Quuxco", "", "", 8.0, null);
+    CatalogFold fold = fold();
+    fold.upsert(fresh, true, 5);
+    fold.delete(fresh.id(), 7);
+    IndexArtifact next = compact(fold, 2);
+    apply.close();
+    apply =
+        Harnesses.withoutGenericTypes(
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                new ApplyCatalogUpdatesOperator(new ApplyCatalogUpdates(next.dir().toString())),
+                ProductUpdate::productId,
+                Types.STRING));
+    apply.open();
+
+    assertThat(send(patch(fresh.id(), 6.0, true, 8))).as("kept by the deleted state").isEmpty();
+    List<SlotDelta> relisted = send(upsert(fresh, true, 11));
+    assertThat(relisted.stream().filter(d -> d.slot() >= 0))
+        .as("at once: only the slots of its experts, upserted")
+        .isNotEmpty()
+        .allSatisfy(d -> assertThat(d.entry().kind()).isEqualTo(DeltaEntry.Kind.LIVE));
+  }
+
+  /**
    * Review: a version compacted before folded-parts.tsv was written (emulated by removing it) holds
    * a catalogue product in stock, folded at 9 (a price patch). A job started without state on it
    * applies a price-only patch at 10: the product stays in stock, as the job that kept its state
