@@ -3,6 +3,7 @@ package io.moesearch.jobs.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.moesearch.jobs.config.BatchOptions;
 import io.moesearch.jobs.config.ConfigException;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import java.nio.file.Files;
@@ -63,15 +64,14 @@ class SearchJobConfigurationTest {
         .hasMessage("job.max-parallelism must be in 1..32768, got 32769");
   }
 
-  /** A flag without its value, last on the command line, fails naming the flag. */
   /**
    * The product embedder ({@code embed-products}) and the query embedder run under a 60 s async I/O
    * timeout; the product embedder fails its task when it fires, on purpose (no update is dropped).
    * A micro-batch wait the configuration accepts must leave that timeout room for the queue and the
    * model: {@code batch.max-wait-ms} of 60,000 made a lone catalogue upsert wait out the whole
    * timeout for its batch to fill, failing the task on every upsert, the job restarting and
-   * replaying it for ever (EmbedProductsTimeoutTest in the operators shows the failure). It must
-   * fail at start-up, naming the setting.
+   * replaying it for ever. It must fail at start-up, naming the setting; the documented bound,
+   * 10000, is accepted.
    */
   @Test
   void aBatchWaitThatFillsTheEmbeddersTimeoutIsRefusedNamingTheSetting() {
@@ -82,8 +82,16 @@ class SearchJobConfigurationTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("batch.max-wait-ms");
     }
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("batch.max-wait-ms", "10000"))
+                .get(BatchOptions.MAX_WAIT_MS))
+        .isEqualTo(10_000L);
+    assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("batch.max-wait-ms", "10001")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("batch.max-wait-ms");
   }
 
+  /** A flag without its value, last on the command line, fails naming the flag. */
   @Test
   void aFlagWithoutItsValueFailsNamingIt() {
     assertThatThrownBy(() -> SearchJob.main(new String[] {"--config"}))
