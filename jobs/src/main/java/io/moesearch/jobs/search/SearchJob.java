@@ -320,6 +320,29 @@ public final class SearchJob {
    * overtaking an earlier one of its product waits for it), then in {@code ts} order, fanned out to
    * the serving slots.
    */
+  /**
+   * The async I/O timeout of {@code embed-products}, which fails its task on purpose (no upsert is
+   * dropped): an upsert's whole wait counts, the queue ahead of it included.
+   */
+  static final int EMBED_PRODUCTS_TIMEOUT_SECONDS = 60;
+
+  /**
+   * At most this many upserts are in {@code embed-products} at once (back pressure beyond): at the
+   * slowest index-build rate measured on this machine type (46 products/s, docs/benchmarks.md) they
+   * embed in about 11 s, well inside {@link #EMBED_PRODUCTS_TIMEOUT_SECONDS}. Four batches of
+   * {@code batch.max-size} 4096 in flight (16,384 upserts, about 356 s at that rate) failed the
+   * task on a burst, and again after every restart.
+   */
+  static final int MAX_PRODUCTS_IN_FLIGHT = 512;
+
+  /**
+   * Upserts in {@code embed-products} at once: four batches, at most {@link
+   * #MAX_PRODUCTS_IN_FLIGHT}.
+   */
+  static int productsInFlight(int maxBatch) {
+    return Math.min(maxBatch * 4, MAX_PRODUCTS_IN_FLIGHT);
+  }
+
   static SingleOutputStreamOperator<SlotDelta> liveDeltas(
       MoeSearchConfig config, IndexArtifact artifact, DataStream<ProductUpdate> updates) {
     int maxBatch = config.get(BatchOptions.MAX_SIZE);
@@ -337,9 +360,9 @@ public final class SearchJob {
                     maxBatch,
                     config.get(BatchOptions.MODEL_BATCH_SIZE),
                     config.get(BatchOptions.MAX_WAIT_MS)),
-                60,
+                EMBED_PRODUCTS_TIMEOUT_SECONDS,
                 TimeUnit.SECONDS,
-                maxBatch * 4)
+                productsInFlight(maxBatch))
             .name("embed-products")
             .uid("embed-products");
     return embedded

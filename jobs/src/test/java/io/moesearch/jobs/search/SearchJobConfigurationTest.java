@@ -133,4 +133,17 @@ class SearchJobConfigurationTest {
             MoeSearchConfig.defaultsWith(Map.of("job.buffer-timeout-ms", "5")));
     assertThat(batched.get(ExecutionOptions.BUFFER_TIMEOUT)).isEqualTo(Duration.ofMillis(5));
   }
+
+  /**
+   * The upserts in embed-products at once are bounded whatever batch.max-size is, so a burst does
+   * not queue more than embeds within the async timeout (16,384 did at the largest batch size).
+   */
+  @Test
+  void upsertsInFlightAreBoundedWhateverTheBatchSize() {
+    assertThat(SearchJob.productsInFlight(32)).isEqualTo(128);
+    assertThat(SearchJob.productsInFlight(4096)).isEqualTo(SearchJob.MAX_PRODUCTS_IN_FLIGHT);
+    assertThat(SearchJob.MAX_PRODUCTS_IN_FLIGHT / 46.0)
+        .as("seconds at the slowest measured embedding rate, within the timeout with room")
+        .isLessThan(SearchJob.EMBED_PRODUCTS_TIMEOUT_SECONDS / 4.0);
+  }
 }
