@@ -187,7 +187,7 @@ public record Judgements(
 
   /** A grade as decimal digits, optionally signed, with an optional zero fraction ("2.0"). */
   private static final java.util.regex.Pattern GRADE =
-      java.util.regex.Pattern.compile("[+-]?[0-9]{1,9}(\\.0*)?");
+      java.util.regex.Pattern.compile("[+-]?[0-9]+(\\.0*)?");
 
   /**
    * An integer grade, also written with a zero fraction ("2.0"); "2.5", "NaN", "2f", "0x1p1" and

@@ -94,14 +94,18 @@ class JudgementsTest {
    */
   @Test
   void aGradeAboveTheRangeIsABadLine() {
-    String csv = "query,docid,rating\nlaptop,1,30\nlaptop,2,1024\nlaptop,3,31.0\nlaptop,4,1e9\n";
+    String csv =
+        "query,docid,rating\nlaptop,1,30\nlaptop,2,1024\nlaptop,3,31.0\nlaptop,4,1e9\nlaptop,5,12345678901\n";
     Judgements j =
         Judgements.read(new BufferedReader(new StringReader(csv)), "j.csv", BadLinePolicy.SKIP);
     assertThat(j.byQuery().get("laptop")).containsOnlyKeys("1").containsEntry("1", 30);
-    assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(3L, 4L, 5L);
+    assertThat(j.badLines()).extracting(b -> b.lineNumber()).containsExactly(3L, 4L, 5L, 6L);
     assertThat(j.badLines().get(0).toString())
         .contains("j.csv:3")
         .contains("rating must be an integer from 0 to 30, got 1024");
+    assertThat(j.badLines().get(3).toString())
+        .as("a long integer is out of range, not 'not an integer'")
+        .contains("from 0 to 30, got 12345678901");
     assertThatThrownBy(
             () ->
                 Judgements.read(
