@@ -60,6 +60,7 @@ class CatalogUpdateSchemaTest {
         // ECMA-262 white space the JDK's \\s does not know: no-break spaces, a BOM, U+3000
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"\u00a0\u00a0\"}}",
         "{\"op\":\"delete\",\"id\":\"\ufeff\",\"ts\":1}",
+        "{\"op\":\"delete\",\"id\":\"\\u001d\",\"ts\":1}",
         "{\"op\":\"patch\",\"id\":\"\u3000\u2028\",\"price\":1,\"ts\":1}",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"price\":\"1\"}}",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\""

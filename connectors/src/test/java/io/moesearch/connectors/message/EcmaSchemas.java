@@ -27,24 +27,33 @@ final class EcmaSchemas {
           + "\\u3000\\uFEFF";
 
   /**
-   * A pattern's Java form: {@code \s} and {@code \S} outside a character class become ECMA-262's
-   * classes (the schemas use no class containing them); the rest of the syntax they use means the
-   * same in both.
+   * A pattern's Java form: {@code \s} and {@code \S} become ECMA-262's classes ({@code \s} also
+   * inside a character class; {@code \S} there is refused, the schemas use none); the rest of the
+   * syntax they use ({@code \\uXXXX}, ranges, anchors) means the same in both.
    */
   static String toJava(String ecma) {
     StringBuilder out = new StringBuilder();
+    boolean inClass = false;
     for (int i = 0; i < ecma.length(); i++) {
       char c = ecma.charAt(i);
       if (c == '\\' && i + 1 < ecma.length()) {
         char next = ecma.charAt(++i);
         if (next == 's') {
-          out.append('[').append(ECMA_WHITE_SPACE).append(']');
+          out.append(inClass ? ECMA_WHITE_SPACE : "[" + ECMA_WHITE_SPACE + "]");
         } else if (next == 'S') {
+          if (inClass) {
+            throw new IllegalArgumentException("\\S inside a character class: " + ecma);
+          }
           out.append("[^").append(ECMA_WHITE_SPACE).append(']');
         } else {
           out.append(c).append(next);
         }
       } else {
+        if (c == '[' && !inClass) {
+          inClass = true;
+        } else if (c == ']' && inClass) {
+          inClass = false;
+        }
         out.append(c);
       }
     }

@@ -11,11 +11,11 @@ public final class Texts {
   public static final int JDK_LOWER_CASE_CHARS = 32;
 
   /**
-   * Whether {@code s} holds nothing but white space, at least as JSON Schema's {@code \\S} pattern
-   * (ECMA-262) reads it: Java's {@link String#isBlank} white space (which also counts
-   * U+001C–U+001F) and every Unicode space separator (U+00A0, U+2007, U+202F among them), the line
-   * and paragraph separators, and U+FEFF. An empty string is blank. For values entering through a
-   * codec.
+   * Whether {@code s} holds nothing but white space: ECMA-262's (every Unicode space separator,
+   * U+00A0, U+2007 and U+202F among them, the line and paragraph separators, U+FEFF) and Java's
+   * {@link String#isBlank} (which also counts U+001C–U+001F), as the published schemas' pattern
+   * {@code "[^\\s\\u001c-\\u001f]"} (as written in JSON) reads it. An empty string is blank. For
+   * values entering through a codec.
    */
   public static boolean isBlank(String s) {
     return s.codePoints()
