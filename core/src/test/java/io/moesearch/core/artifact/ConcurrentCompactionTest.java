@@ -1,0 +1,113 @@
+package io.moesearch.core.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.moesearch.core.catalog.Catalog;
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.embed.EmbeddingModel;
+import io.moesearch.core.gate.ExpertAssigner;
+import io.moesearch.core.live.CatalogFold;
+import io.moesearch.core.testing.SmallIndex;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code index compact} runs over the same base at once (an hourly cron whose previous run is
+ * still writing its expert indexes): the one that started first read fewer updates, and finishing
+ * last it must not move {@code LATEST} back over the newer compaction, whose folded updates a
+ * running job has already dropped from its live delta at the swap.
+ */
+class ConcurrentCompactionTest {
+  @TempDir static Path dir;
+  static EmbeddingModel model;
+  static IndexArtifact base;
+  static Path root;
+
+  @BeforeAll
+  static void build() {
+    model = SmallIndex.model();
+    Catalog catalog = SmallIndex.catalogue(40);
+    root = dir.resolve("index");
+    base = IndexArtifact.load(SmallIndex.build(catalog, model, 2, root), 0);
+  }
+
+  @AfterAll
+  static void closeModel() {
+    model.close();
+  }
+
+  private static CatalogFold fold(IndexArtifact b, List<Product> products) {
+    Manifest.GateInfo g = b.manifest().gate();
+    return new CatalogFold(
+        products,
+        b.folded(),
+        b.foldedParts(),
+        new ExpertAssigner(b.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+        b.placement());
+  }
+
+  @Test
+  void aSlowCompactionFinishingLastDoesNotMoveLatestBackOverANewerOne() throws Exception {
+    List<Product> products = IndexCompaction.baseCatalogue(base);
+    String gone = products.get(0).id();
+    String alsoGone = products.get(1).id();
+
+    // Run 1 starts: reads the topic up to offset 1 (one delete) and writes its shared files.
+    CatalogFold f1 = fold(base, products);
+    f1.delete(gone, 10);
+    IndexCompaction.Prepared slow;
+    try (Embedder e = model.newEmbedder()) {
+      slow = IndexCompaction.prepare(base, products, f1, e, root, 16);
+    }
+
+    // Run 2 starts later from the same LATEST, reads further (a second delete) and finishes first.
+    CatalogFold f2 = fold(base, products);
+    f2.delete(gone, 10);
+    f2.delete(alsoGone, 11);
+    IndexArtifact fast;
+    try (Embedder e = model.newEmbedder()) {
+      fast = IndexCompaction.compactLocally(base, products, f2, e, root, 16, "t", Map.of(0, 2L), 2);
+    }
+    assertThat(IndexArtifact.load(root, 0).version()).isEqualTo(fast.version());
+
+    // Run 1 now writes its expert indexes and finishes.
+    Catalog folded = IndexBuilder.readCatalog(slow.dir());
+    List<Manifest.ExpertInfo> experts = new ArrayList<>();
+    for (int e = 0; e < slow.members().length; e++) {
+      experts.add(
+          IndexBuilder.writeExpert(
+              slow.dir(), e, slow.members()[e], folded, slow.vectors(), slow.settings()));
+    }
+    Manifest.Compaction c =
+        new Manifest.Compaction(
+            base.version(), IndexCompaction.lineage(base), "t", Map.of(0, 1L), 1, 1, 1, 0, null);
+    Throwable refused =
+        catchThrowable(() -> IndexCompaction.finish(slow, base, root, experts, c, Map.of()));
+
+    IndexArtifact latest = IndexArtifact.load(root, 0);
+    assertThat(latest.ids())
+        .as(
+            "LATEST (%s) must still hold the delete that %s folded and a running job dropped"
+                + " from its delta when it swapped that version in",
+            latest.version(), fast.version())
+        .doesNotContain(alsoGone);
+    assertThat(latest.version()).isEqualTo(fast.version());
+    assertThat(refused)
+        .as("the slow run fails, saying LATEST moved under it")
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining(ArtifactLayout.LATEST)
+        .hasMessageContaining(fast.version());
+    assertThat(Files.exists(slow.dir().resolve(ArtifactLayout.MANIFEST)))
+        .as("the refused version is not left behind as a complete version")
+        .isFalse();
+  }
+}
