@@ -22,10 +22,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -372,8 +375,56 @@ public final class IndexBuilder {
     return m;
   }
 
+  /** Serialises moves of {@code LATEST} within this JVM (a file lock is held per process). */
+  private static final Object LATEST_MOVES = new Object();
+
+  /** Next to {@code LATEST}: locked while it is moved, so a check and the move are one step. */
+  static final String LATEST_LOCK = ".LATEST.lock";
+
   /** Points {@code root/LATEST} at {@code version}. */
   public static void markLatest(Path root, String version) throws IOException {
+    markLatestIf(root, null, version);
+  }
+
+  /**
+   * Points {@code root/LATEST} at {@code version} if it still names {@code expected} (a version
+   * directory in {@code root}; {@code null}: whatever it names), checked and moved under a lock
+   * that every move of {@code LATEST} takes, so a version made from {@code expected} never replaces
+   * one that was made meanwhile (a second compaction, a routing update) and already served.
+   *
+   * @throws ArtifactException if {@code LATEST} names another version than {@code expected}
+   */
+  public static void markLatestIf(Path root, Path expected, String version) throws IOException {
+    synchronized (LATEST_MOVES) {
+      try (FileChannel ch =
+              FileChannel.open(
+                  root.resolve(LATEST_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = ch.lock()) {
+        if (expected != null) {
+          Path latest = root.resolve(ArtifactLayout.LATEST);
+          Path names =
+              Files.isRegularFile(latest)
+                  ? root.resolve(Files.readString(latest).trim()).toAbsolutePath().normalize()
+                  : null;
+          if (!expected.toAbsolutePath().normalize().equals(names)) {
+            throw new ArtifactException(
+                latest
+                    + " names "
+                    + names
+                    + ", no longer "
+                    + expected
+                    + " this version was made from (another compaction or update moved it"
+                    + " meanwhile): "
+                    + version
+                    + " is not marked; run it again");
+          }
+        }
+        moveLatest(root, version);
+      }
+    }
+  }
+
+  private static void moveLatest(Path root, String version) throws IOException {
     Path tmp = Files.createTempFile(root, "LATEST", ".tmp");
     Files.writeString(tmp, version + "\n");
     Files.move(

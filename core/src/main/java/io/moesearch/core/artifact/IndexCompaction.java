@@ -170,7 +170,10 @@ public final class IndexCompaction {
 
   /**
    * Writes the manifest (last) with {@code compaction} as its provenance and marks the version
-   * {@code LATEST} in {@code root}.
+   * {@code LATEST} in {@code root}, if it still names {@code base}.
+   *
+   * @throws ArtifactException if {@code LATEST} moved since {@code base} was read (another
+   *     compaction finished first); the version is then removed
    */
   public static Manifest finish(
       Prepared p,
@@ -191,7 +194,13 @@ public final class IndexCompaction {
             experts,
             seconds,
             compaction);
-    IndexBuilder.markLatest(root, p.version());
+    try {
+      // Only over its base: a compaction that read further and finished first stays LATEST.
+      IndexBuilder.markLatestIf(root, base.dir(), p.version());
+    } catch (ArtifactException moved) {
+      Files2.deleteRecursively(p.dir()); // made from a base no longer LATEST: not a version
+      throw moved;
+    }
     return m;
   }
 
