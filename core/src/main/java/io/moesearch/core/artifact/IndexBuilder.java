@@ -392,7 +392,8 @@ public final class IndexBuilder {
    * that every move of {@code LATEST} takes, so a version made from {@code expected} never replaces
    * one that was made meanwhile (a second compaction, a routing update) and already served.
    *
-   * @throws ArtifactException if {@code LATEST} names another version than {@code expected}
+   * @throws ArtifactException if {@code LATEST} names another version than {@code expected} (none
+   *     named passes: the root had no {@code LATEST} to move past)
    */
   public static void markLatestIf(Path root, Path expected, String version) throws IOException {
     synchronized (LATEST_MOVES) {
@@ -406,7 +407,8 @@ public final class IndexBuilder {
               Files.isRegularFile(latest)
                   ? root.resolve(Files.readString(latest).trim()).toAbsolutePath().normalize()
                   : null;
-          if (!expected.toAbsolutePath().normalize().equals(names)) {
+          // No LATEST yet (a root holding one version's own files): nothing was made over it.
+          if (names != null && !expected.toAbsolutePath().normalize().equals(names)) {
             throw new ArtifactException(
                 latest
                     + " names "
