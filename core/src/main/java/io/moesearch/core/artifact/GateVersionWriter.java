@@ -60,6 +60,26 @@ public final class GateVersionWriter {
       ExpertPlacement placement,
       Manifest.GateUpdate update,
       Path targetRoot) {
+    return write(parent, gate, placement, update, targetRoot, false);
+  }
+
+  /**
+   * As {@link #write(Path, Gate, ExpertPlacement, Manifest.GateUpdate, Path)}; with {@code
+   * overParent}, {@code LATEST} is moved only if it still names the parent ({@link
+   * IndexBuilder#markLatestIf}): a gate update trained for minutes on the version {@code LATEST}
+   * named then does not replace a compaction that finished meanwhile (its updates would be lost to
+   * the served version).
+   *
+   * @throws ArtifactException with {@code overParent}, if {@code LATEST} moved since; the new
+   *     version is then removed
+   */
+  public static Result write(
+      Path parent,
+      Gate gate,
+      ExpertPlacement placement,
+      Manifest.GateUpdate update,
+      Path targetRoot,
+      boolean overParent) {
     if (parent == null || gate == null || update == null) {
       throw new IllegalArgumentException("parent artifact, gate and provenance are required");
     }
@@ -149,7 +169,12 @@ public final class GateVersionWriter {
           .enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(tmp.resolve(ArtifactLayout.MANIFEST).toFile(), next);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-      IndexBuilder.markLatest(root, version);
+      try {
+        IndexBuilder.markLatestIf(root, overParent ? src : null, version);
+      } catch (ArtifactException moved) {
+        Files2.deleteRecursively(dst); // made from a version no longer LATEST: not a version
+        throw moved;
+      }
       return new Result(dst, version, counts[0], counts[1]);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gate version " + version + ": " + e, e);

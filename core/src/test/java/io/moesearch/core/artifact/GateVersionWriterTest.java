@@ -129,6 +129,48 @@ class GateVersionWriterTest {
         .hasMessageContaining("placement has 2 experts");
   }
 
+  /**
+   * A gate update read from LATEST moves it only over its parent: a version that became LATEST
+   * while the gate was trained (a compaction that read further) stays LATEST, and the update fails
+   * naming LATEST, its version removed. It replaced it before, losing that version's updates.
+   */
+  @Test
+  void aGateUpdateDoesNotReplaceAVersionMadeWhileItWasTrained() throws Exception {
+    Path v1 = tinyArtifact();
+    IndexArtifact parent = IndexArtifact.load(root, 8);
+    GateVersionWriter.Result meanwhile =
+        GateVersionWriter.write(root, parent.gate(), new Manifest.GateUpdate(null, "x", Map.of()));
+    assertThatThrownBy(
+            () ->
+                GateVersionWriter.write(
+                    v1,
+                    parent.gate(),
+                    null,
+                    new Manifest.GateUpdate(null, "late", Map.of()),
+                    null,
+                    true))
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("LATEST");
+    assertThat(Files.readString(root.resolve(ArtifactLayout.LATEST)).trim())
+        .isEqualTo(meanwhile.version());
+    try (var dirs = Files.list(root)) {
+      assertThat(dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()))
+          .as("the refused version removed")
+          .containsExactlyInAnyOrder("v1", meanwhile.version());
+    }
+    GateVersionWriter.Result over =
+        GateVersionWriter.write(
+            meanwhile.dir(),
+            parent.gate(),
+            null,
+            new Manifest.GateUpdate(null, "over", Map.of()),
+            null,
+            true);
+    assertThat(Files.readString(root.resolve(ArtifactLayout.LATEST)).trim())
+        .as("over the version LATEST names, it moves")
+        .isEqualTo(over.version());
+  }
+
   @Test
   void aGateOfTheWrongShapeIsRefused() throws Exception {
     tinyArtifact();

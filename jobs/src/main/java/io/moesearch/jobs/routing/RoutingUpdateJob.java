@@ -14,6 +14,7 @@ import io.moesearch.core.gate.Gate;
 import io.moesearch.core.gate.GateTrainer;
 import io.moesearch.core.gate.LoadAwareRouter;
 import io.moesearch.core.synth.BruteForce;
+import io.moesearch.jobs.config.IndexOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.config.QueryOptions;
 import io.moesearch.jobs.config.RoutingOptions;
@@ -182,7 +183,10 @@ public final class RoutingUpdateJob {
                 placement,
                 new Manifest.GateUpdate(
                     artifact.version(), layoutOnly ? "layout-only" : "softmax-regression", prov),
-                options.outRoot());
+                options.outRoot(),
+                // Read from LATEST (no index.path pinned) into its own root: move LATEST only
+                // over it, not over a compaction that finished while the gate was trained.
+                config.get(IndexOptions.PATH).isEmpty() && options.outRoot() == null);
         progress.accept(
             String.format(
                 "wrote gate version %s at %s (%d files hard-linked, %d copied); LATEST updated",
