@@ -134,16 +134,13 @@ public final class ApplyCatalogUpdates
   private transient ValueState<DeltaEntry> state;
 
   /**
-   * The adopted version's folded products: version and parts by id (empty unless compacted), and
-   * whether it holds a product; a product this subtask holds no state for starts from them ({@link
-   * CatalogFold#foldedState}).
+   * The adopted version's folded products' versions by id (empty unless compacted): a product this
+   * subtask holds no state for starts from its folded state ({@link CatalogFold#foldedState}).
    */
   private transient Map<String, Long> folded;
 
   /** The adopted version, whose folded parts are read when first needed. */
   private transient IndexArtifact adopted;
-
-  private transient Predicate<String> held;
 
   /** What the product's state remembers of updates not applied (with a TTL). */
   private transient ValueState<Unapplied> unapplied;
@@ -273,7 +270,6 @@ public final class ApplyCatalogUpdates
     Set<String> outOfStock = artifact.outOfStock();
     folded = artifact.folded();
     adopted = artifact;
-    held = inArtifact;
     this.previous = changes;
     changes =
         new CatalogChanges(
@@ -562,7 +558,7 @@ public final class ApplyCatalogUpdates
             productId,
             version,
             adopted.foldedParts().get(productId),
-            held.test(productId),
+            changes.holds(productId),
             changes.inStockBefore(null, productId));
   }
 

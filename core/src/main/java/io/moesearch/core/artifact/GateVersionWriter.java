@@ -169,12 +169,7 @@ public final class GateVersionWriter {
           .enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(tmp.resolve(ArtifactLayout.MANIFEST).toFile(), next);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-      try {
-        IndexBuilder.markLatestIf(root, overParent ? src : null, version);
-      } catch (ArtifactException moved) {
-        Files2.deleteRecursively(dst); // made from a version no longer LATEST: not a version
-        throw moved;
-      }
+      IndexBuilder.markLatestIf(root, overParent ? src : null, version);
       return new Result(dst, version, counts[0], counts[1]);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gate version " + version + ": " + e, e);

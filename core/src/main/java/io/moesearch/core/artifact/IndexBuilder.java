@@ -393,7 +393,8 @@ public final class IndexBuilder {
    * one that was made meanwhile (a second compaction, a routing update) and already served.
    *
    * @throws ArtifactException if {@code LATEST} names another version than {@code expected} (none
-   *     named passes: the root had no {@code LATEST} to move past)
+   *     named passes: the root had no {@code LATEST} to move past); {@code root/version}, made from
+   *     a version no longer {@code LATEST}, is then removed
    */
   public static void markLatestIf(Path root, Path expected, String version) throws IOException {
     synchronized (LATEST_MOVES) {
@@ -409,6 +410,7 @@ public final class IndexBuilder {
                   : null;
           // No LATEST yet (a root holding one version's own files): nothing was made over it.
           if (names != null && !expected.toAbsolutePath().normalize().equals(names)) {
+            Files2.deleteRecursively(root.resolve(version));
             throw new ArtifactException(
                 latest
                     + " names "

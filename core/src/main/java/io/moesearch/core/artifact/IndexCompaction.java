@@ -194,13 +194,8 @@ public final class IndexCompaction {
             experts,
             seconds,
             compaction);
-    try {
-      // Only over its base: a compaction that read further and finished first stays LATEST.
-      IndexBuilder.markLatestIf(root, base.dir(), p.version());
-    } catch (ArtifactException moved) {
-      Files2.deleteRecursively(p.dir()); // made from a base no longer LATEST: not a version
-      throw moved;
-    }
+    // Only over its base: a compaction that read further and finished first stays LATEST.
+    IndexBuilder.markLatestIf(root, base.dir(), p.version());
     return m;
   }
 

@@ -235,7 +235,12 @@ public final class CatalogChanges {
 
   /** Whether the product is unknown: no applied state, and not in the artifact. */
   private boolean unknown(DeltaEntry current, String id) {
-    return current == null && !inArtifact.test(id);
+    return current == null && !holds(id);
+  }
+
+  /** Whether the served artifact holds product {@code id}. */
+  public boolean holds(String id) {
+    return inArtifact.test(id);
   }
 
   /**
@@ -267,14 +272,13 @@ public final class CatalogChanges {
     if (staleExistence(current, unapplied, ts)) {
       return new Result(Outcome.STALE, null, unapplied);
     }
-    DeltaEntry own = DeltaEntry.live(p, ts, inStock == null || inStock, vector);
     // An upsert at the ts of the applied one: the greater text stays, each part of the offer the
     // greater value (the order at equal ts), whichever came first. A patched entry resting on an
     // upsert at this ts (a compacted version's product, CatalogFold#foldedState) holds no text to
     // compare: the version's stays, so a replay of its upsert changes nothing.
     boolean tie = current != null && ts == current.existsTs();
     boolean text = !tie || (current.kind() == DeltaEntry.Kind.LIVE && compareText(p, current) > 0);
-    Offer offer = new Offer(own.price(), ts, own.inStock(), ts);
+    Offer offer = new Offer(p.price(), ts, inStock == null || inStock, ts);
     if (current != null) {
       // Patches newer than this upsert, applied before it arrived (or kept by a delete older than
       // them): in ts order they come after it.
@@ -301,22 +305,15 @@ public final class CatalogChanges {
           Unapplied.after(unapplied, ts));
     }
     DeltaEntry live =
-        new DeltaEntry(
-            own.productId(),
+        DeltaEntry.live(
+            p,
             version,
-            DeltaEntry.Kind.LIVE,
-            own.title(),
-            own.brand(),
-            own.model(),
-            own.description(),
-            own.tradeItemNumbers(),
             offer.price(),
             offer.inStock(),
-            own.vector(),
+            vector,
             ts,
             offer.priceTs(),
-            offer.stockTs(),
-            true);
+            offer.stockTs());
     return new Result(Outcome.APPLIED, live, Unapplied.after(unapplied, ts));
   }
 

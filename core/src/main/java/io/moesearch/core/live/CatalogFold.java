@@ -201,22 +201,15 @@ public final class CatalogFold {
                           parts.stockTs())
                       // Upserted: its text decides against an upsert at the same ts, as the
                       // job's state does.
-                      : new DeltaEntry(
-                          id,
+                      : DeltaEntry.live(
+                          p,
                           ts,
-                          DeltaEntry.Kind.LIVE,
-                          p.title(),
-                          p.brand(),
-                          p.model(),
-                          p.description(),
-                          p.tradeItemNumbers(),
                           p.price(),
                           p.inStock(),
                           NOT_EMBEDDED,
                           parts.existsTs(),
                           parts.priceTs(),
-                          parts.stockTs(),
-                          true));
+                          parts.stockTs()));
         });
   }
 

@@ -230,18 +230,38 @@ public record DeltaEntry(
   }
 
   public static DeltaEntry live(Product p, long ts, boolean inStock, float[] vector) {
+    return live(p, ts, p.price(), inStock, vector, ts, ts, ts);
+  }
+
+  /**
+   * The upserted {@code p} as version {@code version}, resting on the upsert at {@code sinceTs},
+   * with {@code price} set at {@code priceTs} and {@code inStock} at {@code stockTs}.
+   */
+  public static DeltaEntry live(
+      Product p,
+      long version,
+      Double price,
+      boolean inStock,
+      float[] vector,
+      long sinceTs,
+      long priceTs,
+      long stockTs) {
     return new DeltaEntry(
         p.id(),
-        ts,
+        version,
         Kind.LIVE,
         p.title(),
         p.brand(),
         p.model(),
         p.description(),
         p.tradeItemNumbers(),
-        p.price(),
+        price,
         inStock,
-        vector);
+        vector,
+        sinceTs,
+        priceTs,
+        stockTs,
+        true);
   }
 
   /**
