@@ -173,6 +173,16 @@ public final class GateVersionWriter {
       return new Result(dst, version, counts[0], counts[1]);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gate version " + version + ": " + e, e);
+    } finally {
+      removeQuietly(tmp); // left only by a failure: not a version
+    }
+  }
+
+  private static void removeQuietly(Path dir) {
+    try {
+      Files2.deleteRecursively(dir);
+    } catch (IOException | UncheckedIOException e) {
+      // The failure being reported matters more; a directory named .tmp-* is never served.
     }
   }
 

@@ -390,13 +390,19 @@ public final class IndexBuilder {
    * Points {@code root/LATEST} at {@code version} if it still names {@code expected} (a version
    * directory in {@code root}; {@code null}: whatever it names), checked and moved under a lock
    * that every move of {@code LATEST} takes, so a version made from {@code expected} never replaces
-   * one that was made meanwhile (a second compaction, a routing update) and already served.
+   * one that was made meanwhile (a second compaction, a routing update) and already served. The
+   * version's files and {@code LATEST} are forced to the device first ({@code fsync}, the new
+   * {@code LATEST} renamed over the old one), so after a power loss {@code LATEST} names the old
+   * version or a whole new one.
    *
    * @throws ArtifactException if {@code LATEST} names another version than {@code expected} (none
    *     named passes: the root had no {@code LATEST} to move past); {@code root/version}, made from
    *     a version no longer {@code LATEST}, is then removed
    */
   public static void markLatestIf(Path root, Path expected, String version) throws IOException {
+    // On the device before LATEST names it: after a power loss LATEST never names a version whose
+    // manifest or files the loss took back.
+    Files2.fsyncTree(root.resolve(version));
     synchronized (LATEST_MOVES) {
       try (FileChannel ch =
               FileChannel.open(
@@ -431,11 +437,13 @@ public final class IndexBuilder {
   private static void moveLatest(Path root, String version) throws IOException {
     Path tmp = Files.createTempFile(root, "LATEST", ".tmp");
     Files.writeString(tmp, version + "\n");
+    Files2.fsync(tmp);
     Files.move(
         tmp,
         root.resolve(ArtifactLayout.LATEST),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+    Files2.fsync(root); // the rename itself
   }
 
   /** A new version name: UTC time plus a nonce, sortable. */

@@ -136,6 +136,25 @@ public final class IndexCompaction {
     int[][] members = IndexBuilder.expertMembers(base.gate(), store, s);
     String version = IndexBuilder.newVersion();
     Path dir = root.resolve(version);
+    try {
+      return write(base, fold, dir, version, s, catalog, store, members, toEmbed.size());
+    } catch (IOException | RuntimeException e) {
+      removeAfterFailure(dir, e);
+      throw e;
+    }
+  }
+
+  private static Prepared write(
+      IndexArtifact base,
+      CatalogFold fold,
+      Path dir,
+      String version,
+      IndexBuildSettings s,
+      Catalog catalog,
+      VectorStore store,
+      int[][] members,
+      int embedded)
+      throws IOException {
     IndexBuilder.writeCatalog(dir, catalog);
     Map<String, String> files =
         new TreeMap<>(IndexBuilder.writeShared(dir, catalog, store, base.gate(), members));
@@ -165,7 +184,19 @@ public final class IndexCompaction {
                         Boolean.toString(x.inStock()))));
     Files.write(dir.resolve(ArtifactLayout.FOLDED_PARTS), parts, StandardCharsets.UTF_8);
     files.put(ArtifactLayout.FOLDED_PARTS, Files2.sha256(dir.resolve(ArtifactLayout.FOLDED_PARTS)));
-    return new Prepared(dir, version, s, members, store, files, toEmbed.size());
+    return new Prepared(dir, version, s, members, store, files, embedded);
+  }
+
+  /**
+   * Removes the directory of a version whose compaction failed before its manifest (not a version:
+   * nothing reads it); a failure to remove it is added to {@code cause}, which the caller throws.
+   */
+  public static void removeAfterFailure(Path dir, Throwable cause) {
+    try {
+      Files2.deleteRecursively(dir);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   /**
@@ -222,24 +253,30 @@ public final class IndexCompaction {
       int updatesRead)
       throws IOException {
     Prepared p = prepare(base, baseProducts, fold, embedder, root, embedBatchSize);
-    Catalog folded = IndexBuilder.readCatalog(p.dir());
-    List<Manifest.ExpertInfo> experts = new ArrayList<>();
-    for (int e = 0; e < p.members().length; e++) {
-      experts.add(
-          IndexBuilder.writeExpert(p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
+    try {
+      Catalog folded = IndexBuilder.readCatalog(p.dir());
+      List<Manifest.ExpertInfo> experts = new ArrayList<>();
+      for (int e = 0; e < p.members().length; e++) {
+        experts.add(
+            IndexBuilder.writeExpert(
+                p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
+      }
+      Manifest.Compaction c =
+          new Manifest.Compaction(
+              base.version(),
+              lineage(base),
+              topic,
+              Map.copyOf(endOffsets),
+              updatesRead,
+              fold.count(CatalogChanges.Outcome.APPLIED),
+              fold.productsChanged(),
+              p.embedded(),
+              null);
+      finish(p, base, root, experts, c, Map.of());
+    } catch (IOException | RuntimeException e) {
+      removeAfterFailure(p.dir(), e);
+      throw e;
     }
-    Manifest.Compaction c =
-        new Manifest.Compaction(
-            base.version(),
-            lineage(base),
-            topic,
-            Map.copyOf(endOffsets),
-            updatesRead,
-            fold.count(CatalogChanges.Outcome.APPLIED),
-            fold.productsChanged(),
-            p.embedded(),
-            null);
-    finish(p, base, root, experts, c, Map.of());
     return IndexArtifact.load(p.dir(), 0);
   }
 

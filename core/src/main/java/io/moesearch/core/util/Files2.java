@@ -5,10 +5,12 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -155,6 +157,40 @@ public final class Files2 {
     try (var paths = Files.walk(root)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
+      }
+    }
+  }
+
+  /**
+   * Forces {@code path}'s bytes to the storage device ({@code fsync}); a directory's entries too,
+   * where the platform allows it (Linux does; elsewhere opening a directory may fail, which is
+   * ignored, as Lucene's {@code IOUtils.fsync} does).
+   *
+   * @throws IOException if a regular file cannot be opened or forced
+   */
+  public static void fsync(Path path) throws IOException {
+    boolean dir = Files.isDirectory(path);
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      if (!dir) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * {@linkplain #fsync Forces} every file and directory under {@code root} (deepest first, {@code
+   * root} last), so a pointer written after it never names a version whose files a power loss could
+   * still take back. Nothing when {@code root} does not exist.
+   */
+  public static void fsyncTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        fsync(p);
       }
     }
   }

@@ -110,4 +110,66 @@ class ConcurrentCompactionTest {
         .as("the refused version is not left behind as a complete version")
         .isFalse();
   }
+
+  /**
+   * A compaction that fails after writing part of its version (here an embedding that is not a
+   * finite vector, refused by the expert index) leaves no directory behind: a partial version is no
+   * version, and each failed hourly run would otherwise leave one more.
+   */
+  @Test
+  void aFailedCompactionLeavesNoPartialVersionDirectory() throws Exception {
+    List<Product> products = IndexCompaction.baseCatalogue(base);
+    Product p = products.get(2);
+    CatalogFold f = fold(base, products);
+    f.upsert(
+        new Product(
+            p.id(),
+            p.title() + " renamed",
+            p.brand(),
+            p.model(),
+            p.description(),
+            p.price(),
+            p.attributes()),
+        true,
+        20);
+    List<Path> before = versions();
+    Throwable t;
+    try (Embedder real = model.newEmbedder();
+        Embedder nan = new NotFinite(real)) {
+      t =
+          catchThrowable(
+              () ->
+                  IndexCompaction.compactLocally(
+                      base, products, f, nan, root, 16, "t", Map.of(0, 1L), 1));
+    }
+    assertThat(t).isNotNull();
+    assertThat(versions()).isEqualTo(before);
+    assertThat(IndexArtifact.load(root, 0).version()).isEqualTo(base.version());
+  }
+
+  private static List<Path> versions() throws Exception {
+    try (var list = Files.list(root)) {
+      return list.filter(Files::isDirectory).sorted().toList();
+    }
+  }
+
+  /** Embeds as {@code real} does, but every vector's first component is NaN. */
+  private record NotFinite(Embedder real) implements Embedder {
+    @Override
+    public float[][] embed(List<String> texts) {
+      float[][] v = real.embed(texts);
+      for (float[] row : v) {
+        row[0] = Float.NaN;
+      }
+      return v;
+    }
+
+    @Override
+    public int dimension() {
+      return real.dimension();
+    }
+
+    @Override
+    public void close() {}
+  }
 }

@@ -183,4 +183,25 @@ class GateVersionWriterTest {
         .hasMessageContaining("3 experts of dimension 8");
     assertThat(Files.readString(root.resolve(ArtifactLayout.LATEST)).trim()).isEqualTo("v1");
   }
+
+  /**
+   * A gate update that fails while writing its version (here a file its manifest lists is gone)
+   * leaves no temporary directory behind, and {@code LATEST} where it was.
+   */
+  @Test
+  void aFailedGateUpdateLeavesNoTemporaryDirectory() throws Exception {
+    Path v1 = tinyArtifact();
+    IndexArtifact parent = IndexArtifact.load(root, 8);
+    Files.delete(v1.resolve(ArtifactLayout.IDS));
+    assertThatThrownBy(
+            () ->
+                GateVersionWriter.write(
+                    root, parent.gate(), new Manifest.GateUpdate(null, "test", Map.of())))
+        .hasMessageContaining(ArtifactLayout.IDS);
+    try (var list = Files.list(root)) {
+      assertThat(list.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".LATEST")))
+          .containsExactlyInAnyOrder("v1", ArtifactLayout.LATEST);
+    }
+    assertThat(Files.readString(root.resolve(ArtifactLayout.LATEST)).trim()).isEqualTo("v1");
+  }
 }

@@ -153,45 +153,53 @@ public final class IndexCompactJob {
         Embedder embedder = model.newEmbedder()) {
       p = IndexCompaction.prepare(base, baseProducts, fold, embedder, root, batch);
     }
+    // A failure before the manifest leaves no partial version directory behind.
+    Manifest m;
     long t2 = System.nanoTime();
-    log.accept(
-        String.format(
-            "%d products, %d embedded anew; shared files written in %.1f s",
-            p.vectors().size(), p.embedded(), (t2 - t1) / 1e9));
+    long t3;
+    try {
+      log.accept(
+          String.format(
+              "%d products, %d embedded anew; shared files written in %.1f s",
+              p.vectors().size(), p.embedded(), (t2 - t1) / 1e9));
 
-    int experts = p.members().length;
-    env.fromData(IntStream.range(0, experts).boxed().toList())
-        .name("experts")
-        .keyBy(e -> e)
-        .map(new WriteExpertIndex(p.dir().toString(), p.settings()))
-        .setParallelism(config.get(IndexOptions.PARALLELISM))
-        .name("write-expert-index")
-        .uid("write-expert-index")
-        .sinkTo(new DiscardingSink<>())
-        .name("written");
-    env.execute(config.get(JobOptions.NAME) + "-index-compact-experts");
-    List<Manifest.ExpertInfo> infos = new ArrayList<>();
-    for (int e = 0; e < experts; e++) {
-      infos.add(IndexBuilder.expertInfo(p.dir(), e, p.members()[e].length));
+      int experts = p.members().length;
+      env.fromData(IntStream.range(0, experts).boxed().toList())
+          .name("experts")
+          .keyBy(e -> e)
+          .map(new WriteExpertIndex(p.dir().toString(), p.settings()))
+          .setParallelism(config.get(IndexOptions.PARALLELISM))
+          .name("write-expert-index")
+          .uid("write-expert-index")
+          .sinkTo(new DiscardingSink<>())
+          .name("written");
+      env.execute(config.get(JobOptions.NAME) + "-index-compact-experts");
+      List<Manifest.ExpertInfo> infos = new ArrayList<>();
+      for (int e = 0; e < experts; e++) {
+        infos.add(IndexBuilder.expertInfo(p.dir(), e, p.members()[e].length));
+      }
+      t3 = System.nanoTime();
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      seconds.put("read", (t1 - t0) / 1e9);
+      seconds.put("fold_embed_and_shared", (t2 - t1) / 1e9);
+      seconds.put("expert_indexes", (t3 - t2) / 1e9);
+      seconds.put("total", (t3 - t0) / 1e9);
+      Manifest.Compaction compaction =
+          new Manifest.Compaction(
+              base.version(),
+              IndexCompaction.lineage(base),
+              kafka.catalogTopic(),
+              Map.copyOf(mergeOffsets(from, to)),
+              records.size(),
+              applied,
+              fold.productsChanged(),
+              p.embedded(),
+              offsetsReadAt);
+      m = IndexCompaction.finish(p, base, root, infos, compaction, seconds);
+    } catch (Exception e) {
+      IndexCompaction.removeAfterFailure(p.dir(), e);
+      throw e;
     }
-    long t3 = System.nanoTime();
-    Map<String, Double> seconds = new LinkedHashMap<>();
-    seconds.put("read", (t1 - t0) / 1e9);
-    seconds.put("fold_embed_and_shared", (t2 - t1) / 1e9);
-    seconds.put("expert_indexes", (t3 - t2) / 1e9);
-    seconds.put("total", (t3 - t0) / 1e9);
-    Manifest.Compaction compaction =
-        new Manifest.Compaction(
-            base.version(),
-            IndexCompaction.lineage(base),
-            kafka.catalogTopic(),
-            Map.copyOf(mergeOffsets(from, to)),
-            records.size(),
-            applied,
-            fold.productsChanged(),
-            p.embedded(),
-            offsetsReadAt);
-    Manifest m = IndexCompaction.finish(p, base, root, infos, compaction, seconds);
     log.accept(
         String.format(
             "index %s (compacted from %s) written to %s in %.1f s",
