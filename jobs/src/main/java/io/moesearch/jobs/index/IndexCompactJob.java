@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -79,12 +80,22 @@ public final class IndexCompactJob {
     IndexArtifact base = IndexArtifact.load(root, 0).requireModel(config.embedder().modelId());
     KafkaSettings kafka = config.kafka();
     Manifest.Compaction previous = base.manifest().compaction();
-    Map<Integer, Long> from =
-        previous != null && previous.topic().equals(kafka.catalogTopic())
-            ? previous.endOffsets()
-            : Map.of();
     long offsetsReadAt = System.currentTimeMillis(); // before: an update appended now is later
     Map<Integer, Long> to = KafkaIO.catalogEndOffsets(kafka, ADMIN_TIMEOUT);
+    Map<Integer, Long> from =
+        startOffsets(
+            previous != null && previous.topic().equals(kafka.catalogTopic())
+                ? previous.endOffsets()
+                : Map.of(),
+            to,
+            p ->
+                log.accept(
+                    "warning: "
+                        + kafka.catalogTopic()
+                        + " partition "
+                        + p
+                        + " ends before the offset the base version folded up to (the topic was"
+                        + " re-created or lost records): read from its beginning"));
     log.accept(
         "base "
             + base.version()
@@ -205,6 +216,30 @@ public final class IndexCompactJob {
             "index %s (compacted from %s) written to %s in %.1f s",
             p.version(), base.version(), p.dir(), (t3 - t0) / 1e9));
     return new Result(p.dir(), m, rejected);
+  }
+
+  /**
+   * Where each partition is read from: the offset after the last update the base version folded
+   * ({@code folded}), or the beginning (absent) for a partition it did not read or whose end is now
+   * before that offset. A partition's end never moves back on one topic, so there it was re-created
+   * (or lost records): every update on it is new to the base, and starting at the old offset would
+   * skip as many of them without a word.
+   *
+   * @param backwards told each such partition
+   */
+  static Map<Integer, Long> startOffsets(
+      Map<Integer, Long> folded, Map<Integer, Long> end, IntConsumer backwards) {
+    Map<Integer, Long> out = new LinkedHashMap<>();
+    folded.forEach(
+        (p, offset) -> {
+          Long now = end.get(p);
+          if (now != null && now < offset) {
+            backwards.accept(p);
+          } else {
+            out.put(p, offset);
+          }
+        });
+    return out;
   }
 
   /** Every partition's end offset: the new ones, and the old ones of partitions read no further. */

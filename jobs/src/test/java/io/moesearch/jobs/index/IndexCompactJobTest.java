@@ -1,0 +1,36 @@
+package io.moesearch.jobs.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IndexCompactJobTest {
+
+  /**
+   * A partition whose end is now before the offset the base folded up to was re-created: it is read
+   * from its beginning and told, where starting at the old offset skipped its first updates without
+   * a word.
+   */
+  @Test
+  void aPartitionEndingBeforeTheFoldedOffsetIsReadFromItsBeginning() {
+    List<Integer> told = new ArrayList<>();
+    Map<Integer, Long> from =
+        IndexCompactJob.startOffsets(Map.of(0, 100L, 1, 40L), Map.of(0, 30L, 1, 55L), told::add);
+    assertThat(from).containsExactly(Map.entry(1, 40L));
+    assertThat(told).containsExactly(0);
+  }
+
+  /** Partitions read on from where the base stopped, however far they moved, and none told. */
+  @Test
+  void partitionsThatGrewOrStayedAreReadOnFromTheFoldedOffset() {
+    List<Integer> told = new ArrayList<>();
+    Map<Integer, Long> from =
+        IndexCompactJob.startOffsets(
+            Map.of(0, 100L, 1, 40L, 5, 7L), Map.of(0, 100L, 1, 90L, 2, 3L), told::add);
+    assertThat(from).containsOnly(Map.entry(0, 100L), Map.entry(1, 40L), Map.entry(5, 7L));
+    assertThat(told).isEmpty();
+  }
+}
