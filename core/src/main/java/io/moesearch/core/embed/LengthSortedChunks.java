@@ -16,7 +16,7 @@ public final class LengthSortedChunks {
 
   /**
    * Splits {@code items} into chunks of at most {@code chunkSize}, shortest texts first; the input
-   * list is not modified.
+   * list is not modified. {@code text} is applied once per item.
    *
    * @throws IllegalArgumentException if {@code chunkSize < 1}
    */
@@ -24,8 +24,18 @@ public final class LengthSortedChunks {
     if (chunkSize < 1) {
       throw new IllegalArgumentException("chunk size must be >= 1, got " + chunkSize);
     }
-    List<T> sorted = new ArrayList<>(items);
-    sorted.sort(Comparator.comparingInt(t -> text.apply(t).length()));
+    // Each text read once: a text may be costly to make (a product's searchable text), and a sort
+    // compares every item about log2(n) times.
+    record Keyed<T>(T item, int length) {}
+    List<Keyed<T>> keyed = new ArrayList<>(items.size());
+    for (T t : items) {
+      keyed.add(new Keyed<>(t, text.apply(t).length()));
+    }
+    keyed.sort(Comparator.comparingInt(Keyed::length));
+    List<T> sorted = new ArrayList<>(keyed.size());
+    for (Keyed<T> k : keyed) {
+      sorted.add(k.item());
+    }
     List<List<T>> chunks = new ArrayList<>((sorted.size() + chunkSize - 1) / chunkSize);
     for (int from = 0; from < sorted.size(); from += chunkSize) {
       chunks.add(List.copyOf(sorted.subList(from, Math.min(sorted.size(), from + chunkSize))));
