@@ -38,4 +38,53 @@ class ProductContainsTest {
           .isEqualTo(text.contains(part));
     }
   }
+
+  /**
+   * The shape an attacker sends in an upsert (a 16,384-character title of one letter, a brand and a
+   * model of 8,192 that match it but in one place): the search reads each character a bounded
+   * number of times, where the JDK's {@code String.contains} compares up to title × brand
+   * characters (~45 ms a call; ~360 s of CPU for a batch of 512 such upserts, past {@code
+   * embed-products}' 60 s async timeout).
+   */
+  @Test
+  void readsTheHostileShapeInLinearlyManyCharacters() {
+    String title = "a".repeat(16_384);
+    String brand = "a".repeat(8_190) + "ba";
+    Counting t = new Counting(title);
+    Counting b = new Counting(brand);
+    assertThat(Product.contains(t, b)).isFalse();
+    // Knuth-Morris-Pratt: at most 4 reads per text character and 6 per part character.
+    assertThat(t.reads + b.reads).isLessThanOrEqualTo(4L * title.length() + 6L * brand.length());
+  }
+
+  /** Counts the characters read. */
+  private static final class Counting implements CharSequence {
+    private final String s;
+    long reads;
+
+    Counting(String s) {
+      this.s = s;
+    }
+
+    @Override
+    public int length() {
+      return s.length();
+    }
+
+    @Override
+    public char charAt(int index) {
+      reads++;
+      return s.charAt(index);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String toString() {
+      return s;
+    }
+  }
 }
