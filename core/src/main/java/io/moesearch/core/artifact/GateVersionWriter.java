@@ -107,9 +107,11 @@ public final class GateVersionWriter {
     Path tmp = root.resolve(".tmp-" + version);
     Path dst = root.resolve(version);
     int[] counts = new int[2];
+    boolean made = false;
     try {
       Files.createDirectories(root);
-      Files.createDirectories(tmp);
+      Files.createDirectory(tmp); // exclusively: another writer's is not this one's to remove
+      made = true;
       String gateFile = m.gate().file();
       Map<String, String> files = new TreeMap<>();
       for (var f : m.files().entrySet()) {
@@ -174,7 +176,9 @@ public final class GateVersionWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write gate version " + version + ": " + e, e);
     } finally {
-      removeQuietly(tmp); // left only by a failure: not a version
+      if (made) {
+        removeQuietly(tmp); // left only by a failure: not a version
+      }
     }
   }
 

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -446,14 +448,24 @@ public final class IndexBuilder {
     Files2.fsync(root); // the rename itself
   }
 
-  /** A new version name: UTC time plus a nonce, sortable. */
+  /**
+   * Version nonces: a random start (another process's differ), then one more a name, so no two
+   * names made in this JVM repeat (the low 16 bits of {@code nanoTime} did, within a second).
+   */
+  private static final AtomicLong NONCES = new AtomicLong(new SecureRandom().nextLong());
+
+  /**
+   * A new version name: UTC time plus a nonce, sortable by time. Unique within this JVM; a writer
+   * still creates its directory exclusively ({@link Files#createDirectory}), so a name another
+   * process made meanwhile fails instead of being written into and, on a failure, removed.
+   */
   public static String newVersion() {
     return "v"
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC)
             .format(Instant.now())
         + "-"
-        + Long.toHexString(System.nanoTime() & 0xffffL);
+        + String.format("%016x", NONCES.getAndIncrement());
   }
 
   static Map<String, String> checksums(Path dir) throws IOException {

@@ -136,6 +136,8 @@ public final class IndexCompaction {
     int[][] members = IndexBuilder.expertMembers(base.gate(), store, s);
     String version = IndexBuilder.newVersion();
     Path dir = root.resolve(version);
+    // Exclusively: a directory of that name is another writer's, never this one's to remove.
+    Files.createDirectory(dir);
     try {
       return write(base, fold, dir, version, s, catalog, store, members, toEmbed.size());
     } catch (IOException | RuntimeException e) {
@@ -193,10 +195,22 @@ public final class IndexCompaction {
    */
   public static void removeAfterFailure(Path dir, Throwable cause) {
     try {
+      if (namedByLatest(dir)) {
+        // LATEST moved before the failure (a lock released with an error): it is served.
+        return;
+      }
       Files2.deleteRecursively(dir);
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  /** Whether {@code dir}'s parent has a {@code LATEST} that names {@code dir}. */
+  private static boolean namedByLatest(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path latest = abs.resolveSibling(ArtifactLayout.LATEST);
+    return Files.isRegularFile(latest)
+        && abs.equals(abs.resolveSibling(Files.readString(latest).trim()).normalize());
   }
 
   /**
