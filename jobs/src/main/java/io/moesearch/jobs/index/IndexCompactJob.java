@@ -94,8 +94,8 @@ public final class IndexCompactJob {
                         + kafka.catalogTopic()
                         + " partition "
                         + p
-                        + " ends before the offset the base version folded up to (the topic was"
-                        + " re-created or lost records): read from its beginning"));
+                        + " ends before the offset the base version folded up to, or is gone"
+                        + " (the topic was re-created or lost records): read from its beginning"));
     log.accept(
         "base "
             + base.version()
@@ -223,7 +223,10 @@ public final class IndexCompactJob {
    * ({@code folded}), or the beginning (absent) for a partition it did not read or whose end is now
    * before that offset. A partition's end never moves back on one topic, so there it was re-created
    * (or lost records): every update on it is new to the base, and starting at the old offset would
-   * skip as many of them without a word.
+   * skip as many of them without a word. A partition the topic no longer has ({@code end} holds
+   * every partition it has) is dropped and told too: kept, the end offsets written with the new
+   * version ({@code mergeOffsets}) would carry its old offset on, and a partition of that number
+   * added later would be read from there.
    *
    * @param backwards told each such partition
    */
@@ -233,7 +236,7 @@ public final class IndexCompactJob {
     folded.forEach(
         (p, offset) -> {
           Long now = end.get(p);
-          if (now != null && now < offset) {
+          if (now == null || now < offset) {
             backwards.accept(p);
           } else {
             out.put(p, offset);
