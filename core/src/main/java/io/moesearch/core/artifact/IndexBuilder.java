@@ -405,6 +405,7 @@ public final class IndexBuilder {
     // On the device before LATEST names it: after a power loss LATEST never names a version whose
     // manifest or files the loss took back.
     Files2.fsyncTree(root.resolve(version));
+    Files2.fsync(root); // the version's own entry in the root (its mkdir or rename)
     synchronized (LATEST_MOVES) {
       try (FileChannel ch =
               FileChannel.open(
