@@ -1464,11 +1464,20 @@ public final class RankingFeatures {
     }
     int min = Math.min(a.length(), b.length());
     int allowed = min >= 6 ? 2 : min >= 4 ? 1 : 0;
-    return dl <= allowed && editDistance(a, b) <= allowed;
+    return dl <= allowed && withinEdits(a, b, allowed);
+  }
+
+  /** Whether the Levenshtein distance of {@code a} and {@code b} is at most {@code k}. */
+  static boolean withinEdits(CharSequence a, CharSequence b, int k) {
+    return editDistance(a, b) <= k;
   }
 
   /** Levenshtein distance. */
   public static int editDistance(String a, String b) {
+    return editDistance((CharSequence) a, b);
+  }
+
+  static int editDistance(CharSequence a, CharSequence b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
