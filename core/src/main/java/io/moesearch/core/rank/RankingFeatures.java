@@ -1467,9 +1467,50 @@ public final class RankingFeatures {
     return dl <= allowed && withinEdits(a, b, allowed);
   }
 
-  /** Whether the Levenshtein distance of {@code a} and {@code b} is at most {@code k}. */
+  /**
+   * Whether the Levenshtein distance of {@code a} and {@code b} is at most {@code k}, reading only
+   * the band of the table within {@code k} of its diagonal (cells farther off it cost more than
+   * {@code k}), and stopping at the first row whose band all exceeds {@code k}: at most {@code (2k
+   * + 2) (|a| + 1)} characters read, against {@code 2 |a| |b|} for the whole table. {@link
+   * #nearCode} runs for every pair of a query's code and a candidate's code of about the same
+   * length, for every candidate: with the whole table, a 512-character query of 30-character code
+   * runs against a title of 30-character code pieces cost ~2.7 ms per candidate.
+   */
   static boolean withinEdits(CharSequence a, CharSequence b, int k) {
-    return editDistance(a, b) <= k;
+    int n = a.length();
+    int m = b.length();
+    if (k < 0 || Math.abs(n - m) > k) {
+      return false;
+    }
+    int over = k + 1; // any cost above k: all the answer needs to know
+    int[] prev = new int[m + 1];
+    int[] cur = new int[m + 1];
+    for (int j = 0; j <= m; j++) {
+      prev[j] = Math.min(j, over);
+    }
+    for (int i = 1; i <= n; i++) {
+      int lo = Math.max(1, i - k);
+      int hi = Math.min(m, i + k);
+      cur[lo - 1] = lo == 1 ? Math.min(i, over) : over;
+      int rowMin = cur[lo - 1];
+      char c = a.charAt(i - 1);
+      for (int j = lo; j <= hi; j++) {
+        int v = prev[j - 1] + (c == b.charAt(j - 1) ? 0 : 1);
+        v = Math.min(v, Math.min(prev[j] + 1, cur[j - 1] + 1));
+        cur[j] = Math.min(v, over);
+        rowMin = Math.min(rowMin, cur[j]);
+      }
+      if (hi < m) {
+        cur[hi + 1] = over; // off the band: read by the next row
+      }
+      if (rowMin > k) {
+        return false;
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[m] <= k;
   }
 
   /** Levenshtein distance. */
