@@ -56,11 +56,16 @@ final class BenchChaosCommand extends CliCommand {
       description = "Queries per second.")
   double rate;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the fault schedule.")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      defaultValue = "42",
+      description = "Seed of the fault schedule.")
   long seed;
 
   @Option(
       names = "--modes",
+      paramLabel = "MODE",
       split = ",",
       defaultValue = "exactly-once,at-least-once",
       description = "Delivery modes to run: exactly-once, at-least-once or both.")

@@ -82,18 +82,21 @@ final class BenchFreshnessCommand extends CliCommand {
 
   @Option(
       names = "--seconds",
+      paramLabel = "S",
       defaultValue = "60",
       description = "Duration of each phase (updates stream for this long).")
   private int seconds;
 
   @Option(
       names = "--tail",
+      paramLabel = "S",
       defaultValue = "15",
       description = "Seconds of queries after the last update (late probes).")
   private int tail;
 
   @Option(
       names = "--warmup-seconds",
+      paramLabel = "S",
       defaultValue = "20",
       description =
           "Seconds of the mix per warm-up round, at the same query rate, before the phases;"
@@ -102,6 +105,7 @@ final class BenchFreshnessCommand extends CliCommand {
 
   @Option(
       names = "--warmup-updates",
+      paramLabel = "N",
       defaultValue = "-1",
       description =
           "Catalogue updates sent during the warm-up rounds, at the update rate, cycling over as"
@@ -112,11 +116,16 @@ final class BenchFreshnessCommand extends CliCommand {
 
   @Mixin private JitWarmUpOptions jitWarmUp;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seeds updates, queries, deletes.")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      defaultValue = "42",
+      description = "Seeds updates, queries, deletes.")
   private long seed;
 
   @Option(
       names = "--tracked-share",
+      paramLabel = "SHARE",
       defaultValue = "0",
       description =
           "Share of the updates probed, in (0, 1]; 0 = as many as keep probes within"
@@ -125,18 +134,21 @@ final class BenchFreshnessCommand extends CliCommand {
 
   @Option(
       names = "--probe-share",
+      paramLabel = "SHARE",
       defaultValue = "0.6",
       description = "At most this share of the queries are probes.")
   private double probeShare;
 
   @Option(
       names = "--target-ms",
+      paramLabel = "MS",
       defaultValue = "1000",
       description = "Removals served later than this after their update are counted too.")
   private long targetMs;
 
   @Option(
       names = "--hit-share",
+      paramLabel = "SHARE",
       defaultValue = "0.5",
       description =
           "Share of the background queries that repeat popular (cached) queries, in [0, 0.95].")
@@ -144,18 +156,21 @@ final class BenchFreshnessCommand extends CliCommand {
 
   @Option(
       names = "--popular",
+      paramLabel = "N",
       defaultValue = "200",
       description = "Distinct popular queries the repeats draw from (Zipf, exponent 1).")
   private int popular;
 
   @Option(
       names = "--delete-share",
+      paramLabel = "SHARE",
       defaultValue = "0.2",
       description = "Share of the catalogue deleted for the recall measurement.")
   private double deleteShare;
 
   @Option(
       names = "--recall-queries",
+      paramLabel = "N",
       defaultValue = "500",
       description = "Queries (seeded title prefixes) of the recall measurement.")
   private int recallQueries;

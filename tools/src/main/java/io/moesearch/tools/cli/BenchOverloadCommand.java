@@ -58,22 +58,29 @@ final class BenchOverloadCommand extends CliCommand {
 
   @Option(
       names = "--factors",
+      paramLabel = "F",
       split = ",",
       defaultValue = "1,2,4",
       description = "Offered miss rate as multiples of the miss capacity.")
   private List<Double> factors;
 
-  @Option(names = "--seconds", defaultValue = "30", description = "Duration of each load.")
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      defaultValue = "30",
+      description = "Duration of each load.")
   private int seconds;
 
   @Option(
       names = "--hit-share",
+      paramLabel = "SHARE",
       defaultValue = "0.5",
       description = "Share of the stream that repeats popular (cached) queries, in [0, 0.95].")
   private double hitShare;
 
   @Option(
       names = "--popular",
+      paramLabel = "N",
       defaultValue = "200",
       description = "Distinct popular queries the repeats draw from.")
   private int popular;
@@ -87,6 +94,7 @@ final class BenchOverloadCommand extends CliCommand {
 
   @Option(
       names = "--recall-sample",
+      paramLabel = "N",
       defaultValue = "300",
       description = "Degraded answers per load asked again undegraded for recall@10.")
   private int recallSample;

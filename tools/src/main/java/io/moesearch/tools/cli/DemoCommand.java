@@ -82,7 +82,7 @@ final class DemoCommand extends CliCommand {
       defaultValue = "90",
       description =
           "Warm the job up with other queries until the JIT compiler has settled, starting no"
-              + " warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
+              + " warm-up round after S seconds.")
   private int maxWarmUpSeconds;
 
   /**

@@ -22,14 +22,14 @@ final class JitWarmUpOptions {
       defaultValue = SETTLED_SHARE,
       description =
           "Warm up until a round's JIT compiler threads used at most this share of the cores, in"
-              + " (0, 1] (default: ${DEFAULT-VALUE}).")
+              + " (0, 1].")
   double settledShare;
 
   @Option(
       names = "--max-warmup-seconds",
       paramLabel = "S",
       defaultValue = "300",
-      description = "Start no warm-up round after S seconds (default: ${DEFAULT-VALUE}).")
+      description = "Start no warm-up round after S seconds.")
   int maxSeconds;
 
   /** Fails naming the flag when a value is out of range (call before any work starts). */

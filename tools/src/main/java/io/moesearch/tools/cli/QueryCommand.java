@@ -47,8 +47,9 @@ final class QueryCommand extends CliCommand {
 
   @Option(
       names = "--top-k",
+      paramLabel = "N",
       defaultValue = "10",
-      description = "Items to return (1..100, default ${DEFAULT-VALUE}).")
+      description = "Items to return (1..100).")
   int topK;
 
   @Option(names = "--brand", paramLabel = "BRAND", description = "Brand filter (repeatable).")
@@ -62,8 +63,9 @@ final class QueryCommand extends CliCommand {
 
   @Option(
       names = "--timeout-ms",
+      paramLabel = "MS",
       defaultValue = "30000",
-      description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
+      description = "How long to wait for the answer.")
   long timeoutMs;
 
   @Override
