@@ -94,6 +94,30 @@ class MoeSearchHelpTest {
     }
   }
 
+  /**
+   * Every option that takes a value names it (N, S, FILE: picocli's default label is the field's
+   * name, "--recall-sample=<recallSample>"), and none states its default twice (a description's
+   * "(default: 90)" above picocli's "Default: 90").
+   */
+  @Test
+  void everyOptionNamesItsValueAndStatesItsDefaultOnce() {
+    for (Object[] c : allCommands(MoeSearch.commandLine(), "", new ArrayList<>())) {
+      CommandLine cl = (CommandLine) c[1];
+      for (OptionSpec o : cl.getCommandSpec().options()) {
+        if (o.arity().max() > 0) {
+          assertThat(o.paramLabel()).as(c[0] + " " + o.longestName()).doesNotStartWith("<");
+        }
+        if (o.defaultValue() != null) {
+          assertThat(String.join(" ", o.description()))
+              .as(c[0] + " " + o.longestName())
+              .doesNotContainPattern("\\(default:? \\$\\{DEFAULT-VALUE\\}\\)")
+              .doesNotContain("(default " + o.defaultValue() + ")")
+              .doesNotContain("(default: " + o.defaultValue() + ")");
+        }
+      }
+    }
+  }
+
   @Test
   void theTopLevelListsEveryCommandByItsFullName() {
     String help = help("");
