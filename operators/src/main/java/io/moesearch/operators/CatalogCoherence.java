@@ -73,6 +73,16 @@ final class CatalogCoherence {
    */
   static final long UNDECIDED = Long.MIN_VALUE + 1;
 
+  /**
+   * Most kept upserts one check ranks against an answer's {@link io.moesearch.core.rank.EntryCut}
+   * (the ranking features of each, ~2 us): past that the answer counts as stale and is recomputed
+   * ({@code staleByRankingBudget}), never served on a partial check. A shop re-sending its whole
+   * catalogue can leave all {@value CacheLookup#UPSERTS_KEPT} kept upserts in a hot answer's
+   * candidate lists: ranked all, one check took ~8 ms ({@code CoherenceScanProbe}), past the hit
+   * path's budget; a realistic answer ranks some 40-130 of them.
+   */
+  static final int MAX_RANKED_PER_CHECK = 256;
+
   /** Where a cache operator's writable broadcast state is (its {@code Context}). */
   interface WritableStates {
     <K, V> BroadcastState<K, V> getBroadcastState(MapStateDescriptor<K, V> descriptor);
@@ -151,6 +161,7 @@ final class CatalogCoherence {
   final Counter keptBelowCut;
   final Counter lateChanges;
   final Counter staleWidenedFilter;
+  final Counter staleByRankingBudget;
   private long lastPrune;
 
   /**
@@ -210,6 +221,7 @@ final class CatalogCoherence {
     keptBelowCut = metrics.counter("keptNewProductBelowCut");
     lateChanges = metrics.counter("catalogChangesAfterRedating");
     staleWidenedFilter = metrics.counter("staleByWidenedFilter");
+    staleByRankingBudget = metrics.counter("staleByRankingBudget");
   }
 
   /** A one-line account of what the counters saw, or {@code null} when nothing was stale. */
@@ -222,8 +234,9 @@ final class CatalogCoherence {
             + " (%d of them fills): %d changed item, %d new product its dense branch would"
             + " return, %d its BM25 branch would find, %d the per-expert rule, %d a patched item"
             + " failing its filter, %d older than the changes kept, %d a filter a patch may"
-            + " have widened; %d re-dated, %d served with live prices; %d times a new product a"
-            + " candidate list would take could not reach the top k",
+            + " have widened, %d more new candidates than a check ranks; %d re-dated, %d served"
+            + " with live prices; %d times a new product a candidate list would take could not"
+            + " reach the top k",
         staleByCatalog.getCount(),
         fillsStale.getCount(),
         staleChangedItem.getCount(),
@@ -233,6 +246,7 @@ final class CatalogCoherence {
         stalePatchedItem.getCount(),
         staleBeyondHorizon.getCount(),
         staleWidenedFilter.getCount(),
+        staleByRankingBudget.getCount(),
         coherenceRechecked.getCount(),
         servedLivePrices.getCount(),
         keptBelowCut.getCount());
@@ -476,6 +490,7 @@ final class CatalogCoherence {
     // Upserts are scored with an index version's BM25 statistics; a result's version also names
     // the settings that ranked it (index version#fingerprint).
     String indexVersion = CacheFill.indexVersionOf(r.version());
+    int ranked = 0;
     for (Map.Entry<String, UpsertSignature> e : v.upserts().immutableEntries()) {
       UpsertSignature u = e.getValue();
       if (u.appliedAtMillis() < since) {
@@ -503,6 +518,11 @@ final class CatalogCoherence {
         }
         if (analysed == null) {
           analysed = HybridRanker.features().query(text);
+        }
+        if (++ranked > MAX_RANKED_PER_CHECK) {
+          // Too many to rank within a lookup's budget: stale, as if this one could reach.
+          staleByRankingBudget.inc();
+          return INCOHERENT;
         }
         if (!u.mayReach(
             e.getKey(), r.entryCut(), fusion, analysed, queryTerms, queryVector, dense, lexical)) {

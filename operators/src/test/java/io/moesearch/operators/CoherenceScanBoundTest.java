@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * check), and below it the check decides as before. Counted, not timed.
  */
 class CoherenceScanBoundTest {
-  private static final int BOUND = 256;
+  private static final int BOUND = CatalogCoherence.MAX_RANKED_PER_CHECK;
 
   private static long ranked(CatalogCoherence c) {
     return c.keptBelowCut.getCount() + c.staleNewDense.getCount() + c.staleNewLexical.getCount();
@@ -34,6 +34,7 @@ class CoherenceScanBoundTest {
     long asOf = coherence.coherentAsOf(r, "usb cable", flood.views(), () -> vector, first + 1_500);
     assertThat(ranked(coherence)).isLessThanOrEqualTo(BOUND);
     assertThat(asOf).isEqualTo(CatalogCoherence.INCOHERENT);
+    assertThat(coherence.staleByRankingBudget.getCount()).isEqualTo(1);
   }
 
   /** Fewer candidates than the bound, none reaching: ranked every one, and served as before. */
