@@ -78,8 +78,8 @@ final class CatalogCoherence {
    * (the ranking features of each, ~2 us): past that the answer counts as stale and is recomputed
    * ({@code staleByRankingBudget}), never served on a partial check. A shop re-sending its whole
    * catalogue can leave all {@value CacheLookup#UPSERTS_KEPT} kept upserts in a hot answer's
-   * candidate lists: ranked all, one check took ~8 ms ({@code CoherenceScanProbe}), past the hit
-   * path's budget; a realistic answer ranks some 40-130 of them.
+   * candidate lists: ranked all, one check took ~8 ms (measured 2026-12-06, 4,096 Icecat upserts),
+   * past the hit path's budget; a realistic answer ranks some 40-130 of them.
    */
   static final int MAX_RANKED_PER_CHECK = 256;
 
