@@ -107,7 +107,8 @@ public final class RankingFeatures {
           "quantity_conflict",
           "colour_conflict",
           "code_partial",
-          "number_missing");
+          "number_missing",
+          "words_uncovered");
 
   public static final int DENSE = 0;
   public static final int BM25 = 1;
@@ -127,6 +128,18 @@ public final class RankingFeatures {
   public static final int NUMBER_MISSING = 15;
 
   /**
+   * For a query of words only (no digit: no code, no number, no size), the share of its terms the
+   * candidate's title lacks ({@code 1 - title_coverage}), scaled by the query's length signal
+   * ({@code min(1, tokens / 8)}); 0 for any other query. Without a code the fusion leans on the
+   * dense cosine, which ranked a sibling missing the word that tells the two apart ("Epson Black
+   * Ribbon Cartridge" for "Epson Black Fabric Ribbon Cartridge") above the product named. Scaled by
+   * length, because a broad query of one or two words ("laptop bag", Chorus) is words only too, and
+   * there a missing word is no evidence (unscaled, a weight of -0.02 cost Chorus 0.021 nDCG@10).
+   * Weight kept at or below 0.
+   */
+  public static final int WORDS_UNCOVERED = 16;
+
+  /**
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
    * model code never trusts the dense cosine more than the same query without one ({@code
    * dense_x_code}), and a near-identical code is never a reason to rank a product higher ({@code
@@ -137,7 +150,13 @@ public final class RankingFeatures {
    * no model field, where only these signals separate DXOC67C3 from DXOC47C3, would pay for it.
    */
   public static final Set<Integer> NON_POSITIVE =
-      Set.of(DENSE_X_CODE, CODE_NEAR, QUANTITY_CONFLICT, COLOUR_CONFLICT, NUMBER_MISSING);
+      Set.of(
+          DENSE_X_CODE,
+          CODE_NEAR,
+          QUANTITY_CONFLICT,
+          COLOUR_CONFLICT,
+          NUMBER_MISSING,
+          WORDS_UNCOVERED);
 
   /**
    * Whether fusion weights keep the contracts a fit must keep ({@link CoordinateAscent}): every
@@ -341,6 +360,9 @@ public final class RankingFeatures {
     /** Whether the query names a trade item number ({@link #namesTradeItem}). */
     final boolean tradeItem;
 
+    /** No digit in the query: words only ({@link #WORDS_UNCOVERED}). */
+    final boolean wordsOnly;
+
     /** The query's text, for what only some callers read ({@link #deviceFit()}). */
     private final String text;
 
@@ -351,6 +373,7 @@ public final class RankingFeatures {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
+      this.wordsOnly = text.chars().noneMatch(Character::isDigit);
       this.text = text;
       List<String> raw = new ArrayList<>();
       for (String t : NON_ALNUM.split(Texts.lowerCase(text))) {
@@ -550,6 +573,7 @@ public final class RankingFeatures {
     f[BM25] = bm25Normalized;
     Named n = Named.of(p);
     f[TITLE_COVERAGE] = coverage(q.terms, n.title());
+    f[WORDS_UNCOVERED] = q.wordsOnly ? (1 - f[TITLE_COVERAGE]) * q.length() : 0;
     f[BRAND_MATCH] = brandMatch(q, n.brand()) ? 1 : 0;
     f[DENSE_RR] = denseRank < 0 ? 0 : 1.0 / (RRF_K + denseRank + 1);
     f[BM25_RR] = bm25Rank < 0 ? 0 : 1.0 / (RRF_K + bm25Rank + 1);
