@@ -2,6 +2,7 @@ package io.moesearch.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moesearch.core.testing.CountingChars;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -50,41 +51,11 @@ class ProductContainsTest {
   void readsTheHostileShapeInLinearlyManyCharacters() {
     String title = "a".repeat(16_384);
     String brand = "a".repeat(8_190) + "ba";
-    Counting t = new Counting(title);
-    Counting b = new Counting(brand);
+    CountingChars t = new CountingChars(title);
+    CountingChars b = new CountingChars(brand);
     assertThat(Product.contains(t, b)).isFalse();
     // Knuth-Morris-Pratt: at most 4 reads per text character and 6 per part character.
-    assertThat(t.reads + b.reads).isLessThanOrEqualTo(4L * title.length() + 6L * brand.length());
-  }
-
-  /** Counts the characters read. */
-  private static final class Counting implements CharSequence {
-    private final String s;
-    long reads;
-
-    Counting(String s) {
-      this.s = s;
-    }
-
-    @Override
-    public int length() {
-      return s.length();
-    }
-
-    @Override
-    public char charAt(int index) {
-      reads++;
-      return s.charAt(index);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String toString() {
-      return s;
-    }
+    assertThat(t.reads() + b.reads())
+        .isLessThanOrEqualTo(4L * title.length() + 6L * brand.length());
   }
 }

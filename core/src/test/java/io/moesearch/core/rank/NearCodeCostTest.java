@@ -2,6 +2,7 @@ package io.moesearch.core.rank;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.moesearch.core.testing.CountingChars;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -19,36 +20,6 @@ import org.junit.jupiter.api.Test;
  * characters read, not timed.
  */
 class NearCodeCostTest {
-  /** A CharSequence that counts the characters read from it. */
-  private static final class Counting implements CharSequence {
-    private final String s;
-    long reads;
-
-    Counting(String s) {
-      this.s = s;
-    }
-
-    @Override
-    public int length() {
-      return s.length();
-    }
-
-    @Override
-    public char charAt(int index) {
-      reads++;
-      return s.charAt(index);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String toString() {
-      return s;
-    }
-  }
 
   private static String code(Random rnd, int len) {
     StringBuilder b = new StringBuilder();
@@ -67,10 +38,10 @@ class NearCodeCostTest {
   void decidingWhetherTwoLongCodesAreNearReadsABandOfTheirTableNotAllOfIt() {
     Random rnd = new Random(7);
     for (int trial = 0; trial < 20; trial++) {
-      Counting a = new Counting(code(rnd, 30));
-      Counting b = new Counting(code(rnd, 30));
+      CountingChars a = new CountingChars(code(rnd, 30));
+      CountingChars b = new CountingChars(code(rnd, 30));
       RankingFeatures.withinEdits(a, b, 2);
-      assertThat(a.reads + b.reads).as("%s / %s", a, b).isLessThanOrEqualTo(bound(30, 2));
+      assertThat(a.reads() + b.reads()).as("%s / %s", a, b).isLessThanOrEqualTo(bound(30, 2));
     }
   }
 
@@ -78,14 +49,14 @@ class NearCodeCostTest {
   void aPairThatAgreesButForItsEndReadsABandToo() {
     // Equal but for three substitutions at the end: no early way out, every row of the band runs.
     String prefix = "a1b2c3d4e5f6g7h8i9j0k1l2m3n";
-    Counting a = new Counting(prefix + "xyz");
-    Counting b = new Counting(prefix + "uvw");
+    CountingChars a = new CountingChars(prefix + "xyz");
+    CountingChars b = new CountingChars(prefix + "uvw");
     assertThat(RankingFeatures.withinEdits(a, b, 2)).isFalse();
-    assertThat(a.reads + b.reads).isLessThanOrEqualTo(bound(30, 2));
-    Counting c = new Counting(prefix + "xyz");
-    Counting d = new Counting(prefix + "xzz");
+    assertThat(a.reads() + b.reads()).isLessThanOrEqualTo(bound(30, 2));
+    CountingChars c = new CountingChars(prefix + "xyz");
+    CountingChars d = new CountingChars(prefix + "xzz");
     assertThat(RankingFeatures.withinEdits(c, d, 2)).isTrue();
-    assertThat(c.reads + d.reads).isLessThanOrEqualTo(bound(30, 2));
+    assertThat(c.reads() + d.reads()).isLessThanOrEqualTo(bound(30, 2));
   }
 
   @Test
