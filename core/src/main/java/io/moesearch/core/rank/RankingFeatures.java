@@ -83,7 +83,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       Protection Box 6", "HP Photosmart 7660", "matte 914") that neither the product's title nor
  *       its model field holds as a number ({@link #holdsNumber}). A product line and a number name
  *       one product of the line; the dense cosine reads "Protection Box 1" and "Protection Box 6"
- *       alike, and BM25 rewards the number only as one term among the line's words.
+ *       alike, and BM25 rewards the number only as one term among the line's words;
+ *   <li>{@code words_uncovered}: on a query without a digit, the share of its terms the title
+ *       lacks, times the length signal ({@link #WORDS_UNCOVERED}): without a code the cosine
+ *       prefers a sibling that lacks the word telling the two apart.
  * </ol>
  *
  * The code and length signals come from the query text ({@link #of}); agreement and gap need both
