@@ -413,10 +413,7 @@ public final class IndexBuilder {
           FileLock lock = ch.lock()) {
         if (expected != null) {
           Path latest = root.resolve(ArtifactLayout.LATEST);
-          Path names =
-              Files.isRegularFile(latest)
-                  ? root.resolve(Files.readString(latest).trim()).toAbsolutePath().normalize()
-                  : null;
+          Path names = latestVersion(root);
           // No LATEST yet (a root holding one version's own files): nothing was made over it.
           if (names != null && !expected.toAbsolutePath().normalize().equals(names)) {
             Files2.deleteRecursively(root.resolve(version));
@@ -435,6 +432,17 @@ public final class IndexBuilder {
         moveLatest(root, version);
       }
     }
+  }
+
+  /**
+   * The version directory {@code root/LATEST} names, absolute and normalised; {@code null} when the
+   * root has no {@code LATEST}.
+   */
+  static Path latestVersion(Path root) throws IOException {
+    Path latest = root.resolve(ArtifactLayout.LATEST);
+    return Files.isRegularFile(latest)
+        ? root.resolve(Files.readString(latest).trim()).toAbsolutePath().normalize()
+        : null;
   }
 
   private static void moveLatest(Path root, String version) throws IOException {

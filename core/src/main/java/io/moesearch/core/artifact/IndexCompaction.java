@@ -3,6 +3,7 @@ package io.moesearch.core.artifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
+import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.gate.ExpertPlacement;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.index.VectorEncoding;
@@ -208,9 +209,7 @@ public final class IndexCompaction {
   /** Whether {@code dir}'s parent has a {@code LATEST} that names {@code dir}. */
   private static boolean namedByLatest(Path dir) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
-    Path latest = abs.resolveSibling(ArtifactLayout.LATEST);
-    return Files.isRegularFile(latest)
-        && abs.equals(abs.resolveSibling(Files.readString(latest).trim()).normalize());
+    return abs.equals(IndexBuilder.latestVersion(abs.getParent()));
   }
 
   /**
@@ -268,13 +267,7 @@ public final class IndexCompaction {
       throws IOException {
     Prepared p = prepare(base, baseProducts, fold, embedder, root, embedBatchSize);
     try {
-      Catalog folded = IndexBuilder.readCatalog(p.dir());
-      List<Manifest.ExpertInfo> experts = new ArrayList<>();
-      for (int e = 0; e < p.members().length; e++) {
-        experts.add(
-            IndexBuilder.writeExpert(
-                p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
-      }
+      List<Manifest.ExpertInfo> experts = writeExpertsLocally(p);
       Manifest.Compaction c =
           new Manifest.Compaction(
               base.version(),
@@ -292,6 +285,34 @@ public final class IndexCompaction {
       throw e;
     }
     return IndexArtifact.load(p.dir(), 0);
+  }
+
+  /**
+   * Writes every expert index of a prepared version in this JVM, one after the other ({@code index
+   * compact} writes them as a Flink job).
+   */
+  public static List<Manifest.ExpertInfo> writeExpertsLocally(Prepared p) throws IOException {
+    Catalog folded = IndexBuilder.readCatalog(p.dir());
+    List<Manifest.ExpertInfo> experts = new ArrayList<>();
+    for (int e = 0; e < p.members().length; e++) {
+      experts.add(
+          IndexBuilder.writeExpert(p.dir(), e, p.members()[e], folded, p.vectors(), p.settings()));
+    }
+    return experts;
+  }
+
+  /**
+   * The fold of catalogue updates over {@code base}: its catalogue ({@link #baseCatalogue}), what
+   * it folded and assigned with its gate, settings and layout, as {@code index compact} folds.
+   */
+  public static CatalogFold foldOver(IndexArtifact base, List<Product> baseProducts) {
+    Manifest.GateInfo g = base.manifest().gate();
+    return new CatalogFold(
+        baseProducts,
+        base.folded(),
+        base.foldedParts(),
+        new ExpertAssigner(base.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
+        base.placement());
   }
 
   /** The lineage of a version compacted from {@code base}: the base's, then the base. */

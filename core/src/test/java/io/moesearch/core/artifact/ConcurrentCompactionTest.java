@@ -7,12 +7,10 @@ import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
-import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.core.testing.SmallIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,16 +43,6 @@ class ConcurrentCompactionTest {
     model.close();
   }
 
-  private static CatalogFold fold(IndexArtifact b, List<Product> products) {
-    Manifest.GateInfo g = b.manifest().gate();
-    return new CatalogFold(
-        products,
-        b.folded(),
-        b.foldedParts(),
-        new ExpertAssigner(b.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
-        b.placement());
-  }
-
   @Test
   void aSlowCompactionFinishingLastDoesNotMoveLatestBackOverANewerOne() throws Exception {
     List<Product> products = IndexCompaction.baseCatalogue(base);
@@ -62,7 +50,7 @@ class ConcurrentCompactionTest {
     String alsoGone = products.get(1).id();
 
     // Run 1 starts: reads the topic up to offset 1 (one delete) and writes its shared files.
-    CatalogFold f1 = fold(base, products);
+    CatalogFold f1 = IndexCompaction.foldOver(base, products);
     f1.delete(gone, 10);
     IndexCompaction.Prepared slow;
     try (Embedder e = model.newEmbedder()) {
@@ -70,7 +58,7 @@ class ConcurrentCompactionTest {
     }
 
     // Run 2 starts later from the same LATEST, reads further (a second delete) and finishes first.
-    CatalogFold f2 = fold(base, products);
+    CatalogFold f2 = IndexCompaction.foldOver(base, products);
     f2.delete(gone, 10);
     f2.delete(alsoGone, 11);
     IndexArtifact fast;
@@ -80,13 +68,7 @@ class ConcurrentCompactionTest {
     assertThat(IndexArtifact.load(root, 0).version()).isEqualTo(fast.version());
 
     // Run 1 now writes its expert indexes and finishes.
-    Catalog folded = IndexBuilder.readCatalog(slow.dir());
-    List<Manifest.ExpertInfo> experts = new ArrayList<>();
-    for (int e = 0; e < slow.members().length; e++) {
-      experts.add(
-          IndexBuilder.writeExpert(
-              slow.dir(), e, slow.members()[e], folded, slow.vectors(), slow.settings()));
-    }
+    List<Manifest.ExpertInfo> experts = IndexCompaction.writeExpertsLocally(slow);
     Manifest.Compaction c =
         new Manifest.Compaction(
             base.version(), IndexCompaction.lineage(base), "t", Map.of(0, 1L), 1, 1, 1, 0, null);
@@ -120,7 +102,7 @@ class ConcurrentCompactionTest {
   void aFailedCompactionLeavesNoPartialVersionDirectory() throws Exception {
     List<Product> products = IndexCompaction.baseCatalogue(base);
     Product p = products.get(2);
-    CatalogFold f = fold(base, products);
+    CatalogFold f = IndexCompaction.foldOver(base, products);
     f.upsert(
         new Product(
             p.id(),

@@ -12,7 +12,6 @@ import io.moesearch.core.artifact.Manifest;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.embed.Embedder;
 import io.moesearch.core.embed.EmbeddingModel;
-import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogChanges;
 import io.moesearch.core.live.CatalogFold;
 import io.moesearch.jobs.config.IndexOptions;
@@ -123,14 +122,7 @@ public final class IndexCompactJob {
     long t1 = System.nanoTime();
 
     List<Product> baseProducts = IndexCompaction.baseCatalogue(base);
-    Manifest.GateInfo g = base.manifest().gate();
-    CatalogFold fold =
-        new CatalogFold(
-            baseProducts,
-            base.folded(),
-            base.foldedParts(),
-            new ExpertAssigner(base.gate(), g.temperature(), g.replicationRatio(), g.maxCopies()),
-            base.placement());
+    CatalogFold fold = IndexCompaction.foldOver(base, baseProducts);
     CatalogUpdateCodec codec = CatalogUpdateCodec.withDefaults();
     int rejected = 0;
     for (RawMessage r : records) {
