@@ -240,7 +240,8 @@ public final class CacheHits
     }
     if (fill.kind() != CacheFill.Kind.RESULT
         || !fill.version().equals(served.version())
-        || !served.productsExist(fill)) {
+        || !served.productsExist(
+            fill, id -> ServedIndex.upsertedLive(ctx.getBroadcastState(CacheLookup.UPSERTS), id))) {
       return false;
     }
     CachedResult r =

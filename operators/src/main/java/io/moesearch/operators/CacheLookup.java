@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -797,7 +798,7 @@ public final class CacheLookup
     if (fill.kind() == CacheFill.Kind.RELEASE) {
       if (fill.degraded() != null
           && fill.version().equals(served.version())
-          && served.productsExist(fill)) {
+          && served.productsExist(fill, upsertedLive(ctx))) {
         share(fill, ctx, out);
       } else {
         release(fill, true, ctx, out);
@@ -809,8 +810,9 @@ public final class CacheLookup
       release(fill, false, ctx, out);
       return;
     }
-    if (!served.productsExist(fill)) {
-      // Signed but naming products the served version does not have: never serve it.
+    if (!served.productsExist(fill, upsertedLive(ctx))) {
+      // Signed but naming products neither the served version nor the live catalogue has: never
+      // serve it.
       fillsRejected.inc();
       release(fill, false, ctx, out);
       return;
@@ -842,6 +844,12 @@ public final class CacheLookup
       // The timer stays: it may serve another variant, and finds nothing to do for this one.
       answerWaiters(variant, r, SearchResult.NOT_DEGRADED, ctx, out);
     }
+  }
+
+  /** Whether a product id was upserted live, as this subtask's catalogue changes hold it. */
+  private static Predicate<String> upsertedLive(ReadOnlyContext ctx) {
+    var upserts = ctx.getBroadcastState(UPSERTS);
+    return id -> ServedIndex.upsertedLive(upserts, id);
   }
 
   @Override

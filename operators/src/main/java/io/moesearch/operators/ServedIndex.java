@@ -3,9 +3,12 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.CacheFill;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.ServingVersions;
+import io.moesearch.core.live.UpsertSignature;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 
 /**
  * The index version a cache operator serves and the product ids in it: the one the router opens at
@@ -153,17 +156,34 @@ final class ServedIndex implements AutoCloseable {
     return resultVersion;
   }
 
-  /** True when every product of a result fill is in the served version (unchecked without one). */
-  boolean productsExist(CacheFill fill) {
+  /**
+   * True when every product of a result fill is in the served version or upserted live (unchecked
+   * without a version's ids): a product the live catalogue added is in no version's ids until a
+   * compaction folds it, and an answer holding it is checked against the catalogue changes like any
+   * other.
+   *
+   * @param upsertedLive whether the cache's catalogue changes hold a live upsert of a product id
+   *     ({@link CacheLookup#UPSERTS})
+   */
+  boolean productsExist(CacheFill fill, Predicate<String> upsertedLive) {
     if (products == null) {
       return true;
     }
     for (var item : fill.items()) {
-      if (!products.contains(item.productId())) {
+      if (!products.contains(item.productId()) && !upsertedLive.test(item.productId())) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether {@code upserts} (a cache operator's {@link CacheLookup#UPSERTS}) holds {@code id}. */
+  static boolean upsertedLive(ReadOnlyBroadcastState<String, UpsertSignature> upserts, String id) {
+    try {
+      return upserts.contains(id);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
