@@ -30,9 +30,11 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
  * with Lucene's own components:
  *
  * <ol>
- *   <li>units: a number glued to a unit is split from it ({@link PatternReplaceCharFilter}), so
- *       {@code 16gb}, {@code 16 GB} and {@code 16GB} all give {@code 16 gb}, {@code 3m} gives
- *       {@code 3 m}. Only a number that starts a word is split ({@code AB12M} stays whole);
+ *   <li>units: a unit spelled out after a number is written as its symbol ({@link SpelledUnits}:
+ *       {@code 8 gig}, {@code 512meg}, {@code 3 metre}); a number glued to a unit is split from it
+ *       ({@link PatternReplaceCharFilter}), so {@code 16gb}, {@code 16 GB}, {@code 16GB} and {@code
+ *       16 gigabytes} all give {@code 16 gb}, {@code 3m} gives {@code 3 m}. Only a number that
+ *       starts a word is split ({@code AB12M} stays whole);
  *   <li>tokens: split at white space and at list separators ({@code / , ; | ( ) + ...}); a hyphen,
  *       dot or underscore stays inside a token for the next step; a token is cut to its first
  *       {@value #MAX_TOKEN_CHARS} characters (as {@link StandardAnalyzer} cuts), so that no text,
@@ -100,7 +102,8 @@ public final class Analyzers {
 
     @Override
     protected Reader initReader(String fieldName, Reader reader) {
-      return new PatternReplaceCharFilter(NUMBER_UNIT, "$1 $2", reader);
+      return new PatternReplaceCharFilter(
+          NUMBER_UNIT, "$1 $2", new SpelledUnits.CharFilter(reader));
     }
 
     @Override

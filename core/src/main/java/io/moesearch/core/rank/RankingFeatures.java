@@ -3,6 +3,7 @@ package io.moesearch.core.rank;
 import io.moesearch.core.catalog.Gtin;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.GtinNormalizationFilter;
+import io.moesearch.core.index.SpelledUnits;
 import io.moesearch.core.retrieval.Bm25Queries;
 import io.moesearch.core.util.Texts;
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
@@ -30,10 +32,11 @@ import org.apache.lucene.analysis.Analyzer;
  *       switched off for the query);
  *   <li>{@code bm25}: BM25 score divided by the query's best BM25 score (0 if no term matches);
  *   <li>{@code title_coverage}: share of the query's analysed terms found in the title;
- *   <li>{@code brand_match}: 1 if the product's brand occurs in the query, unless a few offers
- *       carry the query's code and none of them is of a brand the query names ({@link
- *       #normaliseCodeShare}: "KYOCERA Q8029A" names HP's photo paper Q8029A, and Kyocera's toner
- *       kits earn nothing by the brand written beside its code);
+ *   <li>{@code brand_match}: 1 if the query names the product's brand ({@link BrandNames}: as
+ *       written, without its web domain or legal form, misspelled or abbreviated by initials where
+ *       the query starts), unless a few offers carry the query's code and none of them is of a
+ *       brand the query names ({@link #normaliseCodeShare}: "KYOCERA Q8029A" names HP's photo paper
+ *       Q8029A, and Kyocera's toner kits earn nothing by the brand written beside its code);
  *   <li>{@code code_exact}: 1 if a model code of the query is a code the product carries, in its
  *       model field or its title, compared after normalising case and separators ({@link #codes}):
  *       "dxoc-67c3", "DXOC 67C3" and "dxoc67c3" all name DXOC67C3, also an offer titled "hoover
@@ -366,13 +369,18 @@ public final class RankingFeatures {
     /** No digit in the query: words only ({@link #WORDS_UNCOVERED}). */
     final boolean wordsOnly;
 
+    /** Whether the query names a brand ({@link BrandNames}), by brand: candidates share brands. */
+    final Map<String, Boolean> brandsNamed = new ConcurrentHashMap<>();
+
     /** The query's text, for what only some callers read ({@link #deviceFit()}). */
     private final String text;
 
     /** {@link #deviceFit()} once read: null until then, empty when the query has none. */
     private volatile Optional<DeviceFit> deviceFit;
 
-    QueryTerms(String text) {
+    QueryTerms(String written) {
+      // "512meg" names a quantity, no code: units spelled out read as their symbols throughout.
+      String text = SpelledUnits.normalize(written);
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
@@ -927,6 +935,9 @@ public final class RankingFeatures {
               + "(tb|gb|mb|kb|ghz|mhz|mah|wh|kw|w|v|mm|cm|m|ft|inch|in|\"|''|kg|g|lbs?|ml|l"
               + "|mp|pcs|pc\\(s\\)|pc|pack|pk)(?![\\p{L}\\p{N}])");
 
+  /** Longest number read as a quantity's value, in characters. */
+  static final int MAX_QUANTITY_CHARS = 16;
+
   /**
    * The quantities a text names, by unit: value in plain decimal form ("0,50" → "0.5", "16.0" →
    * "16"), units in one spelling ({@code inch} and {@code "} → {@code in}, {@code pcs}, {@code
@@ -934,13 +945,10 @@ public final class RankingFeatures {
    * written (no conversion here: "0.5 GB" and "512 MB" are two entries; {@link #quantityConflict}
    * converts lengths, weights and volumes). "in" counts only glued to its number ("55in"); a spaced
    * "5 in 1" is no quantity. A number of more than {@value #MAX_QUANTITY_CHARS} characters is none
-   * either.
+   * either. Units spelled out are read as their symbols ({@link SpelledUnits}: "3 metre" is 3 m).
    */
-  /** Longest number read as a quantity's value, in characters. */
-  static final int MAX_QUANTITY_CHARS = 16;
-
   public static Map<String, Set<String>> quantities(String text) {
-    String lower = Texts.lowerCase(text);
+    String lower = Texts.lowerCase(SpelledUnits.normalize(text));
     Matcher m = QUANTITY.matcher(lower);
     Map<String, Set<String>> out = new HashMap<>();
     while (m.find()) {
@@ -1856,9 +1864,8 @@ public final class RankingFeatures {
   }
 
   private static boolean brandMatch(QueryTerms q, String brand) {
-    String b = alnum(brand);
-    return b.length() >= 2 && q.spaced.contains(" " + Texts.lowerCase(brand).trim() + " ")
-        || (b.length() >= 4 && q.normalized.contains(b));
+    return q.brandsNamed.computeIfAbsent(
+        brand, b -> BrandNames.named(q.rawTokens, q.spaced, q.normalized, BrandNames.forms(b)));
   }
 
   static String alnum(String s) {
