@@ -730,6 +730,86 @@ class LiveCatalogTest extends SmallIndexTestBase {
     assertThat(ids(searchIn(next.dir(), "zzyq solar lantern", home, null))).doesNotContain("new-3");
   }
 
+  /** {@code routing update} of {@code parent}: its gate kept, its files shared; moves LATEST. */
+  private static IndexArtifact routingUpdate(IndexArtifact parent) {
+    return IndexArtifact.load(
+        GateVersionWriter.write(
+                parent.dir(),
+                parent.gate(),
+                new Manifest.GateUpdate(parent.version(), "test", Map.of()))
+            .dir(),
+        0);
+  }
+
+  /**
+   * {@code index compact} of {@code base} into its own root, deleting {@code gone} at {@code ts}.
+   */
+  private static IndexArtifact compactDeleting(IndexArtifact base, Product gone, long ts)
+      throws Exception {
+    List<Product> products = IndexCompaction.baseCatalogue(base);
+    CatalogFold fold = IndexCompaction.foldOver(base, products);
+    fold.delete(gone.id(), ts);
+    return IndexCompaction.compactLocally(
+        base, products, fold, embedder, base.dir().getParent(), 16, "t", Map.of(0, 2L), 1);
+  }
+
+  /**
+   * Review: a {@code routing update} of a compacted version (the docs' compact-then-update) is of
+   * the compacted version's line. A slot swapped to the update serves a request still routed with
+   * the compacted version with the update (they share every index file); it swapped back to the
+   * compacted version, and to the update again at its next request, each swap re-reading the slot's
+   * whole delta, because the update's lineage (its parent's, copied) left out its parent.
+   */
+  @Test
+  void aSlotSwappedToARoutingUpdateServesTheCompactedVersionItWasMadeFrom() throws Exception {
+    Product sold = catalog.products().get(20);
+    CatalogFold fold = fold();
+    fold.patch(sold.id(), null, false, 5);
+    IndexArtifact compacted = compact(fold, 1);
+    IndexArtifact updated = routingUpdate(compacted);
+    int home = expertsOf(sold.searchableText())[0];
+
+    assertThat(searchIn(compacted.dir(), sold.title(), home, null).indexVersion())
+        .isEqualTo(compacted.version());
+    assertThat(searchIn(updated.dir(), sold.title(), home, null).indexVersion())
+        .isEqualTo(updated.version());
+    assertThat(searchIn(compacted.dir(), sold.title(), home, null).indexVersion())
+        .as("a request of the version the routing update was made from: no swap back")
+        .isEqualTo(updated.version());
+  }
+
+  /**
+   * Review: a compaction of a {@code routing update} of a compacted version (compact, update,
+   * compact) is of the first compacted version's line too. A slot swapped to it dropped the delete
+   * it folded; a request still routed with the first compacted version (which never folded it) is
+   * served by the newest, and the deleted product stays deleted. The slot swapped back to the first
+   * one and served the product again: the lineage skipped the version the update was made from.
+   */
+  @Test
+  void aDeleteFoldedAfterARoutingUpdateStaysDeletedForARequestOfTheVersionBeforeIt()
+      throws Exception {
+    Product gone = catalog.products().get(21);
+    Product sold = catalog.products().get(22);
+    int home = expertsOf(gone.searchableText())[0];
+    assertThat(ids(searchIn(dir, gone.title(), home, null))).contains(gone.id());
+    send(delete(gone.id(), 6));
+    CatalogFold fold = fold();
+    fold.patch(sold.id(), null, false, 5);
+    IndexArtifact compacted = compact(fold, 1);
+    IndexArtifact updated = routingUpdate(compacted);
+    IndexArtifact next = compactDeleting(updated, gone, 6);
+
+    assertThat(ids(searchIn(compacted.dir(), gone.title(), home, null)))
+        .as("the live delete")
+        .doesNotContain(gone.id());
+    assertThat(ids(searchIn(next.dir(), gone.title(), home, null)))
+        .as("folded: the slot drops its delete entry")
+        .doesNotContain(gone.id());
+    PartialResult old = searchIn(compacted.dir(), gone.title(), home, null);
+    assertThat(ids(old)).as("deleted since").doesNotContain(gone.id());
+    assertThat(old.indexVersion()).isEqualTo(next.version());
+  }
+
   /**
    * {@code index compact} reads the topic to its current end, so it can fold updates the job has
    * not yet brought to a slot (its embedding stage lags). After the slot swapped to the compacted

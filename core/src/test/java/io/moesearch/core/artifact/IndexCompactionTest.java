@@ -144,6 +144,43 @@ class IndexCompactionTest {
   }
 
   /**
+   * A {@code routing update} of a compacted version shares its catalogue and every index file: it
+   * is of that version's line, so its lineage names it (before, it was its parent's lineage,
+   * copied), and so does the lineage of a compaction made from the update. The rest of the
+   * compaction record is the parent's: the next compaction starts at its end offsets.
+   */
+  @Test
+  void aRoutingUpdateOfACompactedVersionNamesItInItsLineage() throws Exception {
+    Path line = root.resolve("gate-line");
+    Files.createDirectories(line);
+    List<Product> products = IndexCompaction.baseCatalogue(base);
+    CatalogFold f = fold(base, products);
+    f.patch(products.get(3).id(), 2.5, null, 10);
+    try (Embedder e = model.newEmbedder()) {
+      IndexArtifact compacted =
+          IndexCompaction.compactLocally(base, products, f, e, line, 16, "t", Map.of(0, 9L), 9);
+      IndexArtifact updated =
+          IndexArtifact.load(
+              GateVersionWriter.write(
+                      compacted.dir(),
+                      compacted.gate(),
+                      new Manifest.GateUpdate(compacted.version(), "test", Map.of()))
+                  .dir(),
+              0);
+      assertThat(updated.manifest().compaction().lineage())
+          .containsExactly(base.version(), compacted.version());
+      assertThat(updated.manifest().compaction().endOffsets()).containsExactly(Map.entry(0, 9L));
+      List<Product> again = IndexCompaction.baseCatalogue(updated);
+      CatalogFold f2 = IndexCompaction.foldOver(updated, again);
+      f2.patch(products.get(4).id(), 3.5, null, 11);
+      IndexArtifact next =
+          IndexCompaction.compactLocally(updated, again, f2, e, line, 16, "t", Map.of(0, 10L), 1);
+      assertThat(next.manifest().compaction().lineage())
+          .containsExactly(base.version(), compacted.version(), updated.version());
+    }
+  }
+
+  /**
    * A built version's catalogue is the copy it holds, not {@code catalog.path} read again: the file
    * may have been re-exported since the build (same ids, a title re-worded), and taking its text as
    * the base's counted the product as unchanged, so its vector, embedded from the old text, was
