@@ -811,6 +811,41 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * Review: a compaction of a {@code routing update} of a built version names only the update in
+   * its lineage (the built version has no compaction record to carry one), but it was made from the
+   * built version too. A slot swapped to the compaction dropped the delete it folded; a request
+   * still routed with the built version is served by the compaction, and the deleted product stays
+   * deleted. It was served by the built version, showing the product again.
+   */
+  @Test
+  void aDeleteFoldedAfterARoutingUpdateOfTheBuiltVersionStaysDeletedForItsRequests()
+      throws Exception {
+    Product gone = catalog.products().get(23);
+    int home = expertsOf(gone.searchableText())[0];
+    assertThat(ids(searchIn(dir, gone.title(), home, null))).contains(gone.id());
+    send(delete(gone.id(), 6));
+    Path line = root.resolve("updated-" + System.nanoTime());
+    Files.createDirectories(line);
+    IndexArtifact updated =
+        IndexArtifact.load(
+            GateVersionWriter.write(
+                    dir,
+                    artifact.gate(),
+                    new Manifest.GateUpdate(artifact.version(), "test", Map.of()),
+                    line)
+                .dir(),
+            0);
+    IndexArtifact next = compactDeleting(updated, gone, 6);
+
+    assertThat(ids(searchIn(next.dir(), gone.title(), home, null)))
+        .as("folded: the slot drops its delete entry")
+        .doesNotContain(gone.id());
+    PartialResult old = searchIn(dir, gone.title(), home, null);
+    assertThat(ids(old)).as("deleted since").doesNotContain(gone.id());
+    assertThat(old.indexVersion()).isEqualTo(next.version());
+  }
+
+  /**
    * {@code index compact} reads the topic to its current end, so it can fold updates the job has
    * not yet brought to a slot (its embedding stage lags). After the slot swapped to the compacted
    * version, an update older than what the version folded for its product is ignored: the lagging
