@@ -198,7 +198,10 @@ public final class ExpertRetrieval
     }
   }
 
-  /** A slot's compacted version and its lineage (the versions it serves requests of). */
+  /**
+   * A slot's compacted version and the versions it was made from ({@link
+   * ServingVersions#ancestors}: through compactions and routing updates), whose requests it serves.
+   */
   private record FoldedInto(String dir, Set<String> lineage) {
     static final FoldedInto NONE = new FoldedInto(null, Set.of());
   }
@@ -431,8 +434,12 @@ public final class ExpertRetrieval
       }
       deltaFolded.inc(dropped.size());
       foldedInto.update(v.dir);
-      foldedSlots.put(slot, foldedRecord(v.dir, ServingVersions.ancestors(v.artifact)));
-      FoldedInto now = new FoldedInto(v.dir, Set.copyOf(c.lineage()));
+      // Its ancestors, not only its compaction lineage: a routing update of an older version of
+      // the line (which shares its files) is older too, also where written before its lineage
+      // named its parent.
+      Set<String> from = ServingVersions.ancestors(v.artifact);
+      foldedSlots.put(slot, foldedRecord(v.dir, from));
+      FoldedInto now = new FoldedInto(v.dir, from);
       foldedBySlot.put(slot, now);
       if (ExpertRequest.isLexical(slot)) {
         lexicalFolded = now;
@@ -472,26 +479,28 @@ public final class ExpertRetrieval
   }
 
   /**
-   * The compacted version the current slot's delta was pruned for and that version's lineage
-   * ({@link FoldedInto#NONE}: none): read from keyed state (and the version's manifest) on the
+   * The compacted version the current slot's delta was pruned for and the versions it was made from
+   * ({@link FoldedInto#NONE}: none): read from keyed state (and the versions' manifests) on the
    * slot's first request in this subtask, then kept, so a request costs no state read.
    */
   private FoldedInto foldedInto(int slot) throws Exception {
     FoldedInto f = foldedBySlot.get(slot);
     if (f == null) {
       String dir = foldedInto.value();
-      f = dir == null ? FoldedInto.NONE : new FoldedInto(dir, lineageOf(dir));
-      foldedBySlot.put(slot, f);
-      if (dir != null) {
-        // new here only after a restore from an older build
+      if (dir == null) {
+        f = FoldedInto.NONE;
+      } else {
         Set<String> from;
         try {
           from = ServingVersions.ancestors(Path.of(dir), IndexArtifact.readManifest(Path.of(dir)));
         } catch (ArtifactException | InvalidPathException gone) {
-          from = Set.of();
+          from = Set.of(); // removed: no request is redirected to it
         }
+        f = new FoldedInto(dir, from);
+        // new here only after a restore from an older build
         foldedSlots.put(slot, foldedRecord(dir, from));
       }
+      foldedBySlot.put(slot, f);
     }
     return f;
   }
@@ -521,15 +530,6 @@ public final class ExpertRetrieval
     }
     Long ts = folded.get(e.productId());
     return ts != null && e.ts() <= ts;
-  }
-
-  private static Set<String> lineageOf(String dir) {
-    try {
-      Manifest.Compaction c = IndexArtifact.readManifest(Path.of(dir)).compaction();
-      return c == null ? Set.of() : Set.copyOf(c.lineage());
-    } catch (ArtifactException gone) {
-      return Set.of(); // removed: no request is redirected to it
-    }
   }
 
   /**

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * directory is created next to the parent (in the same root); every unchanged file (expert indexes,
  * vectors, ids, members, lexical index, and the cached single-HNSW baseline if present) is a hard
  * link to the parent's (a copy where the file system cannot link), the gate file is new, and the
- * manifest records the parent version and the gate's provenance. The version is assembled in a
+ * manifest records the parent version and the gate's provenance, and keeps a compacted parent's
+ * {@code compaction} record with the parent added to its lineage. The version is assembled in a
  * temporary directory, moved into place, and only then is {@code LATEST} switched to it
  * (atomically), so a reader sees either the old version or the complete new one. The parent is
  * never modified.
@@ -166,7 +167,7 @@ public final class GateVersionWriter {
                   m.indexVersion(),
                   update.method(),
                   update.settings() == null ? Map.of() : new TreeMap<>(update.settings())),
-              m.compaction());
+              inheritedCompaction(m));
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .writeValue(tmp.resolve(ArtifactLayout.MANIFEST).toFile(), next);
@@ -180,6 +181,31 @@ public final class GateVersionWriter {
         removeQuietly(tmp); // left only by a failure: not a version
       }
     }
+  }
+
+  /**
+   * The compaction record of a version written from {@code parent} with a new gate ({@code null}:
+   * the parent was never compacted): the parent's catalogue, end offsets and figures, which the new
+   * version shares, with the parent added to the lineage ({@link
+   * IndexCompaction#lineage(Manifest)}). The new version is of the parent's line: a slot swapped to
+   * it (or to a compaction of it) serves a request still routed with the parent by it, rather than
+   * swap back to the parent (and, once a later compaction dropped more of its delta, serve the
+   * parent without those updates).
+   */
+  static Manifest.Compaction inheritedCompaction(Manifest parent) {
+    Manifest.Compaction c = parent.compaction();
+    return c == null
+        ? null
+        : new Manifest.Compaction(
+            c.baseVersion(),
+            IndexCompaction.lineage(parent),
+            c.topic(),
+            c.endOffsets(),
+            c.updatesRead(),
+            c.updatesFolded(),
+            c.productsChanged(),
+            c.embedded(),
+            c.offsetsReadAtMillis());
   }
 
   private static void removeQuietly(Path dir) {

@@ -317,11 +317,20 @@ public final class IndexCompaction {
 
   /** The lineage of a version compacted from {@code base}: the base's, then the base. */
   public static List<String> lineage(IndexArtifact base) {
+    return lineage(base.manifest());
+  }
+
+  /**
+   * The lineage of a version made from the version of manifest {@code base}, by a compaction or a
+   * {@code routing update} ({@link GateVersionWriter}, which shares the base's catalogue and
+   * files): the base's, then the base.
+   */
+  public static List<String> lineage(Manifest base) {
     List<String> out = new ArrayList<>();
-    if (base.manifest().compaction() != null) {
-      out.addAll(base.manifest().compaction().lineage());
+    if (base.compaction() != null) {
+      out.addAll(base.compaction().lineage());
     }
-    out.add(base.version());
+    out.add(base.indexVersion());
     return List.copyOf(out);
   }
 }

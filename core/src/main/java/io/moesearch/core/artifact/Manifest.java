@@ -52,13 +52,16 @@ public record Manifest(
 
   /**
    * Provenance of a version written by {@code index compact}: the base version with the live
-   * catalogue updates folded in. The version keeps the base's gate, settings and layout, so a
-   * product's experts are the ones the running job assigned it.
+   * catalogue updates folded in. A version written by {@code routing update} from a compacted one
+   * keeps its record (same catalogue and end offsets), with the parent added to the lineage. The
+   * version keeps the base's gate, settings and layout, so a product's experts are the ones the
+   * running job assigned it.
    *
    * @param baseVersion the version the updates were folded into
    * @param lineage every earlier version of this line, oldest first (the base's lineage, then the
-   *     base); the running job serves a request routed with one of them by this version once it has
-   *     dropped the delta entries this version folded
+   *     base; in a version written by {@code routing update}, which keeps its parent's record, the
+   *     parent's lineage, then the parent); the running job serves a request routed with one of
+   *     them by this version once it has dropped the delta entries this version folded
    * @param topic the catalogue-update topic read
    * @param endOffsets per partition, the offset after the last update folded (the next compaction
    *     starts there); partitions are keys
