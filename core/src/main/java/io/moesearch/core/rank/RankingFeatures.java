@@ -87,7 +87,7 @@ import org.apache.lucene.analysis.Analyzer;
  *       its model field holds as a number ({@link #holdsNumber}). A product line and a number name
  *       one product of the line; the dense cosine reads "Protection Box 1" and "Protection Box 6"
  *       alike, and BM25 rewards the number only as one term among the line's words;
- *   <li>{@code words_uncovered}: on a query without a digit, the share of its terms the title
+ *   <li>{@code words_uncovered}: on a query of words and sizes, the share of its terms the title
  *       lacks, times the length signal ({@link #WORDS_UNCOVERED}): without a code the cosine
  *       prefers a sibling that lacks the word telling the two apart.
  * </ol>
@@ -134,8 +134,9 @@ public final class RankingFeatures {
   public static final int NUMBER_MISSING = 15;
 
   /**
-   * For a query of words only (no digit: no code, no number, no size), the share of its terms the
-   * candidate's title lacks ({@code 1 - title_coverage}), scaled by the query's length signal
+   * For a query of words and sizes (no digit but in a quantity, {@link #quantities}: no code, no
+   * bare number; "cable utp cross 3 metre", "hp 81 yellow designjet" not), the share of its terms
+   * the candidate's title lacks ({@code 1 - title_coverage}), scaled by the query's length signal
    * ({@code min(1, tokens / 8)}); 0 for any other query. Without a code the fusion leans on the
    * dense cosine, which ranked a sibling missing the word that tells the two apart ("Epson Black
    * Ribbon Cartridge" for "Epson Black Fabric Ribbon Cartridge") above the product named. Scaled by
@@ -366,7 +367,7 @@ public final class RankingFeatures {
     /** Whether the query names a trade item number ({@link #namesTradeItem}). */
     final boolean tradeItem;
 
-    /** No digit in the query: words only ({@link #WORDS_UNCOVERED}). */
+    /** No digit in the query but in its quantities: words and sizes ({@link #WORDS_UNCOVERED}). */
     final boolean wordsOnly;
 
     /** Whether the query names a brand ({@link BrandNames}), by brand: candidates share brands. */
@@ -384,7 +385,12 @@ public final class RankingFeatures {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
-      this.wordsOnly = text.chars().noneMatch(Character::isDigit);
+      this.wordsOnly =
+          QUANTITY
+              .matcher(Texts.lowerCase(text))
+              .replaceAll(" ")
+              .chars()
+              .noneMatch(Character::isDigit);
       this.text = text;
       List<String> raw = new ArrayList<>();
       for (String t : NON_ALNUM.split(Texts.lowerCase(text))) {
