@@ -47,6 +47,19 @@ class SpelledUnitsTest {
     assertThat(SpelledUnits.normalize("meters of cable")).isEqualTo("meters of cable");
   }
 
+  /**
+   * The pattern matches case-insensitively in Unicode ("LİTRE" of a Turkish keyboard, "lıtre",
+   * "kiloſ", "Kilo" with the Kelvin sign): each such match reads as its symbol, never as "null".
+   */
+  @Test
+  void aSpellingMatchedByUnicodeCaseReadsAsItsSymbol() {
+    assertThat(SpelledUnits.normalize("5 L\u0130TRE")).isEqualTo("5 l");
+    assertThat(SpelledUnits.normalize("5 l\u0131tre")).isEqualTo("5 l");
+    assertThat(SpelledUnits.normalize("2 kilo\u017f")).isEqualTo("2 kg");
+    assertThat(SpelledUnits.normalize("2 \u212ailo")).isEqualTo("2 kg");
+    assertThat(terms("water 5 L\u0130TRE")).doesNotContain("null").isEqualTo(terms("water 5 l"));
+  }
+
   @Test
   void theRankingReadsSpelledQuantitiesAndNoCodeInThem() {
     assertThat(RankingFeatures.quantities("3 metre cable")).isEqualTo(Map.of("m", Set.of("3")));
