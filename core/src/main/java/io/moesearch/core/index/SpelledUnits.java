@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,7 +94,20 @@ public final class SpelledUnits {
   }
 
   private static String replacement(Matcher m) {
-    return m.group(1) + " " + SYMBOLS.get(m.group(2).toLowerCase(Locale.ROOT));
+    return m.group(1) + " " + SYMBOLS.get(fold(m.group(2)));
+  }
+
+  /**
+   * A spelling as {@link #NUMBER_SPELLED} compares it, case-insensitively in Unicode, character by
+   * character: "LİTRE", "lıtre" and "kiloſ" match, and fold to "litre" and "kilos", so that every
+   * match has its symbol ({@code toLowerCase} leaves "lıtre" as it is).
+   */
+  private static String fold(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      sb.append(Character.toLowerCase(Character.toUpperCase(s.charAt(i))));
+    }
+    return sb.toString();
   }
 
   /**
