@@ -296,6 +296,37 @@ class EntryCutTest {
    * one carrying the query's model code does (the code_exact normalisation moves other candidates);
    * one that enters neither list cannot.
    */
+  /**
+   * A unit spelled out after a number names no device ("90watt" is 90 W): the fusion reads the
+   * query's device fit as the features and the bound do, so a power supply titled "Dell 90watt" is
+   * not promoted to {@code code_exact} 1 by a fit the bound never sees.
+   */
+  @Test
+  void theFusionAndTheBoundReadTheSameDeviceFit() {
+    String query = "power supply for dell 90watt";
+    EntryCut cut = new EntryCut(0.1f, 20f, 10f, 9, 0.5f, 0.8f, 9);
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.CODE_EXACT] = 1;
+    LinearFusion fusion = new LinearFusion(w);
+    RankingFeatures f = HybridRanker.features();
+    var q = f.query(query);
+    var supply = HybridRanker.rankedProduct("u", "Dell 90watt Power Supply", "Dell", "");
+    boolean mayReach = cut.mayReach(fusion, f, q, supply, 0, 0, false, 1, 0, true);
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            query,
+            List.of(),
+            List.of(new HybridRanker.Scored("u", supply.title(), f.of(q, supply, 0, 1, -1, -1))),
+            fusion,
+            5,
+            5);
+    double score = fusion.score(fused.get(0).features());
+    assertThat(mayReach || score < cut.kthScore())
+        .as("fused score %s, k-th %s, may reach %s", score, cut.kthScore(), mayReach)
+        .isTrue();
+    assertThat(f.deviceFit(query)).isEqualTo(q.deviceFit());
+  }
+
   @Test
   void aHitAtTheBarOrCarryingTheQuerysCodeMayAlwaysReach() {
     EntryCut cut = new EntryCut(0.1f, 20f, 10f, 9, 100f, 0.8f, 9);
