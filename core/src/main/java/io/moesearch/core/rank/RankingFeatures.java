@@ -1694,10 +1694,13 @@ public final class RankingFeatures {
    * The device fit of a query ({@link DeviceFit}), or null when it names no code or nothing beside
    * its codes, or more than {@value #MAX_FIT_WORDS} words beside them, or names a code before its
    * compatibility marker (the product sought, by its own code: "toner C734X24G for Lexmark C736").
-   * Reads the query's first {@value #MAX_TITLE_CHARS} characters, as {@link QueryTerms} does.
+   * Reads the query's first {@value #MAX_TITLE_CHARS} characters, units spelled out as their
+   * symbols ({@link SpelledUnits}: "90watt" names no device), as {@link QueryTerms} does: the
+   * fusion ({@link HybridRanker#fuse}) reads the fit of the text as written, the cache's bound
+   * ({@link EntryCut#mayReach}) that of the query's terms.
    */
   public DeviceFit deviceFit(String text) {
-    String head = Texts.cut(text, MAX_TITLE_CHARS);
+    String head = Texts.cut(SpelledUnits.normalize(text), MAX_TITLE_CHARS);
     String product = productPart(head);
     boolean marked = product.length() < head.length();
     if (marked && !codes(product).isEmpty()) {
