@@ -385,12 +385,7 @@ public final class RankingFeatures {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
-      this.wordsOnly =
-          QUANTITY
-              .matcher(Texts.lowerCase(text))
-              .replaceAll(" ")
-              .chars()
-              .noneMatch(Character::isDigit);
+      this.wordsOnly = wordsAndSizes(text);
       this.text = text;
       List<String> raw = new ArrayList<>();
       for (String t : NON_ALNUM.split(Texts.lowerCase(text))) {
@@ -958,21 +953,8 @@ public final class RankingFeatures {
     Matcher m = QUANTITY.matcher(lower);
     Map<String, Set<String>> out = new HashMap<>();
     while (m.find()) {
-      if (m.group(2).equals("in") && m.end(1) < m.start(2)) {
-        continue; // "5 in 1": a word, not inches
-      }
-      String unit =
-          switch (m.group(2)) {
-            case "inch", "in", "\"", "''" -> "in";
-            case "pcs", "pc(s)", "pack", "pk" -> "pc";
-            case "lbs" -> "lb";
-            default -> m.group(2);
-          };
-      if (FRACTION_UNITS.contains(unit) && denominatorOfFraction(lower, m)) {
-        continue; // "3/8 inch": not 8 inches
-      }
-      if (m.group(1).length() > MAX_QUANTITY_CHARS) {
-        continue; // no quantity has that many digits; a hostile title may (parsing is superlinear)
+      if (!readAsQuantity(lower, m)) {
+        continue;
       }
       String value;
       try {
@@ -980,10 +962,61 @@ public final class RankingFeatures {
       } catch (NumberFormatException e) {
         continue;
       }
-      out.computeIfAbsent(unit, u -> new HashSet<>()).add(value);
+      out.computeIfAbsent(unit(m), u -> new HashSet<>()).add(value);
     }
     out.replaceAll((u, v) -> Set.copyOf(v));
     return Map.copyOf(out);
+  }
+
+  /** The unit of a {@link #QUANTITY} match, in one spelling ({@link #quantities}). */
+  private static String unit(Matcher m) {
+    return switch (m.group(2)) {
+      case "inch", "in", "\"", "''" -> "in";
+      case "pcs", "pc(s)", "pack", "pk" -> "pc";
+      case "lbs" -> "lb";
+      default -> m.group(2);
+    };
+  }
+
+  /** Whether {@link #quantities} reads a {@link #QUANTITY} match of {@code lower} as a quantity. */
+  private static boolean readAsQuantity(String lower, Matcher m) {
+    if (m.group(2).equals("in") && m.end(1) < m.start(2)) {
+      return false; // "5 in 1": a word, not inches
+    }
+    if (FRACTION_UNITS.contains(unit(m)) && denominatorOfFraction(lower, m)) {
+      return false; // "3/8 inch": not 8 inches
+    }
+    // no quantity has that many digits; a hostile title may (parsing is superlinear)
+    return m.group(1).length() <= MAX_QUANTITY_CHARS;
+  }
+
+  /**
+   * Whether a text holds no digit but in the quantities {@link #quantities} reads ({@link
+   * #WORDS_UNCOVERED}): "cable utp cross 3 metre" (spelled units read as symbols first), not "hp 4
+   * in one printer".
+   */
+  static boolean wordsAndSizes(String text) {
+    String lower = Texts.lowerCase(SpelledUnits.normalize(text));
+    Matcher m = QUANTITY.matcher(lower);
+    int last = 0;
+    while (m.find()) {
+      if (readAsQuantity(lower, m)) {
+        if (hasDigit(lower, last, m.start())) {
+          return false;
+        }
+        last = m.end();
+      }
+    }
+    return !hasDigit(lower, last, lower.length());
+  }
+
+  private static boolean hasDigit(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (Character.isDigit(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
