@@ -87,4 +87,23 @@ class SpelledUnitsTest {
     assertThat(seen).contains("kit@kit", "2@2", "512@512", "ok@ok");
     assertThat(seen).anyMatch(s -> s.startsWith("ft@") && s.endsWith("feet"));
   }
+
+  /** A unit glued to its number: its symbol's offsets cover the unit as written, not part of it. */
+  @Test
+  void aGluedUnitsSymbolPointsAtTheUnit() throws Exception {
+    String text = "ram 512meg 8gig 3mtr ok";
+    List<String> seen = new ArrayList<>();
+    try (TokenStream ts = analyzer.tokenStream("f", new StringReader(text))) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        seen.add(term + "@" + text.substring(offset.startOffset(), offset.endOffset()));
+      }
+      ts.end();
+    }
+    assertThat(seen)
+        .contains("512@512", "mb@meg", "8@8", "gb@gig", "3@3", "m@mtr", "ok@ok")
+        .doesNotContain("mb@eg", "gb@ig", "m@tr");
+  }
 }
