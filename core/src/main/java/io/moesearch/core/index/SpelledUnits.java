@@ -146,10 +146,16 @@ public final class SpelledUnits {
       while (m.find()) {
         sb.append(text, last, m.start());
         String r = replacement(m);
+        boolean glued = m.end(1) == m.start(2);
+        if (glued) {
+          // "512meg": the space written after the number is not in the text, the symbol starts
+          // where the unit does
+          addOffCorrectMap(sb.length() + m.group(1).length() + 1, diff - 1);
+        }
         sb.append(r);
         int delta = (m.end() - m.start()) - r.length();
-        if (delta != 0) {
-          diff += delta;
+        diff += delta;
+        if (glued || delta != 0) {
           addOffCorrectMap(sb.length(), diff);
         }
         last = m.end();
