@@ -1003,6 +1003,49 @@ class LiveCatalogTest extends SmallIndexTestBase {
   }
 
   /**
+   * Review: the job lags a compaction that folded a product as deleted (ts 7) whose upsert (ts 5)
+   * it applied, and not its delete. Shard -1 swapped the subtask's shared live slot to the
+   * compacted version; the other lexical shards, which had not served it, keep the upsert in their
+   * states. After a restore their states are merged into the shared slot again, which must drop
+   * what the version folded, whichever shard serves it first: the product stayed in the lexical
+   * results of shard -1 (already swapped, so nothing was dropped) until a shard that had not
+   * swapped served the version, and a request still routed with the version before it was served
+   * with that version.
+   */
+  @Test
+  void aLexicalShardNotYetSwappedBringsNothingTheCompactedVersionFoldedBackThroughARestore()
+      throws Exception {
+    Product fresh = new Product("new-13", "qqzt pewter jug", "Quuxco", "", "", 8.0, null);
+    send(upsert(fresh, true, 5));
+    CatalogFold fold = fold();
+    fold.upsert(fresh, true, 5);
+    fold.delete(fresh.id(), 7);
+    IndexArtifact next = compact(fold, 2);
+    assertThat(ids(searchIn(next.dir(), "qqzt pewter jug", -1, null)))
+        .as("shard -1 swaps the subtask's shared live slot to the compacted version")
+        .doesNotContain("new-13");
+    assertThat(ids(searchIn(dir, "qqzt pewter jug", -2, null)))
+        .as("a request of the version before it, on a shard that has not swapped")
+        .doesNotContain("new-13");
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    retrieval.close();
+    retrieval = newRetrieval();
+    retrieval.setup();
+    retrieval.initializeState(r);
+    retrieval.open();
+    // Every shard's first use after the restore is a delta: each merges its state into the slot,
+    // the upsert at ts 5 from every shard but -1. The delete at ts 7 has not reached the job.
+    send(upsert(new Product("new-14", "qqzt tin cup", "Quuxco", "", "", 4.0, null), true, 9));
+    assertThat(ids(searchIn(next.dir(), "qqzt pewter jug", -1, null)))
+        .as("folded as deleted at ts 7 by the version shard -1 serves")
+        .doesNotContain("new-13")
+        .contains("new-14");
+    PartialResult old = searchIn(dir, "qqzt pewter jug", -3, null);
+    assertThat(ids(old)).as("a request of the version before it").doesNotContain("new-13");
+    assertThat(old.indexVersion()).isEqualTo(next.version());
+  }
+
+  /**
    * Both operators over their own index root, following its {@code LATEST} as the job does: the
    * version built there, with a delete applied.
    */
