@@ -199,11 +199,12 @@ public final class ExpertRetrieval
   }
 
   /**
-   * A slot's compacted version and the versions it was made from ({@link
-   * ServingVersions#ancestors}: through compactions and routing updates), whose requests it serves.
+   * A slot's compacted version (its directory and name, {@code null} when it cannot be read) and
+   * the versions it was made from ({@link ServingVersions#ancestors}: through compactions and
+   * routing updates), whose requests it serves.
    */
-  private record FoldedInto(String dir, Set<String> lineage) {
-    static final FoldedInto NONE = new FoldedInto(null, Set.of());
+  private record FoldedInto(String dir, String version, Set<String> lineage) {
+    static final FoldedInto NONE = new FoldedInto(null, null, Set.of());
   }
 
   /** Dense-only ranking. */
@@ -439,7 +440,7 @@ public final class ExpertRetrieval
       // named its parent.
       Set<String> from = ServingVersions.ancestors(v.artifact);
       foldedSlots.put(slot, foldedRecord(v.dir, from));
-      FoldedInto now = new FoldedInto(v.dir, from);
+      FoldedInto now = new FoldedInto(v.dir, v.artifact.version(), from);
       foldedBySlot.put(slot, now);
       if (ExpertRequest.isLexical(slot)) {
         lexicalFolded = now;
@@ -490,13 +491,16 @@ public final class ExpertRetrieval
       if (dir == null) {
         f = FoldedInto.NONE;
       } else {
+        String version = null;
         Set<String> from;
         try {
-          from = ServingVersions.ancestors(Path.of(dir), IndexArtifact.readManifest(Path.of(dir)));
+          Manifest m = IndexArtifact.readManifest(Path.of(dir));
+          version = m.indexVersion();
+          from = ServingVersions.ancestors(Path.of(dir), m);
         } catch (ArtifactException | InvalidPathException gone) {
           from = Set.of(); // removed: no request is redirected to it
         }
-        f = new FoldedInto(dir, from);
+        f = new FoldedInto(dir, version, from);
         // new here only after a restore from an older build
         foldedSlots.put(slot, foldedRecord(dir, from));
       }
@@ -518,18 +522,49 @@ public final class ExpertRetrieval
     if (f.dir() == null) {
       return false;
     }
-    Map<String, Long> folded = foldedByDir.get(f.dir());
+    Long ts = folded(f.dir()).get(e.productId());
+    return ts != null && e.ts() <= ts;
+  }
+
+  /** What the compacted version at {@code dir} folded ({@link #foldedByDir}, read on first use). */
+  private Map<String, Long> folded(String dir) {
+    Map<String, Long> folded = foldedByDir.get(dir);
     if (folded == null) {
       // Read once per version, not through the open versions (their LRU would keep it open).
       try {
-        folded = version(f.dir()).artifact.folded();
+        folded = version(dir).artifact.folded();
       } catch (RuntimeException gone) {
         folded = Map.of(); // removed since: the slot serves a newer version, whose swap re-folds
       }
-      foldedByDir.put(f.dir(), folded);
+      foldedByDir.put(dir, folded);
     }
-    Long ts = folded.get(e.productId());
-    return ts != null && e.ts() <= ts;
+    return folded;
+  }
+
+  /**
+   * After lexical shard {@code slot}'s state was merged into the shared live slot ({@link
+   * #liveSlot}): the shared slot is folded into the newest compacted version any of its shards was
+   * folded into ({@link #lexicalFolded}, kept only in memory) and drops what that version folded. A
+   * shard that had not served the version keeps, until it does, the entries it folded (the job
+   * lagging the compaction, so no newer entry dropped them: {@link #applyDelta}); merged back after
+   * a restore they were served by the shards already swapped, whose requests drop nothing, and the
+   * older versions' requests were no longer served with the compacted one.
+   */
+  private void foldLexicalLive(int slot) throws Exception {
+    FoldedInto own = foldedInto(slot);
+    boolean older =
+        lexicalFolded != null
+            && (own.version() == null || lexicalFolded.lineage().contains(own.version()));
+    if (own.dir() != null && !older) {
+      FoldedInto was = lexicalFolded;
+      lexicalFolded = own;
+      if (was != null) {
+        forgetFoldedUnlessRead(was.dir());
+      }
+    }
+    if (lexicalFolded != null) {
+      lexicalLive.dropFolded(folded(lexicalFolded.dir()));
+    }
   }
 
   /**
@@ -542,7 +577,8 @@ public final class ExpertRetrieval
       if (ExpertRequest.isLexical(slot)) {
         // Every lexical shard receives every change and searches the whole catalogue: the shards
         // of this subtask share one live slot (one delta index to update and reopen, not one per
-        // shard), filled from each shard's state on its first use (each product's newest wins).
+        // shard), filled from each shard's state on its first use (each product's newest wins,
+        // less what the slot's compacted version folded: foldLexicalLive).
         if (lexicalLive == null) {
           lexicalLive = LiveSlot.lexicalOnly();
         }
@@ -557,6 +593,9 @@ public final class ExpertRetrieval
         LOG.warn("{} restored delta entries of slot {} not applied", rejected, slot);
       }
       liveSlots.put(slot, s);
+      if (s == lexicalLive) {
+        foldLexicalLive(slot);
+      }
       LiveSlot registered = s;
       getRuntimeContext()
           .getMetricGroup()
