@@ -47,15 +47,16 @@ public final class HybridRanker {
    * savepoint). 7: {@code brand_match} reads a brand as shoppers write it ({@link BrandNames}:
    * without its web domain or legal form, misspelled or by initials where the query starts), units
    * spelled out read as symbols ({@code SpelledUnits}), {@code words_uncovered} also on queries
-   * whose only numbers are sizes; 6: {@code words_uncovered}, a title's missing query words on
-   * longer queries of words only ({@link RankingFeatures#WORDS_UNCOVERED}); 5: a query's quantities
-   * are read from its first {@code MAX_TITLE_CHARS} characters, as its codes are (only queries
-   * longer than that rank otherwise); 4: no {@code brand_match} when the query's code is carried
-   * only by a few offers of other brands ({@link RankingFeatures#normaliseCodeShare}); 3: a run of
-   * the brand and a code weighs its code's characters in an offer's code share ({@link
-   * RankingFeatures#brandRun}); 2: the accessory and variant rule ({@link
-   * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
-   * RankingFeatures#hasModelCode}); 1: the builds before.
+   * whose only numbers are sizes, and a model field that is a product name holding a code earns
+   * {@code code_exact} when the query holds all of it ({@link RankingFeatures#MIN_MODEL_NAME}); 6:
+   * {@code words_uncovered}, a title's missing query words on longer queries of words only ({@link
+   * RankingFeatures#WORDS_UNCOVERED}); 5: a query's quantities are read from its first {@code
+   * MAX_TITLE_CHARS} characters, as its codes are (only queries longer than that rank otherwise);
+   * 4: no {@code brand_match} when the query's code is carried only by a few offers of other brands
+   * ({@link RankingFeatures#normaliseCodeShare}); 3: a run of the brand and a code weighs its
+   * code's characters in an offer's code share ({@link RankingFeatures#brandRun}); 2: the accessory
+   * and variant rule ({@link RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a
+   * code ({@link RankingFeatures#hasModelCode}); 1: the builds before.
    */
   public static final int RANKING_REVISION = 7;
 

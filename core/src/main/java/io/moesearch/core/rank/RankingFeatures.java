@@ -345,6 +345,13 @@ public final class RankingFeatures {
     /** The largest {@link #runDepth}, 0 without runs. */
     final int maxRunDepth;
 
+    /**
+     * The letters and digits of the query's first {@value #MAX_TITLE_CHARS} characters,
+     * lower-cased: what a model field that is a product name is looked for in ({@link
+     * #namesModelName}).
+     */
+    final String headNormalized;
+
     /** The codes of the query's words, word by word ({@link #wordCodes}). */
     final Set<String> wordCodes;
 
@@ -403,6 +410,7 @@ public final class RankingFeatures {
       // of short distinct codes held 7,497).
       String head = productPart(Texts.cut(text, MAX_TITLE_CHARS));
       this.codes = codes(head);
+      this.headNormalized = alnum(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       List<String> ws = new ArrayList<>();
       for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
@@ -1105,6 +1113,45 @@ public final class RankingFeatures {
         : null;
   }
 
+  /** Fewest letters and digits of a model field that is a product name for it to name one. */
+  static final int MIN_MODEL_NAME = 8;
+
+  /**
+   * Whether the query holds the whole of the product's model field where that is a product name
+   * rather than one code ({@link #fullModel} null: more than {@value #MAX_JOIN} words, "EliteBook
+   * 6930p Notebook PC"), holding a code and {@value #MIN_MODEL_NAME}+ letters and digits, compared
+   * after normalising case and separators, in the query's first {@value #MAX_TITLE_CHARS}
+   * characters. Such a query names that product more fully than any code of its words: without
+   * this, "HP EliteBook 6930p Notebook PC" ranked the 6930p configurations (model field "6930p")
+   * above the product it names, whose model field carried no code at all. The name must hold a code
+   * ({@link #modelName}).
+   */
+  private boolean namesModelName(QueryTerms q, Named p) {
+    if (p.model().isBlank()) {
+      return false;
+    }
+    String m = modelNames.get(p.model(), RankingFeatures::modelName);
+    return !m.isEmpty() && q.headNormalized.contains(m);
+  }
+
+  /** {@link #modelName} by model field: model fields repeat across queries. */
+  private final TitleCache<String> modelNames = new TitleCache<>();
+
+  /**
+   * The letters and digits of a model field that is a product name holding a code ({@link
+   * #namesModelName}), or "" for any other: one code ({@link #fullModel}), fewer than {@value
+   * #MIN_MODEL_NAME} letters and digits, or a name of words and sizes only ("256MB memory module",
+   * "Heavyweight Coated Paper 1524 mm x 30.5 m", whose words a spec query or a pasted title holds
+   * without naming that product).
+   */
+  static String modelName(String model) {
+    if (fullModel(model) != null || codes(model).isEmpty()) {
+      return "";
+    }
+    String m = alnum(model);
+    return m.length() >= MIN_MODEL_NAME ? m : "";
+  }
+
   /**
    * Whether the query names the product's own model code: 2 exactly, 1 a near-identical code
    * ({@link #nearCode}) and not that one, 0 neither. A model field that reads as one code ({@link
@@ -1117,6 +1164,9 @@ public final class RankingFeatures {
   private int codeMatch(QueryTerms q, Named p) {
     if (q.runs.isEmpty() && q.codes.isEmpty()) {
       return 0;
+    }
+    if (namesModelName(q, p)) {
+      return 2;
     }
     Set<String> own = productCodes(p);
     if (own.isEmpty()) {
@@ -1272,6 +1322,9 @@ public final class RankingFeatures {
    * code of another product ("HP 823A Original Black").
    */
   private double codeShare(QueryTerms q, Named p) {
+    if (namesModelName(q, p)) {
+      return MODEL_MARK + 1; // the longest match a model field can be
+    }
     if (!p.model().isBlank()) {
       int depth = 0;
       for (String c : productCodes(p)) {

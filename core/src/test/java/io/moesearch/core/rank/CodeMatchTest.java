@@ -663,4 +663,63 @@ class CodeMatchTest {
     assertThat(RankingFeatures.extendsCode("g5splus", "g5s")).isFalse();
     assertThat(RankingFeatures.extendsCode("abcdef", "abcde")).as("no digit").isFalse();
   }
+
+  /**
+   * A query holding the whole of a model field that is a product name names that product more fully
+   * than a sibling whose model field is the code among its words: "HP EliteBook 2530p Notebook PC"
+   * (model field "EliteBook 2530p Notebook PC") above the 2530p configuration (model field
+   * "2530p"); a query holding only part of the name ("hp elitebook 2530p") leaves it without.
+   */
+  @Test
+  void aQueryHoldingAWholeModelNameNamesItsProductAboveTheCodeAmongItsWords() {
+    Product named =
+        new Product(
+            "n",
+            "HP EliteBook 2530p Notebook PC",
+            "HP",
+            "EliteBook 2530p Notebook PC",
+            "",
+            null,
+            null);
+    Product configuration =
+        new Product(
+            "c",
+            "HP EliteBook 2530p 30.7 cm (12.1\") 1280 x 800 pixels",
+            "HP",
+            "2530p",
+            "",
+            null,
+            null);
+    double[] whole = exactScaled("HP Inc EliteBook 2530p Notebook PC", named, configuration);
+    assertThat(whole[0]).isEqualTo(1.0);
+    assertThat(whole[1]).isLessThan(1.0);
+    double[] part = exactScaled("hp elitebook 2530p", named, configuration);
+    assertThat(part[0]).isZero();
+    assertThat(part[1]).isEqualTo(1.0);
+    // a name of words and sizes names no product: a pasted title of a sibling holds it too
+    Product paper =
+        new Product(
+            "s",
+            "HP Heavyweight Coated Paper 1524 mm x 30.5 m large format media",
+            "HP",
+            "Heavyweight Coated Paper 1524 mm x 30.5 m",
+            "",
+            null,
+            null);
+    String pasted =
+        "HP Q1416A large format media 30.5 m - HP Universal Heavyweight Coated Paper, 1524 mm x 30.5 m";
+    assertThat(f(pasted, paper)[RankingFeatures.CODE_EXACT]).isZero();
+    // a name without a digit names no code: its words are the BM25 branch's
+    Product plain =
+        new Product(
+            "p",
+            "Logitech Wireless Mouse",
+            "Logitech",
+            "Wireless Mouse Silent Black",
+            "",
+            null,
+            null);
+    assertThat(f("logitech wireless mouse silent black 2", plain)[RankingFeatures.CODE_EXACT])
+        .isZero();
+  }
 }
