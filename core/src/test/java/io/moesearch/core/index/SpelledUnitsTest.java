@@ -74,16 +74,7 @@ class SpelledUnitsTest {
   @Test
   void offsetsPointIntoTheTextAsWritten() throws Exception {
     String text = "kit 2 feet and 512meg ok";
-    List<String> seen = new ArrayList<>();
-    try (TokenStream ts = analyzer.tokenStream("f", new StringReader(text))) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
-      ts.reset();
-      while (ts.incrementToken()) {
-        seen.add(term + "@" + text.substring(offset.startOffset(), offset.endOffset()));
-      }
-      ts.end();
-    }
+    List<String> seen = termsAtOffsets(text);
     assertThat(seen).contains("kit@kit", "2@2", "512@512", "ok@ok");
     assertThat(seen).anyMatch(s -> s.startsWith("ft@") && s.endsWith("feet"));
   }
@@ -92,6 +83,14 @@ class SpelledUnitsTest {
   @Test
   void aGluedUnitsSymbolPointsAtTheUnit() throws Exception {
     String text = "ram 512meg 8gig 3mtr ok";
+    List<String> seen = termsAtOffsets(text);
+    assertThat(seen)
+        .contains("512@512", "mb@meg", "8@8", "gb@gig", "3@3", "m@mtr", "ok@ok")
+        .doesNotContain("mb@eg", "gb@ig", "m@tr");
+  }
+
+  /** Each term of the analysed text as "term@the text its offsets cover". */
+  private List<String> termsAtOffsets(String text) throws Exception {
     List<String> seen = new ArrayList<>();
     try (TokenStream ts = analyzer.tokenStream("f", new StringReader(text))) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -102,8 +101,6 @@ class SpelledUnitsTest {
       }
       ts.end();
     }
-    assertThat(seen)
-        .contains("512@512", "mb@meg", "8@8", "gb@gig", "3@3", "m@mtr", "ok@ok")
-        .doesNotContain("mb@eg", "gb@ig", "m@tr");
+    return seen;
   }
 }
