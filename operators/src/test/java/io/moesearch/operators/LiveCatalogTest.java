@@ -14,6 +14,7 @@ import io.moesearch.core.artifact.GateVersionWriter;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.artifact.IndexCompaction;
 import io.moesearch.core.artifact.Manifest;
+import io.moesearch.core.artifact.ServingVersions;
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.gate.ExpertAssigner;
 import io.moesearch.core.live.CatalogFold;
@@ -1043,6 +1044,69 @@ class LiveCatalogTest extends SmallIndexTestBase {
     PartialResult old = searchIn(dir, "qqzt pewter jug", -3, null);
     assertThat(ids(old)).as("a request of the version before it").doesNotContain("new-13");
     assertThat(old.indexVersion()).isEqualTo(next.version());
+  }
+
+  /**
+   * Review of the fix above: the compacted versions two lexical shards were folded into may be of
+   * unrelated lines (a full rebuild after a compaction, compacted in turn). Shard B swapped to the
+   * first line's compacted version, shard A later to the rebuild's, which folded a product's delete
+   * (ts 7) the job has not applied; B and the shards that never swapped keep its upsert (ts 5).
+   * After a restore the shared slot must stay folded into the rebuild's compacted version (the
+   * newer), whichever shard merges last: the last merged one's was taken, as neither names the
+   * other in its lineage, so B's upsert was served again by A.
+   */
+  @Test
+  void theSharedLexicalSlotStaysFoldedIntoTheNewerOfTwoUnrelatedLinesThroughARestore()
+      throws Exception {
+    Product fresh = new Product("new-15", "qqzw pewter ewer", "Quuxco", "", "", 8.0, null);
+    List<Integer> lexical =
+        send(upsert(fresh, true, 5)).stream()
+            .map(SlotDelta::slot)
+            .filter(ExpertRequest::isLexical)
+            .distinct()
+            .toList();
+    int a = lexical.get(0);
+    int b = lexical.get(lexical.size() - 1);
+    Product gone = catalog.products().get(6);
+    send(delete(gone.id(), 3));
+    CatalogFold f1 = fold();
+    f1.delete(gone.id(), 3);
+    IndexArtifact c1 = compact(f1, 1);
+    // A full rebuild from the first line's compacted catalogue, then compacted itself.
+    Path rebuildRoot = root.resolve("rebuilt-" + System.nanoTime());
+    Files.createDirectories(rebuildRoot);
+    IndexArtifact b2 =
+        IndexArtifact.load(
+            SmallIndex.build(
+                io.moesearch.core.artifact.IndexBuilder.readCatalog(c1.dir()),
+                model,
+                EXPERTS,
+                rebuildRoot),
+            0);
+    List<Product> products = IndexCompaction.baseCatalogue(b2);
+    CatalogFold f2 = IndexCompaction.foldOver(b2, products);
+    f2.upsert(fresh, true, 5);
+    f2.delete(fresh.id(), 7);
+    IndexArtifact c2 =
+        IndexCompaction.compactLocally(
+            b2, products, f2, embedder, rebuildRoot, 16, "t", Map.of(0, 4L), 2);
+    assertThat(ServingVersions.ancestors(c2)).doesNotContain(c1.version());
+
+    assertThat(ids(searchIn(c1.dir(), "qqzw pewter ewer", b, null))).contains("new-15");
+    assertThat(ids(searchIn(c2.dir(), "qqzw pewter ewer", a, null)))
+        .as("shard A swaps the shared live slot to the rebuild's compacted version")
+        .doesNotContain("new-15");
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    retrieval.close();
+    retrieval = newRetrieval();
+    retrieval.setup();
+    retrieval.initializeState(r);
+    retrieval.open();
+    send(upsert(new Product("new-16", "qqzw tin cup", "Quuxco", "", "", 4.0, null), true, 9));
+    assertThat(ids(searchIn(c2.dir(), "qqzw pewter ewer", a, null)))
+        .as("folded as deleted at ts 7 by the version shard A serves")
+        .doesNotContain("new-15")
+        .contains("new-16");
   }
 
   /**
