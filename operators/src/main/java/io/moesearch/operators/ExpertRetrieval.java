@@ -27,6 +27,8 @@ import io.moesearch.state.ExpertLoad;
 import io.moesearch.state.StateDescriptors;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -201,10 +203,40 @@ public final class ExpertRetrieval
   /**
    * A slot's compacted version (its directory and name, {@code null} when it cannot be read) and
    * the versions it was made from ({@link ServingVersions#ancestors}: through compactions and
-   * routing updates), whose requests it serves.
+   * routing updates), whose requests it serves, and when it was made ({@link #asOf}).
    */
-  private record FoldedInto(String dir, String version, Set<String> lineage) {
-    static final FoldedInto NONE = new FoldedInto(null, null, Set.of());
+  private record FoldedInto(String dir, String version, Set<String> lineage, long madeAt) {
+    static final FoldedInto NONE = new FoldedInto(null, null, Set.of(), 0);
+
+    /**
+     * When the version at {@code dir} with {@code m} read the catalogue as of ({@link
+     * Manifest#catalogueAsOfMillis}), else when it was made (its {@code createdAt}); 0 if neither
+     * is known. Orders compacted versions of unrelated lines (neither in the other's lineage).
+     */
+    static long asOf(Manifest m) {
+      if (m.catalogueAsOfMillis() > 0) {
+        return m.catalogueAsOfMillis();
+      }
+      try {
+        return m.createdAt() == null ? 0 : Instant.parse(m.createdAt()).toEpochMilli();
+      } catch (DateTimeParseException unknown) {
+        return 0;
+      }
+    }
+
+    /**
+     * Whether this version folded no later than {@code other}: it is in {@code other}'s lineage,
+     * or, neither being in the other's, it was made no later ({@link #asOf}).
+     */
+    boolean notNewerThan(FoldedInto other) {
+      if (version == null || other.lineage.contains(version)) {
+        return true;
+      }
+      if (other.version != null && lineage.contains(other.version)) {
+        return false;
+      }
+      return madeAt <= other.madeAt && !version.equals(other.version);
+    }
   }
 
   /** Dense-only ranking. */
@@ -440,7 +472,8 @@ public final class ExpertRetrieval
       // named its parent.
       Set<String> from = ServingVersions.ancestors(v.artifact);
       foldedSlots.put(slot, foldedRecord(v.dir, from));
-      FoldedInto now = new FoldedInto(v.dir, v.artifact.version(), from);
+      FoldedInto now =
+          new FoldedInto(v.dir, v.artifact.version(), from, FoldedInto.asOf(v.artifact.manifest()));
       foldedBySlot.put(slot, now);
       if (ExpertRequest.isLexical(slot)) {
         lexicalFolded = now;
@@ -492,15 +525,17 @@ public final class ExpertRetrieval
         f = FoldedInto.NONE;
       } else {
         String version = null;
+        long madeAt = 0;
         Set<String> from;
         try {
           Manifest m = IndexArtifact.readManifest(Path.of(dir));
           version = m.indexVersion();
+          madeAt = FoldedInto.asOf(m);
           from = ServingVersions.ancestors(Path.of(dir), m);
         } catch (ArtifactException | InvalidPathException gone) {
           from = Set.of(); // removed: no request is redirected to it
         }
-        f = new FoldedInto(dir, version, from);
+        f = new FoldedInto(dir, version, from, madeAt);
         // new here only after a restore from an older build
         foldedSlots.put(slot, foldedRecord(dir, from));
       }
@@ -552,9 +587,9 @@ public final class ExpertRetrieval
    */
   private void foldLexicalLive(int slot) throws Exception {
     FoldedInto own = foldedInto(slot);
-    boolean older =
-        lexicalFolded != null
-            && (own.version() == null || lexicalFolded.lineage().contains(own.version()));
+    // Of two unrelated lines (a full rebuild after a compaction) the later made, not the last
+    // merged.
+    boolean older = lexicalFolded != null && own.notNewerThan(lexicalFolded);
     if (own.dir() != null && !older) {
       FoldedInto was = lexicalFolded;
       lexicalFolded = own;
