@@ -1067,12 +1067,38 @@ class LiveCatalogTest extends SmallIndexTestBase {
             .toList();
     int a = lexical.get(0);
     int b = lexical.get(lexical.size() - 1);
+    IndexArtifact[] lines = unrelatedLines(fresh);
+    IndexArtifact c1 = lines[0];
+    IndexArtifact c2 = lines[1];
+
+    assertThat(ids(searchIn(c1.dir(), "qqzw pewter ewer", b, null))).contains("new-15");
+    assertThat(ids(searchIn(c2.dir(), "qqzw pewter ewer", a, null)))
+        .as("shard A swaps the shared live slot to the rebuild's compacted version")
+        .doesNotContain("new-15");
+    OperatorSubtaskState r = retrieval.snapshot(1, 1);
+    retrieval.close();
+    retrieval = newRetrieval();
+    retrieval.setup();
+    retrieval.initializeState(r);
+    retrieval.open();
+    send(upsert(new Product("new-16", "qqzw tin cup", "Quuxco", "", "", 4.0, null), true, 9));
+    assertThat(ids(searchIn(c2.dir(), "qqzw pewter ewer", a, null)))
+        .as("folded as deleted at ts 7 by the version shard A serves")
+        .doesNotContain("new-15")
+        .contains("new-16");
+  }
+
+  /**
+   * Two compacted versions of unrelated lines: the served version's compaction deleting a product
+   * (ts 3, sent), and a full rebuild of that one's catalogue compacted with {@code fresh} upserted
+   * (ts 5) and deleted (ts 7).
+   */
+  private IndexArtifact[] unrelatedLines(Product fresh) throws Exception {
     Product gone = catalog.products().get(6);
     send(delete(gone.id(), 3));
     CatalogFold f1 = fold();
     f1.delete(gone.id(), 3);
     IndexArtifact c1 = compact(f1, 1);
-    // A full rebuild from the first line's compacted catalogue, then compacted itself.
     Path rebuildRoot = root.resolve("rebuilt-" + System.nanoTime());
     Files.createDirectories(rebuildRoot);
     IndexArtifact b2 =
@@ -1091,22 +1117,34 @@ class LiveCatalogTest extends SmallIndexTestBase {
         IndexCompaction.compactLocally(
             b2, products, f2, embedder, rebuildRoot, 16, "t", Map.of(0, 4L), 2);
     assertThat(ServingVersions.ancestors(c2)).doesNotContain(c1.version());
+    return new IndexArtifact[] {c1, c2};
+  }
 
-    assertThat(ids(searchIn(c1.dir(), "qqzw pewter ewer", b, null))).contains("new-15");
-    assertThat(ids(searchIn(c2.dir(), "qqzw pewter ewer", a, null)))
-        .as("shard A swaps the shared live slot to the rebuild's compacted version")
-        .doesNotContain("new-15");
-    OperatorSubtaskState r = retrieval.snapshot(1, 1);
-    retrieval.close();
-    retrieval = newRetrieval();
-    retrieval.setup();
-    retrieval.initializeState(r);
-    retrieval.open();
-    send(upsert(new Product("new-16", "qqzw tin cup", "Quuxco", "", "", 4.0, null), true, 9));
-    assertThat(ids(searchIn(c2.dir(), "qqzw pewter ewer", a, null)))
+  /**
+   * Review: the same two unrelated lines without a restore. Shard A swapped the shared live slot to
+   * the rebuild's compacted version; a request still routed with the first line's (in flight across
+   * the switch) reaches shard B, which had swapped to none: its swap made the older version the
+   * shared slot's, so a lagging upsert (ts 6) the newer one folded (deleted at ts 7) was applied
+   * and served by shard A.
+   */
+  @Test
+  void anInFlightRequestOfAnOlderUnrelatedLineDoesNotUnfoldTheSharedLexicalSlot() throws Exception {
+    Product fresh = new Product("new-17", "qqzv pewter ewer", "Quuxco", "", "", 8.0, null);
+    List<Integer> lexical =
+        send(upsert(fresh, true, 5)).stream()
+            .map(SlotDelta::slot)
+            .filter(ExpertRequest::isLexical)
+            .distinct()
+            .toList();
+    int a = lexical.get(0);
+    int b = lexical.get(lexical.size() - 1);
+    IndexArtifact[] lines = unrelatedLines(fresh);
+    assertThat(ids(searchIn(lines[1].dir(), "qqzv pewter ewer", a, null))).doesNotContain("new-17");
+    searchIn(lines[0].dir(), "qqzv pewter ewer", b, null);
+    send(upsert(fresh, true, 6));
+    assertThat(ids(searchIn(lines[1].dir(), "qqzv pewter ewer", a, null)))
         .as("folded as deleted at ts 7 by the version shard A serves")
-        .doesNotContain("new-15")
-        .contains("new-16");
+        .doesNotContain("new-17");
   }
 
   /**
