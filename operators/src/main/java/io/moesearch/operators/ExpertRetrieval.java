@@ -475,7 +475,10 @@ public final class ExpertRetrieval
       FoldedInto now =
           new FoldedInto(v.dir, v.artifact.version(), from, FoldedInto.asOf(v.artifact.manifest()));
       foldedBySlot.put(slot, now);
-      if (ExpertRequest.isLexical(slot)) {
+      // Not an older unrelated line's (a request routed with it in flight across a rebuild): the
+      // shared slot stays folded into the newer one, whose folded updates the job may not have.
+      if (ExpertRequest.isLexical(slot)
+          && (lexicalFolded == null || !now.notNewerThan(lexicalFolded))) {
         lexicalFolded = now;
       }
       forgetFoldedUnlessRead(own.dir());
