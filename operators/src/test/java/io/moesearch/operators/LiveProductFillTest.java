@@ -70,6 +70,21 @@ class LiveProductFillTest {
         null);
   }
 
+  /** The cache lookup serving the artifact of {@link #artifactWithIds}, its catalogue inputs. */
+  private KeyedBroadcastOperatorTestHarness<String, CacheInput, CatalogChange, SearchResult>
+      lookupOverArtifact() throws Exception {
+    return Harnesses.withoutGenericTypes(
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(
+                new CacheLookup(VERSION, MODEL, SETTINGS, artifactWithIds().toString(), null, 0),
+                List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
+            CacheInput::key,
+            Types.STRING,
+            128,
+            1,
+            0));
+  }
+
   private static final RankedItem[] WITH_NEW_PRODUCT = {
     new RankedItem("new-9", "Qwzx solar lantern", 0.9f), new RankedItem("p1", "Lantern", 0.8f)
   };
@@ -77,18 +92,7 @@ class LiveProductFillTest {
   @Test
   void theLookupCachesAnAnswerHoldingAProductUpsertedLive() throws Exception {
     long now = System.currentTimeMillis();
-    var h =
-        Harnesses.withoutGenericTypes(
-            new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                    new CacheLookup(
-                        VERSION, MODEL, SETTINGS, artifactWithIds().toString(), null, 0),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
-                CacheInput::key,
-                Types.STRING,
-                128,
-                1,
-                0));
+    var h = lookupOverArtifact();
     h.setup();
     h.open();
     try {
@@ -143,18 +147,7 @@ class LiveProductFillTest {
   @Test
   void aFillNamingAProductNeitherInTheVersionNorUpsertedIsStillNotCached() throws Exception {
     long now = System.currentTimeMillis();
-    var h =
-        Harnesses.withoutGenericTypes(
-            new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                    new CacheLookup(
-                        VERSION, MODEL, SETTINGS, artifactWithIds().toString(), null, 0),
-                    List.of(CacheLookup.CHANGES, CacheLookup.UPSERTS, CacheLookup.PATCHES)),
-                CacheInput::key,
-                Types.STRING,
-                128,
-                1,
-                0));
+    var h = lookupOverArtifact();
     h.setup();
     h.open();
     try {

@@ -80,14 +80,41 @@ public final class SpelledUnits {
    * The text with every spelled unit after a number written as its symbol, number and symbol apart.
    */
   public static String normalize(String text) {
+    return rewrite(text, (outputOffset, diff) -> {});
+  }
+
+  /** Where the output's offsets leave the input's: {@code BaseCharFilter#addOffCorrectMap}. */
+  private interface OffsetCorrection {
+    void add(int outputOffset, int cumulativeDiff);
+  }
+
+  /**
+   * {@link #normalize}, telling {@code corrections} where offsets move: for a unit glued to its
+   * number ("512meg") the symbol starts where the unit does (the space written before it is not in
+   * the text), and after each replacement the output is shorter or longer by its difference.
+   * Returns {@code text} itself when nothing is spelled out.
+   */
+  private static String rewrite(String text, OffsetCorrection corrections) {
     Matcher m = NUMBER_SPELLED.matcher(text);
     if (!m.find()) {
       return text;
     }
     StringBuilder sb = new StringBuilder(text.length());
     int last = 0;
+    int diff = 0; // original offset minus output offset so far
     do {
-      sb.append(text, last, m.start()).append(replacement(m));
+      sb.append(text, last, m.start());
+      String r = replacement(m);
+      boolean glued = m.end(1) == m.start(2);
+      if (glued) {
+        corrections.add(sb.length() + m.group(1).length() + 1, diff - 1);
+      }
+      sb.append(r);
+      int delta = (m.end() - m.start()) - r.length();
+      diff += delta;
+      if (glued || delta != 0) {
+        corrections.add(sb.length(), diff);
+      }
       last = m.end();
     } while (m.find());
     return sb.append(text, last, text.length()).toString();
@@ -139,28 +166,7 @@ public final class SpelledUnits {
     }
 
     private String transform(String text) {
-      Matcher m = NUMBER_SPELLED.matcher(text);
-      StringBuilder sb = new StringBuilder(text.length());
-      int last = 0;
-      int diff = 0; // original offset minus output offset so far
-      while (m.find()) {
-        sb.append(text, last, m.start());
-        String r = replacement(m);
-        boolean glued = m.end(1) == m.start(2);
-        if (glued) {
-          // "512meg": the space written after the number is not in the text, the symbol starts
-          // where the unit does
-          addOffCorrectMap(sb.length() + m.group(1).length() + 1, diff - 1);
-        }
-        sb.append(r);
-        int delta = (m.end() - m.start()) - r.length();
-        diff += delta;
-        if (glued || delta != 0) {
-          addOffCorrectMap(sb.length(), diff);
-        }
-        last = m.end();
-      }
-      return sb.append(text, last, text.length()).toString();
+      return rewrite(text, this::addOffCorrectMap);
     }
   }
 }
