@@ -38,6 +38,56 @@ public final class Gtin {
     return isValid(s.toCharArray(), s.length());
   }
 
+  /** Most digit groups a GTIN is printed in under its bars: a UPC-A's 1 + 5 + 5 + 1. */
+  public static final int MAX_PRINTED_GROUPS = 4;
+
+  /**
+   * {@code text} with each GTIN typed in its printed digit groups ("4 006381 333931", "0 95205
+   * 60321 7") written as one number: from the left, the longest run of 2 to {@value
+   * #MAX_PRINTED_GROUPS} neighbouring whitespace-separated all-digit words that together are 12, 13
+   * or 14 digits with a valid check digit ({@link #isValid}). Words are then rejoined by single
+   * spaces; {@code text} itself is returned when it holds no such run.
+   */
+  public static String joinPrintedGroups(String text) {
+    String[] words = text.trim().split("\\s+");
+    boolean joinedAny = false;
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < words.length; ) {
+      int end = i + 1; // exclusive
+      String joined = words[i];
+      StringBuilder run = new StringBuilder();
+      for (int j = i; j < Math.min(words.length, i + MAX_PRINTED_GROUPS); j++) {
+        if (!allDigits(words[j]) || run.length() + words[j].length() > DIGITS) {
+          break;
+        }
+        run.append(words[j]);
+        if (j > i && run.length() >= 12 && isValid(run.toString())) {
+          end = j + 1;
+          joined = run.toString();
+        }
+      }
+      if (!out.isEmpty()) {
+        out.append(' ');
+      }
+      out.append(joined);
+      joinedAny |= end > i + 1;
+      i = end;
+    }
+    return joinedAny ? out.toString() : text;
+  }
+
+  private static boolean allDigits(String w) {
+    if (w.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < w.length(); i++) {
+      if (!isDigit(w.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether {@code c} is an ASCII digit. */
   public static boolean isDigit(int c) {
     return c >= '0' && c <= '9';

@@ -30,6 +30,8 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
  * with Lucene's own components:
  *
  * <ol>
+ *   <li>a plus sign ending a word or standing alone is the word {@code plus} ({@link #PLUS_WORD}:
+ *       {@code FlexCare+}, {@code USB + PS/2});
  *   <li>units: a unit spelled out after a number is written as its symbol ({@link SpelledUnits}:
  *       {@code 8 gig}, {@code 512meg}, {@code 3 metre}); a number glued to a unit is split from it
  *       ({@link PatternReplaceCharFilter}), so {@code 16gb}, {@code 16 GB}, {@code 16GB} and {@code
@@ -48,7 +50,9 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
  *   <li>trade item numbers: an EAN-8, UPC-A, EAN-13 or GTIN-14 is written in its 14-digit form
  *       ({@link GtinNormalizationFilter}), so a UPC-A {@code 882780756373} finds the EAN-13 {@code
  *       0882780756373} a feed gives (products' GTINs are indexed in this field: {@link
- *       ProductDocuments#allText}); indexed stacked, adding nothing to a document's length;
+ *       ProductDocuments#allText}); indexed stacked, adding nothing to a document's length; a
+ *       query's number typed in its printed digit groups ({@code 4 006381 333931}) is joined first
+ *       ({@link SpacedGtinFilter});
  *   <li>plural stemming only: the sibilant plurals {@code -ches -shes -xes -sses -zzes} lose their
  *       {@code es} ({@link PatternReplaceFilter}: {@code watches → watch}, {@code boxes → box}),
  *       then {@link EnglishMinimalStemFilter} (the "S" stemmer: {@code loafers → loafer}, {@code
@@ -74,6 +78,13 @@ public final class Analyzers {
               + "(tb|gb|mb|kb|ghz|mhz|khz|hz|mah|wh|kwh|kw|w|mw|v|mv|ma|a|mm|cm|m|km|in|inch|ft"
               + "|kg|g|mg|lb|lbs|oz|l|ml|cl|mp|px|fps|rpm|db|pcs|pc|tbsp|ppm|dpi|bit|nm|ms)"
               + "(?![\\p{L}\\p{N}])");
+
+  /**
+   * A plus sign that ends a word or stands alone ("FlexCare+", "Galaxy S10+", "USB + PS/2"): the
+   * word "plus", as shoppers type it ("flexcare plus"). Not one a letter or digit follows ("DVD+R",
+   * "+5V"), which is a part of a name or a sign.
+   */
+  static final Pattern PLUS_WORD = Pattern.compile("\\+(?![\\p{L}\\p{N}])");
 
   /** Token separators; '-', '.', '_' and '\'' stay inside tokens for the word-delimiter filter. */
   static final Pattern SEPARATORS = Pattern.compile("[\\s,;:|/\\\\()\\[\\]{}\"+*!?<>=#&®™©]+");
@@ -103,7 +114,9 @@ public final class Analyzers {
     @Override
     protected Reader initReader(String fieldName, Reader reader) {
       return new PatternReplaceCharFilter(
-          NUMBER_UNIT, "$1 $2", new SpelledUnits.CharFilter(reader));
+          NUMBER_UNIT,
+          "$1 $2",
+          new SpelledUnits.CharFilter(new PatternReplaceCharFilter(PLUS_WORD, " plus ", reader)));
     }
 
     @Override
@@ -114,6 +127,9 @@ public final class Analyzers {
       ts = new LowerCaseFilter(ts);
       ts = new ASCIIFoldingFilter(ts);
       ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+      if (!stackTradeItemNumbers) {
+        ts = new SpacedGtinFilter(ts); // queries: a barcode's printed digit groups as one number
+      }
       ts = new GtinNormalizationFilter(ts, stackTradeItemNumbers);
       ts = new PatternReplaceFilter(ts, SIBILANT_PLURAL, "$1", false);
       ts = new EnglishMinimalStemFilter(ts);

@@ -43,6 +43,33 @@ class AnalyzersTest {
     assertThat(terms("0-882780-75637-3")).contains("00882780756373");
   }
 
+  @Test
+  void aPlusSignEndingAWordOrStandingAloneIsTheWordPlus() {
+    assertThat(terms("Sonicare FlexCare+ toothbrush")).contains("flexcare", "plus");
+    assertThat(terms("flexcare plus")).isEqualTo(Set.of("flexcare", "plus"));
+    assertThat(terms("CHERRY G84-4100, USB + PS/2")).contains("usb", "plus", "ps");
+    assertThat(terms("Galaxy S10+")).contains("s10", "plus");
+    // a plus inside a name or before a number is no word
+    assertThat(terms("Verbatim DVD+R 16x")).doesNotContain("plus");
+    assertThat(terms("+5V rail")).doesNotContain("plus");
+  }
+
+  @Test
+  void aTradeItemNumberTypedInItsPrintedDigitGroupsIsJoinedInQueries() {
+    // EAN-13 as printed under its bars (1 + 6 + 6), UPC-A (1 + 5 + 5 + 1), words around them
+    assertThat(terms("0 882780 756373")).contains("0", "882780", "756373", "00882780756373");
+    assertThat(terms("epson 0 88278 07563 73 ink")).contains("00882780756373", "epson", "ink");
+    assertThat(terms("0 95205 60321 7")).contains("00095205603217");
+    // groups whose digits fail the check digit, or are more than a GTIN's 14, stay apart
+    assertThat(terms("0 882780 756374")).containsExactly("0", "882780", "756374");
+    assertThat(terms("123 0 882780 756373"))
+        .contains("00882780756373")
+        .doesNotContain("1230882780756373");
+    // the index keeps the text's own tokens: a product's digits are not joined
+    assertThat(Bm25Queries.terms(Analyzers.allTextIndexed(), "0 882780 756373"))
+        .doesNotContain("00882780756373");
+  }
+
   /**
    * The indexing analysis stacks trade item numbers (no part of a document's length) and keeps a
    * valid token stream whatever surrounds them: separated barcodes (a graph of parts), a barcode
