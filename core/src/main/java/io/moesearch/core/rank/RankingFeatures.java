@@ -75,10 +75,11 @@ import org.apache.lucene.analysis.Analyzer;
  *   <li>{@code code_partial}: positive if the product's code extends one of the query's codes or is
  *       extended by one ({@link #extendsCode}: a code cut short, a suffix dropped, glued or
  *       separated: "Lexmark C500S" and C500S2CG, "HP C8563" and C8563A, "Sharp DR-450-UK" and
- *       DR-450), while no candidate carries a code of the query exactly ({@link
- *       #normaliseCodeShare}); 0 otherwise. Its value is the shorter code's share of the longer
- *       one's characters, scaled so the list's best has 1: the nearest partial match wins,
- *       PET723/12 over PET723 for "Philips PET723/12#ABA". The query then names no product as
+ *       DR-450), or is the query's code behind the series letters a shopper dropped ({@link
+ *       #dropsSeries}: "HP 1441A" and Q1441A), while no candidate carries a code of the query
+ *       exactly ({@link #normaliseCodeShare}); 0 otherwise. Its value is the shorter code's share
+ *       of the longer one's characters, scaled so the list's best has 1: the nearest partial match
+ *       wins, PET723/12 over PET723 for "Philips PET723/12#ABA". The query then names no product as
  *       written, and the product whose code it names in part is what the shopper most likely meant;
  *       the dense cosine cannot see that (a cut code and a whole one read alike), BM25 only in
  *       pieces;
@@ -114,7 +115,8 @@ public final class RankingFeatures {
           "colour_conflict",
           "code_partial",
           "number_missing",
-          "words_uncovered");
+          "words_uncovered",
+          "title_bigrams");
 
   public static final int DENSE = 0;
   public static final int BM25 = 1;
@@ -145,6 +147,23 @@ public final class RankingFeatures {
    * Weight kept at or below 0.
    */
   public static final int WORDS_UNCOVERED = 16;
+
+  /**
+   * The share of the query's ordered bigrams ({@link Bm25Queries#bigrams}: neighbouring analysed
+   * terms) that the candidate's title holds as neighbours in the same order; 0 for a query of one
+   * term. A title prefix a shopper types ("Startech 4 Port USB VGA") is held in sequence by the
+   * product it comes from and only scattered by its siblings ("4 Port Professional VGA USB KVM"),
+   * which hold the same terms: coverage and BM25 cannot tell them apart, and the dense cosine often
+   * prefers a sibling. The ordered-window feature of the sequential dependence model (Metzler and
+   * Croft, SIGIR 2005), over the title alone, scaled by the query's length signal ({@code min(1,
+   * tokens / 8)}; 1 for a query naming a code) as {@link #WORDS_UNCOVERED} is: in a broad query of
+   * two or three words the pair is a category's name ("sd card", "aa battery"), which the products
+   * shoppers want for it often write otherwise ("Micro SDHC Card"); unscaled, the bagged fit's
+   * weight cost Chorus 0.007 nDCG@10 cross-validated. 0 for a query naming a model code: the code
+   * features name its product, and word order ranked the device's own title ("Epson LQ-690 dot
+   * matrix printer") above the accessory asked for ("Ribbon Cartridge for LQ-690").
+   */
+  public static final int TITLE_BIGRAMS = 17;
 
   /**
    * Features whose weight a fit keeps at or below 0 ({@link CoordinateAscent}): a query naming a
@@ -306,6 +325,8 @@ public final class RankingFeatures {
   /** Analysed title terms by title: titles repeat across queries, analysis is the costly part. */
   private final TitleCache<Set<String>> titleTerms = new TitleCache<>();
 
+  private final TitleCache<Set<String>> titleBigrams = new TitleCache<>();
+
   public RankingFeatures(Analyzer analyzer) {
     this.analyzer = analyzer;
   }
@@ -314,6 +335,10 @@ public final class RankingFeatures {
   public final class QueryTerms {
     final String normalized;
     final Set<String> terms;
+
+    /** The ordered bigrams of the query's first {@value #MAX_TITLE_CHARS} characters. */
+    final Set<String> bigrams;
+
     final List<String> rawTokens;
 
     /** The raw tokens joined by single spaces, padded with a space at both ends. */
@@ -387,8 +412,9 @@ public final class RankingFeatures {
     private volatile Optional<DeviceFit> deviceFit;
 
     QueryTerms(String written) {
-      // "512meg" names a quantity, no code: units spelled out read as their symbols throughout.
-      String text = SpelledUnits.normalize(written);
+      // "512meg" names a quantity, no code: units spelled out read as their symbols throughout; a
+      // barcode typed in its printed digit groups is one number (a part number, not four numbers).
+      String text = Gtin.joinPrintedGroups(SpelledUnits.normalize(written));
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
@@ -410,6 +436,7 @@ public final class RankingFeatures {
       // of short distinct codes held 7,497).
       String head = productPart(Texts.cut(text, MAX_TITLE_CHARS));
       this.codes = codes(head);
+      this.bigrams = Bm25Queries.bigrams(analyzer, Texts.cut(text, MAX_TITLE_CHARS));
       this.headNormalized = alnum(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       List<String> ws = new ArrayList<>();
@@ -606,6 +633,7 @@ public final class RankingFeatures {
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
     f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
     f[NUMBER_MISSING] = numberMissing(q, n);
+    f[TITLE_BIGRAMS] = q.code ? 0 : bigramShare(q.bigrams, n.title()) * q.length();
     return f;
   }
 
@@ -797,8 +825,8 @@ public final class RankingFeatures {
    * words that are 1 to {@value #MAX_NUMBER_DIGITS} ASCII digits once leading and trailing
    * punctuation are dropped ("6", "914", "7660", "(1024)"), and not the number of a quantity spaced
    * from its unit ("25 ft", "16 GB", "5 MB/s", "3 feet": {@link #quantities} reads most) or marked
-   * as one (5", 100%). Not a decimal ("2.0"), a code ("C6980A", "5y") or a part number of 5+
-   * digits, which the code features read.
+   * as one (5", 100%), nor a price ({@link #price}). Not a decimal ("2.0"), a code ("C6980A", "5y")
+   * or a part number of 5+ digits, which the code features read.
    */
   static List<String> numbers(String text) {
     List<String> out = new ArrayList<>();
@@ -808,7 +836,8 @@ public final class RankingFeatures {
       if (w.isEmpty()
           || w.length() > MAX_NUMBER_DIGITS
           || !w.chars().allMatch(c -> c >= '0' && c <= '9')
-          || markedQuantity(ws[k], w)) {
+          || markedQuantity(ws[k], w)
+          || price(ws, k)) {
         continue;
       }
       if (k + 1 < ws.length
@@ -823,6 +852,39 @@ public final class RankingFeatures {
     }
     return out;
   }
+
+  /**
+   * Whether word {@code k} of {@code words} is a price a shopper adds to a product's name ("hp
+   * cf280a $80", "80€", "€ 80", "80 eur", "under 80", "less than 80"): a currency sign in it or
+   * written alone before it, a currency's name or code after it, or a bound before it. A price is
+   * not a number of the product named, which {@code number_missing} would look for in its title.
+   */
+  private static boolean price(String[] words, int k) {
+    if (CURRENCY.matcher(words[k]).find()) {
+      return true;
+    }
+    if (k > 0) {
+      String before = words[k - 1];
+      if (CURRENCY.matcher(before).find() && trimToLettersAndNumbers(before).isEmpty()
+          || PRICE_BOUNDS.contains(alnum(before))) {
+        return true;
+      }
+    }
+    return k + 1 < words.length && CURRENCY_NAMES.contains(alnum(words[k + 1]));
+  }
+
+  /** A currency sign (Unicode category Sc: $ € £ ¥ ...). */
+  private static final Pattern CURRENCY = Pattern.compile("\\p{Sc}");
+
+  /** Words that bound a price before it ({@link #price}). */
+  private static final Set<String> PRICE_BOUNDS =
+      Set.of("under", "below", "than", "max", "upto", "budget");
+
+  /** Currency names and ISO 4217 codes written after a price ({@link #price}). */
+  private static final Set<String> CURRENCY_NAMES =
+      Set.of(
+          "eur", "euro", "euros", "usd", "dollar", "dollars", "bucks", "gbp", "pound", "pounds",
+          "chf", "sek", "nok", "dkk", "pln");
 
   /** Whether {@code word}'s first letter or digit is a letter ("ft", "\"gb": a unit may follow). */
   private static boolean startsWithLetter(String word) {
@@ -850,9 +912,10 @@ public final class RankingFeatures {
   /**
    * Whether {@code text} (lower case) holds {@code number} as a number: not preceded by a letter or
    * digit (but for a generation's "g" or "gen" opening a word: "ProBook 455R G6", "Gen2" hold 6 and
-   * 2), not followed by a digit ("Box 6 DIN", "110-volt", "1024MB", "914 mm" hold 6, 110, 1024 and
-   * 914; "C-EXV14" holds no 14, "16" no 6, the decimal "1.6" neither 1 nor 6); a number from 2 to
-   * 10 is also held as a Roman numeral word ("EF 50mm f/1.8 II" holds 2).
+   * 2, and for a series' letters before 3 or more digits: "MF3110" holds 3110), not followed by a
+   * digit ("Box 6 DIN", "110-volt", "1024MB", "914 mm" hold 6, 110, 1024 and 914; "C-EXV14" holds
+   * no 14, "16" no 6, the decimal "1.6" neither 1 nor 6); a number from 2 to 10 is also held as a
+   * Roman numeral word ("EF 50mm f/1.8 II" holds 2).
    */
   static boolean holdsNumber(String text, String number) {
     if (number.length() <= 2) {
@@ -864,7 +927,10 @@ public final class RankingFeatures {
     for (int i = text.indexOf(number); i >= 0; i = text.indexOf(number, i + 1)) {
       int end = i + number.length();
       boolean before =
-          i > 0 && isLetterOrNumber(text.codePointBefore(i)) && !afterGeneration(text, i)
+          i > 0
+                  && isLetterOrNumber(text.codePointBefore(i))
+                  && !afterGeneration(text, i)
+                  && !afterSeriesLetters(text, i, number)
               || decimalMark(text, i - 1, -1);
       boolean after =
           end < text.length() && Character.isDigit(text.charAt(end)) || decimalMark(text, end, 1);
@@ -890,6 +956,30 @@ public final class RankingFeatures {
   }
 
   /** Whether {@code text} has "g" or "gen" opening a word right before index {@code i}. */
+  /**
+   * Whether the number of 3 or more digits at {@code i} follows 1 to {@value #MAX_SERIES_LETTERS}
+   * ASCII letters that open a word: the letters of a model's series, which shoppers drop ("canon
+   * 3110" for the MF3110, "intel 6600" for the Q6600). A shorter number after letters is a part of
+   * a code, not the number a query names ("C-EXV14", "eg6").
+   */
+  private static boolean afterSeriesLetters(String text, int i, String number) {
+    if (number.length() < 3) {
+      return false;
+    }
+    int start = i;
+    while (start > 0 && i - start < MAX_SERIES_LETTERS && isAsciiLetter(text.charAt(start - 1))) {
+      start--;
+    }
+    return start < i && (start == 0 || !isLetterOrNumber(text.codePointBefore(start)));
+  }
+
+  /** Most letters of a model's series before its number ({@link #afterSeriesLetters}). */
+  static final int MAX_SERIES_LETTERS = 4;
+
+  private static boolean isAsciiLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+  }
+
   private static boolean afterGeneration(String text, int i) {
     for (String prefix : GENERATION_PREFIXES) {
       int start = i - prefix.length();
@@ -1213,9 +1303,9 @@ public final class RankingFeatures {
         others++;
       }
     }
-    if (others > MAX_PARTIAL_OTHER_WORDS) {
-      return 0;
-    }
+    // Past the bound only a code whose series the query dropped counts: it is the query's code
+    // whole, and the other words do not make another product of the series likelier.
+    boolean extensions = others <= MAX_PARTIAL_OTHER_WORDS;
     Set<String> own =
         p.model().isBlank()
             ? titleWordCodes.get(p.title(), t -> wordCodes(t, TITLE_CODE_WORDS))
@@ -1223,7 +1313,9 @@ public final class RankingFeatures {
     double best = 0;
     for (String c : q.wordCodes) {
       for (String t : own) {
-        if (!c.equals(brand) && !t.equals(brand) && (extendsCode(t, c) || extendsCode(c, t))) {
+        if (!c.equals(brand)
+            && !t.equals(brand)
+            && (extensions && (extendsCode(t, c) || extendsCode(c, t)) || dropsSeries(t, c))) {
           best =
               Math.max(
                   best,
@@ -1239,7 +1331,8 @@ public final class RankingFeatures {
    * to read a code it names in part: "Lexmark C500S", "HP C8563 toner", "Samsung UE55MU7000 55
    * inch" name their code as their subject; in "hp pc2-5300 0.5 gb memory module" or a pasted title
    * the other words name the product, and another module whose code extends "pc2-5300" is no
-   * likelier the one meant.
+   * likelier the one meant. Not applied to a code without its series letters ({@link
+   * #dropsSeries}): "hp 1441a large format media" names Q1441A whatever the words beside.
    */
   static final int MAX_PARTIAL_OTHER_WORDS = 2;
 
@@ -1292,6 +1385,32 @@ public final class RankingFeatures {
         && shorter.length() >= MIN_EXTENDED_CODE
         && shorter.chars().anyMatch(Character::isDigit)
         && longer.startsWith(shorter);
+  }
+
+  /** Shortest code whose series letters a shopper may have dropped ({@link #dropsSeries}). */
+  static final int MIN_SERIES_DROPPED_CODE = 4;
+
+  /**
+   * Whether normalised code {@code shorter} is {@code longer} without the 1 to {@value
+   * #MAX_SERIES_LETTERS} letters that open it, {@code shorter} having at least {@value
+   * #MIN_SERIES_DROPPED_CODE} characters and opening with a digit: the series a shopper drops ("hp
+   * 1441a" for Q1441A, "nec 12lp" for NP12LP, "sony 49cpam" for VF-49CPAM).
+   */
+  static boolean dropsSeries(String longer, String shorter) {
+    int extra = longer.length() - shorter.length();
+    if (extra < 1
+        || extra > MAX_SERIES_LETTERS
+        || shorter.length() < MIN_SERIES_DROPPED_CODE
+        || !Character.isDigit(shorter.charAt(0))
+        || !longer.endsWith(shorter)) {
+      return false;
+    }
+    for (int i = 0; i < extra; i++) {
+      if (!isAsciiLetter(longer.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -1956,6 +2075,20 @@ public final class RankingFeatures {
       }
     }
     return (double) hit / queryTerms.size();
+  }
+
+  private double bigramShare(Set<String> queryBigrams, String title) {
+    if (queryBigrams.isEmpty()) {
+      return 0;
+    }
+    Set<String> t = titleBigrams.get(title, x -> Set.copyOf(Bm25Queries.bigrams(analyzer, x)));
+    int hit = 0;
+    for (String b : queryBigrams) {
+      if (t.contains(b)) {
+        hit++;
+      }
+    }
+    return (double) hit / queryBigrams.size();
   }
 
   private static boolean brandMatch(QueryTerms q, String brand) {

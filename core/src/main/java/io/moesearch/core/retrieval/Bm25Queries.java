@@ -257,6 +257,46 @@ public final class Bm25Queries {
     }
   }
 
+  /** Joins the two terms of a bigram ({@link #bigrams}); no analysed term holds it. */
+  public static final char BIGRAM_JOIN = '\u0001';
+
+  /**
+   * The distinct ordered bigrams {@code analyzer} makes of {@code text}: each pair of terms where
+   * the second starts at the position the first ends at (a catenated code part such as "hispeed" of
+   * "Hi-Speed" spans two positions and pairs with the term after both parts), joined by {@link
+   * #BIGRAM_JOIN}. A removed stop word leaves a gap, so no pair spans it. The ordered-window
+   * dependence of Metzler and Croft's sequential dependence model (SIGIR 2005), window 1.
+   */
+  public static Set<String> bigrams(Analyzer analyzer, String text) {
+    Map<Integer, List<String>> startingAt = new HashMap<>();
+    List<int[]> spans = new ArrayList<>();
+    List<String> terms = new ArrayList<>();
+    try (TokenStream ts = analyzer.tokenStream(IndexFields.ALL_TEXT, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
+      PositionLengthAttribute len = ts.addAttribute(PositionLengthAttribute.class);
+      ts.reset();
+      int pos = -1;
+      while (ts.incrementToken()) {
+        pos += inc.getPositionIncrement();
+        String t = term.toString();
+        startingAt.computeIfAbsent(pos, p -> new ArrayList<>()).add(t);
+        spans.add(new int[] {pos, pos + Math.max(1, len.getPositionLength())});
+        terms.add(t);
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (int i = 0; i < terms.size(); i++) {
+      for (String next : startingAt.getOrDefault(spans.get(i)[1], List.of())) {
+        out.add(terms.get(i) + BIGRAM_JOIN + next);
+      }
+    }
+    return out;
+  }
+
   /** The distinct terms {@code analyzer} makes of {@code text}, in stream order. */
   public static Set<String> terms(Analyzer analyzer, String text) {
     Set<String> out = new LinkedHashSet<>();

@@ -655,6 +655,32 @@ class CodeMatchTest {
         .isZero();
   }
 
+  /**
+   * A code written without the letters of its series ("hp 1441a" for Q1441A) names the product in
+   * part, as a code cut short does: the shopper dropped what every product of the series shares.
+   */
+  @Test
+  void aCodeWithoutItsSeriesLettersNamesTheProductInPart() {
+    Product media = product("q", "HP Q1441A large format media 45.7 m", "HP", "Q1441A");
+    Product other = product("o", "HP Q8673A large format media 6.1 m", "HP", "Q8673A");
+    assertThat(f("hp 1441a large format media", media)[RankingFeatures.CODE_PARTIAL]).isPositive();
+    assertThat(f("hp 1441a large format media", other)[RankingFeatures.CODE_PARTIAL]).isZero();
+    Product lamp = product("l", "NEC NP12LP projector lamp", "NEC", "NP12LP");
+    assertThat(f("nec 12lp projector lamp", lamp)[RankingFeatures.CODE_PARTIAL]).isPositive();
+  }
+
+  @Test
+  void dropsSeriesIsOneToFourLettersBeforeACodeOpeningWithADigit() {
+    assertThat(RankingFeatures.dropsSeries("q1441a", "1441a")).isTrue();
+    assertThat(RankingFeatures.dropsSeries("vf49cpam", "49cpam")).isTrue();
+    assertThat(RankingFeatures.dropsSeries("abcde1441a", "1441a")).as("5 letters").isFalse();
+    assertThat(RankingFeatures.dropsSeries("21441a", "1441a")).as("a digit").isFalse();
+    assertThat(RankingFeatures.dropsSeries("q70t", "70t")).as("3 characters").isFalse();
+    assertThat(RankingFeatures.dropsSeries("xcf280a", "cf280a"))
+        .as("opens with a letter")
+        .isFalse();
+  }
+
   @Test
   void extendsCodeIsAPrefixOfOneToSixMoreCharacters() {
     assertThat(RankingFeatures.extendsCode("c500s2cg", "c500s")).isTrue();

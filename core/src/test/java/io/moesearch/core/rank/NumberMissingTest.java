@@ -31,6 +31,10 @@ class NumberMissingTest {
     assertThat(RankingFeatures.numbers("cable 25 ft 16 GB 3 feet 17 inches 2 metres")).isEmpty();
     // a decimal, a code, a number glued to a unit and a part number are read by other features
     assertThat(RankingFeatures.numbers("USB 2.0 hp 5y nbd 6in hook OKI 43872305")).isEmpty();
+    // a price is no number of the product
+    assertThat(RankingFeatures.numbers("hp cf280a $80 toner 80€ € 70 60 eur under 50")).isEmpty();
+    assertThat(RankingFeatures.numbers("tripp lite less than 30 power strip 20"))
+        .containsExactly("20");
     // a number before a word that opens with a digit is no quantity ("4307th" is no unit)
     assertThat(RankingFeatures.numbers("hp probook 430 7th gen")).containsExactly("430");
   }
@@ -52,6 +56,13 @@ class NumberMissingTest {
     assertThat(RankingFeatures.holdsNumber("lenovo p330 tower gen2", "2")).isTrue();
     assertThat(RankingFeatures.holdsNumber("hp 455r g6", "55")).isFalse();
     assertThat(RankingFeatures.holdsNumber("moto eg6", "6")).isFalse();
+    // a series' letters before a number of 3 or more digits, which shoppers drop
+    assertThat(RankingFeatures.holdsNumber("canon laserbase mf3110 laser", "3110")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("intel q6600 processor", "6600")).isTrue();
+    assertThat(RankingFeatures.holdsNumber("targus tcg200 notebook case", "200")).isTrue();
+    // not inside a longer code, nor after a word of more than four letters
+    assertThat(RankingFeatures.holdsNumber("intel bx80562q6600", "6600")).isFalse();
+    assertThat(RankingFeatures.holdsNumber("toner cartridge6600", "6600")).isFalse();
   }
 
   @Test

@@ -27,11 +27,11 @@ public final class RankingOptions {
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
-          "0.006092,0.03289,-0.007817,0.02931,0.04186,0.03332,0.4889,-0.01749,-0.03341,0.06707,0.1167,0.004634,-0.01884,-0.02013,0.0305,-0.01779,-0.03",
+          "0.006092,0.03289,-0.007817,0.02931,0.04186,0.03332,0.4889,-0.01749,-0.03341,0.06707,0.1167,0.004634,-0.01884,-0.02013,0.0305,-0.01779,-0.03,0.03",
           "Fusion weights of dense, bm25, title_coverage, brand_match, code_exact, dense_rr,"
               + " bm25_rr, code_near, dense_x_code, dense_x_agreement, dense_x_gap,"
               + " dense_x_length, quantity_conflict, colour_conflict, code_partial, number_missing,"
-              + " words_uncovered.");
+              + " words_uncovered, title_bigrams.");
 
   public static final ConfigOption<Double> MIN_SIMILARITY =
       number(

@@ -99,10 +99,12 @@ class AdaptiveFusionTest {
     for (int i = 0; i < 8; i++) {
       lexical.add(scored(q, offer("f" + i, "Lexmark DDR memory module " + i), 0.8, 0.35));
     }
-    // words_uncovered tells them apart too (the query's only number is a size, and "512" is not in
-    // the other title): off here, so that the quantity conflict is what is measured.
+    // words_uncovered and title_bigrams tell them apart too (the query's only number is a size,
+    // and "512" is not in the other title, nor "512 mb ddr" in sequence): off here, so that the
+    // quantity conflict is what is measured.
     double[] base = shipped.weights();
     base[RankingFeatures.WORDS_UNCOVERED] = 0;
+    base[RankingFeatures.TITLE_BIGRAMS] = 0;
     double[] without = base.clone();
     without[RankingFeatures.QUANTITY_CONFLICT] = 0;
     assertThat(

@@ -304,20 +304,20 @@ class MoeSearchConfigTest {
         MoeSearchConfig.defaultsWith(
                 Map.of(
                     "ranking.weights",
-                    "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,0",
+                    "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,0,0",
                     "ranking.mode",
                     "dense"))
             .ranking();
     assertThat(r.hybrid()).isFalse();
     assertThat(r.fusion().weights())
-        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0);
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0, 0);
     assertThat(MoeSearchConfig.defaultsWith(Map.of()).ranking().hybrid()).isTrue();
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", "1,2")))
-        .hasMessageContaining("ranking.weights must list 17");
+        .hasMessageContaining("ranking.weights must list 18");
     assertThatThrownBy(
             () ->
                 MoeSearchConfig.defaultsWith(
-                    Map.of("ranking.weights", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,x")))
+                    Map.of("ranking.weights", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,0,x")))
         .hasMessageContaining("'x'");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.mode", "fancy")))
         .hasMessageContaining("ranking.mode");
@@ -330,13 +330,14 @@ class MoeSearchConfigTest {
       assertThatThrownBy(
               () ->
                   MoeSearchConfig.defaultsWith(
-                      Map.of("ranking.weights", bad + ",2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,0")))
+                      Map.of("ranking.weights", bad + ",2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,0,0")))
           .as(bad)
           .hasMessage("ranking.weights: '" + bad + "' is not a finite decimal number");
     }
     assertThat(
             MoeSearchConfig.defaultsWith(
-                    Map.of("ranking.weights", "-1.5e-3,.5,3.,+4,5,6,7,8,9,10,11,12,13,14,15,16,0"))
+                    Map.of(
+                        "ranking.weights", "-1.5e-3,.5,3.,+4,5,6,7,8,9,10,11,12,13,14,15,16,0,0"))
                 .ranking()
                 .fusion()
                 .weights())
