@@ -11,6 +11,7 @@ import io.moesearch.core.util.Files2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +65,9 @@ public final class IndexArtifact {
             latest + " names " + version + ", which has no " + ArtifactLayout.MANIFEST);
       } catch (IOException e) {
         throw new ArtifactException("cannot read " + latest + ": " + e.getMessage(), e);
+      } catch (InvalidPathException e) {
+        // A NUL byte amid the name (a LATEST overwritten by a crash): it names no version.
+        throw new ArtifactException(latest + " names no version: " + e.getReason(), e);
       }
     }
     throw new ArtifactException(
