@@ -13,6 +13,7 @@ import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.core.index.IndexBuildSettings;
 import io.moesearch.core.rank.EntryCut;
 import io.moesearch.core.rank.HybridRanker;
+import io.moesearch.core.rank.RankingFeatures;
 import io.moesearch.core.retrieval.QueryExpansion;
 import io.moesearch.core.retrieval.Synonyms;
 import java.nio.file.Files;
@@ -321,6 +322,38 @@ class MoeSearchConfigTest {
         .hasMessageContaining("'x'");
     assertThatThrownBy(() -> MoeSearchConfig.defaultsWith(Map.of("ranking.mode", "fancy")))
         .hasMessageContaining("ranking.mode");
+  }
+
+  /**
+   * An answer's score is the fused score as a float ({@code RankedItem.score}, which must be
+   * finite): a weight whose product with a feature (all in [-1, 1]) overflows a float made every
+   * hybrid answer fail in the merge ("score must be finite"), so such weights are refused at
+   * start-up naming the setting. 1e39 and 1e300 are finite decimals: they passed.
+   */
+  @Test
+  void rankingWeightsWhoseScoresOverflowAFloatAreRefused() {
+    String zeros = ",0".repeat(RankingFeatures.NAMES.size() - 1);
+    for (String first : List.of("1e39", "-1e39", "1e300")) {
+      assertThatThrownBy(
+              () ->
+                  MoeSearchConfig.defaultsWith(Map.of("ranking.weights", first + zeros)).ranking())
+          .as(first)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("ranking.weights");
+    }
+    // Seventeen weights each within a float, whose sum is not.
+    String each =
+        String.join(",", java.util.Collections.nCopies(RankingFeatures.NAMES.size(), "3e37"));
+    assertThatThrownBy(
+            () -> MoeSearchConfig.defaultsWith(Map.of("ranking.weights", each)).ranking())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ranking.weights");
+    assertThat(
+            MoeSearchConfig.defaultsWith(Map.of("ranking.weights", "1000" + zeros))
+                .ranking()
+                .fusion()
+                .weight(0))
+        .isEqualTo(1000);
   }
 
   /** "NaN" or "Infinity" parse as Java doubles; as a weight or a temperature they wreck the run. */
