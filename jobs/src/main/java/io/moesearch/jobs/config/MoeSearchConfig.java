@@ -545,6 +545,18 @@ public final class MoeSearchConfig implements Serializable {
         throw new ConfigException(
             RankingOptions.WEIGHTS.key() + ": '" + part + "' is not a finite decimal number");
       }
+      if (Math.abs(w[i]) > RankingOptions.MAX_WEIGHT) {
+        // Every feature is in [-1, 1] and an answer's score is a float: a larger weight could
+        // overflow it, and the merge then failed every hybrid answer ("score must be finite").
+        throw new ConfigException(
+            RankingOptions.WEIGHTS.key()
+                + ": '"
+                + part
+                + "' is out of range; each weight must be between -"
+                + (long) RankingOptions.MAX_WEIGHT
+                + " and "
+                + (long) RankingOptions.MAX_WEIGHT);
+      }
     }
     Synonyms synonyms = synonyms();
     return wrap(

@@ -24,6 +24,13 @@ public final class RankingOptions {
   public static final ConfigOption<Integer> LEXICAL_DEPTH =
       integer("ranking.lexical-depth", 100, "BM25 candidates fused.");
 
+  /**
+   * The largest magnitude of a fusion weight ({@link #WEIGHTS}; the fitted ones are below 1): the
+   * features are in [-1, 1], so every fused score stays far within a float, as an answer carries
+   * it.
+   */
+  public static final double MAX_WEIGHT = 1_000_000;
+
   public static final ConfigOption<String> WEIGHTS =
       string(
           "ranking.weights",
