@@ -173,6 +173,32 @@ class SynonymsTest {
         .hasMessageContaining(String.valueOf(Synonyms.MAX_CHARS));
   }
 
+  /**
+   * A rule of n entries compiles to n × n mappings (each entry to every entry), so a file well
+   * within {@link Synonyms#MAX_CHARS} (one group of 6,000 words, 56 KB) took seconds and hundreds
+   * of MB to compile, and a 1 MiB group (150,000 words) more memory than any heap: the job never
+   * started, on the client and on every TaskManager (which compile the rules again), instead of
+   * failing naming the setting. A rule's mappings are bounded, so such a file is refused at once
+   * naming its line.
+   */
+  @Test
+  void aRuleOfMoreMappingsThanTheLimitIsRefusedNamingItsLine() {
+    StringBuilder group = new StringBuilder();
+    for (int i = 0; i < 6_000; i++) {
+      group.append(i == 0 ? "" : ", ").append("zq");
+      for (int n = i; n > 0; n /= 26) {
+        group.append((char) ('a' + n % 26));
+      }
+    }
+    String rules = "laptop, notebook\n" + group + "\n";
+    assertThat(rules.length()).isLessThan(Synonyms.MAX_CHARS);
+    assertThatThrownBy(() -> Synonyms.parse(rules))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 2");
+    assertThat(with("laptop, notebook\ntv, television, telly").terms("tv"))
+        .contains("tv", "television", "telly");
+  }
+
   @Test
   void aFileIsReadAsUtf8AndAMissingOrMalformedOneIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("synonyms.txt");
