@@ -1,6 +1,7 @@
 package io.moesearch.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,5 +28,22 @@ class LatestVersionWatcherTest {
     Files.writeString(next.resolve("manifest.json"), "{}");
     Files.writeString(root.resolve("LATEST"), "v2\n");
     assertThat(watcher.poll(10)).isEqualTo(next.toAbsolutePath().normalize());
+  }
+
+  /**
+   * A LATEST of megabytes (a file written there by mistake) names no version: it is not read whole
+   * on the task's thread at every poll, nor echoed into the error.
+   */
+  @Test
+  void aLatestLargerThanAVersionNameNamesNone(@TempDir Path root) throws Exception {
+    Path served = Files.createDirectories(root.resolve("v1"));
+    Files.writeString(served.resolve("manifest.json"), "{}");
+    Files.writeString(root.resolve("LATEST"), "v".repeat(8 << 20));
+    LatestVersionWatcher watcher = new LatestVersionWatcher(root, 1, served);
+
+    assertThat(watcher.poll(0)).isNull();
+    assertThatThrownBy(() -> io.moesearch.core.artifact.IndexArtifact.resolve(root))
+        .hasMessageContaining("LATEST")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(2_000));
   }
 }
