@@ -47,8 +47,17 @@ public final class IndexArtifact {
   }
 
   /**
+   * Most bytes of a {@code LATEST} file that names a version: a version's directory name is far
+   * shorter. A larger file (written there by mistake) names none and is not read, so that a poll on
+   * a task's thread neither reads megabytes nor echoes them into its error.
+   */
+  static final int MAX_LATEST_BYTES = 4096;
+
+  /**
    * Resolves an artifact directory: {@code path} itself if it holds a manifest, else the version
-   * named by {@code path/LATEST}.
+   * named by {@code path/LATEST} (at most {@value #MAX_LATEST_BYTES} bytes).
+   *
+   * @throws ArtifactException if neither holds an artifact, or LATEST cannot be read or names none
    */
   public static Path resolve(Path path) {
     if (Files.isRegularFile(path.resolve(ArtifactLayout.MANIFEST))) {
@@ -57,6 +66,10 @@ public final class IndexArtifact {
     Path latest = path.resolve(ArtifactLayout.LATEST);
     if (Files.isRegularFile(latest)) {
       try {
+        if (Files.size(latest) > MAX_LATEST_BYTES) {
+          throw new ArtifactException(
+              latest + " names no version: larger than " + MAX_LATEST_BYTES + " bytes");
+        }
         Path version = path.resolve(Files.readString(latest).trim());
         if (Files.isRegularFile(version.resolve(ArtifactLayout.MANIFEST))) {
           return version;
