@@ -107,6 +107,7 @@ class CatalogUpdateCodecTest {
         "{\"op\":\"upsert\",\"ts\":1,\"product\":[]}|product must be an object",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"title\":\"t\"}}|product.id is required",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\"}}|product.title is required",
+        "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"\\u200b\\u00ad\"}}|product.title must not be blank",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"brand\":3}}|product.brand must be a string",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"price\":-2}}|product.price must be",
         "{\"op\":\"upsert\",\"ts\":1,\"product\":{\"id\":\"a\",\"title\":\"t\",\"in_stock\":1}}|product.in_stock must be a boolean",
