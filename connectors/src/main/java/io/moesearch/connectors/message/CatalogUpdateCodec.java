@@ -306,6 +306,12 @@ public final class CatalogUpdateCodec implements Serializable {
   private static Product product(JsonNode p) {
     String id = id(p.get("id"), "product.id");
     String title = text(p.get("title"), "product.title", true);
+    if (QueryNormalizer.isBlank(title)) {
+      // as a query's text: nothing of it would be searched or shown (docs/messages.md)
+      throw new IllegalArgumentException(
+          "product.title must not be blank (it has only whitespace, control or invisible"
+              + " characters)");
+    }
     String brand = text(p.get("brand"), "product.brand", false);
     String model = text(p.get("model"), "product.model", false);
     String description = text(p.get("description"), "product.description", false);

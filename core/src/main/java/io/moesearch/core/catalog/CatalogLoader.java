@@ -263,9 +263,14 @@ public final class CatalogLoader {
     if (stock != null) {
       attrs.put(Product.IN_STOCK, outOfStock(stock) ? "false" : "true");
     }
+    String title = f.getOrDefault("title", f.get("name"));
+    if (title != null && QueryNormalizer.isBlank(title)) {
+      throw new IllegalArgumentException(
+          "title must not be blank (it has only whitespace, control or invisible characters)");
+    }
     return new Product(
         f.get("id"),
-        f.getOrDefault("title", f.get("name")),
+        title,
         f.getOrDefault("brand", f.get("manufacturer")),
         f.getOrDefault("model", f.get("mpn")),
         f.getOrDefault("description", f.get("short_description")),
