@@ -156,12 +156,12 @@ public final class RankingFeatures {
    * which hold the same terms: coverage and BM25 cannot tell them apart, and the dense cosine often
    * prefers a sibling. The ordered-window feature of the sequential dependence model (Metzler and
    * Croft, SIGIR 2005), over the title alone, scaled by the query's length signal ({@code min(1,
-   * tokens / 8)}; 1 for a query naming a code) as {@link #WORDS_UNCOVERED} is: in a broad query of
-   * two or three words the pair is a category's name ("sd card", "aa battery"), which the products
-   * shoppers want for it often write otherwise ("Micro SDHC Card"); unscaled, the bagged fit's
-   * weight cost Chorus 0.007 nDCG@10 cross-validated. 0 for a query naming a model code: the code
-   * features name its product, and word order ranked the device's own title ("Epson LQ-690 dot
-   * matrix printer") above the accessory asked for ("Ribbon Cartridge for LQ-690").
+   * tokens / 8)}) as {@link #WORDS_UNCOVERED} is: in a broad query of two or three words the pair
+   * is a category's name ("sd card", "aa battery"), which the products shoppers want for it often
+   * write otherwise ("Micro SDHC Card"); unscaled, the bagged fit's weight cost Chorus 0.007
+   * nDCG@10 cross-validated. 0 for a query naming a model code: the code features name its product,
+   * and word order ranked the device's own title ("Epson LQ-690 dot matrix printer") above the
+   * accessory asked for ("Ribbon Cartridge for LQ-690").
    */
   public static final int TITLE_BIGRAMS = 17;
 
@@ -325,6 +325,7 @@ public final class RankingFeatures {
   /** Analysed title terms by title: titles repeat across queries, analysis is the costly part. */
   private final TitleCache<Set<String>> titleTerms = new TitleCache<>();
 
+  /** A title's ordered bigrams ({@link Bm25Queries#bigrams}) by title ({@link #TITLE_BIGRAMS}). */
   private final TitleCache<Set<String>> titleBigrams = new TitleCache<>();
 
   public RankingFeatures(Analyzer analyzer) {
@@ -955,7 +956,6 @@ public final class RankingFeatures {
     return false;
   }
 
-  /** Whether {@code text} has "g" or "gen" opening a word right before index {@code i}. */
   /**
    * Whether the number of 3 or more digits at {@code i} follows 1 to {@value #MAX_SERIES_LETTERS}
    * ASCII letters that open a word: the letters of a model's series, which shoppers drop ("canon
@@ -980,6 +980,7 @@ public final class RankingFeatures {
     return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 
+  /** Whether {@code text} has "g" or "gen" opening a word right before index {@code i}. */
   private static boolean afterGeneration(String text, int i) {
     for (String prefix : GENERATION_PREFIXES) {
       int start = i - prefix.length();
