@@ -45,23 +45,24 @@ public final class HybridRanker {
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
    * savepoint). 8: {@code title_bigrams}, the query's neighbouring terms held in order by the title
-   * ({@link RankingFeatures#TITLE_BIGRAMS}); a code without its series letters earns {@code
-   * code_partial} ({@link RankingFeatures#dropsSeries}) and a number after them is held ("MF3110"
-   * holds 3110); a price is no bare number; a barcode typed in its printed digit groups is one
-   * number ({@code SpacedGtinFilter}); a word-final "+" is "plus"; 7: {@code brand_match} reads a
-   * brand as shoppers write it ({@link BrandNames}: without its web domain or legal form,
-   * misspelled or by initials where the query starts), units spelled out read as symbols ({@code
-   * SpelledUnits}), {@code words_uncovered} also on queries whose only numbers are sizes, and a
-   * model field that is a product name holding a code earns {@code code_exact} when the query holds
-   * all of it ({@link RankingFeatures#MIN_MODEL_NAME}); 6: {@code words_uncovered}, a title's
-   * missing query words on longer queries of words only ({@link RankingFeatures#WORDS_UNCOVERED});
-   * 5: a query's quantities are read from its first {@code MAX_TITLE_CHARS} characters, as its
-   * codes are (only queries longer than that rank otherwise); 4: no {@code brand_match} when the
-   * query's code is carried only by a few offers of other brands ({@link
-   * RankingFeatures#normaliseCodeShare}); 3: a run of the brand and a code weighs its code's
-   * characters in an offer's code share ({@link RankingFeatures#brandRun}); 2: the accessory and
-   * variant rule ({@link RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code
-   * ({@link RankingFeatures#hasModelCode}); 1: the builds before.
+   * ({@link RankingFeatures#TITLE_BIGRAMS}); a code without its series letters or behind a vendor
+   * prefix earns {@code code_partial} ({@link RankingFeatures#dropsSeries}, {@link
+   * RankingFeatures#addsVendorPrefix}) and a number after series letters is held ("MF3110" holds
+   * 3110); a price is no bare number; a barcode typed in its printed digit groups is one number
+   * ({@code SpacedGtinFilter}); a word-final "+" is "plus"; 7: {@code brand_match} reads a brand as
+   * shoppers write it ({@link BrandNames}: without its web domain or legal form, misspelled or by
+   * initials where the query starts), units spelled out read as symbols ({@code SpelledUnits}),
+   * {@code words_uncovered} also on queries whose only numbers are sizes, and a model field that is
+   * a product name holding a code earns {@code code_exact} when the query holds all of it ({@link
+   * RankingFeatures#MIN_MODEL_NAME}); 6: {@code words_uncovered}, a title's missing query words on
+   * longer queries of words only ({@link RankingFeatures#WORDS_UNCOVERED}); 5: a query's quantities
+   * are read from its first {@code MAX_TITLE_CHARS} characters, as its codes are (only queries
+   * longer than that rank otherwise); 4: no {@code brand_match} when the query's code is carried
+   * only by a few offers of other brands ({@link RankingFeatures#normaliseCodeShare}); 3: a run of
+   * the brand and a code weighs its code's characters in an offer's code share ({@link
+   * RankingFeatures#brandRun}); 2: the accessory and variant rule ({@link
+   * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
+   * RankingFeatures#hasModelCode}); 1: the builds before.
    */
   public static final int RANKING_REVISION = 8;
 

@@ -76,13 +76,14 @@ import org.apache.lucene.analysis.Analyzer;
  *       extended by one ({@link #extendsCode}: a code cut short, a suffix dropped, glued or
  *       separated: "Lexmark C500S" and C500S2CG, "HP C8563" and C8563A, "Sharp DR-450-UK" and
  *       DR-450), or is the query's code behind the series letters a shopper dropped ({@link
- *       #dropsSeries}: "HP 1441A" and Q1441A), while no candidate carries a code of the query
- *       exactly ({@link #normaliseCodeShare}); 0 otherwise. Its value is the shorter code's share
- *       of the longer one's characters, scaled so the list's best has 1: the nearest partial match
- *       wins, PET723/12 over PET723 for "Philips PET723/12#ABA". The query then names no product as
- *       written, and the product whose code it names in part is what the shopper most likely meant;
- *       the dense cosine cannot see that (a cut code and a whole one read alike), BM25 only in
- *       pieces;
+ *       #dropsSeries}: "HP 1441A" and Q1441A), or is the query's code without the vendor prefix a
+ *       distributor adds ({@link #addsVendorPrefix}: "HEWCF280A" and CF280A), while no candidate
+ *       carries a code of the query exactly ({@link #normaliseCodeShare}); 0 otherwise. Its value
+ *       is the shorter code's share of the longer one's characters, scaled so the list's best has
+ *       1: the nearest partial match wins, PET723/12 over PET723 for "Philips PET723/12#ABA". The
+ *       query then names no product as written, and the product whose code it names in part is what
+ *       the shopper most likely meant; the dense cosine cannot see that (a cut code and a whole one
+ *       read alike), BM25 only in pieces;
  *   <li>{@code number_missing}: the share of the query's bare numbers ({@link #numbers}: "Eaton
  *       Protection Box 6", "HP Photosmart 7660", "matte 914") that neither the product's title nor
  *       its model field holds as a number ({@link #holdsNumber}). A product line and a number name
@@ -1316,7 +1317,9 @@ public final class RankingFeatures {
       for (String t : own) {
         if (!c.equals(brand)
             && !t.equals(brand)
-            && (extensions && (extendsCode(t, c) || extendsCode(c, t)) || dropsSeries(t, c))) {
+            && (extensions && (extendsCode(t, c) || extendsCode(c, t))
+                || dropsSeries(t, c)
+                || addsVendorPrefix(c, t))) {
           best =
               Math.max(
                   best,
@@ -1332,8 +1335,9 @@ public final class RankingFeatures {
    * to read a code it names in part: "Lexmark C500S", "HP C8563 toner", "Samsung UE55MU7000 55
    * inch" name their code as their subject; in "hp pc2-5300 0.5 gb memory module" or a pasted title
    * the other words name the product, and another module whose code extends "pc2-5300" is no
-   * likelier the one meant. Not applied to a code without its series letters ({@link
-   * #dropsSeries}): "hp 1441a large format media" names Q1441A whatever the words beside.
+   * likelier the one meant. Not applied to a code without its series letters ({@link #dropsSeries})
+   * or behind a vendor prefix ({@link #addsVendorPrefix}): "hp 1441a large format media" names
+   * Q1441A whatever the words beside.
    */
   static final int MAX_PARTIAL_OTHER_WORDS = 2;
 
@@ -1403,6 +1407,34 @@ public final class RankingFeatures {
         || extra > MAX_SERIES_LETTERS
         || shorter.length() < MIN_SERIES_DROPPED_CODE
         || !Character.isDigit(shorter.charAt(0))
+        || !longer.endsWith(shorter)) {
+      return false;
+    }
+    for (int i = 0; i < extra; i++) {
+      if (!isAsciiLetter(longer.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Shortest code a vendor prefix may open ({@link #addsVendorPrefix}). */
+  static final int MIN_VENDOR_PREFIXED_CODE = 4;
+
+  /**
+   * Whether normalised code {@code longer} is {@code shorter} behind 2 to {@value
+   * #MAX_SERIES_LETTERS} letters, {@code shorter} having at least {@value
+   * #MIN_VENDOR_PREFIXED_CODE} characters, a letter and a digit: a distributor's part number, the
+   * manufacturer's code behind a vendor prefix ("HEWCF280A", "KYOPF110", "KYO-TK55" for CF280A,
+   * PF-110, TK-55). A code of digits alone is not read so ("mf3110" names no product "3110").
+   */
+  static boolean addsVendorPrefix(String longer, String shorter) {
+    int extra = longer.length() - shorter.length();
+    if (extra < 2
+        || extra > MAX_SERIES_LETTERS
+        || shorter.length() < MIN_VENDOR_PREFIXED_CODE
+        || shorter.chars().noneMatch(Character::isDigit)
+        || shorter.chars().noneMatch(Character::isLetter)
         || !longer.endsWith(shorter)) {
       return false;
     }

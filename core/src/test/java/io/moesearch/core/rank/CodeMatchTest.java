@@ -669,6 +669,26 @@ class CodeMatchTest {
     assertThat(f("nec 12lp projector lamp", lamp)[RankingFeatures.CODE_PARTIAL]).isPositive();
   }
 
+  /**
+   * A distributor's part number, the manufacturer's code behind a vendor prefix ("HEWCF280A",
+   * "KYOPF110"), names the product in part: no code feature read it, and with the code signal the
+   * cosine's weight turned negative, ranking the least similar of BM25's near-ties first.
+   */
+  @Test
+  void aCodeBehindAVendorPrefixNamesTheProductInPart() {
+    Product feeder = product("k", "KYOCERA PF-110 500 sheets", "KYOCERA", "PF-110");
+    Product kit = product("h", "HP 110-volt Maintenance Kit", "HP", "Q5422A");
+    assertThat(f("KYOPF110", feeder)[RankingFeatures.CODE_PARTIAL]).isPositive();
+    assertThat(f("KYOPF110", kit)[RankingFeatures.CODE_PARTIAL]).isZero();
+    Product toner = product("t", "HP CF280A toner Original Black", "HP", "CF280A");
+    assertThat(f("HEWCF280A toner cartridge black", toner)[RankingFeatures.CODE_PARTIAL])
+        .isPositive();
+    assertThat(RankingFeatures.addsVendorPrefix("kyotk55", "tk55")).isTrue();
+    assertThat(RankingFeatures.addsVendorPrefix("mf3110", "3110")).as("digits alone").isFalse();
+    assertThat(RankingFeatures.addsVendorPrefix("xcf280a", "cf280a")).as("1 letter").isFalse();
+    assertThat(RankingFeatures.addsVendorPrefix("abcdecf280a", "cf280a")).as("5").isFalse();
+  }
+
   @Test
   void dropsSeriesIsOneToFourLettersBeforeACodeOpeningWithADigit() {
     assertThat(RankingFeatures.dropsSeries("q1441a", "1441a")).isTrue();
