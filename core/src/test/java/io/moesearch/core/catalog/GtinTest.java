@@ -21,4 +21,21 @@ class GtinTest {
     assertThat(Gtin.joinPrintedGroups("12345 67890 12345")).isEqualTo("12345 67890 12345");
     assertThat(Gtin.joinPrintedGroups("")).isEmpty();
   }
+
+  /**
+   * The query's analysis joins the groups whatever punctuation surrounds them ({@code
+   * SpacedGtinFilter} reads tokens, which the tokenizer and the word-delimiter filter strip of it):
+   * the ranking's text must read the same number, or the barcode's own product misses its groups'
+   * numbers ({@code number_missing}) while BM25 finds it by the joined one.
+   */
+  @Test
+  void groupsWithinPunctuationAreJoinedAsTheQuerysAnalysisJoinsThem() {
+    assertThat(Gtin.joinPrintedGroups("4 006381 333931.")).isEqualTo("4006381333931.");
+    assertThat(Gtin.joinPrintedGroups("(4 006381 333931)")).isEqualTo("(4006381333931)");
+    assertThat(Gtin.joinPrintedGroups("ean: 4 006381 333931, pencil"))
+        .isEqualTo("ean: 4006381333931, pencil");
+    // a decimal is no group
+    String decimal = "4 006381 333931.5";
+    assertThat(Gtin.joinPrintedGroups(decimal)).isSameAs(decimal);
+  }
 }

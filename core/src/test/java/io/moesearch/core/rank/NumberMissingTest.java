@@ -22,6 +22,18 @@ class NumberMissingTest {
     return features.of(features.query(query), p, 0.8, 0.5, -1, -1)[RankingFeatures.NUMBER_MISSING];
   }
 
+  /**
+   * A barcode typed in its printed groups is one part number to the ranking as to BM25 (which joins
+   * the groups whatever punctuation is around them): its "4" is no number its product must hold.
+   */
+  @Test
+  void aBarcodeTypedInGroupsHasNoBareNumberWhateverPunctuationSurroundsIt() {
+    Product pencil = product("Faber-Castell 9000 pencil HB", "");
+    assertThat(missing("4 006381 333931", pencil)).isZero();
+    assertThat(missing("4 006381 333931.", pencil)).isZero();
+    assertThat(missing("ean: 4 006381 333931, pencil", pencil)).isZero();
+  }
+
   @Test
   void aQuerysBareNumbersAreItsWordsOfOneToFourDigits() {
     assertThat(RankingFeatures.numbers("Eaton Protection Box 6")).containsExactly("6");
