@@ -44,9 +44,12 @@ public final class Gtin {
   /**
    * {@code text} with each GTIN typed in its printed digit groups ("4 006381 333931", "0 95205
    * 60321 7") written as one number: from the left, the longest run of 2 to {@value
-   * #MAX_PRINTED_GROUPS} neighbouring whitespace-separated all-digit words that together are 12, 13
-   * or 14 digits with a valid check digit ({@link #isValid}). Words are then rejoined by single
-   * spaces; {@code text} itself is returned when it holds no such run.
+   * #MAX_PRINTED_GROUPS} neighbouring whitespace-separated words of digits that together are 12, 13
+   * or 14 digits with a valid check digit ({@link #isValid}). A word's punctuation around its
+   * digits does not part it from its neighbours, as the query's analysis strips it ({@code
+   * SpacedGtinFilter}): "(4 006381 333931)." is "(4006381333931).", the first word's leading and
+   * the last word's trailing punctuation kept. Words are then rejoined by single spaces; {@code
+   * text} itself is returned when it holds no such run.
    */
   public static String joinPrintedGroups(String text) {
     String[] words = text.trim().split("\\s+");
@@ -57,13 +60,16 @@ public final class Gtin {
       String joined = words[i];
       StringBuilder run = new StringBuilder();
       for (int j = i; j < Math.min(words.length, i + MAX_PRINTED_GROUPS); j++) {
-        if (!allDigits(words[j]) || run.length() + words[j].length() > DIGITS) {
+        String w = words[j];
+        int from = marksEnd(w, 0);
+        int to = digitsEnd(w, from);
+        if (from == to || marksEnd(w, to) != w.length() || run.length() + to - from > DIGITS) {
           break;
         }
-        run.append(words[j]);
+        run.append(w, from, to);
         if (j > i && run.length() >= 12 && isValid(run.toString())) {
           end = j + 1;
-          joined = run.toString();
+          joined = words[i].substring(0, marksEnd(words[i], 0)) + run + w.substring(to);
         }
       }
       if (!out.isEmpty()) {
@@ -76,16 +82,20 @@ public final class Gtin {
     return joinedAny ? out.toString() : text;
   }
 
-  private static boolean allDigits(String w) {
-    if (w.isEmpty()) {
-      return false;
+  /** The index of the first letter or digit of {@code w} from {@code i}, or its length. */
+  private static int marksEnd(String w, int i) {
+    while (i < w.length() && !Character.isLetterOrDigit(w.charAt(i))) {
+      i++;
     }
-    for (int i = 0; i < w.length(); i++) {
-      if (!isDigit(w.charAt(i))) {
-        return false;
-      }
+    return i;
+  }
+
+  /** The index of the first char of {@code w} from {@code i} that is no ASCII digit. */
+  private static int digitsEnd(String w, int i) {
+    while (i < w.length() && isDigit(w.charAt(i))) {
+      i++;
     }
-    return true;
+    return i;
   }
 
   /** Whether {@code c} is an ASCII digit. */
