@@ -34,6 +34,21 @@ class NumberMissingTest {
     assertThat(missing("ean: 4 006381 333931, pencil", pencil)).isZero();
   }
 
+  /**
+   * "Max" names products ("Air Max 90", "iPhone 11 Pro Max 256") and "pound" a weight ("10 pound
+   * dumbbell", as "pound" is no unit SpelledUnits reads, a currency too): the number after or
+   * before them is the product's, not a price.
+   */
+  @Test
+  void aNumberAfterMaxOrBeforePoundIsNoPrice() {
+    assertThat(RankingFeatures.numbers("nike air max 90")).containsExactly("90");
+    assertThat(RankingFeatures.numbers("iphone 11 pro max 256")).containsExactly("11", "256");
+    assertThat(RankingFeatures.numbers("10 pound dumbbell")).containsExactly("10");
+    assertThat(missing("nike air max 90", product("Nike Air Max 270 React", ""))).isEqualTo(1);
+    // a price stays one
+    assertThat(RankingFeatures.numbers("air max under 90 £ 80 70 gbp")).isEmpty();
+  }
+
   @Test
   void aQuerysBareNumbersAreItsWordsOfOneToFourDigits() {
     assertThat(RankingFeatures.numbers("Eaton Protection Box 6")).containsExactly("6");
