@@ -878,15 +878,21 @@ public final class RankingFeatures {
   /** A currency sign (Unicode category Sc: $ € £ ¥ ...). */
   private static final Pattern CURRENCY = Pattern.compile("\\p{Sc}");
 
-  /** Words that bound a price before it ({@link #price}). */
+  /**
+   * Words that bound a price before it ({@link #price}). Not "max", which names products before
+   * their number ("Air Max 90", "iPhone 11 Pro Max 256").
+   */
   private static final Set<String> PRICE_BOUNDS =
-      Set.of("under", "below", "than", "max", "upto", "budget");
+      Set.of("under", "below", "than", "upto", "budget");
 
-  /** Currency names and ISO 4217 codes written after a price ({@link #price}). */
+  /**
+   * Currency names and ISO 4217 codes written after a price ({@link #price}). Not "pound", a weight
+   * as often ("10 pound dumbbell"; {@code SpelledUnits} reads it as no unit for the same reason).
+   */
   private static final Set<String> CURRENCY_NAMES =
       Set.of(
-          "eur", "euro", "euros", "usd", "dollar", "dollars", "bucks", "gbp", "pound", "pounds",
-          "chf", "sek", "nok", "dkk", "pln");
+          "eur", "euro", "euros", "usd", "dollar", "dollars", "bucks", "gbp", "chf", "sek", "nok",
+          "dkk", "pln");
 
   /** Whether {@code word}'s first letter or digit is a letter ("ft", "\"gb": a unit may follow). */
   private static boolean startsWithLetter(String word) {
