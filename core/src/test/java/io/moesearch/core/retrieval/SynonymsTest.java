@@ -62,6 +62,18 @@ class SynonymsTest {
     assertThat(bm25.terms("earbuds")).contains("inear", "headphone");
   }
 
+  /**
+   * A rule's entry in digit groups that make a valid GTIN ("4 006381 333931") is its words, as
+   * before queries joined them (SpacedGtinFilter): a rule is a sequence of words, and the joined
+   * number stacked on them made Lucene's parser refuse the rule, and the job its start-up.
+   */
+  @Test
+  void aRuleMayNameNumbersThatTogetherReadAsATradeItemNumber() {
+    Bm25Queries bm25 = with("4 006381 333931, castell pencil\n");
+    assertThat(bm25.terms("4 006381 333931")).contains("castell", "pencil", "04006381333931");
+    assertThat(bm25.terms("castell pencil")).contains("4", "006381", "333931");
+  }
+
   @Test
   void anExplicitMappingSearchesTheLeftSideAsTheRightSide() {
     Bm25Queries bm25 = with("# televisions\ntv => television\n");
