@@ -104,11 +104,17 @@ public final class Analyzers {
     private final SynonymMap synonyms;
     private final int wordDelimiterFlags;
     private final boolean stackTradeItemNumbers;
+    private final boolean joinPrintedGroups;
 
-    ProductText(SynonymMap synonyms, int wordDelimiterFlags, boolean stackTradeItemNumbers) {
+    ProductText(
+        SynonymMap synonyms,
+        int wordDelimiterFlags,
+        boolean stackTradeItemNumbers,
+        boolean joinPrintedGroups) {
       this.synonyms = synonyms;
       this.wordDelimiterFlags = wordDelimiterFlags;
       this.stackTradeItemNumbers = stackTradeItemNumbers;
+      this.joinPrintedGroups = joinPrintedGroups;
     }
 
     @Override
@@ -127,7 +133,7 @@ public final class Analyzers {
       ts = new LowerCaseFilter(ts);
       ts = new ASCIIFoldingFilter(ts);
       ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
-      if (!stackTradeItemNumbers) {
+      if (joinPrintedGroups) {
         ts = new SpacedGtinFilter(ts); // queries: a barcode's printed digit groups as one number
       }
       ts = new GtinNormalizationFilter(ts, stackTradeItemNumbers);
@@ -156,7 +162,7 @@ public final class Analyzers {
    * the text's own positions.
    */
   public static Analyzer allText() {
-    return new ProductText(null, WORD_DELIMITER_FLAGS, false);
+    return new ProductText(null, WORD_DELIMITER_FLAGS, false, true);
   }
 
   /**
@@ -166,19 +172,21 @@ public final class Analyzers {
    * delta's signatures) must analyse with this one.
    */
   public static Analyzer allTextIndexed() {
-    return new ProductText(null, WORD_DELIMITER_FLAGS, true);
+    return new ProductText(null, WORD_DELIMITER_FLAGS, true, false);
   }
 
   /**
    * The analysis of a synonym rule's entries: {@link #allText} except that a token with separators
    * or letter/digit changes gives only its catenation ({@code ps4}, {@code in-ear} → {@code
-   * inear}), never its parts stacked beside it, which a rule cannot hold. The query's own stream
-   * carries the same catenation, which the rule then matches.
+   * inear}), never its parts stacked beside it, which a rule cannot hold, nor numbers typed in
+   * digit groups joined ({@link SpacedGtinFilter} stacks them). The query's own stream carries the
+   * same catenation and groups, which the rule then matches.
    */
   public static Analyzer synonymEntries() {
     return new ProductText(
         null,
         WordDelimiterGraphFilter.CATENATE_ALL | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE,
+        false,
         false);
   }
 
@@ -190,6 +198,6 @@ public final class Analyzers {
    * @param synonyms compiled rules, or {@code null} for none ({@link #allText})
    */
   public static Analyzer allTextQuery(SynonymMap synonyms) {
-    return new ProductText(synonyms, WORD_DELIMITER_FLAGS, false);
+    return new ProductText(synonyms, WORD_DELIMITER_FLAGS, false, true);
   }
 }
