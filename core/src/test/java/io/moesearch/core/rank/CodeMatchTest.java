@@ -44,6 +44,16 @@ class CodeMatchTest {
     return exactScaled(query, p)[0];
   }
 
+  /** A query written as a URL slug with underscores ("canon_bci-1421c") names its code. */
+  @Test
+  void underscoresSeparateAQuerysWordsAsSpacesDo() {
+    Product cyan =
+        product("b", "Canon BCI-1421C ink cartridge Original Cyan", "Canon", "BCI-1421C");
+    assertThat(exactAlone("canon_bci-1421c", cyan)).isEqualTo(1);
+    Product printer = product("x", "Xerox Phaser 7500V_DN", "Xerox", "7500V_DN");
+    assertThat(exactAlone("xerox 7500v_dn", printer)).as("a model code holding one").isEqualTo(1);
+  }
+
   @Test
   void codesAreNormalisedAcrossCaseAndSeparatorsAndSplitCodesAreJoined() {
     assertThat(RankingFeatures.codes("Hoover DXOC67C3")).contains("dxoc67c3");
