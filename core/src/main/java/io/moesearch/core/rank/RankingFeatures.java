@@ -415,8 +415,10 @@ public final class RankingFeatures {
 
     QueryTerms(String written) {
       // "512meg" names a quantity, no code: units spelled out read as their symbols throughout; a
-      // barcode typed in its printed digit groups is one number (a part number, not four numbers).
-      String text = Gtin.joinPrintedGroups(SpelledUnits.normalize(written));
+      // barcode typed in its printed digit groups is one number (a part number, not four numbers);
+      // underscores separate words, as in a URL slug ("canon_bci-1421c"), as the analysis splits
+      // at them.
+      String text = Gtin.joinPrintedGroups(SpelledUnits.normalize(written).replace('_', ' '));
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
