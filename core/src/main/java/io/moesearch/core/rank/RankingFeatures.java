@@ -91,7 +91,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       alike, and BM25 rewards the number only as one term among the line's words;
  *   <li>{@code words_uncovered}: on a query of words and sizes, the share of its terms the title
  *       lacks, times the length signal ({@link #WORDS_UNCOVERED}): without a code the cosine
- *       prefers a sibling that lacks the word telling the two apart.
+ *       prefers a sibling that lacks the word telling the two apart;
+ *   <li>{@code title_bigrams}: on a query naming no code, the share of its neighbouring terms the
+ *       title holds in the same order, times the length signal ({@link #TITLE_BIGRAMS}): a title
+ *       prefix is held in sequence by its product, its words only scattered by its siblings.
  * </ol>
  *
  * The code and length signals come from the query text ({@link #of}); agreement and gap need both
