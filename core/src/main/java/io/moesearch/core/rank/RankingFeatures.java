@@ -1413,12 +1413,18 @@ public final class RankingFeatures {
    * 1441a" for Q1441A, "nec 12lp" for NP12LP, "sony 49cpam" for VF-49CPAM).
    */
   static boolean dropsSeries(String longer, String shorter) {
+    return shorter.length() >= MIN_SERIES_DROPPED_CODE
+        && Character.isDigit(shorter.charAt(0))
+        && behindLetters(longer, shorter, 1);
+  }
+
+  /**
+   * Whether {@code longer} is {@code shorter} behind {@code minLetters} to {@value
+   * #MAX_SERIES_LETTERS} ASCII letters.
+   */
+  private static boolean behindLetters(String longer, String shorter, int minLetters) {
     int extra = longer.length() - shorter.length();
-    if (extra < 1
-        || extra > MAX_SERIES_LETTERS
-        || shorter.length() < MIN_SERIES_DROPPED_CODE
-        || !Character.isDigit(shorter.charAt(0))
-        || !longer.endsWith(shorter)) {
+    if (extra < minLetters || extra > MAX_SERIES_LETTERS || !longer.endsWith(shorter)) {
       return false;
     }
     for (int i = 0; i < extra; i++) {
@@ -1440,21 +1446,10 @@ public final class RankingFeatures {
    * PF-110, TK-55). A code of digits alone is not read so ("mf3110" names no product "3110").
    */
   static boolean addsVendorPrefix(String longer, String shorter) {
-    int extra = longer.length() - shorter.length();
-    if (extra < 2
-        || extra > MAX_SERIES_LETTERS
-        || shorter.length() < MIN_VENDOR_PREFIXED_CODE
-        || shorter.chars().noneMatch(Character::isDigit)
-        || shorter.chars().noneMatch(Character::isLetter)
-        || !longer.endsWith(shorter)) {
-      return false;
-    }
-    for (int i = 0; i < extra; i++) {
-      if (!isAsciiLetter(longer.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    return shorter.length() >= MIN_VENDOR_PREFIXED_CODE
+        && shorter.chars().anyMatch(Character::isDigit)
+        && shorter.chars().anyMatch(Character::isLetter)
+        && behindLetters(longer, shorter, 2);
   }
 
   /**
