@@ -100,6 +100,10 @@ class LoadAwareRouterTest {
   @Test
   void settingsAreCheckedNamingTheKey() {
     assertThatThrownBy(() -> config(-1, 0)).hasMessageContaining("routing.balance-alpha");
+    // finite, but alpha * load overflows to -infinity for every expert: routing degenerates to the
+    // lowest expert ids (an attack review)
+    assertThatThrownBy(() -> config(1e308, 0)).hasMessageContaining("routing.balance-alpha");
+    assertThat(config(LoadAwareRoutingConfig.MAX_BALANCE_ALPHA, 0).balanceAlpha()).isPositive();
     assertThatThrownBy(() -> config(0, 1.5)).hasMessageContaining("routing.complexity-threshold");
     LoadAwareRouter r = new LoadAwareRouter(new Gate(new float[][] {{1, 0}}), config(0, 0));
     assertThatThrownBy(() -> r.route(new float[] {1, 0}, new double[] {1, 1}))
