@@ -28,13 +28,24 @@ public record LoadAwareRoutingConfig(
     int fastOversample)
     implements Serializable {
 
+  /**
+   * The largest {@code routing.balance-alpha}: at it a load difference of 0.01 of an even share
+   * already outweighs any logit difference (at most 2 / temperature, 2,000), and {@code α · load}
+   * stays finite for any load the counters reach; near {@code Double.MAX_VALUE} it overflowed to −∞
+   * for every expert and routing degenerated to the lowest expert ids.
+   */
+  public static final double MAX_BALANCE_ALPHA = 1_000_000;
+
   public LoadAwareRoutingConfig {
     if (base == null || fast == null) {
       throw new IllegalArgumentException("routing config and fast activation rule are required");
     }
-    if (!(balanceAlpha >= 0) || Double.isInfinite(balanceAlpha)) {
+    if (!(balanceAlpha >= 0 && balanceAlpha <= MAX_BALANCE_ALPHA)) {
       throw new IllegalArgumentException(
-          "routing.balance-alpha must be finite and >= 0, got " + balanceAlpha);
+          "routing.balance-alpha must be between 0 and "
+              + MAX_BALANCE_ALPHA
+              + ", got "
+              + balanceAlpha);
     }
     if (loadHalfLifeMs < 1 || loadHalfLifeMs > 365 * 86_400_000L) {
       throw new IllegalArgumentException(
