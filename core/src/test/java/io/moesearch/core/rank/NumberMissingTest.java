@@ -62,6 +62,7 @@ class NumberMissingTest {
     assertThat(RankingFeatures.numbers("hp cf280a $80 toner 80€ € 70 60 eur under 50")).isEmpty();
     assertThat(RankingFeatures.numbers("tripp lite less than 30 power strip 20"))
         .containsExactly("20");
+    assertThat(RankingFeatures.numbers("hp cf280a 80 € toner 2")).containsExactly("2");
     // a number before a word that opens with a digit is no quantity ("4307th" is no unit)
     assertThat(RankingFeatures.numbers("hp probook 430 7th gen")).containsExactly("430");
   }
