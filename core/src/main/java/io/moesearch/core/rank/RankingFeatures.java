@@ -862,9 +862,10 @@ public final class RankingFeatures {
 
   /**
    * Whether word {@code k} of {@code words} is a price a shopper adds to a product's name ("hp
-   * cf280a $80", "80€", "€ 80", "80 eur", "under 80", "less than 80"): a currency sign in it or
-   * written alone before it, a currency's name or code after it, or a bound before it. A price is
-   * not a number of the product named, which {@code number_missing} would look for in its title.
+   * cf280a $80", "80€", "€ 80", "80 €", "80 eur", "under 80", "less than 80"): a currency sign in
+   * it or written alone before or after it, a currency's name or code after it, or a bound before
+   * it. A price is not a number of the product named, which {@code number_missing} would look for
+   * in its title.
    */
   private static boolean price(String[] words, int k) {
     if (CURRENCY.matcher(words[k]).find()) {
@@ -877,7 +878,12 @@ public final class RankingFeatures {
         return true;
       }
     }
-    return k + 1 < words.length && CURRENCY_NAMES.contains(alnum(words[k + 1]));
+    if (k + 1 < words.length) {
+      String after = words[k + 1];
+      return CURRENCY_NAMES.contains(alnum(after))
+          || CURRENCY.matcher(after).find() && trimToLettersAndNumbers(after).isEmpty();
+    }
+    return false;
   }
 
   /** A currency sign (Unicode category Sc: $ € £ ¥ ...). */
