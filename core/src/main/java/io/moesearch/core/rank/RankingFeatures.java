@@ -341,7 +341,10 @@ public final class RankingFeatures {
     final String normalized;
     final Set<String> terms;
 
-    /** The ordered bigrams of the query's first {@value #MAX_TITLE_CHARS} characters. */
+    /**
+     * The ordered bigrams of the query's first {@value #MAX_TITLE_CHARS} characters; none when it
+     * names a code.
+     */
     final Set<String> bigrams;
 
     final List<String> rawTokens;
@@ -443,7 +446,9 @@ public final class RankingFeatures {
       // of short distinct codes held 7,497).
       String head = productPart(Texts.cut(text, MAX_TITLE_CHARS));
       this.codes = codes(head);
-      this.bigrams = Bm25Queries.bigrams(analyzer, Texts.cut(text, MAX_TITLE_CHARS));
+      // none for a query naming a code: title_bigrams is 0 there (TITLE_BIGRAMS)
+      this.bigrams =
+          code ? Set.of() : Bm25Queries.bigrams(analyzer, Texts.cut(text, MAX_TITLE_CHARS));
       this.headNormalized = alnum(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       List<String> ws = new ArrayList<>();
@@ -640,7 +645,7 @@ public final class RankingFeatures {
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
     f[COLOUR_CONFLICT] = colourConflict(q, n.title()) ? 1 : 0;
     f[NUMBER_MISSING] = numberMissing(q, n);
-    f[TITLE_BIGRAMS] = q.code ? 0 : bigramShare(q.bigrams, n.title()) * q.length();
+    f[TITLE_BIGRAMS] = bigramShare(q.bigrams, n.title()) * q.length();
     return f;
   }
 

@@ -199,6 +199,10 @@ public final class Bm25Queries {
   private record Token(String term, int position, int length, boolean synonym) {}
 
   private List<Token> tokens(String text) {
+    return tokens(analyzer, text);
+  }
+
+  private static List<Token> tokens(Analyzer analyzer, String text) {
     List<Token> out = new ArrayList<>();
     try (TokenStream ts = analyzer.tokenStream(IndexFields.ALL_TEXT, text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -268,30 +272,16 @@ public final class Bm25Queries {
    * dependence of Metzler and Croft's sequential dependence model (SIGIR 2005), window 1.
    */
   public static Set<String> bigrams(Analyzer analyzer, String text) {
+    List<Token> tokens = tokens(analyzer, text);
     Map<Integer, List<String>> startingAt = new HashMap<>();
-    List<int[]> spans = new ArrayList<>();
-    List<String> terms = new ArrayList<>();
-    try (TokenStream ts = analyzer.tokenStream(IndexFields.ALL_TEXT, text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      PositionIncrementAttribute inc = ts.addAttribute(PositionIncrementAttribute.class);
-      PositionLengthAttribute len = ts.addAttribute(PositionLengthAttribute.class);
-      ts.reset();
-      int pos = -1;
-      while (ts.incrementToken()) {
-        pos += inc.getPositionIncrement();
-        String t = term.toString();
-        startingAt.computeIfAbsent(pos, p -> new ArrayList<>()).add(t);
-        spans.add(new int[] {pos, pos + Math.max(1, len.getPositionLength())});
-        terms.add(t);
-      }
-      ts.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (Token t : tokens) {
+      startingAt.computeIfAbsent(t.position(), p -> new ArrayList<>()).add(t.term());
     }
     Set<String> out = new LinkedHashSet<>();
-    for (int i = 0; i < terms.size(); i++) {
-      for (String next : startingAt.getOrDefault(spans.get(i)[1], List.of())) {
-        out.add(terms.get(i) + BIGRAM_JOIN + next);
+    for (Token t : tokens) {
+      int end = t.position() + Math.max(1, t.length());
+      for (String next : startingAt.getOrDefault(end, List.of())) {
+        out.add(t.term() + BIGRAM_JOIN + next);
       }
     }
     return out;
