@@ -211,6 +211,35 @@ class SynonymsTest {
         .contains("tv", "television", "telly");
   }
 
+  /**
+   * The bound on mappings reads lines and comments as Lucene's parser does (a line ends at {@code
+   * \n}, {@code \r} or both; a comment is a line whose first character is {@code #}). It read them
+   * otherwise: a line indented before its {@code #} was skipped as a comment, as was one whose
+   * {@code #} follows a U+2028 line separator, while Lucene compiled each as one rule, so a group
+   * of any size hidden so passed the bound (2,100 entries here: 4.4 million mappings; 150,000 in a
+   * 1 MiB file, more memory than any heap).
+   */
+  @Test
+  void aRuleTheBoundWouldReadAsACommentIsCountedAsTheParserReadsIt() {
+    StringBuilder group = new StringBuilder();
+    for (int i = 0; i < 2_100; i++) {
+      group.append(i == 0 ? "" : ", ").append("zq");
+      for (int n = i; n > 0; n /= 26) {
+        group.append((char) ('a' + n % 26));
+      }
+    }
+    assertThat((long) 2_100 * 2_100).isGreaterThan(Synonyms.MAX_MAPPINGS);
+    for (String hidden : new String[] {"  # " + group, "tv\u2028# " + group}) {
+      String rules = "laptop, notebook\n" + hidden + "\n";
+      assertThatThrownBy(() -> Synonyms.parse(rules))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("line 2")
+          .hasMessageContaining(String.valueOf(Synonyms.MAX_MAPPINGS));
+    }
+    // what Lucene reads as a comment stays one
+    assertThat(with("laptop, notebook\n# tv, television\n").terms("tv")).containsExactly("tv");
+  }
+
   @Test
   void aFileIsReadAsUtf8AndAMissingOrMalformedOneIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("synonyms.txt");
