@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.util.regex.Pattern;
 import org.apache.lucene.analysis.synonym.SolrSynonymParser;
 import org.apache.lucene.analysis.synonym.SynonymMap;
 
@@ -116,12 +117,12 @@ public final class Synonyms implements Serializable {
    * that passes the bound, before any is compiled (Lucene builds every mapping in memory).
    */
   private static void requireBoundedMappings(String rules) {
-    String[] lines = rules.split("\\R", -1);
+    String[] lines = lines(rules);
     long mappings = 0;
     for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
+      String line = lines[i];
+      if (line.isEmpty() || line.charAt(0) == '#') {
+        continue; // a comment as the parser reads one: "  # a, b" is a rule there
       }
       int arrow = line.indexOf("=>");
       mappings +=
@@ -140,6 +141,18 @@ public final class Synonyms implements Serializable {
       }
     }
   }
+
+  /**
+   * The lines of {@code rules} as Lucene's parser reads them ({@link
+   * java.io.BufferedReader#readLine}: ended by {@code \n}, {@code \r} or both), so that the bound
+   * and the messages count the lines it compiles: Java's {@code \R} also ends one at U+2028, U+0085
+   * and the like, inside what the parser reads as one rule.
+   */
+  private static String[] lines(String rules) {
+    return LINE_END.split(rules, -1);
+  }
+
+  private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
 
   /** The entries of one side of a rule: its unescaped commas plus one. */
   private static int entries(String side) {
@@ -160,7 +173,7 @@ public final class Synonyms implements Serializable {
       return parsed(rules);
     } catch (ParseException | IllegalArgumentException e) {
       // Name the first rule that fails on its own (Lucene's offset is not always its line).
-      String[] lines = rules.split("\\R", -1);
+      String[] lines = lines(rules);
       for (int i = 0; i < lines.length; i++) {
         try {
           parsed(lines[i]);
