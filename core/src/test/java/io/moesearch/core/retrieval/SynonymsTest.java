@@ -240,6 +240,28 @@ class SynonymsTest {
     assertThat(with("laptop, notebook\n# tv, television\n").terms("tv")).containsExactly("tv");
   }
 
+  /**
+   * An escaped arrow ({@code \\=>}) separates no sides for Lucene's parser, which reads it as part
+   * of an entry: the rule is one group. The bound split the line there all the same and counted one
+   * entry times the others (2,101 here) where the parser compiles 2,101 × 2,101.
+   */
+  @Test
+  void anEscapedArrowIsNoArrowForTheBound() {
+    StringBuilder group = new StringBuilder("x\\=>");
+    for (int i = 0; i < 2_100; i++) {
+      group.append(", zq");
+      for (int n = i; n > 0; n /= 26) {
+        group.append((char) ('a' + n % 26));
+      }
+    }
+    assertThatThrownBy(() -> Synonyms.parse("laptop, notebook\n" + group + "\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 2")
+        .hasMessageContaining(String.valueOf(Synonyms.MAX_MAPPINGS));
+    // the parser's reading: one group of three
+    assertThat(with("tv\\=>, laptop, notebook").terms("laptop")).contains("tv", "notebook");
+  }
+
   @Test
   void aFileIsReadAsUtf8AndAMissingOrMalformedOneIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("synonyms.txt");
