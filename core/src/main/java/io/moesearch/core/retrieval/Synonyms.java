@@ -124,7 +124,7 @@ public final class Synonyms implements Serializable {
       if (line.isEmpty() || line.charAt(0) == '#') {
         continue; // a comment as the parser reads one: "  # a, b" is a rule there
       }
-      int arrow = line.indexOf("=>");
+      int arrow = arrow(line);
       mappings +=
           arrow < 0
               ? (long) entries(line) * entries(line)
@@ -153,6 +153,21 @@ public final class Synonyms implements Serializable {
   }
 
   private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
+
+  /**
+   * The index of a rule's first unescaped {@code =>}, or -1: as Lucene's parser splits the sides, a
+   * backslash escaping the character after it ({@code x\=>} is an entry, not an arrow).
+   */
+  private static int arrow(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) == '\\') {
+        i++;
+      } else if (line.startsWith("=>", i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   /** The entries of one side of a rule: its unescaped commas plus one. */
   private static int entries(String side) {
