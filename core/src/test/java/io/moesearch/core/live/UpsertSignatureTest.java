@@ -50,6 +50,20 @@ class UpsertSignatureTest {
   }
 
   /**
+   * A query's terms are those the lexical branch searches, its query analysis included: a barcode
+   * typed in the digit groups printed under its bars ("0 95205 60321 7") is one GTIN there, and a
+   * product upserted with that GTIN shares it (the index's analysis, which never joins groups, read
+   * it as four numbers the product's terms lack).
+   */
+  @Test
+  void aQueryTypingABarcodeInItsPrintedGroupsSharesItsTermWithTheProductCarryingIt() {
+    Product p =
+        new Product("g", "Some cable", "", "", "", 1.0, java.util.Map.of("ean", "0095205603217"));
+    UpsertSignature s = UpsertSignature.of(1L, new int[] {3}, X, p);
+    assertThat(s.sharesTerm(UpsertSignature.queryTerms("0 95205 60321 7"))).isTrue();
+  }
+
+  /**
    * Such a product does not share a term with a query naming none of its words (before, its terms
    * were dropped and it shared one with every query: every cached answer recomputed), and does with
    * one naming any of them, kept or folded.
