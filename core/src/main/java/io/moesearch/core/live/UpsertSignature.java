@@ -119,10 +119,13 @@ public record UpsertSignature(
   public static final int MAX_FOLDED_WORDS = 512;
 
   /**
-   * The lexical index's analysis, positions included (a product's BM25 length is the index's); its
-   * terms are the query side's too. Thread-safe: Lucene reuses components per thread.
+   * The lexical index's analysis, positions included (a product's BM25 length is the index's).
+   * Thread-safe: Lucene reuses components per thread.
    */
   private static final Analyzer ANALYZER = Analyzers.allTextIndexed();
+
+  /** The lexical branch's query analysis without synonyms ({@link #queryTerms}). */
+  private static final Analyzer QUERY_ANALYZER = Analyzers.allText();
 
   public UpsertSignature {
     if (experts == null || vector == null) {
@@ -369,9 +372,14 @@ public record UpsertSignature(
     return termHashes(Bm25Queries.terms(ANALYZER, ProductDocuments.allText(product)));
   }
 
-  /** The hashes of the BM25 terms of a query text (analysed as the lexical branch does). */
+  /**
+   * The hashes of the BM25 terms of a query text, analysed as the lexical branch analyses a query
+   * without synonyms ({@link Analyzers#allText}: a barcode typed in its printed digit groups is one
+   * GTIN, which the index's analysis never joins); the job's caches read the expanded terms when
+   * synonyms or typo tolerance are on.
+   */
   public static int[] queryTerms(String text) {
-    return termHashes(Bm25Queries.terms(ANALYZER, text));
+    return termHashes(Bm25Queries.terms(QUERY_ANALYZER, text));
   }
 
   /** Sorted, distinct {@link String#hashCode} values of {@code terms}. */
