@@ -48,7 +48,11 @@ import org.apache.lucene.analysis.Analyzer;
  *       CLI-521), which the query names only in part, 0.5. The accessory or variant a query asks
  *       for of a device or line it names by code ("epson lq-690 ribbon": the "Black Ribbon
  *       Cartridge for LQ-690"; "e450 high": the "E450 High Yield Toner") has 1 too, when the
- *       carriers' titles lack a word the query asks for ({@link #promoteDeviceFits});
+ *       carriers' titles lack a word the query asks for ({@link #promoteDeviceFits}); so has
+ *       another brand's replacement whose title writes the query's code behind the query's word
+ *       ("Xerox Yellow toner cartridge. Equivalent to HP Q5952A" for "hp q5952a"), when no
+ *       candidate carries the code as its own and no title of a brand the query names holds it
+ *       ({@link #TITLE_HELD}), and the brand named beside the code then earns nothing;
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
@@ -389,6 +393,13 @@ public final class RankingFeatures {
     final Set<String> wordCodes;
 
     /**
+     * The query's codes of at least {@value #MIN_TITLE_NAMED_DIGITS} digits written behind a word
+     * of letters, as pairs {word, code} ("hp q5952a": {hp, q5952a}), each normalised: what another
+     * brand's title must write so to carry the code ({@link #titleHeld}).
+     */
+    final List<String[]> codesBehindWords;
+
+    /**
      * The query's words (split at white space and commas), each normalised ({@link #alnum}), that
      * are not codes ({@link #wordCodes}) nor empty: what {@code code_partial} counts beside the
      * brand.
@@ -451,6 +462,20 @@ public final class RankingFeatures {
           code ? Set.of() : Bm25Queries.bigrams(analyzer, Texts.cut(text, MAX_TITLE_CHARS));
       this.headNormalized = alnum(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
+      List<String[]> behind = new ArrayList<>();
+      for (String c : wordCodes) {
+        if (digits(c) < MIN_TITLE_NAMED_DIGITS) {
+          continue;
+        }
+        for (String r : codes) {
+          if (r.length() > c.length()
+              && r.endsWith(c)
+              && r.substring(0, r.length() - c.length()).chars().allMatch(Character::isLetter)) {
+            behind.add(new String[] {r.substring(0, r.length() - c.length()), c});
+          }
+        }
+      }
+      this.codesBehindWords = List.copyOf(behind);
       List<String> ws = new ArrayList<>();
       for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
         String a = alnum(w);
@@ -639,7 +664,7 @@ public final class RankingFeatures {
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
     int code = codeMatch(q, n);
-    f[CODE_EXACT] = code == 2 ? codeShare(q, n) : 0;
+    f[CODE_EXACT] = code == 2 ? codeShare(q, n) : titleHeld(q, n, f[BRAND_MATCH] > 0);
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     f[CODE_PARTIAL] = code != 2 ? partialCode(q, n) : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
@@ -1470,6 +1495,125 @@ public final class RankingFeatures {
   static final double MODEL_MARK = 1;
 
   /**
+   * The raw {@code code_exact} of a product of another brand than the query names whose title names
+   * a code of the query as the query writes it ({@link #titleHeld}): above every model field's
+   * value, so that {@link #normaliseCodeShare} tells it apart; there it becomes 1 or 0.
+   */
+  static final double TITLE_HELD = MODEL_MARK + 2;
+
+  /**
+   * The raw {@code code_exact} of a product of a brand the query names whose title names a code of
+   * the query ({@link #titleHeld}): the brand's own product, or its device's supply, is in the
+   * list; {@link #normaliseCodeShare} then lets no other brand's title carry the code, and gives it
+   * 0.
+   */
+  static final double NAMED_BRAND_TITLE_HELD = MODEL_MARK + 3;
+
+  /** Codes of a title's product part, by title ({@link #titleHeld}). */
+  private final TitleCache<Set<String>> titleProductCodes = new TitleCache<>();
+
+  /**
+   * What the title of a product with a model field says of a code of the query its model field does
+   * not carry (a code of one query word, at least {@value #MIN_TITLE_NAMED_DIGITS} digits, not the
+   * brand), read before any compatibility marker of the title ({@link #productPart}: a code after
+   * "for" or "compatible with" names the device it fits): {@link #TITLE_HELD} when the product is
+   * of another brand than the query names and its title writes the code behind the same word as the
+   * query (a run of a word of letters and the code, {@link #codes}): a third party's replacement,
+   * "Xerox Yellow toner cartridge. Equivalent to HP Q5952A" for "hp q5952a"; {@link
+   * #NAMED_BRAND_TITLE_HELD} when the product is of a brand the query names and its title holds the
+   * code (the original whose model field is a name, "Brother DR-3000 drum unit" for "brother
+   * dr-3000 drum", or a supply of the device named, "Xerox Phaser 3300MFP Toner" for "xerox phaser
+   * 3300mfp paper tray"); 0 otherwise. The code alone is not enough for another brand: "1440 x
+   * 900", "IEEE 1394" or "15000sh" are held by titles of any brand.
+   *
+   * @param branded whether the query names the product's brand ({@code brand_match})
+   */
+  private double titleHeld(QueryTerms q, Named p, boolean branded) {
+    if (q.wordCodes.isEmpty() || p.model().isBlank()) {
+      return 0;
+    }
+    Set<String> held = titleProductCodes.get(p.title(), t -> codes(productPart(t)));
+    String brand = alnum(p.brand());
+    if (branded) {
+      for (String c : q.wordCodes) {
+        if (digits(c) >= MIN_TITLE_NAMED_DIGITS && !brandOnly(c, brand) && held.contains(c)) {
+          return NAMED_BRAND_TITLE_HELD;
+        }
+      }
+      return 0;
+    }
+    String own = fullModel(p.model()); // null for a model field that is a product name
+    for (String[] wc : q.codesBehindWords) {
+      String w = wc[0];
+      String c = wc[1];
+      if (brandOnly(c, brand) || own != null && own.contains(c)) {
+        continue;
+      }
+      if (held.contains(w + c)
+          || writesInList(titleProductWords.get(p.title(), t -> listWords(productPart(t))), w, c)) {
+        return TITLE_HELD;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Whether {@code title} writes the code {@code c} in a list of codes that opens behind the word
+   * {@code w}: "Equivalent to Lexmark E450H11E, E450H21E" or "Lexmark 64436XE/64416XE" name
+   * E450H21E and 64416XE behind "lexmark" as fully as the first. The list runs while its codes end
+   * in a comma or a slash.
+   *
+   * @param w a word of letters, normalised ({@link #alnum})
+   * @param c a code, normalised
+   */
+  static boolean writesInList(String title, String w, String c) {
+    return writesInList(listWords(title), w, c);
+  }
+
+  /** The words of a text as {@link #writesInList} reads them: lower-cased, split after slashes. */
+  private static String[] listWords(String text) {
+    return WHITESPACE.split(Texts.lowerCase(text).replace("/", "/ ").trim());
+  }
+
+  /** {@link #listWords} of a title's product part, by title. */
+  private final TitleCache<String[]> titleProductWords = new TitleCache<>();
+
+  private static boolean writesInList(String[] words, String w, String c) {
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (!alnum(words[i]).equals(w)) {
+        continue;
+      }
+      for (int j = i + 1; j < words.length; j++) {
+        String a = alnum(words[j]);
+        if (a.equals(c)) {
+          return true;
+        }
+        boolean listed =
+            a.chars().anyMatch(Character::isDigit)
+                && (words[j].endsWith(",") || words[j].endsWith("/"));
+        if (!listed) {
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Fewest digits of a code a title names for {@link #titleHeld}: a product's code ("q5952a",
+   * "lq690", "tn2320"), not a standard ("ddr2", "cat5e", "usb3").
+   */
+  static final int MIN_TITLE_NAMED_DIGITS = 3;
+
+  private static int digits(String code) {
+    int n = 0;
+    for (int i = 0; i < code.length(); i++) {
+      n += Character.isDigit(code.charAt(i)) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
    * How fully a product that {@link #codeMatch names} a code of the query carries the query's
    * codes; {@link #normaliseCodeShare} gives the list's best 1, so the longest match wins, as in
    * dictionary-based entity linking.
@@ -1875,8 +2019,19 @@ public final class RankingFeatures {
     // one: a code many candidates carry is a standard (DDR2, Cat6), not one product's code.
     boolean carrierBranded = false;
     int carriers = 0;
+    // Other brands' titles naming a code of the query, and whether a named brand's title does.
+    int titleHolders = 0;
+    boolean namedBrandHolds = false;
     for (double[] f : candidates) {
       double v = f[CODE_EXACT];
+      if (v == TITLE_HELD) {
+        titleHolders++;
+        continue;
+      }
+      if (v == NAMED_BRAND_TITLE_HELD) {
+        namedBrandHolds = true;
+        continue;
+      }
       if (v > MODEL_MARK) {
         bestModel = Math.max(bestModel, v - MODEL_MARK);
       } else {
@@ -1895,11 +2050,23 @@ public final class RankingFeatures {
     for (double[] f : candidates) {
       bestPartial = Math.max(bestPartial, f[CODE_PARTIAL]);
     }
+    // No candidate carries the query's code as its own, nor a named brand's title, and a few
+    // other brands' titles name it as the query writes it: they carry it.
+    boolean byTitles =
+        !carried && !namedBrandHolds && titleHolders > 0 && titleHolders <= MAX_NAMED_CARRIERS;
     for (double[] f : candidates) {
+      if (f[CODE_EXACT] == TITLE_HELD) {
+        f[CODE_EXACT] = byTitles ? 1 : 0;
+      } else if (f[CODE_EXACT] == NAMED_BRAND_TITLE_HELD) {
+        f[CODE_EXACT] = 0;
+      }
       if (!carried) {
         f[CODE_NEAR] = 0;
         if (bestPartial > 0) {
           f[CODE_PARTIAL] /= bestPartial;
+        }
+        if (byTitles) {
+          f[BRAND_MATCH] = 0; // the brand named beside the code is not the product's
         }
         continue;
       }

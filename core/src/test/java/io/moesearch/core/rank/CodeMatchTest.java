@@ -382,6 +382,138 @@ class CodeMatchTest {
     assertThat(fk3[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
   }
 
+  /**
+   * A code no candidate carries as its own (no model field, no offer's leading title words) but the
+   * title of a product with a model field of its own names it: a third party's compatible, "Xerox
+   * Yellow toner cartridge. Equivalent to HP Q5952A", the only product the catalogue has for "hp
+   * q5952a" when HP's own cartridge is not in it. That product then carries the code ({@code
+   * code_exact} 1), and the brand written beside the code earns the brand's other products nothing
+   * (HP's media ranked above it by {@code brand_match} and the cosine; BM25 ranks it first). With
+   * the original among the candidates, its model field names the product, and the compatible's
+   * title earns nothing; a code more titles hold than name one product is a standard.
+   */
+  @Test
+  void aCodeOnlyATitleNamesCarriesItWhenNoCandidateCarriesItAsItsOwn() {
+    String q = "hp q5952a";
+    Product compatible =
+        product(
+            "x",
+            "Xerox Yellow toner cartridge. Equivalent to HP Q5952A. Compatible with HP Colour"
+                + " LaserJet 4700",
+            "Xerox",
+            "006R01331");
+    Product media = product("h", "HP Q8673A large format media", "HP", "Q8673A");
+    double[] fx = f(q, compatible);
+    double[] fh = f(q, media);
+    assertThat(fh[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    RankingFeatures.normaliseCodeShare(List.of(fx, fh));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fh[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fh[RankingFeatures.BRAND_MATCH]).as("the brand beside the code").isZero();
+
+    Product original =
+        product("o", "HP 643A Yellow Original LaserJet Toner Cartridge", "HP", "Q5952A");
+    double[] fo = f(q, original);
+    double[] fx2 = f(q, compatible);
+    double[] fh2 = f(q, media);
+    RankingFeatures.normaliseCodeShare(List.of(fo, fx2, fh2));
+    assertThat(fo[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fx2[RankingFeatures.CODE_EXACT]).as("the original is a candidate").isZero();
+    assertThat(fh2[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+
+    List<double[]> many = new java.util.ArrayList<>();
+    for (int i = 0; i <= RankingFeatures.MAX_NAMED_CARRIERS; i++) {
+      many.add(f(q, product("x" + i, "Toner " + i + " equivalent to HP Q5952A", "Xerox", "T" + i)));
+    }
+    double[] fh3 = f(q, media);
+    many.add(fh3);
+    RankingFeatures.normaliseCodeShare(many);
+    assertThat(many.get(0)[RankingFeatures.CODE_EXACT]).as("a standard").isZero();
+    assertThat(fh3[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+  }
+
+  /**
+   * A title naming the query's code names the product only as another brand's replacement for it:
+   * the supplies of a device of the brand the query names, and what a title names after a
+   * compatibility marker, name the device ("xerox phaser 3300mfp paper tray" asks for a tray, not
+   * the Phaser's toner; "Compatible with Kyocera FS-3830" names the printer a toner fits).
+   */
+  @Test
+  void aTitleNamingTheCodeOfItsOwnBrandsDeviceOrAfterAMarkerCarriesNothing() {
+    Product toner =
+        product("t", "Xerox Phaser 3300MFP High Capacity Toner Cartridge", "Xerox", "106R01412");
+    Product tray = product("p", "Xerox 250-sheet Paper Tray", "Xerox", "097S03625");
+    double[] ft = f("xerox phaser 3300mfp paper tray", toner);
+    double[] fp = f("xerox phaser 3300mfp paper tray", tray);
+    RankingFeatures.normaliseCodeShare(List.of(ft, fp));
+    assertThat(ft[RankingFeatures.CODE_EXACT]).isZero();
+    Product other =
+        product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to Kyocera TK-65. Compatible with Kyocera"
+                + " FS-3830",
+            "Xerox",
+            "006R01261");
+    double[] fx = f("kyocera fs-3830 fuser", other);
+    RankingFeatures.normaliseCodeShare(List.of(fx));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
+  /**
+   * Another brand's title carries a code only as the query writes it, behind the same word ("HP
+   * Q5952A"): a standard or a size ("IEEE 1394", "1440 x 900") is held by titles of any brand. And
+   * a title of the brand the query names holding the code (the original, its model field a name
+   * that carries no code) leaves the replacement nothing.
+   */
+  @Test
+  void anotherBrandsTitleCarriesTheCodeOnlyBehindTheQuerysWordAndNotBesideTheNamedBrands() {
+    Product card = product("c", "HP Firewire IEEE 1394 PCI interface card", "HP", "PCI1394CARD");
+    double[] fc = f("StarTech.com 15 ft IEEE-1394 Firewire Cable", card);
+    RankingFeatures.normaliseCodeShare(List.of(fc));
+    assertThat(fc[RankingFeatures.CODE_EXACT]).isZero();
+
+    String q = "BROTHER DR-3000 DRUM";
+    Product original =
+        product(
+            "o", "Brother DR-3000 drum unit printer drum Original", "Brother", "DR-3000 drum unit");
+    Product replacement =
+        product(
+            "x",
+            "Xerox Drum cartridge. Equivalent to Brother DR3000. Compatible with Brother HL-5130",
+            "Xerox",
+            "Drum cartridge. Equivalent to Brother DR3000. Compatible with Brother HL-5130");
+    double[] fo = f(q, original);
+    double[] fx = f(q, replacement);
+    RankingFeatures.normaliseCodeShare(List.of(fo, fx));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fo[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fo[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    double[] alone = f(q, replacement);
+    RankingFeatures.normaliseCodeShare(List.of(alone));
+    assertThat(alone[RankingFeatures.CODE_EXACT]).as("without the original").isEqualTo(1);
+  }
+
+  /** A replacement's title lists the codes it replaces behind the brand: each is written so. */
+  @Test
+  void aCodeListedBehindTheBrandInAReplacementsTitleIsWrittenBehindIt() {
+    Product replacement =
+        product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to Lexmark E450H11E, E450H21E. Compatible with"
+                + " Lexmark E450",
+            "Xerox",
+            "Black toner cartridge. Equivalent to Lexmark E450H11E, E450H21E");
+    for (String q : List.of("lexmark E450H21E", "lexmark e450h11e")) {
+      double[] fx = f(q, replacement);
+      RankingFeatures.normaliseCodeShare(List.of(fx));
+      assertThat(fx[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+    }
+    assertThat(RankingFeatures.writesInList("HP 64436XE/64416XE", "hp", "64416xe")).isTrue();
+    assertThat(RankingFeatures.writesInList("HP Q5950A toner, black Q5951A", "hp", "q5951a"))
+        .as("the list ended at a word")
+        .isFalse();
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
