@@ -418,6 +418,13 @@ public final class RankingFeatures {
     /** Whether the query names a trade item number ({@link #namesTradeItem}). */
     final boolean tradeItem;
 
+    /**
+     * Whether the query asks for a replacement of what it names ({@link #REPLACEMENT_INTENT}:
+     * "compatible", "equivalent", "generic", "aftermarket", ...): another brand's title naming its
+     * code then carries it beside the original ({@link #TITLE_HELD_WANTED}).
+     */
+    final boolean replacementIntent;
+
     /** No digit in the query but in its quantities: words and sizes ({@link #WORDS_UNCOVERED}). */
     final boolean wordsOnly;
 
@@ -439,6 +446,7 @@ public final class RankingFeatures {
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
+      this.replacementIntent = REPLACEMENT_INTENT.matcher(Texts.cut(text, MAX_TITLE_CHARS)).find();
       this.wordsOnly = wordsAndSizes(text);
       this.text = text;
       List<String> raw = new ArrayList<>();
@@ -1509,6 +1517,23 @@ public final class RankingFeatures {
    */
   static final double NAMED_BRAND_TITLE_HELD = MODEL_MARK + 3;
 
+  /**
+   * {@link #TITLE_HELD} for a query that asks for a replacement ({@link
+   * QueryTerms#replacementIntent}): the title carries the code even beside its original, and beside
+   * a title of the brand named.
+   */
+  static final double TITLE_HELD_WANTED = MODEL_MARK + 4;
+
+  /**
+   * Words by which a shopper asks for another brand's replacement of the product a code names
+   * ("compatible hp cf280a", "hp q5952a equivalent", "generic dr4000 drum", "non oem hp q6472a"),
+   * whole words, any case.
+   */
+  static final Pattern REPLACEMENT_INTENT =
+      Pattern.compile(
+          "(?iu)(?<![\\p{L}\\p{N}])(?:compatible|equivalent|alternative|replacement|generic"
+              + "|aftermarket|remanufactured|non[- ]?oem)(?![\\p{L}\\p{N}])");
+
   /** Codes of a title's product part, by title ({@link #titleHeld}). */
   private final TitleCache<Set<String>> titleProductCodes = new TitleCache<>();
 
@@ -1551,7 +1576,7 @@ public final class RankingFeatures {
       }
       if (held.contains(w + c)
           || writesInList(titleProductWords.get(p.title(), t -> listWords(productPart(t))), w, c)) {
-        return TITLE_HELD;
+        return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
       }
     }
     return 0;
@@ -2022,10 +2047,12 @@ public final class RankingFeatures {
     // Other brands' titles naming a code of the query, and whether a named brand's title does.
     int titleHolders = 0;
     boolean namedBrandHolds = false;
+    boolean wanted = false;
     for (double[] f : candidates) {
       double v = f[CODE_EXACT];
-      if (v == TITLE_HELD) {
+      if (v == TITLE_HELD || v == TITLE_HELD_WANTED) {
         titleHolders++;
+        wanted |= v == TITLE_HELD_WANTED;
         continue;
       }
       if (v == NAMED_BRAND_TITLE_HELD) {
@@ -2052,13 +2079,24 @@ public final class RankingFeatures {
     }
     // No candidate carries the query's code as its own, nor a named brand's title, and a few
     // other brands' titles name it as the query writes it: they carry it.
+    // A query asking for a replacement wants them beside the original, and the brand it names is
+    // the original's.
     boolean byTitles =
-        !carried && !namedBrandHolds && titleHolders > 0 && titleHolders <= MAX_NAMED_CARRIERS;
+        (wanted || !carried && !namedBrandHolds)
+            && titleHolders > 0
+            && titleHolders <= MAX_NAMED_CARRIERS;
     for (double[] f : candidates) {
-      if (f[CODE_EXACT] == TITLE_HELD) {
+      if (f[CODE_EXACT] == TITLE_HELD || f[CODE_EXACT] == TITLE_HELD_WANTED) {
         f[CODE_EXACT] = byTitles ? 1 : 0;
+        if (byTitles) {
+          f[CODE_NEAR] = 0;
+          f[CODE_PARTIAL] = 0;
+        }
       } else if (f[CODE_EXACT] == NAMED_BRAND_TITLE_HELD) {
         f[CODE_EXACT] = 0;
+      }
+      if (byTitles && wanted) {
+        f[BRAND_MATCH] = 0;
       }
       if (!carried) {
         f[CODE_NEAR] = 0;

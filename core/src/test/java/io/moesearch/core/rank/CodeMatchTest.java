@@ -493,6 +493,40 @@ class CodeMatchTest {
     assertThat(alone[RankingFeatures.CODE_EXACT]).as("without the original").isEqualTo(1);
   }
 
+  /**
+   * A query asking for a replacement ("hp q5952a equivalent", "compatible hp q5952a") wants another
+   * brand's title naming the code beside the original: both carry it, and the brand named (the
+   * original's) earns nothing; the bare code names the original alone.
+   */
+  @Test
+  void aQueryAskingForAReplacementLetsAnotherBrandsTitleCarryTheCodeBesideTheOriginal() {
+    Product original =
+        product("o", "HP 643A Yellow Original LaserJet Toner Cartridge", "HP", "Q5952A");
+    Product replacement =
+        product(
+            "x",
+            "Xerox Yellow toner cartridge. Equivalent to HP Q5952A. Compatible with HP Colour"
+                + " LaserJet 4700",
+            "Xerox",
+            "006R01331");
+    for (String q :
+        List.of("hp q5952a equivalent", "Compatible HP Q5952A toner", "generic hp q5952a")) {
+      double[] fo = f(q, original);
+      double[] fx = f(q, replacement);
+      RankingFeatures.normaliseCodeShare(List.of(fo, fx));
+      assertThat(fx[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(fo[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(fo[RankingFeatures.BRAND_MATCH]).as(q).isZero();
+    }
+    double[] fo = f("hp q5952a", original);
+    double[] fx = f("hp q5952a", replacement);
+    RankingFeatures.normaliseCodeShare(List.of(fo, fx));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fo[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    assertThat(RankingFeatures.REPLACEMENT_INTENT.matcher("incompatible").find()).isFalse();
+    assertThat(RankingFeatures.REPLACEMENT_INTENT.matcher("non-OEM hp").find()).isTrue();
+  }
+
   /** A replacement's title lists the codes it replaces behind the brand: each is written so. */
   @Test
   void aCodeListedBehindTheBrandInAReplacementsTitleIsWrittenBehindIt() {
