@@ -1575,7 +1575,7 @@ public final class RankingFeatures {
         continue;
       }
       if (held.contains(w + c)
-          || writesInList(titleProductWords.get(p.title(), t -> listWords(productPart(t))), w, c)) {
+          || titleProductWords.get(p.title(), t -> ListWords.of(productPart(t))).writes(w, c)) {
         return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
       }
     }
@@ -1592,37 +1592,51 @@ public final class RankingFeatures {
    * @param c a code, normalised
    */
   static boolean writesInList(String title, String w, String c) {
-    return writesInList(listWords(title), w, c);
+    return ListWords.of(title).writes(w, c);
   }
 
-  /** The words of a text as {@link #writesInList} reads them: lower-cased, split after slashes. */
-  private static String[] listWords(String text) {
-    return WHITESPACE.split(Texts.lowerCase(text).replace("/", "/ ").trim());
-  }
-
-  /** {@link #listWords} of a title's product part, by title. */
-  private final TitleCache<String[]> titleProductWords = new TitleCache<>();
-
-  private static boolean writesInList(String[] words, String w, String c) {
-    for (int i = 0; i + 1 < words.length; i++) {
-      if (!alnum(words[i]).equals(w)) {
-        continue;
+  /**
+   * A text's words as {@link #writesInList} reads them (lower-cased, split after slashes):
+   * normalised ({@link #alnum}), whether each continues a list of codes (a digit, and a comma or
+   * slash after it), and the set of them, so that a pair of words the title lacks costs one lookup.
+   */
+  private record ListWords(String[] words, boolean[] continues, Set<String> set) {
+    static ListWords of(String text) {
+      String[] raw = WHITESPACE.split(Texts.lowerCase(text).replace("/", "/ ").trim());
+      String[] words = new String[raw.length];
+      boolean[] continues = new boolean[raw.length];
+      for (int i = 0; i < raw.length; i++) {
+        words[i] = alnum(raw[i]);
+        continues[i] =
+            words[i].chars().anyMatch(Character::isDigit)
+                && (raw[i].endsWith(",") || raw[i].endsWith("/"));
       }
-      for (int j = i + 1; j < words.length; j++) {
-        String a = alnum(words[j]);
-        if (a.equals(c)) {
-          return true;
-        }
-        boolean listed =
-            a.chars().anyMatch(Character::isDigit)
-                && (words[j].endsWith(",") || words[j].endsWith("/"));
-        if (!listed) {
-          break;
-        }
-      }
+      return new ListWords(words, continues, Set.copyOf(Arrays.asList(words)));
     }
-    return false;
+
+    boolean writes(String w, String c) {
+      if (!set.contains(w) || !set.contains(c)) {
+        return false;
+      }
+      for (int i = 0; i + 1 < words.length; i++) {
+        if (!words[i].equals(w)) {
+          continue;
+        }
+        for (int j = i + 1; j < words.length; j++) {
+          if (words[j].equals(c)) {
+            return true;
+          }
+          if (!continues[j]) {
+            break;
+          }
+        }
+      }
+      return false;
+    }
   }
+
+  /** {@link ListWords} of a title's product part, by title. */
+  private final TitleCache<ListWords> titleProductWords = new TitleCache<>();
 
   /**
    * Fewest digits of a code a title names for {@link #titleHeld}: a product's code ("q5952a",
