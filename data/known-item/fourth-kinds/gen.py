@@ -38,235 +38,23 @@ Kinds (query,docid,rating,type; rating 1 for the intended product(s)):
 Usage: python3 data/known-item/fourth-kinds/gen.py [seed]   (default seed 66; deterministic)
 """
 import collections
-import csv
-import glob
-import gzip
-import json
 import os
-import random
 import re
 import sys
 
-SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 66
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # data/known-item
+import kinds_common as kc  # the catalogue, the train part, the per-kind streams and rows of every generator
+from kinds_common import STOP, alnum, clean, ids, norm_words, plural, split_digits, title_colour, title_type
+
+SEED = kc.seed_arg(66)
 N = 120
 OUT = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(OUT, "..", "..", ".."))
 
-ps = [json.loads(l) for l in gzip.open(ROOT + "/data/icecat/products_core.jsonl.gz", "rt")]
-byid = {p["id"]: p for p in ps}
-
-
-def alnum(s):
-    return re.sub(r"[^0-9a-z]", "", s.lower())
-
-
-# ------------------------------------------------------------------ train part (as gen_kinds.py)
-test_ids, train_ids = set(), set()
-for f in glob.glob(ROOT + "/data/known-item/*.csv"):
-    for r in csv.DictReader(open(f)):
-        (test_ids if "-test" in f else train_ids).add(r["docid"])
-
-
-def code_like(model):
-    m = alnum(model)
-    return 4 <= len(m) <= 20 and re.search(r"\d", m) and len(model.split()) <= 2
-
-
-groups = collections.defaultdict(list)
-for p in ps:
-    if p["brand"] and code_like(p["model"]):
-        groups[(alnum(p["brand"]), alnum(p["model"]))].append(p)
-gkey = {p["id"]: k for k, g in groups.items() for p in g}
-bad_groups = {gkey[i] for i in test_ids if i in gkey}
-all_codes = {k[1] for k in groups}
-
-
-def train_product(p):
-    return p["id"] not in test_ids and (gkey.get(p["id"]) is None or gkey[p["id"]] not in bad_groups)
-
-
-def all_train(items):
-    return all(train_product(x) for x in items)
-
-
-rng = random.Random(SEED)
-
-
-def reseed(kind):
-    """Each kind draws from its own stream: changing one leaves the others' queries as they were."""
-    global rng
-    rng = random.Random(f"{SEED}-{kind}")
-
-
-rows = collections.defaultdict(list)
-seen_q = collections.defaultdict(set)
-
-
-def emit(kind, query, ids):
-    query = re.sub(r"\s+", " ", query).strip()
-    if query in seen_q[kind]:
-        return False
-    seen_q[kind].add(query)
-    for i in sorted(set(ids)):
-        assert i not in test_ids and train_product(byid[i]), (kind, query, i)
-        rows[kind].append((query, i, 1, kind))
-    return True
-
-
-def nq(kind):
-    return len({r[0] for r in rows[kind]})
-
-
-def pool():
-    xs = [p for p in ps if train_product(p)]
-    rng.shuffle(xs)
-    return xs
-
-
-def coded_pool():
-    """Train products with a code-like model field that their title carries."""
-    return [p for p in pool() if p["id"] in gkey and p["model"] in p["title"] and p["brand"]
-            and not re.fullmatch(r"(?i)[\d.,]+\s?(gb|mb|tb|kb|m|cm|mm|ft|w|v|va|mah|mhz|ghz)", p["model"].strip())]
-
-
-def group_of(p):
-    return groups[gkey[p["id"]]]
-
-
-def clean(t):
-    return t.replace("®", "").replace("™", "")
-
-
-def norm_words(s):
-    return re.findall(r"[0-9a-z]+(?:[.,][0-9]+)?", clean(s).lower())
-
-
-def contains_seq(words, seq):
-    L = len(seq)
-    return any(words[i:i + L] == seq for i in range(len(words) - L + 1))
-
-
-bybrand = collections.defaultdict(list)
-for p in ps:
-    bybrand[p["brand"]].append(p)
-
-
-def seq_family(brand, seq, limit=10):
-    """The brand's products whose title holds the word sequence; None when too many or not all train."""
-    rel = [x for x in bybrand[brand] if contains_seq(norm_words(x["title"]), seq)]
-    if not (1 <= len(rel) <= limit) or not all_train(rel):
-        return None
-    return rel
-
-
-def prefix_family(brand, pw, limit=10):
-    rel = [x for x in bybrand[brand] if norm_words(x["title"])[:len(pw)] == pw]
-    if not (1 <= len(rel) <= limit) or not all_train(rel):
-        return None
-    return rel
-
-
-def respell(model):
-    c = rng.random()
-    if c < 0.4:
-        return model
-    if c < 0.7:
-        return model.lower()
-    return model.upper()
-
-
-def brand_as_typed(b):
-    if b.endswith(".com") and rng.random() < 0.5:
-        b = b[:-4]
-    if b == "Kingston Technology" and rng.random() < 0.7:
-        b = "Kingston"
-    return b.lower() if rng.random() < 0.5 else b
-
-
-# ------------------------------------------------------------------ the type words of a title
-def title_type(p):
-    """Icecat titles read 'Brand Code type words Attributes': the lower-case run after the code."""
-    t, m = p["title"], p["model"]
-    if not m or m not in t:
-        return None
-    rest = t[t.index(m) + len(m):].split()
-    c = []
-    for w in rest:
-        if re.fullmatch(r"[a-z][a-z\-]*(?:/[a-z\-]+)?", w):
-            c.append(w)
-        else:
-            break
-    if not c or len(c) > 4:
-        return None
-    return " ".join(c)
-
-
-COLOURS = ["black", "cyan", "magenta", "yellow", "white", "blue", "red", "green", "grey", "gray", "silver"]
-
-
-def title_colour(p):
-    ws = [w.lower() for w in p["title"].split()]
-    for c in COLOURS:
-        if c in ws:
-            return c
-    return None
-
-
-def plural(w):
-    if re.search(r"(ch|sh|x|ss)$", w):
-        return w + "es"
-    if re.search(r"[^aeiou]y$", w):
-        return w[:-1] + "ies"
-    if w.endswith("s"):
-        return w
-    return w + "s"
-
-
-def split_digits(s):
-    """Digits split from the letters after them ("4port" -> "4 port"), for judging only."""
-    return re.sub(r"(?<=\d)(?=[a-z])", " ", s.lower())
-
-
-def family(brand, qwords, normf, limit=10):
-    """The brand's products whose normalised title begins with qwords; None when too many or not all train."""
-    rel = [x for x in bybrand[brand] if normf(x["title"])[:len(qwords)] == qwords]
-    if not (1 <= len(rel) <= limit) or not all_train(rel):
-        return None
-    return rel
-
-
-STOP = {"for", "to", "with", "and", "of", "in", "on", "the", "a", "&", "+", "-", "/", "w/", "incl", "from"}
-
-
-def shopper_prefix(p, kmin=3, kmax=6):
-    """A title prefix a shopper types (it stops at a word, not a bare number), starting with the brand."""
-    t = clean(p["title"]).split()
-    if not t or t[0].lower() != p["brand"].split()[0].lower():
-        return None
-    k = rng.randint(kmin, kmax)
-    if len(t) < k:
-        return None
-    w = t[:k]
-    while w and (re.fullmatch(r"[\d.,\-/]+|\W+", w[-1]) or w[-1].lower() in STOP):
-        w = w[:-1]
-    if len(w) < 2 or "(" in " ".join(w) or ")" in " ".join(w):
-        return None
-    return w
-
-
-def prefix_rel(p, words, normf=norm_words):
-    """Relevant for a title-prefix query: the brand's titles that begin with it, plus the product's group
-    when the words hold its code."""
-    rel = family(p["brand"], normf(" ".join(words)), normf) or []
-    if p["id"] in gkey and p["model"] in words:
-        rel = rel + group_of(p)
-    if not rel or not all_train(rel):
-        return None
-    return list({x["id"]: x for x in rel}.values())
-
-
-def ids(rel):
-    return [x["id"] for x in rel]
+K = kc.KindSet(SEED, OUT, dedupe="exact")
+ps, byid, gkey, bybrand = K.ps, K.byid, K.gkey, K.bybrand
+all_train, group_of, family, prefix_rel = K.all_train, K.group_of, K.family, K.prefix_rel
+rng, emit, nq, pool, coded_pool = K.rng, K.emit, K.nq, K.pool, K.coded_pool
+respell, brand_as_typed, shopper_prefix, code_or_prefix = K.respell, K.brand_as_typed, K.shopper_prefix, K.code_or_prefix
 
 
 # ------------------------------------------------------------------ 1. type first, then brand and code
@@ -346,20 +134,6 @@ def price_forms(pr):
     r10 = int(-(-pr // 10) * 10)
     return [f"{pr:.2f}", f"${pr:.0f}", f"${pr:.2f}", f"£{pr:.2f}", f"€ {pr:.2f}".replace(".", ","),
             f"{pr:.0f} euro", f"under {r10}", f"under ${r10}", f"{pr:.2f} usd", f"price {pr:.0f}", f"{pr:.0f} dollars"]
-
-
-def code_or_prefix(p):
-    """Brand + code (its group) or a title prefix (its title family), as a shopper types it."""
-    if p["id"] in gkey and p["model"] in p["title"] and rng.random() < 0.5:
-        return f"{brand_as_typed(p['brand'])} {respell(p['model'])}", group_of(p)
-    w = shopper_prefix(p)
-    if not w:
-        return None
-    rel = prefix_rel(p, w)
-    if not rel:
-        return None
-    x = " ".join(w)
-    return (x.lower() if rng.random() < 0.6 else x), rel
 
 
 def gen_price_added():
@@ -633,17 +407,7 @@ KINDS = [("type_first_code", gen_type_first_code), ("code_head_dropped", gen_cod
          ("number_words", gen_number_words), ("spelling_variant", gen_spelling_variant), ("all_caps", gen_all_caps),
          ("ean_spaced", gen_ean_spaced), ("symbol_words", gen_symbol_words),
          ("last_word_partial", gen_last_word_partial)]
-for name, fn in KINDS:
-    reseed(name)
-    fn()
-
-os.makedirs(f"{OUT}/control", exist_ok=True)
-for kind, rs in sorted(rows.items()):
-    # a kind's control: the same queries without what the kind adds (the price, the caps, the words
-    # for the symbols), same relevance, to tell the kind's own effect from the title prefix's
-    with open(f"{OUT}/control/{kind}.csv" if kind.endswith("_control") else f"{OUT}/{kind}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["query", "docid", "rating", "type"])
-        for r in rs:
-            w.writerow(r)
-    print(kind, nq(kind), "queries", len(rs), "rows")
+K.run(KINDS)
+# a kind's control (control/): the same queries without what the kind adds (the price, the caps, the words
+# for the symbols), same relevance, to tell the kind's own effect from the title prefix's
+K.write(controls=True)
