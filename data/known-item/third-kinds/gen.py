@@ -27,178 +27,29 @@ Kinds (query,docid,rating,type; rating 1 for the intended product(s)):
   unit_spelled        a title prefix with a capacity / length spelled out ("8 gig", "1 terabyte", "2 metre")
 Usage: python3 data/known-item/third-kinds/gen.py [seed]   (default seed 71; deterministic)
 """
-import collections
-import csv
-import glob
-import gzip
-import json
 import os
-import random
 import re
 import sys
 
-SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 71
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # data/known-item
+import kinds_common as kc  # the catalogue, the train part, the per-kind streams and rows of every generator
+from kinds_common import alnum, clean, contains_seq, norm_words, title_colour, title_type
+
+SEED = kc.seed_arg(71)
 N = 120
 OUT = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(OUT, "..", "..", ".."))
 
-ps = [json.loads(l) for l in gzip.open(ROOT + "/data/icecat/products_core.jsonl.gz", "rt")]
-byid = {p["id"]: p for p in ps}
-
-
-def alnum(s):
-    return re.sub(r"[^0-9a-z]", "", s.lower())
-
-
-# ------------------------------------------------------------------ train part (as gen_kinds.py)
-test_ids, train_ids = set(), set()
-for f in glob.glob(ROOT + "/data/known-item/*.csv"):
-    for r in csv.DictReader(open(f)):
-        (test_ids if "-test" in f else train_ids).add(r["docid"])
-
-
-def code_like(model):
-    m = alnum(model)
-    return 4 <= len(m) <= 20 and re.search(r"\d", m) and len(model.split()) <= 2
-
-
-groups = collections.defaultdict(list)
-for p in ps:
-    if p["brand"] and code_like(p["model"]):
-        groups[(alnum(p["brand"]), alnum(p["model"]))].append(p)
-gkey = {p["id"]: k for k, g in groups.items() for p in g}
-bad_groups = {gkey[i] for i in test_ids if i in gkey}
+K = kc.KindSet(SEED, OUT, dedupe="exact")
+groups, gkey, bybrand = K.groups, K.gkey, K.bybrand
+all_train, group_of, seq_family, prefix_family = K.all_train, K.group_of, K.seq_family, K.prefix_family
+rng, emit, nq, pool = K.rng, K.emit, K.nq, K.pool
+respell, brand_as_typed = K.respell, K.brand_as_typed
 all_codes = {k[1] for k in groups}
 
 
-def train_product(p):
-    return p["id"] not in test_ids and (gkey.get(p["id"]) is None or gkey[p["id"]] not in bad_groups)
-
-
-def all_train(items):
-    return all(train_product(x) for x in items)
-
-
-rng = random.Random(SEED)
-
-
-def reseed(kind):
-    """Each kind draws from its own stream: changing one leaves the others' queries as they were."""
-    global rng
-    rng = random.Random(f"{SEED}-{kind}")
-
-
-rows = collections.defaultdict(list)
-seen_q = collections.defaultdict(set)
-
-
-def emit(kind, query, ids):
-    query = re.sub(r"\s+", " ", query).strip()
-    if query in seen_q[kind]:
-        return False
-    seen_q[kind].add(query)
-    for i in sorted(set(ids)):
-        assert i not in test_ids and train_product(byid[i]), (kind, query, i)
-        rows[kind].append((query, i, 1, kind))
-    return True
-
-
-def nq(kind):
-    return len({r[0] for r in rows[kind]})
-
-
-def pool():
-    xs = [p for p in ps if train_product(p)]
-    rng.shuffle(xs)
-    return xs
-
-
 def coded_pool():
-    """Train products with a code-like model field that their title carries."""
-    return [p for p in pool() if p["id"] in gkey and p["model"] in p["title"] and p["brand"]]
-
-
-def group_of(p):
-    return groups[gkey[p["id"]]]
-
-
-def clean(t):
-    return t.replace("®", "").replace("™", "")
-
-
-def norm_words(s):
-    return re.findall(r"[0-9a-z]+(?:[.,][0-9]+)?", clean(s).lower())
-
-
-def contains_seq(words, seq):
-    L = len(seq)
-    return any(words[i:i + L] == seq for i in range(len(words) - L + 1))
-
-
-bybrand = collections.defaultdict(list)
-for p in ps:
-    bybrand[p["brand"]].append(p)
-
-
-def seq_family(brand, seq, limit=10):
-    """The brand's products whose title holds the word sequence; None when too many or not all train."""
-    rel = [x for x in bybrand[brand] if contains_seq(norm_words(x["title"]), seq)]
-    if not (1 <= len(rel) <= limit) or not all_train(rel):
-        return None
-    return rel
-
-
-def prefix_family(brand, pw, limit=10):
-    rel = [x for x in bybrand[brand] if norm_words(x["title"])[:len(pw)] == pw]
-    if not (1 <= len(rel) <= limit) or not all_train(rel):
-        return None
-    return rel
-
-
-def respell(model):
-    c = rng.random()
-    if c < 0.4:
-        return model
-    if c < 0.7:
-        return model.lower()
-    return model.upper()
-
-
-def brand_as_typed(b):
-    if b.endswith(".com") and rng.random() < 0.5:
-        b = b[:-4]
-    if b == "Kingston Technology" and rng.random() < 0.7:
-        b = "Kingston"
-    return b.lower() if rng.random() < 0.5 else b
-
-
-# ------------------------------------------------------------------ the type words of a title
-def title_type(p):
-    """Icecat titles read 'Brand Code type words Attributes': the lower-case run after the code."""
-    t, m = p["title"], p["model"]
-    if not m or m not in t:
-        return None
-    rest = t[t.index(m) + len(m):].split()
-    c = []
-    for w in rest:
-        if re.fullmatch(r"[a-z][a-z\-]*(?:/[a-z\-]+)?", w):
-            c.append(w)
-        else:
-            break
-    if not c or len(c) > 4:
-        return None
-    return " ".join(c)
-
-
-COLOURS = ["black", "cyan", "magenta", "yellow", "white", "blue", "red", "green", "grey", "gray", "silver"]
-
-
-def title_colour(p):
-    ws = [w.lower() for w in p["title"].split()]
-    for c in COLOURS:
-        if c in ws:
-            return c
-    return None
+    """Train products with a code-like model field that their title carries (sizes such as "8GB" too)."""
+    return K.coded_pool(drop_size_models=False)
 
 
 # ------------------------------------------------------------------ 1. foreign product type
@@ -804,20 +655,12 @@ def gen_unit_spelled():
             return
 
 
-for name, fn in [("foreign_type", gen_foreign_type), ("brand_typo_line", gen_brand_typo_line),
-                 ("size_eu_format", gen_size_eu_format), ("word_shuffle", gen_word_shuffle),
-                 ("distributor_abbrev", gen_distributor_abbrev), ("code_ocr", gen_code_ocr),
-                 ("code_resegmented", gen_code_resegmented), ("question_wrapper", gen_question_wrapper),
-                 ("glued_line_number", gen_glued_line_number), ("line_split_compound", gen_line_split_compound),
-                 ("alias_line", gen_alias_line), ("type_misspelled", gen_type_misspelled),
-                 ("unit_spelled", gen_unit_spelled)]:
-    reseed(name)
-    fn()
-
-for kind, rs in sorted(rows.items()):
-    with open(f"{OUT}/{kind}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["query", "docid", "rating", "type"])
-        for r in rs:
-            w.writerow(r)
-    print(kind, nq(kind), "queries", len(rs), "rows")
+KINDS = [("foreign_type", gen_foreign_type), ("brand_typo_line", gen_brand_typo_line),
+         ("size_eu_format", gen_size_eu_format), ("word_shuffle", gen_word_shuffle),
+         ("distributor_abbrev", gen_distributor_abbrev), ("code_ocr", gen_code_ocr),
+         ("code_resegmented", gen_code_resegmented), ("question_wrapper", gen_question_wrapper),
+         ("glued_line_number", gen_glued_line_number), ("line_split_compound", gen_line_split_compound),
+         ("alias_line", gen_alias_line), ("type_misspelled", gen_type_misspelled),
+         ("unit_spelled", gen_unit_spelled)]
+K.run(KINDS)
+K.write()
