@@ -22,96 +22,27 @@ Kinds (query,docid,rating,type; rating 1 for the intended product(s)):
 Usage: python3 data/known-item/more-kinds/gen.py [seed]   (default seed 50; deterministic)
 """
 import collections
-import csv
-import glob
-import gzip
-import json
 import os
-import random
 import re
 import sys
 
-SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # data/known-item
+import kinds_common as kc  # the catalogue, the train part, the per-kind streams and rows of every generator
+from kinds_common import alnum, code_like, contains_seq, plural
+
+SEED = kc.seed_arg(50)
 N = 150
 OUT = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(OUT, "..", "..", ".."))
 
-ps = [json.loads(l) for l in gzip.open(ROOT + "/data/icecat/products_core.jsonl.gz", "rt")]
-byid = {p["id"]: p for p in ps}
-
-
-def alnum(s):
-    return re.sub(r"[^0-9a-z]", "", s.lower())
-
-
-# ------------------------------------------------------------------ train part (as gen_kinds.py)
-test_ids, train_ids = set(), set()
-for f in glob.glob(ROOT + "/data/known-item/*.csv"):
-    for r in csv.DictReader(open(f)):
-        (test_ids if "-test" in f else train_ids).add(r["docid"])
-
-
-def code_like(model):
-    m = alnum(model)
-    return 4 <= len(m) <= 20 and re.search(r"\d", m) and len(model.split()) <= 2
-
-
-groups = collections.defaultdict(list)
-for p in ps:
-    if p["brand"] and code_like(p["model"]):
-        groups[(alnum(p["brand"]), alnum(p["model"]))].append(p)
-gkey = {p["id"]: k for k, g in groups.items() for p in g}
-bad_groups = {gkey[i] for i in test_ids if i in gkey}
-
-
-def train_product(p):
-    return p["id"] not in test_ids and (gkey.get(p["id"]) is None or gkey[p["id"]] not in bad_groups)
-
-
-def all_train(items):
-    return all(train_product(x) for x in items)
-
-
-rng = random.Random(SEED)
-
-
-def reseed(kind):
-    """Each kind draws from its own stream: changing one leaves the others' queries as they were."""
-    global rng
-    rng = random.Random(f"{SEED}-{kind}")
-
-
-rows = collections.defaultdict(list)
-
-
-def emit(kind, query, ids):
-    for i in sorted(set(ids)):
-        assert i not in test_ids and train_product(byid[i]), (kind, query, i)
-        rows[kind].append((query, i, 1, kind))
-
-
-def nq(kind):
-    return len({r[0] for r in rows[kind]})
-
-
-def pool():
-    xs = [p for p in ps if train_product(p)]
-    rng.shuffle(xs)
-    return xs
+K = kc.KindSet(SEED, OUT)  # every emit writes its rows (no query dropped as a repeat)
+ps, byid, gkey, bybrand = K.ps, K.byid, K.gkey, K.bybrand
+rng, emit, nq, pool, all_train = K.rng, K.emit, K.nq, K.pool, K.all_train
 
 
 def norm_words(s):
+    """The words of s, lower case ("®"/"™" not dropped, unlike kinds_common.norm_words)."""
     return re.findall(r"[0-9a-z]+(?:[.,][0-9]+)?", s.lower())
 
-
-def contains_seq(words, seq):
-    L = len(seq)
-    return any(words[i:i + L] == seq for i in range(len(words) - L + 1))
-
-
-bybrand = collections.defaultdict(list)
-for p in ps:
-    bybrand[p["brand"]].append(p)
 
 # ------------------------------------------------------------------ product type of a title
 CAP_TYPES = {"Notebook": "notebook", "Chromebook": "chromebook", "Netbook": "netbook", "PC": "pc",
@@ -166,16 +97,6 @@ def singular(w):
     if w.endswith("s") and not w.endswith("ss"):
         return w[:-1]
     return w
-
-
-def plural(w):
-    if re.search(r"(ch|sh|x|ss)$", w):
-        return w + "es"
-    if re.search(r"[^aeiou]y$", w):
-        return w[:-1] + "ies"
-    if w.endswith("s"):
-        return w
-    return w + "s"
 
 
 def brand_as_typed(b):
@@ -823,18 +744,10 @@ def gen_ean():
             return
 
 
-for name, fn in [("brand_type", gen_brand_type), ("brand_size_type", gen_brand_size_type),
-                 ("spec_only", gen_spec_only), ("title_no_code", gen_title_no_code),
-                 ("generation", gen_generation), ("ean", gen_ean), ("model_config", gen_model_config),
-                 ("code_config", gen_code_config), ("memory_spec", gen_memory_spec),
-                 ("accessory_for_device", gen_accessory_for_device)]:
-    reseed(name)
-    fn()
-
-for kind, rs in sorted(rows.items()):
-    with open(f"{OUT}/{kind}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["query", "docid", "rating", "type"])
-        for r in rs:
-            w.writerow(r)
-    print(kind, nq(kind), "queries", len(rs), "rows")
+KINDS = [("brand_type", gen_brand_type), ("brand_size_type", gen_brand_size_type),
+         ("spec_only", gen_spec_only), ("title_no_code", gen_title_no_code),
+         ("generation", gen_generation), ("ean", gen_ean), ("model_config", gen_model_config),
+         ("code_config", gen_code_config), ("memory_spec", gen_memory_spec),
+         ("accessory_for_device", gen_accessory_for_device)]
+K.run(KINDS)
+K.write()
