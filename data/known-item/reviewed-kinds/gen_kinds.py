@@ -7,46 +7,22 @@ products appearing in no known-item file; any group (or title family) holding a 
 Writes <kind>.csv beside this script (query,docid,rating,type). Seeded.
 """
 import collections
-import csv
-import glob
-import gzip
-import json
 import os
-import random
 import re
 import sys
 
-SEED = int(sys.argv[1]) if len(sys.argv) > 1 else 23
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # data/known-item
+import kinds_common as kc  # the catalogue, the train part, the stream and rows of every kind generator
+from kinds_common import alnum, contains_seq
+
+SEED = kc.seed_arg(23)
 N = 150
 OUT = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(OUT, "..", "..", ".."))
 
-ps = [json.loads(l) for l in gzip.open(ROOT + "/data/icecat/products_core.jsonl.gz", "rt")]
-byid = {p["id"]: p for p in ps}
-
-
-def alnum(s):
-    return re.sub(r"[^0-9a-z]", "", s.lower())
-
-
-test_ids, train_ids = set(), set()
-for f in glob.glob(ROOT + "/data/known-item/*.csv"):
-    for r in csv.DictReader(open(f)):
-        (test_ids if "-test" in f else train_ids).add(r["docid"])
-
-
-def code_like(model):
-    m = alnum(model)
-    return 4 <= len(m) <= 20 and re.search(r"\d", m) and len(model.split()) <= 2
-
-
-groups = collections.defaultdict(list)  # (brand, code) -> products
-for p in ps:
-    if p["brand"] and code_like(p["model"]):
-        groups[(alnum(p["brand"]), alnum(p["model"]))].append(p)
-gkey = {p["id"]: k for k, g in groups.items() for p in g}
-
-bad_groups = {gkey[i] for i in test_ids if i in gkey}
+# one stream for all kinds (no reseeding); emit asserts only that no docid is of a *-test.csv
+K = kc.KindSet(SEED, OUT, strict=False)
+ps, byid, test_ids, train_ids, groups, gkey, bad_groups = K.ps, K.byid, K.test_ids, K.train_ids, K.groups, K.gkey, K.bad_groups
+rng, rows, emit = K.rng, K.rows, K.emit
 
 
 def train_group(k):
@@ -57,7 +33,6 @@ train_groups = [k for k in groups if train_group(k)]
 # groups named in the train files first (known train part), then the rest
 in_train_file = {gkey[i] for i in train_ids if i in gkey}
 print("groups", len(groups), "train-usable", len(train_groups), "in train files", len(in_train_file))
-rng = random.Random(SEED)
 
 
 def ordered_groups():
@@ -74,14 +49,6 @@ for (b, c) in groups:
 brand_of_code = collections.defaultdict(list)
 for (b, c) in groups:
     brand_of_code[b].append(c)
-
-rows = collections.defaultdict(list)
-
-
-def emit(kind, query, ids):
-    for i in sorted(set(ids)):
-        assert i not in test_ids, (kind, query, i)
-        rows[kind].append((query, i, 1, kind))
 
 
 def respell(model, r):
@@ -264,11 +231,6 @@ def norm_words(s):
 
 
 test_titles_words = [norm_words(byid[i]["title"]) for i in test_ids if i in byid]
-
-
-def contains_seq(words, seq):
-    L = len(seq)
-    return any(words[i:i + L] == seq for i in range(len(words) - L + 1))
 
 
 def gen_line_name():
@@ -704,13 +666,4 @@ gen_brand_glued()
 gen_line_nobrand()
 gen_ink_number()
 
-import os
-
-os.makedirs(OUT, exist_ok=True)
-for kind, rs in sorted(rows.items()):
-    with open(f"{OUT}/{kind}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["query", "docid", "rating", "type"])
-        for r in rs:
-            w.writerow(r)
-    print(kind, len({r[0] for r in rs}), "queries", len(rs), "rows")
+K.write()
