@@ -441,6 +441,32 @@ class EntryCutTest {
   }
 
   /**
+   * A title of another brand carrying the query's code clears the brand named beside it for every
+   * candidate ({@link RankingFeatures#TITLE_HELD}), as a few offers carrying it do: a fusion
+   * weighing {@code brand_match} and no code feature keeps no cut while such a title sits below a
+   * full list's bar either (new products pushing it off would give the others their brand back).
+   */
+  @Test
+  void aTitleCarryingTheCodeBelowTheBarKeepsNoCutWhenOnlyTheBrandWeighs() {
+    String query = "hp q5952a";
+    List<Candidate> hits = new ArrayList<>();
+    for (int i = 0; i < LEXICAL_DEPTH - 1; i++) {
+      hits.add(new Candidate(-1, "h" + i, "HP media " + i, "HP", "M" + i + "X", 10f - 0.01f * i));
+    }
+    hits.add(
+        new Candidate(-1, "x", "Xerox toner. Equivalent to HP Q5952A", "Xerox", "006R01331", 1f));
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BM25] = 1;
+    w[RankingFeatures.BRAND_MATCH] = 0.05;
+    LinearFusion fusion = new LinearFusion(w);
+    List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(query, List.of(), lexical, fusion, DENSE_DEPTH, K);
+    assertThat(top.get(0).features()[RankingFeatures.BRAND_MATCH]).isZero();
+    assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 1f, top, fusion, K)).isNull();
+  }
+
+  /**
    * The same pushed off by two new products together, each of which alone pushes off only a
    * candidate without codes: the cache checks upserts one at a time, so no answer may keep a cut
    * while a code carrier sits anywhere below a full list's bar (found in review).
