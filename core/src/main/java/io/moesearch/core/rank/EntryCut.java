@@ -109,9 +109,10 @@ public record EntryCut(
    * what a new product does: fewer than {@code k} items (anything could join them), fewer than
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
    * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
-   * code_exact}, {@code code_near} or {@code code_partial} weight, a candidate below a full list's
-   * bar carrying a share of the query's codes or a partial code match, which new products could
-   * push out of the candidates ({@link #codeCarrierMayLeave}).
+   * code_exact}, {@code code_near}, {@code code_partial} or {@code brand_match} weight (a code's
+   * carriers decide whether the brand named beside it counts), a candidate below a full list's bar
+   * carrying a share of the query's codes or a partial code match, which new products could push
+   * out of the candidates ({@link #codeCarrierMayLeave}).
    *
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
    * @param denseDepth the dense depth fused
@@ -167,7 +168,8 @@ public record EntryCut(
     }
     if ((model.weight(RankingFeatures.CODE_EXACT) != 0
             || model.weight(RankingFeatures.CODE_NEAR) != 0
-            || model.weight(RankingFeatures.CODE_PARTIAL) != 0)
+            || model.weight(RankingFeatures.CODE_PARTIAL) != 0
+            || model.weight(RankingFeatures.BRAND_MATCH) != 0)
         && codeCarrierMayLeave(
             denseRanked, denseRanked.size() >= denseDepth, denseBarRank, lexical, barRank)) {
       return null;
