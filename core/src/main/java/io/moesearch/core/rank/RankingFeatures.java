@@ -2087,10 +2087,6 @@ public final class RankingFeatures {
     boolean otherBrandsCarry = bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
     double offerScale = bestModel > 0 ? 1 : bestOffer;
-    double bestPartial = 0;
-    for (double[] f : candidates) {
-      bestPartial = Math.max(bestPartial, f[CODE_PARTIAL]);
-    }
     // No candidate carries the query's code as its own, nor a named brand's title, and a few
     // other brands' titles name it as the query writes it: they carry it.
     // A query asking for a replacement wants them beside the original, and the brand it names is
@@ -2099,6 +2095,14 @@ public final class RankingFeatures {
         (wanted || !carried && !namedBrandHolds)
             && titleHolders > 0
             && titleHolders <= MAX_NAMED_CARRIERS;
+    // The nearest partial match among the candidates that keep one (a carrying title keeps none).
+    double bestPartial = 0;
+    for (double[] f : candidates) {
+      boolean holder = f[CODE_EXACT] == TITLE_HELD || f[CODE_EXACT] == TITLE_HELD_WANTED;
+      if (!(byTitles && holder)) {
+        bestPartial = Math.max(bestPartial, f[CODE_PARTIAL]);
+      }
+    }
     for (double[] f : candidates) {
       if (f[CODE_EXACT] == TITLE_HELD || f[CODE_EXACT] == TITLE_HELD_WANTED) {
         f[CODE_EXACT] = byTitles ? 1 : 0;
