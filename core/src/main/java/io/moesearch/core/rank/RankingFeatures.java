@@ -2049,7 +2049,13 @@ public final class RankingFeatures {
    * ("KYOCERA Q8029A" for HP's photo paper), and products of that brand are no nearer to what it
    * names than any other. A code more candidates carry is a standard ("lexmark 512 mb ddr2 ram"),
    * and a model field read by runs of query words is too weak a match to overrule the brand (both
-   * cost the shipped index's memory and cable kinds up to 0.007 nDCG@10).
+   * cost the shipped index's memory and cable kinds up to 0.007 nDCG@10). Another brand's title
+   * naming the query's code ({@link #TITLE_HELD}) carries it, {@code code_exact} 1 and no {@code
+   * code_near} or {@code code_partial}, when at most {@value #MAX_NAMED_CARRIERS} titles do and no
+   * candidate carries the code as its own nor a title of a brand the query names holds it ({@link
+   * #NAMED_BRAND_TITLE_HELD}), or, for a query asking for a replacement ({@link
+   * #TITLE_HELD_WANTED}), beside the original; {@code brand_match} is then 0 for every candidate:
+   * the brand named is the original's. Otherwise such titles have {@code code_exact} 0.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
