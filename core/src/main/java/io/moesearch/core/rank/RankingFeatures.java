@@ -605,18 +605,25 @@ public final class RankingFeatures {
    * names the device the product serves ("C734X24G for Lexmark C736", "42126665 for OKI C3200",
    * "toner for HP 1020"), whose code the device itself and every accessory of it carry: it says
    * nothing about which candidate is meant, and counted as a code of the query it made the device
-   * and its other parts carry "the query's code" as fully as the product named.
+   * and its other parts carry "the query's code" as fully as the product named. A "for" right after
+   * "replacement" or "substitute" is no marker: "replacement for hp c9732a" names the product
+   * replaced, by its code, not a device.
    */
   static String productPart(String query) {
     Matcher m = COMPATIBILITY_MARKER.matcher(query);
     while (m.find()) {
+      String before = query.substring(0, m.start());
       // A marker the query opens with ("compatible CE285A toner") names no device after it.
-      if (!query.substring(0, m.start()).isBlank()) {
-        return query.substring(0, m.start());
+      if (!before.isBlank() && !REPLACED_BEFORE.matcher(before).find()) {
+        return before;
       }
     }
     return query;
   }
+
+  /** A text ending in "replacement" or "substitute": a "for" after it names what is replaced. */
+  private static final Pattern REPLACED_BEFORE =
+      Pattern.compile("(?iu)(?<![\\p{L}\\p{N}])(?:replacements?|substitutes?)\\s*$");
 
   /**
    * Whether analysed query terms name a trade item number: a UPC-A, EAN-13 or GTIN-14 in the

@@ -527,6 +527,25 @@ class CodeMatchTest {
     assertThat(RankingFeatures.REPLACEMENT_INTENT.matcher("non-OEM hp").find()).isTrue();
   }
 
+  /**
+   * "replacement for hp c9732a" names the product replaced, by its code, as "hp c9732a replacement"
+   * does: a "for" right after "replacement" marks no device ("replacement battery for dell xps 13"
+   * still names the laptop after its "for").
+   */
+  @Test
+  void aForRightAfterReplacementNamesTheProductReplaced() {
+    assertThat(RankingFeatures.productPart("replacement for hp c9732a"))
+        .isEqualTo("replacement for hp c9732a");
+    assertThat(RankingFeatures.productPart("replacement battery for dell xps 13"))
+        .isEqualTo("replacement battery");
+    Product replacement =
+        product(
+            "x", "Xerox Yellow Toner. Equivalent to HP C9732A", "Xerox", "Yellow Toner 006R01150");
+    double[] fx = f("replacement for hp c9732a", replacement);
+    RankingFeatures.normaliseCodeShare(List.of(fx));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
   /** A replacement's title lists the codes it replaces behind the brand: each is written so. */
   @Test
   void aCodeListedBehindTheBrandInAReplacementsTitleIsWrittenBehindIt() {
