@@ -476,10 +476,11 @@ public final class RankingFeatures {
           continue;
         }
         for (String r : codes) {
-          if (r.length() > c.length()
-              && r.endsWith(c)
-              && r.substring(0, r.length() - c.length()).chars().allMatch(Character::isLetter)) {
-            behind.add(new String[] {r.substring(0, r.length() - c.length()), c});
+          if (r.length() > c.length() && r.endsWith(c)) {
+            String w = r.substring(0, r.length() - c.length());
+            if (w.chars().allMatch(Character::isLetter)) {
+              behind.add(new String[] {w, c});
+            }
           }
         }
       }
@@ -1531,6 +1532,11 @@ public final class RankingFeatures {
    */
   static final double TITLE_HELD_WANTED = MODEL_MARK + 4;
 
+  /** Whether a raw {@code code_exact} is another brand's title naming the query's code. */
+  private static boolean titleCarrier(double rawCodeExact) {
+    return rawCodeExact == TITLE_HELD || rawCodeExact == TITLE_HELD_WANTED;
+  }
+
   /**
    * Words by which a shopper asks for another brand's replacement of the product a code names
    * ("compatible hp cf280a", "hp q5952a equivalent", "generic dr4000 drum", "non oem hp q6472a"),
@@ -1541,8 +1547,19 @@ public final class RankingFeatures {
           "(?iu)(?<![\\p{L}\\p{N}])(?:compatible|equivalent|alternative|replacement|generic"
               + "|aftermarket|remanufactured|non[- ]?oem)(?![\\p{L}\\p{N}])");
 
-  /** Codes of a title's product part, by title ({@link #titleHeld}). */
-  private final TitleCache<Set<String>> titleProductCodes = new TitleCache<>();
+  /**
+   * A title's product part ({@link #productPart}) as {@link #titleHeld} reads it: its codes ({@link
+   * #codes}) and its words ({@link ListWords}), read once per title.
+   */
+  private record TitleProductPart(Set<String> codes, ListWords words) {
+    static TitleProductPart of(String title) {
+      String part = productPart(title);
+      return new TitleProductPart(Set.copyOf(RankingFeatures.codes(part)), ListWords.of(part));
+    }
+  }
+
+  /** {@link TitleProductPart} by title: titles repeat across queries. */
+  private final TitleCache<TitleProductPart> titleProductParts = new TitleCache<>();
 
   /**
    * What the title of a product with a model field says of a code of the query its model field does
@@ -1564,7 +1581,8 @@ public final class RankingFeatures {
     if (q.wordCodes.isEmpty() || p.model().isBlank()) {
       return 0;
     }
-    Set<String> held = titleProductCodes.get(p.title(), t -> codes(productPart(t)));
+    TitleProductPart part = titleProductParts.get(p.title(), TitleProductPart::of);
+    Set<String> held = part.codes();
     String brand = alnum(p.brand());
     if (branded) {
       for (String c : q.wordCodes) {
@@ -1581,8 +1599,7 @@ public final class RankingFeatures {
       if (brandOnly(c, brand) || own != null && own.contains(c)) {
         continue;
       }
-      if (held.contains(w + c)
-          || titleProductWords.get(p.title(), t -> ListWords.of(productPart(t))).writes(w, c)) {
+      if (held.contains(w + c) || part.words().writes(w, c)) {
         return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
       }
     }
@@ -1641,9 +1658,6 @@ public final class RankingFeatures {
       return false;
     }
   }
-
-  /** {@link ListWords} of a title's product part, by title. */
-  private final TitleCache<ListWords> titleProductWords = new TitleCache<>();
 
   /**
    * Fewest digits of a code a title names for {@link #titleHeld}: a product's code ("q5952a",
@@ -2077,7 +2091,7 @@ public final class RankingFeatures {
     boolean wanted = false;
     for (double[] f : candidates) {
       double v = f[CODE_EXACT];
-      if (v == TITLE_HELD || v == TITLE_HELD_WANTED) {
+      if (titleCarrier(v)) {
         titleHolders++;
         wanted |= v == TITLE_HELD_WANTED;
         continue;
@@ -2111,13 +2125,12 @@ public final class RankingFeatures {
     // The nearest partial match among the candidates that keep one (a carrying title keeps none).
     double bestPartial = 0;
     for (double[] f : candidates) {
-      boolean holder = f[CODE_EXACT] == TITLE_HELD || f[CODE_EXACT] == TITLE_HELD_WANTED;
-      if (!(byTitles && holder)) {
+      if (!(byTitles && titleCarrier(f[CODE_EXACT]))) {
         bestPartial = Math.max(bestPartial, f[CODE_PARTIAL]);
       }
     }
     for (double[] f : candidates) {
-      if (f[CODE_EXACT] == TITLE_HELD || f[CODE_EXACT] == TITLE_HELD_WANTED) {
+      if (titleCarrier(f[CODE_EXACT])) {
         f[CODE_EXACT] = byTitles ? 1 : 0;
         if (byTitles) {
           f[CODE_NEAR] = 0;
