@@ -1,5 +1,6 @@
 package io.moesearch.core.catalog;
 
+import io.moesearch.core.util.Texts;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -153,40 +154,9 @@ public record Product(
     return !"false".equals(attributes.get(IN_STOCK));
   }
 
-  /** Longest needle {@link #contains} leaves to {@link String#contains}. */
-  private static final int NAIVE_NEEDLE_CHARS = 64;
-
-  /**
-   * {@code text.contains(part)} in time linear in their lengths (Knuth-Morris-Pratt over UTF-16
-   * units, as {@link String#contains} compares): the JDK's search costs up to their product, ~45 ms
-   * for a 16,384-character title and an 8,192-character brand that matches it but in one place.
-   * Reads at most {@code 4 text.length() + 6 part.length()} characters for a part over 64.
-   */
+  /** {@code text.contains(part)} in time linear in their lengths ({@link Texts#contains}). */
   static boolean contains(CharSequence text, CharSequence part) {
-    int m = part.length();
-    if (m <= NAIVE_NEEDLE_CHARS || m > text.length()) {
-      return text.toString().contains(part);
-    }
-    int[] fail = new int[m];
-    for (int i = 1, k = 0; i < m; i++) {
-      while (k > 0 && part.charAt(i) != part.charAt(k)) {
-        k = fail[k - 1];
-      }
-      if (part.charAt(i) == part.charAt(k)) {
-        k++;
-      }
-      fail[i] = k;
-    }
-    for (int i = 0, k = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      while (k > 0 && c != part.charAt(k)) {
-        k = fail[k - 1];
-      }
-      if (c == part.charAt(k) && ++k == m) {
-        return true;
-      }
-    }
-    return false;
+    return Texts.contains(text, part);
   }
 
   /** The text that is embedded and indexed for BM25: title, brand, model and description. */

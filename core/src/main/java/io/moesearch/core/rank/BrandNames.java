@@ -122,23 +122,26 @@ final class BrandNames {
   }
 
   /**
-   * Whether the query names the brand.
+   * Whether the query names the brand. Decided for every distinct brand among a query's candidates
+   * (and every upsert a cache check ranks), each looked up in the whole query (up to 10,000
+   * characters): in time linear in their lengths ({@link Texts#contains}), not query × brand.
    *
    * @param rawTokens the query's words: lower-cased runs of letters and digits
    * @param spaced {@code rawTokens} joined by single spaces, a space at both ends
    * @param normalized the query's letters and digits, lower-cased
    */
-  static boolean named(List<String> rawTokens, String spaced, String normalized, Forms b) {
-    if (b.alnum().length() >= 2 && spaced.contains(" " + b.written() + " ")
-        || b.alnum().length() >= 4 && normalized.contains(b.alnum())) {
+  static boolean named(
+      List<String> rawTokens, CharSequence spaced, CharSequence normalized, Forms b) {
+    if (b.alnum().length() >= 2 && Texts.contains(spaced, " " + b.written() + " ")
+        || b.alnum().length() >= 4 && Texts.contains(normalized, b.alnum())) {
       return true;
     }
     if (b.alnum().isEmpty()) {
       return false;
     }
     if (!b.name().equals(b.alnum())
-        && (spaced.contains(" " + String.join(" ", b.nameWords()) + " ")
-            || b.name().length() >= 5 && normalized.contains(b.name()))) {
+        && (Texts.contains(spaced, " " + String.join(" ", b.nameWords()) + " ")
+            || b.name().length() >= 5 && Texts.contains(normalized, b.name()))) {
       return true;
     }
     return misspelledAtStart(rawTokens, b.name()) || initialsAtStart(rawTokens, b.name());
