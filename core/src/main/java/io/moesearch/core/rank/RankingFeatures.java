@@ -400,6 +400,24 @@ public final class RankingFeatures {
     final List<String[]> codesBehindWords;
 
     /**
+     * {@link #codesBehindWords} of the text after the query's compatibility marker ({@link
+     * #productPart}), which may name a device ("drum for oki c7100") or the product a replacement
+     * stands for ("toner compatible with lexmark e450h21e"): the catalogue tells them apart, as
+     * another brand's title writes a replaced product's code in its own product part ("Xerox Black
+     * toner cartridge. Equivalent to Lexmark E450H11E, E450H21E"), a device's only after its own
+     * marker ({@link #titleHeld}).
+     */
+    final List<String[]> deviceCodesBehindWords;
+
+    /**
+     * For a query asking for a replacement ({@link #replacementIntent}), its word codes of letters
+     * and at least {@value #MIN_TITLE_NAMED_DIGITS} digits, before or after its marker: another
+     * brand's title naming one in its product part carries it whatever word the query writes before
+     * it ("generic dr4000 drum", "C9700A compatible toner"); empty otherwise.
+     */
+    final Set<String> wantedCodes;
+
+    /**
      * The query's words (split at white space and commas), each normalised ({@link #alnum}), that
      * are not codes ({@link #wordCodes}) nor empty: what {@code code_partial} counts beside the
      * brand.
@@ -463,28 +481,30 @@ public final class RankingFeatures {
       // Every candidate is compared with each code and run: read them from the query's first
       // MAX_TITLE_CHARS, as a title's, so that their number is bounded (a 10,000-character query
       // of short distinct codes held 7,497).
-      String head = productPart(Texts.cut(text, MAX_TITLE_CHARS));
+      String cut = Texts.cut(text, MAX_TITLE_CHARS);
+      String head = productPart(cut);
       this.codes = codes(head);
       // none for a query naming a code: title_bigrams is 0 there (TITLE_BIGRAMS)
       this.bigrams =
           code ? Set.of() : Bm25Queries.bigrams(analyzer, Texts.cut(text, MAX_TITLE_CHARS));
       this.headNormalized = alnum(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
-      List<String[]> behind = new ArrayList<>();
-      for (String c : wordCodes) {
-        if (digits(c) < MIN_TITLE_NAMED_DIGITS) {
-          continue;
-        }
-        for (String r : codes) {
-          if (r.length() > c.length() && r.endsWith(c)) {
-            String w = r.substring(0, r.length() - c.length());
-            if (w.chars().allMatch(Character::isLetter)) {
-              behind.add(new String[] {w, c});
+      this.codesBehindWords = behindWords(wordCodes, codes);
+      String device = cut.substring(head.length());
+      Set<String> deviceWordCodes = wordCodes(device, Integer.MAX_VALUE);
+      this.deviceCodesBehindWords =
+          deviceWordCodes.isEmpty() ? List.of() : behindWords(deviceWordCodes, codes(device));
+      Set<String> wanted = new HashSet<>();
+      if (replacementIntent) {
+        for (Set<String> cs : List.of(wordCodes, deviceWordCodes)) {
+          for (String c : cs) {
+            if (digits(c) >= MIN_TITLE_NAMED_DIGITS && c.chars().anyMatch(Character::isLetter)) {
+              wanted.add(c);
             }
           }
         }
       }
-      this.codesBehindWords = List.copyOf(behind);
+      this.wantedCodes = Set.copyOf(wanted);
       List<String> ws = new ArrayList<>();
       for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
         String a = alnum(w);
@@ -620,6 +640,28 @@ public final class RankingFeatures {
       }
     }
     return query;
+  }
+
+  /**
+   * The codes of {@code wordCodes} of at least {@value #MIN_TITLE_NAMED_DIGITS} digits that {@code
+   * codes} hold behind a word of letters, as pairs {word, code} ("hp q5952a": {hp, q5952a}).
+   */
+  private static List<String[]> behindWords(Set<String> wordCodes, Set<String> codes) {
+    List<String[]> behind = new ArrayList<>();
+    for (String c : wordCodes) {
+      if (digits(c) < MIN_TITLE_NAMED_DIGITS) {
+        continue;
+      }
+      for (String r : codes) {
+        if (r.length() > c.length() && r.endsWith(c)) {
+          String w = r.substring(0, r.length() - c.length());
+          if (w.chars().allMatch(Character::isLetter)) {
+            behind.add(new String[] {w, c});
+          }
+        }
+      }
+    }
+    return List.copyOf(behind);
   }
 
   /** A text ending in "replacement" or "substitute": a "for" after it names what is replaced. */
@@ -1578,7 +1620,8 @@ public final class RankingFeatures {
    * @param branded whether the query names the product's brand ({@code brand_match})
    */
   private double titleHeld(QueryTerms q, Named p, boolean branded) {
-    if (q.wordCodes.isEmpty() || p.model().isBlank()) {
+    if (q.wordCodes.isEmpty() && q.deviceCodesBehindWords.isEmpty() && q.wantedCodes.isEmpty()
+        || p.model().isBlank()) {
       return 0;
     }
     TitleProductPart part = titleProductParts.get(p.title(), TitleProductPart::of);
@@ -1590,20 +1633,46 @@ public final class RankingFeatures {
           return NAMED_BRAND_TITLE_HELD;
         }
       }
+      // The brand's own device ("OKI C7100 printer" for "drum for oki c7100") or original.
+      for (String[] wc : q.deviceCodesBehindWords) {
+        if (!brandOnly(wc[1], brand) && held.contains(wc[1])) {
+          return NAMED_BRAND_TITLE_HELD;
+        }
+      }
       return 0;
     }
     String own = fullModel(p.model()); // null for a model field that is a product name
-    for (String[] wc : q.codesBehindWords) {
+    if (writesBehindWord(q.codesBehindWords, part, brand, own)
+        || writesBehindWord(q.deviceCodesBehindWords, part, brand, own)) {
+      return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
+    }
+    for (String c : q.wantedCodes) {
+      if (!brandOnly(c, brand) && !(own != null && own.contains(c)) && held.contains(c)) {
+        return TITLE_HELD_WANTED;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Whether a title's product part writes one of the pairs {word, code} as the query does, the code
+   * not the product's own nor only its brand.
+   *
+   * @param own the product's full model code, {@code null} for a model field that is a name
+   */
+  private static boolean writesBehindWord(
+      List<String[]> pairs, TitleProductPart part, String brand, String own) {
+    for (String[] wc : pairs) {
       String w = wc[0];
       String c = wc[1];
       if (brandOnly(c, brand) || own != null && own.contains(c)) {
         continue;
       }
-      if (held.contains(w + c) || part.words().writes(w, c)) {
-        return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
+      if (part.codes().contains(w + c) || part.words().writes(w, c)) {
+        return true;
       }
     }
-    return 0;
+    return false;
   }
 
   /**

@@ -567,6 +567,79 @@ class CodeMatchTest {
         .isFalse();
   }
 
+  /**
+   * A code after a compatibility marker names a device ("drum for oki c7100") or the product a
+   * replacement stands for ("toner cartridge compatible with lexmark E450H21E"): another brand's
+   * title writing it in its own product part behind the query's word is such a replacement, and
+   * carries it; a device's code is written after the title's marker, and the brand's own device
+   * holding it in its title leaves other titles nothing.
+   */
+  @Test
+  void aCodeAfterTheMarkerIsCarriedByAReplacementsTitleNotByADevicesSupplies() {
+    Product replacement =
+        product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to Lexmark E450H11E, E450H21E. Compatible with"
+                + " Lexmark E450",
+            "Xerox",
+            "Black toner cartridge. Equivalent to Lexmark E450H11E, E450H21E");
+    Product sibling = product("l", "Lexmark E450 Toner Cartridge Original", "Lexmark", "0E450A11E");
+    for (String q :
+        List.of(
+            "toner cartridge compatible with lexmark E450H21E",
+            "toner for lexmark e450h11e",
+            "compatible toner cartridge for Lexmark e450h11e")) {
+      double[] fx = f(q, replacement);
+      double[] fl = f(q, sibling);
+      RankingFeatures.normaliseCodeShare(List.of(fx, fl));
+      assertThat(fx[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(fl[RankingFeatures.CODE_EXACT]).as(q).isZero();
+      assertThat(fl[RankingFeatures.BRAND_MATCH]).as(q).isZero();
+    }
+    Product drum =
+        product(
+            "d",
+            "Xerox Drum cartridge. Equivalent to OKI 42126608. Compatible with OKI C7100",
+            "Xerox",
+            "Drum cartridge. Equivalent to OKI 42126608");
+    Product printer = product("p", "OKI C7100 colour printer", "OKI", "C7100 printer");
+    Product thirdParty = product("t", "Acme drum OKI C7100 series", "Acme", "AD-7100");
+    double[] fd = f("drum for oki c7100", drum);
+    double[] fp = f("drum for oki c7100", printer);
+    double[] ft = f("drum for oki c7100", thirdParty);
+    RankingFeatures.normaliseCodeShare(List.of(fd, fp, ft));
+    assertThat(fd[RankingFeatures.CODE_EXACT]).as("named after the title's marker").isZero();
+    assertThat(ft[RankingFeatures.CODE_EXACT]).as("the brand's own device holds it").isZero();
+    assertThat(fp[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+  }
+
+  /**
+   * A query asking for a replacement by a code alone ("generic dr4000 drum", "C9700A compatible
+   * toner") writes no brand before it: another brand's title naming the code in its product part
+   * carries it whatever word precedes it there. Without the intent, the code alone is not enough
+   * ("1440 x 900" and "IEEE 1394" are held by titles of any brand).
+   */
+  @Test
+  void aReplacementAskedForByItsCodeAloneIsCarriedByATitleNamingIt() {
+    Product replacement =
+        product(
+            "x",
+            "Xerox Drum cartridge. Equivalent to Brother DR4000. Compatible with Brother HL-6050",
+            "Xerox",
+            "Drum cartridge. Equivalent to Brother DR4000");
+    Product other = product("b", "Brother DR-3200 printer drum Original", "Brother", "DR-3200");
+    for (String q : List.of("generic dr4000 drum", "dr4000 compatible drum")) {
+      double[] fx = f(q, replacement);
+      double[] fb = f(q, other);
+      RankingFeatures.normaliseCodeShare(List.of(fx, fb));
+      assertThat(fx[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(fb[RankingFeatures.CODE_EXACT]).as(q).isZero();
+    }
+    double[] fx = f("dr4000 drum", replacement);
+    RankingFeatures.normaliseCodeShare(List.of(fx));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).as("no replacement asked for").isZero();
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
