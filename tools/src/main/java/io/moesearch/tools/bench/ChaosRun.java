@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moesearch.connectors.message.CatalogUpdateCodec;
 import io.moesearch.connectors.message.MessageJson;
 import io.moesearch.connectors.message.SearchQuery;
 import io.moesearch.connectors.message.SearchResult;
@@ -47,6 +48,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * resubmission at parallelism 3), one fault at a time on a cluster back at full strength: the next
  * comes a seeded 4–10 s after the previous one has recovered (and its replacement registered). A
  * read_committed consumer on assigned partitions is the oracle.
+ *
+ * <p>Catalogue updates ({@link CatalogChurn}) stream beside the queries through every fault: new
+ * products listed and some of them deleted. Once the faults are over, each is asked for by its
+ * title: a listed product must be found and a deleted one must not (no update lost, none applied
+ * twice in a way that brings a deleted product back).
  *
  * <p>Recovery of a fault: from the fault's start to the first result of a query sent after it
  * (seconds). Latency: result received − query sent, p99 over the queries sent outside every fault
@@ -121,7 +127,9 @@ public final class ChaosRun {
       int lost,
       List<Fault> faults,
       List<Double> recoverySeconds,
-      double p99OutsideFaultsMs) {
+      double p99OutsideFaultsMs,
+      int catalogUpdatesSent,
+      CatalogChurn.Verdict catalog) {
     public double maxRecoverySeconds() {
       return recoverySeconds.stream().mapToDouble(d -> d).max().orElse(0);
     }
@@ -151,6 +159,16 @@ public final class ChaosRun {
       m.put(
           "recoverySeconds", recoverySeconds.stream().map(d -> Math.round(d * 10) / 10.0).toList());
       m.put("p99OutsideFaultsMs", Math.round(p99OutsideFaultsMs));
+      if (catalog != null) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("updatesSent", catalogUpdatesSent);
+        c.put("listed", catalog.listed());
+        c.put("deleted", catalog.deleted());
+        c.put("probesAnswered", catalog.probesAnswered());
+        c.put("listedMissing", catalog.listedMissing());
+        c.put("deletedServed", catalog.deletedServed());
+        m.put("catalog", c);
+      }
       return m;
     }
   }
@@ -183,15 +201,21 @@ public final class ChaosRun {
 
   /**
    * Runs one mode ({@code exactly-once} or {@code at-least-once}) with {@code faults} faults (one
-   * of them the rescale) at {@code rate} queries per second.
+   * of them the rescale) at {@code rate} queries per second and {@code updatesPerSec} catalogue
+   * updates per second ({@link CatalogChurn}; 0: none).
    */
-  public Report run(String mode, int faults, double rate, long seed) throws Exception {
+  public Report run(String mode, int faults, double rate, long seed, double updatesPerSec)
+      throws Exception {
     if (!MODES.contains(mode)) {
       throw new IllegalArgumentException("mode must be one of " + MODES + ", got " + mode);
     }
     if (faults < 1) {
       throw new IllegalArgumentException("faults must be >= 1, got " + faults);
     }
+    if (!(updatesPerSec >= 0)) {
+      throw new IllegalArgumentException("updatesPerSec must be >= 0, got " + updatesPerSec);
+    }
+    CatalogChurn churn = updatesPerSec > 0 ? new CatalogChurn("chaos-" + mode, seed) : null;
     Random random = new Random(seed);
     List<Fault> schedule = new ArrayList<>();
     for (int i = 0; i < faults - 1; i++) {
@@ -212,7 +236,7 @@ public final class ChaosRun {
               "search-dead-letters",
               "search-cache-fill",
               "search-expert-stats",
-              "search-catalog-updates"),
+              CATALOG_TOPIC),
           List.of("search-cache-fill"));
       List<String> args = new ArrayList<>();
       for (String s : jobSettings) {
@@ -242,8 +266,19 @@ public final class ChaosRun {
       Thread reader =
           new Thread(
               () -> read(cluster.bootstrapServers(), reading, answers, answeredAt), "oracle");
+      AtomicInteger updatesSent = new AtomicInteger();
+      Thread updater =
+          new Thread(
+              () -> {
+                if (churn != null) {
+                  sendUpdates(
+                      cluster.bootstrapServers(), churn, updatesPerSec, sending, updatesSent);
+                }
+              },
+              "catalog-updater");
       reader.start();
       sender.start();
+      updater.start();
       Thread.sleep(10_000);
       for (Fault fault : schedule) {
         long t0 = System.currentTimeMillis();
@@ -286,15 +321,40 @@ public final class ChaosRun {
       }
       sending.set(false);
       sender.join();
+      updater.join();
       long deadline = System.currentTimeMillis() + 180_000;
       while (answers.size() < sent.get() && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
       }
       Thread.sleep(15_000); // late duplicates: several checkpoints
+      CatalogChurn.Verdict catalog =
+          churn == null ? null : probe(cluster.bootstrapServers(), mode, churn, answers);
       reading.set(false);
       reader.join();
       Report report =
-          report(mode, sent.get(), sentAt, answers, answeredAt, schedule, recoveries, windows);
+          report(
+              mode,
+              sent.get(),
+              sentAt,
+              answers,
+              answeredAt,
+              schedule,
+              recoveries,
+              windows,
+              updatesSent.get(),
+              catalog);
+      if (catalog != null) {
+        log.printf(
+            "%s: catalogue: %d updates, %d listed, %d deleted; probes answered %d, listed"
+                + " missing %d, deleted served %d%n",
+            mode,
+            updatesSent.get(),
+            catalog.listed(),
+            catalog.deleted(),
+            catalog.probesAnswered(),
+            catalog.listedMissing(),
+            catalog.deletedServed());
+      }
       Path pairs = work.resolve(mode).resolve("duplicates.jsonl");
       Files.write(pairs, report.duplicates().pairs(), StandardCharsets.UTF_8);
       log.printf(
@@ -345,18 +405,11 @@ public final class ChaosRun {
       AtomicBoolean sending,
       AtomicInteger sent,
       Map<String, Long> sentAt) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.serializer", StringSerializer.class.getName());
-    p.put("value.serializer", ByteArraySerializer.class.getName());
-    p.put("enable.idempotence", "true");
-    p.put("acks", "all");
-    p.put("linger.ms", "1");
-    p.put("delivery.timeout.ms", "600000");
     MessageJson json = new MessageJson();
     long periodNanos = (long) (1e9 / rate);
     long next = System.nanoTime();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerProperties(bootstrap))) {
       for (int i = 0; sending.get(); i++) {
         String id = mode + "-" + i;
         String text = texts.get(i % texts.size()) + " " + (i / texts.size());
@@ -377,6 +430,95 @@ public final class ChaosRun {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Sends {@code churn}'s updates at {@code rate} per second while {@code sending}. */
+  private static void sendUpdates(
+      String bootstrap,
+      CatalogChurn churn,
+      double rate,
+      AtomicBoolean sending,
+      AtomicInteger sent) {
+    CatalogUpdateCodec codec = CatalogUpdateCodec.withDefaults();
+    long periodNanos = (long) (1e9 / rate);
+    long next = System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerProperties(bootstrap))) {
+      while (sending.get()) {
+        CatalogChurn.Step step = churn.next();
+        producer.send(
+            new ProducerRecord<>(
+                CATALOG_TOPIC,
+                step.productId(),
+                codec.encode(step.at(System.currentTimeMillis()))));
+        sent.incrementAndGet();
+        next += periodNanos;
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) {
+          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+        }
+      }
+      producer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Asks for every product {@code churn} listed by its title, once the faults are over, and waits
+   * (at most 3 minutes) for the answers the oracle reads into {@code answers}.
+   */
+  private CatalogChurn.Verdict probe(
+      String bootstrap, String mode, CatalogChurn churn, Map<String, List<String>> answers)
+      throws InterruptedException {
+    MessageJson json = new MessageJson();
+    Map<String, String> probeIds = new LinkedHashMap<>();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerProperties(bootstrap))) {
+      for (var e : churn.probes().entrySet()) {
+        String id = "probe-" + mode + "-" + e.getKey();
+        probeIds.put(e.getKey(), id);
+        producer.send(
+            new ProducerRecord<>(
+                "search-queries",
+                id,
+                json.encodeQuery(new SearchQuery(id, e.getValue(), 10, null, 0, null))));
+      }
+      producer.flush();
+    }
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (System.currentTimeMillis() < deadline
+        && !probeIds.values().stream().allMatch(answers::containsKey)) {
+      Thread.sleep(200);
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, List<String>> items = new LinkedHashMap<>();
+    probeIds.forEach(
+        (product, id) -> {
+          List<String> a = answers.get(id);
+          if (a != null) {
+            List<String> ids = new ArrayList<>();
+            parse(mapper, a.get(0))
+                .path("items")
+                .forEach(i -> ids.add(i.path("product_id").asText()));
+            items.put(product, ids);
+          }
+        });
+    return churn.verdict(items);
+  }
+
+  static final String CATALOG_TOPIC = "search-catalog-updates";
+
+  private static Properties producerProperties(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("enable.idempotence", "true");
+    p.put("acks", "all");
+    p.put("linger.ms", "1");
+    p.put("delivery.timeout.ms", "600000");
+    return p;
   }
 
   private static void read(
@@ -416,7 +558,9 @@ public final class ChaosRun {
       Map<String, Long> answeredAt,
       List<Fault> faults,
       List<Double> recoveries,
-      List<long[]> windows)
+      List<long[]> windows,
+      int catalogUpdatesSent,
+      CatalogChurn.Verdict catalog)
       throws Exception {
     int once = 0;
     for (String id : sentAt.keySet()) {
@@ -451,7 +595,17 @@ public final class ChaosRun {
         sorted.length == 0
             ? Double.NaN
             : sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)];
-    return new Report(mode, sent, once, duplicates, lost, List.copyOf(faults), recoveries, p99);
+    return new Report(
+        mode,
+        sent,
+        once,
+        duplicates,
+        lost,
+        List.copyOf(faults),
+        recoveries,
+        p99,
+        catalogUpdatesSent,
+        catalog);
   }
 
   /**

@@ -38,8 +38,12 @@ import picocli.CommandLine.Spec;
             an answer the job degraded under overload or cut at the merge timeout and those whose
             answers were all full quality; the pairs go to <work-dir>/<mode>/duplicates.jsonl),
             never answered, the recovery time of each fault (fault -> first answer to a query sent
-            after it) and the latency p99 outside the fault windows. Needs the index artifact
-            (index build) and the build output."""
+            after it) and the latency p99 outside the fault windows. Catalogue updates stream
+            beside the queries at --updates-per-sec (new products listed, some of them deleted
+            later); once the faults are over each is asked for by its title, and the run prints
+            how many listed products were not found and how many deleted ones were still served
+            (both must be 0: no update lost across the crashes). Needs the index artifact (index
+            build) and the build output."""
     })
 final class BenchChaosCommand extends CliCommand {
   @Option(
@@ -55,6 +59,13 @@ final class BenchChaosCommand extends CliCommand {
       defaultValue = "4",
       description = "Queries per second.")
   double rate;
+
+  @Option(
+      names = "--updates-per-sec",
+      paramLabel = "UPS",
+      defaultValue = "1",
+      description = "Catalogue updates per second beside the queries (0: none).")
+  double updatesPerSec;
 
   @Option(
       names = "--seed",
@@ -84,6 +95,7 @@ final class BenchChaosCommand extends CliCommand {
   public Integer call() throws Exception {
     atLeast("--faults", faults, 2);
     atLeast("--rate", rate, 0.1);
+    within("--updates-per-sec", updatesPerSec, 0, 1000);
     for (String mode : modes) {
       if (!ChaosRun.MODES.contains(mode) || modes.indexOf(mode) != modes.lastIndexOf(mode)) {
         throw new ConfigException(
@@ -111,7 +123,7 @@ final class BenchChaosCommand extends CliCommand {
     Map<String, Object> figures = new LinkedHashMap<>();
     List<ChaosRun.Report> reports = new ArrayList<>();
     for (String mode : modes) {
-      ChaosRun.Report r = chaos.run(mode, faults, rate, seed);
+      ChaosRun.Report r = chaos.run(mode, faults, rate, seed, updatesPerSec);
       reports.add(r);
       figures.put(mode.equals("exactly-once") ? "exactlyOnce" : "atLeastOnce", r.json());
     }
@@ -148,6 +160,17 @@ final class BenchChaosCommand extends CliCommand {
           r.p99OutsideFaultsMs());
       out.println(
           "  recovery per fault (s): " + r.json().get("recoverySeconds") + " " + r.faults());
+      if (r.catalog() != null) {
+        out.printf(
+            "  catalogue: %d updates sent, %d products listed, %d deleted; probes answered %d;"
+                + " listed not found %d, deleted still served %d%n",
+            r.catalogUpdatesSent(),
+            r.catalog().listed(),
+            r.catalog().deleted(),
+            r.catalog().probesAnswered(),
+            r.catalog().listedMissing(),
+            r.catalog().deletedServed());
+      }
     }
     out.flush();
     if (json() != null) {
