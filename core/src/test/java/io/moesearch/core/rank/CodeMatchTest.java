@@ -640,6 +640,58 @@ class CodeMatchTest {
     assertThat(fx[RankingFeatures.CODE_EXACT]).as("no replacement asked for").isZero();
   }
 
+  /**
+   * A code after the query's compatibility marker names a device as often as a replaced product
+   * ("toner for hp laserjet p2055", "battery for lenovo thinkpad t480"): another brand's title
+   * holding it carries it only when the title names what the query asks for (its words before the
+   * marker, but for words asking for a replacement). The device's other accessories ("Acme HP
+   * LaserJet P2055 fuser kit" for a toner, a keyboard for "compatible ram for asus x550") are not
+   * what the shopper asked for, and must neither carry the code nor take the brand named its
+   * {@code brand_match}; a replacement's or accessory's title naming what is asked still carries
+   * it.
+   */
+  @Test
+  void aCodeAfterTheMarkerIsCarriedOnlyByATitleNamingWhatTheQueryAsksFor() {
+    record Case(String query, Product named, Product other) {}
+    for (Case c :
+        List.of(
+            new Case(
+                "toner for hp laserjet p2055",
+                product("o", "HP 05A Black Original LaserJet Toner Cartridge", "HP", "CE505A"),
+                product("f", "Acme HP LaserJet P2055 fuser kit 220V", "Acme", "FK-2055X")),
+            new Case(
+                "battery for lenovo thinkpad t480",
+                product("l", "Lenovo ThinkPad Battery 61++ 6 cell", "Lenovo", "4X50M08811"),
+                product("p", "Acme ThinkPad T480 palmrest cover with touchpad", "Acme", "PR-01")),
+            new Case(
+                "compatible ram for asus x550",
+                product("a", "ASUS 4GB DDR3 SO-DIMM memory module", "ASUS", "04G-1333"),
+                product("k", "Acme Asus X550 laptop keyboard", "Acme", "KX-1")),
+            new Case(
+                "replacement drum for oki c7100",
+                product("p", "OKI C7100 colour printer", "OKI", "C7100 printer"),
+                product("t", "Acme OKI C7100 toner cartridge black", "Acme", "AT-71")),
+            new Case(
+                "replacement lamp for optoma hd141x",
+                product("o", "Optoma BL-FP190E original lamp", "Optoma", "SP.8VH01GC01"),
+                product("m", "Acme Optoma HD141X projector ceiling mount", "Acme", "CM-1")))) {
+      double[] fn = f(c.query(), c.named());
+      double[] fo = f(c.query(), c.other());
+      RankingFeatures.normaliseCodeShare(List.of(fn, fo));
+      assertThat(fo[RankingFeatures.CODE_EXACT]).as(c.query() + ": another accessory").isZero();
+      assertThat(fn[RankingFeatures.BRAND_MATCH]).as(c.query() + ": the brand named").isEqualTo(1);
+    }
+    Product toner =
+        product("t", "Acme CE505A black toner cartridge HP LaserJet P2055", "Acme", "AC-505");
+    double[] ft = f("toner for hp laserjet p2055", toner);
+    RankingFeatures.normaliseCodeShare(List.of(ft));
+    assertThat(ft[RankingFeatures.CODE_EXACT]).as("the toner asked for").isEqualTo(1);
+    Product battery = product("b", "Acme ThinkPad T480 battery 01AV422", "Acme", "AB-03");
+    double[] fb = f("replacement battery for lenovo thinkpad t480", battery);
+    RankingFeatures.normaliseCodeShare(List.of(fb));
+    assertThat(fb[RankingFeatures.CODE_EXACT]).as("the battery asked for").isEqualTo(1);
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
