@@ -418,6 +418,17 @@ public final class RankingFeatures {
     final Set<String> wantedCodes;
 
     /**
+     * What the query asks for, read when it writes a code after its compatibility marker: the
+     * analysed terms of each word of its product part ({@link #productPart}) that is not a code
+     * ({@link #wordCodes}), a stop word or a word asking for a replacement ({@link
+     * #REPLACEMENT_INTENT}), "toner" of "toner for hp laserjet p2055". A code after the marker may
+     * be a device's, which the titles of all its accessories hold ("Acme HP LaserJet P2055 fuser
+     * kit"): another brand's title carries it only when it holds all of these ({@link #titleHeld}).
+     * Empty without such a code.
+     */
+    final List<Set<String>> askedWords;
+
+    /**
      * The query's words (split at white space and commas), each normalised ({@link #alnum}), that
      * are not codes ({@link #wordCodes}) nor empty: what {@code code_partial} counts beside the
      * brand.
@@ -505,6 +516,21 @@ public final class RankingFeatures {
         }
       }
       this.wantedCodes = Set.copyOf(wanted);
+      List<Set<String>> asked = new ArrayList<>();
+      if (!deviceWordCodes.isEmpty()) {
+        String sought = REPLACEMENT_INTENT.matcher(Texts.lowerCase(head)).replaceAll(" ");
+        for (String w : WORD_BREAK.split(sought.trim())) {
+          String a = alnum(w);
+          if (a.isEmpty() || wordCodes.contains(a)) {
+            continue;
+          }
+          Set<String> ts = Bm25Queries.terms(analyzer, w);
+          if (!ts.isEmpty()) {
+            asked.add(Set.copyOf(ts));
+          }
+        }
+      }
+      this.askedWords = List.copyOf(asked);
       List<String> ws = new ArrayList<>();
       for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
         String a = alnum(w);
@@ -1642,16 +1668,47 @@ public final class RankingFeatures {
       return 0;
     }
     String own = fullModel(p.model()); // null for a model field that is a product name
-    if (writesBehindWord(q.codesBehindWords, part, brand, own)
-        || writesBehindWord(q.deviceCodesBehindWords, part, brand, own)) {
+    if (writesBehindWord(q.codesBehindWords, part, brand, own)) {
       return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
     }
     for (String c : q.wantedCodes) {
-      if (!brandOnly(c, brand) && !(own != null && own.contains(c)) && held.contains(c)) {
+      if (q.wordCodes.contains(c) && wantedHeld(c, held, brand, own)) {
+        return TITLE_HELD_WANTED;
+      }
+    }
+    // A code the query writes only after its marker may be a device's, held by the titles of all
+    // its accessories ("Acme HP LaserJet P2055 fuser kit" for "toner for hp laserjet p2055"):
+    // only a title naming what the query asks for is a replacement of it.
+    if (!namesAsked(q, p.title())) {
+      return 0;
+    }
+    if (writesBehindWord(q.deviceCodesBehindWords, part, brand, own)) {
+      return q.replacementIntent ? TITLE_HELD_WANTED : TITLE_HELD;
+    }
+    for (String c : q.wantedCodes) {
+      if (!q.wordCodes.contains(c) && wantedHeld(c, held, brand, own)) {
         return TITLE_HELD_WANTED;
       }
     }
     return 0;
+  }
+
+  /**
+   * Whether a title's product part holds a wanted code that is not the product's own nor its brand.
+   */
+  private static boolean wantedHeld(String c, Set<String> held, String brand, String own) {
+    return !brandOnly(c, brand) && !(own != null && own.contains(c)) && held.contains(c);
+  }
+
+  /** Whether a title holds every word the query asks for ({@link QueryTerms#askedWords}). */
+  private boolean namesAsked(QueryTerms q, String title) {
+    String t = Texts.cut(title, MAX_TITLE_CHARS);
+    for (Set<String> w : q.askedWords) {
+      if (!holds(t, w)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -646,9 +646,8 @@ class CodeMatchTest {
    * holding it carries it only when the title names what the query asks for (its words before the
    * marker, but for words asking for a replacement). The device's other accessories ("Acme HP
    * LaserJet P2055 fuser kit" for a toner, a keyboard for "compatible ram for asus x550") are not
-   * what the shopper asked for, and must neither carry the code nor take the brand named its
-   * {@code brand_match}; a replacement's or accessory's title naming what is asked still carries
-   * it.
+   * what the shopper asked for, and must neither carry the code nor take the brand named its {@code
+   * brand_match}; a replacement's or accessory's title naming what is asked still carries it.
    */
   @Test
   void aCodeAfterTheMarkerIsCarriedOnlyByATitleNamingWhatTheQueryAsksFor() {
