@@ -161,6 +161,48 @@ class DeviceFitTest {
     assertThat(fused.get(0).productId()).isEqualTo("h");
   }
 
+  /**
+   * Another brand's title writing the code a query names after its marker in its own product part
+   * carries it ({@link RankingFeatures#TITLE_HELD}): the accessories whose titles name the device
+   * after their own marker, and hold the query's words, still fit it and carry the code too. The
+   * carrier holding the query's words says nothing of them: its code is the device's, not one a
+   * carrier was named by ("OKI Cyan Image Drum for C7100/..." is the drum "drum for oki C7100" asks
+   * for, beside "Acme drum OKI C7100 series"; "Clover toner cartridge for Lexmark E450H21E" beside
+   * Xerox's "Equivalent to Lexmark E450H11E, E450H21E").
+   */
+  @Test
+  void aTitleCarryingTheCodeAfterTheMarkerLeavesTheDevicesFitsPromoted() {
+    Product original =
+        new Product(
+            "d",
+            "OKI Cyan Image Drum for C7100/C7300/C7500 Series 'Type C4' Original",
+            "OKI",
+            "Cyan Image Drum for C7100/C7300/C7500 Series 'Type C4'",
+            "",
+            null,
+            null);
+    Product other =
+        new Product("a", "Acme drum OKI C7100 series", "Acme", "AD-71X", "", null, null);
+    List<HybridRanker.Scored> fused = fuseLexical("drum for oki C7100", original, 0.9, other, 1);
+    assertThat(byId(fused, "d")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    Product xerox =
+        new Product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to Lexmark E450H11E, E450H21E. Compatible with"
+                + " Lexmark E450",
+            "Xerox",
+            "Black toner cartridge. Equivalent to Lexmark E450H11E, E450H21E",
+            "",
+            null,
+            null);
+    Product clover =
+        new Product(
+            "c", "Clover toner cartridge for Lexmark E450H21E", "Clover", "CL-450", "", null, null);
+    fused = fuseLexical("toner cartridge compatible with lexmark E450H21E", xerox, 1, clover, 0.9);
+    assertThat(byId(fused, "x")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(byId(fused, "c")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
   /** Two BM25 hits with normalised scores {@code bm25a}, {@code bm25b} (cosine 0.5) fused for q. */
   private List<HybridRanker.Scored> fuseLexical(
       String q, Product a, double bm25a, Product b, double bm25b) {
