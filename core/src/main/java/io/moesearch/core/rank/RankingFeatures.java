@@ -2430,7 +2430,9 @@ public final class RankingFeatures {
    * "high", which "Lexmark E450 High Yield Toner Cartridge" holds (its model field is a name, so it
    * carried no code). For "canon eos 5d mark iii body" the camera's title holds every word: the
    * battery grip "for EOS 5D Mark III" is not promoted. A query without a compatibility marker
-   * names a device only when a candidate carries its code ({@link DeviceFit#marked}). Called after
+   * names a device only when a candidate carries its code ({@link DeviceFit#marked}); one with a
+   * marker asks for the device's accessories whatever the carriers' titles hold (its product part
+   * names no code, so only another brand's title carries one, {@link #TITLE_HELD}). Called after
    * {@link #normaliseCodeShare}, on the candidates' normalised features.
    *
    * @param fit the query's device fit, or null (then nothing changes)
@@ -2458,7 +2460,9 @@ public final class RankingFeatures {
     if (!carried && !fit.marked()) {
       return;
     }
-    boolean asksMore = !carried;
+    // After a marker the code is the device's: a title carrying it (another brand's, TITLE_HELD)
+    // holding the query's words says nothing of the device's other accessories.
+    boolean asksMore = !carried || fit.marked();
     for (boolean h : heldByCarrier) {
       asksMore |= !h;
     }
