@@ -48,7 +48,7 @@ public final class CatalogChurn {
    *
    * @param listed products listed (and not deleted) when the updates stopped
    * @param deleted products listed and then deleted
-   * @param probesAnswered probes answered (one per listed or deleted product)
+   * @param probesAnswered products whose probe had a full answer (not cut by the job under load)
    * @param listedMissing live products their own title did not find: lost upserts
    * @param deletedServed deleted products their title still found: lost deletes
    */

@@ -328,7 +328,7 @@ public final class ChaosRun {
       }
       Thread.sleep(15_000); // late duplicates: several checkpoints
       CatalogChurn.Verdict catalog =
-          churn == null ? null : probe(cluster.bootstrapServers(), mode, churn, answers);
+          churn == null ? null : probe(cluster.bootstrapServers(), mode, churn, rate, answers);
       reading.set(false);
       reader.join();
       Report report =
@@ -464,46 +464,72 @@ public final class ChaosRun {
     }
   }
 
+  /** Rounds of probes: an answer the job cut under load is asked again, up to this often. */
+  static final int PROBE_ROUNDS = 5;
+
   /**
-   * Asks for every product {@code churn} listed by its title, once the faults are over, and waits
-   * (at most 3 minutes) for the answers the oracle reads into {@code answers}.
+   * Asks for every product {@code churn} listed by its title once the faults are over, at {@code
+   * rate} per second, and waits (at most 2 minutes a round) for the answers the oracle reads into
+   * {@code answers}. A probe answered degraded or partial (the job cut its work under the burst of
+   * probes) is asked again in the next round, up to {@value #PROBE_ROUNDS} rounds; only full
+   * answers count.
    */
   private CatalogChurn.Verdict probe(
-      String bootstrap, String mode, CatalogChurn churn, Map<String, List<String>> answers)
+      String bootstrap,
+      String mode,
+      CatalogChurn churn,
+      double rate,
+      Map<String, List<String>> answers)
       throws InterruptedException {
     MessageJson json = new MessageJson();
-    Map<String, String> probeIds = new LinkedHashMap<>();
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, String> titles = new TreeMap<>(churn.probes());
+    Map<String, List<String>> items = new LinkedHashMap<>();
+    long periodNanos = (long) (1e9 / rate);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerProperties(bootstrap))) {
-      for (var e : churn.probes().entrySet()) {
-        String id = "probe-" + mode + "-" + e.getKey();
-        probeIds.put(e.getKey(), id);
-        producer.send(
-            new ProducerRecord<>(
-                "search-queries",
-                id,
-                json.encodeQuery(new SearchQuery(id, e.getValue(), 10, null, 0, null))));
-      }
-      producer.flush();
-    }
-    long deadline = System.currentTimeMillis() + 180_000;
-    while (System.currentTimeMillis() < deadline
-        && !probeIds.values().stream().allMatch(answers::containsKey)) {
-      Thread.sleep(200);
-    }
-    ObjectMapper mapper = new ObjectMapper();
-    Map<String, List<String>> items = new LinkedHashMap<>();
-    probeIds.forEach(
-        (product, id) -> {
-          List<String> a = answers.get(id);
-          if (a != null) {
-            List<String> ids = new ArrayList<>();
-            parse(mapper, a.get(0))
-                .path("items")
-                .forEach(i -> ids.add(i.path("product_id").asText()));
-            items.put(product, ids);
+      for (int round = 0; round < PROBE_ROUNDS && items.size() < titles.size(); round++) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        long next = System.nanoTime();
+        for (var e : titles.entrySet()) {
+          if (items.containsKey(e.getKey())) {
+            continue;
           }
-        });
+          String id = "probe-" + mode + "-" + e.getKey() + "-" + round;
+          ids.put(e.getKey(), id);
+          producer.send(
+              new ProducerRecord<>(
+                  "search-queries",
+                  id,
+                  json.encodeQuery(new SearchQuery(id, e.getValue(), 10, null, 0, null))));
+          next += periodNanos;
+          long sleep = next - System.nanoTime();
+          if (sleep > 0) {
+            Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+          }
+        }
+        producer.flush();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline
+            && !ids.values().stream().allMatch(answers::containsKey)) {
+          Thread.sleep(200);
+        }
+        ids.forEach(
+            (product, id) -> {
+              List<String> a = answers.get(id);
+              JsonNode answer = a == null ? null : parse(mapper, a.get(0));
+              if (answer != null && !degraded(answer)) {
+                List<String> found = new ArrayList<>();
+                answer.path("items").forEach(i -> found.add(i.path("product_id").asText()));
+                items.put(product, found);
+              }
+            });
+        log.printf(
+            "%s: probe round %d: %d asked, %d full answers so far of %d%n",
+            mode, round + 1, ids.size(), items.size(), titles.size());
+        log.flush();
+      }
+    }
     return churn.verdict(items);
   }
 
