@@ -1654,6 +1654,11 @@ public final class RankingFeatures {
     Set<String> held = part.codes();
     String brand = alnum(p.brand());
     if (branded) {
+      // A replacement asked for by both brands ("xerox hp q5952a equivalent"): the named brand's
+      // title writing the code behind the other brand's word ("Xerox ... Equivalent to HP Q5952A").
+      if (q.replacementIntent && writesBehindOtherWord(q.codesBehindWords, part, brand)) {
+        return TITLE_HELD_WANTED;
+      }
       for (String c : q.wordCodes) {
         if (digits(c) >= MIN_TITLE_NAMED_DIGITS && !brandOnly(c, brand) && held.contains(c)) {
           return NAMED_BRAND_TITLE_HELD;
@@ -1709,6 +1714,24 @@ public final class RankingFeatures {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a title's product part writes one of the pairs {word, code} as the query does behind a
+   * word that is not the product's brand: the code of another brand's product.
+   */
+  private static boolean writesBehindOtherWord(
+      List<String[]> pairs, TitleProductPart part, String brand) {
+    for (String[] wc : pairs) {
+      String w = wc[0];
+      String c = wc[1];
+      if (!w.equals(brand)
+          && !brandOnly(c, brand)
+          && (part.codes().contains(w + c) || part.words().writes(w, c))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -691,6 +691,32 @@ class CodeMatchTest {
     assertThat(fb[RankingFeatures.CODE_EXACT]).as("the battery asked for").isEqualTo(1);
   }
 
+  /**
+   * A replacement asked for by both brands, "xerox hp q5952a equivalent": the brand named first is
+   * the replacement's, whose title writes the code behind the other brand ("Equivalent to HP
+   * Q5952A"); it carries the code as another brand's replacement does. Without the intent a title
+   * of a brand the query names holding the code carries nothing, as before.
+   */
+  @Test
+  void aReplacementAskedForByBothBrandsIsCarriedByTheNamedReplacementsTitle() {
+    Product replacement =
+        product(
+            "x",
+            "Xerox Yellow toner cartridge. Equivalent to HP Q5952A. Compatible with HP Colour"
+                + " LaserJet 4700",
+            "Xerox",
+            "006R01331");
+    Product media = product("h", "HP Q8673A large format media", "HP", "Q8673A");
+    double[] fx = f("xerox hp q5952a equivalent", replacement);
+    double[] fh = f("xerox hp q5952a equivalent", media);
+    RankingFeatures.normaliseCodeShare(List.of(fx, fh));
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fh[RankingFeatures.CODE_EXACT]).isZero();
+    double[] plain = f("xerox hp q5952a", replacement);
+    RankingFeatures.normaliseCodeShare(List.of(plain));
+    assertThat(plain[RankingFeatures.CODE_EXACT]).as("no replacement asked for").isZero();
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
