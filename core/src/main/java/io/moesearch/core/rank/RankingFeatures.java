@@ -471,7 +471,12 @@ public final class RankingFeatures {
       // barcode typed in its printed digit groups is one number (a part number, not four numbers);
       // underscores separate words, as in a URL slug ("canon_bci-1421c"), as the analysis splits
       // at them.
-      String text = Gtin.joinPrintedGroups(SpelledUnits.normalize(written).replace('_', ' '));
+      // A list pasted without spaces ("tl-sg3210,tl-sg2210p"; a sheet's cells) is a list of words:
+      // a comma not between digits, a semicolon or a bar is followed by a space, as typed.
+      String text =
+          LIST_GLUE
+              .matcher(Gtin.joinPrintedGroups(SpelledUnits.normalize(written).replace('_', ' ')))
+              .replaceAll("$0 ");
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
@@ -641,6 +646,14 @@ public final class RankingFeatures {
     }
     return word.substring(0, i);
   }
+
+  /**
+   * A list break glued to the next word: a comma not between digits ("1,5 m" is a number), a
+   * semicolon or a bar, with no space after it and two characters or more before the next break
+   * (single letters are a code's options, "LC-1100C,M,Y").
+   */
+  private static final Pattern LIST_GLUE =
+      Pattern.compile("(?:(?<!\\p{N}),|,(?!\\p{N})|[;|])(?=[^\\s,;|]{2})");
 
   /** A word after which a query names what the product fits, not the product. */
   private static final Pattern COMPATIBILITY_MARKER =

@@ -717,6 +717,45 @@ class CodeMatchTest {
     assertThat(plain[RankingFeatures.CODE_EXACT]).as("no replacement asked for").isZero();
   }
 
+  /**
+   * A list of codes pasted without spaces ("TL-SG3210,TL-SG2210P,TL-SF1016", a sheet's cells) names
+   * each product as the same list with spaces does: the listed products carry their codes, and a
+   * sibling extending one ("TL-SF1016D") carries none (it ranked first, by {@code code_partial},
+   * while no listed product carried a code). A decimal comma stays inside its number ("1,5 m" holds
+   * no bare 5).
+   */
+  @Test
+  void aListOfCodesPastedWithoutSpacesNamesEachProduct() {
+    Product listed = product("a", "TP-Link TL-SG3210 switch", "TP-Link", "TL-SG3210");
+    Product sibling = product("b", "TP-Link TL-SF1016D switch", "TP-Link", "TL-SF1016D");
+    for (String q : List.of("TL-SG3210,TL-SG2210P,TL-SF1016", "TL-SG3210;TL-SG2210P|TL-SF1016")) {
+      double[] fa = f(q, listed);
+      double[] fb = f(q, sibling);
+      double[] spaced = f(q.replaceAll("[,;|]", ", "), listed);
+      RankingFeatures.normaliseCodeShare(List.of(fa, fb));
+      RankingFeatures.normaliseCodeShare(List.of(spaced, f(q.replaceAll("[,;|]", ", "), sibling)));
+      assertThat(fa[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(fa[RankingFeatures.CODE_EXACT])
+          .as(q)
+          .isEqualTo(spaced[RankingFeatures.CODE_EXACT]);
+      assertThat(fb[RankingFeatures.CODE_EXACT]).as(q).isZero();
+      assertThat(fb[RankingFeatures.CODE_PARTIAL]).as(q).isZero();
+    }
+    Product pack =
+        product("p", "Brother LC-1100C,M,Y Original cyan,magenta,yellow", "Brother", "LC1100RBWBP");
+    Product cyan =
+        product("c", "Brother LC-1100C ink cartridge Original Cyan", "Brother", "LC-1100C");
+    String q = "Brother LC-1100C,M,Y Original";
+    double[] fp = f(q, pack);
+    double[] fc = f(q, cyan);
+    RankingFeatures.normaliseCodeShare(List.of(fp, fc));
+    assertThat(fc[RankingFeatures.CODE_EXACT]).as("a code's option letters are no list").isZero();
+    RankingFeatures features = new RankingFeatures(Analyzers.allText());
+    assertThat(features.query("hdmi cable 1,5 m").numbers)
+        .as("a decimal comma")
+        .doesNotContain("5");
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
