@@ -83,7 +83,11 @@ public final class CatalogChurn {
       return new Step(CatalogUpdate.Op.DELETE, id, null);
     }
     String id = prefix + "-" + i;
-    String title = token("qx", i) + " " + token("qy", i) + " chaos probe";
+    String title =
+        FreshnessWorkload.code("qx", random, i)
+            + " "
+            + FreshnessWorkload.code("qy", random, i)
+            + " chaos probe";
     Product p = new Product(id, title, "Chaosbrand", "", "", 9.99, Map.of());
     live.add(id);
     titles.put(id, title);
@@ -118,19 +122,5 @@ public final class CatalogChurn {
       }
     }
     return new Verdict(live.size(), deleted.size(), answered, missing, served);
-  }
-
-  /** A unique letters-only token (the analyzer keeps it whole): prefix, index in base 26, noise. */
-  private String token(String start, int index) {
-    StringBuilder sb = new StringBuilder(start);
-    int v = index;
-    do {
-      sb.append((char) ('a' + v % 26));
-      v /= 26;
-    } while (v > 0);
-    for (int k = 0; k < 3; k++) {
-      sb.append((char) ('a' + random.nextInt(26)));
-    }
-    return sb.toString();
   }
 }

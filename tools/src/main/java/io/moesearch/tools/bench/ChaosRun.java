@@ -420,11 +420,7 @@ public final class ChaosRun {
                 id,
                 json.encodeQuery(new SearchQuery(id, text.strip(), 10, null, 0, null))));
         sent.incrementAndGet();
-        next += periodNanos;
-        long sleep = next - System.nanoTime();
-        if (sleep > 0) {
-          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-        }
+        next = pace(next, periodNanos);
       }
       producer.flush();
     } catch (InterruptedException e) {
@@ -452,16 +448,25 @@ public final class ChaosRun {
                 step.productId(),
                 codec.encode(step.at(System.currentTimeMillis()))));
         sent.incrementAndGet();
-        next += periodNanos;
-        long sleep = next - System.nanoTime();
-        if (sleep > 0) {
-          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-        }
+        next = pace(next, periodNanos);
       }
       producer.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Sleeps until {@code next + periodNanos} (of {@link System#nanoTime}), the next send of a stream
+   * paced at one per {@code periodNanos}, and returns that time.
+   */
+  private static long pace(long next, long periodNanos) throws InterruptedException {
+    long at = next + periodNanos;
+    long sleep = at - System.nanoTime();
+    if (sleep > 0) {
+      Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+    }
+    return at;
   }
 
   /** Rounds of probes: an answer the job cut under load is asked again, up to this often. */
@@ -502,11 +507,7 @@ public final class ChaosRun {
                   "search-queries",
                   id,
                   json.encodeQuery(new SearchQuery(id, e.getValue(), 10, null, 0, null))));
-          next += periodNanos;
-          long sleep = next - System.nanoTime();
-          if (sleep > 0) {
-            Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-          }
+          next = pace(next, periodNanos);
         }
         producer.flush();
         long deadline = System.currentTimeMillis() + 120_000;

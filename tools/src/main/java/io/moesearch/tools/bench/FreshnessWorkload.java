@@ -316,7 +316,11 @@ public final class FreshnessWorkload {
     return code("qz", random, index);
   }
 
-  private static String code(String prefix, Random random, int index) {
+  /**
+   * A unique letters-only token (the analyzer keeps it whole): {@code prefix}, {@code index} in
+   * base 26, and three seeded letters.
+   */
+  static String code(String prefix, Random random, int index) {
     StringBuilder sb = new StringBuilder(prefix);
     int v = index;
     do {
