@@ -1654,7 +1654,12 @@ public final class RankingFeatures {
    * code (the original whose model field is a name, "Brother DR-3000 drum unit" for "brother
    * dr-3000 drum", or a supply of the device named, "Xerox Phaser 3300MFP Toner" for "xerox phaser
    * 3300mfp paper tray"); 0 otherwise. The code alone is not enough for another brand: "1440 x
-   * 900", "IEEE 1394" or "15000sh" are held by titles of any brand.
+   * 900", "IEEE 1394" or "15000sh" are held by titles of any brand. A code the query writes after
+   * its own marker ({@link QueryTerms#deviceCodesBehindWords}) counts alike when the title also
+   * holds the words the query asks for ({@link QueryTerms#askedWords}); with replacement intent a
+   * code written behind no brand counts wherever the title's product part names it ({@link
+   * QueryTerms#wantedCodes}), and the named brand's own title writing the code behind another
+   * brand's word is that brand's replacement ("xerox hp q5952a equivalent").
    *
    * @param branded whether the query names the product's brand ({@code brand_match})
    */
