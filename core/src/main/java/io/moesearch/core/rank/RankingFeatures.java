@@ -971,7 +971,8 @@ public final class RankingFeatures {
           || w.length() > MAX_NUMBER_DIGITS
           || !w.chars().allMatch(c -> c >= '0' && c <= '9')
           || markedQuantity(ws[k], w)
-          || price(ws, k)) {
+          || price(ws, k)
+          || packCount(ws, k)) {
         continue;
       }
       if (k + 1 < ws.length
@@ -985,6 +986,20 @@ public final class RankingFeatures {
       out.add(w);
     }
     return out;
+  }
+
+  /** Words that, followed by "of" and a number, count pieces: "set of 2", "pack of 10". */
+  private static final Set<String> PACK_WORDS =
+      Set.of(
+          "set", "sets", "pack", "packs", "bundle", "box", "case", "lot", "pair", "pairs", "kit");
+
+  /**
+   * Whether word {@code k} of {@code words} counts the pieces a shopper asks for ("set of 2",
+   * "bundle of 3", "box of 10"), as "2 pack" does: not a number of the product named, which {@code
+   * number_missing} would look for in its title.
+   */
+  private static boolean packCount(String[] words, int k) {
+    return k >= 2 && "of".equals(words[k - 1]) && PACK_WORDS.contains(alnum(words[k - 2]));
   }
 
   /**

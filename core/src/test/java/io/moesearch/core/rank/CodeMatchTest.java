@@ -756,6 +756,20 @@ class CodeMatchTest {
         .doesNotContain("5");
   }
 
+  /**
+   * A count of pieces written "set of 2", "bundle of 3" or "box of 10" is no number of the product
+   * named, as "2 pack" is not: {@code number_missing} does not look for it in titles ("canon gpr-18
+   * black toner set of 2" ranked the GPR-2 above the GPR-18 it names). A number after "of" that no
+   * pack word precedes stays one ("edition of 2019").
+   */
+  @Test
+  void aPackCountIsNoNumberOfTheProduct() {
+    assertThat(RankingFeatures.numbers("canon gpr-18 black toner set of 2")).doesNotContain("2");
+    assertThat(RankingFeatures.numbers("bundle of 3 hp 950xl")).doesNotContain("3");
+    assertThat(RankingFeatures.numbers("dvd-r box of 10")).doesNotContain("10");
+    assertThat(RankingFeatures.numbers("edition of 2019")).contains("2019");
+  }
+
   private static Product branded(String id, String title, String brand) {
     return new Product(id, title, brand, "", "", null, null); // an offer with a brand, no model
   }
