@@ -49,22 +49,22 @@ public final class HybridRanker {
    * shows, where a device's is written after the title's own marker) when it also holds the words
    * the query asks for, and, for a query asking for a replacement, a code the query writes behind
    * no brand ("generic dr4000 drum") ({@link RankingFeatures.QueryTerms#wantedCodes}); a list of
-   * codes pasted without spaces reads as one with spaces ("a,b;c"); 9: another brand's title naming
-   * the query's code behind the query's word ("Xerox ... Equivalent to HP Q5952A" for "hp q5952a")
-   * carries it when no candidate carries it as its own nor a named brand's title holds it, and the
-   * brand named beside it earns nothing ({@link RankingFeatures#TITLE_HELD}), beside the original
-   * when the query asks for a replacement; a "for" right after "replacement" marks no device; 8:
-   * {@code title_bigrams}, the query's neighbouring terms held in order by the title ({@link
-   * RankingFeatures#TITLE_BIGRAMS}); a code without its series letters or behind a vendor prefix
-   * earns {@code code_partial} ({@link RankingFeatures#dropsSeries}, {@link
-   * RankingFeatures#addsVendorPrefix}) and a number after series letters is held ("MF3110" holds
-   * 3110); a price is no bare number; a barcode typed in its printed digit groups is one number
-   * ({@code SpacedGtinFilter}); a "+" ending a word or standing alone is "plus"; an underscore
-   * separates a query's words; 7: {@code brand_match} reads a brand as shoppers write it ({@link
-   * BrandNames}: without its web domain or legal form, misspelled or by initials where the query
-   * starts), units spelled out read as symbols ({@code SpelledUnits}), {@code words_uncovered} also
-   * on queries whose only numbers are sizes, and a model field that is a product name holding a
-   * code earns {@code code_exact} when the query holds all of it ({@link
+   * codes pasted without spaces reads as one with spaces ("a,b;c"); a count of pieces ("set of 2")
+   * is no number of the product; 9: another brand's title naming the query's code behind the
+   * query's word ("Xerox ... Equivalent to HP Q5952A" for "hp q5952a") carries it when no candidate
+   * carries it as its own nor a named brand's title holds it, and the brand named beside it earns
+   * nothing ({@link RankingFeatures#TITLE_HELD}), beside the original when the query asks for a
+   * replacement; a "for" right after "replacement" marks no device; 8: {@code title_bigrams}, the
+   * query's neighbouring terms held in order by the title ({@link RankingFeatures#TITLE_BIGRAMS});
+   * a code without its series letters or behind a vendor prefix earns {@code code_partial} ({@link
+   * RankingFeatures#dropsSeries}, {@link RankingFeatures#addsVendorPrefix}) and a number after
+   * series letters is held ("MF3110" holds 3110); a price is no bare number; a barcode typed in its
+   * printed digit groups is one number ({@code SpacedGtinFilter}); a "+" ending a word or standing
+   * alone is "plus"; an underscore separates a query's words; 7: {@code brand_match} reads a brand
+   * as shoppers write it ({@link BrandNames}: without its web domain or legal form, misspelled or
+   * by initials where the query starts), units spelled out read as symbols ({@code SpelledUnits}),
+   * {@code words_uncovered} also on queries whose only numbers are sizes, and a model field that is
+   * a product name holding a code earns {@code code_exact} when the query holds all of it ({@link
    * RankingFeatures#MIN_MODEL_NAME}); 6: {@code words_uncovered}, a title's missing query words on
    * longer queries of words only ({@link RankingFeatures#WORDS_UNCOVERED}); 5: a query's quantities
    * are read from its first {@code MAX_TITLE_CHARS} characters, as its codes are (only queries
