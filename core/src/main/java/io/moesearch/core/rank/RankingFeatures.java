@@ -501,8 +501,7 @@ public final class RankingFeatures {
       String head = productPart(cut);
       this.codes = codes(head);
       // none for a query naming a code: title_bigrams is 0 there (TITLE_BIGRAMS)
-      this.bigrams =
-          code ? Set.of() : Bm25Queries.bigrams(analyzer, Texts.cut(text, MAX_TITLE_CHARS));
+      this.bigrams = code ? Set.of() : Bm25Queries.bigrams(analyzer, cut);
       this.headNormalized = alnum(head);
       this.wordCodes = wordCodes(head, Integer.MAX_VALUE);
       this.codesBehindWords = behindWords(wordCodes, codes);
@@ -1755,16 +1754,8 @@ public final class RankingFeatures {
    */
   private static boolean writesBehindOtherWord(
       List<String[]> pairs, TitleProductPart part, String brand) {
-    for (String[] wc : pairs) {
-      String w = wc[0];
-      String c = wc[1];
-      if (!w.equals(brand)
-          && !brandOnly(c, brand)
-          && (part.codes().contains(w + c) || part.words().writes(w, c))) {
-        return true;
-      }
-    }
-    return false;
+    List<String[]> others = pairs.stream().filter(wc -> !wc[0].equals(brand)).toList();
+    return !others.isEmpty() && writesBehindWord(others, part, brand, null);
   }
 
   /**
