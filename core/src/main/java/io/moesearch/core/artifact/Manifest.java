@@ -29,17 +29,18 @@ public record Manifest(
     @JsonInclude(JsonInclude.Include.NON_NULL) Compaction compaction) {
 
   /**
-   * Version 6: a plus sign ending a word or standing alone is analysed as the word "plus" ({@code
-   * Analyzers.PLUS_WORD}: "FlexCare+" as "flexcare plus"). Version 5: units spelled out after a
-   * number are analysed as their symbols ({@code SpelledUnits}: "8 gig" as "8 gb"). Version 4: the
-   * BM25 field holds the products' trade item numbers (GTIN, EAN, UPC), every such number in its
-   * 14-digit form ({@code GtinNormalizationFilter}). Version 3 analysed it for e-commerce text
-   * (units, model codes across separators, plural stemming), version 2 with the English analyzer.
-   * An index of an older version would not match the queries as analysed now, so it is rejected and
-   * must be rebuilt. {@link #gateUpdate} and {@link #compaction} are optional (absent in built
-   * artifacts).
+   * Version 7: a code with a slashed suffix also indexes its parts joined ({@code
+   * SlashCodeTokenizer}: "HD7820/60" as "hd782060" too). Version 6: a plus sign ending a word or
+   * standing alone is analysed as the word "plus" ({@code Analyzers.PLUS_WORD}: "FlexCare+" as
+   * "flexcare plus"). Version 5: units spelled out after a number are analysed as their symbols
+   * ({@code SpelledUnits}: "8 gig" as "8 gb"). Version 4: the BM25 field holds the products' trade
+   * item numbers (GTIN, EAN, UPC), every such number in its 14-digit form ({@code
+   * GtinNormalizationFilter}). Version 3 analysed it for e-commerce text (units, model codes across
+   * separators, plural stemming), version 2 with the English analyzer. An index of an older version
+   * would not match the queries as analysed now, so it is rejected and must be rebuilt. {@link
+   * #gateUpdate} and {@link #compaction} are optional (absent in built artifacts).
    */
-  public static final int FORMAT_VERSION = 6;
+  public static final int FORMAT_VERSION = 7;
 
   /**
    * Provenance of a gate re-learned by {@code routing update}: this version shares every file but

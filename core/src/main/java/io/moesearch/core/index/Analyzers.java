@@ -17,7 +17,6 @@ import org.apache.lucene.analysis.miscellaneous.TruncateTokenFilter;
 import org.apache.lucene.analysis.miscellaneous.WordDelimiterGraphFilter;
 import org.apache.lucene.analysis.pattern.PatternReplaceCharFilter;
 import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
-import org.apache.lucene.analysis.pattern.PatternTokenizer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
 import org.apache.lucene.analysis.synonym.SynonymMap;
@@ -41,7 +40,9 @@ import org.apache.lucene.analysis.synonym.SynonymMap;
  *       dot or underscore stays inside a token for the next step; a token is cut to its first
  *       {@value #MAX_TOKEN_CHARS} characters (as {@link StandardAnalyzer} cuts), so that no text,
  *       however hostile, makes a term longer than Lucene's limit (an immense term fails the whole
- *       document, and a catalogue update carrying one would fail the task applying it);
+ *       document, and a catalogue update carrying one would fail the task applying it); a code with
+ *       a slashed suffix also gives its parts joined ({@link SlashCodeTokenizer}: {@code HD7820/60}
+ *       adds {@code hd782060}, which the next step leaves whole);
  *   <li>model codes: {@link WordDelimiterGraphFilter} splits a token at separators and at
  *       letter/digit changes and adds the catenation of all its parts, so {@code DXOC67C3}, {@code
  *       dxoc-67c3} and {@code Dxoc67c3} all index the term {@code dxoc67c3} (plus its parts {@code
@@ -97,7 +98,8 @@ public final class Analyzers {
           | WordDelimiterGraphFilter.GENERATE_NUMBER_PARTS
           | WordDelimiterGraphFilter.CATENATE_ALL
           | WordDelimiterGraphFilter.SPLIT_ON_NUMERICS
-          | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE;
+          | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE
+          | WordDelimiterGraphFilter.IGNORE_KEYWORDS;
 
   /** The e-commerce analyzer of {@link IndexFields#ALL_TEXT} (see the class comment). */
   private static final class ProductText extends Analyzer {
@@ -127,7 +129,7 @@ public final class Analyzers {
 
     @Override
     protected TokenStreamComponents createComponents(String fieldName) {
-      Tokenizer source = new PatternTokenizer(SEPARATORS, -1);
+      Tokenizer source = new SlashCodeTokenizer(SEPARATORS);
       TokenStream ts = new TruncateTokenFilter(source, MAX_TOKEN_CHARS);
       ts = new WordDelimiterGraphFilter(ts, wordDelimiterFlags, null);
       ts = new LowerCaseFilter(ts);
@@ -185,7 +187,9 @@ public final class Analyzers {
   public static Analyzer synonymEntries() {
     return new ProductText(
         null,
-        WordDelimiterGraphFilter.CATENATE_ALL | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE,
+        WordDelimiterGraphFilter.CATENATE_ALL
+            | WordDelimiterGraphFilter.STEM_ENGLISH_POSSESSIVE
+            | WordDelimiterGraphFilter.IGNORE_KEYWORDS,
         false,
         false);
   }

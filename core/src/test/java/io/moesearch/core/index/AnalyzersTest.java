@@ -30,6 +30,27 @@ class AnalyzersTest {
   }
 
   @Test
+  void aCodeWithASlashedSuffixAlsoGivesItsPartsJoined() {
+    // Typed without the slash, the code finds the product (issue #17: "HP635000" for Philips'
+    // HP6350/00 found nothing in either ranking).
+    assertThat(terms("Philips HP6350/00 shaver")).contains("hp6350", "00", "hp635000", "shaver");
+    assertThat(terms("HP635000")).contains("hp635000");
+    assertThat(terms("Senseo HD7820/60")).contains("hd782060");
+    assertThat(terms("HP 15/78 Original")).contains("1578");
+    assertThat(terms("HX432S20IBK2/64")).contains("hx432s20ibk264");
+    assertThat(terms("Ansmann CR1/3N")).contains("cr13n");
+    // Left whole by the word-delimiter filter: no parts of the joined term are added.
+    assertThat(terms("HD7820/60")).doesNotContain("782060");
+    // Not a suffix: fractions, hours, alternatives, lists, a spaced slash.
+    assertThat(terms("1/4 inch jack")).doesNotContain("14");
+    assertThat(terms("24/7 support")).doesNotContain("247");
+    assertThat(terms("HP CP2020/CP2025")).doesNotContain("cp2020cp2025");
+    assertThat(terms("dell r640/t140/r74")).doesNotContain("t140r74", "r640t140");
+    assertThat(terms("USB / PS2")).doesNotContain("usbps2");
+    assertThat(terms("USB/PS2")).contains("usbps2");
+  }
+
+  @Test
   void aTradeItemNumberIsOneTermInEachOfItsLengths() {
     // UPC-A, EAN-13 and GTIN-14 of one item; an EAN-8 padded alike
     assertThat(terms("882780756373")).containsExactly("00882780756373");
@@ -87,11 +108,16 @@ class AnalyzersTest {
                 "the 0882780756373",
                 "Epson 0-882780-75637-3 ink",
                 "0-882780-75637-3",
-                "ink 882780756373/0882780756373 96385074 12345670"));
+                "ink 882780756373/0882780756373 96385074 12345670",
+                "HD7820/60 HD7820/60/61 /60 60/ a/b/ 1/23 ab/c12 x/ /",
+                "0882780756373/12 the/123 123/the"));
     for (int i = 0; i < 200; i++) {
       StringBuilder sb = new StringBuilder();
       for (int w = 0; w < 1 + random.nextInt(8); w++) {
-        sb.append(random.nextBoolean() ? "0882780756373" : random.nextBoolean() ? "the" : "ink")
+        sb.append(
+                random.nextBoolean()
+                    ? "0882780756373"
+                    : random.nextBoolean() ? "the" : random.nextBoolean() ? "ink" : "hd7820")
             .append("- /.".charAt(random.nextInt(4)));
       }
       texts.add(sb.toString());
