@@ -56,13 +56,20 @@ Kinds (query,docid,rating,type; rating 1 for the intended product(s)):
   yield_words         an ink number with "XL" said in words ("hp 364 high yield black", "lexmark 100 high
                       capacity cyan", "hp 901 xl" is not: the suffix is written as words); relevant: the brand's
                       titles beginning with brand + numberXL (and that colour only, when one is named)
+  code_in_name_model  brand + the code inside a model field that is a product name, not one code ("canon lv-lp17"
+                      for model "LV-LP17 Replacement Lamp", "epson elplp54" for "Lamp - ELPLP54", "philips
+                      pet9422/37" for "Portable DVD Player PET9422/37", "hp p3005" for "LaserJet P3005 printer");
+                      every earlier code kind drew its codes from model fields of one code (kinds_common.code_like),
+                      so 1 product in 3 (6,794 of 19,406 have such a name model holding a code word) was never asked
+                      for by its code; relevant: the brand's products whose title or model field holds the code as a
+                      word (at most 10; codes in more than 8 products catalogue-wide, and cable / unit words, skipped)
   search_syntax       brand + code or a title prefix with a power user's search-box syntax ("+hp +cf280a", "hp
                       AND cf280a", "brand:hp cf280a", "title:\"laserjet pro m402dn\"", "cf280a*", "hp cf280a~")
 Every kind has a control in control/: the same query without what the kind adds (the number as the title
 writes it, the spec as the title writes it, no usage, the line name in full, the English colour, the English
 "<type> for <brand> <device>", the code cut before the wildcard, the values the relevant titles name instead of
 the range (only where they are at most three), the full prefix, "XL" glued as the title writes it, no syntax),
-same relevance.
+same relevance; code_in_name_model's control is brand + the whole model field (which the ranking reads as a name).
 Usage: python3 data/known-item/eighth-kinds/gen.py [seed]   (default seed 70; deterministic)
 """
 import collections
@@ -705,11 +712,74 @@ def gen_search_syntax():
             return
 
 
+# ------------------------------------------------------------------ 12. the code inside a model field that is a name
+UNITISH = re.compile(r"(?i)[\d.,]+-?(gb|mb|tb|kb|m|cm|mm|ft|in|w|wh|kw|v|va|kva|mah|ah|mhz|ghz|hz|pin|port|ports|th|nd|rd|st|x|"
+                     r"pk|pc|pcs|cell|bit|p|k|u|g|kg|lb|lbs|oz|ml|l|fps|dpi|ppm|ms|yr|yrs|y|m2|gsm|ohm|gbps|mbps|kbps|rpm|a|ma)")
+GENERIC = {"cat5e", "cat5", "cat6", "cat6a", "cat7", "cat8", "rj45", "rj11", "rj12", "usb2", "usb3", "ddr2", "ddr3", "ddr4",
+           "ddr5", "pc2", "pc3", "pc4", "ps2", "db9", "db15", "db25", "hd15", "dvi", "mp3", "mp4", "h264", "h265", "ipv6",
+           "a4", "a3", "a5", "802.11"}
+
+
+def gen_code_in_name_model():
+    word_count = collections.Counter()
+    for x in ps:
+        for w in set(alnum(w) for w in re.split(r"[\s,;()\[\]]+", x["title"] + " " + x["model"]) if w):
+            word_count[w] += 1
+    seen = set()
+    for p in pool():
+        m = clean(p["model"]).strip()
+        if not p["brand"] or len(m.split()) <= 2 or kc.code_like(m):
+            continue  # a model of one code is every earlier code kind's
+        mw = m.split()
+        cw = []
+        for i, w in enumerate(mw):
+            w = w.strip(",.;:()[]")
+            prev = mw[i - 1].lower().strip(",.;:()") if i else ""
+            if prev in ("to", "with", "for", "of", "fits", "replaces") or alnum(prev) in brand_alnums:
+                continue  # another product's code ("Equivalent to Brother TN5500", "for HP 1020")
+            if not re.fullmatch(r"[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)*", w) or not 5 <= len(alnum(w)) <= 16:
+                continue
+            segs = re.split(r"[-/.]", w)
+            if any(re.fullmatch(r"[A-Za-z]{4,}", x) for x in segs) or re.search(r"\dx\d", w.lower()):
+                continue  # "ddr2-ram", "paper-1524", "48.5x25.4"
+            if not any(re.search(r"\d", x) and re.search(r"[A-Za-z]", x) for x in segs) and \
+                    not re.fullmatch(r"[A-Za-z]{1,4}-\d{3,}[A-Za-z]*", w):
+                continue  # a letter and a digit in one piece ("PET9422/37", "LV-LP17"), or "TN-200"-like
+            if UNITISH.fullmatch(w) or alnum(w) in GENERIC or \
+                    any(UNITISH.fullmatch(x) or x.lower() in GENERIC or x.lower() == "ram" for x in segs):
+                continue
+            cw.append(w)
+        if not cw:
+            continue
+        code = cw[0]
+        c = alnum(code)
+        if c in seen or word_count[c] > 8 or UNITISH.fullmatch(code):
+            continue
+        rel = [x for x in bybrand[p["brand"]]
+               if c in {alnum(w) for w in re.split(r"[\s,;()\[\]]+", x["title"] + " " + x["model"]) if w}]
+        if not (1 <= len(rel) <= 10) or not all_train(rel) or p not in rel:
+            continue
+        seen.add(c)
+        br = brand_as_typed(p["brand"]) if rng.random() < 0.85 else ""
+        typed = code if rng.random() < 0.5 else (code.lower() if rng.random() < 0.7 else alnum(code))
+        typ = None
+        rest = [w for w in m.split() if w.strip(",.;:()") != code and re.fullmatch(r"[A-Za-z][A-Za-z\-]+", w)]
+        if rest and rng.random() < 0.35:
+            typ = " ".join(rest[:2]).lower()
+        q = join(br, typed, typ)
+        base = join(br, m)
+        if rng.random() < 0.5:
+            base = base.lower()
+        emit_pair("code_in_name_model", q, base, rel)
+        if nq("code_in_name_model") >= N:
+            return
+
+
 KINDS = [("thousands_written", gen_thousands_written), ("unit_glued_spec", gen_unit_glued_spec),
          ("usage_for", gen_usage_for), ("line_abbrev", gen_line_abbrev), ("colour_foreign", gen_colour_foreign),
          ("foreign_fits", gen_foreign_fits), ("code_wildcard", gen_code_wildcard), ("spec_range", gen_spec_range),
          ("prefix_word_dropped", gen_prefix_word_dropped), ("yield_words", gen_yield_words),
-         ("search_syntax", gen_search_syntax)]
+         ("search_syntax", gen_search_syntax), ("code_in_name_model", gen_code_in_name_model)]
 K.run(KINDS)
 # a kind's control (control/): the same queries without what the kind adds, same relevance
 K.write(controls=True)
