@@ -49,10 +49,9 @@ Kinds (query,docid,rating,type; rating 1 for the intended product(s)):
   spec_range          brand + type + a range or a bound of one spec ("apc ups 1000-1500va", "kingston memory
                       module 4 to 8 gb", "hp printer at least 30 ppm", "dell notebook 14-15.6 inch", "1500va+");
                       relevant: the brand's products whose title names the type and a value in the range (1-15)
-  prefix_word_dropped a title prefix with one inner word left out ("hp laserjet m402dn" for "HP LaserJet Pro
-                      M402dn", "startech.com usb 3.0 hub" for "... USB 3.0 4-port hub"? no: an inner word only,
-                      not the last); relevant: the brand's titles whose first words are the query's, with at most
-                      one word more among them
+  prefix_word_dropped a title prefix with one inner word left out, neither the first nor the last ("hp laserjet
+                      m402dn" for "HP LaserJet Pro M402dn"); relevant: the full prefix's family plus the brand's
+                      titles whose first words are the query's, with at most one word more among them
   yield_words         an ink number with "XL" said in words ("hp 364 high yield black", "lexmark 100 high
                       capacity cyan", "hp 901 xl" is not: the suffix is written as words); relevant: the brand's
                       titles beginning with brand + numberXL (and that colour only, when one is named)
