@@ -59,7 +59,7 @@ Kinds (query,docid,rating,type; rating 1 for the intended product(s)):
                       for model "LV-LP17 Replacement Lamp", "epson elplp54" for "Lamp - ELPLP54", "philips
                       pet9422/37" for "Portable DVD Player PET9422/37", "hp p3005" for "LaserJet P3005 printer");
                       every earlier code kind drew its codes from model fields of one code (kinds_common.code_like),
-                      so 1 product in 3 (6,794 of 19,406 have such a name model holding a code word) was never asked
+                      so about 1 product in 3 (a loose count: 6,794 of 19,406 have a name model holding a code-like word) was never asked
                       for by its code; relevant: the brand's products whose title or model field holds the code as a
                       word (at most 10; codes in more than 8 products catalogue-wide, and cable / unit words, skipped)
   search_syntax       brand + code or a title prefix with a power user's search-box syntax ("+hp +cf280a", "hp
