@@ -429,6 +429,14 @@ public final class RankingFeatures {
     final List<Set<String>> askedWords;
 
     /**
+     * The analysed terms of each word of the query's product part ({@link #productPart}) that is
+     * not a code ({@link #wordCodes}) nor a stop word, its first {@value #MAX_FIT_WORDS}: what a
+     * product a model field names by code must mostly hold to be the one asked for ({@link
+     * #nameHeld}).
+     */
+    final List<Set<String>> productWords;
+
+    /**
      * The query's words (split at white space and commas), each normalised ({@link #alnum}), that
      * are not codes ({@link #wordCodes}) nor empty: what {@code code_partial} counts beside the
      * brand.
@@ -535,6 +543,21 @@ public final class RankingFeatures {
         }
       }
       this.askedWords = List.copyOf(asked);
+      List<Set<String>> product = new ArrayList<>();
+      for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
+        if (product.size() == MAX_FIT_WORDS) {
+          break;
+        }
+        String a = alnum(w);
+        if (a.isEmpty() || wordCodes.contains(a)) {
+          continue;
+        }
+        Set<String> ts = Bm25Queries.terms(analyzer, w);
+        if (!ts.isEmpty()) {
+          product.add(Set.copyOf(ts));
+        }
+      }
+      this.productWords = List.copyOf(product);
       List<String> ws = new ArrayList<>();
       for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
         String a = alnum(w);
@@ -760,7 +783,10 @@ public final class RankingFeatures {
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
     int code = codeMatch(q, n);
-    f[CODE_EXACT] = code == 2 ? codeShare(q, n) : titleHeld(q, n, f[BRAND_MATCH] > 0);
+    f[CODE_EXACT] =
+        code == 2
+            ? codeShare(q, n)
+            : nameHeld(q, n) ? MODEL_NAME_HELD : titleHeld(q, n, f[BRAND_MATCH] > 0);
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     f[CODE_PARTIAL] = code != 2 ? partialCode(q, n) : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
@@ -1363,6 +1389,134 @@ public final class RankingFeatures {
         : null;
   }
 
+  /**
+   * Whether the product's model field is a product name ({@link #modelNameCodes}) one of whose
+   * codes is the code of a word of the query's product part ({@code "brother tn200"}, "hp lj p3005
+   * printer", "Brother dk-11218"): the model field names the product by that code among its other
+   * words, which the query need not write ({@link #namesModelName} needs them all), and the title
+   * holds at least half of the query's other words ({@link QueryTerms#productWords}: a device's
+   * code in an accessory's name, "Image Drum (B4000 series)", names no paper tray of "oki b4000
+   * paper tray"). Its brand is no code of it.
+   */
+  private boolean nameHeld(QueryTerms q, Named p) {
+    if (q.wordCodes.isEmpty() || p.model().isBlank()) {
+      return false;
+    }
+    Set<String> own = modelNameCodes.get(p.model(), RankingFeatures::modelNameCodes);
+    if (own.isEmpty()) {
+      return false;
+    }
+    String brand = alnum(p.brand());
+    boolean named = false;
+    for (String c : q.wordCodes) {
+      named |= own.contains(c) && !brandOnly(c, brand);
+    }
+    if (!named) {
+      return false;
+    }
+    // A device's code in an accessory's name ("Image Drum (B4000 series)" for "oki b4000 paper
+    // tray"): the product asked for is of the kind the query's other words name.
+    int held = 0;
+    for (Set<String> w : q.productWords) {
+      held += holds(p.title(), w) ? 1 : 0;
+    }
+    return 2 * held >= q.productWords.size();
+  }
+
+  /** {@link #modelNameCodes} by model field: model fields repeat across queries. */
+  private final TitleCache<Set<String>> modelNameCodes = new TitleCache<>();
+
+  /** Most words of a model field read for {@link #modelNameCodes}. */
+  static final int MODEL_NAME_WORDS = 12;
+
+  /** A word that names a device or an alternative after it: the model field's own part ends. */
+  private static final Set<String> MODEL_NAME_MARKERS =
+      Set.of("for", "fits", "compatible", "with", "w/", "to", "f/", "->", "replaces", "equivalent");
+
+  /** A size ("210x297", "105x50.8") or a number with a suffix ("3100cn", "500sheet", "1394b"). */
+  private static final Pattern NOT_A_NAME_CODE =
+      Pattern.compile("\\d+(?:[.,]\\d+)?x\\d.*|\\d+\\p{L}+");
+
+  /**
+   * Letters of the standards a product name cites beside its own code: memory ("DDR3-1333",
+   * "PC3-10600"), connectors and buses ("RJ11-RJ11", "RS232", "IEEE 1394", "USB 3.0", "SATA").
+   */
+  private static final Set<String> STANDARD_LETTERS =
+      Set.of(
+          "ddr", "pc", "rj", "rs", "ieee", "usb", "cat", "sata", "pci", "pcie", "lga", "db", "dvi",
+          "vga", "hdmi", "ide", "sas", "scsi");
+
+  /**
+   * Whether every run of letters of a normalised code is a standard's ({@link #STANDARD_LETTERS}).
+   */
+  private static boolean standard(String code) {
+    Matcher m = LETTER_RUN.matcher(code);
+    boolean any = false;
+    while (m.find()) {
+      if (!STANDARD_LETTERS.contains(m.group())) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  private static final Pattern LETTER_RUN = Pattern.compile("\\p{L}+");
+
+  /**
+   * Four or more letters between separators: a name word ("LaserJet P3005 printer", "DK-11218 Round
+   * Labels", "TLBP-113 Blue/Black", "ThinkPad T460s"), not a code's letters ("CLI-521 M", "TK
+   * 550C": one code).
+   */
+  private static final Pattern NAME_WORD =
+      Pattern.compile("(?:^|[^\\p{L}\\p{N}])\\p{L}{4,}(?:$|[^\\p{L}\\p{N}])");
+
+  /**
+   * The codes a model field that is a product name gives its product, normalised ({@link #alnum}):
+   * the words before any word naming a device or alternative ({@link #MODEL_NAME_MARKERS}, "Toner
+   * for WorkCentre 7132"), among its first {@value #MODEL_NAME_WORDS}, that read as a code with at
+   * least {@value #MIN_TITLE_NAMED_DIGITS} digits ({@link #isCode}: "TN-200", "P3005", "DK-11218",
+   * "HQ7180/16", "12A7460"; not a standard such as "Cat5E" or "DDR2", nor a size or a number with a
+   * suffix, {@link #NOT_A_NAME_CODE}: "210x297", "3100cn" name the sheet or the device; nor one
+   * before "series", a line of devices) or, as its first word, as a part number ({@link
+   * #isNumericCode}: later ones count labels or sheets), nor a standard's ({@link #standard}:
+   * "DDR3-1333", "RJ11-RJ11"). A model field is a product name when it does not read as one code
+   * ({@link #fullModel}: "Genuine TN-200 Toner Cartridge Black") or holds a name word ({@link
+   * #NAME_WORD}: "LaserJet P3005 printer", "DK-11218 Round Labels", "TLBP-113 Blue/Black",
+   * "ThinkPad T460s"); one code ("CLI-521 M", "TK 550C") gives none here.
+   */
+  static Set<String> modelNameCodes(String model) {
+    String[] words = WORD_BREAK.split(Texts.lowerCase(model).trim());
+    int n = Math.min(words.length, MODEL_NAME_WORDS);
+    if (fullModel(model) != null) {
+      boolean name = false;
+      for (int i = 0; i < n && !name; i++) {
+        name = NAME_WORD.matcher(words[i]).find();
+      }
+      if (!name) {
+        return Set.of();
+      }
+    }
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      if (MODEL_NAME_MARKERS.contains(words[i])) {
+        break;
+      }
+      if (i + 1 < n && words[i + 1].startsWith("series")) {
+        continue; // "(B4000 series)": a line of devices
+      }
+      String w = alnum(words[i]);
+      if (isCode(w)
+              && digits(w) >= MIN_TITLE_NAMED_DIGITS
+              && !NOT_A_NAME_CODE.matcher(w).matches()
+              && !standard(w)
+          || i == 0 && isNumericCode(words[i])) {
+        out.add(w);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
   /** Fewest letters and digits of a model field that is a product name for it to name one. */
   static final int MIN_MODEL_NAME = 8;
 
@@ -1626,6 +1780,14 @@ public final class RankingFeatures {
    * a title of the brand named.
    */
   static final double TITLE_HELD_WANTED = MODEL_MARK + 4;
+
+  /**
+   * The raw {@code code_exact} of a product whose model field is a product name holding a code of
+   * the query as one of its words ({@link #nameHeld}: "Genuine TN-200 Toner Cartridge Black" for
+   * "brother tn200"); {@link #normaliseCodeShare} makes it 1 when no candidate carries the code
+   * otherwise and few hold it so, else 0.
+   */
+  static final double MODEL_NAME_HELD = MODEL_MARK + 5;
 
   /** Whether a raw {@code code_exact} is another brand's title naming the query's code. */
   private static boolean titleCarrier(double rawCodeExact) {
@@ -2249,7 +2411,12 @@ public final class RankingFeatures {
    * candidate carries the code as its own nor a title of a brand the query names holds it ({@link
    * #NAMED_BRAND_TITLE_HELD}), or, for a query asking for a replacement ({@link
    * #TITLE_HELD_WANTED}), beside the original; {@code brand_match} is then 0 for every candidate:
-   * the brand named is the original's. Otherwise such titles have {@code code_exact} 0.
+   * the brand named is the original's. Otherwise such titles have {@code code_exact} 0. A model
+   * field that is a product name holding the query's code as a word ({@link #MODEL_NAME_HELD})
+   * carries it, {@code code_exact} 1, when no model field or offer carries it otherwise and at most
+   * {@value #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for
+   * "brother tn200", above the TN2000 whose code extends it); {@code brand_match} is then 0 for
+   * every candidate when none of them is of a brand the query names, as for offers.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
@@ -2262,8 +2429,16 @@ public final class RankingFeatures {
     int titleHolders = 0;
     boolean namedBrandHolds = false;
     boolean wanted = false;
+    // Model fields that are product names holding a code of the query as a word.
+    int nameHolders = 0;
+    boolean nameBranded = false;
     for (double[] f : candidates) {
       double v = f[CODE_EXACT];
+      if (v == MODEL_NAME_HELD) {
+        nameHolders++;
+        nameBranded |= f[BRAND_MATCH] > 0;
+        continue;
+      }
       if (titleCarrier(v)) {
         titleHolders++;
         wanted |= v == TITLE_HELD_WANTED;
@@ -2283,8 +2458,15 @@ public final class RankingFeatures {
         carrierBranded |= f[BRAND_MATCH] > 0;
       }
     }
-    boolean carried = bestOffer > 0 || bestModel > 0;
-    boolean otherBrandsCarry = bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
+    // No candidate carries the query's code as its model field or title code, and few product
+    // names hold it (more are a standard's or a device's accessories): they carry it.
+    boolean byNames =
+        bestOffer == 0 && bestModel == 0 && nameHolders > 0 && nameHolders <= MAX_NAMED_CARRIERS;
+    boolean carried = bestOffer > 0 || bestModel > 0 || byNames;
+    boolean otherBrandsCarry =
+        byNames
+            ? !nameBranded
+            : bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
     double offerScale = bestModel > 0 ? 1 : bestOffer;
     // No candidate carries the query's code as its own, nor a named brand's title, and a few
@@ -2303,7 +2485,12 @@ public final class RankingFeatures {
       }
     }
     for (double[] f : candidates) {
-      if (titleCarrier(f[CODE_EXACT])) {
+      if (f[CODE_EXACT] == MODEL_NAME_HELD) {
+        f[CODE_EXACT] = byNames ? 1 : 0;
+        if (byNames) {
+          f[CODE_NEAR] = 0; // it carries the code: its whole model field is no near miss
+        }
+      } else if (titleCarrier(f[CODE_EXACT])) {
         f[CODE_EXACT] = byTitles ? 1 : 0;
         if (byTitles) {
           f[CODE_NEAR] = 0;

@@ -146,6 +146,91 @@ class CodeMatchTest {
     assertThat(f("C2G Cat5E, 7.62 networking cable 25ft", p)[RankingFeatures.CODE_EXACT]).isZero();
   }
 
+  /**
+   * A model field that is a product name names its product by the code among its words (eighth
+   * review: "brother tn200" ranked the TN2000, whose code extends it, above "Genuine TN-200 Toner
+   * Cartridge Black"; "hp lj p3005 printer" the P3005n, x, d and dn above the P3005).
+   */
+  @Test
+  void aModelFieldThatIsAProductNameCarriesTheCodeAmongItsWords() {
+    Product tn200 =
+        new Product(
+            "a",
+            "Brother Genuine TN-200 Toner Cartridge Black",
+            "Brother",
+            "Genuine TN-200 Toner Cartridge Black",
+            "",
+            null,
+            null);
+    Product tn2000 =
+        new Product("b", "Brother TN2000 Original Black", "Brother", "TN2000", "", null, null);
+    List<double[]> fs = List.of(f("brother tn200", tn200), f("brother tn200", tn2000));
+    RankingFeatures.normaliseCodeShare(fs);
+    assertThat(fs.get(0)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fs.get(1)[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fs.get(1)[RankingFeatures.CODE_PARTIAL]).as("the extension names another").isZero();
+    assertThat(fs.get(0)[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+
+    Product printer = product("p", "HP LaserJet P3005 printer", "HP", "LaserJet P3005 printer");
+    Product sibling = product("n", "HP LaserJet P3005n printer", "HP", "P3005n");
+    assertThat(exactScaled("hp lj p3005 printer", printer, sibling)).containsExactly(1, 0);
+  }
+
+  @Test
+  void aNameCodeYieldsToAModelFieldThatIsTheCodeAndToAStandardManyNamesHold() {
+    Product device = product("d", "Lexmark C500 colour laser printer", "Lexmark", "C500");
+    Product bottle =
+        product(
+            "w",
+            "Lexmark C500, X500, X502 Waste Toner Bottle",
+            "Lexmark",
+            "C500, X500, X502 Waste Toner Bottle");
+    assertThat(exactScaled("lexmark c500", device, bottle)).containsExactly(1, 0);
+    assertThat(exactScaled("lexmark c500", bottle)).containsExactly(1);
+    Product[] many = new Product[RankingFeatures.MAX_NAMED_CARRIERS + 1];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = product("k" + i, "Kit " + i, "Acme", "Service Kit C500 part " + i);
+    }
+    assertThat(exactScaled("acme c500", many)).containsOnly(0);
+  }
+
+  @Test
+  void aNameCodeOfAnotherKindOfProductThanTheQueryAsksForDoesNotCarryIt() {
+    Product drum =
+        product("d", "OKI Image Drum for B4000 Original", "OKI", "Image Drum B4000 Original");
+    Product tray = product("t", "OKI 500 Sheet Second Paper Tray", "OKI", "500 Sheet Paper Tray");
+    assertThat(exactScaled("oki b4000 drum", drum, tray)).containsExactly(1, 0);
+    assertThat(exactScaled("oki b4000 paper tray", drum, tray)).containsExactly(0, 0);
+  }
+
+  @Test
+  void theCodesOfAModelFieldThatIsAProductNameAreItsCodeWordsBeforeADevice() {
+    assertThat(RankingFeatures.modelNameCodes("Genuine TN-200 Toner Cartridge Black"))
+        .containsExactly("tn200");
+    assertThat(RankingFeatures.modelNameCodes("DK-11218 Round Labels")).containsExactly("dk11218");
+    assertThat(RankingFeatures.modelNameCodes("Genuine 12A7460 Toner")).containsExactly("12a7460");
+    assertThat(RankingFeatures.modelNameCodes("Electric shaver HQ7180/16"))
+        .containsExactly("hq718016");
+    // a standard, a size, a number with a suffix, a device after a marker: none
+    assertThat(RankingFeatures.modelNameCodes("100ft Cat5E 350MHz Snagless Patch Cable")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Labels Premium A4 105x50.8 mm white")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Toner 3100cn 4K Cyan")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Toner for WorkCentre 7132 Black")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Drum compatible with HL-5240 units")).isEmpty();
+    // one code as a whole, with no name word: its words give none
+    assertThat(RankingFeatures.modelNameCodes("CLI-521 M")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("TK 550C")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("ThinkPad T460s")).containsExactly("t460s");
+    // a standard cited beside the product's own code
+    assertThat(RankingFeatures.modelNameCodes("1GB DDR3-1333 ECC module")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Telephone RJ11-RJ11 5 m")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("TLBP-113 Blue/Black")).containsExactly("tlbp113");
+    // a part number leads the name; a later number counts labels; a code before "series" is a line
+    assertThat(RankingFeatures.modelNameCodes("44016213 tray/feeder")).containsExactly("44016213");
+    assertThat(RankingFeatures.modelNameCodes("Labels white 16000 pcs")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Image Drum (B4000 series)")).isEmpty();
+  }
+
   private static Product cable(String id, String model) {
     return new Product(id, "C2G " + model + " networking cable", "C2G", model, "", null, null);
   }
@@ -463,7 +548,7 @@ class CodeMatchTest {
    * Another brand's title carries a code only as the query writes it, behind the same word ("HP
    * Q5952A"): a standard or a size ("IEEE 1394", "1440 x 900") is held by titles of any brand. And
    * a title of the brand the query names holding the code (the original, its model field a name
-   * that carries no code) leaves the replacement nothing.
+   * whose code word carries it) leaves the replacement nothing.
    */
   @Test
   void anotherBrandsTitleCarriesTheCodeOnlyBehindTheQuerysWordAndNotBesideTheNamedBrands() {
@@ -486,7 +571,7 @@ class CodeMatchTest {
     double[] fx = f(q, replacement);
     RankingFeatures.normaliseCodeShare(List.of(fo, fx));
     assertThat(fx[RankingFeatures.CODE_EXACT]).isZero();
-    assertThat(fo[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fo[RankingFeatures.CODE_EXACT]).as("its model field names it").isEqualTo(1);
     assertThat(fo[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
     double[] alone = f(q, replacement);
     RankingFeatures.normaliseCodeShare(List.of(alone));
