@@ -106,6 +106,14 @@ public final class EmbeddingModel implements AutoCloseable {
     return dimension;
   }
 
+  /**
+   * The text the model is given for {@code text} when it reads at most {@code maxTokens} tokens
+   * ({@code embedder.max-tokens}).
+   */
+  public static String modelText(String text, int maxTokens) {
+    return text;
+  }
+
   /** A new single-thread embedder; close it when done. */
   public Embedder newEmbedder() {
     return new PredictorEmbedder(model.newPredictor());
