@@ -27,7 +27,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * <p>A model error or an async I/O timeout fails the task on purpose: the job restarts and replays
  * the update from the checkpoint, so no catalogue update is dropped. Neither is caused by a record:
  * every text the catalogue codec accepts embeds ({@code EmbedderLimitsTest}), and the texts are
- * bounded ({@code CatalogUpdateCodec.MAX_TEXT_CHARS}, {@code embedder.max-tokens}).
+ * bounded ({@code CatalogUpdateCodec.MAX_TEXT_CHARS}, {@code embedder.max-tokens}): the model is
+ * given at most {@code EmbeddingModel.MAX_CHARS_PER_TOKEN} characters a token it reads, so a
+ * hostile text costs no more than that ({@code EmbedderInputBoundsTest}: 64 KB of 99-letter
+ * nonsense words cost ~260 ms each before, and 512 of them in flight ~130 s, past the timeout).
  */
 public final class EmbedProducts extends RichAsyncFunction<ProductUpdate, ProductUpdate> {
   private final EmbedderConfig embedderConfig;
