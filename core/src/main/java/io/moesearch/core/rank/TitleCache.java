@@ -8,9 +8,14 @@ import java.util.function.Function;
  * Values computed from product titles (analysed terms, codes, quantities), kept by title because
  * titles repeat across queries and computing them is the costly part of the ranking features.
  * Bounded in memory whatever the titles: a title longer than {@link #MAX_TITLE_CHARS} is computed
- * and not kept, and titles are kept only while their lengths total at most {@code budgetChars} (the
- * values are no larger than a constant times their title). So a catalogue-update topic carrying any
- * number of long, distinct titles cannot fill the heap. Thread-safe.
+ * and not kept, and the titles kept total at most {@code budgetChars} characters (the values are no
+ * larger than a constant times their title). So a catalogue-update topic carrying any number of
+ * long, distinct titles cannot fill the heap. Nor can it spend the budget for good: titles are kept
+ * in two generations of half the budget each; when the current one is full it becomes the previous
+ * one (the one before is let go) and a new one starts, and a title found in the previous one moves
+ * into the current one. A title in use therefore stays kept, and titles seen once (a hostile
+ * topic's, ranked once each) pass through: before, the first titles to fill the budget stayed for
+ * the JVM's lifetime and every later one was analysed anew each time it was ranked. Thread-safe.
  *
  * @param <V> the value computed from a title
  */
@@ -24,9 +29,16 @@ final class TitleCache<V> {
    */
   static final long DEFAULT_BUDGET_CHARS = 4L << 20;
 
-  private final ConcurrentHashMap<String, V> values = new ConcurrentHashMap<>();
-  private final AtomicLong keptChars = new AtomicLong();
-  private final long budgetChars;
+  /** Titles and their values, with the characters of the titles kept. */
+  private record Generation<V>(ConcurrentHashMap<String, V> values, AtomicLong chars) {
+    Generation() {
+      this(new ConcurrentHashMap<>(), new AtomicLong());
+    }
+  }
+
+  private final long generationChars;
+  private volatile Generation<V> current = new Generation<>();
+  private volatile Generation<V> previous = new Generation<>();
 
   TitleCache() {
     this(DEFAULT_BUDGET_CHARS);
@@ -39,31 +51,56 @@ final class TitleCache<V> {
     if (budgetChars < 0) {
       throw new IllegalArgumentException("budgetChars must be >= 0, got " + budgetChars);
     }
-    this.budgetChars = budgetChars;
+    this.generationChars = budgetChars / 2;
   }
 
   /** The value of {@code title}: kept, or computed by {@code compute} (and kept if it fits). */
   V get(String title, Function<String, V> compute) {
-    V v = values.get(title);
+    V v = current.values().get(title);
     if (v != null) {
       return v;
     }
-    v = compute.apply(title);
-    int n = title.length();
-    if (n <= MAX_TITLE_CHARS
-        && (keptChars.addAndGet(n) > budgetChars || values.putIfAbsent(title, v) != null)) {
-      keptChars.addAndGet(-n); // over the budget, or kept by another thread meanwhile
+    v = previous.values().get(title);
+    if (v == null) {
+      v = compute.apply(title);
     }
+    keep(title, v);
     return v;
   }
 
-  /** Title characters kept now. */
-  long keptChars() {
-    return keptChars.get();
+  /** Keeps {@code title} in the current generation, starting a new one when it is full. */
+  private void keep(String title, V v) {
+    int n = title.length();
+    if (n > MAX_TITLE_CHARS || n > generationChars) {
+      return;
+    }
+    Generation<V> g = current;
+    if (g.chars().addAndGet(n) > generationChars) {
+      g.chars().addAndGet(-n);
+      synchronized (this) {
+        if (current == g) {
+          previous = g;
+          current = new Generation<>();
+        }
+        g = current;
+      }
+      if (g.chars().addAndGet(n) > generationChars) {
+        g.chars().addAndGet(-n); // filled meanwhile by other threads: not kept this time
+        return;
+      }
+    }
+    if (g.values().putIfAbsent(title, v) != null) {
+      g.chars().addAndGet(-n); // kept by another thread meanwhile
+    }
   }
 
-  /** Titles kept now. */
+  /** Title characters kept now (both generations). */
+  long keptChars() {
+    return current.chars().get() + previous.chars().get();
+  }
+
+  /** Titles kept now (both generations; a title may be in both). */
   int size() {
-    return values.size();
+    return current.values().size() + previous.values().size();
   }
 }
