@@ -3,6 +3,7 @@ package io.moesearch.operators;
 import io.moesearch.connectors.message.Filters;
 import io.moesearch.connectors.message.RankedItem;
 import io.moesearch.core.live.LivePatch;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -31,6 +32,24 @@ final class ChangeFence {
       Filters filters,
       Predicate<String> removed,
       Function<String, LivePatch> patches) {
+    return apply(
+        p,
+        filters,
+        filters == null ? null : LivePatch.brandKeys(filters.brands()),
+        removed,
+        patches);
+  }
+
+  /**
+   * {@link #apply(PartialResult, Filters, Predicate, Function)} with the filter's brands already
+   * read ({@link LivePatch#brandKeys}: once per query, not once per candidate).
+   */
+  static PartialResult apply(
+      PartialResult p,
+      Filters filters,
+      Set<String> brandKeys,
+      Predicate<String> removed,
+      Function<String, LivePatch> patches) {
     RankedItem[] items = p.items();
     RankedItem[] kept = new RankedItem[items.length];
     int[] from = new int[items.length];
@@ -46,8 +65,7 @@ final class ChangeFence {
         if (lp != null) {
           Double price = lp.priceOver(item.price());
           now =
-              LiveValues.pass(filters, price, lp.inStock())
-                      && (filters == null || lp.passesBrands(filters.brands()))
+              LiveValues.pass(filters, price, lp.inStock()) && lp.passesBrands(brandKeys)
                   ? item.withLive(price, lp.inStock())
                   : null;
         }

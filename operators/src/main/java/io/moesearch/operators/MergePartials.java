@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -491,10 +492,12 @@ public final class MergePartials
       return all;
     }
     Filters filters = sample.query().filters();
+    Set<String> brandKeys = filters == null ? null : LivePatch.brandKeys(filters.brands());
     List<PartialResult> out = new ArrayList<>(all.size());
     for (PartialResult p : all) {
       PartialResult f =
-          ChangeFence.apply(p, filters, id -> contains(removed, id), id -> get(patches, id));
+          ChangeFence.apply(
+              p, filters, brandKeys, id -> contains(removed, id), id -> get(patches, id));
       fencedItems.inc(p.items().length - f.items().length);
       out.add(f);
     }

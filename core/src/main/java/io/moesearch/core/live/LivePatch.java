@@ -1,6 +1,8 @@
 package io.moesearch.core.live;
 
 import io.moesearch.core.cache.QueryNormalizer;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A product's live price and stock after a change, as the query cache and the merge keep it to
@@ -53,21 +55,43 @@ public record LivePatch(
 
   /**
    * Whether the live brand is among {@code brands} (a query's brand filter, as sent; {@code null}
-   * or empty: any brand); true when the live brand is the catalogue's (not known here).
+   * or empty: any brand); true when the live brand is the catalogue's (not known here). Normalises
+   * every brand: to check many products against one filter, {@link #brandKeys} once and {@link
+   * #passesBrands(Set)} each.
    */
   public boolean passesBrands(String[] brands) {
-    if (brand == null || brands == null || brands.length == 0) {
+    return passesBrands(brandKeys(brands));
+  }
+
+  /**
+   * The brands of a query's brand filter as {@link #passesBrands(Set)} compares them (their normal
+   * forms), {@code null} for none ({@code null} or empty: any brand).
+   */
+  public static Set<String> brandKeys(String[] brands) {
+    if (brands == null || brands.length == 0) {
+      return null;
+    }
+    Set<String> keys = new HashSet<>();
+    for (String b : brands) {
+      keys.add(QueryNormalizer.normalize(b));
+    }
+    return keys;
+  }
+
+  /**
+   * Whether the live brand is among a brand filter's {@link #brandKeys} ({@code null}: any brand):
+   * one look-up, whatever the filter's size (a merge checks every live candidate of every partial,
+   * some 1,700 for a query of top_k 100 over 16 experts; normalising a filter's 100 brands for each
+   * cost ~0.5 s a query).
+   */
+  public boolean passesBrands(Set<String> brandKeys) {
+    if (brand == null || brandKeys == null) {
       return true;
     }
     if (brand.isEmpty()) {
       return false; // no brand, or one no filter can name
     }
-    for (String b : brands) {
-      if (QueryNormalizer.normalize(b).equals(brand)) {
-        return true;
-      }
-    }
-    return false;
+    return brandKeys.contains(brand);
   }
 
   /** The price to serve for an item that was ranked showing {@code ranked}. */
