@@ -23,12 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it first, and a hostile text makes that costly: WordPiece matches a word's pieces greedily,
  * longest first, so a word of up to its 100-character limit costs time in the cube of its length. A
  * catalogue upsert of 64 KB of 99-letter nonsense words ("qxzj...") took ~260 ms to embed, 37 times
- * a real product (~7 ms), and {@code embed-products} holds up to 512 upserts at once under a 60 s
- * async timeout that fails its task on purpose: 512 such upserts took ~130 s, so the task failed,
- * and again on every replay of them (128 at the default batch size: ~34 s idle, ~47 s beside one
- * busy thread on two cores). The text given to the model is cut to what its tokens can cover, so
- * its cost is bounded by the tokens read, and every token the model reads of a natural text is
- * kept.
+ * a real product (~7 ms), and {@code embed-products} holds up to 512 upserts at once (from {@code
+ * batch.max-size} 128) under a 60 s async timeout that fails its task on purpose: 512 such upserts
+ * took ~130 s, so the task failed, and again on every replay of them (the 128 held at the default
+ * batch size ~33 s, beside one busy thread on two cores; 7 s now). The text given to the model is
+ * cut to what its tokens can cover, so its cost is bounded by the tokens read, and every token the
+ * model reads of a natural text is kept.
  */
 class EmbedderInputBoundsTest {
   private static final int MAX_TOKENS = EmbedderConfig.bundled().maxTokens();
