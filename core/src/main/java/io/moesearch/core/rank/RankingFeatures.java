@@ -677,19 +677,28 @@ public final class RankingFeatures {
   private static final Pattern LIST_GLUE =
       Pattern.compile("(?:(?<!\\p{N}),|,(?!\\p{N})|[;|])(?=[^\\s,;|]{2})");
 
-  /** A word after which a query names what the product fits, not the product. */
+  /**
+   * A word after which a query names what the product fits, not the product: English, or the word
+   * shoppers of the shop's other markets write ("toner für hp 1020", "cartouche pour epson",
+   * "tambor para oki c5650", "toner voor oki c110", "kompatibel"); "per" and "do" (Italian, Polish)
+   * only with a number within their next three words, being English words too ("price per 100
+   * sheets" keeps its product part whole only because no product is asked after it).
+   */
   private static final Pattern COMPATIBILITY_MARKER =
-      Pattern.compile("(?iu)(?:^|\\s)(?:for|fits|compatible)(?:\\s|$)");
+      Pattern.compile(
+          "(?iu)(?:^|\\s)(?:for|fits|compatible|für|fuer|pour|para|voor|för|compatibile|kompatibel"
+              + "|compatível|compatibel)(?:\\s|$)"
+              + "|(?:^|\\s)(?:per|do)\\s(?=(?:\\S+\\s+){0,2}?\\S*\\p{N})");
 
   /**
    * The part of a query that names the product sought: the text before its first compatibility
-   * marker ("for", "fits", "compatible") that something precedes, or all of it. After one the query
-   * names the device the product serves ("C734X24G for Lexmark C736", "42126665 for OKI C3200",
-   * "toner for HP 1020"), whose code the device itself and every accessory of it carry: it says
-   * nothing about which candidate is meant, and counted as a code of the query it made the device
-   * and its other parts carry "the query's code" as fully as the product named. A "for" right after
-   * "replacement" or "substitute" is no marker: "replacement for hp c9732a" names the product
-   * replaced, by its code, not a device.
+   * marker ("for", "fits", "compatible", {@link #COMPATIBILITY_MARKER}) that something precedes, or
+   * all of it. After one the query names the device the product serves ("C734X24G for Lexmark
+   * C736", "42126665 for OKI C3200", "toner for HP 1020"), whose code the device itself and every
+   * accessory of it carry: it says nothing about which candidate is meant, and counted as a code of
+   * the query it made the device and its other parts carry "the query's code" as fully as the
+   * product named. A "for" right after "replacement" or "substitute" is no marker: "replacement for
+   * hp c9732a" names the product replaced, by its code, not a device.
    */
   static String productPart(String query) {
     Matcher m = COMPATIBILITY_MARKER.matcher(query);

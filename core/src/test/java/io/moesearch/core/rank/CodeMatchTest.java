@@ -354,6 +354,21 @@ class CodeMatchTest {
     assertThat(RankingFeatures.productPart("42126665 fits OKI C3200")).isEqualTo("42126665");
     assertThat(RankingFeatures.productPart("X compatible with Y")).isEqualTo("X");
     assertThat(RankingFeatures.productPart("Forte 3000 comfort")).isEqualTo("Forte 3000 comfort");
+    // the marker as the shop's other markets write it (eighth review: "ribbon para epson lq-630"
+    // ranked the LQ-630 printer, which carries the code, above the ribbon for it)
+    assertThat(RankingFeatures.productPart("ribbon para epson lq-630")).isEqualTo("ribbon");
+    assertThat(RankingFeatures.productPart("toner für HP 1020")).isEqualTo("toner");
+    assertThat(RankingFeatures.productPart("cartouche pour epson T0711")).isEqualTo("cartouche");
+    assertThat(RankingFeatures.productPart("toner voor oki C110")).isEqualTo("toner");
+    assertThat(RankingFeatures.productPart("taśma per oki ml3410")).isEqualTo("taśma");
+    assertThat(RankingFeatures.productPart("toner do kyocera fs-1920")).isEqualTo("toner");
+    assertThat(RankingFeatures.productPart("what do i need to print"))
+        .isEqualTo("what do i need to print");
+    assertThat(RankingFeatures.productPart("pages per minute laser"))
+        .isEqualTo("pages per minute laser");
+    Product printer630 = product("lq", "Epson LQ-630 dot matrix printer", "Epson", "LQ-630");
+    assertThat(exactAlone("ribbon para epson lq-630", printer630)).isZero();
+    assertThat(exactAlone("ribbon epson lq-630", printer630)).as("without it").isEqualTo(1);
     // without a marker the query names the product: its codes all count
     assertThat(f("Lexmark C736 cyan", part)[RankingFeatures.CODE_EXACT]).isPositive();
   }
