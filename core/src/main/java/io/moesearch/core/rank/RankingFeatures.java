@@ -430,9 +430,10 @@ public final class RankingFeatures {
 
     /**
      * The analysed terms of each word of the query's product part ({@link #productPart}) that is
-     * not a code ({@link #wordCodes}) nor a stop word, its first {@value #MAX_FIT_WORDS}: what a
-     * product a model field names by code must mostly hold to be the one asked for ({@link
-     * #nameHeld}).
+     * not a code ({@link #wordCodes}), nor the word naming the code it precedes (its line or brand,
+     * "phaser 3300mfp", "lj p3005", which a supply of the device names too), nor a number or a stop
+     * word, its first {@value #MAX_FIT_WORDS}: what a product a model field names by code must
+     * mostly hold to be the one asked for ({@link #nameHeld}).
      */
     final List<Set<String>> productWords;
 
@@ -544,12 +545,16 @@ public final class RankingFeatures {
       }
       this.askedWords = List.copyOf(asked);
       List<Set<String>> product = new ArrayList<>();
-      for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
-        if (product.size() == MAX_FIT_WORDS) {
-          break;
-        }
+      String[] headWords = WORD_BREAK.split(Texts.lowerCase(head).trim());
+      for (int i = 0; i < headWords.length && product.size() < MAX_FIT_WORDS; i++) {
+        String w = headWords[i];
         String a = alnum(w);
-        if (a.isEmpty() || wordCodes.contains(a)) {
+        if (a.isEmpty()
+            || wordCodes.contains(a)
+            || a.chars().allMatch(Character::isDigit)
+            || i + 1 < headWords.length && wordCodes.contains(alnum(headWords[i + 1]))) {
+          // a code, a number (a year, a size: number_missing reads them), or the line or brand
+          // word naming the code ("phaser 3300mfp", "lj p3005")
           continue;
         }
         Set<String> ts = Bm25Queries.terms(analyzer, w);
@@ -795,7 +800,7 @@ public final class RankingFeatures {
     f[CODE_EXACT] =
         code == 2
             ? codeShare(q, n)
-            : nameHeld(q, n) ? MODEL_NAME_HELD : titleHeld(q, n, f[BRAND_MATCH] > 0);
+            : nameHeld(q, n) ? nameHeldValue(q, n) : titleHeld(q, n, f[BRAND_MATCH] > 0);
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     f[CODE_PARTIAL] = code != 2 ? partialCode(q, n) : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
@@ -1403,9 +1408,10 @@ public final class RankingFeatures {
    * codes is the code of a word of the query's product part ({@code "brother tn200"}, "hp lj p3005
    * printer", "Brother dk-11218"): the model field names the product by that code among its other
    * words, which the query need not write ({@link #namesModelName} needs them all), and the title
-   * holds at least half of the query's other words ({@link QueryTerms#productWords}: a device's
-   * code in an accessory's name, "Image Drum (B4000 series)", names no paper tray of "oki b4000
-   * paper tray"). Its brand is no code of it.
+   * holds at least half of the query's other words or misses one at most ({@link
+   * QueryTerms#productWords}: a device's code in its supply's name, "Phaser 3300MFP High Capacity
+   * Toner Cartridge", names no paper tray of "xerox phaser 3300mfp paper tray"). Its brand is no
+   * code of it.
    */
   private boolean nameHeld(QueryTerms q, Named p) {
     if (q.wordCodes.isEmpty() || p.model().isBlank()) {
@@ -1423,13 +1429,27 @@ public final class RankingFeatures {
     if (!named) {
       return false;
     }
-    // A device's code in an accessory's name ("Image Drum (B4000 series)" for "oki b4000 paper
-    // tray"): the product asked for is of the kind the query's other words name.
+    // A device's code in its supply's name ("Phaser 3300MFP High Capacity Toner Cartridge" for
+    // "xerox phaser 3300mfp paper tray"): the product asked for is of the kind the query names.
     int held = 0;
     for (Set<String> w : q.productWords) {
       held += holds(p.title(), w) ? 1 : 0;
     }
-    return 2 * held >= q.productWords.size();
+    int size = q.productWords.size();
+    return 2 * held >= size || size - held <= 1;
+  }
+
+  /**
+   * The raw {@code code_exact} of a product {@link #nameHeld}: {@link #MODEL_NAME_HELD_FULLY} when
+   * its title holds all the query's other words ({@link QueryTerms#productWords}) but one at most,
+   * else {@link #MODEL_NAME_HELD}.
+   */
+  private double nameHeldValue(QueryTerms q, Named p) {
+    int missing = 0;
+    for (Set<String> w : q.productWords) {
+      missing += holds(p.title(), w) ? 0 : 1;
+    }
+    return missing <= 1 ? MODEL_NAME_HELD_FULLY : MODEL_NAME_HELD;
   }
 
   /** {@link #modelNameCodes} by model field: model fields repeat across queries. */
@@ -1440,11 +1460,22 @@ public final class RankingFeatures {
 
   /** A word that names a device or an alternative after it: the model field's own part ends. */
   private static final Set<String> MODEL_NAME_MARKERS =
-      Set.of("for", "fits", "compatible", "with", "w/", "to", "f/", "->", "replaces", "equivalent");
+      Set.of(
+          "for",
+          "fits",
+          "compatible",
+          "with",
+          "w/",
+          "to",
+          "f",
+          "f/",
+          "->",
+          "replaces",
+          "equivalent");
 
-  /** A size ("210x297", "105x50.8") or a number with a suffix ("3100cn", "500sheet", "1394b"). */
+  /** A size ("210x297", "105x50.8") or a count of pages or sheets ("15000sh", "500sheet"). */
   private static final Pattern NOT_A_NAME_CODE =
-      Pattern.compile("\\d+(?:[.,]\\d+)?x\\d.*|\\d+\\p{L}+");
+      Pattern.compile("\\d+(?:[.,]\\d+)?x\\d.*|\\d+(?:sh|sheets?|pages?|pp|pcs|pk|gsm|gm)");
 
   /**
    * Letters of the standards a product name cites beside its own code: memory ("DDR3-1333",
@@ -1485,14 +1516,14 @@ public final class RankingFeatures {
    * the words before any word naming a device or alternative ({@link #MODEL_NAME_MARKERS}, "Toner
    * for WorkCentre 7132"), among its first {@value #MODEL_NAME_WORDS}, that read as a code with at
    * least {@value #MIN_TITLE_NAMED_DIGITS} digits ({@link #isCode}: "TN-200", "P3005", "DK-11218",
-   * "HQ7180/16", "12A7460"; not a standard such as "Cat5E" or "DDR2", nor a size or a number with a
-   * suffix, {@link #NOT_A_NAME_CODE}: "210x297", "3100cn" name the sheet or the device; nor one
-   * before "series", a line of devices) or, as its first word, as a part number ({@link
-   * #isNumericCode}: later ones count labels or sheets), nor a standard's ({@link #standard}:
-   * "DDR3-1333", "RJ11-RJ11"). A model field is a product name when it does not read as one code
-   * ({@link #fullModel}: "Genuine TN-200 Toner Cartridge Black") or holds a name word ({@link
-   * #NAME_WORD}: "LaserJet P3005 printer", "DK-11218 Round Labels", "TLBP-113 Blue/Black",
-   * "ThinkPad T460s"); one code ("CLI-521 M", "TK 550C") gives none here.
+   * "HQ7180/16", "12A7460", "2430t"; not a standard such as "Cat5E" or "DDR2", nor a size or a
+   * count, {@link #NOT_A_NAME_CODE}: "210x297", "15000sh"; nor one before "series", a line of
+   * devices) or, as its first word, as a part number ({@link #isNumericCode}: later ones count
+   * labels or sheets), nor a standard's ({@link #standard}: "DDR3-1333", "RJ11-RJ11"). A model
+   * field is a product name when it does not read as one code ({@link #fullModel}: "Genuine TN-200
+   * Toner Cartridge Black") or holds a name word ({@link #NAME_WORD}: "LaserJet P3005 printer",
+   * "DK-11218 Round Labels", "TLBP-113 Blue/Black", "ThinkPad T460s"); one code ("CLI-521 M", "TK
+   * 550C") gives none here.
    */
   static Set<String> modelNameCodes(String model) {
     String[] words = WORD_BREAK.split(Texts.lowerCase(model).trim());
@@ -1797,6 +1828,29 @@ public final class RankingFeatures {
    * otherwise and few hold it so, else 0.
    */
   static final double MODEL_NAME_HELD = MODEL_MARK + 5;
+
+  /**
+   * {@link #MODEL_NAME_HELD} of a product whose title holds all the query's other words but one at
+   * most: it may carry the code beside a model field that is the code ({@link #namedBeside}).
+   */
+  static final double MODEL_NAME_HELD_FULLY = MODEL_MARK + 6;
+
+  /** Whether a raw {@code code_exact} is a product name's holding the query's code. */
+  private static boolean nameHolder(double rawCodeExact) {
+    return rawCodeExact == MODEL_NAME_HELD || rawCodeExact == MODEL_NAME_HELD_FULLY;
+  }
+
+  /**
+   * Whether a product name holding the query's code ({@link #nameHolder}) carries it beside the
+   * model fields that are the code: none carries it, or its title holds all the query's other words
+   * but one ({@link #MODEL_NAME_HELD_FULLY}) and covers more of the query than theirs ({@code
+   * title_coverage}): a variant named more fully, not an accessory of the device whose code it
+   * cites ("Phaser 3300MFP High Capacity Toner Cartridge" for "xerox phaser 3300mfp paper tray").
+   */
+  private static boolean namedBeside(double[] f, double bestModel, double modelCoverage) {
+    return bestModel == 0
+        || f[CODE_EXACT] == MODEL_NAME_HELD_FULLY && f[TITLE_COVERAGE] > modelCoverage;
+  }
 
   /** Whether a raw {@code code_exact} is another brand's title naming the query's code. */
   private static boolean titleCarrier(double rawCodeExact) {
@@ -2422,10 +2476,12 @@ public final class RankingFeatures {
    * #TITLE_HELD_WANTED}), beside the original; {@code brand_match} is then 0 for every candidate:
    * the brand named is the original's. Otherwise such titles have {@code code_exact} 0. A model
    * field that is a product name holding the query's code as a word ({@link #MODEL_NAME_HELD})
-   * carries it, {@code code_exact} 1, when no model field or offer carries it otherwise and at most
-   * {@value #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for
-   * "brother tn200", above the TN2000 whose code extends it); {@code brand_match} is then 0 for
-   * every candidate when none of them is of a brand the query names, as for offers.
+   * carries it, {@code code_exact} 1, when no offer carries it, at most {@value
+   * #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for "brother
+   * tn200", above the TN2000 whose code extends it) and, beside a model field that is the code, its
+   * title covers more of the query ({@code title_coverage}: a variant named more fully, not the
+   * device's accessory); {@code brand_match} is then 0 for every candidate when none of them is of
+   * a brand the query names, as for offers.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
@@ -2438,15 +2494,20 @@ public final class RankingFeatures {
     int titleHolders = 0;
     boolean namedBrandHolds = false;
     boolean wanted = false;
-    // Model fields that are product names holding a code of the query as a word.
+    // Model fields that are product names holding a code of the query as a word, and how much of
+    // the query the titles of the model fields carrying its code cover.
     int nameHolders = 0;
     boolean nameBranded = false;
+    double modelCoverage = 0;
     for (double[] f : candidates) {
       double v = f[CODE_EXACT];
-      if (v == MODEL_NAME_HELD) {
+      if (nameHolder(v)) {
         nameHolders++;
         nameBranded |= f[BRAND_MATCH] > 0;
         continue;
+      }
+      if (v > MODEL_MARK && v < TITLE_HELD) {
+        modelCoverage = Math.max(modelCoverage, f[TITLE_COVERAGE]);
       }
       if (titleCarrier(v)) {
         titleHolders++;
@@ -2467,13 +2528,21 @@ public final class RankingFeatures {
         carrierBranded |= f[BRAND_MATCH] > 0;
       }
     }
-    // No candidate carries the query's code as its model field or title code, and few product
-    // names hold it (more are a standard's or a device's accessories): they carry it.
-    boolean byNames =
-        bestOffer == 0 && bestModel == 0 && nameHolders > 0 && nameHolders <= MAX_NAMED_CARRIERS;
+    // No offer carries the query's code, and few product names hold it (more are a standard's or
+    // a device's accessories): they carry it, beside the model fields that are the code when their
+    // titles cover more of the query (a variant named more fully, "Designjet Z3200 44-in Photo
+    // Printer" beside "Z3200" for "hp dsj z3200 44-in photo printer"; not the device's accessory,
+    // "C500, X500, X502 Waste Toner Bottle" beside "C500" for "lexmark c500").
+    boolean namesMayCarry = bestOffer == 0 && nameHolders > 0 && nameHolders <= MAX_NAMED_CARRIERS;
+    boolean byNames = false;
+    if (namesMayCarry) {
+      for (double[] f : candidates) {
+        byNames |= nameHolder(f[CODE_EXACT]) && namedBeside(f, bestModel, modelCoverage);
+      }
+    }
     boolean carried = bestOffer > 0 || bestModel > 0 || byNames;
     boolean otherBrandsCarry =
-        byNames
+        byNames && bestModel == 0
             ? !nameBranded
             : bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
@@ -2494,9 +2563,10 @@ public final class RankingFeatures {
       }
     }
     for (double[] f : candidates) {
-      if (f[CODE_EXACT] == MODEL_NAME_HELD) {
-        f[CODE_EXACT] = byNames ? 1 : 0;
-        if (byNames) {
+      if (nameHolder(f[CODE_EXACT])) {
+        boolean carries = namesMayCarry && namedBeside(f, bestModel, modelCoverage);
+        f[CODE_EXACT] = carries ? 1 : 0;
+        if (carries) {
           f[CODE_NEAR] = 0; // it carries the code: its whole model field is no near miss
         }
       } else if (titleCarrier(f[CODE_EXACT])) {

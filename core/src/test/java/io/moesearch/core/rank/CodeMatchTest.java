@@ -187,6 +187,27 @@ class CodeMatchTest {
             "C500, X500, X502 Waste Toner Bottle");
     assertThat(exactScaled("lexmark c500", device, bottle)).containsExactly(1, 0);
     assertThat(exactScaled("lexmark c500", bottle)).containsExactly(1);
+    // beside the model field that is the code, a name covering more of the query carries it too
+    assertThat(exactScaled("lexmark c500 waste toner bottle", device, bottle))
+        .containsExactly(1, 1);
+    Product z3200 = product("z", "HP Designjet Z3200 large format printer", "HP", "Z3200");
+    Product photo =
+        product(
+            "p",
+            "HP Designjet Z3200 44-in Photo Printer large format printer",
+            "HP",
+            "Designjet Z3200 44-in Photo Printer");
+    assertThat(exactScaled("hp dsj z3200 44-in photo printer", z3200, photo)).containsExactly(1, 1);
+    // not the device's supply, whose name cites the device's code
+    Product phaser = product("x", "Xerox Phaser 3300MFP laser printer", "Xerox", "3300MFP");
+    Product toner =
+        product(
+            "t",
+            "Xerox Phaser 3300MFP High Capacity Toner Cartridge",
+            "Xerox",
+            "Phaser 3300MFP High Capacity Toner Cartridge");
+    assertThat(exactScaled("xerox phaser 3300mfp paper tray", phaser, toner)).containsExactly(1, 0);
+    assertThat(exactScaled("xerox phaser 3300mfp paper tray", toner)).containsExactly(0);
     Product[] many = new Product[RankingFeatures.MAX_NAMED_CARRIERS + 1];
     for (int i = 0; i < many.length; i++) {
       many[i] = product("k" + i, "Kit " + i, "Acme", "Service Kit C500 part " + i);
@@ -214,7 +235,9 @@ class CodeMatchTest {
     // a standard, a size, a number with a suffix, a device after a marker: none
     assertThat(RankingFeatures.modelNameCodes("100ft Cat5E 350MHz Snagless Patch Cable")).isEmpty();
     assertThat(RankingFeatures.modelNameCodes("Labels Premium A4 105x50.8 mm white")).isEmpty();
-    assertThat(RankingFeatures.modelNameCodes("Toner 3100cn 4K Cyan")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("LaserJet 2430t")).containsExactly("2430t");
+    assertThat(RankingFeatures.modelNameCodes("Black drum/toner f B6100 15000sh")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Black drum 15000sh")).isEmpty();
     assertThat(RankingFeatures.modelNameCodes("Toner for WorkCentre 7132 Black")).isEmpty();
     assertThat(RankingFeatures.modelNameCodes("Drum compatible with HL-5240 units")).isEmpty();
     // one code as a whole, with no name word: its words give none
