@@ -215,6 +215,42 @@ class CodeMatchTest {
     assertThat(exactScaled("acme c500", many)).containsOnly(0);
   }
 
+  /**
+   * A sibling whose own title names the query's code as a word, under the brand the query names, is
+   * the same product in another size, not a near miss, when a model field that is a name carries
+   * the code (review 11: "hp z2100" ranked the Designjet Z2100 44" (model field "Z2100 44\"")
+   * fifth, below other large-format printers, once "Designjet Z2100 24-in Photo Printer" carried
+   * the code; before revision 11 nothing carried it and both ranked first and second; "hp z200"
+   * likewise the "Z200 MT" beside "Z200 Workstation").
+   */
+  @Test
+  void aSiblingWhoseTitleNamesTheCodeIsNoNearMissBesideAModelNameCarryingIt() {
+    Product named =
+        product(
+            "a",
+            "HP Designjet Z2100 24-in Photo Printer large format printer Ethernet LAN",
+            "HP",
+            "Designjet Z2100 24-in Photo Printer");
+    Product sized =
+        product(
+            "b",
+            "HP Designjet Z2100 44\" large format printer Colour 2400 x 1200 DPI A0",
+            "HP",
+            "Z2100 44\"");
+    List<double[]> fs = List.of(f("hp z2100", named), f("hp z2100", sized));
+    RankingFeatures.normaliseCodeShare(fs);
+    assertThat(fs.get(0)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fs.get(1)[RankingFeatures.CODE_NEAR]).as("its title names the code").isZero();
+
+    // A sibling whose title names another code near it stays a near miss ("P3005n").
+    Product printer = product("p", "HP LaserJet P3005 printer", "HP", "LaserJet P3005 printer");
+    Product sibling = product("n", "HP LaserJet P3005n printer", "HP", "P3005n");
+    List<double[]> gs = List.of(f("hp p3005", printer), f("hp p3005", sibling));
+    RankingFeatures.normaliseCodeShare(gs);
+    assertThat(gs.get(0)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(gs.get(1)[RankingFeatures.CODE_NEAR]).isEqualTo(1);
+  }
+
   @Test
   void aNameCodeOfAnotherKindOfProductThanTheQueryAsksForDoesNotCarryIt() {
     Product drum =
