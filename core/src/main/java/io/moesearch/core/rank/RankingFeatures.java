@@ -2481,7 +2481,9 @@ public final class RankingFeatures {
    * tn200", above the TN2000 whose code extends it) and, beside a model field that is the code, its
    * title covers more of the query ({@code title_coverage}: a variant named more fully, not the
    * device's accessory); {@code brand_match} is then 0 for every candidate when none of them is of
-   * a brand the query names, as for offers.
+   * a brand the query names, as for offers; a title of the named brand holding the code as a word
+   * ({@link #NAMED_BRAND_TITLE_HELD}: "HP Designjet Z2100 44\"" beside "Designjet Z2100 24-in Photo
+   * Printer") then has no {@code code_near}.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
@@ -2577,6 +2579,11 @@ public final class RankingFeatures {
         }
       } else if (f[CODE_EXACT] == NAMED_BRAND_TITLE_HELD) {
         f[CODE_EXACT] = 0;
+        if (byNames) {
+          // Its own title names the code under the query's brand ("HP Designjet Z2100 44\"",
+          // model field "Z2100 44\""): the same product in another size, not a near miss.
+          f[CODE_NEAR] = 0;
+        }
       }
       if (byTitles && wanted) {
         f[BRAND_MATCH] = 0;
