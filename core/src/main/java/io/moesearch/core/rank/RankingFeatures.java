@@ -797,10 +797,9 @@ public final class RankingFeatures {
     f[DENSE_X_CODE] = dense * q.code();
     f[DENSE_X_LENGTH] = dense * q.length();
     int code = codeMatch(q, n);
+    double name = code == 2 ? 0 : nameHeld(q, n);
     f[CODE_EXACT] =
-        code == 2
-            ? codeShare(q, n)
-            : nameHeld(q, n) ? nameHeldValue(q, n) : titleHeld(q, n, f[BRAND_MATCH] > 0);
+        code == 2 ? codeShare(q, n) : name > 0 ? name : titleHeld(q, n, f[BRAND_MATCH] > 0);
     f[CODE_NEAR] = code == 1 ? 1 : 0;
     f[CODE_PARTIAL] = code != 2 ? partialCode(q, n) : 0;
     f[QUANTITY_CONFLICT] = quantityConflict(q, n.title(), n.brand()) ? 1 : 0;
@@ -1404,22 +1403,23 @@ public final class RankingFeatures {
   }
 
   /**
-   * Whether the product's model field is a product name ({@link #modelNameCodes}) one of whose
-   * codes is the code of a word of the query's product part ({@code "brother tn200"}, "hp lj p3005
-   * printer", "Brother dk-11218"): the model field names the product by that code among its other
-   * words, which the query need not write ({@link #namesModelName} needs them all), and the title
-   * holds at least half of the query's other words or misses one at most ({@link
-   * QueryTerms#productWords}: a device's code in its supply's name, "Phaser 3300MFP High Capacity
-   * Toner Cartridge", names no paper tray of "xerox phaser 3300mfp paper tray"). Its brand is no
-   * code of it.
+   * The raw {@code code_exact} of a product whose model field is a product name ({@link
+   * #modelNameCodes}) one of whose codes is the code of a word of the query's product part ({@code
+   * "brother tn200"}, "hp lj p3005 printer", "Brother dk-11218"): the model field names the product
+   * by that code among its other words, which the query need not write ({@link #namesModelName}
+   * needs them all), and the title holds at least half of the query's other words or misses one at
+   * most ({@link QueryTerms#productWords}: a device's code in its supply's name, "Phaser 3300MFP
+   * High Capacity Toner Cartridge", names no paper tray of "xerox phaser 3300mfp paper tray"):
+   * {@link #MODEL_NAME_HELD_FULLY} when it misses one at most, else {@link #MODEL_NAME_HELD}; 0 for
+   * any other product. Its brand is no code of it.
    */
-  private boolean nameHeld(QueryTerms q, Named p) {
+  private double nameHeld(QueryTerms q, Named p) {
     if (q.wordCodes.isEmpty() || p.model().isBlank()) {
-      return false;
+      return 0;
     }
     Set<String> own = modelNameCodes.get(p.model(), RankingFeatures::modelNameCodes);
     if (own.isEmpty()) {
-      return false;
+      return 0;
     }
     String brand = alnum(p.brand());
     boolean named = false;
@@ -1427,29 +1427,18 @@ public final class RankingFeatures {
       named |= own.contains(c) && !brandOnly(c, brand);
     }
     if (!named) {
-      return false;
+      return 0;
     }
     // A device's code in its supply's name ("Phaser 3300MFP High Capacity Toner Cartridge" for
     // "xerox phaser 3300mfp paper tray"): the product asked for is of the kind the query names.
-    int held = 0;
-    for (Set<String> w : q.productWords) {
-      held += holds(p.title(), w) ? 1 : 0;
-    }
-    int size = q.productWords.size();
-    return 2 * held >= size || size - held <= 1;
-  }
-
-  /**
-   * The raw {@code code_exact} of a product {@link #nameHeld}: {@link #MODEL_NAME_HELD_FULLY} when
-   * its title holds all the query's other words ({@link QueryTerms#productWords}) but one at most,
-   * else {@link #MODEL_NAME_HELD}.
-   */
-  private double nameHeldValue(QueryTerms q, Named p) {
     int missing = 0;
     for (Set<String> w : q.productWords) {
       missing += holds(p.title(), w) ? 0 : 1;
     }
-    return missing <= 1 ? MODEL_NAME_HELD_FULLY : MODEL_NAME_HELD;
+    if (missing <= 1) {
+      return MODEL_NAME_HELD_FULLY;
+    }
+    return 2 * missing <= q.productWords.size() ? MODEL_NAME_HELD : 0;
   }
 
   /** {@link #modelNameCodes} by model field: model fields repeat across queries. */
@@ -1824,8 +1813,9 @@ public final class RankingFeatures {
   /**
    * The raw {@code code_exact} of a product whose model field is a product name holding a code of
    * the query as one of its words ({@link #nameHeld}: "Genuine TN-200 Toner Cartridge Black" for
-   * "brother tn200"); {@link #normaliseCodeShare} makes it 1 when no candidate carries the code
-   * otherwise and few hold it so, else 0.
+   * "brother tn200"); {@link #normaliseCodeShare} makes it 1 when no offer carries the code and few
+   * names hold it, beside a model field that is the code only when {@link #MODEL_NAME_HELD_FULLY}
+   * ({@link #namedBeside}), else 0.
    */
   static final double MODEL_NAME_HELD = MODEL_MARK + 5;
 
