@@ -433,7 +433,7 @@ public final class RankingFeatures {
      * not a code ({@link #wordCodes}), nor the word naming the code it precedes (its line or brand,
      * "phaser 3300mfp", "lj p3005", which a supply of the device names too), nor a number or a stop
      * word, its first {@value #MAX_FIT_WORDS}: what a product a model field names by code must
-     * mostly hold to be the one asked for ({@link #nameHeld}).
+     * mostly hold to be the one asked for ({@link #nameHeld}). Empty when {@link #wordCodes} is.
      */
     final List<Set<String>> productWords;
 
@@ -544,33 +544,36 @@ public final class RankingFeatures {
         }
       }
       this.askedWords = List.copyOf(asked);
-      List<Set<String>> product = new ArrayList<>();
       String[] headWords = WORD_BREAK.split(Texts.lowerCase(head).trim());
-      for (int i = 0; i < headWords.length && product.size() < MAX_FIT_WORDS; i++) {
-        String w = headWords[i];
-        String a = alnum(w);
+      String[] headAlnums = new String[headWords.length];
+      List<String> ws = new ArrayList<>();
+      for (int i = 0; i < headWords.length; i++) {
+        headAlnums[i] = alnum(headWords[i]);
+        if (!headAlnums[i].isEmpty() && !wordCodes.contains(headAlnums[i])) {
+          ws.add(headAlnums[i]);
+        }
+      }
+      this.otherWords = List.copyOf(ws);
+      // Read only for a query with a code of a word (nameHeld needs one): the analysis is per word.
+      List<Set<String>> product = new ArrayList<>();
+      for (int i = 0;
+          !wordCodes.isEmpty() && i < headWords.length && product.size() < MAX_FIT_WORDS;
+          i++) {
+        String a = headAlnums[i];
         if (a.isEmpty()
             || wordCodes.contains(a)
             || a.chars().allMatch(Character::isDigit)
-            || i + 1 < headWords.length && wordCodes.contains(alnum(headWords[i + 1]))) {
+            || i + 1 < headWords.length && wordCodes.contains(headAlnums[i + 1])) {
           // a code, a number (a year, a size: number_missing reads them), or the line or brand
           // word naming the code ("phaser 3300mfp", "lj p3005")
           continue;
         }
-        Set<String> ts = Bm25Queries.terms(analyzer, w);
+        Set<String> ts = Bm25Queries.terms(analyzer, headWords[i]);
         if (!ts.isEmpty()) {
           product.add(Set.copyOf(ts));
         }
       }
       this.productWords = List.copyOf(product);
-      List<String> ws = new ArrayList<>();
-      for (String w : WORD_BREAK.split(Texts.lowerCase(head).trim())) {
-        String a = alnum(w);
-        if (!a.isEmpty() && !wordCodes.contains(a)) {
-          ws.add(a);
-        }
-      }
-      this.otherWords = List.copyOf(ws);
       this.numbers = numbers(head);
       // Each candidate converts every quantity of the query (quantityConflict): read from the
       // first MAX_TITLE_CHARS too (the marker's device part included, as before), so that their
