@@ -44,19 +44,24 @@ public final class HybridRanker {
    * the same index with the same settings (a feature's definition, a list-level rule of {@link
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
-   * savepoint). 11: a model field that is a product name carries the code among its words ({@link
-   * RankingFeatures#MODEL_NAME_HELD}: "Genuine TN-200 Toner Cartridge Black" for "brother tn200")
-   * when no model field or offer carries it otherwise; a compatibility marker as the shop's other
-   * markets write it ("für", "pour", "para", "voor"; "per", "do" before a number); 10: such a title
-   * also carries a code the query writes after its compatibility marker ("toner compatible with
-   * lexmark E450H21E": a replaced product's code, as the catalogue shows, where a device's is
-   * written after the title's own marker) when it also holds the words the query asks for, and, for
-   * a query asking for a replacement, a code the query writes behind no brand ("generic dr4000
-   * drum") ({@link RankingFeatures.QueryTerms#wantedCodes}); a list of codes pasted without spaces
-   * reads as one with spaces ("a,b;c"); a count of pieces ("set of 2") is no number of the product;
-   * 9: another brand's title naming the query's code behind the query's word ("Xerox ... Equivalent
-   * to HP Q5952A" for "hp q5952a") carries it when no candidate carries it as its own nor a named
-   * brand's title holds it, and the brand named beside it earns nothing ({@link
+   * savepoint). 12: another brand's title naming the query's code behind the query's word carries
+   * it beside the original too, when the query names the original's brand (the original first by
+   * its brand, the replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of
+   * words glued into a code weighs only its characters in words holding a digit in an offer's code
+   * share ({@code RankingFeatures.QueryTerms#codeWeights}); 11: a model field that is a product
+   * name carries the code among its words ({@link RankingFeatures#MODEL_NAME_HELD}: "Genuine TN-200
+   * Toner Cartridge Black" for "brother tn200") when no model field or offer carries it otherwise;
+   * a compatibility marker as the shop's other markets write it ("für", "pour", "para", "voor";
+   * "per", "do" before a number); 10: such a title also carries a code the query writes after its
+   * compatibility marker ("toner compatible with lexmark E450H21E": a replaced product's code, as
+   * the catalogue shows, where a device's is written after the title's own marker) when it also
+   * holds the words the query asks for, and, for a query asking for a replacement, a code the query
+   * writes behind no brand ("generic dr4000 drum") ({@link
+   * RankingFeatures.QueryTerms#wantedCodes}); a list of codes pasted without spaces reads as one
+   * with spaces ("a,b;c"); a count of pieces ("set of 2") is no number of the product; 9: another
+   * brand's title naming the query's code behind the query's word ("Xerox ... Equivalent to HP
+   * Q5952A" for "hp q5952a") carries it when no candidate carries it as its own nor a named brand's
+   * title holds it, and the brand named beside it earns nothing ({@link
    * RankingFeatures#TITLE_HELD}), beside the original when the query asks for a replacement; a
    * "for" right after "replacement" marks no device; 8: {@code title_bigrams}, the query's
    * neighbouring terms held in order by the title ({@link RankingFeatures#TITLE_BIGRAMS}); a code
@@ -79,7 +84,7 @@ public final class HybridRanker {
    * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
    * RankingFeatures#hasModelCode}); 1: the builds before.
    */
-  public static final int RANKING_REVISION = 11;
+  public static final int RANKING_REVISION = 12;
 
   /** The features every ranker of this JVM computes (thread-safe). */
   public static RankingFeatures features() {

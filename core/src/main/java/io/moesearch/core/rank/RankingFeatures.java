@@ -50,9 +50,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       Cartridge for LQ-690"; "e450 high": the "E450 High Yield Toner") has 1 too, when the
  *       carriers' titles lack a word the query asks for ({@link #promoteDeviceFits}); so has
  *       another brand's replacement whose title writes the query's code behind the query's word
- *       ("Xerox Yellow toner cartridge. Equivalent to HP Q5952A" for "hp q5952a"), when no
- *       candidate carries the code as its own and no title of a brand the query names holds it
- *       ({@link #TITLE_HELD}), and the brand named beside the code then earns nothing;
+ *       ("Xerox Yellow toner cartridge. Equivalent to HP Q5952A" for "hp q5952a"), when few titles
+ *       do and no title of a brand the query names holds it ({@link #TITLE_HELD}); the brand named
+ *       beside the code then earns nothing unless the original (a candidate carrying the code as
+ *       its own) is in the list, which then ranks first by its brand and the replacement next;
  *   <li>{@code dense_rr}, {@code bm25_rr}: reciprocal ranks {@code 1 / (60 + rank)} in each list (0
  *       if absent), the ingredients of reciprocal rank fusion;
  *   <li>{@code code_near}: 1 if not {@code code_exact} but the product carries a code that is
@@ -363,6 +364,12 @@ public final class RankingFeatures {
     final Set<String> codes;
 
     /**
+     * Each code's weight in an offer's share of them ({@link #codeShare}): its characters in words
+     * holding a digit ("intelxeonx3440" 5, "tray/feeder 500" 3, "rl1-0542-000cn" 12).
+     */
+    final Map<String, Integer> codeWeights;
+
+    /**
      * Runs of 1 to {@value #MAX_JOIN} neighbouring words, each word normalised ({@link #alnum}) and
      * the run joined, never through a decimal number ("7.62"): what a code-like model field is
      * compared with, as written ("Cat5E, 25ft", "DXOC 67C3", "dxoc-67c3").
@@ -508,7 +515,11 @@ public final class RankingFeatures {
       // of short distinct codes held 7,497).
       String cut = Texts.cut(text, MAX_TITLE_CHARS);
       String head = productPart(cut);
-      this.codes = codes(head);
+      Set<String> headCodes = new HashSet<>();
+      Map<String, Integer> weights = new HashMap<>();
+      scanCodes(head, headCodes, weights);
+      this.codes = headCodes;
+      this.codeWeights = Map.copyOf(weights);
       // none for a query naming a code: title_bigrams is 0 there (TITLE_BIGRAMS)
       this.bigrams = code ? Set.of() : Bm25Queries.bigrams(analyzer, cut);
       this.headNormalized = alnum(head);
@@ -2077,13 +2088,20 @@ public final class RankingFeatures {
    * "Intel Xeon X5260" and "X5260" are one processor.
    *
    * <p>A product without (an offer, whose title's codes are compared): the share of the query's
-   * codes ({@link #codes}, its brand excluded) among the title's, each weighed by its length (a run
-   * of the product's brand and a code by the code's, {@link #brandRun}). A code counts as carried
-   * when the title carries it or a code containing it (its piece). The named offer carries the most
-   * specific of them: "Canon CLI-521 M" names cli521, cli521m, canoncli521 and canoncli521m, all in
-   * "Canon CLI-521 M Original Magenta", 17 of their 36 characters in "Canon CLI-521 BK Original
-   * Black" (offers without a brand field); "HP CG-823A" names cg823a and, by its piece, 823a, the
-   * code of another product ("HP 823A Original Black").
+   * codes ({@link #codes}, its brand excluded) among the title's, each weighed by its characters in
+   * words holding a digit (a run of the product's brand and a code by the code's, {@link
+   * #brandRun}, also when the brand has a digit). A code counts as carried when the title carries
+   * it or a code containing it (its piece). A run of words weighs only its characters in words
+   * holding a digit ({@link QueryTerms#codeWeights}): the plain words glued to a code are spellings
+   * of it, not more of the product's identity, so a merchant's offer in another order ("Xeon X3440
+   * 2.53 Intel" for "Intel Xeon X3440 processor 2.53") carries 10 of 25 (14 of 60 by whole length,
+   * when intelxeonx3440, xeonx3440processor and x3440processor weighed 46), and a sibling holding
+   * "tray/feeder 500" no longer outweighs the named offer's own code (trayfeeder500 weighed 13
+   * characters, q5985a 6). The named offer carries the most specific of them: "Canon CLI-521 M"
+   * names cli521, cli521m, canoncli521 and canoncli521m, all in "Canon CLI-521 M Original Magenta",
+   * 12 of their 24 characters in "Canon CLI-521 BK Original Black" (offers without a brand field);
+   * "HP CG-823A" names cg823a and, by its piece, 823a, the code of another product ("HP 823A
+   * Original Black").
    */
   private double codeShare(QueryTerms q, Named p) {
     if (namesModelName(q, p)) {
@@ -2108,7 +2126,10 @@ public final class RankingFeatures {
     int hit = 0;
     for (String c : q.codes) {
       if (!brandOnly(c, brand)) {
-        int weight = brandRun(c, brand) ? c.length() - brand.length() : c.length();
+        int weight = q.codeWeights.getOrDefault(c, c.length());
+        if (brandRun(c, brand)) {
+          weight = Math.min(weight, c.length() - brand.length());
+        }
         n += weight;
         boolean implied = false;
         for (String k : carried) {
@@ -2178,6 +2199,16 @@ public final class RankingFeatures {
    */
   public static Set<String> codes(String text) {
     Set<String> out = new HashSet<>();
+    scanCodes(text, out, null);
+    return out;
+  }
+
+  /**
+   * Adds a text's codes ({@link #codes}) to {@code out} and, when {@code weights} is not null, each
+   * code's characters in words holding a digit to {@code weights}, the largest over its occurrences
+   * (a word's or a piece's are all its characters; "Intel Xeon X3440"'s run intelxeonx3440 has 5).
+   */
+  private static void scanCodes(String text, Set<String> out, Map<String, Integer> weights) {
     for (String segment : LIST_BREAK.split(Texts.lowerCase(text))) {
       List<String> words = new ArrayList<>(); // null: a break (decimal number, quantity)
       String[] ws = WHITESPACE.split(segment.trim());
@@ -2202,10 +2233,16 @@ public final class RankingFeatures {
         }
         if (isCode(w) || isNumericCode(word)) {
           out.add(w);
+          if (weights != null) {
+            weights.merge(w, w.length(), Math::max);
+          }
         }
         for (String piece : NON_ALNUM.split(word)) {
           if (isCode(piece)) {
             out.add(piece);
+            if (weights != null) {
+              weights.merge(piece, piece.length(), Math::max);
+            }
           }
         }
         words.add(w);
@@ -2222,11 +2259,17 @@ public final class RankingFeatures {
           run.append(words.get(j));
           if (isCode(run.toString())) {
             out.add(run.toString());
+            if (weights != null) {
+              int weight = 0;
+              for (String w : words.subList(i, j + 1)) {
+                weight += w.chars().anyMatch(Character::isDigit) ? w.length() : 0;
+              }
+              weights.merge(run.toString(), weight, Math::max);
+            }
           }
         }
       }
     }
-    return out;
   }
 
   /**
@@ -2464,19 +2507,25 @@ public final class RankingFeatures {
    * cost the shipped index's memory and cable kinds up to 0.007 nDCG@10). Another brand's title
    * naming the query's code ({@link #TITLE_HELD}) carries it, {@code code_exact} 1 and no {@code
    * code_near} or {@code code_partial}, when at most {@value #MAX_NAMED_CARRIERS} titles do and no
-   * candidate carries the code as its own nor a title of a brand the query names holds it ({@link
-   * #NAMED_BRAND_TITLE_HELD}), or, for a query asking for a replacement ({@link
-   * #TITLE_HELD_WANTED}), beside the original; {@code brand_match} is then 0 for every candidate:
-   * the brand named is the original's. Otherwise such titles have {@code code_exact} 0. A model
-   * field that is a product name holding the query's code as a word ({@link #MODEL_NAME_HELD})
-   * carries it, {@code code_exact} 1, when no offer carries it, at most {@value
-   * #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for "brother
-   * tn200", above the TN2000 whose code extends it) and, beside a model field that is the code, its
-   * title covers more of the query ({@code title_coverage}: a variant named more fully, not the
-   * device's accessory); {@code brand_match} is then 0 for every candidate when none of them is of
-   * a brand the query names, as for offers; a title of the named brand holding the code as a word
-   * ({@link #NAMED_BRAND_TITLE_HELD}: "HP Designjet Z2100 44\"" beside "Designjet Z2100 24-in Photo
-   * Printer") then has no {@code code_near}.
+   * title of a brand the query names holds it ({@link #NAMED_BRAND_TITLE_HELD}), or, for a query
+   * asking for a replacement ({@link #TITLE_HELD_WANTED}), whatever such titles hold. When no
+   * candidate carries the code as its own, or the query asks for a replacement, {@code brand_match}
+   * is then 0 for every candidate: the brand named is the original's. Beside an original of a brand
+   * the query names, for the bare code ("hp q1339a"), the brand keeps its {@code brand_match}: the
+   * original ranks first by it and the replacement ("Xerox ... Equivalent to HP Q1339A") next,
+   * above the brand's products that name no such code (BM25 ranks it first or second; with {@code
+   * code_exact} 0 it fell below the brand's media and print heads, out of the top 10); beside an
+   * original of no brand the query names ("Compaq 6730b" names HP's notebook, and HP's "HP Compaq
+   * 6730b Notebook PC" titles are no replacements) they carry nothing. Otherwise such titles have
+   * {@code code_exact} 0. A model field that is a product name holding the query's code as a word
+   * ({@link #MODEL_NAME_HELD}) carries it, {@code code_exact} 1, when no offer carries it, at most
+   * {@value #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for
+   * "brother tn200", above the TN2000 whose code extends it) and, beside a model field that is the
+   * code, its title covers more of the query ({@code title_coverage}: a variant named more fully,
+   * not the device's accessory); {@code brand_match} is then 0 for every candidate when none of
+   * them is of a brand the query names, as for offers; a title of the named brand holding the code
+   * as a word ({@link #NAMED_BRAND_TITLE_HELD}: "HP Designjet Z2100 44\"" beside "Designjet Z2100
+   * 24-in Photo Printer") then has no {@code code_near}.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
@@ -2542,12 +2591,15 @@ public final class RankingFeatures {
             : bestModel == 0 && !carrierBranded && carriers <= MAX_NAMED_CARRIERS;
     // Offers by the best share, or by 1 (a model field's) when a model field is named.
     double offerScale = bestModel > 0 ? 1 : bestOffer;
-    // No candidate carries the query's code as its own, nor a named brand's title, and a few
-    // other brands' titles name it as the query writes it: they carry it.
-    // A query asking for a replacement wants them beside the original, and the brand it names is
-    // the original's.
+    // A few other brands' titles name the query's code as the query writes it, and no title of a
+    // brand the query names holds it: they carry it. Beside the original (a candidate carrying
+    // the code as its own) of the brand the query names, they are its replacements, below it by
+    // that brand and above the brand's products naming no such code (beside an original of
+    // another brand, "Compaq 6730b" for HP's, the brand read is no original's); a query asking
+    // for a replacement wants them beside the original, and the brand it names is the original's.
+    boolean originalBranded = carrierBranded || byNames && nameBranded;
     boolean byTitles =
-        (wanted || !carried && !namedBrandHolds)
+        (wanted || !namedBrandHolds && (!carried || originalBranded))
             && titleHolders > 0
             && titleHolders <= MAX_NAMED_CARRIERS;
     // The nearest partial match among the candidates that keep one (a carrying title keeps none).

@@ -464,14 +464,51 @@ class CodeMatchTest {
         .isEqualTo("compatible CE285A toner");
   }
 
+  /**
+   * A run of query words glued into a code weighs only its characters in words holding a digit: the
+   * plain words around a code are spellings of it, not more of the product's identity. A merchant's
+   * offer in another order ("Xeon X3440 2.53 Intel") carried 14 of 60 characters of "Intel Xeon
+   * X3440 processor 2.53"'s codes (intelxeonx3440, xeonx3440processor and x3440processor weighed 46
+   * of them), and a sibling holding "tray/feeder 500" (trayfeeder500, 13 characters) carried more
+   * of "HP Q5985A tray/feeder 500" than the named offer "q5985a 500 sheets" (q5985a, 6). The brand
+   * beside a code still tells an offer naming it from one citing it.
+   */
+  @Test
+  void runsOfPlainWordsAroundACodeWeighOnlyTheirCodesCharacters() {
+    String q = "Intel Xeon X3440 processor 2.53";
+    Product reordered = offer("r", "Xeon X3440 2.53 Intel Free Delivery");
+    // x3440 and xeonx3440 of x3440, intelxeonx3440, xeonx3440, xeonx3440processor, x3440processor
+    assertThat(f(q, reordered)[RankingFeatures.CODE_EXACT]).isCloseTo(2.0 / 5, within(1e-9));
+    assertThat(
+            f(q, offer("o", "Intel Xeon x3440 processor 2.53GHz 8MB"))[RankingFeatures.CODE_EXACT])
+        .isEqualTo(1);
+    assertThat(f(q, offer("s", "Intel Xeon E5540 processor 2.53 8"))[RankingFeatures.CODE_EXACT])
+        .isZero();
+
+    String tray = "HP Q5985A tray/feeder 500";
+    double named = f(tray, offer("n", "q5985a 500 sheets"))[RankingFeatures.CODE_EXACT];
+    double sibling =
+        f(tray, offer("s", "HP LaserJet q 7548a tray/feeder 500"))[RankingFeatures.CODE_EXACT];
+    assertThat(named).isGreaterThan(sibling);
+    assertThat(sibling).isPositive();
+
+    assertThat(f("APC SYBT2", offer("b", "APC SYBT2 UPS battery"))[RankingFeatures.CODE_EXACT])
+        .isEqualTo(1);
+    assertThat(
+            f("APC SYBT2", offer("f", "APC Symmetra battery frame w/4 SYBT2"))[
+                RankingFeatures.CODE_EXACT])
+        .isCloseTo(0.5, within(1e-9));
+  }
+
   @Test
   void anOfferCarryingMoreOfTheQuerysCodesHasTheLargerCodeShare() {
     Product named = offer("named", "Canon CLI-521 M Original Magenta 1 pc(s)");
     Product sibling = offer("sibling", "Canon CLI-521 BK Original Black 1 pc(s)");
     assertThat(f("Canon CLI-521 M", named)[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    // cli521 and canoncli521 of cli521, cli521m, canoncli521, canoncli521m, by length: 17 / 36
+    // cli521 and canoncli521 of cli521, cli521m, canoncli521, canoncli521m, each weighing its
+    // characters in words holding a digit (cli521's 6): 12 / 24
     assertThat(f("Canon CLI-521 M", sibling)[RankingFeatures.CODE_EXACT])
-        .isCloseTo(17.0 / 36, within(1e-9));
+        .isCloseTo(12.0 / 24, within(1e-9));
     // "HP CG-823A" also names 823a by its piece: another product's code, a smaller share
     Product media = offer("media", "HP CG823A large format media 22.9 m");
     Product toner = offer("toner", "HP 823A Original Black 1 pc(s)");
@@ -548,8 +585,10 @@ class CodeMatchTest {
    * q5952a" when HP's own cartridge is not in it. That product then carries the code ({@code
    * code_exact} 1), and the brand written beside the code earns the brand's other products nothing
    * (HP's media ranked above it by {@code brand_match} and the cosine; BM25 ranks it first). With
-   * the original among the candidates, its model field names the product, and the compatible's
-   * title earns nothing; a code more titles hold than name one product is a standard.
+   * the original among the candidates, the compatible carries the code beside it, and the brand
+   * keeps its {@code brand_match}: the original first, the compatible above HP's media (which, with
+   * {@code code_exact} 0 for the compatible, ranked it out of the top 10 for the bare code); a code
+   * more titles hold than name one product is a standard.
    */
   @Test
   void aCodeOnlyATitleNamesCarriesItWhenNoCandidateCarriesItAsItsOwn() {
@@ -577,7 +616,9 @@ class CodeMatchTest {
     double[] fh2 = f(q, media);
     RankingFeatures.normaliseCodeShare(List.of(fo, fx2, fh2));
     assertThat(fo[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(fx2[RankingFeatures.CODE_EXACT]).as("the original is a candidate").isZero();
+    assertThat(fo[RankingFeatures.BRAND_MATCH]).as("the original's brand").isEqualTo(1);
+    assertThat(fx2[RankingFeatures.CODE_EXACT]).as("beside the original").isEqualTo(1);
+    assertThat(fh2[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(fh2[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
 
     List<double[]> many = new java.util.ArrayList<>();
@@ -620,9 +661,10 @@ class CodeMatchTest {
 
   /**
    * Another brand's title carries a code only as the query writes it, behind the same word ("HP
-   * Q5952A"): a standard or a size ("IEEE 1394", "1440 x 900") is held by titles of any brand. And
-   * a title of the brand the query names holding the code (the original, its model field a name
-   * whose code word carries it) leaves the replacement nothing.
+   * Q5952A"): a standard or a size ("IEEE 1394", "1440 x 900") is held by titles of any brand.
+   * Beside the original carrying the code (its model field) the replacement carries it too, the
+   * original keeping its brand; a title of the brand the query names holding the code while its
+   * model field is another code (the original under a part number) leaves the replacement nothing.
    */
   @Test
   void anotherBrandsTitleCarriesTheCodeOnlyBehindTheQuerysWordAndNotBesideTheNamedBrands() {
@@ -644,9 +686,16 @@ class CodeMatchTest {
     double[] fo = f(q, original);
     double[] fx = f(q, replacement);
     RankingFeatures.normaliseCodeShare(List.of(fo, fx));
-    assertThat(fx[RankingFeatures.CODE_EXACT]).isZero();
     assertThat(fo[RankingFeatures.CODE_EXACT]).as("its model field names it").isEqualTo(1);
     assertThat(fo[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    assertThat(fx[RankingFeatures.CODE_EXACT]).as("the replacement beside it").isEqualTo(1);
+    assertThat(fx[RankingFeatures.BRAND_MATCH]).isZero();
+    Product partNumbered =
+        product("p", "Brother DR-3000 drum unit printer drum Original", "Brother", "LE5443001");
+    double[] fp = f(q, partNumbered);
+    double[] fx3 = f(q, replacement);
+    RankingFeatures.normaliseCodeShare(List.of(fp, fx3));
+    assertThat(fx3[RankingFeatures.CODE_EXACT]).as("beside the named brand's title").isZero();
     double[] alone = f(q, replacement);
     RankingFeatures.normaliseCodeShare(List.of(alone));
     assertThat(alone[RankingFeatures.CODE_EXACT]).as("without the original").isEqualTo(1);
@@ -655,7 +704,8 @@ class CodeMatchTest {
   /**
    * A query asking for a replacement ("hp q5952a equivalent", "compatible hp q5952a") wants another
    * brand's title naming the code beside the original: both carry it, and the brand named (the
-   * original's) earns nothing; the bare code names the original alone.
+   * original's) earns nothing; for the bare code both carry it too, and the original keeps its
+   * brand (it ranks first, the replacement next).
    */
   @Test
   void aQueryAskingForAReplacementLetsAnotherBrandsTitleCarryTheCodeBesideTheOriginal() {
@@ -680,10 +730,35 @@ class CodeMatchTest {
     double[] fo = f("hp q5952a", original);
     double[] fx = f("hp q5952a", replacement);
     RankingFeatures.normaliseCodeShare(List.of(fo, fx));
-    assertThat(fx[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fx[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fo[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(fo[RankingFeatures.BRAND_MATCH]).isEqualTo(1);
+    assertThat(fx[RankingFeatures.BRAND_MATCH]).isZero();
     assertThat(RankingFeatures.REPLACEMENT_INTENT.matcher("incompatible").find()).isFalse();
     assertThat(RankingFeatures.REPLACEMENT_INTENT.matcher("non-OEM hp").find()).isTrue();
+  }
+
+  /**
+   * Another brand's title carries the code beside the original only when the query names the
+   * original's brand: "Compaq 6730b" names HP's notebook (model 6730b) by its line, and HP's own
+   * "HP Compaq 6730b Notebook PC" titles, of no brand the query names, are no replacements of it
+   * (carrying the code beside it, one ranked above the notebook named with its memory).
+   */
+  @Test
+  void aTitleCarriesTheCodeBesideAnOriginalOnlyOfTheBrandTheQueryNames() {
+    String q = "Compaq 6730b 2GB 160GB";
+    Product original =
+        product("o", "HP Compaq 6730b Notebook 2 GB DDR2-SDRAM 160 GB HDD", "HP", "6730b");
+    Product line = product("l", "HP Compaq 6730b Notebook PC", "HP", "KU123AA");
+    double[] fo = f(q, original);
+    double[] fl = f(q, line);
+    assertThat(fo[RankingFeatures.BRAND_MATCH]).isZero();
+    RankingFeatures.normaliseCodeShare(List.of(fo, fl));
+    assertThat(fo[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fl[RankingFeatures.CODE_EXACT]).isZero();
+    double[] alone = f(q, line);
+    RankingFeatures.normaliseCodeShare(List.of(alone));
+    assertThat(alone[RankingFeatures.CODE_EXACT]).as("without the original").isEqualTo(1);
   }
 
   /**
