@@ -2508,24 +2508,26 @@ public final class RankingFeatures {
    * naming the query's code ({@link #TITLE_HELD}) carries it, {@code code_exact} 1 and no {@code
    * code_near} or {@code code_partial}, when at most {@value #MAX_NAMED_CARRIERS} titles do and no
    * title of a brand the query names holds it ({@link #NAMED_BRAND_TITLE_HELD}), or, for a query
-   * asking for a replacement ({@link #TITLE_HELD_WANTED}), whatever such titles hold. When no
-   * candidate carries the code as its own, or the query asks for a replacement, {@code brand_match}
-   * is then 0 for every candidate: the brand named is the original's. Beside an original of a brand
-   * the query names, for the bare code ("hp q1339a"), the brand keeps its {@code brand_match}: the
-   * original ranks first by it and the replacement ("Xerox ... Equivalent to HP Q1339A") next,
-   * above the brand's products that name no such code (BM25 ranks it first or second; with {@code
-   * code_exact} 0 it fell below the brand's media and print heads, out of the top 10); beside an
-   * original of no brand the query names ("Compaq 6730b" names HP's notebook, and HP's "HP Compaq
-   * 6730b Notebook PC" titles are no replacements) they carry nothing. Otherwise such titles have
-   * {@code code_exact} 0. A model field that is a product name holding the query's code as a word
-   * ({@link #MODEL_NAME_HELD}) carries it, {@code code_exact} 1, when no offer carries it, at most
-   * {@value #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for
-   * "brother tn200", above the TN2000 whose code extends it) and, beside a model field that is the
-   * code, its title covers more of the query ({@code title_coverage}: a variant named more fully,
-   * not the device's accessory); {@code brand_match} is then 0 for every candidate when none of
-   * them is of a brand the query names, as for offers; a title of the named brand holding the code
-   * as a word ({@link #NAMED_BRAND_TITLE_HELD}: "HP Designjet Z2100 44\"" beside "Designjet Z2100
-   * 24-in Photo Printer") then has no {@code code_near}.
+   * asking for a replacement ({@link #TITLE_HELD_WANTED}), whatever such titles hold, and the
+   * candidates carrying the code as their own then keep {@value #REPLACED_ORIGINAL} of their {@code
+   * code_exact} (the replacement asked for first, the original next). When no candidate carries the
+   * code as its own, or the query asks for a replacement, {@code brand_match} is then 0 for every
+   * candidate: the brand named is the original's. Beside an original of a brand the query names,
+   * for the bare code ("hp q1339a"), the brand keeps its {@code brand_match}: the original ranks
+   * first by it and the replacement ("Xerox ... Equivalent to HP Q1339A") next, above the brand's
+   * products that name no such code (BM25 ranks it first or second; with {@code code_exact} 0 it
+   * fell below the brand's media and print heads, out of the top 10); beside an original of no
+   * brand the query names ("Compaq 6730b" names HP's notebook, and HP's "HP Compaq 6730b Notebook
+   * PC" titles are no replacements) they carry nothing. Otherwise such titles have {@code
+   * code_exact} 0. A model field that is a product name holding the query's code as a word ({@link
+   * #MODEL_NAME_HELD}) carries it, {@code code_exact} 1, when no offer carries it, at most {@value
+   * #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for "brother
+   * tn200", above the TN2000 whose code extends it) and, beside a model field that is the code, its
+   * title covers more of the query ({@code title_coverage}: a variant named more fully, not the
+   * device's accessory); {@code brand_match} is then 0 for every candidate when none of them is of
+   * a brand the query names, as for offers; a title of the named brand holding the code as a word
+   * ({@link #NAMED_BRAND_TITLE_HELD}: "HP Designjet Z2100 44\"" beside "Designjet Z2100 24-in Photo
+   * Printer") then has no {@code code_near}.
    */
   public static void normaliseCodeShare(Iterable<double[]> candidates) {
     double bestOffer = 0;
@@ -2610,6 +2612,7 @@ public final class RankingFeatures {
       }
     }
     for (double[] f : candidates) {
+      boolean replacement = byTitles && titleCarrier(f[CODE_EXACT]);
       if (nameHolder(f[CODE_EXACT])) {
         boolean carries = namesMayCarry && namedBeside(f, bestModel, modelCoverage);
         f[CODE_EXACT] = carries ? 1 : 0;
@@ -2653,8 +2656,19 @@ public final class RankingFeatures {
       } else if (v > 0) {
         f[CODE_EXACT] = Math.min(1, v / offerScale);
       }
+      if (byTitles && wanted && !replacement) {
+        // The query asks for a replacement: the original is near what it asks, not it.
+        f[CODE_EXACT] *= REPLACED_ORIGINAL;
+      }
     }
   }
+
+  /**
+   * The share of {@code code_exact} an original keeps beside its replacements when the query asks
+   * for a replacement ({@link #TITLE_HELD_WANTED}: "compatible kyocera TK-110 toner cartridge"): it
+   * ranked first by the cosine and a shorter title, the replacement asked for second.
+   */
+  static final double REPLACED_ORIGINAL = 0.5;
 
   /**
    * What a query naming a device by its code asks of the device's accessories ({@link

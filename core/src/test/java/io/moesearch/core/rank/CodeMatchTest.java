@@ -703,9 +703,10 @@ class CodeMatchTest {
 
   /**
    * A query asking for a replacement ("hp q5952a equivalent", "compatible hp q5952a") wants another
-   * brand's title naming the code beside the original: both carry it, and the brand named (the
-   * original's) earns nothing; for the bare code both carry it too, and the original keeps its
-   * brand (it ranks first, the replacement next).
+   * brand's title naming the code beside the original: both carry it, the original less (the
+   * replacement asked for first, the original next), and the brand named (the original's) earns
+   * nothing; for the bare code both carry it fully, and the original keeps its brand (it ranks
+   * first, the replacement next).
    */
   @Test
   void aQueryAskingForAReplacementLetsAnotherBrandsTitleCarryTheCodeBesideTheOriginal() {
@@ -724,7 +725,7 @@ class CodeMatchTest {
       double[] fx = f(q, replacement);
       RankingFeatures.normaliseCodeShare(List.of(fo, fx));
       assertThat(fx[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
-      assertThat(fo[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(1);
+      assertThat(fo[RankingFeatures.CODE_EXACT]).as(q).isEqualTo(RankingFeatures.REPLACED_ORIGINAL);
       assertThat(fo[RankingFeatures.BRAND_MATCH]).as(q).isZero();
     }
     double[] fo = f("hp q5952a", original);
