@@ -1515,18 +1515,25 @@ public final class RankingFeatures {
       Pattern.compile("(?:^|[^\\p{L}\\p{N}])\\p{L}{4,}(?:$|[^\\p{L}\\p{N}])");
 
   /**
+   * A part number of fewer digits written as a vendor writes one: letters, a hyphen and letters or
+   * digits, four characters or more ("LC-E6", "C-EXV2", "DSAVIQ-PS2M"; not "2-pack", "PS-2").
+   */
+  private static final Pattern LETTERED_PART_NUMBER =
+      Pattern.compile("\\p{L}[\\p{L}\\p{N}]*-[\\p{L}\\p{N}]+(?:-[\\p{L}\\p{N}]+)*");
+
+  /**
    * The codes a model field that is a product name gives its product, normalised ({@link #alnum}):
    * the words before any word naming a device or alternative ({@link #MODEL_NAME_MARKERS}, "Toner
    * for WorkCentre 7132"), among its first {@value #MODEL_NAME_WORDS}, that read as a code with at
-   * least {@value #MIN_TITLE_NAMED_DIGITS} digits ({@link #isCode}: "TN-200", "P3005", "DK-11218",
-   * "HQ7180/16", "12A7460", "2430t"; not a standard such as "Cat5E" or "DDR2", nor a size or a
-   * count, {@link #NOT_A_NAME_CODE}: "210x297", "15000sh"; nor one before "series", a line of
-   * devices) or, as its first word, as a part number ({@link #isNumericCode}: later ones count
-   * labels or sheets), nor a standard's ({@link #standard}: "DDR3-1333", "RJ11-RJ11"). A model
-   * field is a product name when it does not read as one code ({@link #fullModel}: "Genuine TN-200
-   * Toner Cartridge Black") or holds a name word ({@link #NAME_WORD}: "LaserJet P3005 printer",
-   * "DK-11218 Round Labels", "TLBP-113 Blue/Black", "ThinkPad T460s"); one code ("CLI-521 M", "TK
-   * 550C") gives none here.
+   * least {@value #MIN_TITLE_NAMED_DIGITS} digits or a hyphen after letters ({@link
+   * #LETTERED_PART_NUMBER}: "LC-E6") ({@link #isCode}: "TN-200", "P3005", "DK-11218", "HQ7180/16",
+   * "12A7460", "2430t"; not a standard such as "Cat5E" or "DDR2", nor a size or a count, {@link
+   * #NOT_A_NAME_CODE}: "210x297", "15000sh"; nor one before "series", a line of devices) or, as its
+   * first word, as a part number ({@link #isNumericCode}: later ones count labels or sheets), nor a
+   * standard's ({@link #standard}: "DDR3-1333", "RJ11-RJ11"). A model field is a product name when
+   * it does not read as one code ({@link #fullModel}: "Genuine TN-200 Toner Cartridge Black") or
+   * holds a name word ({@link #NAME_WORD}: "LaserJet P3005 printer", "DK-11218 Round Labels",
+   * "TLBP-113 Blue/Black", "ThinkPad T460s"); one code ("CLI-521 M", "TK 550C") gives none here.
    */
   static Set<String> modelNameCodes(String model) {
     String[] words = WORD_BREAK.split(Texts.lowerCase(model).trim());
@@ -1550,7 +1557,9 @@ public final class RankingFeatures {
       }
       String w = alnum(words[i]);
       if (isCode(w)
-              && digits(w) >= MIN_TITLE_NAMED_DIGITS
+              && (digits(w) >= MIN_TITLE_NAMED_DIGITS
+                  || w.length() >= 4
+                      && LETTERED_PART_NUMBER.matcher(trimToLettersAndNumbers(words[i])).matches())
               && !NOT_A_NAME_CODE.matcher(w).matches()
               && !standard(w)
           || i == 0 && isNumericCode(words[i])) {

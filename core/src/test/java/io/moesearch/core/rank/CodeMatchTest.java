@@ -288,6 +288,14 @@ class CodeMatchTest {
     assertThat(RankingFeatures.modelNameCodes("44016213 tray/feeder")).containsExactly("44016213");
     assertThat(RankingFeatures.modelNameCodes("Labels white 16000 pcs")).isEmpty();
     assertThat(RankingFeatures.modelNameCodes("Image Drum (B4000 series)")).isEmpty();
+    // fewer digits in a vendor's lettered part number ("LC-E6"), not a count or a port ("PS-2")
+    assertThat(RankingFeatures.modelNameCodes("LC-E6 battery charger")).containsExactly("lce6");
+    assertThat(RankingFeatures.modelNameCodes("DSAVIQ-PS2M KVM cable Black"))
+        .containsExactly("dsaviqps2m");
+    assertThat(RankingFeatures.modelNameCodes("C-EXV2 Toner Magenta")).containsExactly("cexv2");
+    assertThat(RankingFeatures.modelNameCodes("2-pack Toner Cartridge")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("PS-2 keyboard adapter")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("Wireless E5 mouse")).isEmpty();
   }
 
   private static Product cable(String id, String model) {
