@@ -48,20 +48,22 @@ public final class HybridRanker {
    * it beside the original too, when the query names the original's brand (the original first by
    * its brand, the replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of
    * words glued into a code weighs only its characters in words holding a digit in an offer's code
-   * share ({@code RankingFeatures.QueryTerms#codeWeights}); 11: a model field that is a product
-   * name carries the code among its words ({@link RankingFeatures#MODEL_NAME_HELD}: "Genuine TN-200
-   * Toner Cartridge Black" for "brother tn200") when no model field or offer carries it otherwise;
-   * a compatibility marker as the shop's other markets write it ("für", "pour", "para", "voor";
-   * "per", "do" before a number); 10: such a title also carries a code the query writes after its
-   * compatibility marker ("toner compatible with lexmark E450H21E": a replaced product's code, as
-   * the catalogue shows, where a device's is written after the title's own marker) when it also
-   * holds the words the query asks for, and, for a query asking for a replacement, a code the query
-   * writes behind no brand ("generic dr4000 drum") ({@link
-   * RankingFeatures.QueryTerms#wantedCodes}); a list of codes pasted without spaces reads as one
-   * with spaces ("a,b;c"); a count of pieces ("set of 2") is no number of the product; 9: another
-   * brand's title naming the query's code behind the query's word ("Xerox ... Equivalent to HP
-   * Q5952A" for "hp q5952a") carries it when no candidate carries it as its own nor a named brand's
-   * title holds it, and the brand named beside it earns nothing ({@link
+   * share ({@code RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks
+   * it above the original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of
+   * fewer digits ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a
+   * model field that is a product name carries the code among its words ({@link
+   * RankingFeatures#MODEL_NAME_HELD}: "Genuine TN-200 Toner Cartridge Black" for "brother tn200")
+   * when no model field or offer carries it otherwise; a compatibility marker as the shop's other
+   * markets write it ("für", "pour", "para", "voor"; "per", "do" before a number); 10: such a title
+   * also carries a code the query writes after its compatibility marker ("toner compatible with
+   * lexmark E450H21E": a replaced product's code, as the catalogue shows, where a device's is
+   * written after the title's own marker) when it also holds the words the query asks for, and, for
+   * a query asking for a replacement, a code the query writes behind no brand ("generic dr4000
+   * drum") ({@link RankingFeatures.QueryTerms#wantedCodes}); a list of codes pasted without spaces
+   * reads as one with spaces ("a,b;c"); a count of pieces ("set of 2") is no number of the product;
+   * 9: another brand's title naming the query's code behind the query's word ("Xerox ... Equivalent
+   * to HP Q5952A" for "hp q5952a") carries it when no candidate carries it as its own nor a named
+   * brand's title holds it, and the brand named beside it earns nothing ({@link
    * RankingFeatures#TITLE_HELD}), beside the original when the query asks for a replacement; a
    * "for" right after "replacement" marks no device; 8: {@code title_bigrams}, the query's
    * neighbouring terms held in order by the title ({@link RankingFeatures#TITLE_BIGRAMS}); a code
