@@ -400,9 +400,9 @@ public final class RankingFeatures {
     final Set<String> wordCodes;
 
     /**
-     * The query's codes of at least {@value #MIN_TITLE_NAMED_DIGITS} digits written behind a word
-     * of letters, as pairs {word, code} ("hp q5952a": {hp, q5952a}), each normalised: what another
-     * brand's title must write so to carry the code ({@link #titleHeld}).
+     * The query's codes a title names as a product's ({@link #titleNamed}) written behind a word of
+     * letters, as pairs {word, code} ("hp q5952a": {hp, q5952a}; {@link #behindWords}), each
+     * normalised: what another brand's title must write so to carry the code ({@link #titleHeld}).
      */
     final List<String[]> codesBehindWords;
 
@@ -418,7 +418,7 @@ public final class RankingFeatures {
 
     /**
      * For a query asking for a replacement ({@link #replacementIntent}), its word codes of letters
-     * and at least {@value #MIN_TITLE_NAMED_DIGITS} digits, before or after its marker: another
+     * that a title names as a product's ({@link #titleNamed}), before or after its marker: another
      * brand's title naming one in its product part carries it whatever word the query writes before
      * it ("generic dr4000 drum", "C9700A compatible toner"); empty otherwise.
      */
@@ -533,7 +533,7 @@ public final class RankingFeatures {
       if (replacementIntent) {
         for (Set<String> cs : List.of(wordCodes, deviceWordCodes)) {
           for (String c : cs) {
-            if (digits(c) >= MIN_TITLE_NAMED_DIGITS && c.chars().anyMatch(Character::isLetter)) {
+            if (titleNamed(c) && c.chars().anyMatch(Character::isLetter)) {
               wanted.add(c);
             }
           }
@@ -732,20 +732,33 @@ public final class RankingFeatures {
   }
 
   /**
-   * The codes of {@code wordCodes} of at least {@value #MIN_TITLE_NAMED_DIGITS} digits that {@code
-   * codes} hold behind a word of letters, as pairs {word, code} ("hp q5952a": {hp, q5952a}).
+   * The codes of {@code wordCodes} a title names as a product's ({@link #titleNamed}) that {@code
+   * codes} hold behind a word of letters, as pairs {word, code} ("hp q5952a": {hp, q5952a}), and
+   * behind the first of two such words ("kyocera mita tk-320": {kyoceramita, tk320}, {mita, tk320},
+   * {kyocera, tk320}).
    */
   private static List<String[]> behindWords(Set<String> wordCodes, Set<String> codes) {
     List<String[]> behind = new ArrayList<>();
     for (String c : wordCodes) {
-      if (digits(c) < MIN_TITLE_NAMED_DIGITS) {
+      if (!titleNamed(c)) {
         continue;
       }
+      List<String> words = new ArrayList<>();
       for (String r : codes) {
         if (r.length() > c.length() && r.endsWith(c)) {
           String w = r.substring(0, r.length() - c.length());
           if (w.chars().allMatch(Character::isLetter)) {
-            behind.add(new String[] {w, c});
+            words.add(w);
+          }
+        }
+      }
+      for (String w : words) {
+        behind.add(new String[] {w, c});
+        for (String v : words) {
+          if (w.length() > v.length() && w.endsWith(v)) {
+            // Two words before the code ("kyocera mita tk-320"): the first is written behind it
+            // too ("Equivalent to Kyocera TK-320").
+            behind.add(new String[] {w.substring(0, w.length() - v.length()), c});
           }
         }
       }
@@ -1896,7 +1909,7 @@ public final class RankingFeatures {
 
   /**
    * What the title of a product with a model field says of a code of the query its model field does
-   * not carry (a code of one query word, at least {@value #MIN_TITLE_NAMED_DIGITS} digits, not the
+   * not carry (a code of one query word a title names as a product's, {@link #titleNamed}, not the
    * brand), read before any compatibility marker of the title ({@link #productPart}: a code after
    * "for" or "compatible with" names the device it fits): {@link #TITLE_HELD} when the product is
    * of another brand than the query names and its title writes the code behind the same word as the
@@ -1930,7 +1943,7 @@ public final class RankingFeatures {
         return TITLE_HELD_WANTED;
       }
       for (String c : q.wordCodes) {
-        if (digits(c) >= MIN_TITLE_NAMED_DIGITS && !brandOnly(c, brand) && held.contains(c)) {
+        if (titleNamed(c) && !brandOnly(c, brand) && held.contains(c)) {
           return NAMED_BRAND_TITLE_HELD;
         }
       }
@@ -2075,6 +2088,17 @@ public final class RankingFeatures {
    * "lq690", "tn2320"), not a standard ("ddr2", "cat5e", "usb3").
    */
   static final int MIN_TITLE_NAMED_DIGITS = 3;
+
+  /**
+   * Whether a code is one a title names as a product's for {@link #titleHeld}: {@value
+   * #MIN_TITLE_NAMED_DIGITS} digits or more, or two beside two letters or more that are no
+   * standard's ({@link #standard}: "tk65", "tk17"; not "db25", "rj45", "a4").
+   */
+  static boolean titleNamed(String code) {
+    int d = digits(code);
+    return d >= MIN_TITLE_NAMED_DIGITS
+        || d == 2 && code.length() - d >= 2 && code.length() >= 4 && !standard(code);
+  }
 
   private static int digits(String code) {
     int n = 0;

@@ -771,6 +771,33 @@ class CodeMatchTest {
   }
 
   /**
+   * A replacement's title names a code of two digits beside letters ("Equivalent to Kyocera TK-65")
+   * as it names one of more, and a brand the query writes in two words ("kyocera mita tk-320",
+   * Kyocera's former name) writes the code behind its first: the title carries it alone (before,
+   * neither did, and the equivalent fell out of the top 10). A standard's two digits ("db25",
+   * "rj45") are no product's.
+   */
+  @Test
+  void aReplacementCarriesATwoDigitCodeAndOneBehindTheFirstOfTwoBrandWords() {
+    Product tk65 =
+        product("x", "Xerox Black toner cartridge. Equivalent to Kyocera TK-65", "Xerox", "006R1");
+    double[] f65 = f("kyocera TK-65", tk65);
+    RankingFeatures.normaliseCodeShare(List.of(f65));
+    assertThat(f65[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    Product tk320 =
+        product("y", "Xerox Black toner cartridge. Equivalent to Kyocera TK-320", "Xerox", "006R2");
+    double[] f320 = f("kyocera mita tk-320", tk320);
+    RankingFeatures.normaliseCodeShare(List.of(f320));
+    assertThat(f320[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(RankingFeatures.titleNamed("tk65")).isTrue();
+    assertThat(RankingFeatures.titleNamed("q5952a")).isTrue();
+    assertThat(RankingFeatures.titleNamed("db25")).isFalse();
+    assertThat(RankingFeatures.titleNamed("rj45")).isFalse();
+    assertThat(RankingFeatures.titleNamed("a4")).isFalse();
+    assertThat(RankingFeatures.titleNamed("x5")).isFalse();
+  }
+
+  /**
    * "replacement for hp c9732a" names the product replaced, by its code, as "hp c9732a replacement"
    * does: a "for" right after "replacement" marks no device ("replacement battery for dell xps 13"
    * still names the laptop after its "for").
