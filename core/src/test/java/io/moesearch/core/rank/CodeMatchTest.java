@@ -700,10 +700,9 @@ class CodeMatchTest {
     assertThat(fx[RankingFeatures.BRAND_MATCH]).isZero();
     Product partNumbered =
         product("p", "Brother DR-3000 drum unit printer drum Original", "Brother", "LE5443001");
-    double[] fp = f(q, partNumbered);
-    double[] fx3 = f(q, replacement);
-    RankingFeatures.normaliseCodeShare(List.of(fp, fx3));
-    assertThat(fx3[RankingFeatures.CODE_EXACT]).as("beside the named brand's title").isZero();
+    assertThat(exactScaled(q, partNumbered, replacement)[1])
+        .as("beside the named brand's title")
+        .isZero();
     double[] alone = f(q, replacement);
     RankingFeatures.normaliseCodeShare(List.of(alone));
     assertThat(alone[RankingFeatures.CODE_EXACT]).as("without the original").isEqualTo(1);
@@ -765,9 +764,7 @@ class CodeMatchTest {
     RankingFeatures.normaliseCodeShare(List.of(fo, fl));
     assertThat(fo[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(fl[RankingFeatures.CODE_EXACT]).isZero();
-    double[] alone = f(q, line);
-    RankingFeatures.normaliseCodeShare(List.of(alone));
-    assertThat(alone[RankingFeatures.CODE_EXACT]).as("without the original").isEqualTo(1);
+    assertThat(exactAlone(q, line)).as("without the original").isEqualTo(1);
   }
 
   /**
@@ -781,14 +778,10 @@ class CodeMatchTest {
   void aReplacementCarriesATwoDigitCodeAndOneBehindTheFirstOfTwoBrandWords() {
     Product tk65 =
         product("x", "Xerox Black toner cartridge. Equivalent to Kyocera TK-65", "Xerox", "006R1");
-    double[] f65 = f("kyocera TK-65", tk65);
-    RankingFeatures.normaliseCodeShare(List.of(f65));
-    assertThat(f65[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(exactAlone("kyocera TK-65", tk65)).isEqualTo(1);
     Product tk320 =
         product("y", "Xerox Black toner cartridge. Equivalent to Kyocera TK-320", "Xerox", "006R2");
-    double[] f320 = f("kyocera mita tk-320", tk320);
-    RankingFeatures.normaliseCodeShare(List.of(f320));
-    assertThat(f320[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(exactAlone("kyocera mita tk-320", tk320)).isEqualTo(1);
     assertThat(RankingFeatures.titleNamed("tk65")).isTrue();
     assertThat(RankingFeatures.titleNamed("q5952a")).isTrue();
     assertThat(RankingFeatures.titleNamed("db25")).isFalse();
