@@ -111,7 +111,7 @@ public final class SlashCodeTokenizer extends Tokenizer {
         continue; // a separator at the start of the text
       }
       boolean joinsPrevious =
-          previousAfterSlash && previousEnd == start - 1 && !slashAfter && !partOfList(start);
+          previousAfterSlash && previousEnd == start - 1 && !slashAfter && !partOfList();
       if (joinsPrevious) {
         String suffix = lettersAndDigits(start, end);
         String joined = lettersAndDigits(previousStart, previousEnd) + suffix;
@@ -135,13 +135,11 @@ public final class SlashCodeTokenizer extends Tokenizer {
   }
 
   /**
-   * Whether the token before the one starting at {@code start} (itself after a slash) also came
-   * after a slash: a list of three or more.
+   * Whether the previous token (before the slash the current one follows) also came after a slash:
+   * a list of three or more.
    */
-  private boolean partOfList(int start) {
-    int slash = start - 1; // the slash before this token
-    int before = previousStart - 1; // the character before the previous token
-    return slash > 0 && before >= 0 && text.charAt(before) == '/';
+  private boolean partOfList() {
+    return previousStart > 0 && text.charAt(previousStart - 1) == '/';
   }
 
   /** The letters and digits of {@code text[start, end)}, lower-cased. */

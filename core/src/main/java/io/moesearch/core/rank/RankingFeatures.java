@@ -1943,7 +1943,7 @@ public final class RankingFeatures {
         return TITLE_HELD_WANTED;
       }
       for (String c : q.wordCodes) {
-        if (titleNamed(c) && !brandOnly(c, brand) && held.contains(c)) {
+        if (held.contains(c) && titleNamed(c) && !brandOnly(c, brand)) {
           return NAMED_BRAND_TITLE_HELD;
         }
       }

@@ -4,23 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class TitleCacheTest {
+  /** A title's length, counting the calls in {@code computed}. */
+  private static Function<String, Integer> counted(AtomicInteger computed) {
+    return t -> {
+      computed.incrementAndGet();
+      return t.length();
+    };
+  }
+
   /** A repeated title is computed once. */
   @Test
   void keepsWhatItComputed() {
     TitleCache<Integer> cache = new TitleCache<>();
     AtomicInteger computed = new AtomicInteger();
     for (int i = 0; i < 3; i++) {
-      assertThat(
-              cache.get(
-                  "HP 823A",
-                  t -> {
-                    computed.incrementAndGet();
-                    return t.length();
-                  }))
-          .isEqualTo(7);
+      assertThat(cache.get("HP 823A", counted(computed))).isEqualTo(7);
     }
     assertThat(computed).hasValue(1);
     assertThat(cache.keptChars()).isEqualTo(7);
@@ -66,14 +68,7 @@ class TitleCacheTest {
     }
     AtomicInteger computed = new AtomicInteger();
     for (int i = 0; i < 3; i++) {
-      assertThat(
-              cache.get(
-                  "HP 823A",
-                  t -> {
-                    computed.incrementAndGet();
-                    return t.length();
-                  }))
-          .isEqualTo(7);
+      assertThat(cache.get("HP 823A", counted(computed))).isEqualTo(7);
     }
     assertThat(computed).hasValue(1);
     assertThat(cache.keptChars()).isLessThanOrEqualTo(1_000);
@@ -90,12 +85,7 @@ class TitleCacheTest {
     for (int i = 0; i < 10_000; i++) {
       String junk = "junk " + i + " " + "w".repeat(i % 300);
       cache.get(junk, String::length);
-      cache.get(
-          "HP 823A",
-          t -> {
-            computed.incrementAndGet();
-            return t.length();
-          });
+      cache.get("HP 823A", counted(computed));
     }
     assertThat(computed).hasValue(1);
     assertThat(cache.keptChars()).isLessThanOrEqualTo(1_000);
