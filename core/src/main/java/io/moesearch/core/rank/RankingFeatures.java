@@ -70,10 +70,10 @@ import org.apache.lucene.analysis.Analyzer;
  *       w_dense + Σ w_q · q}: it depends on the query ({@link LinearFusion#denseWeight});
  *   <li>{@code quantity_conflict}: 1 if the query names a quantity ("512MB", "1 GB", "55\"", "7kg")
  *       and the product's title names quantities of that unit (of that dimension for lengths,
- *       weights and volumes: "10ft" for "6in") but not that one ({@link #quantities}, {@link
- *       #quantityConflict}): "Lexmark 128 MB DDR-DRAM" for a query naming 512MB, the 3 GB variant
- *       of a phone for "2GB RAM". Dense similarity cannot tell such variants apart, and BM25 only
- *       rewards the matching number, never penalises the other;
+ *       weights, volumes and data sizes of one part: "10ft" for "6in", "512 MB" for "1GB") but not
+ *       that one ({@link #quantities}, {@link #quantityConflict}): "Lexmark 128 MB DDR-DRAM" for a
+ *       query naming 512MB, the 3 GB variant of a phone for "2GB RAM". Dense similarity cannot tell
+ *       such variants apart, and BM25 only rewards the matching number, never penalises the other;
  *   <li>{@code colour_conflict}: 1 if the query names a colour and the product's title names
  *       colours, none of them that one ({@link #colourConflict}): the blue variant of a cable for a
  *       query naming the black one, the magenta cartridge for "HP 90 Original Cyan";
@@ -915,10 +915,12 @@ public final class RankingFeatures {
    * (false), against a title naming no MB (false: nothing contradicts it); "6in" against "C2G 10ft
    * Hook" (true: both lengths), against "15cm strap" (false: the same length). Values of one unit
    * are compared exactly; a length, weight or volume the title gives only in other units of its
-   * dimension is converted ({@link #SAME_QUANTITY_TOLERANCE}). Data sizes and frequencies are
-   * compared per unit only: a title naming memory in GB and storage in TB names two things, not one
-   * in two units. A quantity of the query that the product's {@code brand} spells ("3M") names the
-   * brand, not a size, and is not compared.
+   * dimension is converted ({@link #SAME_QUANTITY_TOLERANCE}). So is a data size, but only against
+   * the title's sizes within {@link #SAME_PART_DATA_RATIO} of the query's: "512 MB" contradicts
+   * "1GB" (a memory module's variants), while a title naming memory in GB and storage in TB, or a
+   * drive's cache in MB, names two parts, not one in two units. Frequencies are compared per unit
+   * only (a CPU's clock in GHz, its bus in MHz). A quantity of the query that the product's {@code
+   * brand} spells ("3M") names the brand, not a size, and is not compared.
    */
   boolean quantityConflict(QueryTerms q, String title, String brand) {
     if (q.quantities.isEmpty()) {
@@ -956,22 +958,58 @@ public final class RankingFeatures {
    * Units convertible to one another, to the base unit of their dimension (mm, g, ml). Only the
    * units {@link #quantities} reads, in its spelling.
    */
+  private static final String DATA = "data";
+
   private static final Map<String, Double> TO_BASE_UNIT =
-      Map.of(
-          "mm", 1.0, "cm", 10.0, "m", 1000.0, "in", 25.4, "ft", 304.8, "g", 1.0, "kg", 1000.0, "lb",
-          453.59237, "ml", 1.0, "l", 1000.0);
+      Map.ofEntries(
+          Map.entry("mm", 1.0),
+          Map.entry("cm", 10.0),
+          Map.entry("m", 1000.0),
+          Map.entry("in", 25.4),
+          Map.entry("ft", 304.8),
+          Map.entry("g", 1.0),
+          Map.entry("kg", 1000.0),
+          Map.entry("lb", 453.59237),
+          Map.entry("ml", 1.0),
+          Map.entry("l", 1000.0),
+          // binary multiples, as memory is sold; a drive's decimal "2000 GB" is within the
+          // tolerance of 2 TB
+          Map.entry("kb", 1.0 / 1024),
+          Map.entry("mb", 1.0),
+          Map.entry("gb", 1024.0),
+          Map.entry("tb", 1024.0 * 1024));
 
   private static final Map<String, String> DIMENSION =
-      Map.of(
-          "mm", "length", "cm", "length", "m", "length", "in", "length", "ft", "length", "g",
-          "mass", "kg", "mass", "lb", "mass", "ml", "volume", "l", "volume");
+      Map.ofEntries(
+          Map.entry("mm", "length"),
+          Map.entry("cm", "length"),
+          Map.entry("m", "length"),
+          Map.entry("in", "length"),
+          Map.entry("ft", "length"),
+          Map.entry("g", "mass"),
+          Map.entry("kg", "mass"),
+          Map.entry("lb", "mass"),
+          Map.entry("ml", "volume"),
+          Map.entry("l", "volume"),
+          Map.entry("kb", DATA),
+          Map.entry("mb", DATA),
+          Map.entry("gb", DATA),
+          Map.entry("tb", DATA));
+
+  /**
+   * Largest ratio between a query's data size and a title's in another unit for both to be sizes of
+   * one part: a memory module's variants are 2–16× apart (64 MB to 1 GB), while memory and storage
+   * (16 GB, 1 TB) are 64× or more apart and a drive's cache and capacity (16 MB, 500 GB) thousands.
+   */
+  static final double SAME_PART_DATA_RATIO = 16;
 
   /**
    * Whether a title's quantities {@code title} contradict the query's {@code values} of {@code
    * unit}: the title names quantities of that unit and none equal to one of the query's; or, naming
-   * none of that unit, names lengths, weights or volumes of the unit's dimension in other units and
-   * none converts to one of the query's. A title that names both units ("40.6 cm (16")") is read in
-   * the query's: conversions of close sizes (16" and 16.1") fall within the tolerance.
+   * none of that unit, names lengths, weights, volumes or data sizes (those within {@link
+   * #SAME_PART_DATA_RATIO} of the query's) of the unit's dimension in other units and none converts
+   * to one of the query's. A title that names both units ("40.6 cm (16")") is read in the query's:
+   * conversions of close sizes (16" and 16.1") fall within the tolerance.
    */
   private static boolean conflicts(
       String unit, Set<String> values, Map<String, Set<String>> title) {
@@ -993,13 +1031,13 @@ public final class RankingFeatures {
       if (!dimension.equals(DIMENSION.get(e.getKey()))) {
         continue;
       }
-      named = true;
       for (String w : e.getValue()) {
         double b = Double.parseDouble(w) * TO_BASE_UNIT.get(e.getKey());
         for (double a : query) {
           if (Math.abs(a - b) <= SAME_QUANTITY_TOLERANCE * Math.max(a, b)) {
             return false;
           }
+          named |= dimension != DATA || Math.max(a, b) <= SAME_PART_DATA_RATIO * Math.min(a, b);
         }
       }
     }
@@ -1268,9 +1306,10 @@ public final class RankingFeatures {
    * "16"), units in one spelling ({@code inch} and {@code "} → {@code in}, {@code pcs}, {@code
    * pc(s)}, {@code pack}, {@code pk} → {@code pc}, {@code lb(s)} → {@code lb}). Units are kept as
    * written (no conversion here: "0.5 GB" and "512 MB" are two entries; {@link #quantityConflict}
-   * converts lengths, weights and volumes). "in" counts only glued to its number ("55in"); a spaced
-   * "5 in 1" is no quantity. A number of more than {@value #MAX_QUANTITY_CHARS} characters is none
-   * either. Units spelled out are read as their symbols ({@link SpelledUnits}: "3 metre" is 3 m).
+   * converts lengths, weights, volumes and data sizes). "in" counts only glued to its number
+   * ("55in"); a spaced "5 in 1" is no quantity. A number of more than {@value #MAX_QUANTITY_CHARS}
+   * characters is none either. Units spelled out are read as their symbols ({@link SpelledUnits}:
+   * "3 metre" is 3 m).
    */
   public static Map<String, Set<String>> quantities(String text) {
     String lower = Texts.lowerCase(SpelledUnits.normalize(text));

@@ -68,10 +68,33 @@ class QuantityConflictTest {
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "512 mb ddr-dram")).isZero();
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "HP 512MB DDR 0.5 GB")).isZero();
     assertThat(conflict("Lexmark 512MB DDR-DRAM", "Lexmark DDR-DRAM memory")).isZero();
-    // memory and storage are often named in different units: data sizes compare per unit only
-    assertThat(conflict("Lexmark 512MB DDR-DRAM", "Lexmark 1 GB DDR-DRAM")).isZero();
+    // memory and storage are often named in different units, far apart: 16 GB and 1 TB, 64 MB
+    // of cache and 500 GB name two parts, not one part's sizes
     assertThat(conflict("Lenovo laptop 16GB", "Lenovo laptop 1TB HDD")).isZero();
+    assertThat(conflict("Seagate 500GB", "Seagate Barracuda 7200.12 16MB cache SATA")).isZero();
     assertThat(conflict("Lexmark DDR-DRAM", "Lexmark 128 MB DDR-DRAM")).isZero();
+  }
+
+  /**
+   * A memory module's variants are written in MB beside a query's GB: "HP PC2-5300F 512 MB memory
+   * module" for "HP PC2-5300F 1GB", "hp 128mb ddr2" for "HP 1GB DDR2" (a generated shop's offers).
+   */
+  @Test
+  void anotherDataSizeOfTheSamePartInAnotherUnitConflicts() {
+    assertThat(conflict("Lexmark 512MB DDR-DRAM", "Lexmark 1 GB DDR-DRAM")).isEqualTo(1);
+    assertThat(conflict("HP PC2-5300F 1GB memory module", "HP PC2-5300F 512 MB memory module"))
+        .isEqualTo(1);
+    assertThat(conflict("HP 1GB DDR2", "hp 128mb ddr2 128mb ddr2")).isEqualTo(1);
+    assertThat(conflict("HP 1GB DDR2", "HP 64MB DDR2")).isEqualTo(1);
+    assertThat(conflict("WD 2TB", "WD Red 3000 GB NAS drive")).isEqualTo(1);
+  }
+
+  @Test
+  void theSameDataSizeInAnotherUnitDoesNotConflict() {
+    assertThat(conflict("HP 0.5GB DDR2", "HP PC2-5300F 512 MB memory module")).isZero();
+    assertThat(conflict("HP 1GB DDR2", "HP 1024MB DDR2")).isZero();
+    // drives are sold in decimal units: 2000 GB is 2 TB
+    assertThat(conflict("WD 2TB", "WD Red 2000 GB NAS drive")).isZero();
   }
 
   @Test
