@@ -45,9 +45,11 @@ public final class HybridRanker {
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
    * savepoint). 13: a data size contradicts another unit's within {@code
-   * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); 12: another brand's title naming
-   * the query's code behind the query's word carries it beside the original too, when the query
-   * names the original's brand (the original first by its brand, the replacement next; {@link
+   * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
+   * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
+   * no conflict with a cyan or magenta cartridge; 12: another brand's title naming the query's code
+   * behind the query's word carries it beside the original too, when the query names the original's
+   * brand (the original first by its brand, the replacement next; {@link
    * RankingFeatures#normaliseCodeShare}), and a run of words glued into a code weighs only its
    * characters in words holding a digit in an offer's code share ({@code
    * RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks it above the

@@ -836,74 +836,36 @@ public final class RankingFeatures {
     return f;
   }
 
-  /** Colour words, each a product of its own when named: the word, or the word it spells. */
-  private static final Set<String> COLOURS =
-      Set.of(
-          "black",
-          "white",
-          "grey",
-          "silver",
-          "gold",
-          "red",
-          "blue",
-          "green",
-          "yellow",
-          "cyan",
-          "magenta",
-          "pink",
-          "purple",
-          "violet",
-          "orange",
-          "brown",
-          "beige",
-          "navy",
-          "ivory",
-          "bronze",
-          "turquoise",
-          "teal",
-          "lime",
-          "maroon",
-          "burgundy",
-          "graphite",
-          "champagne",
-          "transparent");
-
-  /** Other spellings of {@link #COLOURS}. */
-  private static final Map<String, String> COLOUR_SPELLINGS = Map.of("gray", "grey");
-
-  /** The colours a text names, by their one spelling ({@link #COLOURS}); whole words only. */
+  /**
+   * The colours a text names, by their English name ({@link ColourWords}: "Grey", "gray", "grau"
+   * and "szary" are grey); whole words only.
+   */
   public static Set<String> colours(String text) {
     return colours(Arrays.asList(NON_ALNUM.split(Texts.lowerCase(text))));
   }
 
   /** The colours among lower-case words. */
   private static Set<String> colours(List<String> words) {
-    Set<String> out = new HashSet<>();
-    for (String w : words) {
-      String c = COLOUR_SPELLINGS.getOrDefault(w, w);
-      if (COLOURS.contains(c)) {
-        out.add(c);
-      }
-    }
-    return Set.copyOf(out);
+    return ColourWords.colours(words);
   }
 
   /** Colours of a title, by title: titles repeat across queries. */
   private final TitleCache<Set<String>> titleColours = new TitleCache<>();
 
   /**
-   * Whether the query names a colour and the title names colours, none of them the query's: "C2G
-   * 50ft Cat6 Patch Cable Black" against "... Cable Blue" (true), against "... Black networking
-   * cable" (false), against a title naming no colour (false: nothing contradicts it); "HP 90
-   * Original Cyan" against "HP 90 Original Magenta" (true). Dense similarity cannot tell such
-   * variants apart (their titles differ by one word), and BM25 only rewards the matching colour.
+   * Whether the query names a colour and the title names colours, none of them the query's nor
+   * {@linkplain ColourWords#near near} it (cyan for blue, magenta for red): "C2G 50ft Cat6 Patch
+   * Cable Black" against "... Cable Blue" (true), against "... Black networking cable" (false),
+   * against a title naming no colour (false: nothing contradicts it); "HP 90 Original Cyan" against
+   * "HP 90 Original Magenta" (true). Dense similarity cannot tell such variants apart (their titles
+   * differ by one word), and BM25 only rewards the matching colour.
    */
   boolean colourConflict(QueryTerms q, String title) {
     if (q.colours.isEmpty()) {
       return false;
     }
     Set<String> t = titleColours.get(title, RankingFeatures::colours);
-    return !t.isEmpty() && Collections.disjoint(t, q.colours);
+    return !t.isEmpty() && !ColourWords.anyNear(q.colours, t);
   }
 
   /** Quantities of a title (or brand) by unit, by text: titles repeat across queries. */

@@ -40,6 +40,49 @@ class ColourConflictTest {
     assertThat(conflict("cat5e installation cable blue", "Cat5e Solid Copper 305m")).isFalse();
   }
 
+  /**
+   * A colour written in a European shop's language is that colour ("HP 624A rojo", "hp 72 zolty",
+   * "canon bci-1421 noir"): the other colours' cartridges conflict, the named one does not.
+   */
+  @Test
+  void coloursInOtherLanguagesAreReadAsTheirColour() {
+    assertThat(RankingFeatures.colours("hp 72 żółty")).containsExactly("yellow");
+    assertThat(RankingFeatures.colours("hp 72 zolty")).containsExactly("yellow");
+    assertThat(RankingFeatures.colours("canon bci-1421 noir")).containsExactly("black");
+    assertThat(RankingFeatures.colours("Druckerpatrone schwarz")).containsExactly("black");
+    assertThat(conflict("HP 624A rojo", "HP 624A Original Cyan")).isTrue();
+    assertThat(conflict("HP 624A rojo", "HP 624A Original Magenta")).isFalse();
+    assertThat(conflict("hp 364XL błękitny", "HP 364XL Original Cyan")).isFalse();
+    assertThat(conflict("hp 364XL błękitny", "HP 364XL Original Yellow")).isTrue();
+    assertThat(conflict("HP 88xl nero", "HP 88XL Original Black")).isFalse();
+    assertThat(conflict("HP 88xl nero", "HP 88XL Original Yellow")).isTrue();
+  }
+
+  /**
+   * Printing names cyan blue and magenta red or purple: a shopper's "blue" for the cyan cartridge
+   * is no conflict, nor "purpurowy" (Polish for magenta); a query's "cyan" means cyan.
+   */
+  @Test
+  void nearColoursOfPrintingAreNoConflict() {
+    assertThat(conflict("hp 81 blue ink", "HP 81 Original Cyan")).isFalse();
+    assertThat(conflict("hp 81 tinte blau", "HP 81 Original Cyan")).isFalse();
+    assertThat(conflict("hp 81 red", "HP 81 Original Magenta")).isFalse();
+    assertThat(conflict("hp 81 purpurowy", "HP 81 Original Magenta")).isFalse();
+    assertThat(conflict("hp 81 blue ink", "HP 81 Original Magenta")).isTrue();
+    // the printing term is meant: HP 70 sells a blue and a cyan cartridge
+    assertThat(conflict("hp 70 cyan ink cartridge", "HP 70 Blue Ink Cartridge")).isTrue();
+    assertThat(conflict("HP 70 magenta cartridge", "HP 70 Red Ink Cartridge")).isTrue();
+  }
+
+  /** "Blu-ray" names no colour; Italian "blu" alone does. */
+  @Test
+  void bluRayIsNoColour() {
+    assertThat(RankingFeatures.colours("Sony BDP-S1700 Blu-ray player")).isEmpty();
+    assertThat(RankingFeatures.colours("bluray blu ray")).isEmpty();
+    assertThat(conflict("sony bdp-s1700 blu-ray", "Sony BDP-S1700 Black")).isFalse();
+    assertThat(RankingFeatures.colours("HP 91 cartuccia blu")).containsExactly("blue");
+  }
+
   /** The feature carries the conflict. */
   @Test
   void theFeatureIsOneOnAConflict() {

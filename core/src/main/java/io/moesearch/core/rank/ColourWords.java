@@ -1,0 +1,146 @@
+package io.moesearch.core.rank;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The colours a text names ({@code colour_conflict} of {@link RankingFeatures}): English colour
+ * names ({@link #COLOURS}) and their spellings in the languages of European shops, read from the
+ * resource {@code colour-words.txt} ("HP 624A rojo" names red, "hp 72 żółty" yellow). Whole
+ * lower-case words only; "blu" before "ray" is the disc format, no colour.
+ *
+ * <p>A query's colour is {@linkplain #near near} a title's when shops name that product by the
+ * query's word: printing calls cyan blue and magenta red, pink or purple ("hp 81 blue ink" for "HP
+ * 81 Original Cyan"); a navy is a blue, violet and purple, teal and turquoise one another. Not the
+ * other way: a query writing the printing term ("hp 70 cyan") means cyan, not the series' blue
+ * cartridge.
+ */
+final class ColourWords {
+  private ColourWords() {}
+
+  /** Colour words, each a product of its own when named: the word, or the word it spells. */
+  static final Set<String> COLOURS =
+      Set.of(
+          "black",
+          "white",
+          "grey",
+          "silver",
+          "gold",
+          "red",
+          "blue",
+          "green",
+          "yellow",
+          "cyan",
+          "magenta",
+          "pink",
+          "purple",
+          "violet",
+          "orange",
+          "brown",
+          "beige",
+          "navy",
+          "ivory",
+          "bronze",
+          "turquoise",
+          "teal",
+          "lime",
+          "maroon",
+          "burgundy",
+          "graphite",
+          "champagne",
+          "transparent");
+
+  private static final String RESOURCE = "colour-words.txt";
+
+  /** Other spellings of {@link #COLOURS}, to the colour: "gray", "rojo", "żółty". */
+  private static final Map<String, String> SPELLINGS = load();
+
+  /** A query's colour, a space, a title's colour that product may be named by. */
+  private static final Set<String> NEAR =
+      Set.of(
+          "blue cyan",
+          "red magenta",
+          "pink magenta",
+          "purple magenta",
+          "blue navy",
+          "violet purple",
+          "purple violet",
+          "teal turquoise",
+          "turquoise teal");
+
+  /** The colours among lower-case words, by their English name. */
+  static Set<String> colours(List<String> words) {
+    Set<String> out = new HashSet<>();
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (w.equals("blu") && i + 1 < words.size() && words.get(i + 1).equals("ray")) {
+        continue;
+      }
+      String c = SPELLINGS.getOrDefault(w, w);
+      if (COLOURS.contains(c)) {
+        out.add(c);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  /** Whether a title's colour {@code title} may be the product a query's {@code query} names. */
+  static boolean near(String query, String title) {
+    return query.equals(title) || NEAR.contains(query + " " + title);
+  }
+
+  /** Whether some colour of the query's is {@linkplain #near near} some colour of the title's. */
+  static boolean anyNear(Set<String> query, Set<String> title) {
+    for (String q : query) {
+      for (String t : title) {
+        if (near(q, t)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reads {@value #RESOURCE}: lines "colour: word, word", {@code #} comments; every colour one of
+   * {@link #COLOURS}, every word unique. A broken resource is a broken build: it fails the class.
+   */
+  private static Map<String, String> load() {
+    Map<String, String> out = new HashMap<>();
+    try (InputStream in = ColourWords.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + RESOURCE);
+      }
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        line = line.strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        int colon = line.indexOf(':');
+        String colour = colon < 0 ? "" : line.substring(0, colon).strip();
+        if (!COLOURS.contains(colour)) {
+          throw new IllegalStateException(RESOURCE + ": not a colour line: " + line);
+        }
+        for (String word : line.substring(colon + 1).split(",")) {
+          String w = word.strip();
+          if (w.isEmpty() || COLOURS.contains(w) || out.put(w, colour) != null) {
+            throw new IllegalStateException(RESOURCE + ": bad or repeated word '" + w + "'");
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.copyOf(out);
+  }
+}
