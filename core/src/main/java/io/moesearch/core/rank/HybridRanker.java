@@ -47,11 +47,12 @@ public final class HybridRanker {
    * savepoint). 13: a data size contradicts another unit's within {@code
    * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
    * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
-   * no conflict with a cyan or magenta cartridge; 12: another brand's title naming the query's code
-   * behind the query's word carries it beside the original too, when the query names the original's
-   * brand (the original first by its brand, the replacement next; {@link
-   * RankingFeatures#normaliseCodeShare}), and a run of words glued into a code weighs only its
-   * characters in words holding a digit in an offer's code share ({@code
+   * no conflict with a cyan or magenta cartridge; a product name's code of two digits behind a
+   * line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B Ribbon ...");
+   * 12: another brand's title naming the query's code behind the query's word carries it beside the
+   * original too, when the query names the original's brand (the original first by its brand, the
+   * replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of words glued into a
+   * code weighs only its characters in words holding a digit in an offer's code share ({@code
    * RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks it above the
    * original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of fewer digits
    * ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a model field

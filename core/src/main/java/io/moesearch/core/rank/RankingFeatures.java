@@ -1538,8 +1538,9 @@ public final class RankingFeatures {
   /**
    * The codes a model field that is a product name gives its product, normalised ({@link #alnum}):
    * the words before any word naming a device or alternative ({@link #MODEL_NAME_MARKERS}, "Toner
-   * for WorkCentre 7132"), among its first {@value #MODEL_NAME_WORDS}, that read as a code with at
-   * least {@value #MIN_TITLE_NAMED_DIGITS} digits or a hyphen after letters ({@link
+   * for WorkCentre 7132"), among its first {@value #MODEL_NAME_WORDS}, that read as a code with
+   * {@value #MIN_TITLE_NAMED_DIGITS} digits or more, or two behind a line's three letters or more
+   * ({@link #nameCode}: "ERC38B"; not "DB25F", "HD15F"), or with a hyphen after letters ({@link
    * #LETTERED_PART_NUMBER}: "LC-E6") ({@link #isCode}: "TN-200", "P3005", "DK-11218", "HQ7180/16",
    * "12A7460", "2430t"; not a standard such as "Cat5E" or "DDR2", nor a size or a count, {@link
    * #NOT_A_NAME_CODE}: "210x297", "15000sh"; nor one before "series", a line of devices) or, as its
@@ -1571,7 +1572,7 @@ public final class RankingFeatures {
       }
       String w = alnum(words[i]);
       if (isCode(w)
-              && (digits(w) >= MIN_TITLE_NAMED_DIGITS
+              && (nameCode(w)
                   || w.length() >= 4
                       && LETTERED_PART_NUMBER.matcher(trimToLettersAndNumbers(words[i])).matches())
               && !NOT_A_NAME_CODE.matcher(w).matches()
@@ -1581,6 +1582,21 @@ public final class RankingFeatures {
       }
     }
     return Set.copyOf(out);
+  }
+
+  /**
+   * Whether a word's code names the product of a model field that is a product name ({@link
+   * #modelNameCodes}): {@value #MIN_TITLE_NAMED_DIGITS} digits or more, or two behind three letters
+   * or more that are no standard's ({@link #standard}): a vendor's line ("ERC38B", "DXOC67"), not a
+   * connector's two letters ("DB25F", "HD15F") nor a size's ("36XL").
+   */
+  static boolean nameCode(String code) {
+    int d = digits(code);
+    if (d >= MIN_TITLE_NAMED_DIGITS) {
+      return true;
+    }
+    Matcher lead = LETTER_RUN.matcher(code);
+    return d == 2 && lead.lookingAt() && lead.end() >= 3 && !standard(code);
   }
 
   /** Fewest letters and digits of a model field that is a product name for it to name one. */

@@ -176,6 +176,24 @@ class CodeMatchTest {
     assertThat(exactScaled("hp lj p3005 printer", printer, sibling)).containsExactly(1, 0);
   }
 
+  /**
+   * A product name's code of two digits beside letters ("Epson ERC38B Ribbon Cartridge for ...")
+   * names it as one of three digits does: "epson erc38b ribbon" ranked the ERC38BR, whose code
+   * extends it, first (review 11's {@code name_code_same_type}).
+   */
+  @Test
+  void aModelFieldThatIsAProductNameCarriesACodeOfTwoDigitsBesideLetters() {
+    String erc38b = "Epson ERC38B Ribbon Cartridge for TM-U200/U210/U220/U230/U300/U375, black";
+    String erc38br = "Epson ERC38BR Ribbon Cartridge for TM-300/U300/U210D/U220/U230, black/red";
+    assertThat(RankingFeatures.modelNameCodes(erc38b)).containsExactly("erc38b");
+    Product named = product("a", erc38b, "Epson", erc38b);
+    Product extension = product("b", erc38br, "Epson", erc38br);
+    assertThat(exactScaled("epson erc38b ribbon", named, extension)).containsExactly(1, 0);
+    // a connector's two letters and two digits name no product: "DB25F", "HD15F"
+    assertThat(RankingFeatures.modelNameCodes("Serial DB25F cable for printers, 2 m")).isEmpty();
+    assertThat(RankingFeatures.modelNameCodes("HD15F to HD15F adapter, black")).isEmpty();
+  }
+
   @Test
   void aNameCodeYieldsToAModelFieldThatIsTheCodeAndToAStandardManyNamesHold() {
     Product device = product("d", "Lexmark C500 colour laser printer", "Lexmark", "C500");
