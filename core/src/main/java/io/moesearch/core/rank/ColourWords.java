@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,11 +19,15 @@ import java.util.Set;
  * resource {@code colour-words.txt} ("HP 624A rojo" names red, "hp 72 żółty" yellow). Whole
  * lower-case words only; "blu" before "ray" is the disc format, no colour.
  *
- * <p>A query's colour is {@linkplain #near near} a title's when shops name that product by the
- * query's word: printing calls cyan blue and magenta red, pink or purple ("hp 81 blue ink" for "HP
- * 81 Original Cyan"); a navy is a blue, violet and purple, teal and turquoise one another. Not the
- * other way: a query writing the printing term ("hp 70 cyan") means cyan, not the series' blue
- * cartridge.
+ * <p>Inflected and plural forms are read by their ending ({@link #INFLECTIONS}: "gelbe", "zwarte",
+ * "amarillos", "neri", "czarne").
+ *
+ * <p>A query's colour is near a title's when shops name that product by the query's word: printing
+ * calls cyan blue and magenta red, pink or purple ("hp 81 blue ink" for "HP 81 Original Cyan"); a
+ * navy is a blue, violet and purple, teal and turquoise one another. Not the other way: a query
+ * writing the printing term ("hp 70 cyan") means cyan, not the series' blue cartridge. (A near
+ * colour as a slight conflict, 0.1 or 0.5 of one, put the colourless products of a line, print
+ * heads and packs, above the cartridge asked for in another language: measured, not kept.)
  */
 final class ColourWords {
   private ColourWords() {}
@@ -77,37 +82,76 @@ final class ColourWords {
           "teal turquoise",
           "turquoise teal");
 
+  /**
+   * Endings of inflected and plural colour words and what they replace, tried in order on a word
+   * that is no colour as written until one is ("gelbe" → "gelb", "amarillos" → "amarillo", "neri" →
+   * "nero", "czarne" → "czarna"); the rest must keep 3 characters.
+   */
+  private static final List<String[]> INFLECTIONS =
+      List.of(
+          new String[] {"s", ""},
+          new String[] {"es", ""},
+          new String[] {"e", ""},
+          new String[] {"er", ""},
+          new String[] {"en", ""},
+          new String[] {"i", "o"},
+          new String[] {"e", "a"});
+
+  private static final Set<String> DISC_FORMAT = Set.of("ray", "rays");
+
   /** The colours among lower-case words, by their English name. */
   static Set<String> colours(List<String> words) {
     Set<String> out = new HashSet<>();
     for (int i = 0; i < words.size(); i++) {
       String w = words.get(i);
-      if (w.equals("blu") && i + 1 < words.size() && words.get(i + 1).equals("ray")) {
+      if ((w.equals("blu") || w.equals("blue"))
+          && i + 1 < words.size()
+          && DISC_FORMAT.contains(words.get(i + 1))) {
+        i++; // "Blu-ray", "blue ray": the disc format
         continue;
       }
-      String c = SPELLINGS.getOrDefault(w, w);
-      if (COLOURS.contains(c)) {
+      String c = colour(w);
+      if (c != null) {
         out.add(c);
       }
     }
     return Set.copyOf(out);
   }
 
-  /** Whether a title's colour {@code title} may be the product a query's {@code query} names. */
-  static boolean near(String query, String title) {
-    return query.equals(title) || NEAR.contains(query + " " + title);
-  }
-
-  /** Whether some colour of the query's is {@linkplain #near near} some colour of the title's. */
-  static boolean anyNear(Set<String> query, Set<String> title) {
-    for (String q : query) {
-      for (String t : title) {
-        if (near(q, t)) {
-          return true;
+  /** The colour a lower-case word names, as written or by its ending ({@link #INFLECTIONS}). */
+  private static String colour(String w) {
+    String c = SPELLINGS.getOrDefault(w, w);
+    if (COLOURS.contains(c)) {
+      return c;
+    }
+    for (String[] e : INFLECTIONS) {
+      if (w.length() - e[0].length() >= 3 && w.endsWith(e[0])) {
+        String stem = w.substring(0, w.length() - e[0].length()) + e[1];
+        c = SPELLINGS.getOrDefault(stem, stem);
+        if (COLOURS.contains(c)) {
+          return c;
         }
       }
     }
-    return false;
+    return null;
+  }
+
+  /**
+   * Whether a title naming {@code title} contradicts a query naming {@code query}: both name
+   * colours, and none of the title's is one of the query's or near it.
+   */
+  static boolean conflict(Set<String> query, Set<String> title) {
+    if (query.isEmpty() || title.isEmpty() || !Collections.disjoint(query, title)) {
+      return false;
+    }
+    for (String q : query) {
+      for (String t : title) {
+        if (NEAR.contains(q + " " + t)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

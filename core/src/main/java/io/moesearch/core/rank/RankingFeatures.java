@@ -75,8 +75,9 @@ import org.apache.lucene.analysis.Analyzer;
  *       query naming 512MB, the 3 GB variant of a phone for "2GB RAM". Dense similarity cannot tell
  *       such variants apart, and BM25 only rewards the matching number, never penalises the other;
  *   <li>{@code colour_conflict}: 1 if the query names a colour and the product's title names
- *       colours, none of them that one ({@link #colourConflict}): the blue variant of a cable for a
- *       query naming the black one, the magenta cartridge for "HP 90 Original Cyan";
+ *       colours, none of them that one nor near it (the cyan cartridge for "blue"; {@link
+ *       #colourConflict}): the blue variant of a cable for a query naming the black one, the
+ *       magenta cartridge for "HP 90 Original Cyan";
  *   <li>{@code code_partial}: positive if the product's code extends one of the query's codes or is
  *       extended by one ({@link #extendsCode}: a code cut short, a suffix dropped, glued or
  *       separated: "Lexmark C500S" and C500S2CG, "HP C8563" and C8563A, "Sharp DR-450-UK" and
@@ -853,19 +854,16 @@ public final class RankingFeatures {
   private final TitleCache<Set<String>> titleColours = new TitleCache<>();
 
   /**
-   * Whether the query names a colour and the title names colours, none of them the query's nor
-   * {@linkplain ColourWords#near near} it (cyan for blue, magenta for red): "C2G 50ft Cat6 Patch
-   * Cable Black" against "... Cable Blue" (true), against "... Black networking cable" (false),
-   * against a title naming no colour (false: nothing contradicts it); "HP 90 Original Cyan" against
-   * "HP 90 Original Magenta" (true). Dense similarity cannot tell such variants apart (their titles
-   * differ by one word), and BM25 only rewards the matching colour.
+   * Whether the query names a colour and the title names colours, none of them the query's nor near
+   * it (cyan for blue, magenta for red; {@link ColourWords#conflict}): "C2G 50ft Cat6 Patch Cable
+   * Black" against "... Cable Blue" (1), against "... Black networking cable" (0), against a title
+   * naming no colour (0: nothing contradicts it); "HP 90 Original Cyan" against "HP 90 Original
+   * Magenta" (1). Dense similarity cannot tell such variants apart (their titles differ by one
+   * word), and BM25 only rewards the matching colour.
    */
   boolean colourConflict(QueryTerms q, String title) {
-    if (q.colours.isEmpty()) {
-      return false;
-    }
-    Set<String> t = titleColours.get(title, RankingFeatures::colours);
-    return !t.isEmpty() && !ColourWords.anyNear(q.colours, t);
+    return !q.colours.isEmpty()
+        && ColourWords.conflict(q.colours, titleColours.get(title, RankingFeatures::colours));
   }
 
   /** Quantities of a title (or brand) by unit, by text: titles repeat across queries. */
@@ -880,9 +878,11 @@ public final class RankingFeatures {
    * dimension is converted ({@link #SAME_QUANTITY_TOLERANCE}). So is a data size, but only against
    * the title's sizes within {@link #SAME_PART_DATA_RATIO} of the query's: "512 MB" contradicts
    * "1GB" (a memory module's variants), while a title naming memory in GB and storage in TB, or a
-   * drive's cache in MB, names two parts, not one in two units. Frequencies are compared per unit
-   * only (a CPU's clock in GHz, its bus in MHz). A quantity of the query that the product's {@code
-   * brand} spells ("3M") names the brand, not a size, and is not compared.
+   * drive's cache in MB, names two parts, not one in two units; nor against a title's size that is
+   * another of the query's ("4gb ... quadro fx 2700m 512mb": the title's 4 GB is the memory).
+   * Frequencies are compared per unit only (a CPU's clock in GHz, its bus in MHz). A quantity of
+   * the query that the product's {@code brand} spells ("3M") names the brand, not a size, and is
+   * not compared.
    */
   boolean quantityConflict(QueryTerms q, String title, String brand) {
     if (q.quantities.isEmpty()) {
@@ -891,6 +891,7 @@ public final class RankingFeatures {
     Map<String, Set<String>> t = titleQuantities.get(title, RankingFeatures::quantities);
     Map<String, Set<String>> b =
         brand.isBlank() ? Map.of() : titleQuantities.get(brand, RankingFeatures::quantities);
+    double[] data = dataSizes(q.quantities);
     for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
       Set<String> values = e.getValue();
       Set<String> spelt = b.get(e.getKey());
@@ -901,7 +902,38 @@ public final class RankingFeatures {
           continue;
         }
       }
-      if (conflicts(e.getKey(), values, t)) {
+      if (conflicts(e.getKey(), values, t, data)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The data sizes quantities name, in MB: a title's size that is another of the query's names that
+   * part ("quadro fx 2700m 512mb" beside "4gb": the title's 4 GB is the memory, no other variant of
+   * the graphics card's 512 MB).
+   */
+  private static double[] dataSizes(Map<String, Set<String>> quantities) {
+    List<Double> out = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : quantities.entrySet()) {
+      if (DIMENSION.get(e.getKey()) == DATA) {
+        for (String v : e.getValue()) {
+          out.add(Double.parseDouble(v) * TO_BASE_UNIT.get(e.getKey()));
+        }
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Whether two quantities in one base unit are the same ({@link #SAME_QUANTITY_TOLERANCE}). */
+  private static boolean same(double a, double b) {
+    return Math.abs(a - b) <= SAME_QUANTITY_TOLERANCE * Math.max(a, b);
+  }
+
+  private static boolean sameAsAny(double b, double[] values) {
+    for (double v : values) {
+      if (same(v, b)) {
         return true;
       }
     }
@@ -974,7 +1006,7 @@ public final class RankingFeatures {
    * conversions of close sizes (16" and 16.1") fall within the tolerance.
    */
   private static boolean conflicts(
-      String unit, Set<String> values, Map<String, Set<String>> title) {
+      String unit, Set<String> values, Map<String, Set<String>> title, double[] queryData) {
     Set<String> same = title.get(unit);
     if (same != null) {
       return Collections.disjoint(same, values);
@@ -996,10 +1028,13 @@ public final class RankingFeatures {
       for (String w : e.getValue()) {
         double b = Double.parseDouble(w) * TO_BASE_UNIT.get(e.getKey());
         for (double a : query) {
-          if (Math.abs(a - b) <= SAME_QUANTITY_TOLERANCE * Math.max(a, b)) {
+          if (same(a, b)) {
             return false;
           }
-          named |= dimension != DATA || Math.max(a, b) <= SAME_PART_DATA_RATIO * Math.min(a, b);
+          named |=
+              dimension != DATA
+                  || Math.max(a, b) <= SAME_PART_DATA_RATIO * Math.min(a, b)
+                      && !sameAsAny(b, queryData);
         }
       }
     }
@@ -2534,6 +2569,13 @@ public final class RankingFeatures {
   static final int MAX_NAMED_CARRIERS = 3;
 
   /**
+   * The most product names holding a code of the query for them to carry it ({@link
+   * #normaliseCodeShare}): a toner line's four process colours ("C-EXV30 Toner Black", ... "Toner
+   * Jaune CEXV30"), not the many names a device's accessories or a standard give.
+   */
+  static final int MAX_NAME_HOLDERS = 4;
+
+  /**
    * Scales every candidate's raw {@code code_exact} ({@link #codeShare}) to the list: among the
    * model fields (raw values above {@link #MODEL_MARK}) the one whose code is the longest the query
    * names has 1, one whose code the query names only in part less ("CLI-521" for "Canon CLI-521
@@ -2571,7 +2613,7 @@ public final class RankingFeatures {
    * PC" titles are no replacements) they carry nothing. Otherwise such titles have {@code
    * code_exact} 0. A model field that is a product name holding the query's code as a word ({@link
    * #MODEL_NAME_HELD}) carries it, {@code code_exact} 1, when no offer carries it, at most {@value
-   * #MAX_NAMED_CARRIERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for "brother
+   * #MAX_NAME_HOLDERS} such names hold it ("Genuine TN-200 Toner Cartridge Black" for "brother
    * tn200", above the TN2000 whose code extends it) and, beside a model field that is the code, its
    * title covers more of the query ({@code title_coverage}: a variant named more fully, not the
    * device's accessory); {@code brand_match} is then 0 for every candidate when none of them is of
@@ -2629,7 +2671,7 @@ public final class RankingFeatures {
     // titles cover more of the query (a variant named more fully, "Designjet Z3200 44-in Photo
     // Printer" beside "Z3200" for "hp dsj z3200 44-in photo printer"; not the device's accessory,
     // "C500, X500, X502 Waste Toner Bottle" beside "C500" for "lexmark c500").
-    boolean namesMayCarry = bestOffer == 0 && nameHolders > 0 && nameHolders <= MAX_NAMED_CARRIERS;
+    boolean namesMayCarry = bestOffer == 0 && nameHolders > 0 && nameHolders <= MAX_NAME_HOLDERS;
     boolean byNames = false;
     if (namesMayCarry) {
       for (double[] f : candidates) {

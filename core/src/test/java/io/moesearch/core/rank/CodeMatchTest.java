@@ -194,6 +194,27 @@ class CodeMatchTest {
     assertThat(RankingFeatures.modelNameCodes("HD15F to HD15F adapter, black")).isEmpty();
   }
 
+  /**
+   * A toner line's four process colours, each a product name holding the code ("Canon C9060/9070
+   * Pro Toner Jaune CEXV30", "C-EXV30 Toner Black", ...), all carry it (review 13: "toner cexv-30"
+   * ranked CEXV31 second when the fourth name made the holders too many to carry).
+   */
+  @Test
+  void aLinesFourColoursHoldingTheCodeInTheirNamesCarryIt() {
+    Product[] line = {
+      product("k", "Canon C-EXV30 Toner Black", "Canon", "C-EXV30 Toner Black"),
+      product("c", "Canon C-EXV30 Toner Cyan", "Canon", "C-EXV30 Toner Cyan"),
+      product("m", "Canon C-EXV30 Toner Magenta", "Canon", "C-EXV30 Toner Magenta"),
+      product(
+          "y",
+          "Canon C9060/9070 Pro Toner Jaune CEXV30 Original Yellow",
+          "Canon",
+          "C9060/9070 Pro Toner Jaune CEXV30"),
+      product("o", "Canon CEXV31 Original Magenta 1 pc(s)", "Canon", "CEXV31")
+    };
+    assertThat(exactScaled("toner cexv-30", line)).containsExactly(1, 1, 1, 1, 0);
+  }
+
   @Test
   void aNameCodeYieldsToAModelFieldThatIsTheCodeAndToAStandardManyNamesHold() {
     Product device = product("d", "Lexmark C500 colour laser printer", "Lexmark", "C500");
@@ -226,7 +247,7 @@ class CodeMatchTest {
             "Phaser 3300MFP High Capacity Toner Cartridge");
     assertThat(exactScaled("xerox phaser 3300mfp paper tray", phaser, toner)).containsExactly(1, 0);
     assertThat(exactScaled("xerox phaser 3300mfp paper tray", toner)).containsExactly(0);
-    Product[] many = new Product[RankingFeatures.MAX_NAMED_CARRIERS + 1];
+    Product[] many = new Product[RankingFeatures.MAX_NAME_HOLDERS + 1];
     for (int i = 0; i < many.length; i++) {
       many[i] = product("k" + i, "Kit " + i, "Acme", "Service Kit C500 part " + i);
     }

@@ -60,7 +60,8 @@ class ColourConflictTest {
 
   /**
    * Printing names cyan blue and magenta red or purple: a shopper's "blue" for the cyan cartridge
-   * is no conflict, nor "purpurowy" (Polish for magenta); a query's "cyan" means cyan.
+   * is no conflict, nor "purpurowy" (Polish for magenta); a query's "cyan" means cyan (HP 70 sells
+   * a blue and a cyan cartridge).
    */
   @Test
   void nearColoursOfPrintingAreNoConflict() {
@@ -69,9 +70,25 @@ class ColourConflictTest {
     assertThat(conflict("hp 81 red", "HP 81 Original Magenta")).isFalse();
     assertThat(conflict("hp 81 purpurowy", "HP 81 Original Magenta")).isFalse();
     assertThat(conflict("hp 81 blue ink", "HP 81 Original Magenta")).isTrue();
-    // the printing term is meant: HP 70 sells a blue and a cyan cartridge
     assertThat(conflict("hp 70 cyan ink cartridge", "HP 70 Blue Ink Cartridge")).isTrue();
     assertThat(conflict("HP 70 magenta cartridge", "HP 70 Red Ink Cartridge")).isTrue();
+  }
+
+  /** German, Dutch and Romance inflections and plurals of a colour are that colour. */
+  @Test
+  void inflectedColoursAreTheirColour() {
+    assertThat(RankingFeatures.colours("patrone gelbe hp 11")).containsExactly("yellow");
+    assertThat(RankingFeatures.colours("schwarzes gehäuse")).containsExactly("black");
+    assertThat(RankingFeatures.colours("hp 364 zwarte")).containsExactly("black");
+    assertThat(RankingFeatures.colours("tinta amarillos")).containsExactly("yellow");
+    assertThat(RankingFeatures.colours("inchiostro neri")).containsExactly("black");
+    assertThat(RankingFeatures.colours("CANON CLI-521 JAUNES")).containsExactly("yellow");
+    assertThat(RankingFeatures.colours("wkład czarne")).containsExactly("black");
+    assertThat(RankingFeatures.colours("hp 02 inkoust černá")).containsExactly("black");
+    assertThat(RankingFeatures.colours("hp 643a sárga")).containsExactly("yellow");
+    assertThat(RankingFeatures.colours("80 syaani")).containsExactly("cyan");
+    // English words that merely end like an inflection stay what they are
+    assertThat(RankingFeatures.colours("roses tone redo gripe")).isEmpty();
   }
 
   /** "Blu-ray" names no colour; Italian "blu" alone does. */
@@ -79,6 +96,7 @@ class ColourConflictTest {
   void bluRayIsNoColour() {
     assertThat(RankingFeatures.colours("Sony BDP-S1700 Blu-ray player")).isEmpty();
     assertThat(RankingFeatures.colours("bluray blu ray")).isEmpty();
+    assertThat(RankingFeatures.colours("blu-rays, blue ray, blue-ray discs")).isEmpty();
     assertThat(conflict("sony bdp-s1700 blu-ray", "Sony BDP-S1700 Black")).isFalse();
     assertThat(RankingFeatures.colours("HP 91 cartuccia blu")).containsExactly("blue");
   }

@@ -89,6 +89,26 @@ class QuantityConflictTest {
     assertThat(conflict("WD 2TB", "WD Red 3000 GB NAS drive")).isEqualTo(1);
   }
 
+  /**
+   * A title's size that is another of the query's names that part: the graphics card's 512 MB of
+   * "... 4gb 320gb quadro fx 2700m 512mb" does not contradict the title's 4 GB of memory, while a
+   * laptop's 512 GB drive still contradicts "32gb 1tb ssd" beside its 32 GB (review 13's {@code
+   * size_two_parts}).
+   */
+  @Test
+  void aTitlesSizeThatIsAnotherOfTheQuerysNamesThatPart() {
+    assertThat(
+            conflict(
+                "HP elitebook 8730w 4gb 320gb quadro fx 2700m 512mb",
+                "HP EliteBook 8730w 4 GB DDR2 320 GB HDD"))
+        .isZero();
+    assertThat(conflict("hp z800 6gb quadro fx 1800 768mb", "HP Z800 Workstation 6 GB")).isZero();
+    assertThat(conflict("hp z800 6gb quadro fx 1800 768mb", "HP Z800 Workstation 12 GB"))
+        .isEqualTo(1);
+    assertThat(conflict("msi gaming gs75 32gb 1tb ssd", "MSI GS75 32 GB 512 GB SSD")).isEqualTo(1);
+    assertThat(conflict("msi gaming gs75 32gb 1tb ssd", "MSI GS75 32 GB 1000 GB SSD")).isZero();
+  }
+
   @Test
   void theSameDataSizeInAnotherUnitDoesNotConflict() {
     assertThat(conflict("HP 0.5GB DDR2", "HP PC2-5300F 512 MB memory module")).isZero();
