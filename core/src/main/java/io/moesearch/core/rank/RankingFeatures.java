@@ -856,10 +856,10 @@ public final class RankingFeatures {
   /**
    * Whether the query names a colour and the title names colours, none of them the query's nor near
    * it (cyan for blue, magenta for red; {@link ColourWords#conflict}): "C2G 50ft Cat6 Patch Cable
-   * Black" against "... Cable Blue" (1), against "... Black networking cable" (0), against a title
-   * naming no colour (0: nothing contradicts it); "HP 90 Original Cyan" against "HP 90 Original
-   * Magenta" (1). Dense similarity cannot tell such variants apart (their titles differ by one
-   * word), and BM25 only rewards the matching colour.
+   * Black" against "... Cable Blue" (true), against "... Black networking cable" (false), against a
+   * title naming no colour (false: nothing contradicts it); "HP 90 Original Cyan" against "HP 90
+   * Original Magenta" (true). Dense similarity cannot tell such variants apart (their titles differ
+   * by one word), and BM25 only rewards the matching colour.
    */
   boolean colourConflict(QueryTerms q, String title) {
     return !q.colours.isEmpty()
@@ -917,7 +917,7 @@ public final class RankingFeatures {
   private static double[] dataSizes(Map<String, Set<String>> quantities) {
     List<Double> out = new ArrayList<>();
     for (Map.Entry<String, Set<String>> e : quantities.entrySet()) {
-      if (DIMENSION.get(e.getKey()) == DATA) {
+      if (DATA.equals(DIMENSION.get(e.getKey()))) {
         for (String v : e.getValue()) {
           out.add(Double.parseDouble(v) * TO_BASE_UNIT.get(e.getKey()));
         }
@@ -929,6 +929,16 @@ public final class RankingFeatures {
   /** Whether two quantities in one base unit are the same ({@link #SAME_QUANTITY_TOLERANCE}). */
   private static boolean same(double a, double b) {
     return Math.abs(a - b) <= SAME_QUANTITY_TOLERANCE * Math.max(a, b);
+  }
+
+  /** Whether a data size is within {@link #SAME_PART_DATA_RATIO} of one of {@code values}. */
+  private static boolean samePart(double b, double[] values) {
+    for (double a : values) {
+      if (Math.max(a, b) <= SAME_PART_DATA_RATIO * Math.min(a, b)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean sameAsAny(double b, double[] values) {
@@ -949,11 +959,9 @@ public final class RankingFeatures {
   static final double SAME_QUANTITY_TOLERANCE = 0.1;
 
   /**
-   * Units convertible to one another, to the base unit of their dimension (mm, g, ml). Only the
+   * Units convertible to one another, to the base unit of their dimension (mm, g, ml, MB). Only the
    * units {@link #quantities} reads, in its spelling.
    */
-  private static final String DATA = "data";
-
   private static final Map<String, Double> TO_BASE_UNIT =
       Map.ofEntries(
           Map.entry("mm", 1.0),
@@ -972,6 +980,9 @@ public final class RankingFeatures {
           Map.entry("mb", 1.0),
           Map.entry("gb", 1024.0),
           Map.entry("tb", 1024.0 * 1024));
+
+  /** The dimension of data sizes ({@link #DIMENSION}). */
+  private static final String DATA = "data";
 
   private static final Map<String, String> DIMENSION =
       Map.ofEntries(
@@ -1027,15 +1038,10 @@ public final class RankingFeatures {
       }
       for (String w : e.getValue()) {
         double b = Double.parseDouble(w) * TO_BASE_UNIT.get(e.getKey());
-        for (double a : query) {
-          if (same(a, b)) {
-            return false;
-          }
-          named |=
-              dimension != DATA
-                  || Math.max(a, b) <= SAME_PART_DATA_RATIO * Math.min(a, b)
-                      && !sameAsAny(b, queryData);
+        if (sameAsAny(b, query)) {
+          return false;
         }
+        named |= !DATA.equals(dimension) || samePart(b, query) && !sameAsAny(b, queryData);
       }
     }
     return named;
