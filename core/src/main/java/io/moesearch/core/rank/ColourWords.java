@@ -17,7 +17,8 @@ import java.util.Set;
  * The colours a text names ({@code colour_conflict} of {@link RankingFeatures}): English colour
  * names ({@link #COLOURS}) and their spellings in the languages of European shops, read from the
  * resource {@code colour-words.txt} ("HP 624A rojo" names red, "hp 72 żółty" yellow). Whole
- * lower-case words only; "blu" before "ray" is the disc format, no colour.
+ * lower-case words only; "blu" or "blue" before "ray" ("Blu-ray", "blue ray") is the disc format,
+ * no colour.
  *
  * <p>Inflected and plural forms are read by their ending ({@link #INFLECTIONS}: "gelbe", "zwarte",
  * "amarillos", "neri", "czarne").
@@ -97,6 +98,7 @@ final class ColourWords {
           new String[] {"i", "o"},
           new String[] {"e", "a"});
 
+  /** Words after "blu" / "blue" that make it the disc format. */
   private static final Set<String> DISC_FORMAT = Set.of("ray", "rays");
 
   /** The colours among lower-case words, by their English name. */
