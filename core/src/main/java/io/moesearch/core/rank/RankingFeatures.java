@@ -455,6 +455,9 @@ public final class RankingFeatures {
     /** The query's quantities by unit ({@link #quantities}). */
     final Map<String, Set<String>> quantities;
 
+    /** The data sizes among {@link #quantities}, in MB ({@code quantityConflict}). */
+    final double[] dataSizes;
+
     /** The colours the query names ({@link #colours}). */
     final Set<String> colours;
 
@@ -591,6 +594,7 @@ public final class RankingFeatures {
       // first MAX_TITLE_CHARS too (the marker's device part included, as before), so that their
       // number is bounded (a 10,000-character query of distinct quantities held 1,585).
       this.quantities = quantities(Texts.cut(text, MAX_TITLE_CHARS));
+      this.dataSizes = dataSizes(quantities);
       this.colours = colours(rawTokens);
       Set<String> r = new HashSet<>();
       Set<String> cr = new HashSet<>();
@@ -891,7 +895,6 @@ public final class RankingFeatures {
     Map<String, Set<String>> t = titleQuantities.get(title, RankingFeatures::quantities);
     Map<String, Set<String>> b =
         brand.isBlank() ? Map.of() : titleQuantities.get(brand, RankingFeatures::quantities);
-    double[] data = dataSizes(q.quantities);
     for (Map.Entry<String, Set<String>> e : q.quantities.entrySet()) {
       Set<String> values = e.getValue();
       Set<String> spelt = b.get(e.getKey());
@@ -902,7 +905,7 @@ public final class RankingFeatures {
           continue;
         }
       }
-      if (conflicts(e.getKey(), values, t, data)) {
+      if (conflicts(e.getKey(), values, t, q.dataSizes)) {
         return true;
       }
     }
@@ -1627,17 +1630,16 @@ public final class RankingFeatures {
 
   /**
    * Whether a word's code names the product of a model field that is a product name ({@link
-   * #modelNameCodes}): {@value #MIN_TITLE_NAMED_DIGITS} digits or more, or two behind three letters
-   * or more that are no standard's ({@link #standard}): a vendor's line ("ERC38B", "DXOC67"), not a
+   * #modelNameCodes}): a code a title names ({@link #titleNamed}) whose two digits, when it has no
+   * more, stand behind three letters or more: a vendor's line ("ERC38B", "DXOC67"), not a
    * connector's two letters ("DB25F", "HD15F") nor a size's ("36XL").
    */
   static boolean nameCode(String code) {
-    int d = digits(code);
-    if (d >= MIN_TITLE_NAMED_DIGITS) {
-      return true;
+    if (!titleNamed(code)) {
+      return false;
     }
     Matcher lead = LETTER_RUN.matcher(code);
-    return d == 2 && lead.lookingAt() && lead.end() >= 3 && !standard(code);
+    return digits(code) >= MIN_TITLE_NAMED_DIGITS || lead.lookingAt() && lead.end() >= 3;
   }
 
   /** Fewest letters and digits of a model field that is a product name for it to name one. */
