@@ -967,7 +967,15 @@ public final class MergePartials
     // the cut can be drawn.
     EntryCut cut =
         lexicalPartials == 1 && lexical.size() == ranking.lexicalDepth()
-            ? EntryCut.of(dense, depth, lexical, lexicalFloor, top, ranking.fusion(), k)
+            ? EntryCut.of(
+                sample.query().text(),
+                dense,
+                depth,
+                lexical,
+                lexicalFloor,
+                top,
+                ranking.fusion(),
+                k)
             : null;
     return new Fused(items, cut);
   }

@@ -111,9 +111,12 @@ public record EntryCut(
    * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
    * code_exact}, {@code code_near}, {@code code_partial} or {@code brand_match} weight (a code's
    * carriers decide whether the brand named beside it counts), a candidate below a full list's bar
-   * carrying a share of the query's codes or a partial code match, which new products could push
-   * out of the candidates ({@link #codeCarrierMayLeave}).
+   * carrying a share of the query's codes or a partial code match, or fitting the device the query
+   * names ({@link RankingFeatures#fitsDevice}: promoted, it lowers the carriers lacking a word it
+   * names, {@link RankingFeatures#lowerUnaskedCarriers}), which new products could push out of the
+   * candidates ({@link #codeCarrierMayLeave}).
    *
+   * @param text the query's text, as {@link HybridRanker#fuse} read it
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
    * @param denseDepth the dense depth fused
    * @param lexical the BM25 hits fused, best first, with their normalised {@code bm25} features
@@ -123,6 +126,7 @@ public record EntryCut(
    * @param k the answer's size asked for
    */
   public static EntryCut of(
+      String text,
       List<HybridRanker.Scored> dense,
       int denseDepth,
       List<HybridRanker.Scored> lexical,
@@ -171,7 +175,12 @@ public record EntryCut(
             || model.weight(RankingFeatures.CODE_PARTIAL) != 0
             || model.weight(RankingFeatures.BRAND_MATCH) != 0)
         && codeCarrierMayLeave(
-            denseRanked, denseRanked.size() >= denseDepth, denseBarRank, lexical, barRank)) {
+            HybridRanker.features().deviceFit(text),
+            denseRanked,
+            denseRanked.size() >= denseDepth,
+            denseBarRank,
+            lexical,
+            barRank)) {
       return null;
     }
     float top1 = (float) bm25Top;
@@ -195,23 +204,27 @@ public record EntryCut(
    * RankingFeatures#normaliseCodeShare}), and its leaving raises theirs (the last one leaving also
    * takes every candidate's {@code code_near} away and gives them their {@code code_partial}); the
    * nearest partial match likewise scales the others' {@code code_partial}: a change to items the
-   * bound on a new product's own score does not see. The lists' features are the raw shares, as
-   * {@link HybridRanker#fuse} receives them.
+   * bound on a new product's own score does not see. So is an accessory fitting the device the
+   * query names ({@code fit}, {@link RankingFeatures#fitsDevice}), which the fusion may promote and
+   * which then lowers the carriers lacking a word it names ({@link
+   * RankingFeatures#lowerUnaskedCarriers}). The lists' features are the raw shares, as {@link
+   * HybridRanker#fuse} receives them.
    */
   private static boolean codeCarrierMayLeave(
+      RankingFeatures.DeviceFit fit,
       List<HybridRanker.Scored> denseRanked,
       boolean denseFull,
       int denseBarRank,
       List<HybridRanker.Scored> lexical,
       int barRank) {
     for (int i = barRank + 1; i < lexical.size(); i++) {
-      if (carriesCode(lexical.get(i))) {
+      if (carriesCode(lexical.get(i), fit)) {
         return true;
       }
     }
     if (denseFull) {
       for (int i = denseBarRank + 1; i < denseRanked.size(); i++) {
-        if (carriesCode(denseRanked.get(i))) {
+        if (carriesCode(denseRanked.get(i), fit)) {
           return true;
         }
       }
@@ -219,9 +232,10 @@ public record EntryCut(
     return false;
   }
 
-  private static boolean carriesCode(HybridRanker.Scored s) {
+  private static boolean carriesCode(HybridRanker.Scored s, RankingFeatures.DeviceFit fit) {
     return !(s.features()[RankingFeatures.CODE_EXACT] == 0)
-        || !(s.features()[RankingFeatures.CODE_PARTIAL] == 0);
+        || !(s.features()[RankingFeatures.CODE_PARTIAL] == 0)
+        || fit != null && HybridRanker.features().fitsDevice(fit, s.title());
   }
 
   /**

@@ -44,19 +44,22 @@ public final class HybridRanker {
    * the same index with the same settings (a feature's definition, a list-level rule of {@link
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
-   * savepoint). 13: a data size contradicts another unit's within {@code
-   * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
-   * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
-   * no conflict with a cyan or magenta cartridge; a product name's code of two digits behind a
-   * line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B Ribbon ...");
-   * 12: another brand's title naming the query's code behind the query's word carries it beside the
-   * original too, when the query names the original's brand (the original first by its brand, the
-   * replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of words glued into a
-   * code weighs only its characters in words holding a digit in an offer's code share ({@code
-   * RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks it above the
-   * original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of fewer digits
-   * ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a model field
-   * that is a product name carries the code among its words ({@link
+   * savepoint). 14: a carrier of the query's code lacking a word the query asks for, which an
+   * accessory naming the device after its compatibility marker holds as what it is, carries the
+   * code no more ({@link RankingFeatures#lowerUnaskedCarriers}: "hp p1505 toner" ranks the toner
+   * compatible with the P1505 above the printer); 13: a data size contradicts another unit's within
+   * {@code RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the
+   * languages of European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's
+   * blue or red is no conflict with a cyan or magenta cartridge; a product name's code of two
+   * digits behind a line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B
+   * Ribbon ..."); 12: another brand's title naming the query's code behind the query's word carries
+   * it beside the original too, when the query names the original's brand (the original first by
+   * its brand, the replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of
+   * words glued into a code weighs only its characters in words holding a digit in an offer's code
+   * share ({@code RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks
+   * it above the original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of
+   * fewer digits ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a
+   * model field that is a product name carries the code among its words ({@link
    * RankingFeatures#MODEL_NAME_HELD}: "Genuine TN-200 Toner Cartridge Black" for "brother tn200")
    * when no model field or offer carries it otherwise; a compatibility marker as the shop's other
    * markets write it ("für", "pour", "para", "voor"; "per", "do" before a number); 10: such a title
@@ -91,7 +94,7 @@ public final class HybridRanker {
    * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
    * RankingFeatures#hasModelCode}); 1: the builds before.
    */
-  public static final int RANKING_REVISION = 13;
+  public static final int RANKING_REVISION = 14;
 
   /** The features every ranker of this JVM computes (thread-safe). */
   public static RankingFeatures features() {
@@ -262,7 +265,9 @@ public final class HybridRanker {
     if (fit != null) {
       List<String> ts = new ArrayList<>(union.size());
       union.keySet().forEach(id -> ts.add(titles.get(id)));
-      SHARED_FEATURES.promoteDeviceFits(fit, ts, new ArrayList<>(union.values()));
+      List<double[]> fs = new ArrayList<>(union.values());
+      SHARED_FEATURES.promoteDeviceFits(fit, ts, fs);
+      SHARED_FEATURES.lowerUnaskedCarriers(fit, ts, fs);
     }
     List<Scored> all = new ArrayList<>(union.size());
     union.forEach((id, f) -> all.add(new Scored(id, titles.get(id), f)));

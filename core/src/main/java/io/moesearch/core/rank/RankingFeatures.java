@@ -2886,15 +2886,7 @@ public final class RankingFeatures {
    */
   public boolean fitsDevice(DeviceFit fit, String title) {
     String t = Texts.cut(title, MAX_TITLE_CHARS);
-    if (Collections.disjoint(fitCodes(t), fit.deviceCodes())) {
-      return false;
-    }
-    for (Set<String> w : fit.words()) {
-      if (!holds(t, w)) {
-        return false;
-      }
-    }
-    return true;
+    return !Collections.disjoint(fitCodes(t), fit.deviceCodes()) && holdsAll(t, fit);
   }
 
   /**
@@ -2957,6 +2949,91 @@ public final class RankingFeatures {
         f[CODE_PARTIAL] = 0;
       }
     }
+  }
+
+  /**
+   * Lowers {@code code_exact} to {@link #UNASKED_CARRIER} of itself for a candidate carrying the
+   * query's code whose title lacks a word the query asks for ({@link DeviceFit#words}) that an
+   * accessory of the device names as what it is: a carrier holding every word of the query, with
+   * {@code code_exact} at least as high, whose title names the query's device code only after its
+   * compatibility marker and holds the word in its product part before it ({@link #productPart}).
+   * "hp p1505 toner" names the LaserJet P1505 printer by its code and asks for toner, which "Xerox
+   * Black toner cartridge. Equivalent to HP CB436A. Compatible with HP LaserJet P1505" is: the
+   * printer carries the code but not what is asked, and its brand no longer ranks it above the
+   * toner. Only an accessory lowers: among a line's own products a word one title lacks is as often
+   * a merchant's ("HP 650A Original Yellow" beside "HP 650A Yellow LaserJet Toner"), and a word an
+   * accessory holds after its marker ("Battery for Dell Latitude E6400 laptop") names the device it
+   * fits, not itself. Called after {@link #promoteDeviceFits}, on the candidates' normalised
+   * features: a promoted accessory lowers too ("epson lq-690 ribbon": the ribbon, not the LQ-690
+   * printer). The cache's entry cut sees such accessories: a new one may always reach ({@link
+   * EntryCut#mayReach}), and one that may leave the candidates leaves no cut ({@link EntryCut#of}).
+   *
+   * @param fit the query's device fit, or null (then nothing changes)
+   * @param titles the candidates' titles, in the order of {@code features}
+   */
+  public void lowerUnaskedCarriers(DeviceFit fit, List<String> titles, List<double[]> features) {
+    if (fit == null) {
+      return;
+    }
+    if (titles.size() != features.size()) {
+      throw new IllegalArgumentException(
+          titles.size() + " titles for " + features.size() + " candidates");
+    }
+    int words = fit.words().size();
+    // For each word: the highest code_exact of an accessory holding every word, this one in its
+    // product part (0 when none does).
+    double[] namedBy = new double[words];
+    boolean any = false;
+    for (int i = 0; i < titles.size(); i++) {
+      double share = features.get(i)[CODE_EXACT];
+      String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
+      if (share <= 0 || !holdsAll(t, fit)) {
+        continue;
+      }
+      String product = productPart(t);
+      if (product.length() == t.length()
+          || !Collections.disjoint(codes(product), fit.deviceCodes())
+          || Collections.disjoint(fitCodes(t), fit.deviceCodes())) {
+        continue; // not an accessory naming the device after its marker
+      }
+      for (int w = 0; w < words; w++) {
+        if (share > namedBy[w] && holds(product, fit.words().get(w))) {
+          namedBy[w] = share;
+          any = true;
+        }
+      }
+    }
+    if (!any) {
+      return;
+    }
+    for (int i = 0; i < titles.size(); i++) {
+      double[] f = features.get(i);
+      if (f[CODE_EXACT] <= 0) {
+        continue;
+      }
+      String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
+      for (int w = 0; w < words; w++) {
+        if (namedBy[w] >= f[CODE_EXACT] && !holds(t, fit.words().get(w))) {
+          f[CODE_EXACT] *= UNASKED_CARRIER;
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The share of {@code code_exact} a carrier of the query's code keeps when it lacks a word the
+   * query asks for that another carrier is named by ({@link #lowerUnaskedCarriers}).
+   */
+  static final double UNASKED_CARRIER = 0;
+
+  private boolean holdsAll(String title, DeviceFit fit) {
+    for (Set<String> w : fit.words()) {
+      if (!holds(title, w)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The query signals recorded in a candidate's features (NaN where its dense cosine is 0). */

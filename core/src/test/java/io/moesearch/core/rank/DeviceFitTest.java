@@ -80,7 +80,9 @@ class DeviceFitTest {
     List<HybridRanker.Scored> fused = fuse(q);
     assertThat(fused.get(0).productId()).isEqualTo("r");
     assertThat(byId(fused, "r")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
-    assertThat(byId(fused, "p")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(byId(fused, "p")[RankingFeatures.CODE_EXACT])
+        .as("the printer carries the code, not the ribbon the promoted ribbon's title names")
+        .isZero();
     assertThat(byId(fused, "o")[RankingFeatures.CODE_EXACT]).isZero();
     // The fusion reads the fit from the query's text: told another, the ribbon carries no code.
     assertThat(byId(fuse("epson lq-690", q), "r")[RankingFeatures.CODE_EXACT]).isZero();
@@ -201,6 +203,84 @@ class DeviceFitTest {
     fused = fuseLexical("toner cartridge compatible with lexmark E450H21E", xerox, 1, clover, 0.9);
     assertThat(byId(fused, "x")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
     assertThat(byId(fused, "c")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
+  /**
+   * A carrier of the query's code lacking a word the query asks for, which another carrier's
+   * product part names, carries the code but not what is asked: "hp p1505 toner" asks for the Xerox
+   * toner compatible with the P1505, not the HP printer its brand ranked first.
+   */
+  @Test
+  void aDeviceLackingTheWordAnotherCarrierIsNamedByCarriesNoCode() {
+    Product printer =
+        new Product(
+            "p", "HP LaserJet P1505 Printer 600 x 600 DPI A4", "HP", "P1505", "", null, null);
+    Product toner =
+        new Product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to HP CB436A. Compatible with HP LaserJet"
+                + " P1505, M1120, M1522",
+            "Xerox",
+            "Black toner cartridge. Equivalent to HP CB436A",
+            "",
+            null,
+            null);
+    List<HybridRanker.Scored> fused = fuseLexical("hp p1505 toner", printer, 0.8, toner, 1);
+    assertThat(byId(fused, "x")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(byId(fused, "p")[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(fused.get(0).productId()).isEqualTo("x");
+    // Asked for the printer, the toner (which names the printer after its marker) lowers nothing.
+    fused = fuseLexical("hp p1505 printer", printer, 1, toner, 0.8);
+    assertThat(byId(fused, "p")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+    assertThat(fused.get(0).productId()).isEqualTo("p");
+  }
+
+  /** The word must name the carrier, not the device it fits. */
+  @Test
+  void aWordOnlyAnAccessorysDevicePartHoldsLowersNoCarrier() {
+    Product notebook =
+        new Product(
+            "n", "Dell Latitude E6400 Notebook 14.1\" Core 2 Duo", "Dell", "E6400", "", null, null);
+    Product battery =
+        new Product(
+            "b",
+            "Battery for Dell Latitude E6400 laptop 6 cell",
+            "Acme",
+            "AB-6400",
+            "",
+            null,
+            null);
+    List<HybridRanker.Scored> fused =
+        fuseLexical("dell latitude e6400 laptop", notebook, 0.8, battery, 1);
+    assertThat(byId(fused, "n")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+  }
+
+  /**
+   * Among one line's own products a word one title lacks lowers nothing: it is as often a
+   * merchant's word ("original"), and the line's products are all the query's.
+   */
+  @Test
+  void aLinesOwnProductLackingAWordItsSiblingHoldsKeepsItsCode() {
+    Product bare =
+        new Product(
+            "b",
+            "Lexmark T420 High Yield, 10k Original Black 1 pc(s)",
+            "Lexmark",
+            "T420",
+            "",
+            null,
+            null);
+    Product cartridge =
+        new Product(
+            "c",
+            "Lexmark T420 Print Cartridge (5K) Original Black",
+            "Lexmark",
+            "T420 Print Cartridge",
+            "",
+            null,
+            null);
+    List<HybridRanker.Scored> fused = fuseLexical("t420 cartridge", bare, 1, cartridge, 0.9);
+    assertThat(byId(fused, "b")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
   }
 
   /** Two BM25 hits with normalised scores {@code bm25a}, {@code bm25b} (cosine 0.5) fused for q. */

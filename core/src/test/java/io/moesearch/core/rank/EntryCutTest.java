@@ -164,7 +164,7 @@ class EntryCutTest {
       List<HybridRanker.Scored> top =
           HybridRanker.fuse(query, dense, lexical, fusion, DENSE_DEPTH, K);
       float floor = hits.get(hits.size() - 1).score();
-      EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, floor, top, fusion, K);
+      EntryCut cut = EntryCut.of(query, dense, DENSE_DEPTH, lexical, floor, top, fusion, K);
       if (cut == null) {
         // A list's last candidate carries a code share: no cut, every new product may reach.
         voided++;
@@ -362,12 +362,16 @@ class EntryCutTest {
     List<HybridRanker.Scored> top =
         HybridRanker.fuse("usb cable", List.of(), lexical, LinearFusion.rrf(), DENSE_DEPTH, K);
     LinearFusion rrf = LinearFusion.rrf();
-    assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, K)).isNotNull();
-    assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, 13)).isNull();
-    assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical.subList(0, 9), 12f, top, rrf, K))
+    assertThat(EntryCut.of("usb cable", List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, K))
+        .isNotNull();
+    assertThat(EntryCut.of("usb cable", List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, 13))
         .isNull();
-    assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 0f, top, rrf, K)).isNull();
-    EntryCut cut = EntryCut.of(List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, K);
+    assertThat(
+            EntryCut.of(
+                "usb cable", List.of(), DENSE_DEPTH, lexical.subList(0, 9), 12f, top, rrf, K))
+        .isNull();
+    assertThat(EntryCut.of("usb cable", List.of(), DENSE_DEPTH, lexical, 0f, top, rrf, K)).isNull();
+    EntryCut cut = EntryCut.of("usb cable", List.of(), DENSE_DEPTH, lexical, 9f, top, rrf, K);
     assertThat(cut.denseBar()).as("fewer than 10 dense candidates: no bar").isEqualTo(-1f);
     assertThat(cut.barRank()).isEqualTo(9); // every item is among the first 10 hits
     assertThat(cut.bm25Top()).isCloseTo(20f, org.assertj.core.data.Offset.offset(1e-4f));
@@ -409,7 +413,7 @@ class EntryCutTest {
     List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
     List<HybridRanker.Scored> top =
         HybridRanker.fuse(query, dense, lexical, fusion, DENSE_DEPTH, K);
-    EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
+    EntryCut cut = EntryCut.of(query, dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
     assertThat(ids(top)).doesNotContain("y");
 
     // A new product with no code, BM25 2.0: above the floor (1.0), far below the bar (9.91).
@@ -463,7 +467,7 @@ class EntryCutTest {
     List<HybridRanker.Scored> top =
         HybridRanker.fuse(query, List.of(), lexical, fusion, DENSE_DEPTH, K);
     assertThat(top.get(0).features()[RankingFeatures.BRAND_MATCH]).isZero();
-    assertThat(EntryCut.of(List.of(), DENSE_DEPTH, lexical, 1f, top, fusion, K)).isNull();
+    assertThat(EntryCut.of(query, List.of(), DENSE_DEPTH, lexical, 1f, top, fusion, K)).isNull();
   }
 
   /**
@@ -486,7 +490,7 @@ class EntryCutTest {
     List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
     List<HybridRanker.Scored> top =
         HybridRanker.fuse(query, dense, lexical, fusion, DENSE_DEPTH, K);
-    EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
+    EntryCut cut = EntryCut.of(query, dense, DENSE_DEPTH, lexical, 1f, top, fusion, K);
 
     List<Candidate> withNew = new ArrayList<>(hits);
     withNew.add(hit("new1", "plain gadget", 2f));
@@ -498,6 +502,58 @@ class EntryCutTest {
         HybridRanker.fuse(query, dense, lexical2, fusion, DENSE_DEPTH, K);
     assertThat(ids(top2)).as("the recomputed top k").isNotEqualTo(ids(top));
     assertThat(cut).as("no cut: a code carrier sits below the bar of the full BM25 list").isNull();
+  }
+
+  /**
+   * An accessory fitting the device the query names, pushed off a full BM25 list, takes with it the
+   * lowering of the device lacking the word the accessory is named by ({@link
+   * RankingFeatures#lowerUnaskedCarriers}): without it the printer carries the code again and ranks
+   * first. No cut is drawn while such an accessory sits below the bar.
+   */
+  @Test
+  void aPushedOffAccessoryRaisesTheDeviceItLowered() {
+    String query = "hp p1505 toner";
+    List<Candidate> hits = new ArrayList<>();
+    for (int i = 0; i < LEXICAL_DEPTH - 1; i++) {
+      hits.add(new Candidate(-1, "h" + i, "HP toner " + i, "HP", "Q" + i + "A", 10f - 0.01f * i));
+    }
+    hits.add(
+        new Candidate(
+            -1,
+            "x",
+            "Xerox Black toner cartridge. Equivalent to HP CB436A. Compatible with HP LaserJet"
+                + " P1505",
+            "Xerox",
+            "006R01234",
+            1f));
+    // The printer only among the dense candidates, a list not full: no bar below which it sits.
+    List<HybridRanker.Scored> dense =
+        ranker.denseTop(
+            query,
+            List.of(
+                new Candidate(
+                    -1, "p", "HP LaserJet P1505 Printer 600 x 600 DPI A4", "HP", "P1505", 0.2f)),
+            DENSE_DEPTH);
+    List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(query, dense, lexical, SERVED, DENSE_DEPTH, K);
+    assertThat(ids(top)).doesNotContain("x", "p");
+
+    List<Candidate> withNew = new ArrayList<>(hits);
+    withNew.add(hit("new", "plain gadget", 2f));
+    withNew.sort(Comparator.comparingDouble(c -> -c.score()));
+    List<HybridRanker.Scored> top2 =
+        HybridRanker.fuse(
+            query,
+            dense,
+            ranker.lexical(query, withNew.subList(0, LEXICAL_DEPTH), c -> 0.5),
+            SERVED,
+            DENSE_DEPTH,
+            K);
+    assertThat(ids(top2)).as("the recomputed top k").contains("p");
+    assertThat(EntryCut.of(query, dense, DENSE_DEPTH, lexical, 1f, top, SERVED, K))
+        .as("no cut: an accessory of the device sits below the bar of the full BM25 list")
+        .isNull();
   }
 
   /** The served weights (conf, docs/eval/eval.md); other tests of the package read them here. */
@@ -538,7 +594,7 @@ class EntryCutTest {
         List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.6);
         List<HybridRanker.Scored> top =
             HybridRanker.fuse(query, dense, lexical, SERVED, DENSE_DEPTH, K);
-        EntryCut cut = EntryCut.of(dense, DENSE_DEPTH, lexical, floor, top, SERVED, K);
+        EntryCut cut = EntryCut.of(query, dense, DENSE_DEPTH, lexical, floor, top, SERVED, K);
         // The new product: no code; via the BM25 list just above its floor, or via the dense list
         // just above its 20th cosine (0.52), far below either bar.
         float bm25 = viaDense ? 0f : floor + 0.05f;
