@@ -157,6 +157,26 @@ final class ColourWords {
   }
 
   /**
+   * Whether a title naming {@code title} names only colours near the query's ({@link #NEAR}: a cyan
+   * cartridge for a shopper's "blue"), none of the query's own: no {@link #conflict}, unless the
+   * product's line has one named by the query's colour itself ({@link
+   * RankingFeatures#conflictNearColours}).
+   */
+  static boolean nearOnly(Set<String> query, Set<String> title) {
+    if (query.isEmpty() || title.isEmpty() || !Collections.disjoint(query, title)) {
+      return false;
+    }
+    for (String q : query) {
+      for (String t : title) {
+        if (NEAR.contains(q + " " + t)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Reads {@value #RESOURCE}: lines "colour: word, word", {@code #} comments; every colour one of
    * {@link #COLOURS}, every word unique. A broken resource is a broken build: it fails the class.
    */

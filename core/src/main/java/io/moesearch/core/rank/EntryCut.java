@@ -109,12 +109,13 @@ public record EntryCut(
    * what a new product does: fewer than {@code k} items (anything could join them), fewer than
    * {@value HybridRanker#SIGNAL_DEPTH} BM25 hits or a lexical floor of 0 (the hits' raw scores are
    * not known), no item with a non-zero cosine (the query signals are not known), or, with a {@code
-   * code_exact}, {@code code_near}, {@code code_partial} or {@code brand_match} weight (a code's
-   * carriers decide whether the brand named beside it counts), a candidate below a full list's bar
-   * carrying a share of the query's codes or a partial code match, or fitting the device the query
-   * names ({@link RankingFeatures#fitsDevice}: promoted, it lowers the carriers lacking a word it
-   * names, {@link RankingFeatures#lowerUnaskedCarriers}), which new products could push out of the
-   * candidates ({@link #codeCarrierMayLeave}).
+   * code_exact}, {@code code_near}, {@code code_partial}, {@code brand_match} or {@code
+   * colour_conflict} weight (a code's carriers decide whether the brand named beside it counts, and
+   * whether a colour near the query's conflicts: {@link RankingFeatures#conflictNearColours}), a
+   * candidate below a full list's bar carrying a share of the query's codes or a partial code
+   * match, or fitting the device the query names ({@link RankingFeatures#fitsDevice}: promoted, it
+   * lowers the carriers lacking a word it names, {@link RankingFeatures#lowerUnaskedCarriers}),
+   * which new products could push out of the candidates ({@link #codeCarrierMayLeave}).
    *
    * @param text the query's text, as {@link HybridRanker#fuse} read it
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
@@ -173,7 +174,8 @@ public record EntryCut(
     if ((model.weight(RankingFeatures.CODE_EXACT) != 0
             || model.weight(RankingFeatures.CODE_NEAR) != 0
             || model.weight(RankingFeatures.CODE_PARTIAL) != 0
-            || model.weight(RankingFeatures.BRAND_MATCH) != 0)
+            || model.weight(RankingFeatures.BRAND_MATCH) != 0
+            || model.weight(RankingFeatures.COLOUR_CONFLICT) != 0)
         && codeCarrierMayLeave(
             HybridRanker.features().deviceFit(text),
             denseRanked,
@@ -233,8 +235,7 @@ public record EntryCut(
   }
 
   private static boolean carriesCode(HybridRanker.Scored s, RankingFeatures.DeviceFit fit) {
-    return !(s.features()[RankingFeatures.CODE_EXACT] == 0)
-        || !(s.features()[RankingFeatures.CODE_PARTIAL] == 0)
+    return RankingFeatures.carriesCode(s.features())
         || fit != null && HybridRanker.features().fitsDevice(fit, s.title());
   }
 
@@ -296,8 +297,12 @@ public record EntryCut(
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);
     if (f[RankingFeatures.CODE_EXACT] > 0
-        || f[RankingFeatures.CODE_PARTIAL] > 0 && model.weight(RankingFeatures.CODE_PARTIAL) != 0) {
-      // a code carrier rescales the others' code_exact, a nearer partial match their code_partial
+        || f[RankingFeatures.CODE_PARTIAL] > 0
+            && (model.weight(RankingFeatures.CODE_PARTIAL) != 0
+                || model.weight(RankingFeatures.COLOUR_CONFLICT) != 0)) {
+      // a code carrier rescales the others' code_exact, a nearer partial match their code_partial;
+      // one naming the query's colour makes its line's near colours conflict
+      // (RankingFeatures#conflictNearColours)
       return true;
     }
     if (model.weight(RankingFeatures.CODE_NEAR) < 0) {

@@ -47,19 +47,22 @@ public final class HybridRanker {
    * savepoint). 14: a carrier of the query's code lacking a word the query asks for, which an
    * accessory naming the device after its compatibility marker holds as what it is, carries the
    * code no more ({@link RankingFeatures#lowerUnaskedCarriers}: "hp p1505 toner" ranks the toner
-   * compatible with the P1505 above the printer); 13: a data size contradicts another unit's within
-   * {@code RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the
-   * languages of European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's
-   * blue or red is no conflict with a cyan or magenta cartridge; a product name's code of two
-   * digits behind a line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B
-   * Ribbon ..."); 12: another brand's title naming the query's code behind the query's word carries
-   * it beside the original too, when the query names the original's brand (the original first by
-   * its brand, the replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of
-   * words glued into a code weighs only its characters in words holding a digit in an offer's code
-   * share ({@code RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks
-   * it above the original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of
-   * fewer digits ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a
-   * model field that is a product name carries the code among its words ({@link
+   * compatible with the P1505 above the printer), and a colour near the query's conflicts when
+   * another carrier of the query's code names the query's colour itself ({@link
+   * RankingFeatures#conflictNearColours}: "canon pfi-701 red" ranks the Red cartridge above the
+   * Magenta); 13: a data size contradicts another unit's within {@code
+   * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
+   * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
+   * no conflict with a cyan or magenta cartridge; a product name's code of two digits behind a
+   * line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B Ribbon ...");
+   * 12: another brand's title naming the query's code behind the query's word carries it beside the
+   * original too, when the query names the original's brand (the original first by its brand, the
+   * replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of words glued into a
+   * code weighs only its characters in words holding a digit in an offer's code share ({@code
+   * RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks it above the
+   * original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of fewer digits
+   * ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a model field
+   * that is a product name carries the code among its words ({@link
    * RankingFeatures#MODEL_NAME_HELD}: "Genuine TN-200 Toner Cartridge Black" for "brother tn200")
    * when no model field or offer carries it otherwise; a compatibility marker as the shop's other
    * markets write it ("für", "pour", "para", "voor"; "per", "do" before a number); 10: such a title
@@ -260,14 +263,15 @@ public final class HybridRanker {
     }
     double[] signals = listSignals(denseTop, lexical);
     union.values().forEach(f -> RankingFeatures.setListSignals(f, signals[0], signals[1]));
+    List<String> unionTitles = new ArrayList<>(union.size());
+    union.keySet().forEach(id -> unionTitles.add(titles.get(id)));
+    SHARED_FEATURES.conflictNearColours(text, unionTitles, new ArrayList<>(union.values()));
     RankingFeatures.normaliseCodeShare(union.values());
     RankingFeatures.DeviceFit fit = SHARED_FEATURES.deviceFit(text);
     if (fit != null) {
-      List<String> ts = new ArrayList<>(union.size());
-      union.keySet().forEach(id -> ts.add(titles.get(id)));
       List<double[]> fs = new ArrayList<>(union.values());
-      SHARED_FEATURES.promoteDeviceFits(fit, ts, fs);
-      SHARED_FEATURES.lowerUnaskedCarriers(fit, ts, fs);
+      SHARED_FEATURES.promoteDeviceFits(fit, unionTitles, fs);
+      SHARED_FEATURES.lowerUnaskedCarriers(fit, unionTitles, fs);
     }
     List<Scored> all = new ArrayList<>(union.size());
     union.forEach((id, f) -> all.add(new Scored(id, titles.get(id), f)));

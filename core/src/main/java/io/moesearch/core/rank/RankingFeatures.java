@@ -870,6 +870,54 @@ public final class RankingFeatures {
         && ColourWords.conflict(q.colours, titleColours.get(title, RankingFeatures::colours));
   }
 
+  /**
+   * Gives {@code colour_conflict} 1 to a candidate carrying the query's code, in whole or in part,
+   * whose title names only a colour near the query's ({@link ColourWords#nearOnly}: cyan for
+   * "blue", magenta for "red") when another carrier's title names the query's colour itself: "canon
+   * pfi-701 red" asks for the PFI-701 Red cartridge of a line that also has a magenta one; "hp 88
+   * blue", whose line has no blue cartridge, still asks for the cyan one. Only carriers of the code
+   * count: any "Blue" product a query's word brings into the candidates would otherwise make every
+   * cyan cartridge conflict. Reads the candidates' code features as {@link HybridRanker#fuse}
+   * receives them (before {@link #normaliseCodeShare}), as the cache's entry cut sees them ({@link
+   * EntryCut}).
+   *
+   * @param text the query's text
+   * @param titles the candidates' titles, in the order of {@code features}
+   */
+  public void conflictNearColours(String text, List<String> titles, List<double[]> features) {
+    if (titles.size() != features.size()) {
+      throw new IllegalArgumentException(
+          titles.size() + " titles for " + features.size() + " candidates");
+    }
+    Set<String> asked = colours(text);
+    if (asked.isEmpty()) {
+      return;
+    }
+    boolean named = false;
+    for (int i = 0; i < titles.size() && !named; i++) {
+      named =
+          carriesCode(features.get(i))
+              && !Collections.disjoint(
+                  asked, titleColours.get(titles.get(i), RankingFeatures::colours));
+    }
+    if (!named) {
+      return;
+    }
+    for (int i = 0; i < titles.size(); i++) {
+      double[] f = features.get(i);
+      if (carriesCode(f)
+          && ColourWords.nearOnly(
+              asked, titleColours.get(titles.get(i), RankingFeatures::colours))) {
+        f[COLOUR_CONFLICT] = 1;
+      }
+    }
+  }
+
+  /** Whether a candidate's features carry one of the query's codes, in whole or in part. */
+  static boolean carriesCode(double[] f) {
+    return !(f[CODE_EXACT] == 0) || !(f[CODE_PARTIAL] == 0);
+  }
+
   /** Quantities of a title (or brand) by unit, by text: titles repeat across queries. */
   private final TitleCache<Map<String, Set<String>>> titleQuantities = new TitleCache<>();
 

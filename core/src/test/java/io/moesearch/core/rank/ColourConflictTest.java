@@ -110,4 +110,49 @@ class ColourConflictTest {
     double[] g = features.of(features.query("c2g patch cable blue"), blue, 0.5, 0.5, 0, 0);
     assertThat(g[RankingFeatures.COLOUR_CONFLICT]).isZero();
   }
+
+  /**
+   * A colour near the query's conflicts when the product's line has one named by the query's colour
+   * itself: "canon pfi-701 red" asks for the Red cartridge, not the Magenta one beside it; "hp 88
+   * blue" (no blue HP 88) still finds the cyan one, and a "Blue" product outside the line changes
+   * nothing.
+   */
+  @Test
+  void aNearColourConflictsWhenItsLineNamesTheQuerysColour() {
+    Product red =
+        new Product("r", "Canon PFI-701R Red Original", "Canon", "PFI-701R", "", null, null);
+    Product magenta =
+        new Product("m", "Canon PFI-701M Magenta Original", "Canon", "PFI-701M", "", null, null);
+    java.util.List<HybridRanker.Scored> fused = fuse("canon pfi-701 red", red, magenta);
+    assertThat(colourConflict(fused, "m")).isEqualTo(1);
+    assertThat(colourConflict(fused, "r")).isZero();
+    assertThat(fused.get(0).productId()).isEqualTo("r");
+
+    Product cyan = new Product("c", "HP 88 Original Cyan", "HP", "C9386AE", "", null, null);
+    Product cable =
+        new Product("b", "C2G 88ft Cat6 Patch Cable Blue", "C2G", "C2G-31340", "", null, null);
+    fused = fuse("hp 88 blue", cyan, cable);
+    assertThat(colourConflict(fused, "c")).as("no Blue cartridge of the line").isZero();
+  }
+
+  private java.util.List<HybridRanker.Scored> fuse(String q, Product a, Product b) {
+    RankingFeatures.QueryTerms qt = features.query(q);
+    return HybridRanker.fuse(
+        q,
+        java.util.List.of(),
+        java.util.List.of(
+            new HybridRanker.Scored(a.id(), a.title(), features.of(qt, a, 0.5, 0.9, -1, -1)),
+            new HybridRanker.Scored(b.id(), b.title(), features.of(qt, b, 0.5, 1, -1, -1))),
+        EntryCutTest.SERVED,
+        20,
+        10);
+  }
+
+  private static double colourConflict(java.util.List<HybridRanker.Scored> fused, String id) {
+    return fused.stream()
+        .filter(s -> s.productId().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .features()[RankingFeatures.COLOUR_CONFLICT];
+  }
 }
