@@ -3011,10 +3011,12 @@ public final class RankingFeatures {
    * toner. Only an accessory lowers: among a line's own products a word one title lacks is as often
    * a merchant's ("HP 650A Original Yellow" beside "HP 650A Yellow LaserJet Toner"), and a word an
    * accessory holds after its marker ("Battery for Dell Latitude E6400 laptop") names the device it
-   * fits, not itself. Called after {@link #promoteDeviceFits}, on the candidates' normalised
-   * features: a promoted accessory lowers too ("epson lq-690 ribbon": the ribbon, not the LQ-690
-   * printer). The cache's entry cut sees such accessories: a new one may always reach ({@link
-   * EntryCut#mayReach}), and one that may leave the candidates leaves no cut ({@link EntryCut#of}).
+   * fits, not itself. Nor does it lower its siblings, supplies of the same device sharing a word
+   * with what the accessory is ({@link #lacksWhatAnAccessoryIs}; found by review 14). Called after
+   * {@link #promoteDeviceFits}, on the candidates' normalised features: a promoted accessory lowers
+   * too ("epson lq-690 ribbon": the ribbon, not the LQ-690 printer). The cache's entry cut sees
+   * such accessories: a new one may always reach ({@link EntryCut#mayReach}), and one that may
+   * leave the candidates leaves no cut ({@link EntryCut#of}).
    *
    * @param fit the query's device fit, or null (then nothing changes)
    * @param titles the candidates' titles, in the order of {@code features}
@@ -3027,11 +3029,7 @@ public final class RankingFeatures {
       throw new IllegalArgumentException(
           titles.size() + " titles for " + features.size() + " candidates");
     }
-    int words = fit.words().size();
-    // For each word: the highest code_exact of an accessory holding every word, this one in its
-    // product part (0 when none does).
-    double[] namedBy = new double[words];
-    boolean any = false;
+    List<Accessory> accessories = new ArrayList<>();
     for (int i = 0; i < titles.size(); i++) {
       double share = features.get(i)[CODE_EXACT];
       String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
@@ -3044,29 +3042,76 @@ public final class RankingFeatures {
           || Collections.disjoint(fitCodes(t), fit.deviceCodes())) {
         continue; // not an accessory naming the device after its marker
       }
-      for (int w = 0; w < words; w++) {
-        if (share > namedBy[w] && holds(product, fit.words().get(w))) {
-          namedBy[w] = share;
-          any = true;
-        }
+      Matcher m = EQUIVALENCE.matcher(product);
+      String what = m.find() ? product.substring(0, m.start()) : product;
+      boolean[] names = new boolean[fit.words().size()];
+      for (int w = 0; w < names.length; w++) {
+        names[w] = holds(what, fit.words().get(w));
       }
+      accessories.add(new Accessory(share, names, words(titleTerms(what))));
     }
-    if (!any) {
+    if (accessories.isEmpty()) {
       return;
     }
     for (int i = 0; i < titles.size(); i++) {
       double[] f = features.get(i);
-      if (f[CODE_EXACT] <= 0) {
+      String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
+      if (f[CODE_EXACT] > 0 && lacksWhatAnAccessoryIs(fit, t, f[CODE_EXACT], accessories)) {
+        f[CODE_EXACT] *= UNASKED_CARRIER;
+      }
+    }
+  }
+
+  /**
+   * The clause of an accessory's title naming the product it replaces ("Xerox Black toner
+   * cartridge. Equivalent to HP CB436A"): what the accessory is comes before it.
+   */
+  private static final Pattern EQUIVALENCE =
+      Pattern.compile(
+          "(?iu)(?<![\\p{L}\\p{N}])(?:equivalent|replaces|replacement for)(?![\\p{L}\\p{N}])");
+
+  /** The terms of 3 letters or more among {@code terms}: words, not a code's pieces. */
+  private static Set<String> words(Set<String> terms) {
+    Set<String> out = new HashSet<>();
+    for (String term : terms) {
+      if (term.length() >= 3 && term.chars().allMatch(Character::isLetter)) {
+        out.add(term);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An accessory of the device a query names ({@link #lowerUnaskedCarriers}): its {@code
+   * code_exact}, which of the query's words the part of its title saying what it is holds (its
+   * product part before a clause naming what it replaces, {@link #EQUIVALENCE}), and that part's
+   * words ({@link #words}).
+   */
+  private record Accessory(double share, boolean[] names, Set<String> words) {}
+
+  /**
+   * Whether a carrier lacks a word an accessory of at least its share names, and shares no word
+   * with what the accessory is but its first (the brand): one that does is its sibling, a supply of
+   * the same device ("Lexmark T420 Print Cartridge", "Lexmark T420 High Yield, 10k Original Black"
+   * beside "Xerox Black toner cartridge. ... Compatible with Lexmark T420": "cartridge", "black"),
+   * not the device ("HP LaserJet P1505 Printer", "Epson LQ-690 dot matrix printer").
+   */
+  private boolean lacksWhatAnAccessoryIs(
+      DeviceFit fit, String title, double share, List<Accessory> accessories) {
+    Set<String> own = new HashSet<>(words(titleTerms(title)));
+    String[] first = WHITESPACE.split(title.trim(), 2);
+    own.removeAll(Bm25Queries.terms(analyzer, first[0]));
+    for (Accessory a : accessories) {
+      if (a.share() < share || !Collections.disjoint(own, a.words())) {
         continue;
       }
-      String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
-      for (int w = 0; w < words; w++) {
-        if (namedBy[w] >= f[CODE_EXACT] && !holds(t, fit.words().get(w))) {
-          f[CODE_EXACT] *= UNASKED_CARRIER;
-          break;
+      for (int w = 0; w < a.names().length; w++) {
+        if (a.names()[w] && !holds(title, fit.words().get(w))) {
+          return true;
         }
       }
     }
+    return false;
   }
 
   /**

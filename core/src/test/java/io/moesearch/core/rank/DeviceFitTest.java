@@ -235,6 +235,42 @@ class DeviceFitTest {
     assertThat(fused.get(0).productId()).isEqualTo("p");
   }
 
+  /**
+   * A carrier sharing a term of the accessory's product part beyond the query's is its sibling, a
+   * supply of the same device, and keeps its code: "lexmark t420 toner" (review 14).
+   */
+  @Test
+  void anAccessorysSiblingSupplyKeepsItsCode() {
+    Product xerox =
+        new Product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to Lexmark 12A7315, 12A7415. Compatible with"
+                + " Lexmark T420",
+            "Xerox",
+            "Black toner cartridge. Equivalent to Lexmark 12A7315, 12A7415",
+            "",
+            null,
+            null);
+    Product cartridge =
+        new Product(
+            "c",
+            "Lexmark T420 Print Cartridge (5K) Original Black",
+            "Lexmark",
+            "T420 Print Cartridge",
+            "",
+            null,
+            null);
+    Product highYield =
+        new Product(
+            "h", "Lexmark T420 High Yield, 10k Original Black", "Lexmark", "T420", "", null, null);
+    for (Product sibling : List.of(cartridge, highYield)) {
+      List<HybridRanker.Scored> fused = fuseLexical("lexmark t420 toner", sibling, 0.9, xerox, 1);
+      assertThat(byId(fused, sibling.id())[RankingFeatures.CODE_EXACT])
+          .as(sibling.title())
+          .isEqualTo(1);
+    }
+  }
+
   /** The word must name the carrier, not the device it fits. */
   @Test
   void aWordOnlyAnAccessorysDevicePartHoldsLowersNoCarrier() {
