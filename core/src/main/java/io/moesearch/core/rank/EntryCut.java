@@ -236,7 +236,9 @@ public record EntryCut(
 
   private static boolean carriesCode(HybridRanker.Scored s, RankingFeatures.DeviceFit fit) {
     return RankingFeatures.carriesCode(s.features())
-        || fit != null && HybridRanker.features().fitsDevice(fit, s.title());
+        || fit != null
+            && (HybridRanker.features().fitsDevice(fit, s.title())
+                || HybridRanker.features().namesDevice(fit, s.title()));
   }
 
   /**
@@ -290,9 +292,11 @@ public record EntryCut(
       return true;
     }
     RankingFeatures.DeviceFit fit = query.deviceFit();
-    if (fit != null && features.fitsDevice(fit, product.title())) {
-      // the accessory the query asks for: the fusion gives it code_exact 1
-      // (RankingFeatures#promoteDeviceFits)
+    if (fit != null
+        && (features.fitsDevice(fit, product.title())
+            || features.namesDevice(fit, product.title()))) {
+      // the accessory the query asks for: the fusion gives it code_exact 1; or a title naming the
+      // device, which lets the fusion promote its accessories (RankingFeatures#promoteDeviceFits)
       return true;
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);

@@ -2938,6 +2938,64 @@ public final class RankingFeatures {
   }
 
   /**
+   * Whether, among candidates none of which carries the query's code, titles name the device by it
+   * ({@link #namesDevice}) and none of them holds a word of the query that an accessory fitting it
+   * ({@link #fitsDevice}, naming the device only after its compatibility marker) holds before that
+   * marker: "hp p1505 toner cartridges" names the "HP LaserJet P1505 Printer" (whose model field, a
+   * name, the code features do not read) and asks for the toner cartridge "Xerox Black toner
+   * cartridge. ... Compatible with HP LaserJet P1505" is. A lens hood "for EF20mm f2.8 USM ...
+   * camera lens" holds "camera" only after its marker: for "canon ef 20mm f/2.8 camera lens" the
+   * lens lacking "camera" promotes no hood, nor does another brand's lens lacking "canon", which
+   * Canon's lenses hold.
+   */
+  private boolean deviceNamedBeside(DeviceFit fit, List<String> titles, List<double[]> features) {
+    List<String> devices = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < titles.size(); i++) {
+      String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
+      if (features.get(i)[CODE_EXACT] > 0) {
+        continue;
+      }
+      String product = productPart(t);
+      if (fitsDevice(fit, t)) {
+        if (product.length() < t.length()
+            && Collections.disjoint(codes(product), fit.deviceCodes())) {
+          parts.add(product); // an accessory, naming the device only after its marker
+        }
+      } else if (namesDevice(fit, t)) {
+        devices.add(t);
+      }
+    }
+    if (devices.isEmpty()) {
+      return false;
+    }
+    for (Set<String> word : fit.words()) {
+      boolean heldByDevice = false;
+      for (int d = 0; d < devices.size() && !heldByDevice; d++) {
+        heldByDevice = holds(devices.get(d), word);
+      }
+      if (!heldByDevice) {
+        for (String part : parts) {
+          if (holds(part, word)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a title names one of the device codes of a query among its first words ({@link
+   * #titleCodes}): the device itself, or a supply of its line, whether or not it carries the code
+   * by the code features ("HP LaserJet P1505 Printer", whose model field "LaserJet P1505 Printer"
+   * is a name "hp p1505 toner cartridges" does not hold).
+   */
+  public boolean namesDevice(DeviceFit fit, String title) {
+    return !Collections.disjoint(titleCodes(Texts.cut(title, MAX_TITLE_CHARS)), fit.deviceCodes());
+  }
+
+  /**
    * Gives {@code code_exact} 1 (and {@code code_near} and {@code code_partial} 0) to the candidates
    * that are the accessory or the variant a query asks for of a device or line it names by code
    * ({@link #fitsDevice}), when a word of the query is in none of the titles of the candidates
@@ -2949,10 +3007,12 @@ public final class RankingFeatures {
    * "high", which "Lexmark E450 High Yield Toner Cartridge" holds (its model field is a name, so it
    * carried no code). For "canon eos 5d mark iii body" the camera's title holds every word: the
    * battery grip "for EOS 5D Mark III" is not promoted. A query without a compatibility marker
-   * names a device only when a candidate carries its code ({@link DeviceFit#marked}); one with a
-   * marker asks for the device's accessories whatever the carriers' titles hold (its product part
-   * names no code, so only another brand's title carries one, {@link #TITLE_HELD}). Called after
-   * {@link #normaliseCodeShare}, on the candidates' normalised features.
+   * names a device only when a candidate carries its code ({@link DeviceFit#marked}), or a title
+   * naming it by the code among its first words lacks what an accessory of it is ({@link
+   * #deviceNamedBeside}); one with a marker asks for the device's accessories whatever the
+   * carriers' titles hold (its product part names no code, so only another brand's title carries
+   * one, {@link #TITLE_HELD}). Called after {@link #normaliseCodeShare}, on the candidates'
+   * normalised features.
    *
    * @param fit the query's device fit, or null (then nothing changes)
    * @param titles the candidates' titles, in the order of {@code features}
@@ -2976,7 +3036,7 @@ public final class RankingFeatures {
         }
       }
     }
-    if (!carried && !fit.marked()) {
+    if (!carried && !fit.marked() && !deviceNamedBeside(fit, titles, features)) {
       return;
     }
     // After a marker the code is the device's: a title carrying it (another brand's, TITLE_HELD)

@@ -271,6 +271,61 @@ class DeviceFitTest {
     }
   }
 
+  /**
+   * Where no candidate carries the code, a device named by it in its title's first words that lacks
+   * what an accessory of it is still names the device: "hp p1505 toner cartridges" (the printer's
+   * model field, a name, is not read as carrying the code) asks for the toner; a lens lacking
+   * "camera", which its hood holds only after "for", promotes no hood (review 14).
+   */
+  @Test
+  void aDeviceNamedInItsTitlesFirstWordsLetsItsAccessoryCarryTheCode() {
+    Product printer =
+        new Product(
+            "p",
+            "HP LaserJet P1505 Printer 600 x 600 DPI A4",
+            "HP",
+            "LaserJet P1505 Printer",
+            "",
+            null,
+            null);
+    Product toner =
+        new Product(
+            "x",
+            "Xerox Black toner cartridge. Equivalent to HP CB436A. Compatible with HP LaserJet"
+                + " P1505",
+            "Xerox",
+            "Black toner cartridge. Equivalent to HP CB436A",
+            "",
+            null,
+            null);
+    String q = "hp p1505 toner cartridges";
+    assertThat(features.namesDevice(features.deviceFit(q), printer.title())).isTrue();
+    List<HybridRanker.Scored> fused = fuseLexical(q, printer, 0.8, toner, 1);
+    assertThat(byId(fused, "p")[RankingFeatures.CODE_EXACT]).isZero();
+    assertThat(byId(fused, "x")[RankingFeatures.CODE_EXACT]).isEqualTo(1);
+
+    Product lens =
+        new Product(
+            "l",
+            "Canon EF 20mm f/2.8 USM SLR Ultra-wide lens Black",
+            "Canon",
+            "2509A003",
+            "",
+            null,
+            null);
+    Product hood =
+        new Product(
+            "h",
+            "Canon EW75/2 Lens Hood for EF20mm f2.8 USM, EF20-35mm f2.8L camera lens adapter",
+            "Canon",
+            "2639A001",
+            "",
+            null,
+            null);
+    fused = fuseLexical("canon ef 20mm f/2.8 camera lens", lens, 1, hood, 0.9);
+    assertThat(byId(fused, "h")[RankingFeatures.CODE_EXACT]).isZero();
+  }
+
   /** The word must name the carrier, not the device it fits. */
   @Test
   void aWordOnlyAnAccessorysDevicePartHoldsLowersNoCarrier() {
