@@ -143,17 +143,24 @@ final class ColourWords {
    * colours, and none of the title's is one of the query's or near it.
    */
   static boolean conflict(Set<String> query, Set<String> title) {
-    if (query.isEmpty() || title.isEmpty() || !Collections.disjoint(query, title)) {
-      return false;
-    }
+    return apart(query, title) && !near(query, title);
+  }
+
+  /** Whether both name colours and none of the title's is one of the query's. */
+  private static boolean apart(Set<String> query, Set<String> title) {
+    return !query.isEmpty() && !title.isEmpty() && Collections.disjoint(query, title);
+  }
+
+  /** Whether a colour of the title is near one of the query's ({@link #NEAR}). */
+  private static boolean near(Set<String> query, Set<String> title) {
     for (String q : query) {
       for (String t : title) {
         if (NEAR.contains(q + " " + t)) {
-          return false;
+          return true;
         }
       }
     }
-    return true;
+    return false;
   }
 
   /**
@@ -163,17 +170,7 @@ final class ColourWords {
    * RankingFeatures#conflictNearColours}).
    */
   static boolean nearOnly(Set<String> query, Set<String> title) {
-    if (query.isEmpty() || title.isEmpty() || !Collections.disjoint(query, title)) {
-      return false;
-    }
-    for (String q : query) {
-      for (String t : title) {
-        if (NEAR.contains(q + " " + t)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return apart(query, title) && near(query, title);
   }
 
   /**
