@@ -2849,27 +2849,39 @@ public final class RankingFeatures {
 
   /**
    * The device fit of a query ({@link DeviceFit}), or null when it names no code or nothing beside
-   * its codes, or more than {@value #MAX_FIT_WORDS} words beside them, or names a code before its
-   * compatibility marker (the product sought, by its own code: "toner C734X24G for Lexmark C736").
-   * Reads the query's first {@value #MAX_TITLE_CHARS} characters, units spelled out as their
-   * symbols ({@link SpelledUnits}: "90watt" names no device), as {@link QueryTerms} does: the
-   * fusion ({@link HybridRanker#fuse}) reads the fit of the text as written, the cache's bound
-   * ({@link EntryCut#mayReach}) that of the query's terms.
+   * its codes, or more than {@value #MAX_FIT_WORDS} words beside them, or names codes before and
+   * after its compatibility marker (the product sought, by its own code: "toner C734X24G for
+   * Lexmark C736"). A code before the marker and none after it is the device's, and the words on
+   * both sides are asked ("hp P1505 compatible toner", "lexmark e340 toner compatible"). Reads the
+   * query's first {@value #MAX_TITLE_CHARS} characters, units spelled out as their symbols ({@link
+   * SpelledUnits}: "90watt" names no device), as {@link QueryTerms} does: the fusion ({@link
+   * HybridRanker#fuse}) reads the fit of the text as written, the cache's bound ({@link
+   * EntryCut#mayReach}) that of the query's terms.
    */
   public DeviceFit deviceFit(String text) {
     String head = Texts.cut(SpelledUnits.normalize(text), MAX_TITLE_CHARS);
     String product = productPart(head);
     boolean marked = product.length() < head.length();
+    String asked = product;
+    Set<String> device;
     if (marked && !codes(product).isEmpty()) {
-      return null; // "toner C734X24G for Lexmark C736" names the product itself, by its code
+      String after = afterMarker(head, product);
+      if (!codes(after).isEmpty()) {
+        return null; // "toner C734X24G for Lexmark C736" names the product itself, by its code
+      }
+      // "hp P1505 compatible toner": no code after the marker, so the one before is the device's,
+      // and the words after it say what is asked too
+      device = codes(product);
+      asked = product + " " + after;
+    } else {
+      device = codes(marked ? afterMarker(head, product) : head);
     }
-    Set<String> device = codes(marked ? afterMarker(head, product) : head);
     if (device.isEmpty()) {
       return null;
     }
-    Set<String> codeWords = wordCodes(product, Integer.MAX_VALUE);
+    Set<String> codeWords = wordCodes(asked, Integer.MAX_VALUE);
     List<Set<String>> words = new ArrayList<>();
-    for (String w : WORD_BREAK.split(Texts.lowerCase(product).trim())) {
+    for (String w : WORD_BREAK.split(Texts.lowerCase(asked).trim())) {
       String a = alnum(w);
       if (a.isEmpty() || codeWords.contains(a)) {
         continue;

@@ -55,6 +55,10 @@ class DeviceFitTest {
     assertThat(features.deviceFit("toner C734X24G for Lexmark C736"))
         .as("the product named by its own code")
         .isNull();
+    RankingFeatures.DeviceFit before = features.deviceFit("hp P1505 compatible toner");
+    assertThat(before.deviceCodes()).as("no code after the marker: the device's").contains("p1505");
+    assertThat(before.words()).containsExactly(Set.of("hp"), Set.of("toner"));
+    assertThat(before.marked()).isTrue();
   }
 
   @Test
