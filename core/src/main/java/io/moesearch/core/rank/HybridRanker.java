@@ -47,18 +47,21 @@ public final class HybridRanker {
    * savepoint). 14: a carrier of the query's code lacking a word the query asks for, which an
    * accessory naming the device after its compatibility marker holds as what it is, carries the
    * code no more ({@link RankingFeatures#lowerUnaskedCarriers}: "hp p1505 toner" ranks the toner
-   * compatible with the P1505 above the printer), and a colour near the query's conflicts when
-   * another carrier of the query's code names the query's colour itself ({@link
-   * RankingFeatures#conflictNearColours}: "canon pfi-701 red" ranks the Red cartridge above the
-   * Magenta); 13: a data size contradicts another unit's within {@code
-   * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
-   * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
-   * no conflict with a cyan or magenta cartridge; a product name's code of two digits behind a
-   * line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B Ribbon ...");
-   * 12: another brand's title naming the query's code behind the query's word carries it beside the
-   * original too, when the query names the original's brand (the original first by its brand, the
-   * replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of words glued into a
-   * code weighs only its characters in words holding a digit in an offer's code share ({@code
+   * compatible with the P1505 above the printer; also where the printer's title names the code
+   * without carrying it, {@link RankingFeatures#promoteDeviceFits}), a code before the query's
+   * compatibility marker and none after it is the device's ("hp P1505 compatible toner", {@link
+   * RankingFeatures#deviceFit}), and a colour near the query's conflicts when another carrier of
+   * the query's code names the query's colour itself ({@link RankingFeatures#conflictNearColours}:
+   * "canon pfi-701 red" ranks the Red cartridge above the Magenta); 13: a data size contradicts
+   * another unit's within {@code RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB");
+   * colours written in the languages of European shops are read ("HP 624A rojo", {@link
+   * ColourWords}), and a shopper's blue or red is no conflict with a cyan or magenta cartridge; a
+   * product name's code of two digits behind a line's three letters names it ({@code
+   * RankingFeatures#nameCode}: "Epson ERC38B Ribbon ..."); 12: another brand's title naming the
+   * query's code behind the query's word carries it beside the original too, when the query names
+   * the original's brand (the original first by its brand, the replacement next; {@link
+   * RankingFeatures#normaliseCodeShare}), and a run of words glued into a code weighs only its
+   * characters in words holding a digit in an offer's code share ({@code
    * RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks it above the
    * original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of fewer digits
    * ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a model field
