@@ -885,10 +885,7 @@ public final class RankingFeatures {
    * @param titles the candidates' titles, in the order of {@code features}
    */
   public void conflictNearColours(String text, List<String> titles, List<double[]> features) {
-    if (titles.size() != features.size()) {
-      throw new IllegalArgumentException(
-          titles.size() + " titles for " + features.size() + " candidates");
-    }
+    requireAligned(titles, features);
     Set<String> asked = colours(text);
     if (asked.isEmpty()) {
       return;
@@ -910,6 +907,14 @@ public final class RankingFeatures {
               asked, titleColours.get(titles.get(i), RankingFeatures::colours))) {
         f[COLOUR_CONFLICT] = 1;
       }
+    }
+  }
+
+  /** Fails unless there is one title per candidate's features. */
+  private static void requireAligned(List<String> titles, List<double[]> features) {
+    if (titles.size() != features.size()) {
+      throw new IllegalArgumentException(
+          titles.size() + " titles for " + features.size() + " candidates");
     }
   }
 
@@ -2002,13 +2007,15 @@ public final class RankingFeatures {
               + "|aftermarket|remanufactured|non[- ]?oem)(?![\\p{L}\\p{N}])");
 
   /**
-   * A title's product part ({@link #productPart}) as {@link #titleHeld} reads it: its codes ({@link
-   * #codes}) and its words ({@link ListWords}), read once per title.
+   * A title's product part ({@link #productPart}) as {@link #titleHeld} and the device rules read
+   * it: its text, its codes ({@link #codes}) and its words ({@link ListWords}), read once per
+   * title.
    */
-  private record TitleProductPart(Set<String> codes, ListWords words) {
+  private record TitleProductPart(String text, Set<String> codes, ListWords words) {
     static TitleProductPart of(String title) {
       String part = productPart(title);
-      return new TitleProductPart(Set.copyOf(RankingFeatures.codes(part)), ListWords.of(part));
+      return new TitleProductPart(
+          part, Set.copyOf(RankingFeatures.codes(part)), ListWords.of(part));
     }
   }
 
@@ -2968,11 +2975,10 @@ public final class RankingFeatures {
       if (features.get(i)[CODE_EXACT] > 0) {
         continue;
       }
-      String product = productPart(t);
       if (fitsDevice(fit, t)) {
-        if (product.length() < t.length()
-            && Collections.disjoint(codes(product), fit.deviceCodes())) {
-          parts.add(product); // an accessory, naming the device only after its marker
+        String part = accessoryPart(fit, t);
+        if (part != null) {
+          parts.add(part);
         }
       } else if (namesDevice(fit, t)) {
         devices.add(t);
@@ -3033,10 +3039,7 @@ public final class RankingFeatures {
     if (fit == null) {
       return;
     }
-    if (titles.size() != features.size()) {
-      throw new IllegalArgumentException(
-          titles.size() + " titles for " + features.size() + " candidates");
-    }
+    requireAligned(titles, features);
     boolean[] heldByCarrier = new boolean[fit.words().size()];
     boolean carried = false;
     for (int i = 0; i < titles.size(); i++) {
@@ -3097,22 +3100,14 @@ public final class RankingFeatures {
     if (fit == null) {
       return;
     }
-    if (titles.size() != features.size()) {
-      throw new IllegalArgumentException(
-          titles.size() + " titles for " + features.size() + " candidates");
-    }
+    requireAligned(titles, features);
     List<Accessory> accessories = new ArrayList<>();
     for (int i = 0; i < titles.size(); i++) {
       double share = features.get(i)[CODE_EXACT];
       String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
-      if (share <= 0 || !holdsAll(t, fit)) {
+      String product = share > 0 && fitsDevice(fit, t) ? accessoryPart(fit, t) : null;
+      if (product == null) {
         continue;
-      }
-      String product = productPart(t);
-      if (product.length() == t.length()
-          || !Collections.disjoint(codes(product), fit.deviceCodes())
-          || Collections.disjoint(fitCodes(t), fit.deviceCodes())) {
-        continue; // not an accessory naming the device after its marker
       }
       Matcher m = EQUIVALENCE.matcher(product);
       String what = m.find() ? product.substring(0, m.start()) : product;
@@ -3142,6 +3137,31 @@ public final class RankingFeatures {
       Pattern.compile(
           "(?iu)(?<![\\p{L}\\p{N}])(?:equivalent|replaces|replacement for)(?![\\p{L}\\p{N}])");
 
+  /**
+   * The product part of a title fitting the device a query names ({@link #fitsDevice}) when it
+   * names the device only after its compatibility marker, an accessory of it; null otherwise.
+   */
+  private String accessoryPart(DeviceFit fit, String title) {
+    TitleProductPart part = titleProductParts.get(title, TitleProductPart::of);
+    return part.text().length() < title.length()
+            && Collections.disjoint(part.codes(), fit.deviceCodes())
+        ? part.text()
+        : null;
+  }
+
+  /** A title's words ({@link #words}) but its first word's (the brand's), by title. */
+  private final TitleCache<Set<String>> titleOwnWords = new TitleCache<>();
+
+  private Set<String> ownWords(String title) {
+    return titleOwnWords.get(
+        title,
+        t -> {
+          Set<String> own = new HashSet<>(words(titleTerms(t)));
+          own.removeAll(Bm25Queries.terms(analyzer, WHITESPACE.split(t.trim(), 2)[0]));
+          return Set.copyOf(own);
+        });
+  }
+
   /** The terms of 3 letters or more among {@code terms}: words, not a code's pieces. */
   private static Set<String> words(Set<String> terms) {
     Set<String> out = new HashSet<>();
@@ -3170,9 +3190,7 @@ public final class RankingFeatures {
    */
   private boolean lacksWhatAnAccessoryIs(
       DeviceFit fit, String title, double share, List<Accessory> accessories) {
-    Set<String> own = new HashSet<>(words(titleTerms(title)));
-    String[] first = WHITESPACE.split(title.trim(), 2);
-    own.removeAll(Bm25Queries.terms(analyzer, first[0]));
+    Set<String> own = ownWords(title);
     for (Accessory a : accessories) {
       if (a.share() < share || !Collections.disjoint(own, a.words())) {
         continue;
