@@ -2,9 +2,14 @@ package io.moesearch.core.rank;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.moesearch.core.catalog.Product;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a hybrid answer's top k asked of a product that was not among its candidates, so that the
@@ -115,7 +120,9 @@ public record EntryCut(
    * candidate below a full list's bar carrying a share of the query's codes or a partial code
    * match, or fitting the device the query names ({@link RankingFeatures#fitsDevice}: promoted, it
    * lowers the carriers lacking a word it names, {@link RankingFeatures#lowerUnaskedCarriers}),
-   * which new products could push out of the candidates ({@link #codeCarrierMayLeave}).
+   * which new products could push out of the candidates ({@link #codeCarrierMayLeave}); or, with a
+   * {@code words_uncovered} weight, accessories of what the query asks for whose lowering a new
+   * product may change ({@link #accessoryMayChange}).
    *
    * @param text the query's text, as {@link HybridRanker#fuse} read it
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
@@ -171,6 +178,18 @@ public record EntryCut(
               -1f,
               Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
     }
+    if (model.weight(RankingFeatures.WORDS_UNCOVERED) != 0
+        && accessoryMayChange(
+            text,
+            model.weight(RankingFeatures.WORDS_UNCOVERED) > 0,
+            denseRanked,
+            denseRanked.size() >= denseDepth,
+            denseBarRank,
+            lexical,
+            barRank,
+            top)) {
+      return null;
+    }
     if ((model.weight(RankingFeatures.CODE_EXACT) != 0
             || model.weight(RankingFeatures.CODE_NEAR) != 0
             || model.weight(RankingFeatures.CODE_PARTIAL) != 0
@@ -194,6 +213,66 @@ public record EntryCut(
     }
     return new EntryCut(
         w, top1, Math.max(0f, Math.min(bar, top1)), barRank, kth, denseBar, denseBarRank);
+  }
+
+  /**
+   * Whether a new product may change which candidates are lowered as accessories of what the query
+   * asks for ({@link RankingFeatures#lowerAccessoriesOf}), a change to items the bound on its own
+   * score does not see: an accessory in the top k not lowered (a new product holding the query's
+   * words lowers it), or a lowered accessory all of whose lowering candidates sit below a full
+   * list's bar (new products may push them off and raise it); with a positive {@code
+   * words_uncovered} weight (lowering raises), any accessory.
+   */
+  private static boolean accessoryMayChange(
+      String text,
+      boolean positive,
+      List<HybridRanker.Scored> denseRanked,
+      boolean denseFull,
+      int denseBarRank,
+      List<HybridRanker.Scored> lexical,
+      int barRank,
+      List<HybridRanker.Scored> top) {
+    Map<String, Integer> index = new LinkedHashMap<>();
+    List<String> titles = new ArrayList<>();
+    for (List<HybridRanker.Scored> list : List.of(denseRanked, lexical)) {
+      for (HybridRanker.Scored s : list) {
+        if (index.putIfAbsent(s.productId(), titles.size()) == null) {
+          titles.add(s.title());
+        }
+      }
+    }
+    RankingFeatures features = HybridRanker.features();
+    RankingFeatures.AccessoryLowering reading =
+        features.accessoryLowering(features.query(text), titles);
+    if (reading.accessories().isEmpty()) {
+      return false;
+    }
+    if (positive) {
+      return true;
+    }
+    for (HybridRanker.Scored s : top) {
+      Integer i = index.get(s.productId());
+      if (i != null && reading.accessories().contains(i) && !reading.loweredBy().containsKey(i)) {
+        return true;
+      }
+    }
+    // The candidates new products cannot push off: at or above a list's bar, or in a dense list
+    // that is not full.
+    Set<Integer> staying = new HashSet<>();
+    for (int r = 0; r <= Math.min(barRank, lexical.size() - 1); r++) {
+      staying.add(index.get(lexical.get(r).productId()));
+    }
+    for (int r = 0; r < denseRanked.size(); r++) {
+      if (!denseFull || r <= denseBarRank) {
+        staying.add(index.get(denseRanked.get(r).productId()));
+      }
+    }
+    for (Set<Integer> by : reading.loweredBy().values()) {
+      if (Collections.disjoint(by, staying)) {
+        return true; // every candidate lowering it may leave
+      }
+    }
+    return false;
   }
 
   /**
@@ -297,6 +376,11 @@ public record EntryCut(
             || features.namesDevice(fit, product.title()))) {
       // the accessory the query asks for: the fusion gives it code_exact 1; or a title naming the
       // device, which lets the fusion promote its accessories (RankingFeatures#promoteDeviceFits)
+      return true;
+    }
+    if (model.weight(RankingFeatures.WORDS_UNCOVERED) > 0
+        && features.accessoryOf(query, product.title())) {
+      // lowered as an accessory (RankingFeatures#lowerAccessoriesOf), it would rank higher
       return true;
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);

@@ -44,24 +44,26 @@ public final class HybridRanker {
    * the same index with the same settings (a feature's definition, a list-level rule of {@link
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
-   * savepoint). 14: a carrier of the query's code lacking a word the query asks for, which an
-   * accessory naming the device after its compatibility marker holds as what it is, carries the
-   * code no more ({@link RankingFeatures#lowerUnaskedCarriers}: "hp p1505 toner" ranks the toner
-   * compatible with the P1505 above the printer; also where the printer's title names the code
-   * without carrying it, {@link RankingFeatures#promoteDeviceFits}), a code before the query's
-   * compatibility marker and none after it is the device's ("hp P1505 compatible toner", {@link
-   * RankingFeatures#deviceFit}), and a colour near the query's conflicts when another carrier of
-   * the query's code names the query's colour itself ({@link RankingFeatures#conflictNearColours}:
-   * "canon pfi-701 red" ranks the Red cartridge above the Magenta); 13: a data size contradicts
-   * another unit's within {@code RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB");
-   * colours written in the languages of European shops are read ("HP 624A rojo", {@link
-   * ColourWords}), and a shopper's blue or red is no conflict with a cyan or magenta cartridge; a
-   * product name's code of two digits behind a line's three letters names it ({@code
-   * RankingFeatures#nameCode}: "Epson ERC38B Ribbon ..."); 12: another brand's title naming the
-   * query's code behind the query's word carries it beside the original too, when the query names
-   * the original's brand (the original first by its brand, the replacement next; {@link
-   * RankingFeatures#normaliseCodeShare}), and a run of words glued into a code weighs only its
-   * characters in words holding a digit in an offer's code share ({@code
+   * savepoint). 15: a candidate that is an accessory of what a query of words asks for ("HP
+   * Standard Monitor Stand" for "monitor") has the query's words uncovered while another candidate
+   * holds them as the product ({@link RankingFeatures#lowerAccessoriesOf}); 14: a carrier of the
+   * query's code lacking a word the query asks for, which an accessory naming the device after its
+   * compatibility marker holds as what it is, carries the code no more ({@link
+   * RankingFeatures#lowerUnaskedCarriers}: "hp p1505 toner" ranks the toner compatible with the
+   * P1505 above the printer; also where the printer's title names the code without carrying it,
+   * {@link RankingFeatures#promoteDeviceFits}), a code before the query's compatibility marker and
+   * none after it is the device's ("hp P1505 compatible toner", {@link RankingFeatures#deviceFit}),
+   * and a colour near the query's conflicts when another carrier of the query's code names the
+   * query's colour itself ({@link RankingFeatures#conflictNearColours}: "canon pfi-701 red" ranks
+   * the Red cartridge above the Magenta); 13: a data size contradicts another unit's within {@code
+   * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
+   * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
+   * no conflict with a cyan or magenta cartridge; a product name's code of two digits behind a
+   * line's three letters names it ({@code RankingFeatures#nameCode}: "Epson ERC38B Ribbon ...");
+   * 12: another brand's title naming the query's code behind the query's word carries it beside the
+   * original too, when the query names the original's brand (the original first by its brand, the
+   * replacement next; {@link RankingFeatures#normaliseCodeShare}), and a run of words glued into a
+   * code weighs only its characters in words holding a digit in an offer's code share ({@code
    * RankingFeatures.QueryTerms#codeWeights}); a query asking for a replacement ranks it above the
    * original ({@code RankingFeatures#REPLACED_ORIGINAL}); a lettered part number of fewer digits
    * ("LC-E6 battery charger") is a code of a model field that is a product name; 11: a model field
@@ -100,7 +102,7 @@ public final class HybridRanker {
    * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
    * RankingFeatures#hasModelCode}); 1: the builds before.
    */
-  public static final int RANKING_REVISION = 14;
+  public static final int RANKING_REVISION = 15;
 
   /** The features every ranker of this JVM computes (thread-safe). */
   public static RankingFeatures features() {
@@ -270,6 +272,8 @@ public final class HybridRanker {
     union.keySet().forEach(id -> unionTitles.add(titles.get(id)));
     SHARED_FEATURES.conflictNearColours(text, unionTitles, new ArrayList<>(union.values()));
     RankingFeatures.normaliseCodeShare(union.values());
+    SHARED_FEATURES.lowerAccessoriesOf(
+        SHARED_FEATURES.query(text), unionTitles, new ArrayList<>(union.values()));
     RankingFeatures.DeviceFit fit = SHARED_FEATURES.deviceFit(text);
     if (fit != null) {
       List<double[]> fs = new ArrayList<>(union.values());

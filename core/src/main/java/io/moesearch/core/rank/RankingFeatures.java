@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -340,6 +341,8 @@ public final class RankingFeatures {
 
   public RankingFeatures(Analyzer analyzer) {
     this.analyzer = analyzer;
+    this.accessoryNouns =
+        Set.copyOf(Bm25Queries.terms(analyzer, String.join(" ", ACCESSORY_NOUNS)));
   }
 
   /** A query analysed once, reused for all its candidates. */
@@ -485,6 +488,45 @@ public final class RankingFeatures {
 
     /** {@link #deviceFit()} once read: null until then, empty when the query has none. */
     private volatile Optional<DeviceFit> deviceFit;
+
+    /** {@link #head()} once read: null until then. */
+    private volatile Set<String> head;
+
+    /**
+     * The terms of the last word of letters of the query's product part ({@link #productPart}),
+     * among its last {@value #MAX_LENGTH} words (a stop word, a number, a unit after a number or a
+     * colour is none): what a query of words asks for, as an English noun phrase's head ("gaming
+     * mouse": a mouse; "Design Jet Printhead and": a printhead; "toner black for phaser": a toner).
+     * Empty when it has none.
+     */
+    Set<String> head() {
+      Set<String> h = head;
+      if (h == null) {
+        h = Set.of();
+        List<String> tokens = new ArrayList<>();
+        for (String t :
+            NON_ALNUM.split(Texts.lowerCase(productPart(Texts.cut(text, MAX_TITLE_CHARS))))) {
+          if (!t.isEmpty()) {
+            tokens.add(t);
+          }
+        }
+        for (int i = tokens.size() - 1; i >= Math.max(0, tokens.size() - MAX_LENGTH); i--) {
+          String t = tokens.get(i);
+          boolean unit = i > 0 && tokens.get(i - 1).chars().allMatch(Character::isDigit);
+          if (!unit
+              && t.chars().allMatch(Character::isLetter)
+              && ColourWords.colours(List.of(t)).isEmpty()) {
+            Set<String> terms = Bm25Queries.terms(analyzer, t);
+            if (!terms.isEmpty()) {
+              h = Set.copyOf(terms);
+              break;
+            }
+          }
+        }
+        head = h;
+      }
+      return h;
+    }
 
     QueryTerms(String written) {
       // "512meg" names a quantity, no code: units spelled out read as their symbols throughout; a
@@ -3160,6 +3202,320 @@ public final class RankingFeatures {
           own.removeAll(Bm25Queries.terms(analyzer, WHITESPACE.split(t.trim(), 2)[0]));
           return Set.copyOf(own);
         });
+  }
+
+  /**
+   * Nouns that name what serves a product rather than the product ({@link #lowerAccessoriesOf}): a
+   * title where the query's word comes right before one ("HP Standard Monitor Stand", "Duracell
+   * Camera Battery", "Fujitsu Monitor outlet cable") is an accessory of what the query names.
+   * English, as shops write titles; analysed like titles (plurals need no entry).
+   */
+  private static final List<String> ACCESSORY_NOUNS =
+      List.of(
+          "adapter",
+          "adaptor",
+          "arm",
+          "backpack",
+          "bag",
+          "battery",
+          "bracket",
+          "bumper",
+          "cable",
+          "charger",
+          "cooler",
+          "cord",
+          "cover",
+          "cradle",
+          "dock",
+          "docking",
+          "filter",
+          "holder",
+          "holster",
+          "hood",
+          "lamp",
+          "lock",
+          "mat",
+          "mount",
+          "pouch",
+          "protector",
+          "remote",
+          "skin",
+          "sleeve",
+          "stand",
+          "strap",
+          "stylus",
+          "tray",
+          "tripod",
+          "case",
+          "pad");
+
+  /** {@link #ACCESSORY_NOUNS} as this ranker's analyzer reads them. */
+  private final Set<String> accessoryNouns;
+
+  /** Words before an accessory noun that it may take as its modifier ("Monitor outlet cable"). */
+  static final int ACCESSORY_REACH = 1;
+
+  /**
+   * The accessory nouns a title's product part names ({@link #productPartWords}): a candidate
+   * naming one an accessory is named by is of its kind ("AA 10-pack Single-use battery" is no
+   * product that lowers "Verbatim AA Alkaline Batteries").
+   */
+  private Set<String> accessoryNounsIn(String title) {
+    Set<String> out = new HashSet<>();
+    for (PartWord w : productPartWords(Texts.cut(title, MAX_TITLE_CHARS))) {
+      for (String term : w.terms()) {
+        if (accessoryNouns.contains(term)) {
+          out.add(term);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Words after which a title names what comes with its product ("Card with Adapter"; also "+" and
+   * "w/").
+   */
+  private static final Set<String> BUNDLE_WORDS = Set.of("with", "incl", "including");
+
+  /** Whether a title's word opens what comes with its product ({@link #BUNDLE_WORDS}). */
+  private static boolean comesWith(String word) {
+    return word.equals("+") || word.startsWith("w/") || BUNDLE_WORDS.contains(alnum(word));
+  }
+
+  /**
+   * The analysed terms of each whitespace-separated word of a title's product part ({@link
+   * #productPart}) before anything it comes with ({@link #BUNDLE_WORDS}), by title.
+   */
+  private final TitleCache<List<PartWord>> productPartWords = new TitleCache<>();
+
+  /**
+   * A word of a title's product part: its analysed terms, and whether it may qualify an accessory
+   * noun after it (letters only: a number, a code or punctuation between them breaks the phrase).
+   */
+  private record PartWord(Set<String> terms, boolean letters, boolean end) {}
+
+  /** A word whose letters and digits are letters only ("Notebook", "USB-C"; not "17\"", "-"). */
+  private static boolean isLetterWord(String word) {
+    String a = alnum(word);
+    return !a.isEmpty() && a.chars().noneMatch(Character::isDigit);
+  }
+
+  /**
+   * Whether a title holds the query's head ({@link QueryTerms#head}) as what its product is: a word
+   * of its product part holding it ends a noun phrase ({@link PartWord#end}: "HP L1950 LCD monitor
+   * 48.3 cm", "HP Compaq 6530b Notebook Black"), not as the first word of a longer name ("Philips
+   * Headphone extension plugs" holds no extension as such).
+   */
+  private boolean holdsAsHead(String title, Set<String> head) {
+    for (PartWord w : productPartWords(Texts.cut(title, MAX_TITLE_CHARS))) {
+      if (w.end() && !Collections.disjoint(w.terms(), head)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<PartWord> productPartWords(String title) {
+    return productPartWords.get(
+        title,
+        t -> {
+          String part = titleProductParts.get(t, TitleProductPart::of).text();
+          List<String> raw = new ArrayList<>();
+          for (String w : WHITESPACE.split(part.trim())) {
+            if (!raw.isEmpty() && comesWith(w)) {
+              break; // what comes with the product: "Memory Stick Pro Duo 16GB with USB Adaptor"
+            }
+            raw.add(w);
+          }
+          List<PartWord> out = new ArrayList<>();
+          for (int i = 0; i < raw.size(); i++) {
+            String w = raw.get(i);
+            boolean letters = isLetterWord(w);
+            // Ends a noun phrase: the last word, punctuation after it, or no word of letters next.
+            boolean end =
+                i == raw.size() - 1
+                    || !isLetterOrNumber(w.codePointBefore(w.length()))
+                    || !isLetterWord(raw.get(i + 1))
+                    || !isLetterOrNumber(raw.get(i + 1).codePointAt(0))
+                    || !colours(raw.get(i + 1)).isEmpty();
+            out.add(new PartWord(Set.copyOf(Bm25Queries.terms(analyzer, w)), letters, end));
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  /**
+   * The query terms a title holds as words of letters, not as a code's pieces ("aa" of "HP GW405AA
+   * mouse" is none), in its product part when {@code partOnly}.
+   */
+  private Set<String> heldWords(QueryTerms q, String title, boolean partOnly) {
+    String t = Texts.cut(title, MAX_TITLE_CHARS);
+    Set<String> out = new HashSet<>();
+    if (partOnly) {
+      for (PartWord w : productPartWords(t)) {
+        if (w.letters()) {
+          out.addAll(w.terms());
+        }
+      }
+    } else {
+      out.addAll(
+          titleLetterTerms.get(
+              t,
+              x -> {
+                Set<String> terms = new HashSet<>();
+                for (String w : WHITESPACE.split(x.trim())) {
+                  if (isLetterWord(w)) {
+                    terms.addAll(Bm25Queries.terms(analyzer, w));
+                  }
+                }
+                return Set.copyOf(terms);
+              }));
+    }
+    out.retainAll(q.terms);
+    return out;
+  }
+
+  /** The terms of a title's words of letters ({@link #isLetterWord}), by title. */
+  private final TitleCache<Set<String>> titleLetterTerms = new TitleCache<>();
+
+  /**
+   * Whether a title names an accessory of what a query of words asks for ({@link QueryTerms#head},
+   * the last word of what it asks for), not that: the head comes right before an accessory noun the
+   * query does not ask for ({@link #ACCESSORY_NOUNS}: "Kensington Laptop Lock", "HP SlimFit
+   * Notebook Sleeve"), or only after the title's compatibility marker while an accessory noun comes
+   * before it ("Targus Universal Stand for Monitor", {@link #productPart}); never in what comes
+   * with the product ("Micro SDHC Card + Adapter", "card with adapter": {@link #BUNDLE_WORDS}), nor
+   * the title's first word, its brand's place ("Monitor Stand" names no monitor). False for a query
+   * naming a code or a number ({@code words_uncovered} is 0 there: the code features decide), for
+   * one asking for an accessory itself ("ipad stand": the stands and sleeves for the iPad are what
+   * it asks for) and for a title holding none of its words.
+   */
+  public boolean accessoryOf(QueryTerms q, String title) {
+    return accessoryNounsOf(q, title) != null;
+  }
+
+  /**
+   * The accessory nouns that make a title an accessory of what a query of words asks for ({@link
+   * #accessoryOf}): those its query words come right before; none when its query words come only
+   * after its compatibility marker; null when it is no accessory of it.
+   */
+  private Set<String> accessoryNounsOf(QueryTerms q, String title) {
+    if (!q.wordsOnly || q.terms.isEmpty() || !Collections.disjoint(q.terms, accessoryNouns)) {
+      return null;
+    }
+    String t = Texts.cut(title, MAX_TITLE_CHARS);
+    Set<String> head = q.head();
+    if (Collections.disjoint(titleTerms(t), head)) {
+      return null;
+    }
+    List<PartWord> words = productPartWords(t);
+    boolean inPart = false;
+    Set<String> nouns = null;
+    for (int i = 0; i < words.size(); i++) {
+      Set<String> w = words.get(i).terms();
+      inPart |= !Collections.disjoint(w, head);
+      if (Collections.disjoint(w, accessoryNouns) || !Collections.disjoint(w, q.terms)) {
+        continue;
+      }
+      for (int j = i - 1; j >= Math.max(1, i - ACCESSORY_REACH); j--) {
+        if (!words.get(j).letters()) {
+          break; // "4 Port USB Cable", "Card - Adapter": a number or punctuation between them
+        }
+        if (!Collections.disjoint(words.get(j).terms(), head)) {
+          if (nouns == null) {
+            nouns = new HashSet<>();
+          }
+          for (String term : w) {
+            if (accessoryNouns.contains(term)) {
+              nouns.add(term);
+            }
+          }
+          break;
+        }
+      }
+    }
+    // Only after its compatibility marker: an accessory when its product part is one ("Universal
+    // Stand for Monitor"), not a product for a device ("500GB SATA drive for Dell MT chassis").
+    return nouns != null ? nouns : inPart || !namesAccessoryNoun(words) ? null : Set.of();
+  }
+
+  private boolean namesAccessoryNoun(List<PartWord> words) {
+    for (PartWord w : words) {
+      if (!Collections.disjoint(w.terms(), accessoryNouns)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Raises {@code words_uncovered} to the query's length signal (as if the title held none of the
+   * query's words) for a candidate that is an accessory of what a query of words asks for ({@link
+   * #accessoryOf}) while another candidate, no accessory, holds every query term it holds:
+   * "monitor" ranked "HP Standard Monitor Stand" and "Fujitsu Monitor outlet cable" above the
+   * monitors, which BM25 and the cosine score alike, a shorter title first. The title holds the
+   * query's word, but not as what it is. Only where a product itself holds those terms: "hp slimfit
+   * notebook" keeps the "HP SlimFit Notebook Sleeve" it names, which no notebook holding "slimfit"
+   * outranks. The cache's entry cut leaves no cut where a candidate is such an accessory ({@link
+   * EntryCut#of}): a new product may then lower it.
+   *
+   * @param q the query ({@link #query})
+   * @param titles the candidates' titles, in the order of {@code features}
+   */
+  public void lowerAccessoriesOf(QueryTerms q, List<String> titles, List<double[]> features) {
+    requireAligned(titles, features);
+    for (int i : accessoryLowering(q, titles).loweredBy().keySet()) {
+      double[] f = features.get(i);
+      f[WORDS_UNCOVERED] = Math.max(f[WORDS_UNCOVERED], q.length());
+    }
+  }
+
+  /**
+   * Which candidates {@link #lowerAccessoriesOf} reads as what, by their index in its list of
+   * titles: the accessories of what the query asks for ({@link #accessoryOf}), and those it lowers,
+   * each with the candidates that lower it (no accessory, holding every query word it holds, in
+   * their product part, and none of its accessory nouns); empty for a query the rule does not read.
+   */
+  public record AccessoryLowering(Set<Integer> accessories, Map<Integer, Set<Integer>> loweredBy) {}
+
+  /** The reading of {@link #lowerAccessoriesOf} for candidates titled {@code titles}. */
+  public AccessoryLowering accessoryLowering(QueryTerms q, List<String> titles) {
+    if (!q.wordsOnly || q.terms.isEmpty() || !Collections.disjoint(q.terms, accessoryNouns)) {
+      return new AccessoryLowering(Set.of(), Map.of());
+    }
+    List<Integer> holders = new ArrayList<>();
+    Map<Integer, Set<String>> accessories = new LinkedHashMap<>();
+    List<Set<String>> held = new ArrayList<>();
+    for (int i = 0; i < titles.size(); i++) {
+      String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
+      Set<String> nouns = accessoryNounsOf(q, t);
+      Set<String> h = heldWords(q, t, nouns == null);
+      held.add(h);
+      if (nouns != null) {
+        accessories.put(i, nouns);
+      } else if (!h.isEmpty()) {
+        holders.add(i);
+      }
+    }
+    // What each holder's product part names of the accessory nouns, read once per holder.
+    Map<Integer, Set<String>> holderNouns = new HashMap<>();
+    for (int h : holders) {
+      if (holdsAsHead(titles.get(h), q.head())) {
+        holderNouns.put(h, accessoryNounsIn(titles.get(h)));
+      }
+    }
+    Map<Integer, Set<Integer>> loweredBy = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Set<String>> a : accessories.entrySet()) {
+      int i = a.getKey();
+      for (Map.Entry<Integer, Set<String>> h : holderNouns.entrySet()) {
+        if (held.get(h.getKey()).containsAll(held.get(i))
+            && Collections.disjoint(h.getValue(), a.getValue())) {
+          loweredBy.computeIfAbsent(i, x -> new HashSet<>()).add(h.getKey());
+        }
+      }
+    }
+    return new AccessoryLowering(Set.copyOf(accessories.keySet()), loweredBy);
   }
 
   /** The terms of 3 letters or more among {@code terms}: words, not a code's pieces. */

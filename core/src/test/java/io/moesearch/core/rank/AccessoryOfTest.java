@@ -1,0 +1,149 @@
+package io.moesearch.core.rank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.moesearch.core.catalog.Product;
+import io.moesearch.core.index.Analyzers;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A query of words names a kind of product ("monitor"); a title in which those words only qualify
+ * an accessory noun ("HP Standard Monitor Stand") or come after its compatibility marker ("Stand
+ * for Monitor") is an accessory of that kind, not one of it, and ranks below the products that are
+ * ({@link RankingFeatures#lowerAccessoriesOf}), which BM25 scores alike and a shorter title first.
+ */
+class AccessoryOfTest {
+  private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
+
+  private static Product product(String id, String title) {
+    return new Product(id, title, title.split(" ")[0], "", "", null, null);
+  }
+
+  private static final Product STAND = product("s", "HP Standard Monitor Stand");
+  private static final Product MONITOR =
+      product("m", "HP L1950 LCD monitor 48.3 cm (19\") 1280 x 1024 pixels Black");
+
+  @Test
+  void wordsBeforeAnAccessoryNounOrAfterAMarkerNameAnAccessory() {
+    RankingFeatures.QueryTerms monitor = features.query("monitor");
+    assertThat(features.accessoryOf(monitor, STAND.title())).isTrue();
+    assertThat(features.accessoryOf(monitor, "Targus Universal Stand for Monitor"))
+        .as("the query's word only after the marker")
+        .isTrue();
+    assertThat(features.accessoryOf(monitor, MONITOR.title())).isFalse();
+    assertThat(features.accessoryOf(monitor, "HP Compaq 615 Notebook PC"))
+        .as("holding none of the query's words")
+        .isFalse();
+    RankingFeatures.QueryTerms card = features.query("micro sd card");
+    assertThat(features.accessoryOf(card, "V7 8GB Class 10 Micro SDHC Card + Adapter"))
+        .as("what comes with it")
+        .isFalse();
+    assertThat(
+            features.accessoryOf(features.query("usb stick"), "Memory Stick 16GB with USB Adaptor"))
+        .as("what comes with it, after \"with\"")
+        .isFalse();
+    assertThat(features.accessoryOf(features.query("monitor stand"), STAND.title()))
+        .as("a query asking for the accessory")
+        .isFalse();
+    assertThat(features.accessoryOf(features.query("hp l1950 stand"), STAND.title()))
+        .as("a query naming a code: the code features decide")
+        .isFalse();
+    assertThat(features.accessoryOf(features.query("monitor"), "Monitor Stand"))
+        .as("the title's first word, its brand's place, qualifies nothing")
+        .isFalse();
+  }
+
+  @Test
+  void anAccessoryRanksBelowTheProductItServes() {
+    assertThat(ids(fuse("monitor", STAND, MONITOR)))
+        .as("BM25 alone: the shorter title first")
+        .containsExactly("s", "m");
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            "monitor", List.of(), lexical("monitor", STAND, MONITOR), EntryCutTest.SERVED, 20, 10);
+    assertThat(ids(fused)).containsExactly("m", "s");
+    assertThat(byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED])
+        .isEqualTo(features.query("monitor").length());
+  }
+
+  @Test
+  void anAccessoryStaysWhereNoOtherProductHoldsItsWords() {
+    Product sleeve = product("s", "HP SlimFit Notebook Sleeve notebook case Gray");
+    Product notebook = product("n", "HP Compaq 615 Notebook PC");
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            "hp slimfit notebook",
+            List.of(),
+            lexical("hp slimfit notebook", sleeve, notebook),
+            EntryCutTest.SERVED,
+            20,
+            10);
+    assertThat(ids(fused).get(0)).as("the sleeve the query names").isEqualTo("s");
+    assertThat(byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED]).isZero();
+  }
+
+  @Test
+  void aProductOfTheAccessorysKindLowersNoAccessory() {
+    Product batteries = product("b", "Verbatim AA Alkaline Batteries");
+    Product cell = product("c", "Varta AA battery Alkaline");
+    Product cable = product("u", "HP GW405AA mouse");
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            "aa", List.of(), lexical("aa", cell, batteries, cable), EntryCutTest.SERVED, 20, 10);
+    assertThat(byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
+        .as("another battery, and a code's piece \"aa\", hold no AA as another kind")
+        .isZero();
+  }
+
+  @Test
+  void onlyAProductNamedByTheQuerysLastWordLowersAnAccessory() {
+    Product cable = product("c", "Philips Headphone extension cable SWA4531S/10");
+    Product plugs = product("p", "Philips SWA2568W Headphone extension plugs");
+    List<HybridRanker.Scored> fused =
+        HybridRanker.fuse(
+            "philips headphone extension",
+            List.of(),
+            lexical("philips headphone extension", cable, plugs),
+            EntryCutTest.SERVED,
+            20,
+            10);
+    assertThat(features.accessoryOf(features.query("philips headphone extension"), cable.title()))
+        .isTrue();
+    assertThat(byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
+        .as("\"extension plugs\" names no extension as what it is")
+        .isZero();
+  }
+
+  /** BM25 hits in this order, normalised scores 1, 0.99, ... (cosine 0.5). */
+  private List<HybridRanker.Scored> lexical(String q, Product... products) {
+    RankingFeatures.QueryTerms qt = features.query(q);
+    List<HybridRanker.Scored> out = new ArrayList<>();
+    double bm25 = 1;
+    for (Product p : products) {
+      out.add(new HybridRanker.Scored(p.id(), p.title(), features.of(qt, p, 0.5, bm25, -1, -1)));
+      bm25 -= 0.01;
+    }
+    return out;
+  }
+
+  /** The products fused by BM25 order alone: no list-level rule (a fusion weighing only BM25). */
+  private List<HybridRanker.Scored> fuse(String q, Product... products) {
+    double[] w = new double[RankingFeatures.NAMES.size()];
+    w[RankingFeatures.BM25] = 1;
+    return HybridRanker.fuse(q, List.of(), lexical(q, products), new LinearFusion(w), 20, 10);
+  }
+
+  private static List<String> ids(List<HybridRanker.Scored> fused) {
+    return fused.stream().map(HybridRanker.Scored::productId).toList();
+  }
+
+  private static double[] byId(List<HybridRanker.Scored> fused, String id) {
+    return fused.stream()
+        .filter(s -> s.productId().equals(id))
+        .findFirst()
+        .orElseThrow()
+        .features();
+  }
+}
