@@ -179,6 +179,7 @@ public record EntryCut(
               Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
     }
     if (model.weight(RankingFeatures.WORDS_UNCOVERED) != 0
+        && RankingFeatures.wordsOnly(text)
         && accessoryMayChange(
             text,
             model.weight(RankingFeatures.WORDS_UNCOVERED) > 0,

@@ -272,8 +272,10 @@ public final class HybridRanker {
     union.keySet().forEach(id -> unionTitles.add(titles.get(id)));
     SHARED_FEATURES.conflictNearColours(text, unionTitles, new ArrayList<>(union.values()));
     RankingFeatures.normaliseCodeShare(union.values());
-    SHARED_FEATURES.lowerAccessoriesOf(
-        SHARED_FEATURES.query(text), unionTitles, new ArrayList<>(union.values()));
+    if (RankingFeatures.wordsOnly(text)) {
+      SHARED_FEATURES.lowerAccessoriesOf(
+          SHARED_FEATURES.query(text), unionTitles, new ArrayList<>(union.values()));
+    }
     RankingFeatures.DeviceFit fit = SHARED_FEATURES.deviceFit(text);
     if (fit != null) {
       List<double[]> fs = new ArrayList<>(union.values());

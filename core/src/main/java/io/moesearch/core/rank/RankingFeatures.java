@@ -535,10 +535,7 @@ public final class RankingFeatures {
       // at them.
       // A list pasted without spaces ("tl-sg3210,tl-sg2210p"; a sheet's cells) is a list of words:
       // a comma not between digits, a semicolon or a bar is followed by a space, as typed.
-      String text =
-          LIST_GLUE
-              .matcher(Gtin.joinPrintedGroups(SpelledUnits.normalize(written).replace('_', ' ')))
-              .replaceAll("$0 ");
+      String text = normalizeQuery(written);
       this.normalized = alnum(text);
       this.terms = Bm25Queries.terms(analyzer, text);
       this.tradeItem = namesTradeItem(terms);
@@ -704,6 +701,22 @@ public final class RankingFeatures {
 
   public QueryTerms query(String text) {
     return new QueryTerms(text);
+  }
+
+  /** A query's text as {@link QueryTerms} reads it (units, barcodes, underscores, glued lists). */
+  private static String normalizeQuery(String written) {
+    return LIST_GLUE
+        .matcher(Gtin.joinPrintedGroups(SpelledUnits.normalize(written).replace('_', ' ')))
+        .replaceAll("$0 ");
+  }
+
+  /**
+   * Whether a query is one of words and sizes ({@link QueryTerms#wordsOnly}), read without
+   * analysing it: the only queries {@link #lowerAccessoriesOf} reads, so the fusion analyses no
+   * other query again for it.
+   */
+  public static boolean wordsOnly(String text) {
+    return wordsAndSizes(normalizeQuery(text));
   }
 
   /**
@@ -3221,6 +3234,7 @@ public final class RankingFeatures {
           "bracket",
           "bumper",
           "cable",
+          "case",
           "charger",
           "cooler",
           "cord",
@@ -3236,6 +3250,7 @@ public final class RankingFeatures {
           "lock",
           "mat",
           "mount",
+          "pad",
           "pouch",
           "protector",
           "remote",
@@ -3245,14 +3260,15 @@ public final class RankingFeatures {
           "strap",
           "stylus",
           "tray",
-          "tripod",
-          "case",
-          "pad");
+          "tripod");
 
   /** {@link #ACCESSORY_NOUNS} as this ranker's analyzer reads them. */
   private final Set<String> accessoryNouns;
 
-  /** Words before an accessory noun that it may take as its modifier ("Monitor outlet cable"). */
+  /**
+   * Words before an accessory noun that it may take as its modifier: one ("Monitor Stand"; two also
+   * read "AA Single-use battery" as an accessory of AA, which the USB "AA" cables then lowered).
+   */
   static final int ACCESSORY_REACH = 1;
 
   /**
@@ -3260,9 +3276,9 @@ public final class RankingFeatures {
    * naming one an accessory is named by is of its kind ("AA 10-pack Single-use battery" is no
    * product that lowers "Verbatim AA Alkaline Batteries").
    */
-  private Set<String> accessoryNounsIn(String title) {
+  private Set<String> accessoryNounsIn(List<PartWord> words) {
     Set<String> out = new HashSet<>();
-    for (PartWord w : productPartWords(Texts.cut(title, MAX_TITLE_CHARS))) {
+    for (PartWord w : words) {
       for (String term : w.terms()) {
         if (accessoryNouns.contains(term)) {
           out.add(term);
@@ -3290,8 +3306,10 @@ public final class RankingFeatures {
   private final TitleCache<List<PartWord>> productPartWords = new TitleCache<>();
 
   /**
-   * A word of a title's product part: its analysed terms, and whether it may qualify an accessory
-   * noun after it (letters only: a number, a code or punctuation between them breaks the phrase).
+   * A word of a title's product part: its analysed terms, whether it may qualify an accessory noun
+   * after it ({@code letters}: letters only; a number, a code or punctuation between them breaks
+   * the phrase), and whether it ends a noun phrase ({@code end}: the part's last word, punctuation
+   * after it, or next a word that is not of letters or is a colour).
    */
   private record PartWord(Set<String> terms, boolean letters, boolean end) {}
 
@@ -3307,8 +3325,8 @@ public final class RankingFeatures {
    * 48.3 cm", "HP Compaq 6530b Notebook Black"), not as the first word of a longer name ("Philips
    * Headphone extension plugs" holds no extension as such).
    */
-  private boolean holdsAsHead(String title, Set<String> head) {
-    for (PartWord w : productPartWords(Texts.cut(title, MAX_TITLE_CHARS))) {
+  private static boolean holdsAsHead(List<PartWord> words, Set<String> head) {
+    for (PartWord w : words) {
       if (w.end() && !Collections.disjoint(w.terms(), head)) {
         return true;
       }
@@ -3349,11 +3367,10 @@ public final class RankingFeatures {
    * The query terms a title holds as words of letters, not as a code's pieces ("aa" of "HP GW405AA
    * mouse" is none), in its product part when {@code partOnly}.
    */
-  private Set<String> heldWords(QueryTerms q, String title, boolean partOnly) {
-    String t = Texts.cut(title, MAX_TITLE_CHARS);
+  private Set<String> heldWords(QueryTerms q, String t, List<PartWord> words, boolean partOnly) {
     Set<String> out = new HashSet<>();
     if (partOnly) {
-      for (PartWord w : productPartWords(t)) {
+      for (PartWord w : words) {
         if (w.letters()) {
           out.addAll(w.terms());
         }
@@ -3392,7 +3409,18 @@ public final class RankingFeatures {
    * it asks for) and for a title holding none of its words.
    */
   public boolean accessoryOf(QueryTerms q, String title) {
-    return accessoryNounsOf(q, title) != null;
+    if (!readsAccessories(q)) {
+      return false;
+    }
+    String t = Texts.cut(title, MAX_TITLE_CHARS);
+    return accessoryNounsOf(q, t, productPartWords(t)) != null;
+  }
+
+  /**
+   * Whether {@link #lowerAccessoriesOf} reads a query: one of words not asking for an accessory.
+   */
+  private boolean readsAccessories(QueryTerms q) {
+    return q.wordsOnly && !q.terms.isEmpty() && Collections.disjoint(q.terms, accessoryNouns);
   }
 
   /**
@@ -3400,16 +3428,11 @@ public final class RankingFeatures {
    * #accessoryOf}): those its query words come right before; none when its query words come only
    * after its compatibility marker; null when it is no accessory of it.
    */
-  private Set<String> accessoryNounsOf(QueryTerms q, String title) {
-    if (!q.wordsOnly || q.terms.isEmpty() || !Collections.disjoint(q.terms, accessoryNouns)) {
-      return null;
-    }
-    String t = Texts.cut(title, MAX_TITLE_CHARS);
+  private Set<String> accessoryNounsOf(QueryTerms q, String t, List<PartWord> words) {
     Set<String> head = q.head();
     if (Collections.disjoint(titleTerms(t), head)) {
       return null;
     }
-    List<PartWord> words = productPartWords(t);
     boolean inPart = false;
     Set<String> nouns = null;
     for (int i = 0; i < words.size(); i++) {
@@ -3455,10 +3478,11 @@ public final class RankingFeatures {
    * #accessoryOf}) while another candidate, no accessory, holds every query term it holds:
    * "monitor" ranked "HP Standard Monitor Stand" and "Fujitsu Monitor outlet cable" above the
    * monitors, which BM25 and the cosine score alike, a shorter title first. The title holds the
-   * query's word, but not as what it is. Only where a product itself holds those terms: "hp slimfit
-   * notebook" keeps the "HP SlimFit Notebook Sleeve" it names, which no notebook holding "slimfit"
-   * outranks. The cache's entry cut leaves no cut where a candidate is such an accessory ({@link
-   * EntryCut#of}): a new product may then lower it.
+   * query's word, but not as what it is. Only where a product itself holds those terms ({@link
+   * #accessoryLowering}: as words of letters, the query's head ending a noun phrase of its product
+   * part, none of the accessory's nouns): "hp slimfit notebook" keeps the "HP SlimFit Notebook
+   * Sleeve" it names, which no notebook holding "slimfit" outranks. The cache's entry cut leaves no
+   * cut where a new product may change which accessories are lowered ({@link EntryCut#of}).
    *
    * @param q the query ({@link #query})
    * @param titles the candidates' titles, in the order of {@code features}
@@ -3481,28 +3505,23 @@ public final class RankingFeatures {
 
   /** The reading of {@link #lowerAccessoriesOf} for candidates titled {@code titles}. */
   public AccessoryLowering accessoryLowering(QueryTerms q, List<String> titles) {
-    if (!q.wordsOnly || q.terms.isEmpty() || !Collections.disjoint(q.terms, accessoryNouns)) {
+    if (!readsAccessories(q)) {
       return new AccessoryLowering(Set.of(), Map.of());
     }
-    List<Integer> holders = new ArrayList<>();
     Map<Integer, Set<String>> accessories = new LinkedHashMap<>();
     List<Set<String>> held = new ArrayList<>();
+    // What each holder's product part names of the accessory nouns.
+    Map<Integer, Set<String>> holderNouns = new HashMap<>();
     for (int i = 0; i < titles.size(); i++) {
       String t = Texts.cut(titles.get(i), MAX_TITLE_CHARS);
-      Set<String> nouns = accessoryNounsOf(q, t);
-      Set<String> h = heldWords(q, t, nouns == null);
+      List<PartWord> words = productPartWords(t);
+      Set<String> nouns = accessoryNounsOf(q, t, words);
+      Set<String> h = heldWords(q, t, words, nouns == null);
       held.add(h);
       if (nouns != null) {
         accessories.put(i, nouns);
-      } else if (!h.isEmpty()) {
-        holders.add(i);
-      }
-    }
-    // What each holder's product part names of the accessory nouns, read once per holder.
-    Map<Integer, Set<String>> holderNouns = new HashMap<>();
-    for (int h : holders) {
-      if (holdsAsHead(titles.get(h), q.head())) {
-        holderNouns.put(h, accessoryNounsIn(titles.get(h)));
+      } else if (!h.isEmpty() && holdsAsHead(words, q.head())) {
+        holderNouns.put(i, accessoryNounsIn(words));
       }
     }
     Map<Integer, Set<Integer>> loweredBy = new LinkedHashMap<>();
