@@ -3272,9 +3272,9 @@ public final class RankingFeatures {
   static final int ACCESSORY_REACH = 1;
 
   /**
-   * The accessory nouns a title's product part names ({@link #productPartWords}): a candidate
-   * naming one an accessory is named by is of its kind ("AA 10-pack Single-use battery" is no
-   * product that lowers "Verbatim AA Alkaline Batteries").
+   * The accessory nouns some words of a title's product part name ({@link #productPartWords}): a
+   * candidate naming one an accessory is named by is of its kind ("AA 10-pack Single-use battery"
+   * is no product that lowers "Verbatim AA Alkaline Batteries").
    */
   private Set<String> accessoryNounsIn(List<PartWord> words) {
     Set<String> out = new HashSet<>();
@@ -3449,27 +3449,14 @@ public final class RankingFeatures {
           if (nouns == null) {
             nouns = new HashSet<>();
           }
-          for (String term : w) {
-            if (accessoryNouns.contains(term)) {
-              nouns.add(term);
-            }
-          }
+          nouns.addAll(accessoryNounsIn(List.of(words.get(i))));
           break;
         }
       }
     }
     // Only after its compatibility marker: an accessory when its product part is one ("Universal
     // Stand for Monitor"), not a product for a device ("500GB SATA drive for Dell MT chassis").
-    return nouns != null ? nouns : inPart || !namesAccessoryNoun(words) ? null : Set.of();
-  }
-
-  private boolean namesAccessoryNoun(List<PartWord> words) {
-    for (PartWord w : words) {
-      if (!Collections.disjoint(w.terms(), accessoryNouns)) {
-        return true;
-      }
-    }
-    return false;
+    return nouns != null ? nouns : inPart || accessoryNounsIn(words).isEmpty() ? null : Set.of();
   }
 
   /**

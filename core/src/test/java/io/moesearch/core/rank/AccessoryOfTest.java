@@ -57,14 +57,12 @@ class AccessoryOfTest {
 
   @Test
   void anAccessoryRanksBelowTheProductItServes() {
-    assertThat(ids(fuse("monitor", STAND, MONITOR)))
+    assertThat(EntryCutTest.ids(fuse("monitor", STAND, MONITOR)))
         .as("BM25 alone: the shorter title first")
         .containsExactly("s", "m");
-    List<HybridRanker.Scored> fused =
-        HybridRanker.fuse(
-            "monitor", List.of(), lexical("monitor", STAND, MONITOR), EntryCutTest.SERVED, 20, 10);
-    assertThat(ids(fused)).containsExactly("m", "s");
-    assertThat(byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED])
+    List<HybridRanker.Scored> fused = served("monitor", STAND, MONITOR);
+    assertThat(EntryCutTest.ids(fused)).containsExactly("m", "s");
+    assertThat(DeviceFitTest.byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED])
         .isEqualTo(features.query("monitor").length());
   }
 
@@ -72,16 +70,9 @@ class AccessoryOfTest {
   void anAccessoryStaysWhereNoOtherProductHoldsItsWords() {
     Product sleeve = product("s", "HP SlimFit Notebook Sleeve notebook case Gray");
     Product notebook = product("n", "HP Compaq 615 Notebook PC");
-    List<HybridRanker.Scored> fused =
-        HybridRanker.fuse(
-            "hp slimfit notebook",
-            List.of(),
-            lexical("hp slimfit notebook", sleeve, notebook),
-            EntryCutTest.SERVED,
-            20,
-            10);
-    assertThat(ids(fused).get(0)).as("the sleeve the query names").isEqualTo("s");
-    assertThat(byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED]).isZero();
+    List<HybridRanker.Scored> fused = served("hp slimfit notebook", sleeve, notebook);
+    assertThat(EntryCutTest.ids(fused).get(0)).as("the sleeve the query names").isEqualTo("s");
+    assertThat(DeviceFitTest.byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED]).isZero();
   }
 
   @Test
@@ -89,10 +80,8 @@ class AccessoryOfTest {
     Product batteries = product("b", "Verbatim AA Alkaline Batteries");
     Product cell = product("c", "Varta AA battery Alkaline");
     Product cable = product("u", "HP GW405AA mouse");
-    List<HybridRanker.Scored> fused =
-        HybridRanker.fuse(
-            "aa", List.of(), lexical("aa", cell, batteries, cable), EntryCutTest.SERVED, 20, 10);
-    assertThat(byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
+    List<HybridRanker.Scored> fused = served("aa", cell, batteries, cable);
+    assertThat(DeviceFitTest.byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
         .as("another battery, and a code's piece \"aa\", hold no AA as another kind")
         .isZero();
   }
@@ -101,17 +90,10 @@ class AccessoryOfTest {
   void onlyAProductNamedByTheQuerysLastWordLowersAnAccessory() {
     Product cable = product("c", "Philips Headphone extension cable SWA4531S/10");
     Product plugs = product("p", "Philips SWA2568W Headphone extension plugs");
-    List<HybridRanker.Scored> fused =
-        HybridRanker.fuse(
-            "philips headphone extension",
-            List.of(),
-            lexical("philips headphone extension", cable, plugs),
-            EntryCutTest.SERVED,
-            20,
-            10);
+    List<HybridRanker.Scored> fused = served("philips headphone extension", cable, plugs);
     assertThat(features.accessoryOf(features.query("philips headphone extension"), cable.title()))
         .isTrue();
-    assertThat(byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
+    assertThat(DeviceFitTest.byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
         .as("\"extension plugs\" names no extension as what it is")
         .isZero();
   }
@@ -128,22 +110,15 @@ class AccessoryOfTest {
     return out;
   }
 
-  /** The products fused by BM25 order alone: no list-level rule (a fusion weighing only BM25). */
+  /** The products, BM25 hits in this order, fused with the served weights. */
+  private List<HybridRanker.Scored> served(String q, Product... products) {
+    return HybridRanker.fuse(q, List.of(), lexical(q, products), EntryCutTest.SERVED, 20, 10);
+  }
+
+  /** The products fused by BM25 alone (a fusion weighing nothing else, words_uncovered none). */
   private List<HybridRanker.Scored> fuse(String q, Product... products) {
     double[] w = new double[RankingFeatures.NAMES.size()];
     w[RankingFeatures.BM25] = 1;
     return HybridRanker.fuse(q, List.of(), lexical(q, products), new LinearFusion(w), 20, 10);
-  }
-
-  private static List<String> ids(List<HybridRanker.Scored> fused) {
-    return fused.stream().map(HybridRanker.Scored::productId).toList();
-  }
-
-  private static double[] byId(List<HybridRanker.Scored> fused, String id) {
-    return fused.stream()
-        .filter(s -> s.productId().equals(id))
-        .findFirst()
-        .orElseThrow()
-        .features();
   }
 }

@@ -421,7 +421,7 @@ class DeviceFitTest {
     return HybridRanker.fuse(text, List.of(), lexical, EntryCutTest.SERVED, 20, 10);
   }
 
-  private static double[] byId(List<HybridRanker.Scored> fused, String id) {
+  static double[] byId(List<HybridRanker.Scored> fused, String id) {
     return fused.stream()
         .filter(s -> s.productId().equals(id))
         .findFirst()

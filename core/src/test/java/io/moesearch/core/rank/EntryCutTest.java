@@ -104,7 +104,7 @@ class EntryCutTest {
     return hits;
   }
 
-  private static List<String> ids(List<HybridRanker.Scored> list) {
+  static List<String> ids(List<HybridRanker.Scored> list) {
     return list.stream().map(HybridRanker.Scored::productId).toList();
   }
 
