@@ -121,8 +121,8 @@ public record EntryCut(
    * match, or fitting the device the query names ({@link RankingFeatures#fitsDevice}: promoted, it
    * lowers the carriers lacking a word it names, {@link RankingFeatures#lowerUnaskedCarriers}),
    * which new products could push out of the candidates ({@link #codeCarrierMayLeave}); or, with a
-   * {@code words_uncovered} weight, accessories of what the query asks for whose lowering a new
-   * product may change ({@link #accessoryMayChange}).
+   * {@code words_uncovered} weight, accessories of what the query asks for or variants of what it
+   * names whose lowering a new product may change ({@link #loweringMayChange}).
    *
    * @param text the query's text, as {@link HybridRanker#fuse} read it
    * @param dense the dense candidates fused, as passed to {@link HybridRanker#fuse}
@@ -179,8 +179,7 @@ public record EntryCut(
               Math.min(1f, down(denseRanked.get(denseBarRank).features()[RankingFeatures.DENSE])));
     }
     if (model.weight(RankingFeatures.WORDS_UNCOVERED) != 0
-        && RankingFeatures.wordsOnly(text)
-        && accessoryMayChange(
+        && loweringMayChange(
             text,
             model.weight(RankingFeatures.WORDS_UNCOVERED) > 0,
             denseRanked,
@@ -218,13 +217,14 @@ public record EntryCut(
 
   /**
    * Whether a new product may change which candidates are lowered as accessories of what the query
-   * asks for ({@link RankingFeatures#lowerAccessoriesOf}), a change to items the bound on its own
-   * score does not see: an accessory in the top k not lowered (a new product holding the query's
-   * words lowers it), or a lowered accessory all of whose lowering candidates sit below a full
-   * list's bar (new products may push them off and raise it); with a positive {@code
-   * words_uncovered} weight (lowering raises), any accessory.
+   * asks for ({@link RankingFeatures#lowerAccessoriesOf}) or as variants of what it names ({@link
+   * RankingFeatures#lowerUnaskedVariants}), a change to items the bound on its own score does not
+   * see: a candidate of either kind in the top k not lowered (a new product holding the query's
+   * words lowers it), or a lowered one all of whose lowering candidates sit below a full list's bar
+   * (new products may push them off and raise it); with a positive {@code words_uncovered} weight
+   * (lowering raises), any candidate of either kind.
    */
-  private static boolean accessoryMayChange(
+  private static boolean loweringMayChange(
       String text,
       boolean positive,
       List<HybridRanker.Scored> denseRanked,
@@ -243,19 +243,18 @@ public record EntryCut(
       }
     }
     RankingFeatures features = HybridRanker.features();
-    RankingFeatures.AccessoryLowering reading =
-        features.accessoryLowering(features.query(text), titles);
-    if (reading.accessories().isEmpty()) {
+    boolean words = RankingFeatures.wordsOnly(text);
+    boolean variants = features.mayNameVariants(titles);
+    if (!words && !variants) {
       return false;
     }
-    if (positive) {
-      return true;
+    RankingFeatures.QueryTerms q = features.query(text);
+    List<RankingFeatures.Lowering> readings = new ArrayList<>();
+    if (words) {
+      readings.add(features.accessoryLowering(q, titles));
     }
-    for (HybridRanker.Scored s : top) {
-      Integer i = index.get(s.productId());
-      if (i != null && reading.accessories().contains(i) && !reading.loweredBy().containsKey(i)) {
-        return true;
-      }
+    if (variants) {
+      readings.add(features.variantLowering(q, titles));
     }
     // The candidates new products cannot push off: at or above a list's bar, or in a dense list
     // that is not full.
@@ -268,9 +267,23 @@ public record EntryCut(
         staying.add(index.get(denseRanked.get(r).productId()));
       }
     }
-    for (Set<Integer> by : reading.loweredBy().values()) {
-      if (Collections.disjoint(by, staying)) {
-        return true; // every candidate lowering it may leave
+    for (RankingFeatures.Lowering reading : readings) {
+      if (reading.members().isEmpty()) {
+        continue;
+      }
+      if (positive) {
+        return true;
+      }
+      for (HybridRanker.Scored s : top) {
+        Integer i = index.get(s.productId());
+        if (i != null && reading.members().contains(i) && !reading.loweredBy().containsKey(i)) {
+          return true;
+        }
+      }
+      for (Set<Integer> by : reading.loweredBy().values()) {
+        if (Collections.disjoint(by, staying)) {
+          return true; // every candidate lowering it may leave
+        }
       }
     }
     return false;
@@ -380,8 +393,10 @@ public record EntryCut(
       return true;
     }
     if (model.weight(RankingFeatures.WORDS_UNCOVERED) > 0
-        && features.accessoryOf(query, product.title())) {
-      // lowered as an accessory (RankingFeatures#lowerAccessoriesOf), it would rank higher
+        && (features.accessoryOf(query, product.title())
+            || features.variantOf(query, product.title()))) {
+      // lowered as an accessory or a variant (RankingFeatures#lowerAccessoriesOf,
+      // RankingFeatures#lowerUnaskedVariants), it would rank higher
       return true;
     }
     double[] f = features.of(query, product, 0, 0, -1, -1);

@@ -44,18 +44,21 @@ public final class HybridRanker {
    * the same index with the same settings (a feature's definition, a list-level rule of {@link
    * #fuse}). The job's ranking fingerprint holds it ({@code MoeSearchConfig#rankingFingerprint}),
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
-   * savepoint). 15: a candidate that is an accessory of what a query of words asks for ("HP
-   * Standard Monitor Stand" for "monitor") has the query's words uncovered while another candidate
-   * holds them as the product ({@link RankingFeatures#lowerAccessoriesOf}); 14: a carrier of the
-   * query's code lacking a word the query asks for, which an accessory naming the device after its
-   * compatibility marker holds as what it is, carries the code no more ({@link
-   * RankingFeatures#lowerUnaskedCarriers}: "hp p1505 toner" ranks the toner compatible with the
-   * P1505 above the printer; also where the printer's title names the code without carrying it,
-   * {@link RankingFeatures#promoteDeviceFits}), a code before the query's compatibility marker and
-   * none after it is the device's ("hp P1505 compatible toner", {@link RankingFeatures#deviceFit}),
-   * and a colour near the query's conflicts when another carrier of the query's code names the
-   * query's colour itself ({@link RankingFeatures#conflictNearColours}: "canon pfi-701 red" ranks
-   * the Red cartridge above the Magenta); 13: a data size contradicts another unit's within {@code
+   * savepoint). 16: a candidate continuing the name the query gives with a variant word it does not
+   * ask for ("Logitech X52 Pro" for "x52") has one more query word uncovered while another
+   * candidate holds the name without one ({@link RankingFeatures#lowerUnaskedVariants}); 15: a
+   * candidate that is an accessory of what a query of words asks for ("HP Standard Monitor Stand"
+   * for "monitor") has the query's words uncovered while another candidate holds them as the
+   * product ({@link RankingFeatures#lowerAccessoriesOf}); 14: a carrier of the query's code lacking
+   * a word the query asks for, which an accessory naming the device after its compatibility marker
+   * holds as what it is, carries the code no more ({@link RankingFeatures#lowerUnaskedCarriers}:
+   * "hp p1505 toner" ranks the toner compatible with the P1505 above the printer; also where the
+   * printer's title names the code without carrying it, {@link RankingFeatures#promoteDeviceFits}),
+   * a code before the query's compatibility marker and none after it is the device's ("hp P1505
+   * compatible toner", {@link RankingFeatures#deviceFit}), and a colour near the query's conflicts
+   * when another carrier of the query's code names the query's colour itself ({@link
+   * RankingFeatures#conflictNearColours}: "canon pfi-701 red" ranks the Red cartridge above the
+   * Magenta); 13: a data size contradicts another unit's within {@code
    * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of
    * European shops are read ("HP 624A rojo", {@link ColourWords}), and a shopper's blue or red is
    * no conflict with a cyan or magenta cartridge; a product name's code of two digits behind a
@@ -102,7 +105,7 @@ public final class HybridRanker {
    * RankingFeatures#promoteDeviceFits}) and the "#" option suffix of a code ({@link
    * RankingFeatures#hasModelCode}); 1: the builds before.
    */
-  public static final int RANKING_REVISION = 15;
+  public static final int RANKING_REVISION = 16;
 
   /** The features every ranker of this JVM computes (thread-safe). */
   public static RankingFeatures features() {
@@ -272,9 +275,16 @@ public final class HybridRanker {
     union.keySet().forEach(id -> unionTitles.add(titles.get(id)));
     SHARED_FEATURES.conflictNearColours(text, unionTitles, new ArrayList<>(union.values()));
     RankingFeatures.normaliseCodeShare(union.values());
+    RankingFeatures.QueryTerms q = null;
     if (RankingFeatures.wordsOnly(text)) {
-      SHARED_FEATURES.lowerAccessoriesOf(
-          SHARED_FEATURES.query(text), unionTitles, new ArrayList<>(union.values()));
+      q = SHARED_FEATURES.query(text);
+      SHARED_FEATURES.lowerAccessoriesOf(q, unionTitles, new ArrayList<>(union.values()));
+    }
+    if (SHARED_FEATURES.mayNameVariants(unionTitles)) {
+      SHARED_FEATURES.lowerUnaskedVariants(
+          q != null ? q : SHARED_FEATURES.query(text),
+          unionTitles,
+          new ArrayList<>(union.values()));
     }
     RankingFeatures.DeviceFit fit = SHARED_FEATURES.deviceFit(text);
     if (fit != null) {

@@ -343,6 +343,7 @@ public final class RankingFeatures {
     this.analyzer = analyzer;
     this.accessoryNouns =
         Set.copyOf(Bm25Queries.terms(analyzer, String.join(" ", ACCESSORY_NOUNS)));
+    this.variantWords = Set.copyOf(Bm25Queries.terms(analyzer, String.join(" ", VARIANT_WORDS)));
   }
 
   /** A query analysed once, reused for all its candidates. */
@@ -3483,17 +3484,25 @@ public final class RankingFeatures {
   }
 
   /**
-   * Which candidates {@link #lowerAccessoriesOf} reads as what, by their index in its list of
-   * titles: the accessories of what the query asks for ({@link #accessoryOf}), and those it lowers,
-   * each with the candidates that lower it (no accessory, holding every query word it holds, in
-   * their product part, and none of its accessory nouns); empty for a query the rule does not read.
+   * Which candidates a list-level rule lowering what a query does not ask for ({@link
+   * #lowerAccessoriesOf}, {@link #lowerUnaskedVariants}) reads as what, by their index in its list
+   * of titles: the candidates of the kind it lowers ({@code members}: accessories, variants), and
+   * those it lowers, each with the candidates that lower it; empty for a query the rule does not
+   * read.
    */
-  public record AccessoryLowering(Set<Integer> accessories, Map<Integer, Set<Integer>> loweredBy) {}
+  public record Lowering(Set<Integer> members, Map<Integer, Set<Integer>> loweredBy) {
+    static final Lowering NONE = new Lowering(Set.of(), Map.of());
+  }
 
-  /** The reading of {@link #lowerAccessoriesOf} for candidates titled {@code titles}. */
-  public AccessoryLowering accessoryLowering(QueryTerms q, List<String> titles) {
+  /**
+   * The reading of {@link #lowerAccessoriesOf} for candidates titled {@code titles}: the
+   * accessories of what the query asks for ({@link #accessoryOf}), each lowered by the candidates
+   * that are no accessory, hold every query word it holds in their product part and none of its
+   * accessory nouns.
+   */
+  public Lowering accessoryLowering(QueryTerms q, List<String> titles) {
     if (!readsAccessories(q)) {
-      return new AccessoryLowering(Set.of(), Map.of());
+      return Lowering.NONE;
     }
     Map<Integer, Set<String>> accessories = new LinkedHashMap<>();
     List<Set<String>> held = new ArrayList<>();
@@ -3521,7 +3530,158 @@ public final class RankingFeatures {
         }
       }
     }
-    return new AccessoryLowering(Set.copyOf(accessories.keySet()), loweredBy);
+    return new Lowering(Set.copyOf(accessories.keySet()), loweredBy);
+  }
+
+  /**
+   * Words with which a title continuing a product's name names another model of its line ("Logitech
+   * X52 Pro" beside "Logitech X52", "Huawei P40 lite", "PlayStation 4 Slim", "HP 301 XL"): English,
+   * as shops write titles; analysed like titles. Closed: a word that also describes ("premium",
+   * "compact", "air") is none.
+   */
+  private static final List<String> VARIANT_WORDS =
+      List.of(
+          "deluxe", "elite", "lite", "max", "mini", "plus", "pro", "slim", "ultra", "xl", "xxl");
+
+  /** {@link #VARIANT_WORDS} as this ranker's analyzer reads them. */
+  private final Set<String> variantWords;
+
+  /**
+   * The first word of a title's product part that may be a variant word: the brand and the line's
+   * own name come before it ("Tripp Lite ...", "HP Pro 3500 MT").
+   */
+  static final int FIRST_VARIANT_WORD = 2;
+
+  /**
+   * What {@link #lowerUnaskedVariants} adds to a variant's {@code words_uncovered}: one query word
+   * uncovered on a query of words no longer than {@link #MAX_LENGTH} (the share 1/n times the
+   * length signal n/{@code MAX_LENGTH}).
+   */
+  public static final double VARIANT_UNCOVERED = 1.0 / MAX_LENGTH;
+
+  /**
+   * The variant words of a title's product part the query does not ask for where they continue what
+   * the query names: a word that is a variant word ({@link #isVariantWord}) right after a word
+   * holding a query term, from the part's {@link #FIRST_VARIANT_WORD}th word on; null when the part
+   * holds no query term.
+   */
+  private Set<String> unaskedVariantWords(QueryTerms q, List<PartWord> words) {
+    Set<String> out = null;
+    boolean after = false; // the word before holds a query term
+    for (int i = 0; i < words.size(); i++) {
+      PartWord w = words.get(i);
+      boolean holds = !Collections.disjoint(w.terms(), q.terms);
+      if (holds && out == null) {
+        out = new HashSet<>();
+      }
+      if (after && !holds && i >= FIRST_VARIANT_WORD && isVariantWord(w)) {
+        out.addAll(w.terms());
+      }
+      after = holds;
+    }
+    return out;
+  }
+
+  /**
+   * Whether a word of a title's product part is a variant word ({@link #VARIANT_WORDS}) as a word
+   * of its own: letters whose terms are variant words only ("Pro", "XL"; not "FlexCare+" nor
+   * "DVD+/-RW", whose "+" reads as plus).
+   */
+  private boolean isVariantWord(PartWord w) {
+    return w.letters() && !w.terms().isEmpty() && variantWords.containsAll(w.terms());
+  }
+
+  /** Whether some title's product part has a variant word where one may be read, by title. */
+  private final TitleCache<Boolean> titleVariantWord = new TitleCache<>();
+
+  /**
+   * Whether any of the titles has a variant word ({@link #VARIANT_WORDS}) where {@link
+   * #lowerUnaskedVariants} may read one: a check that needs no query, so that the fusion analyses
+   * no query again for lists without one.
+   */
+  public boolean mayNameVariants(List<String> titles) {
+    for (String title : titles) {
+      boolean named =
+          titleVariantWord.get(
+              Texts.cut(title, MAX_TITLE_CHARS),
+              t -> {
+                List<PartWord> words = productPartWords(t);
+                for (int i = FIRST_VARIANT_WORD; i < words.size(); i++) {
+                  if (isVariantWord(words.get(i))) {
+                    return true;
+                  }
+                }
+                return false;
+              });
+      if (named) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a title names another model of the line the query names: its product part continues a
+   * word holding a query term with a variant word the query does not ask for ({@link
+   * #VARIANT_WORDS}) ("Logitech X52 Pro Flight Control System" for "x52", "Tripp Lite Right-Angle
+   * Cat6 Gigabit Molded Slim UTP Ethernet Cable" for "tripp lite right-angle cat6 molded cable");
+   * not in the title's first {@link #FIRST_VARIANT_WORD} words, the brand's and the line's place,
+   * nor after its compatibility marker or in what comes with it ({@link #productPartWords}).
+   */
+  public boolean variantOf(QueryTerms q, String title) {
+    Set<String> v = unaskedVariantWords(q, productPartWords(Texts.cut(title, MAX_TITLE_CHARS)));
+    return v != null && !v.isEmpty();
+  }
+
+  /**
+   * The reading of {@link #lowerUnaskedVariants} for candidates titled {@code titles}: the variants
+   * of what the query names ({@link #variantOf}), each lowered by the candidates that are no
+   * variant and whose product part holds every query term the variant's holds.
+   */
+  public Lowering variantLowering(QueryTerms q, List<String> titles) {
+    Map<Integer, Set<String>> variants = new LinkedHashMap<>();
+    Map<Integer, Set<String>> plain = new LinkedHashMap<>();
+    for (int i = 0; i < titles.size(); i++) {
+      List<PartWord> words = productPartWords(Texts.cut(titles.get(i), MAX_TITLE_CHARS));
+      Set<String> v = unaskedVariantWords(q, words);
+      if (v == null) {
+        continue;
+      }
+      Set<String> held = new HashSet<>();
+      words.forEach(w -> held.addAll(w.terms()));
+      held.retainAll(q.terms);
+      (v.isEmpty() ? plain : variants).put(i, held);
+    }
+    Map<Integer, Set<Integer>> loweredBy = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Set<String>> v : variants.entrySet()) {
+      for (Map.Entry<Integer, Set<String>> p : plain.entrySet()) {
+        if (p.getValue().containsAll(v.getValue())) {
+          loweredBy.computeIfAbsent(v.getKey(), x -> new HashSet<>()).add(p.getKey());
+        }
+      }
+    }
+    return new Lowering(Set.copyOf(variants.keySet()), loweredBy);
+  }
+
+  /**
+   * Adds {@link #VARIANT_UNCOVERED} to {@code words_uncovered} (as if the title lacked one more of
+   * the query's words) for a candidate naming another model of the line the query names ({@link
+   * #variantOf}) while another candidate, no variant, holds every query term it holds in its
+   * product part: "x52" ranked "Logitech X52 Pro" above "Logitech X52", "kensington smartfit
+   * solemate" the "SoleMate Plus" above the SoleMate, which BM25 scores alike (its length
+   * normalisation prefers the shorter title) and the cosine often the other way. A title naming the
+   * line's variants only (no plain model among the candidates) keeps its rank. The cache's entry
+   * cut leaves no cut where a new product may change which variants are lowered ({@link
+   * EntryCut#of}).
+   *
+   * @param q the query ({@link #query})
+   * @param titles the candidates' titles, in the order of {@code features}
+   */
+  public void lowerUnaskedVariants(QueryTerms q, List<String> titles, List<double[]> features) {
+    requireAligned(titles, features);
+    for (int i : variantLowering(q, titles).loweredBy().keySet()) {
+      features.get(i)[WORDS_UNCOVERED] += VARIANT_UNCOVERED;
+    }
   }
 
   /** The terms of 3 letters or more among {@code terms}: words, not a code's pieces. */

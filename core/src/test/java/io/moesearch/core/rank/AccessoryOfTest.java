@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.moesearch.core.catalog.Product;
 import io.moesearch.core.index.Analyzers;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,7 @@ class AccessoryOfTest {
   private final RankingFeatures features = new RankingFeatures(Analyzers.allText());
 
   private static Product product(String id, String title) {
-    return new Product(id, title, title.split(" ")[0], "", "", null, null);
+    return Fused.product(id, title);
   }
 
   private static final Product STAND = product("s", "HP Standard Monitor Stand");
@@ -57,10 +56,10 @@ class AccessoryOfTest {
 
   @Test
   void anAccessoryRanksBelowTheProductItServes() {
-    assertThat(EntryCutTest.ids(fuse("monitor", STAND, MONITOR)))
+    assertThat(EntryCutTest.ids(Fused.bm25Only("monitor", STAND, MONITOR)))
         .as("BM25 alone: the shorter title first")
         .containsExactly("s", "m");
-    List<HybridRanker.Scored> fused = served("monitor", STAND, MONITOR);
+    List<HybridRanker.Scored> fused = Fused.served("monitor", STAND, MONITOR);
     assertThat(EntryCutTest.ids(fused)).containsExactly("m", "s");
     assertThat(DeviceFitTest.byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED])
         .isEqualTo(features.query("monitor").length());
@@ -70,7 +69,7 @@ class AccessoryOfTest {
   void anAccessoryStaysWhereNoOtherProductHoldsItsWords() {
     Product sleeve = product("s", "HP SlimFit Notebook Sleeve notebook case Gray");
     Product notebook = product("n", "HP Compaq 615 Notebook PC");
-    List<HybridRanker.Scored> fused = served("hp slimfit notebook", sleeve, notebook);
+    List<HybridRanker.Scored> fused = Fused.served("hp slimfit notebook", sleeve, notebook);
     assertThat(EntryCutTest.ids(fused).get(0)).as("the sleeve the query names").isEqualTo("s");
     assertThat(DeviceFitTest.byId(fused, "s")[RankingFeatures.WORDS_UNCOVERED]).isZero();
   }
@@ -80,7 +79,7 @@ class AccessoryOfTest {
     Product batteries = product("b", "Verbatim AA Alkaline Batteries");
     Product cell = product("c", "Varta AA battery Alkaline");
     Product cable = product("u", "HP GW405AA mouse");
-    List<HybridRanker.Scored> fused = served("aa", cell, batteries, cable);
+    List<HybridRanker.Scored> fused = Fused.served("aa", cell, batteries, cable);
     assertThat(DeviceFitTest.byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
         .as("another battery, and a code's piece \"aa\", hold no AA as another kind")
         .isZero();
@@ -90,35 +89,11 @@ class AccessoryOfTest {
   void onlyAProductNamedByTheQuerysLastWordLowersAnAccessory() {
     Product cable = product("c", "Philips Headphone extension cable SWA4531S/10");
     Product plugs = product("p", "Philips SWA2568W Headphone extension plugs");
-    List<HybridRanker.Scored> fused = served("philips headphone extension", cable, plugs);
+    List<HybridRanker.Scored> fused = Fused.served("philips headphone extension", cable, plugs);
     assertThat(features.accessoryOf(features.query("philips headphone extension"), cable.title()))
         .isTrue();
     assertThat(DeviceFitTest.byId(fused, "c")[RankingFeatures.WORDS_UNCOVERED])
         .as("\"extension plugs\" names no extension as what it is")
         .isZero();
-  }
-
-  /** BM25 hits in this order, normalised scores 1, 0.99, ... (cosine 0.5). */
-  private List<HybridRanker.Scored> lexical(String q, Product... products) {
-    RankingFeatures.QueryTerms qt = features.query(q);
-    List<HybridRanker.Scored> out = new ArrayList<>();
-    double bm25 = 1;
-    for (Product p : products) {
-      out.add(new HybridRanker.Scored(p.id(), p.title(), features.of(qt, p, 0.5, bm25, -1, -1)));
-      bm25 -= 0.01;
-    }
-    return out;
-  }
-
-  /** The products, BM25 hits in this order, fused with the served weights. */
-  private List<HybridRanker.Scored> served(String q, Product... products) {
-    return HybridRanker.fuse(q, List.of(), lexical(q, products), EntryCutTest.SERVED, 20, 10);
-  }
-
-  /** The products fused by BM25 alone (a fusion weighing nothing else, words_uncovered none). */
-  private List<HybridRanker.Scored> fuse(String q, Product... products) {
-    double[] w = new double[RankingFeatures.NAMES.size()];
-    w[RankingFeatures.BM25] = 1;
-    return HybridRanker.fuse(q, List.of(), lexical(q, products), new LinearFusion(w), 20, 10);
   }
 }

@@ -588,6 +588,29 @@ class EntryCutTest {
         .isNull();
   }
 
+  @Test
+  void aNewPlainProductLowersTheVariantsAboveIt() {
+    String query = "acme smartfit solemate";
+    List<Candidate> hits = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      hits.add(hit("v" + i, "Acme SmartFit SoleMate Plus Footrest", 10f - 0.01f * i));
+    }
+    List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
+    List<HybridRanker.Scored> top =
+        HybridRanker.fuse(query, List.of(), lexical, SERVED, DENSE_DEPTH, K);
+    assertThat(ids(top)).doesNotContain("new");
+
+    List<Candidate> withNew = new ArrayList<>(hits);
+    withNew.add(hit("new", "Acme SmartFit SoleMate Footrest", 9.85f));
+    List<HybridRanker.Scored> top2 =
+        HybridRanker.fuse(
+            query, List.of(), ranker.lexical(query, withNew, c -> 0.5), SERVED, DENSE_DEPTH, K);
+    assertThat(ids(top2)).as("the recomputed top k").startsWith("new");
+    assertThat(EntryCut.of(query, List.of(), DENSE_DEPTH, lexical, 1f, top, SERVED, K))
+        .as("no cut: the answer's candidates are variants of what the query names")
+        .isNull();
+  }
+
   /** The served weights (conf, docs/eval/eval.md); other tests of the package read them here. */
   static final LinearFusion SERVED =
       new LinearFusion(
