@@ -3562,8 +3562,9 @@ public final class RankingFeatures {
   /**
    * The variant words of a title's product part the query does not ask for where they continue what
    * the query names: a word that is a variant word ({@link #isVariantWord}) right after a word
-   * holding a query term, from the part's {@link #FIRST_VARIANT_WORD}th word on; null when the part
-   * holds no query term.
+   * holding a query term, from the part's {@link #FIRST_VARIANT_WORD}th word on, and not before a
+   * word holding one of the query's codes (the code names the model: "HP LaserJet Pro M402dn" for
+   * "hp laserjet m402dn"); null when the part holds no query term.
    */
   private Set<String> unaskedVariantWords(QueryTerms q, List<PartWord> words) {
     Set<String> out = null;
@@ -3573,6 +3574,9 @@ public final class RankingFeatures {
       boolean holds = !Collections.disjoint(w.terms(), q.terms);
       if (holds && out == null) {
         out = new HashSet<>();
+      }
+      if (out != null && !Collections.disjoint(w.terms(), q.codes)) {
+        out.clear(); // the query's code after it names the model: "HP LaserJet Pro M402dn"
       }
       if (after && !holds && i >= FIRST_VARIANT_WORD && isVariantWord(w)) {
         out.addAll(w.terms());

@@ -43,6 +43,11 @@ class UnaskedVariantTest {
     assertThat(features.variantOf(features.query("smartpro 1500"), "Tripp Lite SmartPro 1500VA"))
         .as("before the query's first word held")
         .isFalse();
+    assertThat(
+            features.variantOf(
+                features.query("hp laserjet m402dn"), "HP LaserJet Pro M402dn laser printer"))
+        .as("before the query's code, which names the model")
+        .isFalse();
     assertThat(features.variantOf(features.query("hp 3500"), "HP Pro 3500 MT"))
         .as("the line's own name: the title's first two words")
         .isFalse();
