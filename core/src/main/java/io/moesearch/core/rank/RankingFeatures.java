@@ -3314,6 +3314,19 @@ public final class RankingFeatures {
    */
   private record PartWord(Set<String> terms, boolean letters, boolean end) {}
 
+  /**
+   * Whether {@code next} is an acronym after a word not written in capitals: 2 to 5 capital letters
+   * ("mouse USB", "Notebook PC"), a spec's or a standard's name rather than a noun the phrase goes
+   * on with; none in a title written in capitals ("GAMING MOUSE PAD").
+   */
+  private static boolean acronymAfter(String word, String next) {
+    long letters = next.codePoints().filter(Character::isLetterOrDigit).count();
+    return letters >= 2
+        && letters <= 5
+        && next.codePoints().filter(Character::isLetterOrDigit).allMatch(Character::isUpperCase)
+        && word.codePoints().anyMatch(Character::isLowerCase);
+  }
+
   /** A word whose letters and digits are letters only ("Notebook", "USB-C"; not "17\"", "-"). */
   private static boolean isLetterWord(String word) {
     String a = alnum(word);
@@ -3347,18 +3360,23 @@ public final class RankingFeatures {
             }
             raw.add(w);
           }
+          List<Set<String>> terms = new ArrayList<>(raw.size());
+          raw.forEach(w -> terms.add(Set.copyOf(Bm25Queries.terms(analyzer, w))));
           List<PartWord> out = new ArrayList<>();
           for (int i = 0; i < raw.size(); i++) {
             String w = raw.get(i);
             boolean letters = isLetterWord(w);
-            // Ends a noun phrase: the last word, punctuation after it, or no word of letters next.
+            // Ends a noun phrase: the last word, punctuation after it, no word of letters next, or
+            // a spec's acronym next ("Gaming mouse USB Type-A", not "Mouse Pad").
             boolean end =
                 i == raw.size() - 1
                     || !isLetterOrNumber(w.codePointBefore(w.length()))
                     || !isLetterWord(raw.get(i + 1))
                     || !isLetterOrNumber(raw.get(i + 1).codePointAt(0))
-                    || !colours(raw.get(i + 1)).isEmpty();
-            out.add(new PartWord(Set.copyOf(Bm25Queries.terms(analyzer, w)), letters, end));
+                    || !colours(raw.get(i + 1)).isEmpty()
+                    || acronymAfter(w, raw.get(i + 1))
+                        && Collections.disjoint(terms.get(i + 1), accessoryNouns);
+            out.add(new PartWord(terms.get(i), letters, end));
           }
           return List.copyOf(out);
         });

@@ -66,6 +66,22 @@ class AccessoryOfTest {
   }
 
   @Test
+  void aProductWhoseKindWordASpecsAcronymFollowsLowersItsAccessories() {
+    Product pad = product("p", "HyperX FURY S Pro Shroud Multicolor Gaming mouse pad");
+    Product mouse = product("m", "HP Voodoo Laser Gaming mouse USB Type-A 3200 DPI");
+    List<HybridRanker.Scored> fused = Fused.served("gaming mouse", pad, mouse);
+    assertThat(EntryCutTest.ids(fused)).containsExactly("m", "p");
+    assertThat(DeviceFitTest.byId(fused, "p")[RankingFeatures.WORDS_UNCOVERED])
+        .as("\"mouse USB\": the acronym of a spec ends the noun phrase")
+        .isEqualTo(features.query("gaming mouse").length());
+    Product cable = product("c", "Philips Headphone extension cable SWA4531S/10");
+    Product plugs = product("u", "PHILIPS SWA2568W HEADPHONE EXTENSION PLUGS");
+    assertThat(DeviceFitTest.byId(Fused.served("philips headphone extension", cable, plugs), "c"))
+        .as("in a title in capitals no word reads as an acronym: \"EXTENSION PLUGS\"")
+        .satisfies(f -> assertThat(f[RankingFeatures.WORDS_UNCOVERED]).isZero());
+  }
+
+  @Test
   void anAccessoryStaysWhereNoOtherProductHoldsItsWords() {
     Product sleeve = product("s", "HP SlimFit Notebook Sleeve notebook case Gray");
     Product notebook = product("n", "HP Compaq 615 Notebook PC");
