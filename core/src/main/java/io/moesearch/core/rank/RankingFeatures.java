@@ -3312,7 +3312,7 @@ public final class RankingFeatures {
    * the phrase), and whether it ends a noun phrase ({@code end}: the part's last word, punctuation
    * after it, or next a word that is not of letters or is a colour).
    */
-  private record PartWord(Set<String> terms, boolean letters, boolean end) {}
+  private record PartWord(String word, Set<String> terms, boolean letters, boolean end) {}
 
   /**
    * Whether {@code next} is an acronym after a word not written in capitals: 2 to 5 capital letters
@@ -3376,7 +3376,7 @@ public final class RankingFeatures {
                     || !colours(raw.get(i + 1)).isEmpty()
                     || acronymAfter(w, raw.get(i + 1))
                         && Collections.disjoint(terms.get(i + 1), accessoryNouns);
-            out.add(new PartWord(terms.get(i), letters, end));
+            out.add(new PartWord(w, terms.get(i), letters, end));
           }
           return List.copyOf(out);
         });
@@ -3586,22 +3586,124 @@ public final class RankingFeatures {
    */
   private Set<String> unaskedVariantWords(QueryTerms q, List<PartWord> words) {
     Set<String> out = null;
-    boolean after = false; // the word before holds a query term
+    boolean after = false; // the word before holds a query word
     for (int i = 0; i < words.size(); i++) {
       PartWord w = words.get(i);
-      boolean holds = !Collections.disjoint(w.terms(), q.terms);
-      if (holds && out == null) {
+      boolean holds = holdsQueryWord(q, w);
+      if (!Collections.disjoint(w.terms(), q.terms) && out == null) {
         out = new HashSet<>();
       }
       if (out != null && !Collections.disjoint(w.terms(), q.codes)) {
         out.clear(); // the query's code after it names the model: "HP LaserJet Pro M402dn"
       }
-      if (after && !holds && i >= FIRST_VARIANT_WORD && isVariantWord(w)) {
+      if (after
+          && !holds
+          && i >= FIRST_VARIANT_WORD
+          && isVariantWord(w)
+          && !gluedInQuery(q, w, i + 1 < words.size() ? words.get(i + 1) : null)) {
         out.addAll(w.terms());
+      }
+      String glued = i >= 1 && out != null ? gluedVariant(q, w) : null;
+      if (glued != null) {
+        out.add(glued);
       }
       after = holds;
     }
     return out;
+  }
+
+  /**
+   * Whether a word of a title holds a word of the query: a query term, but a number only where the
+   * query writes it as a word of its own ("10" of "10th gen" is none: "Windows 10 Pro").
+   */
+  private static boolean holdsQueryWord(QueryTerms q, PartWord w) {
+    for (String term : w.terms()) {
+      if (q.terms.contains(term)
+          && (!term.chars().allMatch(Character::isDigit) || q.rawTokens.contains(term))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the query asks for a title's variant word glued to the word after it ("miniusb" for
+   * "Mini USB", "ultrathin" for "Ultra Thin").
+   */
+  private static boolean gluedInQuery(QueryTerms q, PartWord variant, PartWord next) {
+    if (next == null) {
+      return false;
+    }
+    String glued = alnum(variant.word()) + alnum(next.word());
+    for (String token : q.rawTokens) {
+      if (token.startsWith(glued)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The variant word a title's word glues to a word of the query, where the query does not ask for
+   * it: "920XL" for "hp 920", "57+" (plus) for "hp 57"; null when none.
+   */
+  private static String gluedVariant(QueryTerms q, PartWord w) {
+    String a = alnum(w.word());
+    if (a.isEmpty()) {
+      return null;
+    }
+    if (w.word().endsWith("+")) {
+      return q.rawTokens.contains(a) && !asks(q, "plus") ? "plus" : null;
+    }
+    if (q.rawTokens.contains(a)) {
+      return null;
+    }
+    String written = Texts.lowerCase(w.word());
+    for (String v : VARIANT_WORDS) {
+      String stem =
+          a.length() > v.length() && a.endsWith(v) ? a.substring(0, a.length() - v.length()) : "";
+      if (stem.chars().anyMatch(Character::isDigit)
+          && written.contains(stem + v)
+          && q.rawTokens.contains(stem)
+          && !asks(q, v)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a word may glue a variant word to a word of a query ({@link #gluedVariant}): it ends
+   * with "+" or with a variant word after something else.
+   */
+  private static boolean mayGlueVariant(String word) {
+    if (word.endsWith("+")) {
+      return true;
+    }
+    String a = alnum(word);
+    for (String v : VARIANT_WORDS) {
+      if (a.length() > v.length() && a.endsWith(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Words with which a query asks for an "XL" (or "XXL") cartridge or size in words: "high yield",
+   * "high cap", "extra large".
+   */
+  private static final Set<String> LARGE_WORDS =
+      Set.of("high", "yield", "cap", "capacity", "extra", "large");
+
+  /**
+   * Whether the query holds a variant word ({@link #VARIANT_WORDS}), as written or analysed, or,
+   * for "xl" and "xxl", one of the {@link #LARGE_WORDS}.
+   */
+  private static boolean asks(QueryTerms q, String variant) {
+    return q.rawTokens.contains(variant)
+        || q.terms.contains(variant)
+        || variant.endsWith("xl") && !Collections.disjoint(q.rawTokens, LARGE_WORDS);
   }
 
   /**
@@ -3628,8 +3730,9 @@ public final class RankingFeatures {
               Texts.cut(title, MAX_TITLE_CHARS),
               t -> {
                 List<PartWord> words = productPartWords(t);
-                for (int i = FIRST_VARIANT_WORD; i < words.size(); i++) {
-                  if (isVariantWord(words.get(i))) {
+                for (int i = 1; i < words.size(); i++) {
+                  if (i >= FIRST_VARIANT_WORD && isVariantWord(words.get(i))
+                      || mayGlueVariant(words.get(i).word())) {
                     return true;
                   }
                 }

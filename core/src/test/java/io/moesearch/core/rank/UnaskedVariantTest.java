@@ -69,6 +69,44 @@ class UnaskedVariantTest {
   }
 
   @Test
+  void aVariantWordGluedToTheQuerysWordIsReadAsTheShopperWritesIt() {
+    assertThat(
+            features.variantOf(
+                features.query("startech.com 6 ft miniusb cable"),
+                "StarTech.com 6 ft Mini USB 2.0 Cable - A to Mini B"))
+        .as("asked, glued to the title's next word")
+        .isFalse();
+    assertThat(features.variantOf(features.query("hp 920 black ink"), "HP 920XL Black Ink"))
+        .as("glued to the query's word in the title")
+        .isTrue();
+    Product plus = product("plus", "HP 57+ Tri-colour Ink Cartridge");
+    Product plain = product("plain", "HP 57 Tri-colour Ink Cartridge Original");
+    assertThat(EntryCutTest.ids(Fused.served("hp 57 ink", plus, plain)))
+        .as("no word of the list of its own in either title")
+        .containsExactly("plain", "plus");
+    assertThat(features.variantOf(features.query("hp 57 ink"), "HP 57+ Tri-colour Ink"))
+        .as("a \"+\" ending the query's word")
+        .isTrue();
+    assertThat(features.variantOf(features.query("hp 920xl black ink"), "HP 920XL Black Ink"))
+        .as("asked glued")
+        .isFalse();
+    assertThat(features.variantOf(features.query("hp 920 high yield ink"), "HP 920XL Black Ink"))
+        .as("an XL asked in words")
+        .isFalse();
+    assertThat(
+            features.variantOf(
+                features.query("contour shuttle 2"), "Contour Design Shuttle-Pro 2 Wired"))
+        .as("a hyphenated name, and a stem of letters only, glue nothing")
+        .isFalse();
+    assertThat(
+            features.variantOf(
+                features.query("msi modern i5 10th gen notebook"),
+                "MSI Modern 14 Notebook 10th gen Intel Core i5 Windows 10 Pro"))
+        .as("a number the query holds only inside a word (\"10th\")")
+        .isFalse();
+  }
+
+  @Test
   void aVariantRanksBelowTheProductTheQueryNames() {
     assertThat(EntryCutTest.ids(Fused.bm25Only("x52", PRO, PLAIN)))
         .as("BM25 alone: the first hit first")
