@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -3312,7 +3313,36 @@ public final class RankingFeatures {
    * the phrase), and whether it ends a noun phrase ({@code end}: the part's last word, punctuation
    * after it, or next a word that is not of letters or is a colour).
    */
-  private record PartWord(String word, Set<String> terms, boolean letters, boolean end) {}
+  private record PartWord(
+      String word, Set<String> terms, boolean letters, boolean end, Glued glued) {}
+
+  /**
+   * A title's word gluing a variant word ({@link #VARIANT_WORDS}) to a stem, without a separator:
+   * "57+" (57, plus, {@code sign}: any stem), "920XL" (920, xl), "X52Pro" (x52, pro): a stem
+   * holding a digit.
+   */
+  private record Glued(String stem, String variant, boolean sign) {
+    /** The glued variant of a title's word, or null (read once per title). */
+    static Glued of(String word) {
+      String a = alnum(word);
+      if (a.isEmpty()) {
+        return null;
+      }
+      if (word.endsWith("+")) {
+        return new Glued(a, "plus", true);
+      }
+      String written = Texts.lowerCase(word);
+      for (String v : VARIANT_SUFFIXES) {
+        if (a.length() > v.length() && a.endsWith(v)) {
+          String stem = a.substring(0, a.length() - v.length());
+          if (stem.chars().anyMatch(Character::isDigit) && written.contains(stem + v)) {
+            return new Glued(stem, v, false);
+          }
+        }
+      }
+      return null;
+    }
+  }
 
   /**
    * Whether {@code next} is an acronym after a word not written in capitals: 2 to 5 capital letters
@@ -3376,7 +3406,7 @@ public final class RankingFeatures {
                     || !colours(raw.get(i + 1)).isEmpty()
                     || acronymAfter(w, raw.get(i + 1))
                         && Collections.disjoint(terms.get(i + 1), accessoryNouns);
-            out.add(new PartWord(w, terms.get(i), letters, end));
+            out.add(new PartWord(w, terms.get(i), letters, end, Glued.of(w)));
           }
           return List.copyOf(out);
         });
@@ -3561,6 +3591,10 @@ public final class RankingFeatures {
       List.of(
           "deluxe", "elite", "lite", "max", "mini", "plus", "pro", "slim", "ultra", "xl", "xxl");
 
+  /** {@link #VARIANT_WORDS}, the longest first: a glued "XXL" is no "XL" after an "X". */
+  private static final List<String> VARIANT_SUFFIXES =
+      VARIANT_WORDS.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+
   /** {@link #VARIANT_WORDS} as this ranker's analyzer reads them. */
   private final Set<String> variantWords;
 
@@ -3648,45 +3682,14 @@ public final class RankingFeatures {
    * it: "920XL" for "hp 920", "57+" (plus) for "hp 57"; null when none.
    */
   private static String gluedVariant(QueryTerms q, PartWord w) {
-    String a = alnum(w.word());
-    if (a.isEmpty()) {
+    Glued g = w.glued();
+    if (g == null
+        || !q.rawTokens.contains(g.stem())
+        || !g.sign() && q.rawTokens.contains(g.stem() + g.variant())
+        || asks(q, g.variant())) {
       return null;
     }
-    if (w.word().endsWith("+")) {
-      return q.rawTokens.contains(a) && !asks(q, "plus") ? "plus" : null;
-    }
-    if (q.rawTokens.contains(a)) {
-      return null;
-    }
-    String written = Texts.lowerCase(w.word());
-    for (String v : VARIANT_WORDS) {
-      String stem =
-          a.length() > v.length() && a.endsWith(v) ? a.substring(0, a.length() - v.length()) : "";
-      if (stem.chars().anyMatch(Character::isDigit)
-          && written.contains(stem + v)
-          && q.rawTokens.contains(stem)
-          && !asks(q, v)) {
-        return v;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Whether a word may glue a variant word to a word of a query ({@link #gluedVariant}): it ends
-   * with "+" or with a variant word after something else.
-   */
-  private static boolean mayGlueVariant(String word) {
-    if (word.endsWith("+")) {
-      return true;
-    }
-    String a = alnum(word);
-    for (String v : VARIANT_WORDS) {
-      if (a.length() > v.length() && a.endsWith(v)) {
-        return true;
-      }
-    }
-    return false;
+    return g.variant();
   }
 
   /**
@@ -3732,7 +3735,7 @@ public final class RankingFeatures {
                 List<PartWord> words = productPartWords(t);
                 for (int i = 1; i < words.size(); i++) {
                   if (i >= FIRST_VARIANT_WORD && isVariantWord(words.get(i))
-                      || mayGlueVariant(words.get(i).word())) {
+                      || words.get(i).glued() != null) {
                     return true;
                   }
                 }
