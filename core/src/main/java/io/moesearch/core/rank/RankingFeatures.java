@@ -360,6 +360,11 @@ public final class RankingFeatures {
 
     final List<String> rawTokens;
 
+    /**
+     * {@link #rawTokens} as a set, for the variant rule's lookups ({@link #unaskedVariantWords}).
+     */
+    final Set<String> rawTokenSet;
+
     /** The raw tokens joined by single spaces, padded with a space at both ends. */
     final String spaced;
 
@@ -551,6 +556,7 @@ public final class RankingFeatures {
         }
       }
       this.rawTokens = List.copyOf(raw);
+      this.rawTokenSet = Set.copyOf(raw);
       this.spaced = " " + String.join(" ", rawTokens) + " ";
       this.code = hasModelCode(text);
       // A model code says as much as a long query: the query is as specific as the signal goes.
@@ -3614,9 +3620,11 @@ public final class RankingFeatures {
   /**
    * The variant words of a title's product part the query does not ask for where they continue what
    * the query names: a word that is a variant word ({@link #isVariantWord}) right after a word
-   * holding a query term, from the part's {@link #FIRST_VARIANT_WORD}th word on, and not before a
-   * word holding one of the query's codes (the code names the model: "HP LaserJet Pro M402dn" for
-   * "hp laserjet m402dn"); null when the part holds no query term.
+   * holding a query word ({@link #holdsQueryWord}), from the part's {@link #FIRST_VARIANT_WORD}th
+   * word on, unless the query glues it to the word after it ({@link #gluedInQuery}); or a word
+   * gluing one to a word of the query ({@link #gluedVariant}); none before a word holding one of
+   * the query's codes (the code names the model: "HP LaserJet Pro M402dn" for "hp laserjet
+   * m402dn"); null when the part holds no query term.
    */
   private Set<String> unaskedVariantWords(QueryTerms q, List<PartWord> words) {
     Set<String> out = null;
@@ -3653,7 +3661,7 @@ public final class RankingFeatures {
   private static boolean holdsQueryWord(QueryTerms q, PartWord w) {
     for (String term : w.terms()) {
       if (q.terms.contains(term)
-          && (!term.chars().allMatch(Character::isDigit) || q.rawTokens.contains(term))) {
+          && (!term.chars().allMatch(Character::isDigit) || q.rawTokenSet.contains(term))) {
         return true;
       }
     }
@@ -3684,8 +3692,8 @@ public final class RankingFeatures {
   private static String gluedVariant(QueryTerms q, PartWord w) {
     Glued g = w.glued();
     if (g == null
-        || !q.rawTokens.contains(g.stem())
-        || !g.sign() && q.rawTokens.contains(g.stem() + g.variant())
+        || !q.rawTokenSet.contains(g.stem())
+        || !g.sign() && q.rawTokenSet.contains(g.stem() + g.variant())
         || asks(q, g.variant())) {
       return null;
     }
@@ -3704,9 +3712,9 @@ public final class RankingFeatures {
    * for "xl" and "xxl", one of the {@link #LARGE_WORDS}.
    */
   private static boolean asks(QueryTerms q, String variant) {
-    return q.rawTokens.contains(variant)
+    return q.rawTokenSet.contains(variant)
         || q.terms.contains(variant)
-        || variant.endsWith("xl") && !Collections.disjoint(q.rawTokens, LARGE_WORDS);
+        || variant.endsWith("xl") && !Collections.disjoint(q.rawTokenSet, LARGE_WORDS);
   }
 
   /**
@@ -3750,11 +3758,12 @@ public final class RankingFeatures {
 
   /**
    * Whether a title names another model of the line the query names: its product part continues a
-   * word holding a query term with a variant word the query does not ask for ({@link
+   * word holding a query word with a variant word the query does not ask for ({@link
    * #VARIANT_WORDS}) ("Logitech X52 Pro Flight Control System" for "x52", "Tripp Lite Right-Angle
-   * Cat6 Gigabit Molded Slim UTP Ethernet Cable" for "tripp lite right-angle cat6 molded cable");
-   * not in the title's first {@link #FIRST_VARIANT_WORD} words, the brand's and the line's place,
-   * nor after its compatibility marker or in what comes with it ({@link #productPartWords}).
+   * Cat6 Gigabit Molded Slim UTP Ethernet Cable" for "tripp lite right-angle cat6 molded cable"),
+   * or glues one to a word of the query ("HP 920XL" for "hp 920"); not in the title's first {@link
+   * #FIRST_VARIANT_WORD} words, the brand's and the line's place, nor after its compatibility
+   * marker or in what comes with it ({@link #productPartWords}); see {@link #unaskedVariantWords}.
    */
   public boolean variantOf(QueryTerms q, String title) {
     Set<String> v = unaskedVariantWords(q, productPartWords(Texts.cut(title, MAX_TITLE_CHARS)));
@@ -3767,18 +3776,29 @@ public final class RankingFeatures {
    * variant and whose product part holds every query term the variant's holds.
    */
   public Lowering variantLowering(QueryTerms q, List<String> titles) {
+    List<List<PartWord>> parts = new ArrayList<>(titles.size());
+    List<Set<String>> read = new ArrayList<>(titles.size());
+    boolean any = false;
+    for (String title : titles) {
+      List<PartWord> words = productPartWords(Texts.cut(title, MAX_TITLE_CHARS));
+      Set<String> v = unaskedVariantWords(q, words);
+      parts.add(words);
+      read.add(v);
+      any |= v != null && !v.isEmpty();
+    }
+    if (!any) {
+      return Lowering.NONE; // most lists: no held terms to compare
+    }
     Map<Integer, Set<String>> variants = new LinkedHashMap<>();
     Map<Integer, Set<String>> plain = new LinkedHashMap<>();
     for (int i = 0; i < titles.size(); i++) {
-      List<PartWord> words = productPartWords(Texts.cut(titles.get(i), MAX_TITLE_CHARS));
-      Set<String> v = unaskedVariantWords(q, words);
-      if (v == null) {
+      if (read.get(i) == null) {
         continue;
       }
       Set<String> held = new HashSet<>();
-      words.forEach(w -> held.addAll(w.terms()));
+      parts.get(i).forEach(w -> held.addAll(w.terms()));
       held.retainAll(q.terms);
-      (v.isEmpty() ? plain : variants).put(i, held);
+      (read.get(i).isEmpty() ? plain : variants).put(i, held);
     }
     Map<Integer, Set<Integer>> loweredBy = new LinkedHashMap<>();
     for (Map.Entry<Integer, Set<String>> v : variants.entrySet()) {
@@ -3795,12 +3815,14 @@ public final class RankingFeatures {
    * Adds {@link #VARIANT_UNCOVERED} to {@code words_uncovered} (as if the title lacked one more of
    * the query's words) for a candidate naming another model of the line the query names ({@link
    * #variantOf}) while another candidate, no variant, holds every query term it holds in its
-   * product part: "x52" ranked "Logitech X52 Pro" above "Logitech X52", "kensington smartfit
-   * solemate" the "SoleMate Plus" above the SoleMate, which BM25 scores alike (its length
-   * normalisation prefers the shorter title) and the cosine often the other way. A title naming the
-   * line's variants only (no plain model among the candidates) keeps its rank. The cache's entry
-   * cut leaves no cut where a new product may change which variants are lowered ({@link
-   * EntryCut#of}).
+   * product part: "hp designjet 500" ranked the "HP DesignJet 500ps Plus" and "Designjet 500 Plus"
+   * above the "Designjet 500", "hp 364 black ink cartridge" the "364XL" above the 364, which BM25
+   * scores alike (its length normalisation prefers the shorter title) and the cosine often the
+   * other way. One word's worth may not outweigh the cosine's lead ("x52" keeps the "X52 Pro"
+   * first, by 0.0002 of score; two words' worth cost more queries than it won,
+   * docs/eval/known-item.md). A title naming the line's variants only (no plain model among the
+   * candidates) keeps its rank. The cache's entry cut leaves no cut where a new product may change
+   * which variants are lowered ({@link EntryCut#of}).
    *
    * @param q the query ({@link #query})
    * @param titles the candidates' titles, in the order of {@code features}

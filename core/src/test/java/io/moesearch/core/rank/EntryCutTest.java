@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -567,33 +568,32 @@ class EntryCutTest {
    */
   @Test
   void aNewProductOfTheKindLowersTheAccessoriesAboveIt() {
-    String query = "monitor";
-    List<Candidate> hits = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      hits.add(hit("s" + i, "Brand" + i + " Monitor Stand", 10f - 0.01f * i));
-    }
-    List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
-    List<HybridRanker.Scored> top =
-        HybridRanker.fuse(query, List.of(), lexical, SERVED, DENSE_DEPTH, K);
-    assertThat(ids(top)).doesNotContain("new");
-
-    List<Candidate> withNew = new ArrayList<>(hits);
-    withNew.add(hit("new", "Acme L1950 LCD monitor 48 cm Black", 9.85f));
-    List<HybridRanker.Scored> top2 =
-        HybridRanker.fuse(
-            query, List.of(), ranker.lexical(query, withNew, c -> 0.5), SERVED, DENSE_DEPTH, K);
-    assertThat(ids(top2)).as("the recomputed top k").startsWith("new");
-    assertThat(EntryCut.of(query, List.of(), DENSE_DEPTH, lexical, 1f, top, SERVED, K))
-        .as("no cut: the answer's candidates are accessories of what the query names")
-        .isNull();
+    assertANewProductLeadsAndVoidsTheCut(
+        "monitor",
+        i -> "Brand" + i + " Monitor Stand",
+        "Acme L1950 LCD monitor 48 cm Black",
+        "no cut: the answer's candidates are accessories of what the query names");
   }
 
   @Test
   void aNewPlainProductLowersTheVariantsAboveIt() {
-    String query = "acme smartfit solemate";
+    assertANewProductLeadsAndVoidsTheCut(
+        "acme smartfit solemate",
+        i -> "Acme SmartFit SoleMate Plus Footrest",
+        "Acme SmartFit SoleMate Footrest",
+        "no cut: the answer's candidates are variants of what the query names");
+  }
+
+  /**
+   * An answer of 12 BM25 hits titled {@code title}, none ranking "new" in its top k, where a new
+   * product titled {@code newTitle} (a BM25 score below every hit's) leads the recomputed top k:
+   * the answer has no cut.
+   */
+  private void assertANewProductLeadsAndVoidsTheCut(
+      String query, IntFunction<String> title, String newTitle, String why) {
     List<Candidate> hits = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      hits.add(hit("v" + i, "Acme SmartFit SoleMate Plus Footrest", 10f - 0.01f * i));
+      hits.add(hit("s" + i, title.apply(i), 10f - 0.01f * i));
     }
     List<HybridRanker.Scored> lexical = ranker.lexical(query, hits, c -> 0.5);
     List<HybridRanker.Scored> top =
@@ -601,13 +601,13 @@ class EntryCutTest {
     assertThat(ids(top)).doesNotContain("new");
 
     List<Candidate> withNew = new ArrayList<>(hits);
-    withNew.add(hit("new", "Acme SmartFit SoleMate Footrest", 9.85f));
+    withNew.add(hit("new", newTitle, 9.85f));
     List<HybridRanker.Scored> top2 =
         HybridRanker.fuse(
             query, List.of(), ranker.lexical(query, withNew, c -> 0.5), SERVED, DENSE_DEPTH, K);
     assertThat(ids(top2)).as("the recomputed top k").startsWith("new");
     assertThat(EntryCut.of(query, List.of(), DENSE_DEPTH, lexical, 1f, top, SERVED, K))
-        .as("no cut: the answer's candidates are variants of what the query names")
+        .as(why)
         .isNull();
   }
 
