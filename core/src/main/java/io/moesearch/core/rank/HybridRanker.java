@@ -46,17 +46,19 @@ public final class HybridRanker {
    * so a build that ranks anew does not serve the answers an older build cached (restored from its
    * savepoint). 16: a candidate continuing the name the query gives with a variant word it does not
    * ask for ("Logitech X52 Pro" for "x52") has one more query word uncovered while another
-   * candidate holds the name without one ({@link RankingFeatures#lowerUnaskedVariants}); 15: a
-   * candidate that is an accessory of what a query of words asks for ("HP Standard Monitor Stand"
-   * for "monitor") has the query's words uncovered while another candidate holds them as the
-   * product ({@link RankingFeatures#lowerAccessoriesOf}); 14: a carrier of the query's code lacking
-   * a word the query asks for, which an accessory naming the device after its compatibility marker
-   * holds as what it is, carries the code no more ({@link RankingFeatures#lowerUnaskedCarriers}:
-   * "hp p1505 toner" ranks the toner compatible with the P1505 above the printer; also where the
-   * printer's title names the code without carrying it, {@link RankingFeatures#promoteDeviceFits}),
-   * a code before the query's compatibility marker and none after it is the device's ("hp P1505
-   * compatible toner", {@link RankingFeatures#deviceFit}), and a colour near the query's conflicts
-   * when another carrier of the query's code names the query's colour itself ({@link
+   * candidate holds the name without one ({@link RankingFeatures#lowerUnaskedVariants}), and so has
+   * a title naming its box where the query asks for a tray / OEM part; a spec's acronym ends a noun
+   * phrase for the accessory rule ("Gaming mouse USB Type-A"); 15: a candidate that is an accessory
+   * of what a query of words asks for ("HP Standard Monitor Stand" for "monitor") has the query's
+   * words uncovered while another candidate holds them as the product ({@link
+   * RankingFeatures#lowerAccessoriesOf}); 14: a carrier of the query's code lacking a word the
+   * query asks for, which an accessory naming the device after its compatibility marker holds as
+   * what it is, carries the code no more ({@link RankingFeatures#lowerUnaskedCarriers}: "hp p1505
+   * toner" ranks the toner compatible with the P1505 above the printer; also where the printer's
+   * title names the code without carrying it, {@link RankingFeatures#promoteDeviceFits}), a code
+   * before the query's compatibility marker and none after it is the device's ("hp P1505 compatible
+   * toner", {@link RankingFeatures#deviceFit}), and a colour near the query's conflicts when
+   * another carrier of the query's code names the query's colour itself ({@link
    * RankingFeatures#conflictNearColours}: "canon pfi-701 red" ranks the Red cartridge above the
    * Magenta); 13: a data size contradicts another unit's within {@code
    * RankingFeatures#SAME_PART_DATA_RATIO} ("512 MB" for "1GB"); colours written in the languages of

@@ -697,6 +697,16 @@ public final class RankingFeatures {
       return fit.orElse(null);
     }
 
+    /**
+     * Whether the query asks for a product sold loose ({@link RankingFeatures#LOOSE_WORDS}) and not
+     * boxed: a title naming its box then has one more query word uncovered ({@link
+     * RankingFeatures#of}).
+     */
+    boolean asksLoose() {
+      return !Collections.disjoint(rawTokenSet, LOOSE_WORDS)
+          && Collections.disjoint(rawTokenSet, BOXED_WORDS);
+    }
+
     /** 1 when the query contains a model-code-like token. */
     public double code() {
       return code ? 1 : 0;
@@ -886,6 +896,9 @@ public final class RankingFeatures {
     Named n = Named.of(p);
     f[TITLE_COVERAGE] = coverage(q.terms, n.title());
     f[WORDS_UNCOVERED] = q.wordsOnly ? (1 - f[TITLE_COVERAGE]) * q.length() : 0;
+    if (q.asksLoose() && boxed(n.title())) {
+      f[WORDS_UNCOVERED] += VARIANT_UNCOVERED; // the boxed variant of what it asks for loose
+    }
     f[BRAND_MATCH] = brandMatch(q, n.brand()) ? 1 : 0;
     f[DENSE_RR] = denseRank < 0 ? 0 : 1.0 / (RRF_K + denseRank + 1);
     f[BM25_RR] = bm25Rank < 0 ? 0 : 1.0 / (RRF_K + bm25Rank + 1);
@@ -3724,6 +3737,31 @@ public final class RankingFeatures {
    */
   private boolean isVariantWord(PartWord w) {
     return w.letters() && !w.terms().isEmpty() && variantWords.containsAll(w.terms());
+  }
+
+  /**
+   * Words with which a query asks for a product sold loose, without its retail box ("intel e5620
+   * oem", "tray xeon e5502": a processor's tray part), and with which a title names the boxed one
+   * ("Intel Xeon E5420 processor 2.5 GHz Box 12 MB L2").
+   */
+  private static final Set<String> LOOSE_WORDS = Set.of("oem", "tray", "bulk");
+
+  private static final Set<String> BOXED_WORDS = Set.of("box", "boxed", "retail");
+
+  /** Whether a title names its product boxed ({@link #BOXED_WORDS} as words), by title. */
+  private final TitleCache<Boolean> titleBoxed = new TitleCache<>();
+
+  private boolean boxed(String title) {
+    return titleBoxed.get(
+        Texts.cut(title, MAX_TITLE_CHARS),
+        t -> {
+          for (String w : NON_ALNUM.split(Texts.lowerCase(t))) {
+            if (BOXED_WORDS.contains(w)) {
+              return true;
+            }
+          }
+          return false;
+        });
   }
 
   /** Whether some title's product part has a variant word where one may be read, by title. */

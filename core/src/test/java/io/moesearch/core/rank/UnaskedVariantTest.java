@@ -107,6 +107,24 @@ class UnaskedVariantTest {
   }
 
   @Test
+  void aBoxedProductIsAVariantOfOneAskedForLoose() {
+    Product box = product("box", "Intel Xeon E5620 processor 2.4 GHz Box 12 MB Smart Cache");
+    Product tray = product("tray", "Intel Xeon E5620 processor 2.4 GHz 12 MB Smart Cache");
+    RankingFeatures.QueryTerms oem = features.query("intel e5620 oem");
+    assertThat(features.of(oem, box, 0.5, 1, -1, -1)[RankingFeatures.WORDS_UNCOVERED])
+        .isEqualTo(RankingFeatures.VARIANT_UNCOVERED);
+    assertThat(features.of(oem, tray, 0.5, 1, -1, -1)[RankingFeatures.WORDS_UNCOVERED]).isZero();
+    assertThat(
+            features
+                .of(features.query("intel e5620 box"), box, 0.5, 1, -1, -1)[
+                RankingFeatures.WORDS_UNCOVERED])
+        .as("the box asked")
+        .isZero();
+    assertThat(EntryCutTest.ids(Fused.served("tray xeon e5620", box, tray)))
+        .containsExactly("tray", "box");
+  }
+
+  @Test
   void aVariantRanksBelowTheProductTheQueryNames() {
     assertThat(EntryCutTest.ids(Fused.bm25Only("x52", PRO, PLAIN)))
         .as("BM25 alone: the first hit first")
