@@ -365,6 +365,13 @@ public final class RankingFeatures {
      */
     final Set<String> rawTokenSet;
 
+    /**
+     * Whether the query asks for a product sold loose ({@link RankingFeatures#LOOSE_WORDS}) and not
+     * boxed: a title naming its box then has one more query word uncovered ({@link
+     * RankingFeatures#of}). Read once per query, not per candidate.
+     */
+    final boolean asksLoose;
+
     /** The raw tokens joined by single spaces, padded with a space at both ends. */
     final String spaced;
 
@@ -557,6 +564,9 @@ public final class RankingFeatures {
       }
       this.rawTokens = List.copyOf(raw);
       this.rawTokenSet = Set.copyOf(raw);
+      this.asksLoose =
+          !Collections.disjoint(rawTokenSet, LOOSE_WORDS)
+              && Collections.disjoint(rawTokenSet, BOXED_WORDS);
       this.spaced = " " + String.join(" ", rawTokens) + " ";
       this.code = hasModelCode(text);
       // A model code says as much as a long query: the query is as specific as the signal goes.
@@ -695,16 +705,6 @@ public final class RankingFeatures {
         deviceFit = fit;
       }
       return fit.orElse(null);
-    }
-
-    /**
-     * Whether the query asks for a product sold loose ({@link RankingFeatures#LOOSE_WORDS}) and not
-     * boxed: a title naming its box then has one more query word uncovered ({@link
-     * RankingFeatures#of}).
-     */
-    boolean asksLoose() {
-      return !Collections.disjoint(rawTokenSet, LOOSE_WORDS)
-          && Collections.disjoint(rawTokenSet, BOXED_WORDS);
     }
 
     /** 1 when the query contains a model-code-like token. */
@@ -896,7 +896,7 @@ public final class RankingFeatures {
     Named n = Named.of(p);
     f[TITLE_COVERAGE] = coverage(q.terms, n.title());
     f[WORDS_UNCOVERED] = q.wordsOnly ? (1 - f[TITLE_COVERAGE]) * q.length() : 0;
-    if (q.asksLoose() && boxed(n.title())) {
+    if (q.asksLoose && boxed(n.title())) {
       f[WORDS_UNCOVERED] += VARIANT_UNCOVERED; // the boxed variant of what it asks for loose
     }
     f[BRAND_MATCH] = brandMatch(q, n.brand()) ? 1 : 0;
