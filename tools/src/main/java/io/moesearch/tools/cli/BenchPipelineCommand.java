@@ -1,6 +1,7 @@
 package io.moesearch.tools.cli;
 
 import io.moesearch.connectors.message.SearchQuery;
+import io.moesearch.connectors.message.SearchResult;
 import io.moesearch.core.artifact.IndexArtifact;
 import io.moesearch.core.catalog.Catalog;
 import io.moesearch.core.catalog.CatalogLoader;
@@ -8,7 +9,9 @@ import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.tools.bench.Ceiling;
 import io.moesearch.tools.bench.JitSettling;
+import io.moesearch.tools.bench.LatencyLog;
 import io.moesearch.tools.demo.PipelineDriver;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,6 +94,15 @@ final class BenchPipelineCommand extends CliCommand {
               + " JVM's warm-up, and another after the ceiling).")
   private boolean skipJvmWarmup;
 
+  @Option(
+      names = "--latency-log",
+      paramLabel = "FILE",
+      description =
+          "Also write every measured answer as a CSV line (mode, run, accepted and answered times,"
+              + " in-job and stage latencies, cache path, degradation level): when the tail"
+              + " happens, which percentiles do not show.")
+  private Path latencyLog;
+
   @Mixin private JitWarmUpOptions jitWarmUp;
 
   @Spec private CommandSpec spec;
@@ -157,17 +170,24 @@ final class BenchPipelineCommand extends CliCommand {
     }
     boolean timedOut = false;
     Map<Boolean, List<PipelineDriver.Figures>> byMode = new LinkedHashMap<>();
-    for (boolean cacheOn : cacheOrder(modes)) {
-      PipelineDriver.Figures f = drive(config, artifact, cacheOn, warm, measured, rate);
-      System.out.printf(
-          Locale.ROOT,
-          "cache %s: %.1f full answers/s; %d cache fills written; JVM over the run %s%n",
-          cacheOn ? "on" : "off",
-          f.fullAnswersPerSec,
-          f.cacheFillsWritten,
-          f.jvm.describe());
-      byMode.computeIfAbsent(cacheOn, k -> new ArrayList<>()).add(f);
-      timedOut |= f.timedOut;
+    // try-with-resources skips a null resource: no log unless asked for.
+    try (LatencyLog log = latencyLog == null ? null : LatencyLog.create(latencyLog)) {
+      for (boolean cacheOn : cacheOrder(modes)) {
+        String mode = cacheOn ? "on" : "off";
+        int run = byMode.getOrDefault(cacheOn, List.of()).size() + 1;
+        Consumer<SearchResult> onMeasured = log == null ? r -> {} : r -> log.write(mode, run, r);
+        PipelineDriver.Figures f =
+            drive(config, artifact, cacheOn, warm, measured, rate, onMeasured);
+        System.out.printf(
+            Locale.ROOT,
+            "cache %s: %.1f full answers/s; %d cache fills written; JVM over the run %s%n",
+            cacheOn ? "on" : "off",
+            f.fullAnswersPerSec,
+            f.cacheFillsWritten,
+            f.jvm.describe());
+        byMode.computeIfAbsent(cacheOn, k -> new ArrayList<>()).add(f);
+        timedOut |= f.timedOut;
+      }
     }
     if (byMode.containsKey(true)) {
       report.cacheOn = new Run(byMode.get(true), report.ceiling);
@@ -259,7 +279,8 @@ final class BenchPipelineCommand extends CliCommand {
       boolean cacheOn,
       List<SearchQuery> warm,
       List<SearchQuery> measured,
-      double rate)
+      double rate,
+      Consumer<SearchResult> onMeasured)
       throws Exception {
     String mode = cacheOn ? "on" : "off";
     try (EmbeddedPipeline pipeline =
@@ -274,7 +295,8 @@ final class BenchPipelineCommand extends CliCommand {
           mode, measured.size(), rate == 0 ? "max" : rate);
       long fillsBefore = pipeline.cacheFillRecords();
       PipelineDriver.Figures f =
-          PipelineDriver.run(pipeline, measured, List.of(), rate, Duration.ofMinutes(10), r -> {});
+          PipelineDriver.run(
+              pipeline, measured, List.of(), rate, Duration.ofMinutes(10), onMeasured);
       f.cacheFillsWritten = pipeline.cacheFillRecords() - fillsBefore;
       return f;
     }
