@@ -1,8 +1,12 @@
 import io.moesearch.core.embed.*;
 import java.util.*;
+import java.util.concurrent.*;
 /**
  * One-off harness (not part of the build): the shipped query embedder's CPU per query by batch
- * size, one thread, 2,000 seeded short queries of 2-5 shop words per batch size, three rounds.
+ * size, on one thread and on two at once (each its own predictor of one shared model), 1,200
+ * seeded short queries of 2-5 shop words per thread and batch size, three rounds. The first block
+ * of embed-batch-cost.txt came from an earlier form of it that ran one thread only, 2,000 queries
+ * per size, batches up to 16.
  * Run from the repository root after a build:
  *
  * <pre>
@@ -18,13 +22,22 @@ public class EmbedBatchCost {
     Random r = new Random(1);
     List<String> qs = new ArrayList<>();
     for (int i = 0; i < 4000; i++) { int n = 2 + r.nextInt(4); StringBuilder sb = new StringBuilder(); for (int j=0;j<n;j++) sb.append(words[r.nextInt(words.length)]).append(' '); qs.add(sb.toString().trim()); }
-    try (var e = m.newEmbedder()) {
-      for (int round = 0; round < 3; round++) {
-        for (int b : new int[] {1, 2, 4, 8, 16}) {
-          long t0 = System.nanoTime(); int n = 0;
-          for (int i = 0; i + b <= 2000; i += b) { e.embed(qs.subList(i, i + b)); n += b; }
+    for (int round = 0; round < 3; round++) {
+      for (int threads : new int[] {1, 2}) {
+        for (int b : new int[] {1, 2, 4, 8}) {
+          ExecutorService ex = Executors.newFixedThreadPool(threads);
+          List<Future<?>> fs = new ArrayList<>();
+          long t0 = System.nanoTime();
+          int per = 1200;
+          for (int t = 0; t < threads; t++) {
+            final int off = t * 1500;
+            fs.add(ex.submit(() -> { try (var e = m.newEmbedder()) { for (int i = 0; i + b <= per; i += b) e.embed(qs.subList(off + i, off + i + b)); } return null; }));
+          }
+          for (var f : fs) f.get();
           long t1 = System.nanoTime();
-          System.out.printf("round %d batch %2d: %.3f ms/query%n", round, b, (t1 - t0) / 1e6 / n);
+          ex.shutdown();
+          double total = threads * (per / b) * b;
+          System.out.printf("round %d threads %d batch %d: %.0f queries/s, %.3f ms CPU/query%n", round, threads, b, total / ((t1 - t0) / 1e9), threads * (t1 - t0) / 1e6 / total);
         }
       }
     }
