@@ -115,6 +115,8 @@ final class BenchPipelineCommand extends CliCommand {
     int warmup = atLeast("--warmup", warmupOption, 0);
     List<Boolean> modes = cacheModes(); // before the warm-up and the ceiling, not after
     jitWarmUp.check();
+    // Opened now so that a path it cannot write fails before minutes of warm-up, not after.
+    LatencyLog log = latencyLog == null ? null : LatencyLog.create(latencyLog);
     IndexArtifact artifact = DemoCommand.ensureIndex(config);
     Catalog catalog = new CatalogLoader(config.badLines(), b -> {}).load(config.catalogPath());
     List<Integer> order = new ArrayList<>();
@@ -171,7 +173,7 @@ final class BenchPipelineCommand extends CliCommand {
     boolean timedOut = false;
     Map<Boolean, List<PipelineDriver.Figures>> byMode = new LinkedHashMap<>();
     // try-with-resources skips a null resource: no log unless asked for.
-    try (LatencyLog log = latencyLog == null ? null : LatencyLog.create(latencyLog)) {
+    try (log) {
       for (boolean cacheOn : cacheOrder(modes)) {
         String mode = cacheOn ? "on" : "off";
         int run = byMode.getOrDefault(cacheOn, List.of()).size() + 1;
