@@ -183,7 +183,7 @@ final class BenchPipelineCommand extends CliCommand {
         System.out.printf(
             Locale.ROOT,
             "cache %s: %.1f full answers/s; %d cache fills written; JVM over the run %s%n",
-            cacheOn ? "on" : "off",
+            mode,
             f.fullAnswersPerSec,
             f.cacheFillsWritten,
             f.jvm.describe());
