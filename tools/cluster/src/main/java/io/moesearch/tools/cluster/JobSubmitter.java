@@ -6,11 +6,8 @@ import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.jobgraph.tasks.JobCheckpointingSettings;
-import org.apache.flink.util.TernaryBoolean;
 
 /**
  * What {@code flink run} does, for the local cluster: builds the job graph from the job jar (its
@@ -23,26 +20,6 @@ import org.apache.flink.util.TernaryBoolean;
  */
 public final class JobSubmitter {
   private JobSubmitter() {}
-
-  /**
-   * How {@code graph} restores from {@code savepoint} (none when it is null): Flink's default,
-   * {@code NO_CLAIM} (the snapshot stays the user's; the first checkpoint after the restore is a
-   * full one), except for a job with the state changelog ({@code job.state-changelog}), whose
-   * backend cannot take a full snapshot: every checkpoint of such a job restored in {@code
-   * NO_CLAIM} mode fails its tasks, so it restores in {@code CLAIM} mode (the job owns the snapshot
-   * and deletes it once later checkpoints subsume it).
-   */
-  static SavepointRestoreSettings restoreSettings(String savepoint, JobGraph graph) {
-    if (savepoint == null) {
-      return SavepointRestoreSettings.none();
-    }
-    JobCheckpointingSettings checkpointing = graph.getCheckpointingSettings();
-    boolean changelog =
-        checkpointing != null
-            && checkpointing.isChangelogStateBackendEnabled() == TernaryBoolean.TRUE;
-    return SavepointRestoreSettings.forPath(
-        savepoint, false, changelog ? RecoveryClaimMode.CLAIM : RecoveryClaimMode.NO_CLAIM);
-  }
 
   /**
    * Submits and returns the job id (hex).
@@ -75,7 +52,7 @@ public final class JobSubmitter {
             .build();
     try {
       JobGraph graph = PackagedProgramUtils.createJobGraph(program, client, 1, false);
-      graph.setSavepointRestoreSettings(restoreSettings(savepoint, graph));
+      graph.setSavepointRestoreSettings(restore);
       try (RestClusterClient<StandaloneClusterId> rest =
           new RestClusterClient<>(client, StandaloneClusterId.getInstance())) {
         return rest.submitJob(graph).get(3, TimeUnit.MINUTES).toHexString();

@@ -180,9 +180,6 @@ public final class LocalCluster implements AutoCloseable {
     m.put("rest.port", Integer.toString(restPort));
     m.put("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
     m.put("execution.checkpointing.savepoint-dir", work.resolve("savepoints").toUri().toString());
-    m.put(
-        "state.changelog.dstl.dfs.base-path",
-        work.resolve("checkpoints").resolve("changelog").toUri().toString());
     m.put("io.tmp.dirs", work.resolve("tmp").toString());
     return m;
   }
