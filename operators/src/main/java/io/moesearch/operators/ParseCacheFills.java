@@ -19,15 +19,25 @@ import org.apache.flink.util.Collector;
  * a record is dead-lettered ({@link ParseQueries#DEAD_LETTERS}, with the reason and the cut
  * payload) when it has no value, is larger than {@code maxBytes}, lacks a valid {@link FillSigner}
  * tag, is not valid fill JSON, or breaks a rule the served job relies on: text in {@link
- * QueryNormalizer} form; a result with at most {@code top_k} items, distinct product ids and
- * distinct non-negative expert ids; an embedding (of an embedding fill, or carried by a result) of
- * the model's dimension with unit L2 norm (within {@value #NORM_TOLERANCE}). Whether a result's
+ * QueryNormalizer} form; a result with at most {@code top_k} items, distinct product ids, no item
+ * explanation (an explained answer is never cached) and at most {@value #MAX_EXPERTS} distinct
+ * non-negative expert ids; an embedding (of an embedding fill, or carried by a result) of the
+ * model's dimension with unit L2 norm (within {@value #NORM_TOLERANCE}). Whether a result's
  * products exist in the served index version is checked by {@link CacheLookup}, which knows that
  * version. Never throws on input.
  */
 public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill> {
   /** How far an embedding's L2 norm may be from 1 (the model's vectors are normalised). */
   public static final double NORM_TOLERANCE = 1e-3;
+
+  /**
+   * Most experts a result fill may list. A served answer, hit or promoted again to the fill topic,
+   * carries its fill's experts, and every message the job writes must fit one Kafka record whatever
+   * its inputs (connectors' {@code OutputBoundsTest} assumes this many): a signed fill listing some
+   * 150,000 experts would otherwise make an answer the producer refuses, failing the sink's task.
+   * Eight times the shipped index's 128.
+   */
+  public static final int MAX_EXPERTS = 1024;
 
   private final int maxBytes;
   private final FillSigner signer;
@@ -145,6 +155,14 @@ public final class ParseCacheFills extends ProcessFunction<RawMessage, CacheFill
       if (!ids.add(item.productId())) {
         return "invalid cache fill: product " + item.productId() + " is listed twice";
       }
+      if (item.explain() != null) {
+        // Explained answers are never cached (MergePartials), and an explanation's feature names
+        // are free text that would reach every answer served from this fill.
+        return "invalid cache fill: product " + item.productId() + " carries an explanation";
+      }
+    }
+    if (fill.experts().length > MAX_EXPERTS) {
+      return "invalid cache fill: " + fill.experts().length + " experts, at most " + MAX_EXPERTS;
     }
     Set<Integer> experts = new HashSet<>();
     for (int e : fill.experts()) {

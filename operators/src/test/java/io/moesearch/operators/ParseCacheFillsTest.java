@@ -145,6 +145,38 @@ class ParseCacheFillsTest {
     }
   }
 
+  /**
+   * A signed fill within the byte limit may still make answers too large for one Kafka record: an
+   * answer served from it carries its experts and items, so a fill listing more experts than {@link
+   * ParseCacheFills#MAX_EXPERTS} or items with explanations (which no cached answer has, and whose
+   * feature names are free text: 4-byte characters escaped to 12 bytes each) is a dead letter.
+   */
+  @Test
+  void aSignedFillThatWouldMakeAnOversizedAnswerIsDeadLettered() throws Exception {
+    int[] many = java.util.stream.IntStream.range(0, ParseCacheFills.MAX_EXPERTS + 1).toArray();
+    int[] most = Arrays.copyOf(many, ParseCacheFills.MAX_EXPERTS);
+    RankedItem explained =
+        new RankedItem("a", "t", 1f)
+            .withExplain(
+                new io.moesearch.connectors.message.FeatureContribution[] {
+                  io.moesearch.connectors.message.FeatureContribution.of("\ud83d\ude00", 1, 1)
+                });
+    try (var h = harness(1 << 20)) {
+      h.open();
+      h.processElement(new StreamRecord<>(signed(1, result("x", 5, new String[] {"a"}, many))));
+      h.processElement(
+          new StreamRecord<>(
+              signed(2, CacheFill.result("x", 5, "", "v1", new RankedItem[] {explained}, most))));
+      CacheFill ok = result("y", 5, new String[] {"a"}, most);
+      h.processElement(new StreamRecord<>(signed(3, ok)));
+      assertThat(h.extractOutputValues()).containsExactly(ok);
+      assertThat(reasons(h))
+          .containsExactly(
+              "1: invalid cache fill: 1025 experts, at most 1024",
+              "2: invalid cache fill: product a carries an explanation");
+    }
+  }
+
   @Test
   void anOversizedFillBecomesADeadLetterOfBoundedEncodedSize() throws Exception {
     byte[] big = "\u0001".repeat(200_000).getBytes(StandardCharsets.UTF_8);
