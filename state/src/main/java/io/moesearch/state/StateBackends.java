@@ -8,9 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.UnsupportedFileSystemSchemeException;
 
@@ -82,6 +85,15 @@ public final class StateBackends {
   private static final String CHECKPOINT_DIR = "job.checkpoint-dir";
 
   /**
+   * Where the state changelog is written: {@code changelog} under the checkpoint directory (the
+   * same durable store; a restore reads both). {@code checkpoints} as {@link #checkpointUri} made
+   * it.
+   */
+  static String changelogUri(String checkpoints) {
+    return checkpoints.replaceAll("/+$", "") + "/changelog";
+  }
+
+  /**
    * Fails naming {@code job.checkpoint-dir} unless this JVM has a Flink file system for the scheme
    * of {@code checkpointDir} (as {@link #checkpointUri} reads it): built in ({@code file:}), on the
    * class path, or from the {@code plugins/} directory of a Flink distribution that initialised its
@@ -128,27 +140,54 @@ public final class StateBackends {
     }
   }
 
+  /** {@link #configure(Configuration, String, String, Duration, boolean)} without the changelog. */
+  public static Configuration configure(
+      Configuration conf, String backend, String checkpointDir, Duration interval) {
+    return configure(conf, backend, checkpointDir, interval, false);
+  }
+
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
    * @param checkpointDir a URI or path for checkpoints; empty for a directory under the system temp
    *     dir (fine on one machine; a cluster needs shared storage). Not JobManager memory: its 5 MB
    *     cap is soon exceeded by the caches' state, and the checkpoints would fail.
    * @param interval checkpoint interval
+   * @param changelog Flink's state changelog ({@code job.state-changelog}): every state change is
+   *     also appended to a log under {@link #changelogUri}, a checkpoint persists the log's tail,
+   *     and the backend's own snapshot (RocksDB's native checkpoint, which flushes every written
+   *     column family in the task thread) runs only at the periodic materialisation (Flink's
+   *     default: every 10 minutes) instead of at every checkpoint; a cancelled job then keeps its
+   *     last checkpoint, the only snapshot such a job can restart from (see the cluster's {@code
+   *     JobSubmitter})
    * @throws IllegalArgumentException naming {@code job.state-backend} or {@code job.checkpoint-dir}
    *     ({@link #checkpointUri}, {@link #requireFileSystem})
    */
   public static Configuration configure(
-      Configuration conf, String backend, String checkpointDir, Duration interval) {
+      Configuration conf,
+      String backend,
+      String checkpointDir,
+      Duration interval,
+      boolean changelog) {
     conf.set(StateBackendOptions.STATE_BACKEND, requireKnown(backend));
     if (backend.equals("rocksdb")) {
       conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     }
-    conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        requireFileSystemOf(checkpointUri(checkpointDir)));
+    String checkpoints = requireFileSystemOf(checkpointUri(checkpointDir));
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
     // A failed checkpoint (storage hiccup, slow alignment) should not restart a serving job.
     conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 3);
+    conf.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, changelog);
+    if (changelog) {
+      conf.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+      conf.set(FsStateChangelogOptions.BASE_PATH, changelogUri(checkpoints));
+      // Such a job restarts (a rescale, an upgrade) only from a retained checkpoint (Flink 2.2
+      // loses
+      // a changelog job restored from a savepoint), so a cancelled job keeps its last one.
+      conf.set(
+          CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    }
     return conf;
   }
 }

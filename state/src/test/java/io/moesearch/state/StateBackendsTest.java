@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.changelog.fs.FsStateChangelogOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +33,37 @@ class StateBackendsTest {
     assertThatThrownBy(
             () -> StateBackends.configure(new Configuration(), "memory", "", Duration.ofSeconds(1)))
         .hasMessageContaining("job.state-backend");
+  }
+
+  /**
+   * The changelog is off unless asked for; on, it is written to the file system under the
+   * checkpoint directory (the memory storage Flink falls back to would lose it with the process).
+   */
+  @Test
+  void theStateChangelogIsOptInAndWrittenBesideTheCheckpoints() {
+    var off =
+        StateBackends.configure(new Configuration(), "rocksdb", "/tmp/cp", Duration.ofSeconds(5));
+    assertThat(off.get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).isFalse();
+    assertThat(off.getOptional(FsStateChangelogOptions.BASE_PATH)).isEmpty();
+    assertThat(off.getOptional(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION)).isEmpty();
+    for (String dir : new String[] {"/tmp/cp", "file:///tmp/cp/"}) {
+      var on =
+          StateBackends.configure(new Configuration(), "rocksdb", dir, Duration.ofSeconds(5), true);
+      assertThat(on.get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).as(dir).isTrue();
+      assertThat(on.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+          .as(dir)
+          .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+      assertThat(on.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE))
+          .as(dir)
+          .isEqualTo("filesystem");
+      assertThat(on.get(FsStateChangelogOptions.BASE_PATH))
+          .as(dir)
+          .isEqualTo(
+              on.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY).replaceAll("/+$", "")
+                  + "/changelog")
+          .doesNotContain("cp//");
+    }
+    assertThat(StateBackends.changelogUri("s3://bucket/cp/")).isEqualTo("s3://bucket/cp/changelog");
   }
 
   @Test

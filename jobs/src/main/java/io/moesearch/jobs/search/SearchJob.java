@@ -92,7 +92,8 @@ public final class SearchJob {
         conf,
         config.get(JobOptions.STATE_BACKEND),
         config.get(JobOptions.CHECKPOINT_DIR),
-        Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+        Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)),
+        config.get(JobOptions.STATE_CHANGELOG));
     boolean unaligned = config.get(JobOptions.UNALIGNED_CHECKPOINTS);
     conf.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
     // Flink refuses unaligned checkpoints in a job with a custom partitioner unless forced: on a

@@ -12,7 +12,10 @@ import io.moesearch.core.catalog.Product;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.testing.EmbeddedPipeline;
 import io.moesearch.jobs.testing.MiniClusters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The live catalogue end to end on a real Kafka broker and Flink's MiniCluster (parallelism 2,
@@ -37,7 +42,19 @@ import org.junit.jupiter.api.io.TempDir;
  * taken after the updates (the update source resumes past them), the delta is still applied.
  */
 class LiveCatalogITCase {
-  @RegisterExtension static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
+  /** Where the TaskManager writes the state changelog of a job with {@code job.state-changelog}. */
+  private static final Path CHANGELOG = tempDir();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = MiniClusters.twoSlotsWithChangelogStorage(CHANGELOG);
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("moe-search-changelog");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   @TempDir static Path root;
   static PipelineFixture fixture;
@@ -145,16 +162,24 @@ class LiveCatalogITCase {
     }
   }
 
-  @Test
-  void theDeltaSurvivesARestartFromACheckpointMidStream(@TempDir Path checkpoints)
-      throws Exception {
+  /**
+   * With {@code job.state-changelog} the restored delta comes from the changelog alone: the
+   * backend's first materialisation is 10 minutes away, so no RocksDB snapshot holds the updates.
+   */
+  @ParameterizedTest(name = "job.state-changelog={0}")
+  @ValueSource(booleans = {false, true})
+  void theDeltaSurvivesARestartFromACheckpointMidStream(
+      boolean changelog, @TempDir Path checkpoints) throws Exception {
     MoeSearchConfig config =
-        fixture.config(checkpoints, Map.of("job.checkpoint-interval-ms", "500"));
+        fixture.config(
+            checkpoints,
+            Map.of("job.checkpoint-interval-ms", "500", "job.state-changelog", "" + changelog));
     Configuration flink = SearchJob.flinkConfiguration(config);
     flink.setString("restart-strategy.type", "fixed-delay");
     flink.setString("restart-strategy.fixed-delay.attempts", "3");
     flink.setString("restart-strategy.fixed-delay.delay", "200 ms");
     Product gone = fixture.catalog.get(31);
+    long changelogFilesBefore = changelogFiles();
     FailOnceAfter.reset();
     try (EmbeddedPipeline pipeline =
         EmbeddedPipeline.start(
@@ -203,8 +228,18 @@ class LiveCatalogITCase {
             PipelineFixture.askUntil(
                 pipeline, rc, NEW.title(), null, r -> PipelineFixture.ids(r).contains(NEW.id()));
         assertThat(PipelineFixture.ids(found)).first().isEqualTo(NEW.id());
+        // Counted while the job runs: its checkpoints' changelog files go when it is cancelled.
+        assertThat(changelogFiles() > changelogFilesBefore)
+            .as("state changelog files written by this run")
+            .isEqualTo(changelog);
       }
       assertThat(FailOnceAfter.FAILURES.get()).as("injected failures").isPositive();
+    }
+  }
+
+  private static long changelogFiles() throws IOException {
+    try (var files = Files.walk(CHANGELOG)) {
+      return files.filter(Files::isRegularFile).count();
     }
   }
 }

@@ -14,6 +14,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,17 @@ class SearchJobConfigurationTest {
     assertThat(unaligned.get(CheckpointingOptions.ENABLE_UNALIGNED)).isTrue();
     assertThat(unaligned.get(CheckpointingOptions.FORCE_UNALIGNED)).isTrue();
     assertThat(defaults.get(CheckpointingOptions.FORCE_UNALIGNED)).isFalse();
+  }
+
+  @Test
+  void theStateChangelogIsOffByDefaultAndTheSettingTurnsItOn() {
+    var defaults = SearchJob.flinkConfiguration(MoeSearchConfig.defaultsWith(Map.of()));
+    assertThat(defaults.get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).isFalse();
+    var on =
+        SearchJob.flinkConfiguration(
+            MoeSearchConfig.defaultsWith(Map.of("job.state-changelog", "true")));
+    assertThat(on.get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).isTrue();
+    assertThat(on.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE)).isEqualTo("filesystem");
   }
 
   /**

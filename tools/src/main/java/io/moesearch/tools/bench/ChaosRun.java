@@ -45,9 +45,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * are injected on a seeded schedule (SIGKILL of a random TaskManager running tasks, then, once the
  * job has recovered on the survivor's free slots, a fresh one, as a replacement host would come up;
  * SIGKILL of the broker, then a restart on its data directory; once, stop-with-savepoint and
- * resubmission at parallelism 3), one fault at a time on a cluster back at full strength: the next
- * comes a seeded 4–10 s after the previous one has recovered (and its replacement registered). A
- * read_committed consumer on assigned partitions is the oracle.
+ * resubmission at parallelism 3, or for a job with the state changelog a checkpoint, a cancel and
+ * resubmission from the checkpoint), one fault at a time on a cluster back at full strength: the
+ * next comes a seeded 4–10 s after the previous one has recovered (and its replacement registered).
+ * A read_committed consumer on assigned partitions is the oracle.
  *
  * <p>Catalogue updates ({@link CatalogChurn}) stream beside the queries through every fault: new
  * products listed and some of them deleted. Once the faults are over, each is asked for by its
@@ -177,17 +178,22 @@ public final class ChaosRun {
   private final Path work;
   private final List<String> texts;
   private final List<String> jobSettings;
+  private final boolean rescaleFromCheckpoint;
   private final PrintWriter log;
 
   /**
    * @param texts query texts, sent round-robin (ids are unique per run)
    * @param jobSettings {@code --set key=value} pairs for the job (index, cache key file, ...)
+   * @param rescaleFromCheckpoint the rescale cancels the job after a checkpoint and restarts it
+   *     from that checkpoint, as a job with the state changelog must ({@code job.state-changelog});
+   *     otherwise it stops the job with a savepoint and restarts it from the savepoint
    */
   public ChaosRun(
       ClusterLayout layout,
       Path work,
       List<String> texts,
       List<String> jobSettings,
+      boolean rescaleFromCheckpoint,
       PrintWriter log) {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("no query texts");
@@ -196,6 +202,7 @@ public final class ChaosRun {
     this.work = work;
     this.texts = List.copyOf(texts);
     this.jobSettings = List.copyOf(jobSettings);
+    this.rescaleFromCheckpoint = rescaleFromCheckpoint;
     this.log = log;
   }
 
@@ -294,10 +301,13 @@ public final class ChaosRun {
             cluster.broker().start();
           }
           case RESCALE -> {
-            String savepoint = cluster.stopWithSavepoint(job);
+            String snapshot =
+                rescaleFromCheckpoint
+                    ? cluster.cancelWithCheckpoint(job)
+                    : cluster.stopWithSavepoint(job);
             List<String> at3 = new ArrayList<>(args);
             at3.addAll(List.of("--set", "job.parallelism=3"));
-            job = cluster.submit(layout.jobJar(), SEARCH_JOB, at3, savepoint);
+            job = cluster.submit(layout.jobJar(), SEARCH_JOB, at3, snapshot);
           }
         }
         double recovery = awaitRecovery(t0, sentAt, answeredAt, Duration.ofMinutes(3));

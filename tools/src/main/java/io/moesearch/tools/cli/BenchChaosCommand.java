@@ -5,6 +5,7 @@ import io.moesearch.core.catalog.BadLinePolicy;
 import io.moesearch.core.eval.Judgements;
 import io.moesearch.jobs.config.CacheOptions;
 import io.moesearch.jobs.config.ConfigException;
+import io.moesearch.jobs.config.JobOptions;
 import io.moesearch.jobs.config.MoeSearchConfig;
 import io.moesearch.jobs.search.SearchJob;
 import io.moesearch.tools.bench.ChaosRun;
@@ -119,7 +120,12 @@ final class BenchChaosCommand extends CliCommand {
     PrintWriter out = spec.commandLine().getOut();
     ChaosRun chaos =
         new ChaosRun(
-            ClusterLayout.of(MoeSearchConfig.home()), work.toAbsolutePath(), texts, settings, out);
+            ClusterLayout.of(MoeSearchConfig.home()),
+            work.toAbsolutePath(),
+            texts,
+            settings,
+            config.get(JobOptions.STATE_CHANGELOG),
+            out);
     Map<String, Object> figures = new LinkedHashMap<>();
     List<ChaosRun.Report> reports = new ArrayList<>();
     for (String mode : modes) {

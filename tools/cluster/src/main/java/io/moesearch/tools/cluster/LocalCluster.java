@@ -34,6 +34,7 @@ import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
@@ -180,6 +181,9 @@ public final class LocalCluster implements AutoCloseable {
     m.put("rest.port", Integer.toString(restPort));
     m.put("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
     m.put("execution.checkpointing.savepoint-dir", work.resolve("savepoints").toUri().toString());
+    m.put(
+        "state.changelog.dstl.dfs.base-path",
+        work.resolve("checkpoints").resolve("changelog").toUri().toString());
     m.put("io.tmp.dirs", work.resolve("tmp").toString());
     return m;
   }
@@ -555,6 +559,51 @@ public final class LocalCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("stop-with-savepoint of " + job + " failed: " + e, e);
+    }
+  }
+
+  /**
+   * Takes a checkpoint, cancels the job and returns, once the job is cancelled, the path of its
+   * last completed checkpoint (the one it triggered or a later periodic one: an earlier checkpoint
+   * is deleted as soon as a later one completes). The way to restart a job that runs with the state
+   * changelog ({@code job.state-changelog}, which keeps a cancelled job's last checkpoint), since
+   * such a job cannot restart from a savepoint (see {@link JobSubmitter}). Unlike
+   * stop-with-savepoint, the sources are not stopped first: what the job read after the checkpoint
+   * is read again after the restart.
+   *
+   * @throws IllegalStateException when the checkpoint fails, the job does not cancel within two
+   *     minutes, or the REST API does not give the last checkpoint's path
+   */
+  public String cancelWithCheckpoint(JobID job) {
+    try (RestClusterClient<StandaloneClusterId> rest =
+        new RestClusterClient<>(clientConfiguration(), StandaloneClusterId.getInstance())) {
+      long triggered =
+          rest.triggerCheckpoint(job, CheckpointType.CONFIGURED).get(5, TimeUnit.MINUTES);
+      rest.cancel(job).get(2, TimeUnit.MINUTES);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!rest.getJobStatus(job).get(1, TimeUnit.MINUTES).isGloballyTerminalState()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(job + " not cancelled within 2 minutes");
+        }
+        KafkaBrokerProcess.sleep(100);
+      }
+      String body = rest("/jobs/" + job + "/checkpoints");
+      var completed =
+          new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(body == null ? "{}" : body)
+              .path("latest")
+              .path("completed");
+      String path = completed.path("external_path").asText("");
+      if (completed.path("id").asLong(-1) < triggered || path.isEmpty()) {
+        throw new IllegalStateException(
+            "no retained checkpoint at or after " + triggered + " for " + job + ": " + body);
+      }
+      return path;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("cancel-with-checkpoint of " + job + " failed: " + e, e);
     }
   }
 

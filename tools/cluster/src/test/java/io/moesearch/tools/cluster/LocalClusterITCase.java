@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stream, a read_committed consumer keeps reading for several checkpoint intervals: every query has
  * exactly one result, none lost, none duplicated. Then a TaskManager's Prometheus endpoint serves
  * the job's cache, routing and latency metrics. Finally no process of the cluster is left running.
+ * A second test rescales a job with the state changelog from a retained checkpoint and crashes it
+ * after.
  *
  * <p>No timing is asserted: each phase waits for its answers with a generous deadline (a loaded
  * 2-core machine), and the verdict is on counts alone.
@@ -48,6 +51,11 @@ class LocalClusterITCase {
   private static final java.util.Set<String> SEEN = new java.util.HashSet<>();
 
   @TempDir Path tmp;
+
+  @BeforeEach
+  void forgetOffsetsOfOtherClusters() {
+    SEEN.clear(); // each test's broker numbers its offsets from 0
+  }
 
   @Test
   void everyQueryIsAnsweredExactlyOnceThroughATaskManagerCrashAndABrokerRestart() throws Exception {
@@ -191,6 +199,142 @@ class LocalClusterITCase {
       assertThat(started).hasSize(5); // broker, JobManager, 3 TaskManagers (one killed)
     }
     assertThat(started).allSatisfy(p -> assertThat(p.alive()).as(p.name()).isFalse());
+  }
+
+  /**
+   * A job with the state changelog ({@code job.state-changelog}) rescales 2 → 3 from a retained
+   * checkpoint ({@link LocalCluster#cancelWithCheckpoint}, restored in CLAIM mode) and still
+   * recovers from a TaskManager crash once its own checkpoints have subsumed the one it started
+   * from. Restored from a savepoint instead, such a job lost the savepoint's files at that point
+   * and never recovered from the next crash (docs/benchmarks.md).
+   */
+  @Test
+  void aJobWithTheStateChangelogRescalesFromACheckpointAndRecoversFromALaterCrash()
+      throws Exception {
+    ClusterLayout layout = ClusterLayout.of(Path.of("../.."));
+    Catalog catalog = SmallIndex.catalogue(400);
+    Path artifact;
+    try (EmbeddingModel model = SmallIndex.model()) {
+      artifact = SmallIndex.build(catalog, model, 8, tmp.resolve("index"));
+    }
+    try (LocalCluster cluster =
+        LocalCluster.start(layout, tmp.resolve("cluster"), 2, true, Map.of())) {
+      cluster.createTopics(
+          2,
+          List.of(
+              "search-queries",
+              "search-results",
+              "search-dead-letters",
+              "search-cache-fill",
+              "search-expert-stats",
+              "search-catalog-updates"),
+          List.of("search-cache-fill"));
+      Map<String, String> set = new LinkedHashMap<>();
+      set.put("index.path", artifact.toString());
+      set.put("kafka.bootstrap-servers", cluster.bootstrapServers());
+      set.put("kafka.delivery-guarantee", "at-least-once");
+      set.put("kafka.starting-offsets", "earliest");
+      set.put("job.state-changelog", "true");
+      set.put("job.checkpoint-dir", cluster.checkpointDir().toUri().toString());
+      set.put("job.checkpoint-interval-ms", "1000");
+      set.put("routing.activation", "0.9");
+      set.put("routing.max-experts", "4");
+      set.put("batch.max-size", "16");
+      set.put("cache.fill-key-file", tmp.resolve("cache-fill.key").toString());
+      List<String> args = new ArrayList<>();
+      set.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+      List<String> at2 = new ArrayList<>(args);
+      at2.addAll(List.of("--set", "job.parallelism=2"));
+      JobID job = cluster.submit(layout.jobJar(), "io.moesearch.jobs.search.SearchJob", at2, null);
+      cluster.awaitRunning(job, Duration.ofMinutes(4));
+
+      Map<String, List<String>> answers = new HashMap<>();
+      try (KafkaProducer<String, byte[]> producer = producer(cluster.bootstrapServers());
+          KafkaConsumer<String, String> results = consumer(cluster.bootstrapServers())) {
+        List<TopicPartition> partitions =
+            results.partitionsFor("search-results").stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList();
+        results.assign(partitions);
+        results.seekToBeginning(partitions);
+        MessageJson json = new MessageJson();
+        IntPredicate send =
+            i -> {
+              String id = "c-" + i;
+              producer.send(
+                  new ProducerRecord<>(
+                      "search-queries",
+                      id,
+                      json.encodeQuery(
+                          new SearchQuery(
+                              id,
+                              catalog.get((i * 7) % catalog.size()).title(),
+                              10,
+                              null,
+                              0,
+                              null))));
+              return true;
+            };
+        for (int i = 0; i < PER_PHASE; i++) {
+          send.test(i);
+        }
+        producer.flush();
+        awaitAnswers(results, answers, PER_PHASE);
+
+        // Rescale: a checkpoint, a cancel, the job again at parallelism 3 from that checkpoint.
+        String checkpoint = cluster.cancelWithCheckpoint(job);
+        assertThat(JobSubmitter.isRetainedCheckpoint(checkpoint)).as(checkpoint).isTrue();
+        List<String> at3 = new ArrayList<>(args);
+        at3.addAll(List.of("--set", "job.parallelism=3"));
+        job =
+            cluster.submit(layout.jobJar(), "io.moesearch.jobs.search.SearchJob", at3, checkpoint);
+        cluster.awaitRunning(job, Duration.ofMinutes(4));
+        for (int i = PER_PHASE; i < 2 * PER_PHASE; i++) {
+          send.test(i);
+        }
+        producer.flush();
+        awaitAnswers(results, answers, 2 * PER_PHASE);
+
+        // Its own checkpoints subsume the one it was restored from; then a TaskManager crashes.
+        awaitCompletedCheckpoints(cluster, job, 3);
+        List<Integer> busy = cluster.busyTaskManagers();
+        assertThat(busy).as("TaskManagers running tasks").isNotEmpty();
+        cluster.killTaskManager(busy.get(0));
+        cluster.startTaskManager();
+        for (int i = 2 * PER_PHASE; i < 3 * PER_PHASE; i++) {
+          send.test(i);
+        }
+        producer.flush();
+        awaitAnswers(results, answers, 3 * PER_PHASE);
+      }
+      assertThat(cluster.rest("/jobs/" + job + "/checkpoints"))
+          .as("checkpoint statistics of the rescaled job")
+          .containsPattern("\"restored\"\\s*:\\s*\\{");
+      assertThat(answers).as("queries answered").hasSize(3 * PER_PHASE);
+    }
+  }
+
+  /** Waits until {@code job} has completed at least {@code n} checkpoints (REST statistics). */
+  private static void awaitCompletedCheckpoints(LocalCluster cluster, JobID job, int n)
+      throws Exception {
+    long deadline = System.nanoTime() + PHASE_DEADLINE.toNanos();
+    int completed = 0;
+    while (System.nanoTime() < deadline) {
+      String body = cluster.rest("/jobs/" + job + "/checkpoints");
+      if (body != null) {
+        completed =
+            new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(body)
+                .path("counts")
+                .path("completed")
+                .asInt();
+        if (completed >= n) {
+          return;
+        }
+      }
+      Thread.sleep(250);
+    }
+    assertThat(completed).as("checkpoints completed by " + job).isGreaterThanOrEqualTo(n);
   }
 
   /** The Prometheus text of every live TaskManager, concatenated. */

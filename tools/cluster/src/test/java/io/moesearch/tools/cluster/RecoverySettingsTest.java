@@ -51,6 +51,9 @@ class RecoverySettingsTest {
     assertThat(overrides.keySet())
         .noneMatch(k -> k.startsWith("heartbeat.") || k.startsWith("restart-strategy"))
         .doesNotContain(TaskManagerOptions.NUM_TASK_SLOTS.key());
+    // docker-compose's /data is not there on a laptop: the changelog goes beside the checkpoints.
+    assertThat(overrides.get("state.changelog.dstl.dfs.base-path"))
+        .isEqualTo(Path.of("/w/checkpoints/changelog").toUri().toString());
   }
 
   @Test
