@@ -68,31 +68,12 @@ class LocalClusterITCase {
     List<JvmProcess> started;
     try (LocalCluster cluster =
         LocalCluster.start(layout, tmp.resolve("cluster"), 2, true, Map.of())) {
-      cluster.createTopics(
-          2,
-          List.of(
-              "search-queries",
-              "search-results",
-              "search-dead-letters",
-              "search-cache-fill",
-              "search-expert-stats",
-              "search-catalog-updates"),
-          List.of("search-cache-fill"));
-      Map<String, String> set = new LinkedHashMap<>();
-      set.put("index.path", artifact.toString());
-      set.put("kafka.bootstrap-servers", cluster.bootstrapServers());
+      createTopics(cluster);
+      Map<String, String> set = jobSettings(cluster, artifact);
       set.put("kafka.delivery-guarantee", "exactly-once");
       set.put("kafka.transactional-id-prefix", "cluster-it");
-      set.put("kafka.starting-offsets", "earliest");
       set.put("job.parallelism", "2");
-      set.put("job.checkpoint-dir", cluster.checkpointDir().toUri().toString());
-      set.put("job.checkpoint-interval-ms", "1000");
-      set.put("routing.activation", "0.9");
-      set.put("routing.max-experts", "4");
-      set.put("batch.max-size", "16");
-      set.put("cache.fill-key-file", tmp.resolve("cache-fill.key").toString());
-      List<String> args = new ArrayList<>();
-      set.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+      List<String> args = asArgs(set);
       JobID job = cluster.submit(layout.jobJar(), "io.moesearch.jobs.search.SearchJob", args, null);
       cluster.awaitRunning(job, Duration.ofMinutes(4));
 
@@ -101,12 +82,7 @@ class LocalClusterITCase {
           KafkaConsumer<String, String> results = consumer(cluster.bootstrapServers())) {
         // Assigned, not subscribed: a group would rebalance when the broker restarts and, with no
         // committed offsets, read the topic again from the start (the same records twice).
-        List<TopicPartition> partitions =
-            results.partitionsFor("search-results").stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
-        results.assign(partitions);
-        results.seekToBeginning(partitions);
+        readFromStart(results);
         MessageJson json = new MessageJson();
         IntPredicate send =
             i -> {
@@ -219,30 +195,11 @@ class LocalClusterITCase {
     }
     try (LocalCluster cluster =
         LocalCluster.start(layout, tmp.resolve("cluster"), 2, true, Map.of())) {
-      cluster.createTopics(
-          2,
-          List.of(
-              "search-queries",
-              "search-results",
-              "search-dead-letters",
-              "search-cache-fill",
-              "search-expert-stats",
-              "search-catalog-updates"),
-          List.of("search-cache-fill"));
-      Map<String, String> set = new LinkedHashMap<>();
-      set.put("index.path", artifact.toString());
-      set.put("kafka.bootstrap-servers", cluster.bootstrapServers());
+      createTopics(cluster);
+      Map<String, String> set = jobSettings(cluster, artifact);
       set.put("kafka.delivery-guarantee", "at-least-once");
-      set.put("kafka.starting-offsets", "earliest");
       set.put("job.state-changelog", "true");
-      set.put("job.checkpoint-dir", cluster.checkpointDir().toUri().toString());
-      set.put("job.checkpoint-interval-ms", "1000");
-      set.put("routing.activation", "0.9");
-      set.put("routing.max-experts", "4");
-      set.put("batch.max-size", "16");
-      set.put("cache.fill-key-file", tmp.resolve("cache-fill.key").toString());
-      List<String> args = new ArrayList<>();
-      set.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+      List<String> args = asArgs(set);
       List<String> at2 = new ArrayList<>(args);
       at2.addAll(List.of("--set", "job.parallelism=2"));
       JobID job = cluster.submit(layout.jobJar(), "io.moesearch.jobs.search.SearchJob", at2, null);
@@ -251,12 +208,7 @@ class LocalClusterITCase {
       Map<String, List<String>> answers = new HashMap<>();
       try (KafkaProducer<String, byte[]> producer = producer(cluster.bootstrapServers());
           KafkaConsumer<String, String> results = consumer(cluster.bootstrapServers())) {
-        List<TopicPartition> partitions =
-            results.partitionsFor("search-results").stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList();
-        results.assign(partitions);
-        results.seekToBeginning(partitions);
+        readFromStart(results);
         MessageJson json = new MessageJson();
         IntPredicate send =
             i -> {
@@ -312,6 +264,49 @@ class LocalClusterITCase {
           .containsPattern("\"restored\"\\s*:\\s*\\{");
       assertThat(answers).as("queries answered").hasSize(3 * PER_PHASE);
     }
+  }
+
+  private static void readFromStart(KafkaConsumer<String, String> results) {
+    List<TopicPartition> partitions =
+        results.partitionsFor("search-results").stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition()))
+            .toList();
+    results.assign(partitions);
+    results.seekToBeginning(partitions);
+  }
+
+  private static void createTopics(LocalCluster cluster) {
+    cluster.createTopics(
+        2,
+        List.of(
+            "search-queries",
+            "search-results",
+            "search-dead-letters",
+            "search-cache-fill",
+            "search-expert-stats",
+            "search-catalog-updates"),
+        List.of("search-cache-fill"));
+  }
+
+  /** The settings both tests' jobs share: the small index, the cluster's broker and storage. */
+  private Map<String, String> jobSettings(LocalCluster cluster, Path artifact) {
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put("index.path", artifact.toString());
+    set.put("kafka.bootstrap-servers", cluster.bootstrapServers());
+    set.put("kafka.starting-offsets", "earliest");
+    set.put("job.checkpoint-dir", cluster.checkpointDir().toUri().toString());
+    set.put("job.checkpoint-interval-ms", "1000");
+    set.put("routing.activation", "0.9");
+    set.put("routing.max-experts", "4");
+    set.put("batch.max-size", "16");
+    set.put("cache.fill-key-file", tmp.resolve("cache-fill.key").toString());
+    return set;
+  }
+
+  private static List<String> asArgs(Map<String, String> set) {
+    List<String> args = new ArrayList<>();
+    set.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+    return args;
   }
 
   /** Waits until {@code job} has completed at least {@code n} checkpoints (REST statistics). */
