@@ -182,8 +182,7 @@ public final class StateBackends {
       conf.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
       conf.set(FsStateChangelogOptions.BASE_PATH, changelogUri(checkpoints));
       // Such a job restarts (a rescale, an upgrade) only from a retained checkpoint (Flink 2.2
-      // loses
-      // a changelog job restored from a savepoint), so a cancelled job keeps its last one.
+      // loses a changelog job restored from a savepoint), so a cancelled job keeps its last one.
       conf.set(
           CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
           ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

@@ -74,7 +74,10 @@ public final class JobOptions {
               + " every state change. Embedded, the log goes under <job.checkpoint-dir>/changelog;"
               + " on a cluster a TaskManager takes its storage from its own configuration only"
               + " (state.changelog.storage and state.changelog.dstl.dfs.base-path, set in"
-              + " conf/flink/config.yaml). Off by default.");
+              + " conf/flink/config.yaml). Such a job restarts only from a retained checkpoint"
+              + " (it keeps its last one when cancelled), never from a savepoint: Flink 2.2 fails"
+              + " or loses a changelog job restored from one (docs/operations.md). Off by"
+              + " default.");
 
   public static final ConfigOption<Long> BUFFER_TIMEOUT_MS =
       longIn(
