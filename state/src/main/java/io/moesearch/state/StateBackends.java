@@ -140,12 +140,6 @@ public final class StateBackends {
     }
   }
 
-  /** {@link #configure(Configuration, String, String, Duration, boolean)} without the changelog. */
-  public static Configuration configure(
-      Configuration conf, String backend, String checkpointDir, Duration interval) {
-    return configure(conf, backend, checkpointDir, interval, false);
-  }
-
   /**
    * @param backend {@code rocksdb} or {@code hashmap}
    * @param checkpointDir a URI or path for checkpoints; empty for a directory under the system temp

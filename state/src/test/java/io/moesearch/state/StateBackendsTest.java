@@ -18,12 +18,14 @@ class StateBackendsTest {
   @Test
   void configuresRocksDbWithIncrementalCheckpoints() {
     var conf =
-        StateBackends.configure(new Configuration(), "rocksdb", "/tmp/cp", Duration.ofSeconds(5));
+        StateBackends.configure(
+            new Configuration(), "rocksdb", "/tmp/cp", Duration.ofSeconds(5), false);
     assertThat(conf.toMap())
         .containsEntry("state.backend.type", "rocksdb")
         .containsEntry("execution.checkpointing.incremental", "true");
     assertThat(conf.toMap().get("execution.checkpointing.dir")).isEqualTo("file:///tmp/cp");
-    var local = StateBackends.configure(new Configuration(), "hashmap", "", Duration.ofSeconds(5));
+    var local =
+        StateBackends.configure(new Configuration(), "hashmap", "", Duration.ofSeconds(5), false);
     // Never JobManager memory (5 MB cap): without a directory, checkpoints go under the temp dir.
     assertThat(local.toMap().get("execution.checkpointing.dir"))
         .startsWith("file:")
@@ -31,7 +33,9 @@ class StateBackendsTest {
     assertThat(local.toMap())
         .containsEntry("execution.checkpointing.tolerable-failed-checkpoints", "3");
     assertThatThrownBy(
-            () -> StateBackends.configure(new Configuration(), "memory", "", Duration.ofSeconds(1)))
+            () ->
+                StateBackends.configure(
+                    new Configuration(), "memory", "", Duration.ofSeconds(1), false))
         .hasMessageContaining("job.state-backend");
   }
 
@@ -42,7 +46,8 @@ class StateBackendsTest {
   @Test
   void theStateChangelogIsOptInAndWrittenBesideTheCheckpoints() {
     var off =
-        StateBackends.configure(new Configuration(), "rocksdb", "/tmp/cp", Duration.ofSeconds(5));
+        StateBackends.configure(
+            new Configuration(), "rocksdb", "/tmp/cp", Duration.ofSeconds(5), false);
     assertThat(off.get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)).isFalse();
     assertThat(off.getOptional(FsStateChangelogOptions.BASE_PATH)).isEmpty();
     assertThat(off.getOptional(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION)).isEmpty();
@@ -74,7 +79,7 @@ class StateBackendsTest {
       assertThatThrownBy(
               () ->
                   StateBackends.configure(
-                      new Configuration(), "hashmap", bad, Duration.ofSeconds(1)))
+                      new Configuration(), "hashmap", bad, Duration.ofSeconds(1), false))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("job.checkpoint-dir: ")

@@ -40,6 +40,7 @@ import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -283,6 +284,9 @@ public final class LocalCluster implements AutoCloseable {
     return live;
   }
 
+  /** Reads the REST API's JSON bodies (Flink's shaded Jackson, on Flink's lib/ like the client). */
+  private static final ObjectMapper REST_JSON = new ObjectMapper();
+
   /**
    * Indices of the live TaskManagers that hold at least one occupied slot (run tasks), from the
    * REST API ({@code /taskmanagers}); the ones a crash test should kill.
@@ -294,10 +298,7 @@ public final class LocalCluster implements AutoCloseable {
       return busy;
     }
     try {
-      var tms =
-          new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(body)
-              .get("taskmanagers");
+      var tms = REST_JSON.readTree(body).get("taskmanagers");
       for (var tm : tms) {
         String id = tm.get("id").asText();
         if (id.startsWith("taskmanager-")
@@ -589,10 +590,7 @@ public final class LocalCluster implements AutoCloseable {
       }
       String body = rest("/jobs/" + job + "/checkpoints");
       var completed =
-          new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(body == null ? "{}" : body)
-              .path("latest")
-              .path("completed");
+          REST_JSON.readTree(body == null ? "{}" : body).path("latest").path("completed");
       String path = completed.path("external_path").asText("");
       if (completed.path("id").asLong(-1) < triggered || path.isEmpty()) {
         throw new IllegalStateException(
